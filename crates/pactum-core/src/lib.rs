@@ -1,14 +1,11 @@
-pub fn add(left: u64, right: u64) -> u64 {
-    left + right
-}
+//! Pactum's core: the negotiation model, its file formats, and exact analysis
+//! (outcome space, zone of possible agreement, Pareto frontier, fair packages).
+//!
+//! The crate does no I/O beyond reading the scenario files it is asked to
+//! parse; printing, plotting and serving live in the binaries.
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+pub mod error;
+pub mod model;
 
-    #[test]
-    fn it_works() {
-        let result = add(2, 2);
-        assert_eq!(result, 4);
-    }
-}
+pub use error::{Error, ModelError, Result};
+pub use model::*;

@@ -1,0 +1,92 @@
+//! Typed errors. Every error names where the problem is: the file, and the
+//! line, element or field inside it, so a user can go straight to it.
+
+use std::fmt;
+
+use thiserror::Error;
+
+/// A scenario breaks one of the model's invariants.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum ModelError {
+    #[error("{field}: {message}")]
+    Invalid { field: String, message: String },
+}
+
+/// Where in a file a problem is.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Location {
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    /// An element, key or field path, e.g. `parties[1].weights.territory`.
+    pub field: Option<String>,
+}
+
+impl Location {
+    pub fn line(line: usize, column: Option<usize>) -> Self {
+        Location {
+            line: Some(line),
+            column,
+            field: None,
+        }
+    }
+    pub fn field(field: impl Into<String>) -> Self {
+        Location {
+            field: Some(field.into()),
+            ..Default::default()
+        }
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+            if let Some(col) = self.column {
+                write!(f, ":{col}")?;
+            }
+        }
+        if let Some(field) = &self.field {
+            write!(f, ": {field}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Reading, parsing or writing a scenario failed.
+#[derive(Debug, Error)]
+pub enum Error {
+    #[error("{file}: cannot read: {source}")]
+    Io {
+        file: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{file}{location}: {message}")]
+    Format {
+        file: String,
+        location: Location,
+        message: String,
+    },
+    #[error("{file}: {source}")]
+    Model {
+        file: String,
+        #[source]
+        source: ModelError,
+    },
+    #[error("{0}")]
+    Override(String),
+    #[error("{0}")]
+    Unsupported(String),
+}
+
+impl Error {
+    pub fn format(file: impl Into<String>, location: Location, message: impl Into<String>) -> Self {
+        Error::Format {
+            file: file.into(),
+            location,
+            message: message.into(),
+        }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
