@@ -5,7 +5,10 @@
 //! parse; printing, plotting and serving live in the binaries.
 
 pub mod error;
+pub mod io;
 pub mod model;
+pub mod native;
 
 pub use error::{Error, ModelError, Result};
+pub use io::Loaded;
 pub use model::*;

@@ -162,9 +162,10 @@ impl Issue {
 }
 
 /// What a party does at the table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
+    #[default]
     /// Bargains for itself; has preferences; its consent is needed for a deal.
     Negotiator,
     /// Hosts or facilitates; proposes packages but need not consent.
@@ -575,18 +576,18 @@ impl Scenario {
                                 return err(&sub, "piecewise-linear points must be finite".into());
                             }
                         }
-                        (ValueFunction::Linear { slope, offset }, _) => {
-                            if !slope.is_finite() || !offset.is_finite() {
-                                return err(&sub, "slope and offset must be finite".into());
-                            }
+                        (ValueFunction::Linear { slope, offset }, _)
+                            if !slope.is_finite() || !offset.is_finite() =>
+                        {
+                            return err(&sub, "slope and offset must be finite".into());
                         }
                         (ValueFunction::Constant(c), _) if !c.is_finite() => {
                             return err(&sub, "constant must be finite".into());
                         }
-                        (ValueFunction::Triangular { low, peak, high }, _) => {
-                            if !(low <= peak && peak <= high) {
-                                return err(&sub, "triangular needs low ≤ peak ≤ high".into());
-                            }
+                        (ValueFunction::Triangular { low, peak, high }, _)
+                            if !(low <= peak && peak <= high) =>
+                        {
+                            return err(&sub, "triangular needs low ≤ peak ≤ high".into());
                         }
                         _ => {}
                     }

@@ -1,0 +1,872 @@
+//! Pactum's own scenario format, in TOML (for people) or JSON (for programs).
+//!
+//! The file is read into a plain serde mirror ([`ScenarioFile`]) and then
+//! checked and translated into the model, so every semantic error names the
+//! field it is about (`parties[1] (Russia).weights.territory`). Syntax and
+//! type errors carry the line and column from the TOML or JSON parser.
+//! `docs/scenario-format.md` documents the format field by field.
+
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Location, Result};
+use crate::io::Loaded;
+use crate::model::*;
+
+/// The on-disk form of a scenario.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioFile {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
+    #[serde(default)]
+    pub issues: Vec<IssueFile>,
+    #[serde(default)]
+    pub parties: Vec<PartyFile>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IssueFile {
+    pub name: String,
+    /// `discrete` (the default when `options` is given), `integer` or `real`.
+    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub options: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<f64>,
+    /// Grid points used to enumerate a real issue.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub levels: Option<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PartyFile {
+    pub name: String,
+    #[serde(default = "default_role")]
+    pub role: Role,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub representative: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reservation: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discount_factor: Option<f64>,
+    /// Issue name → weight. Present exactly when the party has preferences.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weights: Option<IndexMap<String, f64>>,
+    /// Issue name → value function.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub values: IndexMap<String, ValueFile>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub red_lines: Vec<RedLineFile>,
+    /// Nonlinear utility (hyper-rectangles) instead of weights and values.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hyper_rectangles: Option<HyperRectanglesFile>,
+}
+
+fn default_role() -> Role {
+    Role::Negotiator
+}
+
+/// A value function: an option → value table for a discrete issue, or a
+/// tagged function for a numeric one.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum ValueFile {
+    Function(NumericFunctionFile),
+    Table(IndexMap<String, f64>),
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum NumericFunctionFile {
+    Linear { slope: f64, offset: f64 },
+    PiecewiseLinear { points: Vec<(f64, f64)> },
+    Constant { value: f64 },
+    Triangular { low: f64, peak: f64, high: f64 },
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RedLineFile {
+    pub issue: String,
+    /// Forbidden values: option names, or numbers for numeric issues.
+    pub values: Vec<toml::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HyperRectanglesFile {
+    pub normalizer: f64,
+    pub rectangles: Vec<HyperRectangleFile>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HyperRectangleFile {
+    pub utility: f64,
+    /// Issue name → `[min, max]`, inclusive.
+    pub bounds: IndexMap<String, (f64, f64)>,
+}
+
+/// Parses a TOML scenario. `file` names the source in error messages.
+pub fn from_toml(file: &str, text: &str) -> Result<Loaded> {
+    let raw: ScenarioFile = toml::from_str(text).map_err(|e| {
+        let location = match e.span() {
+            Some(span) => {
+                let (line, col) = line_col(text, span.start);
+                Location::line(line, Some(col))
+            }
+            None => Location::default(),
+        };
+        Error::format(file, location, e.message().trim_end().to_string())
+    })?;
+    into_model(file, raw)
+}
+
+/// Parses a JSON scenario (same fields as the TOML form).
+pub fn from_json(file: &str, text: &str) -> Result<Loaded> {
+    let raw: ScenarioFile = serde_json::from_str(text).map_err(|e| {
+        Error::format(
+            file,
+            Location::line(e.line(), Some(e.column())),
+            e.to_string(),
+        )
+    })?;
+    into_model(file, raw)
+}
+
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let col = before
+        .rfind('\n')
+        .map_or(before.len(), |nl| before.len() - nl - 1)
+        + 1;
+    (line, col)
+}
+
+fn invalid(file: &str, field: String, message: impl Into<String>) -> Error {
+    Error::format(file, Location::field(field), message)
+}
+
+/// Checks a parsed file and builds the model from it.
+pub fn into_model(file: &str, raw: ScenarioFile) -> Result<Loaded> {
+    let mut warnings = Vec::new();
+    let mut issues = Vec::with_capacity(raw.issues.len());
+    for (i, f) in raw.issues.iter().enumerate() {
+        issues.push(issue_from_file(file, i, f)?);
+    }
+    let mut parties = Vec::with_capacity(raw.parties.len());
+    for (p, f) in raw.parties.iter().enumerate() {
+        parties.push(party_from_file(file, p, f, &issues, &mut warnings)?);
+    }
+    let scenario = Scenario {
+        name: raw.name,
+        description: raw.description,
+        notes: raw.notes,
+        issues,
+        parties,
+    };
+    scenario.validate().map_err(|source| Error::Model {
+        file: file.to_string(),
+        source,
+    })?;
+    Ok(Loaded { scenario, warnings })
+}
+
+fn issue_from_file(file: &str, i: usize, f: &IssueFile) -> Result<Issue> {
+    let field = |sub: &str| format!("issues[{i}] ({}).{sub}", f.name);
+    let kind = match (f.kind.as_deref(), &f.options) {
+        (None | Some("discrete"), Some(options)) => {
+            if f.min.is_some() || f.max.is_some() {
+                return Err(invalid(
+                    file,
+                    field("options"),
+                    "a discrete issue has options, not min/max",
+                ));
+            }
+            IssueKind::Discrete {
+                options: options.clone(),
+            }
+        }
+        (Some("discrete"), None) => {
+            return Err(invalid(
+                file,
+                field("options"),
+                "a discrete issue needs `options`",
+            ));
+        }
+        (None, None) => {
+            return Err(invalid(
+                file,
+                field("type"),
+                "give `options` (discrete) or `type = \"integer\"|\"real\"` with `min` and `max`",
+            ));
+        }
+        (Some(t @ ("integer" | "real")), options) => {
+            if options.is_some() {
+                return Err(invalid(
+                    file,
+                    field("options"),
+                    format!("an {t} issue takes min/max, not options"),
+                ));
+            }
+            let (Some(min), Some(max)) = (f.min, f.max) else {
+                return Err(invalid(
+                    file,
+                    field("min"),
+                    format!("an {t} issue needs `min` and `max`"),
+                ));
+            };
+            if t == "integer" {
+                if min.fract() != 0.0 || max.fract() != 0.0 || min.abs() > 9e15 || max.abs() > 9e15
+                {
+                    return Err(invalid(
+                        file,
+                        field("min"),
+                        "integer bounds must be whole numbers",
+                    ));
+                }
+                if f.levels.is_some() {
+                    return Err(invalid(
+                        file,
+                        field("levels"),
+                        "`levels` is for real issues",
+                    ));
+                }
+                IssueKind::Integer {
+                    min: min as i64,
+                    max: max as i64,
+                }
+            } else {
+                IssueKind::Real {
+                    min,
+                    max,
+                    levels: f.levels.unwrap_or(DEFAULT_REAL_LEVELS),
+                }
+            }
+        }
+        (Some(other), _) => {
+            return Err(invalid(
+                file,
+                field("type"),
+                format!("unknown issue type {other:?} (expected discrete, integer or real)"),
+            ));
+        }
+    };
+    Ok(Issue {
+        name: f.name.clone(),
+        kind,
+        notes: f.notes.clone(),
+    })
+}
+
+fn party_from_file(
+    file: &str,
+    p: usize,
+    f: &PartyFile,
+    issues: &[Issue],
+    warnings: &mut Vec<String>,
+) -> Result<Party> {
+    let field = |sub: &str| format!("parties[{p}] ({}).{sub}", f.name);
+    let has_additive = f.weights.is_some() || !f.values.is_empty();
+    let utility = match (has_additive, &f.hyper_rectangles) {
+        (true, Some(_)) => {
+            return Err(invalid(
+                file,
+                field("hyper_rectangles"),
+                "give either weights/values or hyper_rectangles, not both",
+            ));
+        }
+        (false, None) => None,
+        (false, Some(h)) => Some(hyper_from_file(
+            file,
+            &field("hyper_rectangles"),
+            h,
+            issues,
+        )?),
+        (true, None) => Some(additive_from_file(file, &field(""), f, issues, warnings)?),
+    };
+    if utility.is_none()
+        && (f.reservation.is_some() || f.discount_factor.is_some() || !f.red_lines.is_empty())
+    {
+        return Err(invalid(
+            file,
+            field("weights"),
+            "reservation, discount_factor and red_lines need preferences (weights and values)",
+        ));
+    }
+    let preferences = match utility {
+        None => None,
+        Some(utility) => {
+            let mut red_lines = Vec::new();
+            for (n, r) in f.red_lines.iter().enumerate() {
+                red_lines.push(red_line_from_file(
+                    file,
+                    &field(&format!("red_lines[{n}]")),
+                    r,
+                    issues,
+                )?);
+            }
+            Some(Preferences {
+                utility,
+                reservation_value: f.reservation,
+                discount_factor: f.discount_factor,
+                red_lines,
+            })
+        }
+    };
+    if let Some(r) = f.reservation {
+        if !r.is_finite() {
+            return Err(invalid(
+                file,
+                field("reservation"),
+                format!("{r} is not a number"),
+            ));
+        }
+    }
+    Ok(Party {
+        name: f.name.clone(),
+        role: f.role,
+        representative: f.representative.clone(),
+        notes: f.notes.clone(),
+        preferences,
+    })
+}
+
+fn additive_from_file(
+    file: &str,
+    prefix: &str,
+    f: &PartyFile,
+    issues: &[Issue],
+    warnings: &mut Vec<String>,
+) -> Result<UtilityFunction> {
+    let empty = IndexMap::new();
+    let weights_in = f.weights.as_ref().unwrap_or(&empty);
+    for name in weights_in.keys() {
+        if !issues.iter().any(|i| &i.name == name) {
+            return Err(invalid(
+                file,
+                format!("{prefix}weights.{name}"),
+                format!("unknown issue {name:?} (issues: {})", issue_names(issues)),
+            ));
+        }
+    }
+    for name in f.values.keys() {
+        if !issues.iter().any(|i| &i.name == name) {
+            return Err(invalid(
+                file,
+                format!("{prefix}values.{name}"),
+                format!("unknown issue {name:?} (issues: {})", issue_names(issues)),
+            ));
+        }
+    }
+    let mut weights = Vec::with_capacity(issues.len());
+    let mut values = Vec::with_capacity(issues.len());
+    for issue in issues {
+        let wfield = format!("{prefix}weights.{}", issue.name);
+        let Some(&w) = weights_in.get(&issue.name) else {
+            return Err(invalid(
+                file,
+                wfield,
+                "missing weight for this issue (write 0 to ignore it)",
+            ));
+        };
+        if !w.is_finite() || w < 0.0 {
+            return Err(invalid(
+                file,
+                wfield,
+                format!("weight {w} must be a finite number ≥ 0"),
+            ));
+        }
+        weights.push(w);
+        let vfield = format!("{prefix}values.{}", issue.name);
+        let vf = match f.values.get(&issue.name) {
+            None if w == 0.0 => match &issue.kind {
+                IssueKind::Discrete { options } => ValueFunction::Table(vec![0.0; options.len()]),
+                _ => ValueFunction::Constant(0.0),
+            },
+            None => {
+                return Err(invalid(
+                    file,
+                    vfield,
+                    "missing value function for this issue",
+                ));
+            }
+            Some(v) => value_from_file(file, &vfield, v, issue)?,
+        };
+        values.push(vf);
+    }
+    let total: f64 = weights.iter().sum();
+    if (total - 1.0).abs() > 1e-6 {
+        warnings.push(format!(
+            "{file}: {prefix}weights sum to {total}, not 1; they are used as written"
+        ));
+    }
+    Ok(UtilityFunction::Additive(AdditiveUtility {
+        weights,
+        values,
+    }))
+}
+
+fn check_unit(file: &str, field: &str, v: f64) -> Result<f64> {
+    if !(0.0..=1.0).contains(&v) {
+        return Err(invalid(
+            file,
+            field.to_string(),
+            format!("value {v} is outside [0, 1]"),
+        ));
+    }
+    Ok(v)
+}
+
+fn value_from_file(file: &str, field: &str, v: &ValueFile, issue: &Issue) -> Result<ValueFunction> {
+    match (&issue.kind, v) {
+        (IssueKind::Discrete { options }, ValueFile::Table(t)) => {
+            for key in t.keys() {
+                if !options.contains(key) {
+                    return Err(invalid(
+                        file,
+                        format!("{field}.{key}"),
+                        format!("unknown option {key:?} (options: {})", quoted(options)),
+                    ));
+                }
+            }
+            let mut table = Vec::with_capacity(options.len());
+            for o in options {
+                let Some(&x) = t.get(o) else {
+                    return Err(invalid(
+                        file,
+                        format!("{field}.{o}"),
+                        "missing value for this option",
+                    ));
+                };
+                table.push(check_unit(file, &format!("{field}.{o}"), x)?);
+            }
+            Ok(ValueFunction::Table(table))
+        }
+        (IssueKind::Discrete { .. }, ValueFile::Function(_)) => Err(invalid(
+            file,
+            field.to_string(),
+            "a discrete issue needs a table of option = value",
+        )),
+        (_, ValueFile::Table(_)) => Err(invalid(
+            file,
+            field.to_string(),
+            "a numeric issue needs a function: type = \"linear\", \"piecewise_linear\", \"constant\" or \"triangular\"",
+        )),
+        (_, ValueFile::Function(func)) => Ok(match func {
+            NumericFunctionFile::Linear { slope, offset } => ValueFunction::Linear {
+                slope: *slope,
+                offset: *offset,
+            },
+            NumericFunctionFile::PiecewiseLinear { points } => {
+                for (x, y) in points {
+                    check_unit(file, &format!("{field}.points"), *y)?;
+                    if !x.is_finite() {
+                        return Err(invalid(
+                            file,
+                            format!("{field}.points"),
+                            "x must be a number",
+                        ));
+                    }
+                }
+                if points.windows(2).any(|w| w[1].0 < w[0].0) {
+                    return Err(invalid(
+                        file,
+                        format!("{field}.points"),
+                        "points must be sorted by x",
+                    ));
+                }
+                if points.is_empty() {
+                    return Err(invalid(
+                        file,
+                        format!("{field}.points"),
+                        "needs at least one point",
+                    ));
+                }
+                ValueFunction::PiecewiseLinear {
+                    points: points.clone(),
+                }
+            }
+            NumericFunctionFile::Constant { value } => {
+                ValueFunction::Constant(check_unit(file, &format!("{field}.value"), *value)?)
+            }
+            NumericFunctionFile::Triangular { low, peak, high } => {
+                if !(low <= peak && peak <= high) {
+                    return Err(invalid(
+                        file,
+                        field.to_string(),
+                        "triangular needs low ≤ peak ≤ high",
+                    ));
+                }
+                ValueFunction::Triangular {
+                    low: *low,
+                    peak: *peak,
+                    high: *high,
+                }
+            }
+        }),
+    }
+}
+
+fn red_line_from_file(
+    file: &str,
+    field: &str,
+    r: &RedLineFile,
+    issues: &[Issue],
+) -> Result<RedLine> {
+    let Some(i) = issues.iter().position(|x| x.name == r.issue) else {
+        return Err(invalid(
+            file,
+            format!("{field}.issue"),
+            format!(
+                "unknown issue {:?} (issues: {})",
+                r.issue,
+                issue_names(issues)
+            ),
+        ));
+    };
+    let issue = &issues[i];
+    let mut values = Vec::new();
+    for v in &r.values {
+        let k = match v {
+            toml::Value::String(s) => issue.parse_value(s),
+            toml::Value::Integer(n) => issue.index_of(&Value::Integer(*n)),
+            toml::Value::Float(x) => issue.index_of(&Value::Real(*x)),
+            _ => None,
+        };
+        let Some(k) = k else {
+            return Err(invalid(
+                file,
+                format!("{field}.values"),
+                format!("{v} is not a value of issue {:?}", issue.name),
+            ));
+        };
+        values.push(k);
+    }
+    Ok(RedLine {
+        issue: i,
+        values,
+        notes: r.notes.clone(),
+    })
+}
+
+fn hyper_from_file(
+    file: &str,
+    field: &str,
+    h: &HyperRectanglesFile,
+    issues: &[Issue],
+) -> Result<UtilityFunction> {
+    let mut rectangles = Vec::new();
+    for (n, r) in h.rectangles.iter().enumerate() {
+        let mut bounds = Vec::new();
+        for (name, &(lo, hi)) in &r.bounds {
+            let Some(i) = issues.iter().position(|x| &x.name == name) else {
+                return Err(invalid(
+                    file,
+                    format!("{field}.rectangles[{n}].bounds.{name}"),
+                    format!("unknown issue {name:?}"),
+                ));
+            };
+            bounds.push((i, lo, hi));
+        }
+        rectangles.push(HyperRectangle {
+            bounds,
+            utility: r.utility,
+        });
+    }
+    Ok(UtilityFunction::HyperRectangles(HyperRectangleUtility {
+        rectangles,
+        normalizer: h.normalizer,
+    }))
+}
+
+fn issue_names(issues: &[Issue]) -> String {
+    quoted(&issues.iter().map(|i| i.name.clone()).collect::<Vec<_>>())
+}
+
+fn quoted(names: &[String]) -> String {
+    names
+        .iter()
+        .map(|n| format!("{n:?}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The on-disk form of a scenario (the inverse of [`into_model`]).
+pub fn to_file(s: &Scenario) -> ScenarioFile {
+    let issues = s
+        .issues
+        .iter()
+        .map(|i| {
+            let mut f = IssueFile {
+                name: i.name.clone(),
+                notes: i.notes.clone(),
+                ..Default::default()
+            };
+            match &i.kind {
+                IssueKind::Discrete { options } => f.options = Some(options.clone()),
+                IssueKind::Integer { min, max } => {
+                    f.kind = Some("integer".into());
+                    f.min = Some(*min as f64);
+                    f.max = Some(*max as f64);
+                }
+                IssueKind::Real { min, max, levels } => {
+                    f.kind = Some("real".into());
+                    f.min = Some(*min);
+                    f.max = Some(*max);
+                    f.levels = Some(*levels);
+                }
+            }
+            f
+        })
+        .collect();
+    let parties = s
+        .parties
+        .iter()
+        .map(|p| {
+            let mut f = PartyFile {
+                name: p.name.clone(),
+                role: p.role,
+                representative: p.representative.clone(),
+                notes: p.notes.clone(),
+                ..Default::default()
+            };
+            if let Some(prefs) = &p.preferences {
+                f.reservation = prefs.reservation_value;
+                f.discount_factor = prefs.discount_factor;
+                f.red_lines = prefs
+                    .red_lines
+                    .iter()
+                    .map(|r| {
+                        let issue = &s.issues[r.issue];
+                        RedLineFile {
+                            issue: issue.name.clone(),
+                            values: r
+                                .values
+                                .iter()
+                                .map(|&k| value_to_toml(&issue.value(k)))
+                                .collect(),
+                            notes: r.notes.clone(),
+                        }
+                    })
+                    .collect();
+                match &prefs.utility {
+                    UtilityFunction::Additive(a) => {
+                        f.weights = Some(
+                            s.issues
+                                .iter()
+                                .zip(&a.weights)
+                                .map(|(i, w)| (i.name.clone(), *w))
+                                .collect(),
+                        );
+                        f.values = s
+                            .issues
+                            .iter()
+                            .zip(&a.values)
+                            .map(|(issue, vf)| (issue.name.clone(), value_to_file(issue, vf)))
+                            .collect();
+                    }
+                    UtilityFunction::HyperRectangles(h) => {
+                        f.hyper_rectangles = Some(HyperRectanglesFile {
+                            normalizer: h.normalizer,
+                            rectangles: h
+                                .rectangles
+                                .iter()
+                                .map(|r| HyperRectangleFile {
+                                    utility: r.utility,
+                                    bounds: r
+                                        .bounds
+                                        .iter()
+                                        .map(|&(i, lo, hi)| (s.issues[i].name.clone(), (lo, hi)))
+                                        .collect(),
+                                })
+                                .collect(),
+                        });
+                    }
+                }
+            }
+            f
+        })
+        .collect();
+    ScenarioFile {
+        name: s.name.clone(),
+        description: s.description.clone(),
+        notes: s.notes.clone(),
+        issues,
+        parties,
+    }
+}
+
+fn value_to_toml(v: &Value) -> toml::Value {
+    match v {
+        Value::Integer(i) => toml::Value::Integer(*i),
+        Value::Real(x) => toml::Value::Float(*x),
+        Value::Text(s) => toml::Value::String(s.clone()),
+    }
+}
+
+fn value_to_file(issue: &Issue, vf: &ValueFunction) -> ValueFile {
+    match vf {
+        ValueFunction::Table(t) => {
+            let IssueKind::Discrete { options } = &issue.kind else {
+                unreachable!("validated: tables belong to discrete issues")
+            };
+            ValueFile::Table(options.iter().cloned().zip(t.iter().copied()).collect())
+        }
+        ValueFunction::Linear { slope, offset } => {
+            ValueFile::Function(NumericFunctionFile::Linear {
+                slope: *slope,
+                offset: *offset,
+            })
+        }
+        ValueFunction::PiecewiseLinear { points } => {
+            ValueFile::Function(NumericFunctionFile::PiecewiseLinear {
+                points: points.clone(),
+            })
+        }
+        ValueFunction::Constant(c) => {
+            ValueFile::Function(NumericFunctionFile::Constant { value: *c })
+        }
+        ValueFunction::Triangular { low, peak, high } => {
+            ValueFile::Function(NumericFunctionFile::Triangular {
+                low: *low,
+                peak: *peak,
+                high: *high,
+            })
+        }
+    }
+}
+
+/// Writes a scenario as TOML.
+pub fn to_toml(s: &Scenario) -> Result<String> {
+    toml::to_string_pretty(&to_file(s))
+        .map_err(|e| Error::Unsupported(format!("cannot write TOML: {e}")))
+}
+
+/// Writes a scenario as JSON.
+pub fn to_json(s: &Scenario) -> Result<String> {
+    serde_json::to_string_pretty(&to_file(s))
+        .map_err(|e| Error::Unsupported(format!("cannot write JSON: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CAR: &str = r#"
+name = "Car purchase"
+[[issues]]
+name = "price"
+type = "integer"
+min = 10
+max = 20
+[[issues]]
+name = "colour"
+options = ["red", "blue"]
+
+[[parties]]
+name = "buyer"
+reservation = 0.2
+weights = { price = 0.6, colour = 0.4 }
+values.price = { type = "linear", slope = -0.1, offset = 1.0 }
+values.colour = { red = 1.0, blue = 0.5 }
+[[parties.red_lines]]
+issue = "colour"
+values = ["blue"]
+
+[[parties]]
+name = "seller"
+weights = { price = 1.0, colour = 0.0 }
+values.price = { type = "piecewise_linear", points = [[10, 0.0], [20, 1.0]] }
+
+[[parties]]
+name = "bank"
+role = "observer"
+"#;
+
+    #[test]
+    fn parses_and_evaluates() {
+        let s = from_toml("car.toml", CAR).unwrap().scenario;
+        assert_eq!(s.issues.len(), 2);
+        assert_eq!(s.outcome_count(), 22);
+        let buyer = s.parties[0].preferences.as_ref().unwrap();
+        // price 12 (index 2), red (index 0): 0.6·(1 − 0.2) + 0.4·1
+        let u = buyer.utility.utility(&s.issues, &[2, 0]);
+        assert!((u - (0.6 * 0.8 + 0.4)).abs() < 1e-12);
+        assert!(buyer.crosses_red_line(&[2, 1]));
+        let seller = s.parties[1].preferences.as_ref().unwrap();
+        assert!((seller.utility.utility(&s.issues, &[5, 1]) - 0.5).abs() < 1e-12);
+        assert_eq!(s.parties[2].role, Role::Observer);
+        assert!(s.parties[2].preferences.is_none());
+    }
+
+    #[test]
+    fn round_trips_through_toml_and_json() {
+        let s = from_toml("car.toml", CAR).unwrap().scenario;
+        let again = from_toml("out.toml", &to_toml(&s).unwrap())
+            .unwrap()
+            .scenario;
+        assert_eq!(s, again);
+        let again = from_json("out.json", &to_json(&s).unwrap())
+            .unwrap()
+            .scenario;
+        assert_eq!(s, again);
+    }
+
+    fn error_of(text: &str) -> String {
+        from_toml("bad.toml", text).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn errors_name_the_field() {
+        let e = error_of(&CAR.replace("price = 0.6", "prices = 0.6"));
+        assert!(
+            e.contains("bad.toml: parties[0] (buyer).weights.prices"),
+            "{e}"
+        );
+        assert!(e.contains("unknown issue"), "{e}");
+        let e = error_of(&CAR.replace("price = 0.6", "price = -0.6"));
+        assert!(e.contains("weights.price") && e.contains("≥ 0"), "{e}");
+        let e = error_of(&CAR.replace("blue = 0.5", "blue = 1.5"));
+        assert!(
+            e.contains("values.colour.blue") && e.contains("outside [0, 1]"),
+            "{e}"
+        );
+        let e = error_of(&CAR.replace("red = 1.0, blue", "green = 1.0, blue"));
+        assert!(e.contains("unknown option \"green\""), "{e}");
+        let e = error_of(&CAR.replace("values = [\"blue\"]", "values = [\"green\"]"));
+        assert!(e.contains("red_lines[0].values"), "{e}");
+    }
+
+    #[test]
+    fn syntax_errors_carry_line_numbers() {
+        let e = error_of("name = \"x\"\n[[issues]]\nname = \n");
+        assert!(e.starts_with("bad.toml:3:"), "{e}");
+        let e = error_of("name = \"x\"\nwieghts = 1\n");
+        assert!(e.starts_with("bad.toml:2:") && e.contains("wieghts"), "{e}");
+    }
+
+    #[test]
+    fn negotiator_without_preferences_is_rejected() {
+        let e = error_of(
+            "name = \"x\"\n[[issues]]\nname = \"a\"\noptions = [\"x\"]\n[[parties]]\nname = \"p\"\n",
+        );
+        assert!(e.contains("negotiator needs preferences"), "{e}");
+    }
+}
