@@ -1,0 +1,1 @@
+//! Back-testing (placeholder).

@@ -1,0 +1,215 @@
+//! The actor/issue data model shared by every forecasting model.
+//!
+//! A [`Case`] is one bargaining problem: a set of actors, each with a capability and, per issue
+//! dimension, a position and a salience. A one-dimensional case has one dimension; KTAB cases may
+//! have several. Validation lives here so every model can assume clean inputs.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{ForecastError, Location, Result};
+
+/// One stakeholder.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Actor {
+    pub name: String,
+    /// Potential influence (clout, resources); any non-negative scale.
+    pub capability: f64,
+    /// Position per dimension, in the case's units.
+    pub positions: Vec<f64>,
+    /// Salience per dimension, 0-100.
+    pub saliences: Vec<f64>,
+    /// Input line the actor came from (for error messages).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+}
+
+impl Actor {
+    /// A one-dimensional actor.
+    pub fn new(name: impl Into<String>, capability: f64, position: f64, salience: f64) -> Self {
+        Self {
+            name: name.into(),
+            capability,
+            positions: vec![position],
+            saliences: vec![salience],
+            line: None,
+        }
+    }
+
+    /// Position on dimension 0 (the only one of a 1-D case).
+    pub fn position(&self) -> f64 {
+        self.positions[0]
+    }
+
+    /// Salience on dimension 0, 0-100.
+    pub fn salience(&self) -> f64 {
+        self.saliences[0]
+    }
+}
+
+/// A labelled point of an issue scale ("0 = restoration of 1991 borders").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Anchor {
+    pub value: f64,
+    pub label: String,
+}
+
+/// One issue dimension: a continuum (usually 0-100) with an optional status quo and anchors.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Issue {
+    /// Name; for multi-dimensional inputs this is the position column header.
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_quo: Option<f64>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub anchors: Vec<Anchor>,
+}
+
+impl Issue {
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            status_quo: None,
+            anchors: Vec::new(),
+        }
+    }
+}
+
+/// The ends of a case's scale, used to map positions onto KTAB's 0-100.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Scale {
+    pub lo: f64,
+    pub hi: f64,
+}
+
+/// One bargaining problem.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Case {
+    pub name: String,
+    /// File the case was read from (used in error messages).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// Issue dimensions; every actor has one position and salience per dimension.
+    pub issues: Vec<Issue>,
+    pub actors: Vec<Actor>,
+    /// Observed outcome per dimension (back-testing).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<Vec<f64>>,
+}
+
+impl Case {
+    /// A one-dimensional case named `name` with a single issue called `position`.
+    pub fn one_dim(name: impl Into<String>, actors: Vec<Actor>) -> Self {
+        Self {
+            name: name.into(),
+            source: None,
+            issues: vec![Issue::new("position")],
+            actors,
+            outcome: None,
+        }
+    }
+
+    /// Number of issue dimensions.
+    pub fn n_dims(&self) -> usize {
+        self.issues.len()
+    }
+
+    fn file(&self) -> &str {
+        self.source.as_deref().unwrap_or("<memory>")
+    }
+
+    /// Checks the invariants every model relies on.
+    pub fn validate(&self) -> Result<()> {
+        let file = self.file();
+        if self.issues.is_empty() {
+            return Err(ForecastError::Format {
+                loc: Location::new(file, None, "issues"),
+                message: "a case needs at least one issue dimension".into(),
+            });
+        }
+        for a in &self.actors {
+            let loc = |field: &str| Location::new(file, a.line, field);
+            if !a.capability.is_finite() {
+                return Err(ForecastError::NotANumber {
+                    loc: loc("capability"),
+                    value: a.capability.to_string(),
+                });
+            }
+            if a.capability < 0.0 {
+                return Err(ForecastError::NegativeCapability {
+                    loc: loc("capability"),
+                    value: a.capability,
+                });
+            }
+            if a.positions.len() < self.n_dims() {
+                let field = self
+                    .issues
+                    .get(a.positions.len())
+                    .map_or("position", |i| i.name.as_str());
+                return Err(ForecastError::MissingPosition {
+                    loc: loc(field),
+                    actor: a.name.clone(),
+                });
+            }
+            if a.saliences.len() != a.positions.len() {
+                return Err(ForecastError::Format {
+                    loc: loc("salience"),
+                    message: format!(
+                        "{} salience(s) for {} position(s)",
+                        a.saliences.len(),
+                        a.positions.len()
+                    ),
+                });
+            }
+            for (d, (&p, &s)) in a.positions.iter().zip(&a.saliences).enumerate() {
+                if !p.is_finite() {
+                    return Err(ForecastError::NotANumber {
+                        loc: loc(&self.issues[d].name),
+                        value: p.to_string(),
+                    });
+                }
+                if !s.is_finite() || !(0.0..=100.0).contains(&s) {
+                    return Err(ForecastError::SalienceOutOfRange {
+                        loc: loc("salience"),
+                        value: s,
+                    });
+                }
+            }
+        }
+        if self.actors.len() < 2 {
+            return Err(ForecastError::TooFewActors {
+                file: file.to_string(),
+                count: self.actors.len(),
+            });
+        }
+        Ok(())
+    }
+
+    /// Positions on dimension `d`, in actor order.
+    pub fn positions(&self, d: usize) -> Vec<f64> {
+        self.actors.iter().map(|a| a.positions[d]).collect()
+    }
+
+    /// Saliences on dimension `d` (0-100), in actor order.
+    pub fn saliences(&self, d: usize) -> Vec<f64> {
+        self.actors.iter().map(|a| a.saliences[d]).collect()
+    }
+
+    /// Capabilities in actor order.
+    pub fn capabilities(&self) -> Vec<f64> {
+        self.actors.iter().map(|a| a.capability).collect()
+    }
+
+    /// Actor names in order.
+    pub fn names(&self) -> Vec<String> {
+        self.actors.iter().map(|a| a.name.clone()).collect()
+    }
+
+    /// Smallest and largest position on dimension `d`.
+    pub fn range(&self, d: usize) -> (f64, f64) {
+        self.actors
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), a| {
+                (lo.min(a.positions[d]), hi.max(a.positions[d]))
+            })
+    }
+}

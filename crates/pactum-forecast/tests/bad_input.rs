@@ -1,0 +1,93 @@
+//! Malformed cases are rejected with errors that name file, line and field.
+
+use pactum_forecast::ForecastError;
+use pactum_forecast::input::{parse_backtest_csv, parse_case_csv, parse_ktab_csv};
+
+const HEADER: &str = "actor,capability,position,salience\n";
+
+fn err(text: &str) -> ForecastError {
+    parse_case_csv(text, "case.csv").unwrap_err()
+}
+
+#[test]
+fn negative_capability() {
+    let e = err(&format!("{HEADER}A,10,20,50\nB,-1,30,50\n"));
+    assert!(matches!(e, ForecastError::NegativeCapability { .. }), "{e}");
+    let msg = e.to_string();
+    assert!(
+        msg.contains("case.csv:3") && msg.contains("capability"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn salience_out_of_range() {
+    for bad in ["101", "-5"] {
+        let e = err(&format!("{HEADER}A,10,20,50\nB,1,30,{bad}\n"));
+        assert!(matches!(e, ForecastError::SalienceOutOfRange { .. }), "{e}");
+        assert!(
+            e.to_string().contains("case.csv:3: field `salience`"),
+            "{e}"
+        );
+    }
+}
+
+#[test]
+fn actor_without_position() {
+    let e = err(&format!("{HEADER}A,10,20,50\nB,1,,50\n"));
+    assert!(matches!(e, ForecastError::MissingPosition { .. }), "{e}");
+    assert!(
+        e.to_string().contains("case.csv:3: field `position`"),
+        "{e}"
+    );
+    let k = "s,d,2,2,\nActor,Desc,Power,P1,S1,P2,S2,\nA,x,10,1,2,3,4,\nB,y,10,1,2,,4,\n";
+    let e = parse_ktab_csv(k, "k.csv").unwrap_err();
+    assert!(e.to_string().contains("k.csv:4: field `P2`"), "{e}");
+}
+
+#[test]
+fn fewer_than_two_actors() {
+    let e = err(&format!("{HEADER}A,10,20,50\n"));
+    assert!(
+        matches!(e, ForecastError::TooFewActors { count: 1, .. }),
+        "{e}"
+    );
+    let e = err(HEADER);
+    assert!(
+        matches!(e, ForecastError::TooFewActors { count: 0, .. }),
+        "{e}"
+    );
+}
+
+#[test]
+fn not_a_number_and_missing_column() {
+    let e = err(&format!("{HEADER}A,ten,20,50\nB,1,2,3\n"));
+    assert!(matches!(e, ForecastError::NotANumber { .. }), "{e}");
+    assert!(
+        e.to_string().contains("case.csv:2: field `capability`"),
+        "{e}"
+    );
+    let e = err("actor,capability,salience\nA,1,2\nB,1,2\n");
+    assert!(e.to_string().contains("`position`"), "{e}");
+}
+
+#[test]
+fn ktab_actor_count_mismatch() {
+    let k = "s,d,3,1,\nActor,Desc,Power,P1,S1,\nA,x,10,1,2,\nB,y,10,1,2,\n";
+    let e = parse_ktab_csv(k, "k.csv").unwrap_err();
+    assert!(e.to_string().contains("numActors"), "{e}");
+}
+
+#[test]
+fn backtest_inconsistent_outcome_and_grouping() {
+    let h = "issue,actor,capability,position,salience,outcome\n";
+    let ok = format!("{h}i1,A,1,0,50,10\ni2,A,1,5,50,7\ni1,B,1,100,50,10\ni2,B,2,9,50,7\n");
+    let cases = parse_backtest_csv(&ok, "bt.csv").unwrap();
+    assert_eq!(cases.len(), 2);
+    assert_eq!(cases[0].name, "i1");
+    assert_eq!(cases[0].outcome, Some(vec![10.0]));
+    assert_eq!(cases[1].actors.len(), 2);
+    let bad = format!("{h}i1,A,1,0,50,10\ni1,B,1,100,50,11\n");
+    let e = parse_backtest_csv(&bad, "bt.csv").unwrap_err();
+    assert!(e.to_string().contains("bt.csv:3: field `outcome`"), "{e}");
+}
