@@ -4,10 +4,15 @@
 //! The crate does no I/O beyond reading the scenario files it is asked to
 //! parse; printing, plotting and serving live in the binaries.
 
+#![allow(clippy::needless_range_loop)] // loops over parties index several parallel arrays
+
+pub mod analysis;
 pub mod error;
+pub mod frontier;
 pub mod io;
 pub mod model;
 pub mod native;
+pub mod solutions;
 
 pub use error::{Error, ModelError, Result};
 pub use io::Loaded;

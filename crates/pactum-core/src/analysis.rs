@@ -1,0 +1,660 @@
+//! The full static analysis of a scenario, as one serialisable report.
+//!
+//! This is what `pactum analyze` prints: the outcome space, each
+//! negotiator's range and disagreement point, the zone of possible agreement
+//! (outcomes every negotiator prefers to no deal), the Pareto frontier and the
+//! fair packages. Field names of [`Analysis`] are the stable `--json` schema.
+
+use indexmap::IndexMap;
+use rand::{RngExt, SeedableRng};
+use serde::Serialize;
+
+use crate::frontier::{
+    FrontierOptions, FrontierPoint, Problem, additive_frontier, enumerated_frontier, par_enumerate,
+};
+use crate::model::{IssueKind, Outcome, Role, Scenario, Value};
+use crate::solutions::{Concept, solve};
+
+/// How to compute the frontier.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Method {
+    /// The additive fold where every utility is additive, else enumeration.
+    #[default]
+    Auto,
+    /// Always visit every outcome (slow; the test oracle).
+    Enumerate,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct AnalysisOptions {
+    pub method: Method,
+    /// Tied outcomes listed per frontier point.
+    pub outcomes_per_point: usize,
+    /// Largest outcome space that may be enumerated.
+    pub enumeration_limit: u128,
+}
+
+impl Default for AnalysisOptions {
+    fn default() -> Self {
+        AnalysisOptions {
+            method: Method::Auto,
+            outcomes_per_point: 10,
+            enumeration_limit: 50_000_000,
+        }
+    }
+}
+
+/// Why an analysis could not be done.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum AnalysisError {
+    #[error("the scenario has no negotiators: at least one party needs role = \"negotiator\"")]
+    NoNegotiators,
+    #[error(
+        "cannot analyse this scenario exactly yet: {outcomes} outcomes and a non-additive utility ({party}); exact analysis enumerates at most {limit} outcomes"
+    )]
+    TooLarge {
+        outcomes: u128,
+        party: String,
+        limit: u128,
+    },
+}
+
+/// An outcome as issue name → value.
+pub type Package = IndexMap<String, Value>;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Analysis {
+    pub scenario: String,
+    pub issues: Vec<IssueReport>,
+    pub parties: Vec<PartyReport>,
+    /// Names of the negotiators: the order of every `utilities` list.
+    pub negotiators: Vec<String>,
+    pub outcome_count: u128,
+    pub zopa: Zopa,
+    pub frontier: Vec<FrontierEntry>,
+    /// Outcomes on the frontier, counting ties.
+    pub frontier_outcome_count: u128,
+    pub solutions: Solutions,
+    /// `additive` or `enumeration`.
+    pub method: &'static str,
+    pub warnings: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IssueReport {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub cardinality: u64,
+    /// Every value, when there are at most 100.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub values: Option<Vec<Value>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PartyReport {
+    pub name: String,
+    pub role: Role,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub representative: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reservation_value: Option<f64>,
+    /// Utility at the disagreement point used by the solutions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub disagreement: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_utility: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_utility: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub discount_factor: Option<f64>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub red_lines: Vec<String>,
+}
+
+/// The zone of possible agreement.
+#[derive(Debug, Clone, Serialize)]
+pub struct Zopa {
+    /// Outcomes every negotiator weakly prefers to no deal and none of
+    /// their red lines forbids.
+    pub count: u128,
+    pub fraction: f64,
+    /// False when `count` is a sampling estimate (see `note`).
+    pub exact: bool,
+    pub empty: bool,
+    /// Why the zone is empty (or how it was estimated).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FrontierEntry {
+    /// The first outcome (in enumeration order) reaching these utilities.
+    pub outcome: Package,
+    pub utilities: Vec<f64>,
+    /// Outcomes with exactly these utilities.
+    pub outcome_count: u128,
+    /// The first few of them when there are several.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tied_outcomes: Vec<Package>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Solutions {
+    pub nash: Option<Solution>,
+    pub kalai_smorodinsky: Option<Solution>,
+    pub egalitarian: Option<Solution>,
+    pub utilitarian: Option<Solution>,
+}
+
+impl Solutions {
+    pub fn get(&self, c: Concept) -> Option<&Solution> {
+        match c {
+            Concept::Nash => self.nash.as_ref(),
+            Concept::KalaiSmorodinsky => self.kalai_smorodinsky.as_ref(),
+            Concept::Egalitarian => self.egalitarian.as_ref(),
+            Concept::Utilitarian => self.utilitarian.as_ref(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Solution {
+    pub outcome: Package,
+    pub utilities: Vec<f64>,
+    /// Index into `frontier`.
+    pub frontier_index: usize,
+    /// The maximised quantity (for Kalai–Smorodinsky, minus the spread).
+    pub objective: f64,
+    /// Other frontier points within 1e-12 of the optimum.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ties: Vec<Tie>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Tie {
+    pub outcome: Package,
+    pub utilities: Vec<f64>,
+    pub frontier_index: usize,
+}
+
+/// Each negotiator's lowest and highest utility over the whole space.
+pub fn utility_ranges(problem: &Problem) -> (Vec<f64>, Vec<f64>) {
+    let n = problem.parties.len();
+    if let Some(c) = problem.contributions() {
+        let (mut lo, mut hi) = (vec![0.0; n], vec![0.0; n]);
+        for (i, issue) in problem.scenario.issues.iter().enumerate() {
+            for p in 0..n {
+                let vals = (0..issue.cardinality() as u32).map(|k| c.of(i, k)[p]);
+                lo[p] += vals.clone().fold(f64::INFINITY, f64::min);
+                hi[p] += vals.fold(f64::NEG_INFINITY, f64::max);
+            }
+        }
+        return (lo, hi);
+    }
+    let whole = Problem {
+        allowed: full_space(problem.scenario),
+        ..problem.clone()
+    };
+    let ev = crate::frontier::Evaluator::new(&whole);
+    par_enumerate(
+        &whole,
+        |walk| {
+            let (mut lo, mut hi) = (vec![f64::INFINITY; n], vec![f64::NEG_INFINITY; n]);
+            let mut u = vec![0.0; n];
+            walk(&mut |o| {
+                ev.eval(o, &mut u);
+                for p in 0..n {
+                    lo[p] = lo[p].min(u[p]);
+                    hi[p] = hi[p].max(u[p]);
+                }
+            });
+            (lo, hi)
+        },
+        |parts| {
+            parts.into_iter().fold(
+                (vec![f64::INFINITY; n], vec![f64::NEG_INFINITY; n]),
+                |(lo, hi), (l, h)| {
+                    (
+                        lo.iter().zip(&l).map(|(a, b)| a.min(*b)).collect(),
+                        hi.iter().zip(&h).map(|(a, b)| a.max(*b)).collect(),
+                    )
+                },
+            )
+        },
+    )
+}
+
+fn full_space(s: &Scenario) -> Vec<Vec<u32>> {
+    s.issues
+        .iter()
+        .map(|i| (0..i.cardinality() as u32).collect())
+        .collect()
+}
+
+/// Counts the rational outcomes exactly where affordable.
+fn count_zopa(problem: &Problem, opts: &AnalysisOptions) -> (u128, bool, Option<String>) {
+    let n = problem.parties.len();
+    let allowed_total = problem.allowed_count();
+    if allowed_total == 0 {
+        return (0, true, None);
+    }
+    if let Some(c) = problem.contributions() {
+        // Per issue and party: min and max contribution over allowed values.
+        let issues = problem.scenario.issues.len();
+        let mut rem_min = vec![vec![0.0; n]; issues + 1];
+        let mut rem_max = vec![vec![0.0; n]; issues + 1];
+        let mut rem_card = vec![1u128; issues + 1];
+        for i in (0..issues).rev() {
+            rem_card[i] = rem_card[i + 1].saturating_mul(problem.allowed[i].len() as u128);
+            for p in 0..n {
+                let vals = problem.allowed[i].iter().map(|&k| c.of(i, k)[p]);
+                rem_min[i][p] = rem_min[i + 1][p] + vals.clone().fold(f64::INFINITY, f64::min);
+                rem_max[i][p] = rem_max[i + 1][p] + vals.fold(f64::NEG_INFINITY, f64::max);
+            }
+        }
+        // Branch and bound over issues; decided subtrees are counted whole.
+        const SLACK: f64 = 1e-9;
+        const BUDGET: u64 = 20_000_000;
+        let mut nodes = 0u64;
+        let mut partial = vec![vec![0.0; n]; issues + 1];
+        fn walk(
+            i: usize,
+            problem: &Problem,
+            c: &crate::frontier::Contributions,
+            partial: &mut Vec<Vec<f64>>,
+            rem: (&[Vec<f64>], &[Vec<f64>], &[u128]),
+            nodes: &mut u64,
+        ) -> Option<u128> {
+            *nodes += 1;
+            if *nodes > BUDGET {
+                return None;
+            }
+            let (rem_min, rem_max, rem_card) = rem;
+            let s = &partial[i];
+            let t = &problem.thresholds;
+            if i == partial.len() - 1 {
+                return Some(problem.is_rational(s) as u128);
+            }
+            if s.iter()
+                .zip(&rem_min[i])
+                .zip(t)
+                .all(|((s, m), r)| s + m >= r + SLACK)
+            {
+                return Some(rem_card[i]);
+            }
+            if s.iter()
+                .zip(&rem_max[i])
+                .zip(t)
+                .any(|((s, m), r)| s + m < r - SLACK)
+            {
+                return Some(0);
+            }
+            let mut total = 0u128;
+            for &k in &problem.allowed[i] {
+                let next: Vec<f64> = partial[i]
+                    .iter()
+                    .zip(c.of(i, k))
+                    .map(|(a, b)| a + b)
+                    .collect();
+                partial[i + 1] = next;
+                total += walk(i + 1, problem, c, partial, rem, nodes)?;
+            }
+            Some(total)
+        }
+        if let Some(count) = walk(
+            0,
+            problem,
+            &c,
+            &mut partial,
+            (&rem_min, &rem_max, &rem_card),
+            &mut nodes,
+        ) {
+            return (count, true, None);
+        }
+    }
+    if allowed_total <= opts.enumeration_limit {
+        let ev = crate::frontier::Evaluator::new(problem);
+        let count = par_enumerate(
+            problem,
+            |walk| {
+                let mut u = vec![0.0; n];
+                let mut count = 0u128;
+                walk(&mut |o| {
+                    ev.eval(o, &mut u);
+                    count += problem.is_rational(&u) as u128;
+                });
+                count
+            },
+            |parts| parts.into_iter().sum(),
+        );
+        return (count, true, None);
+    }
+    // Too large to count exactly: a seeded uniform sample of allowed outcomes.
+    const SAMPLES: u32 = 200_000;
+    let ev = crate::frontier::Evaluator::new(problem);
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(0x5EED);
+    let mut hits = 0u32;
+    let mut u = vec![0.0; n];
+    let mut o: Outcome = vec![0; problem.allowed.len()];
+    for _ in 0..SAMPLES {
+        for (slot, vals) in o.iter_mut().zip(&problem.allowed) {
+            *slot = vals[rng.random_range(0..vals.len())];
+        }
+        ev.eval(&o, &mut u);
+        hits += problem.is_rational(&u) as u32;
+    }
+    let share = hits as f64 / SAMPLES as f64;
+    let estimate = (share * allowed_total as f64).round() as u128;
+    (
+        estimate,
+        false,
+        Some(format!(
+            "estimated from a uniform sample of {SAMPLES} outcomes ({hits} inside); the space is too large to count exactly"
+        )),
+    )
+}
+
+/// Plain-language reasons why no outcome is rational.
+fn explain_empty_zopa(problem: &Problem) -> Vec<String> {
+    let s = problem.scenario;
+    let mut notes = Vec::new();
+    for (i, allowed) in problem.allowed.iter().enumerate() {
+        if allowed.is_empty() {
+            let who: Vec<&str> = problem
+                .parties
+                .iter()
+                .filter(|&&p| {
+                    s.parties[p]
+                        .preferences
+                        .as_ref()
+                        .is_some_and(|pr| pr.red_lines.iter().any(|r| r.issue == i))
+                })
+                .map(|&p| s.parties[p].name.as_str())
+                .collect();
+            notes.push(format!(
+                "the red lines of {} together forbid every value of issue {:?}",
+                who.join(", "),
+                s.issues[i].name
+            ));
+        }
+    }
+    if !notes.is_empty() {
+        return notes;
+    }
+    for (j, &p) in problem.parties.iter().enumerate() {
+        let alone = Problem::for_parties(s, vec![p]);
+        let (_, best) = utility_ranges_over(&alone);
+        if best[0] < problem.thresholds[j] {
+            notes.push(format!(
+                "{}'s reservation value {} is above the best it can get ({:.6}) without crossing its own red lines",
+                s.parties[p].name, problem.thresholds[j], best[0]
+            ));
+        }
+    }
+    if notes.is_empty() {
+        notes.push(
+            "each negotiator alone can be satisfied, but no outcome meets every reservation value and red line at once"
+                .into(),
+        );
+    }
+    notes
+}
+
+/// Utility ranges over the problem's allowed outcomes (not the whole space).
+fn utility_ranges_over(problem: &Problem) -> (Vec<f64>, Vec<f64>) {
+    let n = problem.parties.len();
+    if let Some(c) = problem.contributions() {
+        let (mut lo, mut hi) = (vec![0.0; n], vec![0.0; n]);
+        for (i, vals) in problem.allowed.iter().enumerate() {
+            for p in 0..n {
+                let it = vals.iter().map(|&k| c.of(i, k)[p]);
+                lo[p] += it.clone().fold(f64::INFINITY, f64::min);
+                hi[p] += it.fold(f64::NEG_INFINITY, f64::max);
+            }
+        }
+        return (lo, hi);
+    }
+    let scoped = Problem {
+        thresholds: vec![f64::NEG_INFINITY; n],
+        ..problem.clone()
+    };
+    let ev = crate::frontier::Evaluator::new(&scoped);
+    par_enumerate(
+        &scoped,
+        |walk| {
+            let (mut lo, mut hi) = (vec![f64::INFINITY; n], vec![f64::NEG_INFINITY; n]);
+            let mut u = vec![0.0; n];
+            walk(&mut |o| {
+                ev.eval(o, &mut u);
+                for p in 0..n {
+                    lo[p] = lo[p].min(u[p]);
+                    hi[p] = hi[p].max(u[p]);
+                }
+            });
+            (lo, hi)
+        },
+        |parts| {
+            parts.into_iter().fold(
+                (vec![f64::INFINITY; n], vec![f64::NEG_INFINITY; n]),
+                |(lo, hi), (l, h)| {
+                    (
+                        lo.iter().zip(&l).map(|(a, b)| a.min(*b)).collect(),
+                        hi.iter().zip(&h).map(|(a, b)| a.max(*b)).collect(),
+                    )
+                },
+            )
+        },
+    )
+}
+
+/// The frontier of the negotiators' rational outcomes.
+pub fn frontier(
+    problem: &Problem,
+    opts: &AnalysisOptions,
+) -> Result<(Vec<FrontierPoint>, &'static str), AnalysisError> {
+    let fopts = FrontierOptions {
+        outcomes_per_point: opts.outcomes_per_point,
+    };
+    if opts.method == Method::Auto {
+        if let Some(f) = additive_frontier(problem, fopts) {
+            return Ok((f, "additive"));
+        }
+    }
+    let total = problem.allowed_count();
+    if total > opts.enumeration_limit {
+        let party = problem
+            .parties
+            .iter()
+            .map(|&p| &problem.scenario.parties[p])
+            .find(|p| {
+                p.preferences
+                    .as_ref()
+                    .is_some_and(|pr| pr.utility.as_additive().is_none())
+            })
+            .map_or_else(
+                || "enumeration was requested".to_string(),
+                |p| format!("party {}", p.name),
+            );
+        return Err(AnalysisError::TooLarge {
+            outcomes: total,
+            party,
+            limit: opts.enumeration_limit,
+        });
+    }
+    Ok((enumerated_frontier(problem, fopts), "enumeration"))
+}
+
+/// Disagreement point: the reservation value, or the worst utility where
+/// there is none or it is lower.
+pub fn disagreement_point(problem: &Problem, min: &[f64]) -> Vec<f64> {
+    problem
+        .thresholds
+        .iter()
+        .zip(min)
+        .map(|(r, m)| if *r >= *m { *r } else { *m })
+        .collect()
+}
+
+/// Runs the whole analysis.
+pub fn analyze(scenario: &Scenario, opts: &AnalysisOptions) -> Result<Analysis, AnalysisError> {
+    let problem = Problem::negotiators(scenario);
+    if problem.parties.is_empty() {
+        return Err(AnalysisError::NoNegotiators);
+    }
+    let outcome_count = scenario.outcome_count();
+    let mut warnings = Vec::new();
+    // Refuse early rather than enumerate a space we cannot finish.
+    let (points, method) = frontier(&problem, opts)?;
+    let (min, max) = utility_ranges(&problem);
+    let d = disagreement_point(&problem, &min);
+
+    let (count, exact, note) = count_zopa(&problem, opts);
+    let mut zopa_notes: Vec<String> = note.into_iter().collect();
+    if count == 0 {
+        zopa_notes.extend(explain_empty_zopa(&problem));
+    }
+    let zopa = Zopa {
+        count,
+        fraction: if outcome_count == 0 {
+            0.0
+        } else {
+            count as f64 / outcome_count as f64
+        },
+        exact,
+        empty: count == 0,
+        notes: zopa_notes,
+    };
+
+    let package = |o: &Outcome| -> Package { scenario.describe(o).into_iter().collect() };
+    let frontier: Vec<FrontierEntry> = points
+        .iter()
+        .map(|p| FrontierEntry {
+            outcome: package(&p.outcomes[0]),
+            utilities: p.utilities.clone(),
+            outcome_count: p.count,
+            tied_outcomes: if p.count > 1 {
+                p.outcomes.iter().map(package).collect()
+            } else {
+                Vec::new()
+            },
+        })
+        .collect();
+    let refs: Vec<&[f64]> = points.iter().map(|p| &p.utilities[..]).collect();
+    let solve_one = |c: Concept| -> Option<Solution> {
+        let idx = solve(c, &refs, &d, &max);
+        let (&first, rest) = idx.split_first()?;
+        Some(Solution {
+            outcome: frontier[first].outcome.clone(),
+            utilities: frontier[first].utilities.clone(),
+            frontier_index: first,
+            objective: c.objective(&points[first].utilities, &d, &max),
+            ties: rest
+                .iter()
+                .map(|&i| Tie {
+                    outcome: frontier[i].outcome.clone(),
+                    utilities: frontier[i].utilities.clone(),
+                    frontier_index: i,
+                })
+                .collect(),
+        })
+    };
+    let solutions = Solutions {
+        nash: solve_one(Concept::Nash),
+        kalai_smorodinsky: solve_one(Concept::KalaiSmorodinsky),
+        egalitarian: solve_one(Concept::Egalitarian),
+        utilitarian: solve_one(Concept::Utilitarian),
+    };
+
+    for (j, &p) in problem.parties.iter().enumerate() {
+        if let Some(r) = scenario.parties[p]
+            .preferences
+            .as_ref()
+            .and_then(|pr| pr.reservation_value)
+        {
+            if r < min[j] {
+                warnings.push(format!(
+                    "{}: reservation value {r} is below its worst outcome ({:.6}); that minimum is the disagreement point",
+                    scenario.parties[p].name, min[j]
+                ));
+            }
+        }
+    }
+
+    let negotiator_pos = |p: usize| problem.parties.iter().position(|&q| q == p);
+    let parties = scenario
+        .parties
+        .iter()
+        .enumerate()
+        .map(|(p, party)| {
+            let prefs = party.preferences.as_ref();
+            let j = negotiator_pos(p);
+            PartyReport {
+                name: party.name.clone(),
+                role: party.role,
+                representative: party.representative.clone(),
+                reservation_value: prefs.and_then(|pr| pr.reservation_value),
+                disagreement: j.map(|j| d[j]),
+                min_utility: j.map(|j| min[j]),
+                max_utility: j.map(|j| max[j]),
+                discount_factor: prefs.and_then(|pr| pr.discount_factor),
+                red_lines: prefs
+                    .map(|pr| {
+                        pr.red_lines
+                            .iter()
+                            .map(|r| {
+                                let issue = &scenario.issues[r.issue];
+                                let vals: Vec<String> = r
+                                    .values
+                                    .iter()
+                                    .map(|&k| issue.value(k).to_string())
+                                    .collect();
+                                format!("{} ≠ {}", issue.name, vals.join(" | "))
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+            }
+        })
+        .collect();
+
+    Ok(Analysis {
+        scenario: scenario.name.clone(),
+        issues: scenario.issues.iter().map(issue_report).collect(),
+        parties,
+        negotiators: problem
+            .parties
+            .iter()
+            .map(|&p| scenario.parties[p].name.clone())
+            .collect(),
+        outcome_count,
+        zopa,
+        frontier_outcome_count: points.iter().map(|p| p.count).sum(),
+        frontier,
+        solutions,
+        method,
+        warnings,
+    })
+}
+
+fn issue_report(issue: &crate::model::Issue) -> IssueReport {
+    let card = issue.cardinality();
+    let values = (card <= 100).then(|| (0..card as u32).map(|k| issue.value(k)).collect());
+    let (kind, min, max) = match &issue.kind {
+        IssueKind::Discrete { .. } => ("discrete", None, None),
+        IssueKind::Integer { min, max } => ("integer", Some(*min as f64), Some(*max as f64)),
+        IssueKind::Real { min, max, .. } => ("real", Some(*min), Some(*max)),
+    };
+    IssueReport {
+        name: issue.name.clone(),
+        kind,
+        cardinality: card,
+        values,
+        min,
+        max,
+    }
+}

@@ -1,0 +1,513 @@
+//! The Pareto frontier of the rational outcomes, computed exactly.
+//!
+//! Two methods give the same answer:
+//!
+//! * **Additive fold.** When every party's utility is additive, the utility
+//!   vector of an outcome is a sum of one contribution vector per issue, so
+//!   the set of all utility vectors is the Minkowski sum of per-issue point
+//!   sets. The non-dominated points of `A ⊕ B` lie in `ND(A) ⊕ ND(B)`, so the
+//!   frontier is built issue by issue, pruning dominated partial sums (and
+//!   partial sums that can no longer reach every reservation value). The cost
+//!   depends on the frontier's size, not the outcome count: 10^30-outcome
+//!   spaces take milliseconds.
+//! * **Enumeration.** Every outcome is visited (in parallel chunks, keeping
+//!   only chunk frontiers, so memory stays bounded). Used for nonlinear
+//!   utilities and as the test oracle.
+//!
+//! Both sum contributions in issue order starting from 0.0, exactly as
+//! [`UtilityFunction::utility`] does, so floating-point results agree to the
+//! bit. Outcomes whose utility vectors are identical are ties: one frontier
+//! point carries their count and the first few in enumeration order.
+
+use std::cmp::Ordering;
+
+use rayon::prelude::*;
+
+use crate::model::{Outcome, Scenario, UtilityFunction};
+
+/// A non-dominated utility vector and the outcomes that reach it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FrontierPoint {
+    /// One utility per party of the [`Problem`], in its order.
+    pub utilities: Vec<f64>,
+    /// How many outcomes have exactly these utilities.
+    pub count: u128,
+    /// The first of them in enumeration order (all of them when few).
+    pub outcomes: Vec<Outcome>,
+}
+
+/// What is being analysed: which parties must consent, their reservation
+/// thresholds, and which values their red lines leave.
+#[derive(Debug, Clone)]
+pub struct Problem<'a> {
+    pub scenario: &'a Scenario,
+    /// Scenario indices of the parties whose utilities are compared.
+    pub parties: Vec<usize>,
+    /// Rationality thresholds, one per party (−∞ where there is none).
+    pub thresholds: Vec<f64>,
+    /// Per issue, the value indices no party's red line forbids.
+    pub allowed: Vec<Vec<u32>>,
+}
+
+impl<'a> Problem<'a> {
+    /// The problem for the scenario's negotiators.
+    pub fn negotiators(scenario: &'a Scenario) -> Self {
+        Self::for_parties(scenario, scenario.negotiators())
+    }
+
+    /// The problem for the given parties (each must have preferences).
+    pub fn for_parties(scenario: &'a Scenario, parties: Vec<usize>) -> Self {
+        let mut allowed: Vec<Vec<u32>> = scenario
+            .issues
+            .iter()
+            .map(|i| (0..i.cardinality() as u32).collect())
+            .collect();
+        let mut thresholds = Vec::with_capacity(parties.len());
+        for &p in &parties {
+            let prefs = scenario.parties[p]
+                .preferences
+                .as_ref()
+                .expect("validated: negotiators have preferences");
+            thresholds.push(prefs.reservation_value.unwrap_or(f64::NEG_INFINITY));
+            for red in &prefs.red_lines {
+                allowed[red.issue].retain(|v| !red.values.contains(v));
+            }
+        }
+        Problem {
+            scenario,
+            parties,
+            thresholds,
+            allowed,
+        }
+    }
+
+    pub fn utility_functions(&self) -> Vec<&'a UtilityFunction> {
+        self.parties
+            .iter()
+            .map(|&p| {
+                &self.scenario.parties[p]
+                    .preferences
+                    .as_ref()
+                    .expect("validated")
+                    .utility
+            })
+            .collect()
+    }
+
+    /// Per-issue contribution vectors when every party is additive.
+    pub fn contributions(&self) -> Option<Contributions> {
+        Contributions::new(self.scenario, &self.parties)
+    }
+
+    /// Number of outcomes that cross no red line.
+    pub fn allowed_count(&self) -> u128 {
+        self.allowed
+            .iter()
+            .fold(1u128, |n, a| n.saturating_mul(a.len() as u128))
+    }
+
+    pub fn is_rational(&self, u: &[f64]) -> bool {
+        u.iter().zip(&self.thresholds).all(|(u, r)| u >= r)
+    }
+}
+
+/// `w_pi · v_pi(k)` for every issue i, value k and party p.
+#[derive(Debug, Clone)]
+pub struct Contributions {
+    pub parties: usize,
+    /// `per_issue[i][k * parties + p]`.
+    pub per_issue: Vec<Vec<f64>>,
+}
+
+impl Contributions {
+    pub fn new(scenario: &Scenario, parties: &[usize]) -> Option<Self> {
+        let n = parties.len();
+        let additive: Option<Vec<_>> = parties
+            .iter()
+            .map(|&p| {
+                scenario.parties[p]
+                    .preferences
+                    .as_ref()?
+                    .utility
+                    .as_additive()
+            })
+            .collect();
+        let additive = additive?;
+        let per_issue = scenario
+            .issues
+            .iter()
+            .enumerate()
+            .map(|(i, issue)| {
+                let card = issue.cardinality() as usize;
+                let mut c = vec![0.0; card * n];
+                for k in 0..card {
+                    for (p, a) in additive.iter().enumerate() {
+                        c[k * n + p] = a.weights[i] * a.values[i].eval(issue, k as u32);
+                    }
+                }
+                c
+            })
+            .collect();
+        Some(Contributions {
+            parties: n,
+            per_issue,
+        })
+    }
+
+    #[inline]
+    pub fn of(&self, issue: usize, k: u32) -> &[f64] {
+        let n = self.parties;
+        &self.per_issue[issue][k as usize * n..(k as usize + 1) * n]
+    }
+
+    /// Utilities of an outcome, summed exactly as the model sums them.
+    pub fn utilities(&self, outcome: &[u32], out: &mut [f64]) {
+        out.fill(0.0);
+        for (i, &k) in outcome.iter().enumerate() {
+            for (o, c) in out.iter_mut().zip(self.of(i, k)) {
+                *o += c;
+            }
+        }
+    }
+}
+
+/// Options shared by both methods.
+#[derive(Debug, Clone, Copy)]
+pub struct FrontierOptions {
+    /// How many tied outcomes to keep per frontier point.
+    pub outcomes_per_point: usize,
+}
+
+impl Default for FrontierOptions {
+    fn default() -> Self {
+        FrontierOptions {
+            outcomes_per_point: 10,
+        }
+    }
+}
+
+fn cmp_desc(a: &[f64], b: &[f64]) -> Ordering {
+    for (x, y) in a.iter().zip(b) {
+        match y.partial_cmp(x).unwrap_or(Ordering::Equal) {
+            Ordering::Equal => continue,
+            o => return o,
+        }
+    }
+    Ordering::Equal
+}
+
+fn weakly_greater(a: &[f64], b: &[f64]) -> bool {
+    a.iter().zip(b).all(|(x, y)| x >= y)
+}
+
+/// Groups of candidate indices with identical, non-dominated utility
+/// vectors (stored flat, `n` per candidate). Groups come in descending
+/// lexicographic order of their vectors; members in ascending index order.
+pub fn pareto_groups(utils: &[f64], n: usize) -> Vec<Vec<usize>> {
+    let m = utils.len().checked_div(n).unwrap_or(0);
+    let at = |i: usize| &utils[i * n..(i + 1) * n];
+    let mut order: Vec<usize> = (0..m).collect();
+    order.par_sort_unstable_by(|&a, &b| cmp_desc(at(a), at(b)).then(a.cmp(&b)));
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    let mut kept: Vec<usize> = Vec::new(); // representative of each kept group
+    let mut best_second = f64::NEG_INFINITY;
+    let mut start = 0;
+    while start < m {
+        let rep = order[start];
+        let mut end = start + 1;
+        while end < m && cmp_desc(at(order[end]), at(rep)) == Ordering::Equal {
+            end += 1;
+        }
+        // Only earlier (lexicographically larger) vectors can dominate.
+        let dominated = match n {
+            1 => !kept.is_empty(),
+            2 => at(rep)[1] <= best_second,
+            _ => kept.iter().any(|&q| weakly_greater(at(q), at(rep))),
+        };
+        if !dominated {
+            if n == 2 {
+                best_second = at(rep)[1];
+            }
+            kept.push(rep);
+            let mut members = order[start..end].to_vec();
+            members.sort_unstable();
+            groups.push(members);
+        }
+        start = end;
+    }
+    groups
+}
+
+/// Merges outcome lists (each sorted in enumeration order), keeping the first `k`.
+fn merge_outcomes(lists: impl IntoIterator<Item = Outcome>, k: usize) -> Vec<Outcome> {
+    let mut all: Vec<Outcome> = lists.into_iter().collect();
+    all.sort_unstable();
+    all.dedup();
+    all.truncate(k);
+    all
+}
+
+/// The frontier by the additive fold. `None` if some party is not additive.
+pub fn additive_frontier(problem: &Problem, opts: FrontierOptions) -> Option<Vec<FrontierPoint>> {
+    let contrib = problem.contributions()?;
+    let n = problem.parties.len();
+    let issues = problem.scenario.issues.len();
+    // Per issue: allowed values whose contribution vector no other allowed
+    // value of the same issue strictly dominates.
+    let candidates_per_issue: Vec<Vec<u32>> = (0..issues)
+        .map(|i| {
+            let vals = &problem.allowed[i];
+            let flat: Vec<f64> = vals
+                .iter()
+                .flat_map(|&k| contrib.of(i, k).iter().copied())
+                .collect();
+            let mut keep: Vec<u32> = pareto_groups(&flat, n)
+                .into_iter()
+                .flatten()
+                .map(|j| vals[j])
+                .collect();
+            keep.sort_unstable();
+            keep
+        })
+        .collect();
+    // remaining_max[i][p]: the most party p can still gain from issues i.. .
+    let mut remaining_max = vec![vec![0.0; n]; issues + 1];
+    for i in (0..issues).rev() {
+        for p in 0..n {
+            let best = candidates_per_issue[i]
+                .iter()
+                .map(|&k| contrib.of(i, k)[p])
+                .fold(f64::NEG_INFINITY, f64::max);
+            remaining_max[i][p] = remaining_max[i + 1][p] + best;
+        }
+    }
+    // Margin for rounding between "partial + bound" and the real sums.
+    const SLACK: f64 = 1e-9;
+    let mut frontier = vec![FrontierPoint {
+        utilities: vec![0.0; n],
+        count: 1,
+        outcomes: vec![vec![]],
+    }];
+    for i in 0..issues {
+        let values = &candidates_per_issue[i];
+        let mut utils = Vec::with_capacity(frontier.len() * values.len() * n);
+        let mut origin: Vec<(u32, u32)> = Vec::with_capacity(frontier.len() * values.len());
+        let mut u = vec![0.0; n];
+        for (j, point) in frontier.iter().enumerate() {
+            'values: for &k in values {
+                for p in 0..n {
+                    u[p] = point.utilities[p] + contrib.of(i, k)[p];
+                    if u[p] + remaining_max[i + 1][p] < problem.thresholds[p] - SLACK {
+                        continue 'values;
+                    }
+                }
+                utils.extend_from_slice(&u);
+                origin.push((j as u32, k));
+            }
+        }
+        let groups = pareto_groups(&utils, n);
+        frontier = groups
+            .into_par_iter()
+            .map(|members| {
+                let first = members[0];
+                let count = members
+                    .iter()
+                    .map(|&c| frontier[origin[c].0 as usize].count)
+                    .sum();
+                let outcomes = merge_outcomes(
+                    members.iter().flat_map(|&c| {
+                        let (j, k) = origin[c];
+                        frontier[j as usize].outcomes.iter().map(move |o| {
+                            let mut o = o.clone();
+                            o.push(k);
+                            o
+                        })
+                    }),
+                    opts.outcomes_per_point,
+                );
+                FrontierPoint {
+                    utilities: utils[first * n..(first + 1) * n].to_vec(),
+                    count,
+                    outcomes,
+                }
+            })
+            .collect();
+    }
+    frontier.retain(|p| problem.is_rational(&p.utilities));
+    Some(frontier)
+}
+
+/// Calls `visit` with every allowed outcome in `[start, end)` of the allowed
+/// space's enumeration order (mixed radix, last issue fastest).
+fn for_each_allowed(allowed: &[Vec<u32>], start: u128, end: u128, mut visit: impl FnMut(&[u32])) {
+    if start >= end {
+        return;
+    }
+    let issues = allowed.len();
+    let mut digits = vec![0usize; issues];
+    let mut rest = start;
+    for i in (0..issues).rev() {
+        let card = allowed[i].len() as u128;
+        digits[i] = (rest % card) as usize;
+        rest /= card;
+    }
+    let mut outcome: Vec<u32> = (0..issues).map(|i| allowed[i][digits[i]]).collect();
+    let mut index = start;
+    loop {
+        visit(&outcome);
+        index += 1;
+        if index >= end {
+            return;
+        }
+        let mut i = issues;
+        while i > 0 {
+            i -= 1;
+            digits[i] += 1;
+            if digits[i] < allowed[i].len() {
+                outcome[i] = allowed[i][digits[i]];
+                break;
+            }
+            digits[i] = 0;
+            outcome[i] = allowed[i][0];
+        }
+    }
+}
+
+/// Visits every allowed outcome in parallel chunks; `chunk` folds a range
+/// into a partial result and `merge` combines them (in order).
+pub fn par_enumerate<T: Send>(
+    problem: &Problem,
+    chunk: impl Fn(&mut dyn FnMut(&mut dyn FnMut(&[u32]))) -> T + Sync,
+    merge: impl Fn(Vec<T>) -> T,
+) -> T {
+    const CHUNK: u128 = 1 << 16;
+    let total = problem.allowed_count();
+    let chunks = total.div_ceil(CHUNK).max(1);
+    let parts: Vec<T> = (0..chunks)
+        .into_par_iter()
+        .map(|c| {
+            let (start, end) = (c * CHUNK, ((c + 1) * CHUNK).min(total));
+            chunk(&mut |visit| for_each_allowed(&problem.allowed, start, end, |o| visit(o)))
+        })
+        .collect();
+    merge(parts)
+}
+
+/// Utility vectors of outcomes for the problem's parties, by whichever
+/// representation is fastest.
+pub struct Evaluator<'a> {
+    contrib: Option<Contributions>,
+    ufuns: Vec<&'a UtilityFunction>,
+    scenario: &'a Scenario,
+}
+
+impl<'a> Evaluator<'a> {
+    pub fn new(problem: &Problem<'a>) -> Self {
+        Evaluator {
+            contrib: problem.contributions(),
+            ufuns: problem.utility_functions(),
+            scenario: problem.scenario,
+        }
+    }
+
+    pub fn eval(&self, outcome: &[u32], out: &mut [f64]) {
+        match &self.contrib {
+            Some(c) => c.utilities(outcome, out),
+            None => {
+                for (o, f) in out.iter_mut().zip(&self.ufuns) {
+                    *o = f.utility(&self.scenario.issues, outcome);
+                }
+            }
+        }
+    }
+}
+
+/// The frontier by visiting every outcome.
+pub fn enumerated_frontier(problem: &Problem, opts: FrontierOptions) -> Vec<FrontierPoint> {
+    let n = problem.parties.len();
+    let evaluator = Evaluator::new(problem);
+    let reduce = |points: Vec<FrontierPoint>| -> Vec<FrontierPoint> {
+        let utils: Vec<f64> = points
+            .iter()
+            .flat_map(|p| p.utilities.iter().copied())
+            .collect();
+        pareto_groups(&utils, n)
+            .into_iter()
+            .map(|members| FrontierPoint {
+                utilities: points[members[0]].utilities.clone(),
+                count: members.iter().map(|&m| points[m].count).sum(),
+                outcomes: merge_outcomes(
+                    members
+                        .iter()
+                        .flat_map(|&m| points[m].outcomes.iter().cloned()),
+                    opts.outcomes_per_point,
+                ),
+            })
+            .collect()
+    };
+    par_enumerate(
+        problem,
+        |walk| {
+            let mut utils = Vec::new();
+            let mut outcomes: Vec<Outcome> = Vec::new();
+            let mut u = vec![0.0; n];
+            walk(&mut |o| {
+                evaluator.eval(o, &mut u);
+                if problem.is_rational(&u) {
+                    utils.extend_from_slice(&u);
+                    outcomes.push(o.to_vec());
+                }
+            });
+            pareto_groups(&utils, n)
+                .into_iter()
+                .map(|members| FrontierPoint {
+                    utilities: utils[members[0] * n..(members[0] + 1) * n].to_vec(),
+                    count: members.len() as u128,
+                    outcomes: members
+                        .iter()
+                        .take(opts.outcomes_per_point)
+                        .map(|&m| outcomes[m].clone())
+                        .collect(),
+                })
+                .collect::<Vec<_>>()
+        },
+        |parts| reduce(parts.into_iter().flatten().collect()),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn groups_two_parties() {
+        // (1,0) (0,1) (0.5,0.5) (0.4,0.4) (0.5,0.5) (1,0)
+        let u = [1.0, 0.0, 0.0, 1.0, 0.5, 0.5, 0.4, 0.4, 0.5, 0.5, 1.0, 0.0];
+        let g = pareto_groups(&u, 2);
+        assert_eq!(g, vec![vec![0, 5], vec![2, 4], vec![1]]);
+    }
+
+    #[test]
+    fn groups_three_parties() {
+        let u = [
+            1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.5, 0.5, 0.0, 0.4, 0.4, 0.0, 0.0, 0.0, 1.0,
+        ];
+        let g = pareto_groups(&u, 3);
+        assert_eq!(g, vec![vec![0], vec![2], vec![1], vec![4]]);
+    }
+
+    #[test]
+    fn weakly_dominated_points_are_dropped() {
+        // (1, 0.5) weakly dominates (1, 0.4) and (0.9, 0.5).
+        let u = [1.0, 0.4, 0.9, 0.5, 1.0, 0.5];
+        assert_eq!(pareto_groups(&u, 2), vec![vec![2]]);
+    }
+
+    #[test]
+    fn enumeration_order_is_mixed_radix() {
+        let allowed = vec![vec![0, 2], vec![1, 3, 4]];
+        let mut seen = Vec::new();
+        for_each_allowed(&allowed, 1, 5, |o| seen.push(o.to_vec()));
+        assert_eq!(seen, vec![vec![0, 3], vec![0, 4], vec![2, 1], vec![2, 3]]);
+    }
+}
