@@ -1,3 +1,217 @@
-fn main() {
-    println!("Hello, world!");
+//! `pactum`: the command-line front end. Parses arguments, calls the core
+//! library, and prints; all negotiation logic lives in `pactum-core`.
+
+mod report;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand, ValueEnum};
+use pactum_core::analysis::{AnalysisOptions, Method, analyze};
+use pactum_core::{Loaded, Scenario};
+
+#[derive(Parser)]
+#[command(
+    name = "pactum",
+    version,
+    about = "Model, analyse and simulate multi-party negotiations"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Analyse a scenario: zone of possible agreement, Pareto frontier, fair packages.
+    Analyze(AnalyzeArgs),
+    /// Check a scenario and report problems and warnings.
+    Validate(ScenarioArgs),
+    /// Convert a scenario to another format.
+    Convert(ConvertArgs),
+}
+
+#[derive(clap::Args)]
+struct ScenarioArgs {
+    /// A native .toml/.json file, or a folder of GENIUS XML or GeniusWeb JSON files.
+    scenario: PathBuf,
+    /// Profiles of a GENIUS/GeniusWeb folder to seat (file stems, comma-separated); default: all.
+    #[arg(long, value_delimiter = ',')]
+    profiles: Option<Vec<String>>,
+}
+
+#[derive(clap::Args)]
+struct AnalyzeArgs {
+    #[command(flatten)]
+    input: ScenarioArgs,
+    /// Print the analysis as JSON.
+    #[arg(long)]
+    json: bool,
+    /// Draw the utility space of two negotiators to an SVG file.
+    #[arg(long, value_name = "FILE.svg")]
+    plot: Option<PathBuf>,
+    /// The two negotiators to plot (names, comma-separated); default: the first two.
+    #[arg(long, value_delimiter = ',', value_name = "A,B")]
+    plot_parties: Option<Vec<String>>,
+    /// What-if override, e.g. "Ukraine.reservation=0.45" or "Russia.weight.territory=0.5" (repeatable).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    overrides: Vec<String>,
+    /// Visit every outcome instead of the additive fold (slow; for checking).
+    #[arg(long)]
+    enumerate: bool,
+    /// Frontier points listed in the text report (0 = all).
+    #[arg(long, default_value_t = 20)]
+    show: usize,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Genius,
+    Geniusweb,
+    Toml,
+    Json,
+}
+
+#[derive(clap::Args)]
+struct ConvertArgs {
+    #[command(flatten)]
+    input: ScenarioArgs,
+    /// Target format.
+    #[arg(long)]
+    to: Format,
+    /// Output: a file for toml/json, a folder for genius/geniusweb.
+    out: PathBuf,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Analyze(args) => run_analyze(args),
+        Command::Validate(args) => run_validate(args),
+        Command::Convert(args) => run_convert(args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn load(args: &ScenarioArgs) -> Result<Loaded> {
+    let loaded = pactum_core::io::load(&args.scenario, args.profiles.as_deref())?;
+    Ok(loaded)
+}
+
+fn print_warnings(warnings: &[String]) {
+    for w in warnings {
+        eprintln!("warning: {w}");
+    }
+}
+
+fn run_analyze(args: AnalyzeArgs) -> Result<()> {
+    let Loaded {
+        mut scenario,
+        warnings,
+    } = load(&args.input)?;
+    print_warnings(&warnings);
+    for spec in &args.overrides {
+        pactum_core::overrides::apply(&mut scenario, spec)?;
+    }
+    let opts = AnalysisOptions {
+        method: if args.enumerate {
+            Method::Enumerate
+        } else {
+            Method::Auto
+        },
+        ..Default::default()
+    };
+    let analysis = analyze(&scenario, &opts)?;
+    print_warnings(&analysis.warnings);
+    if let Some(path) = &args.plot {
+        let pair = plot_pair(&scenario, args.plot_parties.as_deref())?;
+        report::plot(&scenario, &analysis, pair, path)
+            .with_context(|| format!("cannot write plot {}", path.display()))?;
+    }
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&analysis)?);
+    } else {
+        print!(
+            "{}",
+            report::text(&scenario, &analysis, &args.overrides, args.show)
+        );
+    }
+    Ok(())
+}
+
+/// Indices (into the negotiator list) of the two parties to plot.
+fn plot_pair(scenario: &Scenario, names: Option<&[String]>) -> Result<(usize, usize)> {
+    let negotiators = scenario.negotiators();
+    let find = |name: &str| -> Result<usize> {
+        negotiators
+            .iter()
+            .position(|&p| scenario.parties[p].name == name)
+            .with_context(|| {
+                let names: Vec<&str> = negotiators
+                    .iter()
+                    .map(|&p| scenario.parties[p].name.as_str())
+                    .collect();
+                format!(
+                    "--plot-parties: no negotiator named {name:?} (negotiators: {})",
+                    names.join(", ")
+                )
+            })
+    };
+    match names {
+        Some([a, b]) => Ok((find(a)?, find(b)?)),
+        Some(_) => bail!("--plot-parties takes exactly two names, e.g. --plot-parties A,B"),
+        None if negotiators.len() >= 2 => Ok((0, 1)),
+        None => bail!("--plot needs at least two negotiators"),
+    }
+}
+
+fn run_validate(args: ScenarioArgs) -> Result<()> {
+    let Loaded { scenario, warnings } = load(&args)?;
+    print_warnings(&warnings);
+    let negotiators = scenario.negotiators().len();
+    println!(
+        "{}: valid — {} issues, {} parties ({} negotiators), {} outcomes{}",
+        args.scenario.display(),
+        scenario.issues.len(),
+        scenario.parties.len(),
+        negotiators,
+        report::thousands(scenario.outcome_count()),
+        if warnings.is_empty() {
+            String::new()
+        } else {
+            format!(", {} warning(s)", warnings.len())
+        }
+    );
+    if negotiators == 0 {
+        eprintln!("warning: no party has role = \"negotiator\"; there is nothing to analyse");
+    }
+    Ok(())
+}
+
+fn run_convert(args: ConvertArgs) -> Result<()> {
+    let Loaded { scenario, warnings } = load(&args.input)?;
+    print_warnings(&warnings);
+    let out: &Path = &args.out;
+    let lost = match args.to {
+        Format::Toml => write_file(out, &pactum_core::native::to_toml(&scenario)?)?,
+        Format::Json => write_file(out, &pactum_core::native::to_json(&scenario)?)?,
+        Format::Genius | Format::Geniusweb => {
+            bail!("conversion to GENIUS/GeniusWeb is not available in this build")
+        }
+    };
+    print_warnings(&lost);
+    println!("wrote {}", out.display());
+    Ok(())
+}
+
+fn write_file(path: &Path, text: &str) -> Result<Vec<String>> {
+    std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(Vec::new())
 }

@@ -658,3 +658,49 @@ fn issue_report(issue: &crate::model::Issue) -> IssueReport {
         max,
     }
 }
+
+/// Utilities of the negotiators `pair` (indices into the negotiator list)
+/// for every outcome, or for a seeded uniform sample of `max_points`
+/// outcomes when the space is larger: the cloud a utility-space plot draws.
+pub fn utility_cloud(
+    scenario: &Scenario,
+    pair: (usize, usize),
+    max_points: usize,
+    seed: u64,
+) -> Vec<(f64, f64)> {
+    let negotiators = scenario.negotiators();
+    let problem = Problem::for_parties(scenario, vec![negotiators[pair.0], negotiators[pair.1]]);
+    let whole = Problem {
+        allowed: full_space(scenario),
+        thresholds: vec![f64::NEG_INFINITY; 2],
+        ..problem
+    };
+    let ev = crate::frontier::Evaluator::new(&whole);
+    let mut u = [0.0; 2];
+    if whole.allowed_count() <= max_points as u128 {
+        return par_enumerate(
+            &whole,
+            |walk| {
+                let mut pts = Vec::new();
+                let mut u = [0.0; 2];
+                walk(&mut |o| {
+                    ev.eval(o, &mut u);
+                    pts.push((u[0], u[1]));
+                });
+                pts
+            },
+            |parts| parts.concat(),
+        );
+    }
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+    let mut o: Outcome = vec![0; whole.allowed.len()];
+    (0..max_points)
+        .map(|_| {
+            for (slot, vals) in o.iter_mut().zip(&whole.allowed) {
+                *slot = vals[rng.random_range(0..vals.len())];
+            }
+            ev.eval(&o, &mut u);
+            (u[0], u[1])
+        })
+        .collect()
+}

@@ -10,3 +10,41 @@ pub struct Loaded {
     pub scenario: Scenario,
     pub warnings: Vec<String>,
 }
+
+use std::path::Path;
+
+use crate::error::{Error, Result};
+
+/// Reads a scenario from a native `.toml`/`.json` file, or a folder of GENIUS
+/// XML or GeniusWeb JSON files. `profiles` picks some of a folder's profiles
+/// (by file stem); by default all of them take part.
+pub fn load(path: &Path, profiles: Option<&[String]>) -> Result<Loaded> {
+    let label = path.display().to_string();
+    if path.is_dir() {
+        return load_folder(path, profiles);
+    }
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+        file: label.clone(),
+        source,
+    })?;
+    if profiles.is_some() {
+        return Err(Error::Unsupported(format!(
+            "{label}: choosing profiles applies to GENIUS and GeniusWeb folders only"
+        )));
+    }
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("toml") => crate::native::from_toml(&label, &text),
+        Some("json") => crate::native::from_json(&label, &text),
+        _ => Err(Error::Unsupported(format!(
+            "{label}: unknown scenario format (expected a .toml or .json file, or a folder of GENIUS/GeniusWeb files)"
+        ))),
+    }
+}
+
+fn load_folder(path: &Path, profiles: Option<&[String]>) -> Result<Loaded> {
+    let _ = profiles;
+    Err(Error::Unsupported(format!(
+        "{}: no GENIUS or GeniusWeb scenario files found in this folder",
+        path.display()
+    )))
+}

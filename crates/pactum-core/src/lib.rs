@@ -12,6 +12,7 @@ pub mod frontier;
 pub mod io;
 pub mod model;
 pub mod native;
+pub mod overrides;
 pub mod solutions;
 
 pub use error::{Error, ModelError, Result};

@@ -1,0 +1,316 @@
+//! Human-readable output of an analysis: the text report and the SVG plot.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use anyhow::Result;
+use pactum_core::Scenario;
+use pactum_core::analysis::{Analysis, Package, utility_cloud};
+use pactum_core::solutions::Concept;
+use plotters::prelude::*;
+
+/// `1234567` → `1,234,567`.
+pub fn thousands(n: u128) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn package_line(p: &Package) -> String {
+    p.iter()
+        .map(|(k, v)| format!("{k} = {v}"))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn utilities_line(names: &[String], u: &[f64]) -> String {
+    names
+        .iter()
+        .zip(u)
+        .map(|(n, u)| format!("{n} {u:.4}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The plain-text report of `pactum analyze`.
+pub fn text(scenario: &Scenario, a: &Analysis, overrides: &[String], show: usize) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "Scenario: {}", a.scenario);
+    if let Some(d) = &scenario.description {
+        let _ = writeln!(s, "  {}", d.trim());
+    }
+    for o in overrides {
+        let _ = writeln!(s, "  what-if: {o}");
+    }
+    let _ = writeln!(
+        s,
+        "\nOutcome space: {} issues, {} outcomes",
+        a.issues.len(),
+        thousands(a.outcome_count)
+    );
+    for i in &a.issues {
+        let values = match &i.values {
+            Some(v) if i.kind == "discrete" => v
+                .iter()
+                .map(|v| v.to_string())
+                .collect::<Vec<_>>()
+                .join(" | "),
+            _ => format!("{} … {}", i.min.unwrap_or(0.0), i.max.unwrap_or(0.0)),
+        };
+        let _ = writeln!(
+            s,
+            "  {:<24} {:>8} ({} values): {values}",
+            i.name, i.kind, i.cardinality
+        );
+    }
+    let _ = writeln!(s, "\nParties");
+    for p in &a.parties {
+        let mut line = format!("  {:<16} {}", p.name, p.role);
+        if let Some(r) = &p.representative {
+            let _ = write!(line, " — {r}");
+        }
+        if let (Some(lo), Some(hi)) = (p.min_utility, p.max_utility) {
+            let _ = write!(line, "; utility {lo:.4} … {hi:.4}");
+        }
+        match p.reservation_value {
+            Some(r) => {
+                let _ = write!(line, "; reservation value {r}");
+            }
+            None if p.min_utility.is_some() => line.push_str("; no reservation value"),
+            None => {}
+        }
+        if let Some(d) = p.discount_factor {
+            if d < 1.0 {
+                let _ = write!(line, "; discount factor {d}");
+            }
+        }
+        let _ = writeln!(s, "{line}");
+        for r in &p.red_lines {
+            let _ = writeln!(s, "  {:<16}   red line: {r}", "");
+        }
+    }
+
+    let z = &a.zopa;
+    let _ = writeln!(s, "\nZone of possible agreement");
+    if z.empty {
+        let _ = writeln!(s, "  EMPTY: no outcome is acceptable to every negotiator.");
+    } else {
+        let _ = writeln!(
+            s,
+            "  {}{} of {} outcomes ({:.4}%) are at least as good as no deal for every negotiator",
+            if z.exact { "" } else { "about " },
+            thousands(z.count),
+            thousands(a.outcome_count),
+            100.0 * z.fraction
+        );
+    }
+    for n in &z.notes {
+        let _ = writeln!(s, "  - {n}");
+    }
+
+    let names = &a.negotiators;
+    let _ = writeln!(
+        s,
+        "\nPareto frontier: {} points ({} outcomes) [{}]",
+        a.frontier.len(),
+        thousands(a.frontier_outcome_count),
+        a.method
+    );
+    if !a.frontier.is_empty() {
+        let mut header = format!("  {:>4}", "#");
+        for n in names {
+            let _ = write!(header, " {:>10}", truncate(n, 10));
+        }
+        let _ = writeln!(s, "{header}  package");
+        let limit = if show == 0 {
+            a.frontier.len()
+        } else {
+            show.min(a.frontier.len())
+        };
+        for (i, f) in a.frontier.iter().take(limit).enumerate() {
+            let mut row = format!("  {:>4}", i + 1);
+            for u in &f.utilities {
+                let _ = write!(row, " {u:>10.4}");
+            }
+            let ties = if f.outcome_count > 1 {
+                format!(" (+{} tied)", thousands(f.outcome_count - 1))
+            } else {
+                String::new()
+            };
+            let _ = writeln!(s, "{row}  {}{ties}", package_line(&f.outcome));
+        }
+        if limit < a.frontier.len() {
+            let _ = writeln!(
+                s,
+                "  … {} more (use --show 0 or --json for all)",
+                a.frontier.len() - limit
+            );
+        }
+    }
+
+    let _ = writeln!(s, "\nFair packages");
+    for c in Concept::ALL {
+        match a.solutions.get(c) {
+            None => {
+                let _ = writeln!(
+                    s,
+                    "  {}: none (the zone of possible agreement is empty)",
+                    c.name()
+                );
+            }
+            Some(sol) => {
+                let _ = writeln!(
+                    s,
+                    "  {} (frontier #{}): {}",
+                    c.name(),
+                    sol.frontier_index + 1,
+                    utilities_line(names, &sol.utilities)
+                );
+                for (issue, value) in &sol.outcome {
+                    let _ = writeln!(s, "      {issue} = {value}");
+                }
+                if !sol.ties.is_empty() {
+                    let idx: Vec<String> = sol
+                        .ties
+                        .iter()
+                        .map(|t| format!("#{}", t.frontier_index + 1))
+                        .collect();
+                    let _ = writeln!(s, "      tied with frontier {}", idx.join(", "));
+                }
+            }
+        }
+    }
+    s
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        s.chars().take(n - 1).collect::<String>() + "…"
+    }
+}
+
+/// Draws the utility space of two negotiators (indices into the negotiator
+/// list): every outcome (or a sample), the frontier, the reservation
+/// values and the fair packages.
+pub fn plot(scenario: &Scenario, a: &Analysis, pair: (usize, usize), path: &Path) -> Result<()> {
+    const MAX_POINTS: usize = 20_000;
+    let cloud = utility_cloud(scenario, pair, MAX_POINTS, 1);
+    let (x_name, y_name) = (&a.negotiators[pair.0], &a.negotiators[pair.1]);
+    let lo = |v: f64| v.min(0.0);
+    let (mut x0, mut x1, mut y0, mut y1) = (0.0f64, 1.0f64, 0.0f64, 1.0f64);
+    for &(x, y) in &cloud {
+        x0 = lo(x0.min(x));
+        y0 = lo(y0.min(y));
+        x1 = x1.max(x);
+        y1 = y1.max(y);
+    }
+    let root = SVGBackend::new(path, (900, 800)).into_drawing_area();
+    root.fill(&WHITE)?;
+    let sampled = if (a.outcome_count as f64) > MAX_POINTS as f64 {
+        format!(" (sample of {MAX_POINTS})")
+    } else {
+        String::new()
+    };
+    let mut chart = ChartBuilder::on(&root)
+        .caption(
+            format!("{} — utility space{sampled}", a.scenario),
+            ("sans-serif", 22),
+        )
+        .margin(20)
+        .x_label_area_size(50)
+        .y_label_area_size(60)
+        .build_cartesian_2d(x0 - 0.02..x1 + 0.02, y0 - 0.02..y1 + 0.02)?;
+    chart
+        .configure_mesh()
+        .x_desc(format!("utility of {x_name}"))
+        .y_desc(format!("utility of {y_name}"))
+        .light_line_style(WHITE.mix(0.0))
+        .draw()?;
+    chart
+        .draw_series(
+            cloud
+                .iter()
+                .map(|&(x, y)| Circle::new((x, y), 2, RGBColor(150, 170, 200).mix(0.5).filled())),
+        )?
+        .label("outcomes")
+        .legend(|(x, y)| Circle::new((x, y), 3, RGBColor(150, 170, 200).filled()));
+
+    let party = |j: usize| a.parties.iter().find(|p| p.name == a.negotiators[j]);
+    if let Some(r) = party(pair.0).and_then(|p| p.reservation_value) {
+        chart
+            .draw_series(LineSeries::new(
+                vec![(r, y0 - 0.02), (r, y1 + 0.02)],
+                RED.mix(0.6).stroke_width(1),
+            ))?
+            .label(format!(
+                "reservation values ({x_name} {r}{})",
+                party(pair.1)
+                    .and_then(|p| p.reservation_value)
+                    .map(|r| format!(", {y_name} {r}"))
+                    .unwrap_or_default()
+            ))
+            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], RED.mix(0.6)));
+    }
+    if let Some(r) = party(pair.1).and_then(|p| p.reservation_value) {
+        chart.draw_series(LineSeries::new(
+            vec![(x0 - 0.02, r), (x1 + 0.02, r)],
+            RED.mix(0.6).stroke_width(1),
+        ))?;
+    }
+
+    // The frontier of all negotiators, projected onto the two axes.
+    let mut front: Vec<(f64, f64)> = a
+        .frontier
+        .iter()
+        .map(|f| (f.utilities[pair.0], f.utilities[pair.1]))
+        .collect();
+    front.sort_by(|p, q| p.0.total_cmp(&q.0));
+    if a.negotiators.len() == 2 {
+        chart.draw_series(LineSeries::new(front.clone(), BLACK.stroke_width(1)))?;
+    }
+    chart
+        .draw_series(
+            front
+                .iter()
+                .map(|&(x, y)| Circle::new((x, y), 4, BLACK.filled())),
+        )?
+        .label(if a.negotiators.len() == 2 {
+            "Pareto frontier".to_string()
+        } else {
+            "Pareto frontier (projected)".to_string()
+        })
+        .legend(|(x, y)| Circle::new((x, y), 4, BLACK.filled()));
+
+    let marks = [
+        (Concept::Nash, RGBColor(214, 39, 40)),
+        (Concept::KalaiSmorodinsky, RGBColor(44, 160, 44)),
+        (Concept::Egalitarian, RGBColor(148, 103, 189)),
+        (Concept::Utilitarian, RGBColor(255, 127, 14)),
+    ];
+    for (i, (c, color)) in marks.into_iter().enumerate() {
+        if let Some(sol) = a.solutions.get(c) {
+            let p = (sol.utilities[pair.0], sol.utilities[pair.1]);
+            let size = 12 - 2 * i as i32;
+            chart
+                .draw_series(std::iter::once(Cross::new(p, size, color.stroke_width(3))))?
+                .label(c.name())
+                .legend(move |(x, y)| Cross::new((x, y), 6, color.stroke_width(3)));
+        }
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::LowerLeft)
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK.mix(0.3))
+        .draw()?;
+    root.present()?;
+    Ok(())
+}
