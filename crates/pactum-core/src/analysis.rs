@@ -302,7 +302,7 @@ fn count_zopa(problem: &Problem, opts: &AnalysisOptions) -> (u128, bool, Option<
                     .map(|(a, b)| a + b)
                     .collect();
                 partial[i + 1] = next;
-                total += walk(i + 1, problem, c, partial, rem, nodes)?;
+                total = total.saturating_add(walk(i + 1, problem, c, partial, rem, nodes)?);
             }
             Some(total)
         }
@@ -633,7 +633,7 @@ pub fn analyze(scenario: &Scenario, opts: &AnalysisOptions) -> Result<Analysis, 
             .collect(),
         outcome_count,
         zopa,
-        frontier_outcome_count: points.iter().map(|p| p.count).sum(),
+        frontier_outcome_count: points.iter().fold(0u128, |n, p| n.saturating_add(p.count)),
         frontier,
         solutions,
         method,

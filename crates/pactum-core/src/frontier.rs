@@ -334,7 +334,7 @@ pub fn additive_frontier(problem: &Problem, opts: FrontierOptions) -> Option<Vec
             .collect();
     }
     frontier.retain(|p| problem.is_rational(&p.utilities));
-    Some(frontier)
+    Some(merge_near_ties(frontier, opts.outcomes_per_point))
 }
 
 /// Calls `visit` with every allowed outcome in `[start, end)` of the allowed
@@ -435,7 +435,9 @@ pub fn enumerated_frontier(problem: &Problem, opts: FrontierOptions) -> Vec<Fron
             .into_iter()
             .map(|members| FrontierPoint {
                 utilities: points[members[0]].utilities.clone(),
-                count: members.iter().map(|&m| points[m].count).sum(),
+                count: members
+                    .iter()
+                    .fold(0u128, |n, &m| n.saturating_add(points[m].count)),
                 outcomes: merge_outcomes(
                     members
                         .iter()
@@ -445,7 +447,7 @@ pub fn enumerated_frontier(problem: &Problem, opts: FrontierOptions) -> Vec<Fron
             })
             .collect()
     };
-    par_enumerate(
+    let points = par_enumerate(
         problem,
         |walk| {
             let mut utils = Vec::new();
@@ -472,7 +474,67 @@ pub fn enumerated_frontier(problem: &Problem, opts: FrontierOptions) -> Vec<Fron
                 .collect::<Vec<_>>()
         },
         |parts| reduce(parts.into_iter().flatten().collect()),
-    )
+    );
+    merge_near_ties(points, opts.outcomes_per_point)
+}
+
+/// Utility vectors closer than this in every component are one point.
+pub const TIE_TOLERANCE: f64 = 1e-12;
+
+/// Merges frontier points whose utilities agree within [`TIE_TOLERANCE`]:
+/// sums that are equal in exact arithmetic can differ in the last bits of
+/// floating point (0.1 + 0.2 ≠ 0.3), and such near-twins are ties, not
+/// separate trade-offs. Each merged point keeps the utilities of its
+/// lexicographically largest member. `points` must be in the descending
+/// lexicographic order the frontier functions produce.
+pub fn merge_near_ties(
+    points: Vec<FrontierPoint>,
+    outcomes_per_point: usize,
+) -> Vec<FrontierPoint> {
+    let m = points.len();
+    let near = |a: &[f64], b: &[f64]| a.iter().zip(b).all(|(x, y)| (x - y).abs() <= TIE_TOLERANCE);
+    // Union-find over pairs within tolerance; only points whose first
+    // utility is within tolerance can be near, and those are contiguous.
+    let mut parent: Vec<usize> = (0..m).collect();
+    fn root(parent: &mut [usize], mut i: usize) -> usize {
+        while parent[i] != i {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        i
+    }
+    let mut merged_any = false;
+    for i in 0..m {
+        for j in i + 1..m {
+            if points[i].utilities[0] - points[j].utilities[0] > TIE_TOLERANCE {
+                break;
+            }
+            if near(&points[i].utilities, &points[j].utilities) {
+                let (a, b) = (root(&mut parent, i), root(&mut parent, j));
+                parent[a.max(b)] = a.min(b);
+                merged_any = true;
+            }
+        }
+    }
+    if !merged_any {
+        return points;
+    }
+    let mut out: Vec<FrontierPoint> = Vec::new();
+    let mut slot = vec![usize::MAX; m];
+    for (i, p) in points.into_iter().enumerate() {
+        let r = root(&mut parent, i);
+        if slot[r] == usize::MAX {
+            slot[r] = out.len();
+            out.push(p);
+        } else {
+            let target = &mut out[slot[r]];
+            target.count = target.count.saturating_add(p.count);
+            let outcomes = std::mem::take(&mut target.outcomes);
+            target.outcomes =
+                merge_outcomes(outcomes.into_iter().chain(p.outcomes), outcomes_per_point);
+        }
+    }
+    out
 }
 
 #[cfg(test)]
