@@ -62,6 +62,9 @@ pub struct Issue {
     pub status_quo: Option<f64>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub anchors: Vec<Anchor>,
+    /// Ends of the issue scale (e.g. 0-100, or 4-10 years). KTAB maps `lo → 0`, `hi → 100`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scale: Option<Scale>,
 }
 
 impl Issue {
@@ -70,6 +73,7 @@ impl Issue {
             name: name.into(),
             status_quo: None,
             anchors: Vec::new(),
+            scale: None,
         }
     }
 }
