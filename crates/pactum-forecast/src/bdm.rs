@@ -86,6 +86,8 @@ pub enum OfferSelection {
     /// Confrontation, then compromise, then capitulation; least move within a type except
     /// compromises, which take the smallest `(|a| x_i + |b| x_j)/(|a|+|b|)`.
     TypeOrder,
+    /// Only the challenge with the largest positive challenger EU counts (dmasad reading).
+    MaxChallengerEu,
 }
 
 /// V8: the range R that normalises distances.
@@ -156,6 +158,18 @@ impl BdmParams {
     pub fn jmckib_eq31() -> Self {
         Self {
             probability: ProbabilityRule::PaperEq31,
+            ..Self::jmckib()
+        }
+    }
+
+    /// The dmasad port: net-vote probability, each challenger's own r, only the strongest
+    /// positive challenge counts (reproduces its 2-cycle on the emission case).
+    pub fn dmasad() -> Self {
+        Self {
+            probability: ProbabilityRule::NetNumerator,
+            votes_use_risk: false,
+            risk_owner: RiskOwner::Challenger,
+            offer_selection: OfferSelection::MaxChallengerEu,
             ..Self::jmckib()
         }
     }
@@ -477,7 +491,7 @@ pub fn run_bdm(case: &Case, d: usize, p: &BdmParams) -> Result<BdmRun> {
         let mut next = x.clone();
         let mut moves = Vec::new();
         for i in 0..n {
-            let mut offers: Vec<Offer> = Vec::new();
+            let mut cands: Vec<(usize, f64, f64)> = Vec::new();
             for j in 0..n {
                 if j == i || x[j] == x[i] {
                     continue;
@@ -487,28 +501,22 @@ pub fn run_bdm(case: &Case, d: usize, p: &BdmParams) -> Result<BdmRun> {
                     RiskOwner::Evaluator => pass.eu(j, i, r[i]),
                     RiskOwner::Challenger => pass.eu(j, i, r[j]),
                 };
-                let offer = |kind, pos| Offer {
-                    other: j,
-                    kind,
-                    a,
-                    b,
-                    pos,
-                };
-                if a > 0.0 && b > 0.0 {
-                    if b > a && p.conflict == ConflictRule::WeakerMovesFully {
-                        offers.push(offer(MoveKind::Confrontation, x[j]));
-                    }
-                } else if b > 0.0 && a < 0.0 {
-                    if b > a.abs() {
-                        offers.push(offer(
-                            MoveKind::Compromise,
-                            x[i] + (x[j] - x[i]) * (a / b).abs(),
-                        ));
-                    } else if p.capitulation && a.abs() > b {
-                        offers.push(offer(MoveKind::Capitulation, x[j]));
+                cands.push((j, a, b));
+            }
+            if p.offer_selection == OfferSelection::MaxChallengerEu {
+                // Only the strongest positive challenge is considered.
+                let mut best: Option<(usize, f64, f64)> = None;
+                for &c in &cands {
+                    if c.2 > 0.0 && best.is_none_or(|b| c.2 > b.2) {
+                        best = Some(c);
                     }
                 }
+                cands = best.into_iter().collect();
             }
+            let offers: Vec<Offer> = cands
+                .iter()
+                .filter_map(|&(j, a, b)| classify(p, x[i], x[j], j, a, b))
+                .collect();
             if let Some(o) = select(&offers, x[i], p.offer_selection, &x, i) {
                 next[i] = o.pos;
                 moves.push(Move {
@@ -542,6 +550,31 @@ pub fn run_bdm(case: &Case, d: usize, p: &BdmParams) -> Result<BdmRun> {
     Ok(run)
 }
 
+/// Offer that j's challenge makes to i, classified by (a, b) = (E(U_ij), E(U_ji)).
+fn classify(p: &BdmParams, xi: f64, xj: f64, j: usize, a: f64, b: f64) -> Option<Offer> {
+    let offer = |kind, pos| {
+        Some(Offer {
+            other: j,
+            kind,
+            a,
+            b,
+            pos,
+        })
+    };
+    if a > 0.0 && b > 0.0 {
+        if b > a && p.conflict == ConflictRule::WeakerMovesFully {
+            return offer(MoveKind::Confrontation, xj);
+        }
+    } else if b > 0.0 && a < 0.0 {
+        if b > a.abs() {
+            return offer(MoveKind::Compromise, xi + (xj - xi) * (a / b).abs());
+        } else if p.capitulation && a.abs() > b {
+            return offer(MoveKind::Capitulation, xj);
+        }
+    }
+    None
+}
+
 fn select<'o>(
     offers: &'o [Offer],
     xi: f64,
@@ -560,7 +593,9 @@ fn select<'o>(
     };
     let least_move = |o: &Offer| (xi - o.pos).abs();
     match rule {
-        OfferSelection::LeastMove => first_min(&mut offers.iter(), &least_move),
+        OfferSelection::LeastMove | OfferSelection::MaxChallengerEu => {
+            first_min(&mut offers.iter(), &least_move)
+        }
         OfferSelection::MaxEnforceability => {
             let best_b = offers.iter().map(|o| o.b).fold(f64::NEG_INFINITY, f64::max);
             first_min(&mut offers.iter().filter(|o| o.b == best_b), &least_move)

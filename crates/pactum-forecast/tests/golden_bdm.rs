@@ -153,3 +153,70 @@ fn jmckib_with_eq31_probability() {
     );
     assert_close(long.forecast(), 7.0, 1e-12, "collapsed forecast");
 }
+
+#[test]
+fn dmasad_port() {
+    let Some(exp) = expected("bdm1994_emission__dmasad_port.json") else {
+        return;
+    };
+    assert_eq!(f(&exp["Q"]), 1.0);
+    let rounds = exp["rounds"].as_array().unwrap();
+    let p = BdmParams {
+        stop: StopRule::Rounds(rounds.len()),
+        ..BdmParams::dmasad()
+    };
+    let Some(run) = emission_run(&p) else {
+        return;
+    };
+    assert_close(
+        run.initial_mean,
+        f(&exp["round0"]["mean"]),
+        1e-9,
+        "round0 mean",
+    );
+    assert_close(
+        run.initial_median,
+        f(&exp["round0"]["vote_median"]),
+        1e-9,
+        "round0 median",
+    );
+    assert_eq!(run.rounds.len(), rounds.len());
+    for (got, want) in run.rounds.iter().zip(rounds) {
+        let rn = got.round;
+        assert_close(
+            got.mean,
+            f(&want["mean"]),
+            1e-6,
+            &format!("round {rn} mean"),
+        );
+        assert_close(
+            got.median,
+            f(&want["vote_median"]),
+            1e-6,
+            &format!("round {rn} median"),
+        );
+        for (i, name) in run.actors.iter().enumerate() {
+            let w = f(&want["positions"][name]);
+            assert_close(got.positions[i], w, 1e-6, &format!("round {rn} {name}"));
+            let wr = f(&want["r"][name]);
+            assert_close(
+                got.risk_exponents[i],
+                wr,
+                1e-6,
+                &format!("round {rn} r {name}"),
+            );
+        }
+        let moves: Vec<String> = got
+            .moves
+            .iter()
+            .map(|m| format!("{} {} {}", m.actor, kind_word(m.kind), m.other))
+            .collect();
+        let want_moves: Vec<&str> = want["moves"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        assert_eq!(moves, want_moves, "round {rn} moves");
+    }
+}
