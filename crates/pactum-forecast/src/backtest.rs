@@ -1,1 +1,136 @@
-//! Back-testing (placeholder).
+//! Back-testing: run models on issues whose outcome is known and score them, so a model is
+//! only trusted where it beats the capability × salience weighted mean.
+//!
+//! Scores per model: mean and median absolute error and the share of issues within a
+//! threshold (10 points by default). Issues run in parallel; output keeps input order.
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{ForecastError, Result};
+use crate::model::Case;
+use crate::montecarlo::percentile;
+use crate::{ModelKind, Options, run};
+
+/// Options of [`backtest`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BacktestOptions {
+    pub models: Vec<ModelKind>,
+    pub options: Options,
+    /// An issue is a hit when |forecast − outcome| ≤ this.
+    pub hit_threshold: f64,
+}
+
+impl Default for BacktestOptions {
+    fn default() -> Self {
+        Self {
+            models: ModelKind::ALL.to_vec(),
+            options: Options::default(),
+            hit_threshold: 10.0,
+        }
+    }
+}
+
+/// Predictions for one issue (first dimension).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IssuePrediction {
+    pub issue: String,
+    pub outcome: f64,
+    /// Forecast per model name; models that failed are absent.
+    pub predictions: BTreeMap<String, f64>,
+    /// Error message per model name that failed.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub failures: BTreeMap<String, String>,
+}
+
+/// Scores of one model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelScore {
+    pub model: String,
+    /// Issues scored (where the model ran).
+    pub n: usize,
+    pub failures: usize,
+    pub mean_abs_error: f64,
+    pub median_abs_error: f64,
+    /// Share of scored issues within the hit threshold.
+    pub hit_share: f64,
+}
+
+/// Result of [`backtest`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BacktestReport {
+    pub hit_threshold: f64,
+    pub scores: Vec<ModelScore>,
+    pub issues: Vec<IssuePrediction>,
+}
+
+/// Runs every model on every case (each must carry an outcome) and scores them.
+pub fn backtest(cases: &[Case], o: &BacktestOptions) -> Result<BacktestReport> {
+    for c in cases {
+        if c.outcome.as_ref().is_none_or(|v| v.is_empty()) {
+            return Err(ForecastError::Model {
+                model: "backtest",
+                message: format!("issue `{}` has no outcome", c.name),
+            });
+        }
+    }
+    let issues: Vec<IssuePrediction> = cases
+        .par_iter()
+        .map(|c| {
+            let mut predictions = BTreeMap::new();
+            let mut failures = BTreeMap::new();
+            for &m in &o.models {
+                match run(m, c, &o.options) {
+                    Ok(f) => {
+                        predictions.insert(m.name().to_string(), f.value());
+                    }
+                    Err(e) => {
+                        failures.insert(m.name().to_string(), e.to_string());
+                    }
+                }
+            }
+            IssuePrediction {
+                issue: c.name.clone(),
+                outcome: c.outcome.as_ref().map_or(f64::NAN, |v| v[0]),
+                predictions,
+                failures,
+            }
+        })
+        .collect();
+    let scores = o
+        .models
+        .iter()
+        .map(|m| {
+            let name = m.name();
+            let mut errs: Vec<f64> = issues
+                .iter()
+                .filter_map(|p| p.predictions.get(name).map(|f| (f - p.outcome).abs()))
+                .collect();
+            errs.sort_by(f64::total_cmp);
+            let n = errs.len();
+            ModelScore {
+                model: name.to_string(),
+                n,
+                failures: issues.len() - n,
+                mean_abs_error: if n == 0 {
+                    f64::NAN
+                } else {
+                    errs.iter().sum::<f64>() / n as f64
+                },
+                median_abs_error: percentile(&errs, 0.5),
+                hit_share: if n == 0 {
+                    f64::NAN
+                } else {
+                    errs.iter().filter(|&&e| e <= o.hit_threshold).count() as f64 / n as f64
+                },
+            }
+        })
+        .collect();
+    Ok(BacktestReport {
+        hit_threshold: o.hit_threshold,
+        scores,
+        issues,
+    })
+}
