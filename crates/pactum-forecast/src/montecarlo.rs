@@ -131,8 +131,7 @@ pub fn perturbed_case(case: &Case, o: &McOptions, draw: usize) -> Case {
         .collect();
     for (i, a) in c.actors.iter_mut().enumerate() {
         a.capability = perturb(a.capability, &o.capability, i, 0.0, &mut rng).max(0.0);
-        for d in 0..a.positions.len() {
-            let (lo, hi) = ranges[d];
+        for (d, &(lo, hi)) in ranges.iter().enumerate() {
             a.positions[d] =
                 perturb(a.positions[d], &o.position, i, hi - lo, &mut rng).clamp(lo, hi);
             a.saliences[d] =
