@@ -611,7 +611,7 @@ impl<'a> Turn<'a> {
 /// One state of the run, positions on the case's own scale.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SmpState {
-    /// positions[actor][dim], in case units.
+    /// `positions[actor][dim]`, in case units.
     pub positions: Vec<Vec<f64>>,
     /// Probability of the distinct position each actor holds.
     pub position_probs: Vec<f64>,
