@@ -259,7 +259,7 @@ fn count_zopa(problem: &Problem, opts: &AnalysisOptions) -> (u128, bool, Option<
         }
         // Branch and bound over issues; decided subtrees are counted whole.
         const SLACK: f64 = 1e-9;
-        const BUDGET: u64 = 20_000_000;
+        const BUDGET: u64 = 2_000_000;
         let mut nodes = 0u64;
         let mut partial = vec![vec![0.0; n]; issues + 1];
         fn walk(
@@ -335,7 +335,7 @@ fn count_zopa(problem: &Problem, opts: &AnalysisOptions) -> (u128, bool, Option<
         return (count, true, None);
     }
     // Too large to count exactly: a seeded uniform sample of allowed outcomes.
-    const SAMPLES: u32 = 200_000;
+    const SAMPLES: u32 = 100_000;
     let ev = crate::frontier::Evaluator::new(problem);
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(0x5EED);
     let mut hits = 0u32;
@@ -349,12 +349,24 @@ fn count_zopa(problem: &Problem, opts: &AnalysisOptions) -> (u128, bool, Option<
         hits += problem.is_rational(&u) as u32;
     }
     let share = hits as f64 / SAMPLES as f64;
-    let estimate = (share * allowed_total as f64).round() as u128;
+    // Exact integer arithmetic where it fits, so a full sample gives the total.
+    let estimate = match allowed_total.checked_mul(hits as u128) {
+        Some(x) => x / SAMPLES as u128,
+        None => (allowed_total / SAMPLES as u128) * hits as u128,
+    };
+    // Wilson score interval (95%): sensible even when every sample is inside.
+    let (z, n_s) = (1.96f64, SAMPLES as f64);
+    let centre = (share + z * z / (2.0 * n_s)) / (1.0 + z * z / n_s);
+    let half =
+        z / (1.0 + z * z / n_s) * (share * (1.0 - share) / n_s + z * z / (4.0 * n_s * n_s)).sqrt();
     (
         estimate,
         false,
         Some(format!(
-            "estimated from a uniform sample of {SAMPLES} outcomes ({hits} inside); the space is too large to count exactly"
+            "estimated from a seeded uniform sample of {SAMPLES} outcomes ({hits} inside): {:.3}% of the space, 95% interval {:.3}%–{:.3}%; too large to count exactly",
+            100.0 * share,
+            100.0 * (centre - half).max(0.0),
+            100.0 * (centre + half).min(1.0)
         )),
     )
 }
