@@ -26,6 +26,10 @@ pub struct ScenarioFile {
     pub issues: Vec<IssueFile>,
     #[serde(default)]
     pub parties: Vec<PartyFile>,
+    /// Inputs of the forecasting models (actors, capabilities, positions on
+    /// 0–100 continua). Read by the forecasting crate, not by this model.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub forecast: Option<toml::Value>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -710,6 +714,7 @@ pub fn to_file(s: &Scenario) -> ScenarioFile {
         notes: s.notes.clone(),
         issues,
         parties,
+        forecast: None,
     }
 }
 
