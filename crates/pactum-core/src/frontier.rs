@@ -208,34 +208,98 @@ pub fn pareto_groups(utils: &[f64], n: usize) -> Vec<Vec<usize>> {
     let at = |i: usize| &utils[i * n..(i + 1) * n];
     let mut order: Vec<usize> = (0..m).collect();
     order.par_sort_unstable_by(|&a, &b| cmp_desc(at(a), at(b)).then(a.cmp(&b)));
-    let mut groups: Vec<Vec<usize>> = Vec::new();
-    let mut kept: Vec<usize> = Vec::new(); // representative of each kept group
-    let mut best_second = f64::NEG_INFINITY;
+    // Runs of identical vectors, in descending lexicographic order.
+    let mut runs: Vec<(usize, usize)> = Vec::new();
     let mut start = 0;
     while start < m {
-        let rep = order[start];
         let mut end = start + 1;
-        while end < m && cmp_desc(at(order[end]), at(rep)) == Ordering::Equal {
+        while end < m && cmp_desc(at(order[end]), at(order[start])) == Ordering::Equal {
             end += 1;
         }
-        // Only earlier (lexicographically larger) vectors can dominate.
-        let dominated = match n {
-            1 => !kept.is_empty(),
-            2 => at(rep)[1] <= best_second,
-            _ => kept.iter().any(|&q| weakly_greater(at(q), at(rep))),
-        };
-        if !dominated {
-            if n == 2 {
-                best_second = at(rep)[1];
-            }
-            kept.push(rep);
-            let mut members = order[start..end].to_vec();
-            members.sort_unstable();
-            groups.push(members);
-        }
+        runs.push((start, end));
         start = end;
     }
-    groups
+    // Only earlier (lexicographically larger) vectors can dominate a run.
+    let keep: Vec<bool> = match n {
+        0 => vec![true; runs.len().min(1)],
+        1 => (0..runs.len()).map(|r| r == 0).collect(),
+        2 => {
+            let mut best_second = f64::NEG_INFINITY;
+            runs.iter()
+                .map(|&(s, _)| {
+                    let second = at(order[s])[1];
+                    let kept = second > best_second;
+                    if kept {
+                        best_second = second;
+                    }
+                    kept
+                })
+                .collect()
+        }
+        _ => {
+            let reps: Vec<usize> = runs.iter().map(|&(s, _)| order[s]).collect();
+            skyline(&reps, utils, n)
+        }
+    };
+    runs.iter()
+        .zip(keep)
+        .filter(|(_, k)| *k)
+        .map(|(&(s, e), _)| {
+            let mut members = order[s..e].to_vec();
+            members.sort_unstable();
+            members
+        })
+        .collect()
+}
+
+/// Which of `reps` (distinct vectors in descending lexicographic order) no
+/// earlier one weakly dominates, for three or more parties.
+///
+/// Sort-filter-skyline, in blocks: each block of candidates is checked in
+/// parallel against the points kept so far, which sit in small boxes with
+/// per-dimension maxima so that whole boxes that cannot dominate are skipped;
+/// survivors are then checked against each other in order.
+fn skyline(reps: &[usize], utils: &[f64], n: usize) -> Vec<bool> {
+    const BOX: usize = 32;
+    const BLOCK: usize = 2048;
+    let at = |i: usize| &utils[i * n..(i + 1) * n];
+    let mut kept: Vec<usize> = Vec::new();
+    let mut box_max: Vec<f64> = Vec::new(); // n per box of BOX kept points
+    let mut keep = vec![false; reps.len()];
+    let dominated_by_kept = |x: &[f64], kept: &[usize], box_max: &[f64]| -> bool {
+        kept.chunks(BOX).enumerate().any(|(b, chunk)| {
+            let maxima = &box_max[b * n..(b + 1) * n];
+            maxima.iter().zip(x).all(|(m, v)| m >= v)
+                && chunk.iter().any(|&q| weakly_greater(at(q), x))
+        })
+    };
+    for (block_no, block) in reps.chunks(BLOCK).enumerate() {
+        let survivors: Vec<bool> = block
+            .par_iter()
+            .map(|&r| !dominated_by_kept(at(r), &kept, &box_max))
+            .collect();
+        let first_new = kept.len();
+        for (j, &r) in block.iter().enumerate() {
+            if !survivors[j]
+                || kept[first_new..]
+                    .iter()
+                    .any(|&q| weakly_greater(at(q), at(r)))
+            {
+                continue;
+            }
+            if kept.len() % BOX == 0 {
+                box_max.extend_from_slice(at(r));
+            } else {
+                let b = kept.len() / BOX;
+                for (m, v) in box_max[b * n..(b + 1) * n].iter_mut().zip(at(r)) {
+                    *m = m.max(*v);
+                }
+            }
+            kept.push(r);
+            keep[block_no * BLOCK + j] = true;
+        }
+    }
+    keep
 }
 
 /// Merges outcome lists (each sorted in enumeration order), keeping the first `k`.
@@ -563,6 +627,26 @@ mod tests {
         // (1, 0.5) weakly dominates (1, 0.4) and (0.9, 0.5).
         let u = [1.0, 0.4, 0.9, 0.5, 1.0, 0.5];
         assert_eq!(pareto_groups(&u, 2), vec![vec![2]]);
+    }
+
+    #[test]
+    fn blocked_skyline_equals_naive_filter() {
+        // 6,000 pseudo-random 4-D points on a coarse grid (many ties and
+        // dominations), more than two blocks.
+        let mut state = 7u64;
+        let mut next = || {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            ((state >> 33) % 20) as f64 / 20.0
+        };
+        let n = 4;
+        let utils: Vec<f64> = (0..6000 * n).map(|_| next()).collect();
+        let at = |i: usize| &utils[i * n..(i + 1) * n];
+        let dominates = |a: &[f64], b: &[f64]| weakly_greater(a, b) && a != b;
+        let mut naive: Vec<usize> = (0..6000).filter(|&i| !(0..6000).any(|j| dominates(at(j), at(i)))).collect();
+        let mut fast: Vec<usize> = pareto_groups(&utils, n).into_iter().flatten().collect();
+        naive.sort_unstable();
+        fast.sort_unstable();
+        assert_eq!(fast, naive);
     }
 
     #[test]
