@@ -1,0 +1,181 @@
+//! Automated negotiators: the [`Negotiator`] trait and the built-in strategies.
+//!
+//! A negotiator sees only its own preferences (a [`PartyPrefs`]), the clock
+//! the protocol shows it ([`Now`]) and the offers made; the protocol decides
+//! whether its moves are valid. Adding a strategy is one file: implement the
+//! trait and register a constructor in [`STRATEGIES`].
+
+use std::sync::Arc;
+
+use crate::error::SimError;
+use crate::prefs::PartyPrefs;
+use crate::space::{OutcomeId, OutcomeSpace};
+
+pub mod frequency;
+pub mod genius_td;
+pub mod micro;
+pub mod random;
+pub mod time_based;
+pub mod tit_for_tat;
+
+/// What a negotiator is told when it must act.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Now {
+    /// Round, from 0.
+    pub step: usize,
+    /// Rounds allowed, if the deadline is in rounds.
+    pub n_steps: Option<usize>,
+    /// Relative time in [0, 1]: `(step + 1) / (n_steps + 1)`, or the share of
+    /// the wall-clock limit used, whichever is larger (NegMAS's convention).
+    pub time: f64,
+}
+
+/// An answer to the standing offer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Response {
+    Accept,
+    /// Reject and counter-offer (the protocol then asks for the counter-offer).
+    Reject,
+    /// Walk away: the negotiation ends without agreement.
+    End,
+}
+
+/// An automated negotiator. Seats are numbered in protocol order.
+pub trait Negotiator: Send {
+    /// Answers the standing `offer`, made by seat `proposer`.
+    fn respond(&mut self, now: &Now, offer: OutcomeId, proposer: usize) -> Response;
+
+    /// The next offer (the first move, or the counter-offer after a
+    /// rejection). `None` ends the negotiation.
+    fn propose(&mut self, now: &Now) -> Option<OutcomeId>;
+
+    /// Told of every offer another seat makes, as it is made.
+    fn on_offer(&mut self, _now: &Now, _offer: OutcomeId, _proposer: usize) {}
+
+    /// Single-text protocols: accept (`true`) or veto the mediator's
+    /// `proposal` to replace the current draft (`None`: no draft yet, the
+    /// alternative is no agreement).
+    fn vote(&mut self, now: &Now, current: Option<OutcomeId>, proposal: OutcomeId) -> bool;
+}
+
+/// What a negotiator is given when it takes its seat.
+#[derive(Debug, Clone)]
+pub struct SeatInfo {
+    /// Position in the protocol's order.
+    pub seat: usize,
+    /// Number of seats.
+    pub parties: usize,
+    /// Its own preferences, nobody else's.
+    pub prefs: Arc<PartyPrefs>,
+    /// The (public) outcome space.
+    pub space: Arc<OutcomeSpace>,
+    /// Seed for strategies that draw random numbers.
+    pub seed: u64,
+}
+
+/// The default vote: accept a change that is at least as good as the
+/// current draft (or, with no draft, at least the reservation value) and
+/// crosses no red line.
+pub fn vote_by_utility(
+    prefs: &PartyPrefs,
+    current: Option<OutcomeId>,
+    proposal: OutcomeId,
+) -> bool {
+    if !prefs.is_rational(proposal) {
+        return false;
+    }
+    match current {
+        Some(c) => prefs.utility(proposal) >= prefs.utility(c),
+        None => true,
+    }
+}
+
+type Constructor = fn(&SeatInfo) -> Box<dyn Negotiator>;
+
+/// Built-in strategies: name, one-line description, constructor.
+pub const STRATEGIES: &[(&str, &str, Constructor)] = &[
+    (
+        "boulware",
+        "NegMAS BoulwareTBNegotiator: aspiration 1 − t^4",
+        |s| Box::new(time_based::TimeBased::new(s, time_based::BOULWARE)),
+    ),
+    (
+        "linear",
+        "NegMAS LinearTBNegotiator: aspiration 1 − t",
+        |s| Box::new(time_based::TimeBased::new(s, time_based::LINEAR)),
+    ),
+    (
+        "conceder",
+        "NegMAS ConcederTBNegotiator: aspiration 1 − t^0.25",
+        |s| Box::new(time_based::TimeBased::new(s, time_based::CONCEDER)),
+    ),
+    (
+        "genius-boulware",
+        "GENIUS time-dependent agent, e = 0.2",
+        |s| Box::new(genius_td::TimeDependent::new(s, 0.2)),
+    ),
+    ("genius-linear", "GENIUS time-dependent agent, e = 1", |s| {
+        Box::new(genius_td::TimeDependent::new(s, 1.0))
+    }),
+    (
+        "genius-conceder",
+        "GENIUS time-dependent agent, e = 2",
+        |s| Box::new(genius_td::TimeDependent::new(s, 2.0)),
+    ),
+    (
+        "hardliner",
+        "GENIUS hardliner (time-dependent, e = 0): never concedes",
+        |s| Box::new(genius_td::TimeDependent::new(s, 0.0)),
+    ),
+    (
+        "random",
+        "random rational offers, accepts rational offers with probability 1/2 (seeded)",
+        |s| Box::new(random::RandomNegotiator::new(s)),
+    ),
+    (
+        "tit-for-tat",
+        "naive tit-for-tat: mirrors the opponent's concession",
+        |s| Box::new(tit_for_tat::TitForTat::new(s)),
+    ),
+    (
+        "micro",
+        "MiCRO (de Jonge): concede one outcome per new opponent offer",
+        |s| Box::new(micro::Micro::new(s)),
+    ),
+    (
+        "nash-seeker",
+        "frequency opponent model, aims at the estimated Nash point",
+        |s| Box::new(frequency::NashSeeker::new(s)),
+    ),
+];
+
+/// Names of the built-in strategies, comma-separated.
+pub fn strategy_names() -> String {
+    STRATEGIES
+        .iter()
+        .map(|s| s.0)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Checks a strategy name.
+pub fn check(name: &str) -> Result<(), SimError> {
+    constructor(name).map(|_| ())
+}
+
+fn constructor(name: &str) -> Result<Constructor, SimError> {
+    STRATEGIES
+        .iter()
+        .find(|s| s.0 == name)
+        .map(|s| s.2)
+        .ok_or_else(|| SimError::UnknownStrategy {
+            name: name.to_string(),
+            available: strategy_names(),
+        })
+}
+
+/// A negotiator of the named strategy in the given seat.
+pub fn build(name: &str, seat: &SeatInfo) -> Result<Box<dyn Negotiator>, SimError> {
+    Ok(constructor(name)?(seat))
+}

@@ -1,0 +1,1 @@
+//! Multi-round sessions with partial agreements (to do).

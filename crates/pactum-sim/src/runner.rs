@@ -1,0 +1,144 @@
+//! Drives a protocol to the end and scores the result.
+//!
+//! [`negotiate`] is the one-call entry point: seat the named strategies on a
+//! prepared scenario, play until agreement, walk-out, invalid move or
+//! deadline, and report every party's utility (its reservation value — or
+//! worst utility where it has none — when there is no agreement).
+
+use serde::Serialize;
+
+use crate::error::SimError;
+use crate::negotiator::{self, SeatInfo};
+use crate::prefs::Prepared;
+use crate::protocol::Protocol;
+use crate::protocol::sao::Sao;
+use crate::protocol::single_text::{Mediator, SingleText};
+use crate::session::{Deadline, End, Session};
+use crate::space::OutcomeId;
+use crate::trace::Trace;
+
+/// Which protocol to play.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProtocolKind {
+    /// Stacked alternating offers.
+    Sao,
+    /// Mediated single negotiating text.
+    SingleText(Mediator),
+}
+
+/// Everything about a negotiation except who plays.
+#[derive(Debug, Clone, Copy)]
+pub struct Config {
+    pub protocol: ProtocolKind,
+    pub deadline: Deadline,
+    pub seed: u64,
+    /// Keep the full trace (off in tournaments).
+    pub record: bool,
+}
+
+impl Config {
+    pub fn sao(steps: usize, seed: u64) -> Self {
+        Config {
+            protocol: ProtocolKind::Sao,
+            deadline: Deadline::steps(steps),
+            seed,
+            record: false,
+        }
+    }
+}
+
+/// How a negotiation came out.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NegotiationResult {
+    pub agreement: Option<OutcomeId>,
+    /// Every seat's utility of the result, in seat order.
+    pub utilities: Vec<f64>,
+    /// Rounds started (an agreement in the first round gives 1).
+    pub steps: usize,
+    pub end: End,
+    pub trace: Trace,
+}
+
+/// SplitMix64: independent, reproducible seeds for each seat and protocol.
+pub fn derive_seed(seed: u64, stream: u64) -> u64 {
+    let mut z = seed ^ stream.wrapping_add(1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// Plays `protocol` on `session` until it ends or the deadline passes.
+pub fn run(protocol: &mut dyn Protocol, session: &mut Session) -> NegotiationResult {
+    let end = loop {
+        if session.clock.expired(session.step) {
+            break End::Deadline;
+        }
+        let end = protocol.round(session);
+        session.step += 1;
+        if let Some(end) = end {
+            break end;
+        }
+    };
+    let agreement = match end {
+        End::Agreement | End::Deadline => protocol.agreement(),
+        End::Ended { .. } | End::Invalid { .. } => None,
+    };
+    let utilities = session
+        .prefs
+        .iter()
+        .map(|p| agreement.map_or_else(|| p.disagreement(), |a| p.utility(a)))
+        .collect();
+    NegotiationResult {
+        agreement,
+        utilities,
+        steps: session.step,
+        end,
+        trace: std::mem::take(&mut session.trace),
+    }
+}
+
+/// Seats `strategies` (one per negotiator, in scenario order; the first
+/// proposes first) and plays the negotiation.
+pub fn negotiate(
+    prepared: &Prepared,
+    strategies: &[&str],
+    config: &Config,
+) -> Result<NegotiationResult, SimError> {
+    let n = prepared.prefs.len();
+    if strategies.len() != n {
+        return Err(SimError::StrategyCount {
+            given: strategies.len(),
+            parties: n,
+            names: prepared.names().join(", "),
+        });
+    }
+    config.deadline.check()?;
+    let negotiators = strategies
+        .iter()
+        .enumerate()
+        .map(|(seat, name)| {
+            let info = SeatInfo {
+                seat,
+                parties: n,
+                prefs: prepared.prefs[seat].clone(),
+                space: prepared.space.clone(),
+                seed: derive_seed(config.seed, seat as u64 + 1),
+            };
+            negotiator::build(name, &info)
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut session = Session::new(
+        prepared.space.clone(),
+        prepared.prefs.clone(),
+        negotiators,
+        config.deadline,
+        config.record,
+    );
+    Ok(match config.protocol {
+        ProtocolKind::Sao => run(&mut Sao::new(), &mut session),
+        ProtocolKind::SingleText(m) => run(
+            &mut SingleText::new(m, derive_seed(config.seed, 0)),
+            &mut session,
+        ),
+    })
+}

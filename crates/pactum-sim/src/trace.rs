@@ -1,0 +1,62 @@
+//! The recorder: what happened in a negotiation, move by move.
+//!
+//! Recording is optional — a tournament needs only results, and skipping
+//! the trace keeps a negotiation free of allocations — and holds outcome
+//! ids only; packages and utilities are looked up when the trace is shown.
+
+use serde::Serialize;
+
+use crate::negotiator::Response;
+use crate::space::OutcomeId;
+
+/// One offer (or mediator proposal) and the answers it got.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Event {
+    /// Round, from 0.
+    pub step: usize,
+    /// Relative time of the round.
+    pub time: f64,
+    /// Seat that made the offer; `None` for a mediator's proposal.
+    pub proposer: Option<usize>,
+    pub offer: OutcomeId,
+    /// Seats that answered, in order, and how.
+    pub responses: Vec<(usize, Response)>,
+}
+
+/// The events of one negotiation (empty when not recording).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Trace {
+    pub events: Vec<Event>,
+    #[serde(skip)]
+    pub enabled: bool,
+}
+
+impl Trace {
+    pub fn new(enabled: bool) -> Self {
+        Trace {
+            events: Vec::new(),
+            enabled,
+        }
+    }
+
+    pub fn offer(&mut self, step: usize, time: f64, proposer: Option<usize>, offer: OutcomeId) {
+        if self.enabled {
+            self.events.push(Event {
+                step,
+                time,
+                proposer,
+                offer,
+                responses: Vec::new(),
+            });
+        }
+    }
+
+    /// Records an answer to the latest offer.
+    pub fn response(&mut self, seat: usize, response: Response) {
+        if self.enabled {
+            if let Some(e) = self.events.last_mut() {
+                e.responses.push((seat, response));
+            }
+        }
+    }
+}

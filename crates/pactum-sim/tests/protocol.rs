@@ -1,0 +1,227 @@
+//! The stacked alternating offers protocol's rules: turn order, acceptance,
+//! deadline, invalid moves, walking away.
+
+mod common;
+
+use common::{Log, Scripted, line, three_way};
+use pactum_sim::negotiator::Response::{Accept, End as Quit, Reject};
+use pactum_sim::protocol::sao::Sao;
+use pactum_sim::runner::run;
+use pactum_sim::session::{Deadline, End, Session};
+use pactum_sim::{Config, Prepared, negotiate};
+
+fn session(
+    p: &Prepared,
+    negotiators: Vec<Box<dyn pactum_sim::negotiator::Negotiator>>,
+    steps: usize,
+) -> Session {
+    Session::new(
+        p.space.clone(),
+        p.prefs.clone(),
+        negotiators,
+        Deadline::steps(steps),
+        true,
+    )
+}
+
+fn log_lines(log: &Log) -> Vec<String> {
+    log.lock().unwrap().clone()
+}
+
+#[test]
+fn turn_order_and_multilateral_acceptance() {
+    let p = three_way();
+    let log = Log::default();
+    // P offers x; Q rejects and offers y; R accepts y; P accepts y: agreement
+    // (Q's offer has been accepted by both others).
+    let negs = vec![
+        Scripted::boxed("P", vec![Some(0)], vec![Accept], &log),
+        Scripted::boxed("Q", vec![Some(1)], vec![Reject], &log),
+        Scripted::boxed("R", vec![], vec![Accept], &log),
+    ];
+    let mut s = session(&p, negs, 10);
+    let r = run(&mut Sao::new(), &mut s);
+    assert_eq!(r.end, End::Agreement);
+    assert_eq!(r.agreement, Some(1));
+    assert_eq!(r.utilities, vec![0.5, 1.0, 0.0]);
+    assert_eq!(r.steps, 2, "P accepted in the second round");
+    assert_eq!(
+        log_lines(&log),
+        vec![
+            "P s0 propose Some(0)",
+            "Q s0 t0.091 respond #0 from 0: Reject",
+            "Q s0 propose Some(1)",
+            "R s0 t0.091 respond #1 from 1: Accept",
+            "P s1 t0.182 respond #1 from 1: Accept",
+        ]
+    );
+    // The trace: two offers, with the answers each got.
+    let ev = &r.trace.events;
+    assert_eq!(ev.len(), 2);
+    assert_eq!(
+        (ev[0].proposer, ev[0].offer, ev[0].responses.clone()),
+        (Some(0), 0, vec![(1, Reject)])
+    );
+    assert_eq!(
+        (ev[1].proposer, ev[1].offer, ev[1].responses.clone()),
+        (Some(1), 1, vec![(2, Accept), (0, Accept)])
+    );
+}
+
+#[test]
+fn one_acceptance_is_not_enough_among_three() {
+    let p = three_way();
+    let log = Log::default();
+    // Q accepts P's offer but R rejects and counters: the count restarts.
+    let negs = vec![
+        Scripted::boxed("P", vec![Some(0)], vec![Reject], &log),
+        Scripted::boxed("Q", vec![], vec![Accept, Accept], &log),
+        Scripted::boxed("R", vec![Some(2)], vec![Reject], &log),
+    ];
+    let mut s = session(&p, negs, 3);
+    let r = run(&mut Sao::new(), &mut s);
+    // P rejects R's offer in round 1 and, with no offer left, ends it.
+    assert_eq!(r.end, End::Ended { seat: 0 });
+    assert_eq!(r.agreement, None);
+    assert_eq!(r.steps, 2);
+}
+
+#[test]
+fn relative_time_is_negmas_convention() {
+    let p = line([None, None]);
+    let log = Log::default();
+    let negs = vec![
+        Scripted::boxed("A", vec![Some(4); 10], vec![], &log),
+        Scripted::boxed("B", vec![Some(0); 10], vec![], &log),
+    ];
+    let mut s = session(&p, negs, 4);
+    let r = run(&mut Sao::new(), &mut s);
+    assert_eq!(r.end, End::Deadline);
+    assert_eq!(r.steps, 4);
+    let times: Vec<f64> = r.trace.events.iter().map(|e| e.time).collect();
+    // Round s of N = 4 is seen at (s + 1) / 5.
+    assert_eq!(times, vec![0.2, 0.2, 0.4, 0.4, 0.6, 0.6, 0.8, 0.8]);
+    // No agreement: each party gets its worst utility (no reservation value).
+    assert_eq!(r.utilities, vec![0.0, 0.0]);
+}
+
+#[test]
+fn deadline_gives_reservation_values() {
+    let p = line([Some(0.3), Some(0.2)]);
+    let r = negotiate(&p, &["hardliner", "hardliner"], &Config::sao(7, 0)).unwrap();
+    assert_eq!(r.end, End::Deadline);
+    assert_eq!(r.steps, 7);
+    assert_eq!(r.agreement, None);
+    assert_eq!(r.utilities, vec![0.3, 0.2]);
+}
+
+#[test]
+fn offer_outside_the_space_is_refused() {
+    let p = line([None, None]);
+    let log = Log::default();
+    let negs = vec![
+        Scripted::boxed("A", vec![Some(4)], vec![], &log),
+        Scripted::boxed("B", vec![Some(99)], vec![Reject], &log),
+    ];
+    let mut s = session(&p, negs, 5);
+    let r = run(&mut Sao::new(), &mut s);
+    assert_eq!(
+        r.end,
+        End::Invalid {
+            seat: 1,
+            reason: "offer #99 is outside the outcome space (5 outcomes)".into()
+        }
+    );
+    assert_eq!(r.agreement, None);
+    assert_eq!(r.steps, 1);
+}
+
+#[test]
+fn accepting_below_reservation_is_refused() {
+    let p = line([None, Some(0.6)]);
+    let log = Log::default();
+    // B accepts p3, worth 0.25 to it, below its reservation value 0.6.
+    let negs = vec![
+        Scripted::boxed("A", vec![Some(3)], vec![], &log),
+        Scripted::boxed("B", vec![], vec![Accept], &log),
+    ];
+    let mut s = session(&p, negs, 5);
+    let r = run(&mut Sao::new(), &mut s);
+    match &r.end {
+        End::Invalid { seat: 1, reason } => assert!(
+            reason.contains("worth 0.250000 to B, below its reservation value 0.6"),
+            "{reason}"
+        ),
+        e => panic!("expected an invalid move, got {e:?}"),
+    }
+    assert_eq!(r.agreement, None);
+    assert_eq!(r.utilities, vec![0.0, 0.6]);
+}
+
+#[test]
+fn a_party_can_end_the_negotiation() {
+    let p = line([None, None]);
+    let log = Log::default();
+    let negs = vec![
+        Scripted::boxed("A", vec![Some(4)], vec![], &log),
+        Scripted::boxed("B", vec![], vec![Quit], &log),
+    ];
+    let mut s = session(&p, negs, 5);
+    let r = run(&mut Sao::new(), &mut s);
+    assert_eq!(r.end, End::Ended { seat: 1 });
+    assert_eq!(r.steps, 1);
+    assert_eq!(r.agreement, None);
+}
+
+#[test]
+fn boulware_vs_conceder_by_hand() {
+    // See negotiators.rs for the targets; B concedes to p3 in round 1 and
+    // stays there; A's target falls to 0.5903 in round 3 and it accepts.
+    let p = line([None, None]);
+    let config = Config {
+        record: true,
+        ..Config::sao(4, 0)
+    };
+    let r = negotiate(&p, &["boulware", "conceder"], &config).unwrap();
+    let offers: Vec<(usize, usize, u32)> = r
+        .trace
+        .events
+        .iter()
+        .map(|e| (e.step, e.proposer.unwrap(), e.offer))
+        .collect();
+    assert_eq!(
+        offers,
+        vec![
+            (0, 0, 4),
+            (0, 1, 2),
+            (1, 0, 4),
+            (1, 1, 3),
+            (2, 0, 4),
+            (2, 1, 3)
+        ]
+    );
+    assert_eq!(r.end, End::Agreement);
+    assert_eq!(r.agreement, Some(3));
+    assert_eq!(r.steps, 4);
+    assert_eq!(r.utilities, vec![0.75, 0.25]);
+}
+
+#[test]
+fn zero_rounds_and_wrong_strategy_counts_are_errors() {
+    let p = line([None, None]);
+    let e = negotiate(&p, &["boulware", "conceder"], &Config::sao(0, 0)).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "the deadline must allow at least one round: 0 rounds"
+    );
+    let e = negotiate(&p, &["boulware"], &Config::sao(10, 0)).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "1 strategies for 2 negotiators: give one strategy per negotiator (A, B)"
+    );
+    let e = negotiate(&p, &["boulware", "nope"], &Config::sao(10, 0)).unwrap_err();
+    assert!(
+        e.to_string()
+            .starts_with("unknown strategy \"nope\"; available: boulware, linear")
+    );
+}
