@@ -1,6 +1,7 @@
 //! `pactum`: the command-line front end. Parses arguments, calls the core
 //! library, and prints; all negotiation logic lives in `pactum-core`.
 
+mod negotiate;
 mod report;
 
 use std::path::{Path, PathBuf};
@@ -30,6 +31,8 @@ enum Command {
     Validate(ScenarioArgs),
     /// Convert a scenario to another format.
     Convert(ConvertArgs),
+    /// Simulate one negotiation between automated negotiators.
+    Negotiate(negotiate::Args),
 }
 
 #[derive(clap::Args)]
@@ -90,6 +93,7 @@ fn main() -> ExitCode {
         Command::Analyze(args) => run_analyze(args),
         Command::Validate(args) => run_validate(args),
         Command::Convert(args) => run_convert(args),
+        Command::Negotiate(args) => negotiate::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -10,6 +10,7 @@
 //!   in parallel, in shards, resumably.
 
 pub mod error;
+pub mod metrics;
 pub mod negotiator;
 pub mod prefs;
 pub mod protocol;

@@ -1,0 +1,560 @@
+//! `pactum negotiate`: play one simulated negotiation and report it — the
+//! agreement, the round, each party's utility, and how far the result is
+//! from the Pareto frontier and the Nash point; `--json` for the full trace,
+//! `--plot` for a picture of the offers.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use clap::ValueEnum;
+use pactum_core::analysis::Package;
+use pactum_sim::metrics::Metrics;
+use pactum_sim::negotiator::Response;
+use pactum_sim::protocol::single_text::Mediator;
+use pactum_sim::session::Deadline;
+use pactum_sim::{Config, End, NegotiationResult, Prepared, ProtocolKind, negotiate};
+use serde::Serialize;
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProtocolArg {
+    /// Stacked alternating offers.
+    Sao,
+    /// Mediated single negotiating text.
+    SingleText,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MediatorArg {
+    /// Proposes random whole packages; any party can veto.
+    Veto,
+    /// Proposes one-issue changes to the draft.
+    HillClimbing,
+}
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// A native .toml/.json file, or a folder of GENIUS XML or GeniusWeb JSON files.
+    pub scenario: PathBuf,
+    /// Profiles of a GENIUS/GeniusWeb folder to seat (file stems, comma-separated); default: all.
+    #[arg(long, value_delimiter = ',')]
+    pub profiles: Option<Vec<String>>,
+    /// One strategy per negotiator, in scenario order (the first proposes first), e.g. boulware,conceder.
+    #[arg(long, value_delimiter = ',', required = true)]
+    pub parties: Vec<String>,
+    #[arg(long, value_enum, default_value_t = ProtocolArg::Sao)]
+    pub protocol: ProtocolArg,
+    /// The single-text mediator.
+    #[arg(long, value_enum, default_value_t = MediatorArg::HillClimbing)]
+    pub mediator: MediatorArg,
+    /// Deadline in rounds.
+    #[arg(long, default_value_t = 100)]
+    pub steps: usize,
+    /// Wall-clock deadline in seconds (in addition to --steps; makes runs timing-dependent).
+    #[arg(long, value_name = "SECONDS")]
+    pub time_limit: Option<f64>,
+    /// Seed of the random strategies and mediators.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Print the full trace as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Draw the offers over time and in the utility space to an SVG file.
+    #[arg(long, value_name = "FILE.svg")]
+    pub plot: Option<PathBuf>,
+}
+
+pub fn run(args: Args) -> Result<()> {
+    let loaded = pactum_core::io::load(&args.scenario, args.profiles.as_deref())?;
+    for w in &loaded.warnings {
+        eprintln!("warning: {w}");
+    }
+    let prepared = Prepared::new(loaded.scenario)?;
+    let strategies: Vec<&str> = args.parties.iter().map(|s| s.trim()).collect();
+    for s in &strategies {
+        pactum_sim::negotiator::check(s)?;
+    }
+    if args.steps == 0 {
+        bail!("--steps must be at least 1");
+    }
+    let time_limit = match args.time_limit {
+        Some(s) if !(s > 0.0 && s.is_finite()) => {
+            bail!("--time-limit must be a positive number of seconds")
+        }
+        Some(s) => Some(Duration::from_secs_f64(s)),
+        None => None,
+    };
+    let config = Config {
+        protocol: match args.protocol {
+            ProtocolArg::Sao => ProtocolKind::Sao,
+            ProtocolArg::SingleText => ProtocolKind::SingleText(match args.mediator {
+                MediatorArg::Veto => Mediator::Veto,
+                MediatorArg::HillClimbing => Mediator::HillClimbing,
+            }),
+        },
+        deadline: Deadline {
+            steps: Some(args.steps),
+            time_limit,
+        },
+        seed: args.seed,
+        record: true,
+    };
+    let result = negotiate(&prepared, &strategies, &config)?;
+    let metrics = Metrics::new(&prepared);
+    if let Some(path) = &args.plot {
+        plot(&prepared, &result, &strategies, &metrics, path)
+            .with_context(|| format!("cannot write plot {}", path.display()))?;
+    }
+    if args.json {
+        let doc = to_json(&prepared, &strategies, &config, &result, &metrics);
+        println!("{}", serde_json::to_string_pretty(&doc)?);
+    } else {
+        print!(
+            "{}",
+            text(&prepared, &strategies, &config, &result, &metrics)
+        );
+    }
+    Ok(())
+}
+
+fn protocol_name(config: &Config) -> &'static str {
+    match config.protocol {
+        ProtocolKind::Sao => "sao",
+        ProtocolKind::SingleText(Mediator::Veto) => "single-text (veto mediator)",
+        ProtocolKind::SingleText(Mediator::HillClimbing) => "single-text (hill-climbing mediator)",
+    }
+}
+
+fn response_name(r: Response) -> &'static str {
+    match r {
+        Response::Accept => "accept",
+        Response::Reject => "reject",
+        Response::End => "end",
+    }
+}
+
+#[derive(Serialize)]
+struct JsonParty<'a> {
+    name: &'a str,
+    strategy: &'a str,
+    reservation_value: Option<f64>,
+}
+
+#[derive(Serialize)]
+struct JsonResponse<'a> {
+    party: &'a str,
+    response: &'static str,
+}
+
+#[derive(Serialize)]
+struct JsonEvent<'a> {
+    step: usize,
+    time: f64,
+    /// A party's name, or "mediator".
+    proposer: &'a str,
+    offer: Package,
+    utilities: Vec<f64>,
+    responses: Vec<JsonResponse<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonEnd<'a> {
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    party: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'a str>,
+}
+
+/// The document of `--json`; field names are its stable schema.
+#[derive(Serialize)]
+pub struct JsonNegotiation<'a> {
+    scenario: &'a str,
+    protocol: &'static str,
+    max_steps: Option<usize>,
+    seed: u64,
+    parties: Vec<JsonParty<'a>>,
+    trace: Vec<JsonEvent<'a>>,
+    /// Issue → value, or null.
+    agreement: Option<Package>,
+    /// Every party's utility of the result, in party order.
+    utilities: &'a [f64],
+    /// Rounds started (an agreement in the first round gives 1).
+    steps: usize,
+    end: JsonEnd<'a>,
+    distance_to_frontier: Option<f64>,
+    distance_to_nash: Option<f64>,
+}
+
+/// The JSON document of `--json`.
+pub fn to_json<'a>(
+    p: &'a Prepared,
+    strategies: &[&'a str],
+    config: &Config,
+    r: &'a NegotiationResult,
+    m: &Metrics,
+) -> JsonNegotiation<'a> {
+    let name = |seat: usize| p.prefs[seat].name.as_str();
+    let trace = r
+        .trace
+        .events
+        .iter()
+        .map(|e| JsonEvent {
+            step: e.step,
+            time: e.time,
+            proposer: e.proposer.map_or("mediator", name),
+            offer: p.package(e.offer),
+            utilities: p.utilities(e.offer),
+            responses: e
+                .responses
+                .iter()
+                .map(|(s, resp)| JsonResponse {
+                    party: name(*s),
+                    response: response_name(*resp),
+                })
+                .collect(),
+        })
+        .collect();
+    let parties = p
+        .prefs
+        .iter()
+        .zip(strategies)
+        .map(|(pr, s)| JsonParty {
+            name: &pr.name,
+            strategy: s,
+            reservation_value: pr.reservation,
+        })
+        .collect();
+    let end = match &r.end {
+        End::Agreement => JsonEnd {
+            kind: "agreement",
+            party: None,
+            reason: None,
+        },
+        End::Deadline => JsonEnd {
+            kind: "deadline",
+            party: None,
+            reason: None,
+        },
+        End::Ended { seat } => JsonEnd {
+            kind: "ended",
+            party: Some(name(*seat)),
+            reason: None,
+        },
+        End::Invalid { seat, reason } => JsonEnd {
+            kind: "invalid",
+            party: Some(name(*seat)),
+            reason: Some(reason),
+        },
+    };
+    JsonNegotiation {
+        scenario: &p.scenario.name,
+        protocol: protocol_name(config),
+        max_steps: config.deadline.steps,
+        seed: config.seed,
+        parties,
+        trace,
+        agreement: r.agreement.map(|a| p.package(a)),
+        utilities: &r.utilities,
+        steps: r.steps,
+        end,
+        distance_to_frontier: m.to_frontier(&r.utilities),
+        distance_to_nash: m.to_nash(&r.utilities),
+    }
+}
+
+fn utilities_line(names: &[String], u: &[f64]) -> String {
+    names
+        .iter()
+        .zip(u)
+        .map(|(n, u)| format!("{n} {u:.4}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The plain-text report.
+pub fn text(
+    p: &Prepared,
+    strategies: &[&str],
+    config: &Config,
+    r: &NegotiationResult,
+    m: &Metrics,
+) -> String {
+    let names = p.names();
+    let mut s = String::new();
+    let steps = config.deadline.steps.unwrap_or(0);
+    let _ = writeln!(
+        s,
+        "Scenario: {} — {}, {} rounds, seed {}",
+        p.scenario.name,
+        protocol_name(config),
+        steps,
+        config.seed
+    );
+    let seated: Vec<String> = names
+        .iter()
+        .zip(strategies)
+        .map(|(n, st)| format!("{n} ({st})"))
+        .collect();
+    let _ = writeln!(s, "Parties: {}", seated.join(", "));
+    match (&r.end, r.agreement) {
+        (_, Some(a)) => {
+            let _ = writeln!(s, "\nAgreement in round {} of {steps}:", r.steps);
+            for (issue, value) in p.package(a) {
+                let _ = writeln!(s, "    {issue} = {value}");
+            }
+        }
+        (End::Deadline, None) => {
+            let _ = writeln!(
+                s,
+                "\nNo agreement: the deadline passed after {} rounds.",
+                r.steps
+            );
+        }
+        (End::Ended { seat }, None) => {
+            let _ = writeln!(
+                s,
+                "\nNo agreement: {} ended the negotiation in round {}.",
+                names[*seat], r.steps
+            );
+        }
+        (End::Invalid { seat, reason }, None) => {
+            let _ = writeln!(
+                s,
+                "\nNo agreement: {} made an invalid move in round {}: {reason}",
+                names[*seat], r.steps
+            );
+        }
+        (End::Agreement, None) => unreachable!("an agreement always has a package"),
+    }
+    let _ = writeln!(
+        s,
+        "  utilities: {}{}",
+        utilities_line(&names, &r.utilities),
+        if r.agreement.is_none() {
+            " (reservation values; worst utility where there is none)"
+        } else {
+            ""
+        }
+    );
+    match (m.to_frontier(&r.utilities), m.to_nash(&r.utilities)) {
+        (Some(f), n) => {
+            let _ = writeln!(s, "  distance to the Pareto frontier: {f:.4}");
+            match (n, &m.nash) {
+                (Some(n), Some(nash)) => {
+                    let _ = writeln!(
+                        s,
+                        "  distance to the Nash point: {n:.4} (Nash: {})",
+                        utilities_line(&names, nash)
+                    );
+                }
+                _ => {
+                    let _ = writeln!(s, "  distance to the Nash point: none (no Nash point)");
+                }
+            }
+        }
+        (None, _) => {
+            let why = m
+                .note
+                .clone()
+                .unwrap_or_else(|| "the zone of possible agreement is empty".into());
+            let _ = writeln!(
+                s,
+                "  no distances to the frontier and the Nash point: {why}"
+            );
+        }
+    }
+    s
+}
+
+const COLORS: [RGBColor; 6] = [
+    RGBColor(31, 119, 180),
+    RGBColor(214, 39, 40),
+    RGBColor(44, 160, 44),
+    RGBColor(148, 103, 189),
+    RGBColor(255, 127, 14),
+    RGBColor(140, 86, 75),
+];
+
+use plotters::prelude::*;
+
+/// Left: each party's offers over time (its own utility, solid; the other
+/// party's, dots, when there are two). Right: the offers in the utility
+/// space of the first two negotiators, with the frontier, the Nash point and
+/// the agreement.
+pub fn plot(
+    p: &Prepared,
+    r: &NegotiationResult,
+    strategies: &[&str],
+    m: &Metrics,
+    path: &std::path::Path,
+) -> Result<()> {
+    let names = p.names();
+    let root = SVGBackend::new(path, (1400, 650)).into_drawing_area();
+    root.fill(&WHITE)?;
+    let (left, right) = root.split_horizontally(700);
+    let seats = names.len();
+    let (mut lo, mut hi) = (0.0f64, 1.0f64);
+    for pr in &p.prefs {
+        lo = lo.min(pr.worst);
+        hi = hi.max(pr.best);
+    }
+    let pad = 0.02 * (hi - lo);
+
+    let mut chart = ChartBuilder::on(&left)
+        .caption(
+            format!("{} — offers over time", p.scenario.name),
+            ("sans-serif", 20),
+        )
+        .margin(15)
+        .x_label_area_size(45)
+        .y_label_area_size(55)
+        .build_cartesian_2d(0.0..1.0, lo - pad..hi + pad)?;
+    chart
+        .configure_mesh()
+        .x_desc("relative time")
+        .y_desc("utility")
+        .light_line_style(WHITE.mix(0.0))
+        .draw()?;
+    for seat in 0..seats {
+        let color = COLORS[seat % COLORS.len()];
+        let own: Vec<(f64, f64)> = r
+            .trace
+            .events
+            .iter()
+            .filter(|e| e.proposer == Some(seat))
+            .map(|e| (e.time, p.prefs[seat].utility(e.offer)))
+            .collect();
+        chart
+            .draw_series(LineSeries::new(own.clone(), color.stroke_width(2)))?
+            .label(format!(
+                "{} ({}): own utility of its offers",
+                names[seat], strategies[seat]
+            ))
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2))
+            });
+        if seats == 2 {
+            let other = 1 - seat;
+            let theirs: Vec<(f64, f64)> = r
+                .trace
+                .events
+                .iter()
+                .filter(|e| e.proposer == Some(seat))
+                .map(|e| (e.time, p.prefs[other].utility(e.offer)))
+                .collect();
+            chart
+                .draw_series(
+                    theirs
+                        .iter()
+                        .map(|&q| Circle::new(q, 2, color.mix(0.6).filled())),
+                )?
+                .label(format!(
+                    "{}'s offers: utility to {}",
+                    names[seat], names[other]
+                ))
+                .legend(move |(x, y)| Circle::new((x + 10, y), 3, color.mix(0.6).filled()));
+        }
+    }
+    let mediated: Vec<(f64, f64)> = r
+        .trace
+        .events
+        .iter()
+        .filter(|e| e.proposer.is_none() && e.responses.iter().all(|x| x.1 == Response::Accept))
+        .flat_map(|e| (0..seats).map(move |s| (e.time, s, e.offer)))
+        .map(|(t, s, o)| (t, p.prefs[s].utility(o)))
+        .collect();
+    if !mediated.is_empty() {
+        chart
+            .draw_series(
+                mediated
+                    .iter()
+                    .map(|&q| Cross::new(q, 4, BLACK.stroke_width(1))),
+            )?
+            .label("drafts accepted by all (utility to each party)")
+            .legend(|(x, y)| Cross::new((x + 10, y), 4, BLACK.stroke_width(1)));
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::LowerLeft)
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK.mix(0.3))
+        .draw()?;
+
+    // Utility space of the first two negotiators.
+    let (x0, x1) = (p.prefs[0].worst.min(0.0), p.prefs[0].best.max(1.0));
+    let (y0, y1) = (p.prefs[1].worst.min(0.0), p.prefs[1].best.max(1.0));
+    let mut chart = ChartBuilder::on(&right)
+        .caption("offers in the utility space", ("sans-serif", 20))
+        .margin(15)
+        .x_label_area_size(45)
+        .y_label_area_size(55)
+        .build_cartesian_2d(x0 - 0.02..x1 + 0.02, y0 - 0.02..y1 + 0.02)?;
+    chart
+        .configure_mesh()
+        .x_desc(format!("utility of {}", names[0]))
+        .y_desc(format!("utility of {}", names[1]))
+        .light_line_style(WHITE.mix(0.0))
+        .draw()?;
+    let mut front: Vec<(f64, f64)> = m.frontier.iter().map(|f| (f[0], f[1])).collect();
+    front.sort_by(|a, b| a.0.total_cmp(&b.0));
+    if seats == 2 {
+        chart.draw_series(LineSeries::new(front.clone(), BLACK.stroke_width(1)))?;
+    }
+    chart
+        .draw_series(front.iter().map(|&q| Circle::new(q, 3, BLACK.filled())))?
+        .label(if seats == 2 {
+            "Pareto frontier"
+        } else {
+            "Pareto frontier (projected)"
+        })
+        .legend(|(x, y)| Circle::new((x + 10, y), 3, BLACK.filled()));
+    for seat in 0..seats {
+        let color = COLORS[seat % COLORS.len()];
+        let pts: Vec<(f64, f64)> = r
+            .trace
+            .events
+            .iter()
+            .filter(|e| e.proposer == Some(seat))
+            .map(|e| (p.prefs[0].utility(e.offer), p.prefs[1].utility(e.offer)))
+            .collect();
+        chart
+            .draw_series(
+                pts.iter()
+                    .map(|&q| Circle::new(q, 4, color.mix(0.7).filled())),
+            )?
+            .label(format!("offers of {}", names[seat]))
+            .legend(move |(x, y)| Circle::new((x + 10, y), 4, color.filled()));
+    }
+    if let Some(n) = &m.nash {
+        let q = (n[0], n[1]);
+        chart
+            .draw_series(std::iter::once(Cross::new(
+                q,
+                10,
+                RGBColor(214, 39, 40).stroke_width(3),
+            )))?
+            .label("Nash point")
+            .legend(|(x, y)| Cross::new((x + 10, y), 6, RGBColor(214, 39, 40).stroke_width(3)));
+    }
+    if let Some(a) = r.agreement {
+        let q = (p.prefs[0].utility(a), p.prefs[1].utility(a));
+        chart
+            .draw_series(std::iter::once(TriangleMarker::new(
+                q,
+                10,
+                RGBColor(255, 127, 14).filled(),
+            )))?
+            .label(format!("agreement (round {})", r.steps))
+            .legend(|(x, y)| TriangleMarker::new((x + 10, y), 6, RGBColor(255, 127, 14).filled()));
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::LowerLeft)
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK.mix(0.3))
+        .draw()?;
+    root.present()?;
+    Ok(())
+}
