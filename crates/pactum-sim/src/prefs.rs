@@ -144,6 +144,18 @@ impl PartyPrefs {
         p
     }
 
+    /// The party's table over a sub-space: `map[k]` is the full-space id of
+    /// sub-space outcome k.
+    pub fn restrict(&self, map: &[OutcomeId], reservation: Option<f64>) -> Self {
+        let utils = map.iter().map(|&id| self.utility(id)).collect();
+        let forbidden = if self.forbidden.is_empty() {
+            Vec::new()
+        } else {
+            map.iter().map(|&id| self.forbids(id)).collect()
+        };
+        Self::from_table(self.party, self.name.clone(), utils, forbidden, reservation)
+    }
+
     #[inline]
     pub fn utility(&self, id: OutcomeId) -> f64 {
         self.utils[id as usize]

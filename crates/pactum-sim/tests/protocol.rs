@@ -225,3 +225,172 @@ fn zero_rounds_and_wrong_strategy_counts_are_errors() {
             .starts_with("unknown strategy \"nope\"; available: boulware, linear")
     );
 }
+
+/// Two issues: both want a1 (common interest); on b, A wants b1 and B b0.
+/// Outcome id = 2·a + b; A's best is 3 (a1, b1), B's best 2 (a1, b0).
+fn deal(rv_a: Option<f64>) -> Prepared {
+    let rv = rv_a
+        .map(|r| format!("reservation = {r}\n"))
+        .unwrap_or_default();
+    let text = format!(
+        r#"
+name = "deal"
+[[issues]]
+name = "a"
+options = ["a0", "a1"]
+[[issues]]
+name = "b"
+options = ["b0", "b1"]
+[[parties]]
+name = "A"
+{rv}weights = {{ a = 0.5, b = 0.5 }}
+values.a = {{ a0 = 0.0, a1 = 1.0 }}
+values.b = {{ b0 = 0.0, b1 = 1.0 }}
+[[parties]]
+name = "B"
+weights = {{ a = 0.5, b = 0.5 }}
+values.a = {{ a0 = 0.0, a1 = 1.0 }}
+values.b = {{ b0 = 1.0, b1 = 0.0 }}
+"#
+    );
+    Prepared::new(
+        pactum_core::native::from_toml("deal.toml", &text)
+            .unwrap()
+            .scenario,
+    )
+    .unwrap()
+}
+
+use pactum_sim::protocol::partial::{Phase, run_session};
+use pactum_sim::protocol::single_text::{Mediator, SingleText};
+
+#[test]
+fn partial_agreements_carry_settled_issues_and_leverage_shifts() {
+    let p = deal(Some(0.2));
+    let phases = [
+        Phase {
+            steps: 3,
+            reservations: vec![None, None],
+        },
+        Phase {
+            steps: 2,
+            reservations: vec![Some(0.6), None],
+        },
+    ];
+    let s = run_session(&p, &["hardliner", "hardliner"], &phases, true, 0).unwrap();
+    assert_eq!(s.phases.len(), 2);
+    // Phase 1: A keeps offering 3, B 2; they agree on issue a (a1).
+    let first: Vec<u32> = s.phases[0]
+        .result
+        .trace
+        .events
+        .iter()
+        .map(|e| e.offer)
+        .collect();
+    assert_eq!(first, vec![3, 2, 3, 2, 3, 2]);
+    assert_eq!(s.phases[0].settled, vec![Some(1), None]);
+    assert_eq!(s.phases[0].reservations, vec![Some(0.2), None]);
+    // Phase 2 negotiates b only, with A's reservation value raised to 0.6.
+    assert_eq!(s.phases[1].reservations, vec![Some(0.6), None]);
+    assert!(
+        s.phases[1]
+            .result
+            .trace
+            .events
+            .iter()
+            .all(|e| e.offer == 2 || e.offer == 3)
+    );
+    assert_eq!(s.phases[1].result.steps, 2);
+    assert_eq!(s.agreement, None);
+    // No agreement: the last phase's reservation values (B: worst utility).
+    assert_eq!(s.utilities, vec![0.6, 0.0]);
+
+    // Without partial agreements nothing is settled.
+    let s = run_session(&p, &["hardliner", "hardliner"], &phases, false, 0).unwrap();
+    assert_eq!(s.phases[1].settled, vec![None, None]);
+}
+
+#[test]
+fn a_session_ends_at_the_first_agreement() {
+    let p = deal(None);
+    let phases = [
+        Phase {
+            steps: 1,
+            reservations: vec![None, None],
+        },
+        Phase {
+            steps: 5,
+            reservations: vec![None, None],
+        },
+    ];
+    // Boulware offers 3; Conceder's target at t = 1/2 is 1 − 0.5^0.25 − 1e-4
+    // = 0.159, below the 0.5 that 3 gives it: accepted at once.
+    let s = run_session(&p, &["boulware", "conceder"], &phases, true, 0).unwrap();
+    assert_eq!(s.phases.len(), 1);
+    assert_eq!(s.agreement, Some(3));
+    assert_eq!(s.utilities, vec![1.0, 0.5]);
+}
+
+#[test]
+fn single_text_drafts_only_improve_for_everybody() {
+    let p = deal(None);
+    for mediator in [Mediator::Veto, Mediator::HillClimbing] {
+        let negs = vec![
+            pactum_sim::negotiator::build("linear", &seat(&p, 0)).unwrap(),
+            pactum_sim::negotiator::build("conceder", &seat(&p, 1)).unwrap(),
+        ];
+        let mut s = session(&p, negs, 40);
+        let r = run(&mut SingleText::new(mediator, 5), &mut s);
+        assert_eq!(r.end, End::Deadline);
+        assert_eq!(r.steps, 40);
+        let accepted: Vec<u32> = r
+            .trace
+            .events
+            .iter()
+            .filter(|e| e.proposer.is_none() && e.responses.iter().all(|x| x.1 == Accept))
+            .map(|e| e.offer)
+            .collect();
+        assert_eq!(r.agreement, accepted.last().copied());
+        for w in accepted.windows(2) {
+            for pr in &p.prefs {
+                assert!(pr.utility(w[1]) >= pr.utility(w[0]));
+            }
+        }
+        // 40 proposals over 4 outcomes reach the common-interest value a1.
+        assert_eq!(p.space.value(r.agreement.unwrap(), 0), 1, "{mediator:?}");
+    }
+}
+
+#[test]
+fn single_text_vetoes_irrational_drafts_for_the_voter() {
+    let p = deal(Some(0.6));
+    let log = Log::default();
+    // Scripted voters say yes to everything; the protocol still counts a yes
+    // to a package below A's reservation value (0.6) as a veto.
+    let negs = vec![
+        Scripted::boxed("A", vec![], vec![], &log),
+        Scripted::boxed("B", vec![], vec![], &log),
+    ];
+    let mut s = session(&p, negs, 30);
+    let r = run(&mut SingleText::new(Mediator::Veto, 1), &mut s);
+    for e in &r.trace.events {
+        let a_yes = e.responses[0] == (0, Accept);
+        assert_eq!(
+            a_yes,
+            p.prefs[0].utility(e.offer) >= 0.6,
+            "offer {}",
+            e.offer
+        );
+    }
+    assert!(r.agreement.is_some_and(|a| p.prefs[0].utility(a) >= 0.6));
+}
+
+fn seat(p: &Prepared, s: usize) -> pactum_sim::negotiator::SeatInfo {
+    pactum_sim::negotiator::SeatInfo {
+        seat: s,
+        parties: p.prefs.len(),
+        prefs: p.prefs[s].clone(),
+        space: p.space.clone(),
+        seed: s as u64,
+    }
+}
