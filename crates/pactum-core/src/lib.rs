@@ -9,6 +9,8 @@
 pub mod analysis;
 pub mod error;
 pub mod frontier;
+pub mod genius;
+pub mod geniusweb;
 pub mod io;
 pub mod model;
 pub mod native;
