@@ -3,6 +3,7 @@
 
 mod negotiate;
 mod report;
+mod tournament;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -33,6 +34,8 @@ enum Command {
     Convert(ConvertArgs),
     /// Simulate one negotiation between automated negotiators.
     Negotiate(negotiate::Args),
+    /// Run a tournament of strategies over scenarios (or merge its shards).
+    Tournament(tournament::Args),
 }
 
 #[derive(clap::Args)]
@@ -94,6 +97,7 @@ fn main() -> ExitCode {
         Command::Validate(args) => run_validate(args),
         Command::Convert(args) => run_convert(args),
         Command::Negotiate(args) => negotiate::run(args),
+        Command::Tournament(args) => tournament::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

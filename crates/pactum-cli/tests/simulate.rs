@@ -231,3 +231,112 @@ fn negotiate_errors() {
             "1 strategies for 2 negotiators: give one strategy per negotiator (A, B)",
         ));
 }
+
+#[test]
+fn tournament_shards_merge_to_the_same_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = write(dir.path(), "line.toml", LINE);
+    let s = s.to_str().unwrap();
+    let run = |out: &Path, extra: &[&str]| {
+        let mut args = vec![
+            "tournament",
+            "--scenarios",
+            s,
+            "--strategies",
+            "boulware,conceder,random",
+            "--steps",
+            "20",
+            "--reps",
+            "2",
+            "--seed",
+            "7",
+            "--quiet",
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        pactum().args(&args).assert().success()
+    };
+    let full = dir.path().join("full");
+    run(&full, &["--jobs", "1"])
+        .stdout(predicate::str::contains(
+            "3 strategies × 1 scenarios × 2 repetitions: 12 negotiations",
+        ))
+        .stdout(predicate::str::contains("boulware              8"));
+    let a = dir.path().join("a");
+    let b = dir.path().join("b");
+    run(&a, &["--shard", "1/2"]).stdout(predicate::str::contains("(shard 1/2: 6)"));
+    run(&b, &["--shard", "2/2", "--jobs", "2"]);
+    let merged = dir.path().join("merged");
+    pactum()
+        .args([
+            "tournament",
+            "merge",
+            a.to_str().unwrap(),
+            b.to_str().unwrap(),
+            "--out",
+            merged.to_str().unwrap(),
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("merged 2 shard folders"));
+    for f in [
+        "manifest.json",
+        "negotiations.csv",
+        "negotiations.jsonl",
+        "summary.csv",
+        "summary.json",
+    ] {
+        assert_eq!(
+            std::fs::read(full.join(f)).unwrap(),
+            std::fs::read(merged.join(f)).unwrap(),
+            "{f}"
+        );
+    }
+    let rows = std::fs::read_to_string(full.join("negotiations.csv")).unwrap();
+    assert_eq!(rows.lines().count(), 13);
+}
+
+#[test]
+fn tournament_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = write(dir.path(), "line.toml", LINE);
+    let alone = write(dir.path(), "alone.toml", ALONE);
+    let out = dir.path().join("out");
+    let base = |scenario: &Path, strategies: &str| {
+        let mut c = pactum();
+        c.args([
+            "tournament",
+            "--scenarios",
+            scenario.to_str().unwrap(),
+            "--strategies",
+            strategies,
+            "--out",
+            out.to_str().unwrap(),
+            "--quiet",
+        ]);
+        c
+    };
+    base(&s, "boulware,stubborn")
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("unknown strategy \"stubborn\""));
+    base(&alone, "boulware,conceder")
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("has 1 negotiator(s)"));
+    base(&s, "boulware,conceder")
+        .args(["--steps", "0"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(
+            "the deadline must allow at least one round: 0 rounds",
+        ));
+    base(&s, "boulware,conceder")
+        .args(["--shard", "3"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(
+            "--shard \"3\": expected I/N with 1 ≤ I ≤ N",
+        ));
+}

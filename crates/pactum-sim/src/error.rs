@@ -30,4 +30,6 @@ pub enum SimError {
     NoDeadline(String),
     #[error("{0}")]
     Invalid(String),
+    #[error("{0}")]
+    Io(String),
 }

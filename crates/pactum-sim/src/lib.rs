@@ -17,6 +17,7 @@ pub mod protocol;
 pub mod runner;
 pub mod session;
 pub mod space;
+pub mod tournament;
 pub mod trace;
 
 pub use error::SimError;

@@ -1,0 +1,164 @@
+//! `pactum tournament`: every pair of strategies on every scenario, both
+//! role orders, repeated, in parallel — with shards for cluster array jobs,
+//! `merge` to combine them, and resumption of interrupted runs.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use anyhow::{Context, Result, bail};
+use pactum_sim::Prepared;
+use pactum_sim::tournament::{SummaryRow, Tournament, merge};
+
+#[derive(clap::Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+pub struct Args {
+    #[command(subcommand)]
+    pub command: Option<Sub>,
+    /// Scenarios: native .toml/.json files or GENIUS/GeniusWeb folders (two negotiators each).
+    #[arg(long, num_args = 1.., required = true)]
+    pub scenarios: Vec<PathBuf>,
+    /// Strategies, comma-separated (see `pactum negotiate --help`).
+    #[arg(long, value_delimiter = ',', required = true)]
+    pub strategies: Vec<String>,
+    /// Deadline in rounds.
+    #[arg(long, default_value_t = 100)]
+    pub steps: usize,
+    /// Repetitions of each pairing.
+    #[arg(long, default_value_t = 1)]
+    pub reps: usize,
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Threads (default: all cores).
+    #[arg(long, default_value_t = 0)]
+    pub jobs: usize,
+    /// Also pair each strategy with itself.
+    #[arg(long)]
+    pub self_play: bool,
+    /// Play only slice i of n (i from 1), e.g. 3/10, for cluster array jobs.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<String>,
+    /// Output folder (an interrupted run in it is resumed).
+    #[arg(long, required = true)]
+    pub out: Option<PathBuf>,
+    /// No progress bar.
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+#[derive(clap::Subcommand)]
+pub enum Sub {
+    /// Combine shard folders into the results of one whole run.
+    Merge(MergeArgs),
+}
+
+#[derive(clap::Args)]
+pub struct MergeArgs {
+    /// Folders written by `pactum tournament --shard i/n`.
+    #[arg(required = true, num_args = 1..)]
+    pub shards: Vec<PathBuf>,
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+fn parse_shard(s: &str) -> Result<(usize, usize)> {
+    let parsed = s
+        .split_once('/')
+        .and_then(|(i, n)| Some((i.trim().parse().ok()?, n.trim().parse().ok()?)));
+    match parsed {
+        Some((i, n)) if i >= 1 && i <= n => Ok((i, n)),
+        _ => bail!("--shard {s:?}: expected I/N with 1 ≤ I ≤ N, e.g. 3/10"),
+    }
+}
+
+pub fn run(args: Args) -> Result<()> {
+    if let Some(Sub::Merge(m)) = args.command {
+        let summary = merge(&m.shards, &m.out)?;
+        println!(
+            "merged {} shard folders into {}",
+            m.shards.len(),
+            m.out.display()
+        );
+        print!("{}", table(&summary));
+        return Ok(());
+    }
+    let out = args.out.expect("required by clap");
+    let shard = args.shard.as_deref().map(parse_shard).transpose()?;
+    let mut scenarios = Vec::with_capacity(args.scenarios.len());
+    for path in &args.scenarios {
+        let loaded = pactum_core::io::load(path, None)
+            .with_context(|| format!("cannot load scenario {}", path.display()))?;
+        for w in &loaded.warnings {
+            eprintln!("warning: {w}");
+        }
+        let prepared = Prepared::new(loaded.scenario)
+            .with_context(|| format!("scenario {}", path.display()))?;
+        scenarios.push((path.display().to_string(), prepared));
+    }
+    let strategies: Vec<String> = args
+        .strategies
+        .iter()
+        .map(|s| s.trim().to_string())
+        .collect();
+    let t = Tournament::new(
+        scenarios,
+        strategies,
+        args.steps,
+        args.reps,
+        args.seed,
+        args.self_play,
+    )?;
+    let total = t.manifest.negotiations;
+    let summary = t.run(&out, shard, args.jobs, !args.quiet)?;
+    let mine = match shard {
+        Some((i, n)) => format!(
+            " (shard {i}/{n}: {})",
+            (0..total)
+                .filter(|k| k % n as u64 == (i - 1) as u64)
+                .count()
+        ),
+        None => String::new(),
+    };
+    println!(
+        "{} strategies × {} scenarios × {} repetitions: {total} negotiations{mine}, results in {}",
+        t.manifest.strategies.len(),
+        t.manifest.scenarios.len(),
+        t.manifest.reps,
+        out.display()
+    );
+    print!("{}", table(&summary));
+    Ok(())
+}
+
+fn opt(x: Option<f64>) -> String {
+    x.map_or("—".into(), |x| format!("{x:.4}"))
+}
+
+/// The summary as a text table.
+pub fn table(rows: &[SummaryRow]) -> String {
+    let mut s = format!(
+        "{:<16} {:>6} {:>9} {:>8} {:>9} {:>8} {:>11} {:>8}\n",
+        "strategy",
+        "seats",
+        "agreement",
+        "utility",
+        "advantage",
+        "welfare",
+        "d(frontier)",
+        "d(Nash)"
+    );
+    for r in rows {
+        let _ = writeln!(
+            s,
+            "{:<16} {:>6} {:>8.1}% {:>8.4} {:>9.4} {:>8.4} {:>11} {:>8}",
+            r.strategy,
+            r.negotiations,
+            100.0 * r.agreement_rate,
+            r.mean_utility,
+            r.mean_advantage,
+            r.mean_welfare,
+            opt(r.mean_distance_frontier),
+            opt(r.mean_distance_nash)
+        );
+    }
+    s
+}
