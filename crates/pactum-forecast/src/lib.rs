@@ -18,6 +18,7 @@ pub mod ktab;
 pub mod model;
 pub mod montecarlo;
 pub mod result;
+pub mod scenario;
 
 pub use error::{ForecastError, Location, Result};
 pub use model::{Actor, Anchor, Case, Issue, Scale};
