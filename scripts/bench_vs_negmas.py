@@ -62,7 +62,12 @@ def machine_info() -> dict[str, str]:
         nproc = str(os.cpu_count())
     import negmas
 
+    try:
+        load = Path("/proc/loadavg").read_text().split()[0]
+    except OSError:
+        load = "unknown"
     return {
+        "load": load,
         "nproc": nproc,
         "cpu": cpu,
         "os": platform.platform(),
@@ -74,9 +79,9 @@ def machine_info() -> dict[str, str]:
 def pactum_frontier(doc: dict, profiles: list[str]) -> list[tuple[float, ...]]:
     """Frontier utility vectors from `pactum analyze --json`, in profile order."""
     order = list(range(len(profiles)))
-    names = []
-    for p in doc.get("parties", []):
-        names.append(p if isinstance(p, str) else p.get("name") if isinstance(p, dict) else None)
+    names = doc.get("negotiators") or [
+        p if isinstance(p, str) else p.get("name") for p in doc.get("parties", [])
+    ]
     if len(names) == len(profiles) and names != profiles and sorted(names) == sorted(profiles):
         order = [names.index(p) for p in profiles]
     out = []
@@ -172,14 +177,15 @@ def main(argv=None) -> int:
         )
         rows.append(
             f"| {rel} | {sc.outcome_count:,} | {frontier_size} | {t_neg:.2f} | "
-            f"{t_pac:.3f} | {t_neg / t_pac:.0f}x | {'yes' if same else 'NO'} |"
+            f"{t_pac:.4f} | {t_neg / t_pac:,.0f}x | {'yes' if same else 'NO'} |"
         )
         print(rows[-1], file=sys.stderr, flush=True)
 
     report = "\n".join(
         [
             f"Machine: {info['nproc']} cores, {info['cpu']}; {info['os']}; "
-            f"Python {info['python']}, NegMAS {info['negmas']}.",
+            f"Python {info['python']}, NegMAS {info['negmas']}; "
+            f"1-minute load average at start: {info['load']}.",
             f"Pactum: best of {args.repeats} runs of the whole `pactum analyze --json` "
             f"process; NegMAS: best of {args.negmas_repeats} run(s) of load + GENIUS "
             "fix-up + frontier + Nash/KS/egalitarian/utilitarian, imports excluded. "
