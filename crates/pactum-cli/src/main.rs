@@ -1,6 +1,7 @@
 //! `pactum`: the command-line front end. Parses arguments, calls the core
 //! library, and prints; all negotiation logic lives in `pactum-core`.
 
+mod forecast;
 mod negotiate;
 mod report;
 mod tournament;
@@ -36,6 +37,8 @@ enum Command {
     Negotiate(negotiate::Args),
     /// Run a tournament of strategies over scenarios (or merge its shards).
     Tournament(tournament::Args),
+    /// Forecast where a multi-actor negotiation ends up (spatial bargaining models).
+    Forecast(forecast::Args),
 }
 
 #[derive(clap::Args)]
@@ -98,6 +101,7 @@ fn main() -> ExitCode {
         Command::Convert(args) => run_convert(args),
         Command::Negotiate(args) => negotiate::run(args),
         Command::Tournament(args) => tournament::run(args),
+        Command::Forecast(args) => forecast::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
