@@ -117,14 +117,16 @@ pub struct Args {
     /// Seed of the Monte Carlo draws (same seed, same output).
     #[arg(long, default_value_t = 42, requires = "monte_carlo")]
     seed: u64,
-    /// Monte Carlo: capability ± this fraction where the input gives no range [default: 0.2].
+    /// Monte Carlo: capability ± this fraction for actors without a range in the input
+    /// [default: the file's `uncertainty`, else 0.2].
     #[arg(long, value_name = "FRACTION", requires = "monte_carlo")]
     spread_capability: Option<f64>,
-    /// Monte Carlo: position ± this many points where the input gives no range
-    /// [default: 5% of the scale].
+    /// Monte Carlo: position ± this many points for actors without a range in the input
+    /// [default: the file's `uncertainty`, else 5% of the scale].
     #[arg(long, value_name = "POINTS", requires = "monte_carlo")]
     spread_position: Option<f64>,
-    /// Monte Carlo: salience ± this many points where the input gives no range [default: 10].
+    /// Monte Carlo: salience ± this many points for actors without a range in the input
+    /// [default: the file's `uncertainty`, else 10].
     #[arg(long, value_name = "POINTS", requires = "monte_carlo")]
     spread_salience: Option<f64>,
 }
