@@ -796,7 +796,9 @@ fn spread_text(s: &Spread, unit: &str) -> String {
         Spread::None => "unchanged".into(),
         Spread::Relative(f) => format!("±{}%", f * 100.0),
         Spread::Absolute(a) => format!("±{a}{unit}"),
-        Spread::ShareOfRange(f) => format!("±{}% of the scale", f * 100.0),
+        Spread::ShareOfRange(f) => {
+            format!("±{}% of the scale (or of the positions' range)", f * 100.0)
+        }
         Spread::PerActor(_) => "per-actor ranges".into(),
     }
 }

@@ -367,6 +367,23 @@ fn monte_carlo_is_deterministic_for_a_seed() {
     let a = run("7");
     assert_eq!(a, run("7"), "same seed, same output");
     assert_ne!(a, run("8"), "another seed, other draws");
+    let single = pactum()
+        .env("RAYON_NUM_THREADS", "1")
+        .args([
+            "forecast",
+            file,
+            "--monte-carlo",
+            "60",
+            "--seed",
+            "7",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        a, single.stdout,
+        "the thread count does not change the draws"
+    );
     let v: Value = serde_json::from_slice(&a).unwrap();
     assert_eq!(v["monte_carlo"]["draws"], 60);
     assert_eq!(v["monte_carlo"]["seed"], 7);
