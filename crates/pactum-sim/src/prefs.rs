@@ -223,6 +223,9 @@ impl PartyPrefs {
     /// The first outcome in `sorted` with the same utility as position `i`.
     pub fn first_with(&self, i: usize) -> OutcomeId {
         let u = self.sorted_utils[i];
+        if i == 0 || self.sorted_utils[i - 1] < u {
+            return self.sorted[i];
+        }
         let first = self.sorted_utils[..i].partition_point(|&x| x < u);
         self.sorted[first]
     }

@@ -38,6 +38,8 @@ const INVERTER_EPS: f64 = 1e-6;
 pub struct TimeBased {
     prefs: Arc<PartyPrefs>,
     exponent: f64,
+    /// The last (t, τ(t)): answering and counter-offering share one round.
+    cache: (f64, f64),
 }
 
 impl TimeBased {
@@ -45,6 +47,7 @@ impl TimeBased {
         TimeBased {
             prefs: seat.prefs.clone(),
             exponent,
+            cache: (f64::NAN, 0.0),
         }
     }
 
@@ -56,6 +59,13 @@ impl TimeBased {
     /// τ(t), in the party's own utility.
     pub fn target(&self, t: f64) -> f64 {
         target(&self.prefs, self.aspiration(t))
+    }
+
+    fn cached_target(&mut self, t: f64) -> f64 {
+        if self.cache.0 != t {
+            self.cache = (t, self.target(t));
+        }
+        self.cache.1
     }
 }
 
@@ -83,7 +93,7 @@ pub fn worst_in(prefs: &PartyPrefs, tau: f64) -> OutcomeId {
 impl Negotiator for TimeBased {
     fn respond(&mut self, now: &Now, offer: OutcomeId, _proposer: usize) -> Response {
         let u = self.prefs.utility(offer);
-        if u >= self.target(now.time) && u <= self.prefs.best && !self.prefs.forbids(offer) {
+        if u >= self.cached_target(now.time) && u <= self.prefs.best && !self.prefs.forbids(offer) {
             Response::Accept
         } else {
             Response::Reject
@@ -91,7 +101,8 @@ impl Negotiator for TimeBased {
     }
 
     fn propose(&mut self, now: &Now) -> Option<OutcomeId> {
-        Some(worst_in(&self.prefs, self.target(now.time)))
+        let tau = self.cached_target(now.time);
+        Some(worst_in(&self.prefs, tau))
     }
 
     fn vote(&mut self, now: &Now, current: Option<OutcomeId>, proposal: OutcomeId) -> bool {
