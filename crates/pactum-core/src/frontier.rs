@@ -200,10 +200,24 @@ fn weakly_greater(a: &[f64], b: &[f64]) -> bool {
     a.iter().zip(b).all(|(x, y)| x >= y)
 }
 
+/// `a` is at least `b` everywhere and more than `margin` above it somewhere
+/// (with `margin` 0 and distinct vectors: plain Pareto dominance).
+fn dominates_by(a: &[f64], b: &[f64], margin: f64) -> bool {
+    weakly_greater(a, b) && (margin == 0.0 || a.iter().zip(b).any(|(x, y)| x - y > margin))
+}
+
 /// Groups of candidate indices with identical, non-dominated utility
 /// vectors (stored flat, `n` per candidate). Groups come in descending
 /// lexicographic order of their vectors; members in ascending index order.
 pub fn pareto_groups(utils: &[f64], n: usize) -> Vec<Vec<usize>> {
+    pareto_groups_with_margin(utils, n, 0.0)
+}
+
+/// Like [`pareto_groups`], but a vector is dropped only when another is at
+/// least as good for everyone and better by more than `margin` for someone.
+/// The fold prunes partial sums this way so that rounding in the issues
+/// still to be added can never turn a pruned sum into a tie of a kept one.
+pub fn pareto_groups_with_margin(utils: &[f64], n: usize, margin: f64) -> Vec<Vec<usize>> {
     let m = utils.len().checked_div(n).unwrap_or(0);
     let at = |i: usize| &utils[i * n..(i + 1) * n];
     let mut order: Vec<usize> = (0..m).collect();
@@ -221,6 +235,10 @@ pub fn pareto_groups(utils: &[f64], n: usize) -> Vec<Vec<usize>> {
     }
     // Only earlier (lexicographically larger) vectors can dominate a run.
     let keep: Vec<bool> = match n {
+        _ if margin > 0.0 && n > 0 => {
+            let reps: Vec<usize> = runs.iter().map(|&(s, _)| order[s]).collect();
+            skyline(&reps, utils, n, margin)
+        }
         0 => vec![true; runs.len().min(1)],
         1 => (0..runs.len()).map(|r| r == 0).collect(),
         2 => {
@@ -238,7 +256,7 @@ pub fn pareto_groups(utils: &[f64], n: usize) -> Vec<Vec<usize>> {
         }
         _ => {
             let reps: Vec<usize> = runs.iter().map(|&(s, _)| order[s]).collect();
-            skyline(&reps, utils, n)
+            skyline(&reps, utils, n, 0.0)
         }
     };
     runs.iter()
@@ -259,7 +277,7 @@ pub fn pareto_groups(utils: &[f64], n: usize) -> Vec<Vec<usize>> {
 /// parallel against the points kept so far, which sit in small boxes with
 /// per-dimension maxima so that whole boxes that cannot dominate are skipped;
 /// survivors are then checked against each other in order.
-fn skyline(reps: &[usize], utils: &[f64], n: usize) -> Vec<bool> {
+fn skyline(reps: &[usize], utils: &[f64], n: usize, margin: f64) -> Vec<bool> {
     const BOX: usize = 32;
     const BLOCK: usize = 2048;
     let at = |i: usize| &utils[i * n..(i + 1) * n];
@@ -270,7 +288,7 @@ fn skyline(reps: &[usize], utils: &[f64], n: usize) -> Vec<bool> {
         kept.chunks(BOX).enumerate().any(|(b, chunk)| {
             let maxima = &box_max[b * n..(b + 1) * n];
             maxima.iter().zip(x).all(|(m, v)| m >= v)
-                && chunk.iter().any(|&q| weakly_greater(at(q), x))
+                && chunk.iter().any(|&q| dominates_by(at(q), x, margin))
         })
     };
     for (block_no, block) in reps.chunks(BLOCK).enumerate() {
@@ -283,7 +301,7 @@ fn skyline(reps: &[usize], utils: &[f64], n: usize) -> Vec<bool> {
             if !survivors[j]
                 || kept[first_new..]
                     .iter()
-                    .any(|&q| weakly_greater(at(q), at(r)))
+                    .any(|&q| dominates_by(at(q), at(r), margin))
             {
                 continue;
             }
@@ -310,6 +328,10 @@ fn merge_outcomes(lists: impl IntoIterator<Item = Outcome>, k: usize) -> Vec<Out
     all.truncate(k);
     all
 }
+
+/// How far a partial sum must be dominated before the fold prunes it: far
+/// above the rounding error of adding the remaining issues (≈ issues · 1e-16).
+const FOLD_MARGIN: f64 = 1e-10;
 
 /// The frontier by the additive fold. `None` if some party is not additive.
 pub fn additive_frontier(problem: &Problem, opts: FrontierOptions) -> Option<Vec<FrontierPoint>> {
@@ -369,7 +391,9 @@ pub fn additive_frontier(problem: &Problem, opts: FrontierOptions) -> Option<Vec
                 origin.push((j as u32, k));
             }
         }
-        let groups = pareto_groups(&utils, n);
+        // Partial sums are pruned with a margin; the complete sums exactly.
+        let margin = if i + 1 < issues { FOLD_MARGIN } else { 0.0 };
+        let groups = pareto_groups_with_margin(&utils, n, margin);
         frontier = groups
             .into_par_iter()
             .map(|members| {
@@ -635,14 +659,18 @@ mod tests {
         // dominations), more than two blocks.
         let mut state = 7u64;
         let mut next = || {
-            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             ((state >> 33) % 20) as f64 / 20.0
         };
         let n = 4;
         let utils: Vec<f64> = (0..6000 * n).map(|_| next()).collect();
         let at = |i: usize| &utils[i * n..(i + 1) * n];
         let dominates = |a: &[f64], b: &[f64]| weakly_greater(a, b) && a != b;
-        let mut naive: Vec<usize> = (0..6000).filter(|&i| !(0..6000).any(|j| dominates(at(j), at(i)))).collect();
+        let mut naive: Vec<usize> = (0..6000)
+            .filter(|&i| !(0..6000).any(|j| dominates(at(j), at(i))))
+            .collect();
         let mut fast: Vec<usize> = pareto_groups(&utils, n).into_iter().flatten().collect();
         naive.sort_unstable();
         fast.sort_unstable();

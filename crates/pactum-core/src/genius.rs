@@ -20,12 +20,10 @@
 //! * nonlinear (ANAC 2014) profiles: the sum of the utilities of the
 //!   hyper-rectangles containing the outcome (`INCLUDES` boxes count when the
 //!   outcome is inside, `EXCLUDES` boxes when it is outside), divided by
-//!   `maxutility` and cut at 1. The model has no cut, so when only a few
-//!   boxes of outcomes sum above `maxutility` each gets a correcting
-//!   rectangle bringing it to exactly 1; when there are too many, a warning
-//!   says those utilities stay above 1.
+//!   `maxutility` and cut at 1 (the model's hyper-rectangle utility does
+//!   the same).
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -1041,11 +1039,10 @@ fn read_profile(
             &mut rectangles,
             &mut notes,
         )?;
-        let mut h = HyperRectangleUtility {
+        let h = HyperRectangleUtility {
             rectangles,
             normalizer,
         };
-        apply_genius_cap(issues, &mut h, &mut notes);
         UtilityFunction::HyperRectangles(h)
     } else {
         for o in &others {
@@ -1161,318 +1158,6 @@ pub fn parse_profile(
 // ---------------------------------------------------------------------------
 // GENIUS's cut of nonlinear utilities at 1
 // ---------------------------------------------------------------------------
-
-/// A box of outcomes (one interval per constrained issue) whose rectangle
-/// sum is `sum`.
-pub(crate) struct OutcomeBox {
-    pub bounds: Vec<(usize, f64, f64)>,
-    pub sum: f64,
-}
-
-/// What [`boxes_above_one`] found.
-pub(crate) enum Above {
-    /// Every outcome above 1 lies in one of these boxes (maybe none).
-    Boxes(Vec<OutcomeBox>),
-    /// More boxes than asked for.
-    TooMany,
-    /// The search ran out of steps.
-    Unknown,
-}
-
-/// Boxes covering every outcome whose utility before any cut,
-/// `sum / normalizer`, is above 1, up to `max_boxes` of them, searching at
-/// most `max_nodes` steps.
-///
-/// Branch and bound over the issues the rectangles constrain, each split
-/// into the value intervals on which no rectangle changes its mind.
-pub(crate) fn boxes_above_one(
-    issues: &[Issue],
-    h: &HyperRectangleUtility,
-    max_boxes: usize,
-    max_nodes: u64,
-) -> Above {
-    let rects = &h.rectangles;
-    if issues.iter().any(|i| i.cardinality() == 0) {
-        return Above::Boxes(Vec::new());
-    }
-    // For each rectangle, the distinct issues it constrains.
-    let constrained: Vec<Vec<usize>> = rects
-        .iter()
-        .map(|r| {
-            let mut v: Vec<usize> = r.bounds.iter().map(|b| b.0).collect();
-            v.sort_unstable();
-            v.dedup();
-            v
-        })
-        .collect();
-    let involved: BTreeSet<usize> = constrained.iter().flatten().copied().collect();
-    if involved.iter().any(|&i| i >= issues.len()) {
-        return Above::Unknown;
-    }
-    // Value intervals (in index space) per involved issue.
-    struct Class {
-        start: u64,
-        end: u64,
-        /// For each rectangle constraining this issue: satisfied here?
-        sat: Vec<bool>,
-    }
-    struct Level {
-        issue: usize,
-        rects: Vec<usize>,
-        classes: Vec<Class>,
-    }
-    let first_at_least = |issue: &Issue, x: f64, strict: bool| -> u64 {
-        // first k with numeric(k) >= x (or > x); numeric is non-decreasing
-        let (mut lo, mut hi) = (0u64, issue.cardinality());
-        while lo < hi {
-            let mid = lo + (hi - lo) / 2;
-            let v = issue.numeric(mid as u32);
-            if if strict { v > x } else { v >= x } {
-                hi = mid;
-            } else {
-                lo = mid + 1;
-            }
-        }
-        lo
-    };
-    let mut levels = Vec::new();
-    for &i in &involved {
-        let issue = &issues[i];
-        let card = issue.cardinality();
-        let rects_here: Vec<usize> = (0..rects.len())
-            .filter(|&r| constrained[r].contains(&i))
-            .collect();
-        let mut cuts = BTreeSet::from([0, card]);
-        for &r in &rects_here {
-            for &(bi, lo, hi) in &rects[r].bounds {
-                if bi == i {
-                    cuts.insert(first_at_least(issue, lo, false));
-                    cuts.insert(first_at_least(issue, hi, true));
-                }
-            }
-        }
-        let cuts: Vec<u64> = cuts.into_iter().collect();
-        let classes = cuts
-            .windows(2)
-            .filter(|w| w[0] < w[1])
-            .map(|w| {
-                let x = issue.numeric(w[0] as u32);
-                let sat = rects_here
-                    .iter()
-                    .map(|&r| {
-                        rects[r]
-                            .bounds
-                            .iter()
-                            .filter(|b| b.0 == i)
-                            .all(|&(_, lo, hi)| x >= lo && x <= hi)
-                    })
-                    .collect();
-                Class {
-                    start: w[0],
-                    end: w[1],
-                    sat,
-                }
-            })
-            .collect();
-        levels.push(Level {
-            issue: i,
-            rects: rects_here,
-            classes,
-        });
-    }
-    levels.sort_by_key(|l| std::cmp::Reverse(l.rects.len()));
-
-    // For each rectangle, its levels (positions in the branching order) and
-    // its slot in each level's list.
-    let mut rect_levels: Vec<Vec<(usize, usize)>> = vec![Vec::new(); rects.len()];
-    for (l, level) in levels.iter().enumerate() {
-        for (k, &r) in level.rects.iter().enumerate() {
-            rect_levels[r].push((l, k));
-        }
-    }
-
-    struct Search<'a> {
-        issues: &'a [Issue],
-        rects: &'a [HyperRectangle],
-        levels: Vec<Level>,
-        rect_levels: Vec<Vec<(usize, usize)>>,
-        normalizer: f64,
-        alive: Vec<bool>,
-        remaining: Vec<usize>,
-        chosen: Vec<usize>,
-        /// Scratch: per level, per class, the utility charged to it.
-        charged: Vec<Vec<f64>>,
-        nodes: u64,
-        max_nodes: u64,
-        max_boxes: usize,
-        found: Vec<OutcomeBox>,
-        too_many: bool,
-    }
-    impl Search<'_> {
-        /// Largest sum still reachable. Settled rectangles count as they
-        /// are; each undecided rectangle that would add is charged to its
-        /// first unassigned issue, and each issue adds only its best class.
-        fn bound(&mut self, depth: usize) -> f64 {
-            for l in depth..self.levels.len() {
-                self.charged[l].iter_mut().for_each(|c| *c = 0.0);
-            }
-            let mut total = 0.0;
-            for (r, rect) in self.rects.iter().enumerate() {
-                if !self.alive[r] {
-                    continue;
-                }
-                if self.remaining[r] == 0 {
-                    total += rect.utility;
-                } else if rect.utility > 0.0 {
-                    let &(l, k) = self.rect_levels[r]
-                        .iter()
-                        .find(|&&(l, _)| l >= depth)
-                        .expect("an undecided rectangle has an unassigned issue");
-                    for (c, class) in self.levels[l].classes.iter().enumerate() {
-                        if class.sat[k] {
-                            self.charged[l][c] += rect.utility;
-                        }
-                    }
-                }
-            }
-            for l in depth..self.levels.len() {
-                total += self.charged[l].iter().copied().fold(0.0, f64::max);
-            }
-            total
-        }
-        fn run(&mut self, depth: usize) -> bool {
-            self.nodes += 1;
-            if self.nodes > self.max_nodes {
-                return false;
-            }
-            if self.bound(depth) / self.normalizer <= 1.0 - 1e-9 {
-                return true;
-            }
-            if depth == self.levels.len() {
-                let sum: f64 = self
-                    .rects
-                    .iter()
-                    .enumerate()
-                    .filter(|&(r, _)| self.alive[r])
-                    .map(|(_, rect)| rect.utility)
-                    .sum();
-                if sum / self.normalizer > 1.0 {
-                    if self.found.len() == self.max_boxes {
-                        self.too_many = true;
-                        return false;
-                    }
-                    let bounds = self
-                        .levels
-                        .iter()
-                        .zip(&self.chosen)
-                        .map(|(l, &c)| {
-                            let class = &l.classes[c];
-                            let issue = &self.issues[l.issue];
-                            (
-                                l.issue,
-                                issue.numeric(class.start as u32),
-                                issue.numeric((class.end - 1) as u32),
-                            )
-                        })
-                        .collect();
-                    self.found.push(OutcomeBox { bounds, sum });
-                }
-                return true;
-            }
-            for c in 0..self.levels[depth].classes.len() {
-                let mut killed = Vec::new();
-                for (k, &r) in self.levels[depth].rects.iter().enumerate() {
-                    if !self.alive[r] {
-                        continue;
-                    }
-                    if self.levels[depth].classes[c].sat[k] {
-                        self.remaining[r] -= 1;
-                    } else {
-                        self.alive[r] = false;
-                        killed.push(r);
-                    }
-                }
-                self.chosen.push(c);
-                let ok = self.run(depth + 1);
-                self.chosen.pop();
-                for (k, &r) in self.levels[depth].rects.iter().enumerate() {
-                    if self.alive[r] && self.levels[depth].classes[c].sat[k] {
-                        self.remaining[r] += 1;
-                    }
-                }
-                for r in killed {
-                    self.alive[r] = true;
-                }
-                if !ok {
-                    return false;
-                }
-            }
-            true
-        }
-    }
-    if levels.len() > 10_000 {
-        return Above::Unknown;
-    }
-    let charged = levels.iter().map(|l| vec![0.0; l.classes.len()]).collect();
-    let mut search = Search {
-        issues,
-        rects,
-        levels,
-        rect_levels,
-        charged,
-        normalizer: h.normalizer,
-        alive: vec![true; rects.len()],
-        remaining: constrained.iter().map(|c| c.len()).collect(),
-        chosen: Vec::new(),
-        nodes: 0,
-        max_nodes,
-        max_boxes,
-        found: Vec::new(),
-        too_many: false,
-    };
-    if search.run(0) {
-        Above::Boxes(search.found)
-    } else if search.too_many {
-        Above::TooMany
-    } else {
-        Above::Unknown
-    }
-}
-
-/// Most correcting rectangles added for GENIUS's cut at 1.
-const MAX_CORRECTIONS: usize = 1_000;
-/// Search steps spent looking for outcomes above 1.
-const CUT_SEARCH_STEPS: u64 = 5_000_000;
-
-/// GENIUS cuts nonlinear utilities at 1; the model does not. When few boxes
-/// of outcomes sum above `maxutility`, each gets a correcting rectangle that
-/// brings it to exactly 1; otherwise the difference is reported.
-fn apply_genius_cap(issues: &[Issue], h: &mut HyperRectangleUtility, notes: &mut Notes) {
-    match boxes_above_one(issues, h, MAX_CORRECTIONS, CUT_SEARCH_STEPS) {
-        Above::Boxes(boxes) if boxes.is_empty() => {}
-        Above::Boxes(boxes) => {
-            notes.push(format!(
-                "{} box(es) of outcomes sum above maxutility {}; GENIUS cuts their utility at 1, so correcting rectangles were added",
-                boxes.len(),
-                h.normalizer
-            ));
-            for b in boxes {
-                h.rectangles.push(HyperRectangle {
-                    bounds: b.bounds,
-                    utility: h.normalizer - b.sum,
-                });
-            }
-        }
-        Above::TooMany => notes.push(format!(
-            "more than {MAX_CORRECTIONS} boxes of outcomes sum above maxutility {}: GENIUS cuts their utility at 1, Pactum leaves them above 1",
-            h.normalizer
-        )),
-        Above::Unknown => notes.push(format!(
-            "could not check whether outcomes sum above maxutility {}: GENIUS would cut their utility at 1, Pactum does not",
-            h.normalizer
-        )),
-    }
-}
 
 // ---------------------------------------------------------------------------
 // Folders
@@ -2021,17 +1706,6 @@ fn profile_xml(
                 x.push_str("        </hyperRectangle>\n");
             }
             x.push_str("      </ufun>\n    </utility>\n  </objective>\n");
-            match boxes_above_one(&s.issues, h, 1, CUT_SEARCH_STEPS) {
-                Above::Boxes(b) if b.is_empty() => {}
-                Above::Boxes(_) | Above::TooMany => notes.push(format!(
-                    "party {:?}: some outcomes have utility above 1; GENIUS cuts them at 1",
-                    p.name
-                )),
-                Above::Unknown => notes.push(format!(
-                    "party {:?}: could not check for outcomes above utility 1, which GENIUS would cut at 1",
-                    p.name
-                )),
-            }
         }
     }
     if let Some(d) = prefs.discount_factor {
@@ -2437,13 +2111,6 @@ mod tests {
         assert_eq!(prefs.discount_factor, Some(0.5));
         assert_eq!(prefs.reservation_value, Some(0.2));
         assert!(matches!(prefs.utility, UtilityFunction::HyperRectangles(_)));
-        assert!(
-            l.warnings
-                .iter()
-                .any(|w| w.contains("correcting rectangles")),
-            "{:?}",
-            l.warnings
-        );
         assert!(close(utility(s, "boxes", &[0, 0, 0]), 0.9));
         assert!(close(utility(s, "boxes", &[2, 2, 1]), 1.0)); // 14/10, cut at 1
         assert!(close(utility(s, "boxes", &[2, 3, 0]), 1.0));
@@ -2863,20 +2530,6 @@ mod tests {
                 );
             }
         }
-        // A nonlinear profile whose sums exceed maxutility is flagged.
-        let nl = load_folder(&Path::new(DATA).join("golden-nonlinear"), None)
-            .unwrap()
-            .scenario;
-        let mut raw = nl.clone();
-        if let UtilityFunction::HyperRectangles(h) =
-            &mut raw.parties[0].preferences.as_mut().unwrap().utility
-        {
-            h.rectangles
-                .retain(|r| r.bounds.len() < 2 || r.utility > 0.0);
-        }
-        let tmp = TempDir::new("export-nl");
-        let w = save_folder(&raw, &tmp.0).unwrap();
-        assert!(w.iter().any(|w| w.contains("above 1")), "{w:?}");
     }
 
     #[test]

@@ -42,9 +42,22 @@ pub fn load(path: &Path, profiles: Option<&[String]>) -> Result<Loaded> {
 }
 
 fn load_folder(path: &Path, profiles: Option<&[String]>) -> Result<Loaded> {
-    let _ = profiles;
-    Err(Error::Unsupported(format!(
-        "{}: no GENIUS or GeniusWeb scenario files found in this folder",
-        path.display()
-    )))
+    let label = path.display().to_string();
+    let entries = std::fs::read_dir(path).map_err(|source| Error::Io { file: label.clone(), source })?;
+    let (mut xml, mut json) = (false, false);
+    for entry in entries {
+        let entry = entry.map_err(|source| Error::Io { file: label.clone(), source })?;
+        match entry.path().extension().and_then(|e| e.to_str()) {
+            Some("xml") => xml = true,
+            Some("json") => json = true,
+            _ => {}
+        }
+    }
+    match (xml, json) {
+        (true, _) => crate::genius::load_folder(path, profiles),
+        (false, true) => crate::geniusweb::load(path, profiles),
+        (false, false) => Err(Error::Unsupported(format!(
+            "{label}: no GENIUS (.xml) or GeniusWeb (.json) scenario files in this folder"
+        ))),
+    }
 }

@@ -225,8 +225,8 @@ pub struct RedLine {
 pub enum UtilityFunction {
     /// u(o) = Σ_i weight_i · value_i(o_i), summed in issue order.
     Additive(AdditiveUtility),
-    /// u(o) = (Σ utility of each hyper-rectangle containing o) / normalizer;
-    /// the nonlinear profiles of ANAC 2014.
+    /// u(o) = min(1, (Σ utility of each hyper-rectangle containing o) /
+    /// normalizer); the nonlinear profiles of ANAC 2014 (GENIUS cuts at 1).
     HyperRectangles(HyperRectangleUtility),
 }
 
@@ -353,7 +353,7 @@ impl UtilityFunction {
                         sum += r.utility;
                     }
                 }
-                sum / h.normalizer
+                (sum / h.normalizer).min(1.0)
             }
         }
     }
