@@ -214,13 +214,26 @@ fn run_convert(args: ConvertArgs) -> Result<()> {
     let lost = match args.to {
         Format::Toml => write_file(out, &pactum_core::native::to_toml(&scenario)?)?,
         Format::Json => write_file(out, &pactum_core::native::to_json(&scenario)?)?,
-        Format::Genius | Format::Geniusweb => {
-            bail!("conversion to GENIUS/GeniusWeb is not available in this build")
-        }
+        Format::Genius => pactum_core::genius::save_folder(&scenario, out)?,
+        Format::Geniusweb => pactum_core::geniusweb::save_folder(&scenario, out)?,
     };
     print_warnings(&lost);
+    if forecast_section(&args.input.scenario) {
+        eprintln!(
+            "warning: the [forecast] section of {} is not converted (only the negotiation is)",
+            args.input.scenario.display()
+        );
+    }
     println!("wrote {}", out.display());
     Ok(())
+}
+
+/// Whether a native TOML file has a `[forecast]` section (the forecasting
+/// inputs, which the negotiation formats cannot hold).
+fn forecast_section(path: &Path) -> bool {
+    path.is_file()
+        && std::fs::read_to_string(path)
+            .is_ok_and(|t| t.lines().any(|l| l.trim_start().starts_with("[forecast")))
 }
 
 fn write_file(path: &Path, text: &str) -> Result<Vec<String>> {
