@@ -43,10 +43,16 @@ pub fn load(path: &Path, profiles: Option<&[String]>) -> Result<Loaded> {
 
 fn load_folder(path: &Path, profiles: Option<&[String]>) -> Result<Loaded> {
     let label = path.display().to_string();
-    let entries = std::fs::read_dir(path).map_err(|source| Error::Io { file: label.clone(), source })?;
+    let entries = std::fs::read_dir(path).map_err(|source| Error::Io {
+        file: label.clone(),
+        source,
+    })?;
     let (mut xml, mut json) = (false, false);
     for entry in entries {
-        let entry = entry.map_err(|source| Error::Io { file: label.clone(), source })?;
+        let entry = entry.map_err(|source| Error::Io {
+            file: label.clone(),
+            source,
+        })?;
         match entry.path().extension().and_then(|e| e.to_str()) {
             Some("xml") => xml = true,
             Some("json") => json = true,

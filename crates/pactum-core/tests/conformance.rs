@@ -43,23 +43,37 @@ fn scenario_folders(root: &Path) -> Vec<PathBuf> {
 fn every_genius_scenario_loads_or_is_rejected_clearly() {
     let Some(root) = genius_root() else { return };
     let folders = scenario_folders(&root);
-    assert!(folders.len() >= 120, "only {} scenario folders found", folders.len());
+    assert!(
+        folders.len() >= 120,
+        "only {} scenario folders found",
+        folders.len()
+    );
     let mut rejected = Vec::new();
     for folder in &folders {
         match pactum_core::io::load(folder, None) {
             Ok(loaded) => {
                 let s = loaded.scenario;
-                assert!(s.negotiators().len() >= 2, "{}: fewer than two parties", folder.display());
+                assert!(
+                    s.negotiators().len() >= 2,
+                    "{}: fewer than two parties",
+                    folder.display()
+                );
                 assert!(!s.issues.is_empty());
             }
-            Err(e) => rejected.push((folder.strip_prefix(&root).unwrap().to_path_buf(), e.to_string())),
+            Err(e) => rejected.push((
+                folder.strip_prefix(&root).unwrap().to_path_buf(),
+                e.to_string(),
+            )),
         }
     }
     // Exactly one folder is malformed on purpose.
     assert_eq!(rejected.len(), 1, "{rejected:#?}");
     let (folder, message) = &rejected[0];
     assert_eq!(folder, Path::new("misc/LaptopConv"));
-    assert!(message.contains("Laptop-C-prof") && message.contains("\"0\""), "{message}");
+    assert!(
+        message.contains("Laptop-C-prof") && message.contains("\"0\""),
+        "{message}"
+    );
 }
 
 #[test]
@@ -67,7 +81,9 @@ fn fast_analysis_equals_brute_force_on_every_two_party_scenario() {
     let Some(root) = genius_root() else { return };
     let mut checked = 0;
     for folder in scenario_folders(&root) {
-        let Ok(loaded) = pactum_core::io::load(&folder, None) else { continue };
+        let Ok(loaded) = pactum_core::io::load(&folder, None) else {
+            continue;
+        };
         let s = loaded.scenario;
         if s.negotiators().len() != 2 || s.outcome_count() > 2_000_000 {
             continue;
@@ -78,11 +94,30 @@ fn fast_analysis_equals_brute_force_on_every_two_party_scenario() {
             Err(AnalysisError::TooLarge { .. }) => continue,
             Err(e) => panic!("{name}: {e}"),
         };
-        let slow = analyze(&s, &AnalysisOptions { method: Method::Enumerate, ..Default::default() }).unwrap();
-        assert_eq!(json(&fast.frontier), json(&slow.frontier), "{name}: frontier");
-        assert_eq!(json(&fast.solutions), json(&slow.solutions), "{name}: solutions");
+        let slow = analyze(
+            &s,
+            &AnalysisOptions {
+                method: Method::Enumerate,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            json(&fast.frontier),
+            json(&slow.frontier),
+            "{name}: frontier"
+        );
+        assert_eq!(
+            json(&fast.solutions),
+            json(&slow.solutions),
+            "{name}: solutions"
+        );
         assert_eq!(fast.zopa.count, slow.zopa.count, "{name}: zopa");
-        assert_eq!(fast.frontier.is_empty(), fast.zopa.empty, "{name}: frontier vs zone");
+        assert_eq!(
+            fast.frontier.is_empty(),
+            fast.zopa.empty,
+            "{name}: frontier vs zone"
+        );
         checked += 1;
     }
     assert!(checked >= 90, "only {checked} two-party scenarios compared");
