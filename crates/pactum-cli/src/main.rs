@@ -39,6 +39,20 @@ enum Command {
     Tournament(tournament::Args),
     /// Forecast where a multi-actor negotiation ends up (spatial bargaining models).
     Forecast(forecast::Args),
+    /// Run the live negotiation server (HTTP API; OpenAPI at /openapi.json).
+    Serve {
+        /// SQLite database file (created if missing), or a sqlite: URL.
+        #[arg(long, default_value = "pactum.db")]
+        db: String,
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: String,
+    },
+    /// Verify the hash chain of a session record exported by the server.
+    Verify {
+        /// The record, as exported by GET /sessions/{id}/record.
+        record: PathBuf,
+    },
 }
 
 #[derive(clap::Args)]
@@ -102,6 +116,15 @@ fn main() -> ExitCode {
         Command::Negotiate(args) => negotiate::run(args),
         Command::Tournament(args) => tournament::run(args),
         Command::Forecast(args) => forecast::run(args),
+        Command::Serve { db, listen } => pactum_server::serve_blocking(&db, &listen),
+        Command::Verify { record } => pactum_server::verify_record_file(&record).map(|r| {
+            let head = r.events.last().map_or("", |e| e.hash.as_str());
+            println!(
+                "{}: {} events, hash chain intact (head {head})",
+                r.session_id,
+                r.events.len()
+            );
+        }),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

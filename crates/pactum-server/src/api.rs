@@ -1,0 +1,688 @@
+//! The HTTP API: routes, authentication and the transactions behind them.
+//!
+//! Handlers parse and check a request completely before touching the
+//! database; a move is validated against the state replayed from the event
+//! log inside the same transaction that appends it, and acknowledged only
+//! after that transaction commits. Every error is `{"error": "..."}`.
+
+use std::sync::Arc;
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{DefaultBodyLimit, Path, State as AxumState};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use pactum_core::analysis::Package;
+use pactum_core::{Outcome, Scenario};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use sqlx::{Row, SqlitePool};
+use tokio::sync::Mutex;
+use utoipa::{OpenApi, ToSchema};
+
+use crate::error::{ApiError, ErrorBody};
+use crate::protocol::{ALTERNATING_OFFERS, Event, Finish, MoveKind, State, package, parse_offer};
+use crate::record::{GENESIS_HASH, Record, RecordEntry, chain_hash};
+use crate::tokens;
+use crate::views::{
+    OwnView, PreferenceSummary, Suggestions, own_utility, preference_summary, suggestions,
+};
+
+/// Largest request body accepted (scenarios included).
+pub const MAX_BODY_BYTES: usize = 256 * 1024;
+/// Longest deadline a session may have.
+pub const MAX_DEADLINE_ROUNDS: u64 = 10_000;
+
+/// Shared state of the handlers.
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: SqlitePool,
+    /// Serialises writers so that two moves never race for the same turn.
+    write_lock: Arc<Mutex<()>>,
+}
+
+/// The API router over an already migrated pool.
+pub fn router(pool: SqlitePool) -> Router {
+    let state = AppState {
+        pool,
+        write_lock: Arc::new(Mutex::new(())),
+    };
+    Router::new()
+        .route("/sessions", post(create_session))
+        .route("/sessions/{id}/me", get(me))
+        .route("/sessions/{id}/moves", post(post_move))
+        .route("/sessions/{id}/offers", get(offers))
+        .route("/sessions/{id}/suggestions", post(post_suggestions))
+        .route("/sessions/{id}/record", get(record))
+        .route("/openapi.json", get(openapi_json))
+        .with_state(state)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Pactum negotiation server"),
+    paths(create_session, me, post_move, offers, post_suggestions, record),
+    components(schemas(
+        CreateSession,
+        Created,
+        Invitation,
+        MeResponse,
+        MoveRequest,
+        MoveResponse,
+        OfferView,
+        ErrorBody,
+        PreferenceSummary,
+        Suggestions,
+        OwnView,
+        Record,
+        RecordEntry,
+        MoveKind
+    ))
+)]
+pub struct ApiDoc;
+
+async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}
+
+fn json_body<T>(body: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
+    body.map(|Json(t)| t)
+        .map_err(|r| ApiError::new(r.status(), r.body_text()))
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+// ---------------------------------------------------------------- sessions
+
+/// Body of `POST /sessions`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateSession {
+    /// A scenario in Pactum's native TOML format.
+    pub scenario_toml: String,
+    /// Only "alternating_offers" for now.
+    pub protocol: String,
+    /// Rounds (one move per negotiator each) before the negotiation ends.
+    pub deadline_rounds: u64,
+}
+
+/// One negotiator's invitation: the token that lets it act for its seat.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct Invitation {
+    pub party: String,
+    pub token: String,
+}
+
+/// Answer of `POST /sessions`. Tokens are shown only here, once.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct Created {
+    pub session_id: String,
+    pub admin_token: String,
+    /// One per negotiator, in turn order.
+    pub invitations: Vec<Invitation>,
+}
+
+#[utoipa::path(post, path = "/sessions", request_body = CreateSession, responses(
+    (status = 201, body = Created), (status = 422, body = ErrorBody), (status = 413, body = ErrorBody)))]
+async fn create_session(
+    AxumState(app): AxumState<AppState>,
+    body: Result<Json<CreateSession>, JsonRejection>,
+) -> Result<(StatusCode, Json<Created>), ApiError> {
+    let req = json_body(body)?;
+    if req.protocol != ALTERNATING_OFFERS {
+        return Err(ApiError::unprocessable(format!(
+            "unknown protocol {:?}: only {ALTERNATING_OFFERS:?} is supported",
+            req.protocol
+        )));
+    }
+    if req.deadline_rounds == 0 || req.deadline_rounds > MAX_DEADLINE_ROUNDS {
+        return Err(ApiError::unprocessable(format!(
+            "deadline_rounds must be between 1 and {MAX_DEADLINE_ROUNDS}"
+        )));
+    }
+    let scenario = parse_scenario(&req.scenario_toml).map_err(ApiError::unprocessable)?;
+    let negotiators = scenario.negotiators();
+    if negotiators.len() < 2 {
+        return Err(ApiError::unprocessable(
+            "the scenario needs at least two negotiators",
+        ));
+    }
+    let names: Vec<String> = negotiators
+        .iter()
+        .map(|&p| scenario.parties[p].name.clone())
+        .collect();
+
+    let session_id = hex::encode(rand::random::<[u8; 16]>());
+    let admin_token = tokens::generate();
+    let invitations: Vec<Invitation> = names
+        .iter()
+        .map(|n| Invitation {
+            party: n.clone(),
+            token: tokens::generate(),
+        })
+        .collect();
+    let created = Event::Created {
+        session_id: session_id.clone(),
+        protocol: req.protocol.clone(),
+        deadline_rounds: req.deadline_rounds,
+        negotiators: names.clone(),
+        scenario_sha256: hex::encode(Sha256::digest(req.scenario_toml.as_bytes())),
+        at_ms: now_ms(),
+    };
+
+    let _guard = app.write_lock.lock().await;
+    let mut tx = app.pool.begin().await?;
+    sqlx::query(
+        "INSERT INTO sessions (id, scenario_toml, protocol, deadline_rounds, admin_token_hash, created_at_ms) VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(&session_id)
+    .bind(&req.scenario_toml)
+    .bind(&req.protocol)
+    .bind(req.deadline_rounds as i64)
+    .bind(tokens::hash(&admin_token))
+    .bind(now_ms())
+    .execute(&mut *tx)
+    .await?;
+    for (seat, inv) in invitations.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO seats (session_id, seat, party_name, token_hash) VALUES (?, ?, ?, ?)",
+        )
+        .bind(&session_id)
+        .bind(seat as i64)
+        .bind(&inv.party)
+        .bind(tokens::hash(&inv.token))
+        .execute(&mut *tx)
+        .await?;
+    }
+    append(&mut tx, &session_id, 0, GENESIS_HASH, &created).await?;
+    tx.commit().await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(Created {
+            session_id,
+            admin_token,
+            invitations,
+        }),
+    ))
+}
+
+fn parse_scenario(text: &str) -> Result<Scenario, String> {
+    pactum_core::native::from_toml("scenario_toml", text)
+        .map(|l| l.scenario)
+        .map_err(|e| e.to_string())
+}
+
+// ---------------------------------------------------------------- auth
+
+struct Session {
+    id: String,
+    scenario: Scenario,
+    admin_token_hash: String,
+    deadline_rounds: u64,
+}
+
+/// A party acting through its token.
+struct Seat {
+    seat: usize,
+    /// Index of the party in the scenario.
+    party: usize,
+    name: String,
+}
+
+async fn load_session(pool: &SqlitePool, id: &str) -> Result<Session, ApiError> {
+    let row = sqlx::query(
+        "SELECT scenario_toml, admin_token_hash, deadline_rounds FROM sessions WHERE id = ?",
+    )
+    .bind(id)
+    .fetch_optional(pool)
+    .await?
+    .ok_or_else(|| ApiError::not_found(format!("no session {id:?}")))?;
+    let text: String = row.get(0);
+    Ok(Session {
+        id: id.to_string(),
+        scenario: parse_scenario(&text).map_err(ApiError::internal)?,
+        admin_token_hash: row.get(1),
+        deadline_rounds: row.get::<i64, _>(2) as u64,
+    })
+}
+
+fn bearer(headers: &HeaderMap) -> Result<String, ApiError> {
+    let value = headers.get(header::AUTHORIZATION).ok_or_else(|| {
+        ApiError::unauthorized("missing token: send Authorization: Bearer <token>")
+    })?;
+    let value = value
+        .to_str()
+        .map_err(|_| ApiError::unauthorized("malformed Authorization header"))?;
+    let token = value.strip_prefix("Bearer ").ok_or_else(|| {
+        ApiError::unauthorized("malformed Authorization header: expected Bearer <token>")
+    })?;
+    Ok(token.trim().to_string())
+}
+
+/// The seat the request's party token belongs to in this session.
+async fn authorize_party(
+    pool: &SqlitePool,
+    session: &Session,
+    headers: &HeaderMap,
+) -> Result<Seat, ApiError> {
+    let hash = tokens::hash(&bearer(headers)?);
+    let row =
+        sqlx::query("SELECT seat, party_name FROM seats WHERE session_id = ? AND token_hash = ?")
+            .bind(&session.id)
+            .bind(&hash)
+            .fetch_optional(pool)
+            .await?;
+    if let Some(row) = row {
+        let name: String = row.get(1);
+        let party = session
+            .scenario
+            .party_index(&name)
+            .ok_or_else(|| ApiError::internal("seat without party"))?;
+        return Ok(Seat {
+            seat: row.get::<i64, _>(0) as usize,
+            party,
+            name,
+        });
+    }
+    if hash == session.admin_token_hash {
+        return Err(ApiError::forbidden(
+            "this endpoint needs a party token, not the admin token",
+        ));
+    }
+    Err(ApiError::unauthorized("invalid token for this session"))
+}
+
+async fn authorize_admin(
+    pool: &SqlitePool,
+    session: &Session,
+    headers: &HeaderMap,
+) -> Result<(), ApiError> {
+    let hash = tokens::hash(&bearer(headers)?);
+    if hash == session.admin_token_hash {
+        return Ok(());
+    }
+    let is_party = sqlx::query("SELECT 1 FROM seats WHERE session_id = ? AND token_hash = ?")
+        .bind(&session.id)
+        .bind(&hash)
+        .fetch_optional(pool)
+        .await?
+        .is_some();
+    if is_party {
+        return Err(ApiError::forbidden("this endpoint needs the admin token"));
+    }
+    Err(ApiError::unauthorized("invalid token for this session"))
+}
+
+// ---------------------------------------------------------------- event log
+
+async fn append(
+    tx: &mut sqlx::SqliteConnection,
+    session_id: &str,
+    seq: u64,
+    prev_hash: &str,
+    event: &Event,
+) -> Result<String, ApiError> {
+    let body = serde_json::to_value(event).map_err(ApiError::internal)?;
+    let hash = chain_hash(prev_hash, &body);
+    sqlx::query(
+        "INSERT INTO events (session_id, seq, body, prev_hash, hash) VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(session_id)
+    .bind(seq as i64)
+    .bind(crate::record::canonical_json(&body))
+    .bind(prev_hash)
+    .bind(&hash)
+    .execute(&mut *tx)
+    .await?;
+    Ok(hash)
+}
+
+async fn load_entries(
+    conn: &mut sqlx::SqliteConnection,
+    session_id: &str,
+) -> Result<Vec<RecordEntry>, ApiError> {
+    let rows = sqlx::query(
+        "SELECT seq, body, prev_hash, hash FROM events WHERE session_id = ? ORDER BY seq",
+    )
+    .bind(session_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.into_iter()
+        .map(|row| {
+            let body: String = row.get(1);
+            Ok(RecordEntry {
+                seq: row.get::<i64, _>(0) as u64,
+                event: serde_json::from_str(&body).map_err(ApiError::internal)?,
+                prev_hash: row.get(2),
+                hash: row.get(3),
+            })
+        })
+        .collect()
+}
+
+/// A move as replayed from the log.
+struct PastMove {
+    seq: u64,
+    round: u64,
+    party: String,
+    offer: Option<Outcome>,
+}
+
+/// Replays the log into the protocol state (and the list of moves).
+fn replay(session: &Session, entries: &[RecordEntry]) -> Result<(State, Vec<PastMove>), ApiError> {
+    let names: Vec<String> = session
+        .scenario
+        .negotiators()
+        .iter()
+        .map(|&p| session.scenario.parties[p].name.clone())
+        .collect();
+    let mut state = State::new(names.clone(), session.deadline_rounds);
+    let mut moves = Vec::new();
+    for entry in entries {
+        let event: Event =
+            serde_json::from_value(entry.event.clone()).map_err(ApiError::internal)?;
+        if let Event::Move {
+            party,
+            kind,
+            offer,
+            round,
+            ..
+        } = event
+        {
+            let seat = names
+                .iter()
+                .position(|n| *n == party)
+                .ok_or_else(|| ApiError::internal("move by an unknown party"))?;
+            let outcome = match &offer {
+                Some(p) => Some(to_outcome(&session.scenario, p).map_err(ApiError::internal)?),
+                None => None,
+            };
+            state
+                .apply(seat, kind, outcome.clone())
+                .map_err(|e| ApiError::internal(format!("stored log does not replay: {e}")))?;
+            moves.push(PastMove {
+                seq: entry.seq,
+                round,
+                party,
+                offer: outcome,
+            });
+        }
+    }
+    Ok((state, moves))
+}
+
+fn to_outcome(scenario: &Scenario, p: &Package) -> Result<Outcome, String> {
+    match serde_json::to_value(p).map_err(|e| e.to_string())? {
+        serde_json::Value::Object(m) => parse_offer(scenario, &m),
+        _ => Err("a package is not an object".into()),
+    }
+}
+
+fn status_of(state: &State) -> &'static str {
+    match state.finished {
+        None => "open",
+        Some(Finish::Agreement(_)) => "agreement",
+        Some(Finish::Ended(_)) => "ended",
+    }
+}
+
+// ---------------------------------------------------------------- me
+
+/// Answer of `GET /sessions/{id}/me`: the caller's seat, its own preferences
+/// and the public state of the negotiation.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MeResponse {
+    pub party: String,
+    pub seat: usize,
+    pub negotiators: Vec<String>,
+    pub preferences: PreferenceSummary,
+    /// "open", "agreement" or "ended".
+    pub status: &'static str,
+    pub round: u64,
+    pub deadline_rounds: u64,
+    /// Whose turn it is (while open).
+    pub turn: Option<String>,
+    /// The standing offer with the caller's utility of it.
+    pub standing_offer: Option<OwnView>,
+}
+
+#[utoipa::path(get, path = "/sessions/{id}/me", params(("id" = String, Path)), responses(
+    (status = 200, body = MeResponse), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("party_token" = [])))]
+async fn me(
+    AxumState(app): AxumState<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Json<MeResponse>, ApiError> {
+    let session = load_session(&app.pool, &id).await?;
+    let seat = authorize_party(&app.pool, &session, &headers).await?;
+    let mut conn = app.pool.acquire().await?;
+    let entries = load_entries(&mut conn, &id).await?;
+    let (state, _) = replay(&session, &entries)?;
+    let sc = &session.scenario;
+    Ok(Json(MeResponse {
+        preferences: preference_summary(sc, seat.party),
+        status: status_of(&state),
+        round: state.round(),
+        deadline_rounds: state.deadline_rounds,
+        turn: state
+            .finished
+            .is_none()
+            .then(|| state.negotiators[state.turn()].clone()),
+        standing_offer: state.standing.as_ref().map(|(_, o)| OwnView {
+            offer: package(sc, o),
+            my_utility: own_utility(sc, seat.party, o),
+        }),
+        negotiators: state.negotiators,
+        party: seat.name,
+        seat: seat.seat,
+    }))
+}
+
+// ---------------------------------------------------------------- moves
+
+/// Body of `POST /sessions/{id}/moves`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MoveRequest {
+    pub kind: MoveKind,
+    /// Issue → value; required for offers, absent otherwise.
+    #[schema(value_type = Option<Object>)]
+    pub offer: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+/// Answer to an accepted move (sent after it is committed).
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct MoveResponse {
+    /// Sequence number of the move in the session's record.
+    pub seq: u64,
+    pub round: u64,
+    /// "open", "agreement" or "ended".
+    pub status: String,
+    #[schema(value_type = Option<Object>)]
+    pub agreement: Option<Package>,
+    pub reason: Option<String>,
+}
+
+#[utoipa::path(post, path = "/sessions/{id}/moves", params(("id" = String, Path)), request_body = MoveRequest, responses(
+    (status = 200, body = MoveResponse), (status = 401, body = ErrorBody), (status = 409, body = ErrorBody),
+    (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("party_token" = [])))]
+async fn post_move(
+    AxumState(app): AxumState<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Result<Json<MoveRequest>, JsonRejection>,
+) -> Result<Json<MoveResponse>, ApiError> {
+    let session = load_session(&app.pool, &id).await?;
+    let seat = authorize_party(&app.pool, &session, &headers).await?;
+    let req = json_body(body)?;
+    let sc = &session.scenario;
+    let outcome = match (req.kind, &req.offer) {
+        (MoveKind::Offer, Some(offer)) => {
+            Some(parse_offer(sc, offer).map_err(ApiError::unprocessable)?)
+        }
+        (MoveKind::Offer, None) => {
+            return Err(ApiError::unprocessable(
+                "an offer needs an \"offer\" package",
+            ));
+        }
+        (_, Some(_)) => return Err(ApiError::unprocessable("only offers carry a package")),
+        (_, None) => None,
+    };
+
+    let _guard = app.write_lock.lock().await;
+    let mut tx = app.pool.begin().await?;
+    let entries = load_entries(&mut tx, &id).await?;
+    let (mut state, _) = replay(&session, &entries)?;
+    let round = state.round();
+    let finish = state
+        .apply(seat.seat, req.kind, outcome.clone())
+        .map_err(|e| ApiError::conflict(e.to_string()))?;
+    let last = entries
+        .last()
+        .ok_or_else(|| ApiError::internal("session without log"))?;
+    let mut seq = last.seq + 1;
+    let mut prev = last.hash.clone();
+    let mv = Event::Move {
+        party: seat.name.clone(),
+        kind: req.kind,
+        offer: outcome.as_ref().map(|o| package(sc, o)),
+        round,
+        at_ms: now_ms(),
+    };
+    prev = append(&mut tx, &id, seq, &prev, &mv).await?;
+    let move_seq = seq;
+    let (mut agreement, mut reason) = (None, None);
+    match &finish {
+        Some(Finish::Agreement(o)) => {
+            seq += 1;
+            let p = package(sc, o);
+            append(
+                &mut tx,
+                &id,
+                seq,
+                &prev,
+                &Event::Agreement {
+                    offer: p.clone(),
+                    round,
+                },
+            )
+            .await?;
+            agreement = Some(p);
+        }
+        Some(Finish::Ended(r)) => {
+            seq += 1;
+            let ev = Event::Ended {
+                reason: r.clone(),
+                round,
+            };
+            append(&mut tx, &id, seq, &prev, &ev).await?;
+            reason = Some(r.clone());
+        }
+        None => {}
+    }
+    tx.commit().await?;
+    Ok(Json(MoveResponse {
+        seq: move_seq,
+        round,
+        status: status_of(&state).to_string(),
+        agreement,
+        reason,
+    }))
+}
+
+// ---------------------------------------------------------------- offers
+
+/// One offer of the history, with only the caller's utility of it.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct OfferView {
+    pub seq: u64,
+    pub round: u64,
+    /// Who made the offer.
+    pub party: String,
+    #[schema(value_type = Object)]
+    pub offer: Package,
+    pub my_utility: f64,
+}
+
+#[utoipa::path(get, path = "/sessions/{id}/offers", params(("id" = String, Path)), responses(
+    (status = 200, body = [OfferView]), (status = 401, body = ErrorBody)),
+    security(("party_token" = [])))]
+async fn offers(
+    AxumState(app): AxumState<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Json<Vec<OfferView>>, ApiError> {
+    let session = load_session(&app.pool, &id).await?;
+    let seat = authorize_party(&app.pool, &session, &headers).await?;
+    let mut conn = app.pool.acquire().await?;
+    let entries = load_entries(&mut conn, &id).await?;
+    let (_, moves) = replay(&session, &entries)?;
+    let sc = &session.scenario;
+    Ok(Json(
+        moves
+            .into_iter()
+            .filter_map(|m| {
+                m.offer.map(|o| OfferView {
+                    seq: m.seq,
+                    round: m.round,
+                    party: m.party,
+                    offer: package(sc, &o),
+                    my_utility: own_utility(sc, seat.party, &o),
+                })
+            })
+            .collect(),
+    ))
+}
+
+// ---------------------------------------------------------------- suggestions
+
+#[utoipa::path(post, path = "/sessions/{id}/suggestions", params(("id" = String, Path)), responses(
+    (status = 200, body = Suggestions), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("party_token" = [])))]
+async fn post_suggestions(
+    AxumState(app): AxumState<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Json<Suggestions>, ApiError> {
+    let session = load_session(&app.pool, &id).await?;
+    let seat = authorize_party(&app.pool, &session, &headers).await?;
+    let mut conn = app.pool.acquire().await?;
+    let entries = load_entries(&mut conn, &id).await?;
+    drop(conn);
+    let (state, _) = replay(&session, &entries)?;
+    let standing = state.standing.map(|(_, o)| o);
+    let result = tokio::task::spawn_blocking(move || {
+        suggestions(&session.scenario, seat.party, standing.as_deref())
+    })
+    .await
+    .map_err(ApiError::internal)?;
+    result.map(Json).map_err(ApiError::unprocessable)
+}
+
+// ---------------------------------------------------------------- record
+
+#[utoipa::path(get, path = "/sessions/{id}/record", params(("id" = String, Path)), responses(
+    (status = 200, body = Record), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),
+    security(("admin_token" = [])))]
+async fn record(
+    AxumState(app): AxumState<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Json<Record>, ApiError> {
+    let session = load_session(&app.pool, &id).await?;
+    authorize_admin(&app.pool, &session, &headers).await?;
+    let mut conn = app.pool.acquire().await?;
+    let events = load_entries(&mut conn, &id).await?;
+    Ok(Json(Record {
+        session_id: id,
+        events,
+    }))
+}

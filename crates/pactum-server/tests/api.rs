@@ -1,0 +1,606 @@
+//! End-to-end tests of the HTTP API, run in-process against the router.
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use http_body_util::BodyExt;
+use pactum_server::{Record, connect, router, verify_record};
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+use sqlx::{Row, SqlitePool};
+use tower::ServiceExt;
+
+/// Alice cares about price, Bob about colour; Bob's weights are distinctive
+/// numbers so tests can check they never reach Alice.
+const SCENARIO: &str = r#"
+name = "Test deal"
+
+[[issues]]
+name = "price"
+type = "integer"
+min = 1
+max = 3
+
+[[issues]]
+name = "colour"
+options = ["red", "blue"]
+
+[[parties]]
+name = "Alice"
+role = "negotiator"
+reservation = 0.1
+weights = { price = 0.8, colour = 0.2 }
+values.price = { type = "linear", slope = 0.5, offset = 0.0 }
+values.colour = { red = 1.0, blue = 0.0 }
+
+[[parties]]
+name = "Bob"
+role = "negotiator"
+reservation = 0.05
+weights = { price = 0.123, colour = 0.877 }
+values.price = { type = "linear", slope = 0.5, offset = 0.0 }
+values.colour = { red = 0.0, blue = 1.0 }
+"#;
+
+/// Bob's utilities that Alice must never see: his weights and his utility of
+/// (price 2, red).
+const BOB_SECRETS: [&str; 3] = ["0.123", "0.877", "0.0615"];
+
+async fn app() -> (Router, SqlitePool) {
+    let pool = connect("sqlite::memory:").await.unwrap();
+    (router(pool.clone()), pool)
+}
+
+async fn send(
+    app: &Router,
+    method: &str,
+    uri: &str,
+    token: Option<&str>,
+    body: Option<String>,
+) -> (StatusCode, Value, String) {
+    let mut req = Request::builder().method(method).uri(uri);
+    if let Some(t) = token {
+        req = req.header("authorization", format!("Bearer {t}"));
+    }
+    let req = match body {
+        Some(b) => req
+            .header("content-type", "application/json")
+            .body(Body::from(b)),
+        None => req.body(Body::empty()),
+    }
+    .unwrap();
+    let resp = app.clone().oneshot(req).await.unwrap();
+    let status = resp.status();
+    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+    let text = String::from_utf8(bytes.to_vec()).unwrap();
+    let json = serde_json::from_str(&text).unwrap_or(Value::Null);
+    (status, json, text)
+}
+
+async fn call(
+    app: &Router,
+    method: &str,
+    uri: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> (StatusCode, Value, String) {
+    send(app, method, uri, token, body.map(|b| b.to_string())).await
+}
+
+struct Session {
+    id: String,
+    admin: String,
+    alice: String,
+    bob: String,
+}
+
+async fn create(app: &Router, deadline_rounds: u64) -> Session {
+    let (status, body, text) = call(
+        app,
+        "POST",
+        "/sessions",
+        None,
+        Some(json!({"scenario_toml": SCENARIO, "protocol": "alternating_offers", "deadline_rounds": deadline_rounds})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{text}");
+    let inv = body["invitations"].as_array().unwrap();
+    assert_eq!(inv.len(), 2);
+    assert_eq!(inv[0]["party"], "Alice");
+    assert_eq!(inv[1]["party"], "Bob");
+    Session {
+        id: body["session_id"].as_str().unwrap().into(),
+        admin: body["admin_token"].as_str().unwrap().into(),
+        alice: inv[0]["token"].as_str().unwrap().into(),
+        bob: inv[1]["token"].as_str().unwrap().into(),
+    }
+}
+
+fn offer(price: i64, colour: &str) -> Value {
+    json!({"kind": "offer", "offer": {"price": price, "colour": colour}})
+}
+
+async fn event_count(pool: &SqlitePool, id: &str) -> i64 {
+    sqlx::query("SELECT COUNT(*) FROM events WHERE session_id = ?")
+        .bind(id)
+        .fetch_one(pool)
+        .await
+        .unwrap()
+        .get(0)
+}
+
+fn assert_no_secrets(text: &str) {
+    for s in BOB_SECRETS {
+        assert!(!text.contains(s), "leaked {s} in {text}");
+    }
+}
+
+#[tokio::test]
+async fn creating_a_session_hands_out_tokens_and_stores_only_hashes() {
+    let (app, pool) = app().await;
+    let s = create(&app, 5).await;
+    for t in [&s.admin, &s.alice, &s.bob] {
+        assert_eq!(t.len(), 64);
+        assert!(t.chars().all(|c| c.is_ascii_hexdigit()));
+    }
+    assert_ne!(s.alice, s.bob);
+    let rows =
+        sqlx::query("SELECT party_name, token_hash FROM seats WHERE session_id = ? ORDER BY seat")
+            .bind(&s.id)
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    let stored: Vec<(String, String)> = rows.iter().map(|r| (r.get(0), r.get(1))).collect();
+    assert_eq!(
+        stored[0],
+        (
+            "Alice".into(),
+            hex::encode(Sha256::digest(s.alice.as_bytes()))
+        )
+    );
+    assert_eq!(
+        stored[1],
+        ("Bob".into(), hex::encode(Sha256::digest(s.bob.as_bytes())))
+    );
+    let admin_hash: String = sqlx::query("SELECT admin_token_hash FROM sessions WHERE id = ?")
+        .bind(&s.id)
+        .fetch_one(&pool)
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(admin_hash, hex::encode(Sha256::digest(s.admin.as_bytes())));
+    // No raw token anywhere in the database.
+    let dump: Vec<String> = sqlx::query("SELECT scenario_toml || admin_token_hash FROM sessions")
+        .fetch_all(&pool)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    for t in [&s.admin, &s.alice, &s.bob] {
+        assert!(dump.iter().all(|d| !d.contains(t.as_str())));
+        assert!(stored.iter().all(|(_, h)| h != t));
+    }
+}
+
+#[tokio::test]
+async fn bad_session_requests_are_refused_with_json_errors() {
+    let (app, pool) = app().await;
+    let cases = [
+        (
+            json!({"scenario_toml": "name = ", "protocol": "alternating_offers", "deadline_rounds": 3}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            json!({"scenario_toml": SCENARIO, "protocol": "auction", "deadline_rounds": 3}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            json!({"scenario_toml": SCENARIO, "protocol": "alternating_offers", "deadline_rounds": 0}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            json!({"scenario_toml": SCENARIO, "protocol": "alternating_offers"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+    ];
+    for (body, expected) in cases {
+        let (status, json, text) = call(&app, "POST", "/sessions", None, Some(body)).await;
+        assert_eq!(status, expected, "{text}");
+        assert!(
+            json["error"].as_str().is_some_and(|e| !e.is_empty()),
+            "{text}"
+        );
+    }
+    let (status, json, _) = send(&app, "POST", "/sessions", None, Some("{not json".into())).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(json["error"].is_string());
+    let big = json!({"scenario_toml": "#".repeat(300 * 1024), "protocol": "alternating_offers", "deadline_rounds": 3});
+    let (status, json, _) = call(&app, "POST", "/sessions", None, Some(big)).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(json["error"].is_string());
+    let n: i64 = sqlx::query("SELECT COUNT(*) FROM sessions")
+        .fetch_one(&pool)
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(n, 0);
+}
+
+#[tokio::test]
+async fn me_shows_only_the_callers_own_preferences() {
+    let (app, _) = app().await;
+    let s = create(&app, 5).await;
+    let other = create(&app, 5).await;
+    let me = format!("/sessions/{}/me", s.id);
+
+    let (status, alice, text) = call(&app, "GET", &me, Some(&s.alice), None).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    assert_eq!(alice["party"], "Alice");
+    assert_eq!(alice["preferences"]["reservation_value"], 0.1);
+    assert_eq!(alice["preferences"]["issues"][0]["weight"], 0.8);
+    assert_eq!(alice["status"], "open");
+    assert_eq!(alice["turn"], "Alice");
+    assert_no_secrets(&text);
+    assert!(!text.contains("0.05"), "Bob's reservation leaked: {text}");
+
+    let (status, bob, _) = call(&app, "GET", &me, Some(&s.bob), None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(bob["party"], "Bob");
+    assert_eq!(bob["preferences"]["issues"][1]["weight"], 0.877);
+
+    for (token, expected) in [
+        (None, StatusCode::UNAUTHORIZED),
+        (Some("f".repeat(64)), StatusCode::UNAUTHORIZED),
+        (Some(other.alice.clone()), StatusCode::UNAUTHORIZED),
+        (Some(s.admin.clone()), StatusCode::FORBIDDEN),
+    ] {
+        let (status, json, text) = call(&app, "GET", &me, token.as_deref(), None).await;
+        assert_eq!(status, expected, "{text}");
+        assert!(json["error"].is_string());
+        assert_no_secrets(&text);
+    }
+    let (status, _, _) = call(&app, "GET", "/sessions/nope/me", Some(&s.alice), None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn invalid_moves_are_refused_and_nothing_is_stored() {
+    let (app, pool) = app().await;
+    let s = create(&app, 5).await;
+    let moves = format!("/sessions/{}/moves", s.id);
+    let before = event_count(&pool, &s.id).await;
+    let cases = [
+        (Some(&s.bob), offer(2, "red"), StatusCode::CONFLICT, "turn"),
+        (
+            Some(&s.alice),
+            json!({"kind": "accept"}),
+            StatusCode::CONFLICT,
+            "first move",
+        ),
+        (
+            Some(&s.alice),
+            json!({"kind": "offer", "offer": {"price": 2, "colour": "red", "size": 1}}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unknown issue",
+        ),
+        (
+            Some(&s.alice),
+            offer(7, "red"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "not one of its values",
+        ),
+        (
+            Some(&s.alice),
+            offer(2, "green"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "not one of its values",
+        ),
+        (
+            Some(&s.alice),
+            json!({"kind": "offer", "offer": {"price": 2}}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "lacks issue",
+        ),
+        (
+            Some(&s.alice),
+            json!({"kind": "offer"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "needs",
+        ),
+        (
+            Some(&s.alice),
+            json!({"kind": "bribe"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "kind",
+        ),
+        (
+            Some(&s.admin),
+            offer(2, "red"),
+            StatusCode::FORBIDDEN,
+            "party token",
+        ),
+        (
+            None,
+            offer(2, "red"),
+            StatusCode::UNAUTHORIZED,
+            "missing token",
+        ),
+    ];
+    for (token, body, expected, words) in cases {
+        let (status, json, text) =
+            call(&app, "POST", &moves, token.map(|t| t.as_str()), Some(body)).await;
+        assert_eq!(status, expected, "{text}");
+        assert!(json["error"].as_str().unwrap().contains(words), "{text}");
+    }
+    let huge = json!({"kind": "offer", "offer": {"price": 2, "colour": "x".repeat(300 * 1024)}});
+    let (status, json, _) = call(&app, "POST", &moves, Some(&s.alice), Some(huge)).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(json["error"].is_string());
+    assert_eq!(event_count(&pool, &s.id).await, before);
+}
+
+#[tokio::test]
+async fn alternating_offers_reach_agreement_and_then_refuse_moves() {
+    let (app, pool) = app().await;
+    let s = create(&app, 5).await;
+    let moves = format!("/sessions/{}/moves", s.id);
+    let (status, r, text) = call(&app, "POST", &moves, Some(&s.alice), Some(offer(2, "red"))).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    assert_eq!(
+        (r["seq"].as_u64(), r["status"].as_str()),
+        (Some(1), Some("open"))
+    );
+    // Acknowledged means committed.
+    assert_eq!(event_count(&pool, &s.id).await, 2);
+    let (status, _, _) = call(&app, "POST", &moves, Some(&s.alice), Some(offer(3, "red"))).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let (status, r, _) = call(&app, "POST", &moves, Some(&s.bob), Some(offer(3, "blue"))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(r["round"], 0);
+    let (status, r, text) = call(
+        &app,
+        "POST",
+        &moves,
+        Some(&s.alice),
+        Some(json!({"kind": "accept"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    assert_eq!(r["status"], "agreement");
+    assert_eq!(r["agreement"], json!({"price": 3, "colour": "blue"}));
+    assert_eq!(event_count(&pool, &s.id).await, 5); // created, 3 moves, agreement
+    let (status, json, _) = call(&app, "POST", &moves, Some(&s.bob), Some(offer(1, "red"))).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(json["error"].as_str().unwrap().contains("over"));
+    assert_eq!(event_count(&pool, &s.id).await, 5);
+    let (_, me, _) = call(
+        &app,
+        "GET",
+        &format!("/sessions/{}/me", s.id),
+        Some(&s.bob),
+        None,
+    )
+    .await;
+    assert_eq!(me["status"], "agreement");
+    assert_eq!(me["turn"], Value::Null);
+}
+
+#[tokio::test]
+async fn deadline_and_walking_away_end_the_session() {
+    let (app, _) = app().await;
+    let s = create(&app, 1).await;
+    let moves = format!("/sessions/{}/moves", s.id);
+    call(&app, "POST", &moves, Some(&s.alice), Some(offer(2, "red"))).await;
+    let (status, r, _) = call(
+        &app,
+        "POST",
+        &moves,
+        Some(&s.bob),
+        Some(json!({"kind": "reject"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(r["status"], "ended");
+    assert_eq!(r["reason"], "deadline reached");
+
+    let s = create(&app, 5).await;
+    let moves = format!("/sessions/{}/moves", s.id);
+    let (status, r, _) = call(
+        &app,
+        "POST",
+        &moves,
+        Some(&s.alice),
+        Some(json!({"kind": "end"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        (r["status"].as_str(), r["reason"].as_str()),
+        (Some("ended"), Some("ended by Alice"))
+    );
+    let (status, _, _) = call(&app, "POST", &moves, Some(&s.bob), Some(offer(1, "red"))).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+}
+
+#[tokio::test]
+async fn offers_show_each_party_only_its_own_utility() {
+    let (app, _) = app().await;
+    let s = create(&app, 5).await;
+    let moves = format!("/sessions/{}/moves", s.id);
+    call(&app, "POST", &moves, Some(&s.alice), Some(offer(2, "red"))).await;
+    call(&app, "POST", &moves, Some(&s.bob), Some(offer(3, "blue"))).await;
+    let url = format!("/sessions/{}/offers", s.id);
+
+    let (status, alice, text) = call(&app, "GET", &url, Some(&s.alice), None).await;
+    assert_eq!(status, StatusCode::OK);
+    let list = alice.as_array().unwrap();
+    assert_eq!(list.len(), 2);
+    assert_eq!(list[0]["party"], "Alice");
+    assert_eq!(list[0]["offer"], json!({"price": 2, "colour": "red"}));
+    assert!((list[0]["my_utility"].as_f64().unwrap() - 0.6).abs() < 1e-9);
+    assert!((list[1]["my_utility"].as_f64().unwrap() - 0.8).abs() < 1e-9);
+    for item in list {
+        let keys: Vec<&String> = item.as_object().unwrap().keys().collect();
+        assert_eq!(keys.len(), 5, "unexpected fields: {keys:?}");
+    }
+    assert_no_secrets(&text);
+
+    let (_, bob, _) = call(&app, "GET", &url, Some(&s.bob), None).await;
+    assert!((bob[0]["my_utility"].as_f64().unwrap() - 0.0615).abs() < 1e-9);
+    assert!((bob[1]["my_utility"].as_f64().unwrap() - 1.0).abs() < 1e-9);
+    let (status, _, _) = call(&app, "GET", &url, Some(&s.admin), None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn suggestions_improve_on_the_standing_offer_without_leaking() {
+    let (app, _) = app().await;
+    let s = create(&app, 5).await;
+    let url = format!("/sessions/{}/suggestions", s.id);
+    let (status, before, _) = call(&app, "POST", &url, Some(&s.alice), None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(before["improving"], json!([]));
+    assert!(before["nash"]["offer"].is_object());
+
+    call(
+        &app,
+        "POST",
+        &format!("/sessions/{}/moves", s.id),
+        Some(&s.alice),
+        Some(offer(2, "red")),
+    )
+    .await;
+    let (status, alice, text) = call(&app, "POST", &url, Some(&s.alice), None).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    assert!((alice["standing_offer_utility"].as_f64().unwrap() - 0.6).abs() < 1e-9);
+    let improving = alice["improving"].as_array().unwrap();
+    assert!(!improving.is_empty());
+    // (3, blue) gives Alice 0.8 > 0.6 and Bob 1.0 > 0.0615: it is Pareto-improving.
+    let best = improving
+        .iter()
+        .find(|v| v["offer"] == json!({"price": 3, "colour": "blue"}))
+        .expect("(3, blue) suggested");
+    assert!((best["my_utility"].as_f64().unwrap() - 0.8).abs() < 1e-9);
+    for v in improving {
+        assert!(v["my_utility"].as_f64().unwrap() >= 0.6 - 1e-9);
+        assert_eq!(v.as_object().unwrap().len(), 2);
+    }
+    assert_eq!(
+        alice["nash"]["offer"],
+        json!({"price": 3, "colour": "blue"})
+    );
+    assert_no_secrets(&text);
+
+    let (_, bob, _) = call(&app, "POST", &url, Some(&s.bob), None).await;
+    assert!((bob["nash"]["my_utility"].as_f64().unwrap() - 1.0).abs() < 1e-9);
+    let (status, _, _) = call(&app, "POST", &url, None, None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn the_record_is_admin_only_verifies_and_detects_tampering() {
+    let (app, pool) = app().await;
+    let s = create(&app, 5).await;
+    let moves = format!("/sessions/{}/moves", s.id);
+    call(&app, "POST", &moves, Some(&s.alice), Some(offer(2, "red"))).await;
+    call(
+        &app,
+        "POST",
+        &moves,
+        Some(&s.bob),
+        Some(json!({"kind": "accept"})),
+    )
+    .await;
+    let url = format!("/sessions/{}/record", s.id);
+    for (token, expected) in [
+        (Some(&s.alice), StatusCode::FORBIDDEN),
+        (None, StatusCode::UNAUTHORIZED),
+    ] {
+        let (status, _, _) = call(&app, "GET", &url, token.map(|t| t.as_str()), None).await;
+        assert_eq!(status, expected);
+    }
+    let (status, body, _) = call(&app, "GET", &url, Some(&s.admin), None).await;
+    assert_eq!(status, StatusCode::OK);
+    let record: Record = serde_json::from_value(body).unwrap();
+    assert_eq!(record.session_id, s.id);
+    let types: Vec<&str> = record
+        .events
+        .iter()
+        .map(|e| e.event["type"].as_str().unwrap())
+        .collect();
+    assert_eq!(types, ["created", "move", "move", "agreement"]);
+    assert_eq!(verify_record(&record), Ok(()));
+
+    let mut tampered = record.clone();
+    tampered.events[1].event["offer"]["price"] = json!(1);
+    assert!(verify_record(&tampered).is_err());
+    // The offline check used by `pactum verify`.
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("record.json");
+    std::fs::write(&good, serde_json::to_string(&record).unwrap()).unwrap();
+    assert_eq!(pactum_server::verify_record_file(&good).unwrap(), record);
+    let bad = dir.path().join("tampered.json");
+    std::fs::write(&bad, serde_json::to_string(&tampered).unwrap()).unwrap();
+    let err = pactum_server::verify_record_file(&bad).unwrap_err();
+    assert!(format!("{err:#}").contains("altered"), "{err:#}");
+
+    let mut reordered = record.clone();
+    reordered.events.swap(1, 2);
+    assert!(verify_record(&reordered).is_err());
+
+    // The database refuses to rewrite history.
+    let update = sqlx::query("UPDATE events SET body = '{}' WHERE session_id = ?")
+        .bind(&s.id)
+        .execute(&pool)
+        .await;
+    assert!(update.is_err());
+    let delete = sqlx::query("DELETE FROM events").execute(&pool).await;
+    assert!(delete.is_err());
+}
+
+#[tokio::test]
+async fn openapi_document_lists_the_endpoints() {
+    let (app, _) = app().await;
+    let (status, doc, _) = call(&app, "GET", "/openapi.json", None, None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    for path in [
+        "/sessions",
+        "/sessions/{id}/me",
+        "/sessions/{id}/moves",
+        "/sessions/{id}/offers",
+        "/sessions/{id}/suggestions",
+        "/sessions/{id}/record",
+    ] {
+        assert!(doc["paths"][path].is_object(), "missing {path}");
+    }
+}
+
+#[tokio::test]
+async fn serves_over_loopback_tcp_with_a_file_database() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("pactum.db");
+    let pool = connect(db.to_str().unwrap()).await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = tokio::spawn(async move { axum::serve(listener, router(pool)).await });
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    stream
+        .write_all(b"GET /openapi.json HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+        .await
+        .unwrap();
+    let mut response = String::new();
+    tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        stream.read_to_string(&mut response),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    assert!(response.contains("/sessions/{id}/moves"));
+    server.abort();
+    assert!(db.exists());
+}
