@@ -257,6 +257,21 @@ fn count_zopa(problem: &Problem, opts: &AnalysisOptions) -> (u128, bool, Option<
                 rem_max[i][p] = rem_max[i + 1][p] + vals.fold(f64::NEG_INFINITY, f64::max);
             }
         }
+        // Float addition is monotone, so no outcome's utility (summed in
+        // issue order) is below the issue-order sum of per-issue minima:
+        // when that already meets every threshold, every outcome is rational.
+        let everyone_in = (0..n).all(|p| {
+            let worst = (0..issues).fold(0.0, |acc, i| {
+                acc + problem.allowed[i]
+                    .iter()
+                    .map(|&k| c.of(i, k)[p])
+                    .fold(f64::INFINITY, f64::min)
+            });
+            worst >= problem.thresholds[p]
+        });
+        if everyone_in {
+            return (allowed_total, true, None);
+        }
         // Branch and bound over issues; decided subtrees are counted whole.
         const SLACK: f64 = 1e-9;
         const BUDGET: u64 = 2_000_000;
