@@ -22,7 +22,7 @@ Times, on the same machine and in the same run:
 Build first, then run from the repository root:
 
     cargo build --release -p pactum-cli
-    /work/negmas-venv/bin/python scripts/bench_negotiations.py --output /tmp/bench-sim.md
+    ../negmas-venv/bin/python scripts/bench_negotiations.py --output /tmp/bench-sim.md
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ a Markdown table, optionally also written to a file.
 Build Pactum first, then run from the repository root:
 
     cargo build --release -p pactum-cli
-    /work/negmas-venv/bin/python scripts/bench_vs_negmas.py --output /tmp/bench.md
+    ../negmas-venv/bin/python scripts/bench_vs_negmas.py --output /tmp/bench.md
 
 `--scenarios-root` defaults to ../shared/scenarios/genius relative to the
 repository root.

@@ -28,8 +28,8 @@ scenario list holds only scenarios whose traces hit no such tie.
 
 Run from the repository root (NegMAS lives in a virtualenv outside the repo):
 
-    /work/negmas-venv/bin/python scripts/negmas_negotiations.py
-    /work/negmas-venv/bin/python scripts/negmas_negotiations.py --only anac/y2012/CarA
+    ../negmas-venv/bin/python scripts/negmas_negotiations.py
+    ../negmas-venv/bin/python scripts/negmas_negotiations.py --only anac/y2012/CarA
 
 Scenario files are only read, never copied.
 """

@@ -14,8 +14,8 @@ compares Pactum's analysis against these files.
 
 Run from the repository root (NegMAS lives in a virtualenv outside the repo):
 
-    /work/negmas-venv/bin/python scripts/negmas_reference.py
-    /work/negmas-venv/bin/python scripts/negmas_reference.py \
+    ../negmas-venv/bin/python scripts/negmas_reference.py
+    ../negmas-venv/bin/python scripts/negmas_reference.py \
         --scenarios-root ../shared/scenarios/genius --only anac/y2010/Travel
 
 `--scenarios-root` defaults to ../shared/scenarios/genius relative to the
