@@ -182,51 +182,14 @@ pub struct Tie {
     pub frontier_index: usize,
 }
 
-/// Each negotiator's lowest and highest utility over the whole space.
+/// Each negotiator's lowest and highest utility over the whole space
+/// (red lines and reservation values ignored).
 pub fn utility_ranges(problem: &Problem) -> (Vec<f64>, Vec<f64>) {
-    let n = problem.parties.len();
-    if let Some(c) = problem.contributions() {
-        let (mut lo, mut hi) = (vec![0.0; n], vec![0.0; n]);
-        for (i, issue) in problem.scenario.issues.iter().enumerate() {
-            for p in 0..n {
-                let vals = (0..issue.cardinality() as u32).map(|k| c.of(i, k)[p]);
-                lo[p] += vals.clone().fold(f64::INFINITY, f64::min);
-                hi[p] += vals.fold(f64::NEG_INFINITY, f64::max);
-            }
-        }
-        return (lo, hi);
-    }
     let whole = Problem {
         allowed: full_space(problem.scenario),
         ..problem.clone()
     };
-    let ev = crate::frontier::Evaluator::new(&whole);
-    par_enumerate(
-        &whole,
-        |walk| {
-            let (mut lo, mut hi) = (vec![f64::INFINITY; n], vec![f64::NEG_INFINITY; n]);
-            let mut u = vec![0.0; n];
-            walk(&mut |o| {
-                ev.eval(o, &mut u);
-                for p in 0..n {
-                    lo[p] = lo[p].min(u[p]);
-                    hi[p] = hi[p].max(u[p]);
-                }
-            });
-            (lo, hi)
-        },
-        |parts| {
-            parts.into_iter().fold(
-                (vec![f64::INFINITY; n], vec![f64::NEG_INFINITY; n]),
-                |(lo, hi), (l, h)| {
-                    (
-                        lo.iter().zip(&l).map(|(a, b)| a.min(*b)).collect(),
-                        hi.iter().zip(&h).map(|(a, b)| a.max(*b)).collect(),
-                    )
-                },
-            )
-        },
-    )
+    utility_ranges_over(&whole)
 }
 
 fn full_space(s: &Scenario) -> Vec<Vec<u32>> {
