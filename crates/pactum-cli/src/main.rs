@@ -41,7 +41,8 @@ enum Command {
     Forecast(forecast::Args),
     /// Run the live negotiation server (HTTP API; OpenAPI at /openapi.json).
     Serve {
-        /// SQLite database file (created if missing), or a sqlite: URL.
+        /// SQLite database file (created if missing), a sqlite: URL, or a
+        /// postgres:// URL (several servers may share one PostgreSQL database).
         #[arg(long, default_value = "pactum.db")]
         db: String,
         /// Address to listen on.

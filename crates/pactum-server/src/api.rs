@@ -16,10 +16,11 @@ use pactum_core::analysis::Package;
 use pactum_core::{Outcome, Scenario};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use sqlx::{Row, SqlitePool};
+use sqlx::{AnyPool, Row};
 use tokio::sync::Mutex;
 use utoipa::{OpenApi, ToSchema};
 
+use crate::db::{Backend, Db};
 use crate::error::{ApiError, ErrorBody};
 use crate::protocol::{ALTERNATING_OFFERS, Event, Finish, MoveKind, State, package, parse_offer};
 use crate::record::{GENESIS_HASH, Record, RecordEntry, chain_hash};
@@ -36,16 +37,27 @@ pub const MAX_DEADLINE_ROUNDS: u64 = 10_000;
 /// Shared state of the handlers.
 #[derive(Clone)]
 pub struct AppState {
-    pub pool: SqlitePool,
-    /// Serialises writers so that two moves never race for the same turn.
-    write_lock: Arc<Mutex<()>>,
+    pub pool: AnyPool,
+    /// SQLite has one writer at a time: writers of this process queue here
+    /// rather than in SQLite's busy handler. (PostgreSQL writers lock the
+    /// session row instead, which also serialises other server processes.)
+    write_lock: Option<Arc<Mutex<()>>>,
 }
 
-/// The API router over an already migrated pool.
-pub fn router(pool: SqlitePool) -> Router {
+impl AppState {
+    async fn write_guard(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
+        match &self.write_lock {
+            Some(lock) => Some(lock.lock().await),
+            None => None,
+        }
+    }
+}
+
+/// The API router over an already migrated database.
+pub fn router(db: Db) -> Router {
     let state = AppState {
-        pool,
-        write_lock: Arc::new(Mutex::new(())),
+        pool: db.pool,
+        write_lock: (db.backend == Backend::Sqlite).then(|| Arc::new(Mutex::new(()))),
     };
     Router::new()
         .route("/sessions", post(create_session))
@@ -176,10 +188,10 @@ async fn create_session(
         at_ms: now_ms(),
     };
 
-    let _guard = app.write_lock.lock().await;
+    let _guard = app.write_guard().await;
     let mut tx = app.pool.begin().await?;
     sqlx::query(
-        "INSERT INTO sessions (id, scenario_toml, protocol, deadline_rounds, admin_token_hash, created_at_ms) VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO sessions (id, scenario_toml, protocol, deadline_rounds, admin_token_hash, created_at_ms) VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(&session_id)
     .bind(&req.scenario_toml)
@@ -191,7 +203,7 @@ async fn create_session(
     .await?;
     for (seat, inv) in invitations.iter().enumerate() {
         sqlx::query(
-            "INSERT INTO seats (session_id, seat, party_name, token_hash) VALUES (?, ?, ?, ?)",
+            "INSERT INTO seats (session_id, seat, party_name, token_hash) VALUES ($1, $2, $3, $4)",
         )
         .bind(&session_id)
         .bind(seat as i64)
@@ -235,9 +247,9 @@ struct Seat {
     name: String,
 }
 
-async fn load_session(pool: &SqlitePool, id: &str) -> Result<Session, ApiError> {
+async fn load_session(pool: &AnyPool, id: &str) -> Result<Session, ApiError> {
     let row = sqlx::query(
-        "SELECT scenario_toml, admin_token_hash, deadline_rounds FROM sessions WHERE id = ?",
+        "SELECT scenario_toml, admin_token_hash, deadline_rounds FROM sessions WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(pool)
@@ -267,13 +279,13 @@ fn bearer(headers: &HeaderMap) -> Result<String, ApiError> {
 
 /// The seat the request's party token belongs to in this session.
 async fn authorize_party(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     session: &Session,
     headers: &HeaderMap,
 ) -> Result<Seat, ApiError> {
     let hash = tokens::hash(&bearer(headers)?);
     let row =
-        sqlx::query("SELECT seat, party_name FROM seats WHERE session_id = ? AND token_hash = ?")
+        sqlx::query("SELECT seat, party_name FROM seats WHERE session_id = $1 AND token_hash = $2")
             .bind(&session.id)
             .bind(&hash)
             .fetch_optional(pool)
@@ -299,7 +311,7 @@ async fn authorize_party(
 }
 
 async fn authorize_admin(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     session: &Session,
     headers: &HeaderMap,
 ) -> Result<(), ApiError> {
@@ -307,7 +319,7 @@ async fn authorize_admin(
     if hash == session.admin_token_hash {
         return Ok(());
     }
-    let is_party = sqlx::query("SELECT 1 FROM seats WHERE session_id = ? AND token_hash = ?")
+    let is_party = sqlx::query("SELECT 1 FROM seats WHERE session_id = $1 AND token_hash = $2")
         .bind(&session.id)
         .bind(&hash)
         .fetch_optional(pool)
@@ -322,7 +334,7 @@ async fn authorize_admin(
 // ---------------------------------------------------------------- event log
 
 async fn append(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut sqlx::AnyConnection,
     session_id: &str,
     seq: u64,
     prev_hash: &str,
@@ -331,7 +343,7 @@ async fn append(
     let body = serde_json::to_value(event).map_err(ApiError::internal)?;
     let hash = chain_hash(prev_hash, &body);
     sqlx::query(
-        "INSERT INTO events (session_id, seq, body, prev_hash, hash) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO events (session_id, seq, body, prev_hash, hash) VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(session_id)
     .bind(seq as i64)
@@ -343,12 +355,24 @@ async fn append(
     Ok(hash)
 }
 
+/// Takes the session's write lock for the rest of the transaction: a write
+/// to its row, so a concurrent mover (in this process or another, on either
+/// backend) waits until this transaction ends and then sees its events.
+/// (The (session, seq) key backs this up: a lost race is a 409, not a gap.)
+async fn lock_session(tx: &mut sqlx::AnyConnection, session_id: &str) -> Result<(), ApiError> {
+    sqlx::query("UPDATE sessions SET created_at_ms = created_at_ms WHERE id = $1")
+        .bind(session_id)
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
+}
+
 async fn load_entries(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut sqlx::AnyConnection,
     session_id: &str,
 ) -> Result<Vec<RecordEntry>, ApiError> {
     let rows = sqlx::query(
-        "SELECT seq, body, prev_hash, hash FROM events WHERE session_id = ? ORDER BY seq",
+        "SELECT seq, body, prev_hash, hash FROM events WHERE session_id = $1 ORDER BY seq",
     )
     .bind(session_id)
     .fetch_all(&mut *conn)
@@ -537,8 +561,9 @@ async fn post_move(
         (_, None) => None,
     };
 
-    let _guard = app.write_lock.lock().await;
+    let _guard = app.write_guard().await;
     let mut tx = app.pool.begin().await?;
+    lock_session(&mut tx, &id).await?;
     let entries = load_entries(&mut tx, &id).await?;
     let (mut state, _) = replay(&session, &entries)?;
     let round = state.round();

@@ -46,6 +46,19 @@ impl ApiError {
 
 impl From<sqlx::Error> for ApiError {
     fn from(e: sqlx::Error) -> Self {
+        if let sqlx::Error::Database(d) = &e {
+            // Another writer took the same (session, seq): the caller lost a
+            // race for the turn and may retry against the new state.
+            if d.is_unique_violation() {
+                return ApiError::conflict("a concurrent move took this turn; reload and retry");
+            }
+        }
+        if matches!(e, sqlx::Error::PoolTimedOut) {
+            return ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "the server is busy; retry later",
+            );
+        }
         ApiError::internal(e)
     }
 }

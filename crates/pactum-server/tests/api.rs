@@ -1,13 +1,16 @@
-//! End-to-end tests of the HTTP API, run in-process against the router.
+//! End-to-end tests of the HTTP API, run in-process against the router, on
+//! SQLite and (when `PACTUM_TEST_POSTGRES` is set) on PostgreSQL.
+
+mod common;
 
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use http_body_util::BodyExt;
-use pactum_server::{Record, connect, router, verify_record};
+use pactum_server::{Db, Record, connect, router, verify_record};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
-use sqlx::{Row, SqlitePool};
+use sqlx::{AnyPool, Row};
 use tower::ServiceExt;
 
 /// Alice cares about price, Bob about colour; Bob's weights are distinctive
@@ -46,9 +49,9 @@ values.colour = { red = 0.0, blue = 1.0 }
 /// (price 2, red).
 const BOB_SECRETS: [&str; 3] = ["0.123", "0.877", "0.0615"];
 
-async fn app() -> (Router, SqlitePool) {
-    let pool = connect("sqlite::memory:").await.unwrap();
-    (router(pool.clone()), pool)
+fn app(db: Db) -> (Router, AnyPool) {
+    let pool = db.pool.clone();
+    (router(db), pool)
 }
 
 async fn send(
@@ -120,8 +123,8 @@ fn offer(price: i64, colour: &str) -> Value {
     json!({"kind": "offer", "offer": {"price": price, "colour": colour}})
 }
 
-async fn event_count(pool: &SqlitePool, id: &str) -> i64 {
-    sqlx::query("SELECT COUNT(*) FROM events WHERE session_id = ?")
+async fn event_count(pool: &AnyPool, id: &str) -> i64 {
+    sqlx::query("SELECT COUNT(*) FROM events WHERE session_id = $1")
         .bind(id)
         .fetch_one(pool)
         .await
@@ -135,9 +138,8 @@ fn assert_no_secrets(text: &str) {
     }
 }
 
-#[tokio::test]
-async fn creating_a_session_hands_out_tokens_and_stores_only_hashes() {
-    let (app, pool) = app().await;
+async fn creating_a_session_hands_out_tokens_and_stores_only_hashes(db: Db) {
+    let (app, pool) = app(db);
     let s = create(&app, 5).await;
     for t in [&s.admin, &s.alice, &s.bob] {
         assert_eq!(t.len(), 64);
@@ -145,7 +147,7 @@ async fn creating_a_session_hands_out_tokens_and_stores_only_hashes() {
     }
     assert_ne!(s.alice, s.bob);
     let rows =
-        sqlx::query("SELECT party_name, token_hash FROM seats WHERE session_id = ? ORDER BY seat")
+        sqlx::query("SELECT party_name, token_hash FROM seats WHERE session_id = $1 ORDER BY seat")
             .bind(&s.id)
             .fetch_all(&pool)
             .await
@@ -162,7 +164,7 @@ async fn creating_a_session_hands_out_tokens_and_stores_only_hashes() {
         stored[1],
         ("Bob".into(), hex::encode(Sha256::digest(s.bob.as_bytes())))
     );
-    let admin_hash: String = sqlx::query("SELECT admin_token_hash FROM sessions WHERE id = ?")
+    let admin_hash: String = sqlx::query("SELECT admin_token_hash FROM sessions WHERE id = $1")
         .bind(&s.id)
         .fetch_one(&pool)
         .await
@@ -183,9 +185,8 @@ async fn creating_a_session_hands_out_tokens_and_stores_only_hashes() {
     }
 }
 
-#[tokio::test]
-async fn bad_session_requests_are_refused_with_json_errors() {
-    let (app, pool) = app().await;
+async fn bad_session_requests_are_refused_with_json_errors(db: Db) {
+    let (app, pool) = app(db);
     let cases = [
         (
             json!({"scenario_toml": "name = ", "protocol": "alternating_offers", "deadline_rounds": 3}),
@@ -227,9 +228,8 @@ async fn bad_session_requests_are_refused_with_json_errors() {
     assert_eq!(n, 0);
 }
 
-#[tokio::test]
-async fn me_shows_only_the_callers_own_preferences() {
-    let (app, _) = app().await;
+async fn me_shows_only_the_callers_own_preferences(db: Db) {
+    let (app, _) = app(db);
     let s = create(&app, 5).await;
     let other = create(&app, 5).await;
     let me = format!("/sessions/{}/me", s.id);
@@ -264,9 +264,8 @@ async fn me_shows_only_the_callers_own_preferences() {
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
-#[tokio::test]
-async fn invalid_moves_are_refused_and_nothing_is_stored() {
-    let (app, pool) = app().await;
+async fn invalid_moves_are_refused_and_nothing_is_stored(db: Db) {
+    let (app, pool) = app(db);
     let s = create(&app, 5).await;
     let moves = format!("/sessions/{}/moves", s.id);
     let before = event_count(&pool, &s.id).await;
@@ -340,9 +339,8 @@ async fn invalid_moves_are_refused_and_nothing_is_stored() {
     assert_eq!(event_count(&pool, &s.id).await, before);
 }
 
-#[tokio::test]
-async fn alternating_offers_reach_agreement_and_then_refuse_moves() {
-    let (app, pool) = app().await;
+async fn alternating_offers_reach_agreement_and_then_refuse_moves(db: Db) {
+    let (app, pool) = app(db);
     let s = create(&app, 5).await;
     let moves = format!("/sessions/{}/moves", s.id);
     let (status, r, text) = call(&app, "POST", &moves, Some(&s.alice), Some(offer(2, "red"))).await;
@@ -386,9 +384,8 @@ async fn alternating_offers_reach_agreement_and_then_refuse_moves() {
     assert_eq!(me["turn"], Value::Null);
 }
 
-#[tokio::test]
-async fn deadline_and_walking_away_end_the_session() {
-    let (app, _) = app().await;
+async fn deadline_and_walking_away_end_the_session(db: Db) {
+    let (app, _) = app(db);
     let s = create(&app, 1).await;
     let moves = format!("/sessions/{}/moves", s.id);
     call(&app, "POST", &moves, Some(&s.alice), Some(offer(2, "red"))).await;
@@ -423,9 +420,8 @@ async fn deadline_and_walking_away_end_the_session() {
     assert_eq!(status, StatusCode::CONFLICT);
 }
 
-#[tokio::test]
-async fn offers_show_each_party_only_its_own_utility() {
-    let (app, _) = app().await;
+async fn offers_show_each_party_only_its_own_utility(db: Db) {
+    let (app, _) = app(db);
     let s = create(&app, 5).await;
     let moves = format!("/sessions/{}/moves", s.id);
     call(&app, "POST", &moves, Some(&s.alice), Some(offer(2, "red"))).await;
@@ -453,9 +449,8 @@ async fn offers_show_each_party_only_its_own_utility() {
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
 
-#[tokio::test]
-async fn suggestions_improve_on_the_standing_offer_without_leaking() {
-    let (app, _) = app().await;
+async fn suggestions_improve_on_the_standing_offer_without_leaking(db: Db) {
+    let (app, _) = app(db);
     let s = create(&app, 5).await;
     let url = format!("/sessions/{}/suggestions", s.id);
     let (status, before, _) = call(&app, "POST", &url, Some(&s.alice), None).await;
@@ -498,9 +493,8 @@ async fn suggestions_improve_on_the_standing_offer_without_leaking() {
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
 
-#[tokio::test]
-async fn the_record_is_admin_only_verifies_and_detects_tampering() {
-    let (app, pool) = app().await;
+async fn the_record_is_admin_only_verifies_and_detects_tampering(db: Db) {
+    let (app, pool) = app(db);
     let s = create(&app, 5).await;
     let moves = format!("/sessions/{}/moves", s.id);
     call(&app, "POST", &moves, Some(&s.alice), Some(offer(2, "red"))).await;
@@ -550,7 +544,7 @@ async fn the_record_is_admin_only_verifies_and_detects_tampering() {
     assert!(verify_record(&reordered).is_err());
 
     // The database refuses to rewrite history.
-    let update = sqlx::query("UPDATE events SET body = '{}' WHERE session_id = ?")
+    let update = sqlx::query("UPDATE events SET body = '{}' WHERE session_id = $1")
         .bind(&s.id)
         .execute(&pool)
         .await;
@@ -559,9 +553,8 @@ async fn the_record_is_admin_only_verifies_and_detects_tampering() {
     assert!(delete.is_err());
 }
 
-#[tokio::test]
-async fn openapi_document_lists_the_endpoints() {
-    let (app, _) = app().await;
+async fn openapi_document_lists_the_endpoints(db: Db) {
+    let (app, _) = app(db);
     let (status, doc, _) = call(&app, "GET", "/openapi.json", None, None).await;
     assert_eq!(status, StatusCode::OK);
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
@@ -603,4 +596,84 @@ async fn serves_over_loopback_tcp_with_a_file_database() {
     assert!(response.contains("/sessions/{id}/moves"));
     server.abort();
     assert!(db.exists());
+}
+
+on_both_backends!(
+    creating_a_session_hands_out_tokens_and_stores_only_hashes,
+    bad_session_requests_are_refused_with_json_errors,
+    me_shows_only_the_callers_own_preferences,
+    invalid_moves_are_refused_and_nothing_is_stored,
+    alternating_offers_reach_agreement_and_then_refuse_moves,
+    deadline_and_walking_away_end_the_session,
+    offers_show_each_party_only_its_own_utility,
+    suggestions_improve_on_the_standing_offer_without_leaking,
+    the_record_is_admin_only_verifies_and_detects_tampering,
+    openapi_document_lists_the_endpoints,
+);
+
+/// Two server instances on one database race for the same turns: exactly
+/// one move per turn is stored, the losers get 409 (never a 500), and the
+/// log stays one verifiable chain.
+async fn concurrent_movers_on_two_servers(url: String) {
+    let (a, b) = (connect(&url).await.unwrap(), connect(&url).await.unwrap());
+    let pool = a.pool.clone();
+    let (one, two) = (router(a), router(b));
+    let s = create(&one, 50).await;
+    let moves = format!("/sessions/{}/moves", s.id);
+    for turn in 0..6i64 {
+        let token = if turn % 2 == 0 { &s.alice } else { &s.bob };
+        let mut tasks = Vec::new();
+        for n in 0..8 {
+            let app = if n % 2 == 0 { one.clone() } else { two.clone() };
+            let (moves, token) = (moves.clone(), token.clone());
+            tasks.push(tokio::spawn(async move {
+                call(
+                    &app,
+                    "POST",
+                    &moves,
+                    Some(&token),
+                    Some(offer(1 + n % 3, "red")),
+                )
+                .await
+                .0
+            }));
+        }
+        let mut ok = 0;
+        for t in tasks {
+            let status = t.await.unwrap();
+            assert!(
+                status == StatusCode::OK || status == StatusCode::CONFLICT,
+                "{status}"
+            );
+            ok += (status == StatusCode::OK) as usize;
+        }
+        assert_eq!(ok, 1, "turn {turn}");
+        assert_eq!(event_count(&pool, &s.id).await, turn + 2);
+    }
+    let (status, body, _) = call(
+        &two,
+        "GET",
+        &format!("/sessions/{}/record", s.id),
+        Some(&s.admin),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let record: Record = serde_json::from_value(body).unwrap();
+    assert_eq!(record.events.len(), 7);
+    assert_eq!(verify_record(&record), Ok(()));
+}
+
+#[tokio::test]
+async fn concurrent_movers_on_two_servers_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shared.db");
+    concurrent_movers_on_two_servers(db.to_str().unwrap().to_string()).await;
+}
+
+#[tokio::test]
+async fn concurrent_movers_on_two_servers_postgres() {
+    if let Some(url) = common::postgres_url("concurrent_movers_on_two_servers").await {
+        concurrent_movers_on_two_servers(url).await;
+    }
 }
