@@ -1,0 +1,320 @@
+//! The real `pactum serve` process: moves acknowledged before a SIGKILL are
+//! all there after a restart on the same SQLite file, and the exported record
+//! verifies with `pactum verify` (and fails it once tampered with).
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+const SCENARIO: &str = r#"
+name = "Durable deal"
+
+[[issues]]
+name = "price"
+type = "integer"
+min = 1
+max = 50
+
+[[issues]]
+name = "colour"
+options = ["red", "blue"]
+
+[[parties]]
+name = "Alice"
+weights = { price = 0.8, colour = 0.2 }
+values.price = { type = "linear", slope = 0.02, offset = 0.0 }
+values.colour = { red = 1.0, blue = 0.0 }
+
+[[parties]]
+name = "Bob"
+weights = { price = 0.5, colour = 0.5 }
+values.price = { type = "linear", slope = -0.02, offset = 1.0 }
+values.colour = { red = 0.0, blue = 1.0 }
+"#;
+
+/// A running `pactum serve` and the address it listens on.
+struct Server {
+    child: Child,
+    addr: String,
+}
+
+impl Server {
+    fn start(db: &Path) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_pactum"))
+            .args(["serve", "--listen", "127.0.0.1:0", "--db"])
+            .arg(db)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+        let addr = loop {
+            let line = lines
+                .next()
+                .expect("the server exits before listening")
+                .unwrap();
+            if let Some(rest) = line.split("serving on http://").nth(1) {
+                break rest.trim().to_string();
+            }
+        };
+        // Keep draining stderr so the server never blocks on a full pipe.
+        std::thread::spawn(move || for _ in lines {});
+        Server { child, addr }
+    }
+
+    fn kill(mut self) {
+        self.child.kill().unwrap(); // SIGKILL on Unix
+        self.child.wait().unwrap();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// One HTTP/1.1 request over a fresh loopback connection.
+fn http(
+    addr: &str,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<&Value>,
+) -> std::io::Result<(u16, Value)> {
+    let mut stream = TcpStream::connect(addr)?;
+    stream.set_read_timeout(Some(Duration::from_secs(20)))?;
+    let body = body.map(|b| b.to_string()).unwrap_or_default();
+    let auth = token
+        .map(|t| format!("Authorization: Bearer {t}\r\n"))
+        .unwrap_or_default();
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n{auth}\
+         Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response)?;
+    let (head, body) = response
+        .split_once("\r\n\r\n")
+        .ok_or_else(|| std::io::Error::other("truncated response"))?;
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| std::io::Error::other("no status"))?;
+    let json = serde_json::from_str(body).unwrap_or(Value::Null);
+    Ok((status, json))
+}
+
+struct Session {
+    id: String,
+    admin: String,
+    tokens: [String; 2],
+}
+
+fn create(addr: &str) -> Session {
+    let (status, body) = http(
+        addr,
+        "POST",
+        "/sessions",
+        None,
+        Some(&json!({"scenario_toml": SCENARIO, "protocol": "alternating_offers", "deadline_rounds": 10000})),
+    )
+    .unwrap();
+    assert_eq!(status, 201, "{body}");
+    Session {
+        id: body["session_id"].as_str().unwrap().into(),
+        admin: body["admin_token"].as_str().unwrap().into(),
+        tokens: [0, 1].map(|i| body["invitations"][i]["token"].as_str().unwrap().into()),
+    }
+}
+
+fn offer(n: u64) -> Value {
+    json!({"price": 1 + n % 50, "colour": if n % 3 == 0 { "red" } else { "blue" }})
+}
+
+#[test]
+fn acknowledged_moves_survive_sigkill_and_the_record_verifies() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("pactum.db");
+    let server = Server::start(&db);
+    let session = Arc::new(create(&server.addr));
+
+    // Stream moves (Alice and Bob alternate offers) and note every
+    // acknowledgement; the server is killed while this is going on.
+    let acked: Arc<Mutex<Vec<(u64, Value)>>> = Arc::default();
+    let stop = Arc::new(AtomicBool::new(false));
+    let streamer = {
+        let (addr, session, acked, stop) = (
+            server.addr.clone(),
+            session.clone(),
+            acked.clone(),
+            stop.clone(),
+        );
+        std::thread::spawn(move || {
+            let path = format!("/sessions/{}/moves", session.id);
+            for n in 0u64.. {
+                if stop.load(Ordering::Relaxed) {
+                    break;
+                }
+                let package = offer(n);
+                let body = json!({"kind": "offer", "offer": package});
+                match http(
+                    &addr,
+                    "POST",
+                    &path,
+                    Some(&session.tokens[(n % 2) as usize]),
+                    Some(&body),
+                ) {
+                    Ok((200, r)) => acked
+                        .lock()
+                        .unwrap()
+                        .push((r["seq"].as_u64().unwrap(), package)),
+                    Ok((status, r)) => panic!("move {n}: {status} {r}"),
+                    Err(_) => break, // the server is gone
+                }
+            }
+        })
+    };
+    let t0 = Instant::now();
+    while acked.lock().unwrap().len() < 150 {
+        assert!(t0.elapsed() < Duration::from_secs(60), "moves too slow");
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    server.kill();
+    stop.store(true, Ordering::Relaxed);
+    streamer.join().unwrap();
+    let acked = acked.lock().unwrap().clone();
+    assert!(acked.len() >= 150);
+
+    let server = Server::start(&db);
+    let (status, record) = http(
+        &server.addr,
+        "GET",
+        &format!("/sessions/{}/record", session.id),
+        Some(&session.admin),
+        None,
+    )
+    .unwrap();
+    assert_eq!(status, 200);
+    let events = record["events"].as_array().unwrap();
+    for (seq, package) in &acked {
+        let event = &events[*seq as usize]["event"];
+        assert_eq!(event["type"], "move");
+        assert_eq!(&event["offer"], package, "move {seq}");
+    }
+    // At most the one unacknowledged in-flight move beyond them.
+    let last_acked = acked.iter().map(|(s, _)| *s).max().unwrap();
+    assert!(events.len() as u64 <= last_acked + 2);
+
+    // The session goes on where it stopped.
+    let n = events.len() as u64 - 1;
+    let (status, r) = http(
+        &server.addr,
+        "POST",
+        &format!("/sessions/{}/moves", session.id),
+        Some(&session.tokens[(n % 2) as usize]),
+        Some(&json!({"kind": "offer", "offer": offer(n)})),
+    )
+    .unwrap();
+    assert_eq!(status, 200, "{r}");
+    assert_eq!(r["seq"], n + 1);
+
+    // The exported record verifies offline.
+    let (_, record) = http(
+        &server.addr,
+        "GET",
+        &format!("/sessions/{}/record", session.id),
+        Some(&session.admin),
+        None,
+    )
+    .unwrap();
+    let file = dir.path().join("record.json");
+    std::fs::write(&file, record.to_string()).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_pactum"))
+        .arg("verify")
+        .arg(&file)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    assert!(stdout.contains("hash chain intact"), "{stdout}");
+}
+
+fn verify(path: &Path) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_pactum"))
+        .arg("verify")
+        .arg(path)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn verify_accepts_an_intact_record_and_rejects_a_tampered_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir.path().join("pactum.db"));
+    let s = create(&server.addr);
+    let moves = format!("/sessions/{}/moves", s.id);
+    let (status, _) = http(
+        &server.addr,
+        "POST",
+        &moves,
+        Some(&s.tokens[0]),
+        Some(&json!({"kind": "offer", "offer": offer(4)})),
+    )
+    .unwrap();
+    assert_eq!(status, 200);
+    let (status, _) = http(
+        &server.addr,
+        "POST",
+        &moves,
+        Some(&s.tokens[1]),
+        Some(&json!({"kind": "accept"})),
+    )
+    .unwrap();
+    assert_eq!(status, 200);
+    let (_, record) = http(
+        &server.addr,
+        "GET",
+        &format!("/sessions/{}/record", s.id),
+        Some(&s.admin),
+        None,
+    )
+    .unwrap();
+
+    let good = dir.path().join("good.json");
+    std::fs::write(&good, record.to_string()).unwrap();
+    let out = verify(&good);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains(&s.id));
+
+    let mut tampered = record.clone();
+    tampered["events"][1]["event"]["offer"]["price"] = json!(49);
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, tampered.to_string()).unwrap();
+    let out = verify(&bad);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("does not verify"), "{stderr}");
+    assert!(stderr.contains("altered"), "{stderr}");
+
+    let mut dropped = record.clone();
+    dropped["events"].as_array_mut().unwrap().remove(1);
+    std::fs::write(&bad, dropped.to_string()).unwrap();
+    assert_eq!(verify(&bad).status.code(), Some(1));
+
+    std::fs::write(&bad, "not json").unwrap();
+    let out = verify(&bad);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a record"));
+}
