@@ -87,6 +87,9 @@ struct AnalyzeArgs {
     /// Frontier points listed in the text report (0 = all).
     #[arg(long, default_value_t = 20)]
     show: usize,
+    /// Print how long loading and the analysis took, to stderr.
+    #[arg(long)]
+    timings: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -148,10 +151,12 @@ fn print_warnings(warnings: &[String]) {
 }
 
 fn run_analyze(args: AnalyzeArgs) -> Result<()> {
+    let started = std::time::Instant::now();
     let Loaded {
         mut scenario,
         warnings,
     } = load(&args.input)?;
+    let loaded = started.elapsed();
     print_warnings(&warnings);
     for spec in &args.overrides {
         pactum_core::overrides::apply(&mut scenario, spec)?;
@@ -164,7 +169,15 @@ fn run_analyze(args: AnalyzeArgs) -> Result<()> {
         },
         ..Default::default()
     };
+    let analysis_started = std::time::Instant::now();
     let analysis = analyze(&scenario, &opts)?;
+    if args.timings {
+        eprintln!(
+            "timings: load {:.3} ms, analysis {:.3} ms",
+            loaded.as_secs_f64() * 1e3,
+            analysis_started.elapsed().as_secs_f64() * 1e3
+        );
+    }
     print_warnings(&analysis.warnings);
     if let Some(path) = &args.plot {
         let pair = plot_pair(&scenario, args.plot_parties.as_deref())?;

@@ -206,7 +206,9 @@ fn count_zopa(problem: &Problem, opts: &AnalysisOptions) -> (u128, bool, Option<
     if allowed_total == 0 {
         return (0, true, None);
     }
-    if let Some(c) = problem.contributions() {
+    // Method::Enumerate counts by visiting every outcome: the oracle.
+    let shortcuts = opts.method == Method::Auto || allowed_total > opts.enumeration_limit;
+    if let Some(c) = problem.contributions().filter(|_| shortcuts) {
         // Per issue and party: min and max contribution over allowed values.
         let issues = problem.scenario.issues.len();
         let mut rem_min = vec![vec![0.0; n]; issues + 1];
@@ -234,6 +236,11 @@ fn count_zopa(problem: &Problem, opts: &AnalysisOptions) -> (u128, bool, Option<
         });
         if everyone_in {
             return (allowed_total, true, None);
+        }
+        if n == 2 {
+            if let Some(count) = count_two_parties(problem, &c) {
+                return (count, true, None);
+            }
         }
         // Branch and bound over issues; decided subtrees are counted whole.
         const SLACK: f64 = 1e-9;
@@ -347,6 +354,150 @@ fn count_zopa(problem: &Problem, opts: &AnalysisOptions) -> (u128, bool, Option<
             100.0 * (centre + half).min(1.0)
         )),
     )
+}
+
+/// Exact count of the rational outcomes of a two-party additive problem by
+/// meeting in the middle: the issues are split into a prefix and a suffix
+/// half, and for every prefix sum the suffix sums that clear both thresholds
+/// are counted with a sweep over a Fenwick tree — O(√N log N) instead of N.
+///
+/// `prefix + suffix` can differ from the issue-order sum in the last bits,
+/// so pairs within 1e-9 of a threshold are re-added in issue order and
+/// decided exactly. `None` when either half or that band is too large.
+fn count_two_parties(problem: &Problem, c: &crate::frontier::Contributions) -> Option<u128> {
+    const LIMIT: u128 = 4_000_000;
+    const EPS: f64 = 1e-9;
+    let allowed = &problem.allowed;
+    let issues = allowed.len();
+    let total = problem.allowed_count();
+    let (mut m, mut pre) = (0, 1u128);
+    while m < issues && (pre * allowed[m].len() as u128).pow(2) <= total {
+        pre *= allowed[m].len() as u128;
+        m += 1;
+    }
+    let suf = total / pre;
+    if pre > LIMIT || suf > LIMIT {
+        return None;
+    }
+    let sums = |first: usize, part: &[Vec<u32>], count: u128| {
+        let mut out: Vec<[f64; 2]> = Vec::with_capacity(count as usize);
+        crate::frontier::for_each_allowed(part, 0, count, |o| {
+            let mut s = [0.0f64; 2];
+            for (i, &k) in o.iter().enumerate() {
+                let x = c.of(first + i, k);
+                s[0] += x[0];
+                s[1] += x[1];
+            }
+            out.push(s);
+        });
+        out
+    };
+    let prefixes = sums(0, &allowed[..m], pre);
+    let suffixes = sums(m, &allowed[m..], suf);
+    let r = [problem.thresholds[0], problem.thresholds[1]];
+    let surely_in: Vec<[f64; 2]> = prefixes
+        .iter()
+        .map(|p| [r[0] + EPS - p[0], r[1] + EPS - p[1]])
+        .collect();
+    let maybe_in: Vec<[f64; 2]> = prefixes
+        .iter()
+        .map(|p| [r[0] - EPS - p[0], r[1] - EPS - p[1]])
+        .collect();
+    let inside = dominance_counts(&suffixes, &surely_in);
+    let near = dominance_counts(&suffixes, &maybe_in);
+    let mut count: u128 = inside.iter().map(|&x| x as u128).sum();
+    let band: u128 = near.iter().zip(&inside).map(|(a, b)| (a - b) as u128).sum();
+    if band == 0 {
+        return Some(count);
+    }
+    if band > LIMIT {
+        return None;
+    }
+    // The band: suffixes that clear the lower corner but not the upper one.
+    let mut by_first: Vec<usize> = (0..suffixes.len()).collect();
+    by_first.sort_unstable_by(|&a, &b| suffixes[a][0].total_cmp(&suffixes[b][0]));
+    let mut by_second: Vec<usize> = (0..suffixes.len()).collect();
+    by_second.sort_unstable_by(|&a, &b| suffixes[a][1].total_cmp(&suffixes[b][1]));
+    let exact = |p: &[f64; 2], j: usize| -> bool {
+        let mut s = *p;
+        crate::frontier::for_each_allowed(&allowed[m..], j as u128, j as u128 + 1, |o| {
+            for (i, &k) in o.iter().enumerate() {
+                let x = c.of(m + i, k);
+                s[0] += x[0];
+                s[1] += x[1];
+            }
+        });
+        s[0] >= r[0] && s[1] >= r[1]
+    };
+    for (pi, p) in prefixes.iter().enumerate() {
+        if near[pi] == inside[pi] {
+            continue;
+        }
+        let (lo, hi) = (maybe_in[pi], surely_in[pi]);
+        // First coordinate in [lo0, hi0), second ≥ lo1 …
+        let start = by_first.partition_point(|&j| suffixes[j][0] < lo[0]);
+        for &j in &by_first[start..] {
+            let q = suffixes[j];
+            if q[0] >= hi[0] {
+                break;
+            }
+            if q[1] >= lo[1] && exact(p, j) {
+                count += 1;
+            }
+        }
+        // … or first coordinate ≥ hi0 and second in [lo1, hi1).
+        let start = by_second.partition_point(|&j| suffixes[j][1] < lo[1]);
+        for &j in &by_second[start..] {
+            let q = suffixes[j];
+            if q[1] >= hi[1] {
+                break;
+            }
+            if q[0] >= hi[0] && exact(p, j) {
+                count += 1;
+            }
+        }
+    }
+    Some(count)
+}
+
+/// For each query `(x, y)`, how many points have first ≥ x and second ≥ y.
+fn dominance_counts(points: &[[f64; 2]], queries: &[[f64; 2]]) -> Vec<u64> {
+    let n = points.len();
+    let mut by_first: Vec<usize> = (0..n).collect();
+    by_first.sort_unstable_by(|&a, &b| points[b][0].total_cmp(&points[a][0]));
+    let mut by_second: Vec<usize> = (0..n).collect();
+    by_second.sort_unstable_by(|&a, &b| points[a][1].total_cmp(&points[b][1]));
+    let mut rank = vec![0usize; n];
+    for (r, &i) in by_second.iter().enumerate() {
+        rank[i] = r;
+    }
+    let seconds: Vec<f64> = by_second.iter().map(|&i| points[i][1]).collect();
+    let mut order: Vec<usize> = (0..queries.len()).collect();
+    order.sort_unstable_by(|&a, &b| queries[b][0].total_cmp(&queries[a][0]));
+    // Fenwick tree over second-coordinate ranks.
+    let mut tree = vec![0u64; n + 1];
+    let (mut added, mut next) = (0u64, 0usize);
+    let mut out = vec![0u64; queries.len()];
+    for q in order {
+        let [x, y] = queries[q];
+        while next < n && points[by_first[next]][0] >= x {
+            let mut i = rank[by_first[next]] + 1;
+            while i <= n {
+                tree[i] += 1;
+                i += i & i.wrapping_neg();
+            }
+            added += 1;
+            next += 1;
+        }
+        let mut below = 0u64;
+        let mut i = seconds.partition_point(|&v| v < y);
+        while i > 0 {
+            below += tree[i];
+            i -= i & i.wrapping_neg();
+        }
+        out[q] = added - below;
+    }
+    out
 }
 
 /// Plain-language reasons why no outcome is rational.

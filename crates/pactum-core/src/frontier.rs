@@ -427,7 +427,12 @@ pub fn additive_frontier(problem: &Problem, opts: FrontierOptions) -> Option<Vec
 
 /// Calls `visit` with every allowed outcome in `[start, end)` of the allowed
 /// space's enumeration order (mixed radix, last issue fastest).
-fn for_each_allowed(allowed: &[Vec<u32>], start: u128, end: u128, mut visit: impl FnMut(&[u32])) {
+pub(crate) fn for_each_allowed(
+    allowed: &[Vec<u32>],
+    start: u128,
+    end: u128,
+    mut visit: impl FnMut(&[u32]),
+) {
     if start >= end {
         return;
     }
