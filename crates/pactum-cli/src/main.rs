@@ -51,8 +51,13 @@ enum Command {
     },
     /// Verify the hash chain of a session record exported by the server.
     Verify {
-        /// The record, as exported by GET /sessions/{id}/record.
+        /// The record, as exported by GET /sessions/{id}/record or
+        /// GET /sessions/{id}/export.
         record: PathBuf,
+        /// The session's scenario: recompute the agreement certificate from
+        /// it (an export carries its own).
+        #[arg(long)]
+        scenario: Option<PathBuf>,
     },
 }
 
@@ -121,14 +126,22 @@ fn main() -> ExitCode {
         Command::Tournament(args) => tournament::run(args),
         Command::Forecast(args) => forecast::run(args),
         Command::Serve { db, listen } => pactum_server::serve_blocking(&db, &listen),
-        Command::Verify { record } => pactum_server::verify_record_file(&record).map(|r| {
-            let head = r.events.last().map_or("", |e| e.hash.as_str());
-            println!(
-                "{}: {} events, hash chain intact (head {head})",
-                r.session_id,
-                r.events.len()
-            );
-        }),
+        Command::Verify { record, scenario } => {
+            pactum_server::verify_record_file_with(&record, scenario.as_deref()).map(|r| {
+                let head = r.events.last().map_or("", |e| e.hash.as_str());
+                println!(
+                    "{}: {} events, hash chain intact (head {head})",
+                    r.session_id,
+                    r.events.len()
+                );
+                if r.events
+                    .last()
+                    .is_some_and(|e| e.event["type"] == "certificate")
+                {
+                    println!("agreement certificate verified");
+                }
+            })
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

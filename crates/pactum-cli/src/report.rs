@@ -5,7 +5,7 @@ use std::path::Path;
 
 use anyhow::Result;
 use pactum_core::Scenario;
-use pactum_core::analysis::{Analysis, Package, utility_cloud};
+use pactum_core::analysis::{Analysis, Package, utility_cloud_marked};
 use pactum_core::solutions::Concept;
 use plotters::prelude::*;
 
@@ -202,11 +202,11 @@ fn truncate(s: &str, n: usize) -> String {
 /// values and the fair packages.
 pub fn plot(scenario: &Scenario, a: &Analysis, pair: (usize, usize), path: &Path) -> Result<()> {
     const MAX_POINTS: usize = 20_000;
-    let cloud = utility_cloud(scenario, pair, MAX_POINTS, 1);
+    let cloud = utility_cloud_marked(scenario, pair, MAX_POINTS, 1);
     let (x_name, y_name) = (&a.negotiators[pair.0], &a.negotiators[pair.1]);
     let lo = |v: f64| v.min(0.0);
     let (mut x0, mut x1, mut y0, mut y1) = (0.0f64, 1.0f64, 0.0f64, 1.0f64);
-    for &(x, y) in &cloud {
+    for &(x, y, _) in &cloud {
         x0 = lo(x0.min(x));
         y0 = lo(y0.min(y));
         x1 = x1.max(x);
@@ -234,14 +234,28 @@ pub fn plot(scenario: &Scenario, a: &Analysis, pair: (usize, usize), path: &Path
         .y_desc(format!("utility of {y_name}"))
         .light_line_style(WHITE.mix(0.0))
         .draw()?;
+    let open = RGBColor(150, 170, 200);
     chart
         .draw_series(
             cloud
                 .iter()
-                .map(|&(x, y)| Circle::new((x, y), 2, RGBColor(150, 170, 200).mix(0.5).filled())),
+                .filter(|p| !p.2)
+                .map(|&(x, y, _)| Circle::new((x, y), 2, open.mix(0.5).filled())),
         )?
         .label("outcomes")
-        .legend(|(x, y)| Circle::new((x, y), 3, RGBColor(150, 170, 200).filled()));
+        .legend(move |(x, y)| Circle::new((x, y), 3, open.filled()));
+    if cloud.iter().any(|p| p.2) {
+        let barred = RGBColor(200, 200, 200);
+        chart
+            .draw_series(
+                cloud
+                    .iter()
+                    .filter(|p| p.2)
+                    .map(|&(x, y, _)| Circle::new((x, y), 2, barred.stroke_width(1))),
+            )?
+            .label("outcomes crossing a red line")
+            .legend(move |(x, y)| Circle::new((x, y), 3, barred.stroke_width(1)));
+    }
 
     let party = |j: usize| a.parties.iter().find(|p| p.name == a.negotiators[j]);
     if let Some(r) = party(pair.0).and_then(|p| p.reservation_value) {

@@ -809,7 +809,26 @@ pub fn utility_cloud(
     max_points: usize,
     seed: u64,
 ) -> Vec<(f64, f64)> {
+    utility_cloud_marked(scenario, pair, max_points, seed)
+        .into_iter()
+        .map(|(x, y, _)| (x, y))
+        .collect()
+}
+
+/// Like [`utility_cloud`], with each point marked `true` when its outcome
+/// crosses a red line of some negotiator (so no deal can contain it).
+pub fn utility_cloud_marked(
+    scenario: &Scenario,
+    pair: (usize, usize),
+    max_points: usize,
+    seed: u64,
+) -> Vec<(f64, f64, bool)> {
     let negotiators = scenario.negotiators();
+    let red_lines: Vec<&crate::model::Preferences> = negotiators
+        .iter()
+        .filter_map(|&p| scenario.parties[p].preferences.as_ref())
+        .collect();
+    let crosses = |o: &[u32]| red_lines.iter().any(|pr| pr.crosses_red_line(o));
     let problem = Problem::for_parties(scenario, vec![negotiators[pair.0], negotiators[pair.1]]);
     let whole = Problem {
         allowed: full_space(scenario),
@@ -826,7 +845,7 @@ pub fn utility_cloud(
                 let mut u = [0.0; 2];
                 walk(&mut |o| {
                     ev.eval(o, &mut u);
-                    pts.push((u[0], u[1]));
+                    pts.push((u[0], u[1], crosses(o)));
                 });
                 pts
             },
@@ -841,7 +860,44 @@ pub fn utility_cloud(
                 *slot = vals[rng.random_range(0..vals.len())];
             }
             ev.eval(&o, &mut u);
-            (u[0], u[1])
+            (u[0], u[1], crosses(&o))
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cloud_marks_outcomes_that_cross_a_red_line() {
+        let s = crate::native::from_toml(
+            "t.toml",
+            r#"
+name = "t"
+[[issues]]
+name = "a"
+options = ["x", "y", "z"]
+[[parties]]
+name = "P"
+weights = { a = 1.0 }
+values.a = { x = 1.0, y = 0.5, z = 0.0 }
+red_lines = [{ issue = "a", values = ["x"] }]
+[[parties]]
+name = "Q"
+weights = { a = 1.0 }
+values.a = { x = 0.0, y = 0.5, z = 1.0 }
+"#,
+        )
+        .unwrap()
+        .scenario;
+        let cloud = utility_cloud_marked(&s, (0, 1), 100, 0);
+        assert_eq!(
+            cloud,
+            vec![(1.0, 0.0, true), (0.5, 0.5, false), (0.0, 1.0, false)]
+        );
+        let a = analyze(&s, &AnalysisOptions::default()).unwrap();
+        assert_eq!(a.zopa.count, 2);
+        assert_eq!(a.frontier.len(), 2);
+    }
 }

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{DefaultBodyLimit, Path, State as AxumState};
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use pactum_core::analysis::Package;
 use pactum_core::{Outcome, Scenario};
@@ -22,6 +22,7 @@ use utoipa::{OpenApi, ToSchema};
 
 use crate::db::{Backend, Db};
 use crate::error::{ApiError, ErrorBody};
+use crate::mediation;
 use crate::protocol::{ALTERNATING_OFFERS, Event, Finish, MoveKind, State, package, parse_offer};
 use crate::record::{GENESIS_HASH, Record, RecordEntry, chain_hash};
 use crate::tokens;
@@ -45,7 +46,7 @@ pub struct AppState {
 }
 
 impl AppState {
-    async fn write_guard(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
+    pub(crate) async fn write_guard(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
         match &self.write_lock {
             Some(lock) => Some(lock.lock().await),
             None => None,
@@ -66,6 +67,13 @@ pub fn router(db: Db) -> Router {
         .route("/sessions/{id}/offers", get(offers))
         .route("/sessions/{id}/suggestions", post(post_suggestions))
         .route("/sessions/{id}/record", get(record))
+        .route("/sessions/{id}/disclosure", put(mediation::put_disclosure))
+        .route("/sessions/{id}/mediator", get(mediation::mediator_view))
+        .route(
+            "/sessions/{id}/certificate",
+            get(mediation::get_certificate),
+        )
+        .route("/sessions/{id}/export", get(mediation::export))
         .route("/openapi.json", get(openapi_json))
         .with_state(state)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
@@ -74,11 +82,32 @@ pub fn router(db: Db) -> Router {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Pactum negotiation server"),
-    paths(create_session, me, post_move, offers, post_suggestions, record),
+    paths(
+        create_session,
+        me,
+        post_move,
+        offers,
+        post_suggestions,
+        record,
+        mediation::put_disclosure,
+        mediation::mediator_view,
+        mediation::get_certificate,
+        mediation::export
+    ),
     components(schemas(
         CreateSession,
         Created,
         Invitation,
+        ViewerInvitation,
+        mediation::DisclosureRequest,
+        mediation::DisclosureState,
+        mediation::MediatorView,
+        mediation::TraceOffer,
+        mediation::UtilitySpace,
+        mediation::UtilityPoint,
+        mediation::CertificateView,
+        mediation::Export,
+        crate::certificate::Certificate,
         MeResponse,
         MoveRequest,
         MoveResponse,
@@ -98,12 +127,12 @@ async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
     Json(ApiDoc::openapi())
 }
 
-fn json_body<T>(body: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
+pub(crate) fn json_body<T>(body: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
     body.map(|Json(t)| t)
         .map_err(|r| ApiError::new(r.status(), r.body_text()))
 }
 
-fn now_ms() -> i64 {
+pub(crate) fn now_ms() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_millis() as i64)
@@ -131,6 +160,15 @@ pub struct Invitation {
     pub token: String,
 }
 
+/// A view-only invitation for one of the scenario's mediators or observers.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ViewerInvitation {
+    pub party: String,
+    /// "mediator" or "observer".
+    pub role: String,
+    pub token: String,
+}
+
 /// Answer of `POST /sessions`. Tokens are shown only here, once.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct Created {
@@ -138,6 +176,9 @@ pub struct Created {
     pub admin_token: String,
     /// One per negotiator, in turn order.
     pub invitations: Vec<Invitation>,
+    /// One per non-negotiating party of the scenario (view-only tokens).
+    #[serde(default)]
+    pub viewers: Vec<ViewerInvitation>,
 }
 
 #[utoipa::path(post, path = "/sessions", request_body = CreateSession, responses(
@@ -179,6 +220,16 @@ async fn create_session(
             token: tokens::generate(),
         })
         .collect();
+    let viewers: Vec<ViewerInvitation> = scenario
+        .parties
+        .iter()
+        .filter(|p| p.role != pactum_core::Role::Negotiator)
+        .map(|p| ViewerInvitation {
+            party: p.name.clone(),
+            role: p.role.to_string(),
+            token: tokens::generate(),
+        })
+        .collect();
     let created = Event::Created {
         session_id: session_id.clone(),
         protocol: req.protocol.clone(),
@@ -201,14 +252,23 @@ async fn create_session(
     .bind(now_ms())
     .execute(&mut *tx)
     .await?;
-    for (seat, inv) in invitations.iter().enumerate() {
+    let seats = invitations
+        .iter()
+        .map(|i| (&i.party, "negotiator", &i.token))
+        .chain(
+            viewers
+                .iter()
+                .map(|v| (&v.party, v.role.as_str(), &v.token)),
+        );
+    for (seat, (party, role, token)) in seats.enumerate() {
         sqlx::query(
-            "INSERT INTO seats (session_id, seat, party_name, token_hash) VALUES ($1, $2, $3, $4)",
+            "INSERT INTO seats (session_id, seat, party_name, token_hash, role) VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(&session_id)
         .bind(seat as i64)
-        .bind(&inv.party)
-        .bind(tokens::hash(&inv.token))
+        .bind(party)
+        .bind(tokens::hash(token))
+        .bind(role)
         .execute(&mut *tx)
         .await?;
     }
@@ -220,11 +280,12 @@ async fn create_session(
             session_id,
             admin_token,
             invitations,
+            viewers,
         }),
     ))
 }
 
-fn parse_scenario(text: &str) -> Result<Scenario, String> {
+pub(crate) fn parse_scenario(text: &str) -> Result<Scenario, String> {
     pactum_core::native::from_toml("scenario_toml", text)
         .map(|l| l.scenario)
         .map_err(|e| e.to_string())
@@ -232,22 +293,41 @@ fn parse_scenario(text: &str) -> Result<Scenario, String> {
 
 // ---------------------------------------------------------------- auth
 
-struct Session {
-    id: String,
-    scenario: Scenario,
+pub(crate) struct Session {
+    pub(crate) id: String,
+    pub(crate) scenario: Scenario,
     admin_token_hash: String,
-    deadline_rounds: u64,
+    pub(crate) deadline_rounds: u64,
+    /// Every seat: negotiators (in turn order) then view-only parties.
+    seats: Vec<SeatRow>,
+}
+
+struct SeatRow {
+    seat: usize,
+    party_name: String,
+    token_hash: String,
+    role: String,
 }
 
 /// A party acting through its token.
-struct Seat {
-    seat: usize,
+pub(crate) struct Seat {
+    pub(crate) seat: usize,
     /// Index of the party in the scenario.
-    party: usize,
-    name: String,
+    pub(crate) party: usize,
+    pub(crate) name: String,
 }
 
-async fn load_session(pool: &AnyPool, id: &str) -> Result<Session, ApiError> {
+/// Who a request comes from, by its bearer token.
+pub(crate) enum Caller {
+    /// A negotiator: may move and sees its own preferences and utilities.
+    Negotiator(Seat),
+    /// A mediator or observer of the scenario: view-only.
+    Viewer { role: String },
+    /// The convener who created the session.
+    Admin,
+}
+
+pub(crate) async fn load_session(pool: &AnyPool, id: &str) -> Result<Session, ApiError> {
     let row = sqlx::query(
         "SELECT scenario_toml, admin_token_hash, deadline_rounds FROM sessions WHERE id = $1",
     )
@@ -256,11 +336,26 @@ async fn load_session(pool: &AnyPool, id: &str) -> Result<Session, ApiError> {
     .await?
     .ok_or_else(|| ApiError::not_found(format!("no session {id:?}")))?;
     let text: String = row.get(0);
+    let seats = sqlx::query(
+        "SELECT seat, party_name, token_hash, role FROM seats WHERE session_id = $1 ORDER BY seat",
+    )
+    .bind(id)
+    .fetch_all(pool)
+    .await?
+    .into_iter()
+    .map(|r| SeatRow {
+        seat: r.get::<i64, _>(0) as usize,
+        party_name: r.get(1),
+        token_hash: r.get(2),
+        role: r.get(3),
+    })
+    .collect();
     Ok(Session {
         id: id.to_string(),
         scenario: parse_scenario(&text).map_err(ApiError::internal)?,
         admin_token_hash: row.get(1),
         deadline_rounds: row.get::<i64, _>(2) as u64,
+        seats,
     })
 }
 
@@ -277,63 +372,60 @@ fn bearer(headers: &HeaderMap) -> Result<String, ApiError> {
     Ok(token.trim().to_string())
 }
 
-/// The seat the request's party token belongs to in this session.
-async fn authorize_party(
-    pool: &AnyPool,
-    session: &Session,
-    headers: &HeaderMap,
-) -> Result<Seat, ApiError> {
+/// Identifies the caller. A token that is not one of this session's is a
+/// 401 whatever it is (another session's token included); the token itself
+/// is never echoed.
+pub(crate) fn authorize(session: &Session, headers: &HeaderMap) -> Result<Caller, ApiError> {
     let hash = tokens::hash(&bearer(headers)?);
-    let row =
-        sqlx::query("SELECT seat, party_name FROM seats WHERE session_id = $1 AND token_hash = $2")
-            .bind(&session.id)
-            .bind(&hash)
-            .fetch_optional(pool)
-            .await?;
-    if let Some(row) = row {
-        let name: String = row.get(1);
-        let party = session
-            .scenario
-            .party_index(&name)
-            .ok_or_else(|| ApiError::internal("seat without party"))?;
-        return Ok(Seat {
-            seat: row.get::<i64, _>(0) as usize,
-            party,
-            name,
-        });
-    }
     if hash == session.admin_token_hash {
-        return Err(ApiError::forbidden(
-            "this endpoint needs a party token, not the admin token",
-        ));
+        return Ok(Caller::Admin);
     }
-    Err(ApiError::unauthorized("invalid token for this session"))
+    let row = session
+        .seats
+        .iter()
+        .find(|s| s.token_hash == hash)
+        .ok_or_else(|| ApiError::unauthorized("invalid token for this session"))?;
+    let party = session
+        .scenario
+        .party_index(&row.party_name)
+        .ok_or_else(|| ApiError::internal("seat without party"))?;
+    let seat = Seat {
+        seat: row.seat,
+        party,
+        name: row.party_name.clone(),
+    };
+    Ok(if row.role == "negotiator" {
+        Caller::Negotiator(seat)
+    } else {
+        Caller::Viewer {
+            role: row.role.clone(),
+        }
+    })
 }
 
-async fn authorize_admin(
-    pool: &AnyPool,
-    session: &Session,
-    headers: &HeaderMap,
-) -> Result<(), ApiError> {
-    let hash = tokens::hash(&bearer(headers)?);
-    if hash == session.admin_token_hash {
-        return Ok(());
+/// The seat the request's negotiator token belongs to in this session.
+pub(crate) fn authorize_party(session: &Session, headers: &HeaderMap) -> Result<Seat, ApiError> {
+    match authorize(session, headers)? {
+        Caller::Negotiator(seat) => Ok(seat),
+        Caller::Viewer { role, .. } => Err(ApiError::forbidden(format!(
+            "this endpoint needs a negotiator's party token; a {role}'s token is view-only"
+        ))),
+        Caller::Admin => Err(ApiError::forbidden(
+            "this endpoint needs a party token, not the admin token",
+        )),
     }
-    let is_party = sqlx::query("SELECT 1 FROM seats WHERE session_id = $1 AND token_hash = $2")
-        .bind(&session.id)
-        .bind(&hash)
-        .fetch_optional(pool)
-        .await?
-        .is_some();
-    if is_party {
-        return Err(ApiError::forbidden("this endpoint needs the admin token"));
+}
+
+pub(crate) fn authorize_admin(session: &Session, headers: &HeaderMap) -> Result<(), ApiError> {
+    match authorize(session, headers)? {
+        Caller::Admin => Ok(()),
+        _ => Err(ApiError::forbidden("this endpoint needs the admin token")),
     }
-    Err(ApiError::unauthorized("invalid token for this session"))
 }
 
 // ---------------------------------------------------------------- event log
 
-async fn append(
+pub(crate) async fn append(
     tx: &mut sqlx::AnyConnection,
     session_id: &str,
     seq: u64,
@@ -359,7 +451,10 @@ async fn append(
 /// to its row, so a concurrent mover (in this process or another, on either
 /// backend) waits until this transaction ends and then sees its events.
 /// (The (session, seq) key backs this up: a lost race is a 409, not a gap.)
-async fn lock_session(tx: &mut sqlx::AnyConnection, session_id: &str) -> Result<(), ApiError> {
+pub(crate) async fn lock_session(
+    tx: &mut sqlx::AnyConnection,
+    session_id: &str,
+) -> Result<(), ApiError> {
     sqlx::query("UPDATE sessions SET created_at_ms = created_at_ms WHERE id = $1")
         .bind(session_id)
         .execute(&mut *tx)
@@ -367,7 +462,7 @@ async fn lock_session(tx: &mut sqlx::AnyConnection, session_id: &str) -> Result<
     Ok(())
 }
 
-async fn load_entries(
+pub(crate) async fn load_entries(
     conn: &mut sqlx::AnyConnection,
     session_id: &str,
 ) -> Result<Vec<RecordEntry>, ApiError> {
@@ -391,15 +486,18 @@ async fn load_entries(
 }
 
 /// A move as replayed from the log.
-struct PastMove {
-    seq: u64,
-    round: u64,
-    party: String,
-    offer: Option<Outcome>,
+pub(crate) struct PastMove {
+    pub(crate) seq: u64,
+    pub(crate) round: u64,
+    pub(crate) party: String,
+    pub(crate) offer: Option<Outcome>,
 }
 
 /// Replays the log into the protocol state (and the list of moves).
-fn replay(session: &Session, entries: &[RecordEntry]) -> Result<(State, Vec<PastMove>), ApiError> {
+pub(crate) fn replay(
+    session: &Session,
+    entries: &[RecordEntry],
+) -> Result<(State, Vec<PastMove>), ApiError> {
     let names: Vec<String> = session
         .scenario
         .negotiators()
@@ -441,14 +539,14 @@ fn replay(session: &Session, entries: &[RecordEntry]) -> Result<(State, Vec<Past
     Ok((state, moves))
 }
 
-fn to_outcome(scenario: &Scenario, p: &Package) -> Result<Outcome, String> {
+pub(crate) fn to_outcome(scenario: &Scenario, p: &Package) -> Result<Outcome, String> {
     match serde_json::to_value(p).map_err(|e| e.to_string())? {
         serde_json::Value::Object(m) => parse_offer(scenario, &m),
         _ => Err("a package is not an object".into()),
     }
 }
 
-fn status_of(state: &State) -> &'static str {
+pub(crate) fn status_of(state: &State) -> &'static str {
     match state.finished {
         None => "open",
         Some(Finish::Agreement(_)) => "agreement",
@@ -485,7 +583,7 @@ async fn me(
     headers: HeaderMap,
 ) -> Result<Json<MeResponse>, ApiError> {
     let session = load_session(&app.pool, &id).await?;
-    let seat = authorize_party(&app.pool, &session, &headers).await?;
+    let seat = authorize_party(&session, &headers)?;
     let mut conn = app.pool.acquire().await?;
     let entries = load_entries(&mut conn, &id).await?;
     let (state, _) = replay(&session, &entries)?;
@@ -545,7 +643,7 @@ async fn post_move(
     body: Result<Json<MoveRequest>, JsonRejection>,
 ) -> Result<Json<MoveResponse>, ApiError> {
     let session = load_session(&app.pool, &id).await?;
-    let seat = authorize_party(&app.pool, &session, &headers).await?;
+    let seat = authorize_party(&session, &headers)?;
     let req = json_body(body)?;
     let sc = &session.scenario;
     let outcome = match (req.kind, &req.offer) {
@@ -614,6 +712,12 @@ async fn post_move(
         None => {}
     }
     tx.commit().await?;
+    drop(_guard);
+    if agreement.is_some() {
+        // Issue the certificate now so that it closes the record; should
+        // this fail, GET /certificate issues it later.
+        let _ = mediation::ensure_certificate(&app, &session).await;
+    }
     Ok(Json(MoveResponse {
         seq: move_seq,
         round,
@@ -646,7 +750,7 @@ async fn offers(
     headers: HeaderMap,
 ) -> Result<Json<Vec<OfferView>>, ApiError> {
     let session = load_session(&app.pool, &id).await?;
-    let seat = authorize_party(&app.pool, &session, &headers).await?;
+    let seat = authorize_party(&session, &headers)?;
     let mut conn = app.pool.acquire().await?;
     let entries = load_entries(&mut conn, &id).await?;
     let (_, moves) = replay(&session, &entries)?;
@@ -678,7 +782,7 @@ async fn post_suggestions(
     headers: HeaderMap,
 ) -> Result<Json<Suggestions>, ApiError> {
     let session = load_session(&app.pool, &id).await?;
-    let seat = authorize_party(&app.pool, &session, &headers).await?;
+    let seat = authorize_party(&session, &headers)?;
     let mut conn = app.pool.acquire().await?;
     let entries = load_entries(&mut conn, &id).await?;
     drop(conn);
@@ -703,7 +807,7 @@ async fn record(
     headers: HeaderMap,
 ) -> Result<Json<Record>, ApiError> {
     let session = load_session(&app.pool, &id).await?;
-    authorize_admin(&app.pool, &session, &headers).await?;
+    authorize_admin(&session, &headers)?;
     let mut conn = app.pool.acquire().await?;
     let events = load_entries(&mut conn, &id).await?;
     Ok(Json(Record {

@@ -7,8 +7,10 @@
 //! process) or PostgreSQL (several processes sharing a database); the HTTP API is described by the OpenAPI document at `/openapi.json`.
 
 pub mod api;
+pub mod certificate;
 pub mod db;
 pub mod error;
+pub mod mediation;
 pub mod protocol;
 pub mod record;
 pub mod tokens;
@@ -39,13 +41,44 @@ pub fn serve_blocking(db: &str, listen: &str) -> anyhow::Result<()> {
         .block_on(serve(db, listen))
 }
 
-/// Reads an exported record (JSON) and verifies its hash chain.
+/// Reads an exported record (JSON) and verifies its hash chain and, when it
+/// has one, its agreement certificate. See [`verify_record_file_with`].
 pub fn verify_record_file(path: &std::path::Path) -> anyhow::Result<Record> {
+    verify_record_file_with(path, None)
+}
+
+/// Reads a record (`GET /sessions/{id}/record`) or an export
+/// (`GET /sessions/{id}/export`, which carries its scenario) and verifies
+/// its hash chain and its certificate: the certificate must close the record
+/// and certify the recorded agreement; given the scenario (a file, or the
+/// export's own), it is recomputed and must match.
+pub fn verify_record_file_with(
+    path: &std::path::Path,
+    scenario: Option<&std::path::Path>,
+) -> anyhow::Result<Record> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    let record: Record =
+    let value: serde_json::Value =
         serde_json::from_str(&text).with_context(|| format!("{}: not a record", path.display()))?;
+    let (record, embedded): (Record, Option<String>) = if value.get("record").is_some() {
+        let export: mediation::Export = serde_json::from_value(value)
+            .with_context(|| format!("{}: not a record", path.display()))?;
+        (export.record, Some(export.scenario_toml))
+    } else {
+        let record = serde_json::from_value(value)
+            .with_context(|| format!("{}: not a record", path.display()))?;
+        (record, None)
+    };
     verify_record(&record)
         .with_context(|| format!("{}: the record does not verify", path.display()))?;
+    let scenario_text = match scenario {
+        Some(p) => {
+            Some(std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?)
+        }
+        None => embedded,
+    };
+    certificate::check_record(&record, scenario_text.as_deref())
+        .map_err(anyhow::Error::msg)
+        .with_context(|| format!("{}: the certificate does not verify", path.display()))?;
     Ok(record)
 }

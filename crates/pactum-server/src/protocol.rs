@@ -56,6 +56,15 @@ pub enum Event {
         reason: String,
         round: u64,
     },
+    /// A negotiator's choice to disclose its preferences to the mediator
+    /// (`true`) or to withdraw that (`false`); off until first chosen.
+    Disclosure {
+        party: String,
+        disclose: bool,
+        at_ms: i64,
+    },
+    /// The agreement certificate, appended right after the agreement.
+    Certificate(crate::certificate::Certificate),
 }
 
 /// How a negotiation finished.

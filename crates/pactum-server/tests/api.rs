@@ -367,11 +367,11 @@ async fn alternating_offers_reach_agreement_and_then_refuse_moves(db: Db) {
     assert_eq!(status, StatusCode::OK, "{text}");
     assert_eq!(r["status"], "agreement");
     assert_eq!(r["agreement"], json!({"price": 3, "colour": "blue"}));
-    assert_eq!(event_count(&pool, &s.id).await, 5); // created, 3 moves, agreement
+    assert_eq!(event_count(&pool, &s.id).await, 6); // created, 3 moves, agreement, certificate
     let (status, json, _) = call(&app, "POST", &moves, Some(&s.bob), Some(offer(1, "red"))).await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert!(json["error"].as_str().unwrap().contains("over"));
-    assert_eq!(event_count(&pool, &s.id).await, 5);
+    assert_eq!(event_count(&pool, &s.id).await, 6);
     let (_, me, _) = call(
         &app,
         "GET",
@@ -523,7 +523,10 @@ async fn the_record_is_admin_only_verifies_and_detects_tampering(db: Db) {
         .iter()
         .map(|e| e.event["type"].as_str().unwrap())
         .collect();
-    assert_eq!(types, ["created", "move", "move", "agreement"]);
+    assert_eq!(
+        types,
+        ["created", "move", "move", "agreement", "certificate"]
+    );
     assert_eq!(verify_record(&record), Ok(()));
 
     let mut tampered = record.clone();
@@ -565,6 +568,10 @@ async fn openapi_document_lists_the_endpoints(db: Db) {
         "/sessions/{id}/offers",
         "/sessions/{id}/suggestions",
         "/sessions/{id}/record",
+        "/sessions/{id}/disclosure",
+        "/sessions/{id}/mediator",
+        "/sessions/{id}/certificate",
+        "/sessions/{id}/export",
     ] {
         assert!(doc["paths"][path].is_object(), "missing {path}");
     }

@@ -1,0 +1,214 @@
+//! The agreement certificate: how good the agreed package is, computed from
+//! the scenario alone so that anyone holding the scenario can recompute it
+//! from an exported record (`pactum verify --scenario`).
+//!
+//! What a certificate reveals is decided here, once: whether the agreement
+//! is on the Pareto frontier, the Nash bargaining package and the Euclidean
+//! distance from the agreement to it in utility space (aggregates), and every
+//! negotiator's own utility of the agreement only when every negotiator has
+//! disclosed its preferences. Otherwise each negotiator learns only its own
+//! utility, from `GET /sessions/{id}/certificate`.
+
+use indexmap::IndexMap;
+use pactum_core::Scenario;
+use pactum_core::analysis::{AnalysisOptions, Package, analyze};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::protocol::{Event, parse_offer};
+use crate::record::Record;
+use crate::views::own_utility;
+
+/// Tolerance for utility comparisons.
+const EPS: f64 = 1e-9;
+
+/// The certificate of an agreement (the event that closes a record).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Certificate {
+    #[schema(value_type = Object)]
+    pub agreement: Package,
+    pub round: u64,
+    /// No outcome leaves every negotiator at least as well off and one
+    /// better off.
+    pub pareto_optimal: bool,
+    /// The Nash bargaining package among the rational outcomes.
+    #[schema(value_type = Option<Object>)]
+    pub nash: Option<Package>,
+    /// Euclidean distance, in the negotiators' utility space, from the
+    /// agreement to the Nash package.
+    pub nash_distance: Option<f64>,
+    /// Negotiators who had disclosed their preferences when it was issued.
+    pub disclosed: Vec<String>,
+    /// Every negotiator's utility of the agreement: present only when every
+    /// negotiator had disclosed.
+    #[schema(value_type = Option<Object>)]
+    pub utilities: Option<IndexMap<String, f64>>,
+}
+
+/// Computes the certificate of `agreement` (a package of `scenario`) reached
+/// in `round`, given who has disclosed.
+pub fn compute(
+    scenario: &Scenario,
+    agreement: &Package,
+    round: u64,
+    disclosed: &[String],
+) -> Result<Certificate, String> {
+    let outcome = outcome_of(scenario, agreement)?;
+    let negotiators = scenario.negotiators();
+    let utilities: Vec<f64> = negotiators
+        .iter()
+        .map(|&p| own_utility(scenario, p, &outcome))
+        .collect();
+    let analysis = analyze(scenario, &AnalysisOptions::default()).map_err(|e| e.to_string())?;
+    let dominated = analysis.frontier.iter().any(|f| {
+        f.utilities
+            .iter()
+            .zip(&utilities)
+            .all(|(v, u)| *v >= u - EPS)
+            && f.utilities
+                .iter()
+                .zip(&utilities)
+                .any(|(v, u)| *v > u + EPS)
+    });
+    let nash = analysis.solutions.nash.as_ref();
+    let nash_distance = nash.map(|n| {
+        n.utilities
+            .iter()
+            .zip(&utilities)
+            .map(|(a, b)| (a - b) * (a - b))
+            .sum::<f64>()
+            .sqrt()
+    });
+    let names: Vec<String> = negotiators
+        .iter()
+        .map(|&p| scenario.parties[p].name.clone())
+        .collect();
+    let all_disclosed = names.iter().all(|n| disclosed.contains(n));
+    Ok(Certificate {
+        agreement: agreement.clone(),
+        round,
+        pareto_optimal: !dominated,
+        nash: nash.map(|n| n.outcome.clone()),
+        nash_distance,
+        disclosed: names
+            .iter()
+            .filter(|n| disclosed.contains(n))
+            .cloned()
+            .collect(),
+        utilities: all_disclosed.then(|| names.into_iter().zip(utilities).collect()),
+    })
+}
+
+pub(crate) fn outcome_of(scenario: &Scenario, p: &Package) -> Result<Vec<u32>, String> {
+    match serde_json::to_value(p).map_err(|e| e.to_string())? {
+        serde_json::Value::Object(m) => parse_offer(scenario, &m),
+        _ => Err("a package is not an object".into()),
+    }
+}
+
+/// Negotiators whose latest disclosure choice is "disclose", in the order
+/// they first disclosed.
+pub fn disclosed_by(events: impl IntoIterator<Item = Event>) -> Vec<String> {
+    let mut disclosed: Vec<String> = Vec::new();
+    for event in events {
+        if let Event::Disclosure {
+            party, disclose, ..
+        } = event
+        {
+            disclosed.retain(|p| *p != party);
+            if disclose {
+                disclosed.push(party);
+            }
+        }
+    }
+    disclosed
+}
+
+/// Checks a record's certificate offline: it must be the last event, follow
+/// the agreement and certify the agreed package; with the scenario (whose
+/// SHA-256 must match the one recorded at creation) it is recomputed and
+/// must match. Returns the certificate, if the record has one.
+pub fn check_record(
+    record: &Record,
+    scenario_text: Option<&str>,
+) -> Result<Option<Certificate>, String> {
+    let events: Vec<Event> = record
+        .events
+        .iter()
+        .map(|e| {
+            serde_json::from_value(e.event.clone()).map_err(|err| format!("event {}: {err}", e.seq))
+        })
+        .collect::<Result<_, _>>()?;
+    let cert_at = events
+        .iter()
+        .position(|e| matches!(e, Event::Certificate(_)));
+    let Some(at) = cert_at else {
+        return Ok(None);
+    };
+    let Event::Certificate(cert) = &events[at] else {
+        unreachable!()
+    };
+    if at + 1 != events.len() {
+        return Err("the certificate is not the record's final event".into());
+    }
+    let agreement = events[..at].iter().rev().find_map(|e| match e {
+        Event::Agreement { offer, round } => Some((offer, *round)),
+        _ => None,
+    });
+    let Some((offer, round)) = agreement else {
+        return Err("a certificate without an agreement".into());
+    };
+    if *offer != cert.agreement || round != cert.round {
+        return Err("the certificate does not certify the recorded agreement".into());
+    }
+    if let Some(text) = scenario_text {
+        let Some(Event::Created {
+            scenario_sha256, ..
+        }) = events.first()
+        else {
+            return Err("the record does not start with the session's creation".into());
+        };
+        let digest = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(text.as_bytes()));
+        if digest != *scenario_sha256 {
+            return Err(
+                "the scenario is not the one this session was created from (SHA-256 differs)"
+                    .into(),
+            );
+        }
+        let scenario = pactum_core::native::from_toml("scenario", text)
+            .map_err(|e| e.to_string())?
+            .scenario;
+        let disclosed = disclosed_by(events[..at].iter().cloned());
+        let again = compute(&scenario, offer, round, &disclosed)?;
+        if !same(&again, cert) {
+            return Err(
+                "the certificate does not match the one recomputed from the scenario".into(),
+            );
+        }
+    }
+    Ok(Some(cert.clone()))
+}
+
+fn same(a: &Certificate, b: &Certificate) -> bool {
+    let close = |x: Option<f64>, y: Option<f64>| match (x, y) {
+        (Some(x), Some(y)) => (x - y).abs() <= 1e-9,
+        (None, None) => true,
+        _ => false,
+    };
+    let utilities = match (&a.utilities, &b.utilities) {
+        (Some(x), Some(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| (v - w).abs() <= 1e-9))
+        }
+        (None, None) => true,
+        _ => false,
+    };
+    a.agreement == b.agreement
+        && a.round == b.round
+        && a.pareto_optimal == b.pareto_optimal
+        && a.nash == b.nash
+        && close(a.nash_distance, b.nash_distance)
+        && a.disclosed == b.disclosed
+        && utilities
+}

@@ -1,0 +1,501 @@
+//! Who may do what: every endpoint walked with every kind of token, and no
+//! body ever carrying another party's preferences or utilities. Also the
+//! disclosure choice, the mediator view, the agreement certificate and the
+//! export. Runs on SQLite and (when `PACTUM_TEST_POSTGRES` is set) PostgreSQL.
+
+mod common;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use http_body_util::BodyExt;
+use pactum_server::{Db, router};
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+/// Weights, reservations and utilities are distinctive numbers so that a
+/// leak shows up as a substring of a response.
+const SCENARIO: &str = r#"
+name = "Access deal"
+
+[[issues]]
+name = "price"
+type = "integer"
+min = 1
+max = 3
+
+[[issues]]
+name = "colour"
+options = ["red", "blue"]
+
+[[parties]]
+name = "Alice"
+role = "negotiator"
+reservation = 0.0137
+weights = { price = 0.7311, colour = 0.2689 }
+values.price = { type = "linear", slope = 0.5, offset = 0.0 }
+values.colour = { red = 1.0, blue = 0.0 }
+
+[[parties]]
+name = "Bob"
+role = "negotiator"
+reservation = 0.0241
+weights = { price = 0.1573, colour = 0.8427 }
+values.price = { type = "linear", slope = -0.5, offset = 1.4 }
+values.colour = { red = 0.0, blue = 1.0 }
+
+[[parties]]
+name = "Mira"
+role = "mediator"
+
+[[parties]]
+name = "Otto"
+role = "observer"
+"#;
+
+/// Alice's weights, reservation and utilities of (2, blue) and (3, blue).
+const ALICE: [&str; 5] = ["0.7311", "0.2689", "0.0137", "0.36555", "0.7311"];
+/// Bob's weights, reservation and utilities of (2, blue) and (3, blue).
+const BOB: [&str; 5] = ["0.1573", "0.8427", "0.0241", "0.98427", "0.90562"];
+
+async fn call(
+    app: &Router,
+    method: &str,
+    uri: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> (StatusCode, Value, String) {
+    let mut req = Request::builder().method(method).uri(uri);
+    if let Some(t) = token {
+        req = req.header("authorization", format!("Bearer {t}"));
+    }
+    let req = match body {
+        Some(b) => req
+            .header("content-type", "application/json")
+            .body(Body::from(b.to_string())),
+        None => req.body(Body::empty()),
+    }
+    .unwrap();
+    let resp = app.clone().oneshot(req).await.unwrap();
+    let status = resp.status();
+    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+    let text = String::from_utf8(bytes.to_vec()).unwrap();
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::Null),
+        text,
+    )
+}
+
+struct Tokens {
+    id: String,
+    admin: String,
+    alice: String,
+    bob: String,
+    mira: String,
+    otto: String,
+}
+
+async fn create(app: &Router) -> Tokens {
+    let (status, b, text) = call(
+        app,
+        "POST",
+        "/sessions",
+        None,
+        Some(json!({"scenario_toml": SCENARIO, "protocol": "alternating_offers", "deadline_rounds": 10})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{text}");
+    assert_eq!(b["viewers"][0]["party"], "Mira");
+    assert_eq!(b["viewers"][0]["role"], "mediator");
+    assert_eq!(b["viewers"][1]["role"], "observer");
+    let t = |v: &Value| v["token"].as_str().unwrap().to_string();
+    Tokens {
+        id: b["session_id"].as_str().unwrap().into(),
+        admin: b["admin_token"].as_str().unwrap().into(),
+        alice: t(&b["invitations"][0]),
+        bob: t(&b["invitations"][1]),
+        mira: t(&b["viewers"][0]),
+        otto: t(&b["viewers"][1]),
+    }
+}
+
+fn endpoints(id: &str) -> Vec<(&'static str, String, Option<Value>)> {
+    vec![
+        ("GET", format!("/sessions/{id}/me"), None),
+        (
+            "POST",
+            format!("/sessions/{id}/moves"),
+            Some(json!({"kind": "offer", "offer": {"price": 1, "colour": "red"}})),
+        ),
+        ("GET", format!("/sessions/{id}/offers"), None),
+        ("POST", format!("/sessions/{id}/suggestions"), None),
+        ("GET", format!("/sessions/{id}/record"), None),
+        (
+            "PUT",
+            format!("/sessions/{id}/disclosure"),
+            Some(json!({"disclose": true})),
+        ),
+        ("GET", format!("/sessions/{id}/mediator"), None),
+        ("GET", format!("/sessions/{id}/certificate"), None),
+        ("GET", format!("/sessions/{id}/export"), None),
+    ]
+}
+
+fn assert_none(text: &str, secrets: &[&str], who: &str) {
+    for s in secrets {
+        assert!(!text.contains(s), "{who} saw {s}: {text}");
+    }
+}
+
+async fn access_matrix(db: Db) {
+    let app = router(db);
+    let t = create(&app).await;
+    let other = create(&app).await;
+    // Some history so that views have content: (2, blue) stands.
+    let moves = format!("/sessions/{}/moves", t.id);
+    let offer = json!({"kind": "offer", "offer": {"price": 2, "colour": "blue"}});
+    let (status, _, text) = call(&app, "POST", &moves, Some(&t.bob), Some(offer)).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{text}"); // Alice moves first
+    let offer = json!({"kind": "offer", "offer": {"price": 2, "colour": "blue"}});
+    let (status, _, _) = call(&app, "POST", &moves, Some(&t.alice), Some(offer)).await;
+    assert_eq!(status, StatusCode::OK);
+
+    use StatusCode as S;
+    let forged = "0".repeat(64);
+    // (name, token, expected status per endpoint in `endpoints` order)
+    let refused: Vec<(&str, Option<&str>, [S; 9])> = vec![
+        ("no token", None, [S::UNAUTHORIZED; 9]),
+        ("forged token", Some(&forged), [S::UNAUTHORIZED; 9]),
+        ("other session", Some(&other.alice), [S::UNAUTHORIZED; 9]),
+        ("other admin", Some(&other.admin), [S::UNAUTHORIZED; 9]),
+        (
+            "admin",
+            Some(&t.admin),
+            [
+                S::FORBIDDEN,
+                S::FORBIDDEN,
+                S::FORBIDDEN,
+                S::FORBIDDEN,
+                S::OK,
+                S::FORBIDDEN,
+                S::OK,
+                S::CONFLICT,
+                S::CONFLICT,
+            ],
+        ),
+        (
+            "mediator",
+            Some(&t.mira),
+            [
+                S::FORBIDDEN,
+                S::FORBIDDEN,
+                S::FORBIDDEN,
+                S::FORBIDDEN,
+                S::FORBIDDEN,
+                S::FORBIDDEN,
+                S::OK,
+                S::CONFLICT,
+                S::FORBIDDEN,
+            ],
+        ),
+        (
+            "observer",
+            Some(&t.otto),
+            [
+                S::FORBIDDEN,
+                S::FORBIDDEN,
+                S::FORBIDDEN,
+                S::FORBIDDEN,
+                S::FORBIDDEN,
+                S::FORBIDDEN,
+                S::OK,
+                S::CONFLICT,
+                S::FORBIDDEN,
+            ],
+        ),
+    ];
+    for (who, token, expected) in &refused {
+        for ((method, path, body), want) in endpoints(&t.id).into_iter().zip(expected) {
+            let (status, json, text) = call(&app, method, &path, *token, body).await;
+            assert_eq!(status, *want, "{who}: {method} {path}: {text}");
+            if !status.is_success() {
+                assert!(json["error"].is_string(), "{who}: {method} {path}: {text}");
+            }
+            assert_none(&text, &ALICE, who);
+            assert_none(&text, &BOB, who);
+            if let Some(tok) = token {
+                assert!(!text.contains(tok), "{who}: token echoed");
+            }
+        }
+    }
+    // Negotiators: their own numbers at most, never the other's (moves are
+    // covered by the tests of the protocol).
+    for (who, token, theirs) in [("Alice", &t.alice, &BOB), ("Bob", &t.bob, &ALICE)] {
+        for (method, path, body) in endpoints(&t.id) {
+            if method == "POST" && path.ends_with("/moves") {
+                continue;
+            }
+            let body = if path.ends_with("/disclosure") {
+                Some(json!({"disclose": false}))
+            } else {
+                body
+            };
+            let (status, _, text) = call(&app, method, &path, Some(token), body).await;
+            let want = match path.rsplit('/').next().unwrap() {
+                "record" | "export" | "mediator" => S::FORBIDDEN,
+                "certificate" => S::CONFLICT,
+                _ => S::OK,
+            };
+            assert_eq!(status, want, "{who}: {method} {path}: {text}");
+            assert_none(&text, theirs, who);
+        }
+    }
+    // Unknown sessions are 404 whatever the token.
+    for (method, path, body) in endpoints("0123") {
+        let (status, _, _) = call(&app, method, &path, Some(&t.admin), body).await;
+        assert_eq!(status, S::NOT_FOUND, "{method} {path}");
+    }
+    // Oversized bodies are refused before anything is parsed.
+    let huge = json!({"disclose": true, "pad": "x".repeat(300 * 1024)});
+    let path = format!("/sessions/{}/disclosure", t.id);
+    let (status, _, _) = call(&app, "PUT", &path, Some(&t.alice), Some(huge)).await;
+    assert_eq!(status, S::PAYLOAD_TOO_LARGE);
+}
+
+async fn disclosure_and_mediator_view(db: Db) {
+    let app = router(db);
+    let t = create(&app).await;
+    let moves = format!("/sessions/{}/moves", t.id);
+    let disclosure = format!("/sessions/{}/disclosure", t.id);
+    let mediator = format!("/sessions/{}/mediator", t.id);
+    let offer = json!({"kind": "offer", "offer": {"price": 2, "colour": "blue"}});
+    call(&app, "POST", &moves, Some(&t.alice), Some(offer)).await;
+
+    let view = |token: String| {
+        let (app, mediator) = (app.clone(), mediator.clone());
+        async move {
+            let (status, v, text) = call(&app, "GET", &mediator, Some(&token), None).await;
+            assert_eq!(status, StatusCode::OK, "{text}");
+            (v, text)
+        }
+    };
+    // Off by default: the trace, no utilities.
+    let (v, text) = view(t.mira.clone()).await;
+    assert_eq!(v["disclosed"], json!([]));
+    assert_eq!(
+        v["offers"][0]["offer"],
+        json!({"price": 2, "colour": "blue"})
+    );
+    assert_eq!(v["utility_space"], Value::Null);
+    assert_none(&text, &ALICE, "mediator");
+    assert_none(&text, &BOB, "mediator");
+
+    let (status, r, _) = call(
+        &app,
+        "PUT",
+        &disclosure,
+        Some(&t.alice),
+        Some(json!({"disclose": true})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(r["all_disclosed"], false);
+    let (v, text) = view(t.mira.clone()).await;
+    assert_eq!(v["disclosed"], json!(["Alice"]));
+    assert_eq!(v["utility_space"], Value::Null);
+    assert_none(&text, &ALICE, "mediator");
+
+    let (_, r, _) = call(
+        &app,
+        "PUT",
+        &disclosure,
+        Some(&t.bob),
+        Some(json!({"disclose": true})),
+    )
+    .await;
+    assert_eq!(r["all_disclosed"], true);
+    let (v, _) = view(t.mira.clone()).await;
+    let space = &v["utility_space"];
+    assert_eq!(space["negotiators"], json!(["Alice", "Bob"]));
+    assert_eq!(space["outcome_count"], "6");
+    assert_eq!(space["sample"].as_array().unwrap().len(), 6);
+    assert!(!space["frontier"].as_array().unwrap().is_empty());
+    assert!(space["nash"]["offer"].is_object());
+    let u = &space["offers"][0];
+    assert!((u[0].as_f64().unwrap() - 0.36555).abs() < 1e-9, "{u}");
+    // Only the mediator: the observer and the admin still see the trace only.
+    for token in [&t.otto, &t.admin] {
+        let (v, text) = view(token.clone()).await;
+        assert_eq!(v["utility_space"], Value::Null);
+        assert_none(&text, &ALICE, "observer/admin");
+        assert_none(&text, &BOB, "observer/admin");
+    }
+    // Revocable.
+    call(
+        &app,
+        "PUT",
+        &disclosure,
+        Some(&t.bob),
+        Some(json!({"disclose": false})),
+    )
+    .await;
+    let (v, _) = view(t.mira.clone()).await;
+    assert_eq!(v["disclosed"], json!(["Alice"]));
+    assert_eq!(v["utility_space"], Value::Null);
+    // Wrong bodies.
+    let (status, _, _) = call(
+        &app,
+        "PUT",
+        &disclosure,
+        Some(&t.bob),
+        Some(json!({"disclose": "yes"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+async fn reach_agreement(app: &Router, t: &Tokens) {
+    let moves = format!("/sessions/{}/moves", t.id);
+    let offer = json!({"kind": "offer", "offer": {"price": 3, "colour": "blue"}});
+    let (status, _, _) = call(app, "POST", &moves, Some(&t.alice), Some(offer)).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, r, _) = call(
+        app,
+        "POST",
+        &moves,
+        Some(&t.bob),
+        Some(json!({"kind": "accept"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(r["status"], "agreement");
+}
+
+async fn certificate_without_disclosure_shows_each_only_its_own(db: Db) {
+    let app = router(db);
+    let t = create(&app).await;
+    reach_agreement(&app, &t).await;
+    let url = format!("/sessions/{}/certificate", t.id);
+    let (status, a, text) = call(&app, "GET", &url, Some(&t.alice), None).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    let c = &a["certificate"];
+    assert_eq!(c["agreement"], json!({"price": 3, "colour": "blue"}));
+    assert_eq!(c["utilities"], Value::Null);
+    assert!(c["pareto_optimal"].is_boolean());
+    assert!(c["nash_distance"].as_f64().unwrap() >= 0.0);
+    assert!((a["my_utility"].as_f64().unwrap() - 0.7311).abs() < 1e-9);
+    assert_none(&text, &BOB, "Alice");
+    let (_, b, text) = call(&app, "GET", &url, Some(&t.bob), None).await;
+    assert!((b["my_utility"].as_f64().unwrap() - 0.90562).abs() < 1e-9);
+    assert_none(&text, &ALICE, "Bob");
+    for token in [&t.admin, &t.mira, &t.otto] {
+        let (status, v, text) = call(&app, "GET", &url, Some(token), None).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(v["my_utility"], Value::Null);
+        assert_none(&text, &ALICE, "viewer");
+        assert_none(&text, &BOB, "viewer");
+    }
+    // The certificate closes the record, and disclosure is now fixed.
+    let (_, record, text) = call(
+        &app,
+        "GET",
+        &format!("/sessions/{}/record", t.id),
+        Some(&t.admin),
+        None,
+    )
+    .await;
+    let events = record["events"].as_array().unwrap();
+    assert_eq!(events.last().unwrap()["event"]["type"], "certificate");
+    assert_none(&text, &ALICE, "record");
+    assert_none(&text, &BOB, "record");
+    let (status, _, _) = call(
+        &app,
+        "PUT",
+        &format!("/sessions/{}/disclosure", t.id),
+        Some(&t.alice),
+        Some(json!({"disclose": true})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+}
+
+async fn certificate_with_disclosure_lists_everyone_and_verifies_offline(db: Db) {
+    let app = router(db);
+    let t = create(&app).await;
+    for token in [&t.alice, &t.bob] {
+        call(
+            &app,
+            "PUT",
+            &format!("/sessions/{}/disclosure", t.id),
+            Some(token),
+            Some(json!({"disclose": true})),
+        )
+        .await;
+    }
+    let (status, _, _) = call(
+        &app,
+        "GET",
+        &format!("/sessions/{}/export", t.id),
+        Some(&t.admin),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT); // still open
+    reach_agreement(&app, &t).await;
+    let (_, v, _) = call(
+        &app,
+        "GET",
+        &format!("/sessions/{}/certificate", t.id),
+        Some(&t.mira),
+        None,
+    )
+    .await;
+    let c = &v["certificate"];
+    assert_eq!(c["disclosed"], json!(["Alice", "Bob"]));
+    assert!((c["utilities"]["Alice"].as_f64().unwrap() - 0.7311).abs() < 1e-9);
+    assert!((c["utilities"]["Bob"].as_f64().unwrap() - 0.90562).abs() < 1e-9);
+
+    let (status, export, text) = call(
+        &app,
+        "GET",
+        &format!("/sessions/{}/export", t.id),
+        Some(&t.admin),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    assert_eq!(export["scenario_toml"], SCENARIO);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("export.json");
+    std::fs::write(&file, export.to_string()).unwrap();
+    pactum_server::verify_record_file(&file).unwrap();
+
+    // A certificate rewritten (and re-chained) to claim other utilities is
+    // caught by recomputing it from the scenario.
+    let mut forged = export.clone();
+    let events = forged["record"]["events"].as_array_mut().unwrap();
+    let last = events.len() - 1;
+    events[last]["event"]["utilities"]["Bob"] = json!(0.99);
+    let body = events[last]["event"].clone();
+    let prev = events[last]["prev_hash"].as_str().unwrap().to_string();
+    events[last]["hash"] = json!(pactum_server::record::chain_hash(&prev, &body));
+    std::fs::write(&file, forged.to_string()).unwrap();
+    let err = pactum_server::verify_record_file(&file).unwrap_err();
+    assert!(format!("{err:#}").contains("recomputed"), "{err:#}");
+    // Without the scenario the chain alone still verifies.
+    std::fs::write(&file, forged["record"].to_string()).unwrap();
+    pactum_server::verify_record_file(&file).unwrap();
+    // And a scenario that is not the session's is refused.
+    let other = dir.path().join("other.toml");
+    std::fs::write(&other, SCENARIO.replace("0.0137", "0.0138")).unwrap();
+    let err = pactum_server::verify_record_file_with(&file, Some(&other)).unwrap_err();
+    assert!(format!("{err:#}").contains("SHA-256"), "{err:#}");
+}
+
+on_both_backends!(
+    access_matrix,
+    disclosure_and_mediator_view,
+    certificate_without_disclosure_shows_each_only_its_own,
+    certificate_with_disclosure_lists_everyone_and_verifies_offline,
+);
