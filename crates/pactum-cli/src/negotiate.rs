@@ -2,6 +2,11 @@
 //! agreement, the round, each party's utility, and how far the result is
 //! from the Pareto frontier and the Nash point; `--json` for the full trace,
 //! `--plot` for a picture of the offers.
+//!
+//! With `--phases N` (and `--protocol partial`) it plays a multi-round
+//! session instead: N phases of stacked alternating offers, reservation
+//! values shifting between them (`--shift`), and with partial agreements the
+//! issues settled in a phase carried into the next ones.
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -12,6 +17,7 @@ use clap::ValueEnum;
 use pactum_core::analysis::Package;
 use pactum_sim::metrics::Metrics;
 use pactum_sim::negotiator::Response;
+use pactum_sim::protocol::partial::{self, Phase, SessionResult};
 use pactum_sim::protocol::single_text::Mediator;
 use pactum_sim::session::Deadline;
 use pactum_sim::{Config, End, NegotiationResult, Prepared, ProtocolKind, negotiate};
@@ -23,6 +29,10 @@ pub enum ProtocolArg {
     Sao,
     /// Mediated single negotiating text.
     SingleText,
+    /// Stacked alternating offers in phases (--phases); the issues on which
+    /// the parties' last offers of a phase coincide are settled and carried
+    /// into the later phases.
+    Partial,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -48,16 +58,24 @@ pub struct Args {
     /// The single-text mediator.
     #[arg(long, value_enum, default_value_t = MediatorArg::HillClimbing)]
     pub mediator: MediatorArg,
-    /// Deadline in rounds.
+    /// Deadline in rounds (of each phase in a multi-round session).
     #[arg(long, default_value_t = 100)]
     pub steps: usize,
+    /// Play a multi-round session of N phases (stacked alternating offers in
+    /// each; the session ends at the first agreement). Default 1 with --protocol partial.
+    #[arg(long, value_name = "N")]
+    pub phases: Option<usize>,
+    /// Change a negotiator's reservation value from a phase on, e.g.
+    /// "2:Ukraine.reservation=0.45" (repeatable; implies a multi-round session).
+    #[arg(long = "shift", value_name = "PHASE:PARTY.reservation=X")]
+    pub shifts: Vec<String>,
     /// Wall-clock deadline in seconds (in addition to --steps; makes runs timing-dependent).
     #[arg(long, value_name = "SECONDS")]
     pub time_limit: Option<f64>,
     /// Seed of the random strategies and mediators.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
-    /// Print the full trace as JSON.
+    /// Print the full trace as JSON (per phase, a summary of it in a multi-round session).
     #[arg(long)]
     pub json: bool,
     /// Draw the offers over time and in the utility space to an SVG file.
@@ -78,6 +96,9 @@ pub fn run(args: Args) -> Result<()> {
     if args.steps == 0 {
         bail!("--steps must be at least 1");
     }
+    if args.protocol == ProtocolArg::Partial || args.phases.is_some() || !args.shifts.is_empty() {
+        return run_session(&args, &prepared, &strategies);
+    }
     let time_limit = match args.time_limit {
         Some(s) if !(s > 0.0 && s.is_finite()) => {
             bail!("--time-limit must be a positive number of seconds")
@@ -92,6 +113,7 @@ pub fn run(args: Args) -> Result<()> {
                 MediatorArg::Veto => Mediator::Veto,
                 MediatorArg::HillClimbing => Mediator::HillClimbing,
             }),
+            ProtocolArg::Partial => unreachable!("played as a session"),
         },
         deadline: Deadline {
             steps: Some(args.steps),
@@ -366,6 +388,494 @@ pub fn text(
         }
     }
     s
+}
+
+// ---------------------------------------------------------------- sessions
+
+/// One `--shift`: from `phase` (1-based) on, negotiator `seat` has
+/// reservation value `value`.
+#[derive(Debug, Clone, PartialEq)]
+struct Shift {
+    phase: usize,
+    seat: usize,
+    value: f64,
+}
+
+/// Parses `PHASE:PARTY.reservation=X`; the part after the colon is a
+/// `--set` override (`pactum_core::overrides`), restricted to reservation
+/// values, the only thing a session can change between phases.
+fn parse_shift(spec: &str, p: &Prepared, phases: usize) -> Result<Shift> {
+    let bad = |msg: String| anyhow::anyhow!("--shift {spec:?}: {msg}");
+    let (phase, change) = spec
+        .split_once(':')
+        .ok_or_else(|| bad("expected PHASE:PARTY.reservation=X".into()))?;
+    let phase: usize = phase
+        .trim()
+        .parse()
+        .map_err(|_| bad(format!("phase {:?} is not a number", phase.trim())))?;
+    if phase == 0 || phase > phases {
+        return Err(bad(format!(
+            "phase {phase} is out of range (the session has {phases} phase{}, numbered from 1)",
+            if phases == 1 { "" } else { "s" }
+        )));
+    }
+    let (key, _) = change
+        .split_once('=')
+        .ok_or_else(|| bad("expected PHASE:PARTY.reservation=X".into()))?;
+    let party = key.trim().strip_suffix(".reservation").ok_or_else(|| {
+        bad(format!(
+            "only reservation values can shift between phases: expected PARTY.reservation=X, got {:?}",
+            key.trim()
+        ))
+    })?;
+    let names = p.names();
+    let seat = names.iter().position(|n| n == party).ok_or_else(|| {
+        let what = if p.scenario.party_index(party).is_some() {
+            format!("{party:?} is not a negotiator")
+        } else {
+            format!("unknown party {party:?}")
+        };
+        bad(format!("{what} (negotiators: {})", names.join(", ")))
+    })?;
+    let mut scenario = (*p.scenario).clone();
+    let party = p.negotiators[seat];
+    // Cleared first, so that the value read back is the override's.
+    if let Some(pr) = scenario.parties[party].preferences.as_mut() {
+        pr.reservation_value = None;
+    }
+    pactum_core::overrides::apply(&mut scenario, change.trim()).map_err(|e| {
+        let msg = e.to_string();
+        let prefix = format!("--set {:?}: ", change.trim());
+        bad(msg.strip_prefix(&prefix).unwrap_or(&msg).to_string())
+    })?;
+    let value = scenario.parties[party]
+        .preferences
+        .as_ref()
+        .and_then(|pr| pr.reservation_value)
+        .ok_or_else(|| bad(format!("ambiguous party name {:?}", key.trim())))?;
+    Ok(Shift { phase, seat, value })
+}
+
+fn run_session(args: &Args, prepared: &Prepared, strategies: &[&str]) -> Result<()> {
+    if args.protocol == ProtocolArg::SingleText {
+        bail!(
+            "--phases and --shift need --protocol sao or partial (a multi-round session plays alternating offers)"
+        );
+    }
+    if args.time_limit.is_some() {
+        bail!("--time-limit is not supported in a multi-round session");
+    }
+    if args.plot.is_some() {
+        bail!("--plot is not supported in a multi-round session");
+    }
+    let count = args.phases.unwrap_or(1);
+    if count == 0 {
+        bail!("--phases must be at least 1");
+    }
+    let n = prepared.prefs.len();
+    let mut phases = vec![
+        Phase {
+            steps: args.steps,
+            reservations: vec![None; n],
+        };
+        count
+    ];
+    let mut shifts = Vec::with_capacity(args.shifts.len());
+    for spec in &args.shifts {
+        let shift = parse_shift(spec, prepared, count)?;
+        let slot = &mut phases[shift.phase - 1].reservations[shift.seat];
+        if slot.is_some() {
+            bail!(
+                "--shift {spec:?}: {}'s reservation value in phase {} is already shifted",
+                prepared.prefs[shift.seat].name,
+                shift.phase
+            );
+        }
+        *slot = Some(shift.value);
+        shifts.push(shift);
+    }
+    shifts.sort_by_key(|s| (s.phase, s.seat));
+    let partial = args.protocol == ProtocolArg::Partial;
+    let session = partial::run_session(prepared, strategies, &phases, partial, args.seed)?;
+    let view = SessionView::new(prepared, &session);
+    if args.json {
+        let doc = session_json(
+            prepared, strategies, args, partial, &shifts, &session, &view,
+        );
+        println!("{}", serde_json::to_string_pretty(&doc)?);
+    } else {
+        print!(
+            "{}",
+            session_text(prepared, strategies, args, partial, &session, &view)
+        );
+    }
+    Ok(())
+}
+
+/// What each phase settled and left open, derived from a [`SessionResult`].
+struct SessionView {
+    /// Per phase: issues settled before it (value index per issue).
+    carried_in: Vec<Vec<Option<u32>>>,
+    /// Per phase: issues settled by it — where the last offers coincided,
+    /// or every open issue when it reached the agreement.
+    settled: Vec<Vec<Option<u32>>>,
+    /// Per phase: issues still open after it.
+    open: Vec<Vec<usize>>,
+    /// Per phase: negotiators whose reservation value changed at its start.
+    shifted: Vec<Vec<usize>>,
+}
+
+impl SessionView {
+    fn new(p: &Prepared, s: &SessionResult) -> Self {
+        let issues = p.space.issues();
+        let mut before: Vec<Option<u32>> = vec![None; issues];
+        let mut previous: Vec<Option<f64>> = p.prefs.iter().map(|pr| pr.reservation).collect();
+        let mut view = SessionView {
+            carried_in: Vec::new(),
+            settled: Vec::new(),
+            open: Vec::new(),
+            shifted: Vec::new(),
+        };
+        for phase in &s.phases {
+            let after: Vec<Option<u32>> = match phase.result.agreement {
+                Some(a) => (0..issues).map(|i| Some(p.space.value(a, i))).collect(),
+                None => phase.settled.clone(),
+            };
+            view.settled.push(
+                before
+                    .iter()
+                    .zip(&after)
+                    .map(|(b, a)| if b.is_none() { *a } else { None })
+                    .collect(),
+            );
+            view.open
+                .push((0..issues).filter(|&i| after[i].is_none()).collect());
+            view.shifted.push(
+                (0..p.prefs.len())
+                    .filter(|&k| phase.reservations[k] != previous[k])
+                    .collect(),
+            );
+            view.carried_in.push(std::mem::replace(&mut before, after));
+            previous = phase.reservations.clone();
+        }
+        view
+    }
+}
+
+/// Issue → value of the settled issues.
+fn settled_package(p: &Prepared, settled: &[Option<u32>]) -> Package {
+    p.scenario
+        .issues
+        .iter()
+        .zip(settled)
+        .filter_map(|(issue, k)| k.map(|k| (issue.name.clone(), issue.value(k))))
+        .collect()
+}
+
+fn package_line(pkg: &Package) -> String {
+    if pkg.is_empty() {
+        return "none".into();
+    }
+    pkg.iter()
+        .map(|(i, v)| format!("{i} = {v}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn reservation_text(r: Option<f64>) -> String {
+    r.map_or_else(|| "none".into(), |r| format!("{r:.4}"))
+}
+
+fn end_text(names: &[String], r: &NegotiationResult) -> String {
+    match (&r.end, r.agreement) {
+        (_, Some(_)) => format!("agreement in round {}", r.steps),
+        (End::Deadline, None) => {
+            format!("no agreement: the deadline passed after {} rounds", r.steps)
+        }
+        (End::Ended { seat }, None) => format!(
+            "no agreement: {} ended the phase in round {}",
+            names[*seat], r.steps
+        ),
+        (End::Invalid { seat, reason }, None) => format!(
+            "no agreement: {} made an invalid move in round {}: {reason}",
+            names[*seat], r.steps
+        ),
+        (End::Agreement, None) => unreachable!("an agreement always has a package"),
+    }
+}
+
+fn session_text(
+    p: &Prepared,
+    strategies: &[&str],
+    args: &Args,
+    partial: bool,
+    s: &SessionResult,
+    v: &SessionView,
+) -> String {
+    let names = p.names();
+    let mut out = String::new();
+    let count = args.phases.unwrap_or(1);
+    let _ = writeln!(
+        out,
+        "Scenario: {} — {}, {count} phase{} of up to {} rounds, seed {}",
+        p.scenario.name,
+        if partial {
+            "alternating offers with partial agreements"
+        } else {
+            "alternating offers"
+        },
+        if count == 1 { "" } else { "s" },
+        args.steps,
+        args.seed
+    );
+    let seated: Vec<String> = names
+        .iter()
+        .zip(strategies)
+        .map(|(n, st)| format!("{n} ({st})"))
+        .collect();
+    let _ = writeln!(out, "Parties: {}", seated.join(", "));
+    let mut previous: Vec<Option<f64>> = p.prefs.iter().map(|pr| pr.reservation).collect();
+    for (k, phase) in s.phases.iter().enumerate() {
+        let reservations: Vec<String> = names
+            .iter()
+            .enumerate()
+            .map(|(seat, n)| {
+                let r = phase.reservations[seat];
+                if v.shifted[k].contains(&seat) {
+                    format!(
+                        "{n} {} (shifted from {})",
+                        reservation_text(r),
+                        reservation_text(previous[seat])
+                    )
+                } else {
+                    format!("{n} {}", reservation_text(r))
+                }
+            })
+            .collect();
+        previous = phase.reservations.clone();
+        let _ = writeln!(out, "\nPhase {} of {count}:", k + 1);
+        let _ = writeln!(out, "  reservation values: {}", reservations.join(", "));
+        if partial && k > 0 {
+            let _ = writeln!(
+                out,
+                "  carried in: {}",
+                package_line(&settled_package(p, &v.carried_in[k]))
+            );
+        }
+        let _ = writeln!(out, "  {}", end_text(&names, &phase.result));
+        if partial || phase.result.agreement.is_some() {
+            let _ = writeln!(
+                out,
+                "  settled: {}",
+                package_line(&settled_package(p, &v.settled[k]))
+            );
+            let open: Vec<&str> = v.open[k]
+                .iter()
+                .map(|&i| p.scenario.issues[i].name.as_str())
+                .collect();
+            let _ = writeln!(
+                out,
+                "  open: {}",
+                if open.is_empty() {
+                    "none".into()
+                } else {
+                    open.join(", ")
+                }
+            );
+        }
+    }
+    match s.agreement {
+        Some(a) => {
+            let last = s.phases.last().expect("at least one phase");
+            let _ = writeln!(
+                out,
+                "\nAgreement in phase {}, round {}:",
+                s.phases.len(),
+                last.result.steps
+            );
+            for (issue, value) in p.package(a) {
+                let _ = writeln!(out, "    {issue} = {value}");
+            }
+            let _ = writeln!(out, "  utilities: {}", utilities_line(&names, &s.utilities));
+        }
+        None => {
+            let _ = writeln!(
+                out,
+                "\nNo agreement after {} phase{}.",
+                s.phases.len(),
+                if s.phases.len() == 1 { "" } else { "s" }
+            );
+            let _ = writeln!(
+                out,
+                "  utilities: {} (reservation values of the last phase; worst utility where there is none)",
+                utilities_line(&names, &s.utilities)
+            );
+        }
+    }
+    out
+}
+
+#[derive(Serialize)]
+struct JsonShift<'a> {
+    phase: usize,
+    party: &'a str,
+    reservation_value: f64,
+}
+
+#[derive(Serialize)]
+struct JsonLastOffer<'a> {
+    party: &'a str,
+    offer: Package,
+    utilities: Vec<f64>,
+}
+
+/// A phase's trace in brief (the offers themselves are left out).
+#[derive(Serialize)]
+struct JsonTraceSummary<'a> {
+    /// Offers made in the phase.
+    offers: usize,
+    /// Each party's last offer of the phase, in party order.
+    last_offers: Vec<JsonLastOffer<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonPhase<'a> {
+    phase: usize,
+    max_steps: usize,
+    /// In party order; null where a party has none.
+    reservation_values: &'a [Option<f64>],
+    /// Parties whose reservation value changed at the start of the phase.
+    shifted: Vec<&'a str>,
+    /// Issue → value settled before the phase.
+    carried_in: Package,
+    /// Issue → value settled by the phase (all open issues on an agreement).
+    settled: Package,
+    /// Issues still open after the phase.
+    open: Vec<&'a str>,
+    agreement: Option<Package>,
+    steps: usize,
+    end: JsonEnd<'a>,
+    trace: JsonTraceSummary<'a>,
+}
+
+/// The document of `--json` for a multi-round session; field names are its
+/// stable schema.
+#[derive(Serialize)]
+struct JsonSession<'a> {
+    scenario: &'a str,
+    protocol: &'static str,
+    partial_agreements: bool,
+    /// Phases allowed (`phases` lists those played).
+    max_phases: usize,
+    max_steps: usize,
+    seed: u64,
+    parties: Vec<JsonParty<'a>>,
+    shifts: Vec<JsonShift<'a>>,
+    phases: Vec<JsonPhase<'a>>,
+    /// Issue → value, or null.
+    agreement: Option<Package>,
+    agreement_phase: Option<usize>,
+    /// Every party's utility of the result, in party order.
+    utilities: &'a [f64],
+}
+
+fn json_end<'a>(p: &'a Prepared, end: &'a End) -> JsonEnd<'a> {
+    let name = |seat: usize| p.prefs[seat].name.as_str();
+    let (kind, party, reason) = match end {
+        End::Agreement => ("agreement", None, None),
+        End::Deadline => ("deadline", None, None),
+        End::Ended { seat } => ("ended", Some(name(*seat)), None),
+        End::Invalid { seat, reason } => ("invalid", Some(name(*seat)), Some(reason.as_str())),
+    };
+    JsonEnd {
+        kind,
+        party,
+        reason,
+    }
+}
+
+fn session_json<'a>(
+    p: &'a Prepared,
+    strategies: &[&'a str],
+    args: &Args,
+    partial: bool,
+    shifts: &[Shift],
+    s: &'a SessionResult,
+    v: &SessionView,
+) -> JsonSession<'a> {
+    let name = |seat: usize| p.prefs[seat].name.as_str();
+    let phases = s
+        .phases
+        .iter()
+        .enumerate()
+        .map(|(k, ph)| {
+            let r = &ph.result;
+            let last_offers = (0..p.prefs.len())
+                .filter_map(|seat| {
+                    let e = r
+                        .trace
+                        .events
+                        .iter()
+                        .rev()
+                        .find(|e| e.proposer == Some(seat))?;
+                    Some(JsonLastOffer {
+                        party: name(seat),
+                        offer: p.package(e.offer),
+                        utilities: p.utilities(e.offer),
+                    })
+                })
+                .collect();
+            JsonPhase {
+                phase: k + 1,
+                max_steps: args.steps,
+                reservation_values: &ph.reservations,
+                shifted: v.shifted[k].iter().map(|&seat| name(seat)).collect(),
+                carried_in: settled_package(p, &v.carried_in[k]),
+                settled: settled_package(p, &v.settled[k]),
+                open: v.open[k]
+                    .iter()
+                    .map(|&i| p.scenario.issues[i].name.as_str())
+                    .collect(),
+                agreement: r.agreement.map(|a| p.package(a)),
+                steps: r.steps,
+                end: json_end(p, &r.end),
+                trace: JsonTraceSummary {
+                    offers: r.trace.events.len(),
+                    last_offers,
+                },
+            }
+        })
+        .collect();
+    JsonSession {
+        scenario: &p.scenario.name,
+        protocol: if partial { "partial" } else { "sao" },
+        partial_agreements: partial,
+        max_phases: args.phases.unwrap_or(1),
+        max_steps: args.steps,
+        seed: args.seed,
+        parties: p
+            .prefs
+            .iter()
+            .zip(strategies)
+            .map(|(pr, st)| JsonParty {
+                name: &pr.name,
+                strategy: st,
+                reservation_value: pr.reservation,
+            })
+            .collect(),
+        shifts: shifts
+            .iter()
+            .map(|sh| JsonShift {
+                phase: sh.phase,
+                party: name(sh.seat),
+                reservation_value: sh.value,
+            })
+            .collect(),
+        phases,
+        agreement: s.agreement.map(|a| p.package(a)),
+        agreement_phase: s.agreement.map(|_| s.phases.len()),
+        utilities: &s.utilities,
+    }
 }
 
 const COLORS: [RGBColor; 6] = [

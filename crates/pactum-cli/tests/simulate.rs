@@ -340,3 +340,368 @@ fn tournament_errors() {
             "--shard \"3\": expected I/N with 1 ≤ I ≤ N",
         ));
 }
+
+// ---------------------------------------------------------------- multi-round sessions
+
+fn repo(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .join(path)
+}
+
+/// Two issues: both parties prefer a1 (common interest), they are opposed
+/// on b. A has reservation value 0.2, B none.
+const DEAL: &str = r#"
+name = "Deal"
+[[issues]]
+name = "a"
+options = ["a0", "a1"]
+[[issues]]
+name = "b"
+options = ["b0", "b1"]
+[[parties]]
+name = "A"
+reservation = 0.2
+weights = { a = 0.5, b = 0.5 }
+values.a = { a0 = 0.0, a1 = 1.0 }
+values.b = { b0 = 0.0, b1 = 1.0 }
+[[parties]]
+name = "B"
+weights = { a = 0.5, b = 0.5 }
+values.a = { a0 = 0.0, a1 = 1.0 }
+values.b = { b0 = 1.0, b1 = 0.0 }
+"#;
+
+fn session(scenario: &Path, parties: &str, extra: &[&str]) -> Command {
+    let mut c = pactum();
+    c.args([
+        "negotiate",
+        scenario.to_str().unwrap(),
+        "--parties",
+        parties,
+        "--protocol",
+        "partial",
+    ])
+    .args(extra);
+    c
+}
+
+#[test]
+fn partial_session_settles_a_subset_of_the_istanbul_issues() {
+    let s = repo("examples/istanbul-2025.toml");
+    let args = ["--phases", "3", "--steps", "20", "--seed", "5"];
+    let out = session(&s, "boulware,boulware", &args)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    // Phase 1 settles only the prisoner exchange and the leaders' meeting;
+    // phase 2 negotiates the rest with those fixed.
+    assert!(
+        text.contains(
+            "Phase 1 of 3:\n  reservation values: Ukraine 0.5500, Russia 0.5800\n  \
+             no agreement: the deadline passed after 20 rounds\n  \
+             settled: prisoners = large-exchange, leaders_meeting = yes\n  \
+             open: ceasefire, children, nato_accession, territory, military_limits, security_guarantees\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("Phase 2 of 3:\n  reservation values: Ukraine 0.5500, Russia 0.5800\n  carried in: prisoners = large-exchange, leaders_meeting = yes\n"),
+        "{text}"
+    );
+    // Deterministic: the same command prints the same report.
+    session(&s, "boulware,boulware", &args)
+        .assert()
+        .success()
+        .stdout(text.clone());
+
+    let mut json_args = args.to_vec();
+    json_args.push("--json");
+    let doc = json(&mut session(&s, "boulware,boulware", &json_args));
+    let phases = doc["phases"].as_array().unwrap();
+    assert_eq!(phases.len(), 3);
+    assert_eq!(
+        phases[0]["settled"],
+        serde_json::json!({"prisoners": "large-exchange", "leaders_meeting": "yes"})
+    );
+    assert_eq!(phases[0]["carried_in"], serde_json::json!({}));
+    assert_eq!(phases[1]["carried_in"], phases[0]["settled"]);
+    // Every phase's last offers keep the carried-in values.
+    for ph in &phases[1..] {
+        for o in ph["trace"]["last_offers"].as_array().unwrap() {
+            assert_eq!(o["offer"]["prisoners"], "large-exchange");
+            assert_eq!(o["offer"]["leaders_meeting"], "yes");
+        }
+    }
+    assert_eq!(phases[0]["open"].as_array().unwrap().len(), 6);
+}
+
+#[test]
+fn leverage_shift_changes_a_reservation_value_in_phase_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let deal = write(dir.path(), "deal.toml", DEAL);
+    // Hardliners keep offering their best packages: A (a1, b1), B (a1, b0).
+    // Phase 1 settles a = a1; phase 2 is about b alone, with A's
+    // reservation value raised from 0.2 to 0.6.
+    session(
+        &deal,
+        "hardliner,hardliner",
+        &[
+            "--phases",
+            "2",
+            "--steps",
+            "3",
+            "--shift",
+            "2:A.reservation=0.6",
+        ],
+    )
+    .assert()
+    .success()
+    .stdout(predicate::str::contains(
+        "Phase 1 of 2:\n  reservation values: A 0.2000, B none\n  \
+         no agreement: the deadline passed after 3 rounds\n  settled: a = a1\n  open: b\n",
+    ))
+    .stdout(predicate::str::contains(
+        "Phase 2 of 2:\n  reservation values: A 0.6000 (shifted from 0.2000), B none\n  \
+         carried in: a = a1\n",
+    ))
+    // No agreement: A gets its phase-2 reservation value.
+    .stdout(predicate::str::contains(
+        "No agreement after 2 phases.\n  utilities: A 0.6000, B 0.0000",
+    ));
+
+    // On the Istanbul example two conceders settle military limits in
+    // phase 1 and agree in phase 2. Raising Ukraine's reservation value to
+    // 0.6 for phase 2 moves the agreement in its favour; to 0.62, past what
+    // Russia concedes in time, leaves no agreement.
+    let s = repo("examples/istanbul-2025.toml");
+    let run = |extra: &[&str]| {
+        let mut args = vec!["--phases", "2", "--steps", "50", "--json"];
+        args.extend_from_slice(extra);
+        json(&mut session(&s, "conceder,conceder", &args))
+    };
+    let base = run(&[]);
+    let shifted = run(&["--shift", "2:Ukraine.reservation=0.6"]);
+    for doc in [&base, &shifted] {
+        assert_eq!(doc["agreement_phase"], 2);
+        assert_eq!(
+            doc["phases"][0]["settled"],
+            serde_json::json!({"military_limits": "none"})
+        );
+        assert_eq!(
+            doc["phases"][0]["reservation_values"],
+            serde_json::json!([0.55, 0.58])
+        );
+    }
+    assert_eq!(
+        base["phases"][1]["reservation_values"],
+        serde_json::json!([0.55, 0.58])
+    );
+    assert_eq!(base["phases"][1]["shifted"], serde_json::json!([]));
+    assert_eq!(
+        shifted["phases"][1]["reservation_values"],
+        serde_json::json!([0.6, 0.58])
+    );
+    assert_eq!(
+        shifted["phases"][1]["shifted"],
+        serde_json::json!(["Ukraine"])
+    );
+    let ukraine = |doc: &Value| doc["utilities"][0].as_f64().unwrap();
+    assert!(ukraine(&base) < 0.6, "{}", ukraine(&base));
+    assert!(ukraine(&shifted) >= 0.6, "{}", ukraine(&shifted));
+    assert_ne!(base["agreement"], shifted["agreement"]);
+    let none = run(&["--shift", "2:Ukraine.reservation=0.62"]);
+    assert_eq!(none["agreement"], Value::Null);
+    assert_eq!(none["utilities"], serde_json::json!([0.62, 0.58]));
+}
+
+#[test]
+fn session_json_shape() {
+    let dir = tempfile::tempdir().unwrap();
+    let deal = write(dir.path(), "deal.toml", DEAL);
+    let doc = json(&mut session(
+        &deal,
+        "hardliner,hardliner",
+        &[
+            "--phases",
+            "2",
+            "--steps",
+            "3",
+            "--shift",
+            "2:A.reservation=0.6",
+            "--seed",
+            "9",
+            "--json",
+        ],
+    ));
+    assert_eq!(doc["scenario"], "Deal");
+    assert_eq!(doc["protocol"], "partial");
+    assert_eq!(doc["partial_agreements"], true);
+    assert_eq!(doc["max_phases"], 2);
+    assert_eq!(doc["max_steps"], 3);
+    assert_eq!(doc["seed"], 9);
+    assert_eq!(
+        doc["parties"],
+        serde_json::json!([
+            {"name": "A", "strategy": "hardliner", "reservation_value": 0.2},
+            {"name": "B", "strategy": "hardliner", "reservation_value": null}
+        ])
+    );
+    assert_eq!(
+        doc["shifts"],
+        serde_json::json!([{"phase": 2, "party": "A", "reservation_value": 0.6}])
+    );
+    assert_eq!(doc["agreement"], Value::Null);
+    assert_eq!(doc["agreement_phase"], Value::Null);
+    assert_eq!(doc["utilities"], serde_json::json!([0.6, 0.0]));
+    assert_eq!(
+        doc["phases"][0],
+        serde_json::json!({
+            "phase": 1,
+            "max_steps": 3,
+            "reservation_values": [0.2, null],
+            "shifted": [],
+            "carried_in": {},
+            "settled": {"a": "a1"},
+            "open": ["b"],
+            "agreement": null,
+            "steps": 3,
+            "end": {"kind": "deadline"},
+            "trace": {
+                "offers": 6,
+                "last_offers": [
+                    {"party": "A", "offer": {"a": "a1", "b": "b1"}, "utilities": [1.0, 0.5]},
+                    {"party": "B", "offer": {"a": "a1", "b": "b0"}, "utilities": [0.5, 1.0]}
+                ]
+            }
+        })
+    );
+    let second = &doc["phases"][1];
+    assert_eq!(second["reservation_values"], serde_json::json!([0.6, null]));
+    assert_eq!(second["carried_in"], serde_json::json!({"a": "a1"}));
+    assert_eq!(second["settled"], serde_json::json!({}));
+    assert_eq!(second["open"], serde_json::json!(["b"]));
+
+    // An agreement settles every open issue and ends the session.
+    let doc = json(&mut session(
+        &deal,
+        "boulware,conceder",
+        &["--phases", "3", "--steps", "3", "--json"],
+    ));
+    let phases = doc["phases"].as_array().unwrap();
+    assert_eq!(phases.len(), 1);
+    assert_eq!(doc["agreement_phase"], 1);
+    assert_eq!(doc["agreement"], serde_json::json!({"a": "a1", "b": "b1"}));
+    assert_eq!(phases[0]["settled"], doc["agreement"]);
+    assert_eq!(phases[0]["open"], serde_json::json!([]));
+    assert_eq!(phases[0]["end"]["kind"], "agreement");
+    assert_eq!(doc["utilities"], serde_json::json!([1.0, 0.5]));
+
+    // Without partial agreements (--protocol sao) nothing carries over.
+    let doc = json(pactum().args([
+        "negotiate",
+        deal.to_str().unwrap(),
+        "--parties",
+        "hardliner,hardliner",
+        "--phases",
+        "2",
+        "--steps",
+        "3",
+        "--json",
+    ]));
+    assert_eq!(doc["protocol"], "sao");
+    assert_eq!(doc["partial_agreements"], false);
+    assert_eq!(doc["phases"][1]["carried_in"], serde_json::json!({}));
+    assert_eq!(doc["phases"][1]["open"], serde_json::json!(["a", "b"]));
+}
+
+#[test]
+fn session_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let deal = write(dir.path(), "deal.toml", DEAL);
+    let fails = |extra: &[&str], message: &str| {
+        let mut args = vec!["--phases", "2"];
+        args.extend_from_slice(extra);
+        session(&deal, "hardliner,hardliner", &args)
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains(message));
+    };
+    fails(
+        &["--shift", "2-A.reservation=0.5"],
+        "error: --shift \"2-A.reservation=0.5\": expected PHASE:PARTY.reservation=X",
+    );
+    fails(
+        &["--shift", "x:A.reservation=0.5"],
+        "error: --shift \"x:A.reservation=0.5\": phase \"x\" is not a number",
+    );
+    fails(
+        &["--shift", "2:A.reservation=high"],
+        "error: --shift \"2:A.reservation=high\": \"high\" is not a number",
+    );
+    fails(
+        &["--shift", "2:A.weight.a=0.5"],
+        "only reservation values can shift between phases: expected PARTY.reservation=X, got \"A.weight.a\"",
+    );
+    fails(
+        &["--shift", "2:Z.reservation=0.5"],
+        "error: --shift \"2:Z.reservation=0.5\": unknown party \"Z\" (negotiators: A, B)",
+    );
+    fails(
+        &["--shift", "3:A.reservation=0.5"],
+        "error: --shift \"3:A.reservation=0.5\": phase 3 is out of range (the session has 2 phases, numbered from 1)",
+    );
+    fails(
+        &["--shift", "0:B.reservation=0.5"],
+        "phase 0 is out of range",
+    );
+    fails(
+        &[
+            "--shift",
+            "2:A.reservation=0.5",
+            "--shift",
+            "2:A.reservation=0.4",
+        ],
+        "A's reservation value in phase 2 is already shifted",
+    );
+    session(&deal, "hardliner,hardliner", &["--phases", "0"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "error: --phases must be at least 1",
+        ));
+    fails(
+        &["--time-limit", "1"],
+        "--time-limit is not supported in a multi-round session",
+    );
+    pactum()
+        .args([
+            "negotiate",
+            deal.to_str().unwrap(),
+            "--parties",
+            "hardliner,hardliner",
+            "--protocol",
+            "single-text",
+            "--phases",
+            "2",
+        ])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "--phases and --shift need --protocol sao or partial",
+        ));
+    // Only negotiators have reservation values to shift.
+    session(
+        &repo("examples/istanbul-2025.toml"),
+        "hardliner,hardliner",
+        &["--phases", "2", "--shift", "2:Turkey.reservation=0.4"],
+    )
+    .assert()
+    .code(1)
+    .stderr(predicate::str::contains(
+        "\"Turkey\" is not a negotiator (negotiators: Ukraine, Russia)",
+    ));
+}
