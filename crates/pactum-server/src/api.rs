@@ -30,6 +30,10 @@ use crate::views::{
     OwnView, PreferenceSummary, Suggestions, own_utility, preference_summary, suggestions,
 };
 
+/// The web UI's pages and assets (crates/pactum-server/ui/).
+#[path = "../ui/assets.rs"]
+pub mod ui;
+
 /// Largest request body accepted (scenarios included).
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
 /// Longest deadline a session may have.
@@ -75,6 +79,7 @@ pub fn router(db: Db) -> Router {
         )
         .route("/sessions/{id}/export", get(mediation::export))
         .route("/openapi.json", get(openapi_json))
+        .merge(ui::routes())
         .with_state(state)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
 }

@@ -1,0 +1,329 @@
+// Shared helpers of the Pactum pages: the URL fragment, API calls, DOM
+// building, number formatting and watching a session for changes.
+//
+// Tokens live only in the URL fragment (never sent to the server as part of
+// a URL) and in the Authorization header of API calls. Nothing here logs them.
+
+/** Reads `#session=..&token=..` from the page's URL. */
+export function fragment() {
+  const params = new URLSearchParams(location.hash.slice(1));
+  return { session: params.get('session') || '', token: params.get('token') || '' };
+}
+
+/** An absolute link to a page of this server with a session and token in its fragment. */
+export function pageLink(page, session, token) {
+  const params = new URLSearchParams({ session, token });
+  return new URL(`/${page}#${params}`, location.origin).href;
+}
+
+export class ApiError extends Error {
+  constructor(status, message) {
+    super(message);
+    this.status = status;
+  }
+}
+
+/** Calls the API; resolves to the parsed JSON answer or rejects with an ApiError. */
+export async function api(method, path, { token, body } = {}) {
+  const headers = { accept: 'application/json' };
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  let resp;
+  try {
+    resp = await fetch(path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      cache: 'no-store',
+      credentials: 'omit',
+      referrerPolicy: 'no-referrer',
+    });
+  } catch {
+    throw new ApiError(0, 'the server cannot be reached');
+  }
+  const text = await resp.text();
+  let data = null;
+  try {
+    data = text ? JSON.parse(text) : null;
+  } catch {
+    data = null;
+  }
+  if (!resp.ok) {
+    const message = (data && data.error) || text || resp.statusText;
+    throw new ApiError(resp.status, message);
+  }
+  return data;
+}
+
+/**
+ * Builds a DOM element. `attrs` keys: `class`, `text`, `on<event>` handlers,
+ * `dataset`, anything else as an attribute (`false`/`null` omit it). Children
+ * are nodes or strings (inserted as text, never as HTML).
+ */
+export function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  setAttrs(el, attrs);
+  appendAll(el, children);
+  return el;
+}
+
+const SVG_NS = 'http://www.w3.org/2000/svg';
+
+/** Like `h`, for SVG elements. */
+export function svg(tag, attrs = {}, ...children) {
+  const el = document.createElementNS(SVG_NS, tag);
+  setAttrs(el, attrs);
+  appendAll(el, children);
+  return el;
+}
+
+function setAttrs(el, attrs) {
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === false || v === null || v === undefined) continue;
+    if (k === 'text') el.textContent = v;
+    else if (k === 'dataset') Object.assign(el.dataset, v);
+    else if (k.startsWith('on') && typeof v === 'function') el.addEventListener(k.slice(2), v);
+    else el.setAttribute(k, v === true ? '' : String(v));
+  }
+}
+
+function appendAll(el, children) {
+  for (const c of children.flat()) {
+    if (c === null || c === undefined || c === false) continue;
+    el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+}
+
+/** Replaces the children of the element with id `id`. */
+export function fill(id, ...children) {
+  const el = typeof id === 'string' ? document.getElementById(id) : id;
+  el.replaceChildren();
+  appendAll(el, children);
+  return el;
+}
+
+/** A utility (0..1) with three decimals, or a dash. */
+export function fmtU(u) {
+  return typeof u === 'number' && Number.isFinite(u) ? u.toFixed(3) : '—';
+}
+
+/** An issue value as the scenario writes it (18000, 2, "black"). */
+export function fmtValue(v) {
+  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : String(+v.toPrecision(12));
+  return String(v);
+}
+
+/** The same value? Numbers compare numerically (18000 equals 18000.0). */
+export function sameValue(a, b) {
+  if (typeof a === 'number' || typeof b === 'number') return Number(a) === Number(b);
+  return a === b;
+}
+
+/** A horizontal bar showing a utility in 0..1. */
+export function bar(u, cls = '') {
+  const pct = Math.max(0, Math.min(1, Number(u) || 0)) * 100;
+  const fill = h('span', { class: 'bar-fill' });
+  // CSSOM, not a style attribute: the pages' CSP forbids inline styles.
+  fill.style.width = `${pct.toFixed(1)}%`;
+  return h('span', { class: `bar ${cls}`, 'aria-hidden': 'true' }, fill);
+}
+
+/** A status pill: open, agreement, ended. */
+export function statusPill(status) {
+  const labels = { open: 'Open', agreement: 'Agreement', ended: 'Ended' };
+  return h('span', { class: `pill pill-${status}`, 'data-testid': 'status' }, labels[status] || status);
+}
+
+/** A package as a two-column table (issue, value). */
+export function packageTable(pkg, issueOrder, extra) {
+  const keys = issueOrder && issueOrder.length ? issueOrder.filter((k) => k in pkg) : Object.keys(pkg);
+  return h('table', { class: 'package' },
+    h('tbody', {}, keys.map((k) => h('tr', {},
+      h('th', { scope: 'row' }, k),
+      h('td', { dataset: { issue: k } }, fmtValue(pkg[k])),
+      extra ? extra(k) : null))));
+}
+
+/** A package on one line: "price 20000 · warranty 2 · …". */
+export function packageLine(pkg, issueOrder) {
+  const keys = issueOrder && issueOrder.length ? issueOrder.filter((k) => k in pkg) : Object.keys(pkg);
+  return keys.map((k) => `${k} ${fmtValue(pkg[k])}`).join(' · ');
+}
+
+/** Shows a message in the page's notice area (kind: info, error, ok). */
+export function notice(message, kind = 'info') {
+  const el = document.getElementById('notice');
+  if (!el) return;
+  if (!message) {
+    el.hidden = true;
+    el.replaceChildren();
+    return;
+  }
+  el.hidden = false;
+  el.className = `notice notice-${kind}`;
+  el.textContent = message;
+  clearTimeout(noticeTimer);
+  // Confirmations go away by themselves; errors stay until replaced.
+  if (kind === 'ok') noticeTimer = setTimeout(() => notice(''), 4000);
+}
+
+let noticeTimer = null;
+
+let openApiPaths = null;
+
+/** The API paths this server documents (to use newer endpoints only when present). */
+export async function serverPaths() {
+  if (!openApiPaths) {
+    openApiPaths = api('GET', '/openapi.json')
+      .then((doc) => Object.keys((doc && doc.paths) || {}))
+      .catch(() => []);
+  }
+  return openApiPaths;
+}
+
+/**
+ * Calls `refresh()` now and whenever the session may have changed, until
+ * `refresh` resolves to `false` (e.g. the negotiation is over).
+ *
+ * Uses the server's event stream (`GET /sessions/{id}/events`) when the
+ * server documents one and it accepts the token, and polls every
+ * `intervalMs` otherwise. Polling continues, slower, as a safety net while
+ * the stream is up.
+ */
+export function watch(session, token, refresh, { intervalMs = 1000 } = {}) {
+  let stopped = false;
+  let streaming = false;
+  let timer = null;
+  let running = null;
+  const controller = new AbortController();
+
+  let failing = false;
+  const run = async () => {
+    if (stopped) return;
+    if (running) return running;
+    running = (async () => {
+      try {
+        const more = await refresh();
+        if (failing) notice('');
+        failing = false;
+        if (more === false) stop();
+      } catch (e) {
+        failing = true;
+        notice(`Cannot refresh: ${e.message}`, 'error');
+      } finally {
+        running = null;
+      }
+    })();
+    return running;
+  };
+  const schedule = () => {
+    if (stopped) return;
+    clearTimeout(timer);
+    const ms = streaming ? Math.max(5000, intervalMs) : document.hidden ? intervalMs * 5 : intervalMs;
+    timer = setTimeout(async () => {
+      await run();
+      schedule();
+    }, ms);
+  };
+  const stop = () => {
+    stopped = true;
+    clearTimeout(timer);
+    controller.abort();
+  };
+
+  (async () => {
+    await run();
+    schedule();
+    const paths = await serverPaths();
+    if (stopped || !paths.includes('/sessions/{id}/events')) return;
+    try {
+      const resp = await fetch(`/sessions/${encodeURIComponent(session)}/events`, {
+        headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' },
+        cache: 'no-store',
+        credentials: 'omit',
+        referrerPolicy: 'no-referrer',
+        signal: controller.signal,
+      });
+      if (!resp.ok || !resp.body) return;
+      streaming = true;
+      const reader = resp.body.getReader();
+      for (;;) {
+        const { done } = await reader.read();
+        if (done || stopped) break;
+        // Any event may change what the page shows: refresh from the API.
+        await run();
+      }
+    } catch {
+      // Fall back to polling.
+    } finally {
+      streaming = false;
+      schedule();
+    }
+  })();
+
+  return { refresh: run, stop };
+}
+
+/** Copies text to the clipboard, with a fallback for non-secure origins. */
+export async function copyText(text) {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    const area = h('textarea', { class: 'offscreen' });
+    area.value = text;
+    document.body.append(area);
+    area.select();
+    const ok = document.execCommand('copy');
+    area.remove();
+    return ok;
+  }
+}
+
+/** Replays a record (admin view) into the public state of the negotiation. */
+export function replayRecord(record) {
+  const state = {
+    negotiators: [],
+    deadlineRounds: 0,
+    moves: [],
+    status: 'open',
+    agreement: null,
+    reason: null,
+    createdAt: null,
+  };
+  for (const entry of record.events || []) {
+    const ev = entry.event || {};
+    if (ev.type === 'created') {
+      state.negotiators = ev.negotiators || [];
+      state.deadlineRounds = ev.deadline_rounds || 0;
+      state.createdAt = ev.at_ms;
+    } else if (ev.type === 'move') {
+      state.moves.push({ seq: entry.seq, party: ev.party, kind: ev.kind, offer: ev.offer || null, round: ev.round, at: ev.at_ms });
+    } else if (ev.type === 'agreement') {
+      state.status = 'agreement';
+      state.agreement = ev.offer;
+      state.finalRound = ev.round;
+    } else if (ev.type === 'ended') {
+      state.status = 'ended';
+      state.reason = ev.reason;
+      state.finalRound = ev.round;
+    }
+  }
+  const n = state.negotiators.length || 1;
+  // While open, the round in progress; once finished, the round of the last move.
+  state.round = state.status === 'open' ? Math.floor(state.moves.length / n) : state.finalRound ?? 0;
+  state.turn = state.status === 'open' ? state.negotiators[state.moves.length % n] : null;
+  return state;
+}
+
+/** "Round 3 of 10" (rounds are 0-based in the API); "Finished in round 3" once over. */
+export function roundText(round, deadline, finished = false) {
+  const shown = Math.min(round + 1, deadline || round + 1);
+  if (finished) return `Finished in round ${shown}`;
+  return deadline ? `Round ${shown} of ${deadline}` : `Round ${shown}`;
+}
+
+/** A short description of a move for logs: "Buyer offered", "Dealer accepted". */
+export function moveVerb(kind) {
+  return { offer: 'offered', accept: 'accepted', reject: 'rejected', end: 'ended the negotiation' }[kind] || kind;
+}

@@ -1,0 +1,533 @@
+// A negotiator's page: own preferences, the standing offer, moves, suggestions.
+
+import {
+  api, bar, fill, fmtU, fmtValue, fragment, h, notice, packageLine, roundText, sameValue,
+  statusPill, svg, watch,
+} from './common.js';
+
+const $ = (id) => document.getElementById(id);
+const { session, token } = fragment();
+const base = `/sessions/${encodeURIComponent(session)}`;
+
+/** What the page knows; `me` and `offers` are the API's answers. */
+const page = {
+  me: null,
+  offers: [],
+  issues: [], // [{issue, weight, values: [{value, utility}] | null}]
+  redLines: new Map(), // issue -> [value strings]
+  formBuilt: false,
+  suggestionsShown: false,
+  lastSnapshot: '',
+  busy: false,
+};
+
+// ---------------------------------------------------------------- helpers
+
+function prefs() {
+  return page.me.preferences;
+}
+
+/** The value function of `issue` at `value`, or null when unknown. */
+function valueUtility(issue, value) {
+  const spec = page.issues.find((i) => i.issue === issue);
+  if (!spec || !spec.values) return null;
+  const v = spec.values.find((x) => sameValue(x.value, value));
+  return v ? v.utility : null;
+}
+
+/** Own utility of a package from the preferences (additive only), or null. */
+function utilityOf(pkg) {
+  if (prefs().kind !== 'additive') return null;
+  let u = 0;
+  for (const spec of page.issues) {
+    const vu = valueUtility(spec.issue, pkg[spec.issue]);
+    if (vu === null) return null;
+    u += spec.weight * vu;
+  }
+  return u;
+}
+
+function crossesRedLine(issue, value) {
+  const values = page.redLines.get(issue);
+  return !!values && values.some((v) => sameValue(isNaN(v) ? v : Number(v), value));
+}
+
+/** Red lines arrive as "issue: v1, v2". */
+function parseRedLines(lines) {
+  const map = new Map();
+  for (const line of lines || []) {
+    const at = line.indexOf(': ');
+    if (at < 0) continue;
+    map.set(line.slice(0, at), line.slice(at + 2).split(', '));
+  }
+  return map;
+}
+
+function myTurn() {
+  return page.me.status === 'open' && page.me.turn === page.me.party;
+}
+
+/** The offer standing now and who made it (the latest offer in the history). */
+function standingBy() {
+  if (!page.me.standing_offer || !page.offers.length) return null;
+  return page.offers[page.offers.length - 1].party;
+}
+
+function partyColour(name) {
+  const i = page.me.negotiators.indexOf(name);
+  return `var(--p${Math.max(0, i) % 4})`;
+}
+
+function swatch(name) {
+  const s = h('span', { class: 'swatch' });
+  s.style.background = partyColour(name);
+  return s;
+}
+
+// ---------------------------------------------------------------- preferences
+
+function renderPreferences() {
+  const p = prefs();
+  const facts = [];
+  facts.push(h('dt', {}, 'Reservation value'),
+    h('dd', { 'data-testid': 'reservation' }, p.reservation_value == null ? 'none' : fmtU(p.reservation_value)));
+  if (p.discount_factor != null) facts.push(h('dt', {}, 'Discount factor'), h('dd', {}, String(p.discount_factor)));
+  facts.push(h('dt', {}, 'Red lines'), h('dd', {}, p.red_lines.length ? p.red_lines.join('; ') : 'none'));
+  const parts = [
+    h('p', { class: 'hint small' },
+      'Your utility of a package is the sum over issues of weight × value. ',
+      p.reservation_value == null ? '' : `No deal is worth ${fmtU(p.reservation_value)} to you.`),
+    h('dl', { class: 'kv' }, facts),
+  ];
+  if (p.kind !== 'additive') {
+    parts.push(h('p', { class: 'callout' },
+      `Your utility is given by ${p.rectangles ?? 'several'} hyper-rectangles; the server computes it for every offer.`));
+  } else {
+    parts.push(h('div', { class: 'issues' }, page.issues.map((spec) => h('div', { class: 'issue', 'data-issue': spec.issue },
+      h('div', { class: 'issue-head' },
+        h('h3', {}, spec.issue),
+        h('span', { class: 'weight' }, `weight ${spec.weight.toFixed(2)}`)),
+      bar(spec.weight, 'weight'),
+      spec.values
+        ? h('table', { class: 'values' },
+          h('thead', {}, h('tr', {}, h('th', {}, 'Value'), h('th', {}, ''), h('th', { class: 'num' }, 'Utility'))),
+          h('tbody', {}, spec.values.map((v) => h('tr', { class: crossesRedLine(spec.issue, v.value) ? 'redline' : null, title: crossesRedLine(spec.issue, v.value) ? 'Red line: you will not accept this value' : null },
+            h('td', {}, fmtValue(v.value)),
+            h('td', { class: 'barcell' }, bar(v.utility)),
+            h('td', { class: 'num' }, v.utility.toFixed(2))))))
+        : h('p', { class: 'hint small' }, 'Too many values to list.')))));
+  }
+  fill('prefs', parts);
+}
+
+// ---------------------------------------------------------------- offer form
+
+function buildForm() {
+  const form = $('offer-form');
+  form.replaceChildren();
+  if (prefs().kind !== 'additive' || !page.issues.length) {
+    form.append(h('p', { class: 'callout' }, 'This page can make offers only for additive preferences; use the API for this scenario.'));
+    page.formBuilt = true;
+    return;
+  }
+  for (const spec of page.issues) {
+    const id = `offer-${spec.issue}`;
+    let control;
+    if (spec.values) {
+      // Best values first? No: keep the scenario's order, which is how people read scales.
+      control = h('select', { id, 'data-issue': spec.issue, onchange: updateFormUtility },
+        spec.values.map((v) => h('option', { value: fmtValue(v.value) },
+          `${fmtValue(v.value)}   (${v.utility.toFixed(2)})${crossesRedLine(spec.issue, v.value) ? '  — red line' : ''}`)));
+    } else {
+      control = h('input', { id, type: 'text', 'data-issue': spec.issue, oninput: updateFormUtility });
+    }
+    form.append(h('div', { class: 'issue-row' },
+      h('label', { for: id }, spec.issue),
+      control,
+      h('span', { class: 'contrib', id: `${id}-contrib`, title: 'weight × value utility' }, '')));
+  }
+  form.append(
+    h('div', { class: 'offer-total' },
+      h('span', { class: 'muted' }, 'Your utility'),
+      h('span', { class: 'value', id: 'offer-utility', 'data-testid': 'offer-utility' }, '—'),
+      h('span', { id: 'offer-utility-bar', class: 'grow' }),
+      h('span', { id: 'offer-warning', class: 'small' })),
+    h('div', { class: 'actions' },
+      h('button', { type: 'submit', id: 'send-offer' }, 'Send offer'),
+      h('button', { type: 'button', id: 'from-standing', class: 'secondary', onclick: () => prefillForm(page.me.standing_offer?.offer) }, 'Start from the standing offer'),
+      h('button', { type: 'button', id: 'from-best', class: 'secondary', onclick: () => prefillForm(bestPackage()) }, 'My best package')));
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    sendOffer();
+  });
+  page.formBuilt = true;
+  prefillForm(page.me.standing_offer?.offer || bestPackage());
+}
+
+/** The package with each issue at its best value for this party. */
+function bestPackage() {
+  const pkg = {};
+  for (const spec of page.issues) {
+    if (!spec.values || !spec.values.length) continue;
+    const allowed = spec.values.filter((v) => !crossesRedLine(spec.issue, v.value));
+    const pool = allowed.length ? allowed : spec.values;
+    pkg[spec.issue] = pool.reduce((a, b) => (b.utility > a.utility ? b : a)).value;
+  }
+  return pkg;
+}
+
+function prefillForm(pkg) {
+  if (!pkg) return;
+  for (const spec of page.issues) {
+    const el = $(`offer-${spec.issue}`);
+    if (el && spec.issue in pkg) el.value = fmtValue(pkg[spec.issue]);
+  }
+  updateFormUtility();
+}
+
+/** The package currently chosen in the form, with values as the API gave them. */
+function formPackage() {
+  const pkg = {};
+  for (const spec of page.issues) {
+    const el = $(`offer-${spec.issue}`);
+    if (!el) continue;
+    if (spec.values) {
+      const v = spec.values.find((x) => fmtValue(x.value) === el.value);
+      pkg[spec.issue] = v ? v.value : el.value;
+    } else {
+      const raw = el.value.trim();
+      pkg[spec.issue] = raw !== '' && !isNaN(raw) ? Number(raw) : raw;
+    }
+  }
+  return pkg;
+}
+
+function updateFormUtility() {
+  if (!$('offer-utility')) return;
+  const pkg = formPackage();
+  for (const spec of page.issues) {
+    const vu = valueUtility(spec.issue, pkg[spec.issue]);
+    const el = $(`offer-${spec.issue}-contrib`);
+    if (el) el.textContent = vu === null ? '' : `+${(spec.weight * vu).toFixed(3)}`;
+  }
+  const u = utilityOf(pkg);
+  $('offer-utility').textContent = fmtU(u);
+  fill('offer-utility-bar', u === null ? '' : bar(u));
+  const warnings = [];
+  const rv = prefs().reservation_value;
+  if (u !== null && rv != null && u < rv) warnings.push(`below your reservation value (${fmtU(rv)})`);
+  const crossed = page.issues.filter((s) => crossesRedLine(s.issue, pkg[s.issue])).map((s) => s.issue);
+  if (crossed.length) warnings.push(`crosses your red line on ${crossed.join(', ')}`);
+  const warn = $('offer-warning');
+  warn.textContent = warnings.length ? `⚠ ${warnings.join('; ')}` : '';
+  warn.className = warnings.length ? 'small warn-text' : 'small';
+}
+
+// ---------------------------------------------------------------- moves
+
+async function move(body, what) {
+  if (page.busy) return;
+  page.busy = true;
+  updateButtons();
+  try {
+    const answer = await api('POST', `${base}/moves`, { token, body });
+    if (answer.status === 'open') notice(`${what}.`, 'ok');
+    else notice(''); // the banner says how it finished
+  } catch (e) {
+    notice(`Your move was not accepted: ${e.message}`, 'error');
+  } finally {
+    page.busy = false;
+    await watcher.refresh();
+    updateButtons();
+  }
+}
+
+function sendOffer() {
+  move({ kind: 'offer', offer: formPackage() }, 'Offer sent');
+}
+
+let endArmed = null;
+
+function endClicked() {
+  const button = $('end');
+  if (!endArmed) {
+    button.classList.add('armed');
+    button.textContent = 'Click again to end';
+    endArmed = setTimeout(disarmEnd, 4000);
+    return;
+  }
+  disarmEnd();
+  move({ kind: 'end' }, 'You ended the negotiation');
+}
+
+function disarmEnd() {
+  clearTimeout(endArmed);
+  endArmed = null;
+  const button = $('end');
+  button.classList.remove('armed');
+  button.textContent = 'End negotiation';
+}
+
+/** Suggestions are about one standing offer: drop them when it changes. */
+function resetSuggestions() {
+  fill('suggestions', h('p', { class: 'hint' },
+    page.suggestionsShown
+      ? 'The standing offer changed: ask again for suggestions about the new one.'
+      : 'The mediator combines every party’s private preferences and proposes packages that leave everyone at least as well off as the standing offer, and the Nash bargaining package. You see only your own utility of each.'));
+}
+
+function updateButtons() {
+  const open = page.me.status === 'open';
+  const turn = myTurn() && !page.busy;
+  const by = standingBy();
+  const canRespond = turn && !!page.me.standing_offer && by !== page.me.party;
+  $('accept').disabled = !canRespond;
+  $('reject').disabled = !canRespond;
+  $('end').disabled = !turn;
+  $('respond').hidden = !open;
+  const send = $('send-offer');
+  if (send) send.disabled = !turn;
+  const fromStanding = $('from-standing');
+  if (fromStanding) fromStanding.disabled = !page.me.standing_offer;
+  $('compose-card').hidden = !open;
+  $('suggest-card').hidden = !open;
+  $('ask').disabled = !open;
+}
+
+// ---------------------------------------------------------------- status and standing offer
+
+function renderStatus() {
+  const me = page.me;
+  fill('me-party', me.party);
+  fill('me-status', statusPill(me.status));
+  // The API's round counts moves made; once over, the last offer's round is the telling one.
+  const lastRound = page.offers.length ? page.offers[page.offers.length - 1].round : 0;
+  fill('me-round', h('span', { 'data-testid': 'round' }, me.status === 'open'
+    ? roundText(me.round, me.deadline_rounds)
+    : me.status === 'agreement' ? `Agreed on an offer of round ${lastRound + 1}` : 'Over'));
+  document.title = `Pactum · ${me.party}`;
+  const banner = $('turn-banner');
+  banner.hidden = false;
+  if (me.status === 'agreement') {
+    banner.className = 'callout ok';
+    banner.textContent = 'Agreement reached. The negotiation is over.';
+  } else if (me.status === 'ended') {
+    banner.className = 'callout';
+    banner.textContent = 'The negotiation ended without agreement.';
+  } else if (myTurn()) {
+    banner.className = 'callout warn';
+    banner.textContent = me.standing_offer
+      ? standingBy() === me.party
+        ? 'Your turn. Your offer stands: make a new offer or end the negotiation.'
+        : 'Your turn: accept the standing offer, reject it, make a counter-offer or end.'
+      : 'Your turn: make the first offer.';
+  } else {
+    banner.className = 'callout';
+    banner.textContent = `Waiting for ${me.turn} to move.`;
+  }
+  banner.dataset.testid = 'turn';
+}
+
+function renderStanding() {
+  const me = page.me;
+  const standing = me.standing_offer;
+  const by = standingBy();
+  const agreed = me.status === 'agreement';
+  fill('standing-title', agreed ? 'Agreement' : 'Standing offer');
+  if (!standing) {
+    fill('standing-by', '');
+    fill('standing', h('p', { class: 'empty' },
+      me.status === 'open' ? `No offer yet. ${me.turn === me.party ? 'You make' : `${me.turn} makes`} the first one.` : 'No offer was made.'));
+    return;
+  }
+  const last = page.offers[page.offers.length - 1];
+  fill('standing-by', by ? `${agreed ? 'Proposed' : 'Offered'} by ${by === me.party ? 'you' : by}${last ? ` in round ${last.round + 1}` : ''}` : '');
+  const rv = prefs().reservation_value;
+  const u = standing.my_utility;
+  const verdict = rv == null
+    ? null
+    : u >= rv
+      ? h('span', { class: 'small', 'data-testid': 'verdict' }, `above your reservation value (${fmtU(rv)})`)
+      : h('span', { class: 'small warn-text', 'data-testid': 'verdict' }, `below your reservation value (${fmtU(rv)})`);
+  const keys = page.issues.length ? page.issues.map((i) => i.issue) : Object.keys(standing.offer);
+  fill('standing',
+    h('div', { 'data-testid': agreed ? 'agreement' : 'standing-offer' },
+      h('table', { class: 'package' }, h('tbody', {}, keys.filter((k) => k in standing.offer).map((k) => {
+        const vu = valueUtility(k, standing.offer[k]);
+        return h('tr', {},
+          h('th', { scope: 'row' }, k),
+          h('td', { dataset: { issue: k } }, fmtValue(standing.offer[k])),
+          h('td', { class: 'num small muted' }, vu === null ? '' : vu.toFixed(2)));
+      })))),
+    h('div', { class: 'big-utility' },
+      h('span', { class: 'value', id: 'standing-utility', 'data-testid': 'my-utility' }, fmtU(u)),
+      h('span', { class: 'label' }, agreed ? 'your utility of the agreement' : 'your utility')),
+    bar(u),
+    verdict ? h('p', { class: 'small', id: 'standing-verdict' }, verdict) : null);
+}
+
+// ---------------------------------------------------------------- history
+
+function renderHistory() {
+  const offers = page.offers;
+  if (!offers.length) {
+    fill('history', h('p', { class: 'empty' }, 'No offers yet.'));
+    return;
+  }
+  const keys = page.issues.map((i) => i.issue);
+  fill('history',
+    utilityChart(offers),
+    h('div', { class: 'legend' }, page.me.negotiators.map((n) => h('span', {}, swatch(n), n === page.me.party ? `${n} (you)` : n))),
+    h('div', { class: 'log' }, h('table', {},
+      h('thead', {}, h('tr', {}, h('th', {}, 'Round'), h('th', {}, 'By'), h('th', {}, 'Package'), h('th', { class: 'num' }, 'Yours'))),
+      h('tbody', {}, [...offers].reverse().map((o) => h('tr', { class: o.party === page.me.party ? 'mine' : null },
+        h('td', {}, String(o.round + 1)),
+        h('td', { class: 'who' }, swatch(o.party), o.party === page.me.party ? 'you' : o.party),
+        h('td', { class: 'small' }, packageLine(o.offer, keys)),
+        h('td', { class: 'num' }, fmtU(o.my_utility))))))));
+}
+
+/** Own utility of each offer in order, coloured by who made it. */
+function utilityChart(offers) {
+  const W = 540, H = 170, L = 34, R = 10, T = 10, B = 24;
+  const n = offers.length;
+  const x = (i) => L + (n === 1 ? (W - L - R) / 2 : (i * (W - L - R)) / (n - 1));
+  const y = (u) => T + (1 - Math.max(0, Math.min(1, u))) * (H - T - B);
+  const parts = [];
+  for (const g of [0, 0.25, 0.5, 0.75, 1]) {
+    parts.push(svg('line', { class: 'grid-line', x1: L, x2: W - R, y1: y(g), y2: y(g) }));
+    parts.push(svg('text', { x: L - 6, y: y(g) + 4, 'text-anchor': 'end' }, g.toFixed(2)));
+  }
+  const rv = prefs().reservation_value;
+  if (rv != null) {
+    parts.push(svg('line', { x1: L, x2: W - R, y1: y(rv), y2: y(rv), stroke: 'var(--bad)', 'stroke-dasharray': '4 3', 'stroke-width': 1 }));
+    parts.push(svg('text', { x: W - R, y: y(rv) - 4, 'text-anchor': 'end' }, 'reservation'));
+  }
+  for (const who of page.me.negotiators) {
+    const pts = offers.map((o, i) => [i, o]).filter(([, o]) => o.party === who);
+    if (pts.length > 1) {
+      parts.push(svg('polyline', {
+        points: pts.map(([i, o]) => `${x(i)},${y(o.my_utility)}`).join(' '),
+        fill: 'none', stroke: partyColour(who), 'stroke-width': 1.5, 'stroke-opacity': 0.6,
+      }));
+    }
+    for (const [i, o] of pts) {
+      parts.push(svg('circle', { cx: x(i), cy: y(o.my_utility), r: 4, fill: partyColour(who) },
+        svg('title', {}, `${who}, round ${o.round + 1}: ${fmtU(o.my_utility)}`)));
+    }
+  }
+  parts.push(svg('line', { class: 'axis', x1: L, x2: W - R, y1: H - B, y2: H - B }));
+  parts.push(svg('text', { x: (W + L) / 2, y: H - 6, 'text-anchor': 'middle' }, 'offers in order →'));
+  return svg('svg', { class: 'chart', viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': 'Your utility of each offer' }, parts);
+}
+
+// ---------------------------------------------------------------- suggestions
+
+async function askMediator() {
+  const button = $('ask');
+  button.disabled = true;
+  fill('suggestions', h('p', { class: 'hint' }, 'Asking the mediator…'));
+  try {
+    const s = await api('POST', `${base}/suggestions`, { token });
+    renderSuggestions(s);
+  } catch (e) {
+    fill('suggestions', h('p', { class: 'callout warn' }, `No suggestions: ${e.message}`));
+  } finally {
+    button.disabled = page.me.status !== 'open';
+  }
+}
+
+function suggestionRow(tag, view, testid) {
+  const keys = page.issues.map((i) => i.issue);
+  const open = page.me.status === 'open';
+  return h('div', { class: 'suggestion', 'data-testid': testid },
+    h('div', {}, h('span', { class: 'tag' }, tag), h('span', { class: 'pkg' }, packageLine(view.offer, keys))),
+    h('div', { class: 'actions', style: null },
+      h('span', { class: 'u', title: 'your utility' }, fmtU(view.my_utility)),
+      open ? h('button', {
+        type: 'button', class: 'secondary small',
+        onclick: () => {
+          prefillForm(view.offer);
+          $('compose-card').scrollIntoView({ behavior: 'smooth', block: 'center' });
+        },
+      }, 'Use') : null));
+}
+
+function renderSuggestions(s) {
+  page.suggestionsShown = true;
+  const parts = [];
+  if (s.standing_offer_utility != null) {
+    parts.push(h('p', { class: 'small' }, `The standing offer is worth ${fmtU(s.standing_offer_utility)} to you.`));
+  }
+  if (s.standing_offer_utility != null) {
+    if (s.improving.length) {
+      parts.push(h('h3', { class: 'small muted' }, 'Better for everyone than the standing offer'));
+      s.improving.forEach((v) => parts.push(suggestionRow('Pareto', v, 'improving')));
+    } else {
+      parts.push(h('p', { class: 'empty' }, 'No package is better for everyone than the standing offer: it is Pareto-efficient.'));
+    }
+  }
+  if (s.nash) {
+    parts.push(h('h3', { class: 'small muted' }, 'A fair split of the gains'));
+    parts.push(suggestionRow('Nash', s.nash, 'nash'));
+  } else {
+    parts.push(h('p', { class: 'empty' }, 'No package is acceptable to every negotiator.'));
+  }
+  parts.push(h('p', { class: 'hint small' }, 'Numbers are your own utilities; the mediator never shows you anyone else’s.'));
+  fill('suggestions', parts);
+}
+
+// ---------------------------------------------------------------- refresh
+
+async function refresh() {
+  const [me, offers] = await Promise.all([
+    api('GET', `${base}/me`, { token }),
+    api('GET', `${base}/offers`, { token }),
+  ]);
+  const snapshot = JSON.stringify([me, offers]);
+  if (snapshot === page.lastSnapshot) return me.status === 'open';
+  page.lastSnapshot = snapshot;
+  const standingChanged = page.me && JSON.stringify(page.me.standing_offer) !== JSON.stringify(me.standing_offer);
+  page.me = me;
+  page.offers = offers;
+  if (standingChanged && page.suggestionsShown) resetSuggestions();
+  if (me.status !== 'open') notice(''); // the banner says how it finished
+  if (!page.formBuilt) {
+    page.issues = me.preferences.issues || [];
+    page.redLines = parseRedLines(me.preferences.red_lines);
+    renderPreferences();
+    buildForm();
+    $('content').hidden = false;
+  }
+  renderStatus();
+  renderStanding();
+  renderHistory();
+  updateButtons();
+  return me.status === 'open';
+}
+
+let watcher = null;
+
+function init() {
+  if (!session || !token) {
+    notice('This page needs an invitation link (…/party.html#session=…&token=…). Ask the convener for yours.', 'error');
+    return;
+  }
+  $('accept').addEventListener('click', () => move({ kind: 'accept' }, 'You accepted the standing offer'));
+  $('reject').addEventListener('click', () => move({ kind: 'reject' }, 'You rejected the standing offer'));
+  $('end').addEventListener('click', endClicked);
+  $('ask').addEventListener('click', askMediator);
+  watcher = watch(session, token, async () => {
+    try {
+      return await refresh();
+    } catch (e) {
+      if (e.status === 401 || e.status === 403 || e.status === 404) {
+        notice(`This link does not open a negotiation: ${e.message}`, 'error');
+        return false;
+      }
+      throw e;
+    }
+  });
+}
+
+init();
