@@ -1,27 +1,13 @@
 //! End-to-end tests of the `pactum` binary: real files in, checked output
 //! and exit codes out.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::Value;
 
-fn pactum() -> Command {
-    Command::cargo_bin("pactum").unwrap()
-}
-
-fn repo(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .join(path)
-}
-
-fn write(dir: &tempfile::TempDir, name: &str, text: &str) -> PathBuf {
-    let path = dir.path().join(name);
-    std::fs::write(&path, text).unwrap();
-    path
-}
+mod common;
+use common::{pactum, repo, write};
 
 const TRADE: &str = r#"
 name = "Trade"

@@ -1,27 +1,11 @@
 //! End-to-end tests of `pactum forecast`: golden numbers on small cases, the scenario
 //! `[forecast]` section, plots, seeded Monte Carlo, back-testing and bad input.
 
-use std::path::{Path, PathBuf};
-
-use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::Value;
 
-fn pactum() -> Command {
-    Command::cargo_bin("pactum").unwrap()
-}
-
-fn repo(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .join(path)
-}
-
-fn write(dir: &tempfile::TempDir, name: &str, text: &str) -> PathBuf {
-    let path = dir.path().join(name);
-    std::fs::write(&path, text).unwrap();
-    path
-}
+mod common;
+use common::{pactum, repo, write};
 
 /// Runs `pactum forecast ARGS…`, expects success and parses stdout as JSON.
 fn json(args: &[&str]) -> Value {

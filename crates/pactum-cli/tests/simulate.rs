@@ -1,20 +1,13 @@
 //! End-to-end tests of `pactum negotiate` and `pactum tournament`.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::Value;
 
-fn pactum() -> Command {
-    Command::cargo_bin("pactum").unwrap()
-}
-
-fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
-    let path = dir.join(name);
-    std::fs::write(&path, text).unwrap();
-    path
-}
+mod common;
+use common::{pactum, repo, write};
 
 /// One issue with five options; A values them 0, .25, .5, .75, 1 and B the
 /// reverse (hand-computed results in crates/pactum-sim/tests/protocol.rs).
@@ -342,12 +335,6 @@ fn tournament_errors() {
 }
 
 // ---------------------------------------------------------------- multi-round sessions
-
-fn repo(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .join(path)
-}
 
 /// Two issues: both parties prefer a1 (common interest), they are opposed
 /// on b. A has reservation value 0.2, B none.
