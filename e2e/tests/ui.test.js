@@ -188,6 +188,11 @@ test('convener, two parties and the mediator negotiate the car purchase in the b
   }
   assert.match(new URL(links.Buyer).pathname, /^\/party\.html$/);
   assert.match(new URL(mediatorLink).pathname, /^\/mediator\.html$/);
+  // the scenario's observer gets a view-only link to the mediator page
+  const viewers = await c.$$eval('[data-testid="viewer-link"]', (inputs) => inputs.map((i) => [i.dataset.party, i.value]));
+  assert.deepEqual(viewers.map(([p]) => p), ['Bank']);
+  assert.match(new URL(viewers[0][1]).pathname, /^\/mediator\.html$/);
+  tokens.push(new URLSearchParams(new URL(viewers[0][1]).hash.slice(1)).get('token'));
   await waitText(c, '[data-testid="turn"]', 'Buyer');
   await waitText(c, '[data-testid="round"]', 'Round 1 of 6');
 
@@ -214,6 +219,10 @@ test('convener, two parties and the mediator negotiate the car purchase in the b
   for (const secret of ['weight 0.60', 'weight 0.05', '0.400']) {
     assert.ok(!buyerText.includes(secret), `Buyer's page shows Dealer's ${secret}`);
   }
+
+  // Buyer discloses its preferences to the mediator
+  await b.click('#disclose');
+  await waitContains(b, '#disclosure-state', 'You disclose your preferences to the mediator; not every negotiator does yet.');
 
   // ---- Buyer opens; the form shows its own utility live
   await waitContains(b, '[data-testid="turn"]', 'Your turn: make the first offer');
@@ -270,8 +279,15 @@ test('convener, two parties and the mediator negotiate the car purchase in the b
   await waitText(m, '[data-testid="status"]', 'Agreement');
   await waitContains(m, '[data-testid="agreement"]', 'price 20500');
   assert.equal(await m.locator('#trace svg').count(), 4, 'one trace per issue');
-  assert.equal(await m.locator('#moves tbody tr').count(), 4);
+  assert.equal(await m.locator('#moves tbody tr').count(), 3, 'three offers');
   await m.locator('[data-testid="space-note"]').waitFor();
+  await waitContains(m, '[data-testid="disclosure"]', 'Buyer');
+
+  // the observer's view-only link shows the trace too
+  const observer = await openContext('observer', problems, tokens);
+  await observer.page.goto(viewers[0][1]);
+  await waitContains(observer.page, '[data-testid="agreement"]', 'price 20500');
+  assert.equal(await observer.page.locator('#trace svg').count(), 4);
 
   // ---- a wrong token is refused with a readable message
   const stranger = await openContext('stranger', [], []);
@@ -286,5 +302,5 @@ test('convener, two parties and the mediator negotiate the car purchase in the b
 
   // Chromium reports the stranger's 401 as a console error; the others must be clean.
   assert.deepEqual(problems, []);
-  for (const ctx of [convener, buyer, dealer, mediator, stranger]) await ctx.context.close();
+  for (const ctx of [convener, buyer, dealer, mediator, observer, stranger]) await ctx.context.close();
 });

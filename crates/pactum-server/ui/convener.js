@@ -72,7 +72,7 @@ async function create() {
     issueOrder = scanIssueNames(scenario);
     try {
       sessionStorage.setItem(storageKey(created.session_id),
-        JSON.stringify({ invitations: created.invitations, issues: issueOrder }));
+        JSON.stringify({ invitations: created.invitations, viewers: created.viewers || [], issues: issueOrder }));
     } catch {
       // Storage may be unavailable; the links are still shown below.
     }
@@ -80,7 +80,7 @@ async function create() {
     const params = new URLSearchParams({ session: created.session_id, token: created.admin_token });
     history.replaceState(null, '', `#${params}`);
     notice('');
-    showSession(created.session_id, created.admin_token, created.invitations);
+    showSession(created.session_id, created.admin_token, created.invitations, created.viewers);
   } catch (e) {
     notice(`The session was not created: ${e.message}`, 'error');
   } finally {
@@ -105,7 +105,7 @@ function linkRow(label, url, testid, party) {
   return h('div', { class: 'link-row' }, h('span', { class: 'party' }, label), input, copy, open);
 }
 
-function showSession(session, adminToken, invitations) {
+function showSession(session, adminToken, invitations, viewers) {
   $('setup').hidden = true;
   $('session').hidden = false;
   fill('session-id', 'Session ', h('code', {}, session.slice(0, 8)));
@@ -117,8 +117,12 @@ function showSession(session, adminToken, invitations) {
   } else {
     rows.push(h('p', { class: 'empty' }, 'The invitation links were shown when the session was created, in another tab.'));
   }
+  // Mediators and observers watch from the mediator page with view-only tokens.
+  for (const v of viewers || []) {
+    rows.push(linkRow(`${v.party} (${v.role})`, pageLink('mediator.html', session, v.token), 'viewer-link', v.party));
+  }
   rows.push(h('div', { class: 'link-row' },
-    h('span', { class: 'party' }, 'Mediator'),
+    h('span', { class: 'party' }, 'You (admin)'),
     h('input', {
       type: 'text', readonly: true, value: pageLink('mediator.html', session, adminToken),
       'aria-label': 'Mediator view link', 'data-testid': 'mediator-link', onfocus: (e) => e.target.select(),
@@ -211,7 +215,7 @@ function init() {
       saved = null;
     }
     issueOrder = (saved && saved.issues) || [];
-    showSession(session, token, saved && saved.invitations);
+    showSession(session, token, saved && saved.invitations, saved && saved.viewers);
   }
 }
 

@@ -33,7 +33,7 @@ function renderSummary(state) {
   parts.push(h('dl', { class: 'kv' },
     h('dt', {}, 'Turn'), h('dd', {}, state.status === 'open' ? state.turn : '—'),
     h('dt', {}, 'Moves'), h('dd', {}, `${state.moves.length} (${offers} offer${offers === 1 ? '' : 's'})`),
-    h('dt', {}, 'Deadline'), h('dd', {}, `${state.deadlineRounds} rounds`)));
+    state.deadlineRounds ? [h('dt', {}, 'Deadline'), h('dd', {}, `${state.deadlineRounds} rounds`)] : null));
   if (state.status === 'agreement') {
     parts.push(h('p', { class: 'callout ok', 'data-testid': 'agreement' }, `Agreement: ${packageLine(state.agreement)}`));
   } else if (state.status === 'ended') {
@@ -122,43 +122,27 @@ function renderMoves(state) {
 
 // ---------------------------------------------------------------- utility space
 
-/**
- * Asks the server for the mediator's analysis, if it offers one. Expected
- * shape (all utilities in negotiator order): `{all_disclosed: bool,
- * frontier: [[u...]] | [{utilities: [u...]}], nash: [u...] | {utilities},
- * offers?: [{party, utilities}]}`. Resolves to null when unavailable.
- */
-async function mediatorAnalysis() {
-  const paths = await serverPaths();
-  const path = paths.find((p) => /^\/sessions\/\{[^}]+\}\/mediator/.test(p));
-  if (!path) return { available: false };
-  try {
-    const data = await api('GET', path.replace(/\{[^}]+\}/, encodeURIComponent(session)), { token });
-    return { available: true, data };
-  } catch (e) {
-    return { available: true, error: e.message };
-  }
-}
-
-const point = (p) => (Array.isArray(p) ? p : p && Array.isArray(p.utilities) ? p.utilities : null);
-
-function renderSpace(state, analysis) {
-  const data = analysis.data;
-  const ready = data && data.all_disclosed === true && Array.isArray(data.frontier);
-  if (!ready) {
-    const why = !analysis.available
-      ? 'This server does not offer preference disclosure yet, so the utility space stays private.'
-      : analysis.error
-        ? `The mediator analysis is unavailable: ${analysis.error}.`
-        : 'Not every party has disclosed its preferences yet.';
-    fill('space',
-      h('p', { class: 'callout', 'data-testid': 'space-note' },
-        'The utility-space plot (every offer, the Pareto frontier and the Nash point) appears here once every party has disclosed its preferences to the mediator.'),
-      h('p', { class: 'hint small' }, why, ' Until then the trace shows what was offered, not what it is worth to anyone.'));
+function renderSpace(state, view) {
+  const space = view && view.utility_space;
+  if (!space) {
+    const parts = [h('p', { class: 'callout', 'data-testid': 'space-note' },
+      'The utility-space plot (every offer, the Pareto frontier and the Nash point) appears here for the scenario\'s mediator once every negotiator has disclosed its preferences.')];
+    if (view) {
+      const waiting = view.negotiators.filter((n) => !view.disclosed.includes(n));
+      parts.push(h('dl', { class: 'kv', 'data-testid': 'disclosure' },
+        h('dt', {}, 'Disclosed'), h('dd', {}, view.disclosed.length ? view.disclosed.join(', ') : 'nobody yet'),
+        h('dt', {}, 'Not disclosed'), h('dd', {}, waiting.length ? waiting.join(', ') : 'nobody')));
+      if (!waiting.length) {
+        parts.push(h('p', { class: 'hint small' }, 'Everyone has disclosed, but this link is not the mediator\'s: only the mediator sees the utility space.'));
+      }
+    } else {
+      parts.push(h('p', { class: 'hint small' }, 'This server does not offer preference disclosure, so the utility space stays private.'));
+    }
+    fill('space', parts);
     return;
   }
-  const [a, b] = state.negotiators;
-  const W = 360, H = 320, L = 40, R = 12, T = 12, B = 36;
+  const [a, b] = space.negotiators;
+  const W = 380, H = 340, L = 44, R = 12, T = 12, B = 40;
   const x = (u) => L + Math.max(0, Math.min(1, u)) * (W - L - R);
   const y = (u) => H - B - Math.max(0, Math.min(1, u)) * (H - T - B);
   const parts = [];
@@ -168,47 +152,69 @@ function renderSpace(state, analysis) {
     parts.push(svg('text', { x: x(g), y: H - B + 14, 'text-anchor': 'middle' }, g.toFixed(2)));
     parts.push(svg('text', { x: L - 6, y: y(g) + 4, 'text-anchor': 'end' }, g.toFixed(2)));
   }
-  parts.push(svg('text', { x: (L + W - R) / 2, y: H - 4, 'text-anchor': 'middle' }, `${a}'s utility →`));
-  parts.push(svg('text', { x: 10, y: (T + H - B) / 2, transform: `rotate(-90 10 ${(T + H - B) / 2})`, 'text-anchor': 'middle' }, `${b}'s utility →`));
-  const frontier = data.frontier.map(point).filter(Boolean).sort((p, q) => p[0] - q[0]);
+  parts.push(svg('text', { x: (L + W - R) / 2, y: H - 6, 'text-anchor': 'middle' }, `${a}'s utility →`));
+  parts.push(svg('text', { x: 12, y: (T + H - B) / 2, transform: `rotate(-90 12 ${(T + H - B) / 2})`, 'text-anchor': 'middle' }, `${b}'s utility →`));
+  for (const p of space.sample || []) {
+    parts.push(svg('circle', { cx: x(p[0]), cy: y(p[1]), r: 1.6, fill: '#b7bec9', 'fill-opacity': 0.6 }));
+  }
+  const frontier = (space.frontier || []).map((f) => f.utilities).sort((p, q) => p[0] - q[0]);
   if (frontier.length) {
     parts.push(svg('polyline', {
       points: frontier.map((p) => `${x(p[0])},${y(p[1])}`).join(' '), fill: 'none', stroke: 'var(--ok)', 'stroke-width': 2,
     }));
   }
-  for (const o of data.offers || []) {
-    const p = point(o);
-    if (p) parts.push(svg('circle', { cx: x(p[0]), cy: y(p[1]), r: 4, fill: colour(state, o.party) }));
-  }
-  const nash = point(data.nash);
-  if (nash) {
-    parts.push(svg('rect', { x: x(nash[0]) - 5, y: y(nash[1]) - 5, width: 10, height: 10, fill: 'var(--ink)' },
-      svg('title', {}, `Nash point (${fmtU(nash[0])}, ${fmtU(nash[1])})`)));
+  const offers = state.moves.filter((m) => m.offer);
+  (space.offers || []).forEach((p, i) => {
+    const who = offers[i] ? offers[i].party : null;
+    parts.push(svg('circle', { cx: x(p[0]), cy: y(p[1]), r: 4.5, fill: who ? colour(state, who) : 'var(--ink)', stroke: '#fff', 'stroke-width': 1 },
+      svg('title', {}, `${who || 'offer'}: (${fmtU(p[0])}, ${fmtU(p[1])})`)));
+  });
+  if (space.nash) {
+    const [nx, ny] = space.nash.utilities;
+    parts.push(svg('rect', { x: x(nx) - 5, y: y(ny) - 5, width: 10, height: 10, fill: 'var(--ink)' },
+      svg('title', {}, `Nash: ${packageLine(space.nash.offer)} (${fmtU(nx)}, ${fmtU(ny)})`)));
   }
   fill('space',
-    svg('svg', { class: 'chart', viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': 'Utility space' }, parts),
-    h('p', { class: 'hint small' }, 'Green: Pareto frontier. Square: Nash point. Dots: offers, by who made them.'));
+    svg('svg', { class: 'chart', viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': 'Utility space', 'data-testid': 'space-plot' }, parts),
+    h('p', { class: 'hint small' },
+      `Grey: a sample of the ${space.outcome_count} outcomes. Green: Pareto frontier. Square: Nash point`,
+      space.nash ? ` (${packageLine(space.nash.offer)})` : '', '. Dots: offers, coloured by who made them.'));
 }
 
 // ---------------------------------------------------------------- refresh
 
+/** The state from the mediator view alone (view-only tokens cannot read the record). */
+function stateFromView(view) {
+  return {
+    negotiators: view.negotiators,
+    deadlineRounds: 0,
+    moves: view.offers.map((o) => ({ seq: o.seq, party: o.party, kind: 'offer', offer: o.offer, round: o.round })),
+    status: view.status,
+    agreement: view.status === 'agreement' && view.offers.length ? view.offers[view.offers.length - 1].offer : null,
+    reason: null,
+    round: view.status === 'open' ? view.round : view.offers.length ? view.offers[view.offers.length - 1].round : 0,
+    turn: view.turn,
+  };
+}
+
 async function refresh() {
-  const [record, analysis] = await Promise.all([
-    api('GET', `${base}/record`, { token }),
-    mediatorAnalysis(),
-  ]);
-  const snapshot = JSON.stringify([record.events.length, analysis]);
-  const state = replayRecord(record);
+  const paths = await serverPaths();
+  const hasView = paths.some((p) => /^\/sessions\/\{[^}]+\}\/mediator$/.test(p));
+  // The mediator view serves the admin, mediators and observers alike; servers
+  // without it get the admin's record instead.
+  const view = hasView ? await api('GET', `${base}/mediator`, { token }) : null;
+  const record = view ? null : await api('GET', `${base}/record`, { token });
+  const state = record ? replayRecord(record) : stateFromView(view);
+  const snapshot = JSON.stringify([record && record.events.length, view]);
   if (snapshot !== lastSnapshot) {
     lastSnapshot = snapshot;
     document.getElementById('content').hidden = false;
     renderSummary(state);
     renderTrace(state);
     renderMoves(state);
-    renderSpace(state, analysis);
+    renderSpace(state, view);
   }
-  // Keep watching after the end only while disclosures may still arrive.
-  return state.status === 'open' || (analysis.available && !(analysis.data && analysis.data.all_disclosed));
+  return state.status === 'open';
 }
 
 function init() {

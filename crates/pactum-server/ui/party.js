@@ -2,7 +2,7 @@
 
 import {
   api, bar, fill, fmtU, fmtValue, fragment, h, notice, packageLine, roundText, sameValue,
-  statusPill, svg, watch,
+  serverPaths, statusPill, svg, watch,
 } from './common.js';
 
 const $ = (id) => document.getElementById(id);
@@ -117,7 +117,38 @@ function renderPreferences() {
             h('td', { class: 'num' }, v.utility.toFixed(2))))))
         : h('p', { class: 'hint small' }, 'Too many values to list.')))));
   }
+  parts.push(h('div', { id: 'disclosure', class: 'disclosure', hidden: true }));
   fill('prefs', parts);
+  setUpDisclosure();
+}
+
+// ---------------------------------------------------------------- disclosure
+
+/** Lets the party show its preferences to the scenario's mediator (when the server supports it). */
+async function setUpDisclosure() {
+  const paths = await serverPaths();
+  if (!paths.includes('/sessions/{id}/disclosure')) return;
+  const box = $('disclosure');
+  const state = h('p', { class: 'small', id: 'disclosure-state' },
+    'Disclosing lets the scenario\'s mediator see the utility space (every party\'s utilities) to guide the talks. Other negotiators never see your preferences. You can withdraw until the negotiation ends.');
+  const choose = async (disclose) => {
+    try {
+      const answer = await api('PUT', `${base}/disclosure`, { token, body: { disclose } });
+      fill(state, answer.disclose
+        ? `You disclose your preferences to the mediator${answer.all_disclosed ? '; so does every negotiator.' : '; not every negotiator does yet.'}`
+        : 'You do not disclose your preferences to the mediator.');
+      state.dataset.disclose = String(answer.disclose);
+    } catch (e) {
+      notice(`Disclosure not changed: ${e.message}`, 'error');
+    }
+  };
+  fill(box,
+    h('h3', { class: 'small muted' }, 'Disclosure to the mediator'),
+    state,
+    h('div', { class: 'actions' },
+      h('button', { type: 'button', class: 'secondary small', id: 'disclose', onclick: () => choose(true) }, 'Disclose to the mediator'),
+      h('button', { type: 'button', class: 'secondary small', id: 'withdraw', onclick: () => choose(false) }, 'Withdraw')));
+  box.hidden = page.me.status !== 'open';
 }
 
 // ---------------------------------------------------------------- offer form
@@ -291,6 +322,7 @@ function updateButtons() {
   if (fromStanding) fromStanding.disabled = !page.me.standing_offer;
   $('compose-card').hidden = !open;
   $('suggest-card').hidden = !open;
+  if ($('disclosure') && !open) $('disclosure').hidden = true;
   $('ask').disabled = !open;
 }
 
