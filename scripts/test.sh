@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of the project on a fresh machine: starts (installing if
-# needed) a loopback PostgreSQL for the server's database tests, then the
-# whole Cargo workspace's tests.
+# needed) a loopback PostgreSQL for the server's database tests, runs the
+# whole Cargo workspace's tests, then the web UI's browser test in headless
+# Chromium (installed from Debian's packages if missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,3 +11,4 @@ export PACTUM_TEST_POSTGRES
 trap 'scripts/start-postgres.sh stop >/dev/null 2>&1 || true' EXIT
 
 cargo test --workspace --locked
+bash e2e/run.sh
