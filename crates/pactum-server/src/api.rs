@@ -47,6 +47,8 @@ pub struct AppState {
     /// rather than in SQLite's busy handler. (PostgreSQL writers lock the
     /// session row instead, which also serialises other server processes.)
     write_lock: Option<Arc<Mutex<()>>>,
+    /// Preference tables of the sessions with bots.
+    pub(crate) bots: Arc<crate::bots::BotTables>,
 }
 
 impl AppState {
@@ -63,6 +65,7 @@ pub fn router(db: Db) -> Router {
     let state = AppState {
         pool: db.pool,
         write_lock: (db.backend == Backend::Sqlite).then(|| Arc::new(Mutex::new(()))),
+        bots: Default::default(),
     };
     Router::new()
         .route("/sessions", post(create_session))
@@ -116,6 +119,7 @@ pub fn router(db: Db) -> Router {
         MeResponse,
         MoveRequest,
         MoveResponse,
+        BotMove,
         OfferView,
         ErrorBody,
         PreferenceSummary,
@@ -156,13 +160,24 @@ pub struct CreateSession {
     pub protocol: String,
     /// Rounds (one move per negotiator each) before the negotiation ends.
     pub deadline_rounds: u64,
+    /// Negotiator seats played by the server: party name → strategy name
+    /// (one of pactum-sim's, e.g. "conceder"). At least one seat must be
+    /// left to a person.
+    #[serde(default)]
+    #[schema(value_type = Option<std::collections::HashMap<String, String>>)]
+    pub bots: indexmap::IndexMap<String, String>,
 }
 
 /// One negotiator's invitation: the token that lets it act for its seat.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct Invitation {
     pub party: String,
+    /// For a seat played by a bot, a view-only token (its moves are the
+    /// server's).
     pub token: String,
+    /// The strategy playing this seat, if a bot plays it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bot: Option<String>,
 }
 
 /// A view-only invitation for one of the scenario's mediators or observers.
@@ -215,6 +230,27 @@ async fn create_session(
         .iter()
         .map(|&p| scenario.parties[p].name.clone())
         .collect();
+    for (party, strategy) in &req.bots {
+        if !names.contains(party) {
+            return Err(ApiError::unprocessable(format!(
+                "bots: {party:?} is not a negotiator of the scenario"
+            )));
+        }
+        crate::bots::check_strategy(strategy)
+            .map_err(|e| ApiError::unprocessable(format!("bots: {e}")))?;
+    }
+    if !req.bots.is_empty() {
+        if req.bots.len() == names.len() {
+            return Err(ApiError::unprocessable(
+                "bots: at least one negotiator seat must be left to a person",
+            ));
+        }
+        let sc = scenario.clone();
+        tokio::task::spawn_blocking(move || crate::bots::prepare(&sc))
+            .await
+            .map_err(ApiError::internal)?
+            .map_err(|e| ApiError::unprocessable(format!("bots: {e}")))?;
+    }
 
     let session_id = hex::encode(rand::random::<[u8; 16]>());
     let admin_token = tokens::generate();
@@ -223,6 +259,7 @@ async fn create_session(
         .map(|n| Invitation {
             party: n.clone(),
             token: tokens::generate(),
+            bot: req.bots.get(n).cloned(),
         })
         .collect();
     let viewers: Vec<ViewerInvitation> = scenario
@@ -259,26 +296,33 @@ async fn create_session(
     .await?;
     let seats = invitations
         .iter()
-        .map(|i| (&i.party, "negotiator", &i.token))
+        .map(|i| (&i.party, "negotiator", &i.token, i.bot.clone()))
         .chain(
             viewers
                 .iter()
-                .map(|v| (&v.party, v.role.as_str(), &v.token)),
+                .map(|v| (&v.party, v.role.as_str(), &v.token, None)),
         );
-    for (seat, (party, role, token)) in seats.enumerate() {
+    for (seat, (party, role, token, strategy)) in seats.enumerate() {
         sqlx::query(
-            "INSERT INTO seats (session_id, seat, party_name, token_hash, role) VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO seats (session_id, seat, party_name, token_hash, role, strategy) VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(&session_id)
         .bind(seat as i64)
         .bind(party)
         .bind(tokens::hash(token))
         .bind(role)
+        .bind(strategy)
         .execute(&mut *tx)
         .await?;
     }
     append(&mut tx, &session_id, 0, GENESIS_HASH, &created).await?;
     tx.commit().await?;
+    drop(_guard);
+    if !req.bots.is_empty() {
+        // A bot in the first seat opens the negotiation.
+        let session = load_session(&app.pool, &session_id).await?;
+        play_bots(&app, &session).await?;
+    }
     Ok((
         StatusCode::CREATED,
         Json(Created {
@@ -312,6 +356,8 @@ struct SeatRow {
     party_name: String,
     token_hash: String,
     role: String,
+    /// The strategy of a seat played by a bot.
+    strategy: Option<String>,
 }
 
 /// A party acting through its token.
@@ -342,7 +388,7 @@ pub(crate) async fn load_session(pool: &AnyPool, id: &str) -> Result<Session, Ap
     .ok_or_else(|| ApiError::not_found(format!("no session {id:?}")))?;
     let text: String = row.get(0);
     let seats = sqlx::query(
-        "SELECT seat, party_name, token_hash, role FROM seats WHERE session_id = $1 ORDER BY seat",
+        "SELECT seat, party_name, token_hash, role, strategy FROM seats WHERE session_id = $1 ORDER BY seat",
     )
     .bind(id)
     .fetch_all(pool)
@@ -353,6 +399,7 @@ pub(crate) async fn load_session(pool: &AnyPool, id: &str) -> Result<Session, Ap
         party_name: r.get(1),
         token_hash: r.get(2),
         role: r.get(3),
+        strategy: r.get(4),
     })
     .collect();
     Ok(Session {
@@ -495,6 +542,8 @@ pub(crate) struct PastMove {
     pub(crate) seq: u64,
     pub(crate) round: u64,
     pub(crate) party: String,
+    pub(crate) seat: usize,
+    pub(crate) kind: MoveKind,
     pub(crate) offer: Option<Outcome>,
 }
 
@@ -537,6 +586,8 @@ pub(crate) fn replay(
                 seq: entry.seq,
                 round,
                 party,
+                seat,
+                kind,
                 offer: outcome,
             });
         }
@@ -635,6 +686,9 @@ pub struct MoveResponse {
     #[schema(value_type = Option<Object>)]
     pub agreement: Option<Package>,
     pub reason: Option<String>,
+    /// Moves the server played for bots right after this one, in order.
+    #[serde(default)]
+    pub bot_moves: Vec<BotMove>,
 }
 
 #[utoipa::path(post, path = "/sessions/{id}/moves", params(("id" = String, Path)), request_body = MoveRequest, responses(
@@ -664,28 +718,83 @@ async fn post_move(
         (_, None) => None,
     };
 
-    let _guard = app.write_guard().await;
+    if session
+        .seats
+        .get(seat.seat)
+        .is_some_and(|s| s.strategy.is_some())
+    {
+        return Err(ApiError::forbidden(
+            "a bot plays this seat: its token is view-only",
+        ));
+    }
+    let (kind, seat_no) = (req.kind, seat.seat);
+    let committed = commit_move(&app, &session, |_, _| Ok(Some((seat_no, kind, outcome))))
+        .await?
+        .ok_or_else(|| ApiError::internal("move not committed"))?;
+    let bot_moves = play_bots(&app, &session).await?;
+    Ok(Json(MoveResponse {
+        seq: committed.seq,
+        round: committed.round,
+        status: committed.status,
+        agreement: committed.agreement,
+        reason: committed.reason,
+        bot_moves,
+    }))
+}
+
+/// What `decide` returns: the seat that moves, the move and its outcome.
+type Decision = Option<(usize, MoveKind, Option<Outcome>)>;
+
+/// A committed move.
+pub(crate) struct Committed {
+    pub(crate) seq: u64,
+    pub(crate) round: u64,
+    pub(crate) party: String,
+    pub(crate) kind: MoveKind,
+    pub(crate) offer: Option<Package>,
+    pub(crate) status: String,
+    pub(crate) agreement: Option<Package>,
+    pub(crate) reason: Option<String>,
+}
+
+/// Appends one move in a transaction of its own: `decide` sees the state
+/// replayed under the session lock and picks the move (or none). The move is
+/// checked against the protocol; an agreement or an end is appended with
+/// it. Returns the move once committed.
+pub(crate) async fn commit_move(
+    app: &AppState,
+    session: &Session,
+    decide: impl FnOnce(&State, &[PastMove]) -> Result<Decision, ApiError>,
+) -> Result<Option<Committed>, ApiError> {
+    let id = &session.id;
+    let sc = &session.scenario;
+    let guard = app.write_guard().await;
     let mut tx = app.pool.begin().await?;
-    lock_session(&mut tx, &id).await?;
-    let entries = load_entries(&mut tx, &id).await?;
-    let (mut state, _) = replay(&session, &entries)?;
+    lock_session(&mut tx, id).await?;
+    let entries = load_entries(&mut tx, id).await?;
+    let (mut state, moves) = replay(session, &entries)?;
+    let Some((seat, kind, outcome)) = decide(&state, &moves)? else {
+        return Ok(None);
+    };
     let round = state.round();
     let finish = state
-        .apply(seat.seat, req.kind, outcome.clone())
+        .apply(seat, kind, outcome.clone())
         .map_err(|e| ApiError::conflict(e.to_string()))?;
     let last = entries
         .last()
         .ok_or_else(|| ApiError::internal("session without log"))?;
     let mut seq = last.seq + 1;
     let mut prev = last.hash.clone();
+    let party = state.negotiators[seat].clone();
+    let offer = outcome.as_ref().map(|o| package(sc, o));
     let mv = Event::Move {
-        party: seat.name.clone(),
-        kind: req.kind,
-        offer: outcome.as_ref().map(|o| package(sc, o)),
+        party: party.clone(),
+        kind,
+        offer: offer.clone(),
         round,
         at_ms: now_ms(),
     };
-    prev = append(&mut tx, &id, seq, &prev, &mv).await?;
+    prev = append(&mut tx, id, seq, &prev, &mv).await?;
     let move_seq = seq;
     let (mut agreement, mut reason) = (None, None);
     match &finish {
@@ -694,7 +803,7 @@ async fn post_move(
             let p = package(sc, o);
             append(
                 &mut tx,
-                &id,
+                id,
                 seq,
                 &prev,
                 &Event::Agreement {
@@ -711,25 +820,107 @@ async fn post_move(
                 reason: r.clone(),
                 round,
             };
-            append(&mut tx, &id, seq, &prev, &ev).await?;
+            append(&mut tx, id, seq, &prev, &ev).await?;
             reason = Some(r.clone());
         }
         None => {}
     }
     tx.commit().await?;
-    drop(_guard);
+    drop(guard);
     if agreement.is_some() {
         // Issue the certificate now so that it closes the record; should
         // this fail, GET /certificate issues it later.
-        let _ = mediation::ensure_certificate(&app, &session).await;
+        let _ = mediation::ensure_certificate(app, session).await;
     }
-    Ok(Json(MoveResponse {
+    Ok(Some(Committed {
         seq: move_seq,
         round,
+        party,
+        kind,
+        offer,
         status: status_of(&state).to_string(),
         agreement,
         reason,
     }))
+}
+
+/// Plays the bots' moves for as long as it is a bot's turn. Returns them.
+pub(crate) async fn play_bots(app: &AppState, session: &Session) -> Result<Vec<BotMove>, ApiError> {
+    let bots: Vec<Option<String>> = session
+        .seats
+        .iter()
+        .filter(|s| s.role == "negotiator")
+        .map(|s| s.strategy.clone())
+        .collect();
+    if bots.iter().all(Option::is_none) {
+        return Ok(Vec::new());
+    }
+    let prepared = {
+        let (tables, id, sc) = (
+            app.bots.clone(),
+            session.id.clone(),
+            session.scenario.clone(),
+        );
+        tokio::task::spawn_blocking(move || tables.get(&id, &sc))
+            .await
+            .map_err(ApiError::internal)?
+            .map_err(ApiError::internal)?
+    };
+    let mut played = Vec::new();
+    loop {
+        let decide = |state: &State, moves: &[PastMove]| -> Result<Decision, ApiError> {
+            if state.finished.is_some() {
+                return Ok(None);
+            }
+            let seat = state.turn();
+            let Some(strategy) = bots.get(seat).cloned().flatten() else {
+                return Ok(None);
+            };
+            let history: Vec<crate::bots::SeenMove> = moves
+                .iter()
+                .map(|m| crate::bots::SeenMove {
+                    seat: m.seat,
+                    kind: m.kind,
+                    offer: m.offer.clone(),
+                })
+                .collect();
+            let (kind, offer) = crate::bots::next_move(
+                &prepared,
+                &strategy,
+                seat,
+                &session.id,
+                session.deadline_rounds,
+                &history,
+            )
+            .map_err(ApiError::internal)?;
+            Ok(Some((seat, kind, offer)))
+        };
+        let Some(c) = commit_move(app, session, decide).await? else {
+            break;
+        };
+        played.push(BotMove {
+            seq: c.seq,
+            round: c.round,
+            party: c.party,
+            kind: c.kind,
+            offer: c.offer,
+            status: c.status,
+        });
+    }
+    Ok(played)
+}
+
+/// A move the server played for a bot.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct BotMove {
+    pub seq: u64,
+    pub round: u64,
+    pub party: String,
+    pub kind: MoveKind,
+    #[schema(value_type = Option<Object>)]
+    pub offer: Option<Package>,
+    /// "open", "agreement" or "ended" after this move.
+    pub status: String,
 }
 
 // ---------------------------------------------------------------- offers

@@ -7,6 +7,7 @@
 //! process) or PostgreSQL (several processes sharing a database); the HTTP API is described by the OpenAPI document at `/openapi.json`.
 
 pub mod api;
+pub mod bots;
 pub mod certificate;
 pub mod db;
 pub mod error;

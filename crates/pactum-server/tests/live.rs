@@ -1,0 +1,309 @@
+//! Live features: bots in seats, post-settlement suggestions and
+//! server-sent events, on SQLite and (when `PACTUM_TEST_POSTGRES` is set)
+//! on PostgreSQL.
+
+mod common;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use http_body_util::BodyExt;
+use pactum_server::{Db, Record, router, verify_record};
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+const SCENARIO: &str = r#"
+name = "Test deal"
+
+[[issues]]
+name = "price"
+type = "integer"
+min = 1
+max = 3
+
+[[issues]]
+name = "colour"
+options = ["red", "blue"]
+
+[[parties]]
+name = "Alice"
+role = "negotiator"
+reservation = 0.1
+weights = { price = 0.8, colour = 0.2 }
+values.price = { type = "linear", slope = 0.5, offset = 0.0 }
+values.colour = { red = 1.0, blue = 0.0 }
+
+[[parties]]
+name = "Bob"
+role = "negotiator"
+reservation = 0.05
+weights = { price = 0.123, colour = 0.877 }
+values.price = { type = "linear", slope = 0.5, offset = 0.0 }
+values.colour = { red = 0.0, blue = 1.0 }
+"#;
+
+fn app(db: Db) -> Router {
+    router(db)
+}
+
+async fn send(
+    app: &Router,
+    method: &str,
+    uri: &str,
+    token: Option<&str>,
+    body: Option<String>,
+) -> (StatusCode, Value, String) {
+    let mut req = Request::builder().method(method).uri(uri);
+    if let Some(t) = token {
+        req = req.header("authorization", format!("Bearer {t}"));
+    }
+    let req = match body {
+        Some(b) => req
+            .header("content-type", "application/json")
+            .body(Body::from(b)),
+        None => req.body(Body::empty()),
+    }
+    .unwrap();
+    let resp = app.clone().oneshot(req).await.unwrap();
+    let status = resp.status();
+    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+    let text = String::from_utf8(bytes.to_vec()).unwrap();
+    let json = serde_json::from_str(&text).unwrap_or(Value::Null);
+    (status, json, text)
+}
+
+async fn call(
+    app: &Router,
+    method: &str,
+    uri: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> (StatusCode, Value, String) {
+    send(app, method, uri, token, body.map(|b| b.to_string())).await
+}
+
+fn offer(price: i64, colour: &str) -> Value {
+    json!({"kind": "offer", "offer": {"price": price, "colour": colour}})
+}
+
+/// Creates a session; returns (id, admin token, invitations).
+async fn create(app: &Router, bots: Value) -> (String, String, Vec<Value>) {
+    let (status, body, text) = call(
+        app,
+        "POST",
+        "/sessions",
+        None,
+        Some(
+            json!({"scenario_toml": SCENARIO, "protocol": "alternating_offers",
+                    "deadline_rounds": 10, "bots": bots}),
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{text}");
+    (
+        body["session_id"].as_str().unwrap().into(),
+        body["admin_token"].as_str().unwrap().into(),
+        body["invitations"].as_array().unwrap().clone(),
+    )
+}
+
+async fn record_of(app: &Router, id: &str, admin: &str) -> Record {
+    let (status, _, text) = call(
+        app,
+        "GET",
+        &format!("/sessions/{id}/record"),
+        Some(admin),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    serde_json::from_str(&text).unwrap()
+}
+
+fn moves_by(record: &Record, party: &str) -> Vec<Value> {
+    record
+        .events
+        .iter()
+        .filter(|e| e.event["type"] == "move" && e.event["party"] == party)
+        .map(|e| e.event.clone())
+        .collect()
+}
+
+// ---------------------------------------------------------------- bots
+
+async fn a_person_and_a_conceder_bot_reach_an_agreement(db: Db) {
+    let app = app(db);
+    let (id, admin, inv) = create(&app, json!({"Bob": "conceder"})).await;
+    assert_eq!(inv[1]["bot"], "conceder");
+    assert!(inv[0].get("bot").is_none());
+    let alice = inv[0]["token"].as_str().unwrap();
+    let moves = format!("/sessions/{id}/moves");
+
+    // Alice opens with her best package; the bot answers in the same request.
+    let (status, first, text) =
+        call(&app, "POST", &moves, Some(alice), Some(offer(3, "red"))).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    let bot = first["bot_moves"].as_array().unwrap();
+    assert_eq!(bot.len(), 1, "{text}");
+    assert_eq!(bot[0]["party"], "Bob");
+    assert_eq!(bot[0]["seq"], 2);
+    let mut status_now = bot[0]["status"].as_str().unwrap().to_string();
+    // Alice accepts whatever the bot counter-offered.
+    if status_now == "open" {
+        assert_eq!(bot[0]["kind"], "offer");
+        let (status, acc, text) = call(
+            &app,
+            "POST",
+            &moves,
+            Some(alice),
+            Some(json!({"kind": "accept"})),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{text}");
+        assert_eq!(acc["bot_moves"], json!([]));
+        status_now = acc["status"].as_str().unwrap().to_string();
+    }
+    assert_eq!(status_now, "agreement");
+
+    let record = record_of(&app, &id, &admin).await;
+    verify_record(&record).unwrap();
+    let bob_moves = moves_by(&record, "Bob");
+    assert_eq!(bob_moves.len(), 1);
+    assert_eq!(bob_moves[0]["round"], 0);
+    assert!(record.events.iter().any(|e| e.event["type"] == "agreement"));
+    assert_eq!(record.events.last().unwrap().event["type"], "certificate");
+
+    // The bot's token is view-only.
+    let bob = inv[1]["token"].as_str().unwrap();
+    let (status, _, _) = call(&app, "POST", &moves, Some(bob), Some(offer(1, "blue"))).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, me, _) = call(&app, "GET", &format!("/sessions/{id}/me"), Some(bob), None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(me["status"], "agreement");
+}
+
+async fn a_bot_in_the_first_seat_opens_and_keeps_playing(db: Db) {
+    let app = app(db);
+    let (id, admin, inv) = create(&app, json!({"Alice": "boulware"})).await;
+    let bob = inv[1]["token"].as_str().unwrap();
+    let (_, me, text) = call(&app, "GET", &format!("/sessions/{id}/me"), Some(bob), None).await;
+    assert_eq!(me["turn"], "Bob", "{text}");
+    assert!(me["standing_offer"]["offer"].is_object(), "{text}");
+    // Bob keeps rejecting with a package bad for Alice until the deadline.
+    let moves = format!("/sessions/{id}/moves");
+    let mut last = Value::Null;
+    for _ in 0..10 {
+        let (status, r, text) = call(&app, "POST", &moves, Some(bob), Some(offer(1, "blue"))).await;
+        assert_eq!(status, StatusCode::OK, "{text}");
+        last = r;
+        if last["status"] != "open"
+            || last["bot_moves"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|m| m["status"] != "open")
+        {
+            break;
+        }
+    }
+    let record = record_of(&app, &id, &admin).await;
+    verify_record(&record).unwrap();
+    let alice_moves = moves_by(&record, "Alice");
+    let bob_moves = moves_by(&record, "Bob");
+    assert!(alice_moves.len() >= bob_moves.len(), "{last}");
+    assert_eq!(alice_moves[0]["round"], 0);
+    assert_eq!(alice_moves[0]["kind"], "offer");
+    // Boulware opens with Alice's best package.
+    assert_eq!(
+        alice_moves[0]["offer"],
+        json!({"price": 3, "colour": "red"})
+    );
+    let tail = &record.events.last().unwrap().event;
+    assert!(
+        ["ended", "agreement", "certificate"].contains(&tail["type"].as_str().unwrap()),
+        "{tail}"
+    );
+}
+
+async fn bad_bots_are_refused(db: Db) {
+    let app = app(db);
+    for bots in [
+        json!({"Carol": "conceder"}),
+        json!({"Bob": "no-such-strategy"}),
+        json!({"Alice": "conceder", "Bob": "boulware"}),
+        json!({"Bob": 3}),
+    ] {
+        let (status, body, text) = call(
+            &app,
+            "POST",
+            "/sessions",
+            None,
+            Some(
+                json!({"scenario_toml": SCENARIO, "protocol": "alternating_offers",
+                        "deadline_rounds": 10, "bots": bots}),
+            ),
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{bots}: {text}");
+        assert!(body["error"].is_string());
+    }
+}
+
+// ---------------------------------------------------------------- post-settlement
+
+async fn after_an_agreement_suggestions_dominate_it(db: Db) {
+    let app = app(db);
+    let (id, _, inv) = create(&app, json!({})).await;
+    let alice = inv[0]["token"].as_str().unwrap();
+    let bob = inv[1]["token"].as_str().unwrap();
+    let moves = format!("/sessions/{id}/moves");
+    call(&app, "POST", &moves, Some(alice), Some(offer(2, "red"))).await;
+    let (_, acc, _) = call(
+        &app,
+        "POST",
+        &moves,
+        Some(bob),
+        Some(json!({"kind": "accept"})),
+    )
+    .await;
+    assert_eq!(acc["status"], "agreement");
+    // (2, red) gives Alice 0.6 and Bob 0.0615. Exactly two packages leave
+    // both at least as well off: (3, red) (Alice 1.0, Bob 0.123) and
+    // (3, blue) (Alice 0.8, Bob 1.0).
+    let url = format!("/sessions/{id}/suggestions");
+    let (status, a, text) = call(&app, "POST", &url, Some(alice), None).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    assert!((a["standing_offer_utility"].as_f64().unwrap() - 0.6).abs() < 1e-9);
+    let offers = |v: &Value| -> Vec<(Value, f64)> {
+        v["improving"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| (x["offer"].clone(), x["my_utility"].as_f64().unwrap()))
+            .collect()
+    };
+    let got = offers(&a);
+    assert_eq!(got.len(), 2, "{text}");
+    assert_eq!(got[0].0, json!({"price": 3, "colour": "red"}));
+    assert!((got[0].1 - 1.0).abs() < 1e-9);
+    assert_eq!(got[1].0, json!({"price": 3, "colour": "blue"}));
+    assert!((got[1].1 - 0.8).abs() < 1e-9);
+    for s in ["0.123", "0.877", "0.0615"] {
+        assert!(!text.contains(s), "Bob's {s} leaked to Alice: {text}");
+    }
+    let (_, b, text) = call(&app, "POST", &url, Some(bob), None).await;
+    let got = offers(&b);
+    assert_eq!(got.len(), 2, "{text}");
+    assert_eq!(got[0].0, json!({"price": 3, "colour": "blue"}));
+    assert!((got[0].1 - 1.0).abs() < 1e-9);
+    assert_eq!(got[1].0, json!({"price": 3, "colour": "red"}));
+    assert!((got[1].1 - 0.123).abs() < 1e-9);
+    assert!(!text.contains("0.8,") && !text.contains("0.6,"), "{text}");
+}
+
+on_both_backends!(
+    a_person_and_a_conceder_bot_reach_an_agreement,
+    a_bot_in_the_first_seat_opens_and_keeps_playing,
+    bad_bots_are_refused,
+    after_an_agreement_suggestions_dominate_it,
+);
