@@ -49,6 +49,8 @@ pub struct AppState {
     write_lock: Option<Arc<Mutex<()>>>,
     /// Preference tables of the sessions with bots.
     pub(crate) bots: Arc<crate::bots::BotTables>,
+    /// Live-update channels of the sessions being watched.
+    pub(crate) hub: Arc<crate::live::Hub>,
 }
 
 impl AppState {
@@ -66,6 +68,7 @@ pub fn router(db: Db) -> Router {
         pool: db.pool,
         write_lock: (db.backend == Backend::Sqlite).then(|| Arc::new(Mutex::new(()))),
         bots: Default::default(),
+        hub: Default::default(),
     };
     Router::new()
         .route("/sessions", post(create_session))
@@ -74,6 +77,7 @@ pub fn router(db: Db) -> Router {
         .route("/sessions/{id}/offers", get(offers))
         .route("/sessions/{id}/suggestions", post(post_suggestions))
         .route("/sessions/{id}/record", get(record))
+        .route("/sessions/{id}/events", get(crate::live::events))
         .route("/sessions/{id}/disclosure", put(mediation::put_disclosure))
         .route("/sessions/{id}/mediator", get(mediation::mediator_view))
         .route(
@@ -97,6 +101,7 @@ pub fn router(db: Db) -> Router {
         offers,
         post_suggestions,
         record,
+        crate::live::events,
         mediation::put_disclosure,
         mediation::mediator_view,
         mediation::get_certificate,
@@ -120,6 +125,9 @@ pub fn router(db: Db) -> Router {
         MoveRequest,
         MoveResponse,
         BotMove,
+        crate::live::MoveEvent,
+        crate::live::AgreementEvent,
+        crate::live::EndedEvent,
         OfferView,
         ErrorBody,
         PreferenceSummary,
@@ -797,9 +805,21 @@ pub(crate) async fn commit_move(
     prev = append(&mut tx, id, seq, &prev, &mv).await?;
     let move_seq = seq;
     let (mut agreement, mut reason) = (None, None);
+    let mut published = vec![crate::live::Published::Move {
+        seq: move_seq,
+        round,
+        party: party.clone(),
+        kind,
+        offer: outcome.clone(),
+    }];
     match &finish {
         Some(Finish::Agreement(o)) => {
             seq += 1;
+            published.push(crate::live::Published::Agreement {
+                seq,
+                round,
+                offer: o.clone(),
+            });
             let p = package(sc, o);
             append(
                 &mut tx,
@@ -821,12 +841,18 @@ pub(crate) async fn commit_move(
                 round,
             };
             append(&mut tx, id, seq, &prev, &ev).await?;
+            published.push(crate::live::Published::Ended {
+                seq,
+                round,
+                reason: r.clone(),
+            });
             reason = Some(r.clone());
         }
         None => {}
     }
     tx.commit().await?;
     drop(guard);
+    app.hub.publish(id, published);
     if agreement.is_some() {
         // Issue the certificate now so that it closes the record; should
         // this fail, GET /certificate issues it later.

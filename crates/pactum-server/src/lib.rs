@@ -11,6 +11,7 @@ pub mod bots;
 pub mod certificate;
 pub mod db;
 pub mod error;
+pub mod live;
 pub mod mediation;
 pub mod protocol;
 pub mod record;

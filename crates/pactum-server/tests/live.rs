@@ -301,7 +301,145 @@ async fn after_an_agreement_suggestions_dominate_it(db: Db) {
     assert!(!text.contains("0.8,") && !text.contains("0.6,"), "{text}");
 }
 
+// ---------------------------------------------------------------- live events
+
+/// Opens `GET /sessions/{id}/events`; returns the streaming body.
+async fn subscribe(app: &Router, id: &str, token: Option<&str>) -> (StatusCode, Body) {
+    let mut req = Request::builder().uri(format!("/sessions/{id}/events"));
+    if let Some(t) = token {
+        req = req.header("authorization", format!("Bearer {t}"));
+    }
+    let resp = app
+        .clone()
+        .oneshot(req.body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    if resp.status() == StatusCode::OK {
+        assert_eq!(resp.headers()["content-type"], "text/event-stream");
+    }
+    (resp.status(), resp.into_body())
+}
+
+/// Reads the next server-sent event (name, data) from the stream, or `None`
+/// when it closes.
+async fn next_event(body: &mut Body, buf: &mut String) -> Option<(String, Value)> {
+    loop {
+        if let Some(end) = buf.find("\n\n") {
+            let block: String = buf.drain(..end + 2).collect();
+            let mut name = String::new();
+            let mut data = String::new();
+            for line in block.lines() {
+                if let Some(v) = line.strip_prefix("event: ") {
+                    name = v.to_string();
+                } else if let Some(v) = line.strip_prefix("data: ") {
+                    data.push_str(v);
+                }
+            }
+            if name.is_empty() {
+                continue; // a keep-alive comment
+            }
+            return Some((name, serde_json::from_str(&data).unwrap()));
+        }
+        let frame = tokio::time::timeout(std::time::Duration::from_secs(5), body.frame())
+            .await
+            .expect("an event within 5 s")?
+            .unwrap();
+        if let Ok(data) = frame.into_data() {
+            buf.push_str(std::str::from_utf8(&data).unwrap());
+        }
+    }
+}
+
+async fn subscribers_see_moves_with_only_their_own_utility(db: Db) {
+    let app = app(db);
+    let (id, admin, inv) = create(&app, json!({})).await;
+    let alice = inv[0]["token"].as_str().unwrap();
+    let bob = inv[1]["token"].as_str().unwrap();
+    let (status, _) = subscribe(&app, &id, None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, _) = subscribe(&app, &id, Some(&"0".repeat(64))).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, _) = subscribe(&app, "nope", Some(alice)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    let (_, mut a_body) = subscribe(&app, &id, Some(alice)).await;
+    let (_, mut b_body) = subscribe(&app, &id, Some(bob)).await;
+    let (_, mut admin_body) = subscribe(&app, &id, Some(&admin)).await;
+    let (mut a_buf, mut b_buf, mut admin_buf) = (String::new(), String::new(), String::new());
+
+    let moves = format!("/sessions/{id}/moves");
+    let (status, _, _) = call(&app, "POST", &moves, Some(alice), Some(offer(2, "red"))).await;
+    assert_eq!(status, StatusCode::OK);
+
+    let (name, a) = next_event(&mut a_body, &mut a_buf).await.unwrap();
+    assert_eq!(name, "move");
+    assert_eq!(a["seq"], 1);
+    assert_eq!(a["round"], 0);
+    assert_eq!(a["party"], "Alice");
+    assert_eq!(a["kind"], "offer");
+    assert_eq!(a["offer"], json!({"price": 2, "colour": "red"}));
+    assert!((a["my_utility"].as_f64().unwrap() - 0.6).abs() < 1e-9);
+    assert_eq!(a.as_object().unwrap().len(), 6, "{a}");
+
+    let (_, b) = next_event(&mut b_body, &mut b_buf).await.unwrap();
+    assert_eq!(b["offer"], json!({"price": 2, "colour": "red"}));
+    assert!((b["my_utility"].as_f64().unwrap() - 0.0615).abs() < 1e-9);
+    let (_, ad) = next_event(&mut admin_body, &mut admin_buf).await.unwrap();
+    assert_eq!(ad["my_utility"], Value::Null);
+
+    call(
+        &app,
+        "POST",
+        &moves,
+        Some(bob),
+        Some(json!({"kind": "accept"})),
+    )
+    .await;
+    let (name, b) = next_event(&mut b_body, &mut b_buf).await.unwrap();
+    assert_eq!(
+        (name.as_str(), &b["kind"], &b["offer"]),
+        ("move", &json!("accept"), &Value::Null)
+    );
+    let (name, b) = next_event(&mut b_body, &mut b_buf).await.unwrap();
+    assert_eq!(name, "agreement");
+    assert_eq!(b["offer"], json!({"price": 2, "colour": "red"}));
+    assert!((b["my_utility"].as_f64().unwrap() - 0.0615).abs() < 1e-9);
+    // The negotiation is over: the stream closes.
+    assert!(next_event(&mut b_body, &mut b_buf).await.is_none());
+    for _ in 0..2 {
+        next_event(&mut a_body, &mut a_buf).await.unwrap();
+    }
+    assert!(next_event(&mut a_body, &mut a_buf).await.is_none());
+    // Nobody saw another's utility: Alice's stream never carried Bob's numbers.
+    assert!(!a_buf.contains("0.0615"));
+    // A finished session's stream is empty.
+    let (status, mut late) = subscribe(&app, &id, Some(alice)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(next_event(&mut late, &mut String::new()).await.is_none());
+}
+
+async fn subscribers_see_the_bots_moves_too(db: Db) {
+    let app = app(db);
+    let (id, _, inv) = create(&app, json!({"Bob": "hardliner"})).await;
+    let alice = inv[0]["token"].as_str().unwrap();
+    let (_, mut body) = subscribe(&app, &id, Some(alice)).await;
+    let mut buf = String::new();
+    let moves = format!("/sessions/{id}/moves");
+    call(&app, "POST", &moves, Some(alice), Some(offer(3, "red"))).await;
+    let (_, mine) = next_event(&mut body, &mut buf).await.unwrap();
+    assert_eq!(mine["party"], "Alice");
+    let (name, bot) = next_event(&mut body, &mut buf).await.unwrap();
+    assert_eq!(name, "move");
+    assert_eq!(bot["party"], "Bob");
+    assert_eq!(bot["seq"], 2);
+    // The hardliner opens with Bob's best package, worth 0.8 to Alice.
+    assert_eq!(bot["offer"], json!({"price": 3, "colour": "blue"}));
+    assert!((bot["my_utility"].as_f64().unwrap() - 0.8).abs() < 1e-9);
+}
+
 on_both_backends!(
+    subscribers_see_moves_with_only_their_own_utility,
+    subscribers_see_the_bots_moves_too,
     a_person_and_a_conceder_bot_reach_an_agreement,
     a_bot_in_the_first_seat_opens_and_keeps_playing,
     bad_bots_are_refused,
