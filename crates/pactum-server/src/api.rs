@@ -73,6 +73,10 @@ pub fn router(db: Db) -> Router {
     Router::new()
         .route("/sessions", post(create_session))
         .route("/sessions/{id}/me", get(me))
+        .route(
+            "/sessions/{id}/me/preferences",
+            put(crate::preferences::put_preferences),
+        )
         .route("/sessions/{id}/moves", post(post_move))
         .route("/sessions/{id}/offers", get(offers))
         .route("/sessions/{id}/suggestions", post(post_suggestions))
@@ -97,6 +101,7 @@ pub fn router(db: Db) -> Router {
     paths(
         create_session,
         me,
+        crate::preferences::put_preferences,
         post_move,
         offers,
         post_suggestions,
@@ -122,6 +127,8 @@ pub fn router(db: Db) -> Router {
         mediation::Export,
         crate::certificate::Certificate,
         MeResponse,
+        crate::preferences::PreferencesRequest,
+        crate::preferences::PreferencesUpdated,
         MoveRequest,
         MoveResponse,
         BotMove,
@@ -359,6 +366,13 @@ pub(crate) struct Session {
     seats: Vec<SeatRow>,
 }
 
+impl Session {
+    /// Whether a bot plays negotiator seat `seat`.
+    pub(crate) fn is_bot_seat(&self, seat: usize) -> bool {
+        self.seats.get(seat).is_some_and(|s| s.strategy.is_some())
+    }
+}
+
 struct SeatRow {
     seat: usize,
     party_name: String,
@@ -410,9 +424,11 @@ pub(crate) async fn load_session(pool: &AnyPool, id: &str) -> Result<Session, Ap
         strategy: r.get(4),
     })
     .collect();
+    let scenario = parse_scenario(&text).map_err(ApiError::internal)?;
+    let scenario = crate::preferences::apply_stored(pool, id, scenario).await?;
     Ok(Session {
         id: id.to_string(),
-        scenario: parse_scenario(&text).map_err(ApiError::internal)?,
+        scenario,
         admin_token_hash: row.get(1),
         deadline_rounds: row.get::<i64, _>(2) as u64,
         seats,

@@ -161,7 +161,12 @@ pub fn check_record(
     if *offer != cert.agreement || round != cert.round {
         return Err("the certificate does not certify the recorded agreement".into());
     }
-    if let Some(text) = scenario_text {
+    // Edited preferences are private: the scenario alone no longer
+    // determines the certificate (see `crate::preferences`).
+    let edited = events[..at]
+        .iter()
+        .any(|e| matches!(e, Event::Preferences { .. }));
+    if let Some(text) = scenario_text.filter(|_| !edited) {
         let Some(Event::Created {
             scenario_sha256, ..
         }) = events.first()

@@ -13,6 +13,7 @@ pub mod db;
 pub mod error;
 pub mod live;
 pub mod mediation;
+pub mod preferences;
 pub mod protocol;
 pub mod record;
 pub mod tokens;

@@ -65,6 +65,13 @@ pub enum Event {
     },
     /// The agreement certificate, appended right after the agreement.
     Certificate(crate::certificate::Certificate),
+    /// A negotiator replaced its own preferences; only a salted commitment
+    /// to them is recorded (see `crate::preferences`).
+    Preferences {
+        party: String,
+        commitment: String,
+        at_ms: i64,
+    },
 }
 
 /// How a negotiation finished.

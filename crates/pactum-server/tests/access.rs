@@ -493,9 +493,178 @@ async fn certificate_with_disclosure_lists_everyone_and_verifies_offline(db: Db)
     assert!(format!("{err:#}").contains("SHA-256"), "{err:#}");
 }
 
+/// Alice's edited weights, reservation, colour values and utility of
+/// (3, blue) under them: 0.6173 · 1 + 0.3827 · 0.0863.
+const ALICE_EDITED: [&str; 6] = [
+    "0.6173",
+    "0.3827",
+    "0.0419",
+    "0.9137",
+    "0.0863",
+    "0.65032701",
+];
+
+fn alice_edit() -> Value {
+    json!({
+        "weights": {"price": 0.6173, "colour": 0.3827},
+        "values": {
+            "price": {"type": "linear", "slope": 0.5, "offset": 0.0},
+            "colour": {"red": 0.9137, "blue": 0.0863}
+        },
+        "reservation_value": 0.0419
+    })
+}
+
+async fn edited_preferences_are_checked_used_and_private(db: Db) {
+    let app = router(db);
+    let t = create(&app).await;
+    let path = format!("/sessions/{}/me/preferences", t.id);
+    use StatusCode as S;
+    // Bad input: 422 naming the field.
+    for (change, field) in [
+        (
+            json!({"weights": {"price": -0.5, "colour": 0.5}}),
+            "weights.price",
+        ),
+        (json!({"weights": {"price": 0.5, "size": 0.5}}), "size"),
+        (
+            json!({"values": {"price": {"type": "linear", "slope": 0.5, "offset": 0.0}, "colour": {"red": 1.5, "blue": 0.0}}}),
+            "colour",
+        ),
+        (
+            json!({"values": {"price": {"type": "linear", "slope": 0.5, "offset": 0.0}, "colour": {"red": 1.0, "green": 0.0}}}),
+            "colour",
+        ),
+        (json!({"reservation_value": 2.0}), "reservation"),
+    ] {
+        let mut body = alice_edit();
+        for (k, v) in change.as_object().unwrap() {
+            body[k] = v.clone();
+        }
+        let (status, b, text) = call(&app, "PUT", &path, Some(&t.alice), Some(body)).await;
+        assert_eq!(status, S::UNPROCESSABLE_ENTITY, "{change}: {text}");
+        assert!(
+            b["error"].as_str().unwrap().contains(field),
+            "{change}: {text}"
+        );
+    }
+    // Only a negotiator's own token may edit.
+    for (who, token) in [
+        ("admin", &t.admin),
+        ("mediator", &t.mira),
+        ("observer", &t.otto),
+    ] {
+        let (status, _, text) = call(&app, "PUT", &path, Some(token), Some(alice_edit())).await;
+        assert_eq!(status, S::FORBIDDEN, "{who}: {text}");
+    }
+    let (status, _, _) = call(&app, "PUT", &path, Some(&other_token()), Some(alice_edit())).await;
+    assert_eq!(status, S::UNAUTHORIZED);
+
+    let (status, upd, text) = call(&app, "PUT", &path, Some(&t.alice), Some(alice_edit())).await;
+    assert_eq!(status, S::OK, "{text}");
+    // The record holds the commitment, which the salt opens, and no numbers.
+    let (_, rec, rec_text) = call(
+        &app,
+        "GET",
+        &format!("/sessions/{}/record", t.id),
+        Some(&t.admin),
+        None,
+    )
+    .await;
+    let ev = &rec["events"][upd["seq"].as_u64().unwrap() as usize]["event"];
+    assert_eq!(ev["type"], "preferences");
+    assert_eq!(ev["party"], "Alice");
+    assert_eq!(ev["commitment"], upd["commitment"]);
+    let req: pactum_server::preferences::PreferencesRequest =
+        serde_json::from_value(alice_edit()).unwrap();
+    assert_eq!(
+        pactum_server::preferences::commitment(upd["salt"].as_str().unwrap(), &req),
+        upd["commitment"].as_str().unwrap()
+    );
+    assert_none(&rec_text, &ALICE_EDITED, "record");
+    assert!(!rec_text.contains(upd["salt"].as_str().unwrap()));
+
+    // Alice's own view uses the new preferences.
+    let (_, me, _) = call(
+        &app,
+        "GET",
+        &format!("/sessions/{}/me", t.id),
+        Some(&t.alice),
+        None,
+    )
+    .await;
+    assert_eq!(me["preferences"]["issues"][0]["weight"], 0.6173);
+    assert_eq!(me["preferences"]["reservation_value"], 0.0419);
+    assert_eq!(
+        me["preferences"]["issues"][1]["values"][0]["utility"],
+        0.9137
+    );
+
+    reach_agreement(&app, &t).await;
+    let (_, offers, _) = call(
+        &app,
+        "GET",
+        &format!("/sessions/{}/offers", t.id),
+        Some(&t.alice),
+        None,
+    )
+    .await;
+    let u = offers[0]["my_utility"].as_f64().unwrap();
+    assert!((u - 0.65032701).abs() < 1e-9, "{offers}");
+    let (status, cert, text) = call(
+        &app,
+        "GET",
+        &format!("/sessions/{}/certificate", t.id),
+        Some(&t.alice),
+        None,
+    )
+    .await;
+    assert_eq!(status, S::OK, "{text}");
+    let u = cert["my_utility"].as_f64().unwrap();
+    assert!((u - 0.65032701).abs() < 1e-9, "{cert}");
+    // After the first move it is too late.
+    let (status, _, _) = call(&app, "PUT", &path, Some(&t.alice), Some(alice_edit())).await;
+    assert_eq!(status, S::CONFLICT);
+
+    // Nobody else ever sees the edited numbers (or Alice's originals' use).
+    for (who, token) in [
+        ("Bob", &t.bob),
+        ("admin", &t.admin),
+        ("mediator", &t.mira),
+        ("observer", &t.otto),
+    ] {
+        for (method, path, body) in endpoints(&t.id) {
+            if method != "GET" && !path.ends_with("/suggestions") {
+                continue;
+            }
+            let (_, _, text) = call(&app, method, &path, Some(token), body).await;
+            assert_none(&text, &ALICE_EDITED, who);
+        }
+    }
+    // The record and its certificate still verify (the chain; the
+    // certificate cannot be recomputed from the scenario alone).
+    let (_, export, _) = call(
+        &app,
+        "GET",
+        &format!("/sessions/{}/export", t.id),
+        Some(&t.admin),
+        None,
+    )
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("export.json");
+    std::fs::write(&file, export.to_string()).unwrap();
+    pactum_server::verify_record_file(&file).unwrap();
+}
+
+fn other_token() -> String {
+    "f".repeat(64)
+}
+
 on_both_backends!(
     access_matrix,
     disclosure_and_mediator_view,
     certificate_without_disclosure_shows_each_only_its_own,
     certificate_with_disclosure_lists_everyone_and_verifies_offline,
+    edited_preferences_are_checked_used_and_private,
 );

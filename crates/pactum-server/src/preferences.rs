@@ -1,0 +1,207 @@
+//! Private preference editing: `PUT /sessions/{id}/me/preferences`.
+//!
+//! A negotiator may replace its own weights, value functions and reservation
+//! value **before its first move** (afterwards its earlier moves were made
+//! under the old preferences, and changing them would make the record's
+//! utilities inconsistent). The new preferences are checked exactly like a
+//! native scenario file (errors name the field, e.g.
+//! `parties[0] (Alice).weights.price`) and stored privately; the
+//! hash-chained record gets only a commitment, `sha256(salt || canonical
+//! JSON of the preferences)`, with the salt returned to the party alone so
+//! it can later prove what it entered. Every later view of that party (me,
+//! offers, suggestions, certificate) uses the new preferences.
+//!
+//! A certificate issued after an edit is computed from the edited
+//! preferences, which the exported scenario does not contain, so offline
+//! verification checks such a record's chain and agreement but cannot
+//! recompute its certificate from the scenario alone.
+
+use axum::Json;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{Path, State as AxumState};
+use axum::http::HeaderMap;
+use indexmap::IndexMap;
+use pactum_core::Scenario;
+use pactum_core::native::ValueFile;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+use utoipa::ToSchema;
+
+use crate::api::{
+    AppState, append, authorize_party, json_body, load_entries, load_session, lock_session, now_ms,
+};
+use crate::error::{ApiError, ErrorBody};
+use crate::protocol::Event;
+use crate::record::canonical_json;
+
+/// Body of `PUT /sessions/{id}/me/preferences`: the caller's whole additive
+/// utility, in the native scenario format's terms.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PreferencesRequest {
+    /// Issue → weight (non-negative), one per issue.
+    #[schema(value_type = std::collections::HashMap<String, f64>)]
+    pub weights: IndexMap<String, f64>,
+    /// Issue → value function: an option → value table (values in [0, 1])
+    /// for a discrete issue, or a numeric function such as
+    /// `{"type": "linear", "slope": 0.5, "offset": 0}`.
+    #[schema(value_type = Object)]
+    pub values: IndexMap<String, ValueFile>,
+    /// Utility of no agreement, in [0, 1]; absent for none.
+    #[serde(default)]
+    pub reservation_value: Option<f64>,
+}
+
+/// Answer of `PUT /sessions/{id}/me/preferences`.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct PreferencesUpdated {
+    /// Sequence number of the commitment in the record.
+    pub seq: u64,
+    /// The commitment recorded: hex `sha256(salt || canonical JSON)`.
+    pub commitment: String,
+    /// The salt (hex), shown only to the party.
+    pub salt: String,
+}
+
+/// The commitment recorded for `prefs` with `salt` (hex).
+pub fn commitment(salt: &str, prefs: &PreferencesRequest) -> String {
+    let body = serde_json::to_value(prefs).expect("preferences serialise");
+    let mut h = Sha256::new();
+    h.update(hex::decode(salt).unwrap_or_else(|_| salt.as_bytes().to_vec()));
+    h.update(canonical_json(&body).as_bytes());
+    hex::encode(h.finalize())
+}
+
+/// `scenario` with party `party`'s preferences replaced by `prefs`, checked
+/// as the native format checks a scenario file (red lines and discount
+/// factor are kept).
+pub fn apply(
+    scenario: &Scenario,
+    party: usize,
+    prefs: &PreferencesRequest,
+) -> Result<Scenario, String> {
+    let mut file = pactum_core::native::to_file(scenario);
+    let p = file
+        .parties
+        .get_mut(party)
+        .ok_or_else(|| "no such party".to_string())?;
+    p.weights = Some(prefs.weights.clone());
+    p.values = prefs.values.clone();
+    p.reservation = prefs.reservation_value;
+    p.hyper_rectangles = None;
+    for (issue, _) in prefs
+        .weights
+        .iter()
+        .chain(prefs.values.iter().map(|(k, _)| (k, &0.0)))
+    {
+        if scenario.issue_index(issue).is_none() {
+            return Err(format!(
+                "parties[{party}] ({}).weights.{issue}: unknown issue {issue:?}",
+                p.name
+            ));
+        }
+    }
+    if let Some(r) = prefs.reservation_value
+        && !(0.0..=1.0).contains(&r)
+    {
+        return Err(format!(
+            "parties[{party}] ({}).reservation: {r} is not in [0, 1]",
+            p.name
+        ));
+    }
+    let loaded = pactum_core::native::into_model("preferences", file).map_err(|e| e.to_string())?;
+    let mut out = scenario.clone();
+    out.parties[party].preferences = loaded.scenario.parties[party].preferences.clone();
+    Ok(out)
+}
+
+/// Applies the latest stored private preferences of each party.
+pub(crate) async fn apply_stored(
+    pool: &sqlx::AnyPool,
+    id: &str,
+    mut scenario: Scenario,
+) -> Result<Scenario, ApiError> {
+    let rows = sqlx::query(
+        "SELECT party_name, body FROM private_preferences WHERE session_id = $1 ORDER BY seq",
+    )
+    .bind(id)
+    .fetch_all(pool)
+    .await?;
+    for row in rows {
+        let name: String = row.get(0);
+        let body: String = row.get(1);
+        let prefs: PreferencesRequest = serde_json::from_str(&body).map_err(ApiError::internal)?;
+        let party = scenario
+            .party_index(&name)
+            .ok_or_else(|| ApiError::internal("preferences of an unknown party"))?;
+        scenario = apply(&scenario, party, &prefs).map_err(ApiError::internal)?;
+    }
+    Ok(scenario)
+}
+
+#[utoipa::path(put, path = "/sessions/{id}/me/preferences", params(("id" = String, Path)),
+    request_body = PreferencesRequest, responses(
+    (status = 200, body = PreferencesUpdated), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+    (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("party_token" = [])))]
+pub(crate) async fn put_preferences(
+    AxumState(app): AxumState<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Result<Json<PreferencesRequest>, JsonRejection>,
+) -> Result<Json<PreferencesUpdated>, ApiError> {
+    let session = load_session(&app.pool, &id).await?;
+    let seat = authorize_party(&session, &headers)?;
+    if session.is_bot_seat(seat.seat) {
+        return Err(ApiError::forbidden(
+            "a bot plays this seat: its token is view-only",
+        ));
+    }
+    let prefs = json_body(body)?;
+    apply(&session.scenario, seat.party, &prefs).map_err(ApiError::unprocessable)?;
+    let salt = hex::encode(rand::random::<[u8; 16]>());
+    let commit = commitment(&salt, &prefs);
+    let stored = serde_json::to_string(&prefs).map_err(ApiError::internal)?;
+
+    let guard = app.write_guard().await;
+    let mut tx = app.pool.begin().await?;
+    lock_session(&mut tx, &id).await?;
+    let entries = load_entries(&mut tx, &id).await?;
+    let (state, moves) = crate::api::replay(&session, &entries)?;
+    if state.finished.is_some() {
+        return Err(ApiError::conflict("the negotiation is over"));
+    }
+    if moves.iter().any(|m| m.seat == seat.seat) {
+        return Err(ApiError::conflict(
+            "preferences can be changed only before your first move",
+        ));
+    }
+    let last = entries
+        .last()
+        .ok_or_else(|| ApiError::internal("session without log"))?;
+    let seq = last.seq + 1;
+    let ev = Event::Preferences {
+        party: seat.name.clone(),
+        commitment: commit.clone(),
+        at_ms: now_ms(),
+    };
+    append(&mut tx, &id, seq, &last.hash, &ev).await?;
+    sqlx::query(
+        "INSERT INTO private_preferences (session_id, seq, party_name, body, salt) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(&id)
+    .bind(seq as i64)
+    .bind(&seat.name)
+    .bind(&stored)
+    .bind(&salt)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    drop(guard);
+    Ok(Json(PreferencesUpdated {
+        seq,
+        commitment: commit,
+        salt,
+    }))
+}
