@@ -220,6 +220,17 @@ test('convener, two parties and the mediator negotiate the car purchase in the b
     assert.ok(!buyerText.includes(secret), `Buyer's page shows Dealer's ${secret}`);
   }
 
+  // Dealer opens its preference editor before its first move and saves
+  // (numeric issues go back as piecewise-linear functions through the
+  // listed values, so every utility below is unchanged); the reservation
+  // value is retyped as it was
+  await d.click('#edit-prefs summary');
+  await d.fill('#edit-reservation', '0.4');
+  await d.click('#save-prefs');
+  await waitContains(d, '#notice', 'Your preferences are updated');
+  await waitText(d, '[data-testid="reservation"]', '0.400');
+  await waitText(d, '.issue[data-issue="price"] .weight', 'weight 0.60');
+
   // Buyer discloses its preferences to the mediator
   await b.click('#disclose');
   await waitContains(b, '#disclosure-state', 'You disclose your preferences to the mediator; not every negotiator does yet.');

@@ -118,8 +118,77 @@ function renderPreferences() {
         : h('p', { class: 'hint small' }, 'Too many values to list.')))));
   }
   parts.push(h('div', { id: 'disclosure', class: 'disclosure', hidden: true }));
+  parts.push(h('div', { id: 'edit-prefs-box', hidden: true }));
   fill('prefs', parts);
   setUpDisclosure();
+  setUpPreferenceEditor();
+}
+
+// ---------------------------------------------------------------- editing preferences
+
+/** Most values a numeric issue may list and still be edited here. */
+const MAX_EDITABLE_VALUES = 50;
+
+/**
+ * A form to replace one's own weights, value tables and reservation value
+ * (PUT /me/preferences; allowed before one's first move). Numeric issues are
+ * sent as piecewise-linear functions through their listed values.
+ */
+async function setUpPreferenceEditor() {
+  const paths = await serverPaths();
+  if (!paths.includes('/sessions/{id}/me/preferences')) return;
+  const p = prefs();
+  if (p.kind !== 'additive' || page.me.status !== 'open') return;
+  const box = $('edit-prefs-box');
+  const num = (value, attrs = {}) => h('input', {
+    type: 'number', step: 'any', min: '0', value: String(value), class: 'num-input', ...attrs,
+  });
+  const rows = page.issues.map((spec) => {
+    const weight = num(spec.weight, { 'data-weight': spec.issue, 'aria-label': `Weight of ${spec.issue}` });
+    const numeric = spec.values && spec.values.length && typeof spec.values[0].value === 'number';
+    const editable = spec.values && (!numeric || spec.values.length <= MAX_EDITABLE_VALUES);
+    const values = editable
+      ? spec.values.map((v) => h('label', { class: 'small' }, `${fmtValue(v.value)} `,
+        num(v.utility, { max: '1', 'data-issue': spec.issue, 'data-value': JSON.stringify(v.value), 'aria-label': `Value of ${spec.issue} = ${fmtValue(v.value)}` })))
+      : [h('span', { class: 'hint small' }, 'Values unchanged (too many to edit here).')];
+    return h('fieldset', { class: 'edit-issue', 'data-issue': spec.issue },
+      h('legend', {}, spec.issue), h('label', { class: 'small' }, 'Weight ', weight), h('div', { class: 'edit-values' }, values));
+  });
+  const reservation = num(p.reservation_value ?? '', { max: '1', id: 'edit-reservation', 'aria-label': 'Reservation value' });
+  const form = h('form', { id: 'edit-prefs-form', autocomplete: 'off' },
+    rows,
+    h('label', { class: 'small' }, 'Reservation value (empty for none) ', reservation),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', id: 'save-prefs', class: 'small' }, 'Save my preferences')));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const body = { weights: {}, values: {} };
+    for (const spec of page.issues) {
+      body.weights[spec.issue] = Number(form.querySelector(`[data-weight="${CSS.escape(spec.issue)}"]`).value);
+      const inputs = [...form.querySelectorAll(`[data-issue="${CSS.escape(spec.issue)}"][data-value]`)];
+      const listed = inputs.length ? inputs.map((i) => [JSON.parse(i.dataset.value), Number(i.value)])
+        : (spec.values || []).map((v) => [v.value, v.utility]);
+      if (listed.length && typeof listed[0][0] === 'number') {
+        body.values[spec.issue] = { type: 'piecewise_linear', points: listed };
+      } else {
+        body.values[spec.issue] = Object.fromEntries(listed);
+      }
+    }
+    if (reservation.value !== '') body.reservation_value = Number(reservation.value);
+    try {
+      await api('PUT', `${base}/me/preferences`, { token, body });
+      notice('Your preferences are updated. Only a commitment to them is recorded; nobody else sees them.');
+      page.formBuilt = false;
+      page.lastSnapshot = '';
+      await refresh();
+    } catch (e) {
+      notice(`Preferences not changed: ${e.message}`, 'error');
+    }
+  });
+  fill(box, h('details', { id: 'edit-prefs' },
+    h('summary', {}, 'Edit my preferences'),
+    h('p', { class: 'hint small' }, 'Weights are non-negative, values and the reservation value between 0 and 1. You can change them until your first move.'),
+    form));
+  box.hidden = false;
 }
 
 // ---------------------------------------------------------------- disclosure
