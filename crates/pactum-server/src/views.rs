@@ -21,7 +21,8 @@ pub const MAX_SUGGESTIONS: usize = 10;
 /// The value of one issue option to the caller.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ValueUtility {
-    #[schema(value_type = Object)]
+    /// A number or a string, as the issue's values are.
+    #[schema(value_type = serde_json::Value)]
     pub value: pactum_core::Value,
     /// The issue's value function at this value (0..1, before weighting).
     pub utility: f64,

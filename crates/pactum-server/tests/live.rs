@@ -437,7 +437,28 @@ async fn subscribers_see_the_bots_moves_too(db: Db) {
     assert!((bot["my_utility"].as_f64().unwrap() - 0.8).abs() < 1e-9);
 }
 
+/// Found by scripts/schemathesis.sh: an issue's values are numbers or
+/// strings, and /me's preference summary must say so in the document.
+async fn the_openapi_document_describes_the_live_endpoints(db: Db) {
+    let app = app(db);
+    let (status, doc, _) = call(&app, "GET", "/openapi.json", None, None).await;
+    assert_eq!(status, StatusCode::OK);
+    let events = &doc["paths"]["/sessions/{id}/events"]["get"];
+    assert!(
+        events["responses"]["200"]["content"]["text/event-stream"].is_object(),
+        "{events}"
+    );
+    let schemas = &doc["components"]["schemas"];
+    for name in ["MoveEvent", "AgreementEvent", "EndedEvent", "BotMove"] {
+        assert!(schemas[name].is_object(), "{name} missing");
+    }
+    assert!(schemas["CreateSession"]["properties"]["bots"].is_object());
+    let value = &schemas["ValueUtility"]["properties"]["value"];
+    assert_ne!(value["type"], "object", "{value}");
+}
+
 on_both_backends!(
+    the_openapi_document_describes_the_live_endpoints,
     subscribers_see_moves_with_only_their_own_utility,
     subscribers_see_the_bots_moves_too,
     a_person_and_a_conceder_bot_reach_an_agreement,

@@ -1,0 +1,348 @@
+//! Load generator for the live server, on 127.0.0.1 only.
+//!
+//! Starts the server in-process on a loopback port (or uses `--url`, which
+//! must be a loopback address), creates `--sessions` sessions (default
+//! 1,000) and plays each with two simple HTTP clients (one per seat, each
+//! with its own keep-alive connection) that alternate offers from a fixed
+//! list until the deadline ends the session. At most `--concurrency`
+//! sessions run at once; the run stops by itself after the last session or
+//! after `--max-seconds`, whichever comes first. Reports moves/s and the
+//! p50/p99/max latency of the moves.
+//!
+//! ```text
+//! cargo run --release -p pactum-server --example load -- [--db PATH|URL] [--url http://127.0.0.1:PORT]
+//!     [--sessions 1000] [--rounds 10] [--concurrency 32] [--max-seconds 120]
+//! ```
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::net::TcpStream;
+use tokio::sync::{Mutex, Semaphore, mpsc};
+
+const SCENARIO: &str = r#"
+name = "Load"
+
+[[issues]]
+name = "price"
+type = "integer"
+min = 1
+max = 10
+
+[[issues]]
+name = "colour"
+options = ["red", "green", "blue"]
+
+[[parties]]
+name = "Seller"
+role = "negotiator"
+weights = { price = 0.7, colour = 0.3 }
+values.price = { type = "linear", slope = 1.0, offset = 0.0 }
+values.colour = { red = 1.0, green = 0.5, blue = 0.0 }
+
+[[parties]]
+name = "Buyer"
+role = "negotiator"
+weights = { price = 0.6, colour = 0.4 }
+values.price = { type = "linear", slope = -1.0, offset = 1.0 }
+values.colour = { red = 0.0, green = 0.5, blue = 1.0 }
+"#;
+
+/// The offers each client cycles through.
+const OFFERS: [(u32, &str); 4] = [(9, "red"), (7, "green"), (4, "blue"), (2, "green")];
+
+struct Args {
+    db: Option<String>,
+    url: Option<String>,
+    sessions: usize,
+    rounds: u64,
+    concurrency: usize,
+    max_seconds: u64,
+}
+
+fn parse_args() -> Result<Args, String> {
+    let mut a = Args {
+        db: None,
+        url: None,
+        sessions: 1000,
+        rounds: 10,
+        concurrency: 32,
+        max_seconds: 120,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        let mut val = || it.next().ok_or(format!("{flag} needs a value"));
+        match flag.as_str() {
+            "--db" => a.db = Some(val()?),
+            "--url" => a.url = Some(val()?),
+            "--sessions" => a.sessions = val()?.parse().map_err(|e| format!("{e}"))?,
+            "--rounds" => a.rounds = val()?.parse().map_err(|e| format!("{e}"))?,
+            "--concurrency" => a.concurrency = val()?.parse().map_err(|e| format!("{e}"))?,
+            "--max-seconds" => a.max_seconds = val()?.parse().map_err(|e| format!("{e}"))?,
+            _ => return Err(format!("unknown argument {flag}")),
+        }
+    }
+    if a.sessions == 0 || a.sessions > 100_000 || a.concurrency == 0 || a.rounds == 0 {
+        return Err("--sessions 1..100000, --concurrency and --rounds > 0".into());
+    }
+    a.max_seconds = a.max_seconds.clamp(1, 3600);
+    Ok(a)
+}
+
+/// A minimal HTTP/1.1 keep-alive client (responses carry Content-Length).
+struct Client {
+    addr: SocketAddr,
+    conn: Option<BufReader<TcpStream>>,
+}
+
+impl Client {
+    fn new(addr: SocketAddr) -> Self {
+        Client { addr, conn: None }
+    }
+
+    async fn request(
+        &mut self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: &str,
+    ) -> std::io::Result<(u16, String)> {
+        if self.conn.is_none() {
+            let s = TcpStream::connect(self.addr).await?;
+            s.set_nodelay(true)?;
+            self.conn = Some(BufReader::new(s));
+        }
+        let conn = self.conn.as_mut().unwrap();
+        let auth = token
+            .map(|t| format!("authorization: Bearer {t}\r\n"))
+            .unwrap_or_default();
+        let req = format!(
+            "{method} {path} HTTP/1.1\r\nhost: 127.0.0.1\r\n{auth}content-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+            body.len()
+        );
+        conn.get_mut().write_all(req.as_bytes()).await?;
+        let mut line = String::new();
+        conn.read_line(&mut line).await?;
+        let status: u16 = line
+            .split_whitespace()
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .ok_or_else(|| std::io::Error::other(format!("bad status line {line:?}")))?;
+        let mut len = 0usize;
+        loop {
+            line.clear();
+            conn.read_line(&mut line).await?;
+            let l = line.trim_end();
+            if l.is_empty() {
+                break;
+            }
+            if let Some((k, v)) = l.split_once(':')
+                && k.eq_ignore_ascii_case("content-length")
+            {
+                len = v.trim().parse().unwrap_or(0);
+            }
+        }
+        let mut buf = vec![0; len];
+        conn.read_exact(&mut buf).await?;
+        Ok((status, String::from_utf8_lossy(&buf).into_owned()))
+    }
+}
+
+fn loopback_addr(url: &str) -> Result<SocketAddr, String> {
+    let rest = url
+        .strip_prefix("http://")
+        .ok_or("--url must be http://127.0.0.1:PORT")?;
+    let host = rest.trim_end_matches('/');
+    let addr: SocketAddr = host
+        .replace("localhost", "127.0.0.1")
+        .parse()
+        .map_err(|e| format!("--url {url}: {e}"))?;
+    if !addr.ip().is_loopback() {
+        return Err("--url must be a loopback address (127.0.0.1)".into());
+    }
+    Ok(addr)
+}
+
+/// One client: waits for its turn, moves, passes the turn on.
+async fn seat_client(
+    addr: SocketAddr,
+    path: String,
+    token: String,
+    first: usize,
+    mut my_turn: mpsc::Receiver<()>,
+    other: mpsc::Sender<()>,
+    latencies: Arc<Mutex<Vec<Duration>>>,
+) -> Result<usize, String> {
+    let mut client = Client::new(addr);
+    let mut lat = Vec::new();
+    let mut i = first;
+    while my_turn.recv().await.is_some() {
+        let (price, colour) = OFFERS[i % OFFERS.len()];
+        i += 2;
+        let body =
+            json!({"kind": "offer", "offer": {"price": price, "colour": colour}}).to_string();
+        let t = Instant::now();
+        let (status, text) = client
+            .request("POST", &path, Some(&token), &body)
+            .await
+            .map_err(|e| e.to_string())?;
+        lat.push(t.elapsed());
+        if status != 200 {
+            return Err(format!("move refused: {status} {text}"));
+        }
+        let r: Value = serde_json::from_str(&text).map_err(|e| e.to_string())?;
+        if r["status"] != "open" {
+            break;
+        }
+        if other.send(()).await.is_err() {
+            break;
+        }
+    }
+    let n = lat.len();
+    latencies.lock().await.extend(lat);
+    Ok(n)
+}
+
+async fn run(args: Args) -> Result<(), String> {
+    let _tmp; // keeps the temporary database directory alive
+    let (addr, label) = match &args.url {
+        Some(url) => (loopback_addr(url)?, format!("server at {url}")),
+        None => {
+            let db = match &args.db {
+                Some(db) => db.clone(),
+                None => {
+                    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+                    let path = dir.path().join("load.db").display().to_string();
+                    _tmp = dir;
+                    path
+                }
+            };
+            let handle = pactum_server::connect(&db)
+                .await
+                .map_err(|e| format!("{e:#}"))?;
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                .await
+                .map_err(|e| e.to_string())?;
+            let addr = listener.local_addr().map_err(|e| e.to_string())?;
+            let app = pactum_server::router(handle);
+            tokio::spawn(async move { axum::serve(listener, app).await });
+            let backend = if pactum_server::db::is_postgres(&db) {
+                "PostgreSQL"
+            } else {
+                "SQLite"
+            };
+            (addr, format!("in-process server, {backend}"))
+        }
+    };
+
+    // Sessions first (not timed as moves).
+    let t0 = Instant::now();
+    let mut sessions = Vec::with_capacity(args.sessions);
+    let mut admin = Client::new(addr);
+    let create = json!({"scenario_toml": SCENARIO, "protocol": "alternating_offers",
+                        "deadline_rounds": args.rounds})
+    .to_string();
+    for _ in 0..args.sessions {
+        let (status, text) = admin
+            .request("POST", "/sessions", None, &create)
+            .await
+            .map_err(|e| e.to_string())?;
+        if status != 201 {
+            return Err(format!("creating a session: {status} {text}"));
+        }
+        let v: Value = serde_json::from_str(&text).map_err(|e| e.to_string())?;
+        let tok = |i: usize| v["invitations"][i]["token"].as_str().unwrap().to_string();
+        sessions.push((
+            v["session_id"].as_str().unwrap().to_string(),
+            tok(0),
+            tok(1),
+        ));
+    }
+    let created = t0.elapsed();
+
+    let latencies = Arc::new(Mutex::new(Vec::new()));
+    let limit = Arc::new(Semaphore::new(args.concurrency));
+    let t1 = Instant::now();
+    let mut tasks = Vec::new();
+    for (id, a, b) in sessions {
+        let (latencies, limit) = (latencies.clone(), limit.clone());
+        tasks.push(tokio::spawn(async move {
+            let _permit = limit.acquire_owned().await.unwrap();
+            let path = format!("/sessions/{id}/moves");
+            let (to_a, a_rx) = mpsc::channel(1);
+            let (to_b, b_rx) = mpsc::channel(1);
+            to_a.send(()).await.unwrap();
+            let ca = tokio::spawn(seat_client(
+                addr,
+                path.clone(),
+                a,
+                0,
+                a_rx,
+                to_b,
+                latencies.clone(),
+            ));
+            let cb = tokio::spawn(seat_client(addr, path, b, 1, b_rx, to_a, latencies));
+            let na = ca.await.map_err(|e| e.to_string())??;
+            let nb = cb.await.map_err(|e| e.to_string())??;
+            Ok::<usize, String>(na + nb)
+        }));
+    }
+    let all = async {
+        let mut moves = 0;
+        for t in tasks {
+            moves += t.await.map_err(|e| e.to_string())??;
+        }
+        Ok::<usize, String>(moves)
+    };
+    let moves = tokio::time::timeout(Duration::from_secs(args.max_seconds), all)
+        .await
+        .map_err(|_| format!("stopped after --max-seconds {}", args.max_seconds))??;
+    let elapsed = t1.elapsed();
+
+    let mut lat = latencies.lock().await.clone();
+    lat.sort();
+    let pct = |p: f64| lat[((lat.len() as f64 - 1.0) * p).round() as usize];
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    println!("{label}");
+    println!(
+        "sessions: {} created in {:.2} s ({:.0}/s); {} rounds each, {} at a time",
+        args.sessions,
+        created.as_secs_f64(),
+        args.sessions as f64 / created.as_secs_f64(),
+        args.rounds,
+        args.concurrency
+    );
+    println!(
+        "moves: {moves} in {:.2} s = {:.0} moves/s",
+        elapsed.as_secs_f64(),
+        moves as f64 / elapsed.as_secs_f64()
+    );
+    println!(
+        "move latency: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        ms(pct(0.50)),
+        ms(pct(0.99)),
+        ms(*lat.last().unwrap())
+    );
+    Ok(())
+}
+
+fn main() {
+    let args = match parse_args() {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("load: {e}");
+            std::process::exit(2);
+        }
+    };
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    if let Err(e) = rt.block_on(run(args)) {
+        eprintln!("load: {e}");
+        std::process::exit(1);
+    }
+}
