@@ -5,6 +5,7 @@
 //! log inside the same transaction that appends it, and acknowledged only
 //! after that transaction commits. Every error is `{"error": "..."}`.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::extract::rejection::JsonRejection;
@@ -25,6 +26,7 @@ use crate::error::{ApiError, ErrorBody};
 use crate::mediation;
 use crate::protocol::{ALTERNATING_OFFERS, Event, Finish, MoveKind, State, package, parse_offer};
 use crate::record::{GENESIS_HASH, Record, RecordEntry, chain_hash};
+use crate::singletext::SINGLE_TEXT;
 use crate::tokens;
 use crate::views::{
     OwnView, PreferenceSummary, Suggestions, own_utility, preference_summary, suggestions,
@@ -51,6 +53,49 @@ pub struct AppState {
     pub(crate) bots: Arc<crate::bots::BotTables>,
     /// Live-update channels of the sessions being watched.
     pub(crate) hub: Arc<crate::live::Hub>,
+    /// Parsed sessions (immutable once created), by id.
+    sessions: Arc<SessionCache>,
+    /// The protocol state replayed from each session's log, keyed by id and
+    /// valid for the log ending in the given (seq, hash).
+    states: Arc<std::sync::Mutex<HashMap<String, Arc<CachedState>>>>,
+}
+
+type SessionCache = std::sync::Mutex<HashMap<String, Session>>;
+
+/// Where sessions are loaded from: the handlers' state (with its cache) or
+/// a bare pool.
+pub(crate) trait SessionSource {
+    fn pool(&self) -> &AnyPool;
+    fn session_cache(&self) -> Option<&SessionCache>;
+}
+
+impl SessionSource for AppState {
+    fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+    fn session_cache(&self) -> Option<&SessionCache> {
+        Some(&self.sessions)
+    }
+}
+
+impl SessionSource for AnyPool {
+    fn pool(&self) -> &AnyPool {
+        self
+    }
+    fn session_cache(&self) -> Option<&SessionCache> {
+        None
+    }
+}
+
+/// Cached sessions or states beyond which the caches start afresh.
+const MAX_CACHED: usize = 10_000;
+
+/// A session's state as replayed from its log up to `last_seq`.
+pub(crate) struct CachedState {
+    last_seq: u64,
+    last_hash: String,
+    state: State,
+    moves: Vec<PastMove>,
 }
 
 impl AppState {
@@ -69,6 +114,8 @@ pub fn router(db: Db) -> Router {
         write_lock: (db.backend == Backend::Sqlite).then(|| Arc::new(Mutex::new(()))),
         bots: Default::default(),
         hub: Default::default(),
+        sessions: Default::default(),
+        states: Default::default(),
     };
     Router::new()
         .route("/sessions", post(create_session))
@@ -78,6 +125,11 @@ pub fn router(db: Db) -> Router {
             put(crate::preferences::put_preferences),
         )
         .route("/sessions/{id}/moves", post(post_move))
+        .route("/sessions/{id}/votes", post(crate::singletext::post_vote))
+        .route(
+            "/sessions/{id}/single_text",
+            get(crate::singletext::get_text),
+        )
         .route("/sessions/{id}/offers", get(offers))
         .route("/sessions/{id}/suggestions", post(post_suggestions))
         .route("/sessions/{id}/record", get(record))
@@ -103,6 +155,8 @@ pub fn router(db: Db) -> Router {
         me,
         crate::preferences::put_preferences,
         post_move,
+        crate::singletext::post_vote,
+        crate::singletext::get_text,
         offers,
         post_suggestions,
         record,
@@ -131,6 +185,8 @@ pub fn router(db: Db) -> Router {
         crate::preferences::PreferencesUpdated,
         MoveRequest,
         MoveResponse,
+        crate::singletext::VoteRequest,
+        crate::singletext::TextView,
         BotMove,
         crate::live::MoveEvent,
         crate::live::AgreementEvent,
@@ -169,9 +225,16 @@ pub(crate) fn now_ms() -> i64 {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateSession {
-    /// A scenario in Pactum's native TOML format.
-    pub scenario_toml: String,
-    /// Only "alternating_offers" for now.
+    /// A scenario in Pactum's native TOML format (or give
+    /// `scenario_zip_base64`).
+    #[serde(default)]
+    pub scenario_toml: Option<String>,
+    /// Instead of `scenario_toml`: a GENIUS or GeniusWeb scenario folder as
+    /// a base64 zip archive, stored as native TOML (see `crate::archive`).
+    #[serde(default)]
+    pub scenario_zip_base64: Option<String>,
+    /// "alternating_offers", or "single_text" (the server mediates a single
+    /// negotiating text; the negotiators vote on its proposed changes).
     pub protocol: String,
     /// Rounds (one move per negotiator each) before the negotiation ends.
     pub deadline_rounds: u64,
@@ -222,11 +285,16 @@ async fn create_session(
     AxumState(app): AxumState<AppState>,
     body: Result<Json<CreateSession>, JsonRejection>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
-    let req = json_body(body)?;
-    if req.protocol != ALTERNATING_OFFERS {
+    let mut req = json_body(body)?;
+    if req.protocol != ALTERNATING_OFFERS && req.protocol != SINGLE_TEXT {
         return Err(ApiError::unprocessable(format!(
-            "unknown protocol {:?}: only {ALTERNATING_OFFERS:?} is supported",
+            "unknown protocol {:?}: use {ALTERNATING_OFFERS:?} or {SINGLE_TEXT:?}",
             req.protocol
+        )));
+    }
+    if req.protocol == SINGLE_TEXT && !req.bots.is_empty() {
+        return Err(ApiError::unprocessable(format!(
+            "bots: bots play {ALTERNATING_OFFERS:?} only"
         )));
     }
     if req.deadline_rounds == 0 || req.deadline_rounds > MAX_DEADLINE_ROUNDS {
@@ -234,7 +302,21 @@ async fn create_session(
             "deadline_rounds must be between 1 and {MAX_DEADLINE_ROUNDS}"
         )));
     }
-    let scenario = parse_scenario(&req.scenario_toml).map_err(ApiError::unprocessable)?;
+    let scenario_toml = match (req.scenario_toml.take(), req.scenario_zip_base64.take()) {
+        (Some(text), None) => text,
+        (None, Some(zip)) => {
+            tokio::task::spawn_blocking(move || crate::archive::scenario_toml_from_zip_base64(&zip))
+                .await
+                .map_err(ApiError::internal)?
+                .map_err(ApiError::unprocessable)?
+        }
+        _ => {
+            return Err(ApiError::unprocessable(
+                "give exactly one of scenario_toml and scenario_zip_base64",
+            ));
+        }
+    };
+    let scenario = parse_scenario(&scenario_toml).map_err(ApiError::unprocessable)?;
     let negotiators = scenario.negotiators();
     if negotiators.len() < 2 {
         return Err(ApiError::unprocessable(
@@ -292,7 +374,7 @@ async fn create_session(
         protocol: req.protocol.clone(),
         deadline_rounds: req.deadline_rounds,
         negotiators: names.clone(),
-        scenario_sha256: hex::encode(Sha256::digest(req.scenario_toml.as_bytes())),
+        scenario_sha256: hex::encode(Sha256::digest(scenario_toml.as_bytes())),
         at_ms: now_ms(),
     };
 
@@ -302,7 +384,7 @@ async fn create_session(
         "INSERT INTO sessions (id, scenario_toml, protocol, deadline_rounds, admin_token_hash, created_at_ms) VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(&session_id)
-    .bind(&req.scenario_toml)
+    .bind(&scenario_toml)
     .bind(&req.protocol)
     .bind(req.deadline_rounds as i64)
     .bind(tokens::hash(&admin_token))
@@ -330,12 +412,18 @@ async fn create_session(
         .execute(&mut *tx)
         .await?;
     }
-    append(&mut tx, &session_id, 0, GENESIS_HASH, &created).await?;
+    let prev = append(&mut tx, &session_id, 0, GENESIS_HASH, &created).await?;
+    if req.protocol == SINGLE_TEXT {
+        let text = crate::singletext::TextState::new(&scenario, names.clone(), req.deadline_rounds);
+        if let Some(ev) = crate::singletext::proposal_event(&scenario, &text) {
+            append(&mut tx, &session_id, 1, &prev, &ev).await?;
+        }
+    }
     tx.commit().await?;
     drop(_guard);
     if !req.bots.is_empty() {
         // A bot in the first seat opens the negotiation.
-        let session = load_session(&app.pool, &session_id).await?;
+        let session = load_session(&app, &session_id).await?;
         play_bots(&app, &session).await?;
     }
     Ok((
@@ -357,11 +445,14 @@ pub(crate) fn parse_scenario(text: &str) -> Result<Scenario, String> {
 
 // ---------------------------------------------------------------- auth
 
+#[derive(Clone)]
 pub(crate) struct Session {
     pub(crate) id: String,
     pub(crate) scenario: Scenario,
     admin_token_hash: String,
     pub(crate) deadline_rounds: u64,
+    /// "alternating_offers" or "single_text".
+    pub(crate) protocol: String,
     /// Every seat: negotiators (in turn order) then view-only parties.
     seats: Vec<SeatRow>,
 }
@@ -373,6 +464,7 @@ impl Session {
     }
 }
 
+#[derive(Clone)]
 struct SeatRow {
     seat: usize,
     party_name: String,
@@ -400,9 +492,37 @@ pub(crate) enum Caller {
     Admin,
 }
 
-pub(crate) async fn load_session(pool: &AnyPool, id: &str) -> Result<Session, ApiError> {
+/// The session `id`, parsed once per process and then kept in memory (a
+/// session's scenario and seats never change), with the preferences its
+/// negotiators edited applied afresh on every call (another server process
+/// may have stored them).
+/// (`load_session(&pool, id)` reads it afresh.)
+pub(crate) async fn load_session(src: &impl SessionSource, id: &str) -> Result<Session, ApiError> {
+    let pool = src.pool();
+    let cached = src
+        .session_cache()
+        .and_then(|c| c.lock().unwrap().get(id).cloned());
+    let mut session = match cached {
+        Some(s) => s,
+        None => {
+            let session = read_session(pool, id).await?;
+            if let Some(cache) = src.session_cache() {
+                let mut cache = cache.lock().unwrap();
+                if cache.len() >= MAX_CACHED {
+                    cache.clear();
+                }
+                cache.insert(id.to_string(), session.clone());
+            }
+            session
+        }
+    };
+    session.scenario = crate::preferences::apply_stored(pool, id, session.scenario).await?;
+    Ok(session)
+}
+
+async fn read_session(pool: &AnyPool, id: &str) -> Result<Session, ApiError> {
     let row = sqlx::query(
-        "SELECT scenario_toml, admin_token_hash, deadline_rounds FROM sessions WHERE id = $1",
+        "SELECT scenario_toml, admin_token_hash, deadline_rounds, protocol FROM sessions WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(pool)
@@ -425,12 +545,12 @@ pub(crate) async fn load_session(pool: &AnyPool, id: &str) -> Result<Session, Ap
     })
     .collect();
     let scenario = parse_scenario(&text).map_err(ApiError::internal)?;
-    let scenario = crate::preferences::apply_stored(pool, id, scenario).await?;
     Ok(Session {
         id: id.to_string(),
         scenario,
         admin_token_hash: row.get(1),
         deadline_rounds: row.get::<i64, _>(2) as u64,
+        protocol: row.get(3),
         seats,
     })
 }
@@ -562,6 +682,7 @@ pub(crate) async fn load_entries(
 }
 
 /// A move as replayed from the log.
+#[derive(Clone)]
 pub(crate) struct PastMove {
     pub(crate) seq: u64,
     pub(crate) round: u64,
@@ -587,6 +708,18 @@ pub(crate) fn replay(
     for entry in entries {
         let event: Event =
             serde_json::from_value(entry.event.clone()).map_err(ApiError::internal)?;
+        // Protocols other than alternating offers finish without moves.
+        match &event {
+            Event::Agreement { offer, .. } if state.finished.is_none() => {
+                state.finished = Some(Finish::Agreement(
+                    to_outcome(&session.scenario, offer).map_err(ApiError::internal)?,
+                ));
+            }
+            Event::Ended { reason, .. } if state.finished.is_none() => {
+                state.finished = Some(Finish::Ended(reason.clone()));
+            }
+            _ => {}
+        }
         if let Event::Move {
             party,
             kind,
@@ -642,6 +775,8 @@ pub(crate) fn status_of(state: &State) -> &'static str {
 pub struct MeResponse {
     pub party: String,
     pub seat: usize,
+    /// "alternating_offers" or "single_text".
+    pub protocol: String,
     pub negotiators: Vec<String>,
     pub preferences: PreferenceSummary,
     /// "open", "agreement" or "ended".
@@ -662,20 +797,19 @@ async fn me(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Json<MeResponse>, ApiError> {
-    let session = load_session(&app.pool, &id).await?;
+    let session = load_session(&app, &id).await?;
     let seat = authorize_party(&session, &headers)?;
     let mut conn = app.pool.acquire().await?;
     let entries = load_entries(&mut conn, &id).await?;
     let (state, _) = replay(&session, &entries)?;
     let sc = &session.scenario;
     Ok(Json(MeResponse {
+        protocol: session.protocol.clone(),
         preferences: preference_summary(sc, seat.party),
         status: status_of(&state),
         round: state.round(),
         deadline_rounds: state.deadline_rounds,
-        turn: state
-            .finished
-            .is_none()
+        turn: (state.finished.is_none() && session.protocol == ALTERNATING_OFFERS)
             .then(|| state.negotiators[state.turn()].clone()),
         standing_offer: state.standing.as_ref().map(|(_, o)| OwnView {
             offer: package(sc, o),
@@ -725,9 +859,14 @@ async fn post_move(
     headers: HeaderMap,
     body: Result<Json<MoveRequest>, JsonRejection>,
 ) -> Result<Json<MoveResponse>, ApiError> {
-    let session = load_session(&app.pool, &id).await?;
+    let session = load_session(&app, &id).await?;
     let seat = authorize_party(&session, &headers)?;
     let req = json_body(body)?;
+    if session.protocol == SINGLE_TEXT {
+        return Err(ApiError::conflict(
+            "this session is a single negotiating text: vote on the mediator's proposals (POST /sessions/{id}/votes)",
+        ));
+    }
     let sc = &session.scenario;
     let outcome = match (req.kind, &req.offer) {
         (MoveKind::Offer, Some(offer)) => {
@@ -795,20 +934,38 @@ pub(crate) async fn commit_move(
     let guard = app.write_guard().await;
     let mut tx = app.pool.begin().await?;
     lock_session(&mut tx, id).await?;
-    let entries = load_entries(&mut tx, id).await?;
-    let (mut state, moves) = replay(session, &entries)?;
-    let Some((seat, kind, outcome)) = decide(&state, &moves)? else {
+    // The cached state, if the log still ends where it did; else a replay.
+    let row =
+        sqlx::query("SELECT seq, hash FROM events WHERE session_id = $1 ORDER BY seq DESC LIMIT 1")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| ApiError::internal("session without log"))?;
+    let (last_seq, last_hash) = (row.get::<i64, _>(0) as u64, row.get::<String, _>(1));
+    let cached = app.states.lock().unwrap().get(id).cloned();
+    let cached = match cached {
+        Some(c) if c.last_seq == last_seq && c.last_hash == last_hash => c,
+        _ => {
+            let entries = load_entries(&mut tx, id).await?;
+            let (state, moves) = replay(session, &entries)?;
+            Arc::new(CachedState {
+                last_seq,
+                last_hash,
+                state,
+                moves,
+            })
+        }
+    };
+    let mut state = cached.state.clone();
+    let Some((seat, kind, outcome)) = decide(&state, &cached.moves)? else {
         return Ok(None);
     };
     let round = state.round();
     let finish = state
         .apply(seat, kind, outcome.clone())
         .map_err(|e| ApiError::conflict(e.to_string()))?;
-    let last = entries
-        .last()
-        .ok_or_else(|| ApiError::internal("session without log"))?;
-    let mut seq = last.seq + 1;
-    let mut prev = last.hash.clone();
+    let mut seq = cached.last_seq + 1;
+    let mut prev = cached.last_hash.clone();
     let party = state.negotiators[seat].clone();
     let offer = outcome.as_ref().map(|o| package(sc, o));
     let mv = Event::Move {
@@ -837,7 +994,7 @@ pub(crate) async fn commit_move(
                 offer: o.clone(),
             });
             let p = package(sc, o);
-            append(
+            prev = append(
                 &mut tx,
                 id,
                 seq,
@@ -856,7 +1013,7 @@ pub(crate) async fn commit_move(
                 reason: r.clone(),
                 round,
             };
-            append(&mut tx, id, seq, &prev, &ev).await?;
+            prev = append(&mut tx, id, seq, &prev, &ev).await?;
             published.push(crate::live::Published::Ended {
                 seq,
                 round,
@@ -867,6 +1024,28 @@ pub(crate) async fn commit_move(
         None => {}
     }
     tx.commit().await?;
+    let mut moves = cached.moves.clone();
+    moves.push(PastMove {
+        seq: move_seq,
+        round,
+        party: party.clone(),
+        seat,
+        kind,
+        offer: outcome,
+    });
+    let fresh = Arc::new(CachedState {
+        last_seq: seq,
+        last_hash: prev,
+        state: state.clone(),
+        moves,
+    });
+    {
+        let mut states = app.states.lock().unwrap();
+        if states.len() >= MAX_CACHED {
+            states.clear();
+        }
+        states.insert(id.clone(), fresh);
+    }
     drop(guard);
     app.hub.publish(id, published);
     if agreement.is_some() {
@@ -987,7 +1166,7 @@ async fn offers(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Json<Vec<OfferView>>, ApiError> {
-    let session = load_session(&app.pool, &id).await?;
+    let session = load_session(&app, &id).await?;
     let seat = authorize_party(&session, &headers)?;
     let mut conn = app.pool.acquire().await?;
     let entries = load_entries(&mut conn, &id).await?;
@@ -1019,7 +1198,7 @@ async fn post_suggestions(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Json<Suggestions>, ApiError> {
-    let session = load_session(&app.pool, &id).await?;
+    let session = load_session(&app, &id).await?;
     let seat = authorize_party(&session, &headers)?;
     let mut conn = app.pool.acquire().await?;
     let entries = load_entries(&mut conn, &id).await?;
@@ -1044,7 +1223,7 @@ async fn record(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Json<Record>, ApiError> {
-    let session = load_session(&app.pool, &id).await?;
+    let session = load_session(&app, &id).await?;
     authorize_admin(&session, &headers)?;
     let mut conn = app.pool.acquire().await?;
     let events = load_entries(&mut conn, &id).await?;

@@ -7,6 +7,7 @@
 //! process) or PostgreSQL (several processes sharing a database); the HTTP API is described by the OpenAPI document at `/openapi.json`.
 
 pub mod api;
+pub mod archive;
 pub mod bots;
 pub mod certificate;
 pub mod db;
@@ -16,6 +17,7 @@ pub mod mediation;
 pub mod preferences;
 pub mod protocol;
 pub mod record;
+pub mod singletext;
 pub mod tokens;
 pub mod views;
 

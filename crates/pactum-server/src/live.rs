@@ -181,7 +181,7 @@ pub(crate) async fn events(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Sse<impl Stream<Item = Result<SseEvent, Infallible>>>, ApiError> {
-    let session = load_session(&app.pool, &id).await?;
+    let session = load_session(&app, &id).await?;
     let party = match authorize(&session, &headers)? {
         Caller::Negotiator(seat) => Some(seat.party),
         Caller::Viewer { .. } | Caller::Admin => None,

@@ -66,7 +66,7 @@ pub(crate) async fn put_disclosure(
     headers: HeaderMap,
     body: Result<Json<DisclosureRequest>, JsonRejection>,
 ) -> Result<Json<DisclosureState>, ApiError> {
-    let session = load_session(&app.pool, &id).await?;
+    let session = load_session(&app, &id).await?;
     let seat = authorize_party(&session, &headers)?;
     let req = json_body(body)?;
     let _guard = app.write_guard().await;
@@ -157,7 +157,7 @@ pub(crate) async fn mediator_view(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Json<MediatorView>, ApiError> {
-    let session = load_session(&app.pool, &id).await?;
+    let session = load_session(&app, &id).await?;
     let is_mediator = match authorize(&session, &headers)? {
         Caller::Negotiator(_) => {
             return Err(ApiError::forbidden(
@@ -340,7 +340,7 @@ pub(crate) async fn get_certificate(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Json<CertificateView>, ApiError> {
-    let session = load_session(&app.pool, &id).await?;
+    let session = load_session(&app, &id).await?;
     let caller = authorize(&session, &headers)?;
     let certificate = ensure_certificate(&app, &session).await?;
     let my_utility = match caller {
@@ -376,7 +376,7 @@ pub(crate) async fn export(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Json<Export>, ApiError> {
-    let session = load_session(&app.pool, &id).await?;
+    let session = load_session(&app, &id).await?;
     authorize_admin(&session, &headers)?;
     let mut conn = app.pool.acquire().await?;
     let entries = load_entries(&mut conn, &id).await?;

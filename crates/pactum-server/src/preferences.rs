@@ -151,7 +151,7 @@ pub(crate) async fn put_preferences(
     headers: HeaderMap,
     body: Result<Json<PreferencesRequest>, JsonRejection>,
 ) -> Result<Json<PreferencesUpdated>, ApiError> {
-    let session = load_session(&app.pool, &id).await?;
+    let session = load_session(&app, &id).await?;
     let seat = authorize_party(&session, &headers)?;
     if session.is_bot_seat(seat.seat) {
         return Err(ApiError::forbidden(

@@ -72,6 +72,20 @@ pub enum Event {
         commitment: String,
         at_ms: i64,
     },
+    /// Single text: the mediator's proposal number `proposal`, a one-issue
+    /// `change` to the current `draft` (see `crate::singletext`).
+    Proposal {
+        proposal: u64,
+        draft: Package,
+        change: Package,
+    },
+    /// Single text: a negotiator's vote on proposal `proposal`.
+    Vote {
+        party: String,
+        proposal: u64,
+        accept: bool,
+        at_ms: i64,
+    },
 }
 
 /// How a negotiation finished.

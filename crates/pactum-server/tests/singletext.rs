@@ -1,0 +1,327 @@
+//! The mediated single negotiating text: proposals, the vote rules, the
+//! deadline and the agreement, through the HTTP API.
+
+mod common;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use http_body_util::BodyExt;
+use pactum_server::{Db, router};
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+const SCENARIO: &str = r#"
+name = "Single text deal"
+
+[[issues]]
+name = "price"
+type = "integer"
+min = 1
+max = 3
+
+[[issues]]
+name = "colour"
+options = ["red", "blue"]
+
+[[parties]]
+name = "Alice"
+weights = { price = 0.7, colour = 0.3 }
+values.price = { type = "linear", slope = 0.5, offset = 0.0 }
+values.colour = { red = 1.0, blue = 0.0 }
+
+[[parties]]
+name = "Bob"
+weights = { price = 0.2, colour = 0.8 }
+values.price = { type = "linear", slope = -0.5, offset = 1.0 }
+values.colour = { red = 0.0, blue = 1.0 }
+
+[[parties]]
+name = "Mira"
+role = "mediator"
+"#;
+
+async fn call(
+    app: &Router,
+    method: &str,
+    uri: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> (StatusCode, Value, String) {
+    let mut req = Request::builder().method(method).uri(uri);
+    if let Some(t) = token {
+        req = req.header("authorization", format!("Bearer {t}"));
+    }
+    let req = match body {
+        Some(b) => req
+            .header("content-type", "application/json")
+            .body(Body::from(b.to_string())),
+        None => req.body(Body::empty()),
+    }
+    .unwrap();
+    let resp = app.clone().oneshot(req).await.unwrap();
+    let status = resp.status();
+    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+    let text = String::from_utf8(bytes.to_vec()).unwrap();
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::Null),
+        text,
+    )
+}
+
+struct Session {
+    id: String,
+    admin: String,
+    alice: String,
+    bob: String,
+    mira: String,
+}
+
+async fn create(app: &Router, deadline: u64) -> Session {
+    let (status, b, text) = call(
+        app,
+        "POST",
+        "/sessions",
+        None,
+        Some(json!({"scenario_toml": SCENARIO, "protocol": "single_text", "deadline_rounds": deadline})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{text}");
+    let s = |v: &Value| v.as_str().unwrap().to_string();
+    Session {
+        id: s(&b["session_id"]),
+        admin: s(&b["admin_token"]),
+        alice: s(&b["invitations"][0]["token"]),
+        bob: s(&b["invitations"][1]["token"]),
+        mira: s(&b["viewers"][0]["token"]),
+    }
+}
+
+async fn vote(app: &Router, s: &Session, token: &str, accept: bool) -> (StatusCode, Value) {
+    let (status, b, _) = call(
+        app,
+        "POST",
+        &format!("/sessions/{}/votes", s.id),
+        Some(token),
+        Some(json!({"accept": accept})),
+    )
+    .await;
+    (status, b)
+}
+
+async fn changes_need_every_vote_and_the_adopted_draft_is_the_agreement(db: Db) {
+    let app = router(db);
+    let s = create(&app, 3).await;
+    let text = format!("/sessions/{}/single_text", s.id);
+
+    // The first draft takes every issue's middle value; proposal 0 changes
+    // one issue of it.
+    let (status, v, t) = call(&app, "GET", &text, Some(&s.alice), None).await;
+    assert_eq!(status, StatusCode::OK, "{t}");
+    assert_eq!(v["proposal"], 0);
+    assert_eq!(v["draft"], json!({"price": 2, "colour": "red"}));
+    assert_eq!(v["change"], json!({"price": 1}));
+    assert_eq!(v["proposed_draft"], json!({"price": 1, "colour": "red"}));
+    // Alice's own utilities only: 0.7·0.5 + 0.3 = 0.65 and 0.3.
+    assert!((v["my_utility_draft"].as_f64().unwrap() - 0.65).abs() < 1e-9);
+    assert!((v["my_utility_proposed"].as_f64().unwrap() - 0.3).abs() < 1e-9);
+
+    // Only negotiators vote; moves are not part of this protocol.
+    for token in [&s.admin, &s.mira] {
+        assert_eq!(vote(&app, &s, token, true).await.0, StatusCode::FORBIDDEN);
+    }
+    let (status, _, _) = call(
+        &app,
+        "POST",
+        &format!("/sessions/{}/moves", s.id),
+        Some(&s.alice),
+        Some(json!({"kind": "offer", "offer": {"price": 1, "colour": "red"}})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+
+    // Proposal 0: Alice accepts, Bob vetoes: the draft stays.
+    let (status, v) = vote(&app, &s, &s.alice, true).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(v["voted"], json!(["Alice"]));
+    assert_eq!(v["my_vote"], true);
+    assert_eq!(
+        vote(&app, &s, &s.alice, false).await.0,
+        StatusCode::CONFLICT
+    );
+    let (_, v, _) = call(&app, "GET", &text, Some(&s.bob), None).await;
+    assert_eq!(
+        v["my_vote"],
+        Value::Null,
+        "Bob does not see how Alice voted"
+    );
+    let (_, v) = vote(&app, &s, &s.bob, false).await;
+    assert_eq!(v["resolution"], "vetoed");
+    assert_eq!(v["proposal"], 1);
+    assert_eq!(v["draft"], json!({"price": 2, "colour": "red"}));
+    assert_eq!(v["change"], json!({"price": 3}));
+
+    // A vote naming an old proposal is refused.
+    let (status, _, _) = call(
+        &app,
+        "POST",
+        &format!("/sessions/{}/votes", s.id),
+        Some(&s.bob),
+        Some(json!({"accept": true, "proposal": 0})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+
+    // Proposal 1: both accept: adopted.
+    vote(&app, &s, &s.bob, true).await;
+    let (_, v) = vote(&app, &s, &s.alice, true).await;
+    assert_eq!(v["resolution"], "adopted");
+    assert_eq!(v["draft"], json!({"price": 3, "colour": "red"}));
+    assert_eq!(v["change"], json!({"colour": "blue"}));
+
+    // Proposal 2, the last: vetoed; the adopted draft is the agreement.
+    vote(&app, &s, &s.alice, false).await;
+    let (_, v) = vote(&app, &s, &s.bob, true).await;
+    assert_eq!(v["status"], "agreement");
+    assert_eq!(v["agreement"], json!({"price": 3, "colour": "red"}));
+    assert_eq!(vote(&app, &s, &s.bob, true).await.0, StatusCode::CONFLICT);
+    let (_, me, _) = call(
+        &app,
+        "GET",
+        &format!("/sessions/{}/me", s.id),
+        Some(&s.bob),
+        None,
+    )
+    .await;
+    assert_eq!(me["status"], "agreement");
+
+    // The record: proposals, votes, the agreement and its certificate,
+    // and it verifies offline with the scenario.
+    let (status, cert, t) = call(
+        &app,
+        "GET",
+        &format!("/sessions/{}/certificate", s.id),
+        Some(&s.alice),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{t}");
+    assert_eq!(
+        cert["certificate"]["agreement"],
+        json!({"price": 3, "colour": "red"})
+    );
+    let (_, export, _) = call(
+        &app,
+        "GET",
+        &format!("/sessions/{}/export", s.id),
+        Some(&s.admin),
+        None,
+    )
+    .await;
+    let kinds: Vec<&str> = export["record"]["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["event"]["type"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "created",
+            "proposal",
+            "vote",
+            "vote",
+            "proposal",
+            "vote",
+            "vote",
+            "proposal",
+            "vote",
+            "vote",
+            "agreement",
+            "certificate"
+        ]
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("export.json");
+    std::fs::write(&file, export.to_string()).unwrap();
+    pactum_server::verify_record_file(&file).unwrap();
+}
+
+async fn no_adopted_change_ends_without_agreement(db: Db) {
+    let app = router(db);
+    let s = create(&app, 1).await;
+    vote(&app, &s, &s.bob, true).await;
+    let (_, v) = vote(&app, &s, &s.alice, false).await;
+    assert_eq!(v["status"], "ended");
+    assert_eq!(v["agreement"], Value::Null);
+    let (_, me, _) = call(
+        &app,
+        "GET",
+        &format!("/sessions/{}/me", s.id),
+        Some(&s.alice),
+        None,
+    )
+    .await;
+    assert_eq!(me["status"], "ended");
+    assert_eq!(me["turn"], Value::Null);
+    let (status, _, _) = call(
+        &app,
+        "GET",
+        &format!("/sessions/{}/certificate", s.id),
+        Some(&s.alice),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+}
+
+async fn votes_belong_to_single_text_sessions(db: Db) {
+    let app = router(db);
+    let (status, b, _) = call(
+        &app,
+        "POST",
+        "/sessions",
+        None,
+        Some(json!({"scenario_toml": SCENARIO, "protocol": "alternating_offers", "deadline_rounds": 3})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (id, alice) = (
+        b["session_id"].as_str().unwrap(),
+        b["invitations"][0]["token"].as_str().unwrap(),
+    );
+    let (status, _, _) = call(
+        &app,
+        "POST",
+        &format!("/sessions/{id}/votes"),
+        Some(alice),
+        Some(json!({"accept": true})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let (status, _, t) = call(
+        &app,
+        "POST",
+        "/sessions",
+        None,
+        Some(json!({"scenario_toml": SCENARIO, "protocol": "single_text", "deadline_rounds": 3, "bots": {"Bob": "conceder"}})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{t}");
+    let (status, _, _) = call(
+        &app,
+        "POST",
+        "/sessions",
+        None,
+        Some(json!({"scenario_toml": SCENARIO, "protocol": "auction", "deadline_rounds": 3})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+on_both_backends!(
+    changes_need_every_vote_and_the_adopted_draft_is_the_agreement,
+    no_adopted_change_ends_without_agreement,
+    votes_belong_to_single_text_sessions,
+);
