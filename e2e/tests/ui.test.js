@@ -315,3 +315,79 @@ test('convener, two parties and the mediator negotiate the car purchase in the b
   assert.deepEqual(problems, []);
   for (const ctx of [convener, buyer, dealer, mediator, observer, stranger]) await ctx.context.close();
 });
+
+const TEXT_SCENARIO = `
+name = "Holiday"
+
+[[issues]]
+name = "place"
+options = ["beach", "city", "mountains"]
+
+[[issues]]
+name = "days"
+options = ["short", "long"]
+
+[[parties]]
+name = "Ann"
+weights = { place = 0.5, days = 0.5 }
+values.place = { beach = 0.0, city = 0.5, mountains = 1.0 }
+values.days = { short = 1.0, long = 0.0 }
+
+[[parties]]
+name = "Ben"
+weights = { place = 0.5, days = 0.5 }
+values.place = { beach = 0.5, city = 0.0, mountains = 1.0 }
+values.days = { short = 0.0, long = 1.0 }
+`;
+
+test('two parties vote on the mediator\'s single negotiating text in the browser', async () => {
+  const problems = [];
+  const res = await fetch(`${baseUrl}/sessions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ scenario_toml: TEXT_SCENARIO, protocol: 'single_text', deadline_rounds: 2 }),
+  });
+  assert.equal(res.status, 201);
+  const created = await res.json();
+  const tokens = created.invitations.map((i) => i.token);
+  const link = (i) => `${baseUrl}/party.html#session=${created.session_id}&token=${tokens[i]}`;
+  const ann = await openContext('ann', problems, tokens);
+  const ben = await openContext('ben', problems, tokens);
+  const a = ann.page;
+  const b = ben.page;
+  await a.goto(link(0));
+  await b.goto(link(1));
+
+  // Draft: the middle values; proposal 1 moves place to beach.
+  await waitText(a, '[data-testid="draft"]', 'place city · days short');
+  await waitText(a, '[data-testid="change"]', 'place beach');
+  await waitText(a, '[data-testid="draft-utility"]', '0.750');
+  await waitText(b, '[data-testid="draft-utility"]', '0.000');
+  assert.ok(await a.isHidden('#compose-card'), 'no offer form in a single-text session');
+
+  // Ann vetoes, Ben accepts: the change is dropped.
+  await a.click('#vote-veto');
+  await waitContains(a, '[data-testid="turn"]', 'Waiting for the other negotiators');
+  await b.click('#vote-accept');
+  await waitContains(b, '#notice', 'The change was vetoed.');
+  // Proposal 2 (the last) moves place to mountains: both accept.
+  await waitText(b, '[data-testid="change"]', 'place mountains');
+  await b.click('#vote-accept');
+  await waitText(a, '[data-testid="change"]', 'place mountains');
+  await a.click('#vote-accept');
+  await waitContains(a, '[data-testid="turn"]', 'Agreement reached on the single text');
+  await waitContains(b, '[data-testid="turn"]', 'Agreement reached on the single text');
+  await waitText(b, '[data-testid="draft"]', 'place mountains · days short');
+  await a.screenshot({ path: path.join(ARTIFACTS, 'party-single-text.png'), fullPage: true });
+
+  // The convener's admin view lists the four votes and the agreement.
+  const convener = await openContext('convener', problems, [...tokens, created.admin_token]);
+  const c = convener.page;
+  await c.goto(`${baseUrl}/#session=${created.session_id}&token=${created.admin_token}`);
+  await waitText(c, '[data-testid="moves"]', '4');
+  await waitContains(c, '[data-testid="agreement"]', 'mountains');
+  await waitContains(c, '.log', 'vetoed');
+
+  assert.deepEqual(problems, []);
+  for (const ctx of [ann, ben, convener]) await ctx.context.close();
+});

@@ -297,6 +297,13 @@ export function replayRecord(record) {
       state.negotiators = ev.negotiators || [];
       state.deadlineRounds = ev.deadline_rounds || 0;
       state.createdAt = ev.at_ms;
+      state.protocol = ev.protocol;
+    } else if (ev.type === 'proposal') {
+      // Single negotiating text: the mediator's current draft and proposal.
+      state.proposal = ev.proposal;
+      state.draft = ev.draft;
+    } else if (ev.type === 'vote') {
+      state.moves.push({ seq: entry.seq, party: ev.party, kind: ev.accept ? 'accept' : 'veto', offer: null, round: ev.proposal, at: ev.at_ms });
     } else if (ev.type === 'move') {
       state.moves.push({ seq: entry.seq, party: ev.party, kind: ev.kind, offer: ev.offer || null, round: ev.round, at: ev.at_ms });
     } else if (ev.type === 'agreement') {
@@ -310,6 +317,12 @@ export function replayRecord(record) {
     }
   }
   const n = state.negotiators.length || 1;
+  if (state.protocol === 'single_text') {
+    // One round per proposal; everyone votes, in any order.
+    state.round = state.status === 'open' ? state.proposal ?? 0 : state.finalRound ?? 0;
+    state.turn = null;
+    return state;
+  }
   // While open, the round in progress; once finished, the round of the last move.
   state.round = state.status === 'open' ? Math.floor(state.moves.length / n) : state.finalRound ?? 0;
   state.turn = state.status === 'open' ? state.negotiators[state.moves.length % n] : null;
@@ -325,5 +338,5 @@ export function roundText(round, deadline, finished = false) {
 
 /** A short description of a move for logs: "Buyer offered", "Dealer accepted". */
 export function moveVerb(kind) {
-  return { offer: 'offered', accept: 'accepted', reject: 'rejected', end: 'ended the negotiation' }[kind] || kind;
+  return { offer: 'offered', accept: 'accepted', reject: 'rejected', end: 'ended the negotiation', veto: 'vetoed' }[kind] || kind;
 }

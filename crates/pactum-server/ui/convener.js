@@ -168,7 +168,7 @@ function renderProgress(state) {
   const parts = [
     h('div', { class: 'progress' },
       stat('Round', roundText(state.round, state.deadlineRounds, state.status !== 'open'), 'round'),
-      stat('Turn', state.status === 'open' ? state.turn : '—', 'turn'),
+      stat('Turn', state.status === 'open' && state.turn ? state.turn : '—', 'turn'),
       stat('Moves', String(movesMade), 'moves'),
       stat('Negotiators', state.negotiators.join(', '), 'negotiators')),
     h('div', { class: 'meter', title: `${movesMade} of ${total} moves before the deadline` }, meter),
@@ -178,6 +178,8 @@ function renderProgress(state) {
     parts.push(h('div', { 'data-testid': 'agreement', class: 'progress-package' }, packageTable(state.agreement, issueOrder)));
   } else if (state.status === 'ended') {
     parts.push(h('p', { class: 'callout' }, `The negotiation ended without agreement (${state.reason || 'ended'}).`));
+  } else if (state.protocol === 'single_text') {
+    parts.push(h('p', { class: 'small', 'data-testid': 'draft' }, `Single negotiating text, draft: ${packageLine(state.draft || {}, issueOrder)}`));
   } else if (movesMade === 0) {
     parts.push(h('p', { class: 'empty' }, `Waiting for ${state.turn} to make the first offer.`));
   }

@@ -19,6 +19,9 @@ const page = {
   suggestionsShown: false,
   lastSnapshot: '',
   busy: false,
+  /** The single-text view (GET /single_text) in a single-text session, else null. */
+  text: null,
+  singleText: undefined, // unknown until the first refresh
 };
 
 // ---------------------------------------------------------------- helpers
@@ -392,6 +395,7 @@ function updateButtons() {
   $('compose-card').hidden = !open;
   $('suggest-card').hidden = !open;
   if ($('disclosure') && !open) $('disclosure').hidden = true;
+  if ($('edit-prefs-box') && !open) $('edit-prefs-box').hidden = true;
   $('ask').disabled = !open;
 }
 
@@ -578,6 +582,70 @@ function renderSuggestions(s) {
   fill('suggestions', parts);
 }
 
+// ---------------------------------------------------------------- single negotiating text
+
+/** Whether this session is a single negotiating text (its protocol, from /me). */
+function isSingleText(me) {
+  if (page.singleText === undefined) page.singleText = me.protocol === 'single_text';
+  return page.singleText;
+}
+
+function renderText() {
+  const t = page.text;
+  const keys = page.issues.map((i) => i.issue);
+  $('text-card').hidden = false;
+  for (const id of ['standing-card', 'compose-card', 'suggest-card', 'history-card']) $(id).hidden = true;
+  fill('text-proposal', t.status === 'open' ? `Proposal ${t.proposal + 1} of ${t.deadline_rounds}` : '');
+  fill('me-round', h('span', { 'data-testid': 'round' }, t.status === 'open' ? `Proposal ${t.proposal + 1} of ${t.deadline_rounds}` : 'Over'));
+  const rows = [
+    h('p', { class: 'small' }, 'The mediator holds one draft and proposes one change at a time; a change is adopted only when every negotiator accepts it. At the deadline the draft everyone accepted is the agreement.'),
+    h('dl', { class: 'kv' },
+      h('dt', {}, 'Draft'), h('dd', { 'data-testid': 'draft' }, packageLine(t.draft, keys)),
+      h('dt', {}, 'Your utility of the draft'), h('dd', { 'data-testid': 'draft-utility' }, fmtU(t.my_utility_draft))),
+  ];
+  if (t.status === 'open' && t.change) {
+    rows.push(h('dl', { class: 'kv' },
+      h('dt', {}, 'Proposed change'), h('dd', { 'data-testid': 'change' }, packageLine(t.change, keys)),
+      h('dt', {}, 'Your utility with it'), h('dd', { 'data-testid': 'proposed-utility' }, fmtU(t.my_utility_proposed)),
+      h('dt', {}, 'Voted so far'), h('dd', { 'data-testid': 'voted' }, t.voted.length ? t.voted.join(', ') : 'nobody')));
+  }
+  if (t.my_vote != null) rows.push(h('p', { class: 'small', 'data-testid': 'my-vote' }, t.my_vote ? 'You accepted this change.' : 'You vetoed this change.'));
+  if (t.agreement) rows.push(h('p', { class: 'callout ok' }, `Agreement: ${packageLine(t.agreement, keys)}`));
+  fill('text-body', rows);
+  $('text-vote').hidden = t.status !== 'open' || t.my_vote != null || !t.change;
+  const banner = $('turn-banner');
+  banner.hidden = false;
+  banner.dataset.testid = 'turn';
+  if (t.status === 'agreement') {
+    banner.className = 'callout ok';
+    banner.textContent = 'Agreement reached on the single text. The negotiation is over.';
+  } else if (t.status === 'ended') {
+    banner.className = 'callout';
+    banner.textContent = 'The negotiation ended: no change was adopted by everyone.';
+  } else if (t.my_vote == null) {
+    banner.className = 'callout warn';
+    banner.textContent = 'Your vote: accept or veto the proposed change.';
+  } else {
+    banner.className = 'callout';
+    banner.textContent = 'Waiting for the other negotiators to vote.';
+  }
+}
+
+async function castVote(accept) {
+  if (page.busy || !page.text) return;
+  page.busy = true;
+  try {
+    const v = await api('POST', `${base}/votes`, { token, body: { accept, proposal: page.text.proposal } });
+    if (v.resolution) notice(v.resolution === 'adopted' ? 'Everyone accepted: the change is adopted.' : 'The change was vetoed.');
+    page.lastSnapshot = '';
+    await refresh();
+  } catch (e) {
+    notice(`Vote not counted: ${e.message}`, 'error');
+  } finally {
+    page.busy = false;
+  }
+}
+
 // ---------------------------------------------------------------- refresh
 
 async function refresh() {
@@ -585,7 +653,8 @@ async function refresh() {
     api('GET', `${base}/me`, { token }),
     api('GET', `${base}/offers`, { token }),
   ]);
-  const snapshot = JSON.stringify([me, offers]);
+  if (isSingleText(me)) page.text = await api('GET', `${base}/single_text`, { token });
+  const snapshot = JSON.stringify([me, offers, page.text]);
   if (snapshot === page.lastSnapshot) return me.status === 'open';
   page.lastSnapshot = snapshot;
   const standingChanged = page.me && JSON.stringify(page.me.standing_offer) !== JSON.stringify(me.standing_offer);
@@ -604,6 +673,7 @@ async function refresh() {
   renderStanding();
   renderHistory();
   updateButtons();
+  if (page.singleText) renderText();
   return me.status === 'open';
 }
 
@@ -618,6 +688,8 @@ function init() {
   $('reject').addEventListener('click', () => move({ kind: 'reject' }, 'You rejected the standing offer'));
   $('end').addEventListener('click', endClicked);
   $('ask').addEventListener('click', askMediator);
+  $('vote-accept').addEventListener('click', () => castVote(true));
+  $('vote-veto').addEventListener('click', () => castVote(false));
   watcher = watch(session, token, async () => {
     try {
       return await refresh();
