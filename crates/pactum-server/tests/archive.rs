@@ -211,7 +211,22 @@ async fn unsafe_or_bad_archives_are_refused(db: Db) {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 }
 
+/// The GeniusWeb folder of pactum-core's tests (a domain and two profiles).
+async fn geniusweb_folder_zip_becomes_a_session(db: Db) {
+    let app = router(db);
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../pactum-core/tests/data/geniusweb/golden");
+    let files: Vec<(&str, Vec<u8>)> = ["fruitdeal.json", "buyer.json", "seller.json"]
+        .into_iter()
+        .map(|f| (f, std::fs::read(dir.join(f)).unwrap()))
+        .collect();
+    let (status, b, text) = create_zip(&app, zip_b64(&files)).await;
+    assert_eq!(status, StatusCode::CREATED, "{text}");
+    assert_eq!(b["invitations"].as_array().unwrap().len(), 2, "{text}");
+}
+
 on_both_backends!(
     genius_folder_zip_becomes_a_session,
+    geniusweb_folder_zip_becomes_a_session,
     unsafe_or_bad_archives_are_refused,
 );
