@@ -29,23 +29,36 @@ pub struct SeenMove {
     pub offer: Option<Outcome>,
 }
 
-/// Tabulated preferences of the sessions with bots, by session id.
+/// Tabulated preferences of the sessions with bots, by session id, each
+/// with a fingerprint of the parties' preferences it was computed from (a
+/// negotiator may edit its preferences before its first move).
 #[derive(Default)]
 pub struct BotTables {
-    tables: Mutex<HashMap<String, Arc<Prepared>>>,
+    tables: Mutex<HashMap<String, (u64, Arc<Prepared>)>>,
 }
 
+/// Sessions whose tables are kept before the cache starts afresh.
+const MAX_TABLES: usize = 1000;
+
 impl BotTables {
-    /// The tables of a session's scenario (computed once per process).
+    /// The tables of a session's scenario, as its preferences now are.
     pub fn get(&self, session_id: &str, scenario: &Scenario) -> Result<Arc<Prepared>, String> {
-        if let Some(p) = self.tables.lock().unwrap().get(session_id) {
+        let fingerprint = {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            std::hash::Hash::hash(&format!("{:?}", scenario.parties), &mut h);
+            std::hash::Hasher::finish(&h)
+        };
+        if let Some((f, p)) = self.tables.lock().unwrap().get(session_id)
+            && *f == fingerprint
+        {
             return Ok(p.clone());
         }
         let p = Arc::new(prepare(scenario)?);
-        self.tables
-            .lock()
-            .unwrap()
-            .insert(session_id.to_string(), p.clone());
+        let mut tables = self.tables.lock().unwrap();
+        if tables.len() >= MAX_TABLES {
+            tables.clear();
+        }
+        tables.insert(session_id.to_string(), (fingerprint, p.clone()));
         Ok(p)
     }
 }

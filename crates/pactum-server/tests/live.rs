@@ -225,6 +225,47 @@ async fn a_bot_in_the_first_seat_opens_and_keeps_playing(db: Db) {
     );
 }
 
+async fn a_bots_seat_cannot_edit_its_preferences(db: Db) {
+    let app = app(db);
+    let (id, _, inv) = create(&app, json!({"Bob": "hardliner"})).await;
+    let (alice, bob) = (
+        inv[0]["token"].as_str().unwrap(),
+        inv[1]["token"].as_str().unwrap(),
+    );
+    // The bot's token is view-only: its seat's preferences stay the
+    // scenario's, which the bot plays by.
+    let (status, _, text) = call(
+        &app,
+        "PUT",
+        &format!("/sessions/{id}/me/preferences"),
+        Some(bob),
+        Some(json!({
+            "weights": {"price": 0.5, "colour": 0.5},
+            "values": {
+                "price": {"type": "linear", "slope": 0.5, "offset": 0.0},
+                "colour": {"red": 1.0, "blue": 0.0}
+            }
+        })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{text}");
+    let (_, r, text) = call(
+        &app,
+        "POST",
+        &format!("/sessions/{id}/moves"),
+        Some(alice),
+        Some(offer(1, "red")),
+    )
+    .await;
+    let bot = &r["bot_moves"][0];
+    assert_eq!(bot["kind"], "offer", "{text}");
+    assert_eq!(
+        bot["offer"],
+        json!({"price": 3, "colour": "blue"}),
+        "{text}"
+    );
+}
+
 async fn bad_bots_are_refused(db: Db) {
     let app = app(db);
     for bots in [
@@ -458,6 +499,7 @@ async fn the_openapi_document_describes_the_live_endpoints(db: Db) {
 }
 
 on_both_backends!(
+    a_bots_seat_cannot_edit_its_preferences,
     the_openapi_document_describes_the_live_endpoints,
     subscribers_see_moves_with_only_their_own_utility,
     subscribers_see_the_bots_moves_too,
