@@ -6,12 +6,10 @@
 mod common;
 
 use axum::Router;
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
-use http_body_util::BodyExt;
+use axum::http::StatusCode;
+use common::{call, create_session};
 use pactum_server::{Db, router};
 use serde_json::{Value, json};
-use tower::ServiceExt;
 
 /// Weights, reservations and utilities are distinctive numbers so that a
 /// leak shows up as a substring of a response.
@@ -58,35 +56,6 @@ const ALICE: [&str; 5] = ["0.7311", "0.2689", "0.0137", "0.36555", "0.7311"];
 /// Bob's weights, reservation and utilities of (2, blue) and (3, blue).
 const BOB: [&str; 5] = ["0.1573", "0.8427", "0.0241", "0.98427", "0.90562"];
 
-async fn call(
-    app: &Router,
-    method: &str,
-    uri: &str,
-    token: Option<&str>,
-    body: Option<Value>,
-) -> (StatusCode, Value, String) {
-    let mut req = Request::builder().method(method).uri(uri);
-    if let Some(t) = token {
-        req = req.header("authorization", format!("Bearer {t}"));
-    }
-    let req = match body {
-        Some(b) => req
-            .header("content-type", "application/json")
-            .body(Body::from(b.to_string())),
-        None => req.body(Body::empty()),
-    }
-    .unwrap();
-    let resp = app.clone().oneshot(req).await.unwrap();
-    let status = resp.status();
-    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-    let text = String::from_utf8(bytes.to_vec()).unwrap();
-    (
-        status,
-        serde_json::from_str(&text).unwrap_or(Value::Null),
-        text,
-    )
-}
-
 struct Tokens {
     id: String,
     admin: String,
@@ -97,15 +66,11 @@ struct Tokens {
 }
 
 async fn create(app: &Router) -> Tokens {
-    let (status, b, text) = call(
+    let b = create_session(
         app,
-        "POST",
-        "/sessions",
-        None,
-        Some(json!({"scenario_toml": SCENARIO, "protocol": "alternating_offers", "deadline_rounds": 10})),
+        json!({"scenario_toml": SCENARIO, "protocol": "alternating_offers", "deadline_rounds": 10}),
     )
     .await;
-    assert_eq!(status, StatusCode::CREATED, "{text}");
     assert_eq!(b["viewers"][0]["party"], "Mira");
     assert_eq!(b["viewers"][0]["role"], "mediator");
     assert_eq!(b["viewers"][1]["role"], "observer");

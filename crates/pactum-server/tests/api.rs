@@ -4,46 +4,12 @@
 mod common;
 
 use axum::Router;
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
-use http_body_util::BodyExt;
+use axum::http::StatusCode;
+use common::{TEST_DEAL as SCENARIO, call, create_session, offer, send};
 use pactum_server::{Db, Record, connect, router, verify_record};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use sqlx::{AnyPool, Row};
-use tower::ServiceExt;
-
-/// Alice cares about price, Bob about colour; Bob's weights are distinctive
-/// numbers so tests can check they never reach Alice.
-const SCENARIO: &str = r#"
-name = "Test deal"
-
-[[issues]]
-name = "price"
-type = "integer"
-min = 1
-max = 3
-
-[[issues]]
-name = "colour"
-options = ["red", "blue"]
-
-[[parties]]
-name = "Alice"
-role = "negotiator"
-reservation = 0.1
-weights = { price = 0.8, colour = 0.2 }
-values.price = { type = "linear", slope = 0.5, offset = 0.0 }
-values.colour = { red = 1.0, blue = 0.0 }
-
-[[parties]]
-name = "Bob"
-role = "negotiator"
-reservation = 0.05
-weights = { price = 0.123, colour = 0.877 }
-values.price = { type = "linear", slope = 0.5, offset = 0.0 }
-values.colour = { red = 0.0, blue = 1.0 }
-"#;
 
 /// Bob's utilities that Alice must never see: his weights and his utility of
 /// (price 2, red).
@@ -54,42 +20,6 @@ fn app(db: Db) -> (Router, AnyPool) {
     (router(db), pool)
 }
 
-async fn send(
-    app: &Router,
-    method: &str,
-    uri: &str,
-    token: Option<&str>,
-    body: Option<String>,
-) -> (StatusCode, Value, String) {
-    let mut req = Request::builder().method(method).uri(uri);
-    if let Some(t) = token {
-        req = req.header("authorization", format!("Bearer {t}"));
-    }
-    let req = match body {
-        Some(b) => req
-            .header("content-type", "application/json")
-            .body(Body::from(b)),
-        None => req.body(Body::empty()),
-    }
-    .unwrap();
-    let resp = app.clone().oneshot(req).await.unwrap();
-    let status = resp.status();
-    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-    let text = String::from_utf8(bytes.to_vec()).unwrap();
-    let json = serde_json::from_str(&text).unwrap_or(Value::Null);
-    (status, json, text)
-}
-
-async fn call(
-    app: &Router,
-    method: &str,
-    uri: &str,
-    token: Option<&str>,
-    body: Option<Value>,
-) -> (StatusCode, Value, String) {
-    send(app, method, uri, token, body.map(|b| b.to_string())).await
-}
-
 struct Session {
     id: String,
     admin: String,
@@ -98,15 +28,11 @@ struct Session {
 }
 
 async fn create(app: &Router, deadline_rounds: u64) -> Session {
-    let (status, body, text) = call(
+    let body = create_session(
         app,
-        "POST",
-        "/sessions",
-        None,
-        Some(json!({"scenario_toml": SCENARIO, "protocol": "alternating_offers", "deadline_rounds": deadline_rounds})),
+        json!({"scenario_toml": SCENARIO, "protocol": "alternating_offers", "deadline_rounds": deadline_rounds}),
     )
     .await;
-    assert_eq!(status, StatusCode::CREATED, "{text}");
     let inv = body["invitations"].as_array().unwrap();
     assert_eq!(inv.len(), 2);
     assert_eq!(inv[0]["party"], "Alice");
@@ -117,10 +43,6 @@ async fn create(app: &Router, deadline_rounds: u64) -> Session {
         alice: inv[0]["token"].as_str().unwrap().into(),
         bob: inv[1]["token"].as_str().unwrap().into(),
     }
-}
-
-fn offer(price: i64, colour: &str) -> Value {
-    json!({"kind": "offer", "offer": {"price": price, "colour": colour}})
 }
 
 async fn event_count(pool: &AnyPool, id: &str) -> i64 {

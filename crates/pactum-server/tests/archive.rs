@@ -6,13 +6,11 @@ mod common;
 use std::io::Write;
 
 use axum::Router;
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
+use axum::http::StatusCode;
 use base64::Engine;
-use http_body_util::BodyExt;
+use common::call;
 use pactum_server::{Db, router};
 use serde_json::{Value, json};
-use tower::ServiceExt;
 
 const DOMAIN: &str = r#"<negotiation_template number_of_sessions="1">
   <utility_space number_of_issues="2">
@@ -81,28 +79,8 @@ async fn post(
     token: Option<&str>,
     body: Option<Value>,
 ) -> (StatusCode, Value, String) {
-    let mut req = Request::builder()
-        .method(if body.is_some() { "POST" } else { "GET" })
-        .uri(uri);
-    if let Some(t) = token {
-        req = req.header("authorization", format!("Bearer {t}"));
-    }
-    let req = match body {
-        Some(b) => req
-            .header("content-type", "application/json")
-            .body(Body::from(b.to_string())),
-        None => req.body(Body::empty()),
-    }
-    .unwrap();
-    let resp = app.clone().oneshot(req).await.unwrap();
-    let status = resp.status();
-    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-    let text = String::from_utf8(bytes.to_vec()).unwrap();
-    (
-        status,
-        serde_json::from_str(&text).unwrap_or(Value::Null),
-        text,
-    )
+    let method = if body.is_some() { "POST" } else { "GET" };
+    call(app, method, uri, token, body).await
 }
 
 async fn create_zip(app: &Router, zip: String) -> (StatusCode, Value, String) {

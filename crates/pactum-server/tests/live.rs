@@ -7,99 +7,24 @@ mod common;
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
+use common::{TEST_DEAL as SCENARIO, call, create_session, offer};
 use http_body_util::BodyExt;
 use pactum_server::{Db, Record, router, verify_record};
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
-const SCENARIO: &str = r#"
-name = "Test deal"
-
-[[issues]]
-name = "price"
-type = "integer"
-min = 1
-max = 3
-
-[[issues]]
-name = "colour"
-options = ["red", "blue"]
-
-[[parties]]
-name = "Alice"
-role = "negotiator"
-reservation = 0.1
-weights = { price = 0.8, colour = 0.2 }
-values.price = { type = "linear", slope = 0.5, offset = 0.0 }
-values.colour = { red = 1.0, blue = 0.0 }
-
-[[parties]]
-name = "Bob"
-role = "negotiator"
-reservation = 0.05
-weights = { price = 0.123, colour = 0.877 }
-values.price = { type = "linear", slope = 0.5, offset = 0.0 }
-values.colour = { red = 0.0, blue = 1.0 }
-"#;
-
 fn app(db: Db) -> Router {
     router(db)
 }
 
-async fn send(
-    app: &Router,
-    method: &str,
-    uri: &str,
-    token: Option<&str>,
-    body: Option<String>,
-) -> (StatusCode, Value, String) {
-    let mut req = Request::builder().method(method).uri(uri);
-    if let Some(t) = token {
-        req = req.header("authorization", format!("Bearer {t}"));
-    }
-    let req = match body {
-        Some(b) => req
-            .header("content-type", "application/json")
-            .body(Body::from(b)),
-        None => req.body(Body::empty()),
-    }
-    .unwrap();
-    let resp = app.clone().oneshot(req).await.unwrap();
-    let status = resp.status();
-    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-    let text = String::from_utf8(bytes.to_vec()).unwrap();
-    let json = serde_json::from_str(&text).unwrap_or(Value::Null);
-    (status, json, text)
-}
-
-async fn call(
-    app: &Router,
-    method: &str,
-    uri: &str,
-    token: Option<&str>,
-    body: Option<Value>,
-) -> (StatusCode, Value, String) {
-    send(app, method, uri, token, body.map(|b| b.to_string())).await
-}
-
-fn offer(price: i64, colour: &str) -> Value {
-    json!({"kind": "offer", "offer": {"price": price, "colour": colour}})
-}
-
 /// Creates a session; returns (id, admin token, invitations).
 async fn create(app: &Router, bots: Value) -> (String, String, Vec<Value>) {
-    let (status, body, text) = call(
+    let body = create_session(
         app,
-        "POST",
-        "/sessions",
-        None,
-        Some(
-            json!({"scenario_toml": SCENARIO, "protocol": "alternating_offers",
-                    "deadline_rounds": 10, "bots": bots}),
-        ),
+        json!({"scenario_toml": SCENARIO, "protocol": "alternating_offers",
+                "deadline_rounds": 10, "bots": bots}),
     )
     .await;
-    assert_eq!(status, StatusCode::CREATED, "{text}");
     (
         body["session_id"].as_str().unwrap().into(),
         body["admin_token"].as_str().unwrap().into(),

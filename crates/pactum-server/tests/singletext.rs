@@ -4,12 +4,10 @@
 mod common;
 
 use axum::Router;
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
-use http_body_util::BodyExt;
+use axum::http::StatusCode;
+use common::{call, create_session};
 use pactum_server::{Db, router};
 use serde_json::{Value, json};
-use tower::ServiceExt;
 
 const SCENARIO: &str = r#"
 name = "Single text deal"
@@ -41,35 +39,6 @@ name = "Mira"
 role = "mediator"
 "#;
 
-async fn call(
-    app: &Router,
-    method: &str,
-    uri: &str,
-    token: Option<&str>,
-    body: Option<Value>,
-) -> (StatusCode, Value, String) {
-    let mut req = Request::builder().method(method).uri(uri);
-    if let Some(t) = token {
-        req = req.header("authorization", format!("Bearer {t}"));
-    }
-    let req = match body {
-        Some(b) => req
-            .header("content-type", "application/json")
-            .body(Body::from(b.to_string())),
-        None => req.body(Body::empty()),
-    }
-    .unwrap();
-    let resp = app.clone().oneshot(req).await.unwrap();
-    let status = resp.status();
-    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-    let text = String::from_utf8(bytes.to_vec()).unwrap();
-    (
-        status,
-        serde_json::from_str(&text).unwrap_or(Value::Null),
-        text,
-    )
-}
-
 struct Session {
     id: String,
     admin: String,
@@ -79,15 +48,11 @@ struct Session {
 }
 
 async fn create(app: &Router, deadline: u64) -> Session {
-    let (status, b, text) = call(
+    let b = create_session(
         app,
-        "POST",
-        "/sessions",
-        None,
-        Some(json!({"scenario_toml": SCENARIO, "protocol": "single_text", "deadline_rounds": deadline})),
+        json!({"scenario_toml": SCENARIO, "protocol": "single_text", "deadline_rounds": deadline}),
     )
     .await;
-    assert_eq!(status, StatusCode::CREATED, "{text}");
     let s = |v: &Value| v.as_str().unwrap().to_string();
     Session {
         id: s(&b["session_id"]),

@@ -1,11 +1,103 @@
+//! Shared setup for the server's integration tests.
+//!
 //! Test databases: SQLite always; PostgreSQL when `PACTUM_TEST_POSTGRES`
 //! holds a server URL (see scripts/start-postgres.sh). Each PostgreSQL test
-//! gets a fresh database of its own on that server.
+//! gets a fresh database of its own on that server. Also requests through
+//! the router and the scenario several test files share.
 
 #![allow(dead_code)]
 
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use http_body_util::BodyExt;
 use pactum_server::{Db, connect};
+use serde_json::{Value, json};
 use sqlx::{Connection, Executor};
+use tower::ServiceExt;
+
+/// Alice cares about price, Bob about colour; Bob's weights are distinctive
+/// numbers so tests can check they never reach Alice.
+pub const TEST_DEAL: &str = r#"
+name = "Test deal"
+
+[[issues]]
+name = "price"
+type = "integer"
+min = 1
+max = 3
+
+[[issues]]
+name = "colour"
+options = ["red", "blue"]
+
+[[parties]]
+name = "Alice"
+role = "negotiator"
+reservation = 0.1
+weights = { price = 0.8, colour = 0.2 }
+values.price = { type = "linear", slope = 0.5, offset = 0.0 }
+values.colour = { red = 1.0, blue = 0.0 }
+
+[[parties]]
+name = "Bob"
+role = "negotiator"
+reservation = 0.05
+weights = { price = 0.123, colour = 0.877 }
+values.price = { type = "linear", slope = 0.5, offset = 0.0 }
+values.colour = { red = 0.0, blue = 1.0 }
+"#;
+
+/// Sends a request with an optional bearer token and raw JSON body; returns
+/// the status, the body parsed as JSON (`Null` if it is not) and its text.
+pub async fn send(
+    app: &Router,
+    method: &str,
+    uri: &str,
+    token: Option<&str>,
+    body: Option<String>,
+) -> (StatusCode, Value, String) {
+    let mut req = Request::builder().method(method).uri(uri);
+    if let Some(t) = token {
+        req = req.header("authorization", format!("Bearer {t}"));
+    }
+    let req = match body {
+        Some(b) => req
+            .header("content-type", "application/json")
+            .body(Body::from(b)),
+        None => req.body(Body::empty()),
+    }
+    .unwrap();
+    let resp = app.clone().oneshot(req).await.unwrap();
+    let status = resp.status();
+    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+    let text = String::from_utf8(bytes.to_vec()).unwrap();
+    let json = serde_json::from_str(&text).unwrap_or(Value::Null);
+    (status, json, text)
+}
+
+/// [`send`] with a JSON value as the body.
+pub async fn call(
+    app: &Router,
+    method: &str,
+    uri: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> (StatusCode, Value, String) {
+    send(app, method, uri, token, body.map(|b| b.to_string())).await
+}
+
+/// `POST /sessions` with `request`, which must succeed; returns the body.
+pub async fn create_session(app: &Router, request: Value) -> Value {
+    let (status, body, text) = call(app, "POST", "/sessions", None, Some(request)).await;
+    assert_eq!(status, StatusCode::CREATED, "{text}");
+    body
+}
+
+/// An offer move on the price/colour scenarios.
+pub fn offer(price: i64, colour: &str) -> Value {
+    json!({"kind": "offer", "offer": {"price": price, "colour": colour}})
+}
 
 pub const POSTGRES_VAR: &str = "PACTUM_TEST_POSTGRES";
 
