@@ -24,6 +24,7 @@ use utoipa::{OpenApi, ToSchema};
 use crate::db::{Backend, Db};
 use crate::error::{ApiError, ErrorBody};
 use crate::mediation;
+use crate::partial::PARTIAL_ROUNDS;
 use crate::protocol::{ALTERNATING_OFFERS, Event, Finish, MoveKind, State, package, parse_offer};
 use crate::record::{GENESIS_HASH, Record, RecordEntry, chain_hash};
 use crate::singletext::SINGLE_TEXT;
@@ -191,6 +192,11 @@ pub fn router(db: Db) -> Router {
         crate::live::MoveEvent,
         crate::live::AgreementEvent,
         crate::live::EndedEvent,
+        crate::live::PartialMoveEvent,
+        crate::live::SuggestionsEvent,
+        crate::live::SettledEvent,
+        crate::partial::PartialView,
+        crate::partial::ProposalView,
         OfferView,
         ErrorBody,
         PreferenceSummary,
@@ -233,8 +239,10 @@ pub struct CreateSession {
     /// a base64 zip archive, stored as native TOML (see `crate::archive`).
     #[serde(default)]
     pub scenario_zip_base64: Option<String>,
-    /// "alternating_offers", or "single_text" (the server mediates a single
-    /// negotiating text; the negotiators vote on its proposed changes).
+    /// "alternating_offers", "single_text" (the server mediates a single
+    /// negotiating text; the negotiators vote on its proposed changes) or
+    /// "partial_rounds" (free-form rounds settling issues by partial
+    /// proposals, see `crate::partial`).
     pub protocol: String,
     /// Rounds (one move per negotiator each) before the negotiation ends.
     pub deadline_rounds: u64,
@@ -244,6 +252,11 @@ pub struct CreateSession {
     #[serde(default)]
     #[schema(value_type = Option<std::collections::HashMap<String, String>>)]
     pub bots: indexmap::IndexMap<String, String>,
+    /// After each completed round, stream every negotiator the mediator's
+    /// suggestions (its own utilities only) as a `suggestions` event on
+    /// `GET /sessions/{id}/events`.
+    #[serde(default)]
+    pub auto_suggest: bool,
 }
 
 /// One negotiator's invitation: the token that lets it act for its seat.
@@ -286,13 +299,13 @@ async fn create_session(
     body: Result<Json<CreateSession>, JsonRejection>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
     let mut req = json_body(body)?;
-    if req.protocol != ALTERNATING_OFFERS && req.protocol != SINGLE_TEXT {
+    if ![ALTERNATING_OFFERS, SINGLE_TEXT, PARTIAL_ROUNDS].contains(&req.protocol.as_str()) {
         return Err(ApiError::unprocessable(format!(
-            "unknown protocol {:?}: use {ALTERNATING_OFFERS:?} or {SINGLE_TEXT:?}",
+            "unknown protocol {:?}: use {ALTERNATING_OFFERS:?}, {SINGLE_TEXT:?} or {PARTIAL_ROUNDS:?}",
             req.protocol
         )));
     }
-    if req.protocol == SINGLE_TEXT && !req.bots.is_empty() {
+    if req.protocol != ALTERNATING_OFFERS && !req.bots.is_empty() {
         return Err(ApiError::unprocessable(format!(
             "bots: bots play {ALTERNATING_OFFERS:?} only"
         )));
@@ -376,6 +389,7 @@ async fn create_session(
         negotiators: names.clone(),
         scenario_sha256: hex::encode(Sha256::digest(scenario_toml.as_bytes())),
         at_ms: now_ms(),
+        auto_suggest: req.auto_suggest,
     };
 
     let _guard = app.write_guard().await;
@@ -787,6 +801,9 @@ pub struct MeResponse {
     pub turn: Option<String>,
     /// The standing offer with the caller's utility of it.
     pub standing_offer: Option<OwnView>,
+    /// Partial rounds: settled issues, this round's proposals.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub partial: Option<crate::partial::PartialView>,
 }
 
 #[utoipa::path(get, path = "/sessions/{id}/me", params(("id" = String, Path)), responses(
@@ -803,11 +820,17 @@ async fn me(
     let entries = load_entries(&mut conn, &id).await?;
     let (state, _) = replay(&session, &entries)?;
     let sc = &session.scenario;
+    let partial = if session.protocol == PARTIAL_ROUNDS {
+        let p = crate::partial::replay_partial(&session, &entries)?;
+        Some(crate::partial::view(sc, &p, seat.seat))
+    } else {
+        None
+    };
     Ok(Json(MeResponse {
         protocol: session.protocol.clone(),
         preferences: preference_summary(sc, seat.party),
         status: status_of(&state),
-        round: state.round(),
+        round: partial.as_ref().map_or(state.round(), |p| p.round),
         deadline_rounds: state.deadline_rounds,
         turn: (state.finished.is_none() && session.protocol == ALTERNATING_OFFERS)
             .then(|| state.negotiators[state.turn()].clone()),
@@ -818,6 +841,7 @@ async fn me(
         negotiators: state.negotiators,
         party: seat.name,
         seat: seat.seat,
+        partial,
     }))
 }
 
@@ -828,9 +852,13 @@ async fn me(
 #[serde(deny_unknown_fields)]
 pub struct MoveRequest {
     pub kind: MoveKind,
-    /// Issue → value; required for offers, absent otherwise.
+    /// Issue → value; required for offers, absent otherwise. In a
+    /// partial-rounds session, some of the open issues.
     #[schema(value_type = Option<Object>)]
     pub offer: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Partial rounds: the proposal an acceptance accepts (its id).
+    #[serde(default)]
+    pub proposal: Option<u64>,
 }
 
 /// Answer to an accepted move (sent after it is committed).
@@ -847,6 +875,9 @@ pub struct MoveResponse {
     /// Moves the server played for bots right after this one, in order.
     #[serde(default)]
     pub bot_moves: Vec<BotMove>,
+    /// Partial rounds: the session after the move.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partial: Option<crate::partial::PartialView>,
 }
 
 #[utoipa::path(post, path = "/sessions/{id}/moves", params(("id" = String, Path)), request_body = MoveRequest, responses(
@@ -865,6 +896,23 @@ async fn post_move(
     if session.protocol == SINGLE_TEXT {
         return Err(ApiError::conflict(
             "this session is a single negotiating text: vote on the mediator's proposals (POST /sessions/{id}/votes)",
+        ));
+    }
+    if session.protocol == PARTIAL_ROUNDS {
+        let out = crate::partial::post_move(
+            &app,
+            &session,
+            &seat,
+            req.kind,
+            req.offer.as_ref(),
+            req.proposal,
+        )
+        .await?;
+        return Ok(Json(out));
+    }
+    if req.proposal.is_some() {
+        return Err(ApiError::unprocessable(
+            "\"proposal\" is for partial-rounds sessions",
         ));
     }
     let sc = &session.scenario;
@@ -895,6 +943,7 @@ async fn post_move(
         .await?
         .ok_or_else(|| ApiError::internal("move not committed"))?;
     let bot_moves = play_bots(&app, &session).await?;
+    crate::live::auto_suggest_after_moves(&app, &session, committed.round).await;
     Ok(Json(MoveResponse {
         seq: committed.seq,
         round: committed.round,
@@ -902,6 +951,7 @@ async fn post_move(
         agreement: committed.agreement,
         reason: committed.reason,
         bot_moves,
+        partial: None,
     }))
 }
 

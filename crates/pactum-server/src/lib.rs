@@ -14,6 +14,7 @@ pub mod db;
 pub mod error;
 pub mod live;
 pub mod mediation;
+pub mod partial;
 pub mod preferences;
 pub mod protocol;
 pub mod record;

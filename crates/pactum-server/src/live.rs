@@ -16,15 +16,16 @@ use axum::extract::{Path, State as AxumState};
 use axum::http::HeaderMap;
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use futures_util::stream::Stream;
+use pactum_core::analysis::Package;
 use pactum_core::{Outcome, Scenario};
 use serde::Serialize;
 use tokio::sync::broadcast;
 use utoipa::ToSchema;
 
-use crate::api::{AppState, Caller, authorize, load_entries, load_session, replay};
+use crate::api::{AppState, Caller, Session, authorize, load_entries, load_session, replay};
 use crate::error::{ApiError, ErrorBody};
 use crate::protocol::{MoveKind, package};
-use crate::views::own_utility;
+use crate::views::{Suggestions, own_utility, suggestions};
 
 /// Events buffered per session for slow subscribers.
 const CHANNEL_CAPACITY: usize = 256;
@@ -49,6 +50,28 @@ pub enum Published {
         round: u64,
         reason: String,
     },
+    /// Partial rounds: a move (see `crate::partial`).
+    PartialMove {
+        seq: u64,
+        round: u64,
+        party: String,
+        kind: MoveKind,
+        offer: Option<Package>,
+        proposal: Option<u64>,
+    },
+    /// Mediator suggestions after round `round`: each negotiator's, as the
+    /// JSON of its `suggestions` event, by scenario party index.
+    Suggestions {
+        round: u64,
+        by_party: HashMap<usize, String>,
+    },
+    /// Partial rounds: a proposal every negotiator accepted.
+    Settled {
+        seq: u64,
+        round: u64,
+        proposal: u64,
+        issues: Package,
+    },
 }
 
 /// The per-session channels of this process.
@@ -63,6 +86,13 @@ impl Hub {
         map.entry(session_id.to_string())
             .or_insert_with(|| broadcast::channel(CHANNEL_CAPACITY).0)
             .subscribe()
+    }
+
+    /// Whether anyone in this process watches the session.
+    pub fn has_subscribers(&self, session_id: &str) -> bool {
+        let map = self.channels.lock().unwrap();
+        map.get(session_id)
+            .is_some_and(|tx| tx.receiver_count() > 0)
     }
 
     /// Sends committed events to the session's subscribers, if any.
@@ -114,9 +144,49 @@ pub struct EndedEvent {
     pub reason: String,
 }
 
+/// A `partial_move` event (partial rounds).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PartialMoveEvent {
+    pub seq: u64,
+    pub round: u64,
+    pub party: String,
+    pub kind: MoveKind,
+    /// The proposed issues (offers only).
+    #[schema(value_type = Option<Object>)]
+    pub offer: Option<Package>,
+    /// The proposal accepted (acceptances only).
+    pub proposal: Option<u64>,
+}
+
+/// A `settled` event (partial rounds): the issues of proposal `proposal`
+/// are settled.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SettledEvent {
+    pub seq: u64,
+    pub round: u64,
+    pub proposal: u64,
+    #[schema(value_type = Object)]
+    pub issues: Package,
+}
+
+/// A `suggestions` event: the mediator's suggestions after a round, with
+/// only the subscriber's own utilities.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SuggestionsEvent {
+    /// The round just completed (0-based).
+    pub round: u64,
+    #[serde(flatten)]
+    pub suggestions: Suggestions,
+}
+
 /// Renders a published event for a subscriber (`party`: its scenario index
-/// when it is a negotiator). Returns the event and whether it ends the stream.
-fn render(scenario: &Scenario, party: Option<usize>, e: &Published) -> (SseEvent, bool) {
+/// when it is a negotiator). Returns the event and whether it ends the
+/// stream, or `None` when the event is not for this subscriber.
+fn render(scenario: &Scenario, party: Option<usize>, e: &Published) -> Option<(SseEvent, bool)> {
+    if let Published::Suggestions { by_party, .. } = e {
+        let data = by_party.get(&party?)?;
+        return Some((SseEvent::default().event("suggestions").data(data), false));
+    }
     let mine = |o: &Outcome| party.map(|p| own_utility(scenario, p, o));
     let (name, data, last) = match e {
         Published::Move {
@@ -156,23 +226,142 @@ fn render(scenario: &Scenario, party: Option<usize>, e: &Published) -> (SseEvent
             }),
             true,
         ),
+        Published::PartialMove {
+            seq,
+            round,
+            party: who,
+            kind,
+            offer,
+            proposal,
+        } => (
+            "partial_move",
+            serde_json::to_string(&PartialMoveEvent {
+                seq: *seq,
+                round: *round,
+                party: who.clone(),
+                kind: *kind,
+                offer: offer.clone(),
+                proposal: *proposal,
+            }),
+            false,
+        ),
+        Published::Settled {
+            seq,
+            round,
+            proposal,
+            issues,
+        } => (
+            "settled",
+            serde_json::to_string(&SettledEvent {
+                seq: *seq,
+                round: *round,
+                proposal: *proposal,
+                issues: issues.clone(),
+            }),
+            false,
+        ),
+        Published::Suggestions { .. } => unreachable!("rendered above"),
     };
     let seq = match e {
         Published::Move { seq, .. }
         | Published::Agreement { seq, .. }
-        | Published::Ended { seq, .. } => *seq,
+        | Published::Ended { seq, .. }
+        | Published::PartialMove { seq, .. }
+        | Published::Settled { seq, .. } => *seq,
+        Published::Suggestions { .. } => unreachable!("rendered above"),
     };
-    (
+    Some((
         SseEvent::default()
             .event(name)
             .id(seq.to_string())
             .data(data.unwrap_or_default()),
         last,
-    )
+    ))
+}
+
+/// Alternating offers: after moves made from round `from_round` on, streams
+/// suggestions (see [`auto_suggest`]) if they completed a round.
+pub(crate) async fn auto_suggest_after_moves(app: &AppState, session: &Session, from_round: u64) {
+    if !app.hub.has_subscribers(&session.id) {
+        return;
+    }
+    let Ok(mut conn) = app.pool.acquire().await else {
+        return;
+    };
+    let Ok(entries) = load_entries(&mut conn, &session.id).await else {
+        return;
+    };
+    drop(conn);
+    let Ok((state, _)) = replay(session, &entries) else {
+        return;
+    };
+    if state.finished.is_none() && state.round() > from_round {
+        let round = state.round() - 1;
+        let standing = state.standing.map(|(_, o)| o);
+        auto_suggest(app, session, round, standing).await;
+    }
+}
+
+/// After round `round` of a session created with `auto_suggest`, computes
+/// every negotiator's suggestions (improving on `standing`, if given) and
+/// streams each its own as a `suggestions` event. Does nothing when nobody
+/// is subscribed; failures are dropped (suggestions are advisory).
+pub(crate) async fn auto_suggest(
+    app: &AppState,
+    session: &Session,
+    round: u64,
+    standing: Option<Outcome>,
+) {
+    if !app.hub.has_subscribers(&session.id) {
+        return;
+    }
+    let Ok(mut conn) = app.pool.acquire().await else {
+        return;
+    };
+    let Ok(first) = sqlx::query("SELECT body FROM events WHERE session_id = $1 AND seq = 0")
+        .bind(&session.id)
+        .fetch_one(&mut *conn)
+        .await
+    else {
+        return;
+    };
+    drop(conn);
+    let body: String = sqlx::Row::get(&first, 0);
+    let on = matches!(
+        serde_json::from_str::<crate::protocol::Event>(&body),
+        Ok(crate::protocol::Event::Created {
+            auto_suggest: true,
+            ..
+        })
+    );
+    if !on {
+        return;
+    }
+    let scenario = session.scenario.clone();
+    let computed = tokio::task::spawn_blocking(move || {
+        let mut by_party = HashMap::new();
+        for p in scenario.negotiators() {
+            let s = suggestions(&scenario, p, standing.as_deref())?;
+            let json = serde_json::to_string(&SuggestionsEvent {
+                round,
+                suggestions: s,
+            })
+            .map_err(|e| e.to_string())?;
+            by_party.insert(p, json);
+        }
+        Ok::<_, String>(by_party)
+    })
+    .await;
+    if let Ok(Ok(by_party)) = computed {
+        app.hub.publish(
+            &session.id,
+            vec![Published::Suggestions { round, by_party }],
+        );
+    }
 }
 
 #[utoipa::path(get, path = "/sessions/{id}/events", params(("id" = String, Path)), responses(
-    (status = 200, description = "Server-sent events: `move` (MoveEvent), `agreement` (AgreementEvent) and `ended` (EndedEvent), as the moves are committed; the stream closes when the negotiation is over",
+    (status = 200, description = "Server-sent events: `move` (MoveEvent), `agreement` (AgreementEvent) and `ended` (EndedEvent); with auto_suggest, `suggestions` (SuggestionsEvent, negotiators only) after each round; in partial-rounds sessions `partial_move` (PartialMoveEvent) and `settled` (SettledEvent), as the moves are committed; the stream closes when the negotiation is over",
         content_type = "text/event-stream", body = String),
     (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("party_token" = []), ("admin_token" = [])))]
@@ -198,15 +387,21 @@ pub(crate) async fn events(
         let scenario = scenario.clone();
         async move {
             let mut rx = rx?;
-            let event = match rx.recv().await {
-                Ok(e) => {
-                    let (event, last) = render(&scenario, party, &e);
-                    return Some((Ok(event), (!last).then_some(rx)));
+            let event = loop {
+                match rx.recv().await {
+                    Ok(e) => {
+                        let Some((event, last)) = render(&scenario, party, &e) else {
+                            continue;
+                        };
+                        return Some((Ok(event), (!last).then_some(rx)));
+                    }
+                    Err(broadcast::error::RecvError::Lagged(n)) => {
+                        break SseEvent::default()
+                            .event("lagged")
+                            .data(format!("{{\"missed\":{n}}}"));
+                    }
+                    Err(broadcast::error::RecvError::Closed) => return None,
                 }
-                Err(broadcast::error::RecvError::Lagged(n)) => SseEvent::default()
-                    .event("lagged")
-                    .data(format!("{{\"missed\":{n}}}")),
-                Err(broadcast::error::RecvError::Closed) => return None,
             };
             Some((Ok(event), Some(rx)))
         }

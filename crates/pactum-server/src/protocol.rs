@@ -39,6 +39,10 @@ pub enum Event {
         /// SHA-256 of the scenario text the session was created from.
         scenario_sha256: String,
         at_ms: i64,
+        /// Whether the server streams suggestions after each round (see
+        /// `crate::live::auto_suggest`); omitted when off.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        auto_suggest: bool,
     },
     Move {
         party: String,
@@ -78,6 +82,31 @@ pub enum Event {
         proposal: u64,
         draft: Package,
         change: Package,
+    },
+    /// Partial rounds: a negotiator's move (see `crate::partial`); an offer
+    /// carries some of the issues, an acceptance the proposal it accepts.
+    PartialMove {
+        party: String,
+        kind: MoveKind,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        offer: Option<Package>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        proposal: Option<u64>,
+        round: u64,
+        at_ms: i64,
+    },
+    /// Partial rounds: every negotiator accepted proposal `proposal`; its
+    /// issues are settled.
+    Settled {
+        proposal: u64,
+        issues: Package,
+        round: u64,
+    },
+    /// Partial rounds: the issues settled when the negotiation ended without
+    /// full agreement (followed by `Ended`).
+    PartialAgreement {
+        settled: Package,
+        round: u64,
     },
     /// Single text: a negotiator's vote on proposal `proposal`.
     Vote {

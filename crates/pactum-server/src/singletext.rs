@@ -414,6 +414,10 @@ pub(crate) async fn post_vote(
     if agreed {
         let _ = crate::mediation::ensure_certificate(&app, &session).await;
     }
+    if resolution.is_some() && state.finished.is_none() {
+        // Suggestions improve on the draft as it now stands.
+        crate::live::auto_suggest(&app, &session, proposal, Some(state.draft.clone())).await;
+    }
     let mut out = view(&session, &state, seat.seat, seat.party);
     out.resolution = resolution.map(|r| {
         match r {

@@ -423,7 +423,103 @@ async fn the_openapi_document_describes_the_live_endpoints(db: Db) {
     assert_ne!(value["type"], "object", "{value}");
 }
 
+async fn auto_suggest_streams_each_negotiator_its_own_suggestions_after_a_round(db: Db) {
+    let app = app(db);
+    for protocol in ["alternating_offers", "partial_rounds"] {
+        let body = create_session(
+            &app,
+            json!({"scenario_toml": SCENARIO, "protocol": protocol,
+                    "deadline_rounds": 5, "auto_suggest": true}),
+        )
+        .await;
+        let id = body["session_id"].as_str().unwrap();
+        let admin = body["admin_token"].as_str().unwrap();
+        let alice = body["invitations"][0]["token"].as_str().unwrap();
+        let bob = body["invitations"][1]["token"].as_str().unwrap();
+        let (_, mut a_body) = subscribe(&app, id, Some(alice)).await;
+        let (_, mut b_body) = subscribe(&app, id, Some(bob)).await;
+        let (_, mut admin_body) = subscribe(&app, id, Some(admin)).await;
+        let (mut a_buf, mut b_buf, mut admin_buf) = (String::new(), String::new(), String::new());
+        let moves = format!("/sessions/{id}/moves");
+        // One round: an offer each (alternating), or each closes its part.
+        let round: [(&str, Value); 2] = if protocol == "alternating_offers" {
+            [(alice, offer(2, "red")), (bob, offer(3, "blue"))]
+        } else {
+            [
+                (alice, json!({"kind": "reject"})),
+                (bob, json!({"kind": "reject"})),
+            ]
+        };
+        for (token, mv) in round {
+            let (status, _, text) = call(&app, "POST", &moves, Some(token), Some(mv)).await;
+            assert_eq!(status, StatusCode::OK, "{text}");
+        }
+        for (body, buf, who) in [
+            (&mut a_body, &mut a_buf, "Alice"),
+            (&mut b_body, &mut b_buf, "Bob"),
+        ] {
+            let mut names = Vec::new();
+            let sugg = loop {
+                let (name, data) = next_event(body, buf).await.unwrap();
+                if name == "suggestions" {
+                    break data;
+                }
+                names.push(name);
+            };
+            assert_eq!(names.len(), 2, "{protocol} {who}: {names:?}");
+            assert_eq!(sugg["round"], 0, "{sugg}");
+            assert!(sugg["nash"]["my_utility"].is_number(), "{sugg}");
+            if protocol == "alternating_offers" {
+                // Improving on Bob's standing offer (3, blue).
+                let standing = if who == "Alice" { 0.8 } else { 1.0 };
+                let got = sugg["standing_offer_utility"].as_f64().unwrap();
+                assert!((got - standing).abs() < 1e-9, "{who}: {sugg}");
+            }
+        }
+        // Each saw only its own numbers; the convener saw no suggestions.
+        assert!(
+            !a_buf.contains("0.877") && !a_buf.contains("0.123"),
+            "{a_buf}"
+        );
+        let mv = if protocol == "alternating_offers" {
+            json!({"kind": "accept"})
+        } else {
+            json!({"kind": "end"})
+        };
+        call(&app, "POST", &moves, Some(alice), Some(mv)).await;
+        let mut names = Vec::new();
+        while let Some((name, _)) = next_event(&mut admin_body, &mut admin_buf).await {
+            names.push(name);
+        }
+        assert!(!names.iter().any(|n| n == "suggestions"), "{names:?}");
+        assert_eq!(names.len(), 4, "{protocol}: {names:?}");
+    }
+    // Without the option, no suggestions are streamed.
+    let (id, _, inv) = create(&app, json!({})).await;
+    let alice = inv[0]["token"].as_str().unwrap();
+    let bob = inv[1]["token"].as_str().unwrap();
+    let (_, mut a_body) = subscribe(&app, &id, Some(alice)).await;
+    let mut a_buf = String::new();
+    let moves = format!("/sessions/{id}/moves");
+    call(&app, "POST", &moves, Some(alice), Some(offer(2, "red"))).await;
+    call(&app, "POST", &moves, Some(bob), Some(offer(3, "blue"))).await;
+    call(
+        &app,
+        "POST",
+        &moves,
+        Some(alice),
+        Some(json!({"kind": "end"})),
+    )
+    .await;
+    let mut names = Vec::new();
+    while let Some((name, _)) = next_event(&mut a_body, &mut a_buf).await {
+        names.push(name);
+    }
+    assert_eq!(names, ["move", "move", "move", "ended"]);
+}
+
 on_both_backends!(
+    auto_suggest_streams_each_negotiator_its_own_suggestions_after_a_round,
     a_bots_seat_cannot_edit_its_preferences,
     the_openapi_document_describes_the_live_endpoints,
     subscribers_see_moves_with_only_their_own_utility,
