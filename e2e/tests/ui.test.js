@@ -170,6 +170,7 @@ test('convener, two parties and the mediator negotiate the car purchase in the b
   await c.selectOption('#example', 'car-purchase');
   await c.waitForFunction(() => document.querySelector('#scenario').value.includes('name = "Car purchase"'));
   await c.fill('#deadline', '6');
+  await c.check('#auto-suggest');
   await c.screenshot({ path: path.join(ARTIFACTS, 'convener-setup.png'), fullPage: true });
   await c.click('#create');
   await c.locator('[data-testid="invite-link"]').first().waitFor();
@@ -258,6 +259,10 @@ test('convener, two parties and the mediator negotiate the car purchase in the b
   await waitText(b, '[data-testid="round"]', 'Round 2 of 6');
   await waitText(c, '[data-testid="moves"]', '2');
   assert.equal(await b.locator('#history tbody tr').count(), 2);
+
+  // ---- the round is complete: the mediator's suggestions arrive unasked
+  await waitContains(b, '[data-testid="auto-suggestions"]', 'After round 1');
+  await waitContains(b, '[data-testid="nash"] .u', '0.596');
 
   // ---- Buyer asks the mediator and proposes the Nash package
   await b.click('#ask');

@@ -187,10 +187,13 @@ export async function serverPaths() {
  *
  * Uses the server's event stream (`GET /sessions/{id}/events`) when the
  * server documents one and it accepts the token, and polls every
- * `intervalMs` otherwise. Polling continues, slower, as a safety net while
- * the stream is up.
+ * `intervalMs` otherwise. Polling continues, slower (every 5 s), as a safety
+ * net while the stream is up. The stream is read with `fetch` (EventSource
+ * cannot send the Authorization header); each event is handed to
+ * `onEvent(name, data)` (data parsed as JSON when it is) after the refresh
+ * it triggers.
  */
-export function watch(session, token, refresh, { intervalMs = 1000 } = {}) {
+export function watch(session, token, refresh, { intervalMs = 1000, onEvent = null } = {}) {
   let stopped = false;
   let streaming = false;
   let timer = null;
@@ -246,12 +249,34 @@ export function watch(session, token, refresh, { intervalMs = 1000 } = {}) {
       });
       if (!resp.ok || !resp.body) return;
       streaming = true;
+      schedule();
       const reader = resp.body.getReader();
+      const decoder = new TextDecoder();
+      let buffer = '';
       for (;;) {
-        const { done } = await reader.read();
+        const { value, done } = await reader.read();
         if (done || stopped) break;
+        buffer += decoder.decode(value, { stream: true });
+        const events = [];
+        let cut;
+        while ((cut = buffer.search(/\r?\n\r?\n/)) >= 0) {
+          const block = buffer.slice(0, cut);
+          buffer = buffer.slice(cut).replace(/^\r?\n\r?\n/, '');
+          const parsed = parseSseBlock(block);
+          if (parsed) events.push(parsed);
+        }
+        if (!events.length) continue; // keep-alive comments only
         // Any event may change what the page shows: refresh from the API.
         await run();
+        if (onEvent) {
+          for (const e of events) {
+            try {
+              onEvent(e.name, e.data);
+            } catch (err) {
+              console.error(err);
+            }
+          }
+        }
       }
     } catch {
       // Fall back to polling.
@@ -262,6 +287,31 @@ export function watch(session, token, refresh, { intervalMs = 1000 } = {}) {
   })();
 
   return { refresh: run, stop };
+}
+
+/**
+ * One server-sent event block: its `event:` name (default "message") and its
+ * `data:` lines joined, parsed as JSON when they are. `null` for comments.
+ */
+export function parseSseBlock(block) {
+  let name = 'message';
+  const data = [];
+  for (const line of block.split(/\r?\n/)) {
+    if (line === '' || line.startsWith(':')) continue;
+    const colon = line.indexOf(':');
+    const field = colon < 0 ? line : line.slice(0, colon);
+    let value = colon < 0 ? '' : line.slice(colon + 1);
+    if (value.startsWith(' ')) value = value.slice(1);
+    if (field === 'event') name = value;
+    else if (field === 'data') data.push(value);
+  }
+  if (!data.length) return null;
+  const text = data.join('\n');
+  try {
+    return { name, data: JSON.parse(text) };
+  } catch {
+    return { name, data: text };
+  }
 }
 
 /** Copies text to the clipboard, with a fallback for non-secure origins. */

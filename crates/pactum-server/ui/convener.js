@@ -67,7 +67,12 @@ async function create() {
   button.disabled = true;
   try {
     const created = await api('POST', '/sessions', {
-      body: { scenario_toml: scenario, protocol: $('protocol').value, deadline_rounds: deadline },
+      body: {
+        scenario_toml: scenario,
+        protocol: $('protocol').value,
+        deadline_rounds: deadline,
+        auto_suggest: $('auto-suggest').checked,
+      },
     });
     issueOrder = scanIssueNames(scenario);
     try {

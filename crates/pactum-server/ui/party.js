@@ -558,9 +558,17 @@ function suggestionRow(tag, view, testid) {
       }, 'Use') : null));
 }
 
-function renderSuggestions(s) {
+/** Events of the session's stream: the mediator's automatic suggestions. */
+function liveEvent(name, data) {
+  if (name !== 'suggestions' || !page.me || page.me.status !== 'open') return;
+  if (page.singleText) return; // single text: the mediator's proposals are the suggestions
+  renderSuggestions(data, `After round ${data.round + 1}, the mediator suggests:`);
+}
+
+function renderSuggestions(s, heading = null) {
   page.suggestionsShown = true;
   const parts = [];
+  if (heading) parts.push(h('p', { class: 'small', 'data-testid': 'auto-suggestions' }, heading));
   if (s.standing_offer_utility != null) {
     parts.push(h('p', { class: 'small' }, `The standing offer is worth ${fmtU(s.standing_offer_utility)} to you.`));
   }
@@ -700,7 +708,7 @@ function init() {
       }
       throw e;
     }
-  });
+  }, { onEvent: liveEvent });
 }
 
 init();
