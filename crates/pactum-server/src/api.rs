@@ -59,6 +59,9 @@ pub struct AppState {
     /// The protocol state replayed from each session's log, keyed by id and
     /// valid for the log ending in the given (seq, hash).
     states: Arc<std::sync::Mutex<HashMap<String, Arc<CachedState>>>>,
+    /// SQLite: the queue of the task that commits the parties' moves in
+    /// batches (started by the first move).
+    writer: Arc<std::sync::OnceLock<tokio::sync::mpsc::UnboundedSender<MoveJob>>>,
 }
 
 type SessionCache = std::sync::Mutex<HashMap<String, Session>>;
@@ -117,6 +120,7 @@ pub fn router(db: Db) -> Router {
         hub: Default::default(),
         sessions: Default::default(),
         states: Default::default(),
+        writer: Default::default(),
     };
     Router::new()
         .route("/sessions", post(create_session))
@@ -939,9 +943,14 @@ async fn post_move(
         ));
     }
     let (kind, seat_no) = (req.kind, seat.seat);
-    let committed = commit_move(&app, &session, |_, _| Ok(Some((seat_no, kind, outcome))))
-        .await?
-        .ok_or_else(|| ApiError::internal("move not committed"))?;
+    let (session, committed) = if app.write_lock.is_some() {
+        app.commit_queued(session, seat_no, kind, outcome).await?
+    } else {
+        let committed =
+            commit_move(&app, &session, |_, _| Ok(Some((seat_no, kind, outcome)))).await?;
+        (session, committed)
+    };
+    let committed = committed.ok_or_else(|| ApiError::internal("move not committed"))?;
     let bot_moves = play_bots(&app, &session).await?;
     crate::live::auto_suggest_after_moves(&app, &session, committed.round).await;
     Ok(Json(MoveResponse {
@@ -970,6 +979,22 @@ pub(crate) struct Committed {
     pub(crate) reason: Option<String>,
 }
 
+/// A move appended inside a transaction that has not committed yet: what
+/// to install, publish and answer once it has.
+pub(crate) struct Staged {
+    session_id: String,
+    fresh: Arc<CachedState>,
+    published: Vec<crate::live::Published>,
+    committed: Committed,
+}
+
+/// Why [`stage_move`] failed: a rejected move wrote nothing and leaves the
+/// transaction usable; a failed write spoils the whole transaction.
+pub(crate) enum StageError {
+    Rejected(ApiError),
+    Failed(ApiError),
+}
+
 /// Appends one move in a transaction of its own: `decide` sees the state
 /// replayed under the session lock and picks the move (or none). The move is
 /// checked against the protocol; an agreement or an end is appended with
@@ -979,25 +1004,85 @@ pub(crate) async fn commit_move(
     session: &Session,
     decide: impl FnOnce(&State, &[PastMove]) -> Result<Decision, ApiError>,
 ) -> Result<Option<Committed>, ApiError> {
-    let id = &session.id;
-    let sc = &session.scenario;
     let guard = app.write_guard().await;
     let mut tx = app.pool.begin().await?;
-    lock_session(&mut tx, id).await?;
+    let staged = match stage_move(app, &mut tx, session, &HashMap::new(), decide).await {
+        Ok(Some(staged)) => staged,
+        Ok(None) => return Ok(None),
+        Err(StageError::Rejected(e) | StageError::Failed(e)) => return Err(e),
+    };
+    tx.commit().await?;
+    let committed = install(app, staged);
+    drop(guard);
+    if committed.agreement.is_some() {
+        // Issue the certificate now so that it closes the record; should
+        // this fail, GET /certificate issues it later.
+        let _ = mediation::ensure_certificate(app, session).await;
+    }
+    Ok(Some(committed))
+}
+
+/// The part of a move inside its transaction: takes the session lock,
+/// finds the state (in `pending`, the states of moves staged earlier in the
+/// same transaction, in the cache or by replaying the log), lets `decide`
+/// pick the move, checks it and appends it (with an agreement or an end).
+pub(crate) async fn stage_move(
+    app: &AppState,
+    tx: &mut sqlx::AnyConnection,
+    session: &Session,
+    pending: &HashMap<String, Arc<CachedState>>,
+    decide: impl FnOnce(&State, &[PastMove]) -> Result<Decision, ApiError>,
+) -> Result<Option<Staged>, StageError> {
+    use StageError::{Failed, Rejected};
+    let id = &session.id;
+    let sc = &session.scenario;
+    let (last_seq, last_hash) = if app.write_lock.is_some() {
+        // SQLite: the lock and the log head in one statement. The write
+        // takes the database's write lock before the statement reads, so
+        // the head is the latest.
+        let row = sqlx::query(
+            "UPDATE sessions SET created_at_ms = created_at_ms WHERE id = $1 RETURNING \
+             (SELECT seq FROM events WHERE session_id = $1 ORDER BY seq DESC LIMIT 1), \
+             (SELECT hash FROM events WHERE session_id = $1 ORDER BY seq DESC LIMIT 1)",
+        )
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(|e| Failed(e.into()))?
+        .ok_or_else(|| Rejected(ApiError::not_found(format!("no session {id:?}"))))?;
+        match (
+            row.try_get::<Option<i64>, _>(0)
+                .map_err(|e| Failed(e.into()))?,
+            row.try_get::<Option<String>, _>(1)
+                .map_err(|e| Failed(e.into()))?,
+        ) {
+            (Some(seq), Some(hash)) => (seq as u64, hash),
+            _ => return Err(Rejected(ApiError::internal("session without log"))),
+        }
+    } else {
+        // PostgreSQL: the head is read by a statement of its own, after the
+        // row lock is granted (a statement's snapshot predates its wait).
+        lock_session(tx, id).await.map_err(Failed)?;
+        let row = sqlx::query(
+            "SELECT seq, hash FROM events WHERE session_id = $1 ORDER BY seq DESC LIMIT 1",
+        )
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(|e| Failed(e.into()))?
+        .ok_or_else(|| Rejected(ApiError::internal("session without log")))?;
+        (row.get::<i64, _>(0) as u64, row.get::<String, _>(1))
+    };
     // The cached state, if the log still ends where it did; else a replay.
-    let row =
-        sqlx::query("SELECT seq, hash FROM events WHERE session_id = $1 ORDER BY seq DESC LIMIT 1")
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or_else(|| ApiError::internal("session without log"))?;
-    let (last_seq, last_hash) = (row.get::<i64, _>(0) as u64, row.get::<String, _>(1));
-    let cached = app.states.lock().unwrap().get(id).cloned();
+    let cached = match pending.get(id) {
+        Some(c) => Some(c.clone()),
+        None => app.states.lock().unwrap().get(id).cloned(),
+    };
     let cached = match cached {
         Some(c) if c.last_seq == last_seq && c.last_hash == last_hash => c,
         _ => {
-            let entries = load_entries(&mut tx, id).await?;
-            let (state, moves) = replay(session, &entries)?;
+            let entries = load_entries(tx, id).await.map_err(Rejected)?;
+            let (state, moves) = replay(session, &entries).map_err(Rejected)?;
             Arc::new(CachedState {
                 last_seq,
                 last_hash,
@@ -1007,13 +1092,13 @@ pub(crate) async fn commit_move(
         }
     };
     let mut state = cached.state.clone();
-    let Some((seat, kind, outcome)) = decide(&state, &cached.moves)? else {
+    let Some((seat, kind, outcome)) = decide(&state, &cached.moves).map_err(Rejected)? else {
         return Ok(None);
     };
     let round = state.round();
     let finish = state
         .apply(seat, kind, outcome.clone())
-        .map_err(|e| ApiError::conflict(e.to_string()))?;
+        .map_err(|e| Rejected(ApiError::conflict(e.to_string())))?;
     let mut seq = cached.last_seq + 1;
     let mut prev = cached.last_hash.clone();
     let party = state.negotiators[seat].clone();
@@ -1025,7 +1110,7 @@ pub(crate) async fn commit_move(
         round,
         at_ms: now_ms(),
     };
-    prev = append(&mut tx, id, seq, &prev, &mv).await?;
+    prev = append(tx, id, seq, &prev, &mv).await.map_err(Failed)?;
     let move_seq = seq;
     let (mut agreement, mut reason) = (None, None);
     let mut published = vec![crate::live::Published::Move {
@@ -1045,7 +1130,7 @@ pub(crate) async fn commit_move(
             });
             let p = package(sc, o);
             prev = append(
-                &mut tx,
+                tx,
                 id,
                 seq,
                 &prev,
@@ -1054,7 +1139,8 @@ pub(crate) async fn commit_move(
                     round,
                 },
             )
-            .await?;
+            .await
+            .map_err(Failed)?;
             agreement = Some(p);
         }
         Some(Finish::Ended(r)) => {
@@ -1063,7 +1149,7 @@ pub(crate) async fn commit_move(
                 reason: r.clone(),
                 round,
             };
-            prev = append(&mut tx, id, seq, &prev, &ev).await?;
+            prev = append(tx, id, seq, &prev, &ev).await.map_err(Failed)?;
             published.push(crate::live::Published::Ended {
                 seq,
                 round,
@@ -1073,7 +1159,6 @@ pub(crate) async fn commit_move(
         }
         None => {}
     }
-    tx.commit().await?;
     let mut moves = cached.moves.clone();
     moves.push(PastMove {
         seq: move_seq,
@@ -1083,36 +1168,180 @@ pub(crate) async fn commit_move(
         kind,
         offer: outcome,
     });
-    let fresh = Arc::new(CachedState {
-        last_seq: seq,
-        last_hash: prev,
-        state: state.clone(),
-        moves,
-    });
+    let status = status_of(&state).to_string();
+    Ok(Some(Staged {
+        session_id: id.clone(),
+        fresh: Arc::new(CachedState {
+            last_seq: seq,
+            last_hash: prev,
+            state,
+            moves,
+        }),
+        published,
+        committed: Committed {
+            seq: move_seq,
+            round,
+            party,
+            kind,
+            offer,
+            status,
+            agreement,
+            reason,
+        },
+    }))
+}
+
+/// After the commit of a staged move: caches the session's new state,
+/// publishes the move to watchers and returns it.
+pub(crate) fn install(app: &AppState, staged: Staged) -> Committed {
+    let Staged {
+        session_id,
+        fresh,
+        published,
+        committed,
+    } = staged;
     {
         let mut states = app.states.lock().unwrap();
         if states.len() >= MAX_CACHED {
             states.clear();
         }
-        states.insert(id.clone(), fresh);
+        states.insert(session_id.clone(), fresh);
     }
-    drop(guard);
-    app.hub.publish(id, published);
-    if agreement.is_some() {
-        // Issue the certificate now so that it closes the record; should
-        // this fail, GET /certificate issues it later.
-        let _ = mediation::ensure_certificate(app, session).await;
+    app.hub.publish(&session_id, published);
+    committed
+}
+
+/// A party's move waiting for the SQLite writer task.
+pub(crate) struct MoveJob {
+    session: Session,
+    seat: usize,
+    kind: MoveKind,
+    outcome: Option<Outcome>,
+    reply: tokio::sync::oneshot::Sender<(Session, Result<Option<Committed>, ApiError>)>,
+}
+
+/// Most moves committed in one transaction.
+const MAX_BATCH: usize = 512;
+
+impl AppState {
+    /// Group commit (SQLite): hands the move to the writer task, which
+    /// appends the queued moves of all sessions in one transaction (one
+    /// fsync, one hand-off of the write lock) and answers each after that
+    /// transaction commits. Returns the session back with the move.
+    async fn commit_queued(
+        &self,
+        session: Session,
+        seat: usize,
+        kind: MoveKind,
+        outcome: Option<Outcome>,
+    ) -> Result<(Session, Option<Committed>), ApiError> {
+        let queue = self.writer.get_or_init(|| {
+            let (queue, jobs) = tokio::sync::mpsc::unbounded_channel();
+            // The task's copy has no queue of its own, so that it ends
+            // when the last handler state is dropped. It runs on a thread
+            // of its own, so that its many short waits on the database do
+            // not queue behind the request handlers.
+            let mut writer = self.clone();
+            writer.writer = Default::default();
+            let spawned = std::thread::Builder::new()
+                .name("pactum-writer".into())
+                .spawn(move || {
+                    match tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                    {
+                        Ok(rt) => rt.block_on(write_batches(writer, jobs)),
+                        // Without a runtime the queue closes and every
+                        // move gets a 500.
+                        Err(e) => eprintln!("pactum: cannot start the database writer: {e}"),
+                    }
+                });
+            if let Err(e) = spawned {
+                eprintln!("pactum: cannot start the database writer: {e}");
+            }
+            queue
+        });
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        queue
+            .send(MoveJob {
+                session,
+                seat,
+                kind,
+                outcome,
+                reply,
+            })
+            .map_err(|_| ApiError::internal("the database writer has stopped"))?;
+        let (session, committed) = answer
+            .await
+            .map_err(|_| ApiError::internal("the database writer has stopped"))?;
+        let committed = committed?;
+        if committed.as_ref().is_some_and(|c| c.agreement.is_some()) {
+            // As in commit_move: the certificate closes the record.
+            let _ = mediation::ensure_certificate(self, &session).await;
+        }
+        Ok((session, committed))
     }
-    Ok(Some(Committed {
-        seq: move_seq,
-        round,
-        party,
-        kind,
-        offer,
-        status: status_of(&state).to_string(),
-        agreement,
-        reason,
-    }))
+}
+
+/// The SQLite writer task: commits whatever moves are queued, in batches.
+async fn write_batches(app: AppState, mut queue: tokio::sync::mpsc::UnboundedReceiver<MoveJob>) {
+    let mut jobs = Vec::with_capacity(MAX_BATCH);
+    while queue.recv_many(&mut jobs, MAX_BATCH).await > 0 {
+        write_batch(&app, std::mem::take(&mut jobs)).await;
+    }
+}
+
+/// Stages the moves in one transaction, commits it and only then answers
+/// each move. A move the protocol rejects writes nothing and gets its
+/// error; should a write or the commit fail, every move of the batch gets
+/// that error and none is kept.
+async fn write_batch(app: &AppState, jobs: Vec<MoveJob>) {
+    let guard = app.write_guard().await;
+    let mut answers: Vec<(MoveJob, Result<Option<Staged>, ApiError>)> =
+        Vec::with_capacity(jobs.len());
+    let mut queued = jobs.into_iter();
+    let outcome: Result<(), ApiError> = async {
+        let mut tx = app.pool.begin().await?;
+        let mut pending: HashMap<String, Arc<CachedState>> = HashMap::new();
+        for mut job in queued.by_ref() {
+            let decision = Some((job.seat, job.kind, job.outcome.take()));
+            match stage_move(app, &mut tx, &job.session, &pending, |_, _| Ok(decision)).await {
+                Ok(staged) => {
+                    if let Some(s) = &staged {
+                        pending.insert(s.session_id.clone(), s.fresh.clone());
+                    }
+                    answers.push((job, Ok(staged)));
+                }
+                Err(StageError::Rejected(e)) => answers.push((job, Err(e))),
+                Err(StageError::Failed(e)) => {
+                    answers.push((job, Err(e.clone())));
+                    return Err(e);
+                }
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+    .await;
+    match outcome {
+        Ok(()) => {
+            let installed: Vec<_> = answers
+                .into_iter()
+                .map(|(job, r)| (job, r.map(|s| s.map(|s| install(app, s)))))
+                .collect();
+            drop(guard);
+            for (job, r) in installed {
+                let _ = job.reply.send((job.session, r));
+            }
+        }
+        Err(e) => {
+            drop(guard);
+            answers.extend(queued.map(|job| (job, Ok(None))));
+            for (job, _) in answers {
+                let _ = job.reply.send((job.session, Err(e.clone())));
+            }
+        }
+    }
 }
 
 /// Plays the bots' moves for as long as it is a bot's turn. Returns them.
