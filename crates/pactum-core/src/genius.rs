@@ -1543,22 +1543,33 @@ fn domain_xml(s: &Scenario, plan: &[Out]) -> String {
     x
 }
 
-fn profile_xml(
-    s: &Scenario,
-    plan: &[Out],
+/// The party at `party` and its preferences, or an error saying why it has
+/// no profile in `format`.
+pub(crate) fn party_with_preferences<'a>(
+    s: &'a Scenario,
     party: usize,
-    notes: &mut Vec<String>,
-) -> Result<String> {
+    format: &str,
+) -> Result<(&'a Party, &'a Preferences)> {
     let p = s
         .parties
         .get(party)
         .ok_or_else(|| Error::Unsupported(format!("no party #{party} in {:?}", s.name)))?;
     let prefs = p.preferences.as_ref().ok_or_else(|| {
         Error::Unsupported(format!(
-            "party {:?} has no preferences, so it has no GENIUS profile",
+            "party {:?} has no preferences, so it has no {format} profile",
             p.name
         ))
     })?;
+    Ok((p, prefs))
+}
+
+fn profile_xml(
+    s: &Scenario,
+    plan: &[Out],
+    party: usize,
+    notes: &mut Vec<String>,
+) -> Result<String> {
+    let (p, prefs) = party_with_preferences(s, party, "GENIUS")?;
     let mut x = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     match &prefs.utility {
         UtilityFunction::Additive(a) => {

@@ -1030,16 +1030,7 @@ fn profile_json(
     domain_name: &str,
     notes: &mut Vec<String>,
 ) -> Result<String> {
-    let p = s
-        .parties
-        .get(party)
-        .ok_or_else(|| Error::Unsupported(format!("no party #{party} in {:?}", s.name)))?;
-    let prefs = p.preferences.as_ref().ok_or_else(|| {
-        Error::Unsupported(format!(
-            "party {:?} has no preferences, so it has no GeniusWeb profile",
-            p.name
-        ))
-    })?;
+    let (p, prefs) = crate::genius::party_with_preferences(s, party, "GeniusWeb")?;
     let UtilityFunction::Additive(a) = &prefs.utility else {
         return Err(Error::Unsupported(format!(
             "party {:?} has a nonlinear (hyper-rectangle) utility, which GeniusWeb profiles cannot hold",
