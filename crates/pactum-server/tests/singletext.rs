@@ -4,10 +4,13 @@
 mod common;
 
 use axum::Router;
-use axum::http::StatusCode;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
 use common::{call, create_session};
+use http_body_util::BodyExt;
 use pactum_server::{Db, router};
 use serde_json::{Value, json};
+use tower::ServiceExt;
 
 const SCENARIO: &str = r#"
 name = "Single text deal"
@@ -285,7 +288,134 @@ async fn votes_belong_to_single_text_sessions(db: Db) {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 }
 
+/// Subscribes to the session's event stream with `token`.
+async fn subscribe(app: &Router, id: &str, token: &str) -> Body {
+    let req = Request::builder()
+        .uri(format!("/sessions/{id}/events"))
+        .header("authorization", format!("Bearer {token}"))
+        .body(Body::empty())
+        .unwrap();
+    let resp = app.clone().oneshot(req).await.unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    resp.into_body()
+}
+
+/// The next server-sent event (name, data), or `None` once the stream closes.
+async fn next_event(body: &mut Body, buf: &mut String) -> Option<(String, Value)> {
+    loop {
+        if let Some(end) = buf.find("\n\n") {
+            let block: String = buf.drain(..end + 2).collect();
+            let name = block.lines().find_map(|l| l.strip_prefix("event: "));
+            let data: String = block
+                .lines()
+                .filter_map(|l| l.strip_prefix("data: "))
+                .collect();
+            match name {
+                Some(name) => return Some((name.into(), serde_json::from_str(&data).unwrap())),
+                None => continue, // a keep-alive comment
+            }
+        }
+        let frame = tokio::time::timeout(std::time::Duration::from_secs(5), body.frame())
+            .await
+            .expect("an event within 5 s")?
+            .unwrap();
+        if let Ok(data) = frame.into_data() {
+            buf.push_str(std::str::from_utf8(&data).unwrap());
+        }
+    }
+}
+
+/// Utility of (price, colour) for Alice and Bob in `SCENARIO`.
+fn utility_of(party: &str, offer: &Value) -> f64 {
+    let x = (offer["price"].as_f64().unwrap() - 1.0) * 0.5;
+    let red = offer["colour"] == "red";
+    match party {
+        "Alice" => 0.7 * x + 0.3 * if red { 1.0 } else { 0.0 },
+        _ => 0.2 * (1.0 - x) + 0.8 * if red { 0.0 } else { 1.0 },
+    }
+}
+
+async fn auto_suggest_streams_each_negotiator_its_own_suggestions_after_each_proposal(db: Db) {
+    let app = router(db);
+    let b = create_session(
+        &app,
+        json!({"scenario_toml": SCENARIO, "protocol": "single_text",
+                "deadline_rounds": 3, "auto_suggest": true}),
+    )
+    .await;
+    let s = |v: &Value| v.as_str().unwrap().to_string();
+    let s = Session {
+        id: s(&b["session_id"]),
+        admin: s(&b["admin_token"]),
+        alice: s(&b["invitations"][0]["token"]),
+        bob: s(&b["invitations"][1]["token"]),
+        mira: s(&b["viewers"][0]["token"]),
+    };
+    let mut streams = [
+        (
+            "Alice",
+            s.alice.clone(),
+            subscribe(&app, &s.id, &s.alice).await,
+        ),
+        ("Bob", s.bob.clone(), subscribe(&app, &s.id, &s.bob).await),
+    ];
+    let mut bufs = [String::new(), String::new()];
+    let mut admin = subscribe(&app, &s.id, &s.admin).await;
+    let mut mira = subscribe(&app, &s.id, &s.mira).await;
+
+    // Proposal 1 is vetoed, proposal 2 adopted; after each, every negotiator
+    // gets suggestions about the draft as it then stands.
+    for (proposal, votes) in [(0, [false, true]), (1, [true, true])] {
+        vote(&app, &s, &s.alice, votes[0]).await;
+        vote(&app, &s, &s.bob, votes[1]).await;
+        for ((who, token, body), buf) in streams.iter_mut().zip(bufs.iter_mut()) {
+            // Votes are not streamed: the suggestions come first.
+            let (name, sugg) = next_event(body, buf).await.unwrap();
+            assert_eq!(name, "suggestions", "{who}: {sugg}");
+            assert_eq!(sugg["round"], proposal, "{who}: {sugg}");
+            let (_, text, _) = call(
+                &app,
+                "GET",
+                &format!("/sessions/{}/single_text", s.id),
+                Some(token),
+                None,
+            )
+            .await;
+            let draft_u = utility_of(who, &text["draft"]);
+            let got = sugg["standing_offer_utility"].as_f64().unwrap();
+            assert!((got - draft_u).abs() < 1e-9, "{who}: {sugg}");
+            // Every number is the subscriber's own utility of its package.
+            let nash = &sugg["nash"];
+            let mut views: Vec<&Value> = sugg["improving"].as_array().unwrap().iter().collect();
+            views.push(nash);
+            for v in views {
+                let u = v["my_utility"].as_f64().unwrap();
+                assert!(
+                    (u - utility_of(who, &v["offer"])).abs() < 1e-9,
+                    "{who}: {v}"
+                );
+                if v != nash {
+                    assert!(u >= draft_u - 1e-9, "{who}: {v}");
+                }
+            }
+        }
+    }
+    // The last proposal ends the session; the convener and the mediator saw
+    // no suggestions.
+    vote(&app, &s, &s.alice, false).await;
+    vote(&app, &s, &s.bob, false).await;
+    for body in [&mut admin, &mut mira] {
+        let mut buf = String::new();
+        let mut names = Vec::new();
+        while let Some((name, _)) = next_event(body, &mut buf).await {
+            names.push(name);
+        }
+        assert_eq!(names, ["agreement"]);
+    }
+}
+
 on_both_backends!(
+    auto_suggest_streams_each_negotiator_its_own_suggestions_after_each_proposal,
     changes_need_every_vote_and_the_adopted_draft_is_the_agreement,
     no_adopted_change_ends_without_agreement,
     votes_belong_to_single_text_sessions,
