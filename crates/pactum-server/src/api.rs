@@ -62,6 +62,8 @@ pub struct AppState {
     /// SQLite: the queue of the task that commits the parties' moves in
     /// batches (started by the first move).
     writer: Arc<std::sync::OnceLock<tokio::sync::mpsc::UnboundedSender<MoveJob>>>,
+    /// SQLite files: keeps the database's checkpointer running.
+    _checkpoints: Option<Arc<()>>,
 }
 
 type SessionCache = std::sync::Mutex<HashMap<String, Session>>;
@@ -121,6 +123,7 @@ pub fn router(db: Db) -> Router {
         sessions: Default::default(),
         states: Default::default(),
         writer: Default::default(),
+        _checkpoints: db.checkpoints,
     };
     Router::new()
         .route("/sessions", post(create_session))

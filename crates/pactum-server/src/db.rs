@@ -4,12 +4,20 @@
 //! Both go through `sqlx::Any`; every query is written once, with `$1`-style
 //! placeholders that both drivers accept. Each backend has its own migration
 //! folder (`migrations/sqlite`, `migrations/postgres`) with the same schema.
+//!
+//! SQLite files are checkpointed by a thread of their own rather than by the
+//! connection that happens to commit when the write-ahead log passes 1,000
+//! pages: a checkpoint copies the log into the database file and syncs it,
+//! and done inside a commit it would stall every move queued behind that
+//! commit.
 
 use std::str::FromStr;
+use std::sync::{Arc, Weak};
+use std::time::Duration;
 
 use anyhow::Context;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{AnyPool, Executor};
+use sqlx::{AnyConnection, AnyPool, ConnectOptions, Connection, Executor};
 
 /// Which database the server talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,7 +31,13 @@ pub enum Backend {
 pub struct Db {
     pub pool: AnyPool,
     pub backend: Backend,
+    /// SQLite files: the background checkpointer runs while a clone of
+    /// this lives (the server's state keeps one).
+    pub(crate) checkpoints: Option<Arc<()>>,
 }
+
+/// How often the checkpointer copies the write-ahead log into the database.
+const CHECKPOINT_INTERVAL: Duration = Duration::from_millis(250);
 
 /// Whether `db` names a PostgreSQL database.
 pub fn is_postgres(db: &str) -> bool {
@@ -70,13 +84,15 @@ pub async fn connect_with(db: &str, max_connections: Option<u32>) -> anyhow::Res
                         // (a committed move is in the log file), not a crash
                         // of the machine; FULL would add an fsync per move.
                         conn.execute("PRAGMA synchronous = FULL").await?;
+                        // Checkpoints are the checkpointer's (see above).
+                        conn.execute("PRAGMA wal_autocheckpoint = 0").await?;
                     }
                     Ok(())
                 })
             }),
     };
     let pool = pool_options
-        .connect_with(options)
+        .connect_with(options.clone())
         .await
         .with_context(|| format!("opening database {}", redact(db)))?;
     match backend {
@@ -84,7 +100,65 @@ pub async fn connect_with(db: &str, max_connections: Option<u32>) -> anyhow::Res
         Backend::Postgres => sqlx::migrate!("./migrations/postgres").run(&pool).await,
     }
     .context("applying database migrations")?;
-    Ok(Db { pool, backend })
+    let checkpoints = (backend == Backend::Sqlite && !memory)
+        .then(|| spawn_checkpointer(options))
+        .transpose()?;
+    Ok(Db {
+        pool,
+        backend,
+        checkpoints,
+    })
+}
+
+/// Starts the SQLite checkpointer: a thread with a connection of its own
+/// that runs a passive checkpoint (which never blocks the writer) every
+/// [`CHECKPOINT_INTERVAL`], until the returned token's last clone is dropped.
+fn spawn_checkpointer(options: AnyConnectOptions) -> anyhow::Result<Arc<()>> {
+    let alive = Arc::new(());
+    let watch: Weak<()> = Arc::downgrade(&alive);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("starting the checkpointer")?;
+    std::thread::Builder::new()
+        .name("pactum-checkpoint".into())
+        .spawn(move || {
+            runtime.block_on(async move {
+                let mut conn: Option<AnyConnection> = None;
+                loop {
+                    tokio::time::sleep(CHECKPOINT_INTERVAL).await;
+                    if watch.strong_count() == 0 {
+                        break;
+                    }
+                    if let Err(e) = checkpoint(&options, &mut conn).await {
+                        // Logged, not fatal: the log only grows until the
+                        // next checkpoint succeeds.
+                        eprintln!("pactum: checkpoint of the SQLite log failed: {e}");
+                        conn = None;
+                    }
+                }
+                if let Some(c) = conn {
+                    let _ = c.close().await;
+                }
+            })
+        })
+        .context("starting the checkpointer")?;
+    Ok(alive)
+}
+
+async fn checkpoint(
+    options: &AnyConnectOptions,
+    conn: &mut Option<AnyConnection>,
+) -> Result<(), sqlx::Error> {
+    if conn.is_none() {
+        let mut c = options.connect().await?;
+        c.execute("PRAGMA busy_timeout = 10000").await?;
+        *conn = Some(c);
+    }
+    if let Some(c) = conn.as_mut() {
+        c.execute("PRAGMA wal_checkpoint(PASSIVE)").await?;
+    }
+    Ok(())
 }
 
 /// The database name without any password, for messages.
@@ -103,6 +177,44 @@ pub fn redact(db: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    /// What is written lands in the database file without any commit
+    /// checkpointing it: the checkpointer thread copies it there.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_checkpointer_copies_the_log_into_the_database() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.db");
+        let db = super::connect(&path.display().to_string()).await.unwrap();
+        // Let the migrations' pages reach the file first.
+        tokio::time::sleep(super::CHECKPOINT_INTERVAL * 3).await;
+        let before = std::fs::metadata(&path).unwrap().len();
+        let mut tx = db.pool.begin().await.unwrap();
+        for i in 0..2000 {
+            sqlx::query(
+                "INSERT INTO sessions (id, scenario_toml, protocol, deadline_rounds, admin_token_hash, created_at_ms) VALUES ($1, $2, 'p', 1, 'h', 0)",
+            )
+            .bind(format!("s{i}"))
+            .bind("x".repeat(500))
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        }
+        tx.commit().await.unwrap();
+        let wal = std::fs::metadata(dir.path().join("c.db-wal"))
+            .unwrap()
+            .len();
+        assert!(wal > 1_000_000, "the rows went to the log ({wal} bytes)");
+        let mut grown = false;
+        for _ in 0..40 {
+            tokio::time::sleep(super::CHECKPOINT_INTERVAL).await;
+            if std::fs::metadata(&path).unwrap().len() > before + 1_000_000 {
+                grown = true;
+                break;
+            }
+        }
+        assert!(grown, "the database file did not grow from {before} bytes");
+        drop(db);
+    }
+
     #[test]
     fn passwords_are_redacted() {
         assert_eq!(
