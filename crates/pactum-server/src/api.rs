@@ -55,7 +55,7 @@ pub struct AppState {
     /// Live-update channels of the sessions being watched.
     pub(crate) hub: Arc<crate::live::Hub>,
     /// Parsed sessions (immutable once created), by id.
-    sessions: Arc<SessionCache>,
+    pub(crate) sessions: Arc<SessionCache>,
     /// The protocol state replayed from each session's log, keyed by id and
     /// valid for the log ending in the given (seq, hash).
     states: Arc<std::sync::Mutex<HashMap<String, Arc<CachedState>>>>,
@@ -66,7 +66,37 @@ pub struct AppState {
     _checkpoints: Option<Arc<()>>,
 }
 
-type SessionCache = std::sync::Mutex<HashMap<String, Session>>;
+/// Parsed sessions by id. A session's scenario and seats never change; its
+/// negotiators' stored preferences may, until their first moves.
+pub(crate) struct SessionCache {
+    sessions: std::sync::Mutex<HashMap<String, Session>>,
+    /// SQLite (one server process): cached sessions carry their stored
+    /// preferences, and a change of preferences forgets its session.
+    /// PostgreSQL: another process may store preferences, so they are read
+    /// afresh on every load.
+    with_preferences: bool,
+    /// Bumped by every change of preferences, so that a load that read the
+    /// old preferences does not cache them after the change.
+    changes: std::sync::atomic::AtomicU64,
+}
+
+impl SessionCache {
+    fn new(with_preferences: bool) -> Self {
+        SessionCache {
+            sessions: Default::default(),
+            with_preferences,
+            changes: Default::default(),
+        }
+    }
+
+    /// After a party's preferences changed (and committed).
+    pub(crate) fn preferences_changed(&self, id: &str) {
+        let mut sessions = self.sessions.lock().unwrap();
+        self.changes
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        sessions.remove(id);
+    }
+}
 
 /// Where sessions are loaded from: the handlers' state (with its cache) or
 /// a bare pool.
@@ -120,7 +150,7 @@ pub fn router(db: Db) -> Router {
         write_lock: (db.backend == Backend::Sqlite).then(|| Arc::new(Mutex::new(()))),
         bots: Default::default(),
         hub: Default::default(),
-        sessions: Default::default(),
+        sessions: Arc::new(SessionCache::new(db.backend == Backend::Sqlite)),
         states: Default::default(),
         writer: Default::default(),
         _checkpoints: db.checkpoints,
@@ -519,25 +549,44 @@ pub(crate) enum Caller {
 /// may have stored them).
 /// (`load_session(&pool, id)` reads it afresh.)
 pub(crate) async fn load_session(src: &impl SessionSource, id: &str) -> Result<Session, ApiError> {
+    use std::sync::atomic::Ordering::SeqCst;
     let pool = src.pool();
-    let cached = src
-        .session_cache()
-        .and_then(|c| c.lock().unwrap().get(id).cloned());
-    let mut session = match cached {
-        Some(s) => s,
-        None => {
-            let session = read_session(pool, id).await?;
-            if let Some(cache) = src.session_cache() {
-                let mut cache = cache.lock().unwrap();
-                if cache.len() >= MAX_CACHED {
-                    cache.clear();
-                }
-                cache.insert(id.to_string(), session.clone());
-            }
-            session
-        }
+    let Some(cache) = src.session_cache() else {
+        let session = read_session(pool, id).await?;
+        return with_stored_preferences(pool, session).await;
     };
-    session.scenario = crate::preferences::apply_stored(pool, id, session.scenario).await?;
+    let cached = cache.sessions.lock().unwrap().get(id).cloned();
+    if let Some(session) = cached {
+        return if cache.with_preferences {
+            Ok(session)
+        } else {
+            with_stored_preferences(pool, session).await
+        };
+    }
+    let changes = cache.changes.load(SeqCst);
+    let mut session = read_session(pool, id).await?;
+    if cache.with_preferences {
+        session = with_stored_preferences(pool, session).await?;
+    }
+    {
+        let mut sessions = cache.sessions.lock().unwrap();
+        if cache.changes.load(SeqCst) == changes {
+            if sessions.len() >= MAX_CACHED {
+                sessions.clear();
+            }
+            sessions.insert(id.to_string(), session.clone());
+        }
+    }
+    if cache.with_preferences {
+        Ok(session)
+    } else {
+        with_stored_preferences(pool, session).await
+    }
+}
+
+async fn with_stored_preferences(pool: &AnyPool, mut session: Session) -> Result<Session, ApiError> {
+    session.scenario =
+        crate::preferences::apply_stored(pool, &session.id, session.scenario).await?;
     Ok(session)
 }
 

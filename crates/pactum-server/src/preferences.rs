@@ -198,6 +198,7 @@ pub(crate) async fn put_preferences(
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
+    app.sessions.preferences_changed(&id);
     drop(guard);
     Ok(Json(PreferencesUpdated {
         seq,
