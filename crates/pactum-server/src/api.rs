@@ -584,7 +584,10 @@ pub(crate) async fn load_session(src: &impl SessionSource, id: &str) -> Result<S
     }
 }
 
-async fn with_stored_preferences(pool: &AnyPool, mut session: Session) -> Result<Session, ApiError> {
+async fn with_stored_preferences(
+    pool: &AnyPool,
+    mut session: Session,
+) -> Result<Session, ApiError> {
     session.scenario =
         crate::preferences::apply_stored(pool, &session.id, session.scenario).await?;
     Ok(session)
