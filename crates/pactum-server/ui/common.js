@@ -249,6 +249,8 @@ export function watch(session, token, refresh, { intervalMs = 1000, onEvent = nu
       });
       if (!resp.ok || !resp.body) return;
       streaming = true;
+      // Marks the page as receiving live events (for tests and styling).
+      document.documentElement.dataset.stream = 'live';
       schedule();
       const reader = resp.body.getReader();
       const decoder = new TextDecoder();
@@ -282,6 +284,7 @@ export function watch(session, token, refresh, { intervalMs = 1000, onEvent = nu
       // Fall back to polling.
     } finally {
       streaming = false;
+      delete document.documentElement.dataset.stream;
       schedule();
     }
   })();
@@ -356,6 +359,18 @@ export function replayRecord(record) {
       state.moves.push({ seq: entry.seq, party: ev.party, kind: ev.accept ? 'accept' : 'veto', offer: null, round: ev.proposal, at: ev.at_ms });
     } else if (ev.type === 'move') {
       state.moves.push({ seq: entry.seq, party: ev.party, kind: ev.kind, offer: ev.offer || null, round: ev.round, at: ev.at_ms });
+    } else if (ev.type === 'partial_move') {
+      // Partial rounds: offers name some issues, acceptances a proposal.
+      state.moves.push({
+        seq: entry.seq, party: ev.party, kind: ev.kind, offer: ev.offer || null,
+        proposal: ev.proposal ?? null, round: ev.round, at: ev.at_ms,
+      });
+    } else if (ev.type === 'settled') {
+      state.settled = { ...(state.settled || {}), ...ev.issues };
+      const accepted = state.moves.at(-1);
+      if (accepted && accepted.proposal === ev.proposal) accepted.settles = ev.issues;
+    } else if (ev.type === 'partial_agreement') {
+      state.partialAgreement = ev.settled;
     } else if (ev.type === 'agreement') {
       state.status = 'agreement';
       state.agreement = ev.offer;
@@ -371,6 +386,17 @@ export function replayRecord(record) {
     // One round per proposal; everyone votes, in any order.
     state.round = state.status === 'open' ? state.proposal ?? 0 : state.finalRound ?? 0;
     state.turn = null;
+    return state;
+  }
+  if (state.protocol === 'partial_rounds') {
+    // Anyone moves at any time; a round ends when every negotiator closed it.
+    const last = state.moves.at(-1);
+    const closed = last ? state.moves.filter((m) => m.round === last.round && m.kind === 'reject').length : 0;
+    state.round = state.status === 'open'
+      ? (last ? last.round + (closed === n ? 1 : 0) : 0)
+      : state.finalRound ?? 0;
+    state.turn = null;
+    state.settled = state.settled || {};
     return state;
   }
   // While open, the round in progress; once finished, the round of the last move.
@@ -389,4 +415,15 @@ export function roundText(round, deadline, finished = false) {
 /** A short description of a move for logs: "Buyer offered", "Dealer accepted". */
 export function moveVerb(kind) {
   return { offer: 'offered', accept: 'accepted', reject: 'rejected', end: 'ended the negotiation', veto: 'vetoed' }[kind] || kind;
+}
+
+/** A partial-rounds move for logs: "proposed: colour blue", "accepted proposal 3", "closed the round". */
+export function partialMoveText(m, issueOrder) {
+  if (m.kind === 'offer') return `proposed: ${packageLine(m.offer || {}, issueOrder)}`;
+  if (m.kind === 'accept') {
+    const settles = m.settles ? ` (settles ${packageLine(m.settles, issueOrder)})` : '';
+    return `accepted proposal ${m.proposal}${settles}`;
+  }
+  if (m.kind === 'reject') return 'closed the round';
+  return moveVerb(m.kind);
 }

@@ -2,7 +2,7 @@
 
 import {
   api, copyText, fill, fragment, h, moveVerb, notice, packageLine, packageTable, pageLink,
-  replayRecord, roundText, statusPill, watch,
+  partialMoveText, replayRecord, roundText, statusPill, watch,
 } from './common.js';
 
 const $ = (id) => document.getElementById(id);
@@ -11,6 +11,36 @@ const storageKey = (session) => `pactum:invitations:${session}`;
 let watcher = null;
 /** Issue names in scenario order, to show packages the way the scenario lists them. */
 let issueOrder = [];
+/** A zipped GENIUS/GeniusWeb folder chosen for upload: { name, base64 }, or null. */
+let zipUpload = null;
+
+/**
+ * Largest archive accepted here: its base64 text, inside the JSON request,
+ * must stay under the server's 256 KiB body limit.
+ */
+const MAX_ZIP_BYTES = 190 * 1024;
+
+/** What each protocol means for the negotiators and for the deadline. */
+const PROTOCOLS = {
+  alternating_offers: [
+    'Negotiators move in turn: offer, accept the standing offer, reject it, or end.',
+    'One move per negotiator per round; no agreement by then ends the negotiation.',
+  ],
+  single_text: [
+    'The server mediates one draft and proposes a one-issue change at a time; a change is adopted when every negotiator accepts it.',
+    'One proposal per round; at the deadline the draft everyone accepted is the agreement.',
+  ],
+  partial_rounds: [
+    'In each round every negotiator may propose values for some of the open issues and accept others\' proposals; a proposal everyone accepts settles its issues for good.',
+    'A round ends when every negotiator has closed its part; at the deadline the settled issues are recorded as a partial agreement.',
+  ],
+};
+
+function describeProtocol() {
+  const [what, deadline] = PROTOCOLS[$('protocol').value] || PROTOCOLS.alternating_offers;
+  fill('protocol-hint', what);
+  fill('deadline-hint', deadline);
+}
 
 /** The issue names of a native TOML scenario, in order (a light scan, not a parser). */
 function scanIssueNames(text) {
@@ -38,6 +68,7 @@ async function loadExample(name) {
     if (!resp.ok) throw new Error(`example ${name} not found`);
     $('scenario').value = await resp.text();
     $('file').value = '';
+    clearZip();
     notice('');
   } catch (e) {
     notice(e.message, 'error');
@@ -49,13 +80,96 @@ async function loadFile(input) {
   if (!file) return;
   $('scenario').value = await file.text();
   $('example').value = '';
+  clearZip();
   notice('');
+}
+
+/** Size in KB, for messages. */
+const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
+
+/** The file as base64 (without the data-URL prefix). */
+function readBase64(file) {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => {
+      const url = String(reader.result);
+      resolve(url.slice(url.indexOf(',') + 1));
+    };
+    reader.onerror = () => reject(reader.error || new Error('the file could not be read'));
+    reader.readAsDataURL(file);
+  });
+}
+
+/** Shows the chosen archive (or an error about it) under the file control. */
+function zipStatus(message, kind = 'info') {
+  const box = $('zip-status');
+  if (!message) {
+    box.hidden = true;
+    box.replaceChildren();
+    return;
+  }
+  box.hidden = false;
+  box.className = kind === 'error' ? 'small callout warn' : 'small callout';
+  box.dataset.kind = kind;
+  fill(box, message, zipUpload
+    ? [' ', h('button', { type: 'button', class: 'secondary small', id: 'zip-clear', onclick: clearZip }, 'Use the text instead')]
+    : null);
+}
+
+function clearZip() {
+  zipUpload = null;
+  $('zip').value = '';
+  $('scenario').disabled = false;
+  zipStatus('');
+}
+
+async function loadZip(input) {
+  const file = input.files && input.files[0];
+  zipUpload = null;
+  $('scenario').disabled = false;
+  if (!file) {
+    zipStatus('');
+    return;
+  }
+  if (file.size === 0) {
+    zipStatus(`${file.name} is empty: choose a .zip archive of a GENIUS or GeniusWeb scenario folder.`, 'error');
+    return;
+  }
+  if (file.size > MAX_ZIP_BYTES) {
+    zipStatus(`${file.name} is ${kb(file.size)}; archives up to ${kb(MAX_ZIP_BYTES)} can be uploaded. Leave out everything but the domain and profile files.`, 'error');
+    return;
+  }
+  try {
+    zipUpload = { name: file.name, base64: await readBase64(file) };
+  } catch (e) {
+    zipStatus(`${file.name} could not be read: ${e.message}`, 'error');
+    return;
+  }
+  $('example').value = '';
+  $('file').value = '';
+  $('scenario').disabled = true;
+  notice('');
+  zipStatus(`${file.name} (${kb(file.size)}) will be read by the server as a GENIUS or GeniusWeb folder and stored as native TOML.`);
+}
+
+/**
+ * A server message about the uploaded archive, naming the file rather than
+ * the API field: "scenario_zip_base64: not a zip archive: …" becomes
+ * "not a zip archive: …", "scenario_zip_base64/a.xml: …" "NAME/a.xml: …".
+ */
+function archiveMessage(message, name) {
+  return message.replace(/^scenario_zip_base64: /, '').replaceAll('scenario_zip_base64', name);
 }
 
 async function create() {
   const scenario = $('scenario').value;
   const deadline = Number($('deadline').value);
-  if (!scenario.trim()) {
+  const zip = zipUpload;
+  if (!zip && $('zip').files && $('zip').files.length) {
+    notice('The chosen archive cannot be uploaded (see below the file control): choose another one.', 'error');
+    return;
+  }
+  if (!zip && !scenario.trim()) {
     notice('Choose an example, upload a scenario or paste one first.', 'error');
     return;
   }
@@ -66,15 +180,25 @@ async function create() {
   const button = $('create');
   button.disabled = true;
   try {
-    const created = await api('POST', '/sessions', {
-      body: {
-        scenario_toml: scenario,
-        protocol: $('protocol').value,
-        deadline_rounds: deadline,
-        auto_suggest: $('auto-suggest').checked,
-      },
-    });
-    issueOrder = scanIssueNames(scenario);
+    const body = {
+      protocol: $('protocol').value,
+      deadline_rounds: deadline,
+      auto_suggest: $('auto-suggest').checked,
+    };
+    if (zip) body.scenario_zip_base64 = zip.base64;
+    else body.scenario_toml = scenario;
+    let created;
+    try {
+      created = await api('POST', '/sessions', { body });
+    } catch (e) {
+      if (zip && e.status === 422) {
+        const message = `${zip.name} was not accepted: ${archiveMessage(e.message, zip.name)}`;
+        zipStatus(message, 'error');
+        throw new Error(message);
+      }
+      throw e;
+    }
+    issueOrder = zip ? [] : scanIssueNames(scenario);
     try {
       sessionStorage.setItem(storageKey(created.session_id),
         JSON.stringify({ invitations: created.invitations, viewers: created.viewers || [], issues: issueOrder }));
@@ -166,21 +290,41 @@ function renderProgress(state) {
   fill('progress-status', statusPill(state.status));
   const stat = (k, v, testid) => h('div', { class: 'stat' }, h('span', { class: 'k' }, k), h('span', { class: 'v', 'data-testid': testid }, v));
   const movesMade = state.moves.length;
-  const total = state.deadlineRounds * (state.negotiators.length || 1);
+  const partial = state.protocol === 'partial_rounds';
+  // Partial rounds have no fixed number of moves: measure rounds instead.
+  const [done, total, unit] = partial
+    ? [state.status === 'open' ? state.round : state.deadlineRounds, state.deadlineRounds, 'rounds']
+    : [movesMade, state.deadlineRounds * (state.negotiators.length || 1), 'moves'];
   const meter = h('span');
-  meter.style.width = `${total ? Math.min(100, (100 * movesMade) / total) : 0}%`;
+  meter.style.width = `${total ? Math.min(100, (100 * done) / total) : 0}%`;
 
   const parts = [
     h('div', { class: 'progress' },
       stat('Round', roundText(state.round, state.deadlineRounds, state.status !== 'open'), 'round'),
-      stat('Turn', state.status === 'open' && state.turn ? state.turn : '—', 'turn'),
+      stat('Turn', state.status === 'open' && state.turn ? state.turn : partial && state.status === 'open' ? 'anyone' : '—', 'turn'),
       stat('Moves', String(movesMade), 'moves'),
       stat('Negotiators', state.negotiators.join(', '), 'negotiators')),
-    h('div', { class: 'meter', title: `${movesMade} of ${total} moves before the deadline` }, meter),
+    h('div', { class: 'meter', title: `${done} of ${total} ${unit} before the deadline` }, meter),
   ];
+  if (partial && state.status !== 'agreement') {
+    const settled = state.partialAgreement || state.settled || {};
+    const any = Object.keys(settled).length > 0;
+    if (state.status === 'ended') {
+      parts.push(h('p', { class: 'callout' }, any
+        ? `The negotiation ended (${state.reason || 'ended'}). The settled issues stand:`
+        : `The negotiation ended without agreement (${state.reason || 'ended'}).`));
+      if (any) parts.push(h('div', { 'data-testid': 'partial-agreement', class: 'progress-package' }, packageTable(settled, issueOrder)));
+    } else {
+      parts.push(h('p', { class: 'small', 'data-testid': 'settled' }, any
+        ? `Settled so far: ${packageLine(settled, issueOrder)}`
+        : 'No issue settled yet.'));
+    }
+  }
   if (state.status === 'agreement') {
     parts.push(h('p', { class: 'callout ok' }, 'Agreement reached on this package:'));
     parts.push(h('div', { 'data-testid': 'agreement', class: 'progress-package' }, packageTable(state.agreement, issueOrder)));
+  } else if (partial) {
+    // Described above.
   } else if (state.status === 'ended') {
     parts.push(h('p', { class: 'callout' }, `The negotiation ended without agreement (${state.reason || 'ended'}).`));
   } else if (state.protocol === 'single_text') {
@@ -196,9 +340,11 @@ function renderProgress(state) {
         h('td', { class: 'num' }, String(m.seq)),
         h('td', {}, String(m.round + 1)),
         h('td', {}, m.party),
-        h('td', {}, m.offer
-          ? `${moveVerb(m.kind)}: ${packageLine(m.offer, issueOrder)}`
-          : moveVerb(m.kind))))))));
+        h('td', {}, partial
+          ? partialMoveText(m, issueOrder)
+          : m.offer
+            ? `${moveVerb(m.kind)}: ${packageLine(m.offer, issueOrder)}`
+            : moveVerb(m.kind))))))));
   }
   fill('progress', parts);
 }
@@ -206,6 +352,9 @@ function renderProgress(state) {
 function init() {
   $('example').addEventListener('change', (e) => loadExample(e.target.value));
   $('file').addEventListener('change', (e) => loadFile(e.target));
+  $('zip').addEventListener('change', (e) => loadZip(e.target));
+  $('protocol').addEventListener('change', describeProtocol);
+  describeProtocol();
   $('create').addEventListener('click', create);
   $('new-session').addEventListener('click', () => {
     if (watcher) watcher.stop();

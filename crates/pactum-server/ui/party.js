@@ -22,6 +22,10 @@ const page = {
   /** The single-text view (GET /single_text) in a single-text session, else null. */
   text: null,
   singleText: undefined, // unknown until the first refresh
+  /** The draft the shown suggestions are about (single text). */
+  suggestedDraft: '',
+  /** Open issues the partial-offer form was built for (partial rounds). */
+  partialFormKey: null,
 };
 
 // ---------------------------------------------------------------- helpers
@@ -48,6 +52,27 @@ function utilityOf(pkg) {
     u += spec.weight * vu;
   }
   return u;
+}
+
+/**
+ * Own utility contributed by the issues of a partial package (additive
+ * preferences: the sum of weight × value over those issues), or null.
+ */
+function contributionOf(pkg) {
+  if (prefs().kind !== 'additive') return null;
+  let u = 0;
+  for (const [issue, value] of Object.entries(pkg)) {
+    const spec = page.issues.find((i) => i.issue === issue);
+    const vu = valueUtility(issue, value);
+    if (!spec || vu === null) return null;
+    u += spec.weight * vu;
+  }
+  return u;
+}
+
+/** "+0.300", or a dash when unknown. */
+function fmtPlus(u) {
+  return u === null ? '—' : `+${fmtU(u)}`;
 }
 
 function crossesRedLine(issue, value) {
@@ -371,12 +396,23 @@ function disarmEnd() {
   button.textContent = 'End negotiation';
 }
 
+/** What the suggestion card says before any suggestion is shown. */
+function defaultSuggestionHint() {
+  if (page.singleText) {
+    return 'The mediator combines every party’s private preferences and proposes packages that leave everyone at least as well off as the draft, and the Nash bargaining package. You see only your own utility of each.';
+  }
+  if (isPartial()) {
+    return 'The mediator combines every party’s private preferences into the Nash bargaining package; use its values on the open issues for a proposal. You see only your own utility.';
+  }
+  return 'The mediator combines every party’s private preferences and proposes packages that leave everyone at least as well off as the standing offer, and the Nash bargaining package. You see only your own utility of each.';
+}
+
 /** Suggestions are about one standing offer: drop them when it changes. */
 function resetSuggestions() {
   fill('suggestions', h('p', { class: 'hint' },
     page.suggestionsShown
       ? 'The standing offer changed: ask again for suggestions about the new one.'
-      : 'The mediator combines every party’s private preferences and proposes packages that leave everyone at least as well off as the standing offer, and the Nash bargaining package. You see only your own utility of each.'));
+      : defaultSuggestionHint()));
 }
 
 function updateButtons() {
@@ -392,7 +428,7 @@ function updateButtons() {
   if (send) send.disabled = !turn;
   const fromStanding = $('from-standing');
   if (fromStanding) fromStanding.disabled = !page.me.standing_offer;
-  $('compose-card').hidden = !open;
+  $('compose-card').hidden = !open || isPartial();
   $('suggest-card').hidden = !open;
   if ($('disclosure') && !open) $('disclosure').hidden = true;
   if ($('edit-prefs-box') && !open) $('edit-prefs-box').hidden = true;
@@ -544,7 +580,8 @@ async function askMediator() {
 
 function suggestionRow(tag, view, testid) {
   const keys = page.issues.map((i) => i.issue);
-  const open = page.me.status === 'open';
+  // A single text has no offers to fill in.
+  const open = page.me.status === 'open' && !page.singleText;
   return h('div', { class: 'suggestion', 'data-testid': testid },
     h('div', {}, h('span', { class: 'tag' }, tag), h('span', { class: 'pkg' }, packageLine(view.offer, keys))),
     h('div', { class: 'actions', style: null },
@@ -552,6 +589,11 @@ function suggestionRow(tag, view, testid) {
       open ? h('button', {
         type: 'button', class: 'secondary small',
         onclick: () => {
+          if (isPartial()) {
+            prefillPartialForm(view.offer);
+            $('partial-compose-card').scrollIntoView({ behavior: 'smooth', block: 'center' });
+            return;
+          }
           prefillForm(view.offer);
           $('compose-card').scrollIntoView({ behavior: 'smooth', block: 'center' });
         },
@@ -561,8 +603,18 @@ function suggestionRow(tag, view, testid) {
 /** Events of the session's stream: the mediator's automatic suggestions. */
 function liveEvent(name, data) {
   if (name !== 'suggestions' || !page.me || page.me.status !== 'open') return;
-  if (page.singleText) return; // single text: the mediator's proposals are the suggestions
+  if (page.singleText) {
+    // About the draft as it stood after the proposal was decided.
+    page.suggestedDraft = page.text ? JSON.stringify(page.text.draft) : '';
+    renderSuggestions(data, `After proposal ${data.round + 1}, the mediator suggests:`);
+    return;
+  }
   renderSuggestions(data, `After round ${data.round + 1}, the mediator suggests:`);
+}
+
+/** What suggestions improve on: the standing offer, or the single text's draft. */
+function baseline() {
+  return page.singleText ? 'draft' : 'standing offer';
 }
 
 function renderSuggestions(s, heading = null) {
@@ -570,14 +622,14 @@ function renderSuggestions(s, heading = null) {
   const parts = [];
   if (heading) parts.push(h('p', { class: 'small', 'data-testid': 'auto-suggestions' }, heading));
   if (s.standing_offer_utility != null) {
-    parts.push(h('p', { class: 'small' }, `The standing offer is worth ${fmtU(s.standing_offer_utility)} to you.`));
+    parts.push(h('p', { class: 'small', 'data-testid': 'baseline-utility' }, `The ${baseline()} is worth ${fmtU(s.standing_offer_utility)} to you.`));
   }
   if (s.standing_offer_utility != null) {
     if (s.improving.length) {
-      parts.push(h('h3', { class: 'small muted' }, 'Better for everyone than the standing offer'));
+      parts.push(h('h3', { class: 'small muted' }, `Better for everyone than the ${baseline()}`));
       s.improving.forEach((v) => parts.push(suggestionRow('Pareto', v, 'improving')));
     } else {
-      parts.push(h('p', { class: 'empty' }, 'No package is better for everyone than the standing offer: it is Pareto-efficient.'));
+      parts.push(h('p', { class: 'empty' }, `No package is better for everyone than the ${baseline()}: it is Pareto-efficient.`));
     }
   }
   if (s.nash) {
@@ -585,6 +637,9 @@ function renderSuggestions(s, heading = null) {
     parts.push(suggestionRow('Nash', s.nash, 'nash'));
   } else {
     parts.push(h('p', { class: 'empty' }, 'No package is acceptable to every negotiator.'));
+  }
+  if (page.singleText && s.improving && s.improving.length) {
+    parts.push(h('p', { class: 'hint small' }, 'The mediator’s single text moves one issue at a time; vote for the changes that lead towards these packages.'));
   }
   parts.push(h('p', { class: 'hint small' }, 'Numbers are your own utilities; the mediator never shows you anyone else’s.'));
   fill('suggestions', parts);
@@ -602,7 +657,14 @@ function renderText() {
   const t = page.text;
   const keys = page.issues.map((i) => i.issue);
   $('text-card').hidden = false;
-  for (const id of ['standing-card', 'compose-card', 'suggest-card', 'history-card']) $(id).hidden = true;
+  for (const id of ['standing-card', 'compose-card', 'history-card']) $(id).hidden = true;
+  $('suggest-card').hidden = t.status !== 'open';
+  // Suggestions are about one draft: drop them once it changes.
+  if (page.suggestionsShown && page.suggestedDraft && page.suggestedDraft !== JSON.stringify(t.draft)) {
+    page.suggestedDraft = '';
+    page.suggestionsShown = false;
+    fill('suggestions', h('p', { class: 'hint' }, 'The draft changed: new suggestions follow the next decided proposal, or ask the mediator.'));
+  }
   fill('text-proposal', t.status === 'open' ? `Proposal ${t.proposal + 1} of ${t.deadline_rounds}` : '');
   fill('me-round', h('span', { 'data-testid': 'round' }, t.status === 'open' ? `Proposal ${t.proposal + 1} of ${t.deadline_rounds}` : 'Over'));
   const rows = [
@@ -654,6 +716,301 @@ async function castVote(accept) {
   }
 }
 
+// ---------------------------------------------------------------- partial rounds
+
+function isPartial() {
+  return !!page.me && page.me.protocol === 'partial_rounds';
+}
+
+/** Issue names in the scenario's order (the order of the preferences). */
+function issueKeys(pkg) {
+  const keys = page.issues.map((i) => i.issue);
+  return keys.length ? keys.filter((k) => k in pkg) : Object.keys(pkg);
+}
+
+/** A package as a table with this party's own utility of each issue's value (weight × value). */
+function contributionTable(pkg, testid) {
+  return h('table', { class: 'package', 'data-testid': testid },
+    h('tbody', {}, issueKeys(pkg).map((k) => h('tr', {},
+      h('th', { scope: 'row' }, k),
+      h('td', { dataset: { issue: k } }, fmtValue(pkg[k])),
+      h('td', { class: 'num small muted', title: 'your weight × value' }, fmtPlus(contributionOf({ [k]: pkg[k] })))))));
+}
+
+function renderPartial() {
+  const me = page.me;
+  const p = me.partial;
+  const open = me.status === 'open';
+  const iAmDone = p.done.includes(me.party);
+  for (const id of ['standing-card', 'compose-card', 'history-card', 'text-card']) $(id).hidden = true;
+  $('partial-card').hidden = false;
+  $('proposals-card').hidden = !open;
+  $('partial-compose-card').hidden = !open;
+
+  const roundLabel = open ? `Round ${Math.min(p.round + 1, p.deadline_rounds)} of ${p.deadline_rounds}` : 'Over';
+  fill('partial-round', roundLabel);
+  fill('me-round', h('span', { 'data-testid': 'round' }, roundLabel));
+
+  // ---- settled issues (carried from round to round) and open ones
+  const settledKeys = Object.keys(p.settled);
+  const secured = contributionOf(p.settled);
+  const body = [];
+  if (me.status === 'agreement') {
+    body.push(h('p', { class: 'callout ok' }, 'Every issue is settled: this is the agreement.'));
+  } else if (me.status === 'ended') {
+    body.push(h('p', { class: 'callout', 'data-testid': 'partial-result' }, settledKeys.length
+      ? `The negotiation is over. The settled issues stand as a partial agreement; ${p.open_issues.join(', ')} ${p.open_issues.length === 1 ? 'was' : 'were'} left open.`
+      : 'The negotiation is over. No issue was settled.'));
+  } else {
+    body.push(h('p', { class: 'small' }, 'Issues settled in earlier rounds (or earlier in this one) stay settled. Each round, propose values for some open issues and accept the proposals you can live with; a proposal everyone accepts settles its issues.'));
+  }
+  if (settledKeys.length) {
+    const title = me.status === 'agreement' ? 'Agreement' : me.status === 'ended' ? 'Partial agreement' : 'Settled so far';
+    body.push(h('h3', { class: 'small muted' }, title));
+    body.push(contributionTable(p.settled, me.status === 'open' ? 'settled' : me.status === 'agreement' ? 'agreement' : 'partial-agreement'));
+    body.push(h('div', { class: 'big-utility' },
+      h('span', { class: 'value', 'data-testid': 'settled-utility' }, fmtU(secured)),
+      h('span', { class: 'label' }, me.status === 'agreement' ? 'your utility of the agreement' : 'your utility from the settled issues')));
+    body.push(bar(secured ?? 0));
+  } else if (open) {
+    body.push(h('p', { class: 'empty', 'data-testid': 'settled' }, 'No issue is settled yet.'));
+  }
+  if (open || p.open_issues.length) {
+    body.push(h('dl', { class: 'kv' },
+      h('dt', {}, 'Open issues'),
+      h('dd', { 'data-testid': 'open-issues' }, p.open_issues.length ? p.open_issues.join(', ') : 'none')));
+  }
+  fill('partial-body', body);
+
+  // ---- this round's proposals, each with this party's own utility
+  const keys = page.issues.map((i) => i.issue);
+  if (!p.proposals.length) {
+    fill('proposals', h('p', { class: 'empty' }, 'No proposal yet this round.'));
+  } else {
+    fill('proposals', h('div', { class: 'log' }, h('table', {},
+      h('thead', {}, h('tr', {},
+        h('th', { class: 'num' }, '#'), h('th', {}, 'By'), h('th', {}, 'Proposal'),
+        h('th', { class: 'num', title: 'your weight × value over its issues' }, 'Yours'),
+        h('th', { class: 'num', title: 'your utility of the settled issues and this proposal' }, 'With settled'),
+        h('th', {}, 'Accepted by'), h('th', {}, ''))),
+      h('tbody', {}, p.proposals.map((q) => {
+        const everyone = q.accepted_by.length === me.negotiators.length;
+        const mine = q.party === me.party;
+        const canAccept = open && q.open && !mine && !iAmDone && !q.accepted_by.includes(me.party) && !page.busy;
+        const u = contributionOf(q.offer);
+        // Settled values count once (a settled proposal's issues are among them).
+        const total = contributionOf({ ...q.offer, ...p.settled });
+        let state;
+        if (everyone) state = h('span', { class: 'pill pill-agreement' }, 'Settled');
+        else if (!q.open) state = h('span', { class: 'pill pill-ended', title: 'Another proposal settled one of its issues' }, 'Lapsed');
+        else if (canAccept) {
+          state = h('button', {
+            type: 'button', class: 'ok small', 'data-accept': String(q.id),
+            onclick: () => partialMove({ kind: 'accept', proposal: q.id }, `You accepted proposal ${q.id}`),
+          }, 'Accept');
+        } else state = h('span', { class: 'small muted' }, mine ? 'yours' : q.accepted_by.includes(me.party) ? 'accepted' : '');
+        return h('tr', { class: mine ? 'mine' : null, 'data-testid': 'proposal', 'data-proposal': String(q.id), 'data-party': q.party },
+          h('td', { class: 'num' }, String(q.id)),
+          h('td', { class: 'who' }, swatch(q.party), mine ? 'you' : q.party),
+          h('td', { class: 'small', 'data-testid': 'proposal-offer' }, packageLine(q.offer, keys)),
+          h('td', { class: 'num', 'data-testid': 'proposal-utility' }, fmtPlus(u)),
+          h('td', { class: 'num', 'data-testid': 'proposal-total' }, fmtU(total)),
+          h('td', { class: 'small' }, q.accepted_by.map((n) => (n === me.party ? 'you' : n)).join(', ')),
+          h('td', {}, state));
+      })))));
+  }
+  $('close-round').disabled = !open || iAmDone || page.busy;
+  $('partial-end').disabled = !open || page.busy;
+
+  // ---- the form for a partial offer on the open issues
+  const formKey = p.open_issues.join('\u0000');
+  if (open && page.partialFormKey !== formKey) buildPartialForm(p.open_issues);
+  updatePartialForm();
+
+  // ---- the banner
+  const banner = $('turn-banner');
+  banner.hidden = false;
+  banner.dataset.testid = 'turn';
+  const waiting = me.negotiators.filter((n) => !p.done.includes(n) && n !== me.party);
+  if (me.status === 'agreement') {
+    banner.className = 'callout ok';
+    banner.textContent = 'Agreement reached: every issue is settled. The negotiation is over.';
+  } else if (me.status === 'ended') {
+    banner.className = 'callout';
+    banner.textContent = settledKeys.length
+      ? `The negotiation ended with a partial agreement on ${issueKeys(p.settled).join(', ')}.`
+      : 'The negotiation ended without agreement.';
+  } else if (iAmDone) {
+    banner.className = 'callout';
+    banner.textContent = `You closed your part of round ${p.round + 1}. Waiting for ${waiting.join(', ')}.`;
+  } else {
+    banner.className = 'callout warn';
+    banner.textContent = p.proposed
+      ? 'Your proposal is on the table: accept the others\' proposals you agree with, then close your part of the round.'
+      : 'Propose values for some open issues, accept the proposals you agree with, then close your part of the round.';
+  }
+}
+
+function buildPartialForm(openIssues) {
+  const previous = partialFormPackage(true);
+  const form = $('partial-form');
+  form.replaceChildren();
+  page.partialFormKey = openIssues.join('\u0000');
+  if (prefs().kind !== 'additive' || !page.issues.length) {
+    form.append(h('p', { class: 'callout' }, 'This page can make proposals only for additive preferences; use the API for this scenario.'));
+    return;
+  }
+  const specs = page.issues.filter((spec) => openIssues.includes(spec.issue));
+  for (const spec of specs) {
+    const id = `partial-${spec.issue}`;
+    const include = h('input', {
+      type: 'checkbox', id: `${id}-include`, 'data-include': spec.issue, onchange: updatePartialForm,
+      'aria-label': `Include ${spec.issue} in the proposal`,
+    });
+    let control;
+    if (spec.values) {
+      control = h('select', {
+        id, 'data-partial-issue': spec.issue,
+        onchange: () => { include.checked = true; updatePartialForm(); },
+      }, spec.values.map((v) => h('option', { value: fmtValue(v.value) },
+        `${fmtValue(v.value)}   (${v.utility.toFixed(2)})${crossesRedLine(spec.issue, v.value) ? '  — red line' : ''}`)));
+    } else {
+      control = h('input', {
+        id, type: 'text', 'data-partial-issue': spec.issue,
+        oninput: () => { include.checked = true; updatePartialForm(); },
+      });
+    }
+    if (previous[spec.issue] !== undefined) {
+      control.value = fmtValue(previous[spec.issue].value);
+      include.checked = previous[spec.issue].included;
+    }
+    form.append(h('div', { class: 'issue-row include-row' },
+      include,
+      h('label', { for: id }, spec.issue),
+      control,
+      h('span', { class: 'contrib', id: `${id}-contrib`, title: 'weight × value utility' }, '')));
+  }
+  form.append(
+    h('div', { class: 'offer-total' },
+      h('span', { class: 'muted' }, 'These issues give you'),
+      h('span', { class: 'value', id: 'partial-utility', 'data-testid': 'partial-utility' }, '—'),
+      h('span', { class: 'muted small', id: 'partial-total' }, '')),
+    h('p', { id: 'partial-warning', class: 'small' }),
+    h('div', { class: 'actions' },
+      h('button', { type: 'submit', id: 'send-proposal' }, 'Propose')));
+  form.onsubmit = (ev) => {
+    ev.preventDefault();
+    const pkg = partialFormPackage();
+    if (!Object.keys(pkg).length) {
+      notice('Tick at least one open issue to propose.', 'error');
+      return;
+    }
+    partialMove({ kind: 'offer', offer: pkg }, 'Proposal sent');
+  };
+}
+
+/**
+ * The proposal chosen in the form: the ticked issues with their values (as
+ * the API gave them). With `all`, every row as { value, included }.
+ */
+function partialFormPackage(all = false) {
+  const pkg = {};
+  for (const el of document.querySelectorAll('#partial-form [data-partial-issue]')) {
+    const issue = el.dataset.partialIssue;
+    const spec = page.issues.find((i) => i.issue === issue);
+    let value;
+    if (spec && spec.values) {
+      const v = spec.values.find((x) => fmtValue(x.value) === el.value);
+      value = v ? v.value : el.value;
+    } else {
+      const raw = el.value.trim();
+      value = raw !== '' && !isNaN(raw) ? Number(raw) : raw;
+    }
+    const included = !!document.querySelector(`#partial-form [data-include="${CSS.escape(issue)}"]:checked`);
+    if (all) pkg[issue] = { value, included };
+    else if (included) pkg[issue] = value;
+  }
+  return pkg;
+}
+
+function updatePartialForm() {
+  if (!$('partial-utility') || !page.me || !page.me.partial) return;
+  const p = page.me.partial;
+  const pkg = partialFormPackage();
+  const rows = partialFormPackage(true);
+  for (const [issue, { value, included }] of Object.entries(rows)) {
+    const c = contributionOf({ [issue]: value });
+    const out = $(`partial-${issue}-contrib`);
+    if (out) out.textContent = c === null ? '' : included ? `+${c.toFixed(3)}` : `(${c.toFixed(3)})`;
+  }
+  const u = Object.keys(pkg).length ? contributionOf(pkg) : null;
+  const secured = contributionOf(p.settled);
+  $('partial-utility').textContent = Object.keys(pkg).length ? fmtPlus(u) : '—';
+  fill('partial-total', u === null || secured === null ? '' : `${fmtU(u + secured)} with the settled issues`);
+  const crossed = Object.keys(pkg).filter((k) => crossesRedLine(k, pkg[k]));
+  const warn = $('partial-warning');
+  warn.textContent = crossed.length ? `⚠ crosses your red line on ${crossed.join(', ')}` : '';
+  warn.className = crossed.length ? 'small warn-text' : 'small';
+  const iAmDone = p.done.includes(page.me.party);
+  const send = $('send-proposal');
+  send.disabled = page.me.status !== 'open' || p.proposed || iAmDone || page.busy || !Object.keys(pkg).length;
+  send.title = p.proposed ? 'You have proposed this round already' : iAmDone ? 'You closed your part of this round' : '';
+}
+
+/** Fills the form with a suggested package's values on the open issues, all ticked. */
+function prefillPartialForm(pkg) {
+  for (const el of document.querySelectorAll('#partial-form [data-partial-issue]')) {
+    const issue = el.dataset.partialIssue;
+    if (!(issue in pkg)) continue;
+    el.value = fmtValue(pkg[issue]);
+    const box = document.querySelector(`#partial-form [data-include="${CSS.escape(issue)}"]`);
+    if (box) box.checked = true;
+  }
+  updatePartialForm();
+}
+
+async function partialMove(body, what) {
+  if (page.busy) return;
+  page.busy = true;
+  renderPartial(); // controls off while the move is on its way
+  try {
+    const answer = await api('POST', `${base}/moves`, { token, body });
+    if (answer.status === 'open') notice(`${what}.`, 'ok');
+    else notice('');
+  } catch (e) {
+    notice(`Your move was not accepted: ${e.message}`, 'error');
+  }
+  try {
+    page.lastSnapshot = '';
+    await watcher.refresh();
+  } finally {
+    page.busy = false;
+    renderPartial();
+  }
+}
+
+let partialEndArmed = null;
+
+function partialEndClicked() {
+  const button = $('partial-end');
+  if (!partialEndArmed) {
+    button.classList.add('armed');
+    button.textContent = 'Click again to end';
+    partialEndArmed = setTimeout(disarmPartialEnd, 4000);
+    return;
+  }
+  disarmPartialEnd();
+  partialMove({ kind: 'end' }, 'You ended the negotiation');
+}
+
+function disarmPartialEnd() {
+  clearTimeout(partialEndArmed);
+  partialEndArmed = null;
+  const button = $('partial-end');
+  button.classList.remove('armed');
+  button.textContent = 'End negotiation';
+}
+
 // ---------------------------------------------------------------- refresh
 
 async function refresh() {
@@ -675,6 +1032,7 @@ async function refresh() {
     page.redLines = parseRedLines(me.preferences.red_lines);
     renderPreferences();
     buildForm();
+    if (page.singleText || isPartial()) fill('suggestions', h('p', { class: 'hint' }, defaultSuggestionHint()));
     $('content').hidden = false;
   }
   renderStatus();
@@ -682,6 +1040,7 @@ async function refresh() {
   renderHistory();
   updateButtons();
   if (page.singleText) renderText();
+  if (isPartial() && me.partial) renderPartial();
   return me.status === 'open';
 }
 
@@ -698,6 +1057,8 @@ function init() {
   $('ask').addEventListener('click', askMediator);
   $('vote-accept').addEventListener('click', () => castVote(true));
   $('vote-veto').addEventListener('click', () => castVote(false));
+  $('close-round').addEventListener('click', () => partialMove({ kind: 'reject' }, 'You closed your part of the round'));
+  $('partial-end').addEventListener('click', partialEndClicked);
   watcher = watch(session, token, async () => {
     try {
       return await refresh();
