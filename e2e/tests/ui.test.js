@@ -7,147 +7,28 @@
 // their own preferences, exchange offers, ask for the mediator's suggestions
 // and agree. Screenshots of every page land in e2e/artifacts/.
 //
-// Environment: PACTUM_BIN (default target/debug/pactum, built if missing),
-// CHROMIUM (default /usr/bin/chromium).
+// Environment: see ../lib/harness.js.
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import {
+  ARTIFACTS, choose, openContext as open, shownPackage, startAll, waitContains, waitLive, waitText,
+} from '../lib/harness.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const ROOT = path.resolve(here, '..', '..');
-const BIN = process.env.PACTUM_BIN || path.join(ROOT, 'target', 'debug', 'pactum');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const ARTIFACTS = path.join(ROOT, 'e2e', 'artifacts');
-const TIMEOUT = 15_000;
-
-let server;
-let serverLog = '';
 let baseUrl;
 let browser;
-let workDir;
-
-/** Starts `pactum serve` on a free port and resolves to its base URL. */
-function startServer(db) {
-  return new Promise((resolve, reject) => {
-    server = spawn(BIN, ['serve', '--db', db, '--listen', '127.0.0.1:0'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const timer = setTimeout(() => reject(new Error(`pactum serve did not start:\n${serverLog}`)), 20_000);
-    const onData = (chunk) => {
-      serverLog += chunk;
-      const m = /serving on (http:\/\/[^\s]+)/.exec(serverLog);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    };
-    server.stdout.on('data', onData);
-    server.stderr.on('data', onData);
-    server.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`pactum serve exited with ${code}:\n${serverLog}`));
-    });
-  });
-}
+let stop;
 
 before(async () => {
-  if (!existsSync(BIN)) {
-    const build = spawnSync('cargo', ['build', '-p', 'pactum-cli'], { cwd: ROOT, stdio: 'inherit' });
-    assert.equal(build.status, 0, 'cargo build -p pactum-cli failed');
-  }
-  assert.ok(existsSync(CHROMIUM), `no Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
-  mkdirSync(ARTIFACTS, { recursive: true });
-  workDir = mkdtempSync(path.join(tmpdir(), 'pactum-e2e-'));
-  baseUrl = await startServer(path.join(workDir, 'e2e.db'));
-  // playwright-core gives the browser a fresh, temporary user-data-dir.
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  ({ baseUrl, browser, stop } = await startAll());
 });
 
 after(async () => {
-  if (browser) await browser.close();
-  if (server && server.exitCode === null) {
-    server.removeAllListeners('exit');
-    server.kill('SIGTERM');
-  }
-  if (workDir) rmSync(workDir, { recursive: true, force: true });
+  if (stop) await stop();
 });
 
-/**
- * A page in its own browser context that records what would be a bug:
- * console errors, uncaught exceptions, failed requests and any URL that
- * carries a token.
- */
-async function openContext(name, problems, tokens) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  page.setDefaultTimeout(TIMEOUT);
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') problems.push(`${name}: console error: ${msg.text()}`);
-  });
-  page.on('pageerror', (err) => problems.push(`${name}: page error: ${err.message}`));
-  page.on('requestfailed', (req) => problems.push(`${name}: request failed: ${req.url()} ${req.failure()?.errorText}`));
-  page.on('request', (req) => {
-    const url = req.url();
-    for (const t of tokens) {
-      if (t && url.includes(t)) problems.push(`${name}: a token was sent in a URL: ${url.split('/').slice(0, 4).join('/')}/…`);
-    }
-    if (url.includes('#')) problems.push(`${name}: a fragment reached the network layer`);
-  });
-  return { context, page };
-}
-
-/** Waits until the element matching `selector` has exactly `text` (trimmed). */
-async function waitText(page, selector, text) {
-  try {
-    await page.waitForFunction(
-      ([sel, want]) => {
-        const el = document.querySelector(sel);
-        return !!el && el.textContent.trim() === want;
-      },
-      [selector, text],
-      { timeout: TIMEOUT },
-    );
-  } catch (e) {
-    const got = await page.locator(selector).first().textContent().catch(() => '(missing)');
-    throw new Error(`${selector}: expected ${JSON.stringify(text)}, got ${JSON.stringify(got && got.trim())}`, { cause: e });
-  }
-}
-
-/** Waits until the element matching `selector` contains `text`. */
-async function waitContains(page, selector, text) {
-  await page.locator(selector).filter({ hasText: text }).first().waitFor();
-}
-
-/** Chooses a package in the party page's offer form. */
-async function choose(page, pkg) {
-  for (const [issue, value] of Object.entries(pkg)) {
-    await page.selectOption(`select[data-issue="${issue}"]`, String(value));
-  }
-}
-
-/** The package shown in a package table under `selector`. */
-async function shownPackage(page, selector) {
-  return page.$$eval(`${selector} td[data-issue]`, (cells) =>
-    Object.fromEntries(cells.map((c) => [c.dataset.issue, c.textContent.trim()])));
-}
+const openContext = (name, problems, tokens) => open(browser, name, problems, tokens);
 
 // Utilities from examples/car-purchase.toml, worked by hand:
 //   Buyer  = .55 price + .15 warranty + .10 colour + .20 delivery
@@ -350,7 +231,7 @@ test('two parties vote on the mediator\'s single negotiating text in the browser
   const res = await fetch(`${baseUrl}/sessions`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ scenario_toml: TEXT_SCENARIO, protocol: 'single_text', deadline_rounds: 2 }),
+    body: JSON.stringify({ scenario_toml: TEXT_SCENARIO, protocol: 'single_text', deadline_rounds: 2, auto_suggest: true }),
   });
   assert.equal(res.status, 201);
   const created = await res.json();
@@ -369,12 +250,28 @@ test('two parties vote on the mediator\'s single negotiating text in the browser
   await waitText(a, '[data-testid="draft-utility"]', '0.750');
   await waitText(b, '[data-testid="draft-utility"]', '0.000');
   assert.ok(await a.isHidden('#compose-card'), 'no offer form in a single-text session');
+  // Both pages read the event stream before the first proposal is decided.
+  await waitLive(a);
+  await waitLive(b);
 
   // Ann vetoes, Ben accepts: the change is dropped.
   await a.click('#vote-veto');
   await waitContains(a, '[data-testid="turn"]', 'Waiting for the other negotiators');
   await b.click('#vote-accept');
   await waitContains(b, '#notice', 'The change was vetoed.');
+
+  // The mediator's suggestions arrive unasked, each with its reader's own
+  // utilities: the draft (city, short) is worth .75 to Ann and 0 to Ben;
+  // (mountains, short), worth 1 and .5, is better for both.
+  for (const [page, draft, better] of [[a, '0.750', '1.000'], [b, '0.000', '0.500']]) {
+    await waitContains(page, '[data-testid="auto-suggestions"]', 'After proposal 1, the mediator suggests:');
+    await waitText(page, '[data-testid="baseline-utility"]', `The draft is worth ${draft} to you.`);
+    assert.equal(await page.locator('[data-testid="improving"]').count(), 1);
+    await waitContains(page, '[data-testid="improving"] .pkg', 'place mountains · days short');
+    await waitText(page, '[data-testid="improving"] .u', better);
+    assert.equal(await page.locator('#suggestions button').count(), 0, 'nothing to fill in under a single text');
+  }
+  await a.screenshot({ path: path.join(ARTIFACTS, 'party-single-text-suggestions.png'), fullPage: true });
   // Proposal 2 (the last) moves place to mountains: both accept.
   await waitText(b, '[data-testid="change"]', 'place mountains');
   await b.click('#vote-accept');
