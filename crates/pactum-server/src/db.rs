@@ -17,7 +17,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{AnyConnection, AnyPool, ConnectOptions, Connection, Executor};
+use sqlx::{AnyConnection, AnyPool, ConnectOptions, Connection, Executor, Row};
 
 /// Which database the server talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,6 +38,8 @@ pub struct Db {
 
 /// How often the checkpointer copies the write-ahead log into the database.
 const CHECKPOINT_INTERVAL: Duration = Duration::from_millis(250);
+/// Log length (pages of 4 KiB) beyond which the log is made to start over.
+const RESTART_AFTER_FRAMES: i64 = 8192;
 
 /// Whether `db` names a PostgreSQL database.
 pub fn is_postgres(db: &str) -> bool {
@@ -86,6 +88,8 @@ pub async fn connect_with(db: &str, max_connections: Option<u32>) -> anyhow::Res
                         conn.execute("PRAGMA synchronous = FULL").await?;
                         // Checkpoints are the checkpointer's (see above).
                         conn.execute("PRAGMA wal_autocheckpoint = 0").await?;
+                        // The log file shrinks back to this once it starts over.
+                        conn.execute("PRAGMA journal_size_limit = 67108864").await?;
                     }
                     Ok(())
                 })
@@ -155,8 +159,18 @@ async fn checkpoint(
         c.execute("PRAGMA busy_timeout = 10000").await?;
         *conn = Some(c);
     }
-    if let Some(c) = conn.as_mut() {
-        c.execute("PRAGMA wal_checkpoint(PASSIVE)").await?;
+    let Some(c) = conn.as_mut() else {
+        return Ok(());
+    };
+    // (busy, frames in the log, frames copied)
+    let row = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+        .fetch_one(&mut *c)
+        .await?;
+    let frames: i64 = row.try_get(1)?;
+    if frames > RESTART_AFTER_FRAMES {
+        // A passive checkpoint never lets the log start over while moves
+        // keep coming; this one briefly holds writers back so that it can.
+        c.execute("PRAGMA wal_checkpoint(RESTART)").await?;
     }
     Ok(())
 }
