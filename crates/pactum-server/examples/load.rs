@@ -9,9 +9,16 @@
 //! after `--max-seconds`, whichever comes first. Reports moves/s and the
 //! p50/p99/max latency of the moves.
 //!
+//! With `--rate R`, every session is in play at once and the bots are
+//! paced: together they aim at R moves/s, each session moving every
+//! `sessions / R` seconds (sessions start evenly staggered over one such
+//! interval). A move's latency is then counted from the time it was due,
+//! not from when it was sent, so a server that falls behind is charged for
+//! the wait (no coordinated omission).
+//!
 //! ```text
 //! cargo run --release -p pactum-server --example load -- [--db PATH|URL] [--url http://127.0.0.1:PORT]
-//!     [--sessions 1000] [--rounds 10] [--concurrency 32] [--max-seconds 120]
+//!     [--sessions 1000] [--rounds 10] [--concurrency 32 | --rate 5000] [--max-seconds 120] [--timeline]
 //! ```
 
 use std::net::SocketAddr;
@@ -60,7 +67,11 @@ struct Args {
     sessions: usize,
     rounds: u64,
     concurrency: usize,
+    /// Paced mode: the moves/s all sessions aim at together.
+    rate: Option<f64>,
     max_seconds: u64,
+    /// Print moves and latency per second of the run.
+    timeline: bool,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -70,7 +81,9 @@ fn parse_args() -> Result<Args, String> {
         sessions: 1000,
         rounds: 10,
         concurrency: 32,
+        rate: None,
         max_seconds: 120,
+        timeline: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -81,12 +94,20 @@ fn parse_args() -> Result<Args, String> {
             "--sessions" => a.sessions = val()?.parse().map_err(|e| format!("{e}"))?,
             "--rounds" => a.rounds = val()?.parse().map_err(|e| format!("{e}"))?,
             "--concurrency" => a.concurrency = val()?.parse().map_err(|e| format!("{e}"))?,
+            "--timeline" => a.timeline = true,
+            "--rate" => a.rate = Some(val()?.parse().map_err(|e| format!("{e}"))?),
             "--max-seconds" => a.max_seconds = val()?.parse().map_err(|e| format!("{e}"))?,
             _ => return Err(format!("unknown argument {flag}")),
         }
     }
     if a.sessions == 0 || a.sessions > 100_000 || a.concurrency == 0 || a.rounds == 0 {
         return Err("--sessions 1..100000, --concurrency and --rounds > 0".into());
+    }
+    if let Some(rate) = a.rate {
+        if !(rate > 0.0 && rate <= 1e6) {
+            return Err("--rate must be in (0, 1000000] moves/s".into());
+        }
+        a.concurrency = a.sessions;
     }
     a.max_seconds = a.max_seconds.clamp(1, 3600);
     Ok(a)
@@ -103,6 +124,16 @@ impl Client {
         Client { addr, conn: None }
     }
 
+    /// Opens the connection now rather than on the first request.
+    async fn connect(&mut self) -> std::io::Result<()> {
+        if self.conn.is_none() {
+            let s = TcpStream::connect(self.addr).await?;
+            s.set_nodelay(true)?;
+            self.conn = Some(BufReader::new(s));
+        }
+        Ok(())
+    }
+
     async fn request(
         &mut self,
         method: &str,
@@ -110,11 +141,7 @@ impl Client {
         token: Option<&str>,
         body: &str,
     ) -> std::io::Result<(u16, String)> {
-        if self.conn.is_none() {
-            let s = TcpStream::connect(self.addr).await?;
-            s.set_nodelay(true)?;
-            self.conn = Some(BufReader::new(s));
-        }
+        self.connect().await?;
         let conn = self.conn.as_mut().unwrap();
         let auth = token
             .map(|t| format!("authorization: Bearer {t}\r\n"))
@@ -166,30 +193,43 @@ fn loopback_addr(url: &str) -> Result<SocketAddr, String> {
     Ok(addr)
 }
 
+/// When a session's moves are due in paced mode: move `m` (counting both
+/// seats) at `start + m * interval`.
+#[derive(Clone, Copy)]
+struct Pace {
+    start: Instant,
+    interval: Duration,
+}
+
 /// One client: waits for its turn, moves, passes the turn on.
+#[allow(clippy::too_many_arguments)]
 async fn seat_client(
-    addr: SocketAddr,
+    mut client: Client,
     path: String,
     token: String,
     first: usize,
+    pace: Option<Pace>,
     mut my_turn: mpsc::Receiver<()>,
     other: mpsc::Sender<()>,
-    latencies: Arc<Mutex<Vec<Duration>>>,
+    latencies: Arc<Mutex<Vec<(Instant, Duration)>>>,
 ) -> Result<usize, String> {
-    let mut client = Client::new(addr);
     let mut lat = Vec::new();
     let mut i = first;
     while my_turn.recv().await.is_some() {
         let (price, colour) = OFFERS[i % OFFERS.len()];
+        let due = pace.map(|p| p.start + p.interval * i as u32);
         i += 2;
         let body =
             json!({"kind": "offer", "offer": {"price": price, "colour": colour}}).to_string();
-        let t = Instant::now();
+        if let Some(due) = due {
+            tokio::time::sleep_until(due.into()).await;
+        }
+        let t = due.map_or_else(Instant::now, |due| due.min(Instant::now()));
         let (status, text) = client
             .request("POST", &path, Some(&token), &body)
             .await
             .map_err(|e| e.to_string())?;
-        lat.push(t.elapsed());
+        lat.push((t, t.elapsed()));
         if status != 200 {
             return Err(format!("move refused: {status} {text}"));
         }
@@ -265,10 +305,32 @@ async fn run(args: Args) -> Result<(), String> {
 
     let latencies = Arc::new(Mutex::new(Vec::new()));
     let limit = Arc::new(Semaphore::new(args.concurrency));
+    // Paced: every bot is connected before the clock starts, as every
+    // session is in play from the start. (Otherwise each connects when its
+    // session starts.)
+    let mut clients = Vec::with_capacity(sessions.len());
+    for _ in 0..sessions.len() {
+        let (mut ca, mut cb) = (Client::new(addr), Client::new(addr));
+        if args.rate.is_some() {
+            ca.connect().await.map_err(|e| format!("connecting: {e}"))?;
+            cb.connect().await.map_err(|e| format!("connecting: {e}"))?;
+        }
+        clients.push((ca, cb));
+    }
     let t1 = Instant::now();
     let mut tasks = Vec::new();
-    for (id, a, b) in sessions {
+    let n_sessions = sessions.len();
+    for (k, ((id, a, b), (client_a, client_b))) in sessions.into_iter().zip(clients).enumerate() {
         let (latencies, limit) = (latencies.clone(), limit.clone());
+        // Paced: each session moves every `sessions / rate` s, sessions
+        // staggered evenly over the first interval.
+        let pace = args.rate.map(|rate| {
+            let interval = Duration::from_secs_f64(n_sessions as f64 / rate);
+            Pace {
+                start: t1 + interval.mul_f64(k as f64 / n_sessions as f64),
+                interval,
+            }
+        });
         tasks.push(tokio::spawn(async move {
             let _permit = limit.acquire_owned().await.unwrap();
             let path = format!("/sessions/{id}/moves");
@@ -276,15 +338,18 @@ async fn run(args: Args) -> Result<(), String> {
             let (to_b, b_rx) = mpsc::channel(1);
             to_a.send(()).await.unwrap();
             let ca = tokio::spawn(seat_client(
-                addr,
+                client_a,
                 path.clone(),
                 a,
                 0,
+                pace,
                 a_rx,
                 to_b,
                 latencies.clone(),
             ));
-            let cb = tokio::spawn(seat_client(addr, path, b, 1, b_rx, to_a, latencies));
+            let cb = tokio::spawn(seat_client(
+                client_b, path, b, 1, pace, b_rx, to_a, latencies,
+            ));
             let na = ca.await.map_err(|e| e.to_string())??;
             let nb = cb.await.map_err(|e| e.to_string())??;
             Ok::<usize, String>(na + nb)
@@ -302,18 +367,22 @@ async fn run(args: Args) -> Result<(), String> {
         .map_err(|_| format!("stopped after --max-seconds {}", args.max_seconds))??;
     let elapsed = t1.elapsed();
 
-    let mut lat = latencies.lock().await.clone();
+    let timed = latencies.lock().await.clone();
+    let mut lat: Vec<Duration> = timed.iter().map(|&(_, d)| d).collect();
     lat.sort();
     let pct = |p: f64| lat[((lat.len() as f64 - 1.0) * p).round() as usize];
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     println!("{label}");
+    let pacing = match args.rate {
+        Some(rate) => format!("all at once, paced at {rate:.0} moves/s in all"),
+        None => format!("{} at a time", args.concurrency),
+    };
     println!(
-        "sessions: {} created in {:.2} s ({:.0}/s); {} rounds each, {} at a time",
+        "sessions: {} created in {:.2} s ({:.0}/s); {} rounds each, {pacing}",
         args.sessions,
         created.as_secs_f64(),
         args.sessions as f64 / created.as_secs_f64(),
         args.rounds,
-        args.concurrency
     );
     println!(
         "moves: {moves} in {:.2} s = {:.0} moves/s",
@@ -326,6 +395,32 @@ async fn run(args: Args) -> Result<(), String> {
         ms(pct(0.99)),
         ms(*lat.last().unwrap())
     );
+    if args.timeline {
+        // Per second of the run (by when each move was sent or due).
+        let mut by_second: Vec<Vec<Duration>> = Vec::new();
+        for &(t, d) in &timed {
+            let s = t.saturating_duration_since(t1).as_secs() as usize;
+            if by_second.len() <= s {
+                by_second.resize(s + 1, Vec::new());
+            }
+            by_second[s].push(d);
+        }
+        println!("second  moves  p50 ms  p99 ms  max ms");
+        for (s, v) in by_second.iter_mut().enumerate() {
+            if v.is_empty() {
+                continue;
+            }
+            v.sort();
+            let q = |p: f64| ms(v[((v.len() as f64 - 1.0) * p).round() as usize]);
+            println!(
+                "{s:>6}  {:>5}  {:>6.2}  {:>6.2}  {:>6.2}",
+                v.len(),
+                q(0.5),
+                q(0.99),
+                ms(*v.last().unwrap())
+            );
+        }
+    }
     Ok(())
 }
 
