@@ -145,11 +145,12 @@ impl AppState {
 
 /// The API router over an already migrated database.
 pub fn router(db: Db) -> Router {
+    let hub = Arc::new(crate::live::Hub::new(&db));
     let state = AppState {
         pool: db.pool,
         write_lock: (db.backend == Backend::Sqlite).then(|| Arc::new(Mutex::new(()))),
         bots: Default::default(),
-        hub: Default::default(),
+        hub,
         sessions: Arc::new(SessionCache::new(db.backend == Backend::Sqlite)),
         states: Default::default(),
         writer: Default::default(),
@@ -703,16 +704,21 @@ pub(crate) async fn append(
 ) -> Result<String, ApiError> {
     let body = serde_json::to_value(event).map_err(ApiError::internal)?;
     let hash = chain_hash(prev_hash, &body);
-    sqlx::query(
-        "INSERT INTO events (session_id, seq, body, prev_hash, hash) VALUES ($1, $2, $3, $4, $5)",
-    )
-    .bind(session_id)
-    .bind(seq as i64)
-    .bind(crate::record::canonical_json(&body))
-    .bind(prev_hash)
-    .bind(&hash)
-    .execute(&mut *tx)
-    .await?;
+    // PostgreSQL: an event live subscribers see also notifies, on commit,
+    // the server processes watching the session (see crate::live).
+    let sql = if crate::live::notifies(event) && tx.backend_name() == "PostgreSQL" {
+        crate::live::APPEND_AND_NOTIFY
+    } else {
+        "INSERT INTO events (session_id, seq, body, prev_hash, hash) VALUES ($1, $2, $3, $4, $5)"
+    };
+    sqlx::query(sql)
+        .bind(session_id)
+        .bind(seq as i64)
+        .bind(crate::record::canonical_json(&body))
+        .bind(prev_hash)
+        .bind(&hash)
+        .execute(&mut *tx)
+        .await?;
     Ok(hash)
 }
 

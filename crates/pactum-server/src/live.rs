@@ -1,16 +1,53 @@
 //! Live updates: `GET /sessions/{id}/events` streams a session's moves as
 //! server-sent events.
 //!
-//! Each committed move (and the agreement or end it brings) is published on
-//! a per-session broadcast channel of this process; each subscriber turns it
-//! into what its own token may see: the package, and for a negotiator its
-//! own utility of it — never anyone else's. The stream closes once the
-//! negotiation is over. (With several server processes on one PostgreSQL
-//! database, a subscriber sees the moves committed through its own process.)
+//! Each subscriber turns what happened into what its own token may see: the
+//! package, and for a negotiator its own utility of it — never anyone
+//! else's. The stream closes once the negotiation is over. Events come from
+//! a per-session broadcast channel of the process serving the subscriber;
+//! how they get there depends on the backend.
+//!
+//! **SQLite** (one process): each committed move, and the agreement or end
+//! it brings, is published on the channel right after its commit.
+//!
+//! **PostgreSQL** (possibly several processes on one database, behind a
+//! load balancer): the transaction that appends an event subscribers see
+//! also sends `NOTIFY pactum_events` with the session id and the event's
+//! seq, which PostgreSQL delivers only once that transaction commits. Every
+//! process runs one listener task (`LISTEN pactum_events`); on a
+//! notification for a session it has subscribers of, it reads that
+//! session's committed log entries after the last one it relayed and
+//! publishes them. A process's own moves take the same path, so every
+//! subscriber gets the events in seq order, with no gaps and no
+//! duplicates, whichever process committed them. Payloads carry ids only;
+//! what a subscriber sees is read from the database by the process serving
+//! it.
+//!
+//! A transaction that notifies holds a cluster-wide lock through its
+//! commit, so notifying commits run one at a time; only watched sessions
+//! notify. A process with subscribers marks the session watched
+//! (`sessions.watched_until`, set under the session's row lock, so that no
+//! concurrent move can miss it) for [`WATCH_SECONDS`] and renews the mark
+//! every [`RENEW_EVERY`], reading the log again at each renewal. The
+//! listener does the same whenever it (re)connects, so a notification lost
+//! while it was disconnected delays an event but never drops it.
+//!
+//! Automatic suggestions (`auto_suggest`) are not logged: after a round the
+//! process that completed it announces them (session id, log head, round),
+//! and every process with subscribers computes its own subscribers'
+//! suggestions from the preferences it reads from the database, once it has
+//! relayed the round's events. Each watched session has one relay task,
+//! which works in the order the notifications came, so suggestions come
+//! after the round's moves and before the next round's. They cannot be read
+//! back from the log: one announced while a listener is disconnected is
+//! lost there (suggestions are advisory), and a process's first subscriber
+//! waits until its listener listens.
 
 use std::collections::HashMap;
 use std::convert::Infallible;
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, Weak};
+use std::time::Duration;
 
 use axum::extract::{Path, State as AxumState};
 use axum::http::HeaderMap;
@@ -19,16 +56,60 @@ use futures_util::stream::Stream;
 use pactum_core::analysis::Package;
 use pactum_core::{Outcome, Scenario};
 use serde::Serialize;
-use tokio::sync::broadcast;
+use sqlx::{AnyPool, Row};
+use tokio::sync::{broadcast, mpsc, oneshot};
 use utoipa::ToSchema;
 
-use crate::api::{AppState, Caller, Session, authorize, load_entries, load_session, replay};
+use crate::api::{
+    AppState, Caller, Session, authorize, load_entries, load_session, replay, to_outcome,
+};
+use crate::db::{Backend, Db};
 use crate::error::{ApiError, ErrorBody};
-use crate::protocol::{MoveKind, package};
+use crate::protocol::{ALTERNATING_OFFERS, Event, MoveKind, package};
+use crate::singletext::SINGLE_TEXT;
 use crate::views::{Suggestions, own_utility, suggestions};
 
 /// Events buffered per session for slow subscribers.
 const CHANNEL_CAPACITY: usize = 256;
+
+/// The PostgreSQL notification channel of live updates.
+pub const NOTIFY_CHANNEL: &str = "pactum_events";
+
+/// PostgreSQL: how long a process's mark that it watches a session lasts
+/// unless renewed.
+pub const WATCH_SECONDS: u64 = 60;
+
+/// PostgreSQL: how often a process renews its marks and reads the logs of
+/// the sessions it watches for anything a notification did not bring.
+pub const RENEW_EVERY: Duration = Duration::from_secs(20);
+
+/// PostgreSQL: appends a log entry (the parameters of `api::append`'s
+/// insert) and, when some process watches the session, notifies
+/// `pactum_events` with "<session id> <seq>" on commit.
+pub(crate) const APPEND_AND_NOTIFY: &str = "WITH appended AS (\
+     INSERT INTO events (session_id, seq, body, prev_hash, hash) VALUES ($1, $2, $3, $4, $5) \
+     RETURNING session_id, seq) \
+     SELECT count(pg_notify('pactum_events', a.session_id || ' ' || a.seq::text)) \
+     FROM appended a JOIN sessions s ON s.id = a.session_id WHERE s.watched_until > now()";
+
+/// PostgreSQL: marks the session watched (taking its row lock, so that a
+/// move in progress commits first and every later one notifies).
+const WATCH: &str =
+    "UPDATE sessions SET watched_until = now() + $2::bigint * interval '1 second' WHERE id = $1";
+
+/// PostgreSQL: announces suggestions after round `$3` of session `$1`, as
+/// of log entry `$2`, if some process watches the session.
+const NOTIFY_SUGGESTIONS: &str = "SELECT count(pg_notify('pactum_events', s.id || ' ' || $2 || ' ' || $3)) \
+     FROM sessions s WHERE s.id = $1 AND s.watched_until > now()";
+
+/// [`NOTIFY_SUGGESTIONS`] as of the log's head.
+const NOTIFY_SUGGESTIONS_AT_HEAD: &str = "SELECT count(pg_notify('pactum_events', s.id || ' ' || \
+     (SELECT max(seq) FROM events WHERE session_id = s.id)::text || ' ' || $2)) \
+     FROM sessions s WHERE s.id = $1 AND s.watched_until > now()";
+
+/// Sessions whose `auto_suggest` flag is remembered beyond which the
+/// memory starts afresh.
+const MAX_REMEMBERED: usize = 10_000;
 
 /// What happened, as published to every subscriber of the session.
 #[derive(Debug, Clone)]
@@ -74,39 +155,220 @@ pub enum Published {
     },
 }
 
-/// The per-session channels of this process.
-#[derive(Default)]
+/// Whether subscribers see a log event (as a [`Published`] one); on
+/// PostgreSQL, appending it notifies the watching processes.
+pub(crate) fn notifies(event: &Event) -> bool {
+    matches!(
+        event,
+        Event::Move { .. }
+            | Event::Agreement { .. }
+            | Event::Ended { .. }
+            | Event::PartialMove { .. }
+            | Event::Settled { .. }
+    )
+}
+
+/// The published form of log entry `seq`, if subscribers see it.
+fn published(scenario: &Scenario, seq: u64, event: Event) -> Option<Published> {
+    let outcome = |p: &Package| to_outcome(scenario, p).ok();
+    Some(match event {
+        Event::Move {
+            party,
+            kind,
+            offer,
+            round,
+            ..
+        } => Published::Move {
+            seq,
+            round,
+            party,
+            kind,
+            offer: match offer {
+                Some(p) => Some(outcome(&p)?),
+                None => None,
+            },
+        },
+        Event::Agreement { offer, round } => Published::Agreement {
+            seq,
+            round,
+            offer: outcome(&offer)?,
+        },
+        Event::Ended { reason, round } => Published::Ended { seq, round, reason },
+        Event::PartialMove {
+            party,
+            kind,
+            offer,
+            proposal,
+            round,
+            ..
+        } => Published::PartialMove {
+            seq,
+            round,
+            party,
+            kind,
+            offer,
+            proposal,
+        },
+        Event::Settled {
+            proposal,
+            issues,
+            round,
+        } => Published::Settled {
+            seq,
+            round,
+            proposal,
+            issues,
+        },
+        _ => return None,
+    })
+}
+
+/// One watched session of this process: its channel and, on PostgreSQL,
+/// the queue of the task relaying its log to it.
+pub struct Feed {
+    tx: broadcast::Sender<Arc<Published>>,
+    /// PostgreSQL: the session's relay task (see [`relay_session`]), which
+    /// ends once the feed is dropped.
+    jobs: Option<mpsc::UnboundedSender<Job>>,
+}
+
+impl Feed {
+    fn queue(&self, job: Job) {
+        if let Some(jobs) = &self.jobs {
+            let _ = jobs.send(job);
+        }
+    }
+}
+
+/// PostgreSQL: work for a session's relay task, done in the order queued
+/// (the order of the notifications).
+enum Job {
+    /// A subscriber arrived: mark the session watched and, the first time,
+    /// start relaying after the log's head. Answered once done.
+    Watch(oneshot::Sender<Result<(), ApiError>>),
+    /// Relay the committed log entries up to `seq` (all of them if `None`).
+    Relay(Option<u64>),
+    /// Renew the watch mark, then relay every committed entry.
+    Renew,
+    /// Relay up to entry `seq`, then the suggestions after round `round`.
+    Suggest { seq: u64, round: u64 },
+}
+
+/// PostgreSQL: what the listener, renewal and relay tasks need.
+struct Relay {
+    pool: AnyPool,
+    url: String,
+    started: AtomicBool,
+    /// Whether the listener is connected and listening.
+    listening: tokio::sync::watch::Sender<bool>,
+}
+
+/// The watched sessions of this process.
 pub struct Hub {
-    channels: Mutex<HashMap<String, broadcast::Sender<Arc<Published>>>>,
+    feeds: Mutex<HashMap<String, Arc<Feed>>>,
+    /// PostgreSQL: events reach the channels by notification (see the
+    /// module documentation); `None` on SQLite.
+    relay: Option<Relay>,
+    /// Whether each session streams suggestions (fixed at its creation).
+    auto_suggest: Mutex<HashMap<String, bool>>,
 }
 
 impl Hub {
-    pub fn subscribe(&self, session_id: &str) -> broadcast::Receiver<Arc<Published>> {
-        let mut map = self.channels.lock().unwrap();
-        map.entry(session_id.to_string())
-            .or_insert_with(|| broadcast::channel(CHANNEL_CAPACITY).0)
-            .subscribe()
+    /// The hub of a server on `db`.
+    pub fn new(db: &Db) -> Self {
+        Hub {
+            feeds: Default::default(),
+            relay: (db.backend == Backend::Postgres).then(|| Relay {
+                pool: db.pool.clone(),
+                url: db.pool.connect_options().database_url.to_string(),
+                started: AtomicBool::new(false),
+                listening: tokio::sync::watch::Sender::new(false),
+            }),
+            auto_suggest: Default::default(),
+        }
+    }
+
+    /// Whether events reach this process by PostgreSQL notifications.
+    pub(crate) fn relays(&self) -> bool {
+        self.relay.is_some()
+    }
+
+    /// A receiver of the session's events (creating its channel and, on
+    /// PostgreSQL, its relay task), and the session's feed.
+    fn subscribe(
+        &self,
+        session_id: &str,
+        scenario: &Arc<Scenario>,
+    ) -> (broadcast::Receiver<Arc<Published>>, Arc<Feed>) {
+        let mut map = self.feeds.lock().unwrap();
+        let feed = map
+            .entry(session_id.to_string())
+            .or_insert_with(|| {
+                let tx = broadcast::channel(CHANNEL_CAPACITY).0;
+                let jobs = self.relay.as_ref().map(|relay| {
+                    let (jobs, queue) = mpsc::unbounded_channel();
+                    tokio::spawn(relay_session(
+                        relay.pool.clone(),
+                        session_id.to_string(),
+                        scenario.clone(),
+                        tx.clone(),
+                        queue,
+                    ));
+                    jobs
+                });
+                Arc::new(Feed { tx, jobs })
+            })
+            .clone();
+        (feed.tx.subscribe(), feed)
+    }
+
+    /// The session's feed while anyone in this process watches it (a feed
+    /// nobody watches any more is dropped).
+    fn feed(&self, session_id: &str) -> Option<Arc<Feed>> {
+        let mut map = self.feeds.lock().unwrap();
+        let feed = map.get(session_id)?;
+        if feed.tx.receiver_count() == 0 {
+            map.remove(session_id);
+            return None;
+        }
+        Some(feed.clone())
+    }
+
+    /// The feeds of the sessions someone in this process watches.
+    fn watched(&self) -> Vec<Arc<Feed>> {
+        let mut map = self.feeds.lock().unwrap();
+        map.retain(|_, f| f.tx.receiver_count() > 0);
+        map.values().cloned().collect()
     }
 
     /// Whether anyone in this process watches the session.
     pub fn has_subscribers(&self, session_id: &str) -> bool {
-        let map = self.channels.lock().unwrap();
+        let map = self.feeds.lock().unwrap();
         map.get(session_id)
-            .is_some_and(|tx| tx.receiver_count() > 0)
+            .is_some_and(|f| f.tx.receiver_count() > 0)
     }
 
-    /// Sends committed events to the session's subscribers, if any.
+    /// Sends committed events to the session's subscribers, if any. On
+    /// PostgreSQL this does nothing: committed events reach every
+    /// process's subscribers, this one's included, through notifications.
     pub fn publish(&self, session_id: &str, events: Vec<Published>) {
-        let mut map = self.channels.lock().unwrap();
-        let Some(tx) = map.get(session_id) else {
+        if self.relay.is_some() {
+            return;
+        }
+        self.send(session_id, events);
+    }
+
+    fn send(&self, session_id: &str, events: Vec<Published>) {
+        let mut map = self.feeds.lock().unwrap();
+        let Some(feed) = map.get(session_id) else {
             return;
         };
-        if tx.receiver_count() == 0 {
+        if feed.tx.receiver_count() == 0 {
             map.remove(session_id);
             return;
         }
         for e in events {
-            let _ = tx.send(Arc::new(e));
+            let _ = feed.tx.send(Arc::new(e));
         }
     }
 }
@@ -279,10 +541,45 @@ fn render(scenario: &Scenario, party: Option<usize>, e: &Published) -> Option<(S
     ))
 }
 
+/// Whether the session was created with `auto_suggest` (remembered: it
+/// never changes). `None` when the log cannot be read.
+async fn auto_suggest_on(app: &AppState, session: &Session) -> Option<bool> {
+    if let Some(&on) = app.hub.auto_suggest.lock().unwrap().get(&session.id) {
+        return Some(on);
+    }
+    let first = sqlx::query("SELECT body FROM events WHERE session_id = $1 AND seq = 0")
+        .bind(&session.id)
+        .fetch_one(&app.pool)
+        .await
+        .ok()?;
+    let body: String = first.get(0);
+    let on = matches!(
+        serde_json::from_str::<Event>(&body),
+        Ok(Event::Created {
+            auto_suggest: true,
+            ..
+        })
+    );
+    let mut known = app.hub.auto_suggest.lock().unwrap();
+    if known.len() >= MAX_REMEMBERED {
+        known.clear();
+    }
+    known.insert(session.id.clone(), on);
+    Some(on)
+}
+
 /// Alternating offers: after moves made from round `from_round` on, streams
 /// suggestions (see [`auto_suggest`]) if they completed a round.
 pub(crate) async fn auto_suggest_after_moves(app: &AppState, session: &Session, from_round: u64) {
-    if !app.hub.has_subscribers(&session.id) {
+    let relays = app.hub.relays();
+    // SQLite: nobody else can be watching. PostgreSQL: subscribers may be
+    // in other processes, so the (remembered) flag is the cheap check.
+    let worth_it = if relays {
+        auto_suggest_on(app, session).await == Some(true)
+    } else {
+        app.hub.has_subscribers(&session.id)
+    };
+    if !worth_it {
         return;
     }
     let Ok(mut conn) = app.pool.acquire().await else {
@@ -297,47 +594,54 @@ pub(crate) async fn auto_suggest_after_moves(app: &AppState, session: &Session, 
     };
     if state.finished.is_none() && state.round() > from_round {
         let round = state.round() - 1;
-        let standing = state.standing.map(|(_, o)| o);
-        auto_suggest(app, session, round, standing).await;
+        if relays {
+            let head = entries.last().map_or(0, |e| e.seq);
+            announce_suggestions(app, session, round, Some(head)).await;
+        } else {
+            let standing = state.standing.map(|(_, o)| o);
+            auto_suggest(app, session, round, standing).await;
+        }
     }
 }
 
 /// After round `round` of a session created with `auto_suggest`, computes
 /// every negotiator's suggestions (improving on `standing`, if given) and
 /// streams each its own as a `suggestions` event. Does nothing when nobody
-/// is subscribed; failures are dropped (suggestions are advisory).
+/// is subscribed; failures are dropped (suggestions are advisory). On
+/// PostgreSQL the round is announced instead, and each process with
+/// subscribers computes them (see the module documentation).
 pub(crate) async fn auto_suggest(
     app: &AppState,
     session: &Session,
     round: u64,
     standing: Option<Outcome>,
 ) {
+    if app.hub.relays() {
+        if auto_suggest_on(app, session).await == Some(true) {
+            announce_suggestions(app, session, round, None).await;
+        }
+        return;
+    }
     if !app.hub.has_subscribers(&session.id) {
         return;
     }
-    let Ok(mut conn) = app.pool.acquire().await else {
-        return;
-    };
-    let Ok(first) = sqlx::query("SELECT body FROM events WHERE session_id = $1 AND seq = 0")
-        .bind(&session.id)
-        .fetch_one(&mut *conn)
-        .await
-    else {
-        return;
-    };
-    drop(conn);
-    let body: String = sqlx::Row::get(&first, 0);
-    let on = matches!(
-        serde_json::from_str::<crate::protocol::Event>(&body),
-        Ok(crate::protocol::Event::Created {
-            auto_suggest: true,
-            ..
-        })
-    );
-    if !on {
+    if auto_suggest_on(app, session).await != Some(true) {
         return;
     }
-    let scenario = session.scenario.clone();
+    if let Some(by_party) = compute_suggestions(session.scenario.clone(), round, standing).await {
+        app.hub.send(
+            &session.id,
+            vec![Published::Suggestions { round, by_party }],
+        );
+    }
+}
+
+/// Every negotiator's suggestions event after round `round`, by party.
+async fn compute_suggestions(
+    scenario: Scenario,
+    round: u64,
+    standing: Option<Outcome>,
+) -> Option<HashMap<usize, String>> {
     let computed = tokio::task::spawn_blocking(move || {
         let mut by_party = HashMap::new();
         for p in scenario.negotiators() {
@@ -352,13 +656,310 @@ pub(crate) async fn auto_suggest(
         Ok::<_, String>(by_party)
     })
     .await;
-    if let Ok(Ok(by_party)) = computed {
-        app.hub.publish(
-            &session.id,
-            vec![Published::Suggestions { round, by_party }],
-        );
+    match computed {
+        Ok(Ok(by_party)) => Some(by_party),
+        _ => None,
     }
 }
+
+/// PostgreSQL: notifies the processes watching the session that round
+/// `round` completed with log entry `seq` (by default, the log's head).
+async fn announce_suggestions(app: &AppState, session: &Session, round: u64, seq: Option<u64>) {
+    let query = match seq {
+        Some(seq) => sqlx::query(NOTIFY_SUGGESTIONS)
+            .bind(&session.id)
+            .bind(seq.to_string())
+            .bind(round.to_string()),
+        None => sqlx::query(NOTIFY_SUGGESTIONS_AT_HEAD)
+            .bind(&session.id)
+            .bind(round.to_string()),
+    };
+    if let Err(e) = query.execute(&app.pool).await {
+        eprintln!("pactum: announcing suggestions: {e}");
+    }
+}
+
+// ---------------------------------------------------------------- relay (PostgreSQL)
+
+/// Marks the session watched by this process (for a first subscriber
+/// here, relaying starts after the log's head), starting the listener if
+/// need be.
+async fn watch(hub: &Arc<Hub>, feed: &Feed) -> Result<(), ApiError> {
+    let Some(relay) = &hub.relay else {
+        return Ok(());
+    };
+    start_listening(hub);
+    // Moves committed before the listener listens are read from the log
+    // once it does, but suggestions announced meanwhile would be lost: the
+    // stream starts once it listens (or, should it fail to, a while later).
+    let mut listening = relay.listening.subscribe();
+    let _ = tokio::time::timeout(LISTEN_WAIT, listening.wait_for(|l| *l)).await;
+    let (reply, done) = oneshot::channel();
+    feed.queue(Job::Watch(reply));
+    done.await
+        .map_err(|_| ApiError::internal("the live updates relay has stopped"))?
+}
+
+async fn mark_watched(pool: &AnyPool, session_id: &str) -> Result<(), sqlx::Error> {
+    sqlx::query(WATCH)
+        .bind(session_id)
+        .bind(WATCH_SECONDS as i64)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// Starts this process's listener and renewal tasks, once. They stop when
+/// the hub is gone.
+fn start_listening(hub: &Arc<Hub>) {
+    let Some(relay) = &hub.relay else {
+        return;
+    };
+    if relay.started.swap(true, Ordering::SeqCst) {
+        return;
+    }
+    tokio::spawn(listen(Arc::downgrade(hub), relay.url.clone()));
+    tokio::spawn(renew(Arc::downgrade(hub)));
+}
+
+/// Longest wait of a new subscriber for the listener to listen.
+const LISTEN_WAIT: Duration = Duration::from_secs(5);
+
+/// Shortest and longest wait before the listener connects again.
+const RETRY_MIN: Duration = Duration::from_millis(100);
+const RETRY_MAX: Duration = Duration::from_secs(5);
+
+/// The listener task: hands each notification to the session's relay task.
+/// Whenever it (re)connects, it has every watched session caught up from
+/// the log, since notifications sent while it was away are lost.
+async fn listen(hub: Weak<Hub>, url: String) {
+    let mut wait = RETRY_MIN;
+    let mut failing = false;
+    loop {
+        match connect_listener(&url).await {
+            Ok(mut listener) => {
+                if failing {
+                    eprintln!("pactum: listening for live updates again");
+                }
+                wait = RETRY_MIN;
+                let Some(h) = hub.upgrade() else { return };
+                if let Some(relay) = &h.relay {
+                    relay.listening.send_replace(true);
+                }
+                catch_up(&h);
+                drop(h);
+                loop {
+                    match listener.try_recv().await {
+                        Ok(Some(n)) => {
+                            let Some(h) = hub.upgrade() else { return };
+                            on_notification(&h, n.payload());
+                        }
+                        // The connection was lost and is back (LISTEN
+                        // included): whatever was missed is in the log.
+                        Ok(None) => {
+                            let Some(h) = hub.upgrade() else { return };
+                            catch_up(&h);
+                        }
+                        Err(e) => {
+                            eprintln!("pactum: live updates listener: {e}");
+                            if let Some(h) = hub.upgrade()
+                                && let Some(relay) = &h.relay
+                            {
+                                relay.listening.send_replace(false);
+                            }
+                            failing = false;
+                            break;
+                        }
+                    }
+                }
+            }
+            Err(e) => {
+                if !failing {
+                    eprintln!("pactum: cannot listen for live updates (retrying): {e}");
+                }
+                failing = true;
+            }
+        }
+        if hub.strong_count() == 0 {
+            return;
+        }
+        tokio::time::sleep(wait).await;
+        wait = (wait * 2).min(RETRY_MAX);
+    }
+}
+
+async fn connect_listener(url: &str) -> Result<sqlx::postgres::PgListener, sqlx::Error> {
+    let mut listener = sqlx::postgres::PgListener::connect(url).await?;
+    listener.listen(NOTIFY_CHANNEL).await?;
+    Ok(listener)
+}
+
+/// Handles a notification: "<session id> <seq>" (log entry `seq` was
+/// committed) or "<session id> <seq> <round>" (suggestions after round
+/// `round`, completed by entry `seq`).
+fn on_notification(hub: &Hub, payload: &str) {
+    let mut parts = payload.split(' ');
+    let (Some(id), Some(Ok(seq)), round, None) = (
+        parts.next(),
+        parts.next().map(str::parse::<u64>),
+        parts.next().map(str::parse::<u64>),
+        parts.next(),
+    ) else {
+        return;
+    };
+    let Some(feed) = hub.feed(id) else {
+        return;
+    };
+    match round {
+        None => feed.queue(Job::Relay(Some(seq))),
+        Some(Ok(round)) => feed.queue(Job::Suggest { seq, round }),
+        Some(Err(_)) => {}
+    }
+}
+
+/// Renews this process's watch marks every [`RENEW_EVERY`], catching up.
+async fn renew(hub: Weak<Hub>) {
+    loop {
+        tokio::time::sleep(RENEW_EVERY).await;
+        let Some(h) = hub.upgrade() else { return };
+        catch_up(&h);
+    }
+}
+
+/// Has every watched session renew its mark and relay whatever its log
+/// holds beyond what was relayed.
+fn catch_up(hub: &Hub) {
+    for feed in hub.watched() {
+        feed.queue(Job::Renew);
+    }
+}
+
+/// A session's relay task (PostgreSQL): does the jobs queued for it, in
+/// order, until its feed is dropped. `relayed` is the seq of the last log
+/// entry relayed; `None` until the first subscriber's watch notes the log's
+/// head (entries notified before that are part of it).
+async fn relay_session(
+    pool: AnyPool,
+    id: String,
+    scenario: Arc<Scenario>,
+    tx: broadcast::Sender<Arc<Published>>,
+    mut jobs: mpsc::UnboundedReceiver<Job>,
+) {
+    let mut relayed: Option<u64> = None;
+    while let Some(job) = jobs.recv().await {
+        match job {
+            Job::Watch(reply) => {
+                let started = async {
+                    // The mark first: every move committed after the head
+                    // read below notifies.
+                    mark_watched(&pool, &id).await?;
+                    if relayed.is_none() {
+                        let head: Option<i64> =
+                            sqlx::query_scalar("SELECT max(seq) FROM events WHERE session_id = $1")
+                                .bind(&id)
+                                .fetch_one(&pool)
+                                .await?;
+                        relayed = Some(head.unwrap_or(0) as u64);
+                    }
+                    Ok::<_, ApiError>(())
+                }
+                .await;
+                let _ = reply.send(started);
+            }
+            Job::Relay(upto) => relay_log(&pool, &id, &scenario, &tx, &mut relayed, upto).await,
+            Job::Renew => {
+                if let Err(e) = mark_watched(&pool, &id).await {
+                    eprintln!("pactum: renewing the watch of a session: {e}");
+                }
+                relay_log(&pool, &id, &scenario, &tx, &mut relayed, None).await;
+            }
+            Job::Suggest { seq, round } => {
+                relay_log(&pool, &id, &scenario, &tx, &mut relayed, Some(seq)).await;
+                if relayed.is_some() && tx.receiver_count() > 0 {
+                    if let Some(s) = suggestions_at(&pool, &id, seq, round).await {
+                        let _ = tx.send(Arc::new(s));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Relays the session's committed log entries after `relayed` (up to
+/// `upto`, if given), in order, and advances `relayed`. On a database
+/// error it leaves `relayed` as it was: the next job tries again.
+async fn relay_log(
+    pool: &AnyPool,
+    id: &str,
+    scenario: &Scenario,
+    tx: &broadcast::Sender<Arc<Published>>,
+    relayed: &mut Option<u64>,
+    upto: Option<u64>,
+) {
+    let Some(from) = *relayed else {
+        return;
+    };
+    if upto.is_some_and(|s| s <= from) {
+        return;
+    }
+    let upto = upto.map_or(i64::MAX, |s| s as i64);
+    let mut attempt = 0;
+    let rows = loop {
+        match sqlx::query(
+            "SELECT seq, body FROM events WHERE session_id = $1 AND seq > $2 AND seq <= $3 ORDER BY seq",
+        )
+        .bind(id)
+        .bind(from as i64)
+        .bind(upto)
+        .fetch_all(pool)
+        .await
+        {
+            Ok(rows) => break rows,
+            Err(e) if attempt >= 2 => {
+                eprintln!("pactum: reading a session's log for live updates: {e}");
+                return;
+            }
+            Err(_) => {
+                attempt += 1;
+                tokio::time::sleep(Duration::from_millis(100 * attempt)).await;
+            }
+        }
+    };
+    for row in rows {
+        let seq = row.get::<i64, _>(0) as u64;
+        let body: String = row.get(1);
+        if let Ok(event) = serde_json::from_str::<Event>(&body)
+            && let Some(p) = published(scenario, seq, event)
+        {
+            let _ = tx.send(Arc::new(p));
+        }
+        *relayed = Some(seq);
+    }
+}
+
+/// The suggestions after round `round`, as of log entry `seq`, computed
+/// from the preferences stored now.
+async fn suggestions_at(pool: &AnyPool, id: &str, seq: u64, round: u64) -> Option<Published> {
+    let session = load_session(pool, id).await.ok()?;
+    let mut conn = pool.acquire().await.ok()?;
+    let mut entries = load_entries(&mut conn, id).await.ok()?;
+    drop(conn);
+    entries.retain(|e| e.seq <= seq);
+    // What the suggestions improve on: the standing offer, or the draft.
+    let standing = match session.protocol.as_str() {
+        ALTERNATING_OFFERS => replay(&session, &entries).ok()?.0.standing.map(|(_, o)| o),
+        SINGLE_TEXT => Some(
+            crate::singletext::replay_text(&session, &entries)
+                .ok()?
+                .draft,
+        ),
+        _ => None,
+    };
+    let by_party = compute_suggestions(session.scenario, round, standing).await?;
+    Some(Published::Suggestions { round, by_party })
+}
+
+// ---------------------------------------------------------------- the stream
 
 #[utoipa::path(get, path = "/sessions/{id}/events", params(("id" = String, Path)), responses(
     (status = 200, description = "Server-sent events: `move` (MoveEvent), `agreement` (AgreementEvent) and `ended` (EndedEvent); with auto_suggest, `suggestions` (SuggestionsEvent, negotiators only) after each round; in partial-rounds sessions `partial_move` (PartialMoveEvent) and `settled` (SettledEvent), as the moves are committed; the stream closes when the negotiation is over",
@@ -375,14 +976,16 @@ pub(crate) async fn events(
         Caller::Negotiator(seat) => Some(seat.party),
         Caller::Viewer { .. } | Caller::Admin => None,
     };
-    let rx = app.hub.subscribe(&id);
+    let scenario = Arc::new(session.scenario.clone());
+    let (rx, feed) = app.hub.subscribe(&id, &scenario);
+    watch(&app.hub, &feed).await?;
+    drop(feed);
     // Subscribed first, so that no move committed from here on is missed.
     let mut conn = app.pool.acquire().await?;
     let entries = load_entries(&mut conn, &id).await?;
     drop(conn);
     let (state, _) = replay(&session, &entries)?;
     let rx = state.finished.is_none().then_some(rx);
-    let scenario = Arc::new(session.scenario);
     let stream = futures_util::stream::unfold(rx, move |rx| {
         let scenario = scenario.clone();
         async move {

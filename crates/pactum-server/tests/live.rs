@@ -5,13 +5,10 @@
 mod common;
 
 use axum::Router;
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
-use common::{TEST_DEAL as SCENARIO, call, create_session, offer};
-use http_body_util::BodyExt;
+use axum::http::StatusCode;
+use common::{TEST_DEAL as SCENARIO, call, create_session, next_event, offer, subscribe};
 use pactum_server::{Db, Record, router, verify_record};
 use serde_json::{Value, json};
-use tower::ServiceExt;
 
 fn app(db: Db) -> Router {
     router(db)
@@ -268,53 +265,6 @@ async fn after_an_agreement_suggestions_dominate_it(db: Db) {
 }
 
 // ---------------------------------------------------------------- live events
-
-/// Opens `GET /sessions/{id}/events`; returns the streaming body.
-async fn subscribe(app: &Router, id: &str, token: Option<&str>) -> (StatusCode, Body) {
-    let mut req = Request::builder().uri(format!("/sessions/{id}/events"));
-    if let Some(t) = token {
-        req = req.header("authorization", format!("Bearer {t}"));
-    }
-    let resp = app
-        .clone()
-        .oneshot(req.body(Body::empty()).unwrap())
-        .await
-        .unwrap();
-    if resp.status() == StatusCode::OK {
-        assert_eq!(resp.headers()["content-type"], "text/event-stream");
-    }
-    (resp.status(), resp.into_body())
-}
-
-/// Reads the next server-sent event (name, data) from the stream, or `None`
-/// when it closes.
-async fn next_event(body: &mut Body, buf: &mut String) -> Option<(String, Value)> {
-    loop {
-        if let Some(end) = buf.find("\n\n") {
-            let block: String = buf.drain(..end + 2).collect();
-            let mut name = String::new();
-            let mut data = String::new();
-            for line in block.lines() {
-                if let Some(v) = line.strip_prefix("event: ") {
-                    name = v.to_string();
-                } else if let Some(v) = line.strip_prefix("data: ") {
-                    data.push_str(v);
-                }
-            }
-            if name.is_empty() {
-                continue; // a keep-alive comment
-            }
-            return Some((name, serde_json::from_str(&data).unwrap()));
-        }
-        let frame = tokio::time::timeout(std::time::Duration::from_secs(5), body.frame())
-            .await
-            .expect("an event within 5 s")?
-            .unwrap();
-        if let Ok(data) = frame.into_data() {
-            buf.push_str(std::str::from_utf8(&data).unwrap());
-        }
-    }
-}
 
 async fn subscribers_see_moves_with_only_their_own_utility(db: Db) {
     let app = app(db);

@@ -99,6 +99,71 @@ pub fn offer(price: i64, colour: &str) -> Value {
     json!({"kind": "offer", "offer": {"price": price, "colour": colour}})
 }
 
+// ---------------------------------------------------------------- live events
+
+/// Opens `GET /sessions/{id}/events`; returns the streaming body.
+pub async fn subscribe(app: &Router, id: &str, token: Option<&str>) -> (StatusCode, Body) {
+    let mut req = Request::builder().uri(format!("/sessions/{id}/events"));
+    if let Some(t) = token {
+        req = req.header("authorization", format!("Bearer {t}"));
+    }
+    let resp = app
+        .clone()
+        .oneshot(req.body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    if resp.status() == StatusCode::OK {
+        assert_eq!(resp.headers()["content-type"], "text/event-stream");
+    }
+    (resp.status(), resp.into_body())
+}
+
+/// Reads the next server-sent event (name, data) from the stream, or `None`
+/// when it closes. Fails unless one comes within 5 s.
+pub async fn next_event(body: &mut Body, buf: &mut String) -> Option<(String, Value)> {
+    next_event_within(body, buf, std::time::Duration::from_secs(5))
+        .await
+        .expect("an event within 5 s")
+}
+
+/// [`next_event`], or `None` when nothing comes within `wait`.
+pub async fn next_event_within(
+    body: &mut Body,
+    buf: &mut String,
+    wait: std::time::Duration,
+) -> Option<Option<(String, Value)>> {
+    let deadline = tokio::time::Instant::now() + wait;
+    loop {
+        if let Some(end) = buf.find("\n\n") {
+            let block: String = buf.drain(..end + 2).collect();
+            let mut name = String::new();
+            let mut data = String::new();
+            for line in block.lines() {
+                if let Some(v) = line.strip_prefix("event: ") {
+                    name = v.to_string();
+                } else if let Some(v) = line.strip_prefix("data: ") {
+                    data.push_str(v);
+                }
+            }
+            if name.is_empty() {
+                continue; // a keep-alive comment
+            }
+            return Some(Some((name, serde_json::from_str(&data).unwrap())));
+        }
+        let Ok(frame) = tokio::time::timeout_at(deadline, body.frame()).await else {
+            return None;
+        };
+        let Some(frame) = frame else {
+            return Some(None);
+        };
+        if let Ok(data) = frame.unwrap().into_data() {
+            buf.push_str(std::str::from_utf8(&data).unwrap());
+        }
+    }
+}
+
+// ---------------------------------------------------------------- databases
+
 pub const POSTGRES_VAR: &str = "PACTUM_TEST_POSTGRES";
 
 pub async fn sqlite() -> Db {

@@ -1,0 +1,469 @@
+//! Several server processes on one PostgreSQL database (behind a load
+//! balancer): a subscriber of one process sees the moves committed through
+//! any other. Each test runs two instances of the server — two routers with
+//! their own connection pools, caches and listeners, as two processes would
+//! have — on a fresh database; the tests are skipped unless
+//! `PACTUM_TEST_POSTGRES` is set (see scripts/start-postgres.sh).
+
+mod common;
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::StatusCode;
+use common::{
+    TEST_DEAL, call, create_session, next_event, next_event_within, offer, postgres_url, subscribe,
+};
+use pactum_server::{Record, connect, router, verify_record};
+use serde_json::{Value, json};
+use sqlx::{Connection, Executor};
+
+/// Two server instances on one fresh database, and its URL.
+async fn two_instances(test: &str) -> Option<(Router, Router, String)> {
+    let url = postgres_url(test).await?;
+    let a = router(connect(&url).await.unwrap());
+    let b = router(connect(&url).await.unwrap());
+    Some((a, b, url))
+}
+
+/// A subscriber's stream and what it has read so far.
+struct Stream {
+    body: Body,
+    buf: String,
+    seen: String,
+}
+
+impl Stream {
+    async fn open(app: &Router, id: &str, token: &str) -> Stream {
+        let (status, body) = subscribe(app, id, Some(token)).await;
+        assert_eq!(status, StatusCode::OK);
+        Stream {
+            body,
+            buf: String::new(),
+            seen: String::new(),
+        }
+    }
+
+    async fn next(&mut self) -> Option<(String, Value)> {
+        let e = next_event(&mut self.body, &mut self.buf).await;
+        if let Some((name, data)) = &e {
+            self.seen.push_str(&format!("{name} {data}\n"));
+        }
+        e
+    }
+
+    /// Every event until the stream closes.
+    async fn rest(&mut self) -> Vec<(String, Value)> {
+        let mut all = Vec::new();
+        while let Some(e) = self.next().await {
+            all.push(e);
+        }
+        all
+    }
+}
+
+/// Alice's and Bob's utilities of a package of the test deal (see
+/// tests/common: price is linear from 1 to 3, colours are all or nothing).
+fn utility(party: &str, price: i64, colour: &str) -> f64 {
+    let v = (price - 1) as f64 / 2.0;
+    match party {
+        "Alice" => 0.8 * v + 0.2 * f64::from(colour == "red"),
+        _ => 0.123 * v + 0.877 * f64::from(colour == "blue"),
+    }
+}
+
+fn package_utility(party: &str, package: &Value) -> f64 {
+    utility(
+        party,
+        package["price"].as_i64().unwrap(),
+        package["colour"].as_str().unwrap(),
+    )
+}
+
+async fn record_of(app: &Router, id: &str, admin: &str) -> Record {
+    let (status, _, text) = call(
+        app,
+        "GET",
+        &format!("/sessions/{id}/record"),
+        Some(admin),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    serde_json::from_str(&text).unwrap()
+}
+
+/// The events of the record a subscriber should have seen, as
+/// (event name, seq).
+fn streamed_entries(record: &Record) -> Vec<(String, u64)> {
+    record
+        .events
+        .iter()
+        .filter_map(|e| {
+            let kind = e.event["type"].as_str().unwrap();
+            ["move", "agreement", "ended", "partial_move", "settled"]
+                .contains(&kind)
+                .then(|| (kind.to_string(), e.seq))
+        })
+        .collect()
+}
+
+/// Checks one negotiator's stream: the record's events in order, each once,
+/// with the right seq, and only this negotiator's own utilities.
+fn check_negotiator_stream(party: &str, events: &[(String, Value)], record: &Record) {
+    let logged: Vec<(String, u64)> = events
+        .iter()
+        .filter(|(name, _)| name != "suggestions")
+        .map(|(name, data)| (name.clone(), data["seq"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(logged, streamed_entries(record), "{party}");
+    for (name, data) in events {
+        if name == "suggestions" {
+            continue;
+        }
+        match &data["offer"] {
+            Value::Null => assert_eq!(data["my_utility"], Value::Null, "{party}: {data}"),
+            offer => {
+                let mine = package_utility(party, offer);
+                let got = data["my_utility"].as_f64().unwrap();
+                assert!((got - mine).abs() < 1e-9, "{party}: {data}");
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_subscriber_of_one_instance_sees_the_moves_made_through_another() {
+    let Some((a, b, _)) = two_instances("a_subscriber_of_one_instance_sees_the_moves").await else {
+        return;
+    };
+    let created = create_session(
+        &b,
+        json!({"scenario_toml": TEST_DEAL, "protocol": "alternating_offers",
+                "deadline_rounds": 10, "auto_suggest": true}),
+    )
+    .await;
+    let id = created["session_id"].as_str().unwrap();
+    let admin = created["admin_token"].as_str().unwrap();
+    let alice = created["invitations"][0]["token"].as_str().unwrap();
+    let bob = created["invitations"][1]["token"].as_str().unwrap();
+    let mut alice_sees = Stream::open(&a, id, alice).await;
+    let mut bob_sees = Stream::open(&a, id, bob).await;
+    let mut admin_sees = Stream::open(&a, id, admin).await;
+    // Bob also watches through B, where the moves are made.
+    let mut bob_sees_on_b = Stream::open(&b, id, bob).await;
+
+    let moves = format!("/sessions/{id}/moves");
+    // Mostly through B; one move through A, whose own subscribers must not
+    // get it twice.
+    for (app, token, mv) in [
+        (&b, alice, offer(2, "red")),
+        (&b, bob, offer(3, "blue")),
+        (&a, alice, offer(3, "red")),
+        (&b, bob, json!({"kind": "reject"})),
+        (&b, alice, offer(2, "blue")),
+        (&b, bob, json!({"kind": "accept"})),
+    ] {
+        let (status, _, text) = call(app, "POST", &moves, Some(token), Some(mv)).await;
+        assert_eq!(status, StatusCode::OK, "{text}");
+    }
+    let record = record_of(&b, id, admin).await;
+    verify_record(&record).unwrap();
+
+    let names = |events: &[(String, Value)]| -> Vec<String> {
+        events.iter().map(|(n, _)| n.clone()).collect()
+    };
+    let alice_events = alice_sees.rest().await;
+    assert_eq!(
+        names(&alice_events),
+        [
+            "move",
+            "move",
+            "suggestions",
+            "move",
+            "move",
+            "suggestions",
+            "move",
+            "move",
+            "agreement"
+        ],
+        "{}",
+        alice_sees.seen
+    );
+    check_negotiator_stream("Alice", &alice_events, &record);
+    let bob_events = bob_sees.rest().await;
+    assert_eq!(
+        names(&bob_events),
+        names(&alice_events),
+        "{}",
+        bob_sees.seen
+    );
+    check_negotiator_stream("Bob", &bob_events, &record);
+    let bob_events_on_b = bob_sees_on_b.rest().await;
+    assert_eq!(names(&bob_events_on_b), names(&bob_events));
+    check_negotiator_stream("Bob", &bob_events_on_b, &record);
+
+    // Suggestions after each round, each with the negotiator's own
+    // utilities: after round 0 they improve on Bob's standing (3, blue),
+    // after round 1 on Alice's (3, red), which Bob rejected.
+    let suggestions: Vec<&Value> = alice_events
+        .iter()
+        .filter(|(n, _)| n == "suggestions")
+        .map(|(_, d)| d)
+        .collect();
+    assert_eq!(suggestions[0]["round"], 0);
+    assert_eq!(suggestions[1]["round"], 1);
+    for (s, standing) in suggestions.iter().zip([(3, "blue"), (3, "red")]) {
+        let want = utility("Alice", standing.0, standing.1);
+        let got = s["standing_offer_utility"].as_f64().unwrap();
+        assert!((got - want).abs() < 1e-9, "{s}");
+    }
+    let bob_suggestion = &bob_events[2].1;
+    let got = bob_suggestion["standing_offer_utility"].as_f64().unwrap();
+    assert!(
+        (got - utility("Bob", 3, "blue")).abs() < 1e-9,
+        "{bob_suggestion}"
+    );
+    // Nobody saw the other's numbers.
+    for secret in ["0.123", "0.877", "0.0615", "0.9385"] {
+        assert!(!alice_sees.seen.contains(secret), "{}", alice_sees.seen);
+    }
+    for secret in ["0.6,", "0.8,", "0.4,"] {
+        assert!(!bob_sees.seen.contains(secret), "{}", bob_sees.seen);
+    }
+
+    // The convener gets the moves without utilities, and no suggestions.
+    let admin_events = admin_sees.rest().await;
+    assert_eq!(
+        names(&admin_events),
+        ["move", "move", "move", "move", "move", "move", "agreement"]
+    );
+    assert!(admin_events.iter().all(|(_, d)| d["my_utility"].is_null()));
+}
+
+#[tokio::test]
+async fn concurrent_sessions_stream_in_order_on_every_instance() {
+    let Some((a, b, _)) = two_instances("concurrent_sessions_stream_in_order").await else {
+        return;
+    };
+    const SESSIONS: usize = 4;
+    const ROUNDS: u64 = 12;
+    let mut tasks = Vec::new();
+    for n in 0..SESSIONS {
+        let (a, b) = (a.clone(), b.clone());
+        tasks.push(tokio::spawn(async move {
+            let created = create_session(
+                &a,
+                json!({"scenario_toml": TEST_DEAL, "protocol": "alternating_offers",
+                        "deadline_rounds": ROUNDS}),
+            )
+            .await;
+            let id = created["session_id"].as_str().unwrap().to_string();
+            let admin = created["admin_token"].as_str().unwrap().to_string();
+            let tokens = [
+                created["invitations"][0]["token"]
+                    .as_str()
+                    .unwrap()
+                    .to_string(),
+                created["invitations"][1]["token"]
+                    .as_str()
+                    .unwrap()
+                    .to_string(),
+            ];
+            let mut on_a = Stream::open(&a, &id, &tokens[0]).await;
+            let mut on_b = Stream::open(&b, &id, &tokens[1]).await;
+            // Every move through the instance the session's number and the
+            // move's pick, so that each instance commits some.
+            let moves = format!("/sessions/{id}/moves");
+            let packages = [(1, "red"), (2, "blue"), (3, "red"), (1, "blue")];
+            for m in 0..(2 * ROUNDS as usize) {
+                let app = if (m + n) % 3 == 0 { &a } else { &b };
+                let (price, colour) = packages[(m + n) % packages.len()];
+                let (status, _, text) = call(
+                    app,
+                    "POST",
+                    &moves,
+                    Some(&tokens[m % 2]),
+                    Some(offer(price, colour)),
+                )
+                .await;
+                assert_eq!(status, StatusCode::OK, "{text}");
+            }
+            let record = record_of(&b, &id, &admin).await;
+            let a_events = on_a.rest().await;
+            check_negotiator_stream("Alice", &a_events, &record);
+            let b_events = on_b.rest().await;
+            check_negotiator_stream("Bob", &b_events, &record);
+            assert_eq!(a_events.last().unwrap().0, "ended");
+            a_events.len()
+        }));
+    }
+    for t in tasks {
+        // Every move of every round, then the end.
+        assert_eq!(t.await.unwrap(), 2 * ROUNDS as usize + 1);
+    }
+}
+
+/// The backends listening on the live-update channel of database `name`.
+async fn listeners(admin: &mut sqlx::AnyConnection, name: &str) -> i64 {
+    let row = sqlx::query(
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND query LIKE 'LISTEN%'",
+    )
+    .bind(name)
+    .fetch_one(&mut *admin)
+    .await
+    .unwrap();
+    sqlx::Row::get(&row, 0)
+}
+
+async fn wait_for_a_listener(admin: &mut sqlx::AnyConnection, name: &str) {
+    for _ in 0..100 {
+        if listeners(admin, name).await > 0 {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("no listener on {name}");
+}
+
+#[tokio::test]
+async fn moves_made_while_the_listener_is_away_arrive_once_it_is_back() {
+    let Some((a, b, url)) = two_instances("moves_made_while_the_listener_is_away").await else {
+        return;
+    };
+    let name = url.rsplit('/').next().unwrap().split('?').next().unwrap();
+    let base = std::env::var(common::POSTGRES_VAR).unwrap();
+    let mut admin = sqlx::AnyConnection::connect(&base).await.unwrap();
+
+    let created = create_session(
+        &b,
+        json!({"scenario_toml": TEST_DEAL, "protocol": "alternating_offers",
+                "deadline_rounds": 10}),
+    )
+    .await;
+    let id = created["session_id"].as_str().unwrap();
+    let alice = created["invitations"][0]["token"].as_str().unwrap();
+    let bob = created["invitations"][1]["token"].as_str().unwrap();
+    let admin_token = created["admin_token"].as_str().unwrap();
+    let mut alice_sees = Stream::open(&a, id, alice).await;
+    wait_for_a_listener(&mut admin, name).await;
+    let moves = format!("/sessions/{id}/moves");
+    let (status, _, _) = call(&b, "POST", &moves, Some(alice), Some(offer(2, "red"))).await;
+    assert_eq!(status, StatusCode::OK);
+    let (name0, first) = alice_sees.next().await.unwrap();
+    assert_eq!((name0.as_str(), &first["seq"]), ("move", &json!(1)));
+
+    // B will need connections while no new ones can be opened: it gets
+    // a few now, which its pool keeps.
+    let me = format!("/sessions/{id}/me");
+    let warm: Vec<_> = (0..8)
+        .map(|_| {
+            let (b, me) = (b.clone(), me.clone());
+            let alice = alice.to_string();
+            tokio::spawn(async move { call(&b, "GET", &me, Some(&alice), None).await })
+        })
+        .collect();
+    for w in warm {
+        assert_eq!(w.await.unwrap().0, StatusCode::OK);
+    }
+    tokio::time::sleep(Duration::from_millis(100)).await;
+
+    // A's listener loses its connection and cannot get a new one for a
+    // while; meanwhile B commits two moves, whose notifications are lost.
+    admin
+        .execute(format!("ALTER DATABASE {name} ALLOW_CONNECTIONS false").as_str())
+        .await
+        .unwrap();
+    sqlx::query(
+        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity \
+         WHERE datname = $1 AND query LIKE 'LISTEN%'",
+    )
+    .bind(name)
+    .execute(&mut admin)
+    .await
+    .unwrap();
+    for (token, mv) in [(bob, offer(3, "blue")), (alice, offer(3, "red"))] {
+        let (status, _, text) = call(&b, "POST", &moves, Some(token), Some(mv)).await;
+        assert_eq!(status, StatusCode::OK, "{text}");
+    }
+    let nothing = next_event_within(
+        &mut alice_sees.body,
+        &mut alice_sees.buf,
+        Duration::from_millis(500),
+    )
+    .await;
+    admin
+        .execute(format!("ALTER DATABASE {name} ALLOW_CONNECTIONS true").as_str())
+        .await
+        .unwrap();
+    assert!(nothing.is_none(), "{nothing:?}");
+
+    // Back: the listener reconnects and catches up from the log.
+    for seq in [2, 3] {
+        let (event, data) = alice_sees.next().await.unwrap();
+        assert_eq!(
+            (event.as_str(), &data["seq"]),
+            ("move", &json!(seq)),
+            "{data}"
+        );
+    }
+    wait_for_a_listener(&mut admin, name).await;
+    // And later moves arrive by notification again.
+    let (status, _, _) = call(
+        &b,
+        "POST",
+        &moves,
+        Some(bob),
+        Some(json!({"kind": "accept"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let rest = alice_sees.rest().await;
+    let rest: Vec<(&str, u64)> = rest
+        .iter()
+        .map(|(n, d)| (n.as_str(), d["seq"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(rest, [("move", 4), ("agreement", 5)]);
+    let record = record_of(&b, id, admin_token).await;
+    verify_record(&record).unwrap();
+}
+
+#[tokio::test]
+async fn only_watched_sessions_notify_and_only_with_ids() {
+    let Some((a, b, url)) = two_instances("only_watched_sessions_notify").await else {
+        return;
+    };
+    let mut listener = sqlx::postgres::PgListener::connect(&url).await.unwrap();
+    listener
+        .listen(pactum_server::live::NOTIFY_CHANNEL)
+        .await
+        .unwrap();
+    let created = create_session(
+        &b,
+        json!({"scenario_toml": TEST_DEAL, "protocol": "alternating_offers",
+                "deadline_rounds": 10}),
+    )
+    .await;
+    let id = created["session_id"].as_str().unwrap();
+    let alice = created["invitations"][0]["token"].as_str().unwrap();
+    let bob = created["invitations"][1]["token"].as_str().unwrap();
+    let moves = format!("/sessions/{id}/moves");
+
+    // Nobody watches: moves commit without a notification.
+    call(&b, "POST", &moves, Some(alice), Some(offer(2, "red"))).await;
+    let quiet = tokio::time::timeout(Duration::from_millis(300), listener.recv()).await;
+    assert!(quiet.is_err(), "{quiet:?}");
+
+    // Watched through A: each move notifies with the session id and its
+    // seq, nothing more.
+    let mut alice_sees = Stream::open(&a, id, alice).await;
+    call(&b, "POST", &moves, Some(bob), Some(offer(3, "blue"))).await;
+    let n = tokio::time::timeout(Duration::from_secs(5), listener.recv())
+        .await
+        .expect("a notification")
+        .unwrap();
+    assert_eq!(n.payload(), format!("{id} 2"));
+    let (_, data) = alice_sees.next().await.unwrap();
+    assert_eq!(data["seq"], 2);
+}
