@@ -2,8 +2,11 @@
 //! server processes sharing one database).
 //!
 //! Both go through `sqlx::Any`; every query is written once, with `$1`-style
-//! placeholders that both drivers accept. Each backend has its own migration
-//! folder (`migrations/sqlite`, `migrations/postgres`) with the same schema.
+//! placeholders that both drivers accept (a few PostgreSQL-only statements
+//! of `crate::live` aside). Each backend has its own migration folder
+//! (`migrations/sqlite`, `migrations/postgres`) with the same schema, but for
+//! PostgreSQL's `sessions.watched_until`, which tells the server processes
+//! sharing the database which sessions have live subscribers.
 //!
 //! SQLite files are checkpointed by a thread of their own rather than by the
 //! connection that happens to commit when the write-ahead log passes 1,000
