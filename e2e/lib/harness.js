@@ -30,7 +30,8 @@ function startServer(db) {
     const timer = setTimeout(() => reject(new Error(`pactum serve did not start:\n${log}`)), 20_000);
     const onData = (chunk) => {
       log += chunk;
-      const m = /serving on (http:\/\/[^\s]+)/.exec(log);
+      // The whole line: output may arrive cut anywhere, even inside the port.
+      const m = /serving on (http:\/\/\S+)\r?\n/.exec(log);
       if (m) {
         clearTimeout(timer);
         resolve({ server, baseUrl: m[1] });

@@ -201,21 +201,29 @@ export function watch(session, token, refresh, { intervalMs = 1000, onEvent = nu
   const controller = new AbortController();
 
   let failing = false;
+  // A refresh asked for while one runs may have been caused by a change that
+  // one read too early: it runs again once done, and callers wait for that.
+  let again = false;
   const run = async () => {
     if (stopped) return;
-    if (running) return running;
+    if (running) {
+      again = true;
+      return running;
+    }
     running = (async () => {
-      try {
-        const more = await refresh();
-        if (failing) notice('');
-        failing = false;
-        if (more === false) stop();
-      } catch (e) {
-        failing = true;
-        notice(`Cannot refresh: ${e.message}`, 'error');
-      } finally {
-        running = null;
-      }
+      do {
+        again = false;
+        try {
+          const more = await refresh();
+          if (failing) notice('');
+          failing = false;
+          if (more === false) stop();
+        } catch (e) {
+          failing = true;
+          notice(`Cannot refresh: ${e.message}`, 'error');
+        }
+      } while (again && !stopped);
+      running = null;
     })();
     return running;
   };
