@@ -3,7 +3,8 @@
 //! Test databases: SQLite always; PostgreSQL when `PACTUM_TEST_POSTGRES`
 //! holds a server URL (see scripts/start-postgres.sh). Each PostgreSQL test
 //! gets a fresh database of its own on that server. Also requests through
-//! the router and the scenario several test files share.
+//! the router, reading event streams and the scenario several test files
+//! share.
 
 #![allow(dead_code)]
 
