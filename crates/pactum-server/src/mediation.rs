@@ -4,14 +4,15 @@
 //! Disclosure is each negotiator's own, revocable choice, off by default and
 //! recorded in the hash-chained log. Until every negotiator has disclosed,
 //! nobody but each negotiator itself sees any utility: the mediator gets the
-//! offer trace only.
+//! trace of moves only (offers under alternating offers, proposals round by
+//! round under partial rounds, drafts and votes under the single text).
 
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State as AxumState};
 use axum::http::HeaderMap;
-use pactum_core::Scenario;
 use pactum_core::analysis::{AnalysisOptions, Package, analyze};
+use pactum_core::{Scenario, UtilityFunction};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -21,8 +22,10 @@ use crate::api::{
 };
 use crate::certificate::{Certificate, compute, disclosed_by, outcome_of};
 use crate::error::{ApiError, ErrorBody};
+use crate::partial::PARTIAL_ROUNDS;
 use crate::protocol::{Event, Finish, package};
 use crate::record::{Record, RecordEntry};
+use crate::singletext::SINGLE_TEXT;
 use crate::views::own_utility;
 
 /// Largest number of outcomes whose utilities the mediator view samples.
@@ -130,22 +133,53 @@ pub struct UtilitySpace {
     pub sample: Vec<Vec<f64>>,
     pub frontier: Vec<UtilityPoint>,
     pub nash: Option<UtilityPoint>,
-    /// The utility vectors of the offers of the trace, in order.
+    /// The utility vectors of the trace's packages, in order: every offer
+    /// (alternating offers); every proposed draft (single text); every
+    /// proposal's worth from its own issues, weight × value summed
+    /// (partial rounds, when every negotiator's utility is additive; empty
+    /// otherwise).
     pub offers: Vec<Vec<f64>>,
+    /// The utility vector of what stands: the current draft (single text)
+    /// or the issues settled so far, as for `offers` (partial rounds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub standing: Option<Vec<f64>>,
 }
 
-/// Answer of `GET /sessions/{id}/mediator`.
+/// Answer of `GET /sessions/{id}/mediator`: the session's moves (packages
+/// only) for mediators, observers and the admin.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct MediatorView {
+    /// "alternating_offers", "single_text" or "partial_rounds".
+    pub protocol: String,
     pub status: String,
     pub round: u64,
+    pub deadline_rounds: u64,
+    /// Whose turn it is (alternating offers, while open).
     pub turn: Option<String>,
     pub negotiators: Vec<String>,
+    /// The scenario's issues in order.
+    pub issues: Vec<String>,
     /// Negotiators who currently disclose their preferences.
     pub disclosed: Vec<String>,
+    /// Alternating offers: every offer. Empty under the other protocols,
+    /// whose moves are in `partial` and `single_text`.
     pub offers: Vec<TraceOffer>,
+    /// Partial rounds: the proposals round by round, the settled issues.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partial: Option<crate::partial::PartialTrace>,
+    /// Single text: the proposals with their votes, the standing draft.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub single_text: Option<crate::singletext::TextTrace>,
     /// Present only for a mediator's token once every negotiator discloses.
     pub utility_space: Option<UtilitySpace>,
+}
+
+/// A package of the trace whose utilities the utility space shows.
+enum Point {
+    /// A whole outcome.
+    Outcome(Vec<u32>),
+    /// Some issues, each with a value.
+    Partial(Vec<(usize, u32)>),
 }
 
 #[utoipa::path(get, path = "/sessions/{id}/mediator", params(("id" = String, Path)), responses(
@@ -174,48 +208,101 @@ pub(crate) async fn mediator_view(
     let disclosed = disclosed_by(events_of(&entries)?);
     let all = state.negotiators.iter().all(|n| disclosed.contains(n));
     let sc = &session.scenario;
-    let offers: Vec<(TraceOffer, Vec<u32>)> = moves
-        .into_iter()
-        .filter_map(|m| {
-            m.offer.map(|o| {
-                (
-                    TraceOffer {
+    let mut view = MediatorView {
+        protocol: session.protocol.clone(),
+        status: status_of(&state).to_string(),
+        round: state.round(),
+        deadline_rounds: session.deadline_rounds,
+        turn: None,
+        negotiators: state.negotiators.clone(),
+        issues: sc.issues.iter().map(|i| i.name.clone()).collect(),
+        disclosed,
+        offers: Vec::new(),
+        partial: None,
+        single_text: None,
+        utility_space: None,
+    };
+    // The packages whose utilities the utility space would show.
+    let (points, standing): (Vec<Point>, Option<Point>) = match session.protocol.as_str() {
+        PARTIAL_ROUNDS => {
+            let (trace, partial, proposals) = crate::partial::trace(&session, &entries)?;
+            view.round = partial.round.min(session.deadline_rounds.saturating_sub(1));
+            view.partial = Some(trace);
+            (
+                proposals.into_iter().map(Point::Partial).collect(),
+                Some(Point::Partial(partial.settled_pairs())),
+            )
+        }
+        SINGLE_TEXT => {
+            let (trace, text, drafts) = crate::singletext::trace(&session, &entries)?;
+            view.round = text.proposal.min(session.deadline_rounds.saturating_sub(1));
+            view.single_text = Some(trace);
+            (
+                drafts.into_iter().map(Point::Outcome).collect(),
+                Some(Point::Outcome(text.draft)),
+            )
+        }
+        _ => {
+            view.turn = state
+                .finished
+                .is_none()
+                .then(|| state.negotiators[state.turn()].clone());
+            let mut points = Vec::new();
+            for m in moves {
+                if let Some(o) = m.offer {
+                    view.offers.push(TraceOffer {
                         seq: m.seq,
                         round: m.round,
                         party: m.party,
                         offer: package(sc, &o),
-                    },
-                    o,
-                )
-            })
-        })
-        .collect();
-    let utility_space = if is_mediator && all {
-        let outcomes: Vec<Vec<u32>> = offers.iter().map(|(_, o)| o.clone()).collect();
-        let scenario = session.scenario;
-        let space = tokio::task::spawn_blocking(move || utility_space(&scenario, &outcomes))
-            .await
-            .map_err(ApiError::internal)?
-            .map_err(ApiError::unprocessable)?;
-        Some(space)
-    } else {
-        None
+                    });
+                    points.push(Point::Outcome(o));
+                }
+            }
+            (points, None)
+        }
     };
-    Ok(Json(MediatorView {
-        status: status_of(&state).to_string(),
-        round: state.round(),
-        turn: state
-            .finished
-            .is_none()
-            .then(|| state.negotiators[state.turn()].clone()),
-        negotiators: state.negotiators,
-        disclosed,
-        offers: offers.into_iter().map(|(t, _)| t).collect(),
-        utility_space,
-    }))
+    if is_mediator && all {
+        let scenario = session.scenario;
+        let space =
+            tokio::task::spawn_blocking(move || utility_space(&scenario, &points, standing))
+                .await
+                .map_err(ApiError::internal)?
+                .map_err(ApiError::unprocessable)?;
+        view.utility_space = Some(space);
+    }
+    Ok(Json(view))
 }
 
-fn utility_space(scenario: &Scenario, offers: &[Vec<u32>]) -> Result<UtilitySpace, String> {
+/// Every negotiator's utility of `point`: of a whole outcome, or (for some
+/// issues) the weight × value summed over them, which only additive
+/// utilities define (`None` otherwise).
+fn utilities_of(scenario: &Scenario, point: &Point) -> Option<Vec<f64>> {
+    scenario
+        .negotiators()
+        .iter()
+        .map(|&p| match point {
+            Point::Outcome(o) => Some(own_utility(scenario, p, o)),
+            Point::Partial(pairs) => {
+                let prefs = scenario.parties[p].preferences.as_ref()?;
+                let UtilityFunction::Additive(a) = &prefs.utility else {
+                    return None;
+                };
+                let mut u = 0.0;
+                for &(i, v) in pairs {
+                    u += a.weights[i] * a.values[i].eval(&scenario.issues[i], v);
+                }
+                Some(u)
+            }
+        })
+        .collect()
+}
+
+fn utility_space(
+    scenario: &Scenario,
+    points: &[Point],
+    standing: Option<Point>,
+) -> Result<UtilitySpace, String> {
     let negotiators = scenario.negotiators();
     let all = |o: &[u32]| -> Vec<f64> {
         negotiators
@@ -260,7 +347,12 @@ fn utility_space(scenario: &Scenario, offers: &[Vec<u32>]) -> Result<UtilitySpac
             .nash
             .as_ref()
             .map(|s| point(&s.outcome, &s.utilities)),
-        offers: offers.iter().map(|o| all(o)).collect(),
+        offers: points
+            .iter()
+            .map(|p| utilities_of(scenario, p))
+            .collect::<Option<Vec<_>>>()
+            .unwrap_or_default(),
+        standing: standing.and_then(|p| utilities_of(scenario, &p)),
     })
 }
 

@@ -553,3 +553,158 @@ pub(crate) async fn post_move(
         partial: Some(view(sc, &state, seat.seat)),
     })
 }
+
+// ---------------------------------------------------------------- mediator trace
+
+/// One proposal as the mediator view traces it.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct TracedProposal {
+    /// Its id: the offer's sequence number in the record.
+    pub id: u64,
+    pub party: String,
+    /// Some of the issues, each with the value proposed.
+    #[schema(value_type = Object)]
+    pub offer: Package,
+    /// Negotiators who accepted it, in the order they did (its proposer
+    /// first).
+    pub accepted_by: Vec<String>,
+    /// "open" (still in play this round), "settled" (everyone accepted it)
+    /// or "lapsed" (its round closed, or another settlement took one of its
+    /// issues, first).
+    pub state: String,
+}
+
+/// One round of a partial-rounds session as the mediator view traces it.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct TracedRound {
+    /// 0-based.
+    pub round: u64,
+    /// The round's proposals in the order they were made.
+    pub proposals: Vec<TracedProposal>,
+    /// The issues settled in this round with their values.
+    #[schema(value_type = Object)]
+    pub settled: Package,
+    /// Negotiators who closed their part of the round, in the order they did.
+    pub closed_by: Vec<String>,
+    /// The negotiator who ended the negotiation in this round, if one did.
+    pub ended_by: Option<String>,
+}
+
+/// The moves of a partial-rounds session, round by round, for the mediator
+/// view (packages and moves only: no utilities).
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct PartialTrace {
+    /// Every round begun so far, in order.
+    pub rounds: Vec<TracedRound>,
+    /// The issues settled so far (all of them once agreed).
+    #[schema(value_type = Object)]
+    pub settled: Package,
+    /// Issues not settled yet.
+    pub open_issues: Vec<String>,
+    /// The issues settled when the negotiation ended without full agreement.
+    #[schema(value_type = Option<Object>)]
+    pub partial_agreement: Option<Package>,
+}
+
+/// Some issues, each with a value: (issue, value) pairs.
+pub(crate) type Pairs = Vec<(usize, u32)>;
+
+/// Builds the mediator's trace of a partial-rounds session; also returns
+/// the replayed state and every proposal's issues, in trace order.
+pub(crate) fn trace(
+    session: &Session,
+    entries: &[RecordEntry],
+) -> Result<(PartialTrace, PartialState, Vec<Pairs>), ApiError> {
+    let sc = &session.scenario;
+    let state = replay_partial(session, entries)?;
+    let mut rounds: Vec<TracedRound> = Vec::new();
+    let mut issues_of: Vec<Pairs> = Vec::new();
+    let mut partial_agreement = None;
+    let round_mut = |rounds: &mut Vec<TracedRound>, round: u64| -> usize {
+        while rounds.len() as u64 <= round {
+            rounds.push(TracedRound {
+                round: rounds.len() as u64,
+                proposals: Vec::new(),
+                settled: Package::new(),
+                closed_by: Vec::new(),
+                ended_by: None,
+            });
+        }
+        round as usize
+    };
+    for entry in entries {
+        let event: Event =
+            serde_json::from_value(entry.event.clone()).map_err(ApiError::internal)?;
+        match event {
+            Event::PartialMove {
+                party,
+                kind,
+                offer,
+                proposal,
+                round,
+                ..
+            } => {
+                let r = round_mut(&mut rounds, round);
+                match kind {
+                    MoveKind::Offer => {
+                        let offer =
+                            offer.ok_or_else(|| ApiError::internal("offer without package"))?;
+                        issues_of.push(package_pairs(sc, &offer)?);
+                        rounds[r].proposals.push(TracedProposal {
+                            id: entry.seq,
+                            party: party.clone(),
+                            offer,
+                            accepted_by: vec![party],
+                            state: "lapsed".into(),
+                        });
+                    }
+                    MoveKind::Accept => {
+                        let pid = proposal
+                            .ok_or_else(|| ApiError::internal("acceptance without proposal"))?;
+                        if let Some(p) = rounds[r].proposals.iter_mut().find(|p| p.id == pid) {
+                            p.accepted_by.push(party);
+                        }
+                    }
+                    MoveKind::Reject => rounds[r].closed_by.push(party),
+                    MoveKind::End => rounds[r].ended_by = Some(party),
+                }
+            }
+            Event::Settled {
+                proposal,
+                issues,
+                round,
+            } => {
+                let r = round_mut(&mut rounds, round);
+                rounds[r].settled.extend(issues);
+                if let Some(p) = rounds[r].proposals.iter_mut().find(|p| p.id == proposal) {
+                    p.state = "settled".into();
+                }
+            }
+            Event::PartialAgreement { settled, .. } => partial_agreement = Some(settled),
+            _ => {}
+        }
+    }
+    if state.finished.is_none() {
+        // The round in play (perhaps without a move yet): proposals still
+        // open there are in play.
+        let r = round_mut(&mut rounds, state.round);
+        for p in &mut rounds[r].proposals {
+            if state.proposals.iter().any(|q| q.id == p.id && q.open) {
+                p.state = "open".into();
+            }
+        }
+    }
+    let trace = PartialTrace {
+        rounds,
+        settled: pairs_package(sc, &state.settled_pairs()),
+        open_issues: sc
+            .issues
+            .iter()
+            .zip(&state.settled)
+            .filter(|(_, s)| s.is_none())
+            .map(|(i, _)| i.name.clone())
+            .collect(),
+        partial_agreement,
+    };
+    Ok((trace, state, issues_of))
+}

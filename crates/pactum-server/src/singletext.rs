@@ -429,6 +429,152 @@ pub(crate) async fn post_vote(
     Ok(Json(out))
 }
 
+// ---------------------------------------------------------------- mediator trace
+
+/// One negotiator's vote on a proposal, as the mediator view traces it.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct TracedVote {
+    pub party: String,
+    /// The vote's sequence number in the record.
+    pub seq: u64,
+    /// Accept (`true`) or veto (`false`); `null` while the proposal is still
+    /// being voted on (how each voted shows once everyone has).
+    pub accept: Option<bool>,
+}
+
+/// One proposal of the single text, as the mediator view traces it.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct TracedTextProposal {
+    /// Its number (= round, 0-based).
+    pub proposal: u64,
+    /// The draft the proposal changes.
+    #[schema(value_type = Object)]
+    pub draft: Package,
+    /// The one-issue change proposed (absent when the scenario allows none).
+    #[schema(value_type = Option<Object>)]
+    pub change: Option<Package>,
+    /// The draft with the change applied.
+    #[schema(value_type = Object)]
+    pub proposed_draft: Package,
+    /// Votes in the order they were cast.
+    pub votes: Vec<TracedVote>,
+    /// "adopted" or "vetoed" once everyone voted; `null` before.
+    pub resolution: Option<String>,
+}
+
+/// The drafts and votes of a single-text session for the mediator view
+/// (packages and votes only: no utilities).
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct TextTrace {
+    /// Every proposal made so far, in order (the last one is being voted
+    /// on while the negotiation is open).
+    pub proposals: Vec<TracedTextProposal>,
+    /// The standing text: the current draft.
+    #[schema(value_type = Object)]
+    pub draft: Package,
+    /// The agreed text, once agreed.
+    #[schema(value_type = Option<Object>)]
+    pub agreement: Option<Package>,
+}
+
+fn traced_proposal(scenario: &Scenario, state: &TextState) -> (TracedTextProposal, Outcome) {
+    let proposed = state.proposed().unwrap_or_else(|| state.draft.clone());
+    let change = state.change.map(|(i, v)| {
+        let issue = &scenario.issues[i];
+        [(issue.name.clone(), issue.value(v))].into_iter().collect()
+    });
+    (
+        TracedTextProposal {
+            proposal: state.proposal,
+            draft: package(scenario, &state.draft),
+            change,
+            proposed_draft: package(scenario, &proposed),
+            votes: Vec::new(),
+            resolution: None,
+        },
+        proposed,
+    )
+}
+
+/// Builds the mediator's trace of a single-text session; also returns the
+/// replayed state and each proposal's proposed draft, in trace order.
+pub(crate) fn trace(
+    session: &Session,
+    entries: &[RecordEntry],
+) -> Result<(TextTrace, TextState, Vec<Outcome>), ApiError> {
+    let sc = &session.scenario;
+    let names: Vec<String> = sc
+        .negotiators()
+        .iter()
+        .map(|&p| sc.parties[p].name.clone())
+        .collect();
+    let mut state = TextState::new(sc, names.clone(), session.deadline_rounds);
+    let mut proposals = Vec::new();
+    let mut drafts = Vec::new();
+    if state.finished.is_none() {
+        let (p, d) = traced_proposal(sc, &state);
+        proposals.push(p);
+        drafts.push(d);
+    }
+    for entry in entries {
+        let event: Event =
+            serde_json::from_value(entry.event.clone()).map_err(ApiError::internal)?;
+        let Event::Vote {
+            party,
+            proposal,
+            accept,
+            ..
+        } = event
+        else {
+            continue;
+        };
+        let seat = names
+            .iter()
+            .position(|n| *n == party)
+            .ok_or_else(|| ApiError::internal("vote by an unknown party"))?;
+        let resolution = state
+            .vote(sc, seat, accept, Some(proposal))
+            .map_err(|e| ApiError::internal(format!("stored log does not replay: {e}")))?;
+        let current = proposals
+            .last_mut()
+            .ok_or_else(|| ApiError::internal("vote without proposal"))?;
+        current.votes.push(TracedVote {
+            party,
+            seq: entry.seq,
+            accept: Some(accept),
+        });
+        if let Some(r) = resolution {
+            current.resolution = Some(
+                match r {
+                    Resolution::Adopted => "adopted",
+                    Resolution::Vetoed => "vetoed",
+                }
+                .into(),
+            );
+            if state.finished.is_none() {
+                let (p, d) = traced_proposal(sc, &state);
+                proposals.push(p);
+                drafts.push(d);
+            }
+        }
+    }
+    // Votes on the proposal still open stay secret until everyone has voted.
+    for p in proposals.iter_mut().filter(|p| p.resolution.is_none()) {
+        for v in &mut p.votes {
+            v.accept = None;
+        }
+    }
+    let trace = TextTrace {
+        proposals,
+        draft: package(sc, &state.draft),
+        agreement: match &state.finished {
+            Some(Finish::Agreement(o)) => Some(package(sc, o)),
+            _ => None,
+        },
+    };
+    Ok((trace, state, drafts))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
