@@ -1,6 +1,6 @@
 // End-to-end tests of the convener's choices in a real browser: a session
 // of free-form rounds with partial agreements, negotiated by two parties in
-// their own browser contexts, and scenarios uploaded as zipped GENIUS
+// their own browser contexts and traced on the mediator page, and scenarios uploaded as zipped GENIUS
 // folders (good and bad archives). Screenshots land in e2e/artifacts/.
 //
 // Environment: see ../lib/harness.js.
@@ -191,11 +191,35 @@ test('two parties settle issues round by round and keep a partial agreement at t
   await waitContains(c, '.log', 'settles site centre');
   await waitContains(c, '.log', 'closed the round');
 
+  // ---- the mediator page traces the proposals round by round (packages
+  // only: nobody disclosed, so no utility space)
+  const mediator = await openContext('mediator', problems, tokens);
+  const m = mediator.page;
+  await m.goto(admin);
+  await waitText(m, '[data-testid="status"]', 'Ended');
+  await waitText(m, '#trace-title', 'Proposal trace');
+  assert.deepEqual(await shownPackage(m, '[data-testid="partial-agreement"]'), { site: 'centre' });
+  await waitContains(m, '[data-testid="partial-result"]', 'date, budget left open');
+  await waitText(m, '[data-testid="proposal-count"]', '3');
+  assert.equal(await m.locator('#trace svg').count(), 3, 'one trace per issue proposed');
+  assert.equal(await m.locator('[data-testid="traced-proposal"]').count(), 3);
+  const settledRow = m.locator('[data-testid="traced-proposal"][data-state="settled"]');
+  assert.equal(await settledRow.count(), 1);
+  await waitContains(m, '[data-testid="traced-proposal"][data-state="settled"]', 'site centre');
+  await waitContains(m, '[data-testid="traced-proposal"][data-state="settled"]', 'Ada, Bo');
+  await waitContains(m, '[data-testid="traced-proposal"][data-party="Bo"]', 'date summer · budget low');
+  assert.equal(await m.locator('[data-testid="traced-proposal"][data-state="lapsed"]').count(), 2);
+  await waitContains(m, '[data-testid="round-head"][data-round="0"]', 'settled site centre; closed by Ada, Bo');
+  await waitContains(m, '[data-testid="round-head"][data-round="1"]', 'closed by Bo, Ada');
+  await m.locator('[data-testid="space-note"]').waitFor();
+  assert.ok(!/\d\.\d{3}/.test(await m.textContent('#moves')), 'no utilities in the trace');
+
   await a.screenshot({ path: path.join(ARTIFACTS, 'party-partial-ended.png'), fullPage: true });
   await b.screenshot({ path: path.join(ARTIFACTS, 'party-partial-bo.png'), fullPage: true });
   await c.screenshot({ path: path.join(ARTIFACTS, 'convener-partial.png'), fullPage: true });
+  await m.screenshot({ path: path.join(ARTIFACTS, 'mediator-partial.png'), fullPage: true });
   assert.deepEqual(problems, []);
-  for (const ctx of [convener, ada, bo]) await ctx.context.close();
+  for (const ctx of [convener, ada, bo, mediator]) await ctx.context.close();
 });
 
 /**

@@ -290,6 +290,28 @@ test('two parties vote on the mediator\'s single negotiating text in the browser
   await waitContains(c, '[data-testid="agreement"]', 'mountains');
   await waitContains(c, '.log', 'vetoed');
 
+  // The mediator page (the convener's token) shows each proposal's draft,
+  // change and votes, and the agreed text.
+  const mediator = await openContext('mediator', problems, [...tokens, created.admin_token]);
+  const m = mediator.page;
+  await m.goto(`${baseUrl}/mediator.html#session=${created.session_id}&token=${created.admin_token}`);
+  await waitText(m, '[data-testid="status"]', 'Agreement');
+  await waitText(m, '#trace-title', 'Draft trace');
+  await waitContains(m, '[data-testid="agreement"]', 'place mountains · days short');
+  assert.deepEqual(await shownPackage(m, '[data-testid="standing-text"]'), { place: 'mountains', days: 'short' });
+  await waitText(m, '[data-testid="proposal-count"]', '2 (1 adopted)');
+  assert.equal(await m.locator('[data-testid="draft-row"]').count(), 3, 'two proposals and the agreed text');
+  await waitText(m, '[data-testid="draft-row"][data-proposal="0"] td[data-issue="place"]', 'city → beach');
+  await waitText(m, '[data-testid="draft-row"][data-proposal="1"] td[data-issue="place"]', 'city → mountains');
+  const row = (n) => `[data-testid="text-proposal"][data-proposal="${n}"]`;
+  assert.equal(await m.getAttribute(row(0), 'data-resolution'), 'vetoed');
+  assert.equal(await m.getAttribute(row(1), 'data-resolution'), 'adopted');
+  await waitText(m, `${row(0)} td[data-vote="Ann"]`, 'veto');
+  await waitText(m, `${row(0)} td[data-vote="Ben"]`, 'accept');
+  await waitText(m, `${row(1)} td[data-vote="Ann"]`, 'accept');
+  await m.locator('[data-testid="space-note"]').waitFor();
+  await m.screenshot({ path: path.join(ARTIFACTS, 'mediator-single-text.png'), fullPage: true });
+
   assert.deepEqual(problems, []);
-  for (const ctx of [ann, ben, convener]) await ctx.context.close();
+  for (const ctx of [ann, ben, convener, mediator]) await ctx.context.close();
 });

@@ -1,9 +1,11 @@
-// The mediator's view (admin token): the offer trace from the session's
-// record and, once every party has disclosed its preferences, the utility
-// space with the Pareto frontier and the Nash point.
+// The mediator's view (admin, mediator or observer token): the trace of the
+// session's moves (offers under alternating offers, proposals round by round
+// under free-form partial rounds, drafts and votes under the single text)
+// and, for the scenario's mediator once every party has disclosed its
+// preferences, the utility space with the Pareto frontier and the Nash point.
 
 import {
-  api, fill, fmtU, fmtValue, fragment, h, moveVerb, notice, packageLine, replayRecord,
+  api, fill, fmtU, fmtValue, fragment, h, moveVerb, notice, packageLine, packageTable, replayRecord,
   roundText, sameValue, serverPaths, statusPill, svg, watch,
 } from './common.js';
 
@@ -29,15 +31,51 @@ function renderSummary(state) {
   fill('m-round', h('span', { 'data-testid': 'round' }, roundText(state.round, state.deadlineRounds, state.status !== 'open')));
   fill('m-negotiators', state.negotiators.join(' · '));
   const parts = [];
-  const offers = state.moves.filter((m) => m.kind === 'offer').length;
-  parts.push(h('dl', { class: 'kv' },
-    h('dt', {}, 'Turn'), h('dd', {}, state.status === 'open' ? state.turn : '—'),
-    h('dt', {}, 'Moves'), h('dd', {}, `${state.moves.length} (${offers} offer${offers === 1 ? '' : 's'})`),
-    state.deadlineRounds ? [h('dt', {}, 'Deadline'), h('dd', {}, `${state.deadlineRounds} rounds`)] : null));
-  if (state.status === 'agreement') {
-    parts.push(h('p', { class: 'callout ok', 'data-testid': 'agreement' }, `Agreement: ${packageLine(state.agreement)}`));
-  } else if (state.status === 'ended') {
-    parts.push(h('p', { class: 'callout' }, `Ended without agreement (${state.reason || 'ended'}).`));
+  const deadline = state.deadlineRounds ? [h('dt', {}, 'Deadline'), h('dd', {}, `${state.deadlineRounds} rounds`)] : null;
+  if (!!state.partial) {
+    const p = state.partial;
+    const settledCount = Object.keys(p.settled).length;
+    parts.push(h('dl', { class: 'kv' },
+      h('dt', {}, 'Protocol'), h('dd', {}, 'Free-form rounds with partial agreements'),
+      h('dt', {}, 'Proposals'), h('dd', { 'data-testid': 'proposal-count' }, String(state.moves.length)),
+      h('dt', {}, 'Settled'), h('dd', { 'data-testid': 'settled' }, settledCount ? packageLine(p.settled, state.issues) : 'no issue yet'),
+      h('dt', {}, 'Open issues'), h('dd', { 'data-testid': 'open-issues' }, p.open_issues.length ? p.open_issues.join(', ') : 'none'),
+      deadline));
+    if (state.status === 'agreement') {
+      parts.push(h('p', { class: 'callout ok', 'data-testid': 'agreement' }, `Agreement: ${packageLine(p.settled, state.issues)}`));
+    } else if (state.status === 'ended' && p.partial_agreement) {
+      parts.push(h('div', { class: 'callout ok', 'data-testid': 'partial-result' },
+        h('p', {}, 'Ended with a partial agreement on ', Object.keys(p.partial_agreement).join(', '),
+          p.open_issues.length ? `; ${p.open_issues.join(', ')} left open.` : '.'),
+        h('div', { 'data-testid': 'partial-agreement' }, packageTable(p.partial_agreement, state.issues))));
+    } else if (state.status === 'ended') {
+      parts.push(h('p', { class: 'callout' }, 'Ended without any issue settled.'));
+    }
+  } else if (!!state.text) {
+    const t = state.text;
+    const adopted = t.proposals.filter((q) => q.resolution === 'adopted').length;
+    parts.push(h('dl', { class: 'kv' },
+      h('dt', {}, 'Protocol'), h('dd', {}, 'Mediated single negotiating text'),
+      h('dt', {}, 'Proposals'), h('dd', { 'data-testid': 'proposal-count' }, `${t.proposals.length} (${adopted} adopted)`),
+      deadline));
+    parts.push(h('p', { class: 'hint small' }, state.status === 'agreement' ? 'The agreed text:' : 'The standing text:'));
+    parts.push(h('div', { 'data-testid': 'standing-text' }, packageTable(t.draft, state.issues)));
+    if (state.status === 'agreement') {
+      parts.push(h('p', { class: 'callout ok', 'data-testid': 'agreement' }, `Agreement: ${packageLine(t.agreement, state.issues)}`));
+    } else if (state.status === 'ended') {
+      parts.push(h('p', { class: 'callout' }, 'Ended without a text everyone accepted.'));
+    }
+  } else {
+    const offers = state.moves.filter((m) => m.kind === 'offer').length;
+    parts.push(h('dl', { class: 'kv' },
+      h('dt', {}, 'Turn'), h('dd', {}, state.status === 'open' ? state.turn : '—'),
+      h('dt', {}, 'Moves'), h('dd', {}, `${state.moves.length} (${offers} offer${offers === 1 ? '' : 's'})`),
+      deadline));
+    if (state.status === 'agreement') {
+      parts.push(h('p', { class: 'callout ok', 'data-testid': 'agreement' }, `Agreement: ${packageLine(state.agreement)}`));
+    } else if (state.status === 'ended') {
+      parts.push(h('p', { class: 'callout' }, `Ended without agreement (${state.reason || 'ended'}).`));
+    }
   }
   fill('summary', parts);
 }
@@ -55,7 +93,9 @@ function axisValues(offers, issue) {
   return values;
 }
 
-function issueChart(state, offers, issue, agreement) {
+function issueChart(state, allOffers, issue, agreement) {
+  // Partial proposals name only some issues.
+  const offers = allOffers.filter((m) => issue in m.offer);
   const values = axisValues(offers, issue);
   const W = 360, H = Math.max(110, 26 + values.length * 18), L = 78, R = 12, T = 22, B = 22;
   const n = state.moves.length;
@@ -91,23 +131,90 @@ function issueChart(state, offers, issue, agreement) {
       cx: x(n - 1), cy: y(agreement[issue]), r: 8, fill: 'none', stroke: 'var(--ok)', 'stroke-width': 2,
     }, svg('title', {}, `Agreed: ${fmtValue(agreement[issue])}`)));
   }
-  parts.push(svg('text', { x: W - R, y: H - 6, 'text-anchor': 'end' }, 'moves →'));
+  parts.push(svg('text', { x: W - R, y: H - 6, 'text-anchor': 'end' }, !!state.partial ? 'proposals →' : 'moves →'));
   return svg('svg', { class: 'chart', viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': `Offers on ${issue}` }, parts);
 }
 
-function renderTrace(state) {
-  fill('legend', state.negotiators.map((p) => h('span', {}, swatch(colour(state, p)), p)),
-    state.status === 'agreement' ? h('span', {}, h('span', { class: 'swatch ring' }), 'agreement') : null);
-  const offers = state.moves.filter((m) => m.offer);
-  if (!offers.length) {
-    fill('trace', h('p', { class: 'empty' }, 'No offers yet.'));
-    return;
-  }
-  const issues = Object.keys(offers[0].offer);
-  fill('trace', issues.map((issue) => h('div', { 'data-issue': issue }, issueChart(state, offers, issue, state.agreement))));
+/** Which trace the state carries (a record replayed for older servers has offers only). */
+function traceKind(state) {
+  return state.partial ? 'partial_rounds' : state.text ? 'single_text' : 'alternating_offers';
 }
 
+const TITLES = {
+  alternating_offers: ['Offer trace', 'What each negotiator offered on each issue, move by move', 'Offers', 'Latest first'],
+  partial_rounds: ['Proposal trace', 'The values each negotiator proposed on each issue, proposal by proposal', 'Rounds', 'Proposals, acceptances and settled issues, latest round first'],
+  single_text: ['Draft trace', 'The draft each proposal started from, the change proposed marked', 'Votes', 'Each negotiator\'s vote on each proposal, latest first'],
+};
+
+function renderTitles(state) {
+  const [trace, traceHint, moves, movesHint] = TITLES[traceKind(state)];
+  fill('trace-title', trace);
+  fill('trace-hint', traceHint);
+  fill('moves-title', moves);
+  fill('moves-hint', movesHint);
+}
+
+function renderTrace(state) {
+  if (!!state.text) {
+    renderDrafts(state);
+    return;
+  }
+  fill('legend', state.negotiators.map((p) => h('span', {}, swatch(colour(state, p)), p)),
+    state.status === 'agreement' || state.partialAgreement
+      ? h('span', {}, h('span', { class: 'swatch ring' }), state.status === 'agreement' ? 'agreement' : 'partial agreement')
+      : null);
+  const offers = state.moves.filter((m) => m.offer);
+  if (!offers.length) {
+    fill('trace', h('p', { class: 'empty' }, !!state.partial ? 'No proposals yet.' : 'No offers yet.'));
+    return;
+  }
+  const issues = state.issues && state.issues.length
+    ? state.issues.filter((i) => offers.some((m) => i in m.offer))
+    : Object.keys(offers[0].offer);
+  const agreement = state.agreement || state.partialAgreement;
+  fill('trace', issues.map((issue) => h('div', { 'data-issue': issue }, issueChart(state, offers, issue, agreement))));
+}
+
+/** Single text: one row per proposal, the draft it started from with the changed issue marked. */
+function renderDrafts(state) {
+  const t = state.text;
+  fill('legend', h('span', {}, swatch('var(--ok-soft)'), 'adopted change'),
+    h('span', {}, swatch('#dfe2e8'), 'vetoed change'),
+    h('span', {}, swatch('var(--accent-soft)'), 'being voted on'));
+  if (!t.proposals.length) {
+    fill('trace', h('p', { class: 'empty' }, 'No proposal.'));
+    return;
+  }
+  const tint = { adopted: 'var(--ok-soft)', vetoed: '#dfe2e8' };
+  fill('trace', h('div', { class: 'log' }, h('table', { 'data-testid': 'drafts' },
+    h('thead', {}, h('tr', {}, h('th', { class: 'num' }, '#'), state.issues.map((i) => h('th', {}, i)), h('th', {}, 'Result'))),
+    h('tbody', {}, t.proposals.map((q) => h('tr', { 'data-testid': 'draft-row', 'data-proposal': String(q.proposal) },
+      h('td', { class: 'num' }, String(q.proposal + 1)),
+      state.issues.map((i) => {
+        const changed = q.change && i in q.change;
+        const cell = h('td', { class: 'small', 'data-issue': i, title: changed ? `proposed: ${fmtValue(q.change[i])}` : null },
+          fmtValue(q.draft[i]), changed ? h('strong', {}, ` → ${fmtValue(q.change[i])}`) : null);
+        if (changed) cell.style.background = tint[q.resolution] || 'var(--accent-soft)';
+        return cell;
+      }),
+      h('td', { class: 'small' }, q.resolution || 'voting'))),
+    h('tr', { 'data-testid': 'draft-row', 'data-proposal': 'standing' },
+      h('td', { class: 'num' }, '·'),
+      state.issues.map((i) => h('td', { class: 'small', 'data-issue': i }, h('strong', {}, fmtValue(t.draft[i])))),
+      h('td', { class: 'small' }, state.status === 'agreement' ? 'agreed text' : 'standing text'))))));
+}
+
+const PROPOSAL_STATE = { settled: ['pill-agreement', 'Settled'], lapsed: ['pill-ended', 'Lapsed'], open: ['pill-open', 'Open'] };
+
 function renderMoves(state) {
+  if (!!state.partial) {
+    renderRounds(state);
+    return;
+  }
+  if (!!state.text) {
+    renderVotes(state);
+    return;
+  }
   if (!state.moves.length) {
     fill('moves', h('p', { class: 'empty' }, 'No moves yet.'));
     return;
@@ -120,7 +227,72 @@ function renderMoves(state) {
       h('td', { class: 'small' }, m.offer ? `${moveVerb(m.kind)}: ${packageLine(m.offer)}` : moveVerb(m.kind)))))));
 }
 
+/** Partial rounds: each round's proposals, who accepted them, what they settled, who closed the round. */
+function renderRounds(state) {
+  const rounds = state.partial.rounds;
+  if (!rounds.some((r) => r.proposals.length || r.closed_by.length || r.ended_by)) {
+    fill('moves', h('p', { class: 'empty' }, 'No moves yet.'));
+    return;
+  }
+  const rows = [];
+  for (const r of [...rounds].reverse()) {
+    const notes = [];
+    if (Object.keys(r.settled).length) notes.push(`settled ${packageLine(r.settled, state.issues)}`);
+    if (r.closed_by.length) notes.push(`closed by ${r.closed_by.join(', ')}`);
+    if (r.ended_by) notes.push(`ended by ${r.ended_by}`);
+    rows.push(h('tr', { class: 'round-head', 'data-testid': 'round-head', 'data-round': String(r.round) },
+      h('th', { colspan: 4, scope: 'rowgroup' }, `Round ${r.round + 1}`, notes.length ? h('span', { class: 'small muted' }, ` — ${notes.join('; ')}`) : null)));
+    if (!r.proposals.length) {
+      rows.push(h('tr', {}, h('td', { colspan: 4, class: 'small muted' }, 'No proposal.')));
+    }
+    for (const q of r.proposals) {
+      const [cls, label] = PROPOSAL_STATE[q.state] || ['pill-ended', q.state];
+      rows.push(h('tr', { 'data-testid': 'traced-proposal', 'data-party': q.party, 'data-state': q.state, 'data-proposal': String(q.id) },
+        h('td', { class: 'who' }, swatch(colour(state, q.party)), q.party),
+        h('td', { class: 'small' }, packageLine(q.offer, state.issues)),
+        h('td', { class: 'small', title: 'accepted by (the proposer first)' }, q.accepted_by.join(', ')),
+        h('td', {}, h('span', { class: `pill ${cls}` }, label))));
+    }
+  }
+  fill('moves', h('table', { 'data-testid': 'rounds' },
+    h('thead', {}, h('tr', {}, h('th', {}, 'By'), h('th', {}, 'Proposal'), h('th', {}, 'Accepted by'), h('th', {}, ''))),
+    h('tbody', {}, rows)));
+}
+
+/** Single text: every negotiator's vote on every proposal, latest first. */
+function renderVotes(state) {
+  const t = state.text;
+  if (!t.proposals.length) {
+    fill('moves', h('p', { class: 'empty' }, 'No proposal.'));
+    return;
+  }
+  const voteText = (q, party) => {
+    const v = q.votes.find((x) => x.party === party);
+    if (!v) return '—';
+    if (v.accept === null) return 'voted';
+    return v.accept ? 'accept' : 'veto';
+  };
+  fill('moves', h('table', { 'data-testid': 'votes' },
+    h('thead', {}, h('tr', {}, h('th', { class: 'num' }, '#'), h('th', {}, 'Change'),
+      state.negotiators.map((n) => h('th', { class: 'who' }, swatch(colour(state, n)), n)), h('th', {}, 'Result'))),
+    h('tbody', {}, [...t.proposals].reverse().map((q) => h('tr', {
+      'data-testid': 'text-proposal', 'data-proposal': String(q.proposal), 'data-resolution': q.resolution || 'voting',
+    },
+    h('td', { class: 'num' }, String(q.proposal + 1)),
+    h('td', { class: 'small' }, q.change ? packageLine(q.change) : 'no change'),
+    state.negotiators.map((n) => h('td', { class: 'small', 'data-vote': n }, voteText(q, n))),
+    h('td', {}, q.resolution
+      ? h('span', { class: `pill ${q.resolution === 'adopted' ? 'pill-agreement' : 'pill-ended'}` }, q.resolution === 'adopted' ? 'Adopted' : 'Vetoed')
+      : h('span', { class: 'pill pill-open' }, 'Voting')))))));
+}
+
 // ---------------------------------------------------------------- utility space
+
+const SPACE_DOTS = {
+  alternating_offers: 'Dots: offers, coloured by who made them.',
+  partial_rounds: 'Dots: each proposal\'s worth from its own issues (weight × value; additive preferences only), coloured by who made it. Ring: the issues settled so far.',
+  single_text: 'Dots: the proposed drafts (green adopted, grey vetoed, blue being voted on). Ring: the standing text.',
+};
 
 function renderSpace(state, view) {
   const space = view && view.utility_space;
@@ -164,11 +336,23 @@ function renderSpace(state, view) {
     }));
   }
   const offers = state.moves.filter((m) => m.offer);
+  const single = !!state.text;
+  const resolutionColour = { adopted: 'var(--ok)', vetoed: '#8a93a3' };
   (space.offers || []).forEach((p, i) => {
-    const who = offers[i] ? offers[i].party : null;
-    parts.push(svg('circle', { cx: x(p[0]), cy: y(p[1]), r: 4.5, fill: who ? colour(state, who) : 'var(--ink)', stroke: '#fff', 'stroke-width': 1 },
-      svg('title', {}, `${who || 'offer'}: (${fmtU(p[0])}, ${fmtU(p[1])})`)));
+    const m = offers[i];
+    const who = m ? m.party : null;
+    const fillColour = single ? resolutionColour[m && m.resolution] || 'var(--accent)' : who ? colour(state, who) : 'var(--ink)';
+    const label = single
+      ? `proposal ${i + 1}${m && m.resolution ? ` (${m.resolution})` : ''}: ${m ? packageLine(m.offer, state.issues) : ''}`
+      : !!state.partial && m ? `${who}: ${packageLine(m.offer, state.issues)}` : who || 'offer';
+    parts.push(svg('circle', { cx: x(p[0]), cy: y(p[1]), r: 4.5, fill: fillColour, stroke: '#fff', 'stroke-width': 1, 'data-testid': 'space-offer' },
+      svg('title', {}, `${label} (${fmtU(p[0])}, ${fmtU(p[1])})`)));
   });
+  if (space.standing) {
+    const [sx, sy] = space.standing;
+    parts.push(svg('circle', { cx: x(sx), cy: y(sy), r: 8, fill: 'none', stroke: 'var(--ink)', 'stroke-width': 2, 'data-testid': 'space-standing' },
+      svg('title', {}, `${single ? 'standing text' : 'settled issues'}: (${fmtU(sx)}, ${fmtU(sy)})`)));
+  }
   if (space.nash) {
     const [nx, ny] = space.nash.utilities;
     parts.push(svg('rect', { x: x(nx) - 5, y: y(ny) - 5, width: 10, height: 10, fill: 'var(--ink)' },
@@ -178,23 +362,47 @@ function renderSpace(state, view) {
     svg('svg', { class: 'chart', viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': 'Utility space', 'data-testid': 'space-plot' }, parts),
     h('p', { class: 'hint small' },
       `Grey: a sample of the ${space.outcome_count} outcomes. Green: Pareto frontier. Square: Nash point`,
-      space.nash ? ` (${packageLine(space.nash.offer)})` : '', '. Dots: offers, coloured by who made them.'));
+      space.nash ? ` (${packageLine(space.nash.offer)})` : '', `. ${SPACE_DOTS[traceKind(state)]}`));
 }
 
 // ---------------------------------------------------------------- refresh
 
 /** The state from the mediator view alone (view-only tokens cannot read the record). */
 function stateFromView(view) {
-  return {
+  const state = {
+    protocol: view.protocol || 'alternating_offers',
     negotiators: view.negotiators,
-    deadlineRounds: 0,
-    moves: view.offers.map((o) => ({ seq: o.seq, party: o.party, kind: 'offer', offer: o.offer, round: o.round })),
+    issues: view.issues || [],
+    deadlineRounds: view.deadline_rounds || 0,
+    moves: [],
     status: view.status,
-    agreement: view.status === 'agreement' && view.offers.length ? view.offers[view.offers.length - 1].offer : null,
+    agreement: null,
+    partialAgreement: null,
     reason: null,
-    round: view.status === 'open' ? view.round : view.offers.length ? view.offers[view.offers.length - 1].round : 0,
+    round: view.round,
     turn: view.turn,
   };
+  if (view.partial) {
+    // Every proposal in order, round by round.
+    state.partial = view.partial;
+    state.moves = view.partial.rounds.flatMap((r) => r.proposals.map((q) => ({
+      seq: q.id, party: q.party, kind: 'offer', offer: q.offer, round: r.round, state: q.state,
+    })));
+    if (view.status === 'agreement') state.agreement = view.partial.settled;
+    state.partialAgreement = view.partial.partial_agreement;
+  } else if (view.single_text) {
+    state.text = view.single_text;
+    state.moves = view.single_text.proposals.map((q) => ({
+      seq: q.proposal, party: null, kind: 'proposal', offer: q.proposed_draft, round: q.proposal, resolution: q.resolution,
+    }));
+    state.agreement = view.single_text.agreement;
+  } else {
+    state.moves = view.offers.map((o) => ({ seq: o.seq, party: o.party, kind: 'offer', offer: o.offer, round: o.round }));
+    state.agreement = view.status === 'agreement' && view.offers.length ? view.offers[view.offers.length - 1].offer : null;
+    // While open, the round in play; once finished, that of the last offer.
+    if (view.status !== 'open') state.round = view.offers.length ? view.offers[view.offers.length - 1].round : 0;
+  }
+  return state;
 }
 
 async function refresh() {
@@ -209,6 +417,7 @@ async function refresh() {
   if (snapshot !== lastSnapshot) {
     lastSnapshot = snapshot;
     document.getElementById('content').hidden = false;
+    renderTitles(state);
     renderSummary(state);
     renderTrace(state);
     renderMoves(state);
