@@ -222,6 +222,43 @@ test('two parties settle issues round by round and keep a partial agreement at t
   for (const ctx of [convener, ada, bo, mediator]) await ctx.context.close();
 });
 
+/** A JSON request to the server; returns the parsed body (status checked). */
+async function request(method, url, token, body, want = 200) {
+  const headers = { 'content-type': 'application/json' };
+  if (token) headers.authorization = `Bearer ${token}`;
+  const res = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  assert.equal(res.status, want, await res.clone().text());
+  return res.json();
+}
+
+test('the scenario\'s mediator sees a partial-rounds session in the utility space once both disclose', async () => {
+  const problems = [];
+  const created = await request('POST', `${baseUrl}/sessions`, null,
+    { scenario_toml: `${OFFICE}\n[[parties]]\nname = "Mia"\nrole = "mediator"\n`, protocol: 'partial_rounds', deadline_rounds: 3 }, 201);
+  const [ada, bo] = created.invitations.map((i) => i.token);
+  const mia = created.viewers[0].token;
+  const base = `${baseUrl}/sessions/${created.session_id}`;
+  for (const token of [ada, bo]) await request('PUT', `${base}/disclosure`, token, { disclose: true });
+  // Ada proposes the site, Bo the date and budget; Bo accepts Ada's.
+  const p = await request('POST', `${base}/moves`, ada, { kind: 'offer', offer: { site: 'centre' } });
+  await request('POST', `${base}/moves`, bo, { kind: 'offer', offer: { date: 'summer', budget: 'low' } });
+  await request('POST', `${base}/moves`, bo, { kind: 'accept', proposal: p.seq });
+
+  const mediator = await openContext('mediator', problems, [ada, bo, mia, created.admin_token]);
+  const m = mediator.page;
+  await m.goto(`${baseUrl}/mediator.html#session=${created.session_id}&token=${mia}`);
+  await waitText(m, '[data-testid="status"]', 'Open');
+  await m.locator('[data-testid="space-plot"]').waitFor();
+  assert.equal(await m.locator('[data-testid="space-offer"]').count(), 2, 'one dot per proposal');
+  assert.equal(await m.locator('[data-testid="space-standing"]').count(), 1, 'a ring for the settled issues');
+  await waitContains(m, '#space', 'each proposal\'s worth from its own issues');
+  await waitText(m, '[data-testid="settled"]', 'site centre');
+  assert.equal(await m.locator('[data-testid="traced-proposal"][data-state="open"]').count(), 1);
+  await m.screenshot({ path: path.join(ARTIFACTS, 'mediator-partial-space.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+  await mediator.context.close();
+});
+
 /**
  * A small GENIUS folder to zip: the Laptop domain of the shared test
  * scenarios when they are beside the repository, else the car-purchase
