@@ -43,7 +43,7 @@
 //! lost there (suggestions are advisory), and a process's first subscriber
 //! waits until its listener listens.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::convert::Infallible;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, Weak};
@@ -153,6 +153,21 @@ pub enum Published {
         proposal: u64,
         issues: Package,
     },
+}
+
+impl Published {
+    /// The seq and round of the log entry this event comes from (`None`
+    /// for suggestions, which are not logged).
+    fn position(&self) -> Option<(u64, u64)> {
+        match self {
+            Published::Move { seq, round, .. }
+            | Published::Agreement { seq, round, .. }
+            | Published::Ended { seq, round, .. }
+            | Published::PartialMove { seq, round, .. }
+            | Published::Settled { seq, round, .. } => Some((*seq, *round)),
+            Published::Suggestions { .. } => None,
+        }
+    }
 }
 
 /// Whether subscribers see a log event (as a [`Published`] one); on
@@ -524,14 +539,7 @@ fn render(scenario: &Scenario, party: Option<usize>, e: &Published) -> Option<(S
         ),
         Published::Suggestions { .. } => unreachable!("rendered above"),
     };
-    let seq = match e {
-        Published::Move { seq, .. }
-        | Published::Agreement { seq, .. }
-        | Published::Ended { seq, .. }
-        | Published::PartialMove { seq, .. }
-        | Published::Settled { seq, .. } => *seq,
-        Published::Suggestions { .. } => unreachable!("rendered above"),
-    };
+    let (seq, _) = e.position()?;
     Some((
         SseEvent::default()
             .event(name)
@@ -961,8 +969,145 @@ async fn suggestions_at(pool: &AnyPool, id: &str, seq: u64, round: u64) -> Optio
 
 // ---------------------------------------------------------------- the stream
 
-#[utoipa::path(get, path = "/sessions/{id}/events", params(("id" = String, Path)), responses(
-    (status = 200, description = "Server-sent events: `move` (MoveEvent), `agreement` (AgreementEvent) and `ended` (EndedEvent); with auto_suggest, `suggestions` (SuggestionsEvent, negotiators only) after each round; in partial-rounds sessions `partial_move` (PartialMoveEvent) and `settled` (SettledEvent), as the moves are committed; the stream closes when the negotiation is over",
+/// Log entries read at a time when a subscriber catches up.
+const CATCH_UP_PAGE: i64 = 256;
+
+/// Attempts at reading the log before a catching-up stream gives up and
+/// closes (its client may reconnect with `Last-Event-ID` and resume).
+const CATCH_UP_ATTEMPTS: u32 = 3;
+
+/// The seq of the last event a reconnecting client saw, from the standard
+/// `Last-Event-ID` header (`None` if absent or not a seq).
+fn last_event_id(headers: &HeaderMap) -> Option<u64> {
+    headers
+        .get("last-event-id")?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()
+}
+
+/// One subscriber's stream: where it stands in the session's log, the log
+/// events read back for it and not yet sent, and its receiver of live
+/// events.
+struct Subscriber {
+    pool: AnyPool,
+    id: String,
+    scenario: Arc<Scenario>,
+    /// The subscriber's scenario index when it is a negotiator.
+    party: Option<usize>,
+    /// Live events; `None` when the negotiation was over at the start.
+    rx: Option<broadcast::Receiver<Arc<Published>>>,
+    /// The seq of the last log entry sent or read back: a live event up to
+    /// it was sent already, or precedes what the subscriber asked for.
+    seen: u64,
+    /// The round of the last log event sent.
+    round: Option<u64>,
+    /// Log events read back and not yet sent, in seq order.
+    backlog: VecDeque<Published>,
+    /// Whether the log may hold entries after `seen` that the channel
+    /// dropped for this subscriber (which fell too far behind).
+    behind: bool,
+}
+
+impl Subscriber {
+    /// The next event to send and whether it ends the stream, or `None`
+    /// once the stream is over.
+    async fn next(&mut self) -> Option<(SseEvent, bool)> {
+        loop {
+            if let Some(e) = self.backlog.pop_front() {
+                if let Some(sent) = self.send(&e) {
+                    return Some(sent);
+                }
+                continue;
+            }
+            if self.behind {
+                self.read_back().await?;
+                continue;
+            }
+            match self.rx.as_mut()?.recv().await {
+                Ok(e) => {
+                    if e.position().is_some_and(|(seq, _)| seq <= self.seen) {
+                        continue; // sent already (read back from the log)
+                    }
+                    if let Some(sent) = self.send(&e) {
+                        return Some(sent);
+                    }
+                }
+                // The channel dropped events for this subscriber: they are
+                // in the log, and whatever comes next is still received.
+                Err(broadcast::error::RecvError::Lagged(_)) => self.behind = true,
+                Err(broadcast::error::RecvError::Closed) => return None,
+            }
+        }
+    }
+
+    /// Renders an event for this subscriber (`None`: not for it), noting
+    /// how far it got.
+    fn send(&mut self, e: &Published) -> Option<(SseEvent, bool)> {
+        match (e.position(), e) {
+            (Some((seq, round)), _) => {
+                self.seen = self.seen.max(seq);
+                self.round = Some(round);
+            }
+            // Suggestions after a round older than the one before the last
+            // event sent are stale: they can be that late only after a
+            // catch-up (or a very slow computation).
+            (None, Published::Suggestions { round, .. })
+                if self.round.is_some_and(|r| r > round + 1) =>
+            {
+                return None;
+            }
+            (None, _) => {}
+        }
+        render(&self.scenario, self.party, e)
+    }
+
+    /// Reads the next page of the log after `seen` into the backlog;
+    /// `None` when the log cannot be read.
+    async fn read_back(&mut self) -> Option<()> {
+        let mut attempt = 0;
+        let rows = loop {
+            match sqlx::query(
+                "SELECT seq, body FROM events WHERE session_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
+            )
+            .bind(&self.id)
+            .bind(self.seen as i64)
+            .bind(CATCH_UP_PAGE)
+            .fetch_all(&self.pool)
+            .await
+            {
+                Ok(rows) => break rows,
+                Err(e) if attempt + 1 >= CATCH_UP_ATTEMPTS => {
+                    eprintln!("pactum: reading a session's log for a subscriber: {e}");
+                    return None;
+                }
+                Err(_) => {
+                    attempt += 1;
+                    tokio::time::sleep(Duration::from_millis(100 * u64::from(attempt))).await;
+                }
+            }
+        };
+        self.behind = rows.len() as i64 == CATCH_UP_PAGE;
+        for row in rows {
+            let seq = row.get::<i64, _>(0) as u64;
+            let body: String = row.get(1);
+            if let Ok(event) = serde_json::from_str::<Event>(&body)
+                && let Some(p) = published(&self.scenario, seq, event)
+            {
+                self.backlog.push_back(p);
+            }
+            self.seen = seq;
+        }
+        Some(())
+    }
+}
+
+#[utoipa::path(get, path = "/sessions/{id}/events", params(("id" = String, Path),
+        ("Last-Event-ID" = Option<u64>, Header, description = "Resume after this event: the `id` (the log seq) of the last event received; the stream first sends the events committed after it, from the log")),
+    responses(
+    (status = 200, description = "Server-sent events: `move` (MoveEvent), `agreement` (AgreementEvent) and `ended` (EndedEvent); with auto_suggest, `suggestions` (SuggestionsEvent, negotiators only) after each round; in partial-rounds sessions `partial_move` (PartialMoveEvent) and `settled` (SettledEvent), as the moves are committed; the stream closes when the negotiation is over. Every event but `suggestions` has the seq of its log entry as its SSE `id` and comes once, in seq order; a subscriber that falls behind catches up from the log. With `Last-Event-ID`, the events after that seq are sent first (suggestions are not logged, so missed ones are not sent again)",
         content_type = "text/event-stream", body = String),
     (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("party_token" = []), ("admin_token" = [])))]
@@ -976,6 +1121,7 @@ pub(crate) async fn events(
         Caller::Negotiator(seat) => Some(seat.party),
         Caller::Viewer { .. } | Caller::Admin => None,
     };
+    let after = last_event_id(&headers);
     let scenario = Arc::new(session.scenario.clone());
     let (rx, feed) = app.hub.subscribe(&id, &scenario);
     watch(&app.hub, &feed).await?;
@@ -985,29 +1131,31 @@ pub(crate) async fn events(
     let entries = load_entries(&mut conn, &id).await?;
     drop(conn);
     let (state, _) = replay(&session, &entries)?;
-    let rx = state.finished.is_none().then_some(rx);
-    let stream = futures_util::stream::unfold(rx, move |rx| {
-        let scenario = scenario.clone();
-        async move {
-            let mut rx = rx?;
-            let event = loop {
-                match rx.recv().await {
-                    Ok(e) => {
-                        let Some((event, last)) = render(&scenario, party, &e) else {
-                            continue;
-                        };
-                        return Some((Ok(event), (!last).then_some(rx)));
-                    }
-                    Err(broadcast::error::RecvError::Lagged(n)) => {
-                        break SseEvent::default()
-                            .event("lagged")
-                            .data(format!("{{\"missed\":{n}}}"));
-                    }
-                    Err(broadcast::error::RecvError::Closed) => return None,
-                }
-            };
-            Some((Ok(event), Some(rx)))
-        }
+    let head = entries.last().map_or(0, |e| e.seq);
+    // A reconnecting client first gets what it missed.
+    let backlog = match after {
+        Some(after) => entries
+            .into_iter()
+            .filter(|e| e.seq > after)
+            .filter_map(|e| published(&scenario, e.seq, serde_json::from_value(e.event).ok()?))
+            .collect(),
+        None => VecDeque::new(),
+    };
+    let subscriber = Subscriber {
+        pool: app.pool.clone(),
+        id,
+        scenario,
+        party,
+        rx: state.finished.is_none().then_some(rx),
+        seen: head,
+        round: None,
+        backlog,
+        behind: false,
+    };
+    let stream = futures_util::stream::unfold(Some(subscriber), |subscriber| async move {
+        let mut subscriber = subscriber?;
+        let (event, last) = subscriber.next().await?;
+        Some((Ok(event), (!last).then_some(subscriber)))
     });
     Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
 }

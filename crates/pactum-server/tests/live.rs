@@ -5,8 +5,12 @@
 mod common;
 
 use axum::Router;
+use axum::body::Body;
 use axum::http::StatusCode;
-use common::{TEST_DEAL as SCENARIO, call, create_session, next_event, offer, subscribe};
+use common::{
+    TEST_DEAL as SCENARIO, call, create_session, next_event, next_event_with_id, offer, subscribe,
+    subscribe_after,
+};
 use pactum_server::{Db, Record, router, verify_record};
 use serde_json::{Value, json};
 
@@ -468,7 +472,200 @@ async fn auto_suggest_streams_each_negotiator_its_own_suggestions_after_a_round(
     assert_eq!(names, ["move", "move", "move", "ended"]);
 }
 
+// ---------------------------------------------------------------- catching up
+
+/// A party's utility of a package of the test deal (price is linear from 1
+/// to 3, colours are all or nothing).
+fn utility(party: &str, package: &Value) -> f64 {
+    let v = (package["price"].as_i64().unwrap() - 1) as f64 / 2.0;
+    let colour = package["colour"].as_str().unwrap();
+    match party {
+        "Alice" => 0.8 * v + 0.2 * f64::from(colour == "red"),
+        _ => 0.123 * v + 0.877 * f64::from(colour == "blue"),
+    }
+}
+
+/// Makes offers `from..to` of the session, alternately Alice's (even) and
+/// Bob's (odd), cycling over the packages.
+async fn exchange_offers(app: &Router, id: &str, alice: &str, bob: &str, from: usize, to: usize) {
+    let moves = format!("/sessions/{id}/moves");
+    for i in from..to {
+        let token = if i % 2 == 0 { alice } else { bob };
+        let mv = offer(1 + (i / 2 % 3) as i64, ["red", "blue"][i / 6 % 2]);
+        let (status, _, text) = call(app, "POST", &moves, Some(token), Some(mv)).await;
+        assert_eq!(status, StatusCode::OK, "move {i}: {text}");
+    }
+}
+
+/// A subscriber's stream and every event it has read.
+struct Watcher {
+    /// "Alice", "Bob", or `None` for a viewer.
+    party: Option<&'static str>,
+    body: Body,
+    buf: String,
+    events: Vec<(String, u64, Value)>,
+}
+
+impl Watcher {
+    async fn open(
+        app: &Router,
+        id: &str,
+        token: &str,
+        party: Option<&'static str>,
+        last_event_id: Option<&str>,
+    ) -> Watcher {
+        let (status, body) = subscribe_after(app, id, Some(token), last_event_id).await;
+        assert_eq!(status, StatusCode::OK);
+        Watcher {
+            party,
+            body,
+            buf: String::new(),
+            events: Vec::new(),
+        }
+    }
+
+    /// Reads `n` events (all of them until the stream closes if `None`),
+    /// checking each: its id is its seq and it carries only the watcher's
+    /// own utility. Returns their seqs.
+    async fn read(&mut self, n: Option<usize>) -> Vec<u64> {
+        let mut seqs = Vec::new();
+        while n.is_none_or(|n| seqs.len() < n) {
+            let Some((name, id, data)) = next_event_with_id(&mut self.body, &mut self.buf).await
+            else {
+                assert!(n.is_none(), "closed after {seqs:?}");
+                break;
+            };
+            let seq = data["seq"].as_u64().unwrap();
+            assert_eq!(id, Some(seq), "{name} {data}");
+            match (self.party, &data["offer"]) {
+                (Some(party), offer) if offer.is_object() => {
+                    let got = data["my_utility"].as_f64().unwrap();
+                    assert!(
+                        (got - utility(party, offer)).abs() < 1e-9,
+                        "{party}: {data}"
+                    );
+                }
+                _ => assert_eq!(data["my_utility"], Value::Null, "{data}"),
+            }
+            seqs.push(seq);
+            self.events.push((name, seq, data));
+        }
+        seqs
+    }
+
+    /// Everything this watcher was sent, as text.
+    fn text(&self) -> String {
+        self.events
+            .iter()
+            .map(|(name, _, data)| format!("{name} {data}\n"))
+            .collect()
+    }
+}
+
+async fn a_subscriber_that_falls_behind_catches_up_from_the_log(db: Db) {
+    let app = app(db);
+    let body = create_session(
+        &app,
+        json!({"scenario_toml": SCENARIO, "protocol": "alternating_offers",
+                "deadline_rounds": 1000}),
+    )
+    .await;
+    let id = body["session_id"].as_str().unwrap();
+    let admin = body["admin_token"].as_str().unwrap();
+    let alice = body["invitations"][0]["token"].as_str().unwrap();
+    let bob = body["invitations"][1]["token"].as_str().unwrap();
+    let mut alice_sees = Watcher::open(&app, id, alice, Some("Alice"), None).await;
+    let mut bob_sees = Watcher::open(&app, id, bob, Some("Bob"), None).await;
+    let mut admin_sees = Watcher::open(&app, id, admin, None, None).await;
+
+    // Nobody reads while 300 moves are committed: more than the channel
+    // holds (256).
+    exchange_offers(&app, id, alice, bob, 0, 300).await;
+    assert_eq!(
+        alice_sees.read(Some(300)).await,
+        (1..=300).collect::<Vec<u64>>()
+    );
+    // Then the stream goes on live, without repeating anything.
+    exchange_offers(&app, id, alice, bob, 300, 302).await;
+    assert_eq!(alice_sees.read(Some(2)).await, [301, 302]);
+    // Bob and the convener fall behind twice: before and after those two.
+    exchange_offers(&app, id, alice, bob, 302, 601).await;
+    let (status, _, text) = call(
+        &app,
+        "POST",
+        &format!("/sessions/{id}/moves"),
+        Some(bob),
+        Some(json!({"kind": "end"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    // Bob's end is move 602, and the end of the negotiation 603.
+    let all: Vec<u64> = (1..=603).collect();
+    assert_eq!(alice_sees.read(None).await, all[302..]);
+    assert_eq!(bob_sees.read(None).await, all);
+    assert_eq!(admin_sees.read(None).await, all);
+    for watcher in [&alice_sees, &bob_sees, &admin_sees] {
+        let names: Vec<&str> = watcher.events.iter().map(|(n, _, _)| n.as_str()).collect();
+        assert_eq!(names[..602], ["move"; 602]);
+        assert_eq!(names[602..], ["ended"]);
+    }
+    // Only her own utilities reached Alice; only Bob's reached him.
+    let (a, b) = (alice_sees.text(), bob_sees.text());
+    for s in ["0.0615", "0.123", "0.877", "0.9385"] {
+        assert!(!a.contains(s), "Bob's {s} reached Alice");
+    }
+    assert!(a.contains("0.6"));
+    for s in ["0.6", "0.4", "0.2", "0.8"] {
+        assert!(!b.contains(&format!(":{s},")), "Alice's {s} reached Bob");
+    }
+}
+
+async fn a_reconnecting_subscriber_resumes_after_its_last_event_id(db: Db) {
+    let app = app(db);
+    let (id, admin, inv) = create(&app, json!({})).await;
+    let alice = inv[0]["token"].as_str().unwrap();
+    let bob = inv[1]["token"].as_str().unwrap();
+    let mut first = Watcher::open(&app, &id, alice, Some("Alice"), None).await;
+    exchange_offers(&app, &id, alice, bob, 0, 5).await;
+    assert_eq!(first.read(Some(3)).await, [1, 2, 3]);
+    drop(first);
+
+    // Alice comes back after event 3: 4 and 5 from the log, then live.
+    let mut alice_sees = Watcher::open(&app, &id, alice, Some("Alice"), Some("3")).await;
+    assert_eq!(alice_sees.read(Some(2)).await, [4, 5]);
+    let mut bob_sees = Watcher::open(&app, &id, bob, Some("Bob"), Some("0")).await;
+    let mut admin_sees = Watcher::open(&app, &id, &admin, None, Some("5")).await;
+    // Not a seq: as if there were no header.
+    let mut odd = Watcher::open(&app, &id, bob, Some("Bob"), Some("later")).await;
+    exchange_offers(&app, &id, alice, bob, 5, 6).await;
+    assert_eq!(alice_sees.read(Some(1)).await, [6]);
+    let (status, _, text) = call(
+        &app,
+        "POST",
+        &format!("/sessions/{id}/moves"),
+        Some(alice),
+        Some(json!({"kind": "end"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    // Alice's end is event 7, the end of the negotiation 8.
+    assert_eq!(alice_sees.read(None).await, [7, 8]);
+    assert_eq!(bob_sees.read(None).await, [1, 2, 3, 4, 5, 6, 7, 8]);
+    assert_eq!(admin_sees.read(None).await, [6, 7, 8]);
+    assert_eq!(odd.read(None).await, [6, 7, 8]);
+    assert!(!alice_sees.text().contains("0.0615"));
+
+    // After the end: what was missed, then the stream closes.
+    let mut late = Watcher::open(&app, &id, alice, Some("Alice"), Some("5")).await;
+    assert_eq!(late.read(None).await, [6, 7, 8]);
+    assert_eq!(late.events[2].0, "ended");
+    let mut late = Watcher::open(&app, &id, bob, Some("Bob"), Some("8")).await;
+    assert_eq!(late.read(None).await, [] as [u64; 0]);
+}
+
 on_both_backends!(
+    a_subscriber_that_falls_behind_catches_up_from_the_log,
+    a_reconnecting_subscriber_resumes_after_its_last_event_id,
     auto_suggest_streams_each_negotiator_its_own_suggestions_after_a_round,
     a_bots_seat_cannot_edit_its_preferences,
     the_openapi_document_describes_the_live_endpoints,

@@ -3,8 +3,8 @@
 //! Test databases: SQLite always; PostgreSQL when `PACTUM_TEST_POSTGRES`
 //! holds a server URL (see scripts/start-postgres.sh). Each PostgreSQL test
 //! gets a fresh database of its own on that server. Also requests through
-//! the router, reading event streams and the scenario several test files
-//! share.
+//! the router, opening (or resuming, with `Last-Event-ID`) and reading
+//! event streams, and the scenario several test files share.
 
 #![allow(dead_code)]
 
@@ -104,9 +104,23 @@ pub fn offer(price: i64, colour: &str) -> Value {
 
 /// Opens `GET /sessions/{id}/events`; returns the streaming body.
 pub async fn subscribe(app: &Router, id: &str, token: Option<&str>) -> (StatusCode, Body) {
+    subscribe_after(app, id, token, None).await
+}
+
+/// [`subscribe`] as a reconnecting client would, with a `Last-Event-ID`
+/// header when given.
+pub async fn subscribe_after(
+    app: &Router,
+    id: &str,
+    token: Option<&str>,
+    last_event_id: Option<&str>,
+) -> (StatusCode, Body) {
     let mut req = Request::builder().uri(format!("/sessions/{id}/events"));
     if let Some(t) = token {
         req = req.header("authorization", format!("Bearer {t}"));
+    }
+    if let Some(last) = last_event_id {
+        req = req.header("last-event-id", last);
     }
     let resp = app
         .clone()
@@ -133,15 +147,38 @@ pub async fn next_event_within(
     buf: &mut String,
     wait: std::time::Duration,
 ) -> Option<Option<(String, Value)>> {
+    let e = next_event_with_id_within(body, buf, wait).await?;
+    Some(e.map(|(name, _, data)| (name, data)))
+}
+
+/// [`next_event`] with the event's `id` field (`None` if it has none).
+pub async fn next_event_with_id(
+    body: &mut Body,
+    buf: &mut String,
+) -> Option<(String, Option<u64>, Value)> {
+    next_event_with_id_within(body, buf, std::time::Duration::from_secs(5))
+        .await
+        .expect("an event within 5 s")
+}
+
+/// [`next_event_with_id`], or `None` when nothing comes within `wait`.
+pub async fn next_event_with_id_within(
+    body: &mut Body,
+    buf: &mut String,
+    wait: std::time::Duration,
+) -> Option<Option<(String, Option<u64>, Value)>> {
     let deadline = tokio::time::Instant::now() + wait;
     loop {
         if let Some(end) = buf.find("\n\n") {
             let block: String = buf.drain(..end + 2).collect();
             let mut name = String::new();
+            let mut id = None;
             let mut data = String::new();
             for line in block.lines() {
                 if let Some(v) = line.strip_prefix("event: ") {
                     name = v.to_string();
+                } else if let Some(v) = line.strip_prefix("id: ") {
+                    id = Some(v.parse().unwrap());
                 } else if let Some(v) = line.strip_prefix("data: ") {
                     data.push_str(v);
                 }
@@ -149,7 +186,7 @@ pub async fn next_event_within(
             if name.is_empty() {
                 continue; // a keep-alive comment
             }
-            return Some(Some((name, serde_json::from_str(&data).unwrap())));
+            return Some(Some((name, id, serde_json::from_str(&data).unwrap())));
         }
         let Ok(frame) = tokio::time::timeout_at(deadline, body.frame()).await else {
             return None;
