@@ -7,6 +7,22 @@
 //! a per-session broadcast channel of the process serving the subscriber;
 //! how they get there depends on the backend.
 //!
+//! Every event but `suggestions` comes from a log entry, whose seq is its
+//! SSE `id`; a subscriber gets them once each, in seq order. The channel
+//! holds 256 events (`CHANNEL_CAPACITY`): a subscriber that falls further
+//! behind (it does not read, or its client is slow) catches up from the
+//! committed log instead of losing events. It reads the entries after the
+//! last one it was sent or read back, a page at a time, renders them for
+//! its own token just as live ones, and sends them; then it goes on with
+//! the channel, skipping whatever it read back. A client that reconnects
+//! with the standard `Last-Event-ID` header (the last `id` it saw) likewise
+//! first gets the events after that seq, from the log, then the live ones;
+//! on either backend and through any server process, since all read the
+//! same log. Suggestions are not logged, so those a subscriber missed (the
+//! channel dropped them while it lagged, or it was disconnected) are not
+//! sent again; one that arrives after events of a round more than one past
+//! its own (possible after a catch-up) is stale and dropped.
+//!
 //! **SQLite** (one process): each committed move, and the agreement or end
 //! it brings, is published on the channel right after its commit.
 //!
@@ -69,7 +85,8 @@ use crate::protocol::{ALTERNATING_OFFERS, Event, MoveKind, package};
 use crate::singletext::SINGLE_TEXT;
 use crate::views::{Suggestions, own_utility, suggestions};
 
-/// Events buffered per session for slow subscribers.
+/// Events buffered per session; a subscriber further behind catches up
+/// from the log.
 const CHANNEL_CAPACITY: usize = 256;
 
 /// The PostgreSQL notification channel of live updates.
@@ -1105,7 +1122,7 @@ impl Subscriber {
 }
 
 #[utoipa::path(get, path = "/sessions/{id}/events", params(("id" = String, Path),
-        ("Last-Event-ID" = Option<u64>, Header, description = "Resume after this event: the `id` (the log seq) of the last event received; the stream first sends the events committed after it, from the log")),
+        ("Last-Event-ID" = Option<u64>, Header, nullable = false, description = "Resume after this event: the `id` (the log seq) of the last event received; the stream first sends the events committed after it, from the log (a value that is not a seq is ignored)")),
     responses(
     (status = 200, description = "Server-sent events: `move` (MoveEvent), `agreement` (AgreementEvent) and `ended` (EndedEvent); with auto_suggest, `suggestions` (SuggestionsEvent, negotiators only) after each round; in partial-rounds sessions `partial_move` (PartialMoveEvent) and `settled` (SettledEvent), as the moves are committed; the stream closes when the negotiation is over. Every event but `suggestions` has the seq of its log entry as its SSE `id` and comes once, in seq order; a subscriber that falls behind catches up from the log. With `Last-Event-ID`, the events after that seq are sent first (suggestions are not logged, so missed ones are not sent again)",
         content_type = "text/event-stream", body = String),

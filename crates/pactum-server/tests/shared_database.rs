@@ -14,6 +14,7 @@ use axum::body::Body;
 use axum::http::StatusCode;
 use common::{
     TEST_DEAL, call, create_session, next_event, next_event_within, offer, postgres_url, subscribe,
+    subscribe_after,
 };
 use pactum_server::{Record, connect, router, verify_record};
 use serde_json::{Value, json};
@@ -37,6 +38,18 @@ struct Stream {
 impl Stream {
     async fn open(app: &Router, id: &str, token: &str) -> Stream {
         let (status, body) = subscribe(app, id, Some(token)).await;
+        assert_eq!(status, StatusCode::OK);
+        Stream {
+            body,
+            buf: String::new(),
+            seen: String::new(),
+        }
+    }
+
+    /// Opens the stream as a client reconnecting after event `last_seq`.
+    async fn resume(app: &Router, id: &str, token: &str, last_seq: u64) -> Stream {
+        let last = last_seq.to_string();
+        let (status, body) = subscribe_after(app, id, Some(token), Some(&last)).await;
         assert_eq!(status, StatusCode::OK);
         Stream {
             body,
@@ -466,4 +479,77 @@ async fn only_watched_sessions_notify_and_only_with_ids() {
     assert_eq!(n.payload(), format!("{id} 2"));
     let (_, data) = alice_sees.next().await.unwrap();
     assert_eq!(data["seq"], 2);
+}
+
+#[tokio::test]
+async fn a_lagging_subscriber_catches_up_and_resumes_on_another_instance() {
+    let Some((a, b, _)) = two_instances("a_lagging_subscriber_catches_up").await else {
+        return;
+    };
+    let created = create_session(
+        &a,
+        json!({"scenario_toml": TEST_DEAL, "protocol": "alternating_offers",
+                "deadline_rounds": 1000}),
+    )
+    .await;
+    let id = created["session_id"].as_str().unwrap();
+    let admin = created["admin_token"].as_str().unwrap();
+    let tokens = [
+        created["invitations"][0]["token"].as_str().unwrap(),
+        created["invitations"][1]["token"].as_str().unwrap(),
+    ];
+    let mut alice_sees = Stream::open(&a, id, tokens[0]).await;
+    let mut bob_sees = Stream::open(&a, id, tokens[1]).await;
+    let moves = format!("/sessions/{id}/moves");
+    let packages = [(1, "red"), (2, "blue"), (3, "red"), (3, "blue"), (2, "red")];
+    let exchange = |app: Router, from: usize, to: usize| {
+        let moves = moves.clone();
+        async move {
+            for m in from..to {
+                let (price, colour) = packages[m % packages.len()];
+                let (status, _, text) = call(
+                    &app,
+                    "POST",
+                    &moves,
+                    Some(tokens[m % 2]),
+                    Some(offer(price, colour)),
+                )
+                .await;
+                assert_eq!(status, StatusCode::OK, "{text}");
+            }
+        }
+    };
+    // Nobody reads A's streams while B commits more than their channel
+    // holds (256 events).
+    exchange(b.clone(), 0, 300).await;
+    let mut alice_events = Vec::new();
+    for seq in 1..=300 {
+        let (name, data) = alice_sees.next().await.unwrap();
+        assert_eq!((name.as_str(), data["seq"].as_u64()), ("move", Some(seq)));
+        alice_events.push((name, data));
+    }
+    // Alice reconnects to B after event 250: the rest from the log, then
+    // the moves made through A.
+    drop(alice_sees);
+    alice_events.truncate(250);
+    let mut alice_again = Stream::resume(&b, id, tokens[0], 250).await;
+    exchange(a.clone(), 300, 302).await;
+    let (status, _, text) = call(
+        &a,
+        "POST",
+        &moves,
+        Some(tokens[0]),
+        Some(json!({"kind": "end"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    alice_events.extend(alice_again.rest().await);
+    let record = record_of(&b, id, admin).await;
+    verify_record(&record).unwrap();
+    assert_eq!(streamed_entries(&record).len(), 304);
+    check_negotiator_stream("Alice", &alice_events, &record);
+    check_negotiator_stream("Bob", &bob_sees.rest().await, &record);
+    for secret in ["0.123", "0.877", "0.0615", "0.9385"] {
+        assert!(!alice_again.seen.contains(secret), "{}", alice_again.seen);
+    }
 }
