@@ -4,12 +4,14 @@
 
 mod common;
 
+use std::time::Duration;
+
 use axum::Router;
 use axum::body::Body;
 use axum::http::StatusCode;
 use common::{
-    TEST_DEAL as SCENARIO, call, create_session, next_event, next_event_with_id, offer, subscribe,
-    subscribe_after,
+    TEST_DEAL as SCENARIO, call, create_session, next_event, next_event_with_id, next_event_within,
+    offer, subscribe, subscribe_after,
 };
 use pactum_server::{Db, Record, router, verify_record};
 use serde_json::{Value, json};
@@ -663,7 +665,72 @@ async fn a_reconnecting_subscriber_resumes_after_its_last_event_id(db: Db) {
     assert_eq!(late.read(None).await, [] as [u64; 0]);
 }
 
+async fn suggestions_a_lagging_subscriber_missed_are_not_sent_late(db: Db) {
+    let app = app(db);
+    let body = create_session(
+        &app,
+        json!({"scenario_toml": SCENARIO, "protocol": "alternating_offers",
+                "deadline_rounds": 1000, "auto_suggest": true}),
+    )
+    .await;
+    let id = body["session_id"].as_str().unwrap();
+    let alice = body["invitations"][0]["token"].as_str().unwrap();
+    let bob = body["invitations"][1]["token"].as_str().unwrap();
+    let (status, mut stream) = subscribe(&app, id, Some(alice)).await;
+    assert_eq!(status, StatusCode::OK);
+    let mut buf = String::new();
+    // 150 rounds, each followed by suggestions, while Alice does not read.
+    exchange_offers(&app, id, alice, bob, 0, 300).await;
+    for seq in 1..=300 {
+        let (name, data) = next_event(&mut stream, &mut buf).await.unwrap();
+        assert_eq!((name.as_str(), data["seq"].as_u64()), ("move", Some(seq)));
+    }
+    // What the channel still holds of those rounds was read back from the
+    // log (moves) or is stale (suggestions after a round before 148): only
+    // the suggestions of the last two rounds come.
+    for round in [148, 149] {
+        let (name, data) = next_event(&mut stream, &mut buf).await.unwrap();
+        assert_eq!(
+            (name.as_str(), data["round"].as_u64()),
+            ("suggestions", Some(round))
+        );
+    }
+    let nothing = next_event_within(&mut stream, &mut buf, Duration::from_millis(300)).await;
+    assert!(nothing.is_none(), "{nothing:?}");
+    // One more round, live, then the end.
+    exchange_offers(&app, id, alice, bob, 300, 302).await;
+    call(
+        &app,
+        "POST",
+        &format!("/sessions/{id}/moves"),
+        Some(alice),
+        Some(json!({"kind": "end"})),
+    )
+    .await;
+    let mut rest = Vec::new();
+    while let Some((name, data)) = next_event(&mut stream, &mut buf).await {
+        let at = if name == "suggestions" {
+            "round"
+        } else {
+            "seq"
+        };
+        rest.push((name, data[at].as_u64().unwrap()));
+    }
+    let rest: Vec<(&str, u64)> = rest.iter().map(|(n, s)| (n.as_str(), *s)).collect();
+    assert_eq!(
+        rest,
+        [
+            ("move", 301),
+            ("move", 302),
+            ("suggestions", 150),
+            ("move", 303),
+            ("ended", 304)
+        ]
+    );
+}
+
 on_both_backends!(
+    suggestions_a_lagging_subscriber_missed_are_not_sent_late,
     a_subscriber_that_falls_behind_catches_up_from_the_log,
     a_reconnecting_subscriber_resumes_after_its_last_event_id,
     auto_suggest_streams_each_negotiator_its_own_suggestions_after_a_round,
