@@ -1023,8 +1023,9 @@ struct Subscriber {
     round: Option<u64>,
     /// Log events read back and not yet sent, in seq order.
     backlog: VecDeque<Published>,
-    /// Whether the log may hold entries after `seen` that the channel
-    /// dropped for this subscriber (which fell too far behind).
+    /// Whether the log may hold events after `seen` that the channel
+    /// dropped for this subscriber (which fell too far behind) or has not
+    /// delivered yet.
     behind: bool,
 }
 
@@ -1045,8 +1046,20 @@ impl Subscriber {
             }
             match self.rx.as_mut()?.recv().await {
                 Ok(e) => {
-                    if e.position().is_some_and(|(seq, _)| seq <= self.seen) {
-                        continue; // sent already (read back from the log)
+                    match e.position() {
+                        Some((seq, _)) if seq <= self.seen => {
+                            continue; // sent already (read back from the log)
+                        }
+                        // Entries committed between the last one seen and
+                        // this one have not come through the channel (yet):
+                        // events published after their commits may arrive
+                        // out of order, and some entries are not events. The
+                        // log, which holds this one too, says which.
+                        Some((seq, _)) if seq > self.seen + 1 => {
+                            self.behind = true;
+                            continue;
+                        }
+                        _ => {}
                     }
                     if let Some(sent) = self.send(&e) {
                         return Some(sent);
@@ -1175,4 +1188,122 @@ pub(crate) async fn events(
         Some((Ok(event), (!last).then_some(subscriber)))
     });
     Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::Body;
+    use axum::http::Request;
+    use serde_json::{Value, json};
+    use tower::ServiceExt;
+
+    const SCENARIO: &str = r#"
+name = "Price"
+
+[[issues]]
+name = "price"
+type = "integer"
+min = 1
+max = 10
+
+[[parties]]
+name = "Alice"
+role = "negotiator"
+weights = { price = 1.0 }
+values.price = { type = "linear", slope = 1.0, offset = 0.0 }
+
+[[parties]]
+name = "Bob"
+role = "negotiator"
+weights = { price = 1.0 }
+values.price = { type = "linear", slope = -1.0, offset = 1.0 }
+"#;
+
+    async fn post(app: &axum::Router, uri: &str, token: Option<&str>, body: Value) -> Value {
+        let mut req = Request::post(uri).header("content-type", "application/json");
+        if let Some(t) = token {
+            req = req.header("authorization", format!("Bearer {t}"));
+        }
+        let res = app
+            .clone()
+            .oneshot(req.body(Body::from(body.to_string())).unwrap())
+            .await
+            .unwrap();
+        assert!(res.status().is_success(), "{uri}: {}", res.status());
+        let bytes = http_body_util::BodyExt::collect(res.into_body())
+            .await
+            .unwrap()
+            .to_bytes();
+        serde_json::from_slice(&bytes).unwrap()
+    }
+
+    /// Events published after their commits may reach the channel out of
+    /// order; the stream still sends every one once, in seq order.
+    #[tokio::test]
+    async fn events_reaching_the_channel_out_of_order_are_sent_in_order() {
+        let db = crate::db::connect("sqlite::memory:").await.unwrap();
+        let pool = db.pool.clone();
+        let app = crate::api::router(db);
+        let created = post(
+            &app,
+            "/sessions",
+            None,
+            json!({"scenario_toml": SCENARIO, "protocol": "alternating_offers", "deadline_rounds": 10}),
+        )
+        .await;
+        let id = created["session_id"].as_str().unwrap().to_string();
+        let token = |i: usize| {
+            created["invitations"][i]["token"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        };
+        let moves = format!("/sessions/{id}/moves");
+        for (seat, price) in [(0, 9), (1, 2), (0, 8)] {
+            let offer = json!({"kind": "offer", "offer": {"price": price}});
+            post(&app, &moves, Some(&token(seat)), offer).await;
+        }
+        let scenario = crate::api::parse_scenario(SCENARIO).unwrap();
+        let mut conn = pool.acquire().await.unwrap();
+        let logged: Vec<Published> = load_entries(&mut conn, &id)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter_map(|e| published(&scenario, e.seq, serde_json::from_value(e.event).ok()?))
+            .collect();
+        drop(conn);
+        assert_eq!(logged.len(), 3);
+        let seq = |p: &Published| p.position().unwrap().0;
+
+        let (tx, rx) = broadcast::channel(16);
+        let mut subscriber = Subscriber {
+            pool,
+            id,
+            scenario: Arc::new(scenario),
+            party: None,
+            rx: Some(rx),
+            seen: seq(&logged[0]) - 1,
+            round: None,
+            backlog: VecDeque::new(),
+            behind: false,
+        };
+        // The third move, then the second, then the first.
+        for p in logged.iter().rev() {
+            tx.send(Arc::new(p.clone())).unwrap();
+        }
+        drop(tx);
+        let mut sent = Vec::new();
+        while let Some((event, _)) = subscriber.next().await {
+            sent.push(format!("{event:?}"));
+        }
+        assert_eq!(sent.len(), 3, "{sent:?}");
+        for (event, p) in sent.iter().zip(&logged) {
+            assert!(
+                event.contains(&format!("id: {}", seq(p))),
+                "expected seq {} first: {sent:?}",
+                seq(p)
+            );
+        }
+    }
 }
