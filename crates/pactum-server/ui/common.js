@@ -191,7 +191,8 @@ export async function serverPaths() {
  * net while the stream is up. The stream is read with `fetch` (EventSource
  * cannot send the Authorization header); each event is handed to
  * `onEvent(name, data)` (data parsed as JSON when it is) after the refresh
- * it triggers.
+ * it triggers. A stream that drops is reopened (with `Last-Event-ID`, so the
+ * server resumes after the last event delivered) after a growing pause.
  */
 export function watch(session, token, refresh, { intervalMs = 1000, onEvent = null } = {}) {
   let stopped = false;
@@ -242,24 +243,26 @@ export function watch(session, token, refresh, { intervalMs = 1000, onEvent = nu
     controller.abort();
   };
 
-  (async () => {
-    await run();
+  // Reads the stream once; resolves to true when it was accepted (and has
+  // since ended), false when the server refused it.
+  let lastId = null;
+  const follow = async () => {
+    const headers = { authorization: `Bearer ${token}`, accept: 'text/event-stream' };
+    // A reconnecting stream resumes after the last event it delivered.
+    if (lastId !== null) headers['last-event-id'] = lastId;
+    const resp = await fetch(`/sessions/${encodeURIComponent(session)}/events`, {
+      headers,
+      cache: 'no-store',
+      credentials: 'omit',
+      referrerPolicy: 'no-referrer',
+      signal: controller.signal,
+    });
+    if (!resp.ok || !resp.body) return false;
+    streaming = true;
+    // Marks the page as receiving live events (for tests and styling).
+    document.documentElement.dataset.stream = 'live';
     schedule();
-    const paths = await serverPaths();
-    if (stopped || !paths.includes('/sessions/{id}/events')) return;
     try {
-      const resp = await fetch(`/sessions/${encodeURIComponent(session)}/events`, {
-        headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' },
-        cache: 'no-store',
-        credentials: 'omit',
-        referrerPolicy: 'no-referrer',
-        signal: controller.signal,
-      });
-      if (!resp.ok || !resp.body) return;
-      streaming = true;
-      // Marks the page as receiving live events (for tests and styling).
-      document.documentElement.dataset.stream = 'live';
-      schedule();
       const reader = resp.body.getReader();
       const decoder = new TextDecoder();
       let buffer = '';
@@ -273,7 +276,10 @@ export function watch(session, token, refresh, { intervalMs = 1000, onEvent = nu
           const block = buffer.slice(0, cut);
           buffer = buffer.slice(cut).replace(/^\r?\n\r?\n/, '');
           const parsed = parseSseBlock(block);
-          if (parsed) events.push(parsed);
+          if (parsed) {
+            if (parsed.id !== null) lastId = parsed.id;
+            events.push(parsed);
+          }
         }
         if (!events.length) continue; // keep-alive comments only
         // Any event may change what the page shows: refresh from the API.
@@ -288,12 +294,34 @@ export function watch(session, token, refresh, { intervalMs = 1000, onEvent = nu
           }
         }
       }
-    } catch {
-      // Fall back to polling.
     } finally {
       streaming = false;
       delete document.documentElement.dataset.stream;
       schedule();
+    }
+    return true;
+  };
+
+  (async () => {
+    await run();
+    schedule();
+    const paths = await serverPaths();
+    if (stopped || !paths.includes('/sessions/{id}/events')) return;
+    // A stream that drops (a restart, a proxy's timeout) is opened again
+    // after a growing pause; polling carries on meanwhile.
+    let pause = 1000;
+    while (!stopped) {
+      let accepted = false;
+      try {
+        accepted = await follow();
+      } catch {
+        accepted = true; // a network error: try again
+      }
+      if (!accepted || stopped) return;
+      await run();
+      if (stopped) return;
+      await new Promise((resolve) => setTimeout(resolve, pause));
+      pause = Math.min(pause * 2, 30000);
     }
   })();
 
@@ -301,11 +329,13 @@ export function watch(session, token, refresh, { intervalMs = 1000, onEvent = nu
 }
 
 /**
- * One server-sent event block: its `event:` name (default "message") and its
- * `data:` lines joined, parsed as JSON when they are. `null` for comments.
+ * One server-sent event block: its `event:` name (default "message"), its
+ * `id:` (or null) and its `data:` lines joined, parsed as JSON when they are.
+ * `null` for comments.
  */
 export function parseSseBlock(block) {
   let name = 'message';
+  let id = null;
   const data = [];
   for (const line of block.split(/\r?\n/)) {
     if (line === '' || line.startsWith(':')) continue;
@@ -315,13 +345,14 @@ export function parseSseBlock(block) {
     if (value.startsWith(' ')) value = value.slice(1);
     if (field === 'event') name = value;
     else if (field === 'data') data.push(value);
+    else if (field === 'id') id = value;
   }
   if (!data.length) return null;
   const text = data.join('\n');
   try {
-    return { name, data: JSON.parse(text) };
+    return { name, id, data: JSON.parse(text) };
   } catch {
-    return { name, data: text };
+    return { name, id, data: text };
   }
 }
 
