@@ -1134,11 +1134,25 @@ impl Subscriber {
     }
 }
 
+/// One server-sent event of the stream, as on the wire (the OpenAPI schema
+/// of each event; never built).
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub(crate) struct StreamEvent {
+    /// `move`, `agreement`, `ended`, `suggestions`, `partial_move` or
+    /// `settled`.
+    event: String,
+    /// The seq of the event's log entry (none for `suggestions`).
+    id: Option<String>,
+    /// The event named, as JSON (MoveEvent, AgreementEvent, …).
+    data: String,
+}
+
 #[utoipa::path(get, path = "/sessions/{id}/events", params(("id" = String, Path),
         ("Last-Event-ID" = Option<u64>, Header, nullable = false, description = "Resume after this event: the `id` (the log seq) of the last event received; the stream first sends the events committed after it, from the log (a value that is not a seq is ignored)")),
     responses(
     (status = 200, description = "Server-sent events: `move` (MoveEvent), `agreement` (AgreementEvent) and `ended` (EndedEvent); with auto_suggest, `suggestions` (SuggestionsEvent, negotiators only) after each round; in partial-rounds sessions `partial_move` (PartialMoveEvent) and `settled` (SettledEvent), as the moves are committed; the stream closes when the negotiation is over. Every event but `suggestions` has the seq of its log entry as its SSE `id` and comes once, in seq order; a subscriber that falls behind catches up from the log. With `Last-Event-ID`, the events after that seq are sent first (suggestions are not logged, so missed ones are not sent again)",
-        content_type = "text/event-stream", body = String),
+        content_type = "text/event-stream", body = StreamEvent),
     (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("party_token" = []), ("admin_token" = [])))]
 pub(crate) async fn events(
