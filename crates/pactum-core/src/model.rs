@@ -393,6 +393,15 @@ impl Scenario {
             .collect()
     }
 
+    /// The negotiators' names, in party order.
+    pub fn negotiator_names(&self) -> Vec<String> {
+        self.parties
+            .iter()
+            .filter(|p| p.role == Role::Negotiator)
+            .map(|p| p.name.clone())
+            .collect()
+    }
+
     pub fn issue_index(&self, name: &str) -> Option<usize> {
         self.issues.iter().position(|i| i.name == name)
     }

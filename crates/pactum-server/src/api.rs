@@ -380,10 +380,7 @@ async fn create_session(
             "the scenario needs at least two negotiators",
         ));
     }
-    let names: Vec<String> = negotiators
-        .iter()
-        .map(|&p| scenario.parties[p].name.clone())
-        .collect();
+    let names = scenario.negotiator_names();
     for (party, strategy) in &req.bots {
         if !names.contains(party) {
             return Err(ApiError::unprocessable(format!(
@@ -782,12 +779,7 @@ pub(crate) fn replay(
     session: &Session,
     entries: &[RecordEntry],
 ) -> Result<(State, Vec<PastMove>), ApiError> {
-    let names: Vec<String> = session
-        .scenario
-        .negotiators()
-        .iter()
-        .map(|&p| session.scenario.parties[p].name.clone())
-        .collect();
+    let names = session.scenario.negotiator_names();
     let mut state = State::new(names.clone(), session.deadline_rounds);
     let mut moves = Vec::new();
     for entry in entries {

@@ -79,10 +79,7 @@ pub fn compute(
             .sum::<f64>()
             .sqrt()
     });
-    let names: Vec<String> = negotiators
-        .iter()
-        .map(|&p| scenario.parties[p].name.clone())
-        .collect();
+    let names = scenario.negotiator_names();
     let all_disclosed = names.iter().all(|n| disclosed.contains(n));
     Ok(Certificate {
         agreement: agreement.clone(),

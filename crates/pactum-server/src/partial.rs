@@ -266,12 +266,19 @@ fn package_pairs(scenario: &Scenario, p: &Package) -> Result<Vec<(usize, u32)>, 
     parse_partial_offer(scenario, &map).map_err(ApiError::internal)
 }
 
-fn names(session: &Session) -> Vec<String> {
-    let sc = &session.scenario;
-    sc.negotiators()
+/// The names of the issues not settled yet, in issue order.
+fn open_issues(scenario: &Scenario, state: &PartialState) -> Vec<String> {
+    scenario
+        .issues
         .iter()
-        .map(|&p| sc.parties[p].name.clone())
+        .zip(&state.settled)
+        .filter(|(_, s)| s.is_none())
+        .map(|(i, _)| i.name.clone())
         .collect()
+}
+
+fn names(session: &Session) -> Vec<String> {
+    session.scenario.negotiator_names()
 }
 
 /// Replays a partial-rounds session's moves.
@@ -353,13 +360,7 @@ pub(crate) fn view(scenario: &Scenario, state: &PartialState, seat: usize) -> Pa
         round: state.round,
         deadline_rounds: state.deadline_rounds,
         settled: pairs_package(scenario, &state.settled_pairs()),
-        open_issues: scenario
-            .issues
-            .iter()
-            .zip(&state.settled)
-            .filter(|(_, s)| s.is_none())
-            .map(|(i, _)| i.name.clone())
-            .collect(),
+        open_issues: open_issues(scenario, state),
         proposals: state
             .proposals
             .iter()
@@ -697,13 +698,7 @@ pub(crate) fn trace(
     let trace = PartialTrace {
         rounds,
         settled: pairs_package(sc, &state.settled_pairs()),
-        open_issues: sc
-            .issues
-            .iter()
-            .zip(&state.settled)
-            .filter(|(_, s)| s.is_none())
-            .map(|(i, _)| i.name.clone())
-            .collect(),
+        open_issues: open_issues(sc, &state),
         partial_agreement,
     };
     Ok((trace, state, issues_of))

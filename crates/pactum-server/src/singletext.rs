@@ -186,11 +186,7 @@ pub(crate) fn replay_text(
     entries: &[RecordEntry],
 ) -> Result<TextState, ApiError> {
     let sc = &session.scenario;
-    let names: Vec<String> = sc
-        .negotiators()
-        .iter()
-        .map(|&p| sc.parties[p].name.clone())
-        .collect();
+    let names = sc.negotiator_names();
     let mut state = TextState::new(sc, names.clone(), session.deadline_rounds);
     for entry in entries {
         let event: Event =
@@ -503,11 +499,7 @@ pub(crate) fn trace(
     entries: &[RecordEntry],
 ) -> Result<(TextTrace, TextState, Vec<Outcome>), ApiError> {
     let sc = &session.scenario;
-    let names: Vec<String> = sc
-        .negotiators()
-        .iter()
-        .map(|&p| sc.parties[p].name.clone())
-        .collect();
+    let names = sc.negotiator_names();
     let mut state = TextState::new(sc, names.clone(), session.deadline_rounds);
     let mut proposals = Vec::new();
     let mut drafts = Vec::new();
