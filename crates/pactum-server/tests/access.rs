@@ -7,82 +7,25 @@ mod common;
 
 use axum::Router;
 use axum::http::StatusCode;
-use common::{call, create_session};
+use common::{Tokens, assert_none, call, create_mediated};
 use pactum_server::{Db, router};
 use serde_json::{Value, json};
 
-/// Weights, reservations and utilities are distinctive numbers so that a
-/// leak shows up as a substring of a response.
-const SCENARIO: &str = r#"
-name = "Access deal"
-
-[[issues]]
-name = "price"
-type = "integer"
-min = 1
-max = 3
-
-[[issues]]
-name = "colour"
-options = ["red", "blue"]
-
-[[parties]]
-name = "Alice"
-role = "negotiator"
-reservation = 0.0137
-weights = { price = 0.7311, colour = 0.2689 }
-values.price = { type = "linear", slope = 0.5, offset = 0.0 }
-values.colour = { red = 1.0, blue = 0.0 }
-
-[[parties]]
-name = "Bob"
-role = "negotiator"
-reservation = 0.0241
-weights = { price = 0.1573, colour = 0.8427 }
-values.price = { type = "linear", slope = -0.5, offset = 1.4 }
-values.colour = { red = 0.0, blue = 1.0 }
-
-[[parties]]
-name = "Mira"
-role = "mediator"
-
-[[parties]]
-name = "Otto"
-role = "observer"
-"#;
+/// Distinctive numbers, so that a leak shows up as a substring of a
+/// response (see `mediated_deal!` in tests/common).
+const SCENARIO: &str = mediated_deal!("Access deal");
 
 /// Alice's weights, reservation and utilities of (2, blue) and (3, blue).
 const ALICE: [&str; 5] = ["0.7311", "0.2689", "0.0137", "0.36555", "0.7311"];
 /// Bob's weights, reservation and utilities of (2, blue) and (3, blue).
 const BOB: [&str; 5] = ["0.1573", "0.8427", "0.0241", "0.98427", "0.90562"];
 
-struct Tokens {
-    id: String,
-    admin: String,
-    alice: String,
-    bob: String,
-    mira: String,
-    otto: String,
-}
-
 async fn create(app: &Router) -> Tokens {
-    let b = create_session(
-        app,
-        json!({"scenario_toml": SCENARIO, "protocol": "alternating_offers", "deadline_rounds": 10}),
-    )
-    .await;
+    let (t, b) = create_mediated(app, SCENARIO, "alternating_offers", 10).await;
     assert_eq!(b["viewers"][0]["party"], "Mira");
     assert_eq!(b["viewers"][0]["role"], "mediator");
     assert_eq!(b["viewers"][1]["role"], "observer");
-    let t = |v: &Value| v["token"].as_str().unwrap().to_string();
-    Tokens {
-        id: b["session_id"].as_str().unwrap().into(),
-        admin: b["admin_token"].as_str().unwrap().into(),
-        alice: t(&b["invitations"][0]),
-        bob: t(&b["invitations"][1]),
-        mira: t(&b["viewers"][0]),
-        otto: t(&b["viewers"][1]),
-    }
+    t
 }
 
 fn endpoints(id: &str) -> Vec<(&'static str, String, Option<Value>)> {
@@ -105,12 +48,6 @@ fn endpoints(id: &str) -> Vec<(&'static str, String, Option<Value>)> {
         ("GET", format!("/sessions/{id}/certificate"), None),
         ("GET", format!("/sessions/{id}/export"), None),
     ]
-}
-
-fn assert_none(text: &str, secrets: &[&str], who: &str) {
-    for s in secrets {
-        assert!(!text.contains(s), "{who} saw {s}: {text}");
-    }
 }
 
 async fn access_matrix(db: Db) {

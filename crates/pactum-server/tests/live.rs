@@ -10,8 +10,8 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::StatusCode;
 use common::{
-    TEST_DEAL as SCENARIO, call, create_session, next_event, next_event_with_id, next_event_within,
-    offer, subscribe, subscribe_after,
+    TEST_DEAL as SCENARIO, call, create_session, create_test_deal, next_event, next_event_with_id,
+    next_event_within, offer, open_stream, package_utility, post_move, record_of, subscribe,
 };
 use pactum_server::{Db, Record, router, verify_record};
 use serde_json::{Value, json};
@@ -33,19 +33,6 @@ async fn create(app: &Router, bots: Value) -> (String, String, Vec<Value>) {
         body["admin_token"].as_str().unwrap().into(),
         body["invitations"].as_array().unwrap().clone(),
     )
-}
-
-async fn record_of(app: &Router, id: &str, admin: &str) -> Record {
-    let (status, _, text) = call(
-        app,
-        "GET",
-        &format!("/sessions/{id}/record"),
-        Some(admin),
-        None,
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK, "{text}");
-    serde_json::from_str(&text).unwrap()
 }
 
 fn moves_by(record: &Record, party: &str) -> Vec<Value> {
@@ -382,16 +369,12 @@ async fn the_openapi_document_describes_the_live_endpoints(db: Db) {
 async fn auto_suggest_streams_each_negotiator_its_own_suggestions_after_a_round(db: Db) {
     let app = app(db);
     for protocol in ["alternating_offers", "partial_rounds"] {
-        let body = create_session(
+        let s = create_test_deal(
             &app,
-            json!({"scenario_toml": SCENARIO, "protocol": protocol,
-                    "deadline_rounds": 5, "auto_suggest": true}),
+            json!({"protocol": protocol, "deadline_rounds": 5, "auto_suggest": true}),
         )
         .await;
-        let id = body["session_id"].as_str().unwrap();
-        let admin = body["admin_token"].as_str().unwrap();
-        let alice = body["invitations"][0]["token"].as_str().unwrap();
-        let bob = body["invitations"][1]["token"].as_str().unwrap();
+        let (id, admin, alice, bob) = (&*s.id, &*s.admin, &*s.alice, &*s.bob);
         let (_, mut a_body) = subscribe(&app, id, Some(alice)).await;
         let (_, mut b_body) = subscribe(&app, id, Some(bob)).await;
         let (_, mut admin_body) = subscribe(&app, id, Some(admin)).await;
@@ -459,14 +442,7 @@ async fn auto_suggest_streams_each_negotiator_its_own_suggestions_after_a_round(
     let moves = format!("/sessions/{id}/moves");
     call(&app, "POST", &moves, Some(alice), Some(offer(2, "red"))).await;
     call(&app, "POST", &moves, Some(bob), Some(offer(3, "blue"))).await;
-    call(
-        &app,
-        "POST",
-        &moves,
-        Some(alice),
-        Some(json!({"kind": "end"})),
-    )
-    .await;
+    post_move(&app, &id, alice, json!({"kind": "end"})).await;
     let mut names = Vec::new();
     while let Some((name, _)) = next_event(&mut a_body, &mut a_buf).await {
         names.push(name);
@@ -475,17 +451,6 @@ async fn auto_suggest_streams_each_negotiator_its_own_suggestions_after_a_round(
 }
 
 // ---------------------------------------------------------------- catching up
-
-/// A party's utility of a package of the test deal (price is linear from 1
-/// to 3, colours are all or nothing).
-fn utility(party: &str, package: &Value) -> f64 {
-    let v = (package["price"].as_i64().unwrap() - 1) as f64 / 2.0;
-    let colour = package["colour"].as_str().unwrap();
-    match party {
-        "Alice" => 0.8 * v + 0.2 * f64::from(colour == "red"),
-        _ => 0.123 * v + 0.877 * f64::from(colour == "blue"),
-    }
-}
 
 /// Makes offers `from..to` of the session, alternately Alice's (even) and
 /// Bob's (odd), cycling over the packages.
@@ -516,11 +481,9 @@ impl Watcher {
         party: Option<&'static str>,
         last_event_id: Option<&str>,
     ) -> Watcher {
-        let (status, body) = subscribe_after(app, id, Some(token), last_event_id).await;
-        assert_eq!(status, StatusCode::OK);
         Watcher {
             party,
-            body,
+            body: open_stream(app, id, token, last_event_id).await,
             buf: String::new(),
             events: Vec::new(),
         }
@@ -543,7 +506,7 @@ impl Watcher {
                 (Some(party), offer) if offer.is_object() => {
                     let got = data["my_utility"].as_f64().unwrap();
                     assert!(
-                        (got - utility(party, offer)).abs() < 1e-9,
+                        (got - package_utility(party, offer)).abs() < 1e-9,
                         "{party}: {data}"
                     );
                 }
@@ -566,16 +529,12 @@ impl Watcher {
 
 async fn a_subscriber_that_falls_behind_catches_up_from_the_log(db: Db) {
     let app = app(db);
-    let body = create_session(
+    let s = create_test_deal(
         &app,
-        json!({"scenario_toml": SCENARIO, "protocol": "alternating_offers",
-                "deadline_rounds": 1000}),
+        json!({"protocol": "alternating_offers", "deadline_rounds": 1000}),
     )
     .await;
-    let id = body["session_id"].as_str().unwrap();
-    let admin = body["admin_token"].as_str().unwrap();
-    let alice = body["invitations"][0]["token"].as_str().unwrap();
-    let bob = body["invitations"][1]["token"].as_str().unwrap();
+    let (id, admin, alice, bob) = (&*s.id, &*s.admin, &*s.alice, &*s.bob);
     let mut alice_sees = Watcher::open(&app, id, alice, Some("Alice"), None).await;
     let mut bob_sees = Watcher::open(&app, id, bob, Some("Bob"), None).await;
     let mut admin_sees = Watcher::open(&app, id, admin, None, None).await;
@@ -592,14 +551,7 @@ async fn a_subscriber_that_falls_behind_catches_up_from_the_log(db: Db) {
     assert_eq!(alice_sees.read(Some(2)).await, [301, 302]);
     // Bob and the convener fall behind twice: before and after those two.
     exchange_offers(&app, id, alice, bob, 302, 601).await;
-    let (status, _, text) = call(
-        &app,
-        "POST",
-        &format!("/sessions/{id}/moves"),
-        Some(bob),
-        Some(json!({"kind": "end"})),
-    )
-    .await;
+    let (status, _, text) = post_move(&app, id, bob, json!({"kind": "end"})).await;
     assert_eq!(status, StatusCode::OK, "{text}");
     // Bob's end is move 602, and the end of the negotiation 603.
     let all: Vec<u64> = (1..=603).collect();
@@ -641,14 +593,7 @@ async fn a_reconnecting_subscriber_resumes_after_its_last_event_id(db: Db) {
     let mut odd = Watcher::open(&app, &id, bob, Some("Bob"), Some("later")).await;
     exchange_offers(&app, &id, alice, bob, 5, 6).await;
     assert_eq!(alice_sees.read(Some(1)).await, [6]);
-    let (status, _, text) = call(
-        &app,
-        "POST",
-        &format!("/sessions/{id}/moves"),
-        Some(alice),
-        Some(json!({"kind": "end"})),
-    )
-    .await;
+    let (status, _, text) = post_move(&app, &id, alice, json!({"kind": "end"})).await;
     assert_eq!(status, StatusCode::OK, "{text}");
     // Alice's end is event 7, the end of the negotiation 8.
     assert_eq!(alice_sees.read(None).await, [7, 8]);
@@ -667,17 +612,13 @@ async fn a_reconnecting_subscriber_resumes_after_its_last_event_id(db: Db) {
 
 async fn suggestions_a_lagging_subscriber_missed_are_not_sent_late(db: Db) {
     let app = app(db);
-    let body = create_session(
+    let s = create_test_deal(
         &app,
-        json!({"scenario_toml": SCENARIO, "protocol": "alternating_offers",
-                "deadline_rounds": 1000, "auto_suggest": true}),
+        json!({"protocol": "alternating_offers", "deadline_rounds": 1000, "auto_suggest": true}),
     )
     .await;
-    let id = body["session_id"].as_str().unwrap();
-    let alice = body["invitations"][0]["token"].as_str().unwrap();
-    let bob = body["invitations"][1]["token"].as_str().unwrap();
-    let (status, mut stream) = subscribe(&app, id, Some(alice)).await;
-    assert_eq!(status, StatusCode::OK);
+    let (id, alice, bob) = (&*s.id, &*s.alice, &*s.bob);
+    let mut stream = open_stream(&app, id, alice, None).await;
     let mut buf = String::new();
     // 150 rounds, each followed by suggestions, while Alice does not read.
     exchange_offers(&app, id, alice, bob, 0, 300).await;
@@ -699,14 +640,7 @@ async fn suggestions_a_lagging_subscriber_missed_are_not_sent_late(db: Db) {
     assert!(nothing.is_none(), "{nothing:?}");
     // One more round, live, then the end.
     exchange_offers(&app, id, alice, bob, 300, 302).await;
-    call(
-        &app,
-        "POST",
-        &format!("/sessions/{id}/moves"),
-        Some(alice),
-        Some(json!({"kind": "end"})),
-    )
-    .await;
+    post_move(&app, id, alice, json!({"kind": "end"})).await;
     let mut rest = Vec::new();
     while let Some((name, data)) = next_event(&mut stream, &mut buf).await {
         let at = if name == "suggestions" {

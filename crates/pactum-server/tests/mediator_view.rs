@@ -8,50 +8,14 @@ mod common;
 
 use axum::Router;
 use axum::http::StatusCode;
-use common::{call, create_session};
+use common::{Tokens, assert_none, call, create_mediated};
 use pactum_server::{Db, router};
 use serde_json::{Value, json};
 
-/// Weights, reservations and utilities are distinctive numbers so that a
-/// leak shows up as a substring of a response. Price values: Alice
+/// Distinctive numbers, so that a leak shows up as a substring of a
+/// response (see `mediated_deal!` in tests/common). Price values: Alice
 /// 0, .5, 1 and Bob 1, .9, .4 for prices 1, 2, 3.
-const SCENARIO: &str = r#"
-name = "Mediated deal"
-
-[[issues]]
-name = "price"
-type = "integer"
-min = 1
-max = 3
-
-[[issues]]
-name = "colour"
-options = ["red", "blue"]
-
-[[parties]]
-name = "Alice"
-role = "negotiator"
-reservation = 0.0137
-weights = { price = 0.7311, colour = 0.2689 }
-values.price = { type = "linear", slope = 0.5, offset = 0.0 }
-values.colour = { red = 1.0, blue = 0.0 }
-
-[[parties]]
-name = "Bob"
-role = "negotiator"
-reservation = 0.0241
-weights = { price = 0.1573, colour = 0.8427 }
-values.price = { type = "linear", slope = -0.5, offset = 1.4 }
-values.colour = { red = 0.0, blue = 1.0 }
-
-[[parties]]
-name = "Mira"
-role = "mediator"
-
-[[parties]]
-name = "Otto"
-role = "observer"
-"#;
+const SCENARIO: &str = mediated_deal!("Mediated deal");
 
 /// Alice's weights, reservation, her worth of price 2 and of (2, red).
 const ALICE: [&str; 5] = ["0.7311", "0.2689", "0.0137", "0.36555", "0.63445"];
@@ -61,37 +25,10 @@ const BOB: [&str; 7] = [
     "0.1573", "0.8427", "0.0241", "0.14157", "0.06292", "0.98427", "0.90562",
 ];
 
-struct Tokens {
-    id: String,
-    admin: String,
-    alice: String,
-    bob: String,
-    mira: String,
-    otto: String,
-}
-
 async fn create(app: &Router, protocol: &str, deadline: u64) -> Tokens {
-    let b = create_session(
-        app,
-        json!({"scenario_toml": SCENARIO, "protocol": protocol, "deadline_rounds": deadline}),
-    )
-    .await;
+    let (t, b) = create_mediated(app, SCENARIO, protocol, deadline).await;
     assert_eq!(b["viewers"][0]["role"], "mediator");
-    let t = |v: &Value| v["token"].as_str().unwrap().to_string();
-    Tokens {
-        id: b["session_id"].as_str().unwrap().into(),
-        admin: b["admin_token"].as_str().unwrap().into(),
-        alice: t(&b["invitations"][0]),
-        bob: t(&b["invitations"][1]),
-        mira: t(&b["viewers"][0]),
-        otto: t(&b["viewers"][1]),
-    }
-}
-
-fn assert_none(text: &str, secrets: &[&str], who: &str) {
-    for s in secrets {
-        assert!(!text.contains(s), "{who} saw {s}: {text}");
-    }
+    t
 }
 
 async fn view(app: &Router, t: &Tokens, token: &str) -> (Value, String) {
@@ -99,6 +36,17 @@ async fn view(app: &Router, t: &Tokens, token: &str) -> (Value, String) {
     let (status, v, text) = call(app, "GET", &path, Some(token), None).await;
     assert_eq!(status, StatusCode::OK, "{text}");
     (v, text)
+}
+
+/// The views of `tokens` (`who`): no utility space, none of the secret
+/// numbers.
+async fn no_utilities_for(app: &Router, t: &Tokens, who: &str, tokens: &[&str]) {
+    for token in tokens {
+        let (v, text) = view(app, t, token).await;
+        assert_eq!(v["utility_space"], Value::Null);
+        assert_none(&text, &ALICE, who);
+        assert_none(&text, &BOB, who);
+    }
 }
 
 /// The view of the mediator, the observer and the admin: the same trace,
@@ -280,12 +228,7 @@ async fn partial_rounds_utility_space_with_full_disclosure(db: Db) {
     assert_eq!(r["all_disclosed"], true);
     play_partial(&app, &t).await;
     // The observer and the admin still see packages only.
-    for token in [&t.otto, &t.admin] {
-        let (v, text) = view(&app, &t, token).await;
-        assert_eq!(v["utility_space"], Value::Null);
-        assert_none(&text, &ALICE, "observer/admin");
-        assert_none(&text, &BOB, "observer/admin");
-    }
+    no_utilities_for(&app, &t, "observer/admin", &[&t.otto, &t.admin]).await;
     let (v, _) = view(&app, &t, &t.mira).await;
     assert_eq!(v["partial"]["rounds"].as_array().unwrap().len(), 2);
     let space = &v["utility_space"];
@@ -304,10 +247,7 @@ async fn partial_rounds_utility_space_with_full_disclosure(db: Db) {
 
     // Withdrawn disclosure hides the utilities again.
     disclose(&app, &t, &t.bob, false).await;
-    let (v, text) = view(&app, &t, &t.mira).await;
-    assert_eq!(v["utility_space"], Value::Null);
-    assert_none(&text, &ALICE, "mediator");
-    assert_none(&text, &BOB, "mediator");
+    no_utilities_for(&app, &t, "mediator", &[&t.mira]).await;
 }
 
 /// Proposal 1 (price 1) vetoed by Bob; proposal 2 (price 3) adopted;
@@ -383,17 +323,9 @@ async fn single_text_utility_space_with_full_disclosure(db: Db) {
     vote(&app, &t, &t.alice, true).await;
     vote(&app, &t, &t.bob, false).await;
     // Bob alone disclosed: nothing yet.
-    let (v, text) = view(&app, &t, &t.mira).await;
-    assert_eq!(v["utility_space"], Value::Null);
-    assert_none(&text, &ALICE, "mediator");
-    assert_none(&text, &BOB, "mediator");
+    no_utilities_for(&app, &t, "mediator", &[&t.mira]).await;
     disclose(&app, &t, &t.alice, true).await;
-    for token in [&t.otto, &t.admin] {
-        let (v, text) = view(&app, &t, token).await;
-        assert_eq!(v["utility_space"], Value::Null);
-        assert_none(&text, &ALICE, "observer/admin");
-        assert_none(&text, &BOB, "observer/admin");
-    }
+    no_utilities_for(&app, &t, "observer/admin", &[&t.otto, &t.admin]).await;
     let (v, _) = view(&app, &t, &t.mira).await;
     let space = &v["utility_space"];
     assert_eq!(space["outcome_count"], "6");

@@ -6,41 +6,20 @@ mod common;
 
 use axum::Router;
 use axum::http::StatusCode;
-use common::{TEST_DEAL, call, create_session};
+use common::{Session, TEST_DEAL, call, create_test_deal, post_move};
 use pactum_server::{Db, router};
 use serde_json::{Value, json};
 
-struct Session {
-    id: String,
-    admin: String,
-    alice: String,
-    bob: String,
-}
-
 async fn create(app: &Router, deadline: u64) -> Session {
-    let b = create_session(
+    create_test_deal(
         app,
-        json!({"scenario_toml": TEST_DEAL, "protocol": "partial_rounds", "deadline_rounds": deadline}),
+        json!({"protocol": "partial_rounds", "deadline_rounds": deadline}),
     )
-    .await;
-    let s = |v: &Value| v.as_str().unwrap().to_string();
-    Session {
-        id: s(&b["session_id"]),
-        admin: s(&b["admin_token"]),
-        alice: s(&b["invitations"][0]["token"]),
-        bob: s(&b["invitations"][1]["token"]),
-    }
+    .await
 }
 
 async fn mv(app: &Router, s: &Session, token: &str, body: Value) -> (StatusCode, Value, String) {
-    call(
-        app,
-        "POST",
-        &format!("/sessions/{}/moves", s.id),
-        Some(token),
-        Some(body),
-    )
-    .await
+    post_move(app, &s.id, token, body).await
 }
 
 async fn ok(app: &Router, s: &Session, token: &str, body: Value) -> Value {

@@ -13,8 +13,8 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::StatusCode;
 use common::{
-    TEST_DEAL, call, create_session, next_event, next_event_within, offer, postgres_url, subscribe,
-    subscribe_after,
+    Session, call, create_test_deal, next_event, next_event_within, offer, open_stream,
+    package_utility, post_move, postgres_url, record_of, utility,
 };
 use pactum_server::{Record, connect, router, verify_record};
 use serde_json::{Value, json};
@@ -37,20 +37,16 @@ struct Stream {
 
 impl Stream {
     async fn open(app: &Router, id: &str, token: &str) -> Stream {
-        let (status, body) = subscribe(app, id, Some(token)).await;
-        assert_eq!(status, StatusCode::OK);
-        Stream {
-            body,
-            buf: String::new(),
-            seen: String::new(),
-        }
+        Stream::reading(open_stream(app, id, token, None).await)
     }
 
     /// Opens the stream as a client reconnecting after event `last_seq`.
     async fn resume(app: &Router, id: &str, token: &str, last_seq: u64) -> Stream {
         let last = last_seq.to_string();
-        let (status, body) = subscribe_after(app, id, Some(token), Some(&last)).await;
-        assert_eq!(status, StatusCode::OK);
+        Stream::reading(open_stream(app, id, token, Some(&last)).await)
+    }
+
+    fn reading(body: Body) -> Stream {
         Stream {
             body,
             buf: String::new(),
@@ -74,37 +70,6 @@ impl Stream {
         }
         all
     }
-}
-
-/// Alice's and Bob's utilities of a package of the test deal (see
-/// tests/common: price is linear from 1 to 3, colours are all or nothing).
-fn utility(party: &str, price: i64, colour: &str) -> f64 {
-    let v = (price - 1) as f64 / 2.0;
-    match party {
-        "Alice" => 0.8 * v + 0.2 * f64::from(colour == "red"),
-        _ => 0.123 * v + 0.877 * f64::from(colour == "blue"),
-    }
-}
-
-fn package_utility(party: &str, package: &Value) -> f64 {
-    utility(
-        party,
-        package["price"].as_i64().unwrap(),
-        package["colour"].as_str().unwrap(),
-    )
-}
-
-async fn record_of(app: &Router, id: &str, admin: &str) -> Record {
-    let (status, _, text) = call(
-        app,
-        "GET",
-        &format!("/sessions/{id}/record"),
-        Some(admin),
-        None,
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK, "{text}");
-    serde_json::from_str(&text).unwrap()
 }
 
 /// The events of the record a subscriber should have seen, as
@@ -151,16 +116,12 @@ async fn a_subscriber_of_one_instance_sees_the_moves_made_through_another() {
     let Some((a, b, _)) = two_instances("a_subscriber_of_one_instance_sees_the_moves").await else {
         return;
     };
-    let created = create_session(
+    let s = create_test_deal(
         &b,
-        json!({"scenario_toml": TEST_DEAL, "protocol": "alternating_offers",
-                "deadline_rounds": 10, "auto_suggest": true}),
+        json!({"protocol": "alternating_offers", "deadline_rounds": 10, "auto_suggest": true}),
     )
     .await;
-    let id = created["session_id"].as_str().unwrap();
-    let admin = created["admin_token"].as_str().unwrap();
-    let alice = created["invitations"][0]["token"].as_str().unwrap();
-    let bob = created["invitations"][1]["token"].as_str().unwrap();
+    let (id, admin, alice, bob) = (&*s.id, &*s.admin, &*s.alice, &*s.bob);
     let mut alice_sees = Stream::open(&a, id, alice).await;
     let mut bob_sees = Stream::open(&a, id, bob).await;
     let mut admin_sees = Stream::open(&a, id, admin).await;
@@ -266,24 +227,17 @@ async fn concurrent_sessions_stream_in_order_on_every_instance() {
     for n in 0..SESSIONS {
         let (a, b) = (a.clone(), b.clone());
         tasks.push(tokio::spawn(async move {
-            let created = create_session(
+            let Session {
+                id,
+                admin,
+                alice,
+                bob,
+            } = create_test_deal(
                 &a,
-                json!({"scenario_toml": TEST_DEAL, "protocol": "alternating_offers",
-                        "deadline_rounds": ROUNDS}),
+                json!({"protocol": "alternating_offers", "deadline_rounds": ROUNDS}),
             )
             .await;
-            let id = created["session_id"].as_str().unwrap().to_string();
-            let admin = created["admin_token"].as_str().unwrap().to_string();
-            let tokens = [
-                created["invitations"][0]["token"]
-                    .as_str()
-                    .unwrap()
-                    .to_string(),
-                created["invitations"][1]["token"]
-                    .as_str()
-                    .unwrap()
-                    .to_string(),
-            ];
+            let tokens = [alice, bob];
             let mut on_a = Stream::open(&a, &id, &tokens[0]).await;
             let mut on_b = Stream::open(&b, &id, &tokens[1]).await;
             // Every move through the instance the session's number and the
@@ -349,16 +303,12 @@ async fn moves_made_while_the_listener_is_away_arrive_once_it_is_back() {
     let base = std::env::var(common::POSTGRES_VAR).unwrap();
     let mut admin = sqlx::AnyConnection::connect(&base).await.unwrap();
 
-    let created = create_session(
+    let s = create_test_deal(
         &b,
-        json!({"scenario_toml": TEST_DEAL, "protocol": "alternating_offers",
-                "deadline_rounds": 10}),
+        json!({"protocol": "alternating_offers", "deadline_rounds": 10}),
     )
     .await;
-    let id = created["session_id"].as_str().unwrap();
-    let alice = created["invitations"][0]["token"].as_str().unwrap();
-    let bob = created["invitations"][1]["token"].as_str().unwrap();
-    let admin_token = created["admin_token"].as_str().unwrap();
+    let (id, alice, bob, admin_token) = (&*s.id, &*s.alice, &*s.bob, &*s.admin);
     let mut alice_sees = Stream::open(&a, id, alice).await;
     wait_for_a_listener(&mut admin, name).await;
     let moves = format!("/sessions/{id}/moves");
@@ -452,15 +402,12 @@ async fn only_watched_sessions_notify_and_only_with_ids() {
         .listen(pactum_server::live::NOTIFY_CHANNEL)
         .await
         .unwrap();
-    let created = create_session(
+    let s = create_test_deal(
         &b,
-        json!({"scenario_toml": TEST_DEAL, "protocol": "alternating_offers",
-                "deadline_rounds": 10}),
+        json!({"protocol": "alternating_offers", "deadline_rounds": 10}),
     )
     .await;
-    let id = created["session_id"].as_str().unwrap();
-    let alice = created["invitations"][0]["token"].as_str().unwrap();
-    let bob = created["invitations"][1]["token"].as_str().unwrap();
+    let (id, alice, bob) = (&*s.id, &*s.alice, &*s.bob);
     let moves = format!("/sessions/{id}/moves");
 
     // Nobody watches: moves commit without a notification.
@@ -486,18 +433,13 @@ async fn a_lagging_subscriber_catches_up_and_resumes_on_another_instance() {
     let Some((a, b, _)) = two_instances("a_lagging_subscriber_catches_up").await else {
         return;
     };
-    let created = create_session(
+    let s = create_test_deal(
         &a,
-        json!({"scenario_toml": TEST_DEAL, "protocol": "alternating_offers",
-                "deadline_rounds": 1000}),
+        json!({"protocol": "alternating_offers", "deadline_rounds": 1000}),
     )
     .await;
-    let id = created["session_id"].as_str().unwrap();
-    let admin = created["admin_token"].as_str().unwrap();
-    let tokens = [
-        created["invitations"][0]["token"].as_str().unwrap(),
-        created["invitations"][1]["token"].as_str().unwrap(),
-    ];
+    let (id, admin) = (&*s.id, &*s.admin);
+    let tokens = [&*s.alice, &*s.bob];
     let mut alice_sees = Stream::open(&a, id, tokens[0]).await;
     let mut bob_sees = Stream::open(&a, id, tokens[1]).await;
     let moves = format!("/sessions/{id}/moves");
@@ -534,14 +476,7 @@ async fn a_lagging_subscriber_catches_up_and_resumes_on_another_instance() {
     alice_events.truncate(250);
     let mut alice_again = Stream::resume(&b, id, tokens[0], 250).await;
     exchange(a.clone(), 300, 302).await;
-    let (status, _, text) = call(
-        &a,
-        "POST",
-        &moves,
-        Some(tokens[0]),
-        Some(json!({"kind": "end"})),
-    )
-    .await;
+    let (status, _, text) = post_move(&a, id, tokens[0], json!({"kind": "end"})).await;
     assert_eq!(status, StatusCode::OK, "{text}");
     alice_events.extend(alice_again.rest().await);
     let record = record_of(&b, id, admin).await;

@@ -4,27 +4,14 @@
 mod common;
 
 use axum::Router;
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
-use common::{call, create_session};
-use http_body_util::BodyExt;
+use axum::http::StatusCode;
+use common::{Session, call, create_session, next_event, open_stream};
 use pactum_server::{Db, router};
 use serde_json::{Value, json};
-use tower::ServiceExt;
 
-const SCENARIO: &str = r#"
-name = "Single text deal"
-
-[[issues]]
-name = "price"
-type = "integer"
-min = 1
-max = 3
-
-[[issues]]
-name = "colour"
-options = ["red", "blue"]
-
+const SCENARIO: &str = price_colour_deal!(
+    "Single text deal",
+    r#"
 [[parties]]
 name = "Alice"
 weights = { price = 0.7, colour = 0.3 }
@@ -40,30 +27,22 @@ values.colour = { red = 0.0, blue = 1.0 }
 [[parties]]
 name = "Mira"
 role = "mediator"
-"#;
+"#
+);
 
-struct Session {
-    id: String,
-    admin: String,
-    alice: String,
-    bob: String,
-    mira: String,
+/// The mediator's token, from the body `POST /sessions` answered with.
+fn mediator_token(created: &Value) -> String {
+    created["viewers"][0]["token"].as_str().unwrap().to_string()
 }
 
-async fn create(app: &Router, deadline: u64) -> Session {
+/// Creates a session; returns it and the mediator's token.
+async fn create(app: &Router, deadline: u64) -> (Session, String) {
     let b = create_session(
         app,
         json!({"scenario_toml": SCENARIO, "protocol": "single_text", "deadline_rounds": deadline}),
     )
     .await;
-    let s = |v: &Value| v.as_str().unwrap().to_string();
-    Session {
-        id: s(&b["session_id"]),
-        admin: s(&b["admin_token"]),
-        alice: s(&b["invitations"][0]["token"]),
-        bob: s(&b["invitations"][1]["token"]),
-        mira: s(&b["viewers"][0]["token"]),
-    }
+    (Session::of(&b), mediator_token(&b))
 }
 
 async fn vote(app: &Router, s: &Session, token: &str, accept: bool) -> (StatusCode, Value) {
@@ -80,7 +59,7 @@ async fn vote(app: &Router, s: &Session, token: &str, accept: bool) -> (StatusCo
 
 async fn changes_need_every_vote_and_the_adopted_draft_is_the_agreement(db: Db) {
     let app = router(db);
-    let s = create(&app, 3).await;
+    let (s, mira) = create(&app, 3).await;
     let text = format!("/sessions/{}/single_text", s.id);
 
     // The first draft takes every issue's middle value; proposal 0 changes
@@ -96,7 +75,7 @@ async fn changes_need_every_vote_and_the_adopted_draft_is_the_agreement(db: Db) 
     assert!((v["my_utility_proposed"].as_f64().unwrap() - 0.3).abs() < 1e-9);
 
     // Only negotiators vote; moves are not part of this protocol.
-    for token in [&s.admin, &s.mira] {
+    for token in [&s.admin, &mira] {
         assert_eq!(vote(&app, &s, token, true).await.0, StatusCode::FORBIDDEN);
     }
     let (status, _, _) = call(
@@ -218,7 +197,7 @@ async fn changes_need_every_vote_and_the_adopted_draft_is_the_agreement(db: Db) 
 
 async fn no_adopted_change_ends_without_agreement(db: Db) {
     let app = router(db);
-    let s = create(&app, 1).await;
+    let (s, _) = create(&app, 1).await;
     vote(&app, &s, &s.bob, true).await;
     let (_, v) = vote(&app, &s, &s.alice, false).await;
     assert_eq!(v["status"], "ended");
@@ -288,43 +267,6 @@ async fn votes_belong_to_single_text_sessions(db: Db) {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 }
 
-/// Subscribes to the session's event stream with `token`.
-async fn subscribe(app: &Router, id: &str, token: &str) -> Body {
-    let req = Request::builder()
-        .uri(format!("/sessions/{id}/events"))
-        .header("authorization", format!("Bearer {token}"))
-        .body(Body::empty())
-        .unwrap();
-    let resp = app.clone().oneshot(req).await.unwrap();
-    assert_eq!(resp.status(), StatusCode::OK);
-    resp.into_body()
-}
-
-/// The next server-sent event (name, data), or `None` once the stream closes.
-async fn next_event(body: &mut Body, buf: &mut String) -> Option<(String, Value)> {
-    loop {
-        if let Some(end) = buf.find("\n\n") {
-            let block: String = buf.drain(..end + 2).collect();
-            let name = block.lines().find_map(|l| l.strip_prefix("event: "));
-            let data: String = block
-                .lines()
-                .filter_map(|l| l.strip_prefix("data: "))
-                .collect();
-            match name {
-                Some(name) => return Some((name.into(), serde_json::from_str(&data).unwrap())),
-                None => continue, // a keep-alive comment
-            }
-        }
-        let frame = tokio::time::timeout(std::time::Duration::from_secs(5), body.frame())
-            .await
-            .expect("an event within 5 s")?
-            .unwrap();
-        if let Ok(data) = frame.into_data() {
-            buf.push_str(std::str::from_utf8(&data).unwrap());
-        }
-    }
-}
-
 /// Utility of (price, colour) for Alice and Bob in `SCENARIO`.
 fn utility_of(party: &str, offer: &Value) -> f64 {
     let x = (offer["price"].as_f64().unwrap() - 1.0) * 0.5;
@@ -343,25 +285,23 @@ async fn auto_suggest_streams_each_negotiator_its_own_suggestions_after_each_pro
                 "deadline_rounds": 3, "auto_suggest": true}),
     )
     .await;
-    let s = |v: &Value| v.as_str().unwrap().to_string();
-    let s = Session {
-        id: s(&b["session_id"]),
-        admin: s(&b["admin_token"]),
-        alice: s(&b["invitations"][0]["token"]),
-        bob: s(&b["invitations"][1]["token"]),
-        mira: s(&b["viewers"][0]["token"]),
-    };
+    let s = Session::of(&b);
+    let mira_token = mediator_token(&b);
     let mut streams = [
         (
             "Alice",
             s.alice.clone(),
-            subscribe(&app, &s.id, &s.alice).await,
+            open_stream(&app, &s.id, &s.alice, None).await,
         ),
-        ("Bob", s.bob.clone(), subscribe(&app, &s.id, &s.bob).await),
+        (
+            "Bob",
+            s.bob.clone(),
+            open_stream(&app, &s.id, &s.bob, None).await,
+        ),
     ];
     let mut bufs = [String::new(), String::new()];
-    let mut admin = subscribe(&app, &s.id, &s.admin).await;
-    let mut mira = subscribe(&app, &s.id, &s.mira).await;
+    let mut admin = open_stream(&app, &s.id, &s.admin, None).await;
+    let mut mira = open_stream(&app, &s.id, &mira_token, None).await;
 
     // Proposal 1 is vetoed, proposal 2 adopted; after each, every negotiator
     // gets suggestions about the draft as it then stands.

@@ -4,7 +4,8 @@
 //! holds a server URL (see scripts/start-postgres.sh). Each PostgreSQL test
 //! gets a fresh database of its own on that server. Also requests through
 //! the router, opening (or resuming, with `Last-Event-ID`) and reading
-//! event streams, and the scenario several test files share.
+//! event streams, and the scenarios, sessions and checks several test files
+//! share.
 
 #![allow(dead_code)]
 
@@ -12,16 +13,24 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use http_body_util::BodyExt;
-use pactum_server::{Db, connect};
+use pactum_server::{Db, Record, connect};
 use serde_json::{Value, json};
 use sqlx::{Connection, Executor};
 use tower::ServiceExt;
 
-/// Alice cares about price, Bob about colour; Bob's weights are distinctive
-/// numbers so tests can check they never reach Alice.
-pub const TEST_DEAL: &str = r#"
-name = "Test deal"
+// ---------------------------------------------------------------- scenarios
 
+/// The text of a scenario named `$name` on the issues most tests share,
+/// price (an integer from 1 to 3) and colour (red or blue), with `$parties`
+/// (TOML `[[parties]]` tables, a string literal) after them.
+#[macro_export]
+macro_rules! price_colour_deal {
+    ($name:literal, $parties:literal) => {
+        concat!(
+            "\nname = \"",
+            $name,
+            "\"\n",
+            r#"
 [[issues]]
 name = "price"
 type = "integer"
@@ -31,7 +40,17 @@ max = 3
 [[issues]]
 name = "colour"
 options = ["red", "blue"]
+"#,
+            $parties
+        )
+    };
+}
 
+/// Alice cares about price, Bob about colour; Bob's weights are distinctive
+/// numbers so tests can check they never reach Alice.
+pub const TEST_DEAL: &str = price_colour_deal!(
+    "Test deal",
+    r#"
 [[parties]]
 name = "Alice"
 role = "negotiator"
@@ -47,7 +66,156 @@ reservation = 0.05
 weights = { price = 0.123, colour = 0.877 }
 values.price = { type = "linear", slope = 0.5, offset = 0.0 }
 values.colour = { red = 0.0, blue = 1.0 }
-"#;
+"#
+);
+
+/// Alice's or Bob's utility of (`price`, `colour`) in [`TEST_DEAL`]: price
+/// is linear from 1 to 3, colours are all or nothing.
+pub fn utility(party: &str, price: i64, colour: &str) -> f64 {
+    let v = (price - 1) as f64 / 2.0;
+    match party {
+        "Alice" => 0.8 * v + 0.2 * f64::from(colour == "red"),
+        _ => 0.123 * v + 0.877 * f64::from(colour == "blue"),
+    }
+}
+
+/// [`utility`] of a package given as JSON.
+pub fn package_utility(party: &str, package: &Value) -> f64 {
+    utility(
+        party,
+        package["price"].as_i64().unwrap(),
+        package["colour"].as_str().unwrap(),
+    )
+}
+
+/// The text of a scenario named `$name` with negotiators Alice and Bob,
+/// the mediator Mira and the observer Otto. Weights, reservations and
+/// utilities are distinctive numbers so that a leak shows up as a substring
+/// of a response. Price values: Alice 0, .5, 1 and Bob 1, .9, .4 for prices
+/// 1, 2, 3.
+#[macro_export]
+macro_rules! mediated_deal {
+    ($name:literal) => {
+        $crate::price_colour_deal!(
+            $name,
+            r#"
+[[parties]]
+name = "Alice"
+role = "negotiator"
+reservation = 0.0137
+weights = { price = 0.7311, colour = 0.2689 }
+values.price = { type = "linear", slope = 0.5, offset = 0.0 }
+values.colour = { red = 1.0, blue = 0.0 }
+
+[[parties]]
+name = "Bob"
+role = "negotiator"
+reservation = 0.0241
+weights = { price = 0.1573, colour = 0.8427 }
+values.price = { type = "linear", slope = -0.5, offset = 1.4 }
+values.colour = { red = 0.0, blue = 1.0 }
+
+[[parties]]
+name = "Mira"
+role = "mediator"
+
+[[parties]]
+name = "Otto"
+role = "observer"
+"#
+        )
+    };
+}
+
+/// Fails if `text`, which `who` was shown, contains any of `secrets`.
+pub fn assert_none(text: &str, secrets: &[&str], who: &str) {
+    for s in secrets {
+        assert!(!text.contains(s), "{who} saw {s}: {text}");
+    }
+}
+
+// ---------------------------------------------------------------- sessions
+
+/// A session's id and the tokens of its convener and its negotiators
+/// Alice and Bob.
+pub struct Session {
+    pub id: String,
+    pub admin: String,
+    pub alice: String,
+    pub bob: String,
+}
+
+impl Session {
+    /// From the body `POST /sessions` answered with.
+    pub fn of(created: &Value) -> Session {
+        let s = |v: &Value| v.as_str().unwrap().to_string();
+        Session {
+            id: s(&created["session_id"]),
+            admin: s(&created["admin_token"]),
+            alice: s(&created["invitations"][0]["token"]),
+            bob: s(&created["invitations"][1]["token"]),
+        }
+    }
+}
+
+/// Creates a session of [`TEST_DEAL`] with the rest of the request
+/// (protocol, deadline, options) in `request`, a JSON object.
+pub async fn create_test_deal(app: &Router, mut request: Value) -> Session {
+    request["scenario_toml"] = json!(TEST_DEAL);
+    Session::of(&create_session(app, request).await)
+}
+
+/// A session of a [`mediated_deal!`] scenario: its id and every token.
+pub struct Tokens {
+    pub id: String,
+    pub admin: String,
+    pub alice: String,
+    pub bob: String,
+    pub mira: String,
+    pub otto: String,
+}
+
+/// Creates a session of `scenario`, a [`mediated_deal!`], under `protocol`
+/// with `deadline` rounds; returns its tokens and the response body.
+pub async fn create_mediated(
+    app: &Router,
+    scenario: &str,
+    protocol: &str,
+    deadline: u64,
+) -> (Tokens, Value) {
+    let b = create_session(
+        app,
+        json!({"scenario_toml": scenario, "protocol": protocol, "deadline_rounds": deadline}),
+    )
+    .await;
+    let t = |v: &Value| v["token"].as_str().unwrap().to_string();
+    let tokens = Tokens {
+        id: b["session_id"].as_str().unwrap().into(),
+        admin: b["admin_token"].as_str().unwrap().into(),
+        alice: t(&b["invitations"][0]),
+        bob: t(&b["invitations"][1]),
+        mira: t(&b["viewers"][0]),
+        otto: t(&b["viewers"][1]),
+    };
+    (tokens, b)
+}
+
+/// `GET /sessions/{id}/record` with the convener's token, which must
+/// succeed; the record parsed.
+pub async fn record_of(app: &Router, id: &str, admin: &str) -> Record {
+    let (status, _, text) = call(
+        app,
+        "GET",
+        &format!("/sessions/{id}/record"),
+        Some(admin),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    serde_json::from_str(&text).unwrap()
+}
+
+// ---------------------------------------------------------------- requests
 
 /// Sends a request with an optional bearer token and raw JSON body; returns
 /// the status, the body parsed as JSON (`Null` if it is not) and its text.
@@ -86,6 +254,17 @@ pub async fn call(
     body: Option<Value>,
 ) -> (StatusCode, Value, String) {
     send(app, method, uri, token, body.map(|b| b.to_string())).await
+}
+
+/// [`call`] `POST /sessions/{id}/moves` with the move `mv`.
+pub async fn post_move(
+    app: &Router,
+    id: &str,
+    token: &str,
+    mv: Value,
+) -> (StatusCode, Value, String) {
+    let moves = format!("/sessions/{id}/moves");
+    call(app, "POST", &moves, Some(token), Some(mv)).await
 }
 
 /// `POST /sessions` with `request`, which must succeed; returns the body.
@@ -131,6 +310,13 @@ pub async fn subscribe_after(
         assert_eq!(resp.headers()["content-type"], "text/event-stream");
     }
     (resp.status(), resp.into_body())
+}
+
+/// [`subscribe_after`], which must succeed; returns the stream.
+pub async fn open_stream(app: &Router, id: &str, token: &str, last_event_id: Option<&str>) -> Body {
+    let (status, body) = subscribe_after(app, id, Some(token), last_event_id).await;
+    assert_eq!(status, StatusCode::OK);
+    body
 }
 
 /// Reads the next server-sent event (name, data) from the stream, or `None`
