@@ -1,6 +1,7 @@
-//! `pactum tournament`: every pair of strategies on every scenario, both
-//! role orders, repeated, in parallel — with shards for cluster array jobs,
-//! `merge` to combine them, and resumption of interrupted runs.
+//! `pactum tournament`: every assignment of strategies to the seats of
+//! every scenario (for two negotiators: every pair, both role orders),
+//! repeated, in parallel — with shards for cluster array jobs, `merge` to
+//! combine them, and resumption of interrupted runs.
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -14,7 +15,7 @@ use pactum_sim::tournament::{SummaryRow, Tournament, merge};
 pub struct Args {
     #[command(subcommand)]
     pub command: Option<Sub>,
-    /// Scenarios: native .toml/.json files or GENIUS/GeniusWeb folders (two negotiators each).
+    /// Scenarios: native .toml/.json files or GENIUS/GeniusWeb folders (two or more negotiators each).
     #[arg(long, num_args = 1.., required = true)]
     pub scenarios: Vec<PathBuf>,
     /// Strategies, comma-separated (see `pactum negotiate --help`).
@@ -23,7 +24,7 @@ pub struct Args {
     /// Deadline in rounds.
     #[arg(long, default_value_t = 100)]
     pub steps: usize,
-    /// Repetitions of each pairing.
+    /// Repetitions of each pairing (each assignment of strategies to seats).
     #[arg(long, default_value_t = 1)]
     pub reps: usize,
     #[arg(long, default_value_t = 0)]
@@ -31,7 +32,7 @@ pub struct Args {
     /// Threads (default: all cores).
     #[arg(long, default_value_t = 0)]
     pub jobs: usize,
-    /// Also pair each strategy with itself.
+    /// Let a strategy hold several seats of a negotiation (with two negotiators: also pair each strategy with itself).
     #[arg(long)]
     pub self_play: bool,
     /// Play only slice i of n (i from 1), e.g. 3/10, for cluster array jobs.

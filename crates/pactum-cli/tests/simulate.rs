@@ -334,6 +334,202 @@ fn tournament_errors() {
         ));
 }
 
+/// Three negotiators choosing a site; each likes a different one best, and
+/// Q has a reservation value.
+const SITES: &str = r#"
+name = "Sites"
+[[issues]]
+name = "site"
+options = ["x", "y", "z"]
+[[issues]]
+name = "budget"
+options = ["low", "high"]
+[[parties]]
+name = "P"
+weights = { site = 0.7, budget = 0.3 }
+values.site = { x = 1.0, y = 0.5, z = 0.0 }
+values.budget = { low = 1.0, high = 0.0 }
+[[parties]]
+name = "Q"
+reservation = 0.2
+weights = { site = 0.7, budget = 0.3 }
+values.site = { x = 0.0, y = 1.0, z = 0.5 }
+values.budget = { low = 0.0, high = 1.0 }
+[[parties]]
+name = "R"
+weights = { site = 1.0, budget = 0.0 }
+values.site = { x = 0.5, y = 0.0, z = 1.0 }
+values.budget = { low = 0.5, high = 0.5 }
+"#;
+
+#[test]
+fn three_party_tournament_shards_merge_to_the_same_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let sites = write(dir.path(), "sites.toml", SITES);
+    let line = write(dir.path(), "line.toml", LINE);
+    let (sites, line) = (sites.to_str().unwrap(), line.to_str().unwrap());
+    let run = |out: &Path, extra: &[&str]| {
+        let mut args = vec![
+            "tournament",
+            "--scenarios",
+            sites,
+            line,
+            "--strategies",
+            "boulware,conceder,random",
+            "--steps",
+            "20",
+            "--reps",
+            "2",
+            "--seed",
+            "5",
+            "--quiet",
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        pactum().args(&args).assert().success()
+    };
+    let full = dir.path().join("full");
+    // Sites: 3! seat orders; line: 6 ordered pairs; × 2 repetitions.
+    run(&full, &["--jobs", "1"]).stdout(predicate::str::contains(
+        "3 strategies × 2 scenarios × 2 repetitions: 24 negotiations",
+    ));
+    let a = dir.path().join("a");
+    let b = dir.path().join("b");
+    let c = dir.path().join("c");
+    run(&a, &["--shard", "1/3"]).stdout(predicate::str::contains("(shard 1/3: 8)"));
+    run(&b, &["--shard", "2/3", "--jobs", "2"]);
+    run(&c, &["--shard", "3/3", "--jobs", "3"]);
+    let merged = dir.path().join("merged");
+    pactum()
+        .args(["tournament", "merge"])
+        .args([&a, &b, &c])
+        .arg("--out")
+        .arg(&merged)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("merged 3 shard folders"));
+    for f in [
+        "manifest.json",
+        "negotiations.csv",
+        "negotiations.jsonl",
+        "summary.csv",
+        "summary.json",
+    ] {
+        assert_eq!(
+            std::fs::read(full.join(f)).unwrap(),
+            std::fs::read(merged.join(f)).unwrap(),
+            "{f}"
+        );
+    }
+    let manifest: Value =
+        serde_json::from_str(&std::fs::read_to_string(full.join("manifest.json")).unwrap())
+            .unwrap();
+    assert_eq!(manifest["negotiators"], serde_json::json!([3, 2]));
+    let csv = std::fs::read_to_string(full.join("negotiations.csv")).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 25);
+    assert_eq!(
+        lines[0],
+        "id,scenario,rep,seats,strategy_1,strategy_2,strategy_3,party_1,party_2,party_3,\
+         agreement,package,steps,end,utility_1,utility_2,utility_3,\
+         reservation_1,reservation_2,reservation_3,welfare,distance_frontier,distance_nash"
+    );
+    assert!(
+        lines[1].starts_with(&format!("0,{sites},0,3,boulware,conceder,random,P,Q,R,")),
+        "{}",
+        lines[1]
+    );
+    assert!(
+        lines[13].starts_with(&format!("12,{line},0,2,boulware,conceder,,A,B,,")),
+        "{}",
+        lines[13]
+    );
+    let rows: Vec<Value> = std::fs::read_to_string(full.join("negotiations.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let r = &rows[0];
+    assert_eq!(r["parties"], serde_json::json!(["P", "Q", "R"]));
+    assert_eq!(r["utilities"].as_array().unwrap().len(), 3);
+    assert_eq!(r["reservations"][1], 0.2);
+    assert!(r["distance_frontier"].is_number() || r["distance_frontier"].is_null());
+    // Each strategy holds one seat of each seat order and of each pair's
+    // two orders: (6 + 4) × 2 seats.
+    let summary: Value =
+        serde_json::from_str(&std::fs::read_to_string(full.join("summary.json")).unwrap()).unwrap();
+    for s in summary.as_array().unwrap() {
+        assert_eq!(s["negotiations"], 20, "{s}");
+    }
+}
+
+#[test]
+fn three_party_tournament_needs_three_strategies_or_self_play() {
+    let dir = tempfile::tempdir().unwrap();
+    let sites = write(dir.path(), "sites.toml", SITES);
+    let out = dir.path().join("out");
+    let mut cmd = pactum();
+    cmd.args(["tournament", "--scenarios"])
+        .arg(&sites)
+        .args(["--strategies", "boulware,conceder", "--quiet", "--out"])
+        .arg(&out);
+    cmd.assert().failure().stderr(predicate::str::contains(
+        "3 negotiators need at least 3 different strategies (or --self-play)",
+    ));
+    pactum()
+        .args(["tournament", "--scenarios"])
+        .arg(&sites)
+        .args([
+            "--strategies",
+            "boulware,conceder",
+            "--self-play",
+            "--steps",
+            "10",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "2 strategies × 1 scenarios × 1 repetitions: 8 negotiations",
+        ));
+}
+
+#[test]
+fn three_party_example_tournament() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    pactum()
+        .args(["tournament", "--scenarios"])
+        .arg(repo("examples/three-party-water.toml"))
+        .args([
+            "--strategies",
+            "boulware,conceder,nash-seeker",
+            "--steps",
+            "30",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("6 negotiations"));
+    let rows = std::fs::read_to_string(out.join("negotiations.jsonl")).unwrap();
+    assert_eq!(rows.lines().count(), 6);
+    for l in rows.lines() {
+        let r: Value = serde_json::from_str(l).unwrap();
+        assert_eq!(
+            r["parties"].as_array().unwrap().len(),
+            3,
+            "three negotiators"
+        );
+        // Scored against the exact three-party analysis.
+        assert!(r["distance_nash"].is_number(), "{r}");
+    }
+}
+
 // ---------------------------------------------------------------- multi-round sessions
 
 /// Two issues: both parties prefer a1 (common interest), they are opposed

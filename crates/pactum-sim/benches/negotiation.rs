@@ -47,7 +47,7 @@ fn bench(c: &mut Criterion) {
         |b| {
             b.iter(|| {
                 jobs.iter()
-                    .map(|j| t.play(j).unwrap().utility_a)
+                    .map(|j| t.play(j).unwrap().utilities[0])
                     .sum::<f64>()
             })
         },
