@@ -95,7 +95,7 @@ impl Model {
 pub struct Args {
     #[command(subcommand)]
     command: Option<ForecastCommand>,
-    /// A .toml scenario with a [forecast] section, a 1-D case CSV
+    /// A .toml or .json scenario with a forecast section, a 1-D case CSV
     /// (actor,capability,position,salience) or a KTAB CSV.
     #[arg(required = true, value_name = "FILE")]
     file: Option<PathBuf>,
@@ -200,7 +200,7 @@ fn issue_name(case: &Case, d: usize) -> &str {
 fn load(path: &Path) -> Result<Input> {
     let file = path.display().to_string();
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-    if ext.eq_ignore_ascii_case("toml") {
+    if ext.eq_ignore_ascii_case("toml") || ext.eq_ignore_ascii_case("json") {
         let s = scenario::read_scenario(path)?;
         return Ok(Input {
             file,
@@ -213,12 +213,6 @@ fn load(path: &Path) -> Result<Input> {
                 .map(|i| job(i.case, i.ranges))
                 .collect(),
         });
-    }
-    if ext.eq_ignore_ascii_case("json") {
-        bail!(
-            "{file}: the forecast section is read from TOML scenarios; use a .toml scenario, \
-             a 1-D case CSV or a KTAB CSV"
-        );
     }
     let text = std::fs::read_to_string(path).map_err(|source| ForecastError::Io {
         file: file.clone(),

@@ -168,6 +168,7 @@ fn run_analyze(args: AnalyzeArgs) -> Result<()> {
     let Loaded {
         mut scenario,
         warnings,
+        ..
     } = load(&args.input)?;
     let loaded = started.elapsed();
     print_warnings(&warnings);
@@ -235,7 +236,9 @@ fn plot_pair(scenario: &Scenario, names: Option<&[String]>) -> Result<(usize, us
 }
 
 fn run_validate(args: ScenarioArgs) -> Result<()> {
-    let Loaded { scenario, warnings } = load(&args)?;
+    let Loaded {
+        scenario, warnings, ..
+    } = load(&args)?;
     print_warnings(&warnings);
     let negotiators = scenario.negotiators().len();
     println!(
@@ -258,32 +261,25 @@ fn run_validate(args: ScenarioArgs) -> Result<()> {
 }
 
 fn run_convert(args: ConvertArgs) -> Result<()> {
-    let Loaded { scenario, warnings } = load(&args.input)?;
-    print_warnings(&warnings);
+    let loaded = load(&args.input)?;
+    print_warnings(&loaded.warnings);
     let out: &Path = &args.out;
     let lost = match args.to {
-        Format::Toml => write_file(out, &pactum_core::native::to_toml(&scenario)?)?,
-        Format::Json => write_file(out, &pactum_core::native::to_json(&scenario)?)?,
-        Format::Genius => pactum_core::genius::save_folder(&scenario, out)?,
-        Format::Geniusweb => pactum_core::geniusweb::save_folder(&scenario, out)?,
+        Format::Toml => write_file(out, &pactum_core::native::loaded_to_toml(&loaded)?)?,
+        Format::Json => write_file(out, &pactum_core::native::loaded_to_json(&loaded)?)?,
+        Format::Genius => pactum_core::genius::save_folder(&loaded.scenario, out)?,
+        Format::Geniusweb => pactum_core::geniusweb::save_folder(&loaded.scenario, out)?,
     };
     print_warnings(&lost);
-    if forecast_section(&args.input.scenario) {
+    if loaded.forecast.is_some() && matches!(args.to, Format::Genius | Format::Geniusweb) {
         eprintln!(
-            "warning: the [forecast] section of {} is not converted (only the negotiation is)",
+            "warning: the forecast section of {} is not converted: GENIUS and GeniusWeb \
+             files cannot hold it (convert to toml or json to keep it)",
             args.input.scenario.display()
         );
     }
     println!("wrote {}", out.display());
     Ok(())
-}
-
-/// Whether a native TOML file has a `[forecast]` section (the forecasting
-/// inputs, which the negotiation formats cannot hold).
-fn forecast_section(path: &Path) -> bool {
-    path.is_file()
-        && std::fs::read_to_string(path)
-            .is_ok_and(|t| t.lines().any(|l| l.trim_start().starts_with("[forecast")))
 }
 
 fn write_file(path: &Path, text: &str) -> Result<Vec<String>> {

@@ -745,3 +745,172 @@ fn a_scenario_forecast_section_gives_the_forecast_and_its_errors() {
         "{e}"
     );
 }
+
+/// Runs `pactum ARGS…` in `dir`, expects success and returns stdout.
+fn stdout_in(dir: &std::path::Path, args: &[&str]) -> String {
+    let out = pactum().current_dir(dir).args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn a_json_scenario_forecasts_exactly_as_its_toml_original() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::copy(repo("examples/istanbul-2025.toml"), d.join("istanbul.toml")).unwrap();
+    let out = pactum()
+        .current_dir(d)
+        .args(["convert", "istanbul.toml", "--to", "json", "istanbul.json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    // Nothing is left behind: no warning about the forecast section.
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("istanbul.json")).unwrap()).unwrap();
+    assert_eq!(json["forecast"]["actors"].as_array().unwrap().len(), 9);
+    assert_eq!(json["forecast"]["issues"].as_array().unwrap().len(), 7);
+
+    let runs: &[&[&str]] = &[
+        &[],
+        &["--json"],
+        &["--model", "mean"],
+        &["--model", "median", "--json"],
+        &["--model", "condorcet", "--json"],
+        &["--model", "nash"],
+        &["--model", "nash", "--json"],
+        &["--model", "bdm"],
+        &["--model", "bdm", "--json"],
+        &["--model", "smp", "--issue", "territory,ceasefire"],
+        &[
+            "--model",
+            "mean",
+            "--monte-carlo",
+            "50",
+            "--seed",
+            "7",
+            "--json",
+        ],
+        &["--model", "median", "--monte-carlo", "50", "--seed", "7"],
+    ];
+    for extra in runs {
+        let run = |file: &str| {
+            let mut args = vec!["forecast", file];
+            args.extend_from_slice(extra);
+            stdout_in(d, &args)
+        };
+        let from_toml = run("istanbul.toml");
+        // The reports name the file they read; everything else is the same, byte for byte.
+        let from_json = run("istanbul.json").replace("istanbul.json", "istanbul.toml");
+        assert!(!from_toml.is_empty());
+        assert_eq!(from_toml, from_json, "pactum forecast FILE {extra:?}");
+    }
+}
+
+#[test]
+fn converting_toml_to_json_and_back_keeps_the_forecast_section() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "two.toml", SCENARIO);
+    let convert = |from: &str, to: &str, out: &str| {
+        stdout_in(d, &["convert", from, "--to", to, out]);
+    };
+    convert("two.toml", "json", "two.json");
+    convert("two.json", "toml", "back.toml");
+    let back = std::fs::read_to_string(d.join("back.toml")).unwrap();
+    assert!(back.contains("[[forecast.actors]]"), "{back}");
+    // Read back and written as JSON again, the section is the one first written.
+    convert("back.toml", "json", "back.json");
+    let section = |file: &str| -> Value {
+        let v: Value =
+            serde_json::from_str(&std::fs::read_to_string(d.join(file)).unwrap()).unwrap();
+        v["forecast"].clone()
+    };
+    let first = section("two.json");
+    assert_eq!(first["actors"][1]["name"], "Seller");
+    assert_eq!(f(&first["actors"][1]["capability"]), 40.0);
+    assert_eq!(f(&first["issues"][0]["actors"]["Seller"]["salience"]), 60.0);
+    assert_eq!(first["issues"][0]["anchors"]["100"], "highest price");
+    assert_eq!(section("back.json"), first);
+    let mean = |file: &str| stdout_in(d, &["forecast", file, "--model", "mean"]);
+    let want = mean("two.toml");
+    assert!(want.contains("40"), "{want}");
+    assert_eq!(mean("back.toml").replace("back.toml", "two.toml"), want);
+    assert_eq!(mean("two.json").replace("two.json", "two.toml"), want);
+    // The negotiation part is unchanged too.
+    let analyze = |file: &str| stdout_in(d, &["analyze", file, "--json"]);
+    assert_eq!(analyze("back.toml"), analyze("two.toml"));
+
+    // GENIUS folders cannot hold the section: converting says so.
+    let out = pactum()
+        .current_dir(d)
+        .args(["convert", "two.json", "--to", "genius", "genius"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("the forecast section of two.json is not converted"),
+        "{err}"
+    );
+}
+
+#[test]
+fn errors_in_a_json_forecast_section_name_file_line_and_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "two.toml", SCENARIO);
+    stdout_in(d, &["convert", "two.toml", "--to", "json", "two.json"]);
+    let json = std::fs::read_to_string(d.join("two.json")).unwrap();
+    let line_of = |needle: &str, text: &str| {
+        text.lines()
+            .position(|l| l.contains(needle))
+            .unwrap_or_else(|| panic!("{needle}"))
+            + 1
+    };
+    let bad = |name: &str, from: &str, to: &str| {
+        assert!(json.contains(from), "{from}");
+        let text = json.replacen(from, to, 1);
+        write(d, name, &text).to_str().unwrap().to_string()
+    };
+
+    let text = json.replacen("\"salience\": 60.0", "\"salience\": 160.0", 1);
+    let file = bad("sal.json", "\"salience\": 60.0", "\"salience\": 160.0");
+    let e = fails(&[&file]);
+    let line = line_of("160.0", &text);
+    assert!(
+        e.contains(&format!(
+            "sal.json:{line}: field `forecast.issues[0] (price).actors.Seller.salience`: \
+             salience 160 outside 0-100"
+        )),
+        "{e}"
+    );
+
+    let file = bad("who.json", "\"Buyer\": {", "\"Buyr\": {");
+    let e = fails(&[&file]);
+    assert!(
+        e.contains("field `forecast.issues[0] (price).actors.Buyr`: `Buyr` is not listed"),
+        "{e}"
+    );
+    assert!(e.contains("who.json:"), "{e}");
+
+    let file = bad(
+        "type.json",
+        "\"capability\": 40.0",
+        "\"capability\": \"forty\"",
+    );
+    let e = fails(&[&file]);
+    assert!(e.contains("type.json:"), "{e}");
+    assert!(
+        e.contains("field `forecast.actors[1].capability`: invalid type"),
+        "{e}"
+    );
+}

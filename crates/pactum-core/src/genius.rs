@@ -1330,7 +1330,11 @@ pub fn load_folder(dir: &Path, profiles: Option<&[String]>) -> Result<Loaded> {
         file: folder.clone(),
         source,
     })?;
-    Ok(Loaded { scenario, warnings })
+    Ok(Loaded {
+        scenario,
+        warnings,
+        forecast: None,
+    })
 }
 
 // ---------------------------------------------------------------------------

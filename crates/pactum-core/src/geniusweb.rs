@@ -604,7 +604,11 @@ pub fn load(path: &Path, profiles: Option<&[String]>) -> Result<Loaded> {
         file: label.clone(),
         source,
     })?;
-    Ok(Loaded { scenario, warnings })
+    Ok(Loaded {
+        scenario,
+        warnings,
+        forecast: None,
+    })
 }
 
 // ---------------------------------------------------------------------------

@@ -9,6 +9,10 @@ use crate::model::Scenario;
 pub struct Loaded {
     pub scenario: Scenario,
     pub warnings: Vec<String>,
+    /// The `forecast` section of a native file (the forecasting models'
+    /// inputs, which the negotiation model does not use), kept so that
+    /// converting between TOML and JSON does not drop it.
+    pub forecast: Option<crate::native::ForecastFile>,
 }
 
 use std::path::Path;

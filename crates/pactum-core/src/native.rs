@@ -27,9 +27,95 @@ pub struct ScenarioFile {
     #[serde(default)]
     pub parties: Vec<PartyFile>,
     /// Inputs of the forecasting models (actors, capabilities, positions on
-    /// 0–100 continua). Read by the forecasting crate, not by this model.
+    /// 0–100 continua). Read and checked by the forecasting crate, not by
+    /// this model; kept through conversions between TOML and JSON.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub forecast: Option<toml::Value>,
+    pub forecast: Option<ForecastFile>,
+}
+
+/// The `forecast` section, as written in the file. Only its shape (field
+/// names and types) is checked here; `pactum_forecast::scenario` checks its
+/// meaning (known actors, values on the 0–100 scale) and builds the cases.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ForecastFile {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
+    /// Default Monte Carlo spreads.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uncertainty: Option<ForecastUncertaintyFile>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub actors: Vec<ForecastActorFile>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub issues: Vec<ForecastIssueFile>,
+}
+
+/// `forecast.uncertainty`: capability as a fraction, position and salience
+/// in points.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ForecastUncertaintyFile {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capability: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub position: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub salience: Option<f64>,
+}
+
+/// One entry of `forecast.actors`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ForecastActorFile {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capability: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capability_range: Option<(f64, f64)>,
+    /// Not a party of the negotiation model.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub extra: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
+}
+
+/// One entry of `forecast.issues`: a 0–100 continuum.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ForecastIssueFile {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_quo: Option<f64>,
+    /// Point of the scale (written as a key, e.g. `"50"`) → what it means.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub anchors: Option<IndexMap<String, String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
+    /// Actor name → its position and salience on this issue.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actors: Option<IndexMap<String, ForecastPositionFile>>,
+}
+
+/// An actor's entry in `forecast.issues[].actors`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ForecastPositionFile {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub position: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub salience: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capability: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub position_range: Option<(f64, f64)>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub salience_range: Option<(f64, f64)>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capability_range: Option<(f64, f64)>,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -189,7 +275,11 @@ pub fn into_model(file: &str, raw: ScenarioFile) -> Result<Loaded> {
         file: file.to_string(),
         source,
     })?;
-    Ok(Loaded { scenario, warnings })
+    Ok(Loaded {
+        scenario,
+        warnings,
+        forecast: raw.forecast,
+    })
 }
 
 fn issue_from_file(file: &str, i: usize, f: &IssueFile) -> Result<Issue> {
@@ -758,15 +848,43 @@ fn value_to_file(issue: &Issue, vf: &ValueFunction) -> ValueFile {
     }
 }
 
+/// The on-disk form of a loaded scenario, with the `forecast` section it
+/// was read with.
+pub fn loaded_to_file(l: &Loaded) -> ScenarioFile {
+    ScenarioFile {
+        forecast: l.forecast.clone(),
+        ..to_file(&l.scenario)
+    }
+}
+
 /// Writes a scenario as TOML.
 pub fn to_toml(s: &Scenario) -> Result<String> {
-    toml::to_string_pretty(&to_file(s))
-        .map_err(|e| Error::Unsupported(format!("cannot write TOML: {e}")))
+    file_to_toml(&to_file(s))
 }
 
 /// Writes a scenario as JSON.
 pub fn to_json(s: &Scenario) -> Result<String> {
-    serde_json::to_string_pretty(&to_file(s))
+    file_to_json(&to_file(s))
+}
+
+/// Writes a loaded scenario as TOML, its `forecast` section included.
+pub fn loaded_to_toml(l: &Loaded) -> Result<String> {
+    file_to_toml(&loaded_to_file(l))
+}
+
+/// Writes a loaded scenario as JSON, its `forecast` section included.
+pub fn loaded_to_json(l: &Loaded) -> Result<String> {
+    file_to_json(&loaded_to_file(l))
+}
+
+/// Writes the on-disk form as TOML.
+pub fn file_to_toml(f: &ScenarioFile) -> Result<String> {
+    toml::to_string_pretty(f).map_err(|e| Error::Unsupported(format!("cannot write TOML: {e}")))
+}
+
+/// Writes the on-disk form as JSON.
+pub fn file_to_json(f: &ScenarioFile) -> Result<String> {
+    serde_json::to_string_pretty(f)
         .map_err(|e| Error::Unsupported(format!("cannot write JSON: {e}")))
 }
 
@@ -832,6 +950,49 @@ role = "observer"
             .unwrap()
             .scenario;
         assert_eq!(s, again);
+    }
+
+    #[test]
+    fn the_forecast_section_survives_toml_json_toml() {
+        let text = format!(
+            "{CAR}
+[forecast]
+notes = \"illustrative\"
+uncertainty = {{ position = 3 }}
+[[forecast.actors]]
+name = \"buyer\"
+capability = 60
+capability_range = [50, 70]
+[[forecast.actors]]
+name = \"EU\"
+extra = true
+capability = 10
+[[forecast.issues]]
+name = \"price\"
+status_quo = 20
+anchors = {{ 0 = \"lowest\", 100 = \"highest\" }}
+[forecast.issues.actors]
+buyer = {{ position = 0, salience = 90, position_range = [0, 10] }}
+EU = {{ position = 40, salience = 20 }}
+"
+        );
+        let toml = from_toml("car.toml", &text).unwrap();
+        let forecast = toml.forecast.clone().expect("the section is read");
+        assert_eq!(forecast.actors[0].capability_range, Some((50.0, 70.0)));
+        assert!(forecast.actors[1].extra);
+        assert_eq!(
+            forecast.issues[0].actors.as_ref().unwrap()["buyer"].position_range,
+            Some((0.0, 10.0))
+        );
+        let json = from_json("car.json", &loaded_to_json(&toml).unwrap()).unwrap();
+        assert_eq!(json.scenario, toml.scenario);
+        assert_eq!(json.forecast.as_ref(), Some(&forecast));
+        let again = from_toml("again.toml", &loaded_to_toml(&json).unwrap()).unwrap();
+        assert_eq!(again.scenario, toml.scenario);
+        assert_eq!(again.forecast, Some(forecast));
+        // Unknown keys in the section are errors, as elsewhere in the file.
+        let e = error_of(&text.replace("status_quo = 20", "status = 20"));
+        assert!(e.contains("unknown field `status`"), "{e}");
     }
 
     fn error_of(text: &str) -> String {

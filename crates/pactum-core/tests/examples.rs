@@ -22,8 +22,9 @@ const WATER: &str = include_str!(concat!(
 ));
 
 fn load(file: &str, text: &str) -> Scenario {
-    let Loaded { scenario, warnings } =
-        from_toml(file, text).unwrap_or_else(|e| panic!("{file} does not parse: {e}"));
+    let Loaded {
+        scenario, warnings, ..
+    } = from_toml(file, text).unwrap_or_else(|e| panic!("{file} does not parse: {e}"));
     assert!(
         warnings.is_empty(),
         "{file}: unexpected warnings {warnings:?}"

@@ -1,11 +1,14 @@
-//! The `[forecast]` section of Pactum's native scenario file (TOML).
+//! The `[forecast]` section of Pactum's native scenario file (TOML or JSON).
 //!
 //! A negotiation scenario (`examples/istanbul-2025.toml`) models issues with discrete options
 //! and each negotiator's utilities. The forecasting models need a different view of the same
 //! negotiation: every actor's capability and, per issue, a 0–100 continuum with written anchors,
 //! each actor's position and salience on it, and the status quo. The `[forecast]` section holds
-//! that view next to the negotiation model. `pactum_core` accepts the section without reading it;
-//! this module parses and checks it and turns each issue into a one-dimensional [`Case`].
+//! that view next to the negotiation model. `pactum_core` defines the section's shape
+//! ([`ForecastFile`]) and keeps it through conversions without reading it; this module checks it
+//! and turns each issue into a one-dimensional [`Case`]. Both forms of the file are deserialised
+//! into that one typed section and checked by the same code; a map of where each value sits in
+//! the text gives the lines in errors.
 //!
 //! ```toml
 //! [forecast]
@@ -31,16 +34,18 @@
 //! EU = { position = 5, salience = 50, position_range = [0, 15] }
 //! ```
 //!
+//! The JSON form has the same fields (`"forecast": { "actors": [...], "issues": [...] }`).
 //! Every error names the file, the line and the field path
 //! (`forecast.issues[0] (ceasefire).actors.Russia.salience`). The format is documented in
 //! `docs/forecasting.md`.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::ops::Range;
 use std::path::Path;
 
+use pactum_core::native::{ForecastActorFile, ForecastFile, ForecastIssueFile};
 use serde::{Deserialize, Serialize};
-use toml::Spanned;
+use toml::de::{DeTable, DeValue};
 
 use crate::error::{ForecastError, Location, Result};
 use crate::model::{Actor, Anchor, Case, Issue, Scale};
@@ -76,8 +81,8 @@ pub struct ForecastActor {
     /// Not a party of the negotiation model (e.g. "EU" next to its member states).
     pub extra: bool,
     pub notes: Option<String>,
-    /// Line of the actor's `name`.
-    pub line: usize,
+    /// Line of the actor's `name`, where it is known.
+    pub line: Option<usize>,
 }
 
 /// One entry of `[[forecast.issues]]`, as a one-dimensional case.
@@ -89,8 +94,8 @@ pub struct ForecastIssue {
     pub notes: Option<String>,
     /// Monte Carlo ranges given in the file, per actor.
     pub ranges: Ranges,
-    /// Line of the issue's `name`.
-    pub line: usize,
+    /// Line of the issue's `name`, where it is known.
+    pub line: Option<usize>,
 }
 
 /// Per-actor ranges for Monte Carlo draws; `None` where the input gives none.
@@ -197,8 +202,27 @@ impl ForecastScenario {
     }
 }
 
-// ------------------------------------------------------------------ raw serde mirror
+// ------------------------------------------------------------------ reading
 
+/// The format a scenario file is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Toml,
+    Json,
+}
+
+impl Format {
+    /// JSON for a `.json` file, TOML otherwise.
+    pub fn of_path(path: &Path) -> Self {
+        match path.extension().and_then(|e| e.to_str()) {
+            Some(e) if e.eq_ignore_ascii_case("json") => Format::Json,
+            _ => Format::Toml,
+        }
+    }
+}
+
+/// The parts of a native scenario file this module reads: the same typed section
+/// (`pactum_core::native::ForecastFile`) whichever format it is written in.
 #[derive(Deserialize)]
 struct RawDoc {
     #[serde(default)]
@@ -206,7 +230,7 @@ struct RawDoc {
     #[serde(default)]
     parties: Vec<RawParty>,
     #[serde(default)]
-    forecast: Option<Spanned<RawForecast>>,
+    forecast: Option<ForecastFile>,
 }
 
 /// Only the name matters here; the rest of a party belongs to the negotiation model.
@@ -214,61 +238,6 @@ struct RawDoc {
 struct RawParty {
     name: String,
 }
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawForecast {
-    #[serde(default)]
-    notes: Option<String>,
-    #[serde(default)]
-    uncertainty: Option<RawUncertainty>,
-    #[serde(default)]
-    actors: Vec<RawActor>,
-    #[serde(default)]
-    issues: Vec<RawIssue>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawUncertainty {
-    capability: Option<Spanned<f64>>,
-    position: Option<Spanned<f64>>,
-    salience: Option<Spanned<f64>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawActor {
-    name: Spanned<String>,
-    capability: Option<Spanned<f64>>,
-    capability_range: Option<Spanned<ValueRange>>,
-    #[serde(default)]
-    extra: bool,
-    notes: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawIssue {
-    name: Spanned<String>,
-    status_quo: Option<Spanned<f64>>,
-    anchors: Option<Spanned<BTreeMap<String, String>>>,
-    notes: Option<String>,
-    actors: Option<Spanned<BTreeMap<String, Spanned<RawPosition>>>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawPosition {
-    position: Option<Spanned<f64>>,
-    salience: Option<Spanned<f64>>,
-    capability: Option<Spanned<f64>>,
-    position_range: Option<Spanned<ValueRange>>,
-    salience_range: Option<Spanned<ValueRange>>,
-    capability_range: Option<Spanned<ValueRange>>,
-}
-
-// ------------------------------------------------------------------ parsing
 
 fn line_of(text: &str, offset: usize) -> usize {
     let end = offset.min(text.len());
@@ -279,8 +248,8 @@ fn line_of(text: &str, offset: usize) -> usize {
         + 1
 }
 
-/// Best-effort field path of the key at `offset` (for syntax and type errors): the nearest
-/// table header above it plus the key on its line.
+/// Best-effort field path of the key at `offset` of a TOML text that does not parse: the
+/// nearest table header above it plus the key on its line.
 fn field_at(text: &str, offset: usize) -> String {
     let line = line_of(text, offset);
     let lines: Vec<&str> = text.lines().collect();
@@ -313,68 +282,371 @@ fn field_at(text: &str, offset: usize) -> String {
     }
 }
 
+/// Deserialises the document, naming the file, line and field of a syntax or type error.
+fn deserialize(text: &str, file: &str, format: Format) -> Result<(RawDoc, Spans)> {
+    let err = |line: Option<usize>, field: String, message: String| ForecastError::Format {
+        loc: Location::new(file, line, field),
+        message,
+    };
+    match format {
+        Format::Toml => {
+            let raw: RawDoc = toml::from_str(text).map_err(|e| {
+                let message = e.message().trim_end().to_string();
+                let Some(s) = e.span() else {
+                    return err(None, "forecast".into(), message);
+                };
+                // A type error in a well-formed file: the path of the value it is about.
+                let field = Spans::toml(text)
+                    .and_then(|spans| spans.path_at(s.start))
+                    .unwrap_or_else(|| field_at(text, s.start));
+                err(Some(line_of(text, s.start)), field, message)
+            })?;
+            let spans = Spans::toml(text).unwrap_or_default();
+            Ok((raw, spans))
+        }
+        Format::Json => {
+            let raw: RawDoc = serde_json::from_str(text).map_err(|e| {
+                let position = format!(" at line {} column {}", e.line(), e.column());
+                let message = e.to_string();
+                let message = message.strip_suffix(&position).unwrap_or(&message);
+                let offset = offset_of(text, e.line(), e.column());
+                let field = Spans::json(text)
+                    .path_at(offset)
+                    .unwrap_or_else(|| "forecast".into());
+                err(
+                    (e.line() > 0).then_some(e.line()),
+                    field,
+                    message.to_string(),
+                )
+            })?;
+            let spans = Spans::json(text);
+            if let Some((path, span)) = &spans.duplicate {
+                return Err(err(
+                    Some(line_of(text, span.start)),
+                    display_path(path),
+                    "this key is given twice".into(),
+                ));
+            }
+            Ok((raw, spans))
+        }
+    }
+}
+
+/// Byte offset of a 1-based line and column.
+fn offset_of(text: &str, line: usize, column: usize) -> usize {
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    (start + column.saturating_sub(1)).min(text.len())
+}
+
+// ------------------------------------------------------------------ where values sit
+
+/// One step of a path into the document: a table key or an array index.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Seg {
+    Key(String),
+    Index(usize),
+}
+
+fn key(k: &str) -> Seg {
+    Seg::Key(k.to_string())
+}
+
+/// `base` followed by `more`.
+fn at(base: &[Seg], more: &[Seg]) -> Vec<Seg> {
+    base.iter().chain(more).cloned().collect()
+}
+
+/// `forecast.issues[0].actors.A`.
+fn display_path(path: &[Seg]) -> String {
+    let mut s = String::new();
+    for seg in path {
+        match seg {
+            Seg::Key(k) if s.is_empty() => s.push_str(k),
+            Seg::Key(k) => {
+                s.push('.');
+                s.push_str(k);
+            }
+            Seg::Index(i) => s.push_str(&format!("[{i}]")),
+        }
+    }
+    s
+}
+
+/// The byte range of every value of a document, by path, so that the checks below, written
+/// once over the typed section, can give the line of what they reject in either format.
+#[derive(Debug, Default)]
+struct Spans {
+    values: HashMap<Vec<Seg>, Range<usize>>,
+    /// Offsets where lines start.
+    lines: Vec<usize>,
+    /// The first key of the forecast section given twice in one JSON object (TOML rejects
+    /// these when parsing; JSON parsers keep the last one).
+    duplicate: Option<(Vec<Seg>, Range<usize>)>,
+}
+
+impl Spans {
+    fn new(text: &str) -> Self {
+        let lines = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Spans {
+            values: HashMap::new(),
+            lines,
+            duplicate: None,
+        }
+    }
+
+    /// The spans of a TOML document; `None` when it does not parse.
+    fn toml(text: &str) -> Option<Self> {
+        fn walk(spans: &mut Spans, path: &mut Vec<Seg>, v: &toml::Spanned<DeValue<'_>>) {
+            spans.values.insert(path.clone(), v.span());
+            match v.get_ref() {
+                DeValue::Table(t) => {
+                    for (k, v) in t.iter() {
+                        path.push(Seg::Key(k.get_ref().to_string()));
+                        walk(spans, path, v);
+                        path.pop();
+                    }
+                }
+                DeValue::Array(a) => {
+                    for (i, v) in a.iter().enumerate() {
+                        path.push(Seg::Index(i));
+                        walk(spans, path, v);
+                        path.pop();
+                    }
+                }
+                _ => {}
+            }
+        }
+        let root = DeTable::parse(text).ok()?;
+        let mut spans = Spans::new(text);
+        let mut path = Vec::new();
+        for (k, v) in root.get_ref().iter() {
+            path.push(Seg::Key(k.get_ref().to_string()));
+            walk(&mut spans, &mut path, v);
+            path.pop();
+        }
+        Some(spans)
+    }
+
+    /// The spans of a JSON document, as far as it is well formed.
+    fn json(text: &str) -> Self {
+        let mut scan = JsonScan {
+            text,
+            pos: 0,
+            spans: Spans::new(text),
+        };
+        let mut path = Vec::new();
+        let _ = scan.value(&mut path);
+        scan.spans
+    }
+
+    /// 1-based line of the value at `path`.
+    fn line(&self, path: &[Seg]) -> Option<usize> {
+        let start = self.values.get(path)?.start;
+        Some(self.lines.partition_point(|&l| l <= start))
+    }
+
+    /// The path of the innermost value around `offset`.
+    fn path_at(&self, offset: usize) -> Option<String> {
+        self.values
+            .iter()
+            .filter(|(_, r)| r.start <= offset && offset <= r.end)
+            .max_by_key(|(p, r)| (p.len(), std::cmp::Reverse(r.start)))
+            .map(|(p, _)| display_path(p))
+            .filter(|p| !p.is_empty())
+    }
+}
+
+/// Records where each value of a JSON text starts and ends. It follows the grammar loosely
+/// (the text has been, or is being, parsed by `serde_json`) and stops at the first thing it
+/// does not understand.
+struct JsonScan<'a> {
+    text: &'a str,
+    pos: usize,
+    spans: Spans,
+}
+
+impl JsonScan<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.text.as_bytes().get(self.pos).copied()
+    }
+
+    fn skip_ws(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.pos += 1;
+        }
+    }
+
+    fn eat(&mut self, b: u8) -> Option<()> {
+        self.skip_ws();
+        (self.peek()? == b).then(|| self.pos += 1)
+    }
+
+    fn string(&mut self) -> Option<String> {
+        let start = self.pos;
+        self.pos += 1;
+        loop {
+            match self.peek()? {
+                b'\\' => self.pos += 2,
+                b'"' => break,
+                _ => self.pos += 1,
+            }
+        }
+        self.pos += 1;
+        serde_json::from_str(self.text.get(start..self.pos)?).ok()
+    }
+
+    fn value(&mut self, path: &mut Vec<Seg>) -> Option<()> {
+        self.skip_ws();
+        let start = self.pos;
+        match self.peek()? {
+            b'{' => {
+                self.pos += 1;
+                self.skip_ws();
+                if self.peek()? == b'}' {
+                    self.pos += 1;
+                } else {
+                    loop {
+                        self.skip_ws();
+                        if self.peek()? != b'"' {
+                            return None;
+                        }
+                        let kstart = self.pos;
+                        let k = self.string()?;
+                        path.push(Seg::Key(k));
+                        if self.spans.duplicate.is_none()
+                            && path.first() == Some(&key("forecast"))
+                            && self.spans.values.contains_key(path.as_slice())
+                        {
+                            self.spans.duplicate = Some((path.clone(), kstart..self.pos));
+                        }
+                        self.eat(b':')?;
+                        self.value(path)?;
+                        path.pop();
+                        self.skip_ws();
+                        match self.peek()? {
+                            b',' => self.pos += 1,
+                            b'}' => {
+                                self.pos += 1;
+                                break;
+                            }
+                            _ => return None,
+                        }
+                    }
+                }
+            }
+            b'[' => {
+                self.pos += 1;
+                self.skip_ws();
+                if self.peek()? == b']' {
+                    self.pos += 1;
+                } else {
+                    let mut i = 0;
+                    loop {
+                        path.push(Seg::Index(i));
+                        self.value(path)?;
+                        path.pop();
+                        i += 1;
+                        self.skip_ws();
+                        match self.peek()? {
+                            b',' => self.pos += 1,
+                            b']' => {
+                                self.pos += 1;
+                                break;
+                            }
+                            _ => return None,
+                        }
+                    }
+                }
+            }
+            b'"' => {
+                self.string()?;
+            }
+            _ => {
+                while let Some(b) = self.peek() {
+                    if matches!(b, b',' | b']' | b'}' | b' ' | b'\t' | b'\n' | b'\r') {
+                        break;
+                    }
+                    self.pos += 1;
+                }
+                if self.pos == start {
+                    return None;
+                }
+            }
+        }
+        if !path.is_empty() {
+            self.spans.values.insert(path.clone(), start..self.pos);
+        }
+        Some(())
+    }
+}
+
+// ------------------------------------------------------------------ checking
+
 struct Ctx<'a> {
     file: &'a str,
-    text: &'a str,
+    spans: &'a Spans,
 }
 
 impl Ctx<'_> {
-    fn loc(&self, span: Range<usize>, field: impl Into<String>) -> Location {
-        Location::new(self.file, Some(line_of(self.text, span.start)), field)
+    fn line(&self, at: &[Seg]) -> Option<usize> {
+        self.spans.line(at)
+    }
+
+    fn loc(&self, at: &[Seg], field: impl Into<String>) -> Location {
+        Location::new(self.file, self.line(at), field)
     }
 
     fn err(
         &self,
-        span: Range<usize>,
+        at: &[Seg],
         field: impl Into<String>,
         message: impl Into<String>,
     ) -> ForecastError {
         ForecastError::Format {
-            loc: self.loc(span, field),
+            loc: self.loc(at, field),
             message: message.into(),
         }
     }
 
-    fn capability(&self, v: &Spanned<f64>, field: String) -> Result<f64> {
-        let c = *v.get_ref();
+    fn capability(&self, c: f64, at: &[Seg], field: String) -> Result<f64> {
         if !c.is_finite() {
             return Err(ForecastError::NotANumber {
-                loc: self.loc(v.span(), field),
+                loc: self.loc(at, field),
                 value: c.to_string(),
             });
         }
         if c < 0.0 {
             return Err(ForecastError::NegativeCapability {
-                loc: self.loc(v.span(), field),
+                loc: self.loc(at, field),
                 value: c,
             });
         }
         Ok(c)
     }
 
-    fn on_scale(&self, v: &Spanned<f64>, field: String, what: &str) -> Result<f64> {
-        let x = *v.get_ref();
+    fn on_scale(&self, x: f64, at: &[Seg], field: String, what: &str) -> Result<f64> {
         if !x.is_finite() {
             return Err(ForecastError::NotANumber {
-                loc: self.loc(v.span(), field),
+                loc: self.loc(at, field),
                 value: x.to_string(),
             });
         }
         if !(SCALE.lo..=SCALE.hi).contains(&x) {
-            return Err(self.err(
-                v.span(),
-                field,
-                format!("{what} {x} outside the 0-100 scale"),
-            ));
+            return Err(self.err(at, field, format!("{what} {x} outside the 0-100 scale")));
         }
         Ok(x)
     }
 
-    fn salience(&self, v: &Spanned<f64>, field: String) -> Result<f64> {
-        let s = *v.get_ref();
+    fn salience(&self, s: f64, at: &[Seg], field: String) -> Result<f64> {
         if !s.is_finite() || !(0.0..=100.0).contains(&s) {
             return Err(ForecastError::SalienceOutOfRange {
-                loc: self.loc(v.span(), field),
+                loc: self.loc(at, field),
                 value: s,
             });
         }
@@ -384,15 +656,15 @@ impl Ctx<'_> {
     /// A `[low, high]` range that lies within `bounds` and contains `value`.
     fn range(
         &self,
-        r: &Spanned<ValueRange>,
+        (lo, hi): ValueRange,
+        at: &[Seg],
         field: String,
         value: f64,
         bounds: (f64, f64),
     ) -> Result<ValueRange> {
-        let (lo, hi) = *r.get_ref();
         if !lo.is_finite() || !hi.is_finite() || lo > hi {
             return Err(self.err(
-                r.span(),
+                at,
                 field,
                 format!("range [{lo}, {hi}] must be [low, high] with low <= high"),
             ));
@@ -404,14 +676,14 @@ impl Ctx<'_> {
                 "∞".into()
             };
             return Err(self.err(
-                r.span(),
+                at,
                 field,
                 format!("range [{lo}, {hi}] goes outside {}..{upper}", bounds.0),
             ));
         }
         if value < lo || value > hi {
             return Err(self.err(
-                r.span(),
+                at,
                 field,
                 format!("range [{lo}, {hi}] does not contain the value {value}"),
             ));
@@ -428,122 +700,66 @@ fn case_name(file: &str) -> String {
 
 /// Parses the `[forecast]` section of a TOML scenario. `file` names the source in errors.
 pub fn parse_scenario(text: &str, file: &str) -> Result<ForecastScenario> {
-    let raw: RawDoc = toml::from_str(text).map_err(|e| {
-        let (line, field) = match e.span() {
-            Some(s) => (Some(line_of(text, s.start)), field_at(text, s.start)),
-            None => (None, "forecast".to_string()),
+    parse_scenario_as(text, file, Format::Toml)
+}
+
+/// Parses the `forecast` section of a JSON scenario (the native format written as JSON).
+pub fn parse_json_scenario(text: &str, file: &str) -> Result<ForecastScenario> {
+    parse_scenario_as(text, file, Format::Json)
+}
+
+/// Parses the `forecast` section of a scenario written in `format`. The checks and the
+/// cases built are the same for both formats; errors name the file, the field path and,
+/// where the value is found in the text, its line.
+pub fn parse_scenario_as(text: &str, file: &str, format: Format) -> Result<ForecastScenario> {
+    let (raw, spans) = deserialize(text, file, format)?;
+    let ctx = Ctx {
+        file,
+        spans: &spans,
+    };
+    let Some(f) = raw.forecast else {
+        let message = match format {
+            Format::Toml => "the file has no [forecast] section (see docs/forecasting.md)",
+            Format::Json => "the file has no \"forecast\" object (see docs/forecasting.md)",
         };
-        ForecastError::Format {
-            loc: Location::new(file, line, field),
-            message: e.message().trim_end().to_string(),
-        }
-    })?;
-    let ctx = Ctx { file, text };
-    let Some(section) = raw.forecast else {
         return Err(ForecastError::Format {
             loc: Location::new(file, None, "forecast"),
-            message: "the file has no [forecast] section (see docs/forecasting.md)".into(),
+            message: message.into(),
         });
     };
-    let fspan = section.span();
-    let f = section.into_inner();
+    let fpath = [key("forecast")];
     let parties: Vec<String> = raw.parties.into_iter().map(|p| p.name).collect();
 
     let mut uncertainty = Uncertainty::default();
     if let Some(u) = &f.uncertainty {
-        let check = |v: &Option<Spanned<f64>>, key: &str| -> Result<Option<f64>> {
-            let Some(v) = v else { return Ok(None) };
-            let x = *v.get_ref();
+        let check = |v: Option<f64>, k: &str| -> Result<Option<f64>> {
+            let Some(x) = v else { return Ok(None) };
             if !x.is_finite() || x < 0.0 {
                 return Err(ctx.err(
-                    v.span(),
-                    format!("forecast.uncertainty.{key}"),
+                    &at(&fpath, &[key("uncertainty"), key(k)]),
+                    format!("forecast.uncertainty.{k}"),
                     format!("{x} must be a non-negative number"),
                 ));
             }
             Ok(Some(x))
         };
         uncertainty = Uncertainty {
-            capability: check(&u.capability, "capability")?,
-            position: check(&u.position, "position")?,
-            salience: check(&u.salience, "salience")?,
+            capability: check(u.capability, "capability")?,
+            position: check(u.position, "position")?,
+            salience: check(u.salience, "salience")?,
         };
     }
 
     let mut actors: Vec<ForecastActor> = Vec::new();
     for (i, a) in f.actors.iter().enumerate() {
-        let name = a.name.get_ref().trim().to_string();
-        let path = format!("forecast.actors[{i}] ({name})");
-        if name.is_empty() {
-            return Err(ctx.err(
-                a.name.span(),
-                format!("forecast.actors[{i}].name"),
-                "empty actor name",
-            ));
-        }
-        if let Some(prev) = actors.iter().find(|x| x.name == name) {
-            return Err(ctx.err(
-                a.name.span(),
-                format!("{path}.name"),
-                format!(
-                    "actor `{name}` is listed twice (first on line {})",
-                    prev.line
-                ),
-            ));
-        }
-        if !parties.is_empty() {
-            let is_party = parties.contains(&name);
-            if !is_party && !a.extra {
-                return Err(ctx.err(
-                    a.name.span(),
-                    format!("{path}.name"),
-                    format!(
-                        "`{name}` is not a party of the scenario (parties: {}); write \
-                         `extra = true` for an actor outside the negotiation model",
-                        parties.join(", ")
-                    ),
-                ));
-            }
-            if is_party && a.extra {
-                return Err(ctx.err(
-                    a.name.span(),
-                    format!("{path}.extra"),
-                    format!("`{name}` is a party of the scenario; remove `extra = true`"),
-                ));
-            }
-        }
-        let Some(cap) = &a.capability else {
-            return Err(ctx.err(
-                a.name.span(),
-                format!("{path}.capability"),
-                format!("actor `{name}` has no capability"),
-            ));
-        };
-        let capability = ctx.capability(cap, format!("{path}.capability"))?;
-        let capability_range = match &a.capability_range {
-            Some(r) => Some(ctx.range(
-                r,
-                format!("{path}.capability_range"),
-                capability,
-                (0.0, f64::INFINITY),
-            )?),
-            None => None,
-        };
-        actors.push(ForecastActor {
-            name,
-            capability,
-            capability_range,
-            extra: a.extra,
-            notes: a.notes.clone(),
-            line: line_of(text, a.name.span().start),
-        });
+        actors.push(check_actor(&ctx, i, a, &parties, &actors)?);
     }
     if let Some(missing) = parties
         .iter()
         .find(|p| !actors.iter().any(|a| &a.name == *p))
     {
         return Err(ctx.err(
-            fspan.clone(),
+            &fpath,
             "forecast.actors",
             format!(
                 "party `{missing}` has no [[forecast.actors]] entry; list every party, mediator \
@@ -553,7 +769,7 @@ pub fn parse_scenario(text: &str, file: &str) -> Result<ForecastScenario> {
     }
     if actors.len() < 2 {
         return Err(ctx.err(
-            fspan.clone(),
+            &fpath,
             "forecast.actors",
             format!(
                 "{} actor(s) in [[forecast.actors]]; at least two are needed",
@@ -564,14 +780,14 @@ pub fn parse_scenario(text: &str, file: &str) -> Result<ForecastScenario> {
 
     if f.issues.is_empty() {
         return Err(ctx.err(
-            fspan,
+            &fpath,
             "forecast.issues",
             "the forecast section has no [[forecast.issues]]",
         ));
     }
     let mut issues: Vec<ForecastIssue> = Vec::new();
     for (k, iss) in f.issues.iter().enumerate() {
-        issues.push(parse_issue(&ctx, k, iss, &actors, &issues)?);
+        issues.push(check_issue(&ctx, k, iss, &actors, &issues)?);
     }
 
     Ok(ForecastScenario {
@@ -584,70 +800,157 @@ pub fn parse_scenario(text: &str, file: &str) -> Result<ForecastScenario> {
     })
 }
 
-fn parse_issue(
+/// " (first on line N)" when the line is known.
+fn first_on(line: Option<usize>) -> String {
+    line.map_or_else(String::new, |l| format!(" (first on line {l})"))
+}
+
+fn check_actor(
+    ctx: &Ctx<'_>,
+    i: usize,
+    a: &ForecastActorFile,
+    parties: &[String],
+    earlier: &[ForecastActor],
+) -> Result<ForecastActor> {
+    let base = [key("forecast"), key("actors"), Seg::Index(i)];
+    let name_at = at(&base, &[key("name")]);
+    let name = a.name.trim().to_string();
+    let path = format!("forecast.actors[{i}] ({name})");
+    if name.is_empty() {
+        return Err(ctx.err(
+            &name_at,
+            format!("forecast.actors[{i}].name"),
+            "empty actor name",
+        ));
+    }
+    if let Some(prev) = earlier.iter().find(|x| x.name == name) {
+        return Err(ctx.err(
+            &name_at,
+            format!("{path}.name"),
+            format!("actor `{name}` is listed twice{}", first_on(prev.line)),
+        ));
+    }
+    if !parties.is_empty() {
+        let is_party = parties.contains(&name);
+        if !is_party && !a.extra {
+            return Err(ctx.err(
+                &name_at,
+                format!("{path}.name"),
+                format!(
+                    "`{name}` is not a party of the scenario (parties: {}); write \
+                     `extra = true` for an actor outside the negotiation model",
+                    parties.join(", ")
+                ),
+            ));
+        }
+        if is_party && a.extra {
+            return Err(ctx.err(
+                &name_at,
+                format!("{path}.extra"),
+                format!("`{name}` is a party of the scenario; remove `extra = true`"),
+            ));
+        }
+    }
+    let Some(cap) = a.capability else {
+        return Err(ctx.err(
+            &name_at,
+            format!("{path}.capability"),
+            format!("actor `{name}` has no capability"),
+        ));
+    };
+    let capability = ctx.capability(
+        cap,
+        &at(&base, &[key("capability")]),
+        format!("{path}.capability"),
+    )?;
+    let capability_range = match a.capability_range {
+        Some(r) => Some(ctx.range(
+            r,
+            &at(&base, &[key("capability_range")]),
+            format!("{path}.capability_range"),
+            capability,
+            (0.0, f64::INFINITY),
+        )?),
+        None => None,
+    };
+    Ok(ForecastActor {
+        name,
+        capability,
+        capability_range,
+        extra: a.extra,
+        notes: a.notes.clone(),
+        line: ctx.line(&name_at),
+    })
+}
+
+fn check_issue(
     ctx: &Ctx<'_>,
     k: usize,
-    iss: &RawIssue,
+    iss: &ForecastIssueFile,
     actors: &[ForecastActor],
     earlier: &[ForecastIssue],
 ) -> Result<ForecastIssue> {
-    let name = iss.name.get_ref().trim().to_string();
-    let nspan = iss.name.span();
+    let base = [key("forecast"), key("issues"), Seg::Index(k)];
+    let name_at = at(&base, &[key("name")]);
+    let name = iss.name.trim().to_string();
     let path = format!("forecast.issues[{k}] ({name})");
     if name.is_empty() {
         return Err(ctx.err(
-            nspan,
+            &name_at,
             format!("forecast.issues[{k}].name"),
             "empty issue name",
         ));
     }
     if let Some(prev) = earlier.iter().find(|i| i.case.name == name) {
         return Err(ctx.err(
-            nspan,
+            &name_at,
             format!("{path}.name"),
-            format!(
-                "issue `{name}` is listed twice (first on line {})",
-                prev.line
-            ),
+            format!("issue `{name}` is listed twice{}", first_on(prev.line)),
         ));
     }
-    let status_quo = match &iss.status_quo {
-        Some(v) => Some(ctx.on_scale(v, format!("{path}.status_quo"), "status quo")?),
+    let status_quo = match iss.status_quo {
+        Some(v) => Some(ctx.on_scale(
+            v,
+            &at(&base, &[key("status_quo")]),
+            format!("{path}.status_quo"),
+            "status quo",
+        )?),
         None => None,
     };
 
     let Some(raw_anchors) = &iss.anchors else {
         return Err(ctx.err(
-            nspan,
+            &name_at,
             format!("{path}.anchors"),
             "no anchors: say what 0, 50 and 100 mean, e.g. \
              anchors = { 0 = \"...\", 50 = \"...\", 100 = \"...\" }",
         ));
     };
+    let anchors_at = at(&base, &[key("anchors")]);
     let mut anchors = Vec::new();
-    for (key, label) in raw_anchors.get_ref() {
-        let field = format!("{path}.anchors.{key}");
-        let value = key
+    for (label_key, label) in raw_anchors {
+        let field = format!("{path}.anchors.{label_key}");
+        let value = label_key
             .trim()
             .parse::<f64>()
             .ok()
             .filter(|v| v.is_finite())
             .ok_or_else(|| {
                 ctx.err(
-                    raw_anchors.span(),
+                    &anchors_at,
                     field.clone(),
-                    format!("anchor key `{key}` is not a number on the 0-100 scale"),
+                    format!("anchor key `{label_key}` is not a number on the 0-100 scale"),
                 )
             })?;
         if !(SCALE.lo..=SCALE.hi).contains(&value) {
             return Err(ctx.err(
-                raw_anchors.span(),
+                &anchors_at,
                 field,
                 format!("anchor {value} outside the 0-100 scale"),
             ));
         }
         if label.trim().is_empty() {
-            return Err(ctx.err(raw_anchors.span(), field, "empty anchor text"));
+            return Err(ctx.err(&anchors_at, field, "empty anchor text"));
         }
         anchors.push(Anchor {
             value,
@@ -658,7 +961,7 @@ fn parse_issue(
     for end in [SCALE.lo, SCALE.hi] {
         if !anchors.iter().any(|a| a.value == end) {
             return Err(ctx.err(
-                raw_anchors.span(),
+                &anchors_at,
                 format!("{path}.anchors"),
                 format!("no anchor for {end}: both ends of the scale need a written meaning"),
             ));
@@ -667,16 +970,17 @@ fn parse_issue(
 
     let Some(entries) = &iss.actors else {
         return Err(ctx.err(
-            nspan,
+            &name_at,
             format!("{path}.actors"),
             "no positions: add a [forecast.issues.actors] table with one line per actor, \
              e.g. Ukraine = { position = 0, salience = 90 }",
         ));
     };
-    for (who, e) in entries.get_ref() {
+    let entries_at = at(&base, &[key("actors")]);
+    for who in entries.keys() {
         if !actors.iter().any(|a| &a.name == who) {
             return Err(ctx.err(
-                e.span(),
+                &at(&entries_at, &[key(who)]),
                 format!("{path}.actors.{who}"),
                 format!("`{who}` is not listed in [[forecast.actors]]"),
             ));
@@ -687,71 +991,69 @@ fn parse_issue(
     let mut case_actors = Vec::with_capacity(n);
     for (i, a) in actors.iter().enumerate() {
         let ap = format!("{path}.actors.{}", a.name);
-        let Some(e) = entries.get_ref().get(&a.name) else {
+        let Some(e) = entries.get(&a.name) else {
             return Err(ForecastError::MissingPosition {
-                loc: ctx.loc(entries.span(), ap),
+                loc: ctx.loc(&entries_at, ap),
                 actor: a.name.clone(),
             });
         };
-        let espan = e.span();
-        let e = e.get_ref();
-        let Some(pos) = &e.position else {
+        let e_at = at(&entries_at, &[key(&a.name)]);
+        let sub = |k: &str| at(&e_at, &[key(k)]);
+        let Some(pos) = e.position else {
             return Err(ForecastError::MissingPosition {
-                loc: ctx.loc(espan, format!("{ap}.position")),
+                loc: ctx.loc(&e_at, format!("{ap}.position")),
                 actor: a.name.clone(),
             });
         };
-        let position = ctx.on_scale(pos, format!("{ap}.position"), "position")?;
-        let Some(sal) = &e.salience else {
+        let position = ctx.on_scale(pos, &sub("position"), format!("{ap}.position"), "position")?;
+        let Some(sal) = e.salience else {
             return Err(ctx.err(
-                espan,
+                &e_at,
                 format!("{ap}.salience"),
                 format!("actor `{}` has no salience on this issue", a.name),
             ));
         };
-        let salience = ctx.salience(sal, format!("{ap}.salience"))?;
-        let (capability, cap_range) = match &e.capability {
-            Some(c) => {
-                let c = ctx.capability(c, format!("{ap}.capability"))?;
-                let r = match &e.capability_range {
-                    Some(r) => Some(ctx.range(
-                        r,
-                        format!("{ap}.capability_range"),
-                        c,
-                        (0.0, f64::INFINITY),
-                    )?),
-                    None => None,
-                };
-                (c, r)
-            }
-            None => {
-                let r = match &e.capability_range {
-                    Some(r) => Some(ctx.range(
-                        r,
-                        format!("{ap}.capability_range"),
-                        a.capability,
-                        (0.0, f64::INFINITY),
-                    )?),
-                    None => a.capability_range,
-                };
-                (a.capability, r)
+        let salience = ctx.salience(sal, &sub("salience"), format!("{ap}.salience"))?;
+        let cap_range = |value: f64, fallback: Option<ValueRange>| -> Result<Option<ValueRange>> {
+            match e.capability_range {
+                Some(r) => Ok(Some(ctx.range(
+                    r,
+                    &sub("capability_range"),
+                    format!("{ap}.capability_range"),
+                    value,
+                    (0.0, f64::INFINITY),
+                )?)),
+                None => Ok(fallback),
             }
         };
+        let (capability, cap_range) = match e.capability {
+            Some(c) => {
+                let c = ctx.capability(c, &sub("capability"), format!("{ap}.capability"))?;
+                (c, cap_range(c, None)?)
+            }
+            None => (a.capability, cap_range(a.capability, a.capability_range)?),
+        };
         ranges.capability[i] = cap_range;
-        if let Some(r) = &e.position_range {
+        if let Some(r) = e.position_range {
             ranges.position[i] = Some(ctx.range(
                 r,
+                &sub("position_range"),
                 format!("{ap}.position_range"),
                 position,
                 (SCALE.lo, SCALE.hi),
             )?);
         }
-        if let Some(r) = &e.salience_range {
-            ranges.salience[i] =
-                Some(ctx.range(r, format!("{ap}.salience_range"), salience, (0.0, 100.0))?);
+        if let Some(r) = e.salience_range {
+            ranges.salience[i] = Some(ctx.range(
+                r,
+                &sub("salience_range"),
+                format!("{ap}.salience_range"),
+                salience,
+                (0.0, 100.0),
+            )?);
         }
         let mut actor = Actor::new(a.name.clone(), capability, position, salience);
-        actor.line = Some(line_of(ctx.text, espan.start));
+        actor.line = ctx.line(&e_at);
         case_actors.push(actor);
     }
     let case = Case {
@@ -771,11 +1073,12 @@ fn parse_issue(
         case,
         notes: iss.notes.clone(),
         ranges,
-        line: line_of(ctx.text, nspan.start),
+        line: ctx.line(&name_at),
     })
 }
 
-/// Reads the `[forecast]` section of a TOML scenario file.
+/// Reads the `forecast` section of a native scenario file: JSON for a `.json` file, TOML
+/// otherwise.
 pub fn read_scenario(path: impl AsRef<Path>) -> Result<ForecastScenario> {
     let path = path.as_ref();
     let file = path.display().to_string();
@@ -783,7 +1086,7 @@ pub fn read_scenario(path: impl AsRef<Path>) -> Result<ForecastScenario> {
         file: file.clone(),
         source,
     })?;
-    parse_scenario(&text, &file)
+    parse_scenario_as(&text, &file, Format::of_path(path))
 }
 
 #[cfg(test)]
@@ -947,7 +1250,7 @@ A = { position = 1, salience = 1 }
         assert!(e.starts_with("t.toml:"), "{e}");
         let e = err(&GOOD.replace("salience = 50,", "salience = \"high\","));
         assert!(
-            e.starts_with("t.toml:40: field `forecast.issues.actors.B`"),
+            e.starts_with("t.toml:40: field `forecast.issues[0].actors.B.salience`"),
             "{e}"
         );
         let e = err(&GOOD.replace("status_quo = 20", "status_quo = 20\nstatus = 3"));
@@ -973,5 +1276,217 @@ A = { position = 1, salience = 1 }
     fn a_file_without_a_section_is_an_error() {
         let e = err("name = \"x\"\n");
         assert!(e.contains("no [forecast] section"), "{e}");
+    }
+
+    /// `GOOD` written as JSON, the native format's other form.
+    const GOOD_JSON: &str = r#"{
+  "name": "Test",
+  "issues": [{ "name": "x", "options": ["a", "b"] }],
+  "parties": [
+    { "name": "A", "weights": { "x": 1.0 }, "values": { "x": { "a": 1.0, "b": 0.0 } } },
+    { "name": "B", "role": "observer" }
+  ],
+  "forecast": {
+    "notes": "illustrative",
+    "uncertainty": { "position": 3 },
+    "actors": [
+      { "name": "A", "capability": 60, "capability_range": [50, 70] },
+      { "name": "B", "capability": 40 },
+      { "name": "C", "extra": true, "capability": 10 }
+    ],
+    "issues": [
+      {
+        "name": "x",
+        "status_quo": 20,
+        "anchors": { "0": "nothing", "50": "half", "100": "everything" },
+        "actors": {
+          "A": { "position": 0, "salience": 90 },
+          "B": { "position": 100, "salience": 50, "position_range": [90, 100] },
+          "C": { "position": 40, "salience": 20, "capability": 5 }
+        }
+      }
+    ]
+  }
+}
+"#;
+
+    fn json_err(text: &str) -> String {
+        parse_json_scenario(text, "t.json").unwrap_err().to_string()
+    }
+
+    /// `GOOD_JSON` with `from` (which must occur) replaced by `to`.
+    fn json_with(from: &str, to: &str) -> String {
+        assert!(GOOD_JSON.contains(from), "{from}");
+        GOOD_JSON.replacen(from, to, 1)
+    }
+
+    /// The section without the lines it was read from.
+    fn without_lines(mut s: ForecastScenario) -> ForecastScenario {
+        for a in &mut s.actors {
+            a.line = None;
+        }
+        for i in &mut s.issues {
+            i.line = None;
+            for a in &mut i.case.actors {
+                a.line = None;
+            }
+        }
+        s
+    }
+
+    #[test]
+    fn json_gives_the_same_section_as_toml() {
+        let toml = parse_scenario(GOOD, "t").unwrap();
+        let json = parse_json_scenario(GOOD_JSON, "t").unwrap();
+        // Lines point into each text.
+        assert_eq!(json.actors[1].line, Some(13));
+        assert_eq!(json.issues[0].line, Some(18));
+        assert_eq!(json.issues[0].case.actors[0].line, Some(22));
+        assert_eq!(without_lines(toml), without_lines(json));
+    }
+
+    #[test]
+    fn json_values_out_of_range_name_line_and_field() {
+        let e = json_err(&json_with("\"salience\": 90", "\"salience\": 120"));
+        assert!(
+            e.starts_with("t.json:22: field `forecast.issues[0] (x).actors.A.salience`"),
+            "{e}"
+        );
+        assert!(e.contains("salience 120 outside 0-100"), "{e}");
+        let e = json_err(&json_with("\"capability\": 40", "\"capability\": -4"));
+        assert!(
+            e.starts_with("t.json:13: field `forecast.actors[1] (B).capability`"),
+            "{e}"
+        );
+        assert!(e.contains("negative capability -4"), "{e}");
+        let e = json_err(&json_with("[90, 100]", "[20, 30]"));
+        assert!(
+            e.starts_with("t.json:23: field `forecast.issues[0] (x).actors.B.position_range`"),
+            "{e}"
+        );
+        assert!(e.contains("does not contain the value 100"), "{e}");
+        let e = json_err(&json_with("\"0\": \"nothing\", ", ""));
+        assert!(
+            e.starts_with("t.json:20: field `forecast.issues[0] (x).anchors`"),
+            "{e}"
+        );
+        assert!(e.contains("no anchor for 0"), "{e}");
+    }
+
+    #[test]
+    fn json_unknown_actors_name_line_and_field() {
+        let e = json_err(&json_with(
+            "\"A\": { \"position\": 0",
+            "\"Z\": { \"position\": 0",
+        ));
+        assert!(
+            e.starts_with("t.json:22: field `forecast.issues[0] (x).actors.Z`"),
+            "{e}"
+        );
+        assert!(
+            e.contains("`Z` is not listed in [[forecast.actors]]"),
+            "{e}"
+        );
+        let e = json_err(&json_with("\"extra\": true, ", ""));
+        assert!(
+            e.starts_with("t.json:14: field `forecast.actors[2] (C).name`"),
+            "{e}"
+        );
+        assert!(e.contains("`C` is not a party"), "{e}");
+        let e = json_err(&json_with(
+            "{ \"name\": \"B\", \"capability\": 40 }",
+            "{ \"name\": \"D\", \"extra\": true, \"capability\": 40 }",
+        ));
+        assert!(e.starts_with("t.json:8: field `forecast.actors`"), "{e}");
+        assert!(
+            e.contains("party `B` has no [[forecast.actors]] entry"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn json_missing_fields_are_named() {
+        let e = json_err(&json_with("\"position\": 100, ", ""));
+        assert!(
+            e.starts_with("t.json:23: field `forecast.issues[0] (x).actors.B.position`"),
+            "{e}"
+        );
+        assert!(e.contains("actor `B` has no position"), "{e}");
+        let e = json_err(&json_with("\"salience\": 20, ", ""));
+        assert!(
+            e.starts_with("t.json:24: field `forecast.issues[0] (x).actors.C.salience`"),
+            "{e}"
+        );
+        assert!(e.contains("actor `C` has no salience"), "{e}");
+        let e = json_err(&json_with(
+            ",\n          \"C\": { \"position\": 40, \"salience\": 20, \"capability\": 5 }",
+            "",
+        ));
+        assert!(
+            e.starts_with("t.json:21: field `forecast.issues[0] (x).actors.C`"),
+            "{e}"
+        );
+        assert!(e.contains("actor `C` has no position"), "{e}");
+        let e = json_err(&json_with(", \"capability\": 40 }", " }"));
+        assert!(
+            e.starts_with("t.json:13: field `forecast.actors[1] (B).capability`"),
+            "{e}"
+        );
+        assert!(e.contains("actor `B` has no capability"), "{e}");
+        // A field the typed section requires: reported by the parser, with its path.
+        let e = json_err(&json_with(
+            "{ \"name\": \"B\", \"capability\": 40 }",
+            "{ \"capability\": 40 }",
+        ));
+        assert!(
+            e.starts_with("t.json:13: field `forecast.actors[1]`"),
+            "{e}"
+        );
+        assert!(e.contains("missing field `name`"), "{e}");
+        let e = json_err(&json_with("\"anchors\"", "\"anchorz\""));
+        assert!(
+            e.starts_with("t.json:20: field `forecast.issues[0]`: unknown field `anchorz`"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn json_type_and_syntax_errors_name_line_and_field() {
+        let e = json_err(&json_with("\"salience\": 50", "\"salience\": \"high\""));
+        assert!(
+            e.starts_with("t.json:23: field `forecast.issues[0].actors.B.salience`"),
+            "{e}"
+        );
+        assert!(e.contains("invalid type: string \"high\""), "{e}");
+        assert!(!e.contains("column"), "{e}");
+        let e = json_err(&json_with("\"status_quo\": 20,", "\"status_quo\": 20,,"));
+        assert!(e.starts_with("t.json:19:"), "{e}");
+        let e = json_err(&json_with(
+            "\"C\": { \"position\": 40",
+            "\"A\": { \"position\": 40",
+        ));
+        assert!(
+            e.starts_with("t.json:24: field `forecast.issues[0].actors.A`"),
+            "{e}"
+        );
+        assert!(e.contains("given twice"), "{e}");
+        let e = json_err("{ \"name\": \"x\" }");
+        assert!(
+            e.starts_with("t.json: field `forecast`: the file has no \"forecast\" object"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn the_format_follows_the_extension() {
+        assert_eq!(Format::of_path(Path::new("a/b.JSON")), Format::Json);
+        assert_eq!(Format::of_path(Path::new("a/b.toml")), Format::Toml);
+        let dir = std::env::temp_dir().join(format!("pactum-forecast-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("good.json");
+        std::fs::write(&file, GOOD_JSON).unwrap();
+        let s = read_scenario(&file).unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(s.issues[0].case.positions(0), [0.0, 100.0, 40.0]);
     }
 }
