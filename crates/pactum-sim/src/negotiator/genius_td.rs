@@ -9,6 +9,13 @@
 //! * **accept** an offer at least as good as the offer it would make now.
 //!
 //! e < 1 is Boulware (0.2 here), e = 1 linear, e > 1 Conceder (2 here).
+//!
+//! The hardliner (e = 0) offers its best outcome and accepts only an offer
+//! at least as good, as NegMAS's `ToughNegotiator` (`OfferBest` and
+//! `AcceptBest`), against which hardliner vs Conceder is checked offer for
+//! offer (`tests/negmas_conformance.rs`). NegMAS accepts within 10⁻¹⁰ of the
+//! best utility; Pactum compares exactly, so the two differ only for an
+//! offer less than 10⁻¹⁰ below the best.
 
 use std::sync::Arc;
 

@@ -12,6 +12,13 @@
 //!
 //! Among outcomes of equal utility the walk takes the later in enumeration
 //! order first (it runs down the ascending sorted list).
+//!
+//! MiCRO vs MiCRO is checked offer for offer against NegMAS
+//! (`tests/negmas_conformance.rs`): each side then always has received as
+//! many distinct offers as it has sent, so no offer is drawn at random.
+//! The random repeats themselves cannot be compared (NegMAS draws with
+//! Python's `random`, Pactum with a seeded ChaCha8), nor can therefore MiCRO
+//! against a negotiator that repeats offers.
 
 use std::collections::HashSet;
 use std::sync::Arc;

@@ -10,6 +10,17 @@
 //!   retreat is not punished;
 //! * **offer** the rational outcome with the lowest utility ≥ target;
 //! * **accept** an offer at least as good as that next offer.
+//!
+//! This is not NegMAS's `NaiveTitForTatNegotiator` (0.16), and is not
+//! checked against it. There the normalised target is a *level*, not a
+//! running total: from round 3 on it is 1 − ν(o) for the opponent's latest
+//! offer o (a zero-sum model: the opponent is taken to have conceded ν(o)),
+//! in round 0 it does not concede, and in rounds 1 and 2 it concedes by the
+//! utility gap between its best and second-best outcomes (`must_concede`);
+//! the acceptance test recomputes that target from the offer being answered.
+//! Pactum's version mirrors each *change* between an opponent's successive
+//! offers, so a generous opening offer is not answered with an equally deep
+//! concession.
 
 use std::sync::Arc;
 
