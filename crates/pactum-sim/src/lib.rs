@@ -22,6 +22,6 @@ pub mod trace;
 
 pub use error::SimError;
 pub use prefs::{PartyPrefs, Prepared};
-pub use runner::{Config, NegotiationResult, ProtocolKind, negotiate};
-pub use session::{Deadline, End};
+pub use runner::{Config, NegotiationResult, ProtocolKind, negotiate, negotiate_on};
+pub use session::{Deadline, End, ManualClock, TimeSource, WallClock};
 pub use space::OutcomeId;

@@ -5,6 +5,8 @@
 //! deadline, and report every party's utility (its reservation value — or
 //! worst utility where it has none — when there is no agreement).
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
 use crate::error::SimError;
@@ -13,7 +15,7 @@ use crate::prefs::Prepared;
 use crate::protocol::Protocol;
 use crate::protocol::sao::Sao;
 use crate::protocol::single_text::{Mediator, SingleText};
-use crate::session::{Deadline, End, Session};
+use crate::session::{Clock, Deadline, End, Session, TimeSource, WallClock};
 use crate::space::OutcomeId;
 use crate::trace::Trace;
 
@@ -104,6 +106,18 @@ pub fn negotiate(
     strategies: &[&str],
     config: &Config,
 ) -> Result<NegotiationResult, SimError> {
+    negotiate_on(prepared, strategies, config, Arc::new(WallClock::start()))
+}
+
+/// [`negotiate`] on a given time source (read only for a wall-clock limit),
+/// e.g. a [`ManualClock`](crate::session::ManualClock) for deterministic
+/// tests of time limits.
+pub fn negotiate_on(
+    prepared: &Prepared,
+    strategies: &[&str],
+    config: &Config,
+    time: Arc<dyn TimeSource>,
+) -> Result<NegotiationResult, SimError> {
     let n = prepared.prefs.len();
     if strategies.len() != n {
         return Err(SimError::StrategyCount {
@@ -127,11 +141,11 @@ pub fn negotiate(
             negotiator::build(name, &info)
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let mut session = Session::new(
+    let mut session = Session::with_clock(
         prepared.space.clone(),
         prepared.prefs.clone(),
         negotiators,
-        config.deadline,
+        Clock::with_source(config.deadline, time),
         config.record,
     );
     Ok(match config.protocol {

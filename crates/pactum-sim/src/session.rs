@@ -1,7 +1,9 @@
 //! The state of one negotiation: who sits where, the clock, the round, the
 //! recorder. Protocols mutate it round by round; the runner reads the result.
 
+use std::fmt::Debug;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
@@ -39,21 +41,84 @@ impl Deadline {
     }
 }
 
+/// Where a clock reads the time elapsed since the negotiation started.
+///
+/// Only deadlines with a wall-clock limit ever read it: with a deadline in
+/// rounds alone, a negotiation is a pure function of the scenario, the
+/// strategies and the seed, whatever the source.
+pub trait TimeSource: Debug + Send + Sync {
+    fn elapsed(&self) -> Duration;
+}
+
+/// The real clock: time since the source was made.
+#[derive(Debug, Clone, Copy)]
+pub struct WallClock(Instant);
+
+impl WallClock {
+    pub fn start() -> Self {
+        WallClock(Instant::now())
+    }
+}
+
+impl TimeSource for WallClock {
+    fn elapsed(&self) -> Duration {
+        self.0.elapsed()
+    }
+}
+
+/// A clock that moves only when told to (for tests and replays): clones
+/// share one reading, so a negotiator or test harness can advance the clock
+/// a session reads.
+#[derive(Debug, Clone, Default)]
+pub struct ManualClock(Arc<AtomicU64>);
+
+impl ManualClock {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Moves the clock forward by `by`.
+    pub fn advance(&self, by: Duration) {
+        let nanos = u64::try_from(by.as_nanos()).unwrap_or(u64::MAX);
+        let _ = self
+            .0
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |t| {
+                Some(t.saturating_add(nanos))
+            });
+    }
+}
+
+impl TimeSource for ManualClock {
+    fn elapsed(&self) -> Duration {
+        Duration::from_nanos(self.0.load(Ordering::SeqCst))
+    }
+}
+
 /// The protocol's clock. Relative time in round s of N is (s + 1)/(N + 1)
 /// (NegMAS's convention), or the share of the wall-clock limit used if that
 /// is larger, capped at 1.
 #[derive(Debug, Clone)]
 pub struct Clock {
     pub deadline: Deadline,
-    started: Instant,
+    source: Arc<dyn TimeSource>,
 }
 
 impl Clock {
+    /// A clock on the real time, started now.
     pub fn start(deadline: Deadline) -> Self {
-        Clock {
-            deadline,
-            started: Instant::now(),
-        }
+        Self::with_source(deadline, Arc::new(WallClock::start()))
+    }
+
+    /// A clock reading elapsed time from `source`.
+    pub fn with_source(deadline: Deadline, source: Arc<dyn TimeSource>) -> Self {
+        Clock { deadline, source }
+    }
+
+    /// Time elapsed, read only when the deadline has a time limit.
+    fn used(&self) -> Option<f64> {
+        self.deadline
+            .time_limit
+            .map(|l| self.source.elapsed().as_secs_f64() / l.as_secs_f64())
     }
 
     pub fn time(&self, step: usize) -> f64 {
@@ -61,19 +126,20 @@ impl Clock {
             .deadline
             .steps
             .map_or(-1.0, |n| (step + 1) as f64 / (n + 1) as f64);
-        let by_clock = self.deadline.time_limit.map_or(-1.0, |l| {
-            self.started.elapsed().as_secs_f64() / l.as_secs_f64()
-        });
+        let by_clock = self.used().unwrap_or(-1.0);
         by_steps.max(by_clock).min(1.0)
     }
 
     /// Whether round `step` may not start.
     pub fn expired(&self, step: usize) -> bool {
-        self.deadline.steps.is_some_and(|n| step >= n)
-            || self
-                .deadline
-                .time_limit
-                .is_some_and(|l| self.started.elapsed() >= l)
+        self.deadline.steps.is_some_and(|n| step >= n) || self.out_of_time()
+    }
+
+    /// Whether the wall-clock limit (if any) has passed.
+    pub fn out_of_time(&self) -> bool {
+        self.deadline
+            .time_limit
+            .is_some_and(|l| self.source.elapsed() >= l)
     }
 
     pub fn now(&self, step: usize) -> Now {
@@ -119,11 +185,22 @@ impl Session {
         deadline: Deadline,
         record: bool,
     ) -> Self {
+        Self::with_clock(space, prefs, negotiators, Clock::start(deadline), record)
+    }
+
+    /// A session on the given clock (e.g. a [`ManualClock`] in tests).
+    pub fn with_clock(
+        space: Arc<OutcomeSpace>,
+        prefs: Vec<Arc<PartyPrefs>>,
+        negotiators: Vec<Box<dyn Negotiator>>,
+        clock: Clock,
+        record: bool,
+    ) -> Self {
         Session {
             space,
             prefs,
             negotiators,
-            clock: Clock::start(deadline),
+            clock,
             step: 0,
             trace: Trace::new(record),
         }

@@ -68,7 +68,7 @@ impl Protocol for Sao {
 
     fn round(&mut self, s: &mut Session) -> Option<End> {
         for seat in 0..s.seats() {
-            if seat > 0 && s.clock.deadline.time_limit.is_some() && s.clock.expired(s.step) {
+            if seat > 0 && s.clock.out_of_time() {
                 return Some(End::Deadline);
             }
             let Some((offer, proposer)) = self.standing else {
