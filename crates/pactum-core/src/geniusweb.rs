@@ -504,20 +504,46 @@ fn classify(file: &str, text: &str) -> Result<Option<GwFile>> {
 pub fn load(path: &Path, profiles: Option<&[String]>) -> Result<Loaded> {
     let label = path.display().to_string();
     let mut warnings = Vec::new();
-    let files = if path.is_dir() {
+    let folder = path.is_dir();
+    let paths = if folder {
         files_with_extension(path, "json")?
     } else {
         vec![path.to_path_buf()]
     };
+    let mut files = Vec::with_capacity(paths.len());
+    for f in &paths {
+        let text = read_text(f, &mut warnings)?;
+        files.push((f.display().to_string(), text));
+    }
+    let mut loaded = from_texts(&label, folder, &files, profiles)?;
+    warnings.append(&mut loaded.warnings);
+    loaded.warnings = warnings;
+    Ok(loaded)
+}
+
+/// Reads GeniusWeb files already in memory, as [`load`] reads them from
+/// disk: `files` holds each file's path (named in messages; its stem names
+/// the party of a profile) and text, in the order a folder is read. `label`
+/// names the folder (or the single file) and gives the scenario its name
+/// when the domain has none; `folder` says whether the files come from a
+/// folder (a single profile file may use its embedded domain silently).
+pub fn from_texts(
+    label: &str,
+    folder: bool,
+    files: &[(String, String)],
+    profiles: Option<&[String]>,
+) -> Result<Loaded> {
+    let label = label.to_string();
+    let mut warnings = Vec::new();
     let mut domains = Vec::new();
     let mut found = Vec::new();
-    for f in &files {
-        let flabel = f.display().to_string();
-        let text = read_text(f, &mut warnings)?;
-        match classify(&flabel, &text)? {
+    for (flabel, text) in files {
+        let flabel = flabel.clone();
+        let party = stem(Path::new(&flabel));
+        match classify(&flabel, text)? {
             Some(GwFile::Domain(d)) => domains.push((flabel, d)),
-            Some(GwFile::Profile(p)) => found.push((stem(f), (flabel, Ok(p)))),
-            Some(GwFile::OtherProfile(kind)) => found.push((stem(f), (flabel, Err(kind)))),
+            Some(GwFile::Profile(p)) => found.push((party, (flabel, Ok(p)))),
+            Some(GwFile::OtherProfile(kind)) => found.push((party, (flabel, Err(kind)))),
             None => warnings.push(format!(
                 "{flabel}: skipped (not a GeniusWeb domain or profile)"
             )),
@@ -567,7 +593,7 @@ pub fn load(path: &Path, profiles: Option<&[String]>) -> Result<Loaded> {
                     "no domain file, and the profile embeds no domain",
                 )
             })?;
-            if path.is_dir() {
+            if folder {
                 warnings.push(format!(
                     "{label}: no domain file; using the domain embedded in {flabel}"
                 ));
@@ -589,7 +615,8 @@ pub fn load(path: &Path, profiles: Option<&[String]>) -> Result<Loaded> {
         });
     }
     let name = domain_json.name.clone().unwrap_or_else(|| {
-        path.file_stem()
+        Path::new(&label)
+            .file_stem()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default()
     });
@@ -1647,6 +1674,32 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("available profiles: buyer, seller"), "{e}");
+    }
+
+    #[test]
+    fn texts_in_memory_load_like_the_folder() {
+        let dir = Path::new(DATA).join("golden");
+        let from_disk = load(&dir, None).unwrap();
+        let mut files = Vec::new();
+        for f in files_with_extension(&dir, "json").unwrap() {
+            let text = std::fs::read_to_string(&f).unwrap();
+            files.push((f.display().to_string(), text));
+        }
+        let label = dir.display().to_string();
+        let in_memory = from_texts(&label, true, &files, None).unwrap();
+        assert_eq!(from_disk.scenario, in_memory.scenario);
+        assert_eq!(from_disk.warnings, in_memory.warnings);
+
+        // A single profile uses its embedded domain, named after the file
+        // when the domain has no name.
+        let profile = files
+            .iter()
+            .find(|(f, _)| f.ends_with("buyer.json"))
+            .unwrap();
+        let one = from_texts(&profile.0, false, std::slice::from_ref(profile), None).unwrap();
+        assert_eq!(one.scenario.parties.len(), 1);
+        assert_eq!(one.scenario.parties[0].name, "buyer");
+        assert!(one.warnings.is_empty(), "{:?}", one.warnings);
     }
 
     proptest::proptest! {
