@@ -711,14 +711,19 @@ fn plan(s: &Scenario, notes: &mut Vec<String>) -> Result<Vec<Out>> {
             out.push(Out::Values(options.clone()));
             continue;
         }
-        let blocker = s.parties.iter().find_map(|p| match &p.preferences {
-            Some(Preferences {
-                utility: UtilityFunction::Additive(a),
-                ..
-            }) if affine_ends(issue, &a.values[i]).is_none() => Some(p.name.as_str()),
-            _ => None,
-        });
         let n = issue.cardinality();
+        // A single value has no ends to value linearly between.
+        let blocker = (n >= 2)
+            .then(|| {
+                s.parties.iter().find_map(|p| match &p.preferences {
+                    Some(Preferences {
+                        utility: UtilityFunction::Additive(a),
+                        ..
+                    }) if affine_ends(issue, &a.values[i]).is_none() => Some(p.name.as_str()),
+                    _ => None,
+                })
+            })
+            .flatten();
         let (x0, x1) = (issue.numeric(0), issue.numeric((n.max(1) - 1) as u32));
         match blocker {
             None if n >= 2 && x1 > x0 => out.push(Out::Range {
@@ -742,10 +747,21 @@ fn plan(s: &Scenario, notes: &mut Vec<String>) -> Result<Vec<Out>> {
                         "issue {:?}: written as a discrete issue listing its values, because party {p:?}'s value function is not linear on it",
                         issue.name
                     ));
+                } else if n < 2 {
+                    notes.push(format!(
+                        "issue {:?}: written as a discrete issue listing its values, because it has a single value and a GeniusWeb number range needs two",
+                        issue.name
+                    ));
                 }
-                out.push(Out::Values(
-                    (0..n as u32).map(|k| issue.value(k).to_string()).collect(),
-                ));
+                let values: Vec<String> =
+                    (0..n as u32).map(|k| issue.value(k).to_string()).collect();
+                if let Some(k) = (1..values.len()).find(|&k| values[..k].contains(&values[k])) {
+                    return Err(Error::Unsupported(format!(
+                        "issue {:?}: the value {} occurs more than once, and a GeniusWeb value set lists each value once",
+                        issue.name, values[k]
+                    )));
+                }
+                out.push(Out::Values(values));
             }
         }
     }
@@ -1700,6 +1716,51 @@ mod tests {
         assert_eq!(one.scenario.parties.len(), 1);
         assert_eq!(one.scenario.parties[0].name, "buyer");
         assert!(one.warnings.is_empty(), "{:?}", one.warnings);
+    }
+
+    #[test]
+    fn numeric_issues_geniusweb_cannot_range() {
+        let mut s = load(&Path::new(DATA).join("golden"), None)
+            .unwrap()
+            .scenario;
+        let price = s.issue_index("price").unwrap();
+        for p in &mut s.parties {
+            p.preferences.as_mut().unwrap().reservation_value = None;
+        }
+        // One value: no number range has it, so it is listed, with a note.
+        s.issues[price].kind = IssueKind::Real {
+            min: 0.5,
+            max: 0.5,
+            levels: 1,
+        };
+        let tmp = TempDir::new("one-value");
+        let notes = save_folder(&s, &tmp.0).unwrap();
+        assert!(
+            notes
+                .iter()
+                .any(|n| n.contains("\"price\"") && n.contains("single value")),
+            "{notes:?}"
+        );
+        let back = load(&tmp.0, None).unwrap().scenario;
+        assert_eq!(
+            back.issues[price].kind,
+            IssueKind::Discrete {
+                options: vec!["0.5".into()]
+            }
+        );
+        same_utilities(&s, &back, 1.0);
+        // Several levels on one point: the listed values would repeat, which
+        // no GeniusWeb value set allows.
+        s.issues[price].kind = IssueKind::Real {
+            min: 0.5,
+            max: 0.5,
+            levels: 3,
+        };
+        let e = write_domain(&s).unwrap_err().to_string();
+        assert!(
+            e.contains("\"price\"") && e.contains("more than once"),
+            "{e}"
+        );
     }
 
     proptest::proptest! {
