@@ -239,6 +239,8 @@ pub fn router(db: Db) -> Router {
         crate::live::PartialMoveEvent,
         crate::live::SuggestionsEvent,
         crate::live::SettledEvent,
+        crate::live::VoteEvent,
+        crate::live::ProposalEvent,
         crate::partial::PartialView,
         crate::partial::ProposalView,
         OfferView,

@@ -148,6 +148,16 @@ pub enum Published {
         round: u64,
         reason: String,
     },
+    /// Single text: a negotiator voted on proposal `round` (how it voted
+    /// is not published).
+    Vote { seq: u64, round: u64, party: String },
+    /// Single text: the mediator's proposal `round`, a change to the draft.
+    Proposal {
+        seq: u64,
+        round: u64,
+        draft: Package,
+        change: Package,
+    },
     /// Partial rounds: a move (see `crate::partial`).
     PartialMove {
         seq: u64,
@@ -181,7 +191,9 @@ impl Published {
             | Published::Agreement { seq, round, .. }
             | Published::Ended { seq, round, .. }
             | Published::PartialMove { seq, round, .. }
-            | Published::Settled { seq, round, .. } => Some((*seq, *round)),
+            | Published::Settled { seq, round, .. }
+            | Published::Vote { seq, round, .. }
+            | Published::Proposal { seq, round, .. } => Some((*seq, *round)),
             Published::Suggestions { .. } => None,
         }
     }
@@ -197,6 +209,8 @@ pub(crate) fn notifies(event: &Event) -> bool {
             | Event::Ended { .. }
             | Event::PartialMove { .. }
             | Event::Settled { .. }
+            | Event::Vote { .. }
+            | Event::Proposal { .. }
     )
 }
 
@@ -250,6 +264,23 @@ fn published(scenario: &Scenario, seq: u64, event: Event) -> Option<Published> {
             round,
             proposal,
             issues,
+        },
+        Event::Vote {
+            party, proposal, ..
+        } => Published::Vote {
+            seq,
+            round: proposal,
+            party,
+        },
+        Event::Proposal {
+            proposal,
+            draft,
+            change,
+        } => Published::Proposal {
+            seq,
+            round: proposal,
+            draft,
+            change,
         },
         _ => return None,
     })
@@ -463,6 +494,27 @@ pub struct SettledEvent {
     pub issues: Package,
 }
 
+/// A `vote` event (single text): `party` voted on proposal `proposal`.
+/// How it voted is not published.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VoteEvent {
+    pub seq: u64,
+    pub proposal: u64,
+    pub party: String,
+}
+
+/// A `proposal` event (single text): the mediator proposes `change` to the
+/// draft standing as `draft`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProposalEvent {
+    pub seq: u64,
+    pub proposal: u64,
+    #[schema(value_type = Object)]
+    pub draft: Package,
+    #[schema(value_type = Object)]
+    pub change: Package,
+}
+
 /// A `suggestions` event: the mediator's suggestions after a round, with
 /// only the subscriber's own utilities.
 #[derive(Debug, Serialize, ToSchema)]
@@ -551,6 +603,34 @@ fn render(scenario: &Scenario, party: Option<usize>, e: &Published) -> Option<(S
                 round: *round,
                 proposal: *proposal,
                 issues: issues.clone(),
+            }),
+            false,
+        ),
+        Published::Vote {
+            seq,
+            round,
+            party: who,
+        } => (
+            "vote",
+            serde_json::to_string(&VoteEvent {
+                seq: *seq,
+                proposal: *round,
+                party: who.clone(),
+            }),
+            false,
+        ),
+        Published::Proposal {
+            seq,
+            round,
+            draft,
+            change,
+        } => (
+            "proposal",
+            serde_json::to_string(&ProposalEvent {
+                seq: *seq,
+                proposal: *round,
+                draft: draft.clone(),
+                change: change.clone(),
             }),
             false,
         ),
@@ -1151,7 +1231,7 @@ pub(crate) struct StreamEvent {
 #[utoipa::path(get, path = "/sessions/{id}/events", params(("id" = String, Path),
         ("Last-Event-ID" = Option<u64>, Header, nullable = false, description = "Resume after this event: the `id` (the log seq) of the last event received; the stream first sends the events committed after it, from the log (a value that is not a seq is ignored)")),
     responses(
-    (status = 200, description = "Server-sent events: `move` (MoveEvent), `agreement` (AgreementEvent) and `ended` (EndedEvent); with auto_suggest, `suggestions` (SuggestionsEvent, negotiators only) after each round; in partial-rounds sessions `partial_move` (PartialMoveEvent) and `settled` (SettledEvent), as the moves are committed; the stream closes when the negotiation is over. Every event but `suggestions` has the seq of its log entry as its SSE `id` and comes once, in seq order; a subscriber that falls behind catches up from the log. With `Last-Event-ID`, the events after that seq are sent first (suggestions are not logged, so missed ones are not sent again)",
+    (status = 200, description = "Server-sent events: `move` (MoveEvent), `agreement` (AgreementEvent) and `ended` (EndedEvent); with auto_suggest, `suggestions` (SuggestionsEvent, negotiators only) after each round; in partial-rounds sessions `partial_move` (PartialMoveEvent) and `settled` (SettledEvent); in single-text sessions `vote` (VoteEvent: who voted, not how) and `proposal` (ProposalEvent: the mediator's next proposal); all as they are committed; the stream closes when the negotiation is over. Every event but `suggestions` has the seq of its log entry as its SSE `id` and comes once, in seq order; a subscriber that falls behind catches up from the log. With `Last-Event-ID`, the events after that seq are sent first (suggestions are not logged, so missed ones are not sent again)",
         content_type = "text/event-stream", body = StreamEvent),
     (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("party_token" = []), ("admin_token" = [])))]

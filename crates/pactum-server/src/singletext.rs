@@ -369,10 +369,30 @@ pub(crate) async fn post_vote(
     )
     .await?;
     let mut agreed = false;
-    let mut published = Vec::new();
+    let mut published = vec![crate::live::Published::Vote {
+        seq,
+        round: proposal,
+        party: seat.name.clone(),
+    }];
     if resolution.is_some() {
         let next = match &state.finished {
-            None => proposal_event(sc, &state),
+            None => {
+                let ev = proposal_event(sc, &state);
+                if let Some(Event::Proposal {
+                    proposal,
+                    draft,
+                    change,
+                }) = &ev
+                {
+                    published.push(crate::live::Published::Proposal {
+                        seq: seq + 1,
+                        round: *proposal,
+                        draft: draft.clone(),
+                        change: change.clone(),
+                    });
+                }
+                ev
+            }
             Some(Finish::Agreement(o)) => {
                 agreed = true;
                 published.push(crate::live::Published::Agreement {
@@ -405,7 +425,7 @@ pub(crate) async fn post_vote(
     let _ = prev;
     tx.commit().await?;
     drop(guard);
-    // Live subscribers learn of the end (votes themselves are not streamed).
+    // Live subscribers learn who voted (not how), the next proposal or the end.
     app.hub.publish(&id, published);
     if agreed {
         let _ = crate::mediation::ensure_certificate(&app, &session).await;

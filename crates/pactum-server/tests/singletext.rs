@@ -309,7 +309,17 @@ async fn auto_suggest_streams_each_negotiator_its_own_suggestions_after_each_pro
         vote(&app, &s, &s.alice, votes[0]).await;
         vote(&app, &s, &s.bob, votes[1]).await;
         for ((who, token, body), buf) in streams.iter_mut().zip(bufs.iter_mut()) {
-            // Votes are not streamed: the suggestions come first.
+            // Who voted (never how), the next proposal, then the suggestions.
+            for voter in ["Alice", "Bob"] {
+                let (name, v) = next_event(body, buf).await.unwrap();
+                assert_eq!(name, "vote", "{who}: {v}");
+                assert_eq!(v["party"], voter, "{who}: {v}");
+                assert_eq!(v["proposal"], proposal, "{who}: {v}");
+                assert_eq!(v.as_object().unwrap().len(), 3, "{who}: {v}");
+            }
+            let (name, next) = next_event(body, buf).await.unwrap();
+            assert_eq!(name, "proposal", "{who}: {next}");
+            assert_eq!(next["proposal"], proposal + 1, "{who}: {next}");
             let (name, sugg) = next_event(body, buf).await.unwrap();
             assert_eq!(name, "suggestions", "{who}: {sugg}");
             assert_eq!(sugg["round"], proposal, "{who}: {sugg}");
@@ -321,6 +331,8 @@ async fn auto_suggest_streams_each_negotiator_its_own_suggestions_after_each_pro
                 None,
             )
             .await;
+            assert_eq!(next["draft"], text["draft"], "{who}: {next}");
+            assert_eq!(next["change"], text["change"], "{who}: {next}");
             let draft_u = utility_of(who, &text["draft"]);
             let got = sugg["standing_offer_utility"].as_f64().unwrap();
             assert!((got - draft_u).abs() < 1e-9, "{who}: {sugg}");
@@ -341,7 +353,7 @@ async fn auto_suggest_streams_each_negotiator_its_own_suggestions_after_each_pro
         }
     }
     // The last proposal ends the session; the convener and the mediator saw
-    // no suggestions.
+    // the votes, proposals and the end, and no suggestions.
     vote(&app, &s, &s.alice, false).await;
     vote(&app, &s, &s.bob, false).await;
     for body in [&mut admin, &mut mira] {
@@ -350,7 +362,9 @@ async fn auto_suggest_streams_each_negotiator_its_own_suggestions_after_each_pro
         while let Some((name, _)) = next_event(body, &mut buf).await {
             names.push(name);
         }
-        assert_eq!(names, ["agreement"]);
+        let round = ["vote", "vote", "proposal"];
+        let expected: Vec<&str> = [round, round, ["vote", "vote", "agreement"]].concat();
+        assert_eq!(names, expected);
     }
 }
 
