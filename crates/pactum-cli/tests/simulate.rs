@@ -225,54 +225,47 @@ fn negotiate_errors() {
         ));
 }
 
-#[test]
-fn tournament_shards_merge_to_the_same_files() {
-    let dir = tempfile::tempdir().unwrap();
-    let s = write(dir.path(), "line.toml", LINE);
-    let s = s.to_str().unwrap();
-    let run = |out: &Path, extra: &[&str]| {
-        let mut args = vec![
-            "tournament",
-            "--scenarios",
-            s,
-            "--strategies",
-            "boulware,conceder,random",
-            "--steps",
-            "20",
-            "--reps",
-            "2",
-            "--seed",
-            "7",
-            "--quiet",
-            "--out",
-            out.to_str().unwrap(),
-        ];
-        args.extend_from_slice(extra);
-        pactum().args(&args).assert().success()
-    };
-    let full = dir.path().join("full");
-    run(&full, &["--jobs", "1"])
-        .stdout(predicate::str::contains(
-            "3 strategies × 1 scenarios × 2 repetitions: 12 negotiations",
-        ))
-        .stdout(predicate::str::contains("boulware              8"));
-    let a = dir.path().join("a");
-    let b = dir.path().join("b");
-    run(&a, &["--shard", "1/2"]).stdout(predicate::str::contains("(shard 1/2: 6)"));
-    run(&b, &["--shard", "2/2", "--jobs", "2"]);
-    let merged = dir.path().join("merged");
+/// `pactum tournament` over `scenarios` with boulware, conceder and random,
+/// 20 steps, 2 repetitions and `seed`, into `out`, plus `extra`; must succeed.
+fn tournament(
+    scenarios: &[&str],
+    seed: &str,
+    out: &Path,
+    extra: &[&str],
+) -> assert_cmd::assert::Assert {
+    let mut args = vec!["tournament", "--scenarios"];
+    args.extend_from_slice(scenarios);
+    args.extend_from_slice(&[
+        "--strategies",
+        "boulware,conceder,random",
+        "--steps",
+        "20",
+        "--reps",
+        "2",
+        "--seed",
+        seed,
+        "--quiet",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    args.extend_from_slice(extra);
+    pactum().args(&args).assert().success()
+}
+
+/// Merges the shard folders `shards` into `merged` and checks that every
+/// file there equals the one of the unsharded run in `full`.
+fn merge_equals(shards: &[&Path], merged: &Path, full: &Path) {
     pactum()
-        .args([
-            "tournament",
-            "merge",
-            a.to_str().unwrap(),
-            b.to_str().unwrap(),
-            "--out",
-            merged.to_str().unwrap(),
-        ])
+        .args(["tournament", "merge"])
+        .args(shards)
+        .arg("--out")
+        .arg(merged)
         .assert()
         .success()
-        .stdout(predicate::str::contains("merged 2 shard folders"));
+        .stdout(predicate::str::contains(format!(
+            "merged {} shard folders",
+            shards.len()
+        )));
     for f in [
         "manifest.json",
         "negotiations.csv",
@@ -286,6 +279,25 @@ fn tournament_shards_merge_to_the_same_files() {
             "{f}"
         );
     }
+}
+
+#[test]
+fn tournament_shards_merge_to_the_same_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = write(dir.path(), "line.toml", LINE);
+    let s = s.to_str().unwrap();
+    let run = |out: &Path, extra: &[&str]| tournament(&[s], "7", out, extra);
+    let full = dir.path().join("full");
+    run(&full, &["--jobs", "1"])
+        .stdout(predicate::str::contains(
+            "3 strategies × 1 scenarios × 2 repetitions: 12 negotiations",
+        ))
+        .stdout(predicate::str::contains("boulware              8"));
+    let a = dir.path().join("a");
+    let b = dir.path().join("b");
+    run(&a, &["--shard", "1/2"]).stdout(predicate::str::contains("(shard 1/2: 6)"));
+    run(&b, &["--shard", "2/2", "--jobs", "2"]);
+    merge_equals(&[&a, &b], &dir.path().join("merged"), &full);
     let rows = std::fs::read_to_string(full.join("negotiations.csv")).unwrap();
     assert_eq!(rows.lines().count(), 13);
 }
@@ -368,27 +380,7 @@ fn three_party_tournament_shards_merge_to_the_same_files() {
     let sites = write(dir.path(), "sites.toml", SITES);
     let line = write(dir.path(), "line.toml", LINE);
     let (sites, line) = (sites.to_str().unwrap(), line.to_str().unwrap());
-    let run = |out: &Path, extra: &[&str]| {
-        let mut args = vec![
-            "tournament",
-            "--scenarios",
-            sites,
-            line,
-            "--strategies",
-            "boulware,conceder,random",
-            "--steps",
-            "20",
-            "--reps",
-            "2",
-            "--seed",
-            "5",
-            "--quiet",
-            "--out",
-            out.to_str().unwrap(),
-        ];
-        args.extend_from_slice(extra);
-        pactum().args(&args).assert().success()
-    };
+    let run = |out: &Path, extra: &[&str]| tournament(&[sites, line], "5", out, extra);
     let full = dir.path().join("full");
     // Sites: 3! seat orders; line: 6 ordered pairs; × 2 repetitions.
     run(&full, &["--jobs", "1"]).stdout(predicate::str::contains(
@@ -400,28 +392,7 @@ fn three_party_tournament_shards_merge_to_the_same_files() {
     run(&a, &["--shard", "1/3"]).stdout(predicate::str::contains("(shard 1/3: 8)"));
     run(&b, &["--shard", "2/3", "--jobs", "2"]);
     run(&c, &["--shard", "3/3", "--jobs", "3"]);
-    let merged = dir.path().join("merged");
-    pactum()
-        .args(["tournament", "merge"])
-        .args([&a, &b, &c])
-        .arg("--out")
-        .arg(&merged)
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("merged 3 shard folders"));
-    for f in [
-        "manifest.json",
-        "negotiations.csv",
-        "negotiations.jsonl",
-        "summary.csv",
-        "summary.json",
-    ] {
-        assert_eq!(
-            std::fs::read(full.join(f)).unwrap(),
-            std::fs::read(merged.join(f)).unwrap(),
-            "{f}"
-        );
-    }
+    merge_equals(&[&a, &b, &c], &dir.path().join("merged"), &full);
     let manifest: Value =
         serde_json::from_str(&std::fs::read_to_string(full.join("manifest.json")).unwrap())
             .unwrap();

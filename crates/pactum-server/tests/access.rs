@@ -7,7 +7,7 @@ mod common;
 
 use axum::Router;
 use axum::http::StatusCode;
-use common::{Tokens, assert_none, call, create_mediated};
+use common::{Tokens, assert_none, call, create_mediated, disclose};
 use pactum_server::{Db, router};
 use serde_json::{Value, json};
 
@@ -193,29 +193,14 @@ async fn disclosure_and_mediator_view(db: Db) {
     assert_none(&text, &ALICE, "mediator");
     assert_none(&text, &BOB, "mediator");
 
-    let (status, r, _) = call(
-        &app,
-        "PUT",
-        &disclosure,
-        Some(&t.alice),
-        Some(json!({"disclose": true})),
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK);
+    let r = disclose(&app, &t, &t.alice, true).await;
     assert_eq!(r["all_disclosed"], false);
     let (v, text) = view(t.mira.clone()).await;
     assert_eq!(v["disclosed"], json!(["Alice"]));
     assert_eq!(v["utility_space"], Value::Null);
     assert_none(&text, &ALICE, "mediator");
 
-    let (_, r, _) = call(
-        &app,
-        "PUT",
-        &disclosure,
-        Some(&t.bob),
-        Some(json!({"disclose": true})),
-    )
-    .await;
+    let r = disclose(&app, &t, &t.bob, true).await;
     assert_eq!(r["all_disclosed"], true);
     let (v, _) = view(t.mira.clone()).await;
     let space = &v["utility_space"];
@@ -234,14 +219,7 @@ async fn disclosure_and_mediator_view(db: Db) {
         assert_none(&text, &BOB, "observer/admin");
     }
     // Revocable.
-    call(
-        &app,
-        "PUT",
-        &disclosure,
-        Some(&t.bob),
-        Some(json!({"disclose": false})),
-    )
-    .await;
+    disclose(&app, &t, &t.bob, false).await;
     let (v, _) = view(t.mira.clone()).await;
     assert_eq!(v["disclosed"], json!(["Alice"]));
     assert_eq!(v["utility_space"], Value::Null);
@@ -326,14 +304,7 @@ async fn certificate_with_disclosure_lists_everyone_and_verifies_offline(db: Db)
     let app = router(db);
     let t = create(&app).await;
     for token in [&t.alice, &t.bob] {
-        call(
-            &app,
-            "PUT",
-            &format!("/sessions/{}/disclosure", t.id),
-            Some(token),
-            Some(json!({"disclose": true})),
-        )
-        .await;
+        disclose(&app, &t, token, true).await;
     }
     let (status, _, _) = call(
         &app,

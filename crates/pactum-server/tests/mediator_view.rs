@@ -8,7 +8,7 @@ mod common;
 
 use axum::Router;
 use axum::http::StatusCode;
-use common::{Tokens, assert_none, call, create_mediated};
+use common::{Tokens, assert_none, call, create_mediated, disclose};
 use pactum_server::{Db, router};
 use serde_json::{Value, json};
 
@@ -76,20 +76,6 @@ async fn views_without_utilities(app: &Router, t: &Tokens) -> Value {
         "viewers differ: {seen:?}"
     );
     seen.swap_remove(0)
-}
-
-async fn disclose(app: &Router, t: &Tokens, token: &str, disclose: bool) -> Value {
-    let path = format!("/sessions/{}/disclosure", t.id);
-    let (status, r, text) = call(
-        app,
-        "PUT",
-        &path,
-        Some(token),
-        Some(json!({"disclose": disclose})),
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK, "{text}");
-    r
 }
 
 async fn partial_move(app: &Router, t: &Tokens, token: &str, body: Value) -> Value {

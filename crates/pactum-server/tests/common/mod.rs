@@ -175,6 +175,22 @@ pub struct Tokens {
     pub otto: String,
 }
 
+/// `PUT /sessions/{id}/disclosure` by `token`, which must succeed; returns
+/// the body.
+pub async fn disclose(app: &Router, t: &Tokens, token: &str, disclose: bool) -> Value {
+    let path = format!("/sessions/{}/disclosure", t.id);
+    let (status, r, text) = call(
+        app,
+        "PUT",
+        &path,
+        Some(token),
+        Some(json!({"disclose": disclose})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    r
+}
+
 /// Creates a session of `scenario`, a [`mediated_deal!`], under `protocol`
 /// with `deadline` rounds; returns its tokens and the response body.
 pub async fn create_mediated(
