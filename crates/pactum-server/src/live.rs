@@ -23,8 +23,12 @@
 //! sent again; one that arrives after events of a round more than one past
 //! its own (possible after a catch-up) is stale and dropped.
 //!
-//! **SQLite** (one process): each committed move, and the agreement or end
-//! it brings, is published on the channel right after its commit.
+//! **SQLite** (one process): each committed move (in single text: each vote,
+//! without how it went, and the next proposal), and the agreement or end it
+//! brings, is published on the channel right after its commit. Handlers
+//! publish after their own commits, so events may reach the channel out of
+//! order: a subscriber that receives one past a gap in seqs reads the log
+//! first.
 //!
 //! **PostgreSQL** (possibly several processes on one database, behind a
 //! load balancer): the transaction that appends an event subscribers see
