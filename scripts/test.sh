@@ -11,4 +11,5 @@ export PACTUM_TEST_POSTGRES
 trap 'scripts/start-postgres.sh stop >/dev/null 2>&1 || true' EXIT
 
 cargo test --workspace --locked
-bash e2e/run.sh
+# The CLI tests built the binary already; the browser test uses that one.
+PACTUM_BIN="$PWD/target/debug/pactum" bash e2e/run.sh
