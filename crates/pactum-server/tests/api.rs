@@ -603,7 +603,8 @@ async fn concurrent_movers_on_two_servers_sqlite() {
 #[tokio::test]
 async fn concurrent_movers_on_two_servers_postgres() {
     if let Some(url) = common::postgres_url("concurrent_movers_on_two_servers").await {
-        concurrent_movers_on_two_servers(url).await;
+        concurrent_movers_on_two_servers(url.clone()).await;
+        common::drop_database(&url).await;
     }
 }
 

@@ -113,7 +113,8 @@ fn check_negotiator_stream(party: &str, events: &[(String, Value)], record: &Rec
 
 #[tokio::test]
 async fn a_subscriber_of_one_instance_sees_the_moves_made_through_another() {
-    let Some((a, b, _)) = two_instances("a_subscriber_of_one_instance_sees_the_moves").await else {
+    let Some((a, b, url)) = two_instances("a_subscriber_of_one_instance_sees_the_moves").await
+    else {
         return;
     };
     let s = create_test_deal(
@@ -214,11 +215,12 @@ async fn a_subscriber_of_one_instance_sees_the_moves_made_through_another() {
         ["move", "move", "move", "move", "move", "move", "agreement"]
     );
     assert!(admin_events.iter().all(|(_, d)| d["my_utility"].is_null()));
+    common::drop_database(&url).await;
 }
 
 #[tokio::test]
 async fn concurrent_sessions_stream_in_order_on_every_instance() {
-    let Some((a, b, _)) = two_instances("concurrent_sessions_stream_in_order").await else {
+    let Some((a, b, url)) = two_instances("concurrent_sessions_stream_in_order").await else {
         return;
     };
     const SESSIONS: usize = 4;
@@ -270,6 +272,7 @@ async fn concurrent_sessions_stream_in_order_on_every_instance() {
         // Every move of every round, then the end.
         assert_eq!(t.await.unwrap(), 2 * ROUNDS as usize + 1);
     }
+    common::drop_database(&url).await;
 }
 
 /// The backends listening on the live-update channel of database `name`.
@@ -390,6 +393,7 @@ async fn moves_made_while_the_listener_is_away_arrive_once_it_is_back() {
     assert_eq!(rest, [("move", 4), ("agreement", 5)]);
     let record = record_of(&b, id, admin_token).await;
     verify_record(&record).unwrap();
+    common::drop_database(&url).await;
 }
 
 #[tokio::test]
@@ -426,11 +430,12 @@ async fn only_watched_sessions_notify_and_only_with_ids() {
     assert_eq!(n.payload(), format!("{id} 2"));
     let (_, data) = alice_sees.next().await.unwrap();
     assert_eq!(data["seq"], 2);
+    common::drop_database(&url).await;
 }
 
 #[tokio::test]
 async fn a_lagging_subscriber_catches_up_and_resumes_on_another_instance() {
-    let Some((a, b, _)) = two_instances("a_lagging_subscriber_catches_up").await else {
+    let Some((a, b, url)) = two_instances("a_lagging_subscriber_catches_up").await else {
         return;
     };
     let s = create_test_deal(
@@ -487,4 +492,5 @@ async fn a_lagging_subscriber_catches_up_and_resumes_on_another_instance() {
     for secret in ["0.123", "0.877", "0.0615", "0.9385"] {
         assert!(!alice_again.seen.contains(secret), "{}", alice_again.seen);
     }
+    common::drop_database(&url).await;
 }

@@ -410,18 +410,40 @@ pub async fn sqlite() -> Db {
     connect("sqlite::memory:").await.unwrap()
 }
 
+/// Prefix of the throwaway databases tests create, followed by the Unix
+/// time of creation and a random part.
+const TEST_DATABASE_PREFIX: &str = "pactum_t_";
+
+/// Test databases older than this are left over from failed or interrupted
+/// runs, and dropped by the next test that creates one.
+const LEFTOVER_AFTER_SECS: u64 = 3600;
+
+fn unix_secs() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+}
+
 /// A URL for a fresh, empty database on the PostgreSQL server named by
 /// `PACTUM_TEST_POSTGRES`, or `None` (with a note) when it is not set.
+/// [`drop_database`] removes it; leftovers of tests that failed are
+/// removed an hour later.
 pub async fn postgres_url(test: &str) -> Option<String> {
     let Ok(base) = std::env::var(POSTGRES_VAR) else {
         eprintln!("skipped {test} on PostgreSQL: set {POSTGRES_VAR} to a postgres:// URL");
         return None;
     };
     sqlx::any::install_default_drivers();
-    let name = format!("pactum_t_{}", hex::encode(rand_bytes()));
+    let name = format!(
+        "{TEST_DATABASE_PREFIX}{}_{}",
+        unix_secs(),
+        hex::encode(rand_bytes())
+    );
     let mut admin = sqlx::AnyConnection::connect(&base)
         .await
         .expect("connecting to PACTUM_TEST_POSTGRES");
+    drop_leftovers(&mut admin).await;
     admin
         .execute(format!("CREATE DATABASE {name}").as_str())
         .await
@@ -435,9 +457,52 @@ pub async fn postgres_url(test: &str) -> Option<String> {
     Some(format!("{server}/{name}{query}"))
 }
 
-pub async fn postgres(test: &str) -> Option<Db> {
-    let url = postgres_url(test).await?;
-    Some(connect(&url).await.unwrap())
+/// Drops the test databases created more than [`LEFTOVER_AFTER_SECS`] ago
+/// (best effort: another test may be dropping them too).
+async fn drop_leftovers(admin: &mut sqlx::AnyConnection) {
+    use sqlx::Row;
+    let Ok(rows) =
+        sqlx::query("SELECT datname FROM pg_database WHERE datname LIKE 'pactum\\_t\\_%'")
+            .fetch_all(&mut *admin)
+            .await
+    else {
+        return;
+    };
+    let now = unix_secs();
+    for row in rows {
+        let name: String = row.get(0);
+        let created = name
+            .strip_prefix(TEST_DATABASE_PREFIX)
+            .and_then(|rest| rest.split_once('_'))
+            .and_then(|(secs, _)| secs.parse::<u64>().ok());
+        // Names without a time are from older versions of these tests.
+        if created.is_none_or(|t| t + LEFTOVER_AFTER_SECS < now) {
+            let _ = admin
+                .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
+                .await;
+        }
+    }
+}
+
+/// Drops a database made by [`postgres_url`], closing whatever connections
+/// the test's servers left open.
+pub async fn drop_database(url: &str) {
+    let Ok(base) = std::env::var(POSTGRES_VAR) else {
+        return;
+    };
+    let path = url.split_once('?').map_or(url, |(p, _)| p);
+    let Some((_, name)) = path.rsplit_once('/') else {
+        return;
+    };
+    if !name.starts_with(TEST_DATABASE_PREFIX) {
+        return;
+    }
+    if let Ok(mut admin) = sqlx::AnyConnection::connect(&base).await {
+        let _ = admin
+            .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
+            .await;
+        let _ = admin.close().await;
+    }
 }
 
 fn rand_bytes() -> [u8; 8] {
@@ -471,8 +536,10 @@ macro_rules! on_both_backends {
             $(
                 #[tokio::test]
                 async fn $name() {
-                    if let Some(db) = $crate::common::postgres(stringify!($name)).await {
-                        super::$name(db).await
+                    if let Some(url) = $crate::common::postgres_url(stringify!($name)).await {
+                        let db = pactum_server::connect(&url).await.unwrap();
+                        super::$name(db).await;
+                        $crate::common::drop_database(&url).await;
                     }
                 }
             )*
