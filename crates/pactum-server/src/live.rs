@@ -18,10 +18,12 @@
 //! with the standard `Last-Event-ID` header (the last `id` it saw) likewise
 //! first gets the events after that seq, from the log, then the live ones;
 //! on either backend and through any server process, since all read the
-//! same log. Suggestions are not logged, so those a subscriber missed (the
-//! channel dropped them while it lagged, or it was disconnected) are not
-//! sent again; one that arrives after events of a round more than one past
-//! its own (possible after a catch-up) is stale and dropped.
+//! same log. Suggestions are not logged; instead, a negotiator who joins or
+//! rejoins a session in play is first sent the latest ones (after the last
+//! round completed), computed afresh, so that what it missed while away is
+//! superseded rather than lost. Suggestions that arrive after events of a
+//! round more than one past their own (possible after a catch-up), or that
+//! are not newer than the last ones sent, are stale and dropped.
 //!
 //! **SQLite** (one process): each committed move (in single text: each vote,
 //! without how it went, and the next proposal), and the agreement or end it
@@ -60,8 +62,9 @@
 //! which works in the order the notifications came, so suggestions come
 //! after the round's moves and before the next round's. They cannot be read
 //! back from the log: one announced while a listener is disconnected is
-//! lost there (suggestions are advisory), and a process's first subscriber
-//! waits until its listener listens.
+//! lost there until the next round's, or until a subscriber reconnects
+//! (suggestions are advisory), and a process's first subscriber waits
+//! until its listener listens.
 
 use std::collections::{HashMap, VecDeque};
 use std::convert::Infallible;
@@ -86,6 +89,7 @@ use crate::api::{
 use crate::db::{Backend, Db};
 use crate::error::{ApiError, ErrorBody};
 use crate::protocol::{ALTERNATING_OFFERS, Event, MoveKind, package};
+use crate::record::RecordEntry;
 use crate::singletext::SINGLE_TEXT;
 use crate::views::{Suggestions, own_utility, suggestions};
 
@@ -737,7 +741,10 @@ pub(crate) async fn auto_suggest(
     if auto_suggest_on(app, session).await != Some(true) {
         return;
     }
-    if let Some(by_party) = compute_suggestions(session.scenario.clone(), round, standing).await {
+    let parties = session.scenario.negotiators();
+    if let Some(by_party) =
+        compute_suggestions(session.scenario.clone(), round, standing, parties).await
+    {
         app.hub.send(
             &session.id,
             vec![Published::Suggestions { round, by_party }],
@@ -745,15 +752,17 @@ pub(crate) async fn auto_suggest(
     }
 }
 
-/// Every negotiator's suggestions event after round `round`, by party.
+/// The suggestions event after round `round` of each of `parties`
+/// (negotiators' scenario indices), by party.
 async fn compute_suggestions(
     scenario: Scenario,
     round: u64,
     standing: Option<Outcome>,
+    parties: Vec<usize>,
 ) -> Option<HashMap<usize, String>> {
     let computed = tokio::task::spawn_blocking(move || {
         let mut by_party = HashMap::new();
-        for p in scenario.negotiators() {
+        for p in parties {
             let s = suggestions(&scenario, p, standing.as_deref())?;
             let json = serde_json::to_string(&SuggestionsEvent {
                 round,
@@ -1054,17 +1063,62 @@ async fn suggestions_at(pool: &AnyPool, id: &str, seq: u64, round: u64) -> Optio
     let mut entries = load_entries(&mut conn, id).await.ok()?;
     drop(conn);
     entries.retain(|e| e.seq <= seq);
-    // What the suggestions improve on: the standing offer, or the draft.
-    let standing = match session.protocol.as_str() {
-        ALTERNATING_OFFERS => replay(&session, &entries).ok()?.0.standing.map(|(_, o)| o),
-        SINGLE_TEXT => Some(
-            crate::singletext::replay_text(&session, &entries)
-                .ok()?
-                .draft,
-        ),
-        _ => None,
+    let (_, standing) = suggestion_basis(&session, &entries)?;
+    let parties = session.scenario.negotiators();
+    let by_party = compute_suggestions(session.scenario, round, standing, parties).await?;
+    Some(Published::Suggestions { round, by_party })
+}
+
+/// Where an unfinished session stands for suggestions: the last round
+/// completed (`None` before the first) and what suggestions improve on
+/// (the standing offer, or the single text's draft). `None` once the
+/// negotiation is over or when the log does not replay.
+fn suggestion_basis(
+    session: &Session,
+    entries: &[RecordEntry],
+) -> Option<(Option<u64>, Option<Outcome>)> {
+    let (rounds, standing) = match session.protocol.as_str() {
+        ALTERNATING_OFFERS => {
+            let (state, _) = replay(session, entries).ok()?;
+            if state.finished.is_some() {
+                return None;
+            }
+            (state.round(), state.standing.map(|(_, o)| o))
+        }
+        SINGLE_TEXT => {
+            let state = crate::singletext::replay_text(session, entries).ok()?;
+            if state.finished.is_some() {
+                return None;
+            }
+            (state.proposal, Some(state.draft))
+        }
+        _ => {
+            let state = crate::partial::replay_partial(session, entries).ok()?;
+            if state.finished.is_some() {
+                return None;
+            }
+            (state.round, None)
+        }
     };
-    let by_party = compute_suggestions(session.scenario, round, standing).await?;
+    Some((rounds.checked_sub(1), standing))
+}
+
+/// The suggestions a negotiator who (re)subscribes to a session created
+/// with `auto_suggest` is owed: those after the last round completed, as
+/// the log stands (`None` before the first round, or once it is over).
+async fn latest_suggestions(
+    app: &AppState,
+    session: &Session,
+    entries: &[RecordEntry],
+    party: usize,
+) -> Option<Published> {
+    let (round, standing) = suggestion_basis(session, entries)?;
+    let round = round?;
+    if auto_suggest_on(app, session).await != Some(true) {
+        return None;
+    }
+    let by_party =
+        compute_suggestions(session.scenario.clone(), round, standing, vec![party]).await?;
     Some(Published::Suggestions { round, by_party })
 }
 
@@ -1105,6 +1159,9 @@ struct Subscriber {
     seen: u64,
     /// The round of the last log event sent.
     round: Option<u64>,
+    /// The round of the last suggestions sent (those after a round can
+    /// come twice: computed for a new subscriber and announced live).
+    suggested: Option<u64>,
     /// Log events read back and not yet sent, in seq order.
     backlog: VecDeque<Published>,
     /// Whether the log may hold events after `seen` that the channel
@@ -1169,9 +1226,15 @@ impl Subscriber {
             // event sent are stale: they can be that late only after a
             // catch-up (or a very slow computation).
             (None, Published::Suggestions { round, .. })
-                if self.round.is_some_and(|r| r > round + 1) =>
+                if self.round.is_some_and(|r| r > round + 1)
+                    || self.suggested.is_some_and(|r| r >= *round) =>
             {
                 return None;
+            }
+            (None, Published::Suggestions { round, .. }) => {
+                if self.party.is_some() {
+                    self.suggested = Some(*round);
+                }
             }
             (None, _) => {}
         }
@@ -1235,7 +1298,7 @@ pub(crate) struct StreamEvent {
 #[utoipa::path(get, path = "/sessions/{id}/events", params(("id" = String, Path),
         ("Last-Event-ID" = Option<u64>, Header, nullable = false, description = "Resume after this event: the `id` (the log seq) of the last event received; the stream first sends the events committed after it, from the log (a value that is not a seq is ignored)")),
     responses(
-    (status = 200, description = "Server-sent events: `move` (MoveEvent), `agreement` (AgreementEvent) and `ended` (EndedEvent); with auto_suggest, `suggestions` (SuggestionsEvent, negotiators only) after each round; in partial-rounds sessions `partial_move` (PartialMoveEvent) and `settled` (SettledEvent); in single-text sessions `vote` (VoteEvent: who voted, not how) and `proposal` (ProposalEvent: the mediator's next proposal); all as they are committed; the stream closes when the negotiation is over. Every event but `suggestions` has the seq of its log entry as its SSE `id` and comes once, in seq order; a subscriber that falls behind catches up from the log. With `Last-Event-ID`, the events after that seq are sent first (suggestions are not logged, so missed ones are not sent again)",
+    (status = 200, description = "Server-sent events: `move` (MoveEvent), `agreement` (AgreementEvent) and `ended` (EndedEvent); with auto_suggest, `suggestions` (SuggestionsEvent, negotiators only) after each round; in partial-rounds sessions `partial_move` (PartialMoveEvent) and `settled` (SettledEvent); in single-text sessions `vote` (VoteEvent: who voted, not how) and `proposal` (ProposalEvent: the mediator's next proposal); all as they are committed; the stream closes when the negotiation is over. Every event but `suggestions` has the seq of its log entry as its SSE `id` and comes once, in seq order; a subscriber that falls behind catches up from the log. With `Last-Event-ID`, the events after that seq are sent first. Suggestions are not logged: a negotiator subscribing to a session in play is sent the latest ones (after the last round completed) right after any missed events",
         content_type = "text/event-stream", body = StreamEvent),
     (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("party_token" = []), ("admin_token" = [])))]
@@ -1261,14 +1324,28 @@ pub(crate) async fn events(
     let (state, _) = replay(&session, &entries)?;
     let head = entries.last().map_or(0, |e| e.seq);
     // A reconnecting client first gets what it missed.
-    let backlog = match after {
+    let mut backlog: VecDeque<Published> = match after {
         Some(after) => entries
-            .into_iter()
+            .iter()
             .filter(|e| e.seq > after)
-            .filter_map(|e| published(&scenario, e.seq, serde_json::from_value(e.event).ok()?))
+            .filter_map(|e| {
+                published(
+                    &scenario,
+                    e.seq,
+                    serde_json::from_value(e.event.clone()).ok()?,
+                )
+            })
             .collect(),
         None => VecDeque::new(),
     };
+    // Suggestions are not logged: a negotiator joining or rejoining a
+    // session in play gets the latest ones, computed afresh.
+    if let Some(p) = party
+        && state.finished.is_none()
+        && let Some(latest) = latest_suggestions(&app, &session, &entries, p).await
+    {
+        backlog.push_back(latest);
+    }
     let subscriber = Subscriber {
         pool: app.pool.clone(),
         id,
@@ -1277,6 +1354,7 @@ pub(crate) async fn events(
         rx: state.finished.is_none().then_some(rx),
         seen: head,
         round: None,
+        suggested: None,
         backlog,
         behind: false,
     };
@@ -1383,6 +1461,7 @@ values.price = { type = "linear", slope = -1.0, offset = 1.0 }
             rx: Some(rx),
             seen: seq(&logged[0]) - 1,
             round: None,
+            suggested: None,
             backlog: VecDeque::new(),
             behind: false,
         };

@@ -663,7 +663,111 @@ async fn suggestions_a_lagging_subscriber_missed_are_not_sent_late(db: Db) {
     );
 }
 
+async fn a_negotiator_who_rejoins_gets_the_latest_suggestions_first(db: Db) {
+    let app = app(db);
+    for protocol in ["alternating_offers", "partial_rounds"] {
+        let s = create_test_deal(
+            &app,
+            json!({"protocol": protocol, "deadline_rounds": 100, "auto_suggest": true}),
+        )
+        .await;
+        let (id, admin, alice, bob) = (&*s.id, &*s.admin, &*s.alice, &*s.bob);
+        let moves = format!("/sessions/{id}/moves");
+        let round_of = |i: usize| -> [(&str, Value); 2] {
+            if protocol == "alternating_offers" {
+                [(alice, offer(2, "red")), (bob, offer(1 + i as i64, "blue"))]
+            } else {
+                [
+                    (alice, json!({"kind": "reject"})),
+                    (bob, json!({"kind": "reject"})),
+                ]
+            }
+        };
+        // Before any round is complete there is nothing to send.
+        let mut early = open_stream(&app, id, alice, None).await;
+        let mut buf = String::new();
+        let nothing = next_event_within(&mut early, &mut buf, Duration::from_millis(200)).await;
+        assert!(nothing.is_none(), "{protocol}: {nothing:?}");
+        drop(early);
+        // Two rounds while nobody listens.
+        for i in 0..2 {
+            for (token, mv) in round_of(i) {
+                let (status, _, text) = call(&app, "POST", &moves, Some(token), Some(mv)).await;
+                assert_eq!(status, StatusCode::OK, "{text}");
+            }
+        }
+        // Alice resumes after event 2: events 3 and 4 from the log, then the
+        // suggestions after round 1, as if asked for now.
+        let mut a_body = open_stream(&app, id, alice, Some("2")).await;
+        let mut a_buf = String::new();
+        let mut names = Vec::new();
+        for _ in 0..3 {
+            names.push(next_event(&mut a_body, &mut a_buf).await.unwrap());
+        }
+        let kinds: Vec<&str> = names.iter().map(|(n, _)| n.as_str()).collect();
+        let moved = if protocol == "alternating_offers" {
+            "move"
+        } else {
+            "partial_move"
+        };
+        assert_eq!(kinds, [moved, moved, "suggestions"], "{protocol}");
+        let sugg = &names[2].1;
+        assert_eq!(sugg["round"], 1, "{protocol}: {sugg}");
+        let (status, asked, text) = call(
+            &app,
+            "POST",
+            &format!("/sessions/{id}/suggestions"),
+            Some(alice),
+            None,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{text}");
+        for field in ["nash", "improving", "standing_offer_utility"] {
+            assert_eq!(
+                sugg[field], asked[field],
+                "{protocol} {field}: {sugg} / {asked}"
+            );
+        }
+        // Bob, joining afresh, gets his own; the convener gets none.
+        let (_, mut b_body) = subscribe(&app, id, Some(bob)).await;
+        let mut b_buf = String::new();
+        let (name, b_sugg) = next_event(&mut b_body, &mut b_buf).await.unwrap();
+        assert_eq!(
+            (name.as_str(), &b_sugg["round"]),
+            ("suggestions", &json!(1))
+        );
+        assert_ne!(b_sugg["nash"]["my_utility"], sugg["nash"]["my_utility"]);
+        let mut admin_sees = open_stream(&app, id, admin, Some("0")).await;
+        // The next round comes live, with its own suggestions, once.
+        for (token, mv) in round_of(2) {
+            call(&app, "POST", &moves, Some(token), Some(mv)).await;
+        }
+        let mut live = Vec::new();
+        for _ in 0..3 {
+            let (name, data) = next_event(&mut a_body, &mut a_buf).await.unwrap();
+            live.push((name, data["round"].clone()));
+        }
+        assert_eq!(live[2], ("suggestions".to_string(), json!(2)), "{live:?}");
+        let nothing = next_event_within(&mut a_body, &mut a_buf, Duration::from_millis(200)).await;
+        assert!(nothing.is_none(), "{protocol}: {nothing:?}");
+        post_move(&app, id, alice, json!({"kind": "end"})).await;
+        let mut admin_buf = String::new();
+        let mut names = Vec::new();
+        while let Some((name, _)) = next_event(&mut admin_sees, &mut admin_buf).await {
+            names.push(name);
+        }
+        assert!(!names.iter().any(|n| n == "suggestions"), "{names:?}");
+        // After the end, a rejoining negotiator gets no suggestions.
+        let mut late = open_stream(&app, id, alice, Some("0")).await;
+        let mut late_buf = String::new();
+        while let Some((name, _)) = next_event(&mut late, &mut late_buf).await {
+            assert_ne!(name, "suggestions", "{protocol}");
+        }
+    }
+}
+
 on_both_backends!(
+    a_negotiator_who_rejoins_gets_the_latest_suggestions_first,
     suggestions_a_lagging_subscriber_missed_are_not_sent_late,
     a_subscriber_that_falls_behind_catches_up_from_the_log,
     a_reconnecting_subscriber_resumes_after_its_last_event_id,

@@ -352,6 +352,23 @@ async fn auto_suggest_streams_each_negotiator_its_own_suggestions_after_each_pro
             }
         }
     }
+    // A negotiator who (re)joins now is sent the latest suggestions first:
+    // those after proposal 2, about the draft as it stands.
+    let mut rejoined = open_stream(&app, &s.id, &s.alice, None).await;
+    let mut buf = String::new();
+    let (name, sugg) = next_event(&mut rejoined, &mut buf).await.unwrap();
+    assert_eq!((name.as_str(), &sugg["round"]), ("suggestions", &json!(1)));
+    let (_, text, _) = call(
+        &app,
+        "GET",
+        &format!("/sessions/{}/single_text", s.id),
+        Some(&s.alice),
+        None,
+    )
+    .await;
+    let got = sugg["standing_offer_utility"].as_f64().unwrap();
+    assert!((got - utility_of("Alice", &text["draft"])).abs() < 1e-9);
+    drop(rejoined);
     // The last proposal ends the session; the convener and the mediator saw
     // the votes, proposals and the end, and no suggestions.
     vote(&app, &s, &s.alice, false).await;
