@@ -314,12 +314,7 @@ pub fn text(
         steps,
         config.seed
     );
-    let seated: Vec<String> = names
-        .iter()
-        .zip(strategies)
-        .map(|(n, st)| format!("{n} ({st})"))
-        .collect();
-    let _ = writeln!(s, "Parties: {}", seated.join(", "));
+    let _ = writeln!(s, "Parties: {}", seated(&names, strategies));
     match (&r.end, r.agreement) {
         (_, Some(a)) => {
             let _ = writeln!(s, "\nAgreement in round {} of {steps}:", r.steps);
@@ -454,6 +449,16 @@ fn parse_shift(spec: &str, p: &Prepared, phases: usize) -> Result<Shift> {
         .and_then(|pr| pr.reservation_value)
         .ok_or_else(|| bad(format!("ambiguous party name {:?}", key.trim())))?;
     Ok(Shift { phase, seat, value })
+}
+
+/// "Alice (boulware), Bob (conceder)": each party with its strategy.
+fn seated(names: &[String], strategies: &[&str]) -> String {
+    let seated: Vec<String> = names
+        .iter()
+        .zip(strategies)
+        .map(|(n, st)| format!("{n} ({st})"))
+        .collect();
+    seated.join(", ")
 }
 
 fn run_session(args: &Args, prepared: &Prepared, strategies: &[&str]) -> Result<()> {
@@ -628,12 +633,7 @@ fn session_text(
         args.steps,
         args.seed
     );
-    let seated: Vec<String> = names
-        .iter()
-        .zip(strategies)
-        .map(|(n, st)| format!("{n} ({st})"))
-        .collect();
-    let _ = writeln!(out, "Parties: {}", seated.join(", "));
+    let _ = writeln!(out, "Parties: {}", seated(&names, strategies));
     let mut previous: Vec<Option<f64>> = p.prefs.iter().map(|pr| pr.reservation).collect();
     for (k, phase) in s.phases.iter().enumerate() {
         let reservations: Vec<String> = names
@@ -985,12 +985,7 @@ pub fn plot(
             .label("drafts accepted by all (utility to each party)")
             .legend(|(x, y)| Cross::new((x + 10, y), 4, BLACK.stroke_width(1)));
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerLeft)
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK.mix(0.3))
-        .draw()?;
+    crate::report::draw_legend(&mut chart)?;
 
     // Utility space of the first two negotiators.
     let (x0, x1) = (p.prefs[0].worst.min(0.0), p.prefs[0].best.max(1.0));
@@ -1059,12 +1054,7 @@ pub fn plot(
             .label(format!("agreement (round {})", r.steps))
             .legend(|(x, y)| TriangleMarker::new((x + 10, y), 6, RGBColor(255, 127, 14).filled()));
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerLeft)
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK.mix(0.3))
-        .draw()?;
+    crate::report::draw_legend(&mut chart)?;
     root.present()?;
     Ok(())
 }

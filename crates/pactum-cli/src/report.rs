@@ -319,12 +319,24 @@ pub fn plot(scenario: &Scenario, a: &Analysis, pair: (usize, usize), path: &Path
                 .legend(move |(x, y)| Cross::new((x, y), 6, color.stroke_width(3)));
         }
     }
+    draw_legend(&mut chart)?;
+    root.present()?;
+    Ok(())
+}
+
+/// Draws a chart's legend as every plot of the CLI does: lower left, on a
+/// light box.
+pub fn draw_legend<'a, DB, CT>(chart: &mut ChartContext<'a, DB, CT>) -> Result<()>
+where
+    DB: DrawingBackend + 'a,
+    DB::ErrorType: 'static,
+    CT: CoordTranslate,
+{
     chart
         .configure_series_labels()
         .position(SeriesLabelPosition::LowerLeft)
         .background_style(WHITE.mix(0.85))
         .border_style(BLACK.mix(0.3))
         .draw()?;
-    root.present()?;
     Ok(())
 }

@@ -1959,22 +1959,6 @@ mod tests {
             .utility(&s.issues, outcome)
     }
 
-    /// A fresh temporary folder, removed when dropped.
-    struct TempDir(PathBuf);
-    impl TempDir {
-        fn new(tag: &str) -> Self {
-            let p = std::env::temp_dir()
-                .join(format!("pactum-genius-test-{}-{tag}", std::process::id()));
-            let _ = std::fs::remove_dir_all(&p);
-            TempDir(p)
-        }
-    }
-    impl Drop for TempDir {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
-
     /// Leaf folders holding .xml files.
     fn scenario_folders(root: &Path) -> Vec<PathBuf> {
         let mut stack = vec![root.to_path_buf()];
@@ -2003,20 +1987,7 @@ mod tests {
             .iter()
             .fold(1u128, |a, i| a.saturating_mul(i.cardinality() as u128));
         if total <= 20_000 {
-            let mut all = vec![Vec::new()];
-            for issue in issues {
-                all = all
-                    .into_iter()
-                    .flat_map(|o: Vec<u32>| {
-                        (0..issue.cardinality() as u32).map(move |k| {
-                            let mut o = o.clone();
-                            o.push(k);
-                            o
-                        })
-                    })
-                    .collect();
-            }
-            return all;
+            return crate::test_support::all_outcomes(issues);
         }
         let mut x = seed
             .wrapping_mul(6364136223846793005)
@@ -2164,37 +2135,34 @@ mod tests {
         }
     }
 
-    fn round_trip(dir: &Path, tag: &str) {
+    fn round_trip(dir: &Path) {
         let first = load_folder(dir, None).unwrap().scenario;
-        let tmp = TempDir::new(tag);
-        save_folder(&first, &tmp.0).unwrap();
-        let second = load_folder(&tmp.0, None).unwrap().scenario;
+        let tmp = tempfile::tempdir().unwrap();
+        save_folder(&first, tmp.path()).unwrap();
+        let second = load_folder(tmp.path(), None).unwrap().scenario;
         same_utilities(&first, &second, 300);
         // Once more: the written form is stable.
-        let tmp2 = TempDir::new(&format!("{tag}-2"));
-        save_folder(&second, &tmp2.0).unwrap();
-        let third = load_folder(&tmp2.0, None).unwrap().scenario;
+        let tmp2 = tempfile::tempdir().unwrap();
+        save_folder(&second, tmp2.path()).unwrap();
+        let third = load_folder(tmp2.path(), None).unwrap().scenario;
         assert_eq!(second.issues, third.issues);
         same_utilities(&second, &third, 300);
     }
 
     #[test]
     fn golden_round_trips() {
-        round_trip(&Path::new(DATA).join("golden-additive"), "golden-additive");
-        round_trip(
-            &Path::new(DATA).join("golden-nonlinear"),
-            "golden-nonlinear",
-        );
+        round_trip(&Path::new(DATA).join("golden-additive"));
+        round_trip(&Path::new(DATA).join("golden-nonlinear"));
     }
 
     #[test]
     fn shared_round_trips() {
         let Some(root) = shared() else { return };
-        for (n, dir) in scenario_folders(&root).iter().enumerate() {
+        for dir in &scenario_folders(&root) {
             if dir.ends_with("LaptopConv") || dir.to_string_lossy().contains("30issues") {
                 continue;
             }
-            round_trip(dir, &format!("shared{n}"));
+            round_trip(dir);
         }
     }
 
@@ -2483,16 +2451,16 @@ mod tests {
     fn missing_files_are_io_errors() {
         let e = load_folder(Path::new("/no/such/folder"), None).unwrap_err();
         assert!(matches!(e, Error::Io { .. }), "{e}");
-        let empty = TempDir::new("empty");
-        std::fs::create_dir_all(&empty.0).unwrap();
-        let e = load_folder(&empty.0, None).unwrap_err().to_string();
+        let empty = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(empty.path()).unwrap();
+        let e = load_folder(empty.path(), None).unwrap_err().to_string();
         assert!(e.contains("no GENIUS domain"), "{e}");
-        std::fs::write(empty.0.join("d.xml"), DOMAIN).unwrap();
-        let e = load_folder(&empty.0, None).unwrap_err().to_string();
+        std::fs::write(empty.path().join("d.xml"), DOMAIN).unwrap();
+        let e = load_folder(empty.path(), None).unwrap_err().to_string();
         assert!(e.contains("no GENIUS profile"), "{e}");
-        std::fs::write(empty.0.join("p.xml"), profile("0.5", "")).unwrap();
-        std::fs::write(empty.0.join("notes.xml"), "just text\n").unwrap();
-        let l = load_folder(&empty.0, None).unwrap();
+        std::fs::write(empty.path().join("p.xml"), profile("0.5", "")).unwrap();
+        std::fs::write(empty.path().join("notes.xml"), "just text\n").unwrap();
+        let l = load_folder(empty.path(), None).unwrap();
         assert!(l.warnings.iter().any(|w| w.contains("notes.xml")));
         assert!(close(utility(&l.scenario, "p", &[1, 3]), 0.5 + 0.5));
     }
@@ -2528,13 +2496,13 @@ mod tests {
                 points: vec![(1.0, 0.0), (3.0, 1.0), (5.0, 0.0)],
             };
         }
-        let tmp = TempDir::new("export");
-        let w = save_folder(&s, &tmp.0).unwrap();
+        let tmp = tempfile::tempdir().unwrap();
+        let w = save_folder(&s, tmp.path()).unwrap();
         let all = w.join("\n");
         for needle in ["notes", "red line", "\"host\"", "Quantity", "discrete"] {
             assert!(all.contains(needle), "{needle}: {all}");
         }
-        let back = load_folder(&tmp.0, None).unwrap().scenario;
+        let back = load_folder(tmp.path(), None).unwrap().scenario;
         assert!(matches!(back.issues[1].kind, IssueKind::Discrete { .. }));
         // Utilities survive the change of issue kind.
         for o in sample_outcomes(&s.issues, 0, 1) {

@@ -1315,40 +1315,6 @@ mod tests {
             .utility(&s.issues, outcome)
     }
 
-    struct TempDir(PathBuf);
-    impl TempDir {
-        fn new(tag: &str) -> Self {
-            let p = std::env::temp_dir().join(format!(
-                "pactum-geniusweb-test-{}-{tag}",
-                std::process::id()
-            ));
-            let _ = std::fs::remove_dir_all(&p);
-            TempDir(p)
-        }
-    }
-    impl Drop for TempDir {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
-
-    fn all_outcomes(issues: &[Issue]) -> Vec<Vec<u32>> {
-        let mut all = vec![Vec::new()];
-        for issue in issues {
-            all = all
-                .into_iter()
-                .flat_map(|o: Vec<u32>| {
-                    (0..issue.cardinality() as u32).map(move |k| {
-                        let mut o = o.clone();
-                        o.push(k);
-                        o
-                    })
-                })
-                .collect();
-        }
-        all
-    }
-
     /// Whether decimal texts like "0.125" sum to exactly 1, digit by digit.
     fn decimal_sum_is_one(texts: &[String]) -> bool {
         let places = texts
@@ -1454,7 +1420,7 @@ mod tests {
                 p.preferences.as_ref().unwrap(),
                 b.parties[q].preferences.as_ref().unwrap(),
             );
-            for o in all_outcomes(&a.issues) {
+            for o in crate::test_support::all_outcomes(&a.issues) {
                 let ua = pa.utility.utility(&a.issues, &o) / scale;
                 let ub = pb.utility.utility(&b.issues, &o);
                 assert!(close(ua, ub), "{}: {o:?}: {ua} vs {ub}", p.name);
@@ -1471,15 +1437,15 @@ mod tests {
         let first = load(&Path::new(DATA).join("golden"), None)
             .unwrap()
             .scenario;
-        let tmp = TempDir::new("rt");
-        let w = save_folder(&first, &tmp.0).unwrap();
+        let tmp = tempfile::tempdir().unwrap();
+        let w = save_folder(&first, tmp.path()).unwrap();
         assert!(w.is_empty(), "{w:?}");
-        let second = load(&tmp.0, None).unwrap().scenario;
+        let second = load(tmp.path(), None).unwrap().scenario;
         assert_eq!(first.issues, second.issues);
         same_utilities(&first, &second, 1.0);
-        let tmp2 = TempDir::new("rt2");
-        save_folder(&second, &tmp2.0).unwrap();
-        let third = load(&tmp2.0, None).unwrap().scenario;
+        let tmp2 = tempfile::tempdir().unwrap();
+        save_folder(&second, tmp2.path()).unwrap();
+        let third = load(tmp2.path(), None).unwrap().scenario;
         assert_eq!(second.issues, third.issues);
         same_utilities(&second, &third, 1.0);
     }
@@ -1521,8 +1487,8 @@ mod tests {
         let s = crate::genius::load_folder(&Path::new(GENIUS_DATA).join("golden-additive"), None)
             .unwrap()
             .scenario;
-        let tmp = TempDir::new("from-genius");
-        let w = save_folder(&s, &tmp.0).unwrap();
+        let tmp = tempfile::tempdir().unwrap();
+        let w = save_folder(&s, tmp.path()).unwrap();
         let all = w.join("\n");
         // The seller's weights sum to 0.8; its triangular price and clamped
         // quantity are not linear, so those issues become value lists.
@@ -1532,7 +1498,7 @@ mod tests {
             "{all}"
         );
         assert!(all.contains("discount factor"), "{all}");
-        let back = load(&tmp.0, None).unwrap();
+        let back = load(tmp.path(), None).unwrap();
         let b = &back.scenario;
         assert!(back.warnings.is_empty(), "{:?}", back.warnings);
         for p in &b.parties {
@@ -1546,7 +1512,7 @@ mod tests {
             let sum: f64 = a.weights.iter().sum();
             assert_eq!(sum, 1.0);
         }
-        for o in all_outcomes(&s.issues) {
+        for o in crate::test_support::all_outcomes(&s.issues) {
             assert!(close(utility(&s, "buyer", &o), utility(b, "buyer", &o)));
             assert!(close(
                 utility(&s, "seller", &o) / 0.8,
@@ -1563,7 +1529,7 @@ mod tests {
         assert!(close(rv, 0.3));
         // The text is what GeniusWeb reads: weights as decimals summing to 1.
         for party in ["buyer", "seller"] {
-            let text = std::fs::read_to_string(tmp.0.join(format!("{party}.json"))).unwrap();
+            let text = std::fs::read_to_string(tmp.path().join(format!("{party}.json"))).unwrap();
             let line = text
                 .lines()
                 .find(|l| l.trim_start().starts_with("\"issueWeights\""))
@@ -1594,9 +1560,9 @@ mod tests {
             let s = crate::genius::load_folder(&root.join(dir), None)
                 .unwrap()
                 .scenario;
-            let tmp = TempDir::new(&dir.replace('/', "-"));
-            save_folder(&s, &tmp.0).unwrap();
-            let b = load(&tmp.0, None).unwrap().scenario;
+            let tmp = tempfile::tempdir().unwrap();
+            save_folder(&s, tmp.path()).unwrap();
+            let b = load(tmp.path(), None).unwrap().scenario;
             for p in &s.parties {
                 let a = p
                     .preferences
@@ -1618,7 +1584,10 @@ mod tests {
                     .iter()
                     .sum();
                 assert_eq!(bw, 1.0, "{dir}");
-                for o in all_outcomes(&s.issues).into_iter().step_by(7) {
+                for o in crate::test_support::all_outcomes(&s.issues)
+                    .into_iter()
+                    .step_by(7)
+                {
                     let (x, y) = (utility(&s, &p.name, &o) / scale, utility(&b, &p.name, &o));
                     assert!(close(x, y), "{dir} {}: {o:?} {x} {y}", p.name);
                 }
@@ -1628,19 +1597,18 @@ mod tests {
         let nl = crate::genius::load_folder(&root.join("anac/y2014/10issues"), None)
             .unwrap()
             .scenario;
-        let e = save_folder(&nl, &TempDir::new("nl").0).unwrap_err();
+        let e = save_folder(&nl, tempfile::tempdir().unwrap().path()).unwrap_err();
         assert!(matches!(e, Error::Unsupported(_)), "{e}");
     }
 
-    fn with_profile(edit: impl Fn(&str) -> String) -> TempDir {
-        let tmp = TempDir::new(&format!("bad-{}", edit("x").len()));
-        std::fs::create_dir_all(&tmp.0).unwrap();
+    fn with_profile(edit: impl Fn(&str) -> String) -> tempfile::TempDir {
+        let tmp = tempfile::tempdir().unwrap();
         let src = Path::new(DATA).join("golden");
         for f in ["fruitdeal.json", "seller.json"] {
-            std::fs::copy(src.join(f), tmp.0.join(f)).unwrap();
+            std::fs::copy(src.join(f), tmp.path().join(f)).unwrap();
         }
         let buyer = std::fs::read_to_string(src.join("buyer.json")).unwrap();
-        std::fs::write(tmp.0.join("buyer.json"), edit(&buyer)).unwrap();
+        std::fs::write(tmp.path().join("buyer.json"), edit(&buyer)).unwrap();
         tmp
     }
 
@@ -1650,43 +1618,43 @@ mod tests {
         assert!(matches!(e, Error::Io { .. }), "{e}");
 
         let tmp = with_profile(|t| t.replace("\"fruit\": 0.5,", "\"fruit\": 0.5"));
-        let e = load(&tmp.0, None).unwrap_err();
+        let e = load(tmp.path(), None).unwrap_err();
         match &e {
             Error::Format { location, .. } => assert_eq!(location.line, Some(12), "{e}"),
             other => panic!("{other}"),
         }
 
         let tmp = with_profile(|t| t.replace("\"lowValue\": 1,", "\"lowValue\": 2,"));
-        let e = load(&tmp.0, None).unwrap_err().to_string();
+        let e = load(tmp.path(), None).unwrap_err().to_string();
         assert!(
             e.contains("from 2 to 5") && e.contains("from 1 to 5"),
             "{e}"
         );
 
         let tmp = with_profile(|t| t.replace("\"fruit\": 0.5, ", ""));
-        let e = load(&tmp.0, None).unwrap_err().to_string();
+        let e = load(tmp.path(), None).unwrap_err().to_string();
         assert!(e.contains("\"fruit\" has no weight"), "{e}");
 
         let tmp = with_profile(|t| t.replace("\"boxes\": 0.2", "\"boxes\": -0.2"));
-        let e = load(&tmp.0, None).unwrap_err().to_string();
+        let e = load(tmp.path(), None).unwrap_err().to_string();
         assert!(e.contains("negative"), "{e}");
 
         let tmp = with_profile(|t| t.replace("\"banana\": 1, ", ""));
-        let e = load(&tmp.0, None).unwrap_err().to_string();
+        let e = load(tmp.path(), None).unwrap_err().to_string();
         assert!(e.contains("\"banana\" has no utility"), "{e}");
 
         let tmp = with_profile(|t| t.replace("\"boxes\": 3", "\"boxes\": 9"));
-        let e = load(&tmp.0, None).unwrap_err().to_string();
+        let e = load(tmp.path(), None).unwrap_err().to_string();
         assert!(e.contains("reservationBid"), "{e}");
 
         let tmp =
             with_profile(|t| t.replace("LinearAdditiveUtilitySpace", "DefaultPartialOrdering"));
-        let e = load(&tmp.0, None).unwrap_err().to_string();
+        let e = load(tmp.path(), None).unwrap_err().to_string();
         assert!(e.contains("DefaultPartialOrdering"), "{e}");
         // ... unless the other profiles are chosen.
-        let l = load(&tmp.0, Some(&["seller".to_string()])).unwrap();
+        let l = load(tmp.path(), Some(&["seller".to_string()])).unwrap();
         assert_eq!(l.scenario.parties.len(), 1);
-        let e = load(&tmp.0, Some(&["nobody".to_string()]))
+        let e = load(tmp.path(), Some(&["nobody".to_string()]))
             .unwrap_err()
             .to_string();
         assert!(e.contains("available profiles: buyer, seller"), "{e}");
@@ -1733,15 +1701,15 @@ mod tests {
             max: 0.5,
             levels: 1,
         };
-        let tmp = TempDir::new("one-value");
-        let notes = save_folder(&s, &tmp.0).unwrap();
+        let tmp = tempfile::tempdir().unwrap();
+        let notes = save_folder(&s, tmp.path()).unwrap();
         assert!(
             notes
                 .iter()
                 .any(|n| n.contains("\"price\"") && n.contains("single value")),
             "{notes:?}"
         );
-        let back = load(&tmp.0, None).unwrap().scenario;
+        let back = load(tmp.path(), None).unwrap().scenario;
         assert_eq!(
             back.issues[price].kind,
             IssueKind::Discrete {

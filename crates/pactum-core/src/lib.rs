@@ -16,6 +16,8 @@ pub mod model;
 pub mod native;
 pub mod overrides;
 pub mod solutions;
+#[cfg(test)]
+mod test_support;
 
 pub use error::{Error, ModelError, Result};
 pub use io::Loaded;
