@@ -48,6 +48,10 @@ enum Command {
         /// Address to listen on.
         #[arg(long, default_value = "127.0.0.1:8080")]
         listen: String,
+        /// Log every request (method, route, status, time taken) to stderr.
+        /// `RUST_LOG` sets finer filters (default: info).
+        #[arg(long)]
+        access_log: bool,
     },
     /// Verify the hash chain of a session record exported by the server.
     Verify {
@@ -116,6 +120,27 @@ struct ConvertArgs {
     out: PathBuf,
 }
 
+/// The server's log, on stderr: what `RUST_LOG` asks for (default: info),
+/// plus the access log when asked for.
+fn init_logging(access_log: bool) -> Result<()> {
+    use std::io::IsTerminal;
+    use tracing_subscriber::EnvFilter;
+    let mut filter = match std::env::var(EnvFilter::DEFAULT_ENV) {
+        Ok(spec) => EnvFilter::try_new(&spec)
+            .with_context(|| format!("{}: bad log filter {spec:?}", EnvFilter::DEFAULT_ENV))?,
+        Err(_) => EnvFilter::new("info"),
+    };
+    if access_log {
+        filter = filter.add_directive(format!("{}=debug", pactum_server::ACCESS_LOG).parse()?);
+    }
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .try_init()
+        .map_err(|e| anyhow::anyhow!("cannot start logging: {e}"))
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
@@ -125,7 +150,11 @@ fn main() -> ExitCode {
         Command::Negotiate(args) => negotiate::run(args),
         Command::Tournament(args) => tournament::run(args),
         Command::Forecast(args) => forecast::run(args),
-        Command::Serve { db, listen } => pactum_server::serve_blocking(&db, &listen),
+        Command::Serve {
+            db,
+            listen,
+            access_log,
+        } => init_logging(access_log).and_then(|()| pactum_server::serve_blocking(&db, &listen)),
         Command::Verify { record, scenario } => {
             pactum_server::verify_record_file_with(&record, scenario.as_deref()).map(|r| {
                 let head = r.events.last().map_or("", |e| e.hash.as_str());

@@ -1,6 +1,7 @@
 //! The real `pactum serve` process: moves acknowledged before a SIGKILL are
-//! all there after a restart on the same SQLite file, and the exported record
-//! verifies with `pactum verify` (and fails it once tampered with).
+//! all there after a restart on the same SQLite file, the exported record
+//! verifies with `pactum verify` (and fails it once tampered with), and the
+//! server's log never shows a token or a party's preferences.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -38,35 +39,60 @@ values.price = { type = "linear", slope = -0.02, offset = 1.0 }
 values.colour = { red = 0.0, blue = 1.0 }
 "#;
 
-/// A running `pactum serve` and the address it listens on.
+/// A running `pactum serve`, the address it listens on, and what it has
+/// written to stderr.
 struct Server {
     child: Child,
     addr: String,
+    log: Arc<Mutex<String>>,
 }
 
 impl Server {
     fn start(db: &Path) -> Server {
+        Server::start_with(db, &[], &[])
+    }
+
+    /// Starts the server with extra arguments and environment variables.
+    fn start_with(db: &Path, args: &[&str], env: &[(&str, &str)]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_pactum"))
             .args(["serve", "--listen", "127.0.0.1:0", "--db"])
             .arg(db)
+            .args(args)
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
+        let log: Arc<Mutex<String>> = Arc::default();
         let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
         let addr = loop {
             let line = lines
                 .next()
                 .expect("the server exits before listening")
                 .unwrap();
+            log.lock().unwrap().push_str(&format!("{line}\n"));
             if let Some(rest) = line.split("serving on http://").nth(1) {
                 break rest.trim().to_string();
             }
         };
         // Keep draining stderr so the server never blocks on a full pipe.
-        std::thread::spawn(move || for _ in lines {});
-        Server { child, addr }
+        let kept = log.clone();
+        std::thread::spawn(move || {
+            for line in lines.map_while(Result::ok) {
+                kept.lock().unwrap().push_str(&format!("{line}\n"));
+            }
+        });
+        Server { child, addr, log }
+    }
+
+    /// Stops the server and returns everything it wrote to stderr.
+    fn stop(mut self) -> String {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+        // The draining thread sees the end of the pipe shortly after.
+        std::thread::sleep(Duration::from_millis(200));
+        self.log.lock().unwrap().clone()
     }
 
     fn kill(mut self) {
@@ -317,4 +343,95 @@ fn verify_accepts_an_intact_record_and_rejects_a_tampered_one() {
     let out = verify(&bad);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not a record"));
+}
+
+/// The server's most verbose log (every crate at `trace`, and the access
+/// log) shows the requests, but never a token or a party's preferences.
+#[test]
+fn no_token_or_preference_reaches_the_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start_with(
+        &dir.path().join("pactum.db"),
+        &["--access-log"],
+        &[("RUST_LOG", "trace")],
+    );
+    let addr = server.addr.clone();
+    let s = create(&addr);
+    let at = |path: &str| format!("/sessions/{}{path}", s.id);
+    // Alice's own preferences, with numbers found nowhere else.
+    let prefs = json!({
+        "weights": {"price": 0.6173, "colour": 0.3827},
+        "values": {
+            "price": {"type": "linear", "slope": 0.0191, "offset": 0.0447},
+            "colour": {"red": 0.9137, "blue": 0.0863}
+        },
+        "reservation_value": 0.2719
+    });
+    let (status, body) = http(
+        &addr,
+        "PUT",
+        &at("/me/preferences"),
+        Some(&s.tokens[0]),
+        Some(&prefs),
+    )
+    .unwrap();
+    assert_eq!(status, 200, "{body}");
+    let salt = body["salt"].as_str().unwrap().to_string();
+    let calls: [(&str, String, Option<&str>, Option<Value>); 9] = [
+        ("GET", at("/me"), Some(&s.tokens[0]), None),
+        (
+            "POST",
+            at("/moves"),
+            Some(&s.tokens[0]),
+            Some(json!({"kind": "offer", "offer": offer(7)})),
+        ),
+        (
+            "POST",
+            at("/moves"),
+            Some(&s.tokens[1]),
+            Some(json!({"kind": "offer", "offer": offer(8)})),
+        ),
+        ("POST", at("/suggestions"), Some(&s.tokens[0]), None),
+        ("GET", at("/offers"), Some(&s.tokens[0]), None),
+        // Refused: the other party's preferences, a forged token.
+        (
+            "PUT",
+            at("/me/preferences"),
+            Some(&s.tokens[1]),
+            Some(json!({"weights": {"price": 0.7}})),
+        ),
+        ("GET", at("/me"), Some("forged-0123456789abcdef"), None),
+        (
+            "POST",
+            at("/moves"),
+            Some(&s.tokens[0]),
+            Some(json!({"kind": "accept"})),
+        ),
+        ("GET", at("/export"), Some(&s.admin), None),
+    ];
+    for (method, path, token, body) in &calls {
+        http(&addr, method, path, *token, body.as_ref()).unwrap();
+    }
+    let log = server.stop();
+    // The log is really on, down to the access lines.
+    assert!(log.contains("pactum_server::access"), "{log}");
+    assert!(
+        log.contains("route=\"/sessions/{id}/moves\" status=200"),
+        "{log}"
+    );
+    assert!(log.contains("status=401"), "{log}");
+    let mut secrets = vec![s.admin.clone(), salt, "forged-0123456789abcdef".into()];
+    secrets.extend(s.tokens.iter().cloned());
+    secrets.extend(
+        [
+            "0.6173", "0.3827", "0.0191", "0.0447", "0.9137", "0.0863", "0.2719",
+        ]
+        .map(String::from),
+    );
+    for secret in &secrets {
+        assert!(
+            !log.contains(secret.as_str()),
+            "{secret} reached the log:\n{log}"
+        );
+    }
 }

@@ -184,6 +184,37 @@ pub fn router(db: Db) -> Router {
         .merge(ui::routes())
         .with_state(state)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(access_log))
+}
+
+/// Where the access log goes: one `debug` line per request.
+pub const ACCESS_LOG: &str = "pactum_server::access";
+
+/// Logs each request (when [`ACCESS_LOG`] is enabled at `debug`): its
+/// method, route template, status and time taken. Never its ids, headers
+/// (tokens) or body (preferences).
+async fn access_log(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    if !tracing::enabled!(target: ACCESS_LOG, tracing::Level::DEBUG) {
+        return next.run(req).await;
+    }
+    let method = req.method().clone();
+    let route = req
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map_or_else(|| "(no route)".to_owned(), |m| m.as_str().to_owned());
+    let start = std::time::Instant::now();
+    let response = next.run(req).await;
+    tracing::debug!(
+        target: ACCESS_LOG,
+        %method,
+        route,
+        status = response.status().as_u16(),
+        ms = %format_args!("{:.3}", start.elapsed().as_secs_f64() * 1e3),
+    );
+    response
 }
 
 #[derive(OpenApi)]
@@ -1314,11 +1345,11 @@ impl AppState {
                         Ok(rt) => rt.block_on(write_batches(writer, jobs)),
                         // Without a runtime the queue closes and every
                         // move gets a 500.
-                        Err(e) => eprintln!("pactum: cannot start the database writer: {e}"),
+                        Err(e) => tracing::error!("cannot start the database writer: {e}"),
                     }
                 });
             if let Err(e) = spawned {
-                eprintln!("pactum: cannot start the database writer: {e}");
+                tracing::error!("cannot start the database writer: {e}");
             }
             queue
         });

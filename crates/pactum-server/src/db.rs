@@ -140,7 +140,7 @@ fn spawn_checkpointer(options: AnyConnectOptions) -> anyhow::Result<Arc<()>> {
                     if let Err(e) = checkpoint(&options, &mut conn).await {
                         // Logged, not fatal: the log only grows until the
                         // next checkpoint succeeds.
-                        eprintln!("pactum: checkpoint of the SQLite log failed: {e}");
+                        tracing::warn!("checkpoint of the SQLite log failed: {e}");
                         conn = None;
                     }
                 }

@@ -71,6 +71,11 @@ pub struct ErrorBody {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        // The server's own failures are worth an operator's attention; the
+        // client's mistakes are answered, not logged.
+        if self.status.is_server_error() {
+            tracing::error!(status = self.status.as_u16(), "{}", self.message);
+        }
         (
             self.status,
             Json(ErrorBody {

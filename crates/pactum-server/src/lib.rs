@@ -24,7 +24,7 @@ pub mod views;
 
 use anyhow::Context;
 
-pub use api::router;
+pub use api::{ACCESS_LOG, router};
 pub use db::{Backend, Db, connect, connect_with};
 pub use record::{Record, VerifyError, verify_record};
 

@@ -793,7 +793,7 @@ async fn announce_suggestions(app: &AppState, session: &Session, round: u64, seq
             .bind(round.to_string()),
     };
     if let Err(e) = query.execute(&app.pool).await {
-        eprintln!("pactum: announcing suggestions: {e}");
+        tracing::warn!("announcing suggestions: {e}");
     }
 }
 
@@ -857,7 +857,7 @@ async fn listen(hub: Weak<Hub>, url: String) {
         match connect_listener(&url).await {
             Ok(mut listener) => {
                 if failing {
-                    eprintln!("pactum: listening for live updates again");
+                    tracing::info!("listening for live updates again");
                 }
                 wait = RETRY_MIN;
                 let Some(h) = hub.upgrade() else { return };
@@ -879,7 +879,7 @@ async fn listen(hub: Weak<Hub>, url: String) {
                             catch_up(&h);
                         }
                         Err(e) => {
-                            eprintln!("pactum: live updates listener: {e}");
+                            tracing::warn!("live updates listener: {e}");
                             if let Some(h) = hub.upgrade()
                                 && let Some(relay) = &h.relay
                             {
@@ -893,7 +893,7 @@ async fn listen(hub: Weak<Hub>, url: String) {
             }
             Err(e) => {
                 if !failing {
-                    eprintln!("pactum: cannot listen for live updates (retrying): {e}");
+                    tracing::warn!("cannot listen for live updates (retrying): {e}");
                 }
                 failing = true;
             }
@@ -987,7 +987,7 @@ async fn relay_session(
             Job::Relay(upto) => relay_log(&pool, &id, &scenario, &tx, &mut relayed, upto).await,
             Job::Renew => {
                 if let Err(e) = mark_watched(&pool, &id).await {
-                    eprintln!("pactum: renewing the watch of a session: {e}");
+                    tracing::warn!("renewing the watch of a session: {e}");
                 }
                 relay_log(&pool, &id, &scenario, &tx, &mut relayed, None).await;
             }
@@ -1034,7 +1034,7 @@ async fn relay_log(
         {
             Ok(rows) => break rows,
             Err(e) if attempt >= 2 => {
-                eprintln!("pactum: reading a session's log for live updates: {e}");
+                tracing::warn!("reading a session's log for live updates: {e}");
                 return;
             }
             Err(_) => {
@@ -1257,7 +1257,7 @@ impl Subscriber {
             {
                 Ok(rows) => break rows,
                 Err(e) if attempt + 1 >= CATCH_UP_ATTEMPTS => {
-                    eprintln!("pactum: reading a session's log for a subscriber: {e}");
+                    tracing::warn!("reading a session's log for a subscriber: {e}");
                     return None;
                 }
                 Err(_) => {
