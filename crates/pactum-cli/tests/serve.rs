@@ -1,5 +1,6 @@
 //! The real `pactum serve` process: moves acknowledged before a SIGKILL are
-//! all there after a restart on the same SQLite file, the exported record
+//! all there after a restart on the same database (a SQLite file, or
+//! PostgreSQL when `PACTUM_TEST_POSTGRES` names one), the exported record
 //! verifies with `pactum verify` (and fails it once tampered with), and the
 //! server's log never shows a token or a party's preferences.
 
@@ -48,12 +49,12 @@ struct Server {
 }
 
 impl Server {
-    fn start(db: &Path) -> Server {
+    fn start(db: impl AsRef<std::ffi::OsStr>) -> Server {
         Server::start_with(db, &[], &[])
     }
 
     /// Starts the server with extra arguments and environment variables.
-    fn start_with(db: &Path, args: &[&str], env: &[(&str, &str)]) -> Server {
+    fn start_with(db: impl AsRef<std::ffi::OsStr>, args: &[&str], env: &[(&str, &str)]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_pactum"))
             .args(["serve", "--listen", "127.0.0.1:0", "--db"])
             .arg(db)
@@ -170,10 +171,28 @@ fn offer(n: u64) -> Value {
 }
 
 #[test]
-fn acknowledged_moves_survive_sigkill_and_the_record_verifies() {
+fn acknowledged_moves_survive_sigkill_and_the_record_verifies_on_sqlite() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("pactum.db");
-    let server = Server::start(&db);
+    acknowledged_moves_survive_sigkill(dir.path().join("pactum.db").as_os_str(), dir.path());
+}
+
+/// The same on PostgreSQL (the database named by `PACTUM_TEST_POSTGRES`;
+/// the test touches only the session it creates).
+#[test]
+fn acknowledged_moves_survive_sigkill_and_the_record_verifies_on_postgres() {
+    let Ok(url) = std::env::var("PACTUM_TEST_POSTGRES") else {
+        eprintln!("skipped on PostgreSQL: set PACTUM_TEST_POSTGRES to a postgres:// URL");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    acknowledged_moves_survive_sigkill(url.as_ref(), dir.path());
+}
+
+/// Kills a server with SIGKILL while moves stream in, restarts it on the
+/// same database, and checks that every acknowledged move is there, the
+/// session goes on, and the exported record (written to `dir`) verifies.
+fn acknowledged_moves_survive_sigkill(db: &std::ffi::OsStr, dir: &Path) {
+    let server = Server::start(db);
     let session = Arc::new(create(&server.addr));
 
     // Stream moves (Alice and Bob alternate offers) and note every
@@ -223,7 +242,7 @@ fn acknowledged_moves_survive_sigkill_and_the_record_verifies() {
     let acked = acked.lock().unwrap().clone();
     assert!(acked.len() >= 150);
 
-    let server = Server::start(&db);
+    let server = Server::start(db);
     let (status, record) = http(
         &server.addr,
         "GET",
@@ -265,7 +284,7 @@ fn acknowledged_moves_survive_sigkill_and_the_record_verifies() {
         None,
     )
     .unwrap();
-    let file = dir.path().join("record.json");
+    let file = dir.join("record.json");
     std::fs::write(&file, record.to_string()).unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_pactum"))
         .arg("verify")
@@ -288,7 +307,7 @@ fn verify(path: &Path) -> std::process::Output {
 #[test]
 fn verify_accepts_an_intact_record_and_rejects_a_tampered_one() {
     let dir = tempfile::tempdir().unwrap();
-    let server = Server::start(&dir.path().join("pactum.db"));
+    let server = Server::start(dir.path().join("pactum.db"));
     let s = create(&server.addr);
     let moves = format!("/sessions/{}/moves", s.id);
     let (status, _) = http(
@@ -351,7 +370,7 @@ fn verify_accepts_an_intact_record_and_rejects_a_tampered_one() {
 fn no_token_or_preference_reaches_the_log() {
     let dir = tempfile::tempdir().unwrap();
     let server = Server::start_with(
-        &dir.path().join("pactum.db"),
+        dir.path().join("pactum.db"),
         &["--access-log"],
         &[("RUST_LOG", "trace")],
     );
