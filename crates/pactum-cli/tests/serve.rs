@@ -1,7 +1,8 @@
 //! The real `pactum serve` process: moves acknowledged before a SIGKILL are
 //! all there after a restart on the same database (a SQLite file, or
 //! PostgreSQL when `PACTUM_TEST_POSTGRES` names one), the exported record
-//! verifies with `pactum verify` (and fails it once tampered with), and the
+//! verifies with `pactum verify` (and fails it once tampered with), two
+//! processes on one PostgreSQL database stream each other's moves, and the
 //! server's log never shows a token or a party's preferences.
 
 use std::io::{BufRead, BufReader, Read, Write};
@@ -453,4 +454,114 @@ fn no_token_or_preference_reaches_the_log() {
             "{secret} reached the log:\n{log}"
         );
     }
+}
+
+/// The body of a chunked HTTP response as far as it has arrived (`raw`
+/// starts after the headers); a chunk not yet complete is left out.
+fn dechunk(mut raw: &[u8]) -> String {
+    let mut body = Vec::new();
+    while let Some(eol) = raw.windows(2).position(|w| w == b"\r\n") {
+        let Ok(size) = usize::from_str_radix(String::from_utf8_lossy(&raw[..eol]).trim(), 16)
+        else {
+            break;
+        };
+        let rest = &raw[eol + 2..];
+        if size == 0 || rest.len() < size + 2 {
+            break;
+        }
+        body.extend_from_slice(&rest[..size]);
+        raw = &rest[size + 2..];
+    }
+    String::from_utf8_lossy(&body).into_owned()
+}
+
+/// Two `pactum serve` processes on one PostgreSQL database, as behind a
+/// load balancer: a party subscribed through one sees, in order, every move
+/// made through the other, with only its own utility of each.
+#[test]
+fn two_server_processes_on_postgres_stream_each_others_moves() {
+    let Ok(url) = std::env::var("PACTUM_TEST_POSTGRES") else {
+        eprintln!("skipped on PostgreSQL: set PACTUM_TEST_POSTGRES to a postgres:// URL");
+        return;
+    };
+    let (a, b) = (Server::start(&url), Server::start(&url));
+    let s = create(&a.addr);
+
+    // Alice subscribes through A.
+    let mut stream = TcpStream::connect(&a.addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    write!(
+        stream,
+        "GET /sessions/{}/events HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\
+         Authorization: Bearer {}\r\n\r\n",
+        s.id, s.tokens[0]
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    let mut buf = [0u8; 4096];
+    let head_end = loop {
+        if let Some(p) = raw.windows(4).position(|w| w == b"\r\n\r\n") {
+            break p + 4;
+        }
+        let n = stream.read(&mut buf).unwrap();
+        assert!(n > 0, "stream closed");
+        raw.extend_from_slice(&buf[..n]);
+    };
+    let head = String::from_utf8_lossy(&raw[..head_end]).into_owned();
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    assert!(head.contains("transfer-encoding: chunked"), "{head}");
+
+    // Six offers, all made through B.
+    for n in 0..6u64 {
+        let (status, r) = http(
+            &b.addr,
+            "POST",
+            &format!("/sessions/{}/moves", s.id),
+            Some(&s.tokens[(n % 2) as usize]),
+            Some(&json!({"kind": "offer", "offer": offer(n)})),
+        )
+        .unwrap();
+        assert_eq!(status, 200, "{r}");
+    }
+    let events = |body: &str| -> Vec<Value> {
+        body.lines()
+            .filter_map(|l| serde_json::from_str(l.strip_prefix("data: ")?).ok())
+            .collect()
+    };
+    let mut body = String::new();
+    while events(&body).len() < 6 {
+        let n = stream
+            .read(&mut buf)
+            .expect("events from the other process");
+        assert!(n > 0, "stream closed: {body}");
+        raw.extend_from_slice(&buf[..n]);
+        body = dechunk(&raw[head_end..]);
+    }
+    assert_eq!(body.matches("event: move\n").count(), 6, "{body}");
+    // The same offers, in order, with Alice's own utility of each, as she
+    // sees them through B.
+    let (status, offers) = http(
+        &b.addr,
+        "GET",
+        &format!("/sessions/{}/offers", s.id),
+        Some(&s.tokens[0]),
+        None,
+    )
+    .unwrap();
+    assert_eq!(status, 200, "{offers}");
+    let offers = offers.as_array().expect("a list of offers");
+    let streamed = events(&body);
+    assert_eq!(streamed.len(), offers.len(), "{body}");
+    for (e, o) in streamed.iter().zip(offers) {
+        for field in ["seq", "round", "party", "offer", "my_utility"] {
+            assert_eq!(e[field], o[field], "{field}: {e} / {o}");
+        }
+    }
+    let seqs: Vec<u64> = streamed
+        .iter()
+        .map(|e| e["seq"].as_u64().unwrap())
+        .collect();
+    assert_eq!(seqs, [1, 2, 3, 4, 5, 6]);
 }
