@@ -740,12 +740,22 @@ pub(crate) async fn append(
 ) -> Result<String, ApiError> {
     let body = serde_json::to_value(event).map_err(ApiError::internal)?;
     let hash = chain_hash(prev_hash, &body);
-    // PostgreSQL: an event live subscribers see also notifies, on commit,
-    // the server processes watching the session (see crate::live).
-    let sql = if crate::live::notifies(event) && tx.backend_name() == "PostgreSQL" {
-        crate::live::APPEND_AND_NOTIFY
-    } else {
-        "INSERT INTO events (session_id, seq, body, prev_hash, hash) VALUES ($1, $2, $3, $4, $5)"
+    // PostgreSQL: the append also moves the session's log head, and an
+    // event live subscribers see notifies, on commit, the server processes
+    // watching the session (see crate::live).
+    let sql = match (
+        tx.backend_name() == "PostgreSQL",
+        crate::live::notifies(event),
+    ) {
+        (true, true) => crate::live::APPEND_AND_NOTIFY,
+        (true, false) => {
+            "WITH appended AS (\
+             INSERT INTO events (session_id, seq, body, prev_hash, hash) VALUES ($1, $2, $3, $4, $5)) \
+             UPDATE sessions SET head_seq = $2, head_hash = $5 WHERE id = $1"
+        }
+        (false, _) => {
+            "INSERT INTO events (session_id, seq, body, prev_hash, hash) VALUES ($1, $2, $3, $4, $5)"
+        }
     };
     sqlx::query(sql)
         .bind(session_id)
@@ -1128,42 +1138,32 @@ pub(crate) async fn stage_move(
     use StageError::{Failed, Rejected};
     let id = &session.id;
     let sc = &session.scenario;
-    let (last_seq, last_hash) = if app.write_lock.is_some() {
-        // SQLite: the lock and the log head in one statement. The write
-        // takes the database's write lock before the statement reads, so
-        // the head is the latest.
-        let row = sqlx::query(
-            "UPDATE sessions SET created_at_ms = created_at_ms WHERE id = $1 RETURNING \
-             (SELECT seq FROM events WHERE session_id = $1 ORDER BY seq DESC LIMIT 1), \
-             (SELECT hash FROM events WHERE session_id = $1 ORDER BY seq DESC LIMIT 1)",
-        )
+    // The session lock and the log head in one statement. SQLite: the
+    // write takes the database's write lock before the statement reads, so
+    // the head is the latest. PostgreSQL: the head kept in the session's
+    // row (every append moves it); once a locking read has waited for the
+    // row, it returns the row as the transaction it waited for left it.
+    let lock_and_head = if app.write_lock.is_some() {
+        "UPDATE sessions SET created_at_ms = created_at_ms WHERE id = $1 RETURNING \
+         (SELECT seq FROM events WHERE session_id = $1 ORDER BY seq DESC LIMIT 1), \
+         (SELECT hash FROM events WHERE session_id = $1 ORDER BY seq DESC LIMIT 1)"
+    } else {
+        "SELECT head_seq, head_hash FROM sessions WHERE id = $1 FOR NO KEY UPDATE"
+    };
+    let row = sqlx::query(lock_and_head)
         .bind(id)
         .fetch_optional(&mut *tx)
         .await
         .map_err(|e| Failed(e.into()))?
         .ok_or_else(|| Rejected(ApiError::not_found(format!("no session {id:?}"))))?;
-        match (
-            row.try_get::<Option<i64>, _>(0)
-                .map_err(|e| Failed(e.into()))?,
-            row.try_get::<Option<String>, _>(1)
-                .map_err(|e| Failed(e.into()))?,
-        ) {
-            (Some(seq), Some(hash)) => (seq as u64, hash),
-            _ => return Err(Rejected(ApiError::internal("session without log"))),
-        }
-    } else {
-        // PostgreSQL: the head is read by a statement of its own, after the
-        // row lock is granted (a statement's snapshot predates its wait).
-        lock_session(tx, id).await.map_err(Failed)?;
-        let row = sqlx::query(
-            "SELECT seq, hash FROM events WHERE session_id = $1 ORDER BY seq DESC LIMIT 1",
-        )
-        .bind(id)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(|e| Failed(e.into()))?
-        .ok_or_else(|| Rejected(ApiError::internal("session without log")))?;
-        (row.get::<i64, _>(0) as u64, row.get::<String, _>(1))
+    let (last_seq, last_hash) = match (
+        row.try_get::<Option<i64>, _>(0)
+            .map_err(|e| Failed(e.into()))?,
+        row.try_get::<Option<String>, _>(1)
+            .map_err(|e| Failed(e.into()))?,
+    ) {
+        (Some(seq), Some(hash)) => (seq as u64, hash),
+        _ => return Err(Rejected(ApiError::internal("session without log"))),
     };
     // The cached state, if the log still ends where it did; else a replay.
     let cached = match pending.get(id) {

@@ -6,7 +6,9 @@
 //! of `crate::live` aside). Each backend has its own migration folder
 //! (`migrations/sqlite`, `migrations/postgres`) with the same schema, but for
 //! PostgreSQL's `sessions.watched_until`, which tells the server processes
-//! sharing the database which sessions have live subscribers.
+//! sharing the database which sessions have live subscribers, and
+//! `sessions.head_seq`/`head_hash`, the log's last entry, moved by every
+//! append so that a move locks its session and reads the head at once.
 //!
 //! SQLite files are checkpointed by a thread of their own rather than by the
 //! connection that happens to commit when the write-ahead log passes 1,000

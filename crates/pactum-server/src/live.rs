@@ -109,13 +109,16 @@ pub const WATCH_SECONDS: u64 = 60;
 pub const RENEW_EVERY: Duration = Duration::from_secs(20);
 
 /// PostgreSQL: appends a log entry (the parameters of `api::append`'s
-/// insert) and, when some process watches the session, notifies
-/// `pactum_events` with "<session id> <seq>" on commit.
+/// insert), moves the session's log head to it, and, when some process
+/// watches the session, notifies `pactum_events` with "<session id> <seq>"
+/// on commit.
 pub(crate) const APPEND_AND_NOTIFY: &str = "WITH appended AS (\
      INSERT INTO events (session_id, seq, body, prev_hash, hash) VALUES ($1, $2, $3, $4, $5) \
-     RETURNING session_id, seq) \
+     RETURNING session_id, seq), \
+     head AS (UPDATE sessions SET head_seq = $2, head_hash = $5 WHERE id = $1 \
+     RETURNING watched_until) \
      SELECT count(pg_notify('pactum_events', a.session_id || ' ' || a.seq::text)) \
-     FROM appended a JOIN sessions s ON s.id = a.session_id WHERE s.watched_until > now()";
+     FROM appended a, head h WHERE h.watched_until > now()";
 
 /// PostgreSQL: marks the session watched (taking its row lock, so that a
 /// move in progress commits first and every later one notifies).

@@ -494,3 +494,51 @@ async fn a_lagging_subscriber_catches_up_and_resumes_on_another_instance() {
     }
     common::drop_database(&url).await;
 }
+
+/// A database from before the log head was kept in the session's row gets
+/// it from each session's log when migrated, and its sessions go on.
+#[tokio::test]
+async fn the_log_head_migration_fills_in_existing_sessions() {
+    let Some((a, _, url)) = two_instances("the_log_head_migration").await else {
+        return;
+    };
+    let mut sessions = Vec::new();
+    for moves in [0, 1, 4] {
+        let s = create_test_deal(
+            &a,
+            json!({"protocol": "alternating_offers", "deadline_rounds": 10}),
+        )
+        .await;
+        for i in 0..moves {
+            let token = if i % 2 == 0 { &s.alice } else { &s.bob };
+            let path = format!("/sessions/{}/moves", s.id);
+            let (status, _, text) =
+                call(&a, "POST", &path, Some(token), Some(offer(2, "red"))).await;
+            assert_eq!(status, StatusCode::OK, "{text}");
+        }
+        sessions.push((s, moves));
+    }
+    // As before the migration: no heads. Then its backfill.
+    let mut conn = sqlx::AnyConnection::connect(&url).await.unwrap();
+    conn.execute("UPDATE sessions SET head_seq = NULL, head_hash = NULL")
+        .await
+        .unwrap();
+    let migration = include_str!("../migrations/postgres/0005_log_head.sql");
+    let backfill = &migration[migration.find("UPDATE sessions").expect("a backfill")..];
+    conn.execute(backfill).await.unwrap();
+    let _ = conn.close().await;
+    common::assert_log_heads(&url).await;
+    // Every session takes its next move (through a server that has not
+    // cached its state).
+    let b = router(connect(&url).await.unwrap());
+    for (s, moves) in &sessions {
+        let token = if moves % 2 == 0 { &s.alice } else { &s.bob };
+        let path = format!("/sessions/{}/moves", s.id);
+        let (status, body, text) =
+            call(&b, "POST", &path, Some(token), Some(offer(3, "blue"))).await;
+        assert_eq!(status, StatusCode::OK, "{text}");
+        assert_eq!(body["seq"], json!(moves + 1));
+    }
+    common::assert_log_heads(&url).await;
+    common::drop_database(&url).await;
+}

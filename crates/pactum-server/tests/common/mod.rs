@@ -484,6 +484,29 @@ async fn drop_leftovers(admin: &mut sqlx::AnyConnection) {
     }
 }
 
+/// PostgreSQL keeps each session's log head (seq and hash of its last
+/// entry) in the session's row: checks that it matches the log for every
+/// session of the database.
+pub async fn assert_log_heads(url: &str) {
+    use sqlx::Row;
+    let mut conn = sqlx::AnyConnection::connect(url).await.unwrap();
+    let wrong: Vec<String> = sqlx::query(
+        "SELECT s.id || ': head ' || coalesce(s.head_seq::text, 'none') || ' ' || \
+         coalesce(s.head_hash, 'none') || ', log ends at ' || coalesce(e.seq::text, 'none') \
+         FROM sessions s LEFT JOIN LATERAL (SELECT seq, hash FROM events \
+         WHERE session_id = s.id ORDER BY seq DESC LIMIT 1) e ON true \
+         WHERE s.head_seq IS DISTINCT FROM e.seq OR s.head_hash IS DISTINCT FROM e.hash",
+    )
+    .fetch_all(&mut conn)
+    .await
+    .unwrap()
+    .iter()
+    .map(|r| r.get(0))
+    .collect();
+    let _ = conn.close().await;
+    assert!(wrong.is_empty(), "log heads out of step: {wrong:?}");
+}
+
 /// Drops a database made by [`postgres_url`], closing whatever connections
 /// the test's servers left open.
 pub async fn drop_database(url: &str) {
@@ -539,6 +562,7 @@ macro_rules! on_both_backends {
                     if let Some(url) = $crate::common::postgres_url(stringify!($name)).await {
                         let db = pactum_server::connect(&url).await.unwrap();
                         super::$name(db).await;
+                        $crate::common::assert_log_heads(&url).await;
                         $crate::common::drop_database(&url).await;
                     }
                 }
