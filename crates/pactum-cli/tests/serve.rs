@@ -88,6 +88,31 @@ impl Server {
         Server { child, addr, log }
     }
 
+    /// Sends SIGTERM and waits (up to 15 s) for the server to exit; returns
+    /// how it exited and everything it wrote to stderr.
+    fn terminate(mut self) -> (std::process::ExitStatus, String) {
+        let sent = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(sent.success());
+        let t0 = Instant::now();
+        let status = loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                break status;
+            }
+            assert!(
+                t0.elapsed() < Duration::from_secs(15),
+                "still running 15 s after SIGTERM:\n{}",
+                self.log.lock().unwrap()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        std::thread::sleep(Duration::from_millis(200));
+        let log = self.log.lock().unwrap().clone();
+        (status, log)
+    }
+
     /// Stops the server and returns everything it wrote to stderr.
     fn stop(mut self) -> String {
         self.child.kill().unwrap();
@@ -456,6 +481,35 @@ fn no_token_or_preference_reaches_the_log() {
     }
 }
 
+/// Opens a session's event stream over a raw connection: the connection,
+/// what has been read so far, and where the body starts in it.
+fn open_events(addr: &str, id: &str, token: &str) -> (TcpStream, Vec<u8>, usize) {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    write!(
+        stream,
+        "GET /sessions/{id}/events HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\
+         Authorization: Bearer {token}\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    let mut buf = [0u8; 4096];
+    let head_end = loop {
+        if let Some(p) = raw.windows(4).position(|w| w == b"\r\n\r\n") {
+            break p + 4;
+        }
+        let n = stream.read(&mut buf).unwrap();
+        assert!(n > 0, "stream closed");
+        raw.extend_from_slice(&buf[..n]);
+    };
+    let head = String::from_utf8_lossy(&raw[..head_end]).into_owned();
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    assert!(head.contains("transfer-encoding: chunked"), "{head}");
+    (stream, raw, head_end)
+}
+
 /// The body of a chunked HTTP response as far as it has arrived (`raw`
 /// starts after the headers); a chunk not yet complete is left out.
 fn dechunk(mut raw: &[u8]) -> String {
@@ -488,30 +542,8 @@ fn two_server_processes_on_postgres_stream_each_others_moves() {
     let s = create(&a.addr);
 
     // Alice subscribes through A.
-    let mut stream = TcpStream::connect(&a.addr).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(20)))
-        .unwrap();
-    write!(
-        stream,
-        "GET /sessions/{}/events HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\
-         Authorization: Bearer {}\r\n\r\n",
-        s.id, s.tokens[0]
-    )
-    .unwrap();
-    let mut raw = Vec::new();
+    let (mut stream, mut raw, head_end) = open_events(&a.addr, &s.id, &s.tokens[0]);
     let mut buf = [0u8; 4096];
-    let head_end = loop {
-        if let Some(p) = raw.windows(4).position(|w| w == b"\r\n\r\n") {
-            break p + 4;
-        }
-        let n = stream.read(&mut buf).unwrap();
-        assert!(n > 0, "stream closed");
-        raw.extend_from_slice(&buf[..n]);
-    };
-    let head = String::from_utf8_lossy(&raw[..head_end]).into_owned();
-    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
-    assert!(head.contains("transfer-encoding: chunked"), "{head}");
 
     // Six offers, all made through B.
     for n in 0..6u64 {
@@ -564,4 +596,68 @@ fn two_server_processes_on_postgres_stream_each_others_moves() {
         .map(|e| e["seq"].as_u64().unwrap())
         .collect();
     assert_eq!(seqs, [1, 2, 3, 4, 5, 6]);
+}
+
+/// SIGTERM: the server ends its live event streams (a client sees the
+/// stream close, not a broken connection), exits with success, and a
+/// restarted server has every acknowledged move.
+#[test]
+fn sigterm_ends_the_streams_and_stops_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("pactum.db");
+    let server = Server::start(&db);
+    let s = create(&server.addr);
+    let (mut stream, mut raw, head_end) = open_events(&server.addr, &s.id, &s.tokens[1]);
+    for n in 0..2u64 {
+        let (status, r) = http(
+            &server.addr,
+            "POST",
+            &format!("/sessions/{}/moves", s.id),
+            Some(&s.tokens[(n % 2) as usize]),
+            Some(&json!({"kind": "offer", "offer": offer(n)})),
+        )
+        .unwrap();
+        assert_eq!(status, 200, "{r}");
+    }
+    let mut buf = [0u8; 4096];
+    while dechunk(&raw[head_end..]).matches("event: move").count() < 2 {
+        let n = stream.read(&mut buf).unwrap();
+        assert!(n > 0, "stream closed early");
+        raw.extend_from_slice(&buf[..n]);
+    }
+
+    let (status, log) = server.terminate();
+    assert!(status.success(), "{status}: {log}");
+    assert!(log.contains("shutting down"), "{log}");
+    // The stream was ended properly: the last chunk, then the end.
+    loop {
+        let n = stream.read(&mut buf).expect("the stream ends, not hangs");
+        if n == 0 {
+            break;
+        }
+        raw.extend_from_slice(&buf[..n]);
+    }
+    assert!(
+        raw.ends_with(b"0\r\n\r\n"),
+        "{}",
+        String::from_utf8_lossy(&raw)
+    );
+
+    let server = Server::start(&db);
+    let (status, record) = http(
+        &server.addr,
+        "GET",
+        &format!("/sessions/{}/record", s.id),
+        Some(&s.admin),
+        None,
+    )
+    .unwrap();
+    assert_eq!(status, 200);
+    let moves = record["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["event"]["type"] == "move")
+        .count();
+    assert_eq!(moves, 2, "{record}");
 }

@@ -39,6 +39,18 @@ pub struct Db {
     /// SQLite files: the background checkpointer runs while a clone of
     /// this lives (the server's state keeps one).
     pub(crate) checkpoints: Option<Arc<()>>,
+    /// Set when the server shuts down: live event streams end.
+    pub(crate) closing: Arc<tokio::sync::watch::Sender<bool>>,
+}
+
+impl Db {
+    /// Ends every live event stream of the servers on this handle (their
+    /// clients reconnect with `Last-Event-ID`, to another server process or
+    /// to this one restarted), so that a graceful shutdown need not wait for
+    /// them.
+    pub fn close_streams(&self) {
+        self.closing.send_replace(true);
+    }
 }
 
 /// How often the checkpointer copies the write-ahead log into the database.
@@ -116,6 +128,7 @@ pub async fn connect_with(db: &str, max_connections: Option<u32>) -> anyhow::Res
         pool,
         backend,
         checkpoints,
+        closing: Arc::new(tokio::sync::watch::Sender::new(false)),
     })
 }
 

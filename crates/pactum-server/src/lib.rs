@@ -28,15 +28,62 @@ pub use api::{ACCESS_LOG, router};
 pub use db::{Backend, Db, connect, connect_with};
 pub use record::{Record, VerifyError, verify_record};
 
-/// Serves the API on `listen` with the database `db` until the process ends.
+/// Serves the API on `listen` with the database `db` until the process is
+/// asked to stop (Ctrl-C or SIGTERM): then it stops accepting connections,
+/// ends the live event streams, lets the requests in progress finish (every
+/// move they acknowledge is committed) and closes the database.
 pub async fn serve(db: &str, listen: &str) -> anyhow::Result<()> {
     let db_handle = connect(db).await?;
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("listening on {listen}"))?;
     eprintln!("pactum: serving on http://{}", listener.local_addr()?);
-    axum::serve(listener, router(db_handle)).await?;
+    let (pool, closing) = (db_handle.pool.clone(), db_handle.clone());
+    axum::serve(listener, router(db_handle))
+        .with_graceful_shutdown(async move {
+            stop_requested().await;
+            tracing::info!("shutting down: finishing the requests in progress");
+            closing.close_streams();
+        })
+        .await?;
+    // Connections still out (a background task's) are not waited for long.
+    if tokio::time::timeout(std::time::Duration::from_secs(5), pool.close())
+        .await
+        .is_err()
+    {
+        tracing::warn!("closing the database timed out");
+    }
+    tracing::info!("stopped");
     Ok(())
+}
+
+/// Resolves when the process gets Ctrl-C (SIGINT) or SIGTERM.
+async fn stop_requested() {
+    let interrupt = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::warn!("cannot watch for Ctrl-C: {e}");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                term.recv().await;
+            }
+            Err(e) => {
+                tracing::warn!("cannot watch for SIGTERM: {e}");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {}
+        () = terminate => {}
+    }
 }
 
 /// [`serve`] on a fresh multi-threaded runtime, for callers without one.

@@ -345,6 +345,8 @@ pub struct Hub {
     relay: Option<Relay>,
     /// Whether each session streams suggestions (fixed at its creation).
     auto_suggest: Mutex<HashMap<String, bool>>,
+    /// Becomes true when the server shuts down: every stream ends.
+    closing: tokio::sync::watch::Receiver<bool>,
 }
 
 impl Hub {
@@ -359,6 +361,7 @@ impl Hub {
                 listening: tokio::sync::watch::Sender::new(false),
             }),
             auto_suggest: Default::default(),
+            closing: db.closing.subscribe(),
         }
     }
 
@@ -1366,7 +1369,15 @@ pub(crate) async fn events(
         let (event, last) = subscriber.next().await?;
         Some((Ok(event), (!last).then_some(subscriber)))
     });
-    Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
+    // The stream also ends when the server shuts down.
+    let mut closing = app.hub.closing.clone();
+    let closed = async move {
+        let _ = closing.wait_for(|&closed| closed).await;
+    };
+    Ok(
+        Sse::new(futures_util::StreamExt::take_until(stream, closed))
+            .keep_alive(KeepAlive::default()),
+    )
 }
 
 #[cfg(test)]
