@@ -346,7 +346,7 @@ pub struct Hub {
     /// Whether each session streams suggestions (fixed at its creation).
     auto_suggest: Mutex<HashMap<String, bool>>,
     /// Becomes true when the server shuts down: every stream ends.
-    closing: tokio::sync::watch::Receiver<bool>,
+    closing: Arc<tokio::sync::watch::Sender<bool>>,
 }
 
 impl Hub {
@@ -361,7 +361,7 @@ impl Hub {
                 listening: tokio::sync::watch::Sender::new(false),
             }),
             auto_suggest: Default::default(),
-            closing: db.closing.subscribe(),
+            closing: db.closing.clone(),
         }
     }
 
@@ -1370,7 +1370,7 @@ pub(crate) async fn events(
         Some((Ok(event), (!last).then_some(subscriber)))
     });
     // The stream also ends when the server shuts down.
-    let mut closing = app.hub.closing.clone();
+    let mut closing = app.hub.closing.subscribe();
     let closed = async move {
         let _ = closing.wait_for(|&closed| closed).await;
     };
