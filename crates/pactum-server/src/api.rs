@@ -181,6 +181,7 @@ pub fn router(db: Db) -> Router {
         )
         .route("/sessions/{id}/export", get(mediation::export))
         .route("/openapi.json", get(openapi_json))
+        .route("/health", get(health))
         .merge(ui::routes())
         .with_state(state)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
@@ -234,7 +235,8 @@ async fn access_log(
         mediation::put_disclosure,
         mediation::mediator_view,
         mediation::get_certificate,
-        mediation::export
+        mediation::export,
+        health
     ),
     components(schemas(
         CreateSession,
@@ -288,6 +290,41 @@ pub struct ApiDoc;
 
 async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
     Json(ApiDoc::openapi())
+}
+
+/// Answer of `GET /health`.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct Health {
+    /// "ok".
+    pub status: String,
+    /// "SQLite" or "PostgreSQL".
+    pub database: String,
+}
+
+/// For load balancers and monitors: 200 when the server can reach its
+/// database, 503 when it cannot.
+#[utoipa::path(get, path = "/health", responses(
+    (status = 200, body = Health), (status = 503, body = ErrorBody)))]
+async fn health(AxumState(app): AxumState<AppState>) -> Result<Json<Health>, ApiError> {
+    let unavailable = |e: String| {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("the database cannot be reached: {e}"),
+        )
+    };
+    let mut conn = app
+        .pool
+        .acquire()
+        .await
+        .map_err(|e| unavailable(e.to_string()))?;
+    sqlx::query("SELECT 1")
+        .execute(&mut *conn)
+        .await
+        .map_err(|e| unavailable(e.to_string()))?;
+    Ok(Json(Health {
+        status: "ok".into(),
+        database: conn.backend_name().into(),
+    }))
 }
 
 pub(crate) fn json_body<T>(body: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {

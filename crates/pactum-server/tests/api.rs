@@ -527,7 +527,29 @@ async fn serves_over_loopback_tcp_with_a_file_database() {
     assert!(db.exists());
 }
 
+async fn health_says_whether_the_database_answers(db: Db) {
+    let backend = match db.backend {
+        pactum_server::Backend::Sqlite => "SQLite",
+        pactum_server::Backend::Postgres => "PostgreSQL",
+    };
+    let (app, pool) = app(db);
+    let (status, body, text) = call(&app, "GET", "/health", None, None).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    assert_eq!(body, json!({"status": "ok", "database": backend}));
+    pool.close().await;
+    let (status, body, text) = call(&app, "GET", "/health", None, None).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{text}");
+    assert!(
+        body["error"]
+            .as_str()
+            .unwrap()
+            .contains("database cannot be reached"),
+        "{body}"
+    );
+}
+
 on_both_backends!(
+    health_says_whether_the_database_answers,
     creating_a_session_hands_out_tokens_and_stores_only_hashes,
     bad_session_requests_are_refused_with_json_errors,
     me_shows_only_the_callers_own_preferences,
