@@ -1,7 +1,9 @@
 //! Private preference editing: `PUT /sessions/{id}/me/preferences`.
 //!
 //! A negotiator may replace its own weights, value functions and reservation
-//! value **before its first move** (afterwards its earlier moves were made
+//! value **before its first move** in any protocol — an offer, acceptance,
+//! rejection or end; a free-form round's proposal, acceptance or closing; a
+//! vote on the single text (afterwards its earlier moves were made
 //! under the old preferences, and changing them would make the record's
 //! utilities inconsistent). The new preferences are checked exactly like a
 //! native scenario file (errors name the field, e.g.
@@ -33,7 +35,7 @@ use crate::api::{
 };
 use crate::error::{ApiError, ErrorBody};
 use crate::protocol::Event;
-use crate::record::canonical_json;
+use crate::record::{RecordEntry, canonical_json};
 
 /// Body of `PUT /sessions/{id}/me/preferences`: the caller's whole additive
 /// utility, in the native scenario format's terms.
@@ -140,6 +142,24 @@ pub(crate) async fn apply_stored(
     Ok(scenario)
 }
 
+/// Whether `party` has moved, in any protocol: an offer, acceptance,
+/// rejection or end; a free-form round's proposal, acceptance or closing; a
+/// vote on the single text.
+fn has_moved(entries: &[RecordEntry], party: &str) -> Result<bool, ApiError> {
+    for entry in entries {
+        let event: Event =
+            serde_json::from_value(entry.event.clone()).map_err(ApiError::internal)?;
+        if let Event::Move { party: p, .. }
+        | Event::PartialMove { party: p, .. }
+        | Event::Vote { party: p, .. } = &event
+            && p == party
+        {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
 #[utoipa::path(put, path = "/sessions/{id}/me/preferences", params(("id" = String, Path)),
     request_body = PreferencesRequest, responses(
     (status = 200, body = PreferencesUpdated), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
@@ -168,11 +188,11 @@ pub(crate) async fn put_preferences(
     let mut tx = app.pool.begin().await?;
     lock_session(&mut tx, &id).await?;
     let entries = load_entries(&mut tx, &id).await?;
-    let (state, moves) = crate::api::replay(&session, &entries)?;
+    let (state, _) = crate::api::replay(&session, &entries)?;
     if state.finished.is_some() {
         return Err(ApiError::conflict("the negotiation is over"));
     }
-    if moves.iter().any(|m| m.seat == seat.seat) {
+    if has_moved(&entries, &seat.name)? {
         return Err(ApiError::conflict(
             "preferences can be changed only before your first move",
         ));

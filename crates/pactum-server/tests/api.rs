@@ -548,7 +548,67 @@ async fn health_says_whether_the_database_answers(db: Db) {
     );
 }
 
+/// In every protocol a negotiator's preferences are fixed by its first
+/// move: a proposal, acceptance or closing of a free-form round, or a vote
+/// on the single text, as much as an offer.
+async fn preferences_are_fixed_by_the_first_move_of_every_protocol(db: Db) {
+    let (app, _) = app(db);
+    let edit = json!({
+        "weights": {"price": 0.5, "colour": 0.5},
+        "values": {
+            "price": {"type": "linear", "slope": 0.5, "offset": 0.0},
+            "colour": {"red": 0.7, "blue": 0.3}
+        }
+    });
+    for (protocol, path, first_move) in [
+        (
+            "alternating_offers",
+            "moves",
+            json!({"kind": "offer", "offer": {"price": 2, "colour": "red"}}),
+        ),
+        (
+            "partial_rounds",
+            "moves",
+            json!({"kind": "offer", "offer": {"price": 2}}),
+        ),
+        ("partial_rounds", "moves", json!({"kind": "reject"})),
+        ("single_text", "votes", json!({"accept": true})),
+    ] {
+        let s = common::create_test_deal(&app, json!({"protocol": protocol, "deadline_rounds": 5}))
+            .await;
+        let prefs = format!("/sessions/{}/me/preferences", s.id);
+        let before = call(&app, "PUT", &prefs, Some(&s.alice), Some(edit.clone())).await;
+        assert_eq!(before.0, StatusCode::OK, "{protocol}: {}", before.2);
+        let moved = call(
+            &app,
+            "POST",
+            &format!("/sessions/{}/{path}", s.id),
+            Some(&s.alice),
+            Some(first_move.clone()),
+        )
+        .await;
+        assert_eq!(
+            moved.0,
+            StatusCode::OK,
+            "{protocol} {first_move}: {}",
+            moved.2
+        );
+        let after = call(&app, "PUT", &prefs, Some(&s.alice), Some(edit.clone())).await;
+        assert_eq!(
+            after.0,
+            StatusCode::CONFLICT,
+            "{protocol} {first_move}: {}",
+            after.2
+        );
+        assert!(after.2.contains("before your first move"), "{}", after.2);
+        // Bob has not moved yet.
+        let bob = call(&app, "PUT", &prefs, Some(&s.bob), Some(edit.clone())).await;
+        assert_eq!(bob.0, StatusCode::OK, "{protocol}: {}", bob.2);
+    }
+}
+
 on_both_backends!(
+    preferences_are_fixed_by_the_first_move_of_every_protocol,
     health_says_whether_the_database_answers,
     creating_a_session_hands_out_tokens_and_stores_only_hashes,
     bad_session_requests_are_refused_with_json_errors,
