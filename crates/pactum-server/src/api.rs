@@ -1611,10 +1611,11 @@ async fn post_suggestions(
     let mut conn = app.pool.acquire().await?;
     let entries = load_entries(&mut conn, &id).await?;
     drop(conn);
-    let (state, _) = replay(&session, &entries)?;
-    let standing = state.standing.map(|(_, o)| o);
+    // About the standing offer or the draft; in free-form rounds, keeping
+    // to the issues settled so far.
+    let basis = crate::views::suggestion_basis(&session, &entries)?;
     let result = tokio::task::spawn_blocking(move || {
-        suggestions(&session.scenario, seat.party, standing.as_deref())
+        suggestions(&basis.scenario, seat.party, basis.standing.as_deref())
     })
     .await
     .map_err(ApiError::internal)?;

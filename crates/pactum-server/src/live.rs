@@ -88,10 +88,9 @@ use crate::api::{
 };
 use crate::db::{Backend, Db};
 use crate::error::{ApiError, ErrorBody};
-use crate::protocol::{ALTERNATING_OFFERS, Event, MoveKind, package};
+use crate::protocol::{Event, MoveKind, package};
 use crate::record::RecordEntry;
-use crate::singletext::SINGLE_TEXT;
-use crate::views::{Suggestions, own_utility, suggestions};
+use crate::views::{Suggestions, own_utility, suggestion_basis, suggestions};
 
 /// Events buffered per session; a subscriber further behind catches up
 /// from the log.
@@ -718,14 +717,15 @@ pub(crate) async fn auto_suggest_after_moves(app: &AppState, session: &Session, 
             announce_suggestions(app, session, round, Some(head)).await;
         } else {
             let standing = state.standing.map(|(_, o)| o);
-            auto_suggest(app, session, round, standing).await;
+            auto_suggest(app, session, round, || (session.scenario.clone(), standing)).await;
         }
     }
 }
 
 /// After round `round` of a session created with `auto_suggest`, computes
-/// every negotiator's suggestions (improving on `standing`, if given) and
-/// streams each its own as a `suggestions` event. Does nothing when nobody
+/// every negotiator's suggestions on what `basis` gives (the scenario, in
+/// free-form rounds with its settled issues fixed, and the package they
+/// improve on, if any) and streams each its own as a `suggestions` event. Does nothing when nobody
 /// is subscribed; failures are dropped (suggestions are advisory). On
 /// PostgreSQL the round is announced instead, and each process with
 /// subscribers computes them (see the module documentation).
@@ -733,7 +733,7 @@ pub(crate) async fn auto_suggest(
     app: &AppState,
     session: &Session,
     round: u64,
-    standing: Option<Outcome>,
+    basis: impl FnOnce() -> (Scenario, Option<Outcome>),
 ) {
     if app.hub.relays() {
         if auto_suggest_on(app, session).await == Some(true) {
@@ -747,10 +747,9 @@ pub(crate) async fn auto_suggest(
     if auto_suggest_on(app, session).await != Some(true) {
         return;
     }
-    let parties = session.scenario.negotiators();
-    if let Some(by_party) =
-        compute_suggestions(session.scenario.clone(), round, standing, parties).await
-    {
+    let (scenario, standing) = basis();
+    let parties = scenario.negotiators();
+    if let Some(by_party) = compute_suggestions(scenario, round, standing, parties).await {
         app.hub.send(
             &session.id,
             vec![Published::Suggestions { round, by_party }],
@@ -1069,44 +1068,10 @@ async fn suggestions_at(pool: &AnyPool, id: &str, seq: u64, round: u64) -> Optio
     let mut entries = load_entries(&mut conn, id).await.ok()?;
     drop(conn);
     entries.retain(|e| e.seq <= seq);
-    let (_, standing) = suggestion_basis(&session, &entries)?;
-    let parties = session.scenario.negotiators();
-    let by_party = compute_suggestions(session.scenario, round, standing, parties).await?;
+    let basis = suggestion_basis(&session, &entries).ok()?;
+    let parties = basis.scenario.negotiators();
+    let by_party = compute_suggestions(basis.scenario, round, basis.standing, parties).await?;
     Some(Published::Suggestions { round, by_party })
-}
-
-/// Where an unfinished session stands for suggestions: the last round
-/// completed (`None` before the first) and what suggestions improve on
-/// (the standing offer, or the single text's draft). `None` once the
-/// negotiation is over or when the log does not replay.
-fn suggestion_basis(
-    session: &Session,
-    entries: &[RecordEntry],
-) -> Option<(Option<u64>, Option<Outcome>)> {
-    let (rounds, standing) = match session.protocol.as_str() {
-        ALTERNATING_OFFERS => {
-            let (state, _) = replay(session, entries).ok()?;
-            if state.finished.is_some() {
-                return None;
-            }
-            (state.round(), state.standing.map(|(_, o)| o))
-        }
-        SINGLE_TEXT => {
-            let state = crate::singletext::replay_text(session, entries).ok()?;
-            if state.finished.is_some() {
-                return None;
-            }
-            (state.proposal, Some(state.draft))
-        }
-        _ => {
-            let state = crate::partial::replay_partial(session, entries).ok()?;
-            if state.finished.is_some() {
-                return None;
-            }
-            (state.round, None)
-        }
-    };
-    Some((rounds.checked_sub(1), standing))
 }
 
 /// The suggestions a negotiator who (re)subscribes to a session created
@@ -1118,13 +1083,12 @@ async fn latest_suggestions(
     entries: &[RecordEntry],
     party: usize,
 ) -> Option<Published> {
-    let (round, standing) = suggestion_basis(session, entries)?;
-    let round = round?;
+    let basis = suggestion_basis(session, entries).ok()?;
+    let round = basis.last_round.filter(|_| !basis.finished)?;
     if auto_suggest_on(app, session).await != Some(true) {
         return None;
     }
-    let by_party =
-        compute_suggestions(session.scenario.clone(), round, standing, vec![party]).await?;
+    let by_party = compute_suggestions(basis.scenario, round, basis.standing, vec![party]).await?;
     Some(Published::Suggestions { round, by_party })
 }
 

@@ -537,7 +537,13 @@ pub(crate) async fn post_move(
         let _ = crate::mediation::ensure_certificate(app, session).await;
     }
     if fx.round_completed && fx.finish.is_none() {
-        crate::live::auto_suggest(app, session, round, None).await;
+        // Keeping to the issues settled so far.
+        crate::live::auto_suggest(app, session, round, || {
+            let mut scenario = session.scenario.clone();
+            crate::views::fix_settled_issues(&mut scenario, &state.settled);
+            (scenario, None)
+        })
+        .await;
     }
     Ok(MoveResponse {
         seq: move_seq,

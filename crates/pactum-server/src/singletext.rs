@@ -432,7 +432,10 @@ pub(crate) async fn post_vote(
     }
     if resolution.is_some() && state.finished.is_none() {
         // Suggestions improve on the draft as it now stands.
-        crate::live::auto_suggest(&app, &session, proposal, Some(state.draft.clone())).await;
+        crate::live::auto_suggest(&app, &session, proposal, || {
+            (session.scenario.clone(), Some(state.draft.clone()))
+        })
+        .await;
     }
     let mut out = view(&session, &state, seat.seat, seat.party);
     out.resolution = resolution.map(|r| {

@@ -7,11 +7,17 @@
 //! the caller's own utility of each package leaves the server.
 
 use pactum_core::analysis::{AnalysisOptions, Package, analyze};
-use pactum_core::{Scenario, UtilityFunction};
+use pactum_core::model::RedLine;
+use pactum_core::{Outcome, Scenario, UtilityFunction};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::api::{Session, replay};
+use crate::error::ApiError;
+use crate::partial::PARTIAL_ROUNDS;
 use crate::protocol::parse_offer;
+use crate::record::RecordEntry;
+use crate::singletext::SINGLE_TEXT;
 
 /// Largest number of values listed per issue in a preference summary.
 const MAX_LISTED_VALUES: u64 = 10_000;
@@ -184,4 +190,76 @@ pub fn suggestions(
         improving,
         nash,
     })
+}
+
+/// What the mediator's suggestions are about, as a session's log stands.
+pub(crate) struct SuggestionBasis {
+    /// The scenario they are computed on: in free-form rounds, with every
+    /// settled issue fixed at its settled value.
+    pub scenario: Scenario,
+    /// The package they improve on: the standing offer, or the single
+    /// text's draft (none in free-form rounds or before the first offer).
+    pub standing: Option<Outcome>,
+    /// The last round completed (in single text, the last proposal
+    /// decided), if any.
+    pub last_round: Option<u64>,
+    pub finished: bool,
+}
+
+/// Replays the session's log (whatever its protocol) for [`SuggestionBasis`].
+pub(crate) fn suggestion_basis(
+    session: &Session,
+    entries: &[RecordEntry],
+) -> Result<SuggestionBasis, ApiError> {
+    let mut scenario = session.scenario.clone();
+    let (rounds, standing, finished) = match session.protocol.as_str() {
+        SINGLE_TEXT => {
+            let state = crate::singletext::replay_text(session, entries)?;
+            (state.proposal, Some(state.draft), state.finished.is_some())
+        }
+        PARTIAL_ROUNDS => {
+            let state = crate::partial::replay_partial(session, entries)?;
+            fix_settled_issues(&mut scenario, &state.settled);
+            (state.round, None, state.finished.is_some())
+        }
+        _ => {
+            let (state, _) = replay(session, entries)?;
+            let (rounds, finished) = (state.round(), state.finished.is_some());
+            (rounds, state.standing.map(|(_, o)| o), finished)
+        }
+    };
+    Ok(SuggestionBasis {
+        scenario,
+        standing,
+        last_round: rounds.checked_sub(1),
+        finished,
+    })
+}
+
+/// Keeps the frontier and the fair packages of `scenario` to the settled
+/// values (`settled[i]`: issue i's, if settled), by red lines on every other
+/// value of a settled issue. Red lines bound which packages are considered,
+/// never anyone's utility.
+pub(crate) fn fix_settled_issues(scenario: &mut Scenario, settled: &[Option<u32>]) {
+    let Some(&first) = scenario.negotiators().first() else {
+        return;
+    };
+    let lines: Vec<RedLine> = settled
+        .iter()
+        .enumerate()
+        .filter_map(|(issue, value)| {
+            let value = (*value)?;
+            let others = (0..scenario.issues[issue].cardinality() as u32)
+                .filter(|&v| v != value)
+                .collect();
+            Some(RedLine {
+                issue,
+                values: others,
+                notes: Some("settled in an earlier round".into()),
+            })
+        })
+        .collect();
+    if let Some(prefs) = scenario.parties[first].preferences.as_mut() {
+        prefs.red_lines.extend(lines);
+    }
 }

@@ -199,7 +199,64 @@ async fn invalid_partial_offers_are_refused_and_nothing_is_stored(db: Db) {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{text}");
 }
 
+/// The mediator's suggestions keep to the issues settled so far, on
+/// request and streamed after a round: with the colour settled red, the
+/// fair package is the best red one, not the Nash point of the whole space
+/// (price 3, blue).
+async fn suggestions_keep_to_the_settled_issues(db: Db) {
+    let app = router(db);
+    let s = create_test_deal(
+        &app,
+        json!({"protocol": "partial_rounds", "deadline_rounds": 5, "auto_suggest": true}),
+    )
+    .await;
+    let ask = |token: &str| {
+        let (app, path, token) = (
+            app.clone(),
+            format!("/sessions/{}/suggestions", s.id),
+            token.to_string(),
+        );
+        async move {
+            let (status, body, text) = call(&app, "POST", &path, Some(&token), None).await;
+            assert_eq!(status, StatusCode::OK, "{text}");
+            body
+        }
+    };
+    assert_eq!(
+        ask(&s.alice).await["nash"]["offer"],
+        json!({"price": 3, "colour": "blue"})
+    );
+    let mut stream = common::open_stream(&app, &s.id, &s.alice, None).await;
+    let b = ok(&app, &s, &s.bob, offer(json!({"colour": "red"}))).await;
+    ok(&app, &s, &s.alice, accept(&b["seq"])).await;
+    for token in [&s.alice, &s.bob] {
+        let sugg = ask(token).await;
+        assert_eq!(
+            sugg["nash"]["offer"],
+            json!({"price": 3, "colour": "red"}),
+            "{sugg}"
+        );
+    }
+    // The round closes; the streamed suggestions keep to red too.
+    ok(&app, &s, &s.alice, done()).await;
+    ok(&app, &s, &s.bob, done()).await;
+    let mut buf = String::new();
+    let sugg = loop {
+        let (name, data) = common::next_event(&mut stream, &mut buf).await.unwrap();
+        if name == "suggestions" {
+            break data;
+        }
+    };
+    assert_eq!(sugg["round"], 0, "{sugg}");
+    assert_eq!(
+        sugg["nash"]["offer"],
+        json!({"price": 3, "colour": "red"}),
+        "{sugg}"
+    );
+}
+
 on_both_backends!(
+    suggestions_keep_to_the_settled_issues,
     one_issue_in_round_one_the_rest_later,
     the_deadline_records_a_partial_agreement,
     invalid_partial_offers_are_refused_and_nothing_is_stored,

@@ -369,6 +369,19 @@ async fn auto_suggest_streams_each_negotiator_its_own_suggestions_after_each_pro
     let got = sugg["standing_offer_utility"].as_f64().unwrap();
     assert!((got - utility_of("Alice", &text["draft"])).abs() < 1e-9);
     drop(rejoined);
+    // Asked for, the mediator's suggestions are about the draft as well.
+    let (status, asked, body) = call(
+        &app,
+        "POST",
+        &format!("/sessions/{}/suggestions", s.id),
+        Some(&s.alice),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    for field in ["standing_offer_utility", "improving", "nash"] {
+        assert_eq!(asked[field], sugg[field], "{field}: {asked} / {sugg}");
+    }
     // The last proposal ends the session; the convener and the mediator saw
     // the votes, proposals and the end, and no suggestions.
     vote(&app, &s, &s.alice, false).await;
