@@ -15,7 +15,7 @@ use utoipa::ToSchema;
 use crate::api::{Session, replay};
 use crate::error::ApiError;
 use crate::partial::PARTIAL_ROUNDS;
-use crate::protocol::parse_offer;
+use crate::protocol::{Finish, parse_offer};
 use crate::record::RecordEntry;
 use crate::singletext::SINGLE_TEXT;
 
@@ -198,7 +198,8 @@ pub(crate) struct SuggestionBasis {
     /// settled issue fixed at its settled value.
     pub scenario: Scenario,
     /// The package they improve on: the standing offer, or the single
-    /// text's draft (none in free-form rounds or before the first offer).
+    /// text's draft, or the agreement once settled (none in free-form
+    /// rounds under way, or before the first offer).
     pub standing: Option<Outcome>,
     /// The last round completed (in single text, the last proposal
     /// decided), if any.
@@ -219,8 +220,15 @@ pub(crate) fn suggestion_basis(
         }
         PARTIAL_ROUNDS => {
             let state = crate::partial::replay_partial(session, entries)?;
-            fix_settled_issues(&mut scenario, &state.settled);
-            (state.round, None, state.finished.is_some())
+            match &state.finished {
+                // After settling: packages everyone weakly prefers to the
+                // agreement, over the whole space.
+                Some(Finish::Agreement(agreed)) => (state.round, Some(agreed.clone()), true),
+                finished => {
+                    fix_settled_issues(&mut scenario, &state.settled);
+                    (state.round, None, finished.is_some())
+                }
+            }
         }
         _ => {
             let (state, _) = replay(session, entries)?;

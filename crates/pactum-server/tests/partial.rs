@@ -112,6 +112,26 @@ async fn one_issue_in_round_one_the_rest_later(db: Db) {
     assert_eq!(types.last().unwrap()["type"], "certificate");
     let (status, _, _) = mv(&app, &s, &s.bob, done()).await;
     assert_eq!(status, StatusCode::CONFLICT);
+    // After settling, the mediator offers what everyone weakly prefers to
+    // the agreement: (3, blue) is better for both than (2, blue).
+    let (status, sugg, text) = call(
+        &app,
+        "POST",
+        &format!("/sessions/{}/suggestions", s.id),
+        Some(&s.alice),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    assert!(
+        (sugg["standing_offer_utility"].as_f64().unwrap() - 0.4).abs() < 1e-9,
+        "{sugg}"
+    );
+    assert_eq!(
+        sugg["improving"][0]["offer"],
+        json!({"price": 3, "colour": "blue"}),
+        "{sugg}"
+    );
 }
 
 async fn the_deadline_records_a_partial_agreement(db: Db) {
