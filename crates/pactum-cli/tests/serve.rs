@@ -192,6 +192,21 @@ fn create(addr: &str) -> Session {
     }
 }
 
+/// Offers `moves` (Alice the even ones, Bob the odd), each acknowledged.
+fn exchange_offers(addr: &str, s: &Session, moves: std::ops::Range<u64>) {
+    for n in moves {
+        let (status, r) = http(
+            addr,
+            "POST",
+            &format!("/sessions/{}/moves", s.id),
+            Some(&s.tokens[(n % 2) as usize]),
+            Some(&json!({"kind": "offer", "offer": offer(n)})),
+        )
+        .unwrap();
+        assert_eq!(status, 200, "{r}");
+    }
+}
+
 fn offer(n: u64) -> Value {
     json!({"price": 1 + n % 50, "colour": if n % 3 == 0 { "red" } else { "blue" }})
 }
@@ -546,17 +561,7 @@ fn two_server_processes_on_postgres_stream_each_others_moves() {
     let mut buf = [0u8; 4096];
 
     // Six offers, all made through B.
-    for n in 0..6u64 {
-        let (status, r) = http(
-            &b.addr,
-            "POST",
-            &format!("/sessions/{}/moves", s.id),
-            Some(&s.tokens[(n % 2) as usize]),
-            Some(&json!({"kind": "offer", "offer": offer(n)})),
-        )
-        .unwrap();
-        assert_eq!(status, 200, "{r}");
-    }
+    exchange_offers(&b.addr, &s, 0..6);
     let events = |body: &str| -> Vec<Value> {
         body.lines()
             .filter_map(|l| serde_json::from_str(l.strip_prefix("data: ")?).ok())
@@ -608,17 +613,7 @@ fn sigterm_ends_the_streams_and_stops_cleanly() {
     let server = Server::start(&db);
     let s = create(&server.addr);
     let (mut stream, mut raw, head_end) = open_events(&server.addr, &s.id, &s.tokens[1]);
-    for n in 0..2u64 {
-        let (status, r) = http(
-            &server.addr,
-            "POST",
-            &format!("/sessions/{}/moves", s.id),
-            Some(&s.tokens[(n % 2) as usize]),
-            Some(&json!({"kind": "offer", "offer": offer(n)})),
-        )
-        .unwrap();
-        assert_eq!(status, 200, "{r}");
-    }
+    exchange_offers(&server.addr, &s, 0..2);
     let mut buf = [0u8; 4096];
     while dechunk(&raw[head_end..]).matches("event: move").count() < 2 {
         let n = stream.read(&mut buf).unwrap();

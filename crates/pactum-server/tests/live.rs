@@ -713,15 +713,7 @@ async fn a_negotiator_who_rejoins_gets_the_latest_suggestions_first(db: Db) {
         assert_eq!(kinds, [moved, moved, "suggestions"], "{protocol}");
         let sugg = &names[2].1;
         assert_eq!(sugg["round"], 1, "{protocol}: {sugg}");
-        let (status, asked, text) = call(
-            &app,
-            "POST",
-            &format!("/sessions/{id}/suggestions"),
-            Some(alice),
-            None,
-        )
-        .await;
-        assert_eq!(status, StatusCode::OK, "{text}");
+        let asked = common::ask_suggestions(&app, id, alice).await;
         for field in ["nash", "improving", "standing_offer_utility"] {
             assert_eq!(
                 sugg[field], asked[field],

@@ -114,15 +114,7 @@ async fn one_issue_in_round_one_the_rest_later(db: Db) {
     assert_eq!(status, StatusCode::CONFLICT);
     // After settling, the mediator offers what everyone weakly prefers to
     // the agreement: (3, blue) is better for both than (2, blue).
-    let (status, sugg, text) = call(
-        &app,
-        "POST",
-        &format!("/sessions/{}/suggestions", s.id),
-        Some(&s.alice),
-        None,
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK, "{text}");
+    let sugg = common::ask_suggestions(&app, &s.id, &s.alice).await;
     assert!(
         (sugg["standing_offer_utility"].as_f64().unwrap() - 0.4).abs() < 1e-9,
         "{sugg}"
@@ -230,27 +222,15 @@ async fn suggestions_keep_to_the_settled_issues(db: Db) {
         json!({"protocol": "partial_rounds", "deadline_rounds": 5, "auto_suggest": true}),
     )
     .await;
-    let ask = |token: &str| {
-        let (app, path, token) = (
-            app.clone(),
-            format!("/sessions/{}/suggestions", s.id),
-            token.to_string(),
-        );
-        async move {
-            let (status, body, text) = call(&app, "POST", &path, Some(&token), None).await;
-            assert_eq!(status, StatusCode::OK, "{text}");
-            body
-        }
-    };
     assert_eq!(
-        ask(&s.alice).await["nash"]["offer"],
+        common::ask_suggestions(&app, &s.id, &s.alice).await["nash"]["offer"],
         json!({"price": 3, "colour": "blue"})
     );
     let mut stream = common::open_stream(&app, &s.id, &s.alice, None).await;
     let b = ok(&app, &s, &s.bob, offer(json!({"colour": "red"}))).await;
     ok(&app, &s, &s.alice, accept(&b["seq"])).await;
     for token in [&s.alice, &s.bob] {
-        let sugg = ask(token).await;
+        let sugg = common::ask_suggestions(&app, &s.id, token).await;
         assert_eq!(
             sugg["nash"]["offer"],
             json!({"price": 3, "colour": "red"}),

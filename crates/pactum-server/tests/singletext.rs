@@ -370,15 +370,7 @@ async fn auto_suggest_streams_each_negotiator_its_own_suggestions_after_each_pro
     assert!((got - utility_of("Alice", &text["draft"])).abs() < 1e-9);
     drop(rejoined);
     // Asked for, the mediator's suggestions are about the draft as well.
-    let (status, asked, body) = call(
-        &app,
-        "POST",
-        &format!("/sessions/{}/suggestions", s.id),
-        Some(&s.alice),
-        None,
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
+    let asked = common::ask_suggestions(&app, &s.id, &s.alice).await;
     for field in ["standing_offer_utility", "improving", "nash"] {
         assert_eq!(asked[field], sugg[field], "{field}: {asked} / {sugg}");
     }

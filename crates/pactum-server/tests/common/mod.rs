@@ -284,6 +284,15 @@ pub async fn post_move(
 }
 
 /// `POST /sessions` with `request`, which must succeed; returns the body.
+/// `POST /sessions/{id}/suggestions` by `token`, which must succeed; the
+/// mediator's suggestions as that party sees them.
+pub async fn ask_suggestions(app: &Router, id: &str, token: &str) -> Value {
+    let path = format!("/sessions/{id}/suggestions");
+    let (status, body, text) = call(app, "POST", &path, Some(token), None).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    body
+}
+
 pub async fn create_session(app: &Router, request: Value) -> Value {
     let (status, body, text) = call(app, "POST", "/sessions", None, Some(request)).await;
     assert_eq!(status, StatusCode::CREATED, "{text}");
