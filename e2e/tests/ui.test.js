@@ -176,6 +176,11 @@ test('convener, two parties and the mediator negotiate the car purchase in the b
     await waitText(page, '#standing-utility', utility);
     assert.ok(await page.isHidden('#compose-card'), 'no offer form after the agreement');
   }
+  // ---- the post-settlement step: nothing beats the Nash package for everyone
+  for (const page of [b, d]) {
+    await waitContains(page, '[data-testid="auto-suggestions"]', 'After the agreement');
+    await waitContains(page, '#suggestions', 'No package is better for everyone than the agreement');
+  }
   await waitText(c, '#progress-status [data-testid="status"]', 'Agreement');
   assert.deepEqual(await shownPackage(c, '[data-testid="agreement"]'), NASH);
 

@@ -429,10 +429,10 @@ function updateButtons() {
   const fromStanding = $('from-standing');
   if (fromStanding) fromStanding.disabled = !page.me.standing_offer;
   $('compose-card').hidden = !open || isPartial();
-  $('suggest-card').hidden = !open;
+  $('suggest-card').hidden = !canAsk();
   if ($('disclosure') && !open) $('disclosure').hidden = true;
   if ($('edit-prefs-box') && !open) $('edit-prefs-box').hidden = true;
-  $('ask').disabled = !open;
+  $('ask').disabled = !canAsk();
 }
 
 // ---------------------------------------------------------------- status and standing offer
@@ -564,18 +564,30 @@ function utilityChart(offers) {
 
 // ---------------------------------------------------------------- suggestions
 
-async function askMediator() {
+/** Whether the mediator can be asked: while the negotiation is open, and after an agreement (post-settlement). */
+function canAsk() {
+  return page.me.status === 'open' || page.me.status === 'agreement';
+}
+
+async function askMediator(heading = null) {
   const button = $('ask');
   button.disabled = true;
   fill('suggestions', h('p', { class: 'hint' }, 'Asking the mediator…'));
   try {
     const s = await api('POST', `${base}/suggestions`, { token });
-    renderSuggestions(s);
+    renderSuggestions(s, heading);
   } catch (e) {
     fill('suggestions', h('p', { class: 'callout warn' }, `No suggestions: ${e.message}`));
   } finally {
-    button.disabled = page.me.status !== 'open';
+    button.disabled = !canAsk();
   }
+}
+
+/** After an agreement, the post-settlement step: packages everyone weakly prefers to it (asked for once). */
+function showPostSettlement() {
+  if (page.postSettlementAsked) return;
+  page.postSettlementAsked = true;
+  askMediator('After the agreement, the mediator looks for packages that leave everyone at least as well off:');
 }
 
 function suggestionRow(tag, view, testid) {
@@ -614,6 +626,7 @@ function liveEvent(name, data) {
 
 /** What suggestions improve on: the standing offer, or the single text's draft. */
 function baseline() {
+  if (page.me && page.me.status === 'agreement') return 'agreement';
   return page.singleText ? 'draft' : 'standing offer';
 }
 
@@ -1041,6 +1054,7 @@ async function refresh() {
   updateButtons();
   if (page.singleText) renderText();
   if (isPartial() && me.partial) renderPartial();
+  if (me.status === 'agreement') showPostSettlement();
   return me.status === 'open';
 }
 
@@ -1054,7 +1068,7 @@ function init() {
   $('accept').addEventListener('click', () => move({ kind: 'accept' }, 'You accepted the standing offer'));
   $('reject').addEventListener('click', () => move({ kind: 'reject' }, 'You rejected the standing offer'));
   $('end').addEventListener('click', endClicked);
-  $('ask').addEventListener('click', askMediator);
+  $('ask').addEventListener('click', () => askMediator());
   $('vote-accept').addEventListener('click', () => castVote(true));
   $('vote-veto').addEventListener('click', () => castVote(false));
   $('close-round').addEventListener('click', () => partialMove({ kind: 'reject' }, 'You closed your part of the round'));
