@@ -131,6 +131,9 @@ test('convener, two parties and the mediator negotiate the car purchase in the b
   await waitContains(d, '#standing-verdict', 'below your reservation value');
   await waitContains(d, '[data-testid="turn"]', 'Your turn');
   await waitText(d, '#standing-by', 'Offered by Buyer in round 1');
+  // Preferences are fixed by a party's first move: the Buyer's editor is gone.
+  await b.locator('#edit-prefs-box').waitFor({ state: 'hidden' });
+  await d.locator('#edit-prefs').waitFor({ state: 'visible' });
 
   // ---- Dealer counters
   await choose(d, COUNTER);

@@ -932,7 +932,7 @@ pub(crate) fn status_of(state: &State) -> &'static str {
 pub struct MeResponse {
     pub party: String,
     pub seat: usize,
-    /// "alternating_offers" or "single_text".
+    /// "alternating_offers", "single_text" or "partial_rounds".
     pub protocol: String,
     pub negotiators: Vec<String>,
     pub preferences: PreferenceSummary,
@@ -947,6 +947,10 @@ pub struct MeResponse {
     /// Partial rounds: settled issues, this round's proposals.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub partial: Option<crate::partial::PartialView>,
+    /// Whether the caller may still replace its preferences
+    /// (`PUT /sessions/{id}/me/preferences`): before its first move, while
+    /// the negotiation is open, and not in a bot's seat.
+    pub preferences_editable: bool,
 }
 
 #[utoipa::path(get, path = "/sessions/{id}/me", params(("id" = String, Path)), responses(
@@ -969,7 +973,11 @@ async fn me(
     } else {
         None
     };
+    let preferences_editable = state.finished.is_none()
+        && !session.is_bot_seat(seat.seat)
+        && !crate::preferences::has_moved(&entries, &seat.name)?;
     Ok(Json(MeResponse {
+        preferences_editable,
         protocol: session.protocol.clone(),
         preferences: preference_summary(sc, seat.party),
         status: status_of(&state),

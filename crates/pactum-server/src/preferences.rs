@@ -145,7 +145,7 @@ pub(crate) async fn apply_stored(
 /// Whether `party` has moved, in any protocol: an offer, acceptance,
 /// rejection or end; a free-form round's proposal, acceptance or closing; a
 /// vote on the single text.
-fn has_moved(entries: &[RecordEntry], party: &str) -> Result<bool, ApiError> {
+pub(crate) fn has_moved(entries: &[RecordEntry], party: &str) -> Result<bool, ApiError> {
     for entry in entries {
         let event: Event =
             serde_json::from_value(entry.event.clone()).map_err(ApiError::internal)?;

@@ -577,6 +577,17 @@ async fn preferences_are_fixed_by_the_first_move_of_every_protocol(db: Db) {
         let s = common::create_test_deal(&app, json!({"protocol": protocol, "deadline_rounds": 5}))
             .await;
         let prefs = format!("/sessions/{}/me/preferences", s.id);
+        let editable = |token: &str| {
+            let (app, path, token) = (
+                app.clone(),
+                format!("/sessions/{}/me", s.id),
+                token.to_string(),
+            );
+            async move {
+                call(&app, "GET", &path, Some(&token), None).await.1["preferences_editable"].clone()
+            }
+        };
+        assert_eq!(editable(&s.alice).await, json!(true), "{protocol}");
         let before = call(&app, "PUT", &prefs, Some(&s.alice), Some(edit.clone())).await;
         assert_eq!(before.0, StatusCode::OK, "{protocol}: {}", before.2);
         let moved = call(
@@ -592,6 +603,16 @@ async fn preferences_are_fixed_by_the_first_move_of_every_protocol(db: Db) {
             StatusCode::OK,
             "{protocol} {first_move}: {}",
             moved.2
+        );
+        assert_eq!(
+            editable(&s.alice).await,
+            json!(false),
+            "{protocol} {first_move}"
+        );
+        assert_eq!(
+            editable(&s.bob).await,
+            json!(true),
+            "{protocol} {first_move}"
         );
         let after = call(&app, "PUT", &prefs, Some(&s.alice), Some(edit.clone())).await;
         assert_eq!(

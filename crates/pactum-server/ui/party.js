@@ -162,11 +162,16 @@ const MAX_EDITABLE_VALUES = 50;
  * (PUT /me/preferences; allowed before one's first move). Numeric issues are
  * sent as piecewise-linear functions through their listed values.
  */
+/** Whether this party may still change its preferences (before its first move, as the server says). */
+function prefsEditable() {
+  return page.me.status === 'open' && page.me.preferences_editable !== false;
+}
+
 async function setUpPreferenceEditor() {
   const paths = await serverPaths();
   if (!paths.includes('/sessions/{id}/me/preferences')) return;
   const p = prefs();
-  if (p.kind !== 'additive' || page.me.status !== 'open') return;
+  if (p.kind !== 'additive' || !prefsEditable()) return;
   const box = $('edit-prefs-box');
   const num = (value, attrs = {}) => h('input', {
     type: 'number', step: 'any', min: '0', value: String(value), class: 'num-input', ...attrs,
@@ -431,7 +436,7 @@ function updateButtons() {
   $('compose-card').hidden = !open || isPartial();
   $('suggest-card').hidden = !canAsk();
   if ($('disclosure') && !open) $('disclosure').hidden = true;
-  if ($('edit-prefs-box') && !open) $('edit-prefs-box').hidden = true;
+  if ($('edit-prefs-box') && !prefsEditable()) $('edit-prefs-box').hidden = true;
   $('ask').disabled = !canAsk();
 }
 
