@@ -78,6 +78,12 @@ pub(crate) struct SessionCache {
     /// Bumped by every change of preferences, so that a load that read the
     /// old preferences does not cache them after the change.
     changes: std::sync::atomic::AtomicU64,
+    /// PostgreSQL: sessions whose preferences can no longer change, with
+    /// them. A negotiator's preferences change only before its first move
+    /// (checked under the session's lock), so once every negotiator has a
+    /// committed move they are final; they are read once more after that
+    /// (never taken from a load that may predate the last change) and kept.
+    fixed: std::sync::Mutex<HashMap<String, Session>>,
 }
 
 impl SessionCache {
@@ -86,6 +92,7 @@ impl SessionCache {
             sessions: Default::default(),
             with_preferences,
             changes: Default::default(),
+            fixed: Default::default(),
         }
     }
 
@@ -95,7 +102,31 @@ impl SessionCache {
         self.changes
             .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         sessions.remove(id);
+        self.fixed.lock().unwrap().remove(id);
     }
+
+    /// PostgreSQL: whether a session's preferences are known to be final
+    /// and kept (SQLite keeps every session's anyway).
+    fn knows_fixed(&self, id: &str) -> bool {
+        self.with_preferences || self.fixed.lock().unwrap().contains_key(id)
+    }
+}
+
+/// PostgreSQL: once every negotiator of a session has moved, reads its
+/// stored preferences (final from then on) and keeps the session with
+/// them, so that later loads need not read them again.
+async fn keep_fixed_preferences(app: AppState, id: String) {
+    let Ok(session) = read_session(&app.pool, &id).await else {
+        return;
+    };
+    let Ok(session) = with_stored_preferences(&app.pool, session).await else {
+        return;
+    };
+    let mut fixed = app.sessions.fixed.lock().unwrap();
+    if fixed.len() >= MAX_CACHED {
+        fixed.clear();
+    }
+    fixed.insert(id, session);
 }
 
 /// Where sessions are loaded from: the handlers' state (with its cache) or
@@ -629,6 +660,9 @@ pub(crate) async fn load_session(src: &impl SessionSource, id: &str) -> Result<S
         let session = read_session(pool, id).await?;
         return with_stored_preferences(pool, session).await;
     };
+    if let Some(session) = cache.fixed.lock().unwrap().get(id) {
+        return Ok(session.clone());
+    }
     let cached = cache.sessions.lock().unwrap().get(id).cloned();
     if let Some(session) = cached {
         return if cache.with_preferences {
@@ -1337,12 +1371,21 @@ pub(crate) fn install(app: &AppState, staged: Staged) -> Committed {
         published,
         committed,
     } = staged;
+    let everyone_moved = {
+        let mut seats: Vec<usize> = fresh.moves.iter().map(|m| m.seat).collect();
+        seats.sort_unstable();
+        seats.dedup();
+        seats.len() == fresh.state.negotiators.len()
+    };
     {
         let mut states = app.states.lock().unwrap();
         if states.len() >= MAX_CACHED {
             states.clear();
         }
         states.insert(session_id.clone(), fresh);
+    }
+    if everyone_moved && !app.sessions.knows_fixed(&session_id) {
+        tokio::spawn(keep_fixed_preferences(app.clone(), session_id.clone()));
     }
     app.hub.publish(&session_id, published);
     committed

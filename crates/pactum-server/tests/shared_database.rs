@@ -542,3 +542,79 @@ async fn the_log_head_migration_fills_in_existing_sessions() {
     common::assert_log_heads(&url).await;
     common::drop_database(&url).await;
 }
+
+/// A server keeps a session's preferences only once they are final (every
+/// negotiator has moved): a change made through another server before the
+/// last first move is used by both.
+#[tokio::test]
+async fn preferences_changed_through_another_server_are_used_by_both() {
+    let Some((a, b, url)) = two_instances("preferences_changed_through_another").await else {
+        return;
+    };
+    let s = create_test_deal(
+        &a,
+        json!({"protocol": "alternating_offers", "deadline_rounds": 10}),
+    )
+    .await;
+    let (id, alice, bob) = (&*s.id, &*s.alice, &*s.bob);
+    let moves = format!("/sessions/{id}/moves");
+    let me = format!("/sessions/{id}/me");
+    // A has loaded the session, with Bob's original preferences.
+    let (status, _, text) = call(&a, "GET", &me, Some(bob), None).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    call(&a, "POST", &moves, Some(alice), Some(offer(2, "red"))).await;
+    // Bob changes his preferences through B, then moves there.
+    let edit = json!({
+        "weights": {"price": 0.9, "colour": 0.1},
+        "values": {
+            "price": {"type": "linear", "slope": 0.5, "offset": 0.0},
+            "colour": {"red": 0.0, "blue": 1.0}
+        }
+    });
+    let prefs = format!("/sessions/{id}/me/preferences");
+    let (status, _, text) = call(&b, "PUT", &prefs, Some(bob), Some(edit)).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    call(&b, "POST", &moves, Some(bob), Some(offer(3, "blue"))).await;
+    // Everyone has moved: from here on both servers keep the preferences.
+    call(&a, "POST", &moves, Some(alice), Some(offer(1, "red"))).await;
+    call(&b, "POST", &moves, Some(bob), Some(offer(2, "blue"))).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let edited = |price: i64, colour: &str| {
+        0.9 * (price - 1) as f64 / 2.0 + 0.1 * f64::from(colour == "blue")
+    };
+    for server in [&a, &b] {
+        let (_, view, _) = call(server, "GET", &me, Some(bob), None).await;
+        let price = view["preferences"]["issues"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["issue"] == "price")
+            .unwrap()
+            .clone();
+        assert!(
+            (price["weight"].as_f64().unwrap() - 0.9).abs() < 1e-9,
+            "{view}"
+        );
+        let (_, offers, _) = call(
+            server,
+            "GET",
+            &format!("/sessions/{id}/offers"),
+            Some(bob),
+            None,
+        )
+        .await;
+        let offers = offers.as_array().unwrap();
+        assert_eq!(offers.len(), 4);
+        for o in offers {
+            let want = edited(
+                o["offer"]["price"].as_i64().unwrap(),
+                o["offer"]["colour"].as_str().unwrap(),
+            );
+            assert!(
+                (o["my_utility"].as_f64().unwrap() - want).abs() < 1e-9,
+                "{o}"
+            );
+        }
+    }
+    common::drop_database(&url).await;
+}
