@@ -192,6 +192,14 @@ fn create(addr: &str) -> Session {
     }
 }
 
+/// The session's record, as its convener gets it.
+fn record_of(addr: &str, s: &Session) -> Value {
+    let path = format!("/sessions/{}/record", s.id);
+    let (status, record) = http(addr, "GET", &path, Some(&s.admin), None).unwrap();
+    assert_eq!(status, 200, "{record}");
+    record
+}
+
 /// Offers `moves` (Alice the even ones, Bob the odd), each acknowledged.
 fn exchange_offers(addr: &str, s: &Session, moves: std::ops::Range<u64>) {
     for n in moves {
@@ -284,15 +292,7 @@ fn acknowledged_moves_survive_sigkill(db: &std::ffi::OsStr, dir: &Path) {
     assert!(acked.len() >= 150);
 
     let server = Server::start(db);
-    let (status, record) = http(
-        &server.addr,
-        "GET",
-        &format!("/sessions/{}/record", session.id),
-        Some(&session.admin),
-        None,
-    )
-    .unwrap();
-    assert_eq!(status, 200);
+    let record = record_of(&server.addr, &session);
     let events = record["events"].as_array().unwrap();
     for (seq, package) in &acked {
         let event = &events[*seq as usize]["event"];
@@ -317,14 +317,7 @@ fn acknowledged_moves_survive_sigkill(db: &std::ffi::OsStr, dir: &Path) {
     assert_eq!(r["seq"], n + 1);
 
     // The exported record verifies offline.
-    let (_, record) = http(
-        &server.addr,
-        "GET",
-        &format!("/sessions/{}/record", session.id),
-        Some(&session.admin),
-        None,
-    )
-    .unwrap();
+    let record = record_of(&server.addr, &session);
     let file = dir.join("record.json");
     std::fs::write(&file, record.to_string()).unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_pactum"))
@@ -369,14 +362,7 @@ fn verify_accepts_an_intact_record_and_rejects_a_tampered_one() {
     )
     .unwrap();
     assert_eq!(status, 200);
-    let (_, record) = http(
-        &server.addr,
-        "GET",
-        &format!("/sessions/{}/record", s.id),
-        Some(&s.admin),
-        None,
-    )
-    .unwrap();
+    let record = record_of(&server.addr, &s);
 
     let good = dir.path().join("good.json");
     std::fs::write(&good, record.to_string()).unwrap();
@@ -639,15 +625,7 @@ fn sigterm_ends_the_streams_and_stops_cleanly() {
     );
 
     let server = Server::start(&db);
-    let (status, record) = http(
-        &server.addr,
-        "GET",
-        &format!("/sessions/{}/record", s.id),
-        Some(&s.admin),
-        None,
-    )
-    .unwrap();
-    assert_eq!(status, 200);
+    let record = record_of(&server.addr, &s);
     let moves = record["events"]
         .as_array()
         .unwrap()
