@@ -11,9 +11,10 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import {
-  ARTIFACTS, choose, openContext as open, shownPackage, startAll, waitContains, waitLive, waitText,
+  ARTIFACTS, BIN, choose, openContext as open, shownPackage, startAll, waitContains, waitLive, waitText,
 } from '../lib/harness.js';
 
 let baseUrl;
@@ -185,6 +186,13 @@ test('convener, two parties and the mediator negotiate the car purchase in the b
     await waitContains(page, '#suggestions', 'No package is better for everyone than the agreement');
   }
   await waitText(c, '#progress-status [data-testid="status"]', 'Agreement');
+  // ---- the convener exports the finished session; `pactum verify` checks it
+  const [download] = await Promise.all([c.waitForEvent('download'), c.click('[data-testid="export"]')]);
+  const exported = path.join(ARTIFACTS, 'session-export.json');
+  await download.saveAs(exported);
+  const verified = spawnSync(BIN, ['verify', exported], { encoding: 'utf8' });
+  assert.equal(verified.status, 0, verified.stderr);
+  assert.match(verified.stdout, /hash chain intact/);
   assert.deepEqual(await shownPackage(c, '[data-testid="agreement"]'), NASH);
 
   // ---- the mediator view: trace and a note instead of the utility space

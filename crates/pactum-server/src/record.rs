@@ -2,7 +2,10 @@
 //!
 //! Every event of a session is appended to a log whose entries are chained by
 //! hash: `hash = sha256(prev_hash || canonical JSON of the event)`, the first
-//! entry chaining from 32 zero bytes. An exported [`Record`] can therefore be
+//! entry chaining from 32 zero bytes. The canonical form depends on values
+//! only (keys sorted, numbers by value: `19000.0` and `19000` are the same
+//! number), so a record still verifies after a JSON tool or a browser has
+//! parsed and re-written it. An exported [`Record`] can therefore be
 //! checked offline by [`verify_record`]: changing, inserting, dropping or
 //! reordering any event breaks the chain. (Cutting events off the *end* of a
 //! record cannot be detected from the record alone; compare its head hash
@@ -51,14 +54,26 @@ pub enum VerifyError {
 }
 
 /// Writes `value` as canonical JSON: object keys sorted, no whitespace,
-/// numbers and strings as serde_json writes them.
+/// strings as serde_json writes them, integers in decimal and other numbers
+/// as the shortest decimal that reads back as the same `f64`, without an
+/// exponent or a trailing `.0` (so `19000.0` is written `19000`, `1e-7`
+/// `0.0000001`).
 pub fn canonical_json(value: &Json) -> String {
     let mut out = String::new();
-    write_canonical(value, &mut out);
+    write_canonical(value, &mut out, true);
     out
 }
 
-fn write_canonical(value: &Json, out: &mut String) {
+/// The canonical form of records written before numbers were canonical by
+/// value: numbers as serde_json writes them (`19000.0` stays `19000.0`).
+/// Their hashes still verify.
+fn canonical_json_as_written(value: &Json) -> String {
+    let mut out = String::new();
+    write_canonical(value, &mut out, false);
+    out
+}
+
+fn write_canonical(value: &Json, out: &mut String, numbers_by_value: bool) {
     match value {
         Json::Object(map) => {
             let mut keys: Vec<&String> = map.keys().collect();
@@ -70,7 +85,7 @@ fn write_canonical(value: &Json, out: &mut String) {
                 }
                 out.push_str(&Json::String(k.clone()).to_string());
                 out.push(':');
-                write_canonical(&map[k], out);
+                write_canonical(&map[k], out, numbers_by_value);
             }
             out.push('}');
         }
@@ -80,9 +95,14 @@ fn write_canonical(value: &Json, out: &mut String) {
                 if n > 0 {
                     out.push(',');
                 }
-                write_canonical(v, out);
+                write_canonical(v, out, numbers_by_value);
             }
             out.push(']');
+        }
+        Json::Number(n) if numbers_by_value && !(n.is_i64() || n.is_u64()) => {
+            // Rust's `f64` display: shortest round-trip digits, no exponent.
+            let x = n.as_f64().unwrap_or_default();
+            out.push_str(&if x == 0.0 { "0".into() } else { x.to_string() });
         }
         other => out.push_str(&other.to_string()),
     }
@@ -91,12 +111,16 @@ fn write_canonical(value: &Json, out: &mut String) {
 /// `sha256(prev_hash || canonical JSON of event)`, hex; `prev_hash` is hex
 /// and enters the hash as its raw bytes (a malformed one as its text).
 pub fn chain_hash(prev_hash: &str, event: &Json) -> String {
+    hash_of(prev_hash, &canonical_json(event))
+}
+
+fn hash_of(prev_hash: &str, canonical: &str) -> String {
     let mut h = Sha256::new();
     match hex::decode(prev_hash) {
         Ok(bytes) => h.update(&bytes),
         Err(_) => h.update(prev_hash.as_bytes()),
     }
-    h.update(canonical_json(event).as_bytes());
+    h.update(canonical.as_bytes());
     hex::encode(h.finalize())
 }
 
@@ -119,7 +143,9 @@ pub fn verify_record(record: &Record) -> Result<(), VerifyError> {
         if entry.prev_hash != prev {
             return Err(VerifyError::BrokenLink { seq: entry.seq });
         }
-        if chain_hash(&entry.prev_hash, &entry.event) != entry.hash {
+        let hashed = |canonical: String| hash_of(&entry.prev_hash, &canonical) == entry.hash;
+        if !hashed(canonical_json(&entry.event)) && !hashed(canonical_json_as_written(&entry.event))
+        {
             return Err(VerifyError::HashMismatch { seq: entry.seq });
         }
         prev = entry.hash.clone();
@@ -164,6 +190,60 @@ mod tests {
             canonical_json(&v),
             r#"{"a":"é\"","b":{"x":[true,null],"y":1}}"#
         );
+    }
+
+    #[test]
+    fn canonical_numbers_depend_on_the_value_only() {
+        let written = json!({"price": 19000.0, "u": 0.1, "tiny": 1e-7, "n": 19000, "z": -0.0});
+        assert_eq!(
+            canonical_json(&written),
+            r#"{"n":19000,"price":19000,"tiny":0.0000001,"u":0.1,"z":0}"#
+        );
+        // As a browser or jq writes it back.
+        let rewritten: Json =
+            serde_json::from_str(r#"{"price":19000,"u":0.1,"tiny":1e-7,"n":19000,"z":0}"#).unwrap();
+        assert_eq!(canonical_json(&rewritten), canonical_json(&written));
+    }
+
+    #[test]
+    fn a_record_rewritten_by_another_json_tool_still_verifies() {
+        let mut r = record();
+        let offer = json!({"type": "move", "offer": {"price": 19000.0, "u": 0.25}});
+        let prev = r.events[1].hash.clone();
+        r.events.push(RecordEntry {
+            seq: 2,
+            hash: chain_hash(&prev, &offer),
+            event: offer,
+            prev_hash: prev,
+        });
+        let text = serde_json::to_string(&r).unwrap();
+        assert!(text.contains("19000.0"), "{text}");
+        let rewritten: Record = serde_json::from_str(&text.replace("19000.0", "19000")).unwrap();
+        assert_eq!(verify_record(&rewritten), Ok(()));
+        // But not once a value changed.
+        let changed: Record = serde_json::from_str(&text.replace("19000.0", "19001")).unwrap();
+        assert_eq!(
+            verify_record(&changed),
+            Err(VerifyError::HashMismatch { seq: 2 })
+        );
+    }
+
+    #[test]
+    fn records_hashed_as_written_still_verify() {
+        // An entry hashed over serde_json's own writing of its numbers.
+        let event = json!({"type": "move", "offer": {"price": 19000.0}});
+        let hash = hash_of(GENESIS_HASH, &canonical_json_as_written(&event));
+        assert_ne!(hash, chain_hash(GENESIS_HASH, &event));
+        let r = Record {
+            session_id: "s".into(),
+            events: vec![RecordEntry {
+                seq: 0,
+                event,
+                prev_hash: GENESIS_HASH.into(),
+                hash,
+            }],
+        };
+        assert_eq!(verify_record(&r), Ok(()));
     }
 
     #[test]

@@ -9,6 +9,8 @@ const $ = (id) => document.getElementById(id);
 const storageKey = (session) => `pactum:invitations:${session}`;
 
 let watcher = null;
+/** The session shown and its admin token (for the export once it is finished). */
+let shown = null;
 /** Issue names in scenario order, to show packages the way the scenario lists them. */
 let issueOrder = [];
 /** A zipped GENIUS/GeniusWeb folder chosen for upload: { name, base64 }, or null. */
@@ -235,6 +237,7 @@ function linkRow(label, url, testid, party) {
 }
 
 function showSession(session, adminToken, invitations, viewers) {
+  shown = { session, adminToken };
   $('setup').hidden = true;
   $('session').hidden = false;
   fill('session-id', 'Session ', h('code', {}, session.slice(0, 8)));
@@ -256,7 +259,10 @@ function showSession(session, adminToken, invitations, viewers) {
       type: 'text', readonly: true, value: pageLink('mediator.html', session, adminToken),
       'aria-label': 'Mediator view link', 'data-testid': 'mediator-link', onfocus: (e) => e.target.select(),
     }),
-    h('button', { type: 'button', class: 'secondary small', onclick: () => downloadRecord(session, adminToken) }, 'Record'),
+    h('button', {
+      type: 'button', class: 'secondary small',
+      onclick: () => download(session, adminToken, 'record', `pactum-record-${session.slice(0, 8)}.json`),
+    }, 'Record'),
     h('a', {
       class: 'button secondary small', href: pageLink('mediator.html', session, adminToken),
       target: '_blank', rel: 'noopener noreferrer',
@@ -272,17 +278,18 @@ function showSession(session, adminToken, invitations, viewers) {
   });
 }
 
-async function downloadRecord(session, adminToken) {
+/** Saves the session's `record` or `export` (JSON, admin only) as a file. */
+async function download(session, adminToken, what, filename) {
   try {
-    const record = await api('GET', `/sessions/${encodeURIComponent(session)}/record`, { token: adminToken });
-    const blob = new Blob([JSON.stringify(record, null, 2)], { type: 'application/json' });
-    const a = h('a', { href: URL.createObjectURL(blob), download: `pactum-record-${session.slice(0, 8)}.json` });
+    const body = await api('GET', `/sessions/${encodeURIComponent(session)}/${what}`, { token: adminToken });
+    const blob = new Blob([JSON.stringify(body, null, 2)], { type: 'application/json' });
+    const a = h('a', { href: URL.createObjectURL(blob), download: filename });
     document.body.append(a);
     a.click();
     a.remove();
     setTimeout(() => URL.revokeObjectURL(a.href), 1000);
   } catch (e) {
-    notice(`The record could not be fetched: ${e.message}`, 'error');
+    notice(`The ${what} could not be fetched: ${e.message}`, 'error');
   }
 }
 
@@ -331,6 +338,16 @@ function renderProgress(state) {
     parts.push(h('p', { class: 'small', 'data-testid': 'draft' }, `Single negotiating text, draft: ${packageLine(state.draft || {}, issueOrder)}`));
   } else if (movesMade === 0) {
     parts.push(h('p', { class: 'empty' }, `Waiting for ${state.turn} to make the first offer.`));
+  }
+  if (state.status !== 'open' && shown) {
+    const { session, adminToken } = shown;
+    parts.push(h('p', { class: 'small' },
+      h('button', {
+        type: 'button', class: 'secondary small', 'data-testid': 'export',
+        onclick: () => download(session, adminToken, 'export', `pactum-session-${session.slice(0, 8)}.json`),
+      }, 'Export the session'),
+      ' — its record, scenario and agreement certificate in one file, which ',
+      h('code', {}, 'pactum verify FILE'), ' checks offline.'));
   }
   if (movesMade) {
     parts.push(h('h3', { class: 'small muted' }, 'Moves'));
