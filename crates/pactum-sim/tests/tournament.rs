@@ -3,9 +3,7 @@
 
 mod common;
 
-use std::path::Path;
-
-use common::line;
+use common::{files, line};
 use pactum_sim::tournament::{Tournament, merge};
 
 fn tournament(strategies: &[&str], steps: usize, reps: usize, self_play: bool) -> Tournament {
@@ -22,21 +20,6 @@ fn tournament(strategies: &[&str], steps: usize, reps: usize, self_play: bool) -
         self_play,
     )
     .unwrap()
-}
-
-fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut v: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| {
-            let p = e.unwrap().path();
-            (
-                p.file_name().unwrap().to_string_lossy().into_owned(),
-                std::fs::read(&p).unwrap(),
-            )
-        })
-        .collect();
-    v.sort();
-    v
 }
 
 #[test]

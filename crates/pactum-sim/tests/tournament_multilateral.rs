@@ -6,7 +6,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{line, three_way};
+use common::{files, line, three_way};
 use pactum_sim::Prepared;
 use pactum_sim::metrics::Metrics;
 use pactum_sim::tournament::{Layout, Tournament, merge};
@@ -26,21 +26,6 @@ fn tournament(
         9,
         self_play,
     )
-}
-
-fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut v: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| {
-            let p = e.unwrap().path();
-            (
-                p.file_name().unwrap().to_string_lossy().into_owned(),
-                std::fs::read(&p).unwrap(),
-            )
-        })
-        .collect();
-    v.sort();
-    v
 }
 
 fn jsonl(dir: &Path) -> Vec<Value> {
