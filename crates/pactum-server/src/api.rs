@@ -1371,7 +1371,9 @@ pub(crate) fn install(app: &AppState, staged: Staged) -> Committed {
         published,
         committed,
     } = staged;
-    let everyone_moved = {
+    // PostgreSQL, until the preferences are kept: has everyone moved now?
+    // (Checked first, so that SQLite's moves never scan their history.)
+    let everyone_moved = !app.sessions.knows_fixed(&session_id) && {
         let mut seats: Vec<usize> = fresh.moves.iter().map(|m| m.seat).collect();
         seats.sort_unstable();
         seats.dedup();
@@ -1384,7 +1386,7 @@ pub(crate) fn install(app: &AppState, staged: Staged) -> Committed {
         }
         states.insert(session_id.clone(), fresh);
     }
-    if everyone_moved && !app.sessions.knows_fixed(&session_id) {
+    if everyone_moved {
         tokio::spawn(keep_fixed_preferences(app.clone(), session_id.clone()));
     }
     app.hub.publish(&session_id, published);

@@ -1083,11 +1083,11 @@ async fn latest_suggestions(
     entries: &[RecordEntry],
     party: usize,
 ) -> Option<Published> {
-    let basis = suggestion_basis(session, entries).ok()?;
-    let round = basis.last_round.filter(|_| !basis.finished)?;
     if auto_suggest_on(app, session).await != Some(true) {
         return None;
     }
+    let basis = suggestion_basis(session, entries).ok()?;
+    let round = basis.last_round.filter(|_| !basis.finished)?;
     let by_party = compute_suggestions(basis.scenario, round, basis.standing, vec![party]).await?;
     Some(Published::Suggestions { round, by_party })
 }
