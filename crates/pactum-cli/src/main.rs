@@ -13,6 +13,7 @@ use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand, ValueEnum};
 use pactum_core::analysis::{AnalysisOptions, Method, analyze};
 use pactum_core::{Loaded, Scenario};
+use pactum_server::ServerLimits;
 
 #[derive(Parser)]
 #[command(
@@ -52,6 +53,8 @@ enum Command {
         /// `RUST_LOG` sets finer filters (default: info).
         #[arg(long)]
         access_log: bool,
+        #[command(flatten)]
+        limits: ServeLimits,
     },
     /// Verify the hash chain of a session record exported by the server.
     Verify {
@@ -63,6 +66,86 @@ enum Command {
         #[arg(long)]
         scenario: Option<PathBuf>,
     },
+}
+
+/// The server's limits (docs/budgets.md); defaults from
+/// `pactum_server::ServerLimits::default()`.
+#[derive(clap::Args)]
+#[command(next_help_heading = "Limits")]
+struct ServeLimits {
+    /// Connections served at once.
+    #[arg(long, value_name = "N", default_value_t = ServerLimits::default().max_connections,
+          value_parser = at_least_one)]
+    max_connections: usize,
+    /// Connections accepted beyond --max-connections that answer only
+    /// GET /health (anything else gets 503 with Retry-After); beyond those a
+    /// connection gets a 503 and is closed.
+    #[arg(long, value_name = "N", default_value_t = ServerLimits::default().overflow_connections)]
+    overflow_connections: usize,
+    /// Seconds a connection has to send a request's headers (also how long
+    /// an idle kept-alive connection stays open).
+    #[arg(long, value_name = "SECONDS", default_value_t = ServerLimits::default().header_read_timeout.as_secs_f64(),
+          value_parser = positive_seconds)]
+    header_timeout: f64,
+    /// Event streams open at once, all sessions together (beyond: 503).
+    #[arg(long, value_name = "N", default_value_t = ServerLimits::default().max_subscribers,
+          value_parser = at_least_one)]
+    max_streams: usize,
+    /// Event streams open at once on one session (beyond: 429).
+    #[arg(long, value_name = "N", default_value_t = ServerLimits::default().max_subscribers_per_session,
+          value_parser = at_least_one)]
+    max_streams_per_session: usize,
+    /// Sessions one client address may create per minute (beyond: 429); 0
+    /// for no limit.
+    #[arg(long, value_name = "N", default_value_t = ServerLimits::default().sessions_per_minute)]
+    sessions_per_minute: u32,
+    /// Heavy analyses (suggestions, certificates, the mediator's view)
+    /// computed at once (default: the number of CPUs).
+    #[arg(long, value_name = "N", default_value_t = ServerLimits::default().analysis_workers,
+          value_parser = at_least_one)]
+    analysis_workers: usize,
+    /// Seconds a heavy analysis may take, from its request (beyond: 422, or
+    /// 503 when no worker was free in time).
+    #[arg(long, value_name = "SECONDS", default_value_t = ServerLimits::default().analysis_deadline.as_secs_f64(),
+          value_parser = positive_seconds)]
+    analysis_timeout: f64,
+}
+
+impl ServeLimits {
+    fn to_limits(&self) -> ServerLimits {
+        ServerLimits {
+            max_connections: self.max_connections,
+            overflow_connections: self.overflow_connections,
+            header_read_timeout: std::time::Duration::from_secs_f64(self.header_timeout),
+            max_subscribers: self.max_streams,
+            max_subscribers_per_session: self.max_streams_per_session,
+            sessions_per_minute: self.sessions_per_minute,
+            analysis_workers: self.analysis_workers,
+            analysis_deadline: std::time::Duration::from_secs_f64(self.analysis_timeout),
+        }
+    }
+}
+
+/// A count of at least 1.
+fn at_least_one(text: &str) -> std::result::Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err(format!("{text:?}: give a whole number of at least 1")),
+    }
+}
+
+/// A duration in seconds: finite, above 0 and at most a day.
+fn positive_seconds(text: &str) -> std::result::Result<f64, String> {
+    let secs: f64 = text
+        .parse()
+        .map_err(|_| format!("{text:?} is not a number of seconds"))?;
+    if secs.is_finite() && secs > 0.0 && secs <= 86_400.0 {
+        Ok(secs)
+    } else {
+        Err(format!(
+            "{text} s: give a number of seconds above 0 and at most 86400"
+        ))
+    }
 }
 
 #[derive(clap::Args)]
@@ -154,7 +237,9 @@ fn main() -> ExitCode {
             db,
             listen,
             access_log,
-        } => init_logging(access_log).and_then(|()| pactum_server::serve_blocking(&db, &listen)),
+            limits,
+        } => init_logging(access_log)
+            .and_then(|()| pactum_server::serve_blocking_with(&db, &listen, limits.to_limits())),
         Command::Verify { record, scenario } => {
             pactum_server::verify_record_file_with(&record, scenario.as_deref()).map(|r| {
                 let head = r.events.last().map_or("", |e| e.hash.as_str());

@@ -30,7 +30,7 @@ use crate::record::{GENESIS_HASH, Record, RecordEntry, chain_hash};
 use crate::singletext::SINGLE_TEXT;
 use crate::tokens;
 use crate::views::{
-    OwnView, PreferenceSummary, Suggestions, own_utility, preference_summary, suggestions,
+    OwnView, PreferenceSummary, Suggestions, own_utility, preference_summary, suggestions_with,
 };
 
 /// The web UI's pages and assets (crates/pactum-server/ui/).
@@ -64,6 +64,8 @@ pub struct AppState {
     writer: Arc<std::sync::OnceLock<tokio::sync::mpsc::UnboundedSender<MoveJob>>>,
     /// SQLite files: keeps the database's checkpointer running.
     _checkpoints: Option<Arc<()>>,
+    /// What the server grants its callers (see `crate::limits`).
+    pub(crate) limits: Arc<crate::limits::Limits>,
 }
 
 /// Parsed sessions by id. A session's scenario and seats never change; its
@@ -174,9 +176,17 @@ impl AppState {
     }
 }
 
-/// The API router over an already migrated database.
+/// The API router over an already migrated database, with the default
+/// [`ServerLimits`](crate::limits::ServerLimits).
 pub fn router(db: Db) -> Router {
-    let hub = Arc::new(crate::live::Hub::new(&db));
+    router_with(db, crate::limits::ServerLimits::default())
+}
+
+/// The API router over an already migrated database, enforcing `limits`
+/// (the HTTP-layer ones are [`crate::serve_with`]'s).
+pub fn router_with(db: Db, limits: crate::limits::ServerLimits) -> Router {
+    let limits = Arc::new(crate::limits::Limits::new(limits));
+    let hub = Arc::new(crate::live::Hub::new(&db, limits.clone()));
     let state = AppState {
         pool: db.pool,
         write_lock: (db.backend == Backend::Sqlite).then(|| Arc::new(Mutex::new(()))),
@@ -186,6 +196,7 @@ pub fn router(db: Db) -> Router {
         states: Default::default(),
         writer: Default::default(),
         _checkpoints: db.checkpoints,
+        limits,
     };
     Router::new()
         .route("/sessions", post(create_session))
@@ -438,11 +449,15 @@ pub struct Created {
 }
 
 #[utoipa::path(post, path = "/sessions", request_body = CreateSession, responses(
-    (status = 201, body = Created), (status = 422, body = ErrorBody), (status = 413, body = ErrorBody)))]
+    (status = 201, body = Created), (status = 422, body = ErrorBody), (status = 413, body = ErrorBody),
+    (status = 429, description = "Too many sessions created from this address (Retry-After)", body = ErrorBody)))]
 async fn create_session(
     AxumState(app): AxumState<AppState>,
+    client: Option<axum::Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
     body: Result<Json<CreateSession>, JsonRejection>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
+    app.limits
+        .allow_creation(client.map(|axum::Extension(axum::extract::ConnectInfo(a))| a.ip()))?;
     let mut req = json_body(body)?;
     if ![ALTERNATING_OFFERS, SINGLE_TEXT, PARTIAL_ROUNDS].contains(&req.protocol.as_str()) {
         return Err(ApiError::unprocessable(format!(
@@ -475,6 +490,9 @@ async fn create_session(
         }
     };
     let scenario = parse_scenario(&scenario_toml).map_err(ApiError::unprocessable)?;
+    // Suggestions and the certificate analyse the scenario: one they could
+    // not analyse within the budget is refused now.
+    crate::limits::check_analysable(&scenario).map_err(ApiError::unprocessable)?;
     let negotiators = scenario.negotiators();
     if negotiators.len() < 2 {
         return Err(ApiError::unprocessable(
@@ -1133,6 +1151,8 @@ async fn post_move(
     };
     let committed = committed.ok_or_else(|| ApiError::internal("move not committed"))?;
     let bot_moves = play_bots(&app, &session).await?;
+    // Suggestions for a round the move completed are computed after the
+    // answer, and streamed.
     crate::live::auto_suggest_after_moves(&app, &session, committed.round).await;
     Ok(Json(MoveResponse {
         seq: committed.seq,
@@ -1652,7 +1672,8 @@ async fn offers(
 // ---------------------------------------------------------------- suggestions
 
 #[utoipa::path(post, path = "/sessions/{id}/suggestions", params(("id" = String, Path)), responses(
-    (status = 200, body = Suggestions), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)),
+    (status = 200, body = Suggestions), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody),
+    (status = 503, description = "Busy with other analyses (Retry-After)", body = ErrorBody)),
     security(("party_token" = [])))]
 async fn post_suggestions(
     AxumState(app): AxumState<AppState>,
@@ -1667,11 +1688,17 @@ async fn post_suggestions(
     // About the standing offer or the draft; in free-form rounds, keeping
     // to the issues settled so far.
     let basis = crate::views::suggestion_basis(&session, &entries)?;
-    let result = tokio::task::spawn_blocking(move || {
-        suggestions(&basis.scenario, seat.party, basis.standing.as_deref())
-    })
-    .await
-    .map_err(ApiError::internal)?;
+    let result = app
+        .limits
+        .analyse(move |options| {
+            suggestions_with(
+                &basis.scenario,
+                seat.party,
+                basis.standing.as_deref(),
+                options,
+            )
+        })
+        .await?;
     result.map(Json).map_err(ApiError::unprocessable)
 }
 

@@ -53,13 +53,30 @@ pub fn compute(
     round: u64,
     disclosed: &[String],
 ) -> Result<Certificate, String> {
+    compute_with(
+        scenario,
+        agreement,
+        round,
+        disclosed,
+        &AnalysisOptions::default(),
+    )
+}
+
+/// [`compute`] analysing with `options` (the server's budget).
+pub fn compute_with(
+    scenario: &Scenario,
+    agreement: &Package,
+    round: u64,
+    disclosed: &[String],
+    options: &AnalysisOptions,
+) -> Result<Certificate, String> {
     let outcome = outcome_of(scenario, agreement)?;
     let negotiators = scenario.negotiators();
     let utilities: Vec<f64> = negotiators
         .iter()
         .map(|&p| own_utility(scenario, p, &outcome))
         .collect();
-    let analysis = analyze(scenario, &AnalysisOptions::default()).map_err(|e| e.to_string())?;
+    let analysis = analyze(scenario, options).map_err(|e| e.to_string())?;
     let dominated = analysis.frontier.iter().any(|f| {
         f.utilities
             .iter()

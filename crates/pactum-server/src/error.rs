@@ -1,5 +1,6 @@
 //! The one error type of the HTTP API: a status code and a message, sent as
-//! `{"error": "..."}` so clients always get a machine-readable reason.
+//! `{"error": "..."}` so clients always get a machine-readable reason; a
+//! refusal for load (429, 503) says when to retry in `Retry-After`.
 
 use axum::Json;
 use axum::http::StatusCode;
@@ -9,6 +10,9 @@ use axum::response::{IntoResponse, Response};
 pub struct ApiError {
     pub status: StatusCode,
     pub message: String,
+    /// Seconds after which a refused request may be retried (sent as
+    /// `Retry-After`).
+    pub retry_after: Option<u64>,
 }
 
 impl ApiError {
@@ -16,7 +20,13 @@ impl ApiError {
         ApiError {
             status,
             message: message.into(),
+            retry_after: None,
         }
+    }
+    /// The same error, telling the client to retry after `secs` seconds.
+    pub fn retry_after(mut self, secs: u64) -> Self {
+        self.retry_after = Some(secs);
+        self
     }
     pub fn bad_request(m: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, m)
@@ -57,7 +67,8 @@ impl From<sqlx::Error> for ApiError {
             return ApiError::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "the server is busy; retry later",
-            );
+            )
+            .retry_after(1);
         }
         ApiError::internal(e)
     }
@@ -76,12 +87,18 @@ impl IntoResponse for ApiError {
         if self.status.is_server_error() {
             tracing::error!(status = self.status.as_u16(), "{}", self.message);
         }
-        (
+        let mut response = (
             self.status,
             Json(ErrorBody {
                 error: self.message,
             }),
         )
-            .into_response()
+            .into_response();
+        if let Some(secs) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, secs.into());
+        }
+        response
     }
 }

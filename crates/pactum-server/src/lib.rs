@@ -10,8 +10,10 @@ pub mod api;
 pub mod archive;
 pub mod bots;
 pub mod certificate;
+mod connections;
 pub mod db;
 pub mod error;
+pub mod limits;
 pub mod live;
 pub mod mediation;
 pub mod partial;
@@ -24,28 +26,43 @@ pub mod views;
 
 use anyhow::Context;
 
-pub use api::{ACCESS_LOG, router};
+pub use api::{ACCESS_LOG, router, router_with};
 pub use db::{Backend, Db, connect, connect_with};
+pub use limits::ServerLimits;
 pub use record::{Record, VerifyError, verify_record};
 
-/// Serves the API on `listen` with the database `db` until the process is
-/// asked to stop (Ctrl-C or SIGTERM): then it stops accepting connections,
-/// ends the live event streams, lets the requests in progress finish (every
-/// move they acknowledge is committed) and closes the database.
+/// Serves the API on `listen` with the database `db` and the default
+/// [`ServerLimits`] until the process is asked to stop. See [`serve_with`].
 pub async fn serve(db: &str, listen: &str) -> anyhow::Result<()> {
+    serve_with(db, listen, ServerLimits::default()).await
+}
+
+/// Serves the API on `listen` with the database `db` within `limits` until
+/// the process is asked to stop (Ctrl-C or SIGTERM): then it stops
+/// accepting connections, ends the live event streams, lets the requests in
+/// progress finish (every move they acknowledge is committed) and closes
+/// the database.
+///
+/// Every connection must send a request's headers within
+/// `limits.header_read_timeout` (an idle kept-alive one is closed after as
+/// long). At most `limits.max_connections` are served at once; the next
+/// `limits.overflow_connections` answer `GET /health` and 503 with
+/// `Retry-After` to anything else; beyond those a connection gets that 503
+/// and is closed at once.
+pub async fn serve_with(db: &str, listen: &str, limits: ServerLimits) -> anyhow::Result<()> {
     let db_handle = connect(db).await?;
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("listening on {listen}"))?;
     eprintln!("pactum: serving on http://{}", listener.local_addr()?);
     let (pool, closing) = (db_handle.pool.clone(), db_handle.clone());
-    axum::serve(listener, router(db_handle))
-        .with_graceful_shutdown(async move {
-            stop_requested().await;
-            tracing::info!("shutting down: finishing the requests in progress");
-            closing.close_streams();
-        })
-        .await?;
+    let app = router_with(db_handle, limits.clone());
+    let stop = async move {
+        stop_requested().await;
+        tracing::info!("shutting down: finishing the requests in progress");
+        closing.close_streams();
+    };
+    serve_on(listener, app, &limits, stop).await;
     // Connections still out (a background task's) are not waited for long.
     if tokio::time::timeout(std::time::Duration::from_secs(5), pool.close())
         .await
@@ -55,6 +72,19 @@ pub async fn serve(db: &str, listen: &str) -> anyhow::Result<()> {
     }
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Serves `app` (a [`router_with`] the same `limits`) on `listener` within
+/// the HTTP-layer `limits` (see [`serve_with`]) until `stop` resolves; then
+/// stops accepting and returns once the connections have finished their
+/// requests in progress. For embedding the server, and for tests.
+pub async fn serve_on(
+    listener: tokio::net::TcpListener,
+    app: axum::Router,
+    limits: &ServerLimits,
+    stop: impl Future<Output = ()>,
+) {
+    connections::accept(listener, app, limits, stop).await
 }
 
 /// Resolves when the process gets Ctrl-C (SIGINT) or SIGTERM.
@@ -88,10 +118,15 @@ async fn stop_requested() {
 
 /// [`serve`] on a fresh multi-threaded runtime, for callers without one.
 pub fn serve_blocking(db: &str, listen: &str) -> anyhow::Result<()> {
+    serve_blocking_with(db, listen, ServerLimits::default())
+}
+
+/// [`serve_with`] on a fresh multi-threaded runtime, for callers without one.
+pub fn serve_blocking_with(db: &str, listen: &str, limits: ServerLimits) -> anyhow::Result<()> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?
-        .block_on(serve(db, listen))
+        .block_on(serve_with(db, listen, limits))
 }
 
 /// Reads an exported record (JSON) and verifies its hash chain and, when it

@@ -27,7 +27,11 @@
 //!
 //! **SQLite** (one process): each committed move (in single text: each vote,
 //! without how it went, and the next proposal), and the agreement or end it
-//! brings, is published on the channel right after its commit. Handlers
+//! brings, is published on the channel right after its commit. Automatic
+//! suggestions after a round are computed once the move that completed it
+//! has been acknowledged, in the background (one task per session, round
+//! after round, within the server's analysis budget), so they may come
+//! after moves of the next round. Handlers
 //! publish after their own commits, so events may reach the channel out of
 //! order: a subscriber that receives one past a gap in seqs reads the log
 //! first.
@@ -88,9 +92,10 @@ use crate::api::{
 };
 use crate::db::{Backend, Db};
 use crate::error::{ApiError, ErrorBody};
+use crate::limits::Limits;
 use crate::protocol::{Event, MoveKind, package};
 use crate::record::RecordEntry;
-use crate::views::{Suggestions, own_utility, suggestion_basis, suggestions};
+use crate::views::{Suggestions, own_utility, suggestion_basis, suggestions_with};
 
 /// Events buffered per session; a subscriber further behind catches up
 /// from the log.
@@ -346,11 +351,26 @@ pub struct Hub {
     auto_suggest: Mutex<HashMap<String, bool>>,
     /// Becomes true when the server shuts down: every stream ends.
     closing: Arc<tokio::sync::watch::Sender<bool>>,
+    /// The server's limits: suggestions are computed within its analysis
+    /// budget, and streams open only while there is room.
+    limits: Arc<Limits>,
+    /// SQLite: the queues of the tasks computing sessions' automatic
+    /// suggestions, one task per session working through its rounds in
+    /// order (while it has any queued).
+    suggesters: Mutex<HashMap<String, mpsc::UnboundedSender<SuggestJob>>>,
+}
+
+/// SQLite: the suggestions to compute and stream after a round.
+struct SuggestJob {
+    round: u64,
+    scenario: Scenario,
+    standing: Option<Outcome>,
+    parties: Vec<usize>,
 }
 
 impl Hub {
-    /// The hub of a server on `db`.
-    pub fn new(db: &Db) -> Self {
+    /// The hub of a server on `db`, within `limits`.
+    pub(crate) fn new(db: &Db, limits: Arc<Limits>) -> Self {
         Hub {
             feeds: Default::default(),
             relay: (db.backend == Backend::Postgres).then(|| Relay {
@@ -361,6 +381,8 @@ impl Hub {
             }),
             auto_suggest: Default::default(),
             closing: db.closing.clone(),
+            limits,
+            suggesters: Default::default(),
         }
     }
 
@@ -385,6 +407,7 @@ impl Hub {
                     let (jobs, queue) = mpsc::unbounded_channel();
                     tokio::spawn(relay_session(
                         relay.pool.clone(),
+                        self.limits.clone(),
                         session_id.to_string(),
                         scenario.clone(),
                         tx.clone(),
@@ -749,39 +772,110 @@ pub(crate) async fn auto_suggest(
     }
     let (scenario, standing) = basis();
     let parties = scenario.negotiators();
-    if let Some(by_party) = compute_suggestions(scenario, round, standing, parties).await {
-        app.hub.send(
-            &session.id,
-            vec![Published::Suggestions { round, by_party }],
-        );
+    // Computed in the background: the move that completed the round is
+    // acknowledged without waiting for them.
+    queue_suggestions(
+        &app.hub,
+        &session.id,
+        SuggestJob {
+            round,
+            scenario,
+            standing,
+            parties,
+        },
+    );
+}
+
+/// SQLite: queues `job` for the session's suggestions task, starting one
+/// if it has none.
+fn queue_suggestions(hub: &Arc<Hub>, session_id: &str, job: SuggestJob) {
+    let mut queues = hub.suggesters.lock().unwrap();
+    let job = match queues.get(session_id) {
+        Some(queue) => match queue.send(job) {
+            Ok(()) => return,
+            Err(mpsc::error::SendError(job)) => job,
+        },
+        None => job,
+    };
+    let (queue, jobs) = mpsc::unbounded_channel();
+    let _ = queue.send(job);
+    queues.insert(session_id.to_string(), queue);
+    tokio::spawn(suggest_in_order(hub.clone(), session_id.to_string(), jobs));
+}
+
+/// SQLite: computes a session's queued suggestions one round after
+/// another and streams them, until its queue is empty.
+async fn suggest_in_order(
+    hub: Arc<Hub>,
+    id: String,
+    mut jobs: mpsc::UnboundedReceiver<SuggestJob>,
+) {
+    loop {
+        let job = match jobs.try_recv() {
+            Ok(job) => job,
+            Err(_) => {
+                // Checked again under the lock that queueing takes: a job
+                // queued from here on starts a new task.
+                let mut queues = hub.suggesters.lock().unwrap();
+                match jobs.try_recv() {
+                    Ok(job) => job,
+                    Err(_) => {
+                        queues.remove(&id);
+                        return;
+                    }
+                }
+            }
+        };
+        if !hub.has_subscribers(&id) {
+            continue;
+        }
+        let SuggestJob {
+            round,
+            scenario,
+            standing,
+            parties,
+        } = job;
+        let computed = compute_suggestions(&hub.limits, scenario, round, standing, parties);
+        if let Some(by_party) = computed.await {
+            hub.send(&id, vec![Published::Suggestions { round, by_party }]);
+        }
     }
 }
 
 /// The suggestions event after round `round` of each of `parties`
 /// (negotiators' scenario indices), by party.
 async fn compute_suggestions(
+    limits: &Limits,
     scenario: Scenario,
     round: u64,
     standing: Option<Outcome>,
     parties: Vec<usize>,
 ) -> Option<HashMap<usize, String>> {
-    let computed = tokio::task::spawn_blocking(move || {
-        let mut by_party = HashMap::new();
-        for p in parties {
-            let s = suggestions(&scenario, p, standing.as_deref())?;
-            let json = serde_json::to_string(&SuggestionsEvent {
-                round,
-                suggestions: s,
-            })
-            .map_err(|e| e.to_string())?;
-            by_party.insert(p, json);
-        }
-        Ok::<_, String>(by_party)
-    })
-    .await;
+    let computed = limits
+        .analyse(move |options| {
+            let mut by_party = HashMap::new();
+            for p in parties {
+                let s = suggestions_with(&scenario, p, standing.as_deref(), options)?;
+                let json = serde_json::to_string(&SuggestionsEvent {
+                    round,
+                    suggestions: s,
+                })
+                .map_err(|e| e.to_string())?;
+                by_party.insert(p, json);
+            }
+            Ok::<_, String>(by_party)
+        })
+        .await;
     match computed {
         Ok(Ok(by_party)) => Some(by_party),
-        _ => None,
+        Ok(Err(e)) => {
+            tracing::debug!("suggestions not streamed: {e}");
+            None
+        }
+        Err(e) => {
+            tracing::debug!("suggestions not streamed: {}", e.message);
+            None
+        }
     }
 }
 
@@ -963,6 +1057,7 @@ fn catch_up(hub: &Hub) {
 /// head (entries notified before that are part of it).
 async fn relay_session(
     pool: AnyPool,
+    limits: Arc<Limits>,
     id: String,
     scenario: Arc<Scenario>,
     tx: broadcast::Sender<Arc<Published>>,
@@ -999,7 +1094,7 @@ async fn relay_session(
             Job::Suggest { seq, round } => {
                 relay_log(&pool, &id, &scenario, &tx, &mut relayed, Some(seq)).await;
                 if relayed.is_some() && tx.receiver_count() > 0 {
-                    if let Some(s) = suggestions_at(&pool, &id, seq, round).await {
+                    if let Some(s) = suggestions_at(&pool, &limits, &id, seq, round).await {
                         let _ = tx.send(Arc::new(s));
                     }
                 }
@@ -1062,7 +1157,13 @@ async fn relay_log(
 
 /// The suggestions after round `round`, as of log entry `seq`, computed
 /// from the preferences stored now.
-async fn suggestions_at(pool: &AnyPool, id: &str, seq: u64, round: u64) -> Option<Published> {
+async fn suggestions_at(
+    pool: &AnyPool,
+    limits: &Limits,
+    id: &str,
+    seq: u64,
+    round: u64,
+) -> Option<Published> {
     let session = load_session(pool, id).await.ok()?;
     let mut conn = pool.acquire().await.ok()?;
     let mut entries = load_entries(&mut conn, id).await.ok()?;
@@ -1070,7 +1171,8 @@ async fn suggestions_at(pool: &AnyPool, id: &str, seq: u64, round: u64) -> Optio
     entries.retain(|e| e.seq <= seq);
     let basis = suggestion_basis(&session, &entries).ok()?;
     let parties = basis.scenario.negotiators();
-    let by_party = compute_suggestions(basis.scenario, round, basis.standing, parties).await?;
+    let by_party =
+        compute_suggestions(limits, basis.scenario, round, basis.standing, parties).await?;
     Some(Published::Suggestions { round, by_party })
 }
 
@@ -1088,7 +1190,14 @@ async fn latest_suggestions(
     }
     let basis = suggestion_basis(session, entries).ok()?;
     let round = basis.last_round.filter(|_| !basis.finished)?;
-    let by_party = compute_suggestions(basis.scenario, round, basis.standing, vec![party]).await?;
+    let by_party = compute_suggestions(
+        &app.limits,
+        basis.scenario,
+        round,
+        basis.standing,
+        vec![party],
+    )
+    .await?;
     Some(Published::Suggestions { round, by_party })
 }
 
@@ -1270,7 +1379,9 @@ pub(crate) struct StreamEvent {
     responses(
     (status = 200, description = "Server-sent events: `move` (MoveEvent), `agreement` (AgreementEvent) and `ended` (EndedEvent); with auto_suggest, `suggestions` (SuggestionsEvent, negotiators only) after each round; in partial-rounds sessions `partial_move` (PartialMoveEvent) and `settled` (SettledEvent); in single-text sessions `vote` (VoteEvent: who voted, not how) and `proposal` (ProposalEvent: the mediator's next proposal); all as they are committed; the stream closes when the negotiation is over. Every event but `suggestions` has the seq of its log entry as its SSE `id` and comes once, in seq order; a subscriber that falls behind catches up from the log. With `Last-Event-ID`, the events after that seq are sent first. Suggestions are not logged: a negotiator subscribing to a session in play is sent the latest ones (after the last round completed) right after any missed events",
         content_type = "text/event-stream", body = StreamEvent),
-    (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)),
+    (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
+    (status = 429, description = "The session has as many streams open as it may (Retry-After)", body = ErrorBody),
+    (status = 503, description = "The server has as many streams open as it may (Retry-After)", body = ErrorBody)),
     security(("party_token" = []), ("admin_token" = [])))]
 pub(crate) async fn events(
     AxumState(app): AxumState<AppState>,
@@ -1282,6 +1393,8 @@ pub(crate) async fn events(
         Caller::Negotiator(seat) => Some(seat.party),
         Caller::Viewer { .. } | Caller::Admin => None,
     };
+    // A place among the open streams, kept for as long as this one is.
+    let place = app.limits.subscribe(&id)?;
     let after = last_event_id(&headers);
     let scenario = Arc::new(session.scenario.clone());
     let (rx, feed) = app.hub.subscribe(&id, &scenario);
@@ -1332,6 +1445,10 @@ pub(crate) async fn events(
         let mut subscriber = subscriber?;
         let (event, last) = subscriber.next().await?;
         Some((Ok(event), (!last).then_some(subscriber)))
+    });
+    let stream = futures_util::StreamExt::map(stream, move |event| {
+        let _ = &place;
+        event
     });
     // The stream also ends when the server shuts down.
     let mut closing = app.hub.closing.subscribe();

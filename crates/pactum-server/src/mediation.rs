@@ -20,7 +20,7 @@ use crate::api::{
     AppState, Caller, Session, append, authorize, authorize_admin, authorize_party, json_body,
     load_entries, load_session, lock_session, now_ms, replay, status_of,
 };
-use crate::certificate::{Certificate, compute, disclosed_by, outcome_of};
+use crate::certificate::{Certificate, compute_with, disclosed_by, outcome_of};
 use crate::error::{ApiError, ErrorBody};
 use crate::partial::PARTIAL_ROUNDS;
 use crate::protocol::{Event, Finish, package};
@@ -264,11 +264,11 @@ pub(crate) async fn mediator_view(
     };
     if is_mediator && all {
         let scenario = session.scenario;
-        let space =
-            tokio::task::spawn_blocking(move || utility_space(&scenario, &points, standing))
-                .await
-                .map_err(ApiError::internal)?
-                .map_err(ApiError::unprocessable)?;
+        let space = app
+            .limits
+            .analyse(move |options| utility_space(&scenario, &points, standing, options))
+            .await?
+            .map_err(ApiError::unprocessable)?;
         view.utility_space = Some(space);
     }
     Ok(Json(view))
@@ -302,6 +302,7 @@ fn utility_space(
     scenario: &Scenario,
     points: &[Point],
     standing: Option<Point>,
+    options: &AnalysisOptions,
 ) -> Result<UtilitySpace, String> {
     let negotiators = scenario.negotiators();
     let all = |o: &[u32]| -> Vec<f64> {
@@ -310,7 +311,7 @@ fn utility_space(
             .map(|&p| own_utility(scenario, p, o))
             .collect()
     };
-    let analysis = analyze(scenario, &AnalysisOptions::default()).map_err(|e| e.to_string())?;
+    let analysis = analyze(scenario, options).map_err(|e| e.to_string())?;
     let count = scenario.outcome_count();
     let n = count.min(MAX_SAMPLE);
     let cards: Vec<u128> = scenario
@@ -395,11 +396,11 @@ pub(crate) async fn ensure_certificate(
     let agreement = package(&session.scenario, outcome);
     let disclosed = disclosed_by(events);
     let scenario = session.scenario.clone();
-    let cert =
-        tokio::task::spawn_blocking(move || compute(&scenario, &agreement, round, &disclosed))
-            .await
-            .map_err(ApiError::internal)?
-            .map_err(ApiError::unprocessable)?;
+    let cert = app
+        .limits
+        .analyse(move |options| compute_with(&scenario, &agreement, round, &disclosed, options))
+        .await?
+        .map_err(ApiError::unprocessable)?;
 
     let _guard = app.write_guard().await;
     let mut tx = app.pool.begin().await?;

@@ -147,7 +147,17 @@ pub fn suggestions(
     party: usize,
     standing: Option<&[u32]>,
 ) -> Result<Suggestions, String> {
-    let analysis = analyze(scenario, &AnalysisOptions::default()).map_err(|e| e.to_string())?;
+    suggestions_with(scenario, party, standing, &AnalysisOptions::default())
+}
+
+/// [`suggestions`] analysing with `options` (the server's budget).
+pub fn suggestions_with(
+    scenario: &Scenario,
+    party: usize,
+    standing: Option<&[u32]>,
+    options: &AnalysisOptions,
+) -> Result<Suggestions, String> {
+    let analysis = analyze(scenario, options).map_err(|e| e.to_string())?;
     let negotiators = scenario.negotiators();
     let standing_all: Option<Vec<f64>> = standing.map(|o| {
         negotiators

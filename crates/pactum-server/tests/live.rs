@@ -638,10 +638,20 @@ async fn suggestions_a_lagging_subscriber_missed_are_not_sent_late(db: Db) {
     }
     let nothing = next_event_within(&mut stream, &mut buf, Duration::from_millis(300)).await;
     assert!(nothing.is_none(), "{nothing:?}");
-    // One more round, live, then the end.
+    // One more round, live, and its suggestions (computed after the move
+    // that completed it was acknowledged); then the end.
     exchange_offers(&app, id, alice, bob, 300, 302).await;
-    post_move(&app, id, alice, json!({"kind": "end"})).await;
     let mut rest = Vec::new();
+    while rest.last() != Some(&("suggestions".to_string(), 150)) {
+        let (name, data) = next_event(&mut stream, &mut buf).await.unwrap();
+        let at = if name == "suggestions" {
+            "round"
+        } else {
+            "seq"
+        };
+        rest.push((name, data[at].as_u64().unwrap()));
+    }
+    post_move(&app, id, alice, json!({"kind": "end"})).await;
     while let Some((name, data)) = next_event(&mut stream, &mut buf).await {
         let at = if name == "suggestions" {
             "round"
