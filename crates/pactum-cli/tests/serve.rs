@@ -3,7 +3,8 @@
 //! PostgreSQL when `PACTUM_TEST_POSTGRES` names one), the exported record
 //! verifies with `pactum verify` (and fails it once tampered with), two
 //! processes on one PostgreSQL database stream each other's moves, and the
-//! server's log never shows a token or a party's preferences.
+//! server's log never shows a token or a party's preferences; the
+//! limits are set by flags.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -633,4 +634,58 @@ fn sigterm_ends_the_streams_and_stops_cleanly() {
         .filter(|e| e["event"]["type"] == "move")
         .count();
     assert_eq!(moves, 2, "{record}");
+}
+
+/// The limits are `serve` flags: `--sessions-per-minute 2` lets a client
+/// create two sessions, then answers 429 with `Retry-After`; nonsense
+/// values are refused before the server starts.
+#[test]
+fn serve_flags_set_the_limits() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start_with(
+        dir.path().join("limits.db"),
+        &["--sessions-per-minute", "2", "--header-timeout", "2.5"],
+        &[],
+    );
+    create(&server.addr);
+    create(&server.addr);
+    let mut stream = TcpStream::connect(&server.addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    let body =
+        json!({"scenario_toml": SCENARIO, "protocol": "alternating_offers", "deadline_rounds": 10})
+            .to_string();
+    write!(
+        stream,
+        "POST /sessions HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 429"), "{answer}");
+    assert!(
+        answer.to_ascii_lowercase().contains("\r\nretry-after: "),
+        "{answer}"
+    );
+    drop(server);
+
+    for (flag, value) in [
+        ("--header-timeout", "0"),
+        ("--analysis-timeout", "nan"),
+        ("--max-connections", "0"),
+        ("--analysis-workers", "none"),
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_pactum"))
+            .args(["serve", "--listen", "127.0.0.1:0", "--db"])
+            .arg(dir.path().join("never.db"))
+            .args([flag, value])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{flag} {value}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(flag), "{flag} {value}: {stderr}");
+    }
+    assert!(!dir.path().join("never.db").exists());
 }
