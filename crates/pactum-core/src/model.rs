@@ -46,6 +46,11 @@ pub enum IssueKind {
     Real { min: f64, max: f64, levels: usize },
 }
 
+/// Most values an issue may have: outcomes index values with a `u32`
+/// ([`Outcome`]). How many values an analysis handles is a separate, much
+/// smaller limit (`analysis::Budget`).
+pub const MAX_ISSUE_VALUES: u64 = u32::MAX as u64;
+
 /// Default number of grid points used to enumerate a real-valued issue.
 pub const DEFAULT_REAL_LEVELS: usize = 11;
 
@@ -441,6 +446,15 @@ impl Scenario {
                     if options.is_empty() {
                         return err(field, "a discrete issue needs at least one option".into());
                     }
+                    if options.len() as u64 > MAX_ISSUE_VALUES {
+                        return err(
+                            format!("{field}.options"),
+                            format!(
+                                "{} options; an issue has at most {MAX_ISSUE_VALUES} values",
+                                options.len()
+                            ),
+                        );
+                    }
                     for (k, o) in options.iter().enumerate() {
                         if options[..k].contains(o) {
                             return err(field, format!("duplicate option {o:?}"));
@@ -451,8 +465,14 @@ impl Scenario {
                     if min > max {
                         return err(field, format!("min {min} is above max {max}"));
                     }
-                    if (*max as i128 - *min as i128) >= u32::MAX as i128 {
-                        return err(field, "integer range is too wide (over 2^32 values)".into());
+                    let values = *max as i128 - *min as i128 + 1;
+                    if values > MAX_ISSUE_VALUES as i128 {
+                        return err(
+                            field,
+                            format!(
+                                "integer range {min}..={max} has {values} values; an issue has at most {MAX_ISSUE_VALUES}"
+                            ),
+                        );
                     }
                 }
                 IssueKind::Real { min, max, levels } => {
@@ -461,6 +481,14 @@ impl Scenario {
                     }
                     if *levels == 0 {
                         return err(field, "a real issue needs at least one level".into());
+                    }
+                    if *levels as u64 > MAX_ISSUE_VALUES {
+                        return err(
+                            format!("{field}.levels"),
+                            format!(
+                                "{levels} levels; an issue has at most {MAX_ISSUE_VALUES} values"
+                            ),
+                        );
                     }
                 }
             }
