@@ -490,15 +490,15 @@ async fn create_session(
         }
     };
     let scenario = parse_scenario(&scenario_toml).map_err(ApiError::unprocessable)?;
-    // Suggestions and the certificate analyse the scenario: one they could
-    // not analyse within the budget is refused now.
-    crate::limits::check_analysable(&scenario).map_err(ApiError::unprocessable)?;
     let negotiators = scenario.negotiators();
     if negotiators.len() < 2 {
         return Err(ApiError::unprocessable(
             "the scenario needs at least two negotiators",
         ));
     }
+    // Suggestions and the certificate analyse the scenario: one they could
+    // not analyse within the budget is refused now.
+    crate::limits::check_analysable(&scenario).map_err(ApiError::unprocessable)?;
     let names = scenario.negotiator_names();
     for (party, strategy) in &req.bots {
         if !names.contains(party) {

@@ -33,7 +33,7 @@ use std::time::{Duration, Instant};
 
 use axum::http::StatusCode;
 use pactum_core::Scenario;
-use pactum_core::analysis::AnalysisOptions;
+use pactum_core::analysis::{AnalysisOptions, Budget, check_budget};
 use tokio::sync::Semaphore;
 
 use crate::error::ApiError;
@@ -271,41 +271,109 @@ fn deadline_exceeded(budget: Duration) -> ApiError {
     ))
 }
 
-/// The options heavy analyses run with: the core's budget, with the
-/// request's deadline and cancellation flag.
-fn analysis_options(_deadline: Instant, _cancel: Arc<AtomicBool>) -> AnalysisOptions {
-    AnalysisOptions::default()
+/// The options heavy analyses run with: the core's default budget, with
+/// the request's deadline and cancellation flag.
+fn analysis_options(deadline: Instant, cancel: Arc<AtomicBool>) -> AnalysisOptions {
+    AnalysisOptions::with_budget(Budget {
+        deadline: Some(deadline),
+        cancel: Some(cancel),
+        ..Budget::default()
+    })
 }
 
 /// Whether the analyses a session needs (suggestions, its certificate) can
-/// be done within the analysis budget, as far as can be told from the
-/// scenario without doing them: the message says why not.
+/// be done within the analysis budget, as far as the core's pre-check can
+/// tell from the scenario without doing them: the message says why not.
 pub(crate) fn check_analysable(scenario: &Scenario) -> Result<(), String> {
-    let options = AnalysisOptions::default();
-    for issue in &scenario.issues {
-        let values = issue.cardinality();
-        if values > MAX_VALUES_PER_ISSUE {
-            return Err(format!(
-                "issue {:?} has {values} values; the server analyses at most {MAX_VALUES_PER_ISSUE} values per issue",
-                issue.name
-            ));
-        }
-    }
-    let additive = scenario.negotiators().iter().all(|&p| {
-        scenario.parties[p]
-            .preferences
-            .as_ref()
-            .is_some_and(|pr| pr.utility.as_additive().is_some())
-    });
-    let outcomes = scenario.outcome_count();
-    if !additive && outcomes > options.enumeration_limit {
-        return Err(format!(
-            "the scenario has {outcomes} outcomes and a non-additive utility; the server enumerates at most {} outcomes",
-            options.enumeration_limit
-        ));
-    }
-    Ok(())
+    check_budget(scenario, &AnalysisOptions::default()).map_err(|e| {
+        format!(
+            "the server cannot analyse this scenario (for suggestions and the agreement certificate): {e}"
+        )
+    })
 }
 
-/// Values of one issue the analysis may hold.
-const MAX_VALUES_PER_ISSUE: u64 = 10_000_000;
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn limits(workers: usize, deadline_ms: u64) -> Limits {
+        Limits::new(ServerLimits {
+            analysis_workers: workers,
+            analysis_deadline: Duration::from_millis(deadline_ms),
+            ..ServerLimits::default()
+        })
+    }
+
+    /// Work that ignores its cancellation flag keeps its worker until it
+    /// returns: meanwhile another analysis gets 503 with `Retry-After` at
+    /// its deadline, and the first 422 at its own.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_busy_pool_answers_503_and_an_overlong_analysis_422() {
+        let limits = Arc::new(limits(1, 300));
+        let stubborn = tokio::spawn({
+            let limits = limits.clone();
+            async move {
+                limits
+                    .analyse(|_| std::thread::sleep(Duration::from_millis(1200)))
+                    .await
+            }
+        });
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let started = Instant::now();
+        let waiting = limits.analyse(|_| ()).await.unwrap_err();
+        assert_eq!(waiting.status, StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(waiting.retry_after, Some(RETRY_AFTER_SECS));
+        assert!(started.elapsed() < Duration::from_millis(800));
+        let overlong = stubborn.await.unwrap().unwrap_err();
+        assert_eq!(overlong.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(overlong.message.contains("did not finish"), "{overlong:?}");
+        // Once the work returned, the worker is free again.
+        tokio::time::sleep(Duration::from_millis(1200)).await;
+        assert_eq!(limits.analyse(|_| 7).await.unwrap(), 7);
+    }
+
+    /// The work sees the deadline and the flag, and the flag is set once
+    /// its request is dropped.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn dropping_the_request_sets_the_cancellation_flag() {
+        let limits = Arc::new(limits(1, 60_000));
+        let (seen, flag) = std::sync::mpsc::channel();
+        let request = tokio::spawn(async move {
+            limits
+                .analyse(move |options| {
+                    let cancel = options.budget.cancel.clone().unwrap();
+                    assert!(options.budget.deadline.is_some());
+                    seen.send(cancel.clone()).unwrap();
+                    while !cancel.load(Ordering::Relaxed) {
+                        std::thread::sleep(Duration::from_millis(5));
+                    }
+                })
+                .await
+        });
+        let cancel = tokio::task::spawn_blocking(move || flag.recv().unwrap())
+            .await
+            .unwrap();
+        assert!(!cancel.load(Ordering::Relaxed));
+        request.abort();
+        let _ = request.await;
+        assert!(cancel.load(Ordering::Relaxed));
+    }
+
+    #[test]
+    fn creations_are_limited_per_address() {
+        let limits = Limits::new(ServerLimits {
+            sessions_per_minute: 2,
+            ..ServerLimits::default()
+        });
+        let a: IpAddr = "192.0.2.1".parse().unwrap();
+        let b: IpAddr = "192.0.2.2".parse().unwrap();
+        assert!(limits.allow_creation(Some(a)).is_ok());
+        assert!(limits.allow_creation(Some(a)).is_ok());
+        let refused = limits.allow_creation(Some(a)).unwrap_err();
+        assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS);
+        // One token comes back every 30 s.
+        assert!(matches!(refused.retry_after, Some(29..=30)), "{refused:?}");
+        assert!(limits.allow_creation(Some(b)).is_ok());
+        assert!(limits.allow_creation(None).is_ok());
+    }
+}
