@@ -83,7 +83,8 @@ struct ServeLimits {
     #[arg(long, value_name = "N", default_value_t = ServerLimits::default().overflow_connections)]
     overflow_connections: usize,
     /// Seconds a connection has to send a request's headers (also how long
-    /// an idle kept-alive connection stays open).
+    /// an idle kept-alive connection stays open, and how long a request's
+    /// body may then take).
     #[arg(long, value_name = "SECONDS", default_value_t = ServerLimits::default().header_read_timeout.as_secs_f64(),
           value_parser = positive_seconds)]
     header_timeout: f64,

@@ -2,7 +2,9 @@
 //!
 //! Rules enforced here:
 //! - A connection must send each request's headers within the header-read
-//!   timeout, or it is closed; so is a kept-alive one idle for as long.
+//!   timeout, or it is closed; so is a kept-alive one idle for as long. A
+//!   request's body must then arrive within as long again (a body cut off
+//!   is answered 400).
 //! - At most `max_connections` connections are served at once. The next
 //!   `overflow_connections` are served one request each, which is answered
 //!   only if it is `GET /health` (anything else gets 503 with
@@ -70,9 +72,9 @@ pub async fn accept(
             let mut http = hyper::server::conn::http1::Builder::new();
             http.timer(TokioTimer::new())
                 .header_read_timeout(limits.header_read_timeout);
-            let app = app.clone();
+            let (app, body_time) = (app.clone(), limits.header_read_timeout);
             let service = hyper::service::service_fn(move |req: Request<Incoming>| {
-                with_address(app.clone(), req, peer)
+                with_address(app.clone(), req, peer, body_time)
             });
             let conn = http.serve_connection(TokioIo::new(stream), service);
             let conn = graceful.watch(conn);
@@ -88,8 +90,9 @@ pub async fn accept(
                 .keep_alive(false)
                 .header_read_timeout(limits.header_read_timeout.min(OVERFLOW_HEADER_TIMEOUT));
             let app = app.clone();
+            let body_time = limits.header_read_timeout.min(OVERFLOW_HEADER_TIMEOUT);
             let service = hyper::service::service_fn(move |req: Request<Incoming>| {
-                health_only(app.clone(), req, peer)
+                health_only(app.clone(), req, peer, body_time)
             });
             let conn = http.serve_connection(TokioIo::new(stream), service);
             let conn = graceful.watch(conn);
@@ -107,14 +110,60 @@ pub async fn accept(
     graceful.shutdown().await;
 }
 
-/// Passes a request to the router with its client's address.
+/// Passes a request to the router with its client's address, its body
+/// due within `body_time`.
 async fn with_address(
     app: Router,
-    mut req: Request<Incoming>,
+    req: Request<Incoming>,
     peer: SocketAddr,
+    body_time: Duration,
 ) -> Result<Response<axum::body::Body>, Infallible> {
+    let mut req = req.map(|body| {
+        axum::body::Body::new(DueBody {
+            body,
+            due: Box::pin(tokio::time::sleep(body_time)),
+        })
+    });
     req.extensions_mut().insert(ConnectInfo(peer));
     app.oneshot(req).await
+}
+
+/// A request body that fails once its time is up, however it trickles in.
+struct DueBody {
+    body: Incoming,
+    due: std::pin::Pin<Box<tokio::time::Sleep>>,
+}
+
+/// Why a request body was cut off.
+#[derive(Debug, thiserror::Error)]
+#[error("the request body did not arrive in time")]
+struct BodyTooSlow;
+
+impl hyper::body::Body for DueBody {
+    type Data = hyper::body::Bytes;
+    type Error = Box<dyn std::error::Error + Send + Sync>;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<hyper::body::Frame<Self::Data>, Self::Error>>> {
+        use std::task::Poll;
+        if let Poll::Ready(frame) = std::pin::Pin::new(&mut self.body).poll_frame(cx) {
+            return Poll::Ready(frame.map(|f| f.map_err(Into::into)));
+        }
+        match self.due.as_mut().poll(cx) {
+            Poll::Ready(()) => Poll::Ready(Some(Err(BodyTooSlow.into()))),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.body.is_end_stream()
+    }
+
+    fn size_hint(&self) -> hyper::body::SizeHint {
+        self.body.size_hint()
+    }
 }
 
 /// A connection over the cap: `GET /health` is answered, anything else
@@ -123,9 +172,10 @@ async fn health_only(
     app: Router,
     req: Request<Incoming>,
     peer: SocketAddr,
+    body_time: Duration,
 ) -> Result<Response<axum::body::Body>, Infallible> {
     if req.method() == Method::GET && req.uri().path() == "/health" {
-        return with_address(app, req, peer).await;
+        return with_address(app, req, peer, body_time).await;
     }
     let mut response = Response::new(axum::body::Body::from(FULL));
     *response.status_mut() = StatusCode::SERVICE_UNAVAILABLE;

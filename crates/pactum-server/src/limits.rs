@@ -51,7 +51,8 @@ pub struct ServerLimits {
     /// answer `/health` (and a 503 to anything else).
     pub overflow_connections: usize,
     /// Time a connection has to send a request's headers (also how long an
-    /// idle kept-alive connection stays open).
+    /// idle kept-alive connection stays open, and how long a request's body
+    /// may then take).
     pub header_read_timeout: Duration,
     /// Event streams open at once, all sessions together.
     pub max_subscribers: usize,

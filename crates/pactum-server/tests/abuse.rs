@@ -471,6 +471,51 @@ async fn a_connection_must_send_its_headers_in_time() {
     assert_healthy(server.addr, "slow clients were cut off").await;
 }
 
+/// A request whose body trickles in is cut off once its time is up (the
+/// header-read timeout again), however steadily it trickles.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_body_must_arrive_in_time() {
+    let limits = ServerLimits {
+        header_read_timeout: Duration::from_millis(800),
+        ..ServerLimits::default()
+    };
+    let server = Server::start(limits).await;
+    let mut slow = connect_from(server.addr, None).await;
+    slow.write_all(
+        b"POST /sessions HTTP/1.1\r\nhost: pactum\r\ncontent-type: application/json\r\ncontent-length: 100000\r\n\r\n{",
+    )
+    .await
+    .unwrap();
+    let started = Instant::now();
+    let mut raw = Vec::new();
+    let mut chunk = [0u8; 4096];
+    // A byte every 100 ms: never idle long, never done.
+    while started.elapsed() < Duration::from_secs(5) {
+        match tokio::time::timeout(Duration::from_millis(100), slow.read(&mut chunk)).await {
+            Ok(Ok(0)) | Ok(Err(_)) => break,
+            Ok(Ok(n)) => raw.extend_from_slice(&chunk[..n]),
+            Err(_) => {
+                if slow.write_all(b" ").await.is_err() {
+                    break;
+                }
+            }
+        }
+        if !raw.is_empty() {
+            break;
+        }
+    }
+    let took = started.elapsed();
+    assert!(
+        took < Duration::from_secs(3),
+        "the body trickled for {took:?}"
+    );
+    if !raw.is_empty() {
+        let answer = parse_answer(&raw);
+        assert!((400..500).contains(&answer.status), "{answer:?}");
+    }
+    assert_healthy(server.addr, "a body trickled in").await;
+}
+
 /// Connections beyond the cap do not exhaust the server: the overflow
 /// answers `/health` and 503 with `Retry-After` to anything else, and
 /// beyond it new connections are refused at once, not held.
