@@ -404,7 +404,7 @@ async fn open_events(addr: SocketAddr, id: &str, token: &str) -> (TcpStream, Str
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_move_is_acknowledged_before_the_suggestions_it_brings() {
     let server = Server::start(ServerLimits::default()).await;
-    let created = create(server.addr, &slow(5, 8), json!({"auto_suggest": true})).await;
+    let created = create(server.addr, &slow(5, 10), json!({"auto_suggest": true})).await;
     let (id, alice, bob) = tokens(&created);
     let (mut events, mut buf, status) = open_events(server.addr, &id, &alice).await;
     assert_eq!(status, 200);
