@@ -8,7 +8,13 @@
 //! * issue names are unique and non-empty; every issue has at least one value;
 //! * every negotiator has preferences whose per-issue parts match the issues
 //!   one to one (same order, same kind);
-//! * weights are finite and non-negative; value tables hold finite numbers;
+//! * no issue has more than [`MAX_ISSUE_VALUES`] values (an [`Outcome`]
+//!   indexes them with a `u32`);
+//! * weights are finite, non-negative and at most [`MAX_MAGNITUDE`]; values,
+//!   reservation values and hyper-rectangle utilities are finite and at most
+//!   [`MAX_MAGNITUDE`] in magnitude, real-issue bounds and the points where
+//!   value functions are defined at most [`MAX_COORDINATE`]: every utility
+//!   is a finite number;
 //! * red lines name existing issues and values.
 
 use serde::{Deserialize, Serialize};
