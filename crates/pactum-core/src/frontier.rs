@@ -18,6 +18,11 @@
 //! [`UtilityFunction::utility`] does, so floating-point results agree to the
 //! bit. Outcomes whose utility vectors are identical are ties: one frontier
 //! point carries their count and the first few in enumeration order.
+//!
+//! Both take the analysis [`Budget`]: the fold refuses a step whose partial
+//! sums or frontier exceed it before allocating them, enumeration holds
+//! every merged partial frontier to it, and both poll its deadline and
+//! cancellation flag (per fold step and per chunk of enumerated outcomes).
 
 use std::cmp::Ordering;
 
