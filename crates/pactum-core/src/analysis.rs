@@ -99,9 +99,9 @@ impl Budget {
     /// Default of [`Budget::max_outcomes_enumerated`].
     pub const MAX_OUTCOMES_ENUMERATED: u128 = 50_000_000;
     /// Default of [`Budget::max_partial_sums`].
-    pub const MAX_PARTIAL_SUMS: u128 = 20_000_000;
+    pub const MAX_PARTIAL_SUMS: u128 = 5_000_000;
     /// Default of [`Budget::max_frontier_points`].
-    pub const MAX_FRONTIER_POINTS: usize = 1_000_000;
+    pub const MAX_FRONTIER_POINTS: usize = 100_000;
 
     /// The default limits with a deadline `within` from now.
     pub fn with_timeout(within: Duration) -> Self {
