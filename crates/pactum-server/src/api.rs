@@ -1306,34 +1306,20 @@ pub(crate) async fn stage_move(
         offer: outcome.clone(),
     }];
     match &finish {
-        Some(Finish::Agreement(o)) => {
+        Some(f @ Finish::Agreement(o)) => {
             seq += 1;
             published.push(crate::live::Published::Agreement {
                 seq,
                 round,
                 offer: o.clone(),
             });
-            let p = package(sc, o);
-            prev = append(
-                tx,
-                id,
-                seq,
-                &prev,
-                &Event::Agreement {
-                    offer: p.clone(),
-                    round,
-                },
-            )
-            .await
-            .map_err(Failed)?;
-            agreement = Some(p);
+            let ev = crate::protocol::finish_event(sc, f, round);
+            prev = append(tx, id, seq, &prev, &ev).await.map_err(Failed)?;
+            agreement = Some(package(sc, o));
         }
-        Some(Finish::Ended(r)) => {
+        Some(f @ Finish::Ended(r)) => {
             seq += 1;
-            let ev = Event::Ended {
-                reason: r.clone(),
-                round,
-            };
+            let ev = crate::protocol::finish_event(sc, f, round);
             prev = append(tx, id, seq, &prev, &ev).await.map_err(Failed)?;
             published.push(crate::live::Published::Ended {
                 seq,

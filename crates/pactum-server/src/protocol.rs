@@ -257,6 +257,21 @@ pub fn parse_offer(
     Ok(outcome)
 }
 
+/// The event the server appends when a negotiation finishes so in `round`
+/// (the live path and offline replay build it here alike).
+pub fn finish_event(scenario: &Scenario, finish: &Finish, round: u64) -> Event {
+    match finish {
+        Finish::Agreement(o) => Event::Agreement {
+            offer: package(scenario, o),
+            round,
+        },
+        Finish::Ended(reason) => Event::Ended {
+            reason: reason.clone(),
+            round,
+        },
+    }
+}
+
 /// The outcome as an issue → value package.
 pub fn package(scenario: &Scenario, outcome: &[u32]) -> Package {
     scenario.describe(outcome).into_iter().collect()

@@ -39,9 +39,11 @@ use sha2::{Digest, Sha256};
 
 use crate::certificate::{find_certificate, recompute};
 use crate::mediation::Export;
-use crate::partial::{PARTIAL_ROUNDS, PartialState, pairs_package, parse_partial_offer};
+use crate::partial::{PARTIAL_ROUNDS, PartialState, derived_events, parse_partial_offer};
 use crate::preferences::{PreferencesExport, PreferencesRequest, commitment};
-use crate::protocol::{ALTERNATING_OFFERS, Event, Finish, MoveKind, State, package, parse_offer};
+use crate::protocol::{
+    ALTERNATING_OFFERS, Event, Finish, MoveKind, State, finish_event, parse_offer,
+};
 use crate::record::{Record, canonical_json, verify_record};
 use crate::signing::{public_key_from_hex, read_public_key, verify_head};
 use crate::singletext::{SINGLE_TEXT, TextState, proposal_event};
@@ -733,22 +735,8 @@ impl<'a> Replay<'a> {
                         .map_err(|e| at(format!("{party}'s {kind:?} is not a legal move: {e}")))?;
                     moved.insert(party.clone());
                     moves += 1;
-                    if let Some((pid, issues)) = &fx.settled {
-                        expected.push_back(Event::Settled {
-                            proposal: *pid,
-                            issues: pairs_package(sc, issues),
-                            round: *round,
-                        });
-                    }
+                    expected.extend(derived_events(sc, state, &fx, *round));
                     if let Some(f) = &fx.finish {
-                        let settled = state.settled_pairs();
-                        if matches!(f, Finish::Ended(_)) && !settled.is_empty() {
-                            expected.push_back(Event::PartialAgreement {
-                                settled: pairs_package(sc, &settled),
-                                round: *round,
-                            });
-                        }
-                        expected.push_back(replay.finish_event(f, *round));
                         finish = Some(f.clone());
                     }
                 }
@@ -818,15 +806,13 @@ impl<'a> Replay<'a> {
 
     /// The event the server appends when a negotiation finishes so.
     fn finish_event(&self, finish: &Finish, round: u64) -> Event {
-        match finish {
-            Finish::Agreement(o) => Event::Agreement {
-                offer: match self.scenario {
-                    Some(sc) => package(sc, o),
-                    None => self.packages[o[0] as usize].1.clone(),
-                },
+        match (self.scenario, finish) {
+            (Some(sc), _) => finish_event(sc, finish, round),
+            (None, Finish::Agreement(o)) => Event::Agreement {
+                offer: self.packages[o[0] as usize].1.clone(),
                 round,
             },
-            Finish::Ended(reason) => Event::Ended {
+            (None, Finish::Ended(reason)) => Event::Ended {
                 reason: reason.clone(),
                 round,
             },
