@@ -36,7 +36,9 @@ pub enum Event {
         deadline_rounds: u64,
         /// Negotiators in turn order.
         negotiators: Vec<String>,
-        /// SHA-256 of the scenario text the session was created from.
+        /// SHA-256 of the scenario text the session was created from
+        /// (empty in a record that predates it: nothing to check against).
+        #[serde(default)]
         scenario_sha256: String,
         at_ms: i64,
         /// Whether the server streams suggestions after each round (see

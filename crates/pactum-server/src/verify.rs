@@ -448,6 +448,17 @@ fn scenario_check(
             None,
         );
     };
+    if creation.scenario_sha256.is_empty() {
+        return (
+            Check::new(
+                NAME,
+                Status::NotChecked,
+                "the record's first event commits to no scenario (it predates scenario hashes), so no scenario can be checked against it",
+            )
+            .requested(requested),
+            None,
+        );
+    }
     let digest = hex::encode(Sha256::digest(text.as_bytes()));
     if digest != creation.scenario_sha256 {
         return (
@@ -1011,4 +1022,80 @@ fn certificate_check(
         Err(e) => Check::new(NAME, Status::Failed, e),
     }
     .requested(requested)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::{GENESIS_HASH, RecordEntry, chain_hash};
+    use serde_json::json;
+
+    fn record_of(events: Vec<serde_json::Value>) -> Record {
+        let mut prev = GENESIS_HASH.to_string();
+        let mut entries = Vec::new();
+        for (seq, event) in events.into_iter().enumerate() {
+            let hash = chain_hash(&prev, &event);
+            entries.push(RecordEntry {
+                seq: seq as u64,
+                event,
+                prev_hash: prev,
+                hash: hash.clone(),
+            });
+            prev = hash;
+        }
+        Record {
+            session_id: "s".into(),
+            events: entries,
+            signature: None,
+        }
+    }
+
+    #[test]
+    fn a_record_without_a_scenario_hash_checks_no_scenario() {
+        let record = record_of(vec![json!({
+            "type": "created", "session_id": "s", "protocol": "alternating_offers",
+            "deadline_rounds": 3, "negotiators": ["A", "B"], "at_ms": 0
+        })]);
+        let given = Inputs {
+            scenario: Some(("name = \"x\"", ScenarioSource::Given)),
+            ..Default::default()
+        };
+        let report = verify(&record, &given);
+        let check = report.check("scenario hash").unwrap();
+        assert_eq!(check.status, Status::NotChecked);
+        assert!(check.detail.contains("predates"), "{}", check.detail);
+        // Asked for and not run: not verified.
+        assert!(!report.verified);
+        assert!(verify(&record, &Inputs::default()).verified);
+    }
+
+    #[test]
+    fn moves_replay_without_the_scenario_and_a_missing_end_fails() {
+        let created = json!({
+            "type": "created", "session_id": "s", "protocol": "alternating_offers",
+            "deadline_rounds": 1, "negotiators": ["A", "B"], "scenario_sha256": "00", "at_ms": 0
+        });
+        let offer = json!({"type": "move", "party": "A", "kind": "offer",
+            "offer": {"price": 2}, "round": 0, "at_ms": 1});
+        let reject =
+            json!({"type": "move", "party": "B", "kind": "reject", "round": 0, "at_ms": 2});
+        let ended = json!({"type": "ended", "reason": "deadline reached", "round": 0});
+        let whole = record_of(vec![created.clone(), offer.clone(), reject.clone(), ended]);
+        let report = verify(&whole, &Inputs::default());
+        assert!(report.verified, "{report:#?}");
+        assert_eq!(
+            report.check("protocol replay").unwrap().status,
+            Status::Passed
+        );
+        // The deadline's end cut off (and the chain intact).
+        let cut = record_of(vec![created, offer, reject]);
+        let report = verify(&cut, &Inputs::default());
+        let replay = report.check("protocol replay").unwrap();
+        assert_eq!(replay.status, Status::Failed);
+        assert!(
+            replay.detail.contains("deadline reached"),
+            "{}",
+            replay.detail
+        );
+    }
 }
