@@ -182,11 +182,28 @@ pub enum VerifyFileError {
     Key(#[from] crate::signing::KeyError),
 }
 
+/// Largest file `verify` reads (a record of the longest session the server
+/// allows is far smaller).
+pub const MAX_FILE_BYTES: u64 = 1 << 30;
+
+/// Reads a regular file of at most [`MAX_FILE_BYTES`] (never a FIFO or a
+/// device, which could block or never end).
 fn read(path: &Path) -> Result<String, VerifyFileError> {
-    std::fs::read_to_string(path).map_err(|source| VerifyFileError::Read {
+    let error = |source| VerifyFileError::Read {
         path: path.into(),
         source,
-    })
+    };
+    let meta = std::fs::metadata(path).map_err(error)?;
+    if !meta.is_file() {
+        return Err(error(std::io::Error::other("not a regular file")));
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(error(std::io::Error::other(format!(
+            "{} bytes; larger than any record ({MAX_FILE_BYTES} bytes at most)",
+            meta.len()
+        ))));
+    }
+    std::fs::read_to_string(path).map_err(error)
 }
 
 /// Reads a record (`GET /sessions/{id}/record`) or an export
@@ -561,6 +578,15 @@ impl<'a> Replay<'a> {
         let negotiators = creation.negotiators.clone();
         if negotiators.len() < 2 {
             return Err("the session names fewer than two negotiators".into());
+        }
+        if creation.deadline_rounds == 0
+            || creation.deadline_rounds > crate::api::MAX_DEADLINE_ROUNDS
+        {
+            return Err(format!(
+                "a deadline of {} rounds, which no session can have (1 to {})",
+                creation.deadline_rounds,
+                crate::api::MAX_DEADLINE_ROUNDS
+            ));
         }
         if let Some(sc) = scenario
             && sc.negotiator_names() != negotiators
@@ -1097,5 +1123,28 @@ mod tests {
             "{}",
             replay.detail
         );
+    }
+
+    #[test]
+    fn an_absurd_deadline_fails_the_replay_rather_than_overflowing() {
+        let record = record_of(vec![
+            json!({
+                "type": "created", "session_id": "s", "protocol": "alternating_offers",
+                "deadline_rounds": u64::MAX, "negotiators": ["A", "B"],
+                "scenario_sha256": "00", "at_ms": 0
+            }),
+            json!({"type": "move", "party": "A", "kind": "offer",
+                "offer": {"price": 2}, "round": 0, "at_ms": 1}),
+        ]);
+        let report = verify(&record, &Inputs::default());
+        let replay = report.check("protocol replay").unwrap();
+        assert_eq!(replay.status, Status::Failed);
+        assert!(replay.detail.contains("deadline"), "{}", replay.detail);
+    }
+
+    #[test]
+    fn only_regular_files_are_read() {
+        let err = verify_file(Path::new("/dev/null"), &VerifyOptions::default()).unwrap_err();
+        assert!(err.to_string().contains("not a regular file"), "{err}");
     }
 }
