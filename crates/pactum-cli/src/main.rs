@@ -188,6 +188,15 @@ fn main() -> ExitCode {
                 .as_deref()
                 .map(pactum_server::signing::read_signing_key)
                 .transpose()?;
+            if let Some(key) = &key {
+                let public: String = key
+                    .verifying_key()
+                    .to_bytes()
+                    .iter()
+                    .map(|b| format!("{b:02x}"))
+                    .collect();
+                eprintln!("pactum: signing records with Ed25519 public key {public}");
+            }
             pactum_server::serve_blocking(&db, &listen, key)
         }),
         Command::Verify {
