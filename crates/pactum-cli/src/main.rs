@@ -258,7 +258,15 @@ fn run_verify(
         );
     }
     if !json {
-        println!("verified: every check that could run passed");
+        let count = |status| report.checks.iter().filter(|c| c.status == status).count();
+        use pactum_server::verify::Status;
+        match count(Status::NotChecked) {
+            0 => println!("verified: all {} checks passed", count(Status::Passed)),
+            n => println!(
+                "verified: every check that could run passed ({} passed, {n} not checked: see above)",
+                count(Status::Passed)
+            ),
+        }
     }
     Ok(())
 }
