@@ -1,6 +1,8 @@
 //! The agreement certificate: how good the agreed package is, computed from
 //! the scenario alone so that anyone holding the scenario can recompute it
-//! from an exported record (`pactum verify --scenario`).
+//! from an exported record (`pactum verify`, see `crate::verify`); packages
+//! are compared by value, so a whole-number real (`21500.0`, stored as
+//! `21500`) is the same value.
 //!
 //! What a certificate reveals is decided here, once: whether the agreement
 //! is on the Pareto frontier, the Nash bargaining package and the Euclidean
@@ -126,6 +128,7 @@ pub fn disclosed_by(events: impl IntoIterator<Item = Event>) -> Vec<String> {
 pub struct Certified {
     /// Index of the certificate event (the record's last).
     pub at: usize,
+    /// The certificate as recorded.
     pub certificate: Certificate,
 }
 

@@ -247,7 +247,9 @@ pub struct PreferencesOpening {
 /// needs to open its own commitments (`pactum verify --preferences FILE`).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct PreferencesExport {
+    /// The session whose record holds the commitments.
     pub session_id: String,
+    /// The party whose preferences these are.
     pub party: String,
     /// Every edit, in record order (the last one is in force).
     pub openings: Vec<PreferencesOpening>,

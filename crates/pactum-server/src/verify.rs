@@ -52,7 +52,9 @@ use crate::singletext::{SINGLE_TEXT, TextState, proposal_event};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
+    /// The check ran and found what it should.
     Passed,
+    /// The check ran and found something wrong; its detail says what.
     Failed,
     /// The check could not run; its detail says why and what would let it.
     NotChecked,
@@ -107,6 +109,7 @@ impl Check {
 /// Everything `pactum verify` found about one record.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct VerifyReport {
+    /// The session the record says it is of.
     pub session_id: String,
     /// Number of events in the record.
     pub events: usize,
