@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use pactum_core::analysis::{AnalysisOptions, Method, analyze};
 use pactum_core::{Loaded, Scenario};
 
@@ -28,6 +28,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Analyse a scenario: zone of possible agreement, Pareto frontier, fair packages.
+    #[command(visible_alias = "analyse")]
     Analyze(AnalyzeArgs),
     /// Check a scenario and report problems and warnings.
     Validate(ScenarioArgs),
@@ -141,8 +142,37 @@ fn init_logging(access_log: bool) -> Result<()> {
         .map_err(|e| anyhow::anyhow!("cannot start logging: {e}"))
 }
 
+/// The built-in strategies, from the simulator's registry, as a help section.
+fn strategies_help(intro: &str) -> String {
+    let width = pactum_sim::negotiator::STRATEGIES
+        .iter()
+        .map(|s| s.0.len())
+        .max()
+        .unwrap_or(0);
+    let mut help = format!("Strategies ({intro}):\n");
+    for (name, description, _) in pactum_sim::negotiator::STRATEGIES {
+        help.push_str(&format!("  {name:<width$}  {description}\n"));
+    }
+    help
+}
+
+/// The argument parser, with the help sections computed at run time.
+fn command() -> clap::Command {
+    Cli::command()
+        .mut_subcommand("negotiate", |c| {
+            c.after_help(strategies_help("--parties, one per negotiator"))
+        })
+        .mut_subcommand("tournament", |c| {
+            c.after_help(format!(
+                "{}\nEvery negotiation of a tournament uses stacked alternating offers (the \
+                 protocol `sao` of `pactum negotiate`).",
+                strategies_help("--strategies")
+            ))
+        })
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = Cli::from_arg_matches(&command().get_matches()).unwrap_or_else(|e| e.exit());
     let result = match cli.command {
         Command::Analyze(args) => run_analyze(args),
         Command::Validate(args) => run_validate(args),

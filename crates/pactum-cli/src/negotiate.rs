@@ -50,9 +50,11 @@ pub struct Args {
     /// Profiles of a GENIUS/GeniusWeb folder to seat (file stems, comma-separated); default: all.
     #[arg(long, value_delimiter = ',')]
     pub profiles: Option<Vec<String>>,
-    /// One strategy per negotiator, in scenario order (the first proposes first), e.g. boulware,conceder.
+    /// One strategy per negotiator, in scenario order (the first proposes first), e.g. boulware,conceder
+    /// (the strategies are listed below).
     #[arg(long, value_delimiter = ',', required = true)]
     pub parties: Vec<String>,
+    /// The protocol: who moves when, and what a move may be.
     #[arg(long, value_enum, default_value_t = ProtocolArg::Sao)]
     pub protocol: ProtocolArg,
     /// The single-text mediator.

@@ -123,9 +123,15 @@ pub fn text(scenario: &Scenario, a: &Analysis, overrides: &[String], show: usize
         a.method
     );
     if !a.frontier.is_empty() {
+        let (headers, legend) = column_headers(names, 10);
+        if legend {
+            for (h, n) in headers.iter().zip(names) {
+                let _ = writeln!(s, "  {h} = {n}");
+            }
+        }
         let mut header = format!("  {:>4}", "#");
-        for n in names {
-            let _ = write!(header, " {:>10}", truncate(n, 10));
+        for h in &headers {
+            let _ = write!(header, " {h:>10}");
         }
         let _ = writeln!(s, "{header}  package");
         let limit = if show == 0 {
@@ -189,12 +195,41 @@ pub fn text(scenario: &Scenario, a: &Analysis, overrides: &[String], show: usize
     s
 }
 
-fn truncate(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        s.to_string()
-    } else {
-        s.chars().take(n - 1).collect::<String>() + "…"
+/// Column headers of at most `width` characters, distinct whenever the
+/// names are: the names themselves when they fit; else names shortened at
+/// the end, or else in the middle (keeping a distinguishing suffix, e.g.
+/// `Unive…til1`); else `P1`, `P2`, … — then the second value is `true` and
+/// the caller prints a legend.
+pub fn column_headers(names: &[String], width: usize) -> (Vec<String>, bool) {
+    let distinct = |h: &[String]| {
+        let mut seen = std::collections::HashSet::new();
+        h.iter().all(|x| seen.insert(x.as_str()))
+    };
+    let shorten = |name: &str, suffix: usize| -> String {
+        let chars: Vec<char> = name.chars().collect();
+        if chars.len() <= width {
+            return name.to_string();
+        }
+        let prefix = width - 1 - suffix;
+        let mut h: String = chars[..prefix].iter().collect();
+        h.push('…');
+        h.extend(&chars[chars.len() - suffix..]);
+        h
+    };
+    if width >= 2 {
+        // Cut at the end first, then with ever-longer kept suffixes, the
+        // balanced cut tried first.
+        let balanced = (width - 1) / 2;
+        let mut suffixes = vec![0, balanced];
+        suffixes.extend((1..width - 1).filter(|&k| k != balanced));
+        for suffix in suffixes {
+            let headers: Vec<String> = names.iter().map(|n| shorten(n, suffix)).collect();
+            if distinct(&headers) {
+                return (headers, false);
+            }
+        }
     }
+    ((1..=names.len()).map(|i| format!("P{i}")).collect(), true)
 }
 
 /// Draws the utility space of two negotiators (indices into the negotiator
@@ -339,4 +374,47 @@ where
         .border_style(BLACK.mix(0.3))
         .draw()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::column_headers;
+
+    fn names(n: &[&str]) -> Vec<String> {
+        n.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn short_names_are_kept() {
+        let n = names(&["A", "Buyer", "Seller 2"]);
+        assert_eq!(column_headers(&n, 10), (n.clone(), false));
+    }
+
+    #[test]
+    fn names_distinct_after_a_cut_at_the_end_are_cut_there() {
+        let n = names(&["Netherlands", "Germany", "Switzerland"]);
+        assert_eq!(
+            column_headers(&n, 10).0,
+            names(&["Netherlan…", "Germany", "Switzerla…"])
+        );
+    }
+
+    #[test]
+    fn names_sharing_a_long_prefix_keep_their_suffix() {
+        let n: Vec<String> = (1..=9).map(|i| format!("University_util{i}")).collect();
+        let (h, legend) = column_headers(&n, 10);
+        assert!(!legend);
+        assert_eq!(h[0], "Unive…til1");
+        assert_eq!(h[8], "Unive…til9");
+        let long = names(&["Party of the first part", "Party of the second part"]);
+        let (h, _) = column_headers(&long, 10);
+        assert_ne!(h[0], h[1]);
+        assert!(h.iter().all(|x| x.chars().count() <= 10), "{h:?}");
+    }
+
+    #[test]
+    fn names_that_no_cut_tells_apart_are_numbered() {
+        let n = names(&["xAAAAAAAAAAAAAAAAAAAy", "xAAAAAAAAAAAAAAAAAAAAy"]);
+        assert_eq!(column_headers(&n, 10), (names(&["P1", "P2"]), true));
+    }
 }

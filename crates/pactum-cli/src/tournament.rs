@@ -18,7 +18,7 @@ pub struct Args {
     /// Scenarios: native .toml/.json files or GENIUS/GeniusWeb folders (two or more negotiators each).
     #[arg(long, num_args = 1.., required = true)]
     pub scenarios: Vec<PathBuf>,
-    /// Strategies, comma-separated (see `pactum negotiate --help`).
+    /// Strategies, comma-separated (listed below).
     #[arg(long, value_delimiter = ',', required = true)]
     pub strategies: Vec<String>,
     /// Deadline in rounds.
@@ -27,6 +27,7 @@ pub struct Args {
     /// Repetitions of each pairing (each assignment of strategies to seats).
     #[arg(long, default_value_t = 1)]
     pub reps: usize,
+    /// Seed of the random strategies (each negotiation derives its own from it).
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
     /// Threads (default: all cores).
@@ -86,8 +87,8 @@ pub fn run(args: Args) -> Result<()> {
     let shard = args.shard.as_deref().map(parse_shard).transpose()?;
     let mut scenarios = Vec::with_capacity(args.scenarios.len());
     for path in &args.scenarios {
-        let loaded = pactum_core::io::load(path, None)
-            .with_context(|| format!("cannot load scenario {}", path.display()))?;
+        // The error names the file already.
+        let loaded = pactum_core::io::load(path, None)?;
         for w in &loaded.warnings {
             eprintln!("warning: {w}");
         }

@@ -48,7 +48,8 @@ pub enum ForecastError {
     TooFewActors { file: String, count: usize },
     #[error("{loc}: {message}")]
     Format { loc: Location, message: String },
-    #[error("{file}: {source}")]
+    /// The operating system's error is the source, not part of the message.
+    #[error("{file}: cannot read")]
     Io {
         file: String,
         #[source]

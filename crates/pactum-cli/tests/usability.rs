@@ -1,0 +1,171 @@
+//! The CLI's presentation, run through the real binary: an error's causes
+//! are printed once, `--help` documents strategies and protocols, tables
+//! keep their columns apart, coinciding fair packages are printed once,
+//! `convert` refuses to overwrite, counts agree with their nouns.
+
+mod common;
+use common::{pactum, repo, write};
+
+/// Runs the binary and returns (success, stdout, stderr).
+fn run(args: &[&str]) -> (bool, String, String) {
+    let out = pactum().args(args).output().unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_missing_file_is_reported_once_per_cause() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("missing.toml");
+    let missing = missing.to_str().unwrap();
+    let os_message = std::fs::read(missing).unwrap_err().to_string();
+    let out = dir.path().join("t");
+    let out = out.to_str().unwrap();
+    let cases: Vec<Vec<&str>> = vec![
+        vec!["analyze", missing],
+        vec!["validate", missing],
+        vec!["negotiate", missing, "--parties", "boulware,conceder"],
+        vec![
+            "tournament",
+            "--scenarios",
+            missing,
+            "--strategies",
+            "boulware,conceder",
+            "--out",
+            out,
+        ],
+        vec!["forecast", missing],
+    ];
+    for args in cases {
+        let (ok, _, err) = run(&args);
+        assert!(!ok, "{args:?} succeeded");
+        assert_eq!(err.matches(&os_message).count(), 1, "{args:?}: {err}");
+        assert_eq!(err.matches(missing).count(), 1, "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn an_invalid_scenario_is_reported_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        &dir,
+        "bad.toml",
+        "name = \"x\"\n[[issues]]\nname = \"a\"\noptions = []\n",
+    );
+    let (ok, _, err) = run(&["validate", file.to_str().unwrap()]);
+    assert!(!ok);
+    assert_eq!(err.matches("needs at least one option").count(), 1, "{err}");
+}
+
+#[test]
+fn negotiate_and_tournament_help_list_every_strategy_from_the_registry() {
+    for sub in ["negotiate", "tournament"] {
+        for flag in ["--help", "-h"] {
+            let (ok, help, _) = run(&[sub, flag]);
+            assert!(ok);
+            for (name, description, _) in pactum_sim::negotiator::STRATEGIES {
+                assert!(
+                    help.lines()
+                        .any(|l| l.trim_start().starts_with(name) && l.ends_with(description)),
+                    "{sub} {flag}: no line for {name}: {description}\n{help}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn negotiate_help_describes_the_protocol_and_its_values() {
+    let (ok, help, _) = run(&["negotiate", "--help"]);
+    assert!(ok);
+    let at = help
+        .find("--protocol <PROTOCOL>")
+        .expect("--protocol listed");
+    let section: Vec<&str> = help[at..].lines().skip(1).take(12).collect();
+    assert!(
+        section[0].contains("The protocol"),
+        "--protocol undescribed: {section:?}"
+    );
+    for value in [
+        "sao:         Stacked alternating offers",
+        "single-text: Mediated single negotiating text",
+        "partial:",
+    ] {
+        assert!(
+            section.iter().any(|l| l.contains(value)),
+            "{value}: {section:?}"
+        );
+    }
+    let (_, help, _) = run(&["tournament", "--help"]);
+    assert!(help.contains("stacked alternating offers"), "{help}");
+}
+
+#[test]
+fn analyse_is_analyze() {
+    let example = repo("examples/istanbul-2025.toml");
+    let example = example.to_str().unwrap();
+    let (ok, british, err) = run(&["analyse", example, "--json"]);
+    assert!(ok, "{err}");
+    let (_, american, _) = run(&["analyze", example, "--json"]);
+    assert_eq!(british, american);
+}
+
+/// A two-issue scenario with `n` negotiators named `{prefix}{i}`.
+fn many_parties(prefix: &str, n: usize) -> String {
+    let mut t = String::from(
+        "name = \"Many\"\n[[issues]]\nname = \"x\"\noptions = [\"a\", \"b\", \"c\"]\n\
+         [[issues]]\nname = \"y\"\noptions = [\"a\", \"b\"]\n",
+    );
+    for i in 1..=n {
+        let (xa, xc) = if i % 2 == 0 { (1.0, 0.0) } else { (0.0, 1.0) };
+        t.push_str(&format!(
+            "[[parties]]\nname = \"{prefix}{i}\"\nweights = {{ x = 0.5, y = 0.5 }}\n\
+             values.x = {{ a = {xa}, b = 0.5, c = {xc} }}\nvalues.y = {{ a = 1.0, b = 0.{i} }}\n"
+        ));
+    }
+    t
+}
+
+/// The frontier table's header row of a text report.
+fn frontier_header(report: &str) -> Vec<String> {
+    let line = report
+        .lines()
+        .find(|l| l.trim_start().starts_with('#') && l.ends_with("package"))
+        .unwrap_or_else(|| panic!("no frontier header in\n{report}"));
+    line.split_whitespace()
+        .skip(1)
+        .take_while(|w| *w != "package")
+        .map(String::from)
+        .collect()
+}
+
+#[test]
+fn frontier_columns_of_similar_long_names_stay_distinct() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(&dir, "many.toml", &many_parties("University_util", 4));
+    let (ok, report, err) = run(&["analyze", file.to_str().unwrap()]);
+    assert!(ok, "{err}");
+    let header = frontier_header(&report);
+    assert_eq!(
+        header,
+        ["Unive…til1", "Unive…til2", "Unive…til3", "Unive…til4"]
+    );
+}
+
+#[test]
+fn frontier_columns_of_the_anac_university_domain_stay_distinct() {
+    let folder = std::path::Path::new("/work/shared/scenarios/genius/anac/y2015/group1-university");
+    if !folder.is_dir() {
+        eprintln!("skipped: {} is absent", folder.display());
+        return;
+    }
+    let (ok, report, err) = run(&["analyze", folder.to_str().unwrap(), "--show", "3"]);
+    assert!(ok, "{err}");
+    let header = frontier_header(&report);
+    assert_eq!(header.len(), 9, "{header:?}");
+    let distinct: std::collections::HashSet<&String> = header.iter().collect();
+    assert_eq!(distinct.len(), 9, "{header:?}");
+}
