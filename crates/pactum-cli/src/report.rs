@@ -161,38 +161,67 @@ pub fn text(scenario: &Scenario, a: &Analysis, overrides: &[String], show: usize
     }
 
     let _ = writeln!(s, "\nFair packages");
+    // Concepts that pick the same frontier point are printed together, once.
+    let mut groups: Vec<(Option<usize>, Vec<Concept>)> = Vec::new();
     for c in Concept::ALL {
-        match a.solutions.get(c) {
-            None => {
-                let _ = writeln!(
-                    s,
-                    "  {}: none (the zone of possible agreement is empty)",
-                    c.name()
-                );
+        let key = a.solutions.get(c).map(|sol| sol.frontier_index);
+        match groups.iter_mut().find(|g| g.0 == key) {
+            Some(g) => g.1.push(c),
+            None => groups.push((key, vec![c])),
+        }
+    }
+    for (_, concepts) in &groups {
+        let title = concept_list(concepts);
+        let Some(sol) = a.solutions.get(concepts[0]) else {
+            let _ = writeln!(
+                s,
+                "  {title}: none (the zone of possible agreement is empty)"
+            );
+            continue;
+        };
+        let coincide = if concepts.len() > 1 { " coincide" } else { "" };
+        let _ = writeln!(
+            s,
+            "  {title}{coincide} (frontier #{}): {}",
+            sol.frontier_index + 1,
+            utilities_line(names, &sol.utilities)
+        );
+        for (issue, value) in &sol.outcome {
+            let _ = writeln!(s, "      {issue} = {value}");
+        }
+        let ties = |c: Concept| -> Vec<String> {
+            a.solutions.get(c).map_or(Vec::new(), |sol| {
+                sol.ties
+                    .iter()
+                    .map(|t| format!("#{}", t.frontier_index + 1))
+                    .collect()
+            })
+        };
+        let first = ties(concepts[0]);
+        if concepts.iter().all(|&c| ties(c) == first) {
+            if !first.is_empty() {
+                let _ = writeln!(s, "      tied with frontier {}", first.join(", "));
             }
-            Some(sol) => {
-                let _ = writeln!(
-                    s,
-                    "  {} (frontier #{}): {}",
-                    c.name(),
-                    sol.frontier_index + 1,
-                    utilities_line(names, &sol.utilities)
-                );
-                for (issue, value) in &sol.outcome {
-                    let _ = writeln!(s, "      {issue} = {value}");
-                }
-                if !sol.ties.is_empty() {
-                    let idx: Vec<String> = sol
-                        .ties
-                        .iter()
-                        .map(|t| format!("#{}", t.frontier_index + 1))
-                        .collect();
-                    let _ = writeln!(s, "      tied with frontier {}", idx.join(", "));
+        } else {
+            for &c in concepts {
+                let t = ties(c);
+                if !t.is_empty() {
+                    let _ = writeln!(s, "      {} tied with frontier {}", c.name(), t.join(", "));
                 }
             }
         }
     }
     s
+}
+
+/// "A", "A and B", "A, B and C".
+fn concept_list(concepts: &[Concept]) -> String {
+    let names: Vec<&str> = concepts.iter().map(|c| c.name()).collect();
+    match names.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.to_string(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+    }
 }
 
 /// Column headers of at most `width` characters, distinct whenever the

@@ -169,3 +169,50 @@ fn frontier_columns_of_the_anac_university_domain_stay_distinct() {
     let distinct: std::collections::HashSet<&String> = header.iter().collect();
     assert_eq!(distinct.len(), 9, "{header:?}");
 }
+
+/// The "Fair packages" section of a text report.
+fn fair_packages(report: &str) -> &str {
+    &report[report
+        .find("\nFair packages")
+        .expect("a fair packages section")..]
+}
+
+#[test]
+fn coinciding_fair_packages_are_printed_once_and_named_together() {
+    let example = repo("examples/istanbul-2025.toml");
+    let (ok, report, err) = run(&["analyze", example.to_str().unwrap()]);
+    assert!(ok, "{err}");
+    let section = fair_packages(&report);
+    assert!(
+        section.contains(
+            "Nash bargaining solution, Kalai–Smorodinsky, egalitarian and utilitarian coincide \
+             (frontier #2): Ukraine 0.6300, Russia 0.6400"
+        ),
+        "{section}"
+    );
+    assert_eq!(section.matches("ceasefire = ").count(), 1, "{section}");
+
+    // Where they part, each is printed with its own package.
+    let car = repo("examples/car-purchase.toml");
+    let (_, report, _) = run(&["analyze", car.to_str().unwrap()]);
+    let section = fair_packages(&report);
+    assert!(
+        section.contains(
+            "Nash bargaining solution, Kalai–Smorodinsky and egalitarian coincide (frontier #15)"
+        ),
+        "{section}"
+    );
+    assert!(
+        section.contains("\n  utilitarian (frontier #29)"),
+        "{section}"
+    );
+    let first_issue = section
+        .lines()
+        .find(|l| l.starts_with("      "))
+        .unwrap()
+        .split(" = ")
+        .next()
+        .unwrap()
+        .to_string();
+    assert_eq!(section.matches(&format!("{first_issue} = ")).count(), 2);
+}
