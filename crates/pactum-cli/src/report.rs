@@ -91,6 +91,19 @@ pub fn text(scenario: &Scenario, a: &Analysis, overrides: &[String], show: usize
             }
         }
         let _ = writeln!(s, "{line}");
+        if let Some(weights) = &p.weights {
+            let list: Vec<String> = weights
+                .iter()
+                .map(|(issue, w)| format!("{issue} {}", short_number(*w)))
+                .collect();
+            let sum: f64 = weights.values().sum();
+            let note = if (sum - 1.0).abs() > 1e-9 {
+                format!(" (sum {})", short_number(sum))
+            } else {
+                String::new()
+            };
+            let _ = writeln!(s, "  {:<16}   weights: {}{note}", "", list.join(", "));
+        }
         for r in &p.red_lines {
             let _ = writeln!(s, "  {:<16}   red line: {r}", "");
         }
@@ -212,6 +225,14 @@ pub fn text(scenario: &Scenario, a: &Analysis, overrides: &[String], show: usize
         }
     }
     s
+}
+
+/// A number with at most four decimals and no trailing zeros: `0.85`, not
+/// `0.8500000000000001`.
+fn short_number(x: f64) -> String {
+    let s = format!("{x:.4}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" { "0".into() } else { s.into() }
 }
 
 /// "A", "A and B", "A, B and C".
