@@ -32,11 +32,14 @@ pub use record::{Record, VerifyError, verify_record};
 /// asked to stop (Ctrl-C or SIGTERM): then it stops accepting connections,
 /// ends the live event streams, lets the requests in progress finish (every
 /// move they acknowledge is committed) and closes the database.
+///
+/// It binds `listen` before it opens (or creates) the database, so a server
+/// that cannot listen leaves no database file behind.
 pub async fn serve(db: &str, listen: &str) -> anyhow::Result<()> {
-    let db_handle = connect(db).await?;
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("listening on {listen}"))?;
+    let db_handle = connect(db).await?;
     eprintln!("pactum: serving on http://{}", listener.local_addr()?);
     let (pool, closing) = (db_handle.pool.clone(), db_handle.clone());
     axum::serve(listener, router(db_handle))
