@@ -119,6 +119,10 @@ struct ConvertArgs {
     to: Format,
     /// Output: a file for toml/json, a folder for genius/geniusweb.
     out: PathBuf,
+    /// Replace an existing output file, or write into a folder that already
+    /// holds files (files of the same names are replaced).
+    #[arg(long)]
+    force: bool,
 }
 
 /// The server's log, on stderr: what `RUST_LOG` asks for (default: info),
@@ -319,7 +323,37 @@ fn run_validate(args: ScenarioArgs) -> Result<()> {
     Ok(())
 }
 
+/// Refuses to overwrite what is at `out` unless `--force` is given: an
+/// existing file, or a folder that is not empty.
+fn check_overwrite(out: &Path, to: Format, force: bool) -> Result<()> {
+    if force {
+        return Ok(());
+    }
+    let folder_target = matches!(to, Format::Genius | Format::Geniusweb);
+    let Ok(meta) = std::fs::symlink_metadata(out) else {
+        return Ok(());
+    };
+    if folder_target && meta.is_dir() {
+        let mut entries = std::fs::read_dir(out)
+            .with_context(|| format!("cannot read the folder {}", out.display()))?;
+        if entries.next().is_some() {
+            bail!(
+                "{} is a folder that already holds files; pass --force to write into it \
+                 (files of the same names are replaced)",
+                out.display()
+            );
+        }
+        return Ok(());
+    }
+    let what = if meta.is_dir() { "a folder" } else { "a file" };
+    bail!(
+        "{} already exists ({what}); pass --force to replace it",
+        out.display()
+    )
+}
+
 fn run_convert(args: ConvertArgs) -> Result<()> {
+    check_overwrite(&args.out, args.to, args.force)?;
     let loaded = load(&args.input)?;
     print_warnings(&loaded.warnings);
     let out: &Path = &args.out;

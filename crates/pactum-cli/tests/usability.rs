@@ -216,3 +216,127 @@ fn coinciding_fair_packages_are_printed_once_and_named_together() {
         .to_string();
     assert_eq!(section.matches(&format!("{first_issue} = ")).count(), 2);
 }
+
+#[test]
+fn analyze_reports_each_partys_weights_in_text_and_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        &dir,
+        "w.toml",
+        r#"
+name = "W"
+[[issues]]
+name = "price"
+options = ["low", "high"]
+[[issues]]
+name = "delivery"
+options = ["short", "long"]
+[[parties]]
+name = "Buyer"
+weights = { price = 0.85, delivery = 0.15 }
+values.price = { low = 1.0, high = 0.0 }
+values.delivery = { short = 0.0, long = 1.0 }
+[[parties]]
+name = "Seller"
+weights = { price = 0.6, delivery = 0.6 }
+values.price = { low = 0.0, high = 1.0 }
+values.delivery = { short = 1.0, long = 0.0 }
+"#,
+    );
+    let file = file.to_str().unwrap();
+    let (ok, report, err) = run(&["analyze", file]);
+    assert!(ok, "{err}");
+    assert!(
+        report.contains("weights: price 0.85, delivery 0.15\n"),
+        "{report}"
+    );
+    assert!(
+        report.contains("weights: price 0.6, delivery 0.6 (sum 1.2)\n"),
+        "{report}"
+    );
+    let (ok, json, _) = run(&["analyze", file, "--json"]);
+    assert!(ok);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(
+        v["parties"][0]["weights"],
+        serde_json::json!({"price": 0.85, "delivery": 0.15})
+    );
+    // Issue order, not alphabetical.
+    let weights = &json[json.find("\"weights\"").unwrap()..];
+    assert!(weights.find("\"price\"").unwrap() < weights.find("\"delivery\"").unwrap());
+}
+
+#[test]
+fn serve_that_cannot_listen_creates_no_database() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("pactum.db");
+    let out = pactum()
+        .args(["serve", "--listen", &addr, "--db", db.to_str().unwrap()])
+        .timeout(std::time::Duration::from_secs(30))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{err}");
+    assert!(err.contains(&format!("listening on {addr}")), "{err}");
+    let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+}
+
+#[test]
+fn convert_refuses_to_overwrite_without_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let example = repo("examples/car-purchase.toml");
+    let example = example.to_str().unwrap();
+    // A file.
+    let file = write(&dir, "out.json", "precious");
+    let file = file.to_str().unwrap();
+    let (ok, _, err) = run(&["convert", example, "--to", "json", file]);
+    assert!(!ok);
+    assert!(err.contains(file) && err.contains("--force"), "{err}");
+    assert_eq!(std::fs::read_to_string(file).unwrap(), "precious");
+    let (ok, _, err) = run(&["convert", example, "--to", "json", file, "--force"]);
+    assert!(ok, "{err}");
+    assert!(std::fs::read_to_string(file).unwrap().starts_with('{'));
+
+    // A folder that holds files, of the converted scenario's names or not.
+    let folder = dir.path().join("genius");
+    let folder = folder.to_str().unwrap();
+    let (ok, _, err) = run(&["convert", example, "--to", "genius", folder]);
+    assert!(ok, "a new folder is written: {err}");
+    let before: Vec<_> = std::fs::read_dir(folder)
+        .unwrap()
+        .map(|e| {
+            let p = e.unwrap().path();
+            (p.clone(), std::fs::read(p).unwrap())
+        })
+        .collect();
+    for to in ["genius", "geniusweb"] {
+        let (ok, _, err) = run(&["convert", example, "--to", to, folder]);
+        assert!(!ok, "{to}");
+        assert!(err.contains(folder) && err.contains("--force"), "{err}");
+    }
+    for (path, bytes) in &before {
+        assert_eq!(&std::fs::read(path).unwrap(), bytes, "{}", path.display());
+    }
+    assert_eq!(std::fs::read_dir(folder).unwrap().count(), before.len());
+    let (ok, _, err) = run(&["convert", example, "--to", "genius", folder, "--force"]);
+    assert!(ok, "{err}");
+
+    // A file where a folder is to be written, a folder where a file is.
+    let (ok, _, err) = run(&["convert", example, "--to", "toml", folder]);
+    assert!(!ok);
+    assert!(err.contains(folder) && err.contains("a folder"), "{err}");
+    // An empty folder is filled.
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let (ok, _, err) = run(&[
+        "convert",
+        example,
+        "--to",
+        "geniusweb",
+        empty.to_str().unwrap(),
+    ]);
+    assert!(ok, "{err}");
+}
