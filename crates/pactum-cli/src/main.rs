@@ -193,9 +193,9 @@ fn main() -> ExitCode {
             pactum_server::verify_record_file_with(&record, scenario.as_deref()).map(|r| {
                 let head = r.events.last().map_or("", |e| e.hash.as_str());
                 println!(
-                    "{}: {} events, hash chain intact (head {head})",
+                    "{}: {}, hash chain intact (head {head})",
                     r.session_id,
-                    r.events.len()
+                    report::count(r.events.len() as u128, "event", "events")
                 );
                 if r.events
                     .last()
@@ -305,16 +305,19 @@ fn run_validate(args: ScenarioArgs) -> Result<()> {
     print_warnings(&warnings);
     let negotiators = scenario.negotiators().len();
     println!(
-        "{}: valid — {} issues, {} parties ({} negotiators), {} outcomes{}",
+        "{}: valid — {}, {} ({}), {}{}",
         args.scenario.display(),
-        scenario.issues.len(),
-        scenario.parties.len(),
-        negotiators,
-        report::thousands(scenario.outcome_count()),
+        report::count(scenario.issues.len() as u128, "issue", "issues"),
+        report::count(scenario.parties.len() as u128, "party", "parties"),
+        report::count(negotiators as u128, "negotiator", "negotiators"),
+        report::count(scenario.outcome_count(), "outcome", "outcomes"),
         if warnings.is_empty() {
             String::new()
         } else {
-            format!(", {} warning(s)", warnings.len())
+            format!(
+                ", {}",
+                report::count(warnings.len() as u128, "warning", "warnings")
+            )
         }
     );
     if negotiators == 0 {

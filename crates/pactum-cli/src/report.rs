@@ -9,6 +9,11 @@ use pactum_core::analysis::{Analysis, Package, utility_cloud_marked};
 use pactum_core::solutions::Concept;
 use plotters::prelude::*;
 
+/// A count and its noun: `1 outcome`, `2,250 outcomes`.
+pub fn count(n: u128, one: &str, many: &str) -> String {
+    format!("{} {}", thousands(n), if n == 1 { one } else { many })
+}
+
 /// `1234567` → `1,234,567`.
 pub fn thousands(n: u128) -> String {
     let digits = n.to_string();
@@ -50,9 +55,9 @@ pub fn text(scenario: &Scenario, a: &Analysis, overrides: &[String], show: usize
     }
     let _ = writeln!(
         s,
-        "\nOutcome space: {} issues, {} outcomes",
-        a.issues.len(),
-        thousands(a.outcome_count)
+        "\nOutcome space: {}, {}",
+        count(a.issues.len() as u128, "issue", "issues"),
+        count(a.outcome_count, "outcome", "outcomes")
     );
     for i in &a.issues {
         let values = match &i.values {
@@ -65,8 +70,10 @@ pub fn text(scenario: &Scenario, a: &Analysis, overrides: &[String], show: usize
         };
         let _ = writeln!(
             s,
-            "  {:<24} {:>8} ({} values): {values}",
-            i.name, i.kind, i.cardinality
+            "  {:<24} {:>8} ({}): {values}",
+            i.name,
+            i.kind,
+            count(i.cardinality as u128, "value", "values")
         );
     }
     let _ = writeln!(s, "\nParties");
@@ -116,11 +123,12 @@ pub fn text(scenario: &Scenario, a: &Analysis, overrides: &[String], show: usize
     } else {
         let _ = writeln!(
             s,
-            "  {}{} of {} outcomes ({:.4}%) are at least as good as no deal for every negotiator",
+            "  {}{} of {} ({:.4}%) {} at least as good as no deal for every negotiator",
             if z.exact { "" } else { "about " },
             thousands(z.count),
-            thousands(a.outcome_count),
-            100.0 * z.fraction
+            count(a.outcome_count, "outcome", "outcomes"),
+            100.0 * z.fraction,
+            if z.count == 1 { "is" } else { "are" }
         );
     }
     for n in &z.notes {
@@ -130,9 +138,9 @@ pub fn text(scenario: &Scenario, a: &Analysis, overrides: &[String], show: usize
     let names = &a.negotiators;
     let _ = writeln!(
         s,
-        "\nPareto frontier: {} points ({} outcomes) [{}]",
-        a.frontier.len(),
-        thousands(a.frontier_outcome_count),
+        "\nPareto frontier: {} ({}) [{}]",
+        count(a.frontier.len() as u128, "point", "points"),
+        count(a.frontier_outcome_count, "outcome", "outcomes"),
         a.method
     );
     if !a.frontier.is_empty() {

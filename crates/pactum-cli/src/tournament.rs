@@ -7,6 +7,8 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
+
+use crate::report::count;
 use pactum_sim::Prepared;
 use pactum_sim::tournament::{SummaryRow, Tournament, merge};
 
@@ -76,8 +78,8 @@ pub fn run(args: Args) -> Result<()> {
     if let Some(Sub::Merge(m)) = args.command {
         let summary = merge(&m.shards, &m.out)?;
         println!(
-            "merged {} shard folders into {}",
-            m.shards.len(),
+            "merged {} into {}",
+            count(m.shards.len() as u128, "shard folder", "shard folders"),
             m.out.display()
         );
         print!("{}", table(&summary));
@@ -121,10 +123,15 @@ pub fn run(args: Args) -> Result<()> {
         None => String::new(),
     };
     println!(
-        "{} strategies × {} scenarios × {} repetitions: {total} negotiations{mine}, results in {}",
-        t.manifest.strategies.len(),
-        t.manifest.scenarios.len(),
-        t.manifest.reps,
+        "{} × {} × {}: {}{mine}, results in {}",
+        count(
+            t.manifest.strategies.len() as u128,
+            "strategy",
+            "strategies"
+        ),
+        count(t.manifest.scenarios.len() as u128, "scenario", "scenarios"),
+        count(t.manifest.reps as u128, "repetition", "repetitions"),
+        count(u128::from(total), "negotiation", "negotiations"),
         out.display()
     );
     print!("{}", table(&summary));

@@ -340,3 +340,73 @@ fn convert_refuses_to_overwrite_without_force() {
     ]);
     assert!(ok, "{err}");
 }
+
+#[test]
+fn counts_of_one_take_the_singular() {
+    let dir = tempfile::tempdir().unwrap();
+    let one = write(
+        &dir,
+        "one.toml",
+        r#"
+name = "One"
+[[issues]]
+name = "date"
+options = ["monday"]
+[[parties]]
+name = "A"
+weights = { date = 1.0 }
+values.date = { monday = 1.0 }
+[[parties]]
+name = "B"
+weights = { date = 1.0 }
+values.date = { monday = 1.0 }
+"#,
+    );
+    let one = one.to_str().unwrap();
+    let (ok, out, err) = run(&["validate", one]);
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("valid — 1 issue, 2 parties (2 negotiators), 1 outcome\n"),
+        "{out}"
+    );
+    let (_, report, _) = run(&["analyze", one]);
+    for phrase in [
+        "Outcome space: 1 issue, 1 outcome\n",
+        "(1 value): monday",
+        "1 of 1 outcome (100.0000%) is at least",
+        "Pareto frontier: 1 point (1 outcome)",
+    ] {
+        assert!(report.contains(phrase), "{phrase}: {report}");
+    }
+    let (_, out, err) = run(&[
+        "negotiate",
+        one,
+        "--parties",
+        "boulware,boulware",
+        "--steps",
+        "1",
+    ]);
+    assert!(out.contains(", 1 round, seed 0"), "{out}{err}");
+    let (ok, _, err) = run(&["negotiate", one, "--parties", "boulware"]);
+    assert!(!ok);
+    assert!(err.contains("1 strategy for 2 negotiators"), "{err}");
+    let out_dir = dir.path().join("t");
+    let (ok, out, err) = run(&[
+        "tournament",
+        "--scenarios",
+        one,
+        "--strategies",
+        "boulware",
+        "--self-play",
+        "--steps",
+        "1",
+        "--quiet",
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]);
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("1 strategy × 1 scenario × 1 repetition: "),
+        "{out}"
+    );
+}
