@@ -1,5 +1,10 @@
 //! `pactum`: the command-line front end. Parses arguments, calls the core
 //! library, and prints; all negotiation logic lives in `pactum-core`.
+//!
+//! An error is printed once, as its chain of causes (`error: what: why`),
+//! with a non-zero exit. `convert` never replaces a file or writes into a
+//! folder holding files without `--force`. The help of `negotiate` and
+//! `tournament` lists the strategies from the simulator's registry.
 
 mod forecast;
 mod negotiate;

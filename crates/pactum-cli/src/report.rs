@@ -1,4 +1,9 @@
 //! Human-readable output of an analysis: the text report and the SVG plot.
+//!
+//! The report's rules: table columns stay distinct however alike the
+//! parties' names (see [`column_headers`]); fair packages that coincide are
+//! printed once, naming every concept that picks them; each party's weights
+//! are shown as written; a count agrees with its noun (`1 outcome`).
 
 use std::fmt::Write as _;
 use std::path::Path;
