@@ -1,7 +1,9 @@
 //! The CLI's presentation, run through the real binary: an error's causes
-//! are printed once, `--help` documents strategies and protocols, tables
-//! keep their columns apart, coinciding fair packages are printed once,
-//! `convert` refuses to overwrite, counts agree with their nouns.
+//! are printed once, `--help` documents strategies and protocols, `analyse`
+//! is `analyze`, tables keep their columns apart, coinciding fair packages
+//! are printed once, `analyze` shows each party's weights, a `serve` that
+//! cannot listen leaves no database, `convert` refuses to overwrite, counts
+//! agree with their nouns.
 
 mod common;
 use common::{pactum, repo, write};
