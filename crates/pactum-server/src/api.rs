@@ -257,9 +257,50 @@ async fn access_log(
     response
 }
 
+/// The kinds of token, as the document's security schemes: every operation
+/// lists the ones it accepts (all are sent as `Authorization: Bearer`).
+struct TokenSchemes;
+
+impl utoipa::Modify for TokenSchemes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        for (name, description) in [
+            (
+                "party_token",
+                "A negotiator's party token, from `invitations` in the answer of POST /sessions: \
+                 moves, votes, its own preferences and utilities, offers, suggestions, disclosure, \
+                 the event stream and the certificate. It shows nothing of another party's preferences.",
+            ),
+            (
+                "viewer_token",
+                "A view-only token of one of the scenario's mediators or observers, from `viewers` \
+                 in the answer of POST /sessions: the mediator view, the event stream and the \
+                 certificate. It can make no move.",
+            ),
+            (
+                "admin_token",
+                "The convener's token, `admin_token` in the answer of POST /sessions: the record, \
+                 the export, the mediator view, the event stream and the certificate.",
+            ),
+        ] {
+            components.add_security_scheme(
+                name,
+                SecurityScheme::Http(
+                    HttpBuilder::new()
+                        .scheme(HttpAuthScheme::Bearer)
+                        .description(Some(description))
+                        .build(),
+                ),
+            );
+        }
+    }
+}
+
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Pactum negotiation server"),
+    modifiers(&TokenSchemes),
     paths(
         create_session,
         me,
@@ -309,6 +350,7 @@ async fn access_log(
         MoveRequest,
         MoveResponse,
         crate::singletext::VoteRequest,
+        crate::singletext::VoteResponse,
         crate::singletext::TextView,
         BotMove,
         crate::live::MoveEvent,
