@@ -172,6 +172,12 @@ pub struct MediatorView {
     pub single_text: Option<crate::singletext::TextTrace>,
     /// Present only for a mediator's token once every negotiator discloses.
     pub utility_space: Option<UtilitySpace>,
+    /// The session's privacy level: what the negotiators' suggestions may
+    /// rest on ("full", "pareto" or "off").
+    pub privacy: crate::views::Privacy,
+    /// Negotiators whose preferences are not locked yet (suggestions wait
+    /// for them).
+    pub waiting_for_locks: Vec<String>,
 }
 
 /// A package of the trace whose utilities the utility space shows.
@@ -221,6 +227,8 @@ pub(crate) async fn mediator_view(
         partial: None,
         single_text: None,
         utility_space: None,
+        privacy: session.privacy,
+        waiting_for_locks: crate::preferences::unlocked(&session, &entries)?,
     };
     // The packages whose utilities the utility space would show.
     let (points, standing): (Vec<Point>, Option<Point>) = match session.protocol.as_str() {

@@ -30,7 +30,8 @@ struct Session {
 async fn create(app: &Router, deadline_rounds: u64) -> Session {
     let body = create_session(
         app,
-        json!({"scenario_toml": SCENARIO, "protocol": "alternating_offers", "deadline_rounds": deadline_rounds}),
+        json!({"scenario_toml": SCENARIO, "protocol": "alternating_offers",
+               "deadline_rounds": deadline_rounds, "privacy": "full"}),
     )
     .await;
     let inv = body["invitations"].as_array().unwrap();
@@ -182,8 +183,11 @@ async fn me_shows_only_the_callers_own_preferences(db: Db) {
         assert!(json["error"].is_string());
         assert_no_secrets(&text);
     }
-    let (status, _, _) = call(&app, "GET", "/sessions/nope/me", Some(&s.alice), None).await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
+    // An unknown session answers as a known one does to a wrong token.
+    let unknown = call(&app, "GET", "/sessions/nope/me", Some(&s.alice), None).await;
+    let wrong = call(&app, "GET", &me, Some(&"f".repeat(64)), None).await;
+    assert_eq!(unknown.0, StatusCode::UNAUTHORIZED);
+    assert_eq!((unknown.0, unknown.2), (wrong.0, wrong.2));
 }
 
 async fn invalid_moves_are_refused_and_nothing_is_stored(db: Db) {
@@ -245,7 +249,7 @@ async fn invalid_moves_are_refused_and_nothing_is_stored(db: Db) {
             None,
             offer(2, "red"),
             StatusCode::UNAUTHORIZED,
-            "missing token",
+            "missing or invalid token",
         ),
     ];
     for (token, body, expected, words) in cases {
@@ -375,11 +379,16 @@ async fn suggestions_improve_on_the_standing_offer_without_leaking(db: Db) {
     let (app, _) = app(db);
     let s = create(&app, 5).await;
     let url = format!("/sessions/{}/suggestions", s.id);
-    let (status, before, _) = call(&app, "POST", &url, Some(&s.alice), None).await;
-    assert_eq!(status, StatusCode::OK);
-    assert_eq!(before["improving"], json!([]));
-    assert!(before["nash"]["offer"].is_object());
-
+    // Nothing until every negotiator's preferences are locked: the answer
+    // names who has not locked them yet.
+    let (status, before, text) = call(&app, "POST", &url, Some(&s.alice), None).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{text}");
+    assert!(
+        before["error"]
+            .as_str()
+            .unwrap()
+            .ends_with("not locked yet: Alice, Bob")
+    );
     call(
         &app,
         "POST",
@@ -388,6 +397,17 @@ async fn suggestions_improve_on_the_standing_offer_without_leaking(db: Db) {
         Some(offer(2, "red")),
     )
     .await;
+    let (status, before, text) = call(&app, "POST", &url, Some(&s.alice), None).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{text}");
+    assert!(
+        before["error"]
+            .as_str()
+            .unwrap()
+            .ends_with("not locked yet: Bob")
+    );
+    let lock = format!("/sessions/{}/preferences/lock", s.id);
+    let (status, _, text) = call(&app, "POST", &lock, Some(&s.bob), None).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
     let (status, alice, text) = call(&app, "POST", &url, Some(&s.alice), None).await;
     assert_eq!(status, StatusCode::OK, "{text}");
     assert!((alice["standing_offer_utility"].as_f64().unwrap() - 0.6).abs() < 1e-9);
@@ -406,6 +426,15 @@ async fn suggestions_improve_on_the_standing_offer_without_leaking(db: Db) {
     assert_eq!(
         alice["nash"]["offer"],
         json!({"price": 3, "colour": "blue"})
+    );
+    assert_eq!(alice["privacy"], "full");
+    assert_eq!(
+        alice["rests_on"],
+        json!([
+            "the standing offer",
+            "every party's weights and value functions",
+            "every party's reservation value"
+        ])
     );
     assert_no_secrets(&text);
 
@@ -621,10 +650,19 @@ async fn preferences_are_fixed_by_the_first_move_of_every_protocol(db: Db) {
             "{protocol} {first_move}: {}",
             after.2
         );
-        assert!(after.2.contains("before your first move"), "{}", after.2);
+        assert!(after.2.contains("locked"), "{}", after.2);
         // Bob has not moved yet.
         let bob = call(&app, "PUT", &prefs, Some(&s.bob), Some(edit.clone())).await;
         assert_eq!(bob.0, StatusCode::OK, "{protocol}: {}", bob.2);
+        // Until he locks them himself.
+        let lock = format!("/sessions/{}/preferences/lock", s.id);
+        let locked = call(&app, "POST", &lock, Some(&s.bob), None).await;
+        assert_eq!(locked.0, StatusCode::OK, "{protocol}: {}", locked.2);
+        assert_eq!(locked.1["waiting_for"], json!([]), "{protocol}");
+        assert_eq!(editable(&s.bob).await, json!(false), "{protocol}");
+        let bob = call(&app, "PUT", &prefs, Some(&s.bob), Some(edit.clone())).await;
+        assert_eq!(bob.0, StatusCode::CONFLICT, "{protocol}: {}", bob.2);
+        assert!(bob.2.contains("locked"), "{}", bob.2);
     }
 }
 

@@ -282,7 +282,7 @@ async fn auto_suggest_streams_each_negotiator_its_own_suggestions_after_each_pro
     let b = create_session(
         &app,
         json!({"scenario_toml": SCENARIO, "protocol": "single_text",
-                "deadline_rounds": 3, "auto_suggest": true}),
+                "deadline_rounds": 3, "auto_suggest": true, "privacy": "full"}),
     )
     .await;
     let s = Session::of(&b);
