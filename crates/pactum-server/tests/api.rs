@@ -444,6 +444,66 @@ async fn suggestions_improve_on_the_standing_offer_without_leaking(db: Db) {
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
 
+/// A suggestion that cannot be computed is a 422 whose message names no
+/// other party and says nothing of its preferences (the cause is logged).
+async fn failed_suggestions_name_no_other_party(db: Db) {
+    let (app, _) = app(db);
+    // 10^8 outcomes and Alice's non-additive utility: more than exact
+    // analysis enumerates.
+    let scenario = r#"
+name = "Too large"
+
+[[issues]]
+name = "price"
+type = "integer"
+min = 0
+max = 9999
+
+[[issues]]
+name = "volume"
+type = "integer"
+min = 0
+max = 9999
+
+[[parties]]
+name = "Alice"
+role = "negotiator"
+[parties.hyper_rectangles]
+normalizer = 1
+[[parties.hyper_rectangles.rectangles]]
+utility = 1
+bounds = { price = [0, 10] }
+
+[[parties]]
+name = "Bob"
+role = "negotiator"
+weights = { price = 0.5, volume = 0.5 }
+values.price = { type = "linear", slope = 0.0001, offset = 0.0 }
+values.volume = { type = "linear", slope = 0.0001, offset = 0.0 }
+"#;
+    let s = common::Session::of(
+        &create_session(
+            &app,
+            json!({"scenario_toml": scenario, "protocol": "alternating_offers",
+                   "deadline_rounds": 5, "privacy": "full"}),
+        )
+        .await,
+    );
+    for token in [&s.alice, &s.bob] {
+        common::lock_preferences(&app, &s.id, token).await;
+    }
+    let url = format!("/sessions/{}/suggestions", s.id);
+    let (status, body, text) = call(&app, "POST", &url, Some(&s.bob), None).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{text}");
+    assert!(
+        body["error"].as_str().unwrap().contains("cannot compute"),
+        "{text}"
+    );
+    for secret in ["Alice", "non-additive", "rectangle", "party"] {
+        assert!(!text.contains(secret), "{secret}: {text}");
+    }
+}
+
 async fn the_record_is_admin_only_verifies_and_detects_tampering(db: Db) {
     let (app, pool) = app(db);
     let s = create(&app, 5).await;
@@ -677,6 +737,7 @@ on_both_backends!(
     deadline_and_walking_away_end_the_session,
     offers_show_each_party_only_its_own_utility,
     suggestions_improve_on_the_standing_offer_without_leaking,
+    failed_suggestions_name_no_other_party,
     the_record_is_admin_only_verifies_and_detects_tampering,
     openapi_document_lists_the_endpoints,
 );
