@@ -1692,11 +1692,6 @@ async fn offers(
 
 // ---------------------------------------------------------------- suggestions
 
-/// The answer to a request for suggestions that cannot be computed: the
-/// cause (which may name another party or describe its preferences) is
-/// logged, never sent.
-pub(crate) const SUGGESTIONS_FAILED: &str = "the mediator cannot compute suggestions from these preferences; the server's log has the cause";
-
 #[utoipa::path(post, path = "/sessions/{id}/suggestions", params(("id" = String, Path)), responses(
     (status = 200, body = Suggestions), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
     (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
@@ -1734,9 +1729,11 @@ async fn post_suggestions(
     })
     .await
     .map_err(ApiError::internal)?;
+    // The cause may name another party or describe its utility: it is
+    // logged, and the caller told only what is public.
     result.map(Json).map_err(|cause| {
         tracing::warn!("suggestions not computed: {cause}");
-        ApiError::unprocessable(SUGGESTIONS_FAILED)
+        ApiError::unprocessable(cause.public_message())
     })
 }
 

@@ -15,7 +15,7 @@
 //! computed only once every negotiator's preferences are locked (see
 //! `crate::preferences`), which the handlers check. See docs/privacy.md.
 
-use pactum_core::analysis::{AnalysisOptions, Package, analyze};
+use pactum_core::analysis::{AnalysisError, AnalysisOptions, Package, analyze};
 use pactum_core::model::RedLine;
 use pactum_core::{Outcome, Scenario, UtilityFunction};
 use serde::{Deserialize, Serialize};
@@ -244,6 +244,51 @@ pub struct Suggestions {
     pub nash: Option<OwnView>,
 }
 
+/// Why suggestions were not computed.
+#[derive(Debug, thiserror::Error)]
+pub enum SuggestionError {
+    /// The analysis refused the scenario (its budget, or an outcome space
+    /// too large to enumerate).
+    #[error(transparent)]
+    Analysis(#[from] AnalysisError),
+    /// The session's privacy level is `off`.
+    #[error("suggestions are off in this session")]
+    Off,
+    /// A package of the analysis could not be read back.
+    #[error("{0}")]
+    Package(String),
+}
+
+/// The answer to a request for suggestions that cannot be computed, when
+/// the cause could say something of another party's preferences.
+pub const SUGGESTIONS_FAILED: &str = "the mediator cannot compute suggestions from these preferences; the server's log has the cause";
+
+impl SuggestionError {
+    /// What the caller may be told: the cause when it speaks only of the
+    /// scenario's size and of the work (issue names are public), one
+    /// sentence for everyone when it would name a party or describe its
+    /// utility.
+    pub fn public_message(&self) -> String {
+        match self {
+            SuggestionError::Analysis(
+                e @ (AnalysisError::IssueTooLarge { .. }
+                | AnalysisError::TooManyPartialSums { .. }
+                | AnalysisError::FrontierTooLarge { .. }
+                | AnalysisError::DeadlinePassed
+                | AnalysisError::Cancelled),
+            ) => format!("the mediator cannot compute suggestions: {e}"),
+            SuggestionError::Off => self.to_string(),
+            _ => SUGGESTIONS_FAILED.to_string(),
+        }
+    }
+}
+
+impl From<SuggestionError> for String {
+    fn from(e: SuggestionError) -> String {
+        e.to_string()
+    }
+}
+
 /// Computes suggestions for party `party` from all negotiators' (locked)
 /// preferences, as `context.privacy` allows. `standing` is what they improve
 /// on, if anything. Under [`Privacy::Off`] there are none (an error).
@@ -252,11 +297,11 @@ pub fn suggestions(
     party: usize,
     standing: Option<&[u32]>,
     context: SuggestionContext,
-) -> Result<Suggestions, String> {
+) -> Result<Suggestions, SuggestionError> {
     let full = match context.privacy {
         Privacy::Full => true,
         Privacy::Pareto => false,
-        Privacy::Off => return Err("suggestions are off in this session".into()),
+        Privacy::Off => return Err(SuggestionError::Off),
     };
     if !full && standing.is_none() {
         // Nothing to improve on, and no fair package at this level.
@@ -283,7 +328,7 @@ pub fn suggestions(
         stripped = s;
         &stripped
     };
-    let analysis = analyze(computed_on, &AnalysisOptions::default()).map_err(|e| e.to_string())?;
+    let analysis = analyze(computed_on, &AnalysisOptions::default())?;
     let negotiators = scenario.negotiators();
     let standing_all: Option<Vec<f64>> = standing.map(|o| {
         negotiators
@@ -291,12 +336,18 @@ pub fn suggestions(
             .map(|&p| own_utility(scenario, p, o))
             .collect()
     });
-    let view = |offer: &Package| -> Result<OwnView, String> {
-        let map = match serde_json::to_value(offer).map_err(|e| e.to_string())? {
+    let view = |offer: &Package| -> Result<OwnView, SuggestionError> {
+        let map = match serde_json::to_value(offer)
+            .map_err(|e| SuggestionError::Package(e.to_string()))?
+        {
             serde_json::Value::Object(m) => m,
-            _ => return Err("a package is not an object".into()),
+            _ => {
+                return Err(SuggestionError::Package(
+                    "a package is not an object".into(),
+                ));
+            }
         };
-        let outcome = parse_offer(scenario, &map)?;
+        let outcome = parse_offer(scenario, &map).map_err(SuggestionError::Package)?;
         Ok(OwnView {
             offer: offer.clone(),
             my_utility: own_utility(scenario, party, &outcome),
