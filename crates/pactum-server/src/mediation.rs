@@ -366,7 +366,9 @@ fn utility_space(
 
 // ---------------------------------------------------------------- certificate
 
-/// Answer of `GET /sessions/{id}/certificate`.
+/// Answer of `GET /sessions/{id}/certificate`. Below privacy level `full`,
+/// negotiators and viewers get it without the Nash package and the distance
+/// to it (the record keeps them).
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct CertificateView {
     pub certificate: Certificate,
@@ -442,7 +444,14 @@ pub(crate) async fn get_certificate(
 ) -> Result<Json<CertificateView>, ApiError> {
     let session = load_session(&app, &id).await?;
     let caller = authorize(&session, &headers)?;
-    let certificate = ensure_certificate(&app, &session).await?;
+    let mut certificate = ensure_certificate(&app, &session).await?;
+    // The Nash package rests on every reservation value (on one price
+    // issue it gives a party's away exactly): below level `full` only the
+    // convener, whose export `pactum verify` checks, sees it.
+    if session.privacy != crate::views::Privacy::Full && !matches!(caller, Caller::Admin) {
+        certificate.nash = None;
+        certificate.nash_distance = None;
+    }
     let my_utility = match caller {
         Caller::Negotiator(seat) => {
             let outcome = outcome_of(&session.scenario, &certificate.agreement)

@@ -385,7 +385,47 @@ async fn rewrite_and_ask_is_refused_and_one_answer_is_all_there_is(db: Db) {
     );
 }
 
+/// After an agreement, the certificate's Nash package would give Bob's
+/// reservation value away as the suggestions' would: below `full` the
+/// negotiators' certificate leaves it out (the convener's keeps it, for
+/// `pactum verify`). The agreement itself says only that it crossed Bob's
+/// reservation value.
+async fn the_certificate_shows_the_nash_package_only_at_full(db: Db) {
+    let app = pactum_server::router(db);
+    for level in ["full", "pareto"] {
+        let b = create_session(
+            &app,
+            json!({"scenario_toml": price_only(BOB_RESERVATION), "protocol": "alternating_offers",
+                   "deadline_rounds": 20, "privacy": level}),
+        )
+        .await;
+        let id = b["session_id"].as_str().unwrap();
+        let admin = b["admin_token"].as_str().unwrap();
+        let token = |i: usize| b["invitations"][i]["token"].as_str().unwrap();
+        let offer = json!({"kind": "offer", "offer": {"price": 80}});
+        assert_eq!(post_move(&app, id, token(0), offer).await.0, StatusCode::OK);
+        let accept = json!({"kind": "accept"});
+        let (status, body, text) = post_move(&app, id, token(1), accept).await;
+        assert_eq!(status, StatusCode::OK, "{text}");
+        assert_eq!(body["status"], "agreement");
+        let path = format!("/sessions/{id}/certificate");
+        let (status, alice, text) = call(&app, "GET", &path, Some(token(0)), None).await;
+        assert_eq!(status, StatusCode::OK, "{text}");
+        let (_, convener, _) = call(&app, "GET", &path, Some(admin), None).await;
+        // Nash at price (1 + 0.46)/2 = 73.
+        assert_eq!(convener["certificate"]["nash"], json!({"price": 73}));
+        if level == "full" {
+            assert_eq!(alice["certificate"]["nash"], json!({"price": 73}), "{text}");
+        } else {
+            assert!(alice["certificate"]["nash"].is_null(), "{text}");
+            assert!(alice["certificate"]["nash_distance"].is_null(), "{text}");
+            assert!(!text.contains("73"), "{text}");
+        }
+    }
+}
+
 on_both_backends!(
+    the_certificate_shows_the_nash_package_only_at_full,
     reservation_recovery_is_stopped_below_full,
     rewrite_and_ask_is_refused_and_one_answer_is_all_there_is,
 );
