@@ -583,9 +583,18 @@ async fn openapi_document_lists_the_endpoints(db: Db) {
         "/sessions/{id}/mediator",
         "/sessions/{id}/certificate",
         "/sessions/{id}/export",
+        "/sessions/{id}/preferences/lock",
     ] {
         assert!(doc["paths"][path].is_object(), "missing {path}");
     }
+    // The privacy level is a documented choice of session creation.
+    let schemas = &doc["components"]["schemas"];
+    assert!(
+        schemas["CreateSession"]["properties"]["privacy"].is_object(),
+        "{}",
+        schemas["CreateSession"]
+    );
+    assert_eq!(schemas["Privacy"]["enum"], json!(["full", "pareto", "off"]));
 }
 
 #[tokio::test]
