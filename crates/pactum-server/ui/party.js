@@ -711,7 +711,7 @@ function renderSuggestions(s, heading = null) {
   if (s.rests_on) {
     const what = s.rests_on.length ? s.rests_on.join('; ') : 'nothing';
     parts.push(h('p', { class: 'hint small', 'data-testid': 'rests-on' },
-      `These suggestions rest on: ${what}.`,
+      `At the privacy level the convener chose (${s.privacy}), these suggestions rest on: ${what}.`,
       s.privacy === 'pareto' ? ' No reservation value is used.' : ''));
   }
   if (page.singleText && s.improving && s.improving.length) {
