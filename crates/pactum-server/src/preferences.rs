@@ -11,9 +11,11 @@
 //! locked from the start (nobody can edit it). Once locked, an edit is a
 //! 409. The mediator's suggestions are computed only when every
 //! negotiator's preferences are locked, so that nobody can ask for
-//! suggestions, change its own numbers and ask again to learn another's. The new preferences are checked exactly like a
-//! native scenario file (errors name the field, e.g.
-//! `parties[0] (Alice).weights.price`) and stored privately; the
+//! suggestions, change its own numbers and ask again to learn another's.
+//!
+//! The new preferences are checked exactly like a native scenario file
+//! (errors name the field, e.g. `parties[0] (Alice).weights.price`) and
+//! stored privately; the
 //! hash-chained record gets only a commitment, `sha256(salt || canonical
 //! JSON of the preferences)`, with the salt returned to the party alone so
 //! it can later prove what it entered. Every later view of that party (me,
@@ -152,13 +154,31 @@ pub(crate) async fn apply_stored(
 /// Whether `party`'s preferences are locked: it moved, or locked them
 /// explicitly.
 pub(crate) fn is_locked(entries: &[RecordEntry], party: &str) -> Result<bool, ApiError> {
+    if has_moved(entries, party)? {
+        return Ok(true);
+    }
+    for entry in entries {
+        let event: Event =
+            serde_json::from_value(entry.event.clone()).map_err(ApiError::internal)?;
+        if let Event::PreferencesLocked { party: p, .. } = &event
+            && p == party
+        {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// Whether `party` has moved, in any protocol: an offer, acceptance,
+/// rejection or end; a free-form round's proposal, acceptance or closing; a
+/// vote on the single text.
+pub(crate) fn has_moved(entries: &[RecordEntry], party: &str) -> Result<bool, ApiError> {
     for entry in entries {
         let event: Event =
             serde_json::from_value(entry.event.clone()).map_err(ApiError::internal)?;
         if let Event::Move { party: p, .. }
         | Event::PartialMove { party: p, .. }
-        | Event::Vote { party: p, .. }
-        | Event::PreferencesLocked { party: p, .. } = &event
+        | Event::Vote { party: p, .. } = &event
             && p == party
         {
             return Ok(true);
