@@ -13,6 +13,7 @@
 //! the answer does not depend on any reservation value (two sessions that
 //! differ only in Bob's answer byte for byte alike, so every reservation
 //! value stays consistent with what Alice saw); at `off` there is none.
+//! Alice speaks HTTP to a server listening on a loopback port.
 //! The precision of what Alice can infer from her one answer is measured as
 //! the width of the interval of Bob's secret values consistent with it: the
 //! attacker is granted everything but the secret (Bob's other numbers, the
@@ -21,12 +22,75 @@
 
 mod common;
 
-use axum::Router;
 use axum::http::StatusCode;
-use common::{call, create_session, post_move};
 use pactum_server::Db;
 use pactum_server::views::{Privacy, SuggestionContext, suggestions};
 use serde_json::{Value, json};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+/// The server under attack, listening on a loopback port: the attacker
+/// speaks HTTP to it like any client.
+struct Server {
+    addr: std::net::SocketAddr,
+}
+
+impl Server {
+    async fn start(db: Db) -> Server {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(listener, pactum_server::router(db)).await });
+        Server { addr }
+    }
+
+    /// One request on a connection of its own; the status, the body as
+    /// JSON (`Null` if it is not) and its text.
+    async fn call(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (StatusCode, Value, String) {
+        let body = body.map(|b| b.to_string()).unwrap_or_default();
+        let mut request = format!(
+            "{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Length: {}\r\n",
+            body.len()
+        );
+        if let Some(t) = token {
+            request.push_str(&format!("Authorization: Bearer {t}\r\n"));
+        }
+        if !body.is_empty() {
+            request.push_str("Content-Type: application/json\r\n");
+        }
+        request.push_str("\r\n");
+        request.push_str(&body);
+        let mut stream = tokio::net::TcpStream::connect(self.addr).await.unwrap();
+        stream.write_all(request.as_bytes()).await.unwrap();
+        let mut raw = String::new();
+        stream.read_to_string(&mut raw).await.unwrap();
+        let (head, text) = raw.split_once("\r\n\r\n").unwrap();
+        let status = head.split(' ').nth(1).unwrap().parse::<u16>().unwrap();
+        let json = serde_json::from_str(text).unwrap_or(Value::Null);
+        (
+            StatusCode::from_u16(status).unwrap(),
+            json,
+            text.to_string(),
+        )
+    }
+
+    /// `POST /sessions`, which must succeed; the answer.
+    async fn create(&self, request: Value) -> Value {
+        let (status, body, text) = self.call("POST", "/sessions", None, Some(request)).await;
+        assert_eq!(status, StatusCode::CREATED, "{text}");
+        body
+    }
+
+    /// `POST /sessions/{id}/moves`.
+    async fn post_move(&self, id: &str, token: &str, mv: Value) -> (StatusCode, Value, String) {
+        let path = format!("/sessions/{id}/moves");
+        self.call("POST", &path, Some(token), Some(mv)).await
+    }
+}
 
 const LEVELS: [&str; 3] = ["full", "pareto", "off"];
 
@@ -110,13 +174,13 @@ struct Probe {
     bob: String,
 }
 
-async fn create(app: &Router, scenario: &str, privacy: &str) -> Probe {
-    let b = create_session(
-        app,
-        json!({"scenario_toml": scenario, "protocol": "alternating_offers",
+async fn create(app: &Server, scenario: &str, privacy: &str) -> Probe {
+    let b = app
+        .create(
+            json!({"scenario_toml": scenario, "protocol": "alternating_offers",
                "deadline_rounds": 20, "privacy": privacy}),
-    )
-    .await;
+        )
+        .await;
     let t = |i: usize| b["invitations"][i]["token"].as_str().unwrap().to_string();
     Probe {
         id: b["session_id"].as_str().unwrap().to_string(),
@@ -125,14 +189,14 @@ async fn create(app: &Router, scenario: &str, privacy: &str) -> Probe {
     }
 }
 
-async fn ask(app: &Router, id: &str, token: &str) -> (StatusCode, Value, String) {
+async fn ask(app: &Server, id: &str, token: &str) -> (StatusCode, Value, String) {
     let path = format!("/sessions/{id}/suggestions");
-    call(app, "POST", &path, Some(token), None).await
+    app.call("POST", &path, Some(token), None).await
 }
 
-async fn lock(app: &Router, id: &str, token: &str) -> Value {
+async fn lock(app: &Server, id: &str, token: &str) -> Value {
     let path = format!("/sessions/{id}/preferences/lock");
-    let (status, body, text) = call(app, "POST", &path, Some(token), None).await;
+    let (status, body, text) = app.call("POST", &path, Some(token), None).await;
     assert_eq!(status, StatusCode::OK, "{text}");
     body
 }
@@ -168,7 +232,7 @@ enum Seen {
 /// Alice asks before anyone has locked (refused), offers `opening` (which
 /// locks her preferences), tries to rewrite them (refused), Bob locks his,
 /// Alice asks once. Returns what she saw in the end.
-async fn probe(app: &Router, scenario: &str, privacy: &str, opening: Value) -> Seen {
+async fn probe(app: &Server, scenario: &str, privacy: &str, opening: Value) -> Seen {
     let p = create(app, scenario, privacy).await;
     // Before anyone has locked: nothing, whatever the level.
     let (status, body, text) = ask(app, &p.id, &p.alice).await;
@@ -181,18 +245,18 @@ async fn probe(app: &Router, scenario: &str, privacy: &str, opening: Value) -> S
         assert!(error.contains("locked"), "{text}");
         assert!(error.contains("Alice") && error.contains("Bob"), "{text}");
     }
-    let (status, _, text) = post_move(app, &p.id, &p.alice, opening).await;
+    let (status, _, text) = app.post_move(&p.id, &p.alice, opening).await;
     assert_eq!(status, StatusCode::OK, "{text}");
     // Alice's move locked her preferences: rewriting them is refused.
     let path = format!("/sessions/{}/me/preferences", p.id);
-    let (status, body, text) = call(
-        app,
-        "PUT",
-        &path,
-        Some(&p.alice),
-        Some(alice_rewritten(scenario, 0.9)),
-    )
-    .await;
+    let (status, body, text) = app
+        .call(
+            "PUT",
+            &path,
+            Some(&p.alice),
+            Some(alice_rewritten(scenario, 0.9)),
+        )
+        .await;
     assert_eq!(status, StatusCode::CONFLICT, "{text}");
     assert!(body["error"].as_str().unwrap().contains("locked"), "{text}");
     if privacy != "off" {
@@ -216,14 +280,14 @@ async fn probe(app: &Router, scenario: &str, privacy: &str, opening: Value) -> S
         assert!(matches!(seen, Seen::Answer(_)), "{text}");
     }
     // Once locked, for good: a second rewrite is refused as the first.
-    let (status, _, text) = call(
-        app,
-        "PUT",
-        &path,
-        Some(&p.alice),
-        Some(alice_rewritten(scenario, 0.1)),
-    )
-    .await;
+    let (status, _, text) = app
+        .call(
+            "PUT",
+            &path,
+            Some(&p.alice),
+            Some(alice_rewritten(scenario, 0.1)),
+        )
+        .await;
     assert_eq!(status, StatusCode::CONFLICT, "{text}");
     seen
 }
@@ -270,7 +334,7 @@ fn privacy(level: &str) -> Privacy {
 
 /// Reservation recovery on one price issue, at each level.
 async fn reservation_recovery(db: Db) -> Vec<(String, f64, f64)> {
-    let app = pactum_server::router(db);
+    let app = Server::start(db).await;
     let candidates = grid(0.0, 0.99, 0.005);
     let mut rows = Vec::new();
     for level in LEVELS {
@@ -323,7 +387,7 @@ async fn reservation_recovery(db: Db) -> Vec<(String, f64, f64)> {
 /// Rewrite-and-ask against Bob's weight, at each level: the rewrite is
 /// refused, so Alice has one answer to infer from.
 async fn weight_pinning(db: Db) -> (Vec<(String, f64, f64)>, Vec<(String, f64, f64)>) {
-    let app = pactum_server::router(db);
+    let app = Server::start(db).await;
     let weights = grid(0.0, 1.0, 0.001);
     let reservations = grid(0.0, 0.6, 0.005);
     let mut by_weight = Vec::new();
@@ -391,11 +455,9 @@ async fn rewrite_and_ask_is_refused_and_one_answer_is_all_there_is(db: Db) {
 /// `pactum verify`). The agreement itself says only that it crossed Bob's
 /// reservation value.
 async fn the_certificate_shows_the_nash_package_only_at_full(db: Db) {
-    let app = pactum_server::router(db);
+    let app = Server::start(db).await;
     for level in ["full", "pareto"] {
-        let b = create_session(
-            &app,
-            json!({"scenario_toml": price_only(BOB_RESERVATION), "protocol": "alternating_offers",
+        let b = app.create(json!({"scenario_toml": price_only(BOB_RESERVATION), "protocol": "alternating_offers",
                    "deadline_rounds": 20, "privacy": level}),
         )
         .await;
@@ -403,15 +465,15 @@ async fn the_certificate_shows_the_nash_package_only_at_full(db: Db) {
         let admin = b["admin_token"].as_str().unwrap();
         let token = |i: usize| b["invitations"][i]["token"].as_str().unwrap();
         let offer = json!({"kind": "offer", "offer": {"price": 80}});
-        assert_eq!(post_move(&app, id, token(0), offer).await.0, StatusCode::OK);
+        assert_eq!(app.post_move(id, token(0), offer).await.0, StatusCode::OK);
         let accept = json!({"kind": "accept"});
-        let (status, body, text) = post_move(&app, id, token(1), accept).await;
+        let (status, body, text) = app.post_move(id, token(1), accept).await;
         assert_eq!(status, StatusCode::OK, "{text}");
         assert_eq!(body["status"], "agreement");
         let path = format!("/sessions/{id}/certificate");
-        let (status, alice, text) = call(&app, "GET", &path, Some(token(0)), None).await;
+        let (status, alice, text) = app.call("GET", &path, Some(token(0)), None).await;
         assert_eq!(status, StatusCode::OK, "{text}");
-        let (_, convener, _) = call(&app, "GET", &path, Some(admin), None).await;
+        let (_, convener, _) = app.call("GET", &path, Some(admin), None).await;
         // Nash at price (1 + 0.46)/2 = 73.
         assert_eq!(convener["certificate"]["nash"], json!({"price": 73}));
         if level == "full" {
