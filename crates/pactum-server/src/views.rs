@@ -176,8 +176,9 @@ impl Privacy {
     }
 }
 
-/// `rests_on`: the standing offer, the draft, the agreement or the settled
-/// issues (whichever the suggestions improve on or keep to).
+/// `rests_on`, always (with what stands: the standing offer, the draft, the
+/// agreement or the settled issues, whichever the suggestions improve on or
+/// keep to): the utility functions.
 pub const RESTS_ON_WEIGHTS: &str = "every party's weights and value functions";
 /// `rests_on`: reservation values (the rational outcomes, the Nash package).
 pub const RESTS_ON_RESERVATIONS: &str = "every party's reservation value";
