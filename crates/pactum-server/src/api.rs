@@ -767,6 +767,7 @@ async fn read_session(pool: &AnyPool, id: &str) -> Result<Session, ApiError> {
 pub(crate) const NO_ACCESS: &str =
     "missing or invalid token: send Authorization: Bearer <token> with a token of this session";
 
+/// [`NO_ACCESS`] as a 401.
 pub(crate) fn no_access() -> ApiError {
     ApiError::unauthorized(NO_ACCESS)
 }
