@@ -30,7 +30,8 @@ use crate::record::{GENESIS_HASH, Record, RecordEntry, chain_hash};
 use crate::singletext::SINGLE_TEXT;
 use crate::tokens;
 use crate::views::{
-    OwnView, PreferenceSummary, Suggestions, own_utility, preference_summary, suggestions_with,
+    OwnView, PreferenceSummary, Privacy, Suggestions, own_utility, preference_summary,
+    suggestions_with,
 };
 
 /// The web UI's pages and assets (crates/pactum-server/ui/).
@@ -64,6 +65,8 @@ pub struct AppState {
     writer: Arc<std::sync::OnceLock<tokio::sync::mpsc::UnboundedSender<MoveJob>>>,
     /// SQLite files: keeps the database's checkpointer running.
     _checkpoints: Option<Arc<()>>,
+    /// Signs the heads of the records served (see `crate::signing`).
+    pub(crate) signing_key: Option<Arc<ed25519_dalek::SigningKey>>,
     /// What the server grants its callers (see `crate::limits`).
     pub(crate) limits: Arc<crate::limits::Limits>,
 }
@@ -196,6 +199,7 @@ pub fn router_with(db: Db, limits: crate::limits::ServerLimits) -> Router {
         states: Default::default(),
         writer: Default::default(),
         _checkpoints: db.checkpoints,
+        signing_key: db.signing_key,
         limits,
     };
     Router::new()
@@ -204,6 +208,10 @@ pub fn router_with(db: Db, limits: crate::limits::ServerLimits) -> Router {
         .route(
             "/sessions/{id}/me/preferences",
             put(crate::preferences::put_preferences),
+        )
+        .route(
+            "/sessions/{id}/preferences/lock",
+            post(crate::preferences::lock_preferences),
         )
         .route("/sessions/{id}/moves", post(post_move))
         .route("/sessions/{id}/votes", post(crate::singletext::post_vote))
@@ -222,6 +230,11 @@ pub fn router_with(db: Db, limits: crate::limits::ServerLimits) -> Router {
             get(mediation::get_certificate),
         )
         .route("/sessions/{id}/export", get(mediation::export))
+        .route(
+            "/sessions/{id}/preferences/export",
+            get(crate::preferences::export_preferences),
+        )
+        .route("/signing-key", get(signing_key))
         .route("/openapi.json", get(openapi_json))
         .route("/health", get(health))
         .merge(ui::routes())
@@ -260,13 +273,55 @@ async fn access_log(
     response
 }
 
+/// The kinds of token, as the document's security schemes: every operation
+/// lists the ones it accepts (all are sent as `Authorization: Bearer`).
+struct TokenSchemes;
+
+impl utoipa::Modify for TokenSchemes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        for (name, description) in [
+            (
+                "party_token",
+                "A negotiator's party token, from `invitations` in the answer of POST /sessions: \
+                 moves, votes, its own preferences and utilities, offers, suggestions, disclosure, \
+                 the event stream and the certificate. It shows nothing of another party's preferences.",
+            ),
+            (
+                "viewer_token",
+                "A view-only token of one of the scenario's mediators or observers, from `viewers` \
+                 in the answer of POST /sessions: the mediator view, the event stream and the \
+                 certificate. It can make no move.",
+            ),
+            (
+                "admin_token",
+                "The convener's token, `admin_token` in the answer of POST /sessions: the record, \
+                 the export, the mediator view, the event stream and the certificate.",
+            ),
+        ] {
+            components.add_security_scheme(
+                name,
+                SecurityScheme::Http(
+                    HttpBuilder::new()
+                        .scheme(HttpAuthScheme::Bearer)
+                        .description(Some(description))
+                        .build(),
+                ),
+            );
+        }
+    }
+}
+
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Pactum negotiation server"),
+    modifiers(&TokenSchemes),
     paths(
         create_session,
         me,
         crate::preferences::put_preferences,
+        crate::preferences::lock_preferences,
         post_move,
         crate::singletext::post_vote,
         crate::singletext::get_text,
@@ -278,6 +333,8 @@ async fn access_log(
         mediation::mediator_view,
         mediation::get_certificate,
         mediation::export,
+        crate::preferences::export_preferences,
+        signing_key,
         health
     ),
     components(schemas(
@@ -303,9 +360,16 @@ async fn access_log(
         MeResponse,
         crate::preferences::PreferencesRequest,
         crate::preferences::PreferencesUpdated,
+        crate::preferences::PreferencesExport,
+        crate::preferences::PreferencesOpening,
+        crate::signing::HeadSignature,
+        SigningKeyView,
+        crate::preferences::LockState,
+        crate::views::Privacy,
         MoveRequest,
         MoveResponse,
         crate::singletext::VoteRequest,
+        crate::singletext::VoteResponse,
         crate::singletext::TextView,
         BotMove,
         crate::live::MoveEvent,
@@ -413,6 +477,13 @@ pub struct CreateSession {
     /// `GET /sessions/{id}/events`.
     #[serde(default)]
     pub auto_suggest: bool,
+    /// What the mediator's suggestions may rest on: "full" (Pareto-improving
+    /// packages and the Nash package, which rest on every party's
+    /// reservation value), "pareto" (the default: only packages every
+    /// negotiator prefers to what stands; no reservation value enters) or
+    /// "off" (no suggestions). See docs/privacy.md.
+    #[serde(default)]
+    pub privacy: Privacy,
 }
 
 /// One negotiator's invitation: the token that lets it act for its seat.
@@ -469,6 +540,11 @@ async fn create_session(
         return Err(ApiError::unprocessable(format!(
             "bots: bots play {ALTERNATING_OFFERS:?} only"
         )));
+    }
+    if req.auto_suggest && req.privacy == Privacy::Off {
+        return Err(ApiError::unprocessable(
+            "auto_suggest: suggestions are off at privacy level \"off\"",
+        ));
     }
     if req.deadline_rounds == 0 || req.deadline_rounds > MAX_DEADLINE_ROUNDS {
         return Err(ApiError::unprocessable(format!(
@@ -555,7 +631,7 @@ async fn create_session(
     let _guard = app.write_guard().await;
     let mut tx = app.pool.begin().await?;
     sqlx::query(
-        "INSERT INTO sessions (id, scenario_toml, protocol, deadline_rounds, admin_token_hash, created_at_ms) VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO sessions (id, scenario_toml, protocol, deadline_rounds, admin_token_hash, created_at_ms, privacy) VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(&session_id)
     .bind(&scenario_toml)
@@ -563,6 +639,7 @@ async fn create_session(
     .bind(req.deadline_rounds as i64)
     .bind(tokens::hash(&admin_token))
     .bind(now_ms())
+    .bind(req.privacy.as_str())
     .execute(&mut *tx)
     .await?;
     let seats = invitations
@@ -627,6 +704,8 @@ pub(crate) struct Session {
     pub(crate) deadline_rounds: u64,
     /// "alternating_offers" or "single_text".
     pub(crate) protocol: String,
+    /// What the mediator's suggestions may rest on (fixed at creation).
+    pub(crate) privacy: Privacy,
     /// Every seat: negotiators (in turn order) then view-only parties.
     seats: Vec<SeatRow>,
 }
@@ -721,12 +800,14 @@ async fn with_stored_preferences(
 
 async fn read_session(pool: &AnyPool, id: &str) -> Result<Session, ApiError> {
     let row = sqlx::query(
-        "SELECT scenario_toml, admin_token_hash, deadline_rounds, protocol FROM sessions WHERE id = $1",
+        "SELECT scenario_toml, admin_token_hash, deadline_rounds, protocol, privacy FROM sessions WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(pool)
     .await?
-    .ok_or_else(|| ApiError::not_found(format!("no session {id:?}")))?;
+    // Answered as a known session answers a caller without its token, so
+    // that session ids cannot be probed.
+    .ok_or_else(no_access)?;
     let text: String = row.get(0);
     let seats = sqlx::query(
         "SELECT seat, party_name, token_hash, role, strategy FROM seats WHERE session_id = $1 ORDER BY seat",
@@ -750,26 +831,32 @@ async fn read_session(pool: &AnyPool, id: &str) -> Result<Session, ApiError> {
         admin_token_hash: row.get(1),
         deadline_rounds: row.get::<i64, _>(2) as u64,
         protocol: row.get(3),
+        privacy: Privacy::parse(&row.get::<String, _>(4)).map_err(ApiError::internal)?,
         seats,
     })
 }
 
+/// The one answer to a request without a token of the session it names:
+/// a missing, malformed or wrong token, or an unknown session id, all get
+/// it word for word, so nobody can tell which session ids exist.
+pub(crate) const NO_ACCESS: &str =
+    "missing or invalid token: send Authorization: Bearer <token> with a token of this session";
+
+/// [`NO_ACCESS`] as a 401.
+pub(crate) fn no_access() -> ApiError {
+    ApiError::unauthorized(NO_ACCESS)
+}
+
 fn bearer(headers: &HeaderMap) -> Result<String, ApiError> {
-    let value = headers.get(header::AUTHORIZATION).ok_or_else(|| {
-        ApiError::unauthorized("missing token: send Authorization: Bearer <token>")
-    })?;
-    let value = value
-        .to_str()
-        .map_err(|_| ApiError::unauthorized("malformed Authorization header"))?;
-    let token = value.strip_prefix("Bearer ").ok_or_else(|| {
-        ApiError::unauthorized("malformed Authorization header: expected Bearer <token>")
-    })?;
+    let value = headers.get(header::AUTHORIZATION).ok_or_else(no_access)?;
+    let value = value.to_str().map_err(|_| no_access())?;
+    let token = value.strip_prefix("Bearer ").ok_or_else(no_access)?;
     Ok(token.trim().to_string())
 }
 
 /// Identifies the caller. A token that is not one of this session's is a
-/// 401 whatever it is (another session's token included); the token itself
-/// is never echoed.
+/// 401 whatever it is (another session's token included), answered as an
+/// unknown session is; the token itself is never echoed.
 pub(crate) fn authorize(session: &Session, headers: &HeaderMap) -> Result<Caller, ApiError> {
     let hash = tokens::hash(&bearer(headers)?);
     if hash == session.admin_token_hash {
@@ -779,7 +866,7 @@ pub(crate) fn authorize(session: &Session, headers: &HeaderMap) -> Result<Caller
         .seats
         .iter()
         .find(|s| s.token_hash == hash)
-        .ok_or_else(|| ApiError::unauthorized("invalid token for this session"))?;
+        .ok_or_else(no_access)?;
     let party = session
         .scenario
         .party_index(&row.party_name)
@@ -1000,9 +1087,18 @@ pub struct MeResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub partial: Option<crate::partial::PartialView>,
     /// Whether the caller may still replace its preferences
-    /// (`PUT /sessions/{id}/me/preferences`): before its first move, while
-    /// the negotiation is open, and not in a bot's seat.
+    /// (`PUT /sessions/{id}/me/preferences`): until they are locked (by its
+    /// first move or `POST /sessions/{id}/preferences/lock`), while the
+    /// negotiation is open, and not in a bot's seat.
     pub preferences_editable: bool,
+    /// Whether the caller's preferences are locked.
+    pub preferences_locked: bool,
+    /// Negotiators whose preferences are not locked yet (turn order): the
+    /// mediator's suggestions wait for them.
+    pub waiting_for_locks: Vec<String>,
+    /// The session's privacy level: what the mediator's suggestions may
+    /// rest on ("full", "pareto" or "off").
+    pub privacy: Privacy,
 }
 
 #[utoipa::path(get, path = "/sessions/{id}/me", params(("id" = String, Path)), responses(
@@ -1025,11 +1121,14 @@ async fn me(
     } else {
         None
     };
-    let preferences_editable = state.finished.is_none()
-        && !session.is_bot_seat(seat.seat)
-        && !crate::preferences::has_moved(&entries, &seat.name)?;
+    let unlocked = crate::preferences::unlocked(&session, &entries)?;
+    let preferences_locked = !unlocked.contains(&seat.name);
+    let preferences_editable = state.finished.is_none() && !preferences_locked;
     Ok(Json(MeResponse {
         preferences_editable,
+        preferences_locked,
+        waiting_for_locks: unlocked,
+        privacy: session.privacy,
         protocol: session.protocol.clone(),
         preferences: preference_summary(sc, seat.party),
         status: status_of(&state),
@@ -1312,34 +1411,20 @@ pub(crate) async fn stage_move(
         offer: outcome.clone(),
     }];
     match &finish {
-        Some(Finish::Agreement(o)) => {
+        Some(f @ Finish::Agreement(o)) => {
             seq += 1;
             published.push(crate::live::Published::Agreement {
                 seq,
                 round,
                 offer: o.clone(),
             });
-            let p = package(sc, o);
-            prev = append(
-                tx,
-                id,
-                seq,
-                &prev,
-                &Event::Agreement {
-                    offer: p.clone(),
-                    round,
-                },
-            )
-            .await
-            .map_err(Failed)?;
-            agreement = Some(p);
+            let ev = crate::protocol::finish_event(sc, f, round);
+            prev = append(tx, id, seq, &prev, &ev).await.map_err(Failed)?;
+            agreement = Some(package(sc, o));
         }
-        Some(Finish::Ended(r)) => {
+        Some(f @ Finish::Ended(r)) => {
             seq += 1;
-            let ev = Event::Ended {
-                reason: r.clone(),
-                round,
-            };
+            let ev = crate::protocol::finish_event(sc, f, round);
             prev = append(tx, id, seq, &prev, &ev).await.map_err(Failed)?;
             published.push(crate::live::Published::Ended {
                 seq,
@@ -1672,7 +1757,8 @@ async fn offers(
 // ---------------------------------------------------------------- suggestions
 
 #[utoipa::path(post, path = "/sessions/{id}/suggestions", params(("id" = String, Path)), responses(
-    (status = 200, body = Suggestions), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody),
+    (status = 200, body = Suggestions), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+    (status = 409, body = ErrorBody), (status = 422, body = ErrorBody),
     (status = 503, description = "Busy with other analyses (Retry-After)", body = ErrorBody)),
     security(("party_token" = [])))]
 async fn post_suggestions(
@@ -1682,12 +1768,22 @@ async fn post_suggestions(
 ) -> Result<Json<Suggestions>, ApiError> {
     let session = load_session(&app, &id).await?;
     let seat = authorize_party(&session, &headers)?;
+    if session.privacy == Privacy::Off {
+        return Err(ApiError::forbidden(
+            "the convener turned the mediator's suggestions off for this session (privacy level \"off\")",
+        ));
+    }
     let mut conn = app.pool.acquire().await?;
     let entries = load_entries(&mut conn, &id).await?;
     drop(conn);
     // About the standing offer or the draft; in free-form rounds, keeping
     // to the issues settled so far.
     let basis = crate::views::suggestion_basis(&session, &entries)?;
+    if !basis.unlocked.is_empty() {
+        return Err(ApiError::conflict(crate::preferences::waiting_for_locks(
+            &basis.unlocked,
+        )));
+    }
     let result = app
         .limits
         .analyse(move |options| {
@@ -1695,11 +1791,17 @@ async fn post_suggestions(
                 &basis.scenario,
                 seat.party,
                 basis.standing.as_deref(),
+                basis.context,
                 options,
             )
         })
         .await?;
-    result.map(Json).map_err(ApiError::unprocessable)
+    // The cause may name another party or describe its utility: it is
+    // logged, and the caller told only what is public.
+    result.map(Json).map_err(|cause| {
+        tracing::warn!("suggestions not computed: {cause}");
+        ApiError::unprocessable(cause.public_message())
+    })
 }
 
 // ---------------------------------------------------------------- record
@@ -1715,9 +1817,52 @@ async fn record(
     let session = load_session(&app, &id).await?;
     authorize_admin(&session, &headers)?;
     let mut conn = app.pool.acquire().await?;
-    let events = load_entries(&mut conn, &id).await?;
-    Ok(Json(Record {
+    let mut events = load_entries(&mut conn, &id).await?;
+    // Votes on the single text's open proposal stay secret until it closes.
+    events.truncate(crate::views::before_open_votes(&events)?);
+    Ok(Json(app.signed(Record {
         session_id: id,
         events,
+        signature: None,
+    })))
+}
+
+impl AppState {
+    /// `record` with the server's signature of its head, if the server has
+    /// a signing key.
+    pub(crate) fn signed(&self, mut record: Record) -> Record {
+        if let (Some(key), Some(head)) = (&self.signing_key, record.events.last()) {
+            record.signature = Some(crate::signing::sign_head(
+                key,
+                &record.session_id,
+                head.seq,
+                &head.hash,
+            ));
+        }
+        record
+    }
+}
+
+/// Answer of `GET /signing-key`.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct SigningKeyView {
+    /// Always "ed25519".
+    pub algorithm: String,
+    /// The public key (hex, 32 bytes) that checks the signatures of the
+    /// records this server serves (`pactum verify --public-key`).
+    pub public_key: String,
+}
+
+#[utoipa::path(get, path = "/signing-key", responses(
+    (status = 200, body = SigningKeyView), (status = 404, body = ErrorBody)))]
+async fn signing_key(
+    AxumState(app): AxumState<AppState>,
+) -> Result<Json<SigningKeyView>, ApiError> {
+    let key = app.signing_key.as_ref().ok_or_else(|| {
+        ApiError::not_found("this server signs no records (start it with --signing-key)")
+    })?;
+    Ok(Json(SigningKeyView {
+        algorithm: crate::signing::ED25519.into(),
+        public_key: hex::encode(key.verifying_key().to_bytes()),
     }))
 }

@@ -95,7 +95,9 @@ use crate::error::{ApiError, ErrorBody};
 use crate::limits::Limits;
 use crate::protocol::{Event, MoveKind, package};
 use crate::record::RecordEntry;
-use crate::views::{Suggestions, own_utility, suggestion_basis, suggestions_with};
+use crate::views::{
+    Privacy, SuggestionContext, Suggestions, own_utility, suggestion_basis, suggestions_with,
+};
 
 /// Events buffered per session; a subscriber further behind catches up
 /// from the log.
@@ -366,6 +368,7 @@ struct SuggestJob {
     scenario: Scenario,
     standing: Option<Outcome>,
     parties: Vec<usize>,
+    context: SuggestionContext,
 }
 
 impl Hub {
@@ -772,6 +775,9 @@ pub(crate) async fn auto_suggest(
     }
     let (scenario, standing) = basis();
     let parties = scenario.negotiators();
+    // A completed round means every negotiator has moved, so every
+    // negotiator's preferences are locked.
+    let context = SuggestionContext::of(session, false);
     // Computed in the background: the move that completed the round is
     // acknowledged without waiting for them.
     queue_suggestions(
@@ -782,6 +788,7 @@ pub(crate) async fn auto_suggest(
             scenario,
             standing,
             parties,
+            context,
         },
     );
 }
@@ -834,8 +841,10 @@ async fn suggest_in_order(
             scenario,
             standing,
             parties,
+            context,
         } = job;
-        let computed = compute_suggestions(&hub.limits, scenario, round, standing, parties);
+        let computed =
+            compute_suggestions(&hub.limits, scenario, round, standing, parties, context);
         if let Some(by_party) = computed.await {
             hub.send(&id, vec![Published::Suggestions { round, by_party }]);
         }
@@ -843,19 +852,23 @@ async fn suggest_in_order(
 }
 
 /// The suggestions event after round `round` of each of `parties`
-/// (negotiators' scenario indices), by party.
+/// (negotiators' scenario indices), by party; none at privacy level `off`.
 async fn compute_suggestions(
     limits: &Limits,
     scenario: Scenario,
     round: u64,
     standing: Option<Outcome>,
     parties: Vec<usize>,
+    context: SuggestionContext,
 ) -> Option<HashMap<usize, String>> {
+    if context.privacy == Privacy::Off {
+        return None;
+    }
     let computed = limits
         .analyse(move |options| {
             let mut by_party = HashMap::new();
             for p in parties {
-                let s = suggestions_with(&scenario, p, standing.as_deref(), options)?;
+                let s = suggestions_with(&scenario, p, standing.as_deref(), context, options)?;
                 let json = serde_json::to_string(&SuggestionsEvent {
                     round,
                     suggestions: s,
@@ -1170,9 +1183,19 @@ async fn suggestions_at(
     drop(conn);
     entries.retain(|e| e.seq <= seq);
     let basis = suggestion_basis(&session, &entries).ok()?;
+    if !basis.unlocked.is_empty() {
+        return None;
+    }
     let parties = basis.scenario.negotiators();
-    let by_party =
-        compute_suggestions(limits, basis.scenario, round, basis.standing, parties).await?;
+    let by_party = compute_suggestions(
+        limits,
+        basis.scenario,
+        round,
+        basis.standing,
+        parties,
+        basis.context,
+    )
+    .await?;
     Some(Published::Suggestions { round, by_party })
 }
 
@@ -1190,12 +1213,16 @@ async fn latest_suggestions(
     }
     let basis = suggestion_basis(session, entries).ok()?;
     let round = basis.last_round.filter(|_| !basis.finished)?;
+    if !basis.unlocked.is_empty() {
+        return None;
+    }
     let by_party = compute_suggestions(
         &app.limits,
         basis.scenario,
         round,
         basis.standing,
         vec![party],
+        basis.context,
     )
     .await?;
     Some(Published::Suggestions { round, by_party })
@@ -1382,7 +1409,7 @@ pub(crate) struct StreamEvent {
     (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
     (status = 429, description = "The session has as many streams open as it may (Retry-After)", body = ErrorBody),
     (status = 503, description = "The server has as many streams open as it may (Retry-After)", body = ErrorBody)),
-    security(("party_token" = []), ("admin_token" = [])))]
+    security(("party_token" = []), ("viewer_token" = []), ("admin_token" = [])))]
 pub(crate) async fn events(
     AxumState(app): AxumState<AppState>,
     Path(id): Path<String>,

@@ -170,6 +170,16 @@ fn tokens(created: &Answer) -> (String, String, String) {
     )
 }
 
+/// Locks the preferences of the negotiators with `tokens` (suggestions wait
+/// until every negotiator's are locked).
+async fn lock(addr: SocketAddr, id: &str, tokens: &[&str]) {
+    let path = format!("/sessions/{id}/preferences/lock");
+    for token in tokens {
+        let answer = request(addr, "POST", &path, Some(token), None).await;
+        assert!(answer.status < 300, "{answer:?}");
+    }
+}
+
 // ---------------------------------------------------------------- scenarios
 
 /// A small issue for [`one_issue`].
@@ -310,7 +320,9 @@ async fn heavy_analysis_has_a_deadline_and_a_bounded_pool() {
         ..ServerLimits::default()
     };
     let server = Server::start(limits).await;
-    let (id, alice, bob) = tokens(&create(server.addr, &slow(6, 8), json!({})).await);
+    let (id, alice, bob) =
+        tokens(&create(server.addr, &slow(6, 8), json!({"privacy": "full"})).await);
+    lock(server.addr, &id, &[&alice, &bob]).await;
     let path = format!("/sessions/{id}/suggestions");
     let started = Instant::now();
     let first = tokio::spawn({
@@ -404,7 +416,12 @@ async fn open_events(addr: SocketAddr, id: &str, token: &str) -> (TcpStream, Str
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_move_is_acknowledged_before_the_suggestions_it_brings() {
     let server = Server::start(ServerLimits::default()).await;
-    let created = create(server.addr, &slow(5, 10), json!({"auto_suggest": true})).await;
+    let created = create(
+        server.addr,
+        &slow(5, 10),
+        json!({"auto_suggest": true, "privacy": "full"}),
+    )
+    .await;
     let (id, alice, bob) = tokens(&created);
     let (mut events, mut buf, status) = open_events(server.addr, &id, &alice).await;
     assert_eq!(status, 200);
@@ -688,9 +705,12 @@ async fn an_analysis_stops_when_its_client_goes_away() {
         ..ServerLimits::default()
     };
     let server = Server::start(limits).await;
-    let (slow_id, slow_alice, _) = tokens(&create(server.addr, &slow(6, 10), json!({})).await);
-    let (small_id, small_alice, _) =
+    let (slow_id, slow_alice, slow_bob) =
+        tokens(&create(server.addr, &slow(6, 10), json!({"privacy": "full"})).await);
+    let (small_id, small_alice, small_bob) =
         tokens(&create(server.addr, &one_issue(SMALL), json!({})).await);
+    lock(server.addr, &slow_id, &[&slow_alice, &slow_bob]).await;
+    lock(server.addr, &small_id, &[&small_alice, &small_bob]).await;
     // Suggestions on the slow scenario (seconds of work), then hang up.
     let mut gone = connect_from(server.addr, None).await;
     let head = format!(
