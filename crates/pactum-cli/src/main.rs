@@ -197,6 +197,7 @@ fn run_analyze(args: AnalyzeArgs) -> Result<()> {
     let Loaded {
         mut scenario,
         warnings,
+        reference_frontier,
         ..
     } = load(&args.input)?;
     let loaded = started.elapsed();
@@ -204,6 +205,16 @@ fn run_analyze(args: AnalyzeArgs) -> Result<()> {
     for spec in &args.overrides {
         pactum_core::overrides::apply(&mut scenario, spec)?;
     }
+    let reference_frontier = match reference_frontier {
+        Some(r) if !args.overrides.is_empty() => {
+            eprintln!(
+                "warning: {}: GENIUS's frontier not compared: --set changed the scenario it was computed for",
+                r.file
+            );
+            None
+        }
+        r => r,
+    };
     let opts = AnalysisOptions {
         method: if args.enumerate {
             Method::Enumerate
@@ -213,7 +224,20 @@ fn run_analyze(args: AnalyzeArgs) -> Result<()> {
         ..Default::default()
     };
     let analysis_started = std::time::Instant::now();
-    let analysis = analyze(&scenario, &opts)?;
+    let analysis = match analyze(&scenario, &opts) {
+        Ok(a) => a,
+        Err(e) => {
+            if let Some(r) = &reference_frontier {
+                eprintln!(
+                    "note: {} lists GENIUS's frontier ({} points), but Pactum's own frontier cannot be computed to compare it",
+                    r.file,
+                    r.points.len()
+                );
+            }
+            return Err(e.into());
+        }
+    };
+    let comparison = reference_frontier.map(|r| report::compare_reference(&r, &analysis));
     if args.timings {
         eprintln!(
             "timings: load {:.3} ms, analysis {:.3} ms",
@@ -228,12 +252,19 @@ fn run_analyze(args: AnalyzeArgs) -> Result<()> {
             .with_context(|| format!("cannot write plot {}", path.display()))?;
     }
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&analysis)?);
+        let mut json = serde_json::to_value(&analysis)?;
+        if let (Some(c), Some(map)) = (&comparison, json.as_object_mut()) {
+            map.insert("reference_frontier".into(), serde_json::to_value(c)?);
+        }
+        println!("{}", serde_json::to_string_pretty(&json)?);
     } else {
         print!(
             "{}",
             report::text(&scenario, &analysis, &args.overrides, args.show)
         );
+        if let Some(c) = &comparison {
+            print!("{}", report::reference_text(c, &analysis.negotiators));
+        }
     }
     Ok(())
 }

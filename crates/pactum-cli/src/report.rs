@@ -200,6 +200,60 @@ fn truncate(s: &str, n: usize) -> String {
 /// Draws the utility space of two negotiators (indices into the negotiator
 /// list): every outcome (or a sample), the frontier, the reservation
 /// values and the fair packages.
+/// Compares GENIUS's precomputed frontier with the analysis's, reservation
+/// values standing for no deal (a party without one: none).
+pub fn compare_reference(
+    r: &pactum_core::io::ReferenceFrontier,
+    a: &Analysis,
+) -> pactum_core::io::FrontierComparison {
+    let ours: Vec<Vec<f64>> = a.frontier.iter().map(|e| e.utilities.clone()).collect();
+    let reservations: Vec<f64> = a
+        .negotiators
+        .iter()
+        .map(|n| {
+            a.parties
+                .iter()
+                .find(|p| &p.name == n)
+                .and_then(|p| p.reservation_value)
+                .unwrap_or(f64::NEG_INFINITY)
+        })
+        .collect();
+    r.compare(&ours, &reservations)
+}
+
+/// The lines about GENIUS's frontier (`pareto.xml`) beside Pactum's.
+pub fn reference_text(c: &pactum_core::io::FrontierComparison, negotiators: &[String]) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "\nGENIUS's frontier ({}): {} points",
+        c.file,
+        c.points.len()
+    );
+    for p in &c.points {
+        let _ = writeln!(out, "  {}", utilities_line(negotiators, p));
+    }
+    let rational = c.points.len() - c.below_reservation;
+    let _ = writeln!(
+        out,
+        "compared with Pactum's: {} of {rational} points above every reservation value agree (within {}), {} differ; largest difference {:.6}; {} of Pactum's points are not in GENIUS's list{}",
+        c.agreeing,
+        c.tolerance,
+        c.differing,
+        c.largest_difference,
+        c.pactum_only,
+        if c.below_reservation > 0 {
+            format!(
+                "; {} points below a reservation value are not on Pactum's frontier, which holds rational outcomes only",
+                c.below_reservation
+            )
+        } else {
+            String::new()
+        }
+    );
+    out
+}
+
 pub fn plot(scenario: &Scenario, a: &Analysis, pair: (usize, usize), path: &Path) -> Result<()> {
     const MAX_POINTS: usize = 20_000;
     let cloud = utility_cloud_marked(scenario, pair, MAX_POINTS, 1);
