@@ -53,7 +53,13 @@ fn stdout(args: &[&str], file: &std::path::Path) -> String {
 fn negotiate_reports_discounted_utilities() {
     let dir = tempfile::tempdir().unwrap();
     let file = write(&dir, "price.toml", &scenario(true));
-    let args = ["negotiate", "--parties", "conceder,conceder", "--steps", "20"];
+    let args = [
+        "negotiate",
+        "--parties",
+        "conceder,conceder",
+        "--steps",
+        "20",
+    ];
     let text = stdout(&args, &file);
     assert!(text.contains("  discounted (time "), "{text}");
 
@@ -125,7 +131,10 @@ fn tournament_discount_columns_and_discount_none() {
 
     std::fs::write(&file, scenario(true)).unwrap();
     let table = run("discounted", &[]);
-    assert!(table.lines().next().unwrap().ends_with("discounted"), "{table}");
+    assert!(
+        table.lines().next().unwrap().ends_with("discounted"),
+        "{table}"
+    );
     let csv = std::fs::read_to_string(dir.path().join("discounted/negotiations.csv")).unwrap();
     assert!(
         csv.lines()
