@@ -868,6 +868,10 @@ fn read_real_evaluator(
                 Ok(ValueFunction::PiecewiseLinear { points })
             }
         }
+        // GENIUS's list of ftypes (`EVALFUNCTYPE.convertToType`, any letter
+        // case) is linear, constant, faratin and triangular; its real
+        // evaluator gives faratin no utility (−1), so only the three above
+        // are read.
         other => Err(at(
             file,
             ev,
