@@ -230,8 +230,16 @@ pub fn reference_text(c: &pactum_core::io::FrontierComparison, negotiators: &[St
         c.file,
         c.points.len()
     );
-    for p in &c.points {
-        let _ = writeln!(out, "  {}", utilities_line(negotiators, p));
+    for ((p, near), d) in c.points.iter().zip(&c.nearest).zip(&c.differences) {
+        let beside = match (near, d) {
+            (Some(q), Some(d)) => format!(
+                "   Pactum's nearest: {} (difference {d:.6})",
+                utilities_line(negotiators, q)
+            ),
+            _ => "   not compared: below a reservation value, or no Pactum frontier point"
+                .to_string(),
+        };
+        let _ = writeln!(out, "  {}{beside}", utilities_line(negotiators, p));
     }
     let rational = c.points.len() - c.below_reservation;
     let _ = writeln!(

@@ -61,6 +61,12 @@ fn analyze_shows_and_compares_genius_frontier() {
         text.contains("1 differ; largest difference 0.050000"),
         "{text}"
     );
+    assert!(
+        text.contains(
+            "  buyer 0.0000, seller 1.0500   Pactum's nearest: buyer 0.0000, seller 1.0000 (difference 0.050000)"
+        ),
+        "{text}"
+    );
 
     let out = pactum()
         .arg("analyze")
@@ -75,6 +81,8 @@ fn analyze_shows_and_compares_genius_frontier() {
     assert_eq!(r["differing"], 1);
     assert_eq!(r["pactum_only"], 1);
     assert_eq!(r["below_reservation"], 0);
+    assert_eq!(r["nearest"][1], serde_json::json!([0.6, 0.7]));
+    assert!((r["differences"][2].as_f64().unwrap() - 0.05).abs() < 1e-9);
     assert!((r["largest_difference"].as_f64().unwrap() - 0.05).abs() < 1e-9);
 }
 

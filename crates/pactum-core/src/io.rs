@@ -47,6 +47,13 @@ pub struct FrontierComparison {
     pub file: String,
     /// The reference points, as listed.
     pub points: Vec<Vec<f64>>,
+    /// For each reference point (same order), Pactum's nearest frontier
+    /// point; `None` for a point below a reservation value or when Pactum's
+    /// frontier is empty.
+    pub nearest: Vec<Option<Vec<f64>>>,
+    /// For each reference point, its distance to `nearest` (in the largest
+    /// single utility).
+    pub differences: Vec<Option<f64>>,
     /// Reference points on Pactum's frontier (within the tolerance).
     pub agreeing: usize,
     /// Reference points below some negotiator's reservation value: Pactum's
@@ -76,13 +83,20 @@ impl ReferenceFrontier {
                 .map(|(x, y)| (x - y).abs())
                 .fold(0.0_f64, f64::max)
         };
-        let nearest = |p: &[f64], set: &[Vec<f64>]| {
+        // The nearest point of `set` (the first of equally near ones).
+        let nearest = |p: &[f64], set: &[Vec<f64>]| -> Option<(usize, f64)> {
             set.iter()
-                .map(|q| distance(p, q))
-                .fold(f64::INFINITY, f64::min)
+                .enumerate()
+                .map(|(i, q)| (i, distance(p, q)))
+                .fold(None, |best, (i, d)| match best {
+                    Some((_, b)) if b <= d => best,
+                    _ => Some((i, d)),
+                })
         };
         let (mut agreeing, mut below, mut differing) = (0, 0, 0);
         let mut largest = 0.0_f64;
+        let mut near = Vec::with_capacity(self.points.len());
+        let mut differences = Vec::with_capacity(self.points.len());
         for p in &self.points {
             let rational = p
                 .iter()
@@ -90,25 +104,37 @@ impl ReferenceFrontier {
                 .all(|(u, r)| *u >= r - FRONTIER_TOLERANCE);
             if !rational {
                 below += 1;
+                near.push(None);
+                differences.push(None);
                 continue;
             }
-            let d = nearest(p, frontier);
-            if d <= FRONTIER_TOLERANCE {
-                agreeing += 1;
-            } else {
-                differing += 1;
-            }
-            if d.is_finite() {
-                largest = largest.max(d);
+            match nearest(p, frontier) {
+                Some((i, d)) => {
+                    if d <= FRONTIER_TOLERANCE {
+                        agreeing += 1;
+                    } else {
+                        differing += 1;
+                    }
+                    largest = largest.max(d);
+                    near.push(Some(frontier[i].clone()));
+                    differences.push(Some(d));
+                }
+                None => {
+                    differing += 1;
+                    near.push(None);
+                    differences.push(None);
+                }
             }
         }
         let pactum_only = frontier
             .iter()
-            .filter(|q| nearest(q, &self.points) > FRONTIER_TOLERANCE)
+            .filter(|q| nearest(q, &self.points).is_none_or(|(_, d)| d > FRONTIER_TOLERANCE))
             .count();
         FrontierComparison {
             file: self.file.clone(),
             points: self.points.clone(),
+            nearest: near,
+            differences,
             agreeing,
             below_reservation: below,
             differing,

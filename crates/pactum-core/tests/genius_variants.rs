@@ -384,6 +384,15 @@ fn pareto_xml_is_read_and_compared() {
         "{c:?}"
     );
     assert!((c.largest_difference - 0.01).abs() < 1e-6, "{c:?}");
+    // Beside each point, Pactum's nearest: the moved one's original, and
+    // none for the point below a reservation value.
+    let first = c.nearest[0].as_ref().unwrap();
+    assert!((first[1] - front[0].1).abs() < 1e-6, "{c:?}");
+    assert!((c.differences[0].unwrap() - 0.01).abs() < 1e-6, "{c:?}");
+    assert_eq!(
+        (c.nearest.last(), c.differences.last()),
+        (Some(&None), Some(&None))
+    );
 }
 
 #[test]
