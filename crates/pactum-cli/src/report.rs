@@ -242,23 +242,31 @@ pub fn reference_text(c: &pactum_core::io::FrontierComparison, negotiators: &[St
         let _ = writeln!(out, "  {}{beside}", utilities_line(negotiators, p));
     }
     let rational = c.points.len() - c.below_reservation;
-    let _ = writeln!(
+    let _ = write!(
         out,
-        "compared with Pactum's: {} of {rational} points above every reservation value agree (within {}), {} differ; largest difference {:.6}; {} of Pactum's points are not in GENIUS's list{}",
+        "compared with Pactum's frontier: {} of the {rational} points above every reservation value agree (within {:e}), {} {}",
         c.agreeing,
         c.tolerance,
         c.differing,
-        c.largest_difference,
-        c.pactum_only,
-        if c.below_reservation > 0 {
-            format!(
-                "; {} points below a reservation value are not on Pactum's frontier, which holds rational outcomes only",
-                c.below_reservation
-            )
+        if c.differing == 1 {
+            "differs"
         } else {
-            String::new()
-        }
+            "differ"
+        },
     );
+    let _ = write!(
+        out,
+        " (largest difference {:.6}); Pactum's points missing from GENIUS's list: {}",
+        c.largest_difference, c.pactum_only
+    );
+    if c.below_reservation > 0 {
+        let _ = write!(
+            out,
+            "; points below a reservation value, not expected on Pactum's frontier of rational outcomes: {}",
+            c.below_reservation
+        );
+    }
+    out.push('\n');
     out
 }
 

@@ -54,11 +54,13 @@ fn analyze_shows_and_compares_genius_frontier() {
     assert!(text.contains("GENIUS's frontier ("), "{text}");
     assert!(text.contains("pareto.xml): 3 points"), "{text}");
     assert!(
-        text.contains("2 of 3 points above every reservation value agree"),
+        text.contains("2 of the 3 points above every reservation value agree (within 1e-6)"),
         "{text}"
     );
     assert!(
-        text.contains("1 differ; largest difference 0.050000"),
+        text.contains(
+            "1 differs (largest difference 0.050000); Pactum's points missing from GENIUS's list: 1"
+        ),
         "{text}"
     );
     assert!(
