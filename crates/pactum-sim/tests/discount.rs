@@ -7,7 +7,7 @@
 mod common;
 
 use common::files;
-use pactum_sim::tournament::Tournament;
+use pactum_sim::tournament::{Tournament, merge};
 use pactum_sim::{Config, End, Prepared, negotiate};
 
 /// Five prices; A values them 0, .25, .5, .75, 1 and B the reverse; each
@@ -153,8 +153,7 @@ fn tournament_rows_carry_discounted_utilities_at_the_end() {
         for (side, d) in [("a", 0.5_f64), ("b", 0.75)] {
             let u = r[format!("utility_{side}")].as_f64().unwrap();
             let du = r[format!("discounted_utility_{side}")].as_f64().unwrap();
-            // (Read back through JSON, which may round the last bit.)
-            assert!((du - u * d.powf(t)).abs() <= 1e-15, "{r}");
+            assert_eq!(du.to_bits(), (u * d.powf(t)).to_bits(), "{r}");
         }
     }
     let summary = std::fs::read_to_string(one.path().join("summary.json")).unwrap();
@@ -165,6 +164,24 @@ fn tournament_rows_carry_discounted_utilities_at_the_end() {
     a.retain(|(n, _)| n != "manifest.json");
     b.retain(|(n, _)| n != "manifest.json");
     assert_eq!(a, b);
+    // … and the shards merged (rows read back from JSON Lines keep every
+    // bit: discounted utilities use all 17 digits).
+    let shards: Vec<tempfile::TempDir> = (0..2).map(|_| tempfile::tempdir().unwrap()).collect();
+    for (i, d) in shards.iter().enumerate() {
+        t.run(d.path(), Some((i + 1, 2)), 1, false).unwrap();
+    }
+    let merged = tempfile::tempdir().unwrap();
+    let dirs: Vec<_> = shards.iter().map(|d| d.path().to_path_buf()).collect();
+    merge(&dirs, merged.path()).unwrap();
+    for ((n, a), (m, b)) in files(merged.path()).iter().zip(&files(one.path())) {
+        assert_eq!(n, m);
+        assert!(
+            a == b,
+            "{n} differs after merging:\n{}\n---\n{}",
+            String::from_utf8_lossy(a),
+            String::from_utf8_lossy(b)
+        );
+    }
 }
 
 #[test]
