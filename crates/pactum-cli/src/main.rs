@@ -11,7 +11,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand, ValueEnum};
-use pactum_core::analysis::{AnalysisOptions, Method, analyze};
+use pactum_core::analysis::{AnalysisOptions, Method, analyze, check_budget};
 use pactum_core::{Loaded, Scenario};
 
 #[derive(Parser)]
@@ -234,7 +234,8 @@ fn run_analyze(args: AnalyzeArgs) -> Result<()> {
                     r.points.len()
                 );
             }
-            return Err(e.into());
+            return Err(anyhow::Error::from(e)
+                .context(format!("cannot analyse {}", args.input.scenario.display())));
         }
     };
     let comparison = reference_frontier.map(|r| report::compare_reference(&r, &analysis));
@@ -316,6 +317,15 @@ fn run_validate(args: ScenarioArgs) -> Result<()> {
     );
     if negotiators == 0 {
         eprintln!("warning: no party has role = \"negotiator\"; there is nothing to analyse");
+    }
+    // Valid as a model, but `analyze` would refuse it: say so, and fail.
+    if let Err(e) = check_budget(&scenario, &AnalysisOptions::default()) {
+        if e.is_over_budget() {
+            bail!(
+                "{} is valid as a model but cannot be analysed within the analysis budget: {e}",
+                args.scenario.display()
+            );
+        }
     }
     Ok(())
 }

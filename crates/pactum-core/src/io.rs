@@ -154,6 +154,7 @@ use crate::error::{Error, Result};
 /// (by file stem); by default all of them take part.
 pub fn load(path: &Path, profiles: Option<&[String]>) -> Result<Loaded> {
     let label = path.display().to_string();
+    crate::fsutil::check_input(path)?;
     if path.is_dir() {
         return load_folder(path, profiles);
     }
@@ -179,7 +180,6 @@ pub fn load(path: &Path, profiles: Option<&[String]>) -> Result<Loaded> {
     match path.extension().and_then(|e| e.to_str()) {
         Some("toml") => crate::native::from_toml(&label, &text),
         Some("json") => crate::native::from_json(&label, &text),
-
         _ => Err(Error::Unsupported(format!(
             "{label}: unknown scenario format (expected a .toml or .json file, or a folder of GENIUS/GeniusWeb files)"
         ))),
