@@ -12,7 +12,9 @@
 //!
 //! * discrete issues: an item's `evaluation` divided by the largest
 //!   evaluation of that issue (all 0 when that maximum is below 0.00001);
-//! * integer issues: `clamp01(offset + slope·(x − lowerbound))`;
+//! * integer issues: `clamp01(offset + slope·(x − lowerbound))`, or in the
+//!   older spelling `clamp01(parameter1·x + parameter0)`; written item by
+//!   item (as NegMAS writes them), the evaluations as written;
 //! * real issues: `linear` is `clamp01(parameter1·x + parameter0)`,
 //!   `constant` is `parameter0`, `triangular` rises from `parameter0` to a
 //!   top of 1 at `parameter2` and falls to 0 at `parameter1`;
@@ -22,6 +24,13 @@
 //!   outcome is inside, `EXCLUDES` boxes when it is outside), divided by
 //!   `maxutility` and cut at 1 (the model's hyper-rectangle utility does
 //!   the same).
+//!
+//! Layouts GENIUS and NegMAS accept are read too: issues and weights
+//! directly under `<utility_space>` (no `<objective>`), issues without
+//! `index` (numbered by position in a domain, matched by name in a profile),
+//! upper-case `.XML` names. Item costs and unknown elements are reported as
+//! ignored. A folder's `pareto.xml` (GENIUS's precomputed frontier, plain
+//! text despite its name) is read into [`Loaded::reference_frontier`].
 
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
