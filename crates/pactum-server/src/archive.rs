@@ -3,8 +3,8 @@
 //!
 //! The archive is unpacked into a fresh temporary folder that is deleted
 //! afterwards. Only regular `.xml` and `.json` files (any letter case,
-//! `.XML` included) are taken, each under
-//! its base name alone (folders inside the archive are flattened), so no
+//! `.XML` included) are taken, each under its base name alone (folders
+//! inside the archive are flattened), so no
 //! entry can be written outside that folder; symbolic links, names that try
 //! to leave the archive (`..`, absolute paths), duplicate names, too many
 //! entries and too much unpacked data are refused. The folder is read with
