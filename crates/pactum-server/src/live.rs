@@ -1271,7 +1271,7 @@ pub(crate) struct StreamEvent {
     (status = 200, description = "Server-sent events: `move` (MoveEvent), `agreement` (AgreementEvent) and `ended` (EndedEvent); with auto_suggest, `suggestions` (SuggestionsEvent, negotiators only) after each round; in partial-rounds sessions `partial_move` (PartialMoveEvent) and `settled` (SettledEvent); in single-text sessions `vote` (VoteEvent: who voted, not how) and `proposal` (ProposalEvent: the mediator's next proposal); all as they are committed; the stream closes when the negotiation is over. Every event but `suggestions` has the seq of its log entry as its SSE `id` and comes once, in seq order; a subscriber that falls behind catches up from the log. With `Last-Event-ID`, the events after that seq are sent first. Suggestions are not logged: a negotiator subscribing to a session in play is sent the latest ones (after the last round completed) right after any missed events",
         content_type = "text/event-stream", body = StreamEvent),
     (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)),
-    security(("party_token" = []), ("admin_token" = [])))]
+    security(("party_token" = []), ("viewer_token" = []), ("admin_token" = [])))]
 pub(crate) async fn events(
     AxumState(app): AxumState<AppState>,
     Path(id): Path<String>,
