@@ -410,11 +410,20 @@ fn run_analyze(args: AnalyzeArgs) -> Result<()> {
             .with_context(|| format!("cannot write plot {}", path.display()))?;
     }
     if args.json {
-        let mut json = serde_json::to_value(&analysis)?;
-        if let (Some(c), Some(map)) = (&comparison, json.as_object_mut()) {
-            map.insert("reference_frontier".into(), serde_json::to_value(c)?);
+        // The analysis's fields in their own order, then GENIUS's frontier
+        // when the folder has one.
+        #[derive(serde::Serialize)]
+        struct WithReference<'a> {
+            #[serde(flatten)]
+            analysis: &'a pactum_core::analysis::Analysis,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            reference_frontier: Option<&'a pactum_core::io::FrontierComparison>,
         }
-        println!("{}", serde_json::to_string_pretty(&json)?);
+        let doc = WithReference {
+            analysis: &analysis,
+            reference_frontier: comparison.as_ref(),
+        };
+        println!("{}", serde_json::to_string_pretty(&doc)?);
     } else {
         print!(
             "{}",

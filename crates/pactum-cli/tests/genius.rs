@@ -76,7 +76,11 @@ fn analyze_shows_and_compares_genius_frontier() {
         .arg("--json")
         .assert()
         .success();
-    let v: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    // After the analysis's own fields, in their order.
+    assert!(text.starts_with("{\n  \"scenario\": "), "{text}");
+    assert!(text.contains("\n  \"reference_frontier\": {"), "{text}");
+    let v: Value = serde_json::from_str(&text).unwrap();
     let r = &v["reference_frontier"];
     assert_eq!(r["points"].as_array().unwrap().len(), 3, "{r}");
     assert_eq!(r["agreeing"], 2);
@@ -98,8 +102,11 @@ fn analyze_without_pareto_xml_has_no_reference_field() {
         .arg("--json")
         .assert()
         .success();
-    let v: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let v: Value = serde_json::from_str(&text).unwrap();
     assert!(v.get("reference_frontier").is_none());
+    // The analysis's own field order is kept (scenario first, not sorted).
+    assert!(text.starts_with("{\n  \"scenario\": "), "{text}");
 }
 
 #[test]
