@@ -204,7 +204,10 @@ pub fn router(db: Db) -> Router {
         .route("/sessions/{id}/suggestions", post(post_suggestions))
         .route("/sessions/{id}/record", get(record))
         .route("/sessions/{id}/events", get(crate::live::events))
-        .route("/sessions/{id}/disclosure", put(mediation::put_disclosure))
+        .route(
+            "/sessions/{id}/disclosure",
+            put(mediation::put_disclosure).get(mediation::get_disclosure),
+        )
         .route("/sessions/{id}/mediator", get(mediation::mediator_view))
         .route(
             "/sessions/{id}/certificate",
@@ -264,6 +267,7 @@ async fn access_log(
         record,
         crate::live::events,
         mediation::put_disclosure,
+        mediation::get_disclosure,
         mediation::mediator_view,
         mediation::get_certificate,
         mediation::export,
@@ -276,8 +280,10 @@ async fn access_log(
         ViewerInvitation,
         mediation::DisclosureRequest,
         mediation::DisclosureState,
+        mediation::DisclosureStatus,
         mediation::MediatorView,
         mediation::TraceOffer,
+        mediation::TraceMove,
         mediation::UtilitySpace,
         mediation::UtilityPoint,
         crate::partial::PartialTrace,
@@ -305,6 +311,7 @@ async fn access_log(
         crate::live::SettledEvent,
         crate::live::VoteEvent,
         crate::live::ProposalEvent,
+        crate::live::DisclosureEvent,
         crate::partial::PartialView,
         crate::partial::ProposalView,
         OfferView,

@@ -27,7 +27,8 @@
 //!
 //! **SQLite** (one process): each committed move (in single text: each vote,
 //! without how it went, and the next proposal), and the agreement or end it
-//! brings, is published on the channel right after its commit. Handlers
+//! brings, and each disclosure choice (who, which way; never the
+//! preferences), is published on the channel right after its commit. Handlers
 //! publish after their own commits, so events may reach the channel out of
 //! order: a subscriber that receives one past a gap in seqs reads the log
 //! first.
@@ -190,12 +191,20 @@ pub enum Published {
         proposal: u64,
         issues: Package,
     },
+    /// A negotiator disclosed its preferences to the mediator, or withdrew
+    /// that (who and which way, never the preferences).
+    Disclosure {
+        seq: u64,
+        party: String,
+        disclose: bool,
+    },
 }
 
 impl Published {
-    /// The seq and round of the log entry this event comes from (`None`
-    /// for suggestions, which are not logged).
-    fn position(&self) -> Option<(u64, u64)> {
+    /// The seq of the log entry this event comes from and its round
+    /// (`None` for suggestions, which are not logged; no round for a
+    /// disclosure, which belongs to none).
+    fn position(&self) -> Option<(u64, Option<u64>)> {
         match self {
             Published::Move { seq, round, .. }
             | Published::Agreement { seq, round, .. }
@@ -203,7 +212,8 @@ impl Published {
             | Published::PartialMove { seq, round, .. }
             | Published::Settled { seq, round, .. }
             | Published::Vote { seq, round, .. }
-            | Published::Proposal { seq, round, .. } => Some((*seq, *round)),
+            | Published::Proposal { seq, round, .. } => Some((*seq, Some(*round))),
+            Published::Disclosure { seq, .. } => Some((*seq, None)),
             Published::Suggestions { .. } => None,
         }
     }
@@ -221,6 +231,7 @@ pub(crate) fn notifies(event: &Event) -> bool {
             | Event::Settled { .. }
             | Event::Vote { .. }
             | Event::Proposal { .. }
+            | Event::Disclosure { .. }
     )
 }
 
@@ -291,6 +302,13 @@ fn published(scenario: &Scenario, seq: u64, event: Event) -> Option<Published> {
             round: proposal,
             draft,
             change,
+        },
+        Event::Disclosure {
+            party, disclose, ..
+        } => Published::Disclosure {
+            seq,
+            party,
+            disclose,
         },
         _ => return None,
     })
@@ -528,6 +546,16 @@ pub struct ProposalEvent {
     pub change: Package,
 }
 
+/// A `disclosure` event: negotiator `party` now discloses its preferences
+/// to the session's mediator (`disclose`), or no longer does. Every
+/// subscriber gets it; the preferences themselves never travel.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DisclosureEvent {
+    pub seq: u64,
+    pub party: String,
+    pub disclose: bool,
+}
+
 /// A `suggestions` event: the mediator's suggestions after a round, with
 /// only the subscriber's own utilities.
 #[derive(Debug, Serialize, ToSchema)]
@@ -644,6 +672,19 @@ fn render(scenario: &Scenario, party: Option<usize>, e: &Published) -> Option<(S
                 proposal: *round,
                 draft: draft.clone(),
                 change: change.clone(),
+            }),
+            false,
+        ),
+        Published::Disclosure {
+            seq,
+            party: who,
+            disclose,
+        } => (
+            "disclosure",
+            serde_json::to_string(&DisclosureEvent {
+                seq: *seq,
+                party: who.clone(),
+                disclose: *disclose,
             }),
             false,
         ),
@@ -1190,7 +1231,9 @@ impl Subscriber {
         match (e.position(), e) {
             (Some((seq, round)), _) => {
                 self.seen = self.seen.max(seq);
-                self.round = Some(round);
+                if round.is_some() {
+                    self.round = round;
+                }
             }
             // Suggestions after a round older than the one before the last
             // event sent are stale: they can be that late only after a
@@ -1256,8 +1299,8 @@ impl Subscriber {
 #[derive(ToSchema)]
 #[allow(dead_code)]
 pub(crate) struct StreamEvent {
-    /// `move`, `agreement`, `ended`, `suggestions`, `partial_move` or
-    /// `settled`.
+    /// `move`, `agreement`, `ended`, `suggestions`, `partial_move`,
+    /// `settled`, `vote`, `proposal` or `disclosure`.
     event: String,
     /// The seq of the event's log entry (none for `suggestions`).
     id: Option<String>,
@@ -1268,7 +1311,7 @@ pub(crate) struct StreamEvent {
 #[utoipa::path(get, path = "/sessions/{id}/events", params(("id" = String, Path),
         ("Last-Event-ID" = Option<u64>, Header, nullable = false, description = "Resume after this event: the `id` (the log seq) of the last event received; the stream first sends the events committed after it, from the log (a value that is not a seq is ignored)")),
     responses(
-    (status = 200, description = "Server-sent events: `move` (MoveEvent), `agreement` (AgreementEvent) and `ended` (EndedEvent); with auto_suggest, `suggestions` (SuggestionsEvent, negotiators only) after each round; in partial-rounds sessions `partial_move` (PartialMoveEvent) and `settled` (SettledEvent); in single-text sessions `vote` (VoteEvent: who voted, not how) and `proposal` (ProposalEvent: the mediator's next proposal); all as they are committed; the stream closes when the negotiation is over. Every event but `suggestions` has the seq of its log entry as its SSE `id` and comes once, in seq order; a subscriber that falls behind catches up from the log. With `Last-Event-ID`, the events after that seq are sent first. Suggestions are not logged: a negotiator subscribing to a session in play is sent the latest ones (after the last round completed) right after any missed events",
+    (status = 200, description = "Server-sent events: `move` (MoveEvent), `agreement` (AgreementEvent) and `ended` (EndedEvent); with auto_suggest, `suggestions` (SuggestionsEvent, negotiators only) after each round; in partial-rounds sessions `partial_move` (PartialMoveEvent) and `settled` (SettledEvent); in single-text sessions `vote` (VoteEvent: who voted, not how) and `proposal` (ProposalEvent: the mediator's next proposal); in every session `disclosure` (DisclosureEvent: who now discloses its preferences to the mediator, or withdrew, never what); all as they are committed; the stream closes when the negotiation is over. Every event but `suggestions` has the seq of its log entry as its SSE `id` and comes once, in seq order; a subscriber that falls behind catches up from the log. With `Last-Event-ID`, the events after that seq are sent first. Suggestions are not logged: a negotiator subscribing to a session in play is sent the latest ones (after the last round completed) right after any missed events",
         content_type = "text/event-stream", body = StreamEvent),
     (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("party_token" = []), ("admin_token" = [])))]
