@@ -187,9 +187,9 @@ test('two parties settle issues round by round and keep a partial agreement at t
   }
   await waitText(c, '#progress-status [data-testid="status"]', 'Ended');
   assert.deepEqual(await shownPackage(c, '[data-testid="partial-agreement"]'), { site: 'centre' });
-  await waitContains(c, '.log', 'accepted proposal');
-  await waitContains(c, '.log', 'settles site centre');
-  await waitContains(c, '.log', 'closed the round');
+  await waitContains(c, '[data-testid="move-log"]', 'accepted proposal');
+  await waitContains(c, '[data-testid="move-log"]', 'settles site centre');
+  await waitContains(c, '[data-testid="move-log"]', 'closed the round');
 
   // ---- the mediator page traces the proposals round by round (packages
   // only: nobody disclosed, so no utility space)
