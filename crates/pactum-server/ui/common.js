@@ -284,6 +284,8 @@ export function watch(session, token, refresh, { intervalMs = 1000, onEvent = nu
         if (!events.length) continue; // keep-alive comments only
         // Any event may change what the page shows: refresh from the API.
         await run();
+        // The last event received and refreshed for (for tests and styling).
+        document.documentElement.dataset.lastEvent = events.at(-1).name;
         if (onEvent) {
           for (const e of events) {
             try {
