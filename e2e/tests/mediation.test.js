@@ -345,7 +345,7 @@ test('the single-text draft trace is shown in full and counts votes as the conve
   assert.deepEqual(await m.$$eval('[data-testid="drafts"] thead th', (ths) => ths.map((t) => t.textContent)),
     ['#', 'zeta term', 'alpha', 'middle', 'Result']);
   assert.equal(await m.locator('[data-testid="draft-row"]').count(), votes / 2 + 1, 'every proposal and the final text');
-  const trace = await unclipped(m, '#trace .full-log');
+  const trace = await unclipped(m, '#trace > div');
   assert.equal(trace.maxHeight, 'none');
   assert.ok(trace.hidden <= 0, `the draft trace hides ${trace.hidden}px`);
   const voteLog = await unclipped(m, '#moves');
