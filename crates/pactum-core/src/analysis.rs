@@ -8,6 +8,9 @@
 use indexmap::IndexMap;
 use rand::{RngExt, SeedableRng};
 use serde::Serialize;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
+use std::time::{Duration, Instant};
 
 use crate::frontier::{
     FrontierOptions, FrontierPoint, Problem, additive_frontier, enumerated_frontier, par_enumerate,
@@ -25,13 +28,15 @@ pub enum Method {
     Enumerate,
 }
 
-#[derive(Debug, Clone, Copy)]
+/// How an analysis is done and how much work it may do.
+#[derive(Debug, Clone)]
 pub struct AnalysisOptions {
     pub method: Method,
     /// Tied outcomes listed per frontier point.
     pub outcomes_per_point: usize,
-    /// Largest outcome space that may be enumerated.
-    pub enumeration_limit: u128,
+    /// The limits on the work: refused with an [`AnalysisError`] before the
+    /// memory or time is spent.
+    pub budget: Budget,
 }
 
 impl Default for AnalysisOptions {
@@ -39,7 +44,102 @@ impl Default for AnalysisOptions {
         AnalysisOptions {
             method: Method::Auto,
             outcomes_per_point: 10,
-            enumeration_limit: 50_000_000,
+            budget: Budget::default(),
+        }
+    }
+}
+
+impl AnalysisOptions {
+    /// The default options with `budget`.
+    pub fn with_budget(budget: Budget) -> Self {
+        AnalysisOptions {
+            budget,
+            ..Default::default()
+        }
+    }
+}
+
+/// Limits on the work one analysis may do. Sizes are checked before
+/// anything of that size is allocated; the deadline and the cancellation
+/// flag are polled as the work goes (per issue of the additive fold, per
+/// chunk of enumerated outcomes), so an analysis stops soon after either.
+///
+/// The limits are on work, not on outcome counts: an additive space of
+/// 10^30 outcomes whose frontier is small is analysed in milliseconds.
+#[derive(Debug, Clone)]
+pub struct Budget {
+    /// Most values one issue may have (grid points of a real issue): every
+    /// analysis materialises each issue's values.
+    pub max_values_per_issue: u64,
+    /// Largest outcome space that may be enumerated (non-additive utilities,
+    /// or [`Method::Enumerate`]).
+    pub max_outcomes_enumerated: u128,
+    /// Most partial sums the additive fold may hold at one step (frontier
+    /// points so far × candidate values of the next issue).
+    pub max_partial_sums: u128,
+    /// Most points a frontier may keep.
+    pub max_frontier_points: usize,
+    /// The analysis stops with [`AnalysisError::DeadlinePassed`] after this.
+    pub deadline: Option<Instant>,
+    /// Set to `true` (from any thread) to stop the analysis with
+    /// [`AnalysisError::Cancelled`].
+    pub cancel: Option<Arc<AtomicBool>>,
+}
+
+impl Budget {
+    /// Default of [`Budget::max_values_per_issue`].
+    pub const MAX_VALUES_PER_ISSUE: u64 = 1_000_000;
+    /// Default of [`Budget::max_outcomes_enumerated`].
+    pub const MAX_OUTCOMES_ENUMERATED: u128 = 50_000_000;
+    /// Default of [`Budget::max_partial_sums`].
+    pub const MAX_PARTIAL_SUMS: u128 = 20_000_000;
+    /// Default of [`Budget::max_frontier_points`].
+    pub const MAX_FRONTIER_POINTS: usize = 1_000_000;
+
+    /// The default limits with a deadline `within` from now.
+    pub fn with_timeout(within: Duration) -> Self {
+        Budget {
+            deadline: Instant::now().checked_add(within),
+            ..Default::default()
+        }
+    }
+
+    /// Whether the deadline has passed or the analysis was cancelled.
+    pub fn check_time(&self) -> Result<(), AnalysisError> {
+        if self
+            .cancel
+            .as_ref()
+            .is_some_and(|c| c.load(AtomicOrdering::Relaxed))
+        {
+            return Err(AnalysisError::Cancelled);
+        }
+        if self.deadline.is_some_and(|d| Instant::now() >= d) {
+            return Err(AnalysisError::DeadlinePassed);
+        }
+        Ok(())
+    }
+
+    /// Refuses a frontier of `points` points.
+    pub(crate) fn check_frontier(&self, points: usize) -> Result<(), AnalysisError> {
+        if points > self.max_frontier_points {
+            return Err(AnalysisError::FrontierTooLarge {
+                points,
+                limit: self.max_frontier_points,
+            });
+        }
+        Ok(())
+    }
+}
+
+impl Default for Budget {
+    fn default() -> Self {
+        Budget {
+            max_values_per_issue: Self::MAX_VALUES_PER_ISSUE,
+            max_outcomes_enumerated: Self::MAX_OUTCOMES_ENUMERATED,
+            max_partial_sums: Self::MAX_PARTIAL_SUMS,
+            max_frontier_points: Self::MAX_FRONTIER_POINTS,
+            deadline: None,
+            cancel: None,
         }
     }
 }
@@ -49,14 +149,127 @@ impl Default for AnalysisOptions {
 pub enum AnalysisError {
     #[error("the scenario has no negotiators: at least one party needs role = \"negotiator\"")]
     NoNegotiators,
+    /// An issue has more values than [`Budget::max_values_per_issue`].
     #[error(
-        "cannot analyse this scenario exactly yet: {outcomes} outcomes and a non-additive utility ({party}); exact analysis enumerates at most {limit} outcomes"
+        "issue `{issue}` has {values} values; the analysis handles at most {limit} values per issue"
+    )]
+    IssueTooLarge {
+        issue: String,
+        values: u64,
+        limit: u64,
+    },
+    /// The outcome space must be enumerated and is larger than
+    /// [`Budget::max_outcomes_enumerated`].
+    #[error(
+        "cannot analyse this scenario exactly: {outcomes} outcomes and a non-additive utility ({party}); exact analysis enumerates at most {limit} outcomes"
     )]
     TooLarge {
         outcomes: u128,
         party: String,
         limit: u128,
     },
+    /// The additive fold would hold more than [`Budget::max_partial_sums`].
+    #[error(
+        "the frontier grows too large at issue `{issue}`: {partial_sums} partial sums to compare; the analysis compares at most {limit}"
+    )]
+    TooManyPartialSums {
+        issue: String,
+        partial_sums: u128,
+        limit: u128,
+    },
+    /// A frontier has more than [`Budget::max_frontier_points`] points.
+    #[error("the frontier has {points} points; the analysis keeps at most {limit} frontier points")]
+    FrontierTooLarge { points: usize, limit: usize },
+    /// [`Budget::deadline`] passed.
+    #[error("the analysis did not finish within its time limit")]
+    DeadlinePassed,
+    /// [`Budget::cancel`] was set.
+    #[error("the analysis was cancelled")]
+    Cancelled,
+}
+
+impl AnalysisError {
+    /// Whether the analysis was refused or stopped for its size or time (as
+    /// opposed to a scenario it cannot analyse at all).
+    pub fn is_over_budget(&self) -> bool {
+        !matches!(self, AnalysisError::NoNegotiators)
+    }
+}
+
+/// The number of outcomes no negotiator's red line forbids, counted from the
+/// red lines (no per-value allocation).
+fn allowed_outcome_count(scenario: &Scenario, negotiators: &[usize]) -> u128 {
+    scenario
+        .issues
+        .iter()
+        .enumerate()
+        .fold(1u128, |total, (i, issue)| {
+            let mut forbidden: Vec<u32> = negotiators
+                .iter()
+                .filter_map(|&p| scenario.parties[p].preferences.as_ref())
+                .flat_map(|pr| pr.red_lines.iter().filter(|r| r.issue == i))
+                .flat_map(|r| r.values.iter().copied())
+                .filter(|&v| u64::from(v) < issue.cardinality())
+                .collect();
+            forbidden.sort_unstable();
+            forbidden.dedup();
+            total.saturating_mul(u128::from(issue.cardinality() - forbidden.len() as u64))
+        })
+}
+
+/// Predicts, without allocating anything of the scenario's size, whether
+/// [`analyze`] with `options` would be refused for size: an issue with more
+/// values than [`Budget::max_values_per_issue`], or an outcome space to
+/// enumerate (a non-additive utility, or [`Method::Enumerate`]) larger than
+/// [`Budget::max_outcomes_enumerated`]. Also refuses a scenario without
+/// negotiators. Its cost is one pass over the issues and parties.
+///
+/// `Ok` does not promise that the analysis finishes: the additive fold's
+/// frontier size, the deadline and cancellation are only known as it runs
+/// (`analyze` then returns [`AnalysisError::TooManyPartialSums`],
+/// [`AnalysisError::FrontierTooLarge`], [`AnalysisError::DeadlinePassed`] or
+/// [`AnalysisError::Cancelled`]).
+pub fn check_budget(scenario: &Scenario, options: &AnalysisOptions) -> Result<(), AnalysisError> {
+    let budget = &options.budget;
+    let negotiators = scenario.negotiators();
+    if negotiators.is_empty() {
+        return Err(AnalysisError::NoNegotiators);
+    }
+    for issue in &scenario.issues {
+        let values = issue.cardinality();
+        if values > budget.max_values_per_issue {
+            return Err(AnalysisError::IssueTooLarge {
+                issue: issue.name.clone(),
+                values,
+                limit: budget.max_values_per_issue,
+            });
+        }
+    }
+    let non_additive = negotiators.iter().map(|&p| &scenario.parties[p]).find(|p| {
+        p.preferences
+            .as_ref()
+            .is_some_and(|pr| pr.utility.as_additive().is_none())
+    });
+    if non_additive.is_some() || options.method == Method::Enumerate {
+        // Utility ranges of a non-additive utility visit the whole space;
+        // otherwise only the outcomes no red line forbids are visited.
+        let outcomes = if non_additive.is_some() {
+            scenario.outcome_count()
+        } else {
+            allowed_outcome_count(scenario, &negotiators)
+        };
+        if outcomes > budget.max_outcomes_enumerated {
+            return Err(AnalysisError::TooLarge {
+                outcomes,
+                party: non_additive.map_or_else(
+                    || "enumeration was requested".to_string(),
+                    |p| format!("party {}", p.name),
+                ),
+                limit: budget.max_outcomes_enumerated,
+            });
+        }
+    }
+    Ok(())
 }
 
 /// An outcome as issue name → value.
@@ -183,13 +396,18 @@ pub struct Tie {
 }
 
 /// Each negotiator's lowest and highest utility over the whole space
-/// (red lines and reservation values ignored).
-pub fn utility_ranges(problem: &Problem) -> (Vec<f64>, Vec<f64>) {
+/// (red lines and reservation values ignored). A non-additive utility
+/// enumerates the whole space: the caller checks its size against the
+/// budget ([`check_budget`]); the deadline is polled here.
+pub fn utility_ranges(
+    problem: &Problem,
+    budget: &Budget,
+) -> Result<(Vec<f64>, Vec<f64>), AnalysisError> {
     let whole = Problem {
         allowed: full_space(problem.scenario),
         ..problem.clone()
     };
-    utility_ranges_over(&whole)
+    utility_ranges_over(&whole, budget)
 }
 
 fn full_space(s: &Scenario) -> Vec<Vec<u32>> {
@@ -200,14 +418,18 @@ fn full_space(s: &Scenario) -> Vec<Vec<u32>> {
 }
 
 /// Counts the rational outcomes exactly where affordable.
-fn count_zopa(problem: &Problem, opts: &AnalysisOptions) -> (u128, bool, Option<String>) {
+fn count_zopa(
+    problem: &Problem,
+    opts: &AnalysisOptions,
+) -> Result<(u128, bool, Option<String>), AnalysisError> {
+    let limit = opts.budget.max_outcomes_enumerated;
     let n = problem.parties.len();
     let allowed_total = problem.allowed_count();
     if allowed_total == 0 {
-        return (0, true, None);
+        return Ok((0, true, None));
     }
     // Method::Enumerate counts by visiting every outcome: the oracle.
-    let shortcuts = opts.method == Method::Auto || allowed_total > opts.enumeration_limit;
+    let shortcuts = opts.method == Method::Auto || allowed_total > limit;
     if let Some(c) = problem.contributions().filter(|_| shortcuts) {
         // Per issue and party: min and max contribution over allowed values.
         let issues = problem.scenario.issues.len();
@@ -235,13 +457,14 @@ fn count_zopa(problem: &Problem, opts: &AnalysisOptions) -> (u128, bool, Option<
             worst >= problem.thresholds[p]
         });
         if everyone_in {
-            return (allowed_total, true, None);
+            return Ok((allowed_total, true, None));
         }
         if n == 2 {
             if let Some(count) = count_two_parties(problem, &c) {
-                return (count, true, None);
+                return Ok((count, true, None));
             }
         }
+        opts.budget.check_time()?;
         // Branch and bound over issues; decided subtrees are counted whole.
         const SLACK: f64 = 1e-9;
         const BUDGET: u64 = 2_000_000;
@@ -299,13 +522,15 @@ fn count_zopa(problem: &Problem, opts: &AnalysisOptions) -> (u128, bool, Option<
             (&rem_min, &rem_max, &rem_card),
             &mut nodes,
         ) {
-            return (count, true, None);
+            return Ok((count, true, None));
         }
     }
-    if allowed_total <= opts.enumeration_limit {
+    opts.budget.check_time()?;
+    if allowed_total <= limit {
         let ev = crate::frontier::Evaluator::new(problem);
         let count = par_enumerate(
             problem,
+            &opts.budget,
             |walk| {
                 let mut u = vec![0.0; n];
                 let mut count = 0u128;
@@ -315,9 +540,9 @@ fn count_zopa(problem: &Problem, opts: &AnalysisOptions) -> (u128, bool, Option<
                 });
                 count
             },
-            |parts| parts.into_iter().sum(),
-        );
-        return (count, true, None);
+            |a, b| Ok(a + b),
+        )?;
+        return Ok((count, true, None));
     }
     // Too large to count exactly: a seeded uniform sample of allowed outcomes.
     const SAMPLES: u32 = 100_000;
@@ -344,7 +569,7 @@ fn count_zopa(problem: &Problem, opts: &AnalysisOptions) -> (u128, bool, Option<
     let centre = (share + z * z / (2.0 * n_s)) / (1.0 + z * z / n_s);
     let half =
         z / (1.0 + z * z / n_s) * (share * (1.0 - share) / n_s + z * z / (4.0 * n_s * n_s)).sqrt();
-    (
+    Ok((
         estimate,
         false,
         Some(format!(
@@ -353,7 +578,7 @@ fn count_zopa(problem: &Problem, opts: &AnalysisOptions) -> (u128, bool, Option<
             100.0 * (centre - half).max(0.0),
             100.0 * (centre + half).min(1.0)
         )),
-    )
+    ))
 }
 
 /// Exact count of the rational outcomes of a two-party additive problem by
@@ -501,7 +726,7 @@ fn dominance_counts(points: &[[f64; 2]], queries: &[[f64; 2]]) -> Vec<u64> {
 }
 
 /// Plain-language reasons why no outcome is rational.
-fn explain_empty_zopa(problem: &Problem) -> Vec<String> {
+fn explain_empty_zopa(problem: &Problem, budget: &Budget) -> Result<Vec<String>, AnalysisError> {
     let s = problem.scenario;
     let mut notes = Vec::new();
     for (i, allowed) in problem.allowed.iter().enumerate() {
@@ -525,11 +750,11 @@ fn explain_empty_zopa(problem: &Problem) -> Vec<String> {
         }
     }
     if !notes.is_empty() {
-        return notes;
+        return Ok(notes);
     }
     for (j, &p) in problem.parties.iter().enumerate() {
         let alone = Problem::for_parties(s, vec![p]);
-        let (_, best) = utility_ranges_over(&alone);
+        let (_, best) = utility_ranges_over(&alone, budget)?;
         if best[0] < problem.thresholds[j] {
             notes.push(format!(
                 "{}'s reservation value {} is above the best it can get ({:.6}) without crossing its own red lines",
@@ -543,11 +768,14 @@ fn explain_empty_zopa(problem: &Problem) -> Vec<String> {
                 .into(),
         );
     }
-    notes
+    Ok(notes)
 }
 
 /// Utility ranges over the problem's allowed outcomes (not the whole space).
-fn utility_ranges_over(problem: &Problem) -> (Vec<f64>, Vec<f64>) {
+fn utility_ranges_over(
+    problem: &Problem,
+    budget: &Budget,
+) -> Result<(Vec<f64>, Vec<f64>), AnalysisError> {
     let n = problem.parties.len();
     if let Some(c) = problem.contributions() {
         let (mut lo, mut hi) = (vec![0.0; n], vec![0.0; n]);
@@ -558,7 +786,7 @@ fn utility_ranges_over(problem: &Problem) -> (Vec<f64>, Vec<f64>) {
                 hi[p] += it.fold(f64::NEG_INFINITY, f64::max);
             }
         }
-        return (lo, hi);
+        return Ok((lo, hi));
     }
     let scoped = Problem {
         thresholds: vec![f64::NEG_INFINITY; n],
@@ -567,6 +795,7 @@ fn utility_ranges_over(problem: &Problem) -> (Vec<f64>, Vec<f64>) {
     let ev = crate::frontier::Evaluator::new(&scoped);
     par_enumerate(
         &scoped,
+        budget,
         |walk| {
             let (mut lo, mut hi) = (vec![f64::INFINITY; n], vec![f64::NEG_INFINITY; n]);
             let mut u = vec![0.0; n];
@@ -579,16 +808,11 @@ fn utility_ranges_over(problem: &Problem) -> (Vec<f64>, Vec<f64>) {
             });
             (lo, hi)
         },
-        |parts| {
-            parts.into_iter().fold(
-                (vec![f64::INFINITY; n], vec![f64::NEG_INFINITY; n]),
-                |(lo, hi), (l, h)| {
-                    (
-                        lo.iter().zip(&l).map(|(a, b)| a.min(*b)).collect(),
-                        hi.iter().zip(&h).map(|(a, b)| a.max(*b)).collect(),
-                    )
-                },
-            )
+        |(lo, hi), (l, h)| {
+            Ok((
+                lo.iter().zip(&l).map(|(a, b)| a.min(*b)).collect(),
+                hi.iter().zip(&h).map(|(a, b)| a.max(*b)).collect(),
+            ))
         },
     )
 }
@@ -602,12 +826,12 @@ pub fn frontier(
         outcomes_per_point: opts.outcomes_per_point,
     };
     if opts.method == Method::Auto {
-        if let Some(f) = additive_frontier(problem, fopts) {
+        if let Some(f) = additive_frontier(problem, fopts, &opts.budget)? {
             return Ok((f, "additive"));
         }
     }
     let total = problem.allowed_count();
-    if total > opts.enumeration_limit {
+    if total > opts.budget.max_outcomes_enumerated {
         let party = problem
             .parties
             .iter()
@@ -624,10 +848,13 @@ pub fn frontier(
         return Err(AnalysisError::TooLarge {
             outcomes: total,
             party,
-            limit: opts.enumeration_limit,
+            limit: opts.budget.max_outcomes_enumerated,
         });
     }
-    Ok((enumerated_frontier(problem, fopts), "enumeration"))
+    Ok((
+        enumerated_frontier(problem, fopts, &opts.budget)?,
+        "enumeration",
+    ))
 }
 
 /// Disagreement point: the reservation value, or the worst utility where
@@ -643,21 +870,19 @@ pub fn disagreement_point(problem: &Problem, min: &[f64]) -> Vec<f64> {
 
 /// Runs the whole analysis.
 pub fn analyze(scenario: &Scenario, opts: &AnalysisOptions) -> Result<Analysis, AnalysisError> {
+    // Refuse before allocating anything of the scenario's size.
+    check_budget(scenario, opts)?;
     let problem = Problem::negotiators(scenario);
-    if problem.parties.is_empty() {
-        return Err(AnalysisError::NoNegotiators);
-    }
     let outcome_count = scenario.outcome_count();
     let mut warnings = Vec::new();
-    // Refuse early rather than enumerate a space we cannot finish.
     let (points, method) = frontier(&problem, opts)?;
-    let (min, max) = utility_ranges(&problem);
+    let (min, max) = utility_ranges(&problem, &opts.budget)?;
     let d = disagreement_point(&problem, &min);
 
-    let (count, exact, note) = count_zopa(&problem, opts);
+    let (count, exact, note) = count_zopa(&problem, opts)?;
     let mut zopa_notes: Vec<String> = note.into_iter().collect();
     if count == 0 {
-        zopa_notes.extend(explain_empty_zopa(&problem));
+        zopa_notes.extend(explain_empty_zopa(&problem, &opts.budget)?);
     }
     let zopa = Zopa {
         count,
@@ -838,8 +1063,10 @@ pub fn utility_cloud_marked(
     let ev = crate::frontier::Evaluator::new(&whole);
     let mut u = [0.0; 2];
     if whole.allowed_count() <= max_points as u128 {
-        return par_enumerate(
+        let unlimited = Budget::default();
+        let cloud = par_enumerate(
             &whole,
+            &unlimited,
             |walk| {
                 let mut pts = Vec::new();
                 let mut u = [0.0; 2];
@@ -849,8 +1076,13 @@ pub fn utility_cloud_marked(
                 });
                 pts
             },
-            |parts| parts.concat(),
+            |mut a, b| {
+                a.extend(b);
+                Ok(a)
+            },
         );
+        // No deadline and no cancellation flag: enumeration cannot fail.
+        return cloud.unwrap_or_default();
     }
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
     let mut o: Outcome = vec![0; whole.allowed.len()];

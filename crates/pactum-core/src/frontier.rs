@@ -23,6 +23,7 @@ use std::cmp::Ordering;
 
 use rayon::prelude::*;
 
+use crate::analysis::{AnalysisError, Budget};
 use crate::model::{Outcome, Scenario, UtilityFunction};
 
 /// A non-dominated utility vector and the outcomes that reach it.
@@ -333,9 +334,18 @@ fn merge_outcomes(lists: impl IntoIterator<Item = Outcome>, k: usize) -> Vec<Out
 /// above the rounding error of adding the remaining issues (≈ issues · 1e-16).
 const FOLD_MARGIN: f64 = 1e-10;
 
-/// The frontier by the additive fold. `None` if some party is not additive.
-pub fn additive_frontier(problem: &Problem, opts: FrontierOptions) -> Option<Vec<FrontierPoint>> {
-    let contrib = problem.contributions()?;
+/// The frontier by the additive fold. `Ok(None)` if some party is not
+/// additive; an error when a step would exceed the budget (checked before
+/// the step's partial sums are allocated) or time runs out.
+pub fn additive_frontier(
+    problem: &Problem,
+    opts: FrontierOptions,
+    budget: &Budget,
+) -> Result<Option<Vec<FrontierPoint>>, AnalysisError> {
+    budget.check_time()?;
+    let Some(contrib) = problem.contributions() else {
+        return Ok(None);
+    };
     let n = problem.parties.len();
     let issues = problem.scenario.issues.len();
     // Per issue: allowed values whose contribution vector no other allowed
@@ -375,11 +385,23 @@ pub fn additive_frontier(problem: &Problem, opts: FrontierOptions) -> Option<Vec
         outcomes: vec![vec![]],
     }];
     for i in 0..issues {
+        budget.check_time()?;
         let values = &candidates_per_issue[i];
-        let mut utils = Vec::with_capacity(frontier.len() * values.len() * n);
-        let mut origin: Vec<(u32, u32)> = Vec::with_capacity(frontier.len() * values.len());
+        let partial_sums = frontier.len() as u128 * values.len() as u128;
+        if partial_sums > budget.max_partial_sums {
+            return Err(AnalysisError::TooManyPartialSums {
+                issue: problem.scenario.issues[i].name.clone(),
+                partial_sums,
+                limit: budget.max_partial_sums,
+            });
+        }
+        let mut utils = Vec::with_capacity(partial_sums as usize * n);
+        let mut origin: Vec<(u32, u32)> = Vec::with_capacity(partial_sums as usize);
         let mut u = vec![0.0; n];
         for (j, point) in frontier.iter().enumerate() {
+            if j % 4096 == 4095 {
+                budget.check_time()?;
+            }
             'values: for &k in values {
                 for p in 0..n {
                     u[p] = point.utilities[p] + contrib.of(i, k)[p];
@@ -394,6 +416,7 @@ pub fn additive_frontier(problem: &Problem, opts: FrontierOptions) -> Option<Vec
         // Partial sums are pruned with a margin; the complete sums exactly.
         let margin = if i + 1 < issues { FOLD_MARGIN } else { 0.0 };
         let groups = pareto_groups_with_margin(&utils, n, margin);
+        budget.check_frontier(groups.len())?;
         frontier = groups
             .into_par_iter()
             .map(|members| {
@@ -422,7 +445,7 @@ pub fn additive_frontier(problem: &Problem, opts: FrontierOptions) -> Option<Vec
             .collect();
     }
     frontier.retain(|p| problem.is_rational(&p.utilities));
-    Some(merge_near_ties(frontier, opts.outcomes_per_point))
+    Ok(Some(merge_near_ties(frontier, opts.outcomes_per_point)))
 }
 
 /// Calls `visit` with every allowed outcome in `[start, end)` of the allowed
@@ -467,23 +490,42 @@ pub(crate) fn for_each_allowed(
 }
 
 /// Visits every allowed outcome in parallel chunks; `chunk` folds a range
-/// into a partial result and `merge` combines them (in order).
+/// into a partial result and `merge` combines two neighbouring results (the
+/// left one first; it must be associative), so only a few partial results
+/// are alive at a time. The budget's deadline and cancellation flag are
+/// polled before every chunk of 65,536 outcomes; the outcome count itself is
+/// the caller's to check.
 pub fn par_enumerate<T: Send>(
     problem: &Problem,
+    budget: &Budget,
     chunk: impl Fn(&mut dyn FnMut(&mut dyn FnMut(&[u32]))) -> T + Sync,
-    merge: impl Fn(Vec<T>) -> T,
-) -> T {
+    merge: impl Fn(T, T) -> Result<T, AnalysisError> + Sync + Send,
+) -> Result<T, AnalysisError> {
     const CHUNK: u128 = 1 << 16;
     let total = problem.allowed_count();
     let chunks = total.div_ceil(CHUNK).max(1);
-    let parts: Vec<T> = (0..chunks)
+    let first = |c: u128| -> Result<T, AnalysisError> {
+        budget.check_time()?;
+        let (start, end) = (c * CHUNK, ((c + 1) * CHUNK).min(total));
+        Ok(chunk(&mut |visit| {
+            for_each_allowed(&problem.allowed, start, end, |o| visit(o))
+        }))
+    };
+    let head = first(0)?;
+    (1..chunks)
         .into_par_iter()
-        .map(|c| {
-            let (start, end) = (c * CHUNK, ((c + 1) * CHUNK).min(total));
-            chunk(&mut |visit| for_each_allowed(&problem.allowed, start, end, |o| visit(o)))
+        .map(|c| first(c).map(Some))
+        .try_reduce(
+            || None,
+            |a, b| match (a, b) {
+                (None, x) | (x, None) => Ok(x),
+                (Some(a), Some(b)) => merge(a, b).map(Some),
+            },
+        )
+        .and_then(|rest| match rest {
+            None => Ok(head),
+            Some(rest) => merge(head, rest),
         })
-        .collect();
-    merge(parts)
 }
 
 /// Utility vectors of outcomes for the problem's parties, by whichever
@@ -515,8 +557,14 @@ impl<'a> Evaluator<'a> {
     }
 }
 
-/// The frontier by visiting every outcome.
-pub fn enumerated_frontier(problem: &Problem, opts: FrontierOptions) -> Vec<FrontierPoint> {
+/// The frontier by visiting every outcome. The caller checks the outcome
+/// count against the budget; the frontier of every part of the space
+/// merged on the way is held to [`Budget::max_frontier_points`].
+pub fn enumerated_frontier(
+    problem: &Problem,
+    opts: FrontierOptions,
+    budget: &Budget,
+) -> Result<Vec<FrontierPoint>, AnalysisError> {
     let n = problem.parties.len();
     let evaluator = Evaluator::new(problem);
     let reduce = |points: Vec<FrontierPoint>| -> Vec<FrontierPoint> {
@@ -542,6 +590,7 @@ pub fn enumerated_frontier(problem: &Problem, opts: FrontierOptions) -> Vec<Fron
     };
     let points = par_enumerate(
         problem,
+        budget,
         |walk| {
             let mut utils = Vec::new();
             let mut outcomes: Vec<Outcome> = Vec::new();
@@ -566,9 +615,15 @@ pub fn enumerated_frontier(problem: &Problem, opts: FrontierOptions) -> Vec<Fron
                 })
                 .collect::<Vec<_>>()
         },
-        |parts| reduce(parts.into_iter().flatten().collect()),
-    );
-    merge_near_ties(points, opts.outcomes_per_point)
+        |mut a, b| {
+            a.extend(b);
+            let merged = reduce(a);
+            budget.check_frontier(merged.len())?;
+            Ok(merged)
+        },
+    )?;
+    budget.check_frontier(points.len())?;
+    Ok(merge_near_ties(points, opts.outcomes_per_point))
 }
 
 /// Utility vectors closer than this in every component are one point.

@@ -46,6 +46,15 @@ pub enum IssueKind {
     Real { min: f64, max: f64, levels: usize },
 }
 
+/// Most values an issue may have: outcomes index values with a `u32`
+/// ([`Outcome`]). How many values an analysis handles is a separate, much
+/// smaller limit (`analysis::Budget`).
+pub const MAX_ISSUE_VALUES: u64 = u32::MAX as u64;
+
+/// How far a number may be from a real issue's grid point and still be
+/// that value (offers, red lines).
+pub const GRID_TOLERANCE: f64 = 1e-9;
+
 /// Default number of grid points used to enumerate a real-valued issue.
 pub const DEFAULT_REAL_LEVELS: usize = 11;
 
@@ -125,13 +134,13 @@ impl Issue {
             {
                 Some((*v as i64 - min) as u32)
             }
-            (IssueKind::Real { .. }, Value::Real(_) | Value::Integer(_)) => {
+            (IssueKind::Real { levels, .. }, Value::Real(_) | Value::Integer(_)) => {
                 let x = match value {
                     Value::Real(x) => *x,
                     Value::Integer(i) => *i as f64,
-                    Value::Text(_) => unreachable!(),
+                    Value::Text(_) => return None,
                 };
-                (0..self.cardinality() as u32).find(|&k| (self.numeric(k) - x).abs() <= 1e-9)
+                self.grid_index(*levels, x)
             }
             (IssueKind::Discrete { options }, Value::Integer(i)) => {
                 let s = i.to_string();
@@ -139,6 +148,33 @@ impl Issue {
             }
             _ => None,
         }
+    }
+
+    /// The first grid point of a real issue within [`GRID_TOLERANCE`] of `x`,
+    /// found by bisection rather than by trying every point: the grid rises
+    /// with the index, so the first point not below `x` by more than the
+    /// tolerance is the
+    /// only candidate; it and its neighbours (rounding can make neighbouring
+    /// points equal) are checked against the tolerance. The same answer as
+    /// trying every point in order, in O(log levels).
+    fn grid_index(&self, levels: usize, x: f64) -> Option<u32> {
+        if !x.is_finite() || levels == 0 || levels as u64 > MAX_ISSUE_VALUES {
+            return None;
+        }
+        let (mut lo, mut hi) = (0u64, levels as u64);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            // Compared as the tolerance check computes it (`x − tolerance`
+            // can round to `x`).
+            if self.numeric(mid as u32) - x < -GRID_TOLERANCE {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        (lo.saturating_sub(1)..(lo + 2).min(levels as u64))
+            .find(|&k| (self.numeric(k as u32) - x).abs() <= GRID_TOLERANCE)
+            .map(|k| k as u32)
     }
 
     /// The index of a value written as text (an option name or a number).
@@ -441,6 +477,15 @@ impl Scenario {
                     if options.is_empty() {
                         return err(field, "a discrete issue needs at least one option".into());
                     }
+                    if options.len() as u64 > MAX_ISSUE_VALUES {
+                        return err(
+                            format!("{field}.options"),
+                            format!(
+                                "{} options; an issue has at most {MAX_ISSUE_VALUES} values",
+                                options.len()
+                            ),
+                        );
+                    }
                     for (k, o) in options.iter().enumerate() {
                         if options[..k].contains(o) {
                             return err(field, format!("duplicate option {o:?}"));
@@ -451,8 +496,14 @@ impl Scenario {
                     if min > max {
                         return err(field, format!("min {min} is above max {max}"));
                     }
-                    if (*max as i128 - *min as i128) >= u32::MAX as i128 {
-                        return err(field, "integer range is too wide (over 2^32 values)".into());
+                    let values = *max as i128 - *min as i128 + 1;
+                    if values > MAX_ISSUE_VALUES as i128 {
+                        return err(
+                            field,
+                            format!(
+                                "integer range {min}..={max} has {values} values; an issue has at most {MAX_ISSUE_VALUES}"
+                            ),
+                        );
                     }
                 }
                 IssueKind::Real { min, max, levels } => {
@@ -461,6 +512,14 @@ impl Scenario {
                     }
                     if *levels == 0 {
                         return err(field, "a real issue needs at least one level".into());
+                    }
+                    if *levels as u64 > MAX_ISSUE_VALUES {
+                        return err(
+                            format!("{field}.levels"),
+                            format!(
+                                "{levels} levels; an issue has at most {MAX_ISSUE_VALUES} values"
+                            ),
+                        );
                     }
                 }
             }
@@ -620,5 +679,62 @@ impl Scenario {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn real(min: f64, max: f64, levels: usize) -> Issue {
+        Issue {
+            name: "x".into(),
+            kind: IssueKind::Real { min, max, levels },
+            notes: None,
+        }
+    }
+
+    /// The definition `index_of` must agree with: the first grid point
+    /// within the tolerance, trying every point.
+    fn scan(issue: &Issue, x: f64) -> Option<u32> {
+        (0..issue.cardinality() as u32).find(|&k| (issue.numeric(k) - x).abs() <= GRID_TOLERANCE)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn grid_lookup_equals_the_scan(
+            min in -1e6f64..1e6,
+            span in prop_oneof![Just(0.0), 1e-12f64..1e-8, 1e-6f64..1e3],
+            levels in 1usize..60,
+            pick in 0usize..60,
+            offset in prop_oneof![
+                Just(0.0),
+                -2e-9f64..2e-9,
+                -1.0f64..1.0,
+                Just(f64::NAN),
+                Just(f64::INFINITY),
+            ],
+        ) {
+            let issue = real(min, min + span, levels);
+            let x = issue.numeric((pick % levels) as u32) + offset;
+            prop_assert_eq!(issue.index_of(&Value::Real(x)), scan(&issue, x));
+        }
+    }
+
+    #[test]
+    fn grid_lookup_on_a_huge_grid_is_immediate() {
+        // 4,294,967,295 points on [0, 1e9]: the scan visited all of them for
+        // a value between two points.
+        let issue = real(0.0, 1e9, u32::MAX as usize);
+        let started = std::time::Instant::now();
+        assert_eq!(issue.index_of(&Value::Real(0.1)), None);
+        let k = 1_234_567_890;
+        assert_eq!(issue.index_of(&Value::Real(issue.numeric(k))), Some(k));
+        assert_eq!(issue.index_of(&Value::Real(1e9)), Some(u32::MAX - 1));
+        assert_eq!(issue.index_of(&Value::Integer(-1)), None);
+        assert!(started.elapsed() < std::time::Duration::from_millis(100));
     }
 }

@@ -1,7 +1,7 @@
 //! Property tests of the analysis against a brute-force oracle on random
 //! small scenarios (ties, red lines and reservation values included).
 
-use pactum_core::analysis::{AnalysisOptions, Method, analyze};
+use pactum_core::analysis::{AnalysisOptions, Budget, Method, analyze};
 use pactum_core::frontier::{FrontierOptions, Problem, additive_frontier, enumerated_frontier};
 use pactum_core::*;
 use proptest::prelude::*;
@@ -147,8 +147,9 @@ proptest! {
     fn additive_fold_equals_enumeration(s in scenario_strategy()) {
         let problem = Problem::negotiators(&s);
         let opts = FrontierOptions { outcomes_per_point: 3 };
-        let fold = additive_frontier(&problem, opts).unwrap();
-        let brute = enumerated_frontier(&problem, opts);
+        let budget = Budget::default();
+        let fold = additive_frontier(&problem, opts, &budget).unwrap().unwrap();
+        let brute = enumerated_frontier(&problem, opts, &budget).unwrap();
         prop_assert_eq!(fold, brute);
     }
 
