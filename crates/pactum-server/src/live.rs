@@ -7,6 +7,10 @@
 //! a per-session broadcast channel of the process serving the subscriber;
 //! how they get there depends on the backend.
 //!
+//! Disclosure choices (who discloses to the mediator, or withdrew; never the
+//! preferences) are logged and published as moves are, as `disclosure`
+//! events to every subscriber.
+//!
 //! Every event but `suggestions` comes from a log entry, whose seq is its
 //! SSE `id`; a subscriber gets them once each, in seq order. The channel
 //! holds 256 events (`CHANNEL_CAPACITY`): a subscriber that falls further
@@ -27,8 +31,7 @@
 //!
 //! **SQLite** (one process): each committed move (in single text: each vote,
 //! without how it went, and the next proposal), and the agreement or end it
-//! brings, and each disclosure choice (who, which way; never the
-//! preferences), is published on the channel right after its commit. Handlers
+//! brings, is published on the channel right after its commit. Handlers
 //! publish after their own commits, so events may reach the channel out of
 //! order: a subscriber that receives one past a gap in seqs reads the log
 //! first.

@@ -232,7 +232,7 @@ async function setUpPreferenceEditor() {
   });
   fill(box, h('details', { id: 'edit-prefs' },
     h('summary', {}, 'Edit my preferences'),
-    h('p', { class: 'hint small' }, 'Weights are non-negative and sum to 1; values and the reservation value are between 0 and 1. You can change them until your first move.'),
+    h('p', { class: 'hint small' }, 'Weights are non-negative, values and the reservation value between 0 and 1. You can change them until your first move.'),
     form));
   box.hidden = false;
   checkWeightSum(form);
