@@ -12,7 +12,7 @@ use clap::{Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use pactum_forecast::backtest::{BacktestOptions, IssuePrediction, backtest};
 use pactum_forecast::error::{ForecastError, Location};
-use pactum_forecast::montecarlo::{McOptions, Spread, monte_carlo, percentile};
+use pactum_forecast::montecarlo::{MAX_DRAWS, McOptions, Spread, monte_carlo, percentile};
 use pactum_forecast::scenario::{self, Ranges, Uncertainty};
 use pactum_forecast::{Anchor, Case, ModelKind, Options, Round, baselines, input, ktab};
 use plotters::prelude::*;
@@ -214,10 +214,7 @@ fn load(path: &Path) -> Result<Input> {
                 .collect(),
         });
     }
-    let text = std::fs::read_to_string(path).map_err(|source| ForecastError::Io {
-        file: file.clone(),
-        source,
-    })?;
+    let text = pactum_core::fsutil::read_text(path)?;
     let header: Vec<String> = text
         .lines()
         .find(|l| !l.trim().is_empty())
@@ -801,6 +798,11 @@ fn run_monte_carlo(args: &Args, input: &Input, draws: usize) -> Result<()> {
     if draws == 0 {
         bail!("--monte-carlo needs at least one draw");
     }
+    if draws > MAX_DRAWS {
+        bail!(
+            "--monte-carlo {draws}: at most {MAX_DRAWS} draws are run (every draw's forecast is kept in memory)"
+        );
+    }
     for (flag, v) in [
         ("--spread-capability", args.spread_capability),
         ("--spread-position", args.spread_position),
@@ -1034,10 +1036,7 @@ fn score(model: Model, issues: &[IssuePrediction]) -> ModelScore {
 
 fn run_backtest(args: BacktestArgs) -> Result<()> {
     let file = args.file.display().to_string();
-    let text = std::fs::read_to_string(&args.file).map_err(|source| ForecastError::Io {
-        file: file.clone(),
-        source,
-    })?;
+    let text = pactum_core::fsutil::read_text(&args.file)?;
     let cases =
         input::parse_backtest_csv(&text, &file).map_err(|e| place_too_few(e, &text, &file))?;
     if cases.is_empty() {

@@ -11,7 +11,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand, ValueEnum};
-use pactum_core::analysis::{AnalysisOptions, Method, analyze};
+use pactum_core::analysis::{AnalysisOptions, Method, analyze, check_budget};
 use pactum_core::{Loaded, Scenario};
 
 #[derive(Parser)]
@@ -213,7 +213,8 @@ fn run_analyze(args: AnalyzeArgs) -> Result<()> {
         ..Default::default()
     };
     let analysis_started = std::time::Instant::now();
-    let analysis = analyze(&scenario, &opts)?;
+    let analysis = analyze(&scenario, &opts)
+        .with_context(|| format!("cannot analyse {}", args.input.scenario.display()))?;
     if args.timings {
         eprintln!(
             "timings: load {:.3} ms, analysis {:.3} ms",
@@ -285,6 +286,15 @@ fn run_validate(args: ScenarioArgs) -> Result<()> {
     );
     if negotiators == 0 {
         eprintln!("warning: no party has role = \"negotiator\"; there is nothing to analyse");
+    }
+    // Valid as a model, but `analyze` would refuse it: say so, and fail.
+    if let Err(e) = check_budget(&scenario, &AnalysisOptions::default()) {
+        if e.is_over_budget() {
+            bail!(
+                "{} is valid as a model but cannot be analysed within the analysis budget: {e}",
+                args.scenario.display()
+            );
+        }
     }
     Ok(())
 }

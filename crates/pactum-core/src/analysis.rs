@@ -4,6 +4,13 @@
 //! negotiator's range and disagreement point, the zone of possible agreement
 //! (outcomes every negotiator prefers to no deal), the Pareto frontier and the
 //! fair packages. Field names of [`Analysis`] are the stable `--json` schema.
+//!
+//! Every analysis runs within a [`Budget`]: issue sizes and the outcomes to
+//! enumerate are checked before anything of their size is allocated
+//! ([`check_budget`], which callers may also run on their own to refuse
+//! early), the fold's partial sums and the frontier before each step, and
+//! the deadline and cancellation flag as the work goes. Work beyond the
+//! budget is a typed [`AnalysisError`] naming the limit, never an abort.
 
 use indexmap::IndexMap;
 use rand::{RngExt, SeedableRng};
@@ -92,9 +99,9 @@ impl Budget {
     /// Default of [`Budget::max_outcomes_enumerated`].
     pub const MAX_OUTCOMES_ENUMERATED: u128 = 50_000_000;
     /// Default of [`Budget::max_partial_sums`].
-    pub const MAX_PARTIAL_SUMS: u128 = 20_000_000;
+    pub const MAX_PARTIAL_SUMS: u128 = 5_000_000;
     /// Default of [`Budget::max_frontier_points`].
-    pub const MAX_FRONTIER_POINTS: usize = 1_000_000;
+    pub const MAX_FRONTIER_POINTS: usize = 100_000;
 
     /// The default limits with a deadline `within` from now.
     pub fn with_timeout(within: Duration) -> Self {
@@ -1028,6 +1035,8 @@ fn issue_report(issue: &crate::model::Issue) -> IssueReport {
 /// Utilities of the negotiators `pair` (indices into the negotiator list)
 /// for every outcome, or for a seeded uniform sample of `max_points`
 /// outcomes when the space is larger: the cloud a utility-space plot draws.
+/// It holds every issue's values: run it on scenarios [`check_budget`]
+/// accepts.
 pub fn utility_cloud(
     scenario: &Scenario,
     pair: (usize, usize),
@@ -1042,6 +1051,8 @@ pub fn utility_cloud(
 
 /// Like [`utility_cloud`], with each point marked `true` when its outcome
 /// crosses a red line of some negotiator (so no deal can contain it).
+/// It holds every issue's values: run it on scenarios [`check_budget`]
+/// accepts.
 pub fn utility_cloud_marked(
     scenario: &Scenario,
     pair: (usize, usize),

@@ -77,6 +77,9 @@ pub enum Error {
     Override(String),
     #[error("{0}")]
     Unsupported(String),
+    /// The input is not a regular file or folder, or is too large.
+    #[error(transparent)]
+    Input(#[from] crate::fsutil::InputFileError),
 }
 
 impl Error {

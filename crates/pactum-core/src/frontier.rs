@@ -18,6 +18,11 @@
 //! [`UtilityFunction::utility`] does, so floating-point results agree to the
 //! bit. Outcomes whose utility vectors are identical are ties: one frontier
 //! point carries their count and the first few in enumeration order.
+//!
+//! Both take the analysis [`Budget`]: the fold refuses a step whose partial
+//! sums or frontier exceed it before allocating them, enumeration holds
+//! every merged partial frontier to it, and both poll its deadline and
+//! cancellation flag (per fold step and per chunk of enumerated outcomes).
 
 use std::cmp::Ordering;
 
@@ -219,6 +224,19 @@ pub fn pareto_groups(utils: &[f64], n: usize) -> Vec<Vec<usize>> {
 /// The fold prunes partial sums this way so that rounding in the issues
 /// still to be added can never turn a pruned sum into a tie of a kept one.
 pub fn pareto_groups_with_margin(utils: &[f64], n: usize, margin: f64) -> Vec<Vec<usize>> {
+    // Without a budget nothing can stop the computation.
+    pareto_groups_within(utils, n, margin, None).unwrap_or_default()
+}
+
+/// [`pareto_groups_with_margin`] polling the budget's deadline and
+/// cancellation flag between blocks of the three-or-more-party filter (the
+/// one step whose time grows faster than its input).
+pub fn pareto_groups_within(
+    utils: &[f64],
+    n: usize,
+    margin: f64,
+    budget: Option<&Budget>,
+) -> Result<Vec<Vec<usize>>, AnalysisError> {
     let m = utils.len().checked_div(n).unwrap_or(0);
     let at = |i: usize| &utils[i * n..(i + 1) * n];
     let mut order: Vec<usize> = (0..m).collect();
@@ -238,7 +256,7 @@ pub fn pareto_groups_with_margin(utils: &[f64], n: usize, margin: f64) -> Vec<Ve
     let keep: Vec<bool> = match n {
         _ if margin > 0.0 && n > 0 => {
             let reps: Vec<usize> = runs.iter().map(|&(s, _)| order[s]).collect();
-            skyline(&reps, utils, n, margin)
+            skyline(&reps, utils, n, margin, budget)?
         }
         0 => vec![true; runs.len().min(1)],
         1 => (0..runs.len()).map(|r| r == 0).collect(),
@@ -257,10 +275,11 @@ pub fn pareto_groups_with_margin(utils: &[f64], n: usize, margin: f64) -> Vec<Ve
         }
         _ => {
             let reps: Vec<usize> = runs.iter().map(|&(s, _)| order[s]).collect();
-            skyline(&reps, utils, n, 0.0)
+            skyline(&reps, utils, n, 0.0, budget)?
         }
     };
-    runs.iter()
+    Ok(runs
+        .iter()
         .zip(keep)
         .filter(|(_, k)| *k)
         .map(|(&(s, e), _)| {
@@ -268,7 +287,7 @@ pub fn pareto_groups_with_margin(utils: &[f64], n: usize, margin: f64) -> Vec<Ve
             members.sort_unstable();
             members
         })
-        .collect()
+        .collect())
 }
 
 /// Which of `reps` (distinct vectors in descending lexicographic order) no
@@ -278,7 +297,13 @@ pub fn pareto_groups_with_margin(utils: &[f64], n: usize, margin: f64) -> Vec<Ve
 /// parallel against the points kept so far, which sit in small boxes with
 /// per-dimension maxima so that whole boxes that cannot dominate are skipped;
 /// survivors are then checked against each other in order.
-fn skyline(reps: &[usize], utils: &[f64], n: usize, margin: f64) -> Vec<bool> {
+fn skyline(
+    reps: &[usize],
+    utils: &[f64],
+    n: usize,
+    margin: f64,
+    budget: Option<&Budget>,
+) -> Result<Vec<bool>, AnalysisError> {
     const BOX: usize = 32;
     const BLOCK: usize = 2048;
     let at = |i: usize| &utils[i * n..(i + 1) * n];
@@ -293,6 +318,9 @@ fn skyline(reps: &[usize], utils: &[f64], n: usize, margin: f64) -> Vec<bool> {
         })
     };
     for (block_no, block) in reps.chunks(BLOCK).enumerate() {
+        if let Some(b) = budget {
+            b.check_time()?;
+        }
         let survivors: Vec<bool> = block
             .par_iter()
             .map(|&r| !dominated_by_kept(at(r), &kept, &box_max))
@@ -318,7 +346,7 @@ fn skyline(reps: &[usize], utils: &[f64], n: usize, margin: f64) -> Vec<bool> {
             keep[block_no * BLOCK + j] = true;
         }
     }
-    keep
+    Ok(keep)
 }
 
 /// Merges outcome lists (each sorted in enumeration order), keeping the first `k`.
@@ -415,7 +443,7 @@ pub fn additive_frontier(
         }
         // Partial sums are pruned with a margin; the complete sums exactly.
         let margin = if i + 1 < issues { FOLD_MARGIN } else { 0.0 };
-        let groups = pareto_groups_with_margin(&utils, n, margin);
+        let groups = pareto_groups_within(&utils, n, margin, Some(budget))?;
         budget.check_frontier(groups.len())?;
         frontier = groups
             .into_par_iter()
@@ -567,12 +595,12 @@ pub fn enumerated_frontier(
 ) -> Result<Vec<FrontierPoint>, AnalysisError> {
     let n = problem.parties.len();
     let evaluator = Evaluator::new(problem);
-    let reduce = |points: Vec<FrontierPoint>| -> Vec<FrontierPoint> {
+    let reduce = |points: Vec<FrontierPoint>| -> Result<Vec<FrontierPoint>, AnalysisError> {
         let utils: Vec<f64> = points
             .iter()
             .flat_map(|p| p.utilities.iter().copied())
             .collect();
-        pareto_groups(&utils, n)
+        Ok(pareto_groups_within(&utils, n, 0.0, Some(budget))?
             .into_iter()
             .map(|members| FrontierPoint {
                 utilities: points[members[0]].utilities.clone(),
@@ -586,7 +614,7 @@ pub fn enumerated_frontier(
                     opts.outcomes_per_point,
                 ),
             })
-            .collect()
+            .collect())
     };
     let points = par_enumerate(
         problem,
@@ -617,7 +645,7 @@ pub fn enumerated_frontier(
         },
         |mut a, b| {
             a.extend(b);
-            let merged = reduce(a);
+            let merged = reduce(a)?;
             budget.check_frontier(merged.len())?;
             Ok(merged)
         },
@@ -735,6 +763,33 @@ mod tests {
         naive.sort_unstable();
         fast.sort_unstable();
         assert_eq!(fast, naive);
+    }
+
+    #[test]
+    fn the_many_party_filter_stops_when_cancelled() {
+        use std::sync::Arc;
+        use std::sync::atomic::AtomicBool;
+        let mut state = 11u64;
+        let mut next = || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let utils: Vec<f64> = (0..5000 * 3).map(|_| next()).collect();
+        let cancelled = Budget {
+            cancel: Some(Arc::new(AtomicBool::new(true))),
+            ..Default::default()
+        };
+        assert_eq!(
+            pareto_groups_within(&utils, 3, 0.0, Some(&cancelled)),
+            Err(AnalysisError::Cancelled)
+        );
+        let running = Budget::default();
+        assert_eq!(
+            pareto_groups_within(&utils, 3, 0.0, Some(&running)).unwrap(),
+            pareto_groups(&utils, 3)
+        );
     }
 
     #[test]

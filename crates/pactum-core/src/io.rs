@@ -24,6 +24,7 @@ use crate::error::{Error, Result};
 /// (by file stem); by default all of them take part.
 pub fn load(path: &Path, profiles: Option<&[String]>) -> Result<Loaded> {
     let label = path.display().to_string();
+    crate::fsutil::check_input(path)?;
     if path.is_dir() {
         return load_folder(path, profiles);
     }

@@ -9,6 +9,7 @@
 pub mod analysis;
 pub mod error;
 pub mod frontier;
+pub mod fsutil;
 pub mod genius;
 pub mod geniusweb;
 pub mod io;

@@ -8,7 +8,13 @@
 //! * issue names are unique and non-empty; every issue has at least one value;
 //! * every negotiator has preferences whose per-issue parts match the issues
 //!   one to one (same order, same kind);
-//! * weights are finite and non-negative; value tables hold finite numbers;
+//! * no issue has more than [`MAX_ISSUE_VALUES`] values (an [`Outcome`]
+//!   indexes them with a `u32`);
+//! * weights are finite, non-negative and at most [`MAX_MAGNITUDE`]; values,
+//!   reservation values and hyper-rectangle utilities are finite and at most
+//!   [`MAX_MAGNITUDE`] in magnitude, real-issue bounds and the points where
+//!   value functions are defined at most [`MAX_COORDINATE`]: every utility
+//!   is a finite number;
 //! * red lines name existing issues and values.
 
 use serde::{Deserialize, Serialize};
@@ -50,6 +56,40 @@ pub enum IssueKind {
 /// ([`Outcome`]). How many values an analysis handles is a separate, much
 /// smaller limit (`analysis::Budget`).
 pub const MAX_ISSUE_VALUES: u64 = u32::MAX as u64;
+
+/// Largest magnitude of a weight, a value (of a table, a function or a
+/// hyper-rectangle), a reservation value or a utility a scenario may hold.
+/// With [`MAX_COORDINATE`], it keeps every utility a finite number: a sum
+/// over issues of weight × value is at most issues × 10^18.
+pub const MAX_MAGNITUDE: f64 = 1e9;
+
+/// Largest magnitude of a real issue's bounds and of the points where a
+/// value function is defined (piecewise-linear x, triangular corners).
+pub const MAX_COORDINATE: f64 = 1e15;
+
+/// `Err` with a sentence unless `x` is a finite number of magnitude at most
+/// `limit`; `what` names the number ("weight", "reservation value").
+pub fn check_magnitude(what: &str, x: f64, limit: f64) -> Result<(), String> {
+    if !x.is_finite() {
+        Err(format!("{what} {x} is not a finite number"))
+    } else if x.abs() > limit {
+        Err(format!(
+            "{what} {} is too large: at most {limit:e} in magnitude is accepted",
+            short_number(x)
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+/// A number as people write it: `1e308`, not 309 digits.
+fn short_number(x: f64) -> String {
+    if x != 0.0 && !(1e-4..1e6).contains(&x.abs()) {
+        format!("{x:e}")
+    } else {
+        x.to_string()
+    }
+}
 
 /// How far a number may be from a real issue's grid point and still be
 /// that value (offers, red lines).
@@ -510,6 +550,11 @@ impl Scenario {
                     if !(min.is_finite() && max.is_finite()) || min > max {
                         return err(field, format!("invalid real interval [{min}, {max}]"));
                     }
+                    for (name, x) in [("min", min), ("max", max)] {
+                        if let Err(m) = check_magnitude(name, *x, MAX_COORDINATE) {
+                            return err(format!("{field}.{name}"), m);
+                        }
+                    }
                     if *levels == 0 {
                         return err(field, "a real issue needs at least one level".into());
                     }
@@ -557,12 +602,8 @@ impl Scenario {
             })
         };
         if let Some(r) = prefs.reservation_value {
-            if !r.is_finite() {
-                return err(
-                    "reservation",
-                    format!("reservation value {r} is not finite"),
-                );
-            }
+            check_magnitude("reservation value", r, MAX_MAGNITUDE)
+                .or_else(|m| err("reservation", m))?;
         }
         if let Some(d) = prefs.discount_factor {
             if !(d > 0.0 && d <= 1.0) {
@@ -611,6 +652,8 @@ impl Scenario {
                             format!("weight {w} must be a finite number ≥ 0"),
                         );
                     }
+                    check_magnitude("weight", *w, MAX_MAGNITUDE)
+                        .or_else(|m| err(&format!("weights.{}", issue.name), m))?;
                     let sub = format!("values.{}", issue.name);
                     match (vf, &issue.kind) {
                         (ValueFunction::Table(t), IssueKind::Discrete { options }) => {
@@ -620,8 +663,9 @@ impl Scenario {
                                     format!("{} values for {} options", t.len(), options.len()),
                                 );
                             }
-                            if let Some(v) = t.iter().find(|v| !v.is_finite()) {
-                                return err(&sub, format!("value {v} is not finite"));
+                            for (v, option) in t.iter().zip(options) {
+                                check_magnitude("value", *v, MAX_MAGNITUDE)
+                                    .or_else(|m| err(&format!("{sub}.{option}"), m))?;
                             }
                         }
                         (ValueFunction::Table(_), _) => {
@@ -640,35 +684,53 @@ impl Scenario {
                                     "piecewise-linear points must be sorted by x".into(),
                                 );
                             }
-                            if points.iter().any(|(x, v)| !x.is_finite() || !v.is_finite()) {
-                                return err(&sub, "piecewise-linear points must be finite".into());
+                            for (x, v) in points {
+                                check_magnitude("point", *x, MAX_COORDINATE)
+                                    .and_then(|()| check_magnitude("value", *v, MAX_MAGNITUDE))
+                                    .or_else(|m| err(&format!("{sub}.points"), m))?;
                             }
                         }
-                        (ValueFunction::Linear { slope, offset }, _)
-                            if !slope.is_finite() || !offset.is_finite() =>
-                        {
-                            return err(&sub, "slope and offset must be finite".into());
+                        (ValueFunction::Linear { slope, offset }, _) => {
+                            check_magnitude("slope", *slope, MAX_MAGNITUDE)
+                                .and_then(|()| check_magnitude("offset", *offset, MAX_MAGNITUDE))
+                                .or_else(|m| err(&sub, m))?;
                         }
-                        (ValueFunction::Constant(c), _) if !c.is_finite() => {
-                            return err(&sub, "constant must be finite".into());
+                        (ValueFunction::Constant(c), _) => {
+                            check_magnitude("constant", *c, MAX_MAGNITUDE)
+                                .or_else(|m| err(&sub, m))?;
                         }
-                        (ValueFunction::Triangular { low, peak, high }, _)
-                            if !(low <= peak && peak <= high) =>
-                        {
-                            return err(&sub, "triangular needs low ≤ peak ≤ high".into());
+                        (ValueFunction::Triangular { low, peak, high }, _) => {
+                            for (name, x) in [("low", low), ("peak", peak), ("high", high)] {
+                                check_magnitude(name, *x, MAX_COORDINATE)
+                                    .or_else(|m| err(&sub, m))?;
+                            }
+                            if !(low <= peak && peak <= high) {
+                                return err(&sub, "triangular needs low ≤ peak ≤ high".into());
+                            }
                         }
-                        _ => {}
                     }
                 }
             }
             UtilityFunction::HyperRectangles(h) => {
-                if !(h.normalizer > 0.0 && h.normalizer.is_finite()) {
+                if !(h.normalizer.is_finite() && h.normalizer >= 1.0 / MAX_MAGNITUDE) {
                     return err(
                         "utility",
-                        format!("normalizer {} must be > 0", h.normalizer),
+                        format!(
+                            "normalizer {} must be a finite number of at least {:e}",
+                            short_number(h.normalizer),
+                            1.0 / MAX_MAGNITUDE
+                        ),
                     );
                 }
-                for r in &h.rectangles {
+                for (n, r) in h.rectangles.iter().enumerate() {
+                    check_magnitude("utility", r.utility, MAX_MAGNITUDE)
+                        .or_else(|m| err(&format!("utility.rectangles[{n}]"), m))?;
+                    if r.bounds.iter().any(|b| b.1.is_nan() || b.2.is_nan()) {
+                        return err(
+                            &format!("utility.rectangles[{n}]"),
+                            "hyper-rectangle bounds must be numbers".into(),
+                        );
+                    }
                     if let Some(&(i, _, _)) = r.bounds.iter().find(|b| b.0 >= self.issues.len()) {
                         return err(
                             "utility",

@@ -59,6 +59,14 @@ pub enum ForecastError {
         model: &'static str,
         message: String,
     },
+    /// The input is not a regular file, or is too large to read.
+    #[error(transparent)]
+    Input(#[from] pactum_core::fsutil::InputFileError),
+    /// More Monte Carlo draws than [`crate::montecarlo::MAX_DRAWS`].
+    #[error(
+        "{draws} Monte Carlo draws requested; at most {limit} are run (each draw's forecast is kept)"
+    )]
+    TooManyDraws { draws: usize, limit: usize },
 }
 
 /// Crate-wide result alias.

@@ -14,11 +14,10 @@ use std::path::Path;
 use crate::error::{ForecastError, Location, Result};
 use crate::model::{Actor, Case, Issue};
 
+/// A regular file of at most 64 MiB (never a FIFO or a device: see
+/// [`pactum_core::fsutil`]).
 fn read(path: &Path) -> Result<String> {
-    std::fs::read_to_string(path).map_err(|source| ForecastError::Io {
-        file: path.display().to_string(),
-        source,
-    })
+    Ok(pactum_core::fsutil::read_text(path)?)
 }
 
 fn file_label(path: &Path) -> String {

@@ -4,6 +4,7 @@
 //! dimension, a position and a salience. A one-dimensional case has one dimension; KTAB cases may
 //! have several. Validation lives here so every model can assume clean inputs.
 
+use pactum_core::model::check_magnitude;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{ForecastError, Location, Result};
@@ -78,6 +79,13 @@ impl Issue {
     }
 }
 
+/// Largest capability an actor may have: with [`MAX_POSITION`], keeps every model's sums of
+/// capability × salience × distance finite (a capability of 1e308 made them NaN).
+pub const MAX_CAPABILITY: f64 = 1e9;
+
+/// Largest magnitude of a position, a status quo, a scale end or an outcome.
+pub const MAX_POSITION: f64 = 1e9;
+
 /// The ends of a case's scale, used to map positions onto KTAB's 0-100.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Scale {
@@ -121,7 +129,9 @@ impl Case {
         self.source.as_deref().unwrap_or("<memory>")
     }
 
-    /// Checks the invariants every model relies on.
+    /// Checks the invariants every model relies on: finite numbers, capabilities
+    /// non-negative and at most [`MAX_CAPABILITY`], positions, status quo, scale ends and
+    /// outcomes of magnitude at most [`MAX_POSITION`], saliences within 0-100.
     pub fn validate(&self) -> Result<()> {
         let file = self.file();
         if self.issues.is_empty() {
@@ -129,6 +139,35 @@ impl Case {
                 loc: Location::new(file, None, "issues"),
                 message: "a case needs at least one issue dimension".into(),
             });
+        }
+        let bounded = |loc: Location, what: &str, x: f64, limit: f64| -> Result<()> {
+            if !x.is_finite() {
+                return Err(ForecastError::NotANumber {
+                    loc,
+                    value: x.to_string(),
+                });
+            }
+            check_magnitude(what, x, limit)
+                .map_err(|message| ForecastError::Format { loc, message })
+        };
+        for issue in &self.issues {
+            let loc = |field: &str| Location::new(file, None, format!("{}.{field}", issue.name));
+            if let Some(sq) = issue.status_quo {
+                bounded(loc("status_quo"), "status quo", sq, MAX_POSITION)?;
+            }
+            if let Some(scale) = issue.scale {
+                bounded(loc("scale"), "scale end", scale.lo, MAX_POSITION)?;
+                bounded(loc("scale"), "scale end", scale.hi, MAX_POSITION)?;
+            }
+        }
+        for (d, &o) in self.outcome.iter().flatten().enumerate() {
+            let name = self.issues.get(d).map_or("outcome", |i| i.name.as_str());
+            bounded(
+                Location::new(file, None, format!("{name}.outcome")),
+                "outcome",
+                o,
+                MAX_POSITION,
+            )?;
         }
         for a in &self.actors {
             let loc = |field: &str| Location::new(file, a.line, field);
@@ -144,6 +183,12 @@ impl Case {
                     value: a.capability,
                 });
             }
+            bounded(
+                loc("capability"),
+                "capability",
+                a.capability,
+                MAX_CAPABILITY,
+            )?;
             if a.positions.len() < self.n_dims() {
                 let field = self
                     .issues
@@ -165,12 +210,8 @@ impl Case {
                 });
             }
             for (d, (&p, &s)) in a.positions.iter().zip(&a.saliences).enumerate() {
-                if !p.is_finite() {
-                    return Err(ForecastError::NotANumber {
-                        loc: loc(&self.issues[d].name),
-                        value: p.to_string(),
-                    });
-                }
+                let field = self.issues.get(d).map_or("position", |i| i.name.as_str());
+                bounded(loc(field), "position", p, MAX_POSITION)?;
                 if !s.is_finite() || !(0.0..=100.0).contains(&s) {
                     return Err(ForecastError::SalienceOutOfRange {
                         loc: loc("salience"),

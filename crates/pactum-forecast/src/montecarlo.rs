@@ -153,13 +153,25 @@ fn check_spread(s: &Spread, n: usize, what: &str) -> Result<()> {
     Ok(())
 }
 
+/// Most draws one [`monte_carlo`] run makes: every draw's forecast is kept (for the
+/// percentiles and the samples returned), so memory grows with the draws; a million draws
+/// hold a few tens of megabytes, and percentiles settle long before.
+pub const MAX_DRAWS: usize = 1_000_000;
+
 /// Runs `model` on `o.draws` perturbed copies of `case` and summarises the forecasts.
+/// More than [`MAX_DRAWS`] draws are refused before any is made.
 pub fn monte_carlo(
     model: ModelKind,
     case: &Case,
     opts: &Options,
     o: &McOptions,
 ) -> Result<McResult> {
+    if o.draws > MAX_DRAWS {
+        return Err(ForecastError::TooManyDraws {
+            draws: o.draws,
+            limit: MAX_DRAWS,
+        });
+    }
     case.validate()?;
     let n = case.actors.len();
     check_spread(&o.capability, n, "capability")?;

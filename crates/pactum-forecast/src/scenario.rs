@@ -43,12 +43,13 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::path::Path;
 
+use pactum_core::model::check_magnitude;
 use pactum_core::native::{ForecastActorFile, ForecastFile, ForecastIssueFile};
 use serde::{Deserialize, Serialize};
 use toml::de::{DeTable, DeValue};
 
 use crate::error::{ForecastError, Location, Result};
-use crate::model::{Actor, Anchor, Case, Issue, Scale};
+use crate::model::{Actor, Anchor, Case, Issue, MAX_CAPABILITY, Scale};
 use crate::montecarlo::{McOptions, Spread};
 
 /// The continuum every forecast issue lives on.
@@ -627,6 +628,8 @@ impl Ctx<'_> {
                 value: c,
             });
         }
+        check_magnitude("capability", c, MAX_CAPABILITY)
+            .map_err(|message| self.err(at, field, message))?;
         Ok(c)
     }
 
@@ -1082,10 +1085,7 @@ fn check_issue(
 pub fn read_scenario(path: impl AsRef<Path>) -> Result<ForecastScenario> {
     let path = path.as_ref();
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|source| ForecastError::Io {
-        file: file.clone(),
-        source,
-    })?;
+    let text = pactum_core::fsutil::read_text(path)?;
     parse_scenario_as(&text, &file, Format::of_path(path))
 }
 

@@ -91,3 +91,46 @@ fn backtest_inconsistent_outcome_and_grouping() {
     let e = parse_backtest_csv(&bad, "bt.csv").unwrap_err();
     assert!(e.to_string().contains("bt.csv:3: field `outcome`"), "{e}");
 }
+
+/// A position of 1e308 passed as finite and made every model print `NaN`.
+#[test]
+fn absurd_positions_and_capabilities_are_refused() {
+    let e = err(&format!("{HEADER}A,10,20,50\nB,1,1e308,50\n"));
+    let msg = e.to_string();
+    assert!(
+        msg.starts_with("case.csv:3: field `position`: position 1e308 is too large"),
+        "{msg}"
+    );
+    let e = err(&format!("{HEADER}A,1e300,20,50\nB,1,30,50\n"));
+    assert!(
+        e.to_string()
+            .starts_with("case.csv:2: field `capability`: capability 1e300 is too large"),
+        "{e}"
+    );
+    // At the bounds, the forecast is a number.
+    let case = parse_case_csv(
+        &format!("{HEADER}A,1e9,-1e9,50\nB,1e9,1e9,50\nC,1,0,100\n"),
+        "case.csv",
+    )
+    .unwrap();
+    for kind in pactum_forecast::ModelKind::ALL {
+        let f = pactum_forecast::run(kind, &case, &pactum_forecast::Options::default()).unwrap();
+        assert!(
+            f.dimensions.iter().all(|d| d.forecast.is_finite()),
+            "{kind:?}"
+        );
+    }
+}
+
+#[test]
+fn absurd_outcomes_and_status_quo_are_refused() {
+    let text =
+        "issue,actor,capability,position,salience,outcome\nx,A,1,0,50,1e300\nx,B,1,100,50,1e300\n";
+    let e = parse_backtest_csv(text, "bt.csv").unwrap_err();
+    assert!(e.to_string().contains("outcome 1e300 is too large"), "{e}");
+    let e = err("actor,capability,position,salience,status_quo\nA,1,0,50,1e300\nB,1,10,50,\n");
+    assert!(
+        e.to_string().contains("status quo 1e300 is too large"),
+        "{e}"
+    );
+}

@@ -143,3 +143,20 @@ fn backtest_requires_outcomes() {
     let case = parse_case_csv(CASE, "mc.csv").unwrap();
     assert!(backtest(&[case], &BacktestOptions::default()).is_err());
 }
+
+/// A billion draws once aborted on a 24 GB allocation: refused before any draw.
+#[test]
+fn too_many_draws_are_refused_before_drawing() {
+    let case = parse_case_csv(CASE, "mc.csv").unwrap();
+    let o = McOptions {
+        draws: pactum_forecast::montecarlo::MAX_DRAWS + 1,
+        ..McOptions::default()
+    };
+    let started = std::time::Instant::now();
+    let e = monte_carlo(ModelKind::WeightedMean, &case, &Options::default(), &o).unwrap_err();
+    assert!(
+        matches!(e, pactum_forecast::ForecastError::TooManyDraws { limit, .. } if limit == 1_000_000),
+        "{e}"
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(1));
+}
