@@ -52,16 +52,44 @@ enum Command {
         /// `RUST_LOG` sets finer filters (default: info).
         #[arg(long)]
         access_log: bool,
+        /// Ed25519 key to sign the head of every record and export served
+        /// with: 64 hex digits (`pactum keygen`) or a PKCS#8 PEM file
+        /// (`openssl genpkey -algorithm ed25519`). Its public key is served
+        /// at /signing-key.
+        #[arg(long, value_name = "FILE")]
+        signing_key: Option<PathBuf>,
     },
-    /// Verify the hash chain of a session record exported by the server.
+    /// Verify a session record or export: hash chain, session id, signature,
+    /// scenario hash, protocol replay, preference commitments, certificate.
+    /// Exits 0 only when every check that could run passed and none asked
+    /// for was left unchecked.
     Verify {
         /// The record, as exported by GET /sessions/{id}/record or
         /// GET /sessions/{id}/export.
         record: PathBuf,
-        /// The session's scenario: recompute the agreement certificate from
-        /// it (an export carries its own).
-        #[arg(long)]
+        /// The session's scenario (an export carries its own): check its
+        /// hash, replay the moves and recompute the certificate with it.
+        #[arg(long, value_name = "FILE")]
         scenario: Option<PathBuf>,
+        /// A party's export of its own preferences with their salts
+        /// (GET /sessions/{id}/preferences/export): opens its commitments,
+        /// so that a certificate computed from edited preferences can be
+        /// recomputed. Repeat for several parties.
+        #[arg(long, value_name = "FILE", num_args = 1..)]
+        preferences: Vec<PathBuf>,
+        /// The server's public key (64 hex digits, as GET /signing-key
+        /// shows it, or a PEM file): the record's head must be signed with it.
+        #[arg(long, value_name = "FILE")]
+        public_key: Option<PathBuf>,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Create an Ed25519 signing key for `pactum serve --signing-key`.
+    Keygen {
+        /// Where to write the secret key (64 hex digits, readable by its
+        /// owner only); the public key is written to FILE.pub.
+        out: PathBuf,
     },
 }
 
@@ -154,23 +182,39 @@ fn main() -> ExitCode {
             db,
             listen,
             access_log,
-        } => init_logging(access_log).and_then(|()| pactum_server::serve_blocking(&db, &listen)),
-        Command::Verify { record, scenario } => {
-            pactum_server::verify_record_file_with(&record, scenario.as_deref()).map(|r| {
-                let head = r.events.last().map_or("", |e| e.hash.as_str());
-                println!(
-                    "{}: {} events, hash chain intact (head {head})",
-                    r.session_id,
-                    r.events.len()
-                );
-                if r.events
-                    .last()
-                    .is_some_and(|e| e.event["type"] == "certificate")
-                {
-                    println!("agreement certificate verified");
-                }
-            })
-        }
+            signing_key,
+        } => init_logging(access_log).and_then(|()| {
+            let key = signing_key
+                .as_deref()
+                .map(pactum_server::signing::read_signing_key)
+                .transpose()?;
+            if let Some(key) = &key {
+                let public: String = key
+                    .verifying_key()
+                    .to_bytes()
+                    .iter()
+                    .map(|b| format!("{b:02x}"))
+                    .collect();
+                eprintln!("pactum: signing records with Ed25519 public key {public}");
+            }
+            pactum_server::serve_blocking(&db, &listen, key)
+        }),
+        Command::Verify {
+            record,
+            scenario,
+            preferences,
+            public_key,
+            json,
+        } => run_verify(
+            &record,
+            &pactum_server::verify::VerifyOptions {
+                scenario,
+                preferences,
+                public_key,
+            },
+            json,
+        ),
+        Command::Keygen { out } => run_keygen(&out),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -179,6 +223,80 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Prints every check of the record's verification; fails unless verified.
+fn run_verify(
+    path: &Path,
+    options: &pactum_server::verify::VerifyOptions,
+    json: bool,
+) -> Result<()> {
+    let (_, report) = pactum_server::verify::verify_file(path, options)?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        println!(
+            "session {}: {} events, head {}",
+            report.session_id,
+            report.events,
+            report.head.as_deref().unwrap_or("(none)")
+        );
+        for c in &report.checks {
+            let asked = if c.requested && c.status == pactum_server::verify::Status::NotChecked {
+                " (asked for)"
+            } else {
+                ""
+            };
+            println!("  {}: {}{asked}: {}", c.check, c.status, c.detail);
+        }
+    }
+    if !report.verified {
+        bail!(
+            "{}: the record does not verify: {}",
+            path.display(),
+            report.problems().join("; ")
+        );
+    }
+    if !json {
+        let count = |status| report.checks.iter().filter(|c| c.status == status).count();
+        use pactum_server::verify::Status;
+        match count(Status::NotChecked) {
+            0 => println!("verified: all {} checks passed", count(Status::Passed)),
+            n => println!(
+                "verified: every check that could run passed ({} passed, {n} not checked: see above)",
+                count(Status::Passed)
+            ),
+        }
+    }
+    Ok(())
+}
+
+/// Writes a fresh signing key to `out` (owner-only) and its public key to
+/// `out.pub`; refuses to overwrite either.
+fn run_keygen(out: &Path) -> Result<()> {
+    let public = PathBuf::from(format!("{}.pub", out.display()));
+    for p in [out, public.as_path()] {
+        if p.exists() {
+            bail!("{}: already exists; not overwriting a key", p.display());
+        }
+    }
+    let key = pactum_server::signing::generate();
+    let mut file = std::fs::OpenOptions::new();
+    file.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut file, 0o600);
+    let mut f = file
+        .open(out)
+        .with_context(|| format!("creating {}", out.display()))?;
+    let hex_of = |bytes: &[u8]| bytes.iter().map(|b| format!("{b:02x}")).collect::<String>();
+    std::io::Write::write_all(&mut f, format!("{}\n", hex_of(&key.to_bytes())).as_bytes())
+        .with_context(|| format!("writing {}", out.display()))?;
+    let public_hex = hex_of(&key.verifying_key().to_bytes());
+    std::fs::write(&public, format!("{public_hex}\n"))
+        .with_context(|| format!("writing {}", public.display()))?;
+    println!("signing key: {} (keep it secret)", out.display());
+    println!("public key:  {} ({public_hex})", public.display());
+    Ok(())
 }
 
 fn load(args: &ScenarioArgs) -> Result<Loaded> {

@@ -64,6 +64,8 @@ pub struct AppState {
     writer: Arc<std::sync::OnceLock<tokio::sync::mpsc::UnboundedSender<MoveJob>>>,
     /// SQLite files: keeps the database's checkpointer running.
     _checkpoints: Option<Arc<()>>,
+    /// Signs the heads of the records served (see `crate::signing`).
+    pub(crate) signing_key: Option<Arc<ed25519_dalek::SigningKey>>,
 }
 
 /// Parsed sessions by id. A session's scenario and seats never change; its
@@ -186,6 +188,7 @@ pub fn router(db: Db) -> Router {
         states: Default::default(),
         writer: Default::default(),
         _checkpoints: db.checkpoints,
+        signing_key: db.signing_key,
     };
     Router::new()
         .route("/sessions", post(create_session))
@@ -214,6 +217,11 @@ pub fn router(db: Db) -> Router {
             get(mediation::get_certificate),
         )
         .route("/sessions/{id}/export", get(mediation::export))
+        .route(
+            "/sessions/{id}/preferences/export",
+            get(crate::preferences::export_preferences),
+        )
+        .route("/signing-key", get(signing_key))
         .route("/openapi.json", get(openapi_json))
         .route("/health", get(health))
         .merge(ui::routes())
@@ -271,6 +279,8 @@ async fn access_log(
         mediation::mediator_view,
         mediation::get_certificate,
         mediation::export,
+        crate::preferences::export_preferences,
+        signing_key,
         health
     ),
     components(schemas(
@@ -298,6 +308,10 @@ async fn access_log(
         MeResponse,
         crate::preferences::PreferencesRequest,
         crate::preferences::PreferencesUpdated,
+        crate::preferences::PreferencesExport,
+        crate::preferences::PreferencesOpening,
+        crate::signing::HeadSignature,
+        SigningKeyView,
         MoveRequest,
         MoveResponse,
         crate::singletext::VoteRequest,
@@ -1299,34 +1313,20 @@ pub(crate) async fn stage_move(
         offer: outcome.clone(),
     }];
     match &finish {
-        Some(Finish::Agreement(o)) => {
+        Some(f @ Finish::Agreement(o)) => {
             seq += 1;
             published.push(crate::live::Published::Agreement {
                 seq,
                 round,
                 offer: o.clone(),
             });
-            let p = package(sc, o);
-            prev = append(
-                tx,
-                id,
-                seq,
-                &prev,
-                &Event::Agreement {
-                    offer: p.clone(),
-                    round,
-                },
-            )
-            .await
-            .map_err(Failed)?;
-            agreement = Some(p);
+            let ev = crate::protocol::finish_event(sc, f, round);
+            prev = append(tx, id, seq, &prev, &ev).await.map_err(Failed)?;
+            agreement = Some(package(sc, o));
         }
-        Some(Finish::Ended(r)) => {
+        Some(f @ Finish::Ended(r)) => {
             seq += 1;
-            let ev = Event::Ended {
-                reason: r.clone(),
-                round,
-            };
+            let ev = crate::protocol::finish_event(sc, f, round);
             prev = append(tx, id, seq, &prev, &ev).await.map_err(Failed)?;
             published.push(crate::live::Published::Ended {
                 seq,
@@ -1696,8 +1696,49 @@ async fn record(
     authorize_admin(&session, &headers)?;
     let mut conn = app.pool.acquire().await?;
     let events = load_entries(&mut conn, &id).await?;
-    Ok(Json(Record {
+    Ok(Json(app.signed(Record {
         session_id: id,
         events,
+        signature: None,
+    })))
+}
+
+impl AppState {
+    /// `record` with the server's signature of its head, if the server has
+    /// a signing key.
+    pub(crate) fn signed(&self, mut record: Record) -> Record {
+        if let (Some(key), Some(head)) = (&self.signing_key, record.events.last()) {
+            record.signature = Some(crate::signing::sign_head(
+                key,
+                &record.session_id,
+                head.seq,
+                &head.hash,
+            ));
+        }
+        record
+    }
+}
+
+/// Answer of `GET /signing-key`.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct SigningKeyView {
+    /// Always "ed25519".
+    pub algorithm: String,
+    /// The public key (hex, 32 bytes) that checks the signatures of the
+    /// records this server serves (`pactum verify --public-key`).
+    pub public_key: String,
+}
+
+#[utoipa::path(get, path = "/signing-key", responses(
+    (status = 200, body = SigningKeyView), (status = 404, body = ErrorBody)))]
+async fn signing_key(
+    AxumState(app): AxumState<AppState>,
+) -> Result<Json<SigningKeyView>, ApiError> {
+    let key = app.signing_key.as_ref().ok_or_else(|| {
+        ApiError::not_found("this server signs no records (start it with --signing-key)")
+    })?;
+    Ok(Json(SigningKeyView {
+        algorithm: crate::signing::ED25519.into(),
+        public_key: hex::encode(key.verifying_key().to_bytes()),
     }))
 }

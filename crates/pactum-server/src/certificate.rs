@@ -1,6 +1,8 @@
 //! The agreement certificate: how good the agreed package is, computed from
 //! the scenario alone so that anyone holding the scenario can recompute it
-//! from an exported record (`pactum verify --scenario`).
+//! from an exported record (`pactum verify`, see `crate::verify`); packages
+//! are compared by value, so a whole-number real (`21500.0`, stored as
+//! `21500`) is the same value.
 //!
 //! What a certificate reveals is decided here, once: whether the agreement
 //! is on the Pareto frontier, the Nash bargaining package and the Euclidean
@@ -16,7 +18,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::protocol::{Event, parse_offer};
-use crate::record::Record;
 use crate::views::own_utility;
 
 /// Tolerance for utility comparisons.
@@ -121,25 +122,25 @@ pub fn disclosed_by(events: impl IntoIterator<Item = Event>) -> Vec<String> {
     disclosed
 }
 
-/// Checks a record's certificate offline: it must be the last event, follow
-/// the agreement and certify the agreed package; with the scenario (whose
-/// SHA-256 must match the one recorded at creation) it is recomputed and
-/// must match. Returns the certificate, if the record has one.
-pub fn check_record(
-    record: &Record,
-    scenario_text: Option<&str>,
-) -> Result<Option<Certificate>, String> {
-    let events: Vec<Event> = record
-        .events
+/// A record's certificate with the agreement it certifies: where they are
+/// and what they say.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Certified {
+    /// Index of the certificate event (the record's last).
+    pub at: usize,
+    /// The certificate as recorded.
+    pub certificate: Certificate,
+}
+
+/// Finds a record's certificate and checks its place: it must be the
+/// record's final event, follow the agreement and certify the agreed
+/// package and round (packages compared by value: `21500` and `21500.0` are
+/// the same price). `Ok(None)` when the record has no certificate.
+pub fn find_certificate(events: &[Event]) -> Result<Option<Certified>, String> {
+    let Some(at) = events
         .iter()
-        .map(|e| {
-            serde_json::from_value(e.event.clone()).map_err(|err| format!("event {}: {err}", e.seq))
-        })
-        .collect::<Result<_, _>>()?;
-    let cert_at = events
-        .iter()
-        .position(|e| matches!(e, Event::Certificate(_)));
-    let Some(at) = cert_at else {
+        .position(|e| matches!(e, Event::Certificate(_)))
+    else {
         return Ok(None);
     };
     let Event::Certificate(cert) = &events[at] else {
@@ -155,40 +156,36 @@ pub fn check_record(
     let Some((offer, round)) = agreement else {
         return Err("a certificate without an agreement".into());
     };
-    if *offer != cert.agreement || round != cert.round {
+    if !same_package(offer, &cert.agreement) || round != cert.round {
         return Err("the certificate does not certify the recorded agreement".into());
     }
-    // Edited preferences are private: the scenario alone no longer
-    // determines the certificate (see `crate::preferences`).
-    let edited = events[..at]
-        .iter()
-        .any(|e| matches!(e, Event::Preferences { .. }));
-    if let Some(text) = scenario_text.filter(|_| !edited) {
-        let Some(Event::Created {
-            scenario_sha256, ..
-        }) = events.first()
-        else {
-            return Err("the record does not start with the session's creation".into());
-        };
-        let digest = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(text.as_bytes()));
-        if digest != *scenario_sha256 {
-            return Err(
-                "the scenario is not the one this session was created from (SHA-256 differs)"
-                    .into(),
-            );
-        }
-        let scenario = pactum_core::native::from_toml("scenario", text)
-            .map_err(|e| e.to_string())?
-            .scenario;
-        let disclosed = disclosed_by(events[..at].iter().cloned());
-        let again = compute(&scenario, offer, round, &disclosed)?;
-        if !same(&again, cert) {
-            return Err(
-                "the certificate does not match the one recomputed from the scenario".into(),
-            );
-        }
+    Ok(Some(Certified {
+        at,
+        certificate: cert.clone(),
+    }))
+}
+
+/// Recomputes the certificate found by [`find_certificate`] from
+/// `scenario` (the session's, with every negotiator's preferences as they
+/// stood when it was issued) and compares it with the recorded one.
+pub fn recompute(scenario: &Scenario, events: &[Event], found: &Certified) -> Result<(), String> {
+    let cert = &found.certificate;
+    let disclosed = disclosed_by(events[..found.at].iter().cloned());
+    let again = compute(scenario, &cert.agreement, cert.round, &disclosed)?;
+    if !same(&again, cert) {
+        return Err("the certificate does not match the one recomputed from the scenario".into());
     }
-    Ok(Some(cert.clone()))
+    Ok(())
+}
+
+/// Whether two packages name the same values (numbers by value).
+pub fn same_package(a: &Package, b: &Package) -> bool {
+    let canonical = |p: &Package| {
+        serde_json::to_value(p)
+            .map(|v| crate::record::canonical_json(&v))
+            .ok()
+    };
+    canonical(a).is_some() && canonical(a) == canonical(b)
 }
 
 fn same(a: &Certificate, b: &Certificate) -> bool {
@@ -206,11 +203,31 @@ fn same(a: &Certificate, b: &Certificate) -> bool {
         (None, None) => true,
         _ => false,
     };
-    a.agreement == b.agreement
+    let nash = match (&a.nash, &b.nash) {
+        (Some(x), Some(y)) => same_package(x, y),
+        (None, None) => true,
+        _ => false,
+    };
+    same_package(&a.agreement, &b.agreement)
         && a.round == b.round
         && a.pareto_optimal == b.pareto_optimal
-        && a.nash == b.nash
+        && nash
         && close(a.nash_distance, b.nash_distance)
         && a.disclosed == b.disclosed
         && utilities
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pactum_core::Value;
+
+    #[test]
+    fn packages_compare_by_value() {
+        let real: Package = [("price".to_string(), Value::Real(21500.0))].into();
+        let written: Package = [("price".to_string(), Value::Integer(21500))].into();
+        let other: Package = [("price".to_string(), Value::Real(21500.5))].into();
+        assert!(same_package(&real, &written));
+        assert!(!same_package(&real, &other));
+    }
 }

@@ -41,6 +41,9 @@ pub struct Db {
     pub(crate) checkpoints: Option<Arc<()>>,
     /// Set when the server shuts down: live event streams end.
     pub(crate) closing: Arc<tokio::sync::watch::Sender<bool>>,
+    /// The key the server signs the heads of the records it serves with
+    /// (see `crate::signing`).
+    pub(crate) signing_key: Option<Arc<ed25519_dalek::SigningKey>>,
 }
 
 impl Db {
@@ -50,6 +53,13 @@ impl Db {
     /// them.
     pub fn close_streams(&self) {
         self.closing.send_replace(true);
+    }
+
+    /// The handle with a signing key: the server signs the head of every
+    /// record and export it serves with it (see `crate::signing`).
+    pub fn with_signing_key(mut self, key: ed25519_dalek::SigningKey) -> Db {
+        self.signing_key = Some(Arc::new(key));
+        self
     }
 }
 
@@ -129,6 +139,7 @@ pub async fn connect_with(db: &str, max_connections: Option<u32>) -> anyhow::Res
         backend,
         checkpoints,
         closing: Arc::new(tokio::sync::watch::Sender::new(false)),
+        signing_key: None,
     })
 }
 

@@ -18,8 +18,10 @@ pub mod partial;
 pub mod preferences;
 pub mod protocol;
 pub mod record;
+pub mod signing;
 pub mod singletext;
 pub mod tokens;
+pub mod verify;
 pub mod views;
 
 use anyhow::Context;
@@ -31,9 +33,17 @@ pub use record::{Record, VerifyError, verify_record};
 /// Serves the API on `listen` with the database `db` until the process is
 /// asked to stop (Ctrl-C or SIGTERM): then it stops accepting connections,
 /// ends the live event streams, lets the requests in progress finish (every
-/// move they acknowledge is committed) and closes the database.
-pub async fn serve(db: &str, listen: &str) -> anyhow::Result<()> {
-    let db_handle = connect(db).await?;
+/// move they acknowledge is committed) and closes the database. With a
+/// `signing_key` it signs the head of every record and export it serves.
+pub async fn serve(
+    db: &str,
+    listen: &str,
+    signing_key: Option<ed25519_dalek::SigningKey>,
+) -> anyhow::Result<()> {
+    let mut db_handle = connect(db).await?;
+    if let Some(key) = signing_key {
+        db_handle = db_handle.with_signing_key(key);
+    }
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("listening on {listen}"))?;
@@ -87,51 +97,44 @@ async fn stop_requested() {
 }
 
 /// [`serve`] on a fresh multi-threaded runtime, for callers without one.
-pub fn serve_blocking(db: &str, listen: &str) -> anyhow::Result<()> {
+pub fn serve_blocking(
+    db: &str,
+    listen: &str,
+    signing_key: Option<ed25519_dalek::SigningKey>,
+) -> anyhow::Result<()> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?
-        .block_on(serve(db, listen))
+        .block_on(serve(db, listen, signing_key))
 }
 
-/// Reads an exported record (JSON) and verifies its hash chain and, when it
-/// has one, its agreement certificate. See [`verify_record_file_with`].
+/// Reads an exported record (JSON) and verifies it. See
+/// [`verify_record_file_with`].
 pub fn verify_record_file(path: &std::path::Path) -> anyhow::Result<Record> {
     verify_record_file_with(path, None)
 }
 
 /// Reads a record (`GET /sessions/{id}/record`) or an export
-/// (`GET /sessions/{id}/export`, which carries its scenario) and verifies
-/// its hash chain and its certificate: the certificate must close the record
-/// and certify the recorded agreement; given the scenario (a file, or the
-/// export's own), it is recomputed and must match.
+/// (`GET /sessions/{id}/export`, which carries its scenario) and runs every
+/// check of [`verify::verify`] (with the scenario given, else the export's
+/// own); an error names each check that failed or that the scenario given
+/// asked for and could not run. [`verify::verify_file`] returns the whole
+/// report.
 pub fn verify_record_file_with(
     path: &std::path::Path,
     scenario: Option<&std::path::Path>,
 ) -> anyhow::Result<Record> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    let value: serde_json::Value =
-        serde_json::from_str(&text).with_context(|| format!("{}: not a record", path.display()))?;
-    let (record, embedded): (Record, Option<String>) = if value.get("record").is_some() {
-        let export: mediation::Export = serde_json::from_value(value)
-            .with_context(|| format!("{}: not a record", path.display()))?;
-        (export.record, Some(export.scenario_toml))
-    } else {
-        let record = serde_json::from_value(value)
-            .with_context(|| format!("{}: not a record", path.display()))?;
-        (record, None)
+    let options = verify::VerifyOptions {
+        scenario: scenario.map(Into::into),
+        ..Default::default()
     };
-    verify_record(&record)
-        .with_context(|| format!("{}: the record does not verify", path.display()))?;
-    let scenario_text = match scenario {
-        Some(p) => {
-            Some(std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?)
-        }
-        None => embedded,
-    };
-    certificate::check_record(&record, scenario_text.as_deref())
-        .map_err(anyhow::Error::msg)
-        .with_context(|| format!("{}: the certificate does not verify", path.display()))?;
+    let (record, report) = verify::verify_file(path, &options)?;
+    if !report.verified {
+        anyhow::bail!(
+            "{}: the record does not verify: {}",
+            path.display(),
+            report.problems().join("; ")
+        );
+    }
     Ok(record)
 }

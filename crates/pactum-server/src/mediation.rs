@@ -632,9 +632,10 @@ pub(crate) async fn export(
         .await?;
     Ok(Json(Export {
         scenario_toml: sqlx::Row::get(&row, 0),
-        record: Record {
+        record: app.signed(Record {
             session_id: id,
             events: entries,
-        },
+            signature: None,
+        }),
     }))
 }

@@ -225,6 +225,37 @@ impl PartialState {
     }
 }
 
+/// The events the server appends after a move of `round` brought about
+/// `fx` (leaving `state`): the settlement, then the agreement, or the
+/// partial agreement (if any issue is settled) and the end. The live path
+/// and offline replay both take them from here.
+pub fn derived_events(
+    scenario: &Scenario,
+    state: &PartialState,
+    fx: &Effects,
+    round: u64,
+) -> Vec<Event> {
+    let mut events = Vec::new();
+    if let Some((pid, issues)) = &fx.settled {
+        events.push(Event::Settled {
+            proposal: *pid,
+            issues: pairs_package(scenario, issues),
+            round,
+        });
+    }
+    if let Some(finish) = &fx.finish {
+        let settled = state.settled_pairs();
+        if matches!(finish, Finish::Ended(_)) && !settled.is_empty() {
+            events.push(Event::PartialAgreement {
+                settled: pairs_package(scenario, &settled),
+                round,
+            });
+        }
+        events.push(crate::protocol::finish_event(scenario, finish, round));
+    }
+    events
+}
+
 /// Reads a partial offer: some (at least one) of the scenario's issues, each
 /// with one of its values.
 pub fn parse_partial_offer(
@@ -448,88 +479,41 @@ pub(crate) async fn post_move(
         offer: offer_pkg,
         proposal,
     }];
-    if let Some((pid, issues)) = &fx.settled {
-        seq += 1;
-        let issues = pairs_package(sc, issues);
-        prev = append(
-            &mut tx,
-            id,
-            seq,
-            &prev,
-            &Event::Settled {
-                proposal: *pid,
-                issues: issues.clone(),
-                round,
-            },
-        )
-        .await?;
-        published.push(crate::live::Published::Settled {
-            seq,
-            round,
-            proposal: *pid,
-            issues,
-        });
-    }
     let (mut agreement, mut reason) = (None, None);
-    match &fx.finish {
-        Some(Finish::Agreement(o)) => {
-            seq += 1;
-            let p = crate::protocol::package(sc, o);
-            append(
-                &mut tx,
-                id,
-                seq,
-                &prev,
-                &Event::Agreement {
-                    offer: p.clone(),
-                    round,
-                },
-            )
-            .await?;
-            published.push(crate::live::Published::Agreement {
+    for ev in derived_events(sc, &state, &fx, round) {
+        seq += 1;
+        prev = append(&mut tx, id, seq, &prev, &ev).await?;
+        match &ev {
+            Event::Settled {
+                proposal, issues, ..
+            } => published.push(crate::live::Published::Settled {
                 seq,
                 round,
-                offer: o.clone(),
-            });
-            agreement = Some(p);
-        }
-        Some(Finish::Ended(r)) => {
-            let settled = state.settled_pairs();
-            if !settled.is_empty() {
-                seq += 1;
-                prev = append(
-                    &mut tx,
-                    id,
-                    seq,
-                    &prev,
-                    &Event::PartialAgreement {
-                        settled: pairs_package(sc, &settled),
+                proposal: *proposal,
+                issues: issues.clone(),
+            }),
+            Event::Agreement { offer, .. } => {
+                if let Some(Finish::Agreement(o)) = &fx.finish {
+                    published.push(crate::live::Published::Agreement {
+                        seq,
                         round,
-                    },
-                )
-                .await?;
+                        offer: o.clone(),
+                    });
+                }
+                agreement = Some(offer.clone());
             }
-            seq += 1;
-            append(
-                &mut tx,
-                id,
-                seq,
-                &prev,
-                &Event::Ended {
-                    reason: r.clone(),
+            Event::Ended { reason: r, .. } => {
+                published.push(crate::live::Published::Ended {
+                    seq,
                     round,
-                },
-            )
-            .await?;
-            published.push(crate::live::Published::Ended {
-                seq,
-                round,
-                reason: r.clone(),
-            });
-            reason = Some(r.clone());
+                    reason: r.clone(),
+                });
+                reason = Some(r.clone());
+            }
+            _ => {}
         }
-        None => {}
     }
+    let _ = prev;
     tx.commit().await?;
     drop(guard);
     app.hub.publish(id, published);

@@ -226,3 +226,72 @@ pub(crate) async fn put_preferences(
         salt,
     }))
 }
+
+// ---------------------------------------------------------------- export
+
+/// One edit of a party's preferences with the salt that opens its
+/// commitment.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct PreferencesOpening {
+    /// Sequence number of the `preferences` event in the record.
+    pub seq: u64,
+    /// The commitment recorded there.
+    pub commitment: String,
+    /// The salt (hex).
+    pub salt: String,
+    /// The preferences entered.
+    pub preferences: PreferencesRequest,
+}
+
+/// Answer of `GET /sessions/{id}/preferences/export`: everything a party
+/// needs to open its own commitments (`pactum verify --preferences FILE`).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct PreferencesExport {
+    /// The session whose record holds the commitments.
+    pub session_id: String,
+    /// The party whose preferences these are.
+    pub party: String,
+    /// Every edit, in record order (the last one is in force).
+    pub openings: Vec<PreferencesOpening>,
+}
+
+#[utoipa::path(get, path = "/sessions/{id}/preferences/export", params(("id" = String, Path)),
+    responses(
+    (status = 200, body = PreferencesExport), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+    (status = 404, body = ErrorBody)),
+    security(("party_token" = [])))]
+pub(crate) async fn export_preferences(
+    AxumState(app): AxumState<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Json<PreferencesExport>, ApiError> {
+    let session = load_session(&app, &id).await?;
+    let seat = authorize_party(&session, &headers)?;
+    let rows = sqlx::query(
+        "SELECT seq, body, salt FROM private_preferences WHERE session_id = $1 AND party_name = $2 ORDER BY seq",
+    )
+    .bind(&id)
+    .bind(&seat.name)
+    .fetch_all(&app.pool)
+    .await?;
+    let openings = rows
+        .into_iter()
+        .map(|row| {
+            let body: String = row.get(1);
+            let salt: String = row.get(2);
+            let preferences: PreferencesRequest =
+                serde_json::from_str(&body).map_err(ApiError::internal)?;
+            Ok(PreferencesOpening {
+                seq: row.get::<i64, _>(0) as u64,
+                commitment: commitment(&salt, &preferences),
+                salt,
+                preferences,
+            })
+        })
+        .collect::<Result<_, ApiError>>()?;
+    Ok(Json(PreferencesExport {
+        session_id: id,
+        party: seat.name,
+        openings,
+    }))
+}

@@ -36,7 +36,9 @@ pub enum Event {
         deadline_rounds: u64,
         /// Negotiators in turn order.
         negotiators: Vec<String>,
-        /// SHA-256 of the scenario text the session was created from.
+        /// SHA-256 of the scenario text the session was created from
+        /// (empty in a record that predates it: nothing to check against).
+        #[serde(default)]
         scenario_sha256: String,
         at_ms: i64,
         /// Whether the server streams suggestions after each round (see
@@ -255,6 +257,21 @@ pub fn parse_offer(
         outcome.push(k);
     }
     Ok(outcome)
+}
+
+/// The event the server appends when a negotiation finishes so in `round`
+/// (the live path and offline replay build it here alike).
+pub fn finish_event(scenario: &Scenario, finish: &Finish, round: u64) -> Event {
+    match finish {
+        Finish::Agreement(o) => Event::Agreement {
+            offer: package(scenario, o),
+            round,
+        },
+        Finish::Ended(reason) => Event::Ended {
+            reason: reason.clone(),
+            round,
+        },
+    }
 }
 
 /// The outcome as an issue → value package.

@@ -34,6 +34,10 @@ pub struct RecordEntry {
 pub struct Record {
     pub session_id: String,
     pub events: Vec<RecordEntry>,
+    /// The server's signature of the log's head, when the server has a
+    /// signing key (see `crate::signing`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<crate::signing::HeadSignature>,
 }
 
 /// Why a record failed verification.
@@ -180,6 +184,7 @@ mod tests {
         Record {
             session_id: "s".into(),
             events,
+            signature: None,
         }
     }
 
@@ -242,6 +247,7 @@ mod tests {
                 prev_hash: GENESIS_HASH.into(),
                 hash,
             }],
+            signature: None,
         };
         assert_eq!(verify_record(&r), Ok(()));
     }
@@ -272,7 +278,8 @@ mod tests {
         assert_eq!(
             verify_record(&Record {
                 session_id: "s".into(),
-                events: vec![]
+                events: vec![],
+                signature: None,
             }),
             Err(VerifyError::Empty)
         );

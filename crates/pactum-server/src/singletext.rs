@@ -393,28 +393,23 @@ pub(crate) async fn post_vote(
                 }
                 ev
             }
-            Some(Finish::Agreement(o)) => {
-                agreed = true;
-                published.push(crate::live::Published::Agreement {
-                    seq: seq + 1,
-                    round: proposal,
-                    offer: o.clone(),
+            Some(finish) => {
+                published.push(match finish {
+                    Finish::Agreement(o) => {
+                        agreed = true;
+                        crate::live::Published::Agreement {
+                            seq: seq + 1,
+                            round: proposal,
+                            offer: o.clone(),
+                        }
+                    }
+                    Finish::Ended(r) => crate::live::Published::Ended {
+                        seq: seq + 1,
+                        round: proposal,
+                        reason: r.clone(),
+                    },
                 });
-                Some(Event::Agreement {
-                    offer: package(sc, o),
-                    round: proposal,
-                })
-            }
-            Some(Finish::Ended(r)) => {
-                published.push(crate::live::Published::Ended {
-                    seq: seq + 1,
-                    round: proposal,
-                    reason: r.clone(),
-                });
-                Some(Event::Ended {
-                    reason: r.clone(),
-                    round: proposal,
-                })
+                Some(crate::protocol::finish_event(sc, finish, proposal))
             }
         };
         if let Some(ev) = next {
