@@ -94,6 +94,7 @@ test('two parties settle issues round by round and keep a partial agreement at t
   await waitContains(c, '#protocol-hint', 'a proposal everyone accepts settles its issues');
   await waitContains(c, '#deadline-hint', 'partial agreement');
   await c.fill('#deadline', '2');
+  await c.selectOption('#privacy', 'full');
   await c.check('#auto-suggest');
   await c.screenshot({ path: path.join(ARTIFACTS, 'convener-partial-setup.png'), fullPage: true });
   const { links, admin } = await createOnConvenerPage(c);

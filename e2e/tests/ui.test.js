@@ -52,6 +52,9 @@ test('convener, two parties and the mediator negotiate the car purchase in the b
   await c.selectOption('#example', 'car-purchase');
   await c.waitForFunction(() => document.querySelector('#scenario').value.includes('name = "Car purchase"'));
   await c.fill('#deadline', '6');
+  // suggestions may include the fair package, which rests on reservation values
+  await c.selectOption('#privacy', 'full');
+  await waitContains(c, '#privacy-hint', 'reservation value');
   await c.check('#auto-suggest');
   await c.screenshot({ path: path.join(ARTIFACTS, 'convener-setup.png'), fullPage: true });
   await c.click('#create');
@@ -114,6 +117,15 @@ test('convener, two parties and the mediator negotiate the car purchase in the b
   await waitText(d, '[data-testid="reservation"]', '0.400');
   await waitText(d, '.issue[data-issue="price"] .weight', 'weight 0.60');
 
+  // Nobody gets suggestions before every negotiator's preferences are
+  // locked; Buyer locks its own and waits for Dealer
+  await waitContains(b, '[data-testid="lock-state"]', 'Suggestions come once every negotiator’s preferences are locked');
+  await b.click('#lock-prefs');
+  await waitContains(b, '#notice', 'Your preferences are locked');
+  await waitContains(b, '[data-testid="lock-state"]', 'Waiting for others to lock theirs: Dealer.');
+  assert.ok(await b.isDisabled('#ask'), 'no asking before everyone has locked');
+  await b.locator('#edit-prefs-box').waitFor({ state: 'hidden' });
+
   // Buyer discloses its preferences to the mediator
   await b.click('#disclose');
   // The scenario names no mediator: the convener mediates.
@@ -133,7 +145,8 @@ test('convener, two parties and the mediator negotiate the car purchase in the b
   await waitContains(d, '#standing-verdict', 'below your reservation value');
   await waitContains(d, '[data-testid="turn"]', 'Your turn');
   await waitText(d, '#standing-by', 'Offered by Buyer in round 1');
-  // Preferences are fixed by a party's first move: the Buyer's editor is gone.
+  // Preferences are fixed by a lock or a party's first move: the Buyer's
+  // editor is gone, the Dealer's is still there.
   await b.locator('#edit-prefs-box').waitFor({ state: 'hidden' });
   await d.locator('#edit-prefs').waitFor({ state: 'visible' });
 
@@ -149,6 +162,9 @@ test('convener, two parties and the mediator negotiate the car purchase in the b
   // ---- the round is complete: the mediator's suggestions arrive unasked
   await waitContains(b, '[data-testid="auto-suggestions"]', 'After round 1');
   await waitContains(b, '[data-testid="nash"] .u', '0.596');
+  // each suggestion says what it rests on
+  await waitContains(b, '[data-testid="rests-on"]', "every party's reservation value");
+  await waitContains(b, '[data-testid="lock-state"]', 'Every negotiator’s preferences are locked');
   // A party that reopens its page is sent the latest ones again. (The
   // reload cuts off the old page's event stream: that failure is expected.)
   const before = problems.length;
@@ -258,7 +274,7 @@ test('two parties vote on the mediator\'s single negotiating text in the browser
   const res = await fetch(`${baseUrl}/sessions`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ scenario_toml: TEXT_SCENARIO, protocol: 'single_text', deadline_rounds: 2, auto_suggest: true }),
+    body: JSON.stringify({ scenario_toml: TEXT_SCENARIO, protocol: 'single_text', deadline_rounds: 2, auto_suggest: true, privacy: 'full' }),
   });
   assert.equal(res.status, 201);
   const created = await res.json();

@@ -307,7 +307,10 @@ fn place_too_few(e: ForecastError, text: &str, file: &str) -> ForecastError {
         if let Some((issue, n, line)) = counts.into_iter().find(|c| c.1 < 2) {
             return ForecastError::Format {
                 loc: Location::new(file, Some(line), "issue"),
-                message: format!("issue `{issue}` has {n} actor(s); at least two are needed"),
+                message: format!(
+                    "issue `{issue}` has {}; at least two are needed",
+                    crate::report::count(n as u128, "actor", "actors")
+                ),
             };
         }
         return e;
@@ -315,7 +318,10 @@ fn place_too_few(e: ForecastError, text: &str, file: &str) -> ForecastError {
     let line = recs.last().map_or(1, |r| r.0);
     ForecastError::Format {
         loc: Location::new(file, Some(line), "actor"),
-        message: format!("{count} actor row(s); at least two are needed"),
+        message: format!(
+            "{}; at least two are needed",
+            crate::report::count(count as u128, "actor row", "actor rows")
+        ),
     }
 }
 

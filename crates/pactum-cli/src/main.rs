@@ -1,5 +1,10 @@
 //! `pactum`: the command-line front end. Parses arguments, calls the core
 //! library, and prints; all negotiation logic lives in `pactum-core`.
+//!
+//! An error is printed once, as its chain of causes (`error: what: why`),
+//! with a non-zero exit. `convert` never replaces a file or writes into a
+//! folder holding files without `--force`. The help of `negotiate` and
+//! `tournament` lists the strategies from the simulator's registry.
 
 mod forecast;
 mod negotiate;
@@ -10,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use pactum_core::analysis::{AnalysisOptions, Method, analyze, check_budget};
 use pactum_core::{Loaded, Scenario};
 
@@ -28,6 +33,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Analyse a scenario: zone of possible agreement, Pareto frontier, fair packages.
+    #[command(visible_alias = "analyse")]
     Analyze(AnalyzeArgs),
     /// Check a scenario and report problems and warnings.
     Validate(ScenarioArgs),
@@ -146,6 +152,10 @@ struct ConvertArgs {
     to: Format,
     /// Output: a file for toml/json, a folder for genius/geniusweb.
     out: PathBuf,
+    /// Replace an existing output file, or write into a folder that already
+    /// holds files (files of the same names are replaced).
+    #[arg(long)]
+    force: bool,
 }
 
 /// The server's log, on stderr: what `RUST_LOG` asks for (default: info),
@@ -169,8 +179,37 @@ fn init_logging(access_log: bool) -> Result<()> {
         .map_err(|e| anyhow::anyhow!("cannot start logging: {e}"))
 }
 
+/// The built-in strategies, from the simulator's registry, as a help section.
+fn strategies_help(intro: &str) -> String {
+    let width = pactum_sim::negotiator::STRATEGIES
+        .iter()
+        .map(|s| s.0.len())
+        .max()
+        .unwrap_or(0);
+    let mut help = format!("Strategies ({intro}):\n");
+    for (name, description, _) in pactum_sim::negotiator::STRATEGIES {
+        help.push_str(&format!("  {name:<width$}  {description}\n"));
+    }
+    help
+}
+
+/// The argument parser, with the help sections computed at run time.
+fn command() -> clap::Command {
+    Cli::command()
+        .mut_subcommand("negotiate", |c| {
+            c.after_help(strategies_help("--parties, one per negotiator"))
+        })
+        .mut_subcommand("tournament", |c| {
+            c.after_help(format!(
+                "{}\nEvery negotiation of a tournament uses stacked alternating offers (the \
+                 protocol `sao` of `pactum negotiate`).",
+                strategies_help("--strategies")
+            ))
+        })
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = Cli::from_arg_matches(&command().get_matches()).unwrap_or_else(|e| e.exit());
     let result = match cli.command {
         Command::Analyze(args) => run_analyze(args),
         Command::Validate(args) => run_validate(args),
@@ -236,9 +275,9 @@ fn run_verify(
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
         println!(
-            "session {}: {} events, head {}",
+            "session {}: {}, head {}",
             report.session_id,
-            report.events,
+            report::count(report.events as u128, "event", "events"),
             report.head.as_deref().unwrap_or("(none)")
         );
         for c in &report.checks {
@@ -390,16 +429,19 @@ fn run_validate(args: ScenarioArgs) -> Result<()> {
     print_warnings(&warnings);
     let negotiators = scenario.negotiators().len();
     println!(
-        "{}: valid — {} issues, {} parties ({} negotiators), {} outcomes{}",
+        "{}: valid — {}, {} ({}), {}{}",
         args.scenario.display(),
-        scenario.issues.len(),
-        scenario.parties.len(),
-        negotiators,
-        report::thousands(scenario.outcome_count()),
+        report::count(scenario.issues.len() as u128, "issue", "issues"),
+        report::count(scenario.parties.len() as u128, "party", "parties"),
+        report::count(negotiators as u128, "negotiator", "negotiators"),
+        report::count(scenario.outcome_count(), "outcome", "outcomes"),
         if warnings.is_empty() {
             String::new()
         } else {
-            format!(", {} warning(s)", warnings.len())
+            format!(
+                ", {}",
+                report::count(warnings.len() as u128, "warning", "warnings")
+            )
         }
     );
     if negotiators == 0 {
@@ -417,7 +459,37 @@ fn run_validate(args: ScenarioArgs) -> Result<()> {
     Ok(())
 }
 
+/// Refuses to overwrite what is at `out` unless `--force` is given: an
+/// existing file, or a folder that is not empty.
+fn check_overwrite(out: &Path, to: Format, force: bool) -> Result<()> {
+    if force {
+        return Ok(());
+    }
+    let folder_target = matches!(to, Format::Genius | Format::Geniusweb);
+    let Ok(meta) = std::fs::symlink_metadata(out) else {
+        return Ok(());
+    };
+    if folder_target && meta.is_dir() {
+        let mut entries = std::fs::read_dir(out)
+            .with_context(|| format!("cannot read the folder {}", out.display()))?;
+        if entries.next().is_some() {
+            bail!(
+                "{} is a folder that already holds files; pass --force to write into it \
+                 (files of the same names are replaced)",
+                out.display()
+            );
+        }
+        return Ok(());
+    }
+    let what = if meta.is_dir() { "a folder" } else { "a file" };
+    bail!(
+        "{} already exists ({what}); pass --force to replace it",
+        out.display()
+    )
+}
+
 fn run_convert(args: ConvertArgs) -> Result<()> {
+    check_overwrite(&args.out, args.to, args.force)?;
     let loaded = load(&args.input)?;
     print_warnings(&loaded.warnings);
     let out: &Path = &args.out;

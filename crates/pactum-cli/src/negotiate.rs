@@ -23,6 +23,8 @@ use pactum_sim::session::Deadline;
 use pactum_sim::{Config, End, NegotiationResult, Prepared, ProtocolKind, negotiate};
 use serde::Serialize;
 
+use crate::report::count;
+
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ProtocolArg {
     /// Stacked alternating offers.
@@ -50,9 +52,11 @@ pub struct Args {
     /// Profiles of a GENIUS/GeniusWeb folder to seat (file stems, comma-separated); default: all.
     #[arg(long, value_delimiter = ',')]
     pub profiles: Option<Vec<String>>,
-    /// One strategy per negotiator, in scenario order (the first proposes first), e.g. boulware,conceder.
+    /// One strategy per negotiator, in scenario order (the first proposes first), e.g. boulware,conceder
+    /// (the strategies are listed below).
     #[arg(long, value_delimiter = ',', required = true)]
     pub parties: Vec<String>,
+    /// The protocol: who moves when, and what a move may be.
     #[arg(long, value_enum, default_value_t = ProtocolArg::Sao)]
     pub protocol: ProtocolArg,
     /// The single-text mediator.
@@ -308,10 +312,10 @@ pub fn text(
     let steps = config.deadline.steps.unwrap_or(0);
     let _ = writeln!(
         s,
-        "Scenario: {} — {}, {} rounds, seed {}",
+        "Scenario: {} — {}, {}, seed {}",
         p.scenario.name,
         protocol_name(config),
-        steps,
+        count(steps as u128, "round", "rounds"),
         config.seed
     );
     let _ = writeln!(s, "Parties: {}", seated(&names, strategies));
@@ -325,8 +329,8 @@ pub fn text(
         (End::Deadline, None) => {
             let _ = writeln!(
                 s,
-                "\nNo agreement: the deadline passed after {} rounds.",
-                r.steps
+                "\nNo agreement: the deadline passed after {}.",
+                count(r.steps as u128, "round", "rounds")
             );
         }
         (End::Ended { seat }, None) => {
@@ -595,7 +599,10 @@ fn end_text(names: &[String], r: &NegotiationResult) -> String {
     match (&r.end, r.agreement) {
         (_, Some(_)) => format!("agreement in round {}", r.steps),
         (End::Deadline, None) => {
-            format!("no agreement: the deadline passed after {} rounds", r.steps)
+            format!(
+                "no agreement: the deadline passed after {}",
+                count(r.steps as u128, "round", "rounds")
+            )
         }
         (End::Ended { seat }, None) => format!(
             "no agreement: {} ended the phase in round {}",
@@ -619,18 +626,18 @@ fn session_text(
 ) -> String {
     let names = p.names();
     let mut out = String::new();
-    let count = args.phases.unwrap_or(1);
+    let phases = args.phases.unwrap_or(1);
     let _ = writeln!(
         out,
-        "Scenario: {} — {}, {count} phase{} of up to {} rounds, seed {}",
+        "Scenario: {} — {}, {} of up to {}, seed {}",
         p.scenario.name,
         if partial {
             "alternating offers with partial agreements"
         } else {
             "alternating offers"
         },
-        if count == 1 { "" } else { "s" },
-        args.steps,
+        count(phases as u128, "phase", "phases"),
+        count(args.steps as u128, "round", "rounds"),
         args.seed
     );
     let _ = writeln!(out, "Parties: {}", seated(&names, strategies));
@@ -653,7 +660,7 @@ fn session_text(
             })
             .collect();
         previous = phase.reservations.clone();
-        let _ = writeln!(out, "\nPhase {} of {count}:", k + 1);
+        let _ = writeln!(out, "\nPhase {} of {phases}:", k + 1);
         let _ = writeln!(out, "  reservation values: {}", reservations.join(", "));
         if partial && k > 0 {
             let _ = writeln!(

@@ -1,4 +1,9 @@
 //! Human-readable output of an analysis: the text report and the SVG plot.
+//!
+//! The report's rules: table columns stay distinct however alike the
+//! parties' names (see [`column_headers`]); fair packages that coincide are
+//! printed once, naming every concept that picks them; each party's weights
+//! are shown as written; a count agrees with its noun (`1 outcome`).
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -8,6 +13,11 @@ use pactum_core::Scenario;
 use pactum_core::analysis::{Analysis, Package, utility_cloud_marked};
 use pactum_core::solutions::Concept;
 use plotters::prelude::*;
+
+/// A count and its noun: `1 outcome`, `2,250 outcomes`.
+pub fn count(n: u128, one: &str, many: &str) -> String {
+    format!("{} {}", thousands(n), if n == 1 { one } else { many })
+}
 
 /// `1234567` → `1,234,567`.
 pub fn thousands(n: u128) -> String {
@@ -50,9 +60,9 @@ pub fn text(scenario: &Scenario, a: &Analysis, overrides: &[String], show: usize
     }
     let _ = writeln!(
         s,
-        "\nOutcome space: {} issues, {} outcomes",
-        a.issues.len(),
-        thousands(a.outcome_count)
+        "\nOutcome space: {}, {}",
+        count(a.issues.len() as u128, "issue", "issues"),
+        count(a.outcome_count, "outcome", "outcomes")
     );
     for i in &a.issues {
         let values = match &i.values {
@@ -65,8 +75,10 @@ pub fn text(scenario: &Scenario, a: &Analysis, overrides: &[String], show: usize
         };
         let _ = writeln!(
             s,
-            "  {:<24} {:>8} ({} values): {values}",
-            i.name, i.kind, i.cardinality
+            "  {:<24} {:>8} ({}): {values}",
+            i.name,
+            i.kind,
+            count(i.cardinality as u128, "value", "values")
         );
     }
     let _ = writeln!(s, "\nParties");
@@ -91,6 +103,19 @@ pub fn text(scenario: &Scenario, a: &Analysis, overrides: &[String], show: usize
             }
         }
         let _ = writeln!(s, "{line}");
+        if let Some(weights) = &p.weights {
+            let list: Vec<String> = weights
+                .iter()
+                .map(|(issue, w)| format!("{issue} {}", short_number(*w)))
+                .collect();
+            let sum: f64 = weights.values().sum();
+            let note = if (sum - 1.0).abs() > 1e-9 {
+                format!(" (sum {})", short_number(sum))
+            } else {
+                String::new()
+            };
+            let _ = writeln!(s, "  {:<16}   weights: {}{note}", "", list.join(", "));
+        }
         for r in &p.red_lines {
             let _ = writeln!(s, "  {:<16}   red line: {r}", "");
         }
@@ -103,11 +128,12 @@ pub fn text(scenario: &Scenario, a: &Analysis, overrides: &[String], show: usize
     } else {
         let _ = writeln!(
             s,
-            "  {}{} of {} outcomes ({:.4}%) are at least as good as no deal for every negotiator",
+            "  {}{} of {} ({:.4}%) {} at least as good as no deal for every negotiator",
             if z.exact { "" } else { "about " },
             thousands(z.count),
-            thousands(a.outcome_count),
-            100.0 * z.fraction
+            count(a.outcome_count, "outcome", "outcomes"),
+            100.0 * z.fraction,
+            if z.count == 1 { "is" } else { "are" }
         );
     }
     for n in &z.notes {
@@ -117,15 +143,21 @@ pub fn text(scenario: &Scenario, a: &Analysis, overrides: &[String], show: usize
     let names = &a.negotiators;
     let _ = writeln!(
         s,
-        "\nPareto frontier: {} points ({} outcomes) [{}]",
-        a.frontier.len(),
-        thousands(a.frontier_outcome_count),
+        "\nPareto frontier: {} ({}) [{}]",
+        count(a.frontier.len() as u128, "point", "points"),
+        count(a.frontier_outcome_count, "outcome", "outcomes"),
         a.method
     );
     if !a.frontier.is_empty() {
+        let (headers, legend) = column_headers(names, 10);
+        if legend {
+            for (h, n) in headers.iter().zip(names) {
+                let _ = writeln!(s, "  {h} = {n}");
+            }
+        }
         let mut header = format!("  {:>4}", "#");
-        for n in names {
-            let _ = write!(header, " {:>10}", truncate(n, 10));
+        for h in &headers {
+            let _ = write!(header, " {h:>10}");
         }
         let _ = writeln!(s, "{header}  package");
         let limit = if show == 0 {
@@ -155,33 +187,52 @@ pub fn text(scenario: &Scenario, a: &Analysis, overrides: &[String], show: usize
     }
 
     let _ = writeln!(s, "\nFair packages");
+    // Concepts that pick the same frontier point are printed together, once.
+    let mut groups: Vec<(Option<usize>, Vec<Concept>)> = Vec::new();
     for c in Concept::ALL {
-        match a.solutions.get(c) {
-            None => {
-                let _ = writeln!(
-                    s,
-                    "  {}: none (the zone of possible agreement is empty)",
-                    c.name()
-                );
+        let key = a.solutions.get(c).map(|sol| sol.frontier_index);
+        match groups.iter_mut().find(|g| g.0 == key) {
+            Some(g) => g.1.push(c),
+            None => groups.push((key, vec![c])),
+        }
+    }
+    for (_, concepts) in &groups {
+        let title = concept_list(concepts);
+        let Some(sol) = a.solutions.get(concepts[0]) else {
+            let _ = writeln!(
+                s,
+                "  {title}: none (the zone of possible agreement is empty)"
+            );
+            continue;
+        };
+        let coincide = if concepts.len() > 1 { " coincide" } else { "" };
+        let _ = writeln!(
+            s,
+            "  {title}{coincide} (frontier #{}): {}",
+            sol.frontier_index + 1,
+            utilities_line(names, &sol.utilities)
+        );
+        for (issue, value) in &sol.outcome {
+            let _ = writeln!(s, "      {issue} = {value}");
+        }
+        let ties = |c: Concept| -> Vec<String> {
+            a.solutions.get(c).map_or(Vec::new(), |sol| {
+                sol.ties
+                    .iter()
+                    .map(|t| format!("#{}", t.frontier_index + 1))
+                    .collect()
+            })
+        };
+        let first = ties(concepts[0]);
+        if concepts.iter().all(|&c| ties(c) == first) {
+            if !first.is_empty() {
+                let _ = writeln!(s, "      tied with frontier {}", first.join(", "));
             }
-            Some(sol) => {
-                let _ = writeln!(
-                    s,
-                    "  {} (frontier #{}): {}",
-                    c.name(),
-                    sol.frontier_index + 1,
-                    utilities_line(names, &sol.utilities)
-                );
-                for (issue, value) in &sol.outcome {
-                    let _ = writeln!(s, "      {issue} = {value}");
-                }
-                if !sol.ties.is_empty() {
-                    let idx: Vec<String> = sol
-                        .ties
-                        .iter()
-                        .map(|t| format!("#{}", t.frontier_index + 1))
-                        .collect();
-                    let _ = writeln!(s, "      tied with frontier {}", idx.join(", "));
+        } else {
+            for &c in concepts {
+                let t = ties(c);
+                if !t.is_empty() {
+                    let _ = writeln!(s, "      {} tied with frontier {}", c.name(), t.join(", "));
                 }
             }
         }
@@ -189,12 +240,59 @@ pub fn text(scenario: &Scenario, a: &Analysis, overrides: &[String], show: usize
     s
 }
 
-fn truncate(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        s.to_string()
-    } else {
-        s.chars().take(n - 1).collect::<String>() + "…"
+/// A number with at most four decimals and no trailing zeros: `0.85`, not
+/// `0.8500000000000001`.
+fn short_number(x: f64) -> String {
+    let s = format!("{x:.4}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" { "0".into() } else { s.into() }
+}
+
+/// "A", "A and B", "A, B and C".
+fn concept_list(concepts: &[Concept]) -> String {
+    let names: Vec<&str> = concepts.iter().map(|c| c.name()).collect();
+    match names.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.to_string(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
     }
+}
+
+/// Column headers of at most `width` characters, distinct whenever the
+/// names are: the names themselves when they fit; else names shortened at
+/// the end, or else in the middle (keeping a distinguishing suffix, e.g.
+/// `Unive…til1`); else `P1`, `P2`, … — then the second value is `true` and
+/// the caller prints a legend.
+pub fn column_headers(names: &[String], width: usize) -> (Vec<String>, bool) {
+    let distinct = |h: &[String]| {
+        let mut seen = std::collections::HashSet::new();
+        h.iter().all(|x| seen.insert(x.as_str()))
+    };
+    let shorten = |name: &str, suffix: usize| -> String {
+        let chars: Vec<char> = name.chars().collect();
+        if chars.len() <= width {
+            return name.to_string();
+        }
+        let prefix = width - 1 - suffix;
+        let mut h: String = chars[..prefix].iter().collect();
+        h.push('…');
+        h.extend(&chars[chars.len() - suffix..]);
+        h
+    };
+    if width >= 2 {
+        // Cut at the end first, then with ever-longer kept suffixes, the
+        // balanced cut tried first.
+        let balanced = (width - 1) / 2;
+        let mut suffixes = vec![0, balanced];
+        suffixes.extend((1..width - 1).filter(|&k| k != balanced));
+        for suffix in suffixes {
+            let headers: Vec<String> = names.iter().map(|n| shorten(n, suffix)).collect();
+            if distinct(&headers) {
+                return (headers, false);
+            }
+        }
+    }
+    ((1..=names.len()).map(|i| format!("P{i}")).collect(), true)
 }
 
 /// Draws the utility space of two negotiators (indices into the negotiator
@@ -339,4 +437,47 @@ where
         .border_style(BLACK.mix(0.3))
         .draw()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::column_headers;
+
+    fn names(n: &[&str]) -> Vec<String> {
+        n.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn short_names_are_kept() {
+        let n = names(&["A", "Buyer", "Seller 2"]);
+        assert_eq!(column_headers(&n, 10), (n.clone(), false));
+    }
+
+    #[test]
+    fn names_distinct_after_a_cut_at_the_end_are_cut_there() {
+        let n = names(&["Netherlands", "Germany", "Switzerland"]);
+        assert_eq!(
+            column_headers(&n, 10).0,
+            names(&["Netherlan…", "Germany", "Switzerla…"])
+        );
+    }
+
+    #[test]
+    fn names_sharing_a_long_prefix_keep_their_suffix() {
+        let n: Vec<String> = (1..=9).map(|i| format!("University_util{i}")).collect();
+        let (h, legend) = column_headers(&n, 10);
+        assert!(!legend);
+        assert_eq!(h[0], "Unive…til1");
+        assert_eq!(h[8], "Unive…til9");
+        let long = names(&["Party of the first part", "Party of the second part"]);
+        let (h, _) = column_headers(&long, 10);
+        assert_ne!(h[0], h[1]);
+        assert!(h.iter().all(|x| x.chars().count() <= 10), "{h:?}");
+    }
+
+    #[test]
+    fn names_that_no_cut_tells_apart_are_numbered() {
+        let n = names(&["xAAAAAAAAAAAAAAAAAAAy", "xAAAAAAAAAAAAAAAAAAAAy"]);
+        assert_eq!(column_headers(&n, 10), (names(&["P1", "P2"]), true));
+    }
 }

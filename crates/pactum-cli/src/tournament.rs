@@ -7,6 +7,8 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
+
+use crate::report::count;
 use pactum_sim::Prepared;
 use pactum_sim::tournament::{SummaryRow, Tournament, merge};
 
@@ -18,7 +20,7 @@ pub struct Args {
     /// Scenarios: native .toml/.json files or GENIUS/GeniusWeb folders (two or more negotiators each).
     #[arg(long, num_args = 1.., required = true)]
     pub scenarios: Vec<PathBuf>,
-    /// Strategies, comma-separated (see `pactum negotiate --help`).
+    /// Strategies, comma-separated (listed below).
     #[arg(long, value_delimiter = ',', required = true)]
     pub strategies: Vec<String>,
     /// Deadline in rounds.
@@ -27,6 +29,7 @@ pub struct Args {
     /// Repetitions of each pairing (each assignment of strategies to seats).
     #[arg(long, default_value_t = 1)]
     pub reps: usize,
+    /// Seed of the random strategies (each negotiation derives its own from it).
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
     /// Threads (default: all cores).
@@ -75,8 +78,8 @@ pub fn run(args: Args) -> Result<()> {
     if let Some(Sub::Merge(m)) = args.command {
         let summary = merge(&m.shards, &m.out)?;
         println!(
-            "merged {} shard folders into {}",
-            m.shards.len(),
+            "merged {} into {}",
+            count(m.shards.len() as u128, "shard folder", "shard folders"),
             m.out.display()
         );
         print!("{}", table(&summary));
@@ -86,8 +89,8 @@ pub fn run(args: Args) -> Result<()> {
     let shard = args.shard.as_deref().map(parse_shard).transpose()?;
     let mut scenarios = Vec::with_capacity(args.scenarios.len());
     for path in &args.scenarios {
-        let loaded = pactum_core::io::load(path, None)
-            .with_context(|| format!("cannot load scenario {}", path.display()))?;
+        // The error names the file already.
+        let loaded = pactum_core::io::load(path, None)?;
         for w in &loaded.warnings {
             eprintln!("warning: {w}");
         }
@@ -120,10 +123,15 @@ pub fn run(args: Args) -> Result<()> {
         None => String::new(),
     };
     println!(
-        "{} strategies × {} scenarios × {} repetitions: {total} negotiations{mine}, results in {}",
-        t.manifest.strategies.len(),
-        t.manifest.scenarios.len(),
-        t.manifest.reps,
+        "{} × {} × {}: {}{mine}, results in {}",
+        count(
+            t.manifest.strategies.len() as u128,
+            "strategy",
+            "strategies"
+        ),
+        count(t.manifest.scenarios.len() as u128, "scenario", "scenarios"),
+        count(t.manifest.reps as u128, "repetition", "repetitions"),
+        count(u128::from(total), "negotiation", "negotiations"),
         out.display()
     );
     print!("{}", table(&summary));

@@ -121,7 +121,8 @@ fn analyze_text_report_names_the_solutions() {
         .stdout(predicate::str::contains("Pareto frontier: 3 points"))
         .stdout(predicate::str::contains("4 of 6 outcomes"))
         .stdout(predicate::str::contains(
-            "Nash bargaining solution (frontier #2): A 0.7500, B 0.5000",
+            "Nash bargaining solution, Kalai–Smorodinsky and egalitarian coincide \
+             (frontier #2): A 0.7500, B 0.5000",
         ));
 }
 

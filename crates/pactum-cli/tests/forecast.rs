@@ -600,7 +600,7 @@ fn bad_csv_input_names_file_line_and_field() {
     );
     let e = fails(&[&f4]);
     assert!(e.contains("lonely.csv:2: field `actor`"), "{e}");
-    assert!(e.contains("at least two are needed"), "{e}");
+    assert!(e.contains("1 actor row; at least two are needed"), "{e}");
 
     let f5 = case(
         "ktab.csv",
@@ -617,7 +617,7 @@ fn bad_csv_input_names_file_line_and_field() {
     );
     let e = fails(&["backtest", &f6]);
     assert!(e.contains("outcomes.csv:4: field `issue`"), "{e}");
-    assert!(e.contains("issue `b` has 1 actor(s)"), "{e}");
+    assert!(e.contains("issue `b` has 1 actor;"), "{e}");
 
     let e = fails(&[dir.path().join("absent.csv").to_str().unwrap()]);
     assert!(e.contains("absent.csv"), "{e}");

@@ -200,7 +200,7 @@ fn negotiate_errors() {
         .assert()
         .failure()
         .stderr(predicate::str::contains(
-            "scenario \"Alone\" has 1 negotiator(s); a negotiation needs at least two parties",
+            "scenario \"Alone\" has 1 negotiator; a negotiation needs at least two parties",
         ));
     pactum()
         .args([
@@ -221,7 +221,7 @@ fn negotiate_errors() {
         .assert()
         .failure()
         .stderr(predicate::str::contains(
-            "1 strategies for 2 negotiators: give one strategy per negotiator (A, B)",
+            "1 strategy for 2 negotiators: give one strategy per negotiator (A, B)",
         ));
 }
 
@@ -290,7 +290,7 @@ fn tournament_shards_merge_to_the_same_files() {
     let full = dir.path().join("full");
     run(&full, &["--jobs", "1"])
         .stdout(predicate::str::contains(
-            "3 strategies × 1 scenarios × 2 repetitions: 12 negotiations",
+            "3 strategies × 1 scenario × 2 repetitions: 12 negotiations",
         ))
         .stdout(predicate::str::contains("boulware              8"));
     let a = dir.path().join("a");
@@ -329,7 +329,7 @@ fn tournament_errors() {
     base(&alone, "boulware,conceder")
         .assert()
         .failure()
-        .stderr(predicate::str::contains("has 1 negotiator(s)"));
+        .stderr(predicate::str::contains("has 1 negotiator;"));
     base(&s, "boulware,conceder")
         .args(["--steps", "0"])
         .assert()
@@ -464,7 +464,7 @@ fn three_party_tournament_needs_three_strategies_or_self_play() {
         .assert()
         .success()
         .stdout(predicate::str::contains(
-            "2 strategies × 1 scenarios × 1 repetitions: 8 negotiations",
+            "2 strategies × 1 scenario × 1 repetition: 8 negotiations",
         ));
 }
 

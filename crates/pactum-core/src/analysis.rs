@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 use crate::frontier::{
     FrontierOptions, FrontierPoint, Problem, additive_frontier, enumerated_frontier, par_enumerate,
 };
-use crate::model::{IssueKind, Outcome, Role, Scenario, Value};
+use crate::model::{IssueKind, Outcome, Role, Scenario, UtilityFunction, Value};
 use crate::solutions::{Concept, solve};
 
 /// How to compute the frontier.
@@ -332,6 +332,11 @@ pub struct PartyReport {
     pub max_utility: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub discount_factor: Option<f64>,
+    /// Issue name → weight, in issue order and as written in the scenario,
+    /// for a party with linear-additive preferences (none for hyper-rectangle
+    /// utilities, which have no weights, or a party without preferences).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weights: Option<IndexMap<String, f64>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub red_lines: Vec<String>,
 }
@@ -975,6 +980,17 @@ pub fn analyze(scenario: &Scenario, opts: &AnalysisOptions) -> Result<Analysis, 
                 min_utility: j.map(|j| min[j]),
                 max_utility: j.map(|j| max[j]),
                 discount_factor: prefs.and_then(|pr| pr.discount_factor),
+                weights: prefs.and_then(|pr| match &pr.utility {
+                    UtilityFunction::Additive(a) => Some(
+                        scenario
+                            .issues
+                            .iter()
+                            .zip(&a.weights)
+                            .map(|(issue, &w)| (issue.name.clone(), w))
+                            .collect(),
+                    ),
+                    UtilityFunction::HyperRectangles(_) => None,
+                }),
                 red_lines: prefs
                     .map(|pr| {
                         pr.red_lines

@@ -53,10 +53,20 @@ impl fmt::Display for Location {
 }
 
 /// Reading, parsing or writing a scenario failed.
+///
+/// A message never repeats its source: `Io` keeps the operating system's
+/// error as its [`std::error::Error::source`] (print the chain, e.g. with
+/// anyhow's `{:#}`), `Model` states the invariant broken in its own message.
 #[derive(Debug, Error)]
 pub enum Error {
-    #[error("{file}: cannot read: {source}")]
+    #[error("{file}: cannot read")]
     Io {
+        file: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{file}: cannot write")]
+    Write {
         file: String,
         #[source]
         source: std::io::Error,
@@ -67,12 +77,8 @@ pub enum Error {
         location: Location,
         message: String,
     },
-    #[error("{file}: {source}")]
-    Model {
-        file: String,
-        #[source]
-        source: ModelError,
-    },
+    #[error("{file}: {error}")]
+    Model { file: String, error: ModelError },
     #[error("{0}")]
     Override(String),
     #[error("{0}")]

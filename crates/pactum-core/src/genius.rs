@@ -1326,9 +1326,9 @@ pub fn load_folder(dir: &Path, profiles: Option<&[String]>) -> Result<Loaded> {
         issues,
         parties,
     };
-    scenario.validate().map_err(|source| Error::Model {
+    scenario.validate().map_err(|error| Error::Model {
         file: folder.clone(),
-        source,
+        error,
     })?;
     Ok(Loaded {
         scenario,
@@ -1364,9 +1364,9 @@ fn vf_kind(vf: &ValueFunction) -> &'static str {
 }
 
 pub(crate) fn checked(s: &Scenario) -> Result<()> {
-    s.validate().map_err(|source| Error::Model {
+    s.validate().map_err(|error| Error::Model {
         file: s.name.clone(),
-        source,
+        error,
     })
 }
 
@@ -1865,7 +1865,7 @@ pub(crate) fn order_note(party_files: &[(usize, String)], notes: &mut Vec<String
 }
 
 pub(crate) fn write_file(path: &Path, text: &str) -> Result<()> {
-    std::fs::write(path, text).map_err(|source| Error::Io {
+    std::fs::write(path, text).map_err(|source| Error::Write {
         file: path.display().to_string(),
         source,
     })
@@ -1877,7 +1877,7 @@ pub(crate) fn prepare_folder(
     ours: &[&str],
     notes: &mut Vec<String>,
 ) -> Result<()> {
-    std::fs::create_dir_all(dir).map_err(|source| Error::Io {
+    std::fs::create_dir_all(dir).map_err(|source| Error::Write {
         file: dir.display().to_string(),
         source,
     })?;

@@ -627,9 +627,9 @@ pub fn from_texts(
         issues,
         parties,
     };
-    scenario.validate().map_err(|source| Error::Model {
+    scenario.validate().map_err(|error| Error::Model {
         file: label.clone(),
-        source,
+        error,
     })?;
     Ok(Loaded {
         scenario,

@@ -271,9 +271,9 @@ pub fn into_model(file: &str, raw: ScenarioFile) -> Result<Loaded> {
         issues,
         parties,
     };
-    scenario.validate().map_err(|source| Error::Model {
+    scenario.validate().map_err(|error| Error::Model {
         file: file.to_string(),
-        source,
+        error,
     })?;
     Ok(Loaded {
         scenario,

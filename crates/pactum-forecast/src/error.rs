@@ -44,11 +44,15 @@ pub enum ForecastError {
     MissingPosition { loc: Location, actor: String },
     #[error("{loc}: value `{value}` is not a finite number")]
     NotANumber { loc: Location, value: String },
-    #[error("{file}: {count} actor(s); at least two are needed")]
+    #[error(
+        "{file}: {count} actor{}; at least two are needed",
+        if *count == 1 { "" } else { "s" }
+    )]
     TooFewActors { file: String, count: usize },
     #[error("{loc}: {message}")]
     Format { loc: Location, message: String },
-    #[error("{file}: {source}")]
+    /// The operating system's error is the source, not part of the message.
+    #[error("{file}: cannot read")]
     Io {
         file: String,
         #[source]

@@ -775,8 +775,9 @@ pub fn parse_scenario_as(text: &str, file: &str, format: Format) -> Result<Forec
             &fpath,
             "forecast.actors",
             format!(
-                "{} actor(s) in [[forecast.actors]]; at least two are needed",
-                actors.len()
+                "{} actor{} in [[forecast.actors]]; at least two are needed",
+                actors.len(),
+                if actors.len() == 1 { "" } else { "s" }
             ),
         ));
     }

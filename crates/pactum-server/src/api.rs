@@ -30,7 +30,7 @@ use crate::record::{GENESIS_HASH, Record, RecordEntry, chain_hash};
 use crate::singletext::SINGLE_TEXT;
 use crate::tokens;
 use crate::views::{
-    OwnView, PreferenceSummary, Suggestions, own_utility, preference_summary, suggestions,
+    OwnView, PreferenceSummary, Privacy, Suggestions, own_utility, preference_summary, suggestions,
 };
 
 /// The web UI's pages and assets (crates/pactum-server/ui/).
@@ -197,6 +197,10 @@ pub fn router(db: Db) -> Router {
             "/sessions/{id}/me/preferences",
             put(crate::preferences::put_preferences),
         )
+        .route(
+            "/sessions/{id}/preferences/lock",
+            post(crate::preferences::lock_preferences),
+        )
         .route("/sessions/{id}/moves", post(post_move))
         .route("/sessions/{id}/votes", post(crate::singletext::post_vote))
         .route(
@@ -260,13 +264,55 @@ async fn access_log(
     response
 }
 
+/// The kinds of token, as the document's security schemes: every operation
+/// lists the ones it accepts (all are sent as `Authorization: Bearer`).
+struct TokenSchemes;
+
+impl utoipa::Modify for TokenSchemes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        for (name, description) in [
+            (
+                "party_token",
+                "A negotiator's party token, from `invitations` in the answer of POST /sessions: \
+                 moves, votes, its own preferences and utilities, offers, suggestions, disclosure, \
+                 the event stream and the certificate. It shows nothing of another party's preferences.",
+            ),
+            (
+                "viewer_token",
+                "A view-only token of one of the scenario's mediators or observers, from `viewers` \
+                 in the answer of POST /sessions: the mediator view, the event stream and the \
+                 certificate. It can make no move.",
+            ),
+            (
+                "admin_token",
+                "The convener's token, `admin_token` in the answer of POST /sessions: the record, \
+                 the export, the mediator view, the event stream and the certificate.",
+            ),
+        ] {
+            components.add_security_scheme(
+                name,
+                SecurityScheme::Http(
+                    HttpBuilder::new()
+                        .scheme(HttpAuthScheme::Bearer)
+                        .description(Some(description))
+                        .build(),
+                ),
+            );
+        }
+    }
+}
+
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Pactum negotiation server"),
+    modifiers(&TokenSchemes),
     paths(
         create_session,
         me,
         crate::preferences::put_preferences,
+        crate::preferences::lock_preferences,
         post_move,
         crate::singletext::post_vote,
         crate::singletext::get_text,
@@ -312,9 +358,12 @@ async fn access_log(
         crate::preferences::PreferencesOpening,
         crate::signing::HeadSignature,
         SigningKeyView,
+        crate::preferences::LockState,
+        crate::views::Privacy,
         MoveRequest,
         MoveResponse,
         crate::singletext::VoteRequest,
+        crate::singletext::VoteResponse,
         crate::singletext::TextView,
         BotMove,
         crate::live::MoveEvent,
@@ -423,6 +472,13 @@ pub struct CreateSession {
     /// `GET /sessions/{id}/events`.
     #[serde(default)]
     pub auto_suggest: bool,
+    /// What the mediator's suggestions may rest on: "full" (Pareto-improving
+    /// packages and the Nash package, which rest on every party's
+    /// reservation value), "pareto" (the default: only packages every
+    /// negotiator prefers to what stands; no reservation value enters) or
+    /// "off" (no suggestions). See docs/privacy.md.
+    #[serde(default)]
+    pub privacy: Privacy,
 }
 
 /// One negotiator's invitation: the token that lets it act for its seat.
@@ -475,6 +531,11 @@ async fn create_session(
         return Err(ApiError::unprocessable(format!(
             "bots: bots play {ALTERNATING_OFFERS:?} only"
         )));
+    }
+    if req.auto_suggest && req.privacy == Privacy::Off {
+        return Err(ApiError::unprocessable(
+            "auto_suggest: suggestions are off at privacy level \"off\"",
+        ));
     }
     if req.deadline_rounds == 0 || req.deadline_rounds > MAX_DEADLINE_ROUNDS {
         return Err(ApiError::unprocessable(format!(
@@ -558,7 +619,7 @@ async fn create_session(
     let _guard = app.write_guard().await;
     let mut tx = app.pool.begin().await?;
     sqlx::query(
-        "INSERT INTO sessions (id, scenario_toml, protocol, deadline_rounds, admin_token_hash, created_at_ms) VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO sessions (id, scenario_toml, protocol, deadline_rounds, admin_token_hash, created_at_ms, privacy) VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(&session_id)
     .bind(&scenario_toml)
@@ -566,6 +627,7 @@ async fn create_session(
     .bind(req.deadline_rounds as i64)
     .bind(tokens::hash(&admin_token))
     .bind(now_ms())
+    .bind(req.privacy.as_str())
     .execute(&mut *tx)
     .await?;
     let seats = invitations
@@ -630,6 +692,8 @@ pub(crate) struct Session {
     pub(crate) deadline_rounds: u64,
     /// "alternating_offers" or "single_text".
     pub(crate) protocol: String,
+    /// What the mediator's suggestions may rest on (fixed at creation).
+    pub(crate) privacy: Privacy,
     /// Every seat: negotiators (in turn order) then view-only parties.
     seats: Vec<SeatRow>,
 }
@@ -724,12 +788,14 @@ async fn with_stored_preferences(
 
 async fn read_session(pool: &AnyPool, id: &str) -> Result<Session, ApiError> {
     let row = sqlx::query(
-        "SELECT scenario_toml, admin_token_hash, deadline_rounds, protocol FROM sessions WHERE id = $1",
+        "SELECT scenario_toml, admin_token_hash, deadline_rounds, protocol, privacy FROM sessions WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(pool)
     .await?
-    .ok_or_else(|| ApiError::not_found(format!("no session {id:?}")))?;
+    // Answered as a known session answers a caller without its token, so
+    // that session ids cannot be probed.
+    .ok_or_else(no_access)?;
     let text: String = row.get(0);
     let seats = sqlx::query(
         "SELECT seat, party_name, token_hash, role, strategy FROM seats WHERE session_id = $1 ORDER BY seat",
@@ -753,26 +819,32 @@ async fn read_session(pool: &AnyPool, id: &str) -> Result<Session, ApiError> {
         admin_token_hash: row.get(1),
         deadline_rounds: row.get::<i64, _>(2) as u64,
         protocol: row.get(3),
+        privacy: Privacy::parse(&row.get::<String, _>(4)).map_err(ApiError::internal)?,
         seats,
     })
 }
 
+/// The one answer to a request without a token of the session it names:
+/// a missing, malformed or wrong token, or an unknown session id, all get
+/// it word for word, so nobody can tell which session ids exist.
+pub(crate) const NO_ACCESS: &str =
+    "missing or invalid token: send Authorization: Bearer <token> with a token of this session";
+
+/// [`NO_ACCESS`] as a 401.
+pub(crate) fn no_access() -> ApiError {
+    ApiError::unauthorized(NO_ACCESS)
+}
+
 fn bearer(headers: &HeaderMap) -> Result<String, ApiError> {
-    let value = headers.get(header::AUTHORIZATION).ok_or_else(|| {
-        ApiError::unauthorized("missing token: send Authorization: Bearer <token>")
-    })?;
-    let value = value
-        .to_str()
-        .map_err(|_| ApiError::unauthorized("malformed Authorization header"))?;
-    let token = value.strip_prefix("Bearer ").ok_or_else(|| {
-        ApiError::unauthorized("malformed Authorization header: expected Bearer <token>")
-    })?;
+    let value = headers.get(header::AUTHORIZATION).ok_or_else(no_access)?;
+    let value = value.to_str().map_err(|_| no_access())?;
+    let token = value.strip_prefix("Bearer ").ok_or_else(no_access)?;
     Ok(token.trim().to_string())
 }
 
 /// Identifies the caller. A token that is not one of this session's is a
-/// 401 whatever it is (another session's token included); the token itself
-/// is never echoed.
+/// 401 whatever it is (another session's token included), answered as an
+/// unknown session is; the token itself is never echoed.
 pub(crate) fn authorize(session: &Session, headers: &HeaderMap) -> Result<Caller, ApiError> {
     let hash = tokens::hash(&bearer(headers)?);
     if hash == session.admin_token_hash {
@@ -782,7 +854,7 @@ pub(crate) fn authorize(session: &Session, headers: &HeaderMap) -> Result<Caller
         .seats
         .iter()
         .find(|s| s.token_hash == hash)
-        .ok_or_else(|| ApiError::unauthorized("invalid token for this session"))?;
+        .ok_or_else(no_access)?;
     let party = session
         .scenario
         .party_index(&row.party_name)
@@ -1003,9 +1075,18 @@ pub struct MeResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub partial: Option<crate::partial::PartialView>,
     /// Whether the caller may still replace its preferences
-    /// (`PUT /sessions/{id}/me/preferences`): before its first move, while
-    /// the negotiation is open, and not in a bot's seat.
+    /// (`PUT /sessions/{id}/me/preferences`): until they are locked (by its
+    /// first move or `POST /sessions/{id}/preferences/lock`), while the
+    /// negotiation is open, and not in a bot's seat.
     pub preferences_editable: bool,
+    /// Whether the caller's preferences are locked.
+    pub preferences_locked: bool,
+    /// Negotiators whose preferences are not locked yet (turn order): the
+    /// mediator's suggestions wait for them.
+    pub waiting_for_locks: Vec<String>,
+    /// The session's privacy level: what the mediator's suggestions may
+    /// rest on ("full", "pareto" or "off").
+    pub privacy: Privacy,
 }
 
 #[utoipa::path(get, path = "/sessions/{id}/me", params(("id" = String, Path)), responses(
@@ -1028,11 +1109,14 @@ async fn me(
     } else {
         None
     };
-    let preferences_editable = state.finished.is_none()
-        && !session.is_bot_seat(seat.seat)
-        && !crate::preferences::has_moved(&entries, &seat.name)?;
+    let unlocked = crate::preferences::unlocked(&session, &entries)?;
+    let preferences_locked = !unlocked.contains(&seat.name);
+    let preferences_editable = state.finished.is_none() && !preferences_locked;
     Ok(Json(MeResponse {
         preferences_editable,
+        preferences_locked,
+        waiting_for_locks: unlocked,
+        privacy: session.privacy,
         protocol: session.protocol.clone(),
         preferences: preference_summary(sc, seat.party),
         status: status_of(&state),
@@ -1659,7 +1743,8 @@ async fn offers(
 // ---------------------------------------------------------------- suggestions
 
 #[utoipa::path(post, path = "/sessions/{id}/suggestions", params(("id" = String, Path)), responses(
-    (status = 200, body = Suggestions), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)),
+    (status = 200, body = Suggestions), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+    (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("party_token" = [])))]
 async fn post_suggestions(
     AxumState(app): AxumState<AppState>,
@@ -1668,18 +1753,38 @@ async fn post_suggestions(
 ) -> Result<Json<Suggestions>, ApiError> {
     let session = load_session(&app, &id).await?;
     let seat = authorize_party(&session, &headers)?;
+    if session.privacy == Privacy::Off {
+        return Err(ApiError::forbidden(
+            "the convener turned the mediator's suggestions off for this session (privacy level \"off\")",
+        ));
+    }
     let mut conn = app.pool.acquire().await?;
     let entries = load_entries(&mut conn, &id).await?;
     drop(conn);
     // About the standing offer or the draft; in free-form rounds, keeping
     // to the issues settled so far.
     let basis = crate::views::suggestion_basis(&session, &entries)?;
+    if !basis.unlocked.is_empty() {
+        return Err(ApiError::conflict(crate::preferences::waiting_for_locks(
+            &basis.unlocked,
+        )));
+    }
     let result = tokio::task::spawn_blocking(move || {
-        suggestions(&basis.scenario, seat.party, basis.standing.as_deref())
+        suggestions(
+            &basis.scenario,
+            seat.party,
+            basis.standing.as_deref(),
+            basis.context,
+        )
     })
     .await
     .map_err(ApiError::internal)?;
-    result.map(Json).map_err(ApiError::unprocessable)
+    // The cause may name another party or describe its utility: it is
+    // logged, and the caller told only what is public.
+    result.map(Json).map_err(|cause| {
+        tracing::warn!("suggestions not computed: {cause}");
+        ApiError::unprocessable(cause.public_message())
+    })
 }
 
 // ---------------------------------------------------------------- record
@@ -1695,7 +1800,9 @@ async fn record(
     let session = load_session(&app, &id).await?;
     authorize_admin(&session, &headers)?;
     let mut conn = app.pool.acquire().await?;
-    let events = load_entries(&mut conn, &id).await?;
+    let mut events = load_entries(&mut conn, &id).await?;
+    // Votes on the single text's open proposal stay secret until it closes.
+    events.truncate(crate::views::before_open_votes(&events)?);
     Ok(Json(app.signed(Record {
         session_id: id,
         events,

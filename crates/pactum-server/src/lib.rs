@@ -35,18 +35,21 @@ pub use record::{Record, VerifyError, verify_record};
 /// ends the live event streams, lets the requests in progress finish (every
 /// move they acknowledge is committed) and closes the database. With a
 /// `signing_key` it signs the head of every record and export it serves.
+///
+/// It binds `listen` before it opens (or creates) the database, so a server
+/// that cannot listen leaves no database file behind.
 pub async fn serve(
     db: &str,
     listen: &str,
     signing_key: Option<ed25519_dalek::SigningKey>,
 ) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("listening on {listen}"))?;
     let mut db_handle = connect(db).await?;
     if let Some(key) = signing_key {
         db_handle = db_handle.with_signing_key(key);
     }
-    let listener = tokio::net::TcpListener::bind(listen)
-        .await
-        .with_context(|| format!("listening on {listen}"))?;
     eprintln!("pactum: serving on http://{}", listener.local_addr()?);
     let (pool, closing) = (db_handle.pool.clone(), db_handle.clone());
     axum::serve(listener, router(db_handle))

@@ -94,7 +94,9 @@ use crate::db::{Backend, Db};
 use crate::error::{ApiError, ErrorBody};
 use crate::protocol::{Event, MoveKind, package};
 use crate::record::RecordEntry;
-use crate::views::{Suggestions, own_utility, suggestion_basis, suggestions};
+use crate::views::{
+    Privacy, SuggestionContext, Suggestions, own_utility, suggestion_basis, suggestions,
+};
 
 /// Events buffered per session; a subscriber further behind catches up
 /// from the log.
@@ -793,7 +795,10 @@ pub(crate) async fn auto_suggest(
     }
     let (scenario, standing) = basis();
     let parties = scenario.negotiators();
-    if let Some(by_party) = compute_suggestions(scenario, round, standing, parties).await {
+    // A completed round means every negotiator has moved, so every
+    // negotiator's preferences are locked.
+    let context = SuggestionContext::of(session, false);
+    if let Some(by_party) = compute_suggestions(scenario, round, standing, parties, context).await {
         app.hub.send(
             &session.id,
             vec![Published::Suggestions { round, by_party }],
@@ -802,17 +807,21 @@ pub(crate) async fn auto_suggest(
 }
 
 /// The suggestions event after round `round` of each of `parties`
-/// (negotiators' scenario indices), by party.
+/// (negotiators' scenario indices), by party; none at privacy level `off`.
 async fn compute_suggestions(
     scenario: Scenario,
     round: u64,
     standing: Option<Outcome>,
     parties: Vec<usize>,
+    context: SuggestionContext,
 ) -> Option<HashMap<usize, String>> {
+    if context.privacy == Privacy::Off {
+        return None;
+    }
     let computed = tokio::task::spawn_blocking(move || {
         let mut by_party = HashMap::new();
         for p in parties {
-            let s = suggestions(&scenario, p, standing.as_deref())?;
+            let s = suggestions(&scenario, p, standing.as_deref(), context)?;
             let json = serde_json::to_string(&SuggestionsEvent {
                 round,
                 suggestions: s,
@@ -1113,8 +1122,18 @@ async fn suggestions_at(pool: &AnyPool, id: &str, seq: u64, round: u64) -> Optio
     drop(conn);
     entries.retain(|e| e.seq <= seq);
     let basis = suggestion_basis(&session, &entries).ok()?;
+    if !basis.unlocked.is_empty() {
+        return None;
+    }
     let parties = basis.scenario.negotiators();
-    let by_party = compute_suggestions(basis.scenario, round, basis.standing, parties).await?;
+    let by_party = compute_suggestions(
+        basis.scenario,
+        round,
+        basis.standing,
+        parties,
+        basis.context,
+    )
+    .await?;
     Some(Published::Suggestions { round, by_party })
 }
 
@@ -1132,7 +1151,17 @@ async fn latest_suggestions(
     }
     let basis = suggestion_basis(session, entries).ok()?;
     let round = basis.last_round.filter(|_| !basis.finished)?;
-    let by_party = compute_suggestions(basis.scenario, round, basis.standing, vec![party]).await?;
+    if !basis.unlocked.is_empty() {
+        return None;
+    }
+    let by_party = compute_suggestions(
+        basis.scenario,
+        round,
+        basis.standing,
+        vec![party],
+        basis.context,
+    )
+    .await?;
     Some(Published::Suggestions { round, by_party })
 }
 
@@ -1317,7 +1346,7 @@ pub(crate) struct StreamEvent {
     (status = 200, description = "Server-sent events: `move` (MoveEvent), `agreement` (AgreementEvent) and `ended` (EndedEvent); with auto_suggest, `suggestions` (SuggestionsEvent, negotiators only) after each round; in partial-rounds sessions `partial_move` (PartialMoveEvent) and `settled` (SettledEvent); in single-text sessions `vote` (VoteEvent: who voted, not how) and `proposal` (ProposalEvent: the mediator's next proposal); in every session `disclosure` (DisclosureEvent: who now discloses its preferences to the mediator, or withdrew, never what); all as they are committed; the stream closes when the negotiation is over. Every event but `suggestions` has the seq of its log entry as its SSE `id` and comes once, in seq order; a subscriber that falls behind catches up from the log. With `Last-Event-ID`, the events after that seq are sent first. Suggestions are not logged: a negotiator subscribing to a session in play is sent the latest ones (after the last round completed) right after any missed events",
         content_type = "text/event-stream", body = StreamEvent),
     (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)),
-    security(("party_token" = []), ("admin_token" = [])))]
+    security(("party_token" = []), ("viewer_token" = []), ("admin_token" = [])))]
 pub(crate) async fn events(
     AxumState(app): AxumState<AppState>,
     Path(id): Path<String>,

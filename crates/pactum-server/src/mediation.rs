@@ -285,6 +285,12 @@ pub struct MediatorView {
     pub single_text: Option<crate::singletext::TextTrace>,
     /// Present only for a mediator's token once every negotiator discloses.
     pub utility_space: Option<UtilitySpace>,
+    /// The session's privacy level: what the negotiators' suggestions may
+    /// rest on ("full", "pareto" or "off").
+    pub privacy: crate::views::Privacy,
+    /// Negotiators whose preferences are not locked yet (suggestions wait
+    /// for them).
+    pub waiting_for_locks: Vec<String>,
 }
 
 /// A package of the trace whose utilities the utility space shows.
@@ -353,6 +359,8 @@ pub(crate) async fn mediator_view(
         partial: None,
         single_text: None,
         utility_space: None,
+        privacy: session.privacy,
+        waiting_for_locks: crate::preferences::unlocked(&session, &entries)?,
     };
     // The packages whose utilities the utility space would show.
     let (points, standing): (Vec<Point>, Option<Point>) = match session.protocol.as_str() {
@@ -497,7 +505,9 @@ fn utility_space(
 
 // ---------------------------------------------------------------- certificate
 
-/// Answer of `GET /sessions/{id}/certificate`.
+/// Answer of `GET /sessions/{id}/certificate`. Below privacy level `full`,
+/// negotiators and viewers get it without the Nash package and the distance
+/// to it (the record keeps them).
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct CertificateView {
     pub certificate: Certificate,
@@ -573,7 +583,14 @@ pub(crate) async fn get_certificate(
 ) -> Result<Json<CertificateView>, ApiError> {
     let session = load_session(&app, &id).await?;
     let caller = authorize(&session, &headers)?;
-    let certificate = ensure_certificate(&app, &session).await?;
+    let mut certificate = ensure_certificate(&app, &session).await?;
+    // The Nash package rests on every reservation value (on one price
+    // issue it gives a party's away exactly): below level `full` only the
+    // convener, whose export `pactum verify` checks, sees it.
+    if session.privacy != crate::views::Privacy::Full && !matches!(caller, Caller::Admin) {
+        certificate.nash = None;
+        certificate.nash_distance = None;
+    }
     let my_utility = match caller {
         Caller::Negotiator(seat) => {
             let outcome = outcome_of(&session.scenario, &certificate.agreement)

@@ -1,13 +1,21 @@
-//! Private preference editing: `PUT /sessions/{id}/me/preferences`.
+//! Private preference editing, `PUT /sessions/{id}/me/preferences`, and
+//! locking, `POST /sessions/{id}/preferences/lock`.
 //!
 //! A negotiator may replace its own weights, value functions and reservation
-//! value **before its first move** in any protocol — an offer, acceptance,
-//! rejection or end; a free-form round's proposal, acceptance or closing; a
-//! vote on the single text (afterwards its earlier moves were made
-//! under the old preferences, and changing them would make the record's
-//! utilities inconsistent). The new preferences are checked exactly like a
-//! native scenario file (errors name the field, e.g.
-//! `parties[0] (Alice).weights.price`) and stored privately; the
+//! value **until its preferences are locked**: at its first move in any
+//! protocol — an offer, acceptance, rejection or end; a free-form round's
+//! proposal, acceptance or closing; a vote on the single text (afterwards
+//! its earlier moves were made under the old preferences, and changing them
+//! would make the record's utilities inconsistent) — or when it locks them
+//! explicitly (a `preferences_locked` event in the record). A bot's seat is
+//! locked from the start (nobody can edit it). Once locked, an edit is a
+//! 409. The mediator's suggestions are computed only when every
+//! negotiator's preferences are locked, so that nobody can ask for
+//! suggestions, change its own numbers and ask again to learn another's.
+//!
+//! The new preferences are checked exactly like a native scenario file
+//! (errors name the field, e.g. `parties[0] (Alice).weights.price`) and
+//! stored privately; the
 //! hash-chained record gets only a commitment, `sha256(salt || canonical
 //! JSON of the preferences)`, with the salt returned to the party alone so
 //! it can later prove what it entered. Every later view of that party (me,
@@ -31,7 +39,8 @@ use sqlx::Row;
 use utoipa::ToSchema;
 
 use crate::api::{
-    AppState, append, authorize_party, json_body, load_entries, load_session, lock_session, now_ms,
+    AppState, Session, append, authorize_party, json_body, load_entries, load_session,
+    lock_session, now_ms,
 };
 use crate::error::{ApiError, ErrorBody};
 use crate::protocol::Event;
@@ -142,6 +151,24 @@ pub(crate) async fn apply_stored(
     Ok(scenario)
 }
 
+/// Whether `party`'s preferences are locked: it moved, or locked them
+/// explicitly.
+pub(crate) fn is_locked(entries: &[RecordEntry], party: &str) -> Result<bool, ApiError> {
+    if has_moved(entries, party)? {
+        return Ok(true);
+    }
+    for entry in entries {
+        let event: Event =
+            serde_json::from_value(entry.event.clone()).map_err(ApiError::internal)?;
+        if let Event::PreferencesLocked { party: p, .. } = &event
+            && p == party
+        {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
 /// Whether `party` has moved, in any protocol: an offer, acceptance,
 /// rejection or end; a free-form round's proposal, acceptance or closing; a
 /// vote on the single text.
@@ -158,6 +185,43 @@ pub(crate) fn has_moved(entries: &[RecordEntry], party: &str) -> Result<bool, Ap
         }
     }
     Ok(false)
+}
+
+/// The negotiators (turn order) whose preferences are not locked yet; bots'
+/// seats are always locked.
+pub(crate) fn unlocked(
+    session: &Session,
+    entries: &[RecordEntry],
+) -> Result<Vec<String>, ApiError> {
+    let mut locked = std::collections::HashSet::new();
+    for entry in entries {
+        let event: Event =
+            serde_json::from_value(entry.event.clone()).map_err(ApiError::internal)?;
+        if let Event::Move { party, .. }
+        | Event::PartialMove { party, .. }
+        | Event::Vote { party, .. }
+        | Event::PreferencesLocked { party, .. } = event
+        {
+            locked.insert(party);
+        }
+    }
+    Ok(session
+        .scenario
+        .negotiator_names()
+        .into_iter()
+        .enumerate()
+        .filter(|(seat, name)| !session.is_bot_seat(*seat) && !locked.contains(name))
+        .map(|(_, name)| name)
+        .collect())
+}
+
+/// The sentence that answers a request for suggestions before every
+/// negotiator has locked its preferences (party names are public).
+pub(crate) fn waiting_for_locks(unlocked: &[String]) -> String {
+    format!(
+        "suggestions wait until every negotiator's preferences are locked (by a first move or POST /sessions/{{id}}/preferences/lock); not locked yet: {}",
+        unlocked.join(", ")
+    )
 }
 
 #[utoipa::path(put, path = "/sessions/{id}/me/preferences", params(("id" = String, Path)),
@@ -192,9 +256,9 @@ pub(crate) async fn put_preferences(
     if state.finished.is_some() {
         return Err(ApiError::conflict("the negotiation is over"));
     }
-    if has_moved(&entries, &seat.name)? {
+    if is_locked(&entries, &seat.name)? {
         return Err(ApiError::conflict(
-            "preferences can be changed only before your first move",
+            "your preferences are locked (by your first move or your own lock): they can no longer change",
         ));
     }
     let last = entries
@@ -293,5 +357,65 @@ pub(crate) async fn export_preferences(
         session_id: id,
         party: seat.name,
         openings,
+    }))
+}
+
+// ---------------------------------------------------------------- locking
+
+/// Answer of `POST /sessions/{id}/preferences/lock`.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct LockState {
+    pub party: String,
+    /// Always `true`: the caller's preferences are locked.
+    pub locked: bool,
+    /// Negotiators whose preferences are not locked yet (turn order);
+    /// suggestions wait for them.
+    pub waiting_for: Vec<String>,
+}
+
+#[utoipa::path(post, path = "/sessions/{id}/preferences/lock", params(("id" = String, Path)),
+    responses(
+    (status = 200, body = LockState), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+    (status = 409, body = ErrorBody)),
+    security(("party_token" = [])))]
+pub(crate) async fn lock_preferences(
+    AxumState(app): AxumState<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Json<LockState>, ApiError> {
+    let session = load_session(&app, &id).await?;
+    let seat = authorize_party(&session, &headers)?;
+    let guard = app.write_guard().await;
+    let mut tx = app.pool.begin().await?;
+    lock_session(&mut tx, &id).await?;
+    let mut entries = load_entries(&mut tx, &id).await?;
+    let (state, _) = crate::api::replay(&session, &entries)?;
+    if state.finished.is_some() {
+        return Err(ApiError::conflict("the negotiation is over"));
+    }
+    // Locking twice (or a bot's seat, locked from the start) changes nothing.
+    if !session.is_bot_seat(seat.seat) && !is_locked(&entries, &seat.name)? {
+        let last = entries
+            .last()
+            .ok_or_else(|| ApiError::internal("session without log"))?;
+        let seq = last.seq + 1;
+        let ev = Event::PreferencesLocked {
+            party: seat.name.clone(),
+            at_ms: now_ms(),
+        };
+        let hash = append(&mut tx, &id, seq, &last.hash, &ev).await?;
+        tx.commit().await?;
+        entries.push(RecordEntry {
+            seq,
+            event: serde_json::to_value(&ev).map_err(ApiError::internal)?,
+            prev_hash: last.hash.clone(),
+            hash,
+        });
+    }
+    drop(guard);
+    Ok(Json(LockState {
+        waiting_for: unlocked(&session, &entries)?,
+        party: seat.name,
+        locked: true,
     }))
 }

@@ -78,6 +78,14 @@ pub enum Event {
         commitment: String,
         at_ms: i64,
     },
+    /// A negotiator locked its preferences explicitly (`POST
+    /// /sessions/{id}/preferences/lock`; a first move locks them too): they
+    /// can no longer change, and once every negotiator's are locked the
+    /// mediator's suggestions may be computed from them.
+    PreferencesLocked {
+        party: String,
+        at_ms: i64,
+    },
     /// Single text: the mediator's proposal number `proposal`, a one-issue
     /// `change` to the current `draft` (see `crate::singletext`).
     Proposal {

@@ -232,6 +232,16 @@ pub struct VoteRequest {
     pub proposal: Option<u64>,
 }
 
+/// Answer to a vote (sent after it is committed): the vote's place in the
+/// record, as every move's answer has, and the single text after it.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct VoteResponse {
+    /// Sequence number of the vote in the session's record.
+    pub seq: u64,
+    #[serde(flatten)]
+    pub text: TextView,
+}
+
 /// The single text as one negotiator sees it.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct TextView {
@@ -327,7 +337,7 @@ pub(crate) async fn get_text(
 
 #[utoipa::path(post, path = "/sessions/{id}/votes", params(("id" = String, Path)), request_body = VoteRequest,
     responses(
-    (status = 200, body = TextView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+    (status = 200, body = VoteResponse), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
     (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("party_token" = [])))]
 pub(crate) async fn post_vote(
@@ -335,7 +345,7 @@ pub(crate) async fn post_vote(
     Path(id): Path<String>,
     headers: HeaderMap,
     body: Result<Json<VoteRequest>, JsonRejection>,
-) -> Result<Json<TextView>, ApiError> {
+) -> Result<Json<VoteResponse>, ApiError> {
     let session = load_session(&app, &id).await?;
     let seat = authorize_party(&session, &headers)?;
     single_text_only(&session)?;
@@ -355,6 +365,7 @@ pub(crate) async fn post_vote(
         .last()
         .ok_or_else(|| ApiError::internal("session without log"))?;
     let mut seq = last.seq + 1;
+    let vote_seq = seq;
     let mut prev = append(
         &mut tx,
         &id,
@@ -440,7 +451,10 @@ pub(crate) async fn post_vote(
         }
         .into()
     });
-    Ok(Json(out))
+    Ok(Json(VoteResponse {
+        seq: vote_seq,
+        text: out,
+    }))
 }
 
 // ---------------------------------------------------------------- mediator trace

@@ -625,7 +625,8 @@ impl<'a> Replay<'a> {
             }
             other => return Err(format!("unknown protocol {other:?}")),
         };
-        let mut moved: HashSet<String> = HashSet::new();
+        // Parties whose preferences are locked: by a first move or explicitly.
+        let mut locked: HashSet<String> = HashSet::new();
         let mut finish: Option<Finish> = None;
         let mut moves = 0usize;
         for (entry, event) in record.events.iter().zip(events).skip(1) {
@@ -660,11 +661,20 @@ impl<'a> Replay<'a> {
                             "{party} changed its preferences after the negotiation ended"
                         )));
                     }
-                    if moved.contains(party) {
+                    if locked.contains(party) {
                         return Err(at(format!(
-                            "{party} changed its preferences after its first move"
+                            "{party} changed its preferences after locking them (by a first move or explicitly)"
                         )));
                     }
+                }
+                (Event::PreferencesLocked { party, .. }, _) => {
+                    seat(party)?;
+                    if finish.is_some() {
+                        return Err(at(format!(
+                            "{party} locked its preferences after the negotiation ended"
+                        )));
+                    }
+                    locked.insert(party.clone());
                 }
                 (Event::Certificate(_), _) => {
                     if !matches!(finish, Some(Finish::Agreement(_))) {
@@ -701,7 +711,7 @@ impl<'a> Replay<'a> {
                     let done = state
                         .apply(s, *kind, outcome)
                         .map_err(|e| at(format!("{party}'s {kind:?} is not a legal move: {e}")))?;
-                    moved.insert(party.clone());
+                    locked.insert(party.clone());
                     moves += 1;
                     if let Some(f) = done {
                         expected.push_back(replay.finish_event(&f, *round));
@@ -723,7 +733,7 @@ impl<'a> Replay<'a> {
                     let resolution = state
                         .vote(sc, s, *accept, Some(*proposal))
                         .map_err(|e| at(format!("{party}'s vote is not a legal move: {e}")))?;
-                    moved.insert(party.clone());
+                    locked.insert(party.clone());
                     moves += 1;
                     if resolution.is_some() {
                         match &state.finished {
@@ -773,7 +783,7 @@ impl<'a> Replay<'a> {
                     let fx = state
                         .apply(sc, s, *kind, pairs, *proposal, entry.seq)
                         .map_err(|e| at(format!("{party}'s {kind:?} is not a legal move: {e}")))?;
-                    moved.insert(party.clone());
+                    locked.insert(party.clone());
                     moves += 1;
                     expected.extend(derived_events(sc, state, &fx, *round));
                     if let Some(f) = &fx.finish {

@@ -5,17 +5,26 @@
 //! accidentally hand one negotiator another's utilities. Suggestions are the
 //! one place where all private preferences are combined, and even there only
 //! the caller's own utility of each package leaves the server.
+//!
+//! Suggestions obey the session's [`Privacy`] level and say what they rest
+//! on (`rests_on`): under `full`, the Pareto-improving packages and the Nash
+//! package, which rest on every party's reservation value; under `pareto`,
+//! only the packages every negotiator prefers to what stands, computed with
+//! every reservation value removed from the scenario (so no package is
+//! chosen, or left out, because of one); under `off`, none. They are
+//! computed only once every negotiator's preferences are locked (see
+//! `crate::preferences`), which the handlers check. See docs/privacy.md.
 
-use pactum_core::analysis::{AnalysisOptions, Package, analyze};
+use pactum_core::analysis::{AnalysisError, AnalysisOptions, Package, analyze};
 use pactum_core::model::RedLine;
 use pactum_core::{Outcome, Scenario, UtilityFunction};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::api::{Session, replay};
 use crate::error::ApiError;
 use crate::partial::PARTIAL_ROUNDS;
-use crate::protocol::{Finish, parse_offer};
+use crate::protocol::{Event, Finish, parse_offer};
 use crate::record::RecordEntry;
 use crate::singletext::SINGLE_TEXT;
 
@@ -128,26 +137,199 @@ pub struct OwnView {
     pub my_utility: f64,
 }
 
+/// What the mediator's suggestions may rest on, chosen by the convener when
+/// creating the session (`privacy`), stored with it and shown in its views.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Privacy {
+    /// Pareto-improving packages and the Nash package: they rest on every
+    /// party's reservation value, and a Nash package can reveal one.
+    Full,
+    /// Only packages every negotiator prefers to what stands (the standing
+    /// offer, the draft or the agreement); no reservation value enters.
+    #[default]
+    Pareto,
+    /// No suggestions.
+    Off,
+}
+
+impl Privacy {
+    /// The level's name, as the API spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Privacy::Full => "full",
+            Privacy::Pareto => "pareto",
+            Privacy::Off => "off",
+        }
+    }
+
+    /// Parses a level's name (`full`, `pareto`, `off`).
+    pub fn parse(name: &str) -> Result<Privacy, String> {
+        match name {
+            "full" => Ok(Privacy::Full),
+            "pareto" => Ok(Privacy::Pareto),
+            "off" => Ok(Privacy::Off),
+            other => Err(format!(
+                "privacy: unknown level {other:?}: use \"full\", \"pareto\" or \"off\""
+            )),
+        }
+    }
+}
+
+/// `rests_on`, always (with what stands: the standing offer, the draft, the
+/// agreement or the settled issues, whichever the suggestions improve on or
+/// keep to): the utility functions.
+pub const RESTS_ON_WEIGHTS: &str = "every party's weights and value functions";
+/// `rests_on`: reservation values (the rational outcomes, the Nash package).
+pub const RESTS_ON_RESERVATIONS: &str = "every party's reservation value";
+/// `rests_on`: red lines (values a party never accepts bound the packages).
+pub const RESTS_ON_RED_LINES: &str = "every party's red lines";
+
+/// `standing_is` of free-form rounds under way: suggestions keep to the
+/// settled issues rather than improve on a package.
+const SETTLED_SO_FAR: &str = "the issues settled so far";
+
+/// What a session's suggestions are about, beyond the scenario and the
+/// package they improve on.
+#[derive(Debug, Clone, Copy)]
+pub struct SuggestionContext {
+    pub privacy: Privacy,
+    /// What the package they improve on is, in words: "the standing offer",
+    /// "the single text's draft", "the agreement" or "the issues settled so
+    /// far" (listed in `rests_on`).
+    pub standing_is: &'static str,
+    /// Whether any negotiator has red lines of its own.
+    pub red_lines: bool,
+}
+
+impl SuggestionContext {
+    /// The context of `session`'s suggestions (`finished`: once it is over).
+    pub(crate) fn of(session: &Session, finished: bool) -> Self {
+        let standing_is = match (session.protocol.as_str(), finished) {
+            (_, true) => "the agreement",
+            (SINGLE_TEXT, false) => "the single text's draft",
+            (PARTIAL_ROUNDS, false) => SETTLED_SO_FAR,
+            _ => "the standing offer",
+        };
+        let red_lines = session.scenario.negotiators().iter().any(|&p| {
+            session.scenario.parties[p]
+                .preferences
+                .as_ref()
+                .is_some_and(|pr| !pr.red_lines.is_empty())
+        });
+        SuggestionContext {
+            privacy: session.privacy,
+            standing_is,
+            red_lines,
+        }
+    }
+}
+
 /// The answer of `POST /sessions/{id}/suggestions`.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Suggestions {
+    /// The session's privacy level: "full" or "pareto".
+    pub privacy: Privacy,
+    /// What kinds of information these suggestions rest on, in words (e.g.
+    /// "every party's reservation value"); empty when there are none.
+    pub rests_on: Vec<String>,
     /// The caller's utility of the standing offer, if there is one.
     pub standing_offer_utility: Option<f64>,
     /// Pareto-optimal packages that leave every negotiator at least as well
     /// off as the standing offer and one better (best for the caller first).
+    /// Under `pareto`, optimal among all outcomes whatever the reservation
+    /// values.
     pub improving: Vec<OwnView>,
-    /// The Nash bargaining package among the rational outcomes.
+    /// The Nash bargaining package among the rational outcomes (`full`
+    /// only).
     pub nash: Option<OwnView>,
 }
 
-/// Computes suggestions for party `party` from all negotiators' preferences.
-/// `standing` is the standing offer, if any.
+/// Why suggestions were not computed.
+#[derive(Debug, thiserror::Error)]
+pub enum SuggestionError {
+    /// The analysis refused the scenario (its budget, or an outcome space
+    /// too large to enumerate).
+    #[error(transparent)]
+    Analysis(#[from] AnalysisError),
+    /// The session's privacy level is `off`.
+    #[error("suggestions are off in this session")]
+    Off,
+    /// A package of the analysis could not be read back.
+    #[error("{0}")]
+    Package(String),
+}
+
+/// The answer to a request for suggestions that cannot be computed, when
+/// the cause could say something of another party's preferences.
+pub const SUGGESTIONS_FAILED: &str = "the mediator cannot compute suggestions from these preferences; the server's log has the cause";
+
+impl SuggestionError {
+    /// What the caller may be told: the cause when it speaks only of the
+    /// scenario's size and of the work (issue names are public), one
+    /// sentence for everyone when it would name a party or describe its
+    /// utility.
+    pub fn public_message(&self) -> String {
+        match self {
+            SuggestionError::Analysis(
+                e @ (AnalysisError::IssueTooLarge { .. }
+                | AnalysisError::TooManyPartialSums { .. }
+                | AnalysisError::FrontierTooLarge { .. }
+                | AnalysisError::DeadlinePassed
+                | AnalysisError::Cancelled),
+            ) => format!("the mediator cannot compute suggestions: {e}"),
+            SuggestionError::Off => self.to_string(),
+            _ => SUGGESTIONS_FAILED.to_string(),
+        }
+    }
+}
+
+impl From<SuggestionError> for String {
+    fn from(e: SuggestionError) -> String {
+        e.to_string()
+    }
+}
+
+/// Computes suggestions for party `party` from all negotiators' (locked)
+/// preferences, as `context.privacy` allows. `standing` is what they improve
+/// on, if anything. Under [`Privacy::Off`] there are none (an error).
 pub fn suggestions(
     scenario: &Scenario,
     party: usize,
     standing: Option<&[u32]>,
-) -> Result<Suggestions, String> {
-    let analysis = analyze(scenario, &AnalysisOptions::default()).map_err(|e| e.to_string())?;
+    context: SuggestionContext,
+) -> Result<Suggestions, SuggestionError> {
+    let full = match context.privacy {
+        Privacy::Full => true,
+        Privacy::Pareto => false,
+        Privacy::Off => return Err(SuggestionError::Off),
+    };
+    if !full && standing.is_none() {
+        // Nothing to improve on, and no fair package at this level.
+        return Ok(Suggestions {
+            privacy: context.privacy,
+            rests_on: Vec::new(),
+            standing_offer_utility: None,
+            improving: Vec::new(),
+            nash: None,
+        });
+    }
+    // Under `pareto` no reservation value enters: the frontier is taken over
+    // every outcome (bounded by red lines only).
+    let stripped;
+    let computed_on = if full {
+        scenario
+    } else {
+        let mut s = scenario.clone();
+        for p in s.negotiators() {
+            if let Some(prefs) = s.parties[p].preferences.as_mut() {
+                prefs.reservation_value = None;
+            }
+        }
+        stripped = s;
+        &stripped
+    };
+    let analysis = analyze(computed_on, &AnalysisOptions::default())?;
     let negotiators = scenario.negotiators();
     let standing_all: Option<Vec<f64>> = standing.map(|o| {
         negotiators
@@ -155,12 +337,18 @@ pub fn suggestions(
             .map(|&p| own_utility(scenario, p, o))
             .collect()
     });
-    let view = |offer: &Package| -> Result<OwnView, String> {
-        let map = match serde_json::to_value(offer).map_err(|e| e.to_string())? {
+    let view = |offer: &Package| -> Result<OwnView, SuggestionError> {
+        let map = match serde_json::to_value(offer)
+            .map_err(|e| SuggestionError::Package(e.to_string()))?
+        {
             serde_json::Value::Object(m) => m,
-            _ => return Err("a package is not an object".into()),
+            _ => {
+                return Err(SuggestionError::Package(
+                    "a package is not an object".into(),
+                ));
+            }
         };
-        let outcome = parse_offer(scenario, &map)?;
+        let outcome = parse_offer(scenario, &map).map_err(SuggestionError::Package)?;
         Ok(OwnView {
             offer: offer.clone(),
             my_utility: own_utility(scenario, party, &outcome),
@@ -179,13 +367,30 @@ pub fn suggestions(
         improving.sort_by(|a, b| b.my_utility.total_cmp(&a.my_utility));
         improving.truncate(MAX_SUGGESTIONS);
     }
-    let nash = analysis
-        .solutions
-        .nash
-        .as_ref()
-        .map(|s| view(&s.outcome))
-        .transpose()?;
+    let nash = if full {
+        analysis
+            .solutions
+            .nash
+            .as_ref()
+            .map(|s| view(&s.outcome))
+            .transpose()?
+    } else {
+        None
+    };
+    let mut rests_on = Vec::new();
+    if standing.is_some() || context.standing_is == SETTLED_SO_FAR {
+        rests_on.push(context.standing_is.to_string());
+    }
+    rests_on.push(RESTS_ON_WEIGHTS.to_string());
+    if full {
+        rests_on.push(RESTS_ON_RESERVATIONS.to_string());
+    }
+    if context.red_lines {
+        rests_on.push(RESTS_ON_RED_LINES.to_string());
+    }
     Ok(Suggestions {
+        privacy: context.privacy,
+        rests_on,
         standing_offer_utility: standing.map(|o| own_utility(scenario, party, o)),
         improving,
         nash,
@@ -205,6 +410,11 @@ pub(crate) struct SuggestionBasis {
     /// decided), if any.
     pub last_round: Option<u64>,
     pub finished: bool,
+    /// The privacy level and what the suggestions improve on, in words.
+    pub context: SuggestionContext,
+    /// Negotiators whose preferences are not locked yet, in turn order:
+    /// until there are none, nobody gets suggestions.
+    pub unlocked: Vec<String>,
 }
 
 /// Replays the session's log (whatever its protocol) for [`SuggestionBasis`].
@@ -241,6 +451,8 @@ pub(crate) fn suggestion_basis(
         standing,
         last_round: rounds.checked_sub(1),
         finished,
+        context: SuggestionContext::of(session, finished),
+        unlocked: crate::preferences::unlocked(session, entries)?,
     })
 }
 
@@ -270,4 +482,28 @@ pub(crate) fn fix_settled_issues(scenario: &mut Scenario, settled: &[Option<u32>
     if let Some(prefs) = scenario.parties[first].preferences.as_mut() {
         prefs.red_lines.extend(lines);
     }
+}
+
+/// How many of a log's entries the admin's `/record` shows: all of them,
+/// but for a single text whose current proposal is being voted on, those
+/// before its first vote (how a negotiator voted stays secret until the
+/// proposal closes, and the record is only ever shown whole up to a point,
+/// so that what is shown still verifies).
+pub(crate) fn before_open_votes(entries: &[RecordEntry]) -> Result<usize, ApiError> {
+    let mut first_open_vote = None;
+    for (at, entry) in entries.iter().enumerate() {
+        let event: Event =
+            serde_json::from_value(entry.event.clone()).map_err(ApiError::internal)?;
+        match event {
+            Event::Vote { .. } => {
+                first_open_vote.get_or_insert(at);
+            }
+            // The next proposal, an agreement or the end closes the vote.
+            Event::Proposal { .. } | Event::Agreement { .. } | Event::Ended { .. } => {
+                first_open_vote = None;
+            }
+            _ => {}
+        }
+    }
+    Ok(first_open_vote.unwrap_or(entries.len()))
 }

@@ -47,6 +47,7 @@ fn endpoints(id: &str) -> Vec<(&'static str, String, Option<Value>)> {
         ("GET", format!("/sessions/{id}/mediator"), None),
         ("GET", format!("/sessions/{id}/certificate"), None),
         ("GET", format!("/sessions/{id}/export"), None),
+        ("POST", format!("/sessions/{id}/preferences/lock"), None),
     ]
 }
 
@@ -62,15 +63,19 @@ async fn access_matrix(db: Db) {
     let offer = json!({"kind": "offer", "offer": {"price": 2, "colour": "blue"}});
     let (status, _, _) = call(&app, "POST", &moves, Some(&t.alice), Some(offer)).await;
     assert_eq!(status, StatusCode::OK);
+    // Bob locks his preferences, so that suggestions are given.
+    let lock = format!("/sessions/{}/preferences/lock", t.id);
+    let (status, _, text) = call(&app, "POST", &lock, Some(&t.bob), None).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
 
     use StatusCode as S;
     let forged = "0".repeat(64);
     // (name, token, expected status per endpoint in `endpoints` order)
-    let refused: Vec<(&str, Option<&str>, [S; 9])> = vec![
-        ("no token", None, [S::UNAUTHORIZED; 9]),
-        ("forged token", Some(&forged), [S::UNAUTHORIZED; 9]),
-        ("other session", Some(&other.alice), [S::UNAUTHORIZED; 9]),
-        ("other admin", Some(&other.admin), [S::UNAUTHORIZED; 9]),
+    let refused: Vec<(&str, Option<&str>, [S; 10])> = vec![
+        ("no token", None, [S::UNAUTHORIZED; 10]),
+        ("forged token", Some(&forged), [S::UNAUTHORIZED; 10]),
+        ("other session", Some(&other.alice), [S::UNAUTHORIZED; 10]),
+        ("other admin", Some(&other.admin), [S::UNAUTHORIZED; 10]),
         (
             "admin",
             Some(&t.admin),
@@ -84,6 +89,7 @@ async fn access_matrix(db: Db) {
                 S::OK,
                 S::CONFLICT,
                 S::CONFLICT,
+                S::FORBIDDEN,
             ],
         ),
         (
@@ -99,6 +105,7 @@ async fn access_matrix(db: Db) {
                 S::OK,
                 S::CONFLICT,
                 S::FORBIDDEN,
+                S::FORBIDDEN,
             ],
         ),
         (
@@ -113,6 +120,7 @@ async fn access_matrix(db: Db) {
                 S::FORBIDDEN,
                 S::OK,
                 S::CONFLICT,
+                S::FORBIDDEN,
                 S::FORBIDDEN,
             ],
         ),
@@ -153,10 +161,27 @@ async fn access_matrix(db: Db) {
             assert_none(&text, theirs, who);
         }
     }
-    // Unknown sessions are 404 whatever the token.
-    for (method, path, body) in endpoints("0123") {
-        let (status, _, _) = call(&app, method, &path, Some(&t.admin), body).await;
-        assert_eq!(status, S::NOT_FOUND, "{method} {path}");
+    // An unknown session answers exactly as a known one does to a caller
+    // without one of its tokens, so that session ids cannot be probed.
+    for ((method, path, body), (_, known, _)) in endpoints("0123").into_iter().zip(endpoints(&t.id))
+    {
+        for token in [None, Some(t.admin.as_str()), Some(forged.as_str())] {
+            let unknown = call(&app, method, &path, token, body.clone()).await;
+            let known = call(
+                &app,
+                method,
+                &known,
+                token.map(|_| forged.as_str()),
+                body.clone(),
+            )
+            .await;
+            assert_eq!(unknown.0, S::UNAUTHORIZED, "{method} {path}");
+            assert_eq!(
+                (unknown.0, unknown.2),
+                (known.0, known.2),
+                "{method} {path}"
+            );
+        }
     }
     // Oversized bodies are refused before anything is parsed.
     let huge = json!({"disclose": true, "pad": "x".repeat(300 * 1024)});

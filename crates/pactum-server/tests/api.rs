@@ -30,7 +30,8 @@ struct Session {
 async fn create(app: &Router, deadline_rounds: u64) -> Session {
     let body = create_session(
         app,
-        json!({"scenario_toml": SCENARIO, "protocol": "alternating_offers", "deadline_rounds": deadline_rounds}),
+        json!({"scenario_toml": SCENARIO, "protocol": "alternating_offers",
+               "deadline_rounds": deadline_rounds, "privacy": "full"}),
     )
     .await;
     let inv = body["invitations"].as_array().unwrap();
@@ -182,8 +183,11 @@ async fn me_shows_only_the_callers_own_preferences(db: Db) {
         assert!(json["error"].is_string());
         assert_no_secrets(&text);
     }
-    let (status, _, _) = call(&app, "GET", "/sessions/nope/me", Some(&s.alice), None).await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
+    // An unknown session answers as a known one does to a wrong token.
+    let unknown = call(&app, "GET", "/sessions/nope/me", Some(&s.alice), None).await;
+    let wrong = call(&app, "GET", &me, Some(&"f".repeat(64)), None).await;
+    assert_eq!(unknown.0, StatusCode::UNAUTHORIZED);
+    assert_eq!((unknown.0, unknown.2), (wrong.0, wrong.2));
 }
 
 async fn invalid_moves_are_refused_and_nothing_is_stored(db: Db) {
@@ -245,7 +249,7 @@ async fn invalid_moves_are_refused_and_nothing_is_stored(db: Db) {
             None,
             offer(2, "red"),
             StatusCode::UNAUTHORIZED,
-            "missing token",
+            "missing or invalid token",
         ),
     ];
     for (token, body, expected, words) in cases {
@@ -375,11 +379,16 @@ async fn suggestions_improve_on_the_standing_offer_without_leaking(db: Db) {
     let (app, _) = app(db);
     let s = create(&app, 5).await;
     let url = format!("/sessions/{}/suggestions", s.id);
-    let (status, before, _) = call(&app, "POST", &url, Some(&s.alice), None).await;
-    assert_eq!(status, StatusCode::OK);
-    assert_eq!(before["improving"], json!([]));
-    assert!(before["nash"]["offer"].is_object());
-
+    // Nothing until every negotiator's preferences are locked: the answer
+    // names who has not locked them yet.
+    let (status, before, text) = call(&app, "POST", &url, Some(&s.alice), None).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{text}");
+    assert!(
+        before["error"]
+            .as_str()
+            .unwrap()
+            .ends_with("not locked yet: Alice, Bob")
+    );
     call(
         &app,
         "POST",
@@ -388,6 +397,17 @@ async fn suggestions_improve_on_the_standing_offer_without_leaking(db: Db) {
         Some(offer(2, "red")),
     )
     .await;
+    let (status, before, text) = call(&app, "POST", &url, Some(&s.alice), None).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{text}");
+    assert!(
+        before["error"]
+            .as_str()
+            .unwrap()
+            .ends_with("not locked yet: Bob")
+    );
+    let lock = format!("/sessions/{}/preferences/lock", s.id);
+    let (status, _, text) = call(&app, "POST", &lock, Some(&s.bob), None).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
     let (status, alice, text) = call(&app, "POST", &url, Some(&s.alice), None).await;
     assert_eq!(status, StatusCode::OK, "{text}");
     assert!((alice["standing_offer_utility"].as_f64().unwrap() - 0.6).abs() < 1e-9);
@@ -407,12 +427,81 @@ async fn suggestions_improve_on_the_standing_offer_without_leaking(db: Db) {
         alice["nash"]["offer"],
         json!({"price": 3, "colour": "blue"})
     );
+    assert_eq!(alice["privacy"], "full");
+    assert_eq!(
+        alice["rests_on"],
+        json!([
+            "the standing offer",
+            "every party's weights and value functions",
+            "every party's reservation value"
+        ])
+    );
     assert_no_secrets(&text);
 
     let (_, bob, _) = call(&app, "POST", &url, Some(&s.bob), None).await;
     assert!((bob["nash"]["my_utility"].as_f64().unwrap() - 1.0).abs() < 1e-9);
     let (status, _, _) = call(&app, "POST", &url, None, None).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
+
+/// A suggestion that cannot be computed is a 422 whose message names no
+/// other party and says nothing of its preferences (the cause is logged).
+async fn failed_suggestions_name_no_other_party(db: Db) {
+    let (app, _) = app(db);
+    // 10^8 outcomes and Alice's non-additive utility: more than exact
+    // analysis enumerates.
+    let scenario = r#"
+name = "Too large"
+
+[[issues]]
+name = "price"
+type = "integer"
+min = 0
+max = 9999
+
+[[issues]]
+name = "volume"
+type = "integer"
+min = 0
+max = 9999
+
+[[parties]]
+name = "Alice"
+role = "negotiator"
+[parties.hyper_rectangles]
+normalizer = 1
+[[parties.hyper_rectangles.rectangles]]
+utility = 1
+bounds = { price = [0, 10] }
+
+[[parties]]
+name = "Bob"
+role = "negotiator"
+weights = { price = 0.5, volume = 0.5 }
+values.price = { type = "linear", slope = 0.0001, offset = 0.0 }
+values.volume = { type = "linear", slope = 0.0001, offset = 0.0 }
+"#;
+    let s = common::Session::of(
+        &create_session(
+            &app,
+            json!({"scenario_toml": scenario, "protocol": "alternating_offers",
+                   "deadline_rounds": 5, "privacy": "full"}),
+        )
+        .await,
+    );
+    for token in [&s.alice, &s.bob] {
+        common::lock_preferences(&app, &s.id, token).await;
+    }
+    let url = format!("/sessions/{}/suggestions", s.id);
+    let (status, body, text) = call(&app, "POST", &url, Some(&s.bob), None).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{text}");
+    assert!(
+        body["error"].as_str().unwrap().contains("cannot compute"),
+        "{text}"
+    );
+    for secret in ["Alice", "non-additive", "rectangle", "party"] {
+        assert!(!text.contains(secret), "{secret}: {text}");
+    }
 }
 
 async fn the_record_is_admin_only_verifies_and_detects_tampering(db: Db) {
@@ -494,9 +583,18 @@ async fn openapi_document_lists_the_endpoints(db: Db) {
         "/sessions/{id}/mediator",
         "/sessions/{id}/certificate",
         "/sessions/{id}/export",
+        "/sessions/{id}/preferences/lock",
     ] {
         assert!(doc["paths"][path].is_object(), "missing {path}");
     }
+    // The privacy level is a documented choice of session creation.
+    let schemas = &doc["components"]["schemas"];
+    assert!(
+        schemas["CreateSession"]["properties"]["privacy"].is_object(),
+        "{}",
+        schemas["CreateSession"]
+    );
+    assert_eq!(schemas["Privacy"]["enum"], json!(["full", "pareto", "off"]));
 }
 
 #[tokio::test]
@@ -621,10 +719,19 @@ async fn preferences_are_fixed_by_the_first_move_of_every_protocol(db: Db) {
             "{protocol} {first_move}: {}",
             after.2
         );
-        assert!(after.2.contains("before your first move"), "{}", after.2);
+        assert!(after.2.contains("locked"), "{}", after.2);
         // Bob has not moved yet.
         let bob = call(&app, "PUT", &prefs, Some(&s.bob), Some(edit.clone())).await;
         assert_eq!(bob.0, StatusCode::OK, "{protocol}: {}", bob.2);
+        // Until he locks them himself.
+        let lock = format!("/sessions/{}/preferences/lock", s.id);
+        let locked = call(&app, "POST", &lock, Some(&s.bob), None).await;
+        assert_eq!(locked.0, StatusCode::OK, "{protocol}: {}", locked.2);
+        assert_eq!(locked.1["waiting_for"], json!([]), "{protocol}");
+        assert_eq!(editable(&s.bob).await, json!(false), "{protocol}");
+        let bob = call(&app, "PUT", &prefs, Some(&s.bob), Some(edit.clone())).await;
+        assert_eq!(bob.0, StatusCode::CONFLICT, "{protocol}: {}", bob.2);
+        assert!(bob.2.contains("locked"), "{}", bob.2);
     }
 }
 
@@ -639,6 +746,7 @@ on_both_backends!(
     deadline_and_walking_away_end_the_session,
     offers_show_each_party_only_its_own_utility,
     suggestions_improve_on_the_standing_offer_without_leaking,
+    failed_suggestions_name_no_other_party,
     the_record_is_admin_only_verifies_and_detects_tampering,
     openapi_document_lists_the_endpoints,
 );

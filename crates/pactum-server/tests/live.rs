@@ -268,8 +268,9 @@ async fn subscribers_see_moves_with_only_their_own_utility(db: Db) {
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     let (status, _) = subscribe(&app, &id, Some(&"0".repeat(64))).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
+    // An unknown session answers as a known one does to a wrong token.
     let (status, _) = subscribe(&app, "nope", Some(alice)).await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
 
     let (_, mut a_body) = subscribe(&app, &id, Some(alice)).await;
     let (_, mut b_body) = subscribe(&app, &id, Some(bob)).await;
@@ -371,7 +372,7 @@ async fn auto_suggest_streams_each_negotiator_its_own_suggestions_after_a_round(
     for protocol in ["alternating_offers", "partial_rounds"] {
         let s = create_test_deal(
             &app,
-            json!({"protocol": protocol, "deadline_rounds": 5, "auto_suggest": true}),
+            json!({"protocol": protocol, "deadline_rounds": 5, "auto_suggest": true, "privacy": "full"}),
         )
         .await;
         let (id, admin, alice, bob) = (&*s.id, &*s.admin, &*s.alice, &*s.bob);
@@ -614,7 +615,7 @@ async fn suggestions_a_lagging_subscriber_missed_are_not_sent_late(db: Db) {
     let app = app(db);
     let s = create_test_deal(
         &app,
-        json!({"protocol": "alternating_offers", "deadline_rounds": 1000, "auto_suggest": true}),
+        json!({"protocol": "alternating_offers", "deadline_rounds": 1000, "auto_suggest": true, "privacy": "full"}),
     )
     .await;
     let (id, alice, bob) = (&*s.id, &*s.alice, &*s.bob);
@@ -668,7 +669,7 @@ async fn a_negotiator_who_rejoins_gets_the_latest_suggestions_first(db: Db) {
     for protocol in ["alternating_offers", "partial_rounds"] {
         let s = create_test_deal(
             &app,
-            json!({"protocol": protocol, "deadline_rounds": 100, "auto_suggest": true}),
+            json!({"protocol": protocol, "deadline_rounds": 100, "auto_suggest": true, "privacy": "full"}),
         )
         .await;
         let (id, admin, alice, bob) = (&*s.id, &*s.admin, &*s.alice, &*s.bob);

@@ -219,9 +219,11 @@ async fn suggestions_keep_to_the_settled_issues(db: Db) {
     let app = router(db);
     let s = create_test_deal(
         &app,
-        json!({"protocol": "partial_rounds", "deadline_rounds": 5, "auto_suggest": true}),
+        json!({"protocol": "partial_rounds", "deadline_rounds": 5, "auto_suggest": true, "privacy": "full"}),
     )
     .await;
+    common::lock_preferences(&app, &s.id, &s.alice).await;
+    common::lock_preferences(&app, &s.id, &s.bob).await;
     assert_eq!(
         common::ask_suggestions(&app, &s.id, &s.alice).await["nash"]["offer"],
         json!({"price": 3, "colour": "blue"})

@@ -119,7 +119,7 @@ async fn a_subscriber_of_one_instance_sees_the_moves_made_through_another() {
     };
     let s = create_test_deal(
         &b,
-        json!({"protocol": "alternating_offers", "deadline_rounds": 10, "auto_suggest": true}),
+        json!({"protocol": "alternating_offers", "deadline_rounds": 10, "auto_suggest": true, "privacy": "full"}),
     )
     .await;
     let (id, admin, alice, bob) = (&*s.id, &*s.admin, &*s.alice, &*s.bob);

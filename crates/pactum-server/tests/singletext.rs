@@ -282,7 +282,7 @@ async fn auto_suggest_streams_each_negotiator_its_own_suggestions_after_each_pro
     let b = create_session(
         &app,
         json!({"scenario_toml": SCENARIO, "protocol": "single_text",
-                "deadline_rounds": 3, "auto_suggest": true}),
+                "deadline_rounds": 3, "auto_suggest": true, "privacy": "full"}),
     )
     .await;
     let s = Session::of(&b);
@@ -390,7 +390,50 @@ async fn auto_suggest_streams_each_negotiator_its_own_suggestions_after_each_pro
     }
 }
 
+/// How a negotiator voted on the proposal still open is nobody's business
+/// until it closes, the convener's `/record` included: the record then
+/// ends before the proposal's first vote (and still verifies); once every
+/// vote is in, the votes are there.
+async fn the_record_hides_votes_on_the_open_proposal(db: Db) {
+    let app = router(db);
+    let (s, _) = create(&app, 3).await;
+    let types = |r: &pactum_server::Record| -> Vec<String> {
+        r.events
+            .iter()
+            .map(|e| e.event["type"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(vote(&app, &s, &s.bob, false).await.0, StatusCode::OK);
+    let record = common::record_of(&app, &s.id, &s.admin).await;
+    assert_eq!(
+        types(&record),
+        ["created", "proposal"],
+        "Bob's veto is hidden"
+    );
+    assert!(!serde_json::to_string(&record).unwrap().contains("accept"));
+    assert_eq!(pactum_server::verify_record(&record), Ok(()));
+    // Alice votes: proposal 0 closes (dropped) and proposal 1 opens.
+    assert_eq!(vote(&app, &s, &s.alice, true).await.0, StatusCode::OK);
+    let record = common::record_of(&app, &s.id, &s.admin).await;
+    assert_eq!(
+        types(&record),
+        ["created", "proposal", "vote", "vote", "proposal"]
+    );
+    let votes: Vec<(&str, bool)> = record.events[2..4]
+        .iter()
+        .map(|e| {
+            (
+                e.event["party"].as_str().unwrap(),
+                e.event["accept"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(votes, [("Bob", false), ("Alice", true)]);
+    assert_eq!(pactum_server::verify_record(&record), Ok(()));
+}
+
 on_both_backends!(
+    the_record_hides_votes_on_the_open_proposal,
     auto_suggest_streams_each_negotiator_its_own_suggestions_after_each_proposal,
     changes_need_every_vote_and_the_adopted_draft_is_the_agreement,
     no_adopted_change_ends_without_agreement,

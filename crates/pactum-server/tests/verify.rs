@@ -340,6 +340,53 @@ async fn an_inserted_out_of_turn_move_fails_the_replay() {
 }
 
 #[tokio::test]
+async fn preferences_edited_after_an_explicit_lock_fail_the_replay() {
+    let app = router(sqlite().await);
+    let s = create_test_deal(
+        &app,
+        json!({"protocol": "alternating_offers", "deadline_rounds": 5}),
+    )
+    .await;
+    common::lock_preferences(&app, &s.id, &s.alice).await;
+    for (token, mv) in [
+        (&s.alice, offer(1, "red")),
+        (&s.bob, offer(3, "blue")),
+        (&s.alice, json!({"kind": "accept"})),
+    ] {
+        let (status, _, text) = post_move(&app, &s.id, token, mv).await;
+        assert_eq!(status, StatusCode::OK, "{text}");
+    }
+    let export = get(&app, &format!("/sessions/{}/export", s.id), &s.admin).await;
+    let dir = tempfile::tempdir().unwrap();
+    // The genuine record, lock included, replays.
+    let report = verify_value(dir.path(), &export, &VerifyOptions::default());
+    assert_eq!(
+        check_status(&report, "protocol replay"),
+        Status::Passed,
+        "{report:#?}"
+    );
+
+    // A forger slips a preferences edit in after Alice's lock and re-hashes.
+    let mut forged = export.clone();
+    let events = forged["record"]["events"].as_array_mut().unwrap();
+    let lock = events
+        .iter()
+        .position(|e| e["event"]["type"] == "preferences_locked")
+        .expect("the explicit lock is recorded");
+    let edit = json!({
+        "seq": 0, "prev_hash": "", "hash": "",
+        "event": {"type": "preferences", "party": "Alice", "commitment": "00", "at_ms": 0},
+    });
+    events.insert(lock + 1, edit);
+    rechain(&mut forged["record"], lock + 1);
+    let report = verify_value(dir.path(), &forged, &VerifyOptions::default());
+    assert_eq!(check_status(&report, "hash chain"), Status::Passed);
+    let replay = report.check("protocol replay").unwrap();
+    assert_eq!(replay.status, Status::Failed, "{report:#?}");
+    assert!(replay.detail.contains("after locking"), "{}", replay.detail);
+}
+
+#[tokio::test]
 async fn a_signing_key_exposes_a_rehashed_forgery() {
     let key = pactum_server::signing::generate();
     let public_hex = hex::encode(key.verifying_key().to_bytes());

@@ -51,6 +51,20 @@ function describeProtocol() {
   fill('deadline-hint', deadline);
 }
 
+/** What each privacy level lets the mediator's suggestions rest on (docs/privacy.md). */
+const PRIVACY = {
+  pareto: 'Suggestions rest on every party\'s weights and value functions, never on a reservation value.',
+  full: 'Suggestions also include the fair (Nash) package, which rests on every party\'s reservation value and can reveal one to the other side.',
+  off: 'The mediator makes no suggestions in this session.',
+};
+
+function describePrivacy() {
+  const level = $('privacy').value;
+  fill('privacy-hint', PRIVACY[level] || PRIVACY.pareto);
+  $('auto-suggest').disabled = level === 'off';
+  if (level === 'off') $('auto-suggest').checked = false;
+}
+
 /** The issue names of a native TOML scenario, in order (a light scan, not a parser). */
 function scanIssueNames(text) {
   const names = [];
@@ -192,7 +206,8 @@ async function create() {
     const body = {
       protocol: $('protocol').value,
       deadline_rounds: deadline,
-      auto_suggest: $('auto-suggest').checked,
+      auto_suggest: $('auto-suggest').checked && $('privacy').value !== 'off',
+      privacy: $('privacy').value,
     };
     if (zip) body.scenario_zip_base64 = zip.base64;
     else body.scenario_toml = scenario;
@@ -431,6 +446,8 @@ function init() {
   $('zip').addEventListener('change', (e) => loadZip(e.target));
   $('protocol').addEventListener('change', describeProtocol);
   describeProtocol();
+  $('privacy').addEventListener('change', describePrivacy);
+  describePrivacy();
   $('create').addEventListener('click', create);
   $('new-session').addEventListener('click', () => {
     if (watcher) watcher.stop();

@@ -232,7 +232,7 @@ async function setUpPreferenceEditor() {
   });
   fill(box, h('details', { id: 'edit-prefs' },
     h('summary', {}, 'Edit my preferences'),
-    h('p', { class: 'hint small' }, 'Weights are non-negative, values and the reservation value between 0 and 1. You can change them until your first move.'),
+    h('p', { class: 'hint small' }, 'Weights are non-negative, values and the reservation value between 0 and 1. You can change them until you lock them or make your first move.'),
     form));
   box.hidden = false;
   checkWeightSum(form);
@@ -493,15 +493,64 @@ function disarmEnd() {
   button.textContent = 'End negotiation';
 }
 
+/** Whether the session's suggestions include the fair (Nash) package (privacy level "full"). */
+function fullPrivacy() {
+  return page.me && page.me.privacy === 'full';
+}
+
 /** What the suggestion card says before any suggestion is shown. */
 function defaultSuggestionHint() {
+  const nash = fullPrivacy() ? ', and the Nash bargaining package' : '';
   if (page.singleText) {
-    return 'The mediator combines every party’s private preferences and proposes packages that leave everyone at least as well off as the draft, and the Nash bargaining package. You see only your own utility of each.';
+    return `The mediator combines every party’s private preferences and proposes packages that leave everyone at least as well off as the draft${nash}. You see only your own utility of each.`;
   }
   if (isPartial()) {
-    return 'The mediator combines every party’s private preferences into the Nash bargaining package; use its values on the open issues for a proposal. You see only your own utility.';
+    return fullPrivacy()
+      ? 'The mediator combines every party’s private preferences into the Nash bargaining package; use its values on the open issues for a proposal. You see only your own utility.'
+      : 'At this session’s privacy level the mediator suggests packages that improve on an agreement, once there is one. You see only your own utility of each.';
   }
-  return 'The mediator combines every party’s private preferences and proposes packages that leave everyone at least as well off as the standing offer, and the Nash bargaining package. You see only your own utility of each.';
+  return `The mediator combines every party’s private preferences and proposes packages that leave everyone at least as well off as the standing offer${nash}. You see only your own utility of each.`;
+}
+
+// ---------------------------------------------------------------- locking preferences
+
+/** Who the suggestions still wait for (their preferences not locked yet), as the server says. */
+function waitingForLocks() {
+  return (page.me && page.me.waiting_for_locks) || [];
+}
+
+/** The lock state: the caller's own lock button, and whom the suggestions wait for. */
+function renderLock() {
+  const open = page.me.status === 'open';
+  const locked = page.me.preferences_locked !== false;
+  const waiting = waitingForLocks();
+  const button = $('lock-prefs');
+  button.hidden = !open || locked;
+  button.disabled = page.busy;
+  let text = '';
+  if (!locked) {
+    text = 'Suggestions come once every negotiator’s preferences are locked (by locking them here or by a first move); yours can then no longer change.';
+  } else if (waiting.length) {
+    text = `Your preferences are locked. Waiting for others to lock theirs: ${waiting.join(', ')}.`;
+  } else if (open) {
+    text = 'Every negotiator’s preferences are locked: the mediator can make suggestions.';
+  }
+  fill('lock-state', text);
+  $('lock-box').hidden = !text && button.hidden;
+}
+
+async function lockPreferences() {
+  const button = $('lock-prefs');
+  button.disabled = true;
+  try {
+    await api('POST', `${base}/preferences/lock`, { token });
+    notice('Your preferences are locked: they can no longer change.');
+    page.lastSnapshot = '';
+    await refresh();
+  } catch (e) {
+    notice(`Preferences not locked: ${e.message}`, 'error');
+    button.disabled = false;
+  }
 }
 
 /** Suggestions are about one standing offer: drop them when it changes. */
@@ -528,7 +577,8 @@ function updateButtons() {
   $('compose-card').hidden = !open || isPartial();
   $('suggest-card').hidden = !canAsk();
   if ($('edit-prefs-box') && !prefsEditable()) $('edit-prefs-box').hidden = true;
-  $('ask').disabled = !canAsk();
+  $('ask').disabled = !canAsk() || waitingForLocks().length > 0;
+  renderLock();
 }
 
 // ---------------------------------------------------------------- status and standing offer
@@ -660,9 +710,9 @@ function utilityChart(offers) {
 
 // ---------------------------------------------------------------- suggestions
 
-/** Whether the mediator can be asked: while the negotiation is open, and after an agreement (post-settlement). */
+/** Whether the mediator can be asked: while the negotiation is open, and after an agreement (post-settlement), unless the convener turned suggestions off. */
 function canAsk() {
-  return page.me.status === 'open' || page.me.status === 'agreement';
+  return page.me.privacy !== 'off' && (page.me.status === 'open' || page.me.status === 'agreement');
 }
 
 async function askMediator(heading = null) {
@@ -675,7 +725,7 @@ async function askMediator(heading = null) {
   } catch (e) {
     fill('suggestions', h('p', { class: 'callout warn' }, `No suggestions: ${e.message}`));
   } finally {
-    button.disabled = !canAsk();
+    button.disabled = !canAsk() || waitingForLocks().length > 0;
   }
 }
 
@@ -744,8 +794,16 @@ function renderSuggestions(s, heading = null) {
   if (s.nash) {
     parts.push(h('h3', { class: 'small muted' }, 'A fair split of the gains'));
     parts.push(suggestionRow('Nash', s.nash, 'nash'));
-  } else {
+  } else if (s.privacy === 'full') {
     parts.push(h('p', { class: 'empty' }, 'No package is acceptable to every negotiator.'));
+  } else if (s.standing_offer_utility == null) {
+    parts.push(h('p', { class: 'empty' }, `Nothing to improve on yet: suggestions come once there is a ${baseline()}.`));
+  }
+  if (s.rests_on) {
+    const what = s.rests_on.length ? s.rests_on.join('; ') : 'nothing';
+    parts.push(h('p', { class: 'hint small', 'data-testid': 'rests-on' },
+      `At the privacy level the convener chose (${s.privacy}), these suggestions rest on: ${what}.`,
+      s.privacy === 'pareto' ? ' No reservation value is used.' : ''));
   }
   if (page.singleText && s.improving && s.improving.length) {
     parts.push(h('p', { class: 'hint small' }, 'The mediator’s single text moves one issue at a time; vote for the changes that lead towards these packages.'));
@@ -1170,6 +1228,7 @@ function init() {
   $('reject').addEventListener('click', () => move({ kind: 'reject' }, 'You rejected the standing offer'));
   $('end').addEventListener('click', endClicked);
   $('ask').addEventListener('click', () => askMediator());
+  $('lock-prefs').addEventListener('click', lockPreferences);
   $('vote-accept').addEventListener('click', () => castVote(true));
   $('vote-veto').addEventListener('click', () => castVote(false));
   $('close-round').addEventListener('click', () => partialMove({ kind: 'reject' }, 'You closed your part of the round'));

@@ -10,7 +10,8 @@ pub enum SimError {
     )]
     TooLarge { outcomes: u128, limit: u64 },
     #[error(
-        "scenario {scenario:?} has {negotiators} negotiator(s); a negotiation needs at least two parties with role = \"negotiator\""
+        "scenario {scenario:?} has {}; a negotiation needs at least two parties with role = \"negotiator\"",
+        count(*negotiators, "negotiator", "negotiators")
     )]
     TooFewParties {
         scenario: String,
@@ -19,7 +20,9 @@ pub enum SimError {
     #[error("unknown strategy {name:?}; available: {available}")]
     UnknownStrategy { name: String, available: String },
     #[error(
-        "{given} strategies for {parties} negotiators: give one strategy per negotiator ({names})"
+        "{} for {}: give one strategy per negotiator ({names})",
+        count(*given, "strategy", "strategies"),
+        count(*parties, "negotiator", "negotiators")
     )]
     StrategyCount {
         given: usize,
@@ -32,4 +35,9 @@ pub enum SimError {
     Invalid(String),
     #[error("{0}")]
     Io(String),
+}
+
+/// A count and its noun: `1 strategy`, `3 strategies`.
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }

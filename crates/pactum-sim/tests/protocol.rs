@@ -217,7 +217,7 @@ fn zero_rounds_and_wrong_strategy_counts_are_errors() {
     let e = negotiate(&p, &["boulware"], &Config::sao(10, 0)).unwrap_err();
     assert_eq!(
         e.to_string(),
-        "1 strategies for 2 negotiators: give one strategy per negotiator (A, B)"
+        "1 strategy for 2 negotiators: give one strategy per negotiator (A, B)"
     );
     let e = negotiate(&p, &["boulware", "nope"], &Config::sao(10, 0)).unwrap_err();
     assert!(

@@ -192,7 +192,7 @@ pub async fn disclose(app: &Router, t: &Tokens, token: &str, disclose: bool) -> 
 }
 
 /// Creates a session of `scenario`, a [`mediated_deal!`], under `protocol`
-/// with `deadline` rounds; returns its tokens and the response body.
+/// with `deadline` rounds at privacy level `full`; returns its tokens and the response body.
 pub async fn create_mediated(
     app: &Router,
     scenario: &str,
@@ -201,7 +201,10 @@ pub async fn create_mediated(
 ) -> (Tokens, Value) {
     let b = create_session(
         app,
-        json!({"scenario_toml": scenario, "protocol": protocol, "deadline_rounds": deadline}),
+        // The level whose suggestions rest on the most (see docs/privacy.md),
+        // so that the tests of what never leaks test the most.
+        json!({"scenario_toml": scenario, "protocol": protocol, "deadline_rounds": deadline,
+               "privacy": "full"}),
     )
     .await;
     let t = |v: &Value| v["token"].as_str().unwrap().to_string();
@@ -288,6 +291,15 @@ pub async fn post_move(
 /// mediator's suggestions as that party sees them.
 pub async fn ask_suggestions(app: &Router, id: &str, token: &str) -> Value {
     let path = format!("/sessions/{id}/suggestions");
+    let (status, body, text) = call(app, "POST", &path, Some(token), None).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    body
+}
+
+/// `POST /sessions/{id}/preferences/lock` by `token`, which must succeed;
+/// the answer (who the suggestions still wait for).
+pub async fn lock_preferences(app: &Router, id: &str, token: &str) -> Value {
+    let path = format!("/sessions/{id}/preferences/lock");
     let (status, body, text) = call(app, "POST", &path, Some(token), None).await;
     assert_eq!(status, StatusCode::OK, "{text}");
     body

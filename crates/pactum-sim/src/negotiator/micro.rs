@@ -13,6 +13,14 @@
 //! Among outcomes of equal utility the walk takes the later in enumeration
 //! order first (it runs down the ascending sorted list).
 //!
+//! It concedes at most one outcome per round, so it needs a deadline of
+//! about as many rounds as it has rational outcomes: MiCRO against MiCRO
+//! agrees within that many rounds, whatever the deadline beyond it
+//! (`tests/micro_deadline.rs`), and not at all when the deadline comes
+//! first — on a scenario of thousands of outcomes, at 100 rounds. NegMAS's
+//! `MiCRONegotiator` behaves alike (its MiCRO vs MiCRO run on ANAC 2012
+//! FitnessA times out at 100 rounds, as Pactum's does).
+//!
 //! MiCRO vs MiCRO is checked offer for offer against NegMAS
 //! (`tests/negmas_conformance.rs`): each side then always has received as
 //! many distinct offers as it has sent, so no offer is drawn at random.

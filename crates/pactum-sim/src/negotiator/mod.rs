@@ -140,7 +140,7 @@ pub const STRATEGIES: &[(&str, &str, Constructor)] = &[
     ),
     (
         "micro",
-        "MiCRO (de Jonge): concede one outcome per new opponent offer",
+        "MiCRO (de Jonge): concedes one outcome per new opponent offer; needs about as many rounds as it has rational outcomes",
         |s| Box::new(micro::Micro::new(s)),
     ),
     (

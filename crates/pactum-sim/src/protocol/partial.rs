@@ -99,9 +99,14 @@ pub fn run_session(
     for (k, phase) in phases.iter().enumerate() {
         if phase.reservations.len() != n {
             return Err(SimError::Invalid(format!(
-                "phase {}: {} reservation values for {n} negotiators",
+                "phase {}: {} reservation value{} for {n} negotiators",
                 k + 1,
-                phase.reservations.len()
+                phase.reservations.len(),
+                if phase.reservations.len() == 1 {
+                    ""
+                } else {
+                    "s"
+                }
             )));
         }
         for (r, new) in reservations.iter_mut().zip(&phase.reservations) {
