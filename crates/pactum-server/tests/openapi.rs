@@ -115,9 +115,12 @@ async fn the_vote_reply_has_a_seq_like_every_move() {
         "the vote reply lacks seq: {vote}"
     );
 
-    // And the answer has it: the seq of the vote in the record.
+    // And the answer has it: the seq of the vote in the record (which
+    // shows the convener the votes on a proposal once it is decided, so it
+    // is read after both).
     let (t, _) = create_mediated(&app, SCENARIO, "single_text", 10).await;
     let votes = format!("/sessions/{}/votes", t.id);
+    let mut replies = Vec::new();
     for (who, token) in [("Alice", &t.alice), ("Bob", &t.bob)] {
         let (status, reply, text) = call(
             &app,
@@ -131,7 +134,10 @@ async fn the_vote_reply_has_a_seq_like_every_move() {
         let seq = reply["seq"]
             .as_u64()
             .unwrap_or_else(|| panic!("no seq: {text}"));
-        let record = record_of(&app, &t.id, &t.admin).await;
+        replies.push((who, seq));
+    }
+    let record = record_of(&app, &t.id, &t.admin).await;
+    for (who, seq) in replies {
         let entry = record.events.iter().find(|e| e.seq == seq).unwrap();
         assert_eq!(entry.event["type"], "vote", "{:?}", entry.event);
         assert_eq!(entry.event["party"], who, "{:?}", entry.event);
