@@ -353,7 +353,7 @@ test('the single-text draft trace is shown in full and counts votes as the conve
   // Long option names are in the cells whole.
   const cells = await m.$$eval('[data-testid="draft-row"] td[data-issue="zeta term"]', (tds) => tds.map((t) => t.textContent).join('\n'));
   assert.ok(cells.includes(LONG[0]) || cells.includes(LONG[1]), cells);
-  await waitText(m, '[data-testid="move-count"]', `${votes} (votes)`);
+  await waitText(m, '[data-testid="move-count"]', `${votes} (votes on decided proposals)`);
   await m.screenshot({ path: path.join(ARTIFACTS, 'mediation-single-text-long.png'), fullPage: true });
 
   const convener = await openContext('convener', problems, tokens);

@@ -266,9 +266,11 @@ pub struct MediatorView {
     pub mediator: Option<String>,
     /// Negotiators who currently disclose their preferences.
     pub disclosed: Vec<String>,
-    /// How many moves the negotiators made: offers, acceptances,
-    /// rejections and ends; proposals, acceptances and closings (partial
-    /// rounds); votes (single text).
+    /// How many moves the negotiators made, as the convener's record shows
+    /// them: offers, acceptances, rejections and ends; proposals,
+    /// acceptances and closings (partial rounds); votes on decided
+    /// proposals (single text: votes on the proposal being voted on count
+    /// once it closes).
     pub move_count: u64,
     /// Alternating offers: every move in order (offers, acceptances,
     /// rejections, the end). Empty under the other protocols.
@@ -323,7 +325,10 @@ pub(crate) async fn mediator_view(
     drop(conn);
     let (state, moves) = replay(&session, &entries)?;
     let events = events_of(&entries)?;
-    let move_count = events
+    // Counted as the convener's record shows them: votes on a single
+    // text's proposal still being voted on count once it closes.
+    let shown = crate::views::before_open_votes(&entries)?;
+    let move_count = events[..shown]
         .iter()
         .filter(|e| {
             matches!(

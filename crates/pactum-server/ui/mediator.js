@@ -65,7 +65,7 @@ function renderSummary(state) {
     parts.push(h('dl', { class: 'kv' },
       h('dt', {}, 'Protocol'), h('dd', {}, 'Mediated single negotiating text'),
       h('dt', {}, 'Proposals'), h('dd', { 'data-testid': 'proposal-count' }, `${t.proposals.length} (${adopted} adopted)`),
-      h('dt', {}, 'Moves'), h('dd', { 'data-testid': 'move-count' }, `${state.moveCount ?? '—'} (votes)`),
+      h('dt', {}, 'Moves'), h('dd', { 'data-testid': 'move-count' }, `${state.moveCount ?? '—'} (votes on decided proposals)`),
       deadline));
     parts.push(h('p', { class: 'hint small' }, state.status === 'agreement' ? 'The agreed text:' : 'The standing text:'));
     parts.push(h('div', { 'data-testid': 'standing-text' }, packageTable(t.draft, state.issues)));
