@@ -354,6 +354,7 @@ fn run_analyze(args: AnalyzeArgs) -> Result<()> {
     let Loaded {
         mut scenario,
         warnings,
+        reference_frontier,
         ..
     } = load(&args.input)?;
     let loaded = started.elapsed();
@@ -361,6 +362,16 @@ fn run_analyze(args: AnalyzeArgs) -> Result<()> {
     for spec in &args.overrides {
         pactum_core::overrides::apply(&mut scenario, spec)?;
     }
+    let reference_frontier = match reference_frontier {
+        Some(r) if !args.overrides.is_empty() => {
+            eprintln!(
+                "warning: {}: GENIUS's frontier not compared: --set changed the scenario it was computed for",
+                r.file
+            );
+            None
+        }
+        r => r,
+    };
     let opts = AnalysisOptions {
         method: if args.enumerate {
             Method::Enumerate
@@ -370,8 +381,21 @@ fn run_analyze(args: AnalyzeArgs) -> Result<()> {
         ..Default::default()
     };
     let analysis_started = std::time::Instant::now();
-    let analysis = analyze(&scenario, &opts)
-        .with_context(|| format!("cannot analyse {}", args.input.scenario.display()))?;
+    let analysis = match analyze(&scenario, &opts) {
+        Ok(a) => a,
+        Err(e) => {
+            if let Some(r) = &reference_frontier {
+                eprintln!(
+                    "note: {} lists GENIUS's frontier ({} points), but Pactum's own frontier cannot be computed to compare it",
+                    r.file,
+                    r.points.len()
+                );
+            }
+            return Err(anyhow::Error::from(e)
+                .context(format!("cannot analyse {}", args.input.scenario.display())));
+        }
+    };
+    let comparison = reference_frontier.map(|r| report::compare_reference(&r, &analysis));
     if args.timings {
         eprintln!(
             "timings: load {:.3} ms, analysis {:.3} ms",
@@ -386,12 +410,28 @@ fn run_analyze(args: AnalyzeArgs) -> Result<()> {
             .with_context(|| format!("cannot write plot {}", path.display()))?;
     }
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&analysis)?);
+        // The analysis's fields in their own order, then GENIUS's frontier
+        // when the folder has one.
+        #[derive(serde::Serialize)]
+        struct WithReference<'a> {
+            #[serde(flatten)]
+            analysis: &'a pactum_core::analysis::Analysis,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            reference_frontier: Option<&'a pactum_core::io::FrontierComparison>,
+        }
+        let doc = WithReference {
+            analysis: &analysis,
+            reference_frontier: comparison.as_ref(),
+        };
+        println!("{}", serde_json::to_string_pretty(&doc)?);
     } else {
         print!(
             "{}",
             report::text(&scenario, &analysis, &args.overrides, args.show)
         );
+        if let Some(c) = &comparison {
+            print!("{}", report::reference_text(c, &analysis.negotiators));
+        }
     }
     Ok(())
 }

@@ -45,6 +45,24 @@ pub enum MediatorArg {
     HillClimbing,
 }
 
+/// Whether results are discounted (`--discount`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DiscountArg {
+    /// As the scenario says: a party with discount factor d values a result
+    /// reached at relative time t at u·d^t (GENIUS's semantics).
+    Scenario,
+    /// No discounting, whatever the scenario says.
+    None,
+}
+
+/// The prepared scenario with discounting as `--discount` asks.
+pub fn apply_discount(p: Prepared, d: DiscountArg) -> Prepared {
+    match d {
+        DiscountArg::Scenario => p,
+        DiscountArg::None => p.without_discount(),
+    }
+}
+
 #[derive(clap::Args)]
 pub struct Args {
     /// A native .toml/.json file, or a folder of GENIUS XML or GeniusWeb JSON files.
@@ -79,6 +97,11 @@ pub struct Args {
     /// Seed of the random strategies and mediators.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
+    /// Discounting of results: `scenario` applies each party's discount
+    /// factor d (a result at relative time t is worth u·d^t, reported beside
+    /// the undiscounted utilities); `none` switches it off.
+    #[arg(long, value_enum, default_value_t = DiscountArg::Scenario)]
+    pub discount: DiscountArg,
     /// Print the full trace as JSON (per phase, a summary of it in a multi-round session).
     #[arg(long)]
     pub json: bool,
@@ -92,7 +115,7 @@ pub fn run(args: Args) -> Result<()> {
     for w in &loaded.warnings {
         eprintln!("warning: {w}");
     }
-    let prepared = Prepared::new(loaded.scenario)?;
+    let prepared = apply_discount(Prepared::new(loaded.scenario)?, args.discount);
     let strategies: Vec<&str> = args.parties.iter().map(|s| s.trim()).collect();
     for s in &strategies {
         pactum_sim::negotiator::check(s)?;
@@ -101,6 +124,11 @@ pub fn run(args: Args) -> Result<()> {
         bail!("--steps must be at least 1");
     }
     if args.protocol == ProtocolArg::Partial || args.phases.is_some() || !args.shifts.is_empty() {
+        if prepared.discounted() {
+            eprintln!(
+                "warning: discount factors are not applied to multi-round sessions; their utilities are undiscounted"
+            );
+        }
         return run_session(&args, &prepared, &strategies);
     }
     let time_limit = match args.time_limit {
@@ -211,6 +239,10 @@ pub struct JsonNegotiation<'a> {
     end: JsonEnd<'a>,
     distance_to_frontier: Option<f64>,
     distance_to_nash: Option<f64>,
+    /// With discounting: the relative time the negotiation ended at and
+    /// every party's utility discounted to it (absent without discounting).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    discounted: Option<&'a pactum_sim::runner::Discounted>,
 }
 
 /// The JSON document of `--json`.
@@ -287,6 +319,7 @@ pub fn to_json<'a>(
         end,
         distance_to_frontier: m.to_frontier(&r.utilities),
         distance_to_nash: m.to_nash(&r.utilities),
+        discounted: r.discounted.as_ref(),
     }
 }
 
@@ -359,6 +392,14 @@ pub fn text(
             ""
         }
     );
+    if let Some(d) = &r.discounted {
+        let _ = writeln!(
+            s,
+            "  discounted (time {:.4}): {}",
+            d.time,
+            utilities_line(&names, &d.utilities)
+        );
+    }
     match (m.to_frontier(&r.utilities), m.to_nash(&r.utilities)) {
         (Some(f), n) => {
             let _ = writeln!(s, "  distance to the Pareto frontier: {f:.4}");

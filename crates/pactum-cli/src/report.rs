@@ -298,6 +298,76 @@ pub fn column_headers(names: &[String], width: usize) -> (Vec<String>, bool) {
 /// Draws the utility space of two negotiators (indices into the negotiator
 /// list): every outcome (or a sample), the frontier, the reservation
 /// values and the fair packages.
+/// Compares GENIUS's precomputed frontier with the analysis's, reservation
+/// values standing for no deal (a party without one: none).
+pub fn compare_reference(
+    r: &pactum_core::io::ReferenceFrontier,
+    a: &Analysis,
+) -> pactum_core::io::FrontierComparison {
+    let ours: Vec<Vec<f64>> = a.frontier.iter().map(|e| e.utilities.clone()).collect();
+    let reservations: Vec<f64> = a
+        .negotiators
+        .iter()
+        .map(|n| {
+            a.parties
+                .iter()
+                .find(|p| &p.name == n)
+                .and_then(|p| p.reservation_value)
+                .unwrap_or(f64::NEG_INFINITY)
+        })
+        .collect();
+    r.compare(&ours, &reservations)
+}
+
+/// The lines about GENIUS's frontier (`pareto.xml`) beside Pactum's.
+pub fn reference_text(c: &pactum_core::io::FrontierComparison, negotiators: &[String]) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "\nGENIUS's frontier ({}): {} points",
+        c.file,
+        c.points.len()
+    );
+    for ((p, near), d) in c.points.iter().zip(&c.nearest).zip(&c.differences) {
+        let beside = match (near, d) {
+            (Some(q), Some(d)) => format!(
+                "   Pactum's nearest: {} (difference {d:.6})",
+                utilities_line(negotiators, q)
+            ),
+            _ => "   not compared: below a reservation value, or no Pactum frontier point"
+                .to_string(),
+        };
+        let _ = writeln!(out, "  {}{beside}", utilities_line(negotiators, p));
+    }
+    let rational = c.points.len() - c.below_reservation;
+    let _ = write!(
+        out,
+        "compared with Pactum's frontier: {} of the {rational} points above every reservation value agree (within {:e}), {} {}",
+        c.agreeing,
+        c.tolerance,
+        c.differing,
+        if c.differing == 1 {
+            "differs"
+        } else {
+            "differ"
+        },
+    );
+    let _ = write!(
+        out,
+        " (largest difference {:.6}); Pactum's points missing from GENIUS's list: {}",
+        c.largest_difference, c.pactum_only
+    );
+    if c.below_reservation > 0 {
+        let _ = write!(
+            out,
+            "; points below a reservation value, not expected on Pactum's frontier of rational outcomes: {}",
+            c.below_reservation
+        );
+    }
+    out.push('\n');
+    out
+}
+
 pub fn plot(scenario: &Scenario, a: &Analysis, pair: (usize, usize), path: &Path) -> Result<()> {
     const MAX_POINTS: usize = 20_000;
     let cloud = utility_cloud_marked(scenario, pair, MAX_POINTS, 1);

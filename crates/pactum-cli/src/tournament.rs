@@ -47,6 +47,11 @@ pub struct Args {
     /// No progress bar.
     #[arg(long)]
     pub quiet: bool,
+    /// Discounting of results: `scenario` applies each party's discount
+    /// factor (rows then carry `time` and discounted utilities at the end);
+    /// `none` switches it off.
+    #[arg(long, value_enum, default_value_t = crate::negotiate::DiscountArg::Scenario)]
+    pub discount: crate::negotiate::DiscountArg,
 }
 
 #[derive(clap::Subcommand)]
@@ -96,6 +101,7 @@ pub fn run(args: Args) -> Result<()> {
         }
         let prepared = Prepared::new(loaded.scenario)
             .with_context(|| format!("scenario {}", path.display()))?;
+        let prepared = crate::negotiate::apply_discount(prepared, args.discount);
         scenarios.push((path.display().to_string(), prepared));
     }
     let strategies: Vec<String> = args
@@ -142,10 +148,12 @@ fn opt(x: Option<f64>) -> String {
     x.map_or("—".into(), |x| format!("{x:.4}"))
 }
 
-/// The summary as a text table.
+/// The summary as a text table (with a `discounted` column when the
+/// tournament discounts).
 pub fn table(rows: &[SummaryRow]) -> String {
+    let discounted = rows.iter().any(|r| r.mean_discounted_utility.is_some());
     let mut s = format!(
-        "{:<16} {:>6} {:>9} {:>8} {:>9} {:>8} {:>11} {:>8}\n",
+        "{:<16} {:>6} {:>9} {:>8} {:>9} {:>8} {:>11} {:>8}",
         "strategy",
         "seats",
         "agreement",
@@ -155,8 +163,12 @@ pub fn table(rows: &[SummaryRow]) -> String {
         "d(frontier)",
         "d(Nash)"
     );
+    if discounted {
+        let _ = write!(s, " {:>10}", "discounted");
+    }
+    s.push('\n');
     for r in rows {
-        let _ = writeln!(
+        let _ = write!(
             s,
             "{:<16} {:>6} {:>8.1}% {:>8.4} {:>9.4} {:>8.4} {:>11} {:>8}",
             r.strategy,
@@ -168,6 +180,10 @@ pub fn table(rows: &[SummaryRow]) -> String {
             opt(r.mean_distance_frontier),
             opt(r.mean_distance_nash)
         );
+        if discounted {
+            let _ = write!(s, " {:>10}", opt(r.mean_discounted_utility));
+        }
+        s.push('\n');
     }
     s
 }

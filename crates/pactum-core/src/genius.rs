@@ -12,7 +12,9 @@
 //!
 //! * discrete issues: an item's `evaluation` divided by the largest
 //!   evaluation of that issue (all 0 when that maximum is below 0.00001);
-//! * integer issues: `clamp01(offset + slope·(x − lowerbound))`;
+//! * integer issues: `clamp01(offset + slope·(x − lowerbound))`, or in the
+//!   older spelling `clamp01(parameter1·x + parameter0)`; written item by
+//!   item (as NegMAS writes them), the evaluations as written;
 //! * real issues: `linear` is `clamp01(parameter1·x + parameter0)`,
 //!   `constant` is `parameter0`, `triangular` rises from `parameter0` to a
 //!   top of 1 at `parameter2` and falls to 0 at `parameter1`;
@@ -22,6 +24,13 @@
 //!   outcome is inside, `EXCLUDES` boxes when it is outside), divided by
 //!   `maxutility` and cut at 1 (the model's hyper-rectangle utility does
 //!   the same).
+//!
+//! Layouts GENIUS and NegMAS accept are read too: issues and weights
+//! directly under `<utility_space>` (no `<objective>`), issues without
+//! `index` (numbered by position in a domain, matched by name in a profile),
+//! upper-case `.XML` names. Item costs and unknown elements are reported as
+//! ignored. A folder's `pareto.xml` (GENIUS's precomputed frontier, plain
+//! text despite its name) is read into [`Loaded::reference_frontier`].
 
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
@@ -328,11 +337,23 @@ fn bounds_element<'a>(file: &str, el: &'a Element) -> Result<&'a Element> {
 fn read_domain_issue(
     file: &str,
     el: &Element,
+    position: usize,
     legacy: &mut usize,
     notes: &mut Notes,
 ) -> Result<DomainIssue> {
     let name = req(file, el, "name")?.to_string();
-    let index = req_i64(file, el, "index")?;
+    // An issue without `index` gets its 1-based position, the numbering
+    // GENIUS's own writer uses; profiles match it by that or by name.
+    let index = match el.attr("index") {
+        Some(t) => parse_i64(file, el, "index", t)?,
+        None => {
+            notes.push(format!(
+                "issue {name:?} (line {}) has no index; numbered {position} by its position",
+                el.line
+            ));
+            position as i64
+        }
+    };
     let kind = match issue_kind(file, el, notes)? {
         Kind::Discrete => {
             let mut options: Vec<String> = Vec::new();
@@ -414,7 +435,10 @@ fn collect_domain_issues(
 ) -> Result<()> {
     for c in &objective.children {
         match c.name.as_str() {
-            "issue" => out.push(read_domain_issue(file, c, legacy, notes)?),
+            "issue" => {
+                let position = out.len() + 1;
+                out.push(read_domain_issue(file, c, position, legacy, notes)?)
+            }
             "objective" => {
                 notes.push(format!(
                     "nested objective {:?} (line {}) flattened: its issues are used directly",
@@ -423,7 +447,7 @@ fn collect_domain_issues(
                 ));
                 collect_domain_issues(file, c, out, legacy, notes)?;
             }
-            _ => ignored(notes, c, "objective"),
+            _ => ignored(notes, c, &objective.name),
         }
     }
     Ok(())
@@ -457,13 +481,33 @@ fn read_domain(file: &str, root: &Element, warnings: &mut Vec<String>) -> Result
     }
     let space = space.ok_or_else(|| at(file, root, "missing <utility_space>"))?;
     let mut objective = None;
+    let mut flat = false;
+    let mut others = Vec::new();
     for c in &space.children {
         match c.name.as_str() {
             "objective" if objective.is_none() => objective = Some(c),
-            _ => ignored(&mut notes, c, "utility_space"),
+            "issue" => flat = true,
+            _ => others.push(c),
         }
     }
-    let objective = objective.ok_or_else(|| at(file, space, "missing <objective>"))?;
+    // Issues standing directly under <utility_space>, with no <objective>
+    // around them, are read as if the space were the objective (NegMAS's
+    // reader does the same); with an <objective> present, it alone counts.
+    let objective = match objective {
+        Some(o) => {
+            for c in space.children.iter().filter(|c| !std::ptr::eq(*c, o)) {
+                ignored(&mut notes, c, "utility_space");
+            }
+            o
+        }
+        None if flat => space,
+        None => {
+            for c in others {
+                ignored(&mut notes, c, "utility_space");
+            }
+            return Err(at(file, space, "missing <objective>"));
+        }
+    };
     let mut issues = Vec::new();
     let mut legacy = 0;
     collect_domain_issues(file, objective, &mut issues, &mut legacy, &mut notes)?;
@@ -582,6 +626,7 @@ fn read_discrete_evaluator(
     issue: &Issue,
     options: &[String],
     legacy: &mut usize,
+    costs: &mut usize,
     notes: &mut Notes,
 ) -> Result<ValueFunction> {
     let mut evals: HashMap<&str, f64> = HashMap::new();
@@ -590,6 +635,9 @@ fn read_discrete_evaluator(
         match c.name.as_str() {
             "item" => {
                 let value = req(file, c, "value")?;
+                if c.attr("cost").is_some() {
+                    *costs += 1;
+                }
                 // GENIUS skips items without an evaluation.
                 match c.attr("evaluation") {
                     None | Some("null") => {}
@@ -671,6 +719,9 @@ fn read_integer_evaluator(
         },
     };
     let Some(ev) = el.child("evaluator") else {
+        if el.child("item").is_some() {
+            return integer_items(file, el, issue, notes);
+        }
         notes.push(format!(
             "integer issue {:?} has no <evaluator>: GENIUS evaluates it as 0",
             issue.name
@@ -688,6 +739,12 @@ fn read_integer_evaluator(
             ));
         }
     }
+    if ev.attr("slope").is_none()
+        && ev.attr("offset").is_none()
+        && (ev.attr("parameter0").is_some() || ev.attr("parameter1").is_some())
+    {
+        return integer_parameters(file, ev, min);
+    }
     let slope = req_f64(file, ev, "slope")?;
     let mut offset = req_f64(file, ev, "offset")?;
     if lower != min {
@@ -698,6 +755,74 @@ fn read_integer_evaluator(
         offset += slope * (min as f64 - lower as f64);
     }
     Ok(ValueFunction::Linear { slope, offset })
+}
+
+/// An integer evaluator in the older spelling `ftype="linear"` with
+/// `parameter0`/`parameter1`: GENIUS's linear evaluation function is
+/// `slope·x + offset` with `parameter1` the slope (its "linear parameter")
+/// and `parameter0` the offset (its "constant parameter"), on the value
+/// itself, as GENIUS's real evaluator applies it and as NegMAS's GENIUS
+/// reader reads both spellings (`offset` falling back to `parameter0`,
+/// `slope` to `parameter1`, on the raw value). Only `slope`/`offset` are
+/// measured from the lower bound. The result is cut to [0, 1], as GENIUS
+/// cuts every linear evaluation.
+fn integer_parameters(file: &str, ev: &Element, min: i64) -> Result<ValueFunction> {
+    let p0 = req_f64(file, ev, "parameter0")?;
+    let p1 = req_f64(file, ev, "parameter1")?;
+    // clamp01(p1·x + p0) == clamp01((p0 + p1·min) + p1·(x − min))
+    Ok(ValueFunction::Linear {
+        slope: p1,
+        offset: p0 + p1 * min as f64,
+    })
+}
+
+/// Most items an integer issue written as a value table may list.
+const MAX_INTEGER_ITEMS: usize = 100_000;
+
+/// An integer issue whose profile lists `<item value="x" evaluation="e">`
+/// per value (NegMAS writes integer issues so): the evaluations are taken
+/// as written, as NegMAS reads them, and interpolated linearly between
+/// listed values (values outside the listed ones take the nearest listed
+/// value's evaluation; both are reported).
+fn integer_items(
+    file: &str,
+    el: &Element,
+    issue: &Issue,
+    notes: &mut Notes,
+) -> Result<ValueFunction> {
+    let mut points: Vec<(f64, f64)> = Vec::new();
+    for c in el.children.iter().filter(|c| c.name == "item") {
+        if points.len() == MAX_INTEGER_ITEMS {
+            return Err(at(
+                file,
+                c,
+                format!(
+                    "integer issue {:?} lists more than {MAX_INTEGER_ITEMS} values",
+                    issue.name
+                ),
+            ));
+        }
+        let x = parse_i64(file, c, "value", req(file, c, "value")?)?;
+        let e = req_f64(file, c, "evaluation")?;
+        points.push((x as f64, e));
+    }
+    points.sort_by(|a, b| a.0.total_cmp(&b.0));
+    if points.windows(2).any(|w| w[0].0 == w[1].0) {
+        return Err(at(
+            file,
+            el,
+            format!("integer issue {:?} evaluates a value twice", issue.name),
+        ));
+    }
+    let listed = points.len() as u64;
+    if listed != issue.cardinality() {
+        notes.push(format!(
+            "integer issue {:?}: {listed} of its {} values are evaluated; the others are interpolated between their neighbours",
+            issue.name,
+            issue.cardinality()
+        ));
+    }
+    Ok(ValueFunction::PiecewiseLinear { points })
 }
 
 fn read_real_evaluator(
@@ -752,6 +877,10 @@ fn read_real_evaluator(
                 Ok(ValueFunction::PiecewiseLinear { points })
             }
         }
+        // GENIUS's list of ftypes (`EVALFUNCTYPE.convertToType`, any letter
+        // case) is linear, constant, faratin and triangular; its real
+        // evaluator gives faratin no utility (−1), so only the three above
+        // are read.
         other => Err(at(
             file,
             ev,
@@ -904,13 +1033,25 @@ fn read_profile(
     let mut objective = None;
     let mut reservation = None;
     let mut discount = None;
+    // Issues, weights and a nonlinear <utility> standing directly under
+    // <utility_space>, with no <objective> around them: GENIUS and NegMAS
+    // read the space itself as the objective, and so does this reader.
+    let mut flat = Vec::new();
+    let mut others = Vec::new();
     for c in &root.children {
         match c.name.as_str() {
             "objective" if objective.is_none() => objective = Some(c),
             "reservation" if reservation.is_none() => reservation = Some(c),
             "discount_factor" if discount.is_none() => discount = Some(c),
-            _ => ignored(&mut notes, c, "utility_space"),
+            "issue" | "weight" | "utility" => flat.push(c),
+            _ => others.push(c),
         }
+    }
+    if objective.is_some() {
+        others.append(&mut flat);
+    }
+    for c in others {
+        ignored(&mut notes, c, "utility_space");
     }
     let reservation_value = reservation.map(|c| req_f64(file, c, "value")).transpose()?;
     let mut discount_factor = discount.map(|c| req_f64(file, c, "value")).transpose()?;
@@ -920,19 +1061,33 @@ fn read_profile(
         ));
         discount_factor = None;
     }
-    let objective = objective.ok_or_else(|| at(file, root, "missing <objective>"))?;
-
     let mut issue_els = Vec::new();
     let mut weight_els = Vec::new();
     let mut objectives = HashSet::new();
     let mut others = Vec::new();
-    walk_objective(
-        objective,
-        &mut issue_els,
-        &mut weight_els,
-        &mut objectives,
-        &mut others,
-    );
+    let objective = match objective {
+        Some(objective) => {
+            walk_objective(
+                objective,
+                &mut issue_els,
+                &mut weight_els,
+                &mut objectives,
+                &mut others,
+            );
+            objective
+        }
+        None if !flat.is_empty() => {
+            for c in flat {
+                match c.name.as_str() {
+                    "issue" => issue_els.push(c),
+                    "weight" => weight_els.push(c),
+                    _ => others.push(c),
+                }
+            }
+            root
+        }
+        None => return Err(at(file, root, "missing <objective>")),
+    };
 
     // Match the profile's issues to the domain's.
     let mut index = IssueIndex {
@@ -945,8 +1100,24 @@ fn read_profile(
     };
     let mut matched: Vec<Option<&Element>> = vec![None; issues.len()];
     for el in &issue_els {
-        let idx = req_i64(file, el, "index")?;
         let name = el.attr("name");
+        let idx = match (el.attr("index"), name) {
+            (Some(t), _) => parse_i64(file, el, "index", t)?,
+            // No index: matched by name alone (NegMAS's reader matches
+            // profile issues by name too).
+            (None, Some(n)) => {
+                let pos = issues
+                    .iter()
+                    .position(|i| i.name == n)
+                    .ok_or_else(|| at(file, el, format!("issue {n:?} is not in the domain")))?;
+                if matched[pos].is_some() {
+                    return Err(at(file, el, format!("issue {n:?} appears twice")));
+                }
+                matched[pos] = Some(el);
+                continue;
+            }
+            (None, None) => return Err(at(file, el, "an <issue> needs `index` or `name`")),
+        };
         let pos = if domain_index.is_some() {
             let pos = *index.map.get(&idx).ok_or_else(|| {
                 at(
@@ -1083,6 +1254,7 @@ fn read_profile(
             }
         }
         let mut legacy = 0;
+        let mut costs = 0;
         let mut values = Vec::with_capacity(n);
         for (pos, issue) in issues.iter().enumerate() {
             let vf = match (matched[pos], &issue.kind) {
@@ -1098,9 +1270,15 @@ fn read_profile(
                         _ => ValueFunction::Constant(0.0),
                     }
                 }
-                (Some(el), IssueKind::Discrete { options }) => {
-                    read_discrete_evaluator(file, el, issue, options, &mut legacy, &mut notes)?
-                }
+                (Some(el), IssueKind::Discrete { options }) => read_discrete_evaluator(
+                    file,
+                    el,
+                    issue,
+                    options,
+                    &mut legacy,
+                    &mut costs,
+                    &mut notes,
+                )?,
                 (Some(el), IssueKind::Integer { min, .. }) => {
                     read_integer_evaluator(file, el, issue, *min, &mut notes)?
                 }
@@ -1113,6 +1291,13 @@ fn read_profile(
         if legacy > 0 {
             notes.push(format!(
                 "ignored {legacy} legacy <similarity_function>/<criteria_function> block(s)"
+            ));
+        }
+        if costs > 0 {
+            // GENIUS's discrete evaluator keeps item costs apart (its
+            // `getCost`); they never enter the utility.
+            notes.push(format!(
+                "ignored the `cost` of {costs} value(s): GENIUS keeps costs apart from utility"
             ));
         }
         let weights = weights
@@ -1257,9 +1442,17 @@ pub fn load_folder(dir: &Path, profiles: Option<&[String]>) -> Result<Loaded> {
     let mut warnings = Vec::new();
     let mut domains = Vec::new();
     let mut found = Vec::new();
+    let mut pareto: Option<(String, Vec<Vec<f64>>)> = None;
     for path in files_with_extension(dir, "xml")? {
         let label = path.display().to_string();
         let text = read_text(&path, &mut warnings)?;
+        if stem(&path).eq_ignore_ascii_case("pareto") {
+            match read_pareto(&text) {
+                Ok(points) => pareto = Some((label, points)),
+                Err(why) => warnings.push(format!("{label}: GENIUS frontier not read: {why}")),
+            }
+            continue;
+        }
         match parse_xml(&label, &text)? {
             None => warnings.push(format!("{label}: skipped (no XML element)")),
             Some(root) if root.name == "negotiation_template" => domains.push((label, root)),
@@ -1301,6 +1494,7 @@ pub fn load_folder(dir: &Path, profiles: Option<&[String]>) -> Result<Loaded> {
             "no GENIUS profile file (root <utility_space>) in this folder",
         ));
     }
+    let profile_count = found.len();
     let chosen = select(&folder, found, profiles)?;
     let domain = read_domain(&domain_label, &domain_root, &mut warnings)?;
     let indices: Vec<i64> = domain.iter().map(|d| d.index).collect();
@@ -1330,11 +1524,75 @@ pub fn load_folder(dir: &Path, profiles: Option<&[String]>) -> Result<Loaded> {
         file: folder.clone(),
         error,
     })?;
+    let reference_frontier = pareto.and_then(|(file, points)| {
+        let columns = points.first().map_or(0, Vec::len);
+        let why = if profiles.is_some() {
+            Some("profiles were chosen, and its columns are all the folder's profiles".to_string())
+        } else if columns != profile_count {
+            Some(format!(
+                "it lists {columns} utilities per point for {profile_count} profiles"
+            ))
+        } else {
+            None
+        };
+        match why {
+            Some(why) => {
+                warnings.push(format!("{file}: GENIUS frontier not used: {why}"));
+                None
+            }
+            None => Some(crate::io::ReferenceFrontier { file, points }),
+        }
+    });
     Ok(Loaded {
         scenario,
         warnings,
         forecast: None,
+        reference_frontier,
     })
+}
+
+/// Most points a `pareto.xml` may list.
+const MAX_PARETO_POINTS: usize = 1_000_000;
+
+/// Reads GENIUS's precomputed frontier (`pareto.xml`): despite the name,
+/// plain text, one point per line, its utilities (one per profile, in the
+/// profiles' file-name order) separated by commas; blank lines are skipped.
+fn read_pareto(text: &str) -> std::result::Result<Vec<Vec<f64>>, String> {
+    let mut points: Vec<Vec<f64>> = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        if points.len() == MAX_PARETO_POINTS {
+            return Err(format!("more than {MAX_PARETO_POINTS} points"));
+        }
+        let point = line
+            .split(',')
+            .map(|t| {
+                let t = t.trim();
+                t.parse::<f64>()
+                    .ok()
+                    .filter(|u| u.is_finite())
+                    .ok_or_else(|| format!("line {}: {t:?} is not a finite number", n + 1))
+            })
+            .collect::<std::result::Result<Vec<f64>, String>>()?;
+        if let Some(first) = points.first() {
+            if first.len() != point.len() {
+                return Err(format!(
+                    "line {}: {} utilities where the first point has {}",
+                    n + 1,
+                    point.len(),
+                    first.len()
+                ));
+            }
+        }
+        points.push(point);
+    }
+    if points.is_empty() {
+        return Err("no points".into());
+    }
+    Ok(points)
 }
 
 // ---------------------------------------------------------------------------

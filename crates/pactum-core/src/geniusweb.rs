@@ -635,6 +635,7 @@ pub fn from_texts(
         scenario,
         warnings,
         forecast: None,
+        reference_frontier: None,
     })
 }
 

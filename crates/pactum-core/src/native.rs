@@ -279,6 +279,7 @@ pub fn into_model(file: &str, raw: ScenarioFile) -> Result<Loaded> {
         scenario,
         warnings,
         forecast: raw.forecast,
+        reference_frontier: None,
     })
 }
 

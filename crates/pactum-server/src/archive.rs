@@ -2,8 +2,9 @@
 //! (`scenario_zip_base64` of `POST /sessions`).
 //!
 //! The archive is unpacked into a fresh temporary folder that is deleted
-//! afterwards. Only regular `.xml` and `.json` files are taken, each under
-//! its base name alone (folders inside the archive are flattened), so no
+//! afterwards. Only regular `.xml` and `.json` files (any letter case,
+//! `.XML` included) are taken, each under its base name alone (folders
+//! inside the archive are flattened), so no
 //! entry can be written outside that folder; symbolic links, names that try
 //! to leave the archive (`..`, absolute paths), duplicate names, too many
 //! entries and too much unpacked data are refused. The folder is read with

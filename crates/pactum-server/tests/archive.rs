@@ -203,7 +203,28 @@ async fn geniusweb_folder_zip_becomes_a_session(db: Db) {
     assert_eq!(b["invitations"].as_array().unwrap().len(), 2, "{text}");
 }
 
+/// Upper-case `.XML` names (as archives made on some systems carry them)
+/// are read like lower-case ones.
+async fn upper_case_xml_names_are_read(db: Db) {
+    let app = router(db);
+    let files = vec![
+        ("HOLIDAY/HOLIDAY-DOMAIN.XML", DOMAIN.as_bytes().to_vec()),
+        ("HOLIDAY/ANN.XML", profile(2, 1, 1, 2, 0.6).into_bytes()),
+        ("HOLIDAY/Ben.Xml", profile(1, 2, 2, 1, 0.3).into_bytes()),
+    ];
+    let (status, b, text) = create_zip(&app, zip_b64(&files)).await;
+    assert_eq!(status, StatusCode::CREATED, "{text}");
+    let parties: Vec<&str> = b["invitations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["party"].as_str().unwrap())
+        .collect();
+    assert_eq!(parties, ["ANN", "Ben"]);
+}
+
 on_both_backends!(
+    upper_case_xml_names_are_read,
     genius_folder_zip_becomes_a_session,
     geniusweb_folder_zip_becomes_a_session,
     unsafe_or_bad_archives_are_refused,

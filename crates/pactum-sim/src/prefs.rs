@@ -6,7 +6,8 @@
 //! that a binary search, and sharing the table (`Arc`) across the thousands
 //! of negotiations of a tournament makes a negotiation allocation-light.
 //! A [`PartyPrefs`] holds only its own party's preferences: that is all a
-//! negotiator may see.
+//! negotiator may see. Its discount factor scores results only: utilities
+//! in the table, and everything a negotiator reads, are undiscounted.
 
 use std::sync::Arc;
 
@@ -27,6 +28,12 @@ pub struct PartyPrefs {
     pub utils: Vec<f64>,
     /// Utility of no agreement as written in the scenario, if any.
     pub reservation: Option<f64>,
+    /// GENIUS discount factor d, 0 < d < 1: a utility u reached at relative
+    /// time t is worth u·d^t ([`PartyPrefs::discounted`]). `None`: no
+    /// discounting (none in the scenario, d = 1, or switched off).
+    /// Negotiators decide on the undiscounted `utils`, as GENIUS's agents do;
+    /// only the score of a result is discounted.
+    pub discount: Option<f64>,
     /// Lowest and highest utility over the outcomes no red line forbids.
     pub worst: f64,
     pub best: f64,
@@ -80,13 +87,26 @@ impl PartyPrefs {
                 })
                 .collect()
         };
-        Self::from_table(
+        let mut p = Self::from_table(
             party,
             scenario.parties[party].name.clone(),
             utils,
             forbidden,
             prefs.reservation_value,
-        )
+        );
+        // GENIUS treats a factor outside (0, 1) as 1: no discounting.
+        p.discount = prefs.discount_factor.filter(|d| *d > 0.0 && *d < 1.0);
+        p
+    }
+
+    /// `u` reached at relative time `t` ∈ [0, 1]: u·d^t with the party's
+    /// discount factor d (GENIUS's `getUtilityWithDiscount`; its reservation
+    /// value is discounted alike), `u` itself without one.
+    pub fn discounted(&self, u: f64, t: f64) -> f64 {
+        match self.discount {
+            Some(d) => u * d.powf(t),
+            None => u,
+        }
     }
 
     /// Builds from a utility table (tests and hand-made spaces).
@@ -114,6 +134,7 @@ impl PartyPrefs {
             name,
             utils,
             reservation,
+            discount: None,
             worst,
             best,
             best_outcome,
@@ -270,6 +291,21 @@ impl Prepared {
             negotiators,
             prefs,
         })
+    }
+
+    /// Whether some negotiator's results are discounted.
+    pub fn discounted(&self) -> bool {
+        self.prefs.iter().any(|p| p.discount.is_some())
+    }
+
+    /// The same scenario with discounting switched off (`--discount none`).
+    pub fn without_discount(mut self) -> Self {
+        for p in &mut self.prefs {
+            if p.discount.is_some() {
+                Arc::make_mut(p).discount = None;
+            }
+        }
+        self
     }
 
     /// Names of the negotiators, in order.

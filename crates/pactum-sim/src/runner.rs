@@ -4,6 +4,16 @@
 //! prepared scenario, play until agreement, walk-out, invalid move or
 //! deadline, and report every party's utility (its reservation value — or
 //! worst utility where it has none — when there is no agreement).
+//!
+//! Discounting follows GENIUS: a party with discount factor d (0 < d < 1)
+//! values a result reached at relative time t at u·d^t, its utility of no
+//! agreement included. t is the relative time of the round in which the
+//! negotiation ended ((s + 1)/(N + 1) for round s of N, or the share of a
+//! wall-clock limit used), and 1 when the deadline passed. The undiscounted
+//! utilities are always reported; the discounted ones beside them whenever
+//! some party has a discount factor. Negotiators decide on undiscounted
+//! utilities, as GENIUS's time-dependent agents do (they bid and accept on
+//! `getUtility`, not `getUtilityWithDiscount`).
 
 use std::sync::Arc;
 
@@ -59,6 +69,23 @@ pub struct NegotiationResult {
     pub steps: usize,
     pub end: End,
     pub trace: Trace,
+    /// Relative time at which the negotiation ended, in [0, 1]: that of its
+    /// last round, 1 when the deadline passed.
+    #[serde(skip)]
+    pub time: f64,
+    /// The discounted result, when some seat has a discount factor.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub discounted: Option<Discounted>,
+}
+
+/// A result as discounting values it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Discounted {
+    /// Relative time at which the negotiation ended, in [0, 1].
+    pub time: f64,
+    /// Every seat's utility of the result times d^time (unchanged for a seat
+    /// without a discount factor), in seat order.
+    pub utilities: Vec<f64>,
 }
 
 /// SplitMix64: independent, reproducible seeds for each seat and protocol.
@@ -85,17 +112,36 @@ pub fn run(protocol: &mut dyn Protocol, session: &mut Session) -> NegotiationRes
         End::Agreement | End::Deadline => protocol.agreement(),
         End::Ended { .. } | End::Invalid { .. } => None,
     };
-    let utilities = session
+    let utilities: Vec<f64> = session
         .prefs
         .iter()
         .map(|p| agreement.map_or_else(|| p.disagreement(), |a| p.utility(a)))
         .collect();
+    let time = match end {
+        End::Deadline => 1.0,
+        _ => session.clock.time(session.step.saturating_sub(1)),
+    };
+    let discounted = session
+        .prefs
+        .iter()
+        .any(|p| p.discount.is_some())
+        .then(|| Discounted {
+            time,
+            utilities: session
+                .prefs
+                .iter()
+                .zip(&utilities)
+                .map(|(p, &u)| p.discounted(u, time))
+                .collect(),
+        });
     NegotiationResult {
         agreement,
         utilities,
         steps: session.step,
         end,
         trace: std::mem::take(&mut session.trace),
+        time,
+        discounted,
     }
 }
 

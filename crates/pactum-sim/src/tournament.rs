@@ -68,6 +68,11 @@ pub struct Manifest {
     pub negotiations: u64,
     /// `(i, n)`: this folder holds shard i of n.
     pub shard: Option<(usize, usize)>,
+    /// Some scenario discounts its results: rows carry the discounted
+    /// utilities too. Written only when true (a tournament without
+    /// discounting keeps its manifest).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub discount: bool,
 }
 
 /// One negotiation to play.
@@ -117,6 +122,15 @@ pub struct Row {
     pub welfare: f64,
     pub distance_frontier: Option<f64>,
     pub distance_nash: Option<f64>,
+    /// Relative time at which the negotiation ended (discounted
+    /// tournaments only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time: Option<f64>,
+    /// Each seat's utility of the result discounted to `time` (discounted
+    /// tournaments only; equal to `utilities` for a seat without a discount
+    /// factor).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discounted_utilities: Option<Vec<f64>>,
 }
 
 /// A two-party row as the bilateral layout writes it (seat a proposes
@@ -141,6 +155,12 @@ struct BilateralRow {
     welfare: f64,
     distance_frontier: Option<f64>,
     distance_nash: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    time: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    discounted_utility_a: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    discounted_utility_b: Option<f64>,
 }
 
 impl BilateralRow {
@@ -171,6 +191,9 @@ impl BilateralRow {
             welfare: r.welfare,
             distance_frontier: r.distance_frontier,
             distance_nash: r.distance_nash,
+            time: r.time,
+            discounted_utility_a: r.discounted_utilities.as_ref().map(|d| d[0]),
+            discounted_utility_b: r.discounted_utilities.as_ref().map(|d| d[1]),
         })
     }
 
@@ -190,6 +213,11 @@ impl BilateralRow {
             welfare: self.welfare,
             distance_frontier: self.distance_frontier,
             distance_nash: self.distance_nash,
+            time: self.time,
+            discounted_utilities: self
+                .discounted_utility_a
+                .zip(self.discounted_utility_b)
+                .map(|(a, b)| vec![a, b]),
         }
     }
 }
@@ -261,6 +289,9 @@ pub struct SummaryRow {
     pub mean_welfare: f64,
     pub mean_distance_frontier: Option<f64>,
     pub mean_distance_nash: Option<f64>,
+    /// Mean discounted utility (discounted tournaments only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mean_discounted_utility: Option<f64>,
 }
 
 /// A tournament ready to play.
@@ -313,6 +344,7 @@ impl Tournament {
         let labels: Vec<String> = scenarios.iter().map(|s| s.0.clone()).collect();
         let counts: Vec<usize> = scenarios.iter().map(|s| s.1.prefs.len()).collect();
         let negotiators = counts.iter().any(|&n| n != 2).then_some(counts);
+        let discount = scenarios.iter().any(|(_, p)| p.discounted());
         let scenarios: Vec<(Prepared, Metrics)> = scenarios
             .into_par_iter()
             .map(|(_, p)| {
@@ -331,6 +363,7 @@ impl Tournament {
                 self_play,
                 negotiations: 0,
                 shard: None,
+                discount,
             },
             scenarios,
         };
@@ -404,6 +437,14 @@ impl Tournament {
             distance_frontier: metrics.to_frontier(&r.utilities),
             distance_nash: metrics.to_nash(&r.utilities),
             reservations: p.prefs.iter().map(|x| x.disagreement()).collect(),
+            // Every row of a discounted tournament has both columns (for a
+            // scenario without discounting, its undiscounted utilities).
+            time: m.discount.then_some(r.time),
+            discounted_utilities: m.discount.then(|| {
+                r.discounted
+                    .as_ref()
+                    .map_or_else(|| r.utilities.clone(), |d| d.utilities.clone())
+            }),
             utilities: r.utilities,
         })
     }
@@ -561,14 +602,25 @@ pub fn summarize(strategies: &[String], rows: &[Row]) -> Vec<SummaryRow> {
         welfare: f64,
         frontier: (f64, u64),
         nash: (f64, u64),
+        discounted: (f64, u64),
     }
     let mut acc: Vec<Acc> = strategies.iter().map(|_| Acc::default()).collect();
     for r in rows {
-        for ((s, &u), &d) in r.strategies.iter().zip(&r.utilities).zip(&r.reservations) {
+        for (seat, ((s, &u), &d)) in r
+            .strategies
+            .iter()
+            .zip(&r.utilities)
+            .zip(&r.reservations)
+            .enumerate()
+        {
             let Some(k) = strategies.iter().position(|x| x == s) else {
                 continue;
             };
             let a = &mut acc[k];
+            if let Some(v) = r.discounted_utilities.as_ref().and_then(|v| v.get(seat)) {
+                a.discounted.0 += v;
+                a.discounted.1 += 1;
+            }
             a.n += 1;
             a.agreements += r.agreement as u64;
             a.utility += u;
@@ -599,12 +651,14 @@ pub fn summarize(strategies: &[String], rows: &[Row]) -> Vec<SummaryRow> {
             mean_welfare: mean(a.welfare, a.n),
             mean_distance_frontier: opt(a.frontier),
             mean_distance_nash: opt(a.nash),
+            mean_discounted_utility: opt(a.discounted),
         })
         .collect()
 }
 
-/// The seat layout's CSV header for up to `n` seats.
-fn seat_header(n: usize) -> Vec<String> {
+/// The seat layout's CSV header for up to `n` seats (with the discount
+/// columns at the end when `discount`).
+fn seat_header(n: usize, discount: bool) -> Vec<String> {
     let mut h: Vec<String> = ["id", "scenario", "rep", "seats"].map(String::from).into();
     for what in ["strategy", "party"] {
         h.extend((1..=n).map(|i| format!("{what}_{i}")));
@@ -614,11 +668,15 @@ fn seat_header(n: usize) -> Vec<String> {
         h.extend((1..=n).map(|i| format!("{what}_{i}")));
     }
     h.extend(["welfare", "distance_frontier", "distance_nash"].map(String::from));
+    if discount {
+        h.push("time".into());
+        h.extend((1..=n).map(|i| format!("discounted_utility_{i}")));
+    }
     h
 }
 
 /// One seat-layout CSV row, padded with empty cells to `n` seats.
-fn seat_record(r: &Row, n: usize) -> Vec<Cell<'_>> {
+fn seat_record(r: &Row, n: usize, discount: bool) -> Vec<Cell<'_>> {
     let seats = r.strategies.len();
     fn texts(v: &[String], n: usize) -> impl Iterator<Item = Cell<'_>> {
         (0..n).map(|i| Cell::Text(v.get(i).map_or("", |s| s.as_str())))
@@ -647,6 +705,10 @@ fn seat_record(r: &Row, n: usize) -> Vec<Cell<'_>> {
         Cell::Float(r.distance_frontier),
         Cell::Float(r.distance_nash),
     ]);
+    if discount {
+        c.push(Cell::Float(r.time));
+        c.extend(floats(r.discounted_utilities.as_deref().unwrap_or(&[])));
+    }
     c
 }
 
@@ -724,9 +786,11 @@ pub fn write_results(
                 .has_headers(false)
                 .from_path(&path)
                 .map_err(csv_err)?;
-            w.write_record(seat_header(n)).map_err(csv_err)?;
+            w.write_record(seat_header(n, manifest.discount))
+                .map_err(csv_err)?;
             for r in rows {
-                w.serialize(seat_record(r, n)).map_err(csv_err)?;
+                w.serialize(seat_record(r, n, manifest.discount))
+                    .map_err(csv_err)?;
             }
             w.flush().map_err(|e| SimError::Io(e.to_string()))?;
         }
@@ -896,6 +960,8 @@ mod tests {
             welfare: utilities.iter().sum(),
             distance_frontier: agreement.then_some(0.5),
             distance_nash: None,
+            time: None,
+            discounted_utilities: None,
         }
     }
 
@@ -926,7 +992,7 @@ mod tests {
     #[test]
     fn seat_layout_csv_pads_missing_seats() {
         assert_eq!(
-            seat_header(3).join(","),
+            seat_header(3, false).join(","),
             "id,scenario,rep,seats,strategy_1,strategy_2,strategy_3,party_1,party_2,party_3,\
              agreement,package,steps,end,utility_1,utility_2,utility_3,\
              reservation_1,reservation_2,reservation_3,welfare,distance_frontier,distance_nash"
@@ -943,6 +1009,7 @@ mod tests {
             self_play: true,
             negotiations: 2,
             shard: None,
+            discount: false,
         };
         let rows = [
             row(0, &["a", "b", "a"], &[1.0, 0.5, 0.25], true),
@@ -965,5 +1032,41 @@ mod tests {
         assert!(jsonl.starts_with(
             "{\"id\":0,\"scenario\":\"s\",\"rep\":0,\"strategies\":[\"a\",\"b\",\"a\"],\"parties\":[\"P0\",\"P1\",\"P2\"],"
         ));
+        assert!(!jsonl.contains("discounted"));
+
+        // Discounted: `time` and the discounted utilities, padded, at the end.
+        let manifest = Manifest {
+            discount: true,
+            ..manifest
+        };
+        let mut rows = rows;
+        rows[0].time = Some(0.5);
+        rows[0].discounted_utilities = Some(vec![0.75, 0.5, 0.125]);
+        rows[1].time = Some(1.0);
+        rows[1].discounted_utilities = Some(vec![0.25, 0.5]);
+        write_results(dir, &manifest, &rows).unwrap();
+        let csv = fs::read_to_string(dir.join("negotiations.csv")).unwrap();
+        let lines: Vec<&str> = csv.lines().collect();
+        assert!(
+            lines[0].ends_with(
+                ",distance_nash,time,discounted_utility_1,discounted_utility_2,discounted_utility_3"
+            ),
+            "{}",
+            lines[0]
+        );
+        assert!(
+            lines[1].ends_with(",0.5,,0.5,0.75,0.5,0.125"),
+            "{}",
+            lines[1]
+        );
+        assert!(lines[2].ends_with(",0.5,,1.0,0.25,0.5,"), "{}", lines[2]);
+        let back = read_rows(&dir.join("negotiations.jsonl"), Layout::Seats(3), false).unwrap();
+        assert_eq!(back, rows);
+        let summary = summarize(&manifest.strategies, &rows);
+        // a holds seats 1 and 3 of row 0 and seat 1 of row 1.
+        assert_eq!(
+            summary[0].mean_discounted_utility,
+            Some((0.75 + 0.125 + 0.25) / 3.0)
+        );
     }
 }

@@ -10,6 +10,11 @@
 //!
 //! e < 1 is Boulware (0.2 here), e = 1 linear, e > 1 Conceder (2 here).
 //!
+//! Utilities here are undiscounted, with a discount factor too: GENIUS's
+//! `TimeDependent_Offering` picks bids from an outcome space sorted by the
+//! profile's plain `getUtility`, and `AC_Next` compares undiscounted bid
+//! utilities; discounting only scores the result (see `runner`).
+//!
 //! The hardliner (e = 0) offers its best outcome and accepts only an offer
 //! at least as good, as NegMAS's `ToughNegotiator` (`OfferBest` and
 //! `AcceptBest`), against which hardliner vs Conceder is checked offer for
