@@ -116,11 +116,10 @@ async fn the_vote_reply_has_a_seq_like_every_move() {
     );
 
     // And the answer has it: the seq of the vote in the record (which
-    // shows the convener the votes on a proposal once it is decided, so it
-    // is read after both).
+    // shows a proposal's votes once everyone has voted on it).
     let (t, _) = create_mediated(&app, SCENARIO, "single_text", 10).await;
     let votes = format!("/sessions/{}/votes", t.id);
-    let mut replies = Vec::new();
+    let mut cast = Vec::new();
     for (who, token) in [("Alice", &t.alice), ("Bob", &t.bob)] {
         let (status, reply, text) = call(
             &app,
@@ -134,10 +133,10 @@ async fn the_vote_reply_has_a_seq_like_every_move() {
         let seq = reply["seq"]
             .as_u64()
             .unwrap_or_else(|| panic!("no seq: {text}"));
-        replies.push((who, seq));
+        cast.push((who, seq));
     }
     let record = record_of(&app, &t.id, &t.admin).await;
-    for (who, seq) in replies {
+    for (who, seq) in cast {
         let entry = record.events.iter().find(|e| e.seq == seq).unwrap();
         assert_eq!(entry.event["type"], "vote", "{:?}", entry.event);
         assert_eq!(entry.event["party"], who, "{:?}", entry.event);
