@@ -128,7 +128,8 @@ test('convener, two parties and the mediator negotiate the car purchase in the b
 
   // Buyer discloses its preferences to the mediator
   await b.click('#disclose');
-  await waitContains(b, '#disclosure-state', 'You disclose your preferences to the mediator; not every negotiator does yet.');
+  // The scenario names no mediator: the convener mediates.
+  await waitContains(b, '#disclosure-state', 'You disclose your preferences to the convener, who mediates (the scenario names no mediator); not every negotiator does yet.');
 
   // ---- Buyer opens; the form shows its own utility live
   await waitContains(b, '[data-testid="turn"]', 'Your turn: make the first offer');
@@ -218,7 +219,7 @@ test('convener, two parties and the mediator negotiate the car purchase in the b
   await waitText(m, '[data-testid="status"]', 'Agreement');
   await waitContains(m, '[data-testid="agreement"]', 'price 20500');
   assert.equal(await m.locator('#trace svg').count(), 4, 'one trace per issue');
-  assert.equal(await m.locator('#moves tbody tr').count(), 3, 'three offers');
+  assert.equal(await m.locator('#moves tbody tr').count(), 4, 'three offers and the acceptance');
   await m.locator('[data-testid="space-note"]').waitFor();
   await waitContains(m, '[data-testid="disclosure"]', 'Buyer');
 
@@ -330,7 +331,7 @@ test('two parties vote on the mediator\'s single negotiating text in the browser
   await c.goto(`${baseUrl}/#session=${created.session_id}&token=${created.admin_token}`);
   await waitText(c, '[data-testid="moves"]', '4');
   await waitContains(c, '[data-testid="agreement"]', 'mountains');
-  await waitContains(c, '.log', 'vetoed');
+  await waitContains(c, '[data-testid="move-log"]', 'vetoed');
 
   // The mediator page (the convener's token) shows each proposal's draft,
   // change and votes, and the agreed text.

@@ -223,7 +223,10 @@ pub fn router_with(db: Db, limits: crate::limits::ServerLimits) -> Router {
         .route("/sessions/{id}/suggestions", post(post_suggestions))
         .route("/sessions/{id}/record", get(record))
         .route("/sessions/{id}/events", get(crate::live::events))
-        .route("/sessions/{id}/disclosure", put(mediation::put_disclosure))
+        .route(
+            "/sessions/{id}/disclosure",
+            put(mediation::put_disclosure).get(mediation::get_disclosure),
+        )
         .route("/sessions/{id}/mediator", get(mediation::mediator_view))
         .route(
             "/sessions/{id}/certificate",
@@ -330,6 +333,7 @@ impl utoipa::Modify for TokenSchemes {
         record,
         crate::live::events,
         mediation::put_disclosure,
+        mediation::get_disclosure,
         mediation::mediator_view,
         mediation::get_certificate,
         mediation::export,
@@ -344,8 +348,10 @@ impl utoipa::Modify for TokenSchemes {
         ViewerInvitation,
         mediation::DisclosureRequest,
         mediation::DisclosureState,
+        mediation::DisclosureStatus,
         mediation::MediatorView,
         mediation::TraceOffer,
+        mediation::TraceMove,
         mediation::UtilitySpace,
         mediation::UtilityPoint,
         crate::partial::PartialTrace,
@@ -380,6 +386,7 @@ impl utoipa::Modify for TokenSchemes {
         crate::live::SettledEvent,
         crate::live::VoteEvent,
         crate::live::ProposalEvent,
+        crate::live::DisclosureEvent,
         crate::partial::PartialView,
         crate::partial::ProposalView,
         OfferView,

@@ -7,6 +7,10 @@
 //! a per-session broadcast channel of the process serving the subscriber;
 //! how they get there depends on the backend.
 //!
+//! Disclosure choices (who discloses to the mediator, or withdrew; never the
+//! preferences) are logged and published as moves are, as `disclosure`
+//! events to every subscriber.
+//!
 //! Every event but `suggestions` comes from a log entry, whose seq is its
 //! SSE `id`; a subscriber gets them once each, in seq order. The channel
 //! holds 256 events (`CHANNEL_CAPACITY`): a subscriber that falls further
@@ -197,12 +201,20 @@ pub enum Published {
         proposal: u64,
         issues: Package,
     },
+    /// A negotiator disclosed its preferences to the mediator, or withdrew
+    /// that (who and which way, never the preferences).
+    Disclosure {
+        seq: u64,
+        party: String,
+        disclose: bool,
+    },
 }
 
 impl Published {
-    /// The seq and round of the log entry this event comes from (`None`
-    /// for suggestions, which are not logged).
-    fn position(&self) -> Option<(u64, u64)> {
+    /// The seq of the log entry this event comes from and its round
+    /// (`None` for suggestions, which are not logged; no round for a
+    /// disclosure, which belongs to none).
+    fn position(&self) -> Option<(u64, Option<u64>)> {
         match self {
             Published::Move { seq, round, .. }
             | Published::Agreement { seq, round, .. }
@@ -210,7 +222,8 @@ impl Published {
             | Published::PartialMove { seq, round, .. }
             | Published::Settled { seq, round, .. }
             | Published::Vote { seq, round, .. }
-            | Published::Proposal { seq, round, .. } => Some((*seq, *round)),
+            | Published::Proposal { seq, round, .. } => Some((*seq, Some(*round))),
+            Published::Disclosure { seq, .. } => Some((*seq, None)),
             Published::Suggestions { .. } => None,
         }
     }
@@ -228,6 +241,7 @@ pub(crate) fn notifies(event: &Event) -> bool {
             | Event::Settled { .. }
             | Event::Vote { .. }
             | Event::Proposal { .. }
+            | Event::Disclosure { .. }
     )
 }
 
@@ -298,6 +312,13 @@ fn published(scenario: &Scenario, seq: u64, event: Event) -> Option<Published> {
             round: proposal,
             draft,
             change,
+        },
+        Event::Disclosure {
+            party, disclose, ..
+        } => Published::Disclosure {
+            seq,
+            party,
+            disclose,
         },
         _ => return None,
     })
@@ -554,6 +575,16 @@ pub struct ProposalEvent {
     pub change: Package,
 }
 
+/// A `disclosure` event: negotiator `party` now discloses its preferences
+/// to the session's mediator (`disclose`), or no longer does. Every
+/// subscriber gets it; the preferences themselves never travel.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DisclosureEvent {
+    pub seq: u64,
+    pub party: String,
+    pub disclose: bool,
+}
+
 /// A `suggestions` event: the mediator's suggestions after a round, with
 /// only the subscriber's own utilities.
 #[derive(Debug, Serialize, ToSchema)]
@@ -670,6 +701,19 @@ fn render(scenario: &Scenario, party: Option<usize>, e: &Published) -> Option<(S
                 proposal: *round,
                 draft: draft.clone(),
                 change: change.clone(),
+            }),
+            false,
+        ),
+        Published::Disclosure {
+            seq,
+            party: who,
+            disclose,
+        } => (
+            "disclosure",
+            serde_json::to_string(&DisclosureEvent {
+                seq: *seq,
+                party: who.clone(),
+                disclose: *disclose,
             }),
             false,
         ),
@@ -1326,7 +1370,9 @@ impl Subscriber {
         match (e.position(), e) {
             (Some((seq, round)), _) => {
                 self.seen = self.seen.max(seq);
-                self.round = Some(round);
+                if round.is_some() {
+                    self.round = round;
+                }
             }
             // Suggestions after a round older than the one before the last
             // event sent are stale: they can be that late only after a
@@ -1392,8 +1438,8 @@ impl Subscriber {
 #[derive(ToSchema)]
 #[allow(dead_code)]
 pub(crate) struct StreamEvent {
-    /// `move`, `agreement`, `ended`, `suggestions`, `partial_move` or
-    /// `settled`.
+    /// `move`, `agreement`, `ended`, `suggestions`, `partial_move`,
+    /// `settled`, `vote`, `proposal` or `disclosure`.
     event: String,
     /// The seq of the event's log entry (none for `suggestions`).
     id: Option<String>,
@@ -1404,7 +1450,7 @@ pub(crate) struct StreamEvent {
 #[utoipa::path(get, path = "/sessions/{id}/events", params(("id" = String, Path),
         ("Last-Event-ID" = Option<u64>, Header, nullable = false, description = "Resume after this event: the `id` (the log seq) of the last event received; the stream first sends the events committed after it, from the log (a value that is not a seq is ignored)")),
     responses(
-    (status = 200, description = "Server-sent events: `move` (MoveEvent), `agreement` (AgreementEvent) and `ended` (EndedEvent); with auto_suggest, `suggestions` (SuggestionsEvent, negotiators only) after each round; in partial-rounds sessions `partial_move` (PartialMoveEvent) and `settled` (SettledEvent); in single-text sessions `vote` (VoteEvent: who voted, not how) and `proposal` (ProposalEvent: the mediator's next proposal); all as they are committed; the stream closes when the negotiation is over. Every event but `suggestions` has the seq of its log entry as its SSE `id` and comes once, in seq order; a subscriber that falls behind catches up from the log. With `Last-Event-ID`, the events after that seq are sent first. Suggestions are not logged: a negotiator subscribing to a session in play is sent the latest ones (after the last round completed) right after any missed events",
+    (status = 200, description = "Server-sent events: `move` (MoveEvent), `agreement` (AgreementEvent) and `ended` (EndedEvent); with auto_suggest, `suggestions` (SuggestionsEvent, negotiators only) after each round; in partial-rounds sessions `partial_move` (PartialMoveEvent) and `settled` (SettledEvent); in single-text sessions `vote` (VoteEvent: who voted, not how) and `proposal` (ProposalEvent: the mediator's next proposal); in every session `disclosure` (DisclosureEvent: who now discloses its preferences to the mediator, or withdrew, never what); all as they are committed; the stream closes when the negotiation is over. Every event but `suggestions` has the seq of its log entry as its SSE `id` and comes once, in seq order; a subscriber that falls behind catches up from the log. With `Last-Event-ID`, the events after that seq are sent first. Suggestions are not logged: a negotiator subscribing to a session in play is sent the latest ones (after the last round completed) right after any missed events",
         content_type = "text/event-stream", body = StreamEvent),
     (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
     (status = 429, description = "The session has as many streams open as it may (Retry-After)", body = ErrorBody),

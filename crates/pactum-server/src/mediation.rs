@@ -2,17 +2,23 @@
 //! certificate and the export of a finished session.
 //!
 //! Disclosure is each negotiator's own, revocable choice, off by default and
-//! recorded in the hash-chained log. Until every negotiator has disclosed,
-//! nobody but each negotiator itself sees any utility: the mediator gets the
-//! trace of moves only (offers under alternating offers, proposals round by
-//! round under partial rounds, drafts and votes under the single text).
+//! recorded in the hash-chained log. It goes to the session's mediator: the
+//! scenario's mediator party when it names one, otherwise the convener (the
+//! admin token). Until every negotiator has disclosed, nobody but each
+//! negotiator itself sees any utility: the mediator gets the trace of moves
+//! only (offers under alternating offers, proposals round by round under
+//! partial rounds, drafts and votes under the single text). Once every
+//! negotiator discloses, the mediator, and nobody else, gets the utility
+//! space. Who has disclosed (never what) is shown to every token of the
+//! session, at `GET /sessions/{id}/disclosure` and as `disclosure` events on
+//! the event stream.
 
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State as AxumState};
 use axum::http::HeaderMap;
 use pactum_core::analysis::{AnalysisOptions, Package, analyze};
-use pactum_core::{Scenario, UtilityFunction};
+use pactum_core::{IssueKind, Role, Scenario, UtilityFunction};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -22,6 +28,7 @@ use crate::api::{
 };
 use crate::certificate::{Certificate, compute_with, disclosed_by, outcome_of};
 use crate::error::{ApiError, ErrorBody};
+use crate::live::Published;
 use crate::partial::PARTIAL_ROUNDS;
 use crate::protocol::{Event, Finish, package};
 use crate::record::{Record, RecordEntry};
@@ -39,6 +46,26 @@ fn events_of(entries: &[RecordEntry]) -> Result<Vec<Event>, ApiError> {
 }
 
 // ---------------------------------------------------------------- disclosure
+
+/// The session's mediator: the name of the scenario's mediator party, or
+/// `None` when the scenario names none and the convener mediates.
+pub(crate) fn mediator_of(scenario: &Scenario) -> Option<String> {
+    scenario
+        .parties
+        .iter()
+        .find(|p| p.role == Role::Mediator)
+        .map(|p| p.name.clone())
+}
+
+/// Whether `caller` is the session's mediator: a mediator party's token
+/// when the scenario names one, the admin token otherwise.
+fn is_session_mediator(scenario: &Scenario, caller: &Caller) -> bool {
+    match caller {
+        Caller::Negotiator(_) => false,
+        Caller::Viewer { role, .. } => role == "mediator",
+        Caller::Admin => mediator_of(scenario).is_none(),
+    }
+}
 
 /// Body of `PUT /sessions/{id}/disclosure`.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -91,14 +118,74 @@ pub(crate) async fn put_disclosure(
         disclose: req.disclose,
         at_ms: now_ms(),
     };
-    append(&mut tx, &id, last.seq + 1, &last.hash, &event).await?;
+    let seq = last.seq + 1;
+    append(&mut tx, &id, seq, &last.hash, &event).await?;
     tx.commit().await?;
+    app.hub.publish(
+        &id,
+        vec![Published::Disclosure {
+            seq,
+            party: seat.name.clone(),
+            disclose: req.disclose,
+        }],
+    );
     events.push(event);
     let disclosed = disclosed_by(events);
     Ok(Json(DisclosureState {
         party: seat.name,
         disclose: req.disclose,
         all_disclosed: state.negotiators.iter().all(|n| disclosed.contains(n)),
+    }))
+}
+
+/// Answer of `GET /sessions/{id}/disclosure`: who discloses, never what.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct DisclosureStatus {
+    /// Who receives disclosed preferences: the scenario's mediator party,
+    /// or `null` when the scenario names none and the convener mediates.
+    pub mediator: Option<String>,
+    /// Whether the caller is the session's mediator.
+    pub caller_is_mediator: bool,
+    /// Every negotiator, in turn order.
+    pub negotiators: Vec<String>,
+    /// Negotiators who currently disclose their preferences.
+    pub disclosed: Vec<String>,
+    /// Whether every negotiator discloses (the mediator then sees the
+    /// utility space).
+    pub all_disclosed: bool,
+    /// The caller's own choice (negotiators only).
+    pub mine: Option<bool>,
+    /// Whether choices can still change (the negotiation is open).
+    pub open: bool,
+}
+
+#[utoipa::path(get, path = "/sessions/{id}/disclosure", params(("id" = String, Path)), responses(
+    (status = 200, body = DisclosureStatus), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("party_token" = []), ("viewer_token" = []), ("admin_token" = [])))]
+pub(crate) async fn get_disclosure(
+    AxumState(app): AxumState<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Json<DisclosureStatus>, ApiError> {
+    let session = load_session(&app, &id).await?;
+    let caller = authorize(&session, &headers)?;
+    let mut conn = app.pool.acquire().await?;
+    let entries = load_entries(&mut conn, &id).await?;
+    drop(conn);
+    let (state, _) = replay(&session, &entries)?;
+    let disclosed = disclosed_by(events_of(&entries)?);
+    let mine = match &caller {
+        Caller::Negotiator(seat) => Some(disclosed.contains(&seat.name)),
+        _ => None,
+    };
+    Ok(Json(DisclosureStatus {
+        mediator: mediator_of(&session.scenario),
+        caller_is_mediator: is_session_mediator(&session.scenario, &caller),
+        all_disclosed: state.negotiators.iter().all(|n| disclosed.contains(n)),
+        negotiators: state.negotiators,
+        disclosed,
+        mine,
+        open: state.finished.is_none(),
     }))
 }
 
@@ -112,6 +199,18 @@ pub struct TraceOffer {
     pub party: String,
     #[schema(value_type = Object)]
     pub offer: Package,
+}
+
+/// One move of the trace (alternating offers): who did what, no utilities.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct TraceMove {
+    pub seq: u64,
+    pub round: u64,
+    pub party: String,
+    pub kind: crate::protocol::MoveKind,
+    /// The offered package (offers only).
+    #[schema(value_type = Option<Object>)]
+    pub offer: Option<Package>,
 }
 
 /// A package and every negotiator's utility of it (negotiators' order).
@@ -159,8 +258,24 @@ pub struct MediatorView {
     pub negotiators: Vec<String>,
     /// The scenario's issues in order.
     pub issues: Vec<String>,
+    /// The options of each issue in the scenario's order, parallel to
+    /// `issues` (empty for numeric issues, whose values order themselves).
+    pub issue_options: Vec<Vec<String>>,
+    /// The session's mediator, who gets the utility space: the scenario's
+    /// mediator party, or `null` when the convener mediates.
+    pub mediator: Option<String>,
     /// Negotiators who currently disclose their preferences.
     pub disclosed: Vec<String>,
+    /// How many moves the negotiators made, as the convener's record shows
+    /// them: offers, acceptances, rejections and ends; proposals,
+    /// acceptances and closings (partial rounds); votes on decided
+    /// proposals (single text: votes on the proposal being voted on count
+    /// once it closes).
+    pub move_count: u64,
+    /// Alternating offers: every move in order (offers, acceptances,
+    /// rejections, the end). Empty under the other protocols.
+    #[serde(default)]
+    pub moves: Vec<TraceMove>,
     /// Alternating offers: every offer. Empty under the other protocols,
     /// whose moves are in `partial` and `single_text`.
     pub offers: Vec<TraceOffer>,
@@ -198,20 +313,31 @@ pub(crate) async fn mediator_view(
     headers: HeaderMap,
 ) -> Result<Json<MediatorView>, ApiError> {
     let session = load_session(&app, &id).await?;
-    let is_mediator = match authorize(&session, &headers)? {
-        Caller::Negotiator(_) => {
-            return Err(ApiError::forbidden(
-                "the mediator view is for mediators, observers and the admin; negotiators use /offers",
-            ));
-        }
-        Caller::Viewer { role, .. } => role == "mediator",
-        Caller::Admin => false,
-    };
+    let caller = authorize(&session, &headers)?;
+    if let Caller::Negotiator(_) = caller {
+        return Err(ApiError::forbidden(
+            "the mediator view is for mediators, observers and the admin; negotiators use /offers",
+        ));
+    }
+    let is_mediator = is_session_mediator(&session.scenario, &caller);
     let mut conn = app.pool.acquire().await?;
     let entries = load_entries(&mut conn, &id).await?;
     drop(conn);
     let (state, moves) = replay(&session, &entries)?;
-    let disclosed = disclosed_by(events_of(&entries)?);
+    let events = events_of(&entries)?;
+    // Counted as the convener's record shows them: votes on a single
+    // text's proposal still being voted on count once it closes.
+    let shown = crate::views::before_open_votes(&entries)?;
+    let move_count = events[..shown]
+        .iter()
+        .filter(|e| {
+            matches!(
+                e,
+                Event::Move { .. } | Event::PartialMove { .. } | Event::Vote { .. }
+            )
+        })
+        .count() as u64;
+    let disclosed = disclosed_by(events);
     let all = state.negotiators.iter().all(|n| disclosed.contains(n));
     let sc = &session.scenario;
     let mut view = MediatorView {
@@ -222,7 +348,18 @@ pub(crate) async fn mediator_view(
         turn: None,
         negotiators: state.negotiators.clone(),
         issues: sc.issues.iter().map(|i| i.name.clone()).collect(),
+        issue_options: sc
+            .issues
+            .iter()
+            .map(|i| match &i.kind {
+                IssueKind::Discrete { options } => options.clone(),
+                _ => Vec::new(),
+            })
+            .collect(),
+        mediator: mediator_of(sc),
         disclosed,
+        move_count,
+        moves: Vec::new(),
         offers: Vec::new(),
         partial: None,
         single_text: None,
@@ -257,6 +394,13 @@ pub(crate) async fn mediator_view(
                 .then(|| state.negotiators[state.turn()].clone());
             let mut points = Vec::new();
             for m in moves {
+                view.moves.push(TraceMove {
+                    seq: m.seq,
+                    round: m.round,
+                    party: m.party.clone(),
+                    kind: m.kind,
+                    offer: m.offer.as_ref().map(|o| package(sc, o)),
+                });
                 if let Some(o) = m.offer {
                     view.offers.push(TraceOffer {
                         seq: m.seq,

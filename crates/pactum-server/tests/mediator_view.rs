@@ -92,6 +92,16 @@ async fn vote(app: &Router, t: &Tokens, token: &str, accept: bool) {
     assert_eq!(status, StatusCode::OK, "{text}");
 }
 
+/// How many votes the convener's record shows.
+async fn recorded_votes(app: &Router, t: &Tokens) -> usize {
+    let record = common::record_of(app, &t.id, &t.admin).await;
+    record
+        .events
+        .iter()
+        .filter(|e| e.event["type"] == "vote")
+        .count()
+}
+
 fn close(got: &Value, want: &[f64]) {
     let got: Vec<f64> = got
         .as_array()
@@ -266,8 +276,14 @@ async fn single_text_trace_without_disclosure(db: Db) {
     assert_eq!(votes[0]["party"], "Alice");
     assert_eq!(votes[0]["accept"], Value::Null);
     assert!(!v.to_string().contains("true"), "{v}");
+    // Moves are counted as the convener's record shows them: the open
+    // proposal's vote not yet.
+    assert_eq!(v["move_count"], 0);
+    assert_eq!(recorded_votes(&app, &t).await, 0);
     vote(&app, &t, &t.bob, false).await;
     let v = views_without_utilities(&app, &t).await;
+    assert_eq!(v["move_count"], 2);
+    assert_eq!(recorded_votes(&app, &t).await, 2);
     let p0 = &v["single_text"]["proposals"][0];
     assert_eq!(p0["resolution"], "vetoed");
     assert_eq!(p0["votes"][0]["accept"], true);

@@ -284,6 +284,8 @@ export function watch(session, token, refresh, { intervalMs = 1000, onEvent = nu
         if (!events.length) continue; // keep-alive comments only
         // Any event may change what the page shows: refresh from the API.
         await run();
+        // The last event received and refreshed for (for tests and styling).
+        document.documentElement.dataset.lastEvent = events.at(-1).name;
         if (onEvent) {
           for (const e of events) {
             try {
@@ -465,4 +467,35 @@ export function partialMoveText(m, issueOrder) {
   }
   if (m.kind === 'reject') return 'closed the round';
   return moveVerb(m.kind);
+}
+
+/**
+ * A number for a form field: at most `decimals` decimals, without binary
+ * noise (0.8500000000000001 → "0.85", 0.5 → "0.5", 18000 → "18000").
+ */
+export function roundedText(x, decimals = 4) {
+  if (typeof x !== 'number' || !Number.isFinite(x)) return '';
+  const r = Number(x.toFixed(decimals));
+  return String(Object.is(r, -0) ? 0 : r);
+}
+
+/** Who receives disclosed preferences, as a phrase: "Mira" or "the convener". */
+export function mediatorName(status) {
+  return status && status.mediator ? status.mediator : 'the convener';
+}
+
+/**
+ * Who has disclosed (never what) as a definition list: the mediator, who
+ * discloses, who does not. `status` is the answer of GET /disclosure (or
+ * the same fields of the mediator view); `me` names the reader when it is
+ * a negotiator.
+ */
+export function disclosureList(status, me = null) {
+  const name = (n) => (n === me ? `${n} (you)` : n);
+  const waiting = status.negotiators.filter((n) => !status.disclosed.includes(n));
+  const mediator = status.caller_is_mediator ? `${mediatorName(status)} (you)` : mediatorName(status);
+  return h('dl', { class: 'kv', 'data-testid': 'disclosure' },
+    h('dt', {}, 'Mediator'), h('dd', { 'data-testid': 'disclosure-mediator' }, mediator),
+    h('dt', {}, 'Disclosed'), h('dd', { 'data-testid': 'disclosed' }, status.disclosed.length ? status.disclosed.map(name).join(', ') : 'nobody yet'),
+    h('dt', {}, 'Not disclosed'), h('dd', { 'data-testid': 'not-disclosed' }, waiting.length ? waiting.map(name).join(', ') : 'nobody'));
 }

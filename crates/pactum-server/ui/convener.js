@@ -1,8 +1,15 @@
-// The convener's page: create a session, hand out the links, watch progress.
+// The convener's page: create a session, hand out the links, watch progress
+// and who has disclosed its preferences to the session's mediator (the
+// convener itself when the scenario names no mediator).
+//
+// Rules: packages follow the scenario's issue order, also when the page is
+// reopened (the order then comes from the server); moves are numbered 1, 2,
+// 3… in the order made, never by log sequence numbers; the move log is not
+// clipped.
 
 import {
-  api, copyText, fill, fragment, h, moveVerb, notice, packageLine, packageTable, pageLink,
-  partialMoveText, replayRecord, roundText, statusPill, watch,
+  api, copyText, disclosureList, fill, fragment, h, mediatorName, moveVerb, notice, packageLine,
+  packageTable, pageLink, partialMoveText, replayRecord, roundText, serverPaths, statusPill, watch,
 } from './common.js';
 
 const $ = (id) => document.getElementById(id);
@@ -286,11 +293,62 @@ function showSession(session, adminToken, invitations, viewers) {
   rows.at(-1).title = 'The admin link: it shows every move and the record; keep it to yourself.';
 
   if (watcher) watcher.stop();
+  let orderAsked = false;
+  const base = `/sessions/${encodeURIComponent(session)}`;
   watcher = watch(session, adminToken, async () => {
-    const record = await api('GET', `/sessions/${encodeURIComponent(session)}/record`, { token: adminToken });
+    const paths = await serverPaths();
+    // The scenario's issue order, once per session shown: the mediator
+    // view, which the admin token reads, names it (a reopened page or an
+    // uploaded archive has no scenario text to read it from).
+    if (!orderAsked && paths.includes('/sessions/{id}/mediator')) {
+      orderAsked = true;
+      try {
+        const view = await api('GET', `${base}/mediator`, { token: adminToken });
+        if (view.issues && view.issues.length) issueOrder = view.issues;
+      } catch {
+        // Packages are then shown in the record's order.
+      }
+    }
+    const [record, disclosure] = await Promise.all([
+      api('GET', `${base}/record`, { token: adminToken }),
+      paths.includes('/sessions/{id}/disclosure') ? api('GET', `${base}/disclosure`, { token: adminToken }) : null,
+    ]);
     renderProgress(replayRecord(record));
+    renderMediation(disclosure, pageLink('mediator.html', session, adminToken));
     return true; // keep watching: the convener may leave the page open
   });
+}
+
+/** Who mediates, who has disclosed to the mediator (never what), and the way to the mediator view. */
+function renderMediation(status, mediatorLink) {
+  const card = $('mediation-card');
+  if (!status) {
+    card.hidden = true;
+    return;
+  }
+  card.hidden = false;
+  const waiting = status.negotiators.filter((n) => !status.disclosed.includes(n));
+  const parts = [];
+  if (status.caller_is_mediator) {
+    parts.push(h('p', { class: 'small', 'data-testid': 'you-mediate' },
+      'The scenario names no mediator, so you mediate: negotiators who choose to disclose their preferences disclose them to you. ',
+      'Once every negotiator has disclosed, the mediator view shows the utility space (every offer, the Pareto frontier and the Nash point).'));
+  } else {
+    parts.push(h('p', { class: 'small', 'data-testid': 'party-mediates' },
+      `The scenario's mediator, ${mediatorName(status)}, receives the preferences negotiators disclose and sees the utility space from its own link above; you see who has disclosed.`));
+  }
+  parts.push(disclosureList(status));
+  if (status.caller_is_mediator && !waiting.length) {
+    parts.push(h('p', { class: 'callout ok small', 'data-testid': 'all-disclosed' }, 'Every negotiator has disclosed: the utility space is on the mediator view.'));
+  }
+  if (status.caller_is_mediator) {
+    parts.push(h('div', { class: 'actions' },
+      h('a', {
+        class: 'button secondary small', href: mediatorLink, target: '_blank', rel: 'noopener noreferrer',
+        'data-testid': 'open-mediator-view',
+      }, 'Open the mediator view')));
+  }
+  fill('mediation', parts);
 }
 
 /** Saves the session's `record` or `export` (JSON, admin only) as a file. */
@@ -366,10 +424,11 @@ function renderProgress(state) {
   }
   if (movesMade) {
     parts.push(h('h3', { class: 'small muted' }, 'Moves'));
-    parts.push(h('div', { class: 'log' }, h('table', {},
+    // Numbered in the order made (the log's seqs have gaps: other entries sit between moves).
+    parts.push(h('div', { class: 'full-log' }, h('table', { 'data-testid': 'move-log' },
       h('thead', {}, h('tr', {}, h('th', { class: 'num' }, '#'), h('th', {}, 'Round'), h('th', {}, 'Party'), h('th', {}, 'Move'))),
-      h('tbody', {}, [...state.moves].reverse().map((m) => h('tr', {},
-        h('td', { class: 'num' }, String(m.seq)),
+      h('tbody', {}, state.moves.map((m, i) => [i + 1, m]).reverse().map(([k, m]) => h('tr', { 'data-testid': 'move' },
+        h('td', { class: 'num' }, String(k)),
         h('td', {}, String(m.round + 1)),
         h('td', {}, m.party),
         h('td', {}, partial

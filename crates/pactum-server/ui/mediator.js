@@ -1,12 +1,19 @@
 // The mediator's view (admin, mediator or observer token): the trace of the
 // session's moves (offers under alternating offers, proposals round by round
 // under free-form partial rounds, drafts and votes under the single text)
-// and, for the scenario's mediator once every party has disclosed its
-// preferences, the utility space with the Pareto frontier and the Nash point.
+// and, for the session's mediator (the scenario's mediator party, or the
+// convener when the scenario names none) once every negotiator has
+// disclosed its preferences, the utility space with the Pareto frontier and
+// the Nash point. Every reader sees who has disclosed, live.
+//
+// Rules: issues and their options keep the scenario's order; values are
+// shown in full (wrapped, and in full on hover); no log is clipped; move
+// counts are counts of moves (acceptances included), never log sequence
+// numbers.
 
 import {
-  api, fill, fmtU, fmtValue, fragment, h, moveVerb, notice, packageLine, packageTable, replayRecord,
-  roundText, sameValue, serverPaths, statusPill, svg, watch,
+  api, disclosureList, fill, fmtU, fmtValue, fragment, h, mediatorName, moveVerb, notice, packageLine,
+  packageTable, replayRecord, roundText, sameValue, serverPaths, statusPill, svg, watch,
 } from './common.js';
 
 const { session, token } = fragment();
@@ -38,6 +45,7 @@ function renderSummary(state) {
     parts.push(h('dl', { class: 'kv' },
       h('dt', {}, 'Protocol'), h('dd', {}, 'Free-form rounds with partial agreements'),
       h('dt', {}, 'Proposals'), h('dd', { 'data-testid': 'proposal-count' }, String(state.moves.length)),
+      h('dt', {}, 'Moves'), h('dd', { 'data-testid': 'move-count' }, String(state.moveCount ?? state.moves.length)),
       h('dt', {}, 'Settled'), h('dd', { 'data-testid': 'settled' }, settledCount ? packageLine(p.settled, state.issues) : 'no issue yet'),
       h('dt', {}, 'Open issues'), h('dd', { 'data-testid': 'open-issues' }, p.open_issues.length ? p.open_issues.join(', ') : 'none'),
       deadline));
@@ -57,6 +65,7 @@ function renderSummary(state) {
     parts.push(h('dl', { class: 'kv' },
       h('dt', {}, 'Protocol'), h('dd', {}, 'Mediated single negotiating text'),
       h('dt', {}, 'Proposals'), h('dd', { 'data-testid': 'proposal-count' }, `${t.proposals.length} (${adopted} adopted)`),
+      h('dt', {}, 'Moves'), h('dd', { 'data-testid': 'move-count' }, `${state.moveCount ?? '—'} (votes on decided proposals)`),
       deadline));
     parts.push(h('p', { class: 'hint small' }, state.status === 'agreement' ? 'The agreed text:' : 'The standing text:'));
     parts.push(h('div', { 'data-testid': 'standing-text' }, packageTable(t.draft, state.issues)));
@@ -67,12 +76,13 @@ function renderSummary(state) {
     }
   } else {
     const offers = state.moves.filter((m) => m.kind === 'offer').length;
+    const count = state.moveCount ?? state.moves.length;
     parts.push(h('dl', { class: 'kv' },
       h('dt', {}, 'Turn'), h('dd', {}, state.status === 'open' ? state.turn : '—'),
-      h('dt', {}, 'Moves'), h('dd', {}, `${state.moves.length} (${offers} offer${offers === 1 ? '' : 's'})`),
+      h('dt', {}, 'Moves'), h('dd', { 'data-testid': 'move-count' }, `${count} (${offers} offer${offers === 1 ? '' : 's'})`),
       deadline));
     if (state.status === 'agreement') {
-      parts.push(h('p', { class: 'callout ok', 'data-testid': 'agreement' }, `Agreement: ${packageLine(state.agreement)}`));
+      parts.push(h('p', { class: 'callout ok', 'data-testid': 'agreement' }, `Agreement: ${packageLine(state.agreement, state.issues)}`));
     } else if (state.status === 'ended') {
       parts.push(h('p', { class: 'callout' }, `Ended without agreement (${state.reason || 'ended'}).`));
     }
@@ -82,34 +92,89 @@ function renderSummary(state) {
 
 // ---------------------------------------------------------------- trace
 
-/** The distinct values offered on `issue`, in a readable order. */
-function axisValues(offers, issue) {
-  const values = [];
+/** Most options an axis lists when none was offered: beyond, only the offered ones. */
+const MAX_AXIS_OPTIONS = 15;
+
+/**
+ * The values of `issue` on its axis: a discrete issue's options in the
+ * scenario's order (all of them when there are few, else those offered),
+ * numbers in increasing order, anything else in the order first offered.
+ */
+function axisValues(state, offers, issue) {
+  const offered = [];
   for (const m of offers) {
     const v = m.offer[issue];
-    if (!values.some((x) => sameValue(x, v))) values.push(v);
+    if (!offered.some((x) => sameValue(x, v))) offered.push(v);
   }
-  if (values.every((v) => typeof v === 'number')) values.sort((a, b) => a - b);
-  return values;
+  const options = state.options && state.options[issue];
+  if (options && options.length) {
+    const known = options.length <= MAX_AXIS_OPTIONS ? options : options.filter((o) => offered.some((v) => sameValue(v, o)));
+    // Anything offered that the scenario does not list (an older record) comes last.
+    return [...known, ...offered.filter((v) => !known.some((o) => sameValue(o, v)))];
+  }
+  if (offered.every((v) => typeof v === 'number')) offered.sort((a, b) => a - b);
+  return offered;
+}
+
+/** Characters per line of an axis label, and the label's lines (words kept whole when they fit). */
+const LABEL_CHARS = 16;
+function labelLines(text) {
+  const lines = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    for (let w = word; w.length;) {
+      const room = line ? LABEL_CHARS - line.length - 1 : LABEL_CHARS;
+      if (w.length <= room) {
+        line = line ? `${line} ${w}` : w;
+        w = '';
+      } else if (line) {
+        lines.push(line);
+        line = '';
+      } else {
+        lines.push(w.slice(0, LABEL_CHARS));
+        w = w.slice(LABEL_CHARS);
+      }
+    }
+  }
+  if (line || !lines.length) lines.push(line);
+  return lines;
 }
 
 function issueChart(state, allOffers, issue, agreement) {
   // Partial proposals name only some issues.
   const offers = allOffers.filter((m) => issue in m.offer);
-  const values = axisValues(offers, issue);
-  const W = 360, H = Math.max(110, 26 + values.length * 18), L = 78, R = 12, T = 22, B = 22;
+  // Options read top down in the scenario's order; numbers grow upwards.
+  const discrete = !!(state.options && state.options[issue] && state.options[issue].length);
+  const values = axisValues(state, offers, issue);
+  if (discrete) values.reverse();
+  const labels = values.map((v) => labelLines(fmtValue(v)));
+  const widest = Math.max(1, ...labels.flat().map((l) => l.length));
+  // Rows as tall as their wrapped labels; the margin as wide as the longest line.
+  const LINE = 12, ROW = 18;
+  const heights = labels.map((l) => Math.max(ROW, l.length * LINE + 6));
+  const L = Math.min(118, Math.max(40, 14 + widest * 6.2)), R = 12, T = 22, B = 22;
+  const W = 360 + Math.max(0, L - 78);
+  const H = Math.max(110, T + B + heights.reduce((a, b) => a + b, 0));
   const n = state.moves.length;
   const x = (i) => L + (n <= 1 ? (W - L - R) / 2 : (i * (W - L - R)) / (n - 1));
-  const y = (v) => {
-    const k = values.findIndex((x2) => sameValue(x2, v));
-    return values.length === 1 ? (T + H - B) / 2 : H - B - (k * (H - T - B)) / (values.length - 1);
-  };
-  const parts = [svg('text', { class: 'title', x: 0, y: 13 }, issue)];
-  for (const v of values) {
-    parts.push(svg('line', { class: 'grid-line', x1: L, x2: W - R, y1: y(v), y2: y(v) }));
-    const label = fmtValue(v);
-    parts.push(svg('text', { x: L - 6, y: y(v) + 4, 'text-anchor': 'end' }, label.length > 12 ? `${label.slice(0, 11)}…` : label));
+  // The first value at the bottom; each row centred in its band.
+  const centres = [];
+  const free = H - T - B - heights.reduce((a, b) => a + b, 0);
+  let at = H - B - free / 2;
+  for (const hgt of heights) {
+    centres.push(at - hgt / 2);
+    at -= hgt;
   }
+  const y = (v) => centres[Math.max(0, values.findIndex((x2) => sameValue(x2, v)))];
+  const parts = [svg('text', { class: 'title', x: 0, y: 13 }, issue)];
+  values.forEach((v, k) => {
+    parts.push(svg('line', { class: 'grid-line', x1: L, x2: W - R, y1: centres[k], y2: centres[k] }));
+    const lines = labels[k];
+    const top = centres[k] + 4 - ((lines.length - 1) * LINE) / 2;
+    parts.push(svg('text', { x: L - 6, y: top, 'text-anchor': 'end', 'data-value': fmtValue(v) },
+      svg('title', {}, fmtValue(v)),
+      lines.map((line, i) => svg('tspan', { x: L - 6, y: top + i * LINE }, line))));
+  });
   parts.push(svg('line', { class: 'axis', x1: L, x2: L, y1: T - 4, y2: H - B }));
   parts.push(svg('line', { class: 'axis', x1: L, x2: W - R, y1: H - B, y2: H - B }));
   const moveIndex = new Map(state.moves.map((m, i) => [m.seq, i]));
@@ -141,7 +206,7 @@ function traceKind(state) {
 }
 
 const TITLES = {
-  alternating_offers: ['Offer trace', 'What each negotiator offered on each issue, move by move', 'Offers', 'Latest first'],
+  alternating_offers: ['Offer trace', 'What each negotiator offered on each issue, move by move', 'Moves', 'Latest first'],
   partial_rounds: ['Proposal trace', 'The values each negotiator proposed on each issue, proposal by proposal', 'Rounds', 'Proposals, acceptances and settled issues, latest round first'],
   single_text: ['Draft trace', 'The draft each proposal started from, the change proposed marked', 'Votes', 'Each negotiator\'s vote on each proposal, latest first'],
 };
@@ -186,7 +251,7 @@ function renderDrafts(state) {
     return;
   }
   const tint = { adopted: 'var(--ok-soft)', vetoed: '#dfe2e8' };
-  fill('trace', h('div', { class: 'log' }, h('table', { 'data-testid': 'drafts' },
+  fill('trace', h('div', { class: 'full-log' }, h('table', { 'data-testid': 'drafts' },
     h('thead', {}, h('tr', {}, h('th', { class: 'num' }, '#'), state.issues.map((i) => h('th', {}, i)), h('th', {}, 'Result'))),
     h('tbody', {}, t.proposals.map((q) => h('tr', { 'data-testid': 'draft-row', 'data-proposal': String(q.proposal) },
       h('td', { class: 'num' }, String(q.proposal + 1)),
@@ -219,12 +284,15 @@ function renderMoves(state) {
     fill('moves', h('p', { class: 'empty' }, 'No moves yet.'));
     return;
   }
-  fill('moves', h('table', {},
-    h('thead', {}, h('tr', {}, h('th', {}, 'Round'), h('th', {}, 'Party'), h('th', {}, 'Move'))),
-    h('tbody', {}, [...state.moves].reverse().map((m) => h('tr', {},
+  // Numbered 1, 2, 3… in the order made, as on the convener's page.
+  const numbered = state.moves.map((m, i) => [i + 1, m]);
+  fill('moves', h('table', { 'data-testid': 'move-log' },
+    h('thead', {}, h('tr', {}, h('th', { class: 'num' }, '#'), h('th', {}, 'Round'), h('th', {}, 'Party'), h('th', {}, 'Move'))),
+    h('tbody', {}, numbered.reverse().map(([k, m]) => h('tr', { 'data-testid': 'move', 'data-kind': m.kind },
+      h('td', { class: 'num' }, String(k)),
       h('td', {}, String(m.round + 1)),
       h('td', { class: 'who' }, swatch(colour(state, m.party)), m.party),
-      h('td', { class: 'small' }, m.offer ? `${moveVerb(m.kind)}: ${packageLine(m.offer)}` : moveVerb(m.kind)))))));
+      h('td', { class: 'small' }, m.offer ? `${moveVerb(m.kind)}: ${packageLine(m.offer, state.issues)}` : moveVerb(m.kind)))))));
 }
 
 /** Partial rounds: each round's proposals, who accepted them, what they settled, who closed the round. */
@@ -279,7 +347,7 @@ function renderVotes(state) {
       'data-testid': 'text-proposal', 'data-proposal': String(q.proposal), 'data-resolution': q.resolution || 'voting',
     },
     h('td', { class: 'num' }, String(q.proposal + 1)),
-    h('td', { class: 'small' }, q.change ? packageLine(q.change) : 'no change'),
+    h('td', { class: 'small' }, q.change ? packageLine(q.change, state.issues) : 'no change'),
     state.negotiators.map((n) => h('td', { class: 'small', 'data-vote': n }, voteText(q, n))),
     h('td', {}, q.resolution
       ? h('span', { class: `pill ${q.resolution === 'adopted' ? 'pill-agreement' : 'pill-ended'}` }, q.resolution === 'adopted' ? 'Adopted' : 'Vetoed')
@@ -297,15 +365,17 @@ const SPACE_DOTS = {
 function renderSpace(state, view) {
   const space = view && view.utility_space;
   if (!space) {
+    const who = view && 'mediator' in view
+      ? `the session's mediator (${mediatorName(view)}${view.mediator ? '' : ', as the scenario names none'})`
+      : 'the session\'s mediator';
     const parts = [h('p', { class: 'callout', 'data-testid': 'space-note' },
-      'The utility-space plot (every offer, the Pareto frontier and the Nash point) appears here for the scenario\'s mediator once every negotiator has disclosed its preferences.')];
+      `The utility-space plot (every offer, the Pareto frontier and the Nash point) appears here for ${who} once every negotiator has disclosed its preferences.`)];
     if (view) {
+      parts.push(disclosureList({ ...view, caller_is_mediator: false }));
       const waiting = view.negotiators.filter((n) => !view.disclosed.includes(n));
-      parts.push(h('dl', { class: 'kv', 'data-testid': 'disclosure' },
-        h('dt', {}, 'Disclosed'), h('dd', {}, view.disclosed.length ? view.disclosed.join(', ') : 'nobody yet'),
-        h('dt', {}, 'Not disclosed'), h('dd', {}, waiting.length ? waiting.join(', ') : 'nobody')));
       if (!waiting.length) {
-        parts.push(h('p', { class: 'hint small' }, 'Everyone has disclosed, but this link is not the mediator\'s: only the mediator sees the utility space.'));
+        parts.push(h('p', { class: 'hint small', 'data-testid': 'not-mediator' },
+          `Everyone has disclosed, but this link is not the mediator's: only ${mediatorName(view)} sees the utility space.`));
       }
     } else {
       parts.push(h('p', { class: 'hint small' }, 'This server does not offer preference disclosure, so the utility space stays private.'));
@@ -356,13 +426,14 @@ function renderSpace(state, view) {
   if (space.nash) {
     const [nx, ny] = space.nash.utilities;
     parts.push(svg('rect', { x: x(nx) - 5, y: y(ny) - 5, width: 10, height: 10, fill: 'var(--ink)' },
-      svg('title', {}, `Nash: ${packageLine(space.nash.offer)} (${fmtU(nx)}, ${fmtU(ny)})`)));
+      svg('title', {}, `Nash: ${packageLine(space.nash.offer, state.issues)} (${fmtU(nx)}, ${fmtU(ny)})`)));
   }
   fill('space',
     svg('svg', { class: 'chart', viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': 'Utility space', 'data-testid': 'space-plot' }, parts),
     h('p', { class: 'hint small' },
       `Grey: a sample of the ${space.outcome_count} outcomes. Green: Pareto frontier. Square: Nash point`,
-      space.nash ? ` (${packageLine(space.nash.offer)})` : '', `. ${SPACE_DOTS[traceKind(state)]}`));
+      space.nash ? ` (${packageLine(space.nash.offer, state.issues)})` : '', `. ${SPACE_DOTS[traceKind(state)]}`),
+    disclosureList({ ...view, caller_is_mediator: true }));
 }
 
 // ---------------------------------------------------------------- refresh
@@ -373,6 +444,9 @@ function stateFromView(view) {
     protocol: view.protocol || 'alternating_offers',
     negotiators: view.negotiators,
     issues: view.issues || [],
+    // Each discrete issue's options in the scenario's order.
+    options: Object.fromEntries((view.issues || []).map((i, k) => [i, (view.issue_options || [])[k] || []])),
+    moveCount: view.move_count,
     deadlineRounds: view.deadline_rounds || 0,
     moves: [],
     status: view.status,
@@ -397,7 +471,10 @@ function stateFromView(view) {
     }));
     state.agreement = view.single_text.agreement;
   } else {
-    state.moves = view.offers.map((o) => ({ seq: o.seq, party: o.party, kind: 'offer', offer: o.offer, round: o.round }));
+    // Every move (acceptances and rejections too) when the server lists them.
+    state.moves = view.moves && (view.moves.length || !view.offers.length)
+      ? view.moves.map((m) => ({ seq: m.seq, party: m.party, kind: m.kind, offer: m.offer || null, round: m.round }))
+      : view.offers.map((o) => ({ seq: o.seq, party: o.party, kind: 'offer', offer: o.offer, round: o.round }));
     state.agreement = view.status === 'agreement' && view.offers.length ? view.offers[view.offers.length - 1].offer : null;
     // While open, the round in play; once finished, that of the last offer.
     if (view.status !== 'open') state.round = view.offers.length ? view.offers[view.offers.length - 1].round : 0;

@@ -1,8 +1,8 @@
 // A negotiator's page: own preferences, the standing offer, moves, suggestions.
 
 import {
-  api, bar, fill, fmtU, fmtValue, fragment, h, notice, packageLine, roundText, sameValue,
-  serverPaths, statusPill, svg, watch,
+  api, bar, disclosureList, fill, fmtU, fmtValue, fragment, h, mediatorName, notice, packageLine,
+  roundText, roundedText, sameValue, serverPaths, statusPill, svg, watch,
 } from './common.js';
 
 const $ = (id) => document.getElementById(id);
@@ -26,6 +26,8 @@ const page = {
   suggestedDraft: '',
   /** Open issues the partial-offer form was built for (partial rounds). */
   partialFormKey: null,
+  /** Who discloses to the session's mediator (GET /disclosure), or null. */
+  disclosure: null,
 };
 
 // ---------------------------------------------------------------- helpers
@@ -173,9 +175,15 @@ async function setUpPreferenceEditor() {
   const p = prefs();
   if (p.kind !== 'additive' || !prefsEditable()) return;
   const box = $('edit-prefs-box');
-  const num = (value, attrs = {}) => h('input', {
-    type: 'number', step: 'any', min: '0', value: String(value), class: 'num-input', ...attrs,
-  });
+  // Shown rounded (no 0.8500000000000001); a field left as shown sends the
+  // exact number it stands for, so saving changes only what was edited.
+  const num = (value, attrs = {}) => {
+    const shown = roundedText(value);
+    return h('input', {
+      type: 'number', step: 'any', min: '0', value: shown, class: 'num-input',
+      'data-shown': shown, 'data-exact': typeof value === 'number' ? String(value) : '', ...attrs,
+    });
+  };
   const rows = page.issues.map((spec) => {
     const weight = num(spec.weight, { 'data-weight': spec.issue, 'aria-label': `Weight of ${spec.issue}` });
     const numeric = spec.values && spec.values.length && typeof spec.values[0].value === 'number';
@@ -188,17 +196,19 @@ async function setUpPreferenceEditor() {
       h('legend', {}, spec.issue), h('label', { class: 'small' }, 'Weight ', weight), h('div', { class: 'edit-values' }, values));
   });
   const reservation = num(p.reservation_value ?? '', { max: '1', id: 'edit-reservation', 'aria-label': 'Reservation value' });
+  const weightSum = h('div', { class: 'weight-sum', id: 'weight-sum', 'data-testid': 'weight-sum', hidden: true });
   const form = h('form', { id: 'edit-prefs-form', autocomplete: 'off' },
     rows,
+    weightSum,
     h('label', { class: 'small' }, 'Reservation value (empty for none) ', reservation),
     h('div', { class: 'actions' }, h('button', { type: 'submit', id: 'save-prefs', class: 'small' }, 'Save my preferences')));
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     const body = { weights: {}, values: {} };
     for (const spec of page.issues) {
-      body.weights[spec.issue] = Number(form.querySelector(`[data-weight="${CSS.escape(spec.issue)}"]`).value);
+      body.weights[spec.issue] = exactNumber(form.querySelector(`[data-weight="${CSS.escape(spec.issue)}"]`));
       const inputs = [...form.querySelectorAll(`[data-issue="${CSS.escape(spec.issue)}"][data-value]`)];
-      const listed = inputs.length ? inputs.map((i) => [JSON.parse(i.dataset.value), Number(i.value)])
+      const listed = inputs.length ? inputs.map((i) => [JSON.parse(i.dataset.value), exactNumber(i)])
         : (spec.values || []).map((v) => [v.value, v.utility]);
       if (listed.length && typeof listed[0][0] === 'number') {
         body.values[spec.issue] = { type: 'piecewise_linear', points: listed };
@@ -206,7 +216,7 @@ async function setUpPreferenceEditor() {
         body.values[spec.issue] = Object.fromEntries(listed);
       }
     }
-    if (reservation.value !== '') body.reservation_value = Number(reservation.value);
+    if (reservation.value !== '') body.reservation_value = exactNumber(reservation);
     try {
       await api('PUT', `${base}/me/preferences`, { token, body });
       notice('Your preferences are updated. Only a commitment to them is recorded; nobody else sees them.');
@@ -217,40 +227,122 @@ async function setUpPreferenceEditor() {
       notice(`Preferences not changed: ${e.message}`, 'error');
     }
   });
+  form.addEventListener('input', (ev) => {
+    if (ev.target.matches('[data-weight]')) checkWeightSum(form);
+  });
   fill(box, h('details', { id: 'edit-prefs' },
     h('summary', {}, 'Edit my preferences'),
     h('p', { class: 'hint small' }, 'Weights are non-negative, values and the reservation value between 0 and 1. You can change them until you lock them or make your first move.'),
     form));
   box.hidden = false;
+  checkWeightSum(form);
+}
+
+/** The number a form field stands for: the exact one behind a rounded display left untouched. */
+function exactNumber(input) {
+  if (input.dataset.exact !== undefined && input.dataset.exact !== '' && input.value === input.dataset.shown) {
+    return Number(input.dataset.exact);
+  }
+  return Number(input.value);
+}
+
+/** Weights summing to 1 within this are taken to sum to 1. */
+const WEIGHT_SUM_TOLERANCE = 1e-6;
+
+/**
+ * Warns when the form's weights do not sum to 1 and offers to rescale them
+ * (each divided by their sum, rounded to four decimals, the largest taking
+ * up the rounding so that they sum to 1 again).
+ */
+function checkWeightSum(form) {
+  const inputs = [...form.querySelectorAll('[data-weight]')];
+  const box = form.querySelector('#weight-sum');
+  const weights = inputs.map(exactNumber);
+  if (weights.some((w) => !Number.isFinite(w) || w < 0)) {
+    box.hidden = false;
+    box.className = 'weight-sum small warn-text';
+    fill(box, '⚠ Every weight must be a number of at least 0.');
+    return;
+  }
+  const sum = weights.reduce((a, b) => a + b, 0);
+  if (Math.abs(sum - 1) <= WEIGHT_SUM_TOLERANCE) {
+    box.hidden = true;
+    box.replaceChildren();
+    return;
+  }
+  box.hidden = false;
+  box.className = 'weight-sum small warn-text';
+  if (sum === 0) {
+    fill(box, '⚠ The weights sum to 0: give at least one issue a weight above 0.');
+    return;
+  }
+  fill(box,
+    h('span', { 'data-testid': 'weight-sum-warning' }, `⚠ The weights sum to ${roundedText(sum)}, not 1.`),
+    h('button', {
+      type: 'button', class: 'secondary small', id: 'rescale-weights',
+      onclick: () => {
+        const scaled = weights.map((w) => Number((w / sum).toFixed(4)));
+        const largest = scaled.indexOf(Math.max(...scaled));
+        const others = scaled.reduce((a, w, i) => (i === largest ? a : a + w), 0);
+        scaled[largest] = Number((1 - others).toFixed(4));
+        inputs.forEach((input, i) => {
+          input.value = String(scaled[i]);
+          input.dataset.shown = input.value;
+          input.dataset.exact = input.value;
+        });
+        checkWeightSum(form);
+      },
+    }, 'Rescale them to sum to 1'));
 }
 
 // ---------------------------------------------------------------- disclosure
 
-/** Lets the party show its preferences to the scenario's mediator (when the server supports it). */
+/**
+ * Lets the party show its preferences to the session's mediator (the
+ * scenario's mediator party, or the convener when it names none), when the
+ * server supports it, and shows who discloses (never what), kept current
+ * by every refresh.
+ */
 async function setUpDisclosure() {
   const paths = await serverPaths();
   if (!paths.includes('/sessions/{id}/disclosure')) return;
   const box = $('disclosure');
-  const state = h('p', { class: 'small', id: 'disclosure-state' },
-    'Disclosing lets the scenario\'s mediator see the utility space (every party\'s utilities) to guide the talks. Other negotiators never see your preferences. You can withdraw until the negotiation ends.');
   const choose = async (disclose) => {
     try {
-      const answer = await api('PUT', `${base}/disclosure`, { token, body: { disclose } });
-      fill(state, answer.disclose
-        ? `You disclose your preferences to the mediator${answer.all_disclosed ? '; so does every negotiator.' : '; not every negotiator does yet.'}`
-        : 'You do not disclose your preferences to the mediator.');
-      state.dataset.disclose = String(answer.disclose);
+      await api('PUT', `${base}/disclosure`, { token, body: { disclose } });
+      page.disclosure = await api('GET', `${base}/disclosure`, { token });
+      renderDisclosure();
     } catch (e) {
       notice(`Disclosure not changed: ${e.message}`, 'error');
     }
   };
   fill(box,
     h('h3', { class: 'small muted' }, 'Disclosure to the mediator'),
-    state,
-    h('div', { class: 'actions' },
+    h('p', { class: 'small', id: 'disclosure-state' }, ''),
+    h('div', { id: 'disclosure-list' }),
+    h('div', { class: 'actions', id: 'disclosure-actions' },
       h('button', { type: 'button', class: 'secondary small', id: 'disclose', onclick: () => choose(true) }, 'Disclose to the mediator'),
       h('button', { type: 'button', class: 'secondary small', id: 'withdraw', onclick: () => choose(false) }, 'Withdraw')));
-  box.hidden = page.me.status !== 'open';
+  box.hidden = false;
+  renderDisclosure();
+}
+
+/** The party's own disclosure choice and who else discloses, from `page.disclosure`. */
+function renderDisclosure() {
+  const s = page.disclosure;
+  const state = $('disclosure-state');
+  if (!s || !state || !$('disclosure-list')) return;
+  const to = s.mediator ? `the scenario's mediator, ${s.mediator}` : 'the convener, who mediates (the scenario names no mediator)';
+  const others = s.all_disclosed ? '; so does every negotiator.' : '; not every negotiator does yet.';
+  fill(state, s.mine
+    ? `You disclose your preferences to ${to}${others}`
+    : `You do not disclose your preferences. Disclosing lets ${to} see the utility space (every negotiator's utilities) to guide the talks; other negotiators never see your preferences.${s.open ? ' You can withdraw until the negotiation ends.' : ''}`);
+  state.dataset.disclose = String(!!s.mine);
+  state.dataset.mediator = mediatorName(s);
+  fill('disclosure-list', disclosureList(s, page.me && page.me.party));
+  $('disclose').disabled = !!s.mine || !s.open;
+  $('withdraw').disabled = !s.mine || !s.open;
+  $('disclosure-actions').hidden = !s.open;
 }
 
 // ---------------------------------------------------------------- offer form
@@ -484,7 +576,6 @@ function updateButtons() {
   if (fromStanding) fromStanding.disabled = !page.me.standing_offer;
   $('compose-card').hidden = !open || isPartial();
   $('suggest-card').hidden = !canAsk();
-  if ($('disclosure') && !open) $('disclosure').hidden = true;
   if ($('edit-prefs-box') && !prefsEditable()) $('edit-prefs-box').hidden = true;
   $('ask').disabled = !canAsk() || waitingForLocks().length > 0;
   renderLock();
@@ -1090,10 +1181,15 @@ function disarmPartialEnd() {
 // ---------------------------------------------------------------- refresh
 
 async function refresh() {
-  const [me, offers] = await Promise.all([
+  const disclosurePath = (await serverPaths()).includes('/sessions/{id}/disclosure');
+  const [me, offers, disclosure] = await Promise.all([
     api('GET', `${base}/me`, { token }),
     api('GET', `${base}/offers`, { token }),
+    disclosurePath ? api('GET', `${base}/disclosure`, { token }) : null,
   ]);
+  // Who discloses changes without any move: shown before the snapshot check.
+  page.disclosure = disclosure;
+  if (page.me) renderDisclosure();
   if (isSingleText(me)) page.text = await api('GET', `${base}/single_text`, { token });
   const snapshot = JSON.stringify([me, offers, page.text]);
   if (snapshot === page.lastSnapshot) return me.status === 'open';
