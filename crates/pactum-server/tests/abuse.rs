@@ -321,7 +321,7 @@ async fn heavy_analysis_has_a_deadline_and_a_bounded_pool() {
     };
     let server = Server::start(limits).await;
     let (id, alice, bob) =
-        tokens(&create(server.addr, &slow(6, 8), json!({"privacy": "full"})).await);
+        tokens(&create(server.addr, &slow(7, 10), json!({"privacy": "full"})).await);
     lock(server.addr, &id, &[&alice, &bob]).await;
     let path = format!("/sessions/{id}/suggestions");
     let started = Instant::now();
@@ -418,7 +418,7 @@ async fn a_move_is_acknowledged_before_the_suggestions_it_brings() {
     let server = Server::start(ServerLimits::default()).await;
     let created = create(
         server.addr,
-        &slow(5, 10),
+        &slow(6, 10),
         json!({"auto_suggest": true, "privacy": "full"}),
     )
     .await;
@@ -426,8 +426,7 @@ async fn a_move_is_acknowledged_before_the_suggestions_it_brings() {
     let (mut events, mut buf, status) = open_events(server.addr, &id, &alice).await;
     assert_eq!(status, 200);
     let moves = format!("/sessions/{id}/moves");
-    let offer =
-        |x: u32| json!({"kind": "offer", "offer": {"i0": x, "i1": x, "i2": x, "i3": x, "i4": x}});
+    let offer = |x: u32| json!({"kind": "offer", "offer": {"i0": x, "i1": x, "i2": x, "i3": x, "i4": x, "i5": x}});
     let first = request(server.addr, "POST", &moves, Some(&alice), Some(&offer(1))).await;
     assert_eq!(first.status, 200, "{first:?}");
     // Bob's offer completes round 0: answered without waiting for the
@@ -706,7 +705,7 @@ async fn an_analysis_stops_when_its_client_goes_away() {
     };
     let server = Server::start(limits).await;
     let (slow_id, slow_alice, slow_bob) =
-        tokens(&create(server.addr, &slow(6, 10), json!({"privacy": "full"})).await);
+        tokens(&create(server.addr, &slow(7, 10), json!({"privacy": "full"})).await);
     let (small_id, small_alice, small_bob) =
         tokens(&create(server.addr, &one_issue(SMALL), json!({})).await);
     lock(server.addr, &slow_id, &[&slow_alice, &slow_bob]).await;
