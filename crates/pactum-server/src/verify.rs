@@ -526,11 +526,7 @@ fn replay_check(
     const NAME: &str = "protocol replay";
     let requested = matches!(source, Some((_, ScenarioSource::Given)));
     if scenario.is_none() && creation.protocol != ALTERNATING_OFFERS {
-        let why = if source.is_some() {
-            "the scenario is not the session's (see the scenario hash)"
-        } else {
-            "a record alone carries no scenario"
-        };
+        let why = why_no_scenario(source.is_some());
         return Check::new(
             NAME,
             Status::NotChecked,
@@ -988,11 +984,7 @@ fn certificate_check(
     };
     let requested = matches!(source, Some((_, ScenarioSource::Given)));
     let Some(scenario) = scenario else {
-        let why = if source.is_some() {
-            "the scenario is not the session's (see the scenario hash)"
-        } else {
-            "a record alone carries no scenario"
-        };
+        let why = why_no_scenario(source.is_some());
         return Check::new(
             NAME,
             Status::NotChecked,
@@ -1061,6 +1053,16 @@ fn certificate_check(
         Err(e) => Check::new(NAME, Status::Failed, e),
     }
     .requested(requested)
+}
+
+/// Why a check that needs the session's scenario has none: one was found
+/// (given or exported) but is not the session's, or a bare record has none.
+fn why_no_scenario(found_one: bool) -> &'static str {
+    if found_one {
+        "the scenario is not the session's (see the scenario hash)"
+    } else {
+        "a record alone carries no scenario"
+    }
 }
 
 #[cfg(test)]
