@@ -305,7 +305,8 @@ enum Point {
 
 #[utoipa::path(get, path = "/sessions/{id}/mediator", params(("id" = String, Path)), responses(
     (status = 200, body = MediatorView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-    (status = 404, body = ErrorBody)),
+    (status = 404, body = ErrorBody), (status = 422, description = "The analysis does not fit the server's budget or deadline", body = ErrorBody),
+    (status = 503, description = "Busy with other analyses (Retry-After)", body = ErrorBody)),
     security(("viewer_token" = []), ("admin_token" = [])))]
 pub(crate) async fn mediator_view(
     AxumState(app): AxumState<AppState>,
@@ -580,7 +581,8 @@ pub(crate) async fn ensure_certificate(
 
 #[utoipa::path(get, path = "/sessions/{id}/certificate", params(("id" = String, Path)), responses(
     (status = 200, body = CertificateView), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
-    (status = 409, body = ErrorBody)),
+    (status = 409, body = ErrorBody), (status = 422, description = "The analysis does not fit the server's budget or deadline", body = ErrorBody),
+    (status = 503, description = "Busy with other analyses (Retry-After)", body = ErrorBody)),
     security(("party_token" = []), ("viewer_token" = []), ("admin_token" = [])))]
 pub(crate) async fn get_certificate(
     AxumState(app): AxumState<AppState>,
@@ -623,7 +625,9 @@ pub struct Export {
 
 #[utoipa::path(get, path = "/sessions/{id}/export", params(("id" = String, Path)), responses(
     (status = 200, body = Export), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-    (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
+    (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+    (status = 422, description = "The analysis does not fit the server's budget or deadline", body = ErrorBody),
+    (status = 503, description = "Busy with other analyses (Retry-After)", body = ErrorBody)),
     security(("admin_token" = [])))]
 pub(crate) async fn export(
     AxumState(app): AxumState<AppState>,

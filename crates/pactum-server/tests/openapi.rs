@@ -183,3 +183,28 @@ async fn each_operation_accepts_exactly_the_tokens_it_lists() {
     }
     assert!(checked >= 4 * 12, "only {checked} checks");
 }
+
+/// Every operation that runs a heavy analysis (suggestions, the mediator's
+/// utility space, the agreement certificate, and the export that closes the
+/// record with it) documents the server's analysis limits: 422 when the
+/// work does not fit the budget or its deadline, 503 when every analysis
+/// worker is busy.
+#[tokio::test]
+async fn operations_that_analyse_document_the_analysis_limits() {
+    let app = router(common::sqlite().await);
+    let doc = document(&app).await;
+    for (path, method) in [
+        ("/sessions/{id}/suggestions", "post"),
+        ("/sessions/{id}/mediator", "get"),
+        ("/sessions/{id}/certificate", "get"),
+        ("/sessions/{id}/export", "get"),
+    ] {
+        let responses = &doc["paths"][path][method]["responses"];
+        for status in ["422", "503"] {
+            assert!(
+                responses.get(status).is_some(),
+                "{method} {path} does not document {status}: {responses}"
+            );
+        }
+    }
+}
