@@ -65,6 +65,41 @@ pub fn check_input(path: &Path) -> Result<InputKind, InputFileError> {
     Ok(InputKind::File { size: meta.len() })
 }
 
+/// Reads the bytes of an input file: checked first with [`check_input`]
+/// (so a FIFO or a device is never opened), then read up to
+/// [`MAX_INPUT_BYTES`]. For files inside a scenario folder, whose encoding
+/// the caller decides.
+pub fn read_bytes(path: &Path) -> Result<Vec<u8>, InputFileError> {
+    let file = || path.display().to_string();
+    let size = match check_input(path)? {
+        InputKind::File { size } => size,
+        InputKind::Folder => {
+            return Err(InputFileError::NotAFile {
+                file: file(),
+                kind: "a folder",
+            });
+        }
+    };
+    let io = |error| InputFileError::Io {
+        file: file(),
+        error,
+    };
+    let mut bytes = Vec::with_capacity(size as usize);
+    std::fs::File::open(path)
+        .map_err(io)?
+        .take(MAX_INPUT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Err(InputFileError::TooLarge {
+            file: file(),
+            size: bytes.len() as u64,
+            limit: MAX_INPUT_BYTES,
+        });
+    }
+    Ok(bytes)
+}
+
 /// Reads a regular file of at most [`MAX_INPUT_BYTES`] as UTF-8 text, after
 /// [`check_input`]; a folder is refused as not a file.
 pub fn read_text(path: &Path) -> Result<String, InputFileError> {
@@ -153,6 +188,10 @@ mod tests {
         assert!(matches!(e, InputFileError::TooLarge { size, .. } if size == 5 << 30));
         assert!(e.to_string().contains("5368709120 bytes"), "{e}");
         assert!(read_text(&path).is_err());
+        assert!(matches!(
+            read_bytes(&path),
+            Err(InputFileError::TooLarge { .. })
+        ));
     }
 
     #[cfg(unix)]

@@ -1348,13 +1348,13 @@ pub fn parse_profile(
 // Folders
 // ---------------------------------------------------------------------------
 
-/// Reads a file as text: UTF-8, or else Latin-1 (older GENIUS files).
+/// Reads a file of a scenario folder as text: UTF-8, or else Latin-1 (older
+/// GENIUS files); only a regular file of at most 64 MiB is read.
 pub(crate) fn read_text(path: &Path, warnings: &mut Vec<String>) -> Result<String> {
     let label = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|source| Error::Io {
-        file: label.clone(),
-        source,
-    })?;
+    // Checked before opening: a FIFO or a device among a folder's files is
+    // refused rather than read (which could block for ever).
+    let bytes = crate::fsutil::read_bytes(path)?;
     let text = match String::from_utf8(bytes) {
         Ok(s) => s,
         Err(e) => {

@@ -1616,7 +1616,8 @@ mod tests {
     #[test]
     fn bad_input_is_reported() {
         let e = load(Path::new("/no/such/folder"), None).unwrap_err();
-        assert!(matches!(e, Error::Io { .. }), "{e}");
+        assert!(matches!(e, Error::Io { .. } | Error::Input(_)), "{e}");
+        assert!(e.to_string().contains("/no/such/folder"), "{e}");
 
         let tmp = with_profile(|t| t.replace("\"fruit\": 0.5,", "\"fruit\": 0.5"));
         let e = load(tmp.path(), None).unwrap_err();

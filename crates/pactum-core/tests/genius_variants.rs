@@ -631,3 +631,40 @@ fn shared_pareto_files_agree_with_pactum() {
         folders.len()
     );
 }
+
+/// A FIFO among a folder's files is never opened (reading one with no
+/// writer would block for ever): it is not taken for a GENIUS file.
+#[test]
+fn a_fifo_among_a_folders_files_is_never_opened() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[
+            ("fruit.xml", &fruit_domain(true)),
+            ("a.xml", &fruit_profile(true, [1, 2, 4], [1, 3], [0.7, 0.3])),
+            ("c.xml", &fruit_profile(true, [4, 2, 1], [3, 1], [0.4, 0.6])),
+        ],
+    );
+    let fifo = dir.path().join("b.xml");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("skipping: mkfifo is unavailable");
+        return;
+    }
+    let folder = dir.path().to_path_buf();
+    let (sent, answer) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = sent.send(load(&folder, None).map_err(|e| e.to_string()));
+    });
+    let loaded = answer
+        .recv_timeout(std::time::Duration::from_secs(20))
+        .expect("loading a folder with a FIFO in it blocked")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let parties: Vec<&str> = loaded
+        .scenario
+        .parties
+        .iter()
+        .map(|p| p.name.as_str())
+        .collect();
+    assert_eq!(parties, ["a", "c"]);
+}
