@@ -1,7 +1,10 @@
 //! Load generator for the live server, on 127.0.0.1 only.
 //!
-//! Starts the server in-process on a loopback port (or uses `--url`, which
-//! must be a loopback address), creates `--sessions` sessions (default
+//! Starts the server in-process on a loopback port, behind the same
+//! connection layer as `pactum serve` (header-read timeout, connection caps;
+//! the caps raised to fit two connections per session and the per-address
+//! rate of session creation off, since every client here shares one
+//! address), or uses `--url`, which must be a loopback address; creates `--sessions` sessions (default
 //! 1,000) and plays each with two simple HTTP clients (one per seat, each
 //! with its own keep-alive connection) that alternate offers from a fixed
 //! list until the deadline ends the session. At most `--concurrency`
@@ -267,8 +270,15 @@ async fn run(args: Args) -> Result<(), String> {
                 .await
                 .map_err(|e| e.to_string())?;
             let addr = listener.local_addr().map_err(|e| e.to_string())?;
-            let app = pactum_server::router(handle);
-            tokio::spawn(async move { axum::serve(listener, app).await });
+            let limits = pactum_server::ServerLimits {
+                max_connections: 2 * args.sessions + 64,
+                sessions_per_minute: 0,
+                ..Default::default()
+            };
+            let app = pactum_server::router_with(handle, limits.clone());
+            tokio::spawn(async move {
+                pactum_server::serve_on(listener, app, &limits, std::future::pending()).await
+            });
             let backend = if pactum_server::db::is_postgres(&db) {
                 "PostgreSQL"
             } else {
