@@ -103,34 +103,10 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>, InputFileError> {
 /// Reads a regular file of at most [`MAX_INPUT_BYTES`] as UTF-8 text, after
 /// [`check_input`]; a folder is refused as not a file.
 pub fn read_text(path: &Path) -> Result<String, InputFileError> {
-    let file = || path.display().to_string();
-    let size = match check_input(path)? {
-        InputKind::File { size } => size,
-        InputKind::Folder => {
-            return Err(InputFileError::NotAFile {
-                file: file(),
-                kind: "a folder",
-            });
-        }
-    };
-    let io = |error| InputFileError::Io {
-        file: file(),
-        error,
-    };
-    let mut text = String::with_capacity(size as usize);
-    std::fs::File::open(path)
-        .map_err(io)?
-        .take(MAX_INPUT_BYTES + 1)
-        .read_to_string(&mut text)
-        .map_err(io)?;
-    if text.len() as u64 > MAX_INPUT_BYTES {
-        return Err(InputFileError::TooLarge {
-            file: file(),
-            size: text.len() as u64,
-            limit: MAX_INPUT_BYTES,
-        });
-    }
-    Ok(text)
+    String::from_utf8(read_bytes(path)?).map_err(|e| InputFileError::Io {
+        file: path.display().to_string(),
+        error: std::io::Error::new(std::io::ErrorKind::InvalidData, e),
+    })
 }
 
 #[cfg(unix)]
