@@ -573,13 +573,13 @@ fn run_validate(args: ScenarioArgs) -> Result<()> {
         eprintln!("warning: no party has role = \"negotiator\"; there is nothing to analyse");
     }
     // Valid as a model, but `analyze` would refuse it: say so, and fail.
-    if let Err(e) = check_budget(&scenario, &AnalysisOptions::default()) {
-        if e.is_over_budget() {
-            bail!(
-                "{} is valid as a model but cannot be analysed within the analysis budget: {e}",
-                args.scenario.display()
-            );
-        }
+    if let Err(e) = check_budget(&scenario, &AnalysisOptions::default())
+        && e.is_over_budget()
+    {
+        bail!(
+            "{} is valid as a model but cannot be analysed within the analysis budget: {e}",
+            args.scenario.display()
+        );
     }
     Ok(())
 }

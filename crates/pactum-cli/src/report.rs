@@ -24,7 +24,7 @@ pub fn thousands(n: u128) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -97,10 +97,10 @@ pub fn text(scenario: &Scenario, a: &Analysis, overrides: &[String], show: usize
             None if p.min_utility.is_some() => line.push_str("; no reservation value"),
             None => {}
         }
-        if let Some(d) = p.discount_factor {
-            if d < 1.0 {
-                let _ = write!(line, "; discount factor {d}");
-            }
+        if let Some(d) = p.discount_factor
+            && d < 1.0
+        {
+            let _ = write!(line, "; discount factor {d}");
         }
         let _ = writeln!(s, "{line}");
         if let Some(weights) = &p.weights {

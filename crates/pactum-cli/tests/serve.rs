@@ -217,7 +217,7 @@ fn exchange_offers(addr: &str, s: &Session, moves: std::ops::Range<u64>) {
 }
 
 fn offer(n: u64) -> Value {
-    json!({"price": 1 + n % 50, "colour": if n % 3 == 0 { "red" } else { "blue" }})
+    json!({"price": 1 + n % 50, "colour": if n.is_multiple_of(3) { "red" } else { "blue" }})
 }
 
 #[test]

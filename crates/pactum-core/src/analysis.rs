@@ -471,10 +471,10 @@ fn count_zopa(
         if everyone_in {
             return Ok((allowed_total, true, None));
         }
-        if n == 2 {
-            if let Some(count) = count_two_parties(problem, &c) {
-                return Ok((count, true, None));
-            }
+        if n == 2
+            && let Some(count) = count_two_parties(problem, &c)
+        {
+            return Ok((count, true, None));
         }
         opts.budget.check_time()?;
         // Branch and bound over issues; decided subtrees are counted whole.
@@ -837,10 +837,10 @@ pub fn frontier(
     let fopts = FrontierOptions {
         outcomes_per_point: opts.outcomes_per_point,
     };
-    if opts.method == Method::Auto {
-        if let Some(f) = additive_frontier(problem, fopts, &opts.budget)? {
-            return Ok((f, "additive"));
-        }
+    if opts.method == Method::Auto
+        && let Some(f) = additive_frontier(problem, fopts, &opts.budget)?
+    {
+        return Ok((f, "additive"));
     }
     let total = problem.allowed_count();
     if total > opts.budget.max_outcomes_enumerated {
@@ -953,13 +953,12 @@ pub fn analyze(scenario: &Scenario, opts: &AnalysisOptions) -> Result<Analysis, 
             .preferences
             .as_ref()
             .and_then(|pr| pr.reservation_value)
+            && r < min[j]
         {
-            if r < min[j] {
-                warnings.push(format!(
+            warnings.push(format!(
                     "{}: reservation value {r} is below its worst outcome ({:.6}); that minimum is the disagreement point",
                     scenario.parties[p].name, min[j]
                 ));
-            }
         }
     }
 

@@ -334,7 +334,7 @@ fn skyline(
             {
                 continue;
             }
-            if kept.len() % BOX == 0 {
+            if kept.len().is_multiple_of(BOX) {
                 box_max.extend_from_slice(at(r));
             } else {
                 let b = kept.len() / BOX;

@@ -731,13 +731,13 @@ fn read_integer_evaluator(
             offset: 0.0,
         });
     };
-    if let Some(f) = ev.attr("ftype") {
-        if !f.eq_ignore_ascii_case("linear") {
-            notes.push(format!(
-                "integer issue {:?}: ftype {f:?} ignored; GENIUS integer evaluators are always linear",
-                issue.name
-            ));
-        }
+    if let Some(f) = ev.attr("ftype")
+        && !f.eq_ignore_ascii_case("linear")
+    {
+        notes.push(format!(
+            "integer issue {:?}: ftype {f:?} ignored; GENIUS integer evaluators are always linear",
+            issue.name
+        ));
     }
     if ev.attr("slope").is_none()
         && ev.attr("offset").is_none()
@@ -1129,17 +1129,17 @@ fn read_profile(
                     ),
                 )
             })?;
-            if let Some(n) = name {
-                if n != issues[pos].name {
-                    return Err(at(
-                        file,
-                        el,
-                        format!(
-                            "issue {n:?} (index {idx}) is not in the domain: the domain's issue {idx} is {:?}",
-                            issues[pos].name
-                        ),
-                    ));
-                }
+            if let Some(n) = name
+                && n != issues[pos].name
+            {
+                return Err(at(
+                    file,
+                    el,
+                    format!(
+                        "issue {n:?} (index {idx}) is not in the domain: the domain's issue {idx} is {:?}",
+                        issues[pos].name
+                    ),
+                ));
             }
             pos
         } else {
@@ -1151,10 +1151,10 @@ fn read_profile(
                     format!("issue {n:?} (index {idx}) is not in the domain"),
                 )
             })?;
-            if let Some(&other) = index.map.get(&idx) {
-                if other != pos {
-                    return Err(at(file, el, format!("index {idx} is used by two issues")));
-                }
+            if let Some(&other) = index.map.get(&idx)
+                && other != pos
+            {
+                return Err(at(file, el, format!("index {idx} is used by two issues")));
             }
             index.map.insert(idx, pos);
             pos
@@ -1577,15 +1577,15 @@ fn read_pareto(text: &str) -> std::result::Result<Vec<Vec<f64>>, String> {
                     .ok_or_else(|| format!("line {}: {t:?} is not a finite number", n + 1))
             })
             .collect::<std::result::Result<Vec<f64>, String>>()?;
-        if let Some(first) = points.first() {
-            if first.len() != point.len() {
-                return Err(format!(
-                    "line {}: {} utilities where the first point has {}",
-                    n + 1,
-                    point.len(),
-                    first.len()
-                ));
-            }
+        if let Some(first) = points.first()
+            && first.len() != point.len()
+        {
+            return Err(format!(
+                "line {}: {} utilities where the first point has {}",
+                n + 1,
+                point.len(),
+                first.len()
+            ));
         }
         points.push(point);
     }
@@ -2060,14 +2060,14 @@ pub(crate) fn unsupported_notes(s: &Scenario, format: &str, notes: &mut Vec<Stri
                 p.name
             )),
         }
-        if let Some(prefs) = &p.preferences {
-            if !prefs.red_lines.is_empty() {
-                notes.push(format!(
-                    "party {:?}: {} red line(s) are not written: {format} has no red lines",
-                    p.name,
-                    prefs.red_lines.len()
-                ));
-            }
+        if let Some(prefs) = &p.preferences
+            && !prefs.red_lines.is_empty()
+        {
+            notes.push(format!(
+                "party {:?}: {} red line(s) are not written: {format} has no red lines",
+                p.name,
+                prefs.red_lines.len()
+            ));
         }
     }
 }

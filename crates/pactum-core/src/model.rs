@@ -605,13 +605,13 @@ impl Scenario {
             check_magnitude("reservation value", r, MAX_MAGNITUDE)
                 .or_else(|m| err("reservation", m))?;
         }
-        if let Some(d) = prefs.discount_factor {
-            if !(d > 0.0 && d <= 1.0) {
-                return err(
-                    "discount_factor",
-                    format!("discount factor {d} is outside (0, 1]"),
-                );
-            }
+        if let Some(d) = prefs.discount_factor
+            && !(d > 0.0 && d <= 1.0)
+        {
+            return err(
+                "discount_factor",
+                format!("discount factor {d} is outside (0, 1]"),
+            );
         }
         for (n, red) in prefs.red_lines.iter().enumerate() {
             let Some(issue) = self.issues.get(red.issue) else {

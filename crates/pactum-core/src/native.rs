@@ -425,14 +425,14 @@ fn party_from_file(
             })
         }
     };
-    if let Some(r) = f.reservation {
-        if !r.is_finite() {
-            return Err(invalid(
-                file,
-                field("reservation"),
-                format!("{r} is not a number"),
-            ));
-        }
+    if let Some(r) = f.reservation
+        && !r.is_finite()
+    {
+        return Err(invalid(
+            file,
+            field("reservation"),
+            format!("{r} is not a number"),
+        ));
     }
     Ok(Party {
         name: f.name.clone(),

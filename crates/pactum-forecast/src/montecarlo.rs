@@ -6,7 +6,7 @@
 //! Draws run in parallel (rayon) but each draw has its own RNG derived from the seed and the
 //! draw index, so the same seed gives identical output whatever the thread count.
 
-use rand::{Rng, SeedableRng};
+use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};

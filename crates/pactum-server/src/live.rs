@@ -1150,10 +1150,11 @@ async fn relay_session(
             }
             Job::Suggest { seq, round } => {
                 relay_log(&pool, &id, &scenario, &tx, &mut relayed, Some(seq)).await;
-                if relayed.is_some() && tx.receiver_count() > 0 {
-                    if let Some(s) = suggestions_at(&pool, &limits, &id, seq, round).await {
-                        let _ = tx.send(Arc::new(s));
-                    }
+                if relayed.is_some()
+                    && tx.receiver_count() > 0
+                    && let Some(s) = suggestions_at(&pool, &limits, &id, seq, round).await
+                {
+                    let _ = tx.send(Arc::new(s));
                 }
             }
         }

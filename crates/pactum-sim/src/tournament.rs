@@ -459,12 +459,12 @@ impl Tournament {
         threads: usize,
         progress: bool,
     ) -> Result<Vec<SummaryRow>, SimError> {
-        if let Some((i, n)) = shard {
-            if n == 0 || i == 0 || i > n {
-                return Err(SimError::Invalid(format!(
-                    "--shard {i}/{n}: give i/n with 1 ≤ i ≤ n"
-                )));
-            }
+        if let Some((i, n)) = shard
+            && (n == 0 || i == 0 || i > n)
+        {
+            return Err(SimError::Invalid(format!(
+                "--shard {i}/{n}: give i/n with 1 ≤ i ≤ n"
+            )));
         }
         let io = |e: std::io::Error, what: &Path| SimError::Io(format!("{}: {e}", what.display()));
         fs::create_dir_all(out).map_err(|e| io(e, out))?;

@@ -53,10 +53,10 @@ impl Trace {
 
     /// Records an answer to the latest offer.
     pub fn response(&mut self, seat: usize, response: Response) {
-        if self.enabled {
-            if let Some(e) = self.events.last_mut() {
-                e.responses.push((seat, response));
-            }
+        if self.enabled
+            && let Some(e) = self.events.last_mut()
+        {
+            e.responses.push((seat, response));
         }
     }
 }

@@ -76,10 +76,10 @@ impl NashSeeker {
     }
 
     fn nash_estimate(&mut self, step: usize) -> f64 {
-        if let Some((u, at)) = self.nash_utility {
-            if !self.dirty || step < at + REFRESH {
-                return u;
-            }
+        if let Some((u, at)) = self.nash_utility
+            && (!self.dirty || step < at + REFRESH)
+        {
+            return u;
         }
         let p = &self.prefs;
         let n = p.sorted.len();
@@ -117,10 +117,10 @@ impl Negotiator for NashSeeker {
         for (i, counts) in self.counts.iter_mut().enumerate() {
             let k = self.space.value(offer, i);
             counts[k as usize] += 1;
-            if let Some(prev) = self.last_opponent {
-                if self.space.value(prev, i) == k {
-                    self.stable[i] += 1;
-                }
+            if let Some(prev) = self.last_opponent
+                && self.space.value(prev, i) == k
+            {
+                self.stable[i] += 1;
             }
         }
         self.last_opponent = Some(offer);
