@@ -3,8 +3,13 @@
 //!
 //! Scores per model: mean and median absolute error and the share of issues within a
 //! threshold (10 points by default). Issues run in parallel; output keeps input order.
+//!
+//! Rules: every issue must carry an outcome; a model that fails on an issue is left out of
+//! that model's scores and its error kept; a file without issues is an error; progress is
+//! reported once per issue to the caller's [`Observer`].
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -12,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{ForecastError, Result};
 use crate::model::Case;
 use crate::montecarlo::percentile;
+use crate::progress::{Counter, Observer, Silent};
 use crate::{ModelKind, Options, run};
 
 /// Options of [`backtest`].
@@ -66,8 +72,90 @@ pub struct BacktestReport {
     pub issues: Vec<IssuePrediction>,
 }
 
+/// One model's forecast of one issue.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelPrediction {
+    /// The issue id.
+    pub issue: String,
+    /// The observed outcome.
+    pub outcome: f64,
+    /// The model's forecast.
+    pub forecast: f64,
+    /// |forecast − outcome|.
+    pub abs_error: f64,
+}
+
+/// A model's failure on one issue.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelFailure {
+    /// The issue id.
+    pub issue: String,
+    /// The model's error message.
+    pub error: String,
+}
+
+impl BacktestReport {
+    /// The scores of `model`, if it was run.
+    pub fn score(&self, model: ModelKind) -> Option<&ModelScore> {
+        self.scores.iter().find(|s| s.model == model.name())
+    }
+
+    /// `model`'s forecast of every issue it ran on, in input order.
+    pub fn predictions(&self, model: ModelKind) -> Vec<ModelPrediction> {
+        self.issues
+            .iter()
+            .filter_map(|p| {
+                p.predictions.get(model.name()).map(|&f| ModelPrediction {
+                    issue: p.issue.clone(),
+                    outcome: p.outcome,
+                    forecast: f,
+                    abs_error: (f - p.outcome).abs(),
+                })
+            })
+            .collect()
+    }
+
+    /// `model`'s failures, in input order.
+    pub fn failures(&self, model: ModelKind) -> Vec<ModelFailure> {
+        self.issues
+            .iter()
+            .filter(|p| !p.predictions.contains_key(model.name()))
+            .map(|p| ModelFailure {
+                issue: p.issue.clone(),
+                error: p.failures.get(model.name()).cloned().unwrap_or_default(),
+            })
+            .collect()
+    }
+}
+
+/// Reads a back-test long CSV (see [`crate::input::parse_backtest_csv`]) and back-tests it;
+/// a file without issues is [`ForecastError::NoIssues`].
+pub fn backtest_file(
+    path: impl AsRef<Path>,
+    o: &BacktestOptions,
+    observer: &dyn Observer,
+) -> Result<BacktestReport> {
+    let path = path.as_ref();
+    let cases = crate::input::read_backtest_csv(path)?;
+    if cases.is_empty() {
+        return Err(ForecastError::NoIssues {
+            file: path.display().to_string(),
+        });
+    }
+    backtest_observed(&cases, o, observer)
+}
+
 /// Runs every model on every case (each must carry an outcome) and scores them.
 pub fn backtest(cases: &[Case], o: &BacktestOptions) -> Result<BacktestReport> {
+    backtest_observed(cases, o, &Silent)
+}
+
+/// [`backtest`], telling `observer` each time an issue is done.
+pub fn backtest_observed(
+    cases: &[Case],
+    o: &BacktestOptions,
+    observer: &dyn Observer,
+) -> Result<BacktestReport> {
     for c in cases {
         if c.outcome.as_ref().is_none_or(|v| v.is_empty()) {
             return Err(ForecastError::Model {
@@ -76,6 +164,7 @@ pub fn backtest(cases: &[Case], o: &BacktestOptions) -> Result<BacktestReport> {
             });
         }
     }
+    let counter = Counter::new(cases.len(), observer);
     let issues: Vec<IssuePrediction> = cases
         .par_iter()
         .map(|c| {
@@ -91,6 +180,7 @@ pub fn backtest(cases: &[Case], o: &BacktestOptions) -> Result<BacktestReport> {
                     }
                 }
             }
+            counter.tick();
             IssuePrediction {
                 issue: c.name.clone(),
                 outcome: c.outcome.as_ref().map_or(f64::NAN, |v| v[0]),

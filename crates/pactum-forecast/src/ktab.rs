@@ -869,6 +869,11 @@ pub fn run_smp(case: &Case, p: &SmpParams) -> Result<SmpRun> {
 /// `summary` holds `most_probable`, `turns` and `prob_weighted`.
 pub fn forecast(case: &Case, p: &SmpParams) -> Result<Forecast> {
     let run = run_smp(case, p)?;
+    Ok(forecast_of(&run, case))
+}
+
+/// The [`Forecast`] of a finished run on `case`.
+pub(crate) fn forecast_of(run: &SmpRun, case: &Case) -> Forecast {
     let probs: Vec<Round> = run
         .states
         .iter()
@@ -909,10 +914,10 @@ pub fn forecast(case: &Case, p: &SmpParams) -> Result<Forecast> {
             }
         })
         .collect();
-    Ok(Forecast {
+    Forecast {
         model: "ktab".into(),
         case: case.name.clone(),
         dimensions: dims,
-        notes: run.notes,
-    })
+        notes: run.notes.clone(),
+    }
 }

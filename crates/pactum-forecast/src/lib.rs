@@ -17,8 +17,11 @@ pub mod input;
 pub mod ktab;
 pub mod model;
 pub mod montecarlo;
+pub mod progress;
+pub mod report;
 pub mod result;
 pub mod scenario;
+pub mod uncertainty;
 
 pub use error::{ForecastError, Location, Result};
 pub use model::{Actor, Anchor, Case, Issue, Scale};
@@ -69,10 +72,7 @@ impl std::str::FromStr for ModelKind {
         ModelKind::ALL
             .into_iter()
             .find(|m| m.name() == s)
-            .ok_or_else(|| ForecastError::Model {
-                model: "run",
-                message: format!("unknown model `{s}`"),
-            })
+            .ok_or_else(|| ForecastError::UnknownModel(s.to_string()))
     }
 }
 

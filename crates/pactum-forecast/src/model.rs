@@ -223,6 +223,7 @@ impl Case {
         if self.actors.len() < 2 {
             return Err(ForecastError::TooFewActors {
                 file: file.to_string(),
+                line: None,
                 count: self.actors.len(),
             });
         }
