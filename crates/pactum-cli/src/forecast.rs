@@ -56,7 +56,7 @@ impl Model {
             Model::Median => ModelKind::WeightedMedian,
             Model::Condorcet => ModelKind::CondorcetWinner,
             Model::Nash => ModelKind::NashBargaining,
-            Model::Smp => ModelKind::Ktab,
+            Model::Smp => ModelKind::Smp,
             Model::Bdm => ModelKind::Bdm,
         }
     }

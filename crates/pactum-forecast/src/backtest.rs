@@ -23,7 +23,9 @@ use crate::{ModelKind, Options, run};
 /// Options of [`backtest`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BacktestOptions {
+    /// Models to score.
     pub models: Vec<ModelKind>,
+    /// Parameters of the models.
     pub options: Options,
     /// An issue is a hit when |forecast − outcome| ≤ this.
     pub hit_threshold: f64,
@@ -42,7 +44,9 @@ impl Default for BacktestOptions {
 /// Predictions for one issue (first dimension).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IssuePrediction {
+    /// The issue id.
     pub issue: String,
+    /// The observed outcome.
     pub outcome: f64,
     /// Forecast per model name; models that failed are absent.
     pub predictions: BTreeMap<String, f64>,
@@ -54,11 +58,15 @@ pub struct IssuePrediction {
 /// Scores of one model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ModelScore {
+    /// The model's name ([`ModelKind::name`]).
     pub model: String,
     /// Issues scored (where the model ran).
     pub n: usize,
+    /// Issues where the model failed.
     pub failures: usize,
+    /// Mean absolute error over the scored issues.
     pub mean_abs_error: f64,
+    /// Median absolute error over the scored issues.
     pub median_abs_error: f64,
     /// Share of scored issues within the hit threshold.
     pub hit_share: f64,
@@ -67,8 +75,11 @@ pub struct ModelScore {
 /// Result of [`backtest`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BacktestReport {
+    /// The hit threshold used.
     pub hit_threshold: f64,
+    /// Scores per model, in the order asked for.
     pub scores: Vec<ModelScore>,
+    /// Predictions per issue, in input order.
     pub issues: Vec<IssuePrediction>,
 }
 

@@ -13,11 +13,11 @@ use std::collections::BTreeMap;
 use rayon::prelude::*;
 
 use crate::input::{Input, InputCase};
-use crate::ktab::{self, SmpRun};
 use crate::model::{Anchor, Case};
 use crate::montecarlo::{McOptions, monte_carlo};
 use crate::progress::{Counter, Observer};
 use crate::result::Round;
+use crate::smp::{self, SmpRun};
 use crate::{ModelKind, Options, Result, baselines};
 
 /// A distinct final position of an SMP run, its probability and the actors holding it.
@@ -105,9 +105,9 @@ fn forecast_case(
 ) -> Result<(Vec<IssueForecast>, Vec<String>)> {
     let case = input.case();
     let (f, smp) = match model {
-        ModelKind::Ktab => {
-            let run = ktab::run_smp(case, &opts.ktab)?;
-            (ktab::forecast_of(&run, case), Some(run))
+        ModelKind::Smp => {
+            let run = smp::run_smp(case, &opts.smp)?;
+            (smp::forecast_of(&run, case), Some(run))
         }
         _ => (crate::run(model, case, opts)?, None),
     };
@@ -280,7 +280,7 @@ mod tests {
 
     #[test]
     fn smp_groups_the_actors_by_final_position() {
-        let f = forecast_input(&input(), ModelKind::Ktab, &Options::default()).unwrap();
+        let f = forecast_input(&input(), ModelKind::Smp, &Options::default()).unwrap();
         let fp = f.issues[1].final_positions.as_ref().unwrap();
         let holders: usize = fp.iter().map(|p| p.actors.len()).sum();
         assert_eq!(holders, 2);

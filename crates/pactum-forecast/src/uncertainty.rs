@@ -15,8 +15,11 @@ pub type ValueRange = (f64, f64);
 /// Per-actor ranges for Monte Carlo draws; `None` where the input gives none.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct Ranges {
+    /// Capability range per actor.
     pub capability: Vec<Option<ValueRange>>,
+    /// Position range per actor (one-dimensional cases).
     pub position: Vec<Option<ValueRange>>,
+    /// Salience range per actor (one-dimensional cases).
     pub salience: Vec<Option<ValueRange>>,
 }
 
@@ -89,8 +92,11 @@ fn per_actor(ranges: &[Option<ValueRange>], values: &[f64], spread: &Spread, wid
 /// for actors without explicit ranges (capability relative, position and salience in points).
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
 pub struct Uncertainty {
+    /// Capability ± this fraction.
     pub capability: Option<f64>,
+    /// Position ± this many points.
     pub position: Option<f64>,
+    /// Salience ± this many points.
     pub salience: Option<f64>,
 }
 

@@ -16,7 +16,9 @@ use crate::error::{ForecastError, JsonSyntax, Location, Result, TomlSyntax};
 /// The format a scenario file is written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
+    /// TOML.
     Toml,
+    /// JSON.
     Json,
 }
 

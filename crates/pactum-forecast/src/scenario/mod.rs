@@ -66,22 +66,28 @@ pub struct ForecastScenario {
     pub name: String,
     /// File the section was read from.
     pub file: String,
+    /// The section's `notes`.
     pub notes: Option<String>,
     /// File-wide default perturbations for Monte Carlo runs.
     pub uncertainty: Uncertainty,
     /// Actors in file order; every issue's case lists them in this order.
     pub actors: Vec<ForecastActor>,
+    /// Issues in file order.
     pub issues: Vec<ForecastIssue>,
 }
 
 /// One entry of `[[forecast.actors]]`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ForecastActor {
+    /// The actor's name.
     pub name: String,
+    /// The actor's capability.
     pub capability: f64,
+    /// Monte Carlo range of the capability.
     pub capability_range: Option<ValueRange>,
     /// Not a party of the negotiation model (e.g. "EU" next to its member states).
     pub extra: bool,
+    /// The actor's `notes`.
     pub notes: Option<String>,
     /// Line of the actor's `name`, where it is known.
     pub line: Option<usize>,
@@ -93,6 +99,7 @@ pub struct ForecastIssue {
     /// The issue as a 1-D case: named after the issue, scale 0–100, anchors and status quo
     /// on its only dimension, actors in [`ForecastScenario::actors`] order.
     pub case: Case,
+    /// The issue's `notes`.
     pub notes: Option<String>,
     /// Monte Carlo ranges given in the file, per actor.
     pub ranges: Ranges,
