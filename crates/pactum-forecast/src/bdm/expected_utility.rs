@@ -188,3 +188,38 @@ pub(super) fn risk_exponents(
             .collect()
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_actor_never_beats_its_own_position_and_eq31_sums_to_one() {
+        let p = BdmParams::jmckib_eq31();
+        let (x, w, s, r) = ([0.0, 40.0, 100.0], [1.0, 2.0, 1.0], [0.5; 3], [1.0; 3]);
+        let pass = Pass::new(&p, &x, &w, &s, &r, 100.0);
+        assert_eq!(pass.probability(40.0, 40.0), 0.0);
+        let (a, b) = (pass.probability(0.0, 100.0), pass.probability(100.0, 0.0));
+        assert!((a + b - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn the_median_voter_keeps_a_challenger_only_if_it_wins_strictly() {
+        // A tie between the first two positions keeps the first.
+        assert_eq!(median_voter(&[0.0, 100.0], &[1.0, 1.0], 100.0), 0.0);
+        assert_eq!(
+            median_voter(&[0.0, 50.0, 100.0], &[1.0, 1.0, 1.0], 100.0),
+            50.0
+        );
+        assert_eq!(mean_position(&[0.0, 100.0], &[3.0, 1.0]), 25.0);
+    }
+
+    #[test]
+    fn risk_exponents_are_undefined_when_all_securities_are_equal() {
+        let p = BdmParams::default();
+        assert!(risk_exponents(&p, &[0.0, 100.0], &[1.0, 1.0], &[0.5, 0.5], 100.0).is_none());
+        let r =
+            risk_exponents(&p, &[0.0, 30.0, 100.0], &[3.0, 1.0, 1.0], &[0.5; 3], 100.0).unwrap();
+        assert!(r.iter().all(|&x| (0.5..=2.0).contains(&x)), "{r:?}");
+    }
+}

@@ -123,3 +123,51 @@ fn select<'o>(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offers_are_classified_by_the_two_expected_utilities() {
+        let p = BdmParams::default();
+        let c = classify(&p, 0.0, 100.0, 1, 1.0, 2.0).unwrap();
+        assert_eq!((c.kind, c.pos), (MoveKind::Confrontation, 100.0));
+        assert!(classify(&p, 0.0, 100.0, 1, 2.0, 1.0).is_none());
+        let c = classify(&p, 0.0, 100.0, 1, -1.0, 4.0).unwrap();
+        assert_eq!((c.kind, c.pos), (MoveKind::Compromise, 25.0));
+        assert!(classify(&p, 0.0, 100.0, 1, -4.0, 1.0).is_none());
+        let cap = BdmParams {
+            capitulation: true,
+            ..BdmParams::default()
+        };
+        let c = classify(&cap, 0.0, 100.0, 1, -4.0, 1.0).unwrap();
+        assert_eq!((c.kind, c.pos), (MoveKind::Capitulation, 100.0));
+        let no_move = BdmParams {
+            conflict: ConflictRule::NoMove,
+            ..BdmParams::default()
+        };
+        assert!(classify(&no_move, 0.0, 100.0, 1, 1.0, 2.0).is_none());
+    }
+
+    #[test]
+    fn type_order_prefers_confrontation_and_least_move_takes_the_first_tie() {
+        let o = |other, kind, pos| Offer {
+            other,
+            kind,
+            a: -1.0,
+            b: 2.0,
+            pos,
+        };
+        let offers = [
+            o(1, MoveKind::Compromise, 10.0),
+            o(2, MoveKind::Confrontation, 90.0),
+            o(3, MoveKind::Compromise, -10.0),
+        ];
+        let x = [0.0, 20.0, 90.0, -20.0];
+        let t = select(&offers, 0.0, OfferSelection::TypeOrder, &x, 0).unwrap();
+        assert_eq!(t.other, 2);
+        let l = select(&offers, 0.0, OfferSelection::LeastMove, &x, 0).unwrap();
+        assert_eq!(l.other, 1);
+    }
+}

@@ -125,3 +125,68 @@ pub fn run_bdm(case: &Case, d: usize, p: &BdmParams) -> Result<BdmRun> {
     }
     Ok(run)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Actor;
+
+    fn case(positions: [f64; 3]) -> Case {
+        Case::one_dim(
+            "c",
+            vec![
+                Actor::new("A", 100.0, positions[0], 80.0),
+                Actor::new("B", 60.0, positions[1], 60.0),
+                Actor::new("C", 40.0, positions[2], 90.0),
+            ],
+        )
+    }
+
+    #[test]
+    fn q_outside_0_1_and_zero_weights_are_model_errors() {
+        let p = BdmParams {
+            q: 1.5,
+            ..BdmParams::default()
+        };
+        let e = run_bdm(&case([0.0, 50.0, 100.0]), 0, &p).unwrap_err();
+        assert!(
+            matches!(e, ForecastError::Model { model: "bdm", .. }),
+            "{e}"
+        );
+        let mut zero = case([0.0, 50.0, 100.0]);
+        for a in &mut zero.actors {
+            a.capability = 0.0;
+        }
+        let e = run_bdm(&zero, 0, &BdmParams::default()).unwrap_err();
+        assert!(e.to_string().contains("weights are zero"), "{e}");
+    }
+
+    #[test]
+    fn a_shared_position_stops_the_run_with_a_note() {
+        let run = run_bdm(&case([40.0; 3]), 0, &BdmParams::default()).unwrap();
+        assert!(run.rounds.is_empty());
+        assert_eq!(run.forecast(), 40.0);
+        assert!(run.notes.iter().any(|n| n.contains("one position")));
+    }
+
+    #[test]
+    fn the_stop_rule_bounds_the_rounds() {
+        let c = case([0.0, 50.0, 100.0]);
+        let run = run_bdm(&c, 0, &BdmParams::default()).unwrap();
+        assert!(run.rounds.len() <= 10);
+        let p = BdmParams {
+            stop: StopRule::MedianStable { k: 1, max: 50 },
+            ..BdmParams::default()
+        };
+        let run = run_bdm(&c, 0, &p).unwrap();
+        assert!(run.rounds.len() <= 50);
+        let n = run.rounds.len();
+        if (2..50).contains(&n) {
+            assert_eq!(run.rounds[n - 1].median, run.rounds[n - 2].median);
+        }
+        assert_eq!(
+            run.rounds.iter().map(|r| r.round).collect::<Vec<_>>(),
+            (1..=n).collect::<Vec<_>>()
+        );
+    }
+}

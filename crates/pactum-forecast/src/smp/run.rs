@@ -223,3 +223,64 @@ fn final_results(last: &SmpState, groups: (Vec<usize>, Vec<f64>), dims: usize) -
     let most_probable = final_positions[best].0.clone();
     (final_positions, prob_weighted, most_probable)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Actor;
+
+    fn case() -> Case {
+        Case::one_dim(
+            "c",
+            vec![
+                Actor::new("A", 100.0, 10.0, 80.0),
+                Actor::new("B", 60.0, 60.0, 60.0),
+                Actor::new("C", 40.0, 90.0, 90.0),
+            ],
+        )
+    }
+
+    #[test]
+    fn scales_must_match_the_dimensions_and_be_non_empty() {
+        let mut p = SmpParams {
+            scale: Some(vec![]),
+            ..SmpParams::default()
+        };
+        let e = run_smp(&case(), &p).unwrap_err();
+        assert!(
+            matches!(e, ForecastError::Model { model: "smp", .. }),
+            "{e}"
+        );
+        assert!(e.to_string().contains("0 scales for 1 dimensions"), "{e}");
+        p.scale = Some(vec![Scale { lo: 5.0, hi: 5.0 }]);
+        let e = run_smp(&case(), &p).unwrap_err();
+        assert!(e.to_string().contains("empty scale"), "{e}");
+    }
+
+    #[test]
+    fn the_run_stops_on_small_movement_or_at_the_turn_cap() {
+        let run = run_smp(&case(), &SmpParams::default()).unwrap();
+        assert_eq!(run.stop_ratios.len(), run.states.len() - 1);
+        let last = *run.stop_ratios.last().unwrap();
+        assert!(last < 0.02 || run.states.len() - 1 == 100, "{last}");
+        let capped = run_smp(
+            &case(),
+            &SmpParams {
+                max_turns: 1,
+                ..SmpParams::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(capped.states.len(), 2);
+    }
+
+    #[test]
+    fn final_positions_are_sorted_and_their_probabilities_sum_to_one() {
+        let run = run_smp(&case(), &SmpParams::default()).unwrap();
+        let f = &run.final_positions;
+        assert!(f.windows(2).all(|w| w[0].0[0] < w[1].0[0]));
+        assert!((f.iter().map(|x| x.1).sum::<f64>() - 1.0).abs() < 1e-9);
+        let best = f.iter().map(|x| x.1).fold(f64::NEG_INFINITY, f64::max);
+        assert_eq!(f.iter().find(|x| x.1 == best).unwrap().0, run.most_probable);
+    }
+}

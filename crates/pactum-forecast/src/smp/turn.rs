@@ -402,3 +402,37 @@ impl<'a> Turn<'a> {
         next
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use rand::SeedableRng;
+
+    use super::*;
+
+    #[test]
+    fn distance_is_salience_weighted_and_utility_falls_with_it() {
+        assert_eq!(distance(&[0.0, 0.0], &[1.0, 1.0], &[0.0, 0.0]), 0.0);
+        assert_eq!(distance(&[0.0, 0.0], &[1.0, 0.5], &[1.0, 0.0]), 1.0);
+        assert_eq!(util(0.0, 0.5), 1.0);
+        assert_eq!(util(1.0, 0.5), 0.0);
+        assert!(util(0.5, 0.5) > util(0.5, 0.0));
+        assert_eq!(round4(0.123_456), 0.1235);
+    }
+
+    #[test]
+    fn positions_within_a_thousandth_are_one_and_nobody_moves_without_a_target() {
+        let p = SmpParams::default();
+        let (cap, sal) = ([1.0, 1.0, 1.0], vec![vec![0.5]; 3]);
+        let tot = [0.5; 3];
+        let pos = vec![vec![0.2], vec![0.2005], vec![0.8]];
+        let turn = Turn::new(&p, &cap, &sal, &tot, &pos);
+        let (reps, group, probs) = turn.position_probs();
+        assert_eq!(reps, vec![0, 2]);
+        assert_eq!(group, vec![0, 0, 1]);
+        assert!((probs.iter().sum::<f64>() - 1.0).abs() < 1e-9);
+        let same = vec![vec![0.4]; 3];
+        let turn = Turn::new(&p, &cap, &sal, &tot, &same);
+        let mut rng = ChaCha8Rng::seed_from_u64(1);
+        assert_eq!(turn.next_positions(&mut rng), same);
+    }
+}

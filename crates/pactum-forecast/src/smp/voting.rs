@@ -149,3 +149,66 @@ pub(super) fn pce(util: &[Vec<f64>], weights: &[f64], p: &SmpParams) -> Vec<f64>
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RULES: [VotingRule; 6] = [
+        VotingRule::Prop,
+        VotingRule::PropBin,
+        VotingRule::Binary,
+        VotingRule::PropCbc,
+        VotingRule::ASymProsp,
+        VotingRule::Cubic,
+    ];
+
+    #[test]
+    fn a_vote_has_the_sign_of_the_utility_difference() {
+        for rule in RULES {
+            assert!(vote(rule, 2.0, 0.7, 0.3) > 0.0, "{rule:?}");
+            assert!(vote(rule, 2.0, 0.3, 0.7) < 0.0, "{rule:?}");
+            assert_eq!(vote(rule, 2.0, 0.5, 0.5), 0.0, "{rule:?}");
+        }
+    }
+
+    #[test]
+    fn victory_probabilities_of_the_two_sides_sum_to_one() {
+        for model in [
+            VictoryProbModel::Linear,
+            VictoryProbModel::Square,
+            VictoryProbModel::Quartic,
+            VictoryProbModel::Octic,
+            VictoryProbModel::Binary,
+        ] {
+            let (a, b) = (victory_prob(model, 3.0, 2.0), victory_prob(model, 2.0, 3.0));
+            assert!((a + b - 1.0).abs() < 1e-12, "{model:?}");
+            assert!(a > b, "{model:?}");
+        }
+        assert_eq!(victory_prob(VictoryProbModel::Binary, 1.1, 1.0), 1.0);
+    }
+
+    #[test]
+    fn the_pce_is_a_distribution_for_every_model() {
+        let util = vec![
+            vec![1.0, 0.6, 0.2],
+            vec![0.5, 1.0, 0.4],
+            vec![0.1, 0.5, 1.0],
+        ];
+        for pce_model in [
+            PceModel::Conditional,
+            PceModel::MarkovIncentive,
+            PceModel::MarkovUniform,
+        ] {
+            let p = SmpParams {
+                pce: pce_model,
+                ..SmpParams::default()
+            };
+            let pr = pce(&util, &[3.0, 1.0, 1.0], &p);
+            assert_eq!(pr.len(), 3);
+            assert!((pr.iter().sum::<f64>() - 1.0).abs() < 1e-9, "{pce_model:?}");
+            assert!(pr.iter().all(|&x| x >= 0.0), "{pce_model:?}");
+        }
+        assert!(pce(&[], &[], &SmpParams::default()).is_empty());
+    }
+}
