@@ -8,6 +8,7 @@
 
 pub mod analysis;
 pub mod error;
+mod folder;
 pub mod frontier;
 pub mod fsutil;
 pub mod genius;
