@@ -18,10 +18,15 @@ use crate::model::*;
 /// Reads a file of a scenario folder as text: UTF-8, or else Latin-1 (older
 /// GENIUS files); only a regular file of at most 64 MiB is read.
 pub(crate) fn read_text(path: &Path, warnings: &mut Vec<String>) -> Result<String> {
-    let label = path.display().to_string();
     // Checked before opening: a FIFO or a device among a folder's files is
     // refused rather than read (which could block for ever).
     let bytes = crate::fsutil::read_bytes(path)?;
+    Ok(decode(&path.display().to_string(), bytes, warnings))
+}
+
+/// A scenario file's bytes as text: UTF-8, or else Latin-1 (older GENIUS
+/// files, reported), without a leading byte-order mark.
+pub(crate) fn decode(label: &str, bytes: Vec<u8>, warnings: &mut Vec<String>) -> String {
     let text = match String::from_utf8(bytes) {
         Ok(s) => s,
         Err(e) => {
@@ -29,10 +34,18 @@ pub(crate) fn read_text(path: &Path, warnings: &mut Vec<String>) -> Result<Strin
             e.into_bytes().iter().map(|&b| b as char).collect()
         }
     };
-    Ok(match text.strip_prefix('\u{feff}') {
+    match text.strip_prefix('\u{feff}') {
         Some(t) => t.to_string(),
         None => text,
-    })
+    }
+}
+
+/// Whether `name` ends in `.ext` (any letter case).
+pub(crate) fn has_extension(name: &str, ext: &str) -> bool {
+    Path::new(name)
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case(ext))
 }
 
 /// Files in `dir` with extension `ext` (any case), sorted by name.

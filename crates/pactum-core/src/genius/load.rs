@@ -22,15 +22,52 @@ use crate::model::*;
 /// by root element, not by file name; parties are named after the profile
 /// files and, by default, ordered by file name.
 pub fn load_folder(dir: &Path, profiles: Option<&[String]>) -> Result<Loaded> {
-    let folder = dir.display().to_string();
+    let labels: Vec<String> = files_with_extension(dir, "xml")?
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect();
+    read_files(
+        &dir.display().to_string(),
+        &labels,
+        |i, warnings| read_text(Path::new(&labels[i]), warnings),
+        profiles,
+    )
+}
+
+/// Reads GENIUS files already in memory, as [`load_folder`] reads them from
+/// disk, so that an uploaded folder need not be written out first. `files`
+/// holds each file's label (named in messages; its stem names the party of
+/// a profile, and a stem `pareto` marks GENIUS's frontier) and its text, in
+/// the order a folder is read (by name). `label` names the folder in
+/// messages and gives the scenario its name (its last component).
+pub fn from_texts(
+    label: &str,
+    files: &[(String, String)],
+    profiles: Option<&[String]>,
+) -> Result<Loaded> {
+    let labels: Vec<String> = files.iter().map(|(l, _)| l.clone()).collect();
+    read_files(label, &labels, |i, _| Ok(files[i].1.clone()), profiles)
+}
+
+/// Reads the files `labels` of the folder `folder` one by one, the text of
+/// the `i`-th through `read(i, …)` (which may add warnings, e.g. about the
+/// text's encoding).
+fn read_files(
+    folder: &str,
+    labels: &[String],
+    mut read: impl FnMut(usize, &mut Vec<String>) -> Result<String>,
+    profiles: Option<&[String]>,
+) -> Result<Loaded> {
+    let folder = folder.to_string();
     let mut warnings = Vec::new();
     let mut domains = Vec::new();
     let mut found = Vec::new();
     let mut pareto: Option<(String, Vec<Vec<f64>>)> = None;
-    for path in files_with_extension(dir, "xml")? {
-        let label = path.display().to_string();
-        let text = read_text(&path, &mut warnings)?;
-        if stem(&path).eq_ignore_ascii_case("pareto") {
+    for (i, label) in labels.iter().enumerate() {
+        let label = label.clone();
+        let text = read(i, &mut warnings)?;
+        let stem = stem(Path::new(&label));
+        if stem.eq_ignore_ascii_case("pareto") {
             match read_pareto(&text) {
                 Ok(points) => pareto = Some((label, points)),
                 Err(why) => warnings.push(format!("{label}: GENIUS frontier not read: {why}")),
@@ -40,7 +77,7 @@ pub fn load_folder(dir: &Path, profiles: Option<&[String]>) -> Result<Loaded> {
         match parse_xml(&label, &text)? {
             None => warnings.push(format!("{label}: skipped (no XML element)")),
             Some(root) if root.name == "negotiation_template" => domains.push((label, root)),
-            Some(root) if root.name == "utility_space" => found.push((stem(&path), (label, root))),
+            Some(root) if root.name == "utility_space" => found.push((stem, (label, root))),
             Some(root) => warnings.push(format!(
                 "{label}: skipped (root <{}> is neither a GENIUS domain nor a profile)",
                 root.name
@@ -95,7 +132,7 @@ pub fn load_folder(dir: &Path, profiles: Option<&[String]>) -> Result<Loaded> {
         });
     }
     let scenario = Scenario {
-        name: dir
+        name: Path::new(&folder)
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| folder.clone()),

@@ -44,5 +44,5 @@ mod xml;
 
 pub use domain::parse_domain;
 pub use export::{save_folder, write_domain, write_profile};
-pub use load::load_folder;
+pub use load::{from_texts, load_folder};
 pub use profile::parse_profile;
