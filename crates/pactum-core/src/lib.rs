@@ -18,6 +18,7 @@ pub mod model;
 pub mod native;
 pub mod overrides;
 pub mod solutions;
+pub mod source;
 #[cfg(test)]
 mod test_support;
 

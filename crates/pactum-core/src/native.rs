@@ -217,7 +217,7 @@ pub fn from_toml(file: &str, text: &str) -> Result<Loaded> {
     let raw: ScenarioFile = toml::from_str(text).map_err(|e| {
         let location = match e.span() {
             Some(span) => {
-                let (line, col) = line_col(text, span.start);
+                let (line, col) = crate::source::line_col(text, span.start);
                 Location::line(line, Some(col))
             }
             None => Location::default(),
@@ -237,16 +237,6 @@ pub fn from_json(file: &str, text: &str) -> Result<Loaded> {
         )
     })?;
     into_model(file, raw)
-}
-
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let col = before
-        .rfind('\n')
-        .map_or(before.len(), |nl| before.len() - nl - 1)
-        + 1;
-    (line, col)
 }
 
 fn invalid(file: &str, field: String, message: impl Into<String>) -> Error {

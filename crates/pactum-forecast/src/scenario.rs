@@ -39,14 +39,12 @@
 //! (`forecast.issues[0] (ceasefire).actors.Russia.salience`). The format is documented in
 //! `docs/forecasting.md`.
 
-use std::collections::HashMap;
-use std::ops::Range;
 use std::path::Path;
 
 use pactum_core::model::check_magnitude;
 use pactum_core::native::{ForecastActorFile, ForecastFile, ForecastIssueFile};
+use pactum_core::source::{Segment as Seg, Spans, display_path, line_of, offset_of, toml_key_at};
 use serde::{Deserialize, Serialize};
-use toml::de::{DeTable, DeValue};
 
 use crate::error::{ForecastError, Location, Result};
 use crate::model::{Actor, Anchor, Case, Issue, MAX_CAPABILITY, Scale};
@@ -240,49 +238,6 @@ struct RawParty {
     name: String,
 }
 
-fn line_of(text: &str, offset: usize) -> usize {
-    let end = offset.min(text.len());
-    text.as_bytes()[..end]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1
-}
-
-/// Best-effort field path of the key at `offset` of a TOML text that does not parse: the
-/// nearest table header above it plus the key on its line.
-fn field_at(text: &str, offset: usize) -> String {
-    let line = line_of(text, offset);
-    let lines: Vec<&str> = text.lines().collect();
-    let Some(cur) = lines.get(line.saturating_sub(1)).map(|l| l.trim()) else {
-        return "forecast".into();
-    };
-    let header = |l: &str| {
-        l.trim_start_matches('[')
-            .split(']')
-            .next()
-            .unwrap_or("")
-            .trim()
-            .to_string()
-    };
-    if cur.starts_with('[') {
-        return header(cur);
-    }
-    let key = cur.split('=').next().unwrap_or("").trim();
-    let table = lines[..line.saturating_sub(1)]
-        .iter()
-        .rev()
-        .map(|l| l.trim())
-        .find(|l| l.starts_with('['))
-        .map(header);
-    match table {
-        Some(t) if !key.is_empty() => format!("{t}.{key}"),
-        Some(t) => t,
-        None if !key.is_empty() => key.to_string(),
-        None => "forecast".into(),
-    }
-}
-
 /// Deserialises the document, naming the file, line and field of a syntax or type error.
 fn deserialize(text: &str, file: &str, format: Format) -> Result<(RawDoc, Spans)> {
     let err = |line: Option<usize>, field: String, message: String| ForecastError::Format {
@@ -299,7 +254,8 @@ fn deserialize(text: &str, file: &str, format: Format) -> Result<(RawDoc, Spans)
                 // A type error in a well-formed file: the path of the value it is about.
                 let field = Spans::toml(text)
                     .and_then(|spans| spans.path_at(s.start))
-                    .unwrap_or_else(|| field_at(text, s.start));
+                    .or_else(|| toml_key_at(text, s.start))
+                    .unwrap_or_else(|| "forecast".into());
                 err(Some(line_of(text, s.start)), field, message)
             })?;
             let spans = Spans::toml(text).unwrap_or_default();
@@ -321,7 +277,13 @@ fn deserialize(text: &str, file: &str, format: Format) -> Result<(RawDoc, Spans)
                 )
             })?;
             let spans = Spans::json(text);
-            if let Some((path, span)) = &spans.duplicate {
+            // The first key of the forecast section given twice in one object (TOML rejects
+            // these when parsing; JSON parsers keep the last one).
+            let duplicate = spans
+                .duplicates()
+                .iter()
+                .find(|(path, _)| path.first() == Some(&key("forecast")));
+            if let Some((path, span)) = duplicate {
                 return Err(err(
                     Some(line_of(text, span.start)),
                     display_path(path),
@@ -333,25 +295,6 @@ fn deserialize(text: &str, file: &str, format: Format) -> Result<(RawDoc, Spans)
     }
 }
 
-/// Byte offset of a 1-based line and column.
-fn offset_of(text: &str, line: usize, column: usize) -> usize {
-    let start: usize = text
-        .split_inclusive('\n')
-        .take(line.saturating_sub(1))
-        .map(str::len)
-        .sum();
-    (start + column.saturating_sub(1)).min(text.len())
-}
-
-// ------------------------------------------------------------------ where values sit
-
-/// One step of a path into the document: a table key or an array index.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-enum Seg {
-    Key(String),
-    Index(usize),
-}
-
 fn key(k: &str) -> Seg {
     Seg::Key(k.to_string())
 }
@@ -359,232 +302,6 @@ fn key(k: &str) -> Seg {
 /// `base` followed by `more`.
 fn at(base: &[Seg], more: &[Seg]) -> Vec<Seg> {
     base.iter().chain(more).cloned().collect()
-}
-
-/// `forecast.issues[0].actors.A`.
-fn display_path(path: &[Seg]) -> String {
-    let mut s = String::new();
-    for seg in path {
-        match seg {
-            Seg::Key(k) if s.is_empty() => s.push_str(k),
-            Seg::Key(k) => {
-                s.push('.');
-                s.push_str(k);
-            }
-            Seg::Index(i) => s.push_str(&format!("[{i}]")),
-        }
-    }
-    s
-}
-
-/// The byte range of every value of a document, by path, so that the checks below, written
-/// once over the typed section, can give the line of what they reject in either format.
-#[derive(Debug, Default)]
-struct Spans {
-    values: HashMap<Vec<Seg>, Range<usize>>,
-    /// Offsets where lines start.
-    lines: Vec<usize>,
-    /// The first key of the forecast section given twice in one JSON object (TOML rejects
-    /// these when parsing; JSON parsers keep the last one).
-    duplicate: Option<(Vec<Seg>, Range<usize>)>,
-}
-
-impl Spans {
-    fn new(text: &str) -> Self {
-        let lines = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
-        Spans {
-            values: HashMap::new(),
-            lines,
-            duplicate: None,
-        }
-    }
-
-    /// The spans of a TOML document; `None` when it does not parse.
-    fn toml(text: &str) -> Option<Self> {
-        fn walk(spans: &mut Spans, path: &mut Vec<Seg>, v: &toml::Spanned<DeValue<'_>>) {
-            spans.values.insert(path.clone(), v.span());
-            match v.get_ref() {
-                DeValue::Table(t) => {
-                    for (k, v) in t.iter() {
-                        path.push(Seg::Key(k.get_ref().to_string()));
-                        walk(spans, path, v);
-                        path.pop();
-                    }
-                }
-                DeValue::Array(a) => {
-                    for (i, v) in a.iter().enumerate() {
-                        path.push(Seg::Index(i));
-                        walk(spans, path, v);
-                        path.pop();
-                    }
-                }
-                _ => {}
-            }
-        }
-        let root = DeTable::parse(text).ok()?;
-        let mut spans = Spans::new(text);
-        let mut path = Vec::new();
-        for (k, v) in root.get_ref().iter() {
-            path.push(Seg::Key(k.get_ref().to_string()));
-            walk(&mut spans, &mut path, v);
-            path.pop();
-        }
-        Some(spans)
-    }
-
-    /// The spans of a JSON document, as far as it is well formed.
-    fn json(text: &str) -> Self {
-        let mut scan = JsonScan {
-            text,
-            pos: 0,
-            spans: Spans::new(text),
-        };
-        let mut path = Vec::new();
-        let _ = scan.value(&mut path);
-        scan.spans
-    }
-
-    /// 1-based line of the value at `path`.
-    fn line(&self, path: &[Seg]) -> Option<usize> {
-        let start = self.values.get(path)?.start;
-        Some(self.lines.partition_point(|&l| l <= start))
-    }
-
-    /// The path of the innermost value around `offset`.
-    fn path_at(&self, offset: usize) -> Option<String> {
-        self.values
-            .iter()
-            .filter(|(_, r)| r.start <= offset && offset <= r.end)
-            .max_by_key(|(p, r)| (p.len(), std::cmp::Reverse(r.start)))
-            .map(|(p, _)| display_path(p))
-            .filter(|p| !p.is_empty())
-    }
-}
-
-/// Records where each value of a JSON text starts and ends. It follows the grammar loosely
-/// (the text has been, or is being, parsed by `serde_json`) and stops at the first thing it
-/// does not understand.
-struct JsonScan<'a> {
-    text: &'a str,
-    pos: usize,
-    spans: Spans,
-}
-
-impl JsonScan<'_> {
-    fn peek(&self) -> Option<u8> {
-        self.text.as_bytes().get(self.pos).copied()
-    }
-
-    fn skip_ws(&mut self) {
-        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
-            self.pos += 1;
-        }
-    }
-
-    fn eat(&mut self, b: u8) -> Option<()> {
-        self.skip_ws();
-        (self.peek()? == b).then(|| self.pos += 1)
-    }
-
-    fn string(&mut self) -> Option<String> {
-        let start = self.pos;
-        self.pos += 1;
-        loop {
-            match self.peek()? {
-                b'\\' => self.pos += 2,
-                b'"' => break,
-                _ => self.pos += 1,
-            }
-        }
-        self.pos += 1;
-        serde_json::from_str(self.text.get(start..self.pos)?).ok()
-    }
-
-    fn value(&mut self, path: &mut Vec<Seg>) -> Option<()> {
-        self.skip_ws();
-        let start = self.pos;
-        match self.peek()? {
-            b'{' => {
-                self.pos += 1;
-                self.skip_ws();
-                if self.peek()? == b'}' {
-                    self.pos += 1;
-                } else {
-                    loop {
-                        self.skip_ws();
-                        if self.peek()? != b'"' {
-                            return None;
-                        }
-                        let kstart = self.pos;
-                        let k = self.string()?;
-                        path.push(Seg::Key(k));
-                        if self.spans.duplicate.is_none()
-                            && path.first() == Some(&key("forecast"))
-                            && self.spans.values.contains_key(path.as_slice())
-                        {
-                            self.spans.duplicate = Some((path.clone(), kstart..self.pos));
-                        }
-                        self.eat(b':')?;
-                        self.value(path)?;
-                        path.pop();
-                        self.skip_ws();
-                        match self.peek()? {
-                            b',' => self.pos += 1,
-                            b'}' => {
-                                self.pos += 1;
-                                break;
-                            }
-                            _ => return None,
-                        }
-                    }
-                }
-            }
-            b'[' => {
-                self.pos += 1;
-                self.skip_ws();
-                if self.peek()? == b']' {
-                    self.pos += 1;
-                } else {
-                    let mut i = 0;
-                    loop {
-                        path.push(Seg::Index(i));
-                        self.value(path)?;
-                        path.pop();
-                        i += 1;
-                        self.skip_ws();
-                        match self.peek()? {
-                            b',' => self.pos += 1,
-                            b']' => {
-                                self.pos += 1;
-                                break;
-                            }
-                            _ => return None,
-                        }
-                    }
-                }
-            }
-            b'"' => {
-                self.string()?;
-            }
-            _ => {
-                while let Some(b) = self.peek() {
-                    if matches!(b, b',' | b']' | b'}' | b' ' | b'\t' | b'\n' | b'\r') {
-                        break;
-                    }
-                    self.pos += 1;
-                }
-                if self.pos == start {
-                    return None;
-                }
-            }
-        }
-        if !path.is_empty() {
-            self.spans.values.insert(path.clone(), start..self.pos);
-        }
-        Some(())
-    }
 }
 
 // ------------------------------------------------------------------ checking

@@ -14,6 +14,7 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::reader::Reader;
 
 use crate::error::{Error, Location, Result};
+use crate::source::LineIndex;
 
 /// Deeper nesting than this is rejected: no GENIUS file comes close, and it
 /// keeps the recursive walks (and dropping the tree) off the stack limit.
@@ -41,32 +42,12 @@ impl Element {
     }
 }
 
-pub(super) fn line_starts(text: &str) -> Vec<usize> {
-    let mut starts = vec![0];
-    starts.extend(
-        text.bytes()
-            .enumerate()
-            .filter(|&(_, b)| b == b'\n')
-            .map(|(i, _)| i + 1),
-    );
-    starts
-}
-
-/// 1-based line and column of a byte offset.
-pub(super) fn line_col(starts: &[usize], pos: usize) -> (usize, usize) {
-    let line = match starts.binary_search(&pos) {
-        Ok(i) => i + 1,
-        Err(i) => i,
-    };
-    (line, pos - starts[line - 1] + 1)
-}
-
 /// Parses `text` into a tree. `Ok(None)` when the text holds no element at
 /// all (some GENIUS folders keep plain-text notes under a `.xml` name).
 pub(super) fn parse_xml(file: &str, text: &str) -> Result<Option<Element>> {
-    let starts = line_starts(text);
+    let lines = LineIndex::new(text);
     let malformed = |pos: usize, message: String| {
-        let (line, col) = line_col(&starts, pos.min(text.len()));
+        let (line, col) = lines.line_col(pos);
         Error::format(
             file,
             Location::line(line, Some(col)),
@@ -87,10 +68,10 @@ pub(super) fn parse_xml(file: &str, text: &str) -> Result<Option<Element>> {
                 if stack.len() >= MAX_DEPTH {
                     return Err(malformed(pos, "elements nested too deeply".into()));
                 }
-                stack.push(element(file, &starts, pos, &e)?);
+                stack.push(element(file, &lines, pos, &e)?);
             }
             Event::Empty(e) => {
-                let el = element(file, &starts, pos, &e)?;
+                let el = element(file, &lines, pos, &e)?;
                 attach(&mut stack, &mut root, el).map_err(|m| malformed(pos, m))?;
             }
             Event::End(_) => {
@@ -132,8 +113,13 @@ pub(super) fn attach(
     Ok(())
 }
 
-pub(super) fn element(file: &str, starts: &[usize], pos: usize, e: &BytesStart) -> Result<Element> {
-    let (line, _) = line_col(starts, pos);
+pub(super) fn element(
+    file: &str,
+    lines: &LineIndex,
+    pos: usize,
+    e: &BytesStart,
+) -> Result<Element> {
+    let line = lines.line(pos);
     let name = e.name().as_ref().to_string();
     let mut attrs = Vec::new();
     for a in e.attributes() {

@@ -49,12 +49,8 @@ pub(super) struct GwIssue {
 }
 
 pub(super) fn json_error(file: &str, text: &str, e: serde_json::Error) -> Error {
-    let message = e.to_string();
     // serde_json appends the position, which the location already holds.
-    let message = match message.rfind(" at line ") {
-        Some(i) => message[..i].to_string(),
-        None => message,
-    };
+    let message = crate::source::json_message(&e);
     let location = if e.line() > 0 {
         Location::line(e.line(), Some(e.column()))
     } else {
