@@ -80,9 +80,16 @@ pub enum Error {
     #[error("{file}: {error}")]
     Model { file: String, error: ModelError },
     #[error("{0}")]
-    Override(String),
-    #[error("{0}")]
     Unsupported(String),
+    /// A scenario could not be written as TOML or JSON.
+    #[error("cannot write {format}")]
+    Serialize {
+        /// "TOML" or "JSON".
+        format: &'static str,
+        /// The serialiser's error.
+        #[source]
+        source: SerializeError,
+    },
     /// The input is not a regular file or folder, or is too large.
     #[error(transparent)]
     Input(#[from] crate::fsutil::InputFileError),
@@ -96,6 +103,17 @@ impl Error {
             message: message.into(),
         }
     }
+}
+
+/// The error of the TOML or the JSON serialiser.
+#[derive(Debug, Error)]
+pub enum SerializeError {
+    /// From the TOML serialiser.
+    #[error(transparent)]
+    Toml(#[from] toml::ser::Error),
+    /// From the JSON serialiser.
+    #[error(transparent)]
+    Json(#[from] serde_json::Error),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

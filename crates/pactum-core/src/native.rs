@@ -870,13 +870,18 @@ pub fn loaded_to_json(l: &Loaded) -> Result<String> {
 
 /// Writes the on-disk form as TOML.
 pub fn file_to_toml(f: &ScenarioFile) -> Result<String> {
-    toml::to_string_pretty(f).map_err(|e| Error::Unsupported(format!("cannot write TOML: {e}")))
+    toml::to_string_pretty(f).map_err(|e| Error::Serialize {
+        format: "TOML",
+        source: e.into(),
+    })
 }
 
 /// Writes the on-disk form as JSON.
 pub fn file_to_json(f: &ScenarioFile) -> Result<String> {
-    serde_json::to_string_pretty(f)
-        .map_err(|e| Error::Unsupported(format!("cannot write JSON: {e}")))
+    serde_json::to_string_pretty(f).map_err(|e| Error::Serialize {
+        format: "JSON",
+        source: e.into(),
+    })
 }
 
 #[cfg(test)]

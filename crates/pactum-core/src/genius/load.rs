@@ -172,13 +172,30 @@ fn read_files(
     })
 }
 
+/// Why a `pareto.xml` was not read (a warning: the scenario loads without it).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub(super) enum ParetoError {
+    #[error("more than {MAX_PARETO_POINTS} points")]
+    TooManyPoints,
+    #[error("line {line}: {text:?} is not a finite number")]
+    NotANumber { line: usize, text: String },
+    #[error("line {line}: {found} utilities where the first point has {first}")]
+    Width {
+        line: usize,
+        found: usize,
+        first: usize,
+    },
+    #[error("no points")]
+    Empty,
+}
+
 /// Most points a `pareto.xml` may list.
 pub(super) const MAX_PARETO_POINTS: usize = 1_000_000;
 
 /// Reads GENIUS's precomputed frontier (`pareto.xml`): despite the name,
 /// plain text, one point per line, its utilities (one per profile, in the
 /// profiles' file-name order) separated by commas; blank lines are skipped.
-pub(super) fn read_pareto(text: &str) -> std::result::Result<Vec<Vec<f64>>, String> {
+pub(super) fn read_pareto(text: &str) -> std::result::Result<Vec<Vec<f64>>, ParetoError> {
     let mut points: Vec<Vec<f64>> = Vec::new();
     for (n, line) in text.lines().enumerate() {
         let line = line.trim();
@@ -186,7 +203,7 @@ pub(super) fn read_pareto(text: &str) -> std::result::Result<Vec<Vec<f64>>, Stri
             continue;
         }
         if points.len() == MAX_PARETO_POINTS {
-            return Err(format!("more than {MAX_PARETO_POINTS} points"));
+            return Err(ParetoError::TooManyPoints);
         }
         let point = line
             .split(',')
@@ -195,23 +212,25 @@ pub(super) fn read_pareto(text: &str) -> std::result::Result<Vec<Vec<f64>>, Stri
                 t.parse::<f64>()
                     .ok()
                     .filter(|u| u.is_finite())
-                    .ok_or_else(|| format!("line {}: {t:?} is not a finite number", n + 1))
+                    .ok_or_else(|| ParetoError::NotANumber {
+                        line: n + 1,
+                        text: t.to_string(),
+                    })
             })
-            .collect::<std::result::Result<Vec<f64>, String>>()?;
+            .collect::<std::result::Result<Vec<f64>, ParetoError>>()?;
         if let Some(first) = points.first()
             && first.len() != point.len()
         {
-            return Err(format!(
-                "line {}: {} utilities where the first point has {}",
-                n + 1,
-                point.len(),
-                first.len()
-            ));
+            return Err(ParetoError::Width {
+                line: n + 1,
+                found: point.len(),
+                first: first.len(),
+            });
         }
         points.push(point);
     }
     if points.is_empty() {
-        return Err("no points".into());
+        return Err(ParetoError::Empty);
     }
     Ok(points)
 }

@@ -72,11 +72,11 @@ pub(super) fn parse_xml(file: &str, text: &str) -> Result<Option<Element>> {
             }
             Event::Empty(e) => {
                 let el = element(file, &lines, pos, &e)?;
-                attach(&mut stack, &mut root, el).map_err(|m| malformed(pos, m))?;
+                attach(&mut stack, &mut root, el).map_err(|m| malformed(pos, m.to_string()))?;
             }
             Event::End(_) => {
                 if let Some(el) = stack.pop() {
-                    attach(&mut stack, &mut root, el).map_err(|m| malformed(pos, m))?;
+                    attach(&mut stack, &mut root, el).map_err(|m| malformed(pos, m.to_string()))?;
                 }
             }
             Event::Eof => break,
@@ -95,18 +95,35 @@ pub(super) fn parse_xml(file: &str, text: &str) -> Result<Option<Element>> {
     Ok(root)
 }
 
+/// A second root element, after the first.
+#[derive(Debug)]
+pub(super) struct SecondRoot {
+    second: String,
+    first: String,
+}
+
+impl std::fmt::Display for SecondRoot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "second root element <{}> after <{}>",
+            self.second, self.first
+        )
+    }
+}
+
 pub(super) fn attach(
     stack: &mut [Element],
     root: &mut Option<Element>,
     el: Element,
-) -> std::result::Result<(), String> {
+) -> std::result::Result<(), SecondRoot> {
     if let Some(parent) = stack.last_mut() {
         parent.children.push(el);
     } else if let Some(first) = root {
-        return Err(format!(
-            "second root element <{}> after <{}>",
-            el.name, first.name
-        ));
+        return Err(SecondRoot {
+            second: el.name,
+            first: first.name.clone(),
+        });
     } else {
         *root = Some(el);
     }
