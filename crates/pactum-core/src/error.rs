@@ -9,19 +9,28 @@ use thiserror::Error;
 #[derive(Debug, Clone, PartialEq, Error)]
 pub enum ModelError {
     #[error("{field}: {message}")]
-    Invalid { field: String, message: String },
+    /// A value breaks an invariant.
+    Invalid {
+        /// The field path of the value (`parties[1].weights.territory`).
+        field: String,
+        /// The invariant broken.
+        message: String,
+    },
 }
 
 /// Where in a file a problem is.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Location {
+    /// The 1-based line, when known.
     pub line: Option<usize>,
+    /// The 1-based column, when known.
     pub column: Option<usize>,
     /// An element, key or field path, e.g. `parties[1].weights.territory`.
     pub field: Option<String>,
 }
 
 impl Location {
+    /// A line and maybe a column.
     pub fn line(line: usize, column: Option<usize>) -> Self {
         Location {
             line: Some(line),
@@ -29,6 +38,7 @@ impl Location {
             field: None,
         }
     }
+    /// A field path alone.
     pub fn field(field: impl Into<String>) -> Self {
         Location {
             field: Some(field.into()),
@@ -60,26 +70,43 @@ impl fmt::Display for Location {
 #[derive(Debug, Error)]
 pub enum Error {
     #[error("{file}: cannot read")]
+    /// A file or folder could not be read.
     Io {
+        /// The file or folder.
         file: String,
         #[source]
+        /// The operating system's error.
         source: std::io::Error,
     },
     #[error("{file}: cannot write")]
+    /// A file or folder could not be written.
     Write {
+        /// The file or folder.
         file: String,
         #[source]
+        /// The operating system's error.
         source: std::io::Error,
     },
     #[error("{file}{location}: {message}")]
+    /// A file is malformed, or holds something the format does not allow.
     Format {
+        /// The file.
         file: String,
+        /// Where in the file.
         location: Location,
+        /// What is wrong there.
         message: String,
     },
     #[error("{file}: {error}")]
-    Model { file: String, error: ModelError },
+    /// A file's scenario breaks one of the model's invariants.
+    Model {
+        /// The file.
+        file: String,
+        /// The invariant broken.
+        error: ModelError,
+    },
     #[error("{0}")]
+    /// A request the formats cannot meet (a lone GENIUS file, a profile a format cannot hold…), said in full.
     Unsupported(String),
     /// A scenario could not be written as TOML or JSON.
     #[error("cannot write {format}")]
@@ -96,6 +123,7 @@ pub enum Error {
 }
 
 impl Error {
+    /// A [`Error::Format`] error.
     pub fn format(file: impl Into<String>, location: Location, message: impl Into<String>) -> Self {
         Error::Format {
             file: file.into(),
@@ -116,4 +144,5 @@ pub enum SerializeError {
     Json(#[from] serde_json::Error),
 }
 
+/// A result with this crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -16,7 +16,9 @@ use crate::model::Scenario;
 /// A parsed scenario and the warnings produced while reading it.
 #[derive(Debug, Clone)]
 pub struct Loaded {
+    /// The scenario, valid.
     pub scenario: Scenario,
+    /// What the reader had to tell: ignored parts, normalisations.
     pub warnings: Vec<String>,
     /// The `forecast` section of a native file (the forecasting models'
     /// inputs, which the negotiation model does not use), kept so that

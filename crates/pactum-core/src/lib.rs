@@ -4,6 +4,7 @@
 //! The crate does no I/O beyond reading the scenario files it is asked to
 //! parse; printing, plotting and serving live in the binaries.
 
+#![warn(missing_docs)]
 #![allow(clippy::needless_range_loop)] // loops over parties index several parallel arrays
 
 pub mod analysis;
