@@ -8,6 +8,7 @@
 #![allow(clippy::needless_range_loop)] // loops over parties index several parallel arrays
 
 pub mod analysis;
+mod budget;
 pub mod error;
 mod folder;
 pub mod frontier;

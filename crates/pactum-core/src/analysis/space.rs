@@ -1,0 +1,133 @@
+//! Utility ranges, the frontier of the negotiators' rational outcomes and
+//! the disagreement point.
+//!
+//! Rules: ranges over the whole space ignore red lines and reservation
+//! values; the additive fold is used where every utility is additive (and
+//! [`Method::Auto`] is asked), else the allowed space is enumerated, refused
+//! beyond [`Budget::max_outcomes_enumerated`]; the disagreement point is the
+//! reservation value, or the worst utility where that is lower.
+
+use crate::budget::{AnalysisError, AnalysisOptions, Budget, Method};
+use crate::frontier::{
+    FrontierOptions, FrontierPoint, Problem, additive_frontier, enumerated_frontier, par_enumerate,
+};
+use crate::model::Scenario;
+
+/// Each negotiator's lowest and highest utility over the whole space
+/// (red lines and reservation values ignored). A non-additive utility
+/// enumerates the whole space: the caller checks its size against the
+/// budget ([`check_budget`]); the deadline is polled here.
+pub fn utility_ranges(
+    problem: &Problem,
+    budget: &Budget,
+) -> Result<(Vec<f64>, Vec<f64>), AnalysisError> {
+    let whole = Problem {
+        allowed: full_space(problem.scenario),
+        ..problem.clone()
+    };
+    utility_ranges_over(&whole, budget)
+}
+
+pub(super) fn full_space(s: &Scenario) -> Vec<Vec<u32>> {
+    s.issues
+        .iter()
+        .map(|i| (0..i.cardinality() as u32).collect())
+        .collect()
+}
+
+/// Utility ranges over the problem's allowed outcomes (not the whole space).
+pub(super) fn utility_ranges_over(
+    problem: &Problem,
+    budget: &Budget,
+) -> Result<(Vec<f64>, Vec<f64>), AnalysisError> {
+    let n = problem.parties.len();
+    if let Some(c) = problem.contributions() {
+        let (mut lo, mut hi) = (vec![0.0; n], vec![0.0; n]);
+        for (i, vals) in problem.allowed.iter().enumerate() {
+            for p in 0..n {
+                let it = vals.iter().map(|&k| c.of(i, k)[p]);
+                lo[p] += it.clone().fold(f64::INFINITY, f64::min);
+                hi[p] += it.fold(f64::NEG_INFINITY, f64::max);
+            }
+        }
+        return Ok((lo, hi));
+    }
+    let scoped = Problem {
+        thresholds: vec![f64::NEG_INFINITY; n],
+        ..problem.clone()
+    };
+    let ev = crate::frontier::Evaluator::new(&scoped);
+    par_enumerate(
+        &scoped,
+        budget,
+        |walk| {
+            let (mut lo, mut hi) = (vec![f64::INFINITY; n], vec![f64::NEG_INFINITY; n]);
+            let mut u = vec![0.0; n];
+            walk(&mut |o| {
+                ev.eval(o, &mut u);
+                for p in 0..n {
+                    lo[p] = lo[p].min(u[p]);
+                    hi[p] = hi[p].max(u[p]);
+                }
+            });
+            (lo, hi)
+        },
+        |(lo, hi), (l, h)| {
+            Ok((
+                lo.iter().zip(&l).map(|(a, b)| a.min(*b)).collect(),
+                hi.iter().zip(&h).map(|(a, b)| a.max(*b)).collect(),
+            ))
+        },
+    )
+}
+
+/// The frontier of the negotiators' rational outcomes.
+pub fn frontier(
+    problem: &Problem,
+    opts: &AnalysisOptions,
+) -> Result<(Vec<FrontierPoint>, &'static str), AnalysisError> {
+    let fopts = FrontierOptions {
+        outcomes_per_point: opts.outcomes_per_point,
+    };
+    if opts.method == Method::Auto
+        && let Some(f) = additive_frontier(problem, fopts, &opts.budget)?
+    {
+        return Ok((f, "additive"));
+    }
+    let total = problem.allowed_count();
+    if total > opts.budget.max_outcomes_enumerated {
+        let party = problem
+            .parties
+            .iter()
+            .map(|&p| &problem.scenario.parties[p])
+            .find(|p| {
+                p.preferences
+                    .as_ref()
+                    .is_some_and(|pr| pr.utility.as_additive().is_none())
+            })
+            .map_or_else(
+                || "enumeration was requested".to_string(),
+                |p| format!("party {}", p.name),
+            );
+        return Err(AnalysisError::TooLarge {
+            outcomes: total,
+            party,
+            limit: opts.budget.max_outcomes_enumerated,
+        });
+    }
+    Ok((
+        enumerated_frontier(problem, fopts, &opts.budget)?,
+        "enumeration",
+    ))
+}
+
+/// Disagreement point: the reservation value, or the worst utility where
+/// there is none or it is lower.
+pub fn disagreement_point(problem: &Problem, min: &[f64]) -> Vec<f64> {
+    problem
+        .thresholds
+        .iter()
+        .zip(min)
+        .map(|(r, m)| if *r >= *m { *r } else { *m })
+        .collect()
+}
