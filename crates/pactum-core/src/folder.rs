@@ -127,17 +127,27 @@ pub(crate) fn party_with_preferences<'a>(
     party: usize,
     format: &str,
 ) -> Result<(&'a Party, &'a Preferences)> {
-    let p = s
-        .parties
-        .get(party)
-        .ok_or_else(|| Error::Unsupported(format!("no party #{party} in {:?}", s.name)))?;
-    let prefs = p.preferences.as_ref().ok_or_else(|| {
-        Error::Unsupported(format!(
+    match s.parties.get(party) {
+        Some(
+            p @ Party {
+                preferences: Some(prefs),
+                ..
+            },
+        ) => Ok((p, prefs)),
+        _ => Err(missing_profile(s, party, format)),
+    }
+}
+
+/// Why party `party` has no profile in `format`: there is no such party,
+/// or it has no preferences.
+pub(crate) fn missing_profile(s: &Scenario, party: usize, format: &str) -> Error {
+    match s.parties.get(party) {
+        None => Error::Unsupported(format!("no party #{party} in {:?}", s.name)),
+        Some(p) => Error::Unsupported(format!(
             "party {:?} has no preferences, so it has no {format} profile",
             p.name
-        ))
-    })?;
-    Ok((p, prefs))
+        )),
+    }
 }
 
 /// A file name from `name`, with characters file systems reject replaced.

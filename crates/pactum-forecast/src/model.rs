@@ -157,8 +157,10 @@ impl Case {
                     value: x.to_string(),
                 });
             }
-            check_magnitude(what, x, limit)
-                .map_err(|message| ForecastError::Format { loc, message })
+            check_magnitude(what, x, limit).map_err(|e| ForecastError::Format {
+                loc,
+                message: e.to_string(),
+            })
         };
         for issue in &self.issues {
             let loc = |field: &str| Location::new(file, None, format!("{}.{field}", issue.name));

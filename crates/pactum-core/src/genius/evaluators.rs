@@ -236,11 +236,9 @@ pub(super) fn read_real_evaluator(
     file: &str,
     el: &Element,
     issue: &Issue,
+    min: f64,
     notes: &mut Notes,
 ) -> Result<ValueFunction> {
-    let IssueKind::Real { min, .. } = issue.kind else {
-        unreachable!("called for real issues only")
-    };
     let ev = el.child("evaluator").ok_or_else(|| {
         at(
             file,

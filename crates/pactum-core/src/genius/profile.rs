@@ -312,8 +312,8 @@ pub(super) fn read_profile(
                 (Some(el), IssueKind::Integer { min, .. }) => {
                     read_integer_evaluator(file, el, issue, *min, &mut notes)?
                 }
-                (Some(el), IssueKind::Real { .. }) => {
-                    read_real_evaluator(file, el, issue, &mut notes)?
+                (Some(el), IssueKind::Real { min, .. }) => {
+                    read_real_evaluator(file, el, issue, *min, &mut notes)?
                 }
             };
             values.push(vf);

@@ -398,7 +398,7 @@ pub(super) fn read_profile(
             "{file}: the issue weights sum to {sum}, not 1 as GeniusWeb requires; used as written"
         ));
     }
-    let utility = UtilityFunction::Additive(AdditiveUtility { weights, values });
+    let additive = AdditiveUtility { weights, values };
     let reservation_value = match &body.reservation_bid {
         None | Some(Json::Null) => None,
         Some(bid) => {
@@ -429,12 +429,10 @@ pub(super) fn read_profile(
                     )
                 })?);
             }
-            let UtilityFunction::Additive(a) = &utility else {
-                unreachable!()
-            };
+            let a = &additive;
             Some(if outcome.iter().all(Option::is_some) {
                 let full: Vec<u32> = outcome.iter().map(|k| k.unwrap_or(0)).collect();
-                utility.utility(&issues, &full)
+                a.utility(&issues, &full)
             } else {
                 // GeniusWeb counts the issues a partial bid leaves out as 0.
                 issues
@@ -448,7 +446,7 @@ pub(super) fn read_profile(
         }
     };
     Ok(Preferences {
-        utility,
+        utility: UtilityFunction::Additive(additive),
         reservation_value,
         discount_factor: None,
         red_lines: Vec::new(),

@@ -22,16 +22,44 @@ pub const MAX_MAGNITUDE: f64 = 1e9;
 /// value function is defined (piecewise-linear x, triangular corners).
 pub const MAX_COORDINATE: f64 = 1e15;
 
-/// `Err` with a sentence unless `x` is a finite number of magnitude at most
-/// `limit`; `what` names the number ("weight", "reservation value").
-pub fn check_magnitude(what: &str, x: f64, limit: f64) -> Result<(), String> {
+/// A number refused by [`check_magnitude`]; `what` names it ("weight",
+/// "reservation value").
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum MagnitudeError {
+    /// The number is NaN or infinite.
+    #[error("{what} {value} is not a finite number")]
+    NotFinite {
+        /// What the number is.
+        what: String,
+        /// The number.
+        value: f64,
+    },
+    /// The number is larger in magnitude than its limit.
+    #[error("{what} {} is too large: at most {limit:e} in magnitude is accepted", short_number(*.value))]
+    TooLarge {
+        /// What the number is.
+        what: String,
+        /// The number.
+        value: f64,
+        /// The largest magnitude accepted.
+        limit: f64,
+    },
+}
+
+/// `Ok` when `x` is a finite number of magnitude at most `limit`; `what`
+/// names the number in the error ("weight", "reservation value").
+pub fn check_magnitude(what: &str, x: f64, limit: f64) -> Result<(), MagnitudeError> {
     if !x.is_finite() {
-        Err(format!("{what} {x} is not a finite number"))
+        Err(MagnitudeError::NotFinite {
+            what: what.to_string(),
+            value: x,
+        })
     } else if x.abs() > limit {
-        Err(format!(
-            "{what} {} is too large: at most {limit:e} in magnitude is accepted",
-            short_number(x)
-        ))
+        Err(MagnitudeError::TooLarge {
+            what: what.to_string(),
+            value: x,
+            limit,
+        })
     } else {
         Ok(())
     }
@@ -52,3 +80,30 @@ pub const GRID_TOLERANCE: f64 = 1e-9;
 
 /// Default number of grid points used to enumerate a real-valued issue.
 pub const DEFAULT_REAL_LEVELS: usize = 11;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_number_is_accepted_when_finite_and_within_its_limit() {
+        assert_eq!(check_magnitude("weight", 1e9, MAX_MAGNITUDE), Ok(()));
+        assert_eq!(check_magnitude("weight", -1e9, MAX_MAGNITUDE), Ok(()));
+        let nan = check_magnitude("weight", f64::NAN, MAX_MAGNITUDE).unwrap_err();
+        assert!(matches!(nan, MagnitudeError::NotFinite { .. }));
+        assert_eq!(nan.to_string(), "weight NaN is not a finite number");
+        let big = check_magnitude("value", 1e308, MAX_MAGNITUDE).unwrap_err();
+        assert_eq!(
+            big,
+            MagnitudeError::TooLarge {
+                what: "value".into(),
+                value: 1e308,
+                limit: MAX_MAGNITUDE
+            }
+        );
+        assert_eq!(
+            big.to_string(),
+            "value 1e308 is too large: at most 1e9 in magnitude is accepted"
+        );
+    }
+}

@@ -32,7 +32,7 @@ mod validate;
 pub use issue::{Issue, IssueKind, Outcome, Value};
 pub use limits::{
     DEFAULT_REAL_LEVELS, GRID_TOLERANCE, MAX_COORDINATE, MAX_ISSUE_VALUES, MAX_MAGNITUDE,
-    check_magnitude,
+    MagnitudeError, check_magnitude,
 };
 pub use party::{Party, Preferences, RedLine, Role};
 pub use scenario::Scenario;

@@ -140,17 +140,23 @@ fn interpolate(points: &[(f64, f64)], x: f64) -> f64 {
     }
 }
 
+impl AdditiveUtility {
+    /// The utility of an outcome: weight × value summed in issue order
+    /// from 0.0.
+    pub fn utility(&self, issues: &[Issue], outcome: &[u32]) -> f64 {
+        let mut u = 0.0;
+        for (i, issue) in issues.iter().enumerate() {
+            u += self.weights[i] * self.values[i].eval(issue, outcome[i]);
+        }
+        u
+    }
+}
+
 impl UtilityFunction {
     /// The utility of an outcome (issues as in `issues`).
     pub fn utility(&self, issues: &[Issue], outcome: &[u32]) -> f64 {
         match self {
-            UtilityFunction::Additive(a) => {
-                let mut u = 0.0;
-                for (i, issue) in issues.iter().enumerate() {
-                    u += a.weights[i] * a.values[i].eval(issue, outcome[i]);
-                }
-                u
-            }
+            UtilityFunction::Additive(a) => a.utility(issues, outcome),
             UtilityFunction::HyperRectangles(h) => {
                 let mut sum = 0.0;
                 for r in &h.rectangles {

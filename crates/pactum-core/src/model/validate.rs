@@ -71,7 +71,7 @@ impl Scenario {
                     }
                     for (name, x) in [("min", min), ("max", max)] {
                         if let Err(m) = check_magnitude(name, *x, MAX_COORDINATE) {
-                            return err(format!("{field}.{name}"), m);
+                            return err(format!("{field}.{name}"), m.to_string());
                         }
                     }
                     if *levels == 0 {
@@ -122,7 +122,7 @@ impl Scenario {
         };
         if let Some(r) = prefs.reservation_value {
             check_magnitude("reservation value", r, MAX_MAGNITUDE)
-                .or_else(|m| err("reservation", m))?;
+                .or_else(|m| err("reservation", m.to_string()))?;
         }
         if let Some(d) = prefs.discount_factor
             && !(d > 0.0 && d <= 1.0)
@@ -172,7 +172,7 @@ impl Scenario {
                         );
                     }
                     check_magnitude("weight", *w, MAX_MAGNITUDE)
-                        .or_else(|m| err(&format!("weights.{}", issue.name), m))?;
+                        .or_else(|m| err(&format!("weights.{}", issue.name), m.to_string()))?;
                     let sub = format!("values.{}", issue.name);
                     match (vf, &issue.kind) {
                         (ValueFunction::Table(t), IssueKind::Discrete { options }) => {
@@ -184,7 +184,7 @@ impl Scenario {
                             }
                             for (v, option) in t.iter().zip(options) {
                                 check_magnitude("value", *v, MAX_MAGNITUDE)
-                                    .or_else(|m| err(&format!("{sub}.{option}"), m))?;
+                                    .or_else(|m| err(&format!("{sub}.{option}"), m.to_string()))?;
                             }
                         }
                         (ValueFunction::Table(_), _) => {
@@ -206,22 +206,22 @@ impl Scenario {
                             for (x, v) in points {
                                 check_magnitude("point", *x, MAX_COORDINATE)
                                     .and_then(|()| check_magnitude("value", *v, MAX_MAGNITUDE))
-                                    .or_else(|m| err(&format!("{sub}.points"), m))?;
+                                    .or_else(|m| err(&format!("{sub}.points"), m.to_string()))?;
                             }
                         }
                         (ValueFunction::Linear { slope, offset }, _) => {
                             check_magnitude("slope", *slope, MAX_MAGNITUDE)
                                 .and_then(|()| check_magnitude("offset", *offset, MAX_MAGNITUDE))
-                                .or_else(|m| err(&sub, m))?;
+                                .or_else(|m| err(&sub, m.to_string()))?;
                         }
                         (ValueFunction::Constant(c), _) => {
                             check_magnitude("constant", *c, MAX_MAGNITUDE)
-                                .or_else(|m| err(&sub, m))?;
+                                .or_else(|m| err(&sub, m.to_string()))?;
                         }
                         (ValueFunction::Triangular { low, peak, high }, _) => {
                             for (name, x) in [("low", low), ("peak", peak), ("high", high)] {
                                 check_magnitude(name, *x, MAX_COORDINATE)
-                                    .or_else(|m| err(&sub, m))?;
+                                    .or_else(|m| err(&sub, m.to_string()))?;
                             }
                             if !(low <= peak && peak <= high) {
                                 return err(&sub, "triangular needs low ≤ peak ≤ high".into());
@@ -243,7 +243,7 @@ impl Scenario {
                 }
                 for (n, r) in h.rectangles.iter().enumerate() {
                     check_magnitude("utility", r.utility, MAX_MAGNITUDE)
-                        .or_else(|m| err(&format!("utility.rectangles[{n}]"), m))?;
+                        .or_else(|m| err(&format!("utility.rectangles[{n}]"), m.to_string()))?;
                     if r.bounds.iter().any(|b| b.1.is_nan() || b.2.is_nan()) {
                         return err(
                             &format!("utility.rectangles[{n}]"),

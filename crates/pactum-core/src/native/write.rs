@@ -124,12 +124,14 @@ fn value_to_toml(v: &Value) -> toml::Value {
 
 fn value_to_file(issue: &Issue, vf: &ValueFunction) -> ValueFile {
     match vf {
-        ValueFunction::Table(t) => {
-            let IssueKind::Discrete { options } = &issue.kind else {
-                unreachable!("validated: tables belong to discrete issues")
-            };
-            ValueFile::Table(options.iter().cloned().zip(t.iter().copied()).collect())
-        }
+        // A table is keyed by the issue's values as written (a discrete
+        // issue's options).
+        ValueFunction::Table(t) => ValueFile::Table(
+            t.iter()
+                .zip(0..)
+                .map(|(v, k)| (issue.value(k).to_string(), *v))
+                .collect(),
+        ),
         ValueFunction::Linear { slope, offset } => {
             ValueFile::Function(NumericFunctionFile::Linear {
                 slope: *slope,

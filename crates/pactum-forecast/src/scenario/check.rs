@@ -62,7 +62,7 @@ impl Ctx<'_> {
             });
         }
         check_magnitude("capability", c, MAX_CAPABILITY)
-            .map_err(|message| self.err(at, field, message))?;
+            .map_err(|e| self.err(at, field, e.to_string()))?;
         Ok(c)
     }
 
