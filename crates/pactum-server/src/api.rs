@@ -23,9 +23,11 @@ use utoipa::{OpenApi, ToSchema};
 
 use crate::db::{Backend, Db};
 use crate::error::{ApiError, ErrorBody};
+use crate::event::Event;
 use crate::mediation;
+use crate::offers::{package, parse_offer, to_outcome};
 use crate::partial::PARTIAL_ROUNDS;
-use crate::protocol::{ALTERNATING_OFFERS, Event, Finish, MoveKind, State, package, parse_offer};
+use crate::protocol::{ALTERNATING_OFFERS, Finish, MoveKind, State};
 use crate::record::{GENESIS_HASH, Record, RecordEntry, chain_hash};
 use crate::singletext::SINGLE_TEXT;
 use crate::tokens;
@@ -214,10 +216,13 @@ pub fn router_with(db: Db, limits: crate::limits::ServerLimits) -> Router {
             post(crate::preferences::lock_preferences),
         )
         .route("/sessions/{id}/moves", post(post_move))
-        .route("/sessions/{id}/votes", post(crate::singletext::post_vote))
+        .route(
+            "/sessions/{id}/votes",
+            post(crate::http::single_text::post_vote),
+        )
         .route(
             "/sessions/{id}/single_text",
-            get(crate::singletext::get_text),
+            get(crate::http::single_text::get_text),
         )
         .route("/sessions/{id}/offers", get(offers))
         .route("/sessions/{id}/suggestions", post(post_suggestions))
@@ -326,8 +331,8 @@ impl utoipa::Modify for TokenSchemes {
         crate::preferences::put_preferences,
         crate::preferences::lock_preferences,
         post_move,
-        crate::singletext::post_vote,
-        crate::singletext::get_text,
+        crate::http::single_text::post_vote,
+        crate::http::single_text::get_text,
         offers,
         post_suggestions,
         record,
@@ -354,12 +359,12 @@ impl utoipa::Modify for TokenSchemes {
         mediation::TraceMove,
         mediation::UtilitySpace,
         mediation::UtilityPoint,
-        crate::partial::PartialTrace,
-        crate::partial::TracedRound,
-        crate::partial::TracedProposal,
-        crate::singletext::TextTrace,
-        crate::singletext::TracedTextProposal,
-        crate::singletext::TracedVote,
+        crate::http::traces::PartialTrace,
+        crate::http::traces::TracedRound,
+        crate::http::traces::TracedProposal,
+        crate::http::traces::TextTrace,
+        crate::http::traces::TracedTextProposal,
+        crate::http::traces::TracedVote,
         mediation::CertificateView,
         mediation::Export,
         crate::certificate::Certificate,
@@ -374,9 +379,9 @@ impl utoipa::Modify for TokenSchemes {
         crate::views::Privacy,
         MoveRequest,
         MoveResponse,
-        crate::singletext::VoteRequest,
-        crate::singletext::VoteResponse,
-        crate::singletext::TextView,
+        crate::http::single_text::VoteRequest,
+        crate::http::single_text::VoteResponse,
+        crate::http::single_text::TextView,
         BotMove,
         crate::live::MoveEvent,
         crate::live::AgreementEvent,
@@ -387,8 +392,8 @@ impl utoipa::Modify for TokenSchemes {
         crate::live::VoteEvent,
         crate::live::ProposalEvent,
         crate::live::DisclosureEvent,
-        crate::partial::PartialView,
-        crate::partial::ProposalView,
+        crate::http::partial::PartialView,
+        crate::http::partial::ProposalView,
         OfferView,
         ErrorBody,
         PreferenceSummary,
@@ -1055,13 +1060,6 @@ pub(crate) fn replay(
     Ok((state, moves))
 }
 
-pub(crate) fn to_outcome(scenario: &Scenario, p: &Package) -> Result<Outcome, String> {
-    match serde_json::to_value(p).map_err(|e| e.to_string())? {
-        serde_json::Value::Object(m) => parse_offer(scenario, &m),
-        _ => Err("a package is not an object".into()),
-    }
-}
-
 pub(crate) fn status_of(state: &State) -> &'static str {
     match state.finished {
         None => "open",
@@ -1092,7 +1090,7 @@ pub struct MeResponse {
     pub standing_offer: Option<OwnView>,
     /// Partial rounds: settled issues, this round's proposals.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub partial: Option<crate::partial::PartialView>,
+    pub partial: Option<crate::http::partial::PartialView>,
     /// Whether the caller may still replace its preferences
     /// (`PUT /sessions/{id}/me/preferences`): until they are locked (by its
     /// first move or `POST /sessions/{id}/preferences/lock`), while the
@@ -1123,8 +1121,8 @@ async fn me(
     let (state, _) = replay(&session, &entries)?;
     let sc = &session.scenario;
     let partial = if session.protocol == PARTIAL_ROUNDS {
-        let p = crate::partial::replay_partial(&session, &entries)?;
-        Some(crate::partial::view(sc, &p, seat.seat))
+        let p = crate::sessions::replay::replay_partial(&session, &entries)?;
+        Some(crate::http::partial::view(sc, &p, seat.seat))
     } else {
         None
     };
@@ -1186,7 +1184,7 @@ pub struct MoveResponse {
     pub bot_moves: Vec<BotMove>,
     /// Partial rounds: the session after the move.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub partial: Option<crate::partial::PartialView>,
+    pub partial: Option<crate::http::partial::PartialView>,
 }
 
 #[utoipa::path(post, path = "/sessions/{id}/moves", params(("id" = String, Path)), request_body = MoveRequest, responses(
@@ -1208,16 +1206,32 @@ async fn post_move(
         ));
     }
     if session.protocol == PARTIAL_ROUNDS {
-        let out = crate::partial::post_move(
+        let sc = &session.scenario;
+        let pairs =
+            crate::http::partial::read_move(sc, req.kind, req.offer.as_ref(), req.proposal)?;
+        let moved = crate::sessions::partial::make_move(
             &app,
             &session,
             &seat,
             req.kind,
-            req.offer.as_ref(),
+            pairs,
             req.proposal,
         )
         .await?;
-        return Ok(Json(out));
+        return Ok(Json(MoveResponse {
+            seq: moved.seq,
+            round: moved.round,
+            status: match &moved.state.finished {
+                None => "open",
+                Some(Finish::Agreement(_)) => "agreement",
+                Some(Finish::Ended(_)) => "ended",
+            }
+            .into(),
+            agreement: moved.agreement,
+            reason: moved.reason,
+            bot_moves: Vec::new(),
+            partial: Some(crate::http::partial::view(sc, &moved.state, seat.seat)),
+        }));
     }
     if req.proposal.is_some() {
         return Err(ApiError::unprocessable(
@@ -1227,7 +1241,7 @@ async fn post_move(
     let sc = &session.scenario;
     let outcome = match (req.kind, &req.offer) {
         (MoveKind::Offer, Some(offer)) => {
-            Some(parse_offer(sc, offer).map_err(ApiError::unprocessable)?)
+            Some(parse_offer(sc, offer).map_err(|e| ApiError::unprocessable(e.to_string()))?)
         }
         (MoveKind::Offer, None) => {
             return Err(ApiError::unprocessable(

@@ -91,13 +91,13 @@ use sqlx::{AnyPool, Row};
 use tokio::sync::{broadcast, mpsc, oneshot};
 use utoipa::ToSchema;
 
-use crate::api::{
-    AppState, Caller, Session, authorize, load_entries, load_session, replay, to_outcome,
-};
+use crate::api::{AppState, Caller, Session, authorize, load_entries, load_session, replay};
 use crate::db::{Backend, Db};
 use crate::error::{ApiError, ErrorBody};
+use crate::event::Event;
 use crate::limits::Limits;
-use crate::protocol::{Event, MoveKind, package};
+use crate::offers::{package, to_outcome};
+use crate::protocol::MoveKind;
 use crate::record::RecordEntry;
 use crate::views::{
     Privacy, SuggestionContext, Suggestions, own_utility, suggestion_basis, suggestions_with,

@@ -43,7 +43,7 @@ use crate::api::{
     lock_session, now_ms,
 };
 use crate::error::{ApiError, ErrorBody};
-use crate::protocol::Event;
+use crate::event::Event;
 use crate::record::{RecordEntry, canonical_json};
 
 /// Body of `PUT /sessions/{id}/me/preferences`: the caller's whole additive
