@@ -10,7 +10,6 @@
 //! agreement the negotiation ends.
 
 use pactum_core::{Outcome, Scenario};
-use serde::{Deserialize, Serialize};
 
 use crate::event::Event;
 use crate::offers::package;
@@ -18,15 +17,7 @@ use crate::offers::package;
 /// The only protocol of this version.
 pub const ALTERNATING_OFFERS: &str = "alternating_offers";
 
-/// What a negotiator does on its turn.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum MoveKind {
-    Offer,
-    Accept,
-    Reject,
-    End,
-}
+pub use crate::event::MoveKind;
 
 /// How a negotiation finished.
 #[derive(Debug, Clone, PartialEq)]
