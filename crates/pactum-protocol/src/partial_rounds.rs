@@ -1,0 +1,1 @@
+//! Free-form rounds with partial agreements.

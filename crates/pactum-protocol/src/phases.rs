@@ -1,0 +1,1 @@
+//! Phased sessions.
