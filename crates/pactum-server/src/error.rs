@@ -102,3 +102,14 @@ impl IntoResponse for ApiError {
         response
     }
 }
+
+/// The one answer to a request without a token of the session it names:
+/// a missing, malformed or wrong token, or an unknown session id, all get
+/// it word for word, so nobody can tell which session ids exist.
+pub(crate) const NO_ACCESS: &str =
+    "missing or invalid token: send Authorization: Bearer <token> with a token of this session";
+
+/// [`NO_ACCESS`] as a 401.
+pub(crate) fn no_access() -> ApiError {
+    ApiError::unauthorized(NO_ACCESS)
+}

@@ -22,19 +22,22 @@ use pactum_core::{IssueKind, Role, Scenario, UtilityFunction};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::api::{
-    AppState, Caller, Session, append, authorize, authorize_admin, authorize_party, json_body,
-    load_entries, load_session, lock_session, now_ms, replay, status_of,
-};
 use crate::certificate::{Certificate, compute_with, disclosed_by, outcome_of};
 use crate::error::{ApiError, ErrorBody};
 use crate::event::Event;
+use crate::http::auth::{Caller, authorize, authorize_admin, authorize_party};
+use crate::http::router::json_body;
 use crate::live::Published;
 use crate::offers::package;
 use crate::partial::PARTIAL_ROUNDS;
 use crate::protocol::Finish;
 use crate::record::{Record, RecordEntry};
+use crate::sessions::cache::load_session;
+use crate::sessions::replay::{replay, status_of};
+use crate::sessions::{AppState, now_ms};
 use crate::singletext::SINGLE_TEXT;
+use crate::store::log::{append, load_entries, lock_session};
+use crate::store::sessions::Session;
 use crate::views::own_utility;
 
 /// Largest number of outcomes whose utilities the mediator view samples.

@@ -579,12 +579,12 @@ impl<'a> Replay<'a> {
             return Err("the session names fewer than two negotiators".into());
         }
         if creation.deadline_rounds == 0
-            || creation.deadline_rounds > crate::api::MAX_DEADLINE_ROUNDS
+            || creation.deadline_rounds > crate::limits::MAX_DEADLINE_ROUNDS
         {
             return Err(format!(
                 "a deadline of {} rounds, which no session can have (1 to {})",
                 creation.deadline_rounds,
-                crate::api::MAX_DEADLINE_ROUNDS
+                crate::limits::MAX_DEADLINE_ROUNDS
             ));
         }
         if let Some(sc) = scenario

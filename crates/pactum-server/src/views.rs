@@ -21,14 +21,15 @@ use pactum_core::{Outcome, Scenario, UtilityFunction};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::api::{Session, replay};
 use crate::error::ApiError;
 use crate::event::Event;
 use crate::offers::parse_offer;
 use crate::partial::PARTIAL_ROUNDS;
 use crate::protocol::Finish;
 use crate::record::RecordEntry;
+use crate::sessions::replay::replay;
 use crate::singletext::SINGLE_TEXT;
+use crate::store::sessions::Session;
 
 /// Largest number of values listed per issue in a preference summary.
 const MAX_LISTED_VALUES: u64 = 10_000;

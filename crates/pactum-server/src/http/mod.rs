@@ -1,7 +1,18 @@
-//! The HTTP layer: routes, authorisation, request and response views, one
-//! module per resource. Handlers read and check a request completely, then
-//! call the `sessions` service; they never touch the store directly.
+//! The HTTP layer: routes, authorisation, request and response views and
+//! the OpenAPI document, one module per resource. Handlers read and check a
+//! request completely, then call the `sessions` service; they never write
+//! to the store themselves.
 
+pub(crate) mod auth;
+pub(crate) mod create;
+pub(crate) mod health;
+pub(crate) mod me;
+pub(crate) mod moves;
+pub(crate) mod offers;
+pub(crate) mod openapi;
 pub(crate) mod partial;
+pub(crate) mod record;
+pub(crate) mod router;
 pub(crate) mod single_text;
+pub(crate) mod suggestions;
 pub(crate) mod traces;

@@ -13,13 +13,18 @@ use pactum_core::analysis::Package;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::api::{AppState, Session, authorize_party, json_body, load_entries, load_session};
 use crate::error::{ApiError, ErrorBody};
 use crate::event::Event;
+use crate::http::auth::authorize_party;
+use crate::http::router::json_body;
 use crate::offers::package;
 use crate::protocol::Finish;
+use crate::sessions::AppState;
+use crate::sessions::cache::load_session;
 use crate::sessions::replay::replay_text;
 use crate::singletext::{Resolution, SINGLE_TEXT, TextState, proposal_event};
+use crate::store::log::load_entries;
+use crate::store::sessions::Session;
 use crate::views::own_utility;
 
 /// Body of `POST /sessions/{id}/votes`.

@@ -10,7 +10,6 @@ use pactum_core::{Outcome, Scenario};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::api::Session;
 use crate::error::ApiError;
 use crate::event::Event;
 use crate::http::partial::open_issues;
@@ -20,6 +19,7 @@ use crate::protocol::{Finish, MoveKind};
 use crate::record::RecordEntry;
 use crate::sessions::replay::replay_partial;
 use crate::singletext::{Resolution, TextState};
+use crate::store::sessions::Session;
 
 // ---------------------------------------------------------------- single text
 

@@ -8,13 +8,15 @@
 
 use pactum_core::analysis::Package;
 
-use crate::api::{AppState, Seat, Session, append, load_entries, lock_session, now_ms};
 use crate::error::ApiError;
 use crate::event::Event;
 use crate::offers::pairs_package;
 use crate::partial::{PartialState, derived_events};
 use crate::protocol::{Finish, MoveKind};
 use crate::sessions::replay::replay_partial;
+use crate::sessions::{AppState, Seat, now_ms};
+use crate::store::log::{append, load_entries, lock_session};
+use crate::store::sessions::Session;
 
 /// A committed partial-rounds move.
 pub(crate) struct PartialMoved {

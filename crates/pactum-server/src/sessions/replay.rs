@@ -5,13 +5,16 @@
 //! that does not parse, is an internal error (the log was written only by
 //! moves the same machine accepted), never silently skipped.
 
-use crate::api::Session;
 use crate::error::ApiError;
 use crate::event::Event;
 use crate::offers::package_pairs;
+use crate::offers::to_outcome;
 use crate::partial::PartialState;
+use crate::protocol::{Finish, MoveKind, State};
 use crate::record::RecordEntry;
 use crate::singletext::TextState;
+use crate::store::sessions::Session;
+use pactum_core::Outcome;
 
 /// Replays a single-text session's votes.
 pub(crate) fn replay_text(
@@ -77,3 +80,79 @@ pub(crate) fn replay_partial(
     }
     Ok(state)
 }
+
+/// A move as replayed from the log.
+#[derive(Clone)]
+pub(crate) struct PastMove {
+    pub(crate) seq: u64,
+    pub(crate) round: u64,
+    pub(crate) party: String,
+    pub(crate) seat: usize,
+    pub(crate) kind: MoveKind,
+    pub(crate) offer: Option<Outcome>,
+}
+
+/// Replays the log into the protocol state (and the list of moves).
+pub(crate) fn replay(
+    session: &Session,
+    entries: &[RecordEntry],
+) -> Result<(State, Vec<PastMove>), ApiError> {
+    let names = session.scenario.negotiator_names();
+    let mut state = State::new(names.clone(), session.deadline_rounds);
+    let mut moves = Vec::new();
+    for entry in entries {
+        let event: Event =
+            serde_json::from_value(entry.event.clone()).map_err(ApiError::internal)?;
+        // Protocols other than alternating offers finish without moves.
+        match &event {
+            Event::Agreement { offer, .. } if state.finished.is_none() => {
+                state.finished = Some(Finish::Agreement(
+                    to_outcome(&session.scenario, offer).map_err(ApiError::internal)?,
+                ));
+            }
+            Event::Ended { reason, .. } if state.finished.is_none() => {
+                state.finished = Some(Finish::Ended(reason.clone()));
+            }
+            _ => {}
+        }
+        if let Event::Move {
+            party,
+            kind,
+            offer,
+            round,
+            ..
+        } = event
+        {
+            let seat = names
+                .iter()
+                .position(|n| *n == party)
+                .ok_or_else(|| ApiError::internal("move by an unknown party"))?;
+            let outcome = match &offer {
+                Some(p) => Some(to_outcome(&session.scenario, p).map_err(ApiError::internal)?),
+                None => None,
+            };
+            state
+                .apply(seat, kind, outcome.clone())
+                .map_err(|e| ApiError::internal(format!("stored log does not replay: {e}")))?;
+            moves.push(PastMove {
+                seq: entry.seq,
+                round,
+                party,
+                seat,
+                kind,
+                offer: outcome,
+            });
+        }
+    }
+    Ok((state, moves))
+}
+
+pub(crate) fn status_of(state: &State) -> &'static str {
+    match state.finished {
+        None => "open",
+        Some(Finish::Agreement(_)) => "agreement",
+        Some(Finish::Ended(_)) => "ended",
+    }
+}
+
+// ---------------------------------------------------------------- me

@@ -7,12 +7,14 @@
 //! agreement or the end). Subscribers learn who voted, never how, and only
 //! after the commit.
 
-use crate::api::{AppState, Seat, Session, append, load_entries, lock_session, now_ms};
 use crate::error::ApiError;
 use crate::event::Event;
 use crate::protocol::Finish;
 use crate::sessions::replay::replay_text;
+use crate::sessions::{AppState, Seat, now_ms};
 use crate::singletext::{Resolution, TextState, proposal_event};
+use crate::store::log::{append, load_entries, lock_session};
+use crate::store::sessions::Session;
 
 /// A committed vote.
 pub(crate) struct Voted {

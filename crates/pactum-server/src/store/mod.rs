@@ -16,6 +16,9 @@
 //! and done inside a commit it would stall every move queued behind that
 //! commit.
 
+pub(crate) mod log;
+pub(crate) mod sessions;
+
 use std::str::FromStr;
 use std::sync::{Arc, Weak};
 use std::time::Duration;
