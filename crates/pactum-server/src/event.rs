@@ -9,7 +9,6 @@ use pactum_core::analysis::Package;
 use serde::{Deserialize, Serialize};
 
 use crate::certificate::Certificate;
-use crate::protocol::MoveKind;
 
 /// An entry of the event log (the `event` of a record entry).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -27,7 +26,7 @@ pub enum Event {
         scenario_sha256: String,
         at_ms: i64,
         /// Whether the server streams suggestions after each round (see
-        /// `crate::live::auto_suggest`); omitted when off.
+        /// `crate::sessions::live::auto_suggest`); omitted when off.
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         auto_suggest: bool,
     },
@@ -110,4 +109,16 @@ pub enum Event {
         accept: bool,
         at_ms: i64,
     },
+}
+
+/// What a negotiator does on its turn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MoveKind {
+    Offer,
+    Accept,
+    Reject,
+    End,
+    /// Alternating offers among three or more: leave; the others go on.
+    Leave,
 }

@@ -13,8 +13,8 @@ mod connections;
 pub mod error;
 pub mod event;
 mod http;
+mod layers;
 pub mod limits;
-pub mod live;
 pub mod mediation;
 pub mod offers;
 pub mod partial;
@@ -33,6 +33,12 @@ use anyhow::Context;
 
 pub use http::router::{ACCESS_LOG, router, router_with};
 pub use limits::ServerLimits;
+
+/// What the integration tests reach beyond the public API.
+#[doc(hidden)]
+pub mod testing {
+    pub use crate::sessions::live::NOTIFY_CHANNEL;
+}
 pub use record::{Record, VerifyError, verify_record};
 pub use store::{Backend, Db, connect, connect_with, is_postgres};
 

@@ -41,7 +41,7 @@ use utoipa::ToSchema;
 use crate::error::{ApiError, ErrorBody};
 use crate::event::Event;
 use crate::http::auth::authorize_party;
-use crate::http::router::json_body;
+use crate::http::json_body;
 use crate::record::{RecordEntry, canonical_json};
 use crate::sessions::cache::load_session;
 use crate::sessions::{AppState, now_ms};

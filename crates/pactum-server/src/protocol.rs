@@ -31,7 +31,6 @@ use pactum_protocol::{
     AcceptAll, Acceptability, Clock, Context, Deadline, End, ManualClock, OutsideSpace, Protocol,
     Rejection, SetupError, Space, Unacceptable,
 };
-use serde::{Deserialize, Serialize};
 
 use crate::error::ApiError;
 use crate::event::Event;
@@ -43,17 +42,7 @@ pub const ALTERNATING_OFFERS: &str = "alternating_offers";
 /// The end reason of a session whose wall-clock time limit passed.
 pub const TIME_LIMIT_REACHED: &str = "time limit reached";
 
-/// What a negotiator does on its turn.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum MoveKind {
-    Offer,
-    Accept,
-    Reject,
-    End,
-    /// Alternating offers among three or more: leave; the others go on.
-    Leave,
-}
+pub use crate::event::MoveKind;
 
 /// How a negotiation finished.
 #[derive(Debug, Clone, PartialEq)]

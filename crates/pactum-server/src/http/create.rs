@@ -13,7 +13,7 @@ use utoipa::ToSchema;
 
 use crate::error::{ApiError, ErrorBody};
 use crate::event::Event;
-use crate::http::router::json_body;
+use crate::http::json_body;
 use crate::limits::MAX_DEADLINE_ROUNDS;
 use crate::partial::PARTIAL_ROUNDS;
 use crate::protocol::ALTERNATING_OFFERS;

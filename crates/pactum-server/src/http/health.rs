@@ -24,10 +24,12 @@ pub struct Health {
 #[utoipa::path(get, path = "/health", responses(
     (status = 200, body = Health), (status = 503, body = ErrorBody)))]
 pub(crate) async fn health(AxumState(app): AxumState<AppState>) -> Result<Json<Health>, ApiError> {
+    // Why is for the log: the database's text may name files or hosts.
     let unavailable = |e: String| {
+        tracing::warn!("health: the database cannot be reached: {e}");
         ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
-            format!("the database cannot be reached: {e}"),
+            "the database cannot be reached",
         )
     };
     let mut conn = app

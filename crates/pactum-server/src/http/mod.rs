@@ -16,3 +16,14 @@ pub(crate) mod router;
 pub(crate) mod single_text;
 pub(crate) mod suggestions;
 pub(crate) mod traces;
+
+use axum::Json;
+use axum::extract::rejection::JsonRejection;
+
+use crate::error::ApiError;
+
+/// A JSON request body, or the 4xx its rejection calls for.
+pub(crate) fn json_body<T>(body: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
+    body.map(|Json(t)| t)
+        .map_err(|r| ApiError::new(r.status(), r.body_text()))
+}

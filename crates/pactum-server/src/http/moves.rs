@@ -16,7 +16,7 @@ use utoipa::ToSchema;
 
 use crate::error::{ApiError, ErrorBody};
 use crate::http::auth::authorize_party;
-use crate::http::router::json_body;
+use crate::http::json_body;
 use crate::offers::parse_offer;
 use crate::partial::PARTIAL_ROUNDS;
 use crate::protocol::{Finish, MoveKind};
@@ -156,7 +156,7 @@ pub(crate) async fn post_move(
         .collect();
     // Suggestions for a round the move completed are computed after the
     // answer, and streamed.
-    crate::live::auto_suggest_after_moves(&app, &session, committed.round).await;
+    crate::sessions::live::auto_suggest_after_moves(&app, &session, committed.round).await;
     Ok(Json(MoveResponse {
         seq: committed.seq,
         round: committed.round,

@@ -4,12 +4,10 @@
 //! status and time taken, never its ids, headers (tokens) or body
 //! (preferences).
 
+use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::extract::rejection::JsonRejection;
 use axum::routing::{get, post, put};
-use axum::{Json, Router};
 
-use crate::error::ApiError;
 use crate::mediation;
 use crate::sessions::AppState;
 use crate::store::Db;
@@ -56,7 +54,7 @@ pub fn router_with(db: Db, limits: crate::limits::ServerLimits) -> Router {
             post(crate::http::suggestions::post_suggestions),
         )
         .route("/sessions/{id}/record", get(crate::http::record::record))
-        .route("/sessions/{id}/events", get(crate::live::events))
+        .route("/sessions/{id}/events", get(crate::sessions::live::events))
         .route(
             "/sessions/{id}/disclosure",
             put(mediation::put_disclosure).get(mediation::get_disclosure),
@@ -108,9 +106,4 @@ pub(crate) async fn access_log(
         ms = %format_args!("{:.3}", start.elapsed().as_secs_f64() * 1e3),
     );
     response
-}
-
-pub(crate) fn json_body<T>(body: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
-    body.map(|Json(t)| t)
-        .map_err(|r| ApiError::new(r.status(), r.body_text()))
 }

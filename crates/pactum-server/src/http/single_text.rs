@@ -16,7 +16,7 @@ use utoipa::ToSchema;
 use crate::error::{ApiError, ErrorBody};
 use crate::event::Event;
 use crate::http::auth::authorize_party;
-use crate::http::router::json_body;
+use crate::http::json_body;
 use crate::offers::package;
 use crate::protocol::Finish;
 use crate::sessions::AppState;

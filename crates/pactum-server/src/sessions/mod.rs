@@ -16,6 +16,7 @@ use tokio::sync::Mutex;
 pub(crate) mod batcher;
 pub(crate) mod bots;
 pub(crate) mod cache;
+pub mod live;
 pub(crate) mod moves;
 pub(crate) mod partial;
 pub(crate) mod replay;
@@ -41,7 +42,7 @@ pub struct AppState {
     /// Preference tables of the sessions with bots.
     pub(crate) bots: Arc<crate::bots::BotTables>,
     /// Live-update channels of the sessions being watched.
-    pub(crate) hub: Arc<crate::live::Hub>,
+    pub(crate) hub: Arc<crate::sessions::live::Hub>,
     /// Parsed sessions (immutable once created), by id.
     pub(crate) sessions: Arc<SessionCache>,
     /// The protocol state replayed from each session's log, keyed by id and
@@ -62,7 +63,7 @@ impl AppState {
     /// The service over an already migrated database, within `limits`.
     pub(crate) fn new(db: Db, limits: crate::limits::ServerLimits) -> Self {
         let limits = Arc::new(crate::limits::Limits::new(limits));
-        let hub = Arc::new(crate::live::Hub::new(&db, limits.clone()));
+        let hub = Arc::new(crate::sessions::live::Hub::new(&db, limits.clone()));
         AppState {
             pool: db.pool,
             write_lock: (db.backend == Backend::Sqlite).then(|| Arc::new(Mutex::new(()))),

@@ -53,7 +53,7 @@ pub(crate) struct Committed {
 pub(crate) struct Staged {
     pub(crate) session_id: String,
     pub(crate) fresh: Arc<CachedState>,
-    pub(crate) published: Vec<crate::live::Published>,
+    pub(crate) published: Vec<crate::sessions::live::Published>,
     pub(crate) committed: Committed,
 }
 
@@ -172,7 +172,7 @@ pub(crate) async fn stage_move(
     prev = append(tx, id, seq, &prev, &mv).await.map_err(Failed)?;
     let move_seq = seq;
     let (mut agreement, mut reason) = (None, None);
-    let mut published = vec![crate::live::Published::Move {
+    let mut published = vec![crate::sessions::live::Published::Move {
         seq: move_seq,
         round,
         party: party.clone(),
@@ -182,7 +182,7 @@ pub(crate) async fn stage_move(
     match &finish {
         Some(f @ Finish::Agreement(o)) => {
             seq += 1;
-            published.push(crate::live::Published::Agreement {
+            published.push(crate::sessions::live::Published::Agreement {
                 seq,
                 round,
                 offer: o.clone(),
@@ -195,7 +195,7 @@ pub(crate) async fn stage_move(
             seq += 1;
             let ev = crate::protocol::finish_event(sc, f, round);
             prev = append(tx, id, seq, &prev, &ev).await.map_err(Failed)?;
-            published.push(crate::live::Published::Ended {
+            published.push(crate::sessions::live::Published::Ended {
                 seq,
                 round,
                 reason: r.clone(),

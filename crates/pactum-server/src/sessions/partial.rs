@@ -79,7 +79,7 @@ pub(crate) async fn make_move(
         },
     )
     .await?;
-    let mut published = vec![crate::live::Published::PartialMove {
+    let mut published = vec![crate::sessions::live::Published::PartialMove {
         seq,
         round,
         party: seat.name.clone(),
@@ -94,7 +94,7 @@ pub(crate) async fn make_move(
         match &ev {
             Event::Settled {
                 proposal, issues, ..
-            } => published.push(crate::live::Published::Settled {
+            } => published.push(crate::sessions::live::Published::Settled {
                 seq,
                 round,
                 proposal: *proposal,
@@ -102,7 +102,7 @@ pub(crate) async fn make_move(
             }),
             Event::Agreement { offer, .. } => {
                 if let Some(Finish::Agreement(o)) = &fx.finish {
-                    published.push(crate::live::Published::Agreement {
+                    published.push(crate::sessions::live::Published::Agreement {
                         seq,
                         round,
                         offer: o.clone(),
@@ -111,7 +111,7 @@ pub(crate) async fn make_move(
                 agreement = Some(offer.clone());
             }
             Event::Ended { reason: r, .. } => {
-                published.push(crate::live::Published::Ended {
+                published.push(crate::sessions::live::Published::Ended {
                     seq,
                     round,
                     reason: r.clone(),
@@ -130,7 +130,7 @@ pub(crate) async fn make_move(
     }
     if fx.round_completed && fx.finish.is_none() {
         // Keeping to the issues settled so far.
-        crate::live::auto_suggest(app, session, round, || {
+        crate::sessions::live::auto_suggest(app, session, round, || {
             let mut scenario = session.scenario.clone();
             crate::views::fix_settled_issues(&mut scenario, &state.settled);
             (scenario, None)

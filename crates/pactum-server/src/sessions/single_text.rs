@@ -63,7 +63,7 @@ pub(crate) async fn vote(
     )
     .await?;
     let mut agreed = false;
-    let mut published = vec![crate::live::Published::Vote {
+    let mut published = vec![crate::sessions::live::Published::Vote {
         seq,
         round: proposal,
         party: seat.name.clone(),
@@ -78,7 +78,7 @@ pub(crate) async fn vote(
                     change,
                 }) = &ev
                 {
-                    published.push(crate::live::Published::Proposal {
+                    published.push(crate::sessions::live::Published::Proposal {
                         seq: seq + 1,
                         round: *proposal,
                         draft: draft.clone(),
@@ -91,13 +91,13 @@ pub(crate) async fn vote(
                 published.push(match finish {
                     Finish::Agreement(o) => {
                         agreed = true;
-                        crate::live::Published::Agreement {
+                        crate::sessions::live::Published::Agreement {
                             seq: seq + 1,
                             round: proposal,
                             offer: o.clone(),
                         }
                     }
-                    Finish::Ended(r) => crate::live::Published::Ended {
+                    Finish::Ended(r) => crate::sessions::live::Published::Ended {
                         seq: seq + 1,
                         round: proposal,
                         reason: r.clone(),
@@ -121,7 +121,7 @@ pub(crate) async fn vote(
     }
     if resolution.is_some() && state.finished.is_none() {
         // Suggestions improve on the draft as it now stands.
-        crate::live::auto_suggest(app, session, proposal, || {
+        crate::sessions::live::auto_suggest(app, session, proposal, || {
             (session.scenario.clone(), Some(state.draft.clone()))
         })
         .await;

@@ -24,12 +24,12 @@ pub(crate) async fn append(
     let hash = chain_hash(prev_hash, &body);
     // PostgreSQL: the append also moves the session's log head, and an
     // event live subscribers see notifies, on commit, the server processes
-    // watching the session (see crate::live).
+    // watching the session (see crate::sessions::live).
     let sql = match (
         tx.backend_name() == "PostgreSQL",
-        crate::live::notifies(event),
+        crate::sessions::live::notifies(event),
     ) {
-        (true, true) => crate::live::APPEND_AND_NOTIFY,
+        (true, true) => crate::sessions::live::APPEND_AND_NOTIFY,
         (true, false) => {
             "WITH appended AS (\
              INSERT INTO events (session_id, seq, body, prev_hash, hash) VALUES ($1, $2, $3, $4, $5)) \
