@@ -110,7 +110,7 @@ fn act(
     match standing {
         Some((offer, proposer)) if proposer != me => match bot.respond(now, offer, proposer) {
             Response::Accept => (MoveKind::Accept, None),
-            Response::End => (MoveKind::End, None),
+            Response::End | Response::Leave => (MoveKind::End, None),
             Response::Reject => propose(bot),
         },
         _ => propose(bot),
@@ -140,7 +140,7 @@ pub fn next_move(
     for (i, m) in history.iter().enumerate() {
         let now = now_at(i as u64 / n as u64, deadline_rounds);
         let id = match &m.offer {
-            Some(o) => Some(prepared.space.encode(o)?),
+            Some(o) => Some(prepared.space.encode(o).map_err(|e| e.to_string())?),
             None => None,
         };
         if m.seat == seat {
