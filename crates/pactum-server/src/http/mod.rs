@@ -1,7 +1,8 @@
 //! The HTTP layer: routes, authorisation, request and response views and
 //! the OpenAPI document, one module per resource. Handlers read and check a
-//! request completely, then call the `sessions` service; they never write
-//! to the store themselves.
+//! request completely, then call the `sessions` service. (Session creation
+//! and the record's handlers still run their own queries through `store`,
+//! as the mediation and preference handlers do: to move into `sessions`.)
 
 pub(crate) mod auth;
 pub(crate) mod create;
