@@ -10,13 +10,12 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use clap::{Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
-use pactum_forecast::backtest::{BacktestOptions, IssuePrediction, backtest};
-use pactum_forecast::error::{ForecastError, Location};
-use pactum_forecast::montecarlo::{MAX_DRAWS, McOptions, Spread, monte_carlo, percentile};
-use pactum_forecast::scenario::{self, Ranges, Uncertainty};
-use pactum_forecast::{Anchor, Case, ModelKind, Options, Round, baselines, input, ktab};
+use pactum_forecast::backtest::{BacktestOptions, BacktestReport, backtest_file};
+use pactum_forecast::input::Input;
+use pactum_forecast::montecarlo::{MAX_DRAWS, McOptions, Spread};
+use pactum_forecast::uncertainty::Uncertainty;
+use pactum_forecast::{Anchor, ModelKind, Options, Round, report};
 use plotters::prelude::*;
-use rayon::prelude::*;
 use serde::Serialize;
 
 /// A forecasting model, by the name the CLI uses.
@@ -57,7 +56,7 @@ impl Model {
             Model::Median => ModelKind::WeightedMedian,
             Model::Condorcet => ModelKind::CondorcetWinner,
             Model::Nash => ModelKind::NashBargaining,
-            Model::Smp => ModelKind::Ktab,
+            Model::Smp => ModelKind::Smp,
             Model::Bdm => ModelKind::Bdm,
         }
     }
@@ -158,282 +157,14 @@ pub fn run(args: Args) -> Result<()> {
         return run_backtest(b);
     }
     let path = args.file.as_deref().context("missing FILE")?;
-    let mut input = load(path)?;
+    let mut input = Input::read(path)?;
     if !args.issues.is_empty() {
-        select_issues(&mut input, &args.issues)?;
+        input.select_issues(&args.issues).context("--issue")?;
     }
     match args.monte_carlo {
         Some(draws) => run_monte_carlo(&args, &input, draws),
         None => run_forecast(&args, &input),
     }
-}
-
-// ------------------------------------------------------------------ input
-
-/// One case to run, with the Monte Carlo ranges its input gives.
-struct Job {
-    case: Case,
-    ranges: Ranges,
-    /// Dimension indices to report (all unless `--issue` picks some).
-    dims: Vec<usize>,
-}
-
-struct Input {
-    file: String,
-    /// Scenario or case name.
-    name: String,
-    notes: Option<String>,
-    uncertainty: Uncertainty,
-    jobs: Vec<Job>,
-}
-
-fn job(case: Case, ranges: Ranges) -> Job {
-    let dims = (0..case.n_dims()).collect();
-    Job { case, ranges, dims }
-}
-
-/// The name a report uses for dimension `d` of `case`.
-fn issue_name(case: &Case, d: usize) -> &str {
-    &case.issues[d].name
-}
-
-fn load(path: &Path) -> Result<Input> {
-    let file = path.display().to_string();
-    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-    if ext.eq_ignore_ascii_case("toml") || ext.eq_ignore_ascii_case("json") {
-        let s = scenario::read_scenario(path)?;
-        return Ok(Input {
-            file,
-            name: s.name.clone(),
-            notes: s.notes.clone(),
-            uncertainty: s.uncertainty,
-            jobs: s
-                .issues
-                .into_iter()
-                .map(|i| job(i.case, i.ranges))
-                .collect(),
-        });
-    }
-    let text = pactum_core::fsutil::read_text(path)?;
-    let header: Vec<String> = text
-        .lines()
-        .find(|l| !l.trim().is_empty())
-        .unwrap_or("")
-        .split(',')
-        .map(|h| h.trim().trim_matches('"').to_ascii_lowercase())
-        .collect();
-    let has = |c: &str| header.iter().any(|h| h == c);
-    let mut jobs = Vec::new();
-    let name;
-    if has("issue") && has("outcome") {
-        // A back-test file: forecast every issue (the outcome is shown next to it).
-        let cases =
-            input::parse_backtest_csv(&text, &file).map_err(|e| place_too_few(e, &text, &file))?;
-        name = case_stem(&file);
-        for mut c in cases {
-            c.issues[0].name = c.name.clone();
-            let n = c.actors.len();
-            jobs.push(job(c, Ranges::none(n)));
-        }
-    } else if has("actor") && has("capability") {
-        let mut c =
-            input::parse_case_csv(&text, &file).map_err(|e| place_too_few(e, &text, &file))?;
-        c.issues[0].name = c.name.clone();
-        name = c.name.clone();
-        let ranges = csv_ranges(&text, &file, &c)?;
-        jobs.push(job(c, ranges));
-    } else {
-        let c = input::parse_ktab_csv(&text, &file).map_err(|e| place_too_few(e, &text, &file))?;
-        name = c.name.clone();
-        let n = c.actors.len();
-        jobs.push(job(c, Ranges::none(n)));
-    }
-    Ok(Input {
-        file,
-        name,
-        notes: None,
-        uncertainty: Uncertainty::default(),
-        jobs,
-    })
-}
-
-fn case_stem(file: &str) -> String {
-    Path::new(file)
-        .file_stem()
-        .map_or(file.to_string(), |s| s.to_string_lossy().into_owned())
-}
-
-/// CSV records with their 1-based line numbers, blank lines skipped.
-fn csv_records(text: &str, file: &str) -> Result<Vec<(usize, Vec<String>)>> {
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
-    let mut out = Vec::new();
-    for rec in rdr.records() {
-        let rec = rec.with_context(|| format!("{file}: malformed CSV"))?;
-        let line = rec.position().map_or(0, |p| p.line() as usize);
-        let fields: Vec<String> = rec.iter().map(str::to_string).collect();
-        if fields.iter().any(|f| !f.is_empty()) {
-            out.push((line, fields));
-        }
-    }
-    Ok(out)
-}
-
-/// "Fewer than two actors" errors of the CSV readers name the file only; point them at the
-/// line and field (for a back-test file, the issue that has too few actors).
-fn place_too_few(e: ForecastError, text: &str, file: &str) -> ForecastError {
-    let ForecastError::TooFewActors { count, .. } = e else {
-        return e;
-    };
-    let Ok(recs) = csv_records(text, file) else {
-        return e;
-    };
-    let header: Vec<String> = recs
-        .first()
-        .map(|r| r.1.iter().map(|h| h.to_ascii_lowercase()).collect())
-        .unwrap_or_default();
-    if let Some(ic) = header.iter().position(|h| h == "issue") {
-        let mut counts: Vec<(String, usize, usize)> = Vec::new();
-        for (line, f) in recs.iter().skip(1) {
-            let issue = f.get(ic).cloned().unwrap_or_default();
-            match counts.iter_mut().find(|c| c.0 == issue) {
-                Some(c) => c.1 += 1,
-                None => counts.push((issue, 1, *line)),
-            }
-        }
-        if let Some((issue, n, line)) = counts.into_iter().find(|c| c.1 < 2) {
-            return ForecastError::Format {
-                loc: Location::new(file, Some(line), "issue"),
-                message: format!(
-                    "issue `{issue}` has {}; at least two are needed",
-                    crate::report::count(n as u128, "actor", "actors")
-                ),
-            };
-        }
-        return e;
-    }
-    let line = recs.last().map_or(1, |r| r.0);
-    ForecastError::Format {
-        loc: Location::new(file, Some(line), "actor"),
-        message: format!(
-            "{}; at least two are needed",
-            crate::report::count(count as u128, "actor row", "actor rows")
-        ),
-    }
-}
-
-/// Monte Carlo ranges of a 1-D case CSV: optional columns `capability_min`/`capability_max`,
-/// `position_min`/`position_max`, `salience_min`/`salience_max` (empty cells: no range).
-fn csv_ranges(text: &str, file: &str, case: &Case) -> Result<Ranges> {
-    let n = case.actors.len();
-    let mut ranges = Ranges::none(n);
-    let recs = csv_records(text, file)?;
-    let Some((hline, header)) = recs.first() else {
-        return Ok(ranges);
-    };
-    let col = |name: &str| header.iter().position(|h| h.eq_ignore_ascii_case(name));
-    let rows: BTreeMap<usize, &Vec<String>> = recs[1..].iter().map(|(l, f)| (*l, f)).collect();
-    for kind in ["capability", "position", "salience"] {
-        let (lo_name, hi_name) = (format!("{kind}_min"), format!("{kind}_max"));
-        let (lo_col, hi_col) = match (col(&lo_name), col(&hi_name)) {
-            (None, None) => continue,
-            (Some(a), Some(b)) => (a, b),
-            (Some(_), None) | (None, Some(_)) => {
-                return Err(ForecastError::Format {
-                    loc: Location::new(file, Some(*hline), format!("{kind}_min/{kind}_max")),
-                    message: format!("a range needs both columns `{lo_name}` and `{hi_name}`"),
-                }
-                .into());
-            }
-        };
-        let bounds = match kind {
-            "capability" => (0.0, f64::INFINITY),
-            "salience" => (0.0, 100.0),
-            _ => (f64::NEG_INFINITY, f64::INFINITY),
-        };
-        for (i, a) in case.actors.iter().enumerate() {
-            let Some(line) = a.line else { continue };
-            let Some(f) = rows.get(&line) else { continue };
-            let cell = |c: usize| f.get(c).map_or("", String::as_str);
-            let (raw_lo, raw_hi) = (cell(lo_col), cell(hi_col));
-            if raw_lo.is_empty() && raw_hi.is_empty() {
-                continue;
-            }
-            let num = |raw: &str, field: &str| -> Result<f64> {
-                raw.parse::<f64>()
-                    .ok()
-                    .filter(|v| v.is_finite())
-                    .ok_or_else(|| {
-                        ForecastError::NotANumber {
-                            loc: Location::new(file, Some(line), field),
-                            value: raw.to_string(),
-                        }
-                        .into()
-                    })
-            };
-            let lo = num(raw_lo, &lo_name)?;
-            let hi = num(raw_hi, &hi_name)?;
-            let value = match kind {
-                "capability" => a.capability,
-                "position" => a.positions[0],
-                _ => a.saliences[0],
-            };
-            let problem = if lo > hi {
-                Some(format!("range [{lo}, {hi}] must be [low, high]"))
-            } else if lo < bounds.0 || hi > bounds.1 {
-                Some(format!(
-                    "range [{lo}, {hi}] goes outside the allowed values"
-                ))
-            } else if value < lo || value > hi {
-                Some(format!(
-                    "range [{lo}, {hi}] does not contain the {kind} {value}"
-                ))
-            } else {
-                None
-            };
-            if let Some(message) = problem {
-                return Err(ForecastError::Format {
-                    loc: Location::new(file, Some(line), lo_name.clone()),
-                    message,
-                }
-                .into());
-            }
-            let slot = match kind {
-                "capability" => &mut ranges.capability,
-                "position" => &mut ranges.position,
-                _ => &mut ranges.salience,
-            };
-            slot[i] = Some((lo, hi));
-        }
-    }
-    Ok(ranges)
-}
-
-fn select_issues(input: &mut Input, wanted: &[String]) -> Result<()> {
-    let all: Vec<String> = input
-        .jobs
-        .iter()
-        .flat_map(|j| (0..j.case.n_dims()).map(|d| issue_name(&j.case, d).to_string()))
-        .collect();
-    for w in wanted {
-        if !all.contains(w) {
-            bail!(
-                "--issue: no issue named {w:?} in {} (issues: {})",
-                input.file,
-                all.join(", ")
-            );
-        }
-    }
-    for j in &mut input.jobs {
-        let case = &j.case;
-        j.dims
-            .retain(|&d| wanted.iter().any(|w| w == issue_name(case, d)));
-    }
-    input.jobs.retain(|j| !j.dims.is_empty());
-    Ok(())
 }
 
 fn progress(len: usize, what: &str) -> ProgressBar {
@@ -496,127 +227,44 @@ struct Report {
     notes: Vec<String>,
 }
 
-/// The scale to draw dimension `d` on: the issue's scale, else 0–100 when every position fits,
-/// else the range of the positions and the forecast.
-fn plot_scale(case: &Case, d: usize, rounds: &[Round], forecast: f64) -> (f64, f64) {
-    if let Some(s) = case.issues[d].scale {
-        return (s.lo.min(s.hi), s.hi.max(s.lo));
-    }
-    let (mut lo, mut hi) = (forecast, forecast);
-    for r in rounds {
-        for &v in r.values() {
-            lo = lo.min(v);
-            hi = hi.max(v);
+impl From<report::IssueForecast> for IssueReport {
+    fn from(i: report::IssueForecast) -> Self {
+        IssueReport {
+            issue: i.issue,
+            forecast: i.forecast,
+            weighted_mean: i.weighted_mean,
+            status_quo: i.status_quo,
+            outcome: i.outcome,
+            anchors: i.anchors,
+            rounds: i.rounds,
+            probabilities: i.probabilities,
+            final_positions: i.final_positions.map(|fp| {
+                fp.into_iter()
+                    .map(|p| FinalPosition {
+                        position: p.position,
+                        probability: p.probability,
+                        actors: p.actors,
+                    })
+                    .collect()
+            }),
+            summary: i.summary,
+            actors: i.actors,
+            scale: i.scale,
         }
-    }
-    if let Some(sq) = case.issues[d].status_quo {
-        lo = lo.min(sq);
-        hi = hi.max(sq);
-    }
-    if lo >= 0.0 && hi <= 100.0 {
-        return (0.0, 100.0);
-    }
-    if hi - lo < 1e-9 {
-        return (lo - 1.0, hi + 1.0);
-    }
-    (lo, hi)
-}
-
-fn final_positions(run: &ktab::SmpRun, d: usize) -> Vec<FinalPosition> {
-    let Some(last) = run.states.last() else {
-        return Vec::new();
-    };
-    let unit = |x: &[f64], y: &[f64]| -> f64 {
-        x.iter()
-            .zip(y)
-            .zip(&run.scales)
-            .map(|((a, b), s)| ((a - b) / (s.hi - s.lo)).powi(2))
-            .sum::<f64>()
-            .sqrt()
-    };
-    run.final_positions
-        .iter()
-        .map(|(pos, p)| FinalPosition {
-            position: pos[d],
-            probability: *p,
-            actors: run
-                .actors
-                .iter()
-                .zip(&last.positions)
-                .filter(|(_, x)| unit(x, pos) < 1e-3)
-                .map(|(a, _)| a.clone())
-                .collect(),
-        })
-        .collect()
-}
-
-fn forecast_job(
-    job: &Job,
-    model: Model,
-    opts: &Options,
-) -> Result<(Vec<IssueReport>, Vec<String>)> {
-    let case = &job.case;
-    let f = pactum_forecast::run(model.kind(), case, opts)?;
-    let smp = match model {
-        Model::Smp => Some(ktab::run_smp(case, &opts.ktab)?),
-        _ => None,
-    };
-    let mut out = Vec::new();
-    for (d, df) in f.dimensions.into_iter().enumerate() {
-        if !job.dims.contains(&d) {
-            continue;
-        }
-        let issue = &case.issues[d];
-        let scale = plot_scale(case, d, &df.rounds, df.forecast);
-        out.push(IssueReport {
-            issue: issue_name(case, d).to_string(),
-            forecast: df.forecast,
-            weighted_mean: baselines::weighted_mean(case, d, opts.weighting)?,
-            status_quo: issue.status_quo,
-            outcome: case.outcome.as_ref().and_then(|o| o.get(d).copied()),
-            anchors: issue.anchors.clone(),
-            rounds: df.rounds,
-            probabilities: df.probabilities,
-            final_positions: smp.as_ref().map(|r| final_positions(r, d)),
-            summary: df.summary,
-            actors: case.names(),
-            scale,
-        });
-    }
-    Ok((out, f.notes))
-}
-
-/// Prefixes a model note with the case name when the input has several cases.
-fn note_for(case: &Case, several: bool, note: String) -> String {
-    if several && !note.starts_with(&case.name) {
-        format!("{}: {note}", case.name)
-    } else {
-        note
     }
 }
 
 fn run_forecast(args: &Args, input: &Input) -> Result<()> {
     let opts = Options::default();
-    let several = input.jobs.len() > 1;
-    let results: Vec<(Vec<IssueReport>, Vec<String>)> = input
-        .jobs
-        .par_iter()
-        .map(|j| forecast_job(j, args.model, &opts))
-        .collect::<Result<_>>()?;
-    let mut report = Report {
-        file: input.file.clone(),
-        case: input.name.clone(),
+    let f = report::forecast_input(input, args.model.kind(), &opts)?;
+    let report = Report {
+        file: input.file().to_string(),
+        case: input.name().to_string(),
         model: args.model.name(),
-        source_notes: input.notes.clone(),
-        issues: Vec::new(),
-        notes: Vec::new(),
+        source_notes: input.notes().map(str::to_string),
+        issues: f.issues.into_iter().map(IssueReport::from).collect(),
+        notes: f.notes,
     };
-    for (j, (issues, notes)) in input.jobs.iter().zip(results) {
-        report.issues.extend(issues);
-        report
-            .notes
-            .extend(notes.into_iter().map(|n| note_for(&j.case, several, n)));
-    }
     if let Some(path) = &args.plot {
         let panels: Vec<Panel> = report
             .issues
@@ -631,7 +279,7 @@ fn run_forecast(args: &Args, input: &Input) -> Result<()> {
                 scale: i.scale,
             })
             .collect();
-        let title = format!("{} — {} forecast", input.name, args.model.name());
+        let title = format!("{} — {} forecast", input.name(), args.model.name());
         plot(path, &title, &panels)
             .with_context(|| format!("cannot write plot {}", path.display()))?;
     }
@@ -771,6 +419,22 @@ struct McIssue {
     anchors: Vec<Anchor>,
 }
 
+impl From<report::IssueMonteCarlo> for McIssue {
+    fn from(i: report::IssueMonteCarlo) -> Self {
+        McIssue {
+            issue: i.issue,
+            base: i.base,
+            median: i.median,
+            p10: i.p10,
+            p90: i.p90,
+            mean: i.mean,
+            failures: i.failures,
+            status_quo: i.status_quo,
+            anchors: i.anchors,
+        }
+    }
+}
+
 #[derive(Serialize)]
 struct McInfo {
     draws: usize,
@@ -825,68 +489,38 @@ fn run_monte_carlo(args: &Args, input: &Input, draws: usize) -> Result<()> {
         seed: args.seed,
         ..McOptions::default()
     };
-    input.uncertainty.apply(&mut base);
-    if let Some(c) = args.spread_capability {
-        base.capability = Spread::Relative(c);
-    }
-    if let Some(p) = args.spread_position {
-        base.position = Spread::Absolute(p);
-    }
-    if let Some(s) = args.spread_salience {
-        base.salience = Spread::Absolute(s);
-    }
+    // The file's spreads, overridden by the flags.
+    input.uncertainty().apply(&mut base);
+    let flags = Uncertainty {
+        capability: args.spread_capability,
+        position: args.spread_position,
+        salience: args.spread_salience,
+    };
+    flags.apply(&mut base);
     let opts = Options::default();
-    let pb = progress(input.jobs.len(), "Monte Carlo");
-    let results = input
-        .jobs
-        .par_iter()
-        .map(|j| {
-            let mc = j.ranges.mc_options(&j.case, &base);
-            let r = monte_carlo(args.model.kind(), &j.case, &opts, &mc);
-            pb.inc(1);
-            r
-        })
-        .collect::<Result<Vec<_>, _>>();
+    let pb = progress(input.cases().len(), "Monte Carlo");
+    let issues = report::monte_carlo_input(
+        input,
+        args.model.kind(),
+        &opts,
+        &base,
+        &|_: usize, _: usize| pb.inc(1),
+    );
     pb.finish_and_clear();
-    let results = results?;
-    let mut issues = Vec::new();
-    for (j, r) in input.jobs.iter().zip(&results) {
-        for (d, md) in r.dimensions.iter().enumerate() {
-            if !j.dims.contains(&d) {
-                continue;
-            }
-            let issue = &j.case.issues[d];
-            issues.push(McIssue {
-                issue: issue_name(&j.case, d).to_string(),
-                base: md.base,
-                median: md.median,
-                p10: md.p10,
-                p90: md.p90,
-                mean: md.mean,
-                failures: r.failures,
-                status_quo: issue.status_quo,
-                anchors: issue.anchors.clone(),
-            });
-        }
-    }
+    let issues: Vec<McIssue> = issues?.into_iter().map(McIssue::from).collect();
     let report = McReport {
-        file: input.file.clone(),
-        case: input.name.clone(),
+        file: input.file().to_string(),
+        case: input.name().to_string(),
         model: args.model.name(),
         monte_carlo: McInfo {
             draws,
             seed: args.seed,
         },
-        source_notes: input.notes.clone(),
+        source_notes: input.notes().map(str::to_string),
         issues,
     };
     if let Some(path) = &args.plot {
-        let base_runs: Vec<(Vec<IssueReport>, Vec<String>)> = input
-            .jobs
-            .par_iter()
-            .map(|j| forecast_job(j, args.model, &opts))
-            .collect::<Result<_>>()?;
-        let trajectories: Vec<IssueReport> = base_runs.into_iter().flat_map(|r| r.0).collect();
+        let trajectories = report::forecast_input(input, args.model.kind(), &opts)?.issues;
         let panels: Vec<Panel> = trajectories
             .iter()
             .zip(&report.issues)
@@ -902,7 +536,7 @@ fn run_monte_carlo(args: &Args, input: &Input, draws: usize) -> Result<()> {
             .collect();
         let title = format!(
             "{} — {} forecast, {draws} Monte Carlo draws",
-            input.name,
+            input.name(),
             args.model.name()
         );
         plot(path, &title, &panels)
@@ -925,7 +559,7 @@ fn run_monte_carlo(args: &Args, input: &Input, draws: usize) -> Result<()> {
         args.model.name(),
         args.model.describe()
     );
-    let ranges = input.jobs.iter().any(|j| j.ranges.any());
+    let ranges = input.has_ranges();
     let _ = writeln!(
         s,
         "Monte Carlo: {draws} draws, seed {}; capability {}, position {}, salience {}{}",
@@ -997,57 +631,40 @@ struct ModelScore {
     errors: Vec<Failure>,
 }
 
-const HIT: f64 = 10.0;
-
-fn score(model: Model, issues: &[IssuePrediction]) -> ModelScore {
-    let name = model.kind().name();
-    let mut predictions = Vec::new();
-    let mut errors = Vec::new();
-    for p in issues {
-        match p.predictions.get(name) {
-            Some(&f) => predictions.push(Prediction {
-                issue: p.issue.clone(),
-                outcome: p.outcome,
-                forecast: f,
-                abs_error: (f - p.outcome).abs(),
-            }),
-            None => errors.push(Failure {
-                issue: p.issue.clone(),
-                error: p.failures.get(name).cloned().unwrap_or_default(),
-            }),
-        }
-    }
-    let mut errs: Vec<f64> = predictions.iter().map(|p| p.abs_error).collect();
-    errs.sort_by(f64::total_cmp);
-    let n = errs.len();
-    let (mae, within_10) = if n == 0 {
-        (f64::NAN, f64::NAN)
-    } else {
-        (
-            errs.iter().sum::<f64>() / n as f64,
-            errs.iter().filter(|&&e| e <= HIT).count() as f64 / n as f64,
-        )
-    };
+/// The CLI's view of one model's back-test scores, with its predictions and failures.
+fn score(model: Model, report: &BacktestReport) -> ModelScore {
+    let kind = model.kind();
+    let lib = report.score(kind);
     ModelScore {
         model: model.name(),
-        issues: n,
-        failures: errors.len(),
-        mae,
-        median_ae: percentile(&errs, 0.5),
-        within_10,
-        predictions,
-        errors,
+        issues: lib.map_or(0, |s| s.n),
+        failures: lib.map_or(0, |s| s.failures),
+        mae: lib.map_or(f64::NAN, |s| s.mean_abs_error),
+        median_ae: lib.map_or(f64::NAN, |s| s.median_abs_error),
+        within_10: lib.map_or(f64::NAN, |s| s.hit_share),
+        predictions: report
+            .predictions(kind)
+            .into_iter()
+            .map(|p| Prediction {
+                issue: p.issue,
+                outcome: p.outcome,
+                forecast: p.forecast,
+                abs_error: p.abs_error,
+            })
+            .collect(),
+        errors: report
+            .failures(kind)
+            .into_iter()
+            .map(|f| Failure {
+                issue: f.issue,
+                error: f.error,
+            })
+            .collect(),
     }
 }
 
 fn run_backtest(args: BacktestArgs) -> Result<()> {
     let file = args.file.display().to_string();
-    let text = pactum_core::fsutil::read_text(&args.file)?;
-    let cases =
-        input::parse_backtest_csv(&text, &file).map_err(|e| place_too_few(e, &text, &file))?;
-    if cases.is_empty() {
-        bail!("{file}: no issues to back-test");
-    }
     let mut models = if args.model.is_empty() {
         Model::ALL.to_vec()
     } else {
@@ -1058,18 +675,15 @@ fn run_backtest(args: BacktestArgs) -> Result<()> {
         models: models.iter().map(|m| m.kind()).collect(),
         ..BacktestOptions::default()
     };
-    let pb = progress(cases.len(), "back-testing");
-    let issues = cases
-        .par_iter()
-        .map(|c| {
-            let r = backtest(std::slice::from_ref(c), &opts);
-            pb.inc(1);
-            r.map(|mut r| r.issues.remove(0))
-        })
-        .collect::<Result<Vec<IssuePrediction>, _>>();
+    let pb = progress(0, "back-testing");
+    let report = backtest_file(&args.file, &opts, &|_: usize, total: usize| {
+        pb.set_length(total as u64);
+        pb.inc(1);
+    });
     pb.finish_and_clear();
-    let issues = issues?;
-    let scores: Vec<ModelScore> = models.iter().map(|&m| score(m, &issues)).collect();
+    let report = report?;
+    let issues = &report.issues;
+    let scores: Vec<ModelScore> = models.iter().map(|&m| score(m, &report)).collect();
     if args.json {
         println!("{}", serde_json::to_string_pretty(&scores)?);
         return Ok(());
@@ -1118,7 +732,7 @@ fn run_backtest(args: BacktestArgs) -> Result<()> {
             let _ = write!(head, " {:>9}", m.name());
         }
         let _ = writeln!(s, "{head}");
-        for i in &issues {
+        for i in issues {
             let mut row = format!("  {:<width$} {:>8}", i.issue, fmt_num(i.outcome));
             for m in &models {
                 let v = i

@@ -520,7 +520,6 @@ fn backtest_scores_models_against_known_outcomes() {
             "median" => "weighted_median",
             "condorcet" => "condorcet_winner",
             "nash" => "nash_bargaining",
-            "smp" => "ktab",
             other => other,
         }
         .to_string()

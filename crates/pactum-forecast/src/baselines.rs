@@ -20,8 +20,11 @@ pub enum Weighting {
     /// capability × salience (the standard "effective power").
     #[default]
     CapabilitySalience,
+    /// Capability only.
     Capability,
+    /// Salience only.
     Salience,
+    /// Every actor weighs 1.
     Equal,
 }
 
@@ -65,8 +68,11 @@ pub fn weighted_mean(case: &Case, d: usize, w: Weighting) -> Result<f64> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum MedianRule {
     #[default]
+    /// The position where the half is reached.
     Lower,
+    /// The next position.
     Upper,
+    /// The average of the two.
     Midpoint,
 }
 
@@ -157,8 +163,11 @@ pub enum Disagreement {
 /// Options of [`nash_bargaining`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NashOptions {
+    /// How an actor values a point.
     pub utility: NashUtility,
+    /// The disagreement utilities.
     pub disagreement: Disagreement,
+    /// The exponents of the Nash product.
     pub weighting: Weighting,
     /// Grid points over `[min, max]` of the positions (and status quo); 2001 by default.
     pub grid_points: usize,
@@ -246,12 +255,19 @@ pub fn nash_bargaining(case: &Case, d: usize, opts: &NashOptions) -> Result<f64>
 /// All baselines of one dimension, as reported by the golden files.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BaselineSummary {
+    /// Capability × salience weighted mean.
     pub cs_weighted_mean: f64,
+    /// Capability weighted mean.
     pub c_weighted_mean: f64,
+    /// Capability × salience weighted median, lower tie rule.
     pub cs_weighted_median_lower: f64,
+    /// Capability weighted median, lower tie rule.
     pub c_weighted_median_lower: f64,
+    /// Condorcet winner among the positions, capability × salience weights.
     pub cs_condorcet_winner_among_positions: f64,
+    /// Unweighted median, lower tie rule.
     pub unweighted_median_lower: f64,
+    /// Nash bargaining: capability × salience exponents, linear utilities, disagreement 0, grid search.
     pub nash_bargaining_cs_weights_linear_u_d0_grid: f64,
 }
 

@@ -36,7 +36,9 @@ pub enum ProbabilityRule {
 /// V2: the T switch of eq. 25a (only matters when Q < 1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum TRule {
+    /// Always 0.
     Zero,
+    /// Always 1.
     One,
     /// `T = 1` iff `|x_i − μ| < |x_i − x_j|`.
     CloserToMedian,
@@ -45,7 +47,9 @@ pub enum TRule {
 /// V3: the reference point μ used in `U_b`/`U_w`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum MuRule {
+    /// The Condorcet (weighted median) position.
     CondorcetMedian,
+    /// The weighted mean position.
     WeightedMean,
 }
 
@@ -107,25 +111,40 @@ pub enum StopRule {
     /// Exactly this many rounds.
     Rounds(usize),
     /// Stop once the median has not changed for `k` rounds, at most `max` rounds.
-    MedianStable { k: usize, max: usize },
+    MedianStable {
+        /// Rounds the median must stay unchanged.
+        k: usize,
+        /// Most rounds.
+        max: usize,
+    },
 }
 
 /// All switches of the model; `Default` is the jmckib/Scholz-replication configuration.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BdmParams {
+    /// V1: normalisation of the probability of winning.
     pub probability: ProbabilityRule,
     /// Votes inside the probability use each voter's risk exponent: `(|x_k−x|/R)^{r_k}`.
     pub votes_use_risk: bool,
+    /// Q, the probability the status quo holds when no challenge is made.
     pub q: f64,
+    /// V2: the T switch.
     pub t_rule: TRule,
+    /// V3: the reference point μ.
     pub mu: MuRule,
+    /// V4: whose risk exponent is used.
     pub risk_owner: RiskOwner,
+    /// The security rule.
     pub security: SecurityRule,
+    /// The conflict rule.
     pub conflict: ConflictRule,
+    /// How an actor picks among the offers it receives.
     pub offer_selection: OfferSelection,
     /// Whether the capitulation branch (a < 0 < b, |a| > |b|: i moves fully) fires.
     pub capitulation: bool,
+    /// The continuum length R.
     pub range: RangeRule,
+    /// V9: when to stop.
     pub stop: StopRule,
 }
 
@@ -196,44 +215,62 @@ impl BdmParams {
 /// Kind of a position change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum MoveKind {
+    /// Both expect to gain from a challenge; the mover goes all the way.
     Confrontation,
+    /// The mover goes part of the way.
     Compromise,
+    /// The mover gives in and goes all the way.
     Capitulation,
 }
 
 /// One accepted offer: `actor` moves towards `other`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Move {
+    /// The actor that moves.
     pub actor: String,
+    /// The actor it moves towards.
     pub other: String,
+    /// Kind of move.
     pub kind: MoveKind,
     /// The mover's expected utility of challenging `other` (a).
     pub eu: f64,
     /// `other`'s expected utility of challenging the mover, as the mover sees it (b).
     pub other_eu: f64,
+    /// The mover's position after the move.
     pub new_position: f64,
 }
 
 /// State after one round.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BdmRound {
+    /// Round number, from 1.
     pub round: usize,
+    /// Positions after the round, in actor order.
     pub positions: Vec<f64>,
+    /// Weighted median after the round.
     pub median: f64,
+    /// Weighted mean after the round.
     pub mean: f64,
     /// Risk exponents used in this round.
     pub risk_exponents: Vec<f64>,
+    /// The moves made in the round.
     pub moves: Vec<Move>,
 }
 
 /// Full trace of a run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BdmRun {
+    /// Actor names, in case order.
     pub actors: Vec<String>,
+    /// Positions before the first round.
     pub initial_positions: Vec<f64>,
+    /// Weighted median before the first round.
     pub initial_median: f64,
+    /// Weighted mean before the first round.
     pub initial_mean: f64,
+    /// One entry per round.
     pub rounds: Vec<BdmRound>,
+    /// What the run did that a reader should know.
     pub notes: Vec<String>,
 }
 

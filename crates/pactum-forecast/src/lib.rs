@@ -6,19 +6,34 @@
 //!
 //! Models: [`baselines`] (weighted mean, weighted median, Condorcet winner, Nash bargaining),
 //! [`bdm`] (the Bueno de Mesquita expected-utility model as reconstructed by Scholz et al.),
-//! [`ktab`] (KTAB's Spatial Model of Politics). [`montecarlo`] perturbs inputs; [`backtest`]
-//! scores models against known outcomes.
+//! [`smp`] (the Spatial Model of Politics of the KTAB toolkit). [`montecarlo`] perturbs inputs;
+//! [`backtest`] scores models against known outcomes. [`input`] reads case files and whole
+//! inputs, [`scenario`] a native scenario's `[forecast]` section, and [`report`] builds the
+//! per-issue results of an input; long runs report progress to a [`progress::Observer`].
+//!
+//! **Naming.** The spatial model is called `smp` (Spatial Model of Politics) everywhere in code
+//! and output: the module [`smp`], [`ModelKind::Smp`], [`Options::smp`], the name `"smp"`.
+//! "KTAB" names only the toolkit the model comes from and its multi-dimensional CSV format
+//! ([`input::parse_ktab_csv`]). The older name `ktab` is still accepted where a name is read
+//! ([`ModelKind::from_str`](std::str::FromStr), serialised options).
+//!
+//! Rules: the library computes and reports; it never prints, draws or names a command-line
+//! flag, and every error is a typed [`ForecastError`].
+#![warn(missing_docs)]
 
 pub mod backtest;
 pub mod baselines;
 pub mod bdm;
 pub mod error;
 pub mod input;
-pub mod ktab;
 pub mod model;
 pub mod montecarlo;
+pub mod progress;
+pub mod report;
 pub mod result;
 pub mod scenario;
+pub mod smp;
+pub mod uncertainty;
 
 pub use error::{ForecastError, Location, Result};
 pub use model::{Actor, Anchor, Case, Issue, Scale};
@@ -31,12 +46,19 @@ use baselines::{MedianRule, NashOptions, Weighting};
 /// Which model [`run`] uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ModelKind {
+    /// Capability × salience weighted mean ([`baselines::weighted_mean`]).
     WeightedMean,
+    /// Weighted median ([`baselines::weighted_median`]).
     WeightedMedian,
+    /// Condorcet winner among the positions ([`baselines::condorcet_winner`]).
     CondorcetWinner,
+    /// Asymmetric Nash bargaining solution ([`baselines::nash_bargaining`]).
     NashBargaining,
+    /// Bueno de Mesquita's expected-utility model ([`bdm`]).
     Bdm,
-    Ktab,
+    /// The Spatial Model of Politics ([`smp`]).
+    #[serde(alias = "Ktab")]
+    Smp,
 }
 
 impl ModelKind {
@@ -47,7 +69,7 @@ impl ModelKind {
         ModelKind::CondorcetWinner,
         ModelKind::NashBargaining,
         ModelKind::Bdm,
-        ModelKind::Ktab,
+        ModelKind::Smp,
     ];
 
     /// Short stable name.
@@ -58,21 +80,20 @@ impl ModelKind {
             ModelKind::CondorcetWinner => "condorcet_winner",
             ModelKind::NashBargaining => "nash_bargaining",
             ModelKind::Bdm => "bdm",
-            ModelKind::Ktab => "ktab",
+            ModelKind::Smp => "smp",
         }
     }
 }
 
 impl std::str::FromStr for ModelKind {
     type Err = ForecastError;
+    /// A model's [`name`](ModelKind::name); `ktab` is read as `smp`.
     fn from_str(s: &str) -> Result<Self> {
+        let s = if s == "ktab" { "smp" } else { s };
         ModelKind::ALL
             .into_iter()
             .find(|m| m.name() == s)
-            .ok_or_else(|| ForecastError::Model {
-                model: "run",
-                message: format!("unknown model `{s}`"),
-            })
+            .ok_or_else(|| ForecastError::UnknownModel(s.to_string()))
     }
 }
 
@@ -81,10 +102,15 @@ impl std::str::FromStr for ModelKind {
 pub struct Options {
     /// Weights of the weighted mean / median / Condorcet baselines.
     pub weighting: Weighting,
+    /// Tie rule of the weighted median.
     pub median_rule: MedianRule,
+    /// Parameters of the Nash bargaining baseline.
     pub nash: NashOptions,
+    /// Parameters of the BDM model.
     pub bdm: bdm::BdmParams,
-    pub ktab: ktab::SmpParams,
+    /// Parameters of the SMP.
+    #[serde(alias = "ktab")]
+    pub smp: smp::SmpParams,
 }
 
 /// Runs `model` on `case`.
@@ -124,6 +150,6 @@ pub fn run(model: ModelKind, case: &Case, opts: &Options) -> Result<Forecast> {
             })
         }
         ModelKind::Bdm => bdm::forecast(case, &opts.bdm),
-        ModelKind::Ktab => ktab::forecast(case, &opts.ktab),
+        ModelKind::Smp => smp::forecast(case, &opts.smp),
     }
 }

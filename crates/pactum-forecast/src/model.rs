@@ -12,6 +12,7 @@ use crate::error::{ForecastError, Location, Result};
 /// One stakeholder.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Actor {
+    /// Name, unique within a case.
     pub name: String,
     /// Potential influence (clout, resources); any non-negative scale.
     pub capability: f64,
@@ -50,7 +51,9 @@ impl Actor {
 /// A labelled point of an issue scale ("0 = restoration of 1991 borders").
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Anchor {
+    /// The point on the scale.
     pub value: f64,
+    /// What the point means.
     pub label: String,
 }
 
@@ -60,8 +63,10 @@ pub struct Issue {
     /// Name; for multi-dimensional inputs this is the position column header.
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The status quo, in the issue's units.
     pub status_quo: Option<f64>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// Written meanings of points of the scale, ascending.
     pub anchors: Vec<Anchor>,
     /// Ends of the issue scale (e.g. 0-100, or 4-10 years). KTAB maps `lo → 0`, `hi → 100`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -69,6 +74,7 @@ pub struct Issue {
 }
 
 impl Issue {
+    /// An issue named `name` without status quo, anchors or scale.
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),
@@ -89,19 +95,23 @@ pub const MAX_POSITION: f64 = 1e9;
 /// The ends of a case's scale, used to map positions onto KTAB's 0-100.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Scale {
+    /// The low end.
     pub lo: f64,
+    /// The high end.
     pub hi: f64,
 }
 
 /// One bargaining problem.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Case {
+    /// The case's name.
     pub name: String,
     /// File the case was read from (used in error messages).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
     /// Issue dimensions; every actor has one position and salience per dimension.
     pub issues: Vec<Issue>,
+    /// The actors, in input order.
     pub actors: Vec<Actor>,
     /// Observed outcome per dimension (back-testing).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -223,6 +233,7 @@ impl Case {
         if self.actors.len() < 2 {
             return Err(ForecastError::TooFewActors {
                 file: file.to_string(),
+                line: None,
                 count: self.actors.len(),
             });
         }

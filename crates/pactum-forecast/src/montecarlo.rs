@@ -34,10 +34,15 @@ pub enum Spread {
 /// range, saliences ±10 points.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct McOptions {
+    /// Number of perturbed runs.
     pub draws: usize,
+    /// Seed of the draws (same seed, same result).
     pub seed: u64,
+    /// Perturbation of capabilities.
     pub capability: Spread,
+    /// Perturbation of positions.
     pub position: Spread,
+    /// Perturbation of saliences.
     pub salience: Spread,
 }
 
@@ -56,12 +61,17 @@ impl Default for McOptions {
 /// Summary for one dimension.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct McDimension {
+    /// The dimension's name.
     pub dimension: String,
     /// Forecast on the unperturbed inputs.
     pub base: f64,
+    /// Median of the draws' forecasts.
     pub median: f64,
+    /// 10th percentile.
     pub p10: f64,
+    /// 90th percentile.
     pub p90: f64,
+    /// Mean of the draws' forecasts.
     pub mean: f64,
     /// Forecast of every successful draw, in draw order.
     pub samples: Vec<f64>,
@@ -70,10 +80,13 @@ pub struct McDimension {
 /// Result of [`monte_carlo`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct McResult {
+    /// The model's name.
     pub model: String,
+    /// Draws made.
     pub draws: usize,
     /// Draws where the model returned an error (excluded from the summary).
     pub failures: usize,
+    /// Summary per dimension.
     pub dimensions: Vec<McDimension>,
 }
 

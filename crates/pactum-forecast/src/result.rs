@@ -29,8 +29,11 @@ pub struct DimensionForecast {
 /// A model's forecast for one case.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Forecast {
+    /// The model's name.
     pub model: String,
+    /// The case's name.
     pub case: String,
+    /// One forecast per issue dimension.
     pub dimensions: Vec<DimensionForecast>,
     /// What the model did that a reader should know (fallbacks, aborted runs, ...).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -11,7 +11,7 @@ fn binary_issue_runs_with_a_note() {
     let text =
         "actor,capability,position,salience\nA,100,0,80\nB,60,100,60\nC,40,100,90\nD,30,0,50\n";
     let case = parse_case_csv(text, "binary.csv").unwrap();
-    let f = run(ModelKind::Ktab, &case, &Options::default()).unwrap();
+    let f = run(ModelKind::Smp, &case, &Options::default()).unwrap();
     assert!(
         f.notes.iter().any(|n| n.contains("two ends")),
         "{:?}",
@@ -33,7 +33,7 @@ fn multi_dimensional_result_names_dimensions() {
         assert_eq!(dims, ["Pstn1", "Pstn2", "Pstn3"], "{m:?}");
         assert_eq!(f.dimensions[0].rounds[0]["SActor-00"], 75.79);
     }
-    let k = run(ModelKind::Ktab, &case, &Options::default()).unwrap();
+    let k = run(ModelKind::Smp, &case, &Options::default()).unwrap();
     assert_eq!(k.dimensions[0].rounds.len(), 11);
     assert_eq!(k.dimensions[0].probabilities.as_ref().unwrap().len(), 11);
 }

@@ -5,7 +5,7 @@ mod common;
 use common::*;
 use pactum_forecast::Scale;
 use pactum_forecast::input::{read_case_csv, read_ktab_csv};
-use pactum_forecast::ktab::{SmpParams, SmpRun, run_smp};
+use pactum_forecast::smp::{SmpParams, SmpRun, run_smp};
 
 /// First (turn, what) mismatch, if any. Positions: `pos_tol` in case units.
 fn compare(

@@ -54,7 +54,7 @@ fn zero_spread_reproduces_the_base_forecast() {
         salience: Spread::None,
         ..McOptions::default()
     };
-    for m in [ModelKind::WeightedMean, ModelKind::Bdm, ModelKind::Ktab] {
+    for m in [ModelKind::WeightedMean, ModelKind::Bdm, ModelKind::Smp] {
         let r = monte_carlo(m, &case, &Options::default(), &o).unwrap();
         let d = &r.dimensions[0];
         assert_eq!(r.failures, 0);

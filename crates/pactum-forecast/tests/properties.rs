@@ -72,9 +72,9 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(16))]
 
     #[test]
-    fn ktab_within_range(case in arb_case(7)) {
+    fn smp_within_range(case in arb_case(7)) {
         let (lo, hi) = case.range(0);
-        let f = run(ModelKind::Ktab, &case, &Options::default()).unwrap();
+        let f = run(ModelKind::Smp, &case, &Options::default()).unwrap();
         let d = &f.dimensions[0];
         prop_assert!(d.forecast >= lo - 1e-6 && d.forecast <= hi + 1e-6);
         for round in &d.rounds {

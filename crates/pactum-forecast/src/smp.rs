@@ -25,9 +25,13 @@ use crate::result::{DimensionForecast, Forecast, Round};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum VictoryProbModel {
     #[default]
+    /// `ca / (ca + cb)`.
     Linear,
+    /// With strengths squared.
     Square,
+    /// With strengths to the fourth power.
     Quartic,
+    /// With strengths to the eighth power.
     Octic,
     /// 1 when one side is at least 10% stronger, a linear ramp in between.
     Binary,
@@ -37,11 +41,17 @@ pub enum VictoryProbModel {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum VotingRule {
     #[default]
+    /// `w · d`, d the utility difference.
     Prop,
+    /// `w · (0.8 d + 0.2 sign(d))`.
     PropBin,
+    /// `w · sign(d)`.
     Binary,
+    /// `w · (0.5 d + 0.5 d³)`.
     PropCbc,
+    /// `w · d` for losses, `⅔ w · d` for gains.
     ASymProsp,
+    /// `w · d³`.
     Cubic,
 }
 
@@ -49,8 +59,11 @@ pub enum VotingRule {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum PceModel {
     #[default]
+    /// Product of the pairwise victory probabilities, normalised.
     Conditional,
+    /// Markov chain whose transitions follow the incentives to switch.
     MarkovIncentive,
+    /// Markov chain with uniform transition choice.
     MarkovUniform,
 }
 
@@ -58,7 +71,9 @@ pub enum PceModel {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum StateTransitions {
     #[default]
+    /// Take the most probable bargain.
     Deterministic,
+    /// Sample a bargain by its probability.
     Stochastic,
 }
 
@@ -77,29 +92,40 @@ pub enum BigRRange {
 /// How much actor h's estimate of i's risk attitude uses i's true ρ.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum BigRAdjust {
+    /// No use of the true ρ.
     NoRA,
     #[default]
+    /// One third.
     OneThird,
+    /// One half.
     Half,
+    /// Two thirds.
     TwoThirds,
+    /// The true ρ.
     Full,
 }
 
 /// How third parties expect to be bound by the side they join.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum ThirdPartyCommit {
+    /// Not bound.
     NoCommit,
     #[default]
+    /// Partly bound.
     SemiCommit,
+    /// Fully bound.
     FullCommit,
 }
 
 /// Interpolation weights of a bargain between two vector positions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum InterVecBrgn {
+    /// Weights salience × probability.
     S1P1,
     #[default]
+    /// Weights (salience × probability)².
     S2P2,
+    /// The weaker side moves towards the stronger by the probability gap.
     S2PMax,
 }
 
@@ -107,8 +133,11 @@ pub enum InterVecBrgn {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum BargnModel {
     #[default]
+    /// One bargain, at the initiator's challenge probability.
     InitOnlyInterp,
+    /// Two bargains, at the initiator's and at the receiver's probability.
     InitRcvrInterp,
+    /// One bargain: the two above mixed by capability × total salience.
     PWCompInterp,
 }
 
@@ -118,15 +147,25 @@ pub const DEFAULT_SEED: u64 = 0xD67C_C16F_E69C_185C;
 /// Parameters of the SMP; `Default` equals KTAB's defaults.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SmpParams {
+    /// Victory probability model.
     pub victory: VictoryProbModel,
+    /// Voting rule.
     pub voting: VotingRule,
+    /// Probability-of-Condorcet-election model.
     pub pce: PceModel,
+    /// State transitions.
     pub transitions: StateTransitions,
+    /// Range of ρ.
     pub big_r_range: BigRRange,
+    /// Risk adjustment.
     pub big_r_adjust: BigRAdjust,
+    /// Third-party commitment.
     pub third_party: ThirdPartyCommit,
+    /// Bargain interpolation weights.
     pub inter_vec_brgn: InterVecBrgn,
+    /// Bargaining model.
     pub bargn_model: BargnModel,
+    /// Seed of stochastic transitions.
     pub seed: u64,
     /// Hard cap on turns (KTAB: 100).
     pub max_turns: usize,
@@ -622,8 +661,11 @@ pub struct SmpState {
 /// Full trace of an SMP run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SmpRun {
+    /// Actor names, in case order.
     pub actors: Vec<String>,
+    /// Dimension names.
     pub dimensions: Vec<String>,
+    /// The scale of each dimension.
     pub scales: Vec<Scale>,
     /// States 0..=T; state 0 holds the initial positions.
     pub states: Vec<SmpState>,
@@ -635,6 +677,7 @@ pub struct SmpRun {
     pub prob_weighted: Vec<f64>,
     /// Most probable final position per dimension.
     pub most_probable: Vec<f64>,
+    /// What the run did that a reader should know.
     pub notes: Vec<String>,
 }
 
@@ -642,7 +685,7 @@ fn choose_scales(case: &Case, p: &SmpParams) -> Result<Vec<Scale>> {
     if let Some(s) = &p.scale {
         if s.len() != case.n_dims() {
             return Err(ForecastError::Model {
-                model: "ktab",
+                model: "smp",
                 message: format!("{} scales for {} dimensions", s.len(), case.n_dims()),
             });
         }
@@ -672,7 +715,7 @@ pub fn run_smp(case: &Case, p: &SmpParams) -> Result<SmpRun> {
     for (d, s) in scales.iter().enumerate() {
         if s.hi <= s.lo {
             return Err(ForecastError::Model {
-                model: "ktab",
+                model: "smp",
                 message: format!(
                     "dimension `{}`: empty scale {}..{}",
                     case.issues[d].name, s.lo, s.hi
@@ -869,6 +912,11 @@ pub fn run_smp(case: &Case, p: &SmpParams) -> Result<SmpRun> {
 /// `summary` holds `most_probable`, `turns` and `prob_weighted`.
 pub fn forecast(case: &Case, p: &SmpParams) -> Result<Forecast> {
     let run = run_smp(case, p)?;
+    Ok(forecast_of(&run, case))
+}
+
+/// The [`Forecast`] of a finished run on `case`.
+pub(crate) fn forecast_of(run: &SmpRun, case: &Case) -> Forecast {
     let probs: Vec<Round> = run
         .states
         .iter()
@@ -909,10 +957,10 @@ pub fn forecast(case: &Case, p: &SmpParams) -> Result<Forecast> {
             }
         })
         .collect();
-    Ok(Forecast {
-        model: "ktab".into(),
+    Forecast {
+        model: "smp".into(),
         case: case.name.clone(),
         dimensions: dims,
-        notes: run.notes,
-    })
+        notes: run.notes.clone(),
+    }
 }
