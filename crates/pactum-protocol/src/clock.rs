@@ -138,11 +138,13 @@ impl Clock {
     }
 
     /// The deadline.
+    #[inline]
     pub fn deadline(&self) -> &Deadline {
         &self.deadline
     }
 
     /// Share of the time limit used, read only when there is one.
+    #[inline]
     fn used(&self) -> Option<f64> {
         self.deadline
             .time_limit
@@ -150,6 +152,7 @@ impl Clock {
     }
 
     /// Relative time in round `step`, in [0, 1].
+    #[inline]
     pub fn time(&self, step: usize) -> f64 {
         let by_steps = self
             .deadline
@@ -160,11 +163,13 @@ impl Clock {
     }
 
     /// Whether round `step` may not start (rounds used up or time out).
+    #[inline]
     pub fn expired(&self, step: usize) -> bool {
         self.deadline.steps.is_some_and(|n| step >= n) || self.out_of_time()
     }
 
     /// Whether the wall-clock limit (if any) has passed.
+    #[inline]
     pub fn out_of_time(&self) -> bool {
         self.deadline
             .time_limit

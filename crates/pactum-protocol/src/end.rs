@@ -63,6 +63,7 @@ pub struct Events<E> {
 }
 
 impl<E> Default for Events<E> {
+    #[inline]
     fn default() -> Self {
         Events {
             items: [None, None, None, None],
@@ -73,11 +74,13 @@ impl<E> Default for Events<E> {
 
 impl<E> Events<E> {
     /// No event.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
 
     /// One event.
+    #[inline]
     pub fn one(e: E) -> Self {
         let mut events = Self::new();
         events.push(e);
@@ -86,6 +89,7 @@ impl<E> Events<E> {
 
     /// Adds an event. The protocols cause at most [`MAX_EVENTS`] per move
     /// (a test of each protocol pins it).
+    #[inline]
     pub(crate) fn push(&mut self, e: E) {
         debug_assert!(
             self.len < MAX_EVENTS,
@@ -98,21 +102,25 @@ impl<E> Events<E> {
     }
 
     /// Number of events.
+    #[inline]
     pub fn len(&self) -> usize {
         self.len
     }
 
     /// Whether there is none.
+    #[inline]
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }
 
     /// The events, in order.
+    #[inline]
     pub fn iter(&self) -> impl Iterator<Item = &E> {
         self.items[..self.len].iter().flatten()
     }
 
     /// The last event, if any.
+    #[inline]
     pub fn last(&self) -> Option<&E> {
         self.len.checked_sub(1).and_then(|i| self.items[i].as_ref())
     }
@@ -127,6 +135,7 @@ impl<E> IntoIterator for Events<E> {
     type Item = E;
     type IntoIter = std::iter::Flatten<std::array::IntoIter<Option<E>, MAX_EVENTS>>;
 
+    #[inline]
     fn into_iter(self) -> Self::IntoIter {
         self.items.into_iter().flatten()
     }

@@ -141,8 +141,9 @@ pub enum Event<O> {
     Over {
         /// In which round.
         round: u64,
-        /// How.
-        end: End<O>,
+        /// How (boxed: an event is moved with every move, an end happens
+        /// once).
+        end: Box<End<O>>,
     },
 }
 
@@ -247,7 +248,7 @@ impl<O: Clone + PartialEq + std::fmt::Debug> PartialRounds<O> {
         }
         events.push(Event::Over {
             round: self.round,
-            end: end.clone(),
+            end: Box::new(end.clone()),
         });
         self.end = Some(end);
     }

@@ -103,8 +103,9 @@ pub enum Event<O> {
     Over {
         /// In which round.
         round: usize,
-        /// How.
-        end: End<O>,
+        /// How (boxed: an event is moved with every move, an end happens
+        /// once).
+        end: Box<End<O>>,
     },
 }
 
@@ -193,7 +194,7 @@ impl<O: Clone + PartialEq + std::fmt::Debug> Sao<O> {
     fn finish(&mut self, events: &mut Events<Event<O>>, end: End<O>) {
         events.push(Event::Over {
             round: self.round,
-            end: end.clone(),
+            end: Box::new(end.clone()),
         });
         self.end = Some(end);
     }

@@ -113,8 +113,9 @@ pub enum Event<O> {
     Over {
         /// The last proposal's number.
         proposal: u64,
-        /// How.
-        end: End<O>,
+        /// How (boxed: an event is moved with every move, an end happens
+        /// once).
+        end: Box<End<O>>,
     },
 }
 
@@ -239,7 +240,7 @@ impl<O: Clone + PartialEq + std::fmt::Debug> SingleText<O> {
     fn finish(&mut self, events: &mut Events<Event<O>>, end: End<O>) {
         events.push(Event::Over {
             proposal: self.current.number,
-            end: end.clone(),
+            end: Box::new(end.clone()),
         });
         self.end = Some(end);
     }

@@ -139,6 +139,7 @@ impl OutcomeSpace {
     }
 
     /// Whether `id` numbers an outcome.
+    #[inline]
     pub fn contains(&self, id: OutcomeId) -> bool {
         (id as u64) < self.count
     }
@@ -174,6 +175,7 @@ impl OutcomeSpace {
     }
 
     /// The outcome equal to `id` except that `issue` takes value `v`.
+    #[inline]
     pub fn with_value(&self, id: OutcomeId, issue: usize, v: u32) -> OutcomeId {
         let old = self.value(id, issue) as u64;
         (id as u64 - old * self.strides[issue] + v as u64 * self.strides[issue]) as OutcomeId
@@ -212,6 +214,7 @@ impl Space for OutcomeSpace {
         self.cards.len()
     }
 
+    #[inline]
     fn cardinality(&self, issue: usize) -> u32 {
         self.cards[issue]
     }
@@ -221,6 +224,7 @@ impl Space for OutcomeSpace {
         OutcomeSpace::value(self, *outcome, issue)
     }
 
+    #[inline]
     fn with_value(&self, outcome: &OutcomeId, issue: usize, value: u32) -> OutcomeId {
         OutcomeSpace::with_value(self, *outcome, issue, value)
     }
@@ -243,6 +247,7 @@ impl Space for OutcomeSpace {
 
     /// One draw of a number below the space's size (the simulator's
     /// mediators depend on exactly this draw).
+    #[inline]
     fn random<R: Rng + ?Sized>(&self, rng: &mut R) -> OutcomeId {
         rng.random_range(0..self.count as OutcomeId)
     }

@@ -20,7 +20,7 @@ fn ctx() -> Context<'static, Packages, AcceptAll> {
 
 fn ended(e: &Events<Event<Vec<u32>>>) -> Option<End<Vec<u32>>> {
     match e.last() {
-        Some(Event::Over { end, .. }) => Some(end.clone()),
+        Some(Event::Over { end, .. }) => Some((**end).clone()),
         _ => None,
     }
 }

@@ -3,7 +3,7 @@
 //! (the runner then asks `propose`; `None` there ends the negotiation),
 //! `Leave` leaves it. Every seat is told of each offer as it is made.
 
-use pactum_protocol::sao::{Event, Move, Sao};
+use pactum_protocol::sao::{Move, Sao};
 use pactum_protocol::{Context, Protocol};
 
 use super::Played;
@@ -49,26 +49,26 @@ pub(crate) fn play(s: &mut Session) -> Played {
             }
             _ => propose(s),
         };
-        match sao.apply(seat, mv, &ctx) {
-            Ok(events) => {
-                for e in events.iter() {
-                    match e {
-                        Event::Offered { outcome, .. } => {
-                            s.trace.offer(step, asked.time, Some(seat), *outcome);
-                            for (j, n) in s.negotiators.iter_mut().enumerate() {
-                                if j != seat {
-                                    n.on_offer(&asked, *outcome, seat);
-                                }
-                            }
-                        }
-                        Event::Left { seat, .. } => left.push(*seat),
-                        _ => {}
-                    }
+        let offered = match mv {
+            Move::Offer(o) => Some(o),
+            _ => None,
+        };
+        let leaving = mv == Move::Leave;
+        if let Err(rejection) = sao.apply(seat, mv, &ctx) {
+            return Played::invalid(seat, rejection.to_string(), step + 1, left);
+        }
+        // The engine took the move: its events are the move itself (and
+        // perhaps the end, read from the state below).
+        if let Some(offer) = offered {
+            s.trace.offer(step, asked.time, Some(seat), offer);
+            for (j, n) in s.negotiators.iter_mut().enumerate() {
+                if j != seat {
+                    n.on_offer(&asked, offer, seat);
                 }
             }
-            Err(rejection) => {
-                return Played::invalid(seat, rejection.to_string(), step + 1, left);
-            }
+        }
+        if leaving {
+            left.push(seat);
         }
     }
     Played::from_engine(sao.end(), sao.rounds_started(), left)
