@@ -255,7 +255,7 @@ impl PartialState {
             }
         }
         self.sync();
-        fx.finish = end.map(|end| match end {
+        fx.finish = end.map(|end| match *end {
             End::Agreement(a) => Finish::Agreement(a.outcome),
             End::EndedBy { seat } => {
                 let who = self.negotiators.get(seat).map_or("?", String::as_str);

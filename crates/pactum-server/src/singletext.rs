@@ -225,7 +225,7 @@ impl TextState {
                 _ => {}
             }
         }
-        self.sync(end.as_ref());
+        self.sync(end.as_deref());
         Ok(resolution)
     }
 
