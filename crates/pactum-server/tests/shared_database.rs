@@ -248,7 +248,9 @@ async fn concurrent_sessions_stream_in_order_on_every_instance() {
             let packages = [(1, "red"), (2, "blue"), (3, "red"), (1, "blue")];
             for m in 0..(2 * ROUNDS as usize) {
                 let app = if (m + n) % 3 == 0 { &a } else { &b };
-                let (price, colour) = packages[(m + n) % packages.len()];
+                // Each in its own colour: above its reservation value.
+                let (price, _) = packages[(m + n) % packages.len()];
+                let colour = ["red", "blue"][m % 2];
                 let (status, _, text) = call(
                     app,
                     "POST",
@@ -403,7 +405,7 @@ async fn only_watched_sessions_notify_and_only_with_ids() {
     };
     let mut listener = sqlx::postgres::PgListener::connect(&url).await.unwrap();
     listener
-        .listen(pactum_server::live::NOTIFY_CHANNEL)
+        .listen(pactum_server::testing::NOTIFY_CHANNEL)
         .await
         .unwrap();
     let s = create_test_deal(
@@ -453,7 +455,9 @@ async fn a_lagging_subscriber_catches_up_and_resumes_on_another_instance() {
         let moves = moves.clone();
         async move {
             for m in from..to {
-                let (price, colour) = packages[m % packages.len()];
+                // Each in its own colour: above its reservation value.
+                let (price, _) = packages[m % packages.len()];
+                let colour = ["red", "blue"][m % 2];
                 let (status, _, text) = call(
                     &app,
                     "POST",
