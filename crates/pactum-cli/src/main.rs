@@ -529,11 +529,11 @@ fn plot_pair(scenario: &Scenario, names: Option<&[String]>) -> Result<(usize, us
     let find = |name: &str| -> Result<usize> {
         negotiators
             .iter()
-            .position(|&p| scenario.parties[p].name == name)
+            .position(|&p| scenario.parties()[p].name == name)
             .with_context(|| {
                 let names: Vec<&str> = negotiators
                     .iter()
-                    .map(|&p| scenario.parties[p].name.as_str())
+                    .map(|&p| scenario.parties()[p].name.as_str())
                     .collect();
                 format!(
                     "--plot-parties: no negotiator named {name:?} (negotiators: {})",
@@ -558,8 +558,8 @@ fn run_validate(args: ScenarioArgs) -> Result<()> {
     println!(
         "{}: valid — {}, {} ({}), {}{}",
         args.scenario.display(),
-        report::count(scenario.issues.len() as u128, "issue", "issues"),
-        report::count(scenario.parties.len() as u128, "party", "parties"),
+        report::count(scenario.issues().len() as u128, "issue", "issues"),
+        report::count(scenario.parties().len() as u128, "party", "parties"),
         report::count(negotiators as u128, "negotiator", "negotiators"),
         report::count(scenario.outcome_count(), "outcome", "outcomes"),
         if warnings.is_empty() {

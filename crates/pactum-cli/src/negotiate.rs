@@ -300,7 +300,7 @@ pub fn to_json<'a>(
         .collect();
     let end = json_end(p, &r.end);
     JsonNegotiation {
-        scenario: &p.scenario.name,
+        scenario: p.scenario.name(),
         protocol: protocol_name(config),
         max_steps: config.deadline.steps,
         seed: config.seed,
@@ -339,7 +339,7 @@ pub fn text(
     let _ = writeln!(
         s,
         "Scenario: {} — {}, {}, seed {}",
-        p.scenario.name,
+        p.scenario.name(),
         protocol_name(config),
         count(steps as u128, "round", "rounds"),
         config.seed
@@ -484,12 +484,10 @@ fn parse_shift(spec: &str, p: &Prepared, phases: usize) -> Result<Shift> {
     let mut scenario = (*p.scenario).clone();
     let party = p.negotiators[seat];
     // Cleared first, so that the value read back is the override's.
-    if let Some(pr) = scenario.parties[party].preferences.as_mut() {
-        pr.reservation_value = None;
-    }
+    scenario.clear_reservation_value(party);
     pactum_core::overrides::apply(&mut scenario, change.trim())
         .map_err(|e| bad(e.reason.to_string()))?;
-    let value = scenario.parties[party]
+    let value = scenario.parties()[party]
         .preferences
         .as_ref()
         .and_then(|pr| pr.reservation_value)
@@ -583,7 +581,7 @@ fn shifted(p: &Prepared, s: &PhasedResult) -> Vec<Vec<usize>> {
 /// Issue → value of the settled issues.
 fn settled_package(p: &Prepared, settled: &[Option<u32>]) -> Package {
     p.scenario
-        .issues
+        .issues()
         .iter()
         .zip(settled)
         .filter_map(|(issue, k)| k.map(|k| (issue.name.clone(), issue.value(k))))
@@ -641,7 +639,7 @@ fn session_text(
     let _ = writeln!(
         out,
         "Scenario: {} — {}, {} of up to {}, seed {}",
-        p.scenario.name,
+        p.scenario.name(),
         if partial {
             "alternating offers with partial agreements"
         } else {
@@ -691,7 +689,7 @@ fn session_text(
                 .issues
                 .open
                 .iter()
-                .map(|&i| p.scenario.issues[i].name.as_str())
+                .map(|&i| p.scenario.issues()[i].name.as_str())
                 .collect();
             let _ = writeln!(
                 out,
@@ -857,7 +855,7 @@ fn session_json<'a>(
                     .issues
                     .open
                     .iter()
-                    .map(|&i| p.scenario.issues[i].name.as_str())
+                    .map(|&i| p.scenario.issues()[i].name.as_str())
                     .collect(),
                 agreement: r.agreement.map(|a| p.package(a)),
                 steps: r.steps,
@@ -870,7 +868,7 @@ fn session_json<'a>(
         })
         .collect();
     JsonSession {
-        scenario: &p.scenario.name,
+        scenario: p.scenario.name(),
         protocol: if partial { "partial" } else { "sao" },
         partial_agreements: partial,
         max_phases: args.phases.unwrap_or(1),
@@ -937,7 +935,7 @@ pub fn plot(
 
     let mut chart = ChartBuilder::on(&left)
         .caption(
-            format!("{} — offers over time", p.scenario.name),
+            format!("{} — offers over time", p.scenario.name()),
             ("sans-serif", 20),
         )
         .margin(15)

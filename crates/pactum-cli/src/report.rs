@@ -52,7 +52,7 @@ fn utilities_line(names: &[String], u: &[f64]) -> String {
 pub fn text(scenario: &Scenario, a: &Analysis, overrides: &[String], show: usize) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "Scenario: {}", a.scenario);
-    if let Some(d) = &scenario.description {
+    if let Some(d) = &scenario.description() {
         let _ = writeln!(s, "  {}", d.trim());
     }
     for o in overrides {

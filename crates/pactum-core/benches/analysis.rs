@@ -33,7 +33,7 @@ fn synthetic(issues: usize, values: i64) -> Scenario {
             red_lines: vec![],
         }),
     };
-    Scenario {
+    Scenario::new(pactum_core::ScenarioParts {
         name: format!("synthetic {issues}x{values}"),
         description: None,
         notes: None,
@@ -51,7 +51,8 @@ fn synthetic(issues: usize, values: i64) -> Scenario {
             party("a", 1.0 / (values - 1) as f64, 0.0, 0.013),
             party("b", -1.0 / (values - 1) as f64, 1.0, -0.007),
         ],
-    }
+    })
+    .unwrap()
 }
 
 fn bench(c: &mut Criterion) {

@@ -211,13 +211,13 @@ impl AnalysisError {
 /// red lines (no per-value allocation).
 fn allowed_outcome_count(scenario: &Scenario, negotiators: &[usize]) -> u128 {
     scenario
-        .issues
+        .issues()
         .iter()
         .enumerate()
         .fold(1u128, |total, (i, issue)| {
             let mut forbidden: Vec<u32> = negotiators
                 .iter()
-                .filter_map(|&p| scenario.parties[p].preferences.as_ref())
+                .filter_map(|&p| scenario.parties()[p].preferences.as_ref())
                 .flat_map(|pr| pr.red_lines.iter().filter(|r| r.issue == i))
                 .flat_map(|r| r.values.iter().copied())
                 .filter(|&v| u64::from(v) < issue.cardinality())
@@ -246,7 +246,7 @@ pub fn check_budget(scenario: &Scenario, options: &AnalysisOptions) -> Result<()
     if negotiators.is_empty() {
         return Err(AnalysisError::NoNegotiators);
     }
-    for issue in &scenario.issues {
+    for issue in scenario.issues() {
         let values = issue.cardinality();
         if values > budget.max_values_per_issue {
             return Err(AnalysisError::IssueTooLarge {
@@ -256,11 +256,14 @@ pub fn check_budget(scenario: &Scenario, options: &AnalysisOptions) -> Result<()
             });
         }
     }
-    let non_additive = negotiators.iter().map(|&p| &scenario.parties[p]).find(|p| {
-        p.preferences
-            .as_ref()
-            .is_some_and(|pr| pr.utility.as_additive().is_none())
-    });
+    let non_additive = negotiators
+        .iter()
+        .map(|&p| &scenario.parties()[p])
+        .find(|p| {
+            p.preferences
+                .as_ref()
+                .is_some_and(|pr| pr.utility.as_additive().is_none())
+        });
     if non_additive.is_some() || options.method == Method::Enumerate {
         // Utility ranges of a non-additive utility visit the whole space;
         // otherwise only the outcomes no red line forbids are visited.

@@ -115,7 +115,7 @@ pub(crate) fn select<T>(
 
 pub(crate) fn checked(s: &Scenario) -> Result<()> {
     s.validate().map_err(|error| Error::Model {
-        file: s.name.clone(),
+        file: s.name().to_string(),
         error,
     })
 }
@@ -127,7 +127,7 @@ pub(crate) fn party_with_preferences<'a>(
     party: usize,
     format: &str,
 ) -> Result<(&'a Party, &'a Preferences)> {
-    match s.parties.get(party) {
+    match s.parties().get(party) {
         Some(
             p @ Party {
                 preferences: Some(prefs),
@@ -141,8 +141,8 @@ pub(crate) fn party_with_preferences<'a>(
 /// Why party `party` has no profile in `format`: there is no such party,
 /// or it has no preferences.
 pub(crate) fn missing_profile(s: &Scenario, party: usize, format: &str) -> Error {
-    match s.parties.get(party) {
-        None => Error::Unsupported(format!("no party #{party} in {:?}", s.name)),
+    match s.parties().get(party) {
+        None => Error::Unsupported(format!("no party #{party} in {:?}", s.name())),
         Some(p) => Error::Unsupported(format!(
             "party {:?} has no preferences, so it has no {format} profile",
             p.name
@@ -172,22 +172,22 @@ pub(crate) fn file_name_for(name: &str, fallback: &str) -> String {
 /// Warnings for everything in the scenario that neither GENIUS nor
 /// GeniusWeb files can hold.
 pub(crate) fn unsupported_notes(s: &Scenario, format: &str, notes: &mut Vec<String>) {
-    if s.description.is_some() {
+    if s.description().is_some() {
         notes.push(format!(
             "the scenario description is not written: {format} has no place for it"
         ));
     }
-    if s.notes.is_some() {
+    if s.notes().is_some() {
         notes.push(format!(
             "the scenario notes are not written: {format} has no place for them"
         ));
     }
-    for issue in &s.issues {
+    for issue in s.issues() {
         if issue.notes.is_some() {
             notes.push(format!("issue {:?}: notes are not written", issue.name));
         }
     }
-    for p in &s.parties {
+    for p in s.parties() {
         if p.representative.is_some() || p.notes.is_some() {
             notes.push(format!(
                 "party {:?}: representative and notes are not written",
@@ -236,7 +236,7 @@ pub(crate) fn file_names(
         name
     };
     let mut parties = Vec::new();
-    for (i, p) in s.parties.iter().enumerate() {
+    for (i, p) in s.parties().iter().enumerate() {
         if p.preferences.is_none() {
             continue;
         }
@@ -251,7 +251,7 @@ pub(crate) fn file_names(
     }
     let domain = unique(format!(
         "{}{domain_suffix}",
-        file_name_for(&s.name, "scenario")
+        file_name_for(s.name(), "scenario")
     ));
     (format!("{domain}.{ext}"), parties)
 }

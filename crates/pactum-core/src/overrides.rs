@@ -22,7 +22,7 @@
 use thiserror::Error;
 
 use crate::error::ModelError;
-use crate::model::{Scenario, UtilityFunction, ValueFunction};
+use crate::model::{Preferences, Scenario, UtilityFunction, ValueFunction};
 
 /// An override refused, with the text it was given as.
 #[derive(Debug, Clone, PartialEq, Error)]
@@ -155,7 +155,7 @@ impl Override {
         // Party names may contain dots, so match the longest party-name prefix.
         let key = key.trim();
         let (party, rest) = scenario
-            .parties
+            .parties()
             .iter()
             .enumerate()
             .filter_map(|(i, party)| {
@@ -163,18 +163,18 @@ impl Override {
                     .strip_prefix('.')
                     .map(|rest| (i, rest))
             })
-            .max_by_key(|(i, _)| scenario.parties[*i].name.len())
+            .max_by_key(|(i, _)| scenario.parties()[*i].name.len())
             .ok_or_else(|| {
                 bad(OverrideReason::UnknownParty {
                     key: key.to_string(),
-                    parties: names(scenario.parties.iter().map(|p| p.name.as_str())),
+                    parties: names(scenario.parties().iter().map(|p| p.name.as_str())),
                 })
             })?;
-        let party_name = &scenario.parties[party].name;
-        if scenario.parties[party].preferences.is_none() {
+        let party_name = &scenario.parties()[party].name;
+        if scenario.parties()[party].preferences.is_none() {
             return Err(bad(OverrideReason::NoPreferences(party_name.clone())));
         }
-        let issues = &scenario.issues;
+        let issues = &scenario.issues();
         let issue_of = |name: &str| {
             issues.iter().position(|i| i.name == name).ok_or_else(|| {
                 bad(OverrideReason::UnknownIssue {
@@ -223,7 +223,7 @@ impl Override {
         };
         // Checked now, against the scenario parsed with, and again when
         // applied (to whichever scenario it is applied to).
-        o.change(&mut scenario.clone())?;
+        o.change(scenario)?;
         Ok(o)
     }
 
@@ -246,13 +246,10 @@ impl Override {
     /// one with the same parties and issues). The scenario is changed only
     /// when the result is valid.
     pub fn apply(&self, scenario: &mut Scenario) -> Result<(), OverrideError> {
-        let mut changed = scenario.clone();
-        self.change(&mut changed)?;
-        changed
-            .validate()
-            .map_err(|e| self.error(OverrideReason::Invalid(e)))?;
-        *scenario = changed;
-        Ok(())
+        let preferences = self.change(scenario)?;
+        scenario
+            .set_preferences(self.party, Some(preferences))
+            .map_err(|e| self.error(OverrideReason::Invalid(e)))
     }
 
     fn error(&self, reason: OverrideReason) -> OverrideError {
@@ -262,21 +259,21 @@ impl Override {
         }
     }
 
-    /// Makes the change on `scenario`, without validating the result.
-    fn change(&self, scenario: &mut Scenario) -> Result<(), OverrideError> {
+    /// The party's preferences with the change made, not yet validated.
+    fn change(&self, scenario: &Scenario) -> Result<Preferences, OverrideError> {
         let x = self.value;
-        let issues = &scenario.issues;
-        let parties = names(scenario.parties.iter().map(|p| p.name.as_str()));
-        let party = scenario.parties.get_mut(self.party).ok_or_else(|| {
+        let issues = scenario.issues();
+        let parties = names(scenario.parties().iter().map(|p| p.name.as_str()));
+        let party = scenario.parties().get(self.party).ok_or_else(|| {
             self.error(OverrideReason::UnknownParty {
                 key: self.spec.split('=').next().unwrap_or("").trim().to_string(),
                 parties,
             })
         })?;
         let party_name = party.name.clone();
-        let prefs = party
+        let mut prefs = party
             .preferences
-            .as_mut()
+            .clone()
             .ok_or_else(|| self.error(OverrideReason::NoPreferences(party_name.clone())))?;
         match self.target {
             Target::Reservation => prefs.reservation_value = Some(x),
@@ -318,7 +315,7 @@ impl Override {
                 t[option as usize] = x;
             }
         }
-        Ok(())
+        Ok(prefs)
     }
 }
 
@@ -360,7 +357,7 @@ values.b = { x = 0.0, y = 1.0 }
     }
 
     fn weights(s: &Scenario) -> Vec<f64> {
-        s.parties[0]
+        s.parties()[0]
             .preferences
             .as_ref()
             .unwrap()
@@ -387,9 +384,9 @@ values.b = { x = 0.0, y = 1.0 }
         let mut s = car();
         apply(&mut s, "P.1.reservation=0.45").unwrap();
         apply(&mut s, "P.1.value.a.y=0.5").unwrap();
-        let prefs = s.parties[0].preferences.as_ref().unwrap();
+        let prefs = s.parties()[0].preferences.as_ref().unwrap();
         assert_eq!(prefs.reservation_value, Some(0.45));
-        assert!((prefs.utility.utility(&s.issues, &[1, 0]) - 0.3).abs() < 1e-12);
+        assert!((prefs.utility.utility(s.issues(), &[1, 0]) - 0.3).abs() < 1e-12);
     }
 
     #[test]

@@ -213,15 +213,14 @@ fn wide_frontier() -> Scenario {
             red_lines: vec![],
         }),
     };
-    let s = Scenario {
+    Scenario::new(ScenarioParts {
         name: "wide".into(),
         description: None,
         notes: None,
         issues,
         parties: vec![party("a", 1.0), party("b", -1.0)],
-    };
-    s.validate().unwrap();
-    s
+    })
+    .unwrap()
 }
 
 #[test]

@@ -58,7 +58,7 @@ fn every_genius_scenario_loads_or_is_rejected_clearly() {
                     "{}: fewer than two parties",
                     folder.display()
                 );
-                assert!(!s.issues.is_empty());
+                assert!(!s.issues().is_empty());
             }
             Err(e) => rejected.push((
                 folder.strip_prefix(&root).unwrap().to_path_buf(),

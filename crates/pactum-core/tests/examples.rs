@@ -34,26 +34,26 @@ fn load(file: &str, text: &str) -> Scenario {
 
 /// Checks the counts of issues, parties, negotiators and outcomes.
 fn assert_shape(s: &Scenario, issues: usize, parties: usize, negotiators: usize, outcomes: u128) {
-    assert_eq!(s.issues.len(), issues, "{}: issues", s.name);
-    assert_eq!(s.parties.len(), parties, "{}: parties", s.name);
+    assert_eq!(s.issues().len(), issues, "{}: issues", s.name());
+    assert_eq!(s.parties().len(), parties, "{}: parties", s.name());
     assert_eq!(
         s.negotiators().len(),
         negotiators,
         "{}: negotiators",
-        s.name
+        s.name()
     );
-    assert_eq!(s.outcome_count(), outcomes, "{}: outcomes", s.name);
+    assert_eq!(s.outcome_count(), outcomes, "{}: outcomes", s.name());
 }
 
 /// The outcome given as `(issue, value)` pairs, one per issue in any order.
 fn outcome(s: &Scenario, values: &[(&str, &str)]) -> Outcome {
-    assert_eq!(values.len(), s.issues.len(), "give one value per issue");
-    let mut o = vec![u32::MAX; s.issues.len()];
+    assert_eq!(values.len(), s.issues().len(), "give one value per issue");
+    let mut o = vec![u32::MAX; s.issues().len()];
     for (issue, value) in values {
         let i = s
             .issue_index(issue)
             .unwrap_or_else(|| panic!("no issue {issue}"));
-        o[i] = s.issues[i]
+        o[i] = s.issues()[i]
             .parse_value(value)
             .unwrap_or_else(|| panic!("{value} is not a value of {issue}"));
     }
@@ -61,12 +61,12 @@ fn outcome(s: &Scenario, values: &[(&str, &str)]) -> Outcome {
 }
 
 fn utility(s: &Scenario, party: &str, o: &[u32]) -> f64 {
-    let p = &s.parties[s.party_index(party).expect("party")];
+    let p = &s.parties()[s.party_index(party).expect("party")];
     p.preferences
         .as_ref()
         .expect("preferences")
         .utility
-        .utility(&s.issues, o)
+        .utility(s.issues(), o)
 }
 
 fn assert_close(actual: f64, expected: f64, what: &str) {
@@ -78,7 +78,7 @@ fn assert_close(actual: f64, expected: f64, what: &str) {
 
 /// Every outcome, by mixed-radix counting.
 fn all_outcomes(s: &Scenario) -> Vec<Outcome> {
-    let cards: Vec<u32> = s.issues.iter().map(|i| i.cardinality() as u32).collect();
+    let cards: Vec<u32> = s.issues().iter().map(|i| i.cardinality() as u32).collect();
     let mut out = Vec::new();
     let mut o = vec![0u32; cards.len()];
     loop {
@@ -104,14 +104,14 @@ fn zopa(s: &Scenario) -> Vec<Outcome> {
     let prefs: Vec<_> = s
         .negotiators()
         .into_iter()
-        .map(|p| s.parties[p].preferences.as_ref().unwrap())
+        .map(|p| s.parties()[p].preferences.as_ref().unwrap())
         .collect();
     all_outcomes(s)
         .into_iter()
         .filter(|o| {
             prefs.iter().all(|p| {
                 !p.crosses_red_line(o)
-                    && p.utility.utility(&s.issues, o) >= p.reservation_value.unwrap_or(0.0)
+                    && p.utility.utility(s.issues(), o) >= p.reservation_value.unwrap_or(0.0)
             })
         })
         .collect()
@@ -133,7 +133,7 @@ fn every_file_in_examples_parses() {
         let s = parse(&file, &text)
             .unwrap_or_else(|e| panic!("{file} does not parse: {e}"))
             .scenario;
-        assert!(s.notes.is_some(), "{file}: every example has notes");
+        assert!(s.notes().is_some(), "{file}: every example has notes");
         seen += 1;
     }
     assert!(seen >= 4, "found only {seen} examples");
@@ -144,7 +144,7 @@ fn istanbul_2025() {
     let s = load("istanbul-2025.toml", ISTANBUL);
     // 3 · 3 · 3 · 3 · 5 · 3 · 3 · 2
     assert_shape(&s, 8, 8, 2, 7_290);
-    let role = |name: &str| s.parties[s.party_index(name).unwrap()].role;
+    let role = |name: &str| s.parties()[s.party_index(name).unwrap()].role;
     assert_eq!(role("Ukraine"), Role::Negotiator);
     assert_eq!(role("Russia"), Role::Negotiator);
     assert_eq!(role("Turkey"), Role::Mediator);
@@ -158,7 +158,7 @@ fn istanbul_2025() {
         assert_eq!(role(observer), Role::Observer, "{observer}");
     }
     let rep = |name: &str| {
-        s.parties[s.party_index(name).unwrap()]
+        s.parties()[s.party_index(name).unwrap()]
             .representative
             .clone()
             .unwrap()
@@ -166,10 +166,10 @@ fn istanbul_2025() {
     assert!(rep("Ukraine").contains("Rustem Umerov"));
     assert!(rep("Russia").contains("Vladimir Medinsky"));
     assert!(rep("Turkey").contains("Hakan Fidan"));
-    assert!(s.notes.as_deref().unwrap().contains("ILLUSTRATIVE"));
+    assert!(s.notes().unwrap().contains("ILLUSTRATIVE"));
 
     for name in ["Ukraine", "Russia"] {
-        let p = s.parties[s.party_index(name).unwrap()]
+        let p = s.parties()[s.party_index(name).unwrap()]
             .preferences
             .as_ref()
             .unwrap();
@@ -218,7 +218,7 @@ fn istanbul_2025() {
         0.06,
         "Russia, Ukraine's best",
     );
-    let russia = s.parties[s.party_index("Russia").unwrap()]
+    let russia = s.parties()[s.party_index("Russia").unwrap()]
         .preferences
         .as_ref()
         .unwrap();
@@ -244,7 +244,7 @@ fn istanbul_2025() {
         0.13,
         "Ukraine, Russia's best",
     );
-    let ukraine = s.parties[s.party_index("Ukraine").unwrap()]
+    let ukraine = s.parties()[s.party_index("Ukraine").unwrap()]
         .preferences
         .as_ref()
         .unwrap();
@@ -260,12 +260,12 @@ fn istanbul_2025() {
     let territory = s.issue_index("territory").unwrap();
     let nato = s.issue_index("nato_accession").unwrap();
     for o in &z {
-        let t = s.issues[territory].value(o[territory]).to_string();
+        let t = s.issues()[territory].value(o[territory]).to_string();
         assert!(
             t == "freeze-current-line" || t == "recognise-current-line",
             "{t}"
         );
-        assert_ne!(s.issues[nato].value(o[nato]).to_string(), "open");
+        assert_ne!(s.issues()[nato].value(o[nato]).to_string(), "open");
     }
 }
 
@@ -274,7 +274,7 @@ fn labour_contract() {
     let s = load("labour-contract.toml", LABOUR);
     // 9 · 6 · 3 · 3 · 2
     assert_shape(&s, 5, 3, 2, 972);
-    assert_eq!(s.parties[2].role, Role::Mediator);
+    assert_eq!(s.parties()[2].role, Role::Mediator);
     let o = outcome(
         &s,
         &[
@@ -307,7 +307,7 @@ fn labour_contract() {
         0.03,
         "Employer, Union's best",
     );
-    let union = s.parties[0].preferences.as_ref().unwrap();
+    let union = s.parties()[0].preferences.as_ref().unwrap();
     let low = outcome(
         &s,
         &[
@@ -328,8 +328,8 @@ fn car_purchase() {
     let s = load("car-purchase.toml", CAR);
     // 13 · 4 · 4 · 9
     assert_shape(&s, 4, 3, 2, 1_872);
-    assert_eq!(s.parties[2].role, Role::Observer);
-    assert!(s.parties[2].preferences.is_none());
+    assert_eq!(s.parties()[2].role, Role::Observer);
+    assert!(s.parties()[2].preferences.is_none());
     let o = outcome(
         &s,
         &[
@@ -356,12 +356,12 @@ fn car_purchase() {
     assert_close(utility(&s, "Buyer", &o), 0.6625, "Buyer, second package");
     // .60·.15 + .20·.25 + .05·.5 + .15·(4/8)
     assert_close(utility(&s, "Dealer", &o), 0.24, "Dealer, second package");
-    let buyer = s.parties[0].preferences.as_ref().unwrap();
+    let buyer = s.parties()[0].preferences.as_ref().unwrap();
     assert!(
         buyer.crosses_red_line(&o),
         "8 weeks is too late for the buyer"
     );
-    let dealer = s.parties[1].preferences.as_ref().unwrap();
+    let dealer = s.parties()[1].preferences.as_ref().unwrap();
     let cheap = outcome(
         &s,
         &[

@@ -28,12 +28,12 @@ fn load_files(files: &[(&str, &str)]) -> Loaded {
 
 fn utility(s: &Scenario, party: &str, outcome: &[u32]) -> f64 {
     let p = s.party_index(party).expect("party");
-    s.parties[p]
+    s.parties()[p]
         .preferences
         .as_ref()
         .expect("preferences")
         .utility
-        .utility(&s.issues, outcome)
+        .utility(s.issues(), outcome)
 }
 
 /// Two discrete issues, with and without an `<objective>` around them.
@@ -130,7 +130,7 @@ fn weights_and_issues_directly_under_utility_space() {
     // a: pear small → 0.7·0.5 + 0.3·(1/3).
     let want = 0.7 * 0.5 + 0.3 / 3.0;
     assert!((utility(&flat.scenario, "a", &[1, 0]) - want).abs() < CLOSE);
-    let a = &flat.scenario.parties[0].preferences.as_ref().unwrap();
+    let a = &flat.scenario.parties()[0].preferences.as_ref().unwrap();
     assert_eq!(a.reservation_value, Some(0.2));
 }
 
@@ -266,7 +266,7 @@ fn upper_case_xml_names_are_read() {
     ]);
     let names: Vec<&str> = loaded
         .scenario
-        .parties
+        .parties()
         .iter()
         .map(|p| p.name.as_str())
         .collect();
@@ -466,12 +466,12 @@ fn pareto_folders(root: &Path) -> Vec<std::path::PathBuf> {
 fn best_by_ascent(s: &Scenario, party: usize, seed: u64) -> f64 {
     use rand::{RngExt, SeedableRng};
     let u = |o: &[u32]| {
-        s.parties[party]
+        s.parties()[party]
             .preferences
             .as_ref()
             .unwrap()
             .utility
-            .utility(&s.issues, o)
+            .utility(s.issues(), o)
     };
     let climb = |o: &mut Vec<u32>| -> f64 {
         let mut here = u(o);
@@ -479,7 +479,7 @@ fn best_by_ascent(s: &Scenario, party: usize, seed: u64) -> f64 {
             let mut improved = false;
             for i in 0..o.len() {
                 let mut best_k = o[i];
-                for k in 0..s.issues[i].cardinality() as u32 {
+                for k in 0..s.issues()[i].cardinality() as u32 {
                     o[i] = k;
                     let v = u(o);
                     if v > here {
@@ -502,7 +502,7 @@ fn best_by_ascent(s: &Scenario, party: usize, seed: u64) -> f64 {
             break;
         }
         let mut o: Vec<u32> = s
-            .issues
+            .issues()
             .iter()
             .map(|i| rng.random_range(0..i.cardinality()) as u32)
             .collect();
@@ -514,7 +514,7 @@ fn best_by_ascent(s: &Scenario, party: usize, seed: u64) -> f64 {
             let mut kicked = o.clone();
             for _ in 0..3 {
                 let i = rng.random_range(0..kicked.len());
-                kicked[i] = rng.random_range(0..s.issues[i].cardinality()) as u32;
+                kicked[i] = rng.random_range(0..s.issues()[i].cardinality()) as u32;
             }
             let v = climb(&mut kicked);
             if v >= here {
@@ -593,19 +593,19 @@ fn shared_pareto_files_agree_with_pactum() {
                 let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(9);
                 for _ in 0..20_000 {
                     let o: Vec<u32> = s
-                        .issues
+                        .issues()
                         .iter()
                         .map(|i| rng.random_range(0..i.cardinality()) as u32)
                         .collect();
                     let u: Vec<f64> = s
-                        .parties
+                        .parties()
                         .iter()
                         .map(|p| {
                             p.preferences
                                 .as_ref()
                                 .unwrap()
                                 .utility
-                                .utility(&s.issues, &o)
+                                .utility(s.issues(), &o)
                         })
                         .collect();
                     assert!(u.iter().all(|x| (0.0..=1.0).contains(x)), "{name}: {u:?}");
@@ -662,7 +662,7 @@ fn a_fifo_among_a_folders_files_is_never_opened() {
         .unwrap_or_else(|e| panic!("{e}"));
     let parties: Vec<&str> = loaded
         .scenario
-        .parties
+        .parties()
         .iter()
         .map(|p| p.name.as_str())
         .collect();

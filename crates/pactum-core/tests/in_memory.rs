@@ -28,8 +28,8 @@ fn files_of(dir: &Path) -> Vec<(String, Vec<u8>)> {
 fn same_as_disk(dir: &Path) {
     let disk = load(dir, None).unwrap();
     let memory = from_files("upload", &files_of(dir), None).unwrap();
-    assert_eq!(memory.scenario.issues, disk.scenario.issues);
-    assert_eq!(memory.scenario.parties, disk.scenario.parties);
+    assert_eq!(memory.scenario.issues(), disk.scenario.issues());
+    assert_eq!(memory.scenario.parties(), disk.scenario.parties());
     let folder = dir.display().to_string();
     let expected: Vec<String> = disk
         .warnings
@@ -50,7 +50,7 @@ fn genius_and_geniusweb_folders_read_from_memory_as_from_disk() {
 fn a_genius_upload_is_named_after_its_label() {
     let dir = Path::new(DATA).join("genius/golden-additive");
     let l = from_files("fruit", &files_of(&dir), None).unwrap();
-    assert_eq!(l.scenario.name, "fruit");
+    assert_eq!(l.scenario.name(), "fruit");
 }
 
 #[test]
@@ -58,8 +58,8 @@ fn profiles_can_be_chosen_and_errors_name_the_label() {
     let dir = Path::new(DATA).join("genius/golden-additive");
     let seller = ["seller".to_string()];
     let l = from_files("upload", &files_of(&dir), Some(&seller)).unwrap();
-    assert_eq!(l.scenario.parties.len(), 1);
-    assert_eq!(l.scenario.parties[0].name, "seller");
+    assert_eq!(l.scenario.parties().len(), 1);
+    assert_eq!(l.scenario.parties()[0].name, "seller");
 
     let mut files = files_of(&dir);
     files.retain(|(name, _)| name != "fruit-domain.xml");
@@ -104,6 +104,6 @@ fn genius_texts_load_without_a_folder() {
     ];
     let l = genius::from_texts("d", &files, None).unwrap();
     let disk = load(&dir, None).unwrap();
-    assert_eq!(l.scenario.parties, disk.scenario.parties);
-    assert_eq!(l.scenario.name, "d");
+    assert_eq!(l.scenario.parties(), disk.scenario.parties());
+    assert_eq!(l.scenario.name(), "d");
 }

@@ -82,20 +82,21 @@ fn scenario_strategy() -> impl Strategy<Value = Scenario> {
                     }
                 })
                 .collect();
-            Scenario {
+            Scenario::new(pactum_core::ScenarioParts {
                 name: "random".into(),
                 description: None,
                 notes: None,
                 issues,
                 parties,
-            }
+            })
+            .unwrap()
         })
 }
 
 /// Every outcome with its utilities and whether it is rational.
 fn brute_force(s: &Scenario) -> Vec<(Outcome, Vec<f64>, bool)> {
     let problem = Problem::negotiators(s);
-    let cards: Vec<u32> = s.issues.iter().map(|i| i.cardinality() as u32).collect();
+    let cards: Vec<u32> = s.issues().iter().map(|i| i.cardinality() as u32).collect();
     let mut out = Vec::new();
     let mut o = vec![0u32; cards.len()];
     'all: loop {
@@ -103,16 +104,16 @@ fn brute_force(s: &Scenario) -> Vec<(Outcome, Vec<f64>, bool)> {
             .parties
             .iter()
             .map(|&p| {
-                s.parties[p]
+                s.parties()[p]
                     .preferences
                     .as_ref()
                     .unwrap()
                     .utility
-                    .utility(&s.issues, &o)
+                    .utility(s.issues(), &o)
             })
             .collect();
         let red = problem.parties.iter().any(|&p| {
-            s.parties[p]
+            s.parties()[p]
                 .preferences
                 .as_ref()
                 .unwrap()
@@ -237,13 +238,14 @@ fn huge_additive_space_is_exact() {
             red_lines: vec![],
         }),
     };
-    let s = Scenario {
+    let s = Scenario::new(pactum_core::ScenarioParts {
         name: "huge".into(),
         description: None,
         notes: None,
         issues,
         parties: vec![party("a", 0.125, 0.0), party("b", -0.125, 1.0)],
-    };
+    })
+    .unwrap();
     let a = analyze(&s, &AnalysisOptions::default()).unwrap();
     assert_eq!(a.outcome_count, 10u128.pow(30));
     assert_eq!(a.zopa.count, 10u128.pow(30));

@@ -56,7 +56,7 @@ impl BotTables {
     pub fn get(&self, session_id: &str, scenario: &Scenario) -> Result<Arc<Prepared>, String> {
         let fingerprint = {
             let mut h = std::collections::hash_map::DefaultHasher::new();
-            std::hash::Hash::hash(&format!("{:?}", scenario.parties), &mut h);
+            std::hash::Hash::hash(&format!("{:?}", scenario.parties()), &mut h);
             std::hash::Hasher::finish(&h)
         };
         if let Some((f, p)) = self.tables.lock().unwrap().get(session_id)

@@ -56,7 +56,7 @@ fn events_of(entries: &[RecordEntry]) -> Result<Vec<Event>, ApiError> {
 /// `None` when the scenario names none and the convener mediates.
 pub(crate) fn mediator_of(scenario: &Scenario) -> Option<String> {
     scenario
-        .parties
+        .parties()
         .iter()
         .find(|p| p.role == Role::Mediator)
         .map(|p| p.name.clone())
@@ -353,9 +353,9 @@ pub(crate) async fn mediator_view(
         deadline_rounds: session.deadline_rounds,
         turn: None,
         negotiators: state.negotiators.clone(),
-        issues: sc.issues.iter().map(|i| i.name.clone()).collect(),
+        issues: sc.issues().iter().map(|i| i.name.clone()).collect(),
         issue_options: sc
-            .issues
+            .issues()
             .iter()
             .map(|i| match &i.kind {
                 IssueKind::Discrete { options } => options.clone(),
@@ -443,13 +443,13 @@ fn utilities_of(scenario: &Scenario, point: &Point) -> Option<Vec<f64>> {
         .map(|&p| match point {
             Point::Outcome(o) => Some(own_utility(scenario, p, o)),
             Point::Partial(pairs) => {
-                let prefs = scenario.parties[p].preferences.as_ref()?;
+                let prefs = scenario.parties()[p].preferences.as_ref()?;
                 let UtilityFunction::Additive(a) = &prefs.utility else {
                     return None;
                 };
                 let mut u = 0.0;
                 for &(i, v) in pairs {
-                    u += a.weights[i] * a.values[i].eval(&scenario.issues[i], v);
+                    u += a.weights[i] * a.values[i].eval(&scenario.issues()[i], v);
                 }
                 Some(u)
             }
@@ -474,7 +474,7 @@ fn utility_space(
     let count = scenario.outcome_count();
     let n = count.min(MAX_SAMPLE);
     let cards: Vec<u128> = scenario
-        .issues
+        .issues()
         .iter()
         .map(|i| i.cardinality() as u128)
         .collect();

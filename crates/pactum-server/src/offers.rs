@@ -48,12 +48,12 @@ fn value_index(
     issue: usize,
     raw: &serde_json::Value,
 ) -> Result<u32, OfferError> {
-    let name = &scenario.issues[issue].name;
+    let name = &scenario.issues()[issue].name;
     let value: Value = serde_json::from_value(raw.clone()).map_err(|_| OfferError::NotAValue {
         issue: name.clone(),
         value: raw.to_string(),
     })?;
-    scenario.issues[issue]
+    scenario.issues()[issue]
         .index_of(&value)
         .ok_or_else(|| OfferError::NotAnOption {
             issue: name.clone(),
@@ -70,8 +70,8 @@ pub fn parse_offer(
     if let Some(name) = offer.keys().find(|n| scenario.issue_index(n).is_none()) {
         return Err(OfferError::UnknownIssue(name.clone()));
     }
-    let mut outcome = Vec::with_capacity(scenario.issues.len());
-    for (i, issue) in scenario.issues.iter().enumerate() {
+    let mut outcome = Vec::with_capacity(scenario.issues().len());
+    for (i, issue) in scenario.issues().iter().enumerate() {
         let raw = offer
             .get(&issue.name)
             .ok_or_else(|| OfferError::MissingIssue(issue.name.clone()))?;
@@ -109,7 +109,12 @@ pub fn package(scenario: &Scenario, outcome: &[u32]) -> Package {
 pub fn pairs_package(scenario: &Scenario, pairs: &[(usize, u32)]) -> Package {
     pairs
         .iter()
-        .map(|&(i, v)| (scenario.issues[i].name.clone(), scenario.issues[i].value(v)))
+        .map(|&(i, v)| {
+            (
+                scenario.issues()[i].name.clone(),
+                scenario.issues()[i].value(v),
+            )
+        })
         .collect()
 }
 

@@ -73,7 +73,7 @@ impl PartialError {
     fn of(r: Rejection, scenario: &Scenario) -> Self {
         let issue = |i: usize| {
             scenario
-                .issues
+                .issues()
                 .get(i)
                 .map_or(format!("#{i}"), |x| x.name.clone())
         };
@@ -178,7 +178,7 @@ impl PartialState {
         let names: Vec<&str> = self
             .settled_pairs()
             .iter()
-            .map(|&(i, _)| scenario.issues[i].name.as_str())
+            .map(|&(i, _)| scenario.issues()[i].name.as_str())
             .collect();
         if names.is_empty() {
             why.to_string()

@@ -125,7 +125,8 @@ pub fn apply(
     }
     let loaded = pactum_core::native::into_model("preferences", file).map_err(|e| e.to_string())?;
     let mut out = scenario.clone();
-    out.parties[party].preferences = loaded.scenario.parties[party].preferences.clone();
+    out.set_preferences(party, loaded.scenario.parties()[party].preferences.clone())
+        .map_err(|e| e.to_string())?;
     Ok(out)
 }
 

@@ -150,13 +150,13 @@ impl<'a> SeatLimits<'a> {
 
 impl Acceptability<Outcome> for SeatLimits<'_> {
     fn may_accept(&self, seat: usize, outcome: &Outcome) -> Result<(), Unacceptable> {
-        let Some(party) = self.parties.get(seat).map(|&p| &self.scenario.parties[p]) else {
+        let Some(party) = self.parties.get(seat).map(|&p| &self.scenario.parties()[p]) else {
             return Ok(());
         };
         let Some(prefs) = &party.preferences else {
             return Ok(());
         };
-        if outcome.len() != self.scenario.issues.len() {
+        if outcome.len() != self.scenario.issues().len() {
             return Ok(());
         }
         let name = || format!("{outcome:?}");
@@ -167,7 +167,7 @@ impl Acceptability<Outcome> for SeatLimits<'_> {
             });
         }
         if let Some(reservation) = prefs.reservation_value {
-            let utility = prefs.utility.utility(&self.scenario.issues, outcome);
+            let utility = prefs.utility.utility(self.scenario.issues(), outcome);
             if utility < reservation {
                 return Err(Unacceptable::BelowReservation {
                     package: name(),

@@ -91,7 +91,7 @@ pub struct TextState {
 /// The first draft: the middle value of every issue.
 pub fn initial_draft(scenario: &Scenario) -> Outcome {
     scenario
-        .issues
+        .issues()
         .iter()
         .map(|i| ((i.cardinality().saturating_sub(1)) / 2) as u32)
         .collect()
@@ -101,7 +101,7 @@ pub fn initial_draft(scenario: &Scenario) -> Outcome {
 fn space_of(scenario: &Scenario) -> Packages {
     Packages::new(
         scenario
-            .issues
+            .issues()
             .iter()
             .map(|i| u32::try_from(i.cardinality()).unwrap_or(u32::MAX))
             .collect(),
@@ -261,7 +261,7 @@ impl TextState {
 /// The `Proposal` event announcing `state`'s current proposal.
 pub fn proposal_event(scenario: &Scenario, state: &TextState) -> Option<Event> {
     let (i, v) = state.change?;
-    let issue = &scenario.issues[i];
+    let issue = &scenario.issues()[i];
     Some(Event::Proposal {
         proposal: state.proposal,
         draft: package(scenario, &state.draft),

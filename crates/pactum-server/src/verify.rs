@@ -613,7 +613,7 @@ impl<'a> Replay<'a> {
                     Rules::Text(Box::new(state))
                 } else {
                     Rules::Partial(PartialState::new(
-                        sc.issues.len(),
+                        sc.issues().len(),
                         negotiators.clone(),
                         deadline,
                     ))

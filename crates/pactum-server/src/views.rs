@@ -72,14 +72,14 @@ pub struct PreferenceSummary {
 
 /// Summarises the preferences of party `party` (which must have some).
 pub fn preference_summary(scenario: &Scenario, party: usize) -> PreferenceSummary {
-    let prefs = scenario.parties[party]
+    let prefs = scenario.parties()[party]
         .preferences
         .as_ref()
         .expect("negotiators have preferences");
     let (kind, issues, rectangles) = match &prefs.utility {
         UtilityFunction::Additive(a) => {
             let issues = scenario
-                .issues
+                .issues()
                 .iter()
                 .enumerate()
                 .map(|(i, issue)| IssueWeight {
@@ -103,7 +103,7 @@ pub fn preference_summary(scenario: &Scenario, party: usize) -> PreferenceSummar
         .red_lines
         .iter()
         .map(|r| {
-            let issue = &scenario.issues[r.issue];
+            let issue = &scenario.issues()[r.issue];
             let values: Vec<String> = r
                 .values
                 .iter()
@@ -124,12 +124,12 @@ pub fn preference_summary(scenario: &Scenario, party: usize) -> PreferenceSummar
 
 /// Party `party`'s utility of `outcome`.
 pub fn own_utility(scenario: &Scenario, party: usize, outcome: &[u32]) -> f64 {
-    scenario.parties[party]
+    scenario.parties()[party]
         .preferences
         .as_ref()
         .expect("negotiators have preferences")
         .utility
-        .utility(&scenario.issues, outcome)
+        .utility(scenario.issues(), outcome)
 }
 
 /// A package with the caller's own utility of it, and nothing else.
@@ -215,7 +215,7 @@ impl SuggestionContext {
             _ => "the standing offer",
         };
         let red_lines = session.scenario.negotiators().iter().any(|&p| {
-            session.scenario.parties[p]
+            session.scenario.parties()[p]
                 .preferences
                 .as_ref()
                 .is_some_and(|pr| !pr.red_lines.is_empty())
@@ -343,9 +343,7 @@ pub fn suggestions_with(
     } else {
         let mut s = scenario.clone();
         for p in s.negotiators() {
-            if let Some(prefs) = s.parties[p].preferences.as_mut() {
-                prefs.reservation_value = None;
-            }
+            s.clear_reservation_value(p);
         }
         stripped = s;
         &stripped
@@ -491,7 +489,7 @@ pub(crate) fn fix_settled_issues(scenario: &mut Scenario, settled: &[Option<u32>
         .enumerate()
         .filter_map(|(issue, value)| {
             let value = (*value)?;
-            let others = (0..scenario.issues[issue].cardinality() as u32)
+            let others = (0..scenario.issues()[issue].cardinality() as u32)
                 .filter(|&v| v != value)
                 .collect();
             Some(RedLine {
@@ -501,9 +499,8 @@ pub(crate) fn fix_settled_issues(scenario: &mut Scenario, settled: &[Option<u32>
             })
         })
         .collect();
-    if let Some(prefs) = scenario.parties[first].preferences.as_mut() {
-        prefs.red_lines.extend(lines);
-    }
+    // The lines name the scenario's own issues and values: always valid.
+    let _ = scenario.add_red_lines(first, lines);
 }
 
 /// How many of a log's entries the admin's `/record` shows: all of them,

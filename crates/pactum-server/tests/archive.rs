@@ -128,8 +128,8 @@ async fn genius_folder_zip_becomes_a_session(db: Db) {
     let (_, export, _) = post(&app, &format!("/sessions/{id}/export"), Some(admin), None).await;
     let toml = export["scenario_toml"].as_str().unwrap_or_default();
     let loaded = pactum_core::native::from_toml("stored", toml).unwrap();
-    assert_eq!(loaded.scenario.issues.len(), 2);
-    assert_eq!(loaded.scenario.parties[1].name, "ben");
+    assert_eq!(loaded.scenario.issues().len(), 2);
+    assert_eq!(loaded.scenario.parties()[1].name, "ben");
 }
 
 async fn unsafe_or_bad_archives_are_refused(db: Db) {

@@ -21,7 +21,10 @@ fn scenario(rel: &str) -> (String, Prepared) {
         pactum_core::io::load(&example, None)
     });
     let scenario = loaded.expect("a scenario to benchmark").scenario;
-    (scenario.name.clone(), Prepared::new(scenario).unwrap())
+    (
+        scenario.name().to_string(),
+        Prepared::new(scenario).unwrap(),
+    )
 }
 
 fn bench(c: &mut Criterion) {

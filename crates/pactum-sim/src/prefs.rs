@@ -53,7 +53,7 @@ pub struct PartyPrefs {
 impl PartyPrefs {
     /// Builds the table of party `party` (which must have preferences).
     pub fn new(scenario: &Scenario, space: &OutcomeSpace, party: usize) -> Self {
-        let prefs = scenario.parties[party]
+        let prefs = scenario.parties()[party]
             .preferences
             .as_ref()
             .expect("negotiators have preferences");
@@ -75,7 +75,7 @@ impl PartyPrefs {
             None => {
                 utils.par_iter_mut().enumerate().for_each(|(id, u)| {
                     let o = space.decode(id as OutcomeId);
-                    *u = prefs.utility.utility(&scenario.issues, &o);
+                    *u = prefs.utility.utility(scenario.issues(), &o);
                 });
             }
         }
@@ -91,7 +91,7 @@ impl PartyPrefs {
         };
         let mut p = Self::from_table(
             party,
-            scenario.parties[party].name.clone(),
+            scenario.parties()[party].name.clone(),
             utils,
             forbidden,
             prefs.reservation_value,
@@ -274,7 +274,7 @@ impl Prepared {
     /// Tabulates every negotiator of `scenario` (at least two; a small enough space).
     pub fn new(scenario: Scenario) -> Result<Self, SimError> {
         let negotiators: Vec<usize> = scenario
-            .parties
+            .parties()
             .iter()
             .enumerate()
             .filter(|(_, p)| p.role == Role::Negotiator)
@@ -282,7 +282,7 @@ impl Prepared {
             .collect();
         if negotiators.len() < 2 {
             return Err(SimError::TooFewParties {
-                scenario: scenario.name.clone(),
+                scenario: scenario.name().to_string(),
                 negotiators: negotiators.len(),
             });
         }

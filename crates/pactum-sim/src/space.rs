@@ -23,7 +23,7 @@ pub fn of_scenario(scenario: &Scenario) -> Result<OutcomeSpace, SimError> {
     }
     Ok(OutcomeSpace::from_cards(
         scenario
-            .issues
+            .issues()
             .iter()
             .map(|i| i.cardinality() as u32)
             .collect(),

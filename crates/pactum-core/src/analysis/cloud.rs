@@ -41,7 +41,7 @@ pub fn utility_cloud_marked(
     let negotiators = scenario.negotiators();
     let red_lines: Vec<&crate::model::Preferences> = negotiators
         .iter()
-        .filter_map(|&p| scenario.parties[p].preferences.as_ref())
+        .filter_map(|&p| scenario.parties()[p].preferences.as_ref())
         .collect();
     let crosses = |o: &[u32]| red_lines.iter().any(|pr| pr.crosses_red_line(o));
     let problem = Problem::for_parties(scenario, vec![negotiators[pair.0], negotiators[pair.1]]);

@@ -102,7 +102,7 @@ pub fn analyze(scenario: &Scenario, opts: &AnalysisOptions) -> Result<Analysis, 
     };
 
     for (j, &p) in problem.parties.iter().enumerate() {
-        if let Some(r) = scenario.parties[p]
+        if let Some(r) = scenario.parties()[p]
             .preferences
             .as_ref()
             .and_then(|pr| pr.reservation_value)
@@ -110,14 +110,14 @@ pub fn analyze(scenario: &Scenario, opts: &AnalysisOptions) -> Result<Analysis, 
         {
             warnings.push(format!(
                     "{}: reservation value {r} is below its worst outcome ({:.6}); that minimum is the disagreement point",
-                    scenario.parties[p].name, min[j]
+                    scenario.parties()[p].name, min[j]
                 ));
         }
     }
 
     let negotiator_pos = |p: usize| problem.parties.iter().position(|&q| q == p);
     let parties = scenario
-        .parties
+        .parties()
         .iter()
         .enumerate()
         .map(|(p, party)| {
@@ -135,7 +135,7 @@ pub fn analyze(scenario: &Scenario, opts: &AnalysisOptions) -> Result<Analysis, 
                 weights: prefs.and_then(|pr| match &pr.utility {
                     UtilityFunction::Additive(a) => Some(
                         scenario
-                            .issues
+                            .issues()
                             .iter()
                             .zip(&a.weights)
                             .map(|(issue, &w)| (issue.name.clone(), w))
@@ -148,7 +148,7 @@ pub fn analyze(scenario: &Scenario, opts: &AnalysisOptions) -> Result<Analysis, 
                         pr.red_lines
                             .iter()
                             .map(|r| {
-                                let issue = &scenario.issues[r.issue];
+                                let issue = &scenario.issues()[r.issue];
                                 let vals: Vec<String> = r
                                     .values
                                     .iter()
@@ -164,13 +164,13 @@ pub fn analyze(scenario: &Scenario, opts: &AnalysisOptions) -> Result<Analysis, 
         .collect();
 
     Ok(Analysis {
-        scenario: scenario.name.clone(),
-        issues: scenario.issues.iter().map(issue_report).collect(),
+        scenario: scenario.name().to_string(),
+        issues: scenario.issues().iter().map(issue_report).collect(),
         parties,
         negotiators: problem
             .parties
             .iter()
-            .map(|&p| scenario.parties[p].name.clone())
+            .map(|&p| scenario.parties()[p].name.clone())
             .collect(),
         outcome_count,
         zopa,

@@ -29,7 +29,7 @@ pub fn utility_ranges(
 }
 
 pub(super) fn full_space(s: &Scenario) -> Vec<Vec<u32>> {
-    s.issues
+    s.issues()
         .iter()
         .map(|i| (0..i.cardinality() as u32).collect())
         .collect()
@@ -99,7 +99,7 @@ pub fn frontier(
         let party = problem
             .parties
             .iter()
-            .map(|&p| &problem.scenario.parties[p])
+            .map(|&p| &problem.scenario.parties()[p])
             .find(|p| {
                 p.preferences
                     .as_ref()

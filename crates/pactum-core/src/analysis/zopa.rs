@@ -28,7 +28,7 @@ pub(super) fn count_zopa(
     let shortcuts = opts.method == Method::Auto || allowed_total > limit;
     if let Some(c) = problem.contributions().filter(|_| shortcuts) {
         // Per issue and party: min and max contribution over allowed values.
-        let issues = problem.scenario.issues.len();
+        let issues = problem.scenario.issues().len();
         let mut rem_min = vec![vec![0.0; n]; issues + 1];
         let mut rem_max = vec![vec![0.0; n]; issues + 1];
         let mut rem_card = vec![1u128; issues + 1];
@@ -334,17 +334,17 @@ pub(super) fn explain_empty_zopa(
                 .parties
                 .iter()
                 .filter(|&&p| {
-                    s.parties[p]
+                    s.parties()[p]
                         .preferences
                         .as_ref()
                         .is_some_and(|pr| pr.red_lines.iter().any(|r| r.issue == i))
                 })
-                .map(|&p| s.parties[p].name.as_str())
+                .map(|&p| s.parties()[p].name.as_str())
                 .collect();
             notes.push(format!(
                 "the red lines of {} together forbid every value of issue {:?}",
                 who.join(", "),
-                s.issues[i].name
+                s.issues()[i].name
             ));
         }
     }
@@ -357,7 +357,7 @@ pub(super) fn explain_empty_zopa(
         if best[0] < problem.thresholds[j] {
             notes.push(format!(
                 "{}'s reservation value {} is above the best it can get ({:.6}) without crossing its own red lines",
-                s.parties[p].name, problem.thresholds[j], best[0]
+                s.parties()[p].name, problem.thresholds[j], best[0]
             ));
         }
     }

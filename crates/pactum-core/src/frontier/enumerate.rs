@@ -118,7 +118,7 @@ impl<'a> Evaluator<'a> {
             Some(c) => c.utilities(outcome, out),
             None => {
                 for (o, f) in out.iter_mut().zip(&self.ufuns) {
-                    *o = f.utility(&self.scenario.issues, outcome);
+                    *o = f.utility(self.scenario.issues(), outcome);
                 }
             }
         }

@@ -31,7 +31,7 @@ pub fn additive_frontier(
         return Ok(None);
     };
     let n = problem.parties.len();
-    let issues = problem.scenario.issues.len();
+    let issues = problem.scenario.issues().len();
     // Per issue: allowed values whose contribution vector no other allowed
     // value of the same issue strictly dominates.
     let candidates_per_issue: Vec<Vec<u32>> = (0..issues)
@@ -74,7 +74,7 @@ pub fn additive_frontier(
         let partial_sums = frontier.len() as u128 * values.len() as u128;
         if partial_sums > budget.max_partial_sums {
             return Err(AnalysisError::TooManyPartialSums {
-                issue: problem.scenario.issues[i].name.clone(),
+                issue: problem.scenario.issues()[i].name.clone(),
                 partial_sums,
                 limit: budget.max_partial_sums,
             });

@@ -32,13 +32,13 @@ impl<'a> Problem<'a> {
     /// The problem for the given parties (each must have preferences).
     pub fn for_parties(scenario: &'a Scenario, parties: Vec<usize>) -> Self {
         let mut allowed: Vec<Vec<u32>> = scenario
-            .issues
+            .issues()
             .iter()
             .map(|i| (0..i.cardinality() as u32).collect())
             .collect();
         let mut thresholds = Vec::with_capacity(parties.len());
         for &p in &parties {
-            let prefs = scenario.parties[p]
+            let prefs = scenario.parties()[p]
                 .preferences
                 .as_ref()
                 .expect("validated: negotiators have preferences");
@@ -60,7 +60,7 @@ impl<'a> Problem<'a> {
         self.parties
             .iter()
             .map(|&p| {
-                &self.scenario.parties[p]
+                &self.scenario.parties()[p]
                     .preferences
                     .as_ref()
                     .expect("validated")
@@ -103,7 +103,7 @@ impl Contributions {
         let additive: Option<Vec<_>> = parties
             .iter()
             .map(|&p| {
-                scenario.parties[p]
+                scenario.parties()[p]
                     .preferences
                     .as_ref()?
                     .utility
@@ -112,7 +112,7 @@ impl Contributions {
             .collect();
         let additive = additive?;
         let per_issue = scenario
-            .issues
+            .issues()
             .iter()
             .enumerate()
             .map(|(i, issue)| {

@@ -166,7 +166,7 @@ fn evaluators<'s, T>(
 /// GENIUS cannot evaluate are written as discrete lists of their values.
 pub(super) fn plan<'a>(s: &'a Scenario, notes: &mut Vec<String>) -> Result<Plan<'a>> {
     let additive: Vec<Additive> = s
-        .parties
+        .parties()
         .iter()
         .enumerate()
         .filter_map(|(k, p)| {
@@ -179,9 +179,9 @@ pub(super) fn plan<'a>(s: &'a Scenario, notes: &mut Vec<String>) -> Result<Plan<
         .collect();
     // Per additive party (in `additive`'s order), each issue's evaluation.
     let mut columns: Vec<Vec<(f64, Evaluation)>> = vec![Vec::new(); additive.len()];
-    let mut out = Vec::with_capacity(s.issues.len());
-    for (i, issue) in s.issues.iter().enumerate() {
-        let bounded = s.parties.iter().any(|p| {
+    let mut out = Vec::with_capacity(s.issues().len());
+    for (i, issue) in s.issues().iter().enumerate() {
+        let bounded = s.parties().iter().any(|p| {
             p.preferences
                 .as_ref()
                 .is_some_and(|prefs| match &prefs.utility {
@@ -294,7 +294,7 @@ pub(super) fn plan<'a>(s: &'a Scenario, notes: &mut Vec<String>) -> Result<Plan<
             body: ProfileBody::Additive(column),
         })
         .collect();
-    for (index, party) in s.parties.iter().enumerate() {
+    for (index, party) in s.parties().iter().enumerate() {
         if let Some(prefs) = &party.preferences
             && let UtilityFunction::HyperRectangles(h) = &prefs.utility
         {
@@ -347,7 +347,7 @@ fn integer_boxes(s: &Scenario, p: &Party, h: &HyperRectangleUtility) -> Result<V
         }
         let mut includes = Vec::with_capacity(r.bounds.len());
         for &(i, lo, hi) in &r.bounds {
-            let issue = &s.issues[i];
+            let issue = &s.issues()[i];
             let IssueKind::Integer { min, max } = issue.kind else {
                 return Err(Error::Unsupported(format!(
                     "issue {:?}: GENIUS's nonlinear profiles constrain integer issues only",
@@ -465,16 +465,20 @@ pub(super) fn objective_open(x: &mut String, s: &Scenario) {
     let _ = writeln!(
         x,
         "  <objective index=\"0\" etype=\"objective\" type=\"objective\" description=\"\" name=\"{}\">",
-        esc(&s.name)
+        esc(s.name())
     );
 }
 
 pub(super) fn domain_xml(s: &Scenario, plan: &[Out]) -> String {
     let mut x =
         String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<negotiation_template>\n");
-    let _ = writeln!(x, "<utility_space number_of_issues=\"{}\">", s.issues.len());
+    let _ = writeln!(
+        x,
+        "<utility_space number_of_issues=\"{}\">",
+        s.issues().len()
+    );
     objective_open(&mut x, s);
-    for (i, (issue, out)) in s.issues.iter().zip(plan).enumerate() {
+    for (i, (issue, out)) in s.issues().iter().zip(plan).enumerate() {
         issue_decl(&mut x, i + 1, &issue.name, out, "    ");
     }
     x.push_str("  </objective>\n</utility_space>\n</negotiation_template>\n");
@@ -491,10 +495,14 @@ pub(super) fn profile_xml(
     let mut x = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     match &profile.body {
         ProfileBody::Additive(issues) => {
-            let _ = writeln!(x, "<utility_space number_of_issues=\"{}\">", s.issues.len());
+            let _ = writeln!(
+                x,
+                "<utility_space number_of_issues=\"{}\">",
+                s.issues().len()
+            );
             objective_open(&mut x, s);
-            let mut weights = Vec::with_capacity(s.issues.len());
-            for (i, (issue, (w, evaluation))) in s.issues.iter().zip(issues).enumerate() {
+            let mut weights = Vec::with_capacity(s.issues().len());
+            for (i, (issue, (w, evaluation))) in s.issues().iter().zip(issues).enumerate() {
                 let w = *w;
                 let pad = "    ";
                 issue_open(&mut x, i + 1, &issue.name, evaluation.declared(), pad);
@@ -591,7 +599,7 @@ pub(super) fn profile_xml(
         ProfileBody::Nonlinear { normalizer, boxes } => {
             x.push_str("<utility_space type=\"nonlinear\">\n");
             objective_open(&mut x, s);
-            for (i, (issue, out)) in s.issues.iter().zip(&plan.issues).enumerate() {
+            for (i, (issue, out)) in s.issues().iter().zip(&plan.issues).enumerate() {
                 issue_decl(&mut x, i + 1, &issue.name, out, "    ");
             }
             let _ = writeln!(x, "    <utility maxutility=\"{}\">", num(*normalizer));
@@ -651,7 +659,7 @@ pub fn save_folder(s: &Scenario, dir: &Path) -> Result<Vec<String>> {
     if party_files.is_empty() {
         return Err(Error::Unsupported(format!(
             "{:?} has no party with preferences, and a GENIUS folder needs at least one profile",
-            s.name
+            s.name()
         )));
     }
     let mut texts = vec![(domain_file.clone(), domain_xml(s, &plan.issues))];

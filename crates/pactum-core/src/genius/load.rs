@@ -131,7 +131,7 @@ fn read_files(
             preferences: Some(prefs),
         });
     }
-    let scenario = Scenario {
+    let scenario = Scenario::new(ScenarioParts {
         name: Path::new(&folder)
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -140,8 +140,8 @@ fn read_files(
         notes: None,
         issues,
         parties,
-    };
-    scenario.validate().map_err(|error| Error::Model {
+    })
+    .map_err(|error| Error::Model {
         file: folder.clone(),
         error,
     })?;

@@ -30,12 +30,12 @@ fn close(a: f64, b: f64) -> bool {
 
 fn utility(s: &Scenario, party: &str, outcome: &[u32]) -> f64 {
     let p = s.party_index(party).expect("party");
-    s.parties[p]
+    s.parties()[p]
         .preferences
         .as_ref()
         .expect("preferences")
         .utility
-        .utility(&s.issues, outcome)
+        .utility(s.issues(), outcome)
 }
 
 /// Leaf folders holding .xml files.
@@ -90,19 +90,19 @@ fn sample_outcomes(issues: &[Issue], n: usize, seed: u64) -> Vec<Vec<u32>> {
 fn golden_additive_profiles() {
     let l = load_folder(&Path::new(DATA).join("golden-additive"), None).unwrap();
     let s = &l.scenario;
-    assert_eq!(s.name, "golden-additive");
-    let names: Vec<&str> = s.parties.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(s.name(), "golden-additive");
+    let names: Vec<&str> = s.parties().iter().map(|p| p.name.as_str()).collect();
     assert_eq!(names, ["buyer", "seller"]);
     // The <item>s inside the similarity block are not values.
     assert_eq!(
-        s.issues[0].kind,
+        s.issues()[0].kind,
         IssueKind::Discrete {
             options: vec!["red".into(), "green".into(), "blue".into()]
         }
     );
-    assert_eq!(s.issues[1].kind, IssueKind::Integer { min: 1, max: 5 });
+    assert_eq!(s.issues()[1].kind, IssueKind::Integer { min: 1, max: 5 });
     assert_eq!(
-        s.issues[2].kind,
+        s.issues()[2].kind,
         IssueKind::Real {
             min: 10.0,
             max: 20.0,
@@ -112,10 +112,10 @@ fn golden_additive_profiles() {
     assert!(l.warnings.iter().any(|w| w.contains("legacy")));
     assert!(l.warnings.iter().any(|w| w.contains("<agent>")));
 
-    let buyer = s.parties[0].preferences.as_ref().unwrap();
+    let buyer = s.parties()[0].preferences.as_ref().unwrap();
     assert_eq!(buyer.discount_factor, Some(0.9));
     assert_eq!(buyer.reservation_value, Some(0.3));
-    let seller = s.parties[1].preferences.as_ref().unwrap();
+    let seller = s.parties()[1].preferences.as_ref().unwrap();
     assert_eq!(seller.discount_factor, None);
     assert_eq!(seller.reservation_value, None);
     // Weights as written, not renormalised (the seller's sum to 0.8).
@@ -172,7 +172,7 @@ fn grid_utility(a: u32, b: u32) -> f64 {
 fn golden_nonlinear_profile() {
     let l = load_folder(&Path::new(DATA).join("golden-nonlinear"), None).unwrap();
     let s = &l.scenario;
-    let prefs = s.parties[0].preferences.as_ref().unwrap();
+    let prefs = s.parties()[0].preferences.as_ref().unwrap();
     assert_eq!(prefs.discount_factor, Some(0.5));
     assert_eq!(prefs.reservation_value, Some(0.2));
     assert!(matches!(prefs.utility, UtilityFunction::HyperRectangles(_)));
@@ -194,20 +194,20 @@ fn golden_nonlinear_profile() {
 }
 
 fn same_utilities(a: &Scenario, b: &Scenario, samples: usize) {
-    assert_eq!(a.issues, b.issues, "issues differ");
-    assert_eq!(a.parties.len(), b.parties.len());
-    for p in &a.parties {
+    assert_eq!(a.issues(), b.issues(), "issues differ");
+    assert_eq!(a.parties().len(), b.parties().len());
+    for p in a.parties() {
         let q = b.party_index(&p.name).expect("party kept");
         let (pa, pb) = (
             p.preferences.as_ref().unwrap(),
-            b.parties[q].preferences.as_ref().unwrap(),
+            b.parties()[q].preferences.as_ref().unwrap(),
         );
         assert_eq!(pa.reservation_value, pb.reservation_value);
         assert_eq!(pa.discount_factor, pb.discount_factor);
-        for o in sample_outcomes(&a.issues, samples, 7) {
+        for o in sample_outcomes(a.issues(), samples, 7) {
             let (ua, ub) = (
-                pa.utility.utility(&a.issues, &o),
-                pb.utility.utility(&b.issues, &o),
+                pa.utility.utility(a.issues(), &o),
+                pb.utility.utility(b.issues(), &o),
             );
             assert!(close(ua, ub), "{}: {o:?}: {ua} vs {ub}", p.name);
         }
@@ -224,7 +224,7 @@ fn round_trip(dir: &Path) {
     let tmp2 = tempfile::tempdir().unwrap();
     save_folder(&second, tmp2.path()).unwrap();
     let third = load_folder(tmp2.path(), None).unwrap().scenario;
-    assert_eq!(second.issues, third.issues);
+    assert_eq!(second.issues(), third.issues());
     same_utilities(&second, &third, 300);
 }
 
@@ -259,7 +259,7 @@ fn shared_conformance() {
             continue;
         }
         let l = result.unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
-        assert!(!l.scenario.parties.is_empty());
+        assert!(!l.scenario.parties().is_empty());
     }
 
     // misc/Laptop, by hand: evaluations divided by each issue's largest.
@@ -286,27 +286,27 @@ fn shared_conformance() {
     let ampo = load_folder(&root.join("misc/AMPOvsCity"), None)
         .unwrap()
         .scenario;
-    assert_eq!(ampo.issues.len(), 10);
+    assert_eq!(ampo.issues().len(), 10);
     assert_eq!(ampo.outcome_count(), 1_944_000);
 
     let car = load_folder(&root.join("anac/y2012/CarA"), None)
         .unwrap()
         .scenario;
-    assert_eq!(car.issues.len(), 6);
+    assert_eq!(car.issues().len(), 6);
     assert_eq!(car.outcome_count(), 15_625);
     // Legacy similarity blocks hold a sixth "unspecified" item: not a value.
-    assert!(car.issues.iter().all(|i| i.cardinality() == 5));
+    assert!(car.issues().iter().all(|i| i.cardinality() == 5));
 
     let uni_dir = root.join("anac/y2015/group1-university");
     let uni = load_folder(&uni_dir, None).unwrap().scenario;
-    assert_eq!(uni.parties.len(), 9);
-    assert_eq!(uni.parties[0].name, "University_util1");
+    assert_eq!(uni.parties().len(), 9);
+    assert_eq!(uni.parties()[0].name, "University_util1");
     let pick = [
         "University_util7".to_string(),
         "University_util2".to_string(),
     ];
     let two = load_folder(&uni_dir, Some(&pick)).unwrap().scenario;
-    let names: Vec<&str> = two.parties.iter().map(|p| p.name.as_str()).collect();
+    let names: Vec<&str> = two.parties().iter().map(|p| p.name.as_str()).collect();
     assert_eq!(names, ["University_util7", "University_util2"]);
     let e = load_folder(&uni_dir, Some(&["Nope".to_string()]))
         .unwrap_err()
@@ -320,7 +320,7 @@ fn shared_conformance() {
     let fuzzy = load_folder(&root.join("misc/fuzzyagent"), None)
         .unwrap()
         .scenario;
-    let x = fuzzy.issues[0].numeric(5); // 25
+    let x = fuzzy.issues()[0].numeric(5); // 25
     assert!(close(x, 25.0));
     let seller = utility(&fuzzy, "seller_utility", &[5]);
     assert!(close(
@@ -385,7 +385,7 @@ fn anac2014_matches_genius_reference() {
         let dir = root.join("anac/y2014").join(set);
         let l = load_folder(&dir, None).unwrap();
         let s = &l.scenario;
-        for p in &s.parties {
+        for p in s.parties() {
             let xml = std::fs::read_to_string(dir.join(format!("{}.xml", p.name))).unwrap();
             let root = parse_xml("ref", &xml).unwrap().unwrap();
             let UtilityFunction::HyperRectangles(h) = &p.preferences.as_ref().unwrap().utility
@@ -393,15 +393,15 @@ fn anac2014_matches_genius_reference() {
                 panic!("nonlinear expected")
             };
             // Random outcomes, plus one corner of every correcting box.
-            let mut outcomes = sample_outcomes(&s.issues, 3000, 11);
+            let mut outcomes = sample_outcomes(s.issues(), 3000, 11);
             for r in h
                 .rectangles
                 .iter()
                 .filter(|r| r.bounds.len() > 1 && r.utility < 0.0)
             {
-                let mut o = vec![0u32; s.issues.len()];
+                let mut o = vec![0u32; s.issues().len()];
                 for &(i, lo, _) in &r.bounds {
-                    o[i] = s.issues[i].index_of(&Value::Integer(lo as i64)).unwrap();
+                    o[i] = s.issues()[i].index_of(&Value::Integer(lo as i64)).unwrap();
                 }
                 outcomes.push(o);
             }
@@ -411,8 +411,8 @@ fn anac2014_matches_genius_reference() {
                     .as_ref()
                     .unwrap()
                     .utility
-                    .utility(&s.issues, &o);
-                let theirs = genius_nonlinear_reference(&root, &s.issues, &o);
+                    .utility(s.issues(), &o);
+                let theirs = genius_nonlinear_reference(&root, s.issues(), &o);
                 assert!(
                     close(ours, theirs),
                     "{set}/{}: {o:?}: {ours} vs {theirs}",
@@ -549,7 +549,8 @@ fn missing_files_are_io_errors() {
 fn export_warns_about_what_genius_cannot_hold() {
     let mut s = load_folder(&Path::new(DATA).join("golden-additive"), None)
         .unwrap()
-        .scenario;
+        .scenario
+        .into_parts();
     s.notes = Some("context".into());
     s.parties[0]
         .preferences
@@ -574,6 +575,7 @@ fn export_warns_about_what_genius_cannot_hold() {
             points: vec![(1.0, 0.0), (3.0, 1.0), (5.0, 0.0)],
         };
     }
+    let s = Scenario::new(s).unwrap();
     let tmp = tempfile::tempdir().unwrap();
     let w = save_folder(&s, tmp.path()).unwrap();
     let all = w.join("\n");
@@ -581,9 +583,9 @@ fn export_warns_about_what_genius_cannot_hold() {
         assert!(all.contains(needle), "{needle}: {all}");
     }
     let back = load_folder(tmp.path(), None).unwrap().scenario;
-    assert!(matches!(back.issues[1].kind, IssueKind::Discrete { .. }));
+    assert!(matches!(back.issues()[1].kind, IssueKind::Discrete { .. }));
     // Utilities survive the change of issue kind.
-    for o in sample_outcomes(&s.issues, 0, 1) {
+    for o in sample_outcomes(s.issues(), 0, 1) {
         for p in ["buyer", "seller"] {
             assert!(
                 close(utility(&s, p, &o), utility(&back, p, &o)),
@@ -600,7 +602,7 @@ fn writers_produce_genius_files() {
         .scenario;
     let d = write_domain(&s).unwrap();
     assert!(d.contains("<negotiation_template>"));
-    assert_eq!(parse_domain("d.xml", &d).unwrap(), s.issues);
+    assert_eq!(parse_domain("d.xml", &d).unwrap(), s.issues());
     let p = write_profile(&s, 0).unwrap();
     assert!(
         p.contains(r#"<evaluator ftype="linear" parameter0="2" parameter1="-0.1"/>"#),
@@ -610,8 +612,8 @@ fn writers_produce_genius_files() {
         p.contains(r#"<evaluator ftype="linear" slope="0.25" offset="0"/>"#),
         "{p}"
     );
-    let (prefs, _) = parse_profile("p.xml", &p, &s.issues).unwrap();
-    assert!(close(prefs.utility.utility(&s.issues, &[0, 4, 0]), 0.625));
+    let (prefs, _) = parse_profile("p.xml", &p, s.issues()).unwrap();
+    assert!(close(prefs.utility.utility(s.issues(), &[0, 4, 0]), 0.625));
     assert!(write_profile(&s, 7).is_err());
 }
 

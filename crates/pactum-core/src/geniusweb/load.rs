@@ -169,14 +169,14 @@ pub fn from_texts(
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default()
     });
-    let scenario = Scenario {
+    let scenario = Scenario::new(ScenarioParts {
         name,
         description: None,
         notes: None,
         issues,
         parties,
-    };
-    scenario.validate().map_err(|error| Error::Model {
+    })
+    .map_err(|error| Error::Model {
         file: label.clone(),
         error,
     })?;

@@ -24,12 +24,12 @@ fn close(a: f64, b: f64) -> bool {
 
 fn utility(s: &Scenario, party: &str, outcome: &[u32]) -> f64 {
     let p = s.party_index(party).expect("party");
-    s.parties[p]
+    s.parties()[p]
         .preferences
         .as_ref()
         .unwrap()
         .utility
-        .utility(&s.issues, outcome)
+        .utility(s.issues(), outcome)
 }
 
 /// Whether decimal texts like "0.125" sum to exactly 1, digit by digit.
@@ -73,21 +73,24 @@ fn assert_unit(texts: &[String]) {
 fn golden_folder() {
     let l = load(&Path::new(DATA).join("golden"), None).unwrap();
     let s = &l.scenario;
-    assert_eq!(s.name, "fruitdeal");
+    assert_eq!(s.name(), "fruitdeal");
     assert_eq!(
-        s.issues.iter().map(|i| i.name.as_str()).collect::<Vec<_>>(),
+        s.issues()
+            .iter()
+            .map(|i| i.name.as_str())
+            .collect::<Vec<_>>(),
         ["fruit", "boxes", "price"]
     );
-    assert_eq!(s.issues[1].kind, IssueKind::Integer { min: 1, max: 5 });
+    assert_eq!(s.issues()[1].kind, IssueKind::Integer { min: 1, max: 5 });
     assert_eq!(
-        s.issues[2].kind,
+        s.issues()[2].kind,
         IssueKind::Real {
             min: 0.5,
             max: 1.5,
             levels: 5
         }
     );
-    assert_eq!(s.parties[0].name, "buyer");
+    assert_eq!(s.parties()[0].name, "buyer");
     // fruit: apple 0, banana 1, cherry 2; boxes x → x − 1; price x → (x − 0.5)/0.25.
     assert!(close(utility(s, "buyer", &[1, 4, 0]), 1.0));
     assert!(close(
@@ -103,7 +106,7 @@ fn golden_folder() {
         0.25 * (1.0 - 0.8 * 0.25) + 0.5 * 0.75
     ));
     // Reservation bid (apple, 3, 1.0): 0.5·0.2 + 0.2·0.5 + 0.3·0.5
-    let rv = s.parties[0]
+    let rv = s.parties()[0]
         .preferences
         .as_ref()
         .unwrap()
@@ -111,7 +114,11 @@ fn golden_folder() {
         .unwrap();
     assert!(close(rv, 0.35));
     assert_eq!(
-        s.parties[1].preferences.as_ref().unwrap().reservation_value,
+        s.parties()[1]
+            .preferences
+            .as_ref()
+            .unwrap()
+            .reservation_value,
         None
     );
     assert!(l.warnings.is_empty(), "{:?}", l.warnings);
@@ -121,9 +128,9 @@ fn golden_folder() {
 fn single_profile_file_uses_its_domain() {
     let l = load(&Path::new(DATA).join("golden/seller.json"), None).unwrap();
     let s = &l.scenario;
-    assert_eq!(s.parties.len(), 1);
+    assert_eq!(s.parties().len(), 1);
     // The embedded domain lists price first.
-    assert_eq!(s.issues[0].name, "price");
+    assert_eq!(s.issues()[0].name, "price");
     assert!(close(
         utility(s, "seller", &[3, 1, 2]),
         0.5 * 0.75 + 0.25 * 0.4 + 0.25 * 0.6
@@ -131,15 +138,15 @@ fn single_profile_file_uses_its_domain() {
 }
 
 fn same_utilities(a: &Scenario, b: &Scenario, scale: f64) {
-    for p in &a.parties {
+    for p in a.parties() {
         let q = b.party_index(&p.name).expect("party kept");
         let (pa, pb) = (
             p.preferences.as_ref().unwrap(),
-            b.parties[q].preferences.as_ref().unwrap(),
+            b.parties()[q].preferences.as_ref().unwrap(),
         );
-        for o in crate::test_support::all_outcomes(&a.issues) {
-            let ua = pa.utility.utility(&a.issues, &o) / scale;
-            let ub = pb.utility.utility(&b.issues, &o);
+        for o in crate::test_support::all_outcomes(a.issues()) {
+            let ua = pa.utility.utility(a.issues(), &o) / scale;
+            let ub = pb.utility.utility(b.issues(), &o);
             assert!(close(ua, ub), "{}: {o:?}: {ua} vs {ub}", p.name);
         }
         match (pa.reservation_value, pb.reservation_value) {
@@ -158,12 +165,12 @@ fn golden_round_trip() {
     let w = save_folder(&first, tmp.path()).unwrap();
     assert!(w.is_empty(), "{w:?}");
     let second = load(tmp.path(), None).unwrap().scenario;
-    assert_eq!(first.issues, second.issues);
+    assert_eq!(first.issues(), second.issues());
     same_utilities(&first, &second, 1.0);
     let tmp2 = tempfile::tempdir().unwrap();
     save_folder(&second, tmp2.path()).unwrap();
     let third = load(tmp2.path(), None).unwrap().scenario;
-    assert_eq!(second.issues, third.issues);
+    assert_eq!(second.issues(), third.issues());
     same_utilities(&second, &third, 1.0);
 }
 
@@ -218,7 +225,7 @@ fn genius_scenario_to_geniusweb() {
     let back = load(tmp.path(), None).unwrap();
     let b = &back.scenario;
     assert!(back.warnings.is_empty(), "{:?}", back.warnings);
-    for p in &b.parties {
+    for p in b.parties() {
         let a = p
             .preferences
             .as_ref()
@@ -229,7 +236,7 @@ fn genius_scenario_to_geniusweb() {
         let sum: f64 = a.weights.iter().sum();
         assert_eq!(sum, 1.0);
     }
-    for o in crate::test_support::all_outcomes(&s.issues) {
+    for o in crate::test_support::all_outcomes(s.issues()) {
         assert!(close(utility(&s, "buyer", &o), utility(b, "buyer", &o)));
         assert!(close(
             utility(&s, "seller", &o) / 0.8,
@@ -237,7 +244,7 @@ fn genius_scenario_to_geniusweb() {
         ));
     }
     // The buyer's reservation value 0.3 became a bid with that utility.
-    let rv = b.parties[0]
+    let rv = b.parties()[0]
         .preferences
         .as_ref()
         .unwrap()
@@ -280,7 +287,7 @@ fn shared_genius_scenarios_to_geniusweb() {
         let tmp = tempfile::tempdir().unwrap();
         save_folder(&s, tmp.path()).unwrap();
         let b = load(tmp.path(), None).unwrap().scenario;
-        for p in &s.parties {
+        for p in s.parties() {
             let a = p
                 .preferences
                 .as_ref()
@@ -290,7 +297,7 @@ fn shared_genius_scenarios_to_geniusweb() {
                 .unwrap();
             let scale: f64 = a.weights.iter().sum();
             let q = b.party_index(&p.name).unwrap();
-            let bw: f64 = b.parties[q]
+            let bw: f64 = b.parties()[q]
                 .preferences
                 .as_ref()
                 .unwrap()
@@ -301,7 +308,7 @@ fn shared_genius_scenarios_to_geniusweb() {
                 .iter()
                 .sum();
             assert_eq!(bw, 1.0, "{dir}");
-            for o in crate::test_support::all_outcomes(&s.issues)
+            for o in crate::test_support::all_outcomes(s.issues())
                 .into_iter()
                 .step_by(7)
             {
@@ -370,7 +377,7 @@ fn bad_input_is_reported() {
     assert!(e.contains("DefaultPartialOrdering"), "{e}");
     // ... unless the other profiles are chosen.
     let l = load(tmp.path(), Some(&["seller".to_string()])).unwrap();
-    assert_eq!(l.scenario.parties.len(), 1);
+    assert_eq!(l.scenario.parties().len(), 1);
     let e = load(tmp.path(), Some(&["nobody".to_string()]))
         .unwrap_err()
         .to_string();
@@ -398,26 +405,28 @@ fn texts_in_memory_load_like_the_folder() {
         .find(|(f, _)| f.ends_with("buyer.json"))
         .unwrap();
     let one = from_texts(&profile.0, false, std::slice::from_ref(profile), None).unwrap();
-    assert_eq!(one.scenario.parties.len(), 1);
-    assert_eq!(one.scenario.parties[0].name, "buyer");
+    assert_eq!(one.scenario.parties().len(), 1);
+    assert_eq!(one.scenario.parties()[0].name, "buyer");
     assert!(one.warnings.is_empty(), "{:?}", one.warnings);
 }
 
 #[test]
 fn numeric_issues_geniusweb_cannot_range() {
-    let mut s = load(&Path::new(DATA).join("golden"), None)
+    let golden = load(&Path::new(DATA).join("golden"), None)
         .unwrap()
         .scenario;
-    let price = s.issue_index("price").unwrap();
-    for p in &mut s.parties {
+    let price = golden.issue_index("price").unwrap();
+    let mut parts = golden.into_parts();
+    for p in &mut parts.parties {
         p.preferences.as_mut().unwrap().reservation_value = None;
     }
     // One value: no number range has it, so it is listed, with a note.
-    s.issues[price].kind = IssueKind::Real {
+    parts.issues[price].kind = IssueKind::Real {
         min: 0.5,
         max: 0.5,
         levels: 1,
     };
+    let s = Scenario::new(parts.clone()).unwrap();
     let tmp = tempfile::tempdir().unwrap();
     let notes = save_folder(&s, tmp.path()).unwrap();
     assert!(
@@ -428,7 +437,7 @@ fn numeric_issues_geniusweb_cannot_range() {
     );
     let back = load(tmp.path(), None).unwrap().scenario;
     assert_eq!(
-        back.issues[price].kind,
+        back.issues()[price].kind,
         IssueKind::Discrete {
             options: vec!["0.5".into()]
         }
@@ -436,11 +445,12 @@ fn numeric_issues_geniusweb_cannot_range() {
     same_utilities(&s, &back, 1.0);
     // Several levels on one point: the listed values would repeat, which
     // no GeniusWeb value set allows.
-    s.issues[price].kind = IssueKind::Real {
+    parts.issues[price].kind = IssueKind::Real {
         min: 0.5,
         max: 0.5,
         levels: 3,
     };
+    let s = Scenario::new(parts).unwrap();
     let e = write_domain(&s).unwrap_err().to_string();
     assert!(
         e.contains("\"price\"") && e.contains("more than once"),

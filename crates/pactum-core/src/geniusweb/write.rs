@@ -67,7 +67,7 @@ pub(super) fn affine_ends(issue: &Issue, vf: &ValueFunction) -> Option<(f64, f64
 }
 
 pub(super) fn plan(s: &Scenario, notes: &mut Vec<String>) -> Result<Vec<Out>> {
-    for p in &s.parties {
+    for p in s.parties() {
         if let Some(Preferences {
             utility: UtilityFunction::HyperRectangles(_),
             ..
@@ -79,8 +79,8 @@ pub(super) fn plan(s: &Scenario, notes: &mut Vec<String>) -> Result<Vec<Out>> {
             )));
         }
     }
-    let mut out = Vec::with_capacity(s.issues.len());
-    for (i, issue) in s.issues.iter().enumerate() {
+    let mut out = Vec::with_capacity(s.issues().len());
+    for (i, issue) in s.issues().iter().enumerate() {
         if let IssueKind::Discrete { options } = &issue.kind {
             out.push(Out::Values(options.clone()));
             continue;
@@ -89,7 +89,7 @@ pub(super) fn plan(s: &Scenario, notes: &mut Vec<String>) -> Result<Vec<Out>> {
         // A single value has no ends to value linearly between.
         let blocker = (n >= 2)
             .then(|| {
-                s.parties.iter().find_map(|p| match &p.preferences {
+                s.parties().iter().find_map(|p| match &p.preferences {
                     Some(Preferences {
                         utility: UtilityFunction::Additive(a),
                         ..
@@ -178,7 +178,7 @@ pub(super) fn domain_json(s: &Scenario, plan: &[Out], name: &str, pad: &str) -> 
         "{{\n{pad}  \"name\": {},\n{pad}  \"issuesValues\": {{",
         js(name)
     );
-    for (i, (issue, out)) in s.issues.iter().zip(plan).enumerate() {
+    for (i, (issue, out)) in s.issues().iter().zip(plan).enumerate() {
         let comma = if i + 1 < plan.len() { "," } else { "" };
         match out {
             Out::Values(values) => {
@@ -314,10 +314,10 @@ pub(super) fn profile_json(
     };
     // Per issue: the utilities to write (a table, or the two ends of a
     // range), brought into [0, 1] with the scale moved into the weight.
-    let mut utils: Vec<Vec<f64>> = Vec::with_capacity(s.issues.len());
-    let mut weights = Vec::with_capacity(s.issues.len());
+    let mut utils: Vec<Vec<f64>> = Vec::with_capacity(s.issues().len());
+    let mut weights = Vec::with_capacity(s.issues().len());
     let mut shift = 0.0;
-    for (i, (issue, out)) in s.issues.iter().zip(plan).enumerate() {
+    for (i, (issue, out)) in s.issues().iter().zip(plan).enumerate() {
         let vf = &a.values[i];
         let mut v: Vec<f64> = match out {
             Out::Values(_) => (0..issue.cardinality() as u32)
@@ -379,7 +379,7 @@ pub(super) fn profile_json(
     }
     let reservation = match prefs.reservation_value {
         None => None,
-        Some(r) => match outcome_with_utility(&s.issues, a, r, 2_000_000) {
+        Some(r) => match outcome_with_utility(s.issues(), a, r, 2_000_000) {
             Some(o) => Some(o),
             None => {
                 notes.push(format!(
@@ -401,7 +401,7 @@ pub(super) fn profile_json(
         domain_json(s, plan, domain_name, "    ")
     );
     let _ = writeln!(x, "    \"issueUtilities\": {{");
-    for (i, ((issue, out), u)) in s.issues.iter().zip(plan).zip(&utils).enumerate() {
+    for (i, ((issue, out), u)) in s.issues().iter().zip(plan).zip(&utils).enumerate() {
         let comma = if i + 1 < plan.len() { "," } else { "" };
         match out {
             Out::Values(labels) => {
@@ -432,7 +432,7 @@ pub(super) fn profile_json(
     }
     let _ = writeln!(x, "    }},");
     let pairs: Vec<String> = s
-        .issues
+        .issues()
         .iter()
         .zip(&weight_texts)
         .map(|(issue, w)| format!("{}: {w}", js(&issue.name)))
@@ -444,7 +444,7 @@ pub(super) fn profile_json(
         }
         Some(o) => {
             let pairs: Vec<String> = s
-                .issues
+                .issues()
                 .iter()
                 .zip(plan)
                 .zip(&o)
@@ -472,7 +472,7 @@ pub fn write_domain(s: &Scenario) -> Result<String> {
     checked(s)?;
     let mut notes = Vec::new();
     let plan = plan(s, &mut notes)?;
-    let name = simple_name(&s.name, "domain", "domain", &mut notes);
+    let name = simple_name(s.name(), "domain", "domain", &mut notes);
     Ok(domain_json(s, &plan, &name, "") + "\n")
 }
 
@@ -481,7 +481,7 @@ pub fn write_profile(s: &Scenario, party: usize) -> Result<String> {
     checked(s)?;
     let mut notes = Vec::new();
     let plan = plan(s, &mut notes)?;
-    let name = simple_name(&s.name, "domain", "domain", &mut notes);
+    let name = simple_name(s.name(), "domain", "domain", &mut notes);
     profile_json(s, &plan, party, &name, &mut notes)
 }
 
@@ -493,12 +493,12 @@ pub fn save_folder(s: &Scenario, dir: &Path) -> Result<Vec<String>> {
     let mut notes = Vec::new();
     unsupported_notes(s, "GeniusWeb", &mut notes);
     let plan = plan(s, &mut notes)?;
-    let name = simple_name(&s.name, "domain", "domain", &mut notes);
+    let name = simple_name(s.name(), "domain", "domain", &mut notes);
     let (domain_file, party_files) = file_names(s, "", "json", &mut notes);
     if party_files.is_empty() {
         return Err(Error::Unsupported(format!(
             "{:?} has no party with preferences, and a GeniusWeb folder needs at least one profile",
-            s.name
+            s.name()
         )));
     }
     let mut texts = vec![(domain_file, domain_json(s, &plan, &name, "") + "\n")];

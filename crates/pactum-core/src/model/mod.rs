@@ -2,8 +2,10 @@
 //!
 //! Every file format is parsed into these types and every analysis works on
 //! them, so they are the one vocabulary shared by the whole engine. A
-//! [`Scenario`] is validated on construction by [`Scenario::validate`];
-//! code downstream may rely on its invariants:
+//! [`Scenario`] that exists has passed [`Scenario::validate`]: it is built
+//! only by [`Scenario::new`] (loaders and deserialisation included), its
+//! fields are private and every change is validated; code downstream may
+//! rely on its invariants:
 //!
 //! * issue names are unique and non-empty; every issue has at least one value;
 //! * every negotiator has preferences whose per-issue parts match the issues
@@ -35,7 +37,7 @@ pub use limits::{
     MagnitudeError, check_magnitude,
 };
 pub use party::{Party, Preferences, RedLine, Role};
-pub use scenario::Scenario;
+pub use scenario::{Scenario, ScenarioParts};
 pub use utility::{
     AdditiveUtility, HyperRectangle, HyperRectangleUtility, UtilityFunction, ValueFunction,
 };

@@ -17,18 +17,18 @@ impl Scenario {
     /// Checks the invariants listed in the model's documentation.
     pub fn validate(&self) -> Result<(), ModelError> {
         let err = |field: String, message: String| Err(ModelError::Invalid { field, message });
-        if self.issues.is_empty() {
+        if self.issues().is_empty() {
             return err(
                 "issues".into(),
                 "a scenario needs at least one issue".into(),
             );
         }
-        for (i, issue) in self.issues.iter().enumerate() {
+        for (i, issue) in self.issues().iter().enumerate() {
             let field = format!("issues[{i}] ({})", issue.name);
             if issue.name.trim().is_empty() {
                 return err(format!("issues[{i}].name"), "issue name is empty".into());
             }
-            if self.issues[..i].iter().any(|o| o.name == issue.name) {
+            if self.issues()[..i].iter().any(|o| o.name == issue.name) {
                 return err(field, format!("duplicate issue name {:?}", issue.name));
             }
             match &issue.kind {
@@ -88,18 +88,18 @@ impl Scenario {
                 }
             }
         }
-        if self.parties.is_empty() {
+        if self.parties().is_empty() {
             return err(
                 "parties".into(),
                 "a scenario needs at least one party".into(),
             );
         }
-        for (p, party) in self.parties.iter().enumerate() {
+        for (p, party) in self.parties().iter().enumerate() {
             let field = format!("parties[{p}] ({})", party.name);
             if party.name.trim().is_empty() {
                 return err(format!("parties[{p}].name"), "party name is empty".into());
             }
-            if self.parties[..p].iter().any(|o| o.name == party.name) {
+            if self.parties()[..p].iter().any(|o| o.name == party.name) {
                 return err(field, format!("duplicate party name {:?}", party.name));
             }
             match &party.preferences {
@@ -133,7 +133,7 @@ impl Scenario {
             );
         }
         for (n, red) in prefs.red_lines.iter().enumerate() {
-            let Some(issue) = self.issues.get(red.issue) else {
+            let Some(issue) = self.issues().get(red.issue) else {
                 return err(
                     &format!("red_lines[{n}]"),
                     format!("no issue #{}", red.issue),
@@ -152,19 +152,19 @@ impl Scenario {
         }
         match &prefs.utility {
             UtilityFunction::Additive(a) => {
-                if a.weights.len() != self.issues.len() || a.values.len() != self.issues.len() {
+                if a.weights.len() != self.issues().len() || a.values.len() != self.issues().len() {
                     return err(
                         "weights",
                         format!(
                             "{} weights and {} value functions for {} issues",
                             a.weights.len(),
                             a.values.len(),
-                            self.issues.len()
+                            self.issues().len()
                         ),
                     );
                 }
                 for (i, (w, vf)) in a.weights.iter().zip(&a.values).enumerate() {
-                    let issue = &self.issues[i];
+                    let issue = &self.issues()[i];
                     if !w.is_finite() || *w < 0.0 {
                         return err(
                             &format!("weights.{}", issue.name),
@@ -250,7 +250,7 @@ impl Scenario {
                             "hyper-rectangle bounds must be numbers".into(),
                         );
                     }
-                    if let Some(&(i, _, _)) = r.bounds.iter().find(|b| b.0 >= self.issues.len()) {
+                    if let Some(&(i, _, _)) = r.bounds.iter().find(|b| b.0 >= self.issues().len()) {
                         return err(
                             "utility",
                             format!("hyper-rectangle names issue #{i}, which does not exist"),

@@ -55,14 +55,14 @@ pub fn into_model(file: &str, raw: ScenarioFile) -> Result<Loaded> {
     for (p, f) in raw.parties.iter().enumerate() {
         parties.push(party_from_file(file, p, f, &issues, &mut warnings)?);
     }
-    let scenario = Scenario {
+    let scenario = Scenario::new(ScenarioParts {
         name: raw.name,
         description: raw.description,
         notes: raw.notes,
         issues,
         parties,
-    };
-    scenario.validate().map_err(|error| Error::Model {
+    })
+    .map_err(|error| Error::Model {
         file: file.to_string(),
         error,
     })?;

@@ -39,17 +39,17 @@ role = "observer"
 #[test]
 fn parses_and_evaluates() {
     let s = from_toml("car.toml", CAR).unwrap().scenario;
-    assert_eq!(s.issues.len(), 2);
+    assert_eq!(s.issues().len(), 2);
     assert_eq!(s.outcome_count(), 22);
-    let buyer = s.parties[0].preferences.as_ref().unwrap();
+    let buyer = s.parties()[0].preferences.as_ref().unwrap();
     // price 12 (index 2), red (index 0): 0.6·(1 − 0.2) + 0.4·1
-    let u = buyer.utility.utility(&s.issues, &[2, 0]);
+    let u = buyer.utility.utility(s.issues(), &[2, 0]);
     assert!((u - (0.6 * 0.8 + 0.4)).abs() < 1e-12);
     assert!(buyer.crosses_red_line(&[2, 1]));
-    let seller = s.parties[1].preferences.as_ref().unwrap();
-    assert!((seller.utility.utility(&s.issues, &[5, 1]) - 0.5).abs() < 1e-12);
-    assert_eq!(s.parties[2].role, Role::Observer);
-    assert!(s.parties[2].preferences.is_none());
+    let seller = s.parties()[1].preferences.as_ref().unwrap();
+    assert!((seller.utility.utility(s.issues(), &[5, 1]) - 0.5).abs() < 1e-12);
+    assert_eq!(s.parties()[2].role, Role::Observer);
+    assert!(s.parties()[2].preferences.is_none());
 }
 
 #[test]

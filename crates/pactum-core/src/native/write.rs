@@ -11,7 +11,7 @@ use crate::model::*;
 /// The on-disk form of a scenario (the inverse of [`into_model`]).
 pub fn to_file(s: &Scenario) -> ScenarioFile {
     let issues = s
-        .issues
+        .issues()
         .iter()
         .map(|i| {
             let mut f = IssueFile {
@@ -37,7 +37,7 @@ pub fn to_file(s: &Scenario) -> ScenarioFile {
         })
         .collect();
     let parties = s
-        .parties
+        .parties()
         .iter()
         .map(|p| {
             let mut f = PartyFile {
@@ -54,7 +54,7 @@ pub fn to_file(s: &Scenario) -> ScenarioFile {
                     .red_lines
                     .iter()
                     .map(|r| {
-                        let issue = &s.issues[r.issue];
+                        let issue = &s.issues()[r.issue];
                         RedLineFile {
                             issue: issue.name.clone(),
                             values: r
@@ -69,14 +69,14 @@ pub fn to_file(s: &Scenario) -> ScenarioFile {
                 match &prefs.utility {
                     UtilityFunction::Additive(a) => {
                         f.weights = Some(
-                            s.issues
+                            s.issues()
                                 .iter()
                                 .zip(&a.weights)
                                 .map(|(i, w)| (i.name.clone(), *w))
                                 .collect(),
                         );
                         f.values = s
-                            .issues
+                            .issues()
                             .iter()
                             .zip(&a.values)
                             .map(|(issue, vf)| (issue.name.clone(), value_to_file(issue, vf)))
@@ -93,7 +93,7 @@ pub fn to_file(s: &Scenario) -> ScenarioFile {
                                     bounds: r
                                         .bounds
                                         .iter()
-                                        .map(|&(i, lo, hi)| (s.issues[i].name.clone(), (lo, hi)))
+                                        .map(|&(i, lo, hi)| (s.issues()[i].name.clone(), (lo, hi)))
                                         .collect(),
                                 })
                                 .collect(),
@@ -105,9 +105,9 @@ pub fn to_file(s: &Scenario) -> ScenarioFile {
         })
         .collect();
     ScenarioFile {
-        name: s.name.clone(),
-        description: s.description.clone(),
-        notes: s.notes.clone(),
+        name: s.name().to_string(),
+        description: s.description().map(str::to_string),
+        notes: s.notes().map(str::to_string),
         issues,
         parties,
         forecast: None,

@@ -189,7 +189,7 @@ pub(crate) async fn create_session(
         })
         .collect();
     let viewers: Vec<ViewerInvitation> = scenario
-        .parties
+        .parties()
         .iter()
         .filter(|p| p.role != pactum_core::Role::Negotiator)
         .map(|p| ViewerInvitation {

@@ -55,7 +55,7 @@ pub(crate) fn read_move(
 /// The names of the issues not settled yet, in issue order.
 pub(crate) fn open_issues(scenario: &Scenario, state: &PartialState) -> Vec<String> {
     scenario
-        .issues
+        .issues()
         .iter()
         .zip(&state.settled)
         .filter(|(_, s)| s.is_none())

@@ -72,7 +72,7 @@ pub struct TextTrace {
 fn traced_proposal(scenario: &Scenario, state: &TextState) -> (TracedTextProposal, Outcome) {
     let proposed = state.proposed().unwrap_or_else(|| state.draft.clone());
     let change = state.change.map(|(i, v)| {
-        let issue = &scenario.issues[i];
+        let issue = &scenario.issues()[i];
         [(issue.name.clone(), issue.value(v))].into_iter().collect()
     });
     (

@@ -53,7 +53,7 @@ pub(crate) fn replay_partial(
 ) -> Result<PartialState, ApiError> {
     let sc = &session.scenario;
     let names = sc.negotiator_names();
-    let mut state = PartialState::new(sc.issues.len(), names.clone(), session.deadline_rounds);
+    let mut state = PartialState::new(sc.issues().len(), names.clone(), session.deadline_rounds);
     for entry in entries {
         let event: Event =
             serde_json::from_value(entry.event.clone()).map_err(ApiError::internal)?;
