@@ -445,7 +445,9 @@ fn run_analyze(args: AnalyzeArgs) -> Result<()> {
     let loaded = started.elapsed();
     print_warnings(&warnings);
     for spec in &args.overrides {
-        pactum_core::overrides::apply(&mut scenario, spec)?;
+        // The library quotes the override; the flag it came from is ours to name.
+        pactum_core::overrides::apply(&mut scenario, spec)
+            .map_err(|e| anyhow::anyhow!("--set {e}"))?;
     }
     let reference_frontier = match reference_frontier {
         Some(r) if !args.overrides.is_empty() => {

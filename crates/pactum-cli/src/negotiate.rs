@@ -487,11 +487,8 @@ fn parse_shift(spec: &str, p: &Prepared, phases: usize) -> Result<Shift> {
     if let Some(pr) = scenario.parties[party].preferences.as_mut() {
         pr.reservation_value = None;
     }
-    pactum_core::overrides::apply(&mut scenario, change.trim()).map_err(|e| {
-        let msg = e.to_string();
-        let prefix = format!("--set {:?}: ", change.trim());
-        bad(msg.strip_prefix(&prefix).unwrap_or(&msg).to_string())
-    })?;
+    pactum_core::overrides::apply(&mut scenario, change.trim())
+        .map_err(|e| bad(e.reason.to_string()))?;
     let value = scenario.parties[party]
         .preferences
         .as_ref()

@@ -38,6 +38,7 @@ pub enum Method {
 /// How an analysis is done and how much work it may do.
 #[derive(Debug, Clone)]
 pub struct AnalysisOptions {
+    /// How the frontier is computed.
     pub method: Method,
     /// Tied outcomes listed per frontier point.
     pub outcomes_per_point: usize,
@@ -155,14 +156,18 @@ impl Default for Budget {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum AnalysisError {
     #[error("the scenario has no negotiators: at least one party needs role = \"negotiator\"")]
+    /// The scenario has no party with role negotiator.
     NoNegotiators,
     /// An issue has more values than [`Budget::max_values_per_issue`].
     #[error(
         "issue `{issue}` has {values} values; the analysis handles at most {limit} values per issue"
     )]
     IssueTooLarge {
+        /// The issue's name.
         issue: String,
+        /// How many values it has.
         values: u64,
+        /// The most the budget allows.
         limit: u64,
     },
     /// The outcome space must be enumerated and is larger than
@@ -171,8 +176,11 @@ pub enum AnalysisError {
         "cannot analyse this scenario exactly: {outcomes} outcomes and a non-additive utility ({party}); exact analysis enumerates at most {limit} outcomes"
     )]
     TooLarge {
+        /// How many outcomes there are.
         outcomes: u128,
+        /// The party whose utility is not additive.
         party: String,
+        /// The most the budget allows.
         limit: u128,
     },
     /// The additive fold would hold more than [`Budget::max_partial_sums`].
@@ -180,13 +188,21 @@ pub enum AnalysisError {
         "the frontier grows too large at issue `{issue}`: {partial_sums} partial sums to compare; the analysis compares at most {limit}"
     )]
     TooManyPartialSums {
+        /// The issue at which the fold grew too large.
         issue: String,
+        /// How many partial sums it would compare.
         partial_sums: u128,
+        /// The most the budget allows.
         limit: u128,
     },
     /// A frontier has more than [`Budget::max_frontier_points`] points.
     #[error("the frontier has {points} points; the analysis keeps at most {limit} frontier points")]
-    FrontierTooLarge { points: usize, limit: usize },
+    FrontierTooLarge {
+        /// How many points the frontier has.
+        points: usize,
+        /// The most the budget allows.
+        limit: usize,
+    },
     /// [`Budget::deadline`] passed.
     #[error("the analysis did not finish within its time limit")]
     DeadlinePassed,
@@ -283,54 +299,77 @@ pub fn check_budget(scenario: &Scenario, options: &AnalysisOptions) -> Result<()
 pub type Package = IndexMap<String, Value>;
 
 #[derive(Debug, Clone, Serialize)]
+/// Everything an exact analysis finds about a scenario.
 pub struct Analysis {
+    /// The scenario's name.
     pub scenario: String,
+    /// Each issue, in the scenario's order.
     pub issues: Vec<IssueReport>,
+    /// Each party, in the scenario's order.
     pub parties: Vec<PartyReport>,
     /// Names of the negotiators: the order of every `utilities` list.
     pub negotiators: Vec<String>,
+    /// How many outcomes (packages) there are.
     pub outcome_count: u128,
+    /// The zone of possible agreement.
     pub zopa: Zopa,
+    /// The Pareto frontier of the rational outcomes.
     pub frontier: Vec<FrontierEntry>,
     /// Outcomes on the frontier, counting ties.
     pub frontier_outcome_count: u128,
+    /// The fair packages (Nash, Kalai–Smorodinsky, egalitarian, utilitarian).
     pub solutions: Solutions,
     /// `additive` or `enumeration`.
     pub method: &'static str,
+    /// What the analysis had to tell (approximations, empty zones…).
     pub warnings: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
+/// One issue as the analysis reports it.
 pub struct IssueReport {
+    /// The issue's name.
     pub name: String,
     #[serde(rename = "type")]
+    /// "discrete", "integer" or "real".
     pub kind: &'static str,
+    /// How many values it has.
     pub cardinality: u64,
     /// Every value, when there are at most 100.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub values: Option<Vec<Value>>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// The lower bound of a numeric issue.
     pub min: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// The upper bound of a numeric issue.
     pub max: Option<f64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
+/// One party as the analysis reports it.
 pub struct PartyReport {
+    /// The party's name.
     pub name: String,
+    /// Its role.
     pub role: Role,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Who it stands for, if given.
     pub representative: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Its reservation value (no deal), if it has preferences.
     pub reservation_value: Option<f64>,
     /// Utility at the disagreement point used by the solutions.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub disagreement: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Its lowest utility over all outcomes.
     pub min_utility: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Its highest utility over all outcomes.
     pub max_utility: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Its discount factor per round, if any.
     pub discount_factor: Option<f64>,
     /// Issue name → weight, in issue order and as written in the scenario,
     /// for a party with linear-additive preferences (none for hyper-rectangle
@@ -338,6 +377,7 @@ pub struct PartyReport {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub weights: Option<IndexMap<String, f64>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    /// Its red lines, as text.
     pub red_lines: Vec<String>,
 }
 
@@ -347,9 +387,11 @@ pub struct Zopa {
     /// Outcomes every negotiator weakly prefers to no deal and none of
     /// their red lines forbids.
     pub count: u128,
+    /// `count` as a share of all outcomes.
     pub fraction: f64,
     /// False when `count` is a sampling estimate (see `note`).
     pub exact: bool,
+    /// True when no outcome is in the zone.
     pub empty: bool,
     /// Why the zone is empty (or how it was estimated).
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -357,9 +399,11 @@ pub struct Zopa {
 }
 
 #[derive(Debug, Clone, Serialize)]
+/// One point of the Pareto frontier.
 pub struct FrontierEntry {
     /// The first outcome (in enumeration order) reaching these utilities.
     pub outcome: Package,
+    /// Each negotiator's utility there, in the scenario's negotiator order.
     pub utilities: Vec<f64>,
     /// Outcomes with exactly these utilities.
     pub outcome_count: u128,
@@ -369,14 +413,20 @@ pub struct FrontierEntry {
 }
 
 #[derive(Debug, Clone, Serialize)]
+/// The fair packages, one per solution concept.
 pub struct Solutions {
+    /// The Nash bargaining solution (largest product of gains).
     pub nash: Option<Solution>,
+    /// The Kalai–Smorodinsky solution (gains proportional to the best possible).
     pub kalai_smorodinsky: Option<Solution>,
+    /// The egalitarian solution (largest smallest gain).
     pub egalitarian: Option<Solution>,
+    /// The utilitarian solution (largest sum of utilities).
     pub utilitarian: Option<Solution>,
 }
 
 impl Solutions {
+    /// The solution of concept `c`.
     pub fn get(&self, c: Concept) -> Option<&Solution> {
         match c {
             Concept::Nash => self.nash.as_ref(),
@@ -388,8 +438,11 @@ impl Solutions {
 }
 
 #[derive(Debug, Clone, Serialize)]
+/// A fair package.
 pub struct Solution {
+    /// The package.
     pub outcome: Package,
+    /// Each negotiator's utility for it.
     pub utilities: Vec<f64>,
     /// Index into `frontier`.
     pub frontier_index: usize,
@@ -401,9 +454,13 @@ pub struct Solution {
 }
 
 #[derive(Debug, Clone, Serialize)]
+/// A package tied with a solution (same utilities for everyone).
 pub struct Tie {
+    /// The package.
     pub outcome: Package,
+    /// Each negotiator's utility for it.
     pub utilities: Vec<f64>,
+    /// The frontier point it lies on.
     pub frontier_index: usize,
 }
 

@@ -9,19 +9,28 @@ use thiserror::Error;
 #[derive(Debug, Clone, PartialEq, Error)]
 pub enum ModelError {
     #[error("{field}: {message}")]
-    Invalid { field: String, message: String },
+    /// A value breaks an invariant.
+    Invalid {
+        /// The field path of the value (`parties[1].weights.territory`).
+        field: String,
+        /// The invariant broken.
+        message: String,
+    },
 }
 
 /// Where in a file a problem is.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Location {
+    /// The 1-based line, when known.
     pub line: Option<usize>,
+    /// The 1-based column, when known.
     pub column: Option<usize>,
     /// An element, key or field path, e.g. `parties[1].weights.territory`.
     pub field: Option<String>,
 }
 
 impl Location {
+    /// A line and maybe a column.
     pub fn line(line: usize, column: Option<usize>) -> Self {
         Location {
             line: Some(line),
@@ -29,6 +38,7 @@ impl Location {
             field: None,
         }
     }
+    /// A field path alone.
     pub fn field(field: impl Into<String>) -> Self {
         Location {
             field: Some(field.into()),
@@ -60,35 +70,60 @@ impl fmt::Display for Location {
 #[derive(Debug, Error)]
 pub enum Error {
     #[error("{file}: cannot read")]
+    /// A file or folder could not be read.
     Io {
+        /// The file or folder.
         file: String,
         #[source]
+        /// The operating system's error.
         source: std::io::Error,
     },
     #[error("{file}: cannot write")]
+    /// A file or folder could not be written.
     Write {
+        /// The file or folder.
         file: String,
         #[source]
+        /// The operating system's error.
         source: std::io::Error,
     },
     #[error("{file}{location}: {message}")]
+    /// A file is malformed, or holds something the format does not allow.
     Format {
+        /// The file.
         file: String,
+        /// Where in the file.
         location: Location,
+        /// What is wrong there.
         message: String,
     },
     #[error("{file}: {error}")]
-    Model { file: String, error: ModelError },
+    /// A file's scenario breaks one of the model's invariants.
+    Model {
+        /// The file.
+        file: String,
+        /// The invariant broken.
+        error: ModelError,
+    },
     #[error("{0}")]
-    Override(String),
-    #[error("{0}")]
+    /// A request the formats cannot meet (a lone GENIUS file, a profile a format cannot hold…), said in full.
     Unsupported(String),
+    /// A scenario could not be written as TOML or JSON.
+    #[error("cannot write {format}")]
+    Serialize {
+        /// "TOML" or "JSON".
+        format: &'static str,
+        /// The serialiser's error.
+        #[source]
+        source: SerializeError,
+    },
     /// The input is not a regular file or folder, or is too large.
     #[error(transparent)]
     Input(#[from] crate::fsutil::InputFileError),
 }
 
 impl Error {
+    /// A [`Error::Format`] error.
     pub fn format(file: impl Into<String>, location: Location, message: impl Into<String>) -> Self {
         Error::Format {
             file: file.into(),
@@ -98,4 +133,16 @@ impl Error {
     }
 }
 
+/// The error of the TOML or the JSON serialiser.
+#[derive(Debug, Error)]
+pub enum SerializeError {
+    /// From the TOML serialiser.
+    #[error(transparent)]
+    Toml(#[from] toml::ser::Error),
+    /// From the JSON serialiser.
+    #[error(transparent)]
+    Json(#[from] serde_json::Error),
+}
+
+/// A result with this crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;

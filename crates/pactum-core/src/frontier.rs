@@ -46,6 +46,7 @@ pub struct FrontierPoint {
 /// thresholds, and which values their red lines leave.
 #[derive(Debug, Clone)]
 pub struct Problem<'a> {
+    /// The scenario.
     pub scenario: &'a Scenario,
     /// Scenario indices of the parties whose utilities are compared.
     pub parties: Vec<usize>,
@@ -87,6 +88,7 @@ impl<'a> Problem<'a> {
         }
     }
 
+    /// The utility function of each compared party, in order.
     pub fn utility_functions(&self) -> Vec<&'a UtilityFunction> {
         self.parties
             .iter()
@@ -112,6 +114,7 @@ impl<'a> Problem<'a> {
             .fold(1u128, |n, a| n.saturating_mul(a.len() as u128))
     }
 
+    /// Whether utilities `u` (one per compared party) meet every reservation value.
     pub fn is_rational(&self, u: &[f64]) -> bool {
         u.iter().zip(&self.thresholds).all(|(u, r)| u >= r)
     }
@@ -120,12 +123,14 @@ impl<'a> Problem<'a> {
 /// `w_pi · v_pi(k)` for every issue i, value k and party p.
 #[derive(Debug, Clone)]
 pub struct Contributions {
+    /// How many parties are compared.
     pub parties: usize,
     /// `per_issue[i][k * parties + p]`.
     pub per_issue: Vec<Vec<f64>>,
 }
 
 impl Contributions {
+    /// The contributions of `parties` (scenario indices), or `None` when one of them has a non-additive utility.
     pub fn new(scenario: &Scenario, parties: &[usize]) -> Option<Self> {
         let n = parties.len();
         let additive: Option<Vec<_>> = parties
@@ -161,6 +166,7 @@ impl Contributions {
     }
 
     #[inline]
+    /// The contributions of value `k` of issue `issue`, one per party.
     pub fn of(&self, issue: usize, k: u32) -> &[f64] {
         let n = self.parties;
         &self.per_issue[issue][k as usize * n..(k as usize + 1) * n]
@@ -565,6 +571,7 @@ pub struct Evaluator<'a> {
 }
 
 impl<'a> Evaluator<'a> {
+    /// An evaluator for `problem`'s parties.
     pub fn new(problem: &Problem<'a>) -> Self {
         Evaluator {
             contrib: problem.contributions(),
@@ -573,6 +580,7 @@ impl<'a> Evaluator<'a> {
         }
     }
 
+    /// Writes the utility of `outcome` for each compared party into `out`.
     pub fn eval(&self, outcome: &[u32], out: &mut [f64]) {
         match &self.contrib {
             Some(c) => c.utilities(outcome, out),

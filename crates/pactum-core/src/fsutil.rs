@@ -17,13 +17,30 @@ pub const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
 pub enum InputFileError {
     /// A FIFO, a device, a socket: reading it could block or never end.
     #[error("{file}: is {kind}, not a regular file or a folder; only files and folders are read")]
-    NotAFile { file: String, kind: &'static str },
+    NotAFile {
+        /// The input.
+        file: String,
+        /// What it is ("a FIFO", "a device", …).
+        kind: &'static str,
+    },
     /// More than [`MAX_INPUT_BYTES`].
     #[error("{file}: is {size} bytes; input files are read up to {limit} bytes (64 MiB)")]
-    TooLarge { file: String, size: u64, limit: u64 },
+    TooLarge {
+        /// The input.
+        file: String,
+        /// Its size in bytes.
+        size: u64,
+        /// The most read, in bytes.
+        limit: u64,
+    },
     /// The metadata or the content could not be read.
     #[error("{file}: cannot read: {error}")]
-    Io { file: String, error: std::io::Error },
+    Io {
+        /// The input.
+        file: String,
+        /// The operating system's error.
+        error: std::io::Error,
+    },
 }
 
 /// What [`check_input`] found.
@@ -31,8 +48,10 @@ pub enum InputFileError {
 pub enum InputKind {
     /// A regular file of this many bytes.
     File {
+        /// Its size in bytes.
         size: u64,
     },
+    /// A folder.
     Folder,
 }
 

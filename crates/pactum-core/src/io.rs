@@ -3,7 +3,9 @@
 //! silently, and a frontier precomputed by GENIUS (`pareto.xml`) when the
 //! folder carries one, with its comparison against Pactum's frontier.
 //!
-//! Rules: a lone `.xml` file is refused with a message naming the folder to
+//! Rules: a folder read from memory ([`from_files`]) gives what the same
+//! folder gives from disk, its files named under the label given; a lone
+//! `.xml` file is refused with a message naming the folder to
 //! pass (a GENIUS scenario is a folder, never one of its files); a reference
 //! frontier is compared point by point within [`FRONTIER_TOLERANCE`], and
 //! only its points every negotiator weakly prefers to no deal are expected
@@ -14,7 +16,9 @@ use crate::model::Scenario;
 /// A parsed scenario and the warnings produced while reading it.
 #[derive(Debug, Clone)]
 pub struct Loaded {
+    /// The scenario, valid.
     pub scenario: Scenario,
+    /// What the reader had to tell: ignored parts, normalisations.
     pub warnings: Vec<String>,
     /// The `forecast` section of a native file (the forecasting models'
     /// inputs, which the negotiation model does not use), kept so that
@@ -192,6 +196,55 @@ fn folder_of(path: &Path) -> String {
         Some(p) if !p.as_os_str().is_empty() => p.display().to_string(),
         _ => ".".to_string(),
     }
+}
+
+/// Reads a GENIUS or GeniusWeb folder from files in memory (an uploaded
+/// archive, say), as [`load`] reads one from disk, without writing it out.
+/// `files` holds each file's name inside the folder and its bytes (UTF-8,
+/// or Latin-1 as in older GENIUS files). As in a folder, the files are read
+/// in name order: when any is `.xml` the folder is a GENIUS one and its
+/// `.xml` files are read, else its `.json` files as GeniusWeb; other files
+/// are ignored. `label` names the folder in messages (a file is named
+/// `label/name`) and gives the scenario its name when its files do not.
+pub fn from_files(
+    label: &str,
+    files: &[(String, Vec<u8>)],
+    profiles: Option<&[String]>,
+) -> Result<Loaded> {
+    use crate::folder::{decode, has_extension};
+    let xml = files.iter().any(|(name, _)| has_extension(name, "xml"));
+    let json = files.iter().any(|(name, _)| has_extension(name, "json"));
+    let ext = match (xml, json) {
+        (true, _) => "xml",
+        (false, true) => "json",
+        (false, false) => {
+            return Err(Error::Unsupported(format!(
+                "{label}: no GENIUS (.xml) or GeniusWeb (.json) scenario files in this folder"
+            )));
+        }
+    };
+    let mut chosen: Vec<&(String, Vec<u8>)> = files
+        .iter()
+        .filter(|(name, _)| has_extension(name, ext))
+        .collect();
+    chosen.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut warnings = Vec::new();
+    let texts: Vec<(String, String)> = chosen
+        .into_iter()
+        .map(|(name, bytes)| {
+            let file = Path::new(label).join(name).display().to_string();
+            let text = decode(&file, bytes.clone(), &mut warnings);
+            (file, text)
+        })
+        .collect();
+    let mut loaded = if xml {
+        crate::genius::from_texts(label, &texts, profiles)?
+    } else {
+        crate::geniusweb::from_texts(label, true, &texts, profiles)?
+    };
+    warnings.append(&mut loaded.warnings);
+    loaded.warnings = warnings;
+    Ok(loaded)
 }
 
 fn load_folder(path: &Path, profiles: Option<&[String]>) -> Result<Loaded> {

@@ -4,10 +4,12 @@
 //! The crate does no I/O beyond reading the scenario files it is asked to
 //! parse; printing, plotting and serving live in the binaries.
 
+#![warn(missing_docs)]
 #![allow(clippy::needless_range_loop)] // loops over parties index several parallel arrays
 
 pub mod analysis;
 pub mod error;
+mod folder;
 pub mod frontier;
 pub mod fsutil;
 pub mod genius;
@@ -17,6 +19,7 @@ pub mod model;
 pub mod native;
 pub mod overrides;
 pub mod solutions;
+pub mod source;
 #[cfg(test)]
 mod test_support;
 

@@ -24,19 +24,26 @@ use crate::error::ModelError;
 /// A whole negotiation: what is on the table and who sits at it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Scenario {
+    /// The scenario's name.
     pub name: String,
+    /// A description for people.
     pub description: Option<String>,
     /// Free text: sources, assumptions, caveats.
     pub notes: Option<String>,
+    /// The issues, in order; an outcome gives one value per issue.
     pub issues: Vec<Issue>,
+    /// The parties, in order.
     pub parties: Vec<Party>,
 }
 
 /// One dimension of a deal, e.g. "ceasefire" or "price".
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Issue {
+    /// The issue's name, unique in the scenario.
     pub name: String,
+    /// Its values.
     pub kind: IssueKind,
+    /// Free text about the issue.
     pub notes: Option<String>,
 }
 
@@ -44,12 +51,27 @@ pub struct Issue {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum IssueKind {
     /// A finite list of named options.
-    Discrete { options: Vec<String> },
+    Discrete {
+        /// The options, in order.
+        options: Vec<String>,
+    },
     /// Every integer in `min..=max`.
-    Integer { min: i64, max: i64 },
+    Integer {
+        /// The smallest value.
+        min: i64,
+        /// The largest value.
+        max: i64,
+    },
     /// The real interval `[min, max]`. Analysis and enumeration use `levels`
     /// evenly spaced points (both ends included).
-    Real { min: f64, max: f64, levels: usize },
+    Real {
+        /// The lower bound.
+        min: f64,
+        /// The upper bound.
+        max: f64,
+        /// How many evenly spaced grid points stand for the range.
+        levels: usize,
+    },
 }
 
 /// Most values an issue may have: outcomes index values with a `u32`
@@ -102,8 +124,11 @@ pub const DEFAULT_REAL_LEVELS: usize = 11;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum Value {
+    /// A value of an integer issue.
     Integer(i64),
+    /// A value of a real issue.
     Real(f64),
+    /// An option of a discrete issue.
     Text(String),
 }
 
@@ -263,10 +288,13 @@ impl std::fmt::Display for Role {
 /// Somebody at (or around) the table.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Party {
+    /// The party's name, unique in the scenario.
     pub name: String,
+    /// Its role.
     pub role: Role,
     /// Who speaks for the party (e.g. the head of delegation).
     pub representative: Option<String>,
+    /// Free text about the party.
     pub notes: Option<String>,
     /// Required for negotiators, optional for the others.
     pub preferences: Option<Preferences>,
@@ -275,6 +303,7 @@ pub struct Party {
 /// A party's private valuation of outcomes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Preferences {
+    /// Its utility over outcomes.
     pub utility: UtilityFunction,
     /// Utility of no agreement. `None` means the party gets nothing it values
     /// from no deal (its worst utility is used as the disagreement point).
@@ -293,6 +322,7 @@ pub struct RedLine {
     pub issue: usize,
     /// Indices of the forbidden values of that issue.
     pub values: Vec<u32>,
+    /// Free text about the red line.
     pub notes: Option<String>,
 }
 
@@ -322,15 +352,30 @@ pub enum ValueFunction {
     Table(Vec<f64>),
     /// Numeric issues: clamp01(offset + slope·(x − issue min)), the GENIUS
     /// integer-evaluator convention.
-    Linear { slope: f64, offset: f64 },
+    Linear {
+        /// Change in value per unit of the issue.
+        slope: f64,
+        /// The value at the issue's lower bound.
+        offset: f64,
+    },
     /// Numeric issues: linear interpolation between `(x, value)` points sorted
     /// by x; constant beyond the first and last point.
-    PiecewiseLinear { points: Vec<(f64, f64)> },
+    PiecewiseLinear {
+        /// `(x, value)` points, by increasing x.
+        points: Vec<(f64, f64)>,
+    },
     /// Numeric issues: the same value everywhere.
     Constant(f64),
     /// Numeric issues: 0 at `low`, rising linearly to 1 at `peak`, falling
     /// linearly to 0 at `high`, and 0 outside `[low, high]`.
-    Triangular { low: f64, peak: f64, high: f64 },
+    Triangular {
+        /// Where the value starts rising from 0.
+        low: f64,
+        /// Where it reaches 1.
+        peak: f64,
+        /// Where it is back to 0.
+        high: f64,
+    },
 }
 
 /// An axis-aligned box of outcomes and the utility it contributes.
@@ -339,12 +384,14 @@ pub struct HyperRectangle {
     /// `(issue index, min, max)`: numeric bounds, inclusive, on the issue's
     /// numeric values. Issues not listed are unconstrained.
     pub bounds: Vec<(usize, f64, f64)>,
+    /// The utility added for an outcome inside the box.
     pub utility: f64,
 }
 
 /// A nonlinear utility: a sum of hyper-rectangle utilities, normalised.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HyperRectangleUtility {
+    /// The boxes.
     pub rectangles: Vec<HyperRectangle>,
     /// The sum is divided by this (GENIUS `maxutility`); must be > 0.
     pub normalizer: f64,
@@ -434,6 +481,7 @@ impl UtilityFunction {
         }
     }
 
+    /// The additive utility, unless it is a hyper-rectangle one.
     pub fn as_additive(&self) -> Option<&AdditiveUtility> {
         match self {
             UtilityFunction::Additive(a) => Some(a),
@@ -478,10 +526,12 @@ impl Scenario {
             .collect()
     }
 
+    /// The position of the issue named `name`.
     pub fn issue_index(&self, name: &str) -> Option<usize> {
         self.issues.iter().position(|i| i.name == name)
     }
 
+    /// The position of the party named `name`.
     pub fn party_index(&self, name: &str) -> Option<usize> {
         self.parties.iter().position(|p| p.name == name)
     }

@@ -17,14 +17,19 @@ use crate::model::*;
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ScenarioFile {
+    /// The scenario's name.
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// A description for people.
     pub description: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Free text: sources, assumptions, caveats.
     pub notes: Option<String>,
     #[serde(default)]
+    /// The issues, in order.
     pub issues: Vec<IssueFile>,
     #[serde(default)]
+    /// The parties, in order.
     pub parties: Vec<PartyFile>,
     /// Inputs of the forecasting models (actors, capabilities, positions on
     /// 0–100 continua). Read and checked by the forecasting crate, not by
@@ -40,13 +45,16 @@ pub struct ScenarioFile {
 #[serde(deny_unknown_fields)]
 pub struct ForecastFile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Free text about the estimates.
     pub notes: Option<String>,
     /// Default Monte Carlo spreads.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uncertainty: Option<ForecastUncertaintyFile>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// The forecast's actors.
     pub actors: Vec<ForecastActorFile>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// The forecast's issues.
     pub issues: Vec<ForecastIssueFile>,
 }
 
@@ -56,10 +64,13 @@ pub struct ForecastFile {
 #[serde(deny_unknown_fields)]
 pub struct ForecastUncertaintyFile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Relative uncertainty of capabilities.
     pub capability: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Uncertainty of positions, in points of the 0–100 scale.
     pub position: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Uncertainty of saliences, in points of the 0–100 scale.
     pub salience: Option<f64>,
 }
 
@@ -67,15 +78,19 @@ pub struct ForecastUncertaintyFile {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ForecastActorFile {
+    /// The actor's name.
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Its capability.
     pub capability: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The range its capability may take (Monte Carlo).
     pub capability_range: Option<(f64, f64)>,
     /// Not a party of the negotiation model.
     #[serde(default, skip_serializing_if = "is_false")]
     pub extra: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Free text about the actor.
     pub notes: Option<String>,
 }
 
@@ -83,13 +98,16 @@ pub struct ForecastActorFile {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ForecastIssueFile {
+    /// The issue's name.
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The status quo on the 0–100 scale.
     pub status_quo: Option<f64>,
     /// Point of the scale (written as a key, e.g. `"50"`) → what it means.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub anchors: Option<IndexMap<String, String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Free text about the issue.
     pub notes: Option<String>,
     /// Actor name → its position and salience on this issue.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -101,16 +119,22 @@ pub struct ForecastIssueFile {
 #[serde(deny_unknown_fields)]
 pub struct ForecastPositionFile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The actor's position on the 0–100 scale.
     pub position: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// How much the issue matters to the actor (0–100).
     pub salience: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Its capability on this issue, if not its general one.
     pub capability: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The range its position may take (Monte Carlo).
     pub position_range: Option<(f64, f64)>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The range its salience may take (Monte Carlo).
     pub salience_range: Option<(f64, f64)>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The range its capability may take (Monte Carlo).
     pub capability_range: Option<(f64, f64)>,
 }
 
@@ -120,37 +144,50 @@ fn is_false(b: &bool) -> bool {
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+/// An issue as written in the file.
 pub struct IssueFile {
+    /// The issue's name.
     pub name: String,
     /// `discrete` (the default when `options` is given), `integer` or `real`.
     #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The options of a discrete issue.
     pub options: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The lower bound of a numeric issue.
     pub min: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The upper bound of a numeric issue.
     pub max: Option<f64>,
     /// Grid points used to enumerate a real issue.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub levels: Option<usize>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Free text about the issue.
     pub notes: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+/// A party as written in the file.
 pub struct PartyFile {
+    /// The party's name.
     pub name: String,
     #[serde(default = "default_role")]
+    /// Its role (negotiator by default).
     pub role: Role,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Who it stands for.
     pub representative: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Free text about the party.
     pub notes: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Its reservation value (no deal).
     pub reservation: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Its discount factor per round.
     pub discount_factor: Option<f64>,
     /// Issue name → weight. Present exactly when the party has preferences.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -159,6 +196,7 @@ pub struct PartyFile {
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub values: IndexMap<String, ValueFile>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// Its red lines.
     pub red_lines: Vec<RedLineFile>,
     /// Nonlinear utility (hyper-rectangles) instead of weights and values.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -174,39 +212,72 @@ fn default_role() -> Role {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum ValueFile {
+    /// A function of a numeric issue.
     Function(NumericFunctionFile),
+    /// A value per option of a discrete issue.
     Table(IndexMap<String, f64>),
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+/// A value function of a numeric issue as written in the file.
 pub enum NumericFunctionFile {
-    Linear { slope: f64, offset: f64 },
-    PiecewiseLinear { points: Vec<(f64, f64)> },
-    Constant { value: f64 },
-    Triangular { low: f64, peak: f64, high: f64 },
+    /// `offset + slope·(x − min)`.
+    Linear {
+        /// Change in value per unit of the issue.
+        slope: f64,
+        /// The value at the issue's lower bound.
+        offset: f64,
+    },
+    /// Straight lines between points.
+    PiecewiseLinear {
+        /// `(x, value)` points.
+        points: Vec<(f64, f64)>,
+    },
+    /// The same value everywhere.
+    Constant {
+        /// The value.
+        value: f64,
+    },
+    /// Rising from `low` to 1 at `peak`, back to 0 at `high`.
+    Triangular {
+        /// Where the value starts rising from 0.
+        low: f64,
+        /// Where it reaches 1.
+        peak: f64,
+        /// Where it is back to 0.
+        high: f64,
+    },
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+/// A red line as written in the file.
 pub struct RedLineFile {
+    /// The issue's name.
     pub issue: String,
     /// Forbidden values: option names, or numbers for numeric issues.
     pub values: Vec<toml::Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Free text about the red line.
     pub notes: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+/// A nonlinear utility as written in the file.
 pub struct HyperRectanglesFile {
+    /// What the sum of the boxes' utilities is divided by.
     pub normalizer: f64,
+    /// The boxes.
     pub rectangles: Vec<HyperRectangleFile>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+/// One box as written in the file.
 pub struct HyperRectangleFile {
+    /// The utility added inside the box.
     pub utility: f64,
     /// Issue name → `[min, max]`, inclusive.
     pub bounds: IndexMap<String, (f64, f64)>,
@@ -217,7 +288,7 @@ pub fn from_toml(file: &str, text: &str) -> Result<Loaded> {
     let raw: ScenarioFile = toml::from_str(text).map_err(|e| {
         let location = match e.span() {
             Some(span) => {
-                let (line, col) = line_col(text, span.start);
+                let (line, col) = crate::source::line_col(text, span.start);
                 Location::line(line, Some(col))
             }
             None => Location::default(),
@@ -237,16 +308,6 @@ pub fn from_json(file: &str, text: &str) -> Result<Loaded> {
         )
     })?;
     into_model(file, raw)
-}
-
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let col = before
-        .rfind('\n')
-        .map_or(before.len(), |nl| before.len() - nl - 1)
-        + 1;
-    (line, col)
 }
 
 fn invalid(file: &str, field: String, message: impl Into<String>) -> Error {
@@ -880,13 +941,18 @@ pub fn loaded_to_json(l: &Loaded) -> Result<String> {
 
 /// Writes the on-disk form as TOML.
 pub fn file_to_toml(f: &ScenarioFile) -> Result<String> {
-    toml::to_string_pretty(f).map_err(|e| Error::Unsupported(format!("cannot write TOML: {e}")))
+    toml::to_string_pretty(f).map_err(|e| Error::Serialize {
+        format: "TOML",
+        source: e.into(),
+    })
 }
 
 /// Writes the on-disk form as JSON.
 pub fn file_to_json(f: &ScenarioFile) -> Result<String> {
-    serde_json::to_string_pretty(f)
-        .map_err(|e| Error::Unsupported(format!("cannot write JSON: {e}")))
+    serde_json::to_string_pretty(f).map_err(|e| Error::Serialize {
+        format: "JSON",
+        source: e.into(),
+    })
 }
 
 #[cfg(test)]

@@ -23,13 +23,18 @@ pub const TIE_TOLERANCE: f64 = 1e-12;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Concept {
+    /// The Nash bargaining solution: the largest product of gains over no deal.
     Nash,
+    /// The Kalai–Smorodinsky solution: gains in proportion to each party's best.
     KalaiSmorodinsky,
+    /// The egalitarian solution: the largest smallest gain.
     Egalitarian,
+    /// The utilitarian solution: the largest sum of utilities.
     Utilitarian,
 }
 
 impl Concept {
+    /// Every concept, in the order reports list them.
     pub const ALL: [Concept; 4] = [
         Concept::Nash,
         Concept::KalaiSmorodinsky,
@@ -37,6 +42,7 @@ impl Concept {
         Concept::Utilitarian,
     ];
 
+    /// The concept's name in reports and JSON.
     pub fn name(self) -> &'static str {
         match self {
             Concept::Nash => "Nash bargaining solution",

@@ -9,13 +9,21 @@
 //! [`smp`] (the Spatial Model of Politics of the KTAB toolkit). [`montecarlo`] perturbs inputs;
 //! [`backtest`] scores models against known outcomes. [`input`] reads case files and whole
 //! inputs, [`scenario`] a native scenario's `[forecast]` section, and [`report`] builds the
-//! per-issue results of an input; long runs report progress to a [`progress::Observer`].
+//! per-issue results of an input; long runs report progress to an [`Observer`].
 //!
 //! **Naming.** The spatial model is called `smp` (Spatial Model of Politics) everywhere in code
 //! and output: the module [`smp`], [`ModelKind::Smp`], [`Options::smp`], the name `"smp"`.
 //! "KTAB" names only the toolkit the model comes from and its multi-dimensional CSV format
 //! ([`input::parse_ktab_csv`]). The older name `ktab` is still accepted where a name is read
 //! ([`ModelKind::from_str`](std::str::FromStr), serialised options).
+//!
+//! **Public surface.** The crate root holds what every caller needs: the case types
+//! ([`Case`], [`Actor`], [`Issue`], [`Scale`], [`Anchor`]), the result types ([`Forecast`],
+//! [`DimensionForecast`], [`Round`]), the error ([`ForecastError`] and its parts), the progress
+//! [`Observer`], and [`run`] with [`ModelKind`] and [`Options`]. The public modules are the
+//! models (their parameters and full traces), the readers ([`input`], [`scenario`]) and the
+//! analyses ([`montecarlo`], [`backtest`], [`report`], [`uncertainty`]); everything else is
+//! internal.
 //!
 //! Rules: the library computes and reports; it never prints, draws or names a command-line
 //! flag, and every error is a typed [`ForecastError`].
@@ -24,19 +32,20 @@
 pub mod backtest;
 pub mod baselines;
 pub mod bdm;
-pub mod error;
+mod error;
 pub mod input;
-pub mod model;
+mod model;
 pub mod montecarlo;
-pub mod progress;
+mod progress;
 pub mod report;
-pub mod result;
+mod result;
 pub mod scenario;
 pub mod smp;
 pub mod uncertainty;
 
-pub use error::{ForecastError, Location, Result};
-pub use model::{Actor, Anchor, Case, Issue, Scale};
+pub use error::{ForecastError, JsonSyntax, Location, Result, TomlSyntax};
+pub use model::{Actor, Anchor, Case, Issue, MAX_CAPABILITY, MAX_POSITION, Scale};
+pub use progress::{Observer, Silent};
 pub use result::{DimensionForecast, Forecast, Round};
 
 use serde::{Deserialize, Serialize};

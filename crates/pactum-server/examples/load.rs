@@ -279,7 +279,7 @@ async fn run(args: Args) -> Result<(), String> {
             tokio::spawn(async move {
                 pactum_server::serve_on(listener, app, &limits, std::future::pending()).await
             });
-            let backend = if pactum_server::db::is_postgres(&db) {
+            let backend = if pactum_server::is_postgres(&db) {
                 "PostgreSQL"
             } else {
                 "SQLite"

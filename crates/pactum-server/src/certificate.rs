@@ -17,7 +17,8 @@ use pactum_core::analysis::{AnalysisOptions, Package, analyze};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::protocol::{Event, parse_offer};
+use crate::event::Event;
+use crate::offers::parse_offer;
 use crate::views::own_utility;
 
 /// Tolerance for utility comparisons.
@@ -116,7 +117,7 @@ pub fn compute_with(
 
 pub(crate) fn outcome_of(scenario: &Scenario, p: &Package) -> Result<Vec<u32>, String> {
     match serde_json::to_value(p).map_err(|e| e.to_string())? {
-        serde_json::Value::Object(m) => parse_offer(scenario, &m),
+        serde_json::Value::Object(m) => parse_offer(scenario, &m).map_err(|e| e.to_string()),
         _ => Err("a package is not an object".into()),
     }
 }

@@ -6,32 +6,41 @@
 //! hash-chained record that can be verified offline. Storage is SQLite (one
 //! process) or PostgreSQL (several processes sharing a database); the HTTP API is described by the OpenAPI document at `/openapi.json`.
 
-pub mod api;
 pub mod archive;
 pub mod bots;
 pub mod certificate;
 mod connections;
-pub mod db;
 pub mod error;
+pub mod event;
+mod http;
+mod layers;
 pub mod limits;
-pub mod live;
 pub mod mediation;
+pub mod offers;
 pub mod partial;
 pub mod preferences;
 pub mod protocol;
 pub mod record;
+mod sessions;
 pub mod signing;
 pub mod singletext;
+mod store;
 pub mod tokens;
 pub mod verify;
 pub mod views;
 
 use anyhow::Context;
 
-pub use api::{ACCESS_LOG, router, router_with};
-pub use db::{Backend, Db, connect, connect_with};
+pub use http::router::{ACCESS_LOG, router, router_with};
 pub use limits::ServerLimits;
+
+/// What the integration tests reach beyond the public API.
+#[doc(hidden)]
+pub mod testing {
+    pub use crate::sessions::live::NOTIFY_CHANNEL;
+}
 pub use record::{Record, VerifyError, verify_record};
+pub use store::{Backend, Db, connect, connect_with, is_postgres};
 
 /// Serves the API on `listen` with the database `db` and the default
 /// [`ServerLimits`] until the process is asked to stop. See [`serve_with`].

@@ -85,6 +85,9 @@ impl Default for ServerLimits {
 
 /// Seconds a refused caller is told to wait before retrying when nothing
 /// better is known.
+/// Longest deadline a session may have.
+pub const MAX_DEADLINE_ROUNDS: u64 = 10_000;
+
 const RETRY_AFTER_SECS: u64 = 1;
 
 /// The limits as the handlers enforce them: the counters and pools behind

@@ -22,17 +22,22 @@ use pactum_core::{IssueKind, Role, Scenario, UtilityFunction};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::api::{
-    AppState, Caller, Session, append, authorize, authorize_admin, authorize_party, json_body,
-    load_entries, load_session, lock_session, now_ms, replay, status_of,
-};
 use crate::certificate::{Certificate, compute_with, disclosed_by, outcome_of};
 use crate::error::{ApiError, ErrorBody};
-use crate::live::Published;
+use crate::event::Event;
+use crate::http::auth::{Caller, authorize, authorize_admin, authorize_party};
+use crate::http::json_body;
+use crate::offers::package;
 use crate::partial::PARTIAL_ROUNDS;
-use crate::protocol::{Event, Finish, package};
+use crate::protocol::Finish;
 use crate::record::{Record, RecordEntry};
+use crate::sessions::cache::load_session;
+use crate::sessions::live::Published;
+use crate::sessions::replay::{replay, status_of};
+use crate::sessions::{AppState, now_ms};
 use crate::singletext::SINGLE_TEXT;
+use crate::store::log::{append, load_entries, lock_session};
+use crate::store::sessions::Session;
 use crate::views::own_utility;
 
 /// Largest number of outcomes whose utilities the mediator view samples.
@@ -281,10 +286,10 @@ pub struct MediatorView {
     pub offers: Vec<TraceOffer>,
     /// Partial rounds: the proposals round by round, the settled issues.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub partial: Option<crate::partial::PartialTrace>,
+    pub partial: Option<crate::http::traces::PartialTrace>,
     /// Single text: the proposals with their votes, the standing draft.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub single_text: Option<crate::singletext::TextTrace>,
+    pub single_text: Option<crate::http::traces::TextTrace>,
     /// Present only for a mediator's token once every negotiator discloses.
     pub utility_space: Option<UtilitySpace>,
     /// The session's privacy level: what the negotiators' suggestions may
@@ -371,7 +376,8 @@ pub(crate) async fn mediator_view(
     // The packages whose utilities the utility space would show.
     let (points, standing): (Vec<Point>, Option<Point>) = match session.protocol.as_str() {
         PARTIAL_ROUNDS => {
-            let (trace, partial, proposals) = crate::partial::trace(&session, &entries)?;
+            let (trace, partial, proposals) =
+                crate::http::traces::partial_trace(&session, &entries)?;
             view.round = partial.round.min(session.deadline_rounds.saturating_sub(1));
             view.partial = Some(trace);
             (
@@ -380,7 +386,7 @@ pub(crate) async fn mediator_view(
             )
         }
         SINGLE_TEXT => {
-            let (trace, text, drafts) = crate::singletext::trace(&session, &entries)?;
+            let (trace, text, drafts) = crate::http::traces::text_trace(&session, &entries)?;
             view.round = text.proposal.min(session.deadline_rounds.saturating_sub(1));
             view.single_text = Some(trace);
             (

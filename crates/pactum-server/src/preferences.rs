@@ -38,13 +38,15 @@ use sha2::{Digest, Sha256};
 use sqlx::Row;
 use utoipa::ToSchema;
 
-use crate::api::{
-    AppState, Session, append, authorize_party, json_body, load_entries, load_session,
-    lock_session, now_ms,
-};
 use crate::error::{ApiError, ErrorBody};
-use crate::protocol::Event;
+use crate::event::Event;
+use crate::http::auth::authorize_party;
+use crate::http::json_body;
 use crate::record::{RecordEntry, canonical_json};
+use crate::sessions::cache::load_session;
+use crate::sessions::{AppState, now_ms};
+use crate::store::log::{append, load_entries, lock_session};
+use crate::store::sessions::Session;
 
 /// Body of `PUT /sessions/{id}/me/preferences`: the caller's whole additive
 /// utility, in the native scenario format's terms.
@@ -252,7 +254,7 @@ pub(crate) async fn put_preferences(
     let mut tx = app.pool.begin().await?;
     lock_session(&mut tx, &id).await?;
     let entries = load_entries(&mut tx, &id).await?;
-    let (state, _) = crate::api::replay(&session, &entries)?;
+    let (state, _) = crate::sessions::replay::replay(&session, &entries)?;
     if state.finished.is_some() {
         return Err(ApiError::conflict("the negotiation is over"));
     }
@@ -389,7 +391,7 @@ pub(crate) async fn lock_preferences(
     let mut tx = app.pool.begin().await?;
     lock_session(&mut tx, &id).await?;
     let mut entries = load_entries(&mut tx, &id).await?;
-    let (state, _) = crate::api::replay(&session, &entries)?;
+    let (state, _) = crate::sessions::replay::replay(&session, &entries)?;
     if state.finished.is_some() {
         return Err(ApiError::conflict("the negotiation is over"));
     }

@@ -9,123 +9,15 @@
 //! offer. After `deadline_rounds` rounds (one move per negotiator each) without
 //! agreement the negotiation ends.
 
-use pactum_core::analysis::Package;
-use pactum_core::{Outcome, Scenario, Value};
-use serde::{Deserialize, Serialize};
+use pactum_core::{Outcome, Scenario};
+
+use crate::event::Event;
+use crate::offers::package;
 
 /// The only protocol of this version.
 pub const ALTERNATING_OFFERS: &str = "alternating_offers";
 
-/// What a negotiator does on its turn.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum MoveKind {
-    Offer,
-    Accept,
-    Reject,
-    End,
-}
-
-/// An entry of the event log (the `event` of a record entry).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum Event {
-    Created {
-        session_id: String,
-        protocol: String,
-        deadline_rounds: u64,
-        /// Negotiators in turn order.
-        negotiators: Vec<String>,
-        /// SHA-256 of the scenario text the session was created from
-        /// (empty in a record that predates it: nothing to check against).
-        #[serde(default)]
-        scenario_sha256: String,
-        at_ms: i64,
-        /// Whether the server streams suggestions after each round (see
-        /// `crate::live::auto_suggest`); omitted when off.
-        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-        auto_suggest: bool,
-    },
-    Move {
-        party: String,
-        kind: MoveKind,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        offer: Option<Package>,
-        round: u64,
-        at_ms: i64,
-    },
-    Agreement {
-        offer: Package,
-        round: u64,
-    },
-    Ended {
-        reason: String,
-        round: u64,
-    },
-    /// A negotiator's choice to disclose its preferences to the mediator
-    /// (`true`) or to withdraw that (`false`); off until first chosen.
-    Disclosure {
-        party: String,
-        disclose: bool,
-        at_ms: i64,
-    },
-    /// The agreement certificate, appended right after the agreement.
-    Certificate(crate::certificate::Certificate),
-    /// A negotiator replaced its own preferences; only a salted commitment
-    /// to them is recorded (see `crate::preferences`).
-    Preferences {
-        party: String,
-        commitment: String,
-        at_ms: i64,
-    },
-    /// A negotiator locked its preferences explicitly (`POST
-    /// /sessions/{id}/preferences/lock`; a first move locks them too): they
-    /// can no longer change, and once every negotiator's are locked the
-    /// mediator's suggestions may be computed from them.
-    PreferencesLocked {
-        party: String,
-        at_ms: i64,
-    },
-    /// Single text: the mediator's proposal number `proposal`, a one-issue
-    /// `change` to the current `draft` (see `crate::singletext`).
-    Proposal {
-        proposal: u64,
-        draft: Package,
-        change: Package,
-    },
-    /// Partial rounds: a negotiator's move (see `crate::partial`); an offer
-    /// carries some of the issues, an acceptance the proposal it accepts.
-    PartialMove {
-        party: String,
-        kind: MoveKind,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        offer: Option<Package>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        proposal: Option<u64>,
-        round: u64,
-        at_ms: i64,
-    },
-    /// Partial rounds: every negotiator accepted proposal `proposal`; its
-    /// issues are settled.
-    Settled {
-        proposal: u64,
-        issues: Package,
-        round: u64,
-    },
-    /// Partial rounds: the issues settled when the negotiation ended without
-    /// full agreement (followed by `Ended`).
-    PartialAgreement {
-        settled: Package,
-        round: u64,
-    },
-    /// Single text: a negotiator's vote on proposal `proposal`.
-    Vote {
-        party: String,
-        proposal: u64,
-        accept: bool,
-        at_ms: i64,
-    },
-}
+pub use crate::event::MoveKind;
 
 /// How a negotiation finished.
 #[derive(Debug, Clone, PartialEq)]
@@ -241,32 +133,6 @@ impl State {
     }
 }
 
-/// Reads an offer (`{issue: value}`) into an outcome: every issue must be
-/// given exactly once with one of its values.
-pub fn parse_offer(
-    scenario: &Scenario,
-    offer: &serde_json::Map<String, serde_json::Value>,
-) -> Result<Outcome, String> {
-    for name in offer.keys() {
-        if scenario.issue_index(name).is_none() {
-            return Err(format!("unknown issue {name:?}"));
-        }
-    }
-    let mut outcome = Vec::with_capacity(scenario.issues.len());
-    for issue in &scenario.issues {
-        let Some(raw) = offer.get(&issue.name) else {
-            return Err(format!("the offer lacks issue {:?}", issue.name));
-        };
-        let value: Value = serde_json::from_value(raw.clone())
-            .map_err(|_| format!("issue {:?}: {raw} is not a value", issue.name))?;
-        let k = issue
-            .index_of(&value)
-            .ok_or_else(|| format!("issue {:?}: {raw} is not one of its values", issue.name))?;
-        outcome.push(k);
-    }
-    Ok(outcome)
-}
-
 /// The event the server appends when a negotiation finishes so in `round`
 /// (the live path and offline replay build it here alike).
 pub fn finish_event(scenario: &Scenario, finish: &Finish, round: u64) -> Event {
@@ -280,11 +146,6 @@ pub fn finish_event(scenario: &Scenario, finish: &Finish, round: u64) -> Event {
             round,
         },
     }
-}
-
-/// The outcome as an issue → value package.
-pub fn package(scenario: &Scenario, outcome: &[u32]) -> Package {
-    scenario.describe(outcome).into_iter().collect()
 }
 
 #[cfg(test)]

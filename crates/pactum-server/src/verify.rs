@@ -38,12 +38,12 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::certificate::{find_certificate, recompute};
+use crate::event::Event;
 use crate::mediation::Export;
-use crate::partial::{PARTIAL_ROUNDS, PartialState, derived_events, parse_partial_offer};
+use crate::offers::{parse_offer, parse_partial_offer};
+use crate::partial::{PARTIAL_ROUNDS, PartialState, derived_events};
 use crate::preferences::{PreferencesExport, PreferencesRequest, commitment};
-use crate::protocol::{
-    ALTERNATING_OFFERS, Event, Finish, MoveKind, State, finish_event, parse_offer,
-};
+use crate::protocol::{ALTERNATING_OFFERS, Finish, MoveKind, State, finish_event};
 use crate::record::{Record, canonical_json, verify_record};
 use crate::signing::{public_key_from_hex, read_public_key, verify_head};
 use crate::singletext::{SINGLE_TEXT, TextState, proposal_event};
@@ -579,12 +579,12 @@ impl<'a> Replay<'a> {
             return Err("the session names fewer than two negotiators".into());
         }
         if creation.deadline_rounds == 0
-            || creation.deadline_rounds > crate::api::MAX_DEADLINE_ROUNDS
+            || creation.deadline_rounds > crate::limits::MAX_DEADLINE_ROUNDS
         {
             return Err(format!(
                 "a deadline of {} rounds, which no session can have (1 to {})",
                 creation.deadline_rounds,
-                crate::api::MAX_DEADLINE_ROUNDS
+                crate::limits::MAX_DEADLINE_ROUNDS
             ));
         }
         if let Some(sc) = scenario
@@ -766,7 +766,7 @@ impl<'a> Replay<'a> {
                                 Ok(serde_json::Value::Object(m)) => m,
                                 _ => return Err(at("a package is not an object".into())),
                             };
-                            Some(parse_partial_offer(sc, &map).map_err(at)?)
+                            Some(parse_partial_offer(sc, &map).map_err(|e| at(e.to_string()))?)
                         }
                         (MoveKind::Accept, None, Some(_)) => None,
                         (MoveKind::Reject | MoveKind::End, None, None) => None,

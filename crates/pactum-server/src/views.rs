@@ -21,12 +21,15 @@ use pactum_core::{Outcome, Scenario, UtilityFunction};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::api::{Session, replay};
 use crate::error::ApiError;
+use crate::event::Event;
+use crate::offers::parse_offer;
 use crate::partial::PARTIAL_ROUNDS;
-use crate::protocol::{Event, Finish, parse_offer};
+use crate::protocol::Finish;
 use crate::record::RecordEntry;
+use crate::sessions::replay::replay;
 use crate::singletext::SINGLE_TEXT;
+use crate::store::sessions::Session;
 
 /// Largest number of values listed per issue in a preference summary.
 const MAX_LISTED_VALUES: u64 = 10_000;
@@ -366,7 +369,8 @@ pub fn suggestions_with(
                 ));
             }
         };
-        let outcome = parse_offer(scenario, &map).map_err(SuggestionError::Package)?;
+        let outcome =
+            parse_offer(scenario, &map).map_err(|e| SuggestionError::Package(e.to_string()))?;
         Ok(OwnView {
             offer: offer.clone(),
             my_utility: own_utility(scenario, party, &outcome),
@@ -443,11 +447,11 @@ pub(crate) fn suggestion_basis(
     let mut scenario = session.scenario.clone();
     let (rounds, standing, finished) = match session.protocol.as_str() {
         SINGLE_TEXT => {
-            let state = crate::singletext::replay_text(session, entries)?;
+            let state = crate::sessions::replay::replay_text(session, entries)?;
             (state.proposal, Some(state.draft), state.finished.is_some())
         }
         PARTIAL_ROUNDS => {
-            let state = crate::partial::replay_partial(session, entries)?;
+            let state = crate::sessions::replay::replay_partial(session, entries)?;
             match &state.finished {
                 // After settling: packages everyone weakly prefers to the
                 // agreement, over the whole space.

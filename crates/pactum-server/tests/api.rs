@@ -657,6 +657,42 @@ async fn health_says_whether_the_database_answers(db: Db) {
     );
 }
 
+/// A database failure is a 500 whose body says only that it happened, with
+/// a request id: the database's own text (which may name tables, files or
+/// hosts) stays in the server's log.
+async fn a_database_failure_is_a_generic_500(db: Db) {
+    let (app, pool) = app(db);
+    let (status, created, text) = call(
+        &app,
+        "POST",
+        "/sessions",
+        None,
+        Some(json!({"scenario_toml": SCENARIO, "protocol": "alternating_offers", "deadline_rounds": 3})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{text}");
+    let id = created["session_id"].as_str().unwrap().to_string();
+    let party = created["invitations"][0]["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let admin = created["admin_token"].as_str().unwrap().to_string();
+    pool.close().await;
+    for (uri, token) in [
+        (format!("/sessions/{id}/offers"), &party),
+        (format!("/sessions/{id}/record"), &admin),
+    ] {
+        let (status, body, text) = call(&app, "GET", &uri, Some(token), None).await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR, "{uri}: {text}");
+        let error = body["error"].as_str().unwrap();
+        assert!(error.starts_with("internal error (request "), "{error}");
+        let lower = text.to_lowercase();
+        for leak in ["pool", "closed", "sqlite", "postgres", "database", "sql"] {
+            assert!(!lower.contains(leak), "{uri} tells {leak:?}: {text}");
+        }
+    }
+}
+
 /// In every protocol a negotiator's preferences are fixed by its first
 /// move: a proposal, acceptance or closing of a free-form round, or a vote
 /// on the single text, as much as an offer.
@@ -749,6 +785,7 @@ async fn preferences_are_fixed_by_the_first_move_of_every_protocol(db: Db) {
 on_both_backends!(
     preferences_are_fixed_by_the_first_move_of_every_protocol,
     health_says_whether_the_database_answers,
+    a_database_failure_is_a_generic_500,
     creating_a_session_hands_out_tokens_and_stores_only_hashes,
     bad_session_requests_are_refused_with_json_errors,
     me_shows_only_the_callers_own_preferences,

@@ -403,7 +403,7 @@ async fn only_watched_sessions_notify_and_only_with_ids() {
     };
     let mut listener = sqlx::postgres::PgListener::connect(&url).await.unwrap();
     listener
-        .listen(pactum_server::live::NOTIFY_CHANNEL)
+        .listen(pactum_server::testing::NOTIFY_CHANNEL)
         .await
         .unwrap();
     let s = create_test_deal(

@@ -10,7 +10,7 @@ use std::path::Path;
 use pactum_core::native::ForecastFile;
 use serde::Deserialize;
 
-use super::spans::{Spans, display_path, field_at, line_of, offset_of};
+use super::spans::{Spans, display_path, field_at, key, line_of, offset_of};
 use crate::error::{ForecastError, JsonSyntax, Location, Result, TomlSyntax};
 
 /// The format a scenario file is written in.
@@ -85,7 +85,13 @@ pub(super) fn deserialize(text: &str, file: &str, format: Format) -> Result<(Raw
                 }
             })?;
             let spans = Spans::json(text);
-            if let Some((path, span)) = &spans.duplicate {
+            // The first key of the forecast section given twice in one object (TOML rejects
+            // these when parsing; JSON parsers keep the last one).
+            let duplicate = spans
+                .duplicates()
+                .iter()
+                .find(|(path, _)| path.first() == Some(&key("forecast")));
+            if let Some((path, span)) = duplicate {
                 return Err(ForecastError::Format {
                     loc: Location::new(file, Some(line_of(text, span.start)), display_path(path)),
                     message: "this key is given twice".into(),

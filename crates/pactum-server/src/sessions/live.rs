@@ -91,14 +91,19 @@ use sqlx::{AnyPool, Row};
 use tokio::sync::{broadcast, mpsc, oneshot};
 use utoipa::ToSchema;
 
-use crate::api::{
-    AppState, Caller, Session, authorize, load_entries, load_session, replay, to_outcome,
-};
-use crate::db::{Backend, Db};
 use crate::error::{ApiError, ErrorBody};
+use crate::event::Event;
+use crate::http::auth::{Caller, authorize};
 use crate::limits::Limits;
-use crate::protocol::{Event, MoveKind, package};
+use crate::offers::{package, to_outcome};
+use crate::protocol::MoveKind;
 use crate::record::RecordEntry;
+use crate::sessions::AppState;
+use crate::sessions::cache::load_session;
+use crate::sessions::replay::replay;
+use crate::store::log::load_entries;
+use crate::store::sessions::Session;
+use crate::store::{Backend, Db};
 use crate::views::{
     Privacy, SuggestionContext, Suggestions, own_utility, suggestion_basis, suggestions_with,
 };
@@ -1587,9 +1592,9 @@ values.price = { type = "linear", slope = -1.0, offset = 1.0 }
     /// order; the stream still sends every one once, in seq order.
     #[tokio::test]
     async fn events_reaching_the_channel_out_of_order_are_sent_in_order() {
-        let db = crate::db::connect("sqlite::memory:").await.unwrap();
+        let db = crate::store::connect("sqlite::memory:").await.unwrap();
         let pool = db.pool.clone();
-        let app = crate::api::router(db);
+        let app = crate::http::router::router(db);
         let created = post(
             &app,
             "/sessions",
@@ -1609,7 +1614,7 @@ values.price = { type = "linear", slope = -1.0, offset = 1.0 }
             let offer = json!({"kind": "offer", "offer": {"price": price}});
             post(&app, &moves, Some(&token(seat)), offer).await;
         }
-        let scenario = crate::api::parse_scenario(SCENARIO).unwrap();
+        let scenario = crate::store::sessions::parse_scenario(SCENARIO).unwrap();
         let mut conn = pool.acquire().await.unwrap();
         let logged: Vec<Published> = load_entries(&mut conn, &id)
             .await

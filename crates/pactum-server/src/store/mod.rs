@@ -3,7 +3,7 @@
 //!
 //! Both go through `sqlx::Any`; every query is written once, with `$1`-style
 //! placeholders that both drivers accept (a few PostgreSQL-only statements
-//! of `crate::live` aside). Each backend has its own migration folder
+//! of `crate::sessions::live` aside). Each backend has its own migration folder
 //! (`migrations/sqlite`, `migrations/postgres`) with the same schema, but for
 //! PostgreSQL's `sessions.watched_until`, which tells the server processes
 //! sharing the database which sessions have live subscribers, and
@@ -15,6 +15,9 @@
 //! pages: a checkpoint copies the log into the database file and syncs it,
 //! and done inside a commit it would stall every move queued behind that
 //! commit.
+
+pub(crate) mod log;
+pub(crate) mod sessions;
 
 use std::str::FromStr;
 use std::sync::{Arc, Weak};

@@ -1,0 +1,94 @@
+//! KTAB's Spatial Model of Politics (SMP), spec §4.3.
+//!
+//! Actors hold vector positions on [0, 1]^dims (input / 100). Each turn: (1) every actor's risk
+//! attitude is inferred from how likely its position is to win a capability-weighted vote;
+//! (2) every actor picks the challenge target with the largest expected gain; (3) each challenge
+//! yields a bargain interpolated between the two positions; (4) every actor chooses among the
+//! bargains it is part of (and its status quo) by a capability-weighted vote; all move at once.
+//! The run stops when turn-to-turn movement falls below 2% of the first turn's movement.
+//!
+//! All nine of KTAB's parameter choices are exposed in [`SmpParams`] with KTAB's defaults.
+//! Where KTAB itself aborts (every position at one of the two ends, so risk attitudes cannot be
+//! told apart), this port continues with the risk-neutral utilities and says so in a note.
+//!
+//! Files: `params` ([`SmpParams`], the model's switches), `voting` (votes, victory probabilities,
+//! PCE), `turn` (one turn's arithmetic), `run` (scales, the loop and its stop rule, the final
+//! positions); this file wraps a run as a [`Forecast`].
+//!
+//! Rules: the forecast of each dimension is the probability-weighted final position; its
+//! `summary` holds `prob_weighted`, `most_probable` and `turns` (states − 1); the
+//! probabilities of every state are those of the distinct position each actor holds.
+
+mod params;
+mod run;
+mod turn;
+mod voting;
+
+use std::collections::BTreeMap;
+
+pub use params::{
+    BargnModel, BigRAdjust, BigRRange, DEFAULT_SEED, InterVecBrgn, PceModel, SmpParams,
+    StateTransitions, ThirdPartyCommit, VictoryProbModel, VotingRule,
+};
+pub use run::{SmpRun, SmpState, run_smp};
+
+use crate::error::Result;
+use crate::model::Case;
+use crate::result::{DimensionForecast, Forecast, Round};
+
+/// Runs the SMP and wraps it as a [`Forecast`]: forecast = probability-weighted final position;
+/// `summary` holds `most_probable`, `turns` and `prob_weighted`.
+pub fn forecast(case: &Case, p: &SmpParams) -> Result<Forecast> {
+    let run = run_smp(case, p)?;
+    Ok(forecast_of(&run, case))
+}
+
+/// The [`Forecast`] of a finished run on `case`.
+pub(crate) fn forecast_of(run: &SmpRun, case: &Case) -> Forecast {
+    let probs: Vec<Round> = run
+        .states
+        .iter()
+        .map(|s| {
+            run.actors
+                .iter()
+                .cloned()
+                .zip(s.position_probs.iter().copied())
+                .collect()
+        })
+        .collect();
+    let dims = run
+        .dimensions
+        .iter()
+        .enumerate()
+        .map(|(d, name)| {
+            let rounds: Vec<Round> = run
+                .states
+                .iter()
+                .map(|s| {
+                    run.actors
+                        .iter()
+                        .cloned()
+                        .zip(s.positions.iter().map(|p| p[d]))
+                        .collect()
+                })
+                .collect();
+            let mut summary = BTreeMap::new();
+            summary.insert("prob_weighted".to_string(), run.prob_weighted[d]);
+            summary.insert("most_probable".to_string(), run.most_probable[d]);
+            summary.insert("turns".to_string(), (run.states.len() - 1) as f64);
+            DimensionForecast {
+                dimension: name.clone(),
+                forecast: run.prob_weighted[d],
+                rounds,
+                probabilities: Some(probs.clone()),
+                summary,
+            }
+        })
+        .collect();
+    Forecast {
+        model: "smp".into(),
+        case: case.name.clone(),
+        dimensions: dims,
+        notes: run.notes.clone(),
+    }
+}

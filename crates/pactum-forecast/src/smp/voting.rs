@@ -1,0 +1,214 @@
+//! Votes, victory probabilities and the probability of Condorcet election (PCE): how
+//! actors' utilities over a set of options become each option's chance to win.
+//!
+//! Rules: a vote for a over b is the voter's weight times a function of the utility
+//! difference (the [`VotingRule`]), so it changes sign with the difference; the coalition for
+//! a over b is `1e−8 + Σ_k max(v_k(a,b), 0)`; a victory probability is a function of the two
+//! coalition strengths (the [`VictoryProbModel`]); the PCE over m options sums to 1 (the
+//! conditional model normalises the products of pairwise victory probabilities, the Markov
+//! models iterate to a fixed point, at most 10,000 / 1,000 steps).
+
+use super::params::{PceModel, SmpParams, VictoryProbModel, VotingRule};
+
+/// Vote of an actor with weight `w` for option a (utility `ua`) over b (utility `ub`).
+pub(super) fn vote(rule: VotingRule, w: f64, ua: f64, ub: f64) -> f64 {
+    let d = ua - ub;
+    let bin = (d / 1e-8).clamp(-1.0, 1.0);
+    match rule {
+        VotingRule::Prop => w * d,
+        VotingRule::Binary => w * bin,
+        VotingRule::PropBin => w * (0.8 * d + 0.2 * bin),
+        VotingRule::Cubic => w * d * d * d,
+        VotingRule::PropCbc => w * (0.5 * d + 0.5 * d * d * d),
+        VotingRule::ASymProsp => {
+            if d < 0.0 {
+                w * d
+            } else {
+                2.0 * w * d / 3.0
+            }
+        }
+    }
+}
+
+/// Probability that a coalition of strength `ca` beats one of strength `cb`.
+fn victory_prob(model: VictoryProbModel, ca: f64, cb: f64) -> f64 {
+    let pow = |e: i32| {
+        let (a, b) = (ca.powi(e), cb.powi(e));
+        a / (a + b)
+    };
+    match model {
+        VictoryProbModel::Linear => ca / (ca + cb),
+        VictoryProbModel::Square => pow(2),
+        VictoryProbModel::Quartic => pow(4),
+        VictoryProbModel::Octic => pow(8),
+        VictoryProbModel::Binary => {
+            let ratio = ca / cb;
+            let hi = 1.1;
+            if ratio >= hi {
+                1.0
+            } else if ratio <= 1.0 / hi {
+                0.0
+            } else {
+                (ratio - 1.0 / hi) / (hi - 1.0 / hi)
+            }
+        }
+    }
+}
+
+/// Probability that each option is the final winner, given `util[voter][option]` and voting
+/// weights. Coalitions: `C(a,b) = 1e−8 + Σ_k max(v_k(a,b), 0)`.
+pub(super) fn pce(util: &[Vec<f64>], weights: &[f64], p: &SmpParams) -> Vec<f64> {
+    let m = util.first().map_or(0, Vec::len);
+    if m == 0 {
+        return Vec::new();
+    }
+    let mut coal = vec![vec![1e-8; m]; m];
+    for (k, u) in util.iter().enumerate() {
+        for a in 0..m {
+            for b in 0..m {
+                if a != b {
+                    coal[a][b] += vote(p.voting, weights[k], u[a], u[b]).max(0.0);
+                }
+            }
+        }
+    }
+    let vp: Vec<Vec<f64>> = (0..m)
+        .map(|a| {
+            (0..m)
+                .map(|b| {
+                    if a == b {
+                        0.5
+                    } else {
+                        victory_prob(p.victory, coal[a][b], coal[b][a])
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    let normalise = |v: Vec<f64>| {
+        let t: f64 = v.iter().sum();
+        v.into_iter().map(|x| x / t).collect::<Vec<f64>>()
+    };
+    match p.pce {
+        PceModel::Conditional => normalise((0..m).map(|a| vp[a].iter().product()).collect()),
+        PceModel::MarkovUniform => {
+            let mut pr = vec![1.0 / m as f64; m];
+            for _ in 0..10_000 {
+                let q: Vec<f64> = (0..m)
+                    .map(|a| (0..m).map(|b| vp[a][b] * (pr[a] + pr[b])).sum::<f64>() / m as f64)
+                    .collect();
+                let next: Vec<f64> = pr.iter().zip(&q).map(|(x, y)| (x + y) / 2.0).collect();
+                let change = next
+                    .iter()
+                    .zip(&pr)
+                    .map(|(a, b)| (a - b).abs())
+                    .fold(0.0, f64::max);
+                pr = next;
+                if change < 1e-6 {
+                    break;
+                }
+            }
+            normalise(pr)
+        }
+        PceModel::MarkovIncentive => {
+            let inc: Vec<Vec<f64>> = (0..m)
+                .map(|a| {
+                    (0..m)
+                        .map(|b| coal[a][b] * vp[a][b] + if a == b { 1e-10 } else { 0.0 })
+                        .collect()
+                })
+                .collect();
+            // chi[a][b]: probability a challenges b.
+            let chi: Vec<Vec<f64>> = (0..m)
+                .map(|a| {
+                    (0..m)
+                        .map(|b| inc[a][b] / (0..m).map(|k| inc[k][b]).sum::<f64>())
+                        .collect()
+                })
+                .collect();
+            let mut pr = vec![1.0 / m as f64; m];
+            for _ in 0..1000 {
+                let ct: Vec<Vec<f64>> = (0..m)
+                    .map(|a| (0..m).map(|b| pr[a] * chi[b][a]).collect())
+                    .collect();
+                let q: Vec<f64> = (0..m)
+                    .map(|a| (0..m).map(|b| vp[a][b] * (ct[a][b] + ct[b][a])).sum())
+                    .collect();
+                let next: Vec<f64> = pr.iter().zip(&q).map(|(x, y)| (x + y) / 2.0).collect();
+                let change = next
+                    .iter()
+                    .zip(&pr)
+                    .map(|(a, b)| (a - b).abs())
+                    .fold(0.0, f64::max);
+                pr = normalise(next);
+                if change < 1e-8 {
+                    break;
+                }
+            }
+            pr
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RULES: [VotingRule; 6] = [
+        VotingRule::Prop,
+        VotingRule::PropBin,
+        VotingRule::Binary,
+        VotingRule::PropCbc,
+        VotingRule::ASymProsp,
+        VotingRule::Cubic,
+    ];
+
+    #[test]
+    fn a_vote_has_the_sign_of_the_utility_difference() {
+        for rule in RULES {
+            assert!(vote(rule, 2.0, 0.7, 0.3) > 0.0, "{rule:?}");
+            assert!(vote(rule, 2.0, 0.3, 0.7) < 0.0, "{rule:?}");
+            assert_eq!(vote(rule, 2.0, 0.5, 0.5), 0.0, "{rule:?}");
+        }
+    }
+
+    #[test]
+    fn victory_probabilities_of_the_two_sides_sum_to_one() {
+        for model in [
+            VictoryProbModel::Linear,
+            VictoryProbModel::Square,
+            VictoryProbModel::Quartic,
+            VictoryProbModel::Octic,
+            VictoryProbModel::Binary,
+        ] {
+            let (a, b) = (victory_prob(model, 3.0, 2.0), victory_prob(model, 2.0, 3.0));
+            assert!((a + b - 1.0).abs() < 1e-12, "{model:?}");
+            assert!(a > b, "{model:?}");
+        }
+        assert_eq!(victory_prob(VictoryProbModel::Binary, 1.1, 1.0), 1.0);
+    }
+
+    #[test]
+    fn the_pce_is_a_distribution_for_every_model() {
+        let util = vec![
+            vec![1.0, 0.6, 0.2],
+            vec![0.5, 1.0, 0.4],
+            vec![0.1, 0.5, 1.0],
+        ];
+        for pce_model in [
+            PceModel::Conditional,
+            PceModel::MarkovIncentive,
+            PceModel::MarkovUniform,
+        ] {
+            let p = SmpParams {
+                pce: pce_model,
+                ..SmpParams::default()
+            };
+            let pr = pce(&util, &[3.0, 1.0, 1.0], &p);
+            assert_eq!(pr.len(), 3);
+            assert!((pr.iter().sum::<f64>() - 1.0).abs() < 1e-9, "{pce_model:?}");
+            assert!(pr.iter().all(|&x| x >= 0.0), "{pce_model:?}");
+        }
+        assert!(pce(&[], &[], &SmpParams::default()).is_empty());
+    }
+}

@@ -1,0 +1,269 @@
+//! `POST /sessions`: a new session from a scenario, its tokens shown once.
+//!
+//! The request is checked completely (protocol, deadline, scenario, bots,
+//! privacy and the analysis budget) before anything is stored.
+
+use axum::Json;
+use axum::extract::State as AxumState;
+use axum::extract::rejection::JsonRejection;
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use utoipa::ToSchema;
+
+use crate::error::{ApiError, ErrorBody};
+use crate::event::Event;
+use crate::http::json_body;
+use crate::limits::MAX_DEADLINE_ROUNDS;
+use crate::partial::PARTIAL_ROUNDS;
+use crate::protocol::ALTERNATING_OFFERS;
+use crate::record::GENESIS_HASH;
+use crate::sessions::bots::play_bots;
+use crate::sessions::cache::load_session;
+use crate::sessions::{AppState, now_ms};
+use crate::singletext::SINGLE_TEXT;
+use crate::store::log::append;
+use crate::store::sessions::parse_scenario;
+use crate::tokens;
+use crate::views::Privacy;
+
+/// Body of `POST /sessions`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateSession {
+    /// A scenario in Pactum's native TOML format (or give
+    /// `scenario_zip_base64`).
+    #[serde(default)]
+    pub scenario_toml: Option<String>,
+    /// Instead of `scenario_toml`: a GENIUS or GeniusWeb scenario folder as
+    /// a base64 zip archive, stored as native TOML (see `crate::archive`).
+    #[serde(default)]
+    pub scenario_zip_base64: Option<String>,
+    /// "alternating_offers", "single_text" (the server mediates a single
+    /// negotiating text; the negotiators vote on its proposed changes) or
+    /// "partial_rounds" (free-form rounds settling issues by partial
+    /// proposals, see `crate::partial`).
+    pub protocol: String,
+    /// Rounds (one move per negotiator each) before the negotiation ends.
+    pub deadline_rounds: u64,
+    /// Negotiator seats played by the server: party name → strategy name
+    /// (one of pactum-sim's, e.g. "conceder"). At least one seat must be
+    /// left to a person.
+    #[serde(default)]
+    #[schema(value_type = Option<std::collections::HashMap<String, String>>)]
+    pub bots: indexmap::IndexMap<String, String>,
+    /// After each completed round, stream every negotiator the mediator's
+    /// suggestions (its own utilities only) as a `suggestions` event on
+    /// `GET /sessions/{id}/events`.
+    #[serde(default)]
+    pub auto_suggest: bool,
+    /// What the mediator's suggestions may rest on: "full" (Pareto-improving
+    /// packages and the Nash package, which rest on every party's
+    /// reservation value), "pareto" (the default: only packages every
+    /// negotiator prefers to what stands; no reservation value enters) or
+    /// "off" (no suggestions). See docs/privacy.md.
+    #[serde(default)]
+    pub privacy: Privacy,
+}
+
+/// One negotiator's invitation: the token that lets it act for its seat.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct Invitation {
+    pub party: String,
+    /// For a seat played by a bot, a view-only token (its moves are the
+    /// server's).
+    pub token: String,
+    /// The strategy playing this seat, if a bot plays it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bot: Option<String>,
+}
+
+/// A view-only invitation for one of the scenario's mediators or observers.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ViewerInvitation {
+    pub party: String,
+    /// "mediator" or "observer".
+    pub role: String,
+    pub token: String,
+}
+
+/// Answer of `POST /sessions`. Tokens are shown only here, once.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct Created {
+    pub session_id: String,
+    pub admin_token: String,
+    /// One per negotiator, in turn order.
+    pub invitations: Vec<Invitation>,
+    /// One per non-negotiating party of the scenario (view-only tokens).
+    #[serde(default)]
+    pub viewers: Vec<ViewerInvitation>,
+}
+
+#[utoipa::path(post, path = "/sessions", request_body = CreateSession, responses(
+    (status = 201, body = Created), (status = 422, body = ErrorBody), (status = 413, body = ErrorBody),
+    (status = 429, description = "Too many sessions created from this address (Retry-After)", body = ErrorBody)))]
+pub(crate) async fn create_session(
+    AxumState(app): AxumState<AppState>,
+    client: Option<axum::Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
+    body: Result<Json<CreateSession>, JsonRejection>,
+) -> Result<(StatusCode, Json<Created>), ApiError> {
+    app.limits
+        .allow_creation(client.map(|axum::Extension(axum::extract::ConnectInfo(a))| a.ip()))?;
+    let mut req = json_body(body)?;
+    if ![ALTERNATING_OFFERS, SINGLE_TEXT, PARTIAL_ROUNDS].contains(&req.protocol.as_str()) {
+        return Err(ApiError::unprocessable(format!(
+            "unknown protocol {:?}: use {ALTERNATING_OFFERS:?}, {SINGLE_TEXT:?} or {PARTIAL_ROUNDS:?}",
+            req.protocol
+        )));
+    }
+    if req.protocol != ALTERNATING_OFFERS && !req.bots.is_empty() {
+        return Err(ApiError::unprocessable(format!(
+            "bots: bots play {ALTERNATING_OFFERS:?} only"
+        )));
+    }
+    if req.auto_suggest && req.privacy == Privacy::Off {
+        return Err(ApiError::unprocessable(
+            "auto_suggest: suggestions are off at privacy level \"off\"",
+        ));
+    }
+    if req.deadline_rounds == 0 || req.deadline_rounds > MAX_DEADLINE_ROUNDS {
+        return Err(ApiError::unprocessable(format!(
+            "deadline_rounds must be between 1 and {MAX_DEADLINE_ROUNDS}"
+        )));
+    }
+    let scenario_toml = match (req.scenario_toml.take(), req.scenario_zip_base64.take()) {
+        (Some(text), None) => text,
+        (None, Some(zip)) => {
+            tokio::task::spawn_blocking(move || crate::archive::scenario_toml_from_zip_base64(&zip))
+                .await
+                .map_err(ApiError::internal)?
+                .map_err(ApiError::unprocessable)?
+        }
+        _ => {
+            return Err(ApiError::unprocessable(
+                "give exactly one of scenario_toml and scenario_zip_base64",
+            ));
+        }
+    };
+    let scenario = parse_scenario(&scenario_toml).map_err(ApiError::unprocessable)?;
+    let negotiators = scenario.negotiators();
+    if negotiators.len() < 2 {
+        return Err(ApiError::unprocessable(
+            "the scenario needs at least two negotiators",
+        ));
+    }
+    // Suggestions and the certificate analyse the scenario: one they could
+    // not analyse within the budget is refused now.
+    crate::limits::check_analysable(&scenario).map_err(ApiError::unprocessable)?;
+    let names = scenario.negotiator_names();
+    for (party, strategy) in &req.bots {
+        if !names.contains(party) {
+            return Err(ApiError::unprocessable(format!(
+                "bots: {party:?} is not a negotiator of the scenario"
+            )));
+        }
+        crate::bots::check_strategy(strategy)
+            .map_err(|e| ApiError::unprocessable(format!("bots: {e}")))?;
+    }
+    if !req.bots.is_empty() {
+        if req.bots.len() == names.len() {
+            return Err(ApiError::unprocessable(
+                "bots: at least one negotiator seat must be left to a person",
+            ));
+        }
+        let sc = scenario.clone();
+        tokio::task::spawn_blocking(move || crate::bots::prepare(&sc))
+            .await
+            .map_err(ApiError::internal)?
+            .map_err(|e| ApiError::unprocessable(format!("bots: {e}")))?;
+    }
+
+    let session_id = hex::encode(rand::random::<[u8; 16]>());
+    let admin_token = tokens::generate();
+    let invitations: Vec<Invitation> = names
+        .iter()
+        .map(|n| Invitation {
+            party: n.clone(),
+            token: tokens::generate(),
+            bot: req.bots.get(n).cloned(),
+        })
+        .collect();
+    let viewers: Vec<ViewerInvitation> = scenario
+        .parties
+        .iter()
+        .filter(|p| p.role != pactum_core::Role::Negotiator)
+        .map(|p| ViewerInvitation {
+            party: p.name.clone(),
+            role: p.role.to_string(),
+            token: tokens::generate(),
+        })
+        .collect();
+    let created = Event::Created {
+        session_id: session_id.clone(),
+        protocol: req.protocol.clone(),
+        deadline_rounds: req.deadline_rounds,
+        negotiators: names.clone(),
+        scenario_sha256: hex::encode(Sha256::digest(scenario_toml.as_bytes())),
+        at_ms: now_ms(),
+        auto_suggest: req.auto_suggest,
+    };
+
+    let _guard = app.write_guard().await;
+    let mut tx = app.pool.begin().await?;
+    sqlx::query(
+        "INSERT INTO sessions (id, scenario_toml, protocol, deadline_rounds, admin_token_hash, created_at_ms, privacy) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(&session_id)
+    .bind(&scenario_toml)
+    .bind(&req.protocol)
+    .bind(req.deadline_rounds as i64)
+    .bind(tokens::hash(&admin_token))
+    .bind(now_ms())
+    .bind(req.privacy.as_str())
+    .execute(&mut *tx)
+    .await?;
+    let seats = invitations
+        .iter()
+        .map(|i| (&i.party, "negotiator", &i.token, i.bot.clone()))
+        .chain(
+            viewers
+                .iter()
+                .map(|v| (&v.party, v.role.as_str(), &v.token, None)),
+        );
+    for (seat, (party, role, token, strategy)) in seats.enumerate() {
+        sqlx::query(
+            "INSERT INTO seats (session_id, seat, party_name, token_hash, role, strategy) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(&session_id)
+        .bind(seat as i64)
+        .bind(party)
+        .bind(tokens::hash(token))
+        .bind(role)
+        .bind(strategy)
+        .execute(&mut *tx)
+        .await?;
+    }
+    let prev = append(&mut tx, &session_id, 0, GENESIS_HASH, &created).await?;
+    if req.protocol == SINGLE_TEXT {
+        let text = crate::singletext::TextState::new(&scenario, names.clone(), req.deadline_rounds);
+        if let Some(ev) = crate::singletext::proposal_event(&scenario, &text) {
+            append(&mut tx, &session_id, 1, &prev, &ev).await?;
+        }
+    }
+    tx.commit().await?;
+    drop(_guard);
+    if !req.bots.is_empty() {
+        // A bot in the first seat opens the negotiation.
+        let session = load_session(&app, &session_id).await?;
+        play_bots(&app, &session).await?;
+    }
+    Ok((
+        StatusCode::CREATED,
+        Json(Created {
+            session_id,
+            admin_token,
+            invitations,
+            viewers,
+        }),
+    ))
+}

@@ -1,0 +1,104 @@
+//! `GET /sessions/{id}/me`: the caller's seat, its own preferences and the
+//! public state of the negotiation. Only a negotiator's token; never another
+//! party's utilities.
+
+use axum::Json;
+use axum::extract::{Path, State as AxumState};
+use axum::http::HeaderMap;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::error::{ApiError, ErrorBody};
+use crate::http::auth::authorize_party;
+use crate::offers::package;
+use crate::partial::PARTIAL_ROUNDS;
+use crate::protocol::ALTERNATING_OFFERS;
+use crate::sessions::AppState;
+use crate::sessions::cache::load_session;
+use crate::sessions::replay::{replay, status_of};
+use crate::store::log::load_entries;
+use crate::views::{OwnView, PreferenceSummary, Privacy, own_utility, preference_summary};
+
+/// Answer of `GET /sessions/{id}/me`: the caller's seat, its own preferences
+/// and the public state of the negotiation.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MeResponse {
+    pub party: String,
+    pub seat: usize,
+    /// "alternating_offers", "single_text" or "partial_rounds".
+    pub protocol: String,
+    pub negotiators: Vec<String>,
+    pub preferences: PreferenceSummary,
+    /// "open", "agreement" or "ended".
+    pub status: &'static str,
+    pub round: u64,
+    pub deadline_rounds: u64,
+    /// Whose turn it is (while open).
+    pub turn: Option<String>,
+    /// The standing offer with the caller's utility of it.
+    pub standing_offer: Option<OwnView>,
+    /// Partial rounds: settled issues, this round's proposals.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub partial: Option<crate::http::partial::PartialView>,
+    /// Whether the caller may still replace its preferences
+    /// (`PUT /sessions/{id}/me/preferences`): until they are locked (by its
+    /// first move or `POST /sessions/{id}/preferences/lock`), while the
+    /// negotiation is open, and not in a bot's seat.
+    pub preferences_editable: bool,
+    /// Whether the caller's preferences are locked.
+    pub preferences_locked: bool,
+    /// Negotiators whose preferences are not locked yet (turn order): the
+    /// mediator's suggestions wait for them.
+    pub waiting_for_locks: Vec<String>,
+    /// The session's privacy level: what the mediator's suggestions may
+    /// rest on ("full", "pareto" or "off").
+    pub privacy: Privacy,
+}
+
+#[utoipa::path(get, path = "/sessions/{id}/me", params(("id" = String, Path)), responses(
+    (status = 200, body = MeResponse), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("party_token" = [])))]
+pub(crate) async fn me(
+    AxumState(app): AxumState<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Json<MeResponse>, ApiError> {
+    let session = load_session(&app, &id).await?;
+    let seat = authorize_party(&session, &headers)?;
+    let mut conn = app.pool.acquire().await?;
+    let entries = load_entries(&mut conn, &id).await?;
+    let (state, _) = replay(&session, &entries)?;
+    let sc = &session.scenario;
+    let partial = if session.protocol == PARTIAL_ROUNDS {
+        let p = crate::sessions::replay::replay_partial(&session, &entries)?;
+        Some(crate::http::partial::view(sc, &p, seat.seat))
+    } else {
+        None
+    };
+    let unlocked = crate::preferences::unlocked(&session, &entries)?;
+    let preferences_locked = !unlocked.contains(&seat.name);
+    let preferences_editable = state.finished.is_none() && !preferences_locked;
+    Ok(Json(MeResponse {
+        preferences_editable,
+        preferences_locked,
+        waiting_for_locks: unlocked,
+        privacy: session.privacy,
+        protocol: session.protocol.clone(),
+        preferences: preference_summary(sc, seat.party),
+        status: status_of(&state),
+        round: partial.as_ref().map_or(state.round(), |p| p.round),
+        deadline_rounds: state.deadline_rounds,
+        turn: (state.finished.is_none() && session.protocol == ALTERNATING_OFFERS)
+            .then(|| state.negotiators[state.turn()].clone()),
+        standing_offer: state.standing.as_ref().map(|(_, o)| OwnView {
+            offer: package(sc, o),
+            my_utility: own_utility(sc, seat.party, o),
+        }),
+        negotiators: state.negotiators,
+        party: seat.name,
+        seat: seat.seat,
+        partial,
+    }))
+}
+
+// ---------------------------------------------------------------- moves

@@ -1,0 +1,30 @@
+//! The HTTP layer: routes, authorisation, request and response views and
+//! the OpenAPI document, one module per resource. Handlers read and check a
+//! request completely, then call the `sessions` service. (Session creation
+//! and the record's handlers still run their own queries through `store`,
+//! as the mediation and preference handlers do: to move into `sessions`.)
+
+pub(crate) mod auth;
+pub(crate) mod create;
+pub(crate) mod health;
+pub(crate) mod me;
+pub(crate) mod moves;
+pub(crate) mod offers;
+pub(crate) mod openapi;
+pub(crate) mod partial;
+pub(crate) mod record;
+pub(crate) mod router;
+pub(crate) mod single_text;
+pub(crate) mod suggestions;
+pub(crate) mod traces;
+
+use axum::Json;
+use axum::extract::rejection::JsonRejection;
+
+use crate::error::ApiError;
+
+/// A JSON request body, or the 4xx its rejection calls for.
+pub(crate) fn json_body<T>(body: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
+    body.map(|Json(t)| t)
+        .map_err(|r| ApiError::new(r.status(), r.body_text()))
+}

@@ -1,0 +1,141 @@
+//! The OpenAPI document served at `/openapi.json`: every operation with the
+//! kinds of token it accepts, and every schema it answers with.
+
+use axum::Json;
+use utoipa::OpenApi;
+
+use crate::error::ErrorBody;
+use crate::http::moves::MoveResponse;
+use crate::mediation;
+use crate::protocol::MoveKind;
+use crate::record::{Record, RecordEntry};
+use crate::views::{OwnView, PreferenceSummary, Suggestions};
+
+/// The kinds of token, as the document's security schemes: every operation
+/// lists the ones it accepts (all are sent as `Authorization: Bearer`).
+pub(crate) struct TokenSchemes;
+
+impl utoipa::Modify for TokenSchemes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        for (name, description) in [
+            (
+                "party_token",
+                "A negotiator's party token, from `invitations` in the answer of POST /sessions: \
+                 moves, votes, its own preferences and utilities, offers, suggestions, disclosure, \
+                 the event stream and the certificate. It shows nothing of another party's preferences.",
+            ),
+            (
+                "viewer_token",
+                "A view-only token of one of the scenario's mediators or observers, from `viewers` \
+                 in the answer of POST /sessions: the mediator view, the event stream and the \
+                 certificate. It can make no move.",
+            ),
+            (
+                "admin_token",
+                "The convener's token, `admin_token` in the answer of POST /sessions: the record, \
+                 the export, the mediator view, the event stream and the certificate.",
+            ),
+        ] {
+            components.add_security_scheme(
+                name,
+                SecurityScheme::Http(
+                    HttpBuilder::new()
+                        .scheme(HttpAuthScheme::Bearer)
+                        .description(Some(description))
+                        .build(),
+                ),
+            );
+        }
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Pactum negotiation server"),
+    modifiers(&TokenSchemes),
+    paths(
+        crate::http::create::create_session,
+        crate::http::me::me,
+        crate::preferences::put_preferences,
+        crate::preferences::lock_preferences,
+        crate::http::moves::post_move,
+        crate::http::single_text::post_vote,
+        crate::http::single_text::get_text,
+        crate::http::offers::offers,
+        crate::http::suggestions::post_suggestions,
+        crate::http::record::record,
+        crate::sessions::live::events,
+        mediation::put_disclosure,
+        mediation::get_disclosure,
+        mediation::mediator_view,
+        mediation::get_certificate,
+        mediation::export,
+        crate::preferences::export_preferences,
+        crate::http::record::signing_key,
+        crate::http::health::health
+    ),
+    components(schemas(
+        crate::http::create::CreateSession,
+        crate::http::create::Created,
+        crate::http::create::Invitation,
+        crate::http::create::ViewerInvitation,
+        mediation::DisclosureRequest,
+        mediation::DisclosureState,
+        mediation::DisclosureStatus,
+        mediation::MediatorView,
+        mediation::TraceOffer,
+        mediation::TraceMove,
+        mediation::UtilitySpace,
+        mediation::UtilityPoint,
+        crate::http::traces::PartialTrace,
+        crate::http::traces::TracedRound,
+        crate::http::traces::TracedProposal,
+        crate::http::traces::TextTrace,
+        crate::http::traces::TracedTextProposal,
+        crate::http::traces::TracedVote,
+        mediation::CertificateView,
+        mediation::Export,
+        crate::certificate::Certificate,
+        crate::http::me::MeResponse,
+        crate::preferences::PreferencesRequest,
+        crate::preferences::PreferencesUpdated,
+        crate::preferences::PreferencesExport,
+        crate::preferences::PreferencesOpening,
+        crate::signing::HeadSignature,
+        crate::http::record::SigningKeyView,
+        crate::preferences::LockState,
+        crate::views::Privacy,
+        crate::http::moves::MoveRequest,
+        MoveResponse,
+        crate::http::single_text::VoteRequest,
+        crate::http::single_text::VoteResponse,
+        crate::http::single_text::TextView,
+        crate::http::moves::BotMove,
+        crate::sessions::live::MoveEvent,
+        crate::sessions::live::AgreementEvent,
+        crate::sessions::live::EndedEvent,
+        crate::sessions::live::PartialMoveEvent,
+        crate::sessions::live::SuggestionsEvent,
+        crate::sessions::live::SettledEvent,
+        crate::sessions::live::VoteEvent,
+        crate::sessions::live::ProposalEvent,
+        crate::sessions::live::DisclosureEvent,
+        crate::http::partial::PartialView,
+        crate::http::partial::ProposalView,
+        crate::http::offers::OfferView,
+        ErrorBody,
+        PreferenceSummary,
+        Suggestions,
+        OwnView,
+        Record,
+        RecordEntry,
+        MoveKind
+    ))
+)]
+pub struct ApiDoc;
+
+pub(crate) async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}

@@ -1,0 +1,140 @@
+//! A move in a free-form rounds session (protocol `"partial_rounds"`):
+//! replayed, checked by the state machine, committed and published.
+//!
+//! The move is checked against the state replayed from the log inside the
+//! transaction that appends it (under the session's lock), together with
+//! the events it brings about (a settlement, the agreement or the end);
+//! subscribers hear of them only after the commit.
+
+use pactum_core::analysis::Package;
+
+use crate::error::ApiError;
+use crate::event::Event;
+use crate::offers::pairs_package;
+use crate::partial::{PartialState, derived_events};
+use crate::protocol::{Finish, MoveKind};
+use crate::sessions::replay::replay_partial;
+use crate::sessions::{AppState, Seat, now_ms};
+use crate::store::log::{append, load_entries, lock_session};
+use crate::store::sessions::Session;
+
+/// A committed partial-rounds move.
+pub(crate) struct PartialMoved {
+    /// The move's sequence number in the record.
+    pub(crate) seq: u64,
+    /// The round it was made in.
+    pub(crate) round: u64,
+    /// The session after it.
+    pub(crate) state: PartialState,
+    pub(crate) agreement: Option<Package>,
+    pub(crate) reason: Option<String>,
+}
+
+/// Makes `seat`'s move: `pairs` is given exactly for offers (read from the
+/// request against the scenario), `proposal` exactly for acceptances.
+pub(crate) async fn make_move(
+    app: &AppState,
+    session: &Session,
+    seat: &Seat,
+    kind: MoveKind,
+    pairs: Option<Vec<(usize, u32)>>,
+    proposal: Option<u64>,
+) -> Result<PartialMoved, ApiError> {
+    let sc = &session.scenario;
+    let id = &session.id;
+    let guard = app.write_guard().await;
+    let mut tx = app.pool.begin().await?;
+    lock_session(&mut tx, id).await?;
+    let entries = load_entries(&mut tx, id).await?;
+    let mut state = replay_partial(session, &entries)?;
+    let last = entries
+        .last()
+        .ok_or_else(|| ApiError::internal("session without log"))?;
+    let round = state.round;
+    let move_seq = last.seq + 1;
+    let fx = state
+        .apply(sc, seat.seat, kind, pairs.clone(), proposal, move_seq)
+        .map_err(|e| ApiError::conflict(e.to_string()))?;
+    let offer_pkg = pairs.as_ref().map(|p| pairs_package(sc, p));
+    let mut seq = move_seq;
+    let mut prev = append(
+        &mut tx,
+        id,
+        seq,
+        &last.hash,
+        &Event::PartialMove {
+            party: seat.name.clone(),
+            kind,
+            offer: offer_pkg.clone(),
+            proposal,
+            round,
+            at_ms: now_ms(),
+        },
+    )
+    .await?;
+    let mut published = vec![crate::sessions::live::Published::PartialMove {
+        seq,
+        round,
+        party: seat.name.clone(),
+        kind,
+        offer: offer_pkg,
+        proposal,
+    }];
+    let (mut agreement, mut reason) = (None, None);
+    for ev in derived_events(sc, &state, &fx, round) {
+        seq += 1;
+        prev = append(&mut tx, id, seq, &prev, &ev).await?;
+        match &ev {
+            Event::Settled {
+                proposal, issues, ..
+            } => published.push(crate::sessions::live::Published::Settled {
+                seq,
+                round,
+                proposal: *proposal,
+                issues: issues.clone(),
+            }),
+            Event::Agreement { offer, .. } => {
+                if let Some(Finish::Agreement(o)) = &fx.finish {
+                    published.push(crate::sessions::live::Published::Agreement {
+                        seq,
+                        round,
+                        offer: o.clone(),
+                    });
+                }
+                agreement = Some(offer.clone());
+            }
+            Event::Ended { reason: r, .. } => {
+                published.push(crate::sessions::live::Published::Ended {
+                    seq,
+                    round,
+                    reason: r.clone(),
+                });
+                reason = Some(r.clone());
+            }
+            _ => {}
+        }
+    }
+    let _ = prev;
+    tx.commit().await?;
+    drop(guard);
+    app.hub.publish(id, published);
+    if agreement.is_some() {
+        let _ = crate::mediation::ensure_certificate(app, session).await;
+    }
+    if fx.round_completed && fx.finish.is_none() {
+        // Keeping to the issues settled so far.
+        crate::sessions::live::auto_suggest(app, session, round, || {
+            let mut scenario = session.scenario.clone();
+            crate::views::fix_settled_issues(&mut scenario, &state.settled);
+            (scenario, None)
+        })
+        .await;
+    }
+    Ok(PartialMoved {
+        seq: move_seq,
+        round,
+        state,
+        agreement,
+        reason,
+    })
+}

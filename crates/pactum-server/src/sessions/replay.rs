@@ -1,0 +1,158 @@
+//! A session's protocol state, rebuilt by replaying its committed log
+//! through the protocol's state machine.
+//!
+//! Replay is strict: a stored move the state machine refuses, or an entry
+//! that does not parse, is an internal error (the log was written only by
+//! moves the same machine accepted), never silently skipped.
+
+use crate::error::ApiError;
+use crate::event::Event;
+use crate::offers::package_pairs;
+use crate::offers::to_outcome;
+use crate::partial::PartialState;
+use crate::protocol::{Finish, MoveKind, State};
+use crate::record::RecordEntry;
+use crate::singletext::TextState;
+use crate::store::sessions::Session;
+use pactum_core::Outcome;
+
+/// Replays a single-text session's votes.
+pub(crate) fn replay_text(
+    session: &Session,
+    entries: &[RecordEntry],
+) -> Result<TextState, ApiError> {
+    let sc = &session.scenario;
+    let names = sc.negotiator_names();
+    let mut state = TextState::new(sc, names.clone(), session.deadline_rounds);
+    for entry in entries {
+        let event: Event =
+            serde_json::from_value(entry.event.clone()).map_err(ApiError::internal)?;
+        if let Event::Vote {
+            party,
+            proposal,
+            accept,
+            ..
+        } = event
+        {
+            let seat = names
+                .iter()
+                .position(|n| *n == party)
+                .ok_or_else(|| ApiError::internal("vote by an unknown party"))?;
+            state
+                .vote(sc, seat, accept, Some(proposal))
+                .map_err(|e| ApiError::internal(format!("stored log does not replay: {e}")))?;
+        }
+    }
+    Ok(state)
+}
+
+/// Replays a partial-rounds session's moves.
+pub(crate) fn replay_partial(
+    session: &Session,
+    entries: &[RecordEntry],
+) -> Result<PartialState, ApiError> {
+    let sc = &session.scenario;
+    let names = sc.negotiator_names();
+    let mut state = PartialState::new(sc.issues.len(), names.clone(), session.deadline_rounds);
+    for entry in entries {
+        let event: Event =
+            serde_json::from_value(entry.event.clone()).map_err(ApiError::internal)?;
+        if let Event::PartialMove {
+            party,
+            kind,
+            offer,
+            proposal,
+            ..
+        } = event
+        {
+            let seat = names
+                .iter()
+                .position(|n| *n == party)
+                .ok_or_else(|| ApiError::internal("move by an unknown party"))?;
+            let offer = offer
+                .map(|p| package_pairs(sc, &p))
+                .transpose()
+                .map_err(ApiError::internal)?;
+            state
+                .apply(sc, seat, kind, offer, proposal, entry.seq)
+                .map_err(|e| ApiError::internal(format!("stored log does not replay: {e}")))?;
+        }
+    }
+    Ok(state)
+}
+
+/// A move as replayed from the log.
+#[derive(Clone)]
+pub(crate) struct PastMove {
+    pub(crate) seq: u64,
+    pub(crate) round: u64,
+    pub(crate) party: String,
+    pub(crate) seat: usize,
+    pub(crate) kind: MoveKind,
+    pub(crate) offer: Option<Outcome>,
+}
+
+/// Replays the log into the protocol state (and the list of moves).
+pub(crate) fn replay(
+    session: &Session,
+    entries: &[RecordEntry],
+) -> Result<(State, Vec<PastMove>), ApiError> {
+    let names = session.scenario.negotiator_names();
+    let mut state = State::new(names.clone(), session.deadline_rounds);
+    let mut moves = Vec::new();
+    for entry in entries {
+        let event: Event =
+            serde_json::from_value(entry.event.clone()).map_err(ApiError::internal)?;
+        // Protocols other than alternating offers finish without moves.
+        match &event {
+            Event::Agreement { offer, .. } if state.finished.is_none() => {
+                state.finished = Some(Finish::Agreement(
+                    to_outcome(&session.scenario, offer).map_err(ApiError::internal)?,
+                ));
+            }
+            Event::Ended { reason, .. } if state.finished.is_none() => {
+                state.finished = Some(Finish::Ended(reason.clone()));
+            }
+            _ => {}
+        }
+        if let Event::Move {
+            party,
+            kind,
+            offer,
+            round,
+            ..
+        } = event
+        {
+            let seat = names
+                .iter()
+                .position(|n| *n == party)
+                .ok_or_else(|| ApiError::internal("move by an unknown party"))?;
+            let outcome = match &offer {
+                Some(p) => Some(to_outcome(&session.scenario, p).map_err(ApiError::internal)?),
+                None => None,
+            };
+            state
+                .apply(seat, kind, outcome.clone())
+                .map_err(|e| ApiError::internal(format!("stored log does not replay: {e}")))?;
+            moves.push(PastMove {
+                seq: entry.seq,
+                round,
+                party,
+                seat,
+                kind,
+                offer: outcome,
+            });
+        }
+    }
+    Ok((state, moves))
+}
+
+pub(crate) fn status_of(state: &State) -> &'static str {
+    match state.finished {
+        None => "open",
+        Some(Finish::Agreement(_)) => "agreement",
+        Some(Finish::Ended(_)) => "ended",
+    }
+}
+
+// ---------------------------------------------------------------- me

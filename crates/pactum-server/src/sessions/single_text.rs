@@ -1,0 +1,136 @@
+//! A vote on the single text (protocol `"single_text"`): replayed, checked
+//! by the state machine, committed and published.
+//!
+//! The vote is checked against the state replayed from the log inside the
+//! transaction that appends it (under the session's lock), together with
+//! what it brings about once everyone has voted (the next proposal, the
+//! agreement or the end). Subscribers learn who voted, never how, and only
+//! after the commit.
+
+use crate::error::ApiError;
+use crate::event::Event;
+use crate::protocol::Finish;
+use crate::sessions::replay::replay_text;
+use crate::sessions::{AppState, Seat, now_ms};
+use crate::singletext::{Resolution, TextState, proposal_event};
+use crate::store::log::{append, load_entries, lock_session};
+use crate::store::sessions::Session;
+
+/// A committed vote.
+pub(crate) struct Voted {
+    /// The vote's sequence number in the record.
+    pub(crate) seq: u64,
+    /// The single text after it.
+    pub(crate) state: TextState,
+    /// What became of the proposal, if this vote was its last.
+    pub(crate) resolution: Option<Resolution>,
+}
+
+/// Casts `seat`'s vote on the current proposal (`expected`, when given,
+/// must be its number).
+pub(crate) async fn vote(
+    app: &AppState,
+    session: &Session,
+    seat: &Seat,
+    accept: bool,
+    expected: Option<u64>,
+) -> Result<Voted, ApiError> {
+    let sc = &session.scenario;
+    let id = &session.id;
+    let guard = app.write_guard().await;
+    let mut tx = app.pool.begin().await?;
+    lock_session(&mut tx, id).await?;
+    let entries = load_entries(&mut tx, id).await?;
+    let mut state = replay_text(session, &entries)?;
+    let proposal = state.proposal;
+    let resolution = state
+        .vote(sc, seat.seat, accept, expected)
+        .map_err(|e| ApiError::conflict(e.to_string()))?;
+    let last = entries
+        .last()
+        .ok_or_else(|| ApiError::internal("session without log"))?;
+    let mut seq = last.seq + 1;
+    let vote_seq = seq;
+    let mut prev = append(
+        &mut tx,
+        id,
+        seq,
+        &last.hash,
+        &Event::Vote {
+            party: seat.name.clone(),
+            proposal,
+            accept,
+            at_ms: now_ms(),
+        },
+    )
+    .await?;
+    let mut agreed = false;
+    let mut published = vec![crate::sessions::live::Published::Vote {
+        seq,
+        round: proposal,
+        party: seat.name.clone(),
+    }];
+    if resolution.is_some() {
+        let next = match &state.finished {
+            None => {
+                let ev = proposal_event(sc, &state);
+                if let Some(Event::Proposal {
+                    proposal,
+                    draft,
+                    change,
+                }) = &ev
+                {
+                    published.push(crate::sessions::live::Published::Proposal {
+                        seq: seq + 1,
+                        round: *proposal,
+                        draft: draft.clone(),
+                        change: change.clone(),
+                    });
+                }
+                ev
+            }
+            Some(finish) => {
+                published.push(match finish {
+                    Finish::Agreement(o) => {
+                        agreed = true;
+                        crate::sessions::live::Published::Agreement {
+                            seq: seq + 1,
+                            round: proposal,
+                            offer: o.clone(),
+                        }
+                    }
+                    Finish::Ended(r) => crate::sessions::live::Published::Ended {
+                        seq: seq + 1,
+                        round: proposal,
+                        reason: r.clone(),
+                    },
+                });
+                Some(crate::protocol::finish_event(sc, finish, proposal))
+            }
+        };
+        if let Some(ev) = next {
+            seq += 1;
+            prev = append(&mut tx, id, seq, &prev, &ev).await?;
+        }
+    }
+    let _ = prev;
+    tx.commit().await?;
+    drop(guard);
+    // Live subscribers learn who voted (not how), the next proposal or the end.
+    app.hub.publish(id, published);
+    if agreed {
+        let _ = crate::mediation::ensure_certificate(app, session).await;
+    }
+    if resolution.is_some() && state.finished.is_none() {
+        // Suggestions improve on the draft as it now stands.
+        crate::sessions::live::auto_suggest(app, session, proposal, || {
+            (session.scenario.clone(), Some(state.draft.clone()))
+        })
+        .await;
+    }
+    Ok(Voted {
+        seq: vote_seq,
+        state,
+        resolution,
+    })
+}

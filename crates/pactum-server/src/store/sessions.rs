@@ -1,0 +1,88 @@
+//! Sessions and seats as stored: the rows written at creation and read
+//! back into a [`Session`].
+//!
+//! A stored session's scenario text parses (it was checked at creation);
+//! a seat's token is stored only as its hash.
+
+use pactum_core::Scenario;
+use sqlx::{AnyPool, Row};
+
+use crate::error::{ApiError, no_access};
+use crate::views::Privacy;
+
+pub(crate) fn parse_scenario(text: &str) -> Result<Scenario, String> {
+    pactum_core::native::from_toml("scenario_toml", text)
+        .map(|l| l.scenario)
+        .map_err(|e| e.to_string())
+}
+
+// ---------------------------------------------------------------- auth
+
+#[derive(Clone)]
+pub(crate) struct Session {
+    pub(crate) id: String,
+    pub(crate) scenario: Scenario,
+    pub(crate) admin_token_hash: String,
+    pub(crate) deadline_rounds: u64,
+    /// "alternating_offers" or "single_text".
+    pub(crate) protocol: String,
+    /// What the mediator's suggestions may rest on (fixed at creation).
+    pub(crate) privacy: Privacy,
+    /// Every seat: negotiators (in turn order) then view-only parties.
+    pub(crate) seats: Vec<SeatRow>,
+}
+
+impl Session {
+    /// Whether a bot plays negotiator seat `seat`.
+    pub(crate) fn is_bot_seat(&self, seat: usize) -> bool {
+        self.seats.get(seat).is_some_and(|s| s.strategy.is_some())
+    }
+}
+
+#[derive(Clone)]
+pub(crate) struct SeatRow {
+    pub(crate) seat: usize,
+    pub(crate) party_name: String,
+    pub(crate) token_hash: String,
+    pub(crate) role: String,
+    /// The strategy of a seat played by a bot.
+    pub(crate) strategy: Option<String>,
+}
+
+pub(crate) async fn read_session(pool: &AnyPool, id: &str) -> Result<Session, ApiError> {
+    let row = sqlx::query(
+        "SELECT scenario_toml, admin_token_hash, deadline_rounds, protocol, privacy FROM sessions WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(pool)
+    .await?
+    // Answered as a known session answers a caller without its token, so
+    // that session ids cannot be probed.
+    .ok_or_else(no_access)?;
+    let text: String = row.get(0);
+    let seats = sqlx::query(
+        "SELECT seat, party_name, token_hash, role, strategy FROM seats WHERE session_id = $1 ORDER BY seat",
+    )
+    .bind(id)
+    .fetch_all(pool)
+    .await?
+    .into_iter()
+    .map(|r| SeatRow {
+        seat: r.get::<i64, _>(0) as usize,
+        party_name: r.get(1),
+        token_hash: r.get(2),
+        role: r.get(3),
+        strategy: r.get(4),
+    })
+    .collect();
+    let scenario = parse_scenario(&text).map_err(ApiError::internal)?;
+    Ok(Session {
+        id: id.to_string(),
+        scenario,
+        admin_token_hash: row.get(1),
+        deadline_rounds: row.get::<i64, _>(2) as u64,
+        protocol: row.get(3),
+        privacy: Privacy::parse(&row.get::<String, _>(4)).map_err(ApiError::internal)?,
+        seats,
+    })
+}
