@@ -135,7 +135,7 @@ pub(crate) async fn create_session(
             tokio::task::spawn_blocking(move || crate::archive::scenario_toml_from_zip_base64(&zip))
                 .await
                 .map_err(ApiError::internal)?
-                .map_err(ApiError::unprocessable)?
+                .map_err(|e| ApiError::unprocessable(e.to_string()))?
         }
         _ => {
             return Err(ApiError::unprocessable(
