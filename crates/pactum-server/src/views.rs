@@ -164,17 +164,20 @@ impl Privacy {
     }
 
     /// Parses a level's name (`full`, `pareto`, `off`).
-    pub fn parse(name: &str) -> Result<Privacy, String> {
+    pub fn parse(name: &str) -> Result<Privacy, UnknownPrivacy> {
         match name {
             "full" => Ok(Privacy::Full),
             "pareto" => Ok(Privacy::Pareto),
             "off" => Ok(Privacy::Off),
-            other => Err(format!(
-                "privacy: unknown level {other:?}: use \"full\", \"pareto\" or \"off\""
-            )),
+            other => Err(UnknownPrivacy(other.to_string())),
         }
     }
 }
+
+/// A privacy level's name that is none of `full`, `pareto` and `off`.
+#[derive(Debug, thiserror::Error)]
+#[error("privacy: unknown level {0:?}: use \"full\", \"pareto\" or \"off\"")]
+pub struct UnknownPrivacy(pub String);
 
 /// `rests_on`, always (with what stands: the standing offer, the draft, the
 /// agreement or the settled issues, whichever the suggestions improve on or

@@ -143,7 +143,8 @@ pub(crate) async fn create_session(
             ));
         }
     };
-    let scenario = parse_scenario(&scenario_toml).map_err(ApiError::unprocessable)?;
+    let scenario =
+        parse_scenario(&scenario_toml).map_err(|e| ApiError::unprocessable(e.to_string()))?;
     let negotiators = scenario.negotiators();
     if negotiators.len() < 2 {
         return Err(ApiError::unprocessable(
@@ -152,7 +153,8 @@ pub(crate) async fn create_session(
     }
     // Suggestions and the certificate analyse the scenario: one they could
     // not analyse within the budget is refused now.
-    crate::limits::check_analysable(&scenario).map_err(ApiError::unprocessable)?;
+    crate::limits::check_analysable(&scenario)
+        .map_err(|e| ApiError::unprocessable(e.to_string()))?;
     let names = scenario.negotiator_names();
     for (party, strategy) in &req.bots {
         if !names.contains(party) {

@@ -10,10 +10,10 @@ use sqlx::{AnyPool, Row};
 use crate::error::{ApiError, no_access};
 use crate::views::Privacy;
 
-pub(crate) fn parse_scenario(text: &str) -> Result<Scenario, String> {
-    pactum_core::native::from_toml("scenario_toml", text)
-        .map(|l| l.scenario)
-        .map_err(|e| e.to_string())
+/// A session's scenario text (`scenario_toml`), read as the native format
+/// reads a file of that name.
+pub(crate) fn parse_scenario(text: &str) -> Result<Scenario, pactum_core::Error> {
+    pactum_core::native::from_toml("scenario_toml", text).map(|l| l.scenario)
 }
 
 // ---------------------------------------------------------------- auth
@@ -75,14 +75,15 @@ pub(crate) async fn read_session(pool: &AnyPool, id: &str) -> Result<Session, Ap
         strategy: r.get(4),
     })
     .collect();
-    let scenario = parse_scenario(&text).map_err(ApiError::internal)?;
+    let scenario = parse_scenario(&text).map_err(|e| ApiError::internal_from(&e))?;
     Ok(Session {
         id: id.to_string(),
         scenario,
         admin_token_hash: row.get(1),
         deadline_rounds: row.get::<i64, _>(2) as u64,
         protocol: row.get(3),
-        privacy: Privacy::parse(&row.get::<String, _>(4)).map_err(ApiError::internal)?,
+        privacy: Privacy::parse(&row.get::<String, _>(4))
+            .map_err(|e| ApiError::internal_from(&e))?,
         seats,
     })
 }
