@@ -3,10 +3,11 @@
 //! from the Pareto frontier and the Nash point; `--json` for the full trace,
 //! `--plot` for a picture of the offers.
 //!
-//! With `--phases N` (and `--protocol partial`) it plays a multi-round
-//! session instead: N phases of stacked alternating offers, reservation
-//! values shifting between them (`--shift`), and with partial agreements the
-//! issues settled in a phase carried into the next ones.
+//! With `--phases N` (and `--protocol phased`, formerly `partial`) it plays
+//! a phased session instead: N phases of stacked alternating offers,
+//! reservation values shifting between them (`--shift`), and with
+//! `phased` the issues settled in a phase carried into the next ones (the
+//! bookkeeping is the protocol engine's).
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -17,10 +18,9 @@ use clap::ValueEnum;
 use pactum_core::analysis::Package;
 use pactum_sim::metrics::Metrics;
 use pactum_sim::negotiator::Response;
-use pactum_sim::protocol::partial::{self, Phase, SessionResult};
-use pactum_sim::protocol::single_text::Mediator;
+use pactum_sim::phases::{Phase, PhasedResult, run_phased};
 use pactum_sim::session::Deadline;
-use pactum_sim::{Config, End, NegotiationResult, Prepared, ProtocolKind, negotiate};
+use pactum_sim::{Config, End, Mediator, NegotiationResult, Prepared, ProtocolKind, negotiate};
 use serde::Serialize;
 
 use crate::report::count;
@@ -34,7 +34,12 @@ pub enum ProtocolArg {
     /// Stacked alternating offers in phases (--phases); the issues on which
     /// the parties' last offers of a phase coincide are settled and carried
     /// into the later phases.
-    Partial,
+    #[value(alias = "partial")]
+    Phased,
+    /// Free-form rounds with partial agreements: each round every party
+    /// proposes its package over the open issues and accepts the proposals
+    /// it would accept as offers.
+    PartialRounds,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -43,6 +48,9 @@ pub enum MediatorArg {
     Veto,
     /// Proposes one-issue changes to the draft.
     HillClimbing,
+    /// Starts from the middle value of every issue and proposes every
+    /// one-issue change in turn (the live server's mediator).
+    DraftAndVote,
 }
 
 /// Whether results are discounted (`--discount`).
@@ -123,7 +131,17 @@ pub fn run(args: Args) -> Result<()> {
     if args.steps == 0 {
         bail!("--steps must be at least 1");
     }
-    if args.protocol == ProtocolArg::Partial || args.phases.is_some() || !args.shifts.is_empty() {
+    let protocol = match args.protocol {
+        ProtocolArg::Sao => ProtocolKind::Sao,
+        ProtocolArg::SingleText => ProtocolKind::SingleText(match args.mediator {
+            MediatorArg::Veto => Mediator::Veto,
+            MediatorArg::HillClimbing => Mediator::HillClimbing,
+            MediatorArg::DraftAndVote => Mediator::DraftAndVote,
+        }),
+        ProtocolArg::PartialRounds => ProtocolKind::PartialRounds,
+        ProtocolArg::Phased => return run_session(&args, &prepared, &strategies),
+    };
+    if args.phases.is_some() || !args.shifts.is_empty() {
         if prepared.discounted() {
             eprintln!(
                 "warning: discount factors are not applied to multi-round sessions; their utilities are undiscounted"
@@ -139,14 +157,7 @@ pub fn run(args: Args) -> Result<()> {
         None => None,
     };
     let config = Config {
-        protocol: match args.protocol {
-            ProtocolArg::Sao => ProtocolKind::Sao,
-            ProtocolArg::SingleText => ProtocolKind::SingleText(match args.mediator {
-                MediatorArg::Veto => Mediator::Veto,
-                MediatorArg::HillClimbing => Mediator::HillClimbing,
-            }),
-            ProtocolArg::Partial => unreachable!("played as a session"),
-        },
+        protocol,
         deadline: Deadline {
             steps: Some(args.steps),
             time_limit,
@@ -177,6 +188,8 @@ fn protocol_name(config: &Config) -> &'static str {
         ProtocolKind::Sao => "sao",
         ProtocolKind::SingleText(Mediator::Veto) => "single-text (veto mediator)",
         ProtocolKind::SingleText(Mediator::HillClimbing) => "single-text (hill-climbing mediator)",
+        ProtocolKind::SingleText(Mediator::DraftAndVote) => "single-text (draft-and-vote mediator)",
+        ProtocolKind::PartialRounds => "partial-rounds",
     }
 }
 
@@ -185,6 +198,7 @@ fn response_name(r: Response) -> &'static str {
         Response::Accept => "accept",
         Response::Reject => "reject",
         Response::End => "end",
+        Response::Leave => "leave",
     }
 }
 
@@ -284,28 +298,7 @@ pub fn to_json<'a>(
             reservation_value: pr.reservation,
         })
         .collect();
-    let end = match &r.end {
-        End::Agreement => JsonEnd {
-            kind: "agreement",
-            party: None,
-            reason: None,
-        },
-        End::Deadline => JsonEnd {
-            kind: "deadline",
-            party: None,
-            reason: None,
-        },
-        End::Ended { seat } => JsonEnd {
-            kind: "ended",
-            party: Some(name(*seat)),
-            reason: None,
-        },
-        End::Invalid { seat, reason } => JsonEnd {
-            kind: "invalid",
-            party: Some(name(*seat)),
-            reason: Some(reason),
-        },
-    };
+    let end = json_end(p, &r.end);
     JsonNegotiation {
         scenario: &p.scenario.name,
         protocol: protocol_name(config),
@@ -352,35 +345,46 @@ pub fn text(
         config.seed
     );
     let _ = writeln!(s, "Parties: {}", seated(&names, strategies));
-    match (&r.end, r.agreement) {
-        (_, Some(a)) => {
-            let _ = writeln!(s, "\nAgreement in round {} of {steps}:", r.steps);
-            for (issue, value) in p.package(a) {
-                let _ = writeln!(s, "    {issue} = {value}");
+    let agreement = |s: &mut String, a| {
+        let _ = writeln!(s, "\nAgreement in round {} of {steps}:", r.steps);
+        for (issue, value) in p.package(a) {
+            let _ = writeln!(s, "    {issue} = {value}");
+        }
+    };
+    match &r.end {
+        End::Agreement { outcome } => agreement(&mut s, *outcome),
+        // In the single text the last draft everyone accepted stands.
+        End::Deadline => match r.agreement {
+            Some(a) => agreement(&mut s, a),
+            None => {
+                let _ = writeln!(
+                    s,
+                    "\nNo agreement: the deadline passed after {}.",
+                    count(r.steps as u128, "round", "rounds")
+                );
             }
-        }
-        (End::Deadline, None) => {
-            let _ = writeln!(
-                s,
-                "\nNo agreement: the deadline passed after {}.",
-                count(r.steps as u128, "round", "rounds")
-            );
-        }
-        (End::Ended { seat }, None) => {
+        },
+        End::Ended { seat } => {
             let _ = writeln!(
                 s,
                 "\nNo agreement: {} ended the negotiation in round {}.",
                 names[*seat], r.steps
             );
         }
-        (End::Invalid { seat, reason }, None) => {
+        End::Invalid { seat, reason } => {
             let _ = writeln!(
                 s,
                 "\nNo agreement: {} made an invalid move in round {}: {reason}",
                 names[*seat], r.steps
             );
         }
-        (End::Agreement, None) => unreachable!("an agreement always has a package"),
+        End::Deserted => {
+            let _ = writeln!(
+                s,
+                "\nNo agreement: too few parties stayed (round {}).",
+                r.steps
+            );
+        }
     }
     let _ = writeln!(
         s,
@@ -506,7 +510,7 @@ fn seated(names: &[String], strategies: &[&str]) -> String {
 fn run_session(args: &Args, prepared: &Prepared, strategies: &[&str]) -> Result<()> {
     if args.protocol == ProtocolArg::SingleText {
         bail!(
-            "--phases and --shift need --protocol sao or partial (a multi-round session plays alternating offers)"
+            "--phases and --shift need --protocol sao or phased (a multi-round session plays alternating offers)"
         );
     }
     if args.time_limit.is_some() {
@@ -542,9 +546,9 @@ fn run_session(args: &Args, prepared: &Prepared, strategies: &[&str]) -> Result<
         shifts.push(shift);
     }
     shifts.sort_by_key(|s| (s.phase, s.seat));
-    let partial = args.protocol == ProtocolArg::Partial;
-    let session = partial::run_session(prepared, strategies, &phases, partial, args.seed)?;
-    let view = SessionView::new(prepared, &session);
+    let partial = args.protocol == ProtocolArg::Phased;
+    let session = run_phased(prepared, strategies, &phases, partial, args.seed)?;
+    let view = shifted(prepared, &session);
     if args.json {
         let doc = session_json(
             prepared, strategies, args, partial, &shifts, &session, &view,
@@ -559,54 +563,21 @@ fn run_session(args: &Args, prepared: &Prepared, strategies: &[&str]) -> Result<
     Ok(())
 }
 
-/// What each phase settled and left open, derived from a [`SessionResult`].
-struct SessionView {
-    /// Per phase: issues settled before it (value index per issue).
-    carried_in: Vec<Vec<Option<u32>>>,
-    /// Per phase: issues settled by it — where the last offers coincided,
-    /// or every open issue when it reached the agreement.
-    settled: Vec<Vec<Option<u32>>>,
-    /// Per phase: issues still open after it.
-    open: Vec<Vec<usize>>,
-    /// Per phase: negotiators whose reservation value changed at its start.
-    shifted: Vec<Vec<usize>>,
-}
-
-impl SessionView {
-    fn new(p: &Prepared, s: &SessionResult) -> Self {
-        let issues = p.space.issues();
-        let mut before: Vec<Option<u32>> = vec![None; issues];
-        let mut previous: Vec<Option<f64>> = p.prefs.iter().map(|pr| pr.reservation).collect();
-        let mut view = SessionView {
-            carried_in: Vec::new(),
-            settled: Vec::new(),
-            open: Vec::new(),
-            shifted: Vec::new(),
-        };
-        for phase in &s.phases {
-            let after: Vec<Option<u32>> = match phase.result.agreement {
-                Some(a) => (0..issues).map(|i| Some(p.space.value(a, i))).collect(),
-                None => phase.settled.clone(),
-            };
-            view.settled.push(
-                before
-                    .iter()
-                    .zip(&after)
-                    .map(|(b, a)| if b.is_none() { *a } else { None })
-                    .collect(),
-            );
-            view.open
-                .push((0..issues).filter(|&i| after[i].is_none()).collect());
-            view.shifted.push(
-                (0..p.prefs.len())
-                    .filter(|&k| phase.reservations[k] != previous[k])
-                    .collect(),
-            );
-            view.carried_in.push(std::mem::replace(&mut before, after));
+/// Per phase: the negotiators whose reservation value changed at its
+/// start (what each phase settled and left open is the engine's
+/// bookkeeping, in each [`PhaseReport`](pactum_sim::phases::PhaseReport)).
+fn shifted(p: &Prepared, s: &PhasedResult) -> Vec<Vec<usize>> {
+    let mut previous: Vec<Option<f64>> = p.prefs.iter().map(|pr| pr.reservation).collect();
+    s.phases
+        .iter()
+        .map(|phase| {
+            let changed = (0..p.prefs.len())
+                .filter(|&k| phase.reservations[k] != previous[k])
+                .collect();
             previous = phase.reservations.clone();
-        }
-        view
-    }
+            changed
+        })
+        .collect()
 }
 
 /// Issue → value of the settled issues.
@@ -635,22 +606,24 @@ fn reservation_text(r: Option<f64>) -> String {
 
 fn end_text(names: &[String], r: &NegotiationResult) -> String {
     match (&r.end, r.agreement) {
-        (_, Some(_)) => format!("agreement in round {}", r.steps),
+        (End::Agreement { .. }, _) | (End::Deadline, Some(_)) => {
+            format!("agreement in round {}", r.steps)
+        }
         (End::Deadline, None) => {
             format!(
                 "no agreement: the deadline passed after {}",
                 count(r.steps as u128, "round", "rounds")
             )
         }
-        (End::Ended { seat }, None) => format!(
+        (End::Ended { seat }, _) => format!(
             "no agreement: {} ended the phase in round {}",
             names[*seat], r.steps
         ),
-        (End::Invalid { seat, reason }, None) => format!(
+        (End::Invalid { seat, reason }, _) => format!(
             "no agreement: {} made an invalid move in round {}: {reason}",
             names[*seat], r.steps
         ),
-        (End::Agreement, None) => unreachable!("an agreement always has a package"),
+        (End::Deserted, _) => format!("no agreement: too few parties stayed (round {})", r.steps),
     }
 }
 
@@ -659,8 +632,8 @@ fn session_text(
     strategies: &[&str],
     args: &Args,
     partial: bool,
-    s: &SessionResult,
-    v: &SessionView,
+    s: &PhasedResult,
+    v: &[Vec<usize>],
 ) -> String {
     let names = p.names();
     let mut out = String::new();
@@ -686,7 +659,7 @@ fn session_text(
             .enumerate()
             .map(|(seat, n)| {
                 let r = phase.reservations[seat];
-                if v.shifted[k].contains(&seat) {
+                if v[k].contains(&seat) {
                     format!(
                         "{n} {} (shifted from {})",
                         reservation_text(r),
@@ -704,7 +677,7 @@ fn session_text(
             let _ = writeln!(
                 out,
                 "  carried in: {}",
-                package_line(&settled_package(p, &v.carried_in[k]))
+                package_line(&settled_package(p, &phase.issues.carried_in))
             );
         }
         let _ = writeln!(out, "  {}", end_text(&names, &phase.result));
@@ -712,9 +685,11 @@ fn session_text(
             let _ = writeln!(
                 out,
                 "  settled: {}",
-                package_line(&settled_package(p, &v.settled[k]))
+                package_line(&settled_package(p, &phase.issues.settled))
             );
-            let open: Vec<&str> = v.open[k]
+            let open: Vec<&str> = phase
+                .issues
+                .open
                 .iter()
                 .map(|&i| p.scenario.issues[i].name.as_str())
                 .collect();
@@ -827,10 +802,11 @@ struct JsonSession<'a> {
 fn json_end<'a>(p: &'a Prepared, end: &'a End) -> JsonEnd<'a> {
     let name = |seat: usize| p.prefs[seat].name.as_str();
     let (kind, party, reason) = match end {
-        End::Agreement => ("agreement", None, None),
+        End::Agreement { .. } => ("agreement", None, None),
         End::Deadline => ("deadline", None, None),
         End::Ended { seat } => ("ended", Some(name(*seat)), None),
         End::Invalid { seat, reason } => ("invalid", Some(name(*seat)), Some(reason.as_str())),
+        End::Deserted => ("deserted", None, None),
     };
     JsonEnd {
         kind,
@@ -845,8 +821,8 @@ fn session_json<'a>(
     args: &Args,
     partial: bool,
     shifts: &[Shift],
-    s: &'a SessionResult,
-    v: &SessionView,
+    s: &'a PhasedResult,
+    v: &[Vec<usize>],
 ) -> JsonSession<'a> {
     let name = |seat: usize| p.prefs[seat].name.as_str();
     let phases = s
@@ -874,10 +850,12 @@ fn session_json<'a>(
                 phase: k + 1,
                 max_steps: args.steps,
                 reservation_values: &ph.reservations,
-                shifted: v.shifted[k].iter().map(|&seat| name(seat)).collect(),
-                carried_in: settled_package(p, &v.carried_in[k]),
-                settled: settled_package(p, &v.settled[k]),
-                open: v.open[k]
+                shifted: v[k].iter().map(|&seat| name(seat)).collect(),
+                carried_in: settled_package(p, &ph.issues.carried_in),
+                settled: settled_package(p, &ph.issues.settled),
+                open: ph
+                    .issues
+                    .open
                     .iter()
                     .map(|&i| p.scenario.issues[i].name.as_str())
                     .collect(),

@@ -10,7 +10,45 @@ use anyhow::{Context, Result, bail};
 
 use crate::report::count;
 use pactum_sim::Prepared;
-use pactum_sim::tournament::{SummaryRow, Tournament, merge};
+use pactum_sim::SimError;
+use pactum_sim::tournament::{Progress, SummaryRow, Tournament, merge};
+
+/// The progress bar of a run: negotiations done of the run's total.
+fn progress_bar() -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{elapsed_precise} [{bar:40}] {pos}/{len} negotiations ({per_sec}, eta {eta})",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .progress_chars("=> "),
+    );
+    bar
+}
+
+/// The library's error in this command's words (its flags).
+fn flagged(e: SimError) -> anyhow::Error {
+    match e {
+        SimError::NoRepetitions => anyhow::anyhow!("--reps must be at least 1"),
+        SimError::TooFewStrategies => {
+            anyhow::anyhow!("a tournament needs at least two strategies (or --self-play)")
+        }
+        SimError::NotEnoughStrategies {
+            scenario,
+            negotiators: n,
+        } => anyhow::anyhow!(
+            "{scenario}: {n} negotiators need at least {n} different strategies (or --self-play)"
+        ),
+        SimError::BadShard { shard, of } => {
+            anyhow::anyhow!("--shard {shard}/{of}: give i/n with 1 ≤ i ≤ n")
+        }
+        SimError::OtherTournament { folder } => anyhow::anyhow!(
+            "{} holds another tournament (its manifest.json differs); use a new --out folder",
+            folder.display()
+        ),
+        e => e.into(),
+    }
+}
 
 #[derive(clap::Args)]
 #[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
@@ -116,9 +154,21 @@ pub fn run(args: Args) -> Result<()> {
         args.reps,
         args.seed,
         args.self_play,
-    )?;
+    )
+    .map_err(flagged)?;
     let total = t.manifest.negotiations;
-    let summary = t.run(&out, shard, args.jobs, !args.quiet)?;
+    let summary = if args.quiet {
+        t.run(&out, shard, args.jobs, &|_| {})
+    } else {
+        let bar = progress_bar();
+        let summary = t.run(&out, shard, args.jobs, &|p: Progress| {
+            bar.set_length(p.total);
+            bar.set_position(p.done);
+        });
+        bar.finish_and_clear();
+        summary
+    }
+    .map_err(flagged)?;
     let mine = match shard {
         Some((i, n)) => format!(
             " (shard {i}/{n}: {})",

@@ -432,7 +432,8 @@ fn no_token_or_preference_reaches_the_log() {
             "POST",
             at("/moves"),
             Some(&s.tokens[0]),
-            Some(json!({"kind": "offer", "offer": offer(7)})),
+            // A package above Alice's reservation value (price 49, red).
+            Some(json!({"kind": "offer", "offer": offer(48)})),
         ),
         (
             "POST",

@@ -845,7 +845,7 @@ fn session_errors() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains(
-            "--phases and --shift need --protocol sao or partial",
+            "--phases and --shift need --protocol sao or phased",
         ));
     // Only negotiators have reservation values to shift.
     session(

@@ -92,9 +92,12 @@ fn negotiate_help_describes_the_protocol_and_its_values() {
         "--protocol undescribed: {section:?}"
     );
     for value in [
-        "sao:         Stacked alternating offers",
-        "single-text: Mediated single negotiating text",
-        "partial:",
+        "sao:",
+        "Stacked alternating offers",
+        "single-text:",
+        "Mediated single negotiating text",
+        "phased:",
+        "partial-rounds:",
     ] {
         assert!(
             section.iter().any(|l| l.contains(value)),

@@ -250,7 +250,7 @@ fn a_skipped_check_that_was_asked_for_fails_and_preferences_open_it() {
     let prefs = json!({
         "weights": {"price": 0.5, "warranty": 0.2, "colour": 0.1, "delivery": 0.2},
         "values": {
-            "price": {"type": "linear", "slope": -0.0001, "offset": 1.0},
+            "price": {"type": "linear", "slope": -0.00002, "offset": 1.0},
             "warranty": {"type": "linear", "slope": 0.3, "offset": 0.1},
             "colour": {"black": 1.0, "silver": 0.5, "red": 0.8, "white": 0.2},
             "delivery": {"type": "linear", "slope": -0.1, "offset": 1.0}
@@ -264,7 +264,8 @@ fn a_skipped_check_that_was_asked_for_fails_and_preferences_open_it() {
         Some(&prefs),
     );
     assert_eq!(status, 200, "{body}");
-    let package = json!({"price": 20000.0, "warranty": 2, "colour": "black", "delivery": 3});
+    // A package above both parties' reservation values.
+    let package = json!({"price": 21500.0, "warranty": 2, "colour": "black", "delivery": 3});
     moves(
         &server,
         &id,

@@ -3,28 +3,39 @@
 //! whenever it is that seat's turn.
 //!
 //! A bot keeps no state between requests: its move is computed by building
-//! the strategy afresh (seeded from the session id and the seat, so it is
+//! the strategy afresh (seeded from the session id and the seat with the
+//! simulator's own seed mixing, `pactum_protocol::derive_seed`, so it is
 //! deterministic) and replaying to it, in order, everything it would have
-//! seen under pactum-sim's stacked alternating offers — the other seats'
-//! offers and its own earlier decisions — and then asking it to act.
+//! seen under stacked alternating offers — the other seats' offers and its
+//! own earlier decisions, each at the relative time the engine's clock
+//! gives its round (`Clock::time`) — and then asking it to act on the
+//! engine's state (whose turn, which offer stands).
+//!
+//! A bot's move goes through the same path as a person's; one the rules
+//! refuse (say, an offer below its own reservation value) ends the
+//! negotiation instead, as the simulator's runner does by default.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use pactum_core::{Outcome, Scenario};
+use pactum_protocol::{Acceptability, Clock, Deadline, derive_seed};
 use pactum_sim::negotiator::{self, Negotiator, Now, Response, SeatInfo};
 use pactum_sim::{OutcomeId, Prepared};
 
-use crate::protocol::MoveKind;
+use crate::protocol::{MoveKind, State};
 
 /// Largest outcome space a session with bots may have (bots tabulate every
 /// outcome's utility).
 pub const MAX_BOT_OUTCOMES: u64 = 1_000_000;
 
-/// A move as the bots see it: seat, kind and (for offers) the outcome.
+/// A move as the bots see it: seat, round, kind and (for offers) the
+/// outcome.
 #[derive(Debug, Clone)]
 pub struct SeenMove {
     pub seat: usize,
+    /// The round it was made in (as recorded).
+    pub round: u64,
     pub kind: MoveKind,
     pub offer: Option<Outcome>,
 }
@@ -89,12 +100,16 @@ pub fn session_seed(session_id: &str) -> u64 {
     u64::from_be_bytes(b)
 }
 
-fn now_at(step: u64, deadline_rounds: u64) -> Now {
-    Now {
-        step: step as usize,
-        n_steps: Some(deadline_rounds as usize),
-        time: ((step + 1) as f64 / (deadline_rounds + 1) as f64).min(1.0),
-    }
+/// The clock bots read: the session's deadline in rounds (relative time
+/// `(round + 1) / (rounds + 1)`, the simulator's convention).
+pub fn clock(deadline_rounds: u64) -> Clock {
+    Clock::start(Deadline::steps(deadline_rounds as usize))
+}
+
+/// The seed of the bot in `seat`: the session's seed mixed as the
+/// simulator's runner mixes a seat's.
+pub fn seat_seed(session_id: &str, seat: usize) -> u64 {
+    derive_seed(session_seed(session_id), seat as u64 + 1)
 }
 
 fn act(
@@ -110,39 +125,41 @@ fn act(
     match standing {
         Some((offer, proposer)) if proposer != me => match bot.respond(now, offer, proposer) {
             Response::Accept => (MoveKind::Accept, None),
-            Response::End => (MoveKind::End, None),
+            Response::End | Response::Leave => (MoveKind::End, None),
             Response::Reject => propose(bot),
         },
         _ => propose(bot),
     }
 }
 
-/// The move of the bot of strategy `strategy` in seat `seat`, after the
-/// moves `history` (every move of the session so far, in order).
-pub fn next_move(
+/// The move of the bot of strategy `strategy` in the seat whose turn it is
+/// in `state`, after the moves `history` (every move of the session so
+/// far, in order), on the clock `clock`. A move the rules refuse (checked
+/// on a copy of `state` against `limits`) becomes `end`.
+pub fn next_move<A: Acceptability<Outcome>>(
     prepared: &Prepared,
     strategy: &str,
-    seat: usize,
     session_id: &str,
-    deadline_rounds: u64,
+    state: &State,
     history: &[SeenMove],
-) -> Result<(MoveKind, Option<Outcome>), String> {
+    clock: &Clock,
+    limits: &A,
+) -> Result<(usize, MoveKind, Option<Outcome>), String> {
+    let seat = state.turn();
     let n = prepared.negotiators.len();
     let info = SeatInfo {
         seat,
         parties: n,
         prefs: prepared.prefs[seat].clone(),
         space: prepared.space.clone(),
-        seed: session_seed(session_id) ^ (seat as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15),
+        seed: seat_seed(session_id, seat),
     };
     let mut bot = negotiator::build(strategy, &info).map_err(|e| e.to_string())?;
+    let encode = |o: &Outcome| prepared.space.encode(o).map_err(|e| e.to_string());
     let mut standing: Option<(OutcomeId, usize)> = None;
-    for (i, m) in history.iter().enumerate() {
-        let now = now_at(i as u64 / n as u64, deadline_rounds);
-        let id = match &m.offer {
-            Some(o) => Some(prepared.space.encode(o)?),
-            None => None,
-        };
+    for m in history {
+        let now = pactum_sim::session::now(clock, m.round as usize);
+        let id = m.offer.as_ref().map(encode).transpose()?;
         if m.seat == seat {
             // Replays its own decision so that its internal state follows.
             let _ = act(bot.as_mut(), &now, standing, seat);
@@ -152,8 +169,24 @@ pub fn next_move(
         if let Some(id) = id {
             standing = Some((id, m.seat));
         }
+        if m.kind == MoveKind::Leave && standing.is_some_and(|(_, p)| p == m.seat) {
+            standing = None;
+        }
     }
-    let now = now_at(history.len() as u64 / n as u64, deadline_rounds);
+    // The offer standing as the engine has it (one whose proposer left has
+    // lapsed).
+    let standing = match &state.standing {
+        Some((s, o)) => Some((encode(o)?, *s)),
+        None => None,
+    };
+    let now: Now = pactum_sim::session::now(clock, state.round() as usize);
     let (kind, offer) = act(bot.as_mut(), &now, standing, seat);
-    Ok((kind, offer.map(|id| prepared.space.decode(id))))
+    let offer = offer.map(|id| prepared.space.decode(id));
+    let mut probe = state.clone();
+    Ok(
+        match probe.apply_within(seat, kind, offer.clone(), limits) {
+            Ok(_) => (seat, kind, offer),
+            Err(_) => (seat, MoveKind::End, None),
+        },
+    )
 }

@@ -119,4 +119,6 @@ pub enum MoveKind {
     Accept,
     Reject,
     End,
+    /// Alternating offers among three or more: leave; the others go on.
+    Leave,
 }

@@ -1,4 +1,8 @@
-//! Free-form rounds with partial agreements (protocol `"partial_rounds"`).
+//! Free-form rounds with partial agreements (protocol `"partial_rounds"`),
+//! as the server plays it: a thin adapter over the engine's
+//! `pactum_protocol::partial_rounds`, which holds the rules. It maps issue
+//! names to indices, the engine's events to the record's entries and its
+//! rejections to the HTTP errors (with the server's texts).
 //!
 //! In each round every negotiator may, in any order, propose once a package
 //! restricted to some of the still-open issues (`offer` with only those
@@ -14,12 +18,24 @@
 //! the deadline (or on `end`) it ends without full agreement; the issues
 //! settled by then are recorded as a partial agreement
 //! (`partial_agreement` event).
+//!
+//! A proposal that would complete the agreement (it covers every open
+//! issue) must be a package its proposer may accept, and accepting it one
+//! the acceptor may accept (reservation value, red lines; 422 otherwise, to
+//! the mover alone); partial packages cannot be judged on their own.
 
 use pactum_core::{Outcome, Scenario};
+use pactum_protocol::partial_rounds::{self, Move, PartialRounds};
+use pactum_protocol::{
+    AcceptAll, Acceptability, Context, Deadline, End, Packages, Protocol, Rejection, SetupError,
+};
 
+use crate::error::ApiError;
 use crate::event::Event;
 use crate::offers::pairs_package;
-use crate::protocol::{Finish, MoveKind};
+use crate::protocol::{Finish, MoveKind, limit_text};
+
+pub use pactum_protocol::partial_rounds::Proposal;
 
 /// The protocol name given at session creation.
 pub const PARTIAL_ROUNDS: &str = "partial_rounds";
@@ -41,19 +57,64 @@ pub enum PartialError {
     OwnProposal(u64),
     #[error("you already accepted proposal {0}")]
     AlreadyAccepted(u64),
+    /// Proposing or accepting a full package beyond the mover's limits.
+    #[error("you cannot {action} this package: {why}")]
+    BeyondLimits { action: &'static str, why: String },
+    /// A proposal the rules refuse as malformed (empty, an issue twice, a
+    /// value off the issue).
+    #[error("{0}")]
+    Malformed(String),
+    #[error("{0}")]
+    Refused(String),
 }
 
-/// A partial proposal of the current round.
-#[derive(Debug, Clone)]
-pub struct Proposal {
-    /// Sequence number of the offer in the record.
-    pub id: u64,
-    pub seat: usize,
-    /// (issue, value) pairs.
-    pub issues: Vec<(usize, u32)>,
-    pub accepted: Vec<bool>,
-    /// False once settled or overtaken by a settlement of one of its issues.
-    pub open: bool,
+impl PartialError {
+    /// The error of the engine's `rejection`, naming issues by `scenario`.
+    fn of(r: Rejection, scenario: &Scenario) -> Self {
+        let issue = |i: usize| {
+            scenario
+                .issues
+                .get(i)
+                .map_or(format!("#{i}"), |x| x.name.clone())
+        };
+        match r {
+            Rejection::Over => PartialError::Finished,
+            Rejection::Closed { round } => PartialError::Done(round),
+            Rejection::AlreadyProposed { round } => PartialError::AlreadyProposed(round),
+            Rejection::Settled { issue: i } => PartialError::Settled(issue(i)),
+            Rejection::NoProposal { id } => PartialError::NoProposal(id),
+            Rejection::OwnProposal { id } => PartialError::OwnProposal(id),
+            Rejection::AlreadyAccepted { id } => PartialError::AlreadyAccepted(id),
+            Rejection::OffersUnacceptable(u) => PartialError::BeyondLimits {
+                action: "propose",
+                why: limit_text(&u),
+            },
+            Rejection::AcceptsUnacceptable(u) => PartialError::BeyondLimits {
+                action: "accept",
+                why: limit_text(&u),
+            },
+            Rejection::EmptyProposal | Rejection::OutsideSpace(_) => {
+                PartialError::Malformed(r.to_string())
+            }
+            Rejection::RepeatedIssue { issue: i } => {
+                PartialError::Malformed(format!("issue {:?} is given twice", issue(i)))
+            }
+            other => PartialError::Refused(other.to_string()),
+        }
+    }
+}
+
+impl From<PartialError> for ApiError {
+    /// A move beyond one's limits or a malformed proposal is unprocessable
+    /// (422); every other refusal conflicts with the session's state (409).
+    fn from(e: PartialError) -> Self {
+        match e {
+            PartialError::BeyondLimits { .. } | PartialError::Malformed(_) => {
+                ApiError::unprocessable(e.to_string())
+            }
+            _ => ApiError::conflict(e.to_string()),
+        }
+    }
 }
 
 /// What a move brought about.
@@ -65,7 +126,9 @@ pub struct Effects {
     pub finish: Option<Finish>,
 }
 
-/// The state of a partial-rounds session, rebuilt by replaying its moves.
+/// The state of a partial-rounds session, rebuilt by replaying its moves:
+/// the engine's state and, kept in step with it after every move, its
+/// views.
 #[derive(Debug, Clone)]
 pub struct PartialState {
     pub negotiators: Vec<String>,
@@ -77,11 +140,16 @@ pub struct PartialState {
     pub proposed: Vec<bool>,
     pub done: Vec<bool>,
     pub finished: Option<Finish>,
+    space: Packages,
+    engine: Result<PartialRounds<Outcome>, SetupError>,
 }
 
 impl PartialState {
     pub fn new(issues: usize, negotiators: Vec<String>, deadline_rounds: u64) -> Self {
         let n = negotiators.len();
+        let engine = usize::try_from(deadline_rounds)
+            .map_err(|_| SetupError::TooFewSeats { seats: 0 })
+            .and_then(|d| PartialRounds::new(issues, n, &Deadline::steps(d)));
         PartialState {
             negotiators,
             deadline_rounds,
@@ -91,6 +159,9 @@ impl PartialState {
             proposed: vec![false; n],
             done: vec![false; n],
             finished: None,
+            // Values are checked against the scenario by the caller.
+            space: Packages::new(vec![u32::MAX; issues]),
+            engine,
         }
     }
 
@@ -116,9 +187,10 @@ impl PartialState {
         }
     }
 
-    /// Applies `seat`'s move; `id` is the sequence number it gets in the
-    /// record. `offer` is given exactly for offers (already checked against
-    /// the scenario), `proposal` exactly for acceptances.
+    /// Applies `seat`'s move as recorded (its limits were checked when it
+    /// was made); `id` is the sequence number it gets in the record.
+    /// `offer` is given exactly for offers (already checked against the
+    /// scenario), `proposal` exactly for acceptances.
     pub fn apply(
         &mut self,
         scenario: &Scenario,
@@ -128,94 +200,83 @@ impl PartialState {
         proposal: Option<u64>,
         id: u64,
     ) -> Result<Effects, PartialError> {
+        self.apply_within(scenario, seat, kind, offer, proposal, id, &AcceptAll)
+    }
+
+    /// [`PartialState::apply`], checking a move that would complete the
+    /// agreement against the mover's `limits`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn apply_within<A: Acceptability<Outcome>>(
+        &mut self,
+        scenario: &Scenario,
+        seat: usize,
+        kind: MoveKind,
+        offer: Option<Vec<(usize, u32)>>,
+        proposal: Option<u64>,
+        id: u64,
+        limits: &A,
+    ) -> Result<Effects, PartialError> {
         if self.finished.is_some() {
             return Err(PartialError::Finished);
         }
+        let mv = match kind {
+            MoveKind::Offer => Move::Propose {
+                id,
+                issues: offer.unwrap_or_default(),
+            },
+            MoveKind::Accept => Move::Accept {
+                id: proposal.unwrap_or(u64::MAX),
+            },
+            MoveKind::Reject => Move::Reject,
+            MoveKind::End => Move::End,
+            MoveKind::Leave => {
+                return Err(PartialError::Malformed(
+                    "leave is a move of alternating-offers sessions".into(),
+                ));
+            }
+        };
+        let engine = self
+            .engine
+            .as_mut()
+            .map_err(|e| PartialError::Refused(e.to_string()))?;
+        let events = engine
+            .apply(seat, mv, &Context::new(&self.space, limits))
+            .map_err(|r| PartialError::of(r, scenario))?;
         let mut fx = Effects::default();
-        if kind == MoveKind::End {
-            let reason = self.end_reason(&format!("ended by {}", self.negotiators[seat]), scenario);
-            self.finished = Some(Finish::Ended(reason));
-            fx.finish = self.finished.clone();
-            return Ok(fx);
-        }
-        if self.done[seat] {
-            return Err(PartialError::Done(self.round));
-        }
-        match kind {
-            MoveKind::Offer => {
-                let issues = offer.expect("offers carry issues");
-                if self.proposed[seat] {
-                    return Err(PartialError::AlreadyProposed(self.round));
+        let mut end = None;
+        for e in events.iter() {
+            match e {
+                partial_rounds::Event::Settled { id, issues, .. } => {
+                    fx.settled = Some((*id, issues.clone()));
                 }
-                if let Some(&(i, _)) = issues.iter().find(|(i, _)| self.settled[*i].is_some()) {
-                    return Err(PartialError::Settled(scenario.issues[i].name.clone()));
-                }
-                self.proposed[seat] = true;
-                let mut accepted = vec![false; self.negotiators.len()];
-                accepted[seat] = true;
-                self.proposals.push(Proposal {
-                    id,
-                    seat,
-                    issues,
-                    accepted,
-                    open: true,
-                });
+                partial_rounds::Event::RoundClosed { .. } => fx.round_completed = true,
+                partial_rounds::Event::Over { end: e, .. } => end = Some(e.clone()),
+                _ => {}
             }
-            MoveKind::Accept => {
-                let pid = proposal.expect("acceptances name a proposal");
-                let p = self
-                    .proposals
-                    .iter_mut()
-                    .find(|p| p.id == pid && p.open)
-                    .ok_or(PartialError::NoProposal(pid))?;
-                if p.seat == seat {
-                    return Err(PartialError::OwnProposal(pid));
-                }
-                if p.accepted[seat] {
-                    return Err(PartialError::AlreadyAccepted(pid));
-                }
-                p.accepted[seat] = true;
-                if p.accepted.iter().all(|a| *a) {
-                    p.open = false;
-                    let issues = p.issues.clone();
-                    for &(i, v) in &issues {
-                        self.settled[i] = Some(v);
-                    }
-                    for q in &mut self.proposals {
-                        if q.issues
-                            .iter()
-                            .any(|(i, _)| issues.iter().any(|(j, _)| i == j))
-                        {
-                            q.open = false;
-                        }
-                    }
-                    fx.settled = Some((pid, issues));
-                    if self.settled.iter().all(Option::is_some) {
-                        let outcome: Outcome = self.settled.iter().map(|v| v.unwrap()).collect();
-                        self.finished = Some(Finish::Agreement(outcome));
-                        fx.finish = self.finished.clone();
-                        return Ok(fx);
-                    }
-                }
-            }
-            MoveKind::Reject => {
-                self.done[seat] = true;
-                if self.done.iter().all(|d| *d) {
-                    fx.round_completed = true;
-                    self.round += 1;
-                    self.proposals.clear();
-                    self.proposed.iter_mut().for_each(|p| *p = false);
-                    self.done.iter_mut().for_each(|d| *d = false);
-                    if self.round >= self.deadline_rounds {
-                        let reason = self.end_reason("deadline reached", scenario);
-                        self.finished = Some(Finish::Ended(reason));
-                        fx.finish = self.finished.clone();
-                    }
-                }
-            }
-            MoveKind::End => unreachable!("handled above"),
         }
+        self.sync();
+        fx.finish = end.map(|end| match *end {
+            End::Agreement(a) => Finish::Agreement(a.outcome),
+            End::EndedBy { seat } => {
+                let who = self.negotiators.get(seat).map_or("?", String::as_str);
+                Finish::Ended(self.end_reason(&format!("ended by {who}"), scenario))
+            }
+            _ => Finish::Ended(self.end_reason("deadline reached", scenario)),
+        });
+        self.finished = fx.finish.clone();
         Ok(fx)
+    }
+
+    /// Copies the engine's state into the public views.
+    fn sync(&mut self) {
+        let Ok(e) = &self.engine else { return };
+        self.round = e.round();
+        self.settled = e.settled().to_vec();
+        self.proposals = e.proposals().to_vec();
+        for s in 0..self.negotiators.len() {
+            self.proposed[s] = e.has_proposed(s);
+            self.done[s] = e.has_closed(s);
+        }
     }
 }
 

@@ -1,21 +1,46 @@
-//! The negotiation protocol, kept apart from HTTP and storage so it can be
-//! replayed from the event log and tested on its own.
+//! Stacked alternating offers (protocol `"alternating_offers"`) as the
+//! server plays it: a thin adapter over the engine's [`Sao`], which holds
+//! the rules (see `pactum_protocol::sao`). This module maps the server's
+//! names to the engine's seats, the engine's ends to the record's
+//! `agreement` / `ended` entries, and its rejections to the HTTP errors.
 //!
-//! Stacked alternating offers: negotiators move in scenario order; the first
-//! move must be an offer; on its turn a negotiator offers (replacing the
-//! standing offer), accepts the standing offer, rejects it (clearing the
-//! acceptances gathered so far) or ends the negotiation. An agreement is
-//! reached when every negotiator but the offerer has accepted the standing
-//! offer. After `deadline_rounds` rounds (one move per negotiator each) without
-//! agreement the negotiation ends.
+//! Rules the adapter keeps (the engine's, with the server's texts):
+//! * negotiators move in scenario order; the first move is an offer (or
+//!   `end`, or `leave`); on its turn a negotiator offers, accepts the
+//!   standing offer, rejects it (clearing the acceptances gathered so far),
+//!   ends the negotiation or leaves it;
+//! * an offer or an acceptance must be a package the mover may accept
+//!   itself: not below its reservation value, over none of its red lines
+//!   ([`SeatLimits`]; a refusal is a 422 whose message only the mover sees);
+//! * **leave**: the others go on and an agreement binds those who stayed;
+//!   fewer than two left ends the negotiation without agreement;
+//! * agreement when every remaining negotiator but the offerer accepted;
+//!   after `deadline_rounds` rounds without one, the negotiation ends
+//!   ("deadline reached"); a wall-clock time limit found passed before a
+//!   move ends it too ("time limit reached", [`State::expire`]).
+//!
+//! The same functions serve the live path, the replay of a session's log
+//! and `pactum verify`: one rule in one place.
+
+use std::sync::Arc;
+use std::time::Duration;
 
 use pactum_core::{Outcome, Scenario};
+use pactum_protocol::sao::{self, Sao};
+use pactum_protocol::{
+    AcceptAll, Acceptability, Clock, Context, Deadline, End, ManualClock, OutsideSpace, Protocol,
+    Rejection, SetupError, Space, Unacceptable,
+};
 
+use crate::error::ApiError;
 use crate::event::Event;
 use crate::offers::package;
 
 /// The only protocol of this version.
 pub const ALTERNATING_OFFERS: &str = "alternating_offers";
+
+/// The end reason of a session whose wall-clock time limit passed.
+pub const TIME_LIMIT_REACHED: &str = "time limit reached";
 
 pub use crate::event::MoveKind;
 
@@ -27,7 +52,7 @@ pub enum Finish {
 }
 
 /// Why a move was refused (nothing is stored for it).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum MoveError {
     #[error("the negotiation is over")]
     Finished,
@@ -37,9 +62,162 @@ pub enum MoveError {
     FirstMoveNotOffer,
     #[error("you made the standing offer; you cannot {0} it")]
     OwnOffer(&'static str),
+    #[error("you have left this negotiation")]
+    HasLeft,
+    /// Offering or accepting a package beyond the mover's own limits.
+    #[error("you cannot {action} this package: {why}")]
+    BeyondLimits {
+        /// "offer", "accept" or "propose".
+        action: &'static str,
+        /// Which limit, worded for the mover.
+        why: String,
+    },
+    /// Any other refusal of the rules, in the engine's words.
+    #[error("{0}")]
+    Refused(Rejection),
+    #[error("this session cannot be played: {0}")]
+    Setup(#[from] SetupError),
 }
 
-/// The state of a session, rebuilt by replaying its moves.
+impl MoveError {
+    /// The error of the engine's `rejection`, naming seats by `names`.
+    pub fn of(rejection: Rejection, names: &[String]) -> Self {
+        match rejection {
+            Rejection::Over => MoveError::Finished,
+            Rejection::OutOfTurn { turn } => {
+                MoveError::OutOfTurn(names.get(turn).cloned().unwrap_or_default())
+            }
+            Rejection::FirstMoveNotOffer => MoveError::FirstMoveNotOffer,
+            Rejection::OwnOffer { action } => MoveError::OwnOffer(action),
+            Rejection::HasLeft { .. } => MoveError::HasLeft,
+            Rejection::OffersUnacceptable(u) => MoveError::BeyondLimits {
+                action: "offer",
+                why: limit_text(&u),
+            },
+            Rejection::AcceptsUnacceptable(u) => MoveError::BeyondLimits {
+                action: "accept",
+                why: limit_text(&u),
+            },
+            other => MoveError::Refused(other),
+        }
+    }
+}
+
+impl From<MoveError> for ApiError {
+    /// A move beyond one's limits or off the space is unprocessable (422);
+    /// every other refusal conflicts with the session's state (409).
+    fn from(e: MoveError) -> Self {
+        match &e {
+            MoveError::BeyondLimits { .. } | MoveError::Refused(Rejection::OutsideSpace(_)) => {
+                ApiError::unprocessable(e.to_string())
+            }
+            MoveError::Setup(_) => ApiError::internal(e),
+            _ => ApiError::conflict(e.to_string()),
+        }
+    }
+}
+
+/// The mover's limit a package breaks, worded for the mover alone (the
+/// answer goes to nobody else, and nothing is recorded for the move).
+pub fn limit_text(u: &Unacceptable) -> String {
+    match u {
+        Unacceptable::RedLine { .. } => "it crosses one of your red lines".into(),
+        Unacceptable::BelowReservation {
+            utility,
+            reservation,
+            ..
+        } => format!("it is worth {utility:.4} to you, below your reservation value {reservation}"),
+    }
+}
+
+/// Each negotiator's limits in a scenario, as the engine asks for them:
+/// seat `s` is the scenario's `s`-th negotiator; it may not offer or accept
+/// a package below its reservation value or over one of its red lines.
+pub struct SeatLimits<'a> {
+    scenario: &'a Scenario,
+    parties: Vec<usize>,
+}
+
+impl<'a> SeatLimits<'a> {
+    /// The limits of `scenario`'s negotiators (as their preferences are).
+    pub fn new(scenario: &'a Scenario) -> Self {
+        SeatLimits {
+            scenario,
+            parties: scenario.negotiators(),
+        }
+    }
+}
+
+impl Acceptability<Outcome> for SeatLimits<'_> {
+    fn may_accept(&self, seat: usize, outcome: &Outcome) -> Result<(), Unacceptable> {
+        let Some(party) = self.parties.get(seat).map(|&p| &self.scenario.parties[p]) else {
+            return Ok(());
+        };
+        let Some(prefs) = &party.preferences else {
+            return Ok(());
+        };
+        if outcome.len() != self.scenario.issues.len() {
+            return Ok(());
+        }
+        let name = || format!("{outcome:?}");
+        if prefs.crosses_red_line(outcome) {
+            return Err(Unacceptable::RedLine {
+                package: name(),
+                party: party.name.clone(),
+            });
+        }
+        if let Some(reservation) = prefs.reservation_value {
+            let utility = prefs.utility.utility(&self.scenario.issues, outcome);
+            if utility < reservation {
+                return Err(Unacceptable::BelowReservation {
+                    package: name(),
+                    party: party.name.clone(),
+                    utility,
+                    reservation,
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The space of offers as the adapter hands them to the engine: already
+/// checked against the scenario by the caller (or, in a record verified
+/// without its scenario, numbered by the verifier), so every package is in.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Checked;
+
+impl Space for Checked {
+    type Outcome = Outcome;
+    fn issues(&self) -> usize {
+        0
+    }
+    fn cardinality(&self, _issue: usize) -> u32 {
+        1
+    }
+    fn value(&self, outcome: &Outcome, issue: usize) -> u32 {
+        outcome.get(issue).copied().unwrap_or(0)
+    }
+    fn with_value(&self, outcome: &Outcome, issue: usize, value: u32) -> Outcome {
+        let mut o = outcome.clone();
+        if let Some(v) = o.get_mut(issue) {
+            *v = value;
+        }
+        o
+    }
+    fn outcome_of(&self, values: &[u32]) -> Result<Outcome, OutsideSpace> {
+        Ok(values.to_vec())
+    }
+    fn check(&self, _outcome: &Outcome) -> Result<(), OutsideSpace> {
+        Ok(())
+    }
+    fn random<R: rand::Rng + ?Sized>(&self, _rng: &mut R) -> Outcome {
+        Vec::new()
+    }
+}
+
+/// The state of a session, rebuilt by replaying its moves: the engine's
+/// state and, kept in step with it after every move, its public views.
 #[derive(Debug, Clone)]
 pub struct State {
     pub negotiators: Vec<String>,
@@ -48,88 +226,168 @@ pub struct State {
     /// The standing offer and the seat that made it.
     pub standing: Option<(usize, Outcome)>,
     pub accepted: Vec<bool>,
+    /// Which seats have left.
+    pub left: Vec<bool>,
     pub finished: Option<Finish>,
+    /// The round as the server counts it: the engine's, and once a move
+    /// that completed its round ended the negotiation, the round after it.
+    round: u64,
+    engine: Result<Sao<Outcome>, SetupError>,
 }
 
 impl State {
     pub fn new(negotiators: Vec<String>, deadline_rounds: u64) -> Self {
         let n = negotiators.len();
+        let engine = usize::try_from(deadline_rounds)
+            .map_err(|_| SetupError::TooFewSeats { seats: 0 })
+            .and_then(|d| Sao::new(n, &Deadline::steps(d)));
         State {
             negotiators,
             deadline_rounds,
             moves: 0,
             standing: None,
             accepted: vec![false; n],
+            left: vec![false; n],
             finished: None,
+            round: 0,
+            engine,
         }
     }
 
     /// The current round (0-based).
     pub fn round(&self) -> u64 {
-        self.moves / self.negotiators.len() as u64
+        self.round
     }
 
-    /// The seat whose turn it is.
+    /// The seat whose turn it is (or was, once over).
     pub fn turn(&self) -> usize {
-        (self.moves % self.negotiators.len() as u64) as usize
+        match &self.engine {
+            Ok(e) => e.turn().unwrap_or(0),
+            Err(_) => 0,
+        }
     }
 
-    /// Applies a move by `seat`; `offer` must be `Some` exactly for offers
-    /// (and already validated against the scenario). Returns how the
-    /// negotiation finished, if this move finished it.
+    /// The names of the negotiators who left, in turn order.
+    pub fn left_names(&self) -> Vec<String> {
+        self.negotiators
+            .iter()
+            .zip(&self.left)
+            .filter(|(_, l)| **l)
+            .map(|(n, _)| n.clone())
+            .collect()
+    }
+
+    /// Applies a move by `seat` as recorded (the limits were checked when
+    /// it was made); `offer` must be `Some` exactly for offers (already
+    /// validated against the scenario). Returns how the negotiation
+    /// finished, if this move finished it.
     pub fn apply(
         &mut self,
         seat: usize,
         kind: MoveKind,
         offer: Option<Outcome>,
     ) -> Result<Option<Finish>, MoveError> {
+        self.apply_within(seat, kind, offer, &AcceptAll)
+    }
+
+    /// [`State::apply`], checking the move against each seat's `limits`.
+    pub fn apply_within<A: Acceptability<Outcome>>(
+        &mut self,
+        seat: usize,
+        kind: MoveKind,
+        offer: Option<Outcome>,
+        limits: &A,
+    ) -> Result<Option<Finish>, MoveError> {
         if self.finished.is_some() {
             return Err(MoveError::Finished);
         }
-        if seat != self.turn() {
-            return Err(MoveError::OutOfTurn(self.negotiators[self.turn()].clone()));
-        }
-        if self.standing.is_none() && kind != MoveKind::Offer && kind != MoveKind::End {
-            return Err(MoveError::FirstMoveNotOffer);
-        }
-        let mut finish = None;
-        match kind {
-            MoveKind::Offer => {
-                self.standing = Some((seat, offer.expect("offers carry a package")));
-                self.accepted.iter_mut().for_each(|a| *a = false);
-            }
-            MoveKind::Accept | MoveKind::Reject => {
-                let (offerer, outcome) = self.standing.clone().expect("checked above");
-                if offerer == seat {
-                    return Err(MoveError::OwnOffer(if kind == MoveKind::Accept {
-                        "accept"
-                    } else {
-                        "reject"
-                    }));
-                }
-                if kind == MoveKind::Accept {
-                    self.accepted[seat] = true;
-                    let all = (0..self.negotiators.len()).all(|s| s == offerer || self.accepted[s]);
-                    if all {
-                        finish = Some(Finish::Agreement(outcome));
-                    }
-                } else {
-                    self.accepted.iter_mut().for_each(|a| *a = false);
-                }
-            }
-            MoveKind::End => {
-                finish = Some(Finish::Ended(format!(
-                    "ended by {}",
-                    self.negotiators[seat]
+        let mv = match (kind, offer) {
+            (MoveKind::Offer, Some(o)) => sao::Move::Offer(o),
+            (MoveKind::Offer, None) => {
+                return Err(MoveError::Refused(Rejection::OutsideSpace(
+                    OutsideSpace::Length { issues: 1, got: 0 },
                 )));
             }
-        }
+            (MoveKind::Accept, _) => sao::Move::Accept,
+            (MoveKind::Reject, _) => sao::Move::Reject,
+            (MoveKind::End, _) => sao::Move::End,
+            (MoveKind::Leave, _) => sao::Move::Leave,
+        };
+        let before = self.engine_round();
+        let engine = self.engine.as_mut().map_err(|e| e.clone())?;
+        let events = engine
+            .apply(seat, mv, &Context::new(&Checked, limits))
+            .map_err(|r| MoveError::of(r, &self.negotiators))?;
         self.moves += 1;
-        if finish.is_none() && self.moves >= self.deadline_rounds * self.negotiators.len() as u64 {
-            finish = Some(Finish::Ended("deadline reached".into()));
+        let finish = events.iter().find_map(|e| match e {
+            sao::Event::Over { end, .. } => Some(self.finish_of(end, false)),
+            _ => None,
+        });
+        let last_in_round = !(seat + 1..self.negotiators.len()).any(|s| !self.left[s]);
+        self.sync();
+        if finish.is_some() && self.engine_round() == before && last_in_round {
+            self.round += 1;
         }
         self.finished = finish.clone();
         Ok(finish)
+    }
+
+    /// Ends the negotiation if its wall-clock `time_limit` has passed after
+    /// `elapsed` (time since the session's creation); returns the end if
+    /// this call ended it. Replaying a recorded expiry calls it with the
+    /// recorded times, and reaches the same state.
+    pub fn expire(&mut self, elapsed: Duration, time_limit: Duration) -> Option<Finish> {
+        if self.finished.is_some() {
+            return None;
+        }
+        let engine = self.engine.as_mut().ok()?;
+        let source = ManualClock::new();
+        source.set(elapsed);
+        let deadline = Deadline {
+            steps: None,
+            time_limit: Some(time_limit),
+        };
+        let events = engine.expire(&Clock::with_source(deadline, Arc::new(source)));
+        let finish = events.iter().find_map(|e| match e {
+            sao::Event::Over { end, .. } => Some(self.finish_of(end, true)),
+            _ => None,
+        })?;
+        self.sync();
+        self.finished = Some(finish.clone());
+        Some(finish)
+    }
+
+    /// The server's form of the engine's end.
+    fn finish_of(&self, end: &End<Outcome>, expired: bool) -> Finish {
+        match end {
+            End::Agreement(a) => Finish::Agreement(a.outcome.clone()),
+            End::Deadline { agreement: Some(a) } => Finish::Agreement(a.outcome.clone()),
+            End::Deadline { agreement: None } if expired => {
+                Finish::Ended(TIME_LIMIT_REACHED.into())
+            }
+            End::Deadline { agreement: None } => Finish::Ended("deadline reached".into()),
+            End::EndedBy { seat } => Finish::Ended(format!(
+                "ended by {}",
+                self.negotiators.get(*seat).map_or("?", String::as_str)
+            )),
+            End::Deserted => Finish::Ended("fewer than two negotiators remain".into()),
+        }
+    }
+
+    fn engine_round(&self) -> u64 {
+        self.engine.as_ref().map_or(0, |e| e.round() as u64)
+    }
+
+    /// Copies the engine's state into the public views.
+    fn sync(&mut self) {
+        self.round = self.engine_round();
+        let Ok(e) = &self.engine else { return };
+        self.standing = e.standing().map(|(o, s)| (s, o.clone()));
+        let proposer = self.standing.as_ref().map(|(s, _)| *s);
+        for s in 0..self.negotiators.len() {
+            self.accepted[s] = Some(s) != proposer && e.has_accepted(s);
+            self.left[s] = !e.is_active(s);
+        }
     }
 }
 
@@ -145,55 +403,5 @@ pub fn finish_event(scenario: &Scenario, finish: &Finish, round: u64) -> Event {
             reason: reason.clone(),
             round,
         },
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn three() -> State {
-        State::new(vec!["A".into(), "B".into(), "C".into()], 2)
-    }
-
-    #[test]
-    fn agreement_needs_every_other_negotiator() {
-        let mut s = three();
-        assert_eq!(
-            s.apply(0, MoveKind::Accept, None),
-            Err(MoveError::FirstMoveNotOffer)
-        );
-        assert_eq!(
-            s.apply(1, MoveKind::Offer, Some(vec![0])),
-            Err(MoveError::OutOfTurn("A".into()))
-        );
-        assert_eq!(s.apply(0, MoveKind::Offer, Some(vec![1])), Ok(None));
-        assert_eq!(s.apply(1, MoveKind::Accept, None), Ok(None));
-        assert_eq!(
-            s.apply(2, MoveKind::Accept, None),
-            Ok(Some(Finish::Agreement(vec![1])))
-        );
-        assert_eq!(
-            s.apply(0, MoveKind::Offer, Some(vec![0])),
-            Err(MoveError::Finished)
-        );
-    }
-
-    #[test]
-    fn reject_clears_acceptances_and_deadline_ends() {
-        let mut s = three();
-        s.apply(0, MoveKind::Offer, Some(vec![1])).unwrap();
-        s.apply(1, MoveKind::Accept, None).unwrap();
-        s.apply(2, MoveKind::Reject, None).unwrap();
-        assert_eq!(
-            s.apply(0, MoveKind::Accept, None),
-            Err(MoveError::OwnOffer("accept"))
-        );
-        s.apply(0, MoveKind::Offer, Some(vec![2])).unwrap();
-        s.apply(1, MoveKind::Accept, None).unwrap();
-        assert_eq!(
-            s.apply(2, MoveKind::Reject, None),
-            Ok(Some(Finish::Ended("deadline reached".into())))
-        );
     }
 }

@@ -1,4 +1,7 @@
-//! The mediated single negotiating text (protocol `"single_text"`).
+//! The mediated single negotiating text (protocol `"single_text"`), as the
+//! server plays it: a thin adapter over the engine's draft-and-vote
+//! mediator (`pactum_protocol::single_text`, [`Mediator::DraftAndVote`]),
+//! which holds the rules.
 //!
 //! The server, as a neutral mediator, holds a draft package and proposes one
 //! change at a time: one issue set to another value. Every negotiator votes
@@ -6,7 +9,8 @@
 //! any order, once per proposal. When all have voted the change is adopted
 //! if everyone accepted and dropped otherwise, and the next proposal follows.
 //! A draft that resulted from an adopted change has been accepted by
-//! everyone.
+//! everyone. A vote to accept a package below the voter's reservation value
+//! or over one of its red lines is refused (422, to the voter alone).
 //!
 //! The mediator uses nobody's private utilities: the first draft takes the
 //! middle value of every issue, and the proposals cycle deterministically
@@ -17,10 +21,15 @@
 //! the last draft everyone accepted) and without agreement otherwise.
 
 use pactum_core::{Outcome, Scenario};
+use pactum_protocol::single_text::{self, Mediator, SingleText, Vote};
+use pactum_protocol::{
+    AcceptAll, Acceptability, Context, Deadline, End, Packages, Protocol, Rejection, SetupError,
+};
 
+use crate::error::ApiError;
 use crate::event::Event;
 use crate::offers::package;
-use crate::protocol::Finish;
+use crate::protocol::{Finish, limit_text};
 
 /// The protocol name given at session creation.
 pub const SINGLE_TEXT: &str = "single_text";
@@ -34,6 +43,22 @@ pub enum VoteError {
     AlreadyVoted(u64),
     #[error("proposal {given} is not the current one (proposal {current})")]
     NotCurrent { given: u64, current: u64 },
+    /// Accepting a package beyond the voter's own limits.
+    #[error("you cannot accept this package: {0}")]
+    BeyondLimits(String),
+    #[error("{0}")]
+    Refused(String),
+}
+
+impl From<VoteError> for ApiError {
+    /// A vote beyond one's limits is unprocessable (422); every other
+    /// refusal conflicts with the session's state (409).
+    fn from(e: VoteError) -> Self {
+        match e {
+            VoteError::BeyondLimits(_) => ApiError::unprocessable(e.to_string()),
+            _ => ApiError::conflict(e.to_string()),
+        }
+    }
 }
 
 /// What became of a proposal once everyone voted.
@@ -43,7 +68,8 @@ pub enum Resolution {
     Vetoed,
 }
 
-/// The state of a single-text session, rebuilt from its votes.
+/// The state of a single-text session, rebuilt from its votes: the
+/// engine's state and, kept in step with it after every vote, its views.
 #[derive(Debug, Clone)]
 pub struct TextState {
     pub negotiators: Vec<String>,
@@ -58,6 +84,8 @@ pub struct TextState {
     /// Whether some change has been adopted.
     pub adopted_any: bool,
     pub finished: Option<Finish>,
+    space: Packages,
+    engine: Result<SingleText<Outcome>, SetupError>,
 }
 
 /// The first draft: the middle value of every issue.
@@ -69,35 +97,34 @@ pub fn initial_draft(scenario: &Scenario) -> Outcome {
         .collect()
 }
 
+/// The scenario's space as the engine sees it.
+fn space_of(scenario: &Scenario) -> Packages {
+    Packages::new(
+        scenario
+            .issues
+            .iter()
+            .map(|i| u32::try_from(i.cardinality()).unwrap_or(u32::MAX))
+            .collect(),
+    )
+}
+
 /// The `n`-th one-issue change of `draft`, cycling through every issue and
-/// every other value of it.
+/// every other value of it (the engine's `nth_change`).
 pub fn proposal_for(scenario: &Scenario, draft: &[u32], n: u64) -> Option<(usize, u32)> {
-    let total: u64 = scenario
-        .issues
-        .iter()
-        .map(|i| i.cardinality().saturating_sub(1))
-        .sum();
-    if total == 0 {
-        return None;
-    }
-    let mut k = n % total;
-    for (i, issue) in scenario.issues.iter().enumerate() {
-        let others = issue.cardinality().saturating_sub(1);
-        if k < others {
-            let v = k as u32;
-            // Skip the draft's own value.
-            return Some((i, if v >= draft[i] { v + 1 } else { v }));
-        }
-        k -= others;
-    }
-    None
+    single_text::nth_change(&space_of(scenario), &draft.to_vec(), n)
 }
 
 impl TextState {
     pub fn new(scenario: &Scenario, negotiators: Vec<String>, deadline_rounds: u64) -> Self {
+        let space = space_of(scenario);
+        let n = negotiators.len();
+        let engine = usize::try_from(deadline_rounds)
+            .map_err(|_| SetupError::TooFewSeats { seats: 0 })
+            .and_then(|d| {
+                SingleText::new(&space, n, &Deadline::steps(d), Mediator::DraftAndVote, 0)
+            });
         let draft = initial_draft(scenario);
         let change = proposal_for(scenario, &draft, 0);
-        let n = negotiators.len();
         TextState {
             negotiators,
             deadline_rounds,
@@ -107,6 +134,8 @@ impl TextState {
             votes: vec![None; n],
             adopted_any: false,
             finished: None,
+            space,
+            engine,
         }
     }
 
@@ -119,52 +148,113 @@ impl TextState {
         })
     }
 
-    /// Records `seat`'s vote on the current proposal (`expected`, when
-    /// given, must be its number). Returns the resolution once everyone
+    /// Records `seat`'s vote on the current proposal as recorded (the
+    /// voter's limits were checked when it was cast); `expected`, when
+    /// given, must be its number. Returns the resolution once everyone
     /// voted, after which the next proposal (or the end) is in place.
     pub fn vote(
         &mut self,
-        scenario: &Scenario,
+        _scenario: &Scenario,
         seat: usize,
         accept: bool,
         expected: Option<u64>,
     ) -> Result<Option<Resolution>, VoteError> {
+        self.vote_within(seat, accept, expected, &AcceptAll)
+    }
+
+    /// [`TextState::vote`], refusing a yes-vote for a package beyond the
+    /// voter's `limits`.
+    pub fn vote_within<A: Acceptability<Outcome>>(
+        &mut self,
+        seat: usize,
+        accept: bool,
+        expected: Option<u64>,
+        limits: &A,
+    ) -> Result<Option<Resolution>, VoteError> {
         if self.finished.is_some() {
             return Err(VoteError::Finished);
         }
-        if let Some(given) = expected.filter(|&g| g != self.proposal) {
-            return Err(VoteError::NotCurrent {
-                given,
-                current: self.proposal,
-            });
+        let engine = self
+            .engine
+            .as_mut()
+            .map_err(|e| VoteError::Refused(e.to_string()))?;
+        let refused = |r: Rejection| match r {
+            Rejection::Over => VoteError::Finished,
+            Rejection::AlreadyVoted { proposal } => VoteError::AlreadyVoted(proposal),
+            Rejection::NotCurrent { given, current } => VoteError::NotCurrent { given, current },
+            other => VoteError::Refused(other.to_string()),
+        };
+        // The engine would count such a vote as a veto; the server refuses
+        // it, so that the voter knows (after the engine's own checks).
+        if accept {
+            let mut probe = engine.clone();
+            probe
+                .apply(
+                    seat,
+                    Vote {
+                        accept: false,
+                        proposal: expected,
+                    },
+                    &Context::new(&self.space, &AcceptAll),
+                )
+                .map_err(refused)?;
+            if self.change.is_some() {
+                let outcome = engine.proposal().outcome.clone();
+                limits
+                    .may_accept(seat, &outcome)
+                    .map_err(|u| VoteError::BeyondLimits(limit_text(&u)))?;
+            }
         }
-        if self.votes[seat].is_some() {
-            return Err(VoteError::AlreadyVoted(self.proposal));
+        let events = engine
+            .apply(
+                seat,
+                Vote {
+                    accept,
+                    proposal: expected,
+                },
+                &Context::new(&self.space, limits),
+            )
+            .map_err(refused)?;
+        let mut resolution = None;
+        let mut end = None;
+        for e in events.iter() {
+            match e {
+                single_text::Event::Adopted { .. } => resolution = Some(Resolution::Adopted),
+                single_text::Event::Vetoed { .. } => resolution = Some(Resolution::Vetoed),
+                single_text::Event::Over { end: e, .. } => end = Some(e.clone()),
+                _ => {}
+            }
         }
-        self.votes[seat] = Some(accept);
-        if self.votes.iter().any(Option::is_none) {
-            return Ok(None);
+        self.sync(end.as_deref());
+        Ok(resolution)
+    }
+
+    /// Copies the engine's state into the public views (after its `end`,
+    /// the proposal number is the deadline's, as the server counts).
+    fn sync(&mut self, end: Option<&End<Outcome>>) {
+        let Ok(e) = &self.engine else { return };
+        if let Some(d) = e.draft() {
+            self.draft = d.clone();
         }
-        let adopted = self.votes.iter().all(|v| *v == Some(true)) && self.change.is_some();
-        if adopted {
-            self.draft = self.proposed().expect("a change");
-            self.adopted_any = true;
+        self.adopted_any = e.accepted_draft().is_some();
+        match end {
+            None => {
+                self.proposal = e.proposal().number;
+                self.change = e.proposal().change;
+                self.votes = (0..self.negotiators.len()).map(|s| e.vote_of(s)).collect();
+            }
+            Some(end) => {
+                self.proposal = e.proposal().number + 1;
+                self.change = single_text::nth_change(&self.space, &self.draft, self.proposal);
+                self.votes = vec![None; self.negotiators.len()];
+                self.finished = Some(match end.agreement() {
+                    Some(a) => Finish::Agreement(a.outcome.clone()),
+                    None => {
+                        Finish::Ended("deadline reached without a draft everyone accepted".into())
+                    }
+                });
+            }
         }
-        self.proposal += 1;
-        self.votes = vec![None; self.negotiators.len()];
-        self.change = proposal_for(scenario, &self.draft, self.proposal);
-        if self.proposal >= self.deadline_rounds {
-            self.finished = Some(if self.adopted_any {
-                Finish::Agreement(self.draft.clone())
-            } else {
-                Finish::Ended("deadline reached without a draft everyone accepted".into())
-            });
-        }
-        Ok(Some(if adopted {
-            Resolution::Adopted
-        } else {
-            Resolution::Vetoed
-        }))
     }
 }
 
@@ -177,86 +267,4 @@ pub fn proposal_event(scenario: &Scenario, state: &TextState) -> Option<Event> {
         draft: package(scenario, &state.draft),
         change: [(issue.name.clone(), issue.value(v))].into_iter().collect(),
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn scenario() -> Scenario {
-        pactum_core::native::from_toml(
-            "t",
-            r#"
-name = "t"
-[[issues]]
-name = "a"
-options = ["x", "y", "z"]
-[[issues]]
-name = "b"
-options = ["p", "q"]
-[[parties]]
-name = "A"
-weights = { a = 0.5, b = 0.5 }
-values.a = { x = 1.0, y = 0.5, z = 0.0 }
-values.b = { p = 1.0, q = 0.0 }
-[[parties]]
-name = "B"
-weights = { a = 0.5, b = 0.5 }
-values.a = { x = 0.0, y = 0.5, z = 1.0 }
-values.b = { p = 0.0, q = 1.0 }
-"#,
-        )
-        .unwrap()
-        .scenario
-    }
-
-    #[test]
-    fn proposals_cycle_through_one_issue_changes() {
-        let sc = scenario();
-        let draft = initial_draft(&sc);
-        assert_eq!(draft, vec![1, 0]);
-        let all: Vec<_> = (0..4).map(|n| proposal_for(&sc, &draft, n)).collect();
-        assert_eq!(
-            all,
-            vec![Some((0, 0)), Some((0, 2)), Some((1, 1)), Some((0, 0))]
-        );
-    }
-
-    #[test]
-    fn change_adopted_only_when_all_accept_and_deadline_ends() {
-        let sc = scenario();
-        let mut s = TextState::new(&sc, vec!["A".into(), "B".into()], 3);
-        // Proposal 0: a = x. A accepts, B vetoes: dropped.
-        assert_eq!(s.vote(&sc, 0, true, Some(0)), Ok(None));
-        assert_eq!(s.vote(&sc, 0, true, None), Err(VoteError::AlreadyVoted(0)));
-        assert_eq!(s.vote(&sc, 1, false, None), Ok(Some(Resolution::Vetoed)));
-        assert_eq!(s.draft, vec![1, 0]);
-        assert_eq!(s.proposal, 1);
-        assert_eq!(
-            s.vote(&sc, 1, true, Some(0)),
-            Err(VoteError::NotCurrent {
-                given: 0,
-                current: 1
-            })
-        );
-        // Proposal 1: a = z. Both accept: adopted.
-        assert_eq!(s.change, Some((0, 2)));
-        s.vote(&sc, 1, true, None).unwrap();
-        assert_eq!(s.vote(&sc, 0, true, None), Ok(Some(Resolution::Adopted)));
-        assert_eq!(s.draft, vec![2, 0]);
-        // Proposal 2 (last): vetoed; the adopted draft is the agreement.
-        s.vote(&sc, 0, false, None).unwrap();
-        assert_eq!(s.vote(&sc, 1, true, None), Ok(Some(Resolution::Vetoed)));
-        assert_eq!(s.finished, Some(Finish::Agreement(vec![2, 0])));
-        assert_eq!(s.vote(&sc, 0, true, None), Err(VoteError::Finished));
-    }
-
-    #[test]
-    fn no_adopted_change_ends_without_agreement() {
-        let sc = scenario();
-        let mut s = TextState::new(&sc, vec!["A".into(), "B".into()], 1);
-        s.vote(&sc, 0, true, None).unwrap();
-        s.vote(&sc, 1, false, None).unwrap();
-        assert!(matches!(s.finished, Some(Finish::Ended(_))));
-    }
 }

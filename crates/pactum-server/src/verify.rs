@@ -554,7 +554,7 @@ fn replay_check(
 /// The protocol rules a session is replayed under.
 enum Rules {
     Offers(State),
-    Text(TextState),
+    Text(Box<TextState>),
     Partial(PartialState),
 }
 
@@ -610,7 +610,7 @@ impl<'a> Replay<'a> {
                 if creation.protocol == SINGLE_TEXT {
                     let state = TextState::new(sc, negotiators.clone(), deadline);
                     expected.extend(proposal_event(sc, &state));
-                    Rules::Text(state)
+                    Rules::Text(Box::new(state))
                 } else {
                     Rules::Partial(PartialState::new(
                         sc.issues.len(),

@@ -820,7 +820,7 @@ async fn concurrent_movers_on_two_servers(url: String) {
                     "POST",
                     &moves,
                     Some(&token),
-                    Some(offer(1 + n % 3, "red")),
+                    Some(offer(2 + n % 2, "red")),
                 )
                 .await
                 .0
@@ -893,7 +893,7 @@ async fn moves_of_many_sessions_at_once_are_all_kept_in_order() {
                     "POST",
                     &moves,
                     Some(token),
-                    Some(offer(1 + turn % 3, "red")),
+                    Some(offer(2 + turn % 2, "red")),
                 )
                 .await;
                 assert_eq!(status, StatusCode::OK, "{body}");

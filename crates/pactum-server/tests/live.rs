@@ -54,9 +54,10 @@ async fn a_person_and_a_conceder_bot_reach_an_agreement(db: Db) {
     let alice = inv[0]["token"].as_str().unwrap();
     let moves = format!("/sessions/{id}/moves");
 
-    // Alice opens with her best package; the bot answers in the same request.
+    // Alice opens with the package best for Bob (one she may offer: it is
+    // above her reservation value); the bot answers in the same request.
     let (status, first, text) =
-        call(&app, "POST", &moves, Some(alice), Some(offer(3, "red"))).await;
+        call(&app, "POST", &moves, Some(alice), Some(offer(3, "blue"))).await;
     assert_eq!(status, StatusCode::OK, "{text}");
     let bot = first["bot_moves"].as_array().unwrap();
     assert_eq!(bot.len(), 1, "{text}");
@@ -454,12 +455,14 @@ async fn auto_suggest_streams_each_negotiator_its_own_suggestions_after_a_round(
 // ---------------------------------------------------------------- catching up
 
 /// Makes offers `from..to` of the session, alternately Alice's (even) and
-/// Bob's (odd), cycling over the packages.
+/// Bob's (odd), cycling over the prices in each one's colour.
 async fn exchange_offers(app: &Router, id: &str, alice: &str, bob: &str, from: usize, to: usize) {
     let moves = format!("/sessions/{id}/moves");
     for i in from..to {
         let token = if i % 2 == 0 { alice } else { bob };
-        let mv = offer(1 + (i / 2 % 3) as i64, ["red", "blue"][i / 6 % 2]);
+        // Each offers packages it may (its own colour, above its
+        // reservation value).
+        let mv = offer(1 + (i / 2 % 3) as i64, ["red", "blue"][i % 2]);
         let (status, _, text) = call(app, "POST", &moves, Some(token), Some(mv)).await;
         assert_eq!(status, StatusCode::OK, "move {i}: {text}");
     }

@@ -248,7 +248,9 @@ async fn concurrent_sessions_stream_in_order_on_every_instance() {
             let packages = [(1, "red"), (2, "blue"), (3, "red"), (1, "blue")];
             for m in 0..(2 * ROUNDS as usize) {
                 let app = if (m + n) % 3 == 0 { &a } else { &b };
-                let (price, colour) = packages[(m + n) % packages.len()];
+                // Each in its own colour: above its reservation value.
+                let (price, _) = packages[(m + n) % packages.len()];
+                let colour = ["red", "blue"][m % 2];
                 let (status, _, text) = call(
                     app,
                     "POST",
@@ -453,7 +455,9 @@ async fn a_lagging_subscriber_catches_up_and_resumes_on_another_instance() {
         let moves = moves.clone();
         async move {
             for m in from..to {
-                let (price, colour) = packages[m % packages.len()];
+                // Each in its own colour: above its reservation value.
+                let (price, _) = packages[m % packages.len()];
+                let colour = ["red", "blue"][m % 2];
                 let (status, _, text) = call(
                     &app,
                     "POST",

@@ -540,16 +540,25 @@ async fn single_text_exports_replay_and_a_dropped_vote_fails() {
     let app = router(sqlite().await);
     let s = create_test_deal(
         &app,
-        json!({"protocol": "single_text", "deadline_rounds": 1}),
+        json!({"protocol": "single_text", "deadline_rounds": 3}),
     )
     .await;
-    for token in [&s.alice, &s.bob] {
+    // Bob vetoes the first change (price 1: below his reservation value),
+    // then both accept price 3 and blue: the agreement.
+    for (token, accept) in [
+        (&s.alice, true),
+        (&s.bob, false),
+        (&s.alice, true),
+        (&s.bob, true),
+        (&s.alice, true),
+        (&s.bob, true),
+    ] {
         let (status, _, text) = call(
             &app,
             "POST",
             &format!("/sessions/{}/votes", s.id),
             Some(token),
-            Some(json!({"accept": true})),
+            Some(json!({ "accept": accept })),
         )
         .await;
         assert_eq!(status, StatusCode::OK, "{text}");

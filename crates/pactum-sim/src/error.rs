@@ -1,40 +1,149 @@
-//! Why a simulation could not be set up. (What happens *inside* a
-//! negotiation — an invalid move, a timeout — is part of its result, not an
-//! error.)
+//! Why a simulation could not be set up or its files not read or written.
+//! (What happens *inside* a negotiation — an invalid move, a timeout — is
+//! part of its result, not an error.) Messages name what is wrong, never a
+//! command-line flag: the caller knows how its user spelled it.
+
+use std::path::PathBuf;
+
+use pactum_protocol::DeadlineError;
 
 /// A simulation that cannot be run as asked.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[derive(Debug, thiserror::Error)]
 pub enum SimError {
+    /// The outcome space is too large to enumerate.
     #[error(
         "{outcomes} outcomes is too many to simulate: negotiators enumerate the outcome space, at most {limit} outcomes"
     )]
-    TooLarge { outcomes: u128, limit: u64 },
+    TooLarge {
+        /// Outcomes in the scenario.
+        outcomes: u128,
+        /// The most a simulation enumerates.
+        limit: u64,
+    },
+    /// Fewer than two negotiators.
     #[error(
         "scenario {scenario:?} has {}; a negotiation needs at least two parties with role = \"negotiator\"",
         count(*negotiators, "negotiator", "negotiators")
     )]
     TooFewParties {
+        /// The scenario's name.
         scenario: String,
+        /// Its negotiators.
         negotiators: usize,
     },
+    /// A strategy name that is not built in.
     #[error("unknown strategy {name:?}; available: {available}")]
-    UnknownStrategy { name: String, available: String },
+    UnknownStrategy {
+        /// The name given.
+        name: String,
+        /// The built-in names, comma-separated.
+        available: String,
+    },
+    /// Not one strategy per negotiator.
     #[error(
         "{} for {}: give one strategy per negotiator ({names})",
         count(*given, "strategy", "strategies"),
         count(*parties, "negotiator", "negotiators")
     )]
     StrategyCount {
+        /// Strategies given.
         given: usize,
+        /// Negotiators in the scenario.
         parties: usize,
+        /// Their names, comma-separated.
         names: String,
     },
+    /// A deadline that allows no round.
     #[error("the deadline must allow at least one round: {0}")]
-    NoDeadline(String),
+    NoDeadline(#[from] DeadlineError),
+    /// A tournament with zero repetitions.
+    #[error("the number of repetitions must be at least 1")]
+    NoRepetitions,
+    /// A tournament of one strategy without self-play.
+    #[error("a tournament needs at least two strategies, or self-play")]
+    TooFewStrategies,
+    /// A scenario with more negotiators than distinct strategies.
+    #[error(
+        "{scenario}: {negotiators} negotiators need at least {negotiators} different strategies, or self-play"
+    )]
+    NotEnoughStrategies {
+        /// The scenario's label.
+        scenario: String,
+        /// Its negotiators.
+        negotiators: usize,
+    },
+    /// A shard number outside 1..=n.
+    #[error("shard {shard}/{of}: give i/n with 1 ≤ i ≤ n")]
+    BadShard {
+        /// The shard given.
+        shard: usize,
+        /// Of how many.
+        of: usize,
+    },
+    /// An output folder that holds another tournament.
+    #[error(
+        "{} holds another tournament (its manifest.json differs); use a new output folder",
+        folder.display()
+    )]
+    OtherTournament {
+        /// The folder.
+        folder: PathBuf,
+    },
+    /// Parameters that do not fit together.
     #[error("{0}")]
     Invalid(String),
-    #[error("{0}")]
-    Io(String),
+    /// A file or folder could not be read or written.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file or folder.
+        path: PathBuf,
+        /// What went wrong.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A JSON file (or line, from 1) that does not read.
+    #[error("{}{}: {source}", path.display(), line.map_or_else(String::new, |l| format!(":{l}")))]
+    Json {
+        /// The file.
+        path: PathBuf,
+        /// The line, in a JSON Lines file.
+        line: Option<usize>,
+        /// What went wrong.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// A CSV file that could not be written.
+    #[error("{}: {source}", path.display())]
+    Csv {
+        /// The file.
+        path: PathBuf,
+        /// What went wrong.
+        #[source]
+        source: csv::Error,
+    },
+    /// A worker pool that could not be started.
+    #[error("cannot start {threads} worker threads: {source}")]
+    Threads {
+        /// Threads asked for.
+        threads: usize,
+        /// What went wrong.
+        #[source]
+        source: rayon::ThreadPoolBuildError,
+    },
+}
+
+impl SimError {
+    /// An I/O error on `path`.
+    pub(crate) fn io(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> SimError {
+        let path = path.into();
+        move |source| SimError::Io { path, source }
+    }
+
+    /// A CSV error on `path`.
+    pub(crate) fn csv(path: impl Into<PathBuf>) -> impl FnOnce(csv::Error) -> SimError {
+        let path = path.into();
+        move |source| SimError::Csv { path, source }
+    }
 }
 
 /// A count and its noun: `1 strategy`, `3 strategies`.

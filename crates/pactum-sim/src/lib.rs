@@ -1,27 +1,34 @@
-//! Pactum's simulator: negotiation protocols, automated negotiators and
-//! tournaments.
+//! Pactum's simulator: automated negotiators playing the protocols of
+//! [`pactum_protocol`], and tournaments of them.
 //!
 //! * [`prefs`] turns a scenario into per-party utility tables, once;
-//! * [`protocol`] holds the rules (stacked alternating offers, single text,
-//!   multi-round sessions with partial agreements), [`session`] the state of
-//!   one negotiation and its clock, [`runner`] plays a protocol to the end;
+//! * the rules are the engine's ([`pactum_protocol`]): the runner
+//!   ([`runner`]) asks the negotiators for moves, feeds them to the engine
+//!   and scores the result; [`session`] holds one negotiation in progress
+//!   and each seat's limits; [`phases`] plays phased sessions;
 //! * [`negotiator`] holds the strategies, one file each;
 //! * [`trace`] records what happened; [`tournament`] runs many negotiations
-//!   in parallel, in shards, resumably.
+//!   in parallel, in shards, resumably, reporting progress to an observer.
+//!
+//! The simulator never draws or prints: progress goes to a callback, errors
+//! are typed ([`SimError`]).
 
-pub mod error;
+#![warn(missing_docs)]
+
+mod drive;
+mod error;
 pub mod metrics;
 pub mod negotiator;
+pub mod phases;
 pub mod prefs;
-pub mod protocol;
 pub mod runner;
 pub mod session;
-pub mod space;
+mod space;
 pub mod tournament;
 pub mod trace;
 
 pub use error::SimError;
 pub use prefs::{PartyPrefs, Prepared};
-pub use runner::{Config, NegotiationResult, ProtocolKind, negotiate, negotiate_on};
+pub use runner::{Config, Mediator, NegotiationResult, ProtocolKind, negotiate, negotiate_on};
 pub use session::{Deadline, End, ManualClock, TimeSource, WallClock};
-pub use space::OutcomeId;
+pub use space::{MAX_OUTCOMES, OutcomeId, OutcomeSpace};

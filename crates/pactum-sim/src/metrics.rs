@@ -12,7 +12,9 @@ use crate::prefs::Prepared;
 /// The reference points of one scenario (negotiators in scenario order).
 #[derive(Debug, Clone, Default)]
 pub struct Metrics {
+    /// Utilities of the Pareto-frontier points (rational outcomes).
     pub frontier: Vec<Vec<f64>>,
+    /// Utilities at the Nash bargaining solution, if there is one.
     pub nash: Option<Vec<f64>>,
     /// Why there are no reference points, when there are none.
     pub note: Option<String>,
@@ -27,6 +29,7 @@ fn distance(a: &[f64], b: &[f64]) -> f64 {
 }
 
 impl Metrics {
+    /// The reference points of a prepared scenario.
     pub fn new(prepared: &Prepared) -> Self {
         match analyze(&prepared.scenario, &AnalysisOptions::default()) {
             Ok(a) => Metrics {

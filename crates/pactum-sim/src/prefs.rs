@@ -23,6 +23,7 @@ use crate::space::{OutcomeId, OutcomeSpace};
 pub struct PartyPrefs {
     /// Index of the party in the scenario.
     pub party: usize,
+    /// The party's name.
     pub name: String,
     /// Utility of every outcome, by [`OutcomeId`].
     pub utils: Vec<f64>,
@@ -34,8 +35,9 @@ pub struct PartyPrefs {
     /// Negotiators decide on the undiscounted `utils`, as GENIUS's agents do;
     /// only the score of a result is discounted.
     pub discount: Option<f64>,
-    /// Lowest and highest utility over the outcomes no red line forbids.
+    /// Lowest utility over the outcomes no red line forbids.
     pub worst: f64,
+    /// Highest utility over the outcomes no red line forbids.
     pub best: f64,
     /// An outcome reaching `best` (the first in enumeration order).
     pub best_outcome: OutcomeId,
@@ -178,6 +180,7 @@ impl PartyPrefs {
     }
 
     #[inline]
+    /// The utility of outcome `id`.
     pub fn utility(&self, id: OutcomeId) -> f64 {
         self.utils[id as usize]
     }
@@ -257,7 +260,9 @@ impl PartyPrefs {
 /// the scenario.
 #[derive(Debug, Clone)]
 pub struct Prepared {
+    /// The scenario.
     pub scenario: Arc<Scenario>,
+    /// Its numbered outcome space.
     pub space: Arc<OutcomeSpace>,
     /// Scenario indices of the negotiators, in the scenario's order.
     pub negotiators: Vec<usize>,
@@ -266,6 +271,7 @@ pub struct Prepared {
 }
 
 impl Prepared {
+    /// Tabulates every negotiator of `scenario` (at least two; a small enough space).
     pub fn new(scenario: Scenario) -> Result<Self, SimError> {
         let negotiators: Vec<usize> = scenario
             .parties
@@ -280,7 +286,7 @@ impl Prepared {
                 negotiators: negotiators.len(),
             });
         }
-        let space = OutcomeSpace::new(&scenario)?;
+        let space = crate::space::of_scenario(&scenario)?;
         let prefs = negotiators
             .par_iter()
             .map(|&p| Arc::new(PartyPrefs::new(&scenario, &space, p)))

@@ -19,15 +19,15 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+use crate::drive::{self, Played};
 use crate::error::SimError;
 use crate::negotiator::{self, SeatInfo};
 use crate::prefs::Prepared;
-use crate::protocol::Protocol;
-use crate::protocol::sao::Sao;
-use crate::protocol::single_text::{Mediator, SingleText};
 use crate::session::{Clock, Deadline, End, Session, TimeSource, WallClock};
 use crate::space::OutcomeId;
 use crate::trace::Trace;
+pub use pactum_protocol::derive_seed;
+pub use pactum_protocol::single_text::Mediator;
 
 /// Which protocol to play.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,19 +36,38 @@ pub enum ProtocolKind {
     Sao,
     /// Mediated single negotiating text.
     SingleText(Mediator),
+    /// Free-form rounds with partial agreements (through the simple
+    /// adapter of `drive::partial_rounds`: whole packages over the open
+    /// issues).
+    PartialRounds,
+}
+
+impl ProtocolKind {
+    /// The protocol's name in results.
+    pub fn name(&self) -> &'static str {
+        match self {
+            ProtocolKind::Sao => "sao",
+            ProtocolKind::SingleText(_) => "single-text",
+            ProtocolKind::PartialRounds => "partial-rounds",
+        }
+    }
 }
 
 /// Everything about a negotiation except who plays.
 #[derive(Debug, Clone, Copy)]
 pub struct Config {
+    /// The protocol.
     pub protocol: ProtocolKind,
+    /// When it must end.
     pub deadline: Deadline,
+    /// Seed of the negotiators and the mediator.
     pub seed: u64,
     /// Keep the full trace (off in tournaments).
     pub record: bool,
 }
 
 impl Config {
+    /// Stacked alternating offers for `steps` rounds, not recorded.
     pub fn sao(steps: usize, seed: u64) -> Self {
         Config {
             protocol: ProtocolKind::Sao,
@@ -62,12 +81,19 @@ impl Config {
 /// How a negotiation came out.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct NegotiationResult {
+    /// The agreed package, if any.
     pub agreement: Option<OutcomeId>,
-    /// Every seat's utility of the result, in seat order.
+    /// Every seat's utility of the result, in seat order (a seat that left
+    /// is not bound by an agreement: it gets its utility of no agreement).
     pub utilities: Vec<f64>,
     /// Rounds started (an agreement in the first round gives 1).
     pub steps: usize,
+    /// How it ended.
     pub end: End,
+    /// Seats that left, in the order they did.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub left: Vec<usize>,
+    /// What happened, when recorded.
     pub trace: Trace,
     /// Relative time at which the negotiation ended, in [0, 1]: that of its
     /// last round, 1 when the deadline passed.
@@ -88,38 +114,37 @@ pub struct Discounted {
     pub utilities: Vec<f64>,
 }
 
-/// SplitMix64: independent, reproducible seeds for each seat and protocol.
-pub fn derive_seed(seed: u64, stream: u64) -> u64 {
-    let mut z = seed ^ stream.wrapping_add(1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
+/// Plays `protocol` on `session` until it ends (`seed`: the mediator's,
+/// for the single text).
+pub fn run(session: &mut Session, protocol: ProtocolKind, seed: u64) -> NegotiationResult {
+    let played = match protocol {
+        ProtocolKind::Sao => drive::sao::play(session),
+        ProtocolKind::SingleText(m) => drive::single_text::play(session, m, seed),
+        ProtocolKind::PartialRounds => drive::partial_rounds::play(session),
+    };
+    score(session, played)
 }
 
-/// Plays `protocol` on `session` until it ends or the deadline passes.
-pub fn run(protocol: &mut dyn Protocol, session: &mut Session) -> NegotiationResult {
-    let end = loop {
-        if session.clock.expired(session.step) {
-            break End::Deadline;
-        }
-        let end = protocol.round(session);
-        session.step += 1;
-        if let Some(end) = end {
-            break end;
-        }
-    };
-    let agreement = match end {
-        End::Agreement | End::Deadline => protocol.agreement(),
-        End::Ended { .. } | End::Invalid { .. } => None,
-    };
+/// Scores what was played.
+fn score(session: &mut Session, played: Played) -> NegotiationResult {
+    let Played {
+        end,
+        agreement,
+        steps,
+        left,
+    } = played;
     let utilities: Vec<f64> = session
         .prefs
         .iter()
-        .map(|p| agreement.map_or_else(|| p.disagreement(), |a| p.utility(a)))
+        .enumerate()
+        .map(|(seat, p)| match agreement {
+            Some(a) if !left.contains(&seat) => p.utility(a),
+            _ => p.disagreement(),
+        })
         .collect();
     let time = match end {
         End::Deadline => 1.0,
-        _ => session.clock.time(session.step.saturating_sub(1)),
+        _ => session.clock.time(steps.saturating_sub(1)),
     };
     let discounted = session
         .prefs
@@ -137,8 +162,9 @@ pub fn run(protocol: &mut dyn Protocol, session: &mut Session) -> NegotiationRes
     NegotiationResult {
         agreement,
         utilities,
-        steps: session.step,
+        steps,
         end,
+        left,
         trace: std::mem::take(&mut session.trace),
         time,
         discounted,
@@ -156,7 +182,7 @@ pub fn negotiate(
 }
 
 /// [`negotiate`] on a given time source (read only for a wall-clock limit),
-/// e.g. a [`ManualClock`](crate::session::ManualClock) for deterministic
+/// e.g. a [`ManualClock`](crate::ManualClock) for deterministic
 /// tests of time limits.
 pub fn negotiate_on(
     prepared: &Prepared,
@@ -194,11 +220,9 @@ pub fn negotiate_on(
         Clock::with_source(config.deadline, time),
         config.record,
     );
-    Ok(match config.protocol {
-        ProtocolKind::Sao => run(&mut Sao::new(), &mut session),
-        ProtocolKind::SingleText(m) => run(
-            &mut SingleText::new(m, derive_seed(config.seed, 0)),
-            &mut session,
-        ),
-    })
+    Ok(run(
+        &mut session,
+        config.protocol,
+        derive_seed(config.seed, 0),
+    ))
 }

@@ -14,7 +14,7 @@
 //! Negotiations are numbered in one fixed order (scenario, strategy set,
 //! seat order, repetition) and each one's seed is derived from the tournament
 //! seed and its number alone, so a negotiation's result does not depend on
-//! which thread, process or cluster node plays it. `--shard i/n` plays the
+//! which thread, process or cluster node plays it. Shard i of n plays the
 //! negotiations whose number is i − 1 modulo n; [`merge`] puts shards back
 //! together. Finished rows are appended to `negotiations.jsonl.partial` as
 //! they come in, so an interrupted run picks up where it stopped; the final
@@ -37,8 +37,8 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 
-use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -48,6 +48,15 @@ use crate::negotiator;
 use crate::prefs::Prepared;
 use crate::runner::{Config, derive_seed, negotiate};
 use crate::session::End;
+
+/// How far a tournament run is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    /// Negotiations finished (those resumed from an earlier run included).
+    pub done: u64,
+    /// Negotiations of this run (of its shard, when sharded).
+    pub total: u64,
+}
 
 /// A tournament's parameters; two runs with equal manifests play the same
 /// negotiations.
@@ -59,10 +68,15 @@ pub struct Manifest {
     /// has more than two (a bilateral tournament's manifest does not change).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub negotiators: Option<Vec<usize>>,
+    /// Strategy names, in the order given.
     pub strategies: Vec<String>,
+    /// Deadline in rounds.
     pub steps: usize,
+    /// Repetitions of each assignment.
     pub reps: usize,
+    /// The tournament seed.
     pub seed: u64,
+    /// Whether a strategy may take several seats.
     pub self_play: bool,
     /// Negotiations in the whole tournament.
     pub negotiations: u64,
@@ -78,13 +92,17 @@ pub struct Manifest {
 /// One negotiation to play.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Job {
+    /// The negotiation's number.
     pub id: u64,
+    /// Index of the scenario.
     pub scenario: usize,
     /// Strategy indices of seat 0 (which proposes first) and seat 1.
     pub first: usize,
+    /// Strategy index of the second seat.
     pub second: usize,
     /// Strategy indices of seats 2, 3, … (empty with two negotiators).
     pub rest: Vec<usize>,
+    /// Repetition, from 0.
     pub rep: usize,
 }
 
@@ -101,16 +119,21 @@ impl Job {
 /// first). Serialised as is in the seat layout; see [`Layout`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Row {
+    /// The negotiation's number.
     pub id: u64,
+    /// The scenario's label.
     pub scenario: String,
+    /// Repetition, from 0.
     pub rep: usize,
     /// Strategy of each seat.
     pub strategies: Vec<String>,
     /// Party of each seat.
     pub parties: Vec<String>,
+    /// Whether it ended in agreement.
     pub agreement: bool,
     /// `issue=value; …` of the agreement, empty without one.
     pub package: String,
+    /// Rounds started.
     pub steps: usize,
     /// agreement, deadline, ended or invalid.
     pub end: String,
@@ -120,7 +143,9 @@ pub struct Row {
     pub reservations: Vec<f64>,
     /// Sum of every seat's utility.
     pub welfare: f64,
+    /// Distance to the nearest Pareto-frontier point, if any.
     pub distance_frontier: Option<f64>,
+    /// Distance to the Nash point, if any.
     pub distance_nash: Option<f64>,
     /// Relative time at which the negotiation ended (discounted
     /// tournaments only).
@@ -276,18 +301,24 @@ enum Cell<'a> {
 /// One row of the summary: a strategy's record over every seat it took.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SummaryRow {
+    /// The strategy.
     pub strategy: String,
     /// Seats taken (a negotiation counts once per seat the strategy holds).
     pub negotiations: u64,
+    /// Negotiations it reached agreement in.
     pub agreements: u64,
+    /// `agreements` per seat played.
     pub agreement_rate: f64,
+    /// Mean utility over its seats.
     pub mean_utility: f64,
     /// Mean of utility − utility of no agreement.
     pub mean_advantage: f64,
     /// Mean sum of every party's utility (both parties' in a bilateral
     /// negotiation).
     pub mean_welfare: f64,
+    /// Mean distance to the frontier.
     pub mean_distance_frontier: Option<f64>,
+    /// Mean distance to the Nash point.
     pub mean_distance_nash: Option<f64>,
     /// Mean discounted utility (discounted tournaments only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -296,6 +327,7 @@ pub struct SummaryRow {
 
 /// A tournament ready to play.
 pub struct Tournament {
+    /// Its parameters.
     pub manifest: Manifest,
     scenarios: Vec<(Prepared, Metrics)>,
 }
@@ -314,19 +346,19 @@ impl Tournament {
             negotiator::check(s)?;
         }
         if steps == 0 {
-            return Err(SimError::NoDeadline("0 rounds".into()));
+            return Err(SimError::NoDeadline(
+                pactum_protocol::DeadlineError::ZeroRounds,
+            ));
         }
         if reps == 0 {
-            return Err(SimError::Invalid("--reps must be at least 1".into()));
+            return Err(SimError::NoRepetitions);
         }
         let distinct: std::collections::BTreeSet<&String> = strategies.iter().collect();
         if distinct.len() != strategies.len() {
             return Err(SimError::Invalid("a strategy is listed twice".into()));
         }
         if strategies.len() < 2 && !self_play {
-            return Err(SimError::Invalid(
-                "a tournament needs at least two strategies (or --self-play)".into(),
-            ));
+            return Err(SimError::TooFewStrategies);
         }
         for (label, p) in &scenarios {
             let n = p.prefs.len();
@@ -336,9 +368,10 @@ impl Tournament {
                 )));
             }
             if n > strategies.len() && !self_play {
-                return Err(SimError::Invalid(format!(
-                    "{label}: {n} negotiators need at least {n} different strategies (or --self-play)"
-                )));
+                return Err(SimError::NotEnoughStrategies {
+                    scenario: label.clone(),
+                    negotiators: n,
+                });
             }
         }
         let labels: Vec<String> = scenarios.iter().map(|s| s.0.clone()).collect();
@@ -426,9 +459,10 @@ impl Tournament {
             package,
             steps: r.steps,
             end: match r.end {
-                End::Agreement => "agreement",
+                End::Agreement { .. } => "agreement",
                 End::Deadline => "deadline",
                 End::Ended { .. } => "ended",
+                End::Deserted => "deserted",
                 End::Invalid { .. } => "invalid",
             }
             .into(),
@@ -451,23 +485,22 @@ impl Tournament {
 
     /// Plays this shard (`(i, n)`, i from 1) or everything into `out` on
     /// `threads` threads (0: all cores), resuming what a previous run of the
-    /// same tournament left there; returns the summary.
+    /// same tournament left there; returns the summary. `progress` is told
+    /// how far the run is: once at the start (the rows resumed) and after
+    /// each negotiation, from the worker threads (so in no fixed order).
     pub fn run(
         &self,
         out: &Path,
         shard: Option<(usize, usize)>,
         threads: usize,
-        progress: bool,
+        progress: &(dyn Fn(Progress) + Sync),
     ) -> Result<Vec<SummaryRow>, SimError> {
         if let Some((i, n)) = shard
             && (n == 0 || i == 0 || i > n)
         {
-            return Err(SimError::Invalid(format!(
-                "--shard {i}/{n}: give i/n with 1 ≤ i ≤ n"
-            )));
+            return Err(SimError::BadShard { shard: i, of: n });
         }
-        let io = |e: std::io::Error, what: &Path| SimError::Io(format!("{}: {e}", what.display()));
-        fs::create_dir_all(out).map_err(|e| io(e, out))?;
+        fs::create_dir_all(out).map_err(SimError::io(out))?;
         let manifest = Manifest {
             shard,
             ..self.manifest.clone()
@@ -477,13 +510,12 @@ impl Tournament {
         if manifest_path.exists() {
             let old: Manifest = read_json(&manifest_path)?;
             if old != manifest {
-                return Err(SimError::Invalid(format!(
-                    "{} holds another tournament (its manifest.json differs); use a new --out folder",
-                    out.display()
-                )));
+                return Err(SimError::OtherTournament {
+                    folder: out.to_path_buf(),
+                });
             }
         }
-        write_text(&manifest_path, &(pretty(&manifest)? + "\n"))?;
+        write_json(&manifest_path, &manifest)?;
 
         // Resume: rows already played.
         let partial = out.join("negotiations.jsonl.partial");
@@ -499,43 +531,36 @@ impl Tournament {
             .filter(|j| shard.is_none_or(|(i, n)| j.id % n as u64 == (i - 1) as u64))
             .filter(|j| !rows.contains_key(&j.id))
             .collect();
-        let bar = if progress {
-            let total = todo.len() as u64 + rows.len() as u64;
-            let bar = ProgressBar::new(total);
-            bar.set_style(
-                ProgressStyle::with_template(
-                    "{elapsed_precise} [{bar:40}] {pos}/{len} negotiations ({per_sec}, eta {eta})",
-                )
-                .expect("valid template")
-                .progress_chars("=> "),
-            );
-            bar.set_position(rows.len() as u64);
-            bar
-        } else {
-            ProgressBar::hidden()
-        };
+        let total = todo.len() as u64 + rows.len() as u64;
+        let done = AtomicU64::new(rows.len() as u64);
+        progress(Progress {
+            done: rows.len() as u64,
+            total,
+        });
         let file = OpenOptions::new()
             .create(true)
             .append(true)
             .open(&partial)
-            .map_err(|e| io(e, &partial))?;
+            .map_err(SimError::io(&partial))?;
         let writer = Mutex::new(BufWriter::new(file));
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .build()
-            .map_err(|e| SimError::Invalid(e.to_string()))?;
+            .map_err(|source| SimError::Threads { threads, source })?;
         let new_rows: Vec<Row> = pool.install(|| {
             todo.par_iter()
                 .map(|job| {
                     let row = self.play(job)?;
                     let line = layout.json(&row)? + "\n";
                     let mut w = writer.lock().expect("no panics while writing");
-                    w.write_all(line.as_bytes()).map_err(|e| io(e, &partial))?;
+                    w.write_all(line.as_bytes())
+                        .map_err(SimError::io(&partial))?;
                     if job.id % 64 == 0 {
-                        w.flush().map_err(|e| io(e, &partial))?;
+                        w.flush().map_err(SimError::io(&partial))?;
                     }
                     drop(w);
-                    bar.inc(1);
+                    let d = done.fetch_add(1, Ordering::Relaxed) + 1;
+                    progress(Progress { done: d, total });
                     Ok(row)
                 })
                 .collect::<Result<Vec<_>, SimError>>()
@@ -544,47 +569,59 @@ impl Tournament {
             .into_inner()
             .expect("no panics while writing")
             .flush()
-            .map_err(|e| io(e, &partial))?;
-        bar.finish_and_clear();
+            .map_err(SimError::io(&partial))?;
         for row in new_rows {
             rows.insert(row.id, row);
         }
         let rows: Vec<Row> = rows.into_values().collect();
         let summary = write_results(out, &manifest, &rows)?;
-        fs::remove_file(&partial).map_err(|e| io(e, &partial))?;
+        fs::remove_file(&partial).map_err(SimError::io(&partial))?;
         Ok(summary)
     }
 }
 
-fn pretty<T: Serialize>(v: &T) -> Result<String, SimError> {
-    serde_json::to_string_pretty(v).map_err(|e| SimError::Io(e.to_string()))
+/// Writes `v` as pretty JSON and a newline.
+fn write_json<T: Serialize>(path: &Path, v: &T) -> Result<(), SimError> {
+    let text = serde_json::to_string_pretty(v).map_err(|source| SimError::Json {
+        path: path.to_path_buf(),
+        line: None,
+        source,
+    })?;
+    write_text(path, &(text + "\n"))
 }
 
 fn write_text(path: &Path, text: &str) -> Result<(), SimError> {
-    fs::write(path, text).map_err(|e| SimError::Io(format!("{}: {e}", path.display())))
+    fs::write(path, text).map_err(SimError::io(path))
 }
 
 fn read_json<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<T, SimError> {
-    let text =
-        fs::read_to_string(path).map_err(|e| SimError::Io(format!("{}: {e}", path.display())))?;
-    serde_json::from_str(&text).map_err(|e| SimError::Io(format!("{}: {e}", path.display())))
+    let text = fs::read_to_string(path).map_err(SimError::io(path))?;
+    serde_json::from_str(&text).map_err(|source| SimError::Json {
+        path: path.to_path_buf(),
+        line: None,
+        source,
+    })
 }
 
 /// Rows of a JSON Lines file; with `lenient`, a torn last line (an
 /// interrupted write) is ignored.
 fn read_rows(path: &Path, layout: Layout, lenient: bool) -> Result<Vec<Row>, SimError> {
-    let file = File::open(path).map_err(|e| SimError::Io(format!("{}: {e}", path.display())))?;
+    let file = File::open(path).map_err(SimError::io(path))?;
     let mut rows = Vec::new();
     for (n, line) in BufReader::new(file).lines().enumerate() {
-        let line = line.map_err(|e| SimError::Io(format!("{}: {e}", path.display())))?;
+        let line = line.map_err(SimError::io(path))?;
         if line.trim().is_empty() {
             continue;
         }
         match layout.parse(&line) {
             Ok(r) => rows.push(r),
             Err(_) if lenient => continue,
-            Err(e) => {
-                return Err(SimError::Io(format!("{}:{}: {e}", path.display(), n + 1)));
+            Err(source) => {
+                return Err(SimError::Json {
+                    path: path.to_path_buf(),
+                    line: Some(n + 1),
+                    source,
+                });
             }
         }
     }
@@ -765,7 +802,6 @@ pub fn write_results(
     manifest: &Manifest,
     rows: &[Row],
 ) -> Result<Vec<SummaryRow>, SimError> {
-    let csv_err = |e: csv::Error| SimError::Io(e.to_string());
     let layout = Layout::of(manifest);
     let mut jsonl = String::new();
     for r in rows {
@@ -775,33 +811,35 @@ pub fn write_results(
     let path = out.join("negotiations.csv");
     match layout {
         Layout::Bilateral => {
-            let mut w = csv::Writer::from_path(&path).map_err(csv_err)?;
+            let mut w = csv::Writer::from_path(&path).map_err(SimError::csv(&path))?;
             for r in rows {
-                w.serialize(BilateralRow::of(r)?).map_err(csv_err)?;
+                w.serialize(BilateralRow::of(r)?)
+                    .map_err(SimError::csv(&path))?;
             }
-            w.flush().map_err(|e| SimError::Io(e.to_string()))?;
+            w.flush().map_err(SimError::io(&path))?;
         }
         Layout::Seats(n) => {
             let mut w = csv::WriterBuilder::new()
                 .has_headers(false)
                 .from_path(&path)
-                .map_err(csv_err)?;
+                .map_err(SimError::csv(&path))?;
             w.write_record(seat_header(n, manifest.discount))
-                .map_err(csv_err)?;
+                .map_err(SimError::csv(&path))?;
             for r in rows {
                 w.serialize(seat_record(r, n, manifest.discount))
-                    .map_err(csv_err)?;
+                    .map_err(SimError::csv(&path))?;
             }
-            w.flush().map_err(|e| SimError::Io(e.to_string()))?;
+            w.flush().map_err(SimError::io(&path))?;
         }
     }
     let summary = summarize(&manifest.strategies, rows);
-    let mut w = csv::Writer::from_path(out.join("summary.csv")).map_err(csv_err)?;
+    let path = out.join("summary.csv");
+    let mut w = csv::Writer::from_path(&path).map_err(SimError::csv(&path))?;
     for r in &summary {
-        w.serialize(r).map_err(csv_err)?;
+        w.serialize(r).map_err(SimError::csv(&path))?;
     }
-    w.flush().map_err(|e| SimError::Io(e.to_string()))?;
-    write_text(&out.join("summary.json"), &(pretty(&summary)? + "\n"))?;
+    w.flush().map_err(SimError::io(&path))?;
+    write_json(&out.join("summary.json"), &summary)?;
     Ok(summary)
 }
 
@@ -846,12 +884,12 @@ pub fn merge(shards: &[PathBuf], out: &Path) -> Result<Vec<SummaryRow>, SimError
             base.negotiations
         )));
     }
-    fs::create_dir_all(out).map_err(|e| SimError::Io(format!("{}: {e}", out.display())))?;
+    fs::create_dir_all(out).map_err(SimError::io(out))?;
     let manifest = Manifest {
         shard: None,
         ..base
     };
-    write_text(&out.join("manifest.json"), &(pretty(&manifest)? + "\n"))?;
+    write_json(&out.join("manifest.json"), &manifest)?;
     let rows: Vec<Row> = rows.into_values().collect();
     write_results(out, &manifest, &rows)
 }

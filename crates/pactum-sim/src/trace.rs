@@ -18,6 +18,7 @@ pub struct Event {
     pub time: f64,
     /// Seat that made the offer; `None` for a mediator's proposal.
     pub proposer: Option<usize>,
+    /// The package offered or proposed.
     pub offer: OutcomeId,
     /// Seats that answered, in order, and how.
     pub responses: Vec<(usize, Response)>,
@@ -26,12 +27,15 @@ pub struct Event {
 /// The events of one negotiation (empty when not recording).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Trace {
+    /// Offers and proposals, in order.
     pub events: Vec<Event>,
     #[serde(skip)]
+    /// Whether events are kept.
     pub enabled: bool,
 }
 
 impl Trace {
+    /// A recorder; `enabled: false` keeps nothing.
     pub fn new(enabled: bool) -> Self {
         Trace {
             events: Vec::new(),
@@ -39,6 +43,7 @@ impl Trace {
         }
     }
 
+    /// Records an offer (or a mediator's proposal, `proposer` `None`).
     pub fn offer(&mut self, step: usize, time: f64, proposer: Option<usize>, offer: OutcomeId) {
         if self.enabled {
             self.events.push(Event {

@@ -56,8 +56,8 @@ fn an_agreement_is_worth_u_times_d_to_the_t() {
     let steps = 20;
     let p = line([Some(0.5), Some(0.75)], [None, None]);
     let r = negotiate(&p, &["conceder", "conceder"], &Config::sao(steps, 7)).unwrap();
-    assert_eq!(r.end, End::Agreement);
     let a = r.agreement.expect("an agreement");
+    assert_eq!(r.end, End::Agreement { outcome: a });
     let d = r.discounted.as_ref().expect("discounted");
     // The agreement came in round r.steps − 1 (from 0), at relative time
     // r.steps / (steps + 1).
@@ -133,8 +133,8 @@ fn tournament_rows_carry_discounted_utilities_at_the_end() {
     assert!(t.manifest.discount);
     let one = tempfile::tempdir().unwrap();
     let two = tempfile::tempdir().unwrap();
-    t.run(one.path(), None, 1, false).unwrap();
-    t.run(two.path(), Some((1, 1)), 2, false).unwrap();
+    t.run(one.path(), None, 1, &|_| {}).unwrap();
+    t.run(two.path(), Some((1, 1)), 2, &|_| {}).unwrap();
     let csv = std::fs::read_to_string(one.path().join("negotiations.csv")).unwrap();
     let header = csv.lines().next().unwrap();
     assert!(
@@ -168,7 +168,7 @@ fn tournament_rows_carry_discounted_utilities_at_the_end() {
     // bit: discounted utilities use all 17 digits).
     let shards: Vec<tempfile::TempDir> = (0..2).map(|_| tempfile::tempdir().unwrap()).collect();
     for (i, d) in shards.iter().enumerate() {
-        t.run(d.path(), Some((i + 1, 2)), 1, false).unwrap();
+        t.run(d.path(), Some((i + 1, 2)), 1, &|_| {}).unwrap();
     }
     let merged = tempfile::tempdir().unwrap();
     let dirs: Vec<_> = shards.iter().map(|d| d.path().to_path_buf()).collect();
@@ -190,8 +190,8 @@ fn a_tournament_with_discounting_off_is_the_undiscounted_one() {
     let plain = tournament(line([None, None], [Some(0.1), None]));
     assert!(!off.manifest.discount);
     let (x, y) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    off.run(x.path(), None, 2, false).unwrap();
-    plain.run(y.path(), None, 1, false).unwrap();
+    off.run(x.path(), None, 2, &|_| {}).unwrap();
+    plain.run(y.path(), None, 1, &|_| {}).unwrap();
     assert_eq!(files(x.path()), files(y.path()));
     let csv = std::fs::read_to_string(x.path().join("negotiations.csv")).unwrap();
     assert!(csv.lines().next().unwrap().ends_with(",distance_nash"));

@@ -4,8 +4,8 @@
 mod common;
 
 use common::{Log, Scripted, line, three_way};
+use pactum_sim::ProtocolKind;
 use pactum_sim::negotiator::Response::{Accept, End as Quit, Reject};
-use pactum_sim::protocol::sao::Sao;
 use pactum_sim::runner::run;
 use pactum_sim::session::{Deadline, End, Session};
 use pactum_sim::{Config, Prepared, negotiate};
@@ -40,8 +40,8 @@ fn turn_order_and_multilateral_acceptance() {
         Scripted::boxed("R", vec![], vec![Accept], &log),
     ];
     let mut s = session(&p, negs, 10);
-    let r = run(&mut Sao::new(), &mut s);
-    assert_eq!(r.end, End::Agreement);
+    let r = run(&mut s, ProtocolKind::Sao, 0);
+    assert_eq!(r.end, End::Agreement { outcome: 1 });
     assert_eq!(r.agreement, Some(1));
     assert_eq!(r.utilities, vec![0.5, 1.0, 0.0]);
     assert_eq!(r.steps, 2, "P accepted in the second round");
@@ -79,7 +79,7 @@ fn one_acceptance_is_not_enough_among_three() {
         Scripted::boxed("R", vec![Some(2)], vec![Reject], &log),
     ];
     let mut s = session(&p, negs, 3);
-    let r = run(&mut Sao::new(), &mut s);
+    let r = run(&mut s, ProtocolKind::Sao, 0);
     // P rejects R's offer in round 1 and, with no offer left, ends it.
     assert_eq!(r.end, End::Ended { seat: 0 });
     assert_eq!(r.agreement, None);
@@ -95,7 +95,7 @@ fn relative_time_is_negmas_convention() {
         Scripted::boxed("B", vec![Some(0); 10], vec![], &log),
     ];
     let mut s = session(&p, negs, 4);
-    let r = run(&mut Sao::new(), &mut s);
+    let r = run(&mut s, ProtocolKind::Sao, 0);
     assert_eq!(r.end, End::Deadline);
     assert_eq!(r.steps, 4);
     let times: Vec<f64> = r.trace.events.iter().map(|e| e.time).collect();
@@ -124,7 +124,7 @@ fn offer_outside_the_space_is_refused() {
         Scripted::boxed("B", vec![Some(99)], vec![Reject], &log),
     ];
     let mut s = session(&p, negs, 5);
-    let r = run(&mut Sao::new(), &mut s);
+    let r = run(&mut s, ProtocolKind::Sao, 0);
     assert_eq!(
         r.end,
         End::Invalid {
@@ -146,7 +146,7 @@ fn accepting_below_reservation_is_refused() {
         Scripted::boxed("B", vec![], vec![Accept], &log),
     ];
     let mut s = session(&p, negs, 5);
-    let r = run(&mut Sao::new(), &mut s);
+    let r = run(&mut s, ProtocolKind::Sao, 0);
     match &r.end {
         End::Invalid { seat: 1, reason } => assert!(
             reason.contains("worth 0.250000 to B, below its reservation value 0.6"),
@@ -167,7 +167,7 @@ fn a_party_can_end_the_negotiation() {
         Scripted::boxed("B", vec![], vec![Quit], &log),
     ];
     let mut s = session(&p, negs, 5);
-    let r = run(&mut Sao::new(), &mut s);
+    let r = run(&mut s, ProtocolKind::Sao, 0);
     assert_eq!(r.end, End::Ended { seat: 1 });
     assert_eq!(r.steps, 1);
     assert_eq!(r.agreement, None);
@@ -200,7 +200,7 @@ fn boulware_vs_conceder_by_hand() {
             (2, 1, 3)
         ]
     );
-    assert_eq!(r.end, End::Agreement);
+    assert_eq!(r.end, End::Agreement { outcome: 3 });
     assert_eq!(r.agreement, Some(3));
     assert_eq!(r.steps, 4);
     assert_eq!(r.utilities, vec![0.75, 0.25]);
@@ -261,8 +261,8 @@ values.b = {{ b0 = 1.0, b1 = 0.0 }}
     .unwrap()
 }
 
-use pactum_sim::protocol::partial::{Phase, run_session};
-use pactum_sim::protocol::single_text::{Mediator, SingleText};
+use pactum_sim::Mediator;
+use pactum_sim::phases::{Phase, run_phased};
 
 #[test]
 fn partial_agreements_carry_settled_issues_and_leverage_shifts() {
@@ -277,7 +277,7 @@ fn partial_agreements_carry_settled_issues_and_leverage_shifts() {
             reservations: vec![Some(0.6), None],
         },
     ];
-    let s = run_session(&p, &["hardliner", "hardliner"], &phases, true, 0).unwrap();
+    let s = run_phased(&p, &["hardliner", "hardliner"], &phases, true, 0).unwrap();
     assert_eq!(s.phases.len(), 2);
     // Phase 1: A keeps offering 3, B 2; they agree on issue a (a1).
     let first: Vec<u32> = s.phases[0]
@@ -288,7 +288,8 @@ fn partial_agreements_carry_settled_issues_and_leverage_shifts() {
         .map(|e| e.offer)
         .collect();
     assert_eq!(first, vec![3, 2, 3, 2, 3, 2]);
-    assert_eq!(s.phases[0].settled, vec![Some(1), None]);
+    assert_eq!(s.phases[0].issues.settled, vec![Some(1), None]);
+    assert_eq!(s.phases[0].issues.open, vec![1]);
     assert_eq!(s.phases[0].reservations, vec![Some(0.2), None]);
     // Phase 2 negotiates b only, with A's reservation value raised to 0.6.
     assert_eq!(s.phases[1].reservations, vec![Some(0.6), None]);
@@ -306,8 +307,9 @@ fn partial_agreements_carry_settled_issues_and_leverage_shifts() {
     assert_eq!(s.utilities, vec![0.6, 0.0]);
 
     // Without partial agreements nothing is settled.
-    let s = run_session(&p, &["hardliner", "hardliner"], &phases, false, 0).unwrap();
-    assert_eq!(s.phases[1].settled, vec![None, None]);
+    let s = run_phased(&p, &["hardliner", "hardliner"], &phases, false, 0).unwrap();
+    assert_eq!(s.phases[1].issues.carried_in, vec![None, None]);
+    assert_eq!(s.phases[1].issues.settled, vec![None, None]);
 }
 
 #[test]
@@ -325,7 +327,7 @@ fn a_session_ends_at_the_first_agreement() {
     ];
     // Boulware offers 3; Conceder's target at t = 1/2 is 1 − 0.5^0.25 − 1e-4
     // = 0.159, below the 0.5 that 3 gives it: accepted at once.
-    let s = run_session(&p, &["boulware", "conceder"], &phases, true, 0).unwrap();
+    let s = run_phased(&p, &["boulware", "conceder"], &phases, true, 0).unwrap();
     assert_eq!(s.phases.len(), 1);
     assert_eq!(s.agreement, Some(3));
     assert_eq!(s.utilities, vec![1.0, 0.5]);
@@ -340,7 +342,7 @@ fn single_text_drafts_only_improve_for_everybody() {
             pactum_sim::negotiator::build("conceder", &seat(&p, 1)).unwrap(),
         ];
         let mut s = session(&p, negs, 40);
-        let r = run(&mut SingleText::new(mediator, 5), &mut s);
+        let r = run(&mut s, ProtocolKind::SingleText(mediator), 5);
         assert_eq!(r.end, End::Deadline);
         assert_eq!(r.steps, 40);
         let accepted: Vec<u32> = r
@@ -372,7 +374,7 @@ fn single_text_vetoes_irrational_drafts_for_the_voter() {
         Scripted::boxed("B", vec![], vec![], &log),
     ];
     let mut s = session(&p, negs, 30);
-    let r = run(&mut SingleText::new(Mediator::Veto, 1), &mut s);
+    let r = run(&mut s, ProtocolKind::SingleText(Mediator::Veto), 1);
     for e in &r.trace.events {
         let a_yes = e.responses[0] == (0, Accept);
         assert_eq!(

@@ -10,7 +10,6 @@ use std::time::Duration;
 
 use common::{line, three_way};
 use pactum_sim::negotiator::{self, Negotiator, Now, Response, SeatInfo};
-use pactum_sim::protocol::sao::Sao;
 use pactum_sim::runner::run;
 use pactum_sim::session::{Clock, Session};
 use pactum_sim::{
@@ -79,7 +78,7 @@ fn hardliners_on_a_clock(deadline: Deadline) -> (pactum_sim::NegotiationResult, 
         Clock::with_source(deadline, Arc::new(clock)),
         true,
     );
-    let r = run(&mut Sao::new(), &mut session);
+    let r = run(&mut session, pactum_sim::ProtocolKind::Sao, 0);
     let times = times.lock().unwrap().clone();
     (r, times)
 }
@@ -208,13 +207,13 @@ fn a_deadline_in_rounds_never_reads_the_clock() {
 fn the_clock_shows_the_share_of_the_time_limit_used() {
     let clock = ManualClock::new();
     let c = Clock::with_source(seconds(10), Arc::new(clock.clone()));
-    assert_eq!(c.now(0).time, 0.0);
+    assert_eq!(c.time(0), 0.0);
     clock.advance(Duration::from_secs(5));
-    assert_eq!(c.now(0).time, 0.5);
+    assert_eq!(c.time(0), 0.5);
     assert!(!c.expired(1_000_000), "no limit in rounds");
     clock.advance(Duration::from_secs(5));
-    assert_eq!(c.now(0).time, 1.0);
+    assert_eq!(c.time(0), 1.0);
     assert!(c.expired(0));
     clock.advance(Duration::from_secs(5));
-    assert_eq!(c.now(0).time, 1.0, "capped at 1");
+    assert_eq!(c.time(0), 1.0, "capped at 1");
 }

@@ -50,7 +50,7 @@ fn summary_by_hand() {
     )
     .unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let summary = t.run(dir.path(), None, 1, false).unwrap();
+    let summary = t.run(dir.path(), None, 1, &|_| {}).unwrap();
     let b = &summary[0];
     assert_eq!(
         (b.strategy.as_str(), b.negotiations, b.agreements),
@@ -82,15 +82,15 @@ fn same_seed_same_bytes_whatever_the_threads_and_shards() {
     let t = tournament(&strategies, 30, 3, true);
     let one = tempfile::tempdir().unwrap();
     let two = tempfile::tempdir().unwrap();
-    t.run(one.path(), None, 1, false).unwrap();
-    t.run(two.path(), None, 2, false).unwrap();
+    t.run(one.path(), None, 1, &|_| {}).unwrap();
+    t.run(two.path(), None, 2, &|_| {}).unwrap();
     let reference = files(one.path());
     assert_eq!(reference.len(), 5);
     assert_eq!(files(two.path()), reference);
 
     let shards: Vec<tempfile::TempDir> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
     for (i, d) in shards.iter().enumerate() {
-        t.run(d.path(), Some((i + 1, 3)), 2, false).unwrap();
+        t.run(d.path(), Some((i + 1, 3)), 2, &|_| {}).unwrap();
     }
     let shard_rows = std::fs::read_to_string(shards[1].path().join("negotiations.jsonl")).unwrap();
     assert_eq!(
@@ -111,7 +111,7 @@ fn same_seed_same_bytes_whatever_the_threads_and_shards() {
 fn an_interrupted_run_resumes() {
     let t = tournament(&["boulware", "conceder", "random"], 20, 2, false);
     let full = tempfile::tempdir().unwrap();
-    t.run(full.path(), None, 2, false).unwrap();
+    t.run(full.path(), None, 2, &|_| {}).unwrap();
     let reference = files(full.path());
 
     // Leave half the rows (the first one altered, to see that it is reused,
@@ -134,7 +134,7 @@ fn an_interrupted_run_resumes() {
         dir.path().join("manifest.json"),
     )
     .unwrap();
-    t.run(dir.path(), None, 2, false).unwrap();
+    t.run(dir.path(), None, 2, &|_| {}).unwrap();
     assert!(!dir.path().join("negotiations.jsonl.partial").exists());
     let resumed = std::fs::read_to_string(dir.path().join("negotiations.jsonl")).unwrap();
     assert!(
@@ -150,7 +150,7 @@ fn an_interrupted_run_resumes() {
 
     // Another tournament in the same folder is refused.
     let other = tournament(&["boulware", "conceder"], 20, 2, false);
-    let err = other.run(dir.path(), None, 1, false).unwrap_err();
+    let err = other.run(dir.path(), None, 1, &|_| {}).unwrap_err();
     assert!(
         err.to_string().contains("holds another tournament"),
         "{err}"
@@ -180,11 +180,11 @@ fn bad_tournaments_are_errors() {
     );
     assert_eq!(
         err(&["boulware", "conceder"], 10, 0),
-        "--reps must be at least 1"
+        "the number of repetitions must be at least 1"
     );
     assert_eq!(
         err(&["boulware"], 10, 1),
-        "a tournament needs at least two strategies (or --self-play)"
+        "a tournament needs at least two strategies, or self-play"
     );
     let t = Tournament::new(
         scen(),
@@ -196,7 +196,12 @@ fn bad_tournaments_are_errors() {
     )
     .unwrap();
     let e = t
-        .run(tempfile::tempdir().unwrap().path(), Some((4, 3)), 1, false)
+        .run(
+            tempfile::tempdir().unwrap().path(),
+            Some((4, 3)),
+            1,
+            &|_| {},
+        )
         .unwrap_err();
-    assert_eq!(e.to_string(), "--shard 4/3: give i/n with 1 ≤ i ≤ n");
+    assert_eq!(e.to_string(), "shard 4/3: give i/n with 1 ≤ i ≤ n");
 }

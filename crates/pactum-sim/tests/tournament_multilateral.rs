@@ -91,7 +91,7 @@ fn three_seats_every_ordered_choice() {
     .unwrap();
     assert_eq!(
         err.to_string(),
-        "three: 3 negotiators need at least 3 different strategies (or --self-play)"
+        "three: 3 negotiators need at least 3 different strategies, or self-play"
     );
 }
 
@@ -113,7 +113,7 @@ fn bilateral_and_multilateral_scenarios_mix() {
     assert_eq!((jobs[6].scenario, jobs[6].seats()), (1, vec![0, 1, 2]));
 
     let dir = tempfile::tempdir().unwrap();
-    let summary = t.run(dir.path(), None, 2, false).unwrap();
+    let summary = t.run(dir.path(), None, 2, &|_| {}).unwrap();
     let rows = jsonl(dir.path());
     assert_eq!(rows.len(), 12);
     assert_eq!(
@@ -164,7 +164,7 @@ fn summary_aggregates_across_seats() {
     .unwrap();
     assert_eq!(t.manifest.negotiations, 27 * 2);
     let dir = tempfile::tempdir().unwrap();
-    let summary = t.run(dir.path(), None, 0, false).unwrap();
+    let summary = t.run(dir.path(), None, 0, &|_| {}).unwrap();
     let rows = jsonl(dir.path());
     for s in &summary {
         let mut n = 0u64;
@@ -203,8 +203,8 @@ fn same_seed_same_bytes_whatever_the_threads_shards_and_interruptions() {
     let t = tournament(scenarios(), &strategies, 2, true).unwrap();
     let one = tempfile::tempdir().unwrap();
     let four = tempfile::tempdir().unwrap();
-    t.run(one.path(), None, 1, false).unwrap();
-    t.run(four.path(), None, 4, false).unwrap();
+    t.run(one.path(), None, 1, &|_| {}).unwrap();
+    t.run(four.path(), None, 4, &|_| {}).unwrap();
     let reference = files(one.path());
     assert_eq!(reference.len(), 5);
     assert_eq!(files(four.path()), reference);
@@ -213,7 +213,7 @@ fn same_seed_same_bytes_whatever_the_threads_shards_and_interruptions() {
     for (i, d) in shards.iter().enumerate() {
         tournament(scenarios(), &strategies, 2, true)
             .unwrap()
-            .run(d.path(), Some((i + 1, 3)), 2, false)
+            .run(d.path(), Some((i + 1, 3)), 2, &|_| {})
             .unwrap();
     }
     let merged = tempfile::tempdir().unwrap();
@@ -239,7 +239,7 @@ fn same_seed_same_bytes_whatever_the_threads_shards_and_interruptions() {
         dir.path().join("manifest.json"),
     )
     .unwrap();
-    t.run(dir.path(), None, 3, false).unwrap();
+    t.run(dir.path(), None, 3, &|_| {}).unwrap();
     assert_eq!(files(dir.path()), reference);
 
     // A folder of the bilateral-only tournament is another tournament.
@@ -253,7 +253,7 @@ fn same_seed_same_bytes_whatever_the_threads_shards_and_interruptions() {
     )
     .unwrap();
     assert_eq!(bilateral.manifest.negotiators, None);
-    let err = bilateral.run(one.path(), None, 1, false).unwrap_err();
+    let err = bilateral.run(one.path(), None, 1, &|_| {}).unwrap_err();
     assert!(
         err.to_string().contains("holds another tournament"),
         "{err}"

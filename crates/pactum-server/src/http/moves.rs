@@ -30,6 +30,10 @@ use crate::singletext::SINGLE_TEXT;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MoveRequest {
+    /// `offer`, `accept`, `reject`, `end`, or (alternating offers among
+    /// three or more) `leave`. An offer or acceptance of a package below
+    /// the mover's reservation value or across its red lines is refused
+    /// (422).
     pub kind: MoveKind,
     /// Issue → value; required for offers, absent otherwise. In a
     /// partial-rounds session, some of the open issues.

@@ -22,6 +22,11 @@ pub(crate) fn read_move(
     offer: Option<&serde_json::Map<String, serde_json::Value>>,
     proposal: Option<u64>,
 ) -> Result<Option<Vec<(usize, u32)>>, ApiError> {
+    if kind == MoveKind::Leave {
+        return Err(ApiError::unprocessable(
+            "leave is a move of alternating-offers sessions",
+        ));
+    }
     let pairs = match (kind, offer, proposal) {
         (MoveKind::Offer, Some(o), None) => {
             Some(parse_partial_offer(sc, o).map_err(|e| ApiError::unprocessable(e.to_string()))?)

@@ -276,6 +276,7 @@ pub(crate) fn partial_trace(
                     }
                     MoveKind::Reject => rounds[r].closed_by.push(party),
                     MoveKind::End => rounds[r].ended_by = Some(party),
+                    MoveKind::Leave => {}
                 }
             }
             Event::Settled {

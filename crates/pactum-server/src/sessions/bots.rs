@@ -6,7 +6,7 @@
 //! lock, so it is checked and committed exactly as a person's would be.
 
 use crate::error::ApiError;
-use crate::protocol::State;
+use crate::protocol::{SeatLimits, State};
 use crate::sessions::AppState;
 use crate::sessions::moves::{Committed, Decision, commit_move};
 use crate::sessions::replay::PastMove;
@@ -52,17 +52,19 @@ pub(crate) async fn play_bots(
                 .iter()
                 .map(|m| crate::bots::SeenMove {
                     seat: m.seat,
+                    round: m.round,
                     kind: m.kind,
                     offer: m.offer.clone(),
                 })
                 .collect();
-            let (kind, offer) = crate::bots::next_move(
+            let (seat, kind, offer) = crate::bots::next_move(
                 &prepared,
                 &strategy,
-                seat,
                 &session.id,
-                session.deadline_rounds,
+                state,
                 &history,
+                &crate::bots::clock(session.deadline_rounds),
+                &SeatLimits::new(&session.scenario),
             )
             .map_err(ApiError::internal)?;
             Ok(Some((seat, kind, offer)))

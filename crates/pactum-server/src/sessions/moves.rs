@@ -17,7 +17,7 @@ use sqlx::Row;
 use crate::error::ApiError;
 use crate::event::Event;
 use crate::offers::package;
-use crate::protocol::{Finish, MoveKind, State};
+use crate::protocol::{Finish, MoveKind, SeatLimits, State};
 use crate::sessions::cache::keep_fixed_preferences;
 use crate::sessions::records as mediation;
 use crate::sessions::replay::{PastMove, replay, status_of};
@@ -156,8 +156,8 @@ pub(crate) async fn stage_move(
     };
     let round = state.round();
     let finish = state
-        .apply(seat, kind, outcome.clone())
-        .map_err(|e| Rejected(ApiError::conflict(e.to_string())))?;
+        .apply_within(seat, kind, outcome.clone(), &SeatLimits::new(sc))
+        .map_err(|e| Rejected(e.into()))?;
     let mut seq = cached.last_seq + 1;
     let mut prev = cached.last_hash.clone();
     let party = state.negotiators[seat].clone();

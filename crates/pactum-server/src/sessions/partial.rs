@@ -12,7 +12,7 @@ use crate::error::ApiError;
 use crate::event::Event;
 use crate::offers::pairs_package;
 use crate::partial::{PartialState, derived_events};
-use crate::protocol::{Finish, MoveKind};
+use crate::protocol::{Finish, MoveKind, SeatLimits};
 use crate::sessions::replay::replay_partial;
 use crate::sessions::{AppState, Seat, now_ms};
 use crate::store::log::{append, load_entries, lock_session};
@@ -52,9 +52,16 @@ pub(crate) async fn make_move(
         .ok_or_else(|| ApiError::internal("session without log"))?;
     let round = state.round;
     let move_seq = last.seq + 1;
-    let fx = state
-        .apply(sc, seat.seat, kind, pairs.clone(), proposal, move_seq)
-        .map_err(|e| ApiError::conflict(e.to_string()))?;
+    let limits = SeatLimits::new(sc);
+    let fx = state.apply_within(
+        sc,
+        seat.seat,
+        kind,
+        pairs.clone(),
+        proposal,
+        move_seq,
+        &limits,
+    )?;
     let offer_pkg = pairs.as_ref().map(|p| pairs_package(sc, p));
     let mut seq = move_seq;
     let mut prev = append(

@@ -9,7 +9,7 @@
 
 use crate::error::ApiError;
 use crate::event::Event;
-use crate::protocol::Finish;
+use crate::protocol::{Finish, SeatLimits};
 use crate::sessions::replay::replay_text;
 use crate::sessions::{AppState, Seat, now_ms};
 use crate::singletext::{Resolution, TextState, proposal_event};
@@ -43,9 +43,7 @@ pub(crate) async fn vote(
     let entries = load_entries(&mut tx, id).await?;
     let mut state = replay_text(session, &entries)?;
     let proposal = state.proposal;
-    let resolution = state
-        .vote(sc, seat.seat, accept, expected)
-        .map_err(|e| ApiError::conflict(e.to_string()))?;
+    let resolution = state.vote_within(seat.seat, accept, expected, &SeatLimits::new(sc))?;
     let last = entries
         .last()
         .ok_or_else(|| ApiError::internal("session without log"))?;

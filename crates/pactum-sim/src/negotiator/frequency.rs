@@ -35,6 +35,7 @@ pub const REFRESH: usize = 10;
 /// Outcomes just above the target considered for an offer.
 pub const BAND: usize = 64;
 
+/// The Nash-seeking negotiator (strategy `nash-seeker`).
 pub struct NashSeeker {
     prefs: Arc<PartyPrefs>,
     space: Arc<OutcomeSpace>,
@@ -49,11 +50,12 @@ pub struct NashSeeker {
 }
 
 impl NashSeeker {
+    /// A Nash seeker in the given seat.
     pub fn new(seat: &SeatInfo) -> Self {
         let space = seat.space.clone();
         NashSeeker {
             prefs: seat.prefs.clone(),
-            counts: space.cards.iter().map(|&c| vec![0; c as usize]).collect(),
+            counts: space.cards().iter().map(|&c| vec![0; c as usize]).collect(),
             stable: vec![0; space.issues()],
             space,
             last_opponent: None,

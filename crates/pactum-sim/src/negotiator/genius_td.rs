@@ -28,6 +28,7 @@ use super::{Negotiator, Now, Response, SeatInfo, vote_by_utility};
 use crate::prefs::PartyPrefs;
 use crate::space::OutcomeId;
 
+/// GENIUS's time-dependent agent with concession exponent e.
 pub struct TimeDependent {
     prefs: Arc<PartyPrefs>,
     e: f64,
@@ -35,6 +36,7 @@ pub struct TimeDependent {
 }
 
 impl TimeDependent {
+    /// A time-dependent agent of exponent `e` in the given seat.
     pub fn new(seat: &SeatInfo, e: f64) -> Self {
         TimeDependent {
             prefs: seat.prefs.clone(),
@@ -43,6 +45,7 @@ impl TimeDependent {
         }
     }
 
+    /// The concession function: the share of the utility range conceded at time `t`.
     pub fn f(&self, t: f64) -> f64 {
         if self.e == 0.0 {
             return self.k;

@@ -38,6 +38,7 @@ use super::{Negotiator, Now, Response, SeatInfo, vote_by_utility};
 use crate::prefs::PartyPrefs;
 use crate::space::OutcomeId;
 
+/// The MiCRO negotiator (strategy `micro`).
 pub struct Micro {
     prefs: Arc<PartyPrefs>,
     /// Outcomes of the walk offered so far (= distinct offers sent).
@@ -47,6 +48,7 @@ pub struct Micro {
 }
 
 impl Micro {
+    /// A MiCRO negotiator in the given seat.
     pub fn new(seat: &SeatInfo) -> Self {
         Micro {
             prefs: seat.prefs.clone(),

@@ -30,15 +30,21 @@ pub struct Now {
     pub time: f64,
 }
 
-/// An answer to the standing offer.
+/// An answer to the standing offer (the `MoveKind` of a live session:
+/// `Reject` here always comes with a counter-offer).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Response {
+    /// Accept the standing offer.
     Accept,
     /// Reject and counter-offer (the protocol then asks for the counter-offer).
     Reject,
     /// Walk away: the negotiation ends without agreement.
     End,
+    /// Leave a multilateral negotiation: the others go on, and an
+    /// agreement they reach does not bind the seat that left (NegMAS
+    /// 0.16's LEAVE; no built-in strategy leaves).
+    Leave,
 }
 
 /// An automated negotiator. Seats are numbered in protocol order.

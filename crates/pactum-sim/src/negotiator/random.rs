@@ -17,12 +17,14 @@ use super::{Negotiator, Now, Response, SeatInfo};
 use crate::prefs::PartyPrefs;
 use crate::space::OutcomeId;
 
+/// The random negotiator (strategy `random`).
 pub struct RandomNegotiator {
     prefs: Arc<PartyPrefs>,
     rng: ChaCha8Rng,
 }
 
 impl RandomNegotiator {
+    /// A random negotiator in the given seat, seeded from it.
     pub fn new(seat: &SeatInfo) -> Self {
         RandomNegotiator {
             prefs: seat.prefs.clone(),

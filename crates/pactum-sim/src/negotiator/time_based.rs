@@ -27,7 +27,9 @@ use crate::space::OutcomeId;
 
 /// NegMAS's `POLY_ASPIRATION_EXPONENTS`.
 pub const BOULWARE: f64 = 4.0;
+/// Exponent of the linear strategy.
 pub const LINEAR: f64 = 1.0;
+/// Exponent of the conceder strategy.
 pub const CONCEDER: f64 = 0.25;
 
 /// NegMAS `UtilBasedNegotiator` default `eps`.
@@ -35,6 +37,7 @@ const TOLERANCE: f64 = 1e-4;
 /// NegMAS presorting inverter `EPS`.
 const INVERTER_EPS: f64 = 1e-6;
 
+/// NegMAS's time-based negotiator, aspiration 1 − t^(1/exponent).
 pub struct TimeBased {
     prefs: Arc<PartyPrefs>,
     exponent: f64,
@@ -43,6 +46,7 @@ pub struct TimeBased {
 }
 
 impl TimeBased {
+    /// A time-based negotiator of the given exponent in the given seat.
     pub fn new(seat: &SeatInfo, exponent: f64) -> Self {
         TimeBased {
             prefs: seat.prefs.clone(),

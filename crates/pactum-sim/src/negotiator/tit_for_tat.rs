@@ -28,6 +28,7 @@ use super::{Negotiator, Now, Response, SeatInfo, vote_by_utility};
 use crate::prefs::PartyPrefs;
 use crate::space::OutcomeId;
 
+/// The naive tit-for-tat negotiator (strategy `tit-for-tat`).
 pub struct TitForTat {
     prefs: Arc<PartyPrefs>,
     /// Target in normalised utility.
@@ -37,6 +38,7 @@ pub struct TitForTat {
 }
 
 impl TitForTat {
+    /// A tit-for-tat negotiator in the given seat.
     pub fn new(seat: &SeatInfo) -> Self {
         TitForTat {
             prefs: seat.prefs.clone(),

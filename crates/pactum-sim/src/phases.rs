@@ -1,15 +1,18 @@
-//! Multi-round sessions with partial agreements and shifting leverage.
+//! Phased sessions: partial agreements and shifting leverage across
+//! phases. (Not the partial-rounds protocol, which settles issues within
+//! one negotiation: see [`pactum_protocol::partial_rounds`].)
 //!
-//! Real talks rarely settle everything at once: a session is a sequence of
-//! *phases*, each a complete stacked-alternating-offers negotiation with its
-//! own deadline. Between phases
+//! Real talks rarely settle everything at once: a phased session is a
+//! sequence of *phases*, each a complete stacked-alternating-offers
+//! negotiation with its own deadline. Between phases
 //!
 //! * reservation values may change (leverage shifts: a better outside
 //!   option appears, a deadline at home approaches) — each phase may set new
 //!   ones;
-//! * with partial agreements on, every issue on which the parties' last
-//!   offers of the phase coincide is settled and carried into the later
-//!   phases: they negotiate only the open issues, the settled values fixed.
+//! * with carrying on, every issue on which the parties' last offers of the
+//!   phase coincide is settled and carried into the later phases: they
+//!   negotiate only the open issues, the settled values fixed (the
+//!   bookkeeping is the engine's, [`pactum_protocol::phases`]).
 //!
 //! The session ends at the first phase that reaches an agreement, or after
 //! the last phase with none (each party then gets its reservation value of
@@ -18,16 +21,18 @@
 
 use std::sync::Arc;
 
+use pactum_protocol::phases::{PhaseIssues, Phases};
 use serde::Serialize;
 
 use crate::error::SimError;
 use crate::prefs::Prepared;
 use crate::runner::{Config, NegotiationResult, derive_seed, negotiate};
-use crate::space::{OutcomeId, OutcomeSpace};
+use crate::space::OutcomeId;
 
 /// One phase of a session.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Phase {
+    /// Its deadline in rounds.
     pub steps: usize,
     /// New reservation values, per negotiator; `None` keeps the previous one.
     pub reservations: Vec<Option<f64>>,
@@ -40,52 +45,30 @@ pub struct PhaseReport {
     pub result: NegotiationResult,
     /// Reservation values in force during the phase.
     pub reservations: Vec<Option<f64>>,
-    /// Issues settled when the phase ended (value index per issue).
-    pub settled: Vec<Option<u32>>,
+    /// The issues carried in, settled by the phase and left open.
+    pub issues: PhaseIssues,
 }
 
-/// How a whole session came out.
+/// How a whole phased session came out.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct SessionResult {
+pub struct PhasedResult {
+    /// The phases played, in order.
     pub phases: Vec<PhaseReport>,
+    /// The agreement of the last phase, if any.
     pub agreement: Option<OutcomeId>,
+    /// Every negotiator's utility of the result.
     pub utilities: Vec<f64>,
 }
 
-/// The sub-space with the settled issues fixed, and the full-space id of
-/// each of its outcomes.
-pub fn restricted(space: &OutcomeSpace, settled: &[Option<u32>]) -> (OutcomeSpace, Vec<OutcomeId>) {
-    let cards: Vec<u32> = space
-        .cards
-        .iter()
-        .zip(settled)
-        .map(|(&c, s)| if s.is_some() { 1 } else { c })
-        .collect();
-    let sub = OutcomeSpace::from_cards(cards);
-    let mut package = vec![0u32; space.issues()];
-    let map = (0..sub.len() as OutcomeId)
-        .map(|k| {
-            sub.decode_into(k, &mut package);
-            for (v, s) in package.iter_mut().zip(settled) {
-                if let Some(s) = s {
-                    *v = *s;
-                }
-            }
-            space.encode(&package).expect("inside the space")
-        })
-        .collect();
-    (sub, map)
-}
-
 /// Plays a session of `phases` (SAO in each) with `strategies` seated in
-/// scenario order; `partial` carries settled issues between phases.
-pub fn run_session(
+/// scenario order; `carry` carries settled issues between phases.
+pub fn run_phased(
     prepared: &Prepared,
     strategies: &[&str],
     phases: &[Phase],
-    partial: bool,
+    carry: bool,
     seed: u64,
-) -> Result<SessionResult, SimError> {
+) -> Result<PhasedResult, SimError> {
     let n = prepared.prefs.len();
     if phases.is_empty() {
         return Err(SimError::Invalid(
@@ -93,7 +76,7 @@ pub fn run_session(
         ));
     }
     let space = &prepared.space;
-    let mut settled: Vec<Option<u32>> = vec![None; space.issues()];
+    let mut book = Phases::new(space.issues(), carry);
     let mut reservations: Vec<Option<f64>> = prepared.prefs.iter().map(|p| p.reservation).collect();
     let mut reports = Vec::with_capacity(phases.len());
     for (k, phase) in phases.iter().enumerate() {
@@ -114,7 +97,7 @@ pub fn run_session(
                 *r = *new;
             }
         }
-        let (sub, map) = restricted(space, &settled);
+        let (sub, map) = space.restricted(book.settled());
         let sub_prepared = Prepared {
             scenario: prepared.scenario.clone(),
             space: Arc::new(sub),
@@ -133,30 +116,24 @@ pub fn run_session(
         let mut result = negotiate(&sub_prepared, strategies, &config)?;
         // Back to full-space ids.
         result.agreement = result.agreement.map(|a| map[a as usize]);
+        if let crate::End::Agreement { outcome } = &mut result.end {
+            *outcome = map[*outcome as usize];
+        }
         for e in &mut result.trace.events {
             e.offer = map[e.offer as usize];
         }
-        if partial && result.agreement.is_none() {
-            let mut last: Vec<Option<OutcomeId>> = vec![None; n];
-            for e in &result.trace.events {
-                if let Some(p) = e.proposer {
-                    last[p] = Some(e.offer);
-                }
-            }
-            if let Some(offers) = last.iter().copied().collect::<Option<Vec<_>>>() {
-                for (i, s) in settled.iter_mut().enumerate() {
-                    let v = space.value(offers[0], i);
-                    if s.is_none() && offers.iter().all(|&o| space.value(o, i) == v) {
-                        *s = Some(v);
-                    }
-                }
+        let mut last: Vec<Option<OutcomeId>> = vec![None; n];
+        for e in &result.trace.events {
+            if let Some(p) = e.proposer {
+                last[p] = Some(e.offer);
             }
         }
+        let issues = book.close(&**space, result.agreement.as_ref(), &last);
         let agreement = result.agreement;
         reports.push(PhaseReport {
             result,
             reservations: reservations.clone(),
-            settled: settled.clone(),
+            issues,
         });
         if agreement.is_some() {
             break;
@@ -173,7 +150,7 @@ pub fn run_session(
             None => r.unwrap_or(p.worst),
         })
         .collect();
-    Ok(SessionResult {
+    Ok(PhasedResult {
         phases: reports,
         agreement,
         utilities,

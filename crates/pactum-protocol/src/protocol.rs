@@ -1,0 +1,126 @@
+//! What every protocol is: a state machine over moves by seats, and the
+//! replay of a record.
+//!
+//! Rules kept here:
+//! * a move is applied only through [`Protocol::apply`], which returns the
+//!   events it caused or a typed [`Rejection`] and leaves the state
+//!   unchanged on a rejection;
+//! * time is read only by [`Protocol::expire`], which the caller invokes
+//!   before it asks for (or accepts) a move; a round deadline is the
+//!   protocol's own and ends the negotiation on the move that completes
+//!   the last round;
+//! * replaying the inputs a record holds (its moves and its expiry)
+//!   reaches the same state ([`replay`]).
+
+use crate::clock::Clock;
+use crate::end::{End, Events};
+use crate::limits::{Acceptability, Seat};
+use crate::rejection::Rejection;
+use crate::space::Space;
+
+/// What a protocol consults while applying a move: the outcome space and
+/// each seat's limits.
+#[derive(Debug, Clone, Copy)]
+pub struct Context<'a, S, A> {
+    /// The outcome space.
+    pub space: &'a S,
+    /// Each seat's limits (reservation value, red lines).
+    pub limits: &'a A,
+}
+
+impl<'a, S, A> Context<'a, S, A> {
+    /// A context of `space` and `limits`.
+    pub fn new(space: &'a S, limits: &'a A) -> Self {
+        Context { space, limits }
+    }
+}
+
+/// One input of a record: a move by a seat, or the deadline passing.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Input<M> {
+    /// A seat's move.
+    Move(Seat, M),
+    /// The wall-clock deadline passed (before the next move).
+    Expire,
+}
+
+/// A negotiation protocol's state machine.
+pub trait Protocol {
+    /// How outcomes are held.
+    type Outcome: Clone + PartialEq + std::fmt::Debug;
+    /// A seat's move.
+    type Move: Clone + std::fmt::Debug;
+    /// What a move (or the deadline) brought about.
+    type Event: Clone + std::fmt::Debug;
+
+    /// Applies `seat`'s move: the events it caused, or why it is refused
+    /// (the state then is unchanged).
+    fn apply<S, A>(
+        &mut self,
+        seat: Seat,
+        mv: Self::Move,
+        ctx: &Context<S, A>,
+    ) -> Result<Events<Self::Event>, Rejection>
+    where
+        S: Space<Outcome = Self::Outcome>,
+        A: Acceptability<Self::Outcome>;
+
+    /// Whether `seat` may move now.
+    fn may_move(&self, seat: Seat) -> bool;
+
+    /// How the negotiation ended, once it has.
+    fn end(&self) -> Option<&End<Self::Outcome>>;
+
+    /// Ends the negotiation at the deadline now (what [`Protocol::expire`]
+    /// does when time is up; a replay applies a recorded expiry with it).
+    /// Nothing when it is already over.
+    fn close_at_deadline(&mut self) -> Events<Self::Event>;
+
+    /// Rounds started so far (a round with at least one move, or the one
+    /// in play; an agreement in the first round gives 1).
+    fn rounds_started(&self) -> usize;
+
+    /// Checks the clock: ends the negotiation at the deadline if time is
+    /// up. Call it before asking for (or accepting) each move.
+    fn expire(&mut self, clock: &Clock) -> Events<Self::Event> {
+        if self.end().is_none() && clock.out_of_time() {
+            self.close_at_deadline()
+        } else {
+            Events::new()
+        }
+    }
+
+    /// The input an event records, if it records one (a move, or an
+    /// expiry); derived events (agreement, settlement, …) record none.
+    fn input_of(event: &Self::Event) -> Option<Input<Self::Move>>;
+}
+
+/// Replays the inputs recorded in `events` on `state` (a fresh state built
+/// as the original was): every recorded move is applied again, every
+/// recorded expiry closes at the deadline. The result must equal the
+/// original's state; a move the rules refuse is a record that does not
+/// replay.
+pub fn replay<'e, P, S, A>(
+    mut state: P,
+    events: impl IntoIterator<Item = &'e P::Event>,
+    ctx: &Context<S, A>,
+) -> Result<P, Rejection>
+where
+    P: Protocol,
+    P::Event: 'e,
+    S: Space<Outcome = P::Outcome>,
+    A: Acceptability<P::Outcome>,
+{
+    for event in events {
+        match P::input_of(event) {
+            Some(Input::Move(seat, mv)) => {
+                state.apply(seat, mv, ctx)?;
+            }
+            Some(Input::Expire) => {
+                state.close_at_deadline();
+            }
+            None => {}
+        }
+    }
+    Ok(state)
+}

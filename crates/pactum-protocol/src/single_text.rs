@@ -1,0 +1,420 @@
+//! The mediated single negotiating text (Raiffa; Klein et al. 2003), the
+//! simulator's `single-text` and the live server's `single_text`.
+//!
+//! Rules:
+//! * a mediator holds a draft and proposes one package at a time; every
+//!   seat votes on it — accept or veto — in any order, once per proposal;
+//! * a vote to accept a package the voter may not accept (reservation
+//!   value, red lines) counts as a veto;
+//! * when everyone has voted, the proposal is adopted (it becomes the
+//!   draft, which everyone has then accepted) if nobody vetoed it, and
+//!   vetoed otherwise; the next proposal follows at once;
+//! * each proposal is one round; when the rounds are used up (or the
+//!   wall-clock deadline passes) the last draft everyone accepted stands
+//!   as the agreement, binding every seat; without one, there is none;
+//! * the mediator never sees utilities, only votes. Its proposals:
+//!   - [`Mediator::Veto`]: a whole package drawn uniformly at random — a
+//!     global search any party can block;
+//!   - [`Mediator::HillClimbing`]: one issue of the draft (among those with
+//!     more than one value) set to another value, both drawn at random; a
+//!     random package while there is no draft;
+//!   - [`Mediator::DraftAndVote`] (the live server's): the first draft
+//!     takes the middle value of every issue (not yet accepted by anyone),
+//!     and proposal n is the n-th one-issue change of the current draft,
+//!     cycling issue by issue, value by value (skipping the draft's own
+//!     value), so anyone can replay them; a scenario with no change at
+//!     all proposes the draft itself, which is never adopted.
+//!
+//! The draws of the veto and hill-climbing mediators come from a ChaCha8
+//! generator seeded by the caller, one draw sequence per proposal, so a
+//! simulation stays byte-identical for a seed.
+
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use serde::{Deserialize, Serialize};
+
+use crate::clock::Deadline;
+use crate::end::{Agreement, End, Events};
+use crate::limits::{Acceptability, Seat};
+use crate::protocol::{Context, Input, Protocol};
+use crate::rejection::{Rejection, SetupError};
+use crate::space::Space;
+
+/// How the mediator proposes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mediator {
+    /// Whole packages drawn at random.
+    Veto,
+    /// Random one-issue changes of the draft.
+    HillClimbing,
+    /// Every one-issue change of a middle-valued first draft, in turn.
+    DraftAndVote,
+}
+
+/// A seat's vote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Vote {
+    /// Accept (`true`) or veto (`false`) the current proposal.
+    pub accept: bool,
+    /// The proposal voted on; when given it must be the current one.
+    pub proposal: Option<u64>,
+}
+
+/// The mediator's proposal being voted on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Proposal<O> {
+    /// Its number (= round, from 0).
+    pub number: u64,
+    /// The package proposed as the next draft.
+    pub outcome: O,
+    /// The one-issue change of the draft it makes (issue, value index),
+    /// when it is one.
+    pub change: Option<(usize, u32)>,
+}
+
+/// What happened.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Event<O> {
+    /// The mediator proposed (the first proposal is the state's from the
+    /// start, [`SingleText::proposal`]; later ones follow resolutions).
+    Proposed(Proposal<O>),
+    /// A seat voted.
+    Voted {
+        /// Who.
+        seat: Seat,
+        /// On which proposal.
+        proposal: u64,
+        /// The vote as cast.
+        accept: bool,
+        /// Whether it counted as an acceptance (cast as one, and of a
+        /// package the voter may accept).
+        counted: bool,
+    },
+    /// Everyone accepted: the proposal is the draft.
+    Adopted {
+        /// Which proposal.
+        proposal: u64,
+        /// The new draft.
+        draft: O,
+    },
+    /// Somebody vetoed: the draft stays.
+    Vetoed {
+        /// Which proposal.
+        proposal: u64,
+    },
+    /// The wall-clock deadline passed.
+    Expired {
+        /// The proposal then open.
+        proposal: u64,
+    },
+    /// The negotiation is over.
+    Over {
+        /// The last proposal's number.
+        proposal: u64,
+        /// How (boxed: an event is moved with every move, an end happens
+        /// once).
+        end: Box<End<O>>,
+    },
+}
+
+/// The state of a single-text negotiation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SingleText<O> {
+    mediator: Mediator,
+    rng: ChaCha8Rng,
+    max_rounds: Option<usize>,
+    /// The current draft (none yet for the veto and hill-climbing
+    /// mediators before an adoption).
+    draft: Option<O>,
+    /// Whether the draft has been accepted by everyone.
+    adopted: bool,
+    current: Proposal<O>,
+    /// Proposals resolved (adopted or vetoed).
+    resolved: u64,
+    /// Votes as cast on the current proposal.
+    cast: Vec<Option<bool>>,
+    /// Whether each cast vote counted as an acceptance.
+    counted: Vec<bool>,
+    end: Option<End<O>>,
+}
+
+/// The middle value of every issue.
+fn middle_draft<S: Space>(space: &S) -> Result<S::Outcome, crate::space::OutsideSpace> {
+    let values: Vec<u32> = (0..space.issues())
+        .map(|i| space.cardinality(i).saturating_sub(1) / 2)
+        .collect();
+    space.outcome_of(&values)
+}
+
+/// The `n`-th one-issue change of `draft`, cycling through every issue and
+/// every other value of it; `None` when no issue has two values.
+pub fn nth_change<S: Space>(space: &S, draft: &S::Outcome, n: u64) -> Option<(usize, u32)> {
+    let total: u64 = (0..space.issues())
+        .map(|i| space.cardinality(i).saturating_sub(1) as u64)
+        .sum();
+    if total == 0 {
+        return None;
+    }
+    let mut k = n % total;
+    for i in 0..space.issues() {
+        let others = space.cardinality(i).saturating_sub(1) as u64;
+        if k < others {
+            let v = k as u32;
+            let own = space.value(draft, i);
+            return Some((i, if v >= own { v + 1 } else { v }));
+        }
+        k -= others;
+    }
+    None
+}
+
+impl<O: Clone + PartialEq + std::fmt::Debug> SingleText<O> {
+    /// A negotiation among `seats` seats under `deadline`, with the given
+    /// mediator drawing from `seed` (draft-and-vote draws nothing). The
+    /// first proposal is made at once.
+    pub fn new<S: Space<Outcome = O>>(
+        space: &S,
+        seats: usize,
+        deadline: &Deadline,
+        mediator: Mediator,
+        seed: u64,
+    ) -> Result<Self, SetupError> {
+        deadline.check()?;
+        if seats < 2 {
+            return Err(SetupError::TooFewSeats { seats });
+        }
+        let draft = match mediator {
+            Mediator::DraftAndVote => Some(middle_draft(space)?),
+            Mediator::Veto | Mediator::HillClimbing => None,
+        };
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let current = propose(space, mediator, &mut rng, draft.as_ref(), 0);
+        Ok(SingleText {
+            mediator,
+            rng,
+            max_rounds: deadline.steps,
+            draft,
+            adopted: false,
+            current,
+            resolved: 0,
+            cast: vec![None; seats],
+            counted: vec![false; seats],
+            end: None,
+        })
+    }
+
+    /// The mediator.
+    pub fn mediator(&self) -> Mediator {
+        self.mediator
+    }
+
+    /// The current draft, if any.
+    pub fn draft(&self) -> Option<&O> {
+        self.draft.as_ref()
+    }
+
+    /// The last draft everyone accepted, if any.
+    pub fn accepted_draft(&self) -> Option<&O> {
+        self.draft.as_ref().filter(|_| self.adopted)
+    }
+
+    /// The proposal being voted on (the last one, once over).
+    pub fn proposal(&self) -> &Proposal<O> {
+        &self.current
+    }
+
+    /// `seat`'s vote on the current proposal as cast, if it voted.
+    pub fn vote_of(&self, seat: Seat) -> Option<bool> {
+        self.cast.get(seat).copied().flatten()
+    }
+
+    /// Seats that have voted on the current proposal, in order.
+    pub fn voted(&self) -> Vec<Seat> {
+        (0..self.cast.len())
+            .filter(|&s| self.cast[s].is_some())
+            .collect()
+    }
+
+    fn finish(&mut self, events: &mut Events<Event<O>>, end: End<O>) {
+        events.push(Event::Over {
+            proposal: self.current.number,
+            end: Box::new(end.clone()),
+        });
+        self.end = Some(end);
+    }
+
+    fn deadline_end(&self) -> End<O> {
+        End::Deadline {
+            agreement: self.accepted_draft().map(|d| Agreement {
+                outcome: d.clone(),
+                seats: (0..self.cast.len()).collect(),
+            }),
+        }
+    }
+}
+
+/// The mediator's proposal number `n` on `draft`.
+fn propose<S: Space>(
+    space: &S,
+    mediator: Mediator,
+    rng: &mut ChaCha8Rng,
+    draft: Option<&S::Outcome>,
+    n: u64,
+) -> Proposal<S::Outcome> {
+    let (outcome, change) = match (mediator, draft) {
+        (Mediator::DraftAndVote, Some(d)) => match nth_change(space, d, n) {
+            Some((i, v)) => (space.with_value(d, i, v), Some((i, v))),
+            None => (d.clone(), None),
+        },
+        (Mediator::HillClimbing, Some(d)) => {
+            let movable: Vec<usize> = (0..space.issues())
+                .filter(|&i| space.cardinality(i) > 1)
+                .collect();
+            if movable.is_empty() {
+                (d.clone(), None)
+            } else {
+                let i = movable[rng.random_range(0..movable.len())];
+                let old = space.value(d, i);
+                let mut v = rng.random_range(0..space.cardinality(i) - 1);
+                if v >= old {
+                    v += 1;
+                }
+                (space.with_value(d, i, v), Some((i, v)))
+            }
+        }
+        _ => (space.random(rng), None),
+    };
+    Proposal {
+        number: n,
+        outcome,
+        change,
+    }
+}
+
+impl<O: Clone + PartialEq + std::fmt::Debug> Protocol for SingleText<O> {
+    type Outcome = O;
+    type Move = Vote;
+    type Event = Event<O>;
+
+    fn apply<S, A>(
+        &mut self,
+        seat: Seat,
+        vote: Vote,
+        ctx: &Context<S, A>,
+    ) -> Result<Events<Event<O>>, Rejection>
+    where
+        S: Space<Outcome = O>,
+        A: Acceptability<O>,
+    {
+        if self.end.is_some() {
+            return Err(Rejection::Over);
+        }
+        if seat >= self.cast.len() {
+            return Err(Rejection::NoSuchSeat {
+                seat,
+                seats: self.cast.len(),
+            });
+        }
+        let number = self.current.number;
+        if let Some(given) = vote.proposal.filter(|&g| g != number) {
+            return Err(Rejection::NotCurrent {
+                given,
+                current: number,
+            });
+        }
+        if self.cast[seat].is_some() {
+            return Err(Rejection::AlreadyVoted { proposal: number });
+        }
+        let counted = vote.accept && ctx.limits.may_accept(seat, &self.current.outcome).is_ok();
+        self.cast[seat] = Some(vote.accept);
+        self.counted[seat] = counted;
+        let mut events = Events::one(Event::Voted {
+            seat,
+            proposal: number,
+            accept: vote.accept,
+            counted,
+        });
+        if self.cast.iter().any(Option::is_none) {
+            return Ok(events);
+        }
+        let is_change = self.mediator != Mediator::DraftAndVote || self.current.change.is_some();
+        if self.counted.iter().all(|&c| c) && is_change {
+            self.draft = Some(self.current.outcome.clone());
+            self.adopted = true;
+            events.push(Event::Adopted {
+                proposal: number,
+                draft: self.current.outcome.clone(),
+            });
+        } else {
+            events.push(Event::Vetoed { proposal: number });
+        }
+        if self.max_rounds.is_some_and(|m| number + 1 >= m as u64) {
+            // The last round: no further proposal.
+            self.resolved += 1;
+            self.cast.iter_mut().for_each(|v| *v = None);
+            let end = self.deadline_end();
+            self.finish(&mut events, end);
+            return Ok(events);
+        }
+        self.resolved += 1;
+        self.current = propose(
+            ctx.space,
+            self.mediator,
+            &mut self.rng,
+            self.draft.as_ref(),
+            number + 1,
+        );
+        self.cast.iter_mut().for_each(|v| *v = None);
+        self.counted.iter_mut().for_each(|c| *c = false);
+        events.push(Event::Proposed(self.current.clone()));
+        Ok(events)
+    }
+
+    fn may_move(&self, seat: Seat) -> bool {
+        self.end.is_none() && self.cast.get(seat).is_some_and(Option::is_none)
+    }
+
+    fn end(&self) -> Option<&End<O>> {
+        self.end.as_ref()
+    }
+
+    fn close_at_deadline(&mut self) -> Events<Event<O>> {
+        let mut events = Events::new();
+        if self.end.is_none() {
+            events.push(Event::Expired {
+                proposal: self.current.number,
+            });
+            let end = self.deadline_end();
+            self.finish(&mut events, end);
+        }
+        events
+    }
+
+    fn rounds_started(&self) -> usize {
+        self.resolved as usize + usize::from(self.cast.iter().any(Option::is_some))
+    }
+
+    fn input_of(event: &Event<O>) -> Option<Input<Vote>> {
+        match event {
+            Event::Voted {
+                seat,
+                proposal,
+                accept,
+                ..
+            } => Some(Input::Move(
+                *seat,
+                Vote {
+                    accept: *accept,
+                    proposal: Some(*proposal),
+                },
+            )),
+            Event::Expired { .. } => Some(Input::Expire),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,386 @@
+//! Differential test of the live server against the protocol engine: for
+//! many seeds, a random alternating-offers scenario (two or three parties,
+//! two small discrete issues, random weights, values and reservation
+//! values) and a random sequence of moves — valid and invalid: out of turn,
+//! accepting one's own offer, offers and acceptances below the mover's
+//! reservation value, values off the issue, leaving, ending — are played
+//!
+//! (a) directly on `pactum_protocol::sao::Sao`, with the scenario's limits;
+//! (b) through a real server's HTTP API (the in-process router, SQLite);
+//! (c) by verifying the resulting export (`pactum verify`'s replay).
+//!
+//! Rules pinned: every move the engine accepts the server accepts (2xx) and
+//! every move it refuses the server refuses (422 for a package beyond the
+//! mover's limits or off the space, 409 otherwise); the record holds
+//! exactly the engine's events (moves, then the agreement or the end, with
+//! the same rounds and packages); the final outcome is the same; and the
+//! record replays under `pactum verify`.
+
+mod common;
+
+use axum::Router;
+use axum::http::StatusCode;
+use common::{call, create_session, sqlite};
+use pactum_core::Scenario;
+use pactum_protocol::sao::{self, Sao};
+use pactum_protocol::{Context, Deadline, End, Packages, Protocol, Rejection, derive_seed};
+use pactum_server::protocol::SeatLimits;
+use pactum_server::router;
+use pactum_server::verify::{Status, VerifyOptions, verify_file};
+use serde_json::{Value, json};
+
+/// A deterministic stream of draws from a seed (the engine's seed mixing).
+struct Draws {
+    seed: u64,
+    n: u64,
+}
+
+impl Draws {
+    fn below(&mut self, k: usize) -> usize {
+        self.n += 1;
+        (derive_seed(self.seed, self.n) % k as u64) as usize
+    }
+}
+
+const ISSUES: [(&str, &[&str]); 2] = [("a", &["x", "y", "z"]), ("b", &["p", "q"])];
+const NAMES: [&str; 3] = ["P0", "P1", "P2"];
+
+/// A random scenario of `parties` negotiators, as TOML.
+fn scenario_toml(d: &mut Draws, parties: usize) -> String {
+    let mut t = String::from("name = \"diff\"\n");
+    for (name, options) in ISSUES {
+        let opts: Vec<String> = options.iter().map(|o| format!("\"{o}\"")).collect();
+        t += &format!(
+            "[[issues]]\nname = \"{name}\"\noptions = [{}]\n",
+            opts.join(", ")
+        );
+    }
+    for name in &NAMES[..parties] {
+        let w = [0.25, 0.5, 0.75][d.below(3)];
+        let reservation = [0.0, 0.2, 0.4, 0.6][d.below(4)];
+        t += &format!(
+            "[[parties]]\nname = \"{name}\"\nrole = \"negotiator\"\nreservation = {reservation}\nweights = {{ a = {w}, b = {} }}\n",
+            1.0 - w
+        );
+        for (issue, options) in ISSUES {
+            let vals: Vec<String> = options
+                .iter()
+                .map(|o| format!("{o} = {}", [0.0, 0.5, 1.0][d.below(3)]))
+                .collect();
+            t += &format!("values.{issue} = {{ {} }}\n", vals.join(", "));
+        }
+    }
+    t
+}
+
+/// A move as both sides take it.
+#[derive(Debug, Clone)]
+struct Mv {
+    seat: usize,
+    kind: &'static str,
+    /// Value indices (an index past the issue's values is off the space).
+    offer: Option<Vec<u32>>,
+}
+
+fn random_move(d: &mut Draws, parties: usize) -> Mv {
+    let seat = d.below(parties);
+    let kinds: &[&str] = if parties > 2 {
+        &[
+            "offer", "offer", "offer", "accept", "accept", "reject", "end", "leave",
+        ]
+    } else {
+        &[
+            "offer", "offer", "offer", "accept", "accept", "reject", "end",
+        ]
+    };
+    let kind = kinds[d.below(kinds.len())];
+    let offer = (kind == "offer").then(|| {
+        let mut o: Vec<u32> = ISSUES
+            .iter()
+            .map(|(_, v)| d.below(v.len()) as u32)
+            .collect();
+        if d.below(20) == 0 {
+            o[1] = 2; // off the issue "b"
+        }
+        o
+    });
+    Mv { seat, kind, offer }
+}
+
+fn engine_move(m: &Mv) -> sao::Move<Vec<u32>> {
+    match m.kind {
+        "offer" => sao::Move::Offer(m.offer.clone().unwrap()),
+        "accept" => sao::Move::Accept,
+        "reject" => sao::Move::Reject,
+        "end" => sao::Move::End,
+        _ => sao::Move::Leave,
+    }
+}
+
+fn body_of(m: &Mv) -> Value {
+    match &m.offer {
+        Some(o) => {
+            let value = |i: usize| {
+                ISSUES[i]
+                    .1
+                    .get(o[i] as usize)
+                    .copied()
+                    .unwrap_or("off-the-issue")
+            };
+            json!({"kind": "offer", "offer": {"a": value(0), "b": value(1)}})
+        }
+        None => json!({ "kind": m.kind }),
+    }
+}
+
+/// Whether `m` offers a value off its issue.
+fn off_space(m: &Mv) -> bool {
+    m.offer.as_ref().is_some_and(|o| {
+        o.iter()
+            .zip(ISSUES)
+            .any(|(v, (_, vals))| *v as usize >= vals.len())
+    })
+}
+
+/// The status the server should answer a move the engine refused with.
+fn status_of(r: &Rejection) -> StatusCode {
+    match r {
+        Rejection::OffersUnacceptable(_)
+        | Rejection::AcceptsUnacceptable(_)
+        | Rejection::OutsideSpace(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        _ => StatusCode::CONFLICT,
+    }
+}
+
+/// The record's form of an engine event: (type, party, kind, round,
+/// package as value indices).
+fn expected_entries(events: &[sao::Event<Vec<u32>>], sc: &Scenario) -> Vec<Value> {
+    let name = |s: usize| NAMES[s];
+    let pkg = |o: &Vec<u32>| pactum_server::offers::package(sc, o);
+    let mut out = Vec::new();
+    let mut last_round = 0;
+    for e in events {
+        out.push(match e {
+            sao::Event::Offered {
+                seat,
+                round,
+                outcome,
+            } => {
+                last_round = *round;
+                json!(["move", name(*seat), "offer", round, pkg(outcome)])
+            }
+            sao::Event::Accepted { seat, round } => {
+                last_round = *round;
+                json!(["move", name(*seat), "accept", round, null])
+            }
+            sao::Event::Rejected { seat, round } => {
+                last_round = *round;
+                json!(["move", name(*seat), "reject", round, null])
+            }
+            sao::Event::EndedBy { seat, round } => {
+                last_round = *round;
+                json!(["move", name(*seat), "end", round, null])
+            }
+            sao::Event::Left { seat, round } => {
+                last_round = *round;
+                json!(["move", name(*seat), "leave", round, null])
+            }
+            sao::Event::Expired { .. } => continue,
+            // The end is recorded in the round of the move that ended it.
+            sao::Event::Over { end, .. } => match end.agreement() {
+                Some(a) => json!(["agreement", null, null, last_round, pkg(&a.outcome)]),
+                None => json!(["ended", null, null, last_round, null]),
+            },
+        });
+    }
+    out
+}
+
+fn recorded_entries(record: &Value) -> Vec<Value> {
+    record["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["event"])
+        .filter_map(|e| match e["type"].as_str() {
+            Some("move") => Some(json!([
+                "move",
+                e["party"],
+                e["kind"],
+                e["round"],
+                e.get("offer").cloned().unwrap_or(Value::Null)
+            ])),
+            Some("agreement") => Some(json!(["agreement", null, null, e["round"], e["offer"]])),
+            Some("ended") => Some(json!(["ended", null, null, e["round"], null])),
+            _ => None,
+        })
+        .collect()
+}
+
+/// What the random cases exercised, so that the test shows it covers each.
+#[derive(Default, Debug)]
+struct Seen {
+    agreements: usize,
+    leaves: usize,
+    beyond_limits: usize,
+    conflicts: usize,
+}
+
+async fn play(app: &Router, seed: u64, dir: &std::path::Path, seen: &mut Seen) {
+    let mut d = Draws { seed, n: 0 };
+    let parties = 2 + d.below(2);
+    let deadline = 2 + d.below(3);
+    let toml = scenario_toml(&mut d, parties);
+    let sc = pactum_core::native::from_toml("diff", &toml)
+        .unwrap_or_else(|e| panic!("seed {seed}: {e}\n{toml}"))
+        .scenario;
+    let created = create_session(
+        app,
+        json!({"scenario_toml": toml, "protocol": "alternating_offers", "deadline_rounds": deadline}),
+    )
+    .await;
+    let id = created["session_id"].as_str().unwrap().to_string();
+    let admin = created["admin_token"].as_str().unwrap().to_string();
+    let tokens: Vec<String> = (0..parties)
+        .map(|s| {
+            created["invitations"][s]["token"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+
+    // (a) The engine, with the scenario's limits.
+    let space = Packages::new(ISSUES.iter().map(|(_, v)| v.len() as u32).collect());
+    let limits = SeatLimits::new(&sc);
+    let ctx = Context::new(&space, &limits);
+    let mut engine = Sao::<Vec<u32>>::new(parties, &Deadline::steps(deadline)).unwrap();
+    let mut events = Vec::new();
+    let moves_path = format!("/sessions/{id}/moves");
+    let mut last_answer = Value::Null;
+    for k in 0..14 {
+        let m = random_move(&mut d, parties);
+        let expected = engine.apply(m.seat, engine_move(&m), &ctx);
+        // (b) The server.
+        let (status, body, text) = call(
+            app,
+            "POST",
+            &moves_path,
+            Some(&tokens[m.seat]),
+            Some(body_of(&m)),
+        )
+        .await;
+        match expected {
+            Ok(ev) => {
+                assert_eq!(
+                    status,
+                    StatusCode::OK,
+                    "seed {seed}, move {k} {m:?}: the engine accepted it, the server answered {text}"
+                );
+                seen.leaves += usize::from(m.kind == "leave");
+                events.extend(ev.into_vec());
+                last_answer = body;
+            }
+            // A package off the issues is refused by the HTTP layer before
+            // the rules see it (422 whatever the state); otherwise the
+            // status says which rule refused it.
+            Err(r) if off_space(&m) => assert_eq!(
+                status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "seed {seed}, move {k} {m:?}: the engine refused it ({r}), the server answered {text}"
+            ),
+            Err(r) => {
+                match &r {
+                    Rejection::OffersUnacceptable(_) | Rejection::AcceptsUnacceptable(_) => {
+                        seen.beyond_limits += 1
+                    }
+                    _ => seen.conflicts += 1,
+                }
+                assert_eq!(
+                    status,
+                    status_of(&r),
+                    "seed {seed}, move {k} {m:?}: the engine refused it ({r}), the server answered {text}"
+                );
+            }
+        }
+    }
+
+    // Whose turn it is ends a negotiation still open, so that it exports.
+    if let Some(seat) = engine.turn() {
+        let m = Mv {
+            seat,
+            kind: "end",
+            offer: None,
+        };
+        events.extend(engine.apply(seat, sao::Move::End, &ctx).unwrap().into_vec());
+        let (status, body, text) = call(
+            app,
+            "POST",
+            &moves_path,
+            Some(&tokens[seat]),
+            Some(body_of(&m)),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "seed {seed}: {text}");
+        last_answer = body;
+    }
+
+    // The record holds the engine's events, and the same outcome.
+    let (status, record, text) = call(
+        app,
+        "GET",
+        &format!("/sessions/{id}/record"),
+        Some(&admin),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    assert_eq!(
+        recorded_entries(&record),
+        expected_entries(&events, &sc),
+        "seed {seed}: the record is not the engine's events"
+    );
+    match engine.end() {
+        None => panic!("seed {seed}: still open after the end"),
+        Some(End::Agreement(a)) => {
+            seen.agreements += 1;
+            assert_eq!(last_answer["status"], "agreement", "seed {seed}");
+            assert_eq!(
+                last_answer["agreement"],
+                json!(pactum_server::offers::package(&sc, &a.outcome)),
+                "seed {seed}"
+            );
+        }
+        Some(_) => assert_eq!(last_answer["status"], "ended", "seed {seed}"),
+    }
+
+    // (c) The export replays under `pactum verify`.
+    let (status, export, text) = call(
+        app,
+        "GET",
+        &format!("/sessions/{id}/export"),
+        Some(&admin),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    let file = dir.join(format!("export-{seed}.json"));
+    std::fs::write(&file, export.to_string()).unwrap();
+    let report = verify_file(&file, &VerifyOptions::default()).unwrap().1;
+    let replay = report.check("protocol replay").unwrap();
+    assert_eq!(replay.status, Status::Passed, "seed {seed}: {report:#?}");
+}
+
+#[tokio::test]
+async fn server_engine_and_replay_agree_on_random_moves() {
+    let app = router(sqlite().await);
+    let dir = tempfile::tempdir().unwrap();
+    let mut seen = Seen::default();
+    for seed in 0..60 {
+        play(&app, seed, dir.path(), &mut seen).await;
+    }
+    assert!(
+        seen.agreements > 0 && seen.leaves > 0 && seen.beyond_limits > 0 && seen.conflicts > 0,
+        "{seen:?}"
+    );
+}

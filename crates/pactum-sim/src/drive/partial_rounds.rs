@@ -1,0 +1,118 @@
+//! Partial rounds in a simulation, through a simple adapter for the
+//! built-in negotiators (which think in whole packages):
+//!
+//! * each round, every seat in turn proposes its next offer (`propose`) as
+//!   a package over the open issues (its values of those issues); `None`
+//!   ends the negotiation;
+//! * then every seat in turn considers the other seats' open proposals of
+//!   the round, in the order made: it accepts one when it would accept the
+//!   package the proposal completes (the settled issues plus the proposal)
+//!   as a standing offer (`respond` answers `Accept`); `End` ends the
+//!   negotiation; anything else declines it;
+//! * then every seat closes its part of the round.
+//!
+//! Since every proposal covers all the open issues, an accepted proposal
+//! completes the agreement: the adapter plays simultaneous offers with
+//! settlements, not piecemeal bargaining (a strategy that proposes some
+//! issues only would need its own adapter). Every seat is told of each
+//! proposal, as the package it would complete.
+
+use pactum_protocol::partial_rounds::{Move, PartialRounds};
+use pactum_protocol::{Context, Protocol, Space};
+
+use super::Played;
+use crate::negotiator::Response;
+use crate::session::{Limits, Session, now};
+use crate::space::OutcomeId;
+
+pub(crate) fn play(s: &mut Session) -> Played {
+    let space = s.space.clone();
+    let prefs = s.prefs.clone();
+    let limits = Limits(&prefs);
+    let ctx = Context::new(&*space, &limits);
+    let n = s.seats();
+    let deadline = *s.clock.deadline();
+    let mut game = match PartialRounds::<OutcomeId>::new(space.issues(), n, &deadline) {
+        Ok(g) => g,
+        Err(e) => return Played::invalid(0, e.to_string(), 0, Vec::new()),
+    };
+    let mut next_id = 0u64;
+    // (id, proposer, the package it completes)
+    let mut round: Vec<(u64, usize, OutcomeId)> = Vec::new();
+    'play: while game.end().is_none() {
+        let step = game.round() as usize;
+        round.clear();
+        for seat in 0..n {
+            if !game.expire(&s.clock).is_empty() {
+                break 'play;
+            }
+            let now = now(&s.clock, step);
+            let mv = match s.negotiators[seat].propose(&now) {
+                Some(offer) if space.contains(offer) => {
+                    next_id += 1;
+                    round.push((next_id, seat, offer));
+                    Move::Propose {
+                        id: next_id,
+                        issues: game
+                            .open_issues()
+                            .into_iter()
+                            .map(|i| (i, space.value(offer, i)))
+                            .collect(),
+                    }
+                }
+                Some(offer) => {
+                    let reason = pactum_protocol::Rejection::from(
+                        Space::check(&*space, &offer).unwrap_err(),
+                    );
+                    return Played::invalid(seat, reason.to_string(), step + 1, Vec::new());
+                }
+                None => Move::End,
+            };
+            let proposing = matches!(mv, Move::Propose { .. });
+            if let Err(r) = game.apply(seat, mv, &ctx) {
+                return Played::invalid(seat, r.to_string(), step + 1, Vec::new());
+            }
+            if !proposing {
+                break 'play;
+            }
+            s.trace
+                .offer(step, now.time, Some(seat), round[round.len() - 1].2);
+            for (j, neg) in s.negotiators.iter_mut().enumerate() {
+                if j != seat {
+                    neg.on_offer(&now, round[round.len() - 1].2, seat);
+                }
+            }
+        }
+        for seat in 0..n {
+            for &(id, proposer, package) in &round {
+                if proposer == seat || game.end().is_some() {
+                    continue;
+                }
+                if !game.proposals().iter().any(|p| p.id == id && p.open) {
+                    continue;
+                }
+                if !game.expire(&s.clock).is_empty() {
+                    break 'play;
+                }
+                let now = now(&s.clock, step);
+                let mv = match s.negotiators[seat].respond(&now, package, proposer) {
+                    Response::Accept => Move::Accept { id },
+                    Response::End => Move::End,
+                    Response::Reject | Response::Leave => continue,
+                };
+                if let Err(r) = game.apply(seat, mv, &ctx) {
+                    return Played::invalid(seat, r.to_string(), step + 1, Vec::new());
+                }
+            }
+        }
+        for seat in 0..n {
+            if game.end().is_some() {
+                break 'play;
+            }
+            if let Err(r) = game.apply(seat, Move::Reject, &ctx) {
+                return Played::invalid(seat, r.to_string(), step + 1, Vec::new());
+            }
+        }
+    }
+    Played::from_engine(game.end(), game.rounds_started(), Vec::new())
+}

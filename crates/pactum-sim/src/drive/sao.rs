@@ -1,0 +1,75 @@
+//! Stacked alternating offers in a simulation. A negotiator answers the
+//! standing offer with `respond`; `Reject` means reject and counter-offer
+//! (the runner then asks `propose`; `None` there ends the negotiation),
+//! `Leave` leaves it. Every seat is told of each offer as it is made.
+
+use pactum_protocol::sao::{Move, Sao};
+use pactum_protocol::{Context, Protocol};
+
+use super::Played;
+use crate::negotiator::Response;
+use crate::session::{Limits, Session, now};
+use crate::space::OutcomeId;
+
+pub(crate) fn play(s: &mut Session) -> Played {
+    let space = s.space.clone();
+    let prefs = s.prefs.clone();
+    let limits = Limits(&prefs);
+    let ctx = Context::new(&*space, &limits);
+    let mut left = Vec::new();
+    let mut sao = match Sao::<OutcomeId>::new(s.seats(), s.clock.deadline()) {
+        Ok(sao) => sao,
+        Err(e) => return Played::invalid(0, e.to_string(), 0, left),
+    };
+    while let Some(seat) = sao.turn() {
+        if !sao.expire(&s.clock).is_empty() {
+            break;
+        }
+        let step = sao.round();
+        // The clock is read afresh for each question, as the negotiator
+        // would see it; an offer is recorded at the time it was asked for.
+        let propose = |s: &mut Session| {
+            let now = now(&s.clock, step);
+            match s.negotiators[seat].propose(&now) {
+                Some(offer) => (Move::Offer(offer), now),
+                None => (Move::End, now),
+            }
+        };
+        let (mv, asked) = match sao.standing() {
+            Some((&offer, proposer)) if proposer != seat => {
+                let now = now(&s.clock, step);
+                let response = s.negotiators[seat].respond(&now, offer, proposer);
+                s.trace.response(seat, response);
+                match response {
+                    Response::Accept => (Move::Accept, now),
+                    Response::Reject => propose(s),
+                    Response::End => (Move::End, now),
+                    Response::Leave => (Move::Leave, now),
+                }
+            }
+            _ => propose(s),
+        };
+        let offered = match mv {
+            Move::Offer(o) => Some(o),
+            _ => None,
+        };
+        let leaving = mv == Move::Leave;
+        if let Err(rejection) = sao.apply(seat, mv, &ctx) {
+            return Played::invalid(seat, rejection.to_string(), step + 1, left);
+        }
+        // The engine took the move: its events are the move itself (and
+        // perhaps the end, read from the state below).
+        if let Some(offer) = offered {
+            s.trace.offer(step, asked.time, Some(seat), offer);
+            for (j, n) in s.negotiators.iter_mut().enumerate() {
+                if j != seat {
+                    n.on_offer(&asked, offer, seat);
+                }
+            }
+        }
+        if leaving {
+            left.push(seat);
+        }
+    }
+    Played::from_engine(sao.end(), sao.rounds_started(), left)
+}
