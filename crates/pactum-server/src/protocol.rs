@@ -347,7 +347,7 @@ impl State {
             steps: None,
             time_limit: Some(time_limit),
         };
-        let events = engine.expire(&Clock::with_source(deadline, Arc::new(source)));
+        let events = engine.expire(&Clock::with_source(deadline, Arc::new(source)))?;
         let finish = events.iter().find_map(|e| match e {
             sao::Event::Over { end, .. } => Some(self.finish_of(end, true)),
             _ => None,
