@@ -6,6 +6,7 @@
 
 pub(crate) mod auth;
 pub(crate) mod create;
+pub(crate) mod events;
 pub(crate) mod health;
 pub(crate) mod me;
 pub(crate) mod moves;

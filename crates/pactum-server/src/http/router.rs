@@ -54,7 +54,7 @@ pub fn router_with(db: Db, limits: crate::limits::ServerLimits) -> Router {
             post(crate::http::suggestions::post_suggestions),
         )
         .route("/sessions/{id}/record", get(crate::http::record::record))
-        .route("/sessions/{id}/events", get(crate::sessions::live::events))
+        .route("/sessions/{id}/events", get(crate::http::events::events))
         .route(
             "/sessions/{id}/disclosure",
             put(mediation::put_disclosure).get(mediation::get_disclosure),
