@@ -5,14 +5,18 @@
 //! as the mediation and preference handlers do: to move into `sessions`.)
 
 pub(crate) mod auth;
+pub(crate) mod certificate;
 pub(crate) mod create;
+pub(crate) mod disclosure;
 pub(crate) mod events;
 pub(crate) mod health;
 pub(crate) mod me;
+pub(crate) mod mediator;
 pub(crate) mod moves;
 pub(crate) mod offers;
 pub(crate) mod openapi;
 pub(crate) mod partial;
+pub(crate) mod preferences;
 pub(crate) mod record;
 pub(crate) mod router;
 pub(crate) mod single_text;

@@ -21,11 +21,12 @@ use crate::event::Event;
 use crate::limits::Limits;
 use crate::record::RecordEntry;
 use crate::sessions::AppState;
+use crate::sessions::basis::suggestion_basis;
 use crate::sessions::cache::load_session;
 use crate::sessions::replay::replay;
 use crate::store::log::load_entries;
 use crate::store::sessions::Session;
-use crate::views::{Privacy, SuggestionContext, Suggestions, suggestion_basis, suggestions_with};
+use crate::views::{Privacy, SuggestionContext, Suggestions, suggestions_with};
 
 /// PostgreSQL: announces suggestions after round `$3` of session `$1`, as
 /// of log entry `$2`, if some process watches the session.
@@ -152,7 +153,8 @@ pub(crate) async fn auto_suggest(
     let parties = scenario.negotiators();
     // A completed round means every negotiator has moved, so every
     // negotiator's preferences are locked.
-    let context = SuggestionContext::of(session, false);
+    let context =
+        SuggestionContext::of(&session.scenario, &session.protocol, session.privacy, false);
     // Computed in the background: the move that completed the round is
     // acknowledged without waiting for them.
     queue_suggestions(
