@@ -23,8 +23,8 @@
 //! offers in the same rounds and reaches the same end (agreement, who
 //! ended it, deserted or the deadline) with the same seats left.
 //!
-//! The single text and partial rounds have differential tests of their own
-//! (`differential_single_text.rs`, `differential_partial.rs`).
+//! The single text has a differential test of its own
+//! (`differential_single_text.rs`).
 
 mod common;
 
