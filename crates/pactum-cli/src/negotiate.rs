@@ -446,8 +446,9 @@ struct Shift {
 }
 
 /// Parses `PHASE:PARTY.reservation=X`; the part after the colon is a
-/// `--set` override (`pactum_core::overrides`), restricted to reservation
-/// values, the only thing a session can change between phases.
+/// `--set` override (`pactum_core::overrides::Override`, which checks it),
+/// restricted to reservation values, the only thing a session can change
+/// between phases.
 fn parse_shift(spec: &str, p: &Prepared, phases: usize) -> Result<Shift> {
     let bad = |msg: String| anyhow::anyhow!("--shift {spec:?}: {msg}");
     let (phase, change) = spec
@@ -481,19 +482,12 @@ fn parse_shift(spec: &str, p: &Prepared, phases: usize) -> Result<Shift> {
         };
         bad(format!("{what} (negotiators: {})", names.join(", ")))
     })?;
-    let mut scenario = (*p.scenario).clone();
-    let party = p.negotiators[seat];
-    // Cleared first, so that the value read back is the override's.
-    if let Some(pr) = scenario.parties[party].preferences.as_mut() {
-        pr.reservation_value = None;
-    }
-    pactum_core::overrides::apply(&mut scenario, change.trim())
+    let parsed = pactum_core::overrides::Override::parse(&p.scenario, change.trim())
         .map_err(|e| bad(e.reason.to_string()))?;
-    let value = scenario.parties[party]
-        .preferences
-        .as_ref()
-        .and_then(|pr| pr.reservation_value)
-        .ok_or_else(|| bad(format!("ambiguous party name {:?}", key.trim())))?;
+    if parsed.party() != p.negotiators[seat] {
+        return Err(bad(format!("ambiguous party name {:?}", key.trim())));
+    }
+    let value = parsed.value();
     Ok(Shift { phase, seat, value })
 }
 

@@ -238,15 +238,15 @@ impl<O: Clone + PartialEq + std::fmt::Debug> PartialRounds<O> {
         }
     }
 
-    fn finish(&mut self, events: &mut Events<Event<O>>, end: End<O>) {
+    fn finish(&mut self, emit: &mut impl FnMut(Event<O>), end: End<O>) {
         let settled = self.settled_pairs();
         if end.agreement().is_none() && !settled.is_empty() {
-            events.push(Event::PartialAgreement {
+            emit(Event::PartialAgreement {
                 round: self.round,
                 settled,
             });
         }
-        events.push(Event::Over {
+        emit(Event::Over {
             round: self.round,
             end: Box::new(end.clone()),
         });
@@ -295,15 +295,17 @@ impl<O: Clone + PartialEq + std::fmt::Debug> Protocol for PartialRounds<O> {
     type Move = Move;
     type Event = Event<O>;
 
-    fn apply<S, A>(
+    fn apply_with<S, A, F>(
         &mut self,
         seat: Seat,
         mv: Move,
         ctx: &Context<S, A>,
-    ) -> Result<Events<Event<O>>, Rejection>
+        emit: &mut F,
+    ) -> Result<(), Rejection>
     where
         S: Space<Outcome = O>,
         A: Acceptability<O>,
+        F: FnMut(Event<O>),
     {
         if self.end.is_some() {
             return Err(Rejection::Over);
@@ -313,16 +315,15 @@ impl<O: Clone + PartialEq + std::fmt::Debug> Protocol for PartialRounds<O> {
             return Err(Rejection::NoSuchSeat { seat, seats });
         }
         let round = self.round;
-        let mut events = Events::new();
         if mv != Move::End && self.done[seat] {
             return Err(Rejection::Closed { round });
         }
         match mv {
             Move::End => {
                 self.moved_in_round = true;
-                events.push(Event::EndedBy { seat, round });
-                self.finish(&mut events, End::EndedBy { seat });
-                return Ok(events);
+                emit(Event::EndedBy { seat, round });
+                self.finish(emit, End::EndedBy { seat });
+                return Ok(());
             }
             Move::Propose { id, mut issues } => {
                 if self.proposed[seat] {
@@ -347,7 +348,7 @@ impl<O: Clone + PartialEq + std::fmt::Debug> Protocol for PartialRounds<O> {
                     accepted,
                     open: true,
                 });
-                events.push(Event::Proposed {
+                emit(Event::Proposed {
                     seat,
                     round,
                     id,
@@ -374,7 +375,7 @@ impl<O: Clone + PartialEq + std::fmt::Debug> Protocol for PartialRounds<O> {
                 }
                 let p = &mut self.proposals[k];
                 p.accepted[seat] = true;
-                events.push(Event::Accepted { seat, round, id });
+                emit(Event::Accepted { seat, round, id });
                 if p.accepted.iter().all(|a| *a) {
                     p.open = false;
                     let issues = p.issues.clone();
@@ -389,7 +390,7 @@ impl<O: Clone + PartialEq + std::fmt::Debug> Protocol for PartialRounds<O> {
                             q.open = false;
                         }
                     }
-                    events.push(Event::Settled { round, id, issues });
+                    emit(Event::Settled { round, id, issues });
                     let all: Option<Vec<u32>> = self.settled.iter().copied().collect();
                     if let Some(values) = all {
                         let outcome = ctx.space.outcome_of(&values)?;
@@ -398,31 +399,31 @@ impl<O: Clone + PartialEq + std::fmt::Debug> Protocol for PartialRounds<O> {
                             outcome,
                             seats: (0..seats).collect(),
                         };
-                        self.finish(&mut events, End::Agreement(agreement));
-                        return Ok(events);
+                        self.finish(emit, End::Agreement(agreement));
+                        return Ok(());
                     }
                 }
             }
             Move::Reject => {
                 self.done[seat] = true;
-                events.push(Event::Rejected { seat, round });
+                emit(Event::Rejected { seat, round });
                 if self.done.iter().all(|d| *d) {
-                    events.push(Event::RoundClosed { round });
+                    emit(Event::RoundClosed { round });
                     self.proposals.clear();
                     self.proposed.iter_mut().for_each(|p| *p = false);
                     self.done.iter_mut().for_each(|d| *d = false);
                     if self.max_rounds.is_some_and(|m| round + 1 >= m) {
                         // Reported in the round that closed.
-                        self.finish(&mut events, End::Deadline { agreement: None });
+                        self.finish(emit, End::Deadline { agreement: None });
                     }
                     self.round += 1;
                     self.moved_in_round = false;
-                    return Ok(events);
+                    return Ok(());
                 }
             }
         }
         self.moved_in_round = true;
-        Ok(events)
+        Ok(())
     }
 
     /// Whether `seat` may propose, accept or close now (`end` is allowed
@@ -439,7 +440,7 @@ impl<O: Clone + PartialEq + std::fmt::Debug> Protocol for PartialRounds<O> {
         let mut events = Events::new();
         if self.end.is_none() {
             events.push(Event::Expired { round: self.round });
-            self.finish(&mut events, End::Deadline { agreement: None });
+            self.finish(&mut |e| events.push(e), End::Deadline { agreement: None });
         }
         events
     }

@@ -2,9 +2,10 @@
 //! replay of a record.
 //!
 //! Rules kept here:
-//! * a move is applied only through [`Protocol::apply`], which returns the
-//!   events it caused or a typed [`Rejection`] and leaves the state
-//!   unchanged on a rejection;
+//! * a move is applied only through [`Protocol::apply`] (or
+//!   [`Protocol::apply_with`], which hands the events to a callback instead
+//!   of collecting them), which returns the events it caused or a typed
+//!   [`Rejection`] and leaves the state unchanged on a rejection;
 //! * time is read only by [`Protocol::expire`], which the caller invokes
 //!   before it asks for (or accepts) a move; a round deadline is the
 //!   protocol's own and ends the negotiation on the move that completes
@@ -53,6 +54,21 @@ pub trait Protocol {
     /// What a move (or the deadline) brought about.
     type Event: Clone + std::fmt::Debug;
 
+    /// Applies `seat`'s move, handing each event it causes to `emit` in
+    /// order; or says why it is refused (the state then is unchanged and
+    /// nothing was emitted). The allocation-free door, for hot loops.
+    fn apply_with<S, A, F>(
+        &mut self,
+        seat: Seat,
+        mv: Self::Move,
+        ctx: &Context<S, A>,
+        emit: &mut F,
+    ) -> Result<(), Rejection>
+    where
+        S: Space<Outcome = Self::Outcome>,
+        A: Acceptability<Self::Outcome>,
+        F: FnMut(Self::Event);
+
     /// Applies `seat`'s move: the events it caused, or why it is refused
     /// (the state then is unchanged).
     fn apply<S, A>(
@@ -63,7 +79,12 @@ pub trait Protocol {
     ) -> Result<Events<Self::Event>, Rejection>
     where
         S: Space<Outcome = Self::Outcome>,
-        A: Acceptability<Self::Outcome>;
+        A: Acceptability<Self::Outcome>,
+    {
+        let mut events = Events::new();
+        self.apply_with(seat, mv, ctx, &mut |e| events.push(e))?;
+        Ok(events)
+    }
 
     /// Whether `seat` may move now.
     fn may_move(&self, seat: Seat) -> bool;
@@ -81,13 +102,10 @@ pub trait Protocol {
     fn rounds_started(&self) -> usize;
 
     /// Checks the clock: ends the negotiation at the deadline if time is
-    /// up. Call it before asking for (or accepting) each move.
-    fn expire(&mut self, clock: &Clock) -> Events<Self::Event> {
-        if self.end().is_none() && clock.out_of_time() {
-            self.close_at_deadline()
-        } else {
-            Events::new()
-        }
+    /// up, with the events of that end (`None`: still open, or already
+    /// over). Call it before asking for (or accepting) each move.
+    fn expire(&mut self, clock: &Clock) -> Option<Events<Self::Event>> {
+        (self.end().is_none() && clock.out_of_time()).then(|| self.close_at_deadline())
     }
 
     /// The input an event records, if it records one (a move, or an

@@ -117,8 +117,14 @@ pub struct Sao<O> {
     max_rounds: Option<usize>,
     /// The standing offer and its proposer.
     standing: Option<(O, Seat)>,
-    /// Seats (other than the proposer) that accepted the standing offer.
-    accepted: Vec<bool>,
+    /// The acceptances in force are those made in this epoch; a new offer
+    /// or a rejection starts a new one (clearing them all in O(1)).
+    epoch: u64,
+    /// The epoch in which each seat (other than the proposer) last
+    /// accepted; 0: never.
+    accepted_in: Vec<u64>,
+    /// Remaining seats that accepted in this epoch.
+    acceptances: usize,
     round: usize,
     turn: Seat,
     moved_in_round: bool,
@@ -138,7 +144,9 @@ impl<O: Clone + PartialEq + std::fmt::Debug> Sao<O> {
             remaining: seats,
             max_rounds: deadline.steps,
             standing: None,
-            accepted: vec![false; seats],
+            epoch: 1,
+            accepted_in: vec![0; seats],
+            acceptances: 0,
             round: 0,
             turn: 0,
             moved_in_round: false,
@@ -169,7 +177,7 @@ impl<O: Clone + PartialEq + std::fmt::Debug> Sao<O> {
     /// Whether `seat` has accepted the standing offer (its proposer has).
     pub fn has_accepted(&self, seat: Seat) -> bool {
         self.standing.as_ref().is_some_and(|(_, p)| *p == seat)
-            || self.accepted.get(seat).copied().unwrap_or(false)
+            || self.accepted_in.get(seat) == Some(&self.epoch)
     }
 
     /// Whether `seat` is still in the negotiation.
@@ -183,37 +191,43 @@ impl<O: Clone + PartialEq + std::fmt::Debug> Sao<O> {
     }
 
     fn all_accepted(&self) -> bool {
-        match &self.standing {
-            Some((_, p)) => {
-                (0..self.active.len()).all(|s| s == *p || !self.active[s] || self.accepted[s])
-            }
-            None => false,
-        }
+        self.standing.is_some() && self.acceptances + 1 == self.remaining
     }
 
-    fn finish(&mut self, events: &mut Events<Event<O>>, end: End<O>) {
-        events.push(Event::Over {
+    /// Clears the acceptances in force.
+    fn new_epoch(&mut self) {
+        self.epoch += 1;
+        self.acceptances = 0;
+    }
+
+    fn finish(&mut self, emit: &mut impl FnMut(Event<O>), end: End<O>) {
+        emit(Event::Over {
             round: self.round,
             end: Box::new(end.clone()),
         });
         self.end = Some(end);
     }
 
-    fn agree(&mut self, events: &mut Events<Event<O>>) {
+    fn agree(&mut self, emit: &mut impl FnMut(Event<O>)) {
         if let Some((outcome, _)) = &self.standing {
             let agreement = Agreement {
                 outcome: outcome.clone(),
                 seats: self.remaining(),
             };
-            self.finish(events, End::Agreement(agreement));
+            self.finish(emit, End::Agreement(agreement));
         }
     }
 
     /// Passes the turn to the next remaining seat; a new round when it
     /// wraps, and the end when the rounds are used up.
-    fn advance(&mut self, events: &mut Events<Event<O>>) {
+    fn advance(&mut self, emit: &mut impl FnMut(Event<O>)) {
         let n = self.active.len();
-        let next = (self.turn + 1..n).find(|&s| self.active[s]);
+        let next = if self.remaining == n {
+            // Nobody left: the next seat (the usual case).
+            Some(self.turn + 1).filter(|&s| s < n)
+        } else {
+            (self.turn + 1..n).find(|&s| self.active[s])
+        };
         match next {
             Some(s) => self.turn = s,
             None => {
@@ -221,7 +235,7 @@ impl<O: Clone + PartialEq + std::fmt::Debug> Sao<O> {
                 self.round += 1;
                 self.moved_in_round = false;
                 if self.max_rounds.is_some_and(|m| self.round >= m) {
-                    self.finish(events, End::Deadline { agreement: None });
+                    self.finish(emit, End::Deadline { agreement: None });
                 }
             }
         }
@@ -233,15 +247,17 @@ impl<O: Clone + PartialEq + std::fmt::Debug> Protocol for Sao<O> {
     type Move = Move<O>;
     type Event = Event<O>;
 
-    fn apply<S, A>(
+    fn apply_with<S, A, F>(
         &mut self,
         seat: Seat,
         mv: Move<O>,
         ctx: &Context<S, A>,
-    ) -> Result<Events<Event<O>>, Rejection>
+        emit: &mut F,
+    ) -> Result<(), Rejection>
     where
         S: Space<Outcome = O>,
         A: Acceptability<O>,
+        F: FnMut(Event<O>),
     {
         if self.end.is_some() {
             return Err(Rejection::Over);
@@ -259,16 +275,15 @@ impl<O: Clone + PartialEq + std::fmt::Debug> Protocol for Sao<O> {
             return Err(Rejection::OutOfTurn { turn: self.turn });
         }
         let round = self.round;
-        let mut events = Events::new();
         match mv {
             Move::Offer(outcome) => {
                 ctx.space.check(&outcome)?;
                 ctx.limits
                     .may_accept(seat, &outcome)
                     .map_err(Rejection::OffersUnacceptable)?;
-                self.accepted.iter_mut().for_each(|a| *a = false);
+                self.new_epoch();
                 self.standing = Some((outcome.clone(), seat));
-                events.push(Event::Offered {
+                emit(Event::Offered {
                     seat,
                     round,
                     outcome,
@@ -288,42 +303,48 @@ impl<O: Clone + PartialEq + std::fmt::Debug> Protocol for Sao<O> {
                     ctx.limits
                         .may_accept(seat, outcome)
                         .map_err(Rejection::AcceptsUnacceptable)?;
-                    self.accepted[seat] = true;
-                    events.push(Event::Accepted { seat, round });
+                    if self.accepted_in[seat] != self.epoch {
+                        self.accepted_in[seat] = self.epoch;
+                        self.acceptances += 1;
+                    }
+                    emit(Event::Accepted { seat, round });
                 } else {
-                    self.accepted.iter_mut().for_each(|a| *a = false);
-                    events.push(Event::Rejected { seat, round });
+                    self.new_epoch();
+                    emit(Event::Rejected { seat, round });
                 }
             }
             Move::End => {
                 self.moved_in_round = true;
-                events.push(Event::EndedBy { seat, round });
-                self.finish(&mut events, End::EndedBy { seat });
-                return Ok(events);
+                emit(Event::EndedBy { seat, round });
+                self.finish(emit, End::EndedBy { seat });
+                return Ok(());
             }
             Move::Leave => {
                 self.active[seat] = false;
-                self.accepted[seat] = false;
                 self.remaining -= 1;
-                events.push(Event::Left { seat, round });
+                if self.accepted_in[seat] == self.epoch {
+                    self.accepted_in[seat] = 0;
+                    self.acceptances -= 1;
+                }
+                emit(Event::Left { seat, round });
                 if self.remaining < 2 {
                     self.moved_in_round = true;
-                    self.finish(&mut events, End::Deserted);
-                    return Ok(events);
+                    self.finish(emit, End::Deserted);
+                    return Ok(());
                 }
                 if self.standing.as_ref().is_some_and(|(_, p)| *p == seat) {
                     self.standing = None;
-                    self.accepted.iter_mut().for_each(|a| *a = false);
+                    self.new_epoch();
                 }
             }
         }
         self.moved_in_round = true;
         if self.all_accepted() {
-            self.agree(&mut events);
-            return Ok(events);
+            self.agree(emit);
+            return Ok(());
         }
-        self.advance(&mut events);
-        Ok(events)
+        self.advance(emit);
+        Ok(())
     }
 
     fn may_move(&self, seat: Seat) -> bool {
@@ -338,7 +359,7 @@ impl<O: Clone + PartialEq + std::fmt::Debug> Protocol for Sao<O> {
         let mut events = Events::new();
         if self.end.is_none() {
             events.push(Event::Expired { round: self.round });
-            self.finish(&mut events, End::Deadline { agreement: None });
+            self.finish(&mut |e| events.push(e), End::Deadline { agreement: None });
         }
         events
     }

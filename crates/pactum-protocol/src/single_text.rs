@@ -237,8 +237,8 @@ impl<O: Clone + PartialEq + std::fmt::Debug> SingleText<O> {
             .collect()
     }
 
-    fn finish(&mut self, events: &mut Events<Event<O>>, end: End<O>) {
-        events.push(Event::Over {
+    fn finish(&mut self, emit: &mut impl FnMut(Event<O>), end: End<O>) {
+        emit(Event::Over {
             proposal: self.current.number,
             end: Box::new(end.clone()),
         });
@@ -298,15 +298,17 @@ impl<O: Clone + PartialEq + std::fmt::Debug> Protocol for SingleText<O> {
     type Move = Vote;
     type Event = Event<O>;
 
-    fn apply<S, A>(
+    fn apply_with<S, A, F>(
         &mut self,
         seat: Seat,
         vote: Vote,
         ctx: &Context<S, A>,
-    ) -> Result<Events<Event<O>>, Rejection>
+        emit: &mut F,
+    ) -> Result<(), Rejection>
     where
         S: Space<Outcome = O>,
         A: Acceptability<O>,
+        F: FnMut(Event<O>),
     {
         if self.end.is_some() {
             return Err(Rejection::Over);
@@ -330,33 +332,33 @@ impl<O: Clone + PartialEq + std::fmt::Debug> Protocol for SingleText<O> {
         let counted = vote.accept && ctx.limits.may_accept(seat, &self.current.outcome).is_ok();
         self.cast[seat] = Some(vote.accept);
         self.counted[seat] = counted;
-        let mut events = Events::one(Event::Voted {
+        emit(Event::Voted {
             seat,
             proposal: number,
             accept: vote.accept,
             counted,
         });
         if self.cast.iter().any(Option::is_none) {
-            return Ok(events);
+            return Ok(());
         }
         let is_change = self.mediator != Mediator::DraftAndVote || self.current.change.is_some();
         if self.counted.iter().all(|&c| c) && is_change {
             self.draft = Some(self.current.outcome.clone());
             self.adopted = true;
-            events.push(Event::Adopted {
+            emit(Event::Adopted {
                 proposal: number,
                 draft: self.current.outcome.clone(),
             });
         } else {
-            events.push(Event::Vetoed { proposal: number });
+            emit(Event::Vetoed { proposal: number });
         }
         if self.max_rounds.is_some_and(|m| number + 1 >= m as u64) {
             // The last round: no further proposal.
             self.resolved += 1;
             self.cast.iter_mut().for_each(|v| *v = None);
             let end = self.deadline_end();
-            self.finish(&mut events, end);
-            return Ok(events);
+            self.finish(emit, end);
+            return Ok(());
         }
         self.resolved += 1;
         self.current = propose(
@@ -368,8 +370,8 @@ impl<O: Clone + PartialEq + std::fmt::Debug> Protocol for SingleText<O> {
         );
         self.cast.iter_mut().for_each(|v| *v = None);
         self.counted.iter_mut().for_each(|c| *c = false);
-        events.push(Event::Proposed(self.current.clone()));
-        Ok(events)
+        emit(Event::Proposed(self.current.clone()));
+        Ok(())
     }
 
     fn may_move(&self, seat: Seat) -> bool {
@@ -387,7 +389,7 @@ impl<O: Clone + PartialEq + std::fmt::Debug> Protocol for SingleText<O> {
                 proposal: self.current.number,
             });
             let end = self.deadline_end();
-            self.finish(&mut events, end);
+            self.finish(&mut |e| events.push(e), end);
         }
         events
     }

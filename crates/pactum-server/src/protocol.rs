@@ -455,7 +455,7 @@ impl State {
             return None;
         }
         let engine = self.engine.as_mut().ok()?;
-        let events = engine.expire(&limit.clock(now_ms));
+        let events = engine.expire(&limit.clock(now_ms))?;
         let finish = events.iter().find_map(|e| match e {
             sao::Event::Over { end, .. } => Some(self.finish_of(end, true)),
             _ => None,

@@ -211,6 +211,11 @@ values.x = {{ type = "linear", slope = -1.0, offset = 1.0 }}
 /// A scenario whose analysis takes a while: `issues` integer issues of
 /// `values` values each, and hyper-rectangle (non-additive) utilities, so
 /// that every outcome is enumerated.
+/// Held by the tests that run seconds of analysis, so they run one at a
+/// time: on a small machine two of them at once starve each other, and
+/// what one measures becomes the other's load.
+static HEAVY: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 fn slow(issues: usize, values: u32) -> String {
     let mut s = String::from("name = \"Slow\"\n");
     for i in 0..issues {
@@ -314,6 +319,7 @@ async fn a_zipped_genius_scenario_too_large_to_analyse_is_refused() {
 /// a request thread each.)
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn heavy_analysis_has_a_deadline_and_a_bounded_pool() {
+    let _heavy = HEAVY.lock().await;
     let limits = ServerLimits {
         analysis_workers: 1,
         analysis_deadline: Duration::from_millis(700),
@@ -415,6 +421,7 @@ async fn open_events(addr: SocketAddr, id: &str, token: &str) -> (TcpStream, Str
 /// suggestions have been computed (17 s on a large scenario).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_move_is_acknowledged_before_the_suggestions_it_brings() {
+    let _heavy = HEAVY.lock().await;
     let server = Server::start(ServerLimits::default()).await;
     let created = create(
         server.addr,
@@ -698,6 +705,7 @@ async fn an_oversized_body_is_refused() {
 /// end, holding the worker).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_analysis_stops_when_its_client_goes_away() {
+    let _heavy = HEAVY.lock().await;
     let limits = ServerLimits {
         analysis_workers: 1,
         analysis_deadline: Duration::from_secs(60),
@@ -705,9 +713,9 @@ async fn an_analysis_stops_when_its_client_goes_away() {
     };
     let server = Server::start(limits).await;
     let (full_id, full_alice, full_bob) =
-        tokens(&create(server.addr, &slow(7, 10), json!({"privacy": "full"})).await);
+        tokens(&create(server.addr, &slow(6, 10), json!({"privacy": "full"})).await);
     let (slow_id, slow_alice, slow_bob) =
-        tokens(&create(server.addr, &slow(7, 10), json!({"privacy": "full"})).await);
+        tokens(&create(server.addr, &slow(6, 10), json!({"privacy": "full"})).await);
     let (small_id, small_alice, small_bob) =
         tokens(&create(server.addr, &one_issue(SMALL), json!({})).await);
     lock(server.addr, &full_id, &[&full_alice, &full_bob]).await;

@@ -304,7 +304,7 @@ impl Prepared {
         self.prefs.iter().any(|p| p.discount.is_some())
     }
 
-    /// The same scenario with discounting switched off (`--discount none`).
+    /// The same scenario with discounting switched off.
     pub fn without_discount(mut self) -> Self {
         for p in &mut self.prefs {
             if p.discount.is_some() {

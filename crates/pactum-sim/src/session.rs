@@ -46,6 +46,7 @@ pub enum End {
 }
 
 /// What a negotiator is shown in round `step`.
+#[inline]
 pub fn now(clock: &Clock, step: usize) -> Now {
     Now {
         step,

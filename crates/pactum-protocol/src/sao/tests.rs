@@ -197,14 +197,14 @@ fn a_wall_clock_deadline_ends_it_when_the_caller_finds_time_up() {
     let clock = Clock::with_source(deadline, Arc::new(manual.clone()));
     let mut s = Sao::new(2, &deadline).unwrap();
     let c = ctx();
-    assert!(s.expire(&clock).is_empty());
+    assert!(s.expire(&clock).is_none());
     s.apply(0, Move::Offer(vec![1]), &c).unwrap();
     manual.advance(Duration::from_secs(1));
-    let e = s.expire(&clock);
+    let e = s.expire(&clock).unwrap();
     assert_eq!(e.iter().next(), Some(&Event::Expired { round: 0 }));
     assert_eq!(s.end(), Some(&End::Deadline { agreement: None }));
     assert_eq!(s.rounds_started(), 1);
-    assert!(s.expire(&clock).is_empty());
+    assert!(s.expire(&clock).is_none());
     assert_eq!(s.apply(1, Move::Accept, &c), Err(Rejection::Over));
 }
 

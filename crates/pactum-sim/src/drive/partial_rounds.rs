@@ -43,7 +43,7 @@ pub(crate) fn play(s: &mut Session) -> Played {
         let step = game.round() as usize;
         round.clear();
         for seat in 0..n {
-            if !game.expire(&s.clock).is_empty() {
+            if game.expire(&s.clock).is_some() {
                 break 'play;
             }
             let now = now(&s.clock, step);
@@ -91,7 +91,7 @@ pub(crate) fn play(s: &mut Session) -> Played {
                 if !game.proposals().iter().any(|p| p.id == id && p.open) {
                     continue;
                 }
-                if !game.expire(&s.clock).is_empty() {
+                if game.expire(&s.clock).is_some() {
                     break 'play;
                 }
                 let now = now(&s.clock, step);

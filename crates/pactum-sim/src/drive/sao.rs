@@ -7,7 +7,7 @@ use pactum_protocol::sao::{Move, Sao};
 use pactum_protocol::{Context, Protocol};
 
 use super::Played;
-use crate::negotiator::Response;
+use crate::negotiator::{Now, Response};
 use crate::session::{Limits, Session, now};
 use crate::space::OutcomeId;
 
@@ -22,39 +22,41 @@ pub(crate) fn play(s: &mut Session) -> Played {
         Err(e) => return Played::invalid(0, e.to_string(), 0, left),
     };
     while let Some(seat) = sao.turn() {
-        if !sao.expire(&s.clock).is_empty() {
+        if sao.expire(&s.clock).is_some() {
             break;
         }
         let step = sao.round();
-        // The clock is read afresh for each question, as the negotiator
-        // would see it; an offer is recorded at the time it was asked for.
-        let propose = |s: &mut Session| {
-            let now = now(&s.clock, step);
-            match s.negotiators[seat].propose(&now) {
-                Some(offer) => (Move::Offer(offer), now),
-                None => (Move::End, now),
-            }
+        // What the negotiator is shown, read afresh for each question when
+        // the clock runs (within a round only wall-clock time moves); an
+        // offer is recorded at the time it was asked for.
+        let first = now(&s.clock, step);
+        let ticking = s.clock.deadline().time_limit.is_some();
+        let propose = |s: &mut Session, asked: Now| match s.negotiators[seat].propose(&asked) {
+            Some(offer) => (Move::Offer(offer), asked),
+            None => (Move::End, asked),
         };
         let (mv, asked) = match sao.standing() {
             Some((&offer, proposer)) if proposer != seat => {
-                let now = now(&s.clock, step);
-                let response = s.negotiators[seat].respond(&now, offer, proposer);
+                let response = s.negotiators[seat].respond(&first, offer, proposer);
                 s.trace.response(seat, response);
                 match response {
-                    Response::Accept => (Move::Accept, now),
-                    Response::Reject => propose(s),
-                    Response::End => (Move::End, now),
-                    Response::Leave => (Move::Leave, now),
+                    Response::Accept => (Move::Accept, first),
+                    Response::Reject => {
+                        let again = if ticking { now(&s.clock, step) } else { first };
+                        propose(s, again)
+                    }
+                    Response::End => (Move::End, first),
+                    Response::Leave => (Move::Leave, first),
                 }
             }
-            _ => propose(s),
+            _ => propose(s, first),
         };
         let offered = match mv {
             Move::Offer(o) => Some(o),
             _ => None,
         };
         let leaving = mv == Move::Leave;
-        if let Err(rejection) = sao.apply(seat, mv, &ctx) {
+        if let Err(rejection) = sao.apply_with(seat, mv, &ctx, &mut |_| {}) {
             return Played::invalid(seat, rejection.to_string(), step + 1, left);
         }
         // The engine took the move: its events are the move itself (and

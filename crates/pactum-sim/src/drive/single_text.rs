@@ -22,7 +22,7 @@ pub(crate) fn play(s: &mut Session, mediator: Mediator, seed: u64) -> Played {
         Err(e) => return Played::invalid(0, e.to_string(), 0, Vec::new()),
     };
     while text.end().is_none() {
-        if !text.expire(&s.clock).is_empty() {
+        if text.expire(&s.clock).is_some() {
             break;
         }
         let step = text.rounds_started();
