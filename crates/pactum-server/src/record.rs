@@ -62,7 +62,7 @@ pub enum VerifyError {
 /// as the shortest decimal that reads back as the same `f64`, without an
 /// exponent or a trailing `.0` (so `19000.0` is written `19000`, `1e-7`
 /// `0.0000001`).
-pub fn canonical_json(value: &Json) -> String {
+pub(crate) fn canonical_json(value: &Json) -> String {
     let mut out = String::new();
     write_canonical(value, &mut out, true);
     out

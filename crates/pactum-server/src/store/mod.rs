@@ -209,7 +209,7 @@ async fn checkpoint(
 }
 
 /// The database name without any password, for messages.
-pub fn redact(db: &str) -> String {
+pub(crate) fn redact(db: &str) -> String {
     let Some((scheme, rest)) = db.split_once("://") else {
         return db.to_string();
     };
