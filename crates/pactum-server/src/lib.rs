@@ -6,6 +6,8 @@
 //! hash-chained record that can be verified offline. Storage is SQLite (one
 //! process) or PostgreSQL (several processes sharing a database); the HTTP API is described by the OpenAPI document at `/openapi.json`.
 
+#![warn(missing_docs)]
+
 mod archive;
 mod bots;
 mod certificate;

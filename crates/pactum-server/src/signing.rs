@@ -42,15 +42,22 @@ pub struct HeadSignature {
 /// Why a key file could not be used.
 #[derive(Debug, thiserror::Error)]
 pub enum KeyError {
+    /// The file could not be read.
     #[error("{path}: {source}")]
     Read {
+        /// The key file.
         path: PathBuf,
+        /// What reading it said.
         source: std::io::Error,
     },
+    /// The file holds no key of the expected kind.
     #[error("{path}: not an Ed25519 {what} (expected 64 hex digits or a PEM file: {reason})")]
     Format {
+        /// The key file.
         path: PathBuf,
+        /// "signing key" or "public key".
         what: &'static str,
+        /// What the decoder said.
         reason: String,
     },
 }

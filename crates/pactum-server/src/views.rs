@@ -196,6 +196,7 @@ const SETTLED_SO_FAR: &str = "the issues settled so far";
 /// package they improve on.
 #[derive(Debug, Clone, Copy)]
 pub struct SuggestionContext {
+    /// What the session lets suggestions reveal.
     pub privacy: Privacy,
     /// What the package they improve on is, in words: "the standing offer",
     /// "the single text's draft", "the agreement" or "the issues settled so
