@@ -81,6 +81,7 @@ pub struct Check {
     /// "hash chain", "session id", "signature", "scenario hash",
     /// "protocol replay", "preferences commitments" or "certificate".
     pub check: String,
+    /// Whether it passed, failed or could not run.
     pub status: Status,
     /// What was found, why it failed, or why it could not run and what
     /// would let it run.
@@ -122,6 +123,7 @@ pub struct VerifyReport {
     pub head: Option<String>,
     /// True when no check failed and no requested check went unchecked.
     pub verified: bool,
+    /// Every check, in the order they ran.
     pub checks: Vec<Check>,
 }
 
@@ -175,17 +177,33 @@ pub struct VerifyOptions {
 /// Why verification could not start (a file unreadable or malformed).
 #[derive(Debug, thiserror::Error)]
 pub enum VerifyFileError {
+    /// A file could not be read.
     #[error("reading {path}: {source}")]
     Read {
+        /// The file.
         path: PathBuf,
+        /// What reading it said.
         source: std::io::Error,
     },
+    /// The record file does not parse as a record or an export.
     #[error("{path}: not a record ({reason})")]
-    NotARecord { path: PathBuf, reason: String },
+    NotARecord {
+        /// The file.
+        path: PathBuf,
+        /// What parsing it said.
+        reason: String,
+    },
+    /// A preferences file is not a party's preferences export.
     #[error(
         "{path}: not a party's preferences export (GET /sessions/{{id}}/preferences/export): {reason}"
     )]
-    NotPreferences { path: PathBuf, reason: String },
+    NotPreferences {
+        /// The file.
+        path: PathBuf,
+        /// What parsing it said.
+        reason: String,
+    },
+    /// The public key file could not be used.
     #[error(transparent)]
     Key(#[from] crate::signing::KeyError),
 }

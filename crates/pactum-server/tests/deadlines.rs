@@ -11,7 +11,7 @@ mod common;
 use axum::http::StatusCode;
 use common::{TEST_DEAL, call, create_test_deal, offer, sqlite};
 use pactum_server::router;
-use pactum_server::verify::{Status, VerifyOptions, verify_file};
+use pactum_server::{Status, VerifyOptions, verify_file};
 use serde_json::{Value, json};
 
 #[tokio::test]

@@ -34,9 +34,9 @@ use common::{call, create_session, sqlite};
 use pactum_core::Scenario;
 use pactum_protocol::sao::{self, Sao};
 use pactum_protocol::{Context, Deadline, End, Packages, Protocol, Rejection, derive_seed};
-use pactum_server::protocol::SeatLimits;
 use pactum_server::router;
-use pactum_server::verify::{Status, VerifyOptions, verify_file};
+use pactum_server::testing::SeatLimits;
+use pactum_server::{Status, VerifyOptions, verify_file};
 use pactum_sim::negotiator::{Negotiator, Now, Response};
 use pactum_sim::session::Session as SimSession;
 use pactum_sim::{OutcomeId, Prepared, ProtocolKind};
@@ -170,7 +170,7 @@ fn status_of(r: &Rejection) -> StatusCode {
 /// package as value indices).
 fn expected_entries(events: &[sao::Event<Vec<u32>>], sc: &Scenario) -> Vec<Value> {
     let name = |s: usize| NAMES[s];
-    let pkg = |o: &Vec<u32>| pactum_server::offers::package(sc, o);
+    let pkg = |o: &Vec<u32>| pactum_server::testing::package(sc, o);
     let mut out = Vec::new();
     let mut last_round = 0;
     for e in events {
@@ -493,7 +493,7 @@ async fn play(app: &Router, seed: u64, dir: &std::path::Path, seen: &mut Seen) {
             assert_eq!(last_answer["status"], "agreement", "seed {seed}");
             assert_eq!(
                 last_answer["agreement"],
-                json!(pactum_server::offers::package(&sc, &a.outcome)),
+                json!(pactum_server::testing::package(&sc, &a.outcome)),
                 "seed {seed}"
             );
         }

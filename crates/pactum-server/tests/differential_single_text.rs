@@ -26,9 +26,9 @@ use pactum_protocol::single_text::{self, Mediator, SingleText, Vote};
 use pactum_protocol::{
     AcceptAll, Acceptability, Context, Deadline, Packages, Protocol, derive_seed,
 };
-use pactum_server::protocol::SeatLimits;
 use pactum_server::router;
-use pactum_server::verify::{Status, VerifyOptions, verify_file};
+use pactum_server::testing::SeatLimits;
+use pactum_server::{Status, VerifyOptions, verify_file};
 use serde_json::{Value, json};
 
 struct Draws {
@@ -233,7 +233,7 @@ async fn play(app: &Router, seed: u64, dir: &std::path::Path, seen: &mut Seen) {
             assert_eq!(last["type"], "agreement", "seed {seed}");
             assert_eq!(
                 last["offer"],
-                json!(pactum_server::offers::package(&sc, &a.outcome))
+                json!(pactum_server::testing::package(&sc, &a.outcome))
             );
         }
         None => assert_eq!(last["type"], "ended", "seed {seed}"),

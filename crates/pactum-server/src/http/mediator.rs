@@ -27,7 +27,7 @@ use crate::singletext::SINGLE_TEXT;
 
 /// One offer of the trace: who offered what, no utilities.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct TraceOffer {
+pub(crate) struct TraceOffer {
     pub seq: u64,
     pub round: u64,
     pub party: String,
@@ -37,7 +37,7 @@ pub struct TraceOffer {
 
 /// One move of the trace (alternating offers): who did what, no utilities.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct TraceMove {
+pub(crate) struct TraceMove {
     pub seq: u64,
     pub round: u64,
     pub party: String,
@@ -50,7 +50,7 @@ pub struct TraceMove {
 /// Answer of `GET /sessions/{id}/mediator`: the session's moves (packages
 /// only) for mediators, observers and the admin.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct MediatorView {
+pub(crate) struct MediatorView {
     /// "alternating_offers", "single_text" or "partial_rounds".
     pub protocol: String,
     pub status: String,
