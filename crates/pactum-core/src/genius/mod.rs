@@ -37,6 +37,7 @@ mod evaluators;
 mod export;
 mod load;
 mod nonlinear;
+mod plan;
 mod profile;
 #[cfg(test)]
 mod tests;
