@@ -126,7 +126,7 @@ pub(crate) fn own_utility(scenario: &Scenario, party: usize, outcome: &[u32]) ->
         .as_ref()
         .expect("negotiators have preferences")
         .utility
-        .utility(&scenario.issues(), outcome)
+        .utility(scenario.issues(), outcome)
 }
 
 /// A package with the caller's own utility of it, and nothing else.
