@@ -13,16 +13,47 @@
 
 use indexmap::IndexMap;
 use pactum_core::Scenario;
-use pactum_core::analysis::{AnalysisOptions, Package, analyze};
+use pactum_core::analysis::{AnalysisError, AnalysisOptions, Package, analyze};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::event::Event;
-use crate::offers::parse_offer;
+use crate::offers::{OfferError, parse_offer};
 use crate::views::own_utility;
 
 /// Tolerance for utility comparisons.
 const EPS: f64 = 1e-9;
+
+/// Why a certificate could not be computed, or a recorded one does not
+/// stand.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum CertificateError {
+    /// The agreed package does not serialise.
+    #[error(transparent)]
+    Package(#[from] serde_json::Error),
+    /// The agreed package is not a JSON object.
+    #[error("a package is not an object")]
+    NotAnObject,
+    /// The agreed package is not a package of the scenario.
+    #[error(transparent)]
+    Offer(#[from] OfferError),
+    /// The scenario could not be analysed (the server's budget, or a
+    /// scenario the analyses cannot fit).
+    #[error(transparent)]
+    Analysis(#[from] AnalysisError),
+    /// A certificate that is not the record's last event.
+    #[error("the certificate is not the record's final event")]
+    NotFinal,
+    /// A certificate with no agreement before it.
+    #[error("a certificate without an agreement")]
+    NoAgreement,
+    /// A certificate of another package or round than the agreement's.
+    #[error("the certificate does not certify the recorded agreement")]
+    OtherAgreement,
+    /// The recorded certificate differs from the one the scenario gives.
+    #[error("the certificate does not match the one recomputed from the scenario")]
+    Mismatch,
+}
 
 /// The certificate of an agreement (the event that closes a record).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -54,7 +85,7 @@ pub(crate) fn compute(
     agreement: &Package,
     round: u64,
     disclosed: &[String],
-) -> Result<Certificate, String> {
+) -> Result<Certificate, CertificateError> {
     compute_with(
         scenario,
         agreement,
@@ -71,14 +102,14 @@ pub(crate) fn compute_with(
     round: u64,
     disclosed: &[String],
     options: &AnalysisOptions,
-) -> Result<Certificate, String> {
+) -> Result<Certificate, CertificateError> {
     let outcome = outcome_of(scenario, agreement)?;
     let negotiators = scenario.negotiators();
     let utilities: Vec<f64> = negotiators
         .iter()
         .map(|&p| own_utility(scenario, p, &outcome))
         .collect();
-    let analysis = analyze(scenario, options).map_err(|e| e.to_string())?;
+    let analysis = analyze(scenario, options)?;
     let dominated = analysis.frontier.iter().any(|f| {
         f.utilities
             .iter()
@@ -115,10 +146,11 @@ pub(crate) fn compute_with(
     })
 }
 
-pub(crate) fn outcome_of(scenario: &Scenario, p: &Package) -> Result<Vec<u32>, String> {
-    match serde_json::to_value(p).map_err(|e| e.to_string())? {
-        serde_json::Value::Object(m) => parse_offer(scenario, &m).map_err(|e| e.to_string()),
-        _ => Err("a package is not an object".into()),
+/// The outcome (value indices) a package of `scenario` names.
+pub(crate) fn outcome_of(scenario: &Scenario, p: &Package) -> Result<Vec<u32>, CertificateError> {
+    match serde_json::to_value(p)? {
+        serde_json::Value::Object(m) => Ok(parse_offer(scenario, &m)?),
+        _ => Err(CertificateError::NotAnObject),
     }
 }
 
@@ -154,28 +186,25 @@ pub(crate) struct Certified {
 /// record's final event, follow the agreement and certify the agreed
 /// package and round (packages compared by value: `21500` and `21500.0` are
 /// the same price). `Ok(None)` when the record has no certificate.
-pub(crate) fn find_certificate(events: &[Event]) -> Result<Option<Certified>, String> {
-    let Some(at) = events
-        .iter()
-        .position(|e| matches!(e, Event::Certificate(_)))
-    else {
+pub(crate) fn find_certificate(events: &[Event]) -> Result<Option<Certified>, CertificateError> {
+    let Some((at, cert)) = events.iter().enumerate().find_map(|(at, e)| match e {
+        Event::Certificate(cert) => Some((at, cert)),
+        _ => None,
+    }) else {
         return Ok(None);
     };
-    let Event::Certificate(cert) = &events[at] else {
-        unreachable!()
-    };
     if at + 1 != events.len() {
-        return Err("the certificate is not the record's final event".into());
+        return Err(CertificateError::NotFinal);
     }
     let agreement = events[..at].iter().rev().find_map(|e| match e {
         Event::Agreement { offer, round } => Some((offer, *round)),
         _ => None,
     });
     let Some((offer, round)) = agreement else {
-        return Err("a certificate without an agreement".into());
+        return Err(CertificateError::NoAgreement);
     };
     if !same_package(offer, &cert.agreement) || round != cert.round {
-        return Err("the certificate does not certify the recorded agreement".into());
+        return Err(CertificateError::OtherAgreement);
     }
     Ok(Some(Certified {
         at,
@@ -190,12 +219,12 @@ pub(crate) fn recompute(
     scenario: &Scenario,
     events: &[Event],
     found: &Certified,
-) -> Result<(), String> {
+) -> Result<(), CertificateError> {
     let cert = &found.certificate;
     let disclosed = disclosed_by(events[..found.at].iter().cloned());
     let again = compute(scenario, &cert.agreement, cert.round, &disclosed)?;
     if !same(&again, cert) {
-        return Err("the certificate does not match the one recomputed from the scenario".into());
+        return Err(CertificateError::Mismatch);
     }
     Ok(())
 }

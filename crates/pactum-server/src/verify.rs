@@ -434,7 +434,7 @@ fn signature_check(record: &Record, trusted: Option<&VerifyingKey>) -> Check {
         },
     };
     match verify_head(&key, sig, &record.session_id, last.seq, &last.hash) {
-        Err(e) => Check::new(NAME, Status::Failed, e).requested(requested),
+        Err(e) => Check::new(NAME, Status::Failed, e.to_string()).requested(requested),
         Ok(()) if requested => Check::new(
             NAME,
             Status::Passed,
@@ -985,7 +985,7 @@ fn certificate_check(
         return Check::new(NAME, Status::Failed, e.clone());
     }
     let found = match find_certificate(events) {
-        Err(e) => return Check::new(NAME, Status::Failed, e),
+        Err(e) => return Check::new(NAME, Status::Failed, e.to_string()),
         Ok(None) => {
             let agreed = events.iter().any(|e| matches!(e, Event::Agreement { .. }));
             return Check::new(
@@ -1068,7 +1068,7 @@ fn certificate_check(
             Status::Passed,
             format!("agreement certificate verified: recomputed from {with}"),
         ),
-        Err(e) => Check::new(NAME, Status::Failed, e),
+        Err(e) => Check::new(NAME, Status::Failed, e.to_string()),
     }
     .requested(requested)
 }

@@ -165,7 +165,7 @@ pub(crate) async fn ensure_certificate(
         .limits
         .analyse(move |options| compute_with(&scenario, &agreement, round, &disclosed, options))
         .await?
-        .map_err(ApiError::unprocessable)?;
+        .map_err(|e| ApiError::unprocessable(e.to_string()))?;
 
     let _guard = app.write_guard().await;
     let mut tx = app.pool.begin().await?;
