@@ -17,9 +17,8 @@ use pactum_core::analysis::{AnalysisError, AnalysisOptions, Package, analyze};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::event::Event;
 use crate::offers::{OfferError, parse_offer};
-use crate::views::own_utility;
+use crate::utility::own_utility;
 
 /// Tolerance for utility comparisons.
 const EPS: f64 = 1e-9;
@@ -154,81 +153,6 @@ pub(crate) fn outcome_of(scenario: &Scenario, p: &Package) -> Result<Vec<u32>, C
     }
 }
 
-/// Negotiators whose latest disclosure choice is "disclose", in the order
-/// they first disclosed.
-pub(crate) fn disclosed_by(events: impl IntoIterator<Item = Event>) -> Vec<String> {
-    let mut disclosed: Vec<String> = Vec::new();
-    for event in events {
-        if let Event::Disclosure {
-            party, disclose, ..
-        } = event
-        {
-            disclosed.retain(|p| *p != party);
-            if disclose {
-                disclosed.push(party);
-            }
-        }
-    }
-    disclosed
-}
-
-/// A record's certificate with the agreement it certifies: where they are
-/// and what they say.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Certified {
-    /// Index of the certificate event (the record's last).
-    pub at: usize,
-    /// The certificate as recorded.
-    pub certificate: Certificate,
-}
-
-/// Finds a record's certificate and checks its place: it must be the
-/// record's final event, follow the agreement and certify the agreed
-/// package and round (packages compared by value: `21500` and `21500.0` are
-/// the same price). `Ok(None)` when the record has no certificate.
-pub(crate) fn find_certificate(events: &[Event]) -> Result<Option<Certified>, CertificateError> {
-    let Some((at, cert)) = events.iter().enumerate().find_map(|(at, e)| match e {
-        Event::Certificate(cert) => Some((at, cert)),
-        _ => None,
-    }) else {
-        return Ok(None);
-    };
-    if at + 1 != events.len() {
-        return Err(CertificateError::NotFinal);
-    }
-    let agreement = events[..at].iter().rev().find_map(|e| match e {
-        Event::Agreement { offer, round } => Some((offer, *round)),
-        _ => None,
-    });
-    let Some((offer, round)) = agreement else {
-        return Err(CertificateError::NoAgreement);
-    };
-    if !same_package(offer, &cert.agreement) || round != cert.round {
-        return Err(CertificateError::OtherAgreement);
-    }
-    Ok(Some(Certified {
-        at,
-        certificate: cert.clone(),
-    }))
-}
-
-/// Recomputes the certificate found by [`find_certificate`] from
-/// `scenario` (the session's, with every negotiator's preferences as they
-/// stood when it was issued) and compares it with the recorded one.
-pub(crate) fn recompute(
-    scenario: &Scenario,
-    events: &[Event],
-    found: &Certified,
-) -> Result<(), CertificateError> {
-    let cert = &found.certificate;
-    let disclosed = disclosed_by(events[..found.at].iter().cloned());
-    let again = compute(scenario, &cert.agreement, cert.round, &disclosed)?;
-    if !same(&again, cert) {
-        return Err(CertificateError::Mismatch);
-    }
-    Ok(())
-}
-
 /// Whether two packages name the same values (numbers by value).
 pub(crate) fn same_package(a: &Package, b: &Package) -> bool {
     let canonical = |p: &Package| {
@@ -239,7 +163,8 @@ pub(crate) fn same_package(a: &Package, b: &Package) -> bool {
     canonical(a).is_some() && canonical(a) == canonical(b)
 }
 
-fn same(a: &Certificate, b: &Certificate) -> bool {
+/// Whether two certificates say the same (numbers within rounding).
+pub(crate) fn same(a: &Certificate, b: &Certificate) -> bool {
     let close = |x: Option<f64>, y: Option<f64>| match (x, y) {
         (Some(x), Some(y)) => (x - y).abs() <= 1e-9,
         (None, None) => true,

@@ -11,6 +11,7 @@
 mod archive;
 mod bots;
 mod certificate;
+mod certified;
 mod connections;
 mod error;
 mod event;
@@ -31,6 +32,7 @@ mod signing;
 mod singletext;
 mod store;
 mod tokens;
+mod utility;
 mod verify;
 mod views;
 

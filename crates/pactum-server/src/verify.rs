@@ -37,7 +37,7 @@ use pactum_core::{Outcome, Scenario};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::certificate::{find_certificate, recompute};
+use crate::certified::{find_certificate, recompute};
 use crate::event::Event;
 use crate::mediation::Export;
 use crate::offers::{parse_offer, parse_partial_offer};

@@ -6,7 +6,8 @@
 
 use pactum_core::Scenario;
 
-use crate::certificate::{Certificate, compute_with, disclosed_by};
+use crate::certificate::{Certificate, compute_with};
+use crate::certified::disclosed_by;
 use crate::error::ApiError;
 use crate::event::Event;
 use crate::offers::package;
