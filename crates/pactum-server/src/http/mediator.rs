@@ -59,6 +59,10 @@ pub(crate) struct MediatorView {
     /// Whose turn it is (alternating offers, while open).
     pub turn: Option<String>,
     pub negotiators: Vec<String>,
+    /// Alternating offers: the negotiators who left (turn order).
+    pub left: Vec<String>,
+    /// The wall-clock time limit, if any, and the time left.
+    pub time_limit: Option<crate::protocol::TimeLimitView>,
     /// The scenario's issues in order.
     pub issues: Vec<String>,
     /// The options of each issue in the scenario's order, parallel to
@@ -141,6 +145,10 @@ pub(crate) async fn mediator_view(
         deadline_rounds: session.deadline_rounds,
         turn: None,
         negotiators: state.negotiators.clone(),
+        left: state.left_names(),
+        time_limit: state
+            .time_limit
+            .map(|l| crate::protocol::TimeLimitView::of(&l, crate::sessions::now_ms())),
         issues: sc.issues.iter().map(|i| i.name.clone()).collect(),
         issue_options: sc
             .issues
@@ -184,9 +192,8 @@ pub(crate) async fn mediator_view(
             )
         }
         _ => {
-            view.turn = state
-                .finished
-                .is_none()
+            let out_of_time = view.time_limit.as_ref().is_some_and(|t| t.passed);
+            view.turn = (state.finished.is_none() && !out_of_time)
                 .then(|| state.negotiators[state.turn()].clone());
             let mut points = Vec::new();
             for m in moves {
