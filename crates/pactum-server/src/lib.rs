@@ -22,9 +22,6 @@ mod mediation;
 mod offers;
 mod partial;
 mod preferences;
-// `State::left_names` and `State::expire` are called by the wall-clock
-// deadlines on their way in; until then only the tests use them.
-#[allow(dead_code)]
 mod protocol;
 mod record;
 mod sessions;
