@@ -23,6 +23,7 @@ pub mod protocol;
 pub mod record;
 mod sessions;
 pub mod signing;
+pub mod simulation;
 pub mod singletext;
 mod store;
 pub mod tokens;
