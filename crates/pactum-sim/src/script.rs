@@ -97,9 +97,12 @@ pub fn replay(
 ) -> Result<Replayed, ScriptError> {
     deadline.check().map_err(SimError::from)?;
     let n = prepared.prefs.len();
-    let mut queues: Vec<VecDeque<Move>> = vec![VecDeque::new(); n];
-    // Partial rounds: who made each proposal.
+    // Each seat's moves, and whether each answers a `respond` (in partial
+    // rounds an ending move is a `respond` answer once every seat proposed).
+    let mut queues: Vec<VecDeque<(Move, bool)>> = vec![VecDeque::new(); n];
+    // Partial rounds: who made each proposal; proposals of the round so far.
     let mut proposers: Vec<(u64, usize)> = Vec::new();
+    let mut proposed = 0usize;
     let issues = prepared.space.issues();
     for (index, step) in steps.iter().enumerate() {
         let foreign = ScriptError::Foreign {
@@ -130,14 +133,23 @@ pub fn replay(
                         });
                     }
                     proposers.push((*id, step.seat));
+                    proposed += 1;
                 }
                 // Closing is the adapter's own move.
-                partial_rounds::Move::Reject => continue,
-                _ => {}
+                partial_rounds::Move::Reject => {
+                    proposed = 0;
+                    continue;
+                }
+                partial_rounds::Move::Accept { .. } => {}
+                partial_rounds::Move::End => {
+                    queues[step.seat].push_back((step.mv.clone(), proposed == n));
+                    continue;
+                }
             },
             _ => return Err(foreign),
         }
-        queues[step.seat].push_back(step.mv.clone());
+        let responding = !matches!(step.mv, Move::Partial(partial_rounds::Move::Propose { .. }));
+        queues[step.seat].push_back((step.mv.clone(), responding));
     }
     let total: usize = queues.iter().map(VecDeque::len).sum();
     let played = Arc::new(AtomicUsize::new(0));
@@ -151,6 +163,7 @@ pub fn replay(
                 pending: None,
                 space: prepared.space.clone(),
                 proposers: proposers.clone(),
+                partial: protocol == ProtocolKind::PartialRounds,
             }) as Box<dyn Negotiator>
         })
         .collect();
@@ -170,7 +183,8 @@ pub fn replay(
 
 /// A negotiator answering with its seat's moves of a list.
 struct Scripted {
-    moves: VecDeque<Move>,
+    /// The seat's moves, each with whether it answers a `respond`.
+    moves: VecDeque<(Move, bool)>,
     /// Moves taken, all seats together.
     played: Arc<AtomicUsize>,
     /// The counter-offer of a rejection, asked for next.
@@ -178,11 +192,13 @@ struct Scripted {
     space: Arc<OutcomeSpace>,
     /// Partial rounds: each proposal's id and proposer, in order.
     proposers: Arc<Vec<(u64, usize)>>,
+    /// Playing partial rounds (where declining is no move).
+    partial: bool,
 }
 
 impl Scripted {
     fn take(&mut self) -> Option<Move> {
-        let mv = self.moves.pop_front()?;
+        let (mv, _) = self.moves.pop_front()?;
         self.played.fetch_add(1, Ordering::Relaxed);
         Some(mv)
     }
@@ -197,14 +213,17 @@ impl Scripted {
 
 impl Negotiator for Scripted {
     fn respond(&mut self, _now: &Now, _offer: OutcomeId, proposer: usize) -> Response {
-        if let Some(Move::Partial(mv)) = self.moves.front() {
-            // The adapter asks about each open proposal of the round.
-            return match mv {
-                partial_rounds::Move::Accept { id } if self.proposer_of(*id) == Some(proposer) => {
+        if self.partial {
+            // The adapter asks about each open proposal of the round; a
+            // proposal not accepted is declined, which is no move.
+            return match self.moves.front() {
+                Some((Move::Partial(partial_rounds::Move::Accept { id }), _))
+                    if self.proposer_of(*id) == Some(proposer) =>
+                {
                     self.take();
                     Response::Accept
                 }
-                partial_rounds::Move::End => {
+                Some((Move::Partial(partial_rounds::Move::End), true)) => {
                     self.take();
                     Response::End
                 }
