@@ -38,7 +38,7 @@ pub use limits::ServerLimits;
 /// What the integration tests reach beyond the public API.
 #[doc(hidden)]
 pub mod testing {
-    pub use crate::sessions::live::NOTIFY_CHANNEL;
+    pub use crate::sessions::live::relay::NOTIFY_CHANNEL;
 }
 pub use record::{Record, VerifyError, verify_record};
 pub use store::{Backend, Db, connect, connect_with, is_postgres};

@@ -288,13 +288,16 @@ fn analysis_options(deadline: Instant, cancel: Arc<AtomicBool>) -> AnalysisOptio
 /// Whether the analyses a session needs (suggestions, its certificate) can
 /// be done within the analysis budget, as far as the core's pre-check can
 /// tell from the scenario without doing them: the message says why not.
-pub(crate) fn check_analysable(scenario: &Scenario) -> Result<(), String> {
-    check_budget(scenario, &AnalysisOptions::default()).map_err(|e| {
-        format!(
-            "the server cannot analyse this scenario (for suggestions and the agreement certificate): {e}"
-        )
-    })
+pub(crate) fn check_analysable(scenario: &Scenario) -> Result<(), NotAnalysable> {
+    check_budget(scenario, &AnalysisOptions::default()).map_err(NotAnalysable)
 }
+
+/// A scenario whose analyses do not fit the server's budget.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "the server cannot analyse this scenario (for suggestions and the agreement certificate): {0}"
+)]
+pub(crate) struct NotAnalysable(#[source] pactum_core::analysis::AnalysisError);
 
 #[cfg(test)]
 mod tests {

@@ -1,5 +1,7 @@
-//! Disclosure to the mediator, the mediator's view, the agreement
-//! certificate and the export of a finished session.
+//! The mediator's computations: who the session's mediator is, the
+//! negotiators' joint utility space (shown to the mediator only once every
+//! negotiator discloses; the handlers are in `http::mediator`), and the
+//! export of a finished session that `pactum verify` reads.
 //!
 //! Disclosure is each negotiator's own, revocable choice, off by default and
 //! recorded in the hash-chained log. It goes to the session's mediator: the
@@ -13,44 +15,25 @@
 //! session, at `GET /sessions/{id}/disclosure` and as `disclosure` events on
 //! the event stream.
 
-use axum::Json;
-use axum::extract::rejection::JsonRejection;
-use axum::extract::{Path, State as AxumState};
-use axum::http::HeaderMap;
-use pactum_core::analysis::{AnalysisOptions, Package, analyze};
-use pactum_core::{IssueKind, Role, Scenario, UtilityFunction};
+use pactum_core::analysis::{AnalysisError, AnalysisOptions, Package, analyze};
+use pactum_core::{Role, Scenario, UtilityFunction};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::certificate::{Certificate, compute_with, disclosed_by, outcome_of};
-use crate::error::{ApiError, ErrorBody};
-use crate::event::Event;
-use crate::http::auth::{Caller, authorize, authorize_admin, authorize_party};
-use crate::http::json_body;
-use crate::offers::package;
-use crate::partial::PARTIAL_ROUNDS;
-use crate::protocol::Finish;
-use crate::record::{Record, RecordEntry};
-use crate::sessions::cache::load_session;
-use crate::sessions::live::Published;
-use crate::sessions::replay::{replay, status_of};
-use crate::sessions::{AppState, now_ms};
-use crate::singletext::SINGLE_TEXT;
-use crate::store::log::{append, load_entries, lock_session};
-use crate::store::sessions::Session;
+use crate::record::Record;
 use crate::views::own_utility;
 
 /// Largest number of outcomes whose utilities the mediator view samples.
 pub const MAX_SAMPLE: u128 = 1000;
 
-fn events_of(entries: &[RecordEntry]) -> Result<Vec<Event>, ApiError> {
-    entries
-        .iter()
-        .map(|e| serde_json::from_value(e.event.clone()).map_err(ApiError::internal))
-        .collect()
+/// Why the utility space was not computed.
+#[derive(Debug, thiserror::Error)]
+pub enum MediationError {
+    /// The analysis refused the scenario (its budget, or an outcome space
+    /// too large to enumerate).
+    #[error(transparent)]
+    Analysis(#[from] AnalysisError),
 }
-
-// ---------------------------------------------------------------- disclosure
 
 /// The session's mediator: the name of the scenario's mediator party, or
 /// `None` when the scenario names none and the convener mediates.
@@ -60,162 +43,6 @@ pub(crate) fn mediator_of(scenario: &Scenario) -> Option<String> {
         .iter()
         .find(|p| p.role == Role::Mediator)
         .map(|p| p.name.clone())
-}
-
-/// Whether `caller` is the session's mediator: a mediator party's token
-/// when the scenario names one, the admin token otherwise.
-fn is_session_mediator(scenario: &Scenario, caller: &Caller) -> bool {
-    match caller {
-        Caller::Negotiator(_) => false,
-        Caller::Viewer { role, .. } => role == "mediator",
-        Caller::Admin => mediator_of(scenario).is_none(),
-    }
-}
-
-/// Body of `PUT /sessions/{id}/disclosure`.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct DisclosureRequest {
-    /// Disclose the caller's preferences to the mediator (`true`) or
-    /// withdraw that (`false`).
-    pub disclose: bool,
-}
-
-/// The caller's disclosure choice after the request.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct DisclosureState {
-    pub party: String,
-    pub disclose: bool,
-    /// Whether every negotiator now discloses.
-    pub all_disclosed: bool,
-}
-
-#[utoipa::path(put, path = "/sessions/{id}/disclosure", params(("id" = String, Path)),
-    request_body = DisclosureRequest, responses(
-    (status = 200, body = DisclosureState), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-    (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
-    security(("party_token" = [])))]
-pub(crate) async fn put_disclosure(
-    AxumState(app): AxumState<AppState>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    body: Result<Json<DisclosureRequest>, JsonRejection>,
-) -> Result<Json<DisclosureState>, ApiError> {
-    let session = load_session(&app, &id).await?;
-    let seat = authorize_party(&session, &headers)?;
-    let req = json_body(body)?;
-    let _guard = app.write_guard().await;
-    let mut tx = app.pool.begin().await?;
-    lock_session(&mut tx, &id).await?;
-    let entries = load_entries(&mut tx, &id).await?;
-    let (state, _) = replay(&session, &entries)?;
-    if state.finished.is_some() {
-        return Err(ApiError::conflict(
-            "the negotiation is over: disclosure choices are final",
-        ));
-    }
-    let mut events = events_of(&entries)?;
-    let last = entries
-        .last()
-        .ok_or_else(|| ApiError::internal("session without log"))?;
-    let event = Event::Disclosure {
-        party: seat.name.clone(),
-        disclose: req.disclose,
-        at_ms: now_ms(),
-    };
-    let seq = last.seq + 1;
-    append(&mut tx, &id, seq, &last.hash, &event).await?;
-    tx.commit().await?;
-    app.hub.publish(
-        &id,
-        vec![Published::Disclosure {
-            seq,
-            party: seat.name.clone(),
-            disclose: req.disclose,
-        }],
-    );
-    events.push(event);
-    let disclosed = disclosed_by(events);
-    Ok(Json(DisclosureState {
-        party: seat.name,
-        disclose: req.disclose,
-        all_disclosed: state.negotiators.iter().all(|n| disclosed.contains(n)),
-    }))
-}
-
-/// Answer of `GET /sessions/{id}/disclosure`: who discloses, never what.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct DisclosureStatus {
-    /// Who receives disclosed preferences: the scenario's mediator party,
-    /// or `null` when the scenario names none and the convener mediates.
-    pub mediator: Option<String>,
-    /// Whether the caller is the session's mediator.
-    pub caller_is_mediator: bool,
-    /// Every negotiator, in turn order.
-    pub negotiators: Vec<String>,
-    /// Negotiators who currently disclose their preferences.
-    pub disclosed: Vec<String>,
-    /// Whether every negotiator discloses (the mediator then sees the
-    /// utility space).
-    pub all_disclosed: bool,
-    /// The caller's own choice (negotiators only).
-    pub mine: Option<bool>,
-    /// Whether choices can still change (the negotiation is open).
-    pub open: bool,
-}
-
-#[utoipa::path(get, path = "/sessions/{id}/disclosure", params(("id" = String, Path)), responses(
-    (status = 200, body = DisclosureStatus), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)),
-    security(("party_token" = []), ("viewer_token" = []), ("admin_token" = [])))]
-pub(crate) async fn get_disclosure(
-    AxumState(app): AxumState<AppState>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-) -> Result<Json<DisclosureStatus>, ApiError> {
-    let session = load_session(&app, &id).await?;
-    let caller = authorize(&session, &headers)?;
-    let mut conn = app.pool.acquire().await?;
-    let entries = load_entries(&mut conn, &id).await?;
-    drop(conn);
-    let (state, _) = replay(&session, &entries)?;
-    let disclosed = disclosed_by(events_of(&entries)?);
-    let mine = match &caller {
-        Caller::Negotiator(seat) => Some(disclosed.contains(&seat.name)),
-        _ => None,
-    };
-    Ok(Json(DisclosureStatus {
-        mediator: mediator_of(&session.scenario),
-        caller_is_mediator: is_session_mediator(&session.scenario, &caller),
-        all_disclosed: state.negotiators.iter().all(|n| disclosed.contains(n)),
-        negotiators: state.negotiators,
-        disclosed,
-        mine,
-        open: state.finished.is_none(),
-    }))
-}
-
-// ---------------------------------------------------------------- mediator view
-
-/// One offer of the trace: who offered what, no utilities.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct TraceOffer {
-    pub seq: u64,
-    pub round: u64,
-    pub party: String,
-    #[schema(value_type = Object)]
-    pub offer: Package,
-}
-
-/// One move of the trace (alternating offers): who did what, no utilities.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct TraceMove {
-    pub seq: u64,
-    pub round: u64,
-    pub party: String,
-    pub kind: crate::protocol::MoveKind,
-    /// The offered package (offers only).
-    #[schema(value_type = Option<Object>)]
-    pub offer: Option<Package>,
 }
 
 /// A package and every negotiator's utility of it (negotiators' order).
@@ -249,188 +76,12 @@ pub struct UtilitySpace {
     pub standing: Option<Vec<f64>>,
 }
 
-/// Answer of `GET /sessions/{id}/mediator`: the session's moves (packages
-/// only) for mediators, observers and the admin.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct MediatorView {
-    /// "alternating_offers", "single_text" or "partial_rounds".
-    pub protocol: String,
-    pub status: String,
-    pub round: u64,
-    pub deadline_rounds: u64,
-    /// Whose turn it is (alternating offers, while open).
-    pub turn: Option<String>,
-    pub negotiators: Vec<String>,
-    /// The scenario's issues in order.
-    pub issues: Vec<String>,
-    /// The options of each issue in the scenario's order, parallel to
-    /// `issues` (empty for numeric issues, whose values order themselves).
-    pub issue_options: Vec<Vec<String>>,
-    /// The session's mediator, who gets the utility space: the scenario's
-    /// mediator party, or `null` when the convener mediates.
-    pub mediator: Option<String>,
-    /// Negotiators who currently disclose their preferences.
-    pub disclosed: Vec<String>,
-    /// How many moves the negotiators made, as the convener's record shows
-    /// them: offers, acceptances, rejections and ends; proposals,
-    /// acceptances and closings (partial rounds); votes on decided
-    /// proposals (single text: votes on the proposal being voted on count
-    /// once it closes).
-    pub move_count: u64,
-    /// Alternating offers: every move in order (offers, acceptances,
-    /// rejections, the end). Empty under the other protocols.
-    #[serde(default)]
-    pub moves: Vec<TraceMove>,
-    /// Alternating offers: every offer. Empty under the other protocols,
-    /// whose moves are in `partial` and `single_text`.
-    pub offers: Vec<TraceOffer>,
-    /// Partial rounds: the proposals round by round, the settled issues.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub partial: Option<crate::http::traces::PartialTrace>,
-    /// Single text: the proposals with their votes, the standing draft.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub single_text: Option<crate::http::traces::TextTrace>,
-    /// Present only for a mediator's token once every negotiator discloses.
-    pub utility_space: Option<UtilitySpace>,
-    /// The session's privacy level: what the negotiators' suggestions may
-    /// rest on ("full", "pareto" or "off").
-    pub privacy: crate::views::Privacy,
-    /// Negotiators whose preferences are not locked yet (suggestions wait
-    /// for them).
-    pub waiting_for_locks: Vec<String>,
-}
-
 /// A package of the trace whose utilities the utility space shows.
-enum Point {
+pub(crate) enum Point {
     /// A whole outcome.
     Outcome(Vec<u32>),
     /// Some issues, each with a value.
     Partial(Vec<(usize, u32)>),
-}
-
-#[utoipa::path(get, path = "/sessions/{id}/mediator", params(("id" = String, Path)), responses(
-    (status = 200, body = MediatorView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-    (status = 404, body = ErrorBody), (status = 422, description = "The analysis does not fit the server's budget or deadline", body = ErrorBody),
-    (status = 503, description = "Busy with other analyses (Retry-After)", body = ErrorBody)),
-    security(("viewer_token" = []), ("admin_token" = [])))]
-pub(crate) async fn mediator_view(
-    AxumState(app): AxumState<AppState>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-) -> Result<Json<MediatorView>, ApiError> {
-    let session = load_session(&app, &id).await?;
-    let caller = authorize(&session, &headers)?;
-    if let Caller::Negotiator(_) = caller {
-        return Err(ApiError::forbidden(
-            "the mediator view is for mediators, observers and the admin; negotiators use /offers",
-        ));
-    }
-    let is_mediator = is_session_mediator(&session.scenario, &caller);
-    let mut conn = app.pool.acquire().await?;
-    let entries = load_entries(&mut conn, &id).await?;
-    drop(conn);
-    let (state, moves) = replay(&session, &entries)?;
-    let events = events_of(&entries)?;
-    // Counted as the convener's record shows them: votes on a single
-    // text's proposal still being voted on count once it closes.
-    let shown = crate::views::before_open_votes(&entries)?;
-    let move_count = events[..shown]
-        .iter()
-        .filter(|e| {
-            matches!(
-                e,
-                Event::Move { .. } | Event::PartialMove { .. } | Event::Vote { .. }
-            )
-        })
-        .count() as u64;
-    let disclosed = disclosed_by(events);
-    let all = state.negotiators.iter().all(|n| disclosed.contains(n));
-    let sc = &session.scenario;
-    let mut view = MediatorView {
-        protocol: session.protocol.clone(),
-        status: status_of(&state).to_string(),
-        round: state.round(),
-        deadline_rounds: session.deadline_rounds,
-        turn: None,
-        negotiators: state.negotiators.clone(),
-        issues: sc.issues.iter().map(|i| i.name.clone()).collect(),
-        issue_options: sc
-            .issues
-            .iter()
-            .map(|i| match &i.kind {
-                IssueKind::Discrete { options } => options.clone(),
-                _ => Vec::new(),
-            })
-            .collect(),
-        mediator: mediator_of(sc),
-        disclosed,
-        move_count,
-        moves: Vec::new(),
-        offers: Vec::new(),
-        partial: None,
-        single_text: None,
-        utility_space: None,
-        privacy: session.privacy,
-        waiting_for_locks: crate::preferences::unlocked(&session, &entries)?,
-    };
-    // The packages whose utilities the utility space would show.
-    let (points, standing): (Vec<Point>, Option<Point>) = match session.protocol.as_str() {
-        PARTIAL_ROUNDS => {
-            let (trace, partial, proposals) =
-                crate::http::traces::partial_trace(&session, &entries)?;
-            view.round = partial.round.min(session.deadline_rounds.saturating_sub(1));
-            view.partial = Some(trace);
-            (
-                proposals.into_iter().map(Point::Partial).collect(),
-                Some(Point::Partial(partial.settled_pairs())),
-            )
-        }
-        SINGLE_TEXT => {
-            let (trace, text, drafts) = crate::http::traces::text_trace(&session, &entries)?;
-            view.round = text.proposal.min(session.deadline_rounds.saturating_sub(1));
-            view.single_text = Some(trace);
-            (
-                drafts.into_iter().map(Point::Outcome).collect(),
-                Some(Point::Outcome(text.draft)),
-            )
-        }
-        _ => {
-            view.turn = state
-                .finished
-                .is_none()
-                .then(|| state.negotiators[state.turn()].clone());
-            let mut points = Vec::new();
-            for m in moves {
-                view.moves.push(TraceMove {
-                    seq: m.seq,
-                    round: m.round,
-                    party: m.party.clone(),
-                    kind: m.kind,
-                    offer: m.offer.as_ref().map(|o| package(sc, o)),
-                });
-                if let Some(o) = m.offer {
-                    view.offers.push(TraceOffer {
-                        seq: m.seq,
-                        round: m.round,
-                        party: m.party,
-                        offer: package(sc, &o),
-                    });
-                    points.push(Point::Outcome(o));
-                }
-            }
-            (points, None)
-        }
-    };
-    if is_mediator && all {
-        let scenario = session.scenario;
-        let space = app
-            .limits
-            .analyse(move |options| utility_space(&scenario, &points, standing, options))
-            .await?
-            .map_err(ApiError::unprocessable)?;
-        view.utility_space = Some(space);
-    }
-    Ok(Json(view))
 }
 
 /// Every negotiator's utility of `point`: of a whole outcome, or (for some
@@ -457,12 +108,14 @@ fn utilities_of(scenario: &Scenario, point: &Point) -> Option<Vec<f64>> {
         .collect()
 }
 
-fn utility_space(
+/// The negotiators' joint utility space, with the utilities of the trace's
+/// `points` and of what stands.
+pub(crate) fn utility_space(
     scenario: &Scenario,
     points: &[Point],
     standing: Option<Point>,
     options: &AnalysisOptions,
-) -> Result<UtilitySpace, String> {
+) -> Result<UtilitySpace, MediationError> {
     let negotiators = scenario.negotiators();
     let all = |o: &[u32]| -> Vec<f64> {
         negotiators
@@ -470,7 +123,7 @@ fn utility_space(
             .map(|&p| own_utility(scenario, p, o))
             .collect()
     };
-    let analysis = analyze(scenario, options).map_err(|e| e.to_string())?;
+    let analysis = analyze(scenario, options)?;
     let count = scenario.outcome_count();
     let n = count.min(MAX_SAMPLE);
     let cards: Vec<u128> = scenario
@@ -516,159 +169,10 @@ fn utility_space(
     })
 }
 
-// ---------------------------------------------------------------- certificate
-
-/// Answer of `GET /sessions/{id}/certificate`. Below privacy level `full`,
-/// negotiators and viewers get it without the Nash package and the distance
-/// to it (the record keeps them).
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct CertificateView {
-    pub certificate: Certificate,
-    /// The caller's own utility of the agreement (negotiators only).
-    pub my_utility: Option<f64>,
-}
-
-/// The session's certificate, appending it to the log if it is not there
-/// yet (it normally is: it is issued right after the agreement).
-pub(crate) async fn ensure_certificate(
-    app: &AppState,
-    session: &Session,
-) -> Result<Certificate, ApiError> {
-    let id = &session.id;
-    let mut conn = app.pool.acquire().await?;
-    let entries = load_entries(&mut conn, id).await?;
-    drop(conn);
-    let events = events_of(&entries)?;
-    if let Some(Event::Certificate(c)) = events.last() {
-        return Ok(c.clone());
-    }
-    let (state, _) = replay(session, &entries)?;
-    let Some(Finish::Agreement(outcome)) = &state.finished else {
-        return Err(ApiError::conflict("there is no agreement to certify"));
-    };
-    let round = events
-        .iter()
-        .rev()
-        .find_map(|e| match e {
-            Event::Agreement { round, .. } => Some(*round),
-            _ => None,
-        })
-        .ok_or_else(|| ApiError::internal("agreement without event"))?;
-    let agreement = package(&session.scenario, outcome);
-    let disclosed = disclosed_by(events);
-    let scenario = session.scenario.clone();
-    let cert = app
-        .limits
-        .analyse(move |options| compute_with(&scenario, &agreement, round, &disclosed, options))
-        .await?
-        .map_err(ApiError::unprocessable)?;
-
-    let _guard = app.write_guard().await;
-    let mut tx = app.pool.begin().await?;
-    lock_session(&mut tx, id).await?;
-    let entries = load_entries(&mut tx, id).await?;
-    let last = entries
-        .last()
-        .ok_or_else(|| ApiError::internal("session without log"))?;
-    if let Ok(Event::Certificate(c)) = serde_json::from_value::<Event>(last.event.clone()) {
-        return Ok(c); // another request issued it meanwhile
-    }
-    append(
-        &mut tx,
-        id,
-        last.seq + 1,
-        &last.hash,
-        &Event::Certificate(cert.clone()),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(cert)
-}
-
-#[utoipa::path(get, path = "/sessions/{id}/certificate", params(("id" = String, Path)), responses(
-    (status = 200, body = CertificateView), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
-    (status = 409, body = ErrorBody), (status = 422, description = "The analysis does not fit the server's budget or deadline", body = ErrorBody),
-    (status = 503, description = "Busy with other analyses (Retry-After)", body = ErrorBody)),
-    security(("party_token" = []), ("viewer_token" = []), ("admin_token" = [])))]
-pub(crate) async fn get_certificate(
-    AxumState(app): AxumState<AppState>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-) -> Result<Json<CertificateView>, ApiError> {
-    let session = load_session(&app, &id).await?;
-    let caller = authorize(&session, &headers)?;
-    let mut certificate = ensure_certificate(&app, &session).await?;
-    // The Nash package rests on every reservation value (on one price
-    // issue it gives a party's away exactly): below level `full` only the
-    // convener, whose export `pactum verify` checks, sees it.
-    if session.privacy != crate::views::Privacy::Full && !matches!(caller, Caller::Admin) {
-        certificate.nash = None;
-        certificate.nash_distance = None;
-    }
-    let my_utility = match caller {
-        Caller::Negotiator(seat) => {
-            let outcome = outcome_of(&session.scenario, &certificate.agreement)
-                .map_err(ApiError::internal)?;
-            Some(own_utility(&session.scenario, seat.party, &outcome))
-        }
-        _ => None,
-    };
-    Ok(Json(CertificateView {
-        certificate,
-        my_utility,
-    }))
-}
-
-// ---------------------------------------------------------------- export
-
 /// Answer of `GET /sessions/{id}/export`: everything needed to check a
 /// finished session offline (`pactum verify --scenario`).
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct Export {
     pub scenario_toml: String,
     pub record: Record,
-}
-
-#[utoipa::path(get, path = "/sessions/{id}/export", params(("id" = String, Path)), responses(
-    (status = 200, body = Export), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-    (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
-    (status = 422, description = "The analysis does not fit the server's budget or deadline", body = ErrorBody),
-    (status = 503, description = "Busy with other analyses (Retry-After)", body = ErrorBody)),
-    security(("admin_token" = [])))]
-pub(crate) async fn export(
-    AxumState(app): AxumState<AppState>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-) -> Result<Json<Export>, ApiError> {
-    let session = load_session(&app, &id).await?;
-    authorize_admin(&session, &headers)?;
-    let mut conn = app.pool.acquire().await?;
-    let entries = load_entries(&mut conn, &id).await?;
-    drop(conn);
-    let (state, _) = replay(&session, &entries)?;
-    let entries = match &state.finished {
-        None => {
-            return Err(ApiError::conflict(
-                "the negotiation is still open: export it once it is finished",
-            ));
-        }
-        Some(Finish::Agreement(_)) => {
-            ensure_certificate(&app, &session).await?;
-            let mut conn = app.pool.acquire().await?;
-            load_entries(&mut conn, &id).await?
-        }
-        Some(Finish::Ended(_)) => entries,
-    };
-    let row = sqlx::query("SELECT scenario_toml FROM sessions WHERE id = $1")
-        .bind(&id)
-        .fetch_one(&app.pool)
-        .await?;
-    Ok(Json(Export {
-        scenario_toml: sqlx::Row::get(&row, 0),
-        record: app.signed(Record {
-            session_id: id,
-            events: entries,
-            signature: None,
-        }),
-    }))
 }

@@ -25,11 +25,8 @@ use crate::error::ApiError;
 use crate::event::Event;
 use crate::offers::parse_offer;
 use crate::partial::PARTIAL_ROUNDS;
-use crate::protocol::Finish;
 use crate::record::RecordEntry;
-use crate::sessions::replay::replay;
 use crate::singletext::SINGLE_TEXT;
-use crate::store::sessions::Session;
 
 /// Largest number of values listed per issue in a preference summary.
 const MAX_LISTED_VALUES: u64 = 10_000;
@@ -167,17 +164,20 @@ impl Privacy {
     }
 
     /// Parses a level's name (`full`, `pareto`, `off`).
-    pub fn parse(name: &str) -> Result<Privacy, String> {
+    pub fn parse(name: &str) -> Result<Privacy, UnknownPrivacy> {
         match name {
             "full" => Ok(Privacy::Full),
             "pareto" => Ok(Privacy::Pareto),
             "off" => Ok(Privacy::Off),
-            other => Err(format!(
-                "privacy: unknown level {other:?}: use \"full\", \"pareto\" or \"off\""
-            )),
+            other => Err(UnknownPrivacy(other.to_string())),
         }
     }
 }
+
+/// A privacy level's name that is none of `full`, `pareto` and `off`.
+#[derive(Debug, thiserror::Error)]
+#[error("privacy: unknown level {0:?}: use \"full\", \"pareto\" or \"off\"")]
+pub struct UnknownPrivacy(pub String);
 
 /// `rests_on`, always (with what stands: the standing offer, the draft, the
 /// agreement or the settled issues, whichever the suggestions improve on or
@@ -206,22 +206,28 @@ pub struct SuggestionContext {
 }
 
 impl SuggestionContext {
-    /// The context of `session`'s suggestions (`finished`: once it is over).
-    pub(crate) fn of(session: &Session, finished: bool) -> Self {
-        let standing_is = match (session.protocol.as_str(), finished) {
+    /// The context of the suggestions of a session on `scenario` under
+    /// `protocol` at level `privacy` (`finished`: once it is over).
+    pub(crate) fn of(
+        scenario: &Scenario,
+        protocol: &str,
+        privacy: Privacy,
+        finished: bool,
+    ) -> Self {
+        let standing_is = match (protocol, finished) {
             (_, true) => "the agreement",
             (SINGLE_TEXT, false) => "the single text's draft",
             (PARTIAL_ROUNDS, false) => SETTLED_SO_FAR,
             _ => "the standing offer",
         };
-        let red_lines = session.scenario.negotiators().iter().any(|&p| {
-            session.scenario.parties[p]
+        let red_lines = scenario.negotiators().iter().any(|&p| {
+            scenario.parties[p]
                 .preferences
                 .as_ref()
                 .is_some_and(|pr| !pr.red_lines.is_empty())
         });
         SuggestionContext {
-            privacy: session.privacy,
+            privacy,
             standing_is,
             red_lines,
         }
@@ -437,45 +443,6 @@ pub(crate) struct SuggestionBasis {
     /// Negotiators whose preferences are not locked yet, in turn order:
     /// until there are none, nobody gets suggestions.
     pub unlocked: Vec<String>,
-}
-
-/// Replays the session's log (whatever its protocol) for [`SuggestionBasis`].
-pub(crate) fn suggestion_basis(
-    session: &Session,
-    entries: &[RecordEntry],
-) -> Result<SuggestionBasis, ApiError> {
-    let mut scenario = session.scenario.clone();
-    let (rounds, standing, finished) = match session.protocol.as_str() {
-        SINGLE_TEXT => {
-            let state = crate::sessions::replay::replay_text(session, entries)?;
-            (state.proposal, Some(state.draft), state.finished.is_some())
-        }
-        PARTIAL_ROUNDS => {
-            let state = crate::sessions::replay::replay_partial(session, entries)?;
-            match &state.finished {
-                // After settling: packages everyone weakly prefers to the
-                // agreement, over the whole space.
-                Some(Finish::Agreement(agreed)) => (state.round, Some(agreed.clone()), true),
-                finished => {
-                    fix_settled_issues(&mut scenario, &state.settled);
-                    (state.round, None, finished.is_some())
-                }
-            }
-        }
-        _ => {
-            let (state, _) = replay(session, entries)?;
-            let (rounds, finished) = (state.round(), state.finished.is_some());
-            (rounds, state.standing.map(|(_, o)| o), finished)
-        }
-    };
-    Ok(SuggestionBasis {
-        scenario,
-        standing,
-        last_round: rounds.checked_sub(1),
-        finished,
-        context: SuggestionContext::of(session, finished),
-        unlocked: crate::preferences::unlocked(session, entries)?,
-    })
 }
 
 /// Keeps the frontier and the fair packages of `scenario` to the settled

@@ -17,12 +17,10 @@ use crate::http::json_body;
 use crate::limits::MAX_DEADLINE_ROUNDS;
 use crate::partial::PARTIAL_ROUNDS;
 use crate::protocol::ALTERNATING_OFFERS;
-use crate::record::GENESIS_HASH;
 use crate::sessions::bots::play_bots;
 use crate::sessions::cache::load_session;
-use crate::sessions::{AppState, now_ms};
+use crate::sessions::{AppState, now_ms, records};
 use crate::singletext::SINGLE_TEXT;
-use crate::store::log::append;
 use crate::store::sessions::parse_scenario;
 use crate::tokens;
 use crate::views::Privacy;
@@ -137,7 +135,7 @@ pub(crate) async fn create_session(
             tokio::task::spawn_blocking(move || crate::archive::scenario_toml_from_zip_base64(&zip))
                 .await
                 .map_err(ApiError::internal)?
-                .map_err(ApiError::unprocessable)?
+                .map_err(|e| ApiError::unprocessable(e.to_string()))?
         }
         _ => {
             return Err(ApiError::unprocessable(
@@ -145,7 +143,8 @@ pub(crate) async fn create_session(
             ));
         }
     };
-    let scenario = parse_scenario(&scenario_toml).map_err(ApiError::unprocessable)?;
+    let scenario =
+        parse_scenario(&scenario_toml).map_err(|e| ApiError::unprocessable(e.to_string()))?;
     let negotiators = scenario.negotiators();
     if negotiators.len() < 2 {
         return Err(ApiError::unprocessable(
@@ -154,7 +153,8 @@ pub(crate) async fn create_session(
     }
     // Suggestions and the certificate analyse the scenario: one they could
     // not analyse within the budget is refused now.
-    crate::limits::check_analysable(&scenario).map_err(ApiError::unprocessable)?;
+    crate::limits::check_analysable(&scenario)
+        .map_err(|e| ApiError::unprocessable(e.to_string()))?;
     let names = scenario.negotiator_names();
     for (party, strategy) in &req.bots {
         if !names.contains(party) {
@@ -208,50 +208,35 @@ pub(crate) async fn create_session(
         auto_suggest: req.auto_suggest,
     };
 
-    let _guard = app.write_guard().await;
-    let mut tx = app.pool.begin().await?;
-    sqlx::query(
-        "INSERT INTO sessions (id, scenario_toml, protocol, deadline_rounds, admin_token_hash, created_at_ms, privacy) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(&session_id)
-    .bind(&scenario_toml)
-    .bind(&req.protocol)
-    .bind(req.deadline_rounds as i64)
-    .bind(tokens::hash(&admin_token))
-    .bind(now_ms())
-    .bind(req.privacy.as_str())
-    .execute(&mut *tx)
-    .await?;
+    let mut events = vec![created];
+    if req.protocol == SINGLE_TEXT {
+        let text = crate::singletext::TextState::new(&scenario, names.clone(), req.deadline_rounds);
+        events.extend(crate::singletext::proposal_event(&scenario, &text));
+    }
     let seats = invitations
         .iter()
-        .map(|i| (&i.party, "negotiator", &i.token, i.bot.clone()))
+        .map(|i| (i.party.as_str(), "negotiator", &i.token, i.bot.clone()))
         .chain(
             viewers
                 .iter()
-                .map(|v| (&v.party, v.role.as_str(), &v.token, None)),
-        );
-    for (seat, (party, role, token, strategy)) in seats.enumerate() {
-        sqlx::query(
-            "INSERT INTO seats (session_id, seat, party_name, token_hash, role, strategy) VALUES ($1, $2, $3, $4, $5, $6)",
+                .map(|v| (v.party.as_str(), v.role.as_str(), &v.token, None)),
         )
-        .bind(&session_id)
-        .bind(seat as i64)
-        .bind(party)
-        .bind(tokens::hash(token))
-        .bind(role)
-        .bind(strategy)
-        .execute(&mut *tx)
-        .await?;
-    }
-    let prev = append(&mut tx, &session_id, 0, GENESIS_HASH, &created).await?;
-    if req.protocol == SINGLE_TEXT {
-        let text = crate::singletext::TextState::new(&scenario, names.clone(), req.deadline_rounds);
-        if let Some(ev) = crate::singletext::proposal_event(&scenario, &text) {
-            append(&mut tx, &session_id, 1, &prev, &ev).await?;
-        }
-    }
-    tx.commit().await?;
-    drop(_guard);
+        .map(|(party, role, token, bot)| (party, role, tokens::hash(token), bot))
+        .collect();
+    records::create(
+        &app,
+        records::NewSession {
+            id: &session_id,
+            scenario_toml: &scenario_toml,
+            protocol: &req.protocol,
+            deadline_rounds: req.deadline_rounds,
+            admin_token_hash: tokens::hash(&admin_token),
+            privacy: req.privacy.as_str(),
+            seats,
+            events,
+        },
+    )
+    .await?;
     if !req.bots.is_empty() {
         // A bot in the first seat opens the negotiation.
         let session = load_session(&app, &session_id).await?;

@@ -16,7 +16,6 @@ use crate::protocol::ALTERNATING_OFFERS;
 use crate::sessions::AppState;
 use crate::sessions::cache::load_session;
 use crate::sessions::replay::{replay, status_of};
-use crate::store::log::load_entries;
 use crate::views::{OwnView, PreferenceSummary, Privacy, own_utility, preference_summary};
 
 /// Answer of `GET /sessions/{id}/me`: the caller's seat, its own preferences
@@ -65,8 +64,7 @@ pub(crate) async fn me(
 ) -> Result<Json<MeResponse>, ApiError> {
     let session = load_session(&app, &id).await?;
     let seat = authorize_party(&session, &headers)?;
-    let mut conn = app.pool.acquire().await?;
-    let entries = load_entries(&mut conn, &id).await?;
+    let entries = crate::sessions::records::read_log(&app, &id).await?;
     let (state, _) = replay(&session, &entries)?;
     let sc = &session.scenario;
     let partial = if session.protocol == PARTIAL_ROUNDS {
@@ -75,7 +73,9 @@ pub(crate) async fn me(
     } else {
         None
     };
-    let unlocked = crate::preferences::unlocked(&session, &entries)?;
+    let unlocked =
+        crate::preferences::unlocked(&session.scenario, |s| session.is_bot_seat(s), &entries)
+            .map_err(ApiError::internal)?;
     let preferences_locked = !unlocked.contains(&seat.name);
     let preferences_editable = state.finished.is_none() && !preferences_locked;
     Ok(Json(MeResponse {

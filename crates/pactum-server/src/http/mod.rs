@@ -1,17 +1,21 @@
 //! The HTTP layer: routes, authorisation, request and response views and
 //! the OpenAPI document, one module per resource. Handlers read and check a
-//! request completely, then call the `sessions` service. (Session creation
-//! and the record's handlers still run their own queries through `store`,
-//! as the mediation and preference handlers do: to move into `sessions`.)
+//! request completely, then call the `sessions` service; none queries the
+//! store itself (but `health`, whose `SELECT 1` is the check).
 
 pub(crate) mod auth;
+pub(crate) mod certificate;
 pub(crate) mod create;
+pub(crate) mod disclosure;
+pub(crate) mod events;
 pub(crate) mod health;
 pub(crate) mod me;
+pub(crate) mod mediator;
 pub(crate) mod moves;
 pub(crate) mod offers;
 pub(crate) mod openapi;
 pub(crate) mod partial;
+pub(crate) mod preferences;
 pub(crate) mod record;
 pub(crate) mod router;
 pub(crate) mod single_text;

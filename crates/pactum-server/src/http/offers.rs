@@ -14,7 +14,6 @@ use crate::offers::package;
 use crate::sessions::AppState;
 use crate::sessions::cache::load_session;
 use crate::sessions::replay::replay;
-use crate::store::log::load_entries;
 use crate::views::own_utility;
 
 /// One offer of the history, with only the caller's utility of it.
@@ -39,8 +38,7 @@ pub(crate) async fn offers(
 ) -> Result<Json<Vec<OfferView>>, ApiError> {
     let session = load_session(&app, &id).await?;
     let seat = authorize_party(&session, &headers)?;
-    let mut conn = app.pool.acquire().await?;
-    let entries = load_entries(&mut conn, &id).await?;
+    let entries = crate::sessions::records::read_log(&app, &id).await?;
     let (_, moves) = replay(&session, &entries)?;
     let sc = &session.scenario;
     Ok(Json(

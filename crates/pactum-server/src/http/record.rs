@@ -14,7 +14,6 @@ use crate::http::auth::authorize_admin;
 use crate::record::Record;
 use crate::sessions::AppState;
 use crate::sessions::cache::load_session;
-use crate::store::log::load_entries;
 
 #[utoipa::path(get, path = "/sessions/{id}/record", params(("id" = String, Path)), responses(
     (status = 200, body = Record), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),
@@ -26,8 +25,7 @@ pub(crate) async fn record(
 ) -> Result<Json<Record>, ApiError> {
     let session = load_session(&app, &id).await?;
     authorize_admin(&session, &headers)?;
-    let mut conn = app.pool.acquire().await?;
-    let mut events = load_entries(&mut conn, &id).await?;
+    let mut events = crate::sessions::records::read_log(&app, &id).await?;
     // Votes on the single text's open proposal stay secret until it closes.
     events.truncate(crate::views::before_open_votes(&events)?);
     Ok(Json(app.signed(Record {

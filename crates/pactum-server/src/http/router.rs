@@ -8,7 +8,6 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post, put};
 
-use crate::mediation;
 use crate::sessions::AppState;
 use crate::store::Db;
 
@@ -33,11 +32,11 @@ pub fn router_with(db: Db, limits: crate::limits::ServerLimits) -> Router {
         .route("/sessions/{id}/me", get(crate::http::me::me))
         .route(
             "/sessions/{id}/me/preferences",
-            put(crate::preferences::put_preferences),
+            put(crate::http::preferences::put_preferences),
         )
         .route(
             "/sessions/{id}/preferences/lock",
-            post(crate::preferences::lock_preferences),
+            post(crate::http::preferences::lock_preferences),
         )
         .route("/sessions/{id}/moves", post(crate::http::moves::post_move))
         .route(
@@ -54,20 +53,27 @@ pub fn router_with(db: Db, limits: crate::limits::ServerLimits) -> Router {
             post(crate::http::suggestions::post_suggestions),
         )
         .route("/sessions/{id}/record", get(crate::http::record::record))
-        .route("/sessions/{id}/events", get(crate::sessions::live::events))
+        .route("/sessions/{id}/events", get(crate::http::events::events))
         .route(
             "/sessions/{id}/disclosure",
-            put(mediation::put_disclosure).get(mediation::get_disclosure),
+            put(crate::http::disclosure::put_disclosure)
+                .get(crate::http::disclosure::get_disclosure),
         )
-        .route("/sessions/{id}/mediator", get(mediation::mediator_view))
+        .route(
+            "/sessions/{id}/mediator",
+            get(crate::http::mediator::mediator_view),
+        )
         .route(
             "/sessions/{id}/certificate",
-            get(mediation::get_certificate),
+            get(crate::http::certificate::get_certificate),
         )
-        .route("/sessions/{id}/export", get(mediation::export))
+        .route(
+            "/sessions/{id}/export",
+            get(crate::http::certificate::export),
+        )
         .route(
             "/sessions/{id}/preferences/export",
-            get(crate::preferences::export_preferences),
+            get(crate::http::preferences::export_preferences),
         )
         .route("/signing-key", get(crate::http::record::signing_key))
         .route("/openapi.json", get(crate::http::openapi::openapi_json))

@@ -23,7 +23,6 @@ use crate::sessions::AppState;
 use crate::sessions::cache::load_session;
 use crate::sessions::replay::replay_text;
 use crate::singletext::{Resolution, SINGLE_TEXT, TextState, proposal_event};
-use crate::store::log::load_entries;
 use crate::store::sessions::Session;
 use crate::views::own_utility;
 
@@ -135,8 +134,7 @@ pub(crate) async fn get_text(
     let session = load_session(&app, &id).await?;
     let seat = authorize_party(&session, &headers)?;
     single_text_only(&session)?;
-    let mut conn = app.pool.acquire().await?;
-    let entries = load_entries(&mut conn, &id).await?;
+    let entries = crate::sessions::records::read_log(&app, &id).await?;
     let state = replay_text(&session, &entries)?;
     Ok(Json(view(&session, &state, seat.seat, seat.party)))
 }

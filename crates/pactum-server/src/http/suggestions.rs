@@ -14,7 +14,6 @@ use crate::error::{ApiError, ErrorBody};
 use crate::http::auth::authorize_party;
 use crate::sessions::AppState;
 use crate::sessions::cache::load_session;
-use crate::store::log::load_entries;
 use crate::views::{Privacy, Suggestions, suggestions_with};
 
 #[utoipa::path(post, path = "/sessions/{id}/suggestions", params(("id" = String, Path)), responses(
@@ -34,12 +33,10 @@ pub(crate) async fn post_suggestions(
             "the convener turned the mediator's suggestions off for this session (privacy level \"off\")",
         ));
     }
-    let mut conn = app.pool.acquire().await?;
-    let entries = load_entries(&mut conn, &id).await?;
-    drop(conn);
+    let entries = crate::sessions::records::read_log(&app, &id).await?;
     // About the standing offer or the draft; in free-form rounds, keeping
     // to the issues settled so far.
-    let basis = crate::views::suggestion_basis(&session, &entries)?;
+    let basis = crate::sessions::basis::suggestion_basis(&session, &entries)?;
     if !basis.unlocked.is_empty() {
         return Err(ApiError::conflict(crate::preferences::waiting_for_locks(
             &basis.unlocked,

@@ -12,10 +12,10 @@ use std::sync::Arc;
 use pactum_core::Outcome;
 
 use crate::error::ApiError;
-use crate::mediation;
 use crate::protocol::MoveKind;
 use crate::sessions::AppState;
 use crate::sessions::moves::{CachedState, Committed, StageError, Staged, install, stage_move};
+use crate::sessions::records::ensure_certificate;
 use crate::store::sessions::Session;
 
 /// A party's move waiting for the SQLite writer task.
@@ -84,7 +84,7 @@ impl AppState {
         let committed = committed?;
         if committed.as_ref().is_some_and(|c| c.agreement.is_some()) {
             // As in commit_move: the certificate closes the record.
-            let _ = mediation::ensure_certificate(self, &session).await;
+            let _ = ensure_certificate(self, &session).await;
         }
         Ok((session, committed))
     }

@@ -152,6 +152,7 @@ pub(crate) async fn with_stored_preferences(
     mut session: Session,
 ) -> Result<Session, ApiError> {
     session.scenario =
-        crate::preferences::apply_stored(pool, &session.id, session.scenario).await?;
+        crate::sessions::records::with_stored_preferences(pool, &session.id, session.scenario)
+            .await?;
     Ok(session)
 }

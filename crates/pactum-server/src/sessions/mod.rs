@@ -13,12 +13,14 @@ use std::sync::Arc;
 use sqlx::AnyPool;
 use tokio::sync::Mutex;
 
+pub(crate) mod basis;
 pub(crate) mod batcher;
 pub(crate) mod bots;
 pub(crate) mod cache;
 pub mod live;
 pub(crate) mod moves;
 pub(crate) mod partial;
+pub(crate) mod records;
 pub(crate) mod replay;
 pub(crate) mod single_text;
 

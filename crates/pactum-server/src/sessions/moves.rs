@@ -16,10 +16,10 @@ use sqlx::Row;
 
 use crate::error::ApiError;
 use crate::event::Event;
-use crate::mediation;
 use crate::offers::package;
 use crate::protocol::{Finish, MoveKind, SeatLimits, State};
 use crate::sessions::cache::keep_fixed_preferences;
+use crate::sessions::records as mediation;
 use crate::sessions::replay::{PastMove, replay, status_of};
 use crate::sessions::{AppState, MAX_CACHED, now_ms};
 use crate::store::log::{append, load_entries};

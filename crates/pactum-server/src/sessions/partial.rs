@@ -126,7 +126,7 @@ pub(crate) async fn make_move(
     drop(guard);
     app.hub.publish(id, published);
     if agreement.is_some() {
-        let _ = crate::mediation::ensure_certificate(app, session).await;
+        let _ = crate::sessions::records::ensure_certificate(app, session).await;
     }
     if fx.round_completed && fx.finish.is_none() {
         // Keeping to the issues settled so far.

@@ -117,7 +117,7 @@ pub(crate) async fn vote(
     // Live subscribers learn who voted (not how), the next proposal or the end.
     app.hub.publish(id, published);
     if agreed {
-        let _ = crate::mediation::ensure_certificate(app, session).await;
+        let _ = crate::sessions::records::ensure_certificate(app, session).await;
     }
     if resolution.is_some() && state.finished.is_none() {
         // Suggestions improve on the draft as it now stands.

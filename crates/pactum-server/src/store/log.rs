@@ -13,6 +13,34 @@ use crate::error::ApiError;
 use crate::event::Event;
 use crate::record::{RecordEntry, chain_hash};
 
+/// PostgreSQL: appends a log entry (the parameters of [`append`]'s
+/// insert), moves the session's log head to it, and, when some process
+/// watches the session, notifies `pactum_events` with "<session id> <seq>"
+/// on commit.
+const APPEND_AND_NOTIFY: &str = "WITH appended AS (\
+     INSERT INTO events (session_id, seq, body, prev_hash, hash) VALUES ($1, $2, $3, $4, $5) \
+     RETURNING session_id, seq), \
+     head AS (UPDATE sessions SET head_seq = $2, head_hash = $5 WHERE id = $1 \
+     RETURNING watched_until) \
+     SELECT count(pg_notify('pactum_events', a.session_id || ' ' || a.seq::text)) \
+     FROM appended a, head h WHERE h.watched_until > now()";
+
+/// Whether live subscribers see a log event; on PostgreSQL, appending it
+/// notifies the watching processes.
+pub(crate) fn notifies(event: &Event) -> bool {
+    matches!(
+        event,
+        Event::Move { .. }
+            | Event::Agreement { .. }
+            | Event::Ended { .. }
+            | Event::PartialMove { .. }
+            | Event::Settled { .. }
+            | Event::Vote { .. }
+            | Event::Proposal { .. }
+            | Event::Disclosure { .. }
+    )
+}
+
 pub(crate) async fn append(
     tx: &mut sqlx::AnyConnection,
     session_id: &str,
@@ -25,11 +53,8 @@ pub(crate) async fn append(
     // PostgreSQL: the append also moves the session's log head, and an
     // event live subscribers see notifies, on commit, the server processes
     // watching the session (see crate::sessions::live).
-    let sql = match (
-        tx.backend_name() == "PostgreSQL",
-        crate::sessions::live::notifies(event),
-    ) {
-        (true, true) => crate::sessions::live::APPEND_AND_NOTIFY,
+    let sql = match (tx.backend_name() == "PostgreSQL", notifies(event)) {
+        (true, true) => APPEND_AND_NOTIFY,
         (true, false) => {
             "WITH appended AS (\
              INSERT INTO events (session_id, seq, body, prev_hash, hash) VALUES ($1, $2, $3, $4, $5)) \

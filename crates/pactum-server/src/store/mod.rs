@@ -17,6 +17,7 @@
 //! commit.
 
 pub(crate) mod log;
+pub(crate) mod preferences;
 pub(crate) mod sessions;
 
 use std::str::FromStr;

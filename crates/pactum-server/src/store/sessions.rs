@@ -10,10 +10,10 @@ use sqlx::{AnyPool, Row};
 use crate::error::{ApiError, no_access};
 use crate::views::Privacy;
 
-pub(crate) fn parse_scenario(text: &str) -> Result<Scenario, String> {
-    pactum_core::native::from_toml("scenario_toml", text)
-        .map(|l| l.scenario)
-        .map_err(|e| e.to_string())
+/// A session's scenario text (`scenario_toml`), read as the native format
+/// reads a file of that name.
+pub(crate) fn parse_scenario(text: &str) -> Result<Scenario, pactum_core::Error> {
+    pactum_core::native::from_toml("scenario_toml", text).map(|l| l.scenario)
 }
 
 // ---------------------------------------------------------------- auth
@@ -75,14 +75,76 @@ pub(crate) async fn read_session(pool: &AnyPool, id: &str) -> Result<Session, Ap
         strategy: r.get(4),
     })
     .collect();
-    let scenario = parse_scenario(&text).map_err(ApiError::internal)?;
+    let scenario = parse_scenario(&text).map_err(|e| ApiError::internal_from(&e))?;
     Ok(Session {
         id: id.to_string(),
         scenario,
         admin_token_hash: row.get(1),
         deadline_rounds: row.get::<i64, _>(2) as u64,
         protocol: row.get(3),
-        privacy: Privacy::parse(&row.get::<String, _>(4)).map_err(ApiError::internal)?,
+        privacy: Privacy::parse(&row.get::<String, _>(4))
+            .map_err(|e| ApiError::internal_from(&e))?,
         seats,
     })
+}
+
+/// Inserts a new session's row (in the transaction that also stores its
+/// seats and first log entries).
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn insert_session(
+    tx: &mut sqlx::AnyConnection,
+    id: &str,
+    scenario_toml: &str,
+    protocol: &str,
+    deadline_rounds: u64,
+    admin_token_hash: &str,
+    created_at_ms: i64,
+    privacy: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO sessions (id, scenario_toml, protocol, deadline_rounds, admin_token_hash, created_at_ms, privacy) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(id)
+    .bind(scenario_toml)
+    .bind(protocol)
+    .bind(deadline_rounds as i64)
+    .bind(admin_token_hash)
+    .bind(created_at_ms)
+    .bind(privacy)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// Inserts seat `seat` of a new session (its token only as a hash).
+pub(crate) async fn insert_seat(
+    tx: &mut sqlx::AnyConnection,
+    session_id: &str,
+    seat: usize,
+    party: &str,
+    token_hash: &str,
+    role: &str,
+    strategy: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO seats (session_id, seat, party_name, token_hash, role, strategy) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(session_id)
+    .bind(seat as i64)
+    .bind(party)
+    .bind(token_hash)
+    .bind(role)
+    .bind(strategy)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// The scenario text the session was created with.
+pub(crate) async fn scenario_text(pool: &AnyPool, id: &str) -> Result<String, ApiError> {
+    let row = sqlx::query("SELECT scenario_toml FROM sessions WHERE id = $1")
+        .bind(id)
+        .fetch_one(pool)
+        .await?;
+    Ok(row.get(0))
 }
