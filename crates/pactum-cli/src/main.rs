@@ -318,7 +318,7 @@ fn main() -> ExitCode {
         } => init_logging(access_log).and_then(|()| {
             let key = signing_key
                 .as_deref()
-                .map(pactum_server::signing::read_signing_key)
+                .map(pactum_server::read_signing_key)
                 .transpose()?;
             if let Some(key) = &key {
                 let public: String = key
@@ -339,7 +339,7 @@ fn main() -> ExitCode {
             json,
         } => run_verify(
             &record,
-            &pactum_server::verify::VerifyOptions {
+            &pactum_server::VerifyOptions {
                 scenario,
                 preferences,
                 public_key,
@@ -358,12 +358,8 @@ fn main() -> ExitCode {
 }
 
 /// Prints every check of the record's verification; fails unless verified.
-fn run_verify(
-    path: &Path,
-    options: &pactum_server::verify::VerifyOptions,
-    json: bool,
-) -> Result<()> {
-    let (_, report) = pactum_server::verify::verify_file(path, options)?;
+fn run_verify(path: &Path, options: &pactum_server::VerifyOptions, json: bool) -> Result<()> {
+    let (_, report) = pactum_server::verify_file(path, options)?;
     if json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
@@ -374,7 +370,7 @@ fn run_verify(
             report.head.as_deref().unwrap_or("(none)")
         );
         for c in &report.checks {
-            let asked = if c.requested && c.status == pactum_server::verify::Status::NotChecked {
+            let asked = if c.requested && c.status == pactum_server::Status::NotChecked {
                 " (asked for)"
             } else {
                 ""
@@ -391,7 +387,7 @@ fn run_verify(
     }
     if !json {
         let count = |status| report.checks.iter().filter(|c| c.status == status).count();
-        use pactum_server::verify::Status;
+        use pactum_server::Status;
         match count(Status::NotChecked) {
             0 => println!("verified: all {} checks passed", count(Status::Passed)),
             n => println!(
@@ -412,7 +408,7 @@ fn run_keygen(out: &Path) -> Result<()> {
             bail!("{}: already exists; not overwriting a key", p.display());
         }
     }
-    let key = pactum_server::signing::generate();
+    let key = pactum_server::generate_signing_key();
     let mut file = std::fs::OpenOptions::new();
     file.write(true).create_new(true);
     #[cfg(unix)]

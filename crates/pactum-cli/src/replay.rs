@@ -15,11 +15,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
 use pactum_core::analysis::Package;
-use pactum_server::Record;
-use pactum_server::certificate::same_package;
-use pactum_server::mediation::Export;
-use pactum_server::simulation::script_of;
-use pactum_server::verify::{VerifyOptions, verify_file};
+use pactum_server::{Export, Record, VerifyOptions, script_of, verify_file};
 use pactum_sim::script::replay;
 use pactum_sim::{Deadline, End, Prepared};
 use serde::Serialize;
@@ -114,11 +110,7 @@ pub fn run(args: Args) -> Result<()> {
     let names = prepared.names();
     let r = &again.result;
     let agreement = r.agreement.map(|a| prepared.package(a));
-    let same_agreement = match (&agreement, &run.agreement) {
-        (Some(a), Some(b)) => same_package(a, b),
-        (None, None) => run.ended.is_some(),
-        _ => false,
-    };
+    let same_agreement = run.agrees_with(agreement.as_ref());
     let doc = Replayed {
         session_id: record.session_id.clone(),
         protocol: run.protocol.name(),

@@ -13,7 +13,7 @@
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
-use pactum_server::simulation::{Simulation, export_simulation};
+use pactum_server::{Simulation, export_simulation};
 use pactum_sim::{Config, NegotiationResult, Prepared};
 
 use crate::negotiate::Args;

@@ -218,7 +218,7 @@ fn a_whole_number_real_agreement_exported_by_a_signing_server_verifies() {
     for i in 1..events.len() {
         let prev = events[i - 1]["hash"].as_str().unwrap().to_string();
         events[i]["prev_hash"] = json!(prev);
-        events[i]["hash"] = json!(pactum_server::record::chain_hash(
+        events[i]["hash"] = json!(pactum_server::testing::chain_hash(
             &prev,
             &events[i]["event"]
         ));

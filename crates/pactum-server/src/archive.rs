@@ -15,9 +15,9 @@ use std::io::{Cursor, Read};
 use base64::Engine;
 
 /// Most entries an archive may have (folders included).
-pub const MAX_ENTRIES: usize = 256;
+pub(crate) const MAX_ENTRIES: usize = 256;
 /// Most bytes all taken files may unpack to.
-pub const MAX_UNPACKED_BYTES: u64 = 8 * 1024 * 1024;
+pub(crate) const MAX_UNPACKED_BYTES: u64 = 8 * 1024 * 1024;
 
 /// The name of the upload in messages (the request's field).
 const LABEL: &str = "scenario_zip_base64";
@@ -25,7 +25,7 @@ const LABEL: &str = "scenario_zip_base64";
 /// Why an uploaded archive was refused. Every message is meant for the
 /// uploader and names the request's field.
 #[derive(Debug, thiserror::Error)]
-pub enum ArchiveError {
+pub(crate) enum ArchiveError {
     /// The text is not base64.
     #[error("scenario_zip_base64: not base64: {0}")]
     Base64(#[source] base64::DecodeError),
@@ -78,7 +78,7 @@ pub enum ArchiveError {
 
 /// Reads a base64 zip of a GENIUS or GeniusWeb scenario folder and returns
 /// the scenario as native TOML.
-pub fn scenario_toml_from_zip_base64(b64: &str) -> Result<String, ArchiveError> {
+pub(crate) fn scenario_toml_from_zip_base64(b64: &str) -> Result<String, ArchiveError> {
     let files = unpack(b64)?;
     let loaded =
         pactum_core::io::from_files(LABEL, &files, None).map_err(ArchiveError::Scenario)?;

@@ -13,7 +13,9 @@
 //!
 //! A bot's move goes through the same path as a person's; one the rules
 //! refuse (say, an offer below its own reservation value) ends the
-//! negotiation instead, as the simulator's runner does by default.
+//! negotiation instead, as the simulator's runner does by default. A bot
+//! moves only for the seat whose turn the engine gives, so never for a seat
+//! that left. Its errors are typed ([`BotError`]).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -24,6 +26,26 @@ use pactum_sim::negotiator::{self, Negotiator, Now, Response, SeatInfo};
 use pactum_sim::{OutcomeId, Prepared};
 
 use crate::protocol::{MoveKind, State};
+
+/// Why bots cannot play a scenario, or cannot find a move.
+#[derive(Debug, thiserror::Error)]
+pub enum BotError {
+    /// The outcome space is too large to tabulate.
+    #[error(
+        "bots need an outcome space of at most {MAX_BOT_OUTCOMES} outcomes; this one has {count}"
+    )]
+    TooManyOutcomes {
+        /// The scenario's number of outcomes.
+        count: u128,
+    },
+    /// The simulator cannot prepare the scenario, or knows no such
+    /// strategy.
+    #[error(transparent)]
+    Sim(#[from] pactum_sim::SimError),
+    /// A recorded package is not an outcome of the scenario.
+    #[error("a recorded package is off the scenario: {0}")]
+    OffScenario(#[from] pactum_protocol::OutsideSpace),
+}
 
 /// Largest outcome space a session with bots may have (bots tabulate every
 /// outcome's utility).
@@ -53,7 +75,7 @@ const MAX_TABLES: usize = 1000;
 
 impl BotTables {
     /// The tables of a session's scenario, as its preferences now are.
-    pub fn get(&self, session_id: &str, scenario: &Scenario) -> Result<Arc<Prepared>, String> {
+    pub fn get(&self, session_id: &str, scenario: &Scenario) -> Result<Arc<Prepared>, BotError> {
         let fingerprint = {
             let mut h = std::collections::hash_map::DefaultHasher::new();
             std::hash::Hash::hash(&format!("{:?}", scenario.parties), &mut h);
@@ -75,19 +97,17 @@ impl BotTables {
 }
 
 /// Checks that bots can play this scenario and tabulates it.
-pub fn prepare(scenario: &Scenario) -> Result<Prepared, String> {
+pub fn prepare(scenario: &Scenario) -> Result<Prepared, BotError> {
     let count = scenario.outcome_count();
     if count > MAX_BOT_OUTCOMES as u128 {
-        return Err(format!(
-            "bots need an outcome space of at most {MAX_BOT_OUTCOMES} outcomes; this one has {count}"
-        ));
+        return Err(BotError::TooManyOutcomes { count });
     }
-    Prepared::new(scenario.clone()).map_err(|e| e.to_string())
+    Ok(Prepared::new(scenario.clone())?)
 }
 
 /// Checks a strategy name.
-pub fn check_strategy(name: &str) -> Result<(), String> {
-    negotiator::check(name).map_err(|e| e.to_string())
+pub fn check_strategy(name: &str) -> Result<(), BotError> {
+    Ok(negotiator::check(name)?)
 }
 
 /// The seed of a session's bots: the first 64 bits of its id.
@@ -144,7 +164,7 @@ pub fn next_move<A: Acceptability<Outcome>>(
     history: &[SeenMove],
     clock: &Clock,
     limits: &A,
-) -> Result<(usize, MoveKind, Option<Outcome>), String> {
+) -> Result<(usize, MoveKind, Option<Outcome>), BotError> {
     let seat = state.turn();
     let n = prepared.negotiators.len();
     let info = SeatInfo {
@@ -154,8 +174,8 @@ pub fn next_move<A: Acceptability<Outcome>>(
         space: prepared.space.clone(),
         seed: seat_seed(session_id, seat),
     };
-    let mut bot = negotiator::build(strategy, &info).map_err(|e| e.to_string())?;
-    let encode = |o: &Outcome| prepared.space.encode(o).map_err(|e| e.to_string());
+    let mut bot = negotiator::build(strategy, &info)?;
+    let encode = |o: &Outcome| prepared.space.encode(o);
     let mut standing: Option<(OutcomeId, usize)> = None;
     for m in history {
         let now = pactum_sim::session::now(clock, m.round as usize);
@@ -189,4 +209,91 @@ pub fn next_move<A: Acceptability<Outcome>>(
             Err(_) => (seat, MoveKind::End, None),
         },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pactum_protocol::AcceptAll;
+
+    const THREE: &str = r#"
+name = "three"
+[[issues]]
+name = "a"
+options = ["x", "y", "z"]
+[[parties]]
+name = "A"
+role = "negotiator"
+weights = { a = 1.0 }
+values.a = { x = 1.0, y = 0.5, z = 0.0 }
+[[parties]]
+name = "B"
+role = "negotiator"
+weights = { a = 1.0 }
+values.a = { x = 0.5, y = 1.0, z = 0.5 }
+[[parties]]
+name = "C"
+role = "negotiator"
+weights = { a = 1.0 }
+values.a = { x = 0.0, y = 0.5, z = 1.0 }
+"#;
+
+    #[test]
+    fn errors_are_typed() {
+        assert!(matches!(check_strategy("no-such"), Err(BotError::Sim(_))));
+        let sc = pactum_core::native::from_toml("t", THREE).unwrap().scenario;
+        assert!(prepare(&sc).is_ok());
+    }
+
+    #[test]
+    fn a_bot_never_moves_for_a_seat_that_left() {
+        let sc = pactum_core::native::from_toml("t", THREE).unwrap().scenario;
+        let prepared = prepare(&sc).unwrap();
+        let names: Vec<String> = ["A", "B", "C"].map(String::from).to_vec();
+        let mut state = State::new(names, 10);
+        state
+            .apply(0, MoveKind::Offer, Some(vec![0]))
+            .expect("A offers");
+        state.apply(1, MoveKind::Leave, None).expect("B leaves");
+        let mut history = vec![
+            SeenMove {
+                seat: 0,
+                round: 0,
+                kind: MoveKind::Offer,
+                offer: Some(vec![0]),
+            },
+            SeenMove {
+                seat: 1,
+                round: 0,
+                kind: MoveKind::Leave,
+                offer: None,
+            },
+        ];
+        let session = "00112233445566778899aabbccddeeff";
+        for _ in 0..12 {
+            if state.finished.is_some() {
+                break;
+            }
+            let (seat, kind, offer) = next_move(
+                &prepared,
+                "boulware",
+                session,
+                &state,
+                &history,
+                &clock(10),
+                &AcceptAll,
+            )
+            .unwrap();
+            assert_ne!(seat, 1, "a bot moved for the seat that left");
+            let round = state.round();
+            state.apply(seat, kind, offer.clone()).unwrap();
+            history.push(SeenMove {
+                seat,
+                round,
+                kind,
+                offer,
+            });
+        }
+        assert_eq!(state.left_names(), ["B"]);
+    }
 }

@@ -26,7 +26,7 @@ const EPS: f64 = 1e-9;
 
 /// The certificate of an agreement (the event that closes a record).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct Certificate {
+pub(crate) struct Certificate {
     #[schema(value_type = Object)]
     pub agreement: Package,
     pub round: u64,
@@ -49,7 +49,7 @@ pub struct Certificate {
 
 /// Computes the certificate of `agreement` (a package of `scenario`) reached
 /// in `round`, given who has disclosed.
-pub fn compute(
+pub(crate) fn compute(
     scenario: &Scenario,
     agreement: &Package,
     round: u64,
@@ -65,7 +65,7 @@ pub fn compute(
 }
 
 /// [`compute`] analysing with `options` (the server's budget).
-pub fn compute_with(
+pub(crate) fn compute_with(
     scenario: &Scenario,
     agreement: &Package,
     round: u64,
@@ -124,7 +124,7 @@ pub(crate) fn outcome_of(scenario: &Scenario, p: &Package) -> Result<Vec<u32>, S
 
 /// Negotiators whose latest disclosure choice is "disclose", in the order
 /// they first disclosed.
-pub fn disclosed_by(events: impl IntoIterator<Item = Event>) -> Vec<String> {
+pub(crate) fn disclosed_by(events: impl IntoIterator<Item = Event>) -> Vec<String> {
     let mut disclosed: Vec<String> = Vec::new();
     for event in events {
         if let Event::Disclosure {
@@ -143,7 +143,7 @@ pub fn disclosed_by(events: impl IntoIterator<Item = Event>) -> Vec<String> {
 /// A record's certificate with the agreement it certifies: where they are
 /// and what they say.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Certified {
+pub(crate) struct Certified {
     /// Index of the certificate event (the record's last).
     pub at: usize,
     /// The certificate as recorded.
@@ -154,7 +154,7 @@ pub struct Certified {
 /// record's final event, follow the agreement and certify the agreed
 /// package and round (packages compared by value: `21500` and `21500.0` are
 /// the same price). `Ok(None)` when the record has no certificate.
-pub fn find_certificate(events: &[Event]) -> Result<Option<Certified>, String> {
+pub(crate) fn find_certificate(events: &[Event]) -> Result<Option<Certified>, String> {
     let Some(at) = events
         .iter()
         .position(|e| matches!(e, Event::Certificate(_)))
@@ -186,7 +186,11 @@ pub fn find_certificate(events: &[Event]) -> Result<Option<Certified>, String> {
 /// Recomputes the certificate found by [`find_certificate`] from
 /// `scenario` (the session's, with every negotiator's preferences as they
 /// stood when it was issued) and compares it with the recorded one.
-pub fn recompute(scenario: &Scenario, events: &[Event], found: &Certified) -> Result<(), String> {
+pub(crate) fn recompute(
+    scenario: &Scenario,
+    events: &[Event],
+    found: &Certified,
+) -> Result<(), String> {
     let cert = &found.certificate;
     let disclosed = disclosed_by(events[..found.at].iter().cloned());
     let again = compute(scenario, &cert.agreement, cert.round, &disclosed)?;
@@ -197,7 +201,7 @@ pub fn recompute(scenario: &Scenario, events: &[Event], found: &Certified) -> Re
 }
 
 /// Whether two packages name the same values (numbers by value).
-pub fn same_package(a: &Package, b: &Package) -> bool {
+pub(crate) fn same_package(a: &Package, b: &Package) -> bool {
     let canonical = |p: &Package| {
         serde_json::to_value(p)
             .map(|v| crate::record::canonical_json(&v))

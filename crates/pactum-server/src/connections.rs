@@ -42,7 +42,7 @@ const OVERFLOW_HEADER_TIMEOUT: Duration = Duration::from_secs(1);
 
 /// Serves `app` on `listener` within `limits` until `stop` resolves, then
 /// lets the connections finish their requests in progress and returns.
-pub async fn accept(
+pub(crate) async fn accept(
     listener: TcpListener,
     app: Router,
     limits: &ServerLimits,

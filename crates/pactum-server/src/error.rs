@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Response};
 /// An HTTP error answer: its status, the message the client sees and, for
 /// a server failure, the cause that only the log sees.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ApiError {
+pub(crate) struct ApiError {
     /// The HTTP status.
     pub status: StatusCode,
     /// What the client is told.
@@ -27,7 +27,7 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    pub fn new(status: StatusCode, message: impl Into<String>) -> Self {
+    pub(crate) fn new(status: StatusCode, message: impl Into<String>) -> Self {
         ApiError {
             status,
             message: message.into(),
@@ -36,37 +36,34 @@ impl ApiError {
         }
     }
     /// The same error, telling the client to retry after `secs` seconds.
-    pub fn retry_after(mut self, secs: u64) -> Self {
+    pub(crate) fn retry_after(mut self, secs: u64) -> Self {
         self.retry_after = Some(secs);
         self
     }
-    pub fn bad_request(m: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, m)
-    }
-    pub fn unprocessable(m: impl Into<String>) -> Self {
+    pub(crate) fn unprocessable(m: impl Into<String>) -> Self {
         Self::new(StatusCode::UNPROCESSABLE_ENTITY, m)
     }
-    pub fn conflict(m: impl Into<String>) -> Self {
+    pub(crate) fn conflict(m: impl Into<String>) -> Self {
         Self::new(StatusCode::CONFLICT, m)
     }
-    pub fn unauthorized(m: impl Into<String>) -> Self {
+    pub(crate) fn unauthorized(m: impl Into<String>) -> Self {
         Self::new(StatusCode::UNAUTHORIZED, m)
     }
-    pub fn forbidden(m: impl Into<String>) -> Self {
+    pub(crate) fn forbidden(m: impl Into<String>) -> Self {
         Self::new(StatusCode::FORBIDDEN, m)
     }
-    pub fn not_found(m: impl Into<String>) -> Self {
+    pub(crate) fn not_found(m: impl Into<String>) -> Self {
         Self::new(StatusCode::NOT_FOUND, m)
     }
     /// A server failure: the client is told only that it happened (with a
     /// request id); `cause` (with its sources) goes to the log.
-    pub fn internal(cause: impl std::fmt::Display) -> Self {
+    pub(crate) fn internal(cause: impl std::fmt::Display) -> Self {
         let mut e = Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal error");
         e.cause = Some(cause.to_string());
         e
     }
     /// A server failure caused by `error`, logged with its chain of sources.
-    pub fn internal_from(error: &(dyn std::error::Error + 'static)) -> Self {
+    pub(crate) fn internal_from(error: &(dyn std::error::Error + 'static)) -> Self {
         let mut cause = error.to_string();
         let mut source = error.source();
         while let Some(s) = source {
@@ -100,7 +97,7 @@ impl From<sqlx::Error> for ApiError {
 
 /// The body of every error response.
 #[derive(serde::Serialize, utoipa::ToSchema)]
-pub struct ErrorBody {
+pub(crate) struct ErrorBody {
     /// Why the request failed (for a server failure, only that it did and
     /// the request id under which the log has the cause).
     pub error: String,

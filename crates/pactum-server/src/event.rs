@@ -29,6 +29,11 @@ pub enum Event {
         /// `crate::sessions::live::auto_suggest`); omitted when off.
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         auto_suggest: bool,
+        /// The wall-clock time limit in seconds from `at_ms`, if the
+        /// session has one (see `crate::protocol::TimeLimit`); omitted
+        /// when it has none, as in every record that predates it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        deadline_seconds: Option<u64>,
     },
     Move {
         party: String,
@@ -45,6 +50,15 @@ pub enum Event {
     Ended {
         reason: String,
         round: u64,
+    },
+    /// The session's wall-clock time limit had passed when a request found
+    /// it so at `at_ms` (the time the server read then); the end follows
+    /// (`Ended` with "time limit reached", or the agreement a single text
+    /// had reached). Replaying the record at these times reaches the same
+    /// state.
+    Expired {
+        round: u64,
+        at_ms: i64,
     },
     /// A negotiator's choice to disclose its preferences to the mediator
     /// (`true`) or to withdraw that (`false`); off until first chosen.

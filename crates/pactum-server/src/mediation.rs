@@ -24,11 +24,11 @@ use crate::record::Record;
 use crate::views::own_utility;
 
 /// Largest number of outcomes whose utilities the mediator view samples.
-pub const MAX_SAMPLE: u128 = 1000;
+pub(crate) const MAX_SAMPLE: u128 = 1000;
 
 /// Why the utility space was not computed.
 #[derive(Debug, thiserror::Error)]
-pub enum MediationError {
+pub(crate) enum MediationError {
     /// The analysis refused the scenario (its budget, or an outcome space
     /// too large to enumerate).
     #[error(transparent)]
@@ -47,7 +47,7 @@ pub(crate) fn mediator_of(scenario: &Scenario) -> Option<String> {
 
 /// A package and every negotiator's utility of it (negotiators' order).
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct UtilityPoint {
+pub(crate) struct UtilityPoint {
     #[schema(value_type = Object)]
     pub offer: Package,
     pub utilities: Vec<f64>,
@@ -56,7 +56,7 @@ pub struct UtilityPoint {
 /// The negotiators' joint utility space: shown to the mediator only when
 /// every negotiator has disclosed.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct UtilitySpace {
+pub(crate) struct UtilitySpace {
     pub negotiators: Vec<String>,
     /// Number of outcomes, as a decimal string (it may exceed 2^64).
     pub outcome_count: String,
@@ -173,6 +173,8 @@ pub(crate) fn utility_space(
 /// finished session offline (`pactum verify --scenario`).
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct Export {
+    /// The scenario's text the session was created from.
     pub scenario_toml: String,
+    /// The session's whole record.
     pub record: Record,
 }

@@ -40,7 +40,7 @@ use crate::record::{RecordEntry, canonical_json};
 
 /// Why preferences were refused.
 #[derive(Debug, thiserror::Error)]
-pub enum PreferencesError {
+pub(crate) enum PreferencesError {
     /// The scenario has no party of that index.
     #[error("no such party")]
     NoSuchParty,
@@ -99,7 +99,7 @@ pub fn commitment(salt: &str, prefs: &PreferencesRequest) -> String {
 /// `scenario` with party `party`'s preferences replaced by `prefs`, checked
 /// as the native format checks a scenario file (red lines and discount
 /// factor are kept).
-pub fn apply(
+pub(crate) fn apply(
     scenario: &Scenario,
     party: usize,
     prefs: &PreferencesRequest,
@@ -214,7 +214,7 @@ pub(crate) fn waiting_for_locks(unlocked: &[String]) -> String {
 /// One edit of a party's preferences with the salt that opens its
 /// commitment.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct PreferencesOpening {
+pub(crate) struct PreferencesOpening {
     /// Sequence number of the `preferences` event in the record.
     pub seq: u64,
     /// The commitment recorded there.
@@ -228,7 +228,7 @@ pub struct PreferencesOpening {
 /// Answer of `GET /sessions/{id}/preferences/export`: everything a party
 /// needs to open its own commitments (`pactum verify --preferences FILE`).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct PreferencesExport {
+pub(crate) struct PreferencesExport {
     /// The session whose record holds the commitments.
     pub session_id: String,
     /// The party whose preferences these are.

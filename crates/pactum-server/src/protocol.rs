@@ -42,6 +42,84 @@ pub const ALTERNATING_OFFERS: &str = "alternating_offers";
 /// The end reason of a session whose wall-clock time limit passed.
 pub const TIME_LIMIT_REACHED: &str = "time limit reached";
 
+/// The longest wall-clock time limit a session may have: 30 days.
+pub const MAX_DEADLINE_SECONDS: u64 = 30 * 24 * 60 * 60;
+
+/// A session's wall-clock time limit: `limit` from its creation at
+/// `started_at_ms` (the `at_ms` of its `Created` entry). The engine reads
+/// the time through a [`ManualClock`] set to the time elapsed since then,
+/// at the server's clock (live) or at a recorded time (replay), so the
+/// same times give the same decisions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimeLimit {
+    started_at_ms: i64,
+    limit: Duration,
+}
+
+/// A time limit no session can have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("deadline_seconds must be between 1 and {MAX_DEADLINE_SECONDS} (30 days), not {0}")]
+pub struct BadTimeLimit(pub u64);
+
+impl TimeLimit {
+    /// A limit of `seconds` (1 to [`MAX_DEADLINE_SECONDS`]) from
+    /// `started_at_ms`.
+    pub fn new(started_at_ms: i64, seconds: u64) -> Result<Self, BadTimeLimit> {
+        if seconds == 0 || seconds > MAX_DEADLINE_SECONDS {
+            return Err(BadTimeLimit(seconds));
+        }
+        Ok(TimeLimit {
+            started_at_ms,
+            limit: Duration::from_secs(seconds),
+        })
+    }
+
+    /// The limit a `Created` entry records, if any (`None` for other
+    /// entries and sessions without one).
+    pub fn of_created(created: &Event) -> Result<Option<Self>, BadTimeLimit> {
+        match created {
+            Event::Created {
+                deadline_seconds: Some(s),
+                at_ms,
+                ..
+            } => TimeLimit::new(*at_ms, *s).map(Some),
+            _ => Ok(None),
+        }
+    }
+
+    /// The limit in seconds.
+    pub fn seconds(&self) -> u64 {
+        self.limit.as_secs()
+    }
+
+    /// Time since the session's creation at `now_ms` (none before it).
+    pub fn elapsed(&self, now_ms: i64) -> Duration {
+        Duration::from_millis(u64::try_from(now_ms - self.started_at_ms).unwrap_or(0))
+    }
+
+    /// Whether the limit had passed at `now_ms`.
+    pub fn passed(&self, now_ms: i64) -> bool {
+        self.elapsed(now_ms) >= self.limit
+    }
+
+    /// Milliseconds left at `now_ms` (0 once passed).
+    pub fn left_ms(&self, now_ms: i64) -> u64 {
+        self.limit.saturating_sub(self.elapsed(now_ms)).as_millis() as u64
+    }
+
+    /// The engine's clock at `now_ms`: no step deadline (the rounds are
+    /// the state's own), this time limit, the time elapsed by then.
+    pub fn clock(&self, now_ms: i64) -> Clock {
+        let source = ManualClock::new();
+        source.set(self.elapsed(now_ms));
+        let deadline = Deadline {
+            steps: None,
+            time_limit: Some(self.limit),
+        };
+        Clock::with_source(deadline, Arc::new(source))
+    }
+}
+
 pub use crate::event::MoveKind;
 
 /// How a negotiation finished.
@@ -216,6 +294,31 @@ impl Space for Checked {
     }
 }
 
+/// A session's wall-clock time limit as a view shows it at the time of the
+/// request. A request that only reads writes nothing: once the limit has
+/// passed the view says so, and the next move records the expiry.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct TimeLimitView {
+    /// The limit, in seconds from the session's creation.
+    pub deadline_seconds: u64,
+    /// Milliseconds left at this request (0 once passed).
+    pub left_ms: u64,
+    /// Whether the limit has passed: the negotiation is then over (the
+    /// record shows it once a move finds it so).
+    pub passed: bool,
+}
+
+impl TimeLimitView {
+    /// The view of `limit` at `now_ms`.
+    pub fn of(limit: &TimeLimit, now_ms: i64) -> Self {
+        TimeLimitView {
+            deadline_seconds: limit.seconds(),
+            left_ms: limit.left_ms(now_ms),
+            passed: limit.passed(now_ms),
+        }
+    }
+}
+
 /// The state of a session, rebuilt by replaying its moves: the engine's
 /// state and, kept in step with it after every move, its public views.
 #[derive(Debug, Clone)]
@@ -232,6 +335,8 @@ pub struct State {
     /// The round as the server counts it: the engine's, and once a move
     /// that completed its round ended the negotiation, the round after it.
     round: u64,
+    /// The wall-clock time limit, if the session has one.
+    pub time_limit: Option<TimeLimit>,
     engine: Result<Sao<Outcome>, SetupError>,
 }
 
@@ -250,6 +355,7 @@ impl State {
             left: vec![false; n],
             finished: None,
             round: 0,
+            time_limit: None,
             engine,
         }
     }
@@ -332,22 +438,24 @@ impl State {
         Ok(finish)
     }
 
-    /// Ends the negotiation if its wall-clock `time_limit` has passed after
-    /// `elapsed` (time since the session's creation); returns the end if
-    /// this call ended it. Replaying a recorded expiry calls it with the
-    /// recorded times, and reaches the same state.
-    pub fn expire(&mut self, elapsed: Duration, time_limit: Duration) -> Option<Finish> {
+    /// The session's wall-clock time limit (none by default).
+    pub fn with_time_limit(mut self, limit: Option<TimeLimit>) -> Self {
+        self.time_limit = limit;
+        self
+    }
+
+    /// Ends the negotiation if its wall-clock time limit had passed at
+    /// `now_ms` (the engine's clock, fed the time since the session's
+    /// creation); returns the end if this call ended it. Replaying a
+    /// recorded expiry calls it with the recorded time, and reaches the
+    /// same state.
+    pub fn expire(&mut self, now_ms: i64) -> Option<Finish> {
+        let limit = self.time_limit?;
         if self.finished.is_some() {
             return None;
         }
         let engine = self.engine.as_mut().ok()?;
-        let source = ManualClock::new();
-        source.set(elapsed);
-        let deadline = Deadline {
-            steps: None,
-            time_limit: Some(time_limit),
-        };
-        let events = engine.expire(&Clock::with_source(deadline, Arc::new(source)))?;
+        let events = engine.expire(&limit.clock(now_ms))?;
         let finish = events.iter().find_map(|e| match e {
             sao::Event::Over { end, .. } => Some(self.finish_of(end, true)),
             _ => None,

@@ -21,18 +21,23 @@ pub const GENESIS_HASH: &str = "000000000000000000000000000000000000000000000000
 /// One entry of the log: the event and its place in the chain.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct RecordEntry {
+    /// Position in the log, from 0.
     pub seq: u64,
     /// The event itself (hashed in canonical form).
     #[schema(value_type = Object)]
     pub event: Json,
+    /// Hash of the entry before (all zeros for the first).
     pub prev_hash: String,
+    /// SHA-256 (hex) of `prev_hash` and the event's canonical JSON.
     pub hash: String,
 }
 
 /// A session's whole log, as exported by `GET /sessions/{id}/record`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Record {
+    /// The session the log is of.
     pub session_id: String,
+    /// The entries, in order.
     pub events: Vec<RecordEntry>,
     /// The server's signature of the log's head, when the server has a
     /// signing key (see `crate::signing`).
@@ -43,18 +48,31 @@ pub struct Record {
 /// Why a record failed verification.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum VerifyError {
+    /// The record has no entries.
     #[error("the record has no events")]
     Empty,
+    /// An entry's sequence number is out of order.
     #[error("event {index}: sequence number {found}, expected {expected}")]
     Sequence {
+        /// Position of the entry in the record.
         index: usize,
+        /// The number it should have.
         expected: u64,
+        /// The number it has.
         found: u64,
     },
+    /// An entry's `prev_hash` is not the previous entry's hash.
     #[error("event {seq}: prev_hash does not match the hash of the event before it")]
-    BrokenLink { seq: u64 },
+    BrokenLink {
+        /// The entry's sequence number.
+        seq: u64,
+    },
+    /// An entry's hash is not the hash of its content.
     #[error("event {seq}: hash does not match its content (the event was altered)")]
-    HashMismatch { seq: u64 },
+    HashMismatch {
+        /// The entry's sequence number.
+        seq: u64,
+    },
 }
 
 /// Writes `value` as canonical JSON: object keys sorted, no whitespace,
@@ -62,7 +80,7 @@ pub enum VerifyError {
 /// as the shortest decimal that reads back as the same `f64`, without an
 /// exponent or a trailing `.0` (so `19000.0` is written `19000`, `1e-7`
 /// `0.0000001`).
-pub fn canonical_json(value: &Json) -> String {
+pub(crate) fn canonical_json(value: &Json) -> String {
     let mut out = String::new();
     write_canonical(value, &mut out, true);
     out

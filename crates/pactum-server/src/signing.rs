@@ -22,7 +22,7 @@ use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
 use serde::{Deserialize, Serialize};
 
 /// The only signature algorithm.
-pub const ED25519: &str = "ed25519";
+pub(crate) const ED25519: &str = "ed25519";
 
 /// A signature of a record's head, carried in exported records.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -42,15 +42,22 @@ pub struct HeadSignature {
 /// Why a key file could not be used.
 #[derive(Debug, thiserror::Error)]
 pub enum KeyError {
+    /// The file could not be read.
     #[error("{path}: {source}")]
     Read {
+        /// The key file.
         path: PathBuf,
+        /// What reading it said.
         source: std::io::Error,
     },
+    /// The file holds no key of the expected kind.
     #[error("{path}: not an Ed25519 {what} (expected 64 hex digits or a PEM file: {reason})")]
     Format {
+        /// The key file.
         path: PathBuf,
+        /// "signing key" or "public key".
         what: &'static str,
+        /// What the decoder said.
         reason: String,
     },
 }
@@ -73,7 +80,7 @@ pub fn sign_head(key: &SigningKey, session_id: &str, seq: u64, hash: &str) -> He
 
 /// Checks `sig` as a signature by `key` of the head (`seq`, `hash`) of
 /// session `session_id`'s record.
-pub fn verify_head(
+pub(crate) fn verify_head(
     key: &VerifyingKey,
     sig: &HeadSignature,
     session_id: &str,
@@ -101,7 +108,7 @@ pub fn verify_head(
 }
 
 /// A public key written as 64 hex digits.
-pub fn public_key_from_hex(text: &str) -> Result<VerifyingKey, String> {
+pub(crate) fn public_key_from_hex(text: &str) -> Result<VerifyingKey, String> {
     let bytes: [u8; 32] = hex::decode(text.trim())
         .map_err(|e| e.to_string())?
         .try_into()

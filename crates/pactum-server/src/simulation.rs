@@ -185,6 +185,7 @@ pub fn export_simulation(sim: &Simulation) -> Result<Export, SimulationError> {
         scenario_sha256: hex::encode(Sha256::digest(sim.scenario_text.as_bytes())),
         at_ms: SIMULATED_AT_MS,
         auto_suggest: false,
+        deadline_seconds: None,
     });
     let foreign = |index| SimulationError::Foreign {
         index,
@@ -350,6 +351,19 @@ pub struct RecordedRun {
     pub final_round: Option<u64>,
     /// Seats that left, in the order they did.
     pub left: Vec<usize>,
+}
+
+impl RecordedRun {
+    /// Whether `agreement` (a result's, or none) is the recorded result:
+    /// the same package (compared by value), or no agreement where the
+    /// record ended without one. A record still open matches nothing.
+    pub fn agrees_with(&self, agreement: Option<&Package>) -> bool {
+        match (agreement, &self.agreement) {
+            (Some(a), Some(b)) => certificate::same_package(a, b),
+            (None, None) => self.ended.is_some(),
+            _ => false,
+        }
+    }
 }
 
 /// Reads `record`'s moves as steps on `space` (the simulator's space of

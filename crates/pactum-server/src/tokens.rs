@@ -7,12 +7,12 @@
 use sha2::{Digest, Sha256};
 
 /// A fresh 256-bit token, hex-encoded (64 characters).
-pub fn generate() -> String {
+pub(crate) fn generate() -> String {
     hex::encode(rand::random::<[u8; 32]>())
 }
 
 /// The hex SHA-256 of a token, as stored.
-pub fn hash(token: &str) -> String {
+pub(crate) fn hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 

@@ -18,7 +18,10 @@
 //!   protocol rules ([`State::apply`], [`TextState::vote`],
 //!   [`PartialState::apply`]): every move legal in turn, every event the
 //!   server derives (agreement, end, proposal, settlement, partial
-//!   agreement) exactly the one the moves imply, nothing else.
+//!   agreement) exactly the one the moves imply, nothing else. A session
+//!   with a wall-clock time limit has no move recorded after it, and its
+//!   recorded expiry is replayed at its recorded time (the engine's clock
+//!   then reads that time), which must end the negotiation then.
 //! - **preferences commitments**: each party's exported preferences with
 //!   their salts open the commitments recorded for them.
 //! - **certificate**: the agreement certificate closes the record, certifies
@@ -43,7 +46,9 @@ use crate::mediation::Export;
 use crate::offers::{parse_offer, parse_partial_offer};
 use crate::partial::{PARTIAL_ROUNDS, PartialState, derived_events};
 use crate::preferences::{PreferencesExport, PreferencesRequest, commitment};
-use crate::protocol::{ALTERNATING_OFFERS, Finish, MoveKind, State, finish_event};
+use crate::protocol::{
+    ALTERNATING_OFFERS, BadTimeLimit, Finish, MoveKind, State, TimeLimit, finish_event,
+};
 use crate::record::{Record, canonical_json, verify_record};
 use crate::signing::{public_key_from_hex, read_public_key, verify_head};
 use crate::singletext::{SINGLE_TEXT, TextState, proposal_event};
@@ -76,6 +81,7 @@ pub struct Check {
     /// "hash chain", "session id", "signature", "scenario hash",
     /// "protocol replay", "preferences commitments" or "certificate".
     pub check: String,
+    /// Whether it passed, failed or could not run.
     pub status: Status,
     /// What was found, why it failed, or why it could not run and what
     /// would let it run.
@@ -117,6 +123,7 @@ pub struct VerifyReport {
     pub head: Option<String>,
     /// True when no check failed and no requested check went unchecked.
     pub verified: bool,
+    /// Every check, in the order they ran.
     pub checks: Vec<Check>,
 }
 
@@ -170,17 +177,33 @@ pub struct VerifyOptions {
 /// Why verification could not start (a file unreadable or malformed).
 #[derive(Debug, thiserror::Error)]
 pub enum VerifyFileError {
+    /// A file could not be read.
     #[error("reading {path}: {source}")]
     Read {
+        /// The file.
         path: PathBuf,
+        /// What reading it said.
         source: std::io::Error,
     },
+    /// The record file does not parse as a record or an export.
     #[error("{path}: not a record ({reason})")]
-    NotARecord { path: PathBuf, reason: String },
+    NotARecord {
+        /// The file.
+        path: PathBuf,
+        /// What parsing it said.
+        reason: String,
+    },
+    /// A preferences file is not a party's preferences export.
     #[error(
         "{path}: not a party's preferences export (GET /sessions/{{id}}/preferences/export): {reason}"
     )]
-    NotPreferences { path: PathBuf, reason: String },
+    NotPreferences {
+        /// The file.
+        path: PathBuf,
+        /// What parsing it said.
+        reason: String,
+    },
+    /// The public key file could not be used.
     #[error(transparent)]
     Key(#[from] crate::signing::KeyError),
 }
@@ -270,6 +293,8 @@ struct Creation {
     deadline_rounds: u64,
     negotiators: Vec<String>,
     scenario_sha256: String,
+    /// The wall-clock time limit it records (or one no session can have).
+    time_limit: Result<Option<TimeLimit>, BadTimeLimit>,
 }
 
 /// Verifies `record` with `inputs`: every check, in a fixed order.
@@ -299,19 +324,22 @@ pub fn verify(record: &Record, inputs: &Inputs) -> VerifyReport {
         })
         .collect();
     let creation = match parsed.as_deref().map(|e| e.first()) {
-        Ok(Some(Event::Created {
-            session_id,
-            protocol,
-            deadline_rounds,
-            negotiators,
-            scenario_sha256,
-            ..
-        })) => Ok(Creation {
+        Ok(Some(
+            created @ Event::Created {
+                session_id,
+                protocol,
+                deadline_rounds,
+                negotiators,
+                scenario_sha256,
+                ..
+            },
+        )) => Ok(Creation {
             session_id: session_id.clone(),
             protocol: protocol.clone(),
             deadline_rounds: *deadline_rounds,
             negotiators: negotiators.clone(),
             scenario_sha256: scenario_sha256.clone(),
+            time_limit: TimeLimit::of_created(created),
         }),
         Ok(_) => Err("the record does not start with the session's creation".to_string()),
         Err(e) => Err(e.clone()),
@@ -601,10 +629,21 @@ impl<'a> Replay<'a> {
             packages: Vec::new(),
         };
         let deadline = creation.deadline_rounds;
+        let time_limit = creation
+            .time_limit
+            .map_err(|e| format!("a time limit no session can have: {e}"))?;
+        if time_limit.is_some() && creation.protocol != ALTERNATING_OFFERS {
+            return Err(format!(
+                "a wall-clock time limit, which {:?} sessions do not have",
+                creation.protocol
+            ));
+        }
         // The events the server derives from the moves, still to come.
         let mut expected: VecDeque<Event> = VecDeque::new();
         let mut rules = match creation.protocol.as_str() {
-            ALTERNATING_OFFERS => Rules::Offers(State::new(negotiators.clone(), deadline)),
+            ALTERNATING_OFFERS => {
+                Rules::Offers(State::new(negotiators.clone(), deadline).with_time_limit(time_limit))
+            }
             SINGLE_TEXT | PARTIAL_ROUNDS => {
                 let sc = scenario.ok_or("no scenario")?;
                 if creation.protocol == SINGLE_TEXT {
@@ -683,11 +722,16 @@ impl<'a> Replay<'a> {
                         kind,
                         offer,
                         round,
-                        ..
+                        at_ms,
                     },
                     Rules::Offers(state),
                 ) => {
                     let s = seat(party)?;
+                    if time_limit.is_some_and(|l| l.passed(*at_ms)) {
+                        return Err(at(format!(
+                            "{party}'s move is recorded after the session's time limit had passed"
+                        )));
+                    }
                     if *round != state.round() {
                         return Err(at(format!(
                             "{party}'s move is recorded in round {round}, but the moves before it make this round {}",
@@ -786,9 +830,26 @@ impl<'a> Replay<'a> {
                         finish = Some(f.clone());
                     }
                 }
+                (Event::Expired { round, at_ms }, Rules::Offers(state)) => {
+                    if *round != state.round() {
+                        return Err(at(format!(
+                            "the expiry is recorded in round {round}, but the moves before it make this round {}",
+                            state.round()
+                        )));
+                    }
+                    let Some(f) = state.expire(*at_ms) else {
+                        return Err(at(
+                            "an expiry the session's time limit does not imply at its recorded time"
+                                .into(),
+                        ));
+                    };
+                    expected.push_back(replay.finish_event(&f, *round));
+                    finish = Some(f);
+                }
                 (
                     Event::Agreement { .. }
                     | Event::Ended { .. }
+                    | Event::Expired { .. }
                     | Event::Proposal { .. }
                     | Event::Settled { .. }
                     | Event::PartialAgreement { .. },
@@ -1138,6 +1199,46 @@ mod tests {
             "{}",
             replay.detail
         );
+    }
+
+    #[test]
+    fn an_expiry_replays_at_its_recorded_time_and_no_move_follows_the_limit() {
+        let created = json!({
+            "type": "created", "session_id": "s", "protocol": "alternating_offers",
+            "deadline_rounds": 5, "negotiators": ["A", "B"], "scenario_sha256": "00",
+            "at_ms": 1000, "deadline_seconds": 2
+        });
+        let offer = |at_ms: i64| {
+            json!({"type": "move", "party": "A", "kind": "offer",
+                "offer": {"price": 2}, "round": 0, "at_ms": at_ms})
+        };
+        let expired = |at_ms: i64| json!({"type": "expired", "round": 0, "at_ms": at_ms});
+        let ended = json!({"type": "ended", "reason": "time limit reached", "round": 0});
+        let replay = |events: Vec<serde_json::Value>| {
+            let report = verify(&record_of(events), &Inputs::default());
+            report.check("protocol replay").unwrap().clone()
+        };
+        let whole = replay(vec![
+            created.clone(),
+            offer(2999),
+            expired(3000),
+            ended.clone(),
+        ]);
+        assert_eq!(whole.status, Status::Passed, "{}", whole.detail);
+        // An expiry before the limit, a move after it, the end left out.
+        let early = replay(vec![created.clone(), offer(1500), expired(2999), ended]);
+        assert_eq!(early.status, Status::Failed);
+        assert!(early.detail.contains("does not imply"), "{}", early.detail);
+        let late = replay(vec![created.clone(), offer(3000)]);
+        assert_eq!(late.status, Status::Failed);
+        assert!(
+            late.detail.contains("after the session's time limit"),
+            "{}",
+            late.detail
+        );
+        let cut = replay(vec![created, expired(3000)]);
+        assert_eq!(cut.status, Status::Failed);
+        assert!(cut.detail.contains("time limit reached"), "{}", cut.detail);
     }
 
     #[test]

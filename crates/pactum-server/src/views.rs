@@ -31,11 +31,11 @@ use crate::singletext::SINGLE_TEXT;
 /// Largest number of values listed per issue in a preference summary.
 const MAX_LISTED_VALUES: u64 = 10_000;
 /// Largest number of Pareto-improving suggestions returned.
-pub const MAX_SUGGESTIONS: usize = 10;
+pub(crate) const MAX_SUGGESTIONS: usize = 10;
 
 /// The value of one issue option to the caller.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct ValueUtility {
+pub(crate) struct ValueUtility {
     /// A number or a string, as the issue's values are.
     #[schema(value_type = serde_json::Value)]
     pub value: pactum_core::Value,
@@ -45,7 +45,7 @@ pub struct ValueUtility {
 
 /// One issue of an additive utility function.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct IssueWeight {
+pub(crate) struct IssueWeight {
     pub issue: String,
     pub weight: f64,
     /// Omitted for issues with more than 10,000 values.
@@ -54,7 +54,7 @@ pub struct IssueWeight {
 
 /// A party's own preferences, as `GET /sessions/{id}/me` shows them.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct PreferenceSummary {
+pub(crate) struct PreferenceSummary {
     /// "additive" or "hyper_rectangles".
     pub kind: &'static str,
     /// Per-issue weights and value functions (additive utilities only).
@@ -68,7 +68,7 @@ pub struct PreferenceSummary {
 }
 
 /// Summarises the preferences of party `party` (which must have some).
-pub fn preference_summary(scenario: &Scenario, party: usize) -> PreferenceSummary {
+pub(crate) fn preference_summary(scenario: &Scenario, party: usize) -> PreferenceSummary {
     let prefs = scenario.parties[party]
         .preferences
         .as_ref()
@@ -120,7 +120,7 @@ pub fn preference_summary(scenario: &Scenario, party: usize) -> PreferenceSummar
 }
 
 /// Party `party`'s utility of `outcome`.
-pub fn own_utility(scenario: &Scenario, party: usize, outcome: &[u32]) -> f64 {
+pub(crate) fn own_utility(scenario: &Scenario, party: usize, outcome: &[u32]) -> f64 {
     scenario.parties[party]
         .preferences
         .as_ref()
@@ -182,11 +182,11 @@ pub struct UnknownPrivacy(pub String);
 /// `rests_on`, always (with what stands: the standing offer, the draft, the
 /// agreement or the settled issues, whichever the suggestions improve on or
 /// keep to): the utility functions.
-pub const RESTS_ON_WEIGHTS: &str = "every party's weights and value functions";
+pub(crate) const RESTS_ON_WEIGHTS: &str = "every party's weights and value functions";
 /// `rests_on`: reservation values (the rational outcomes, the Nash package).
-pub const RESTS_ON_RESERVATIONS: &str = "every party's reservation value";
+pub(crate) const RESTS_ON_RESERVATIONS: &str = "every party's reservation value";
 /// `rests_on`: red lines (values a party never accepts bound the packages).
-pub const RESTS_ON_RED_LINES: &str = "every party's red lines";
+pub(crate) const RESTS_ON_RED_LINES: &str = "every party's red lines";
 
 /// `standing_is` of free-form rounds under way: suggestions keep to the
 /// settled issues rather than improve on a package.
@@ -196,6 +196,7 @@ const SETTLED_SO_FAR: &str = "the issues settled so far";
 /// package they improve on.
 #[derive(Debug, Clone, Copy)]
 pub struct SuggestionContext {
+    /// What the session lets suggestions reveal.
     pub privacy: Privacy,
     /// What the package they improve on is, in words: "the standing offer",
     /// "the single text's draft", "the agreement" or "the issues settled so
@@ -271,7 +272,7 @@ pub enum SuggestionError {
 
 /// The answer to a request for suggestions that cannot be computed, when
 /// the cause could say something of another party's preferences.
-pub const SUGGESTIONS_FAILED: &str = "the mediator cannot compute suggestions from these preferences; the server's log has the cause";
+pub(crate) const SUGGESTIONS_FAILED: &str = "the mediator cannot compute suggestions from these preferences; the server's log has the cause";
 
 impl SuggestionError {
     /// What the caller may be told: the cause when it speaks only of the
@@ -319,7 +320,7 @@ pub fn suggestions(
 
 /// [`suggestions`] analysing with `options` (the server's budget: its
 /// deadline and cancellation flag).
-pub fn suggestions_with(
+pub(crate) fn suggestions_with(
     scenario: &Scenario,
     party: usize,
     standing: Option<&[u32]>,

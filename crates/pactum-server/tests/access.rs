@@ -377,7 +377,7 @@ async fn certificate_with_disclosure_lists_everyone_and_verifies_offline(db: Db)
     events[last]["event"]["utilities"]["Bob"] = json!(0.99);
     let body = events[last]["event"].clone();
     let prev = events[last]["prev_hash"].as_str().unwrap().to_string();
-    events[last]["hash"] = json!(pactum_server::record::chain_hash(&prev, &body));
+    events[last]["hash"] = json!(pactum_server::testing::chain_hash(&prev, &body));
     std::fs::write(&file, forged.to_string()).unwrap();
     let err = pactum_server::verify_record_file(&file).unwrap_err();
     assert!(format!("{err:#}").contains("recomputed"), "{err:#}");
@@ -473,10 +473,10 @@ async fn edited_preferences_are_checked_used_and_private(db: Db) {
     assert_eq!(ev["type"], "preferences");
     assert_eq!(ev["party"], "Alice");
     assert_eq!(ev["commitment"], upd["commitment"]);
-    let req: pactum_server::preferences::PreferencesRequest =
+    let req: pactum_server::testing::PreferencesRequest =
         serde_json::from_value(alice_edit()).unwrap();
     assert_eq!(
-        pactum_server::preferences::commitment(upd["salt"].as_str().unwrap(), &req),
+        pactum_server::testing::commitment(upd["salt"].as_str().unwrap(), &req),
         upd["commitment"].as_str().unwrap()
     );
     assert_none(&rec_text, &ALICE_EDITED, "record");

@@ -501,7 +501,7 @@ values.volume = { type = "linear", slope = 0.0001, offset = 0.0 }
     assert!(text.contains("cannot analyse"), "{text}");
     // So the cause that names a party cannot reach /suggestions through
     // the API; what it would answer is checked directly.
-    let cause = pactum_server::views::SuggestionError::Analysis(
+    let cause = pactum_server::testing::SuggestionError::Analysis(
         pactum_core::analysis::AnalysisError::TooLarge {
             outcomes: 100_000_000,
             party: "Alice".into(),

@@ -7,14 +7,24 @@
 //!
 //! (a) directly on `pactum_protocol::sao::Sao`, with the scenario's limits;
 //! (b) through a real server's HTTP API (the in-process router, SQLite);
-//! (c) by verifying the resulting export (`pactum verify`'s replay).
+//! (c) by verifying the resulting export (`pactum verify`'s replay);
+//! (d) by the simulator's runner (`pactum_sim::runner::run` on the engine),
+//!     its seats taken by scripted negotiators that replay the moves the
+//!     engine accepted (whenever the runner can express them: its `Reject`
+//!     is a counter-offer, so a sequence with a bare rejection, or a leave
+//!     with no offer standing, is not fed to it).
 //!
 //! Rules pinned: every move the engine accepts the server accepts (2xx) and
 //! every move it refuses the server refuses (422 for a package beyond the
 //! mover's limits or off the space, 409 otherwise); the record holds
 //! exactly the engine's events (moves, then the agreement or the end, with
-//! the same rounds and packages); the final outcome is the same; and the
-//! record replays under `pactum verify`.
+//! the same rounds and packages); the final outcome is the same; the
+//! record replays under `pactum verify`; and the runner makes the same
+//! offers in the same rounds and reaches the same end (agreement, who
+//! ended it, deserted or the deadline) with the same seats left.
+//!
+//! The single text has a differential test of its own
+//! (`differential_single_text.rs`).
 
 mod common;
 
@@ -24,10 +34,14 @@ use common::{call, create_session, sqlite};
 use pactum_core::Scenario;
 use pactum_protocol::sao::{self, Sao};
 use pactum_protocol::{Context, Deadline, End, Packages, Protocol, Rejection, derive_seed};
-use pactum_server::protocol::SeatLimits;
 use pactum_server::router;
-use pactum_server::verify::{Status, VerifyOptions, verify_file};
+use pactum_server::testing::SeatLimits;
+use pactum_server::{Status, VerifyOptions, verify_file};
+use pactum_sim::negotiator::{Negotiator, Now, Response};
+use pactum_sim::session::Session as SimSession;
+use pactum_sim::{OutcomeId, Prepared, ProtocolKind};
 use serde_json::{Value, json};
+use std::collections::VecDeque;
 
 /// A deterministic stream of draws from a seed (the engine's seed mixing).
 struct Draws {
@@ -156,7 +170,7 @@ fn status_of(r: &Rejection) -> StatusCode {
 /// package as value indices).
 fn expected_entries(events: &[sao::Event<Vec<u32>>], sc: &Scenario) -> Vec<Value> {
     let name = |s: usize| NAMES[s];
-    let pkg = |o: &Vec<u32>| pactum_server::offers::package(sc, o);
+    let pkg = |o: &Vec<u32>| pactum_server::testing::package(sc, o);
     let mut out = Vec::new();
     let mut last_round = 0;
     for e in events {
@@ -224,6 +238,131 @@ struct Seen {
     leaves: usize,
     beyond_limits: usize,
     conflicts: usize,
+    /// Sequences the simulator's runner replayed.
+    runner: usize,
+}
+
+/// A negotiator of the simulator that plays a given list of moves (its
+/// seat's part of a sequence the engine accepted), in order.
+struct Scripted {
+    moves: VecDeque<(&'static str, Option<OutcomeId>)>,
+}
+
+impl Negotiator for Scripted {
+    fn respond(&mut self, _now: &Now, _offer: OutcomeId, _proposer: usize) -> Response {
+        let response = match self.moves.front() {
+            Some(("accept", _)) => Response::Accept,
+            Some(("leave", _)) => Response::Leave,
+            // An offer answers with a rejection, then the counter-offer.
+            Some(("offer", _)) => return Response::Reject,
+            _ => Response::End,
+        };
+        self.moves.pop_front();
+        response
+    }
+
+    fn propose(&mut self, _now: &Now) -> Option<OutcomeId> {
+        match self.moves.pop_front() {
+            Some(("offer", o)) => o,
+            _ => None,
+        }
+    }
+
+    fn vote(&mut self, _now: &Now, _current: Option<OutcomeId>, _proposal: OutcomeId) -> bool {
+        false
+    }
+}
+
+/// (d): the runner, its seats scripted with `accepted` (the moves the
+/// engine took, in order), against the engine's `events` and `end`; `None`
+/// when the runner cannot express the sequence.
+fn runner_agrees(
+    seed: u64,
+    sc: &Scenario,
+    deadline: usize,
+    accepted: &[Mv],
+    events: &[sao::Event<Vec<u32>>],
+    end: &End<Vec<u32>>,
+) -> Option<()> {
+    // Which moves the runner can ask for: after every move, whether an
+    // offer by another seat stands (the runner then asks `respond`).
+    let mut standing: Option<usize> = None;
+    for m in accepted {
+        let answers = standing.is_some_and(|p| p != m.seat);
+        match m.kind {
+            "reject" => return None,
+            "accept" if !answers => return None,
+            "leave" if !answers => return None,
+            _ => {}
+        }
+        match m.kind {
+            "offer" => standing = Some(m.seat),
+            "leave" if standing == Some(m.seat) => standing = None,
+            _ => {}
+        }
+    }
+    let prepared = Prepared::new(sc.clone()).unwrap();
+    let parties = prepared.prefs.len();
+    let negotiators: Vec<Box<dyn Negotiator>> = (0..parties)
+        .map(|seat| {
+            let moves = accepted
+                .iter()
+                .filter(|m| m.seat == seat)
+                .map(|m| {
+                    let id = m.offer.as_ref().map(|o| prepared.space.encode(o).unwrap());
+                    (m.kind, id)
+                })
+                .collect();
+            Box::new(Scripted { moves }) as Box<dyn Negotiator>
+        })
+        .collect();
+    let mut session = SimSession::new(
+        prepared.space.clone(),
+        prepared.prefs.clone(),
+        negotiators,
+        pactum_sim::Deadline::steps(deadline),
+        true,
+    );
+    let result = pactum_sim::runner::run(&mut session, ProtocolKind::Sao, seed);
+    let offers: Vec<(usize, usize, Vec<u32>)> = result
+        .trace
+        .events
+        .iter()
+        .map(|e| (e.step, e.proposer.unwrap(), prepared.space.decode(e.offer)))
+        .collect();
+    let engine_offers: Vec<(usize, usize, Vec<u32>)> = events
+        .iter()
+        .filter_map(|e| match e {
+            sao::Event::Offered {
+                seat,
+                round,
+                outcome,
+            } => Some((*round, *seat, outcome.clone())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(offers, engine_offers, "seed {seed}: the runner's offers");
+    let left: Vec<usize> = accepted
+        .iter()
+        .filter(|m| m.kind == "leave")
+        .map(|m| m.seat)
+        .collect();
+    assert_eq!(result.left, left, "seed {seed}: who left");
+    let expected = match end {
+        End::Agreement(a) => pactum_sim::End::Agreement {
+            outcome: prepared.space.encode(&a.outcome).unwrap(),
+        },
+        End::EndedBy { seat } => pactum_sim::End::Ended { seat: *seat },
+        End::Deserted => pactum_sim::End::Deserted,
+        End::Deadline { .. } => pactum_sim::End::Deadline,
+    };
+    assert_eq!(result.end, expected, "seed {seed}: the runner's end");
+    assert_eq!(
+        result.agreement.map(|a| prepared.space.decode(a)),
+        end.agreement().map(|a| a.outcome.clone()),
+        "seed {seed}: the runner's agreement"
+    );
+    Some(())
 }
 
 async fn play(app: &Router, seed: u64, dir: &std::path::Path, seen: &mut Seen) {
@@ -258,6 +397,7 @@ async fn play(app: &Router, seed: u64, dir: &std::path::Path, seen: &mut Seen) {
     let mut events = Vec::new();
     let moves_path = format!("/sessions/{id}/moves");
     let mut last_answer = Value::Null;
+    let mut accepted: Vec<Mv> = Vec::new();
     for k in 0..14 {
         let m = random_move(&mut d, parties);
         let expected = engine.apply(m.seat, engine_move(&m), &ctx);
@@ -279,6 +419,7 @@ async fn play(app: &Router, seed: u64, dir: &std::path::Path, seen: &mut Seen) {
                 );
                 seen.leaves += usize::from(m.kind == "leave");
                 events.extend(ev.into_vec());
+                accepted.push(m.clone());
                 last_answer = body;
             }
             // A package off the issues is refused by the HTTP layer before
@@ -313,6 +454,7 @@ async fn play(app: &Router, seed: u64, dir: &std::path::Path, seen: &mut Seen) {
             offer: None,
         };
         events.extend(engine.apply(seat, sao::Move::End, &ctx).unwrap().into_vec());
+        accepted.push(m.clone());
         let (status, body, text) = call(
             app,
             "POST",
@@ -340,6 +482,10 @@ async fn play(app: &Router, seed: u64, dir: &std::path::Path, seen: &mut Seen) {
         expected_entries(&events, &sc),
         "seed {seed}: the record is not the engine's events"
     );
+    let end = engine.end().expect("over");
+    if runner_agrees(seed, &sc, deadline, &accepted, &events, end).is_some() {
+        seen.runner += 1;
+    }
     match engine.end() {
         None => panic!("seed {seed}: still open after the end"),
         Some(End::Agreement(a)) => {
@@ -347,7 +493,7 @@ async fn play(app: &Router, seed: u64, dir: &std::path::Path, seen: &mut Seen) {
             assert_eq!(last_answer["status"], "agreement", "seed {seed}");
             assert_eq!(
                 last_answer["agreement"],
-                json!(pactum_server::offers::package(&sc, &a.outcome)),
+                json!(pactum_server::testing::package(&sc, &a.outcome)),
                 "seed {seed}"
             );
         }
@@ -380,7 +526,11 @@ async fn server_engine_and_replay_agree_on_random_moves() {
         play(&app, seed, dir.path(), &mut seen).await;
     }
     assert!(
-        seen.agreements > 0 && seen.leaves > 0 && seen.beyond_limits > 0 && seen.conflicts > 0,
+        seen.agreements > 0
+            && seen.leaves > 0
+            && seen.beyond_limits > 0
+            && seen.conflicts > 0
+            && seen.runner > 5,
         "{seen:?}"
     );
 }

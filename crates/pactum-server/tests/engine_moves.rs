@@ -3,7 +3,8 @@
 //! with 422, naming the mover's limit to the mover alone (nothing is
 //! recorded, the others see nothing); `leave` in a three-party
 //! alternating-offers session lets the others go on, and the agreement binds
-//! those who stayed (the record shows who left).
+//! those who stayed (the record, `/me` and the mediator view show who
+//! left).
 
 mod common;
 
@@ -125,6 +126,16 @@ async fn a_party_leaves_and_the_others_agree_without_it() {
     // C can no longer move.
     let (status, _, _) = mv(token(2), json!({"kind": "end"})).await;
     assert_eq!(status, StatusCode::CONFLICT);
+    // The views show who left: each negotiator's and the convener's.
+    for (path, t) in [
+        (format!("/sessions/{id}/me"), token(0)),
+        (format!("/sessions/{id}/me"), token(2)),
+        (format!("/sessions/{id}/mediator"), admin.to_string()),
+    ] {
+        let (status, view, text) = call(&app, "GET", &path, Some(&t), None).await;
+        assert_eq!(status, StatusCode::OK, "{text}");
+        assert_eq!(view["left"], json!(["C"]), "{path}: {view}");
+    }
     let (_, record, _) = call(
         &app,
         "GET",

@@ -24,7 +24,7 @@ mod common;
 
 use axum::http::StatusCode;
 use pactum_server::Db;
-use pactum_server::views::{Privacy, SuggestionContext, suggestions};
+use pactum_server::testing::{Privacy, SuggestionContext, suggestions};
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 

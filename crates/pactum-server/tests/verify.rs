@@ -11,9 +11,9 @@ mod common;
 use axum::Router;
 use axum::http::StatusCode;
 use common::{TEST_DEAL, call, create_test_deal, offer, post_move, sqlite};
-use pactum_server::record::chain_hash;
 use pactum_server::router;
-use pactum_server::verify::{Status, VerifyOptions, VerifyReport, verify_file};
+use pactum_server::testing::chain_hash;
+use pactum_server::{Status, VerifyOptions, VerifyReport, verify_file};
 use serde_json::{Value, json};
 
 const CAR_PURCHASE: &str = include_str!("../../../examples/car-purchase.toml");
@@ -38,7 +38,7 @@ fn rechain(record: &mut Value, from: usize) {
     let events = record["events"].as_array_mut().unwrap();
     for i in from..events.len() {
         let prev = if i == 0 {
-            pactum_server::record::GENESIS_HASH.to_string()
+            pactum_server::testing::GENESIS_HASH.to_string()
         } else {
             events[i - 1]["hash"].as_str().unwrap().to_string()
         };
@@ -388,7 +388,7 @@ async fn preferences_edited_after_an_explicit_lock_fail_the_replay() {
 
 #[tokio::test]
 async fn a_signing_key_exposes_a_rehashed_forgery() {
-    let key = pactum_server::signing::generate();
+    let key = pactum_server::generate_signing_key();
     let public_hex = hex::encode(key.verifying_key().to_bytes());
     let app = router(sqlite().await.with_signing_key(key));
     let served = get(&app, "/signing-key", "").await;
@@ -436,14 +436,14 @@ async fn a_signing_key_exposes_a_rehashed_forgery() {
         .remove("signature");
     let report = verify_value(dir.path(), &stripped, &trusted);
     assert_eq!(check_status(&report, "signature"), Status::Failed);
-    let forger = pactum_server::signing::generate();
+    let forger = pactum_server::generate_signing_key();
     let head = forged["record"]["events"]
         .as_array()
         .unwrap()
         .last()
         .unwrap()
         .clone();
-    let resigned = pactum_server::signing::sign_head(
+    let resigned = pactum_server::testing::sign_head(
         &forger,
         &s.id,
         head["seq"].as_u64().unwrap(),

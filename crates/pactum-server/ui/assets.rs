@@ -120,7 +120,7 @@ fn respond(asset: &'static Asset) -> Response {
 }
 
 /// Routes serving the UI's pages and assets (any router state).
-pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
+pub(crate) fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
     ASSETS.iter().fold(Router::new(), |router, asset| {
         router.route(asset.path, get(move || async move { respond(asset) }))
     })

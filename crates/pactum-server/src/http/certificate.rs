@@ -23,7 +23,7 @@ use crate::views::own_utility;
 /// negotiators and viewers get it without the Nash package and the distance
 /// to it (the record keeps them).
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct CertificateView {
+pub(crate) struct CertificateView {
     pub certificate: Certificate,
     /// The caller's own utility of the agreement (negotiators only).
     pub my_utility: Option<f64>,

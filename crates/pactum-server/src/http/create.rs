@@ -1,7 +1,9 @@
 //! `POST /sessions`: a new session from a scenario, its tokens shown once.
 //!
-//! The request is checked completely (protocol, deadline, scenario, bots,
-//! privacy and the analysis budget) before anything is stored.
+//! The request is checked completely (protocol, deadlines in rounds and in
+//! seconds, scenario, bots, privacy and the analysis budget) before
+//! anything is stored. The creation's time (`Created.at_ms`) is the start
+//! of a wall-clock time limit.
 
 use axum::Json;
 use axum::extract::State as AxumState;
@@ -16,7 +18,7 @@ use crate::event::Event;
 use crate::http::json_body;
 use crate::limits::MAX_DEADLINE_ROUNDS;
 use crate::partial::PARTIAL_ROUNDS;
-use crate::protocol::ALTERNATING_OFFERS;
+use crate::protocol::{ALTERNATING_OFFERS, TimeLimit};
 use crate::sessions::bots::play_bots;
 use crate::sessions::cache::load_session;
 use crate::sessions::{AppState, now_ms, records};
@@ -44,6 +46,12 @@ pub struct CreateSession {
     pub protocol: String,
     /// Rounds (one move per negotiator each) before the negotiation ends.
     pub deadline_rounds: u64,
+    /// Optionally (alternating offers), a wall-clock time limit too:
+    /// seconds from the session's creation (1 to 2,592,000, i.e. 30 days). The first request to move
+    /// after it finds the negotiation over: the expiry is recorded and the
+    /// move refused (409). Whichever limit comes first ends it.
+    #[serde(default)]
+    pub deadline_seconds: Option<u64>,
     /// Negotiator seats played by the server: party name → strategy name
     /// (one of pactum-sim's, e.g. "conceder"). At least one seat must be
     /// left to a person.
@@ -129,6 +137,14 @@ pub(crate) async fn create_session(
             "deadline_rounds must be between 1 and {MAX_DEADLINE_ROUNDS}"
         )));
     }
+    if req.deadline_seconds.is_some() && req.protocol != ALTERNATING_OFFERS {
+        return Err(ApiError::unprocessable(format!(
+            "deadline_seconds: only {ALTERNATING_OFFERS:?} sessions have a wall-clock time limit"
+        )));
+    }
+    if let Some(seconds) = req.deadline_seconds {
+        TimeLimit::new(0, seconds).map_err(|e| ApiError::unprocessable(e.to_string()))?;
+    }
     let scenario_toml = match (req.scenario_toml.take(), req.scenario_zip_base64.take()) {
         (Some(text), None) => text,
         (None, Some(zip)) => {
@@ -198,14 +214,16 @@ pub(crate) async fn create_session(
             token: tokens::generate(),
         })
         .collect();
+    let at_ms = now_ms();
     let created = Event::Created {
         session_id: session_id.clone(),
         protocol: req.protocol.clone(),
         deadline_rounds: req.deadline_rounds,
         negotiators: names.clone(),
         scenario_sha256: hex::encode(Sha256::digest(scenario_toml.as_bytes())),
-        at_ms: now_ms(),
+        at_ms,
         auto_suggest: req.auto_suggest,
+        deadline_seconds: req.deadline_seconds,
     };
 
     let mut events = vec![created];

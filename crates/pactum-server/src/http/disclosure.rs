@@ -34,7 +34,7 @@ pub(crate) fn is_session_mediator(scenario: &Scenario, caller: &Caller) -> bool 
 /// Body of `PUT /sessions/{id}/disclosure`.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct DisclosureRequest {
+pub(crate) struct DisclosureRequest {
     /// Disclose the caller's preferences to the mediator (`true`) or
     /// withdraw that (`false`).
     pub disclose: bool,
@@ -42,7 +42,7 @@ pub struct DisclosureRequest {
 
 /// The caller's disclosure choice after the request.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct DisclosureState {
+pub(crate) struct DisclosureState {
     pub party: String,
     pub disclose: bool,
     /// Whether every negotiator now discloses.
@@ -73,7 +73,7 @@ pub(crate) async fn put_disclosure(
 
 /// Answer of `GET /sessions/{id}/disclosure`: who discloses, never what.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct DisclosureStatus {
+pub(crate) struct DisclosureStatus {
     /// Who receives disclosed preferences: the scenario's mediator party,
     /// or `null` when the scenario names none and the convener mediates.
     pub mediator: Option<String>,

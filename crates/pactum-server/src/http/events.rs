@@ -27,7 +27,7 @@ use crate::views::own_utility;
 
 /// A `move` event as one subscriber sees it.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct MoveEvent {
+pub(crate) struct MoveEvent {
     pub seq: u64,
     pub round: u64,
     pub party: String,
@@ -41,7 +41,7 @@ pub struct MoveEvent {
 
 /// An `agreement` event as one subscriber sees it.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct AgreementEvent {
+pub(crate) struct AgreementEvent {
     pub seq: u64,
     pub round: u64,
     #[schema(value_type = Object)]
@@ -52,7 +52,7 @@ pub struct AgreementEvent {
 
 /// An `ended` event.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct EndedEvent {
+pub(crate) struct EndedEvent {
     pub seq: u64,
     pub round: u64,
     pub reason: String,
@@ -60,7 +60,7 @@ pub struct EndedEvent {
 
 /// A `partial_move` event (partial rounds).
 #[derive(Debug, Serialize, ToSchema)]
-pub struct PartialMoveEvent {
+pub(crate) struct PartialMoveEvent {
     pub seq: u64,
     pub round: u64,
     pub party: String,
@@ -75,7 +75,7 @@ pub struct PartialMoveEvent {
 /// A `settled` event (partial rounds): the issues of proposal `proposal`
 /// are settled.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct SettledEvent {
+pub(crate) struct SettledEvent {
     pub seq: u64,
     pub round: u64,
     pub proposal: u64,
@@ -86,7 +86,7 @@ pub struct SettledEvent {
 /// A `vote` event (single text): `party` voted on proposal `proposal`.
 /// How it voted is not published.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct VoteEvent {
+pub(crate) struct VoteEvent {
     pub seq: u64,
     pub proposal: u64,
     pub party: String,
@@ -95,7 +95,7 @@ pub struct VoteEvent {
 /// A `proposal` event (single text): the mediator proposes `change` to the
 /// draft standing as `draft`.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct ProposalEvent {
+pub(crate) struct ProposalEvent {
     pub seq: u64,
     pub proposal: u64,
     #[schema(value_type = Object)]
@@ -108,7 +108,7 @@ pub struct ProposalEvent {
 /// to the session's mediator (`disclose`), or no longer does. Every
 /// subscriber gets it; the preferences themselves never travel.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct DisclosureEvent {
+pub(crate) struct DisclosureEvent {
     pub seq: u64,
     pub party: String,
     pub disclose: bool,

@@ -12,7 +12,7 @@ use crate::sessions::AppState;
 
 /// Answer of `GET /health`.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct Health {
+pub(crate) struct Health {
     /// "ok".
     pub status: String,
     /// "SQLite" or "PostgreSQL".

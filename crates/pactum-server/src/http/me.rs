@@ -1,6 +1,6 @@
 //! `GET /sessions/{id}/me`: the caller's seat, its own preferences and the
-//! public state of the negotiation. Only a negotiator's token; never another
-//! party's utilities.
+//! public state of the negotiation (who left, the time limit and the time
+//! left). Only a negotiator's token; never another party's utilities.
 
 use axum::Json;
 use axum::extract::{Path, State as AxumState};
@@ -13,9 +13,10 @@ use crate::http::auth::authorize_party;
 use crate::offers::package;
 use crate::partial::PARTIAL_ROUNDS;
 use crate::protocol::ALTERNATING_OFFERS;
-use crate::sessions::AppState;
+use crate::protocol::TimeLimitView;
 use crate::sessions::cache::load_session;
 use crate::sessions::replay::{replay, status_of};
+use crate::sessions::{AppState, now_ms};
 use crate::views::{OwnView, PreferenceSummary, Privacy, own_utility, preference_summary};
 
 /// Answer of `GET /sessions/{id}/me`: the caller's seat, its own preferences
@@ -32,8 +33,15 @@ pub struct MeResponse {
     pub status: &'static str,
     pub round: u64,
     pub deadline_rounds: u64,
-    /// Whose turn it is (while open).
+    /// The wall-clock time limit, if the session has one, and the time
+    /// left at this request.
+    pub time_limit: Option<TimeLimitView>,
+    /// Whose turn it is (while open and within the time limit).
     pub turn: Option<String>,
+    /// Alternating offers among three or more: the negotiators who left
+    /// (turn order); the others go on, and an agreement binds only those
+    /// who stayed.
+    pub left: Vec<String>,
     /// The standing offer with the caller's utility of it.
     pub standing_offer: Option<OwnView>,
     /// Partial rounds: settled issues, this round's proposals.
@@ -78,6 +86,8 @@ pub(crate) async fn me(
             .map_err(ApiError::internal)?;
     let preferences_locked = !unlocked.contains(&seat.name);
     let preferences_editable = state.finished.is_none() && !preferences_locked;
+    let time_limit = state.time_limit.map(|l| TimeLimitView::of(&l, now_ms()));
+    let out_of_time = time_limit.as_ref().is_some_and(|t| t.passed);
     Ok(Json(MeResponse {
         preferences_editable,
         preferences_locked,
@@ -88,8 +98,10 @@ pub(crate) async fn me(
         status: status_of(&state),
         round: partial.as_ref().map_or(state.round(), |p| p.round),
         deadline_rounds: state.deadline_rounds,
-        turn: (state.finished.is_none() && session.protocol == ALTERNATING_OFFERS)
+        turn: (state.finished.is_none() && !out_of_time && session.protocol == ALTERNATING_OFFERS)
             .then(|| state.negotiators[state.turn()].clone()),
+        left: state.left_names(),
+        time_limit,
         standing_offer: state.standing.as_ref().map(|(_, o)| OwnView {
             offer: package(sc, o),
             my_utility: own_utility(sc, seat.party, o),

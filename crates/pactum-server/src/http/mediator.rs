@@ -27,7 +27,7 @@ use crate::singletext::SINGLE_TEXT;
 
 /// One offer of the trace: who offered what, no utilities.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct TraceOffer {
+pub(crate) struct TraceOffer {
     pub seq: u64,
     pub round: u64,
     pub party: String,
@@ -37,7 +37,7 @@ pub struct TraceOffer {
 
 /// One move of the trace (alternating offers): who did what, no utilities.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct TraceMove {
+pub(crate) struct TraceMove {
     pub seq: u64,
     pub round: u64,
     pub party: String,
@@ -50,7 +50,7 @@ pub struct TraceMove {
 /// Answer of `GET /sessions/{id}/mediator`: the session's moves (packages
 /// only) for mediators, observers and the admin.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct MediatorView {
+pub(crate) struct MediatorView {
     /// "alternating_offers", "single_text" or "partial_rounds".
     pub protocol: String,
     pub status: String,
@@ -59,6 +59,10 @@ pub struct MediatorView {
     /// Whose turn it is (alternating offers, while open).
     pub turn: Option<String>,
     pub negotiators: Vec<String>,
+    /// Alternating offers: the negotiators who left (turn order).
+    pub left: Vec<String>,
+    /// The wall-clock time limit, if any, and the time left.
+    pub time_limit: Option<crate::protocol::TimeLimitView>,
     /// The scenario's issues in order.
     pub issues: Vec<String>,
     /// The options of each issue in the scenario's order, parallel to
@@ -141,6 +145,10 @@ pub(crate) async fn mediator_view(
         deadline_rounds: session.deadline_rounds,
         turn: None,
         negotiators: state.negotiators.clone(),
+        left: state.left_names(),
+        time_limit: state
+            .time_limit
+            .map(|l| crate::protocol::TimeLimitView::of(&l, crate::sessions::now_ms())),
         issues: sc.issues.iter().map(|i| i.name.clone()).collect(),
         issue_options: sc
             .issues
@@ -184,9 +192,8 @@ pub(crate) async fn mediator_view(
             )
         }
         _ => {
-            view.turn = state
-                .finished
-                .is_none()
+            let out_of_time = view.time_limit.as_ref().is_some_and(|t| t.passed);
+            view.turn = (state.finished.is_none() && !out_of_time)
                 .then(|| state.negotiators[state.turn()].clone());
             let mut points = Vec::new();
             for m in moves {

@@ -18,7 +18,7 @@ use crate::views::own_utility;
 
 /// One offer of the history, with only the caller's utility of it.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct OfferView {
+pub(crate) struct OfferView {
     pub seq: u64,
     pub round: u64,
     /// Who made the offer.

@@ -133,7 +133,7 @@ impl utoipa::Modify for TokenSchemes {
         MoveKind
     ))
 )]
-pub struct ApiDoc;
+pub(crate) struct ApiDoc;
 
 pub(crate) async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
     Json(ApiDoc::openapi())

@@ -65,7 +65,7 @@ pub(crate) fn open_issues(scenario: &Scenario, state: &PartialState) -> Vec<Stri
 
 /// One proposal of the current round.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct ProposalView {
+pub(crate) struct ProposalView {
     /// Its id: the offer's sequence number in the record.
     pub id: u64,
     pub party: String,
@@ -80,7 +80,7 @@ pub struct ProposalView {
 /// A partial-rounds session as one negotiator sees it (in `/me` and in
 /// move answers).
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct PartialView {
+pub(crate) struct PartialView {
     pub round: u64,
     pub deadline_rounds: u64,
     /// The settled issues (the partial agreement so far).

@@ -22,7 +22,7 @@ use crate::sessions::records;
 
 /// Answer of `PUT /sessions/{id}/me/preferences`.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct PreferencesUpdated {
+pub(crate) struct PreferencesUpdated {
     /// Sequence number of the commitment in the record.
     pub seq: u64,
     /// The commitment recorded: hex `sha256(salt || canonical JSON)`.
@@ -82,7 +82,7 @@ pub(crate) async fn export_preferences(
 
 /// Answer of `POST /sessions/{id}/preferences/lock`.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct LockState {
+pub(crate) struct LockState {
     pub party: String,
     /// Always `true`: the caller's preferences are locked.
     pub locked: bool,

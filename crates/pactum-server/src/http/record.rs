@@ -37,7 +37,7 @@ pub(crate) async fn record(
 
 /// Answer of `GET /signing-key`.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct SigningKeyView {
+pub(crate) struct SigningKeyView {
     /// Always "ed25519".
     pub algorithm: String,
     /// The public key (hex, 32 bytes) that checks the signatures of the

@@ -13,10 +13,10 @@ use crate::store::Db;
 
 /// The web UI's pages and assets (crates/pactum-server/ui/).
 #[path = "../../ui/assets.rs"]
-pub mod ui;
+pub(crate) mod ui;
 
 /// Largest request body accepted (scenarios included).
-pub const MAX_BODY_BYTES: usize = 256 * 1024;
+pub(crate) const MAX_BODY_BYTES: usize = 256 * 1024;
 /// The API router over an already migrated database, with the default
 /// [`ServerLimits`](crate::limits::ServerLimits).
 pub fn router(db: Db) -> Router {

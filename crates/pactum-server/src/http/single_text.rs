@@ -29,7 +29,7 @@ use crate::views::own_utility;
 /// Body of `POST /sessions/{id}/votes`.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct VoteRequest {
+pub(crate) struct VoteRequest {
     /// Accept (`true`) or veto (`false`) the proposed change.
     pub accept: bool,
     /// The proposal voted on; when given it must be the current one.
@@ -40,7 +40,7 @@ pub struct VoteRequest {
 /// Answer to a vote (sent after it is committed): the vote's place in the
 /// record, as every move's answer has, and the single text after it.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct VoteResponse {
+pub(crate) struct VoteResponse {
     /// Sequence number of the vote in the session's record.
     pub seq: u64,
     #[serde(flatten)]
@@ -49,7 +49,7 @@ pub struct VoteResponse {
 
 /// The single text as one negotiator sees it.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct TextView {
+pub(crate) struct TextView {
     /// "open", "agreement" or "ended".
     pub status: String,
     /// The current proposal's number (= round, 0-based).

@@ -137,7 +137,10 @@ pub(crate) async fn write_batch(app: &AppState, jobs: Vec<MoveJob>) {
         Ok(()) => {
             let installed: Vec<_> = answers
                 .into_iter()
-                .map(|(job, r)| (job, r.map(|s| s.map(|s| install(app, s)))))
+                .map(|(job, r)| {
+                    let answer = r.and_then(|s| s.map_or(Ok(None), |s| install(app, s)));
+                    (job, answer)
+                })
                 .collect();
             drop(guard);
             for (job, r) in installed {

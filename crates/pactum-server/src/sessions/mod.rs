@@ -17,7 +17,7 @@ pub(crate) mod basis;
 pub(crate) mod batcher;
 pub(crate) mod bots;
 pub(crate) mod cache;
-pub mod live;
+pub(crate) mod live;
 pub(crate) mod moves;
 pub(crate) mod partial;
 pub(crate) mod records;
@@ -35,7 +35,7 @@ pub(crate) const MAX_CACHED: usize = 10_000;
 
 /// Shared state of the handlers.
 #[derive(Clone)]
-pub struct AppState {
+pub(crate) struct AppState {
     pub pool: AnyPool,
     /// SQLite has one writer at a time: writers of this process queue here
     /// rather than in SQLite's busy handler. (PostgreSQL writers lock the

@@ -4,7 +4,10 @@
 //! committed (the cached state replaced, the subscribers told).
 //!
 //! A rejected move writes nothing and leaves the transaction usable; a
-//! failed write spoils it. The cached state is used only while the log
+//! failed write spoils it. A move that finds the session's wall-clock time
+//! limit passed is refused (409, [`TIME_LIMIT_PASSED`]), but the expiry and
+//! the end it brings are appended and committed all the same: the first
+//! request after the limit writes them, whatever becomes of its move. The cached state is used only while the log
 //! still ends where it did when the state was cached.
 
 use std::collections::HashMap;
@@ -54,7 +57,10 @@ pub(crate) struct Staged {
     pub(crate) session_id: String,
     pub(crate) fresh: Arc<CachedState>,
     pub(crate) published: Vec<crate::sessions::live::Published>,
-    pub(crate) committed: Committed,
+    /// The answer once committed: the move; none (a bot had nothing to
+    /// play); or the refusal of a move that found the time limit passed
+    /// (the expiry is committed all the same).
+    pub(crate) answer: Result<Option<Committed>, ApiError>,
 }
 
 /// Why [`stage_move`] failed: a rejected move wrote nothing and leaves the
@@ -81,14 +87,15 @@ pub(crate) async fn commit_move(
         Err(StageError::Rejected(e) | StageError::Failed(e)) => return Err(e),
     };
     tx.commit().await?;
-    let committed = install(app, staged);
+    let answer = install(app, staged);
     drop(guard);
-    if committed.agreement.is_some() {
+    let committed = answer?;
+    if committed.as_ref().is_some_and(|c| c.agreement.is_some()) {
         // Issue the certificate now so that it closes the record; should
         // this fail, GET /certificate issues it later.
         let _ = mediation::ensure_certificate(app, session).await;
     }
-    Ok(Some(committed))
+    Ok(committed)
 }
 
 /// The part of a move inside its transaction: takes the session lock,
@@ -151,10 +158,27 @@ pub(crate) async fn stage_move(
         }
     };
     let mut state = cached.state.clone();
-    let Some((seat, kind, outcome)) = decide(&state, &cached.moves).map_err(Rejected)? else {
+    // A time limit passed is recorded first, whatever becomes of the move.
+    let round = state.round();
+    let expired = state.expire(now_ms());
+    let decision = decide(&state, &cached.moves).map_err(Rejected)?;
+    if let Some(finish) = expired {
+        return stage_expiry(
+            tx,
+            session,
+            cached,
+            state,
+            round,
+            &finish,
+            decision.is_some(),
+        )
+        .await
+        .map(Some)
+        .map_err(Failed);
+    }
+    let Some((seat, kind, outcome)) = decision else {
         return Ok(None);
     };
-    let round = state.round();
     let finish = state
         .apply_within(seat, kind, outcome.clone(), &SeatLimits::new(sc))
         .map_err(|e| Rejected(e.into()))?;
@@ -223,7 +247,7 @@ pub(crate) async fn stage_move(
             moves,
         }),
         published,
-        committed: Committed {
+        answer: Ok(Some(Committed {
             seq: move_seq,
             round,
             party,
@@ -232,18 +256,72 @@ pub(crate) async fn stage_move(
             status,
             agreement,
             reason,
-        },
+        })),
     }))
 }
 
+/// The refusal of a move that arrives after the session's time limit.
+pub(crate) const TIME_LIMIT_PASSED: &str = "the negotiation is over: its time limit passed";
+
+/// Appends the expiry of a session whose time limit has passed (`state`
+/// already ended by it, in `round`) and the end it brings; a move that
+/// found it so (`refused`) is answered with a conflict once this commits.
+async fn stage_expiry(
+    tx: &mut sqlx::AnyConnection,
+    session: &Session,
+    cached: Arc<CachedState>,
+    state: State,
+    round: u64,
+    finish: &Finish,
+    refused: bool,
+) -> Result<Staged, ApiError> {
+    let id = &session.id;
+    let expiry = Event::Expired {
+        round,
+        at_ms: now_ms(),
+    };
+    let mut seq = cached.last_seq + 1;
+    let mut prev = append(tx, id, seq, &cached.last_hash, &expiry).await?;
+    seq += 1;
+    let end = crate::protocol::finish_event(&session.scenario, finish, round);
+    prev = append(tx, id, seq, &prev, &end).await?;
+    let published = vec![match finish {
+        Finish::Agreement(o) => crate::sessions::live::Published::Agreement {
+            seq,
+            round,
+            offer: o.clone(),
+        },
+        Finish::Ended(r) => crate::sessions::live::Published::Ended {
+            seq,
+            round,
+            reason: r.clone(),
+        },
+    }];
+    Ok(Staged {
+        session_id: id.clone(),
+        fresh: Arc::new(CachedState {
+            last_seq: seq,
+            last_hash: prev,
+            state,
+            moves: cached.moves.clone(),
+        }),
+        published,
+        answer: if refused {
+            Err(ApiError::conflict(TIME_LIMIT_PASSED))
+        } else {
+            Ok(None)
+        },
+    })
+}
+
 /// After the commit of a staged move: caches the session's new state,
-/// publishes the move to watchers and returns it.
-pub(crate) fn install(app: &AppState, staged: Staged) -> Committed {
+/// publishes the move to watchers and returns the answer to it.
+pub(crate) fn install(app: &AppState, staged: Staged) -> Result<Option<Committed>, ApiError> {
     let Staged {
         session_id,
         fresh,
         published,
-        committed,
+        answer,
     } = staged;
     // PostgreSQL, until the preferences are kept: has everyone moved now?
     // (Checked first, so that SQLite's moves never scan their history.)
@@ -264,5 +342,5 @@ pub(crate) fn install(app: &AppState, staged: Staged) -> Committed {
         tokio::spawn(keep_fixed_preferences(app.clone(), session_id.clone()));
     }
     app.hub.publish(&session_id, published);
-    committed
+    answer
 }

@@ -1,6 +1,11 @@
 //! A session's protocol state, rebuilt by replaying its committed log
 //! through the protocol's state machine.
 //!
+//! A session's wall-clock time limit comes from its `Created` entry, and a
+//! recorded expiry is replayed at its recorded time (the engine's clock
+//! then reads that time), so the replay reaches the state the live session
+//! had.
+//!
 //! Replay is strict: a stored move the state machine refuses, or an entry
 //! that does not parse, is an internal error (the log was written only by
 //! moves the same machine accepted), never silently skipped.
@@ -10,7 +15,7 @@ use crate::event::Event;
 use crate::offers::package_pairs;
 use crate::offers::to_outcome;
 use crate::partial::PartialState;
-use crate::protocol::{Finish, MoveKind, State};
+use crate::protocol::{ALTERNATING_OFFERS, Finish, MoveKind, State, TimeLimit};
 use crate::record::RecordEntry;
 use crate::singletext::TextState;
 use crate::store::sessions::Session;
@@ -105,6 +110,17 @@ pub(crate) fn replay(
             serde_json::from_value(entry.event.clone()).map_err(ApiError::internal)?;
         // Protocols other than alternating offers finish without moves.
         match &event {
+            Event::Created { .. } => {
+                let limit = TimeLimit::of_created(&event).map_err(ApiError::internal)?;
+                state = state.with_time_limit(limit);
+            }
+            Event::Expired { at_ms, .. }
+                if session.protocol == ALTERNATING_OFFERS && state.expire(*at_ms).is_none() =>
+            {
+                return Err(ApiError::internal(
+                    "stored log does not replay: an expiry before the time limit",
+                ));
+            }
             Event::Agreement { offer, .. } if state.finished.is_none() => {
                 state.finished = Some(Finish::Agreement(
                     to_outcome(&session.scenario, offer).map_err(ApiError::internal)?,

@@ -31,14 +31,18 @@ use sqlx::{AnyConnection, AnyPool, ConnectOptions, Connection, Executor, Row};
 /// Which database the server talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
+    /// One SQLite file (or memory), one server process.
     Sqlite,
+    /// PostgreSQL, shared by any number of server processes.
     Postgres,
 }
 
 /// A migrated connection pool and its backend.
 #[derive(Debug, Clone)]
 pub struct Db {
+    /// The pool (migrated).
     pub pool: AnyPool,
+    /// Which database the pool reaches.
     pub backend: Backend,
     /// SQLite files: the background checkpointer runs while a clone of
     /// this lives (the server's state keeps one).
@@ -209,7 +213,7 @@ async fn checkpoint(
 }
 
 /// The database name without any password, for messages.
-pub fn redact(db: &str) -> String {
+pub(crate) fn redact(db: &str) -> String {
     let Some((scheme, rest)) = db.split_once("://") else {
         return db.to_string();
     };

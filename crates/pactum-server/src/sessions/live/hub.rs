@@ -22,7 +22,7 @@ const CHANNEL_CAPACITY: usize = 256;
 
 /// One watched session of this process: its channel and, on PostgreSQL,
 /// the queue of the task relaying its log to it.
-pub struct Feed {
+pub(crate) struct Feed {
     pub(super) tx: broadcast::Sender<Arc<Published>>,
     /// PostgreSQL: the session's relay task (see [`relay_session`]), which
     /// ends once the feed is dropped.
@@ -38,7 +38,7 @@ impl Feed {
 }
 
 /// The watched sessions of this process.
-pub struct Hub {
+pub(crate) struct Hub {
     pub(super) feeds: Mutex<HashMap<String, Arc<Feed>>>,
     /// PostgreSQL: events reach the channels by notification (see the
     /// module documentation); `None` on SQLite.
@@ -135,7 +135,7 @@ impl Hub {
     }
 
     /// Whether anyone in this process watches the session.
-    pub fn has_subscribers(&self, session_id: &str) -> bool {
+    pub(crate) fn has_subscribers(&self, session_id: &str) -> bool {
         let map = self.feeds.lock().unwrap();
         map.get(session_id)
             .is_some_and(|f| f.tx.receiver_count() > 0)
@@ -144,7 +144,7 @@ impl Hub {
     /// Sends committed events to the session's subscribers, if any. On
     /// PostgreSQL this does nothing: committed events reach every
     /// process's subscribers, this one's included, through notifications.
-    pub fn publish(&self, session_id: &str, events: Vec<Published>) {
+    pub(crate) fn publish(&self, session_id: &str, events: Vec<Published>) {
         if self.relay.is_some() {
             return;
         }

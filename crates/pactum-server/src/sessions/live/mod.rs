@@ -100,7 +100,7 @@ pub(crate) use suggest::{SuggestionsEvent, auto_suggest, auto_suggest_after_move
 
 /// What happened, as published to every subscriber of the session.
 #[derive(Debug, Clone)]
-pub enum Published {
+pub(crate) enum Published {
     Move {
         seq: u64,
         round: u64,

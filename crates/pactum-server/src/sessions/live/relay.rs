@@ -27,11 +27,11 @@ pub const NOTIFY_CHANNEL: &str = "pactum_events";
 
 /// PostgreSQL: how long a process's mark that it watches a session lasts
 /// unless renewed.
-pub const WATCH_SECONDS: u64 = 60;
+pub(crate) const WATCH_SECONDS: u64 = 60;
 
 /// PostgreSQL: how often a process renews its marks and reads the logs of
 /// the sessions it watches for anything a notification did not bring.
-pub const RENEW_EVERY: Duration = Duration::from_secs(20);
+pub(crate) const RENEW_EVERY: Duration = Duration::from_secs(20);
 
 /// PostgreSQL: marks the session watched (taking its row lock, so that a
 /// move in progress commits first and every later one notifies).

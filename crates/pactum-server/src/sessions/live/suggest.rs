@@ -54,7 +54,7 @@ pub(super) struct SuggestJob {
 /// A `suggestions` event: the mediator's suggestions after a round, with
 /// only the subscriber's own utilities.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct SuggestionsEvent {
+pub(crate) struct SuggestionsEvent {
     /// The round just completed (0-based).
     pub round: u64,
     #[serde(flatten)]
