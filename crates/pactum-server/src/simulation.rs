@@ -592,6 +592,25 @@ mod tests {
     }
 
     #[test]
+    fn a_negotiation_ended_on_a_refused_move_has_no_record_form() {
+        let (p, mut r) = simulated(ProtocolKind::Sao, &["boulware", "conceder"], 0);
+        r.end = End::Invalid {
+            seat: 1,
+            reason: "out of turn".into(),
+        };
+        let e = export_simulation(&Simulation {
+            session_id: "sim",
+            scenario_text: TEXT,
+            scenario: &p.scenario,
+            space: &p.space,
+            protocol: ProtocolKind::Sao,
+            deadline_rounds: 30,
+            result: &r,
+        });
+        assert!(matches!(e, Err(SimulationError::Invalid { seat: 1, .. })));
+    }
+
+    #[test]
     fn only_the_draft_and_vote_mediator_has_a_record_form() {
         let protocol = ProtocolKind::SingleText(Mediator::Veto);
         let (p, r) = simulated(protocol, &["random", "linear"], 0);
