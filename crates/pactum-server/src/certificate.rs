@@ -26,7 +26,7 @@ const EPS: f64 = 1e-9;
 /// Why a certificate could not be computed, or a recorded one does not
 /// stand.
 #[derive(Debug, thiserror::Error)]
-pub(crate) enum CertificateError {
+pub enum CertificateError {
     /// The agreed package does not serialise.
     #[error(transparent)]
     Package(#[from] serde_json::Error),

@@ -36,6 +36,7 @@ mod views;
 
 use anyhow::Context;
 
+pub use certificate::CertificateError;
 pub use http::router::{ACCESS_LOG, router, router_with};
 pub use limits::{MAX_DEADLINE_ROUNDS, ServerLimits};
 pub use mediation::Export;
