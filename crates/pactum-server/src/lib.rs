@@ -11,6 +11,7 @@
 mod archive;
 mod bots;
 mod certificate;
+mod certified;
 mod connections;
 mod error;
 mod event;
@@ -21,26 +22,30 @@ mod mediation;
 mod offers;
 mod partial;
 mod preferences;
-// `State::left_names` and `State::expire` are called by the wall-clock
-// deadlines on their way in; until then only the tests use them.
-#[allow(dead_code)]
 mod protocol;
 mod record;
 mod sessions;
 mod signing;
+mod simulation;
 mod singletext;
 mod store;
 mod tokens;
+mod utility;
 mod verify;
 mod views;
 
 use anyhow::Context;
 
+pub use certificate::CertificateError;
 pub use http::router::{ACCESS_LOG, router, router_with};
 pub use limits::{MAX_DEADLINE_ROUNDS, ServerLimits};
+pub use mediation::Export;
 pub use record::{Record, RecordEntry, VerifyError, verify_record};
 pub use signing::{
     HeadSignature, KeyError, generate as generate_signing_key, read_public_key, read_signing_key,
+};
+pub use simulation::{
+    RecordedRun, SIMULATED_AT_MS, Simulation, SimulationError, export_simulation, script_of,
 };
 pub use store::{Backend, Db, connect, connect_with, is_postgres};
 pub use verify::{Check, Status, VerifyFileError, VerifyOptions, VerifyReport, verify_file};
