@@ -8,7 +8,9 @@
 
 mod forecast;
 mod negotiate;
+mod replay;
 mod report;
+mod simrecord;
 mod tournament;
 
 use std::path::{Path, PathBuf};
@@ -94,6 +96,11 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Re-run a session's record (live or `negotiate --record`) as a
+    /// simulation: its moves, in order, through the simulator's runner under
+    /// the same rules; reports the result and whether it is the recorded
+    /// one (exits non-zero when not).
+    Replay(replay::Args),
     /// Create an Ed25519 signing key for `pactum serve --signing-key`.
     Keygen {
         /// Where to write the secret key (64 hex digits, readable by its
@@ -301,6 +308,7 @@ fn main() -> ExitCode {
         Command::Negotiate(args) => negotiate::run(args),
         Command::Tournament(args) => tournament::run(args),
         Command::Forecast(args) => forecast::run(args),
+        Command::Replay(args) => replay::run(args),
         Command::Serve {
             db,
             listen,

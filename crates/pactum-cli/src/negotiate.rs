@@ -116,9 +116,16 @@ pub struct Args {
     /// Draw the offers over time and in the utility space to an SVG file.
     #[arg(long, value_name = "FILE.svg")]
     pub plot: Option<PathBuf>,
+    /// Write the negotiation as a session export (hash-chained record with
+    /// its scenario), which `pactum verify FILE` checks and `pactum replay
+    /// FILE` re-runs; at_ms is 0 throughout, so the same seed writes the
+    /// same bytes.
+    #[arg(long, value_name = "FILE")]
+    pub record: Option<PathBuf>,
 }
 
 pub fn run(args: Args) -> Result<()> {
+    crate::simrecord::check(&args)?;
     let loaded = pactum_core::io::load(&args.scenario, args.profiles.as_deref())?;
     for w in &loaded.warnings {
         eprintln!("warning: {w}");
@@ -166,6 +173,9 @@ pub fn run(args: Args) -> Result<()> {
         record: true,
     };
     let result = negotiate(&prepared, &strategies, &config)?;
+    if let Some(path) = &args.record {
+        crate::simrecord::write(path, &args, &prepared, &config, &result)?;
+    }
     let metrics = Metrics::new(&prepared);
     if let Some(path) = &args.plot {
         plot(&prepared, &result, &strategies, &metrics, path)

@@ -28,6 +28,7 @@ mod protocol;
 mod record;
 mod sessions;
 mod signing;
+mod simulation;
 mod singletext;
 mod store;
 mod tokens;
@@ -38,9 +39,13 @@ use anyhow::Context;
 
 pub use http::router::{ACCESS_LOG, router, router_with};
 pub use limits::{MAX_DEADLINE_ROUNDS, ServerLimits};
+pub use mediation::Export;
 pub use record::{Record, RecordEntry, VerifyError, verify_record};
 pub use signing::{
     HeadSignature, KeyError, generate as generate_signing_key, read_public_key, read_signing_key,
+};
+pub use simulation::{
+    RecordedRun, SIMULATED_AT_MS, Simulation, SimulationError, export_simulation, script_of,
 };
 pub use store::{Backend, Db, connect, connect_with, is_postgres};
 pub use verify::{Check, Status, VerifyFileError, VerifyOptions, VerifyReport, verify_file};

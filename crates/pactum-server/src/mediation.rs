@@ -172,7 +172,9 @@ pub(crate) fn utility_space(
 /// Answer of `GET /sessions/{id}/export`: everything needed to check a
 /// finished session offline (`pactum verify --scenario`).
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub(crate) struct Export {
+pub struct Export {
+    /// The scenario's text the session was created from.
     pub scenario_toml: String,
+    /// The session's whole record.
     pub record: Record,
 }

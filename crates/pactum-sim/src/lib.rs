@@ -22,6 +22,7 @@ pub mod negotiator;
 pub mod phases;
 pub mod prefs;
 pub mod runner;
+pub mod script;
 pub mod session;
 mod space;
 pub mod tournament;

@@ -3,8 +3,13 @@
 //! Recording is optional — a tournament needs only results, and skipping
 //! the trace keeps a negotiation free of allocations — and holds outcome
 //! ids only; packages and utilities are looked up when the trace is shown.
+//! Beside the offers it keeps every move the engine accepted, in order
+//! ([`Step`]): what a record of the negotiation is written from and what a
+//! scripted re-run replays.
 
 use serde::Serialize;
+
+use pactum_protocol::{partial_rounds, sao};
 
 use crate::negotiator::Response;
 use crate::space::OutcomeId;
@@ -24,11 +29,35 @@ pub struct Event {
     pub responses: Vec<(usize, Response)>,
 }
 
+/// A move as the engine took it, in the protocol played.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Move {
+    /// Stacked alternating offers.
+    Sao(sao::Move<OutcomeId>),
+    /// Single text: a vote on the current proposal (as counted: a yes-vote
+    /// for a package beyond the voter's limits is a veto).
+    Vote(bool),
+    /// Partial rounds (proposal ids are the runner's, from 1).
+    Partial(partial_rounds::Move),
+}
+
+/// One move the engine accepted: who made it and what it was.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    /// The seat that moved.
+    pub seat: usize,
+    /// The move.
+    pub mv: Move,
+}
+
 /// The events of one negotiation (empty when not recording).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Trace {
     /// Offers and proposals, in order.
     pub events: Vec<Event>,
+    /// Every move the engine accepted, in order.
+    #[serde(skip)]
+    pub moves: Vec<Step>,
     #[serde(skip)]
     /// Whether events are kept.
     pub enabled: bool,
@@ -39,6 +68,7 @@ impl Trace {
     pub fn new(enabled: bool) -> Self {
         Trace {
             events: Vec::new(),
+            moves: Vec::new(),
             enabled,
         }
     }
@@ -53,6 +83,13 @@ impl Trace {
                 offer,
                 responses: Vec::new(),
             });
+        }
+    }
+
+    /// Records a move the engine accepted (`mv` is built only when recording).
+    pub fn moved(&mut self, seat: usize, mv: impl FnOnce() -> Move) {
+        if self.enabled {
+            self.moves.push(Step { seat, mv: mv() });
         }
     }
 

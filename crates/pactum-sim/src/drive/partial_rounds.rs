@@ -24,6 +24,7 @@ use super::Played;
 use crate::negotiator::Response;
 use crate::session::{Limits, Session, now};
 use crate::space::OutcomeId;
+use crate::trace;
 
 pub(crate) fn play(s: &mut Session) -> Played {
     let space = s.space.clone();
@@ -69,8 +70,12 @@ pub(crate) fn play(s: &mut Session) -> Played {
                 None => Move::End,
             };
             let proposing = matches!(mv, Move::Propose { .. });
+            let kept = s.trace.enabled.then(|| mv.clone());
             if let Err(r) = game.apply(seat, mv, &ctx) {
                 return Played::invalid(seat, r.to_string(), step + 1, Vec::new());
+            }
+            if let Some(mv) = kept {
+                s.trace.moved(seat, || trace::Move::Partial(mv));
             }
             if !proposing {
                 break 'play;
@@ -100,9 +105,10 @@ pub(crate) fn play(s: &mut Session) -> Played {
                     Response::End => Move::End,
                     Response::Reject | Response::Leave => continue,
                 };
-                if let Err(r) = game.apply(seat, mv, &ctx) {
+                if let Err(r) = game.apply(seat, mv.clone(), &ctx) {
                     return Played::invalid(seat, r.to_string(), step + 1, Vec::new());
                 }
+                s.trace.moved(seat, || trace::Move::Partial(mv));
             }
         }
         for seat in 0..n {
@@ -112,6 +118,7 @@ pub(crate) fn play(s: &mut Session) -> Played {
             if let Err(r) = game.apply(seat, Move::Reject, &ctx) {
                 return Played::invalid(seat, r.to_string(), step + 1, Vec::new());
             }
+            s.trace.moved(seat, || trace::Move::Partial(Move::Reject));
         }
     }
     Played::from_engine(game.end(), game.rounds_started(), Vec::new())

@@ -10,6 +10,7 @@ use super::Played;
 use crate::negotiator::{Now, Response};
 use crate::session::{Limits, Session, now};
 use crate::space::OutcomeId;
+use crate::trace;
 
 pub(crate) fn play(s: &mut Session) -> Played {
     let space = s.space.clone();
@@ -56,8 +57,12 @@ pub(crate) fn play(s: &mut Session) -> Played {
             _ => None,
         };
         let leaving = mv == Move::Leave;
+        let kept = s.trace.enabled.then(|| mv.clone());
         if let Err(rejection) = sao.apply_with(seat, mv, &ctx, &mut |_| {}) {
             return Played::invalid(seat, rejection.to_string(), step + 1, left);
+        }
+        if let Some(mv) = kept {
+            s.trace.moved(seat, || trace::Move::Sao(mv));
         }
         // The engine took the move: its events are the move itself (and
         // perhaps the end, read from the state below).

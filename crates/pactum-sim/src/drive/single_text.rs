@@ -9,6 +9,7 @@ use super::Played;
 use crate::negotiator::Response;
 use crate::session::{Limits, Session, now};
 use crate::space::OutcomeId;
+use crate::trace;
 
 pub(crate) fn play(s: &mut Session, mediator: Mediator, seed: u64) -> Played {
     let space = s.space.clone();
@@ -39,6 +40,7 @@ pub(crate) fn play(s: &mut Session, mediator: Mediator, seed: u64) -> Played {
             match text.apply(seat, vote, &ctx) {
                 Ok(events) => {
                     if let Some(Event::Voted { counted, .. }) = events.iter().next() {
+                        s.trace.moved(seat, || trace::Move::Vote(*counted));
                         let r = if *counted {
                             Response::Accept
                         } else {

@@ -1,0 +1,80 @@
+//! `pactum negotiate --record FILE`: the simulated negotiation written as a
+//! session export (the form `GET /sessions/{id}/export` gives), which
+//! `pactum verify FILE` accepts.
+//!
+//! Rules: the export carries the scenario's native TOML — the file's own
+//! text when the scenario is a `.toml` file (so `--scenario` with that file
+//! checks too), else the scenario converted to TOML; the session id is
+//! `simulated-SEED`; every `at_ms` is 0, so the same seed writes the same
+//! bytes. Only a single negotiation with a deadline in rounds is recorded
+//! (no phases, no wall-clock limit), and the single text only with the
+//! draft-and-vote mediator (the one live sessions use).
+
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+use pactum_server::{Simulation, export_simulation};
+use pactum_sim::{Config, NegotiationResult, Prepared};
+
+use crate::negotiate::Args;
+
+/// Refuses `--record` with what a record cannot hold, before anything runs.
+pub fn check(args: &Args) -> Result<()> {
+    if args.record.is_none() {
+        return Ok(());
+    }
+    if args.phases.is_some()
+        || !args.shifts.is_empty()
+        || matches!(args.protocol, crate::negotiate::ProtocolArg::Phased)
+    {
+        bail!(
+            "--record writes one negotiation; multi-round sessions (--phases, --shift) have no record form"
+        );
+    }
+    if args.time_limit.is_some() {
+        bail!(
+            "--record needs a deadline in rounds only (a record has no wall-clock deadline of a simulation); drop --time-limit"
+        );
+    }
+    Ok(())
+}
+
+/// The scenario's native TOML text (see the module doc).
+fn scenario_text(args: &Args) -> Result<String> {
+    let path = &args.scenario;
+    if path.is_file()
+        && path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("toml"))
+    {
+        return std::fs::read_to_string(path)
+            .with_context(|| format!("reading {}", path.display()));
+    }
+    let loaded = pactum_core::io::load(path, args.profiles.as_deref())?;
+    Ok(pactum_core::native::loaded_to_toml(&loaded)?)
+}
+
+/// Writes `result` (played under `config`) to `path` as a session export.
+pub fn write(
+    path: &Path,
+    args: &Args,
+    prepared: &Prepared,
+    config: &Config,
+    result: &NegotiationResult,
+) -> Result<()> {
+    let text = scenario_text(args)?;
+    let session_id = format!("simulated-{}", config.seed);
+    let steps = config.deadline.steps.unwrap_or_default();
+    let export = export_simulation(&Simulation {
+        session_id: &session_id,
+        scenario_text: &text,
+        scenario: &prepared.scenario,
+        space: &prepared.space,
+        protocol: config.protocol,
+        deadline_rounds: steps as u64,
+        result,
+    })
+    .context("cannot write the negotiation as a record")?;
+    let json = serde_json::to_string_pretty(&export)? + "\n";
+    std::fs::write(path, json).with_context(|| format!("writing {}", path.display()))
+}
