@@ -24,9 +24,11 @@
 //! partial agreement and the end, with the same rounds, proposal numbers
 //! and packages); and the export replays under `pactum verify`.
 //!
-//! The simulator's runner is not a fourth path here: it plays free-form
-//! rounds with its own negotiators' proposals and cannot be fed a script of
-//! arbitrary partial-rounds moves.
+//! The simulator's runner is not a fourth path here: `pactum_sim::script`
+//! feeds it whole-package proposals only, in its partial-rounds adapter's
+//! order (every seat proposes, then answers the others, then closes), so
+//! the random sequences here (proposals of some issues, in any order) are
+//! not scripts it can play.
 
 mod common;
 
