@@ -138,7 +138,8 @@ async fn a_move_after_the_time_limit_is_refused_and_the_expiry_recorded(db: Db) 
 }
 
 /// Exports session `id` and verifies the export as `pactum verify` does;
-/// the protocol replay must pass. Returns its detail.
+/// the protocol replay must pass, and fail once the recorded expiry is
+/// moved before the time limit. Returns the passing replay's detail.
 async fn export_replays(app: &axum::Router, id: &str, admin: &str) -> String {
     let (status, export, text) = call(
         app,
@@ -155,6 +156,21 @@ async fn export_replays(app: &axum::Router, id: &str, admin: &str) -> String {
     let report = verify_file(&file, &VerifyOptions::default()).unwrap().1;
     let replay = report.check("protocol replay").unwrap();
     assert_eq!(replay.status, Status::Passed, "{report:#?}");
+
+    // The same export with its expiry moved before the limit fails.
+    let mut early = export.clone();
+    let events = early["record"]["events"].as_array_mut().unwrap();
+    let created_at = events[0]["event"]["at_ms"].as_i64().unwrap();
+    let expiry = events
+        .iter_mut()
+        .find(|e| e["event"]["type"] == "expired")
+        .unwrap();
+    expiry["event"]["at_ms"] = json!(created_at + 10);
+    std::fs::write(&file, early.to_string()).unwrap();
+    let tampered = verify_file(&file, &VerifyOptions::default()).unwrap().1;
+    let check = tampered.check("protocol replay").unwrap();
+    assert_eq!(check.status, Status::Failed, "{tampered:#?}");
+    assert!(check.detail.contains("does not imply"), "{}", check.detail);
     replay.detail.clone()
 }
 
