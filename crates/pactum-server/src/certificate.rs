@@ -13,16 +13,46 @@
 
 use indexmap::IndexMap;
 use pactum_core::Scenario;
-use pactum_core::analysis::{AnalysisOptions, Package, analyze};
+use pactum_core::analysis::{AnalysisError, AnalysisOptions, Package, analyze};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::event::Event;
-use crate::offers::parse_offer;
-use crate::views::own_utility;
+use crate::offers::{OfferError, parse_offer};
+use crate::utility::own_utility;
 
 /// Tolerance for utility comparisons.
 const EPS: f64 = 1e-9;
+
+/// Why a certificate could not be computed, or a recorded one does not
+/// stand.
+#[derive(Debug, thiserror::Error)]
+pub enum CertificateError {
+    /// The agreed package does not serialise.
+    #[error(transparent)]
+    Package(#[from] serde_json::Error),
+    /// The agreed package is not a JSON object.
+    #[error("a package is not an object")]
+    NotAnObject,
+    /// The agreed package is not a package of the scenario.
+    #[error(transparent)]
+    Offer(#[from] OfferError),
+    /// The scenario could not be analysed (the server's budget, or a
+    /// scenario the analyses cannot fit).
+    #[error(transparent)]
+    Analysis(#[from] AnalysisError),
+    /// A certificate that is not the record's last event.
+    #[error("the certificate is not the record's final event")]
+    NotFinal,
+    /// A certificate with no agreement before it.
+    #[error("a certificate without an agreement")]
+    NoAgreement,
+    /// A certificate of another package or round than the agreement's.
+    #[error("the certificate does not certify the recorded agreement")]
+    OtherAgreement,
+    /// The recorded certificate differs from the one the scenario gives.
+    #[error("the certificate does not match the one recomputed from the scenario")]
+    Mismatch,
+}
 
 /// The certificate of an agreement (the event that closes a record).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -54,7 +84,7 @@ pub(crate) fn compute(
     agreement: &Package,
     round: u64,
     disclosed: &[String],
-) -> Result<Certificate, String> {
+) -> Result<Certificate, CertificateError> {
     compute_with(
         scenario,
         agreement,
@@ -71,14 +101,14 @@ pub(crate) fn compute_with(
     round: u64,
     disclosed: &[String],
     options: &AnalysisOptions,
-) -> Result<Certificate, String> {
+) -> Result<Certificate, CertificateError> {
     let outcome = outcome_of(scenario, agreement)?;
     let negotiators = scenario.negotiators();
     let utilities: Vec<f64> = negotiators
         .iter()
         .map(|&p| own_utility(scenario, p, &outcome))
         .collect();
-    let analysis = analyze(scenario, options).map_err(|e| e.to_string())?;
+    let analysis = analyze(scenario, options)?;
     let dominated = analysis.frontier.iter().any(|f| {
         f.utilities
             .iter()
@@ -115,89 +145,12 @@ pub(crate) fn compute_with(
     })
 }
 
-pub(crate) fn outcome_of(scenario: &Scenario, p: &Package) -> Result<Vec<u32>, String> {
-    match serde_json::to_value(p).map_err(|e| e.to_string())? {
-        serde_json::Value::Object(m) => parse_offer(scenario, &m).map_err(|e| e.to_string()),
-        _ => Err("a package is not an object".into()),
+/// The outcome (value indices) a package of `scenario` names.
+pub(crate) fn outcome_of(scenario: &Scenario, p: &Package) -> Result<Vec<u32>, CertificateError> {
+    match serde_json::to_value(p)? {
+        serde_json::Value::Object(m) => Ok(parse_offer(scenario, &m)?),
+        _ => Err(CertificateError::NotAnObject),
     }
-}
-
-/// Negotiators whose latest disclosure choice is "disclose", in the order
-/// they first disclosed.
-pub(crate) fn disclosed_by(events: impl IntoIterator<Item = Event>) -> Vec<String> {
-    let mut disclosed: Vec<String> = Vec::new();
-    for event in events {
-        if let Event::Disclosure {
-            party, disclose, ..
-        } = event
-        {
-            disclosed.retain(|p| *p != party);
-            if disclose {
-                disclosed.push(party);
-            }
-        }
-    }
-    disclosed
-}
-
-/// A record's certificate with the agreement it certifies: where they are
-/// and what they say.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Certified {
-    /// Index of the certificate event (the record's last).
-    pub at: usize,
-    /// The certificate as recorded.
-    pub certificate: Certificate,
-}
-
-/// Finds a record's certificate and checks its place: it must be the
-/// record's final event, follow the agreement and certify the agreed
-/// package and round (packages compared by value: `21500` and `21500.0` are
-/// the same price). `Ok(None)` when the record has no certificate.
-pub(crate) fn find_certificate(events: &[Event]) -> Result<Option<Certified>, String> {
-    let Some(at) = events
-        .iter()
-        .position(|e| matches!(e, Event::Certificate(_)))
-    else {
-        return Ok(None);
-    };
-    let Event::Certificate(cert) = &events[at] else {
-        unreachable!()
-    };
-    if at + 1 != events.len() {
-        return Err("the certificate is not the record's final event".into());
-    }
-    let agreement = events[..at].iter().rev().find_map(|e| match e {
-        Event::Agreement { offer, round } => Some((offer, *round)),
-        _ => None,
-    });
-    let Some((offer, round)) = agreement else {
-        return Err("a certificate without an agreement".into());
-    };
-    if !same_package(offer, &cert.agreement) || round != cert.round {
-        return Err("the certificate does not certify the recorded agreement".into());
-    }
-    Ok(Some(Certified {
-        at,
-        certificate: cert.clone(),
-    }))
-}
-
-/// Recomputes the certificate found by [`find_certificate`] from
-/// `scenario` (the session's, with every negotiator's preferences as they
-/// stood when it was issued) and compares it with the recorded one.
-pub(crate) fn recompute(
-    scenario: &Scenario,
-    events: &[Event],
-    found: &Certified,
-) -> Result<(), String> {
-    let cert = &found.certificate;
-    let disclosed = disclosed_by(events[..found.at].iter().cloned());
-    let again = compute(scenario, &cert.agreement, cert.round, &disclosed)?;
-    if !same(&again, cert) {
-        return Err("the certificate does not match the one recomputed from the scenario".into());
-    }
-    Ok(())
 }
 
 /// Whether two packages name the same values (numbers by value).
@@ -210,7 +163,8 @@ pub(crate) fn same_package(a: &Package, b: &Package) -> bool {
     canonical(a).is_some() && canonical(a) == canonical(b)
 }
 
-fn same(a: &Certificate, b: &Certificate) -> bool {
+/// Whether two certificates say the same (numbers within rounding).
+pub(crate) fn same(a: &Certificate, b: &Certificate) -> bool {
     let close = |x: Option<f64>, y: Option<f64>| match (x, y) {
         (Some(x), Some(y)) => (x - y).abs() <= 1e-9,
         (None, None) => true,

@@ -11,6 +11,7 @@
 mod archive;
 mod bots;
 mod certificate;
+mod certified;
 mod connections;
 mod error;
 mod event;
@@ -21,9 +22,6 @@ mod mediation;
 mod offers;
 mod partial;
 mod preferences;
-// `State::left_names` and `State::expire` are called by the wall-clock
-// deadlines on their way in; until then only the tests use them.
-#[allow(dead_code)]
 mod protocol;
 mod record;
 mod sessions;
@@ -32,11 +30,13 @@ mod simulation;
 mod singletext;
 mod store;
 mod tokens;
+mod utility;
 mod verify;
 mod views;
 
 use anyhow::Context;
 
+pub use certificate::CertificateError;
 pub use http::router::{ACCESS_LOG, router, router_with};
 pub use limits::{MAX_DEADLINE_ROUNDS, ServerLimits};
 pub use mediation::Export;

@@ -62,6 +62,48 @@ pub enum KeyError {
     },
 }
 
+/// Why a record's head signature does not stand.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum SignatureError {
+    /// An algorithm other than Ed25519.
+    #[error("unknown signature algorithm {0:?}")]
+    Algorithm(String),
+    /// The signature is of another head than the record's.
+    #[error(
+        "the signed head is event {signed_seq} ({signed_hash}), but the record ends at event {seq} ({hash})"
+    )]
+    OtherHead {
+        /// The signed head's sequence number.
+        signed_seq: u64,
+        /// The signed head's hash.
+        signed_hash: String,
+        /// The record's head sequence number.
+        seq: u64,
+        /// The record's head hash.
+        hash: String,
+    },
+    /// The signature is not 64 bytes of hex.
+    #[error("the signature is not 64 bytes of hex")]
+    Malformed,
+    /// The signature is not the key's of this head.
+    #[error("the signature does not match the record's head")]
+    Mismatch(#[source] ed25519_dalek::SignatureError),
+}
+
+/// Why a hex public key is not one.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum HexKeyError {
+    /// Not hex.
+    #[error(transparent)]
+    Hex(#[from] hex::FromHexError),
+    /// Hex, but not 32 bytes.
+    #[error("not 32 bytes")]
+    Length,
+    /// 32 bytes that are no Ed25519 public key.
+    #[error(transparent)]
+    Key(ed25519_dalek::SignatureError),
+}
+
 /// The message signed for a head.
 fn message(session_id: &str, seq: u64, hash: &str) -> Vec<u8> {
     format!("pactum record head v1\n{session_id}\n{seq}\n{hash}").into_bytes()
@@ -86,34 +128,35 @@ pub(crate) fn verify_head(
     session_id: &str,
     seq: u64,
     hash: &str,
-) -> Result<(), String> {
+) -> Result<(), SignatureError> {
     if sig.algorithm != ED25519 {
-        return Err(format!("unknown signature algorithm {:?}", sig.algorithm));
+        return Err(SignatureError::Algorithm(sig.algorithm.clone()));
     }
     if sig.seq != seq || sig.hash != hash {
-        return Err(format!(
-            "the signed head is event {} ({}), but the record ends at event {seq} ({hash})",
-            sig.seq, sig.hash
-        ));
+        return Err(SignatureError::OtherHead {
+            signed_seq: sig.seq,
+            signed_hash: sig.hash.clone(),
+            seq,
+            hash: hash.into(),
+        });
     }
     let bytes: [u8; 64] = hex::decode(&sig.signature)
         .ok()
         .and_then(|b| b.try_into().ok())
-        .ok_or("the signature is not 64 bytes of hex")?;
+        .ok_or(SignatureError::Malformed)?;
     key.verify(
         &message(session_id, seq, hash),
         &Signature::from_bytes(&bytes),
     )
-    .map_err(|_| "the signature does not match the record's head".to_string())
+    .map_err(SignatureError::Mismatch)
 }
 
 /// A public key written as 64 hex digits.
-pub(crate) fn public_key_from_hex(text: &str) -> Result<VerifyingKey, String> {
-    let bytes: [u8; 32] = hex::decode(text.trim())
-        .map_err(|e| e.to_string())?
+pub(crate) fn public_key_from_hex(text: &str) -> Result<VerifyingKey, HexKeyError> {
+    let bytes: [u8; 32] = hex::decode(text.trim())?
         .try_into()
-        .map_err(|_| "not 32 bytes".to_string())?;
-    VerifyingKey::from_bytes(&bytes).map_err(|e| e.to_string())
+        .map_err(|_| HexKeyError::Length)?;
+    VerifyingKey::from_bytes(&bytes).map_err(HexKeyError::Key)
 }
 
 fn read(path: &Path) -> Result<String, KeyError> {
@@ -152,7 +195,7 @@ pub fn read_public_key(path: &Path) -> Result<VerifyingKey, KeyError> {
     if text.contains("-----BEGIN") {
         return VerifyingKey::from_public_key_pem(&text).map_err(|e| format(e.to_string()));
     }
-    public_key_from_hex(&text).map_err(format)
+    public_key_from_hex(&text).map_err(|e| format(e.to_string()))
 }
 
 /// A fresh signing key (from the operating system's random source).
@@ -169,7 +212,7 @@ mod tests {
         let key = SigningKey::from_bytes(&[7; 32]);
         let sig = sign_head(&key, "s", 4, "ab");
         let public = key.verifying_key();
-        assert_eq!(verify_head(&public, &sig, "s", 4, "ab"), Ok(()));
+        assert!(verify_head(&public, &sig, "s", 4, "ab").is_ok());
         assert!(verify_head(&public, &sig, "s", 4, "ac").is_err());
         assert!(verify_head(&public, &sig, "t", 4, "ab").is_err());
         let mut moved = sig.clone();

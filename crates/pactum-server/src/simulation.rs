@@ -87,7 +87,7 @@ pub enum SimulationError {
     },
     /// The agreement's certificate cannot be computed.
     #[error("computing the agreement certificate: {0}")]
-    Certificate(String),
+    Certificate(#[source] crate::certificate::CertificateError),
     /// A record that does not read as a session.
     #[error("event {seq}: {reason}")]
     Record {

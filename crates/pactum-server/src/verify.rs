@@ -40,7 +40,7 @@ use pactum_core::{Outcome, Scenario};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::certificate::{find_certificate, recompute};
+use crate::certified::{find_certificate, recompute};
 use crate::event::Event;
 use crate::mediation::Export;
 use crate::offers::{parse_offer, parse_partial_offer};
@@ -447,7 +447,7 @@ fn signature_check(record: &Record, trusted: Option<&VerifyingKey>) -> Check {
         },
     };
     match verify_head(&key, sig, &record.session_id, last.seq, &last.hash) {
-        Err(e) => Check::new(NAME, Status::Failed, e).requested(requested),
+        Err(e) => Check::new(NAME, Status::Failed, e.to_string()).requested(requested),
         Ok(()) if requested => Check::new(
             NAME,
             Status::Passed,
@@ -1053,7 +1053,7 @@ fn certificate_check(
         return Check::new(NAME, Status::Failed, e.clone());
     }
     let found = match find_certificate(events) {
-        Err(e) => return Check::new(NAME, Status::Failed, e),
+        Err(e) => return Check::new(NAME, Status::Failed, e.to_string()),
         Ok(None) => {
             let agreed = events.iter().any(|e| matches!(e, Event::Agreement { .. }));
             return Check::new(
@@ -1136,7 +1136,7 @@ fn certificate_check(
             Status::Passed,
             format!("agreement certificate verified: recomputed from {with}"),
         ),
-        Err(e) => Check::new(NAME, Status::Failed, e),
+        Err(e) => Check::new(NAME, Status::Failed, e.to_string()),
     }
     .requested(requested)
 }

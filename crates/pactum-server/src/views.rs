@@ -119,15 +119,7 @@ pub(crate) fn preference_summary(scenario: &Scenario, party: usize) -> Preferenc
     }
 }
 
-/// Party `party`'s utility of `outcome`.
-pub(crate) fn own_utility(scenario: &Scenario, party: usize, outcome: &[u32]) -> f64 {
-    scenario.parties[party]
-        .preferences
-        .as_ref()
-        .expect("negotiators have preferences")
-        .utility
-        .utility(&scenario.issues, outcome)
-}
+pub(crate) use crate::utility::own_utility;
 
 /// A package with the caller's own utility of it, and nothing else.
 #[derive(Debug, Serialize, ToSchema)]

@@ -11,7 +11,7 @@ use pactum_core::Scenario;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::certificate::disclosed_by;
+use crate::certified::disclosed_by;
 use crate::error::{ApiError, ErrorBody};
 use crate::http::auth::{Caller, authorize, authorize_party};
 use crate::http::json_body;

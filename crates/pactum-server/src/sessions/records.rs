@@ -6,7 +6,8 @@
 
 use pactum_core::Scenario;
 
-use crate::certificate::{Certificate, compute_with, disclosed_by};
+use crate::certificate::{Certificate, compute_with};
+use crate::certified::disclosed_by;
 use crate::error::ApiError;
 use crate::event::Event;
 use crate::offers::package;
@@ -165,7 +166,7 @@ pub(crate) async fn ensure_certificate(
         .limits
         .analyse(move |options| compute_with(&scenario, &agreement, round, &disclosed, options))
         .await?
-        .map_err(ApiError::unprocessable)?;
+        .map_err(|e| ApiError::unprocessable(e.to_string()))?;
 
     let _guard = app.write_guard().await;
     let mut tx = app.pool.begin().await?;
