@@ -17,7 +17,10 @@
 //! The negotiation ends in agreement as soon as every issue is settled. At
 //! the deadline (or on `end`) it ends without full agreement; the issues
 //! settled by then are recorded as a partial agreement
-//! (`partial_agreement` event).
+//! (`partial_agreement` event). A wall-clock time limit ([`TimeLimit`]),
+//! found passed before a move ([`PartialState::expire`]), ends it the same
+//! way ("time limit reached"), the issues settled so far as the partial
+//! agreement.
 //!
 //! A proposal that would complete the agreement (it covers every open
 //! issue) must be a package its proposer may accept, and accepting it one
@@ -33,7 +36,7 @@ use pactum_protocol::{
 use crate::error::ApiError;
 use crate::event::Event;
 use crate::offers::pairs_package;
-use crate::protocol::{Finish, MoveKind, limit_text};
+use crate::protocol::{Finish, MoveKind, TIME_LIMIT_REACHED, TimeLimit, limit_text};
 
 pub use pactum_protocol::partial_rounds::Proposal;
 
@@ -140,6 +143,8 @@ pub struct PartialState {
     pub proposed: Vec<bool>,
     pub done: Vec<bool>,
     pub finished: Option<Finish>,
+    /// The wall-clock time limit, if the session has one.
+    pub time_limit: Option<TimeLimit>,
     space: Packages,
     engine: Result<PartialRounds<Outcome>, SetupError>,
 }
@@ -159,10 +164,46 @@ impl PartialState {
             proposed: vec![false; n],
             done: vec![false; n],
             finished: None,
+            time_limit: None,
             // Values are checked against the scenario by the caller.
             space: Packages::new(vec![u32::MAX; issues]),
             engine,
         }
+    }
+
+    /// The session's wall-clock time limit (none by default).
+    pub fn with_time_limit(mut self, limit: Option<TimeLimit>) -> Self {
+        self.time_limit = limit;
+        self
+    }
+
+    /// Ends the negotiation if its wall-clock time limit had passed at
+    /// `now_ms` (the engine's clock, fed the time since the session's
+    /// creation); returns what that brought about if this call ended it
+    /// (the end, with the issues settled so far as a partial agreement).
+    /// Replaying a recorded expiry calls it with the recorded time, and
+    /// reaches the same state.
+    pub fn expire(&mut self, scenario: &Scenario, now_ms: i64) -> Option<Effects> {
+        let limit = self.time_limit?;
+        if self.finished.is_some() {
+            return None;
+        }
+        let engine = self.engine.as_mut().ok()?;
+        let events = engine.expire(&limit.clock(now_ms))?;
+        let end = events.iter().find_map(|e| match e {
+            partial_rounds::Event::Over { end, .. } => Some(end.clone()),
+            _ => None,
+        })?;
+        self.sync();
+        let finish = match *end {
+            End::Agreement(a) => Finish::Agreement(a.outcome),
+            _ => Finish::Ended(self.end_reason(TIME_LIMIT_REACHED, scenario)),
+        };
+        self.finished = Some(finish.clone());
+        Some(Effects {
+            finish: Some(finish),
+            ..Effects::default()
+        })
     }
 
     /// The settled issues as (issue, value) pairs.

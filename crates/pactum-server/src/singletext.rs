@@ -19,6 +19,12 @@
 //! is one round; after `deadline_rounds` proposals the session ends, with
 //! the current draft as the agreement if any change was adopted (it is then
 //! the last draft everyone accepted) and without agreement otherwise.
+//!
+//! A session may also have a wall-clock time limit ([`TimeLimit`]): the
+//! first vote after it finds the negotiation over ([`TextState::expire`],
+//! the engine's clock fed the time since the creation), and it ends as at
+//! the round deadline (the last draft everyone accepted stands), with
+//! "time limit reached" as the reason when there is none.
 
 use pactum_core::{Outcome, Scenario};
 use pactum_protocol::single_text::{self, Mediator, SingleText, Vote};
@@ -29,7 +35,7 @@ use pactum_protocol::{
 use crate::error::ApiError;
 use crate::event::Event;
 use crate::offers::package;
-use crate::protocol::{Finish, limit_text};
+use crate::protocol::{Finish, TIME_LIMIT_REACHED, TimeLimit, limit_text};
 
 /// The protocol name given at session creation.
 pub const SINGLE_TEXT: &str = "single_text";
@@ -84,6 +90,8 @@ pub struct TextState {
     /// Whether some change has been adopted.
     pub adopted_any: bool,
     pub finished: Option<Finish>,
+    /// The wall-clock time limit, if the session has one.
+    pub time_limit: Option<TimeLimit>,
     space: Packages,
     engine: Result<SingleText<Outcome>, SetupError>,
 }
@@ -134,9 +142,48 @@ impl TextState {
             votes: vec![None; n],
             adopted_any: false,
             finished: None,
+            time_limit: None,
             space,
             engine,
         }
+    }
+
+    /// The session's wall-clock time limit (none by default).
+    pub fn with_time_limit(mut self, limit: Option<TimeLimit>) -> Self {
+        self.time_limit = limit;
+        self
+    }
+
+    /// Ends the negotiation if its wall-clock time limit had passed at
+    /// `now_ms` (the engine's clock, fed the time since the session's
+    /// creation); returns the end if this call ended it. The proposal being
+    /// voted on lapses; the last draft everyone accepted, if any, is the
+    /// agreement. Replaying a recorded expiry calls it with the recorded
+    /// time, and reaches the same state.
+    pub fn expire(&mut self, now_ms: i64) -> Option<Finish> {
+        let limit = self.time_limit?;
+        if self.finished.is_some() {
+            return None;
+        }
+        let engine = self.engine.as_mut().ok()?;
+        let events = engine.expire(&limit.clock(now_ms))?;
+        let end = events.iter().find_map(|e| match e {
+            single_text::Event::Over { end, .. } => Some(end.clone()),
+            _ => None,
+        })?;
+        if let Some(d) = engine.draft() {
+            self.draft = d.clone();
+        }
+        self.adopted_any = engine.accepted_draft().is_some();
+        self.votes = vec![None; self.negotiators.len()];
+        let finish = match end.agreement() {
+            Some(a) => Finish::Agreement(a.outcome.clone()),
+            None => Finish::Ended(format!(
+                "{TIME_LIMIT_REACHED} without a draft everyone accepted"
+            )),
+        };
+        self.finished = Some(finish.clone());
+        Some(finish)
     }
 
     /// The draft with the proposed change applied.

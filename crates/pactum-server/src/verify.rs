@@ -297,6 +297,9 @@ struct Creation {
     time_limit: Result<Option<TimeLimit>, BadTimeLimit>,
 }
 
+/// The failure of an expiry recorded before the time limit.
+const NOT_IMPLIED: &str = "an expiry the session's time limit does not imply at its recorded time";
+
 /// Verifies `record` with `inputs`: every check, in a fixed order.
 pub fn verify(record: &Record, inputs: &Inputs) -> VerifyReport {
     let head = record.events.last().map(|e| e.hash.clone());
@@ -632,12 +635,6 @@ impl<'a> Replay<'a> {
         let time_limit = creation
             .time_limit
             .map_err(|e| format!("a time limit no session can have: {e}"))?;
-        if time_limit.is_some() && creation.protocol != ALTERNATING_OFFERS {
-            return Err(format!(
-                "a wall-clock time limit, which {:?} sessions do not have",
-                creation.protocol
-            ));
-        }
         // The events the server derives from the moves, still to come.
         let mut expected: VecDeque<Event> = VecDeque::new();
         let mut rules = match creation.protocol.as_str() {
@@ -647,18 +644,25 @@ impl<'a> Replay<'a> {
             SINGLE_TEXT | PARTIAL_ROUNDS => {
                 let sc = scenario.ok_or("no scenario")?;
                 if creation.protocol == SINGLE_TEXT {
-                    let state = TextState::new(sc, negotiators.clone(), deadline);
+                    let state = TextState::new(sc, negotiators.clone(), deadline)
+                        .with_time_limit(time_limit);
                     expected.extend(proposal_event(sc, &state));
                     Rules::Text(Box::new(state))
                 } else {
-                    Rules::Partial(PartialState::new(
-                        sc.issues().len(),
-                        negotiators.clone(),
-                        deadline,
-                    ))
+                    Rules::Partial(
+                        PartialState::new(sc.issues().len(), negotiators.clone(), deadline)
+                            .with_time_limit(time_limit),
+                    )
                 }
             }
             other => return Err(format!("unknown protocol {other:?}")),
+        };
+        // No move is recorded after the time limit.
+        let after_the_limit = |party: &str, at_ms: i64| match time_limit {
+            Some(l) if l.passed(at_ms) => Err(format!(
+                "{party}'s move is recorded after the session's time limit had passed"
+            )),
+            _ => Ok(()),
         };
         // Parties whose preferences are locked: by a first move or explicitly.
         let mut locked: HashSet<String> = HashSet::new();
@@ -727,11 +731,7 @@ impl<'a> Replay<'a> {
                     Rules::Offers(state),
                 ) => {
                     let s = seat(party)?;
-                    if time_limit.is_some_and(|l| l.passed(*at_ms)) {
-                        return Err(at(format!(
-                            "{party}'s move is recorded after the session's time limit had passed"
-                        )));
-                    }
+                    after_the_limit(party, *at_ms).map_err(at)?;
                     if *round != state.round() {
                         return Err(at(format!(
                             "{party}'s move is recorded in round {round}, but the moves before it make this round {}",
@@ -763,12 +763,13 @@ impl<'a> Replay<'a> {
                         party,
                         proposal,
                         accept,
-                        ..
+                        at_ms,
                     },
                     Rules::Text(state),
                 ) => {
                     let sc = scenario.ok_or("no scenario")?;
                     let s = seat(party)?;
+                    after_the_limit(party, *at_ms).map_err(at)?;
                     let round = state.proposal;
                     let resolution = state
                         .vote(sc, s, *accept, Some(*proposal))
@@ -792,12 +793,13 @@ impl<'a> Replay<'a> {
                         offer,
                         proposal,
                         round,
-                        ..
+                        at_ms,
                     },
                     Rules::Partial(state),
                 ) => {
                     let sc = scenario.ok_or("no scenario")?;
                     let s = seat(party)?;
+                    after_the_limit(party, *at_ms).map_err(at)?;
                     if *round != state.round {
                         return Err(at(format!(
                             "{party}'s move is recorded in round {round}, but the moves before it make this round {}",
@@ -838,18 +840,41 @@ impl<'a> Replay<'a> {
                         )));
                     }
                     let Some(f) = state.expire(*at_ms) else {
-                        return Err(at(
-                            "an expiry the session's time limit does not imply at its recorded time"
-                                .into(),
-                        ));
+                        return Err(at(NOT_IMPLIED.into()));
                     };
                     expected.push_back(replay.finish_event(&f, *round));
                     finish = Some(f);
                 }
+                (Event::Expired { round, at_ms }, Rules::Text(state)) => {
+                    if *round != state.proposal {
+                        return Err(at(format!(
+                            "the expiry is recorded at proposal {round}, but the votes before it make it proposal {}",
+                            state.proposal
+                        )));
+                    }
+                    let Some(f) = state.expire(*at_ms) else {
+                        return Err(at(NOT_IMPLIED.into()));
+                    };
+                    expected.push_back(replay.finish_event(&f, *round));
+                    finish = Some(f);
+                }
+                (Event::Expired { round, at_ms }, Rules::Partial(state)) => {
+                    let sc = scenario.ok_or("no scenario")?;
+                    if *round != state.round {
+                        return Err(at(format!(
+                            "the expiry is recorded in round {round}, but the moves before it make this round {}",
+                            state.round
+                        )));
+                    }
+                    let Some(fx) = state.expire(sc, *at_ms) else {
+                        return Err(at(NOT_IMPLIED.into()));
+                    };
+                    expected.extend(derived_events(sc, state, &fx, *round));
+                    finish = fx.finish;
+                }
                 (
                     Event::Agreement { .. }
                     | Event::Ended { .. }
-                    | Event::Expired { .. }
                     | Event::Proposal { .. }
                     | Event::Settled { .. }
                     | Event::PartialAgreement { .. },

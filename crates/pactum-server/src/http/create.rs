@@ -46,7 +46,7 @@ pub struct CreateSession {
     pub protocol: String,
     /// Rounds (one move per negotiator each) before the negotiation ends.
     pub deadline_rounds: u64,
-    /// Optionally (alternating offers), a wall-clock time limit too:
+    /// Optionally (every protocol), a wall-clock time limit too:
     /// seconds from the session's creation (1 to 2,592,000, i.e. 30 days). The first request to move
     /// after it finds the negotiation over: the expiry is recorded and the
     /// move refused (409). Whichever limit comes first ends it.
@@ -135,11 +135,6 @@ pub(crate) async fn create_session(
     if req.deadline_rounds == 0 || req.deadline_rounds > MAX_DEADLINE_ROUNDS {
         return Err(ApiError::unprocessable(format!(
             "deadline_rounds must be between 1 and {MAX_DEADLINE_ROUNDS}"
-        )));
-    }
-    if req.deadline_seconds.is_some() && req.protocol != ALTERNATING_OFFERS {
-        return Err(ApiError::unprocessable(format!(
-            "deadline_seconds: only {ALTERNATING_OFFERS:?} sessions have a wall-clock time limit"
         )));
     }
     if let Some(seconds) = req.deadline_seconds {

@@ -5,14 +5,19 @@
 //! transaction that appends it (under the session's lock), together with
 //! the events it brings about (a settlement, the agreement or the end);
 //! subscribers hear of them only after the commit.
+//!
+//! A move that finds the session's wall-clock time limit passed is refused
+//! (409, [`TIME_LIMIT_PASSED`]), but the expiry, the partial agreement on
+//! the issues settled so far and the end are committed first.
 
 use pactum_core::analysis::Package;
 
 use crate::error::ApiError;
 use crate::event::Event;
 use crate::offers::pairs_package;
-use crate::partial::{PartialState, derived_events};
+use crate::partial::{Effects, PartialState, derived_events};
 use crate::protocol::{Finish, MoveKind, SeatLimits};
+use crate::sessions::moves::TIME_LIMIT_PASSED;
 use crate::sessions::replay::replay_partial;
 use crate::sessions::{AppState, Seat, now_ms};
 use crate::store::log::{append, load_entries, lock_session};
@@ -51,6 +56,29 @@ pub(crate) async fn make_move(
         .last()
         .ok_or_else(|| ApiError::internal("session without log"))?;
     let round = state.round;
+    let at_ms = now_ms();
+    if let Some(fx) = state.expire(sc, at_ms) {
+        let mut seq = last.seq + 1;
+        let mut prev = append(
+            &mut tx,
+            id,
+            seq,
+            &last.hash,
+            &Event::Expired { round, at_ms },
+        )
+        .await?;
+        let mut published = Vec::new();
+        for ev in derived_events(sc, &state, &fx, round) {
+            seq += 1;
+            prev = append(&mut tx, id, seq, &prev, &ev).await?;
+            published.extend(published_of(&fx, &ev, seq, round));
+        }
+        let _ = prev;
+        tx.commit().await?;
+        drop(guard);
+        app.hub.publish(id, published);
+        return Err(ApiError::conflict(TIME_LIMIT_PASSED));
+    }
     let move_seq = last.seq + 1;
     let limits = SeatLimits::new(sc);
     let fx = state.apply_within(
@@ -91,33 +119,10 @@ pub(crate) async fn make_move(
     for ev in derived_events(sc, &state, &fx, round) {
         seq += 1;
         prev = append(&mut tx, id, seq, &prev, &ev).await?;
+        published.extend(published_of(&fx, &ev, seq, round));
         match &ev {
-            Event::Settled {
-                proposal, issues, ..
-            } => published.push(crate::sessions::live::Published::Settled {
-                seq,
-                round,
-                proposal: *proposal,
-                issues: issues.clone(),
-            }),
-            Event::Agreement { offer, .. } => {
-                if let Some(Finish::Agreement(o)) = &fx.finish {
-                    published.push(crate::sessions::live::Published::Agreement {
-                        seq,
-                        round,
-                        offer: o.clone(),
-                    });
-                }
-                agreement = Some(offer.clone());
-            }
-            Event::Ended { reason: r, .. } => {
-                published.push(crate::sessions::live::Published::Ended {
-                    seq,
-                    round,
-                    reason: r.clone(),
-                });
-                reason = Some(r.clone());
-            }
+            Event::Agreement { offer, .. } => agreement = Some(offer.clone()),
+            Event::Ended { reason: r, .. } => reason = Some(r.clone()),
             _ => {}
         }
     }
@@ -144,4 +149,40 @@ pub(crate) async fn make_move(
         agreement,
         reason,
     })
+}
+
+/// What subscribers hear of `event`, derived from a move (or an expiry)
+/// that brought about `fx` and recorded at `seq` in `round`: settlements,
+/// the agreement and the end (the partial agreement is in the record).
+fn published_of(
+    fx: &Effects,
+    event: &Event,
+    seq: u64,
+    round: u64,
+) -> Option<crate::sessions::live::Published> {
+    use crate::sessions::live::Published;
+    match event {
+        Event::Settled {
+            proposal, issues, ..
+        } => Some(Published::Settled {
+            seq,
+            round,
+            proposal: *proposal,
+            issues: issues.clone(),
+        }),
+        Event::Agreement { .. } => match &fx.finish {
+            Some(Finish::Agreement(o)) => Some(Published::Agreement {
+                seq,
+                round,
+                offer: o.clone(),
+            }),
+            _ => None,
+        },
+        Event::Ended { reason, .. } => Some(Published::Ended {
+            seq,
+            round,
+            reason: reason.clone(),
+        }),
+        _ => None,
+    }
 }

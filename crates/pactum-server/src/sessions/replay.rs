@@ -21,6 +21,11 @@ use crate::singletext::TextState;
 use crate::store::sessions::Session;
 use pactum_core::Outcome;
 
+/// A recorded expiry the time limit does not imply at its recorded time.
+fn expiry_before_the_limit() -> ApiError {
+    ApiError::internal("stored log does not replay: an expiry before the time limit")
+}
+
 /// Replays a single-text session's votes.
 pub(crate) fn replay_text(
     session: &Session,
@@ -32,6 +37,16 @@ pub(crate) fn replay_text(
     for entry in entries {
         let event: Event =
             serde_json::from_value(entry.event.clone()).map_err(ApiError::internal)?;
+        match &event {
+            Event::Created { .. } => {
+                let limit = TimeLimit::of_created(&event).map_err(ApiError::internal)?;
+                state = state.with_time_limit(limit);
+            }
+            Event::Expired { at_ms, .. } if state.expire(*at_ms).is_none() => {
+                return Err(expiry_before_the_limit());
+            }
+            _ => {}
+        }
         if let Event::Vote {
             party,
             proposal,
@@ -62,6 +77,16 @@ pub(crate) fn replay_partial(
     for entry in entries {
         let event: Event =
             serde_json::from_value(entry.event.clone()).map_err(ApiError::internal)?;
+        match &event {
+            Event::Created { .. } => {
+                let limit = TimeLimit::of_created(&event).map_err(ApiError::internal)?;
+                state = state.with_time_limit(limit);
+            }
+            Event::Expired { at_ms, .. } if state.expire(sc, *at_ms).is_none() => {
+                return Err(expiry_before_the_limit());
+            }
+            _ => {}
+        }
         if let Event::PartialMove {
             party,
             kind,
@@ -117,9 +142,7 @@ pub(crate) fn replay(
             Event::Expired { at_ms, .. }
                 if session.protocol == ALTERNATING_OFFERS && state.expire(*at_ms).is_none() =>
             {
-                return Err(ApiError::internal(
-                    "stored log does not replay: an expiry before the time limit",
-                ));
+                return Err(expiry_before_the_limit());
             }
             Event::Agreement { offer, .. } if state.finished.is_none() => {
                 state.finished = Some(Finish::Agreement(

@@ -6,10 +6,15 @@
 //! what it brings about once everyone has voted (the next proposal, the
 //! agreement or the end). Subscribers learn who voted, never how, and only
 //! after the commit.
+//!
+//! A vote that finds the session's wall-clock time limit passed is refused
+//! (409, [`TIME_LIMIT_PASSED`]), but the expiry and the end it brings (the
+//! last draft everyone accepted, or none) are committed first.
 
 use crate::error::ApiError;
 use crate::event::Event;
 use crate::protocol::{Finish, SeatLimits};
+use crate::sessions::moves::TIME_LIMIT_PASSED;
 use crate::sessions::replay::replay_text;
 use crate::sessions::{AppState, Seat, now_ms};
 use crate::singletext::{Resolution, TextState, proposal_event};
@@ -43,10 +48,29 @@ pub(crate) async fn vote(
     let entries = load_entries(&mut tx, id).await?;
     let mut state = replay_text(session, &entries)?;
     let proposal = state.proposal;
-    let resolution = state.vote_within(seat.seat, accept, expected, &SeatLimits::new(sc))?;
     let last = entries
         .last()
         .ok_or_else(|| ApiError::internal("session without log"))?;
+    let at_ms = now_ms();
+    if let Some(finish) = state.expire(at_ms) {
+        let expiry = Event::Expired {
+            round: proposal,
+            at_ms,
+        };
+        let prev = append(&mut tx, id, last.seq + 1, &last.hash, &expiry).await?;
+        let end = crate::protocol::finish_event(sc, &finish, proposal);
+        let seq = last.seq + 2;
+        append(&mut tx, id, seq, &prev, &end).await?;
+        tx.commit().await?;
+        drop(guard);
+        app.hub
+            .publish(id, vec![published_end(&finish, seq, proposal)]);
+        if matches!(finish, Finish::Agreement(_)) {
+            let _ = crate::sessions::records::ensure_certificate(app, session).await;
+        }
+        return Err(ApiError::conflict(TIME_LIMIT_PASSED));
+    }
+    let resolution = state.vote_within(seat.seat, accept, expected, &SeatLimits::new(sc))?;
     let mut seq = last.seq + 1;
     let vote_seq = seq;
     let mut prev = append(
@@ -88,21 +112,8 @@ pub(crate) async fn vote(
                 ev
             }
             Some(finish) => {
-                published.push(match finish {
-                    Finish::Agreement(o) => {
-                        agreed = true;
-                        crate::sessions::live::Published::Agreement {
-                            seq: seq + 1,
-                            round: proposal,
-                            offer: o.clone(),
-                        }
-                    }
-                    Finish::Ended(r) => crate::sessions::live::Published::Ended {
-                        seq: seq + 1,
-                        round: proposal,
-                        reason: r.clone(),
-                    },
-                });
+                agreed = matches!(finish, Finish::Agreement(_));
+                published.push(published_end(finish, seq + 1, proposal));
                 Some(crate::protocol::finish_event(sc, finish, proposal))
             }
         };
@@ -131,4 +142,20 @@ pub(crate) async fn vote(
         state,
         resolution,
     })
+}
+
+/// What subscribers hear of the end `finish`, recorded at `seq` in `round`.
+fn published_end(finish: &Finish, seq: u64, round: u64) -> crate::sessions::live::Published {
+    match finish {
+        Finish::Agreement(o) => crate::sessions::live::Published::Agreement {
+            seq,
+            round,
+            offer: o.clone(),
+        },
+        Finish::Ended(r) => crate::sessions::live::Published::Ended {
+            seq,
+            round,
+            reason: r.clone(),
+        },
+    }
 }
