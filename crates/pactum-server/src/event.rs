@@ -85,7 +85,7 @@ pub enum Event {
         at_ms: i64,
     },
     /// Single text: the mediator's proposal number `proposal`, a one-issue
-    /// `change` to the current `draft` (see `crate::singletext`).
+    /// `change` to the current `draft` (see `crate::single_text`).
     Proposal {
         proposal: u64,
         draft: Package,

@@ -27,7 +27,7 @@ mod record;
 mod sessions;
 mod signing;
 mod simulation;
-mod singletext;
+mod single_text;
 mod store;
 mod tokens;
 mod utility;

@@ -36,7 +36,7 @@ use pactum_protocol::{
 use crate::error::ApiError;
 use crate::event::Event;
 use crate::offers::pairs_package;
-use crate::protocol::{Finish, MoveKind, TIME_LIMIT_REACHED, TimeLimit, limit_text};
+use crate::protocol::{MoveKind, RecordedEnd, TIME_LIMIT_REACHED, TimeLimit, limit_text};
 
 pub use pactum_protocol::partial_rounds::Proposal;
 
@@ -126,7 +126,7 @@ pub struct Effects {
     /// The proposal (id, issues) the move settled.
     pub settled: Option<(u64, Vec<(usize, u32)>)>,
     pub round_completed: bool,
-    pub finish: Option<Finish>,
+    pub finish: Option<RecordedEnd>,
 }
 
 /// The state of a partial-rounds session, rebuilt by replaying its moves:
@@ -142,7 +142,7 @@ pub struct PartialState {
     pub proposals: Vec<Proposal>,
     pub proposed: Vec<bool>,
     pub done: Vec<bool>,
-    pub finished: Option<Finish>,
+    pub finished: Option<RecordedEnd>,
     /// The wall-clock time limit, if the session has one.
     pub time_limit: Option<TimeLimit>,
     space: Packages,
@@ -196,8 +196,8 @@ impl PartialState {
         })?;
         self.sync();
         let finish = match *end {
-            End::Agreement(a) => Finish::Agreement(a.outcome),
-            _ => Finish::Ended(self.end_reason(TIME_LIMIT_REACHED, scenario)),
+            End::Agreement(a) => RecordedEnd::Agreement(a.outcome),
+            _ => RecordedEnd::Ended(self.end_reason(TIME_LIMIT_REACHED, scenario)),
         };
         self.finished = Some(finish.clone());
         Some(Effects {
@@ -297,12 +297,12 @@ impl PartialState {
         }
         self.sync();
         fx.finish = end.map(|end| match *end {
-            End::Agreement(a) => Finish::Agreement(a.outcome),
+            End::Agreement(a) => RecordedEnd::Agreement(a.outcome),
             End::EndedBy { seat } => {
                 let who = self.negotiators.get(seat).map_or("?", String::as_str);
-                Finish::Ended(self.end_reason(&format!("ended by {who}"), scenario))
+                RecordedEnd::Ended(self.end_reason(&format!("ended by {who}"), scenario))
             }
-            _ => Finish::Ended(self.end_reason("deadline reached", scenario)),
+            _ => RecordedEnd::Ended(self.end_reason("deadline reached", scenario)),
         });
         self.finished = fx.finish.clone();
         Ok(fx)
@@ -341,7 +341,7 @@ pub fn derived_events(
     }
     if let Some(finish) = &fx.finish {
         let settled = state.settled_pairs();
-        if matches!(finish, Finish::Ended(_)) && !settled.is_empty() {
+        if matches!(finish, RecordedEnd::Ended(_)) && !settled.is_empty() {
             events.push(Event::PartialAgreement {
                 settled: pairs_package(scenario, &settled),
                 round,

@@ -122,9 +122,11 @@ impl TimeLimit {
 
 pub use crate::event::MoveKind;
 
-/// How a negotiation finished.
+/// How a negotiation ended, as the record states it: the engine's
+/// [`End`] with the outcome and the reason written out for the record's
+/// `agreement` or `ended` entry.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Finish {
+pub enum RecordedEnd {
     Agreement(Outcome),
     Ended(String),
 }
@@ -331,7 +333,7 @@ pub struct State {
     pub accepted: Vec<bool>,
     /// Which seats have left.
     pub left: Vec<bool>,
-    pub finished: Option<Finish>,
+    pub finished: Option<RecordedEnd>,
     /// The round as the server counts it: the engine's, and once a move
     /// that completed its round ended the negotiation, the round after it.
     round: u64,
@@ -392,7 +394,7 @@ impl State {
         seat: usize,
         kind: MoveKind,
         offer: Option<Outcome>,
-    ) -> Result<Option<Finish>, MoveError> {
+    ) -> Result<Option<RecordedEnd>, MoveError> {
         self.apply_within(seat, kind, offer, &AcceptAll)
     }
 
@@ -403,7 +405,7 @@ impl State {
         kind: MoveKind,
         offer: Option<Outcome>,
         limits: &A,
-    ) -> Result<Option<Finish>, MoveError> {
+    ) -> Result<Option<RecordedEnd>, MoveError> {
         if self.finished.is_some() {
             return Err(MoveError::Finished);
         }
@@ -449,7 +451,7 @@ impl State {
     /// creation); returns the end if this call ended it. Replaying a
     /// recorded expiry calls it with the recorded time, and reaches the
     /// same state.
-    pub fn expire(&mut self, now_ms: i64) -> Option<Finish> {
+    pub fn expire(&mut self, now_ms: i64) -> Option<RecordedEnd> {
         let limit = self.time_limit?;
         if self.finished.is_some() {
             return None;
@@ -466,19 +468,19 @@ impl State {
     }
 
     /// The server's form of the engine's end.
-    fn finish_of(&self, end: &End<Outcome>, expired: bool) -> Finish {
+    fn finish_of(&self, end: &End<Outcome>, expired: bool) -> RecordedEnd {
         match end {
-            End::Agreement(a) => Finish::Agreement(a.outcome.clone()),
-            End::Deadline { agreement: Some(a) } => Finish::Agreement(a.outcome.clone()),
+            End::Agreement(a) => RecordedEnd::Agreement(a.outcome.clone()),
+            End::Deadline { agreement: Some(a) } => RecordedEnd::Agreement(a.outcome.clone()),
             End::Deadline { agreement: None } if expired => {
-                Finish::Ended(TIME_LIMIT_REACHED.into())
+                RecordedEnd::Ended(TIME_LIMIT_REACHED.into())
             }
-            End::Deadline { agreement: None } => Finish::Ended("deadline reached".into()),
-            End::EndedBy { seat } => Finish::Ended(format!(
+            End::Deadline { agreement: None } => RecordedEnd::Ended("deadline reached".into()),
+            End::EndedBy { seat } => RecordedEnd::Ended(format!(
                 "ended by {}",
                 self.negotiators.get(*seat).map_or("?", String::as_str)
             )),
-            End::Deserted => Finish::Ended("fewer than two negotiators remain".into()),
+            End::Deserted => RecordedEnd::Ended("fewer than two negotiators remain".into()),
         }
     }
 
@@ -501,13 +503,13 @@ impl State {
 
 /// The event the server appends when a negotiation finishes so in `round`
 /// (the live path and offline replay build it here alike).
-pub fn finish_event(scenario: &Scenario, finish: &Finish, round: u64) -> Event {
+pub fn finish_event(scenario: &Scenario, finish: &RecordedEnd, round: u64) -> Event {
     match finish {
-        Finish::Agreement(o) => Event::Agreement {
+        RecordedEnd::Agreement(o) => Event::Agreement {
             offer: package(scenario, o),
             round,
         },
-        Finish::Ended(reason) => Event::Ended {
+        RecordedEnd::Ended(reason) => Event::Ended {
             reason: reason.clone(),
             round,
         },

@@ -39,7 +39,7 @@ use crate::offers::{OfferError, package, package_pairs, pairs_package, to_outcom
 use crate::partial::{PARTIAL_ROUNDS, PartialState, derived_events};
 use crate::protocol::{ALTERNATING_OFFERS, State, finish_event};
 use crate::record::{GENESIS_HASH, Record, RecordEntry, chain_hash};
-use crate::singletext::{SINGLE_TEXT, TextState, proposal_event};
+use crate::single_text::{SINGLE_TEXT, TextState, proposal_event};
 
 /// The `at_ms` of every event of a simulated record (a simulation has no
 /// wall clock; order is the record's sequence).

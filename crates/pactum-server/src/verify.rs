@@ -47,11 +47,11 @@ use crate::offers::{parse_offer, parse_partial_offer};
 use crate::partial::{PARTIAL_ROUNDS, PartialState, derived_events};
 use crate::preferences::{PreferencesExport, PreferencesRequest, commitment};
 use crate::protocol::{
-    ALTERNATING_OFFERS, BadTimeLimit, Finish, MoveKind, State, TimeLimit, finish_event,
+    ALTERNATING_OFFERS, BadTimeLimit, MoveKind, RecordedEnd, State, TimeLimit, finish_event,
 };
 use crate::record::{Record, canonical_json, verify_record};
 use crate::signing::{public_key_from_hex, read_public_key, verify_head};
-use crate::singletext::{SINGLE_TEXT, TextState, proposal_event};
+use crate::single_text::{SINGLE_TEXT, TextState, proposal_event};
 
 /// The outcome of one check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -666,7 +666,7 @@ impl<'a> Replay<'a> {
         };
         // Parties whose preferences are locked: by a first move or explicitly.
         let mut locked: HashSet<String> = HashSet::new();
-        let mut finish: Option<Finish> = None;
+        let mut finish: Option<RecordedEnd> = None;
         let mut moves = 0usize;
         for (entry, event) in record.events.iter().zip(events).skip(1) {
             let at = |msg: String| format!("event {}: {msg}", entry.seq);
@@ -716,7 +716,7 @@ impl<'a> Replay<'a> {
                     locked.insert(party.clone());
                 }
                 (Event::Certificate(_), _) => {
-                    if !matches!(finish, Some(Finish::Agreement(_))) {
+                    if !matches!(finish, Some(RecordedEnd::Agreement(_))) {
                         return Err(at("a certificate before any agreement".into()));
                     }
                 }
@@ -902,10 +902,10 @@ impl<'a> Replay<'a> {
         }
         let ending = match &finish {
             None => "the negotiation is still open".to_string(),
-            Some(Finish::Agreement(_)) => {
+            Some(RecordedEnd::Agreement(_)) => {
                 "the recorded agreement is the one the protocol implies".to_string()
             }
-            Some(Finish::Ended(reason)) => {
+            Some(RecordedEnd::Ended(reason)) => {
                 format!("the recorded end ({reason}) is the one the protocol implies")
             }
         };
@@ -937,14 +937,14 @@ impl<'a> Replay<'a> {
     }
 
     /// The event the server appends when a negotiation finishes so.
-    fn finish_event(&self, finish: &Finish, round: u64) -> Event {
+    fn finish_event(&self, finish: &RecordedEnd, round: u64) -> Event {
         match (self.scenario, finish) {
             (Some(sc), _) => finish_event(sc, finish, round),
-            (None, Finish::Agreement(o)) => Event::Agreement {
+            (None, RecordedEnd::Agreement(o)) => Event::Agreement {
                 offer: self.packages[o[0] as usize].1.clone(),
                 round,
             },
-            (None, Finish::Ended(reason)) => Event::Ended {
+            (None, RecordedEnd::Ended(reason)) => Event::Ended {
                 reason: reason.clone(),
                 round,
             },

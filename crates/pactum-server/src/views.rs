@@ -26,7 +26,7 @@ use crate::event::Event;
 use crate::offers::parse_offer;
 use crate::partial::PARTIAL_ROUNDS;
 use crate::record::RecordEntry;
-use crate::singletext::SINGLE_TEXT;
+use crate::single_text::SINGLE_TEXT;
 
 /// Largest number of values listed per issue in a preference summary.
 const MAX_LISTED_VALUES: u64 = 10_000;

@@ -22,7 +22,7 @@ use crate::protocol::{ALTERNATING_OFFERS, TimeLimit};
 use crate::sessions::bots::play_bots;
 use crate::sessions::cache::load_session;
 use crate::sessions::{AppState, now_ms, records};
-use crate::singletext::SINGLE_TEXT;
+use crate::single_text::SINGLE_TEXT;
 use crate::store::sessions::parse_scenario;
 use crate::tokens;
 use crate::views::Privacy;
@@ -223,8 +223,9 @@ pub(crate) async fn create_session(
 
     let mut events = vec![created];
     if req.protocol == SINGLE_TEXT {
-        let text = crate::singletext::TextState::new(&scenario, names.clone(), req.deadline_rounds);
-        events.extend(crate::singletext::proposal_event(&scenario, &text));
+        let text =
+            crate::single_text::TextState::new(&scenario, names.clone(), req.deadline_rounds);
+        events.extend(crate::single_text::proposal_event(&scenario, &text));
     }
     let seats = invitations
         .iter()

@@ -23,7 +23,7 @@ use crate::sessions::AppState;
 use crate::sessions::cache::load_session;
 use crate::sessions::records::{events_of, read_log};
 use crate::sessions::replay::{replay, status_of};
-use crate::singletext::SINGLE_TEXT;
+use crate::single_text::SINGLE_TEXT;
 
 /// One offer of the trace: who offered what, no utilities.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]

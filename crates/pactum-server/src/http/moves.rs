@@ -19,12 +19,12 @@ use crate::http::auth::authorize_party;
 use crate::http::json_body;
 use crate::offers::parse_offer;
 use crate::partial::PARTIAL_ROUNDS;
-use crate::protocol::{Finish, MoveKind};
+use crate::protocol::{MoveKind, RecordedEnd};
 use crate::sessions::AppState;
 use crate::sessions::bots::play_bots;
 use crate::sessions::cache::load_session;
 use crate::sessions::moves::commit_move;
-use crate::singletext::SINGLE_TEXT;
+use crate::single_text::SINGLE_TEXT;
 
 /// Body of `POST /sessions/{id}/moves`.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -99,8 +99,8 @@ pub(crate) async fn post_move(
             round: moved.round,
             status: match &moved.state.finished {
                 None => "open",
-                Some(Finish::Agreement(_)) => "agreement",
-                Some(Finish::Ended(_)) => "ended",
+                Some(RecordedEnd::Agreement(_)) => "agreement",
+                Some(RecordedEnd::Ended(_)) => "ended",
             }
             .into(),
             agreement: moved.agreement,

@@ -18,11 +18,11 @@ use crate::event::Event;
 use crate::http::auth::authorize_party;
 use crate::http::json_body;
 use crate::offers::package;
-use crate::protocol::Finish;
+use crate::protocol::RecordedEnd;
 use crate::sessions::AppState;
 use crate::sessions::cache::load_session;
 use crate::sessions::replay::replay_text;
-use crate::singletext::{Resolution, SINGLE_TEXT, TextState, proposal_event};
+use crate::single_text::{Resolution, SINGLE_TEXT, TextState, proposal_event};
 use crate::store::sessions::Session;
 use crate::views::own_utility;
 
@@ -82,8 +82,8 @@ fn view(session: &Session, state: &TextState, seat: usize, party: usize) -> Text
     TextView {
         status: match &state.finished {
             None => "open",
-            Some(Finish::Agreement(_)) => "agreement",
-            Some(Finish::Ended(_)) => "ended",
+            Some(RecordedEnd::Agreement(_)) => "agreement",
+            Some(RecordedEnd::Ended(_)) => "ended",
         }
         .into(),
         proposal: state.proposal,
@@ -106,7 +106,7 @@ fn view(session: &Session, state: &TextState, seat: usize, party: usize) -> Text
         my_utility_proposed: proposed.as_ref().map(|o| own_utility(sc, party, o)),
         resolution: None,
         agreement: match &state.finished {
-            Some(Finish::Agreement(o)) => Some(package(sc, o)),
+            Some(RecordedEnd::Agreement(o)) => Some(package(sc, o)),
             _ => None,
         },
     }

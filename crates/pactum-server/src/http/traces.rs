@@ -15,10 +15,10 @@ use crate::event::Event;
 use crate::http::partial::open_issues;
 use crate::offers::{package, package_pairs, pairs_package};
 use crate::partial::PartialState;
-use crate::protocol::{Finish, MoveKind};
+use crate::protocol::{MoveKind, RecordedEnd};
 use crate::record::RecordEntry;
 use crate::sessions::replay::replay_partial;
-use crate::singletext::{Resolution, TextState};
+use crate::single_text::{Resolution, TextState};
 use crate::store::sessions::Session;
 
 // ---------------------------------------------------------------- single text
@@ -156,7 +156,7 @@ pub(crate) fn text_trace(
         proposals,
         draft: package(sc, &state.draft),
         agreement: match &state.finished {
-            Some(Finish::Agreement(o)) => Some(package(sc, o)),
+            Some(RecordedEnd::Agreement(o)) => Some(package(sc, o)),
             _ => None,
         },
     };

@@ -6,10 +6,10 @@
 
 use crate::error::ApiError;
 use crate::partial::PARTIAL_ROUNDS;
-use crate::protocol::Finish;
+use crate::protocol::RecordedEnd;
 use crate::record::RecordEntry;
 use crate::sessions::replay::{replay, replay_partial, replay_text};
-use crate::singletext::SINGLE_TEXT;
+use crate::single_text::SINGLE_TEXT;
 use crate::store::sessions::Session;
 use crate::views::{SuggestionBasis, SuggestionContext, fix_settled_issues};
 
@@ -29,7 +29,7 @@ pub(crate) fn suggestion_basis(
             match &state.finished {
                 // After settling: packages everyone weakly prefers to the
                 // agreement, over the whole space.
-                Some(Finish::Agreement(agreed)) => (state.round, Some(agreed.clone()), true),
+                Some(RecordedEnd::Agreement(agreed)) => (state.round, Some(agreed.clone()), true),
                 finished => {
                     fix_settled_issues(&mut scenario, &state.settled);
                     (state.round, None, finished.is_some())

@@ -20,7 +20,7 @@ use sqlx::Row;
 use crate::error::ApiError;
 use crate::event::Event;
 use crate::offers::package;
-use crate::protocol::{Finish, MoveKind, SeatLimits, State};
+use crate::protocol::{MoveKind, RecordedEnd, SeatLimits, State};
 use crate::sessions::cache::keep_fixed_preferences;
 use crate::sessions::records as mediation;
 use crate::sessions::replay::{PastMove, replay, status_of};
@@ -204,7 +204,7 @@ pub(crate) async fn stage_move(
         offer: outcome.clone(),
     }];
     match &finish {
-        Some(f @ Finish::Agreement(o)) => {
+        Some(f @ RecordedEnd::Agreement(o)) => {
             seq += 1;
             published.push(crate::sessions::live::Published::Agreement {
                 seq,
@@ -215,7 +215,7 @@ pub(crate) async fn stage_move(
             prev = append(tx, id, seq, &prev, &ev).await.map_err(Failed)?;
             agreement = Some(package(sc, o));
         }
-        Some(f @ Finish::Ended(r)) => {
+        Some(f @ RecordedEnd::Ended(r)) => {
             seq += 1;
             let ev = crate::protocol::finish_event(sc, f, round);
             prev = append(tx, id, seq, &prev, &ev).await.map_err(Failed)?;
@@ -272,7 +272,7 @@ async fn stage_expiry(
     cached: Arc<CachedState>,
     state: State,
     round: u64,
-    finish: &Finish,
+    finish: &RecordedEnd,
     refused: bool,
 ) -> Result<Staged, ApiError> {
     let id = &session.id;
@@ -286,12 +286,12 @@ async fn stage_expiry(
     let end = crate::protocol::finish_event(&session.scenario, finish, round);
     prev = append(tx, id, seq, &prev, &end).await?;
     let published = vec![match finish {
-        Finish::Agreement(o) => crate::sessions::live::Published::Agreement {
+        RecordedEnd::Agreement(o) => crate::sessions::live::Published::Agreement {
             seq,
             round,
             offer: o.clone(),
         },
-        Finish::Ended(r) => crate::sessions::live::Published::Ended {
+        RecordedEnd::Ended(r) => crate::sessions::live::Published::Ended {
             seq,
             round,
             reason: r.clone(),

@@ -16,7 +16,7 @@ use crate::error::ApiError;
 use crate::event::Event;
 use crate::offers::pairs_package;
 use crate::partial::{Effects, PartialState, derived_events};
-use crate::protocol::{Finish, MoveKind, SeatLimits};
+use crate::protocol::{MoveKind, RecordedEnd, SeatLimits};
 use crate::sessions::moves::TIME_LIMIT_PASSED;
 use crate::sessions::replay::replay_partial;
 use crate::sessions::{AppState, Seat, now_ms};
@@ -171,7 +171,7 @@ fn published_of(
             issues: issues.clone(),
         }),
         Event::Agreement { .. } => match &fx.finish {
-            Some(Finish::Agreement(o)) => Some(Published::Agreement {
+            Some(RecordedEnd::Agreement(o)) => Some(Published::Agreement {
                 seq,
                 round,
                 offer: o.clone(),

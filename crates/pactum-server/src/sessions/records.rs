@@ -12,7 +12,7 @@ use crate::error::ApiError;
 use crate::event::Event;
 use crate::offers::package;
 use crate::preferences::{PreferencesOpening, PreferencesRequest, commitment, is_locked};
-use crate::protocol::Finish;
+use crate::protocol::RecordedEnd;
 use crate::record::{GENESIS_HASH, RecordEntry};
 use crate::sessions::live::Published;
 use crate::sessions::replay::replay;
@@ -148,7 +148,7 @@ pub(crate) async fn ensure_certificate(
         return Ok(c.clone());
     }
     let (state, _) = replay(session, &entries)?;
-    let Some(Finish::Agreement(outcome)) = &state.finished else {
+    let Some(RecordedEnd::Agreement(outcome)) = &state.finished else {
         return Err(ApiError::conflict("there is no agreement to certify"));
     };
     let round = events
@@ -202,11 +202,11 @@ pub(crate) async fn finished_log(
         None => Err(ApiError::conflict(
             "the negotiation is still open: export it once it is finished",
         )),
-        Some(Finish::Agreement(_)) => {
+        Some(RecordedEnd::Agreement(_)) => {
             ensure_certificate(app, session).await?;
             read_log(app, &session.id).await
         }
-        Some(Finish::Ended(_)) => Ok(entries),
+        Some(RecordedEnd::Ended(_)) => Ok(entries),
     }
 }
 

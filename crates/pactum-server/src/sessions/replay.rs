@@ -15,9 +15,9 @@ use crate::event::Event;
 use crate::offers::package_pairs;
 use crate::offers::to_outcome;
 use crate::partial::PartialState;
-use crate::protocol::{ALTERNATING_OFFERS, Finish, MoveKind, State, TimeLimit};
+use crate::protocol::{ALTERNATING_OFFERS, MoveKind, RecordedEnd, State, TimeLimit};
 use crate::record::RecordEntry;
-use crate::singletext::TextState;
+use crate::single_text::TextState;
 use crate::store::sessions::Session;
 use pactum_core::Outcome;
 
@@ -145,12 +145,12 @@ pub(crate) fn replay(
                 return Err(expiry_before_the_limit());
             }
             Event::Agreement { offer, .. } if state.finished.is_none() => {
-                state.finished = Some(Finish::Agreement(
+                state.finished = Some(RecordedEnd::Agreement(
                     to_outcome(&session.scenario, offer).map_err(ApiError::internal)?,
                 ));
             }
             Event::Ended { reason, .. } if state.finished.is_none() => {
-                state.finished = Some(Finish::Ended(reason.clone()));
+                state.finished = Some(RecordedEnd::Ended(reason.clone()));
             }
             _ => {}
         }
@@ -189,8 +189,8 @@ pub(crate) fn replay(
 pub(crate) fn status_of(state: &State) -> &'static str {
     match state.finished {
         None => "open",
-        Some(Finish::Agreement(_)) => "agreement",
-        Some(Finish::Ended(_)) => "ended",
+        Some(RecordedEnd::Agreement(_)) => "agreement",
+        Some(RecordedEnd::Ended(_)) => "ended",
     }
 }
 

@@ -13,11 +13,11 @@
 
 use crate::error::ApiError;
 use crate::event::Event;
-use crate::protocol::{Finish, SeatLimits};
+use crate::protocol::{RecordedEnd, SeatLimits};
 use crate::sessions::moves::TIME_LIMIT_PASSED;
 use crate::sessions::replay::replay_text;
 use crate::sessions::{AppState, Seat, now_ms};
-use crate::singletext::{Resolution, TextState, proposal_event};
+use crate::single_text::{Resolution, TextState, proposal_event};
 use crate::store::log::{append, load_entries, lock_session};
 use crate::store::sessions::Session;
 
@@ -65,7 +65,7 @@ pub(crate) async fn vote(
         drop(guard);
         app.hub
             .publish(id, vec![published_end(&finish, seq, proposal)]);
-        if matches!(finish, Finish::Agreement(_)) {
+        if matches!(finish, RecordedEnd::Agreement(_)) {
             let _ = crate::sessions::records::ensure_certificate(app, session).await;
         }
         return Err(ApiError::conflict(TIME_LIMIT_PASSED));
@@ -112,7 +112,7 @@ pub(crate) async fn vote(
                 ev
             }
             Some(finish) => {
-                agreed = matches!(finish, Finish::Agreement(_));
+                agreed = matches!(finish, RecordedEnd::Agreement(_));
                 published.push(published_end(finish, seq + 1, proposal));
                 Some(crate::protocol::finish_event(sc, finish, proposal))
             }
@@ -145,14 +145,14 @@ pub(crate) async fn vote(
 }
 
 /// What subscribers hear of the end `finish`, recorded at `seq` in `round`.
-fn published_end(finish: &Finish, seq: u64, round: u64) -> crate::sessions::live::Published {
+fn published_end(finish: &RecordedEnd, seq: u64, round: u64) -> crate::sessions::live::Published {
     match finish {
-        Finish::Agreement(o) => crate::sessions::live::Published::Agreement {
+        RecordedEnd::Agreement(o) => crate::sessions::live::Published::Agreement {
             seq,
             round,
             offer: o.clone(),
         },
-        Finish::Ended(r) => crate::sessions::live::Published::Ended {
+        RecordedEnd::Ended(r) => crate::sessions::live::Published::Ended {
             seq,
             round,
             reason: r.clone(),

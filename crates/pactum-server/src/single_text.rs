@@ -35,7 +35,7 @@ use pactum_protocol::{
 use crate::error::ApiError;
 use crate::event::Event;
 use crate::offers::package;
-use crate::protocol::{Finish, TIME_LIMIT_REACHED, TimeLimit, limit_text};
+use crate::protocol::{RecordedEnd, TIME_LIMIT_REACHED, TimeLimit, limit_text};
 
 /// The protocol name given at session creation.
 pub const SINGLE_TEXT: &str = "single_text";
@@ -89,7 +89,7 @@ pub struct TextState {
     pub votes: Vec<Option<bool>>,
     /// Whether some change has been adopted.
     pub adopted_any: bool,
-    pub finished: Option<Finish>,
+    pub finished: Option<RecordedEnd>,
     /// The wall-clock time limit, if the session has one.
     pub time_limit: Option<TimeLimit>,
     space: Packages,
@@ -160,7 +160,7 @@ impl TextState {
     /// voted on lapses; the last draft everyone accepted, if any, is the
     /// agreement. Replaying a recorded expiry calls it with the recorded
     /// time, and reaches the same state.
-    pub fn expire(&mut self, now_ms: i64) -> Option<Finish> {
+    pub fn expire(&mut self, now_ms: i64) -> Option<RecordedEnd> {
         let limit = self.time_limit?;
         if self.finished.is_some() {
             return None;
@@ -177,8 +177,8 @@ impl TextState {
         self.adopted_any = engine.accepted_draft().is_some();
         self.votes = vec![None; self.negotiators.len()];
         let finish = match end.agreement() {
-            Some(a) => Finish::Agreement(a.outcome.clone()),
-            None => Finish::Ended(format!(
+            Some(a) => RecordedEnd::Agreement(a.outcome.clone()),
+            None => RecordedEnd::Ended(format!(
                 "{TIME_LIMIT_REACHED} without a draft everyone accepted"
             )),
         };
@@ -295,10 +295,10 @@ impl TextState {
                 self.change = single_text::nth_change(&self.space, &self.draft, self.proposal);
                 self.votes = vec![None; self.negotiators.len()];
                 self.finished = Some(match end.agreement() {
-                    Some(a) => Finish::Agreement(a.outcome.clone()),
-                    None => {
-                        Finish::Ended("deadline reached without a draft everyone accepted".into())
-                    }
+                    Some(a) => RecordedEnd::Agreement(a.outcome.clone()),
+                    None => RecordedEnd::Ended(
+                        "deadline reached without a draft everyone accepted".into(),
+                    ),
                 });
             }
         }
