@@ -30,62 +30,18 @@ mod common;
 
 use axum::Router;
 use axum::http::StatusCode;
+use common::differential::{Draws, ISSUES, NAMES, export_replays, scenario_toml};
 use common::{call, create_session, sqlite};
 use pactum_core::Scenario;
 use pactum_protocol::sao::{self, Sao};
-use pactum_protocol::{Context, Deadline, End, Packages, Protocol, Rejection, derive_seed};
+use pactum_protocol::{Context, Deadline, End, Packages, Protocol, Rejection};
 use pactum_server::router;
 use pactum_server::testing::SeatLimits;
-use pactum_server::{Status, VerifyOptions, verify_file};
 use pactum_sim::negotiator::{Negotiator, Now, Response};
 use pactum_sim::session::Session as SimSession;
 use pactum_sim::{OutcomeId, Prepared, ProtocolKind};
 use serde_json::{Value, json};
 use std::collections::VecDeque;
-
-/// A deterministic stream of draws from a seed (the engine's seed mixing).
-struct Draws {
-    seed: u64,
-    n: u64,
-}
-
-impl Draws {
-    fn below(&mut self, k: usize) -> usize {
-        self.n += 1;
-        (derive_seed(self.seed, self.n) % k as u64) as usize
-    }
-}
-
-const ISSUES: [(&str, &[&str]); 2] = [("a", &["x", "y", "z"]), ("b", &["p", "q"])];
-const NAMES: [&str; 3] = ["P0", "P1", "P2"];
-
-/// A random scenario of `parties` negotiators, as TOML.
-fn scenario_toml(d: &mut Draws, parties: usize) -> String {
-    let mut t = String::from("name = \"diff\"\n");
-    for (name, options) in ISSUES {
-        let opts: Vec<String> = options.iter().map(|o| format!("\"{o}\"")).collect();
-        t += &format!(
-            "[[issues]]\nname = \"{name}\"\noptions = [{}]\n",
-            opts.join(", ")
-        );
-    }
-    for name in &NAMES[..parties] {
-        let w = [0.25, 0.5, 0.75][d.below(3)];
-        let reservation = [0.0, 0.2, 0.4, 0.6][d.below(4)];
-        t += &format!(
-            "[[parties]]\nname = \"{name}\"\nrole = \"negotiator\"\nreservation = {reservation}\nweights = {{ a = {w}, b = {} }}\n",
-            1.0 - w
-        );
-        for (issue, options) in ISSUES {
-            let vals: Vec<String> = options
-                .iter()
-                .map(|o| format!("{o} = {}", [0.0, 0.5, 1.0][d.below(3)]))
-                .collect();
-            t += &format!("values.{issue} = {{ {} }}\n", vals.join(", "));
-        }
-    }
-    t
-}
 
 /// A move as both sides take it.
 #[derive(Debug, Clone)]
@@ -366,7 +322,7 @@ fn runner_agrees(
 }
 
 async fn play(app: &Router, seed: u64, dir: &std::path::Path, seen: &mut Seen) {
-    let mut d = Draws { seed, n: 0 };
+    let mut d = Draws::new(seed);
     let parties = 2 + d.below(2);
     let deadline = 2 + d.below(3);
     let toml = scenario_toml(&mut d, parties);
@@ -500,21 +456,8 @@ async fn play(app: &Router, seed: u64, dir: &std::path::Path, seen: &mut Seen) {
         Some(_) => assert_eq!(last_answer["status"], "ended", "seed {seed}"),
     }
 
-    // (c) The export replays under `pactum verify`.
-    let (status, export, text) = call(
-        app,
-        "GET",
-        &format!("/sessions/{id}/export"),
-        Some(&admin),
-        None,
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK, "{text}");
-    let file = dir.join(format!("export-{seed}.json"));
-    std::fs::write(&file, export.to_string()).unwrap();
-    let report = verify_file(&file, &VerifyOptions::default()).unwrap().1;
-    let replay = report.check("protocol replay").unwrap();
-    assert_eq!(replay.status, Status::Passed, "seed {seed}: {report:#?}");
+    // The export replays under `pactum verify`.
+    export_replays(app, &id, &admin, dir, &format!("export-{seed}.json")).await;
 }
 
 #[tokio::test]

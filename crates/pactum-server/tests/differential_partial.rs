@@ -34,25 +34,13 @@ mod common;
 
 use axum::Router;
 use axum::http::StatusCode;
+use common::differential::{Draws, export_replays};
 use common::{call, create_session, post_move, sqlite};
 use pactum_protocol::partial_rounds::{self, Move, PartialRounds};
-use pactum_protocol::{Context, Deadline, End, Packages, Protocol, Rejection, derive_seed};
+use pactum_protocol::{Context, Deadline, End, Packages, Protocol, Rejection};
 use pactum_server::router;
 use pactum_server::testing::SeatLimits;
-use pactum_server::{Status, VerifyOptions, verify_file};
 use serde_json::{Value, json};
-
-struct Draws {
-    seed: u64,
-    n: u64,
-}
-
-impl Draws {
-    fn below(&mut self, k: usize) -> usize {
-        self.n += 1;
-        (derive_seed(self.seed, self.n) % k as u64) as usize
-    }
-}
 
 const ISSUES: [(&str, &[&str]); 3] = [
     ("a", &["x", "y", "z"]),
@@ -242,7 +230,7 @@ fn draw(
 }
 
 async fn play(app: &Router, seed: u64, dir: &std::path::Path, seen: &mut Seen) {
-    let mut d = Draws { seed, n: 0 };
+    let mut d = Draws::new(seed);
     let parties = 2 + d.below(2);
     let deadline = 2 + d.below(3);
     let toml = scenario_toml(&mut d, parties);
@@ -356,20 +344,8 @@ async fn play(app: &Router, seed: u64, dir: &std::path::Path, seen: &mut Seen) {
         "seed {seed}: the record is not the engine's events"
     );
 
-    let (status, export, text) = call(
-        app,
-        "GET",
-        &format!("/sessions/{id}/export"),
-        Some(&admin),
-        None,
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK, "{text}");
-    let file = dir.join(format!("partial-{seed}.json"));
-    std::fs::write(&file, export.to_string()).unwrap();
-    let report = verify_file(&file, &VerifyOptions::default()).unwrap().1;
-    let replay = report.check("protocol replay").unwrap();
-    assert_eq!(replay.status, Status::Passed, "seed {seed}: {report:#?}");
+    // The export replays under `pactum verify`.
+    export_replays(app, &id, &admin, dir, &format!("partial-{seed}.json")).await;
 }
 
 #[tokio::test]

@@ -21,57 +21,13 @@ mod common;
 
 use axum::Router;
 use axum::http::StatusCode;
+use common::differential::{Draws, ISSUES, NAMES, export_replays, scenario_toml};
 use common::{call, create_session, sqlite};
 use pactum_protocol::single_text::{self, Mediator, SingleText, Vote};
-use pactum_protocol::{
-    AcceptAll, Acceptability, Context, Deadline, Packages, Protocol, derive_seed,
-};
+use pactum_protocol::{AcceptAll, Acceptability, Context, Deadline, Packages, Protocol};
 use pactum_server::router;
 use pactum_server::testing::SeatLimits;
-use pactum_server::{Status, VerifyOptions, verify_file};
 use serde_json::{Value, json};
-
-struct Draws {
-    seed: u64,
-    n: u64,
-}
-
-impl Draws {
-    fn below(&mut self, k: usize) -> usize {
-        self.n += 1;
-        (derive_seed(self.seed, self.n) % k as u64) as usize
-    }
-}
-
-const ISSUES: [(&str, &[&str]); 2] = [("a", &["x", "y", "z"]), ("b", &["p", "q"])];
-const NAMES: [&str; 3] = ["P0", "P1", "P2"];
-
-fn scenario_toml(d: &mut Draws, parties: usize) -> String {
-    let mut t = String::from("name = \"diff\"\n");
-    for (name, options) in ISSUES {
-        let opts: Vec<String> = options.iter().map(|o| format!("\"{o}\"")).collect();
-        t += &format!(
-            "[[issues]]\nname = \"{name}\"\noptions = [{}]\n",
-            opts.join(", ")
-        );
-    }
-    for name in &NAMES[..parties] {
-        let w = [0.25, 0.5, 0.75][d.below(3)];
-        let reservation = [0.0, 0.2, 0.4, 0.6][d.below(4)];
-        t += &format!(
-            "[[parties]]\nname = \"{name}\"\nrole = \"negotiator\"\nreservation = {reservation}\nweights = {{ a = {w}, b = {} }}\n",
-            1.0 - w
-        );
-        for (issue, options) in ISSUES {
-            let vals: Vec<String> = options
-                .iter()
-                .map(|o| format!("{o} = {}", [0.0, 0.5, 1.0][d.below(3)]))
-                .collect();
-            t += &format!("values.{issue} = {{ {} }}\n", vals.join(", "));
-        }
-    }
-    t
-}
 
 #[derive(Default, Debug)]
 struct Seen {
@@ -98,7 +54,7 @@ fn recorded(record: &Value) -> Vec<Value> {
 }
 
 async fn play(app: &Router, seed: u64, dir: &std::path::Path, seen: &mut Seen) {
-    let mut d = Draws { seed, n: 0 };
+    let mut d = Draws::new(seed);
     let parties = 2 + d.below(2);
     let deadline = 2 + d.below(3);
     let toml = scenario_toml(&mut d, parties);
@@ -239,20 +195,8 @@ async fn play(app: &Router, seed: u64, dir: &std::path::Path, seen: &mut Seen) {
         None => assert_eq!(last["type"], "ended", "seed {seed}"),
     }
 
-    let (status, export, text) = call(
-        app,
-        "GET",
-        &format!("/sessions/{id}/export"),
-        Some(&admin),
-        None,
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK, "{text}");
-    let file = dir.join(format!("text-{seed}.json"));
-    std::fs::write(&file, export.to_string()).unwrap();
-    let report = verify_file(&file, &VerifyOptions::default()).unwrap().1;
-    let replay = report.check("protocol replay").unwrap();
-    assert_eq!(replay.status, Status::Passed, "seed {seed}: {report:#?}");
+    // The export replays under `pactum verify`.
+    export_replays(app, &id, &admin, dir, &format!("text-{seed}.json")).await;
 }
 
 #[tokio::test]

@@ -9,6 +9,8 @@
 
 #![allow(dead_code)]
 
+pub mod differential;
+
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
