@@ -1,0 +1,28 @@
+//! `pactum negotiate`: play one simulated negotiation and report it — the
+//! agreement, the round, each party's utility, and how far the result is
+//! from the Pareto frontier and the Nash point; `--json` for the full trace,
+//! `--plot` for a picture of the offers.
+//!
+//! With `--phases N` (and `--protocol phased`, formerly `partial`) it plays
+//! a phased session instead: N phases of stacked alternating offers,
+//! reservation values shifting between them (`--shift`), and with
+//! `phased` the issues settled in a phase carried into the next ones (the
+//! bookkeeping is the protocol engine's).
+//!
+//! The command's parts, each importing only those listed after it:
+//! `run` checks the arguments and plays the negotiation or session;
+//! `session_json` and `session_text` show a phased session, `shift` parses
+//! `--shift` and finds who shifted; `json`, `text` and `plot` show a single
+//! negotiation; `args` holds the command line.
+
+mod args;
+mod json;
+mod plot;
+mod run;
+mod session_json;
+mod session_text;
+mod shift;
+mod text;
+
+pub use args::{Args, DiscountArg, ProtocolArg, apply_discount};
+pub use run::run;

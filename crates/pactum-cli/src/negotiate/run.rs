@@ -1,0 +1,146 @@
+//! Running `pactum negotiate`: checks the arguments (strategies known,
+//! `--steps` and `--phases` at least 1, `--time-limit` positive and finite,
+//! no `--plot` or `--time-limit` in a multi-round session, no single text
+//! in phases), then plays one negotiation or a phased session and prints
+//! the text or JSON view of it. It is the only part that prints.
+
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use pactum_sim::metrics::Metrics;
+use pactum_sim::phases::{Phase, run_phased};
+use pactum_sim::session::Deadline;
+use pactum_sim::{Config, Mediator, Prepared, ProtocolKind, negotiate};
+
+use super::args::{Args, MediatorArg, ProtocolArg, apply_discount};
+use super::json::to_json;
+use super::plot::plot;
+use super::session_json::session_json;
+use super::session_text::session_text;
+use super::shift::{parse_shift, shifted};
+use super::text::text;
+
+pub fn run(args: Args) -> Result<()> {
+    crate::simrecord::check(&args)?;
+    let loaded = pactum_core::io::load(&args.scenario, args.profiles.as_deref())?;
+    for w in &loaded.warnings {
+        eprintln!("warning: {w}");
+    }
+    let prepared = apply_discount(Prepared::new(loaded.scenario)?, args.discount);
+    let strategies: Vec<&str> = args.parties.iter().map(|s| s.trim()).collect();
+    for s in &strategies {
+        pactum_sim::negotiator::check(s)?;
+    }
+    if args.steps == 0 {
+        bail!("--steps must be at least 1");
+    }
+    let protocol = match args.protocol {
+        ProtocolArg::Sao => ProtocolKind::Sao,
+        ProtocolArg::SingleText => ProtocolKind::SingleText(match args.mediator {
+            MediatorArg::Veto => Mediator::Veto,
+            MediatorArg::HillClimbing => Mediator::HillClimbing,
+            MediatorArg::DraftAndVote => Mediator::DraftAndVote,
+        }),
+        ProtocolArg::PartialRounds => ProtocolKind::PartialRounds,
+        ProtocolArg::Phased => return run_session(&args, &prepared, &strategies),
+    };
+    if args.phases.is_some() || !args.shifts.is_empty() {
+        if prepared.discounted() {
+            eprintln!(
+                "warning: discount factors are not applied to multi-round sessions; their utilities are undiscounted"
+            );
+        }
+        return run_session(&args, &prepared, &strategies);
+    }
+    let time_limit = match args.time_limit {
+        Some(s) if !(s > 0.0 && s.is_finite()) => {
+            bail!("--time-limit must be a positive number of seconds")
+        }
+        Some(s) => Some(Duration::from_secs_f64(s)),
+        None => None,
+    };
+    let config = Config {
+        protocol,
+        deadline: Deadline {
+            steps: Some(args.steps),
+            time_limit,
+        },
+        seed: args.seed,
+        record: true,
+    };
+    let result = negotiate(&prepared, &strategies, &config)?;
+    if let Some(path) = &args.record {
+        crate::simrecord::write(path, &args, &prepared, &config, &result)?;
+    }
+    let metrics = Metrics::new(&prepared);
+    if let Some(path) = &args.plot {
+        plot(&prepared, &result, &strategies, &metrics, path)
+            .with_context(|| format!("cannot write plot {}", path.display()))?;
+    }
+    if args.json {
+        let doc = to_json(&prepared, &strategies, &config, &result, &metrics);
+        println!("{}", serde_json::to_string_pretty(&doc)?);
+    } else {
+        print!(
+            "{}",
+            text(&prepared, &strategies, &config, &result, &metrics)
+        );
+    }
+    Ok(())
+}
+
+fn run_session(args: &Args, prepared: &Prepared, strategies: &[&str]) -> Result<()> {
+    if args.protocol == ProtocolArg::SingleText {
+        bail!(
+            "--phases and --shift need --protocol sao or phased (a multi-round session plays alternating offers)"
+        );
+    }
+    if args.time_limit.is_some() {
+        bail!("--time-limit is not supported in a multi-round session");
+    }
+    if args.plot.is_some() {
+        bail!("--plot is not supported in a multi-round session");
+    }
+    let count = args.phases.unwrap_or(1);
+    if count == 0 {
+        bail!("--phases must be at least 1");
+    }
+    let n = prepared.prefs.len();
+    let mut phases = vec![
+        Phase {
+            steps: args.steps,
+            reservations: vec![None; n],
+        };
+        count
+    ];
+    let mut shifts = Vec::with_capacity(args.shifts.len());
+    for spec in &args.shifts {
+        let shift = parse_shift(spec, prepared, count)?;
+        let slot = &mut phases[shift.phase - 1].reservations[shift.seat];
+        if slot.is_some() {
+            bail!(
+                "--shift {spec:?}: {}'s reservation value in phase {} is already shifted",
+                prepared.prefs[shift.seat].name,
+                shift.phase
+            );
+        }
+        *slot = Some(shift.value);
+        shifts.push(shift);
+    }
+    shifts.sort_by_key(|s| (s.phase, s.seat));
+    let partial = args.protocol == ProtocolArg::Phased;
+    let session = run_phased(prepared, strategies, &phases, partial, args.seed)?;
+    let view = shifted(prepared, &session);
+    if args.json {
+        let doc = session_json(
+            prepared, strategies, args, partial, &shifts, &session, &view,
+        );
+        println!("{}", serde_json::to_string_pretty(&doc)?);
+    } else {
+        print!(
+            "{}",
+            session_text(prepared, strategies, args, partial, &session, &view)
+        );
+    }
+    Ok(())
+}
