@@ -8,12 +8,9 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::time::Duration;
 
+use common::server::{self, Server};
 use common::{pactum, repo};
 use serde_json::{Value, json};
 
@@ -210,46 +207,7 @@ values.price = { type = "linear", slope = -0.02, offset = 1.0 }
 values.colour = { red = 0.0, blue = 1.0 }
 "#;
 
-/// A running `pactum serve` on a fresh SQLite file.
-struct Server {
-    child: Child,
-    addr: String,
-}
-
-impl Server {
-    fn start(db: &Path) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_pactum"))
-            .args(["serve", "--listen", "127.0.0.1:0", "--db"])
-            .arg(db)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-        let addr = loop {
-            let line = lines
-                .next()
-                .expect("the server exits before listening")
-                .unwrap();
-            if let Some(rest) = line.split("serving on http://").nth(1) {
-                break rest.trim().to_string();
-            }
-        };
-        // Keep draining stderr so the server never blocks on a full pipe.
-        std::thread::spawn(move || lines.map_while(Result::ok).for_each(drop));
-        Server { child, addr }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// One HTTP/1.1 request over a fresh loopback connection.
+/// One HTTP/1.1 request to the server; the request itself must succeed.
 fn http(
     addr: &str,
     method: &str,
@@ -257,32 +215,13 @@ fn http(
     token: Option<&str>,
     body: Option<&Value>,
 ) -> (u16, Value) {
-    let mut stream = TcpStream::connect(addr).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(20)))
-        .unwrap();
-    let body = body.map(|b| b.to_string()).unwrap_or_default();
-    let auth = token
-        .map(|t| format!("Authorization: Bearer {t}\r\n"))
-        .unwrap_or_default();
-    write!(
-        stream,
-        "{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n{auth}\
-         Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
-        body.len()
-    )
-    .unwrap();
-    let mut response = String::new();
-    stream.read_to_string(&mut response).unwrap();
-    let (head, body) = response.split_once("\r\n\r\n").unwrap();
-    let status = head.split_whitespace().nth(1).unwrap().parse().unwrap();
-    (status, serde_json::from_str(body).unwrap_or(Value::Null))
+    server::http(addr, method, path, token, body).expect("an HTTP request")
 }
 
 #[test]
 fn a_live_session_exported_replays_to_the_same_agreement_and_utilities() {
     let dir = tempfile::tempdir().unwrap();
-    let server = Server::start(&dir.path().join("pactum.db"));
+    let server = Server::start(dir.path().join("pactum.db"));
     let addr = server.addr.as_str();
     let (status, created) = http(
         addr,
