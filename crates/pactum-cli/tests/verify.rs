@@ -6,83 +6,9 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::time::Duration;
-
+use common::server::Server;
 use common::{pactum, repo, write};
 use serde_json::{Value, json};
-
-/// A running `pactum serve` and the address it listens on.
-struct Server {
-    child: Child,
-    addr: String,
-}
-
-impl Server {
-    fn start(dir: &Path, args: &[&str]) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_pactum"))
-            .args(["serve", "--listen", "127.0.0.1:0", "--db"])
-            .arg(dir.join("pactum.db"))
-            .args(args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-        let addr = loop {
-            let line = lines
-                .next()
-                .expect("the server exits before listening")
-                .unwrap();
-            if let Some(rest) = line.split("serving on http://").nth(1) {
-                break rest.trim().to_string();
-            }
-        };
-        std::thread::spawn(move || lines.map_while(Result::ok).for_each(drop));
-        Server { child, addr }
-    }
-
-    /// One request; the status and the body as JSON.
-    fn http(
-        &self,
-        method: &str,
-        path: &str,
-        token: Option<&str>,
-        body: Option<&Value>,
-    ) -> (u16, Value) {
-        let mut stream = TcpStream::connect(&self.addr).unwrap();
-        stream
-            .set_read_timeout(Some(Duration::from_secs(30)))
-            .unwrap();
-        let body = body.map(|b| b.to_string()).unwrap_or_default();
-        let auth = token
-            .map(|t| format!("Authorization: Bearer {t}\r\n"))
-            .unwrap_or_default();
-        write!(
-            stream,
-            "{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n{auth}\
-             Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
-            body.len()
-        )
-        .unwrap();
-        let mut response = String::new();
-        stream.read_to_string(&mut response).unwrap();
-        let (head, body) = response.split_once("\r\n\r\n").unwrap();
-        let status = head.split_whitespace().nth(1).unwrap().parse().unwrap();
-        (status, serde_json::from_str(body).unwrap_or(Value::Null))
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 /// A session of `scenario`: its id, the admin token and the negotiators'.
 fn create(server: &Server, scenario: &str) -> (String, String, Vec<String>) {
@@ -135,7 +61,11 @@ fn a_whole_number_real_agreement_exported_by_a_signing_server_verifies() {
     pactum().arg("keygen").arg(&key).assert().failure();
     let public = dir.path().join("server.key.pub");
 
-    let server = Server::start(dir.path(), &["--signing-key", key.to_str().unwrap()]);
+    let server = Server::start_with(
+        dir.path().join("pactum.db"),
+        &["--signing-key", key.to_str().unwrap()],
+        &[],
+    );
     let served = get(&server, "/signing-key", "");
     assert_eq!(
         served["public_key"].as_str().unwrap(),
@@ -242,7 +172,7 @@ fn a_whole_number_real_agreement_exported_by_a_signing_server_verifies() {
 #[test]
 fn a_skipped_check_that_was_asked_for_fails_and_preferences_open_it() {
     let dir = tempfile::tempdir().unwrap();
-    let server = Server::start(dir.path(), &[]);
+    let server = Server::start(dir.path().join("pactum.db"));
     let scenario_text = std::fs::read_to_string(repo("examples/car-purchase.toml")).unwrap();
     let scenario = write(dir.path(), "car.toml", &scenario_text);
     let (id, admin, tokens) = create(&server, &scenario_text);

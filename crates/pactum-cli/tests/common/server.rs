@@ -62,6 +62,18 @@ impl Server {
         Server { child, addr, log }
     }
 
+    /// One request to this server (which must succeed): the status and the
+    /// body as JSON.
+    pub fn http(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+    ) -> (u16, Value) {
+        http(&self.addr, method, path, token, body).expect("an HTTP request")
+    }
+
     /// Sends SIGTERM and waits (up to 15 s) for the server to exit; returns
     /// how it exited and everything it wrote to stderr.
     pub fn terminate(mut self) -> (std::process::ExitStatus, String) {
