@@ -190,11 +190,13 @@ impl<O: Clone + PartialEq + std::fmt::Debug> Sao<O> {
         (0..self.active.len()).filter(|&s| self.active[s]).collect()
     }
 
+    #[inline]
     fn all_accepted(&self) -> bool {
         self.standing.is_some() && self.acceptances + 1 == self.remaining
     }
 
     /// Clears the acceptances in force.
+    #[inline]
     fn new_epoch(&mut self) {
         self.epoch += 1;
         self.acceptances = 0;
@@ -220,6 +222,7 @@ impl<O: Clone + PartialEq + std::fmt::Debug> Sao<O> {
 
     /// Passes the turn to the next remaining seat; a new round when it
     /// wraps, and the end when the rounds are used up.
+    #[inline]
     fn advance(&mut self, emit: &mut impl FnMut(Event<O>)) {
         let n = self.active.len();
         let next = if self.remaining == n {

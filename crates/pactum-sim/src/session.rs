@@ -61,6 +61,7 @@ pub fn now(clock: &Clock, step: usize) -> Now {
 pub struct Limits<'a>(pub &'a [Arc<PartyPrefs>]);
 
 impl Acceptability<OutcomeId> for Limits<'_> {
+    #[inline]
     fn may_accept(&self, seat: Seat, outcome: &OutcomeId) -> Result<(), Unacceptable> {
         let p = &self.0[seat];
         if p.forbids(*outcome) {

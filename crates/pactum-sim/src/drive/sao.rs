@@ -22,8 +22,10 @@ pub(crate) fn play(s: &mut Session) -> Played {
         Ok(sao) => sao,
         Err(e) => return Played::invalid(0, e.to_string(), 0, left),
     };
+    // Time is read only when the deadline has a wall-clock limit.
+    let ticking = s.clock.deadline().time_limit.is_some();
     while let Some(seat) = sao.turn() {
-        if sao.expire(&s.clock).is_some() {
+        if ticking && sao.expire(&s.clock).is_some() {
             break;
         }
         let step = sao.round();
@@ -31,7 +33,6 @@ pub(crate) fn play(s: &mut Session) -> Played {
         // the clock runs (within a round only wall-clock time moves); an
         // offer is recorded at the time it was asked for.
         let first = now(&s.clock, step);
-        let ticking = s.clock.deadline().time_limit.is_some();
         let propose = |s: &mut Session, asked: Now| match s.negotiators[seat].propose(&asked) {
             Some(offer) => (Move::Offer(offer), asked),
             None => (Move::End, asked),

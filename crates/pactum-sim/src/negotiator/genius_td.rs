@@ -33,6 +33,8 @@ pub struct TimeDependent {
     prefs: Arc<PartyPrefs>,
     e: f64,
     k: f64,
+    /// The rank of the last target: the next one is near it.
+    rank: usize,
 }
 
 impl TimeDependent {
@@ -42,6 +44,7 @@ impl TimeDependent {
             prefs: seat.prefs.clone(),
             e,
             k: 0.0,
+            rank: 0,
         }
     }
 
@@ -60,16 +63,18 @@ impl TimeDependent {
         pmin + (p.best - pmin) * (1.0 - self.f(t))
     }
 
-    fn next_offer(&self, t: f64) -> OutcomeId {
+    fn next_offer(&mut self, t: f64) -> OutcomeId {
+        let target = self.target(t);
         self.prefs
-            .nearest(self.target(t))
+            .nearest_near(target, &mut self.rank)
             .unwrap_or(self.prefs.best_outcome)
     }
 }
 
 impl Negotiator for TimeDependent {
     fn respond(&mut self, now: &Now, offer: OutcomeId, _proposer: usize) -> Response {
-        let mine = self.prefs.utility(self.next_offer(now.time));
+        let next = self.next_offer(now.time);
+        let mine = self.prefs.utility(next);
         if self.prefs.is_rational(offer) && self.prefs.utility(offer) >= mine {
             Response::Accept
         } else {

@@ -43,6 +43,8 @@ pub struct TimeBased {
     exponent: f64,
     /// The last (t, τ(t)): answering and counter-offering share one round.
     cache: (f64, f64),
+    /// The rank of the last offer's target: the next one is near it.
+    rank: usize,
 }
 
 impl TimeBased {
@@ -52,6 +54,7 @@ impl TimeBased {
             prefs: seat.prefs.clone(),
             exponent,
             cache: (f64::NAN, 0.0),
+            rank: 0,
         }
     }
 
@@ -82,11 +85,19 @@ pub fn target(prefs: &PartyPrefs, aspiration: f64) -> f64 {
 
 /// NegMAS `PresortingInverseUtilityFunction.worst_in((τ, u_max))`.
 pub fn worst_in(prefs: &PartyPrefs, tau: f64) -> OutcomeId {
+    worst_in_near(prefs, tau, &mut 0)
+}
+
+/// [`worst_in`], searching from the rank `hint` found last time (and
+/// leaving this one's there): the same outcome, found faster when τ moves
+/// little between calls.
+pub fn worst_in_near(prefs: &PartyPrefs, tau: f64, hint: &mut usize) -> OutcomeId {
     let n = prefs.sorted.len();
     if n == 0 {
         return prefs.best_outcome;
     }
-    let i = prefs.rank_at_least(tau).min(n - 1);
+    *hint = prefs.rank_at_least_near(tau, *hint);
+    let i = (*hint).min(n - 1);
     let u = &prefs.sorted_utils;
     if i > 0 && u[i - 1] >= tau - INVERTER_EPS && (tau - u[i - 1]) < (u[i] - tau).abs() {
         return prefs.first_with(i - 1);
@@ -106,7 +117,7 @@ impl Negotiator for TimeBased {
 
     fn propose(&mut self, now: &Now) -> Option<OutcomeId> {
         let tau = self.cached_target(now.time);
-        Some(worst_in(&self.prefs, tau))
+        Some(worst_in_near(&self.prefs, tau, &mut self.rank))
     }
 
     fn vote(&mut self, now: &Now, current: Option<OutcomeId>, proposal: OutcomeId) -> bool {
