@@ -146,6 +146,7 @@ fn act(
         Some((offer, proposer)) if proposer != me => match bot.respond(now, offer, proposer) {
             Response::Accept => (MoveKind::Accept, None),
             Response::End | Response::Leave => (MoveKind::End, None),
+            Response::RejectWithoutOffer => (MoveKind::Reject, None),
             Response::Reject => propose(bot),
         },
         _ => propose(bot),

@@ -10,9 +10,8 @@
 //!   played move for move;
 //! * alternating offers: an offer answering another seat's standing offer is
 //!   the negotiator's rejection with that counter-offer (`Reject`, then
-//!   `propose`); an offer with nothing to answer is a `propose`; a pass (a
-//!   rejection without a counter-offer, which live sessions allow) has no
-//!   negotiator answer and is refused up front ([`ScriptError::Pass`]);
+//!   `propose`); an offer with nothing to answer is a `propose`; a
+//!   rejection without a counter-offer is `RejectWithoutOffer`;
 //! * single text: each vote is the seat's next `vote`;
 //! * partial rounds go through the runner's adapter (every seat proposes a
 //!   whole package, then accepts or declines the others' proposals, then
@@ -20,11 +19,18 @@
 //!   an acceptance answers the proposal of the seat named, closing moves are
 //!   the adapter's own;
 //! * a seat whose moves have run out ends the negotiation (or vetoes); the
-//!   moves never asked for are counted in [`Replayed::unplayed`].
+//!   moves never asked for are counted in [`Replayed::unplayed`];
+//! * time ([`replay_timed`]): the clock reads, at each point, the recorded
+//!   time of the next move to be played, and after the last one the
+//!   recorded time of the expiry (if the negotiation ran out of time), so
+//!   the runner's deadline checks find the time up exactly where the
+//!   original did; without times ([`replay`]) the negotiation runs on the
+//!   real clock.
 
 use std::collections::VecDeque;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
 
 use pactum_protocol::{partial_rounds, sao};
 
@@ -32,22 +38,20 @@ use crate::error::SimError;
 use crate::negotiator::{Negotiator, Now, Response};
 use crate::prefs::Prepared;
 use crate::runner::{NegotiationResult, ProtocolKind, run};
-use crate::session::{Clock, Deadline, Session};
+use crate::session::{Clock, Deadline, Session, TimeSource};
 use crate::space::{OutcomeId, OutcomeSpace};
 use crate::trace::{Move, Step};
 
 /// Why a list of moves cannot be replayed through the runner.
 #[derive(Debug, thiserror::Error)]
 pub enum ScriptError {
-    /// An alternating-offers rejection without a counter-offer.
-    #[error(
-        "move {index}: seat {seat} rejects without a counter-offer, which no simulated negotiator can do (a rejection there always comes with one)"
-    )]
-    Pass {
-        /// Position of the move in the list, from 0.
-        index: usize,
-        /// The seat.
-        seat: usize,
+    /// Times given for another number of moves than listed.
+    #[error("{times} move times for {moves} moves")]
+    Times {
+        /// Moves listed.
+        moves: usize,
+        /// Times given.
+        times: usize,
     },
     /// A partial-rounds proposal of some issues only.
     #[error(
@@ -96,6 +100,81 @@ pub fn replay(
     steps: &[Step],
 ) -> Result<Replayed, ScriptError> {
     deadline.check().map_err(SimError::from)?;
+    play(prepared, protocol, mediator_seed, steps, |_| {
+        Clock::start(deadline)
+    })
+}
+
+/// When a recorded negotiation's moves were made: `moves[i]` is the time
+/// of the i-th move of the list since the negotiation started, `expired`
+/// the time at which it was found out of time, if it was.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MoveTimes {
+    /// Each move's time, in the list's order.
+    pub moves: Vec<Duration>,
+    /// When the deadline was found passed, if it was.
+    pub expired: Option<Duration>,
+}
+
+/// [`replay`] on the recorded times: the runner's clock reads the time of
+/// the next move to be played (then that of the expiry), so a negotiation
+/// that ran out of its wall-clock time runs out at the same point.
+pub fn replay_timed(
+    prepared: &Prepared,
+    protocol: ProtocolKind,
+    deadline: Deadline,
+    mediator_seed: u64,
+    steps: &[Step],
+    times: MoveTimes,
+) -> Result<Replayed, ScriptError> {
+    deadline.check().map_err(SimError::from)?;
+    if times.moves.len() != steps.len() {
+        return Err(ScriptError::Times {
+            moves: steps.len(),
+            times: times.moves.len(),
+        });
+    }
+    play(prepared, protocol, mediator_seed, steps, |played| {
+        Clock::with_source(
+            deadline,
+            Arc::new(ScriptClock {
+                times: Arc::new(times),
+                played,
+            }),
+        )
+    })
+}
+
+/// The clock of a timed replay: the recorded time of the next move.
+#[derive(Debug)]
+struct ScriptClock {
+    times: Arc<MoveTimes>,
+    /// Moves played so far, all seats together.
+    played: Arc<AtomicUsize>,
+}
+
+impl TimeSource for ScriptClock {
+    fn elapsed(&self) -> Duration {
+        let next = self.played.load(Ordering::Relaxed);
+        match self.times.moves.get(next) {
+            Some(&at) => at,
+            None => self
+                .times
+                .expired
+                .unwrap_or_else(|| self.times.moves.last().copied().unwrap_or_default()),
+        }
+    }
+}
+
+/// Plays the list on the clock `clock` makes from the shared count of
+/// moves played.
+fn play(
+    prepared: &Prepared,
+    protocol: ProtocolKind,
+    mediator_seed: u64,
+    steps: &[Step],
+    clock: impl FnOnce(Arc<AtomicUsize>) -> Clock,
+) -> Result<Replayed, ScriptError> {
     let n = prepared.prefs.len();
     // Each seat's moves, and whether each answers a `respond` (in partial
     // rounds an ending move is a `respond` answer once every seat proposed).
@@ -114,12 +193,6 @@ pub fn replay(
             return Err(foreign);
         }
         match (&step.mv, protocol) {
-            (Move::Sao(sao::Move::Reject), ProtocolKind::Sao) => {
-                return Err(ScriptError::Pass {
-                    index,
-                    seat: step.seat,
-                });
-            }
             (Move::Sao(_), ProtocolKind::Sao) | (Move::Vote(_), ProtocolKind::SingleText(_)) => {}
             (Move::Partial(mv), ProtocolKind::PartialRounds) => match mv {
                 partial_rounds::Move::Propose { id, issues: pairs } => {
@@ -171,7 +244,7 @@ pub fn replay(
         prepared.space.clone(),
         prepared.prefs.clone(),
         negotiators,
-        Clock::start(deadline),
+        clock(played.clone()),
         true,
     );
     let result = run(&mut session, protocol, mediator_seed);
@@ -237,6 +310,7 @@ impl Negotiator for Scripted {
                 Response::Reject
             }
             Some(Move::Sao(sao::Move::Leave)) => Response::Leave,
+            Some(Move::Sao(sao::Move::Reject)) => Response::RejectWithoutOffer,
             _ => Response::End,
         }
     }
@@ -318,20 +392,76 @@ mod tests {
         }
     }
 
+    fn sao_steps(moves: &[(usize, sao::Move<OutcomeId>)]) -> Vec<Step> {
+        moves
+            .iter()
+            .map(|(seat, mv)| Step {
+                seat: *seat,
+                mv: Move::Sao(mv.clone()),
+            })
+            .collect()
+    }
+
     #[test]
-    fn a_pass_cannot_be_replayed() {
-        let steps = [Step {
-            seat: 0,
-            mv: Move::Sao(sao::Move::Reject),
-        }];
-        let e = replay(
-            &prepared(),
-            ProtocolKind::Sao,
-            Deadline::steps(5),
-            0,
-            &steps,
-        );
-        assert!(matches!(e, Err(ScriptError::Pass { index: 0, seat: 0 })));
+    fn a_rejection_without_a_counter_offer_replays() {
+        let p = prepared();
+        let both = |skip: usize| {
+            (0..p.space.len() as OutcomeId)
+                .filter(|&o| p.prefs.iter().all(|q| q.is_rational(o)))
+                .nth(skip)
+                .unwrap()
+        };
+        let (a, b) = (both(0), both(1));
+        let steps = sao_steps(&[
+            (0, sao::Move::Offer(a)),
+            (1, sao::Move::Reject),
+            (0, sao::Move::Offer(b)),
+            (1, sao::Move::Accept),
+        ]);
+        let r = replay(&p, ProtocolKind::Sao, Deadline::steps(5), 0, &steps);
+        let r = r.unwrap();
+        assert_eq!(r.unplayed, 0);
+        assert_eq!(r.result.trace.moves, steps);
+        assert_eq!(r.result.steps, 2);
+    }
+
+    #[test]
+    fn a_timed_replay_runs_out_of_time_where_the_record_did() {
+        let p = prepared();
+        let offer = |seat: usize| p.prefs[seat].sorted.last().copied().unwrap();
+        let steps = sao_steps(&[
+            (0, sao::Move::Offer(offer(0))),
+            (1, sao::Move::Offer(offer(1))),
+            (0, sao::Move::Offer(offer(0))),
+        ]);
+        let deadline = Deadline {
+            steps: Some(20),
+            time_limit: Some(Duration::from_secs(5)),
+        };
+        let secs = |s: &[u64]| s.iter().map(|&s| Duration::from_secs(s)).collect();
+        // The record ran out of time after its third move.
+        let times = MoveTimes {
+            moves: secs(&[1, 2, 3]),
+            expired: Some(Duration::from_secs(7)),
+        };
+        let r = replay_timed(&p, ProtocolKind::Sao, deadline, 0, &steps, times).unwrap();
+        assert_eq!((r.unplayed, r.result.steps), (0, 2));
+        assert_eq!(r.result.end, crate::End::Deadline);
+        // A move made after the limit is not played: time ran out first.
+        let late = MoveTimes {
+            moves: secs(&[1, 6, 7]),
+            expired: None,
+        };
+        let r = replay_timed(&p, ProtocolKind::Sao, deadline, 0, &steps, late).unwrap();
+        assert_eq!((r.unplayed, r.result.steps), (2, 1));
+        assert_eq!(r.result.end, crate::End::Deadline);
+        // Times must match the moves one for one.
+        let short = MoveTimes {
+            moves: secs(&[1]),
+            expired: None,
+        };
+        let e = replay_timed(&p, ProtocolKind::Sao, deadline, 0, &steps, short);
+        assert!(matches!(e, Err(ScriptError::Times { moves: 3, times: 1 })));
     }
 
     #[test]

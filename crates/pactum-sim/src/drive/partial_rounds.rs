@@ -103,7 +103,7 @@ pub(crate) fn play(s: &mut Session) -> Played {
                 let mv = match s.negotiators[seat].respond(&now, package, proposer) {
                     Response::Accept => Move::Accept { id },
                     Response::End => Move::End,
-                    Response::Reject | Response::Leave => continue,
+                    Response::Reject | Response::RejectWithoutOffer | Response::Leave => continue,
                 };
                 if let Err(r) = game.apply(seat, mv.clone(), &ctx) {
                     return Played::invalid(seat, r.to_string(), step + 1, Vec::new());

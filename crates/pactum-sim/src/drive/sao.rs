@@ -1,7 +1,7 @@
 //! Stacked alternating offers in a simulation. A negotiator answers the
 //! standing offer with `respond`; `Reject` means reject and counter-offer
 //! (the runner then asks `propose`; `None` there ends the negotiation),
-//! `Leave` leaves it. Every seat is told of each offer as it is made.
+//! `RejectWithoutOffer` is the engine's bare rejection, `Leave` leaves it. Every seat is told of each offer as it is made.
 
 use pactum_protocol::sao::{Move, Sao};
 use pactum_protocol::{Context, Protocol};
@@ -47,6 +47,7 @@ pub(crate) fn play(s: &mut Session) -> Played {
                         let again = if ticking { now(&s.clock, step) } else { first };
                         propose(s, again)
                     }
+                    Response::RejectWithoutOffer => (Move::Reject, first),
                     Response::End => (Move::End, first),
                     Response::Leave => (Move::Leave, first),
                 }

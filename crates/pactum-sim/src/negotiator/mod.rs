@@ -30,8 +30,9 @@ pub struct Now {
     pub time: f64,
 }
 
-/// An answer to the standing offer (the `MoveKind` of a live session:
-/// `Reject` here always comes with a counter-offer).
+/// An answer to the standing offer. `Reject` here comes with a
+/// counter-offer (NegMAS's `REJECT_OFFER`); a rejection without one is
+/// `RejectWithoutOffer`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Response {
@@ -39,6 +40,12 @@ pub enum Response {
     Accept,
     /// Reject and counter-offer (the protocol then asks for the counter-offer).
     Reject,
+    /// Reject without a counter-offer (the engine's `sao::Move::Reject`,
+    /// a live session's `reject`): the standing offer stays, the
+    /// acceptances gathered for it are cleared, and the next seat answers
+    /// it. No built-in strategy does this; a scripted re-run of a live
+    /// session does.
+    RejectWithoutOffer,
     /// Walk away: the negotiation ends without agreement.
     End,
     /// Leave a multilateral negotiation: the others go on, and an
