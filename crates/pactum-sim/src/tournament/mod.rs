@@ -190,6 +190,11 @@ impl Tournament {
         Ok(t)
     }
 
+    /// The prepared scenario of index `scenario` (a [`Job`]'s).
+    pub fn prepared(&self, scenario: usize) -> &Prepared {
+        &self.scenarios[scenario].0
+    }
+
     /// How this tournament's rows are written.
     pub fn layout(&self) -> Layout {
         Layout::of(&self.manifest)
