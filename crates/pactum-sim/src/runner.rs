@@ -14,8 +14,18 @@
 //! some party has a discount factor. Negotiators decide on undiscounted
 //! utilities, as GENIUS's time-dependent agents do (they bid and accept on
 //! `getUtility`, not `getUtilityWithDiscount`).
+//!
+//! Negotiators need not be built-in: [`negotiate_with`] seats negotiators
+//! the caller builds (a strategy written in another language, say). Such a
+//! negotiator may fail (raise an error, answer nonsense); it then reports a
+//! [`Fault`] to the negotiation's [`Faults`] and makes a fallback move that
+//! ends or stalls the protocol (no offer, a walk-out, a veto). Runner policy:
+//! the first fault reported ends the negotiation as an invalid move by its
+//! seat in its round, without agreement, whatever the fallback move did;
+//! the trace ends with the failed move (the failing seat's fallback answer,
+//! the answers after it and later rounds are dropped).
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
 
@@ -114,15 +124,77 @@ pub struct Discounted {
     pub utilities: Vec<f64>,
 }
 
+/// A negotiator's failure, reported by the negotiator itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fault {
+    /// The failing seat.
+    pub seat: usize,
+    /// The round it failed in, from 0.
+    pub step: usize,
+    /// What went wrong, naming the negotiator.
+    pub reason: String,
+}
+
+/// Where the negotiators of one negotiation report their faults; only the
+/// first is kept.
+#[derive(Debug, Default)]
+pub struct Faults(Mutex<Option<Fault>>);
+
+impl Faults {
+    /// Reports a fault (ignored when one was reported already).
+    pub fn report(&self, fault: Fault) {
+        let mut slot = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if slot.is_none() {
+            *slot = Some(fault);
+        }
+    }
+
+    /// Whether a fault was reported.
+    pub fn any(&self) -> bool {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).is_some()
+    }
+
+    /// Takes the first fault reported, leaving none.
+    pub fn take(&self) -> Option<Fault> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).take()
+    }
+}
+
 /// Plays `protocol` on `session` until it ends (`seed`: the mediator's,
 /// for the single text).
 pub fn run(session: &mut Session, protocol: ProtocolKind, seed: u64) -> NegotiationResult {
-    let played = match protocol {
+    run_checked(session, protocol, seed, &Faults::default())
+}
+
+/// [`run`], ending the negotiation as an invalid move when a negotiator
+/// reported a fault to `faults` (module docs: runner policy).
+pub fn run_checked(
+    session: &mut Session,
+    protocol: ProtocolKind,
+    seed: u64,
+    faults: &Faults,
+) -> NegotiationResult {
+    let mut played = match protocol {
         ProtocolKind::Sao => drive::sao::play(session),
         ProtocolKind::SingleText(m) => drive::single_text::play(session, m, seed),
         ProtocolKind::PartialRounds => drive::partial_rounds::play(session),
     };
+    if let Some(f) = faults.take() {
+        cut_trace(&mut session.trace, &f);
+        played = Played::invalid(f.seat, f.reason, f.step + 1, played.left);
+    }
     score(session, played)
+}
+
+/// Drops what the trace holds after the failed move: later rounds, and in
+/// the fault's round the failing seat's (fallback) answer and those after it.
+fn cut_trace(trace: &mut Trace, f: &Fault) {
+    trace.events.retain(|e| e.step <= f.step);
+    for e in trace.events.iter_mut().filter(|e| e.step == f.step) {
+        if let Some(k) = e.responses.iter().position(|&(seat, _)| seat == f.seat) {
+            e.responses.truncate(k);
+        }
+    }
 }
 
 /// Scores what was played.
@@ -198,19 +270,41 @@ pub fn negotiate_on(
             names: prepared.names().join(", "),
         });
     }
+    negotiate_with(
+        prepared,
+        config,
+        time,
+        &mut |info| negotiator::build(strategies[info.seat], info),
+        &Faults::default(),
+    )
+}
+
+/// A negotiator built for a seat, or why it could not be.
+pub type Built = Result<Box<dyn negotiator::Negotiator>, SimError>;
+
+/// Seats the negotiators `seat` builds (asked once per seat, in seat order,
+/// with what the seat is given: its own preferences and a seed derived from
+/// the configuration's) and plays the negotiation on the given time source.
+/// A fault a negotiator reports to `faults` ends the negotiation as an
+/// invalid move (module docs).
+pub fn negotiate_with(
+    prepared: &Prepared,
+    config: &Config,
+    time: Arc<dyn TimeSource>,
+    seat: &mut dyn FnMut(&SeatInfo) -> Built,
+    faults: &Faults,
+) -> Result<NegotiationResult, SimError> {
+    let n = prepared.prefs.len();
     config.deadline.check()?;
-    let negotiators = strategies
-        .iter()
-        .enumerate()
-        .map(|(seat, name)| {
-            let info = SeatInfo {
-                seat,
+    let negotiators = (0..n)
+        .map(|k| {
+            seat(&SeatInfo {
+                seat: k,
                 parties: n,
-                prefs: prepared.prefs[seat].clone(),
+                prefs: prepared.prefs[k].clone(),
                 space: prepared.space.clone(),
-                seed: derive_seed(config.seed, seat as u64 + 1),
-            };
-            negotiator::build(name, &info)
+                seed: derive_seed(config.seed, k as u64 + 1),
+            })
         })
         .collect::<Result<Vec<_>, _>>()?;
     let mut session = Session::with_clock(
@@ -220,9 +314,140 @@ pub fn negotiate_on(
         Clock::with_source(config.deadline, time),
         config.record,
     );
-    Ok(run(
+    Ok(run_checked(
         &mut session,
         config.protocol,
         derive_seed(config.seed, 0),
+        faults,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::negotiator::{Negotiator, Now, Response};
+
+    /// One issue, five options; A values them upwards, B downwards.
+    fn line() -> Prepared {
+        let text = r#"
+name = "line"
+[[issues]]
+name = "price"
+options = ["p0", "p1", "p2", "p3", "p4"]
+[[parties]]
+name = "A"
+role = "negotiator"
+weights = { price = 1.0 }
+values.price = { p0 = 0.0, p1 = 0.25, p2 = 0.5, p3 = 0.75, p4 = 1.0 }
+[[parties]]
+name = "B"
+role = "negotiator"
+weights = { price = 1.0 }
+values.price = { p0 = 1.0, p1 = 0.75, p2 = 0.5, p3 = 0.25, p4 = 0.0 }
+"#;
+        Prepared::new(
+            pactum_core::native::from_toml("line.toml", text)
+                .unwrap()
+                .scenario,
+        )
+        .unwrap()
+    }
+
+    /// Offers its best option and rejects everything; in round `fail_at`
+    /// it reports a fault and makes the fallback move instead.
+    struct Failing {
+        seat: usize,
+        fail_at: usize,
+        faults: Arc<Faults>,
+    }
+
+    impl Failing {
+        fn failed(&self, now: &Now) -> bool {
+            if now.step == self.fail_at {
+                self.faults.report(Fault {
+                    seat: self.seat,
+                    step: now.step,
+                    reason: format!("seat {} failed", self.seat),
+                });
+            }
+            self.faults.any()
+        }
+    }
+
+    impl Negotiator for Failing {
+        fn respond(&mut self, now: &Now, _: OutcomeId, _: usize) -> Response {
+            if self.failed(now) {
+                Response::End
+            } else {
+                Response::Reject
+            }
+        }
+        fn propose(&mut self, now: &Now) -> Option<OutcomeId> {
+            (!self.failed(now)).then_some(if self.seat == 0 { 4 } else { 0 })
+        }
+        fn vote(&mut self, now: &Now, _: Option<OutcomeId>, _: OutcomeId) -> bool {
+            !self.failed(now)
+        }
+    }
+
+    fn play(protocol: ProtocolKind, fail_at: usize) -> NegotiationResult {
+        let p = line();
+        let faults = Arc::new(Faults::default());
+        let config = Config {
+            protocol,
+            record: true,
+            ..Config::sao(10, 7)
+        };
+        negotiate_with(
+            &p,
+            &config,
+            Arc::new(WallClock::start()),
+            &mut |info| {
+                Ok(match info.seat {
+                    1 => Box::new(Failing {
+                        seat: 1,
+                        fail_at,
+                        faults: faults.clone(),
+                    }),
+                    _ => negotiator::build("hardliner", info)?,
+                })
+            },
+            &faults,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn a_fault_ends_alternating_offers_as_an_invalid_move() {
+        let r = play(ProtocolKind::Sao, 3);
+        assert_eq!(
+            r.end,
+            End::Invalid {
+                seat: 1,
+                reason: "seat 1 failed".into()
+            }
+        );
+        assert_eq!((r.agreement, r.steps), (None, 4));
+        assert_eq!(r.utilities, vec![0.0, 0.0]);
+        let last = r.trace.events.last().unwrap();
+        assert_eq!(last.step, 3);
+        // The failing seat's fallback answer is not in the trace.
+        assert!(last.responses.is_empty(), "{:?}", last.responses);
+    }
+
+    #[test]
+    fn a_fault_in_a_vote_ends_the_single_text_in_its_round() {
+        let r = play(ProtocolKind::SingleText(Mediator::Veto), 2);
+        assert!(matches!(r.end, End::Invalid { seat: 1, .. }), "{:?}", r.end);
+        assert_eq!((r.agreement, r.steps), (None, 3));
+        assert_eq!(r.trace.events.len(), 3);
+        let last = r.trace.events.last().unwrap();
+        assert_eq!(last.responses.iter().map(|x| x.0).collect::<Vec<_>>(), [0]);
+    }
+
+    #[test]
+    fn without_faults_the_negotiation_runs_to_its_end() {
+        let r = play(ProtocolKind::Sao, 99);
+        assert_eq!((r.end.clone(), r.steps), (End::Deadline, 10));
+    }
 }

@@ -33,25 +33,29 @@
 //! numbered seat columns (up to the largest number of negotiators) in CSV.
 
 mod files;
+mod plan;
 mod rows;
 
 use std::collections::BTreeMap;
 use std::fs::{self, OpenOptions};
 use std::io::{BufWriter, Write};
 use std::path::Path;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
 use crate::error::SimError;
 use crate::metrics::Metrics;
 use crate::negotiator;
+use crate::negotiator::SeatInfo;
 use crate::prefs::Prepared;
-use crate::runner::{Config, derive_seed, negotiate};
+use crate::runner::{Built, Config, Faults, derive_seed, negotiate_with};
 use crate::session::End;
+use crate::session::WallClock;
 pub use files::{merge, write_results};
 use files::{read_json, read_rows, write_json};
+pub use plan::assignments;
 pub use rows::{Layout, Manifest, Row, SummaryRow, summarize};
 
 /// How far a tournament run is.
@@ -97,7 +101,8 @@ pub struct Tournament {
 }
 
 impl Tournament {
-    /// `scenarios`: label and prepared scenario (exactly two negotiators each).
+    /// `scenarios`: label and prepared scenario (at least two negotiators
+    /// each); `strategies`: built-in strategy names.
     pub fn new(
         scenarios: Vec<(String, Prepared)>,
         strategies: Vec<String>,
@@ -106,7 +111,24 @@ impl Tournament {
         seed: u64,
         self_play: bool,
     ) -> Result<Self, SimError> {
-        for s in &strategies {
+        Self::with_custom(scenarios, strategies, steps, reps, seed, self_play, &|_| {
+            false
+        })
+    }
+
+    /// [`Tournament::new`] where the strategies `custom` picks out are not
+    /// built in: their names are the caller's, and so are their negotiators,
+    /// seated by [`Tournament::play_with`].
+    pub fn with_custom(
+        scenarios: Vec<(String, Prepared)>,
+        strategies: Vec<String>,
+        steps: usize,
+        reps: usize,
+        seed: u64,
+        self_play: bool,
+        custom: &dyn Fn(&str) -> bool,
+    ) -> Result<Self, SimError> {
+        for s in strategies.iter().filter(|s| !custom(s)) {
             negotiator::check(s)?;
         }
         if steps == 0 {
@@ -168,6 +190,11 @@ impl Tournament {
         Ok(t)
     }
 
+    /// The prepared scenario of index `scenario` (a [`Job`]'s).
+    pub fn prepared(&self, scenario: usize) -> &Prepared {
+        &self.scenarios[scenario].0
+    }
+
     /// How this tournament's rows are written.
     pub fn layout(&self) -> Layout {
         Layout::of(&self.manifest)
@@ -195,8 +222,24 @@ impl Tournament {
         jobs
     }
 
-    /// Plays one negotiation.
+    /// Plays one negotiation (of built-in strategies only).
     pub fn play(&self, job: &Job) -> Result<Row, SimError> {
+        self.play_with(
+            job,
+            &mut |name, info| negotiator::build(name, info),
+            &Faults::default(),
+        )
+    }
+
+    /// Plays one negotiation, each seat's negotiator built by `seat` from
+    /// its strategy's name and what the seat is given; a fault reported to
+    /// `faults` ends it as an invalid move (see [`crate::runner`]).
+    pub fn play_with(
+        &self,
+        job: &Job,
+        seat: &mut dyn FnMut(&str, &SeatInfo) -> Built,
+        faults: &Faults,
+    ) -> Result<Row, SimError> {
         let m = &self.manifest;
         let (p, metrics) = &self.scenarios[job.scenario];
         let strategies: Vec<&str> = job
@@ -205,7 +248,13 @@ impl Tournament {
             .map(|s| m.strategies[s].as_str())
             .collect();
         let config = Config::sao(m.steps, derive_seed(m.seed, job.id));
-        let r = negotiate(p, &strategies, &config)?;
+        let r = negotiate_with(
+            p,
+            &config,
+            Arc::new(WallClock::start()),
+            &mut |info| seat(strategies[info.seat], info),
+            faults,
+        )?;
         let package = r.agreement.map_or_else(String::new, |o| {
             p.package(o)
                 .iter()
@@ -344,142 +393,11 @@ impl Tournament {
     }
 }
 
-/// Every assignment of `k` strategies to `n` seats, in tournament order:
-/// multisets of strategy indices in lexicographic order (with distinct
-/// members only, unless `self_play`), each followed by its distinct
-/// orderings in lexicographic order.
-pub fn assignments(k: usize, n: usize, self_play: bool) -> Vec<Vec<usize>> {
-    let mut out = Vec::new();
-    if n == 0 || k == 0 || (!self_play && n > k) {
-        return out;
-    }
-    // Non-decreasing (strictly increasing without self-play) index tuples.
-    let step = usize::from(!self_play);
-    let mut set: Vec<usize> = (0..n).map(|i| i * step).collect();
-    loop {
-        let mut seats = set.clone();
-        loop {
-            out.push(seats.clone());
-            if !next_permutation(&mut seats) {
-                break;
-            }
-        }
-        // Next multiset: raise the last position that can still grow.
-        let Some(i) = (0..n).rev().find(|&i| set[i] + (n - 1 - i) * step < k - 1) else {
-            break;
-        };
-        set[i] += 1;
-        for j in i + 1..n {
-            set[j] = set[j - 1] + step;
-        }
-    }
-    out
-}
-
-/// The next distinct permutation in lexicographic order; false (leaving
-/// `v` unchanged) after the last one.
-fn next_permutation(v: &mut [usize]) -> bool {
-    let Some(i) = (1..v.len()).rev().find(|&i| v[i - 1] < v[i]) else {
-        return false;
-    };
-    let j = (i..v.len())
-        .rev()
-        .find(|&j| v[j] > v[i - 1])
-        .expect("v[i] > v[i - 1]");
-    v.swap(i - 1, j);
-    v[i..].reverse();
-    true
-}
-
 #[cfg(test)]
 mod tests {
     use super::files::read_rows;
     use super::rows::seat_header;
     use super::*;
-
-    /// The bilateral order as it has always been enumerated.
-    fn pairs(k: usize, self_play: bool) -> Vec<Vec<usize>> {
-        let mut v = Vec::new();
-        for i in 0..k {
-            for j in i..k {
-                if i == j {
-                    if self_play {
-                        v.push(vec![i, i]);
-                    }
-                } else {
-                    v.push(vec![i, j]);
-                    v.push(vec![j, i]);
-                }
-            }
-        }
-        v
-    }
-
-    #[test]
-    fn two_seats_keep_the_bilateral_order() {
-        for k in 0..7 {
-            for self_play in [false, true] {
-                assert_eq!(assignments(k, 2, self_play), pairs(k, self_play), "{k}");
-            }
-        }
-    }
-
-    #[test]
-    fn three_seats() {
-        assert_eq!(
-            assignments(3, 3, false),
-            [
-                [0, 1, 2],
-                [0, 2, 1],
-                [1, 0, 2],
-                [1, 2, 0],
-                [2, 0, 1],
-                [2, 1, 0]
-            ]
-        );
-        assert_eq!(
-            assignments(2, 3, true),
-            [
-                [0, 0, 0],
-                [0, 0, 1],
-                [0, 1, 0],
-                [1, 0, 0],
-                [0, 1, 1],
-                [1, 0, 1],
-                [1, 1, 0],
-                [1, 1, 1]
-            ]
-        );
-        assert!(assignments(2, 3, false).is_empty());
-        // Groups of four strategies: every ordered choice, each once.
-        for (self_play, count) in [(false, 4 * 3 * 2), (true, 4 * 4 * 4)] {
-            let a = assignments(4, 3, self_play);
-            assert_eq!(a.len(), count);
-            let distinct: std::collections::BTreeSet<_> = a.iter().collect();
-            assert_eq!(distinct.len(), count);
-            // Grouped by strategy set, sets in lexicographic order.
-            let sets: Vec<Vec<usize>> = a
-                .iter()
-                .map(|s| {
-                    let mut s = s.clone();
-                    s.sort();
-                    s
-                })
-                .collect();
-            assert!(sets.windows(2).all(|w| w[0] <= w[1]));
-        }
-    }
-
-    #[test]
-    fn permutations_of_a_multiset() {
-        let mut v = vec![0, 1, 1];
-        let mut all = vec![v.clone()];
-        while next_permutation(&mut v) {
-            all.push(v.clone());
-        }
-        assert_eq!(all, [[0, 1, 1], [1, 0, 1], [1, 1, 0]]);
-        assert_eq!(v, [1, 1, 0]);
-    }
 
     fn row(id: u64, strategies: &[&str], utilities: &[f64], agreement: bool) -> Row {
         Row {
@@ -605,5 +523,71 @@ mod tests {
             summary[0].mean_discounted_utility,
             Some((0.75 + 0.125 + 0.25) / 3.0)
         );
+    }
+
+    #[test]
+    fn custom_strategies_are_seated_by_the_caller() {
+        let text = r#"
+name = "line"
+[[issues]]
+name = "price"
+options = ["p0", "p1", "p2", "p3", "p4"]
+[[parties]]
+name = "A"
+role = "negotiator"
+weights = { price = 1.0 }
+values.price = { p0 = 0.0, p1 = 0.25, p2 = 0.5, p3 = 0.75, p4 = 1.0 }
+[[parties]]
+name = "B"
+role = "negotiator"
+weights = { price = 1.0 }
+values.price = { p0 = 1.0, p1 = 0.75, p2 = 0.5, p3 = 0.25, p4 = 0.0 }
+"#;
+        let p = Prepared::new(
+            pactum_core::native::from_toml("line.toml", text)
+                .unwrap()
+                .scenario,
+        )
+        .unwrap();
+        let strategies = |mine: &str| vec![mine.to_string(), "conceder".to_string()];
+        let unknown = Tournament::new(
+            vec![("s".into(), p.clone())],
+            strategies("mine"),
+            20,
+            2,
+            3,
+            false,
+        );
+        assert!(matches!(unknown, Err(SimError::UnknownStrategy { .. })));
+        let custom = Tournament::with_custom(
+            vec![("s".into(), p.clone())],
+            strategies("mine"),
+            20,
+            2,
+            3,
+            false,
+            &|s| s == "mine",
+        )
+        .unwrap();
+        let builtin =
+            Tournament::new(vec![("s".into(), p)], strategies("linear"), 20, 2, 3, false).unwrap();
+        for job in custom.jobs() {
+            // "mine" plays as "linear" does.
+            let mut row = custom
+                .play_with(
+                    &job,
+                    &mut |name, info| {
+                        negotiator::build(if name == "mine" { "linear" } else { name }, info)
+                    },
+                    &Faults::default(),
+                )
+                .unwrap();
+            for s in &mut row.strategies {
+                if s == "mine" {
+                    *s = "linear".into();
+                }
+            }
+            assert_eq!(row, builtin.play(&job).unwrap());
+        }
     }
 }

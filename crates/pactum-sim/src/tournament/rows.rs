@@ -194,8 +194,8 @@ impl Layout {
         }
     }
 
-    /// One JSON line (without its newline).
-    pub(super) fn json(self, row: &Row) -> Result<String, SimError> {
+    /// One JSON line (without its newline): a row as `negotiations.jsonl` holds it.
+    pub fn json(self, row: &Row) -> Result<String, SimError> {
         let text = match self {
             Layout::Bilateral => serde_json::to_string(&BilateralRow::of(row)?),
             Layout::Seats(_) => serde_json::to_string(row),

@@ -1,0 +1,90 @@
+"""Pactum: negotiation analysis and simulation.
+
+Load a scenario (``load``, ``loads``, ``Scenario.from_dict``), analyse it
+exactly (``analyze``: the zone of possible agreement, the Pareto frontier,
+the fair packages), play negotiations of built-in strategies and negotiators
+written in Python (``negotiate``, subclassing ``Negotiator``) and
+tournaments of them (``tournament``). See docs/python.md.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, Optional
+
+from ._pactum import (
+    STRATEGIES,
+    Analysis,
+    Info,
+    Issue,
+    NegotiationResult,
+    Party,
+    PactumError,
+    Scenario,
+    State,
+    TournamentPlan,
+    __version__,
+    _run_batch,
+    _tournament_plan,
+    analyze,
+    load,
+    loads,
+    negotiate,
+)
+from ._tournament import tournament
+
+Result = NegotiationResult
+
+__all__ = [
+    "Analysis",
+    "Info",
+    "Issue",
+    "Negotiator",
+    "NegotiationResult",
+    "Party",
+    "PactumError",
+    "Result",
+    "STRATEGIES",
+    "Scenario",
+    "State",
+    "TournamentPlan",
+    "analyze",
+    "load",
+    "loads",
+    "negotiate",
+    "tournament",
+    "__version__",
+]
+
+
+class Negotiator:
+    """A negotiator written in Python: subclass it and implement ``propose``
+    and ``respond``.
+
+    ``propose(state)`` returns an outcome (a dict issue -> value);
+    ``respond(state, offer)`` returns "accept", "reject" (and counter-offer:
+    ``propose`` is asked next), "end" (walk away) or, with three or more
+    negotiators, "leave". ``on_start(info)`` is called when the negotiator
+    takes its seat, ``on_end(result)`` when the negotiation is over.
+
+    ``name``: the negotiator's name in results (default: the class name).
+    """
+
+    name: Optional[str] = None
+
+    def on_start(self, info: Info) -> None:
+        """Called once, before the first move: ``info`` holds the seat, the
+        negotiator's own utility function, its reservation value and the
+        outcome space."""
+        self.info = info
+
+    def propose(self, state: State) -> Dict[str, Any]:
+        """The next offer."""
+        raise NotImplementedError(f"{type(self).__name__}.propose")
+
+    def respond(self, state: State, offer: Dict[str, Any]) -> str:
+        """The answer to the standing ``offer``."""
+        raise NotImplementedError(f"{type(self).__name__}.respond")
+
+    def on_end(self, result: Any) -> None:
+        """Called once the negotiation is over (``result``: a ``Result`` from
+        ``negotiate``, a row dict in a tournament)."""

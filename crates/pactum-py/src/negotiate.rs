@@ -1,0 +1,352 @@
+//! `pactum.negotiate(scenario, negotiators, protocol, steps, seed)`: one
+//! negotiation of built-in strategies and Python negotiators, under any
+//! protocol of the engine, and its `Result`.
+//!
+//! Rules: the protocol and mediator names and the options are the command
+//! line's (`sao`, `single-text` with `veto`, `hill-climbing` or
+//! `draft-and-vote`, `partial-rounds`); `Result.to_dict()` is the document
+//! of `pactum negotiate --json`; a negotiation of built-in strategies only
+//! runs without the GIL; a Python negotiator's fault ends the negotiation
+//! as an invalid move, its reason in the result (see `negotiator`).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use pactum_sim::negotiator::{self, Negotiator, SeatInfo};
+use pactum_sim::runner::{Faults, negotiate_with};
+use pactum_sim::session::Deadline;
+use pactum_sim::{Config, Mediator, Prepared, ProtocolKind, SimError, WallClock};
+use pyo3::prelude::*;
+use pyo3::types::PyType;
+
+use crate::convert::{json_loads, pactum_error, value_error};
+use crate::negotiator::{PyNegotiator, Table};
+use crate::result_json::to_json;
+use crate::scenario::Scenario;
+
+/// Who plays a seat.
+pub enum Player {
+    /// A built-in strategy, by name.
+    Builtin(String),
+    /// A Python negotiator (an instance) or a class of them (instantiated
+    /// for each negotiation).
+    Python {
+        /// The object.
+        obj: Py<PyAny>,
+        /// Its name in results.
+        name: String,
+    },
+}
+
+impl Player {
+    /// The name in results.
+    pub fn name(&self) -> &str {
+        match self {
+            Player::Builtin(n) => n,
+            Player::Python { name, .. } => name,
+        }
+    }
+}
+
+/// A negotiator's name in results: the `name` attribute when it is a
+/// string, else the class's name.
+fn python_name(obj: &Bound<'_, PyAny>) -> PyResult<String> {
+    if let Ok(name) = obj.getattr("name")
+        && let Ok(name) = name.extract::<String>()
+    {
+        return Ok(name);
+    }
+    let class = match obj.cast::<PyType>() {
+        Ok(t) => t.clone(),
+        Err(_) => obj.get_type(),
+    };
+    Ok(class.name()?.to_string())
+}
+
+/// A seat's player from a Python argument: a built-in strategy's name, a
+/// negotiator, or (`classes`) a negotiator class.
+pub fn player(obj: &Bound<'_, PyAny>, classes: bool) -> PyResult<Player> {
+    if let Ok(name) = obj.extract::<String>() {
+        let name = name.trim().to_string();
+        negotiator::check(&name).map_err(|e| value_error(crate::convert::chain(&e)))?;
+        return Ok(Player::Builtin(name));
+    }
+    let is_class = obj.is_instance_of::<PyType>();
+    if is_class != classes || !obj.hasattr("propose")? || !obj.hasattr("respond")? {
+        let shown = obj
+            .repr()
+            .map_or_else(|_| "?".to_string(), |r| r.to_string());
+        return Err(value_error(if classes {
+            format!(
+                "{shown} is neither a built-in strategy's name nor a pactum.Negotiator subclass"
+            )
+        } else {
+            format!(
+                "{shown} is neither a built-in strategy's name nor a negotiator (an object with propose and respond)"
+            )
+        }));
+    }
+    Ok(Player::Python {
+        name: python_name(obj)?,
+        obj: obj.clone().unbind(),
+    })
+}
+
+/// Builds the negotiator of a seat: a built-in one, or a Python one (a
+/// class is instantiated first; an exception there is a fault in round 0
+/// reported by a negotiator that then moves no more).
+pub fn build_seat(
+    py: Python<'_>,
+    player: &Player,
+    info: &SeatInfo,
+    table: &Arc<Table>,
+    faults: &Arc<Faults>,
+    created: &mut Vec<Py<PyAny>>,
+) -> Result<Box<dyn Negotiator>, SimError> {
+    match player {
+        Player::Builtin(name) => negotiator::build(name, info),
+        Player::Python { obj, name } => {
+            let bound = obj.bind(py);
+            let made = if bound.is_instance_of::<PyType>() {
+                bound.call0().map(Bound::unbind)
+            } else {
+                Ok(obj.clone_ref(py))
+            };
+            let seated = match made {
+                Ok(o) => {
+                    created.push(o.clone_ref(py));
+                    PyNegotiator::seat(py, o, name, info, table, faults)
+                }
+                Err(e) => {
+                    let failed = PyNegotiator::seat(py, py.None(), name, info, table, faults);
+                    failed.map(|mut n| {
+                        n.fail_now(&e, py);
+                        n
+                    })
+                }
+            };
+            seated
+                .map(|n| Box::new(n) as Box<dyn Negotiator>)
+                .map_err(|e| SimError::Invalid(e.to_string()))
+        }
+    }
+}
+
+/// The protocol named as the command line names it.
+fn protocol_of(protocol: &str, mediator: &str) -> PyResult<ProtocolKind> {
+    let m = match mediator {
+        "veto" => Mediator::Veto,
+        "hill-climbing" => Mediator::HillClimbing,
+        "draft-and-vote" => Mediator::DraftAndVote,
+        _ => {
+            return Err(value_error(format!(
+                "mediator {mediator:?}: expected \"veto\", \"hill-climbing\" or \"draft-and-vote\""
+            )));
+        }
+    };
+    match protocol {
+        "sao" => Ok(ProtocolKind::Sao),
+        "single-text" => Ok(ProtocolKind::SingleText(m)),
+        "partial-rounds" => Ok(ProtocolKind::PartialRounds),
+        _ => Err(value_error(format!(
+            "protocol {protocol:?}: expected \"sao\", \"single-text\", \"partial-rounds\" or \"phased\""
+        ))),
+    }
+}
+
+/// The prepared scenario with discounting as `discount` asks.
+pub fn discounting(p: &Prepared, discount: &str) -> PyResult<Prepared> {
+    match discount {
+        "scenario" => Ok(p.clone()),
+        "none" => Ok(p.clone().without_discount()),
+        _ => Err(value_error(format!(
+            "discount {discount:?}: expected \"scenario\" or \"none\""
+        ))),
+    }
+}
+
+/// How a negotiation came out: the document of `pactum negotiate --json`.
+#[pyclass(module = "pactum", frozen)]
+pub struct NegotiationResult {
+    text: String,
+    doc: Py<PyAny>,
+}
+
+impl NegotiationResult {
+    /// A result from its JSON document.
+    pub fn from_text(py: Python<'_>, text: String) -> PyResult<Self> {
+        let doc = json_loads(py, &text)?.unbind();
+        Ok(NegotiationResult { text, doc })
+    }
+}
+
+#[pymethods]
+impl NegotiationResult {
+    /// The agreed outcome (issue → value), or None.
+    #[getter]
+    fn agreement<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.doc.bind(py).get_item("agreement")
+    }
+
+    /// Every negotiator's utility of the result, in negotiator order.
+    #[getter]
+    fn utilities<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.doc.bind(py).get_item("utilities")
+    }
+
+    /// Rounds started (an agreement in the first round gives 1).
+    #[getter]
+    fn steps<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.doc.bind(py).get_item("steps")
+    }
+
+    /// How it ended: `kind` ("agreement", "deadline", "ended", "deserted",
+    /// "invalid"), with `party` and `reason` where they apply.
+    #[getter]
+    fn end<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.doc.bind(py).get_item("end")
+    }
+
+    /// The offers and proposals, each `{"step", "time", "proposer", "offer",
+    /// "utilities", "responses"}`.
+    #[getter]
+    fn trace<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.doc.bind(py).get_item("trace")
+    }
+
+    /// The document of `pactum negotiate --json`, as a new dict.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        json_loads(py, &self.text)
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let doc = self.doc.bind(py);
+        Ok(format!(
+            "Result(end={}, steps={}, utilities={})",
+            doc.get_item("end")?.get_item("kind")?,
+            doc.get_item("steps")?,
+            doc.get_item("utilities")?.repr()?
+        ))
+    }
+}
+
+/// Calls `on_end(result)` on every Python negotiator that has one.
+pub fn tell_end(py: Python<'_>, objs: &[Py<PyAny>], result: &Bound<'_, PyAny>) -> PyResult<()> {
+    for o in objs {
+        let o = o.bind(py);
+        if o.hasattr("on_end")? {
+            o.call_method1("on_end", (result,))?;
+        }
+    }
+    Ok(())
+}
+
+/// Plays one negotiation. `negotiators`: one per negotiator of the
+/// scenario, in its order (the first proposes first), each a built-in
+/// strategy's name or a `pactum.Negotiator`.
+#[pyfunction]
+#[pyo3(signature = (scenario, negotiators, protocol = "sao", steps = 100, seed = 0, *, mediator = "hill-climbing", time_limit = None, discount = "scenario"))]
+#[allow(clippy::too_many_arguments)]
+fn negotiate<'py>(
+    py: Python<'py>,
+    scenario: &Bound<'py, Scenario>,
+    negotiators: Vec<Bound<'py, PyAny>>,
+    protocol: &str,
+    steps: usize,
+    seed: u64,
+    mediator: &str,
+    time_limit: Option<f64>,
+    discount: &str,
+) -> PyResult<Bound<'py, PyAny>> {
+    let s = scenario.get();
+    let players = negotiators
+        .iter()
+        .map(|o| player(o, false))
+        .collect::<PyResult<Vec<_>>>()?;
+    if protocol == "phased" || protocol == "partial" {
+        return Err(value_error(
+            "protocol \"phased\": phased sessions are played by the command line (pactum negotiate --protocol phased); from Python use \"sao\", \"single-text\" or \"partial-rounds\"",
+        ));
+    }
+    let kind = protocol_of(protocol, mediator)?;
+    let prepared = discounting(s.prepared()?, discount)?;
+    if players.len() != prepared.prefs.len() {
+        return Err(value_error(format!(
+            "{} negotiators given for {} seats: give one per negotiator ({})",
+            players.len(),
+            prepared.prefs.len(),
+            prepared.names().join(", ")
+        )));
+    }
+    if steps == 0 {
+        return Err(value_error("steps must be at least 1"));
+    }
+    let time_limit = match time_limit {
+        Some(t) if !(t > 0.0 && t.is_finite()) => {
+            return Err(value_error(
+                "time_limit must be a positive number of seconds",
+            ));
+        }
+        t => t.map(Duration::from_secs_f64),
+    };
+    let config = Config {
+        protocol: kind,
+        deadline: Deadline {
+            steps: Some(steps),
+            time_limit,
+        },
+        seed,
+        record: true,
+    };
+    let metrics = s.metrics()?;
+    let strategies: Vec<String> = players.iter().map(|p| p.name().to_string()).collect();
+    let table = Arc::new(Table {
+        prepared: prepared.clone(),
+        names: prepared.names(),
+        deadline: Some(steps),
+    });
+    let faults = Arc::new(Faults::default());
+    let builtin = players.iter().all(|p| matches!(p, Player::Builtin(_)));
+    let mut created = Vec::new();
+    let result = if builtin {
+        py.detach(|| {
+            negotiate_with(
+                &prepared,
+                &config,
+                Arc::new(WallClock::start()),
+                &mut |info| negotiator::build(strategies[info.seat].as_str(), info),
+                &faults,
+            )
+        })
+    } else {
+        negotiate_with(
+            &prepared,
+            &config,
+            Arc::new(WallClock::start()),
+            &mut |info| build_seat(py, &players[info.seat], info, &table, &faults, &mut created),
+            &faults,
+        )
+    }
+    .map_err(pactum_error)?;
+    let doc = to_json(&prepared, &strategies, &config, &result, metrics);
+    let text = serde_json::to_string(&doc).map_err(pactum_error)?;
+    let out = Bound::new(py, NegotiationResult::from_text(py, text)?)?.into_any();
+    tell_end(py, &created, &out)?;
+    Ok(out)
+}
+
+/// Adds `negotiate` and its result to the module.
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<NegotiationResult>()?;
+    m.add_class::<crate::negotiator::State>()?;
+    m.add_class::<crate::negotiator::Info>()?;
+    m.add_function(wrap_pyfunction!(negotiate, m)?)?;
+    m.add(
+        "STRATEGIES",
+        negotiator::STRATEGIES
+            .iter()
+            .map(|s| (s.0, s.1))
+            .collect::<Vec<_>>(),
+    )?;
+    Ok(())
+}

@@ -1,0 +1,208 @@
+//! Tournaments from Python: a tournament is a deterministic list of
+//! negotiations numbered 0..N (`_tournament_plan`), and `_run_batch` plays
+//! a range of them and returns their rows — the building blocks of
+//! `pactum.tournament` (python/pactum/_tournament.py) and of any executor
+//! that spreads the ranges over processes or machines.
+//!
+//! Rules: the order, the seeds and the rows are the simulator's
+//! (`pactum_sim::tournament`): a negotiation's seed depends on the
+//! tournament's seed and its number only, so the rows are the same however
+//! the ranges are split and whatever the job count; a row is exactly a
+//! line of the command line's `negotiations.jsonl`. Strategies are
+//! built-in names or `Negotiator` subclasses (instantiated afresh for each
+//! negotiation, named by their `name` attribute or class name). Built-in
+//! negotiations run in parallel without the GIL; Python ones one at a time.
+
+use std::sync::Arc;
+
+use pactum_sim::runner::Faults;
+use pactum_sim::tournament::{Job, Tournament};
+use pactum_sim::{Prepared, SimError};
+use pyo3::prelude::*;
+use pyo3::types::PyList;
+use rayon::prelude::*;
+
+use crate::convert::{json_loads, pactum_error, to_python, value_error};
+use crate::negotiate::{Player, build_seat, discounting, player, tell_end};
+use crate::negotiator::Table;
+use crate::scenario::scenario_arg;
+
+/// A tournament ready to play: its negotiations, numbered from 0.
+#[pyclass(module = "pactum", frozen)]
+pub struct TournamentPlan {
+    tournament: Tournament,
+    jobs: Vec<Job>,
+    players: Vec<Player>,
+}
+
+#[pymethods]
+impl TournamentPlan {
+    /// Number of negotiations.
+    #[getter]
+    fn negotiations(&self) -> usize {
+        self.jobs.len()
+    }
+
+    /// Strategy names, in order.
+    #[getter]
+    fn strategies(&self) -> Vec<String> {
+        self.tournament.manifest.strategies.clone()
+    }
+
+    /// Whether every strategy is built in (then batches run without the GIL, in parallel).
+    #[getter]
+    fn builtin(&self) -> bool {
+        self.players.iter().all(|p| matches!(p, Player::Builtin(_)))
+    }
+
+    /// The tournament's parameters, as the command line's `manifest.json` holds them.
+    fn manifest<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_python(py, &self.tournament.manifest)
+    }
+
+    fn __len__(&self) -> usize {
+        self.jobs.len()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "TournamentPlan({} negotiations, strategies {})",
+            self.jobs.len(),
+            self.tournament.manifest.strategies.join(", ")
+        )
+    }
+}
+
+/// Plans a tournament: every assignment of `strategies` to the seats of
+/// every scenario (scenarios: `Scenario` objects or paths; labelled by
+/// their `label`), `reps` times each, `steps` rounds of alternating offers.
+#[pyfunction]
+#[pyo3(signature = (scenarios, strategies, steps = 100, reps = 1, seed = 0, self_play = false, discount = "scenario"))]
+#[allow(clippy::too_many_arguments)]
+fn _tournament_plan(
+    scenarios: Vec<Bound<'_, PyAny>>,
+    strategies: Vec<Bound<'_, PyAny>>,
+    steps: usize,
+    reps: usize,
+    seed: u64,
+    self_play: bool,
+    discount: &str,
+) -> PyResult<TournamentPlan> {
+    let players = strategies
+        .iter()
+        .map(|s| player(s, true))
+        .collect::<PyResult<Vec<_>>>()?;
+    let mut prepared: Vec<(String, Prepared)> = Vec::with_capacity(scenarios.len());
+    for s in &scenarios {
+        let s = scenario_arg(s)?;
+        let s = s.get();
+        let p = discounting(s.prepared()?, discount)?;
+        prepared.push((s.label.clone(), p));
+    }
+    let names: Vec<String> = players.iter().map(|p| p.name().to_string()).collect();
+    let custom: Vec<&str> = players
+        .iter()
+        .filter(|p| matches!(p, Player::Python { .. }))
+        .map(Player::name)
+        .collect();
+    let tournament = Tournament::with_custom(prepared, names, steps, reps, seed, self_play, &|s| {
+        custom.contains(&s)
+    })
+    .map_err(|e| match e {
+        SimError::UnknownStrategy { .. } | SimError::Invalid(_) => {
+            value_error(crate::convert::chain(&e))
+        }
+        e => value_error(crate::convert::chain(&e)),
+    })?;
+    let jobs = tournament.jobs();
+    Ok(TournamentPlan {
+        tournament,
+        jobs,
+        players,
+    })
+}
+
+/// Plays the negotiations numbered `start` to `stop` (excluded) of a plan
+/// and returns their rows in number order. `jobs`: threads for built-in
+/// strategies (None: every core; Python strategies play one at a time).
+#[pyfunction]
+#[pyo3(signature = (plan, start, stop, jobs = None))]
+fn _run_batch<'py>(
+    py: Python<'py>,
+    plan: &Bound<'py, TournamentPlan>,
+    start: usize,
+    stop: usize,
+    jobs: Option<usize>,
+) -> PyResult<Bound<'py, PyList>> {
+    let plan = plan.get();
+    if start > stop || stop > plan.jobs.len() {
+        return Err(value_error(format!(
+            "range {start}..{stop} is not within the plan's {} negotiations",
+            plan.jobs.len()
+        )));
+    }
+    let t = &plan.tournament;
+    let layout = t.layout();
+    let batch = &plan.jobs[start..stop];
+    let rows = PyList::empty(py);
+    if plan.players.iter().all(|p| matches!(p, Player::Builtin(_))) {
+        let threads = jobs.unwrap_or(0);
+        let lines: Vec<String> = py
+            .detach(|| {
+                let pool = rayon::ThreadPoolBuilder::new()
+                    .num_threads(threads)
+                    .build()
+                    .map_err(|source| SimError::Threads { threads, source })?;
+                pool.install(|| {
+                    batch
+                        .par_iter()
+                        .map(|job| layout.json(&t.play(job)?))
+                        .collect::<Result<Vec<_>, SimError>>()
+                })
+            })
+            .map_err(pactum_error)?;
+        for line in lines {
+            rows.append(json_loads(py, &line)?)?;
+        }
+        return Ok(rows);
+    }
+    for job in batch {
+        let p = t.prepared(job.scenario);
+        let table = Arc::new(Table {
+            prepared: p.clone(),
+            names: p.names(),
+            deadline: Some(t.manifest.steps),
+        });
+        let faults = Arc::new(Faults::default());
+        let mut created = Vec::new();
+        let seats = job.seats();
+        let row = t
+            .play_with(
+                job,
+                &mut |_, info| {
+                    build_seat(
+                        py,
+                        &plan.players[seats[info.seat]],
+                        info,
+                        &table,
+                        &faults,
+                        &mut created,
+                    )
+                },
+                &faults,
+            )
+            .map_err(pactum_error)?;
+        let row = json_loads(py, &layout.json(&row).map_err(pactum_error)?)?;
+        tell_end(py, &created, &row)?;
+        rows.append(row)?;
+    }
+    Ok(rows)
+}
+
+/// Adds the tournament's building blocks to the module.
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<TournamentPlan>()?;
+    m.add_function(wrap_pyfunction!(_tournament_plan, m)?)?;
+    m.add_function(wrap_pyfunction!(_run_batch, m)?)?;
+    Ok(())
+}
