@@ -340,13 +340,14 @@ impl Negotiator for PyNegotiator {
             None => Response::End,
             Some("accept") => Response::Accept,
             Some("reject") => Response::Reject,
+            Some("reject_without_offer") => Response::RejectWithoutOffer,
             Some("end") => Response::End,
             Some("leave") => Response::Leave,
             Some(other) => {
                 self.fail(
                     now.step,
                     format!(
-                        "respond returned {other:?}; expected \"accept\", \"reject\", \"end\" or \"leave\""
+                        "respond returned {other:?}; expected \"accept\", \"reject\", \"reject_without_offer\", \"end\" or \"leave\""
                     ),
                 );
                 Response::End

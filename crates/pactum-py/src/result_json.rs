@@ -26,6 +26,7 @@ pub fn response_name(r: Response) -> &'static str {
     match r {
         Response::Accept => "accept",
         Response::Reject => "reject",
+        Response::RejectWithoutOffer => "reject_without_offer",
         Response::End => "end",
         Response::Leave => "leave",
     }
