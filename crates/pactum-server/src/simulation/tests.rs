@@ -29,7 +29,12 @@ fn simulated(
     (p, r)
 }
 
-fn export(p: &Prepared, r: &NegotiationResult, protocol: ProtocolKind) -> Export {
+/// The export of `r` (played under `protocol`, 30 rounds), or why it has none.
+fn try_export(
+    p: &Prepared,
+    r: &NegotiationResult,
+    protocol: ProtocolKind,
+) -> Result<Export, SimulationError> {
     export_simulation(&Simulation {
         session_id: "sim",
         scenario_text: TEXT,
@@ -39,7 +44,10 @@ fn export(p: &Prepared, r: &NegotiationResult, protocol: ProtocolKind) -> Export
         deadline_rounds: 30,
         result: r,
     })
-    .unwrap()
+}
+
+fn export(p: &Prepared, r: &NegotiationResult, protocol: ProtocolKind) -> Export {
+    try_export(p, r, protocol).unwrap()
 }
 
 fn without_ids(steps: &[Step]) -> Vec<Step> {
@@ -105,15 +113,7 @@ fn a_negotiation_ended_on_a_refused_move_has_no_record_form() {
         seat: 1,
         reason: "out of turn".into(),
     };
-    let e = export_simulation(&Simulation {
-        session_id: "sim",
-        scenario_text: TEXT,
-        scenario: &p.scenario,
-        space: &p.space,
-        protocol: ProtocolKind::Sao,
-        deadline_rounds: 30,
-        result: &r,
-    });
+    let e = try_export(&p, &r, ProtocolKind::Sao);
     assert!(matches!(e, Err(SimulationError::Invalid { seat: 1, .. })));
 }
 
@@ -121,14 +121,6 @@ fn a_negotiation_ended_on_a_refused_move_has_no_record_form() {
 fn only_the_draft_and_vote_mediator_has_a_record_form() {
     let protocol = ProtocolKind::SingleText(Mediator::Veto);
     let (p, r) = simulated(protocol, &["random", "linear"], 0);
-    let e = export_simulation(&Simulation {
-        session_id: "sim",
-        scenario_text: TEXT,
-        scenario: &p.scenario,
-        space: &p.space,
-        protocol,
-        deadline_rounds: 30,
-        result: &r,
-    });
+    let e = try_export(&p, &r, protocol);
     assert!(matches!(e, Err(SimulationError::Mediator(Mediator::Veto))));
 }
