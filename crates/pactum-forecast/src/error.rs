@@ -242,6 +242,17 @@ pub enum ForecastError {
         /// The limit.
         limit: usize,
     },
+    /// A Monte Carlo run of no draws.
+    #[error("a Monte Carlo run needs at least one draw")]
+    NoDraws,
+    /// A Monte Carlo spread that is negative, infinite or not a number.
+    #[error("the {input} spread of a Monte Carlo run must be a non-negative number, not {value}")]
+    BadSpread {
+        /// What the spread perturbs: `capability`, `position` or `salience`.
+        input: &'static str,
+        /// The spread asked for.
+        value: f64,
+    },
 }
 
 /// Crate-wide result alias.

@@ -6,7 +6,8 @@
 //!
 //! Models: [`baselines`] (weighted mean, weighted median, Condorcet winner, Nash bargaining),
 //! [`bdm`] (the Bueno de Mesquita expected-utility model as reconstructed by Scholz et al.),
-//! [`smp`] (the Spatial Model of Politics of the KTAB toolkit). [`montecarlo`] perturbs inputs;
+//! [`smp`] (the Spatial Model of Politics of the KTAB toolkit). [`montecarlo`] perturbs inputs
+//! (with the options a caller's [`mc_request`] asks for);
 //! [`backtest`] scores models against known outcomes. [`input`] reads case files and whole
 //! inputs, [`scenario`] a native scenario's `[forecast]` section, and [`report`] builds the
 //! per-issue results of an input; long runs report progress to an [`Observer`].
@@ -22,7 +23,7 @@
 //! [`DimensionForecast`], [`Round`]), the error ([`ForecastError`] and its parts), the progress
 //! [`Observer`], and [`run`] with [`ModelKind`] and [`Options`]. The public modules are the
 //! models (their parameters and full traces), the readers ([`input`], [`scenario`]) and the
-//! analyses ([`montecarlo`], [`backtest`], [`report`], [`uncertainty`]); everything else is
+//! analyses ([`montecarlo`], [`mc_request`], [`backtest`], [`report`], [`uncertainty`]); everything else is
 //! internal.
 //!
 //! Rules: the library computes and reports; it never prints, draws or names a command-line
@@ -34,6 +35,7 @@ pub mod baselines;
 pub mod bdm;
 mod error;
 pub mod input;
+pub mod mc_request;
 mod model;
 pub mod montecarlo;
 mod progress;

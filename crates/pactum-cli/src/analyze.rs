@@ -1,0 +1,160 @@
+//! `pactum analyze`: a scenario's zone of possible agreement, Pareto
+//! frontier and fair packages, as text, JSON (`--json`) or an SVG of two
+//! negotiators' utility space (`--plot`), with what-if overrides (`--set`).
+//!
+//! Rules: overrides apply in the order given, and an override that names
+//! nothing in the scenario fails naming its `--set`; GENIUS's own frontier,
+//! when the folder has one, is compared only with the scenario unchanged;
+//! `--timings` goes to stderr, never into the report.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result, bail};
+use pactum_core::analysis::{AnalysisOptions, Method, analyze};
+use pactum_core::{Loaded, Scenario};
+
+use crate::report;
+use crate::scenario_input::{ScenarioArgs, load, print_warnings};
+
+#[derive(clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    input: ScenarioArgs,
+    /// Print the analysis as JSON.
+    #[arg(long)]
+    json: bool,
+    /// Draw the utility space of two negotiators to an SVG file.
+    #[arg(long, value_name = "FILE.svg")]
+    plot: Option<PathBuf>,
+    /// The two negotiators to plot (names, comma-separated); default: the first two.
+    #[arg(long, value_delimiter = ',', value_name = "A,B")]
+    plot_parties: Option<Vec<String>>,
+    /// What-if override, e.g. "Ukraine.reservation=0.45" or "Russia.weight.territory=0.5" (repeatable).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    overrides: Vec<String>,
+    /// Visit every outcome instead of the additive fold (slow; for checking).
+    #[arg(long)]
+    enumerate: bool,
+    /// Frontier points listed in the text report (0 = all).
+    #[arg(long, default_value_t = 20)]
+    show: usize,
+    /// Print how long loading and the analysis took, to stderr.
+    #[arg(long)]
+    timings: bool,
+}
+
+/// Analyses the scenario and prints the report.
+pub fn run(args: Args) -> Result<()> {
+    let started = std::time::Instant::now();
+    let Loaded {
+        mut scenario,
+        warnings,
+        reference_frontier,
+        ..
+    } = load(&args.input)?;
+    let loaded = started.elapsed();
+    print_warnings(&warnings);
+    for spec in &args.overrides {
+        // The library quotes the override; the flag it came from is ours to name.
+        pactum_core::overrides::apply(&mut scenario, spec)
+            .map_err(|e| anyhow::anyhow!("--set {e}"))?;
+    }
+    let reference_frontier = match reference_frontier {
+        Some(r) if !args.overrides.is_empty() => {
+            eprintln!(
+                "warning: {}: GENIUS's frontier not compared: --set changed the scenario it was computed for",
+                r.file
+            );
+            None
+        }
+        r => r,
+    };
+    let opts = AnalysisOptions {
+        method: if args.enumerate {
+            Method::Enumerate
+        } else {
+            Method::Auto
+        },
+        ..Default::default()
+    };
+    let analysis_started = std::time::Instant::now();
+    let analysis = match analyze(&scenario, &opts) {
+        Ok(a) => a,
+        Err(e) => {
+            if let Some(r) = &reference_frontier {
+                eprintln!(
+                    "note: {} lists GENIUS's frontier ({} points), but Pactum's own frontier cannot be computed to compare it",
+                    r.file,
+                    r.points.len()
+                );
+            }
+            return Err(anyhow::Error::from(e)
+                .context(format!("cannot analyse {}", args.input.scenario.display())));
+        }
+    };
+    let comparison = reference_frontier.map(|r| report::compare_reference(&r, &analysis));
+    if args.timings {
+        eprintln!(
+            "timings: load {:.3} ms, analysis {:.3} ms",
+            loaded.as_secs_f64() * 1e3,
+            analysis_started.elapsed().as_secs_f64() * 1e3
+        );
+    }
+    print_warnings(&analysis.warnings);
+    if let Some(path) = &args.plot {
+        let pair = plot_pair(&scenario, args.plot_parties.as_deref())?;
+        report::plot(&scenario, &analysis, pair, path)
+            .with_context(|| format!("cannot write plot {}", path.display()))?;
+    }
+    if args.json {
+        // The analysis's fields in their own order, then GENIUS's frontier
+        // when the folder has one.
+        #[derive(serde::Serialize)]
+        struct WithReference<'a> {
+            #[serde(flatten)]
+            analysis: &'a pactum_core::analysis::Analysis,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            reference_frontier: Option<&'a pactum_core::io::FrontierComparison>,
+        }
+        let doc = WithReference {
+            analysis: &analysis,
+            reference_frontier: comparison.as_ref(),
+        };
+        println!("{}", serde_json::to_string_pretty(&doc)?);
+    } else {
+        print!(
+            "{}",
+            report::text(&scenario, &analysis, &args.overrides, args.show)
+        );
+        if let Some(c) = &comparison {
+            print!("{}", report::reference_text(c, &analysis.negotiators));
+        }
+    }
+    Ok(())
+}
+
+/// Indices (into the negotiator list) of the two parties to plot.
+fn plot_pair(scenario: &Scenario, names: Option<&[String]>) -> Result<(usize, usize)> {
+    let negotiators = scenario.negotiators();
+    let find = |name: &str| -> Result<usize> {
+        negotiators
+            .iter()
+            .position(|&p| scenario.parties()[p].name == name)
+            .with_context(|| {
+                let names: Vec<&str> = negotiators
+                    .iter()
+                    .map(|&p| scenario.parties()[p].name.as_str())
+                    .collect();
+                format!(
+                    "--plot-parties: no negotiator named {name:?} (negotiators: {})",
+                    names.join(", ")
+                )
+            })
+    };
+    match names {
+        Some([a, b]) => Ok((find(a)?, find(b)?)),
+        Some(_) => bail!("--plot-parties takes exactly two names, e.g. --plot-parties A,B"),
+        None if negotiators.len() >= 2 => Ok((0, 1)),
+        None => bail!("--plot needs at least two negotiators"),
+    }
+}

@@ -1,0 +1,181 @@
+//! A simulation's moves as record events, one function per protocol.
+//!
+//! Rules: each move goes through the server's own protocol state (the one
+//! live sessions and `pactum verify` use) before the next; a move the state
+//! refuses, or a move of another protocol, stops the export with its
+//! position; every derived event (proposal, settlement, agreement, end)
+//! comes from the same functions the live path uses; every `at_ms` is
+//! [`SIMULATED_AT_MS`].
+
+use std::collections::HashMap;
+
+use pactum_core::Scenario;
+use pactum_protocol::{partial_rounds, sao};
+use pactum_sim::trace::{Move, Step};
+
+use super::chain::Chain;
+use super::error::SimulationError;
+use super::simulated::{SIMULATED_AT_MS, Simulation};
+use crate::event::{Event, MoveKind};
+use crate::offers::{package, pairs_package};
+use crate::partial::{PartialState, derived_events};
+use crate::protocol::{State, finish_event};
+use crate::single_text::{TextState, proposal_event};
+
+/// What every protocol's export needs: the simulation and its negotiators.
+pub(super) struct Moves<'s, 'a> {
+    /// The simulation exported.
+    pub(super) sim: &'s Simulation<'a>,
+    /// The negotiators' names, by seat.
+    pub(super) names: Vec<String>,
+}
+
+impl Moves<'_, '_> {
+    fn scenario(&self) -> &Scenario {
+        self.sim.scenario
+    }
+
+    /// Move `index` is not one of the protocol played (or names no seat).
+    fn foreign(&self, index: usize) -> SimulationError {
+        SimulationError::Foreign {
+            index,
+            protocol: self.sim.protocol.name(),
+        }
+    }
+
+    /// The seat's negotiator.
+    fn party(&self, index: usize, seat: usize) -> Result<String, SimulationError> {
+        self.names
+            .get(seat)
+            .cloned()
+            .ok_or_else(|| self.foreign(index))
+    }
+
+    /// Stacked alternating offers: each move, then the finish it causes.
+    pub(super) fn sao(&self, chain: &mut Chain) -> Result<(), SimulationError> {
+        let sc = self.scenario();
+        let mut state = State::new(self.names.clone(), self.sim.deadline_rounds);
+        for (index, Step { seat, mv }) in self.sim.result.trace.moves.iter().enumerate() {
+            let Move::Sao(mv) = mv else {
+                return Err(self.foreign(index));
+            };
+            let (kind, outcome) = match mv {
+                sao::Move::Offer(o) => (MoveKind::Offer, Some(self.sim.space.decode(*o))),
+                sao::Move::Accept => (MoveKind::Accept, None),
+                sao::Move::Reject => (MoveKind::Reject, None),
+                sao::Move::End => (MoveKind::End, None),
+                sao::Move::Leave => (MoveKind::Leave, None),
+            };
+            let round = state.round();
+            chain.push(&Event::Move {
+                party: self.party(index, *seat)?,
+                kind,
+                offer: outcome.as_deref().map(|o| package(sc, o)),
+                round,
+                at_ms: SIMULATED_AT_MS,
+            });
+            let finish = state
+                .apply(*seat, kind, outcome)
+                .map_err(|e| refused(index, *seat, e.to_string()))?;
+            if let Some(f) = finish {
+                chain.push(&finish_event(sc, &f, round));
+            }
+        }
+        Ok(())
+    }
+
+    /// The single text (draft-and-vote): the first proposal, then each vote
+    /// and the next proposal or the finish it resolves to.
+    pub(super) fn single_text(&self, chain: &mut Chain) -> Result<(), SimulationError> {
+        let sc = self.scenario();
+        let mut state = TextState::new(sc, self.names.clone(), self.sim.deadline_rounds);
+        if let Some(e) = proposal_event(sc, &state) {
+            chain.push(&e);
+        }
+        for (index, Step { seat, mv }) in self.sim.result.trace.moves.iter().enumerate() {
+            let Move::Vote(accept) = mv else {
+                return Err(self.foreign(index));
+            };
+            let proposal = state.proposal;
+            chain.push(&Event::Vote {
+                party: self.party(index, *seat)?,
+                proposal,
+                accept: *accept,
+                at_ms: SIMULATED_AT_MS,
+            });
+            let resolved = state
+                .vote(sc, *seat, *accept, Some(proposal))
+                .map_err(|e| refused(index, *seat, e.to_string()))?;
+            if resolved.is_some() {
+                match &state.finished {
+                    None => {
+                        if let Some(e) = proposal_event(sc, &state) {
+                            chain.push(&e);
+                        }
+                    }
+                    Some(f) => chain.push(&finish_event(sc, f, proposal)),
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Rounds with partial agreements: each move, with the runner's
+    /// proposal ids renamed to the record's (the offer's sequence number),
+    /// then the events it derives.
+    pub(super) fn partial_rounds(&self, chain: &mut Chain) -> Result<(), SimulationError> {
+        let sc = self.scenario();
+        let mut state = PartialState::new(
+            sc.issues().len(),
+            self.names.clone(),
+            self.sim.deadline_rounds,
+        );
+        let mut ids: HashMap<u64, u64> = HashMap::new();
+        for (index, Step { seat, mv }) in self.sim.result.trace.moves.iter().enumerate() {
+            let Move::Partial(mv) = mv else {
+                return Err(self.foreign(index));
+            };
+            let seq = chain.next_seq();
+            let (kind, pairs, proposal) = match mv {
+                partial_rounds::Move::Propose { id, issues } => {
+                    ids.insert(*id, seq);
+                    let mut pairs = issues.clone();
+                    pairs.sort_unstable();
+                    (MoveKind::Offer, Some(pairs), None)
+                }
+                partial_rounds::Move::Accept { id } => (
+                    MoveKind::Accept,
+                    None,
+                    Some(ids.get(id).copied().unwrap_or(u64::MAX)),
+                ),
+                partial_rounds::Move::Reject => (MoveKind::Reject, None, None),
+                partial_rounds::Move::End => (MoveKind::End, None, None),
+            };
+            let round = state.round;
+            chain.push(&Event::PartialMove {
+                party: self.party(index, *seat)?,
+                kind,
+                offer: pairs.as_deref().map(|p| pairs_package(sc, p)),
+                proposal,
+                round,
+                at_ms: SIMULATED_AT_MS,
+            });
+            let fx = state
+                .apply(sc, *seat, kind, pairs, proposal, seq)
+                .map_err(|e| refused(index, *seat, e.to_string()))?;
+            for e in derived_events(sc, &state, &fx, round) {
+                chain.push(&e);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Move `index` of `seat` is refused by the session rules.
+fn refused(index: usize, seat: usize, reason: String) -> SimulationError {
+    SimulationError::Refused {
+        index,
+        seat,
+        reason,
+    }
+}

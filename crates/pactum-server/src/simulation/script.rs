@@ -1,0 +1,187 @@
+//! A record read back as the simulator's steps, with the result it states,
+//! so that `pactum_sim::script::replay` can re-run it.
+//!
+//! Rules: the record starts with the session's creation, once; its
+//! negotiators are the scenario's, in order, and each seat is found by the
+//! negotiator's name; packages become outcome ids of the simulator's space
+//! (a package outside it is refused, naming the entry); a partial-rounds
+//! proposal's id is the offer's sequence number; only the agreement or end
+//! recorded, and who left, make the stated result.
+
+use pactum_core::Scenario;
+use pactum_core::analysis::Package;
+use pactum_protocol::{partial_rounds, sao};
+use pactum_sim::OutcomeSpace;
+use pactum_sim::runner::{Mediator, ProtocolKind};
+use pactum_sim::trace::{Move, Step};
+
+use super::error::SimulationError;
+use crate::certificate;
+use crate::event::{Event, MoveKind};
+use crate::offers::{package_pairs, to_outcome};
+use crate::partial::PARTIAL_ROUNDS;
+use crate::protocol::ALTERNATING_OFFERS;
+use crate::record::Record;
+use crate::single_text::SINGLE_TEXT;
+
+/// A record's moves as the simulator's steps, and the result it states.
+#[derive(Debug, Clone)]
+pub struct RecordedRun {
+    /// The protocol (the single text's mediator is draft-and-vote).
+    pub protocol: ProtocolKind,
+    /// The deadline, in rounds.
+    pub deadline_rounds: u64,
+    /// Every move, in order.
+    pub steps: Vec<Step>,
+    /// The recorded agreement.
+    pub agreement: Option<Package>,
+    /// The recorded end reason, when it ended without agreement.
+    pub ended: Option<String>,
+    /// The round of the agreement or end.
+    pub final_round: Option<u64>,
+    /// Seats that left, in the order they did.
+    pub left: Vec<usize>,
+}
+
+impl RecordedRun {
+    /// Whether `agreement` (a result's, or none) is the recorded result:
+    /// the same package (compared by value), or no agreement where the
+    /// record ended without one. A record still open matches nothing.
+    pub fn agrees_with(&self, agreement: Option<&Package>) -> bool {
+        match (agreement, &self.agreement) {
+            (Some(a), Some(b)) => certificate::same_package(a, b),
+            (None, None) => self.ended.is_some(),
+            _ => false,
+        }
+    }
+}
+
+/// Reads `record`'s moves as steps on `space` (the simulator's space of
+/// `scenario`, the session's scenario).
+pub fn script_of(
+    record: &Record,
+    scenario: &Scenario,
+    space: &OutcomeSpace,
+) -> Result<RecordedRun, SimulationError> {
+    let names = scenario.negotiator_names();
+    let mut run: Option<RecordedRun> = None;
+    for entry in &record.events {
+        let seq = entry.seq;
+        let bad = |reason: String| SimulationError::Record { seq, reason };
+        let event: Event = serde_json::from_value(entry.event.clone())
+            .map_err(|e| bad(format!("not an event of a session ({e})")))?;
+        if let Event::Created {
+            protocol,
+            deadline_rounds,
+            negotiators,
+            ..
+        } = &event
+        {
+            if run.is_some() {
+                return Err(bad("a second creation".into()));
+            }
+            if *negotiators != names {
+                return Err(bad(format!(
+                    "the record's negotiators {negotiators:?} are not the scenario's {names:?}"
+                )));
+            }
+            let protocol = match protocol.as_str() {
+                ALTERNATING_OFFERS => ProtocolKind::Sao,
+                SINGLE_TEXT => ProtocolKind::SingleText(Mediator::DraftAndVote),
+                PARTIAL_ROUNDS => ProtocolKind::PartialRounds,
+                other => return Err(bad(format!("unknown protocol {other:?}"))),
+            };
+            run = Some(RecordedRun {
+                protocol,
+                deadline_rounds: *deadline_rounds,
+                steps: Vec::new(),
+                agreement: None,
+                ended: None,
+                final_round: None,
+                left: Vec::new(),
+            });
+            continue;
+        }
+        let run = run
+            .as_mut()
+            .ok_or_else(|| bad("the record does not start with the session's creation".into()))?;
+        let seat_of = |party: &str| {
+            names
+                .iter()
+                .position(|n| n == party)
+                .ok_or_else(|| bad(format!("{party:?} is not a negotiator of this session")))
+        };
+        let outcome_of = |p: &Package| {
+            let o = to_outcome(scenario, p)
+                .map_err(|source| SimulationError::Package { seq, source })?;
+            space
+                .encode(&o)
+                .map_err(|e| bad(format!("a package outside the space: {e}")))
+        };
+        let step = match &event {
+            Event::Move {
+                party, kind, offer, ..
+            } => {
+                let seat = seat_of(party)?;
+                let mv = match (kind, offer) {
+                    (MoveKind::Offer, Some(p)) => sao::Move::Offer(outcome_of(p)?),
+                    (MoveKind::Accept, None) => sao::Move::Accept,
+                    (MoveKind::Reject, None) => sao::Move::Reject,
+                    (MoveKind::End, None) => sao::Move::End,
+                    (MoveKind::Leave, None) => {
+                        run.left.push(seat);
+                        sao::Move::Leave
+                    }
+                    _ => return Err(bad(format!("{party}'s {kind:?} is malformed"))),
+                };
+                Some(Step {
+                    seat,
+                    mv: Move::Sao(mv),
+                })
+            }
+            Event::Vote { party, accept, .. } => Some(Step {
+                seat: seat_of(party)?,
+                mv: Move::Vote(*accept),
+            }),
+            Event::PartialMove {
+                party,
+                kind,
+                offer,
+                proposal,
+                ..
+            } => {
+                let mv = match (kind, offer, proposal) {
+                    (MoveKind::Offer, Some(p), None) => partial_rounds::Move::Propose {
+                        id: seq,
+                        issues: package_pairs(scenario, p)
+                            .map_err(|source| SimulationError::Package { seq, source })?,
+                    },
+                    (MoveKind::Accept, None, Some(id)) => partial_rounds::Move::Accept { id: *id },
+                    (MoveKind::Reject, None, None) => partial_rounds::Move::Reject,
+                    (MoveKind::End, None, None) => partial_rounds::Move::End,
+                    _ => return Err(bad(format!("{party}'s {kind:?} is malformed"))),
+                };
+                Some(Step {
+                    seat: seat_of(party)?,
+                    mv: Move::Partial(mv),
+                })
+            }
+            Event::Agreement { offer, round } => {
+                run.agreement = Some(offer.clone());
+                run.final_round = Some(*round);
+                None
+            }
+            Event::Ended { reason, round } => {
+                run.ended = Some(reason.clone());
+                run.final_round = Some(*round);
+                None
+            }
+            _ => None,
+        };
+        run.steps.extend(step);
+    }
+    run.ok_or(SimulationError::Record {
+        seq: 0,
+        reason: "the record has no events".into(),
+    })
+}
