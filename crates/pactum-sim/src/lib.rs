@@ -26,6 +26,8 @@ pub mod script;
 pub mod session;
 mod space;
 pub mod tournament;
+#[cfg(test)]
+mod test_support;
 pub mod trace;
 
 pub use error::SimError;

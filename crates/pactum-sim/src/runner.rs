@@ -326,32 +326,7 @@ pub fn negotiate_with(
 mod tests {
     use super::*;
     use crate::negotiator::{Negotiator, Now, Response};
-
-    /// One issue, five options; A values them upwards, B downwards.
-    fn line() -> Prepared {
-        let text = r#"
-name = "line"
-[[issues]]
-name = "price"
-options = ["p0", "p1", "p2", "p3", "p4"]
-[[parties]]
-name = "A"
-role = "negotiator"
-weights = { price = 1.0 }
-values.price = { p0 = 0.0, p1 = 0.25, p2 = 0.5, p3 = 0.75, p4 = 1.0 }
-[[parties]]
-name = "B"
-role = "negotiator"
-weights = { price = 1.0 }
-values.price = { p0 = 1.0, p1 = 0.75, p2 = 0.5, p3 = 0.25, p4 = 0.0 }
-"#;
-        Prepared::new(
-            pactum_core::native::from_toml("line.toml", text)
-                .unwrap()
-                .scenario,
-        )
-        .unwrap()
-    }
+    use crate::test_support::line;
 
     /// Offers its best option and rejects everything; in round `fail_at`
     /// it reports a fault and makes the fallback move instead.

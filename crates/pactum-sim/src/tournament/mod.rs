@@ -527,28 +527,7 @@ mod tests {
 
     #[test]
     fn custom_strategies_are_seated_by_the_caller() {
-        let text = r#"
-name = "line"
-[[issues]]
-name = "price"
-options = ["p0", "p1", "p2", "p3", "p4"]
-[[parties]]
-name = "A"
-role = "negotiator"
-weights = { price = 1.0 }
-values.price = { p0 = 0.0, p1 = 0.25, p2 = 0.5, p3 = 0.75, p4 = 1.0 }
-[[parties]]
-name = "B"
-role = "negotiator"
-weights = { price = 1.0 }
-values.price = { p0 = 1.0, p1 = 0.75, p2 = 0.5, p3 = 0.25, p4 = 0.0 }
-"#;
-        let p = Prepared::new(
-            pactum_core::native::from_toml("line.toml", text)
-                .unwrap()
-                .scenario,
-        )
-        .unwrap();
+        let p = crate::test_support::line();
         let strategies = |mine: &str| vec![mine.to_string(), "conceder".to_string()];
         let unknown = Tournament::new(
             vec![("s".into(), p.clone())],
