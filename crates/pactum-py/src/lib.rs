@@ -24,7 +24,6 @@ mod analysis;
 mod convert;
 mod negotiate;
 mod negotiator;
-mod result_json;
 mod scenario;
 mod tournament;
 mod view;

@@ -5,13 +5,15 @@
 //! Rules: the protocol and mediator names and the options are the command
 //! line's (`sao`, `single-text` with `veto`, `hill-climbing` or
 //! `draft-and-vote`, `partial-rounds`); `Result.to_dict()` is the document
-//! of `pactum negotiate --json`; a negotiation of built-in strategies only
+//! of `pactum negotiate --json` (built by `pactum_sim::document`, as the
+//! command line builds it); a negotiation of built-in strategies only
 //! runs without the GIL; a Python negotiator's fault ends the negotiation
 //! as an invalid move, its reason in the result (see `negotiator`).
 
 use std::sync::Arc;
 use std::time::Duration;
 
+use pactum_sim::document::negotiation_doc;
 use pactum_sim::negotiator::{self, Negotiator, SeatInfo};
 use pactum_sim::runner::{Faults, negotiate_with};
 use pactum_sim::session::Deadline;
@@ -21,7 +23,6 @@ use pyo3::types::PyType;
 
 use crate::convert::{json_loads, pactum_error, value_error};
 use crate::negotiator::{PyNegotiator, Table};
-use crate::result_json::to_json;
 use crate::scenario::Scenario;
 
 /// Who plays a seat.
@@ -328,7 +329,7 @@ fn negotiate<'py>(
         )
     }
     .map_err(pactum_error)?;
-    let doc = to_json(&prepared, &strategies, &config, &result, metrics);
+    let doc = negotiation_doc(&prepared, &strategies, &config, &result, metrics);
     let text = serde_json::to_string(&doc).map_err(pactum_error)?;
     let out = Bound::new(py, NegotiationResult::from_text(py, text)?)?.into_any();
     tell_end(py, &created, &out)?;

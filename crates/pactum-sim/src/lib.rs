@@ -8,13 +8,15 @@
 //!   and each seat's limits; [`phases`] plays phased sessions;
 //! * [`negotiator`] holds the strategies, one file each;
 //! * [`trace`] records what happened; [`tournament`] runs many negotiations
-//!   in parallel, in shards, resumably, reporting progress to an observer.
+//!   in parallel, in shards, resumably, reporting progress to an observer;
+//! * [`document`] is the document of one negotiation (`negotiate --json`).
 //!
 //! The simulator never draws or prints: progress goes to a callback, errors
 //! are typed ([`SimError`]).
 
 #![warn(missing_docs)]
 
+pub mod document;
 mod drive;
 mod error;
 pub mod metrics;
@@ -25,9 +27,9 @@ pub mod runner;
 pub mod script;
 pub mod session;
 mod space;
-pub mod tournament;
 #[cfg(test)]
 mod test_support;
+pub mod tournament;
 pub mod trace;
 
 pub use error::SimError;

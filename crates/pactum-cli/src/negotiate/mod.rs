@@ -12,11 +12,11 @@
 //! The command's parts, each importing only those listed after it:
 //! `run` checks the arguments and plays the negotiation or session;
 //! `session_json` and `session_text` show a phased session, `shift` parses
-//! `--shift` and finds who shifted; `json`, `text` and `plot` show a single
-//! negotiation; `args` holds the command line.
+//! `--shift` and finds who shifted; `text` and `plot` show a single
+//! negotiation, whose `--json` document is the simulator's
+//! (`pactum_sim::document`); `args` holds the command line.
 
 mod args;
-mod json;
 mod plot;
 mod run;
 mod session_json;

@@ -7,13 +7,13 @@
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
+use pactum_sim::document::negotiation_doc;
 use pactum_sim::metrics::Metrics;
 use pactum_sim::phases::{Phase, run_phased};
 use pactum_sim::session::Deadline;
 use pactum_sim::{Config, Mediator, Prepared, ProtocolKind, negotiate};
 
 use super::args::{Args, MediatorArg, ProtocolArg, apply_discount};
-use super::json::to_json;
 use super::plot::plot;
 use super::session_json::session_json;
 use super::session_text::session_text;
@@ -78,7 +78,7 @@ pub fn run(args: Args) -> Result<()> {
             .with_context(|| format!("cannot write plot {}", path.display()))?;
     }
     if args.json {
-        let doc = to_json(&prepared, &strategies, &config, &result, &metrics);
+        let doc = negotiation_doc(&prepared, &strategies, &config, &result, &metrics);
         println!("{}", serde_json::to_string_pretty(&doc)?);
     } else {
         print!(

@@ -4,11 +4,11 @@
 
 use pactum_core::analysis::Package;
 use pactum_sim::Prepared;
+use pactum_sim::document::{EndDoc, PartyDoc, end_doc, parties};
 use pactum_sim::phases::PhasedResult;
 use serde::Serialize;
 
 use super::args::Args;
-use super::json::{JsonEnd, JsonParty, json_end};
 use super::session_text::settled_package;
 use super::shift::Shift;
 
@@ -51,7 +51,7 @@ struct JsonPhase<'a> {
     open: Vec<&'a str>,
     agreement: Option<Package>,
     steps: usize,
-    end: JsonEnd<'a>,
+    end: EndDoc<'a>,
     trace: JsonTraceSummary<'a>,
 }
 
@@ -66,7 +66,7 @@ pub(super) struct JsonSession<'a> {
     max_phases: usize,
     max_steps: usize,
     seed: u64,
-    parties: Vec<JsonParty<'a>>,
+    parties: Vec<PartyDoc<'a>>,
     shifts: Vec<JsonShift<'a>>,
     phases: Vec<JsonPhase<'a>>,
     /// Issue → value, or null.
@@ -78,7 +78,7 @@ pub(super) struct JsonSession<'a> {
 
 pub(super) fn session_json<'a>(
     p: &'a Prepared,
-    strategies: &[&'a str],
+    strategies: &'a [&'a str],
     args: &Args,
     partial: bool,
     shifts: &[Shift],
@@ -122,7 +122,7 @@ pub(super) fn session_json<'a>(
                     .collect(),
                 agreement: r.agreement.map(|a| p.package(a)),
                 steps: r.steps,
-                end: json_end(p, &r.end),
+                end: end_doc(p, &r.end),
                 trace: JsonTraceSummary {
                     offers: r.trace.events.len(),
                     last_offers,
@@ -137,16 +137,7 @@ pub(super) fn session_json<'a>(
         max_phases: args.phases.unwrap_or(1),
         max_steps: args.steps,
         seed: args.seed,
-        parties: p
-            .prefs
-            .iter()
-            .zip(strategies)
-            .map(|(pr, st)| JsonParty {
-                name: &pr.name,
-                strategy: st,
-                reservation_value: pr.reservation,
-            })
-            .collect(),
+        parties: parties(p, strategies),
         shifts: shifts
             .iter()
             .map(|sh| JsonShift {

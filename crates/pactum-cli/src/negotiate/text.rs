@@ -6,19 +6,10 @@
 use std::fmt::Write as _;
 
 use pactum_sim::metrics::Metrics;
-use pactum_sim::{Config, End, Mediator, NegotiationResult, Prepared, ProtocolKind};
+use pactum_sim::document::protocol_name;
+use pactum_sim::{Config, End, NegotiationResult, Prepared};
 
 use crate::report::count;
-
-pub(super) fn protocol_name(config: &Config) -> &'static str {
-    match config.protocol {
-        ProtocolKind::Sao => "sao",
-        ProtocolKind::SingleText(Mediator::Veto) => "single-text (veto mediator)",
-        ProtocolKind::SingleText(Mediator::HillClimbing) => "single-text (hill-climbing mediator)",
-        ProtocolKind::SingleText(Mediator::DraftAndVote) => "single-text (draft-and-vote mediator)",
-        ProtocolKind::PartialRounds => "partial-rounds",
-    }
-}
 
 pub(super) fn utilities_line(names: &[String], u: &[f64]) -> String {
     names
@@ -44,7 +35,7 @@ pub fn text(
         s,
         "Scenario: {} — {}, {}, seed {}",
         p.scenario.name(),
-        protocol_name(config),
+        protocol_name(config.protocol),
         count(steps as u128, "round", "rounds"),
         config.seed
     );
