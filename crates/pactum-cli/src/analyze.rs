@@ -10,7 +10,7 @@
 use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
-use pactum_core::analysis::{AnalysisOptions, Method, analyze};
+use pactum_core::analysis::{AnalysisDocument, AnalysisOptions, Method, analyze};
 use pactum_core::{Loaded, Scenario};
 
 use crate::report;
@@ -92,7 +92,9 @@ pub fn run(args: Args) -> Result<()> {
                 .context(format!("cannot analyse {}", args.input.scenario.display())));
         }
     };
-    let comparison = reference_frontier.map(|r| report::compare_reference(&r, &analysis));
+    // The analysis, then GENIUS's frontier compared with it when the folder
+    // has one: the `--json` document, whose comparison the text shows too.
+    let doc = AnalysisDocument::new(&analysis, reference_frontier.as_ref());
     if args.timings {
         eprintln!(
             "timings: load {:.3} ms, analysis {:.3} ms",
@@ -107,26 +109,13 @@ pub fn run(args: Args) -> Result<()> {
             .with_context(|| format!("cannot write plot {}", path.display()))?;
     }
     if args.json {
-        // The analysis's fields in their own order, then GENIUS's frontier
-        // when the folder has one.
-        #[derive(serde::Serialize)]
-        struct WithReference<'a> {
-            #[serde(flatten)]
-            analysis: &'a pactum_core::analysis::Analysis,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            reference_frontier: Option<&'a pactum_core::io::FrontierComparison>,
-        }
-        let doc = WithReference {
-            analysis: &analysis,
-            reference_frontier: comparison.as_ref(),
-        };
         println!("{}", serde_json::to_string_pretty(&doc)?);
     } else {
         print!(
             "{}",
             report::text(&scenario, &analysis, &args.overrides, args.show)
         );
-        if let Some(c) = &comparison {
+        if let Some(c) = &doc.reference_frontier {
             print!("{}", report::reference_text(c, &analysis.negotiators));
         }
     }

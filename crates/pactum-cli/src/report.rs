@@ -295,30 +295,6 @@ pub fn column_headers(names: &[String], width: usize) -> (Vec<String>, bool) {
     ((1..=names.len()).map(|i| format!("P{i}")).collect(), true)
 }
 
-/// Draws the utility space of two negotiators (indices into the negotiator
-/// list): every outcome (or a sample), the frontier, the reservation
-/// values and the fair packages.
-/// Compares GENIUS's precomputed frontier with the analysis's, reservation
-/// values standing for no deal (a party without one: none).
-pub fn compare_reference(
-    r: &pactum_core::io::ReferenceFrontier,
-    a: &Analysis,
-) -> pactum_core::io::FrontierComparison {
-    let ours: Vec<Vec<f64>> = a.frontier.iter().map(|e| e.utilities.clone()).collect();
-    let reservations: Vec<f64> = a
-        .negotiators
-        .iter()
-        .map(|n| {
-            a.parties
-                .iter()
-                .find(|p| &p.name == n)
-                .and_then(|p| p.reservation_value)
-                .unwrap_or(f64::NEG_INFINITY)
-        })
-        .collect();
-    r.compare(&ours, &reservations)
-}
-
 /// The lines about GENIUS's frontier (`pareto.xml`) beside Pactum's.
 pub fn reference_text(c: &pactum_core::io::FrontierComparison, negotiators: &[String]) -> String {
     let mut out = String::new();
@@ -368,6 +344,9 @@ pub fn reference_text(c: &pactum_core::io::FrontierComparison, negotiators: &[St
     out
 }
 
+/// Draws the utility space of two negotiators (indices into the negotiator
+/// list): every outcome (or a sample), the frontier, the reservation
+/// values and the fair packages.
 pub fn plot(scenario: &Scenario, a: &Analysis, pair: (usize, usize), path: &Path) -> Result<()> {
     const MAX_POINTS: usize = 20_000;
     let cloud = utility_cloud_marked(scenario, pair, MAX_POINTS, 1);

@@ -1,17 +1,16 @@
 //! `pactum.analyze(scenario) -> Analysis`: the exact analysis of the
 //! library, as the document `pactum analyze --json` prints.
 //!
-//! Rules: `to_dict()` is that document, field for field (with GENIUS's
-//! frontier compared as the command line compares it, when the folder has
-//! a `pareto.xml`); every other attribute is read from it, except
+//! Rules: `to_dict()` is that document, field for field, built by the
+//! library as the command line builds it (`AnalysisDocument`: with GENIUS's
+//! frontier compared, when the folder has a `pareto.xml`); every other attribute is read from it, except
 //! `frontier_utilities`, a NumPy array (frontier points × negotiators).
 //! The analysis runs without the GIL and within the library's budget
 //! (docs/budgets.md): work beyond it is a `PactumError`.
 
 use numpy::ndarray::Array2;
 use numpy::{IntoPyArray, PyArray2};
-use pactum_core::analysis::{AnalysisOptions, Method};
-use pactum_core::io::FrontierComparison;
+use pactum_core::analysis::{AnalysisDocument, AnalysisOptions, Method};
 use pyo3::prelude::*;
 
 use crate::convert::{json_loads, pactum_error};
@@ -27,15 +26,6 @@ pub struct Analysis {
     negotiators: Vec<String>,
     utilities: Vec<Vec<f64>>,
     solutions: Vec<(&'static str, Vec<f64>)>,
-}
-
-/// The analysis's fields in their own order, then GENIUS's frontier.
-#[derive(serde::Serialize)]
-struct WithReference<'a> {
-    #[serde(flatten)]
-    analysis: &'a pactum_core::analysis::Analysis,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    reference_frontier: Option<&'a FrontierComparison>,
 }
 
 #[pymethods]
@@ -145,26 +135,6 @@ impl Analysis {
     }
 }
 
-/// GENIUS's frontier beside Pactum's, as the command line compares them.
-fn compare_reference(
-    r: &pactum_core::io::ReferenceFrontier,
-    a: &pactum_core::analysis::Analysis,
-) -> FrontierComparison {
-    let ours: Vec<Vec<f64>> = a.frontier.iter().map(|e| e.utilities.clone()).collect();
-    let reservations: Vec<f64> = a
-        .negotiators
-        .iter()
-        .map(|n| {
-            a.parties
-                .iter()
-                .find(|p| &p.name == n)
-                .and_then(|p| p.reservation_value)
-                .unwrap_or(f64::NEG_INFINITY)
-        })
-        .collect();
-    r.compare(&ours, &reservations)
-}
-
 /// Analyses a scenario exactly: the zone of possible agreement, the Pareto
 /// frontier and the fair packages (`enumerate`: enumerate every outcome
 /// instead of folding issue by issue).
@@ -190,16 +160,8 @@ fn analyze(py: Python<'_>, scenario: &Bound<'_, Scenario>, enumerate: bool) -> P
                 crate::convert::chain(&e)
             ))
         })?;
-    let comparison = s
-        .loaded
-        .reference_frontier
-        .as_ref()
-        .map(|r| compare_reference(r, &analysis));
-    let text = serde_json::to_string(&WithReference {
-        analysis: &analysis,
-        reference_frontier: comparison.as_ref(),
-    })
-    .map_err(pactum_error)?;
+    let doc = AnalysisDocument::new(&analysis, s.loaded.reference_frontier.as_ref());
+    let text = serde_json::to_string(&doc).map_err(pactum_error)?;
     let doc = json_loads(py, &text)?.unbind();
     let sol = &analysis.solutions;
     let solutions = [

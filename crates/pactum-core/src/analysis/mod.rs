@@ -15,14 +15,18 @@
 //! The report's types are in `report`, utility ranges and the frontier in
 //! `space`, the zone's count and its explanation in `zopa`, the plot cloud
 //! in `cloud`; the limits ([`Budget`]) are shared with the frontier.
+//! `document` is the `--json` document: the report, then GENIUS's frontier
+//! compared with it ([`AnalysisDocument`], [`compare_reference`]).
 
 mod cloud;
+mod document;
 mod report;
 mod space;
 mod zopa;
 
 pub use crate::budget::{AnalysisError, AnalysisOptions, Budget, Method, check_budget};
 pub use cloud::{utility_cloud, utility_cloud_marked};
+pub use document::{AnalysisDocument, compare_reference};
 pub use report::{
     Analysis, FrontierEntry, IssueReport, Package, PartyReport, Solution, Solutions, Tie, Zopa,
 };
