@@ -39,7 +39,8 @@ fn package_line(p: &Package) -> String {
         .join("; ")
 }
 
-fn utilities_line(names: &[String], u: &[f64]) -> String {
+/// "Alice 0.7500, Bob 0.2500": each name with its utility, to four decimals.
+pub fn utilities_line(names: &[String], u: &[f64]) -> String {
     names
         .iter()
         .zip(u)

@@ -9,8 +9,8 @@ use pactum_sim::phases::PhasedResult;
 use pactum_sim::{End, NegotiationResult, Prepared};
 
 use super::args::Args;
-use super::text::{seated, utilities_line};
-use crate::report::count;
+use super::text::seated;
+use crate::report::{count, utilities_line};
 
 /// Issue → value of the settled issues.
 pub(super) fn settled_package(p: &Prepared, settled: &[Option<u32>]) -> Package {

@@ -5,20 +5,11 @@
 
 use std::fmt::Write as _;
 
-use pactum_sim::metrics::Metrics;
 use pactum_sim::document::protocol_name;
+use pactum_sim::metrics::Metrics;
 use pactum_sim::{Config, End, NegotiationResult, Prepared};
 
-use crate::report::count;
-
-pub(super) fn utilities_line(names: &[String], u: &[f64]) -> String {
-    names
-        .iter()
-        .zip(u)
-        .map(|(n, u)| format!("{n} {u:.4}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
+use crate::report::{count, utilities_line};
 
 /// The plain-text report.
 pub fn text(
