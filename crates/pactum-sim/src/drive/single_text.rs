@@ -1,23 +1,46 @@
 //! The single text in a simulation: each round the mediator proposes, and
 //! every seat votes in seat order, told the last draft everyone accepted
 //! (`None` before there is one: the alternative is no agreement).
+//!
+//! The packages mediator consults the seats' utilities ([`Oracle`]): each
+//! party's table, and its utility of no agreement as the scenario analysis
+//! counts it (the reservation value, or the worst utility where there is
+//! none or that is higher).
+
+use std::sync::Arc;
 
 use pactum_protocol::single_text::{Event, Mediator, SingleText, Vote};
-use pactum_protocol::{Context, Protocol};
+use pactum_protocol::{Context, Protocol, Seat, Utilities};
 
 use super::Played;
 use crate::negotiator::Response;
+use crate::prefs::PartyPrefs;
 use crate::session::{Limits, Session, now};
 use crate::space::OutcomeId;
 use crate::trace;
+
+/// The seats' utilities, from their tables.
+pub(crate) struct Oracle<'a>(pub &'a [Arc<PartyPrefs>]);
+
+impl Utilities<OutcomeId> for Oracle<'_> {
+    #[inline]
+    fn utility(&self, seat: Seat, outcome: &OutcomeId) -> f64 {
+        self.0[seat].utility(*outcome)
+    }
+
+    fn disagreement(&self, seat: Seat) -> f64 {
+        self.0[seat].floor()
+    }
+}
 
 pub(crate) fn play(s: &mut Session, mediator: Mediator, seed: u64) -> Played {
     let space = s.space.clone();
     let prefs = s.prefs.clone();
     let limits = Limits(&prefs);
-    let ctx = Context::new(&*space, &limits);
+    let oracle = Oracle(&prefs);
+    let ctx = Context::with_utilities(&*space, &limits, &oracle);
     let deadline = *s.clock.deadline();
-    let mut text = match SingleText::<OutcomeId>::new(&*space, s.seats(), &deadline, mediator, seed)
+    let mut text = match SingleText::<OutcomeId>::start(&ctx, s.seats(), &deadline, mediator, seed)
     {
         Ok(t) => t,
         Err(e) => return Played::invalid(0, e.to_string(), 0, Vec::new()),
