@@ -80,3 +80,37 @@ pub(crate) fn play(s: &mut Session, mediator: Mediator, seed: u64) -> Played {
     }
     Played::from_engine(text.end(), text.rounds_started(), Vec::new())
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use crate::metrics::Metrics;
+    use crate::{Config, Deadline, Mediator, Prepared, ProtocolKind, negotiate};
+
+    /// On the Istanbul example, where every one-issue change is win–lose,
+    /// sincere voters adopt the packages mediator's drafts and it ends on
+    /// the frontier with the draft as the agreement, well before the
+    /// deadline; hill-climbing adopts nothing.
+    #[test]
+    fn the_packages_mediator_ends_on_the_frontier_where_one_issue_changes_fail() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/istanbul-2025.toml");
+        let p = Prepared::new(pactum_core::io::load(&path, None).unwrap().scenario).unwrap();
+        let metrics = Metrics::new(&p);
+        let play = |mediator| {
+            let config = Config {
+                protocol: ProtocolKind::SingleText(mediator),
+                deadline: Deadline::steps(30),
+                seed: 0,
+                record: false,
+            };
+            negotiate(&p, &["boulware", "conceder"], &config).unwrap()
+        };
+        let r = play(Mediator::Packages);
+        assert!(matches!(r.end, crate::End::Agreement { .. }), "{:?}", r.end);
+        assert!(r.steps < 30);
+        assert!(metrics.to_frontier(&r.utilities).unwrap() < 1e-9);
+        assert_eq!(play(Mediator::Packages), r);
+        assert_eq!(play(Mediator::HillClimbing).agreement, None);
+    }
+}
