@@ -40,6 +40,7 @@ pub fn run(args: Args) -> Result<()> {
             MediatorArg::Veto => Mediator::Veto,
             MediatorArg::HillClimbing => Mediator::HillClimbing,
             MediatorArg::DraftAndVote => Mediator::DraftAndVote,
+            MediatorArg::Packages => Mediator::Packages,
         }),
         ProtocolArg::PartialRounds => ProtocolKind::PartialRounds,
         ProtocolArg::Phased => return run_session(&args, &prepared, &strategies),
