@@ -27,6 +27,19 @@ pub enum Mediator {
 }
 
 impl Mediator {
+    /// Every mediator, in the order documentation lists them.
+    pub const ALL: [Mediator; 4] = [
+        Mediator::Veto,
+        Mediator::HillClimbing,
+        Mediator::DraftAndVote,
+        Mediator::Packages,
+    ];
+
+    /// The mediator of a name (as [`Mediator::name`] spells it).
+    pub fn from_name(name: &str) -> Option<Mediator> {
+        Self::ALL.into_iter().find(|m| m.name() == name)
+    }
+
     /// The mediator's name (as the command line spells it).
     pub fn name(self) -> &'static str {
         match self {
