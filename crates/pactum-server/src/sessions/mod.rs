@@ -20,6 +20,7 @@ pub(crate) mod cache;
 pub(crate) mod live;
 pub(crate) mod moves;
 pub(crate) mod partial;
+pub(crate) mod published;
 pub(crate) mod records;
 pub(crate) mod replay;
 pub(crate) mod single_text;

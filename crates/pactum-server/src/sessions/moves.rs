@@ -22,6 +22,7 @@ use crate::event::Event;
 use crate::offers::package;
 use crate::protocol::{MoveKind, RecordedEnd, SeatLimits, State};
 use crate::sessions::cache::keep_fixed_preferences;
+use crate::sessions::published::{Logged, Published};
 use crate::sessions::records as mediation;
 use crate::sessions::replay::{PastMove, replay, status_of};
 use crate::sessions::{AppState, MAX_CACHED, now_ms};
@@ -56,7 +57,7 @@ pub(crate) struct Committed {
 pub(crate) struct Staged {
     pub(crate) session_id: String,
     pub(crate) fresh: Arc<CachedState>,
-    pub(crate) published: Vec<crate::sessions::live::Published>,
+    pub(crate) published: Vec<Published>,
     /// The answer once committed: the move; none (a bot had nothing to
     /// play); or the refusal of a move that found the time limit passed
     /// (the expiry is committed all the same).
@@ -196,21 +197,21 @@ pub(crate) async fn stage_move(
     prev = append(tx, id, seq, &prev, &mv).await.map_err(Failed)?;
     let move_seq = seq;
     let (mut agreement, mut reason) = (None, None);
-    let mut published = vec![crate::sessions::live::Published::Move {
+    let mut published = vec![Published::Logged(Logged::Move {
         seq: move_seq,
         round,
         party: party.clone(),
         kind,
         offer: outcome.clone(),
-    }];
+    })];
     match &finish {
         Some(f @ RecordedEnd::Agreement(o)) => {
             seq += 1;
-            published.push(crate::sessions::live::Published::Agreement {
+            published.push(Published::Logged(Logged::Agreement {
                 seq,
                 round,
                 offer: o.clone(),
-            });
+            }));
             let ev = crate::protocol::finish_event(sc, f, round);
             prev = append(tx, id, seq, &prev, &ev).await.map_err(Failed)?;
             agreement = Some(package(sc, o));
@@ -219,11 +220,11 @@ pub(crate) async fn stage_move(
             seq += 1;
             let ev = crate::protocol::finish_event(sc, f, round);
             prev = append(tx, id, seq, &prev, &ev).await.map_err(Failed)?;
-            published.push(crate::sessions::live::Published::Ended {
+            published.push(Published::Logged(Logged::Ended {
                 seq,
                 round,
                 reason: r.clone(),
-            });
+            }));
             reason = Some(r.clone());
         }
         None => {}
@@ -286,16 +287,16 @@ async fn stage_expiry(
     let end = crate::protocol::finish_event(&session.scenario, finish, round);
     prev = append(tx, id, seq, &prev, &end).await?;
     let published = vec![match finish {
-        RecordedEnd::Agreement(o) => crate::sessions::live::Published::Agreement {
+        RecordedEnd::Agreement(o) => Published::Logged(Logged::Agreement {
             seq,
             round,
             offer: o.clone(),
-        },
-        RecordedEnd::Ended(r) => crate::sessions::live::Published::Ended {
+        }),
+        RecordedEnd::Ended(r) => Published::Logged(Logged::Ended {
             seq,
             round,
             reason: r.clone(),
-        },
+        }),
     }];
     Ok(Staged {
         session_id: id.clone(),

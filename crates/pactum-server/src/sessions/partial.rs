@@ -18,6 +18,7 @@ use crate::offers::pairs_package;
 use crate::partial::{Effects, PartialState, derived_events};
 use crate::protocol::{MoveKind, RecordedEnd, SeatLimits};
 use crate::sessions::moves::TIME_LIMIT_PASSED;
+use crate::sessions::published::{Logged, Published};
 use crate::sessions::replay::replay_partial;
 use crate::sessions::{AppState, Seat, now_ms};
 use crate::store::log::{append, load_entries, lock_session};
@@ -107,14 +108,14 @@ pub(crate) async fn make_move(
         },
     )
     .await?;
-    let mut published = vec![crate::sessions::live::Published::PartialMove {
+    let mut published = vec![Published::Logged(Logged::PartialMove {
         seq,
         round,
         party: seat.name.clone(),
         kind,
         offer: offer_pkg,
         proposal,
-    }];
+    })];
     let (mut agreement, mut reason) = (None, None);
     for ev in derived_events(sc, &state, &fx, round) {
         seq += 1;
@@ -154,35 +155,29 @@ pub(crate) async fn make_move(
 /// What subscribers hear of `event`, derived from a move (or an expiry)
 /// that brought about `fx` and recorded at `seq` in `round`: settlements,
 /// the agreement and the end (the partial agreement is in the record).
-fn published_of(
-    fx: &Effects,
-    event: &Event,
-    seq: u64,
-    round: u64,
-) -> Option<crate::sessions::live::Published> {
-    use crate::sessions::live::Published;
+fn published_of(fx: &Effects, event: &Event, seq: u64, round: u64) -> Option<Published> {
     match event {
         Event::Settled {
             proposal, issues, ..
-        } => Some(Published::Settled {
+        } => Some(Published::Logged(Logged::Settled {
             seq,
             round,
             proposal: *proposal,
             issues: issues.clone(),
-        }),
+        })),
         Event::Agreement { .. } => match &fx.finish {
-            Some(RecordedEnd::Agreement(o)) => Some(Published::Agreement {
+            Some(RecordedEnd::Agreement(o)) => Some(Published::Logged(Logged::Agreement {
                 seq,
                 round,
                 offer: o.clone(),
-            }),
+            })),
             _ => None,
         },
-        Event::Ended { reason, .. } => Some(Published::Ended {
+        Event::Ended { reason, .. } => Some(Published::Logged(Logged::Ended {
             seq,
             round,
             reason: reason.clone(),
-        }),
+        })),
         _ => None,
     }
 }

@@ -14,7 +14,7 @@ use crate::offers::package;
 use crate::preferences::{PreferencesOpening, PreferencesRequest, commitment, is_locked};
 use crate::protocol::RecordedEnd;
 use crate::record::{GENESIS_HASH, RecordEntry};
-use crate::sessions::live::Published;
+use crate::sessions::published::{Logged, Published};
 use crate::sessions::replay::replay;
 use crate::sessions::{AppState, now_ms};
 use crate::store::log::{append, load_entries, lock_session};
@@ -124,11 +124,11 @@ pub(crate) async fn disclose(
     tx.commit().await?;
     app.hub.publish(
         id,
-        vec![Published::Disclosure {
+        vec![Published::Logged(Logged::Disclosure {
             seq,
             party: party.to_string(),
             disclose,
-        }],
+        })],
     );
     events.push(event);
     let disclosed = disclosed_by(events);

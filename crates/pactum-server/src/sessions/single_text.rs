@@ -15,6 +15,7 @@ use crate::error::ApiError;
 use crate::event::Event;
 use crate::protocol::{RecordedEnd, SeatLimits};
 use crate::sessions::moves::TIME_LIMIT_PASSED;
+use crate::sessions::published::{Logged, Published};
 use crate::sessions::replay::replay_text;
 use crate::sessions::{AppState, Seat, now_ms};
 use crate::single_text::{Resolution, TextState, proposal_event};
@@ -87,11 +88,11 @@ pub(crate) async fn vote(
     )
     .await?;
     let mut agreed = false;
-    let mut published = vec![crate::sessions::live::Published::Vote {
+    let mut published = vec![Published::Logged(Logged::Vote {
         seq,
         round: proposal,
         party: seat.name.clone(),
-    }];
+    })];
     if resolution.is_some() {
         let next = match &state.finished {
             None => {
@@ -102,12 +103,12 @@ pub(crate) async fn vote(
                     change,
                 }) = &ev
                 {
-                    published.push(crate::sessions::live::Published::Proposal {
+                    published.push(Published::Logged(Logged::Proposal {
                         seq: seq + 1,
                         round: *proposal,
                         draft: draft.clone(),
                         change: change.clone(),
-                    });
+                    }));
                 }
                 ev
             }
@@ -145,17 +146,17 @@ pub(crate) async fn vote(
 }
 
 /// What subscribers hear of the end `finish`, recorded at `seq` in `round`.
-fn published_end(finish: &RecordedEnd, seq: u64, round: u64) -> crate::sessions::live::Published {
+fn published_end(finish: &RecordedEnd, seq: u64, round: u64) -> Published {
     match finish {
-        RecordedEnd::Agreement(o) => crate::sessions::live::Published::Agreement {
+        RecordedEnd::Agreement(o) => Published::Logged(Logged::Agreement {
             seq,
             round,
             offer: o.clone(),
-        },
-        RecordedEnd::Ended(r) => crate::sessions::live::Published::Ended {
+        }),
+        RecordedEnd::Ended(r) => Published::Logged(Logged::Ended {
             seq,
             round,
             reason: r.clone(),
-        },
+        }),
     }
 }
