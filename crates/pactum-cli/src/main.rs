@@ -10,7 +10,6 @@ mod forecast;
 mod negotiate;
 mod replay;
 mod report;
-mod simrecord;
 mod tournament;
 
 use std::path::{Path, PathBuf};
