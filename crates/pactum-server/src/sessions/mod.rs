@@ -17,6 +17,7 @@ pub(crate) mod basis;
 pub(crate) mod batcher;
 pub(crate) mod bots;
 pub(crate) mod cache;
+pub(crate) mod error;
 pub(crate) mod live;
 pub(crate) mod moves;
 pub(crate) mod partial;

@@ -12,11 +12,11 @@
 
 use pactum_core::analysis::Package;
 
-use crate::error::ApiError;
 use crate::event::Event;
 use crate::offers::pairs_package;
 use crate::partial::{Effects, PartialState, derived_events};
 use crate::protocol::{MoveKind, RecordedEnd, SeatLimits};
+use crate::sessions::error::SessionError;
 use crate::sessions::moves::TIME_LIMIT_PASSED;
 use crate::sessions::published::{Logged, Published};
 use crate::sessions::replay::replay_partial;
@@ -45,7 +45,7 @@ pub(crate) async fn make_move(
     kind: MoveKind,
     pairs: Option<Vec<(usize, u32)>>,
     proposal: Option<u64>,
-) -> Result<PartialMoved, ApiError> {
+) -> Result<PartialMoved, SessionError> {
     let sc = &session.scenario;
     let id = &session.id;
     let guard = app.write_guard().await;
@@ -55,7 +55,7 @@ pub(crate) async fn make_move(
     let mut state = replay_partial(session, &entries)?;
     let last = entries
         .last()
-        .ok_or_else(|| ApiError::internal("session without log"))?;
+        .ok_or_else(|| SessionError::corrupt("session without log"))?;
     let round = state.round;
     let at_ms = now_ms();
     if let Some(fx) = state.expire(sc, at_ms) {
@@ -78,7 +78,7 @@ pub(crate) async fn make_move(
         tx.commit().await?;
         drop(guard);
         app.hub.publish(id, published);
-        return Err(ApiError::conflict(TIME_LIMIT_PASSED));
+        return Err(SessionError::conflict(TIME_LIMIT_PASSED));
     }
     let move_seq = last.seq + 1;
     let limits = SeatLimits::new(sc);

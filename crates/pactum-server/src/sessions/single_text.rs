@@ -11,9 +11,9 @@
 //! (409, [`TIME_LIMIT_PASSED`]), but the expiry and the end it brings (the
 //! last draft everyone accepted, or none) are committed first.
 
-use crate::error::ApiError;
 use crate::event::Event;
 use crate::protocol::{RecordedEnd, SeatLimits};
+use crate::sessions::error::SessionError;
 use crate::sessions::moves::TIME_LIMIT_PASSED;
 use crate::sessions::published::{Logged, Published};
 use crate::sessions::replay::replay_text;
@@ -40,7 +40,7 @@ pub(crate) async fn vote(
     seat: &Seat,
     accept: bool,
     expected: Option<u64>,
-) -> Result<Voted, ApiError> {
+) -> Result<Voted, SessionError> {
     let sc = &session.scenario;
     let id = &session.id;
     let guard = app.write_guard().await;
@@ -51,7 +51,7 @@ pub(crate) async fn vote(
     let proposal = state.proposal;
     let last = entries
         .last()
-        .ok_or_else(|| ApiError::internal("session without log"))?;
+        .ok_or_else(|| SessionError::corrupt("session without log"))?;
     let at_ms = now_ms();
     if let Some(finish) = state.expire(at_ms) {
         let expiry = Event::Expired {
@@ -69,7 +69,7 @@ pub(crate) async fn vote(
         if matches!(finish, RecordedEnd::Agreement(_)) {
             let _ = crate::sessions::records::ensure_certificate(app, session).await;
         }
-        return Err(ApiError::conflict(TIME_LIMIT_PASSED));
+        return Err(SessionError::conflict(TIME_LIMIT_PASSED));
     }
     let resolution = state.vote_within(seat.seat, accept, expected, &SeatLimits::new(sc))?;
     let mut seq = last.seq + 1;

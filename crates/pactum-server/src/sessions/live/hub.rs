@@ -12,8 +12,8 @@ use pactum_core::Scenario;
 use sqlx::AnyPool;
 use tokio::sync::{broadcast, mpsc, oneshot};
 
-use crate::error::ApiError;
 use crate::limits::Limits;
+use crate::sessions::error::SessionError;
 use crate::sessions::published::Published;
 use crate::store::{Backend, Db};
 use crate::views::SuggestionContext;
@@ -23,7 +23,7 @@ use crate::views::SuggestionContext;
 pub(super) enum Job {
     /// A subscriber arrived: mark the session watched and, the first time,
     /// start relaying after the log's head. Answered once done.
-    Watch(oneshot::Sender<Result<(), ApiError>>),
+    Watch(oneshot::Sender<Result<(), SessionError>>),
     /// Relay the committed log entries up to `seq` (all of them if `None`).
     Relay(Option<u64>),
     /// Renew the watch mark, then relay every committed entry.

@@ -17,9 +17,9 @@ use tokio::sync::{broadcast, mpsc, oneshot};
 
 use super::hub::{Feed, Hub, Job};
 use super::suggest::suggestions_at;
-use crate::error::ApiError;
 use crate::event::Event;
 use crate::limits::Limits;
+use crate::sessions::error::SessionError;
 use crate::sessions::published::{Published, published};
 
 /// The PostgreSQL notification channel of live updates.
@@ -62,7 +62,7 @@ pub(super) fn subscribe(
 /// Marks the session watched by this process (for a first subscriber
 /// here, relaying starts after the log's head), starting the listener if
 /// need be.
-pub(super) async fn watch(hub: &Arc<Hub>, feed: &Feed) -> Result<(), ApiError> {
+pub(super) async fn watch(hub: &Arc<Hub>, feed: &Feed) -> Result<(), SessionError> {
     let Some(relay) = &hub.relay else {
         return Ok(());
     };
@@ -75,7 +75,7 @@ pub(super) async fn watch(hub: &Arc<Hub>, feed: &Feed) -> Result<(), ApiError> {
     let (reply, done) = oneshot::channel();
     feed.queue(Job::Watch(reply));
     done.await
-        .map_err(|_| ApiError::internal("the live updates relay has stopped"))?
+        .map_err(|_| SessionError::Stopped("the live updates relay"))?
 }
 
 async fn mark_watched(pool: &AnyPool, session_id: &str) -> Result<(), sqlx::Error> {
@@ -240,7 +240,7 @@ pub(super) async fn relay_session(
                                 .await?;
                         relayed = Some(head.unwrap_or(0) as u64);
                     }
-                    Ok::<_, ApiError>(())
+                    Ok::<_, SessionError>(())
                 }
                 .await;
                 let _ = reply.send(started);

@@ -14,9 +14,9 @@ use tokio::sync::broadcast;
 
 use super::relay::{subscribe, watch};
 use super::suggest::latest_suggestions;
-use crate::error::ApiError;
 use crate::event::Event;
 use crate::sessions::AppState;
+use crate::sessions::error::SessionError;
 use crate::sessions::published::{Published, published};
 use crate::sessions::replay::replay;
 use crate::store::log::load_entries;
@@ -66,7 +66,7 @@ pub(crate) async fn open(
     session: &Session,
     party: Option<usize>,
     after: Option<u64>,
-) -> Result<Subscriber, ApiError> {
+) -> Result<Subscriber, SessionError> {
     let id = session.id.clone();
     let scenario = Arc::new(session.scenario.clone());
     let (rx, feed) = subscribe(&app.hub, &id, &scenario);
