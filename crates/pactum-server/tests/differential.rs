@@ -30,8 +30,8 @@ mod common;
 
 use axum::Router;
 use axum::http::StatusCode;
-use common::differential::{Draws, ISSUES, NAMES, export_replays, scenario_toml};
-use common::{call, create_session, sqlite};
+use common::differential::{Draws, Game, ISSUES, NAMES, export_replays, scenario_toml, start_game};
+use common::{call, sqlite};
 use pactum_core::Scenario;
 use pactum_protocol::sao::{self, Sao};
 use pactum_protocol::{Context, Deadline, End, Packages, Protocol, Rejection};
@@ -323,27 +323,14 @@ fn runner_agrees(
 
 async fn play(app: &Router, seed: u64, dir: &std::path::Path, seen: &mut Seen) {
     let mut d = Draws::new(seed);
-    let parties = 2 + d.below(2);
-    let deadline = 2 + d.below(3);
-    let toml = scenario_toml(&mut d, parties);
-    let sc = pactum_core::native::from_toml("diff", &toml)
-        .unwrap_or_else(|e| panic!("seed {seed}: {e}\n{toml}"))
-        .scenario;
-    let created = create_session(
-        app,
-        json!({"scenario_toml": toml, "protocol": "alternating_offers", "deadline_rounds": deadline}),
-    )
-    .await;
-    let id = created["session_id"].as_str().unwrap().to_string();
-    let admin = created["admin_token"].as_str().unwrap().to_string();
-    let tokens: Vec<String> = (0..parties)
-        .map(|s| {
-            created["invitations"][s]["token"]
-                .as_str()
-                .unwrap()
-                .to_string()
-        })
-        .collect();
+    let Game {
+        parties,
+        deadline,
+        scenario: sc,
+        id,
+        admin,
+        tokens,
+    } = start_game(app, &mut d, seed, "alternating_offers", scenario_toml).await;
 
     // (a) The engine, with the scenario's limits.
     let space = Packages::new(ISSUES.iter().map(|(_, v)| v.len() as u32).collect());
