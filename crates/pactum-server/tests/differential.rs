@@ -30,7 +30,9 @@ mod common;
 
 use axum::Router;
 use axum::http::StatusCode;
-use common::differential::{Draws, Game, ISSUES, NAMES, export_replays, scenario_toml, start_game};
+use common::differential::{
+    Draws, ISSUES, NAMES, export_replays, read_record, scenario_toml, start_game,
+};
 use common::{call, sqlite};
 use pactum_core::Scenario;
 use pactum_protocol::sao::{self, Sao};
@@ -323,14 +325,9 @@ fn runner_agrees(
 
 async fn play(app: &Router, seed: u64, dir: &std::path::Path, seen: &mut Seen) {
     let mut d = Draws::new(seed);
-    let Game {
-        parties,
-        deadline,
-        scenario: sc,
-        id,
-        admin,
-        tokens,
-    } = start_game(app, &mut d, seed, "alternating_offers", scenario_toml).await;
+    let game = start_game(app, &mut d, seed, "alternating_offers", scenario_toml).await;
+    let (parties, deadline, sc) = (game.parties, game.deadline, game.scenario);
+    let (id, admin, tokens) = (game.id, game.admin, game.tokens);
 
     // (a) The engine, with the scenario's limits.
     let space = Packages::new(ISSUES.iter().map(|(_, v)| v.len() as u32).collect());
@@ -411,15 +408,7 @@ async fn play(app: &Router, seed: u64, dir: &std::path::Path, seen: &mut Seen) {
     }
 
     // The record holds the engine's events, and the same outcome.
-    let (status, record, text) = call(
-        app,
-        "GET",
-        &format!("/sessions/{id}/record"),
-        Some(&admin),
-        None,
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK, "{text}");
+    let record = read_record(app, &id, &admin).await;
     assert_eq!(
         recorded_entries(&record),
         expected_entries(&events, &sc),

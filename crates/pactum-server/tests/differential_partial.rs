@@ -34,8 +34,10 @@ mod common;
 
 use axum::Router;
 use axum::http::StatusCode;
-use common::differential::{Draws, Game, NAMES, export_replays, scenario_toml_over, start_game};
-use common::{call, post_move, sqlite};
+use common::differential::{
+    Draws, NAMES, export_replays, read_record, scenario_toml_over, start_game,
+};
+use common::{post_move, sqlite};
 use pactum_protocol::partial_rounds::{self, Move, PartialRounds};
 use pactum_protocol::{Context, Deadline, End, Packages, Protocol, Rejection};
 use pactum_server::router;
@@ -211,14 +213,9 @@ fn draw(
 
 async fn play(app: &Router, seed: u64, dir: &std::path::Path, seen: &mut Seen) {
     let mut d = Draws::new(seed);
-    let Game {
-        parties,
-        deadline,
-        scenario: sc,
-        id,
-        admin,
-        tokens,
-    } = start_game(app, &mut d, seed, "partial_rounds", scenario_toml).await;
+    let game = start_game(app, &mut d, seed, "partial_rounds", scenario_toml).await;
+    let (parties, deadline, sc) = (game.parties, game.deadline, game.scenario);
+    let (id, admin, tokens) = (game.id, game.admin, game.tokens);
 
     let space = Packages::new(ISSUES.iter().map(|(_, v)| v.len() as u32).collect());
     let limits = SeatLimits::new(&sc);
@@ -298,15 +295,7 @@ async fn play(app: &Router, seed: u64, dir: &std::path::Path, seen: &mut Seen) {
         }
     }
 
-    let (status, record, text) = call(
-        app,
-        "GET",
-        &format!("/sessions/{id}/record"),
-        Some(&admin),
-        None,
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK, "{text}");
+    let record = read_record(app, &id, &admin).await;
     assert_eq!(
         recorded(&record),
         want_record,

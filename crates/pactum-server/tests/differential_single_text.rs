@@ -21,7 +21,9 @@ mod common;
 
 use axum::Router;
 use axum::http::StatusCode;
-use common::differential::{Draws, Game, ISSUES, NAMES, export_replays, scenario_toml, start_game};
+use common::differential::{
+    Draws, ISSUES, NAMES, export_replays, read_record, scenario_toml, start_game,
+};
 use common::{call, sqlite};
 use pactum_protocol::single_text::{self, Mediator, SingleText, Vote};
 use pactum_protocol::{AcceptAll, Acceptability, Context, Deadline, Packages, Protocol};
@@ -55,14 +57,9 @@ fn recorded(record: &Value) -> Vec<Value> {
 
 async fn play(app: &Router, seed: u64, dir: &std::path::Path, seen: &mut Seen) {
     let mut d = Draws::new(seed);
-    let Game {
-        parties,
-        deadline,
-        scenario: sc,
-        id,
-        admin,
-        tokens,
-    } = start_game(app, &mut d, seed, "single_text", scenario_toml).await;
+    let game = start_game(app, &mut d, seed, "single_text", scenario_toml).await;
+    let (parties, deadline, sc) = (game.parties, game.deadline, game.scenario);
+    let (id, admin, tokens) = (game.id, game.admin, game.tokens);
 
     let space = Packages::new(ISSUES.iter().map(|(_, v)| v.len() as u32).collect());
     let limits = SeatLimits::new(&sc);
@@ -150,15 +147,7 @@ async fn play(app: &Router, seed: u64, dir: &std::path::Path, seen: &mut Seen) {
         }
     }
 
-    let (status, record, text) = call(
-        app,
-        "GET",
-        &format!("/sessions/{id}/record"),
-        Some(&admin),
-        None,
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK, "{text}");
+    let record = read_record(app, &id, &admin).await;
     assert_eq!(
         recorded(&record),
         expected,

@@ -134,6 +134,20 @@ pub async fn start_game(
     }
 }
 
+/// Session `id`'s record, as its convener reads it.
+pub async fn read_record(app: &Router, id: &str, admin: &str) -> Value {
+    let (status, record, text) = call(
+        app,
+        "GET",
+        &format!("/sessions/{id}/record"),
+        Some(admin),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    record
+}
+
 /// A session's export that `pactum verify` replayed.
 pub struct Replayed {
     /// The file it was written to.
