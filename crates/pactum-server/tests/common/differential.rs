@@ -13,7 +13,7 @@ use pactum_server::{Status, VerifyOptions, verify_file};
 use pactum_core::Scenario;
 use serde_json::{Value, json};
 
-use super::{call, create_session};
+use super::{call, create_session, record_text};
 
 /// A deterministic stream of draws from a seed (the engine's seed mixing).
 pub struct Draws {
@@ -136,16 +136,7 @@ pub async fn start_game(
 
 /// Session `id`'s record, as its convener reads it.
 pub async fn read_record(app: &Router, id: &str, admin: &str) -> Value {
-    let (status, record, text) = call(
-        app,
-        "GET",
-        &format!("/sessions/{id}/record"),
-        Some(admin),
-        None,
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK, "{text}");
-    record
+    serde_json::from_str(&record_text(app, id, admin).await).unwrap()
 }
 
 /// A session's export that `pactum verify` replayed.
