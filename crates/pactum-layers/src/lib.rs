@@ -10,7 +10,7 @@
 //!
 //! The layers: [`lexer`] (text → tokens) → [`items`] (tokens → what a file
 //! declares, uses and names) → [`tree`] (a crate's files from its root) →
-//! [`graph`] (which module imports which) → [`circles`] (the rule). The
+//! [`graph`] (which module imports which) → [`circles`](mod@circles) (the rule). The
 //! workspace-wide test is `tests/no_circles.rs`; crates with a stricter
 //! layering (pactum-server) check it over [`graph::imports`].
 
