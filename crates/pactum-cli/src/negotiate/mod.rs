@@ -13,7 +13,8 @@
 //! `run` checks the arguments and plays the negotiation or session;
 //! `session_json` and `session_text` show a phased session, `shift` parses
 //! `--shift` and finds who shifted; `json`, `text` and `plot` show a single
-//! negotiation; `args` holds the command line.
+//! negotiation; `simrecord` writes it as a session export (`--record`);
+//! `args` holds the command line.
 
 mod args;
 mod json;
@@ -22,6 +23,7 @@ mod run;
 mod session_json;
 mod session_text;
 mod shift;
+mod simrecord;
 mod text;
 
 pub use args::{Args, DiscountArg, ProtocolArg, apply_discount};
