@@ -7,6 +7,7 @@ the whole module."""
 import json
 import logging
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -197,3 +198,37 @@ def test_ray_options_are_refused_elsewhere_and_checked(car, tmp_path):
         local(car, batch_size=3, checkpoint=tmp_path / "c.jsonl")
     with pytest.raises(ValueError, match="batch_size=0"):
         on_ray(car, batch_size=0)
+
+
+def test_the_ray_examples_of_docs_python_md_run(monkeypatch, capsys):
+    from conftest import ROOT
+
+    text = (ROOT / "docs" / "python.md").read_text(encoding="utf-8")
+    section = text[text.index("## Tournaments on Ray"):]
+    blocks = re.findall(r"```py\n(.*?)```", section, re.S)
+    assert blocks, "docs/python.md has no Ray example"
+    monkeypatch.chdir(ROOT)
+    for k, block in enumerate(blocks):
+        exec(compile(block, f"docs/python.md Ray block {k + 1}", "exec"), {"__name__": "doc"})
+
+
+def test_classes_of_uninstalled_modules_travel_by_value_and_registrations_are_kept(car, tmp_path):
+    from ray import cloudpickle
+
+    spec = _ray._dumps_spec([car], ["boulware", Picky], {})
+    assert __name__ not in cloudpickle.list_registry_pickle_by_value()
+    # A process that cannot import this file (as a worker on another machine).
+    load = ("import sys; from ray import cloudpickle; "
+            "s = cloudpickle.loads(sys.stdin.buffer.read()); print(s[1][1].__name__)")
+    out = subprocess.run([sys.executable, "-c", load], input=spec, capture_output=True,
+                         cwd=tmp_path, env={k: v for k, v in os.environ.items()
+                                            if k != "PYTHONPATH"}, timeout=60)
+    assert out.returncode == 0, out.stderr.decode()
+    assert out.stdout.decode().strip() == "Picky"
+    this = sys.modules[__name__]
+    cloudpickle.register_pickle_by_value(this)
+    try:
+        _ray._dumps_spec([car], [Picky], {})
+        assert __name__ in cloudpickle.list_registry_pickle_by_value()
+    finally:
+        cloudpickle.unregister_pickle_by_value(this)

@@ -13,9 +13,10 @@ Rules kept here:
   outside installed packages, ``__main__`` included, travel by value) and
   keeps it for the next batches of the same tournament;
 * ``batch_size=None`` picks the size by timing a few negotiations on the
-  driver: about half a second of work per task (Ray's scheduling then
-  costs a few per cent), smaller when that would leave cores without four
-  batches each, never under a twentieth of a second of work;
+  driver: about a quarter of a second of work per task (Ray's scheduling,
+  a few milliseconds a task, then costs a few per cent), smaller when that
+  would leave cores without eight batches each, never under 20 ms of work
+  (measured: scripts/bench-ray.py, docs/benchmarks.md);
 * a checkpoint is a JSON Lines file: a header naming the tournament (its
   manifest, scenario digests, strategy identities), the batch size and the
   number of negotiations, then one line per finished batch (its index and
@@ -56,11 +57,11 @@ __all__ = ["BatchError", "CheckpointError", "FORMAT", "pick_batch_size", "run"]
 FORMAT = 1
 
 #: Seconds of work a task should hold (scheduling stays a few per cent).
-TASK_SECONDS = 0.5
+TASK_SECONDS = 0.25
 #: Seconds of work under which a task never goes (scheduling would dominate).
-MIN_TASK_SECONDS = 0.05
+MIN_TASK_SECONDS = 0.02
 #: Batches per core wanted for balance and a progress bar that moves.
-BATCHES_PER_CORE = 4
+BATCHES_PER_CORE = 8
 #: At most this many negotiations, or this many seconds, to time the cost.
 PROBE_NEGOTIATIONS = 16
 PROBE_SECONDS = 0.5
@@ -108,9 +109,7 @@ def _dumps_spec(scenarios: List[Scenario], strategies: List[Any], options: Dict[
             for k in s.__mro__:
                 if not _by_reference(k.__module__) and k.__module__ != "__main__":
                     modules.add(k.__module__)
-    already = {m.__name__ for m in cloudpickle.list_registry_pickle_by_value()} if hasattr(
-        cloudpickle, "list_registry_pickle_by_value"
-    ) else set()
+    already = set(cloudpickle.list_registry_pickle_by_value())  # module names
     added = []
     for name in sorted(modules - already):
         cloudpickle.register_pickle_by_value(sys.modules[name])
