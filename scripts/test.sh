@@ -22,7 +22,7 @@ venv="$PWD/target/py-venv"
 if [ ! -x "$venv/bin/python" ]; then
     python3 -m venv "$venv"
 fi
-"$venv/bin/pip" install --quiet --disable-pip-version-check maturin pytest numpy
+"$venv/bin/pip" install --quiet --disable-pip-version-check maturin pytest numpy ray tqdm
 [ -x target/debug/pactum ] || cargo build --locked -q -p pactum-cli
 # Non-editable install of a wheel built in the shared target directory.
 CARGO_TARGET_DIR="$PWD/target" "$venv/bin/maturin" build --quiet --locked \

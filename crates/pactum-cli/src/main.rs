@@ -17,7 +17,6 @@ mod replay;
 mod report;
 mod scenario_input;
 mod serve;
-mod simrecord;
 mod tournament;
 mod validate;
 mod verify;

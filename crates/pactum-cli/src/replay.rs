@@ -8,15 +8,16 @@
 //! the result equals the record's when both agree on the agreement (the
 //! same package, or none) and every recorded move was played; a record whose
 //! negotiation is still open never equals. The command exits non-zero when
-//! the results differ. A live session's pass (reject without a counter-
-//! offer) cannot be replayed: simulated negotiators always counter-offer.
+//! the results differ. A session with a wall-clock limit re-runs on the
+//! recorded clock: each move at its recorded time, the expiry at its own.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 use pactum_core::analysis::Package;
 use pactum_server::{Export, Record, VerifyOptions, script_of, verify_file};
-use pactum_sim::script::replay;
+use pactum_sim::script::{replay, replay_timed};
 use pactum_sim::{Deadline, End, Prepared};
 use serde::Serialize;
 
@@ -100,13 +101,30 @@ pub fn run(args: Args) -> Result<()> {
     let prepared = Prepared::new(loaded.scenario)?;
     let run = script_of(&record, &prepared.scenario, &prepared.space)?;
     let steps = usize::try_from(run.deadline_rounds).context("deadline")?;
-    let again = replay(
-        &prepared,
-        run.protocol,
-        Deadline::steps(steps),
-        0,
-        &run.steps,
-    )?;
+    let again = match run.deadline_seconds {
+        // A wall-clock limit: the re-run reads the recorded clock.
+        Some(seconds) => {
+            let deadline = Deadline {
+                steps: Some(steps),
+                time_limit: Some(Duration::from_secs(seconds)),
+            };
+            replay_timed(
+                &prepared,
+                run.protocol,
+                deadline,
+                0,
+                &run.steps,
+                run.times.clone(),
+            )?
+        }
+        None => replay(
+            &prepared,
+            run.protocol,
+            Deadline::steps(steps),
+            0,
+            &run.steps,
+        )?,
+    };
     let names = prepared.names();
     let r = &again.result;
     let agreement = r.agreement.map(|a| prepared.package(a));

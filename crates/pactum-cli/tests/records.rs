@@ -326,3 +326,64 @@ fn a_live_session_exported_replays_to_the_same_agreement_and_utilities() {
         .success()
         .stdout(predicates::str::contains("same result as the record"));
 }
+
+#[test]
+fn a_live_session_with_a_bare_rejection_that_ran_out_of_time_replays_to_its_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path().join("pactum.db"));
+    let addr = server.addr.as_str();
+    let (status, created) = http(
+        addr,
+        "POST",
+        "/sessions",
+        None,
+        Some(&json!({
+            "scenario_toml": SCENARIO,
+            "protocol": "alternating_offers",
+            "deadline_rounds": 20,
+            "deadline_seconds": 1
+        })),
+    );
+    assert_eq!(status, 201, "{created}");
+    let id = created["session_id"].as_str().unwrap();
+    let admin = created["admin_token"].as_str().unwrap();
+    let token = |i: usize| created["invitations"][i]["token"].as_str().unwrap();
+    let mv = |seat: usize, body: Value| {
+        http(
+            addr,
+            "POST",
+            &format!("/sessions/{id}/moves"),
+            Some(token(seat)),
+            Some(&body),
+        )
+    };
+    let offer = json!({"kind": "offer", "offer": {"price": 45, "colour": "red"}});
+    assert_eq!(mv(0, offer.clone()).0, 200);
+    // A rejection without a counter-offer: the offer stands, and its
+    // proposer moves next.
+    assert_eq!(mv(1, json!({"kind": "reject"})).0, 200);
+    std::thread::sleep(std::time::Duration::from_millis(1200));
+    // The first move after the limit finds the time up.
+    let (status, late) = mv(0, offer);
+    assert_eq!(status, 409, "{late}");
+    let (status, export) = http(
+        addr,
+        "GET",
+        &format!("/sessions/{id}/export"),
+        Some(admin),
+        None,
+    );
+    assert_eq!(status, 200, "{export}");
+    let file = dir.path().join("expired.json");
+    std::fs::write(&file, export.to_string()).unwrap();
+
+    let (same, doc) = replay(&file);
+    assert!(same, "{doc:#}");
+    assert_eq!(doc["verified"], true, "{doc:#}");
+    assert_eq!(
+        (doc["moves"].as_u64(), doc["unplayed"].as_u64()),
+        (Some(2), Some(0))
+    );
+    assert_eq!(doc["agreement"], Value::Null);
+    assert!(doc["end"].as_str().unwrap().contains("deadline"), "{doc:#}");
+}

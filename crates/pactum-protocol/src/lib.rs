@@ -5,7 +5,7 @@
 //! * [`sao`]: stacked alternating offers, bilateral and multilateral, with
 //!   leaving;
 //! * [`single_text`]: the mediated single negotiating text, with the veto,
-//!   hill-climbing and draft-and-vote mediators;
+//!   hill-climbing, draft-and-vote and packages mediators;
 //! * [`partial_rounds`]: free-form rounds with partial agreements;
 //! * [`phases`]: the bookkeeping of phased sessions (which issues a phase
 //!   of alternating offers settled).
@@ -14,7 +14,9 @@
 //! * **rules only**: no I/O, no storage, no strategy; the engine knows
 //!   seats (numbers from 0) and outcomes (through the [`Space`] trait), not
 //!   parties or utilities — whether a seat may accept a package is asked
-//!   of the caller ([`Acceptability`]);
+//!   of the caller ([`Acceptability`]), and so is, for the mediator that
+//!   trades across issues, what a package is worth to a seat
+//!   ([`Utilities`]);
 //! * **one door**: a move changes the state only through
 //!   [`Protocol::apply`], which returns the [`Events`] it caused or a typed
 //!   [`Rejection`] (never a panic) and leaves the state unchanged when it
@@ -43,7 +45,7 @@ pub mod space;
 
 pub use clock::{Clock, Deadline, DeadlineError, ManualClock, TimeSource, WallClock};
 pub use end::{Agreement, End, Events};
-pub use limits::{AcceptAll, Acceptability, Seat, Unacceptable};
+pub use limits::{AcceptAll, Acceptability, Seat, Unacceptable, Utilities};
 pub use protocol::{Context, Input, Protocol, replay};
 pub use rejection::{Rejection, SetupError};
 pub use seed::derive_seed;

@@ -4,6 +4,12 @@
 //! kept here: nobody may accept — or offer, since offering is accepting — a
 //! package below its reservation value or over one of its red lines, and a
 //! refusal says which limit and why ([`Unacceptable`]).
+//!
+//! A mediator that trades across issues may also ask what a package is
+//! worth to each seat ([`Utilities`]): the parties' locked preferences,
+//! which the caller holds and the engine consults but never reveals (only
+//! its proposals follow from them). A package worth less to a seat than
+//! its utility of no agreement is one the seat may not accept.
 
 use serde::Serialize;
 
@@ -42,6 +48,21 @@ pub enum Unacceptable {
 pub trait Acceptability<O> {
     /// `Ok` when the seat may accept (or offer) the outcome, else why not.
     fn may_accept(&self, seat: Seat, outcome: &O) -> Result<(), Unacceptable>;
+}
+
+/// The caller's answer to "what is `outcome` worth to seat `seat`?": the
+/// parties' locked preferences, for a mediator that proposes packages
+/// better for everyone (the single text's
+/// [`Mediator::Packages`](crate::single_text::Mediator::Packages)). Pass it
+/// with [`Context::with_utilities`](crate::protocol::Context::with_utilities).
+pub trait Utilities<O> {
+    /// The seat's utility of the outcome.
+    fn utility(&self, seat: Seat, outcome: &O) -> f64;
+
+    /// The seat's utility of no agreement: its reservation value, or its
+    /// worst utility where it has none or that is higher. Consistent with
+    /// [`Acceptability`]: the seat may not accept a package worth less.
+    fn disagreement(&self, seat: Seat) -> f64;
 }
 
 /// Every seat may accept everything (no preferences known).

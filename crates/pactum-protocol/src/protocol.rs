@@ -11,28 +11,70 @@
 //!   protocol's own and ends the negotiation on the move that completes
 //!   the last round;
 //! * replaying the inputs a record holds (its moves and its expiry)
-//!   reaches the same state ([`replay`]).
+//!   reaches the same state ([`replay`]);
+//! * what a protocol may consult is in its [`Context`]: the outcome space,
+//!   each seat's limits and, for a mediator that needs them, the seats'
+//!   utilities — the caller's, through the same context at every move (a
+//!   replay passes the same ones).
 
 use crate::clock::Clock;
 use crate::end::{End, Events};
-use crate::limits::{Acceptability, Seat};
+use crate::limits::{Acceptability, Seat, Utilities};
 use crate::rejection::Rejection;
 use crate::space::Space;
 
-/// What a protocol consults while applying a move: the outcome space and
-/// each seat's limits.
-#[derive(Debug, Clone, Copy)]
-pub struct Context<'a, S, A> {
+/// What a protocol consults while applying a move: the outcome space,
+/// each seat's limits and, when the caller gives them, each seat's
+/// utilities.
+pub struct Context<'a, S: Space, A> {
     /// The outcome space.
     pub space: &'a S,
     /// Each seat's limits (reservation value, red lines).
     pub limits: &'a A,
+    /// Each seat's utilities, for a mediator that proposes from them
+    /// (`None`: not given; such a mediator then refuses to start or move).
+    pub utilities: Option<&'a dyn Utilities<S::Outcome>>,
 }
 
-impl<'a, S, A> Context<'a, S, A> {
-    /// A context of `space` and `limits`.
+impl<'a, S: Space, A> Context<'a, S, A> {
+    /// A context of `space` and `limits`, without utilities.
     pub fn new(space: &'a S, limits: &'a A) -> Self {
-        Context { space, limits }
+        Context {
+            space,
+            limits,
+            utilities: None,
+        }
+    }
+
+    /// A context of `space`, `limits` and the seats' `utilities`.
+    pub fn with_utilities(
+        space: &'a S,
+        limits: &'a A,
+        utilities: &'a dyn Utilities<S::Outcome>,
+    ) -> Self {
+        Context {
+            space,
+            limits,
+            utilities: Some(utilities),
+        }
+    }
+}
+
+impl<S: Space, A> Clone for Context<'_, S, A> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<S: Space, A> Copy for Context<'_, S, A> {}
+
+impl<S: Space + std::fmt::Debug, A: std::fmt::Debug> std::fmt::Debug for Context<'_, S, A> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Context")
+            .field("space", self.space)
+            .field("limits", self.limits)
+            .field("utilities", &self.utilities.map(|_| "given"))
+            .finish()
     }
 }
 

@@ -66,6 +66,13 @@ pub enum Rejection {
         /// The current proposal.
         current: u64,
     },
+    /// Single text: the mediator proposes from the seats' utilities, and
+    /// the context gives none.
+    #[error("the {mediator} mediator needs the parties' utilities, and none were given")]
+    NeedsUtilities {
+        /// The mediator's name.
+        mediator: &'static str,
+    },
     /// Partial rounds: a move after closing one's part of the round.
     #[error("you closed your part of round {round}: wait for the others")]
     Closed {
@@ -130,6 +137,12 @@ pub enum SetupError {
     TooFewSeats {
         /// Seats given.
         seats: usize,
+    },
+    /// The mediator proposes from the seats' utilities, and none were given.
+    #[error("the {mediator} mediator needs the parties' utilities, and none were given")]
+    NeedsUtilities {
+        /// The mediator's name.
+        mediator: &'static str,
     },
     /// The outcome space has no outcome to start from.
     #[error("the outcome space has no outcome: {0}")]

@@ -12,7 +12,8 @@
 //! * each proposal is one round; when the rounds are used up (or the
 //!   wall-clock deadline passes) the last draft everyone accepted stands
 //!   as the agreement, binding every seat; without one, there is none;
-//! * the mediator never sees utilities, only votes. Its proposals:
+//! * the veto, hill-climbing and draft-and-vote mediators never see
+//!   utilities, only votes. Their proposals:
 //!   - [`Mediator::Veto`]: a whole package drawn uniformly at random — a
 //!     global search any party can block;
 //!   - [`Mediator::HillClimbing`]: one issue of the draft (among those with
@@ -23,15 +24,31 @@
 //!     and proposal n is the n-th one-issue change of the current draft,
 //!     cycling issue by issue, value by value (skipping the draft's own
 //!     value), so anyone can replay them; a scenario with no change at
-//!     all proposes the draft itself, which is never adopted.
+//!     all proposes the draft itself, which is never adopted;
+//! * [`Mediator::Packages`] trades across issues: it proposes complete
+//!   packages from the parties' locked utilities ([`Utilities`](crate::limits::Utilities), given in
+//!   the [`Context`]), which it never reveals. Its first draft is the
+//!   middle draft when every party may accept it, else an acceptable
+//!   package near it; each later proposal is no worse for any party than
+//!   the draft and better for one at least — better for every party
+//!   whenever the search finds such a package — toward the Nash package
+//!   (the search's rules: [`packages`]). A vetoed package is never proposed
+//!   again; after a veto the next-best one follows. When nothing is left to
+//!   propose it says why ([`Event::Stopped`], [`Stop`]) and ends the
+//!   negotiation: with the standing draft as the agreement when everyone
+//!   accepted one — on the frontier ([`Stop::Frontier`]), no package is
+//!   better for everyone than it — and without agreement otherwise. When
+//!   no package is acceptable to everyone it starts already over.
 //!
 //! The draws of the veto and hill-climbing mediators come from a ChaCha8
 //! generator seeded by the caller, one draw sequence per proposal, so a
-//! simulation stays byte-identical for a seed.
+//! simulation stays byte-identical for a seed; the packages mediator draws
+//! nothing, and its search is deterministic and bounded (at most
+//! [`packages::DEFAULT_BUDGET`] packages examined per proposal, or the
+//! budget given to [`SingleText::start_with_budget`]).
 
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use serde::{Deserialize, Serialize};
 
 use crate::clock::Deadline;
 use crate::end::{Agreement, End, Events};
@@ -40,84 +57,12 @@ use crate::protocol::{Context, Input, Protocol};
 use crate::rejection::{Rejection, SetupError};
 use crate::space::Space;
 
-/// How the mediator proposes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Mediator {
-    /// Whole packages drawn at random.
-    Veto,
-    /// Random one-issue changes of the draft.
-    HillClimbing,
-    /// Every one-issue change of a middle-valued first draft, in turn.
-    DraftAndVote,
-}
+pub mod packages;
+mod vocabulary;
 
-/// A seat's vote.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Vote {
-    /// Accept (`true`) or veto (`false`) the current proposal.
-    pub accept: bool,
-    /// The proposal voted on; when given it must be the current one.
-    pub proposal: Option<u64>,
-}
-
-/// The mediator's proposal being voted on.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Proposal<O> {
-    /// Its number (= round, from 0).
-    pub number: u64,
-    /// The package proposed as the next draft.
-    pub outcome: O,
-    /// The one-issue change of the draft it makes (issue, value index),
-    /// when it is one.
-    pub change: Option<(usize, u32)>,
-}
-
-/// What happened.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum Event<O> {
-    /// The mediator proposed (the first proposal is the state's from the
-    /// start, [`SingleText::proposal`]; later ones follow resolutions).
-    Proposed(Proposal<O>),
-    /// A seat voted.
-    Voted {
-        /// Who.
-        seat: Seat,
-        /// On which proposal.
-        proposal: u64,
-        /// The vote as cast.
-        accept: bool,
-        /// Whether it counted as an acceptance (cast as one, and of a
-        /// package the voter may accept).
-        counted: bool,
-    },
-    /// Everyone accepted: the proposal is the draft.
-    Adopted {
-        /// Which proposal.
-        proposal: u64,
-        /// The new draft.
-        draft: O,
-    },
-    /// Somebody vetoed: the draft stays.
-    Vetoed {
-        /// Which proposal.
-        proposal: u64,
-    },
-    /// The wall-clock deadline passed.
-    Expired {
-        /// The proposal then open.
-        proposal: u64,
-    },
-    /// The negotiation is over.
-    Over {
-        /// The last proposal's number.
-        proposal: u64,
-        /// How (boxed: an event is moved with every move, an end happens
-        /// once).
-        end: Box<End<O>>,
-    },
-}
+pub use packages::{DEFAULT_BUDGET, GAIN_TOLERANCE};
+use packages::{Found, Search};
+pub use vocabulary::{Event, Mediator, Proposal, Stop, Vote};
 
 /// The state of a single-text negotiation.
 #[derive(Debug, Clone, PartialEq)]
@@ -137,15 +82,13 @@ pub struct SingleText<O> {
     cast: Vec<Option<bool>>,
     /// Whether each cast vote counted as an acceptance.
     counted: Vec<bool>,
+    /// Packages vetoed (the packages mediator never proposes them again).
+    vetoed: Vec<O>,
+    /// Packages examined per proposal, at most (the packages mediator).
+    budget: usize,
+    /// Why the packages mediator stopped, once it has.
+    stop: Option<Stop>,
     end: Option<End<O>>,
-}
-
-/// The middle value of every issue.
-fn middle_draft<S: Space>(space: &S) -> Result<S::Outcome, crate::space::OutsideSpace> {
-    let values: Vec<u32> = (0..space.issues())
-        .map(|i| space.cardinality(i).saturating_sub(1) / 2)
-        .collect();
-    space.outcome_of(&values)
 }
 
 /// The `n`-th one-issue change of `draft`, cycling through every issue and
@@ -173,7 +116,8 @@ pub fn nth_change<S: Space>(space: &S, draft: &S::Outcome, n: u64) -> Option<(us
 impl<O: Clone + PartialEq + std::fmt::Debug> SingleText<O> {
     /// A negotiation among `seats` seats under `deadline`, with the given
     /// mediator drawing from `seed` (draft-and-vote draws nothing). The
-    /// first proposal is made at once.
+    /// first proposal is made at once. The packages mediator needs the
+    /// parties' utilities: start it with [`SingleText::start`].
     pub fn new<S: Space<Outcome = O>>(
         space: &S,
         seats: usize,
@@ -181,16 +125,93 @@ impl<O: Clone + PartialEq + std::fmt::Debug> SingleText<O> {
         mediator: Mediator,
         seed: u64,
     ) -> Result<Self, SetupError> {
+        if mediator == Mediator::Packages {
+            return Err(SetupError::NeedsUtilities {
+                mediator: mediator.name(),
+            });
+        }
+        Self::setup::<S, crate::limits::AcceptAll>(
+            space,
+            seats,
+            deadline,
+            mediator,
+            seed,
+            None,
+            DEFAULT_BUDGET,
+        )
+    }
+
+    /// A negotiation as [`SingleText::new`] makes it, for any mediator: the
+    /// packages mediator takes the utilities (and limits) of `ctx`, which
+    /// every later move must give again. When no package is acceptable to
+    /// every party, the packages mediator's negotiation is over at once,
+    /// without agreement ([`SingleText::stop`] says why).
+    pub fn start<S: Space<Outcome = O>, A: Acceptability<O>>(
+        ctx: &Context<S, A>,
+        seats: usize,
+        deadline: &Deadline,
+        mediator: Mediator,
+        seed: u64,
+    ) -> Result<Self, SetupError> {
+        Self::start_with_budget(ctx, seats, deadline, mediator, seed, DEFAULT_BUDGET)
+    }
+
+    /// [`SingleText::start`] with the packages mediator examining at most
+    /// `budget` packages per proposal (at least one).
+    pub fn start_with_budget<S: Space<Outcome = O>, A: Acceptability<O>>(
+        ctx: &Context<S, A>,
+        seats: usize,
+        deadline: &Deadline,
+        mediator: Mediator,
+        seed: u64,
+        budget: usize,
+    ) -> Result<Self, SetupError> {
+        let search = match (mediator, ctx.utilities) {
+            (Mediator::Packages, None) => {
+                return Err(SetupError::NeedsUtilities {
+                    mediator: mediator.name(),
+                });
+            }
+            (Mediator::Packages, Some(utilities)) => Some(Search {
+                space: ctx.space,
+                limits: ctx.limits,
+                utilities,
+                seats,
+                budget: budget.max(1),
+            }),
+            _ => None,
+        };
+        Self::setup(ctx.space, seats, deadline, mediator, seed, search, budget)
+    }
+
+    fn setup<S: Space<Outcome = O>, A: Acceptability<O>>(
+        space: &S,
+        seats: usize,
+        deadline: &Deadline,
+        mediator: Mediator,
+        seed: u64,
+        search: Option<Search<S, A>>,
+        budget: usize,
+    ) -> Result<Self, SetupError> {
         deadline.check()?;
         if seats < 2 {
             return Err(SetupError::TooFewSeats { seats });
         }
         let draft = match mediator {
-            Mediator::DraftAndVote => Some(middle_draft(space)?),
-            Mediator::Veto | Mediator::HillClimbing => None,
+            Mediator::DraftAndVote => Some(packages::middle_draft(space)?),
+            Mediator::Veto | Mediator::HillClimbing | Mediator::Packages => None,
         };
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        let current = propose(space, mediator, &mut rng, draft.as_ref(), 0);
+        let (current, stop) = match &search {
+            Some(search) => match search.first_draft(&[]) {
+                Found::Package(p) => (proposal_of(space, None, p, 0), None),
+                Found::Nothing { exhaustive, .. } => (
+                    proposal_of(space, None, packages::middle_draft(space)?, 0),
+                    Some(Stop::NoAcceptablePackage { exhaustive }),
+                ),
+            },
+            None => (propose(space, mediator, &mut rng, draft.as_ref(), 0), None),
+        };
         Ok(SingleText {
             mediator,
             rng,
@@ -201,7 +222,10 @@ impl<O: Clone + PartialEq + std::fmt::Debug> SingleText<O> {
             resolved: 0,
             cast: vec![None; seats],
             counted: vec![false; seats],
-            end: None,
+            vetoed: Vec::new(),
+            budget: budget.max(1),
+            end: stop.map(|_| End::Deadline { agreement: None }),
+            stop,
         })
     }
 
@@ -218,6 +242,22 @@ impl<O: Clone + PartialEq + std::fmt::Debug> SingleText<O> {
     /// The last draft everyone accepted, if any.
     pub fn accepted_draft(&self) -> Option<&O> {
         self.draft.as_ref().filter(|_| self.adopted)
+    }
+
+    /// Why the packages mediator stopped, once it has.
+    pub fn stop(&self) -> Option<Stop> {
+        self.stop
+    }
+
+    /// Whether the packages mediator stopped on the frontier: no package
+    /// it examined is better for everyone than the standing draft.
+    pub fn on_frontier(&self) -> bool {
+        matches!(self.stop, Some(Stop::Frontier { .. }))
+    }
+
+    /// Packages vetoed so far by the packages mediator's parties, in order.
+    pub fn vetoed(&self) -> &[O] {
+        &self.vetoed
     }
 
     /// The proposal being voted on (the last one, once over).
@@ -245,6 +285,30 @@ impl<O: Clone + PartialEq + std::fmt::Debug> SingleText<O> {
         self.end = Some(end);
     }
 
+    /// The packages mediator has nothing left to propose: it says why and
+    /// ends the negotiation, with the standing draft when everyone accepted
+    /// one.
+    fn stop_packages(&mut self, emit: &mut impl FnMut(Event<O>), exhaustive: bool, vetoed: bool) {
+        let stop = match (&self.draft, vetoed) {
+            (None, _) => Stop::NoAcceptablePackage { exhaustive },
+            (Some(_), false) => Stop::Frontier { exhaustive },
+            (Some(_), true) => Stop::Vetoed { exhaustive },
+        };
+        self.stop = Some(stop);
+        emit(Event::Stopped {
+            proposal: self.current.number,
+            stop,
+        });
+        let end = match self.accepted_draft() {
+            Some(d) => End::Agreement(Agreement {
+                outcome: d.clone(),
+                seats: (0..self.cast.len()).collect(),
+            }),
+            None => End::Deadline { agreement: None },
+        };
+        self.finish(emit, end);
+    }
+
     fn deadline_end(&self) -> End<O> {
         End::Deadline {
             agreement: self.accepted_draft().map(|d| Agreement {
@@ -252,6 +316,29 @@ impl<O: Clone + PartialEq + std::fmt::Debug> SingleText<O> {
                 seats: (0..self.cast.len()).collect(),
             }),
         }
+    }
+}
+
+/// Proposal `n` of `outcome`, naming its one-issue change of `draft` when
+/// it is one.
+fn proposal_of<S: Space>(
+    space: &S,
+    draft: Option<&S::Outcome>,
+    outcome: S::Outcome,
+    n: u64,
+) -> Proposal<S::Outcome> {
+    let change = draft.and_then(|d| {
+        let mut changed =
+            (0..space.issues()).filter(|&i| space.value(d, i) != space.value(&outcome, i));
+        match (changed.next(), changed.next()) {
+            (Some(i), None) => Some((i, space.value(&outcome, i))),
+            _ => None,
+        }
+    });
+    Proposal {
+        number: n,
+        outcome,
+        change,
     }
 }
 
@@ -313,6 +400,11 @@ impl<O: Clone + PartialEq + std::fmt::Debug> Protocol for SingleText<O> {
         if self.end.is_some() {
             return Err(Rejection::Over);
         }
+        if self.mediator == Mediator::Packages && ctx.utilities.is_none() {
+            return Err(Rejection::NeedsUtilities {
+                mediator: self.mediator.name(),
+            });
+        }
         if seat >= self.cast.len() {
             return Err(Rejection::NoSuchSeat {
                 seat,
@@ -350,6 +442,9 @@ impl<O: Clone + PartialEq + std::fmt::Debug> Protocol for SingleText<O> {
                 draft: self.current.outcome.clone(),
             });
         } else {
+            if self.mediator == Mediator::Packages {
+                self.vetoed.push(self.current.outcome.clone());
+            }
             emit(Event::Vetoed { proposal: number });
         }
         if self.max_rounds.is_some_and(|m| number + 1 >= m as u64) {
@@ -361,13 +456,39 @@ impl<O: Clone + PartialEq + std::fmt::Debug> Protocol for SingleText<O> {
             return Ok(());
         }
         self.resolved += 1;
-        self.current = propose(
-            ctx.space,
-            self.mediator,
-            &mut self.rng,
-            self.draft.as_ref(),
-            number + 1,
-        );
+        self.current = match ctx
+            .utilities
+            .filter(|_| self.mediator == Mediator::Packages)
+        {
+            Some(utilities) => {
+                let search = Search {
+                    space: ctx.space,
+                    limits: ctx.limits,
+                    utilities,
+                    seats: self.cast.len(),
+                    budget: self.budget,
+                };
+                let found = match &self.draft {
+                    Some(d) => search.next_draft(d, &self.vetoed),
+                    None => search.first_draft(&self.vetoed),
+                };
+                match found {
+                    Found::Package(p) => proposal_of(ctx.space, self.draft.as_ref(), p, number + 1),
+                    Found::Nothing { exhaustive, vetoed } => {
+                        self.cast.iter_mut().for_each(|v| *v = None);
+                        self.stop_packages(emit, exhaustive, vetoed);
+                        return Ok(());
+                    }
+                }
+            }
+            None => propose(
+                ctx.space,
+                self.mediator,
+                &mut self.rng,
+                self.draft.as_ref(),
+                number + 1,
+            ),
+        };
         self.cast.iter_mut().for_each(|v| *v = None);
         self.counted.iter_mut().for_each(|c| *c = false);
         emit(Event::Proposed(self.current.clone()));
@@ -420,3 +541,6 @@ impl<O: Clone + PartialEq + std::fmt::Debug> Protocol for SingleText<O> {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod tests_packages;

@@ -135,16 +135,16 @@ pub fn build_seat(
 
 /// The protocol named as the command line names it.
 fn protocol_of(protocol: &str, mediator: &str) -> PyResult<ProtocolKind> {
-    let m = match mediator {
-        "veto" => Mediator::Veto,
-        "hill-climbing" => Mediator::HillClimbing,
-        "draft-and-vote" => Mediator::DraftAndVote,
-        _ => {
-            return Err(value_error(format!(
-                "mediator {mediator:?}: expected \"veto\", \"hill-climbing\" or \"draft-and-vote\""
-            )));
-        }
-    };
+    let m = Mediator::from_name(mediator).ok_or_else(|| {
+        let names: Vec<String> = Mediator::ALL
+            .iter()
+            .map(|m| format!("{:?}", m.name()))
+            .collect();
+        value_error(format!(
+            "mediator {mediator:?}: expected one of {}",
+            names.join(", ")
+        ))
+    })?;
     match protocol {
         "sao" => Ok(ProtocolKind::Sao),
         "single-text" => Ok(ProtocolKind::SingleText(m)),

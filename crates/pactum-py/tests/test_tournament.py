@@ -48,4 +48,4 @@ def test_a_plan_is_played_in_any_split(car):
 
 def test_only_the_local_executor_exists(car):
     with pytest.raises(ValueError, match="'local'"):
-        pactum.tournament([car], ["boulware", "linear"], executor="ray")
+        pactum.tournament([car], ["boulware", "linear"], executor="dask")

@@ -77,7 +77,16 @@ impl ApiError {
 
 impl From<sqlx::Error> for ApiError {
     fn from(e: sqlx::Error) -> Self {
-        if let sqlx::Error::Database(d) = &e {
+        ApiError::from_database(&e)
+    }
+}
+
+impl ApiError {
+    /// The answer to a database error: a lost race for a turn is a
+    /// conflict, an exhausted pool a 503 to retry, anything else a server
+    /// failure.
+    pub(crate) fn from_database(e: &sqlx::Error) -> Self {
+        if let sqlx::Error::Database(d) = e {
             // Another writer took the same (session, seq): the caller lost a
             // race for the turn and may retry against the new state.
             if d.is_unique_violation() {
@@ -91,7 +100,7 @@ impl From<sqlx::Error> for ApiError {
             )
             .retry_after(1);
         }
-        ApiError::internal_from(&e)
+        ApiError::internal_from(e)
     }
 }
 

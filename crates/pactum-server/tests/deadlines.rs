@@ -11,7 +11,7 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::{TEST_DEAL, call, create_test_deal, offer};
+use common::{Session, TEST_DEAL, call, create_test_deal, offer};
 use pactum_server::{Db, router};
 use pactum_server::{Status, VerifyOptions, verify_file};
 use serde_json::{Value, json};
@@ -120,20 +120,27 @@ async fn a_move_after_the_time_limit_is_refused_and_the_expiry_recorded(db: Db) 
         json!({"type": "ended", "reason": "time limit reached", "round": 0})
     );
     // Later moves find it over, and nothing more is written.
-    let (status, _, _) = call(&app, "POST", &moves, Some(&s.bob), Some(offer(1, "red"))).await;
-    assert_eq!(status, StatusCode::CONFLICT);
-    let view = get(&app, &me, &s.alice).await;
-    assert_eq!(view["status"], "ended", "{view}");
-    assert_eq!(
-        get(&app, &record, &s.admin).await["events"]
-            .as_array()
-            .unwrap()
-            .len(),
-        after + 2
-    );
+    stays_over(&app, &s, &moves, &s.bob, offer(1, "red"), after + 2).await;
+}
 
-    // The export replays: the expiry at its recorded time.
-    let detail = export_replays(&app, &s.id, &s.admin).await;
+/// What holds once a session's time limit has passed and its expiry is
+/// recorded: a further `body` posted to `path` with `token` is refused and
+/// writes nothing (the record keeps its `logged` events), the session reads
+/// as ended, and its export replays with the expiry at its recorded time.
+async fn stays_over(
+    app: &axum::Router,
+    s: &Session,
+    path: &str,
+    token: &str,
+    body: Value,
+    logged: usize,
+) {
+    let (status, _, _) = call(app, "POST", path, Some(token), Some(body)).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let view = get(app, &format!("/sessions/{}/me", s.id), &s.alice).await;
+    assert_eq!(view["status"], "ended", "{view}");
+    assert_eq!(events_after(app, &s.id, &s.admin, 0).await.len(), logged);
+    let detail = export_replays(app, &s.id, &s.admin).await;
     assert!(detail.contains("time limit reached"), "{detail}");
 }
 
@@ -141,24 +148,13 @@ async fn a_move_after_the_time_limit_is_refused_and_the_expiry_recorded(db: Db) 
 /// the protocol replay must pass, and fail once the recorded expiry is
 /// moved before the time limit. Returns the passing replay's detail.
 async fn export_replays(app: &axum::Router, id: &str, admin: &str) -> String {
-    let (status, export, text) = call(
-        app,
-        "GET",
-        &format!("/sessions/{id}/export"),
-        Some(admin),
-        None,
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK, "{text}");
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("export.json");
-    std::fs::write(&file, export.to_string()).unwrap();
-    let report = verify_file(&file, &VerifyOptions::default()).unwrap().1;
-    let replay = report.check("protocol replay").unwrap();
-    assert_eq!(replay.status, Status::Passed, "{report:#?}");
+    let replayed =
+        common::differential::export_replays(app, id, admin, dir.path(), "export.json").await;
+    let file = &replayed.file;
 
     // The same export with its expiry moved before the limit fails.
-    let mut early = export.clone();
+    let mut early = replayed.export.clone();
     let events = early["record"]["events"].as_array_mut().unwrap();
     let created_at = events[0]["event"]["at_ms"].as_i64().unwrap();
     let expiry = events
@@ -166,12 +162,12 @@ async fn export_replays(app: &axum::Router, id: &str, admin: &str) -> String {
         .find(|e| e["event"]["type"] == "expired")
         .unwrap();
     expiry["event"]["at_ms"] = json!(created_at + 10);
-    std::fs::write(&file, early.to_string()).unwrap();
-    let tampered = verify_file(&file, &VerifyOptions::default()).unwrap().1;
+    std::fs::write(file, early.to_string()).unwrap();
+    let tampered = verify_file(file, &VerifyOptions::default()).unwrap().1;
     let check = tampered.check("protocol replay").unwrap();
     assert_eq!(check.status, Status::Failed, "{tampered:#?}");
     assert!(check.detail.contains("does not imply"), "{}", check.detail);
-    replay.detail.clone()
+    replayed.detail
 }
 
 /// The record's events after the first `from`.
@@ -225,13 +221,7 @@ async fn a_vote_after_the_time_limit_is_refused_and_the_expiry_recorded(db: Db) 
         json!({"type": "ended", "round": 1,
             "reason": "time limit reached without a draft everyone accepted"})
     );
-    let (status, _, _) = call(&app, "POST", &votes, Some(&s.alice), Some(vote(false))).await;
-    assert_eq!(status, StatusCode::CONFLICT);
-    assert_eq!(events_after(&app, &s.id, &s.admin, before).await.len(), 2);
-    let view = get(&app, &format!("/sessions/{}/me", s.id), &s.alice).await;
-    assert_eq!(view["status"], "ended", "{view}");
-    let detail = export_replays(&app, &s.id, &s.admin).await;
-    assert!(detail.contains("time limit reached"), "{detail}");
+    stays_over(&app, &s, &votes, &s.alice, vote(false), before + 2).await;
 }
 
 async fn a_partial_move_after_the_time_limit_commits_the_partial_agreement(db: Db) {
@@ -285,20 +275,8 @@ async fn a_partial_move_after_the_time_limit_commits_the_partial_agreement(db: D
     );
     assert_eq!(tail[0]["type"], "expired");
     assert_eq!(tail[0]["round"], 0);
-    let (status, _, _) = call(
-        &app,
-        "POST",
-        &moves,
-        Some(&s.alice),
-        Some(json!({"kind": "end"})),
-    )
-    .await;
-    assert_eq!(status, StatusCode::CONFLICT);
-    assert_eq!(events_after(&app, &s.id, &s.admin, before).await.len(), 3);
-    let view = get(&app, &format!("/sessions/{}/me", s.id), &s.alice).await;
-    assert_eq!(view["status"], "ended", "{view}");
-    let detail = export_replays(&app, &s.id, &s.admin).await;
-    assert!(detail.contains("time limit reached"), "{detail}");
+    let end = json!({"kind": "end"});
+    stays_over(&app, &s, &moves, &s.alice, end, before + 3).await;
 }
 
 async fn a_session_within_its_time_limit_plays_as_without_one(db: Db) {

@@ -30,8 +30,10 @@ mod common;
 
 use axum::Router;
 use axum::http::StatusCode;
-use common::differential::{Draws, ISSUES, NAMES, export_replays, scenario_toml};
-use common::{call, create_session, sqlite};
+use common::differential::{
+    Draws, ISSUES, NAMES, export_replays, read_record, scenario_toml, start_game,
+};
+use common::{call, sqlite};
 use pactum_core::Scenario;
 use pactum_protocol::sao::{self, Sao};
 use pactum_protocol::{Context, Deadline, End, Packages, Protocol, Rejection};
@@ -323,27 +325,9 @@ fn runner_agrees(
 
 async fn play(app: &Router, seed: u64, dir: &std::path::Path, seen: &mut Seen) {
     let mut d = Draws::new(seed);
-    let parties = 2 + d.below(2);
-    let deadline = 2 + d.below(3);
-    let toml = scenario_toml(&mut d, parties);
-    let sc = pactum_core::native::from_toml("diff", &toml)
-        .unwrap_or_else(|e| panic!("seed {seed}: {e}\n{toml}"))
-        .scenario;
-    let created = create_session(
-        app,
-        json!({"scenario_toml": toml, "protocol": "alternating_offers", "deadline_rounds": deadline}),
-    )
-    .await;
-    let id = created["session_id"].as_str().unwrap().to_string();
-    let admin = created["admin_token"].as_str().unwrap().to_string();
-    let tokens: Vec<String> = (0..parties)
-        .map(|s| {
-            created["invitations"][s]["token"]
-                .as_str()
-                .unwrap()
-                .to_string()
-        })
-        .collect();
+    let game = start_game(app, &mut d, seed, "alternating_offers", scenario_toml).await;
+    let (parties, deadline, sc) = (game.parties, game.deadline, game.scenario);
+    let (id, admin, tokens) = (game.id, game.admin, game.tokens);
 
     // (a) The engine, with the scenario's limits.
     let space = Packages::new(ISSUES.iter().map(|(_, v)| v.len() as u32).collect());
@@ -424,15 +408,7 @@ async fn play(app: &Router, seed: u64, dir: &std::path::Path, seen: &mut Seen) {
     }
 
     // The record holds the engine's events, and the same outcome.
-    let (status, record, text) = call(
-        app,
-        "GET",
-        &format!("/sessions/{id}/record"),
-        Some(&admin),
-        None,
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK, "{text}");
+    let record = read_record(app, &id, &admin).await;
     assert_eq!(
         recorded_entries(&record),
         expected_entries(&events, &sc),

@@ -34,8 +34,10 @@ mod common;
 
 use axum::Router;
 use axum::http::StatusCode;
-use common::differential::{Draws, export_replays};
-use common::{call, create_session, post_move, sqlite};
+use common::differential::{
+    Draws, NAMES, export_replays, read_record, scenario_toml_over, start_game,
+};
+use common::{post_move, sqlite};
 use pactum_protocol::partial_rounds::{self, Move, PartialRounds};
 use pactum_protocol::{Context, Deadline, End, Packages, Protocol, Rejection};
 use pactum_server::router;
@@ -47,33 +49,13 @@ const ISSUES: [(&str, &[&str]); 3] = [
     ("b", &["p", "q"]),
     ("c", &["u", "v"]),
 ];
-const NAMES: [&str; 3] = ["P0", "P1", "P2"];
 
+/// A random scenario over the three issues: the first weighs 0.2 to 0.6,
+/// the last always 0.2.
 fn scenario_toml(d: &mut Draws, parties: usize) -> String {
-    let mut t = String::from("name = \"diff\"\n");
-    for (name, options) in ISSUES {
-        let opts: Vec<String> = options.iter().map(|o| format!("\"{o}\"")).collect();
-        t += &format!(
-            "[[issues]]\nname = \"{name}\"\noptions = [{}]\n",
-            opts.join(", ")
-        );
-    }
-    for name in &NAMES[..parties] {
-        let w = [0.2, 0.4, 0.6][d.below(3)];
-        let reservation = [0.0, 0.2, 0.4, 0.6][d.below(4)];
-        t += &format!(
-            "[[parties]]\nname = \"{name}\"\nrole = \"negotiator\"\nreservation = {reservation}\nweights = {{ a = {w}, b = {}, c = 0.2 }}\n",
-            0.8 - w
-        );
-        for (issue, options) in ISSUES {
-            let vals: Vec<String> = options
-                .iter()
-                .map(|o| format!("{o} = {}", [0.0, 0.5, 1.0][d.below(3)]))
-                .collect();
-            t += &format!("values.{issue} = {{ {} }}\n", vals.join(", "));
-        }
-    }
-    t
+    scenario_toml_over(d, parties, &ISSUES, [0.2, 0.4, 0.6], |w| {
+        format!("a = {w}, b = {}, c = 0.2", 0.8 - w)
+    })
 }
 
 /// (issue, value) pairs as the record's package.
@@ -231,25 +213,9 @@ fn draw(
 
 async fn play(app: &Router, seed: u64, dir: &std::path::Path, seen: &mut Seen) {
     let mut d = Draws::new(seed);
-    let parties = 2 + d.below(2);
-    let deadline = 2 + d.below(3);
-    let toml = scenario_toml(&mut d, parties);
-    let sc = pactum_core::native::from_toml("diff", &toml)
-        .unwrap()
-        .scenario;
-    let created = create_session(
-        app,
-        json!({"scenario_toml": toml, "protocol": "partial_rounds", "deadline_rounds": deadline}),
-    )
-    .await;
-    let id = created["session_id"].as_str().unwrap().to_string();
-    let admin = created["admin_token"].as_str().unwrap().to_string();
-    let token = |s: usize| {
-        created["invitations"][s]["token"]
-            .as_str()
-            .unwrap()
-            .to_string()
-    };
+    let game = start_game(app, &mut d, seed, "partial_rounds", scenario_toml).await;
+    let (parties, deadline, sc) = (game.parties, game.deadline, game.scenario);
+    let (id, admin, tokens) = (game.id, game.admin, game.tokens);
 
     let space = Packages::new(ISSUES.iter().map(|(_, v)| v.len() as u32).collect());
     let limits = SeatLimits::new(&sc);
@@ -286,7 +252,7 @@ async fn play(app: &Router, seed: u64, dir: &std::path::Path, seen: &mut Seen) {
             )) => StatusCode::UNPROCESSABLE_ENTITY,
             Some(Err(_)) => StatusCode::CONFLICT,
         };
-        let (status, answer, text) = post_move(app, &id, &token(seat), body.clone()).await;
+        let (status, answer, text) = post_move(app, &id, &tokens[seat], body.clone()).await;
         assert_eq!(
             status, want,
             "seed {seed}, move {k} by {seat} ({body}; engine: {probe:?}): {text}"
@@ -329,15 +295,7 @@ async fn play(app: &Router, seed: u64, dir: &std::path::Path, seen: &mut Seen) {
         }
     }
 
-    let (status, record, text) = call(
-        app,
-        "GET",
-        &format!("/sessions/{id}/record"),
-        Some(&admin),
-        None,
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK, "{text}");
+    let record = read_record(app, &id, &admin).await;
     assert_eq!(
         recorded(&record),
         want_record,

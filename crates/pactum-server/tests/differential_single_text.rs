@@ -21,8 +21,10 @@ mod common;
 
 use axum::Router;
 use axum::http::StatusCode;
-use common::differential::{Draws, ISSUES, NAMES, export_replays, scenario_toml};
-use common::{call, create_session, sqlite};
+use common::differential::{
+    Draws, ISSUES, NAMES, export_replays, read_record, scenario_toml, start_game,
+};
+use common::{call, sqlite};
 use pactum_protocol::single_text::{self, Mediator, SingleText, Vote};
 use pactum_protocol::{AcceptAll, Acceptability, Context, Deadline, Packages, Protocol};
 use pactum_server::router;
@@ -55,25 +57,9 @@ fn recorded(record: &Value) -> Vec<Value> {
 
 async fn play(app: &Router, seed: u64, dir: &std::path::Path, seen: &mut Seen) {
     let mut d = Draws::new(seed);
-    let parties = 2 + d.below(2);
-    let deadline = 2 + d.below(3);
-    let toml = scenario_toml(&mut d, parties);
-    let sc = pactum_core::native::from_toml("diff", &toml)
-        .unwrap()
-        .scenario;
-    let created = create_session(
-        app,
-        json!({"scenario_toml": toml, "protocol": "single_text", "deadline_rounds": deadline}),
-    )
-    .await;
-    let id = created["session_id"].as_str().unwrap().to_string();
-    let admin = created["admin_token"].as_str().unwrap().to_string();
-    let token = |s: usize| {
-        created["invitations"][s]["token"]
-            .as_str()
-            .unwrap()
-            .to_string()
-    };
+    let game = start_game(app, &mut d, seed, "single_text", scenario_toml).await;
+    let (parties, deadline, sc) = (game.parties, game.deadline, game.scenario);
+    let (id, admin, tokens) = (game.id, game.admin, game.tokens);
 
     let space = Packages::new(ISSUES.iter().map(|(_, v)| v.len() as u32).collect());
     let limits = SeatLimits::new(&sc);
@@ -131,7 +117,7 @@ async fn play(app: &Router, seed: u64, dir: &std::path::Path, seen: &mut Seen) {
             body["proposal"] = json!(p);
         }
         let (status, answer, text) =
-            call(app, "POST", &votes, Some(&token(seat)), Some(body)).await;
+            call(app, "POST", &votes, Some(&tokens[seat]), Some(body)).await;
         assert_eq!(
             status, want,
             "seed {seed}, vote {k} by {seat} ({accept}, {proposal:?}): {text}"
@@ -161,15 +147,7 @@ async fn play(app: &Router, seed: u64, dir: &std::path::Path, seen: &mut Seen) {
         }
     }
 
-    let (status, record, text) = call(
-        app,
-        "GET",
-        &format!("/sessions/{id}/record"),
-        Some(&admin),
-        None,
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK, "{text}");
+    let record = read_record(app, &id, &admin).await;
     assert_eq!(
         recorded(&record),
         expected,

@@ -26,6 +26,7 @@ pub fn protocol_name(protocol: ProtocolKind) -> &'static str {
         ProtocolKind::SingleText(Mediator::Veto) => "single-text (veto mediator)",
         ProtocolKind::SingleText(Mediator::HillClimbing) => "single-text (hill-climbing mediator)",
         ProtocolKind::SingleText(Mediator::DraftAndVote) => "single-text (draft-and-vote mediator)",
+        ProtocolKind::SingleText(Mediator::Packages) => "single-text (packages mediator)",
         ProtocolKind::PartialRounds => "partial-rounds",
     }
 }

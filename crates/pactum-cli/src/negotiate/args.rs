@@ -33,6 +33,10 @@ pub enum MediatorArg {
     /// Starts from the middle value of every issue and proposes every
     /// one-issue change in turn (the live server's mediator).
     DraftAndVote,
+    /// Trades across issues: proposes complete packages better for every
+    /// party than the draft, from their (private) preferences, and ends on
+    /// the Pareto frontier.
+    Packages,
 }
 
 /// Whether results are discounted (`--discount`).

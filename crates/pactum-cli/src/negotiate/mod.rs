@@ -14,7 +14,8 @@
 //! `session_json` and `session_text` show a phased session, `shift` parses
 //! `--shift` and finds who shifted; `text` and `plot` show a single
 //! negotiation, whose `--json` document is the simulator's
-//! (`pactum_sim::document`); `args` holds the command line.
+//! (`pactum_sim::document`); `simrecord` writes it as a session export
+//! (`--record`); `args` holds the command line.
 
 mod args;
 mod plot;
@@ -22,6 +23,7 @@ mod run;
 mod session_json;
 mod session_text;
 mod shift;
+mod simrecord;
 mod text;
 
 pub use args::{Args, DiscountArg, ProtocolArg, apply_discount};

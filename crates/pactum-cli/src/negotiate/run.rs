@@ -21,7 +21,7 @@ use super::shift::{parse_shift, shifted};
 use super::text::text;
 
 pub fn run(args: Args) -> Result<()> {
-    crate::simrecord::check(&args)?;
+    super::simrecord::check(&args)?;
     let loaded = pactum_core::io::load(&args.scenario, args.profiles.as_deref())?;
     for w in &loaded.warnings {
         eprintln!("warning: {w}");
@@ -40,6 +40,7 @@ pub fn run(args: Args) -> Result<()> {
             MediatorArg::Veto => Mediator::Veto,
             MediatorArg::HillClimbing => Mediator::HillClimbing,
             MediatorArg::DraftAndVote => Mediator::DraftAndVote,
+            MediatorArg::Packages => Mediator::Packages,
         }),
         ProtocolArg::PartialRounds => ProtocolKind::PartialRounds,
         ProtocolArg::Phased => return run_session(&args, &prepared, &strategies),
@@ -70,7 +71,7 @@ pub fn run(args: Args) -> Result<()> {
     };
     let result = negotiate(&prepared, &strategies, &config)?;
     if let Some(path) = &args.record {
-        crate::simrecord::write(path, &args, &prepared, &config, &result)?;
+        super::simrecord::write(path, &args, &prepared, &config, &result)?;
     }
     let metrics = Metrics::new(&prepared);
     if let Some(path) = &args.plot {

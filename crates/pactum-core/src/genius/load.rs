@@ -14,7 +14,7 @@ use super::profile::read_profile;
 use super::xml::parse_xml;
 use crate::error::{Error, Location, Result};
 use crate::folder::{files_with_extension, read_text, select, stem};
-use crate::io::Loaded;
+use crate::loaded::Loaded;
 use crate::model::*;
 
 /// Loads a GENIUS folder: its one domain file and its profiles (all of
@@ -161,7 +161,7 @@ fn read_files(
                 warnings.push(format!("{file}: GENIUS frontier not used: {why}"));
                 None
             }
-            None => Some(crate::io::ReferenceFrontier { file, points }),
+            None => Some(crate::loaded::ReferenceFrontier { file, points }),
         }
     });
     Ok(Loaded {

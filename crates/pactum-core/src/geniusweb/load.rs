@@ -14,7 +14,7 @@ use serde_json::Value as Json;
 use super::read::*;
 use crate::error::{Error, Location, Result};
 use crate::folder::{files_with_extension, read_text, select, stem};
-use crate::io::Loaded;
+use crate::loaded::Loaded;
 use crate::model::*;
 
 pub(super) enum GwFile {

@@ -15,10 +15,13 @@ mod read;
 mod tests;
 mod write;
 
-pub use file::{
+pub use crate::forecast_file::{
     ForecastActorFile, ForecastFile, ForecastIssueFile, ForecastPositionFile,
-    ForecastUncertaintyFile, HyperRectangleFile, HyperRectanglesFile, IssueFile,
-    NumericFunctionFile, PartyFile, RedLineFile, ScenarioFile, ValueFile,
+    ForecastUncertaintyFile,
+};
+pub use file::{
+    HyperRectangleFile, HyperRectanglesFile, IssueFile, NumericFunctionFile, PartyFile,
+    RedLineFile, ScenarioFile, ValueFile,
 };
 pub use read::{from_json, from_toml, into_model};
 pub use write::{

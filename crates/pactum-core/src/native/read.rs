@@ -10,7 +10,7 @@ use indexmap::IndexMap;
 
 use super::file::*;
 use crate::error::{Error, Location, Result};
-use crate::io::Loaded;
+use crate::loaded::Loaded;
 use crate::model::*;
 
 /// Parses a TOML scenario. `file` names the source in error messages.

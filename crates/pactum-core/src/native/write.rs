@@ -5,7 +5,7 @@
 
 use super::file::*;
 use crate::error::{Error, Result};
-use crate::io::Loaded;
+use crate::loaded::Loaded;
 use crate::model::*;
 
 /// The on-disk form of a scenario (the inverse of [`into_model`]).

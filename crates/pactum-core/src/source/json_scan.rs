@@ -5,26 +5,40 @@
 //! understand, keeping what it has recorded so far; a key met twice in one
 //! object is recorded as a duplicate.
 
-use super::spans::{Segment, Spans};
+use std::collections::HashMap;
+use std::ops::Range;
+
+use super::path::Segment;
+
+/// Byte ranges by path.
+type Ranges = HashMap<Vec<Segment>, Range<usize>>;
+
+/// Keys met twice in one object, each with the range of its second
+/// occurrence, in the order met.
+type Duplicates = Vec<(Vec<Segment>, Range<usize>)>;
 
 /// Records where each value of a JSON text starts and ends.
 pub(super) struct JsonScan<'a> {
     text: &'a str,
     pos: usize,
-    spans: Spans,
+    values: Ranges,
+    duplicates: Duplicates,
 }
 
 impl<'a> JsonScan<'a> {
-    pub(super) fn new(text: &'a str, spans: Spans) -> Self {
+    pub(super) fn new(text: &'a str) -> Self {
         JsonScan {
             text,
             pos: 0,
-            spans,
+            values: HashMap::new(),
+            duplicates: Vec::new(),
         }
     }
 
-    pub(super) fn into_spans(self) -> Spans {
-        self.spans
+    /// The range of every value scanned, by path, and the keys met twice
+    /// in one object (with the range of the second), in the order met.
+    pub(super) fn into_ranges(self) -> (Ranges, Duplicates) {
+        (self.values, self.duplicates)
     }
 
     fn peek(&self) -> Option<u8> {
@@ -74,8 +88,8 @@ impl<'a> JsonScan<'a> {
                         let kstart = self.pos;
                         let k = self.string()?;
                         path.push(Segment::Key(k));
-                        if self.spans.values.contains_key(path.as_slice()) {
-                            self.spans.duplicates.push((path.clone(), kstart..self.pos));
+                        if self.values.contains_key(path.as_slice()) {
+                            self.duplicates.push((path.clone(), kstart..self.pos));
                         }
                         self.eat(b':')?;
                         self.value(path)?;
@@ -132,7 +146,7 @@ impl<'a> JsonScan<'a> {
             }
         }
         if !path.is_empty() {
-            self.spans.values.insert(path.clone(), start..self.pos);
+            self.values.insert(path.clone(), start..self.pos);
         }
         Some(())
     }

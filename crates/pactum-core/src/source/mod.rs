@@ -9,9 +9,11 @@
 //! end; a field path reads `a.b[2].c`.
 
 mod json_scan;
+mod path;
 mod spans;
 
-pub use spans::{Segment, Spans, display_path, toml_key_at};
+pub use path::{Segment, display_path};
+pub use spans::{Spans, toml_key_at};
 
 /// Where each line of a text starts, to turn many byte offsets into lines
 /// and columns.

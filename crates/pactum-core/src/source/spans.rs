@@ -13,31 +13,7 @@ use toml::de::{DeTable, DeValue};
 
 use super::LineIndex;
 use super::json_scan::JsonScan;
-
-/// One step of a path into a document: a table key or an array index.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Segment {
-    /// A key of a table (object).
-    Key(String),
-    /// A position in an array, from 0.
-    Index(usize),
-}
-
-/// A path as text: `forecast.issues[0].actors.A`.
-pub fn display_path(path: &[Segment]) -> String {
-    let mut s = String::new();
-    for seg in path {
-        match seg {
-            Segment::Key(k) if s.is_empty() => s.push_str(k),
-            Segment::Key(k) => {
-                s.push('.');
-                s.push_str(k);
-            }
-            Segment::Index(i) => s.push_str(&format!("[{i}]")),
-        }
-    }
-    s
-}
+use super::path::{Segment, display_path};
 
 /// A best guess at the field path of the key at `offset` of a TOML text
 /// that does not parse: the nearest table header above it, then the key on
@@ -77,10 +53,10 @@ pub fn toml_key_at(text: &str, offset: usize) -> Option<String> {
 /// reject, whichever format it was written in.
 #[derive(Debug, Default)]
 pub struct Spans {
-    pub(super) values: HashMap<Vec<Segment>, Range<usize>>,
+    values: HashMap<Vec<Segment>, Range<usize>>,
     lines: LineIndex,
     /// Keys given twice in one JSON object, with the range of the second.
-    pub(super) duplicates: Vec<(Vec<Segment>, Range<usize>)>,
+    duplicates: Vec<(Vec<Segment>, Range<usize>)>,
 }
 
 impl Spans {
@@ -127,10 +103,15 @@ impl Spans {
 
     /// The spans of a JSON document, as far as it is well formed.
     pub fn json(text: &str) -> Self {
-        let mut scan = JsonScan::new(text, Spans::new(text));
+        let mut scan = JsonScan::new(text);
         let mut path = Vec::new();
         let _ = scan.value(&mut path);
-        scan.into_spans()
+        let (values, duplicates) = scan.into_ranges();
+        Spans {
+            values,
+            duplicates,
+            ..Spans::new(text)
+        }
     }
 
     /// The byte range of the value at `path`.

@@ -32,7 +32,7 @@ fn draft_and_vote(rounds: usize) -> SingleText<Vec<u32>> {
 #[test]
 fn proposals_cycle_through_one_issue_changes() {
     let sp = space();
-    let draft = middle_draft(&sp).unwrap();
+    let draft = packages::middle_draft(&sp).unwrap();
     assert_eq!(draft, vec![1, 0]);
     let all: Vec<_> = (0..4).map(|n| nth_change(&sp, &draft, n)).collect();
     assert_eq!(

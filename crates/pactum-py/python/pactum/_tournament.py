@@ -1,15 +1,17 @@
 """``pactum.tournament``: plays every negotiation of a tournament plan and
 returns its rows. The plan (``_tournament_plan``) numbers the negotiations
 0..N and ``_run_batch`` plays a range of them; an executor only decides
-where ranges are played, never what they give."""
+where ranges are played, never what they give: ``"local"`` plays them in
+this process, ``"ray"`` as Ray tasks (``_ray``)."""
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Sequence
+import os
+from typing import Any, Callable, Dict, List, Optional, Sequence, Union
 
 from ._pactum import _run_batch, _tournament_plan
 
-EXECUTORS = ("local",)
+EXECUTORS = ("local", "ray")
 
 
 def tournament(
@@ -23,25 +25,59 @@ def tournament(
     steps: int = 100,
     self_play: bool = False,
     discount: str = "scenario",
+    address: Optional[str] = None,
+    batch_size: Optional[int] = None,
+    progress: Union[None, bool, Callable[[int, int], Any]] = None,
+    checkpoint: Union[None, str, os.PathLike] = None,
 ) -> List[Dict[str, Any]]:
     """Plays every assignment of ``strategies`` (built-in names or
     ``Negotiator`` subclasses) to the seats of every scenario, ``reps``
     times, and returns one row per negotiation, as the command line's
     ``negotiations.jsonl`` holds them. The same seed gives the same rows
-    whatever ``jobs`` (threads for built-in strategies; default every core)."""
+    whatever ``jobs`` (threads for built-in strategies; default every core)
+    and whatever the executor.
+
+    ``executor="ray"`` plays batches of ``batch_size`` negotiations (None:
+    picked by timing a few) as Ray tasks of ``jobs`` threads each (default
+    1), on the Ray cluster at ``address`` (default: a local Ray) unless Ray
+    is already initialised. ``progress``: a bar on stderr (None or True), a
+    callable ``(done, total)``, or False. ``checkpoint``: a JSON Lines file
+    that receives each finished batch; running again with the same
+    arguments plays only the batches it lacks. These four options belong to
+    the Ray executor."""
     if executor not in EXECUTORS:
         raise ValueError(
             f"executor {executor!r}: expected one of {', '.join(repr(e) for e in EXECUTORS)}"
         )
     if jobs is not None and jobs < 1:
         raise ValueError("jobs must be at least 1 (or None for every core)")
+    scenarios, strategies = list(scenarios), list(strategies)
     plan = _tournament_plan(
-        list(scenarios),
-        list(strategies),
+        scenarios,
+        strategies,
         steps=steps,
         reps=reps,
         seed=seed,
         self_play=self_play,
         discount=discount,
     )
+    if executor == "ray":
+        from . import _ray
+
+        return _ray.run(
+            plan,
+            scenarios,
+            strategies,
+            dict(steps=steps, reps=reps, seed=seed, self_play=self_play, discount=discount),
+            jobs=jobs,
+            address=address,
+            batch_size=batch_size,
+            progress=True if progress is None else progress,
+            checkpoint=checkpoint,
+        )
+    ray_only = {"address": address, "batch_size": batch_size, "checkpoint": checkpoint,
+                "progress": progress or None}
+    given = [name for name, value in ray_only.items() if value is not None]
+    if given:
+        raise ValueError(f"{', '.join(given)}: options of executor='ray' only")
     return _run_batch(plan, 0, plan.negotiations, jobs)

@@ -22,7 +22,7 @@ use crate::offers::package;
 use crate::protocol::MoveKind;
 use crate::sessions::AppState;
 use crate::sessions::cache::load_session;
-use crate::sessions::live::Published;
+use crate::sessions::published::{Logged, Published};
 use crate::views::own_utility;
 
 /// A `move` event as one subscriber sees it.
@@ -118,13 +118,21 @@ pub(crate) struct DisclosureEvent {
 /// when it is a negotiator). Returns the event and whether it ends the
 /// stream, or `None` when the event is not for this subscriber.
 fn render(scenario: &Scenario, party: Option<usize>, e: &Published) -> Option<(SseEvent, bool)> {
-    if let Published::Suggestions { by_party, .. } = e {
-        let data = by_party.get(&party?)?;
-        return Some((SseEvent::default().event("suggestions").data(data), false));
+    match e {
+        Published::Suggestions { by_party, .. } => {
+            let data = by_party.get(&party?)?;
+            Some((SseEvent::default().event("suggestions").data(data), false))
+        }
+        Published::Logged(logged) => Some(render_logged(scenario, party, logged)),
     }
+}
+
+/// Renders a log entry's event for a subscriber (`party` as in [`render`]):
+/// the event and whether it ends the stream.
+fn render_logged(scenario: &Scenario, party: Option<usize>, e: &Logged) -> (SseEvent, bool) {
     let mine = |o: &Outcome| party.map(|p| own_utility(scenario, p, o));
     let (name, data, last) = match e {
-        Published::Move {
+        Logged::Move {
             seq,
             round,
             party: who,
@@ -142,7 +150,7 @@ fn render(scenario: &Scenario, party: Option<usize>, e: &Published) -> Option<(S
             }),
             false,
         ),
-        Published::Agreement { seq, round, offer } => (
+        Logged::Agreement { seq, round, offer } => (
             "agreement",
             serde_json::to_string(&AgreementEvent {
                 seq: *seq,
@@ -152,7 +160,7 @@ fn render(scenario: &Scenario, party: Option<usize>, e: &Published) -> Option<(S
             }),
             true,
         ),
-        Published::Ended { seq, round, reason } => (
+        Logged::Ended { seq, round, reason } => (
             "ended",
             serde_json::to_string(&EndedEvent {
                 seq: *seq,
@@ -161,7 +169,7 @@ fn render(scenario: &Scenario, party: Option<usize>, e: &Published) -> Option<(S
             }),
             true,
         ),
-        Published::PartialMove {
+        Logged::PartialMove {
             seq,
             round,
             party: who,
@@ -180,7 +188,7 @@ fn render(scenario: &Scenario, party: Option<usize>, e: &Published) -> Option<(S
             }),
             false,
         ),
-        Published::Settled {
+        Logged::Settled {
             seq,
             round,
             proposal,
@@ -195,7 +203,7 @@ fn render(scenario: &Scenario, party: Option<usize>, e: &Published) -> Option<(S
             }),
             false,
         ),
-        Published::Vote {
+        Logged::Vote {
             seq,
             round,
             party: who,
@@ -208,7 +216,7 @@ fn render(scenario: &Scenario, party: Option<usize>, e: &Published) -> Option<(S
             }),
             false,
         ),
-        Published::Proposal {
+        Logged::Proposal {
             seq,
             round,
             draft,
@@ -223,7 +231,7 @@ fn render(scenario: &Scenario, party: Option<usize>, e: &Published) -> Option<(S
             }),
             false,
         ),
-        Published::Disclosure {
+        Logged::Disclosure {
             seq,
             party: who,
             disclose,
@@ -236,16 +244,15 @@ fn render(scenario: &Scenario, party: Option<usize>, e: &Published) -> Option<(S
             }),
             false,
         ),
-        Published::Suggestions { .. } => unreachable!("rendered above"),
     };
-    let (seq, _) = e.position()?;
-    Some((
+    let (seq, _) = e.position();
+    (
         SseEvent::default()
             .event(name)
             .id(seq.to_string())
             .data(data.unwrap_or_default()),
         last,
-    ))
+    )
 }
 
 /// The seq of the last event a reconnecting client saw, from the standard

@@ -19,6 +19,7 @@ pub(crate) mod preferences;
 pub(crate) mod record;
 pub(crate) mod router;
 pub(crate) mod single_text;
+pub(crate) mod status;
 pub(crate) mod suggestions;
 pub(crate) mod traces;
 

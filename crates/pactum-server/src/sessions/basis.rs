@@ -4,10 +4,10 @@
 //! issues fixed; the package they improve on; the rounds completed; who
 //! has not locked its preferences yet).
 
-use crate::error::ApiError;
 use crate::partial::PARTIAL_ROUNDS;
 use crate::protocol::RecordedEnd;
 use crate::record::RecordEntry;
+use crate::sessions::error::SessionError;
 use crate::sessions::replay::{replay, replay_partial, replay_text};
 use crate::single_text::SINGLE_TEXT;
 use crate::store::sessions::Session;
@@ -17,7 +17,7 @@ use crate::views::{SuggestionBasis, SuggestionContext, fix_settled_issues};
 pub(crate) fn suggestion_basis(
     session: &Session,
     entries: &[RecordEntry],
-) -> Result<SuggestionBasis, ApiError> {
+) -> Result<SuggestionBasis, SessionError> {
     let mut scenario = session.scenario.clone();
     let (rounds, standing, finished) = match session.protocol.as_str() {
         SINGLE_TEXT => {
@@ -50,7 +50,7 @@ pub(crate) fn suggestion_basis(
     );
     let unlocked =
         crate::preferences::unlocked(&session.scenario, |s| session.is_bot_seat(s), entries)
-            .map_err(ApiError::internal)?;
+            .map_err(SessionError::unreadable)?;
     Ok(SuggestionBasis {
         scenario,
         standing,

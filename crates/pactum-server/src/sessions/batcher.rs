@@ -11,9 +11,9 @@ use std::sync::Arc;
 
 use pactum_core::Outcome;
 
-use crate::error::ApiError;
 use crate::protocol::MoveKind;
 use crate::sessions::AppState;
+use crate::sessions::error::SessionError;
 use crate::sessions::moves::{CachedState, Committed, StageError, Staged, install, stage_move};
 use crate::sessions::records::ensure_certificate;
 use crate::store::sessions::Session;
@@ -24,7 +24,8 @@ pub(crate) struct MoveJob {
     pub(crate) seat: usize,
     pub(crate) kind: MoveKind,
     pub(crate) outcome: Option<Outcome>,
-    pub(crate) reply: tokio::sync::oneshot::Sender<(Session, Result<Option<Committed>, ApiError>)>,
+    pub(crate) reply:
+        tokio::sync::oneshot::Sender<(Session, Result<Option<Committed>, SessionError>)>,
 }
 
 /// Most moves committed in one transaction.
@@ -41,7 +42,7 @@ impl AppState {
         seat: usize,
         kind: MoveKind,
         outcome: Option<Outcome>,
-    ) -> Result<(Session, Option<Committed>), ApiError> {
+    ) -> Result<(Session, Option<Committed>), SessionError> {
         let queue = self.writer.get_or_init(|| {
             let (queue, jobs) = tokio::sync::mpsc::unbounded_channel();
             // The task's copy has no queue of its own, so that it ends
@@ -77,10 +78,10 @@ impl AppState {
                 outcome,
                 reply,
             })
-            .map_err(|_| ApiError::internal("the database writer has stopped"))?;
+            .map_err(|_| SessionError::Stopped("the database writer"))?;
         let (session, committed) = answer
             .await
-            .map_err(|_| ApiError::internal("the database writer has stopped"))?;
+            .map_err(|_| SessionError::Stopped("the database writer"))?;
         let committed = committed?;
         if committed.as_ref().is_some_and(|c| c.agreement.is_some()) {
             // As in commit_move: the certificate closes the record.
@@ -107,10 +108,10 @@ pub(crate) async fn write_batches(
 /// that error and none is kept.
 pub(crate) async fn write_batch(app: &AppState, jobs: Vec<MoveJob>) {
     let guard = app.write_guard().await;
-    let mut answers: Vec<(MoveJob, Result<Option<Staged>, ApiError>)> =
+    let mut answers: Vec<(MoveJob, Result<Option<Staged>, SessionError>)> =
         Vec::with_capacity(jobs.len());
     let mut queued = jobs.into_iter();
-    let outcome: Result<(), ApiError> = async {
+    let outcome: Result<(), SessionError> = async {
         let mut tx = app.pool.begin().await?;
         let mut pending: HashMap<String, Arc<CachedState>> = HashMap::new();
         for mut job in queued.by_ref() {

@@ -5,9 +5,9 @@
 //! Each bot move is decided against the state replayed under the session's
 //! lock, so it is checked and committed exactly as a person's would be.
 
-use crate::error::ApiError;
 use crate::protocol::{SeatLimits, State};
 use crate::sessions::AppState;
+use crate::sessions::error::SessionError;
 use crate::sessions::moves::{Committed, Decision, commit_move};
 use crate::sessions::replay::PastMove;
 use crate::store::sessions::Session;
@@ -17,7 +17,7 @@ use crate::store::sessions::Session;
 pub(crate) async fn play_bots(
     app: &AppState,
     session: &Session,
-) -> Result<Vec<Committed>, ApiError> {
+) -> Result<Vec<Committed>, SessionError> {
     let bots: Vec<Option<String>> = session
         .seats
         .iter()
@@ -35,12 +35,12 @@ pub(crate) async fn play_bots(
         );
         tokio::task::spawn_blocking(move || tables.get(&id, &sc))
             .await
-            .map_err(ApiError::internal)?
-            .map_err(ApiError::internal)?
+            .map_err(SessionError::unreadable)?
+            .map_err(SessionError::unreadable)?
     };
     let mut played = Vec::new();
     loop {
-        let decide = |state: &State, moves: &[PastMove]| -> Result<Decision, ApiError> {
+        let decide = |state: &State, moves: &[PastMove]| -> Result<Decision, SessionError> {
             if state.finished.is_some() {
                 return Ok(None);
             }
@@ -66,7 +66,7 @@ pub(crate) async fn play_bots(
                 &crate::bots::clock(session.deadline_rounds),
                 &SeatLimits::new(&session.scenario),
             )
-            .map_err(ApiError::internal)?;
+            .map_err(SessionError::unreadable)?;
             Ok(Some((seat, kind, offer)))
         };
         let Some(c) = commit_move(app, session, decide).await? else {

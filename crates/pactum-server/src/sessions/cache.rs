@@ -11,7 +11,7 @@ use std::collections::HashMap;
 
 use sqlx::AnyPool;
 
-use crate::error::ApiError;
+use crate::sessions::error::SessionError;
 use crate::sessions::{AppState, MAX_CACHED};
 use crate::store::sessions::{Session, read_session};
 
@@ -108,7 +108,10 @@ impl SessionSource for AnyPool {
 /// negotiators edited applied afresh on every call (another server process
 /// may have stored them).
 /// (`load_session(&pool, id)` reads it afresh.)
-pub(crate) async fn load_session(src: &impl SessionSource, id: &str) -> Result<Session, ApiError> {
+pub(crate) async fn load_session(
+    src: &impl SessionSource,
+    id: &str,
+) -> Result<Session, SessionError> {
     use std::sync::atomic::Ordering::SeqCst;
     let pool = src.pool();
     let Some(cache) = src.session_cache() else {
@@ -150,7 +153,7 @@ pub(crate) async fn load_session(src: &impl SessionSource, id: &str) -> Result<S
 pub(crate) async fn with_stored_preferences(
     pool: &AnyPool,
     mut session: Session,
-) -> Result<Session, ApiError> {
+) -> Result<Session, SessionError> {
     session.scenario =
         crate::sessions::records::with_stored_preferences(pool, &session.id, session.scenario)
             .await?;

@@ -17,11 +17,12 @@ use pactum_core::Outcome;
 use pactum_core::analysis::Package;
 use sqlx::Row;
 
-use crate::error::ApiError;
 use crate::event::Event;
 use crate::offers::package;
 use crate::protocol::{MoveKind, RecordedEnd, SeatLimits, State};
 use crate::sessions::cache::keep_fixed_preferences;
+use crate::sessions::error::SessionError;
+use crate::sessions::published::{Logged, Published};
 use crate::sessions::records as mediation;
 use crate::sessions::replay::{PastMove, replay, status_of};
 use crate::sessions::{AppState, MAX_CACHED, now_ms};
@@ -56,18 +57,18 @@ pub(crate) struct Committed {
 pub(crate) struct Staged {
     pub(crate) session_id: String,
     pub(crate) fresh: Arc<CachedState>,
-    pub(crate) published: Vec<crate::sessions::live::Published>,
+    pub(crate) published: Vec<Published>,
     /// The answer once committed: the move; none (a bot had nothing to
     /// play); or the refusal of a move that found the time limit passed
     /// (the expiry is committed all the same).
-    pub(crate) answer: Result<Option<Committed>, ApiError>,
+    pub(crate) answer: Result<Option<Committed>, SessionError>,
 }
 
 /// Why [`stage_move`] failed: a rejected move wrote nothing and leaves the
 /// transaction usable; a failed write spoils the whole transaction.
 pub(crate) enum StageError {
-    Rejected(ApiError),
-    Failed(ApiError),
+    Rejected(SessionError),
+    Failed(SessionError),
 }
 
 /// Appends one move in a transaction of its own: `decide` sees the state
@@ -77,8 +78,8 @@ pub(crate) enum StageError {
 pub(crate) async fn commit_move(
     app: &AppState,
     session: &Session,
-    decide: impl FnOnce(&State, &[PastMove]) -> Result<Decision, ApiError>,
-) -> Result<Option<Committed>, ApiError> {
+    decide: impl FnOnce(&State, &[PastMove]) -> Result<Decision, SessionError>,
+) -> Result<Option<Committed>, SessionError> {
     let guard = app.write_guard().await;
     let mut tx = app.pool.begin().await?;
     let staged = match stage_move(app, &mut tx, session, &HashMap::new(), decide).await {
@@ -107,7 +108,7 @@ pub(crate) async fn stage_move(
     tx: &mut sqlx::AnyConnection,
     session: &Session,
     pending: &HashMap<String, Arc<CachedState>>,
-    decide: impl FnOnce(&State, &[PastMove]) -> Result<Decision, ApiError>,
+    decide: impl FnOnce(&State, &[PastMove]) -> Result<Decision, SessionError>,
 ) -> Result<Option<Staged>, StageError> {
     use StageError::{Failed, Rejected};
     let id = &session.id;
@@ -129,7 +130,7 @@ pub(crate) async fn stage_move(
         .fetch_optional(&mut *tx)
         .await
         .map_err(|e| Failed(e.into()))?
-        .ok_or_else(|| Rejected(ApiError::not_found(format!("no session {id:?}"))))?;
+        .ok_or_else(|| Rejected(SessionError::NoSession(id.clone())))?;
     let (last_seq, last_hash) = match (
         row.try_get::<Option<i64>, _>(0)
             .map_err(|e| Failed(e.into()))?,
@@ -137,7 +138,7 @@ pub(crate) async fn stage_move(
             .map_err(|e| Failed(e.into()))?,
     ) {
         (Some(seq), Some(hash)) => (seq as u64, hash),
-        _ => return Err(Rejected(ApiError::internal("session without log"))),
+        _ => return Err(Rejected(SessionError::corrupt("session without log"))),
     };
     // The cached state, if the log still ends where it did; else a replay.
     let cached = match pending.get(id) {
@@ -147,7 +148,7 @@ pub(crate) async fn stage_move(
     let cached = match cached {
         Some(c) if c.last_seq == last_seq && c.last_hash == last_hash => c,
         _ => {
-            let entries = load_entries(tx, id).await.map_err(Rejected)?;
+            let entries = load_entries(tx, id).await.map_err(|e| Rejected(e.into()))?;
             let (state, moves) = replay(session, &entries).map_err(Rejected)?;
             Arc::new(CachedState {
                 last_seq,
@@ -193,37 +194,43 @@ pub(crate) async fn stage_move(
         round,
         at_ms: now_ms(),
     };
-    prev = append(tx, id, seq, &prev, &mv).await.map_err(Failed)?;
+    prev = append(tx, id, seq, &prev, &mv)
+        .await
+        .map_err(|e| Failed(e.into()))?;
     let move_seq = seq;
     let (mut agreement, mut reason) = (None, None);
-    let mut published = vec![crate::sessions::live::Published::Move {
+    let mut published = vec![Published::Logged(Logged::Move {
         seq: move_seq,
         round,
         party: party.clone(),
         kind,
         offer: outcome.clone(),
-    }];
+    })];
     match &finish {
         Some(f @ RecordedEnd::Agreement(o)) => {
             seq += 1;
-            published.push(crate::sessions::live::Published::Agreement {
+            published.push(Published::Logged(Logged::Agreement {
                 seq,
                 round,
                 offer: o.clone(),
-            });
+            }));
             let ev = crate::protocol::finish_event(sc, f, round);
-            prev = append(tx, id, seq, &prev, &ev).await.map_err(Failed)?;
+            prev = append(tx, id, seq, &prev, &ev)
+                .await
+                .map_err(|e| Failed(e.into()))?;
             agreement = Some(package(sc, o));
         }
         Some(f @ RecordedEnd::Ended(r)) => {
             seq += 1;
             let ev = crate::protocol::finish_event(sc, f, round);
-            prev = append(tx, id, seq, &prev, &ev).await.map_err(Failed)?;
-            published.push(crate::sessions::live::Published::Ended {
+            prev = append(tx, id, seq, &prev, &ev)
+                .await
+                .map_err(|e| Failed(e.into()))?;
+            published.push(Published::Logged(Logged::Ended {
                 seq,
                 round,
                 reason: r.clone(),
-            });
+            }));
             reason = Some(r.clone());
         }
         None => {}
@@ -274,7 +281,7 @@ async fn stage_expiry(
     round: u64,
     finish: &RecordedEnd,
     refused: bool,
-) -> Result<Staged, ApiError> {
+) -> Result<Staged, SessionError> {
     let id = &session.id;
     let expiry = Event::Expired {
         round,
@@ -286,16 +293,16 @@ async fn stage_expiry(
     let end = crate::protocol::finish_event(&session.scenario, finish, round);
     prev = append(tx, id, seq, &prev, &end).await?;
     let published = vec![match finish {
-        RecordedEnd::Agreement(o) => crate::sessions::live::Published::Agreement {
+        RecordedEnd::Agreement(o) => Published::Logged(Logged::Agreement {
             seq,
             round,
             offer: o.clone(),
-        },
-        RecordedEnd::Ended(r) => crate::sessions::live::Published::Ended {
+        }),
+        RecordedEnd::Ended(r) => Published::Logged(Logged::Ended {
             seq,
             round,
             reason: r.clone(),
-        },
+        }),
     }];
     Ok(Staged {
         session_id: id.clone(),
@@ -307,7 +314,7 @@ async fn stage_expiry(
         }),
         published,
         answer: if refused {
-            Err(ApiError::conflict(TIME_LIMIT_PASSED))
+            Err(SessionError::conflict(TIME_LIMIT_PASSED))
         } else {
             Ok(None)
         },
@@ -316,7 +323,7 @@ async fn stage_expiry(
 
 /// After the commit of a staged move: caches the session's new state,
 /// publishes the move to watchers and returns the answer to it.
-pub(crate) fn install(app: &AppState, staged: Staged) -> Result<Option<Committed>, ApiError> {
+pub(crate) fn install(app: &AppState, staged: Staged) -> Result<Option<Committed>, SessionError> {
     let Staged {
         session_id,
         fresh,

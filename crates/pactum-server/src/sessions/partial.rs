@@ -12,12 +12,13 @@
 
 use pactum_core::analysis::Package;
 
-use crate::error::ApiError;
 use crate::event::Event;
 use crate::offers::pairs_package;
 use crate::partial::{Effects, PartialState, derived_events};
 use crate::protocol::{MoveKind, RecordedEnd, SeatLimits};
+use crate::sessions::error::SessionError;
 use crate::sessions::moves::TIME_LIMIT_PASSED;
+use crate::sessions::published::{Logged, Published};
 use crate::sessions::replay::replay_partial;
 use crate::sessions::{AppState, Seat, now_ms};
 use crate::store::log::{append, load_entries, lock_session};
@@ -44,7 +45,7 @@ pub(crate) async fn make_move(
     kind: MoveKind,
     pairs: Option<Vec<(usize, u32)>>,
     proposal: Option<u64>,
-) -> Result<PartialMoved, ApiError> {
+) -> Result<PartialMoved, SessionError> {
     let sc = &session.scenario;
     let id = &session.id;
     let guard = app.write_guard().await;
@@ -54,7 +55,7 @@ pub(crate) async fn make_move(
     let mut state = replay_partial(session, &entries)?;
     let last = entries
         .last()
-        .ok_or_else(|| ApiError::internal("session without log"))?;
+        .ok_or_else(|| SessionError::corrupt("session without log"))?;
     let round = state.round;
     let at_ms = now_ms();
     if let Some(fx) = state.expire(sc, at_ms) {
@@ -77,7 +78,7 @@ pub(crate) async fn make_move(
         tx.commit().await?;
         drop(guard);
         app.hub.publish(id, published);
-        return Err(ApiError::conflict(TIME_LIMIT_PASSED));
+        return Err(SessionError::conflict(TIME_LIMIT_PASSED));
     }
     let move_seq = last.seq + 1;
     let limits = SeatLimits::new(sc);
@@ -107,14 +108,14 @@ pub(crate) async fn make_move(
         },
     )
     .await?;
-    let mut published = vec![crate::sessions::live::Published::PartialMove {
+    let mut published = vec![Published::Logged(Logged::PartialMove {
         seq,
         round,
         party: seat.name.clone(),
         kind,
         offer: offer_pkg,
         proposal,
-    }];
+    })];
     let (mut agreement, mut reason) = (None, None);
     for ev in derived_events(sc, &state, &fx, round) {
         seq += 1;
@@ -154,35 +155,29 @@ pub(crate) async fn make_move(
 /// What subscribers hear of `event`, derived from a move (or an expiry)
 /// that brought about `fx` and recorded at `seq` in `round`: settlements,
 /// the agreement and the end (the partial agreement is in the record).
-fn published_of(
-    fx: &Effects,
-    event: &Event,
-    seq: u64,
-    round: u64,
-) -> Option<crate::sessions::live::Published> {
-    use crate::sessions::live::Published;
+fn published_of(fx: &Effects, event: &Event, seq: u64, round: u64) -> Option<Published> {
     match event {
         Event::Settled {
             proposal, issues, ..
-        } => Some(Published::Settled {
+        } => Some(Published::Logged(Logged::Settled {
             seq,
             round,
             proposal: *proposal,
             issues: issues.clone(),
-        }),
+        })),
         Event::Agreement { .. } => match &fx.finish {
-            Some(RecordedEnd::Agreement(o)) => Some(Published::Agreement {
+            Some(RecordedEnd::Agreement(o)) => Some(Published::Logged(Logged::Agreement {
                 seq,
                 round,
                 offer: o.clone(),
-            }),
+            })),
             _ => None,
         },
-        Event::Ended { reason, .. } => Some(Published::Ended {
+        Event::Ended { reason, .. } => Some(Published::Logged(Logged::Ended {
             seq,
             round,
             reason: reason.clone(),
-        }),
+        })),
         _ => None,
     }
 }

@@ -8,29 +8,29 @@ use pactum_core::Scenario;
 
 use crate::certificate::{Certificate, compute_with};
 use crate::certified::disclosed_by;
-use crate::error::ApiError;
 use crate::event::Event;
 use crate::offers::package;
 use crate::preferences::{PreferencesOpening, PreferencesRequest, commitment, is_locked};
 use crate::protocol::RecordedEnd;
 use crate::record::{GENESIS_HASH, RecordEntry};
-use crate::sessions::live::Published;
+use crate::sessions::error::SessionError;
+use crate::sessions::published::{Logged, Published};
 use crate::sessions::replay::replay;
 use crate::sessions::{AppState, now_ms};
 use crate::store::log::{append, load_entries, lock_session};
 use crate::store::sessions::Session;
 
 /// The session's log as committed.
-pub(crate) async fn read_log(app: &AppState, id: &str) -> Result<Vec<RecordEntry>, ApiError> {
+pub(crate) async fn read_log(app: &AppState, id: &str) -> Result<Vec<RecordEntry>, SessionError> {
     let mut conn = app.pool.acquire().await?;
-    load_entries(&mut conn, id).await
+    Ok(load_entries(&mut conn, id).await?)
 }
 
 /// The events of a log's entries.
-pub(crate) fn events_of(entries: &[RecordEntry]) -> Result<Vec<Event>, ApiError> {
+pub(crate) fn events_of(entries: &[RecordEntry]) -> Result<Vec<Event>, SessionError> {
     entries
         .iter()
-        .map(|e| serde_json::from_value(e.event.clone()).map_err(ApiError::internal))
+        .map(|e| serde_json::from_value(e.event.clone()).map_err(SessionError::unreadable))
         .collect()
 }
 
@@ -51,7 +51,7 @@ pub(crate) struct NewSession<'a> {
 }
 
 /// Stores a new session (see [`NewSession`]).
-pub(crate) async fn create(app: &AppState, new: NewSession<'_>) -> Result<(), ApiError> {
+pub(crate) async fn create(app: &AppState, new: NewSession<'_>) -> Result<(), SessionError> {
     let _guard = app.write_guard().await;
     let mut tx = app.pool.begin().await?;
     crate::store::sessions::insert_session(
@@ -86,8 +86,8 @@ pub(crate) async fn create(app: &AppState, new: NewSession<'_>) -> Result<(), Ap
 }
 
 /// The scenario text the session was created with.
-pub(crate) async fn scenario_text(app: &AppState, id: &str) -> Result<String, ApiError> {
-    crate::store::sessions::scenario_text(&app.pool, id).await
+pub(crate) async fn scenario_text(app: &AppState, id: &str) -> Result<String, SessionError> {
+    Ok(crate::store::sessions::scenario_text(&app.pool, id).await?)
 }
 
 /// Records negotiator `party`'s disclosure choice and publishes it;
@@ -98,7 +98,7 @@ pub(crate) async fn disclose(
     session: &Session,
     party: &str,
     disclose: bool,
-) -> Result<bool, ApiError> {
+) -> Result<bool, SessionError> {
     let id = &session.id;
     let _guard = app.write_guard().await;
     let mut tx = app.pool.begin().await?;
@@ -106,14 +106,14 @@ pub(crate) async fn disclose(
     let entries = load_entries(&mut tx, id).await?;
     let (state, _) = replay(session, &entries)?;
     if state.finished.is_some() {
-        return Err(ApiError::conflict(
+        return Err(SessionError::conflict(
             "the negotiation is over: disclosure choices are final",
         ));
     }
     let mut events = events_of(&entries)?;
     let last = entries
         .last()
-        .ok_or_else(|| ApiError::internal("session without log"))?;
+        .ok_or_else(|| SessionError::corrupt("session without log"))?;
     let event = Event::Disclosure {
         party: party.to_string(),
         disclose,
@@ -124,11 +124,11 @@ pub(crate) async fn disclose(
     tx.commit().await?;
     app.hub.publish(
         id,
-        vec![Published::Disclosure {
+        vec![Published::Logged(Logged::Disclosure {
             seq,
             party: party.to_string(),
             disclose,
-        }],
+        })],
     );
     events.push(event);
     let disclosed = disclosed_by(events);
@@ -140,7 +140,7 @@ pub(crate) async fn disclose(
 pub(crate) async fn ensure_certificate(
     app: &AppState,
     session: &Session,
-) -> Result<Certificate, ApiError> {
+) -> Result<Certificate, SessionError> {
     let id = &session.id;
     let entries = read_log(app, id).await?;
     let events = events_of(&entries)?;
@@ -149,7 +149,7 @@ pub(crate) async fn ensure_certificate(
     }
     let (state, _) = replay(session, &entries)?;
     let Some(RecordedEnd::Agreement(outcome)) = &state.finished else {
-        return Err(ApiError::conflict("there is no agreement to certify"));
+        return Err(SessionError::conflict("there is no agreement to certify"));
     };
     let round = events
         .iter()
@@ -158,7 +158,7 @@ pub(crate) async fn ensure_certificate(
             Event::Agreement { round, .. } => Some(*round),
             _ => None,
         })
-        .ok_or_else(|| ApiError::internal("agreement without event"))?;
+        .ok_or_else(|| SessionError::corrupt("agreement without event"))?;
     let agreement = package(&session.scenario, outcome);
     let disclosed = disclosed_by(events);
     let scenario = session.scenario.clone();
@@ -166,7 +166,7 @@ pub(crate) async fn ensure_certificate(
         .limits
         .analyse(move |options| compute_with(&scenario, &agreement, round, &disclosed, options))
         .await?
-        .map_err(|e| ApiError::unprocessable(e.to_string()))?;
+        .map_err(|e| SessionError::Unprocessable(e.to_string()))?;
 
     let _guard = app.write_guard().await;
     let mut tx = app.pool.begin().await?;
@@ -174,7 +174,7 @@ pub(crate) async fn ensure_certificate(
     let entries = load_entries(&mut tx, id).await?;
     let last = entries
         .last()
-        .ok_or_else(|| ApiError::internal("session without log"))?;
+        .ok_or_else(|| SessionError::corrupt("session without log"))?;
     if let Ok(Event::Certificate(c)) = serde_json::from_value::<Event>(last.event.clone()) {
         return Ok(c); // another request issued it meanwhile
     }
@@ -195,11 +195,11 @@ pub(crate) async fn ensure_certificate(
 pub(crate) async fn finished_log(
     app: &AppState,
     session: &Session,
-) -> Result<Vec<RecordEntry>, ApiError> {
+) -> Result<Vec<RecordEntry>, SessionError> {
     let entries = read_log(app, &session.id).await?;
     let (state, _) = replay(session, &entries)?;
     match &state.finished {
-        None => Err(ApiError::conflict(
+        None => Err(SessionError::conflict(
             "the negotiation is still open: export it once it is finished",
         )),
         Some(RecordedEnd::Agreement(_)) => {
@@ -226,27 +226,27 @@ pub(crate) async fn replace_preferences(
     session: &Session,
     party: &str,
     prefs: &PreferencesRequest,
-) -> Result<PreferencesStored, ApiError> {
+) -> Result<PreferencesStored, SessionError> {
     let id = &session.id;
     let salt = hex::encode(rand::random::<[u8; 16]>());
     let commit = commitment(&salt, prefs);
-    let stored = serde_json::to_string(prefs).map_err(ApiError::internal)?;
+    let stored = serde_json::to_string(prefs).map_err(SessionError::unreadable)?;
     let guard = app.write_guard().await;
     let mut tx = app.pool.begin().await?;
     lock_session(&mut tx, id).await?;
     let entries = load_entries(&mut tx, id).await?;
     let (state, _) = replay(session, &entries)?;
     if state.finished.is_some() {
-        return Err(ApiError::conflict("the negotiation is over"));
+        return Err(SessionError::conflict("the negotiation is over"));
     }
-    if is_locked(&entries, party).map_err(ApiError::internal)? {
-        return Err(ApiError::conflict(
+    if is_locked(&entries, party).map_err(SessionError::unreadable)? {
+        return Err(SessionError::conflict(
             "your preferences are locked (by your first move or your own lock): they can no longer change",
         ));
     }
     let last = entries
         .last()
-        .ok_or_else(|| ApiError::internal("session without log"))?;
+        .ok_or_else(|| SessionError::corrupt("session without log"))?;
     let seq = last.seq + 1;
     let ev = Event::Preferences {
         party: party.to_string(),
@@ -273,7 +273,7 @@ pub(crate) async fn lock_preferences(
     session: &Session,
     seat: usize,
     party: &str,
-) -> Result<Vec<RecordEntry>, ApiError> {
+) -> Result<Vec<RecordEntry>, SessionError> {
     let id = &session.id;
     let guard = app.write_guard().await;
     let mut tx = app.pool.begin().await?;
@@ -281,12 +281,14 @@ pub(crate) async fn lock_preferences(
     let mut entries = load_entries(&mut tx, id).await?;
     let (state, _) = replay(session, &entries)?;
     if state.finished.is_some() {
-        return Err(ApiError::conflict("the negotiation is over"));
+        return Err(SessionError::conflict("the negotiation is over"));
     }
-    if !session.is_bot_seat(seat) && !is_locked(&entries, party).map_err(ApiError::internal)? {
+    if !session.is_bot_seat(seat)
+        && !is_locked(&entries, party).map_err(SessionError::unreadable)?
+    {
         let last = entries
             .last()
-            .ok_or_else(|| ApiError::internal("session without log"))?;
+            .ok_or_else(|| SessionError::corrupt("session without log"))?;
         let seq = last.seq + 1;
         let ev = Event::PreferencesLocked {
             party: party.to_string(),
@@ -296,7 +298,7 @@ pub(crate) async fn lock_preferences(
         tx.commit().await?;
         entries.push(RecordEntry {
             seq,
-            event: serde_json::to_value(&ev).map_err(ApiError::internal)?,
+            event: serde_json::to_value(&ev).map_err(SessionError::unreadable)?,
             prev_hash: last.hash.clone(),
             hash,
         });
@@ -311,13 +313,13 @@ pub(crate) async fn preference_openings(
     app: &AppState,
     id: &str,
     party: &str,
-) -> Result<Vec<PreferencesOpening>, ApiError> {
+) -> Result<Vec<PreferencesOpening>, SessionError> {
     crate::store::preferences::openings(&app.pool, id, party)
         .await?
         .into_iter()
         .map(|(seq, body, salt)| {
             let preferences: PreferencesRequest =
-                serde_json::from_str(&body).map_err(ApiError::internal)?;
+                serde_json::from_str(&body).map_err(SessionError::unreadable)?;
             Ok(PreferencesOpening {
                 seq,
                 commitment: commitment(&salt, &preferences),
@@ -333,14 +335,15 @@ pub(crate) async fn with_stored_preferences(
     pool: &sqlx::AnyPool,
     id: &str,
     mut scenario: Scenario,
-) -> Result<Scenario, ApiError> {
+) -> Result<Scenario, SessionError> {
     for (name, body) in crate::store::preferences::latest(pool, id).await? {
-        let prefs: PreferencesRequest = serde_json::from_str(&body).map_err(ApiError::internal)?;
+        let prefs: PreferencesRequest =
+            serde_json::from_str(&body).map_err(SessionError::unreadable)?;
         let party = scenario
             .party_index(&name)
-            .ok_or_else(|| ApiError::internal("preferences of an unknown party"))?;
+            .ok_or_else(|| SessionError::corrupt("preferences of an unknown party"))?;
         scenario = crate::preferences::apply(&scenario, party, &prefs)
-            .map_err(|e| ApiError::internal_from(&e))?;
+            .map_err(SessionError::unreadable)?;
     }
     Ok(scenario)
 }

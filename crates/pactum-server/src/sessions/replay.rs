@@ -10,36 +10,36 @@
 //! that does not parse, is an internal error (the log was written only by
 //! moves the same machine accepted), never silently skipped.
 
-use crate::error::ApiError;
 use crate::event::Event;
 use crate::offers::package_pairs;
 use crate::offers::to_outcome;
 use crate::partial::PartialState;
 use crate::protocol::{ALTERNATING_OFFERS, MoveKind, RecordedEnd, State, TimeLimit};
 use crate::record::RecordEntry;
+use crate::sessions::error::SessionError;
 use crate::single_text::TextState;
 use crate::store::sessions::Session;
 use pactum_core::Outcome;
 
 /// A recorded expiry the time limit does not imply at its recorded time.
-fn expiry_before_the_limit() -> ApiError {
-    ApiError::internal("stored log does not replay: an expiry before the time limit")
+fn expiry_before_the_limit() -> SessionError {
+    SessionError::corrupt("stored log does not replay: an expiry before the time limit")
 }
 
 /// Replays a single-text session's votes.
 pub(crate) fn replay_text(
     session: &Session,
     entries: &[RecordEntry],
-) -> Result<TextState, ApiError> {
+) -> Result<TextState, SessionError> {
     let sc = &session.scenario;
     let names = sc.negotiator_names();
     let mut state = TextState::new(sc, names.clone(), session.deadline_rounds);
     for entry in entries {
         let event: Event =
-            serde_json::from_value(entry.event.clone()).map_err(ApiError::internal)?;
+            serde_json::from_value(entry.event.clone()).map_err(SessionError::unreadable)?;
         match &event {
             Event::Created { .. } => {
-                let limit = TimeLimit::of_created(&event).map_err(ApiError::internal)?;
+                let limit = TimeLimit::of_created(&event).map_err(SessionError::unreadable)?;
                 state = state.with_time_limit(limit);
             }
             Event::Expired { at_ms, .. } if state.expire(*at_ms).is_none() => {
@@ -57,10 +57,10 @@ pub(crate) fn replay_text(
             let seat = names
                 .iter()
                 .position(|n| *n == party)
-                .ok_or_else(|| ApiError::internal("vote by an unknown party"))?;
+                .ok_or_else(|| SessionError::corrupt("vote by an unknown party"))?;
             state
                 .vote(sc, seat, accept, Some(proposal))
-                .map_err(|e| ApiError::internal(format!("stored log does not replay: {e}")))?;
+                .map_err(|e| SessionError::corrupt(format!("stored log does not replay: {e}")))?;
         }
     }
     Ok(state)
@@ -70,16 +70,16 @@ pub(crate) fn replay_text(
 pub(crate) fn replay_partial(
     session: &Session,
     entries: &[RecordEntry],
-) -> Result<PartialState, ApiError> {
+) -> Result<PartialState, SessionError> {
     let sc = &session.scenario;
     let names = sc.negotiator_names();
     let mut state = PartialState::new(sc.issues().len(), names.clone(), session.deadline_rounds);
     for entry in entries {
         let event: Event =
-            serde_json::from_value(entry.event.clone()).map_err(ApiError::internal)?;
+            serde_json::from_value(entry.event.clone()).map_err(SessionError::unreadable)?;
         match &event {
             Event::Created { .. } => {
-                let limit = TimeLimit::of_created(&event).map_err(ApiError::internal)?;
+                let limit = TimeLimit::of_created(&event).map_err(SessionError::unreadable)?;
                 state = state.with_time_limit(limit);
             }
             Event::Expired { at_ms, .. } if state.expire(sc, *at_ms).is_none() => {
@@ -98,14 +98,14 @@ pub(crate) fn replay_partial(
             let seat = names
                 .iter()
                 .position(|n| *n == party)
-                .ok_or_else(|| ApiError::internal("move by an unknown party"))?;
+                .ok_or_else(|| SessionError::corrupt("move by an unknown party"))?;
             let offer = offer
                 .map(|p| package_pairs(sc, &p))
                 .transpose()
-                .map_err(ApiError::internal)?;
+                .map_err(SessionError::unreadable)?;
             state
                 .apply(sc, seat, kind, offer, proposal, entry.seq)
-                .map_err(|e| ApiError::internal(format!("stored log does not replay: {e}")))?;
+                .map_err(|e| SessionError::corrupt(format!("stored log does not replay: {e}")))?;
         }
     }
     Ok(state)
@@ -126,17 +126,17 @@ pub(crate) struct PastMove {
 pub(crate) fn replay(
     session: &Session,
     entries: &[RecordEntry],
-) -> Result<(State, Vec<PastMove>), ApiError> {
+) -> Result<(State, Vec<PastMove>), SessionError> {
     let names = session.scenario.negotiator_names();
     let mut state = State::new(names.clone(), session.deadline_rounds);
     let mut moves = Vec::new();
     for entry in entries {
         let event: Event =
-            serde_json::from_value(entry.event.clone()).map_err(ApiError::internal)?;
+            serde_json::from_value(entry.event.clone()).map_err(SessionError::unreadable)?;
         // Protocols other than alternating offers finish without moves.
         match &event {
             Event::Created { .. } => {
-                let limit = TimeLimit::of_created(&event).map_err(ApiError::internal)?;
+                let limit = TimeLimit::of_created(&event).map_err(SessionError::unreadable)?;
                 state = state.with_time_limit(limit);
             }
             Event::Expired { at_ms, .. }
@@ -146,7 +146,7 @@ pub(crate) fn replay(
             }
             Event::Agreement { offer, .. } if state.finished.is_none() => {
                 state.finished = Some(RecordedEnd::Agreement(
-                    to_outcome(&session.scenario, offer).map_err(ApiError::internal)?,
+                    to_outcome(&session.scenario, offer).map_err(SessionError::unreadable)?,
                 ));
             }
             Event::Ended { reason, .. } if state.finished.is_none() => {
@@ -165,14 +165,16 @@ pub(crate) fn replay(
             let seat = names
                 .iter()
                 .position(|n| *n == party)
-                .ok_or_else(|| ApiError::internal("move by an unknown party"))?;
+                .ok_or_else(|| SessionError::corrupt("move by an unknown party"))?;
             let outcome = match &offer {
-                Some(p) => Some(to_outcome(&session.scenario, p).map_err(ApiError::internal)?),
+                Some(p) => {
+                    Some(to_outcome(&session.scenario, p).map_err(SessionError::unreadable)?)
+                }
                 None => None,
             };
             state
                 .apply(seat, kind, outcome.clone())
-                .map_err(|e| ApiError::internal(format!("stored log does not replay: {e}")))?;
+                .map_err(|e| SessionError::corrupt(format!("stored log does not replay: {e}")))?;
             moves.push(PastMove {
                 seq: entry.seq,
                 round,

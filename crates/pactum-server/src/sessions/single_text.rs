@@ -11,10 +11,11 @@
 //! (409, [`TIME_LIMIT_PASSED`]), but the expiry and the end it brings (the
 //! last draft everyone accepted, or none) are committed first.
 
-use crate::error::ApiError;
 use crate::event::Event;
 use crate::protocol::{RecordedEnd, SeatLimits};
+use crate::sessions::error::SessionError;
 use crate::sessions::moves::TIME_LIMIT_PASSED;
+use crate::sessions::published::{Logged, Published};
 use crate::sessions::replay::replay_text;
 use crate::sessions::{AppState, Seat, now_ms};
 use crate::single_text::{Resolution, TextState, proposal_event};
@@ -39,7 +40,7 @@ pub(crate) async fn vote(
     seat: &Seat,
     accept: bool,
     expected: Option<u64>,
-) -> Result<Voted, ApiError> {
+) -> Result<Voted, SessionError> {
     let sc = &session.scenario;
     let id = &session.id;
     let guard = app.write_guard().await;
@@ -50,7 +51,7 @@ pub(crate) async fn vote(
     let proposal = state.proposal;
     let last = entries
         .last()
-        .ok_or_else(|| ApiError::internal("session without log"))?;
+        .ok_or_else(|| SessionError::corrupt("session without log"))?;
     let at_ms = now_ms();
     if let Some(finish) = state.expire(at_ms) {
         let expiry = Event::Expired {
@@ -68,7 +69,7 @@ pub(crate) async fn vote(
         if matches!(finish, RecordedEnd::Agreement(_)) {
             let _ = crate::sessions::records::ensure_certificate(app, session).await;
         }
-        return Err(ApiError::conflict(TIME_LIMIT_PASSED));
+        return Err(SessionError::conflict(TIME_LIMIT_PASSED));
     }
     let resolution = state.vote_within(seat.seat, accept, expected, &SeatLimits::new(sc))?;
     let mut seq = last.seq + 1;
@@ -87,11 +88,11 @@ pub(crate) async fn vote(
     )
     .await?;
     let mut agreed = false;
-    let mut published = vec![crate::sessions::live::Published::Vote {
+    let mut published = vec![Published::Logged(Logged::Vote {
         seq,
         round: proposal,
         party: seat.name.clone(),
-    }];
+    })];
     if resolution.is_some() {
         let next = match &state.finished {
             None => {
@@ -102,12 +103,12 @@ pub(crate) async fn vote(
                     change,
                 }) = &ev
                 {
-                    published.push(crate::sessions::live::Published::Proposal {
+                    published.push(Published::Logged(Logged::Proposal {
                         seq: seq + 1,
                         round: *proposal,
                         draft: draft.clone(),
                         change: change.clone(),
-                    });
+                    }));
                 }
                 ev
             }
@@ -145,17 +146,17 @@ pub(crate) async fn vote(
 }
 
 /// What subscribers hear of the end `finish`, recorded at `seq` in `round`.
-fn published_end(finish: &RecordedEnd, seq: u64, round: u64) -> crate::sessions::live::Published {
+fn published_end(finish: &RecordedEnd, seq: u64, round: u64) -> Published {
     match finish {
-        RecordedEnd::Agreement(o) => crate::sessions::live::Published::Agreement {
+        RecordedEnd::Agreement(o) => Published::Logged(Logged::Agreement {
             seq,
             round,
             offer: o.clone(),
-        },
-        RecordedEnd::Ended(r) => crate::sessions::live::Published::Ended {
+        }),
+        RecordedEnd::Ended(r) => Published::Logged(Logged::Ended {
             seq,
             round,
             reason: r.clone(),
-        },
+        }),
     }
 }

@@ -6,13 +6,19 @@
 //! negotiator's name; packages become outcome ids of the simulator's space
 //! (a package outside it is refused, naming the entry); a partial-rounds
 //! proposal's id is the offer's sequence number; only the agreement or end
-//! recorded, and who left, make the stated result.
+//! recorded, and who left, make the stated result; each move's time, and
+//! the expiry's, is its `at_ms` less the creation's (a time before the
+//! creation is refused), so a session with a wall-clock limit re-runs on
+//! the recorded clock.
 
 use pactum_core::Scenario;
 use pactum_core::analysis::Package;
 use pactum_protocol::{partial_rounds, sao};
 use pactum_sim::OutcomeSpace;
+use std::time::Duration;
+
 use pactum_sim::runner::{Mediator, ProtocolKind};
+use pactum_sim::script::MoveTimes;
 use pactum_sim::trace::{Move, Step};
 
 use super::error::SimulationError;
@@ -31,8 +37,12 @@ pub struct RecordedRun {
     pub protocol: ProtocolKind,
     /// The deadline, in rounds.
     pub deadline_rounds: u64,
+    /// The wall-clock time limit, if the session had one.
+    pub deadline_seconds: Option<u64>,
     /// Every move, in order.
     pub steps: Vec<Step>,
+    /// When each move was made (and the expiry found), from the creation.
+    pub times: MoveTimes,
     /// The recorded agreement.
     pub agreement: Option<Package>,
     /// The recorded end reason, when it ended without agreement.
@@ -65,6 +75,7 @@ pub fn script_of(
 ) -> Result<RecordedRun, SimulationError> {
     let names = scenario.negotiator_names();
     let mut run: Option<RecordedRun> = None;
+    let mut created_ms = 0i64;
     for entry in &record.events {
         let seq = entry.seq;
         let bad = |reason: String| SimulationError::Record { seq, reason };
@@ -74,6 +85,8 @@ pub fn script_of(
             protocol,
             deadline_rounds,
             negotiators,
+            at_ms,
+            deadline_seconds,
             ..
         } = &event
         {
@@ -91,10 +104,13 @@ pub fn script_of(
                 PARTIAL_ROUNDS => ProtocolKind::PartialRounds,
                 other => return Err(bad(format!("unknown protocol {other:?}"))),
             };
+            created_ms = *at_ms;
             run = Some(RecordedRun {
                 protocol,
                 deadline_rounds: *deadline_rounds,
+                deadline_seconds: *deadline_seconds,
                 steps: Vec::new(),
+                times: MoveTimes::default(),
                 agreement: None,
                 ended: None,
                 final_round: None,
@@ -117,6 +133,21 @@ pub fn script_of(
             space
                 .encode(&o)
                 .map_err(|e| bad(format!("a package outside the space: {e}")))
+        };
+        let since_creation = |at_ms: i64| {
+            u64::try_from(at_ms - created_ms)
+                .map(Duration::from_millis)
+                .map_err(|_| bad(format!("a time ({at_ms} ms) before the session's creation")))
+        };
+        let at = match &event {
+            Event::Move { at_ms, .. }
+            | Event::Vote { at_ms, .. }
+            | Event::PartialMove { at_ms, .. } => Some(since_creation(*at_ms)?),
+            Event::Expired { at_ms, .. } => {
+                run.times.expired = Some(since_creation(*at_ms)?);
+                None
+            }
+            _ => None,
         };
         let step = match &event {
             Event::Move {
@@ -178,7 +209,10 @@ pub fn script_of(
             }
             _ => None,
         };
-        run.steps.extend(step);
+        if let (Some(step), Some(at)) = (step, at) {
+            run.steps.push(step);
+            run.times.moves.push(at);
+        }
     }
     run.ok_or(SimulationError::Record {
         seq: 0,

@@ -222,8 +222,8 @@ pub async fn create_mediated(
 }
 
 /// `GET /sessions/{id}/record` with the convener's token, which must
-/// succeed; the record parsed.
-pub async fn record_of(app: &Router, id: &str, admin: &str) -> Record {
+/// succeed; the record's JSON text.
+pub async fn record_text(app: &Router, id: &str, admin: &str) -> String {
     let (status, _, text) = call(
         app,
         "GET",
@@ -233,7 +233,12 @@ pub async fn record_of(app: &Router, id: &str, admin: &str) -> Record {
     )
     .await;
     assert_eq!(status, StatusCode::OK, "{text}");
-    serde_json::from_str(&text).unwrap()
+    text
+}
+
+/// [`record_text`], parsed.
+pub async fn record_of(app: &Router, id: &str, admin: &str) -> Record {
+    serde_json::from_str(&record_text(app, id, admin).await).unwrap()
 }
 
 // ---------------------------------------------------------------- requests

@@ -7,14 +7,48 @@ use std::collections::HashMap;
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 
+use pactum_core::Outcome;
 use pactum_core::Scenario;
-use tokio::sync::{broadcast, mpsc};
+use sqlx::AnyPool;
+use tokio::sync::{broadcast, mpsc, oneshot};
 
-use super::Published;
-use super::relay::{Job, Relay, relay_session};
-use super::suggest::SuggestJob;
 use crate::limits::Limits;
+use crate::sessions::error::SessionError;
+use crate::sessions::published::Published;
 use crate::store::{Backend, Db};
+use crate::views::SuggestionContext;
+
+/// PostgreSQL: work for a session's relay task, done in the order queued
+/// (the order of the notifications).
+pub(super) enum Job {
+    /// A subscriber arrived: mark the session watched and, the first time,
+    /// start relaying after the log's head. Answered once done.
+    Watch(oneshot::Sender<Result<(), SessionError>>),
+    /// Relay the committed log entries up to `seq` (all of them if `None`).
+    Relay(Option<u64>),
+    /// Renew the watch mark, then relay every committed entry.
+    Renew,
+    /// Relay up to entry `seq`, then the suggestions after round `round`.
+    Suggest { seq: u64, round: u64 },
+}
+
+/// PostgreSQL: what the listener, renewal and relay tasks need.
+pub(super) struct Relay {
+    pub(super) pool: AnyPool,
+    pub(super) url: String,
+    pub(super) started: AtomicBool,
+    /// Whether the listener is connected and listening.
+    pub(super) listening: tokio::sync::watch::Sender<bool>,
+}
+
+/// SQLite: the suggestions to compute and stream after a round.
+pub(super) struct SuggestJob {
+    pub(super) round: u64,
+    pub(super) scenario: Scenario,
+    pub(super) standing: Option<Outcome>,
+    pub(super) parties: Vec<usize>,
+    pub(super) context: SuggestionContext,
+}
 
 /// Events buffered per session; a subscriber further behind catches up
 /// from the log.
@@ -24,8 +58,8 @@ const CHANNEL_CAPACITY: usize = 256;
 /// the queue of the task relaying its log to it.
 pub(crate) struct Feed {
     pub(super) tx: broadcast::Sender<Arc<Published>>,
-    /// PostgreSQL: the session's relay task (see [`relay_session`]), which
-    /// ends once the feed is dropped.
+    /// PostgreSQL: the session's relay task (see `relay::relay_session`),
+    /// which ends once the feed is dropped.
     pub(super) jobs: Option<mpsc::UnboundedSender<Job>>,
 }
 
@@ -85,12 +119,17 @@ impl Hub {
         self.relay.is_some()
     }
 
-    /// A receiver of the session's events (creating its channel and, on
-    /// PostgreSQL, its relay task), and the session's feed.
+    /// A receiver of the session's events and the session's feed; a new
+    /// feed gets its channel and, on PostgreSQL, a job queue whose
+    /// receiving end `start_relay` hands to the session's relay task.
     pub(super) fn subscribe(
         &self,
         session_id: &str,
-        scenario: &Arc<Scenario>,
+        start_relay: impl FnOnce(
+            &Relay,
+            broadcast::Sender<Arc<Published>>,
+            mpsc::UnboundedReceiver<Job>,
+        ),
     ) -> (broadcast::Receiver<Arc<Published>>, Arc<Feed>) {
         let mut map = self.feeds.lock().unwrap();
         let feed = map
@@ -99,14 +138,7 @@ impl Hub {
                 let tx = broadcast::channel(CHANNEL_CAPACITY).0;
                 let jobs = self.relay.as_ref().map(|relay| {
                     let (jobs, queue) = mpsc::unbounded_channel();
-                    tokio::spawn(relay_session(
-                        relay.pool.clone(),
-                        self.limits.clone(),
-                        session_id.to_string(),
-                        scenario.clone(),
-                        tx.clone(),
-                        queue,
-                    ));
+                    start_relay(relay, tx.clone(), queue);
                     jobs
                 });
                 Arc::new(Feed { tx, jobs })

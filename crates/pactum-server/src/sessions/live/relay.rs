@@ -7,7 +7,7 @@
 //! watched logs again, so a lost notification delays an event but never
 //! drops it.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 
@@ -15,12 +15,12 @@ use pactum_core::Scenario;
 use sqlx::{AnyPool, Row};
 use tokio::sync::{broadcast, mpsc, oneshot};
 
-use super::hub::{Feed, Hub};
+use super::hub::{Feed, Hub, Job};
 use super::suggest::suggestions_at;
-use super::{Published, published};
-use crate::error::ApiError;
 use crate::event::Event;
 use crate::limits::Limits;
+use crate::sessions::error::SessionError;
+use crate::sessions::published::{Published, published};
 
 /// The PostgreSQL notification channel of live updates.
 pub const NOTIFY_CHANNEL: &str = "pactum_events";
@@ -38,35 +38,31 @@ pub(crate) const RENEW_EVERY: Duration = Duration::from_secs(20);
 const WATCH: &str =
     "UPDATE sessions SET watched_until = now() + $2::bigint * interval '1 second' WHERE id = $1";
 
-/// PostgreSQL: work for a session's relay task, done in the order queued
-/// (the order of the notifications).
-pub(super) enum Job {
-    /// A subscriber arrived: mark the session watched and, the first time,
-    /// start relaying after the log's head. Answered once done.
-    Watch(oneshot::Sender<Result<(), ApiError>>),
-    /// Relay the committed log entries up to `seq` (all of them if `None`).
-    Relay(Option<u64>),
-    /// Renew the watch mark, then relay every committed entry.
-    Renew,
-    /// Relay up to entry `seq`, then the suggestions after round `round`.
-    Suggest { seq: u64, round: u64 },
-}
-
-/// PostgreSQL: what the listener, renewal and relay tasks need.
-pub(super) struct Relay {
-    pub(super) pool: AnyPool,
-    pub(super) url: String,
-    pub(super) started: AtomicBool,
-    /// Whether the listener is connected and listening.
-    pub(super) listening: tokio::sync::watch::Sender<bool>,
-}
-
 // ---------------------------------------------------------------- relay (PostgreSQL)
+
+/// A receiver of the session's events and the session's feed, creating its
+/// channel and, on PostgreSQL, starting its relay task.
+pub(super) fn subscribe(
+    hub: &Hub,
+    session_id: &str,
+    scenario: &Arc<Scenario>,
+) -> (broadcast::Receiver<Arc<Published>>, Arc<Feed>) {
+    hub.subscribe(session_id, |relay, tx, queue| {
+        tokio::spawn(relay_session(
+            relay.pool.clone(),
+            hub.limits.clone(),
+            session_id.to_string(),
+            scenario.clone(),
+            tx,
+            queue,
+        ));
+    })
+}
 
 /// Marks the session watched by this process (for a first subscriber
 /// here, relaying starts after the log's head), starting the listener if
 /// need be.
-pub(super) async fn watch(hub: &Arc<Hub>, feed: &Feed) -> Result<(), ApiError> {
+pub(super) async fn watch(hub: &Arc<Hub>, feed: &Feed) -> Result<(), SessionError> {
     let Some(relay) = &hub.relay else {
         return Ok(());
     };
@@ -79,7 +75,7 @@ pub(super) async fn watch(hub: &Arc<Hub>, feed: &Feed) -> Result<(), ApiError> {
     let (reply, done) = oneshot::channel();
     feed.queue(Job::Watch(reply));
     done.await
-        .map_err(|_| ApiError::internal("the live updates relay has stopped"))?
+        .map_err(|_| SessionError::Stopped("the live updates relay"))?
 }
 
 async fn mark_watched(pool: &AnyPool, session_id: &str) -> Result<(), sqlx::Error> {
@@ -244,7 +240,7 @@ pub(super) async fn relay_session(
                                 .await?;
                         relayed = Some(head.unwrap_or(0) as u64);
                     }
-                    Ok::<_, ApiError>(())
+                    Ok::<_, SessionError>(())
                 }
                 .await;
                 let _ = reply.send(started);

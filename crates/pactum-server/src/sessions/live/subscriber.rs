@@ -12,12 +12,12 @@ use pactum_core::Scenario;
 use sqlx::{AnyPool, Row};
 use tokio::sync::broadcast;
 
-use super::relay::watch;
+use super::relay::{subscribe, watch};
 use super::suggest::latest_suggestions;
-use super::{Published, published};
-use crate::error::ApiError;
 use crate::event::Event;
 use crate::sessions::AppState;
+use crate::sessions::error::SessionError;
+use crate::sessions::published::{Published, published};
 use crate::sessions::replay::replay;
 use crate::store::log::load_entries;
 use crate::store::sessions::Session;
@@ -66,10 +66,10 @@ pub(crate) async fn open(
     session: &Session,
     party: Option<usize>,
     after: Option<u64>,
-) -> Result<Subscriber, ApiError> {
+) -> Result<Subscriber, SessionError> {
     let id = session.id.clone();
     let scenario = Arc::new(session.scenario.clone());
-    let (rx, feed) = app.hub.subscribe(&id, &scenario);
+    let (rx, feed) = subscribe(&app.hub, &id, &scenario);
     watch(&app.hub, &feed).await?;
     drop(feed);
     // Subscribed first, so that no move committed from here on is missed.
@@ -163,8 +163,9 @@ impl Subscriber {
     /// negotiators they were computed for, and only while fresh), noting
     /// how far it got.
     fn send(&mut self, e: &Published) -> bool {
-        match (e.position(), e) {
-            (Some((seq, round)), _) => {
+        match e {
+            Published::Logged(logged) => {
+                let (seq, round) = logged.position();
                 self.seen = self.seen.max(seq);
                 if round.is_some() {
                     self.round = round;
@@ -174,20 +175,19 @@ impl Subscriber {
             // Suggestions after a round older than the one before the last
             // event sent are stale: they can be that late only after a
             // catch-up (or a very slow computation).
-            (None, Published::Suggestions { round, .. })
+            Published::Suggestions { round, .. }
                 if self.round.is_some_and(|r| r > round + 1)
                     || self.suggested.is_some_and(|r| r >= *round) =>
             {
                 false
             }
-            (None, Published::Suggestions { round, by_party }) => match self.party {
+            Published::Suggestions { round, by_party } => match self.party {
                 Some(p) => {
                     self.suggested = Some(*round);
                     by_party.contains_key(&p)
                 }
                 None => false,
             },
-            (None, _) => false,
         }
     }
 

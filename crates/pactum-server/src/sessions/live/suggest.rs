@@ -15,14 +15,14 @@ use sqlx::{AnyPool, Row};
 use tokio::sync::mpsc;
 use utoipa::ToSchema;
 
-use super::Published;
-use super::hub::Hub;
+use super::hub::{Hub, SuggestJob};
 use crate::event::Event;
 use crate::limits::Limits;
 use crate::record::RecordEntry;
 use crate::sessions::AppState;
 use crate::sessions::basis::suggestion_basis;
 use crate::sessions::cache::load_session;
+use crate::sessions::published::Published;
 use crate::sessions::replay::replay;
 use crate::store::log::load_entries;
 use crate::store::sessions::Session;
@@ -41,15 +41,6 @@ const NOTIFY_SUGGESTIONS_AT_HEAD: &str = "SELECT count(pg_notify('pactum_events'
 /// Sessions whose `auto_suggest` flag is remembered beyond which the
 /// memory starts afresh.
 const MAX_REMEMBERED: usize = 10_000;
-
-/// SQLite: the suggestions to compute and stream after a round.
-pub(super) struct SuggestJob {
-    round: u64,
-    scenario: Scenario,
-    standing: Option<Outcome>,
-    parties: Vec<usize>,
-    context: SuggestionContext,
-}
 
 /// A `suggestions` event: the mediator's suggestions after a round, with
 /// only the subscriber's own utilities.

@@ -16,7 +16,7 @@ use anyhow::{Context, Result, bail};
 use pactum_server::{Simulation, export_simulation};
 use pactum_sim::{Config, NegotiationResult, Prepared};
 
-use crate::negotiate::Args;
+use super::{Args, ProtocolArg};
 
 /// Refuses `--record` with what a record cannot hold, before anything runs.
 pub fn check(args: &Args) -> Result<()> {
@@ -25,7 +25,7 @@ pub fn check(args: &Args) -> Result<()> {
     }
     if args.phases.is_some()
         || !args.shifts.is_empty()
-        || matches!(args.protocol, crate::negotiate::ProtocolArg::Phased)
+        || matches!(args.protocol, ProtocolArg::Phased)
     {
         bail!(
             "--record writes one negotiation; multi-round sessions (--phases, --shift) have no record form"
