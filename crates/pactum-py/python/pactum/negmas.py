@@ -1,0 +1,695 @@
+"""``pactum.negmas``: NegMAS scenarios and negotiators in Pactum.
+
+Needs NegMAS (``pip install negmas``; tested with 0.16). Three things:
+
+* ``to_negmas(scenario)``: a Pactum scenario as a NegMAS ``Scenario`` whose
+  ``LinearAdditiveUtilityFunction`` s give every outcome the utility Pactum
+  gives it;
+* ``from_negmas(negmas_scenario)``: a NegMAS scenario with linear-additive
+  utility functions as a Pactum scenario, utilities preserved (or, with
+  ``genius=True``, reinterpreted as GENIUS files, as ``pactum.load`` reads
+  them);
+* ``NegmasNegotiator(negotiator)`` and ``NegmasNegotiator.of(cls, ...)``: any
+  NegMAS SAO negotiator playing in ``pactum.negotiate`` and
+  ``pactum.tournament``.
+
+Rules kept here:
+
+* Utilities are preserved exactly as Pactum computes them (GENIUS semantics:
+  u = sum of weight x value, weights as written, no constant term; a
+  discrete value is the option's evaluation divided by the issue's largest).
+  ``to_negmas`` writes each issue's values as a table (``TableFun``) of the
+  numbers Pactum evaluates, summed in the same order, so NegMAS's utility of
+  every outcome equals Pactum's. ``from_negmas`` scales each NegMAS value
+  function into [0, 1] by its largest value and multiplies the weight by
+  that value, so the products, and the utilities, stay the same.
+* Where NegMAS differs (stated, never papered over): NegMAS's GENIUS reader
+  keeps raw evaluations (1-10, say) instead of dividing them by the issue's
+  largest; when a GENIUS domain numbers its issues from 2, it inserts a
+  one-valued issue ``DUMMY_ISSUE`` whose identity value function adds the
+  objective's weight to every utility; it gives a profile without a
+  reservation value 0.0 (Pactum: none, the worst utility is the
+  disagreement point). ``from_negmas(..., genius=True)`` undoes the first
+  two (tables divided by their largest evaluation, weights kept, the
+  placeholder issue dropped); the default keeps NegMAS's utilities.
+* Not convertible, with a message naming the party or issue: red lines and
+  hyper-rectangle (nonlinear) utilities towards NegMAS; utility functions
+  that are not linear additive, negative weights or values, a constant
+  term (``bias``) and continuous issues without a grid from NegMAS. A
+  real issue becomes a NegMAS issue of its grid points; discount factors
+  are kept in ``info["discount_factors"]`` and applied only with
+  ``discount=True`` (``ExpDiscountedUFun`` on relative time).
+* A NegMAS negotiator in Pactum sees what it would see in NegMAS's
+  ``SAOMechanism`` (default settings): its own utility function (built
+  from ``info``: the utility of every outcome, its reservation value), an
+  NMI of the same outcome space, step count and relative time
+  (step + 1) / (n_steps + 1), states with the standing offer and its
+  proposer, ``on_negotiation_start``, ``on_round_start``/``on_round_end``,
+  ``on_partner_proposal``/``on_partner_response`` and
+  ``on_negotiation_end``, in NegMAS's order. Its answer maps onto Pactum's
+  moves: ACCEPT_OFFER -> "accept", REJECT_OFFER with a counter-offer ->
+  "reject" then that offer, END_NEGOTIATION (and a refusal to offer,
+  NO_RESPONSE, WAIT, which NegMAS's defaults also end on or which Pactum's
+  protocol has no move for) -> "end", LEAVE -> "leave" (with three or more
+  negotiators; "end" with two).
+* Randomness is seeded: before a negotiation, Python's ``random`` and
+  NumPy's global generator (which NegMAS agents draw from) are seeded from
+  ``seed``, the seat and the party's name.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import time
+import zlib
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+try:
+    import negmas as _negmas_package  # noqa: F401
+    from negmas.gb.common import ExtendedResponseType, ResponseType
+    from negmas.gb.negotiators.base import GBNegotiator
+    from negmas.inout import Scenario as NegmasScenario
+    from negmas.outcomes import make_issue, make_os
+    from negmas.outcomes.common import ExtendedOutcome
+    from negmas.preferences import LinearAdditiveUtilityFunction, MappingUtilityFunction
+    from negmas.preferences.discounted import ExpDiscountedUFun
+    from negmas.preferences.value_fun import AffineFun, ConstFun, IdentityFun, LinearFun, TableFun
+    from negmas.sao import SAOMechanism, SAONegotiator
+except ImportError as _e:  # pragma: no cover - depends on the environment
+    raise ImportError(
+        "pactum.negmas needs NegMAS, which is not installed: `pip install negmas` "
+        f"(tested with negmas 0.16) ({_e})"
+    ) from _e
+
+import numpy as np
+
+from . import Negotiator, Scenario
+
+__all__ = ["NegmasNegotiator", "from_negmas", "to_negmas"]
+
+DUMMY_ISSUE = "DUMMY_ISSUE"
+"""The name of the one-valued issue NegMAS's GENIUS reader inserts."""
+
+TABLE_LIMIT = 1_000_000
+"""Most values an integer or real issue may have to be written as a table."""
+
+
+# --------------------------------------------------------------------------
+# Outcome spaces
+# --------------------------------------------------------------------------
+
+
+def _negmas_issue(issue: Any):
+    """The NegMAS issue of a Pactum issue: categorical for options, a
+    contiguous range for integers, the grid points for a real issue."""
+    values = issue.values
+    if issue.kind == "integer":
+        return make_issue((int(values[0]), int(values[-1])), name=issue.name)
+    if issue.kind == "real":
+        return make_issue([float(v) for v in values], name=issue.name)
+    return make_issue([str(v) for v in values], name=issue.name)
+
+
+def _outcome_space(issues: Sequence[Any], name: Optional[str] = None):
+    return make_os([_negmas_issue(i) for i in issues], name=name)
+
+
+def _plain(value: Any, kind: str) -> Any:
+    """A NegMAS issue value as Pactum's outcome holds it."""
+    if kind == "integer":
+        return int(value)
+    if kind == "real":
+        return float(value)
+    return str(value)
+
+
+class _Outcomes:
+    """Outcome conversion between Pactum (dict issue -> value) and NegMAS (tuple)."""
+
+    def __init__(self, issues: Sequence[Any]):
+        self.names = [i.name for i in issues]
+        self.kinds = [i.kind for i in issues]
+
+    def to_tuple(self, outcome: Dict[str, Any]) -> Tuple[Any, ...]:
+        return tuple(_plain(outcome[n], k) for n, k in zip(self.names, self.kinds))
+
+    def to_dict(self, outcome: Any) -> Dict[str, Any]:
+        if isinstance(outcome, ExtendedOutcome):
+            outcome = outcome.outcome
+        if isinstance(outcome, dict):
+            outcome = tuple(outcome[n] for n in self.names)
+        if len(outcome) != len(self.names):
+            raise ValueError(
+                f"outcome {outcome!r} has {len(outcome)} values for {len(self.names)} issues"
+            )
+        return {n: _plain(v, k) for n, v, k in zip(self.names, outcome, self.kinds)}
+
+
+# --------------------------------------------------------------------------
+# Pactum -> NegMAS
+# --------------------------------------------------------------------------
+
+
+def _numeric_value(f: Dict[str, Any], x: float, lo: float) -> float:
+    """Pactum's value of a numeric value function at x (the issue's min: lo),
+    computed with the same operations as the library."""
+    kind = f.get("type")
+    if kind == "linear":
+        return min(max(f["offset"] + f["slope"] * (x - lo), 0.0), 1.0)
+    if kind == "constant":
+        return float(f["value"])
+    if kind == "triangular":
+        low, peak, high = f["low"], f["peak"], f["high"]
+        if x < low or x > high:
+            return 0.0
+        if x <= peak:
+            return (x - low) / (peak - low) if peak > low else 1.0
+        return (high - x) / (high - peak) if high > peak else 1.0
+    if kind == "piecewise_linear":
+        pts = [(float(a), float(b)) for a, b in f["points"]]
+        if not pts:
+            return 0.0
+        if len(pts) == 1 or x <= pts[0][0]:
+            return pts[0][1]
+        for (x0, v0), (x1, v1) in zip(pts, pts[1:]):
+            if x <= x1:
+                return v0 + (v1 - v0) * (x - x0) / (x1 - x0) if x1 > x0 else v1
+        return pts[-1][1]
+    raise ValueError(f"value function type {kind!r} is not one Pactum writes")
+
+
+def _value_fun(party: str, issue: Any, f: Any):
+    """The NegMAS value function of one party's value function on one issue."""
+    where = f"party {party!r}, issue {issue.name!r}"
+    if f is None:
+        return TableFun(mapping={v: 0.0 for v in _domain(issue)})
+    if issue.kind == "discrete":
+        if not isinstance(f, dict) or "type" in f:
+            raise ValueError(f"{where}: a discrete issue takes a value table")
+        return TableFun(mapping={str(o): float(f[str(o)]) for o in issue.values})
+    if f.get("type") == "constant":
+        return ConstFun(bias=float(f["value"]))
+    if len(issue) > TABLE_LIMIT:
+        raise ValueError(
+            f"{where}: {len(issue)} values are too many to write as a NegMAS table "
+            f"(at most {TABLE_LIMIT})"
+        )
+    values = issue.values
+    lo = float(values[0])
+    return TableFun(mapping={v: _numeric_value(f, float(v), lo) for v in _domain(issue)})
+
+
+def _domain(issue: Any) -> List[Any]:
+    return [_plain(v, issue.kind) for v in issue.values]
+
+
+def to_negmas(scenario: Scenario, *, discount: bool = False) -> "NegmasScenario":
+    """The scenario as a NegMAS ``Scenario``: one NegMAS issue per issue (a
+    real issue as its grid points) and, for every negotiator, a
+    ``LinearAdditiveUtilityFunction`` (named after the party, reserved
+    value its reservation value or -inf without one) whose utility of
+    every outcome is Pactum's. Discount factors are listed in
+    ``info["discount_factors"]``; with ``discount=True`` a party with one
+    below 1 gets NegMAS's ``ExpDiscountedUFun`` on relative time instead
+    (GENIUS's u * d^t). Raises ``ValueError`` naming the party for red
+    lines and nonlinear (hyper-rectangle) utilities, which NegMAS's
+    linear-additive functions cannot express."""
+    d = scenario.to_dict()
+    issues = scenario.issues
+    os_ = _outcome_space(issues, name=scenario.name)
+    ufuns, factors = [], {}
+    for p in d["parties"]:
+        if p.get("role", "negotiator") != "negotiator":
+            continue
+        name = p["name"]
+        if "hyper_rectangles" in p:
+            raise ValueError(
+                f"party {name!r}: hyper-rectangle (nonlinear) utilities have no "
+                "NegMAS linear-additive equivalent"
+            )
+        if p.get("red_lines"):
+            raise ValueError(
+                f"party {name!r}: red lines (forbidden values) have no NegMAS "
+                "linear-additive equivalent; remove them to convert"
+            )
+        weights = p.get("weights", {})
+        values = p.get("values", {})
+        ufun = LinearAdditiveUtilityFunction(
+            values=[_value_fun(name, i, values.get(i.name)) for i in issues],
+            weights=[float(weights.get(i.name, 0.0)) for i in issues],
+            bias=0.0,
+            outcome_space=os_,
+            name=name,
+            reserved_value=float(p.get("reservation", -math.inf)),
+        )
+        df = p.get("discount_factor")
+        if df is not None:
+            factors[name] = df
+            if discount and df < 1.0:
+                ufun = ExpDiscountedUFun(
+                    ufun=ufun,
+                    discount=df,
+                    factor="relative_time",
+                    name=name,
+                    reserved_value=ufun.reserved_value,
+                    outcome_space=os_,
+                )
+        ufuns.append(ufun)
+    info = {"pactum_label": scenario.label, "discount_factors": factors}
+    return NegmasScenario(outcome_space=os_, ufuns=tuple(ufuns), name=scenario.name, info=info)
+
+
+# --------------------------------------------------------------------------
+# NegMAS -> Pactum
+# --------------------------------------------------------------------------
+
+
+def _pactum_issue(issue: Any, levels: int) -> Tuple[Dict[str, Any], List[Any], str]:
+    """The native issue of a NegMAS issue, the NegMAS values of its Pactum
+    values (in order), and its kind."""
+    name = issue.name
+    if issue.is_continuous():
+        lo, hi = float(issue.min_value), float(issue.max_value)
+        n = max(int(levels), 1)
+        grid = [lo if n == 1 else (hi if k == n - 1 else lo + (hi - lo) * k / (n - 1)) for k in range(n)]
+        return {"name": name, "type": "real", "min": lo, "max": hi, "levels": n}, grid, "real"
+    values = list(issue.all)
+    if type(issue).__name__ == "ContiguousIssue":
+        lo, hi = int(issue.min_value), int(issue.max_value)
+        return {"name": name, "type": "integer", "min": lo, "max": hi}, values, "integer"
+    options = [str(v) for v in values]
+    if len(set(options)) != len(options):
+        raise ValueError(f"issue {name!r}: its values {values!r} are not distinct as text")
+    return {"name": name, "options": options}, values, "discrete"
+
+
+def _base_ufun(u: Any, where: str) -> Tuple[Any, Optional[float]]:
+    """The linear-additive function under a discounted one, and its discount factor."""
+    if isinstance(u, ExpDiscountedUFun):
+        if u.factor != "relative_time" or u.discount is None:
+            raise ValueError(
+                f"{where}: only discounting on relative time (GENIUS's u * d^t) converts, "
+                f"not factor {u.factor!r}"
+            )
+        inner, _ = _base_ufun(u.ufun, where)
+        return inner, float(u.discount)
+    if not isinstance(u, LinearAdditiveUtilityFunction):
+        raise ValueError(
+            f"{where}: {type(u).__name__} is not a LinearAdditiveUtilityFunction; only "
+            "linear-additive utility functions convert"
+        )
+    return u, None
+
+
+def _native_values(fun: Any, points: List[Any], kind: str, issue: Dict[str, Any], scale: float):
+    """Pactum's value function for NegMAS's ``fun`` divided by ``scale``."""
+    if kind == "discrete":
+        return {o: float(fun(v)) / scale for o, v in zip(issue["options"], points)}
+    lo = issue["min"]
+    if isinstance(fun, (AffineFun, LinearFun, IdentityFun)):
+        slope = 1.0 if isinstance(fun, IdentityFun) else fun.slope
+        return {"type": "linear", "slope": float(slope) / scale, "offset": float(fun(lo)) / scale}
+    if isinstance(fun, ConstFun):
+        return {"type": "constant", "value": float(fun(lo)) / scale}
+    return {"type": "piecewise_linear", "points": [[float(x), float(fun(x)) / scale] for x in points]}
+
+
+def from_negmas(
+    scenario: Any, *, genius: bool = False, levels: int = 11, name: Optional[str] = None
+) -> Scenario:
+    """A NegMAS scenario (``negmas.inout.Scenario``, or anything with
+    ``outcome_space`` and ``ufuns``) with linear-additive utility functions
+    as a Pactum ``Scenario``, one negotiator per utility function (named
+    after it, else "party 1", ...).
+
+    By default every outcome keeps the utility NegMAS gives it: each
+    issue's value function is divided by its largest value and its weight
+    multiplied by that value (Pactum's values lie in [0, 1]). NegMAS's
+    ``DUMMY_ISSUE`` stays a one-option issue carrying its constant.
+
+    ``genius=True`` reads the scenario as NegMAS's GENIUS reader left it and
+    gives the utilities GENIUS (and ``pactum.load`` of the same folder)
+    gives: discrete evaluations divided by their issue's largest, weights as
+    written, the ``DUMMY_ISSUE`` dropped. (NegMAS's reservation value 0.0
+    for a profile that has none is kept: the reader cannot tell it apart.)
+
+    Continuous NegMAS issues become real issues of ``levels`` grid points.
+    Raises ``ValueError`` naming the utility function and issue for what
+    Pactum's additive utilities cannot hold: a constant term, negative
+    weights or values, functions that are not linear additive."""
+    os_ = scenario.outcome_space
+    nissues = list(os_.issues)
+    keep = [
+        k
+        for k, i in enumerate(nissues)
+        if not (genius and i.name == DUMMY_ISSUE and int(i.cardinality) == 1)
+    ]
+    converted = [_pactum_issue(nissues[k], levels) for k in keep]
+    parties = []
+    for n, u in enumerate(scenario.ufuns):
+        pname = getattr(u, "name", None) or f"party {n + 1}"
+        if any(pname == p["name"] for p in parties) or not isinstance(pname, str):
+            pname = f"party {n + 1}"
+        where = f"utility function {pname!r}"
+        base, df = _base_ufun(u, where)
+        bias = float(getattr(base, "_bias", 0.0) or 0.0)
+        if bias != 0.0:
+            raise ValueError(f"{where}: a constant term (bias {bias}) has no Pactum equivalent")
+        weights, values = {}, {}
+        for k, (issue, points, kind) in zip(keep, converted):
+            fun, w = base.values[k], float(base.weights[k])
+            at = f"{where}, issue {issue['name']!r}"
+            evals = [float(fun(x)) for x in points]
+            if any(math.isnan(e) for e in evals) or not math.isfinite(w):
+                raise ValueError(f"{at}: undefined value or weight")
+            low, top = min(evals), max(evals)
+            if w < 0 or low < 0:
+                raise ValueError(
+                    f"{at}: negative weight ({w}) or value ({low}): Pactum's additive "
+                    "utilities have non-negative weights and values in [0, 1]"
+                )
+            scale = top if top > 0 else 1.0
+            if genius and kind != "discrete" and top <= 1.0:
+                scale = 1.0
+            weights[issue["name"]] = w if genius else w * scale
+            values[issue["name"]] = _native_values(fun, points, kind, issue, scale)
+        party: Dict[str, Any] = {"name": pname, "role": "negotiator", "weights": weights, "values": values}
+        rv = getattr(base, "reserved_value", None)
+        if rv is not None and math.isfinite(float(rv)):
+            party["reservation"] = float(rv)
+        if df is not None:
+            party["discount_factor"] = df
+        parties.append(party)
+    doc = {
+        "name": name or getattr(scenario, "name", None) or getattr(os_, "name", None) or "NegMAS scenario",
+        "issues": [c[0] for c in converted],
+        "parties": parties,
+    }
+    return Scenario.from_dict(doc, label=f"<NegMAS {doc['name']}>")
+
+
+# --------------------------------------------------------------------------
+# NegMAS negotiators in Pactum's mechanism
+# --------------------------------------------------------------------------
+
+
+class _Seat(SAONegotiator):
+    """Stands for another seat of the Pactum negotiation in the mirror: the
+    mirror is never run, so it is never asked to move."""
+
+    def propose(self, state, dest=None):  # noqa: D102 - never called
+        return None
+
+
+def _seed(seed: int, *parts: Any) -> None:
+    """Seeds the generators NegMAS negotiators draw from."""
+    key = ":".join(str(p) for p in (seed, *parts))
+    random.seed(key)
+    np.random.seed(zlib.crc32(key.encode()))
+
+
+class _Mirror:
+    """One seat's view of a Pactum negotiation kept in a NegMAS
+    ``SAOMechanism`` that is never stepped: Pactum's moves are written into
+    its state, so the negotiator's NMI (``nmi.state``, ``nmi.history``,
+    ``negotiator_offers``, ...) reads as it would in NegMAS."""
+
+    def __init__(self, neg: Any, info: Any):
+        self.neg = neg
+        self.seat = info.seat
+        self.n = info.n_negotiators
+        self.own = info.name
+        issues = info.issues
+        self.outcomes = _Outcomes(issues)
+        os_ = _outcome_space(issues, name=f"pactum-{info.name}")
+        mapping = {self.outcomes.to_tuple(o): info.utility(o) for o in info.outcomes()}
+        rv = info.reservation_value
+        ufun = MappingUtilityFunction(
+            mapping=mapping,
+            outcome_space=os_,
+            reserved_value=-math.inf if rv is None else float(rv),
+            name=info.name,
+        )
+        self.m = m = SAOMechanism(outcome_space=os_, n_steps=info.deadline, name="pactum")
+        names = getattr(info, "negotiators", None)
+        self.names = {nm: s for s, nm in enumerate(names)} if names else {info.name: self.seat}
+        self.seats: List[Any] = []
+        for s in range(self.n):
+            if s == self.seat:
+                if not m.add(neg, preferences=ufun):
+                    raise ValueError(
+                        f"{type(neg).__name__} would not join (is it already in a negotiation? "
+                        "NegmasNegotiator.of(...) makes a fresh one for every negotiation)"
+                    )
+                self.seats.append(neg)
+            else:
+                self.seats.append(_Seat(name=f"seat {s}"))
+                m.add(self.seats[-1])
+        self.consumed = 0
+        self.applied: List[Tuple[int, str, Tuple[Any, ...]]] = []
+        self.pending: Optional[Tuple[Any, ...]] = None
+        st = m._current_state
+        st.running, st.started, st.step = True, True, 0
+        st.relative_time = m._relative_time_for(m._internal_nmi)
+        m._start_time = time.perf_counter_ns()
+        neg._on_negotiation_start(m.state_for(neg))
+        neg.on_round_start(m.state_for(neg))
+        m._current_state.new_offers, m._current_state.new_data = [], []
+
+    def seat_of(self, name: str) -> int:
+        """A proposer's seat: known names, else (in rotation) the nearest
+        earlier seat not yet named."""
+        if name not in self.names:
+            taken = set(self.names.values())
+            for k in range(1, self.n):
+                s = (self.seat - k) % self.n
+                if s not in taken:
+                    self.names[name] = s
+                    break
+            else:
+                raise ValueError(f"unknown negotiator {name!r}")
+        return self.names[name]
+
+    def advance(self, step: int) -> None:
+        """Ends rounds up to ``step`` as NegMAS's ``step()`` does."""
+        m, neg = self.m, self.neg
+        st = m._current_state
+        while st.step < step:
+            neg.on_round_end(m.state_for(neg))
+            m._add_to_history(m.state4history)
+            st.step += 1
+            st.time = m.time
+            st.relative_time = m._relative_time_for(m._internal_nmi)
+            neg.on_round_start(m.state_for(neg))
+            st.new_offers, st.new_data = [], []
+
+    def offered(self, seat: int, outcome: Tuple[Any, ...]) -> None:
+        """Writes an offer into the state, with the callbacks NegMAS makes."""
+        m, neg = self.m, self.neg
+        st = m._current_state
+        who = self.seats[seat]
+        if seat != self.seat:
+            if st.current_offer is not None:
+                neg.on_partner_response(
+                    state=m.state_for(neg),
+                    partner_id=who.id,
+                    outcome=st.current_offer,
+                    response=ResponseType.REJECT_OFFER,
+                )
+            neg.on_partner_proposal(partner_id=who.id, offer=outcome, state=m.state)
+        st.current_offer, st.current_proposer = outcome, who.id
+        st.n_acceptances = 1
+        st.new_offers.append((who.id, outcome))
+        st.new_data.append((who.id, None))
+        m._current_proposer = who
+
+    def catch_up(self, state: Any) -> None:
+        """Replays the offers made by others since the negotiator last moved."""
+        history = state.history
+        for e in history[self.consumed :]:
+            if e["negotiator"] == self.own:
+                continue
+            key = (e["round"], e["negotiator"], self.outcomes.to_tuple(e["offer"]))
+            if key in self.applied:
+                self.applied.remove(key)
+                continue
+            self.advance(e["round"])
+            self.offered(self.seat_of(e["negotiator"]), key[2])
+        self.consumed = len(history)
+        self.advance(state.round)
+        offer = state.offer
+        if offer is not None and state.proposer != self.own:
+            key = (state.round, state.proposer, self.outcomes.to_tuple(offer))
+            st = self.m._current_state
+            if st.current_offer != key[2] or st.current_proposer != self.seats[self.seat_of(key[1])].id:
+                self.offered(self.seat_of(key[1]), key[2])
+                self.applied.append(key)
+
+    def act(self) -> Tuple[Any, Optional[Tuple[Any, ...]]]:
+        """Calls the negotiator as ``SAOMechanism`` does; its response and offer."""
+        m, neg = self.m, self.neg
+        given = m.state_for(neg)
+        if m._current_proposer is neg:
+            m._current_state.n_acceptances = 0
+        dest = self.seats[(self.seat + 1) % self.n].id
+        try:
+            resp = neg(given, dest=dest)
+        except TypeError:
+            resp = neg(given)
+        if resp is None:
+            return ResponseType.END_NEGOTIATION, None
+        kind = resp.response
+        if isinstance(kind, ExtendedResponseType):
+            kind = kind.response
+        outcome = resp.outcome
+        if isinstance(outcome, ExtendedOutcome):
+            outcome = outcome.outcome
+        return kind, None if outcome is None else tuple(outcome)
+
+    def answer(self, kind: Any, outcome: Optional[Tuple[Any, ...]]) -> str:
+        """Pactum's move for a NegMAS response (see the module's rules)."""
+        if kind == ResponseType.ACCEPT_OFFER:
+            self.m._current_state.n_acceptances += 1
+            return "accept"
+        if kind == ResponseType.REJECT_OFFER and outcome is not None:
+            self.offered(self.seat, outcome)
+            self.pending = outcome
+            return "reject"
+        if kind == ResponseType.LEAVE and self.n > 2:
+            return "leave"
+        return "end"
+
+    def end(self, agreement: Optional[Dict[str, Any]], kind: str) -> None:
+        """Ends the negotiation for the negotiator."""
+        m, neg = self.m, self.neg
+        st = m._current_state
+        st.running = False
+        st.agreement = None if agreement is None else self.outcomes.to_tuple(agreement)
+        st.timedout = kind == "deadline"
+        st.broken = kind not in ("agreement", "deadline")
+        neg.on_round_end(m.state_for(neg))
+        m._add_to_history(m.state4history)
+        neg._on_negotiation_end(m.state_for(neg))
+
+
+def _package(text: str, outcomes: _Outcomes) -> Dict[str, str]:
+    """A tournament row's ``package`` ("issue=value; ...", issues in order)
+    as issue -> value text."""
+    out, rest = {}, text
+    names = outcomes.names
+    for k, n in enumerate(names):
+        if not rest.startswith(f"{n}="):
+            raise ValueError(f"package {text!r} does not name issue {n!r} where expected")
+        rest = rest[len(n) + 1 :]
+        cut = rest.find(f"; {names[k + 1]}=") if k + 1 < len(names) else len(rest)
+        out[n], rest = rest[:cut], rest[cut + 2 :]
+    return out
+
+
+def _end_of(result: Any, mirror: _Mirror) -> Tuple[Optional[Dict[str, Any]], str]:
+    """The agreement and the kind of end of a ``Result`` or a tournament row."""
+    if not isinstance(result, dict):
+        return result.agreement, result.end["kind"]
+    kind = str(result.get("end"))
+    if not result.get("agreement"):
+        return None, kind
+    texts = _package(str(result.get("package")), mirror.outcomes)
+    agreement = {}
+    for issue in mirror.m.outcome_space.issues:
+        t = texts[issue.name]
+        agreement[issue.name] = min(issue.all, key=lambda v: (str(v) != t, abs(float(v) - float(t)) if issue.is_numeric() else 0))
+    return agreement, kind
+
+
+class NegmasNegotiator(Negotiator):
+    """A NegMAS SAO negotiator (NegMAS's own, negmas-genius-agents', or any
+    ``SAONegotiator``) playing a seat in ``pactum.negotiate``.
+
+    ``negotiator``: the NegMAS negotiator (one negotiation at a time; its
+    preferences are replaced by the seat's). ``name``: its name in results
+    (default: its class name). ``seed``: seeds Python's and NumPy's global
+    generators before the negotiation (None: leave them alone).
+
+    For ``pactum.tournament``, which takes classes, use
+    ``NegmasNegotiator.of(BoulwareTBNegotiator, **kwargs)``."""
+
+    def __init__(self, negotiator: Any, *, name: Optional[str] = None, seed: Optional[int] = 0):
+        if not isinstance(negotiator, GBNegotiator):
+            raise TypeError(
+                f"{negotiator!r} is not a NegMAS negotiator SAOMechanism takes (negmas.sao.SAONegotiator or negmas.gb.GBNegotiator)"
+            )
+        self.negotiator = negotiator
+        self.name = name or type(negotiator).__name__
+        self.seed = seed
+        self._mirror: Optional[_Mirror] = None
+
+    @classmethod
+    def of(
+        cls, negotiator_class: type, *, name: Optional[str] = None, seed: Optional[int] = 0, **kwargs: Any
+    ) -> type:
+        """A ``pactum.Negotiator`` subclass, named after the NegMAS class (or
+        ``name``), whose every instance plays a new
+        ``negotiator_class(**kwargs)``."""
+        if not (isinstance(negotiator_class, type) and issubclass(negotiator_class, GBNegotiator)):
+            raise TypeError(
+                f"{negotiator_class!r} is not a NegMAS negotiator class SAOMechanism takes (negmas.sao.SAONegotiator or negmas.gb.GBNegotiator)"
+            )
+        label = name or negotiator_class.__name__
+
+        def __init__(self: NegmasNegotiator) -> None:
+            if seed is not None:
+                _seed(seed, label)
+            NegmasNegotiator.__init__(self, negotiator_class(**kwargs), name=label, seed=seed)
+
+        return type(
+            label,
+            (cls,),
+            {
+                "__init__": __init__,
+                "name": label,
+                "__module__": __name__,
+                "__doc__": f"NegMAS's {negotiator_class.__name__} in Pactum's mechanism.",
+            },
+        )
+
+    def on_start(self, info: Any) -> None:
+        """Builds the utility function and the NMI, and starts the negotiator."""
+        self.info = info
+        if self.seed is not None:
+            _seed(self.seed, info.seat, info.name)
+        self._mirror = _Mirror(self.negotiator, info)
+
+    def respond(self, state: Any, offer: Dict[str, Any]) -> str:
+        """The NegMAS negotiator's answer to the standing offer."""
+        mirror = self._started()
+        mirror.catch_up(state)
+        mirror.pending = None
+        return mirror.answer(*mirror.act())
+
+    def propose(self, state: Any) -> Dict[str, Any]:
+        """The counter-offer made with the last answer, or the first offer."""
+        mirror = self._started()
+        if mirror.pending is None:
+            mirror.catch_up(state)
+            kind, outcome = mirror.act()
+            if kind != ResponseType.REJECT_OFFER or outcome is None:
+                raise RuntimeError(
+                    f"{self.name} answered {getattr(kind, 'name', kind)} without an offer when "
+                    "asked for one; Pactum's alternating offers has no such move"
+                )
+            mirror.answer(kind, outcome)
+        outcome, mirror.pending = mirror.pending, None
+        return mirror.outcomes.to_dict(outcome)
+
+    def on_end(self, result: Any) -> None:
+        """Tells the NegMAS negotiator how the negotiation ended."""
+        if self._mirror is not None:
+            agreement, kind = _end_of(result, self._mirror)
+            self._mirror.end(agreement, kind)
+            self._mirror = None
+
+    def _started(self) -> _Mirror:
+        if self._mirror is None:
+            raise RuntimeError(f"{self.name}: asked to move before on_start")
+        return self._mirror
