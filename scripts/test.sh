@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Runs every test of the project on a fresh machine: starts (installing if
 # needed) a loopback PostgreSQL for the server's database tests, runs the
-# whole Cargo workspace's tests, then the web UI's browser test in headless
-# Chromium (installed from Debian's packages if missing).
+# whole Cargo workspace's tests, the Python package's tests (in a virtual
+# environment under target/, reusing the workspace's build), then the web
+# UI's browser test in headless Chromium (installed from Debian's packages
+# if missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,5 +13,24 @@ export PACTUM_TEST_POSTGRES
 trap 'scripts/start-postgres.sh stop >/dev/null 2>&1 || true' EXIT
 
 cargo test --workspace --locked
+# The Python package (crates/pactum-py): a wheel built from the same
+# target directory, installed into a virtual environment at target/py-venv
+# (ignored by git), its pytest suite run against the CLI binary.
+root="$PWD"
+
+venv="$PWD/target/py-venv"
+if [ ! -x "$venv/bin/python" ]; then
+    python3 -m venv "$venv"
+fi
+"$venv/bin/pip" install --quiet --disable-pip-version-check maturin pytest numpy
+[ -x target/debug/pactum ] || cargo build --locked -q -p pactum-cli
+# Non-editable install of a wheel built in the shared target directory.
+CARGO_TARGET_DIR="$PWD/target" "$venv/bin/maturin" build --quiet --locked \
+    --manifest-path crates/pactum-py/Cargo.toml --out target/py-wheels \
+    >target/py-build.log 2>&1 || { cat target/py-build.log; exit 1; }
+"$venv/bin/pip" install --quiet --disable-pip-version-check --force-reinstall --no-deps \
+    target/py-wheels/pactum-*.whl
+rm -rf target/py-wheels
+(cd crates/pactum-py/tests && PACTUM_BIN="$root/target/debug/pactum" "$venv/bin/python" -m pytest -q -p no:cacheprovider)
 # The CLI tests built the binary already; the browser test uses that one.
 PACTUM_BIN="$PWD/target/debug/pactum" bash e2e/run.sh

@@ -35,10 +35,19 @@ pub fn chain(e: &(dyn std::error::Error + 'static)) -> String {
 /// A scenario error as a Python exception (a missing file is a
 /// `FileNotFoundError`).
 pub fn core_error(e: pactum_core::Error) -> PyErr {
-    if let pactum_core::Error::Io { source, .. } = &e
-        && source.kind() == std::io::ErrorKind::NotFound
+    if let pactum_core::Error::Input(pactum_core::fsutil::InputFileError::Io { error, .. }) = &e
+        && error.kind() == std::io::ErrorKind::NotFound
     {
         return PyFileNotFoundError::new_err(chain(&e));
+    }
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(&e);
+    while let Some(c) = cause {
+        if c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::NotFound)
+        {
+            return PyFileNotFoundError::new_err(chain(&e));
+        }
+        cause = c.source();
     }
     PactumError::new_err(chain(&e))
 }
@@ -191,10 +200,12 @@ pub fn json_loads<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny
     py.import("json")?.call_method1("loads", (text,))
 }
 
-/// `json.dumps(obj)`.
+/// `json.dumps(obj, indent=0)`: one value per line.
 pub fn json_dumps(obj: &Bound<'_, PyAny>) -> PyResult<String> {
+    let kwargs = PyDict::new(obj.py());
+    kwargs.set_item("indent", 0)?;
     obj.py()
         .import("json")?
-        .call_method1("dumps", (obj,))?
+        .call_method("dumps", (obj,), Some(&kwargs))?
         .extract()
 }

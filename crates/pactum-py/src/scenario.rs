@@ -155,9 +155,22 @@ impl Scenario {
                 "Scenario.from_dict takes a dict (Pactum's native scenario format)",
             ));
         }
+        // One value per line, so that a position names the value's key.
         let text = json_dumps(d)?;
         let label = label.unwrap_or_else(|| "<dict>".to_string());
-        Ok(Scenario::new(read_text(&text, "json", &label)?, label))
+        match pactum_core::native::from_json(&label, &text) {
+            Ok(loaded) => Ok(Scenario::new(loaded, label)),
+            Err(pactum_core::Error::Format {
+                location, message, ..
+            }) if location.field.is_none() && location.line.is_some() => {
+                let line = location.line.unwrap_or(1);
+                let near = text.lines().nth(line - 1).unwrap_or("").trim();
+                Err(crate::PactumError::new_err(format!(
+                    "{label}: {message} (at {near})"
+                )))
+            }
+            Err(e) => Err(core_error(e)),
+        }
     }
 
     /// The scenario's name.

@@ -1,0 +1,130 @@
+import pytest
+
+import pactum
+from conftest import EXAMPLES
+
+
+class Greedy(pactum.Negotiator):
+    """Offers its outcomes from best to worst, accepts 0.7 or more."""
+
+    def on_start(self, info):
+        self.info = info
+        self.outcomes = sorted(info.outcomes(), key=info.utility, reverse=True)
+        self.seen = []
+
+    def propose(self, state):
+        return self.outcomes[min(state.round, len(self.outcomes) - 1)]
+
+    def respond(self, state, offer):
+        self.seen.append((state.round, state.proposer, len(state.history)))
+        return "accept" if self.info.utility(offer) >= 0.7 else "reject"
+
+    def on_end(self, result):
+        self.result = result
+
+
+@pytest.mark.parametrize(
+    "protocol,extra",
+    [
+        ("sao", []),
+        ("single-text", []),
+        ("single-text", ["--mediator", "veto"]),
+        ("single-text", ["--mediator", "draft-and-vote"]),
+        ("partial-rounds", []),
+    ],
+)
+def test_builtin_negotiations_equal_the_cli(car, cli, protocol, extra):
+    kwargs = {"mediator": extra[1]} if extra else {}
+    r = pactum.negotiate(car, ["boulware", "conceder"], protocol=protocol, steps=50, seed=3, **kwargs)
+    doc = cli(
+        "negotiate", EXAMPLES / "car-purchase.toml", "--parties", "boulware,conceder",
+        "--protocol", protocol, *extra, "--steps", 50, "--seed", 3, "--json",
+    )
+    assert r.to_dict() == doc
+    assert r.agreement == doc["agreement"] and r.utilities == doc["utilities"]
+    assert r.steps == doc["steps"] and r.trace == doc["trace"]
+
+
+def test_a_python_negotiator_plays_and_is_told(car):
+    g = Greedy()
+    r = pactum.negotiate(car, [g, "conceder"], steps=40)
+    assert r.end["kind"] in {"agreement", "deadline"}
+    assert r.to_dict()["parties"][0]["strategy"] == "Greedy"
+    assert g.result is r
+    rounds = [s[0] for s in g.seen]
+    assert rounds == sorted(rounds) and all(p == "Dealer" for _, p, _ in g.seen)
+    # history grows: every offer made so far, the standing one included
+    assert all(n >= 1 for _, _, n in g.seen)
+
+
+def test_state_shows_the_standing_offer_and_history(car):
+    seen = {}
+
+    class Probe(Greedy):
+        def respond(self, state, offer):
+            if state.round == 2:
+                seen["offer"] = state.offer
+                seen["given"] = offer
+                seen["history"] = state.history
+                seen["time"] = (state.relative_time, state.n_rounds)
+            return "reject"
+
+    pactum.negotiate(car, ["hardliner", Probe()], steps=5)
+    assert seen["offer"] == seen["given"]
+    assert [h["negotiator"] for h in seen["history"]] == ["Buyer", "Dealer"] * 2 + ["Buyer"]
+    assert [h["round"] for h in seen["history"]] == [0, 0, 1, 1, 2]
+    assert seen["time"] == (3 / 6, 5)
+
+
+def test_a_raising_negotiator_ends_the_negotiation_with_the_traceback(car):
+    class Raising(Greedy):
+        def respond(self, state, offer):
+            if state.round == 3:
+                raise RuntimeError("boom in round three")
+            return "reject"
+
+    r = pactum.negotiate(car, ["boulware", Raising()], steps=20)
+    assert r.end["kind"] == "invalid" and r.end["party"] == "Dealer"
+    assert "Dealer (Raising)" in r.end["reason"]
+    assert "boom in round three" in r.end["reason"] and "Traceback" in r.end["reason"]
+    assert r.steps == 4 and r.agreement is None
+
+
+def test_an_invalid_outcome_or_answer_ends_the_negotiation(car):
+    class BadOffer(Greedy):
+        def propose(self, state):
+            return {"price": 1, "warranty": 0, "colour": "black", "delivery": 1}
+
+    r = pactum.negotiate(car, [BadOffer(), "boulware"])
+    assert r.end["kind"] == "invalid" and r.end["party"] == "Buyer"
+    assert "price" in r.end["reason"] and r.steps == 1
+
+    class BadAnswer(Greedy):
+        def respond(self, state, offer):
+            return "maybe"
+
+    r = pactum.negotiate(car, ["boulware", BadAnswer()])
+    assert r.end["kind"] == "invalid" and "'maybe'" in r.end["reason"] or '"maybe"' in r.end["reason"]
+
+
+def test_a_failure_in_a_vote_ends_the_single_text(car):
+    class Voter(Greedy):
+        def respond(self, state, offer):
+            if state.round == 1:
+                raise ValueError("no vote")
+            return "reject"
+
+    r = pactum.negotiate(car, [Voter(), "conceder"], protocol="single-text", steps=10)
+    assert r.end["kind"] == "invalid" and r.steps == 2
+    assert "no vote" in r.end["reason"]
+
+
+def test_bad_arguments_are_value_errors(car):
+    with pytest.raises(ValueError, match="unknown strategy"):
+        pactum.negotiate(car, ["boulware", "nobody"])
+    with pytest.raises(ValueError, match="protocol"):
+        pactum.negotiate(car, ["boulware", "linear"], protocol="auction")
+    with pytest.raises(ValueError, match="one per negotiator"):
+        pactum.negotiate(car, ["boulware"])
+    with pytest.raises(ValueError, match="neither"):
+        pactum.negotiate(car, ["boulware", 42])
