@@ -334,7 +334,10 @@ def from_negmas(
     written, the ``DUMMY_ISSUE`` dropped. (NegMAS's reservation value 0.0
     for a profile that has none is kept: the reader cannot tell it apart.)
 
-    Continuous NegMAS issues become real issues of ``levels`` grid points.
+    Discount factors come from discounted utility functions
+    (``ExpDiscountedUFun`` on relative time) or ``info["discount_factors"]``
+    (as ``to_negmas`` writes them). Continuous NegMAS issues become real
+    issues of ``levels`` grid points.
     Raises ``ValueError`` naming the utility function and issue for what
     Pactum's additive utilities cannot hold: a constant term, negative
     weights or values, functions that are not linear additive."""
@@ -346,6 +349,7 @@ def from_negmas(
         if not (genius and i.name == DUMMY_ISSUE and int(i.cardinality) == 1)
     ]
     converted = [_pactum_issue(nissues[k], levels) for k in keep]
+    factors = (getattr(scenario, "info", None) or {}).get("discount_factors", {})
     parties = []
     for n, u in enumerate(scenario.ufuns):
         pname = getattr(u, "name", None) or f"party {n + 1}"
@@ -378,8 +382,9 @@ def from_negmas(
         rv = getattr(base, "reserved_value", None)
         if rv is not None and math.isfinite(float(rv)):
             party["reservation"] = float(rv)
+        df = factors.get(pname) if df is None else df
         if df is not None:
-            party["discount_factor"] = df
+            party["discount_factor"] = float(df)
         parties.append(party)
     doc = {
         "name": name or getattr(scenario, "name", None) or getattr(os_, "name", None) or "NegMAS scenario",
