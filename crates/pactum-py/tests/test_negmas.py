@@ -362,3 +362,42 @@ def test_negmas_negotiator_arguments():
     s = pactum.load(genius("misc/Laptop"))
     r = pactum.negotiate(s, [cls(), "conceder"])
     assert r.end["kind"] == "agreement"
+
+
+@needs_negmas
+def test_numeric_issues_round_trip_exactly():
+    """Real, integer and discrete issues with every kind of value function."""
+    from pactum.negmas import from_negmas, to_negmas
+
+    s = pactum.Scenario.from_dict(
+        {
+            "name": "mixed",
+            "issues": [
+                {"name": "price", "type": "real", "min": 10, "max": 20, "levels": 5},
+                {"name": "n", "type": "integer", "min": 1, "max": 9},
+                {"name": "c", "options": ["a", "b"]},
+            ],
+            "parties": [
+                {"name": "A", "weights": {"price": 0.5, "n": 0.3, "c": 0.2}, "values": {
+                    "price": {"type": "piecewise_linear", "points": [[10, 1], [15, 0.2], [20, 0]]},
+                    "n": {"type": "linear", "slope": -0.2, "offset": 1.2},
+                    "c": {"a": 1, "b": 0.5}}},
+                {"name": "B", "reservation": 0.3, "discount_factor": 0.9,
+                 "weights": {"price": 0.5, "n": 0.3, "c": 0.2}, "values": {
+                    "price": {"type": "triangular", "low": 10, "peak": 12, "high": 20},
+                    "n": {"type": "constant", "value": 0.5},
+                    "c": {"a": 0, "b": 1}}},
+            ],
+        }
+    )
+    ns = to_negmas(s)
+    back = from_negmas(ns)
+    assert [i.kind for i in back.issues] == ["real", "integer", "discrete"]
+    assert back.parties[1].reservation_value == 0.3 and back.parties[1].discount_factor == 0.9
+    discounted = to_negmas(s, discount=True)
+    assert type(discounted.ufuns[1]).__name__ == "ExpDiscountedUFun"
+    assert from_negmas(discounted).parties[1].discount_factor == 0.9
+    for d, t in outcomes(s):
+        for k, party in enumerate(s.negotiators):
+            u = s.utility(party, d)
+            assert ns.ufuns[k](t) == u and back.utility(party, d) == u, (party, d)

@@ -1,60 +1,39 @@
-"""``pactum.negmas``: NegMAS scenarios and negotiators in Pactum.
-
-Needs NegMAS (``pip install negmas``; tested with 0.16). Three things:
-
-* ``to_negmas(scenario)``: a Pactum scenario as a NegMAS ``Scenario`` whose
-  ``LinearAdditiveUtilityFunction`` s give every outcome the utility Pactum
-  gives it;
-* ``from_negmas(negmas_scenario)``: a NegMAS scenario with linear-additive
-  utility functions as a Pactum scenario, utilities preserved (or, with
-  ``genius=True``, reinterpreted as GENIUS files, as ``pactum.load`` reads
-  them);
-* ``NegmasNegotiator(negotiator)`` and ``NegmasNegotiator.of(cls, ...)``: any
-  NegMAS SAO negotiator playing in ``pactum.negotiate`` and
-  ``pactum.tournament``.
+"""``pactum.negmas``: NegMAS scenarios and negotiators in Pactum (needs
+NegMAS, tested with 0.16): ``to_negmas``, ``from_negmas`` (linear-additive
+scenarios both ways) and ``NegmasNegotiator`` (any NegMAS SAO negotiator in
+``pactum.negotiate`` and, through ``NegmasNegotiator.of``, in
+``pactum.tournament``). See docs/python.md.
 
 Rules kept here:
 
-* Utilities are preserved exactly as Pactum computes them (GENIUS semantics:
-  u = sum of weight x value, weights as written, no constant term; a
-  discrete value is the option's evaluation divided by the issue's largest).
-  ``to_negmas`` writes each issue's values as a table (``TableFun``) of the
-  numbers Pactum evaluates, summed in the same order, so NegMAS's utility of
-  every outcome equals Pactum's. ``from_negmas`` scales each NegMAS value
-  function into [0, 1] by its largest value and multiplies the weight by
-  that value, so the products, and the utilities, stay the same.
-* Where NegMAS differs (stated, never papered over): NegMAS's GENIUS reader
-  keeps raw evaluations (1-10, say) instead of dividing them by the issue's
-  largest; when a GENIUS domain numbers its issues from 2, it inserts a
-  one-valued issue ``DUMMY_ISSUE`` whose identity value function adds the
-  objective's weight to every utility; it gives a profile without a
-  reservation value 0.0 (Pactum: none, the worst utility is the
-  disagreement point). ``from_negmas(..., genius=True)`` undoes the first
-  two (tables divided by their largest evaluation, weights kept, the
-  placeholder issue dropped); the default keeps NegMAS's utilities.
-* Not convertible, with a message naming the party or issue: red lines and
-  hyper-rectangle (nonlinear) utilities towards NegMAS; utility functions
-  that are not linear additive, negative weights or values, a constant
-  term (``bias``) and continuous issues without a grid from NegMAS. A
-  real issue becomes a NegMAS issue of its grid points; discount factors
-  are kept in ``info["discount_factors"]`` and applied only with
-  ``discount=True`` (``ExpDiscountedUFun`` on relative time).
-* A NegMAS negotiator in Pactum sees what it would see in NegMAS's
-  ``SAOMechanism`` (default settings): its own utility function (built
-  from ``info``: the utility of every outcome, its reservation value), an
-  NMI of the same outcome space, step count and relative time
-  (step + 1) / (n_steps + 1), states with the standing offer and its
-  proposer, ``on_negotiation_start``, ``on_round_start``/``on_round_end``,
-  ``on_partner_proposal``/``on_partner_response`` and
-  ``on_negotiation_end``, in NegMAS's order. Its answer maps onto Pactum's
-  moves: ACCEPT_OFFER -> "accept", REJECT_OFFER with a counter-offer ->
-  "reject" then that offer, END_NEGOTIATION (and a refusal to offer,
-  NO_RESPONSE, WAIT, which NegMAS's defaults also end on or which Pactum's
-  protocol has no move for) -> "end", LEAVE -> "leave" (with three or more
-  negotiators; "end" with two).
-* Randomness is seeded: before a negotiation, Python's ``random`` and
-  NumPy's global generator (which NegMAS agents draw from) are seeded from
-  ``seed``, the seat and the party's name.
+* Conversions keep every outcome's utility. ``to_negmas`` writes each
+  issue's values as a ``TableFun`` of the numbers Pactum evaluates (GENIUS
+  semantics: weights as written, discrete evaluations divided by their
+  issue's largest, no constant term), summed in Pactum's order.
+  ``from_negmas`` divides each value function by its largest value and
+  multiplies the weight by it. NegMAS's GENIUS reader differs, and
+  ``from_negmas(genius=True)`` undoes it: it keeps raw evaluations, and
+  inserts a one-valued ``DUMMY_ISSUE`` adding a constant when a domain
+  numbers its issues from 2 (it also gives a profile without a reservation
+  value 0.0, which cannot be told apart afterwards).
+* What cannot be converted is refused with a message naming the party and
+  issue: red lines and hyper-rectangle utilities towards NegMAS; functions
+  that are not linear additive, constant terms, negative weights or values
+  from NegMAS. A real issue becomes a NegMAS issue of its grid points;
+  discount factors travel in ``info["discount_factors"]`` (applied only with
+  ``to_negmas(discount=True)``).
+* A NegMAS negotiator sees what NegMAS's ``SAOMechanism`` (default
+  settings) would show it: its utility function (built from ``info``), an
+  NMI of the same outcome space and step count, relative time
+  (step + 1) / (n_steps + 1), the standing offer and its proposer, and the
+  callbacks (negotiation start and end, round start and end, partner
+  proposals and responses) in NegMAS's order. ACCEPT_OFFER is "accept";
+  REJECT_OFFER with an offer is "reject" then that offer; LEAVE is "leave"
+  with three or more negotiators; anything else (END_NEGOTIATION, no
+  offer, NO_RESPONSE, WAIT: NegMAS ends on the first two by default,
+  Pactum's protocol has no move for the others) is "end".
+* Randomness is seeded: Python's ``random`` and NumPy's global generator,
+  which NegMAS agents draw from, are seeded before every negotiation.
 """
 
 from __future__ import annotations
@@ -151,57 +130,28 @@ class _Outcomes:
 # --------------------------------------------------------------------------
 
 
-def _numeric_value(f: Dict[str, Any], x: float, lo: float) -> float:
-    """Pactum's value of a numeric value function at x (the issue's min: lo),
-    computed with the same operations as the library."""
-    kind = f.get("type")
-    if kind == "linear":
-        return min(max(f["offset"] + f["slope"] * (x - lo), 0.0), 1.0)
-    if kind == "constant":
-        return float(f["value"])
-    if kind == "triangular":
-        low, peak, high = f["low"], f["peak"], f["high"]
-        if x < low or x > high:
-            return 0.0
-        if x <= peak:
-            return (x - low) / (peak - low) if peak > low else 1.0
-        return (high - x) / (high - peak) if high > peak else 1.0
-    if kind == "piecewise_linear":
-        pts = [(float(a), float(b)) for a, b in f["points"]]
-        if not pts:
-            return 0.0
-        if len(pts) == 1 or x <= pts[0][0]:
-            return pts[0][1]
-        for (x0, v0), (x1, v1) in zip(pts, pts[1:]):
-            if x <= x1:
-                return v0 + (v1 - v0) * (x - x0) / (x1 - x0) if x1 > x0 else v1
-        return pts[-1][1]
-    raise ValueError(f"value function type {kind!r} is not one Pactum writes")
-
-
-def _value_fun(party: str, issue: Any, f: Any):
-    """The NegMAS value function of one party's value function on one issue."""
-    where = f"party {party!r}, issue {issue.name!r}"
+def _value_fun(party: str, issue: Any, spec: Dict[str, Any], f: Any):
+    """The NegMAS value function of one party's value function ``f`` on one
+    issue (``spec``: the issue as ``to_dict`` writes it). A numeric
+    function becomes the table of the values Pactum itself evaluates (a
+    one-issue scenario of weight 1 gives them bit for bit)."""
+    domain = [_plain(v, issue.kind) for v in issue.values]
     if f is None:
-        return TableFun(mapping={v: 0.0 for v in _domain(issue)})
+        return TableFun(mapping={v: 0.0 for v in domain})
     if issue.kind == "discrete":
-        if not isinstance(f, dict) or "type" in f:
-            raise ValueError(f"{where}: a discrete issue takes a value table")
-        return TableFun(mapping={str(o): float(f[str(o)]) for o in issue.values})
+        return TableFun(mapping={v: float(f[v]) for v in domain})
     if f.get("type") == "constant":
         return ConstFun(bias=float(f["value"]))
-    if len(issue) > TABLE_LIMIT:
+    if len(domain) > TABLE_LIMIT:
         raise ValueError(
-            f"{where}: {len(issue)} values are too many to write as a NegMAS table "
-            f"(at most {TABLE_LIMIT})"
+            f"party {party!r}, issue {issue.name!r}: {len(domain)} values are too many "
+            f"to write as a NegMAS table (at most {TABLE_LIMIT})"
         )
-    values = issue.values
-    lo = float(values[0])
-    return TableFun(mapping={v: _numeric_value(f, float(v), lo) for v in _domain(issue)})
-
-
-def _domain(issue: Any) -> List[Any]:
-    return [_plain(v, issue.kind) for v in issue.values]
+    one = Scenario.from_dict(
+        {"name": "value", "issues": [spec],
+         "parties": [{"name": "p", "weights": {issue.name: 1.0}, "values": {issue.name: f}}]}
+    )
+    return TableFun(mapping={v: one.utility("p", {issue.name: v}) for v in domain})
 
 
 def to_negmas(scenario: Scenario, *, discount: bool = False) -> "NegmasScenario":
@@ -236,7 +186,9 @@ def to_negmas(scenario: Scenario, *, discount: bool = False) -> "NegmasScenario"
         weights = p.get("weights", {})
         values = p.get("values", {})
         ufun = LinearAdditiveUtilityFunction(
-            values=[_value_fun(name, i, values.get(i.name)) for i in issues],
+            values=[
+                _value_fun(name, i, spec, values.get(i.name)) for i, spec in zip(issues, d["issues"])
+            ],
             weights=[float(weights.get(i.name, 0.0)) for i in issues],
             bias=0.0,
             outcome_space=os_,
@@ -275,9 +227,16 @@ def _pactum_issue(issue: Any, levels: int) -> Tuple[Dict[str, Any], List[Any], s
         grid = [lo if n == 1 else (hi if k == n - 1 else lo + (hi - lo) * k / (n - 1)) for k in range(n)]
         return {"name": name, "type": "real", "min": lo, "max": hi, "levels": n}, grid, "real"
     values = list(issue.all)
-    if type(issue).__name__ == "ContiguousIssue":
-        lo, hi = int(issue.min_value), int(issue.max_value)
-        return {"name": name, "type": "integer", "min": lo, "max": hi}, values, "integer"
+    numeric = all(isinstance(v, (int, float, np.number)) and not isinstance(v, bool) for v in values)
+    if numeric and values:
+        n, lo, hi = len(values), float(values[0]), float(values[-1])
+        if all(float(v).is_integer() for v in values) and [int(v) for v in values] == list(
+            range(int(lo), int(lo) + n)
+        ):
+            return {"name": name, "type": "integer", "min": int(lo), "max": int(hi)}, values, "integer"
+        grid = [hi if k == n - 1 else lo + (hi - lo) * k / (n - 1) for k in range(n)] if n > 1 else [lo]
+        if hi > lo and all(abs(float(v) - g) <= 1e-9 * max(1.0, abs(g)) for v, g in zip(values, grid)):
+            return {"name": name, "type": "real", "min": lo, "max": hi, "levels": n}, values, "real"
     options = [str(v) for v in values]
     if len(set(options)) != len(options):
         raise ValueError(f"issue {name!r}: its values {values!r} are not distinct as text")
