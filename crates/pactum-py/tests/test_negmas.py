@@ -69,11 +69,15 @@ def outcomes(scenario):
 
 
 def test_import_without_negmas_says_what_to_install(monkeypatch):
+    for name in [m for m in sys.modules if m == "negmas" or m.startswith("negmas.")]:
+        monkeypatch.setitem(sys.modules, name, None)
     monkeypatch.setitem(sys.modules, "negmas", None)
-    monkeypatch.delitem(sys.modules, "pactum.negmas", raising=False)
+    for name in ("pactum.negmas", "pactum._negmas_mirror"):
+        monkeypatch.delitem(sys.modules, name, raising=False)
     with pytest.raises(ImportError, match=r"pactum.negmas needs NegMAS.*pip install negmas"):
         importlib.import_module("pactum.negmas")
-    monkeypatch.delitem(sys.modules, "pactum.negmas", raising=False)
+    for name in ("pactum.negmas", "pactum._negmas_mirror"):
+        monkeypatch.delitem(sys.modules, name, raising=False)
 
 
 @needs_negmas
