@@ -22,7 +22,9 @@ venv="$PWD/target/py-venv"
 if [ ! -x "$venv/bin/python" ]; then
     python3 -m venv "$venv"
 fi
-"$venv/bin/pip" install --quiet --disable-pip-version-check maturin pytest numpy ray tqdm
+"$venv/bin/pip" install --quiet --disable-pip-version-check \
+    maturin==1.16.0 pytest==9.2.0 numpy==2.4.6 ray==2.60.0 tqdm==4.70.1 \
+    negmas==0.16.0 negmas-genius-agents==0.3.0
 [ -x target/debug/pactum ] || cargo build --locked -q -p pactum-cli
 # Non-editable install of a wheel built in the shared target directory.
 CARGO_TARGET_DIR="$PWD/target" "$venv/bin/maturin" build --quiet --locked \
