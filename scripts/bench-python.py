@@ -149,7 +149,12 @@ class Linear(pactum.Negotiator):
 
     def on_start(self, info):
         self.u = info.utility
-        self.ranked = sorted(info.outcomes(), key=info.utility, reverse=True)
+        # Pactum gives every own utility at once (`info.utilities()`, in
+        # the order of `info.outcomes()`); NegMAS's negotiator below asks
+        # its utility function outcome by outcome, as NegMAS offers.
+        outcomes, u = info.outcomes(), info.utilities()
+        order = sorted(range(len(outcomes)), key=u.__getitem__, reverse=True)
+        self.ranked = [outcomes[i] for i in order]
 
     def aim(self, t):
         return self.ranked[min(int(t * len(self.ranked)), len(self.ranked) - 1)]

@@ -17,6 +17,7 @@
 
 use std::sync::{Arc, Mutex};
 
+use numpy::{IntoPyArray, PyArray1};
 use pactum_sim::negotiator::{Negotiator, Now, Response, SeatInfo};
 use pactum_sim::prefs::PartyPrefs;
 use pactum_sim::runner::{Fault, Faults};
@@ -161,6 +162,22 @@ impl Info {
     #[getter]
     fn outcome_count(&self) -> usize {
         self.table.prepared.space.len()
+    }
+
+    /// The negotiators' names, in seat order (public, as at the table).
+    #[getter]
+    fn negotiators(&self) -> Vec<String> {
+        self.table.names.clone()
+    }
+
+    /// Its own utility of every outcome, in the order of `outcomes()`, as
+    /// a NumPy array (one call instead of one per outcome).
+    fn utilities<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<f64>> {
+        let n = self.table.prepared.space.len();
+        let u: Vec<f64> = (0..n)
+            .map(|id| self.prefs.utility(id as OutcomeId))
+            .collect();
+        u.into_pyarray(py)
     }
 
     /// Every outcome, in enumeration order (last issue fastest).

@@ -30,6 +30,7 @@ class Greedy(pactum.Negotiator):
         ("single-text", []),
         ("single-text", ["--mediator", "veto"]),
         ("single-text", ["--mediator", "draft-and-vote"]),
+        ("single-text", ["--mediator", "packages"]),
         ("partial-rounds", []),
     ],
 )
@@ -128,3 +129,33 @@ def test_bad_arguments_are_value_errors(car):
         pactum.negotiate(car, ["boulware"])
     with pytest.raises(ValueError, match="neither"):
         pactum.negotiate(car, ["boulware", 42])
+
+
+class Inspector(pactum.Negotiator):
+    """Keeps what it was told and offers its best outcome."""
+
+    def on_start(self, info):
+        self.info = info
+        self.best = info.outcomes()[int(info.utilities().argmax())]
+
+    def propose(self, state):
+        return self.best
+
+    def respond(self, state, offer):
+        return "reject_without_offer" if state.round == 0 else "end"
+
+
+def test_info_gives_every_own_utility_at_once_and_the_names(car):
+    i = Inspector()
+    r = pactum.negotiate(car, ["conceder", i], steps=10)
+    info = i.info
+    assert info.negotiators == car.negotiators
+    u = info.utilities()
+    outcomes = info.outcomes()
+    assert u.shape == (info.outcome_count,) and len(outcomes) == info.outcome_count
+    assert all(u[k] == info.utility(o) for k, o in enumerate(outcomes))
+    # "reject_without_offer" made no counter-offer: the conceder, whose
+    # offer still stood, offered again in round 1, and the inspector ended.
+    assert r.end["kind"] == "ended" and r.steps == 2
+    assert [t["proposer"] for t in r.trace] == [car.negotiators[0]] * 2
+    assert r.trace[0]["responses"][0]["response"] == "reject_without_offer"

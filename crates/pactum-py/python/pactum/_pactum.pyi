@@ -70,7 +70,9 @@ class Info:
     reservation_value: Optional[float]
     issues: List[Issue]
     outcome_count: int
+    negotiators: List[str]
     def utility(self, outcome: Outcome) -> float: ...
+    def utilities(self) -> npt.NDArray[np.float64]: ...
     def outcomes(self) -> List[Outcome]: ...
 
 class NegotiationResult:
