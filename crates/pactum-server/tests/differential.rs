@@ -8,11 +8,12 @@
 //! (a) directly on `pactum_protocol::sao::Sao`, with the scenario's limits;
 //! (b) through a real server's HTTP API (the in-process router, SQLite);
 //! (c) by verifying the resulting export (`pactum verify`'s replay);
-//! (d) by the simulator's runner (`pactum_sim::runner::run` on the engine),
-//!     its seats taken by scripted negotiators that replay the moves the
-//!     engine accepted (whenever the runner can express them: its `Reject`
-//!     is a counter-offer, so a sequence with a bare rejection, or a leave
-//!     with no offer standing, is not fed to it).
+//! (d) by the simulator's runner (`pactum_sim::runner::run` on the engine)
+//!     through `pactum_sim::script::replay`, its seats taken by scripted
+//!     negotiators that replay the moves the engine accepted (whenever the
+//!     runner can express them: a negotiator with no offer of another seat
+//!     to answer can only offer or end, so a sequence with a leave or a
+//!     bare rejection with no such offer standing is not fed to it).
 //!
 //! Rules pinned: every move the engine accepts the server accepts (2xx) and
 //! every move it refuses the server refuses (422 for a package beyond the
@@ -39,11 +40,10 @@ use pactum_protocol::sao::{self, Sao};
 use pactum_protocol::{Context, Deadline, End, Packages, Protocol, Rejection};
 use pactum_server::router;
 use pactum_server::testing::SeatLimits;
-use pactum_sim::negotiator::{Negotiator, Now, Response};
-use pactum_sim::session::Session as SimSession;
-use pactum_sim::{OutcomeId, Prepared, ProtocolKind};
+use pactum_sim::script::replay;
+use pactum_sim::trace::{self, Step};
+use pactum_sim::{Prepared, ProtocolKind};
 use serde_json::{Value, json};
-use std::collections::VecDeque;
 
 /// A move as both sides take it.
 #[derive(Debug, Clone)]
@@ -200,40 +200,9 @@ struct Seen {
     runner: usize,
 }
 
-/// A negotiator of the simulator that plays a given list of moves (its
-/// seat's part of a sequence the engine accepted), in order.
-struct Scripted {
-    moves: VecDeque<(&'static str, Option<OutcomeId>)>,
-}
-
-impl Negotiator for Scripted {
-    fn respond(&mut self, _now: &Now, _offer: OutcomeId, _proposer: usize) -> Response {
-        let response = match self.moves.front() {
-            Some(("accept", _)) => Response::Accept,
-            Some(("leave", _)) => Response::Leave,
-            // An offer answers with a rejection, then the counter-offer.
-            Some(("offer", _)) => return Response::Reject,
-            _ => Response::End,
-        };
-        self.moves.pop_front();
-        response
-    }
-
-    fn propose(&mut self, _now: &Now) -> Option<OutcomeId> {
-        match self.moves.pop_front() {
-            Some(("offer", o)) => o,
-            _ => None,
-        }
-    }
-
-    fn vote(&mut self, _now: &Now, _current: Option<OutcomeId>, _proposal: OutcomeId) -> bool {
-        false
-    }
-}
-
-/// (d): the runner, its seats scripted with `accepted` (the moves the
-/// engine took, in order), against the engine's `events` and `end`; `None`
-/// when the runner cannot express the sequence.
+/// (d): the simulator's scripted re-run (`pactum_sim::script::replay`) of
+/// `accepted` (the moves the engine took, in order), against the engine's
+/// `events` and `end`; `None` when the runner cannot express the sequence.
 fn runner_agrees(
     seed: u64,
     sc: &Scenario,
@@ -243,15 +212,14 @@ fn runner_agrees(
     end: &End<Vec<u32>>,
 ) -> Option<()> {
     // Which moves the runner can ask for: after every move, whether an
-    // offer by another seat stands (the runner then asks `respond`).
+    // offer by another seat stands (the runner then asks `respond`, which
+    // may accept, reject with or without a counter-offer, end or leave;
+    // otherwise it asks `propose`, which offers or ends).
     let mut standing: Option<usize> = None;
     for m in accepted {
         let answers = standing.is_some_and(|p| p != m.seat);
-        match m.kind {
-            "reject" => return None,
-            "accept" if !answers => return None,
-            "leave" if !answers => return None,
-            _ => {}
+        if matches!(m.kind, "accept" | "leave" | "reject") && !answers {
+            return None;
         }
         match m.kind {
             "offer" => standing = Some(m.seat),
@@ -260,28 +228,29 @@ fn runner_agrees(
         }
     }
     let prepared = Prepared::new(sc.clone()).unwrap();
-    let parties = prepared.prefs.len();
-    let negotiators: Vec<Box<dyn Negotiator>> = (0..parties)
-        .map(|seat| {
-            let moves = accepted
-                .iter()
-                .filter(|m| m.seat == seat)
-                .map(|m| {
-                    let id = m.offer.as_ref().map(|o| prepared.space.encode(o).unwrap());
-                    (m.kind, id)
-                })
-                .collect();
-            Box::new(Scripted { moves }) as Box<dyn Negotiator>
+    let steps: Vec<Step> = accepted
+        .iter()
+        .map(|m| Step {
+            seat: m.seat,
+            mv: trace::Move::Sao(match (m.kind, &m.offer) {
+                ("offer", Some(o)) => sao::Move::Offer(prepared.space.encode(o).unwrap()),
+                ("accept", _) => sao::Move::Accept,
+                ("reject", _) => sao::Move::Reject,
+                ("leave", _) => sao::Move::Leave,
+                _ => sao::Move::End,
+            }),
         })
         .collect();
-    let mut session = SimSession::new(
-        prepared.space.clone(),
-        prepared.prefs.clone(),
-        negotiators,
+    let replayed = replay(
+        &prepared,
+        ProtocolKind::Sao,
         pactum_sim::Deadline::steps(deadline),
-        true,
-    );
-    let result = pactum_sim::runner::run(&mut session, ProtocolKind::Sao, seed);
+        seed,
+        &steps,
+    )
+    .expect("a sequence of alternating offers replays");
+    assert_eq!(replayed.unplayed, 0, "seed {seed}: every move played");
+    let result = replayed.result;
     let offers: Vec<(usize, usize, Vec<u32>)> = result
         .trace
         .events
