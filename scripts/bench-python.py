@@ -153,8 +153,8 @@ class Linear(pactum.Negotiator):
         # the order of `info.outcomes()`); NegMAS's negotiator below asks
         # its utility function outcome by outcome, as NegMAS offers.
         outcomes, u = info.outcomes(), info.utilities()
-        order = sorted(range(len(outcomes)), key=u.__getitem__, reverse=True)
-        self.ranked = [outcomes[i] for i in order]
+        # Best first; equal utilities in enumeration order, as sorted() does.
+        self.ranked = [outcomes[i] for i in (-u).argsort(kind="stable")]
 
     def aim(self, t):
         return self.ranked[min(int(t * len(self.ranked)), len(self.ranked) - 1)]
