@@ -15,6 +15,7 @@ import {
   api, disclosureList, fill, fmtU, fmtValue, fragment, h, mediatorName, moveVerb, notice, packageLine,
   packageTable, replayRecord, roundText, sameValue, serverPaths, statusPill, svg, watch,
 } from './common.js';
+import { spacePlot } from './space.js';
 
 const { session, token } = fragment();
 const base = `/sessions/${encodeURIComponent(session)}`;
@@ -383,53 +384,8 @@ function renderSpace(state, view) {
     fill('space', parts);
     return;
   }
-  const [a, b] = space.negotiators;
-  const W = 380, H = 340, L = 44, R = 12, T = 12, B = 40;
-  const x = (u) => L + Math.max(0, Math.min(1, u)) * (W - L - R);
-  const y = (u) => H - B - Math.max(0, Math.min(1, u)) * (H - T - B);
-  const parts = [];
-  for (const g of [0, 0.25, 0.5, 0.75, 1]) {
-    parts.push(svg('line', { class: 'grid-line', x1: x(g), x2: x(g), y1: y(0), y2: y(1) }));
-    parts.push(svg('line', { class: 'grid-line', x1: x(0), x2: x(1), y1: y(g), y2: y(g) }));
-    parts.push(svg('text', { x: x(g), y: H - B + 14, 'text-anchor': 'middle' }, g.toFixed(2)));
-    parts.push(svg('text', { x: L - 6, y: y(g) + 4, 'text-anchor': 'end' }, g.toFixed(2)));
-  }
-  parts.push(svg('text', { x: (L + W - R) / 2, y: H - 6, 'text-anchor': 'middle' }, `${a}'s utility →`));
-  parts.push(svg('text', { x: 12, y: (T + H - B) / 2, transform: `rotate(-90 12 ${(T + H - B) / 2})`, 'text-anchor': 'middle' }, `${b}'s utility →`));
-  for (const p of space.sample || []) {
-    parts.push(svg('circle', { cx: x(p[0]), cy: y(p[1]), r: 1.6, fill: '#b7bec9', 'fill-opacity': 0.6 }));
-  }
-  const frontier = (space.frontier || []).map((f) => f.utilities).sort((p, q) => p[0] - q[0]);
-  if (frontier.length) {
-    parts.push(svg('polyline', {
-      points: frontier.map((p) => `${x(p[0])},${y(p[1])}`).join(' '), fill: 'none', stroke: 'var(--ok)', 'stroke-width': 2,
-    }));
-  }
-  const offers = state.moves.filter((m) => m.offer);
-  const single = !!state.text;
-  const resolutionColour = { adopted: 'var(--ok)', vetoed: '#8a93a3' };
-  (space.offers || []).forEach((p, i) => {
-    const m = offers[i];
-    const who = m ? m.party : null;
-    const fillColour = single ? resolutionColour[m && m.resolution] || 'var(--accent)' : who ? colour(state, who) : 'var(--ink)';
-    const label = single
-      ? `proposal ${i + 1}${m && m.resolution ? ` (${m.resolution})` : ''}: ${m ? packageLine(m.offer, state.issues) : ''}`
-      : !!state.partial && m ? `${who}: ${packageLine(m.offer, state.issues)}` : who || 'offer';
-    parts.push(svg('circle', { cx: x(p[0]), cy: y(p[1]), r: 4.5, fill: fillColour, stroke: '#fff', 'stroke-width': 1, 'data-testid': 'space-offer' },
-      svg('title', {}, `${label} (${fmtU(p[0])}, ${fmtU(p[1])})`)));
-  });
-  if (space.standing) {
-    const [sx, sy] = space.standing;
-    parts.push(svg('circle', { cx: x(sx), cy: y(sy), r: 8, fill: 'none', stroke: 'var(--ink)', 'stroke-width': 2, 'data-testid': 'space-standing' },
-      svg('title', {}, `${single ? 'standing text' : 'settled issues'}: (${fmtU(sx)}, ${fmtU(sy)})`)));
-  }
-  if (space.nash) {
-    const [nx, ny] = space.nash.utilities;
-    parts.push(svg('rect', { x: x(nx) - 5, y: y(ny) - 5, width: 10, height: 10, fill: 'var(--ink)' },
-      svg('title', {}, `Nash: ${packageLine(space.nash.offer, state.issues)} (${fmtU(nx)}, ${fmtU(ny)})`)));
-  }
   fill('space',
-    svg('svg', { class: 'chart', viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': 'Utility space', 'data-testid': 'space-plot' }, parts),
+    spacePlot(space, state, { colour: (p) => colour(state, p), single: !!state.text, partial: !!state.partial }),
     h('p', { class: 'hint small' },
       `Grey: a sample of the ${space.outcome_count} outcomes. Green: Pareto frontier. Square: Nash point`,
       space.nash ? ` (${packageLine(space.nash.offer, state.issues)})` : '', `. ${SPACE_DOTS[traceKind(state)]}`),

@@ -4,6 +4,7 @@ import {
   api, bar, disclosureList, fill, fmtU, fmtValue, fragment, h, mediatorName, notice, packageLine,
   roundText, roundedText, sameValue, serverPaths, statusPill, svg, watch,
 } from './common.js';
+import { ownUtilityChart } from './space.js';
 
 const $ = (id) => document.getElementById(id);
 const { session, token } = fragment();
@@ -663,7 +664,7 @@ function renderHistory() {
   }
   const keys = page.issues.map((i) => i.issue);
   fill('history',
-    utilityChart(offers),
+    ownUtilityChart(offers, { negotiators: page.me.negotiators, reservation: prefs().reservation_value, colour: partyColour }),
     h('div', { class: 'legend' }, page.me.negotiators.map((n) => h('span', {}, swatch(n), n === page.me.party ? `${n} (you)` : n))),
     h('div', { class: 'log' }, h('table', {},
       h('thead', {}, h('tr', {}, h('th', {}, 'Round'), h('th', {}, 'By'), h('th', {}, 'Package'), h('th', { class: 'num' }, 'Yours'))),
@@ -672,40 +673,6 @@ function renderHistory() {
         h('td', { class: 'who' }, swatch(o.party), o.party === page.me.party ? 'you' : o.party),
         h('td', { class: 'small' }, packageLine(o.offer, keys)),
         h('td', { class: 'num' }, fmtU(o.my_utility))))))));
-}
-
-/** Own utility of each offer in order, coloured by who made it. */
-function utilityChart(offers) {
-  const W = 540, H = 170, L = 34, R = 10, T = 10, B = 24;
-  const n = offers.length;
-  const x = (i) => L + (n === 1 ? (W - L - R) / 2 : (i * (W - L - R)) / (n - 1));
-  const y = (u) => T + (1 - Math.max(0, Math.min(1, u))) * (H - T - B);
-  const parts = [];
-  for (const g of [0, 0.25, 0.5, 0.75, 1]) {
-    parts.push(svg('line', { class: 'grid-line', x1: L, x2: W - R, y1: y(g), y2: y(g) }));
-    parts.push(svg('text', { x: L - 6, y: y(g) + 4, 'text-anchor': 'end' }, g.toFixed(2)));
-  }
-  const rv = prefs().reservation_value;
-  if (rv != null) {
-    parts.push(svg('line', { x1: L, x2: W - R, y1: y(rv), y2: y(rv), stroke: 'var(--bad)', 'stroke-dasharray': '4 3', 'stroke-width': 1 }));
-    parts.push(svg('text', { x: W - R, y: y(rv) - 4, 'text-anchor': 'end' }, 'reservation'));
-  }
-  for (const who of page.me.negotiators) {
-    const pts = offers.map((o, i) => [i, o]).filter(([, o]) => o.party === who);
-    if (pts.length > 1) {
-      parts.push(svg('polyline', {
-        points: pts.map(([i, o]) => `${x(i)},${y(o.my_utility)}`).join(' '),
-        fill: 'none', stroke: partyColour(who), 'stroke-width': 1.5, 'stroke-opacity': 0.6,
-      }));
-    }
-    for (const [i, o] of pts) {
-      parts.push(svg('circle', { cx: x(i), cy: y(o.my_utility), r: 4, fill: partyColour(who) },
-        svg('title', {}, `${who}, round ${o.round + 1}: ${fmtU(o.my_utility)}`)));
-    }
-  }
-  parts.push(svg('line', { class: 'axis', x1: L, x2: W - R, y1: H - B, y2: H - B }));
-  parts.push(svg('text', { x: (W + L) / 2, y: H - 6, 'text-anchor': 'middle' }, 'offers in order →'));
-  return svg('svg', { class: 'chart', viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': 'Your utility of each offer' }, parts);
 }
 
 // ---------------------------------------------------------------- suggestions
