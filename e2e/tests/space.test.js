@@ -128,6 +128,12 @@ test('three negotiators: the mediator chooses the pair and sees every pair; a ne
   await m.setViewportSize({ width: 390, height: 844 });
   await m.screenshot({ path: path.join(ARTIFACTS, 'space-mediator-390.png'), fullPage: true });
   assert.deepEqual(await wider(m, 'main'), [], 'the mediator page fits 390 px');
+  // in print the selector is left out, the plots stay
+  await m.emulateMedia({ media: 'print' });
+  assert.ok(await m.isHidden('[data-testid="space-axes"]'), 'no selector in print');
+  assert.ok(await m.isVisible('[data-testid="space-plot"]'));
+  await m.screenshot({ path: path.join(ARTIFACTS, 'space-mediator-print.png'), fullPage: true });
+  await m.emulateMedia({ media: 'screen' });
 
   // ---- Upstream's page: its own utility only, on screen and in every answer
   const up = await openContext('upstream', problems, all);
@@ -255,6 +261,8 @@ test('partial rounds: settled issues apart from open ones, "Lapsed" explained, t
     'no partial proposal against the reservation lines');
   assert.equal(await m.locator('[data-testid="space-contributions"] [data-testid="space-offer"]').count(), 2);
   await waitContains(m, '[data-testid="contribution-note"]', 'not a package\'s utility');
+  // here all four fair packages are the same package, and the page says so
+  await waitContains(m, '[data-testid="fair-coincide"]', 'Nash bargaining solution, Kalai–Smorodinsky, egalitarian and utilitarian coincide');
   await m.screenshot({ path: path.join(ARTIFACTS, 'space-mediator-partial-390.png'), fullPage: true });
   assert.deepEqual(problems, []);
   await party.context.close();

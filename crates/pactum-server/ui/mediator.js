@@ -373,7 +373,7 @@ function renderVotes(state) {
 
 const SPACE_DOTS = {
   alternating_offers: 'Dots: offers, coloured by who made them, joined in the order made. Hover a mark for its package.',
-  partial_rounds: 'Below the space: each proposal\'s contribution from its own issues (weight × value; additive preferences only), coloured by who made it. Hover a mark for its package.',
+  partial_rounds: 'Below the space: each proposal\'s worth from its own issues, a contribution (weight × value; additive preferences only), coloured by who made it. Hover a mark for its package.',
   single_text: 'Dots: the proposed drafts in order (green adopted, grey vetoed, blue being voted on). Ring: the standing text. Hover a mark for its package.',
 };
 
