@@ -420,6 +420,7 @@ pub fn space_of(a: &Analysis, title: String) -> Space {
         paths: Vec::new(),
         agreement: None,
         outcome_count: a.outcome_count,
+        outcome_count_text: thousands(a.outcome_count),
     }
 }
 

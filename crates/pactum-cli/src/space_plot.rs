@@ -52,6 +52,8 @@ pub struct Space {
     pub agreement: Option<Mark>,
     /// How many outcomes the scenario has.
     pub outcome_count: u128,
+    /// That count as the report writes it (`2,304`).
+    pub outcome_count_text: String,
 }
 
 /// Outcomes drawn in the large panel, and in each small one.
@@ -564,13 +566,10 @@ pub fn render(
         format!(
             "a sample of {} of the {} outcomes",
             main_cloud.len(),
-            crate::report::thousands(space.outcome_count)
+            space.outcome_count_text
         )
     } else {
-        format!(
-            "every outcome ({})",
-            crate::report::thousands(space.outcome_count)
-        )
+        format!("every outcome ({})", space.outcome_count_text)
     };
     legend(&mut out, space, &note, 660.0, main_top + 20.0);
     if let Some((_, draw)) = below {
@@ -644,6 +643,7 @@ mod tests {
             paths: Vec::new(),
             agreement: None,
             outcome_count: 2,
+            outcome_count_text: "2".into(),
         };
         let svg = render(&space, (0, 1), |_, _| vec![(1.0, 0.0, false)], None);
         assert!(svg.contains("A &amp; B &lt;test&gt;"));

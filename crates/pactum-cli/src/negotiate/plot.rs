@@ -52,6 +52,7 @@ pub fn plot(
             paths: Vec::new(),
             agreement: None,
             outcome_count: p.scenario.outcome_count(),
+            outcome_count_text: report::thousands(p.scenario.outcome_count()),
         },
     };
     let mark = |o: OutcomeId| Mark {
