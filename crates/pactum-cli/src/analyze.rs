@@ -1,6 +1,8 @@
 //! `pactum analyze`: a scenario's zone of possible agreement, Pareto
-//! frontier and fair packages, as text, JSON (`--json`) or an SVG of two
-//! negotiators' utility space (`--plot`), with what-if overrides (`--set`).
+//! frontier and fair packages, as text, JSON (`--json`) or an SVG of the
+//! utility space (`--plot`: the pair `--axes` names, or the first two, and
+//! every pair with three or more negotiators), with what-if overrides
+//! (`--set`).
 //!
 //! Rules: overrides apply in the order given, and an override that names
 //! nothing in the scenario fails naming its `--set`; GENIUS's own frontier,
@@ -26,9 +28,16 @@ pub struct Args {
     /// Draw the utility space of two negotiators to an SVG file.
     #[arg(long, value_name = "FILE.svg")]
     plot: Option<PathBuf>,
-    /// The two negotiators to plot (names, comma-separated); default: the first two.
-    #[arg(long, value_delimiter = ',', value_name = "A,B")]
-    plot_parties: Option<Vec<String>>,
+    /// The two negotiators the plot shows large (names, comma-separated);
+    /// default: the first two. With three or more negotiators the plot also
+    /// shows every pair.
+    #[arg(
+        long,
+        alias = "plot-parties",
+        value_delimiter = ',',
+        value_name = "A,B"
+    )]
+    axes: Option<Vec<String>>,
     /// What-if override, e.g. "Ukraine.reservation=0.45" or "Russia.weight.territory=0.5" (repeatable).
     #[arg(long = "set", value_name = "KEY=VALUE")]
     overrides: Vec<String>,
@@ -103,8 +112,11 @@ pub fn run(args: Args) -> Result<()> {
         );
     }
     print_warnings(&analysis.warnings);
+    if args.axes.is_some() && args.plot.is_none() {
+        bail!("--axes chooses the pair --plot draws large: give --plot FILE.svg too");
+    }
     if let Some(path) = &args.plot {
-        let pair = plot_pair(&scenario, args.plot_parties.as_deref())?;
+        let pair = plot_pair(&scenario, args.axes.as_deref())?;
         report::plot(&scenario, &analysis, pair, path)
             .with_context(|| format!("cannot write plot {}", path.display()))?;
     }
@@ -122,8 +134,9 @@ pub fn run(args: Args) -> Result<()> {
     Ok(())
 }
 
-/// Indices (into the negotiator list) of the two parties to plot.
-fn plot_pair(scenario: &Scenario, names: Option<&[String]>) -> Result<(usize, usize)> {
+/// Indices (into the negotiator list) of the two parties to plot large
+/// (`--axes`): named ones, or the first two.
+pub fn plot_pair(scenario: &Scenario, names: Option<&[String]>) -> Result<(usize, usize)> {
     let negotiators = scenario.negotiators();
     let find = |name: &str| -> Result<usize> {
         negotiators
@@ -135,14 +148,15 @@ fn plot_pair(scenario: &Scenario, names: Option<&[String]>) -> Result<(usize, us
                     .map(|&p| scenario.parties()[p].name.as_str())
                     .collect();
                 format!(
-                    "--plot-parties: no negotiator named {name:?} (negotiators: {})",
+                    "--axes: no negotiator named {name:?} (negotiators: {})",
                     names.join(", ")
                 )
             })
     };
     match names {
+        Some([a, b]) if a == b => bail!("--axes names {a:?} twice: name two different negotiators"),
         Some([a, b]) => Ok((find(a)?, find(b)?)),
-        Some(_) => bail!("--plot-parties takes exactly two names, e.g. --plot-parties A,B"),
+        Some(_) => bail!("--axes takes exactly two names, e.g. --axes A,B"),
         None if negotiators.len() >= 2 => Ok((0, 1)),
         None => bail!("--plot needs at least two negotiators"),
     }

@@ -17,6 +17,7 @@ mod replay;
 mod report;
 mod scenario_input;
 mod serve;
+mod space_plot;
 mod tournament;
 mod validate;
 mod verify;

@@ -1,4 +1,5 @@
-//! Human-readable output of an analysis: the text report and the SVG plot.
+//! Human-readable output of an analysis: the text report and the SVG plot
+//! (drawn by [`crate::space_plot`]).
 //!
 //! The report's rules: table columns stay distinct however alike the
 //! parties' names (see [`column_headers`]); fair packages that coincide are
@@ -12,7 +13,8 @@ use anyhow::Result;
 use pactum_core::Scenario;
 use pactum_core::analysis::{Analysis, Package, utility_cloud_marked};
 use pactum_core::solutions::Concept;
-use plotters::prelude::*;
+
+use crate::space_plot::{self, Mark, Space};
 
 /// A count and its noun: `1 outcome`, `2,250 outcomes`.
 pub fn count(n: u128, one: &str, many: &str) -> String {
@@ -32,7 +34,8 @@ pub fn thousands(n: u128) -> String {
     out
 }
 
-fn package_line(p: &Package) -> String {
+/// A package as one line: `price = 2; colour = "blue"`.
+pub fn package_line(p: &Package) -> String {
     p.iter()
         .map(|(k, v)| format!("{k} = {v}"))
         .collect::<Vec<_>>()
@@ -345,148 +348,60 @@ pub fn reference_text(c: &pactum_core::io::FrontierComparison, negotiators: &[St
     out
 }
 
-/// Draws the utility space of two negotiators (indices into the negotiator
-/// list): every outcome (or a sample), the frontier, the reservation
-/// values and the fair packages.
+/// Draws the utility space to `path` (see [`crate::space_plot`]): the pair
+/// `pair` (indices into the negotiator list) large and, with three or more
+/// negotiators, every pair; the outcomes (or a seeded sample), the frontier,
+/// the reservation values and the fair packages.
 pub fn plot(scenario: &Scenario, a: &Analysis, pair: (usize, usize), path: &Path) -> Result<()> {
-    const MAX_POINTS: usize = 20_000;
-    let cloud = utility_cloud_marked(scenario, pair, MAX_POINTS, 1);
-    let (x_name, y_name) = (&a.negotiators[pair.0], &a.negotiators[pair.1]);
-    let lo = |v: f64| v.min(0.0);
-    let (mut x0, mut x1, mut y0, mut y1) = (0.0f64, 1.0f64, 0.0f64, 1.0f64);
-    for &(x, y, _) in &cloud {
-        x0 = lo(x0.min(x));
-        y0 = lo(y0.min(y));
-        x1 = x1.max(x);
-        y1 = y1.max(y);
-    }
-    let root = SVGBackend::new(path, (900, 800)).into_drawing_area();
-    root.fill(&WHITE)?;
-    let sampled = if (a.outcome_count as f64) > MAX_POINTS as f64 {
-        format!(" (sample of {MAX_POINTS})")
-    } else {
-        String::new()
-    };
-    let mut chart = ChartBuilder::on(&root)
-        .caption(
-            format!("{} — utility space{sampled}", a.scenario),
-            ("sans-serif", 22),
-        )
-        .margin(20)
-        .x_label_area_size(50)
-        .y_label_area_size(60)
-        .build_cartesian_2d(x0 - 0.02..x1 + 0.02, y0 - 0.02..y1 + 0.02)?;
-    chart
-        .configure_mesh()
-        .x_desc(format!("utility of {x_name}"))
-        .y_desc(format!("utility of {y_name}"))
-        .light_line_style(WHITE.mix(0.0))
-        .draw()?;
-    let open = RGBColor(150, 170, 200);
-    chart
-        .draw_series(
-            cloud
-                .iter()
-                .filter(|p| !p.2)
-                .map(|&(x, y, _)| Circle::new((x, y), 2, open.mix(0.5).filled())),
-        )?
-        .label("outcomes")
-        .legend(move |(x, y)| Circle::new((x, y), 3, open.filled()));
-    if cloud.iter().any(|p| p.2) {
-        let barred = RGBColor(200, 200, 200);
-        chart
-            .draw_series(
-                cloud
-                    .iter()
-                    .filter(|p| p.2)
-                    .map(|&(x, y, _)| Circle::new((x, y), 2, barred.stroke_width(1))),
-            )?
-            .label("outcomes crossing a red line")
-            .legend(move |(x, y)| Circle::new((x, y), 3, barred.stroke_width(1)));
-    }
-
-    let party = |j: usize| a.parties.iter().find(|p| p.name == a.negotiators[j]);
-    if let Some(r) = party(pair.0).and_then(|p| p.reservation_value) {
-        chart
-            .draw_series(LineSeries::new(
-                vec![(r, y0 - 0.02), (r, y1 + 0.02)],
-                RED.mix(0.6).stroke_width(1),
-            ))?
-            .label(format!(
-                "reservation values ({x_name} {r}{})",
-                party(pair.1)
-                    .and_then(|p| p.reservation_value)
-                    .map(|r| format!(", {y_name} {r}"))
-                    .unwrap_or_default()
-            ))
-            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], RED.mix(0.6)));
-    }
-    if let Some(r) = party(pair.1).and_then(|p| p.reservation_value) {
-        chart.draw_series(LineSeries::new(
-            vec![(x0 - 0.02, r), (x1 + 0.02, r)],
-            RED.mix(0.6).stroke_width(1),
-        ))?;
-    }
-
-    // The frontier of all negotiators, projected onto the two axes.
-    let mut front: Vec<(f64, f64)> = a
-        .frontier
-        .iter()
-        .map(|f| (f.utilities[pair.0], f.utilities[pair.1]))
-        .collect();
-    front.sort_by(|p, q| p.0.total_cmp(&q.0));
-    if a.negotiators.len() == 2 {
-        chart.draw_series(LineSeries::new(front.clone(), BLACK.stroke_width(1)))?;
-    }
-    chart
-        .draw_series(
-            front
-                .iter()
-                .map(|&(x, y)| Circle::new((x, y), 4, BLACK.filled())),
-        )?
-        .label(if a.negotiators.len() == 2 {
-            "Pareto frontier".to_string()
-        } else {
-            "Pareto frontier (projected)".to_string()
-        })
-        .legend(|(x, y)| Circle::new((x, y), 4, BLACK.filled()));
-
-    let marks = [
-        (Concept::Nash, RGBColor(214, 39, 40)),
-        (Concept::KalaiSmorodinsky, RGBColor(44, 160, 44)),
-        (Concept::Egalitarian, RGBColor(148, 103, 189)),
-        (Concept::Utilitarian, RGBColor(255, 127, 14)),
-    ];
-    for (i, (c, color)) in marks.into_iter().enumerate() {
-        if let Some(sol) = a.solutions.get(c) {
-            let p = (sol.utilities[pair.0], sol.utilities[pair.1]);
-            let size = 12 - 2 * i as i32;
-            chart
-                .draw_series(std::iter::once(Cross::new(p, size, color.stroke_width(3))))?
-                .label(c.name())
-                .legend(move |(x, y)| Cross::new((x, y), 6, color.stroke_width(3)));
-        }
-    }
-    draw_legend(&mut chart)?;
-    root.present()?;
+    let space = space_of(a, format!("{} — utility space", a.scenario));
+    let svg = space_plot::render(
+        &space,
+        pair,
+        |p, n| utility_cloud_marked(scenario, p, n, 1),
+        None,
+    );
+    std::fs::write(path, svg)?;
     Ok(())
 }
 
-/// Draws a chart's legend as every plot of the CLI does: lower left, on a
-/// light box.
-pub fn draw_legend<'a, DB, CT>(chart: &mut ChartContext<'a, DB, CT>) -> Result<()>
-where
-    DB: DrawingBackend + 'a,
-    DB::ErrorType: 'static,
-    CT: CoordTranslate,
-{
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerLeft)
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK.mix(0.3))
-        .draw()?;
-    Ok(())
+/// What a utility-space picture of the analysis shows: the negotiators,
+/// their reservation values, the frontier and the fair packages (no offers).
+pub fn space_of(a: &Analysis, title: String) -> Space {
+    let mark = |outcome: &Package, utilities: &[f64]| Mark {
+        utilities: utilities.to_vec(),
+        label: package_line(outcome),
+    };
+    Space {
+        title,
+        negotiators: a.negotiators.clone(),
+        reservations: a
+            .negotiators
+            .iter()
+            .map(|n| {
+                a.parties
+                    .iter()
+                    .find(|p| &p.name == n)
+                    .and_then(|p| p.reservation_value)
+            })
+            .collect(),
+        frontier: a
+            .frontier
+            .iter()
+            .map(|f| mark(&f.outcome, &f.utilities))
+            .collect(),
+        fair: Concept::ALL
+            .into_iter()
+            .filter_map(|c| {
+                a.solutions
+                    .get(c)
+                    .map(|s| (c, mark(&s.outcome, &s.utilities)))
+            })
+            .collect(),
+        paths: Vec::new(),
+        agreement: None,
+        outcome_count: a.outcome_count,
+        outcome_count_text: thousands(a.outcome_count),
+    }
 }
 
 #[cfg(test)]

@@ -16,6 +16,7 @@
 //! the event stream.
 
 use pactum_core::analysis::{AnalysisError, AnalysisOptions, Package, analyze};
+use pactum_core::solutions::Concept;
 use pactum_core::{Role, Scenario, UtilityFunction};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -60,10 +61,29 @@ pub(crate) struct UtilitySpace {
     pub negotiators: Vec<String>,
     /// Number of outcomes, as a decimal string (it may exceed 2^64).
     pub outcome_count: String,
-    /// Utility vectors of up to 1,000 evenly spaced outcomes.
+    /// Utility vectors of every outcome, or of 1,000 evenly spaced ones
+    /// (by outcome index) when there are more: the same outcomes for the
+    /// same scenario, every time.
     pub sample: Vec<Vec<f64>>,
     pub frontier: Vec<UtilityPoint>,
+    /// The Nash bargaining solution (the product of gains over the
+    /// reservation values is largest), if the zone of possible agreement
+    /// is not empty.
     pub nash: Option<UtilityPoint>,
+    /// The Kalai–Smorodinsky solution (gains in proportion to the best
+    /// each negotiator can get), if any.
+    #[serde(default)]
+    pub kalai_smorodinsky: Option<UtilityPoint>,
+    /// The egalitarian solution (the smallest gain is largest), if any.
+    #[serde(default)]
+    pub egalitarian: Option<UtilityPoint>,
+    /// The utilitarian solution (the sum of utilities is largest), if any.
+    #[serde(default)]
+    pub utilitarian: Option<UtilityPoint>,
+    /// Each negotiator's reservation value (what no deal is worth to it),
+    /// in the negotiators' order; `null` for one without.
+    #[serde(default)]
+    pub reservation_values: Vec<Option<f64>>,
     /// The utility vectors of the trace's packages, in order: every offer
     /// (alternating offers); every proposed draft (single text); every
     /// proposal's worth from its own issues, weight × value summed
@@ -146,6 +166,12 @@ pub(crate) fn utility_space(
         offer: offer.clone(),
         utilities: utilities.to_vec(),
     };
+    let fair = |c: Concept| {
+        analysis
+            .solutions
+            .get(c)
+            .map(|s| point(&s.outcome, &s.utilities))
+    };
     Ok(UtilitySpace {
         negotiators: analysis.negotiators.clone(),
         outcome_count: count.to_string(),
@@ -155,11 +181,21 @@ pub(crate) fn utility_space(
             .iter()
             .map(|f| point(&f.outcome, &f.utilities))
             .collect(),
-        nash: analysis
-            .solutions
-            .nash
-            .as_ref()
-            .map(|s| point(&s.outcome, &s.utilities)),
+        nash: fair(Concept::Nash),
+        kalai_smorodinsky: fair(Concept::KalaiSmorodinsky),
+        egalitarian: fair(Concept::Egalitarian),
+        utilitarian: fair(Concept::Utilitarian),
+        reservation_values: analysis
+            .negotiators
+            .iter()
+            .map(|n| {
+                analysis
+                    .parties
+                    .iter()
+                    .find(|p| &p.name == n)
+                    .and_then(|p| p.reservation_value)
+            })
+            .collect(),
         offers: points
             .iter()
             .map(|p| utilities_of(scenario, p))
@@ -177,4 +213,63 @@ pub struct Export {
     pub scenario_toml: String,
     /// The session's whole record.
     pub record: Record,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn water() -> Scenario {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../examples/three-party-water.toml"
+        );
+        pactum_core::io::load(std::path::Path::new(path), None)
+            .unwrap()
+            .scenario
+    }
+
+    #[test]
+    fn the_space_of_three_negotiators_holds_every_utility_and_fair_package() {
+        let sc = water();
+        let space = utility_space(&sc, &[], None, &AnalysisOptions::default()).unwrap();
+        assert_eq!(space.negotiators, ["Upstream", "Midstream", "Downstream"]);
+        assert_eq!(space.outcome_count, "2304");
+        // More outcomes than the sample: 1,000, each with three utilities.
+        assert_eq!(space.sample.len(), 1000);
+        assert!(space.sample.iter().all(|u| u.len() == 3));
+        assert_eq!(space.reservation_values.len(), 3);
+        assert_eq!(space.reservation_values[0], Some(0.40));
+        assert_eq!(space.reservation_values[1], Some(0.45));
+        for fair in [
+            &space.nash,
+            &space.kalai_smorodinsky,
+            &space.egalitarian,
+            &space.utilitarian,
+        ] {
+            let p = fair.as_ref().expect("a fair package");
+            assert_eq!(p.utilities.len(), 3);
+            // Rational: at least every reservation value.
+            for (u, r) in p.utilities.iter().zip(&space.reservation_values) {
+                assert!(*u >= r.unwrap_or(f64::NEG_INFINITY) - 1e-9, "{u} < {r:?}");
+            }
+        }
+        // The utilitarian package has the largest sum on the frontier.
+        let sum = |u: &[f64]| u.iter().sum::<f64>();
+        let best = space
+            .frontier
+            .iter()
+            .map(|f| sum(&f.utilities))
+            .fold(f64::NEG_INFINITY, f64::max);
+        let utilitarian = space.utilitarian.as_ref().unwrap();
+        assert!((sum(&utilitarian.utilities) - best).abs() < 1e-9);
+    }
+
+    #[test]
+    fn the_sample_is_the_same_every_time() {
+        let sc = water();
+        let a = utility_space(&sc, &[], None, &AnalysisOptions::default()).unwrap();
+        let b = utility_space(&sc, &[], None, &AnalysisOptions::default()).unwrap();
+        assert_eq!(a.sample, b.sample);
+    }
 }

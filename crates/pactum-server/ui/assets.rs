@@ -79,6 +79,11 @@ const ASSETS: &[Asset] = &[
         body: include_str!("mediator.js"),
     },
     Asset {
+        path: "/ui/space.js",
+        content_type: JS,
+        body: include_str!("space.js"),
+    },
+    Asset {
         path: "/ui/examples/car-purchase.toml",
         content_type: TEXT,
         body: include_str!("../../../examples/car-purchase.toml"),

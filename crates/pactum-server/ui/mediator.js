@@ -15,6 +15,7 @@ import {
   api, disclosureList, fill, fmtU, fmtValue, fragment, h, mediatorName, moveVerb, notice, packageLine,
   packageTable, replayRecord, roundText, sameValue, serverPaths, statusPill, svg, watch,
 } from './common.js';
+import { spaceView } from './space.js';
 
 const { session, token } = fragment();
 const base = `/sessions/${encodeURIComponent(session)}`;
@@ -46,9 +47,15 @@ function renderSummary(state) {
       h('dt', {}, 'Protocol'), h('dd', {}, 'Free-form rounds with partial agreements'),
       h('dt', {}, 'Proposals'), h('dd', { 'data-testid': 'proposal-count' }, String(state.moves.length)),
       h('dt', {}, 'Moves'), h('dd', { 'data-testid': 'move-count' }, String(state.moveCount ?? state.moves.length)),
-      h('dt', {}, 'Settled'), h('dd', { 'data-testid': 'settled' }, settledCount ? packageLine(p.settled, state.issues) : 'no issue yet'),
-      h('dt', {}, 'Open issues'), h('dd', { 'data-testid': 'open-issues' }, p.open_issues.length ? p.open_issues.join(', ') : 'none'),
       deadline));
+    // Settled issues apart from the open ones: settled ones stay settled.
+    parts.push(h('div', { class: 'issue-split' },
+      h('div', { class: 'settled-block', 'data-testid': 'settled-section' },
+        h('h3', { class: 'small muted' }, `Settled (${settledCount})`),
+        h('p', { 'data-testid': 'settled' }, settledCount ? packageLine(p.settled, state.issues) : 'no issue yet')),
+      h('div', { class: 'open-block', 'data-testid': 'open-section' },
+        h('h3', { class: 'small muted' }, `Open (${p.open_issues.length})`),
+        h('p', { 'data-testid': 'open-issues' }, p.open_issues.length ? p.open_issues.join(', ') : 'none'))));
     if (state.status === 'agreement') {
       parts.push(h('p', { class: 'callout ok', 'data-testid': 'agreement' }, `Agreement: ${packageLine(p.settled, state.issues)}`));
     } else if (state.status === 'ended' && p.partial_agreement) {
@@ -271,6 +278,13 @@ function renderDrafts(state) {
 
 const PROPOSAL_STATE = { settled: ['pill-agreement', 'Settled'], lapsed: ['pill-ended', 'Lapsed'], open: ['pill-open', 'Open'] };
 
+/** What each state of a partial-rounds proposal means (hover text and the note under the rounds). */
+const PROPOSAL_HELP = {
+  settled: 'Settled: every negotiator accepted it; its issues stay settled in later rounds.',
+  lapsed: 'Lapsed: it can no longer be accepted, because another proposal settled one of its issues first or the round closed before every negotiator accepted it. Its issues, if still open, can be proposed again.',
+  open: 'Open: it can still be accepted this round.',
+};
+
 function renderMoves(state) {
   if (!!state.partial) {
     renderRounds(state);
@@ -319,12 +333,13 @@ function renderRounds(state) {
         h('td', { class: 'who' }, swatch(colour(state, q.party)), q.party),
         h('td', { class: 'small' }, packageLine(q.offer, state.issues)),
         h('td', { class: 'small', title: 'accepted by (the proposer first)' }, q.accepted_by.join(', ')),
-        h('td', {}, h('span', { class: `pill ${cls}` }, label))));
+        h('td', {}, h('span', { class: `pill ${cls}`, title: PROPOSAL_HELP[q.state] || null, 'data-help': q.state }, label))));
     }
   }
   fill('moves', h('table', { 'data-testid': 'rounds' },
     h('thead', {}, h('tr', {}, h('th', {}, 'By'), h('th', {}, 'Proposal'), h('th', {}, 'Accepted by'), h('th', {}, ''))),
-    h('tbody', {}, rows)));
+    h('tbody', {}, rows)),
+  h('p', { class: 'hint small', 'data-testid': 'lapsed-help' }, PROPOSAL_HELP.lapsed));
 }
 
 /** Single text: every negotiator's vote on every proposal, latest first. */
@@ -357,9 +372,9 @@ function renderVotes(state) {
 // ---------------------------------------------------------------- utility space
 
 const SPACE_DOTS = {
-  alternating_offers: 'Dots: offers, coloured by who made them.',
-  partial_rounds: 'Dots: each proposal\'s worth from its own issues (weight × value; additive preferences only), coloured by who made it. Ring: the issues settled so far.',
-  single_text: 'Dots: the proposed drafts (green adopted, grey vetoed, blue being voted on). Ring: the standing text.',
+  alternating_offers: 'Dots: offers, coloured by who made them, joined in the order made. Hover a mark for its package.',
+  partial_rounds: 'Below the space: each proposal\'s worth from its own issues, a contribution (weight × value; additive preferences only), coloured by who made it. Hover a mark for its package.',
+  single_text: 'Dots: the proposed drafts in order (green adopted, grey vetoed, blue being voted on). Ring: the standing text. Hover a mark for its package.',
 };
 
 function renderSpace(state, view) {
@@ -369,7 +384,7 @@ function renderSpace(state, view) {
       ? `the session's mediator (${mediatorName(view)}${view.mediator ? '' : ', as the scenario names none'})`
       : 'the session\'s mediator';
     const parts = [h('p', { class: 'callout', 'data-testid': 'space-note' },
-      `The utility-space plot (every offer, the Pareto frontier and the Nash point) appears here for ${who} once every negotiator has disclosed its preferences.`)];
+      `The utility-space plot (every offer, the Pareto frontier and the fair packages) appears here for ${who} once every negotiator has disclosed its preferences.`)];
     if (view) {
       parts.push(disclosureList({ ...view, caller_is_mediator: false }));
       const waiting = view.negotiators.filter((n) => !view.disclosed.includes(n));
@@ -383,56 +398,9 @@ function renderSpace(state, view) {
     fill('space', parts);
     return;
   }
-  const [a, b] = space.negotiators;
-  const W = 380, H = 340, L = 44, R = 12, T = 12, B = 40;
-  const x = (u) => L + Math.max(0, Math.min(1, u)) * (W - L - R);
-  const y = (u) => H - B - Math.max(0, Math.min(1, u)) * (H - T - B);
-  const parts = [];
-  for (const g of [0, 0.25, 0.5, 0.75, 1]) {
-    parts.push(svg('line', { class: 'grid-line', x1: x(g), x2: x(g), y1: y(0), y2: y(1) }));
-    parts.push(svg('line', { class: 'grid-line', x1: x(0), x2: x(1), y1: y(g), y2: y(g) }));
-    parts.push(svg('text', { x: x(g), y: H - B + 14, 'text-anchor': 'middle' }, g.toFixed(2)));
-    parts.push(svg('text', { x: L - 6, y: y(g) + 4, 'text-anchor': 'end' }, g.toFixed(2)));
-  }
-  parts.push(svg('text', { x: (L + W - R) / 2, y: H - 6, 'text-anchor': 'middle' }, `${a}'s utility →`));
-  parts.push(svg('text', { x: 12, y: (T + H - B) / 2, transform: `rotate(-90 12 ${(T + H - B) / 2})`, 'text-anchor': 'middle' }, `${b}'s utility →`));
-  for (const p of space.sample || []) {
-    parts.push(svg('circle', { cx: x(p[0]), cy: y(p[1]), r: 1.6, fill: '#b7bec9', 'fill-opacity': 0.6 }));
-  }
-  const frontier = (space.frontier || []).map((f) => f.utilities).sort((p, q) => p[0] - q[0]);
-  if (frontier.length) {
-    parts.push(svg('polyline', {
-      points: frontier.map((p) => `${x(p[0])},${y(p[1])}`).join(' '), fill: 'none', stroke: 'var(--ok)', 'stroke-width': 2,
-    }));
-  }
-  const offers = state.moves.filter((m) => m.offer);
-  const single = !!state.text;
-  const resolutionColour = { adopted: 'var(--ok)', vetoed: '#8a93a3' };
-  (space.offers || []).forEach((p, i) => {
-    const m = offers[i];
-    const who = m ? m.party : null;
-    const fillColour = single ? resolutionColour[m && m.resolution] || 'var(--accent)' : who ? colour(state, who) : 'var(--ink)';
-    const label = single
-      ? `proposal ${i + 1}${m && m.resolution ? ` (${m.resolution})` : ''}: ${m ? packageLine(m.offer, state.issues) : ''}`
-      : !!state.partial && m ? `${who}: ${packageLine(m.offer, state.issues)}` : who || 'offer';
-    parts.push(svg('circle', { cx: x(p[0]), cy: y(p[1]), r: 4.5, fill: fillColour, stroke: '#fff', 'stroke-width': 1, 'data-testid': 'space-offer' },
-      svg('title', {}, `${label} (${fmtU(p[0])}, ${fmtU(p[1])})`)));
-  });
-  if (space.standing) {
-    const [sx, sy] = space.standing;
-    parts.push(svg('circle', { cx: x(sx), cy: y(sy), r: 8, fill: 'none', stroke: 'var(--ink)', 'stroke-width': 2, 'data-testid': 'space-standing' },
-      svg('title', {}, `${single ? 'standing text' : 'settled issues'}: (${fmtU(sx)}, ${fmtU(sy)})`)));
-  }
-  if (space.nash) {
-    const [nx, ny] = space.nash.utilities;
-    parts.push(svg('rect', { x: x(nx) - 5, y: y(ny) - 5, width: 10, height: 10, fill: 'var(--ink)' },
-      svg('title', {}, `Nash: ${packageLine(space.nash.offer, state.issues)} (${fmtU(nx)}, ${fmtU(ny)})`)));
-  }
   fill('space',
-    svg('svg', { class: 'chart', viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': 'Utility space', 'data-testid': 'space-plot' }, parts),
-    h('p', { class: 'hint small' },
-      `Grey: a sample of the ${space.outcome_count} outcomes. Green: Pareto frontier. Square: Nash point`,
-      space.nash ? ` (${packageLine(space.nash.offer, state.issues)})` : '', `. ${SPACE_DOTS[traceKind(state)]}`),
+    spaceView(space, state, { colour: (p) => colour(state, p), single: !!state.text, partial: !!state.partial }),
+    h('p', { class: 'hint small' }, SPACE_DOTS[traceKind(state)]),
     disclosureList({ ...view, caller_is_mediator: true }));
 }
 

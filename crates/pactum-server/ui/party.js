@@ -4,6 +4,7 @@ import {
   api, bar, disclosureList, fill, fmtU, fmtValue, fragment, h, mediatorName, notice, packageLine,
   roundText, roundedText, sameValue, serverPaths, statusPill, svg, watch,
 } from './common.js';
+import { ownUtilityChart } from './space.js';
 
 const $ = (id) => document.getElementById(id);
 const { session, token } = fragment();
@@ -663,7 +664,9 @@ function renderHistory() {
   }
   const keys = page.issues.map((i) => i.issue);
   fill('history',
-    utilityChart(offers),
+    ownUtilityChart(offers, {
+      negotiators: page.me.negotiators, reservation: prefs().reservation_value, colour: partyColour, issues: keys, agreed: page.me.status === 'agreement',
+    }),
     h('div', { class: 'legend' }, page.me.negotiators.map((n) => h('span', {}, swatch(n), n === page.me.party ? `${n} (you)` : n))),
     h('div', { class: 'log' }, h('table', {},
       h('thead', {}, h('tr', {}, h('th', {}, 'Round'), h('th', {}, 'By'), h('th', {}, 'Package'), h('th', { class: 'num' }, 'Yours'))),
@@ -672,40 +675,6 @@ function renderHistory() {
         h('td', { class: 'who' }, swatch(o.party), o.party === page.me.party ? 'you' : o.party),
         h('td', { class: 'small' }, packageLine(o.offer, keys)),
         h('td', { class: 'num' }, fmtU(o.my_utility))))))));
-}
-
-/** Own utility of each offer in order, coloured by who made it. */
-function utilityChart(offers) {
-  const W = 540, H = 170, L = 34, R = 10, T = 10, B = 24;
-  const n = offers.length;
-  const x = (i) => L + (n === 1 ? (W - L - R) / 2 : (i * (W - L - R)) / (n - 1));
-  const y = (u) => T + (1 - Math.max(0, Math.min(1, u))) * (H - T - B);
-  const parts = [];
-  for (const g of [0, 0.25, 0.5, 0.75, 1]) {
-    parts.push(svg('line', { class: 'grid-line', x1: L, x2: W - R, y1: y(g), y2: y(g) }));
-    parts.push(svg('text', { x: L - 6, y: y(g) + 4, 'text-anchor': 'end' }, g.toFixed(2)));
-  }
-  const rv = prefs().reservation_value;
-  if (rv != null) {
-    parts.push(svg('line', { x1: L, x2: W - R, y1: y(rv), y2: y(rv), stroke: 'var(--bad)', 'stroke-dasharray': '4 3', 'stroke-width': 1 }));
-    parts.push(svg('text', { x: W - R, y: y(rv) - 4, 'text-anchor': 'end' }, 'reservation'));
-  }
-  for (const who of page.me.negotiators) {
-    const pts = offers.map((o, i) => [i, o]).filter(([, o]) => o.party === who);
-    if (pts.length > 1) {
-      parts.push(svg('polyline', {
-        points: pts.map(([i, o]) => `${x(i)},${y(o.my_utility)}`).join(' '),
-        fill: 'none', stroke: partyColour(who), 'stroke-width': 1.5, 'stroke-opacity': 0.6,
-      }));
-    }
-    for (const [i, o] of pts) {
-      parts.push(svg('circle', { cx: x(i), cy: y(o.my_utility), r: 4, fill: partyColour(who) },
-        svg('title', {}, `${who}, round ${o.round + 1}: ${fmtU(o.my_utility)}`)));
-    }
-  }
-  parts.push(svg('line', { class: 'axis', x1: L, x2: W - R, y1: H - B, y2: H - B }));
-  parts.push(svg('text', { x: (W + L) / 2, y: H - 6, 'text-anchor': 'middle' }, 'offers in order →'));
-  return svg('svg', { class: 'chart', viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': 'Your utility of each offer' }, parts);
 }
 
 // ---------------------------------------------------------------- suggestions
@@ -904,6 +873,9 @@ function contributionTable(pkg, testid) {
       h('td', { class: 'num small muted', title: 'your weight × value' }, fmtPlus(contributionOf({ [k]: pkg[k] })))))));
 }
 
+/** What "Lapsed" means (hover text on the word and the note under the proposals). */
+const LAPSED_HELP = 'Lapsed: a proposal that can no longer be accepted, because another proposal settled one of its issues first or the round closed before everyone accepted it. Its issues, if still open, can be proposed again.';
+
 function renderPartial() {
   const me = page.me;
   const p = me.partial;
@@ -931,22 +903,37 @@ function renderPartial() {
   } else {
     body.push(h('p', { class: 'small' }, 'Issues settled in earlier rounds (or earlier in this one) stay settled. Each round, propose values for some open issues and accept the proposals you can live with; a proposal everyone accepts settles its issues.'));
   }
+  // Settled issues apart from the open ones.
+  const settledBlock = [];
   if (settledKeys.length) {
     const title = me.status === 'agreement' ? 'Agreement' : me.status === 'ended' ? 'Partial agreement' : 'Settled so far';
-    body.push(h('h3', { class: 'small muted' }, title));
-    body.push(contributionTable(p.settled, me.status === 'open' ? 'settled' : me.status === 'agreement' ? 'agreement' : 'partial-agreement'));
-    body.push(h('div', { class: 'big-utility' },
-      h('span', { class: 'value', 'data-testid': 'settled-utility' }, fmtU(secured)),
-      h('span', { class: 'label' }, me.status === 'agreement' ? 'your utility of the agreement' : 'your utility from the settled issues')));
-    body.push(bar(secured ?? 0));
-  } else if (open) {
-    body.push(h('p', { class: 'empty', 'data-testid': 'settled' }, 'No issue is settled yet.'));
+    settledBlock.push(h('h3', { class: 'small muted' }, `${title} (${settledKeys.length})`));
+    settledBlock.push(contributionTable(p.settled, me.status === 'open' ? 'settled' : me.status === 'agreement' ? 'agreement' : 'partial-agreement'));
+    if (me.status === 'agreement') {
+      settledBlock.push(h('div', { class: 'big-utility' },
+        h('span', { class: 'value', 'data-testid': 'settled-utility' }, fmtU(secured)),
+        h('span', { class: 'label' }, 'your utility of the agreement')));
+      settledBlock.push(bar(secured ?? 0));
+    } else {
+      // A part of a package: its worth is a contribution, never set beside the
+      // reservation value (which is about a whole package).
+      settledBlock.push(h('div', { class: 'big-utility contribution' },
+        h('span', { class: 'value', 'data-testid': 'settled-utility', title: 'your weight × value, summed over the settled issues' }, fmtU(secured)),
+        h('span', { class: 'label' }, 'contributed to your utility by the settled issues')));
+      settledBlock.push(h('p', { class: 'hint small', 'data-testid': 'contribution-note' },
+        'A contribution, not a package\'s utility: your reservation value is about a whole package, so it compares only once every issue is settled.'));
+    }
+  } else {
+    settledBlock.push(h('h3', { class: 'small muted' }, 'Settled (0)'));
+    if (open) settledBlock.push(h('p', { class: 'empty', 'data-testid': 'settled' }, 'No issue is settled yet.'));
   }
-  if (open || p.open_issues.length) {
-    body.push(h('dl', { class: 'kv' },
-      h('dt', {}, 'Open issues'),
-      h('dd', { 'data-testid': 'open-issues' }, p.open_issues.length ? p.open_issues.join(', ') : 'none')));
-  }
+  body.push(h('div', { class: 'issue-split' },
+    h('div', { class: 'settled-block', 'data-testid': 'settled-section' }, settledBlock),
+    open || p.open_issues.length
+      ? h('div', { class: 'open-block', 'data-testid': 'open-section' },
+        h('h3', { class: 'small muted' }, `${open ? 'Open' : 'Left open'} (${p.open_issues.length})`),
+        h('p', { 'data-testid': 'open-issues' }, p.open_issues.length ? p.open_issues.join(', ') : 'none'))
+      : null));
   fill('partial-body', body);
 
   // ---- this round's proposals, each with this party's own utility
@@ -958,7 +945,7 @@ function renderPartial() {
       h('thead', {}, h('tr', {},
         h('th', { class: 'num' }, '#'), h('th', {}, 'By'), h('th', {}, 'Proposal'),
         h('th', { class: 'num', title: 'your weight × value over its issues' }, 'Yours'),
-        h('th', { class: 'num', title: 'your utility of the settled issues and this proposal' }, 'With settled'),
+        h('th', { class: 'num', title: 'your weight × value over the settled issues and this proposal: a contribution while issues stay open, not comparable with your reservation value' }, 'With settled'),
         h('th', {}, 'Accepted by'), h('th', {}, ''))),
       h('tbody', {}, p.proposals.map((q) => {
         const everyone = q.accepted_by.length === me.negotiators.length;
@@ -969,7 +956,7 @@ function renderPartial() {
         const total = contributionOf({ ...q.offer, ...p.settled });
         let state;
         if (everyone) state = h('span', { class: 'pill pill-agreement' }, 'Settled');
-        else if (!q.open) state = h('span', { class: 'pill pill-ended', title: 'Another proposal settled one of its issues' }, 'Lapsed');
+        else if (!q.open) state = h('span', { class: 'pill pill-ended', title: LAPSED_HELP, 'data-help': 'lapsed' }, 'Lapsed');
         else if (canAccept) {
           state = h('button', {
             type: 'button', class: 'ok small', 'data-accept': String(q.id),
@@ -984,7 +971,8 @@ function renderPartial() {
           h('td', { class: 'num', 'data-testid': 'proposal-total' }, fmtU(total)),
           h('td', { class: 'small' }, q.accepted_by.map((n) => (n === me.party ? 'you' : n)).join(', ')),
           h('td', {}, state));
-      })))));
+      }))),
+    h('p', { class: 'hint small', 'data-testid': 'lapsed-help' }, LAPSED_HELP)));
   }
   $('close-round').disabled = !open || iAmDone || page.busy;
   $('partial-end').disabled = !open || page.busy;
@@ -1061,7 +1049,7 @@ function buildPartialForm(openIssues) {
     h('div', { class: 'offer-total' },
       h('span', { class: 'muted' }, 'These issues give you'),
       h('span', { class: 'value', id: 'partial-utility', 'data-testid': 'partial-utility' }, '—'),
-      h('span', { class: 'muted small', id: 'partial-total' }, '')),
+      h('span', { class: 'muted small', id: 'partial-total', title: 'a contribution while issues stay open: compare with your reservation value only once every issue is settled' }, '')),
     h('p', { id: 'partial-warning', class: 'small' }),
     h('div', { class: 'actions' },
       h('button', { type: 'submit', id: 'send-proposal' }, 'Propose')));

@@ -102,6 +102,11 @@ pub struct Args {
     /// Draw the offers over time and in the utility space to an SVG file.
     #[arg(long, value_name = "FILE.svg")]
     pub plot: Option<PathBuf>,
+    /// The two negotiators --plot draws large (names, comma-separated);
+    /// default: the first two. With three or more negotiators the plot also
+    /// shows every pair.
+    #[arg(long, value_delimiter = ',', value_name = "A,B")]
+    pub axes: Option<Vec<String>>,
     /// Write the negotiation as a session export (hash-chained record with
     /// its scenario), which `pactum verify FILE` checks and `pactum replay
     /// FILE` re-runs; at_ms is 0 throughout, so the same seed writes the

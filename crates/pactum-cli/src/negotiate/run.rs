@@ -34,6 +34,17 @@ pub fn run(args: Args) -> Result<()> {
     if args.steps == 0 {
         bail!("--steps must be at least 1");
     }
+    if args.axes.is_some() && args.plot.is_none() {
+        bail!("--axes chooses the pair --plot draws large: give --plot FILE.svg too");
+    }
+    // The plot's pair, checked before the negotiation runs.
+    let pair = match &args.plot {
+        Some(_) => Some(crate::analyze::plot_pair(
+            &prepared.scenario,
+            args.axes.as_deref(),
+        )?),
+        None => None,
+    };
     let protocol = match args.protocol {
         ProtocolArg::Sao => ProtocolKind::Sao,
         ProtocolArg::SingleText => ProtocolKind::SingleText(match args.mediator {
@@ -74,8 +85,8 @@ pub fn run(args: Args) -> Result<()> {
         super::simrecord::write(path, &args, &prepared, &config, &result)?;
     }
     let metrics = Metrics::new(&prepared);
-    if let Some(path) = &args.plot {
-        plot(&prepared, &result, &strategies, &metrics, path)
+    if let (Some(path), Some(pair)) = (&args.plot, pair) {
+        plot(&prepared, &result, &strategies, pair, path)
             .with_context(|| format!("cannot write plot {}", path.display()))?;
     }
     if args.json {
