@@ -29,12 +29,16 @@ impl utoipa::Modify for TokenSchemes {
                 "viewer_token",
                 "A view-only token of one of the scenario's mediators or observers, from `viewers` \
                  in the answer of POST /sessions: the mediator view, the event stream and the \
-                 certificate. It can make no move.",
+                 certificate, the session's messages. It can make no move.",
+            ),
+            (
+                "mediator_token",
+                "The viewer token of the scenario's mediator party (a `viewers` entry with role                  \"mediator\"): besides what every viewer token reads, it posts the mediator's                  messages (POST /sessions/{id}/messages). An observer's viewer token cannot.",
             ),
             (
                 "admin_token",
                 "The convener's token, `admin_token` in the answer of POST /sessions: the record, \
-                 the export, the mediator view, the event stream and the certificate.",
+                 the export, the mediator view, the event stream, the certificate and the                  session's messages; it posts messages as the mediator.",
             ),
         ] {
             components.add_security_scheme(

@@ -75,7 +75,7 @@ pub(crate) struct MessagesView {
     request_body = MessageRequest, responses(
     (status = 200, body = MessagePosted), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
     (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
-    security(("viewer_token" = []), ("admin_token" = [])))]
+    security(("mediator_token" = []), ("admin_token" = [])))]
 pub(crate) async fn post_words(
     AxumState(app): AxumState<AppState>,
     Path(id): Path<String>,

@@ -302,7 +302,7 @@ pub(crate) async fn lock_preferences(
             prev_hash: last.hash.clone(),
             hash,
         });
-        let started = start_packages(app, &mut tx, session, &mut entries, party).await?;
+        let started = start_packages(&mut tx, session, &mut entries, party).await?;
         tx.commit().await?;
         drop(guard);
         if let Some((published, agreed)) = started {
@@ -323,7 +323,6 @@ pub(crate) async fn lock_preferences(
 /// proposal, or why it stops and the end. Returns what subscribers hear of
 /// it, and whether an agreement was reached (never, at the start).
 async fn start_packages(
-    app: &AppState,
     tx: &mut sqlx::AnyConnection,
     session: &Session,
     entries: &mut Vec<RecordEntry>,
@@ -337,7 +336,8 @@ async fn start_packages(
     if !before.waiting() {
         return Ok(None);
     }
-    let locked = with_stored_preferences(&app.pool, id, session.scenario.clone()).await?;
+    let stored = crate::store::preferences::latest(&mut *tx, id).await?;
+    let locked = apply_stored(session.scenario.clone(), stored)?;
     let mut state = before;
     let started = state
         .locked_by(&locked, party)
@@ -393,9 +393,19 @@ pub(crate) async fn preference_openings(
 pub(crate) async fn with_stored_preferences(
     pool: &sqlx::AnyPool,
     id: &str,
-    mut scenario: Scenario,
+    scenario: Scenario,
 ) -> Result<Scenario, SessionError> {
-    for (name, body) in crate::store::preferences::latest(pool, id).await? {
+    let stored = crate::store::preferences::latest(pool, id).await?;
+    apply_stored(scenario, stored)
+}
+
+/// `scenario` with the stored edits `stored` ((party, body), in record
+/// order) applied.
+fn apply_stored(
+    mut scenario: Scenario,
+    stored: Vec<(String, String)>,
+) -> Result<Scenario, SessionError> {
+    for (name, body) in stored {
         let prefs: PreferencesRequest =
             serde_json::from_str(&body).map_err(SessionError::unreadable)?;
         let party = scenario
