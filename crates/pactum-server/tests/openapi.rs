@@ -65,7 +65,15 @@ async fn every_security_scheme_named_is_defined_as_a_bearer_token() {
     }
     assert_eq!(
         named,
-        BTreeSet::from(["admin_token", "party_token", "viewer_token"].map(String::from))
+        BTreeSet::from(
+            [
+                "admin_token",
+                "mediator_token",
+                "party_token",
+                "viewer_token"
+            ]
+            .map(String::from)
+        )
     );
     for s in &named {
         let scheme = &defined[s];
