@@ -197,6 +197,102 @@ async fn the_packages_mediator_waits_for_every_lock_then_stops_on_the_frontier(d
     assert_verified(&verify_export(&export), "packages");
 }
 
+/// The packages mediator proposed from Alice's own edit of her preferences:
+/// the export replays only with her preferences export (no export carries
+/// them), and a rewritten proposal fails the replay.
+async fn the_packages_mediator_replays_with_the_edited_preferences_opened(db: Db) {
+    let app = router(db);
+    let (s, _) = create(&app, "single_text", Some("packages")).await;
+    let edit = json!({
+        "weights": {"price": 0.4, "colour": 0.6},
+        "values": {
+            "price": {"type": "linear", "slope": 0.5, "offset": 0.0},
+            "colour": {"red": 0.0, "blue": 1.0}
+        }
+    });
+    let path = format!("/sessions/{}/me/preferences", s.id);
+    let (status, _, text) = call(&app, "PUT", &path, Some(&s.alice), Some(edit)).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    for token in [&s.alice, &s.bob] {
+        lock_preferences(&app, &s.id, token).await;
+    }
+    let last = vote_sincerely(&app, &s).await;
+    assert_eq!(last["status"], "agreement", "{last}");
+    let export = get(&app, &format!("/sessions/{}/export", s.id), &s.admin).await;
+    // The export carries a commitment only, never the preferences.
+    let edits: Vec<&Value> = export["record"]["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["event"])
+        .filter(|e| e["type"] == "preferences")
+        .collect();
+    assert_eq!(edits.len(), 1);
+    let mut keys: Vec<&String> = edits[0].as_object().unwrap().keys().collect();
+    keys.sort();
+    assert_eq!(keys, ["at_ms", "commitment", "party", "type"]);
+    let report = verify_export(&export);
+    let replay = report.check("protocol replay").unwrap();
+    assert_eq!(replay.status, Status::NotChecked, "{report:?}");
+    assert!(
+        replay.detail.contains("Alice (event 1)"),
+        "{}",
+        replay.detail
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("export.json");
+    std::fs::write(&file, export.to_string()).unwrap();
+    let alices = get(
+        &app,
+        &format!("/sessions/{}/preferences/export", s.id),
+        &s.alice,
+    )
+    .await;
+    let opening = dir.path().join("alice.json");
+    std::fs::write(&opening, alices.to_string()).unwrap();
+    let opened = VerifyOptions {
+        preferences: vec![opening],
+        ..Default::default()
+    };
+    let report = verify_file(&file, &opened).unwrap().1;
+    assert_verified(&report, "packages, opened");
+
+    // A proposal rewritten (and every hash recomputed or not) fails the replay.
+    let mut forged = export.clone();
+    let events = forged["record"]["events"].as_array_mut().unwrap();
+    let at = events
+        .iter()
+        .position(|e| e["event"]["type"] == "proposal")
+        .unwrap();
+    let change = events[at]["event"]["change"].as_object_mut().unwrap();
+    let colour = change.get("colour").cloned();
+    change.insert(
+        "colour".into(),
+        json!(if colour == Some(json!("red")) {
+            "blue"
+        } else {
+            "red"
+        }),
+    );
+    std::fs::write(&file, forged.to_string()).unwrap();
+    let opening = dir.path().join("alice.json");
+    let report = verify_file(
+        &file,
+        &VerifyOptions {
+            preferences: vec![opening],
+            ..Default::default()
+        },
+    )
+    .unwrap()
+    .1;
+    assert_eq!(
+        report.check("protocol replay").unwrap().status,
+        Status::Failed,
+        "{report:?}"
+    );
+}
+
 async fn a_mediator_is_for_the_single_text_and_named_as_listed(db: Db) {
     let app = router(db);
     for (protocol, mediator, needle) in [
@@ -358,5 +454,6 @@ on_both_backends!(
     every_mediator_runs_live_and_its_export_verifies,
     the_packages_mediator_waits_for_every_lock_then_stops_on_the_frontier,
     a_mediator_is_for_the_single_text_and_named_as_listed,
+    the_packages_mediator_replays_with_the_edited_preferences_opened,
     words_travel_with_moves_and_the_mediator_speaks_without_one,
 );
