@@ -141,7 +141,7 @@ async fn play(app: &Router, seed: u64, dir: &std::path::Path, seen: &mut Seen) {
             let seat = (0..parties).find(|&s| engine.vote_of(s).is_none()).unwrap();
             (seat, false, None)
         };
-        let outcome = engine.proposal().outcome.clone();
+        let outcome = engine.proposal().outcome;
         let vote = Vote { accept, proposal };
         // The engine's own checks, then the voter's limits (the server's
         // refusal of a yes-vote the engine would count as a veto).
