@@ -21,7 +21,10 @@
 
 use pactum_core::{Outcome, Scenario};
 use pactum_protocol::single_text::Mediator;
-use pactum_protocol::{Acceptability, Seat, Unacceptable, Utilities, derive_seed};
+use pactum_protocol::{
+    Acceptability, OutcomeSpace, OutsideSpace, Packages, Seat, Space, Unacceptable, Utilities,
+    derive_seed,
+};
 use pactum_sim::Prepared;
 use pactum_sim::session::Limits;
 
@@ -121,6 +124,70 @@ impl TextMediator {
     /// mediator that draws).
     pub fn recorded_seed(self) -> Option<u64> {
         Self::draws_for(self.mediator).then_some(self.seed)
+    }
+}
+
+/// The scenario's space as the engine sees it: packages held as value
+/// indices, drawn at random as the simulator draws them (one outcome
+/// number below the space's size, decoded), so a veto or hill-climbing
+/// mediator seeded alike proposes alike live, simulated and replayed. A
+/// space too large to number draws issue by issue.
+#[derive(Debug, Clone)]
+pub struct TextSpace {
+    packages: Packages,
+    numbered: Option<OutcomeSpace>,
+}
+
+impl Space for TextSpace {
+    type Outcome = Outcome;
+
+    fn issues(&self) -> usize {
+        self.packages.issues()
+    }
+
+    fn cardinality(&self, issue: usize) -> u32 {
+        self.packages.cardinality(issue)
+    }
+
+    fn value(&self, outcome: &Outcome, issue: usize) -> u32 {
+        self.packages.value(outcome, issue)
+    }
+
+    fn with_value(&self, outcome: &Outcome, issue: usize, value: u32) -> Outcome {
+        self.packages.with_value(outcome, issue, value)
+    }
+
+    fn outcome_of(&self, values: &[u32]) -> Result<Outcome, OutsideSpace> {
+        self.packages.outcome_of(values)
+    }
+
+    fn check(&self, outcome: &Outcome) -> Result<(), OutsideSpace> {
+        self.packages.check(outcome)
+    }
+
+    fn random<R: rand::Rng + ?Sized>(&self, rng: &mut R) -> Outcome {
+        match &self.numbered {
+            Some(n) => n.decode(n.random(rng)),
+            None => self.packages.random(rng),
+        }
+    }
+}
+
+/// The scenario's space as the engine sees it.
+pub fn space_of(scenario: &Scenario) -> TextSpace {
+    let cards: Vec<u32> = scenario
+        .issues()
+        .iter()
+        .map(|i| u32::try_from(i.cardinality()).unwrap_or(u32::MAX))
+        .collect();
+    let count = cards
+        .iter()
+        .try_fold(1u64, |n, &c| n.checked_mul(u64::from(c)));
+    TextSpace {
+        numbered: count
+            .filter(|&n| n > 0 && n <= u64::from(u32::MAX))
+            .map(|_| OutcomeSpace::from_cards(cards.clone())),
+        packages: Packages::new(cards),
     }
 }
 

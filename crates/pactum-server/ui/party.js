@@ -862,6 +862,9 @@ function renderText() {
   } else if (t.status === 'ended') {
     banner.className = 'callout';
     banner.textContent = 'The negotiation ended: no change was adopted by everyone.';
+  } else if (t.waiting_for && t.waiting_for.length) {
+    banner.className = 'callout';
+    banner.textContent = 'The mediator proposes once every negotiator has locked its preferences.';
   } else if (t.my_vote == null) {
     banner.className = 'callout warn';
     banner.textContent = 'Your vote: accept or veto the proposed change.';
