@@ -112,7 +112,7 @@ pub fn run(args: Args) -> Result<()> {
                 &prepared,
                 run.protocol,
                 deadline,
-                0,
+                run.mediator_seed,
                 &run.steps,
                 run.times.clone(),
             )?
@@ -121,7 +121,7 @@ pub fn run(args: Args) -> Result<()> {
             &prepared,
             run.protocol,
             Deadline::steps(steps),
-            0,
+            run.mediator_seed,
             &run.steps,
         )?,
     };

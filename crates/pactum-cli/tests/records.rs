@@ -105,11 +105,7 @@ fn a_recorded_simulation_verifies_and_one_changed_byte_of_a_move_fails_it() {
 fn what_a_record_cannot_hold_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("sim.json");
-    for args in [
-        &["--protocol", "single-text", "--mediator", "veto"][..],
-        &["--time-limit", "5"][..],
-        &["--phases", "2"][..],
-    ] {
+    for args in [&["--time-limit", "5"][..], &["--phases", "2"][..]] {
         pactum()
             .arg("negotiate")
             .arg(repo(CAR))
@@ -139,6 +135,50 @@ fn simulate_export_replay_gives_the_simulators_own_result() {
                 "single-text",
                 "--mediator",
                 "draft-and-vote",
+            ],
+        ),
+        (
+            CAR,
+            &[
+                "--parties",
+                "random,linear",
+                "--protocol",
+                "single-text",
+                "--mediator",
+                "veto",
+            ],
+        ),
+        (
+            CAR,
+            &[
+                "--parties",
+                "conceder,random",
+                "--protocol",
+                "single-text",
+                "--mediator",
+                "hill-climbing",
+            ],
+        ),
+        (
+            CAR,
+            &[
+                "--parties",
+                "linear,conceder",
+                "--protocol",
+                "single-text",
+                "--mediator",
+                "packages",
+            ],
+        ),
+        (
+            "examples/istanbul-2025.toml",
+            &[
+                "--parties",
+                "linear,linear",
+                "--protocol",
+                "single-text",
+                "--mediator",
+                "packages",
             ],
         ),
         (

@@ -34,6 +34,15 @@ pub enum Event {
         /// when it has none, as in every record that predates it.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         deadline_seconds: Option<u64>,
+        /// Single text: the mediator (`crate::mediators`: "veto",
+        /// "hill_climbing" or "packages"); omitted for draft-and-vote, the
+        /// default, as in every record that predates the choice.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        mediator: Option<String>,
+        /// Single text: the seed the veto or hill-climbing mediator draws
+        /// from; omitted for the mediators that draw nothing.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        mediator_seed: Option<u64>,
     },
     Move {
         party: String,
@@ -42,6 +51,10 @@ pub enum Event {
         offer: Option<Package>,
         round: u64,
         at_ms: i64,
+        /// Words the mover sent with the move (see `crate::words`); omitted
+        /// when none, as in every record that predates them.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        message: Option<String>,
     },
     Agreement {
         offer: Package,
@@ -84,8 +97,10 @@ pub enum Event {
         party: String,
         at_ms: i64,
     },
-    /// Single text: the mediator's proposal number `proposal`, a one-issue
-    /// `change` to the current `draft` (see `crate::single_text`).
+    /// Single text: the mediator's proposal number `proposal`: the issues it
+    /// `change`s in the current `draft` (one issue for draft-and-vote; the
+    /// draft is empty, and the change the whole package, before there is a
+    /// draft; see `crate::single_text`).
     Proposal {
         proposal: u64,
         draft: Package,
@@ -102,6 +117,10 @@ pub enum Event {
         proposal: Option<u64>,
         round: u64,
         at_ms: i64,
+        /// Words the mover sent with the move (see `crate::words`); omitted
+        /// when none, as in every record that predates them.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        message: Option<String>,
     },
     /// Partial rounds: every negotiator accepted proposal `proposal`; its
     /// issues are settled.
@@ -121,6 +140,26 @@ pub enum Event {
         party: String,
         proposal: u64,
         accept: bool,
+        at_ms: i64,
+        /// Words the mover sent with the move (see `crate::words`); omitted
+        /// when none, as in every record that predates them.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        message: Option<String>,
+    },
+    /// Single text, packages mediator: it has nothing left to propose after
+    /// proposal `proposal`, and says why (`reason`: "frontier", "vetoed" or
+    /// "no_acceptable_package"; `exhaustive` when every package was
+    /// examined); the agreement or end follows.
+    Stopped {
+        proposal: u64,
+        reason: String,
+        exhaustive: bool,
+    },
+    /// Words without a move: the mediator's (the scenario's mediator party,
+    /// or "mediator" for the convener's admin token), shown to every party.
+    Message {
+        party: String,
+        message: String,
         at_ms: i64,
     },
 }

@@ -19,6 +19,7 @@ mod http;
 mod layers;
 mod limits;
 mod mediation;
+mod mediators;
 mod offers;
 mod partial;
 mod preferences;
@@ -33,6 +34,7 @@ mod tokens;
 mod utility;
 mod verify;
 mod views;
+mod words;
 
 use anyhow::Context;
 

@@ -5,8 +5,11 @@
 //! proposal, a vote naming another proposal, yes-votes for packages below
 //! the voter's reservation value — are cast
 //!
-//! (a) directly on `pactum_protocol::single_text::SingleText` (the
-//!     draft-and-vote mediator), with the scenario's limits;
+//! (a) directly on `pactum_protocol::single_text::SingleText`, with the
+//!     session's mediator (each of the four in turn: draft-and-vote, veto
+//!     and hill-climbing seeded as the record says, packages after every
+//!     negotiator's lock, consulting the scenario's utilities), over the
+//!     simulator's numbered space and limits;
 //! (b) through a real server's HTTP API (`POST /sessions/{id}/votes`);
 //! (c) by verifying the resulting export (`pactum verify`'s replay).
 //!
@@ -21,18 +24,49 @@ mod common;
 
 use axum::Router;
 use axum::http::StatusCode;
+use std::sync::Arc;
+
 use common::differential::{
-    Draws, ISSUES, NAMES, export_replays, read_record, scenario_toml, start_game,
+    Draws, NAMES, export_replays, read_record, scenario_toml, start_game_with,
 };
-use common::{call, sqlite};
+use common::{call, lock_preferences, sqlite};
 use pactum_protocol::single_text::{self, Mediator, SingleText, Vote};
-use pactum_protocol::{AcceptAll, Acceptability, Context, Deadline, Packages, Protocol};
+use pactum_protocol::{
+    AcceptAll, Acceptability, Context, Deadline, OutcomeId, Protocol, Seat, Utilities,
+};
 use pactum_server::router;
-use pactum_server::testing::SeatLimits;
+use pactum_sim::session::Limits;
+use pactum_sim::{PartyPrefs, Prepared};
 use serde_json::{Value, json};
+
+/// The negotiators' utilities, from the simulator's tables (what the
+/// packages mediator consults).
+struct Oracle<'a>(&'a [Arc<PartyPrefs>]);
+
+impl Utilities<OutcomeId> for Oracle<'_> {
+    fn utility(&self, seat: Seat, outcome: &OutcomeId) -> f64 {
+        self.0[seat].utility(*outcome)
+    }
+
+    fn disagreement(&self, seat: Seat) -> f64 {
+        self.0[seat].floor()
+    }
+}
+
+/// The API's name of a mediator.
+fn api_name(m: Mediator) -> &'static str {
+    match m {
+        Mediator::Veto => "veto",
+        Mediator::HillClimbing => "hill_climbing",
+        Mediator::DraftAndVote => "draft_and_vote",
+        Mediator::Packages => "packages",
+    }
+}
 
 #[derive(Default, Debug)]
 struct Seen {
+    /// Sessions played per mediator (in `Mediator::ALL`'s order).
+    played: [usize; 4],
     adopted: usize,
     agreements: usize,
     beyond_limits: usize,
@@ -57,22 +91,39 @@ fn recorded(record: &Value) -> Vec<Value> {
 
 async fn play(app: &Router, seed: u64, dir: &std::path::Path, seen: &mut Seen) {
     let mut d = Draws::new(seed);
-    let game = start_game(app, &mut d, seed, "single_text", scenario_toml).await;
+    let mediator = Mediator::ALL[seed as usize % 4];
+    seen.played[seed as usize % 4] += 1;
+    let request = json!({"protocol": "single_text", "mediator": api_name(mediator)});
+    let game = start_game_with(app, &mut d, seed, request, scenario_toml).await;
     let (parties, deadline, sc) = (game.parties, game.deadline, game.scenario);
     let (id, admin, tokens) = (game.id, game.admin, game.tokens);
 
-    let space = Packages::new(ISSUES.iter().map(|(_, v)| v.len() as u32).collect());
-    let limits = SeatLimits::new(&sc);
-    let ctx = Context::new(&space, &limits);
-    let mut engine = SingleText::new(
-        &space,
+    let prepared = Prepared::new(sc.clone()).unwrap();
+    let space = &*prepared.space;
+    let limits = Limits(&prepared.prefs);
+    let oracle = Oracle(&prepared.prefs);
+    let ctx = Context::with_utilities(space, &limits, &oracle);
+    // The seed the record carries (veto, hill-climbing).
+    let created = &read_record(app, &id, &admin).await["events"][0]["event"];
+    let mediator_seed = created["mediator_seed"].as_u64().unwrap_or(0);
+    if mediator == Mediator::Packages {
+        for token in &tokens {
+            lock_preferences(app, &id, token).await;
+        }
+    }
+    let mut engine = SingleText::start(
+        &ctx,
         parties,
         &Deadline::steps(deadline),
-        Mediator::DraftAndVote,
-        0,
+        mediator,
+        mediator_seed,
     )
     .unwrap();
-    let mut expected = vec![json!(["proposal", 0])];
+    let mut expected = if engine.end().is_none() {
+        vec![json!(["proposal", 0])]
+    } else {
+        Vec::new()
+    };
     let votes = format!("/sessions/{id}/votes");
     let mut k = 0;
     while engine.end().is_none() {
@@ -90,7 +141,7 @@ async fn play(app: &Router, seed: u64, dir: &std::path::Path, seen: &mut Seen) {
             let seat = (0..parties).find(|&s| engine.vote_of(s).is_none()).unwrap();
             (seat, false, None)
         };
-        let outcome = engine.proposal().outcome.clone();
+        let outcome = engine.proposal().outcome;
         let vote = Vote { accept, proposal };
         // The engine's own checks, then the voter's limits (the server's
         // refusal of a yes-vote the engine would count as a veto).
@@ -102,7 +153,7 @@ async fn play(app: &Router, seed: u64, dir: &std::path::Path, seen: &mut Seen) {
                     accept: false,
                     proposal,
                 },
-                &Context::new(&space, &AcceptAll),
+                &Context::with_utilities(space, &AcceptAll, &oracle),
             )
             .map(|_| ());
         let want = match probe {
@@ -167,7 +218,10 @@ async fn play(app: &Router, seed: u64, dir: &std::path::Path, seen: &mut Seen) {
             assert_eq!(last["type"], "agreement", "seed {seed}");
             assert_eq!(
                 last["offer"],
-                json!(pactum_server::testing::package(&sc, &a.outcome))
+                json!(pactum_server::testing::package(
+                    &sc,
+                    &space.decode(a.outcome)
+                ))
             );
         }
         None => assert_eq!(last["type"], "ended", "seed {seed}"),
@@ -186,7 +240,11 @@ async fn server_engine_and_replay_agree_on_random_votes() {
         play(&app, seed, dir.path(), &mut seen).await;
     }
     assert!(
-        seen.adopted > 0 && seen.agreements > 0 && seen.beyond_limits > 0 && seen.conflicts > 0,
+        seen.adopted > 0
+            && seen.agreements > 0
+            && seen.beyond_limits > 0
+            && seen.conflicts > 0
+            && seen.played.iter().all(|&n| n >= 10),
         "{seen:?}"
     );
 }

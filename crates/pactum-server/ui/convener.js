@@ -49,6 +49,7 @@ function describeProtocol() {
   const [what, deadline] = PROTOCOLS[$('protocol').value] || PROTOCOLS.alternating_offers;
   fill('protocol-hint', what);
   fill('deadline-hint', deadline);
+  $('mediator-field').hidden = $('protocol').value !== 'single_text';
 }
 
 /** What each privacy level lets the mediator's suggestions rest on (docs/privacy.md). */
@@ -209,6 +210,7 @@ async function create() {
       auto_suggest: $('auto-suggest').checked && $('privacy').value !== 'off',
       privacy: $('privacy').value,
     };
+    if (body.protocol === 'single_text') body.mediator = $('mediator').value;
     if (zip) body.scenario_zip_base64 = zip.base64;
     else body.scenario_toml = scenario;
     let created;

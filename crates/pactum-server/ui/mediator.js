@@ -265,7 +265,7 @@ function renderDrafts(state) {
       state.issues.map((i) => {
         const changed = q.change && i in q.change;
         const cell = h('td', { class: 'small', 'data-issue': i, title: changed ? `proposed: ${fmtValue(q.change[i])}` : null },
-          fmtValue(q.draft[i]), changed ? h('strong', {}, ` → ${fmtValue(q.change[i])}`) : null);
+          i in q.draft ? fmtValue(q.draft[i]) : '—', changed ? h('strong', {}, ` → ${fmtValue(q.change[i])}`) : null);
         if (changed) cell.style.background = tint[q.resolution] || 'var(--accent-soft)';
         return cell;
       }),

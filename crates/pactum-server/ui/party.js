@@ -5,6 +5,7 @@ import {
   roundText, roundedText, sameValue, serverPaths, statusPill, svg, watch,
 } from './common.js';
 import { ownUtilityChart } from './space.js';
+import { textNotes, withWords, wordsSent } from './words.js';
 
 const $ = (id) => document.getElementById(id);
 const { session, token } = fragment();
@@ -456,7 +457,8 @@ async function move(body, what) {
   page.busy = true;
   updateButtons();
   try {
-    const answer = await api('POST', `${base}/moves`, { token, body });
+    const answer = await api('POST', `${base}/moves`, { token, body: withWords(body) });
+    wordsSent();
     if (answer.status === 'open') notice(`${what}.`, 'ok');
     else notice(''); // the banner says how it finished
   } catch (e) {
@@ -816,6 +818,7 @@ function renderText() {
       h('dt', {}, 'Voted so far'), h('dd', { 'data-testid': 'voted' }, t.voted.length ? t.voted.join(', ') : 'nobody')));
   }
   if (t.my_vote != null) rows.push(h('p', { class: 'small', 'data-testid': 'my-vote' }, t.my_vote ? 'You accepted this change.' : 'You vetoed this change.'));
+  rows.push(...textNotes(t));
   if (t.agreement) rows.push(h('p', { class: 'callout ok' }, `Agreement: ${packageLine(t.agreement, keys)}`));
   fill('text-body', rows);
   $('text-vote').hidden = t.status !== 'open' || t.my_vote != null || !t.change;
@@ -828,6 +831,9 @@ function renderText() {
   } else if (t.status === 'ended') {
     banner.className = 'callout';
     banner.textContent = 'The negotiation ended: no change was adopted by everyone.';
+  } else if (t.waiting_for && t.waiting_for.length) {
+    banner.className = 'callout';
+    banner.textContent = 'The mediator proposes once every negotiator has locked its preferences.';
   } else if (t.my_vote == null) {
     banner.className = 'callout warn';
     banner.textContent = 'Your vote: accept or veto the proposed change.';
@@ -841,7 +847,8 @@ async function castVote(accept) {
   if (page.busy || !page.text) return;
   page.busy = true;
   try {
-    const v = await api('POST', `${base}/votes`, { token, body: { accept, proposal: page.text.proposal } });
+    const v = await api('POST', `${base}/votes`, { token, body: withWords({ accept, proposal: page.text.proposal }) });
+    wordsSent();
     if (v.resolution) notice(v.resolution === 'adopted' ? 'Everyone accepted: the change is adopted.' : 'The change was vetoed.');
     page.lastSnapshot = '';
     await refresh();
@@ -1129,7 +1136,8 @@ async function partialMove(body, what) {
   page.busy = true;
   renderPartial(); // controls off while the move is on its way
   try {
-    const answer = await api('POST', `${base}/moves`, { token, body });
+    const answer = await api('POST', `${base}/moves`, { token, body: withWords(body) });
+    wordsSent();
     if (answer.status === 'open') notice(`${what}.`, 'ok');
     else notice('');
   } catch (e) {

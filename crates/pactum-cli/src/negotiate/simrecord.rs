@@ -7,8 +7,8 @@
 //! checks too), else the scenario converted to TOML; the session id is
 //! `simulated-SEED`; every `at_ms` is 0, so the same seed writes the same
 //! bytes. Only a single negotiation with a deadline in rounds is recorded
-//! (no phases, no wall-clock limit), and the single text only with the
-//! draft-and-vote mediator (the one live sessions use).
+//! (no phases, no wall-clock limit); the single text with any mediator (the
+//! veto and hill-climbing mediators' seed, the runner's, in the creation).
 
 use std::path::Path;
 
@@ -72,6 +72,7 @@ pub fn write(
         space: &prepared.space,
         protocol: config.protocol,
         deadline_rounds: steps as u64,
+        seed: config.seed,
         result,
     })
     .context("cannot write the negotiation as a record")?;

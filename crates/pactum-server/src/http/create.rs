@@ -9,6 +9,7 @@ use axum::Json;
 use axum::extract::State as AxumState;
 use axum::extract::rejection::JsonRejection;
 use axum::http::StatusCode;
+use pactum_protocol::single_text::Mediator;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
@@ -17,6 +18,7 @@ use crate::error::{ApiError, ErrorBody};
 use crate::event::Event;
 use crate::http::json_body;
 use crate::limits::MAX_DEADLINE_ROUNDS;
+use crate::mediators::{TextMediator, mediator_names, parse_mediator};
 use crate::partial::PARTIAL_ROUNDS;
 use crate::protocol::{ALTERNATING_OFFERS, TimeLimit};
 use crate::sessions::bots::play_bots;
@@ -44,6 +46,15 @@ pub struct CreateSession {
     /// "partial_rounds" (free-form rounds settling issues by partial
     /// proposals, see `crate::partial`).
     pub protocol: String,
+    /// Single text only: the mediator — "draft_and_vote" (the default: every
+    /// one-issue change of a middle draft in turn), "veto" (whole packages
+    /// drawn at random), "hill_climbing" (random one-issue changes of the
+    /// draft) or "packages" (complete packages better for everyone, from the
+    /// negotiators' locked preferences, which it never reveals; its first
+    /// proposal waits until every negotiator has locked them). See
+    /// docs/protocols.md.
+    #[serde(default)]
+    pub mediator: Option<String>,
     /// Rounds (one move per negotiator each) before the negotiation ends.
     pub deadline_rounds: u64,
     /// Optionally (every protocol), a wall-clock time limit too:
@@ -127,6 +138,20 @@ pub(crate) async fn create_session(
             "bots: bots play {ALTERNATING_OFFERS:?} only"
         )));
     }
+    let mediator = match (&req.mediator, req.protocol.as_str()) {
+        (None, _) => Mediator::DraftAndVote,
+        (Some(name), SINGLE_TEXT) => parse_mediator(name).ok_or_else(|| {
+            ApiError::unprocessable(format!(
+                "mediator: unknown mediator {name:?}; use one of {}",
+                mediator_names()
+            ))
+        })?,
+        (Some(_), _) => {
+            return Err(ApiError::unprocessable(format!(
+                "mediator: only a {SINGLE_TEXT:?} session has a mediator"
+            )));
+        }
+    };
     if req.auto_suggest && req.privacy == Privacy::Off {
         return Err(ApiError::unprocessable(
             "auto_suggest: suggestions are off at privacy level \"off\"",
@@ -189,7 +214,17 @@ pub(crate) async fn create_session(
             .map_err(|e| ApiError::unprocessable(format!("bots: {e}")))?;
     }
 
+    if mediator == Mediator::Packages {
+        // The mediator tabulates every negotiator's utilities.
+        let sc = scenario.clone();
+        tokio::task::spawn_blocking(move || crate::mediators::Tables::new(&sc))
+            .await
+            .map_err(ApiError::internal)?
+            .map_err(|e| ApiError::unprocessable(format!("mediator: {e}")))?;
+    }
+
     let session_id = hex::encode(rand::random::<[u8; 16]>());
+    let text_mediator = TextMediator::live(mediator, &session_id);
     let admin_token = tokens::generate();
     let invitations: Vec<Invitation> = names
         .iter()
@@ -219,12 +254,20 @@ pub(crate) async fn create_session(
         at_ms,
         auto_suggest: req.auto_suggest,
         deadline_seconds: req.deadline_seconds,
+        mediator: text_mediator.recorded_name(),
+        mediator_seed: text_mediator.recorded_seed(),
     };
 
     let mut events = vec![created];
     if req.protocol == SINGLE_TEXT {
-        let text =
-            crate::single_text::TextState::new(&scenario, names.clone(), req.deadline_rounds);
+        // The packages mediator proposes once every negotiator has locked
+        // its preferences; the others at once.
+        let text = crate::single_text::TextState::with_mediator(
+            &scenario,
+            names.clone(),
+            req.deadline_rounds,
+            text_mediator,
+        );
         events.extend(crate::single_text::proposal_event(&scenario, &text));
     }
     let seats = invitations

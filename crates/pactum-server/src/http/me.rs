@@ -27,6 +27,10 @@ pub struct MeResponse {
     pub seat: usize,
     /// "alternating_offers", "single_text" or "partial_rounds".
     pub protocol: String,
+    /// Single text: the mediator ("draft_and_vote", "veto",
+    /// "hill_climbing" or "packages"); absent for other protocols.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mediator: Option<String>,
     pub negotiators: Vec<String>,
     pub preferences: PreferenceSummary,
     /// "open", "agreement" or "ended".
@@ -94,6 +98,7 @@ pub(crate) async fn me(
         waiting_for_locks: unlocked,
         privacy: session.privacy,
         protocol: session.protocol.clone(),
+        mediator: crate::sessions::replay::recorded_mediator(&session, &entries)?,
         preferences: preference_summary(sc, seat.party),
         status: status_of(&state),
         round: partial.as_ref().map_or(state.round(), |p| p.round),

@@ -188,7 +188,7 @@ pub(crate) async fn mediator_view(
             view.single_text = Some(trace);
             (
                 drafts.into_iter().map(Point::Outcome).collect(),
-                Some(Point::Outcome(text.draft)),
+                text.draft.map(Point::Outcome),
             )
         }
         _ => {

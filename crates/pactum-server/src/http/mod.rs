@@ -22,6 +22,7 @@ pub(crate) mod single_text;
 pub(crate) mod status;
 pub(crate) mod suggestions;
 pub(crate) mod traces;
+pub(crate) mod words;
 
 use axum::Json;
 use axum::extract::rejection::JsonRejection;

@@ -25,6 +25,7 @@ use crate::sessions::bots::play_bots;
 use crate::sessions::cache::load_session;
 use crate::sessions::moves::commit_move;
 use crate::single_text::SINGLE_TEXT;
+use crate::words::check_message;
 
 /// Body of `POST /sessions/{id}/moves`.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -42,6 +43,12 @@ pub struct MoveRequest {
     /// Partial rounds: the proposal an acceptance accepts (its id).
     #[serde(default)]
     pub proposal: Option<u64>,
+    /// Words sent with the move, shown to every party of the session and
+    /// to the mediator, and kept in the record — with an offer, its
+    /// rationale ("our red line on territory"). Plain text, at most 500
+    /// characters, no control character but a line break (else 422).
+    #[serde(default)]
+    pub message: Option<String>,
 }
 
 /// Answer to an accepted move (sent after it is committed).
@@ -76,6 +83,8 @@ pub(crate) async fn post_move(
     let session = load_session(&app, &id).await?;
     let seat = authorize_party(&session, &headers)?;
     let req = json_body(body)?;
+    let message = check_message("message", req.message.as_deref())
+        .map_err(|e| ApiError::unprocessable(e.to_string()))?;
     if session.protocol == SINGLE_TEXT {
         return Err(ApiError::conflict(
             "this session is a single negotiating text: vote on the mediator's proposals (POST /sessions/{id}/votes)",
@@ -92,6 +101,7 @@ pub(crate) async fn post_move(
             req.kind,
             pairs,
             req.proposal,
+            message,
         )
         .await?;
         return Ok(Json(MoveResponse {
@@ -139,10 +149,13 @@ pub(crate) async fn post_move(
     }
     let (kind, seat_no) = (req.kind, seat.seat);
     let (session, committed) = if app.write_lock.is_some() {
-        app.commit_queued(session, seat_no, kind, outcome).await?
+        app.commit_queued(session, seat_no, kind, outcome, message)
+            .await?
     } else {
-        let committed =
-            commit_move(&app, &session, |_, _| Ok(Some((seat_no, kind, outcome)))).await?;
+        let committed = commit_move(&app, &session, message, |_, _| {
+            Ok(Some((seat_no, kind, outcome)))
+        })
+        .await?;
         (session, committed)
     };
     let committed = committed.ok_or_else(|| ApiError::internal("move not committed"))?;

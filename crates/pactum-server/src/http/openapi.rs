@@ -29,12 +29,16 @@ impl utoipa::Modify for TokenSchemes {
                 "viewer_token",
                 "A view-only token of one of the scenario's mediators or observers, from `viewers` \
                  in the answer of POST /sessions: the mediator view, the event stream and the \
-                 certificate. It can make no move.",
+                 certificate, the session's messages. It can make no move.",
+            ),
+            (
+                "mediator_token",
+                "The viewer token of the scenario's mediator party (a `viewers` entry with role                  \"mediator\"): besides what every viewer token reads, it posts the mediator's                  messages (POST /sessions/{id}/messages). An observer's viewer token cannot.",
             ),
             (
                 "admin_token",
                 "The convener's token, `admin_token` in the answer of POST /sessions: the record, \
-                 the export, the mediator view, the event stream and the certificate.",
+                 the export, the mediator view, the event stream, the certificate and the                  session's messages; it posts messages as the mediator.",
             ),
         ] {
             components.add_security_scheme(
@@ -63,6 +67,8 @@ impl utoipa::Modify for TokenSchemes {
         crate::http::single_text::post_vote,
         crate::http::single_text::get_text,
         crate::http::offers::offers,
+        crate::http::words::post_words,
+        crate::http::words::get_words,
         crate::http::suggestions::post_suggestions,
         crate::http::record::record,
         crate::http::events::events,
@@ -112,6 +118,10 @@ impl utoipa::Modify for TokenSchemes {
         crate::http::single_text::VoteResponse,
         crate::http::single_text::TextView,
         crate::http::moves::BotMove,
+        crate::http::words::MessageRequest,
+        crate::http::words::MessagePosted,
+        crate::http::words::MessageView,
+        crate::http::words::MessagesView,
         crate::http::events::MoveEvent,
         crate::http::events::AgreementEvent,
         crate::http::events::EndedEvent,

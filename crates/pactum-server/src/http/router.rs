@@ -49,6 +49,10 @@ pub fn router_with(db: Db, limits: crate::limits::ServerLimits) -> Router {
         )
         .route("/sessions/{id}/offers", get(crate::http::offers::offers))
         .route(
+            "/sessions/{id}/messages",
+            post(crate::http::words::post_words).get(crate::http::words::get_words),
+        )
+        .route(
             "/sessions/{id}/suggestions",
             post(crate::http::suggestions::post_suggestions),
         )

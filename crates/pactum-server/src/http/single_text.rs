@@ -17,12 +17,13 @@ use crate::error::{ApiError, ErrorBody};
 use crate::event::Event;
 use crate::http::auth::authorize_party;
 use crate::http::json_body;
+use crate::mediators::mediator_name;
 use crate::offers::package;
 use crate::protocol::RecordedEnd;
 use crate::sessions::AppState;
 use crate::sessions::cache::load_session;
 use crate::sessions::replay::replay_text;
-use crate::single_text::{Resolution, SINGLE_TEXT, TextState, proposal_event};
+use crate::single_text::{Resolution, SINGLE_TEXT, TextState, proposal_event, stop_text};
 use crate::store::sessions::Session;
 use crate::views::own_utility;
 
@@ -35,6 +36,11 @@ pub(crate) struct VoteRequest {
     /// The proposal voted on; when given it must be the current one.
     #[serde(default)]
     pub proposal: Option<u64>,
+    /// Words sent with the vote, shown to every party and the mediator and
+    /// kept in the record. Plain text, at most 500 characters, no control
+    /// character but a line break (else 422).
+    #[serde(default)]
+    pub message: Option<String>,
 }
 
 /// Answer to a vote (sent after it is committed): the vote's place in the
@@ -57,7 +63,8 @@ pub(crate) struct TextView {
     pub deadline_rounds: u64,
     #[schema(value_type = Object)]
     pub draft: Package,
-    /// The one-issue change proposed (issue → new value).
+    /// The issues the proposal changes (issue → new value): one for
+    /// draft-and-vote; every issue while there is no draft.
     #[schema(value_type = Option<Object>)]
     pub change: Option<Package>,
     /// The draft with the change applied.
@@ -67,13 +74,24 @@ pub(crate) struct TextView {
     pub voted: Vec<String>,
     /// The caller's vote on the current proposal, if cast.
     pub my_vote: Option<bool>,
-    pub my_utility_draft: f64,
+    /// The caller's utility of the draft (none before there is a draft).
+    pub my_utility_draft: Option<f64>,
     pub my_utility_proposed: Option<f64>,
     /// What became of the proposal this vote completed: "adopted" or "vetoed".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolution: Option<String>,
     #[schema(value_type = Option<Object>)]
     pub agreement: Option<Package>,
+    /// The mediator: "draft_and_vote", "veto", "hill_climbing" or "packages".
+    pub mediator: String,
+    /// The packages mediator, before its first proposal: the negotiators
+    /// whose preferences are not locked yet (it proposes once all are).
+    pub waiting_for: Vec<String>,
+    /// Why the packages mediator stopped, once it has (e.g. "the mediator
+    /// found no package better for everyone: this draft is on the
+    /// frontier").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stopped: Option<String>,
 }
 
 fn view(session: &Session, state: &TextState, seat: usize, party: usize) -> TextView {
@@ -88,7 +106,11 @@ fn view(session: &Session, state: &TextState, seat: usize, party: usize) -> Text
         .into(),
         proposal: state.proposal,
         deadline_rounds: state.deadline_rounds,
-        draft: package(sc, &state.draft),
+        draft: state
+            .draft
+            .as_ref()
+            .map(|d| package(sc, d))
+            .unwrap_or_default(),
         change: proposal_event(sc, state).and_then(|e| match e {
             Event::Proposal { change, .. } => Some(change),
             _ => None,
@@ -102,13 +124,16 @@ fn view(session: &Session, state: &TextState, seat: usize, party: usize) -> Text
             .map(|(n, _)| n.clone())
             .collect(),
         my_vote: state.votes.get(seat).copied().flatten(),
-        my_utility_draft: own_utility(sc, party, &state.draft),
+        my_utility_draft: state.draft.as_ref().map(|d| own_utility(sc, party, d)),
         my_utility_proposed: proposed.as_ref().map(|o| own_utility(sc, party, o)),
         resolution: None,
         agreement: match &state.finished {
             Some(RecordedEnd::Agreement(o)) => Some(package(sc, o)),
             _ => None,
         },
+        mediator: mediator_name(state.mediator.mediator).to_string(),
+        waiting_for: state.waiting_for(),
+        stopped: state.stop.map(stop_text),
     }
 }
 
@@ -154,8 +179,17 @@ pub(crate) async fn post_vote(
     let seat = authorize_party(&session, &headers)?;
     single_text_only(&session)?;
     let req = json_body(body)?;
-    let voted =
-        crate::sessions::single_text::vote(&app, &session, &seat, req.accept, req.proposal).await?;
+    let message = crate::words::check_message("message", req.message.as_deref())
+        .map_err(|e| ApiError::unprocessable(e.to_string()))?;
+    let voted = crate::sessions::single_text::vote(
+        &app,
+        &session,
+        &seat,
+        req.accept,
+        req.proposal,
+        message,
+    )
+    .await?;
     let mut out = view(&session, &voted.state, seat.seat, seat.party);
     out.resolution = voted.resolution.map(|r| {
         match r {

@@ -13,12 +13,13 @@ use utoipa::ToSchema;
 use crate::error::ApiError;
 use crate::event::Event;
 use crate::http::partial::open_issues;
+use crate::mediators::mediator_name;
 use crate::offers::{package, package_pairs, pairs_package};
 use crate::partial::PartialState;
 use crate::protocol::{MoveKind, RecordedEnd};
 use crate::record::RecordEntry;
 use crate::sessions::replay::replay_partial;
-use crate::single_text::{Resolution, TextState};
+use crate::single_text::{Resolution, TextState, proposal_event, stop_text};
 use crate::store::sessions::Session;
 
 // ---------------------------------------------------------------- single text
@@ -58,6 +59,14 @@ pub struct TracedTextProposal {
 /// (packages and votes only: no utilities).
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct TextTrace {
+    /// The mediator: "draft_and_vote", "veto", "hill_climbing" or "packages".
+    pub mediator: String,
+    /// The packages mediator, before its first proposal: the negotiators
+    /// whose preferences are not locked yet.
+    pub waiting_for: Vec<String>,
+    /// Why the packages mediator stopped, once it has.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stopped: Option<String>,
     /// Every proposal made so far, in order (the last one is being voted
     /// on while the negotiation is open).
     pub proposals: Vec<TracedTextProposal>,
@@ -70,15 +79,20 @@ pub struct TextTrace {
 }
 
 fn traced_proposal(scenario: &Scenario, state: &TextState) -> (TracedTextProposal, Outcome) {
-    let proposed = state.proposed().unwrap_or_else(|| state.draft.clone());
-    let change = state.change.map(|(i, v)| {
-        let issue = &scenario.issues()[i];
-        [(issue.name.clone(), issue.value(v))].into_iter().collect()
+    let draft = state.draft.clone().unwrap_or_default();
+    let proposed = state.proposed().unwrap_or_else(|| draft.clone());
+    let change = proposal_event(scenario, state).and_then(|e| match e {
+        Event::Proposal { change, .. } => Some(change),
+        _ => None,
     });
     (
         TracedTextProposal {
             proposal: state.proposal,
-            draft: package(scenario, &state.draft),
+            draft: state
+                .draft
+                .as_ref()
+                .map(|d| package(scenario, d))
+                .unwrap_or_default(),
             change,
             proposed_draft: package(scenario, &proposed),
             votes: Vec::new(),
@@ -99,22 +113,36 @@ pub(crate) fn text_trace(
     let mut state = TextState::new(sc, names.clone(), session.deadline_rounds);
     let mut proposals = Vec::new();
     let mut drafts = Vec::new();
-    if state.finished.is_none() {
-        let (p, d) = traced_proposal(sc, &state);
-        proposals.push(p);
-        drafts.push(d);
-    }
     for entry in entries {
         let event: Event =
             serde_json::from_value(entry.event.clone()).map_err(ApiError::internal)?;
-        let Event::Vote {
-            party,
-            proposal,
-            accept,
-            ..
-        } = event
-        else {
-            continue;
+        let (party, proposal, accept) = match event {
+            Event::Created { .. } => {
+                state =
+                    TextState::of_created(sc, names.clone(), &event).map_err(ApiError::internal)?;
+                if state.proposed().is_some() {
+                    let (p, d) = traced_proposal(sc, &state);
+                    proposals.push(p);
+                    drafts.push(d);
+                }
+                continue;
+            }
+            Event::PreferencesLocked { party, .. } => {
+                let started = state.locked_by(sc, &party).map_err(ApiError::internal)?;
+                if started && state.finished.is_none() {
+                    let (p, d) = traced_proposal(sc, &state);
+                    proposals.push(p);
+                    drafts.push(d);
+                }
+                continue;
+            }
+            Event::Vote {
+                party,
+                proposal,
+                accept,
+                ..
+            } => (party, proposal, accept),
+            _ => continue,
         };
         let seat = names
             .iter()
@@ -153,8 +181,15 @@ pub(crate) fn text_trace(
         }
     }
     let trace = TextTrace {
+        mediator: mediator_name(state.mediator.mediator).to_string(),
+        waiting_for: state.waiting_for(),
+        stopped: state.stop.map(stop_text),
         proposals,
-        draft: package(sc, &state.draft),
+        draft: state
+            .draft
+            .as_ref()
+            .map(|d| package(sc, d))
+            .unwrap_or_default(),
         agreement: match &state.finished {
             Some(RecordedEnd::Agreement(o)) => Some(package(sc, o)),
             _ => None,

@@ -22,7 +22,7 @@ pub(crate) fn suggestion_basis(
     let (rounds, standing, finished) = match session.protocol.as_str() {
         SINGLE_TEXT => {
             let state = replay_text(session, entries)?;
-            (state.proposal, Some(state.draft), state.finished.is_some())
+            (state.proposal, state.draft, state.finished.is_some())
         }
         PARTIAL_ROUNDS => {
             let state = replay_partial(session, entries)?;

@@ -24,6 +24,8 @@ pub(crate) struct MoveJob {
     pub(crate) seat: usize,
     pub(crate) kind: MoveKind,
     pub(crate) outcome: Option<Outcome>,
+    /// Words sent with the move.
+    pub(crate) message: Option<String>,
     pub(crate) reply:
         tokio::sync::oneshot::Sender<(Session, Result<Option<Committed>, SessionError>)>,
 }
@@ -42,6 +44,7 @@ impl AppState {
         seat: usize,
         kind: MoveKind,
         outcome: Option<Outcome>,
+        message: Option<String>,
     ) -> Result<(Session, Option<Committed>), SessionError> {
         let queue = self.writer.get_or_init(|| {
             let (queue, jobs) = tokio::sync::mpsc::unbounded_channel();
@@ -76,6 +79,7 @@ impl AppState {
                 seat,
                 kind,
                 outcome,
+                message,
                 reply,
             })
             .map_err(|_| SessionError::Stopped("the database writer"))?;
@@ -116,7 +120,12 @@ pub(crate) async fn write_batch(app: &AppState, jobs: Vec<MoveJob>) {
         let mut pending: HashMap<String, Arc<CachedState>> = HashMap::new();
         for mut job in queued.by_ref() {
             let decision = Some((job.seat, job.kind, job.outcome.take()));
-            match stage_move(app, &mut tx, &job.session, &pending, |_, _| Ok(decision)).await {
+            let message = job.message.take();
+            match stage_move(app, &mut tx, &job.session, &pending, message, |_, _| {
+                Ok(decision)
+            })
+            .await
+            {
                 Ok(staged) => {
                     if let Some(s) = &staged {
                         pending.insert(s.session_id.clone(), s.fresh.clone());

@@ -69,7 +69,7 @@ pub(crate) async fn play_bots(
             .map_err(SessionError::unreadable)?;
             Ok(Some((seat, kind, offer)))
         };
-        let Some(c) = commit_move(app, session, decide).await? else {
+        let Some(c) = commit_move(app, session, None, decide).await? else {
             break;
         };
         played.push(c);

@@ -25,6 +25,7 @@ pub(crate) mod published;
 pub(crate) mod records;
 pub(crate) mod replay;
 pub(crate) mod single_text;
+pub(crate) mod words;
 
 use crate::record::Record;
 use crate::sessions::batcher::MoveJob;

@@ -78,11 +78,12 @@ pub(crate) enum StageError {
 pub(crate) async fn commit_move(
     app: &AppState,
     session: &Session,
+    message: Option<String>,
     decide: impl FnOnce(&State, &[PastMove]) -> Result<Decision, SessionError>,
 ) -> Result<Option<Committed>, SessionError> {
     let guard = app.write_guard().await;
     let mut tx = app.pool.begin().await?;
-    let staged = match stage_move(app, &mut tx, session, &HashMap::new(), decide).await {
+    let staged = match stage_move(app, &mut tx, session, &HashMap::new(), message, decide).await {
         Ok(Some(staged)) => staged,
         Ok(None) => return Ok(None),
         Err(StageError::Rejected(e) | StageError::Failed(e)) => return Err(e),
@@ -108,6 +109,7 @@ pub(crate) async fn stage_move(
     tx: &mut sqlx::AnyConnection,
     session: &Session,
     pending: &HashMap<String, Arc<CachedState>>,
+    message: Option<String>,
     decide: impl FnOnce(&State, &[PastMove]) -> Result<Decision, SessionError>,
 ) -> Result<Option<Staged>, StageError> {
     use StageError::{Failed, Rejected};
@@ -193,6 +195,7 @@ pub(crate) async fn stage_move(
         offer: offer.clone(),
         round,
         at_ms: now_ms(),
+        message,
     };
     prev = append(tx, id, seq, &prev, &mv)
         .await

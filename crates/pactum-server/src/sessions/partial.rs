@@ -45,6 +45,7 @@ pub(crate) async fn make_move(
     kind: MoveKind,
     pairs: Option<Vec<(usize, u32)>>,
     proposal: Option<u64>,
+    message: Option<String>,
 ) -> Result<PartialMoved, SessionError> {
     let sc = &session.scenario;
     let id = &session.id;
@@ -105,6 +106,7 @@ pub(crate) async fn make_move(
             proposal,
             round,
             at_ms: now_ms(),
+            message,
         },
     )
     .await?;

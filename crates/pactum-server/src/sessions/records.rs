@@ -14,9 +14,10 @@ use crate::preferences::{PreferencesOpening, PreferencesRequest, commitment, is_
 use crate::protocol::RecordedEnd;
 use crate::record::{GENESIS_HASH, RecordEntry};
 use crate::sessions::error::SessionError;
-use crate::sessions::published::{Logged, Published};
-use crate::sessions::replay::replay;
+use crate::sessions::published::{Logged, Published, published as published_entry};
+use crate::sessions::replay::{replay, replay_text};
 use crate::sessions::{AppState, now_ms};
+use crate::single_text::{SINGLE_TEXT, text_events};
 use crate::store::log::{append, load_entries, lock_session};
 use crate::store::sessions::Session;
 
@@ -295,16 +296,74 @@ pub(crate) async fn lock_preferences(
             at_ms: now_ms(),
         };
         let hash = append(&mut tx, id, seq, &last.hash, &ev).await?;
-        tx.commit().await?;
         entries.push(RecordEntry {
             seq,
             event: serde_json::to_value(&ev).map_err(SessionError::unreadable)?,
             prev_hash: last.hash.clone(),
             hash,
         });
+        let started = start_packages(&mut tx, session, &mut entries, party).await?;
+        tx.commit().await?;
+        drop(guard);
+        if let Some((published, agreed)) = started {
+            app.hub.publish(id, published);
+            if agreed {
+                let _ = ensure_certificate(app, session).await;
+            }
+        }
+        return Ok(entries);
     }
     drop(guard);
     Ok(entries)
+}
+
+/// A single text with the packages mediator, once `party`'s lock (the last
+/// of `entries`) completes the locks it waits for: starts it on the locked
+/// preferences (read again inside the transaction) and appends its first
+/// proposal, or why it stops and the end. Returns what subscribers hear of
+/// it, and whether an agreement was reached (never, at the start).
+async fn start_packages(
+    tx: &mut sqlx::AnyConnection,
+    session: &Session,
+    entries: &mut Vec<RecordEntry>,
+    party: &str,
+) -> Result<Option<(Vec<Published>, bool)>, SessionError> {
+    if session.protocol != SINGLE_TEXT {
+        return Ok(None);
+    }
+    let id = &session.id;
+    let before = replay_text(session, &entries[..entries.len() - 1])?;
+    if !before.waiting() {
+        return Ok(None);
+    }
+    let stored = crate::store::preferences::latest(&mut *tx, id).await?;
+    let locked = apply_stored(session.scenario.clone(), stored)?;
+    let mut state = before;
+    let started = state
+        .locked_by(&locked, party)
+        .map_err(|e| SessionError::corrupt(format!("the packages mediator cannot start: {e}")))?;
+    if !started {
+        return Ok(None);
+    }
+    let mut published = Vec::new();
+    let mut agreed = false;
+    for ev in text_events(&session.scenario, &state, 0) {
+        let last = entries
+            .last()
+            .ok_or_else(|| SessionError::corrupt("session without log"))?;
+        let seq = last.seq + 1;
+        let prev_hash = last.hash.clone();
+        let hash = append(&mut *tx, id, seq, &prev_hash, &ev).await?;
+        agreed |= matches!(ev, Event::Agreement { .. });
+        published.extend(published_entry(&session.scenario, seq, ev.clone()));
+        entries.push(RecordEntry {
+            seq,
+            event: serde_json::to_value(&ev).map_err(SessionError::unreadable)?,
+            prev_hash,
+            hash,
+        });
+    }
+    Ok(Some((published, agreed)))
 }
 
 /// Every edit of `party`'s preferences with the salt that opens its
@@ -334,9 +393,19 @@ pub(crate) async fn preference_openings(
 pub(crate) async fn with_stored_preferences(
     pool: &sqlx::AnyPool,
     id: &str,
-    mut scenario: Scenario,
+    scenario: Scenario,
 ) -> Result<Scenario, SessionError> {
-    for (name, body) in crate::store::preferences::latest(pool, id).await? {
+    let stored = crate::store::preferences::latest(pool, id).await?;
+    apply_stored(scenario, stored)
+}
+
+/// `scenario` with the stored edits `stored` ((party, body), in record
+/// order) applied.
+fn apply_stored(
+    mut scenario: Scenario,
+    stored: Vec<(String, String)>,
+) -> Result<Scenario, SessionError> {
+    for (name, body) in stored {
         let prefs: PreferencesRequest =
             serde_json::from_str(&body).map_err(SessionError::unreadable)?;
         let party = scenario

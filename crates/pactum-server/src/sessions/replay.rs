@@ -26,7 +26,9 @@ fn expiry_before_the_limit() -> SessionError {
     SessionError::corrupt("stored log does not replay: an expiry before the time limit")
 }
 
-/// Replays a single-text session's votes.
+/// Replays a single-text session's votes (and, for the packages mediator,
+/// the locks its first proposal waits for, on the session's scenario with
+/// the locked preferences).
 pub(crate) fn replay_text(
     session: &Session,
     entries: &[RecordEntry],
@@ -34,36 +36,62 @@ pub(crate) fn replay_text(
     let sc = &session.scenario;
     let names = sc.negotiator_names();
     let mut state = TextState::new(sc, names.clone(), session.deadline_rounds);
+    let corrupt = |e: String| SessionError::corrupt(format!("stored log does not replay: {e}"));
     for entry in entries {
         let event: Event =
             serde_json::from_value(entry.event.clone()).map_err(SessionError::unreadable)?;
-        match &event {
+        match event {
             Event::Created { .. } => {
-                let limit = TimeLimit::of_created(&event).map_err(SessionError::unreadable)?;
-                state = state.with_time_limit(limit);
+                state = TextState::of_created(sc, names.clone(), &event).map_err(corrupt)?;
             }
-            Event::Expired { at_ms, .. } if state.expire(*at_ms).is_none() => {
+            Event::Expired { at_ms, .. } if state.expire(at_ms).is_none() => {
                 return Err(expiry_before_the_limit());
+            }
+            Event::PreferencesLocked { party, .. } => {
+                state.locked_by(sc, &party).map_err(corrupt)?;
+            }
+            Event::Vote {
+                party,
+                proposal,
+                accept,
+                ..
+            } => {
+                let seat = names
+                    .iter()
+                    .position(|n| *n == party)
+                    .ok_or_else(|| SessionError::corrupt("vote by an unknown party"))?;
+                state
+                    .vote(sc, seat, accept, Some(proposal))
+                    .map_err(|e| corrupt(e.to_string()))?;
             }
             _ => {}
         }
-        if let Event::Vote {
-            party,
-            proposal,
-            accept,
-            ..
-        } = event
-        {
-            let seat = names
-                .iter()
-                .position(|n| *n == party)
-                .ok_or_else(|| SessionError::corrupt("vote by an unknown party"))?;
-            state
-                .vote(sc, seat, accept, Some(proposal))
-                .map_err(|e| SessionError::corrupt(format!("stored log does not replay: {e}")))?;
-        }
     }
     Ok(state)
+}
+
+/// A single-text session's mediator as its creation records it
+/// ("draft_and_vote" when it names none); `None` for other protocols.
+pub(crate) fn recorded_mediator(
+    session: &Session,
+    entries: &[RecordEntry],
+) -> Result<Option<String>, SessionError> {
+    if session.protocol != crate::single_text::SINGLE_TEXT {
+        return Ok(None);
+    }
+    let first = entries
+        .first()
+        .ok_or_else(|| SessionError::corrupt("session without log"))?;
+    match serde_json::from_value(first.event.clone()).map_err(SessionError::unreadable)? {
+        Event::Created { mediator, .. } => {
+            Ok(Some(mediator.unwrap_or_else(|| {
+                crate::mediators::DEFAULT_MEDIATOR.to_string()
+            })))
+        }
+        _ => Err(SessionError::corrupt(
+            "the log does not start with the session's creation",
+        )),
+    }
 }
 
 /// Replays a partial-rounds session's moves.

@@ -18,7 +18,7 @@ use crate::sessions::moves::TIME_LIMIT_PASSED;
 use crate::sessions::published::{Logged, Published};
 use crate::sessions::replay::replay_text;
 use crate::sessions::{AppState, Seat, now_ms};
-use crate::single_text::{Resolution, TextState, proposal_event};
+use crate::single_text::{Resolution, TextState, text_events};
 use crate::store::log::{append, load_entries, lock_session};
 use crate::store::sessions::Session;
 
@@ -40,6 +40,7 @@ pub(crate) async fn vote(
     seat: &Seat,
     accept: bool,
     expected: Option<u64>,
+    message: Option<String>,
 ) -> Result<Voted, SessionError> {
     let sc = &session.scenario;
     let id = &session.id;
@@ -84,6 +85,7 @@ pub(crate) async fn vote(
             proposal,
             accept,
             at_ms: now_ms(),
+            message: message.clone(),
         },
     )
     .await?;
@@ -94,32 +96,10 @@ pub(crate) async fn vote(
         party: seat.name.clone(),
     })];
     if resolution.is_some() {
-        let next = match &state.finished {
-            None => {
-                let ev = proposal_event(sc, &state);
-                if let Some(Event::Proposal {
-                    proposal,
-                    draft,
-                    change,
-                }) = &ev
-                {
-                    published.push(Published::Logged(Logged::Proposal {
-                        seq: seq + 1,
-                        round: *proposal,
-                        draft: draft.clone(),
-                        change: change.clone(),
-                    }));
-                }
-                ev
-            }
-            Some(finish) => {
-                agreed = matches!(finish, RecordedEnd::Agreement(_));
-                published.push(published_end(finish, seq + 1, proposal));
-                Some(crate::protocol::finish_event(sc, finish, proposal))
-            }
-        };
-        if let Some(ev) = next {
+        for ev in text_events(sc, &state, proposal) {
             seq += 1;
+            agreed |= matches!(ev, Event::Agreement { .. });
+            published.extend(crate::sessions::published::published(sc, seq, ev.clone()));
             prev = append(&mut tx, id, seq, &prev, &ev).await?;
         }
     }
@@ -134,7 +114,7 @@ pub(crate) async fn vote(
     if resolution.is_some() && state.finished.is_none() {
         // Suggestions improve on the draft as it now stands.
         crate::sessions::live::auto_suggest(app, session, proposal, || {
-            (session.scenario.clone(), Some(state.draft.clone()))
+            (session.scenario.clone(), state.draft.clone())
         })
         .await;
     }

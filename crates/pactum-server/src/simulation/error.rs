@@ -4,18 +4,11 @@
 //! seat, or the record entry's sequence number) and keeps its cause as the
 //! error's source where there is one.
 
-use pactum_sim::runner::Mediator;
-
 use crate::offers::OfferError;
 
 /// Why a simulation cannot be written as a record, or a record read as one.
 #[derive(Debug, thiserror::Error)]
 pub enum SimulationError {
-    /// The single text with a mediator live sessions do not have.
-    #[error(
-        "a record holds single-text sessions with the draft-and-vote mediator only (this one had {0:?})"
-    )]
-    Mediator(Mediator),
     /// The negotiation ended on a move the engine refused.
     #[error(
         "the negotiation ended on a refused move (seat {seat}: {reason}); a record holds legal moves only"

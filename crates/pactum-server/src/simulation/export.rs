@@ -2,14 +2,16 @@
 //! (`GET /sessions/{id}/export`).
 //!
 //! Rules: only what a record can hold is exported — a deadline in rounds,
-//! the single text with the draft-and-vote mediator, a negotiation that did
+//! the single text with any mediator (the veto and hill-climbing mediators'
+//! seed in the creation; the packages mediator after every negotiator's
+//! lock, on the scenario's preferences), a negotiation that did
 //! not end on a refused move, a result whose trace was kept; the record
 //! opens with the session's creation (the scenario text's SHA-256 in it)
 //! and, after an agreement, closes with the certificate the server issues,
 //! computed from the aggregates only (nobody disclosed preferences).
 
 use pactum_sim::End;
-use pactum_sim::runner::{Mediator, ProtocolKind};
+use pactum_sim::runner::ProtocolKind;
 use sha2::{Digest, Sha256};
 
 use super::chain::Chain;
@@ -28,8 +30,7 @@ use crate::single_text::SINGLE_TEXT;
 fn record_protocol(protocol: ProtocolKind) -> Result<&'static str, SimulationError> {
     match protocol {
         ProtocolKind::Sao => Ok(ALTERNATING_OFFERS),
-        ProtocolKind::SingleText(Mediator::DraftAndVote) => Ok(SINGLE_TEXT),
-        ProtocolKind::SingleText(m) => Err(SimulationError::Mediator(m)),
+        ProtocolKind::SingleText(_) => Ok(SINGLE_TEXT),
         ProtocolKind::PartialRounds => Ok(PARTIAL_ROUNDS),
     }
 }
@@ -61,6 +62,8 @@ pub fn export_simulation(sim: &Simulation) -> Result<Export, SimulationError> {
         at_ms: SIMULATED_AT_MS,
         auto_suggest: false,
         deadline_seconds: None,
+        mediator: sim.text_mediator().and_then(|m| m.recorded_name()),
+        mediator_seed: sim.text_mediator().and_then(|m| m.recorded_seed()),
     });
     match sim.protocol {
         ProtocolKind::Sao => moves.sao(&mut chain)?,

@@ -20,7 +20,7 @@ use crate::event::{Event, MoveKind};
 use crate::offers::{package, pairs_package};
 use crate::partial::{PartialState, derived_events};
 use crate::protocol::{State, finish_event};
-use crate::single_text::{TextState, proposal_event};
+use crate::single_text::{TextState, proposal_event, text_events};
 
 /// What every protocol's export needs: the simulation and its negotiators.
 pub(super) struct Moves<'s, 'a> {
@@ -73,6 +73,7 @@ impl Moves<'_, '_> {
                 offer: outcome.as_deref().map(|o| package(sc, o)),
                 round,
                 at_ms: SIMULATED_AT_MS,
+                message: None,
             });
             let finish = state
                 .apply(*seat, kind, outcome)
@@ -84,13 +85,37 @@ impl Moves<'_, '_> {
         Ok(())
     }
 
-    /// The single text (draft-and-vote): the first proposal, then each vote
-    /// and the next proposal or the finish it resolves to.
+    /// The single text: the first proposal (the packages mediator's after
+    /// every negotiator's lock, its preferences the scenario's), then each
+    /// vote and the next proposal or the finish it resolves to.
     pub(super) fn single_text(&self, chain: &mut Chain) -> Result<(), SimulationError> {
         let sc = self.scenario();
-        let mut state = TextState::new(sc, self.names.clone(), self.sim.deadline_rounds);
+        let mediator = self.sim.text_mediator().ok_or_else(|| self.foreign(0))?;
+        let mut state =
+            TextState::with_mediator(sc, self.names.clone(), self.sim.deadline_rounds, mediator);
         if let Some(e) = proposal_event(sc, &state) {
             chain.push(&e);
+        }
+        if state.waiting() {
+            for party in &self.names {
+                chain.push(&Event::PreferencesLocked {
+                    party: party.clone(),
+                    at_ms: SIMULATED_AT_MS,
+                });
+                let started =
+                    state
+                        .locked_by(sc, party)
+                        .map_err(|reason| SimulationError::Refused {
+                            index: 0,
+                            seat: 0,
+                            reason,
+                        })?;
+                if started {
+                    for e in text_events(sc, &state, 0) {
+                        chain.push(&e);
+                    }
+                }
+            }
         }
         for (index, Step { seat, mv }) in self.sim.result.trace.moves.iter().enumerate() {
             let Move::Vote(accept) = mv else {
@@ -102,18 +127,14 @@ impl Moves<'_, '_> {
                 proposal,
                 accept: *accept,
                 at_ms: SIMULATED_AT_MS,
+                message: None,
             });
             let resolved = state
                 .vote(sc, *seat, *accept, Some(proposal))
                 .map_err(|e| refused(index, *seat, e.to_string()))?;
             if resolved.is_some() {
-                match &state.finished {
-                    None => {
-                        if let Some(e) = proposal_event(sc, &state) {
-                            chain.push(&e);
-                        }
-                    }
-                    Some(f) => chain.push(&finish_event(sc, f, proposal)),
+                for e in text_events(sc, &state, proposal) {
+                    chain.push(&e);
                 }
             }
         }
@@ -159,6 +180,7 @@ impl Moves<'_, '_> {
                 proposal,
                 round,
                 at_ms: SIMULATED_AT_MS,
+                message: None,
             });
             let fx = state
                 .apply(sc, *seat, kind, pairs, proposal, seq)

@@ -17,13 +17,14 @@ use pactum_protocol::{partial_rounds, sao};
 use pactum_sim::OutcomeSpace;
 use std::time::Duration;
 
-use pactum_sim::runner::{Mediator, ProtocolKind};
+use pactum_sim::runner::ProtocolKind;
 use pactum_sim::script::MoveTimes;
 use pactum_sim::trace::{Move, Step};
 
 use super::error::SimulationError;
 use crate::certificate;
 use crate::event::{Event, MoveKind};
+use crate::mediators::TextMediator;
 use crate::offers::{package_pairs, to_outcome};
 use crate::partial::PARTIAL_ROUNDS;
 use crate::protocol::ALTERNATING_OFFERS;
@@ -33,8 +34,11 @@ use crate::single_text::SINGLE_TEXT;
 /// A record's moves as the simulator's steps, and the result it states.
 #[derive(Debug, Clone)]
 pub struct RecordedRun {
-    /// The protocol (the single text's mediator is draft-and-vote).
+    /// The protocol (with the single text's recorded mediator).
     pub protocol: ProtocolKind,
+    /// The seed the single text's mediator drew from (0 when it draws
+    /// nothing), as the simulator's runner passes it to the engine.
+    pub mediator_seed: u64,
     /// The deadline, in rounds.
     pub deadline_rounds: u64,
     /// The wall-clock time limit, if the session had one.
@@ -87,6 +91,8 @@ pub fn script_of(
             negotiators,
             at_ms,
             deadline_seconds,
+            mediator,
+            mediator_seed,
             ..
         } = &event
         {
@@ -98,15 +104,18 @@ pub fn script_of(
                     "the record's negotiators {negotiators:?} are not the scenario's {names:?}"
                 )));
             }
+            let text =
+                TextMediator::of_created(mediator.as_deref(), *mediator_seed).map_err(bad)?;
             let protocol = match protocol.as_str() {
                 ALTERNATING_OFFERS => ProtocolKind::Sao,
-                SINGLE_TEXT => ProtocolKind::SingleText(Mediator::DraftAndVote),
+                SINGLE_TEXT => ProtocolKind::SingleText(text.mediator),
                 PARTIAL_ROUNDS => ProtocolKind::PartialRounds,
                 other => return Err(bad(format!("unknown protocol {other:?}"))),
             };
             created_ms = *at_ms;
             run = Some(RecordedRun {
                 protocol,
+                mediator_seed: text.seed,
                 deadline_rounds: *deadline_rounds,
                 deadline_seconds: *deadline_seconds,
                 steps: Vec::new(),

@@ -10,9 +10,24 @@ use pactum_core::Scenario;
 use pactum_sim::OutcomeSpace;
 use pactum_sim::runner::{NegotiationResult, ProtocolKind};
 
+use crate::mediators::TextMediator;
+
 /// The `at_ms` of every event of a simulated record (a simulation has no
 /// wall clock; order is the record's sequence).
 pub const SIMULATED_AT_MS: i64 = 0;
+
+impl Simulation<'_> {
+    /// The single text's mediator with the seed it drew from.
+    pub fn text_mediator(&self) -> Option<TextMediator> {
+        match self.protocol {
+            ProtocolKind::SingleText(m) => Some(TextMediator::new(
+                m,
+                pactum_protocol::derive_seed(self.seed, 0),
+            )),
+            _ => None,
+        }
+    }
+}
 
 /// A simulated negotiation to write as a record.
 pub struct Simulation<'a> {
@@ -29,6 +44,9 @@ pub struct Simulation<'a> {
     pub protocol: ProtocolKind,
     /// The deadline, in rounds.
     pub deadline_rounds: u64,
+    /// The negotiation's seed (the single text's veto and hill-climbing
+    /// mediators drew from it, mixed as the simulator's runner mixes it).
+    pub seed: u64,
     /// The result, with its trace recorded.
     pub result: &'a NegotiationResult,
 }

@@ -34,6 +34,7 @@ fn try_export(
     p: &Prepared,
     r: &NegotiationResult,
     protocol: ProtocolKind,
+    seed: u64,
 ) -> Result<Export, SimulationError> {
     export_simulation(&Simulation {
         session_id: "sim",
@@ -42,12 +43,13 @@ fn try_export(
         space: &p.space,
         protocol,
         deadline_rounds: 30,
+        seed,
         result: r,
     })
 }
 
-fn export(p: &Prepared, r: &NegotiationResult, protocol: ProtocolKind) -> Export {
-    try_export(p, r, protocol).unwrap()
+fn export(p: &Prepared, r: &NegotiationResult, protocol: ProtocolKind, seed: u64) -> Export {
+    try_export(p, r, protocol, seed).unwrap()
 }
 
 fn without_ids(steps: &[Step]) -> Vec<Step> {
@@ -72,11 +74,23 @@ fn a_simulation_exports_as_a_record_that_verifies_and_reads_back() {
             ProtocolKind::SingleText(Mediator::DraftAndVote),
             ["random", "linear"],
         ),
+        (
+            ProtocolKind::SingleText(Mediator::Veto),
+            ["random", "linear"],
+        ),
+        (
+            ProtocolKind::SingleText(Mediator::HillClimbing),
+            ["conceder", "random"],
+        ),
+        (
+            ProtocolKind::SingleText(Mediator::Packages),
+            ["linear", "conceder"],
+        ),
         (ProtocolKind::PartialRounds, ["random", "conceder"]),
     ] {
         for seed in 0..3 {
             let (p, r) = simulated(protocol, &strategies, seed);
-            let e = export(&p, &r, protocol);
+            let e = export(&p, &r, protocol, seed);
             let report = verify(
                 &e.record,
                 &Inputs {
@@ -96,11 +110,15 @@ fn a_simulation_exports_as_a_record_that_verifies_and_reads_back() {
             let run = script_of(&e.record, &p.scenario, &p.space).unwrap();
             // Proposal ids become the offers' sequence numbers.
             assert_eq!(without_ids(&run.steps), without_ids(&r.trace.moves));
-            assert_eq!(run.agreement, r.agreement.map(|a| p.package(a)));
+            assert_eq!(
+                run.agreement,
+                r.agreement.map(|a| p.package(a)),
+                "{protocol:?} {seed}"
+            );
             // Same seed, same bytes.
             assert_eq!(
                 serde_json::to_string(&e).unwrap(),
-                serde_json::to_string(&export(&p, &r, protocol)).unwrap()
+                serde_json::to_string(&export(&p, &r, protocol, seed)).unwrap()
             );
         }
     }
@@ -113,14 +131,37 @@ fn a_negotiation_ended_on_a_refused_move_has_no_record_form() {
         seat: 1,
         reason: "out of turn".into(),
     };
-    let e = try_export(&p, &r, ProtocolKind::Sao);
+    let e = try_export(&p, &r, ProtocolKind::Sao, 0);
     assert!(matches!(e, Err(SimulationError::Invalid { seat: 1, .. })));
 }
 
 #[test]
-fn only_the_draft_and_vote_mediator_has_a_record_form() {
-    let protocol = ProtocolKind::SingleText(Mediator::Veto);
-    let (p, r) = simulated(protocol, &["random", "linear"], 0);
-    let e = try_export(&p, &r, protocol);
-    assert!(matches!(e, Err(SimulationError::Mediator(Mediator::Veto))));
+fn every_mediator_has_a_record_form_that_re_runs_move_for_move() {
+    for mediator in Mediator::ALL {
+        let protocol = ProtocolKind::SingleText(mediator);
+        for seed in 0..2 {
+            let (p, r) = simulated(protocol, &["random", "linear"], seed);
+            let e = export(&p, &r, protocol, seed);
+            let run = script_of(&e.record, &p.scenario, &p.space).unwrap();
+            assert_eq!(run.protocol, protocol);
+            let again = pactum_sim::script::replay(
+                &p,
+                run.protocol,
+                Deadline::steps(30),
+                run.mediator_seed,
+                &run.steps,
+            )
+            .unwrap();
+            assert_eq!(again.unplayed, 0, "{mediator:?} {seed}");
+            assert_eq!(again.result.agreement, r.agreement, "{mediator:?} {seed}");
+            assert_eq!(again.result.trace.moves, r.trace.moves);
+            let created = &e.record.events[0].event;
+            let draws = matches!(mediator, Mediator::Veto | Mediator::HillClimbing);
+            assert_eq!(created.get("mediator_seed").is_some(), draws, "{created}");
+            assert_eq!(
+                created.get("mediator").is_some(),
+                mediator != Mediator::DraftAndVote
+            );
+        }
+    }
 }

@@ -27,9 +27,10 @@ pub(crate) async fn insert(
     Ok(())
 }
 
-/// Every stored edit of the session, in record order: (party, body).
-pub(crate) async fn latest(
-    pool: &AnyPool,
+/// Every stored edit of the session, in record order: (party, body); read
+/// through the pool, or inside a transaction.
+pub(crate) async fn latest<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
+    pool: E,
     session_id: &str,
 ) -> Result<Vec<(String, String)>, sqlx::Error> {
     let rows = sqlx::query(

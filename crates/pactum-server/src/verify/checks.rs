@@ -93,12 +93,18 @@ pub fn verify(record: &Record, inputs: &Inputs) -> VerifyReport {
     checks.push(scenario_check);
 
     let events = parsed.as_deref().unwrap_or(&[]);
+    let (preferences_check, opened) = preferences_check(record, events, inputs.preferences);
     checks.push(match (&parsed, &creation) {
         (Err(e), _) | (_, Err(e)) => Check::new("protocol replay", Status::Failed, e.clone()),
-        (Ok(_), Ok(c)) => replay_check(record, events, c, scenario.as_ref(), inputs.scenario),
+        (Ok(_), Ok(c)) => replay_check(
+            record,
+            events,
+            c,
+            scenario.as_ref(),
+            inputs.scenario,
+            &opened,
+        ),
     });
-
-    let (preferences_check, opened) = preferences_check(record, events, inputs.preferences);
     checks.push(preferences_check);
 
     checks.push(certificate_check(

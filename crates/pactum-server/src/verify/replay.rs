@@ -11,7 +11,7 @@
 //! replay without the scenario (each distinct package standing for one
 //! outcome); the other protocols need it.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 
 use pactum_core::analysis::Package;
 use pactum_core::{Outcome, Scenario};
@@ -19,9 +19,10 @@ use pactum_core::{Outcome, Scenario};
 use crate::event::Event;
 use crate::offers::{parse_offer, parse_partial_offer};
 use crate::partial::{PARTIAL_ROUNDS, PartialState, derived_events};
+use crate::preferences::PreferencesRequest;
 use crate::protocol::{ALTERNATING_OFFERS, MoveKind, RecordedEnd, State, finish_event};
 use crate::record::{Record, canonical_json};
-use crate::single_text::{SINGLE_TEXT, TextState, proposal_event};
+use crate::single_text::{SINGLE_TEXT, TextState, proposal_event, text_events};
 
 use super::creation::Creation;
 use super::report::{Check, ScenarioSource, Status};
@@ -36,9 +37,13 @@ pub(super) fn replay_check(
     creation: &Creation,
     scenario: Option<&Scenario>,
     source: Option<(&str, ScenarioSource)>,
+    opened: &HashMap<u64, PreferencesRequest>,
 ) -> Check {
     const NAME: &str = "protocol replay";
     let requested = matches!(source, Some((_, ScenarioSource::Given)));
+    if let Some(why) = unopened_for_packages(record, events, opened) {
+        return Check::new(NAME, Status::NotChecked, why).requested(requested);
+    }
     if scenario.is_none() && creation.protocol != ALTERNATING_OFFERS {
         let why = why_no_scenario(source.is_some());
         return Check::new(
@@ -51,7 +56,7 @@ pub(super) fn replay_check(
         )
         .requested(requested);
     }
-    match Replay::run(record, events, creation, scenario) {
+    match Replay::run(record, events, creation, scenario, opened) {
         Ok(summary) => {
             let caveat = if scenario.is_none() {
                 "; without the scenario the offers' values were not checked against the issues (give --scenario FILE or verify the export)"
@@ -63,6 +68,66 @@ pub(super) fn replay_check(
         Err(e) => Check::new(NAME, Status::Failed, e),
     }
     .requested(requested)
+}
+
+/// Why the packages mediator's proposals cannot be replayed: it proposed
+/// from the locked preferences, and some party's edit of its own is not
+/// opened (`--preferences`); `None` when they can be (or another mediator).
+fn unopened_for_packages(
+    record: &Record,
+    events: &[Event],
+    opened: &HashMap<u64, PreferencesRequest>,
+) -> Option<String> {
+    let Some(Event::Created {
+        mediator: Some(m), ..
+    }) = events.first()
+    else {
+        return None;
+    };
+    if m != "packages" {
+        return None;
+    }
+    let unopened: Vec<String> = record
+        .events
+        .iter()
+        .zip(events)
+        .filter_map(|(entry, e)| match e {
+            Event::Preferences { party, .. } if !opened.contains_key(&entry.seq) => {
+                Some(format!("{party} (event {})", entry.seq))
+            }
+            _ => None,
+        })
+        .collect();
+    (!unopened.is_empty()).then(|| {
+        format!(
+            "the packages mediator proposed from the locked preferences, and these edits of them are not opened: {}; give --preferences FILE with each one's export (GET /sessions/{{id}}/preferences/export) to replay its proposals",
+            unopened.join(", ")
+        )
+    })
+}
+
+/// The scenario with each party's latest edit of its preferences before the
+/// point reached (`edits`: seq and party, in record order), each opened.
+fn locked_preferences(
+    scenario: &Scenario,
+    edits: &[(u64, String)],
+    opened: &HashMap<u64, PreferencesRequest>,
+) -> Result<Scenario, String> {
+    let mut out = scenario.clone();
+    for (i, (seq, party)) in edits.iter().enumerate() {
+        if edits[i + 1..].iter().any(|(_, p)| p == party) {
+            continue;
+        }
+        let prefs = opened
+            .get(seq)
+            .ok_or_else(|| format!("{party}'s preferences (event {seq}) are not opened"))?;
+        let index = out
+            .party_index(party)
+            .ok_or_else(|| format!("{party:?} is not a party of the scenario"))?;
+        out = crate::preferences::apply(&out, index, prefs)
+            .map_err(|e| format!("{party}'s opened preferences (event {seq}): {e}"))?;
+    }
+    Ok(out)
 }
 
 /// The protocol rules a session is replayed under.
@@ -87,6 +152,7 @@ impl<'a> Replay<'a> {
         events: &[Event],
         creation: &Creation,
         scenario: Option<&'a Scenario>,
+        opened: &HashMap<u64, PreferencesRequest>,
     ) -> Result<String, String> {
         let negotiators = creation.negotiators.clone();
         if negotiators.len() < 2 {
@@ -127,8 +193,9 @@ impl<'a> Replay<'a> {
             SINGLE_TEXT | PARTIAL_ROUNDS => {
                 let sc = scenario.ok_or("no scenario")?;
                 if creation.protocol == SINGLE_TEXT {
-                    let state = TextState::new(sc, negotiators.clone(), deadline)
-                        .with_time_limit(time_limit);
+                    let created = events.first().ok_or("no creation")?;
+                    let state = TextState::of_created(sc, negotiators.clone(), created)
+                        .map_err(|e| format!("event 0: {e}"))?;
                     expected.extend(proposal_event(sc, &state));
                     Rules::Text(Box::new(state))
                 } else {
@@ -147,6 +214,8 @@ impl<'a> Replay<'a> {
             )),
             _ => Ok(()),
         };
+        // Each edit of a party's preferences: (seq, party).
+        let mut edits: Vec<(u64, String)> = Vec::new();
         // Parties whose preferences are locked: by a first move or explicitly.
         let mut locked: HashSet<String> = HashSet::new();
         let mut finish: Option<RecordedEnd> = None;
@@ -176,6 +245,7 @@ impl<'a> Replay<'a> {
                 (Event::Disclosure { party, .. }, _) => {
                     seat(party)?;
                 }
+                (Event::Message { .. }, _) => {}
                 (Event::Preferences { party, .. }, _) => {
                     seat(party)?;
                     if finish.is_some() {
@@ -188,6 +258,7 @@ impl<'a> Replay<'a> {
                             "{party} changed its preferences after locking them (by a first move or explicitly)"
                         )));
                     }
+                    edits.push((entry.seq, party.clone()));
                 }
                 (Event::PreferencesLocked { party, .. }, _) => {
                     seat(party)?;
@@ -197,6 +268,21 @@ impl<'a> Replay<'a> {
                         )));
                     }
                     locked.insert(party.clone());
+                    if let Rules::Text(state) = &mut rules
+                        && state.waiting()
+                    {
+                        let sc = scenario.ok_or("no scenario")?;
+                        let effective = locked_preferences(sc, &edits, opened).map_err(at)?;
+                        if state.locked_by(&effective, party).map_err(at)? {
+                            let events = text_events(sc, state, 0);
+                            if let Some(Event::Ended { .. } | Event::Agreement { .. }) =
+                                events.last()
+                            {
+                                finish = state.finished.clone();
+                            }
+                            expected.extend(events);
+                        }
+                    }
                 }
                 (Event::Certificate(_), _) => {
                     if !matches!(finish, Some(RecordedEnd::Agreement(_))) {
@@ -210,6 +296,7 @@ impl<'a> Replay<'a> {
                         offer,
                         round,
                         at_ms,
+                        ..
                     },
                     Rules::Offers(state),
                 ) => {
@@ -247,6 +334,7 @@ impl<'a> Replay<'a> {
                         proposal,
                         accept,
                         at_ms,
+                        ..
                     },
                     Rules::Text(state),
                 ) => {
@@ -260,13 +348,8 @@ impl<'a> Replay<'a> {
                     locked.insert(party.clone());
                     moves += 1;
                     if resolution.is_some() {
-                        match &state.finished {
-                            None => expected.extend(proposal_event(sc, state)),
-                            Some(f) => {
-                                expected.push_back(replay.finish_event(f, round));
-                                finish = Some(f.clone());
-                            }
-                        }
+                        expected.extend(text_events(sc, state, round));
+                        finish = state.finished.clone();
                     }
                 }
                 (
@@ -277,6 +360,7 @@ impl<'a> Replay<'a> {
                         proposal,
                         round,
                         at_ms,
+                        ..
                     },
                     Rules::Partial(state),
                 ) => {
@@ -360,6 +444,7 @@ impl<'a> Replay<'a> {
                     | Event::Ended { .. }
                     | Event::Proposal { .. }
                     | Event::Settled { .. }
+                    | Event::Stopped { .. }
                     | Event::PartialAgreement { .. },
                     _,
                 ) => {

@@ -110,17 +110,27 @@ pub async fn start_game(
     protocol: &str,
     scenario: impl FnOnce(&mut Draws, usize) -> String,
 ) -> Game {
+    start_game_with(app, d, seed, json!({ "protocol": protocol }), scenario).await
+}
+
+/// [`start_game`] with the request's other fields (`protocol`, and any
+/// option such as a single text's `mediator`) in `request`.
+pub async fn start_game_with(
+    app: &Router,
+    d: &mut Draws,
+    seed: u64,
+    mut request: Value,
+    scenario: impl FnOnce(&mut Draws, usize) -> String,
+) -> Game {
     let parties = 2 + d.below(2);
     let deadline = 2 + d.below(3);
     let toml = scenario(d, parties);
     let sc = pactum_core::native::from_toml("diff", &toml)
         .unwrap_or_else(|e| panic!("seed {seed}: {e}\n{toml}"))
         .scenario;
-    let created = create_session(
-        app,
-        json!({"scenario_toml": toml, "protocol": protocol, "deadline_rounds": deadline}),
-    )
-    .await;
+    request["scenario_toml"] = json!(toml);
+    request["deadline_rounds"] = json!(deadline);
+    let created = create_session(app, request).await;
     let text = |v: &Value| v.as_str().unwrap().to_string();
     Game {
         parties,
