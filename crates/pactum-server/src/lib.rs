@@ -13,7 +13,6 @@ mod bots;
 mod certificate;
 mod certified;
 mod connections;
-mod error;
 mod event;
 mod http;
 mod layers;

@@ -31,12 +31,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use axum::http::StatusCode;
 use pactum_core::Scenario;
 use pactum_core::analysis::{AnalysisOptions, Budget, check_budget};
 use tokio::sync::Semaphore;
-
-use crate::error::ApiError;
 
 /// The limits of one server. [`ServerLimits::default`] is what `pactum
 /// serve` uses without flags.
@@ -117,19 +114,15 @@ impl Limits {
     pub(crate) async fn analyse<T: Send + 'static>(
         &self,
         work: impl FnOnce(&AnalysisOptions) -> T + Send + 'static,
-    ) -> Result<T, ApiError> {
+    ) -> Result<T, LimitError> {
         let budget = self.config.analysis_deadline;
         let deadline = tokio::time::Instant::now() + budget;
         let permit = tokio::time::timeout_at(deadline, self.analyses.clone().acquire_owned())
             .await
-            .map_err(|_| {
-                ApiError::new(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "the server is busy with other analyses; retry later",
-                )
-                .retry_after(RETRY_AFTER_SECS)
+            .map_err(|_| LimitError::Busy {
+                retry_after: RETRY_AFTER_SECS,
             })?
-            .map_err(ApiError::internal)?;
+            .map_err(|e| LimitError::Failed(Box::new(e)))?;
         let cancel = Arc::new(AtomicBool::new(false));
         let _stop_when_dropped = CancelOnDrop(cancel.clone());
         let options = analysis_options(deadline.into_std(), cancel.clone());
@@ -139,32 +132,26 @@ impl Limits {
             work(&options)
         });
         match tokio::time::timeout_at(deadline, task).await {
-            Ok(done) => done.map_err(ApiError::internal),
-            Err(_) => Err(deadline_exceeded(budget)),
+            Ok(done) => done.map_err(|e| LimitError::Failed(Box::new(e))),
+            Err(_) => Err(LimitError::Deadline { budget }),
         }
     }
 
     /// A new event stream on `session_id`, if there is room for it: the
     /// guard keeps its place until dropped.
-    pub(crate) fn subscribe(&self, session_id: &str) -> Result<SubscriberGuard, ApiError> {
+    pub(crate) fn subscribe(&self, session_id: &str) -> Result<SubscriberGuard, LimitError> {
         let mut subs = self.subscribers.lock().unwrap();
         if subs.total >= self.config.max_subscribers {
-            return Err(ApiError::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "the server has as many event streams open as it serves; retry later",
-            )
-            .retry_after(RETRY_AFTER_SECS * 5));
+            return Err(LimitError::StreamsFull {
+                retry_after: RETRY_AFTER_SECS * 5,
+            });
         }
         let here = subs.by_session.entry(session_id.to_string()).or_default();
         if *here >= self.config.max_subscribers_per_session {
-            return Err(ApiError::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                format!(
-                    "this session already has {} event streams open; close one or retry later",
-                    self.config.max_subscribers_per_session
-                ),
-            )
-            .retry_after(RETRY_AFTER_SECS * 5));
+            return Err(LimitError::SessionStreamsFull {
+                open: self.config.max_subscribers_per_session,
+                retry_after: RETRY_AFTER_SECS * 5,
+            });
         }
         *here += 1;
         subs.total += 1;
@@ -176,7 +163,7 @@ impl Limits {
 
     /// Takes one session creation from `client`'s allowance, or says how
     /// long it must wait (429 with `Retry-After`).
-    pub(crate) fn allow_creation(&self, client: Option<IpAddr>) -> Result<(), ApiError> {
+    pub(crate) fn allow_creation(&self, client: Option<IpAddr>) -> Result<(), LimitError> {
         let per_minute = self.config.sessions_per_minute;
         let Some(client) = client.filter(|_| per_minute > 0) else {
             return Ok(());
@@ -203,13 +190,7 @@ impl Limits {
             return Ok(());
         }
         let wait = ((1.0 - bucket.tokens) / per_second).ceil().max(1.0) as u64;
-        Err(ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            format!(
-                "too many sessions created from this address: at most {per_minute} a minute; retry in {wait} s"
-            ),
-        )
-        .retry_after(wait))
+        Err(LimitError::TooManyCreations { per_minute, wait })
     }
 }
 
@@ -267,12 +248,53 @@ impl Drop for CancelOnDrop {
     }
 }
 
-/// The answer when an analysis runs past its deadline.
-fn deadline_exceeded(budget: Duration) -> ApiError {
-    ApiError::unprocessable(format!(
+/// Why the server's limits refused (or could not run) some work; the
+/// HTTP layer gives each its status (`http::status`), with `Retry-After`
+/// where waiting helps.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum LimitError {
+    /// Every analysis worker stayed busy until the request's deadline.
+    #[error("the server is busy with other analyses; retry later")]
+    Busy {
+        /// Seconds to wait before retrying.
+        retry_after: u64,
+    },
+    /// The analysis ran past the server's time limit.
+    #[error(
         "the analysis did not finish within the server's limit of {} s: the scenario is too large for it",
         budget.as_secs_f64()
-    ))
+    )]
+    Deadline {
+        /// The limit.
+        budget: Duration,
+    },
+    /// The server has as many event streams open as it serves.
+    #[error("the server has as many event streams open as it serves; retry later")]
+    StreamsFull {
+        /// Seconds to wait before retrying.
+        retry_after: u64,
+    },
+    /// The session has as many event streams open as one session may.
+    #[error("this session already has {open} event streams open; close one or retry later")]
+    SessionStreamsFull {
+        /// The most a session may have.
+        open: usize,
+        /// Seconds to wait before retrying.
+        retry_after: u64,
+    },
+    /// The address created sessions faster than allowed.
+    #[error(
+        "too many sessions created from this address: at most {per_minute} a minute; retry in {wait} s"
+    )]
+    TooManyCreations {
+        /// The allowance.
+        per_minute: u32,
+        /// Seconds until the next creation is allowed.
+        wait: u64,
+    },
+    /// The worker pool failed (a closed pool, a task that panicked).
+    #[error("an analysis worker failed")]
+    Failed(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
 
 /// The options heavy analyses run with: the core's default budget, with
@@ -328,12 +350,17 @@ mod tests {
         tokio::time::sleep(Duration::from_millis(50)).await;
         let started = Instant::now();
         let waiting = limits.analyse(|_| ()).await.unwrap_err();
-        assert_eq!(waiting.status, StatusCode::SERVICE_UNAVAILABLE);
-        assert_eq!(waiting.retry_after, Some(RETRY_AFTER_SECS));
+        assert!(
+            matches!(waiting, LimitError::Busy { retry_after } if retry_after == RETRY_AFTER_SECS),
+            "{waiting:?}"
+        );
         assert!(started.elapsed() < Duration::from_millis(800));
         let overlong = stubborn.await.unwrap().unwrap_err();
-        assert_eq!(overlong.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(overlong.message.contains("did not finish"), "{overlong:?}");
+        assert!(matches!(overlong, LimitError::Deadline { .. }));
+        assert!(
+            overlong.to_string().contains("did not finish"),
+            "{overlong:?}"
+        );
         // Once the work returned, the worker is free again.
         tokio::time::sleep(Duration::from_millis(1200)).await;
         assert_eq!(limits.analyse(|_| 7).await.unwrap(), 7);
@@ -377,9 +404,17 @@ mod tests {
         assert!(limits.allow_creation(Some(a)).is_ok());
         assert!(limits.allow_creation(Some(a)).is_ok());
         let refused = limits.allow_creation(Some(a)).unwrap_err();
-        assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS);
         // One token comes back every 30 s.
-        assert!(matches!(refused.retry_after, Some(29..=30)), "{refused:?}");
+        assert!(
+            matches!(
+                refused,
+                LimitError::TooManyCreations {
+                    wait: 29..=30,
+                    per_minute: 2
+                }
+            ),
+            "{refused:?}"
+        );
         assert!(limits.allow_creation(Some(b)).is_ok());
         assert!(limits.allow_creation(None).is_ok());
     }

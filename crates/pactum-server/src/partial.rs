@@ -33,7 +33,6 @@ use pactum_protocol::{
     AcceptAll, Acceptability, Context, Deadline, End, Packages, Protocol, Rejection, SetupError,
 };
 
-use crate::error::ApiError;
 use crate::event::Event;
 use crate::offers::pairs_package;
 use crate::protocol::{MoveKind, RecordedEnd, TIME_LIMIT_REACHED, TimeLimit, limit_text};
@@ -103,19 +102,6 @@ impl PartialError {
                 PartialError::Malformed(format!("issue {:?} is given twice", issue(i)))
             }
             other => PartialError::Refused(other.to_string()),
-        }
-    }
-}
-
-impl From<PartialError> for ApiError {
-    /// A move beyond one's limits or a malformed proposal is unprocessable
-    /// (422); every other refusal conflicts with the session's state (409).
-    fn from(e: PartialError) -> Self {
-        match e {
-            PartialError::BeyondLimits { .. } | PartialError::Malformed(_) => {
-                ApiError::unprocessable(e.to_string())
-            }
-            _ => ApiError::conflict(e.to_string()),
         }
     }
 }

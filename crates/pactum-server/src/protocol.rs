@@ -32,7 +32,6 @@ use pactum_protocol::{
     Rejection, SetupError, Space, Unacceptable,
 };
 
-use crate::error::ApiError;
 use crate::event::Event;
 use crate::offers::package;
 
@@ -179,20 +178,6 @@ impl MoveError {
                 why: limit_text(&u),
             },
             other => MoveError::Refused(other),
-        }
-    }
-}
-
-impl From<MoveError> for ApiError {
-    /// A move beyond one's limits or off the space is unprocessable (422);
-    /// every other refusal conflicts with the session's state (409).
-    fn from(e: MoveError) -> Self {
-        match &e {
-            MoveError::BeyondLimits { .. } | MoveError::Refused(Rejection::OutsideSpace(_)) => {
-                ApiError::unprocessable(e.to_string())
-            }
-            MoveError::Setup(_) => ApiError::internal(e),
-            _ => ApiError::conflict(e.to_string()),
         }
     }
 }

@@ -44,7 +44,6 @@ use pactum_protocol::{
     AcceptAll, Acceptability, Context, Deadline, End, Protocol, Rejection, SetupError,
 };
 
-use crate::error::ApiError;
 use crate::event::Event;
 use crate::mediators::{Tables, TextMediator, TextSpace, space_of};
 use crate::offers::{package, pairs_package};
@@ -74,17 +73,6 @@ pub enum VoteError {
     WaitingForLocks(Vec<String>),
     #[error("{0}")]
     Refused(String),
-}
-
-impl From<VoteError> for ApiError {
-    /// A vote beyond one's limits is unprocessable (422); every other
-    /// refusal conflicts with the session's state (409).
-    fn from(e: VoteError) -> Self {
-        match e {
-            VoteError::BeyondLimits(_) => ApiError::unprocessable(e.to_string()),
-            _ => ApiError::conflict(e.to_string()),
-        }
-    }
 }
 
 /// What became of a proposal once everyone voted.

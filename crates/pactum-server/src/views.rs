@@ -21,7 +21,6 @@ use pactum_core::{Outcome, Scenario, UtilityFunction};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::error::ApiError;
 use crate::event::Event;
 use crate::offers::parse_offer;
 use crate::partial::PARTIAL_ROUNDS;
@@ -468,11 +467,10 @@ pub(crate) fn fix_settled_issues(scenario: &mut Scenario, settled: &[Option<u32>
 /// before its first vote (how a negotiator voted stays secret until the
 /// proposal closes, and the record is only ever shown whole up to a point,
 /// so that what is shown still verifies).
-pub(crate) fn before_open_votes(entries: &[RecordEntry]) -> Result<usize, ApiError> {
+pub(crate) fn before_open_votes(entries: &[RecordEntry]) -> Result<usize, serde_json::Error> {
     let mut first_open_vote = None;
     for (at, entry) in entries.iter().enumerate() {
-        let event: Event =
-            serde_json::from_value(entry.event.clone()).map_err(ApiError::internal)?;
+        let event: Event = serde_json::from_value(entry.event.clone())?;
         match event {
             Event::Vote { .. } => {
                 first_open_vote.get_or_insert(at);

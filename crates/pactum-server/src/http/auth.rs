@@ -7,7 +7,7 @@
 
 use axum::http::{HeaderMap, header};
 
-use crate::error::{ApiError, no_access};
+use crate::http::error::{ApiError, no_access};
 use crate::sessions::Seat;
 use crate::store::sessions::Session;
 use crate::tokens;

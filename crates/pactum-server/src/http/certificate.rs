@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::certificate::{Certificate, outcome_of};
-use crate::error::{ApiError, ErrorBody};
 use crate::http::auth::{Caller, authorize, authorize_admin};
+use crate::http::error::{ApiError, ErrorBody};
 use crate::mediation::Export;
 use crate::record::Record;
 use crate::sessions::AppState;

@@ -14,8 +14,8 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
-use crate::error::{ApiError, ErrorBody};
 use crate::event::Event;
+use crate::http::error::{ApiError, ErrorBody};
 use crate::http::json_body;
 use crate::limits::MAX_DEADLINE_ROUNDS;
 use crate::mediators::{TextMediator, mediator_names, parse_mediator};

@@ -12,8 +12,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::certified::disclosed_by;
-use crate::error::{ApiError, ErrorBody};
 use crate::http::auth::{Caller, authorize, authorize_party};
+use crate::http::error::{ApiError, ErrorBody};
 use crate::http::json_body;
 use crate::mediation::mediator_of;
 use crate::sessions::AppState;

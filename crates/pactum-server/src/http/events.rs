@@ -16,8 +16,8 @@ use pactum_core::{Outcome, Scenario};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::error::{ApiError, ErrorBody};
 use crate::http::auth::{Caller, authorize};
+use crate::http::error::{ApiError, ErrorBody};
 use crate::offers::package;
 use crate::protocol::MoveKind;
 use crate::sessions::AppState;

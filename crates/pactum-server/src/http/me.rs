@@ -8,8 +8,8 @@ use axum::http::HeaderMap;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::error::{ApiError, ErrorBody};
 use crate::http::auth::authorize_party;
+use crate::http::error::{ApiError, ErrorBody};
 use crate::offers::package;
 use crate::partial::PARTIAL_ROUNDS;
 use crate::protocol::ALTERNATING_OFFERS;

@@ -12,10 +12,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::certified::disclosed_by;
-use crate::error::{ApiError, ErrorBody};
 use crate::event::Event;
 use crate::http::auth::{Caller, authorize};
 use crate::http::disclosure::is_session_mediator;
+use crate::http::error::{ApiError, ErrorBody};
 use crate::mediation::{Point, UtilitySpace, mediator_of, utility_space};
 use crate::offers::package;
 use crate::partial::PARTIAL_ROUNDS;
@@ -125,7 +125,7 @@ pub(crate) async fn mediator_view(
     let events = events_of(&entries)?;
     // Counted as the convener's record shows them: votes on a single
     // text's proposal still being voted on count once it closes.
-    let shown = crate::views::before_open_votes(&entries)?;
+    let shown = crate::views::before_open_votes(&entries).map_err(ApiError::internal)?;
     let move_count = events[..shown]
         .iter()
         .filter(|e| {

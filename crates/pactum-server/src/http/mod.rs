@@ -7,6 +7,7 @@ pub(crate) mod auth;
 pub(crate) mod certificate;
 pub(crate) mod create;
 pub(crate) mod disclosure;
+pub(crate) mod error;
 pub(crate) mod events;
 pub(crate) mod health;
 pub(crate) mod me;
@@ -27,7 +28,7 @@ pub(crate) mod words;
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
 
-use crate::error::ApiError;
+use crate::http::error::ApiError;
 
 /// A JSON request body, or the 4xx its rejection calls for.
 pub(crate) fn json_body<T>(body: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {

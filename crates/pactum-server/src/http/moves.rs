@@ -14,8 +14,8 @@ use pactum_core::analysis::Package;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::error::{ApiError, ErrorBody};
 use crate::http::auth::authorize_party;
+use crate::http::error::{ApiError, ErrorBody};
 use crate::http::json_body;
 use crate::offers::parse_offer;
 use crate::partial::PARTIAL_ROUNDS;

@@ -8,8 +8,8 @@ use pactum_core::analysis::Package;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::error::{ApiError, ErrorBody};
 use crate::http::auth::authorize_party;
+use crate::http::error::{ApiError, ErrorBody};
 use crate::offers::package;
 use crate::sessions::AppState;
 use crate::sessions::cache::load_session;

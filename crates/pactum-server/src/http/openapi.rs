@@ -4,7 +4,7 @@
 use axum::Json;
 use utoipa::OpenApi;
 
-use crate::error::ErrorBody;
+use crate::http::error::ErrorBody;
 use crate::http::moves::MoveResponse;
 use crate::protocol::MoveKind;
 use crate::record::{Record, RecordEntry};

@@ -9,7 +9,7 @@ use pactum_core::analysis::Package;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::error::ApiError;
+use crate::http::error::ApiError;
 use crate::offers::{pairs_package, parse_partial_offer};
 use crate::partial::PartialState;
 use crate::protocol::MoveKind;

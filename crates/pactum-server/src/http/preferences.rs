@@ -12,8 +12,8 @@ use axum::http::HeaderMap;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::error::{ApiError, ErrorBody};
 use crate::http::auth::authorize_party;
+use crate::http::error::{ApiError, ErrorBody};
 use crate::http::json_body;
 use crate::preferences::{PreferencesExport, PreferencesRequest, apply, unlocked};
 use crate::sessions::AppState;

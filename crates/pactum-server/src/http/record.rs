@@ -9,8 +9,8 @@ use axum::http::HeaderMap;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::error::{ApiError, ErrorBody};
 use crate::http::auth::authorize_admin;
+use crate::http::error::{ApiError, ErrorBody};
 use crate::record::Record;
 use crate::sessions::AppState;
 use crate::sessions::cache::load_session;
@@ -27,7 +27,7 @@ pub(crate) async fn record(
     authorize_admin(&session, &headers)?;
     let mut events = crate::sessions::records::read_log(&app, &id).await?;
     // Votes on the single text's open proposal stay secret until it closes.
-    events.truncate(crate::views::before_open_votes(&events)?);
+    events.truncate(crate::views::before_open_votes(&events).map_err(ApiError::internal)?);
     Ok(Json(app.signed(Record {
         session_id: id,
         events,

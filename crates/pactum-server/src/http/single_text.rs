@@ -13,9 +13,9 @@ use pactum_core::analysis::Package;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::error::{ApiError, ErrorBody};
 use crate::event::Event;
 use crate::http::auth::authorize_party;
+use crate::http::error::{ApiError, ErrorBody};
 use crate::http::json_body;
 use crate::mediators::mediator_name;
 use crate::offers::package;

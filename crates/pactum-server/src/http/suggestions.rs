@@ -10,8 +10,8 @@ use axum::Json;
 use axum::extract::{Path, State as AxumState};
 use axum::http::HeaderMap;
 
-use crate::error::{ApiError, ErrorBody};
 use crate::http::auth::authorize_party;
+use crate::http::error::{ApiError, ErrorBody};
 use crate::sessions::AppState;
 use crate::sessions::cache::load_session;
 use crate::views::{Privacy, Suggestions, suggestions_with};

@@ -10,8 +10,8 @@ use pactum_core::{Outcome, Scenario};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::error::ApiError;
 use crate::event::Event;
+use crate::http::error::ApiError;
 use crate::http::partial::open_issues;
 use crate::mediators::mediator_name;
 use crate::offers::{package, package_pairs, pairs_package};

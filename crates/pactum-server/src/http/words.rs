@@ -15,8 +15,8 @@ use axum::http::HeaderMap;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::error::{ApiError, ErrorBody};
 use crate::http::auth::{Caller, authorize};
+use crate::http::error::{ApiError, ErrorBody};
 use crate::http::json_body;
 use crate::mediation::mediator_of;
 use crate::sessions::AppState;

@@ -11,10 +11,11 @@
 
 use std::sync::Arc;
 
-use crate::error::ApiError;
+use crate::limits::LimitError;
 use crate::partial::PartialError;
 use crate::protocol::MoveError;
 use crate::single_text::VoteError;
+use crate::store::error::StoreError;
 
 /// A shared cause.
 type Cause = Arc<dyn std::error::Error + Send + Sync>;
@@ -25,6 +26,10 @@ pub(crate) enum SessionError {
     /// No session has this id.
     #[error("no session {0:?}")]
     NoSession(String),
+    /// No session has this id, answered as a known session answers a
+    /// caller without its token (so that ids cannot be probed).
+    #[error("no access")]
+    NoAccess,
     /// The request does not fit the session's state (the negotiation is
     /// over, the time limit passed, preferences locked, nothing to
     /// certify, …).
@@ -59,10 +64,9 @@ pub(crate) enum SessionError {
     /// A task the service hands work to has stopped.
     #[error("{0} has stopped")]
     Stopped(&'static str),
-    /// A lower module's refusal or failure that already carries its answer
-    /// (the store's reads, the server's limits).
-    #[error("{}", .0.message)]
-    Lower(ApiError),
+    /// The server's limits refused (or could not run) the work.
+    #[error(transparent)]
+    Limit(Arc<LimitError>),
 }
 
 impl SessionError {
@@ -89,14 +93,27 @@ impl SessionError {
     }
 }
 
+impl From<StoreError> for SessionError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NoSession(_) => SessionError::NoAccess,
+            StoreError::Database(db) => SessionError::Database(Arc::new(db)),
+            StoreError::Corrupt { what, source } => SessionError::Corrupt {
+                what: what.to_string(),
+                source: Some(Arc::from(source)),
+            },
+        }
+    }
+}
+
 impl From<sqlx::Error> for SessionError {
     fn from(e: sqlx::Error) -> Self {
         SessionError::Database(Arc::new(e))
     }
 }
 
-impl From<ApiError> for SessionError {
-    fn from(e: ApiError) -> Self {
-        SessionError::Lower(e)
+impl From<LimitError> for SessionError {
+    fn from(e: LimitError) -> Self {
+        SessionError::Limit(Arc::new(e))
     }
 }

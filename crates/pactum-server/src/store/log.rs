@@ -9,7 +9,7 @@
 
 use sqlx::Row;
 
-use crate::error::ApiError;
+use super::error::StoreError;
 use crate::event::Event;
 use crate::record::{RecordEntry, chain_hash};
 
@@ -47,8 +47,9 @@ pub(crate) async fn append(
     seq: u64,
     prev_hash: &str,
     event: &Event,
-) -> Result<String, ApiError> {
-    let body = serde_json::to_value(event).map_err(ApiError::internal)?;
+) -> Result<String, StoreError> {
+    let body = serde_json::to_value(event)
+        .map_err(|e| StoreError::corrupt("an event that does not serialise", e))?;
     let hash = chain_hash(prev_hash, &body);
     // PostgreSQL: the append also moves the session's log head, and an
     // event live subscribers see notifies, on commit, the server processes
@@ -82,7 +83,7 @@ pub(crate) async fn append(
 pub(crate) async fn lock_session(
     tx: &mut sqlx::AnyConnection,
     session_id: &str,
-) -> Result<(), ApiError> {
+) -> Result<(), StoreError> {
     sqlx::query("UPDATE sessions SET created_at_ms = created_at_ms WHERE id = $1")
         .bind(session_id)
         .execute(&mut *tx)
@@ -93,7 +94,7 @@ pub(crate) async fn lock_session(
 pub(crate) async fn load_entries(
     conn: &mut sqlx::AnyConnection,
     session_id: &str,
-) -> Result<Vec<RecordEntry>, ApiError> {
+) -> Result<Vec<RecordEntry>, StoreError> {
     let rows = sqlx::query(
         "SELECT seq, body, prev_hash, hash FROM events WHERE session_id = $1 ORDER BY seq",
     )
@@ -105,7 +106,8 @@ pub(crate) async fn load_entries(
             let body: String = row.get(1);
             Ok(RecordEntry {
                 seq: row.get::<i64, _>(0) as u64,
-                event: serde_json::from_str(&body).map_err(ApiError::internal)?,
+                event: serde_json::from_str(&body)
+                    .map_err(|e| StoreError::corrupt("a log entry that does not read back", e))?,
                 prev_hash: row.get(2),
                 hash: row.get(3),
             })

@@ -16,6 +16,7 @@
 //! and done inside a commit it would stall every move queued behind that
 //! commit.
 
+pub(crate) mod error;
 pub(crate) mod log;
 pub(crate) mod preferences;
 pub(crate) mod sessions;

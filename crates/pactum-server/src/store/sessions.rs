@@ -7,7 +7,7 @@
 use pactum_core::Scenario;
 use sqlx::{AnyPool, Row};
 
-use crate::error::{ApiError, no_access};
+use super::error::StoreError;
 use crate::views::Privacy;
 
 /// A session's scenario text (`scenario_toml`), read as the native format
@@ -49,16 +49,14 @@ pub(crate) struct SeatRow {
     pub(crate) strategy: Option<String>,
 }
 
-pub(crate) async fn read_session(pool: &AnyPool, id: &str) -> Result<Session, ApiError> {
+pub(crate) async fn read_session(pool: &AnyPool, id: &str) -> Result<Session, StoreError> {
     let row = sqlx::query(
         "SELECT scenario_toml, admin_token_hash, deadline_rounds, protocol, privacy FROM sessions WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(pool)
     .await?
-    // Answered as a known session answers a caller without its token, so
-    // that session ids cannot be probed.
-    .ok_or_else(no_access)?;
+    .ok_or_else(|| StoreError::NoSession(id.to_string()))?;
     let text: String = row.get(0);
     let seats = sqlx::query(
         "SELECT seat, party_name, token_hash, role, strategy FROM seats WHERE session_id = $1 ORDER BY seat",
@@ -75,7 +73,8 @@ pub(crate) async fn read_session(pool: &AnyPool, id: &str) -> Result<Session, Ap
         strategy: r.get(4),
     })
     .collect();
-    let scenario = parse_scenario(&text).map_err(|e| ApiError::internal_from(&e))?;
+    let scenario =
+        parse_scenario(&text).map_err(|e| StoreError::corrupt("a stored scenario", e))?;
     Ok(Session {
         id: id.to_string(),
         scenario,
@@ -83,7 +82,7 @@ pub(crate) async fn read_session(pool: &AnyPool, id: &str) -> Result<Session, Ap
         deadline_rounds: row.get::<i64, _>(2) as u64,
         protocol: row.get(3),
         privacy: Privacy::parse(&row.get::<String, _>(4))
-            .map_err(|e| ApiError::internal_from(&e))?,
+            .map_err(|e| StoreError::corrupt("a stored privacy level", e))?,
         seats,
     })
 }
@@ -141,10 +140,40 @@ pub(crate) async fn insert_seat(
 }
 
 /// The scenario text the session was created with.
-pub(crate) async fn scenario_text(pool: &AnyPool, id: &str) -> Result<String, ApiError> {
+pub(crate) async fn scenario_text(pool: &AnyPool, id: &str) -> Result<String, StoreError> {
     let row = sqlx::query("SELECT scenario_toml FROM sessions WHERE id = $1")
         .bind(id)
         .fetch_one(pool)
         .await?;
     Ok(row.get(0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An unknown session is the store's own answer, and a stored scenario
+    /// that does not read back is corrupt, its cause kept.
+    #[tokio::test]
+    async fn unknown_and_corrupt_sessions_are_told_apart() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = crate::store::connect(&dir.path().join("s.db").display().to_string())
+            .await
+            .unwrap();
+        let unknown = read_session(&db.pool, "nope").await;
+        assert!(matches!(unknown, Err(StoreError::NoSession(id)) if id == "nope"));
+        sqlx::query(
+            "INSERT INTO sessions (id, scenario_toml, protocol, deadline_rounds, admin_token_hash, created_at_ms, privacy) VALUES ('s', 'not = [toml', 'p', 1, 'h', 0, 'full')",
+        )
+        .execute(&db.pool)
+        .await
+        .unwrap();
+        match read_session(&db.pool, "s").await {
+            Err(e @ StoreError::Corrupt { .. }) => {
+                assert_eq!(e.to_string(), "a stored scenario");
+                assert!(std::error::Error::source(&e).is_some());
+            }
+            other => panic!("expected a corrupt session, got {:?}", other.map(|s| s.id)),
+        }
+    }
 }

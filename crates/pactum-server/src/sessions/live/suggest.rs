@@ -254,7 +254,7 @@ async fn compute_suggestions(
             None
         }
         Err(e) => {
-            tracing::debug!("suggestions not streamed: {}", e.message);
+            tracing::debug!("suggestions not streamed: {}", e);
             None
         }
     }
