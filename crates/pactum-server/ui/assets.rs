@@ -74,6 +74,11 @@ const ASSETS: &[Asset] = &[
         body: include_str!("party.js"),
     },
     Asset {
+        path: "/ui/prefs.js",
+        content_type: JS,
+        body: include_str!("prefs.js"),
+    },
+    Asset {
         path: "/ui/mediator.js",
         content_type: JS,
         body: include_str!("mediator.js"),
