@@ -79,6 +79,16 @@ const ASSETS: &[Asset] = &[
         body: include_str!("prefs.js"),
     },
     Asset {
+        path: "/ui/rank.js",
+        content_type: JS,
+        body: include_str!("rank.js"),
+    },
+    Asset {
+        path: "/ui/packages.js",
+        content_type: JS,
+        body: include_str!("packages.js"),
+    },
+    Asset {
         path: "/ui/mediator.js",
         content_type: JS,
         body: include_str!("mediator.js"),
