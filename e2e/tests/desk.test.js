@@ -104,9 +104,10 @@ test('the convener\'s desk: examples, uploads, the list of sessions, time limits
   const first = await left(c);
   assert.ok(first > 290_000 && first <= 300_000, `${first} ms left`);
   assert.match(await c.textContent('[data-testid="countdown"]'), /^⏱ [45]:\d\d left$/);
-  await c.waitForTimeout(1500);
+  // It ticks once a second: two ticks at least in 2.1 s.
+  await c.waitForTimeout(2100);
   const second = await left(c);
-  assert.ok(second < first - 1000, `the countdown went from ${first} to ${second}`);
+  assert.ok(second <= first - 1500, `the countdown went from ${first} to ${second}`);
   await c.screenshot({ path: path.join(ARTIFACTS, 'convener-countdown.png'), fullPage: true });
 
   // ---- copy buttons: each link goes to the clipboard as shown
