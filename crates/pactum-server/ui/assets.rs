@@ -82,6 +82,11 @@ const ASSETS: &[Asset] = &[
         body: include_str!("prefs.js"),
     },
     Asset {
+        path: "/ui/desk.js",
+        content_type: JS,
+        body: include_str!("desk.js"),
+    },
+    Asset {
         path: "/ui/deadline.js",
         content_type: JS,
         body: include_str!("deadline.js"),

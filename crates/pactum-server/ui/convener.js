@@ -16,11 +16,10 @@ import {
   packageTable, pageLink, partialMoveText, replayRecord, roundText, serverPaths, statusPill, watch,
 } from './common.js';
 import { showTimeLimit } from './deadline.js';
+import { rememberSession, renderDesk } from './desk.js';
 
 const $ = (id) => document.getElementById(id);
 const storageKey = (session) => `pactum:invitations:${session}`;
-/** Where the convener's desk (its sessions on this server) is kept in localStorage. */
-const DESK_KEY = 'pactum:desk';
 /** Longest time limit the server takes, in seconds (30 days). */
 const MAX_DEADLINE_SECONDS = 2_592_000;
 /** How often the time left is asked again while a session is shown. */
@@ -126,61 +125,6 @@ function issueNames(text) {
   } catch {
     return [];
   }
-}
-
-// ---------------------------------------------------------------- the desk
-
-/** The desk's entries: [{ id, title, created (ISO time), admin (link) }], newest first. */
-function readDesk() {
-  try {
-    const list = JSON.parse(localStorage.getItem(DESK_KEY) || '[]');
-    return Array.isArray(list) ? list.filter((e) => e && typeof e.id === 'string' && typeof e.admin === 'string') : [];
-  } catch {
-    return [];
-  }
-}
-
-function writeDesk(list) {
-  try {
-    localStorage.setItem(DESK_KEY, JSON.stringify(list));
-  } catch {
-    notice('This browser does not keep the list of your sessions (storage is off); keep the admin links yourself.', 'error');
-  }
-  renderDesk();
-}
-
-function rememberSession(entry) {
-  writeDesk([entry, ...readDesk().filter((e) => e.id !== entry.id)]);
-}
-
-function renderDesk() {
-  const list = readDesk();
-  if (!list.length) {
-    fill('desk', h('p', { class: 'empty small' }, 'Sessions you convene here are listed, with their admin links, in this browser.'));
-    return;
-  }
-  fill('desk', h('ul', { class: 'desk' }, list.map((e) => {
-    const when = new Date(e.created);
-    const copy = h('button', {
-      type: 'button', class: 'secondary small', 'data-copy': 'admin',
-      onclick: async () => {
-        const ok = await copyText(e.admin);
-        copy.textContent = ok ? 'Copied' : 'Copy failed';
-        setTimeout(() => { copy.textContent = 'Copy link'; }, 1500);
-      },
-    }, 'Copy link');
-    return h('li', { class: 'desk-entry', 'data-testid': 'desk-session', 'data-session': e.id },
-      h('div', { class: 'desk-title' },
-        h('a', { href: e.admin, 'data-testid': 'desk-open' }, e.title || 'Untitled scenario'),
-        h('span', { class: 'small muted' }, ` · ${Number.isNaN(when.getTime()) ? '' : when.toLocaleString()} · `, h('code', {}, e.id.slice(0, 8)))),
-      h('div', { class: 'actions' },
-        copy,
-        h('button', {
-          type: 'button', class: 'secondary small', 'data-remove': e.id,
-          title: 'Forget this session in this browser (the session itself stays on the server)',
-          onclick: () => writeDesk(readDesk().filter((x) => x.id !== e.id)),
-        }, 'Remove')));
-  })));
 }
 
 // ---------------------------------------------------------------- the scenario
