@@ -119,6 +119,11 @@ test('preferences stated as points, rankings, curves, red lines and a package no
   await b.keyboard.press('ArrowDown');
   await b.keyboard.press('ArrowDown');
   assert.deepEqual(await ranking(b, 'colour'), [['black'], ['red'], ['silver'], ['white']]);
+  // The small arrows (touch screens) take the same steps.
+  await b.click(`${item('colour', 'white')} [data-nudge="up"]`);
+  assert.deepEqual(await ranking(b, 'colour'), [['black'], ['red'], ['silver', 'white']]);
+  await b.click(`${item('colour', 'white')} [data-nudge="down"]`);
+  assert.deepEqual(await ranking(b, 'colour'), [['black'], ['red'], ['silver'], ['white']]);
 
   // ---- ranking by dragging: silver to the top, then red tied with it
   await b.dragAndDrop(item('colour', 'silver'), '[data-rank="colour"] [data-gap="0"]');

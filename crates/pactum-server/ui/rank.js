@@ -10,7 +10,8 @@
 // saved. Keyboard: on a focused option, Arrow Up moves it one step up,
 // Arrow Down one step down, where the steps alternate between tying with
 // the neighbouring rank and taking a rank of its own; so every order with
-// ties can be reached with the two keys alone.
+// ties can be reached with the two keys alone (or the option's two small
+// arrows, on a touch screen).
 
 import { fmtValue, h, sameValue } from './common.js';
 
@@ -119,11 +120,17 @@ export function rankList(issue, state, onChange) {
       const row = h('li', { class: 'rank-tier', 'data-tier': String(t) },
         h('span', { class: 'rank-no', title: tier.length > 1 ? 'tied' : null }, `${t + 1}${tier.length > 1 ? '=' : ''}`),
         tier.map((value) => {
+          // Touch screens rarely drag: the small arrows do what the arrow keys do.
+          const nudge = (dir, label) => h('button', {
+            type: 'button', class: 'rank-nudge', tabindex: '-1', 'data-nudge': dir < 0 ? 'up' : 'down',
+            'aria-label': `Move ${fmtValue(value)} ${dir < 0 ? 'up' : 'down'}`,
+            onclick: () => change(step(state.tiers, value, dir), value),
+          }, label);
           const item = h('span', {
-            class: 'rank-item', draggable: 'true', tabindex: '0', role: 'button',
+            class: 'rank-item', draggable: 'true', tabindex: '0', role: 'group', 'aria-roledescription': 'ranked option',
             'data-rank-value': JSON.stringify(value),
             'aria-label': `${fmtValue(value)}: rank ${t + 1} of ${state.tiers.length}${tier.length > 1 ? ', tied' : ''}. Arrow keys move it.`,
-          }, fmtValue(value));
+          }, nudge(-1, '▲'), h('span', { class: 'rank-label' }, fmtValue(value)), nudge(1, '▼'));
           item.addEventListener('dragstart', (ev) => {
             dragged = value;
             ev.dataTransfer.effectAllowed = 'move';
