@@ -3,8 +3,8 @@
 //! `http::preferences`), the commitment the record keeps, and when they
 //! lock (`POST /sessions/{id}/preferences/lock`).
 //!
-//! A negotiator may replace its own weights, value functions and reservation
-//! value **until its preferences are locked**: at its first move in any
+//! A negotiator may replace its own weights, value functions, reservation
+//! value and red lines **until its preferences are locked**: at its first move in any
 //! protocol — an offer, acceptance, rejection or end; a free-form round's
 //! proposal, acceptance or closing; a vote on the single text (afterwards
 //! its earlier moves were made under the old preferences, and changing them
@@ -30,7 +30,7 @@
 
 use indexmap::IndexMap;
 use pactum_core::Scenario;
-use pactum_core::native::ValueFile;
+use pactum_core::native::{RedLineFile, ValueFile};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
@@ -85,6 +85,13 @@ pub struct PreferencesRequest {
     /// Utility of no agreement, in [0, 1]; absent for none.
     #[serde(default)]
     pub reservation_value: Option<f64>,
+    /// The party's red lines, replacing the scenario's when present (an
+    /// empty list removes them all); absent keeps the scenario's. Each names
+    /// an issue and the values the party will not accept, as a scenario
+    /// file's `[[parties.red_lines]]` does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Vec<Object>>)]
+    pub red_lines: Option<Vec<RedLineFile>>,
 }
 
 /// The commitment recorded for `prefs` with `salt` (hex).
@@ -97,8 +104,9 @@ pub fn commitment(salt: &str, prefs: &PreferencesRequest) -> String {
 }
 
 /// `scenario` with party `party`'s preferences replaced by `prefs`, checked
-/// as the native format checks a scenario file (red lines and discount
-/// factor are kept).
+/// as the native format checks a scenario file (errors name the field, e.g.
+/// `parties[0] (Alice).red_lines[1].values`). The discount factor is kept,
+/// and the red lines too unless `prefs` gives them.
 pub(crate) fn apply(
     scenario: &Scenario,
     party: usize,
@@ -113,6 +121,9 @@ pub(crate) fn apply(
     p.values = prefs.values.clone();
     p.reservation = prefs.reservation_value;
     p.hyper_rectangles = None;
+    if let Some(lines) = &prefs.red_lines {
+        p.red_lines = lines.clone();
+    }
     for (issue, _) in prefs
         .weights
         .iter()
@@ -143,6 +154,31 @@ pub(crate) fn apply(
             error,
         })?;
     Ok(out)
+}
+
+/// `prefs` as it is stored: without red lines, it keeps the red lines
+/// `party` has in `scenario` (the session's, with earlier edits), written
+/// out when there are any, so that the latest stored edit alone says what
+/// they are (as offline verification reads it). A request without red lines
+/// on a party that has none is stored as sent.
+pub(crate) fn with_red_lines_kept(
+    scenario: &Scenario,
+    party: usize,
+    prefs: &PreferencesRequest,
+) -> PreferencesRequest {
+    let mut out = prefs.clone();
+    if out.red_lines.is_none() {
+        let file = pactum_core::native::to_file(scenario);
+        let kept = file
+            .parties
+            .get(party)
+            .map(|p| p.red_lines.clone())
+            .unwrap_or_default();
+        if !kept.is_empty() {
+            out.red_lines = Some(kept);
+        }
+    }
+    out
 }
 
 /// Whether `party`'s preferences are locked: it moved, or locked them

@@ -5,6 +5,9 @@
 //!   the invitation links and watch the negotiation.
 //! - `/party.html#session=ID&token=TOKEN` is a negotiator's page.
 //! - `/mediator.html#session=ID&token=ADMIN_TOKEN` shows the offer trace.
+//! - `/ui/agreement.html#session=ID&token=ADMIN_TOKEN` is a finished
+//!   session's agreement document, printable.
+//! - `/ui/examples/NAME.toml` is every scenario of `examples/`.
 //!
 //! Tokens travel in the URL fragment, which browsers never send to the
 //! server; the pages read it and call the API with `Authorization: Bearer`.
@@ -79,6 +82,41 @@ const ASSETS: &[Asset] = &[
         body: include_str!("words.js"),
     },
     Asset {
+        path: "/ui/prefs.js",
+        content_type: JS,
+        body: include_str!("prefs.js"),
+    },
+    Asset {
+        path: "/ui/desk.js",
+        content_type: JS,
+        body: include_str!("desk.js"),
+    },
+    Asset {
+        path: "/ui/deadline.js",
+        content_type: JS,
+        body: include_str!("deadline.js"),
+    },
+    Asset {
+        path: "/ui/agreement.html",
+        content_type: HTML,
+        body: include_str!("agreement.html"),
+    },
+    Asset {
+        path: "/ui/agreement.js",
+        content_type: JS,
+        body: include_str!("agreement.js"),
+    },
+    Asset {
+        path: "/ui/rank.js",
+        content_type: JS,
+        body: include_str!("rank.js"),
+    },
+    Asset {
+        path: "/ui/packages.js",
+        content_type: JS,
+        body: include_str!("packages.js"),
+    },
+    Asset {
         path: "/ui/mediator.js",
         content_type: JS,
         body: include_str!("mediator.js"),
@@ -97,6 +135,16 @@ const ASSETS: &[Asset] = &[
         path: "/ui/examples/istanbul-2025.toml",
         content_type: TEXT,
         body: include_str!("../../../examples/istanbul-2025.toml"),
+    },
+    Asset {
+        path: "/ui/examples/labour-contract.toml",
+        content_type: TEXT,
+        body: include_str!("../../../examples/labour-contract.toml"),
+    },
+    Asset {
+        path: "/ui/examples/three-party-water.toml",
+        content_type: TEXT,
+        body: include_str!("../../../examples/three-party-water.toml"),
     },
 ];
 
@@ -219,7 +267,26 @@ mod tests {
             .map(|s| &s[..s.find('"').unwrap()])
             .filter(|s| !s.is_empty())
             .collect();
-        assert_eq!(names, ["car-purchase", "istanbul-2025"]);
+        assert_eq!(
+            names,
+            [
+                "car-purchase",
+                "istanbul-2025",
+                "labour-contract",
+                "three-party-water"
+            ]
+        );
+        // Every built-in example is offered.
+        let mut examples: Vec<String> =
+            std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples"))
+                .unwrap()
+                .filter_map(|e| {
+                    let name = e.unwrap().file_name().into_string().unwrap();
+                    name.strip_suffix(".toml").map(str::to_string)
+                })
+                .collect();
+        examples.sort();
+        assert_eq!(names, examples);
         for name in names {
             let path = format!("/ui/examples/{name}.toml");
             assert!(

@@ -1,19 +1,29 @@
 // The convener's page: create a session, hand out the links, watch progress
 // and who has disclosed its preferences to the session's mediator (the
-// convener itself when the scenario names no mediator).
+// convener itself when the scenario names no mediator); the convener's desk
+// lists the sessions convened from this browser.
 //
 // Rules: packages follow the scenario's issue order, also when the page is
 // reopened (the order then comes from the server); moves are numbered 1, 2,
 // 3… in the order made, never by log sequence numbers; the move log is not
-// clipped.
+// clipped. The desk lives in this browser's localStorage only (id, title,
+// when created, the admin link), never on the server; removing an entry
+// forgets the link here and changes nothing on the server. A scenario text
+// starting with "{" is sent as native JSON, any other as native TOML.
 
 import {
   api, copyText, disclosureList, fill, fragment, h, mediatorName, moveVerb, notice, packageLine,
   packageTable, pageLink, partialMoveText, replayRecord, roundText, serverPaths, statusPill, watch,
 } from './common.js';
+import { showTimeLimit } from './deadline.js';
+import { rememberSession, renderDesk } from './desk.js';
 
 const $ = (id) => document.getElementById(id);
 const storageKey = (session) => `pactum:invitations:${session}`;
+/** Longest time limit the server takes, in seconds (30 days). */
+const MAX_DEADLINE_SECONDS = 2_592_000;
+/** How often the time left is asked again while a session is shown. */
+const TIME_LIMIT_POLL_MS = 15_000;
 
 let watcher = null;
 /** The session shown and its admin token (for the export once it is finished). */
@@ -84,6 +94,41 @@ function scanIssueNames(text) {
   }
   return names;
 }
+
+/** The scenario's name (top-level `name`) from its TOML or JSON text, or ''. */
+function scanScenarioName(text) {
+  if (isJson(text)) {
+    try {
+      return String(JSON.parse(text).name || '');
+    } catch {
+      return '';
+    }
+  }
+  for (const line of text.split('\n')) {
+    const t = line.trim();
+    if (t.startsWith('[')) break;
+    const m = /^name\s*=\s*"([^"]*)"/.exec(t);
+    if (m) return m[1];
+  }
+  return '';
+}
+
+/** Whether a scenario text is native JSON (it starts with "{"). */
+function isJson(text) {
+  return text.trimStart().startsWith('{');
+}
+
+/** Issue names in order from a TOML or JSON scenario text. */
+function issueNames(text) {
+  if (!isJson(text)) return scanIssueNames(text);
+  try {
+    return (JSON.parse(text).issues || []).map((i) => i.name);
+  } catch {
+    return [];
+  }
+}
+
+// ---------------------------------------------------------------- the scenario
 
 async function loadExample(name) {
   if (!name) return;
@@ -188,6 +233,8 @@ function archiveMessage(message, name) {
 async function create() {
   const scenario = $('scenario').value;
   const deadline = Number($('deadline').value);
+  const minutes = $('deadline-minutes').value.trim();
+  const seconds = minutes === '' ? null : Math.round(Number(minutes) * 60);
   const zip = zipUpload;
   if (!zip && $('zip').files && $('zip').files.length) {
     notice('The chosen archive cannot be uploaded (see below the file control): choose another one.', 'error');
@@ -201,6 +248,10 @@ async function create() {
     notice('The deadline must be a whole number of rounds, at least 1.', 'error');
     return;
   }
+  if (seconds !== null && !(seconds >= 1 && seconds <= MAX_DEADLINE_SECONDS)) {
+    notice(`The time limit must be between 1 second and 30 days (${MAX_DEADLINE_SECONDS / 60} minutes); leave it empty for none.`, 'error');
+    return;
+  }
   const button = $('create');
   button.disabled = true;
   try {
@@ -211,7 +262,9 @@ async function create() {
       privacy: $('privacy').value,
     };
     if (body.protocol === 'single_text') body.mediator = $('mediator').value;
+    if (seconds !== null) body.deadline_seconds = seconds;
     if (zip) body.scenario_zip_base64 = zip.base64;
+    else if (isJson(scenario)) body.scenario_json = scenario;
     else body.scenario_toml = scenario;
     let created;
     try {
@@ -224,7 +277,13 @@ async function create() {
       }
       throw e;
     }
-    issueOrder = zip ? [] : scanIssueNames(scenario);
+    issueOrder = zip ? [] : issueNames(scenario);
+    rememberSession({
+      id: created.session_id,
+      title: (zip ? zip.name.replace(/\.zip$/i, '') : scanScenarioName(scenario)) || 'Untitled scenario',
+      created: new Date().toISOString(),
+      admin: pageLink('index.html', created.session_id, created.admin_token),
+    });
     try {
       sessionStorage.setItem(storageKey(created.session_id),
         JSON.stringify({ invitations: created.invitations, viewers: created.viewers || [], issues: issueOrder }));
@@ -243,19 +302,25 @@ async function create() {
   }
 }
 
-function linkRow(label, url, testid, party) {
-  const input = h('input', {
-    type: 'text', readonly: true, value: url, 'aria-label': `Link for ${label}`,
-    'data-testid': testid, 'data-party': party || null, onfocus: (e) => e.target.select(),
-  });
+/** A button copying `url` to the clipboard, saying whether it did. */
+function copyButton(url) {
   const copy = h('button', {
-    type: 'button', class: 'secondary small',
+    type: 'button', class: 'secondary small', 'data-copy': url,
     onclick: async () => {
       const ok = await copyText(url);
       copy.textContent = ok ? 'Copied' : 'Copy failed';
       setTimeout(() => { copy.textContent = 'Copy'; }, 1500);
     },
   }, 'Copy');
+  return copy;
+}
+
+function linkRow(label, url, testid, party) {
+  const input = h('input', {
+    type: 'text', readonly: true, value: url, 'aria-label': `Link for ${label}`,
+    'data-testid': testid, 'data-party': party || null, onfocus: (e) => e.target.select(),
+  });
+  const copy = copyButton(url);
   const open = h('a', { class: 'button secondary small', href: url, target: '_blank', rel: 'noopener noreferrer' }, 'Open');
   return h('div', { class: 'link-row' }, h('span', { class: 'party' }, label), input, copy, open);
 }
@@ -283,6 +348,7 @@ function showSession(session, adminToken, invitations, viewers) {
       type: 'text', readonly: true, value: pageLink('mediator.html', session, adminToken),
       'aria-label': 'Mediator view link', 'data-testid': 'mediator-link', onfocus: (e) => e.target.select(),
     }),
+    copyButton(pageLink('mediator.html', session, adminToken)),
     h('button', {
       type: 'button', class: 'secondary small',
       onclick: () => download(session, adminToken, 'record', `pactum-record-${session.slice(0, 8)}.json`),
@@ -296,17 +362,22 @@ function showSession(session, adminToken, invitations, viewers) {
 
   if (watcher) watcher.stop();
   let orderAsked = false;
+  let limitAskedAt = 0;
+  let limit = null;
   const base = `/sessions/${encodeURIComponent(session)}`;
   watcher = watch(session, adminToken, async () => {
     const paths = await serverPaths();
     // The scenario's issue order, once per session shown: the mediator
     // view, which the admin token reads, names it (a reopened page or an
     // uploaded archive has no scenario text to read it from).
-    if (!orderAsked && paths.includes('/sessions/{id}/mediator')) {
+    // It also says how much time is left (asked again now and then).
+    if (paths.includes('/sessions/{id}/mediator') && (!orderAsked || Date.now() - limitAskedAt > TIME_LIMIT_POLL_MS)) {
       orderAsked = true;
+      limitAskedAt = Date.now();
       try {
         const view = await api('GET', `${base}/mediator`, { token: adminToken });
         if (view.issues && view.issues.length) issueOrder = view.issues;
+        limit = view.time_limit || null;
       } catch {
         // Packages are then shown in the record's order.
       }
@@ -315,7 +386,9 @@ function showSession(session, adminToken, invitations, viewers) {
       api('GET', `${base}/record`, { token: adminToken }),
       paths.includes('/sessions/{id}/disclosure') ? api('GET', `${base}/disclosure`, { token: adminToken }) : null,
     ]);
-    renderProgress(replayRecord(record));
+    const state = replayRecord(record);
+    renderProgress(state);
+    showTimeLimit($('countdown'), limit, state.status === 'open');
     renderMediation(disclosure, pageLink('mediator.html', session, adminToken));
     return true; // keep watching: the convener may leave the page open
   });
@@ -423,6 +496,14 @@ function renderProgress(state) {
       }, 'Export the session'),
       ' — its record, scenario and agreement certificate in one file, which ',
       h('code', {}, 'pactum verify FILE'), ' checks offline.'));
+    if (state.status === 'agreement') {
+      parts.push(h('p', { class: 'small' },
+        h('a', {
+          class: 'button secondary small', href: pageLink('ui/agreement.html', session, adminToken),
+          target: '_blank', rel: 'noopener noreferrer', 'data-testid': 'agreement-document',
+        }, 'Agreement document'),
+        ' — the parties, every issue\'s agreed value with its description, the date and the certificate\'s hash; printable, or saved as Markdown or HTML.'));
+    }
   }
   if (movesMade) {
     parts.push(h('h3', { class: 'small muted' }, 'Moves'));
@@ -451,11 +532,18 @@ function init() {
   $('privacy').addEventListener('change', describePrivacy);
   describePrivacy();
   $('create').addEventListener('click', create);
+  renderDesk();
   $('new-session').addEventListener('click', () => {
     if (watcher) watcher.stop();
     history.replaceState(null, '', location.pathname);
     $('session').hidden = true;
     $('setup').hidden = false;
+    renderDesk();
+  });
+  // A desk link to another session of this page changes only the fragment.
+  window.addEventListener('hashchange', () => {
+    const { session: id, token: admin } = fragment();
+    if (id && admin && (!shown || shown.session !== id)) location.reload();
   });
   const { session, token } = fragment();
   if (session && token) {

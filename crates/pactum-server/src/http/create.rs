@@ -34,9 +34,14 @@ use crate::views::Privacy;
 #[serde(deny_unknown_fields)]
 pub struct CreateSession {
     /// A scenario in Pactum's native TOML format (or give
-    /// `scenario_zip_base64`).
+    /// `scenario_json` or `scenario_zip_base64`).
     #[serde(default)]
     pub scenario_toml: Option<String>,
+    /// Instead of `scenario_toml`: a scenario in Pactum's native JSON
+    /// format (the same fields), stored as native TOML; errors name its
+    /// line and column.
+    #[serde(default)]
+    pub scenario_json: Option<String>,
     /// Instead of `scenario_toml`: a GENIUS or GeniusWeb scenario folder as
     /// a base64 zip archive, stored as native TOML (see `crate::archive`).
     #[serde(default)]
@@ -165,9 +170,16 @@ pub(crate) async fn create_session(
     if let Some(seconds) = req.deadline_seconds {
         TimeLimit::new(0, seconds).map_err(|e| ApiError::unprocessable(e.to_string()))?;
     }
-    let scenario_toml = match (req.scenario_toml.take(), req.scenario_zip_base64.take()) {
-        (Some(text), None) => text,
-        (None, Some(zip)) => {
+    let scenario_toml = match (
+        req.scenario_toml.take(),
+        req.scenario_json.take(),
+        req.scenario_zip_base64.take(),
+    ) {
+        (Some(text), None, None) => text,
+        (None, Some(json), None) => pactum_core::native::from_json("scenario_json", &json)
+            .and_then(|loaded| pactum_core::native::loaded_to_toml(&loaded))
+            .map_err(|e| ApiError::unprocessable(e.to_string()))?,
+        (None, None, Some(zip)) => {
             tokio::task::spawn_blocking(move || crate::archive::scenario_toml_from_zip_base64(&zip))
                 .await
                 .map_err(ApiError::internal)?
@@ -175,7 +187,7 @@ pub(crate) async fn create_session(
         }
         _ => {
             return Err(ApiError::unprocessable(
-                "give exactly one of scenario_toml and scenario_zip_base64",
+                "give exactly one of scenario_toml, scenario_json and scenario_zip_base64",
             ));
         }
     };

@@ -1,5 +1,6 @@
 //! `PUT /sessions/{id}/me/preferences` (a negotiator replaces its own
-//! preferences until they lock), `POST /sessions/{id}/preferences/lock`
+//! preferences — weights, value tables, reservation value, red lines —
+//! until they lock), `POST /sessions/{id}/preferences/lock`
 //! and `GET /sessions/{id}/preferences/export` (the openings of the
 //! caller's own commitments). The preferences are checked as a native
 //! scenario file checks them (a 422 names the field) before the service
@@ -15,7 +16,9 @@ use utoipa::ToSchema;
 use crate::http::auth::authorize_party;
 use crate::http::error::{ApiError, ErrorBody};
 use crate::http::json_body;
-use crate::preferences::{PreferencesExport, PreferencesRequest, apply, unlocked};
+use crate::preferences::{
+    PreferencesExport, PreferencesRequest, apply, unlocked, with_red_lines_kept,
+};
 use crate::sessions::AppState;
 use crate::sessions::cache::load_session;
 use crate::sessions::records;
@@ -49,7 +52,7 @@ pub(crate) async fn put_preferences(
             "a bot plays this seat: its token is view-only",
         ));
     }
-    let prefs = json_body(body)?;
+    let prefs = with_red_lines_kept(&session.scenario, seat.party, &json_body(body)?);
     apply(&session.scenario, seat.party, &prefs)
         .map_err(|e| ApiError::unprocessable(e.to_string()))?;
     let stored = records::replace_preferences(&app, &session, &seat.name, &prefs).await?;
