@@ -77,6 +77,51 @@ const ASSETS: &[Asset] = &[
         body: include_str!("party.js"),
     },
     Asset {
+        path: "/ui/party-page.js",
+        content_type: JS,
+        body: include_str!("party-page.js"),
+    },
+    Asset {
+        path: "/ui/party-lock.js",
+        content_type: JS,
+        body: include_str!("party-lock.js"),
+    },
+    Asset {
+        path: "/ui/party-moves.js",
+        content_type: JS,
+        body: include_str!("party-moves.js"),
+    },
+    Asset {
+        path: "/ui/party-offer.js",
+        content_type: JS,
+        body: include_str!("party-offer.js"),
+    },
+    Asset {
+        path: "/ui/party-preferences.js",
+        content_type: JS,
+        body: include_str!("party-preferences.js"),
+    },
+    Asset {
+        path: "/ui/party-status.js",
+        content_type: JS,
+        body: include_str!("party-status.js"),
+    },
+    Asset {
+        path: "/ui/party-text.js",
+        content_type: JS,
+        body: include_str!("party-text.js"),
+    },
+    Asset {
+        path: "/ui/party-partial.js",
+        content_type: JS,
+        body: include_str!("party-partial.js"),
+    },
+    Asset {
+        path: "/ui/party-suggestions.js",
+        content_type: JS,
+        body: include_str!("party-suggestions.js"),
+    },
+    Asset {
         path: "/ui/words.js",
         content_type: JS,
         body: include_str!("words.js"),
