@@ -12,7 +12,9 @@
 //! (a) directly on `pactum_protocol::partial_rounds::PartialRounds`, with
 //!     the scenario's limits;
 //! (b) through a real server's HTTP API (`POST /sessions/{id}/moves`);
-//! (c) by verifying the resulting export (`pactum verify`'s replay).
+//! (c) by verifying the resulting export (`pactum verify`'s replay);
+//! (d) by the simulator's runner, through `pactum_sim::script::replay`:
+//!     the moves the engine accepted, played free-form in their order.
 //!
 //! Rules pinned: every move the engine accepts the server accepts (2xx);
 //! every move it refuses the server refuses — 422 for a proposal or an
@@ -24,11 +26,7 @@
 //! partial agreement and the end, with the same rounds, proposal numbers
 //! and packages); and the export replays under `pactum verify`.
 //!
-//! The simulator's runner is not a fourth path here: `pactum_sim::script`
-//! feeds it whole-package proposals only, in its partial-rounds adapter's
-//! order (every seat proposes, then answers the others, then closes), so
-//! the random sequences here (proposals of some issues, in any order) are
-//! not scripts it can play.
+//! and the runner reaches the same end with the same agreement.
 
 mod common;
 
@@ -42,6 +40,9 @@ use pactum_protocol::partial_rounds::{self, Move, PartialRounds};
 use pactum_protocol::{Context, Deadline, End, Packages, Protocol, Rejection};
 use pactum_server::router;
 use pactum_server::testing::SeatLimits;
+use pactum_sim::script::replay;
+use pactum_sim::trace::{self, Step};
+use pactum_sim::{Prepared, ProtocolKind};
 use serde_json::{Value, json};
 
 const ISSUES: [(&str, &[&str]); 3] = [
@@ -223,6 +224,7 @@ async fn play(app: &Router, seed: u64, dir: &std::path::Path, seen: &mut Seen) {
     let mut engine =
         PartialRounds::<Vec<u32>>::new(ISSUES.len(), parties, &Deadline::steps(deadline)).unwrap();
     let mut want_record = Vec::new();
+    let mut accepted: Vec<Step> = Vec::new();
     let mut k = 0;
     while engine.end().is_none() {
         k += 1;
@@ -266,6 +268,10 @@ async fn play(app: &Router, seed: u64, dir: &std::path::Path, seen: &mut Seen) {
                     },
                     other => other,
                 };
+                accepted.push(Step {
+                    seat,
+                    mv: trace::Move::Partial(mv.clone()),
+                });
                 let events = engine.apply(seat, mv, &ctx).unwrap();
                 for e in events.iter() {
                     match e {
@@ -304,6 +310,35 @@ async fn play(app: &Router, seed: u64, dir: &std::path::Path, seen: &mut Seen) {
 
     // The export replays under `pactum verify`.
     export_replays(app, &id, &admin, dir, &format!("partial-{seed}.json")).await;
+
+    // (d) The simulator's runner, fed the accepted moves in order.
+    let prepared = Prepared::new(sc.clone()).unwrap();
+    let replayed = replay(
+        &prepared,
+        ProtocolKind::PartialRounds,
+        pactum_sim::Deadline::steps(deadline),
+        seed,
+        &accepted,
+    )
+    .unwrap();
+    assert_eq!(replayed.unplayed, 0, "seed {seed}: every move played");
+    let end = engine.end().unwrap();
+    let expected_end = match end {
+        End::Agreement(a) => pactum_sim::End::Agreement {
+            outcome: prepared.space.encode(&a.outcome).unwrap(),
+        },
+        End::EndedBy { seat } => pactum_sim::End::Ended { seat: *seat },
+        End::Deserted => pactum_sim::End::Deserted,
+        End::Deadline { .. } => pactum_sim::End::Deadline,
+    };
+    assert_eq!(
+        replayed.result.end, expected_end,
+        "seed {seed}: the runner's end"
+    );
+    assert_eq!(
+        replayed.result.trace.moves, accepted,
+        "seed {seed}: the runner's moves"
+    );
 }
 
 #[tokio::test]

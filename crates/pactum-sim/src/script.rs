@@ -13,11 +13,11 @@
 //!   `propose`); an offer with nothing to answer is a `propose`; a
 //!   rejection without a counter-offer is `RejectWithoutOffer`;
 //! * single text: each vote is the seat's next `vote`;
-//! * partial rounds go through the runner's adapter (every seat proposes a
-//!   whole package, then accepts or declines the others' proposals, then
-//!   closes): a proposal must cover every issue ([`ScriptError::Piecemeal`]),
-//!   an acceptance answers the proposal of the seat named, closing moves are
-//!   the adapter's own;
+//! * partial rounds are played free-form: each seat plays its next move
+//!   when it is the next of the list (the runner asks the seats in turn,
+//!   and a seat whose move is not the next one waits), so any order of
+//!   moves the rules allow is played as listed, proposals of some issues
+//!   included;
 //! * a seat whose moves have run out ends the negotiation (or vetoes); the
 //!   moves never asked for are counted in [`Replayed::unplayed`];
 //! * time ([`replay_timed`]): the clock reads, at each point, the recorded
@@ -39,7 +39,7 @@ use crate::negotiator::{Negotiator, Now, Response};
 use crate::prefs::Prepared;
 use crate::runner::{NegotiationResult, ProtocolKind, run};
 use crate::session::{Clock, Deadline, Session, TimeSource};
-use crate::space::{OutcomeId, OutcomeSpace};
+use crate::space::OutcomeId;
 use crate::trace::{Move, Step};
 
 /// Why a list of moves cannot be replayed through the runner.
@@ -52,16 +52,6 @@ pub enum ScriptError {
         moves: usize,
         /// Times given.
         times: usize,
-    },
-    /// A partial-rounds proposal of some issues only.
-    #[error(
-        "move {index}: seat {seat} proposes some issues only; the runner's partial-rounds adapter plays whole packages"
-    )]
-    Piecemeal {
-        /// Position of the move in the list, from 0.
-        index: usize,
-        /// The seat.
-        seat: usize,
     },
     /// A move of another protocol than the one replayed, or of no seat.
     #[error("move {index}: not a move of seat {seat} under {protocol}")]
@@ -176,57 +166,26 @@ fn play(
     clock: impl FnOnce(Arc<AtomicUsize>) -> Clock,
 ) -> Result<Replayed, ScriptError> {
     let n = prepared.prefs.len();
-    // Each seat's moves, and whether each answers a `respond` (in partial
-    // rounds an ending move is a `respond` answer once every seat proposed).
-    let mut queues: Vec<VecDeque<(Move, bool)>> = vec![VecDeque::new(); n];
-    // Partial rounds: who made each proposal; proposals of the round so far.
-    let mut proposers: Vec<(u64, usize)> = Vec::new();
-    let mut proposed = 0usize;
-    let issues = prepared.space.issues();
+    // Each seat's moves, with their places in the list.
+    let mut queues: Vec<VecDeque<(usize, Move)>> = vec![VecDeque::new(); n];
     for (index, step) in steps.iter().enumerate() {
-        let foreign = ScriptError::Foreign {
-            index,
-            seat: step.seat,
-            protocol: protocol.name(),
-        };
-        if step.seat >= n {
-            return Err(foreign);
+        let fits = matches!(
+            (&step.mv, protocol),
+            (Move::Sao(_), ProtocolKind::Sao)
+                | (Move::Vote(_), ProtocolKind::SingleText(_))
+                | (Move::Partial(_), ProtocolKind::PartialRounds)
+        );
+        if step.seat >= n || !fits {
+            return Err(ScriptError::Foreign {
+                index,
+                seat: step.seat,
+                protocol: protocol.name(),
+            });
         }
-        match (&step.mv, protocol) {
-            (Move::Sao(_), ProtocolKind::Sao) | (Move::Vote(_), ProtocolKind::SingleText(_)) => {}
-            (Move::Partial(mv), ProtocolKind::PartialRounds) => match mv {
-                partial_rounds::Move::Propose { id, issues: pairs } => {
-                    let mut covered: Vec<usize> = pairs.iter().map(|&(i, _)| i).collect();
-                    covered.sort_unstable();
-                    covered.dedup();
-                    if covered.len() != issues || pairs.len() != issues {
-                        return Err(ScriptError::Piecemeal {
-                            index,
-                            seat: step.seat,
-                        });
-                    }
-                    proposers.push((*id, step.seat));
-                    proposed += 1;
-                }
-                // Closing is the adapter's own move.
-                partial_rounds::Move::Reject => {
-                    proposed = 0;
-                    continue;
-                }
-                partial_rounds::Move::Accept { .. } => {}
-                partial_rounds::Move::End => {
-                    queues[step.seat].push_back((step.mv.clone(), proposed == n));
-                    continue;
-                }
-            },
-            _ => return Err(foreign),
-        }
-        let responding = !matches!(step.mv, Move::Partial(partial_rounds::Move::Propose { .. }));
-        queues[step.seat].push_back((step.mv.clone(), responding));
+        queues[step.seat].push_back((index, step.mv.clone()));
     }
     let total: usize = queues.iter().map(VecDeque::len).sum();
     let played = Arc::new(AtomicUsize::new(0));
-    let proposers = Arc::new(proposers);
     let negotiators: Vec<Box<dyn Negotiator>> = queues
         .into_iter()
         .map(|moves| {
@@ -234,8 +193,6 @@ fn play(
                 moves,
                 played: played.clone(),
                 pending: None,
-                space: prepared.space.clone(),
-                proposers: proposers.clone(),
                 partial: protocol == ProtocolKind::PartialRounds,
             }) as Box<dyn Negotiator>
         })
@@ -256,53 +213,26 @@ fn play(
 
 /// A negotiator answering with its seat's moves of a list.
 struct Scripted {
-    /// The seat's moves, each with whether it answers a `respond`.
-    moves: VecDeque<(Move, bool)>,
+    /// The seat's moves, each with its place in the list.
+    moves: VecDeque<(usize, Move)>,
     /// Moves taken, all seats together.
     played: Arc<AtomicUsize>,
     /// The counter-offer of a rejection, asked for next.
     pending: Option<OutcomeId>,
-    space: Arc<OutcomeSpace>,
-    /// Partial rounds: each proposal's id and proposer, in order.
-    proposers: Arc<Vec<(u64, usize)>>,
-    /// Playing partial rounds (where declining is no move).
+    /// Playing partial rounds (free-form, in the list's order).
     partial: bool,
 }
 
 impl Scripted {
     fn take(&mut self) -> Option<Move> {
-        let (mv, _) = self.moves.pop_front()?;
+        let (_, mv) = self.moves.pop_front()?;
         self.played.fetch_add(1, Ordering::Relaxed);
         Some(mv)
-    }
-
-    fn proposer_of(&self, id: u64) -> Option<usize> {
-        self.proposers
-            .iter()
-            .find(|(p, _)| *p == id)
-            .map(|&(_, s)| s)
     }
 }
 
 impl Negotiator for Scripted {
-    fn respond(&mut self, _now: &Now, _offer: OutcomeId, proposer: usize) -> Response {
-        if self.partial {
-            // The adapter asks about each open proposal of the round; a
-            // proposal not accepted is declined, which is no move.
-            return match self.moves.front() {
-                Some((Move::Partial(partial_rounds::Move::Accept { id }), _))
-                    if self.proposer_of(*id) == Some(proposer) =>
-                {
-                    self.take();
-                    Response::Accept
-                }
-                Some((Move::Partial(partial_rounds::Move::End), true)) => {
-                    self.take();
-                    Response::End
-                }
-                _ => Response::Reject,
-            };
-        }
+    fn respond(&mut self, _now: &Now, _offer: OutcomeId, _proposer: usize) -> Response {
         match self.take() {
             Some(Move::Sao(sao::Move::Accept)) => Response::Accept,
             Some(Move::Sao(sao::Move::Offer(o))) => {
@@ -321,19 +251,31 @@ impl Negotiator for Scripted {
         }
         match self.take()? {
             Move::Sao(sao::Move::Offer(o)) => Some(o),
-            Move::Partial(partial_rounds::Move::Propose { issues, .. }) => {
-                let mut values = vec![0; issues.len()];
-                for (i, v) in issues {
-                    values[i] = v;
-                }
-                self.space.encode(&values).ok()
-            }
             _ => None,
         }
     }
 
     fn vote(&mut self, _now: &Now, _current: Option<OutcomeId>, _proposal: OutcomeId) -> bool {
         matches!(self.take(), Some(Move::Vote(true)))
+    }
+
+    fn plays_free_form(&self) -> bool {
+        self.partial
+    }
+
+    fn partial_move(
+        &mut self,
+        _now: &Now,
+        _game: &partial_rounds::PartialRounds<OutcomeId>,
+    ) -> Option<partial_rounds::Move> {
+        let next = self.played.load(Ordering::Relaxed);
+        if self.moves.front().is_none_or(|(index, _)| *index != next) {
+            return None;
+        }
+        match self.take()? {
+            Move::Partial(mv) => Some(mv),
+            _ => None,
+        }
     }
 }
 
@@ -496,5 +438,64 @@ mod tests {
         let r = replay(&p, ProtocolKind::Sao, Deadline::steps(5), 0, &steps).unwrap();
         assert_eq!(r.unplayed, 1);
         assert_eq!(r.result.end, crate::End::Ended { seat: 0 });
+    }
+
+    #[test]
+    fn partial_rounds_replay_in_any_order_with_proposals_of_some_issues() {
+        let p = prepared();
+        let agreed = (0..p.space.len() as OutcomeId)
+            .find(|&o| p.prefs.iter().all(|q| q.is_rational(o)))
+            .unwrap();
+        let values = p.space.decode(agreed);
+        let (first, rest): (Vec<_>, Vec<_>) = values
+            .iter()
+            .enumerate()
+            .map(|(i, &v)| (i, v))
+            .partition(|&(i, _)| i == 0);
+        let partial = |seat: usize, mv: partial_rounds::Move| Step {
+            seat,
+            mv: Move::Partial(mv),
+        };
+        // Seat 1 accepts seat 0's proposal of the first issue before it
+        // proposes anything itself; then the rest, proposed by seat 1.
+        let steps = vec![
+            partial(
+                0,
+                partial_rounds::Move::Propose {
+                    id: 7,
+                    issues: first,
+                },
+            ),
+            partial(1, partial_rounds::Move::Accept { id: 7 }),
+            partial(
+                1,
+                partial_rounds::Move::Propose {
+                    id: 9,
+                    issues: rest,
+                },
+            ),
+            partial(0, partial_rounds::Move::Accept { id: 9 }),
+        ];
+        let r = replay(
+            &p,
+            ProtocolKind::PartialRounds,
+            Deadline::steps(5),
+            0,
+            &steps,
+        )
+        .unwrap();
+        assert_eq!(r.unplayed, 0);
+        assert_eq!(r.result.agreement, Some(agreed));
+        assert_eq!(r.result.trace.moves, steps);
+        // Moves that stop before the end: nobody can move, no agreement.
+        let r = replay(
+            &p,
+            ProtocolKind::PartialRounds,
+            Deadline::steps(5),
+            0,
+            &steps[..2],
+        )
+        .unwrap();
+        assert_eq!((r.unplayed, r.result.agreement), (0, None));
     }
 }

@@ -13,9 +13,20 @@
 //!
 //! Since every proposal covers all the open issues, an accepted proposal
 //! completes the agreement: the adapter plays simultaneous offers with
-//! settlements, not piecemeal bargaining (a strategy that proposes some
-//! issues only would need its own adapter). Every seat is told of each
+//! settlements, not piecemeal bargaining. Every seat is told of each
 //! proposal, as the package it would complete.
+//!
+//! When every seat plays free-form ([`Negotiator::plays_free_form`]: a
+//! scripted re-run of a record does), the runner asks the seats in turn,
+//! round after round of asking, for their next move
+//! ([`Negotiator::partial_move`]) — a proposal of some issues, an
+//! acceptance, closing their part, the end — or lets them wait; so any
+//! order of moves the rules allow can be played. When every seat waits in
+//! a row, nobody can move any more and the negotiation stops there,
+//! without agreement, as at a deadline.
+//!
+//! [`Negotiator::plays_free_form`]: crate::negotiator::Negotiator::plays_free_form
+//! [`Negotiator::partial_move`]: crate::negotiator::Negotiator::partial_move
 
 use pactum_protocol::partial_rounds::{Move, PartialRounds};
 use pactum_protocol::{Context, Protocol, Space};
@@ -37,6 +48,9 @@ pub(crate) fn play(s: &mut Session) -> Played {
         Ok(g) => g,
         Err(e) => return Played::invalid(0, e.to_string(), 0, Vec::new()),
     };
+    if s.negotiators.iter().all(|n| n.plays_free_form()) {
+        return free_form(s, game, &ctx);
+    }
     let mut next_id = 0u64;
     // (id, proposer, the package it completes)
     let mut round: Vec<(u64, usize, OutcomeId)> = Vec::new();
@@ -120,6 +134,43 @@ pub(crate) fn play(s: &mut Session) -> Played {
             }
             s.trace.moved(seat, || trace::Move::Partial(Move::Reject));
         }
+    }
+    Played::from_engine(game.end(), game.rounds_started(), Vec::new())
+}
+
+/// Free-form partial rounds: the seats asked in turn for their next move.
+fn free_form(
+    s: &mut Session,
+    mut game: PartialRounds<OutcomeId>,
+    ctx: &Context<'_, crate::space::OutcomeSpace, Limits<'_>>,
+) -> Played {
+    let n = s.seats();
+    let (mut seat, mut waiting) = (0, 0);
+    while game.end().is_none() {
+        if game.expire(&s.clock).is_some() {
+            break;
+        }
+        let step = game.round() as usize;
+        let now = now(&s.clock, step);
+        match s.negotiators[seat].partial_move(&now, &game) {
+            Some(mv) => {
+                waiting = 0;
+                let kept = s.trace.enabled.then(|| mv.clone());
+                if let Err(r) = game.apply(seat, mv, ctx) {
+                    return Played::invalid(seat, r.to_string(), step + 1, Vec::new());
+                }
+                if let Some(mv) = kept {
+                    s.trace.moved(seat, || trace::Move::Partial(mv));
+                }
+            }
+            None => {
+                waiting += 1;
+                if waiting == n {
+                    break;
+                }
+            }
+        }
+        seat = (seat + 1) % n;
     }
     Played::from_engine(game.end(), game.rounds_started(), Vec::new())
 }

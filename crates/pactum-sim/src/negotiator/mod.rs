@@ -7,6 +7,8 @@
 
 use std::sync::Arc;
 
+use pactum_protocol::partial_rounds::{self, PartialRounds};
+
 use crate::error::SimError;
 use crate::prefs::PartyPrefs;
 use crate::space::{OutcomeId, OutcomeSpace};
@@ -70,6 +72,24 @@ pub trait Negotiator: Send {
     /// `proposal` to replace the current draft (`None`: no draft yet, the
     /// alternative is no agreement).
     fn vote(&mut self, now: &Now, current: Option<OutcomeId>, proposal: OutcomeId) -> bool;
+
+    /// Whether the negotiator plays partial rounds free-form, move by move
+    /// ([`Negotiator::partial_move`]), rather than through the runner's
+    /// package adapter (the built-in strategies think in whole packages).
+    fn plays_free_form(&self) -> bool {
+        false
+    }
+
+    /// Partial rounds, free-form: the seat's next move in `game` (the
+    /// engine's state: open issues, the round's proposals), or `None` to
+    /// wait while the others move.
+    fn partial_move(
+        &mut self,
+        _now: &Now,
+        _game: &PartialRounds<OutcomeId>,
+    ) -> Option<partial_rounds::Move> {
+        None
+    }
 }
 
 /// What a negotiator is given when it takes its seat.
