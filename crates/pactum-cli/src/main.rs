@@ -1,6 +1,6 @@
 //! `pactum`: the command-line front end. Parses arguments, calls the
 //! libraries, and prints; all negotiation logic lives in `pactum-core`,
-//! `pactum-sim`, `pactum-forecast` and `pactum-server`.
+//! `pactum-sim`, `pactum-forecast`, `pactum-conflict` and `pactum-server`.
 //!
 //! This file holds the top-level command enum and its dispatch only; each
 //! subcommand's arguments and handler live in its own module. An error is
@@ -9,6 +9,7 @@
 //! strategies from the simulator's registry.
 
 mod analyze;
+mod conflict;
 mod convert;
 mod forecast;
 mod keygen;
@@ -66,6 +67,10 @@ enum Command {
     Replay(replay::Args),
     /// Create an Ed25519 signing key for `pactum serve --signing-key`.
     Keygen(keygen::Args),
+    /// Conflict analysis (graph model): which states each decision maker
+    /// would stay in under Nash, GMR, SMR, SEQ, SIM and SEQ+SIM, and the
+    /// equilibria.
+    Conflict(conflict::Args),
 }
 
 /// The built-in strategies, from the simulator's registry, as a help section.
@@ -110,6 +115,7 @@ fn main() -> ExitCode {
         Command::Serve(args) => serve::run(args),
         Command::Verify(args) => verify::run(args),
         Command::Keygen(args) => keygen::run(args),
+        Command::Conflict(args) => conflict::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,0 +1,29 @@
+//! Conflict analysis with the Graph Model for Conflict Resolution (GMCR):
+//! decision makers (DMs) control yes/no options; a state is a choice for
+//! every option; each DM ranks the feasible states; the analysis finds, for
+//! every state and DM, whether the DM would stay there under the Nash, GMR,
+//! SMR, SEQ, SIM and SEQ+SIM stability concepts, and the equilibria (states
+//! stable for every DM).
+//!
+//! Rules: modules import only downward — `statement` ← `model` ← `states` ←
+//! `moves` ← `stability` ← `analysis`; `error` and `read` sit beside them
+//! (`read` builds a [`Conflict`] from a file). The library computes and
+//! reports; it never prints.
+
+#![warn(missing_docs)]
+
+pub mod analysis;
+pub mod error;
+pub mod model;
+pub mod moves;
+pub mod read;
+pub mod stability;
+pub mod statement;
+pub mod states;
+
+pub use analysis::{Analysis, analyse};
+pub use error::{ModelError, ReadError};
+pub use model::{Conflict, DecisionMaker, Direction, OptionDef, Preferences};
+pub use stability::{Concept, Sanctions};
+pub use statement::{Literal, Statement};
+pub use states::StateSpace;
