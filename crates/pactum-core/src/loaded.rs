@@ -24,6 +24,9 @@ pub struct Loaded {
     /// inputs, which the negotiation model does not use), kept so that
     /// converting between TOML and JSON does not drop it.
     pub forecast: Option<ForecastFile>,
+    /// The `conflict` section of a native file (a conflict model, which
+    /// pactum-conflict reads), kept so that conversions do not drop it.
+    pub conflict: Option<serde_json::Value>,
     /// The Pareto frontier GENIUS precomputed for a GENIUS folder
     /// (`pareto.xml`), when the folder has one and all its profiles take
     /// part in their file-name order.

@@ -168,6 +168,7 @@ fn read_files(
         scenario,
         warnings,
         forecast: None,
+        conflict: None,
         reference_frontier,
     })
 }

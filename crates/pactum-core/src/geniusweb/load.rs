@@ -184,6 +184,7 @@ pub fn from_texts(
         scenario,
         warnings,
         forecast: None,
+        conflict: None,
         reference_frontier: None,
     })
 }

@@ -33,6 +33,11 @@ pub struct ScenarioFile {
     /// this model; kept through conversions between TOML and JSON.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub forecast: Option<ForecastFile>,
+    /// A conflict model (the Graph Model for Conflict Resolution: decision
+    /// makers, options, preferences). Read and checked by pactum-conflict,
+    /// not by this model; kept through conversions between TOML and JSON.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conflict: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]

@@ -70,6 +70,7 @@ pub fn into_model(file: &str, raw: ScenarioFile) -> Result<Loaded> {
         scenario,
         warnings,
         forecast: raw.forecast,
+        conflict: raw.conflict,
         reference_frontier: None,
     })
 }

@@ -66,6 +66,30 @@ fn round_trips_through_toml_and_json() {
 }
 
 #[test]
+fn a_conflict_section_is_kept_through_toml_json_toml() {
+    let text = format!(
+        "{CAR}
+[conflict]
+[[conflict.options]]
+name = \"walk away\"
+[[conflict.decision_makers]]
+name = \"buyer\"
+options = [\"walk away\"]
+"
+    );
+    let toml = from_toml("car.toml", &text).unwrap();
+    let conflict = toml.conflict.clone().expect("the section is kept");
+    assert_eq!(conflict["options"][0]["name"], "walk away");
+    let json = from_json("car.json", &loaded_to_json(&toml).unwrap()).unwrap();
+    assert_eq!(json.conflict.as_ref(), Some(&conflict));
+    let again = from_toml("again.toml", &loaded_to_toml(&json).unwrap()).unwrap();
+    assert_eq!(
+        (again.scenario, again.conflict),
+        (toml.scenario, Some(conflict))
+    );
+}
+
+#[test]
 fn the_forecast_section_survives_toml_json_toml() {
     let text = format!(
         "{CAR}

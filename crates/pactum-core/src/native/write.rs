@@ -111,6 +111,7 @@ pub fn to_file(s: &Scenario) -> ScenarioFile {
         issues,
         parties,
         forecast: None,
+        conflict: None,
     }
 }
 
@@ -161,6 +162,7 @@ fn value_to_file(issue: &Issue, vf: &ValueFunction) -> ValueFile {
 pub fn loaded_to_file(l: &Loaded) -> ScenarioFile {
     ScenarioFile {
         forecast: l.forecast.clone(),
+        conflict: l.conflict.clone(),
         ..to_file(&l.scenario)
     }
 }
