@@ -13,6 +13,7 @@ use std::sync::Arc;
 use sqlx::AnyPool;
 use tokio::sync::Mutex;
 
+pub(crate) mod append;
 pub(crate) mod basis;
 pub(crate) mod batcher;
 pub(crate) mod bots;

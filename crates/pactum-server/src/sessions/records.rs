@@ -13,6 +13,7 @@ use crate::offers::package;
 use crate::preferences::{PreferencesOpening, PreferencesRequest, commitment, is_locked};
 use crate::protocol::RecordedEnd;
 use crate::record::{GENESIS_HASH, RecordEntry};
+use crate::sessions::append::{Appended, append_while_open};
 use crate::sessions::error::SessionError;
 use crate::sessions::published::{Logged, Published, published as published_entry};
 use crate::sessions::replay::{replay, replay_text};
@@ -100,37 +101,28 @@ pub(crate) async fn disclose(
     party: &str,
     disclose: bool,
 ) -> Result<bool, SessionError> {
-    let id = &session.id;
-    let _guard = app.write_guard().await;
-    let mut tx = app.pool.begin().await?;
-    lock_session(&mut tx, id).await?;
-    let entries = load_entries(&mut tx, id).await?;
-    let (state, _) = replay(session, &entries)?;
-    if state.finished.is_some() {
-        return Err(SessionError::conflict(
-            "the negotiation is over: disclosure choices are final",
-        ));
-    }
-    let mut events = events_of(&entries)?;
-    let last = entries
-        .last()
-        .ok_or_else(|| SessionError::corrupt("session without log"))?;
     let event = Event::Disclosure {
         party: party.to_string(),
         disclose,
         at_ms: now_ms(),
     };
-    let seq = last.seq + 1;
-    append(&mut tx, id, seq, &last.hash, &event).await?;
-    tx.commit().await?;
+    let over = "the negotiation is over: disclosure choices are final";
+    let Appended {
+        seq,
+        entries,
+        state,
+        guard,
+    } = append_while_open(app, session, over, &event).await?;
+    let mut events = events_of(&entries)?;
     app.hub.publish(
-        id,
+        &session.id,
         vec![Published::Logged(Logged::Disclosure {
             seq,
             party: party.to_string(),
             disclose,
         })],
     );
+    drop(guard);
     events.push(event);
     let disclosed = disclosed_by(events);
     Ok(state.negotiators.iter().all(|n| disclosed.contains(n)))

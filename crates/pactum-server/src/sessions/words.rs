@@ -10,10 +10,9 @@
 
 use crate::event::Event;
 use crate::record::RecordEntry;
+use crate::sessions::append::append_while_open;
 use crate::sessions::error::SessionError;
-use crate::sessions::replay::replay;
 use crate::sessions::{AppState, now_ms};
-use crate::store::log::{append, load_entries, lock_session};
 use crate::store::sessions::Session;
 
 /// One message of the record.
@@ -41,30 +40,13 @@ pub(crate) async fn post_message(
     party: &str,
     message: String,
 ) -> Result<u64, SessionError> {
-    let id = &session.id;
-    let guard = app.write_guard().await;
-    let mut tx = app.pool.begin().await?;
-    lock_session(&mut tx, id).await?;
-    let entries = load_entries(&mut tx, id).await?;
-    let (state, _) = replay(session, &entries)?;
-    if state.finished.is_some() {
-        return Err(SessionError::conflict(
-            "the negotiation is over: its record is closed",
-        ));
-    }
-    let last = entries
-        .last()
-        .ok_or_else(|| SessionError::corrupt("session without log"))?;
-    let seq = last.seq + 1;
     let event = Event::Message {
         party: party.to_string(),
         message,
         at_ms: now_ms(),
     };
-    append(&mut tx, id, seq, &last.hash, &event).await?;
-    tx.commit().await?;
-    drop(guard);
-    Ok(seq)
+    let over = "the negotiation is over: its record is closed";
+    Ok(append_while_open(app, session, over, &event).await?.seq)
 }
 
 /// Every message in `entries`, in record order.
