@@ -177,7 +177,11 @@ fn main() {
     let mut examples: Vec<PathBuf> = std::fs::read_dir(root.join("examples"))
         .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
         .unwrap_or_default();
-    examples.retain(|p| p.extension().is_some_and(|e| e == "toml"));
+    // Negotiation scenarios only (a `*-conflict.toml` is a conflict model).
+    examples.retain(|p| {
+        p.extension().is_some_and(|e| e == "toml")
+            && !p.to_string_lossy().ends_with("-conflict.toml")
+    });
     examples.sort();
     for path in examples {
         let name = path
