@@ -32,7 +32,7 @@ mod common;
 use axum::Router;
 use axum::http::StatusCode;
 use common::differential::{
-    Draws, ISSUES, NAMES, export_replays, read_record, scenario_toml, start_game,
+    Draws, ISSUES, NAMES, export_replays, read_record, runner_end, scenario_toml, start_game,
 };
 use common::{call, sqlite};
 use pactum_core::Scenario;
@@ -275,14 +275,7 @@ fn runner_agrees(
         .map(|m| m.seat)
         .collect();
     assert_eq!(result.left, left, "seed {seed}: who left");
-    let expected = match end {
-        End::Agreement(a) => pactum_sim::End::Agreement {
-            outcome: prepared.space.encode(&a.outcome).unwrap(),
-        },
-        End::EndedBy { seat } => pactum_sim::End::Ended { seat: *seat },
-        End::Deserted => pactum_sim::End::Deserted,
-        End::Deadline { .. } => pactum_sim::End::Deadline,
-    };
+    let expected = runner_end(end, &prepared.space);
     assert_eq!(result.end, expected, "seed {seed}: the runner's end");
     assert_eq!(
         result.agreement.map(|a| prepared.space.decode(a)),

@@ -33,7 +33,7 @@ mod common;
 use axum::Router;
 use axum::http::StatusCode;
 use common::differential::{
-    Draws, NAMES, export_replays, read_record, scenario_toml_over, start_game,
+    Draws, NAMES, export_replays, read_record, runner_end, scenario_toml_over, start_game,
 };
 use common::{post_move, sqlite};
 use pactum_protocol::partial_rounds::{self, Move, PartialRounds};
@@ -323,14 +323,7 @@ async fn play(app: &Router, seed: u64, dir: &std::path::Path, seen: &mut Seen) {
     .unwrap();
     assert_eq!(replayed.unplayed, 0, "seed {seed}: every move played");
     let end = engine.end().unwrap();
-    let expected_end = match end {
-        End::Agreement(a) => pactum_sim::End::Agreement {
-            outcome: prepared.space.encode(&a.outcome).unwrap(),
-        },
-        End::EndedBy { seat } => pactum_sim::End::Ended { seat: *seat },
-        End::Deserted => pactum_sim::End::Deserted,
-        End::Deadline { .. } => pactum_sim::End::Deadline,
-    };
+    let expected_end = runner_end(end, &prepared.space);
     assert_eq!(
         replayed.result.end, expected_end,
         "seed {seed}: the runner's end"

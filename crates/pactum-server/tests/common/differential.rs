@@ -1,7 +1,7 @@
 //! What the differential tests (`tests/differential*.rs`) share: a seeded
 //! stream of draws, a random small scenario, a random game's session
-//! created through the API, and the last of the three paths — the
-//! session's export replayed by `pactum verify`.
+//! created through the API, the session's export replayed by `pactum
+//! verify`, and the engine's end as the simulator's runner states it.
 
 use std::path::{Path, PathBuf};
 
@@ -186,5 +186,22 @@ pub async fn export_replays(
         file,
         export,
         detail: replay.detail.clone(),
+    }
+}
+
+/// The engine's `end` as the simulator's runner states it (outcomes as ids
+/// of the simulator's `space`).
+pub fn runner_end(
+    end: &pactum_protocol::End<Vec<u32>>,
+    space: &pactum_sim::OutcomeSpace,
+) -> pactum_sim::End {
+    use pactum_protocol::End;
+    match end {
+        End::Agreement(a) => pactum_sim::End::Agreement {
+            outcome: space.encode(&a.outcome).unwrap(),
+        },
+        End::EndedBy { seat } => pactum_sim::End::Ended { seat: *seat },
+        End::Deserted => pactum_sim::End::Deserted,
+        End::Deadline { .. } => pactum_sim::End::Deadline,
     }
 }
