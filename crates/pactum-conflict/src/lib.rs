@@ -6,7 +6,7 @@
 //! stable for every DM).
 //!
 //! Rules: modules import only downward — `statement` ← `model` ← `states` ←
-//! `moves` ← `stability` ← `analysis`; `error` and `read` sit beside them
+//! `moves` ← `reach` ← `stability` ← `analysis`; `error` and `read` sit beside them
 //! (`read` builds a [`Conflict`] from a file). The library computes and
 //! reports; it never prints.
 
@@ -16,6 +16,7 @@ pub mod analysis;
 pub mod error;
 pub mod model;
 pub mod moves;
+mod reach;
 pub mod read;
 pub mod stability;
 pub mod statement;
