@@ -13,7 +13,9 @@
 #![warn(missing_docs)]
 
 pub mod analysis;
+pub mod coalition;
 pub mod error;
+pub mod limited;
 pub mod model;
 pub mod moves;
 mod reach;
@@ -23,7 +25,9 @@ pub mod statement;
 pub mod states;
 
 pub use analysis::{Analysis, analyse};
-pub use error::{ModelError, ReadError};
+pub use coalition::{Coalition, CoalitionConcept, CoalitionStability, coalition_stability};
+pub use error::{CoalitionError, LimitedError, ModelError, ReadError};
+pub use limited::limited_move_stable;
 pub use model::{Conflict, DecisionMaker, Direction, OptionDef, Preferences};
 pub use stability::{Concept, Sanctions};
 pub use statement::{Literal, Statement};
