@@ -3,12 +3,15 @@
 //! every option; each DM ranks the feasible states; the analysis finds, for
 //! every state and DM, whether the DM would stay there under the Nash, GMR,
 //! SMR, SEQ, SIM and SEQ+SIM stability concepts, and the equilibria (states
-//! stable for every DM).
+//! stable for every DM). Beside it: limited-move stability L_h for two DMs
+//! looking h moves ahead ([`limited_move_stable`]) and coalitional Nash, GMR
+//! and SEQ stability for given coalitions ([`coalition_stability`]).
 //!
 //! Rules: modules import only downward — `statement` ← `model` ← `states` ←
-//! `moves` ← `reach` ← `stability` ← `analysis`; `error` and `read` sit beside them
-//! (`read` builds a [`Conflict`] from a file). The library computes and
-//! reports; it never prints.
+//! `moves` ← `reach` ← `stability` ← `analysis`, with `limited` (on `moves`)
+//! and `coalition` (on `reach` and `stability`) beside `analysis`; `error`
+//! and `read` sit beside them (`read` builds a [`Conflict`] from a file).
+//! The library computes and reports; it never prints.
 
 #![warn(missing_docs)]
 
