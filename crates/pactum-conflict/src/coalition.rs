@@ -7,7 +7,9 @@
 //! legal sequence of unilateral moves by its members (no member moving
 //! twice in a row); its coalitional improvements are those moves to states
 //! every member strictly prefers to s. For DM i, the coalitions considered
-//! are i alone and every given coalition containing i; for each such H and
+//! are i alone and every given coalition containing i (the paper weighs
+//! every coalition containing i: pass every set of two or more DMs to get
+//! that reading); for each such H and
 //! each coalitional improvement s1 of H from s, the sanctions are the
 //! states the DMs outside H reach from s1 (legal sequences of their
 //! unilateral moves for GMR, of their unilateral improvements for SEQ; one
