@@ -49,27 +49,31 @@ pub fn least_reachable(graph: &dyn Graph, values: &[&[u64]]) -> Vec<Vec<u64>> {
         frames.push((root, 0, 0));
         while let Some(frame) = frames.last_mut() {
             let v = frame.0;
+            // Edges to states already seen are settled here; the first
+            // unseen one is descended into.
             let mut step = None;
-            while frame.1 < lists {
+            'edges: while frame.1 < lists {
                 let e = graph.edges(frame.1, v);
-                if frame.2 < e.len() {
-                    step = Some(e[frame.2]);
+                while frame.2 < e.len() {
+                    let w = e[frame.2];
                     frame.2 += 1;
-                    break;
+                    if order[w] == UNSEEN {
+                        step = Some(w);
+                        break 'edges;
+                    }
+                    if component[w] == UNSEEN {
+                        low[v] = low[v].min(order[w]);
+                    }
                 }
                 frame.1 += 1;
                 frame.2 = 0;
             }
             if let Some(w) = step {
-                if order[w] == UNSEEN {
-                    order[w] = counter;
-                    low[w] = counter;
-                    counter += 1;
-                    open.push(w);
-                    frames.push((w, 0, 0));
-                } else if component[w] == UNSEEN {
-                    low[v] = low[v].min(order[w]);
-                }
+                order[w] = counter;
+                low[w] = counter;
+                counter += 1;
+                open.push(w);
+                frames.push((w, 0, 0));
                 continue;
             }
             frames.pop();
