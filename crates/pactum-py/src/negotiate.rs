@@ -6,22 +6,23 @@
 //! line's (`sao`, `single-text` with `veto`, `hill-climbing` or
 //! `draft-and-vote`, `partial-rounds`); `Result.to_dict()` is the document
 //! of `pactum negotiate --json` (built by `pactum_sim::document`, as the
-//! command line builds it); a negotiation of built-in strategies only
+//! command line builds it, on first use only); a negotiation of built-in strategies only
 //! runs without the GIL; a Python negotiator's fault ends the negotiation
 //! as an invalid move, its reason in the result (see `negotiator`).
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-use pactum_sim::document::negotiation_doc;
+use pactum_sim::document::{end_doc, negotiation_doc};
 use pactum_sim::negotiator::{self, Negotiator, SeatInfo};
 use pactum_sim::runner::{Faults, negotiate_with};
 use pactum_sim::session::Deadline;
 use pactum_sim::{Config, Mediator, Prepared, ProtocolKind, SimError, WallClock};
 use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
 use pyo3::types::PyType;
 
-use crate::convert::{json_loads, pactum_error, value_error};
+use crate::convert::{json_loads, outcome_to_py, pactum_error, to_python, value_error};
 use crate::negotiator::{PyNegotiator, Table};
 use crate::scenario::Scenario;
 
@@ -166,18 +167,55 @@ pub fn discounting(p: &Prepared, discount: &str) -> PyResult<Prepared> {
     }
 }
 
-/// How a negotiation came out: the document of `pactum negotiate --json`.
+/// How a negotiation came out. The agreement, utilities, rounds and end
+/// are read from the simulator's result when asked for; the document of
+/// `pactum negotiate --json` (trace, parties, distances) is built once, on
+/// the first call that needs it (`trace`, `to_dict()`), so a caller that
+/// reads only the agreement and utilities never pays for it.
 #[pyclass(module = "pactum", frozen)]
 pub struct NegotiationResult {
-    text: String,
-    doc: Py<PyAny>,
+    /// The scenario played (its metrics measure the distances).
+    scenario: Py<Scenario>,
+    /// The scenario as played (discounted or not).
+    prepared: Prepared,
+    /// Each seat's strategy name.
+    strategies: Vec<String>,
+    /// The protocol, deadline and seed.
+    config: Config,
+    /// The simulator's result, trace included.
+    result: pactum_sim::NegotiationResult,
+    /// The document's JSON text, once built.
+    text: OnceLock<String>,
+    /// The document as Python objects, once built (`trace` reads it).
+    doc: PyOnceLock<Py<PyAny>>,
 }
 
 impl NegotiationResult {
-    /// A result from its JSON document.
-    pub fn from_text(py: Python<'_>, text: String) -> PyResult<Self> {
-        let doc = json_loads(py, &text)?.unbind();
-        Ok(NegotiationResult { text, doc })
+    /// The document's JSON text (built on first use).
+    fn text(&self, py: Python<'_>) -> PyResult<&str> {
+        if let Some(t) = self.text.get() {
+            return Ok(t);
+        }
+        let metrics = self.scenario.get().metrics()?;
+        let doc = negotiation_doc(
+            &self.prepared,
+            &self.strategies,
+            &self.config,
+            &self.result,
+            metrics,
+        );
+        let text = py
+            .detach(|| serde_json::to_string(&doc))
+            .map_err(pactum_error)?;
+        Ok(self.text.get_or_init(|| text))
+    }
+
+    /// The document as Python objects, shared by the getters.
+    fn doc<'py>(&self, py: Python<'py>) -> PyResult<&Bound<'py, PyAny>> {
+        let doc = self
+            .doc
+            .get_or_try_init(py, || json_loads(py, self.text(py)?).map(Bound::unbind))?;
+        Ok(doc.bind(py))
     }
 }
 
@@ -186,47 +224,49 @@ impl NegotiationResult {
     /// The agreed outcome (issue → value), or None.
     #[getter]
     fn agreement<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        self.doc.bind(py).get_item("agreement")
+        match self.result.agreement {
+            Some(a) => Ok(outcome_to_py(py, &self.prepared, a)?.into_any()),
+            None => Ok(py.None().into_bound(py)),
+        }
     }
 
     /// Every negotiator's utility of the result, in negotiator order.
     #[getter]
-    fn utilities<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        self.doc.bind(py).get_item("utilities")
+    fn utilities(&self) -> Vec<f64> {
+        self.result.utilities.clone()
     }
 
     /// Rounds started (an agreement in the first round gives 1).
     #[getter]
-    fn steps<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        self.doc.bind(py).get_item("steps")
+    fn steps(&self) -> usize {
+        self.result.steps
     }
 
     /// How it ended: `kind` ("agreement", "deadline", "ended", "deserted",
     /// "invalid"), with `party` and `reason` where they apply.
     #[getter]
     fn end<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        self.doc.bind(py).get_item("end")
+        to_python(py, &end_doc(&self.prepared, &self.result.end))
     }
 
     /// The offers and proposals, each `{"step", "time", "proposer", "offer",
     /// "utilities", "responses"}`.
     #[getter]
     fn trace<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        self.doc.bind(py).get_item("trace")
+        self.doc(py)?.get_item("trace")
     }
 
     /// The document of `pactum negotiate --json`, as a new dict.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        json_loads(py, &self.text)
+        json_loads(py, self.text(py)?)
     }
 
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
-        let doc = self.doc.bind(py);
         Ok(format!(
             "Result(end={}, steps={}, utilities={})",
-            doc.get_item("end")?.get_item("kind")?,
-            doc.get_item("steps")?,
-            doc.get_item("utilities")?.repr()?
+            self.end(py)?.get_item("kind")?,
+            self.result.steps,
+            self.utilities().into_pyobject(py)?.repr()?
         ))
     }
 }
@@ -299,7 +339,6 @@ fn negotiate<'py>(
         seed,
         record: true,
     };
-    let metrics = s.metrics()?;
     let strategies: Vec<String> = players.iter().map(|p| p.name().to_string()).collect();
     let table = Arc::new(Table {
         prepared: prepared.clone(),
@@ -329,9 +368,19 @@ fn negotiate<'py>(
         )
     }
     .map_err(pactum_error)?;
-    let doc = negotiation_doc(&prepared, &strategies, &config, &result, metrics);
-    let text = serde_json::to_string(&doc).map_err(pactum_error)?;
-    let out = Bound::new(py, NegotiationResult::from_text(py, text)?)?.into_any();
+    let out = Bound::new(
+        py,
+        NegotiationResult {
+            scenario: scenario.clone().unbind(),
+            prepared,
+            strategies,
+            config,
+            result,
+            text: OnceLock::new(),
+            doc: PyOnceLock::new(),
+        },
+    )?
+    .into_any();
     tell_end(py, &created, &out)?;
     Ok(out)
 }

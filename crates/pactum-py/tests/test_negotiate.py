@@ -44,6 +44,20 @@ def test_builtin_negotiations_equal_the_cli(car, cli, protocol, extra):
     assert r.to_dict() == doc
     assert r.agreement == doc["agreement"] and r.utilities == doc["utilities"]
     assert r.steps == doc["steps"] and r.trace == doc["trace"]
+    assert r.end == doc["end"]
+
+
+@pytest.mark.parametrize("parties", [["hardliner", "hardliner"], ["conceder", "conceder"]])
+def test_the_summary_read_before_the_document_equals_it(car, parties):
+    r = pactum.negotiate(car, parties, steps=20, seed=1)
+    # Read first from the result itself, then from the document built later.
+    summary = (r.agreement, r.utilities, r.steps, r.end, repr(r))
+    doc = r.to_dict()
+    assert summary[:4] == (doc["agreement"], doc["utilities"], doc["steps"], doc["end"])
+    assert summary[4] == f"Result(end={doc['end']['kind']}, steps={doc['steps']}, utilities={doc['utilities']!r})"
+    assert (r.agreement is None) == (parties[0] == "hardliner")
+    assert r.trace is r.trace and r.trace == doc["trace"]
+    assert r.to_dict() is not doc and r.to_dict() == doc
 
 
 def test_a_python_negotiator_plays_and_is_told(car):
