@@ -344,6 +344,7 @@ fn negotiate<'py>(
         prepared: prepared.clone(),
         names: prepared.names(),
         deadline: Some(steps),
+        outcomes: s.outcome_dicts(),
     });
     let faults = Arc::new(Faults::default());
     let builtin = players.iter().all(|p| matches!(p, Player::Builtin(_)));

@@ -173,3 +173,30 @@ def test_info_gives_every_own_utility_at_once_and_the_names(car):
     assert r.end["kind"] == "ended" and r.steps == 2
     assert [t["proposer"] for t in r.trace] == [car.negotiators[0]] * 2
     assert r.trace[0]["responses"][0]["response"] == "reject_without_offer"
+
+
+class Mutator(pactum.Negotiator):
+    """Changes the outcome dicts it is given, then plays the first one."""
+
+    def on_start(self, info):
+        self.outcomes = info.outcomes()
+        self.first = dict(self.outcomes[0])
+        for o in self.outcomes:
+            o.clear()
+        self.again = info.outcomes()
+
+    def propose(self, state):
+        return self.again[0]
+
+    def respond(self, state, offer):
+        return "reject"
+
+
+def test_each_call_of_outcomes_gives_fresh_dicts(car):
+    a, b = Mutator(), Mutator()
+    pactum.negotiate(car, [a, b], steps=3)
+    pactum.negotiate(car, [Mutator(), "conceder"], steps=3)
+    # Clearing one list's dicts changes neither a later call's nor another
+    # negotiator's, in this negotiation or the next.
+    assert a.again[0] == a.first == b.first and all(a.again)
+    assert a.outcomes[0] == {} and b.again[0] == a.first
