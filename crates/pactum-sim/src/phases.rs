@@ -25,8 +25,10 @@ use pactum_protocol::phases::{PhaseIssues, Phases};
 use serde::Serialize;
 
 use crate::error::SimError;
+use crate::negotiator::{self, SeatInfo};
 use crate::prefs::Prepared;
-use crate::runner::{Config, NegotiationResult, derive_seed, negotiate};
+use crate::runner::{Built, Config, Faults, NegotiationResult, derive_seed, negotiate_with};
+use crate::session::WallClock;
 use crate::space::OutcomeId;
 
 /// One phase of a session.
@@ -68,6 +70,37 @@ pub fn run_phased(
     phases: &[Phase],
     carry: bool,
     seed: u64,
+) -> Result<PhasedResult, SimError> {
+    let n = prepared.prefs.len();
+    if strategies.len() != n {
+        return Err(SimError::StrategyCount {
+            given: strategies.len(),
+            parties: n,
+            names: prepared.names().join(", "),
+        });
+    }
+    run_phased_with(
+        prepared,
+        phases,
+        carry,
+        seed,
+        &mut |_, info| negotiator::build(strategies[info.seat], info),
+        &Faults::default(),
+    )
+}
+
+/// [`run_phased`] with the negotiators `seat` builds: asked afresh in
+/// every phase for every seat, with the phase's scenario (its outcome
+/// space the open issues only, its reservation values the phase's) and
+/// what the seat is given (as [`negotiate_with`] asks). A fault a
+/// negotiator reports to `faults` ends its phase as an invalid move.
+pub fn run_phased_with(
+    prepared: &Prepared,
+    phases: &[Phase],
+    carry: bool,
+    seed: u64,
+    seat: &mut dyn FnMut(&Prepared, &SeatInfo) -> Built,
+    faults: &Faults,
 ) -> Result<PhasedResult, SimError> {
     let n = prepared.prefs.len();
     if phases.is_empty() {
@@ -113,7 +146,13 @@ pub fn run_phased(
             record: true,
             ..Config::sao(phase.steps, derive_seed(seed, 1000 + k as u64))
         };
-        let mut result = negotiate(&sub_prepared, strategies, &config)?;
+        let mut result = negotiate_with(
+            &sub_prepared,
+            &config,
+            Arc::new(WallClock::start()),
+            &mut |info| seat(&sub_prepared, info),
+            faults,
+        )?;
         // Back to full-space ids.
         result.agreement = result.agreement.map(|a| map[a as usize]);
         if let crate::End::Agreement { outcome } = &mut result.end {

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 use pactum_sim::document::negotiation_doc;
+use pactum_sim::document::phased::{phased_doc, shifted};
 use pactum_sim::metrics::Metrics;
 use pactum_sim::phases::{Phase, run_phased};
 use pactum_sim::session::Deadline;
@@ -15,9 +16,8 @@ use pactum_sim::{Config, Mediator, Prepared, ProtocolKind, negotiate};
 
 use super::args::{Args, MediatorArg, ProtocolArg, apply_discount};
 use super::plot::plot;
-use super::session_json::session_json;
 use super::session_text::session_text;
-use super::shift::{parse_shift, shifted};
+use super::shift::parse_shift;
 use super::text::text;
 
 pub fn run(args: Args) -> Result<()> {
@@ -125,7 +125,6 @@ fn run_session(args: &Args, prepared: &Prepared, strategies: &[&str]) -> Result<
         };
         count
     ];
-    let mut shifts = Vec::with_capacity(args.shifts.len());
     for spec in &args.shifts {
         let shift = parse_shift(spec, prepared, count)?;
         let slot = &mut phases[shift.phase - 1].reservations[shift.seat];
@@ -137,16 +136,12 @@ fn run_session(args: &Args, prepared: &Prepared, strategies: &[&str]) -> Result<
             );
         }
         *slot = Some(shift.value);
-        shifts.push(shift);
     }
-    shifts.sort_by_key(|s| (s.phase, s.seat));
     let partial = args.protocol == ProtocolArg::Phased;
     let session = run_phased(prepared, strategies, &phases, partial, args.seed)?;
     let view = shifted(prepared, &session);
     if args.json {
-        let doc = session_json(
-            prepared, strategies, args, partial, &shifts, &session, &view,
-        );
+        let doc = phased_doc(prepared, strategies, &phases, partial, args.seed, &session);
         println!("{}", serde_json::to_string_pretty(&doc)?);
     } else {
         print!(
