@@ -40,6 +40,69 @@ pub struct Phase {
     pub reservations: Vec<Option<f64>>,
 }
 
+/// A shift of leverage: from phase `phase` (numbered from 1) on,
+/// negotiator `seat` has reservation value `value`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Shift {
+    /// The phase, from 1.
+    pub phase: usize,
+    /// The negotiator's seat.
+    pub seat: usize,
+    /// Its new reservation value.
+    pub value: f64,
+}
+
+/// The phases of a session of `count` phases of `steps` rounds each, with
+/// `shifts` applied. Refused: no phase, no round, a shift's phase outside
+/// the session or seat outside the table, and two shifts of one
+/// negotiator in one phase.
+pub fn plan_phases(
+    prepared: &Prepared,
+    count: usize,
+    steps: usize,
+    shifts: &[Shift],
+) -> Result<Vec<Phase>, SimError> {
+    let n = prepared.prefs.len();
+    if count == 0 {
+        return Err(SimError::Invalid(
+            "a session needs at least one phase".into(),
+        ));
+    }
+    if steps == 0 {
+        return Err(SimError::Invalid("a phase needs at least one round".into()));
+    }
+    let mut phases = vec![
+        Phase {
+            steps,
+            reservations: vec![None; n],
+        };
+        count
+    ];
+    for sh in shifts {
+        if sh.phase == 0 || sh.phase > count {
+            return Err(SimError::Invalid(format!(
+                "phase {} is out of range (the session has {count} phase{}, numbered from 1)",
+                sh.phase,
+                if count == 1 { "" } else { "s" }
+            )));
+        }
+        let name = prepared
+            .prefs
+            .get(sh.seat)
+            .map(|p| p.name.as_str())
+            .ok_or_else(|| SimError::Invalid(format!("no negotiator in seat {}", sh.seat)))?;
+        let slot = &mut phases[sh.phase - 1].reservations[sh.seat];
+        if slot.is_some() {
+            return Err(SimError::Invalid(format!(
+                "{name}'s reservation value in phase {} is already shifted",
+                sh.phase
+            )));
+        }
+        *slot = Some(sh.value);
+    }
+    Ok(phases)
+}
+
 /// What one phase did.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PhaseReport {

@@ -3,15 +3,7 @@
 
 use anyhow::Result;
 use pactum_sim::Prepared;
-
-/// One `--shift`: from `phase` (1-based) on, negotiator `seat` has
-/// reservation value `value`.
-#[derive(Debug, Clone, PartialEq)]
-pub(super) struct Shift {
-    pub(super) phase: usize,
-    pub(super) seat: usize,
-    pub(super) value: f64,
-}
+use pactum_sim::phases::Shift;
 
 /// Parses `PHASE:PARTY.reservation=X`; the part after the colon is a
 /// `--set` override (`pactum_core::overrides::Override`, which checks it),
