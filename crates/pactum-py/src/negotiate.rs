@@ -14,17 +14,18 @@ use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use pactum_sim::document::{end_doc, negotiation_doc};
-use pactum_sim::negotiator::{self, Negotiator, SeatInfo};
+use pactum_sim::negotiator;
 use pactum_sim::runner::{Faults, negotiate_with};
 use pactum_sim::session::Deadline;
-use pactum_sim::{Config, Mediator, Prepared, ProtocolKind, SimError, WallClock};
+use pactum_sim::{Config, Mediator, Prepared, ProtocolKind, WallClock};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::PyType;
 
 use crate::convert::{json_loads, outcome_to_py, pactum_error, to_python, value_error};
-use crate::negotiator::{PyNegotiator, Table};
+use crate::negotiator::Table;
+use crate::phased::{self, ShiftArg};
 use crate::scenario::Scenario;
+use crate::seat::{Player, build_seat, discounting, player, tell_end};
 
 /// The protocol named as the command line names it.
 fn protocol_of(protocol: &str, mediator: &str) -> PyResult<ProtocolKind> {
@@ -156,7 +157,7 @@ impl NegotiationResult {
 /// scenario, in its order (the first proposes first), each a built-in
 /// strategy's name or a `pactum.Negotiator`.
 #[pyfunction]
-#[pyo3(signature = (scenario, negotiators, protocol = "sao", steps = 100, seed = 0, *, mediator = "hill-climbing", time_limit = None, discount = "scenario"))]
+#[pyo3(signature = (scenario, negotiators, protocol = "sao", steps = 100, seed = 0, *, mediator = "hill-climbing", time_limit = None, discount = "scenario", phases = None, shifts = Vec::new()))]
 #[allow(clippy::too_many_arguments)]
 fn negotiate<'py>(
     py: Python<'py>,
@@ -168,18 +169,30 @@ fn negotiate<'py>(
     mediator: &str,
     time_limit: Option<f64>,
     discount: &str,
+    phases: Option<usize>,
+    shifts: Vec<ShiftArg>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let s = scenario.get();
     let players = negotiators
         .iter()
         .map(|o| player(o, false))
         .collect::<PyResult<Vec<_>>>()?;
-    if protocol == "phased" || protocol == "partial" {
+    let session = protocol == "phased" || phases.is_some() || !shifts.is_empty();
+    let kind = if protocol == "phased" {
+        ProtocolKind::Sao
+    } else {
+        protocol_of(protocol, mediator)?
+    };
+    if session && kind != ProtocolKind::Sao {
+        return Err(value_error(format!(
+            "phases and shifts need protocol \"phased\" or \"sao\" (a phased session plays alternating offers), not {protocol:?}"
+        )));
+    }
+    if session && time_limit.is_some() {
         return Err(value_error(
-            "protocol \"phased\": phased sessions are played by the command line (pactum negotiate --protocol phased); from Python use \"sao\", \"single-text\" or \"partial-rounds\"",
+            "time_limit is not supported in a phased session",
         ));
     }
-    let kind = protocol_of(protocol, mediator)?;
     let prepared = discounting(s.prepared()?, discount)?;
     if players.len() != prepared.prefs.len() {
         return Err(value_error(format!(
@@ -191,6 +204,20 @@ fn negotiate<'py>(
     }
     if steps == 0 {
         return Err(value_error("steps must be at least 1"));
+    }
+    if session {
+        return phased::play(
+            py,
+            phased::Session {
+                prepared,
+                players: &players,
+                count: phases.unwrap_or(1),
+                steps,
+                shifts: &shifts,
+                carry: protocol == "phased",
+                seed,
+            },
+        );
     }
     let time_limit = match time_limit {
         Some(t) if !(t > 0.0 && t.is_finite()) => {
@@ -259,6 +286,7 @@ fn negotiate<'py>(
 /// Adds `negotiate` and its result to the module.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<NegotiationResult>()?;
+    m.add_class::<phased::PyPhasedResult>()?;
     m.add_class::<crate::negotiator::State>()?;
     m.add_class::<crate::negotiator::Info>()?;
     m.add_function(wrap_pyfunction!(negotiate, m)?)?;

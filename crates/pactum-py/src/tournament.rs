@@ -23,9 +23,9 @@ use pyo3::types::PyList;
 use rayon::prelude::*;
 
 use crate::convert::{OutcomeDicts, json_loads, pactum_error, to_python, value_error};
-use crate::negotiate::{Player, build_seat, discounting, player, tell_end};
 use crate::negotiator::Table;
 use crate::scenario::scenario_arg;
+use crate::seat::{Player, build_seat, discounting, player, tell_end};
 
 /// A tournament ready to play: its negotiations, numbered from 0.
 #[pyclass(module = "pactum", frozen)]
