@@ -190,6 +190,18 @@ pub fn outcome_to_py<'py>(
     Ok(dict)
 }
 
+/// An agreement as Python gives it: the outcome's dict, or None.
+pub fn agreement_to_py<'py>(
+    py: Python<'py>,
+    p: &Prepared,
+    agreement: Option<OutcomeId>,
+) -> PyResult<Bound<'py, PyAny>> {
+    match agreement {
+        Some(a) => Ok(outcome_to_py(py, p, a)?.into_any()),
+        None => Ok(py.None().into_bound(py)),
+    }
+}
+
 /// Every outcome of a scenario as a dict issue → value, built once (on the
 /// first `info.outcomes()`) and kept with the scenario; each call hands out
 /// copies, so a negotiator may change its dicts without touching another's.

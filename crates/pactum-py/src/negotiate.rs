@@ -21,7 +21,7 @@ use pactum_sim::{Config, Mediator, Prepared, ProtocolKind, WallClock};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 
-use crate::convert::{json_loads, outcome_to_py, pactum_error, to_python, value_error};
+use crate::convert::{agreement_to_py, json_loads, pactum_error, to_python, value_error};
 use crate::negotiator::Table;
 use crate::phased::{self, ShiftArg};
 use crate::scenario::Scenario;
@@ -106,10 +106,7 @@ impl NegotiationResult {
     /// The agreed outcome (issue → value), or None.
     #[getter]
     fn agreement<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        match self.result.agreement {
-            Some(a) => Ok(outcome_to_py(py, &self.prepared, a)?.into_any()),
-            None => Ok(py.None().into_bound(py)),
-        }
+        agreement_to_py(py, &self.prepared, self.result.agreement)
     }
 
     /// Every negotiator's utility of the result, in negotiator order.

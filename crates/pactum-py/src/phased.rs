@@ -26,7 +26,7 @@ use pactum_sim::runner::Faults;
 use pactum_sim::{Prepared, SimError};
 use pyo3::prelude::*;
 
-use crate::convert::{OutcomeDicts, json_loads, outcome_to_py, pactum_error, value_error};
+use crate::convert::{OutcomeDicts, agreement_to_py, json_loads, pactum_error, value_error};
 use crate::negotiator::Table;
 use crate::seat::{Player, build_seat, tell_end};
 
@@ -70,10 +70,7 @@ impl PyPhasedResult {
     /// or None.
     #[getter]
     fn agreement<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        match self.result.agreement {
-            Some(a) => Ok(outcome_to_py(py, &self.prepared, a)?.into_any()),
-            None => Ok(py.None().into_bound(py)),
-        }
+        agreement_to_py(py, &self.prepared, self.result.agreement)
     }
 
     /// Every negotiator's utility of the result (with no agreement, its

@@ -27,7 +27,9 @@ use serde::Serialize;
 use crate::error::SimError;
 use crate::negotiator::{self, SeatInfo};
 use crate::prefs::Prepared;
-use crate::runner::{Built, Config, Faults, NegotiationResult, derive_seed, negotiate_with};
+use crate::runner::{
+    Built, Config, Faults, NegotiationResult, check_strategy_count, derive_seed, negotiate_with,
+};
 use crate::session::WallClock;
 use crate::space::OutcomeId;
 
@@ -134,14 +136,7 @@ pub fn run_phased(
     carry: bool,
     seed: u64,
 ) -> Result<PhasedResult, SimError> {
-    let n = prepared.prefs.len();
-    if strategies.len() != n {
-        return Err(SimError::StrategyCount {
-            given: strategies.len(),
-            parties: n,
-            names: prepared.names().join(", "),
-        });
-    }
+    check_strategy_count(prepared, strategies)?;
     run_phased_with(
         prepared,
         phases,
