@@ -2,9 +2,9 @@
 //! laid out in columns by the number of options taken (ascending id down
 //! each column); edges are the DMs' unilateral moves, one colour per DM
 //! (an arrowhead at each end a move goes to); the equilibria under the
-//! chosen concept have a double ring; the status quo is filled; the
+//! chosen concept have a double ring; the status quo is filled black; the
 //! shortest paths from the status quo to the reachable equilibria are laid
-//! under the edges in broad bands (improvements orange, moves blue).
+//! under the edges in broad bands (improvements yellow, moves grey).
 //!
 //! Rules: at most [`MAX_DRAWN`] states are drawn; a larger model is drawn
 //! reduced to the status quo, the equilibria and the states on the paths
@@ -174,8 +174,8 @@ pub fn svg(f: &Found, concept: Concept) -> Result<Drawing> {
     }
     let geometry = |x: usize, y: usize| curve(at[&x], at[&y]);
     for (set, colour, class) in [
-        (&moving, "#9ecae1", "path-moves"),
-        (&improving, "#fdae6b", "path-improvements"),
+        (&moving, "#d0d0d0", "path-moves"),
+        (&improving, "#ffd740", "path-improvements"),
     ] {
         for &(x, y) in set.iter() {
             if at.contains_key(&x) && at.contains_key(&y) {
@@ -274,14 +274,18 @@ fn node(out: &mut String, f: &Found, s: usize, (x, y): (f64, f64), equilibrium: 
             R + 4.0
         );
     }
-    let fill = if sq { "#ffd54f" } else { "white" };
+    let (fill, ink) = if sq {
+        ("#222", "white")
+    } else {
+        ("white", "#222")
+    };
     let _ = writeln!(
         out,
         r##"<circle cx="{x:.1}" cy="{y:.1}" r="{R:.1}" fill="{fill}" stroke="#222" stroke-width="1.5"/>"##
     );
     let _ = writeln!(
         out,
-        r#"<text x="{x:.1}" y="{:.1}" text-anchor="middle" font-size="10">{}</text></g>"#,
+        r#"<text x="{x:.1}" y="{:.1}" text-anchor="middle" font-size="10" fill="{ink}">{}</text></g>"#,
         y + 3.5,
         s + 1
     );
@@ -317,9 +321,7 @@ fn legend(out: &mut String, f: &Found, concept: Concept, notes: &[String]) {
     ));
     lines.push((
         Box::new(move |y| {
-            format!(
-                r##"<circle cx="{centre:.1}" cy="{y:.1}" r="6" fill="#ffd54f" stroke="#222"/>"##
-            )
+            format!(r##"<circle cx="{centre:.1}" cy="{y:.1}" r="6" fill="#222" stroke="#222"/>"##)
         }),
         match f.status_quo {
             Some(q) => format!("the status quo (state {})", q + 1),
@@ -327,8 +329,8 @@ fn legend(out: &mut String, f: &Found, concept: Concept, notes: &[String]) {
         },
     ));
     for (colour, words) in [
-        ("#fdae6b", "by unilateral improvements"),
-        ("#9ecae1", "by unilateral moves"),
+        ("#ffd740", "by unilateral improvements"),
+        ("#d0d0d0", "by unilateral moves"),
     ] {
         lines.push((
             Box::new(move |y| {
