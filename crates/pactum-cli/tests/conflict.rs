@@ -227,6 +227,32 @@ fn the_istanbul_status_quo_improves_only_to_sanctions_and_guarantees_with_war_go
     let p = &v["status_quo_paths"]["improvements"];
     assert_eq!(p["reachable"], serde_json::json!([6, 22, 38, 54]));
     assert_eq!(p["equilibria"]["nash"], serde_json::json!([54]));
+    // What the README says: the status quo is stable for Ukraine and Russia
+    // under every concept and an equilibrium under none; the Nash
+    // equilibria are 54 and 62; all 16 ceasefires (options 0 and 2 not
+    // taken) are GMR equilibria, 12 of them SEQ ones.
+    for key in ["nash", "gmr", "smr", "seq", "sim", "seq_sim"] {
+        for dm in ["Ukraine", "Russia"] {
+            let ids = v["stability"][key][dm].as_array().unwrap();
+            assert!(ids.contains(&serde_json::json!(6)), "{key} {dm}");
+        }
+        let eq = v["equilibria"][key].as_array().unwrap();
+        assert!(!eq.contains(&serde_json::json!(6)), "{key}");
+    }
+    assert_eq!(v["equilibria"]["nash"], serde_json::json!([54, 62]));
+    let ceasefires: Vec<Value> = v["states"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["options"][0] == 0 && s["options"][2] == 0)
+        .map(|s| s["id"].clone())
+        .collect();
+    assert_eq!(ceasefires.len(), 16);
+    let under = |key: &str| {
+        let eq = v["equilibria"][key].as_array().unwrap();
+        ceasefires.iter().filter(|id| eq.contains(id)).count()
+    };
+    assert_eq!((under("gmr"), under("seq")), (16, 12));
 }
 
 #[test]

@@ -163,19 +163,15 @@ fn why(out: &mut String, f: &Found, w: &Why) {
                     format!("deterred: {how}{tail}")
                 }
                 None => {
-                    let what = match (concept, single) {
-                        (Concept::Sim, true) => {
-                            format!("no single opponent moving at once with {me}")
-                        }
+                    let what: &str = match (concept, single) {
+                        (Concept::Sim, true) => "no single opponent's move made at the same time",
                         (Concept::Sim, false) => {
-                            format!("no opponents moving at once with {me}")
+                            "no set of the opponents' moves made at the same time"
                         }
-                        (Concept::Seq, true) => "no opponent's single improvement".into(),
-                        (Concept::Seq, false) => {
-                            "no sequence of the opponents' improvements".into()
-                        }
-                        (_, true) => "no opponent's single move".into(),
-                        (_, false) => "no sequence of the opponents' moves".into(),
+                        (Concept::Seq, true) => "no opponent's single improvement",
+                        (Concept::Seq, false) => "no sequence of the opponents' improvements",
+                        (_, true) => "no opponent's single move",
+                        (_, false) => "no sequence of the opponents' moves",
                     };
                     let cond = if concept == Concept::Smr {
                         format!(
