@@ -205,8 +205,18 @@ pub fn svg(f: &Found, concept: Concept) -> Result<Drawing> {
             y + 1
         );
     }
+    // Each concept's equilibria once, for the nodes' titles.
+    let all: Vec<(Concept, BTreeSet<usize>)> = Concept::ALL
+        .into_iter()
+        .map(|k| (k, a.stability.equilibria(k).into_iter().collect()))
+        .collect();
     for (&s, &(x, y)) in &at {
-        node(&mut out, f, s, (x, y), equilibria.contains(&s));
+        let under: Vec<Concept> = all
+            .iter()
+            .filter(|(_, eq)| eq.contains(&s))
+            .map(|&(k, _)| k)
+            .collect();
+        node(&mut out, f, s, (x, y), equilibria.contains(&s), &under);
     }
     out.push_str("</svg>\n");
     Ok(Drawing { svg: out, notes })
@@ -232,7 +242,14 @@ fn curve(p: (f64, f64), q: (f64, f64)) -> String {
     )
 }
 
-fn node(out: &mut String, f: &Found, s: usize, (x, y): (f64, f64), equilibrium: bool) {
+fn node(
+    out: &mut String,
+    f: &Found,
+    s: usize,
+    (x, y): (f64, f64),
+    equilibrium: bool,
+    under: &[Concept],
+) {
     let a = f.analysis;
     let sq = f.status_quo == Some(s);
     let mut class = String::from("state");
@@ -246,10 +263,6 @@ fn node(out: &mut String, f: &Found, s: usize, (x, y): (f64, f64), equilibrium: 
         .filter(|&k| a.states.taken(s, k))
         .map(|k| f.option(k))
         .collect();
-    let under: Vec<Concept> = Concept::ALL
-        .into_iter()
-        .filter(|&k| a.stability.equilibria(k).contains(&s))
-        .collect();
     let title = format!(
         "state {}{}: taken: {}; equilibrium under: {}",
         s + 1,
@@ -259,7 +272,7 @@ fn node(out: &mut String, f: &Found, s: usize, (x, y): (f64, f64), equilibrium: 
         } else {
             taken.join(", ")
         },
-        labels(&under)
+        labels(under)
     );
     let _ = writeln!(
         out,
