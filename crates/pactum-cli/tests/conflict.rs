@@ -154,6 +154,7 @@ fn why_names_each_improvement_and_the_sanction_deterring_it() {
     // One DM only; and a state with an undeterred improvement.
     let (ok, text, _) = run(&["conflict", f, "--why", "3", "--dm", "A"]);
     assert!(ok);
+    assert!(text.contains("Why state 3 is or is not stable for A\n  In state 3 these options are taken: 'B defects'.\n"), "{text}");
     assert!(!text.contains("stable for B"), "{text}");
     assert!(
         text.contains("    GMR  not deterred: no sequence of the opponents' moves ends in a state A does not prefer to state 3\n"),
@@ -178,7 +179,10 @@ fn the_status_quo_section_gives_shortest_paths_in_words() {
     let (ok, text, err) = run(&["conflict", file.to_str().unwrap(), "--status-quo", "1"]);
     assert!(ok, "{err}");
     assert!(text.contains("status quo: state 1\n"), "{text}");
-    assert!(text.contains("From the status quo (state 1)\n"), "{text}");
+    assert!(
+        text.contains("From the status quo (state 1)\n  In state 1 no option is taken.\n"),
+        "{text}"
+    );
     assert!(
         text.contains("  The status quo is an equilibrium under: GMR, SMR, SEQ, SIM, SEQ+SIM\n"),
         "{text}"

@@ -323,3 +323,45 @@ fn states_and_decision_makers_out_of_range_are_refused() {
         "there is no state 0: the feasible states are numbered 1 to 4"
     );
 }
+
+#[test]
+fn istanbul_improvements_from_the_status_quo_end_in_war_under_sanctions_and_guarantees() {
+    // DMs: 0 Ukraine, 1 Russia, 2 United States, 3 Europe.
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/istanbul-2025-conflict.toml");
+    let (c, sq) = read(&path);
+    let a = analyse(&c, Sanctions::Sequences);
+    let q = a.states.index_of(sq.unwrap()).unwrap();
+    assert_eq!(q + 1, 6, "offensive and deep strikes");
+    let p = status_quo_paths(&a, q).unwrap();
+    // Only the United States (sanctions) and Europe (guarantees) improve.
+    assert_eq!(p.by_improvements.reach.reachable(), [5, 21, 37, 53]);
+    let e = &p.by_improvements.equilibria;
+    assert_eq!(e.len(), 1);
+    assert_eq!(ids(&e[0].steps), [(2, 6, 22), (3, 22, 54)]);
+    assert_eq!(e[0].concepts, Concept::ALL);
+    // By moves the ceasefire of state 1 is two moves away, Ukraine first
+    // (state 2 before state 5).
+    let to1 = p.by_moves.equilibria.iter().find(|e| e.state == 0).unwrap();
+    assert_eq!(ids(&to1.steps), [(0, 6, 2), (1, 2, 1)]);
+    // At the ceasefire, Russia's return to the offensive is deterred by
+    // Ukraine's deep strikes.
+    let w = why(&c, &a, 0, 1).unwrap();
+    let m = &w.improvements[0];
+    assert_eq!(m.step.to + 1, 2);
+    for concept in DETERRING {
+        // A sequence starts at state 2; Ukraine's simultaneous move starts
+        // at state 1 (to 5), the two together giving state 6.
+        let want = if concept == Concept::Sim {
+            [(0, 1, 5)]
+        } else {
+            [(0, 2, 6)]
+        };
+        let x = m.sanction(concept).unwrap();
+        assert_eq!(
+            (ids(&x.steps), x.end + 1),
+            (want.to_vec(), 6),
+            "{concept:?}"
+        );
+    }
+}

@@ -124,6 +124,7 @@ pub fn text(f: &Found) -> String {
 fn why(out: &mut String, f: &Found, w: &Why) {
     let (me, s) = (f.dm(w.dm), w.state + 1);
     out.push_str(&format!("\nWhy state {s} is or is not stable for {me}\n"));
+    out.push_str(&format!("  {}\n", f.taken(w.state)));
     if w.improvements.is_empty() {
         out.push_str(&format!(
             "  {me} has no improvement from state {s}: stable under every concept.\n"
@@ -199,6 +200,7 @@ fn why(out: &mut String, f: &Found, w: &Why) {
 fn from_status_quo(out: &mut String, f: &Found, p: &StatusQuoPaths) {
     let q = p.status_quo;
     out.push_str(&format!("\nFrom the status quo (state {})\n", q + 1));
+    out.push_str(&format!("  {}\n", f.taken(q)));
     let here: Vec<Concept> = Concept::ALL
         .into_iter()
         .filter(|&c| f.analysis.stability.equilibria(c).contains(&q))

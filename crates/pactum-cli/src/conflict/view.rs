@@ -50,6 +50,24 @@ impl Found<'_> {
         format!("{} {}", self.dm(step.dm), parts.join(" and "))
     }
 
+    /// "In state 6 these options are taken: 'A', 'B'." (or none).
+    pub fn taken(&self, state: usize) -> String {
+        let a = self.analysis;
+        let names: Vec<String> = (0..self.read.conflict.options().len())
+            .filter(|&k| a.states.taken(state, k))
+            .map(|k| format!("'{}'", self.option(k)))
+            .collect();
+        if names.is_empty() {
+            format!("In state {} no option is taken.", state + 1)
+        } else {
+            format!(
+                "In state {} these options are taken: {}.",
+                state + 1,
+                names.join(", ")
+            )
+        }
+    }
+
     /// "Russia takes 'A' → state 12".
     pub fn step(&self, step: &Step) -> String {
         format!("{} → state {}", self.action(step), step.to + 1)
