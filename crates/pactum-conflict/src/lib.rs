@@ -6,7 +6,8 @@
 //! stable for every DM).
 //!
 //! Rules: modules import only downward — `statement` ← `model` ← `states` ←
-//! `moves` ← `stability` ← `analysis`; `error` and `read` sit beside them
+//! `moves` ← `stability` ← `analysis` ← `paths` (status-quo reachability)
+//! ← `why` (the sanctions behind a verdict); `error` and `read` sit beside them
 //! (`read` builds a [`Conflict`] from a file). The library computes and
 //! reports; it never prints.
 
@@ -16,14 +17,18 @@ pub mod analysis;
 pub mod error;
 pub mod model;
 pub mod moves;
+pub mod paths;
 pub mod read;
 pub mod stability;
 pub mod statement;
 pub mod states;
+pub mod why;
 
-pub use analysis::{Analysis, analyse};
+pub use analysis::{Analysis, QueryError, analyse, dm_index};
 pub use error::{ModelError, ReadError};
 pub use model::{Conflict, DecisionMaker, Direction, OptionDef, Preferences};
+pub use paths::{Change, EquilibriumPath, Reach, Reached, StatusQuoPaths, Step, status_quo_paths};
 pub use stability::{Concept, Sanctions};
 pub use statement::{Literal, Statement};
 pub use states::StateSpace;
+pub use why::{Deterrence, Improvement, Sanction, Why, why};
