@@ -3,6 +3,10 @@
 //! that cannot be read as a conflict ([`ReadError`], naming the file, the
 //! line when known, and the field path).
 //!
+//! Limited-move stability that is not defined for the conflict or horizon
+//! gives [`LimitedError`]; a coalition that is not a set of two or more DMs
+//! gives [`CoalitionError`].
+//!
 //! Rules: an error caused by another keeps it as its source; messages name
 //! the option, decision maker or state involved, never a command-line flag.
 
@@ -149,4 +153,47 @@ pub enum ReadError {
         #[source]
         source: Box<ModelError>,
     },
+}
+
+/// The longest horizon of limited-move stability.
+pub const MAX_HORIZON: usize = 64;
+
+/// Why limited-move stability cannot be computed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LimitedError {
+    /// Limited-move stability is defined for two DMs.
+    #[error(
+        "limited-move stability is defined for two decision makers moving in turn; this conflict has {0}"
+    )]
+    NotTwoDecisionMakers(usize),
+    /// A horizon of 0 or beyond [`MAX_HORIZON`].
+    #[error("the horizon must be between 1 and {max} moves, not {horizon}")]
+    Horizon {
+        /// The horizon asked for.
+        horizon: usize,
+        /// The longest allowed.
+        max: usize,
+    },
+}
+
+/// A coalition that is not a set of at least two distinct DMs of the conflict.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CoalitionError {
+    /// Fewer than two members.
+    #[error("a coalition needs at least two decision makers, this one has {0}")]
+    TooFew(usize),
+    /// A member named twice.
+    #[error("decision maker {0:?} is named twice in the coalition")]
+    Repeated(String),
+    /// A member index beyond the conflict's DMs.
+    #[error("decision maker {index} does not exist (the conflict has {count}, numbered from 0)")]
+    MissingIndex {
+        /// The index given.
+        index: usize,
+        /// DMs in the conflict.
+        count: usize,
+    },
+    /// A member name that no DM has.
+    #[error("no decision maker is named {0:?}")]
+    UnknownName(String),
 }

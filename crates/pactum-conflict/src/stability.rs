@@ -19,13 +19,31 @@
 //! (resp. improvements) by DMs other than i in which no DM moves twice in a
 //! row; [`Sanctions::Single`] allows only one opponent's single move (and,
 //! for SIM, only one opponent moving), as GMCR+ does. With two DMs the two
-//! coincide. Algorithm: per DM, each target s1's reachable set is found once
-//! by a search over (state, last mover) pairs, and reduced to the least score
-//! (GMR, SEQ) or least "score after i's best reply" (SMR) over it; a state is
-//! stable when every improvement's minimum is at most its own score.
+//! coincide.
+//!
+//! Algorithm. Two moves in a row by one DM are one move of it (or none,
+//! when the second undoes the first): the options it flips once are flipped
+//! in a direction they allow, and the state is feasible. Improvements
+//! compose the same way. So the legal sequences reach what any sequence of
+//! opponents' moves reaches, except perhaps s1 itself, which i prefers to s
+//! and so never deters. Per DM i, the least score (GMR, SEQ) and the least
+//! "score after i's best reply" (SMR) over every state reachable from each
+//! state are found at once over the strongly connected components of the
+//! opponents' move (resp. improvement) graph ([`crate::reach`]); a state is
+//! stable when every improvement's least value is at most its own score.
+//! For SIM, when each opponent can move from s to every state its
+//! directions allow (the common case), the joint moves fill the sub-cube of
+//! the opponents' options left free at s, and a sanction exists when the
+//! least-scored feasible state of that sub-cube with i's options as in s1
+//! scores at most s; otherwise the states of that sub-cube are tried in
+//! ascending score, each checked as a joint move. Sub-cubes are listed
+//! once per pattern of i's options and the opponents' directed options.
+
+use std::collections::HashMap;
 
 use crate::model::Conflict;
-use crate::moves::Moves;
+use crate::moves::{Locks, Moves};
+use crate::reach::{Graph, least_reachable};
 use crate::states::StateSpace;
 
 /// Which sanctions the opponents may use.
@@ -123,62 +141,128 @@ impl Stability {
     }
 }
 
-/// A reusable search over (state, last mover) pairs.
-struct Search {
-    seen: Vec<bool>,
-    touched: Vec<usize>,
-    stack: Vec<(usize, usize)>,
-    dms: usize,
+/// Per DM i, the opponents' moves (or improvements) as one graph.
+struct Opponents<'a> {
+    moves: &'a Moves,
+    me: usize,
+    improving: bool,
+    len: usize,
 }
 
-impl Search {
-    fn new(states: usize, dms: usize) -> Self {
-        Search {
-            seen: vec![false; states * dms],
-            touched: Vec::new(),
-            stack: Vec::new(),
-            dms,
-        }
+impl Graph for Opponents<'_> {
+    fn len(&self) -> usize {
+        self.len
     }
 
-    /// Calls `visit` once per (state, last mover) reachable by the
-    /// opponents of `me` from `from`; `step(dm, state)` lists a DM's moves.
-    fn reach<'m>(
-        &mut self,
-        me: usize,
-        from: usize,
-        sanctions: Sanctions,
-        step: &dyn Fn(usize, usize) -> &'m [usize],
-        visit: &mut dyn FnMut(usize),
-    ) {
-        for j in (0..self.dms).filter(|&j| j != me) {
-            for &t in step(j, from) {
-                self.mark(t, j, visit);
-            }
+    fn lists(&self) -> usize {
+        self.moves.dms()
+    }
+
+    fn edges(&self, dm: usize, v: usize) -> &[usize] {
+        if dm == self.me {
+            &[]
+        } else if self.improving {
+            self.moves.improvements(dm, v)
+        } else {
+            self.moves.moves(dm, v)
         }
-        if sanctions == Sanctions::Sequences {
-            while let Some((t, last)) = self.stack.pop() {
-                for k in (0..self.dms).filter(|&k| k != me && k != last) {
-                    for &u in step(k, t) {
-                        self.mark(u, k, visit);
-                    }
+    }
+}
+
+/// Least value over the opponents' single moves (or improvements) from each state.
+fn least_single(moves: &Moves, me: usize, improving: bool, rows: &[&[u64]]) -> Vec<Vec<u64>> {
+    let n = rows.first().map_or(0, |r| r.len());
+    rows.iter()
+        .map(|row| {
+            (0..n)
+                .map(|s| {
+                    (0..moves.dms())
+                        .filter(|&j| j != me)
+                        .flat_map(|j| {
+                            if improving {
+                                moves.improvements(j, s)
+                            } else {
+                                moves.moves(j, s)
+                            }
+                        })
+                        .map(|&t| row[t])
+                        .min()
+                        .unwrap_or(u64::MAX)
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Simultaneous sanctions against DM `me`.
+struct Simultaneous<'a> {
+    states: &'a StateSpace,
+    moves: &'a Moves,
+    sanctions: Sanctions,
+    me: usize,
+    score: &'a [u64],
+    masks: Vec<u64>,
+    locks: Locks,
+    /// Per sub-cube pattern, its feasible states as (score, code), ascending.
+    cubes: HashMap<u64, Vec<(u64, u64)>>,
+}
+
+impl Simultaneous<'_> {
+    /// Whether opponents moving at once from `s` can answer `me`'s move to
+    /// `s1` with a feasible state `me` does not prefer to `s`.
+    fn sanction(&mut self, s: usize, s1: usize) -> bool {
+        let codes = self.states.codes();
+        let (code, target) = (codes[s], codes[s1]);
+        let bar = self.score[s];
+        if self.sanctions == Sanctions::Single {
+            return (0..self.masks.len()).filter(|&j| j != self.me).any(|j| {
+                let m = self.masks[j];
+                self.moves.moves(j, s).iter().any(|&t| {
+                    let c = (target & !m) | (codes[t] & m);
+                    self.states
+                        .index_of(c)
+                        .is_some_and(|x| self.score[x] <= bar)
+                })
+            });
+        }
+        let mine = self.masks[self.me];
+        let opponents = !mine & self.states.all_options();
+        let locked = self.locks.at(code) & opponents;
+        let key = (target & mine) | (code & self.locks.directed() & opponents);
+        let full = (0..self.masks.len()).filter(|&j| j != self.me).all(|j| {
+            let free = self.masks[j] & !locked;
+            self.moves.moves(j, s).len() + 1 == 1usize << free.count_ones()
+        });
+        let states = self.states;
+        let score = self.score;
+        let cube = self.cubes.entry(key).or_insert_with(|| {
+            let base = (target & mine) | (code & locked);
+            let free = opponents & !locked;
+            let mut list = Vec::new();
+            let mut sub = free;
+            loop {
+                if let Some(x) = states.index_of(base | sub) {
+                    list.push((score[x], base | sub));
                 }
+                if sub == 0 {
+                    break;
+                }
+                sub = (sub - 1) & free;
             }
+            list.sort_unstable();
+            list
+        });
+        if full {
+            return cube.first().is_some_and(|&(v, _)| v <= bar);
         }
-        self.stack.clear();
-        for i in self.touched.drain(..) {
-            self.seen[i] = false;
-        }
-    }
-
-    fn mark(&mut self, t: usize, by: usize, visit: &mut dyn FnMut(usize)) {
-        let key = t * self.dms + by;
-        if !self.seen[key] {
-            self.seen[key] = true;
-            self.touched.push(key);
-            self.stack.push((t, by));
-            visit(t);
-        }
+        // Each opponent's part must be its part in s or one of its moves.
+        cube.iter().take_while(|&&(v, _)| v <= bar).any(|&(_, c)| {
+            self.masks.iter().enumerate().all(|(j, &m)| {
+                j == self.me
+                    || c & m == code & m
+                    || self.states.index_of((code & !m) | (c & m)).is_some()
+            })
+        })
     }
 }
 
@@ -191,10 +275,9 @@ pub fn stability(
 ) -> Stability {
     let n = states.len();
     let dms = moves.dms();
+    let masks: Vec<u64> = (0..dms).map(|j| conflict.mask(j)).collect();
+    let locks = Locks::new(conflict);
     let mut table: Vec<Vec<Vec<bool>>> = vec![Vec::new(); Concept::ALL.len()];
-    let mut search = Search::new(n, dms);
-    let all_moves = |dm: usize, s: usize| moves.moves(dm, s);
-    let all_improvements = |dm: usize, s: usize| moves.improvements(dm, s);
     for i in 0..dms {
         let score = states.scores(i);
         // Score i can get back to from s2 by its best move (or staying).
@@ -207,43 +290,47 @@ pub fn stability(
                     .fold(score[s2], u64::max)
             })
             .collect();
-        let mut gmr_min: Vec<Option<u64>> = vec![None; n];
-        let mut smr_min: Vec<Option<u64>> = vec![None; n];
-        let mut seq_min: Vec<Option<u64>> = vec![None; n];
+        let (gmr, seq) = match sanctions {
+            Sanctions::Sequences => {
+                let graph = |improving| Opponents {
+                    moves,
+                    me: i,
+                    improving,
+                    len: n,
+                };
+                (
+                    least_reachable(&graph(false), &[score, &reply]),
+                    least_reachable(&graph(true), &[score]),
+                )
+            }
+            Sanctions::Single => (
+                least_single(moves, i, false, &[score, &reply]),
+                least_single(moves, i, true, &[score]),
+            ),
+        };
+        let mut sim = Simultaneous {
+            states,
+            moves,
+            sanctions,
+            me: i,
+            score,
+            masks: masks.clone(),
+            locks,
+            cubes: HashMap::new(),
+        };
         let mut rows = vec![vec![false; n]; Concept::ALL.len()];
         for s in 0..n {
             let ups = moves.improvements(i, s);
-            for &s1 in ups {
-                if gmr_min[s1].is_none() {
-                    let (mut g, mut m) = (u64::MAX, u64::MAX);
-                    search.reach(i, s1, sanctions, &all_moves, &mut |t| {
-                        g = g.min(score[t]);
-                        m = m.min(reply[t]);
-                    });
-                    gmr_min[s1] = Some(g);
-                    smr_min[s1] = Some(m);
-                    let mut q = u64::MAX;
-                    search.reach(i, s1, sanctions, &all_improvements, &mut |t| {
-                        q = q.min(score[t]);
-                    });
-                    seq_min[s1] = Some(q);
-                }
-            }
-            let deterred = |mins: &[Option<u64>]| {
-                ups.iter()
-                    .all(|&s1| mins[s1].is_some_and(|v| v <= score[s]))
-            };
-            let sim = ups
-                .iter()
-                .all(|&s1| simultaneous_sanction(conflict, states, moves, sanctions, i, s, s1));
-            let seq = deterred(&seq_min);
+            let deterred = |least: &[u64]| ups.iter().all(|&s1| least[s1] <= score[s]);
+            let seq_ok = deterred(&seq[0]);
+            let sim_ok = ups.iter().all(|&s1| sim.sanction(s, s1));
             let row = [
                 ups.is_empty(),
-                deterred(&gmr_min),
-                deterred(&smr_min),
-                seq,
-                sim,
-                seq && sim,
+                deterred(&gmr[0]),
+                deterred(&gmr[1]),
+                seq_ok,
+                sim_ok,
+                seq_ok && sim_ok,
             ];
             for (slot, v) in row.into_iter().enumerate() {
                 rows[slot][s] = v;
@@ -254,37 +341,4 @@ pub fn stability(
         }
     }
     Stability { table }
-}
-
-/// Whether opponents of `i` moving at once from `s` can answer i's move to
-/// `s1` with a feasible state i does not prefer to `s`.
-fn simultaneous_sanction(
-    conflict: &Conflict,
-    states: &StateSpace,
-    moves: &Moves,
-    sanctions: Sanctions,
-    i: usize,
-    s: usize,
-    s1: usize,
-) -> bool {
-    let score = states.scores(i);
-    let base = states.codes()[s1];
-    // Combined codes so far, each with whether some opponent moved.
-    let mut combos: Vec<(u64, bool)> = vec![(base, false)];
-    for j in (0..moves.dms()).filter(|&j| j != i) {
-        let mask = conflict.mask(j);
-        let mut next = Vec::new();
-        for &(code, moved) in &combos {
-            if sanctions == Sanctions::Sequences || !moved {
-                for &t in moves.moves(j, s) {
-                    let c = (code & !mask) | (states.codes()[t] & mask);
-                    next.push((c, true));
-                }
-            }
-        }
-        combos.extend(next);
-    }
-    combos
-        .iter()
-        .any(|&(code, moved)| moved && states.index_of(code).is_some_and(|t| score[t] <= score[s]))
 }

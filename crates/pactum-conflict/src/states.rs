@@ -78,6 +78,11 @@ impl StateSpace {
         self.codes.is_empty()
     }
 
+    /// The mask of every option: bit `k` set for each option `k`.
+    pub fn all_options(&self) -> u64 {
+        self.index.len() as u64 - 1
+    }
+
     /// The codes of the feasible states, in id order.
     pub fn codes(&self) -> &[u64] {
         &self.codes

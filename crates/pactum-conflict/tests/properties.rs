@@ -190,7 +190,7 @@ fn statement(options: usize) -> impl Strategy<Value = Statement> {
 }
 
 fn conflict() -> impl Strategy<Value = Conflict> {
-    (2usize..=5, 2usize..=3)
+    (2usize..=6, 2usize..=4)
         .prop_flat_map(|(n, d)| {
             (
                 prop::collection::vec(0..d, n),
