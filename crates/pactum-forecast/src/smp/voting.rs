@@ -11,6 +11,7 @@
 use super::params::{PceModel, SmpParams, VictoryProbModel, VotingRule};
 
 /// Vote of an actor with weight `w` for option a (utility `ua`) over b (utility `ub`).
+#[inline(always)]
 pub(super) fn vote(rule: VotingRule, w: f64, ua: f64, ub: f64) -> f64 {
     let d = ua - ub;
     let bin = (d / 1e-8).clamp(-1.0, 1.0);
@@ -62,16 +63,8 @@ pub(super) fn pce(util: &[Vec<f64>], weights: &[f64], p: &SmpParams) -> Vec<f64>
     if m == 0 {
         return Vec::new();
     }
-    let mut coal = vec![vec![1e-8; m]; m];
-    for (k, u) in util.iter().enumerate() {
-        for a in 0..m {
-            for b in 0..m {
-                if a != b {
-                    coal[a][b] += vote(p.voting, weights[k], u[a], u[b]).max(0.0);
-                }
-            }
-        }
-    }
+    let coal = coalitions(util, weights, p.voting, m);
+    let coal = |a: usize, b: usize| coal[a * m + b];
     let vp: Vec<Vec<f64>> = (0..m)
         .map(|a| {
             (0..m)
@@ -79,7 +72,7 @@ pub(super) fn pce(util: &[Vec<f64>], weights: &[f64], p: &SmpParams) -> Vec<f64>
                     if a == b {
                         0.5
                     } else {
-                        victory_prob(p.victory, coal[a][b], coal[b][a])
+                        victory_prob(p.victory, coal(a, b), coal(b, a))
                     }
                 })
                 .collect()
@@ -114,7 +107,7 @@ pub(super) fn pce(util: &[Vec<f64>], weights: &[f64], p: &SmpParams) -> Vec<f64>
             let inc: Vec<Vec<f64>> = (0..m)
                 .map(|a| {
                     (0..m)
-                        .map(|b| coal[a][b] * vp[a][b] + if a == b { 1e-10 } else { 0.0 })
+                        .map(|b| coal(a, b) * vp[a][b] + if a == b { 1e-10 } else { 0.0 })
                         .collect()
                 })
                 .collect();
@@ -148,6 +141,55 @@ pub(super) fn pce(util: &[Vec<f64>], weights: &[f64], p: &SmpParams) -> Vec<f64>
             pr
         }
     }
+}
+
+/// `coal[a * m + b]` = `1e−8 + Σ_k max(v_k(a,b), 0)`, voters added in order (the diagonal
+/// stays at 1e−8).
+fn coalitions(util: &[Vec<f64>], weights: &[f64], rule: VotingRule, m: usize) -> Vec<f64> {
+    match rule {
+        VotingRule::Prop => {
+            coalitions_by(util, weights, m, |w, a, b| vote(VotingRule::Prop, w, a, b))
+        }
+        VotingRule::Binary => coalitions_by(util, weights, m, |w, a, b| {
+            vote(VotingRule::Binary, w, a, b)
+        }),
+        VotingRule::PropBin => coalitions_by(util, weights, m, |w, a, b| {
+            vote(VotingRule::PropBin, w, a, b)
+        }),
+        VotingRule::Cubic => {
+            coalitions_by(util, weights, m, |w, a, b| vote(VotingRule::Cubic, w, a, b))
+        }
+        VotingRule::PropCbc => coalitions_by(util, weights, m, |w, a, b| {
+            vote(VotingRule::PropCbc, w, a, b)
+        }),
+        VotingRule::ASymProsp => coalitions_by(util, weights, m, |w, a, b| {
+            vote(VotingRule::ASymProsp, w, a, b)
+        }),
+    }
+}
+
+/// [`coalitions`] for a voting rule known at compile time.
+fn coalitions_by<V: Fn(f64, f64, f64) -> f64 + Copy>(
+    util: &[Vec<f64>],
+    weights: &[f64],
+    m: usize,
+    vote: V,
+) -> Vec<f64> {
+    let mut coal = vec![1e-8; m * m];
+    let add = |row: &mut [f64], others: &[f64], w: f64, ua: f64| {
+        for (c, &ub) in row.iter_mut().zip(others) {
+            *c += vote(w, ua, ub).max(0.0);
+        }
+    };
+    for (k, u) in util.iter().enumerate() {
+        let w = weights[k];
+        for a in 0..m {
+            let row = &mut coal[a * m..(a + 1) * m];
+            add(&mut row[..a], &u[..a], w, u[a]);
+            add(&mut row[a + 1..], &u[a + 1..], w, u[a]);
+        }
+    }
+    coal
 }
 
 #[cfg(test)]
