@@ -6,7 +6,8 @@
 //! with its case's name when the input has several cases (and the note does not already start
 //! with it); actors share a final position when they lie within 0.001 of it on the unit scale;
 //! the scale to draw an issue on is its own, else 0–100 when every value fits, else the range
-//! of its values. Cases run in parallel; the results do not depend on the thread count.
+//! of its values. Several cases run in parallel (a single one on the calling thread); the results
+//! do not depend on the thread count.
 
 use std::collections::BTreeMap;
 
@@ -72,11 +73,13 @@ pub struct InputForecast {
 /// Runs `model` on every case of `input`.
 pub fn forecast_input(input: &Input, model: ModelKind, opts: &Options) -> Result<InputForecast> {
     let several = input.cases().len() > 1;
-    let results: Vec<(Vec<IssueForecast>, Vec<String>)> = input
-        .cases()
-        .par_iter()
-        .map(|c| forecast_case(c, model, opts))
-        .collect::<Result<_>>()?;
+    let one = |c: &InputCase| forecast_case(c, model, opts);
+    // A single case runs on the calling thread: no thread pool is started for it.
+    let results: Vec<(Vec<IssueForecast>, Vec<String>)> = if several {
+        input.cases().par_iter().map(one).collect::<Result<_>>()?
+    } else {
+        input.cases().iter().map(one).collect::<Result<_>>()?
+    };
     let mut out = InputForecast {
         issues: Vec::new(),
         notes: Vec::new(),

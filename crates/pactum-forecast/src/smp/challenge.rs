@@ -228,20 +228,17 @@ fn sweep<V, T>(
     V: Fn(f64, f64, f64) -> f64 + Copy,
     T: Fn(f64, f64, f64, f64) -> (f64, f64) + Copy,
 {
-    let it = row
-        .iter()
-        .zip(base)
-        .zip(sum0)
-        .zip(c_for.iter_mut())
-        .zip(c_against.iter_mut());
-    for ((((&dkj, &cij0), &s0), cij), cji) in it {
-        let ukj = util(dkj, k.rho);
+    let m = row.len();
+    let (base, sum0) = (&base[..m], &sum0[..m]);
+    let (c_for, c_against) = (&mut c_for[..m], &mut c_against[..m]);
+    for j in 0..m {
+        let ukj = util(row[j], k.rho);
         let vk = vote(k.w, k.uki, ukj);
-        let pik = (cij0 + vk.max(0.0)) / (s0 + vk.abs());
+        let pik = (base[j] + vk.max(0.0)) / (sum0[j] + vk.abs());
         let (a, b) = third(pik, k.uki, ukj, k.ukk);
         let vt = vote(k.w, a, b);
-        *cij += vt.max(0.0);
-        *cji += (-vt).max(0.0);
+        c_for[j] += vt.max(0.0);
+        c_against[j] += (-vt).max(0.0);
     }
 }
 

@@ -103,10 +103,8 @@ impl<'a> Turn<'a> {
     /// Risk attitudes from the risk-neutral PCE over all n positions (duplicates included).
     fn risk_attitudes(&self) -> Vec<f64> {
         let n = self.pos.len();
-        let u0: Vec<Vec<f64>> = (0..n)
-            .map(|i| (0..n).map(|j| 1.0 - self.d(i, j)).collect())
-            .collect();
-        let pr = pce(&u0, self.cap, self.p);
+        let u0: Vec<f64> = self.dist.iter().map(|d| 1.0 - d).collect();
+        let pr = pce(&u0, n, self.cap, self.p);
         let pmax = pr.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
         let pmin = pr.iter().cloned().fold(f64::INFINITY, f64::min);
         let span = pmax - pmin;
@@ -276,14 +274,10 @@ impl<'a> Turn<'a> {
                     .expect("every actor is close to some distinct position")
             })
             .collect();
-        let u: Vec<Vec<f64>> = (0..n)
-            .map(|k| {
-                reps.iter()
-                    .map(|&r| util(self.d(k, r), self.rho[k]))
-                    .collect()
-            })
+        let u: Vec<f64> = (0..n)
+            .flat_map(|k| reps.iter().map(move |&r| util(self.d(k, r), self.rho[k])))
             .collect();
-        let probs = pce(&u, self.cap, self.p);
+        let probs = pce(&u, reps.len(), self.cap, self.p);
         (reps, group, probs)
     }
 
@@ -319,20 +313,20 @@ impl<'a> Turn<'a> {
             .iter()
             .map(|b| self.bargain_utils(b, &own, &prefix))
             .collect();
+        let (status_quo, utils) = (&status_quo, &utils);
         let mut next = self.pos.to_vec();
         for k in 0..n {
             let q = &queues[k];
             let chosen = if q.len() == 1 {
                 0
             } else {
-                let u: Vec<Vec<f64>> = (0..n)
-                    .map(|m| {
+                let u: Vec<f64> = (0..n)
+                    .flat_map(|m| {
                         q.iter()
-                            .map(|b| b.map_or(status_quo[m], |b| utils[b][m]))
-                            .collect()
+                            .map(move |b| b.map_or(status_quo[m], |b| utils[b][m]))
                     })
                     .collect();
-                let pr = pce(&u, self.cap, self.p);
+                let pr = pce(&u, q.len(), self.cap, self.p);
                 match self.p.transitions {
                     StateTransitions::Deterministic => {
                         let mut best = 0;
