@@ -158,3 +158,19 @@ export function linkParams(link) {
   const fragment = new URLSearchParams(new URL(link).hash.slice(1));
   return { session: fragment.get('session'), token: fragment.get('token') };
 }
+
+/**
+ * A JSON request to the server: `url` absolute, or a path joined to `baseUrl`.
+ * Checks the status (`want`, or any 2xx when omitted) and returns the parsed
+ * body (null when empty).
+ */
+export async function request(baseUrl, method, url, token, body, want) {
+  const headers = { 'content-type': 'application/json' };
+  if (token) headers.authorization = `Bearer ${token}`;
+  const full = url.startsWith('http') ? url : `${baseUrl}${url}`;
+  const res = await fetch(full, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  if (want === undefined) assert.ok(res.ok, `${method} ${url}: ${res.status} ${text}`);
+  else assert.equal(res.status, want, `${method} ${url}: ${text}`);
+  return text ? JSON.parse(text) : null;
+}

@@ -14,7 +14,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import {
-  ARTIFACTS, BIN, ROOT, linkParams, openContext as open, startAll, waitContains, waitText,
+  ARTIFACTS, BIN, ROOT, linkParams, openContext as open, startAll, waitContains, waitText, request,
 } from '../lib/harness.js';
 import { zipFiles } from '../lib/zip.js';
 
@@ -31,14 +31,8 @@ after(async () => {
   if (stop) await stop();
 });
 
-async function api(method, p, token, body) {
-  const headers = { 'content-type': 'application/json' };
-  if (token) headers.authorization = `Bearer ${token}`;
-  const resp = await fetch(`${baseUrl}${p}`, { method, headers, body: body ? JSON.stringify(body) : undefined });
-  const json = await resp.json();
-  assert.ok(resp.ok, `${method} ${p}: ${resp.status} ${JSON.stringify(json)}`);
-  return json;
-}
+/** A JSON request to this test's server (status checked). */
+const api = (method, url, token, body) => request(baseUrl, method, url, token, body);
 
 /** `pactum convert --to FORMAT` of an example into the work folder; the output's path. */
 function convert(example, format, out) {

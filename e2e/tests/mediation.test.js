@@ -12,7 +12,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import {
-  ARTIFACTS, TIMEOUT, linkParams, openContext as open, startAll, waitContains, waitLive, waitText,
+  ARTIFACTS, TIMEOUT, linkParams, openContext as open, startAll, waitContains, waitLive, waitText, request,
 } from '../lib/harness.js';
 
 let baseUrl;
@@ -34,14 +34,8 @@ async function waitEvent(page, name) {
   await page.waitForFunction((n) => document.documentElement.dataset.lastEvent === n, name, { timeout: TIMEOUT });
 }
 
-async function api(method, url, token, body) {
-  const headers = { 'content-type': 'application/json' };
-  if (token) headers.authorization = `Bearer ${token}`;
-  const res = await fetch(`${baseUrl}${url}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await res.text();
-  assert.ok(res.ok, `${method} ${url}: ${res.status} ${text}`);
-  return text ? JSON.parse(text) : null;
-}
+/** A JSON request to this test's server (status checked). */
+const api = (method, url, token, body) => request(baseUrl, method, url, token, body);
 
 test('the convener mediates when the scenario names no mediator; every page shows who discloses, live', async () => {
   const problems = [];

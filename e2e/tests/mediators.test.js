@@ -12,7 +12,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import {
-  ARTIFACTS, TIMEOUT, linkParams, openContext as open, startAll, waitContains,
+  ARTIFACTS, TIMEOUT, linkParams, openContext as open, startAll, waitContains, request,
 } from '../lib/harness.js';
 
 let baseUrl;
@@ -29,14 +29,8 @@ after(async () => {
 
 const openContext = (name, problems, tokens) => open(browser, name, problems, tokens);
 
-async function api(method, url, token, body) {
-  const headers = { 'content-type': 'application/json' };
-  if (token) headers.authorization = `Bearer ${token}`;
-  const res = await fetch(`${baseUrl}${url}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await res.text();
-  assert.ok(res.ok, `${method} ${url}: ${res.status} ${text}`);
-  return text ? JSON.parse(text) : null;
-}
+/** A JSON request to this test's server (status checked). */
+const api = (method, url, token, body) => request(baseUrl, method, url, token, body);
 
 /** Waits until the page can vote ('vote') or the mediator has stopped ('over'). */
 async function nextTurn(page) {

@@ -10,7 +10,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { ARTIFACTS, openContext as open, startAll, waitContains, waitText } from '../lib/harness.js';
+import { ARTIFACTS, openContext as open, startAll, waitContains, waitText, request } from '../lib/harness.js';
 
 let baseUrl;
 let browser;
@@ -24,14 +24,8 @@ after(async () => {
   if (stop) await stop();
 });
 
-async function api(method, p, token, body) {
-  const headers = { 'content-type': 'application/json' };
-  if (token) headers.authorization = `Bearer ${token}`;
-  const resp = await fetch(`${baseUrl}${p}`, { method, headers, body: body ? JSON.stringify(body) : undefined });
-  const json = await resp.json();
-  assert.ok(resp.ok, `${method} ${p}: ${resp.status} ${JSON.stringify(json)}`);
-  return json;
-}
+/** A JSON request to this test's server (status checked). */
+const api = (method, url, token, body) => request(baseUrl, method, url, token, body);
 
 /** The utilities of the `n` best packages of `preferences` (GET /me), without red-lined values. */
 function bruteForceBest(preferences, n) {

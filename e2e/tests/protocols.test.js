@@ -12,7 +12,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   ARTIFACTS, BIN, ROOT, linkParams, openContext as open, shownPackage, startAll, waitContains,
-  waitLive, waitText,
+  waitLive, waitText, request as call,
 } from '../lib/harness.js';
 import { zipFiles } from '../lib/zip.js';
 
@@ -224,13 +224,7 @@ test('two parties settle issues round by round and keep a partial agreement at t
 });
 
 /** A JSON request to the server; returns the parsed body (status checked). */
-async function request(method, url, token, body, want = 200) {
-  const headers = { 'content-type': 'application/json' };
-  if (token) headers.authorization = `Bearer ${token}`;
-  const res = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  assert.equal(res.status, want, await res.clone().text());
-  return res.json();
-}
+const request = (method, url, token, body, want = 200) => call(baseUrl, method, url, token, body, want);
 
 test('the scenario\'s mediator sees a partial-rounds session in the utility space once both disclose', async () => {
   const problems = [];

@@ -15,7 +15,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
-  ARTIFACTS, ROOT, openContext as open, startAll, waitContains, waitText,
+  ARTIFACTS, ROOT, openContext as open, startAll, waitContains, waitText, request as call,
 } from '../lib/harness.js';
 
 let baseUrl;
@@ -33,13 +33,7 @@ after(async () => {
 const openContext = (name, problems, tokens) => open(browser, name, problems, tokens);
 
 /** A JSON request to the server; returns the parsed body (status checked). */
-async function request(method, url, token, body, want = 200) {
-  const headers = { 'content-type': 'application/json' };
-  if (token) headers.authorization = `Bearer ${token}`;
-  const res = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  assert.equal(res.status, want, await res.clone().text());
-  return res.json();
-}
+const request = (method, url, token, body, want = 200) => call(baseUrl, method, url, token, body, want);
 
 /** Records every JSON answer the page fetches from the server (url, body text). */
 function recordAnswers(page) {

@@ -105,7 +105,11 @@ fn a_recorded_simulation_verifies_and_one_changed_byte_of_a_move_fails_it() {
 fn what_a_record_cannot_hold_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("sim.json");
-    for args in [&["--time-limit", "5"][..], &["--phases", "2"][..]] {
+    for args in [
+        &["--time-limit", "0.5"][..],
+        &["--time-limit", "5000000000"][..],
+        &["--phases", "2"][..],
+    ] {
         pactum()
             .arg("negotiate")
             .arg(repo(CAR))
@@ -116,6 +120,44 @@ fn what_a_record_cannot_hold_is_refused() {
             .failure();
     }
     assert!(!file.exists());
+}
+
+#[test]
+fn a_simulation_under_a_time_limit_records_its_move_times_and_verifies() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("timed.json");
+    let doc = negotiate_recorded(
+        CAR,
+        &file,
+        &[
+            "--parties",
+            "boulware,conceder",
+            "--steps",
+            "40",
+            "--time-limit",
+            "60",
+        ],
+    );
+    let export: Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+    let events = export["record"]["events"].as_array().unwrap();
+    assert_eq!(events[0]["event"]["deadline_seconds"], 60);
+    let times: Vec<i64> = events
+        .iter()
+        .filter(|e| e["event"]["type"] == "move")
+        .map(|e| e["event"]["at_ms"].as_i64().unwrap())
+        .collect();
+    assert!(!times.is_empty());
+    assert!(times.windows(2).all(|w| w[0] <= w[1]));
+    assert!(times.iter().all(|&t| (0..60_000).contains(&t)));
+    pactum()
+        .arg("verify")
+        .arg(&file)
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("protocol replay: passed"));
+    let (ok, replayed) = replay(&file);
+    assert!(ok, "{replayed}");
+    assert_eq!(replayed["agreement"], doc["agreement"]);
 }
 
 #[test]

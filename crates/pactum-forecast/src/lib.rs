@@ -124,6 +124,19 @@ pub struct Options {
     pub smp: smp::SmpParams,
 }
 
+/// The point forecast of every dimension, as [`run`] gives them, without building the
+/// trajectories when the model can skip them (the SMP).
+pub(crate) fn point_forecasts(model: ModelKind, case: &Case, opts: &Options) -> Result<Vec<f64>> {
+    match model {
+        ModelKind::Smp => Ok(smp::run_smp(case, &opts.smp)?.prob_weighted),
+        _ => Ok(run(model, case, opts)?
+            .dimensions
+            .iter()
+            .map(|d| d.forecast)
+            .collect()),
+    }
+}
+
 /// Runs `model` on `case`.
 pub fn run(model: ModelKind, case: &Case, opts: &Options) -> Result<Forecast> {
     case.validate()?;

@@ -4,7 +4,8 @@
 //! summarised by its median and 10th-90th percentiles.
 //!
 //! Draws run in parallel (rayon) but each draw has its own RNG derived from the seed and the
-//! draw index, so the same seed gives identical output whatever the thread count.
+//! draw index, so the same seed gives identical output whatever the thread count. A draw keeps
+//! only the point forecasts (no trajectories); progress is reported once per draw.
 
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -13,7 +14,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{ForecastError, Result};
 use crate::model::Case;
-use crate::{ModelKind, Options, run};
+use crate::progress::{Counter, Observer, Silent};
+use crate::{ModelKind, Options, point_forecasts, run};
 
 /// How one input is perturbed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -179,6 +181,29 @@ pub fn monte_carlo(
     opts: &Options,
     o: &McOptions,
 ) -> Result<McResult> {
+    monte_carlo_observed(model, case, opts, o, &Silent)
+}
+
+/// [`monte_carlo`], telling `observer` each time a draw is done.
+pub fn monte_carlo_observed(
+    model: ModelKind,
+    case: &Case,
+    opts: &Options,
+    o: &McOptions,
+    observer: &dyn Observer,
+) -> Result<McResult> {
+    let counter = Counter::new(o.draws, observer);
+    monte_carlo_counted(model, case, opts, o, &counter)
+}
+
+/// [`monte_carlo`], ticking `counter` once per draw.
+pub(crate) fn monte_carlo_counted(
+    model: ModelKind,
+    case: &Case,
+    opts: &Options,
+    o: &McOptions,
+    counter: &Counter,
+) -> Result<McResult> {
     if o.draws > MAX_DRAWS {
         return Err(ForecastError::TooManyDraws {
             draws: o.draws,
@@ -195,9 +220,9 @@ pub fn monte_carlo(
         .into_par_iter()
         .map(|k| {
             let c = perturbed_case(case, o, k);
-            run(model, &c, opts)
-                .ok()
-                .map(|f| f.dimensions.iter().map(|d| d.forecast).collect())
+            let forecast = point_forecasts(model, &c, opts).ok();
+            counter.tick();
+            forecast
         })
         .collect();
     let failures = results.iter().filter(|r| r.is_none()).count();

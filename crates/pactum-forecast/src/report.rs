@@ -6,7 +6,8 @@
 //! with its case's name when the input has several cases (and the note does not already start
 //! with it); actors share a final position when they lie within 0.001 of it on the unit scale;
 //! the scale to draw an issue on is its own, else 0–100 when every value fits, else the range
-//! of its values. Cases run in parallel; the results do not depend on the thread count.
+//! of its values. Several cases run in parallel (a single one on the calling thread); the results
+//! do not depend on the thread count.
 
 use std::collections::BTreeMap;
 
@@ -14,7 +15,7 @@ use rayon::prelude::*;
 
 use crate::input::{Input, InputCase};
 use crate::model::{Anchor, Case};
-use crate::montecarlo::{McOptions, monte_carlo};
+use crate::montecarlo::{McOptions, monte_carlo_counted};
 use crate::progress::{Counter, Observer};
 use crate::result::Round;
 use crate::smp::{self, SmpRun};
@@ -72,11 +73,13 @@ pub struct InputForecast {
 /// Runs `model` on every case of `input`.
 pub fn forecast_input(input: &Input, model: ModelKind, opts: &Options) -> Result<InputForecast> {
     let several = input.cases().len() > 1;
-    let results: Vec<(Vec<IssueForecast>, Vec<String>)> = input
-        .cases()
-        .par_iter()
-        .map(|c| forecast_case(c, model, opts))
-        .collect::<Result<_>>()?;
+    let one = |c: &InputCase| forecast_case(c, model, opts);
+    // A single case runs on the calling thread: no thread pool is started for it.
+    let results: Vec<(Vec<IssueForecast>, Vec<String>)> = if several {
+        input.cases().par_iter().map(one).collect::<Result<_>>()?
+    } else {
+        input.cases().iter().map(one).collect::<Result<_>>()?
+    };
     let mut out = InputForecast {
         issues: Vec::new(),
         notes: Vec::new(),
@@ -215,7 +218,8 @@ pub struct IssueMonteCarlo {
 }
 
 /// Runs `model`'s Monte Carlo on every case of `input`: actors with a range in the input are
-/// drawn from it, the others get `base`'s spreads. `observer` hears once per case.
+/// drawn from it, the others get `base`'s spreads. `observer` hears once per draw, counted
+/// over every case.
 pub fn monte_carlo_input(
     input: &Input,
     model: ModelKind,
@@ -223,16 +227,15 @@ pub fn monte_carlo_input(
     base: &McOptions,
     observer: &dyn Observer,
 ) -> Result<Vec<IssueMonteCarlo>> {
-    let counter = Counter::new(input.cases().len(), observer);
-    let results = input
+    let runs: Vec<(&InputCase, McOptions)> = input
         .cases()
+        .iter()
+        .map(|c| (c, c.ranges().mc_options(c.case(), base)))
+        .collect();
+    let counter = Counter::new(runs.iter().map(|(_, mc)| mc.draws).sum(), observer);
+    let results = runs
         .par_iter()
-        .map(|c| {
-            let mc = c.ranges().mc_options(c.case(), base);
-            let r = monte_carlo(model, c.case(), opts, &mc);
-            counter.tick();
-            r
-        })
+        .map(|(c, mc)| monte_carlo_counted(model, c.case(), opts, mc, &counter))
         .collect::<Result<Vec<_>>>()?;
     let mut issues = Vec::new();
     for (c, r) in input.cases().iter().zip(&results) {
@@ -297,7 +300,7 @@ mod tests {
     }
 
     #[test]
-    fn monte_carlo_reports_each_case_to_the_observer() {
+    fn monte_carlo_reports_each_draw_to_the_observer() {
         let heard = std::sync::atomic::AtomicUsize::new(0);
         let obs = |_: usize, _: usize| {
             heard.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -315,6 +318,6 @@ mod tests {
         )
         .unwrap();
         assert_eq!(mc.len(), 2);
-        assert_eq!(heard.into_inner(), 2);
+        assert_eq!(heard.into_inner(), 10);
     }
 }

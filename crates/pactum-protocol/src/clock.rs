@@ -151,6 +151,14 @@ impl Clock {
             .map(|l| self.source.elapsed().as_secs_f64() / l.as_secs_f64())
     }
 
+    /// Time elapsed since the start, read only when the deadline has a
+    /// wall-clock limit (`None` otherwise): what a recorder stamps a move
+    /// with.
+    #[inline]
+    pub fn elapsed(&self) -> Option<Duration> {
+        self.deadline.time_limit.map(|_| self.source.elapsed())
+    }
+
     /// Relative time in round `step`, in [0, 1].
     #[inline]
     pub fn time(&self, step: usize) -> f64 {
@@ -215,6 +223,7 @@ mod tests {
         assert_eq!(both.time(0), 0.2);
         manual.advance(Duration::from_secs(5));
         assert_eq!(both.time(0), 0.5);
+        assert_eq!(both.elapsed(), Some(Duration::from_secs(5)));
         assert!(!both.out_of_time());
         manual.set(Duration::from_secs(10));
         assert!(both.out_of_time() && both.expired(0));
@@ -235,6 +244,7 @@ mod tests {
         let clock = Clock::with_source(Deadline::steps(2), Arc::new(Unreadable));
         assert_eq!(clock.time(1), 2.0 / 3.0);
         assert!(!clock.out_of_time());
+        assert_eq!(clock.elapsed(), None);
         assert!(clock.expired(2));
     }
 }

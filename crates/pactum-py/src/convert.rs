@@ -13,7 +13,8 @@ use pactum_core::{Issue, IssueKind, Scenario, Value};
 use pactum_sim::{OutcomeId, Prepared};
 use pyo3::exceptions::{PyFileNotFoundError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyString};
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString};
 
 use crate::PactumError;
 
@@ -187,6 +188,47 @@ pub fn outcome_to_py<'py>(
         )?;
     }
     Ok(dict)
+}
+
+/// An agreement as Python gives it: the outcome's dict, or None.
+pub fn agreement_to_py<'py>(
+    py: Python<'py>,
+    p: &Prepared,
+    agreement: Option<OutcomeId>,
+) -> PyResult<Bound<'py, PyAny>> {
+    match agreement {
+        Some(a) => Ok(outcome_to_py(py, p, a)?.into_any()),
+        None => Ok(py.None().into_bound(py)),
+    }
+}
+
+/// Every outcome of a scenario as a dict issue → value, built once (on the
+/// first `info.outcomes()`) and kept with the scenario; each call hands out
+/// copies, so a negotiator may change its dicts without touching another's.
+pub struct OutcomeDicts(PyOnceLock<Py<PyList>>);
+
+impl Default for OutcomeDicts {
+    fn default() -> Self {
+        OutcomeDicts(PyOnceLock::new())
+    }
+}
+
+impl OutcomeDicts {
+    /// Fresh copies of every outcome's dict, in enumeration order.
+    pub fn copies<'py>(&self, py: Python<'py>, p: &Prepared) -> PyResult<Bound<'py, PyList>> {
+        let all = self.0.get_or_try_init(py, || {
+            let list = PyList::empty(py);
+            for id in 0..p.space.len() {
+                list.append(outcome_to_py(py, p, id as OutcomeId)?)?;
+            }
+            Ok::<_, PyErr>(list.unbind())
+        })?;
+        let out = PyList::empty(py);
+        for d in all.bind(py).iter() {
+            out.append(d.cast_into::<PyDict>()?.copy()?)?;
+        }
+        Ok(out)
+    }
 }
 
 /// A serialisable document as Python objects (through its JSON text).

@@ -24,7 +24,9 @@ mod analysis;
 mod convert;
 mod negotiate;
 mod negotiator;
+mod phased;
 mod scenario;
+mod seat;
 mod tournament;
 mod view;
 

@@ -6,132 +6,26 @@
 //! line's (`sao`, `single-text` with `veto`, `hill-climbing` or
 //! `draft-and-vote`, `partial-rounds`); `Result.to_dict()` is the document
 //! of `pactum negotiate --json` (built by `pactum_sim::document`, as the
-//! command line builds it); a negotiation of built-in strategies only
+//! command line builds it, on first use only); a negotiation of built-in strategies only
 //! runs without the GIL; a Python negotiator's fault ends the negotiation
 //! as an invalid move, its reason in the result (see `negotiator`).
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-use pactum_sim::document::negotiation_doc;
-use pactum_sim::negotiator::{self, Negotiator, SeatInfo};
+use pactum_sim::document::{end_doc, negotiation_doc};
+use pactum_sim::negotiator;
 use pactum_sim::runner::{Faults, negotiate_with};
 use pactum_sim::session::Deadline;
-use pactum_sim::{Config, Mediator, Prepared, ProtocolKind, SimError, WallClock};
+use pactum_sim::{Config, Mediator, Prepared, ProtocolKind, WallClock};
 use pyo3::prelude::*;
-use pyo3::types::PyType;
+use pyo3::sync::PyOnceLock;
 
-use crate::convert::{json_loads, pactum_error, value_error};
-use crate::negotiator::{PyNegotiator, Table};
+use crate::convert::{agreement_to_py, json_loads, pactum_error, to_python, value_error};
+use crate::negotiator::Table;
+use crate::phased::{self, ShiftArg};
 use crate::scenario::Scenario;
-
-/// Who plays a seat.
-pub enum Player {
-    /// A built-in strategy, by name.
-    Builtin(String),
-    /// A Python negotiator (an instance) or a class of them (instantiated
-    /// for each negotiation).
-    Python {
-        /// The object.
-        obj: Py<PyAny>,
-        /// Its name in results.
-        name: String,
-    },
-}
-
-impl Player {
-    /// The name in results.
-    pub fn name(&self) -> &str {
-        match self {
-            Player::Builtin(n) => n,
-            Player::Python { name, .. } => name,
-        }
-    }
-}
-
-/// A negotiator's name in results: the `name` attribute when it is a
-/// string, else the class's name.
-fn python_name(obj: &Bound<'_, PyAny>) -> PyResult<String> {
-    if let Ok(name) = obj.getattr("name")
-        && let Ok(name) = name.extract::<String>()
-    {
-        return Ok(name);
-    }
-    let class = match obj.cast::<PyType>() {
-        Ok(t) => t.clone(),
-        Err(_) => obj.get_type(),
-    };
-    Ok(class.name()?.to_string())
-}
-
-/// A seat's player from a Python argument: a built-in strategy's name, a
-/// negotiator, or (`classes`) a negotiator class.
-pub fn player(obj: &Bound<'_, PyAny>, classes: bool) -> PyResult<Player> {
-    if let Ok(name) = obj.extract::<String>() {
-        let name = name.trim().to_string();
-        negotiator::check(&name).map_err(|e| value_error(crate::convert::chain(&e)))?;
-        return Ok(Player::Builtin(name));
-    }
-    let is_class = obj.is_instance_of::<PyType>();
-    if is_class != classes || !obj.hasattr("propose")? || !obj.hasattr("respond")? {
-        let shown = obj
-            .repr()
-            .map_or_else(|_| "?".to_string(), |r| r.to_string());
-        return Err(value_error(if classes {
-            format!(
-                "{shown} is neither a built-in strategy's name nor a pactum.Negotiator subclass"
-            )
-        } else {
-            format!(
-                "{shown} is neither a built-in strategy's name nor a negotiator (an object with propose and respond)"
-            )
-        }));
-    }
-    Ok(Player::Python {
-        name: python_name(obj)?,
-        obj: obj.clone().unbind(),
-    })
-}
-
-/// Builds the negotiator of a seat: a built-in one, or a Python one (a
-/// class is instantiated first; an exception there is a fault in round 0
-/// reported by a negotiator that then moves no more).
-pub fn build_seat(
-    py: Python<'_>,
-    player: &Player,
-    info: &SeatInfo,
-    table: &Arc<Table>,
-    faults: &Arc<Faults>,
-    created: &mut Vec<Py<PyAny>>,
-) -> Result<Box<dyn Negotiator>, SimError> {
-    match player {
-        Player::Builtin(name) => negotiator::build(name, info),
-        Player::Python { obj, name } => {
-            let bound = obj.bind(py);
-            let made = if bound.is_instance_of::<PyType>() {
-                bound.call0().map(Bound::unbind)
-            } else {
-                Ok(obj.clone_ref(py))
-            };
-            let seated = match made {
-                Ok(o) => {
-                    created.push(o.clone_ref(py));
-                    PyNegotiator::seat(py, o, name, info, table, faults)
-                }
-                Err(e) => {
-                    let failed = PyNegotiator::seat(py, py.None(), name, info, table, faults);
-                    failed.map(|mut n| {
-                        n.fail_now(&e, py);
-                        n
-                    })
-                }
-            };
-            seated
-                .map(|n| Box::new(n) as Box<dyn Negotiator>)
-                .map_err(|e| SimError::Invalid(e.to_string()))
-        }
-    }
-}
+use crate::seat::{Player, build_seat, discounting, player, tell_end};
 
 /// The protocol named as the command line names it.
 fn protocol_of(protocol: &str, mediator: &str) -> PyResult<ProtocolKind> {
@@ -155,29 +49,55 @@ fn protocol_of(protocol: &str, mediator: &str) -> PyResult<ProtocolKind> {
     }
 }
 
-/// The prepared scenario with discounting as `discount` asks.
-pub fn discounting(p: &Prepared, discount: &str) -> PyResult<Prepared> {
-    match discount {
-        "scenario" => Ok(p.clone()),
-        "none" => Ok(p.clone().without_discount()),
-        _ => Err(value_error(format!(
-            "discount {discount:?}: expected \"scenario\" or \"none\""
-        ))),
-    }
-}
-
-/// How a negotiation came out: the document of `pactum negotiate --json`.
+/// How a negotiation came out. The agreement, utilities, rounds and end
+/// are read from the simulator's result when asked for; the document of
+/// `pactum negotiate --json` (trace, parties, distances) is built once, on
+/// the first call that needs it (`trace`, `to_dict()`), so a caller that
+/// reads only the agreement and utilities never pays for it.
 #[pyclass(module = "pactum", frozen)]
 pub struct NegotiationResult {
-    text: String,
-    doc: Py<PyAny>,
+    /// The scenario played (its metrics measure the distances).
+    scenario: Py<Scenario>,
+    /// The scenario as played (discounted or not).
+    prepared: Prepared,
+    /// Each seat's strategy name.
+    strategies: Vec<String>,
+    /// The protocol, deadline and seed.
+    config: Config,
+    /// The simulator's result, trace included.
+    result: pactum_sim::NegotiationResult,
+    /// The document's JSON text, once built.
+    text: OnceLock<String>,
+    /// The document as Python objects, once built (`trace` reads it).
+    doc: PyOnceLock<Py<PyAny>>,
 }
 
 impl NegotiationResult {
-    /// A result from its JSON document.
-    pub fn from_text(py: Python<'_>, text: String) -> PyResult<Self> {
-        let doc = json_loads(py, &text)?.unbind();
-        Ok(NegotiationResult { text, doc })
+    /// The document's JSON text (built on first use).
+    fn text(&self, py: Python<'_>) -> PyResult<&str> {
+        if let Some(t) = self.text.get() {
+            return Ok(t);
+        }
+        let metrics = self.scenario.get().metrics()?;
+        let doc = negotiation_doc(
+            &self.prepared,
+            &self.strategies,
+            &self.config,
+            &self.result,
+            metrics,
+        );
+        let text = py
+            .detach(|| serde_json::to_string(&doc))
+            .map_err(pactum_error)?;
+        Ok(self.text.get_or_init(|| text))
+    }
+
+    /// The document as Python objects, shared by the getters.
+    fn doc<'py>(&self, py: Python<'py>) -> PyResult<&Bound<'py, PyAny>> {
+        let doc = self
+            .doc
+            .get_or_try_init(py, || json_loads(py, self.text(py)?).map(Bound::unbind))?;
+        Ok(doc.bind(py))
     }
 }
 
@@ -186,67 +106,55 @@ impl NegotiationResult {
     /// The agreed outcome (issue → value), or None.
     #[getter]
     fn agreement<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        self.doc.bind(py).get_item("agreement")
+        agreement_to_py(py, &self.prepared, self.result.agreement)
     }
 
     /// Every negotiator's utility of the result, in negotiator order.
     #[getter]
-    fn utilities<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        self.doc.bind(py).get_item("utilities")
+    fn utilities(&self) -> Vec<f64> {
+        self.result.utilities.clone()
     }
 
     /// Rounds started (an agreement in the first round gives 1).
     #[getter]
-    fn steps<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        self.doc.bind(py).get_item("steps")
+    fn steps(&self) -> usize {
+        self.result.steps
     }
 
     /// How it ended: `kind` ("agreement", "deadline", "ended", "deserted",
     /// "invalid"), with `party` and `reason` where they apply.
     #[getter]
     fn end<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        self.doc.bind(py).get_item("end")
+        to_python(py, &end_doc(&self.prepared, &self.result.end))
     }
 
     /// The offers and proposals, each `{"step", "time", "proposer", "offer",
     /// "utilities", "responses"}`.
     #[getter]
     fn trace<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        self.doc.bind(py).get_item("trace")
+        self.doc(py)?.get_item("trace")
     }
 
     /// The document of `pactum negotiate --json`, as a new dict.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        json_loads(py, &self.text)
+        json_loads(py, self.text(py)?)
     }
 
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
-        let doc = self.doc.bind(py);
         Ok(format!(
             "Result(end={}, steps={}, utilities={})",
-            doc.get_item("end")?.get_item("kind")?,
-            doc.get_item("steps")?,
-            doc.get_item("utilities")?.repr()?
+            self.end(py)?.get_item("kind")?,
+            self.result.steps,
+            self.utilities().into_pyobject(py)?.repr()?
         ))
     }
-}
-
-/// Calls `on_end(result)` on every Python negotiator that has one.
-pub fn tell_end(py: Python<'_>, objs: &[Py<PyAny>], result: &Bound<'_, PyAny>) -> PyResult<()> {
-    for o in objs {
-        let o = o.bind(py);
-        if o.hasattr("on_end")? {
-            o.call_method1("on_end", (result,))?;
-        }
-    }
-    Ok(())
 }
 
 /// Plays one negotiation. `negotiators`: one per negotiator of the
 /// scenario, in its order (the first proposes first), each a built-in
 /// strategy's name or a `pactum.Negotiator`.
 #[pyfunction]
-#[pyo3(signature = (scenario, negotiators, protocol = "sao", steps = 100, seed = 0, *, mediator = "hill-climbing", time_limit = None, discount = "scenario"))]
+#[pyo3(signature = (scenario, negotiators, protocol = "sao", steps = 100, seed = 0, *, mediator = "hill-climbing", time_limit = None, discount = "scenario", phases = None, shifts = Vec::new()))]
 #[allow(clippy::too_many_arguments)]
 fn negotiate<'py>(
     py: Python<'py>,
@@ -258,18 +166,30 @@ fn negotiate<'py>(
     mediator: &str,
     time_limit: Option<f64>,
     discount: &str,
+    phases: Option<usize>,
+    shifts: Vec<ShiftArg>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let s = scenario.get();
     let players = negotiators
         .iter()
         .map(|o| player(o, false))
         .collect::<PyResult<Vec<_>>>()?;
-    if protocol == "phased" || protocol == "partial" {
+    let session = protocol == "phased" || phases.is_some() || !shifts.is_empty();
+    let kind = if protocol == "phased" {
+        ProtocolKind::Sao
+    } else {
+        protocol_of(protocol, mediator)?
+    };
+    if session && kind != ProtocolKind::Sao {
+        return Err(value_error(format!(
+            "phases and shifts need protocol \"phased\" or \"sao\" (a phased session plays alternating offers), not {protocol:?}"
+        )));
+    }
+    if session && time_limit.is_some() {
         return Err(value_error(
-            "protocol \"phased\": phased sessions are played by the command line (pactum negotiate --protocol phased); from Python use \"sao\", \"single-text\" or \"partial-rounds\"",
+            "time_limit is not supported in a phased session",
         ));
     }
-    let kind = protocol_of(protocol, mediator)?;
     let prepared = discounting(s.prepared()?, discount)?;
     if players.len() != prepared.prefs.len() {
         return Err(value_error(format!(
@@ -281,6 +201,20 @@ fn negotiate<'py>(
     }
     if steps == 0 {
         return Err(value_error("steps must be at least 1"));
+    }
+    if session {
+        return phased::play(
+            py,
+            phased::Session {
+                prepared,
+                players: &players,
+                count: phases.unwrap_or(1),
+                steps,
+                shifts: &shifts,
+                carry: protocol == "phased",
+                seed,
+            },
+        );
     }
     let time_limit = match time_limit {
         Some(t) if !(t > 0.0 && t.is_finite()) => {
@@ -299,12 +233,12 @@ fn negotiate<'py>(
         seed,
         record: true,
     };
-    let metrics = s.metrics()?;
     let strategies: Vec<String> = players.iter().map(|p| p.name().to_string()).collect();
     let table = Arc::new(Table {
         prepared: prepared.clone(),
         names: prepared.names(),
         deadline: Some(steps),
+        outcomes: s.outcome_dicts(),
     });
     let faults = Arc::new(Faults::default());
     let builtin = players.iter().all(|p| matches!(p, Player::Builtin(_)));
@@ -329,9 +263,19 @@ fn negotiate<'py>(
         )
     }
     .map_err(pactum_error)?;
-    let doc = negotiation_doc(&prepared, &strategies, &config, &result, metrics);
-    let text = serde_json::to_string(&doc).map_err(pactum_error)?;
-    let out = Bound::new(py, NegotiationResult::from_text(py, text)?)?.into_any();
+    let out = Bound::new(
+        py,
+        NegotiationResult {
+            scenario: scenario.clone().unbind(),
+            prepared,
+            strategies,
+            config,
+            result,
+            text: OnceLock::new(),
+            doc: PyOnceLock::new(),
+        },
+    )?
+    .into_any();
     tell_end(py, &created, &out)?;
     Ok(out)
 }
@@ -339,6 +283,7 @@ fn negotiate<'py>(
 /// Adds `negotiate` and its result to the module.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<NegotiationResult>()?;
+    m.add_class::<phased::PyPhasedResult>()?;
     m.add_class::<crate::negotiator::State>()?;
     m.add_class::<crate::negotiator::Info>()?;
     m.add_function(wrap_pyfunction!(negotiate, m)?)?;

@@ -44,6 +44,8 @@ pub struct Table {
     pub names: Vec<String>,
     /// The deadline in rounds, if any.
     pub deadline: Option<usize>,
+    /// The scenario's outcomes as dicts, shared across negotiations.
+    pub outcomes: Arc<crate::convert::OutcomeDicts>,
 }
 
 /// The offers one negotiator has seen made, in order.
@@ -182,11 +184,7 @@ impl Info {
 
     /// Every outcome, in enumeration order (last issue fastest).
     fn outcomes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let list = PyList::empty(py);
-        for id in 0..self.table.prepared.space.len() {
-            list.append(outcome_to_py(py, &self.table.prepared, id as OutcomeId)?)?;
-        }
-        Ok(list)
+        self.table.outcomes.copies(py, &self.table.prepared)
     }
 
     fn __repr__(&self) -> String {

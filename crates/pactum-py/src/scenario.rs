@@ -10,7 +10,7 @@
 //! once, when first needed.
 
 use std::path::PathBuf;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use pactum_core::{IssueKind, Loaded};
 use pactum_sim::Prepared;
@@ -18,7 +18,9 @@ use pactum_sim::metrics::Metrics;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple};
 
-use crate::convert::{core_error, issue_values, json_dumps, json_loads, package_of, value_error};
+use crate::convert::{
+    OutcomeDicts, core_error, issue_values, json_dumps, json_loads, package_of, value_error,
+};
 
 /// One issue of a scenario: its name and its values, in order.
 #[pyclass(module = "pactum", frozen)]
@@ -94,6 +96,8 @@ pub struct Scenario {
     pub label: String,
     prepared: OnceLock<Result<Prepared, String>>,
     metrics: OnceLock<Metrics>,
+    /// Its outcomes as dicts, for the negotiators played on it.
+    outcomes: Arc<OutcomeDicts>,
 }
 
 impl Scenario {
@@ -104,6 +108,7 @@ impl Scenario {
             label,
             prepared: OnceLock::new(),
             metrics: OnceLock::new(),
+            outcomes: Arc::default(),
         }
     }
 
@@ -121,6 +126,11 @@ impl Scenario {
     pub fn metrics(&self) -> PyResult<&Metrics> {
         let p = self.prepared()?;
         Ok(self.metrics.get_or_init(|| Metrics::new(p)))
+    }
+
+    /// Its outcomes as dicts, shared by the negotiations played on it.
+    pub fn outcome_dicts(&self) -> Arc<OutcomeDicts> {
+        self.outcomes.clone()
     }
 
     /// The model.

@@ -22,10 +22,10 @@ use pyo3::prelude::*;
 use pyo3::types::PyList;
 use rayon::prelude::*;
 
-use crate::convert::{json_loads, pactum_error, to_python, value_error};
-use crate::negotiate::{Player, build_seat, discounting, player, tell_end};
+use crate::convert::{OutcomeDicts, json_loads, pactum_error, to_python, value_error};
 use crate::negotiator::Table;
 use crate::scenario::scenario_arg;
+use crate::seat::{Player, build_seat, discounting, player, tell_end};
 
 /// A tournament ready to play: its negotiations, numbered from 0.
 #[pyclass(module = "pactum", frozen)]
@@ -33,6 +33,8 @@ pub struct TournamentPlan {
     tournament: Tournament,
     jobs: Vec<Job>,
     players: Vec<Player>,
+    /// Each scenario's outcomes as dicts (for Python negotiators).
+    outcomes: Vec<Arc<OutcomeDicts>>,
 }
 
 #[pymethods]
@@ -93,11 +95,13 @@ fn _tournament_plan(
         .map(|s| player(s, true))
         .collect::<PyResult<Vec<_>>>()?;
     let mut prepared: Vec<(String, Prepared)> = Vec::with_capacity(scenarios.len());
+    let mut outcomes = Vec::with_capacity(scenarios.len());
     for s in &scenarios {
         let s = scenario_arg(s)?;
         let s = s.get();
         let p = discounting(s.prepared()?, discount)?;
         prepared.push((s.label.clone(), p));
+        outcomes.push(s.outcome_dicts());
     }
     let names: Vec<String> = players.iter().map(|p| p.name().to_string()).collect();
     let custom: Vec<&str> = players
@@ -119,6 +123,7 @@ fn _tournament_plan(
         tournament,
         jobs,
         players,
+        outcomes,
     })
 }
 
@@ -172,6 +177,7 @@ fn _run_batch<'py>(
             prepared: p.clone(),
             names: p.names(),
             deadline: Some(t.manifest.steps),
+            outcomes: plan.outcomes[job.scenario].clone(),
         });
         let faults = Arc::new(Faults::default());
         let mut created = Vec::new();

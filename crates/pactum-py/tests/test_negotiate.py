@@ -44,6 +44,20 @@ def test_builtin_negotiations_equal_the_cli(car, cli, protocol, extra):
     assert r.to_dict() == doc
     assert r.agreement == doc["agreement"] and r.utilities == doc["utilities"]
     assert r.steps == doc["steps"] and r.trace == doc["trace"]
+    assert r.end == doc["end"]
+
+
+@pytest.mark.parametrize("parties", [["hardliner", "hardliner"], ["conceder", "conceder"]])
+def test_the_summary_read_before_the_document_equals_it(car, parties):
+    r = pactum.negotiate(car, parties, steps=20, seed=1)
+    # Read first from the result itself, then from the document built later.
+    summary = (r.agreement, r.utilities, r.steps, r.end, repr(r))
+    doc = r.to_dict()
+    assert summary[:4] == (doc["agreement"], doc["utilities"], doc["steps"], doc["end"])
+    assert summary[4] == f"Result(end={doc['end']['kind']}, steps={doc['steps']}, utilities={doc['utilities']!r})"
+    assert (r.agreement is None) == (parties[0] == "hardliner")
+    assert r.trace is r.trace and r.trace == doc["trace"]
+    assert r.to_dict() is not doc and r.to_dict() == doc
 
 
 def test_a_python_negotiator_plays_and_is_told(car):
@@ -159,3 +173,103 @@ def test_info_gives_every_own_utility_at_once_and_the_names(car):
     assert r.end["kind"] == "ended" and r.steps == 2
     assert [t["proposer"] for t in r.trace] == [car.negotiators[0]] * 2
     assert r.trace[0]["responses"][0]["response"] == "reject_without_offer"
+
+
+class Mutator(pactum.Negotiator):
+    """Changes the outcome dicts it is given, then plays the first one."""
+
+    def on_start(self, info):
+        self.outcomes = info.outcomes()
+        self.first = dict(self.outcomes[0])
+        for o in self.outcomes:
+            o.clear()
+        self.again = info.outcomes()
+
+    def propose(self, state):
+        return self.again[0]
+
+    def respond(self, state, offer):
+        return "reject"
+
+
+def test_each_call_of_outcomes_gives_fresh_dicts(car):
+    a, b = Mutator(), Mutator()
+    pactum.negotiate(car, [a, b], steps=3)
+    pactum.negotiate(car, [Mutator(), "conceder"], steps=3)
+    # Clearing one list's dicts changes neither a later call's nor another
+    # negotiator's, in this negotiation or the next.
+    assert a.again[0] == a.first == b.first and all(a.again)
+    assert a.outcomes[0] == {} and b.again[0] == a.first
+
+
+@pytest.mark.parametrize(
+    "protocol,phases,shifts,flags",
+    [
+        ("phased", 3, [(2, "Buyer", 0.6)], ["--shift", "2:Buyer.reservation=0.6"]),
+        ("phased", 2, [], []),
+        ("sao", 2, [(1, "Dealer", 0.3), (2, "Buyer", 0.5)],
+         ["--shift", "1:Dealer.reservation=0.3", "--shift", "2:Buyer.reservation=0.5"]),
+    ],
+)
+def test_phased_sessions_equal_the_cli(car, cli, protocol, phases, shifts, flags):
+    r = pactum.negotiate(car, ["hardliner", "boulware"], protocol=protocol, steps=8, seed=2,
+                         phases=phases, shifts=shifts)
+    doc = cli(
+        "negotiate", EXAMPLES / "car-purchase.toml", "--parties", "hardliner,boulware",
+        "--protocol", protocol, "--phases", phases, *flags, "--steps", 8, "--seed", 2, "--json",
+    )
+    assert r.to_dict() == doc
+    assert r.agreement == doc["agreement"] and r.utilities == doc["utilities"]
+    assert r.agreement_phase == doc["agreement_phase"] and r.phases == doc["phases"]
+    assert isinstance(r, pactum.PhasedResult) and "PhasedResult(phases=" in repr(r)
+
+
+class Counting(pactum.Negotiator):
+    """Offers its best outcome of the phase, rejects; counts its seatings."""
+
+    def __init__(self):
+        self.starts, self.spaces, self.ends = 0, [], 0
+
+    def on_start(self, info):
+        self.starts += 1
+        self.spaces.append(info.outcome_count)
+        self.best = max(info.outcomes(), key=info.utility)
+
+    def propose(self, state):
+        return self.best
+
+    def respond(self, state, offer):
+        return "reject"
+
+    def on_end(self, result):
+        self.ends += 1
+        self.result = result
+
+
+def test_a_python_negotiator_is_seated_in_every_phase_and_told_the_end_once(car):
+    c = Counting()
+    r = pactum.negotiate(car, [c, "hardliner"], protocol="phased", phases=3, steps=4)
+    played = len(r.phases)
+    assert c.starts == played and c.ends == 1 and c.result is r
+    # Each phase's outcome space holds its open issues only.
+    assert c.spaces[0] == car.outcome_count
+    assert all(a >= b for a, b in zip(c.spaces, c.spaces[1:]))
+
+
+def test_bad_phases_and_shifts_are_value_errors(car):
+    with pytest.raises(ValueError, match="out of range"):
+        pactum.negotiate(car, ["linear", "linear"], protocol="phased", phases=2,
+                         shifts=[(3, "Buyer", 0.5)])
+    with pytest.raises(ValueError, match="not a negotiator"):
+        pactum.negotiate(car, ["linear", "linear"], phases=2, shifts=[(1, "Nobody", 0.5)])
+    with pytest.raises(ValueError, match="already shifted"):
+        pactum.negotiate(car, ["linear", "linear"], phases=2,
+                         shifts=[(1, "Buyer", 0.5), (1, "Buyer", 0.4)])
+    with pytest.raises(ValueError, match="at least one phase"):
+        pactum.negotiate(car, ["linear", "linear"], protocol="phased", phases=0)
+    with pytest.raises(ValueError, match="alternating offers"):
+        pactum.negotiate(car, ["linear", "linear"], protocol="single-text", phases=2)
+    with pytest.raises(ValueError, match="time_limit"):
+        pactum.negotiate(car, ["linear", "linear"], protocol="phased", time_limit=1.0)
+    with pytest.raises(ValueError):
+        pactum.negotiate(car, ["linear", "linear"], phases=2, shifts=[(1, "Buyer", float("nan"))])

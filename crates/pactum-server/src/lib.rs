@@ -41,6 +41,7 @@ pub use certificate::CertificateError;
 pub use http::router::{ACCESS_LOG, router, router_with};
 pub use limits::{MAX_DEADLINE_ROUNDS, ServerLimits};
 pub use mediation::Export;
+pub use protocol::MAX_DEADLINE_SECONDS;
 pub use record::{Record, RecordEntry, VerifyError, verify_record};
 pub use signing::{
     HeadSignature, KeyError, generate as generate_signing_key, read_public_key, read_signing_key,

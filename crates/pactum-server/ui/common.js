@@ -237,10 +237,14 @@ export function watch(session, token, refresh, { intervalMs = 1000, onEvent = nu
       schedule();
     }, ms);
   };
+  // Once the negotiation is over the server closes the stream itself: a
+  // stream still up is left to close (cut only if it lingers), so the page
+  // never aborts a request the server is about to finish.
   const stop = () => {
     stopped = true;
     clearTimeout(timer);
-    controller.abort();
+    if (streaming) setTimeout(() => controller.abort(), 10000);
+    else controller.abort();
   };
 
   // Reads the stream once; resolves to true when it was accepted (and has

@@ -25,8 +25,12 @@ use pactum_protocol::phases::{PhaseIssues, Phases};
 use serde::Serialize;
 
 use crate::error::SimError;
+use crate::negotiator::{self, SeatInfo};
 use crate::prefs::Prepared;
-use crate::runner::{Config, NegotiationResult, derive_seed, negotiate};
+use crate::runner::{
+    Built, Config, Faults, NegotiationResult, check_strategy_count, derive_seed, negotiate_with,
+};
+use crate::session::WallClock;
 use crate::space::OutcomeId;
 
 /// One phase of a session.
@@ -36,6 +40,69 @@ pub struct Phase {
     pub steps: usize,
     /// New reservation values, per negotiator; `None` keeps the previous one.
     pub reservations: Vec<Option<f64>>,
+}
+
+/// A shift of leverage: from phase `phase` (numbered from 1) on,
+/// negotiator `seat` has reservation value `value`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Shift {
+    /// The phase, from 1.
+    pub phase: usize,
+    /// The negotiator's seat.
+    pub seat: usize,
+    /// Its new reservation value.
+    pub value: f64,
+}
+
+/// The phases of a session of `count` phases of `steps` rounds each, with
+/// `shifts` applied. Refused: no phase, no round, a shift's phase outside
+/// the session or seat outside the table, and two shifts of one
+/// negotiator in one phase.
+pub fn plan_phases(
+    prepared: &Prepared,
+    count: usize,
+    steps: usize,
+    shifts: &[Shift],
+) -> Result<Vec<Phase>, SimError> {
+    let n = prepared.prefs.len();
+    if count == 0 {
+        return Err(SimError::Invalid(
+            "a session needs at least one phase".into(),
+        ));
+    }
+    if steps == 0 {
+        return Err(SimError::Invalid("a phase needs at least one round".into()));
+    }
+    let mut phases = vec![
+        Phase {
+            steps,
+            reservations: vec![None; n],
+        };
+        count
+    ];
+    for sh in shifts {
+        if sh.phase == 0 || sh.phase > count {
+            return Err(SimError::Invalid(format!(
+                "phase {} is out of range (the session has {count} phase{}, numbered from 1)",
+                sh.phase,
+                if count == 1 { "" } else { "s" }
+            )));
+        }
+        let name = prepared
+            .prefs
+            .get(sh.seat)
+            .map(|p| p.name.as_str())
+            .ok_or_else(|| SimError::Invalid(format!("no negotiator in seat {}", sh.seat)))?;
+        let slot = &mut phases[sh.phase - 1].reservations[sh.seat];
+        if slot.is_some() {
+            return Err(SimError::Invalid(format!(
+                "{name}'s reservation value in phase {} is already shifted",
+                sh.phase
+            )));
+        }
+        *slot = Some(sh.value);
+    }
+    Ok(phases)
 }
 
 /// What one phase did.
@@ -68,6 +135,30 @@ pub fn run_phased(
     phases: &[Phase],
     carry: bool,
     seed: u64,
+) -> Result<PhasedResult, SimError> {
+    check_strategy_count(prepared, strategies)?;
+    run_phased_with(
+        prepared,
+        phases,
+        carry,
+        seed,
+        &mut |_, info| negotiator::build(strategies[info.seat], info),
+        &Faults::default(),
+    )
+}
+
+/// [`run_phased`] with the negotiators `seat` builds: asked afresh in
+/// every phase for every seat, with the phase's scenario (its outcome
+/// space the open issues only, its reservation values the phase's) and
+/// what the seat is given (as [`negotiate_with`] asks). A fault a
+/// negotiator reports to `faults` ends its phase as an invalid move.
+pub fn run_phased_with(
+    prepared: &Prepared,
+    phases: &[Phase],
+    carry: bool,
+    seed: u64,
+    seat: &mut dyn FnMut(&Prepared, &SeatInfo) -> Built,
+    faults: &Faults,
 ) -> Result<PhasedResult, SimError> {
     let n = prepared.prefs.len();
     if phases.is_empty() {
@@ -113,7 +204,13 @@ pub fn run_phased(
             record: true,
             ..Config::sao(phase.steps, derive_seed(seed, 1000 + k as u64))
         };
-        let mut result = negotiate(&sub_prepared, strategies, &config)?;
+        let mut result = negotiate_with(
+            &sub_prepared,
+            &config,
+            Arc::new(WallClock::start()),
+            &mut |info| seat(&sub_prepared, info),
+            faults,
+        )?;
         // Back to full-space ids.
         result.agreement = result.agreement.map(|a| map[a as usize]);
         if let crate::End::Agreement { outcome } = &mut result.end {

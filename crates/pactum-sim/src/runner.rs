@@ -262,6 +262,21 @@ pub fn negotiate_on(
     config: &Config,
     time: Arc<dyn TimeSource>,
 ) -> Result<NegotiationResult, SimError> {
+    check_strategy_count(prepared, strategies)?;
+    negotiate_with(
+        prepared,
+        config,
+        time,
+        &mut |info| negotiator::build(strategies[info.seat], info),
+        &Faults::default(),
+    )
+}
+
+/// Refuses a list of strategies that is not one per negotiator.
+pub(crate) fn check_strategy_count(
+    prepared: &Prepared,
+    strategies: &[&str],
+) -> Result<(), SimError> {
     let n = prepared.prefs.len();
     if strategies.len() != n {
         return Err(SimError::StrategyCount {
@@ -270,13 +285,7 @@ pub fn negotiate_on(
             names: prepared.names().join(", "),
         });
     }
-    negotiate_with(
-        prepared,
-        config,
-        time,
-        &mut |info| negotiator::build(strategies[info.seat], info),
-        &Faults::default(),
-    )
+    Ok(())
 }
 
 /// A negotiator built for a seat, or why it could not be.

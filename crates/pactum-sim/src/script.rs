@@ -40,6 +40,7 @@ use crate::prefs::Prepared;
 use crate::runner::{NegotiationResult, ProtocolKind, run};
 use crate::session::{Clock, Deadline, Session, TimeSource};
 use crate::space::OutcomeId;
+pub use crate::trace::MoveTimes;
 use crate::trace::{Move, Step};
 
 /// Why a list of moves cannot be replayed through the runner.
@@ -93,17 +94,6 @@ pub fn replay(
     play(prepared, protocol, mediator_seed, steps, |_| {
         Clock::start(deadline)
     })
-}
-
-/// When a recorded negotiation's moves were made: `moves[i]` is the time
-/// of the i-th move of the list since the negotiation started, `expired`
-/// the time at which it was found out of time, if it was.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct MoveTimes {
-    /// Each move's time, in the list's order.
-    pub moves: Vec<Duration>,
-    /// When the deadline was found passed, if it was.
-    pub expired: Option<Duration>,
 }
 
 /// [`replay`] on the recorded times: the runner's clock reads the time of

@@ -125,6 +125,17 @@ impl Session {
         }
     }
 
+    /// The time to stamp a move with in the trace: read only when
+    /// recording under a wall-clock limit. Read before the expiry check
+    /// that lets the move be asked for, it is before the limit.
+    pub fn stamp(&self) -> Option<std::time::Duration> {
+        if self.trace.enabled {
+            self.clock.elapsed()
+        } else {
+            None
+        }
+    }
+
     /// Number of seats.
     pub fn seats(&self) -> usize {
         self.negotiators.len()

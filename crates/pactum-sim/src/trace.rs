@@ -5,7 +5,13 @@
 //! ids only; packages and utilities are looked up when the trace is shown.
 //! Beside the offers it keeps every move the engine accepted, in order
 //! ([`Step`]): what a record of the negotiation is written from and what a
-//! scripted re-run replays.
+//! scripted re-run replays. Under a wall-clock limit it also keeps when
+//! each move was made ([`MoveTimes`]): the time read just before the
+//! expiry check that let the move be asked for (so before the limit), and
+//! the time the limit was found passed (after it), so a record of the
+//! negotiation re-runs on the recorded clock to the same end.
+
+use std::time::Duration;
 
 use serde::Serialize;
 
@@ -50,6 +56,17 @@ pub struct Step {
     pub mv: Move,
 }
 
+/// When a negotiation's moves were made: `moves[i]` is the time of the
+/// i-th move since the negotiation started, `expired` the time at which it
+/// was found out of time, if it was. Empty without a wall-clock limit.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MoveTimes {
+    /// Each move's time, in the list's order.
+    pub moves: Vec<Duration>,
+    /// When the deadline was found passed, if it was.
+    pub expired: Option<Duration>,
+}
+
 /// The events of one negotiation (empty when not recording).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Trace {
@@ -58,6 +75,9 @@ pub struct Trace {
     /// Every move the engine accepted, in order.
     #[serde(skip)]
     pub moves: Vec<Step>,
+    /// When each move was made (kept under a wall-clock limit only).
+    #[serde(skip)]
+    pub times: MoveTimes,
     #[serde(skip)]
     /// Whether events are kept.
     pub enabled: bool,
@@ -69,6 +89,7 @@ impl Trace {
         Trace {
             events: Vec::new(),
             moves: Vec::new(),
+            times: MoveTimes::default(),
             enabled,
         }
     }
@@ -86,10 +107,21 @@ impl Trace {
         }
     }
 
-    /// Records a move the engine accepted (`mv` is built only when recording).
-    pub fn moved(&mut self, seat: usize, mv: impl FnOnce() -> Move) {
+    /// Records a move the engine accepted (`mv` is built only when
+    /// recording), made at `at` (under a wall-clock limit).
+    pub fn moved(&mut self, seat: usize, at: Option<Duration>, mv: impl FnOnce() -> Move) {
         if self.enabled {
             self.moves.push(Step { seat, mv: mv() });
+            if let Some(at) = at {
+                self.times.moves.push(at);
+            }
+        }
+    }
+
+    /// Records that the wall-clock limit was found passed at `at`.
+    pub fn expired(&mut self, at: Option<Duration>) {
+        if self.enabled {
+            self.times.expired = at;
         }
     }
 

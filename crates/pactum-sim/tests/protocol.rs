@@ -396,3 +396,34 @@ fn seat(p: &Prepared, s: usize) -> pactum_sim::negotiator::SeatInfo {
         seed: s as u64,
     }
 }
+
+#[test]
+fn a_plan_of_phases_applies_each_shift_once_within_the_session() {
+    use pactum_sim::phases::{Shift, plan_phases};
+    let p = deal(None);
+    let shift = |phase, seat, value| Shift { phase, seat, value };
+    let phases = plan_phases(&p, 2, 7, &[shift(2, 0, 0.6), shift(1, 1, 0.3)]).unwrap();
+    assert_eq!(
+        phases,
+        vec![
+            Phase {
+                steps: 7,
+                reservations: vec![None, Some(0.3)],
+            },
+            Phase {
+                steps: 7,
+                reservations: vec![Some(0.6), None],
+            },
+        ]
+    );
+    let refused = |count, steps, shifts: &[Shift]| {
+        plan_phases(&p, count, steps, shifts)
+            .unwrap_err()
+            .to_string()
+    };
+    assert!(refused(0, 7, &[]).contains("at least one phase"));
+    assert!(refused(2, 0, &[]).contains("at least one round"));
+    assert!(refused(2, 7, &[shift(3, 0, 0.5)]).contains("phase 3 is out of range"));
+    assert!(refused(2, 7, &[shift(1, 2, 0.5)]).contains("no negotiator in seat 2"));
+    assert!(refused(2, 7, &[shift(1, 0, 0.5), shift(1, 0, 0.4)]).contains("already shifted"));
+}

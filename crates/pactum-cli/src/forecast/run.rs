@@ -99,13 +99,17 @@ fn run_monte_carlo(args: &Args, input: &Input, draws: usize) -> Result<()> {
     // The file's spreads, overridden by the flags.
     let base = request.options(input.uncertainty()).map_err(flag_error)?;
     let opts = Options::default();
-    let pb = progress(input.cases().len(), "Monte Carlo");
+    // One step per draw, over every case.
+    let pb = progress(0, "Monte Carlo");
     let issues = report::monte_carlo_input(
         input,
         args.model.kind(),
         &opts,
         &base,
-        &|_: usize, _: usize| pb.inc(1),
+        &|_: usize, total: usize| {
+            pb.set_length(total as u64);
+            pb.inc(1);
+        },
     );
     pb.finish_and_clear();
     let issues: Vec<McIssue> = issues?.into_iter().map(McIssue::from).collect();

@@ -11,8 +11,8 @@
 //!
 //! The command's parts, each importing only those listed after it:
 //! `run` checks the arguments and plays the negotiation or session;
-//! `session_json` and `session_text` show a phased session, `shift` parses
-//! `--shift` and finds who shifted; `text` and `plot` show a single
+//! `session_text` shows a phased session (its `--json` document is
+//! `pactum_sim::document::phased`'s), `shift` parses `--shift`; `text` and `plot` show a single
 //! negotiation, whose `--json` document is the simulator's
 //! (`pactum_sim::document`); `simrecord` writes it as a session export
 //! (`--record`); `args` holds the command line.
@@ -20,7 +20,6 @@
 mod args;
 mod plot;
 mod run;
-mod session_json;
 mod session_text;
 mod shift;
 mod simrecord;

@@ -8,16 +8,16 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 use pactum_sim::document::negotiation_doc;
+use pactum_sim::document::phased::{phased_doc, shifted};
 use pactum_sim::metrics::Metrics;
-use pactum_sim::phases::{Phase, run_phased};
+use pactum_sim::phases::{plan_phases, run_phased};
 use pactum_sim::session::Deadline;
 use pactum_sim::{Config, Mediator, Prepared, ProtocolKind, negotiate};
 
 use super::args::{Args, MediatorArg, ProtocolArg, apply_discount};
 use super::plot::plot;
-use super::session_json::session_json;
 use super::session_text::session_text;
-use super::shift::{parse_shift, shifted};
+use super::shift::parse_shift;
 use super::text::text;
 
 pub fn run(args: Args) -> Result<()> {
@@ -117,36 +117,18 @@ fn run_session(args: &Args, prepared: &Prepared, strategies: &[&str]) -> Result<
     if count == 0 {
         bail!("--phases must be at least 1");
     }
-    let n = prepared.prefs.len();
-    let mut phases = vec![
-        Phase {
-            steps: args.steps,
-            reservations: vec![None; n],
-        };
-        count
-    ];
-    let mut shifts = Vec::with_capacity(args.shifts.len());
-    for spec in &args.shifts {
-        let shift = parse_shift(spec, prepared, count)?;
-        let slot = &mut phases[shift.phase - 1].reservations[shift.seat];
-        if slot.is_some() {
-            bail!(
-                "--shift {spec:?}: {}'s reservation value in phase {} is already shifted",
-                prepared.prefs[shift.seat].name,
-                shift.phase
-            );
-        }
-        *slot = Some(shift.value);
-        shifts.push(shift);
-    }
-    shifts.sort_by_key(|s| (s.phase, s.seat));
+    let shifts = args
+        .shifts
+        .iter()
+        .map(|spec| parse_shift(spec, prepared, count))
+        .collect::<Result<Vec<_>>>()?;
+    let phases = plan_phases(prepared, count, args.steps, &shifts)
+        .map_err(|e| anyhow::anyhow!("--shift: {e}"))?;
     let partial = args.protocol == ProtocolArg::Phased;
     let session = run_phased(prepared, strategies, &phases, partial, args.seed)?;
     let view = shifted(prepared, &session);
     if args.json {
-        let doc = session_json(
-            prepared, strategies, args, partial, &shifts, &session, &view,
-        );
+        let doc = phased_doc(prepared, strategies, &phases, partial, args.seed, &session);
         println!("{}", serde_json::to_string_pretty(&doc)?);
     } else {
         print!(

@@ -5,22 +5,13 @@
 use std::fmt::Write as _;
 
 use pactum_core::analysis::Package;
+use pactum_sim::document::phased::settled_package;
 use pactum_sim::phases::PhasedResult;
 use pactum_sim::{End, NegotiationResult, Prepared};
 
 use super::args::Args;
 use super::text::seated;
 use crate::report::{count, utilities_line};
-
-/// Issue → value of the settled issues.
-pub(super) fn settled_package(p: &Prepared, settled: &[Option<u32>]) -> Package {
-    p.scenario
-        .issues()
-        .iter()
-        .zip(settled)
-        .filter_map(|(issue, k)| k.map(|k| (issue.name.clone(), issue.value(k))))
-        .collect()
-}
 
 fn package_line(pkg: &Package) -> String {
     if pkg.is_empty() {

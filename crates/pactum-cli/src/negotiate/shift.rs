@@ -1,19 +1,9 @@
 //! `--shift PHASE:PARTY.reservation=X`: parsing one (the phase within the
-//! session, the party a negotiator, only reservation values shifting) and
-//! finding, per phase, the negotiators whose reservation value changed.
+//! session, the party a negotiator, only reservation values shifting).
 
 use anyhow::Result;
 use pactum_sim::Prepared;
-use pactum_sim::phases::PhasedResult;
-
-/// One `--shift`: from `phase` (1-based) on, negotiator `seat` has
-/// reservation value `value`.
-#[derive(Debug, Clone, PartialEq)]
-pub(super) struct Shift {
-    pub(super) phase: usize,
-    pub(super) seat: usize,
-    pub(super) value: f64,
-}
+use pactum_sim::phases::Shift;
 
 /// Parses `PHASE:PARTY.reservation=X`; the part after the colon is a
 /// `--set` override (`pactum_core::overrides::Override`, which checks it),
@@ -59,21 +49,4 @@ pub(super) fn parse_shift(spec: &str, p: &Prepared, phases: usize) -> Result<Shi
     }
     let value = parsed.value();
     Ok(Shift { phase, seat, value })
-}
-
-/// Per phase: the negotiators whose reservation value changed at its
-/// start (what each phase settled and left open is the engine's
-/// bookkeeping, in each [`PhaseReport`](pactum_sim::phases::PhaseReport)).
-pub(super) fn shifted(p: &Prepared, s: &PhasedResult) -> Vec<Vec<usize>> {
-    let mut previous: Vec<Option<f64>> = p.prefs.iter().map(|pr| pr.reservation).collect();
-    s.phases
-        .iter()
-        .map(|phase| {
-            let changed = (0..p.prefs.len())
-                .filter(|&k| phase.reservations[k] != previous[k])
-                .collect();
-            previous = phase.reservations.clone();
-            changed
-        })
-        .collect()
 }

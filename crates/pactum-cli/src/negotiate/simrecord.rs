@@ -5,10 +5,13 @@
 //! Rules: the export carries the scenario's native TOML — the file's own
 //! text when the scenario is a `.toml` file (so `--scenario` with that file
 //! checks too), else the scenario converted to TOML; the session id is
-//! `simulated-SEED`; every `at_ms` is 0, so the same seed writes the same
-//! bytes. Only a single negotiation with a deadline in rounds is recorded
-//! (no phases, no wall-clock limit); the single text with any mediator (the
-//! veto and hill-climbing mediators' seed, the runner's, in the creation).
+//! `simulated-SEED`. With a deadline in rounds only, every `at_ms` is 0, so
+//! the same seed writes the same bytes; with `--time-limit` (whole seconds,
+//! as a session's limit) each move carries the time it was made and an
+//! expiry the time it was found, so the record re-runs on its clock. Only a
+//! single negotiation is recorded (no phases); the single text with any
+//! mediator (the veto and hill-climbing mediators' seed, the runner's, in
+//! the creation).
 
 use std::path::Path;
 
@@ -31,12 +34,23 @@ pub fn check(args: &Args) -> Result<()> {
             "--record writes one negotiation; multi-round sessions (--phases, --shift) have no record form"
         );
     }
-    if args.time_limit.is_some() {
+    deadline_seconds(args)?;
+    Ok(())
+}
+
+/// The time limit a record carries: `--time-limit` in whole seconds, as
+/// sessions have it (1 s to 30 days).
+fn deadline_seconds(args: &Args) -> Result<Option<u64>> {
+    let Some(limit) = args.time_limit else {
+        return Ok(None);
+    };
+    let max = pactum_server::MAX_DEADLINE_SECONDS;
+    if !(limit.fract() == 0.0 && (1.0..=max as f64).contains(&limit)) {
         bail!(
-            "--record needs a deadline in rounds only (a record has no wall-clock deadline of a simulation); drop --time-limit"
+            "--record with --time-limit needs whole seconds from 1 to {max} (a session's time limit), not {limit}"
         );
     }
-    Ok(())
+    Ok(Some(limit as u64))
 }
 
 /// The scenario's native TOML text (see the module doc).
@@ -72,6 +86,7 @@ pub fn write(
         space: &prepared.space,
         protocol: config.protocol,
         deadline_rounds: steps as u64,
+        deadline_seconds: deadline_seconds(args)?,
         seed: config.seed,
         result,
     })

@@ -14,7 +14,8 @@
 
 use super::params::{BdmParams, MuRule, ProbabilityRule, SecurityRule, TRule};
 
-/// Working state of one pass: positions, risk exponents and precomputed vote normaliser.
+/// Working state of one pass: positions, risk exponents, each voter's distances and the
+/// precomputed vote normaliser.
 pub(super) struct Pass<'a> {
     p: &'a BdmParams,
     x: &'a [f64],
@@ -24,6 +25,8 @@ pub(super) struct Pass<'a> {
     range: f64,
     mu: f64,
     triples: f64,
+    /// `dist[k * n + a]` = `(|x_k − x_a| / R)^e`, e the exponent of k's votes.
+    dist: Vec<f64>,
 }
 
 impl<'a> Pass<'a> {
@@ -44,13 +47,18 @@ impl<'a> Pass<'a> {
             range,
             mu: 0.0,
             triples: 0.0,
+            dist: Vec::new(),
         };
+        let n = x.len();
+        // Each power is taken once per pass; a vote is then the same two numbers it was.
+        pass.dist = (0..n * n).map(|c| pass.distance(c / n, x[c % n])).collect();
         if p.probability == ProbabilityRule::ScholzAllTriples {
             let mut total = 0.0;
-            for k in 0..x.len() {
-                for a in 0..x.len() {
-                    for b in 0..x.len() {
-                        total += pass.vote(k, x[a], x[b]).abs();
+            for k in 0..n {
+                let row = &pass.dist[k * n..(k + 1) * n];
+                for &da in row {
+                    for &db in row {
+                        total += (pass.w[k] * (db - da)).abs();
                     }
                 }
             }
@@ -65,25 +73,26 @@ impl<'a> Pass<'a> {
         pass
     }
 
-    /// Vote of k for position `a` over `b`.
-    fn vote(&self, k: usize, a: f64, b: f64) -> f64 {
+    /// k's normalised distance to position `a`, raised to the exponent of k's votes.
+    fn distance(&self, k: usize, a: f64) -> f64 {
         let e = if self.p.votes_use_risk {
             self.r[k]
         } else {
             1.0
         };
-        let db = ((self.x[k] - b).abs() / self.range).powf(e);
-        let da = ((self.x[k] - a).abs() / self.range).powf(e);
-        self.w[k] * (db - da)
+        ((self.x[k] - a).abs() / self.range).powf(e)
     }
 
-    /// Probability that the holder of `xi` beats the holder of `xj`.
-    fn probability(&self, xi: f64, xj: f64) -> f64 {
-        if xi == xj {
+    /// Probability that i's position beats j's.
+    fn probability(&self, i: usize, j: usize) -> f64 {
+        if self.x[i] == self.x[j] {
             return 0.0;
         }
         let n = self.x.len();
-        let votes: Vec<f64> = (0..n).map(|k| self.vote(k, xi, xj)).collect();
+        // Vote of k for i's position over j's.
+        let votes: Vec<f64> = (0..n)
+            .map(|k| self.w[k] * (self.dist[k * n + j] - self.dist[k * n + i]))
+            .collect();
         let pos: f64 = votes.iter().map(|v| v.max(0.0)).sum();
         let abs: f64 = votes.iter().map(|v| v.abs()).sum();
         let ratio = |num: f64, den: f64| if den > 0.0 { num / den } else { 0.0 };
@@ -102,7 +111,7 @@ impl<'a> Pass<'a> {
         let us = util(0.5 - 0.5 * d);
         let uf = util(0.5 + 0.5 * d);
         let usq = util(0.5);
-        let pr = self.probability(xi, xj);
+        let pr = self.probability(i, j);
         let sj = self.s[j];
         let mut eu = sj * (pr * us + (1.0 - pr) * uf) + (1.0 - sj) * us - self.p.q * usq;
         if self.p.q < 1.0 {
@@ -198,8 +207,8 @@ mod tests {
         let p = BdmParams::jmckib_eq31();
         let (x, w, s, r) = ([0.0, 40.0, 100.0], [1.0, 2.0, 1.0], [0.5; 3], [1.0; 3]);
         let pass = Pass::new(&p, &x, &w, &s, &r, 100.0);
-        assert_eq!(pass.probability(40.0, 40.0), 0.0);
-        let (a, b) = (pass.probability(0.0, 100.0), pass.probability(100.0, 0.0));
+        assert_eq!(pass.probability(1, 1), 0.0);
+        let (a, b) = (pass.probability(0, 2), pass.probability(2, 0));
         assert!((a + b - 1.0).abs() < 1e-12);
     }
 

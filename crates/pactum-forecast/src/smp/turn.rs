@@ -12,10 +12,9 @@
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 
-use super::params::{
-    BargnModel, BigRAdjust, BigRRange, InterVecBrgn, SmpParams, StateTransitions, ThirdPartyCommit,
-};
-use super::voting::{pce, vote};
+use super::challenge::{Field, rho_est, util, win_prob, win_probs};
+use super::params::{BargnModel, BigRRange, InterVecBrgn, SmpParams, StateTransitions};
+use super::voting::pce;
 
 /// Salience-weighted distance between ideal `p` and position `q` (saliences of the ideal's owner).
 fn distance(p: &[f64], q: &[f64], s: &[f64]) -> f64 {
@@ -30,15 +29,6 @@ fn distance(p: &[f64], q: &[f64], s: &[f64]) -> f64 {
         .map(|((a, b), w)| (w * (a - b)).powi(2))
         .sum();
     (num / den).sqrt()
-}
-
-/// Utility of distance `d` with risk attitude `rho` (positive = risk-averse).
-fn util(d: f64, rho: f64) -> f64 {
-    if d <= 1.0 {
-        (1.0 - d) * (1.0 + d * rho)
-    } else {
-        (1.0 - d) * (1.0 + rho)
-    }
 }
 
 fn round4(v: f64) -> f64 {
@@ -61,8 +51,10 @@ pub(super) struct Turn<'a> {
     sal: &'a [Vec<f64>],
     tot_sal: &'a [f64],
     pos: &'a [Vec<f64>],
-    /// dist[i][j] = d(ideal_i = pos_i, pos_j) with i's saliences.
-    dist: Vec<Vec<f64>>,
+    /// `dist[i * n + j]` = d(ideal_i = pos_i, pos_j) with i's saliences.
+    dist: Vec<f64>,
+    /// Each actor's voting weight, total salience × capability.
+    weight: Vec<f64>,
     /// Each actor's risk attitude ρ this turn.
     pub(super) rho: Vec<f64>,
 }
@@ -76,13 +68,10 @@ impl<'a> Turn<'a> {
         pos: &'a [Vec<f64>],
     ) -> Self {
         let n = pos.len();
-        let dist: Vec<Vec<f64>> = (0..n)
-            .map(|i| {
-                (0..n)
-                    .map(|j| distance(&pos[i], &pos[j], &sal[i]))
-                    .collect()
-            })
+        let dist: Vec<f64> = (0..n * n)
+            .map(|x| distance(&pos[x / n], &pos[x % n], &sal[x / n]))
             .collect();
+        let weight = (0..n).map(|k| tot_sal[k] * cap[k]).collect();
         let mut t = Turn {
             p,
             cap,
@@ -90,19 +79,32 @@ impl<'a> Turn<'a> {
             tot_sal,
             pos,
             dist,
+            weight,
             rho: vec![0.0; n],
         };
         t.rho = t.risk_attitudes();
         t
     }
 
+    fn d(&self, i: usize, j: usize) -> f64 {
+        self.dist[i * self.pos.len() + j]
+    }
+
+    fn field(&self) -> Field<'_> {
+        Field {
+            p: self.p,
+            n: self.pos.len(),
+            dist: &self.dist,
+            rho: &self.rho,
+            weight: &self.weight,
+        }
+    }
+
     /// Risk attitudes from the risk-neutral PCE over all n positions (duplicates included).
     fn risk_attitudes(&self) -> Vec<f64> {
         let n = self.pos.len();
-        let u0: Vec<Vec<f64>> = (0..n)
-            .map(|i| (0..n).map(|j| 1.0 - self.dist[i][j]).collect())
-            .collect();
-        let pr = pce(&u0, self.cap, self.p);
+        let u0: Vec<f64> = self.dist.iter().map(|d| 1.0 - d).collect();
+        let pr = pce(&u0, n, self.cap, self.p);
         let pmax = pr.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
         let pmin = pr.iter().cloned().fold(f64::INFINITY, f64::min);
         let span = pmax - pmin;
@@ -120,86 +122,31 @@ impl<'a> Turn<'a> {
             .collect()
     }
 
-    /// h's estimate of i's risk attitude.
-    fn rho_est(&self, h: usize, i: usize) -> f64 {
-        let (rh, ri) = (self.rho[h], self.rho[i]);
-        match self.p.big_r_adjust {
-            BigRAdjust::NoRA => rh,
-            BigRAdjust::OneThird => (2.0 * rh + ri) / 3.0,
-            BigRAdjust::Half => (rh + ri) / 2.0,
-            BigRAdjust::TwoThirds => (rh + 2.0 * ri) / 3.0,
-            BigRAdjust::Full => ri,
-        }
-    }
-
-    /// h's view of i's utility for j's position.
-    fn a_util(&self, h: usize, i: usize, j: usize) -> f64 {
-        util(self.dist[i][j], self.rho_est(h, i))
-    }
-
-    /// h's estimate of the probability that i wins a challenge against j (φ).
-    fn challenge_prob(&self, h: usize, i: usize, j: usize) -> f64 {
-        let u = |a, b| self.a_util(h, a, b);
-        let vr = self.p.voting;
-        let vi = vote(vr, self.tot_sal[i] * self.cap[i], u(i, i), u(i, j));
-        let vj = vote(vr, self.tot_sal[j] * self.cap[j], u(j, i), u(j, j));
-        let cij0 = 1e-10 + vi.max(0.0) + vj.max(0.0);
-        let cji0 = 1e-10 + (-vi).max(0.0) + (-vj).max(0.0);
-        let (mut cij, mut cji) = (cij0, cji0);
-        for k in 0..self.pos.len() {
-            if k == i || k == j {
-                continue;
-            }
-            let w = self.tot_sal[k] * self.cap[k];
-            let (uki, ukj, ukk) = (u(k, i), u(k, j), u(k, k));
-            let vk = vote(vr, w, uki, ukj);
-            let pik = (cij0 + vk.max(0.0)) / (cij0 + cji0 + vk.abs());
-            let (a, b) = match self.p.third_party {
-                ThirdPartyCommit::SemiCommit => (
-                    pik * (2.0 * uki + ukk) + (1.0 - pik) * (3.0 * ukj),
-                    pik * (3.0 * uki) + (1.0 - pik) * (2.0 * ukj + ukk),
-                ),
-                ThirdPartyCommit::FullCommit => (
-                    pik * (3.0 * uki) + (1.0 - pik) * (3.0 * ukj),
-                    pik * (3.0 * uki) + (1.0 - pik) * (3.0 * ukj),
-                ),
-                ThirdPartyCommit::NoCommit => (
-                    pik * (2.0 * uki + ukk) + (1.0 - pik) * (2.0 * ukj + ukk),
-                    pik * (2.0 * uki + ukk) + (1.0 - pik) * (2.0 * ukj + ukk),
-                ),
-            };
-            let vt = vote(vr, w, a, b);
-            cij += vt.max(0.0);
-            cji += (-vt).max(0.0);
-        }
-        cij / (cij + cji)
-    }
-
-    /// h's estimate of the change in k's utility if i challenges j.
-    fn challenge_gain(&self, h: usize, k: usize, i: usize, j: usize) -> f64 {
-        let phi = self.challenge_prob(h, i, j);
-        let (uki, ukj) = (self.a_util(h, k, i), self.a_util(h, k, j));
-        let eu_sq = uki + ukj;
-        let eu_vict = uki + uki;
-        let eu_contest = phi * 2.0 * uki + (1.0 - phi) * 2.0 * ukj;
-        let sj = self.tot_sal[j];
-        let eu_chlg = (1.0 - sj) * eu_vict + sj * eu_contest;
-        eu_chlg - eu_sq
-    }
-
-    /// Best target of i: largest gain above 1e−5, lowest index on ties.
-    fn target(&self, i: usize) -> Option<usize> {
-        let mut best: Option<(usize, f64)> = None;
-        for j in 0..self.pos.len() {
+    /// Best target of i: largest gain above 1e−5, lowest index on ties; with i's estimate of
+    /// its probability of winning against it (φ).
+    ///
+    /// The gain is i's estimate of the change in its own utility if it challenges j.
+    fn target(&self, i: usize) -> Option<(usize, f64)> {
+        let phis = win_probs(&self.field(), i);
+        let r = rho_est(self.p.big_r_adjust, self.rho[i], self.rho[i]);
+        let uki = util(self.d(i, i), r);
+        let mut best: Option<(usize, f64, f64)> = None;
+        for (j, &phi) in phis.iter().enumerate() {
             if j == i {
                 continue;
             }
-            let g = self.challenge_gain(i, i, i, j);
-            if g > 1e-5 && best.is_none_or(|(_, b)| g > b) {
-                best = Some((j, g));
+            let ukj = util(self.d(i, j), r);
+            let eu_sq = uki + ukj;
+            let eu_vict = uki + uki;
+            let eu_contest = phi * 2.0 * uki + (1.0 - phi) * 2.0 * ukj;
+            let sj = self.tot_sal[j];
+            let eu_chlg = (1.0 - sj) * eu_vict + sj * eu_contest;
+            let g = eu_chlg - eu_sq;
+            if g > 1e-5 && best.is_none_or(|(_, b, _)| g > b) {
+                best = Some((j, g, phi));
             }
         }
-        best.map(|b| b.0)
+        best.map(|(j, _, phi)| (j, phi))
     }
 
     /// Interpolated bargain between i and j given i's win probability `pi`.
@@ -237,7 +184,8 @@ impl<'a> Turn<'a> {
         (bi, bj)
     }
 
-    fn bargains_for(&self, i: usize, j: usize) -> Vec<Bargain> {
+    /// The bargains of i's challenge of j, `pi_i` being i's own estimate of its chance to win.
+    fn bargains_for(&self, i: usize, j: usize, pi_i: f64) -> Vec<Bargain> {
         let make = |pi: f64| {
             let (pos_init, pos_recv) = self.interpolate(i, j, pi);
             Bargain {
@@ -247,13 +195,12 @@ impl<'a> Turn<'a> {
                 pos_recv,
             }
         };
-        let pi_i = self.challenge_prob(i, i, j);
         match self.p.bargn_model {
             BargnModel::InitOnlyInterp => vec![make(pi_i)],
-            BargnModel::InitRcvrInterp => vec![make(pi_i), make(self.challenge_prob(j, i, j))],
+            BargnModel::InitRcvrInterp => vec![make(pi_i), make(win_prob(&self.field(), j, i, j))],
             BargnModel::PWCompInterp => {
                 let a = make(pi_i);
-                let b = make(self.challenge_prob(j, i, j));
+                let b = make(win_prob(&self.field(), j, i, j));
                 let wi = self.cap[i] * self.tot_sal[i];
                 let wj = self.cap[j] * self.tot_sal[j];
                 let tot = (wi + wj).max(1e-12);
@@ -273,24 +220,31 @@ impl<'a> Turn<'a> {
         }
     }
 
-    /// Average utility to n (own risk attitude) of all positions after bargain `b`.
-    fn bargain_util(&self, n: usize, b: &Bargain) -> f64 {
+    /// Average utility to each actor (own risk attitude) of all positions after bargain `b`;
+    /// `own[m * n + a]` is m's utility of a's current position and `prefix[m * (n + 1) + a]`
+    /// the sum of the first a of them, added in actor order.
+    fn bargain_utils(&self, b: &Bargain, own: &[f64], prefix: &[f64]) -> Vec<f64> {
         let np = self.pos.len();
-        let rho = self.rho[n];
-        let mut total = 0.0;
-        for a in 0..np {
-            let d = if b.init == b.recv {
-                self.dist[n][a]
-            } else if a == b.init {
-                distance(&self.pos[n], &b.pos_init, &self.sal[n])
-            } else if a == b.recv {
-                distance(&self.pos[n], &b.pos_recv, &self.sal[n])
-            } else {
-                self.dist[n][a]
-            };
-            total += util(d, rho);
-        }
-        total / np as f64
+        let lo = b.init.min(b.recv);
+        (0..np)
+            .map(|m| {
+                let rho = self.rho[m];
+                let row = &own[m * np..(m + 1) * np];
+                // The sum runs in actor order; up to the first changed position it is the
+                // prefix of the unchanged utilities.
+                let mut total = prefix[m * (np + 1) + lo];
+                for (a, &u) in row.iter().enumerate().skip(lo) {
+                    total += if a == b.init {
+                        util(distance(&self.pos[m], &b.pos_init, &self.sal[m]), rho)
+                    } else if a == b.recv {
+                        util(distance(&self.pos[m], &b.pos_recv, &self.sal[m]), rho)
+                    } else {
+                        u
+                    };
+                }
+                total / np as f64
+            })
+            .collect()
     }
 
     /// Probability of each distinct position (‖Δ‖ < 1e−3) and the index of each actor's group.
@@ -320,14 +274,10 @@ impl<'a> Turn<'a> {
                     .expect("every actor is close to some distinct position")
             })
             .collect();
-        let u: Vec<Vec<f64>> = (0..n)
-            .map(|k| {
-                reps.iter()
-                    .map(|&r| util(self.dist[k][r], self.rho[k]))
-                    .collect()
-            })
+        let u: Vec<f64> = (0..n)
+            .flat_map(|k| reps.iter().map(move |&r| util(self.d(k, r), self.rho[k])))
             .collect();
-        let probs = pce(&u, self.cap, self.p);
+        let probs = pce(&u, reps.len(), self.cap, self.p);
         (reps, group, probs)
     }
 
@@ -336,35 +286,47 @@ impl<'a> Turn<'a> {
     /// one from `rng`, with stochastic transitions).
     pub(super) fn next_positions(&self, rng: &mut ChaCha8Rng) -> Vec<Vec<f64>> {
         let n = self.pos.len();
-        // Challenges and bargains; queue[k] = SQ first, then bargains in initiator order.
-        let mut queues: Vec<Vec<Bargain>> = (0..n)
-            .map(|k| {
-                vec![Bargain {
-                    init: k,
-                    recv: k,
-                    pos_init: self.pos[k].clone(),
-                    pos_recv: self.pos[k].clone(),
-                }]
-            })
-            .collect();
+        // Challenges and bargains; queue[k] = SQ (None) first, then bargains in initiator order.
+        let mut bargains: Vec<Bargain> = Vec::new();
+        let mut queues: Vec<Vec<Option<usize>>> = vec![vec![None]; n];
         for i in 0..n {
-            if let Some(j) = self.target(i) {
-                for b in self.bargains_for(i, j) {
-                    queues[i].push(b.clone());
-                    queues[j].push(b);
+            if let Some((j, phi)) = self.target(i) {
+                for b in self.bargains_for(i, j, phi) {
+                    queues[i].push(Some(bargains.len()));
+                    queues[j].push(Some(bargains.len()));
+                    bargains.push(b);
                 }
             }
         }
+        // Each actor's utility of every current position, and their running sums.
+        let own: Vec<f64> = (0..n * n)
+            .map(|x| util(self.d(x / n, x % n), self.rho[x / n]))
+            .collect();
+        let mut prefix = vec![0.0; n * (n + 1)];
+        for m in 0..n {
+            for a in 0..n {
+                prefix[m * (n + 1) + a + 1] = prefix[m * (n + 1) + a] + own[m * n + a];
+            }
+        }
+        let status_quo: Vec<f64> = (0..n).map(|m| prefix[m * (n + 1) + n] / n as f64).collect();
+        let utils: Vec<Vec<f64>> = bargains
+            .iter()
+            .map(|b| self.bargain_utils(b, &own, &prefix))
+            .collect();
+        let (status_quo, utils) = (&status_quo, &utils);
         let mut next = self.pos.to_vec();
         for k in 0..n {
             let q = &queues[k];
             let chosen = if q.len() == 1 {
                 0
             } else {
-                let u: Vec<Vec<f64>> = (0..n)
-                    .map(|m| q.iter().map(|b| self.bargain_util(m, b)).collect())
+                let u: Vec<f64> = (0..n)
+                    .flat_map(|m| {
+                        q.iter()
+                            .map(move |b| b.map_or(status_quo[m], |b| utils[b][m]))
+                    })
                     .collect();
-                let pr = pce(&u, self.cap, self.p);
+                let pr = pce(&u, q.len(), self.cap, self.p);
                 match self.p.transitions {
                     StateTransitions::Deterministic => {
                         let mut best = 0;
@@ -390,8 +352,8 @@ impl<'a> Turn<'a> {
                     }
                 }
             };
-            let b = &q[chosen];
-            if b.init != b.recv {
+            if let Some(b) = q[chosen] {
+                let b = &bargains[b];
                 next[k] = if b.init == k {
                     b.pos_init.clone()
                 } else {
@@ -413,9 +375,6 @@ mod tests {
     fn distance_is_salience_weighted_and_utility_falls_with_it() {
         assert_eq!(distance(&[0.0, 0.0], &[1.0, 1.0], &[0.0, 0.0]), 0.0);
         assert_eq!(distance(&[0.0, 0.0], &[1.0, 0.5], &[1.0, 0.0]), 1.0);
-        assert_eq!(util(0.0, 0.5), 1.0);
-        assert_eq!(util(1.0, 0.5), 0.0);
-        assert!(util(0.5, 0.5) > util(0.5, 0.0));
         assert_eq!(round4(0.123_456), 0.1235);
     }
 

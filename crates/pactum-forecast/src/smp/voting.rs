@@ -11,6 +11,7 @@
 use super::params::{PceModel, SmpParams, VictoryProbModel, VotingRule};
 
 /// Vote of an actor with weight `w` for option a (utility `ua`) over b (utility `ub`).
+#[inline(always)]
 pub(super) fn vote(rule: VotingRule, w: f64, ua: f64, ub: f64) -> f64 {
     let d = ua - ub;
     let bin = (d / 1e-8).clamp(-1.0, 1.0);
@@ -55,47 +56,36 @@ fn victory_prob(model: VictoryProbModel, ca: f64, cb: f64) -> f64 {
     }
 }
 
-/// Probability that each option is the final winner, given `util[voter][option]` and voting
-/// weights. Coalitions: `C(a,b) = 1e−8 + Σ_k max(v_k(a,b), 0)`.
-pub(super) fn pce(util: &[Vec<f64>], weights: &[f64], p: &SmpParams) -> Vec<f64> {
-    let m = util.first().map_or(0, Vec::len);
-    if m == 0 {
+/// Probability that each option is the final winner, given `util[voter * m + option]` over
+/// `m` options and voting weights. Coalitions: `C(a,b) = 1e−8 + Σ_k max(v_k(a,b), 0)`.
+pub(super) fn pce(util: &[f64], m: usize, weights: &[f64], p: &SmpParams) -> Vec<f64> {
+    if m == 0 || util.is_empty() {
         return Vec::new();
     }
-    let mut coal = vec![vec![1e-8; m]; m];
-    for (k, u) in util.iter().enumerate() {
-        for a in 0..m {
-            for b in 0..m {
-                if a != b {
-                    coal[a][b] += vote(p.voting, weights[k], u[a], u[b]).max(0.0);
-                }
+    let coal = coalitions(util, weights, p.voting, m);
+    let coal = |a: usize, b: usize| coal[a * m + b];
+    let vp: Vec<f64> = (0..m * m)
+        .map(|x| {
+            let (a, b) = (x / m, x % m);
+            if a == b {
+                0.5
+            } else {
+                victory_prob(p.victory, coal(a, b), coal(b, a))
             }
-        }
-    }
-    let vp: Vec<Vec<f64>> = (0..m)
-        .map(|a| {
-            (0..m)
-                .map(|b| {
-                    if a == b {
-                        0.5
-                    } else {
-                        victory_prob(p.victory, coal[a][b], coal[b][a])
-                    }
-                })
-                .collect()
         })
         .collect();
+    let vp_row = |a: usize| &vp[a * m..(a + 1) * m];
     let normalise = |v: Vec<f64>| {
         let t: f64 = v.iter().sum();
         v.into_iter().map(|x| x / t).collect::<Vec<f64>>()
     };
     match p.pce {
-        PceModel::Conditional => normalise((0..m).map(|a| vp[a].iter().product()).collect()),
+        PceModel::Conditional => normalise((0..m).map(|a| vp_row(a).iter().product()).collect()),
         PceModel::MarkovUniform => {
             let mut pr = vec![1.0 / m as f64; m];
             for _ in 0..10_000 {
                 let q: Vec<f64> = (0..m)
-                    .map(|a| (0..m).map(|b| vp[a][b] * (pr[a] + pr[b])).sum::<f64>() / m as f64)
+                    .map(|a| (0..m).map(|b| vp_row(a)[b] * (pr[a] + pr[b])).sum::<f64>() / m as f64)
                     .collect();
                 let next: Vec<f64> = pr.iter().zip(&q).map(|(x, y)| (x + y) / 2.0).collect();
                 let change = next
@@ -114,7 +104,7 @@ pub(super) fn pce(util: &[Vec<f64>], weights: &[f64], p: &SmpParams) -> Vec<f64>
             let inc: Vec<Vec<f64>> = (0..m)
                 .map(|a| {
                     (0..m)
-                        .map(|b| coal[a][b] * vp[a][b] + if a == b { 1e-10 } else { 0.0 })
+                        .map(|b| coal(a, b) * vp_row(a)[b] + if a == b { 1e-10 } else { 0.0 })
                         .collect()
                 })
                 .collect();
@@ -132,7 +122,7 @@ pub(super) fn pce(util: &[Vec<f64>], weights: &[f64], p: &SmpParams) -> Vec<f64>
                     .map(|a| (0..m).map(|b| pr[a] * chi[b][a]).collect())
                     .collect();
                 let q: Vec<f64> = (0..m)
-                    .map(|a| (0..m).map(|b| vp[a][b] * (ct[a][b] + ct[b][a])).sum())
+                    .map(|a| (0..m).map(|b| vp_row(a)[b] * (ct[a][b] + ct[b][a])).sum())
                     .collect();
                 let next: Vec<f64> = pr.iter().zip(&q).map(|(x, y)| (x + y) / 2.0).collect();
                 let change = next
@@ -148,6 +138,51 @@ pub(super) fn pce(util: &[Vec<f64>], weights: &[f64], p: &SmpParams) -> Vec<f64>
             pr
         }
     }
+}
+
+/// `coal[a * m + b]` = `1e−8 + Σ_k max(v_k(a,b), 0)`, voters added in order (the diagonal
+/// stays at 1e−8).
+fn coalitions(util: &[f64], weights: &[f64], rule: VotingRule, m: usize) -> Vec<f64> {
+    macro_rules! by {
+        ($rule:expr) => {
+            coalitions_by(util, weights, m, |w, a, b| vote($rule, w, a, b))
+        };
+    }
+    match rule {
+        VotingRule::Prop => by!(VotingRule::Prop),
+        VotingRule::Binary => by!(VotingRule::Binary),
+        VotingRule::PropBin => by!(VotingRule::PropBin),
+        VotingRule::Cubic => by!(VotingRule::Cubic),
+        VotingRule::PropCbc => by!(VotingRule::PropCbc),
+        VotingRule::ASymProsp => by!(VotingRule::ASymProsp),
+    }
+}
+
+/// [`coalitions`] for a voting rule known at compile time.
+fn coalitions_by<V: Fn(f64, f64, f64) -> f64 + Copy>(
+    util: &[f64],
+    weights: &[f64],
+    m: usize,
+    vote: V,
+) -> Vec<f64> {
+    let mut coal = vec![1e-8; m * m];
+    #[inline(always)]
+    fn add<V: Fn(f64, f64, f64) -> f64>(row: &mut [f64], others: &[f64], w: f64, ua: f64, vote: V) {
+        let others = &others[..row.len()];
+        for b in 0..row.len() {
+            row[b] += vote(w, ua, others[b]).max(0.0);
+        }
+    }
+    for (k, u) in util.chunks_exact(m).enumerate() {
+        let w = weights[k];
+        for a in 0..m {
+            let row = &mut coal[a * m..(a + 1) * m];
+            let (before, rest) = row.split_at_mut(a);
+            add(before, &u[..a], w, u[a], vote);
+            add(&mut rest[1..], &u[a + 1..], w, u[a], vote);
+        }
+    }
+    coal
 }
 
 #[cfg(test)]
@@ -190,11 +225,7 @@ mod tests {
 
     #[test]
     fn the_pce_is_a_distribution_for_every_model() {
-        let util = vec![
-            vec![1.0, 0.6, 0.2],
-            vec![0.5, 1.0, 0.4],
-            vec![0.1, 0.5, 1.0],
-        ];
+        let util = [1.0, 0.6, 0.2, 0.5, 1.0, 0.4, 0.1, 0.5, 1.0];
         for pce_model in [
             PceModel::Conditional,
             PceModel::MarkovIncentive,
@@ -204,11 +235,11 @@ mod tests {
                 pce: pce_model,
                 ..SmpParams::default()
             };
-            let pr = pce(&util, &[3.0, 1.0, 1.0], &p);
+            let pr = pce(&util, 3, &[3.0, 1.0, 1.0], &p);
             assert_eq!(pr.len(), 3);
             assert!((pr.iter().sum::<f64>() - 1.0).abs() < 1e-9, "{pce_model:?}");
             assert!(pr.iter().all(|&x| x >= 0.0), "{pce_model:?}");
         }
-        assert!(pce(&[], &[], &SmpParams::default()).is_empty());
+        assert!(pce(&[], 0, &[], &SmpParams::default()).is_empty());
     }
 }

@@ -83,6 +83,13 @@ class NegotiationResult:
     trace: List[Dict[str, Any]]
     def to_dict(self) -> Dict[str, Any]: ...
 
+class PhasedResult:
+    agreement: Optional[Dict[str, Any]]
+    utilities: List[float]
+    agreement_phase: Optional[int]
+    phases: List[Dict[str, Any]]
+    def to_dict(self) -> Dict[str, Any]: ...
+
 def negotiate(
     scenario: Scenario,
     negotiators: Sequence[Any],
@@ -93,7 +100,9 @@ def negotiate(
     mediator: str = "hill-climbing",
     time_limit: Optional[float] = None,
     discount: str = "scenario",
-) -> NegotiationResult: ...
+    phases: Optional[int] = None,
+    shifts: Sequence[Tuple[int, str, float]] = (),
+) -> Union[NegotiationResult, PhasedResult]: ...
 
 class TournamentPlan:
     negotiations: int

@@ -41,6 +41,19 @@ pub enum SimulationError {
         /// The protocol played.
         protocol: &'static str,
     },
+    /// A time limit no session can have.
+    #[error(transparent)]
+    TimeLimit(#[from] crate::protocol::BadTimeLimit),
+    /// A simulation under a time limit whose trace did not stamp every move.
+    #[error(
+        "the simulation had a time limit but its trace holds {times} move times for {moves} moves"
+    )]
+    Untimed {
+        /// Moves kept.
+        moves: usize,
+        /// Times kept.
+        times: usize,
+    },
     /// The agreement's certificate cannot be computed.
     #[error("computing the agreement certificate: {0}")]
     Certificate(#[source] crate::certificate::CertificateError),

@@ -1,8 +1,9 @@
 //! A simulated negotiation written as the export a live session gives
 //! (`GET /sessions/{id}/export`).
 //!
-//! Rules: only what a record can hold is exported — a deadline in rounds,
-//! the single text with any mediator (the veto and hill-climbing mediators'
+//! Rules: only what a record can hold is exported — a deadline in rounds
+//! and perhaps a wall-clock limit in whole seconds (every move then
+//! stamped with its time), the single text with any mediator (the veto and hill-climbing mediators'
 //! seed in the creation; the packages mediator after every negotiator's
 //! lock, on the scenario's preferences), a negotiation that did
 //! not end on a refused move, a result whose trace was kept; the record
@@ -22,7 +23,7 @@ use crate::certificate;
 use crate::event::Event;
 use crate::mediation::Export;
 use crate::partial::PARTIAL_ROUNDS;
-use crate::protocol::ALTERNATING_OFFERS;
+use crate::protocol::{ALTERNATING_OFFERS, TimeLimit};
 use crate::record::Record;
 use crate::single_text::SINGLE_TEXT;
 
@@ -47,8 +48,20 @@ pub fn export_simulation(sim: &Simulation) -> Result<Export, SimulationError> {
     if sim.result.trace.moves.is_empty() && !sim.result.trace.enabled {
         return Err(SimulationError::NotRecorded);
     }
+    let time_limit = sim
+        .deadline_seconds
+        .map(|s| TimeLimit::new(SIMULATED_AT_MS, s))
+        .transpose()?;
+    let trace = &sim.result.trace;
+    if time_limit.is_some() && trace.times.moves.len() != trace.moves.len() {
+        return Err(SimulationError::Untimed {
+            moves: trace.moves.len(),
+            times: trace.times.moves.len(),
+        });
+    }
     let sc = sim.scenario;
     let moves = Moves {
+        time_limit,
         sim,
         names: sc.negotiator_names(),
     };
@@ -61,7 +74,7 @@ pub fn export_simulation(sim: &Simulation) -> Result<Export, SimulationError> {
         scenario_sha256: hex::encode(Sha256::digest(sim.scenario_text.as_bytes())),
         at_ms: SIMULATED_AT_MS,
         auto_suggest: false,
-        deadline_seconds: None,
+        deadline_seconds: sim.deadline_seconds,
         mediator: sim.text_mediator().and_then(|m| m.recorded_name()),
         mediator_seed: sim.text_mediator().and_then(|m| m.recorded_seed()),
     });

@@ -9,11 +9,14 @@
 //! issues it. So the export verifies (chain, scenario hash, protocol replay,
 //! certificate). Rules kept here:
 //!
-//! * a simulation has no wall clock: every `at_ms` is [`SIMULATED_AT_MS`]
-//!   (0), so the same seed gives the same bytes;
-//! * only what a record can hold is exported: a deadline in rounds, the
-//!   single text with the draft-and-vote mediator (the one live sessions
-//!   use), and a negotiation that did not end on a move the engine refused;
+//! * with a deadline in rounds only a simulation has no wall clock: every
+//!   `at_ms` is [`SIMULATED_AT_MS`] (0), so the same seed gives the same
+//!   bytes; under a wall-clock limit (whole seconds) each move carries the
+//!   time its trace stamped it with and the expiry the time it was found,
+//!   so the record re-runs on its clock;
+//! * only what a record can hold is exported: a deadline in rounds and
+//!   perhaps seconds, the single text with any mediator, and a negotiation
+//!   that did not end on a move the engine refused;
 //! * nobody disclosed preferences in a simulation, so the certificate
 //!   carries the aggregates only.
 //!

@@ -4,8 +4,10 @@
 //! live sessions and `pactum verify` use) before the next; a move the state
 //! refuses, or a move of another protocol, stops the export with its
 //! position; every derived event (proposal, settlement, agreement, end)
-//! comes from the same functions the live path uses; every `at_ms` is
-//! [`SIMULATED_AT_MS`].
+//! comes from the same functions the live path uses; each move's `at_ms`
+//! is its stamp (see `simulated`); a negotiation the time limit ended gets
+//! the `Expired` entry and the end the server's state derives from it, as
+//! a live session does on the first move after its limit.
 
 use std::collections::HashMap;
 
@@ -19,6 +21,7 @@ use super::simulated::{SIMULATED_AT_MS, Simulation};
 use crate::event::{Event, MoveKind};
 use crate::offers::{package, pairs_package};
 use crate::partial::{PartialState, derived_events};
+use crate::protocol::TimeLimit;
 use crate::protocol::{State, finish_event};
 use crate::single_text::{TextState, proposal_event, text_events};
 
@@ -28,6 +31,8 @@ pub(super) struct Moves<'s, 'a> {
     pub(super) sim: &'s Simulation<'a>,
     /// The negotiators' names, by seat.
     pub(super) names: Vec<String>,
+    /// The session's wall-clock time limit, if any.
+    pub(super) time_limit: Option<TimeLimit>,
 }
 
 impl Moves<'_, '_> {
@@ -43,6 +48,17 @@ impl Moves<'_, '_> {
         }
     }
 
+    /// The simulation found its time limit passed at `at_ms`, but the
+    /// session rules do not (the simulator and the server disagree: a
+    /// defect).
+    fn not_expired(&self, at_ms: i64) -> SimulationError {
+        SimulationError::Refused {
+            index: self.sim.result.trace.moves.len(),
+            seat: 0,
+            reason: format!("the time limit had not passed at {at_ms} ms"),
+        }
+    }
+
     /// The seat's negotiator.
     fn party(&self, index: usize, seat: usize) -> Result<String, SimulationError> {
         self.names
@@ -54,7 +70,8 @@ impl Moves<'_, '_> {
     /// Stacked alternating offers: each move, then the finish it causes.
     pub(super) fn sao(&self, chain: &mut Chain) -> Result<(), SimulationError> {
         let sc = self.scenario();
-        let mut state = State::new(self.names.clone(), self.sim.deadline_rounds);
+        let mut state = State::new(self.names.clone(), self.sim.deadline_rounds)
+            .with_time_limit(self.time_limit);
         for (index, Step { seat, mv }) in self.sim.result.trace.moves.iter().enumerate() {
             let Move::Sao(mv) = mv else {
                 return Err(self.foreign(index));
@@ -72,7 +89,7 @@ impl Moves<'_, '_> {
                 kind,
                 offer: outcome.as_deref().map(|o| package(sc, o)),
                 round,
-                at_ms: SIMULATED_AT_MS,
+                at_ms: self.sim.move_at_ms(index),
                 message: None,
             });
             let finish = state
@@ -81,6 +98,12 @@ impl Moves<'_, '_> {
             if let Some(f) = finish {
                 chain.push(&finish_event(sc, &f, round));
             }
+        }
+        if let Some(at_ms) = self.sim.expired_at_ms() {
+            let round = state.round();
+            let finish = state.expire(at_ms).ok_or_else(|| self.not_expired(at_ms))?;
+            chain.push(&Event::Expired { round, at_ms });
+            chain.push(&finish_event(sc, &finish, round));
         }
         Ok(())
     }
@@ -92,7 +115,8 @@ impl Moves<'_, '_> {
         let sc = self.scenario();
         let mediator = self.sim.text_mediator().ok_or_else(|| self.foreign(0))?;
         let mut state =
-            TextState::with_mediator(sc, self.names.clone(), self.sim.deadline_rounds, mediator);
+            TextState::with_mediator(sc, self.names.clone(), self.sim.deadline_rounds, mediator)
+                .with_time_limit(self.time_limit);
         if let Some(e) = proposal_event(sc, &state) {
             chain.push(&e);
         }
@@ -126,7 +150,7 @@ impl Moves<'_, '_> {
                 party: self.party(index, *seat)?,
                 proposal,
                 accept: *accept,
-                at_ms: SIMULATED_AT_MS,
+                at_ms: self.sim.move_at_ms(index),
                 message: None,
             });
             let resolved = state
@@ -137,6 +161,12 @@ impl Moves<'_, '_> {
                     chain.push(&e);
                 }
             }
+        }
+        if let Some(at_ms) = self.sim.expired_at_ms() {
+            let round = state.proposal;
+            let finish = state.expire(at_ms).ok_or_else(|| self.not_expired(at_ms))?;
+            chain.push(&Event::Expired { round, at_ms });
+            chain.push(&finish_event(sc, &finish, round));
         }
         Ok(())
     }
@@ -150,7 +180,8 @@ impl Moves<'_, '_> {
             sc.issues().len(),
             self.names.clone(),
             self.sim.deadline_rounds,
-        );
+        )
+        .with_time_limit(self.time_limit);
         let mut ids: HashMap<u64, u64> = HashMap::new();
         for (index, Step { seat, mv }) in self.sim.result.trace.moves.iter().enumerate() {
             let Move::Partial(mv) = mv else {
@@ -179,12 +210,22 @@ impl Moves<'_, '_> {
                 offer: pairs.as_deref().map(|p| pairs_package(sc, p)),
                 proposal,
                 round,
-                at_ms: SIMULATED_AT_MS,
+                at_ms: self.sim.move_at_ms(index),
                 message: None,
             });
             let fx = state
                 .apply(sc, *seat, kind, pairs, proposal, seq)
                 .map_err(|e| refused(index, *seat, e.to_string()))?;
+            for e in derived_events(sc, &state, &fx, round) {
+                chain.push(&e);
+            }
+        }
+        if let Some(at_ms) = self.sim.expired_at_ms() {
+            let round = state.round;
+            let fx = state
+                .expire(sc, at_ms)
+                .ok_or_else(|| self.not_expired(at_ms))?;
+            chain.push(&Event::Expired { round, at_ms });
             for e in derived_events(sc, &state, &fx, round) {
                 chain.push(&e);
             }

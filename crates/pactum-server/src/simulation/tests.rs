@@ -43,6 +43,7 @@ fn try_export(
         space: &p.space,
         protocol,
         deadline_rounds: 30,
+        deadline_seconds: None,
         seed,
         result: r,
     })
@@ -164,4 +165,123 @@ fn every_mediator_has_a_record_form_that_re_runs_move_for_move() {
             );
         }
     }
+}
+
+/// A clock that moves on by 7 ms each time it is read.
+#[derive(Debug, Default)]
+struct Ticking(std::sync::atomic::AtomicU64);
+
+impl pactum_sim::session::TimeSource for Ticking {
+    fn elapsed(&self) -> std::time::Duration {
+        let reads = self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        std::time::Duration::from_millis(7 * reads)
+    }
+}
+
+#[test]
+fn a_simulation_the_time_limit_ended_exports_its_expiry_and_re_runs_on_its_clock() {
+    for (protocol, strategies) in [
+        (ProtocolKind::Sao, ["hardliner", "hardliner"]),
+        (
+            ProtocolKind::SingleText(Mediator::Veto),
+            ["hardliner", "hardliner"],
+        ),
+        (ProtocolKind::PartialRounds, ["hardliner", "hardliner"]),
+    ] {
+        let loaded = pactum_core::native::from_toml("car.toml", TEXT).unwrap();
+        let p = Prepared::new(loaded.scenario).unwrap();
+        let deadline = Deadline {
+            steps: Some(1_000),
+            time_limit: Some(std::time::Duration::from_secs(1)),
+        };
+        let config = Config {
+            protocol,
+            deadline,
+            seed: 4,
+            record: true,
+        };
+        let r = pactum_sim::runner::negotiate_on(
+            &p,
+            &strategies,
+            &config,
+            std::sync::Arc::new(Ticking::default()),
+        )
+        .unwrap();
+        let times = &r.trace.times;
+        assert_eq!(times.moves.len(), r.trace.moves.len(), "{protocol:?}");
+        assert!(!times.moves.is_empty(), "{protocol:?}");
+        let expired = times.expired.expect("the time limit ended it");
+        assert!(expired >= std::time::Duration::from_secs(1));
+        assert!(times.moves.iter().all(|t| t.as_secs() < 1));
+        assert!(times.moves.windows(2).all(|w| w[0] <= w[1]));
+
+        let e = export_simulation(&Simulation {
+            session_id: "sim",
+            scenario_text: TEXT,
+            scenario: &p.scenario,
+            space: &p.space,
+            protocol,
+            deadline_rounds: 1_000,
+            deadline_seconds: Some(1),
+            seed: 4,
+            result: &r,
+        })
+        .unwrap();
+        let events: Vec<&serde_json::Value> = e.record.events.iter().map(|x| &x.event).collect();
+        assert_eq!(events[0]["deadline_seconds"], 1, "{protocol:?}");
+        let expiry = events
+            .iter()
+            .position(|ev| ev["type"] == "expired")
+            .unwrap_or_else(|| panic!("{protocol:?}: no expiry in {events:?}"));
+        assert!(events[expiry]["at_ms"].as_i64().unwrap() >= 1_000);
+        // The end the expiry brings: no agreement, or the draft that stood.
+        let end = events[expiry + 1];
+        assert!(
+            end["reason"] == "time limit reached" || end["type"] == "agreement",
+            "{protocol:?}: {end}"
+        );
+        let report = verify(
+            &e.record,
+            &Inputs {
+                scenario: Some((&e.scenario_toml, ScenarioSource::Export)),
+                ..Default::default()
+            },
+        );
+        assert!(report.verified, "{protocol:?}: {:?}", report.problems());
+        // Read back, it re-runs on the recorded clock to the same end.
+        let run = script_of(&e.record, &p.scenario, &p.space).unwrap();
+        assert_eq!(run.deadline_seconds, Some(1));
+        let again = pactum_sim::script::replay_timed(
+            &p,
+            run.protocol,
+            deadline,
+            run.mediator_seed,
+            &run.steps,
+            run.times.clone(),
+        )
+        .unwrap();
+        assert_eq!(again.unplayed, 0, "{protocol:?}");
+        assert_eq!(again.result.agreement, r.agreement, "{protocol:?}");
+        assert_eq!(again.result.end, r.end, "{protocol:?}");
+    }
+}
+
+#[test]
+fn a_time_limit_without_move_times_or_out_of_range_is_refused() {
+    let (p, r) = simulated(ProtocolKind::Sao, &["boulware", "conceder"], 0);
+    let with = |secs| {
+        export_simulation(&Simulation {
+            session_id: "sim",
+            scenario_text: TEXT,
+            scenario: &p.scenario,
+            space: &p.space,
+            protocol: ProtocolKind::Sao,
+            deadline_rounds: 30,
+            deadline_seconds: Some(secs),
+            seed: 0,
+            result: &r,
+        })
+    };
+    assert!(matches!(with(5), Err(SimulationError::Untimed { .. })));
+    assert!(matches!(with(0), Err(SimulationError::TimeLimit(_))));
 }

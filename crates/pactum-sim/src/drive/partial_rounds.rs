@@ -54,11 +54,17 @@ pub(crate) fn play(s: &mut Session) -> Played {
     let mut next_id = 0u64;
     // (id, proposer, the package it completes)
     let mut round: Vec<(u64, usize, OutcomeId)> = Vec::new();
+    // The time read before the latest expiry check: each move is stamped
+    // with it (the round's closing rejections with the last one).
+    let mut stamp = None;
     'play: while game.end().is_none() {
         let step = game.round() as usize;
         round.clear();
         for seat in 0..n {
+            stamp = s.stamp();
             if game.expire(&s.clock).is_some() {
+                let at = s.stamp();
+                s.trace.expired(at);
                 break 'play;
             }
             let now = now(&s.clock, step);
@@ -89,7 +95,7 @@ pub(crate) fn play(s: &mut Session) -> Played {
                 return Played::invalid(seat, r.to_string(), step + 1, Vec::new());
             }
             if let Some(mv) = kept {
-                s.trace.moved(seat, || trace::Move::Partial(mv));
+                s.trace.moved(seat, stamp, || trace::Move::Partial(mv));
             }
             if !proposing {
                 break 'play;
@@ -110,7 +116,10 @@ pub(crate) fn play(s: &mut Session) -> Played {
                 if !game.proposals().iter().any(|p| p.id == id && p.open) {
                     continue;
                 }
+                stamp = s.stamp();
                 if game.expire(&s.clock).is_some() {
+                    let at = s.stamp();
+                    s.trace.expired(at);
                     break 'play;
                 }
                 let now = now(&s.clock, step);
@@ -122,7 +131,7 @@ pub(crate) fn play(s: &mut Session) -> Played {
                 if let Err(r) = game.apply(seat, mv.clone(), &ctx) {
                     return Played::invalid(seat, r.to_string(), step + 1, Vec::new());
                 }
-                s.trace.moved(seat, || trace::Move::Partial(mv));
+                s.trace.moved(seat, stamp, || trace::Move::Partial(mv));
             }
         }
         for seat in 0..n {
@@ -132,7 +141,8 @@ pub(crate) fn play(s: &mut Session) -> Played {
             if let Err(r) = game.apply(seat, Move::Reject, &ctx) {
                 return Played::invalid(seat, r.to_string(), step + 1, Vec::new());
             }
-            s.trace.moved(seat, || trace::Move::Partial(Move::Reject));
+            s.trace
+                .moved(seat, stamp, || trace::Move::Partial(Move::Reject));
         }
     }
     Played::from_engine(game.end(), game.rounds_started(), Vec::new())
@@ -147,7 +157,10 @@ fn free_form(
     let n = s.seats();
     let (mut seat, mut waiting) = (0, 0);
     while game.end().is_none() {
+        let stamp = s.stamp();
         if game.expire(&s.clock).is_some() {
+            let at = s.stamp();
+            s.trace.expired(at);
             break;
         }
         let step = game.round() as usize;
@@ -160,7 +173,7 @@ fn free_form(
                     return Played::invalid(seat, r.to_string(), step + 1, Vec::new());
                 }
                 if let Some(mv) = kept {
-                    s.trace.moved(seat, || trace::Move::Partial(mv));
+                    s.trace.moved(seat, stamp, || trace::Move::Partial(mv));
                 }
             }
             None => {

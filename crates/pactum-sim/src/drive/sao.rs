@@ -25,7 +25,10 @@ pub(crate) fn play(s: &mut Session) -> Played {
     // Time is read only when the deadline has a wall-clock limit.
     let ticking = s.clock.deadline().time_limit.is_some();
     while let Some(seat) = sao.turn() {
+        let stamp = s.stamp();
         if ticking && sao.expire(&s.clock).is_some() {
+            let at = s.stamp();
+            s.trace.expired(at);
             break;
         }
         let step = sao.round();
@@ -64,7 +67,7 @@ pub(crate) fn play(s: &mut Session) -> Played {
             return Played::invalid(seat, rejection.to_string(), step + 1, left);
         }
         if let Some(mv) = kept {
-            s.trace.moved(seat, || trace::Move::Sao(mv));
+            s.trace.moved(seat, stamp, || trace::Move::Sao(mv));
         }
         // The engine took the move: its events are the move itself (and
         // perhaps the end, read from the state below).

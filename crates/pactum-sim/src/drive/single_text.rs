@@ -46,7 +46,11 @@ pub(crate) fn play(s: &mut Session, mediator: Mediator, seed: u64) -> Played {
         Err(e) => return Played::invalid(0, e.to_string(), 0, Vec::new()),
     };
     while text.end().is_none() {
+        // The round's votes are stamped with the time read before its check.
+        let stamp = s.stamp();
         if text.expire(&s.clock).is_some() {
+            let at = s.stamp();
+            s.trace.expired(at);
             break;
         }
         let step = text.rounds_started();
@@ -63,7 +67,7 @@ pub(crate) fn play(s: &mut Session, mediator: Mediator, seed: u64) -> Played {
             match text.apply(seat, vote, &ctx) {
                 Ok(events) => {
                     if let Some(Event::Voted { counted, .. }) = events.iter().next() {
-                        s.trace.moved(seat, || trace::Move::Vote(*counted));
+                        s.trace.moved(seat, stamp, || trace::Move::Vote(*counted));
                         let r = if *counted {
                             Response::Accept
                         } else {

@@ -7,7 +7,10 @@
 //! "mediator"; offers are packages (issue → value), never outcome ids; a
 //! response is named as [`Response`] serialises (`accept`, `reject`,
 //! `reject_without_offer`, `end`, `leave`); the protocol is named by
-//! [`protocol_name`], a single-text protocol with its mediator.
+//! [`protocol_name`], a single-text protocol with its mediator. A phased
+//! session's document is [`phased`]'s.
+
+pub mod phased;
 
 use pactum_core::analysis::Package;
 use serde::Serialize;

@@ -1,0 +1,36 @@
+//! A client for chat-completion endpoints that speak the OpenAI protocol
+//! (llama.cpp's server, Ollama, vLLM, LM Studio and hosted services), for
+//! the parts of Pactum where a language model sits at the table or drafts
+//! a scenario.
+//!
+//! Rules kept here:
+//! * every answer is a JSON value checked against the JSON schema the
+//!   caller asked for ([`Client::complete`]); an answer that is not JSON,
+//!   breaks the schema, is cut off or is a refusal is a typed error, never
+//!   a guess;
+//! * each request has a timeout; transport failures, 429 and 5xx answers
+//!   are retried a bounded number of times, nothing else is;
+//! * a token budget caps what one client may spend; a request that would
+//!   start past it is refused before it is sent;
+//! * with a cache directory, each answer is stored under the SHA-256 of
+//!   its request (model, messages, schema, settings — never the key), and a
+//!   cached request is answered from the file without the network, so a run
+//!   replays offline byte for byte;
+//! * the API key is never logged, printed or stored: [`Config`]'s `Debug`
+//!   hides it and it is not part of the request's hash.
+//!
+//! Modules, each importing only those listed before it: `error`, `config`,
+//! `request` (the request body and its hash), `cache`, `client`.
+
+#![warn(missing_docs)]
+
+mod cache;
+mod client;
+mod config;
+mod error;
+mod request;
+
+pub use client::{Answer, Client, Usage};
+pub use config::{ApiKey, Config};
+pub use error::LlmError;
+pub use request::{Message, Role, Schema};
