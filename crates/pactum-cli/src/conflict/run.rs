@@ -23,8 +23,13 @@ use super::{json, plot, text};
 pub fn run(args: Args) -> Result<()> {
     let read = read_file(&args.file)?;
     for part in &read.not_analysed {
+        let hint = if part == "coalitions" {
+            " (name them with --coalition A,B for coalitional stability)"
+        } else {
+            ""
+        };
         eprintln!(
-            "warning: {}: `{part}` is read but not analysed",
+            "warning: {}: `{part}` is read but not analysed{hint}",
             args.file.display()
         );
     }
