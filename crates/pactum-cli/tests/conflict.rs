@@ -497,3 +497,88 @@ fn bad_why_dm_and_status_quo_values_exit_non_zero_naming_the_flag() {
         assert!(err.contains(want), "{args:?}: {err}");
     }
 }
+
+#[test]
+fn horizon_and_coalitions_add_their_sections_and_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(&dir, "pd.toml", PRISONERS);
+    let f = file.to_str().unwrap();
+    // L_1 is Nash stability.
+    let v = json(&["conflict", f, "--json", "--horizon", "1"]);
+    assert_eq!(v["limited"]["horizon"], 1);
+    assert_eq!(v["limited"]["stable"]["A"], v["stability"]["nash"]["A"]);
+    assert_eq!(v["limited"]["stable"]["B"], v["stability"]["nash"]["B"]);
+    assert_eq!(v["limited"]["equilibria"], v["equilibria"]["nash"]);
+    assert_eq!(v["coalitions"], Value::Null);
+    let v = json(&["conflict", f, "--json", "--horizon", "4"]);
+    assert_eq!(v["limited"]["horizon"], 4);
+
+    let example = repo("examples/istanbul-2025-conflict.toml");
+    let e = example.to_str().unwrap();
+    let v = json(&[
+        "conflict",
+        e,
+        "--json",
+        "--coalition",
+        "Ukraine, Europe",
+        "--coalition",
+        "Russia,United States",
+    ]);
+    let c = &v["coalitions"];
+    assert_eq!(
+        c["coalitions"],
+        serde_json::json!([["Ukraine", "Europe"], ["Russia", "United States"]])
+    );
+    assert_eq!(v["limited"], Value::Null);
+    // Coalitional stability is individual stability and more.
+    for (coalitional, individual) in [("cnash", "nash"), ("cgmr", "gmr"), ("cseq", "seq")] {
+        for dm in ["Ukraine", "Russia", "United States", "Europe"] {
+            let ids = |x: &Value| -> Vec<u64> {
+                x.as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|i| i.as_u64().unwrap())
+                    .collect()
+            };
+            let stable = ids(&c["stability"][coalitional][dm]);
+            let alone = ids(&v["stability"][individual][dm]);
+            assert!(
+                stable.iter().all(|s| alone.contains(s)),
+                "{coalitional} {dm}"
+            );
+        }
+        assert!(c["equilibria"][coalitional].is_array());
+    }
+    let out = pactum()
+        .args(["conflict", e, "--coalition", "Ukraine,Europe"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("Coalitions (Ukraine + Europe)"), "{text}");
+    assert!(text.contains("CGMR"));
+}
+
+#[test]
+fn a_bad_horizon_or_coalition_is_refused_naming_the_flag() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(&dir, "pd.toml", PRISONERS);
+    let f = file.to_str().unwrap();
+    let example = repo("examples/istanbul-2025-conflict.toml");
+    let e = example.to_str().unwrap();
+    for (args, said) in [
+        (vec![f, "--horizon", "0"], "--horizon 0"),
+        (vec![f, "--horizon", "65"], "--horizon 65"),
+        (vec![e, "--horizon", "2"], "two decision makers"),
+        (
+            vec![e, "--coalition", "Ukraine,Nobody"],
+            "--coalition \"Ukraine,Nobody\"",
+        ),
+        (vec![e, "--coalition", "Ukraine"], "--coalition \"Ukraine\""),
+        (vec![e, "--coalition", "Ukraine,Ukraine"], "--coalition"),
+    ] {
+        let out = pactum().arg("conflict").args(&args).output().unwrap();
+        assert!(!out.status.success(), "{args:?}");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(err.contains(said), "{args:?}: {err}");
+    }
+}

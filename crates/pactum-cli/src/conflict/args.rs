@@ -1,5 +1,6 @@
 //! The command line of `pactum conflict`: the file, the output forms, the
-//! sanctions, the state and DM to explain, the status quo and the plot.
+//! sanctions, the state and DM to explain, the status quo, the plot, the
+//! horizon of limited-move stability and the coalitions.
 //! Nothing here checks values beyond their types; `run` does, through the
 //! library.
 
@@ -87,4 +88,12 @@ pub struct Args {
     /// The concept whose equilibria the plot rings.
     #[arg(long, value_enum, default_value = "gmr", requires = "plot")]
     pub(super) plot_concept: ConceptArg,
+    /// Limited-move stability L_h: each decision maker looks this many
+    /// moves ahead (two decision makers only; 1 to 64).
+    #[arg(long, value_name = "H")]
+    pub(super) horizon: Option<usize>,
+    /// A coalition of decision makers, their names separated by commas
+    /// (repeat for more): coalitional Nash, GMR and SEQ stability.
+    #[arg(long, value_name = "NAMES")]
+    pub(super) coalition: Vec<String>,
 }

@@ -2,7 +2,8 @@
 //! and DM, equilibria, and the keys `why` (per asked DM: the improvements
 //! and the sanction deterring each per concept) and `status_quo_paths`
 //! (reachable states and equilibria and the shortest paths, by moves and by
-//! improvements).
+//! improvements), `limited` (L_h for `--horizon`) and `coalitions` (for
+//! `--coalition`), null when not asked for.
 //!
 //! Rules: states appear by id (index + 1), DMs and options by name; a key
 //! that was not asked for is an empty list (`why`) or null
@@ -10,7 +11,10 @@
 //! the shapes.
 
 use pactum_conflict::why::DETERRING;
-use pactum_conflict::{Concept, Direction, Reached, Sanction, StatusQuoPaths, Step, Why};
+use pactum_conflict::{
+    Coalition, CoalitionConcept, CoalitionStability, Concept, Direction, Reached, Sanction,
+    StatusQuoPaths, Step, Why,
+};
 use serde_json::{Map, Value, json};
 
 use super::view::{Found, sanctions_name};
@@ -69,6 +73,54 @@ pub fn document(f: &Found) -> Value {
         "not_analysed": read.not_analysed,
         "why": f.why.iter().map(|w| why(f, w)).collect::<Vec<_>>(),
         "status_quo_paths": f.paths.as_ref().map(|p| paths(f, p)),
+        "limited": f.limited.as_ref().map(|(h, stable)| limited(f, *h, stable)),
+        "coalitions": f.coalitions.as_ref().map(|(g, s)| coalitions(f, g, s)),
+    })
+}
+
+/// `{"horizon", "stable": {DM: ids}, "equilibria": ids}`.
+fn limited(f: &Found, h: usize, stable: &[Vec<bool>]) -> Value {
+    let ids = |keep: &dyn Fn(usize) -> bool, n: usize| -> Vec<usize> {
+        (0..n).filter(|&s| keep(s)).map(|s| s + 1).collect()
+    };
+    let n = stable.first().map_or(0, Vec::len);
+    let per_dm: Map<String, Value> = stable
+        .iter()
+        .enumerate()
+        .map(|(dm, row)| (f.dm(dm).to_string(), json!(ids(&|s| row[s], n))))
+        .collect();
+    json!({
+        "horizon": h,
+        "stable": per_dm,
+        "equilibria": ids(&|s| stable.iter().all(|r| r[s]), n),
+    })
+}
+
+/// `{"coalitions": [[names]], "stability": {cnash|cgmr|cseq: {DM: ids}},
+/// "equilibria": {cnash|cgmr|cseq: ids}}`.
+fn coalitions(f: &Found, groups: &[Coalition], s: &CoalitionStability) -> Value {
+    let plus1 = |v: Vec<usize>| v.into_iter().map(|x| x + 1).collect::<Vec<_>>();
+    let mut stability = Map::new();
+    let mut equilibria = Map::new();
+    for concept in CoalitionConcept::ALL {
+        let per_dm: Map<String, Value> = (0..f.read.conflict.decision_makers().len())
+            .map(|dm| {
+                (
+                    f.dm(dm).to_string(),
+                    json!(plus1(s.stable_states(concept, dm))),
+                )
+            })
+            .collect();
+        stability.insert(concept.key().into(), Value::Object(per_dm));
+        equilibria.insert(concept.key().into(), json!(plus1(s.equilibria(concept))));
+    }
+    json!({
+        "coalitions": groups
+            .iter()
+            .map(|g| g.members().iter().map(|&m| f.dm(m)).collect::<Vec<_>>())
+            .collect::<Vec<_>>(),
+        "stability": stability,
+        "equilibria": equilibria,
     })
 }
 

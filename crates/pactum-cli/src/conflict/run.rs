@@ -1,15 +1,19 @@
-//! Runs `pactum conflict`: reads the file, analyses it, answers `--why`
-//! and the status-quo analysis, and prints the report or the JSON document
-//! and writes the plot.
+//! Runs `pactum conflict`: reads the file, analyses it, answers `--why`,
+//! the status-quo analysis, limited-move stability (`--horizon`) and the
+//! coalitions' stability (`--coalition`), and prints the report or the
+//! JSON document and writes the plot.
 //!
-//! Rules: a state id, DM name or status quo the model does not have is
-//! refused naming the flag and what exists; parts of a file read but not
+//! Rules: a state id, DM name, status quo, horizon or coalition the model
+//! does not have (or L_h with other than two DMs) is refused naming the
+//! flag; parts of a file read but not
 //! analysed are named on standard error; the status quo given on the
 //! command line overrides the file's.
 
 use anyhow::{Context, Result};
 use pactum_conflict::read::read_file;
-use pactum_conflict::{analyse, dm_index, status_quo_paths, why};
+use pactum_conflict::{
+    Coalition, analyse, coalition_stability, dm_index, limited_move_stable, status_quo_paths, why,
+};
 
 use super::args::Args;
 use super::view::Found;
@@ -19,8 +23,13 @@ use super::{json, plot, text};
 pub fn run(args: Args) -> Result<()> {
     let read = read_file(&args.file)?;
     for part in &read.not_analysed {
+        let hint = if part == "coalitions" {
+            " (name them with --coalition A,B for coalitional stability)"
+        } else {
+            ""
+        };
         eprintln!(
-            "warning: {}: `{part}` is read but not analysed",
+            "warning: {}: `{part}` is read but not analysed{hint}",
             args.file.display()
         );
     }
@@ -52,12 +61,43 @@ pub fn run(args: Args) -> Result<()> {
     let paths = status_quo
         .map(|q| status_quo_paths(&analysis, q))
         .transpose()?;
+    let limited = args
+        .horizon
+        .map(|h| {
+            limited_move_stable(conflict, &analysis.states, &analysis.moves, h)
+                .map(|stable| (h, stable))
+                .with_context(|| format!("--horizon {h}"))
+        })
+        .transpose()?;
+    let coalitions = if args.coalition.is_empty() {
+        None
+    } else {
+        let groups = args
+            .coalition
+            .iter()
+            .map(|spec| {
+                let names: Vec<&str> = spec.split(',').map(str::trim).collect();
+                Coalition::from_names(conflict, &names)
+                    .with_context(|| format!("--coalition {spec:?}"))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let stability = coalition_stability(
+            conflict,
+            &analysis.states,
+            &analysis.moves,
+            &groups,
+            analysis.sanctions,
+        );
+        Some((groups, stability))
+    };
     let found = Found {
         read: &read,
         analysis: &analysis,
         status_quo,
         why: answers,
         paths,
+        limited,
+        coalitions,
     };
     if let Some(path) = &args.plot {
         let drawing = plot::svg(&found, args.plot_concept.concept())?;

@@ -8,7 +8,10 @@
 //! kind of step, nearest equilibrium first (the JSON output has all).
 
 use pactum_conflict::why::DETERRING;
-use pactum_conflict::{Concept, Direction, Reached, Sanctions, StatusQuoPaths, Why};
+use pactum_conflict::{
+    Coalition, CoalitionConcept, CoalitionStability, Concept, Direction, Reached, Sanctions,
+    StatusQuoPaths, Why,
+};
 
 use super::view::{Found, and_list, ids, labels, sanctions_words};
 
@@ -111,6 +114,12 @@ pub fn text(f: &Found) -> String {
         let eq = a.stability.equilibria(concept);
         out.push_str(&format!("  {:<8} {}\n", concept.label(), ids(&eq)));
     }
+    if let Some((h, stable)) = &f.limited {
+        limited(&mut out, f, *h, stable);
+    }
+    if let Some((groups, stability)) = &f.coalitions {
+        coalitions(&mut out, f, groups, stability);
+    }
     for w in &f.why {
         why(&mut out, f, w);
     }
@@ -118,6 +127,45 @@ pub fn text(f: &Found) -> String {
         from_status_quo(&mut out, f, p);
     }
     out
+}
+
+/// The L_h section: each DM's stable states and the L_h equilibria.
+fn limited(out: &mut String, f: &Found, h: usize, stable: &[Vec<bool>]) {
+    out.push_str(&format!(
+        "\nLimited-move stability L_{h} (each looks {h} move{} ahead)\n",
+        if h == 1 { "" } else { "s" }
+    ));
+    let states = |row: &[bool]| -> Vec<usize> { (0..row.len()).filter(|&s| row[s]).collect() };
+    for (dm, row) in stable.iter().enumerate() {
+        out.push_str(&format!("  {:<16} {}\n", f.dm(dm), ids(&states(row))));
+    }
+    let count = stable.first().map_or(0, Vec::len);
+    let eq: Vec<usize> = (0..count)
+        .filter(|&s| stable.iter().all(|r| r[s]))
+        .collect();
+    out.push_str(&format!("  {:<16} {}\n", "equilibria", ids(&eq)));
+}
+
+/// The coalitions section: per concept each DM's stable states and the
+/// equilibria.
+fn coalitions(out: &mut String, f: &Found, groups: &[Coalition], s: &CoalitionStability) {
+    let names: Vec<String> = groups.iter().map(|g| f.coalition(g)).collect();
+    out.push_str(&format!("\nCoalitions ({})\n", names.join("; ")));
+    for concept in CoalitionConcept::ALL {
+        out.push_str(&format!("  {}\n", concept.label()));
+        for dm in 0..f.read.conflict.decision_makers().len() {
+            out.push_str(&format!(
+                "    {:<16} {}\n",
+                f.dm(dm),
+                ids(&s.stable_states(concept, dm))
+            ));
+        }
+        out.push_str(&format!(
+            "    {:<16} {}\n",
+            "equilibria",
+            ids(&s.equilibria(concept))
+        ));
+    }
 }
 
 /// The "Why" section for one DM at one state.

@@ -3,7 +3,9 @@
 //! ids are the states' ids (indices + 1), lists are comma-separated.
 
 use pactum_conflict::read::Read;
-use pactum_conflict::{Analysis, Concept, Sanctions, StatusQuoPaths, Step, Why};
+use pactum_conflict::{
+    Analysis, Coalition, CoalitionStability, Concept, Sanctions, StatusQuoPaths, Step, Why,
+};
 
 /// Everything the command computed.
 pub struct Found<'a> {
@@ -18,12 +20,26 @@ pub struct Found<'a> {
     pub why: Vec<Why>,
     /// What the DMs reach from the status quo.
     pub paths: Option<StatusQuoPaths>,
+    /// Limited-move stability: the horizon and, per DM and state index,
+    /// whether the state is L_h stable.
+    pub limited: Option<(usize, Vec<Vec<bool>>)>,
+    /// The coalitions asked for and the stability they give.
+    pub coalitions: Option<(Vec<Coalition>, CoalitionStability)>,
 }
 
 impl Found<'_> {
     /// The name of DM `dm`.
     pub fn dm(&self, dm: usize) -> &str {
         &self.read.conflict.decision_makers()[dm].name
+    }
+
+    /// "Ukraine + United States".
+    pub fn coalition(&self, c: &Coalition) -> String {
+        c.members()
+            .iter()
+            .map(|&m| self.dm(m))
+            .collect::<Vec<_>>()
+            .join(" + ")
     }
 
     /// The name of option `k`.
