@@ -9,7 +9,7 @@
 
 use rayon::prelude::*;
 
-use super::pareto::{pareto_groups, pareto_groups_within};
+use super::pareto::{PARALLEL_MIN_WORK, pareto_groups, pareto_groups_within};
 use super::points::{FrontierOptions, FrontierPoint, merge_near_ties, merge_outcomes};
 use super::problem::Problem;
 use crate::budget::{AnalysisError, Budget};
@@ -101,32 +101,54 @@ pub fn additive_frontier(
         let margin = if i + 1 < issues { FOLD_MARGIN } else { 0.0 };
         let groups = pareto_groups_within(&utils, n, margin, Some(budget))?;
         budget.check_frontier(groups.len())?;
-        frontier = groups
-            .into_par_iter()
-            .map(|members| {
-                let first = members[0];
-                let count = members
+        let point = |members: Vec<usize>| {
+            let first = members[0];
+            let count = members
+                .iter()
+                .map(|&c| frontier[origin[c].0 as usize].count)
+                .sum();
+            let extend = |o: &Vec<u32>, k: u32| {
+                let mut longer = Vec::with_capacity(o.len() + 1);
+                longer.extend_from_slice(o);
+                longer.push(k);
+                longer
+            };
+            let outcomes = if let [only] = members[..] {
+                // One parent: its outcomes are sorted and distinct, and
+                // appending the same value keeps them so.
+                let (j, k) = origin[only];
+                frontier[j as usize]
+                    .outcomes
                     .iter()
-                    .map(|&c| frontier[origin[c].0 as usize].count)
-                    .sum();
-                let outcomes = merge_outcomes(
+                    .take(opts.outcomes_per_point)
+                    .map(|o| extend(o, k))
+                    .collect()
+            } else {
+                merge_outcomes(
                     members.iter().flat_map(|&c| {
                         let (j, k) = origin[c];
-                        frontier[j as usize].outcomes.iter().map(move |o| {
-                            let mut o = o.clone();
-                            o.push(k);
-                            o
-                        })
+                        frontier[j as usize]
+                            .outcomes
+                            .iter()
+                            .map(move |o| extend(o, k))
                     }),
                     opts.outcomes_per_point,
-                );
-                FrontierPoint {
-                    utilities: utils[first * n..(first + 1) * n].to_vec(),
-                    count,
-                    outcomes,
-                }
-            })
-            .collect();
+                )
+            };
+            FrontierPoint {
+                utilities: utils[first * n..(first + 1) * n].to_vec(),
+                count,
+                outcomes,
+            }
+        };
+        // Each point is built from its own group: sequential and parallel
+        // give the same points in the same order.
+        let work = groups.len().saturating_mul(opts.outcomes_per_point.max(1));
+        frontier = if work < PARALLEL_MIN_WORK {
+            groups.into_iter().map(point).collect()
+        } else {
+            groups.into_par_iter().map(point).collect()
+        };
     }
     frontier.retain(|p| problem.is_rational(&p.utilities));
     Ok(Some(merge_near_ties(frontier, opts.outcomes_per_point)))
