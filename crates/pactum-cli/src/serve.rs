@@ -5,12 +5,19 @@
 //! and is checked when parsed (counts of at least 1 where 0 would serve
 //! nothing, durations above 0 and at most a day); the log is what
 //! `RUST_LOG` asks for (default: info), plus the access log when asked for;
-//! the public key of a signing key is announced on stderr at start.
+//! the public key of a signing key is announced on stderr at start; the
+//! defaults are computed once per process (every command builds these
+//! arguments, and the default worker count asks the system for its CPUs).
 
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use pactum_server::ServerLimits;
+
+/// `ServerLimits::default()`, computed once: the argument parser of every
+/// command reads it for this command's help.
+static DEFAULTS: std::sync::LazyLock<ServerLimits> =
+    std::sync::LazyLock::new(ServerLimits::default);
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -41,40 +48,40 @@ pub struct Args {
 #[command(next_help_heading = "Limits")]
 struct ServeLimits {
     /// Connections served at once.
-    #[arg(long, value_name = "N", default_value_t = ServerLimits::default().max_connections,
+    #[arg(long, value_name = "N", default_value_t = DEFAULTS.max_connections,
           value_parser = at_least_one)]
     max_connections: usize,
     /// Connections accepted beyond --max-connections that answer only
     /// GET /health (anything else gets 503 with Retry-After); beyond those a
     /// connection gets a 503 and is closed.
-    #[arg(long, value_name = "N", default_value_t = ServerLimits::default().overflow_connections)]
+    #[arg(long, value_name = "N", default_value_t = DEFAULTS.overflow_connections)]
     overflow_connections: usize,
     /// Seconds a connection has to send a request's headers (also how long
     /// an idle kept-alive connection stays open, and how long a request's
     /// body may then take).
-    #[arg(long, value_name = "SECONDS", default_value_t = ServerLimits::default().header_read_timeout.as_secs_f64(),
+    #[arg(long, value_name = "SECONDS", default_value_t = DEFAULTS.header_read_timeout.as_secs_f64(),
           value_parser = positive_seconds)]
     header_timeout: f64,
     /// Event streams open at once, all sessions together (beyond: 503).
-    #[arg(long, value_name = "N", default_value_t = ServerLimits::default().max_subscribers,
+    #[arg(long, value_name = "N", default_value_t = DEFAULTS.max_subscribers,
           value_parser = at_least_one)]
     max_streams: usize,
     /// Event streams open at once on one session (beyond: 429).
-    #[arg(long, value_name = "N", default_value_t = ServerLimits::default().max_subscribers_per_session,
+    #[arg(long, value_name = "N", default_value_t = DEFAULTS.max_subscribers_per_session,
           value_parser = at_least_one)]
     max_streams_per_session: usize,
     /// Sessions one client address may create per minute (beyond: 429); 0
     /// for no limit.
-    #[arg(long, value_name = "N", default_value_t = ServerLimits::default().sessions_per_minute)]
+    #[arg(long, value_name = "N", default_value_t = DEFAULTS.sessions_per_minute)]
     sessions_per_minute: u32,
     /// Heavy analyses (suggestions, certificates, the mediator's view)
     /// computed at once (default: the number of CPUs).
-    #[arg(long, value_name = "N", default_value_t = ServerLimits::default().analysis_workers,
+    #[arg(long, value_name = "N", default_value_t = DEFAULTS.analysis_workers,
           value_parser = at_least_one)]
     analysis_workers: usize,
     /// Seconds a heavy analysis may take, from its request (beyond: 422, or
     /// 503 when no worker was free in time).
-    #[arg(long, value_name = "SECONDS", default_value_t = ServerLimits::default().analysis_deadline.as_secs_f64(),
+    #[arg(long, value_name = "SECONDS", default_value_t = DEFAULTS.analysis_deadline.as_secs_f64(),
           value_parser = positive_seconds)]
     analysis_timeout: f64,
 }

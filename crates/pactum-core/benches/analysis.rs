@@ -1,11 +1,13 @@
 //! `cargo bench -p pactum-core --bench analysis`: the exact analysis on the
 //! built-in examples, on real GENIUS domains (when ../shared is present) and
-//! on a synthetic 10^30-outcome additive space.
+//! on a synthetic 10^30-outcome additive space; and, for ANAC 2012 EnergyA
+//! (390,625 outcomes), the other in-process steps of `pactum analyze
+//! --json`: reading the GENIUS folder and building the JSON report.
 
 use std::path::Path;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use pactum_core::analysis::{AnalysisOptions, analyze};
+use pactum_core::analysis::{AnalysisDocument, AnalysisOptions, analyze};
 use pactum_core::*;
 
 fn repo(rel: &str) -> std::path::PathBuf {
@@ -76,6 +78,23 @@ fn bench(c: &mut Criterion) {
     for (name, scenario) in &cases {
         group.bench_function(name, |b| b.iter(|| analyze(scenario, &opts).unwrap()));
     }
+    group.finish();
+
+    let energy = shared.join("anac/y2012/EnergyA");
+    if !energy.is_dir() {
+        eprintln!("skipping the EnergyA steps: {} not found", energy.display());
+        return;
+    }
+    let loaded = io::load(&energy, None).unwrap();
+    let analysis = analyze(&loaded.scenario, &opts).unwrap();
+    let mut group = c.benchmark_group("analyze-steps/anac/y2012/EnergyA");
+    group.bench_function("read", |b| b.iter(|| io::load(&energy, None).unwrap()));
+    group.bench_function("json", |b| {
+        b.iter(|| {
+            let doc = AnalysisDocument::new(&analysis, loaded.reference_frontier.as_ref());
+            serde_json::to_string_pretty(&doc).unwrap()
+        })
+    });
     group.finish();
 }
 

@@ -224,8 +224,12 @@ fn count_two_parties(problem: &Problem, c: &crate::frontier::Contributions) -> O
         .iter()
         .map(|p| [r[0] - EPS - p[0], r[1] - EPS - p[1]])
         .collect();
-    let inside = dominance_counts(&suffixes, &surely_in);
-    let near = dominance_counts(&suffixes, &maybe_in);
+    // Both query sets fall as the prefix's first utility rises
+    // (`a - p` is monotone in `p`): one order serves both sweeps.
+    let queries_falling = sorted_by(prefixes.len(), |i| prefixes[i][0]);
+    let corner = Corner::new(&suffixes);
+    let inside = corner.counts(&surely_in, &queries_falling);
+    let near = corner.counts(&maybe_in, &queries_falling);
     let mut count: u128 = inside.iter().map(|&x| x as u128).sum();
     let band: u128 = near.iter().zip(&inside).map(|(a, b)| (a - b) as u128).sum();
     if band == 0 {
@@ -235,10 +239,7 @@ fn count_two_parties(problem: &Problem, c: &crate::frontier::Contributions) -> O
         return None;
     }
     // The band: suffixes that clear the lower corner but not the upper one.
-    let mut by_first: Vec<usize> = (0..suffixes.len()).collect();
-    by_first.sort_unstable_by(|&a, &b| suffixes[a][0].total_cmp(&suffixes[b][0]));
-    let mut by_second: Vec<usize> = (0..suffixes.len()).collect();
-    by_second.sort_unstable_by(|&a, &b| suffixes[a][1].total_cmp(&suffixes[b][1]));
+    let (by_first, by_second) = (&corner.by_first, &corner.by_second);
     let exact = |p: &[f64; 2], j: usize| -> bool {
         let mut s = *p;
         crate::frontier::for_each_allowed(&allowed[m..], j as u128, j as u128 + 1, |o| {
@@ -256,24 +257,24 @@ fn count_two_parties(problem: &Problem, c: &crate::frontier::Contributions) -> O
         }
         let (lo, hi) = (maybe_in[pi], surely_in[pi]);
         // First coordinate in [lo0, hi0), second ≥ lo1 …
-        let start = by_first.partition_point(|&j| suffixes[j][0] < lo[0]);
+        let start = by_first.partition_point(|&j| suffixes[j as usize][0] < lo[0]);
         for &j in &by_first[start..] {
-            let q = suffixes[j];
+            let q = suffixes[j as usize];
             if q[0] >= hi[0] {
                 break;
             }
-            if q[1] >= lo[1] && exact(p, j) {
+            if q[1] >= lo[1] && exact(p, j as usize) {
                 count += 1;
             }
         }
         // … or first coordinate ≥ hi0 and second in [lo1, hi1).
-        let start = by_second.partition_point(|&j| suffixes[j][1] < lo[1]);
+        let start = by_second.partition_point(|&j| suffixes[j as usize][1] < lo[1]);
         for &j in &by_second[start..] {
-            let q = suffixes[j];
+            let q = suffixes[j as usize];
             if q[1] >= hi[1] {
                 break;
             }
-            if q[0] >= hi[0] && exact(p, j) {
+            if q[0] >= hi[0] && exact(p, j as usize) {
                 count += 1;
             }
         }
@@ -281,44 +282,80 @@ fn count_two_parties(problem: &Problem, c: &crate::frontier::Contributions) -> O
     Some(count)
 }
 
-/// For each query `(x, y)`, how many points have first ≥ x and second ≥ y.
-fn dominance_counts(points: &[[f64; 2]], queries: &[[f64; 2]]) -> Vec<u64> {
-    let n = points.len();
-    let mut by_first: Vec<usize> = (0..n).collect();
-    by_first.sort_unstable_by(|&a, &b| points[b][0].total_cmp(&points[a][0]));
-    let mut by_second: Vec<usize> = (0..n).collect();
-    by_second.sort_unstable_by(|&a, &b| points[a][1].total_cmp(&points[b][1]));
-    let mut rank = vec![0usize; n];
-    for (r, &i) in by_second.iter().enumerate() {
-        rank[i] = r;
+/// Indices `0..n` in ascending order of `key` (by `f64::total_cmp`), through
+/// integer keys that order exactly as `total_cmp` does.
+fn sorted_by(n: usize, key: impl Fn(usize) -> f64) -> Vec<u32> {
+    let ordered = |x: f64| {
+        let b = x.to_bits();
+        if b >> 63 == 1 { !b } else { b | (1 << 63) }
+    };
+    let mut keys: Vec<(u64, u32)> = (0..n).map(|i| (ordered(key(i)), i as u32)).collect();
+    keys.sort_unstable();
+    keys.into_iter().map(|(_, i)| i).collect()
+}
+
+/// Points sorted once by each coordinate, answering for many queries
+/// `(x, y)` how many points have first ≥ x and second ≥ y.
+struct Corner<'a> {
+    points: &'a [[f64; 2]],
+    /// Point indices by first coordinate, ascending.
+    by_first: Vec<u32>,
+    /// Point indices by second coordinate, ascending.
+    by_second: Vec<u32>,
+    /// Each point's position in `by_second`.
+    rank: Vec<u32>,
+    /// The second coordinates, ascending.
+    seconds: Vec<f64>,
+}
+
+impl<'a> Corner<'a> {
+    fn new(points: &'a [[f64; 2]]) -> Self {
+        let by_first = sorted_by(points.len(), |i| points[i][0]);
+        let by_second = sorted_by(points.len(), |i| points[i][1]);
+        let mut rank = vec![0u32; points.len()];
+        for (r, &i) in by_second.iter().enumerate() {
+            rank[i as usize] = r as u32;
+        }
+        let seconds = by_second.iter().map(|&i| points[i as usize][1]).collect();
+        Corner {
+            points,
+            by_first,
+            by_second,
+            rank,
+            seconds,
+        }
     }
-    let seconds: Vec<f64> = by_second.iter().map(|&i| points[i][1]).collect();
-    let mut order: Vec<usize> = (0..queries.len()).collect();
-    order.sort_unstable_by(|&a, &b| queries[b][0].total_cmp(&queries[a][0]));
-    // Fenwick tree over second-coordinate ranks.
-    let mut tree = vec![0u64; n + 1];
-    let (mut added, mut next) = (0u64, 0usize);
-    let mut out = vec![0u64; queries.len()];
-    for q in order {
-        let [x, y] = queries[q];
-        while next < n && points[by_first[next]][0] >= x {
-            let mut i = rank[by_first[next]] + 1;
-            while i <= n {
-                tree[i] += 1;
-                i += i & i.wrapping_neg();
+
+    /// The count for each query; `falling` lists the queries in an order of
+    /// non-increasing first coordinate.
+    fn counts(&self, queries: &[[f64; 2]], falling: &[u32]) -> Vec<u64> {
+        let n = self.points.len();
+        // Fenwick tree over second-coordinate ranks; points enter in
+        // descending order of their first coordinate.
+        let mut tree = vec![0u64; n + 1];
+        let (mut added, mut next) = (0u64, n);
+        let mut out = vec![0u64; queries.len()];
+        for &q in falling {
+            let [x, y] = queries[q as usize];
+            while next > 0 && self.points[self.by_first[next - 1] as usize][0] >= x {
+                next -= 1;
+                let mut i = self.rank[self.by_first[next] as usize] as usize + 1;
+                while i <= n {
+                    tree[i] += 1;
+                    i += i & i.wrapping_neg();
+                }
+                added += 1;
             }
-            added += 1;
-            next += 1;
+            let mut below = 0u64;
+            let mut i = self.seconds.partition_point(|&v| v < y);
+            while i > 0 {
+                below += tree[i];
+                i -= i & i.wrapping_neg();
+            }
+            out[q as usize] = added - below;
         }
-        let mut below = 0u64;
-        let mut i = seconds.partition_point(|&v| v < y);
-        while i > 0 {
-            below += tree[i];
-            i -= i & i.wrapping_neg();
-        }
-        out[q] = added - below;
+        out
     }
-    out
 }
 
 /// Plain-language reasons why no outcome is rational.

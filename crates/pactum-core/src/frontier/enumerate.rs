@@ -78,6 +78,10 @@ pub fn par_enumerate<T: Send>(
         }))
     };
     let head = first(0)?;
+    if chunks == 1 {
+        // One chunk: no parallel call, so the thread pool is not started.
+        return Ok(head);
+    }
     (1..chunks)
         .into_par_iter()
         .map(|c| first(c).map(Some))

@@ -7,16 +7,38 @@
 //! against the budget before it is allocated; the result equals
 //! enumeration's to the bit.
 
-use rayon::prelude::*;
-
 use super::pareto::{pareto_groups, pareto_groups_within};
-use super::points::{FrontierOptions, FrontierPoint, merge_near_ties, merge_outcomes};
+use super::points::{FrontierOptions, FrontierPoint, merge_near_ties};
 use super::problem::Problem;
 use crate::budget::{AnalysisError, Budget};
 
 /// How far a partial sum must be dominated before the fold prunes it: far
 /// above the rounding error of adding the remaining issues (≈ issues · 1e-16).
 const FOLD_MARGIN: f64 = 1e-10;
+
+/// The fold's frontier after some issues, flat: per point its utilities
+/// (`n` each), its outcome count and its first outcomes (`len` values
+/// each), so that a step allocates a few vectors rather than several per
+/// point.
+struct Partial {
+    utils: Vec<f64>,
+    counts: Vec<u128>,
+    /// Where each point's outcomes start in `outcomes`.
+    first_outcome: Vec<usize>,
+    /// How many outcomes each point keeps.
+    outcome_count: Vec<usize>,
+    outcomes: Vec<u32>,
+    /// The length of every outcome (the issues folded so far).
+    len: usize,
+}
+
+impl Partial {
+    /// Outcome `t` of point `p`.
+    fn outcome(&self, p: usize, t: usize) -> &[u32] {
+        let start = self.first_outcome[p] + t * self.len;
+        &self.outcomes[start..start + self.len]
+    }
+}
 
 /// The frontier by the additive fold. `Ok(None)` if some party is not
 /// additive; an error when a step would exceed the budget (checked before
@@ -63,15 +85,19 @@ pub fn additive_frontier(
     }
     // Margin for rounding between "partial + bound" and the real sums.
     const SLACK: f64 = 1e-9;
-    let mut frontier = vec![FrontierPoint {
-        utilities: vec![0.0; n],
-        count: 1,
-        outcomes: vec![vec![]],
-    }];
+    let mut front = Partial {
+        utils: vec![0.0; n],
+        counts: vec![1],
+        first_outcome: vec![0],
+        outcome_count: vec![1],
+        outcomes: Vec::new(),
+        len: 0,
+    };
+    let keep = opts.outcomes_per_point;
     for i in 0..issues {
         budget.check_time()?;
         let values = &candidates_per_issue[i];
-        let partial_sums = frontier.len() as u128 * values.len() as u128;
+        let partial_sums = front.counts.len() as u128 * values.len() as u128;
         if partial_sums > budget.max_partial_sums {
             return Err(AnalysisError::TooManyPartialSums {
                 issue: problem.scenario.issues()[i].name.clone(),
@@ -82,13 +108,14 @@ pub fn additive_frontier(
         let mut utils = Vec::with_capacity(partial_sums as usize * n);
         let mut origin: Vec<(u32, u32)> = Vec::with_capacity(partial_sums as usize);
         let mut u = vec![0.0; n];
-        for (j, point) in frontier.iter().enumerate() {
+        for j in 0..front.counts.len() {
+            let point = &front.utils[j * n..(j + 1) * n];
             if j % 4096 == 4095 {
                 budget.check_time()?;
             }
             'values: for &k in values {
                 for p in 0..n {
-                    u[p] = point.utilities[p] + contrib.of(i, k)[p];
+                    u[p] = point[p] + contrib.of(i, k)[p];
                     if u[p] + remaining_max[i + 1][p] < problem.thresholds[p] - SLACK {
                         continue 'values;
                     }
@@ -101,33 +128,69 @@ pub fn additive_frontier(
         let margin = if i + 1 < issues { FOLD_MARGIN } else { 0.0 };
         let groups = pareto_groups_within(&utils, n, margin, Some(budget))?;
         budget.check_frontier(groups.len())?;
-        frontier = groups
-            .into_par_iter()
-            .map(|members| {
-                let first = members[0];
-                let count = members
+        let mut next = Partial {
+            utils: Vec::with_capacity(groups.len() * n),
+            counts: Vec::with_capacity(groups.len()),
+            first_outcome: Vec::with_capacity(groups.len()),
+            outcome_count: Vec::with_capacity(groups.len()),
+            outcomes: Vec::new(),
+            len: i + 1,
+        };
+        let mut merged: Vec<(u32, u32, u32)> = Vec::new();
+        for members in groups {
+            let first = members[0];
+            next.utils
+                .extend_from_slice(&utils[first * n..(first + 1) * n]);
+            next.counts.push(
+                members
                     .iter()
-                    .map(|&c| frontier[origin[c].0 as usize].count)
-                    .sum();
-                let outcomes = merge_outcomes(
-                    members.iter().flat_map(|&c| {
-                        let (j, k) = origin[c];
-                        frontier[j as usize].outcomes.iter().map(move |o| {
-                            let mut o = o.clone();
-                            o.push(k);
-                            o
-                        })
-                    }),
-                    opts.outcomes_per_point,
-                );
-                FrontierPoint {
-                    utilities: utils[first * n..(first + 1) * n].to_vec(),
-                    count,
-                    outcomes,
+                    .map(|&c| front.counts[origin[c].0 as usize])
+                    .sum(),
+            );
+            next.first_outcome.push(next.outcomes.len());
+            let mut added = 0;
+            if let [only] = members[..] {
+                // One parent: its outcomes are sorted and distinct, and
+                // appending the same value keeps them so.
+                let (j, k) = origin[only];
+                for t in 0..front.outcome_count[j as usize].min(keep) {
+                    next.outcomes
+                        .extend_from_slice(front.outcome(j as usize, t));
+                    next.outcomes.push(k);
+                    added += 1;
                 }
-            })
-            .collect();
+            } else {
+                // Several parents: their extended outcomes in ascending
+                // order, each once, the first `keep` of them.
+                merged.clear();
+                for &c in &members {
+                    let (j, k) = origin[c];
+                    merged.extend((0..front.outcome_count[j as usize]).map(|t| (j, k, t as u32)));
+                }
+                let extended =
+                    |&(j, k, t): &(u32, u32, u32)| (front.outcome(j as usize, t as usize), k);
+                merged.sort_unstable_by(|a, b| extended(a).cmp(&extended(b)));
+                merged.dedup_by(|a, b| extended(a) == extended(b));
+                for &(j, k, t) in merged.iter().take(keep) {
+                    next.outcomes
+                        .extend_from_slice(front.outcome(j as usize, t as usize));
+                    next.outcomes.push(k);
+                    added += 1;
+                }
+            }
+            next.outcome_count.push(added);
+        }
+        front = next;
     }
+    let mut frontier: Vec<FrontierPoint> = (0..front.counts.len())
+        .map(|p| FrontierPoint {
+            utilities: front.utils[p * n..(p + 1) * n].to_vec(),
+            count: front.counts[p],
+            outcomes: (0..front.outcome_count[p])
+                .map(|t| front.outcome(p, t).to_vec())
+                .collect(),
+        })
+        .collect();
     frontier.retain(|p| problem.is_rational(&p.utilities));
     Ok(Some(merge_near_ties(frontier, opts.outcomes_per_point)))
 }

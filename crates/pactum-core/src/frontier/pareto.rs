@@ -3,13 +3,22 @@
 //! Rules: groups of identical non-dominated vectors come in descending
 //! lexicographic order, members in ascending index order; with a margin a
 //! vector is dropped only when another beats it by more than the margin;
-//! the filter for three or more parties polls the budget between blocks.
+//! the filter for three or more parties polls the budget between blocks;
+//! work below [`PARALLEL_MIN_WORK`] runs on the calling thread (starting
+//! the thread pool costs more than such work), with the same result.
 
 use std::cmp::Ordering;
 
 use rayon::prelude::*;
 
 use crate::budget::{AnalysisError, Budget};
+
+/// Below this many elementary steps (comparisons, merged outcomes) a loop
+/// runs sequentially: the first parallel call starts the global thread pool,
+/// which alone costs a few hundred microseconds, far more than such a loop.
+/// Each element's result does not depend on how the loop is run, so the
+/// choice never changes a result.
+pub(super) const PARALLEL_MIN_WORK: usize = 1 << 16;
 
 fn cmp_desc(a: &[f64], b: &[f64]) -> Ordering {
     for (x, y) in a.iter().zip(b) {
@@ -58,8 +67,7 @@ pub fn pareto_groups_within(
 ) -> Result<Vec<Vec<usize>>, AnalysisError> {
     let m = utils.len().checked_div(n).unwrap_or(0);
     let at = |i: usize| &utils[i * n..(i + 1) * n];
-    let mut order: Vec<usize> = (0..m).collect();
-    order.par_sort_unstable_by(|&a, &b| cmp_desc(at(a), at(b)).then(a.cmp(&b)));
+    let order = descending_order(utils, n, m);
     // Runs of identical vectors, in descending lexicographic order.
     let mut runs: Vec<(usize, usize)> = Vec::new();
     let mut start = 0;
@@ -73,6 +81,10 @@ pub fn pareto_groups_within(
     }
     // Only earlier (lexicographically larger) vectors can dominate a run.
     let keep: Vec<bool> = match n {
+        2 if margin > 0.0 => {
+            let reps: Vec<usize> = runs.iter().map(|&(s, _)| order[s]).collect();
+            skyline_two(&reps, utils, margin, budget)?
+        }
         _ if margin > 0.0 && n > 0 => {
             let reps: Vec<usize> = runs.iter().map(|&(s, _)| order[s]).collect();
             skyline(&reps, utils, n, margin, budget)?
@@ -109,6 +121,81 @@ pub fn pareto_groups_within(
         .collect())
 }
 
+/// The indices `0..m` in descending lexicographic order of their vectors,
+/// ties in ascending index order: the one order this comparison defines
+/// (−0.0 and 0.0 compare equal), however it is sorted.
+pub(super) fn descending_order(utils: &[f64], n: usize, m: usize) -> Vec<usize> {
+    let at = |i: usize| &utils[i * n..(i + 1) * n];
+    let by_comparison = |order: &mut Vec<usize>| {
+        let cmp = |&a: &usize, &b: &usize| cmp_desc(at(a), at(b)).then(a.cmp(&b));
+        if m < PARALLEL_MIN_WORK {
+            order.sort_unstable_by(cmp);
+        } else {
+            order.par_sort_unstable_by(cmp);
+        }
+    };
+    let mut order: Vec<usize> = (0..m).collect();
+    if n != 2 || utils.iter().any(|x| x.is_nan()) || m > u32::MAX as usize {
+        by_comparison(&mut order);
+        return order;
+    }
+    // Two parties: sort plain integer keys. `x + 0.0` turns −0.0 into 0.0,
+    // and the bit pattern of a non-NaN float, sign-folded, orders as the float.
+    let key = |x: f64| {
+        let b = (x + 0.0).to_bits();
+        !(if b >> 63 == 1 { !b } else { b | (1 << 63) })
+    };
+    let mut keys: Vec<(u64, u64, u32)> = (0..m)
+        .map(|i| (key(utils[2 * i]), key(utils[2 * i + 1]), i as u32))
+        .collect();
+    if m < PARALLEL_MIN_WORK {
+        keys.sort_unstable();
+    } else {
+        keys.par_sort_unstable();
+    }
+    for (slot, k) in order.iter_mut().zip(&keys) {
+        *slot = k.2 as usize;
+    }
+    order
+}
+
+/// [`skyline`] for two parties, with the same result: `r` is dropped when a
+/// kept earlier point `q` is at least as good in both and more than `margin`
+/// better in one. Earlier points are no worse in the first utility, so that
+/// is the case exactly when the kept points more than `margin` ahead in the
+/// first utility (a prefix of them: differences are monotone) reach `r`'s
+/// second utility, or the best kept second utility is more than `margin`
+/// ahead of `r`'s.
+pub(super) fn skyline_two(
+    reps: &[usize],
+    utils: &[f64],
+    margin: f64,
+    budget: Option<&Budget>,
+) -> Result<Vec<bool>, AnalysisError> {
+    const BLOCK: usize = 2048;
+    let mut kept_first: Vec<f64> = Vec::new();
+    let mut best_second_up_to: Vec<f64> = Vec::new();
+    let mut keep = vec![false; reps.len()];
+    for (i, &r) in reps.iter().enumerate() {
+        if i % BLOCK == 0
+            && let Some(b) = budget
+        {
+            b.check_time()?;
+        }
+        let (x, y) = (utils[2 * r], utils[2 * r + 1]);
+        let ahead = kept_first.partition_point(|&q| q - x > margin);
+        let dominated = (ahead > 0 && best_second_up_to[ahead - 1] >= y)
+            || best_second_up_to.last().is_some_and(|&b| b - y > margin);
+        if !dominated {
+            let best = best_second_up_to.last().map_or(y, |&b| b.max(y));
+            kept_first.push(x);
+            best_second_up_to.push(best);
+            keep[i] = true;
+        }
+    }
+    Ok(keep)
+}
+
 /// Which of `reps` (distinct vectors in descending lexicographic order) no
 /// earlier one weakly dominates, for three or more parties.
 ///
@@ -116,7 +203,7 @@ pub fn pareto_groups_within(
 /// parallel against the points kept so far, which sit in small boxes with
 /// per-dimension maxima so that whole boxes that cannot dominate are skipped;
 /// survivors are then checked against each other in order.
-fn skyline(
+pub(super) fn skyline(
     reps: &[usize],
     utils: &[f64],
     n: usize,
@@ -140,10 +227,12 @@ fn skyline(
         if let Some(b) = budget {
             b.check_time()?;
         }
-        let survivors: Vec<bool> = block
-            .par_iter()
-            .map(|&r| !dominated_by_kept(at(r), &kept, &box_max))
-            .collect();
+        let survivor = |&r: &usize| !dominated_by_kept(at(r), &kept, &box_max);
+        let survivors: Vec<bool> = if block.len().saturating_mul(kept.len()) < PARALLEL_MIN_WORK {
+            block.iter().map(survivor).collect()
+        } else {
+            block.par_iter().map(survivor).collect()
+        };
         let first_new = kept.len();
         for (j, &r) in block.iter().enumerate() {
             if !survivors[j]

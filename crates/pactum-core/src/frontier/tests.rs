@@ -1,8 +1,12 @@
 //! Unit tests of the frontier parts: the Pareto filter against a naive
-//! one, cancellation of the many-party filter, the enumeration order.
+//! one, cancellation of the many-party filter, the enumeration order, and
+//! the two-party shortcuts (key sort, margin filter) against the general
+//! code they replace.
 
 use super::enumerate::for_each_allowed;
-use super::pareto::{pareto_groups, pareto_groups_within, weakly_greater};
+use super::pareto::{
+    descending_order, pareto_groups, pareto_groups_within, skyline, skyline_two, weakly_greater,
+};
 use crate::budget::{AnalysisError, Budget};
 
 #[test]
@@ -86,4 +90,58 @@ fn enumeration_order_is_mixed_radix() {
     let mut seen = Vec::new();
     for_each_allowed(&allowed, 1, 5, |o| seen.push(o.to_vec()));
     assert_eq!(seen, vec![vec![0, 3], vec![0, 4], vec![2, 1], vec![2, 3]]);
+}
+
+/// Pseudo-random 2-D points on a grid of `steps` levels, with signed zeros.
+fn grid_points(count: usize, steps: u64, seed: u64) -> Vec<f64> {
+    let mut state = seed;
+    (0..count * 2)
+        .map(|_| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let level = ((state >> 33) % steps) as f64 / steps as f64 - 0.25;
+            if level == 0.0 && (state >> 20) & 1 == 1 {
+                -0.0
+            } else {
+                level
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn two_party_key_sort_is_the_comparison_order() {
+    for seed in 1..20 {
+        let utils = grid_points(500, 8, seed);
+        let mut expected: Vec<usize> = (0..500).collect();
+        let at = |i: usize| &utils[i * 2..i * 2 + 2];
+        expected.sort_by(|&a, &b| {
+            let first = at(b)[0].partial_cmp(&at(a)[0]).unwrap();
+            let second = at(b)[1].partial_cmp(&at(a)[1]).unwrap();
+            first.then(second).then(a.cmp(&b))
+        });
+        assert_eq!(descending_order(&utils, 2, 500), expected, "seed {seed}");
+    }
+}
+
+#[test]
+fn two_party_margin_filter_equals_the_general_one() {
+    for (seed, margin) in (1..40).zip([0.05, 0.1, 0.125, 1e-10, 0.3].iter().cycle()) {
+        let utils = grid_points(400, 16, seed);
+        let order = descending_order(&utils, 2, 400);
+        let mut reps: Vec<usize> = Vec::new();
+        for &i in &order {
+            if reps
+                .last()
+                .is_none_or(|&r| utils[r * 2..r * 2 + 2] != utils[i * 2..i * 2 + 2])
+            {
+                reps.push(i);
+            }
+        }
+        let general = skyline(&reps, &utils, 2, *margin, None).unwrap();
+        let fast = skyline_two(&reps, &utils, *margin, None).unwrap();
+        assert_eq!(fast, general, "seed {seed}, margin {margin}");
+        assert!(general.iter().any(|&k| !k), "seed {seed}: nothing dropped");
+    }
 }
