@@ -216,6 +216,16 @@ impl Default for OutcomeDicts {
 impl OutcomeDicts {
     /// Fresh copies of every outcome's dict, in enumeration order.
     pub fn copies<'py>(&self, py: Python<'py>, p: &Prepared) -> PyResult<Bound<'py, PyList>> {
+        self.copies_in(py, p, 0..p.space.len() as OutcomeId)
+    }
+
+    /// Fresh copies of the dicts of `ids`, in that order.
+    pub fn copies_in<'py>(
+        &self,
+        py: Python<'py>,
+        p: &Prepared,
+        ids: impl IntoIterator<Item = OutcomeId>,
+    ) -> PyResult<Bound<'py, PyList>> {
         let all = self.0.get_or_try_init(py, || {
             let list = PyList::empty(py);
             for id in 0..p.space.len() {
@@ -223,9 +233,10 @@ impl OutcomeDicts {
             }
             Ok::<_, PyErr>(list.unbind())
         })?;
+        let all = all.bind(py);
         let out = PyList::empty(py);
-        for d in all.bind(py).iter() {
-            out.append(d.cast_into::<PyDict>()?.copy()?)?;
+        for id in ids {
+            out.append(all.get_item(id as usize)?.cast_into::<PyDict>()?.copy()?)?;
         }
         Ok(out)
     }

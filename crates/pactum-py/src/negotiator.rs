@@ -187,6 +187,21 @@ impl Info {
         self.table.outcomes.copies(py, &self.table.prepared)
     }
 
+    /// Every outcome, best first by its own utility (equal utilities in
+    /// enumeration order): what `sorted(info.outcomes(), key=info.utility,
+    /// reverse=True)` gives, ranked in Rust.
+    fn ranked_outcomes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        let n = self.table.prepared.space.len() as OutcomeId;
+        let mut ids: Vec<OutcomeId> = (0..n).collect();
+        ids.sort_by(|&a, &b| {
+            self.prefs
+                .utility(b)
+                .total_cmp(&self.prefs.utility(a))
+                .then(a.cmp(&b))
+        });
+        self.table.outcomes.copies_in(py, &self.table.prepared, ids)
+    }
+
     fn __repr__(&self) -> String {
         format!("Info(name={:?}, seat={})", self.name, self.seat)
     }

@@ -168,6 +168,8 @@ def test_info_gives_every_own_utility_at_once_and_the_names(car):
     outcomes = info.outcomes()
     assert u.shape == (info.outcome_count,) and len(outcomes) == info.outcome_count
     assert all(u[k] == info.utility(o) for k, o in enumerate(outcomes))
+    # Best first, equal utilities in enumeration order, as sorted() ranks them.
+    assert info.ranked_outcomes() == sorted(outcomes, key=info.utility, reverse=True)
     # "reject_without_offer" made no counter-offer: the conceder, whose
     # offer still stood, offered again in round 1, and the inspector ended.
     assert r.end["kind"] == "ended" and r.steps == 2
