@@ -9,11 +9,13 @@ use std::path::Path;
 use pactum_conflict::limited::MAX_HORIZON;
 use pactum_conflict::read::read_file;
 use pactum_conflict::{
-    Coalition, CoalitionConcept, CoalitionError, Concept, Conflict, DecisionMaker, Direction,
-    LimitedError, Literal, OptionDef, Preferences, Sanctions, StateSpace, Statement, analyse,
-    coalition_stability, limited_move_stable, moves::Moves,
+    Coalition, CoalitionConcept, CoalitionError, Concept, Conflict, LimitedError, Preferences,
+    Sanctions, StateSpace, analyse, coalition_stability, limited_move_stable, moves::Moves,
 };
 use proptest::prelude::*;
+
+mod support;
+use support::Statements;
 
 fn model(file: &str) -> Conflict {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -268,50 +270,11 @@ impl<'a> Brute<'a> {
     }
 }
 
-fn conjunction(options: usize) -> impl Strategy<Value = Vec<Literal>> {
-    prop::collection::vec(
-        (0..options, any::<bool>()).prop_map(|(option, taken)| Literal { option, taken }),
-        1..=2,
-    )
-}
-
 fn conflict(
     dms: std::ops::RangeInclusive<usize>,
     options: std::ops::RangeInclusive<usize>,
 ) -> impl Strategy<Value = Conflict> {
-    (options, dms)
-        .prop_flat_map(|(n, d)| {
-            (
-                prop::collection::vec(0..d, n),
-                prop::collection::vec(0u8..3, n),
-                prop::collection::vec(
-                    prop::collection::vec(conjunction(n).prop_map(Statement::All), 1..=4),
-                    d,
-                ),
-                prop::collection::vec(conjunction(n), 0..=1),
-            )
-        })
-        .prop_filter_map("no feasible state", |(owner, dirs, prefs, infeasible)| {
-            let options = dirs
-                .iter()
-                .enumerate()
-                .map(|(k, &d)| OptionDef {
-                    name: format!("o{k}"),
-                    direction: [Direction::Both, Direction::Forward, Direction::Backward]
-                        [d as usize],
-                })
-                .collect();
-            let dms = prefs
-                .into_iter()
-                .enumerate()
-                .map(|(i, p)| DecisionMaker {
-                    name: format!("D{i}"),
-                    options: (0..owner.len()).filter(|&k| owner[k] == i).collect(),
-                    preferences: Preferences::Prioritised(p),
-                })
-                .collect();
-            Conflict::new("random", options, dms, infeasible).ok()
-        })
+    support::conflict(options, dms, Statements::Conjunctions, 1)
 }
 
 proptest! {

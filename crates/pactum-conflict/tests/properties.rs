@@ -5,11 +5,11 @@
 
 use std::collections::HashSet;
 
-use pactum_conflict::{
-    Concept, Conflict, DecisionMaker, Direction, Literal, OptionDef, Preferences, Sanctions,
-    Statement, analyse,
-};
+use pactum_conflict::{Concept, Conflict, Preferences, Sanctions, analyse};
 use proptest::prelude::*;
+
+mod support;
+use support::Statements;
 
 /// A literal reading of the model and the definitions, over explicit sets.
 struct Brute<'a> {
@@ -173,53 +173,8 @@ impl Brute<'_> {
     }
 }
 
-fn literal(options: usize) -> impl Strategy<Value = Literal> {
-    (0..options, any::<bool>()).prop_map(|(option, taken)| Literal { option, taken })
-}
-
-fn conjunction(options: usize) -> impl Strategy<Value = Vec<Literal>> {
-    prop::collection::vec(literal(options), 1..=2)
-}
-
-fn statement(options: usize) -> impl Strategy<Value = Statement> {
-    prop_oneof![
-        conjunction(options).prop_map(Statement::All),
-        prop::collection::vec(conjunction(options), 2..=2).prop_map(Statement::Any),
-        (conjunction(options), conjunction(options)).prop_map(|(a, b)| Statement::IfThen(a, b)),
-    ]
-}
-
 fn conflict() -> impl Strategy<Value = Conflict> {
-    (2usize..=6, 2usize..=4)
-        .prop_flat_map(|(n, d)| {
-            (
-                prop::collection::vec(0..d, n),
-                prop::collection::vec(0u8..3, n),
-                prop::collection::vec(prop::collection::vec(statement(n), 1..=4), d),
-                prop::collection::vec(conjunction(n), 0..=2),
-            )
-        })
-        .prop_filter_map("no feasible state", |(owner, dirs, prefs, infeasible)| {
-            let options = dirs
-                .iter()
-                .enumerate()
-                .map(|(k, &d)| OptionDef {
-                    name: format!("o{k}"),
-                    direction: [Direction::Both, Direction::Forward, Direction::Backward]
-                        [d as usize],
-                })
-                .collect();
-            let dms = prefs
-                .into_iter()
-                .enumerate()
-                .map(|(i, p)| DecisionMaker {
-                    name: format!("D{i}"),
-                    options: (0..owner.len()).filter(|&k| owner[k] == i).collect(),
-                    preferences: Preferences::Prioritised(p),
-                })
-                .collect();
-            Conflict::new("random", options, dms, infeasible).ok()
-        })
+    support::conflict(2..=6, 2..=4, Statements::Every, 2)
 }
 
 proptest! {

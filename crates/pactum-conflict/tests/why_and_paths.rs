@@ -10,10 +10,12 @@ use std::path::Path;
 use pactum_conflict::read::read_file;
 use pactum_conflict::why::DETERRING;
 use pactum_conflict::{
-    Analysis, Concept, Conflict, DecisionMaker, Direction, Literal, OptionDef, Preferences,
-    QueryError, Sanctions, Statement, Step, analyse, status_quo_paths, why,
+    Analysis, Concept, Conflict, QueryError, Sanctions, Step, analyse, status_quo_paths, why,
 };
 use proptest::prelude::*;
+
+mod support;
+use support::Statements;
 
 fn read(path: &Path) -> (Conflict, Option<u64>) {
     let read = read_file(path).unwrap_or_else(|e| panic!("{e}"));
@@ -26,58 +28,10 @@ fn data(file: &str) -> std::path::PathBuf {
         .join(file)
 }
 
-fn literal(options: usize) -> impl Strategy<Value = Literal> {
-    (0..options, any::<bool>()).prop_map(|(option, taken)| Literal { option, taken })
-}
-
-fn conjunction(options: usize) -> impl Strategy<Value = Vec<Literal>> {
-    prop::collection::vec(literal(options), 1..=2)
-}
-
-fn statement(options: usize) -> impl Strategy<Value = Statement> {
-    prop_oneof![
-        conjunction(options).prop_map(Statement::All),
-        prop::collection::vec(conjunction(options), 2..=2).prop_map(Statement::Any),
-        (conjunction(options), conjunction(options)).prop_map(|(a, b)| Statement::IfThen(a, b)),
-    ]
-}
-
 /// Random models of 2–5 options and 2–4 DMs, with directions and
 /// infeasible conditions.
 fn conflict() -> impl Strategy<Value = Conflict> {
-    (2usize..=5, 2usize..=4)
-        .prop_flat_map(|(n, d)| {
-            (
-                prop::collection::vec(0..d, n),
-                prop::collection::vec(0u8..4, n),
-                prop::collection::vec(prop::collection::vec(statement(n), 1..=4), d),
-                prop::collection::vec(conjunction(n), 0..=2),
-            )
-        })
-        .prop_filter_map("no feasible state", |(owner, dirs, prefs, infeasible)| {
-            let options = dirs
-                .iter()
-                .enumerate()
-                .map(|(k, &d)| OptionDef {
-                    name: format!("o{k}"),
-                    direction: match d {
-                        1 => Direction::Forward,
-                        2 => Direction::Backward,
-                        _ => Direction::Both,
-                    },
-                })
-                .collect();
-            let dms = prefs
-                .into_iter()
-                .enumerate()
-                .map(|(i, p)| DecisionMaker {
-                    name: format!("D{i}"),
-                    options: (0..owner.len()).filter(|&k| owner[k] == i).collect(),
-                    preferences: Preferences::Prioritised(p),
-                })
-                .collect();
-            Conflict::new("random", options, dms, infeasible).ok()
-        })
+    support::conflict(2..=5, 2..=4, Statements::Every, 2)
 }
 
 /// Whether `step` is a legal unilateral move (an improvement of its DM when
