@@ -13,7 +13,8 @@ trap 'rm -rf "$work"' EXIT
 
 cargo build -q -p pactum-cli
 pactum=target/debug/pactum
-for t in native_toml native_json genius_xml geniusweb_json forecast_toml forecast_json; do
+for t in native_toml native_json genius_xml geniusweb_json forecast_toml forecast_json \
+    conflict_toml conflict_json conflict_gmcr; do
     mkdir -p "$out/$t"
 done
 
@@ -27,8 +28,15 @@ join_nul() {
     done
 }
 
+# Conflict files: the conflict examples and pactum-conflict's test data.
+cp examples/*-conflict.toml crates/pactum-conflict/tests/data/*.toml "$out/conflict_toml/"
+cp crates/pactum-conflict/tests/data/*.json "$out/conflict_json/"
+cp crates/pactum-conflict/tests/data/*.gmcr "$out/conflict_gmcr/"
+
 for f in examples/*.toml; do
     n="$(basename "$f" .toml)"
+    # A conflict file is not a negotiation scenario (seeded above).
+    case "$n" in *-conflict) continue ;; esac
     cp "$f" "$out/native_toml/$n.toml"
     cp "$f" "$out/forecast_toml/$n.toml"
     "$pactum" convert "$f" --to json "$work/$n.json" >/dev/null 2>&1

@@ -16,7 +16,7 @@ use pactum_core::model::{IssueKind, Scenario};
 /// Outcomes compared after a round trip: the first and last in enumeration
 /// order and a few in between, at most 64 in all.
 fn sample_outcomes(s: &Scenario) -> Vec<Vec<u32>> {
-    let radices: Vec<u64> = s.issues.iter().map(|i| i.cardinality()).collect();
+    let radices: Vec<u64> = s.issues().iter().map(|i| i.cardinality()).collect();
     let mut out = Vec::new();
     for k in 0..64u64 {
         let mut o = Vec::with_capacity(radices.len());
@@ -83,7 +83,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let mut written = vec![("again/domain.json".to_string(), domain)];
-    for (p, party) in first.parties.iter().enumerate() {
+    for (p, party) in first.parties().iter().enumerate() {
         let profile = geniusweb::write_profile(&first, p)
             .expect("a written domain's profiles can be written");
         written.push((format!("again/{}.json", party.name), profile));
@@ -91,8 +91,8 @@ fuzz_target!(|data: &[u8]| {
     let second = geniusweb::from_texts("again", true, &written, None)
         .expect("exported GeniusWeb files import again")
         .scenario;
-    assert_eq!(first.issues.len(), second.issues.len());
-    for (a, b) in first.issues.iter().zip(&second.issues) {
+    assert_eq!(first.issues().len(), second.issues().len());
+    for (a, b) in first.issues().iter().zip(second.issues()) {
         // GeniusWeb number ranges need two values: a numeric issue with one
         // value is written (with a note) as a discrete issue listing it.
         let listed = !matches!(a.kind, IssueKind::Discrete { .. })
@@ -106,9 +106,9 @@ fuzz_target!(|data: &[u8]| {
             assert_eq!(a, b);
         }
     }
-    assert_eq!(first.parties.len(), second.parties.len());
+    assert_eq!(first.parties().len(), second.parties().len());
     let outcomes = sample_outcomes(&first);
-    for (a, b) in first.parties.iter().zip(&second.parties) {
+    for (a, b) in first.parties().iter().zip(second.parties()) {
         assert_eq!(a.name, b.name);
         let (pa, pb) = (
             a.preferences.as_ref().unwrap(),
@@ -116,11 +116,11 @@ fuzz_target!(|data: &[u8]| {
         );
         let ua: Vec<f64> = outcomes
             .iter()
-            .map(|o| pa.utility.utility(&first.issues, o))
+            .map(|o| pa.utility.utility(&first.issues(), o))
             .collect();
         let ub: Vec<f64> = outcomes
             .iter()
-            .map(|o| pb.utility.utility(&second.issues, o))
+            .map(|o| pb.utility.utility(&second.issues(), o))
             .collect();
         assert!(affine_image(&ua, &ub), "{}: {ua:?} vs {ub:?}", a.name);
     }
