@@ -19,8 +19,14 @@
 //! * the API key is never logged, printed or stored: [`Config`]'s `Debug`
 //!   hides it and it is not part of the request's hash.
 //!
+//! Beside the client, two checks on what a model writes, pure functions of
+//! text: [`grounding`] (is a quoted source really in the article?) and
+//! [`leakage`] (does a negotiator's message state its reservation value, a
+//! weight or a red line?).
+//!
 //! Modules, each importing only those listed before it: `error`, `config`,
-//! `request` (the request body and its hash), `cache`, `client`.
+//! `request` (the request body and its hash), `cache`, `client`;
+//! `grounding` and `leakage` import nothing.
 
 #![warn(missing_docs)]
 
@@ -28,6 +34,8 @@ mod cache;
 mod client;
 mod config;
 mod error;
+pub mod grounding;
+pub mod leakage;
 mod request;
 
 pub use client::{Answer, Client, Usage};
