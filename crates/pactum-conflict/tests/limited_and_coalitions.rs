@@ -220,29 +220,7 @@ impl<'a> Brute<'a> {
                 self.um(j, s)
             }
         };
-        let mut pairs: HashSet<(usize, usize)> = HashSet::new();
-        for &j in group {
-            for t in step(j, from) {
-                pairs.insert((t, j));
-            }
-        }
-        if !single {
-            loop {
-                let mut more = pairs.clone();
-                for &(t, j) in &pairs {
-                    for &k in group.iter().filter(|&&k| k != j) {
-                        for u in step(k, t) {
-                            more.insert((u, k));
-                        }
-                    }
-                }
-                if more.len() == pairs.len() {
-                    break;
-                }
-                pairs = more;
-            }
-        }
-        pairs.into_iter().map(|(t, _)| t).collect()
+        support::legal_sequences(from, group, !single, step)
     }
 
     fn coalition_stable(

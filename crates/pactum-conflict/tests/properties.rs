@@ -69,29 +69,7 @@ impl Brute<'_> {
         let others: Vec<usize> = (0..self.c.decision_makers().len())
             .filter(|&j| j != i)
             .collect();
-        let mut pairs: HashSet<(u64, usize)> = HashSet::new();
-        for &j in &others {
-            for t in step(j, s1) {
-                pairs.insert((t, j));
-            }
-        }
-        if sanctions == Sanctions::Sequences {
-            loop {
-                let mut more = pairs.clone();
-                for &(t, j) in &pairs {
-                    for &k in others.iter().filter(|&&k| k != j) {
-                        for u in step(k, t) {
-                            more.insert((u, k));
-                        }
-                    }
-                }
-                if more.len() == pairs.len() {
-                    break;
-                }
-                pairs = more;
-            }
-        }
-        pairs.into_iter().map(|(t, _)| t).collect()
+        support::legal_sequences(s1, &others, sanctions == Sanctions::Sequences, step)
     }
 
     fn sim(&self, i: usize, s: u64, s1: u64, sanctions: Sanctions) -> bool {

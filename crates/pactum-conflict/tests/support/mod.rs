@@ -1,8 +1,11 @@
 //! Random conflicts for the property tests: a few options, each owned by
 //! one of a few DMs, with random directions, preferences by option
 //! prioritisation and perhaps infeasible conditions (models without a
-//! feasible state are skipped).
+//! feasible state are skipped), and the literal reading of a legal
+//! sequence of moves the brute-force oracles share.
 
+use std::collections::HashSet;
+use std::hash::Hash;
 use std::ops::RangeInclusive;
 
 use pactum_conflict::{
@@ -78,4 +81,40 @@ pub fn conflict(
                 .collect();
             Conflict::new("random", options, dms, infeasible).ok()
         })
+}
+
+/// The states ending a legal sequence of moves by `movers` from `from`: a
+/// first move by any of them, then (with `sequences`) any number of further
+/// moves, no DM moving twice in a row; `step(k, s)` lists DM k's moves
+/// from s. Read literally, over explicit (state, last mover) pairs.
+#[allow(dead_code)]
+pub fn legal_sequences<T: Copy + Eq + Hash>(
+    from: T,
+    movers: &[usize],
+    sequences: bool,
+    step: impl Fn(usize, T) -> Vec<T>,
+) -> HashSet<T> {
+    let mut pairs: HashSet<(T, usize)> = HashSet::new();
+    for &j in movers {
+        for t in step(j, from) {
+            pairs.insert((t, j));
+        }
+    }
+    if sequences {
+        loop {
+            let mut more = pairs.clone();
+            for &(t, j) in &pairs {
+                for &k in movers.iter().filter(|&&k| k != j) {
+                    for u in step(k, t) {
+                        more.insert((u, k));
+                    }
+                }
+            }
+            if more.len() == pairs.len() {
+                break;
+            }
+            pairs = more;
+        }
+    }
+    pairs.into_iter().map(|(t, _)| t).collect()
 }
