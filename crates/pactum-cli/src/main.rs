@@ -75,13 +75,10 @@ enum Command {
 
 /// The built-in strategies, from the simulator's registry, as a help section.
 fn strategies_help(intro: &str) -> String {
-    let width = pactum_sim::negotiator::STRATEGIES
-        .iter()
-        .map(|s| s.0.len())
-        .max()
-        .unwrap_or(0);
+    let strategies = pactum_sim::negotiator::described();
+    let width = strategies.iter().map(|s| s.0.len()).max().unwrap_or(0);
     let mut help = format!("Strategies ({intro}):\n");
-    for (name, description, _) in pactum_sim::negotiator::STRATEGIES {
+    for (name, description) in strategies {
         help.push_str(&format!("  {name:<width$}  {description}\n"));
     }
     help

@@ -90,6 +90,8 @@ pub struct Args {
     /// `none` switches it off.
     #[arg(long, value_enum, default_value_t = crate::negotiate::DiscountArg::Scenario)]
     pub discount: crate::negotiate::DiscountArg,
+    #[command(flatten)]
+    pub llm: crate::negotiate::LlmArgs,
 }
 
 #[derive(clap::Subcommand)]
@@ -147,6 +149,7 @@ pub fn run(args: Args) -> Result<()> {
         .iter()
         .map(|s| s.trim().to_string())
         .collect();
+    let builder = args.llm.builder(&strategies, args.seed)?;
     let t = Tournament::new(
         scenarios,
         strategies,
@@ -155,6 +158,7 @@ pub fn run(args: Args) -> Result<()> {
         args.seed,
         args.self_play,
     )
+    .and_then(|t| t.with_builder(builder))
     .map_err(flagged)?;
     let total = t.manifest.negotiations;
     let summary = if args.quiet {
@@ -199,9 +203,11 @@ fn opt(x: Option<f64>) -> String {
 }
 
 /// The summary as a text table (with a `discounted` column when the
-/// tournament discounts).
+/// tournament discounts, and `messages` and `leaked` columns when a
+/// strategy talks).
 pub fn table(rows: &[SummaryRow]) -> String {
     let discounted = rows.iter().any(|r| r.mean_discounted_utility.is_some());
+    let talk = rows.iter().any(|r| r.leakage_rate.is_some());
     let mut s = format!(
         "{:<16} {:>6} {:>9} {:>8} {:>9} {:>8} {:>11} {:>8}",
         "strategy",
@@ -215,6 +221,9 @@ pub fn table(rows: &[SummaryRow]) -> String {
     );
     if discounted {
         let _ = write!(s, " {:>10}", "discounted");
+    }
+    if talk {
+        let _ = write!(s, " {:>8} {:>7}", "messages", "leaked");
     }
     s.push('\n');
     for r in rows {
@@ -232,6 +241,14 @@ pub fn table(rows: &[SummaryRow]) -> String {
         );
         if discounted {
             let _ = write!(s, " {:>10}", opt(r.mean_discounted_utility));
+        }
+        if talk {
+            let _ = write!(
+                s,
+                " {:>8} {:>6.1}%",
+                r.messages.unwrap_or(0),
+                100.0 * r.leakage_rate.unwrap_or(0.0)
+            );
         }
         s.push('\n');
     }

@@ -39,6 +39,21 @@ pub enum SimError {
         /// The built-in names, comma-separated.
         available: String,
     },
+    /// The `llm` strategy was named, but no language model was given to
+    /// play it through.
+    #[error(
+        "the strategy llm plays through a language model, and none is configured (an endpoint and a model are needed)"
+    )]
+    NoModel,
+    /// A fallback for the `llm` strategy that is not a built-in classic
+    /// strategy.
+    #[error("{name:?} cannot stand in for the llm strategy; give one of: {available}")]
+    BadFallback {
+        /// The name given.
+        name: String,
+        /// The classic strategies' names, comma-separated.
+        available: String,
+    },
     /// Not one strategy per negotiator.
     #[error(
         "{} for {}: give one strategy per negotiator ({names})",

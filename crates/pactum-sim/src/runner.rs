@@ -262,12 +262,33 @@ pub fn negotiate_on(
     config: &Config,
     time: Arc<dyn TimeSource>,
 ) -> Result<NegotiationResult, SimError> {
+    negotiate_built(
+        prepared,
+        strategies,
+        &negotiator::Builder::default(),
+        config,
+        time,
+    )
+}
+
+/// [`negotiate_on`] with the negotiators `builder` builds (the `llm`
+/// strategy needs a builder holding a language model).
+pub fn negotiate_built(
+    prepared: &Prepared,
+    strategies: &[&str],
+    builder: &negotiator::Builder,
+    config: &Config,
+    time: Arc<dyn TimeSource>,
+) -> Result<NegotiationResult, SimError> {
     check_strategy_count(prepared, strategies)?;
+    for s in strategies {
+        builder.check(s)?;
+    }
     negotiate_with(
         prepared,
         config,
         time,
-        &mut |info| negotiator::build(strategies[info.seat], info),
+        &mut |info| builder.build(strategies[info.seat], prepared, info),
         &Faults::default(),
     )
 }

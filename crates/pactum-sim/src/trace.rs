@@ -10,6 +10,13 @@
 //! expiry check that let the move be asked for (so before the limit), and
 //! the time the limit was found passed (after it), so a record of the
 //! negotiation re-runs on the recorded clock to the same end.
+//!
+//! Negotiators that talk (the `llm` strategy) attach a [`Note`] to a move:
+//! its message, what the message leaked, or that a fallback strategy made
+//! the move. Notes are kept with the move they go with ([`MoveNote`]) when
+//! recording; every seat's count of messages sent and flagged is kept
+//! always ([`Words`]), for tournaments. A negotiation of classic
+//! strategies has no notes and no counts.
 
 use std::time::Duration;
 
@@ -17,7 +24,7 @@ use serde::Serialize;
 
 use pactum_protocol::{partial_rounds, sao};
 
-use crate::negotiator::Response;
+use crate::negotiator::{Note, Response};
 use crate::space::OutcomeId;
 
 /// One offer (or mediator proposal) and the answers it got.
@@ -67,6 +74,49 @@ pub struct MoveTimes {
     pub expired: Option<Duration>,
 }
 
+/// Where a note's move shows in the events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    /// The move is the offer of `events[event]`.
+    Offer {
+        /// The event's index.
+        event: usize,
+    },
+    /// The move is an answer (accept, reject, end, leave) to the offer of
+    /// `events[event]`.
+    Response {
+        /// The event's index.
+        event: usize,
+    },
+    /// The move shows in no event (ending before any offer).
+    Alone,
+}
+
+/// A note with the move it goes with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MoveNote {
+    /// The move's index in [`Trace::moves`].
+    pub index: usize,
+    /// The seat that moved.
+    pub seat: usize,
+    /// The round, from 0.
+    pub step: usize,
+    /// Where the move shows in the events.
+    pub place: Place,
+    /// The note.
+    pub note: Note,
+}
+
+/// One seat's messages: how many it sent, how many were flagged as
+/// leaking its private preferences.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Words {
+    /// Messages sent.
+    pub sent: u64,
+    /// Messages flagged.
+    pub flagged: u64,
+}
+
 /// The events of one negotiation (empty when not recording).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Trace {
@@ -81,6 +131,12 @@ pub struct Trace {
     #[serde(skip)]
     /// Whether events are kept.
     pub enabled: bool,
+    /// Notes on moves, in move order (kept when recording).
+    #[serde(skip)]
+    pub notes: Vec<MoveNote>,
+    /// Messages per seat (kept always; empty when nobody talked).
+    #[serde(skip)]
+    pub words: Vec<Words>,
 }
 
 impl Trace {
@@ -91,7 +147,41 @@ impl Trace {
             moves: Vec::new(),
             times: MoveTimes::default(),
             enabled,
+            notes: Vec::new(),
+            words: Vec::new(),
         }
+    }
+
+    /// Records `note` on the move `seat` just made in round `step` (the
+    /// last move recorded), shown at `place`; counts its message whether
+    /// recording or not.
+    pub fn note(&mut self, seat: usize, step: usize, place: Place, note: Note) {
+        if note.message.is_some() {
+            if self.words.len() <= seat {
+                self.words.resize(seat + 1, Words::default());
+            }
+            self.words[seat].sent += 1;
+            self.words[seat].flagged += u64::from(!note.leaks.is_empty());
+        }
+        if self.enabled
+            && let Some(index) = self.moves.len().checked_sub(1)
+        {
+            self.notes.push(MoveNote {
+                index,
+                seat,
+                step,
+                place,
+                note,
+            });
+        }
+    }
+
+    /// The note on move `index`, if any.
+    pub fn note_of(&self, index: usize) -> Option<&Note> {
+        self.notes
+            .iter()
+            .find(|n| n.index == index)
+            .map(|n| &n.note)
     }
 
     /// Records an offer (or a mediator's proposal, `proposer` `None`).

@@ -66,7 +66,12 @@ pub struct Args {
     pub profiles: Option<Vec<String>>,
     /// One strategy per negotiator, in scenario order (the first proposes first), e.g. boulware,conceder
     /// (the strategies are listed below).
-    #[arg(long, value_delimiter = ',', required = true)]
+    #[arg(
+        long,
+        value_delimiter = ',',
+        required = true,
+        visible_alias = "strategies"
+    )]
     pub parties: Vec<String>,
     /// The protocol: who moves when, and what a move may be.
     #[arg(long, value_enum, default_value_t = ProtocolArg::Sao)]
@@ -113,4 +118,6 @@ pub struct Args {
     /// same bytes.
     #[arg(long, value_name = "FILE")]
     pub record: Option<PathBuf>,
+    #[command(flatten)]
+    pub llm: super::llm::LlmArgs,
 }

@@ -15,9 +15,12 @@
 //! `pactum_sim::document::phased`'s), `shift` parses `--shift`; `text` and `plot` show a single
 //! negotiation, whose `--json` document is the simulator's
 //! (`pactum_sim::document`); `simrecord` writes it as a session export
-//! (`--record`); `args` holds the command line.
+//! (`--record`); `args` holds the command line, `llm` the language model
+//! flags (shared with `tournament`) and the strategies' builder made from
+//! them.
 
 mod args;
+mod llm;
 mod plot;
 mod run;
 mod session_text;
@@ -26,4 +29,5 @@ mod simrecord;
 mod text;
 
 pub use args::{Args, DiscountArg, ProtocolArg, apply_discount};
+pub use llm::LlmArgs;
 pub use run::run;

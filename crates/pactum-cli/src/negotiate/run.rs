@@ -11,8 +11,9 @@ use pactum_sim::document::negotiation_doc;
 use pactum_sim::document::phased::{phased_doc, shifted};
 use pactum_sim::metrics::Metrics;
 use pactum_sim::phases::{plan_phases, run_phased};
+use pactum_sim::runner::negotiate_built;
 use pactum_sim::session::Deadline;
-use pactum_sim::{Config, Mediator, Prepared, ProtocolKind, negotiate};
+use pactum_sim::{Config, Mediator, Prepared, ProtocolKind, WallClock};
 
 use super::args::{Args, MediatorArg, ProtocolArg, apply_discount};
 use super::plot::plot;
@@ -31,6 +32,7 @@ pub fn run(args: Args) -> Result<()> {
     for s in &strategies {
         pactum_sim::negotiator::check(s)?;
     }
+    let talks = strategies.contains(&pactum_sim::negotiator::LLM);
     if args.steps == 0 {
         bail!("--steps must be at least 1");
     }
@@ -54,9 +56,17 @@ pub fn run(args: Args) -> Result<()> {
             MediatorArg::Packages => Mediator::Packages,
         }),
         ProtocolArg::PartialRounds => ProtocolKind::PartialRounds,
+        ProtocolArg::Phased if talks => {
+            bail!("the llm strategy plays single negotiations, not phased sessions")
+        }
         ProtocolArg::Phased => return run_session(&args, &prepared, &strategies),
     };
     if args.phases.is_some() || !args.shifts.is_empty() {
+        if talks {
+            bail!(
+                "the llm strategy plays single negotiations, not phased sessions (--phases, --shift)"
+            );
+        }
         if prepared.discounted() {
             eprintln!(
                 "warning: discount factors are not applied to multi-round sessions; their utilities are undiscounted"
@@ -80,7 +90,14 @@ pub fn run(args: Args) -> Result<()> {
         seed: args.seed,
         record: true,
     };
-    let result = negotiate(&prepared, &strategies, &config)?;
+    let builder = args.llm.builder(&strategies, args.seed)?;
+    let result = negotiate_built(
+        &prepared,
+        &strategies,
+        &builder,
+        &config,
+        std::sync::Arc::new(WallClock::start()),
+    )?;
     if let Some(path) = &args.record {
         super::simrecord::write(path, &args, &prepared, &config, &result)?;
     }

@@ -7,7 +7,8 @@
 //! comes from the same functions the live path uses; each move's `at_ms`
 //! is its stamp (see `simulated`); a negotiation the time limit ended gets
 //! the `Expired` entry and the end the server's state derives from it, as
-//! a live session does on the first move after its limit.
+//! a live session does on the first move after its limit. A move's words
+//! (a talking negotiator's message) go into its `message`, absent when none.
 
 use std::collections::HashMap;
 
@@ -67,6 +68,15 @@ impl Moves<'_, '_> {
             .ok_or_else(|| self.foreign(index))
     }
 
+    /// The words sent with move `index` (a talking negotiator's), if any.
+    fn message(&self, index: usize) -> Option<String> {
+        self.sim
+            .result
+            .trace
+            .note_of(index)
+            .and_then(|n| n.message.clone())
+    }
+
     /// Stacked alternating offers: each move, then the finish it causes.
     pub(super) fn sao(&self, chain: &mut Chain) -> Result<(), SimulationError> {
         let sc = self.scenario();
@@ -90,7 +100,7 @@ impl Moves<'_, '_> {
                 offer: outcome.as_deref().map(|o| package(sc, o)),
                 round,
                 at_ms: self.sim.move_at_ms(index),
-                message: None,
+                message: self.message(index),
             });
             let finish = state
                 .apply(*seat, kind, outcome)

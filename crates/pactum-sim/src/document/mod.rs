@@ -8,7 +8,12 @@
 //! response is named as [`Response`] serialises (`accept`, `reject`,
 //! `reject_without_offer`, `end`, `leave`); the protocol is named by
 //! [`protocol_name`], a single-text protocol with its mediator. A phased
-//! session's document is [`phased`]'s.
+//! session's document is [`phased`]'s. A move a negotiator noted (the
+//! `llm` strategy's words) carries `message`, `leaked` (what the message
+//! was flagged for) and `fallback` (why a fallback strategy made it) where
+//! it shows — with its offer, its answer, or the end it caused — and only
+//! where there is one, so the documents of classic strategies are as
+//! before.
 
 pub mod phased;
 
@@ -20,6 +25,7 @@ use crate::negotiator::Response;
 use crate::prefs::Prepared;
 use crate::runner::{Config, Discounted, Mediator, NegotiationResult, ProtocolKind};
 use crate::session::End;
+use crate::trace::{Place, Trace};
 
 /// The protocol as results name it: `sao`, `partial-rounds`, or
 /// `single-text (… mediator)` naming the mediator.
@@ -43,11 +49,38 @@ pub struct PartyDoc<'a> {
     reservation_value: Option<f64>,
 }
 
+/// What a negotiator noted with a move; every field absent when empty.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct NoteDoc<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<&'a str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    leaked: Vec<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fallback: Option<&'a str>,
+}
+
+/// The note on the move shown at `place`, by `seat`, if any.
+fn note_at<'a>(trace: &'a Trace, place: Place, seat: usize) -> NoteDoc<'a> {
+    trace
+        .notes
+        .iter()
+        .find(|n| n.place == place && n.seat == seat)
+        .map(|n| NoteDoc {
+            message: n.note.message.as_deref(),
+            leaked: n.note.leaks.iter().map(String::as_str).collect(),
+            fallback: n.note.fallback.as_deref(),
+        })
+        .unwrap_or_default()
+}
+
 /// One party's answer to an offer.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 struct ResponseDoc<'a> {
     party: &'a str,
     response: Response,
+    #[serde(flatten)]
+    note: NoteDoc<'a>,
 }
 
 /// One offer or mediator proposal and the answers it drew.
@@ -61,6 +94,8 @@ struct EventDoc<'a> {
     /// Every party's utility of the offer, in party order.
     utilities: Vec<f64>,
     responses: Vec<ResponseDoc<'a>>,
+    #[serde(flatten)]
+    note: NoteDoc<'a>,
 }
 
 /// How a negotiation ended: `kind` ("agreement", "deadline", "ended",
@@ -72,6 +107,8 @@ pub struct EndDoc<'a> {
     party: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     reason: Option<&'a str>,
+    #[serde(flatten)]
+    note: NoteDoc<'a>,
 }
 
 /// The document of one negotiation; field names are its stable schema.
@@ -126,6 +163,7 @@ pub fn end_doc<'a>(p: &'a Prepared, end: &'a End) -> EndDoc<'a> {
         kind,
         party,
         reason,
+        note: NoteDoc::default(),
     }
 }
 
@@ -144,7 +182,8 @@ pub fn negotiation_doc<'a, S: AsRef<str>>(
         .trace
         .events
         .iter()
-        .map(|e| EventDoc {
+        .enumerate()
+        .map(|(k, e)| EventDoc {
             step: e.step,
             time: e.time,
             proposer: e.proposer.map_or("mediator", name),
@@ -156,10 +195,18 @@ pub fn negotiation_doc<'a, S: AsRef<str>>(
                 .map(|&(s, response)| ResponseDoc {
                     party: name(s),
                     response,
+                    note: note_at(&r.trace, Place::Response { event: k }, s),
                 })
                 .collect(),
+            note: e.proposer.map_or_else(NoteDoc::default, |s| {
+                note_at(&r.trace, Place::Offer { event: k }, s)
+            }),
         })
         .collect();
+    let mut end = end_doc(p, &r.end);
+    if let End::Ended { seat } = r.end {
+        end.note = note_at(&r.trace, Place::Alone, seat);
+    }
     NegotiationDoc {
         scenario: p.scenario.name(),
         protocol: protocol_name(config.protocol),
@@ -170,7 +217,7 @@ pub fn negotiation_doc<'a, S: AsRef<str>>(
         agreement: r.agreement.map(|a| p.package(a)),
         utilities: &r.utilities,
         steps: r.steps,
-        end: end_doc(p, &r.end),
+        end,
         distance_to_frontier: m.to_frontier(&r.utilities),
         distance_to_nash: m.to_nash(&r.utilities),
         discounted: r.discounted.as_ref(),

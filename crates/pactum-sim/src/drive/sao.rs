@@ -2,6 +2,8 @@
 //! standing offer with `respond`; `Reject` means reject and counter-offer
 //! (the runner then asks `propose`; `None` there ends the negotiation),
 //! `RejectWithoutOffer` is the engine's bare rejection, `Leave` leaves it. Every seat is told of each offer as it is made.
+//! After each move the engine took, the mover is asked for its note on it
+//! (a talking negotiator's message), recorded with the move.
 
 use pactum_protocol::sao::{Move, Sao};
 use pactum_protocol::{Context, Protocol};
@@ -40,9 +42,12 @@ pub(crate) fn play(s: &mut Session) -> Played {
             Some(offer) => (Move::Offer(offer), asked),
             None => (Move::End, asked),
         };
+        // Whether the move answers a standing offer (rather than making one).
+        let mut answered = false;
         let (mv, asked) = match sao.standing() {
             Some((&offer, proposer)) if proposer != seat => {
                 let response = s.negotiators[seat].respond(&first, offer, proposer);
+                answered = response != Response::Reject;
                 s.trace.response(seat, response);
                 match response {
                     Response::Accept => (Move::Accept, first),
@@ -81,6 +86,15 @@ pub(crate) fn play(s: &mut Session) -> Played {
         }
         if leaving {
             left.push(seat);
+        }
+        if let Some(note) = s.negotiators[seat].take_note() {
+            let last = s.trace.events.len().checked_sub(1);
+            let place = match (offered, last) {
+                (Some(_), Some(event)) => trace::Place::Offer { event },
+                (None, Some(event)) if answered => trace::Place::Response { event },
+                _ => trace::Place::Alone,
+            };
+            s.trace.note(seat, step, place, note);
         }
     }
     Played::from_engine(sao.end(), sao.rounds_started(), left)

@@ -4,17 +4,24 @@
 //! the protocol shows it ([`Now`]) and the offers made; the protocol decides
 //! whether its moves are valid. Adding a strategy is one file: implement the
 //! trait and register a constructor in [`STRATEGIES`].
+//!
+//! The classic strategies are built from their seat alone; the `llm`
+//! strategy ([`llm`]) also needs a language model, which the caller hands
+//! to a [`Builder`] (the library never reads the environment or flags).
+//! Naming `llm` without one is an error ([`SimError::NoModel`]), never a
+//! panic.
 
 use std::sync::Arc;
 
 use pactum_protocol::partial_rounds::{self, PartialRounds};
 
 use crate::error::SimError;
-use crate::prefs::PartyPrefs;
+use crate::prefs::{PartyPrefs, Prepared};
 use crate::space::{OutcomeId, OutcomeSpace};
 
 pub mod frequency;
 pub mod genius_td;
+pub mod llm;
 pub mod micro;
 pub mod random;
 pub mod time_based;
@@ -56,6 +63,20 @@ pub enum Response {
     Leave,
 }
 
+/// What a negotiator says or notes about a move it made: the words it sent
+/// with it, what those words leaked of its private preferences, and
+/// whether a fallback strategy made the move instead of it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Note {
+    /// Words sent with the move: plain text, at most 500 characters.
+    pub message: Option<String>,
+    /// What the message states of the sender's reservation value, weights
+    /// or red lines, one entry each (empty: nothing flagged).
+    pub leaks: Vec<String>,
+    /// Why a fallback strategy made this move, if it did.
+    pub fallback: Option<String>,
+}
+
 /// An automated negotiator. Seats are numbered in protocol order.
 pub trait Negotiator: Send {
     /// Answers the standing `offer`, made by seat `proposer`.
@@ -67,6 +88,12 @@ pub trait Negotiator: Send {
 
     /// Told of every offer another seat makes, as it is made.
     fn on_offer(&mut self, _now: &Now, _offer: OutcomeId, _proposer: usize) {}
+
+    /// The note on the move just made (taken: asked once after each move
+    /// the engine took in alternating offers). Classic strategies have none.
+    fn take_note(&mut self) -> Option<Note> {
+        None
+    }
 
     /// Single-text protocols: accept (`true`) or veto the mediator's
     /// `proposal` to replace the current draft (`None`: no draft yet, the
@@ -183,8 +210,33 @@ pub const STRATEGIES: &[(&str, &str, Constructor)] = &[
     ),
 ];
 
-/// Names of the built-in strategies, comma-separated.
+/// The strategy played by a language model ([`llm`]).
+pub const LLM: &str = "llm";
+
+/// The `llm` strategy's one-line description.
+pub const LLM_DESCRIPTION: &str = "a language model chooses among candidate packages near a time-based aspiration and writes a message; guarded, with a classic fallback (needs an endpoint)";
+
+/// Every strategy (the classic ones, then `llm`): name and description.
+pub fn described() -> Vec<(&'static str, &'static str)> {
+    STRATEGIES
+        .iter()
+        .map(|s| (s.0, s.1))
+        .chain([(LLM, LLM_DESCRIPTION)])
+        .collect()
+}
+
+/// Names of every strategy, comma-separated.
 pub fn strategy_names() -> String {
+    described()
+        .iter()
+        .map(|s| s.0)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Names of the classic strategies (those built from their seat alone),
+/// comma-separated.
+pub fn classic_names() -> String {
     STRATEGIES
         .iter()
         .map(|s| s.0)
@@ -192,12 +244,61 @@ pub fn strategy_names() -> String {
         .join(", ")
 }
 
-/// Checks a strategy name.
+/// Checks a strategy name (`llm` included: whether a model is there to
+/// play it is [`Builder::check`]'s question).
 pub fn check(name: &str) -> Result<(), SimError> {
+    if name == LLM {
+        return Ok(());
+    }
     constructor(name).map(|_| ())
 }
 
+/// Builds negotiators by strategy name, with what the strategies beyond
+/// the classic ones need: the language model of the `llm` strategy.
+/// `Builder::default()` builds the classic strategies only.
+#[derive(Clone, Default)]
+pub struct Builder {
+    model: Option<Arc<llm::LlmModel>>,
+}
+
+impl Builder {
+    /// A builder seating `llm` through `model`.
+    pub fn with_model(model: Arc<llm::LlmModel>) -> Self {
+        Builder { model: Some(model) }
+    }
+
+    /// The language model, if any.
+    pub fn model(&self) -> Option<&Arc<llm::LlmModel>> {
+        self.model.as_ref()
+    }
+
+    /// Checks that `name` is a strategy this builder can seat.
+    pub fn check(&self, name: &str) -> Result<(), SimError> {
+        if name == LLM && self.model.is_none() {
+            return Err(SimError::NoModel);
+        }
+        check(name)
+    }
+
+    /// A negotiator of the named strategy in the given seat of `prepared`.
+    pub fn build(
+        &self,
+        name: &str,
+        prepared: &Prepared,
+        seat: &SeatInfo,
+    ) -> Result<Box<dyn Negotiator>, SimError> {
+        if name == LLM {
+            let model = self.model.clone().ok_or(SimError::NoModel)?;
+            return Ok(Box::new(llm::Llm::new(seat, prepared, model)?));
+        }
+        build(name, seat)
+    }
+}
+
 fn constructor(name: &str) -> Result<Constructor, SimError> {
+    if name == LLM {
+        return Err(SimError::NoModel);
+    }
     STRATEGIES
         .iter()
         .find(|s| s.0 == name)
@@ -208,7 +309,8 @@ fn constructor(name: &str) -> Result<Constructor, SimError> {
         })
 }
 
-/// A negotiator of the named strategy in the given seat.
+/// A negotiator of the named classic strategy in the given seat (`llm`
+/// needs a [`Builder`] with a model).
 pub fn build(name: &str, seat: &SeatInfo) -> Result<Box<dyn Negotiator>, SimError> {
     Ok(constructor(name)?(seat))
 }

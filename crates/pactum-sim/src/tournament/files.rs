@@ -85,14 +85,15 @@ pub fn write_results(
             w.flush().map_err(SimError::io(&path))?;
         }
         Layout::Seats(n) => {
+            let talk = rows.iter().any(|r| r.words.is_some());
             let mut w = csv::WriterBuilder::new()
                 .has_headers(false)
                 .from_path(&path)
                 .map_err(SimError::csv(&path))?;
-            w.write_record(seat_header(n, manifest.discount))
+            w.write_record(seat_header(n, manifest.discount, talk))
                 .map_err(SimError::csv(&path))?;
             for r in rows {
-                w.serialize(seat_record(r, n, manifest.discount))
+                w.serialize(seat_record(r, n, manifest.discount, talk))
                     .map_err(SimError::csv(&path))?;
             }
             w.flush().map_err(SimError::io(&path))?;

@@ -98,6 +98,7 @@ pub struct Tournament {
     /// Its parameters.
     pub manifest: Manifest,
     scenarios: Vec<(Prepared, Metrics)>,
+    builder: negotiator::Builder,
 }
 
 impl Tournament {
@@ -185,9 +186,28 @@ impl Tournament {
                 discount,
             },
             scenarios,
+            builder: negotiator::Builder::default(),
         };
         t.manifest.negotiations = t.jobs().len() as u64;
         Ok(t)
+    }
+
+    /// The same tournament seating its strategies through `builder` (the
+    /// `llm` strategy needs one holding a language model).
+    pub fn with_builder(mut self, builder: negotiator::Builder) -> Result<Self, SimError> {
+        for s in &self.manifest.strategies {
+            builder.check(s)?;
+        }
+        self.builder = builder;
+        Ok(self)
+    }
+
+    /// Whether some strategy talks (its rows count messages).
+    fn talks(&self) -> bool {
+        self.manifest
+            .strategies
+            .iter()
+            .any(|s| s == negotiator::LLM)
     }
 
     /// The prepared scenario of index `scenario` (a [`Job`]'s).
@@ -222,11 +242,13 @@ impl Tournament {
         jobs
     }
 
-    /// Plays one negotiation (of built-in strategies only).
+    /// Plays one negotiation (of built-in strategies only, the `llm`
+    /// strategy through the tournament's builder).
     pub fn play(&self, job: &Job) -> Result<Row, SimError> {
+        let p = self.prepared(job.scenario);
         self.play_with(
             job,
-            &mut |name, info| negotiator::build(name, info),
+            &mut |name, info| self.builder.build(name, p, info),
             &Faults::default(),
         )
     }
@@ -291,6 +313,12 @@ impl Tournament {
                 r.discounted
                     .as_ref()
                     .map_or_else(|| r.utilities.clone(), |d| d.utilities.clone())
+            }),
+            words: self.talks().then(|| {
+                (0..r.utilities.len())
+                    .map(|seat| r.trace.words.get(seat).copied().unwrap_or_default())
+                    .map(|w| [w.sent, w.flagged])
+                    .collect()
             }),
             utilities: r.utilities,
         })
@@ -417,6 +445,7 @@ mod tests {
             distance_nash: None,
             time: None,
             discounted_utilities: None,
+            words: None,
         }
     }
 
@@ -447,7 +476,7 @@ mod tests {
     #[test]
     fn seat_layout_csv_pads_missing_seats() {
         assert_eq!(
-            seat_header(3, false).join(","),
+            seat_header(3, false, false).join(","),
             "id,scenario,rep,seats,strategy_1,strategy_2,strategy_3,party_1,party_2,party_3,\
              agreement,package,steps,end,utility_1,utility_2,utility_3,\
              reservation_1,reservation_2,reservation_3,welfare,distance_frontier,distance_nash"

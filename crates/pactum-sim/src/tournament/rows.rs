@@ -1,7 +1,10 @@
 //! The rows of a tournament's result files: one per negotiation
 //! ([`Row`], in the bilateral or the seat [`Layout`]) and one per strategy
 //! ([`SummaryRow`]), and the manifest that names the tournament. Rows hold
-//! no timings, so the same seed gives the same bytes.
+//! no timings, so the same seed gives the same bytes. In a tournament where
+//! a strategy talks (`llm`), every row counts each seat's messages sent and
+//! flagged for leakage, and the summary gives each strategy's leakage flag
+//! rate; elsewhere the files are as they were.
 
 use serde::{Deserialize, Serialize};
 
@@ -79,6 +82,10 @@ pub struct Row {
     /// factor).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discounted_utilities: Option<Vec<f64>>,
+    /// Each seat's messages sent and flagged for leakage (tournaments where
+    /// a strategy talks only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub words: Option<Vec<[u64; 2]>>,
 }
 
 /// A two-party row as the bilateral layout writes it (seat a proposes
@@ -109,6 +116,14 @@ pub(super) struct BilateralRow {
     discounted_utility_a: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     discounted_utility_b: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    messages_a: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    flagged_a: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    messages_b: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    flagged_b: Option<u64>,
 }
 
 impl BilateralRow {
@@ -142,6 +157,10 @@ impl BilateralRow {
             time: r.time,
             discounted_utility_a: r.discounted_utilities.as_ref().map(|d| d[0]),
             discounted_utility_b: r.discounted_utilities.as_ref().map(|d| d[1]),
+            messages_a: r.words.as_ref().map(|w| w[0][0]),
+            flagged_a: r.words.as_ref().map(|w| w[0][1]),
+            messages_b: r.words.as_ref().map(|w| w[1][0]),
+            flagged_b: r.words.as_ref().map(|w| w[1][1]),
         })
     }
 
@@ -166,6 +185,15 @@ impl BilateralRow {
                 .discounted_utility_a
                 .zip(self.discounted_utility_b)
                 .map(|(a, b)| vec![a, b]),
+            words: match (
+                self.messages_a,
+                self.flagged_a,
+                self.messages_b,
+                self.flagged_b,
+            ) {
+                (Some(ma), Some(fa), Some(mb), Some(fb)) => Some(vec![[ma, fa], [mb, fb]]),
+                _ => None,
+            },
         }
     }
 }
@@ -246,6 +274,13 @@ pub struct SummaryRow {
     /// Mean discounted utility (discounted tournaments only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mean_discounted_utility: Option<f64>,
+    /// Messages sent (tournaments where a strategy talks only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub messages: Option<u64>,
+    /// Messages flagged for leakage per message sent (0 for a strategy
+    /// that sent none; tournaments where a strategy talks only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub leakage_rate: Option<f64>,
 }
 
 /// Per-strategy summary of `rows`, strategies in manifest order.
@@ -260,7 +295,9 @@ pub fn summarize(strategies: &[String], rows: &[Row]) -> Vec<SummaryRow> {
         frontier: (f64, u64),
         nash: (f64, u64),
         discounted: (f64, u64),
+        words: [u64; 2],
     }
+    let talk = rows.iter().any(|r| r.words.is_some());
     let mut acc: Vec<Acc> = strategies.iter().map(|_| Acc::default()).collect();
     for r in rows {
         for (seat, ((s, &u), &d)) in r
@@ -277,6 +314,10 @@ pub fn summarize(strategies: &[String], rows: &[Row]) -> Vec<SummaryRow> {
             if let Some(v) = r.discounted_utilities.as_ref().and_then(|v| v.get(seat)) {
                 a.discounted.0 += v;
                 a.discounted.1 += 1;
+            }
+            if let Some(w) = r.words.as_ref().and_then(|w| w.get(seat)) {
+                a.words[0] += w[0];
+                a.words[1] += w[1];
             }
             a.n += 1;
             a.agreements += r.agreement as u64;
@@ -309,13 +350,16 @@ pub fn summarize(strategies: &[String], rows: &[Row]) -> Vec<SummaryRow> {
             mean_distance_frontier: opt(a.frontier),
             mean_distance_nash: opt(a.nash),
             mean_discounted_utility: opt(a.discounted),
+            messages: talk.then_some(a.words[0]),
+            leakage_rate: talk.then(|| mean(a.words[1] as f64, a.words[0])),
         })
         .collect()
 }
 
 /// The seat layout's CSV header for up to `n` seats (with the discount
-/// columns at the end when `discount`).
-pub(super) fn seat_header(n: usize, discount: bool) -> Vec<String> {
+/// columns at the end when `discount`, then the message counts when
+/// `talk`).
+pub(super) fn seat_header(n: usize, discount: bool, talk: bool) -> Vec<String> {
     let mut h: Vec<String> = ["id", "scenario", "rep", "seats"].map(String::from).into();
     for what in ["strategy", "party"] {
         h.extend((1..=n).map(|i| format!("{what}_{i}")));
@@ -329,11 +373,16 @@ pub(super) fn seat_header(n: usize, discount: bool) -> Vec<String> {
         h.push("time".into());
         h.extend((1..=n).map(|i| format!("discounted_utility_{i}")));
     }
+    if talk {
+        for what in ["messages", "flagged"] {
+            h.extend((1..=n).map(|i| format!("{what}_{i}")));
+        }
+    }
     h
 }
 
 /// One seat-layout CSV row, padded with empty cells to `n` seats.
-pub(super) fn seat_record(r: &Row, n: usize, discount: bool) -> Vec<Cell<'_>> {
+pub(super) fn seat_record(r: &Row, n: usize, discount: bool, talk: bool) -> Vec<Cell<'_>> {
     let seats = r.strategies.len();
     fn texts(v: &[String], n: usize) -> impl Iterator<Item = Cell<'_>> {
         (0..n).map(|i| Cell::Text(v.get(i).map_or("", |s| s.as_str())))
@@ -365,6 +414,15 @@ pub(super) fn seat_record(r: &Row, n: usize, discount: bool) -> Vec<Cell<'_>> {
     if discount {
         c.push(Cell::Float(r.time));
         c.extend(floats(r.discounted_utilities.as_deref().unwrap_or(&[])));
+    }
+    if talk {
+        let words = r.words.as_deref().unwrap_or(&[]);
+        for k in 0..2 {
+            c.extend((0..n).map(|i| match words.get(i) {
+                Some(w) => Cell::Int(w[k]),
+                None => Cell::Text(""),
+            }));
+        }
     }
     c
 }
