@@ -13,7 +13,8 @@
 //! Modules, each importing only those listed before it: `convert`
 //! (values, outcomes and JSON between Rust and Python), `scenario`,
 //! `analysis` (with `view`: the HTML table and SVG plot), `negotiator` (a
-//! Python negotiator behind the simulator's trait), `negotiate`,
+//! Python negotiator behind the simulator's trait), `llm` (the model the
+//! `llm` strategy plays through), `negotiate`,
 //! `tournament`.
 
 #![warn(missing_docs)]
@@ -22,6 +23,7 @@ use pyo3::prelude::*;
 
 mod analysis;
 mod convert;
+mod llm;
 mod negotiate;
 mod negotiator;
 mod phased;

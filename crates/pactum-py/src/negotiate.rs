@@ -8,7 +8,8 @@
 //! of `pactum negotiate --json` (built by `pactum_sim::document`, as the
 //! command line builds it, on first use only); a negotiation of built-in strategies only
 //! runs without the GIL; a Python negotiator's fault ends the negotiation
-//! as an invalid move, its reason in the result (see `negotiator`).
+//! as an invalid move, its reason in the result (see `negotiator`). The
+//! `llm` strategy plays through the model `llm=` describes (see `llm`).
 
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
@@ -20,6 +21,7 @@ use pactum_sim::session::Deadline;
 use pactum_sim::{Config, Mediator, Prepared, ProtocolKind, WallClock};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
+use pyo3::types::PyDict;
 
 use crate::convert::{agreement_to_py, json_loads, pactum_error, to_python, value_error};
 use crate::negotiator::Table;
@@ -154,7 +156,7 @@ impl NegotiationResult {
 /// scenario, in its order (the first proposes first), each a built-in
 /// strategy's name or a `pactum.Negotiator`.
 #[pyfunction]
-#[pyo3(signature = (scenario, negotiators, protocol = "sao", steps = 100, seed = 0, *, mediator = "hill-climbing", time_limit = None, discount = "scenario", phases = None, shifts = Vec::new()))]
+#[pyo3(signature = (scenario, negotiators, protocol = "sao", steps = 100, seed = 0, *, mediator = "hill-climbing", time_limit = None, discount = "scenario", phases = None, shifts = Vec::new(), llm = None))]
 #[allow(clippy::too_many_arguments)]
 fn negotiate<'py>(
     py: Python<'py>,
@@ -168,12 +170,18 @@ fn negotiate<'py>(
     discount: &str,
     phases: Option<usize>,
     shifts: Vec<ShiftArg>,
+    llm: Option<Bound<'py, PyDict>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let s = scenario.get();
     let players = negotiators
         .iter()
         .map(|o| player(o, false))
         .collect::<PyResult<Vec<_>>>()?;
+    let names: Vec<&str> = players.iter().map(Player::name).collect();
+    let builder = crate::llm::builder(llm.as_ref(), &names, seed)?;
+    let talks = players
+        .iter()
+        .any(|p| matches!(p, Player::Builtin(n) if n == negotiator::LLM));
     let session = protocol == "phased" || phases.is_some() || !shifts.is_empty();
     let kind = if protocol == "phased" {
         ProtocolKind::Sao
@@ -201,6 +209,11 @@ fn negotiate<'py>(
     }
     if steps == 0 {
         return Err(value_error("steps must be at least 1"));
+    }
+    if session && talks {
+        return Err(value_error(
+            "the llm strategy plays single negotiations, not phased sessions",
+        ));
     }
     if session {
         return phased::play(
@@ -249,7 +262,7 @@ fn negotiate<'py>(
                 &prepared,
                 &config,
                 Arc::new(WallClock::start()),
-                &mut |info| negotiator::build(strategies[info.seat].as_str(), info),
+                &mut |info| builder.build(strategies[info.seat].as_str(), &prepared, info),
                 &faults,
             )
         })
@@ -258,7 +271,10 @@ fn negotiate<'py>(
             &prepared,
             &config,
             Arc::new(WallClock::start()),
-            &mut |info| build_seat(py, &players[info.seat], info, &table, &faults, &mut created),
+            &mut |info| match &players[info.seat] {
+                Player::Builtin(name) => builder.build(name, &prepared, info),
+                p => build_seat(py, p, info, &table, &faults, &mut created),
+            },
             &faults,
         )
     }

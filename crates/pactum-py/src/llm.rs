@@ -1,0 +1,64 @@
+//! The `llm` strategy from Python: `pactum.negotiate(..., llm={"url": ...,
+//! "model": ..., "cache": ..., "fallback": ...})` describes the language
+//! model it plays through.
+//!
+//! Rules: the model is set up only when a seat plays `llm`; `url` and
+//! `model` win over `PACTUM_LLM_URL` and `PACTUM_LLM_MODEL` (the key comes
+//! from `PACTUM_LLM_API_KEY` only); `cache` is a folder (str or path);
+//! `fallback` a classic strategy (default `boulware`); an unknown key, or
+//! `llm` without an endpoint, is a `ValueError`.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use pactum_llm::{Client, Config};
+use pactum_sim::negotiator::llm::LlmModel;
+use pactum_sim::negotiator::{Builder, LLM};
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+
+use crate::convert::value_error;
+
+/// The keys `llm=` takes.
+const KEYS: [&str; 4] = ["url", "model", "cache", "fallback"];
+
+/// The builder for seats named `names`, with the model `llm` describes
+/// when one of them is `llm`; `seed` is sent to the endpoint.
+pub fn builder(llm: Option<&Bound<'_, PyDict>>, names: &[&str], seed: u64) -> PyResult<Builder> {
+    if let Some(d) = llm {
+        for key in d.keys() {
+            let key: String = key.extract()?;
+            if !KEYS.contains(&key.as_str()) {
+                return Err(value_error(format!(
+                    "llm: unknown key {key:?}; expected {}",
+                    KEYS.join(", ")
+                )));
+            }
+        }
+    }
+    if !names.contains(&LLM) {
+        return Ok(Builder::default());
+    }
+    let text = |key: &str| -> PyResult<Option<String>> {
+        match llm {
+            Some(d) => d.get_item(key)?.map(|v| v.extract::<String>()).transpose(),
+            None => Ok(None),
+        }
+    };
+    let cache: Option<PathBuf> = match llm {
+        Some(d) => d.get_item("cache")?.map(|v| v.extract()).transpose()?,
+        None => None,
+    };
+    let config = Config::from_env(text("url")?.as_deref(), text("model")?.as_deref())
+        .map_err(|e| {
+            value_error(format!(
+                "the llm strategy needs a language model: {e} (or give llm={{\"url\": ..., \"model\": ...}})"
+            ))
+        })?
+        .with_cache(cache)
+        .with_seed(Some(seed));
+    let fallback = text("fallback")?.unwrap_or_else(|| "boulware".into());
+    let model = LlmModel::new(Arc::new(Client::new(config)), fallback.trim())
+        .map_err(|e| value_error(format!("llm: {e}")))?;
+    Ok(Builder::with_model(Arc::new(model)))
+}

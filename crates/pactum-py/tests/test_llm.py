@@ -1,0 +1,85 @@
+"""The llm strategy from Python, against a stand-in endpoint (a small
+http.server on the loopback answering canned moves): messages in the
+trace, the replay cache, and the errors for a missing endpoint or an
+unknown option."""
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import pytest
+
+import pactum
+
+
+class StandIn(BaseHTTPRequestHandler):
+    """Accepts what it may accept, else offers its first candidate."""
+
+    requests = []
+
+    def do_POST(self):
+        body = json.loads(self.rfile.read(int(self.headers["content-length"])))
+        StandIn.requests.append(body)
+        question = body["messages"][-1]["content"]
+        if "you may accept it" in question:
+            move = {"move": "accept", "candidate": 0, "message": "Agreed."}
+        else:
+            move = {"move": "offer", "candidate": 1, "message": "How about this?"}
+        out = json.dumps(
+            {
+                "choices": [
+                    {"message": {"role": "assistant", "content": json.dumps(move)}, "finish_reason": "stop"}
+                ],
+                "usage": {"total_tokens": 20},
+            }
+        ).encode()
+        self.send_response(200)
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", str(len(out)))
+        self.end_headers()
+        self.wfile.write(out)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def endpoint():
+    server = HTTPServer(("127.0.0.1", 0), StandIn)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    StandIn.requests = []
+    yield f"http://127.0.0.1:{server.server_address[1]}/v1"
+    server.shutdown()
+    server.server_close()
+
+
+def test_llm_plays_with_messages_in_the_trace(car, endpoint):
+    r = pactum.negotiate(car, ["llm", "boulware"], steps=20, llm={"url": endpoint, "model": "stand-in"})
+    doc = r.to_dict()
+    assert doc["parties"][0]["strategy"] == "llm"
+    buyer = [e for e in doc["trace"] if e["proposer"] == "Buyer"]
+    assert buyer and all(e["message"] == "How about this?" for e in buyer)
+    assert all(e["utilities"][0] >= 0.45 for e in buyer)
+    assert StandIn.requests[0]["model"] == "stand-in"
+    assert doc["end"]["kind"] in ("agreement", "deadline")
+
+
+def test_a_cached_run_replays_offline(car, endpoint, tmp_path):
+    options = {"url": endpoint, "model": "stand-in", "cache": tmp_path, "fallback": "conceder"}
+    first = pactum.negotiate(car, ["boulware", "llm"], steps=15, llm=options).to_dict()
+    offline = dict(options, url="http://127.0.0.1:9/v1")
+    again = pactum.negotiate(car, ["boulware", "llm"], steps=15, llm=offline).to_dict()
+    assert first == again
+    assert not any("fallback" in e for e in again["trace"])
+
+
+def test_llm_without_an_endpoint_or_with_an_unknown_option_is_refused(car, monkeypatch):
+    monkeypatch.delenv("PACTUM_LLM_URL", raising=False)
+    monkeypatch.delenv("PACTUM_LLM_MODEL", raising=False)
+    with pytest.raises(ValueError, match="needs a language model"):
+        pactum.negotiate(car, ["llm", "boulware"])
+    with pytest.raises(ValueError, match="unknown key"):
+        pactum.negotiate(car, ["llm", "boulware"], llm={"uri": "http://x"})
+    with pytest.raises(ValueError, match="cannot stand in"):
+        pactum.negotiate(car, ["llm", "boulware"], llm={"url": "http://127.0.0.1:9/v1", "model": "m", "fallback": "llm"})
