@@ -224,6 +224,18 @@ fn llm_without_an_endpoint_is_refused_naming_the_flags() {
         err.contains("cannot stand in for the llm strategy"),
         "{err}"
     );
+    let (ok, _, err) = negotiate(&[
+        "--parties",
+        "llm,boulware",
+        "--protocol",
+        "single-text",
+        "--llm-url",
+        "http://127.0.0.1:9/v1",
+        "--llm-model",
+        "m",
+    ]);
+    assert!(!ok);
+    assert!(err.contains("stacked alternating offers only"), "{err}");
     // Classic strategies need no endpoint and print no notes.
     let (ok, out, err) = negotiate(&["--parties", "boulware,conceder"]);
     assert!(ok, "{err}");

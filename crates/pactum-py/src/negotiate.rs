@@ -210,9 +210,9 @@ fn negotiate<'py>(
     if steps == 0 {
         return Err(value_error("steps must be at least 1"));
     }
-    if session && talks {
+    if talks && (session || kind != ProtocolKind::Sao) {
         return Err(value_error(
-            "the llm strategy plays single negotiations, not phased sessions",
+            "the llm strategy plays single negotiations of protocol \"sao\" only",
         ));
     }
     if session {

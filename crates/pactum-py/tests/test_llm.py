@@ -81,5 +81,7 @@ def test_llm_without_an_endpoint_or_with_an_unknown_option_is_refused(car, monke
         pactum.negotiate(car, ["llm", "boulware"])
     with pytest.raises(ValueError, match="unknown key"):
         pactum.negotiate(car, ["llm", "boulware"], llm={"uri": "http://x"})
+    with pytest.raises(ValueError, match="protocol \"sao\" only"):
+        pactum.negotiate(car, ["llm", "boulware"], protocol="single-text", llm={"url": "http://127.0.0.1:9/v1", "model": "m"})
     with pytest.raises(ValueError, match="cannot stand in"):
         pactum.negotiate(car, ["llm", "boulware"], llm={"url": "http://127.0.0.1:9/v1", "model": "m", "fallback": "llm"})

@@ -61,6 +61,9 @@ pub fn run(args: Args) -> Result<()> {
         }
         ProtocolArg::Phased => return run_session(&args, &prepared, &strategies),
     };
+    if talks && protocol != ProtocolKind::Sao {
+        bail!("the llm strategy plays stacked alternating offers only (--protocol sao)");
+    }
     if args.phases.is_some() || !args.shifts.is_empty() {
         if talks {
             bail!(
