@@ -306,4 +306,16 @@ fn a_real_model_plays_the_car_purchase_validly() {
     let doc: Value = serde_json::from_str(&out).unwrap();
     assert_legal(&doc);
     assert_eq!(doc["parties"][0]["strategy"], "llm");
+    let buyer: Vec<&Value> = doc["trace"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["proposer"] == "Buyer")
+        .collect();
+    let fallbacks = buyer.iter().filter(|e| e.get("fallback").is_some()).count();
+    eprintln!(
+        "the model made {} of the buyer's {} offers itself",
+        buyer.len() - fallbacks,
+        buyer.len()
+    );
 }

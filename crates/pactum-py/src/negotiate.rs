@@ -303,12 +303,6 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<crate::negotiator::State>()?;
     m.add_class::<crate::negotiator::Info>()?;
     m.add_function(wrap_pyfunction!(negotiate, m)?)?;
-    m.add(
-        "STRATEGIES",
-        negotiator::STRATEGIES
-            .iter()
-            .map(|s| (s.0, s.1))
-            .collect::<Vec<_>>(),
-    )?;
+    m.add("STRATEGIES", negotiator::described())?;
     Ok(())
 }

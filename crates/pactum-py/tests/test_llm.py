@@ -74,6 +74,11 @@ def test_a_cached_run_replays_offline(car, endpoint, tmp_path):
     assert not any("fallback" in e for e in again["trace"])
 
 
+def test_llm_is_listed_among_the_strategies():
+    names = [name for name, _ in pactum.STRATEGIES]
+    assert "llm" in names and "boulware" in names
+
+
 def test_llm_without_an_endpoint_or_with_an_unknown_option_is_refused(car, monkeypatch):
     monkeypatch.delenv("PACTUM_LLM_URL", raising=False)
     monkeypatch.delenv("PACTUM_LLM_MODEL", raising=False)

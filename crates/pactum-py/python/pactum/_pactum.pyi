@@ -103,6 +103,7 @@ def negotiate(
     discount: str = "scenario",
     phases: Optional[int] = None,
     shifts: Sequence[Tuple[int, str, float]] = (),
+    llm: Optional[Dict[str, Any]] = None,
 ) -> Union[NegotiationResult, PhasedResult]: ...
 
 class TournamentPlan:
