@@ -42,6 +42,12 @@ pub enum BotError {
     /// strategy.
     #[error(transparent)]
     Sim(#[from] pactum_sim::SimError),
+    /// The `llm` strategy was asked for a seat: the server plays classic
+    /// strategies only.
+    #[error(
+        "the llm strategy cannot take a seat in a live session (it needs a language model; bots play the classic strategies)"
+    )]
+    NoModel,
     /// A recorded package is not an outcome of the scenario.
     #[error("a recorded package is off the scenario: {0}")]
     OffScenario(#[from] pactum_protocol::OutsideSpace),
@@ -105,8 +111,12 @@ pub fn prepare(scenario: &Scenario) -> Result<Prepared, BotError> {
     Ok(Prepared::new(scenario.clone())?)
 }
 
-/// Checks a strategy name.
+/// Checks a strategy name: a classic strategy (the `llm` strategy needs a
+/// language model, which live sessions do not have).
 pub fn check_strategy(name: &str) -> Result<(), BotError> {
+    if name == negotiator::LLM {
+        return Err(BotError::NoModel);
+    }
     Ok(negotiator::check(name)?)
 }
 
@@ -215,6 +225,13 @@ pub fn next_move<A: Acceptability<Outcome>>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_llm_strategy_takes_no_live_seat() {
+        assert!(matches!(check_strategy("llm"), Err(BotError::NoModel)));
+        assert!(check_strategy("boulware").is_ok());
+        assert!(matches!(check_strategy("nobody"), Err(BotError::Sim(_))));
+    }
     use pactum_protocol::AcceptAll;
 
     const THREE: &str = r#"
