@@ -39,6 +39,6 @@ pub mod leakage;
 mod request;
 
 pub use client::{Answer, Client, Usage};
-pub use config::{ApiKey, Config};
+pub use config::{ApiKey, Config, ResponseFormat};
 pub use error::LlmError;
 pub use request::{Message, Role, Schema};
