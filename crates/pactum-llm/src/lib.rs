@@ -45,6 +45,6 @@ pub mod leakage;
 mod request;
 
 pub use client::{Answer, Client, Usage};
-pub use config::{ApiKey, Config, ResponseFormat};
+pub use config::{ApiKey, Config, FORMAT_VAR, KEY_VAR, MODEL_VAR, ResponseFormat, URL_VAR};
 pub use error::LlmError;
 pub use request::{Message, Role, Schema};
