@@ -41,6 +41,11 @@ pub struct Args {
     /// else PACTUM_LLM_FORMAT, else json_schema.
     #[arg(long, value_name = "FORMAT")]
     pub llm_format: Option<String>,
+    /// Let the model quote any words of the article as a source, not only
+    /// whole sentences (better for large models; small ones invent
+    /// quotes). Quotes are checked against the article either way.
+    #[arg(long)]
+    pub free_quotes: bool,
     /// Seconds to wait for each answer.
     #[arg(long, value_name = "SECONDS", default_value_t = 300)]
     pub llm_timeout: u64,
@@ -55,6 +60,10 @@ struct Recorded {
 }
 
 const RECORDED: &str = "endpoint.json";
+
+/// The longest answer: a list of six issues with four quoted options each
+/// fits, and so does a 4,096-token context with the article's piece.
+const ANSWER_TOKENS: u32 = 2_048;
 
 fn env_set(name: &str) -> bool {
     std::env::var(name).is_ok_and(|v| !v.trim().is_empty())
@@ -82,6 +91,7 @@ fn config(args: &Args) -> Result<Config> {
     }
     let mut config = Config::from_env(url.as_deref(), model.as_deref())?
         .with_timeout(Duration::from_secs(args.llm_timeout))?
+        .with_max_tokens(ANSWER_TOKENS)?
         .with_cache(args.llm_cache.clone())
         .with_seed(Some(0));
     if let Some(f) = &format {
@@ -111,6 +121,7 @@ pub fn run(args: Args) -> Result<()> {
             || "the article".into(),
             |n| n.to_string_lossy().into_owned(),
         ),
+        whole_sentences: !args.free_quotes,
         ..DraftOptions::default()
     };
     let drafted = draft(&client, &article, &options)

@@ -18,7 +18,8 @@ use crate::request::{Message, Schema};
 /// What the model is told at every step.
 const SYSTEM: &str = "You turn a news article about a negotiation into a structured draft. \
 Answer only with JSON that follows the schema. Use only what the article says. Every \"source\" \
-must be copied word for word from the article: a sentence of it or a phrase of a sentence.";
+must be copied word for word from the article: a sentence of it or a phrase of a sentence, \
+never a link or a summary.";
 
 /// A client with a count of the requests asked.
 pub struct Asker<'a> {

@@ -6,7 +6,8 @@
 //! cannot run on; names the model must pick from earlier answers (parties,
 //! issues, options) are `enum`s; numbers carry no bounds in the schema —
 //! the scenario validator judges them, so a bad number is reported, not a
-//! refused answer; a party's preference estimate is asked as an object
+//! refused answer; sources are free text, or — for small models, which
+//! otherwise invent them — one of the piece's sentences, as an `enum`; a party's preference estimate is asked as an object
 //! with one key per issue and option, so no issue or option can be left
 //! out.
 
@@ -162,8 +163,17 @@ fn list(items: Value, max: usize) -> Value {
     json!({"type": "array", "items": items, "maxItems": max})
 }
 
+/// The longest name (of a party, issue, option or person), in characters.
+pub const NAME_CHARS: usize = 40;
+/// The longest quote or stated position, in characters.
+pub const QUOTE_CHARS: usize = 200;
+
 fn text() -> Value {
-    json!({"type": "string"})
+    json!({"type": "string", "maxLength": QUOTE_CHARS})
+}
+
+fn name() -> Value {
+    json!({"type": "string", "minLength": 1, "maxLength": NAME_CHARS})
 }
 
 fn one_of(names: &[String]) -> Value {
@@ -176,57 +186,98 @@ fn one_of(names: &[String]) -> Value {
     json!({"enum": unique})
 }
 
-fn party_schema() -> Value {
+/// The sentences of `piece`: split after `.`, `?` or `!` followed by
+/// whitespace, and at line breaks; trimmed, blank ones and repeats left
+/// out.
+pub fn sentences(piece: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut current = String::new();
+    let mut chars = piece.chars().peekable();
+    while let Some(c) = chars.next() {
+        let end = c == '\n'
+            || (matches!(c, '.' | '?' | '!') && chars.peek().is_none_or(|n| n.is_whitespace()));
+        if c != '\n' {
+            current.push(c);
+        }
+        if end {
+            let s = current.trim().to_string();
+            if !s.is_empty() && !out.contains(&s) {
+                out.push(s);
+            }
+            current.clear();
+        }
+    }
+    let s = current.trim().to_string();
+    if !s.is_empty() && !out.contains(&s) {
+        out.push(s);
+    }
+    out
+}
+
+/// A source: free text, or one of `sentences` when given (and not empty).
+pub fn source_schema(sentences: Option<&[String]>) -> Value {
+    match sentences {
+        Some(list) if !list.is_empty() => one_of(list),
+        _ => text(),
+    }
+}
+
+fn party_schema(source: &Value) -> Value {
     closed(json!({
-        "name": text(),
+        "name": name(),
         "role": {"enum": ROLES},
-        "people": list(text(), 4),
-        "source": text(),
+        "people": list(name(), 3),
+        "source": source,
     }))
 }
 
-fn issue_schema() -> Value {
+fn issue_schema(source: &Value) -> Value {
     closed(json!({
-        "name": text(),
-        "source": text(),
-        "options": {"type": "array", "items": closed(json!({"name": text(), "source": text()})), "minItems": 2, "maxItems": 5},
+        "name": name(),
+        "source": source,
+        "options": {"type": "array", "items": closed(json!({"name": name(), "source": source})), "minItems": 2, "maxItems": 4},
     }))
 }
 
 /// Step 1: the title and the parties.
-pub fn parties_schema() -> Schema {
+pub fn parties_schema(source: &Value) -> Schema {
     Schema {
         name: "draft_parties".into(),
-        schema: closed(json!({"title": text(), "parties": list(party_schema(), 10)})),
+        schema: closed(json!({"title": text(), "parties": list(party_schema(source), 8)})),
     }
 }
 
 /// Step 2: the issues and their options.
-pub fn issues_schema() -> Schema {
+pub fn issues_schema(source: &Value) -> Schema {
     Schema {
         name: "draft_issues".into(),
-        schema: closed(json!({"issues": list(issue_schema(), 10)})),
+        schema: closed(json!({"issues": list(issue_schema(source), 6)})),
     }
 }
 
 /// Step 3: positions and red lines, naming the parties, issues and options
 /// drafted.
-pub fn stances_schema(parties: &[String], issues: &[String], options: &[String]) -> Schema {
+pub fn stances_schema(
+    parties: &[String],
+    issues: &[String],
+    options: &[String],
+    source: &Value,
+) -> Schema {
     let position = closed(json!({
         "party": one_of(parties),
         "issue": one_of(issues),
         "position": text(),
-        "source": text(),
+        "source": source,
     }));
     let red_line = closed(json!({
         "party": one_of(parties),
         "issue": one_of(issues),
         "options": {"type": "array", "items": one_of(options), "minItems": 1, "maxItems": 4},
-        "source": text(),
+        "source": source,
     }));
     Schema {
         name: "draft_stances".into(),
-        schema: closed(json!({"positions": list(position, 16), "red_lines": list(red_line, 8)})),
+        schema: closed(json!({"positions": list(position, 10), "red_lines": list(red_line, 6)})),
     }
 }
 
@@ -290,28 +341,28 @@ pub fn estimate_from(party: &str, issues: &[(String, Vec<String>)], answer: &Val
 /// The whole draft, for a repair.
 pub fn content_schema() -> Schema {
     let position =
-        closed(json!({"party": text(), "issue": text(), "position": text(), "source": text()}));
+        closed(json!({"party": name(), "issue": name(), "position": text(), "source": text()}));
     let red_line = closed(json!({
-        "party": text(), "issue": text(), "options": list(text(), 4), "source": text(),
+        "party": name(), "issue": name(), "options": list(name(), 4), "source": text(),
     }));
     let estimate = closed(json!({
-        "party": text(),
+        "party": name(),
         "reservation": {"type": "number"},
         "issues": list(closed(json!({
-            "issue": text(),
+            "issue": name(),
             "weight": {"type": "number"},
-            "values": list(closed(json!({"option": text(), "value": {"type": "number"}})), 5),
+            "values": list(closed(json!({"option": name(), "value": {"type": "number"}})), 5),
         })), 10),
     }));
     Schema {
         name: "draft_scenario".into(),
         schema: closed(json!({
             "title": text(),
-            "parties": list(party_schema(), 10),
-            "issues": list(issue_schema(), 10),
-            "positions": list(position, 16),
-            "red_lines": list(red_line, 8),
-            "estimates": list(estimate, 10),
+            "parties": list(party_schema(&text()), 8),
+            "issues": list(issue_schema(&text()), 6),
+            "positions": list(position, 10),
+            "red_lines": list(red_line, 6),
+            "estimates": list(estimate, 8),
         })),
     }
 }
@@ -322,7 +373,13 @@ mod tests {
 
     #[test]
     fn schemas_are_closed_and_an_estimate_reads_back_in_issue_order() {
-        let s = parties_schema().schema;
+        assert_eq!(
+            sentences("One. Two?\nThree! World War II.The end. One."),
+            ["One.", "Two?", "Three!", "World War II.The end."]
+        );
+        assert_eq!(source_schema(Some(&["A.".into()]))["enum"], json!(["A."]));
+        assert_eq!(source_schema(Some(&[]))["type"], "string");
+        let s = parties_schema(&source_schema(None)).schema;
         assert_eq!(s["additionalProperties"], false);
         let mut required: Vec<&str> = s["required"]
             .as_array()
@@ -349,7 +406,12 @@ mod tests {
         assert_eq!(e.issues[0].weight, 0.75);
         assert_eq!(e.issues[1].values[0].value, 1.0);
         assert_eq!(e.reservation, 0.4);
-        let stances = stances_schema(&["P".into(), "P".into()], &["a".into()], &["z".into()]);
+        let stances = stances_schema(
+            &["P".into(), "P".into()],
+            &["a".into()],
+            &["z".into()],
+            &text(),
+        );
         assert_eq!(
             stances.schema["properties"]["positions"]["items"]["properties"]["party"]["enum"],
             json!(["P"])

@@ -56,6 +56,10 @@ pub struct DraftOptions {
     pub chunk_chars: usize,
     /// The article's name, written in the file's header.
     pub article_name: String,
+    /// Whether every source must be one of the article's sentences (an
+    /// `enum` in the schema, which keeps a small model from inventing
+    /// them), rather than any text (a phrase may then be quoted).
+    pub whole_sentences: bool,
 }
 
 impl Default for DraftOptions {
@@ -63,6 +67,7 @@ impl Default for DraftOptions {
         DraftOptions {
             chunk_chars: 6_000,
             article_name: "an article".into(),
+            whole_sentences: false,
         }
     }
 }
@@ -192,9 +197,16 @@ pub fn draft(client: &Client, article: &str, options: &DraftOptions) -> Result<D
     };
     let mut content = Content::default();
 
+    let source = |piece: &str| {
+        let list = content::sentences(piece);
+        content::source_schema(options.whole_sentences.then_some(list.as_slice()))
+    };
     for piece in &pieces {
         let v = asker
-            .ask(ask::parties_task(piece), &content::parties_schema())
+            .ask(
+                ask::parties_task(piece),
+                &content::parties_schema(&source(piece)),
+            )
             .map_err(|e| step_error("parties", e))?;
         let answer: PartiesAnswer = parse("parties", v)?;
         if content.title.trim().is_empty() {
@@ -211,7 +223,7 @@ pub fn draft(client: &Client, article: &str, options: &DraftOptions) -> Result<D
         let v = asker
             .ask(
                 ask::issues_task(piece, &party_names),
-                &content::issues_schema(),
+                &content::issues_schema(&source(piece)),
             )
             .map_err(|e| step_error("issues", e))?;
         let answer: IssuesAnswer = parse("issues", v)?;
@@ -233,8 +245,9 @@ pub fn draft(client: &Client, article: &str, options: &DraftOptions) -> Result<D
     let issue_names: Vec<String> = issues.iter().map(|(i, _)| i.clone()).collect();
     let option_names: Vec<String> = issues.iter().flat_map(|(_, o)| o.clone()).collect();
 
-    let stances = content::stances_schema(&party_names, &issue_names, &option_names);
     for (k, piece) in pieces.iter().enumerate() {
+        let stances =
+            content::stances_schema(&party_names, &issue_names, &option_names, &source(piece));
         let task = ask::stances_task(piece, &party_names, &issues);
         match asker.ask(task, &stances) {
             Ok(v) => match serde_json::from_value::<StancesAnswer>(v) {
