@@ -123,7 +123,7 @@ fn a_draft_is_written_validated_and_replayed_offline_from_its_cache() {
             "--out",
             first.to_str().unwrap(),
         ])
-        .args(["--llm-url", &url, "--llm-model", "stand-in"])
+        .args(["--llm-url", &url, "--llm-model", "stand-in", "--free-quotes"])
         .args(["--llm-cache", cache.to_str().unwrap()])
         .output()
         .unwrap();
@@ -164,7 +164,7 @@ fn a_draft_is_written_validated_and_replayed_offline_from_its_cache() {
             "--out",
             again.to_str().unwrap(),
         ])
-        .args(["--llm-cache", cache.to_str().unwrap()])
+        .args(["--llm-cache", cache.to_str().unwrap(), "--free-quotes"])
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", stderr_of(&out));
