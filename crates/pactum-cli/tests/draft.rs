@@ -123,7 +123,13 @@ fn a_draft_is_written_validated_and_replayed_offline_from_its_cache() {
             "--out",
             first.to_str().unwrap(),
         ])
-        .args(["--llm-url", &url, "--llm-model", "stand-in", "--free-quotes"])
+        .args([
+            "--llm-url",
+            &url,
+            "--llm-model",
+            "stand-in",
+            "--free-quotes",
+        ])
         .args(["--llm-cache", cache.to_str().unwrap()])
         .output()
         .unwrap();

@@ -439,3 +439,66 @@ fn with_none(mut estimate: Value) -> Value {
     estimate["values"]["water"]["none"] = json!(0.0);
     estimate
 }
+
+#[test]
+fn with_whole_sentences_a_source_must_be_one_of_the_articles_sentences() {
+    let sentence = |p: &str| {
+        ARTICLE
+            .split_inclusive(['.', '\n'])
+            .map(str::trim)
+            .find(|s| s.contains(p))
+            .unwrap()
+            .to_string()
+    };
+    let opts = DraftOptions {
+        whole_sentences: true,
+        ..options()
+    };
+    // A phrase is not a sentence: the answer breaks the schema, twice.
+    let s = stand_in(vec![c(parties())]);
+    let e = draft(&client(&s.url), ARTICLE, &opts).unwrap_err();
+    assert!(
+        matches!(
+            &e,
+            DraftError::Step {
+                error: LlmError::Schema { .. },
+                ..
+            }
+        ),
+        "{e}"
+    );
+    let requests = s.requests.lock().unwrap();
+    let sources = &requests[0]["response_format"]["json_schema"]["schema"]["properties"]["parties"]
+        ["items"]["properties"]["source"]["enum"];
+    assert_eq!(sources.as_array().map(Vec::len), Some(5), "{sources}");
+    assert_eq!(sources[0], sentence("Northland and Southland met"));
+    drop(requests);
+    // Whole sentences pass.
+    let mut p = parties();
+    for party in p["parties"].as_array_mut().unwrap() {
+        let src = party["source"].as_str().unwrap().to_string();
+        party["source"] = json!(sentence(&src));
+    }
+    let mut i = issues();
+    for issue in i["issues"].as_array_mut().unwrap() {
+        let src = issue["source"].as_str().unwrap().to_string();
+        issue["source"] = json!(sentence(&src));
+        for o in issue["options"].as_array_mut().unwrap() {
+            let src = o["source"].as_str().unwrap().to_string();
+            o["source"] = json!(sentence(&src));
+        }
+    }
+    let s = stand_in(vec![
+        c(p),
+        c(i),
+        c(stances()),
+        c(estimate(0.7)),
+        c(estimate(0.6)),
+    ]);
+    let d = draft(&client(&s.url), ARTICLE, &opts).unwrap();
+    assert!(
+        d.report.loads && d.report.flagged.is_empty(),
+        "{:?}",
+        d.report
+    );
+}
