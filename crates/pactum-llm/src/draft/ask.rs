@@ -82,10 +82,10 @@ pub fn parties_task(piece: &str) -> String {
     format!(
         "ARTICLE:\n{piece}\n\nTASK: Give a short title for the negotiation, and list its \
          parties: the countries, organisations or groups involved (not single people). For each \
-         party give its role: \"negotiator\" (at the table; a deal needs its consent), \
-         \"mediator\" (hosts or facilitates the talks) or \"observer\" (has a stake but is not \
-         at the table); the people the article names for it; and the sentence of the article \
-         that shows its part."
+         party give its name as the article writes it (never a role word); its role: \
+         \"negotiator\" (at the table; a deal needs its consent), \"mediator\" (hosts or \
+         facilitates the talks) or \"observer\" (has a stake but is not at the table); the \
+         people the article names for it; and the sentence of the article that shows its part."
     )
 }
 

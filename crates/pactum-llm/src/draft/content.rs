@@ -338,12 +338,12 @@ pub fn estimate_from(party: &str, issues: &[(String, Vec<String>)], answer: &Val
     }
 }
 
-/// The whole draft, for a repair.
-pub fn content_schema() -> Schema {
+/// The whole draft, for a repair (`source` as in the steps).
+pub fn content_schema(source: &Value) -> Schema {
     let position =
-        closed(json!({"party": name(), "issue": name(), "position": text(), "source": text()}));
+        closed(json!({"party": name(), "issue": name(), "position": text(), "source": source}));
     let red_line = closed(json!({
-        "party": name(), "issue": name(), "options": list(name(), 4), "source": text(),
+        "party": name(), "issue": name(), "options": list(name(), 4), "source": source,
     }));
     let estimate = closed(json!({
         "party": name(),
@@ -358,8 +358,8 @@ pub fn content_schema() -> Schema {
         name: "draft_scenario".into(),
         schema: closed(json!({
             "title": text(),
-            "parties": list(party_schema(&text()), 8),
-            "issues": list(issue_schema(&text()), 6),
+            "parties": list(party_schema(source), 8),
+            "issues": list(issue_schema(source), 6),
             "positions": list(position, 10),
             "red_lines": list(red_line, 6),
             "estimates": list(estimate, 8),

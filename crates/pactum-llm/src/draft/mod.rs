@@ -313,7 +313,7 @@ pub fn draft(client: &Client, article: &str, options: &DraftOptions) -> Result<D
             .collect();
         let draft_json = serde_json::to_string(&content).unwrap_or_default();
         let task = ask::repair_task(pieces[0], &draft_json, &report.sent_back);
-        match asker.ask(task, &content::content_schema()) {
+        match asker.ask(task, &content::content_schema(&source(pieces[0]))) {
             Ok(v) => match serde_json::from_value::<Content>(v) {
                 Ok(repaired) => {
                     let second = ground(article, &repaired);
