@@ -63,8 +63,8 @@ fn stand_in(replies: Vec<Value>) -> String {
 }
 
 fn answers() -> Vec<Value> {
-    let estimate = |w: f64| {
-        json!({"reservation": 0.3, "weights": {"water": w, "dam": 1.0 - w},
+    let estimate = |w: f64, d: f64| {
+        json!({"reservation": 0.3, "weights": {"water": w, "dam": d},
                "values": {"water": {"full-share": 1.0, "half-share": 0.4}, "dam": {"kept": 0.2, "shared": 0.6, "removed": 1.0}}})
     };
     vec![
@@ -83,8 +83,8 @@ fn answers() -> Vec<Value> {
                 {"name": "removed", "source": "removed"}]}]}),
         json!({"positions": [{"party": "Northland", "issue": "water", "position": "a full share", "source": "Northland demands a full share of the river's water."}],
                "red_lines": [{"party": "Southland", "issue": "dam", "options": ["removed"], "source": "Southland refuses any deal that gives up its dam."}]}),
-        estimate(0.7),
-        estimate(0.4),
+        estimate(0.7, 0.3),
+        estimate(0.4, 0.6),
     ]
 }
 

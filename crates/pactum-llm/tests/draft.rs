@@ -257,19 +257,19 @@ fn quotes_not_in_the_article_are_dropped_and_flagged() {
 #[test]
 fn a_refused_draft_goes_back_once_and_the_repair_is_kept() {
     let mut replies = good();
-    replies[4] = c(estimate(-0.5));
+    replies[2] = c(json!({"positions": [], "red_lines": replies_red_lines()}));
     replies.push(c(whole(0.6)));
     let s = stand_in(replies);
     let d = draft(&client(&s.url), ARTICLE, &options()).unwrap();
     let r = &d.report;
     assert_eq!(r.sent_back.len(), 1, "{:?}", r.sent_back);
-    assert!(r.sent_back[0].contains("Southland"));
+    assert!(r.sent_back[0].contains("red line of \"Northland\" on \"dam\""));
     assert!(r.repair_used && r.left_out.is_empty() && r.loads);
-    assert_eq!(r.parties.len(), 3);
+    assert_eq!((r.parties.len(), r.red_lines), (3, 1));
     assert_eq!(r.requests, 6);
     let requests = s.requests.lock().unwrap();
     let repair = requests[5]["messages"][1]["content"].as_str().unwrap();
-    assert!(repair.contains("THE SCENARIO VALIDATOR REFUSED") && repair.contains("-0.5"));
+    assert!(repair.contains("THE SCENARIO VALIDATOR REFUSED") && repair.contains("full-share"));
     assert_eq!(
         requests[5]["response_format"]["json_schema"]["name"],
         "draft_scenario"
@@ -279,17 +279,21 @@ fn a_refused_draft_goes_back_once_and_the_repair_is_kept() {
 #[test]
 fn what_the_repair_does_not_fix_is_commented_out_and_reported() {
     let mut replies = good();
-    replies[2] = c(json!({"positions": [], "red_lines": [
-        {"party": "Southland", "issue": "dam", "options": ["removed"], "source": "Southland refuses any deal that gives up its dam."},
-        {"party": "Northland", "issue": "dam", "options": ["full-share"], "source": "Northland demands a full share of the river's water."}]}));
+    replies[2] = c(json!({"positions": [], "red_lines": replies_red_lines()}));
+    // A weight off the grid 0, 0.1, …, 1 breaks the estimate's schema,
+    // twice: Southland has no estimate.
     replies[4] = c(estimate(-0.5));
-    let mut repaired = whole(-0.5);
+    replies.insert(5, c(estimate(-0.5)));
+    let mut repaired = whole(0.6);
     repaired["red_lines"] = replies_red_lines();
+    repaired["estimates"].as_array_mut().unwrap().truncate(1);
     replies.push(c(repaired));
     let s = stand_in(replies);
     let d = draft(&client(&s.url), ARTICLE, &options()).unwrap();
     let r = &d.report;
     assert!(r.loads, "{}", d.toml);
+    assert_eq!(r.requests, 7);
+    assert!(r.failed_steps[0].error.contains("breaks the schema"));
     assert_eq!(r.parties, ["Northland", "Switzerland"]);
     let items: Vec<&str> = r.left_out.iter().map(|l| l.item.as_str()).collect();
     assert_eq!(
@@ -300,7 +304,7 @@ fn what_the_repair_does_not_fix_is_commented_out_and_reported() {
         ]
     );
     assert!(
-        r.left_out[1].error.contains("weight"),
+        r.left_out[1].error.contains("needs preferences"),
         "{}",
         r.left_out[1].error
     );

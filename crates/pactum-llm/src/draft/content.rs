@@ -4,9 +4,10 @@
 //! Rules: every schema is closed (`additionalProperties: false`, every
 //! property required) and bounds its lists, so a constrained decoder
 //! cannot run on; names the model must pick from earlier answers (parties,
-//! issues, options) are `enum`s; numbers carry no bounds in the schema —
-//! the scenario validator judges them, so a bad number is reported, not a
-//! refused answer; sources are free text, or — for small models, which
+//! issues, options) are `enum`s; an estimate's numbers (weights, values,
+//! reservation values) are picked from the grid 0, 0.1, …, 1 (an `enum`,
+//! which constrained decoders keep to, where they ignore `minimum` and
+//! `maximum`); sources are free text, or — for small models, which
 //! otherwise invent them — one of the piece's sentences, as an `enum`; a party's preference estimate is asked as an object
 //! with one key per issue and option, so no issue or option can be left
 //! out.
@@ -176,6 +177,12 @@ fn name() -> Value {
     json!({"type": "string", "minLength": 1, "maxLength": NAME_CHARS})
 }
 
+/// The grid an estimate's numbers are picked from: 0, 0.1, …, 1.
+fn grade() -> Value {
+    let grid: Vec<f64> = (0..=10).map(|k| f64::from(k) / 10.0).collect();
+    json!({"enum": grid})
+}
+
 fn one_of(names: &[String]) -> Value {
     let mut unique: Vec<&String> = Vec::new();
     for n in names {
@@ -284,7 +291,7 @@ pub fn stances_schema(
 /// Step 4: one negotiator's preference estimate, one key per issue and
 /// option (`issues` gives each issue's options).
 pub fn estimate_schema(issues: &[(String, Vec<String>)]) -> Schema {
-    let number = json!({"type": "number"});
+    let number = grade();
     let mut weights = Map::new();
     let mut values = Map::new();
     for (issue, options) in issues {
@@ -347,11 +354,11 @@ pub fn content_schema(source: &Value) -> Schema {
     }));
     let estimate = closed(json!({
         "party": name(),
-        "reservation": {"type": "number"},
+        "reservation": grade(),
         "issues": list(closed(json!({
             "issue": name(),
-            "weight": {"type": "number"},
-            "values": list(closed(json!({"option": name(), "value": {"type": "number"}})), 5),
+            "weight": grade(),
+            "values": list(closed(json!({"option": name(), "value": grade()})), 5),
         })), 10),
     }));
     Schema {
