@@ -6,7 +6,8 @@
 //! flagged. Parties, issues and options are kept when flagged (the file
 //! marks them), since the scenario needs them; positions and red lines,
 //! which attribute a claim to a party, are dropped with their quote, as are
-//! positions, red lines and estimates naming no drafted party. A person is
+//! positions, red lines and estimates naming no drafted party, and repeats
+//! of a position or red line already kept. A person is
 //! kept only when the article names them. Names are trimmed; parties match
 //! by name whatever the case.
 
@@ -208,6 +209,14 @@ pub fn ground(article: &str, content: &Content) -> Grounded {
                     reason: "its quote is not in the article".into(),
                 });
             }
+            (Some(p), Source::Found { .. })
+                if parties[p].positions.iter().any(|k| k.item == *pos) =>
+            {
+                dropped.push(Dropped {
+                    item: what,
+                    reason: "a repeat".into(),
+                })
+            }
             (Some(p), Source::Found { quote, line }) => parties[p].positions.push(Sourced {
                 item: pos.clone(),
                 quote,
@@ -231,6 +240,14 @@ pub fn ground(article: &str, content: &Content) -> Grounded {
                     item: what,
                     reason: "its quote is not in the article".into(),
                 });
+            }
+            (Some(p), Source::Found { .. })
+                if parties[p].red_lines.iter().any(|k| k.item == *red) =>
+            {
+                dropped.push(Dropped {
+                    item: what,
+                    reason: "a repeat".into(),
+                })
             }
             (Some(p), Source::Found { quote, line }) => parties[p].red_lines.push(Sourced {
                 item: red.clone(),
@@ -313,6 +330,12 @@ mod tests {
                     source: "Alpha refuses any ceasefire.".into(),
                 },
                 PositionItem {
+                    party: "alpha".into(),
+                    issue: "ceasefire".into(),
+                    position: "now".into(),
+                    source: "Alpha wants a\nceasefire now.".into(),
+                },
+                PositionItem {
                     party: "Omega".into(),
                     issue: "ceasefire".into(),
                     position: "x".into(),
@@ -332,7 +355,8 @@ mod tests {
         assert!(!g.issues[0].options[1].source.found());
         assert_eq!(g.parties[0].positions.len(), 1);
         assert_eq!(g.parties[0].positions[0].line, 2);
-        assert_eq!(g.dropped.len(), 2);
+        assert_eq!(g.dropped.len(), 3, "{:?}", g.dropped);
+        assert!(g.dropped.iter().any(|d| d.reason == "a repeat"));
         let flagged: Vec<&str> = g.flagged.iter().map(|f| f.quote.as_str()).collect();
         assert!(flagged.contains(&"Delta walked out."));
         assert!(flagged.contains(&"Alpha refuses any ceasefire."));
