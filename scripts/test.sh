@@ -4,13 +4,17 @@
 # whole Cargo workspace's tests, the Python package's tests (in a virtual
 # environment under target/, reusing the workspace's build), then the web
 # UI's browser test in headless Chromium (installed from Debian's packages
-# if missing).
+# if missing). A real local language model (scripts/llm-server.sh) serves
+# the tests that need one; they skip when it cannot be installed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PACTUM_TEST_POSTGRES="$(scripts/start-postgres.sh)"
 export PACTUM_TEST_POSTGRES
-trap 'scripts/start-postgres.sh stop >/dev/null 2>&1 || true' EXIT
+# shellcheck source=scripts/llm-server.sh
+source scripts/llm-server.sh
+trap 'llm_stop; scripts/start-postgres.sh stop >/dev/null 2>&1 || true' EXIT
+llm_start
 
 cargo test --workspace --locked
 # The Python package (crates/pactum-py): a wheel built from the same

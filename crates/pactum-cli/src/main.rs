@@ -11,6 +11,7 @@
 mod analyze;
 mod conflict;
 mod convert;
+mod draft;
 mod forecast;
 mod keygen;
 mod negotiate;
@@ -71,6 +72,10 @@ enum Command {
     /// would stay in under Nash, GMR, SMR, SEQ, SIM and SEQ+SIM, and the
     /// equilibria.
     Conflict(conflict::Args),
+    /// Draft a scenario from a news article with a language model: every
+    /// source quote checked against the article, preference estimates
+    /// marked, parts the validator refuses commented out.
+    Draft(draft::Args),
 }
 
 /// The built-in strategies, from the simulator's registry, as a help section.
@@ -113,6 +118,7 @@ fn main() -> ExitCode {
         Command::Verify(args) => verify::run(args),
         Command::Keygen(args) => keygen::run(args),
         Command::Conflict(args) => conflict::run(args),
+        Command::Draft(args) => draft::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

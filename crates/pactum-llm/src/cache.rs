@@ -2,7 +2,8 @@
 //! replays offline byte for byte.
 //!
 //! Rules: one file per request, `DIR/HASH.json`, holding the request body
-//! (for a reader to see what was asked), the answer's raw content (and
+//! (for a reader to see what was asked; a replay does not read it, so a
+//! published cache may set it to `null`), the answer's raw content (and
 //! refusal and finish reason) and its token usage; a file is written whole (to a temporary name, then
 //! renamed), so a crash leaves no half file; a file that does not read is
 //! an error naming it, never a silent miss.

@@ -99,7 +99,14 @@ impl Client {
             ))
         })?;
         let c = &self.config;
-        let request = body(c.model(), messages, schema, c.max_tokens(), c.seed());
+        let request = body(
+            c.model(),
+            messages,
+            schema,
+            c.max_tokens(),
+            c.seed(),
+            c.format(),
+        );
         let key = hash(&request);
         let cached = match c.cache() {
             Some(dir) => cache::read(dir, &key)?,

@@ -6,8 +6,11 @@
 //! `http://127.0.0.1:8080/v1`, or the full `…/chat/completions`); the
 //! model is named; a timeout is 1 s to 10 min, retries 0 to 5, an answer's
 //! token limit 1 to 32,768, a budget at least one answer's limit; the flags
-//! win over the environment (`PACTUM_LLM_URL`, `PACTUM_LLM_MODEL`), the
-//! key comes from `PACTUM_LLM_API_KEY` only and is never shown.
+//! win over the environment (`PACTUM_LLM_URL`, `PACTUM_LLM_MODEL`,
+//! `PACTUM_LLM_FORMAT`), the key comes from `PACTUM_LLM_API_KEY` only and is
+//! never shown; the schema is sent as OpenAI's `json_schema` response format
+//! unless `json_object` (the form llama-cpp-python's server reads) is asked
+//! for.
 
 use std::fmt;
 use std::path::PathBuf;
@@ -39,6 +42,32 @@ impl fmt::Debug for ApiKey {
     }
 }
 
+/// How the JSON schema of an answer is sent to the endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ResponseFormat {
+    /// `{"type": "json_schema", "json_schema": {"name", "strict", "schema"}}`:
+    /// OpenAI's form, read by llama.cpp's own server, Ollama, vLLM.
+    #[default]
+    JsonSchema,
+    /// `{"type": "json_object", "schema": …}`: the form llama-cpp-python's
+    /// server reads (it refuses the other).
+    JsonObject,
+}
+
+impl ResponseFormat {
+    /// The format named `name` (`json_schema` or `json_object`, `-` for `_`
+    /// allowed).
+    pub fn parse(name: &str) -> Result<Self, LlmError> {
+        match name.trim().replace('-', "_").as_str() {
+            "json_schema" => Ok(ResponseFormat::JsonSchema),
+            "json_object" => Ok(ResponseFormat::JsonObject),
+            other => Err(LlmError::Config(format!(
+                "unknown response format {other:?} (json_schema or json_object)"
+            ))),
+        }
+    }
+}
+
 /// How to reach a model and what it may cost.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
@@ -51,6 +80,7 @@ pub struct Config {
     budget: u64,
     cache: Option<PathBuf>,
     seed: Option<u64>,
+    format: ResponseFormat,
 }
 
 /// The environment variable naming the endpoint.
@@ -59,6 +89,9 @@ pub const URL_VAR: &str = "PACTUM_LLM_URL";
 pub const MODEL_VAR: &str = "PACTUM_LLM_MODEL";
 /// The environment variable holding the API key.
 pub const KEY_VAR: &str = "PACTUM_LLM_API_KEY";
+/// The environment variable naming the response format (`json_schema` or
+/// `json_object`).
+pub const FORMAT_VAR: &str = "PACTUM_LLM_FORMAT";
 
 impl Config {
     /// The model `model` at `url`, with the defaults: 60 s timeout, 2
@@ -89,6 +122,7 @@ impl Config {
             budget: 200_000,
             cache: None,
             seed: None,
+            format: ResponseFormat::JsonSchema,
         })
     }
 
@@ -119,6 +153,9 @@ impl Config {
             })?;
         let mut config = Config::new(&url, &model)?;
         config.api_key = var(KEY_VAR).and_then(ApiKey::new);
+        if let Some(format) = var(FORMAT_VAR).filter(|f| !f.trim().is_empty()) {
+            config.format = ResponseFormat::parse(&format)?;
+        }
         Ok(config)
     }
 
@@ -183,6 +220,17 @@ impl Config {
     pub fn with_seed(mut self, seed: Option<u64>) -> Self {
         self.seed = seed;
         self
+    }
+
+    /// With the response format the schema is sent in.
+    pub fn with_format(mut self, format: ResponseFormat) -> Self {
+        self.format = format;
+        self
+    }
+
+    /// The response format the schema is sent in.
+    pub fn format(&self) -> ResponseFormat {
+        self.format
     }
 
     /// The chat-completions URL.
@@ -258,6 +306,18 @@ mod tests {
         assert_eq!(c.model(), "flag-model");
         assert_eq!(c.api_key().unwrap().expose(), "sk-secret-123");
         assert!(!format!("{c:?}").contains("secret"));
+        assert_eq!(c.format(), ResponseFormat::JsonSchema);
+        let object = Config::from_lookup(None, None, |name| match name {
+            FORMAT_VAR => Some("json-object".to_string()),
+            other => env(other),
+        })
+        .unwrap();
+        assert_eq!(object.format(), ResponseFormat::JsonObject);
+        let bad = Config::from_lookup(None, None, |name| match name {
+            FORMAT_VAR => Some("yaml".to_string()),
+            other => env(other),
+        });
+        assert!(bad.is_err());
         let none = Config::from_lookup(None, None, |_| None).unwrap_err();
         assert!(none.to_string().contains(URL_VAR));
     }

@@ -24,21 +24,27 @@
 //! [`leakage`] (does a negotiator's message state its reservation value, a
 //! weight or a red line?).
 //!
+//! On top of both, [`draft`]: a scenario drafted from a news article, in
+//! schema-constrained steps, its quotes grounded and its parts checked by
+//! pactum-core's scenario validator.
+//!
 //! Modules, each importing only those listed before it: `error`, `config`,
 //! `request` (the request body and its hash), `cache`, `client`;
-//! `grounding` and `leakage` import nothing.
+//! `grounding` and `leakage` import nothing; `draft` imports the client,
+//! `grounding` and pactum-core.
 
 #![warn(missing_docs)]
 
 mod cache;
 mod client;
 mod config;
+pub mod draft;
 mod error;
 pub mod grounding;
 pub mod leakage;
 mod request;
 
 pub use client::{Answer, Client, Usage};
-pub use config::{ApiKey, Config};
+pub use config::{ApiKey, Config, FORMAT_VAR, KEY_VAR, MODEL_VAR, ResponseFormat, URL_VAR};
 pub use error::LlmError;
 pub use request::{Message, Role, Schema};

@@ -3,7 +3,8 @@
 //! replay cache.
 //!
 //! Rules: the request body is the OpenAI chat-completions form with
-//! `response_format` `json_schema` (strict) and temperature 0; the hash is
+//! `response_format` `json_schema` (strict), or `json_object` with the
+//! schema beside it, and temperature 0; the hash is
 //! the SHA-256 of the body written canonically (object keys sorted at
 //! every level, no spaces), whatever order the caller's schema or
 //! serde_json's features give, so the same request has the same hash in
@@ -12,6 +13,8 @@
 use serde::Serialize;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
+
+use crate::config::ResponseFormat;
 
 /// Who speaks a message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -76,16 +79,21 @@ pub(crate) fn body(
     schema: &Schema,
     max_tokens: u32,
     seed: Option<u64>,
+    format: ResponseFormat,
 ) -> Value {
+    let response_format = match format {
+        ResponseFormat::JsonSchema => json!({
+            "type": "json_schema",
+            "json_schema": {"name": schema.name, "strict": true, "schema": schema.schema},
+        }),
+        ResponseFormat::JsonObject => json!({"type": "json_object", "schema": schema.schema}),
+    };
     let mut body = json!({
         "model": model,
         "messages": messages,
         "temperature": 0,
         "max_tokens": max_tokens,
-        "response_format": {
-            "type": "json_schema",
-            "json_schema": {"name": schema.name, "strict": true, "schema": schema.schema},
-        },
+        "response_format": response_format,
     });
     if let Some(seed) = seed {
         body["seed"] = json!(seed);
@@ -155,21 +163,61 @@ mod tests {
             &schema(json!({"type": "object", "required": ["x"]})),
             64,
             None,
+            ResponseFormat::JsonSchema,
         );
         let reordered: Value =
             serde_json::from_str(r#"{"required": ["x"], "type": "object"}"#).unwrap();
-        let b = body("m", &m, &schema(reordered), 64, None);
+        let b = body(
+            "m",
+            &m,
+            &schema(reordered),
+            64,
+            None,
+            ResponseFormat::JsonSchema,
+        );
         assert_eq!(hash(&a), hash(&b));
         assert_eq!(
             canonical(&json!({"b": 1, "a": [true, null]})),
             r#"{"a":[true,null],"b":1}"#
         );
-        let other_model = body("n", &m, &schema(json!({"type": "object"})), 64, None);
-        let other_seed = body("m", &m, &schema(json!({"type": "object"})), 64, Some(1));
-        let base = body("m", &m, &schema(json!({"type": "object"})), 64, None);
+        let other_model = body(
+            "n",
+            &m,
+            &schema(json!({"type": "object"})),
+            64,
+            None,
+            ResponseFormat::JsonSchema,
+        );
+        let other_seed = body(
+            "m",
+            &m,
+            &schema(json!({"type": "object"})),
+            64,
+            Some(1),
+            ResponseFormat::JsonSchema,
+        );
+        let base = body(
+            "m",
+            &m,
+            &schema(json!({"type": "object"})),
+            64,
+            None,
+            ResponseFormat::JsonSchema,
+        );
         assert_ne!(hash(&base), hash(&other_model));
         assert_ne!(hash(&base), hash(&other_seed));
         assert_eq!(base["response_format"]["json_schema"]["strict"], true);
         assert_eq!(base["messages"][1]["role"], "user");
+        let object = body(
+            "m",
+            &m,
+            &schema(json!({"type": "object"})),
+            64,
+            None,
+            ResponseFormat::JsonObject,
+        );
+        assert_ne!(hash(&base), hash(&object));
+        assert_eq!(object["response_format"]["type"], "json_object");
+        assert_eq!(object["response_format"]["schema"]["type"], "object");
     }
 }
