@@ -1,17 +1,18 @@
 //! The `llm` strategy from Python: `pactum.negotiate(..., llm={"url": ...,
-//! "model": ..., "cache": ..., "fallback": ...})` describes the language
+//! "model": ..., "format": ..., "cache": ..., "fallback": ...})` describes the language
 //! model it plays through.
 //!
 //! Rules: the model is set up only when a seat plays `llm`; `url` and
 //! `model` win over `PACTUM_LLM_URL` and `PACTUM_LLM_MODEL` (the key comes
-//! from `PACTUM_LLM_API_KEY` only); `cache` is a folder (str or path);
+//! from `PACTUM_LLM_API_KEY` only); `format` is how the answer's schema is
+//! sent (`json_schema` or `json_object`, else `PACTUM_LLM_FORMAT`); `cache` is a folder (str or path);
 //! `fallback` a classic strategy (default `boulware`); an unknown key, or
 //! `llm` without an endpoint, is a `ValueError`.
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use pactum_llm::{Client, Config};
+use pactum_llm::{Client, Config, ResponseFormat};
 use pactum_sim::negotiator::llm::LlmModel;
 use pactum_sim::negotiator::{Builder, LLM};
 use pyo3::prelude::*;
@@ -20,7 +21,7 @@ use pyo3::types::PyDict;
 use crate::convert::value_error;
 
 /// The keys `llm=` takes.
-const KEYS: [&str; 4] = ["url", "model", "cache", "fallback"];
+const KEYS: [&str; 5] = ["url", "model", "format", "cache", "fallback"];
 
 /// The builder for seats named `names`, with the model `llm` describes
 /// when one of them is `llm`; `seed` is sent to the endpoint.
@@ -49,14 +50,18 @@ pub fn builder(llm: Option<&Bound<'_, PyDict>>, names: &[&str], seed: u64) -> Py
         Some(d) => d.get_item("cache")?.map(|v| v.extract()).transpose()?,
         None => None,
     };
-    let config = Config::from_env(text("url")?.as_deref(), text("model")?.as_deref())
+    let mut config = Config::from_env(text("url")?.as_deref(), text("model")?.as_deref())
         .map_err(|e| {
             value_error(format!(
                 "the llm strategy needs a language model: {e} (or give llm={{\"url\": ..., \"model\": ...}})"
             ))
-        })?
-        .with_cache(cache)
-        .with_seed(Some(seed));
+        })?;
+    if let Some(format) = text("format")? {
+        let format =
+            ResponseFormat::parse(&format).map_err(|e| value_error(format!("llm: {e}")))?;
+        config = config.with_format(format);
+    }
+    let config = config.with_cache(cache).with_seed(Some(seed));
     let fallback = text("fallback")?.unwrap_or_else(|| "boulware".into());
     let model = LlmModel::new(Arc::new(Client::new(config)), fallback.trim())
         .map_err(|e| value_error(format!("llm: {e}")))?;

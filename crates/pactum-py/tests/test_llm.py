@@ -90,3 +90,13 @@ def test_llm_without_an_endpoint_or_with_an_unknown_option_is_refused(car, monke
         pactum.negotiate(car, ["llm", "boulware"], protocol="single-text", llm={"url": "http://127.0.0.1:9/v1", "model": "m"})
     with pytest.raises(ValueError, match="cannot stand in"):
         pactum.negotiate(car, ["llm", "boulware"], llm={"url": "http://127.0.0.1:9/v1", "model": "m", "fallback": "llm"})
+
+
+def test_the_format_option_chooses_how_the_schema_is_sent(car, endpoint):
+    pactum.negotiate(car, ["llm", "boulware"], steps=4, llm={"url": endpoint, "model": "m"})
+    assert StandIn.requests[0]["response_format"]["type"] == "json_schema"
+    StandIn.requests = []
+    pactum.negotiate(car, ["llm", "boulware"], steps=4, llm={"url": endpoint, "model": "m", "format": "json_object"})
+    assert StandIn.requests[0]["response_format"]["type"] == "json_object"
+    with pytest.raises(ValueError, match="llm:"):
+        pactum.negotiate(car, ["llm", "boulware"], llm={"url": endpoint, "model": "m", "format": "yaml"})
