@@ -12,7 +12,7 @@
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 
-use super::challenge::{Field, rho_est, util, win_prob, win_probs};
+use super::challenge::{Field, pad_rows, rho_est, util, win_prob, win_probs};
 use super::params::{BargnModel, BigRRange, InterVecBrgn, SmpParams, StateTransitions};
 use super::voting::pce;
 
@@ -53,6 +53,8 @@ pub(super) struct Turn<'a> {
     pos: &'a [Vec<f64>],
     /// `dist[i * n + j]` = d(ideal_i = pos_i, pos_j) with i's saliences.
     dist: Vec<f64>,
+    /// The same distances in padded rows (see [`pad_rows`]).
+    rows: Vec<f64>,
     /// Each actor's voting weight, total salience × capability.
     weight: Vec<f64>,
     /// Each actor's risk attitude ρ this turn.
@@ -72,6 +74,7 @@ impl<'a> Turn<'a> {
             .map(|x| distance(&pos[x / n], &pos[x % n], &sal[x / n]))
             .collect();
         let weight = (0..n).map(|k| tot_sal[k] * cap[k]).collect();
+        let rows = pad_rows(&dist, n);
         let mut t = Turn {
             p,
             cap,
@@ -79,6 +82,7 @@ impl<'a> Turn<'a> {
             tot_sal,
             pos,
             dist,
+            rows,
             weight,
             rho: vec![0.0; n],
         };
@@ -95,6 +99,7 @@ impl<'a> Turn<'a> {
             p: self.p,
             n: self.pos.len(),
             dist: &self.dist,
+            rows: &self.rows,
             rho: &self.rho,
             weight: &self.weight,
         }
