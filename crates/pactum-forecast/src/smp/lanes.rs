@@ -150,9 +150,12 @@ impl<const N: usize> Real for Lanes<N> {
     fn store(self, s: &mut [f64]) {
         s[..N].copy_from_slice(&self.0);
     }
+    /// Written as a comparison so that it is one vector maximum; like `f64::max`, it gives 0
+    /// for a NaN (the sign of a zero result is left open by `f64::max` too, and every caller
+    /// adds the result to a positive sum).
     #[inline(always)]
     fn max0(self) -> Self {
-        self.map(|a| a.max(0.0))
+        self.map(|a| if a > 0.0 { a } else { 0.0 })
     }
     #[inline(always)]
     fn abs(self) -> Self {

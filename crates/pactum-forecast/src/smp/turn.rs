@@ -230,22 +230,32 @@ impl<'a> Turn<'a> {
     /// the sum of the first a of them, added in actor order.
     fn bargain_utils(&self, b: &Bargain, own: &[f64], prefix: &[f64]) -> Vec<f64> {
         let np = self.pos.len();
-        let lo = b.init.min(b.recv);
+        // The changed positions in actor order (one when initiator and receiver coincide).
+        let (lo, hi) = (b.init.min(b.recv), b.init.max(b.recv));
         (0..np)
             .map(|m| {
                 let rho = self.rho[m];
                 let row = &own[m * np..(m + 1) * np];
-                // The sum runs in actor order; up to the first changed position it is the
-                // prefix of the unchanged utilities.
-                let mut total = prefix[m * (np + 1) + lo];
-                for (a, &u) in row.iter().enumerate().skip(lo) {
-                    total += if a == b.init {
-                        util(distance(&self.pos[m], &b.pos_init, &self.sal[m]), rho)
-                    } else if a == b.recv {
-                        util(distance(&self.pos[m], &b.pos_recv, &self.sal[m]), rho)
+                let changed = |a: usize| {
+                    let pos = if a == b.init {
+                        &b.pos_init
                     } else {
-                        u
+                        &b.pos_recv
                     };
+                    util(distance(&self.pos[m], pos, &self.sal[m]), rho)
+                };
+                // The sum runs in actor order; up to the first changed position it is the
+                // prefix of the unchanged utilities, then each term is added in turn.
+                let mut total = prefix[m * (np + 1) + lo];
+                total += changed(lo);
+                if hi != lo {
+                    for &u in &row[lo + 1..hi] {
+                        total += u;
+                    }
+                    total += changed(hi);
+                }
+                for &u in &row[hi + 1..] {
+                    total += u;
                 }
                 total / np as f64
             })
@@ -325,12 +335,10 @@ impl<'a> Turn<'a> {
             let chosen = if q.len() == 1 {
                 0
             } else {
-                let u: Vec<f64> = (0..n)
-                    .flat_map(|m| {
-                        q.iter()
-                            .map(move |b| b.map_or(status_quo[m], |b| utils[b][m]))
-                    })
-                    .collect();
+                let mut u = Vec::with_capacity(n * q.len());
+                for m in 0..n {
+                    u.extend(q.iter().map(|b| b.map_or(status_quo[m], |b| utils[b][m])));
+                }
                 let pr = pce(&u, q.len(), self.cap, self.p);
                 match self.p.transitions {
                     StateTransitions::Deterministic => {

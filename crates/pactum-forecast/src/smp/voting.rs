@@ -62,16 +62,16 @@ pub(super) fn pce(util: &[f64], m: usize, weights: &[f64], p: &SmpParams) -> Vec
     }
     let (coal, stride) = coalitions(util, weights, p.voting, m);
     let coal = |a: usize, b: usize| coal[a * stride + b];
-    let vp: Vec<f64> = (0..m * m)
-        .map(|x| {
-            let (a, b) = (x / m, x % m);
-            if a == b {
+    let mut vp = Vec::with_capacity(m * m);
+    for a in 0..m {
+        for b in 0..m {
+            vp.push(if a == b {
                 0.5
             } else {
                 victory_prob(p.victory, coal(a, b), coal(b, a))
-            }
-        })
-        .collect();
+            });
+        }
+    }
     let vp_row = |a: usize| &vp[a * m..(a + 1) * m];
     let normalise = |v: Vec<f64>| {
         let t: f64 = v.iter().sum();
@@ -207,14 +207,27 @@ fn coalitions_by<P: Real, V: Fn(P, P, P) -> P>(
         row[..m].copy_from_slice(u);
     }
     let mut coal = vec![1e-8; m * stride];
+    if stride == P::LANES {
+        // Every row is one pack: the votes against all options are loaded once per voter.
+        for (u, &w) in rows.chunks_exact(stride).zip(weights) {
+            let (w, ub) = (P::splat(w), P::load(u));
+            for (a, row) in coal.chunks_exact_mut(stride).enumerate() {
+                let diagonal = row[a];
+                (P::load(row) + vote(w, P::splat(u[a]), ub).max0()).store(row);
+                row[a] = diagonal;
+            }
+        }
+        return (coal, stride);
+    }
     for (u, &w) in rows.chunks_exact(stride).zip(weights) {
         let w = P::splat(w);
         for a in 0..m {
             let ua = P::splat(u[a]);
             let row = &mut coal[a * stride..(a + 1) * stride];
             let diagonal = row[a];
-            for (c, ub) in row.chunks_exact_mut(P::LANES).zip(u.chunks_exact(P::LANES)) {
-                (P::load(c) + vote(w, ua, P::load(ub)).max0()).store(c);
+            for o in (0..stride).step_by(P::LANES) {
+                let c = &mut row[o..o + P::LANES];
+                (P::load(c) + vote(w, ua, P::load(&u[o..o + P::LANES])).max0()).store(c);
             }
             row[a] = diagonal;
         }
