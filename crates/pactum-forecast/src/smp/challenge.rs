@@ -10,7 +10,7 @@
 //! same operations in the same order as [`win_prob`] for each target, so the two agree to the
 //! last bit; it only runs the targets side by side so that the arithmetic can be vectorised.
 
-use super::lanes::{Lanes, Real, Width, padded, width};
+use super::lanes::{Kernel, Real, padded, run};
 use super::params::{BigRAdjust, SmpParams, ThirdPartyCommit, VotingRule};
 use super::voting::vote;
 
@@ -116,24 +116,21 @@ pub(super) fn win_prob(f: &Field, h: usize, i: usize, j: usize) -> f64 {
 /// i's own estimate of its probability of winning against every j: `out[j]` = `win_prob(f, i,
 /// i, j)` for j ≠ i (`out[i]` is left at 0).
 pub(super) fn win_probs(f: &Field, i: usize) -> Vec<f64> {
-    win_probs_at(f, i, width())
+    run(WinProbs { f, i })
 }
 
-/// [`win_probs`] on packs of the given width (every width gives the same bits).
-fn win_probs_at(f: &Field, i: usize, at: Width) -> Vec<f64> {
-    match at {
-        #[cfg(target_arch = "x86_64")]
-        // SAFETY: `Width::Avx2` is only reported when the processor has AVX2.
-        Width::Avx2 => unsafe { win_probs_avx2(f, i) },
-        _ => win_probs_by_rule::<Lanes<4>>(f, i),
+/// The loop of [`win_probs`] for initiator `i`.
+struct WinProbs<'a, 'b> {
+    f: &'a Field<'b>,
+    i: usize,
+}
+
+impl Kernel for WinProbs<'_, '_> {
+    type Out = Vec<f64>;
+    #[inline(always)]
+    fn run<P: Real>(self) -> Vec<f64> {
+        win_probs_by_rule::<P>(self.f, self.i)
     }
-}
-
-/// [`win_probs`] compiled for AVX2 (no FMA).
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-fn win_probs_avx2(f: &Field, i: usize) -> Vec<f64> {
-    win_probs_by_rule::<Lanes<4>>(f, i)
 }
 
 /// [`win_probs`] on packs `P`, with the voting and third-party rules fixed inside each branch.
@@ -142,24 +139,15 @@ fn win_probs_by_rule<P: Real>(f: &Field, i: usize) -> Vec<f64> {
     macro_rules! with_third {
         ($rule:expr) => {
             match f.p.third_party {
-                ThirdPartyCommit::SemiCommit => sweep_all::<P, _, _>(
-                    f,
-                    i,
-                    |w, a, b| vote($rule, w, a, b),
-                    |p, a, b, c| third_party(ThirdPartyCommit::SemiCommit, p, a, b, c),
-                ),
-                ThirdPartyCommit::FullCommit => sweep_all::<P, _, _>(
-                    f,
-                    i,
-                    |w, a, b| vote($rule, w, a, b),
-                    |p, a, b, c| third_party(ThirdPartyCommit::FullCommit, p, a, b, c),
-                ),
-                ThirdPartyCommit::NoCommit => sweep_all::<P, _, _>(
-                    f,
-                    i,
-                    |w, a, b| vote($rule, w, a, b),
-                    |p, a, b, c| third_party(ThirdPartyCommit::NoCommit, p, a, b, c),
-                ),
+                ThirdPartyCommit::SemiCommit => {
+                    sweep_all::<P>(f, i, $rule, ThirdPartyCommit::SemiCommit)
+                }
+                ThirdPartyCommit::FullCommit => {
+                    sweep_all::<P>(f, i, $rule, ThirdPartyCommit::FullCommit)
+                }
+                ThirdPartyCommit::NoCommit => {
+                    sweep_all::<P>(f, i, $rule, ThirdPartyCommit::NoCommit)
+                }
             }
         };
     }
@@ -179,17 +167,11 @@ fn win_probs_by_rule<P: Real>(f: &Field, i: usize) -> Vec<f64> {
 /// holding k itself (a principal there, not a third party) gets k's sums put back; the lane of
 /// i and the padding lanes are computed but never read.
 #[inline(always)]
-fn sweep_all<P, V, T>(f: &Field, i: usize, vote_of: V, third: T) -> Vec<f64>
-where
-    P: Real,
-    V: Fn(P, P, P) -> P + Copy,
-    T: Fn(P, P, P, P) -> (P, P) + Copy,
-{
+fn sweep_all<P: Real>(f: &Field, i: usize, rule: VotingRule, tp: ThirdPartyCommit) -> Vec<f64> {
     let n = f.n;
     let lanes = n.div_ceil(P::LANES) * P::LANES;
     let stride = padded(n);
     let adjust = f.p.big_r_adjust;
-    let rule = f.p.voting;
     // r[a] = i's estimate of a's risk attitude.
     let r: Vec<f64> = (0..n)
         .map(|a| rho_est(adjust, f.rho[i], f.rho[a]))
@@ -233,10 +215,10 @@ where
             .zip(c_against.chunks_exact_mut(P::LANES));
         for ((((d, b0), s0), cf), ca) in packs {
             let ukj = util(P::load(d), rho);
-            let vk = vote_of(w, uki, ukj);
+            let vk = vote(rule, w, uki, ukj);
             let pik = (P::load(b0) + vk.max0()) / (P::load(s0) + vk.abs());
-            let (a, b) = third(pik, uki, ukj, ukk);
-            let vt = vote_of(w, a, b);
+            let (a, b) = third_party(tp, pik, uki, ukj, ukk);
+            let vt = vote(rule, w, a, b);
             (P::load(cf) + vt.max0()).store(cf);
             (P::load(ca) + (-vt).max0()).store(ca);
         }
@@ -298,7 +280,7 @@ mod tests {
                 for i in 0..n {
                     let mut all = vec![win_probs_by_rule::<f64>(&f, i)];
                     for at in crate::smp::lanes::widths() {
-                        all.push(win_probs_at(&f, i, at));
+                        all.push(crate::smp::lanes::run_at(WinProbs { f: &f, i }, at));
                     }
                     for row in all {
                         for (j, &got) in row.iter().enumerate().filter(|&(j, _)| j != i) {

@@ -1,11 +1,13 @@
 //! Several independent values computed side by side: the arithmetic of a vote or of a
-//! challenge written once over [`Real`], run on one `f64` or on a [`Lanes`] pack of them.
+//! challenge written once over [`Real`], run on one `f64` or on a pack of them.
 //!
-//! Rules: every operation on a [`Lanes`] pack is the IEEE operation on each lane by itself —
-//! no lane sees another, nothing is fused (no multiply-add) and nothing is reordered — so code
-//! written over [`Real`] gives, lane by lane, the bits it gives on plain `f64`. Whether the
-//! compiler turns a lane-wise operation into one vector instruction changes only the speed.
-//! [`Width`] is what the processor offers, detected once at run time (AVX2 or not); the callers run a copy of their loop compiled for it (FMA is never enabled).
+//! Rules: every operation on a pack is the IEEE operation on each lane by itself — no lane
+//! sees another, nothing is fused (no multiply-add) and nothing is reordered — so code written
+//! over [`Real`] gives, lane by lane, the bits it gives on plain `f64`. A [`Kernel`] is run on
+//! the widest packs the processor offers ([`Width`], detected once at run time): four lanes in
+//! AVX2 registers (its own instructions, FMA never enabled), else [`Lanes`] of four in
+//! baseline instructions. The AVX2 pack exists only inside the function compiled for AVX2 that
+//! runs a kernel after the detection, so its instructions never run on a processor without them.
 
 use std::ops::{Add, Div, Mul, Neg, Sub};
 use std::sync::OnceLock;
@@ -27,7 +29,7 @@ pub(super) trait Real:
     fn load(s: &[f64]) -> Self;
     /// Writes the lanes into the first [`Real::LANES`] places of `s`.
     fn store(self, s: &mut [f64]);
-    /// `f64::max(x, 0.0)` of each lane.
+    /// `f64::max(x, 0.0)` of each lane (0 for a NaN; a zero result is +0).
     fn max0(self) -> Self;
     /// `f64::abs` of each lane.
     fn abs(self) -> Self;
@@ -53,9 +55,11 @@ impl Real for f64 {
     fn store(self, s: &mut [f64]) {
         s[0] = self;
     }
+    /// `f64::max(x, 0.0)` with the sign of a zero result fixed at + (which `f64::max` leaves
+    /// open), as the packs give it; every caller adds the result to a positive sum.
     #[inline(always)]
     fn max0(self) -> Self {
-        self.max(0.0)
+        if self > 0.0 { self } else { 0.0 }
     }
     #[inline(always)]
     fn abs(self) -> Self {
@@ -220,9 +224,184 @@ pub(super) fn widths() -> Vec<Width> {
     all[..=top].to_vec()
 }
 
+/// A loop written over [`Real`]; [`run`] runs it on the widest packs available.
+pub(super) trait Kernel {
+    /// What the loop computes.
+    type Out;
+    /// The loop on packs `P` (`f64` for one value at a time).
+    fn run<P: Real>(self) -> Self::Out;
+}
+
+/// Runs `kernel` on the widest packs this processor offers.
+pub(super) fn run<K: Kernel>(kernel: K) -> K::Out {
+    run_at(kernel, width())
+}
+
+/// Runs `kernel` on packs of the given width (every width gives the same bits); a width the
+/// processor lacks runs the baseline packs.
+pub(super) fn run_at<K: Kernel>(kernel: K, at: Width) -> K::Out {
+    match at {
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: `width()` reports AVX2 only when the processor has it, and `run_at` is
+        // only given a width that `width()` or `widths()` reported.
+        Width::Avx2 if width() == Width::Avx2 => unsafe { run_avx2(kernel) },
+        _ => kernel.run::<Lanes<4>>(),
+    }
+}
+
+/// [`run`] compiled for AVX2 (without FMA): the only place an [`x86::Ymm`] pack is made.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn run_avx2<K: Kernel>(kernel: K) -> K::Out {
+    kernel.run::<x86::Ymm>()
+}
+
+/// Four lanes in an AVX register.
+#[cfg(target_arch = "x86_64")]
+mod x86 {
+    use std::arch::x86_64::{
+        __m256d, _CMP_GT_OQ, _CMP_LE_OQ, _CMP_LT_OQ, _mm256_add_pd, _mm256_andnot_pd,
+        _mm256_blendv_pd, _mm256_cmp_pd, _mm256_div_pd, _mm256_loadu_pd, _mm256_max_pd,
+        _mm256_mul_pd, _mm256_set1_pd, _mm256_setzero_pd, _mm256_storeu_pd, _mm256_sub_pd,
+        _mm256_xor_pd,
+    };
+    use std::ops::{Add, Div, Mul, Neg, Sub};
+
+    use super::Real;
+
+    /// Four `f64` in one AVX register. Values of this type are made only inside
+    /// `run_avx2`, which runs after AVX2 was detected: that is what makes every
+    /// `unsafe` block below sound (the intrinsics need AVX, nothing else).
+    #[derive(Clone, Copy)]
+    pub(super) struct Ymm(__m256d);
+
+    macro_rules! ymm_op {
+        ($trait:ident, $method:ident, $intrinsic:ident) => {
+            impl $trait for Ymm {
+                type Output = Self;
+                #[inline(always)]
+                fn $method(self, rhs: Self) -> Self {
+                    // SAFETY: a `Ymm` exists only where AVX is available (see the type).
+                    Ymm(unsafe { $intrinsic(self.0, rhs.0) })
+                }
+            }
+        };
+    }
+    ymm_op!(Add, add, _mm256_add_pd);
+    ymm_op!(Sub, sub, _mm256_sub_pd);
+    ymm_op!(Mul, mul, _mm256_mul_pd);
+    ymm_op!(Div, div, _mm256_div_pd);
+
+    impl Neg for Ymm {
+        type Output = Self;
+        #[inline(always)]
+        fn neg(self) -> Self {
+            // SAFETY: a `Ymm` exists only where AVX is available (see the type). Flipping
+            // the sign bit is what `-x` does on one `f64`.
+            Ymm(unsafe { _mm256_xor_pd(self.0, _mm256_set1_pd(-0.0)) })
+        }
+    }
+
+    impl Real for Ymm {
+        const LANES: usize = 4;
+        #[inline(always)]
+        fn splat(x: f64) -> Self {
+            // SAFETY: only called inside `run_avx2` (see the type).
+            Ymm(unsafe { _mm256_set1_pd(x) })
+        }
+        #[inline(always)]
+        fn load(s: &[f64]) -> Self {
+            let s = &s[..4];
+            // SAFETY: `s` holds four readable `f64` (checked above); AVX as for the type.
+            Ymm(unsafe { _mm256_loadu_pd(s.as_ptr()) })
+        }
+        #[inline(always)]
+        fn store(self, s: &mut [f64]) {
+            let s = &mut s[..4];
+            // SAFETY: `s` holds four writable `f64` (checked above); AVX as for the type.
+            unsafe { _mm256_storeu_pd(s.as_mut_ptr(), self.0) }
+        }
+        #[inline(always)]
+        fn max0(self) -> Self {
+            // SAFETY: AVX as for the type. The instruction gives its second operand (0)
+            // unless the first is greater: 0 for a NaN, as `f64::max(x, 0.0)`.
+            Ymm(unsafe { _mm256_max_pd(self.0, _mm256_setzero_pd()) })
+        }
+        #[inline(always)]
+        fn abs(self) -> Self {
+            // SAFETY: AVX as for the type. Clearing the sign bit is `f64::abs`.
+            Ymm(unsafe { _mm256_andnot_pd(_mm256_set1_pd(-0.0), self.0) })
+        }
+        #[inline(always)]
+        fn clamp1(self) -> Self {
+            // SAFETY: AVX as for the type. As `f64::clamp`: below −1 gives −1, above 1
+            // gives 1, anything else (NaN too) stays.
+            unsafe {
+                let (lo, hi) = (_mm256_set1_pd(-1.0), _mm256_set1_pd(1.0));
+                let below = _mm256_cmp_pd::<_CMP_LT_OQ>(self.0, lo);
+                let above = _mm256_cmp_pd::<_CMP_GT_OQ>(self.0, hi);
+                Ymm(_mm256_blendv_pd(
+                    _mm256_blendv_pd(self.0, lo, below),
+                    hi,
+                    above,
+                ))
+            }
+        }
+        #[inline(always)]
+        fn le_select(self, bound: f64, yes: Self, no: Self) -> Self {
+            // SAFETY: AVX as for the type. An ordered comparison: a NaN lane takes `no`.
+            unsafe {
+                let keep = _mm256_cmp_pd::<_CMP_LE_OQ>(self.0, _mm256_set1_pd(bound));
+                Ymm(_mm256_blendv_pd(no.0, yes.0, keep))
+            }
+        }
+        #[inline(always)]
+        fn lt_select(self, bound: f64, yes: Self, no: Self) -> Self {
+            // SAFETY: AVX as for the type. An ordered comparison: a NaN lane takes `no`.
+            unsafe {
+                let keep = _mm256_cmp_pd::<_CMP_LT_OQ>(self.0, _mm256_set1_pd(bound));
+                Ymm(_mm256_blendv_pd(no.0, yes.0, keep))
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every operation of [`Real`] on two rows of eight values.
+    struct EveryOperation {
+        a: [f64; 8],
+        b: [f64; 8],
+    }
+
+    impl Kernel for EveryOperation {
+        type Out = Vec<f64>;
+        fn run<P: Real>(self) -> Vec<f64> {
+            let mut out = vec![0.0; 11 * 8];
+            for o in (0..8).step_by(P::LANES) {
+                let (x, y) = (P::load(&self.a[o..]), P::load(&self.b[o..]));
+                let results = [
+                    x + y,
+                    x - y,
+                    x * y,
+                    x / y,
+                    -x,
+                    (-x).max0(),
+                    x.max0(),
+                    x.abs(),
+                    (x * P::splat(1e9)).clamp1(),
+                    x.le_select(1.0, x, y),
+                    x.lt_select(0.0, x, y),
+                ];
+                for (r, value) in results.into_iter().enumerate() {
+                    value.store(&mut out[r * 8 + o..]);
+                }
+            }
+            out
+        }
+    }
 
     #[test]
     fn each_lane_gets_the_scalar_operation_s_bits() {
@@ -244,7 +423,7 @@ mod tests {
         (x / y).store(&mut got);
         check(&got, &|a, b| a / b);
         (-x).max0().store(&mut got);
-        check(&got, &|a, _| (-a).max(0.0));
+        check(&got, &|a, _| if -a > 0.0 { -a } else { 0.0 });
         x.abs().store(&mut got);
         check(&got, &|a, _| a.abs());
         (x * Lanes::splat(1e9)).clamp1().store(&mut got);
@@ -253,6 +432,13 @@ mod tests {
         check(&got, &|a, b| if a <= 1.0 { a } else { b });
         x.lt_select(0.0, x, y).store(&mut got);
         check(&got, &|a, b| if a < 0.0 { a } else { b });
+        for at in widths() {
+            let got = run_at(EveryOperation { a, b }, at);
+            let want = EveryOperation { a, b }.run::<f64>();
+            for (g, w) in got.iter().zip(&want) {
+                assert_eq!(g.to_bits(), w.to_bits(), "{at:?}");
+            }
+        }
         assert_eq!(padded(34), 40);
         assert_eq!(padded(8), 8);
         assert!(widths().contains(&Width::Base));

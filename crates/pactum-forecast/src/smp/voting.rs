@@ -8,7 +8,7 @@
 //! conditional model normalises the products of pairwise victory probabilities, the Markov
 //! models iterate to a fixed point, at most 10,000 / 1,000 steps).
 
-use super::lanes::{Lanes, Real, Width, width};
+use super::lanes::{Kernel, Real, run};
 use super::params::{PceModel, SmpParams, VictoryProbModel, VotingRule};
 
 /// Vote of an actor with weight `w` for option a (utility `ua`) over b (utility `ub`), on one
@@ -141,30 +141,28 @@ pub(super) fn pce(util: &[f64], m: usize, weights: &[f64], p: &SmpParams) -> Vec
 /// `coal[a * stride + b]` = `1e−8 + Σ_k max(v_k(a,b), 0)`, voters added in order (the diagonal
 /// stays at 1e−8), with the row stride (at least m).
 fn coalitions(util: &[f64], weights: &[f64], rule: VotingRule, m: usize) -> (Vec<f64>, usize) {
-    coalitions_at(util, weights, rule, m, width())
+    run(Coalitions {
+        util,
+        weights,
+        rule,
+        m,
+    })
 }
 
-/// [`coalitions`] on packs of the given width (every width gives the same bits).
-fn coalitions_at(
-    util: &[f64],
-    weights: &[f64],
+/// The loop of [`coalitions`].
+struct Coalitions<'a> {
+    util: &'a [f64],
+    weights: &'a [f64],
     rule: VotingRule,
     m: usize,
-    at: Width,
-) -> (Vec<f64>, usize) {
-    match at {
-        #[cfg(target_arch = "x86_64")]
-        // SAFETY: `Width::Avx2` is only reported when the processor has AVX2.
-        Width::Avx2 => unsafe { coalitions_avx2(util, weights, rule, m) },
-        _ => coalitions_by_rule::<Lanes<4>>(util, weights, rule, m),
-    }
 }
 
-/// [`coalitions`] compiled for AVX2 (no FMA).
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-fn coalitions_avx2(util: &[f64], weights: &[f64], rule: VotingRule, m: usize) -> (Vec<f64>, usize) {
-    coalitions_by_rule::<Lanes<4>>(util, weights, rule, m)
+impl Kernel for Coalitions<'_> {
+    type Out = (Vec<f64>, usize);
+    #[inline(always)]
+    fn run<P: Real>(self) -> (Vec<f64>, usize) {
+        coalitions_by_rule::<P>(self.util, self.weights, self.rule, self.m)
+    }
 }
 
 /// [`coalitions`] on packs `P`, with the voting rule fixed inside each branch.
@@ -177,7 +175,7 @@ fn coalitions_by_rule<P: Real>(
 ) -> (Vec<f64>, usize) {
     macro_rules! by {
         ($rule:expr) => {
-            coalitions_by::<P, _>(util, weights, m, |w, a, b| vote($rule, w, a, b))
+            coalitions_by::<P>(util, weights, m, $rule)
         };
     }
     match rule {
@@ -194,11 +192,11 @@ fn coalitions_by_rule<P: Real>(
 /// the votes for a over every option b side by side, one pack of b at a time; the rows are
 /// padded to whole packs and the diagonal is put back after each voter.
 #[inline(always)]
-fn coalitions_by<P: Real, V: Fn(P, P, P) -> P>(
+fn coalitions_by<P: Real>(
     util: &[f64],
     weights: &[f64],
     m: usize,
-    vote: V,
+    rule: VotingRule,
 ) -> (Vec<f64>, usize) {
     let stride = m.div_ceil(P::LANES) * P::LANES;
     let voters = util.len() / m;
@@ -213,7 +211,7 @@ fn coalitions_by<P: Real, V: Fn(P, P, P) -> P>(
             let (w, ub) = (P::splat(w), P::load(u));
             for (a, row) in coal.chunks_exact_mut(stride).enumerate() {
                 let diagonal = row[a];
-                (P::load(row) + vote(w, P::splat(u[a]), ub).max0()).store(row);
+                (P::load(row) + vote(rule, w, P::splat(u[a]), ub).max0()).store(row);
                 row[a] = diagonal;
             }
         }
@@ -227,7 +225,7 @@ fn coalitions_by<P: Real, V: Fn(P, P, P) -> P>(
             let diagonal = row[a];
             for o in (0..stride).step_by(P::LANES) {
                 let c = &mut row[o..o + P::LANES];
-                (P::load(c) + vote(w, ua, P::load(&u[o..o + P::LANES])).max0()).store(c);
+                (P::load(c) + vote(rule, w, ua, P::load(&u[o..o + P::LANES])).max0()).store(c);
             }
             row[a] = diagonal;
         }
@@ -276,7 +274,13 @@ mod tests {
             let scalar = coalitions_by_rule::<f64>(&util, &weights, rule, m);
             let mut all = vec![scalar];
             for at in crate::smp::lanes::widths() {
-                all.push(coalitions_at(&util, &weights, rule, m, at));
+                let kernel = Coalitions {
+                    util: &util,
+                    weights: &weights,
+                    rule,
+                    m,
+                };
+                all.push(crate::smp::lanes::run_at(kernel, at));
             }
             for (coal, stride) in all {
                 for a in 0..m {
