@@ -113,41 +113,38 @@ pub(super) fn win_prob(f: &Field, h: usize, i: usize, j: usize) -> f64 {
     cij / (cij + cji)
 }
 
-/// i's own estimate of its probability of winning against every j: `out[j]` = `win_prob(f, i,
-/// i, j)` for j ≠ i (`out[i]` is left at 0).
-pub(super) fn win_probs(f: &Field, i: usize) -> Vec<f64> {
-    run(WinProbs { f, i })
+/// Every actor's own estimate of its probability of winning against every other: `out[i * n +
+/// j]` = `win_prob(f, i, i, j)` for j ≠ i (the diagonal is left at 0).
+pub(super) fn win_probs(f: &Field) -> Vec<f64> {
+    run(WinProbs { f })
 }
 
-/// The loop of [`win_probs`] for initiator `i`.
+/// The loop of [`win_probs`].
 struct WinProbs<'a, 'b> {
     f: &'a Field<'b>,
-    i: usize,
 }
 
 impl Kernel for WinProbs<'_, '_> {
     type Out = Vec<f64>;
     #[inline(always)]
     fn run<P: Real>(self) -> Vec<f64> {
-        win_probs_by_rule::<P>(self.f, self.i)
+        win_probs_by_rule::<P>(self.f)
     }
 }
 
 /// [`win_probs`] on packs `P`, with the voting and third-party rules fixed inside each branch.
 #[inline(always)]
-fn win_probs_by_rule<P: Real>(f: &Field, i: usize) -> Vec<f64> {
+fn win_probs_by_rule<P: Real>(f: &Field) -> Vec<f64> {
     macro_rules! with_third {
         ($rule:expr) => {
             match f.p.third_party {
                 ThirdPartyCommit::SemiCommit => {
-                    sweep_all::<P>(f, i, $rule, ThirdPartyCommit::SemiCommit)
+                    sweep_all::<P>(f, $rule, ThirdPartyCommit::SemiCommit)
                 }
                 ThirdPartyCommit::FullCommit => {
-                    sweep_all::<P>(f, i, $rule, ThirdPartyCommit::FullCommit)
+                    sweep_all::<P>(f, $rule, ThirdPartyCommit::FullCommit)
                 }
-                ThirdPartyCommit::NoCommit => {
-                    sweep_all::<P>(f, i, $rule, ThirdPartyCommit::NoCommit)
-                }
+                ThirdPartyCommit::NoCommit => sweep_all::<P>(f, $rule, ThirdPartyCommit::NoCommit),
             }
         };
     }
@@ -167,19 +164,48 @@ fn win_probs_by_rule<P: Real>(f: &Field, i: usize) -> Vec<f64> {
 /// holding k itself (a principal there, not a third party) gets k's sums put back; the lane of
 /// i and the padding lanes are computed but never read.
 #[inline(always)]
-fn sweep_all<P: Real>(f: &Field, i: usize, rule: VotingRule, tp: ThirdPartyCommit) -> Vec<f64> {
+fn sweep_all<P: Real>(f: &Field, rule: VotingRule, tp: ThirdPartyCommit) -> Vec<f64> {
+    let n = f.n;
+    let lanes = n.div_ceil(P::LANES) * P::LANES;
+    let mut out = vec![0.0; n * n];
+    let mut r = vec![0.0; n];
+    let mut sums = [
+        vec![0.0; lanes],
+        vec![0.0; lanes],
+        vec![0.0; lanes],
+        vec![0.0; lanes],
+    ];
+    for (i, row) in out.chunks_exact_mut(n).enumerate() {
+        sweep_one::<P>(f, i, rule, tp, &mut r, &mut sums, row);
+    }
+    out
+}
+
+/// One initiator's row of [`sweep_all`], with its buffers (`r`: n values; `sums`: base, total,
+/// for and against, each a whole number of packs).
+#[inline(always)]
+fn sweep_one<P: Real>(
+    f: &Field,
+    i: usize,
+    rule: VotingRule,
+    tp: ThirdPartyCommit,
+    r: &mut [f64],
+    sums: &mut [Vec<f64>; 4],
+    out: &mut [f64],
+) {
     let n = f.n;
     let lanes = n.div_ceil(P::LANES) * P::LANES;
     let stride = padded(n);
     let adjust = f.p.big_r_adjust;
     // r[a] = i's estimate of a's risk attitude.
-    let r: Vec<f64> = (0..n)
-        .map(|a| rho_est(adjust, f.rho[i], f.rho[a]))
-        .collect();
-    let mut base = vec![1.0; lanes];
-    let mut sum0 = vec![1.0; lanes];
-    let mut c_for = vec![0.0; lanes];
-    let mut c_against = vec![0.0; lanes];
+    for (a, r) in r.iter_mut().enumerate() {
+        *r = rho_est(adjust, f.rho[i], f.rho[a]);
+    }
+    let [base, sum0, c_for, c_against] = sums;
+    base.fill(1.0);
+    sum0.fill(1.0);
+    c_for.fill(0.0);
+    c_against.fill(0.0);
     for j in (0..n).filter(|&j| j != i) {
         let vi = vote(
             rule,
@@ -224,15 +250,13 @@ fn sweep_all<P: Real>(f: &Field, i: usize, rule: VotingRule, tp: ThirdPartyCommi
         }
         (c_for[k], c_against[k]) = kept;
     }
-    (0..n)
-        .map(|j| {
-            if j == i {
-                0.0
-            } else {
-                c_for[j] / (c_for[j] + c_against[j])
-            }
-        })
-        .collect()
+    for (j, p) in out.iter_mut().enumerate() {
+        *p = if j == i {
+            0.0
+        } else {
+            c_for[j] / (c_for[j] + c_against[j])
+        };
+    }
 }
 
 #[cfg(test)]
@@ -277,14 +301,14 @@ mod tests {
                     rho: &rho,
                     weight: &weight,
                 };
-                for i in 0..n {
-                    let mut all = vec![win_probs_by_rule::<f64>(&f, i)];
-                    for at in crate::smp::lanes::widths() {
-                        all.push(crate::smp::lanes::run_at(WinProbs { f: &f, i }, at));
-                    }
-                    for row in all {
-                        for (j, &got) in row.iter().enumerate().filter(|&(j, _)| j != i) {
-                            let want = win_prob(&f, i, i, j);
+                let mut all = vec![win_probs_by_rule::<f64>(&f)];
+                for at in crate::smp::lanes::widths() {
+                    all.push(crate::smp::lanes::run_at(WinProbs { f: &f }, at));
+                }
+                for rows in all {
+                    for i in 0..n {
+                        for j in (0..n).filter(|&j| j != i) {
+                            let (got, want) = (rows[i * n + j], win_prob(&f, i, i, j));
                             assert_eq!(got.to_bits(), want.to_bits(), "{voting:?} {third_party:?}");
                         }
                     }

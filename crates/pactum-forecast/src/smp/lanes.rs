@@ -184,7 +184,8 @@ impl<const N: usize> Real for Lanes<N> {
 pub(super) enum Width {
     /// No vector extension beyond the baseline: packs of four in baseline instructions.
     Base,
-    /// AVX2: packs of four in 256-bit registers.
+    /// AVX2: packs of four in 256-bit registers (detected on x86-64 only).
+    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
     Avx2,
 }
 

@@ -130,9 +130,9 @@ impl<'a> Turn<'a> {
     /// Best target of i: largest gain above 1e−5, lowest index on ties; with i's estimate of
     /// its probability of winning against it (φ).
     ///
-    /// The gain is i's estimate of the change in its own utility if it challenges j.
-    fn target(&self, i: usize) -> Option<(usize, f64)> {
-        let phis = win_probs(&self.field(), i);
+    /// The gain is i's estimate of the change in its own utility if it challenges j;
+    /// `phis[j]` is i's estimate of its chance to win against j.
+    fn target(&self, i: usize, phis: &[f64]) -> Option<(usize, f64)> {
         let r = rho_est(self.p.big_r_adjust, self.rho[i], self.rho[i]);
         let uki = util(self.d(i, i), r);
         let mut best: Option<(usize, f64, f64)> = None;
@@ -304,8 +304,9 @@ impl<'a> Turn<'a> {
         // Challenges and bargains; queue[k] = SQ (None) first, then bargains in initiator order.
         let mut bargains: Vec<Bargain> = Vec::new();
         let mut queues: Vec<Vec<Option<usize>>> = vec![vec![None]; n];
+        let phis = win_probs(&self.field());
         for i in 0..n {
-            if let Some((j, phi)) = self.target(i) {
+            if let Some((j, phi)) = self.target(i, &phis[i * n..(i + 1) * n]) {
                 for b in self.bargains_for(i, j, phi) {
                     queues[i].push(Some(bargains.len()));
                     queues[j].push(Some(bargains.len()));
