@@ -10,17 +10,18 @@
 //! same operations in the same order as [`win_prob`] for each target, so the two agree to the
 //! last bit; it only runs the targets side by side so that the arithmetic can be vectorised.
 
+use super::lanes::{Kernel, Real, padded, run};
 use super::params::{BigRAdjust, SmpParams, ThirdPartyCommit, VotingRule};
 use super::voting::vote;
 
-/// Utility of distance `d` with risk attitude `rho` (positive = risk-averse).
+/// Utility of distance `d` with risk attitude `rho` (positive = risk-averse), on one value or
+/// lane by lane on a pack.
 #[inline(always)]
-pub(super) fn util(d: f64, rho: f64) -> f64 {
-    if d <= 1.0 {
-        (1.0 - d) * (1.0 + d * rho)
-    } else {
-        (1.0 - d) * (1.0 + rho)
-    }
+pub(super) fn util<R: Real>(d: R, rho: R) -> R {
+    let one = R::splat(1.0);
+    let near = (one - d) * (one + d * rho);
+    let far = (one - d) * (one + rho);
+    d.le_select(1.0, near, far)
 }
 
 /// h's estimate (own attitude `rh`) of i's risk attitude `ri`.
@@ -43,10 +44,22 @@ pub(super) struct Field<'a> {
     pub(super) n: usize,
     /// `dist[i * n + j]` = d(ideal_i, pos_j) with i's saliences.
     pub(super) dist: &'a [f64],
+    /// The same distances in rows of [`padded`]`(n)`, zero beyond n: `rows[i * padded(n) + j]`.
+    pub(super) rows: &'a [f64],
     /// Each actor's risk attitude.
     pub(super) rho: &'a [f64],
     /// Each actor's voting weight: total salience × capability.
     pub(super) weight: &'a [f64],
+}
+
+/// The rows of an n × n matrix, each padded with zeros to [`padded`]`(n)`.
+pub(super) fn pad_rows(dist: &[f64], n: usize) -> Vec<f64> {
+    let stride = padded(n);
+    let mut rows = vec![0.0; n * stride];
+    for (row, d) in rows.chunks_exact_mut(stride).zip(dist.chunks_exact(n)) {
+        row[..n].copy_from_slice(d);
+    }
+    rows
 }
 
 impl Field<'_> {
@@ -57,19 +70,20 @@ impl Field<'_> {
 
 /// The two sides' values of a third party's vote (pik = its chance of siding with i).
 #[inline(always)]
-fn third_party(tp: ThirdPartyCommit, pik: f64, uki: f64, ukj: f64, ukk: f64) -> (f64, f64) {
+fn third_party<R: Real>(tp: ThirdPartyCommit, pik: R, uki: R, ukj: R, ukk: R) -> (R, R) {
+    let (one, two, three) = (R::splat(1.0), R::splat(2.0), R::splat(3.0));
     match tp {
         ThirdPartyCommit::SemiCommit => (
-            pik * (2.0 * uki + ukk) + (1.0 - pik) * (3.0 * ukj),
-            pik * (3.0 * uki) + (1.0 - pik) * (2.0 * ukj + ukk),
+            pik * (two * uki + ukk) + (one - pik) * (three * ukj),
+            pik * (three * uki) + (one - pik) * (two * ukj + ukk),
         ),
         ThirdPartyCommit::FullCommit => (
-            pik * (3.0 * uki) + (1.0 - pik) * (3.0 * ukj),
-            pik * (3.0 * uki) + (1.0 - pik) * (3.0 * ukj),
+            pik * (three * uki) + (one - pik) * (three * ukj),
+            pik * (three * uki) + (one - pik) * (three * ukj),
         ),
         ThirdPartyCommit::NoCommit => (
-            pik * (2.0 * uki + ukk) + (1.0 - pik) * (2.0 * ukj + ukk),
-            pik * (2.0 * uki + ukk) + (1.0 - pik) * (2.0 * ukj + ukk),
+            pik * (two * uki + ukk) + (one - pik) * (two * ukj + ukk),
+            pik * (two * uki + ukk) + (one - pik) * (two * ukj + ukk),
         ),
     }
 }
@@ -99,30 +113,38 @@ pub(super) fn win_prob(f: &Field, h: usize, i: usize, j: usize) -> f64 {
     cij / (cij + cji)
 }
 
-/// i's own estimate of its probability of winning against every j: `out[j]` = `win_prob(f, i,
-/// i, j)` for j ≠ i (`out[i]` is left at 0).
-pub(super) fn win_probs(f: &Field, i: usize) -> Vec<f64> {
+/// Every actor's own estimate of its probability of winning against every other: `out[i * n +
+/// j]` = `win_prob(f, i, i, j)` for j ≠ i (the diagonal is left at 0).
+pub(super) fn win_probs(f: &Field) -> Vec<f64> {
+    run(WinProbs { f })
+}
+
+/// The loop of [`win_probs`].
+struct WinProbs<'a, 'b> {
+    f: &'a Field<'b>,
+}
+
+impl Kernel for WinProbs<'_, '_> {
+    type Out = Vec<f64>;
+    #[inline(always)]
+    fn run<P: Real>(self) -> Vec<f64> {
+        win_probs_by_rule::<P>(self.f)
+    }
+}
+
+/// [`win_probs`] on packs `P`, with the voting and third-party rules fixed inside each branch.
+#[inline(always)]
+fn win_probs_by_rule<P: Real>(f: &Field) -> Vec<f64> {
     macro_rules! with_third {
         ($rule:expr) => {
             match f.p.third_party {
-                ThirdPartyCommit::SemiCommit => sweep_all(
-                    f,
-                    i,
-                    |w, a, b| vote($rule, w, a, b),
-                    |p, a, b, c| third_party(ThirdPartyCommit::SemiCommit, p, a, b, c),
-                ),
-                ThirdPartyCommit::FullCommit => sweep_all(
-                    f,
-                    i,
-                    |w, a, b| vote($rule, w, a, b),
-                    |p, a, b, c| third_party(ThirdPartyCommit::FullCommit, p, a, b, c),
-                ),
-                ThirdPartyCommit::NoCommit => sweep_all(
-                    f,
-                    i,
-                    |w, a, b| vote($rule, w, a, b),
-                    |p, a, b, c| third_party(ThirdPartyCommit::NoCommit, p, a, b, c),
-                ),
+                ThirdPartyCommit::SemiCommit => {
+                    sweep_all::<P>(f, $rule, ThirdPartyCommit::SemiCommit)
+                }
+                ThirdPartyCommit::FullCommit => {
+                    sweep_all::<P>(f, $rule, ThirdPartyCommit::FullCommit)
+                }
+                ThirdPartyCommit::NoCommit => sweep_all::<P>(f, $rule, ThirdPartyCommit::NoCommit),
             }
         };
     }
@@ -136,25 +158,67 @@ pub(super) fn win_probs(f: &Field, i: usize) -> Vec<f64> {
     }
 }
 
-/// [`win_probs`] for one voting rule and one third-party rule, known at compile time.
-fn sweep_all<V, T>(f: &Field, i: usize, vote: V, third: T) -> Vec<f64>
-where
-    V: Fn(f64, f64, f64) -> f64 + Copy,
-    T: Fn(f64, f64, f64, f64) -> (f64, f64) + Copy,
-{
+/// [`win_probs`] for one voting rule and one third-party rule, known at compile time: third
+/// party by third party, its vote is added to every target's two coalitions at once, a pack of
+/// targets at a time, so each target's sums grow in the order [`win_prob`] adds them. The pack
+/// holding k itself (a principal there, not a third party) gets k's sums put back; the lane of
+/// i and the padding lanes are computed but never read.
+#[inline(always)]
+fn sweep_all<P: Real>(f: &Field, rule: VotingRule, tp: ThirdPartyCommit) -> Vec<f64> {
     let n = f.n;
+    let lanes = n.div_ceil(P::LANES) * P::LANES;
+    let mut out = vec![0.0; n * n];
+    let mut r = vec![0.0; n];
+    let mut sums = [
+        vec![0.0; lanes],
+        vec![0.0; lanes],
+        vec![0.0; lanes],
+        vec![0.0; lanes],
+    ];
+    for (i, row) in out.chunks_exact_mut(n).enumerate() {
+        sweep_one::<P>(f, i, rule, tp, &mut r, &mut sums, row);
+    }
+    out
+}
+
+/// One initiator's row of [`sweep_all`], with its buffers (`r`: n values; `sums`: base, total,
+/// for and against, each a whole number of packs).
+#[inline(always)]
+fn sweep_one<P: Real>(
+    f: &Field,
+    i: usize,
+    rule: VotingRule,
+    tp: ThirdPartyCommit,
+    r: &mut [f64],
+    sums: &mut [Vec<f64>; 4],
+    out: &mut [f64],
+) {
+    let n = f.n;
+    let lanes = n.div_ceil(P::LANES) * P::LANES;
+    let stride = padded(n);
     let adjust = f.p.big_r_adjust;
     // r[a] = i's estimate of a's risk attitude.
-    let r: Vec<f64> = (0..n)
-        .map(|a| rho_est(adjust, f.rho[i], f.rho[a]))
-        .collect();
-    let mut base = vec![0.0; n];
-    let mut sum0 = vec![0.0; n];
-    let mut c_for = vec![0.0; n];
-    let mut c_against = vec![0.0; n];
+    for (a, r) in r.iter_mut().enumerate() {
+        *r = rho_est(adjust, f.rho[i], f.rho[a]);
+    }
+    let [base, sum0, c_for, c_against] = sums;
+    base.fill(1.0);
+    sum0.fill(1.0);
+    c_for.fill(0.0);
+    c_against.fill(0.0);
     for j in (0..n).filter(|&j| j != i) {
-        let vi = vote(f.weight[i], util(f.d(i, i), r[i]), util(f.d(i, j), r[i]));
-        let vj = vote(f.weight[j], util(f.d(j, i), r[j]), util(f.d(j, j), r[j]));
+        let vi = vote(
+            rule,
+            f.weight[i],
+            util(f.d(i, i), r[i]),
+            util(f.d(i, j), r[i]),
+        );
+        let vj = vote(
+            rule,
+            f.weight[j],
+            util(f.d(j, i), r[j]),
+            util(f.d(j, j), r[j]),
+        );
         let cij0 = 1e-10 + vi.max(0.0) + vj.max(0.0);
         let cji0 = 1e-10 + (-vi).max(0.0) + (-vj).max(0.0);
         base[j] = cij0;
@@ -163,82 +227,35 @@ where
         c_against[j] = cji0;
     }
     for k in (0..n).filter(|&k| k != i) {
-        let third_k = ThirdParty {
-            w: f.weight[k],
-            rho: r[k],
-            uki: util(f.d(k, i), r[k]),
-            ukk: util(f.d(k, k), r[k]),
-        };
-        let row = &f.dist[k * n..(k + 1) * n];
-        // Every target but k itself (k is a principal there, not a third party).
-        let (lo, hi) = (0..k, k + 1..n);
-        sweep(
-            &third_k,
-            &row[lo.clone()],
-            &base[lo.clone()],
-            &sum0[lo.clone()],
-            &mut c_for[lo.clone()],
-            &mut c_against[lo],
-            vote,
-            third,
-        );
-        sweep(
-            &third_k,
-            &row[hi.clone()],
-            &base[hi.clone()],
-            &sum0[hi.clone()],
-            &mut c_for[hi.clone()],
-            &mut c_against[hi],
-            vote,
-            third,
-        );
+        let rho = P::splat(r[k]);
+        let w = P::splat(f.weight[k]);
+        let uki = P::splat(util(f.d(k, i), r[k]));
+        let ukk = P::splat(util(f.d(k, k), r[k]));
+        let row = &f.rows[k * stride..k * stride + lanes];
+        let kept = (c_for[k], c_against[k]);
+        let packs = row
+            .chunks_exact(P::LANES)
+            .zip(base.chunks_exact(P::LANES))
+            .zip(sum0.chunks_exact(P::LANES))
+            .zip(c_for.chunks_exact_mut(P::LANES))
+            .zip(c_against.chunks_exact_mut(P::LANES));
+        for ((((d, b0), s0), cf), ca) in packs {
+            let ukj = util(P::load(d), rho);
+            let vk = vote(rule, w, uki, ukj);
+            let pik = (P::load(b0) + vk.max0()) / (P::load(s0) + vk.abs());
+            let (a, b) = third_party(tp, pik, uki, ukj, ukk);
+            let vt = vote(rule, w, a, b);
+            (P::load(cf) + vt.max0()).store(cf);
+            (P::load(ca) + (-vt).max0()).store(ca);
+        }
+        (c_for[k], c_against[k]) = kept;
     }
-    (0..n)
-        .map(|j| {
-            if j == i {
-                0.0
-            } else {
-                c_for[j] / (c_for[j] + c_against[j])
-            }
-        })
-        .collect()
-}
-
-/// One third party k as the initiator sees it.
-struct ThirdParty {
-    w: f64,
-    rho: f64,
-    uki: f64,
-    ukk: f64,
-}
-
-/// Adds third party k's vote to the coalitions of a run of targets (`row[j]` = d(k, j)).
-#[allow(clippy::too_many_arguments)]
-#[inline(always)]
-fn sweep<V, T>(
-    k: &ThirdParty,
-    row: &[f64],
-    base: &[f64],
-    sum0: &[f64],
-    c_for: &mut [f64],
-    c_against: &mut [f64],
-    vote: V,
-    third: T,
-) where
-    V: Fn(f64, f64, f64) -> f64 + Copy,
-    T: Fn(f64, f64, f64, f64) -> (f64, f64) + Copy,
-{
-    let m = row.len();
-    let (base, sum0) = (&base[..m], &sum0[..m]);
-    let (c_for, c_against) = (&mut c_for[..m], &mut c_against[..m]);
-    for j in 0..m {
-        let ukj = util(row[j], k.rho);
-        let vk = vote(k.w, k.uki, ukj);
-        let pik = (base[j] + vk.max(0.0)) / (sum0[j] + vk.abs());
-        let (a, b) = third(pik, k.uki, ukj, k.ukk);
-        let vt = vote(k.w, a, b);
-        c_for[j] += vt.max(0.0);
-        c_against[j] += (-vt).max(0.0);
+    for (j, p) in out.iter_mut().enumerate() {
+        *p = if j == i {
+            0.0
+        } else {
+            c_for[j] / (c_for[j] + c_against[j])
+        };
     }
 }
 
@@ -248,7 +265,7 @@ mod tests {
     use crate::smp::params::BigRAdjust;
 
     #[test]
-    fn the_row_of_win_probabilities_is_the_single_ones_to_the_last_bit() {
+    fn the_row_of_win_probabilities_at_every_width_is_the_single_ones_to_the_last_bit() {
         let n = 7;
         let pos: Vec<f64> = (0..n).map(|i| ((i * 37) % 11) as f64 / 10.0).collect();
         let dist: Vec<f64> = (0..n * n)
@@ -275,18 +292,25 @@ mod tests {
                     big_r_adjust: BigRAdjust::Half,
                     ..SmpParams::default()
                 };
+                let rows = pad_rows(&dist, n);
                 let f = Field {
                     p: &p,
                     n,
                     dist: &dist,
+                    rows: &rows,
                     rho: &rho,
                     weight: &weight,
                 };
-                for i in 0..n {
-                    let row = win_probs(&f, i);
-                    for (j, &got) in row.iter().enumerate().filter(|&(j, _)| j != i) {
-                        let want = win_prob(&f, i, i, j);
-                        assert_eq!(got.to_bits(), want.to_bits(), "{voting:?} {third_party:?}");
+                let mut all = vec![win_probs_by_rule::<f64>(&f)];
+                for at in crate::smp::lanes::widths() {
+                    all.push(crate::smp::lanes::run_at(WinProbs { f: &f }, at));
+                }
+                for rows in all {
+                    for i in 0..n {
+                        for j in (0..n).filter(|&j| j != i) {
+                            let (got, want) = (rows[i * n + j], win_prob(&f, i, i, j));
+                            assert_eq!(got.to_bits(), want.to_bits(), "{voting:?} {third_party:?}");
+                        }
                     }
                 }
             }

@@ -11,16 +11,18 @@
 //! Where KTAB itself aborts (every position at one of the two ends, so risk attitudes cannot be
 //! told apart), this port continues with the risk-neutral utilities and says so in a note.
 //!
-//! Files: `params` ([`SmpParams`], the model's switches), `voting` (votes, victory probabilities,
-//! PCE), `challenge` (utilities, risk estimates, challenge probabilities), `turn` (one turn's
-//! arithmetic), `run` (scales, the loop and its stop rule, the final positions); this file wraps
-//! a run as a [`Forecast`].
+//! Files: `params` ([`SmpParams`], the model's switches), `lanes` (arithmetic on several
+//! independent values side by side, the vector instructions chosen at run time), `voting`
+//! (votes, victory probabilities, PCE), `challenge` (utilities, risk estimates, challenge
+//! probabilities), `turn` (one turn's arithmetic), `run` (scales, the loop and its stop rule,
+//! the final positions); this file wraps a run as a [`Forecast`].
 //!
 //! Rules: the forecast of each dimension is the probability-weighted final position; its
 //! `summary` holds `prob_weighted`, `most_probable` and `turns` (states − 1); the
 //! probabilities of every state are those of the distinct position each actor holds.
 
 mod challenge;
+mod lanes;
 mod params;
 mod run;
 mod turn;

@@ -12,7 +12,7 @@
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 
-use super::challenge::{Field, rho_est, util, win_prob, win_probs};
+use super::challenge::{Field, pad_rows, rho_est, util, win_prob, win_probs};
 use super::params::{BargnModel, BigRRange, InterVecBrgn, SmpParams, StateTransitions};
 use super::voting::pce;
 
@@ -53,6 +53,8 @@ pub(super) struct Turn<'a> {
     pos: &'a [Vec<f64>],
     /// `dist[i * n + j]` = d(ideal_i = pos_i, pos_j) with i's saliences.
     dist: Vec<f64>,
+    /// The same distances in padded rows (see [`pad_rows`]).
+    rows: Vec<f64>,
     /// Each actor's voting weight, total salience × capability.
     weight: Vec<f64>,
     /// Each actor's risk attitude ρ this turn.
@@ -72,6 +74,7 @@ impl<'a> Turn<'a> {
             .map(|x| distance(&pos[x / n], &pos[x % n], &sal[x / n]))
             .collect();
         let weight = (0..n).map(|k| tot_sal[k] * cap[k]).collect();
+        let rows = pad_rows(&dist, n);
         let mut t = Turn {
             p,
             cap,
@@ -79,6 +82,7 @@ impl<'a> Turn<'a> {
             tot_sal,
             pos,
             dist,
+            rows,
             weight,
             rho: vec![0.0; n],
         };
@@ -95,6 +99,7 @@ impl<'a> Turn<'a> {
             p: self.p,
             n: self.pos.len(),
             dist: &self.dist,
+            rows: &self.rows,
             rho: &self.rho,
             weight: &self.weight,
         }
@@ -125,9 +130,9 @@ impl<'a> Turn<'a> {
     /// Best target of i: largest gain above 1e−5, lowest index on ties; with i's estimate of
     /// its probability of winning against it (φ).
     ///
-    /// The gain is i's estimate of the change in its own utility if it challenges j.
-    fn target(&self, i: usize) -> Option<(usize, f64)> {
-        let phis = win_probs(&self.field(), i);
+    /// The gain is i's estimate of the change in its own utility if it challenges j;
+    /// `phis[j]` is i's estimate of its chance to win against j.
+    fn target(&self, i: usize, phis: &[f64]) -> Option<(usize, f64)> {
         let r = rho_est(self.p.big_r_adjust, self.rho[i], self.rho[i]);
         let uki = util(self.d(i, i), r);
         let mut best: Option<(usize, f64, f64)> = None;
@@ -225,22 +230,32 @@ impl<'a> Turn<'a> {
     /// the sum of the first a of them, added in actor order.
     fn bargain_utils(&self, b: &Bargain, own: &[f64], prefix: &[f64]) -> Vec<f64> {
         let np = self.pos.len();
-        let lo = b.init.min(b.recv);
+        // The changed positions in actor order (one when initiator and receiver coincide).
+        let (lo, hi) = (b.init.min(b.recv), b.init.max(b.recv));
         (0..np)
             .map(|m| {
                 let rho = self.rho[m];
                 let row = &own[m * np..(m + 1) * np];
-                // The sum runs in actor order; up to the first changed position it is the
-                // prefix of the unchanged utilities.
-                let mut total = prefix[m * (np + 1) + lo];
-                for (a, &u) in row.iter().enumerate().skip(lo) {
-                    total += if a == b.init {
-                        util(distance(&self.pos[m], &b.pos_init, &self.sal[m]), rho)
-                    } else if a == b.recv {
-                        util(distance(&self.pos[m], &b.pos_recv, &self.sal[m]), rho)
+                let changed = |a: usize| {
+                    let pos = if a == b.init {
+                        &b.pos_init
                     } else {
-                        u
+                        &b.pos_recv
                     };
+                    util(distance(&self.pos[m], pos, &self.sal[m]), rho)
+                };
+                // The sum runs in actor order; up to the first changed position it is the
+                // prefix of the unchanged utilities, then each term is added in turn.
+                let mut total = prefix[m * (np + 1) + lo];
+                total += changed(lo);
+                if hi != lo {
+                    for &u in &row[lo + 1..hi] {
+                        total += u;
+                    }
+                    total += changed(hi);
+                }
+                for &u in &row[hi + 1..] {
+                    total += u;
                 }
                 total / np as f64
             })
@@ -289,8 +304,9 @@ impl<'a> Turn<'a> {
         // Challenges and bargains; queue[k] = SQ (None) first, then bargains in initiator order.
         let mut bargains: Vec<Bargain> = Vec::new();
         let mut queues: Vec<Vec<Option<usize>>> = vec![vec![None]; n];
+        let phis = win_probs(&self.field());
         for i in 0..n {
-            if let Some((j, phi)) = self.target(i) {
+            if let Some((j, phi)) = self.target(i, &phis[i * n..(i + 1) * n]) {
                 for b in self.bargains_for(i, j, phi) {
                     queues[i].push(Some(bargains.len()));
                     queues[j].push(Some(bargains.len()));
@@ -320,12 +336,10 @@ impl<'a> Turn<'a> {
             let chosen = if q.len() == 1 {
                 0
             } else {
-                let u: Vec<f64> = (0..n)
-                    .flat_map(|m| {
-                        q.iter()
-                            .map(move |b| b.map_or(status_quo[m], |b| utils[b][m]))
-                    })
-                    .collect();
+                let mut u = Vec::with_capacity(n * q.len());
+                for m in 0..n {
+                    u.extend(q.iter().map(|b| b.map_or(status_quo[m], |b| utils[b][m])));
+                }
                 let pr = pce(&u, q.len(), self.cap, self.p);
                 match self.p.transitions {
                     StateTransitions::Deterministic => {

@@ -8,26 +8,24 @@
 //! conditional model normalises the products of pairwise victory probabilities, the Markov
 //! models iterate to a fixed point, at most 10,000 / 1,000 steps).
 
+use super::lanes::{Kernel, Real, run};
 use super::params::{PceModel, SmpParams, VictoryProbModel, VotingRule};
 
-/// Vote of an actor with weight `w` for option a (utility `ua`) over b (utility `ub`).
+/// Vote of an actor with weight `w` for option a (utility `ua`) over b (utility `ub`), on one
+/// value or lane by lane on a pack.
 #[inline(always)]
-pub(super) fn vote(rule: VotingRule, w: f64, ua: f64, ub: f64) -> f64 {
+pub(super) fn vote<R: Real>(rule: VotingRule, w: R, ua: R, ub: R) -> R {
     let d = ua - ub;
-    let bin = (d / 1e-8).clamp(-1.0, 1.0);
     match rule {
         VotingRule::Prop => w * d,
-        VotingRule::Binary => w * bin,
-        VotingRule::PropBin => w * (0.8 * d + 0.2 * bin),
-        VotingRule::Cubic => w * d * d * d,
-        VotingRule::PropCbc => w * (0.5 * d + 0.5 * d * d * d),
-        VotingRule::ASymProsp => {
-            if d < 0.0 {
-                w * d
-            } else {
-                2.0 * w * d / 3.0
-            }
+        VotingRule::Binary => w * (d / R::splat(1e-8)).clamp1(),
+        VotingRule::PropBin => {
+            let bin = (d / R::splat(1e-8)).clamp1();
+            w * (R::splat(0.8) * d + R::splat(0.2) * bin)
         }
+        VotingRule::Cubic => w * d * d * d,
+        VotingRule::PropCbc => w * (R::splat(0.5) * d + R::splat(0.5) * d * d * d),
+        VotingRule::ASymProsp => d.lt_select(0.0, w * d, R::splat(2.0) * w * d / R::splat(3.0)),
     }
 }
 
@@ -62,18 +60,18 @@ pub(super) fn pce(util: &[f64], m: usize, weights: &[f64], p: &SmpParams) -> Vec
     if m == 0 || util.is_empty() {
         return Vec::new();
     }
-    let coal = coalitions(util, weights, p.voting, m);
-    let coal = |a: usize, b: usize| coal[a * m + b];
-    let vp: Vec<f64> = (0..m * m)
-        .map(|x| {
-            let (a, b) = (x / m, x % m);
-            if a == b {
+    let (coal, stride) = coalitions(util, weights, p.voting, m);
+    let coal = |a: usize, b: usize| coal[a * stride + b];
+    let mut vp = Vec::with_capacity(m * m);
+    for a in 0..m {
+        for b in 0..m {
+            vp.push(if a == b {
                 0.5
             } else {
                 victory_prob(p.victory, coal(a, b), coal(b, a))
-            }
-        })
-        .collect();
+            });
+        }
+    }
     let vp_row = |a: usize| &vp[a * m..(a + 1) * m];
     let normalise = |v: Vec<f64>| {
         let t: f64 = v.iter().sum();
@@ -140,12 +138,44 @@ pub(super) fn pce(util: &[f64], m: usize, weights: &[f64], p: &SmpParams) -> Vec
     }
 }
 
-/// `coal[a * m + b]` = `1e−8 + Σ_k max(v_k(a,b), 0)`, voters added in order (the diagonal
-/// stays at 1e−8).
-fn coalitions(util: &[f64], weights: &[f64], rule: VotingRule, m: usize) -> Vec<f64> {
+/// `coal[a * stride + b]` = `1e−8 + Σ_k max(v_k(a,b), 0)`, voters added in order (the diagonal
+/// stays at 1e−8), with the row stride (at least m).
+fn coalitions(util: &[f64], weights: &[f64], rule: VotingRule, m: usize) -> (Vec<f64>, usize) {
+    run(Coalitions {
+        util,
+        weights,
+        rule,
+        m,
+    })
+}
+
+/// The loop of [`coalitions`].
+struct Coalitions<'a> {
+    util: &'a [f64],
+    weights: &'a [f64],
+    rule: VotingRule,
+    m: usize,
+}
+
+impl Kernel for Coalitions<'_> {
+    type Out = (Vec<f64>, usize);
+    #[inline(always)]
+    fn run<P: Real>(self) -> (Vec<f64>, usize) {
+        coalitions_by_rule::<P>(self.util, self.weights, self.rule, self.m)
+    }
+}
+
+/// [`coalitions`] on packs `P`, with the voting rule fixed inside each branch.
+#[inline(always)]
+fn coalitions_by_rule<P: Real>(
+    util: &[f64],
+    weights: &[f64],
+    rule: VotingRule,
+    m: usize,
+) -> (Vec<f64>, usize) {
     macro_rules! by {
         ($rule:expr) => {
-            coalitions_by(util, weights, m, |w, a, b| vote($rule, w, a, b))
+            coalitions_by::<P>(util, weights, m, $rule)
         };
     }
     match rule {
@@ -158,31 +188,49 @@ fn coalitions(util: &[f64], weights: &[f64], rule: VotingRule, m: usize) -> Vec<
     }
 }
 
-/// [`coalitions`] for a voting rule known at compile time.
-fn coalitions_by<V: Fn(f64, f64, f64) -> f64 + Copy>(
+/// [`coalitions`] for a voting rule known at compile time: for each voter and each option a,
+/// the votes for a over every option b side by side, one pack of b at a time; the rows are
+/// padded to whole packs and the diagonal is put back after each voter.
+#[inline(always)]
+fn coalitions_by<P: Real>(
     util: &[f64],
     weights: &[f64],
     m: usize,
-    vote: V,
-) -> Vec<f64> {
-    let mut coal = vec![1e-8; m * m];
-    #[inline(always)]
-    fn add<V: Fn(f64, f64, f64) -> f64>(row: &mut [f64], others: &[f64], w: f64, ua: f64, vote: V) {
-        let others = &others[..row.len()];
-        for b in 0..row.len() {
-            row[b] += vote(w, ua, others[b]).max(0.0);
-        }
+    rule: VotingRule,
+) -> (Vec<f64>, usize) {
+    let stride = m.div_ceil(P::LANES) * P::LANES;
+    let voters = util.len() / m;
+    let mut rows = vec![0.0; voters * stride];
+    for (row, u) in rows.chunks_exact_mut(stride).zip(util.chunks_exact(m)) {
+        row[..m].copy_from_slice(u);
     }
-    for (k, u) in util.chunks_exact(m).enumerate() {
-        let w = weights[k];
+    let mut coal = vec![1e-8; m * stride];
+    if stride == P::LANES {
+        // Every row is one pack: the votes against all options are loaded once per voter.
+        for (u, &w) in rows.chunks_exact(stride).zip(weights) {
+            let (w, ub) = (P::splat(w), P::load(u));
+            for (a, row) in coal.chunks_exact_mut(stride).enumerate() {
+                let diagonal = row[a];
+                (P::load(row) + vote(rule, w, P::splat(u[a]), ub).max0()).store(row);
+                row[a] = diagonal;
+            }
+        }
+        return (coal, stride);
+    }
+    for (u, &w) in rows.chunks_exact(stride).zip(weights) {
+        let w = P::splat(w);
         for a in 0..m {
-            let row = &mut coal[a * m..(a + 1) * m];
-            let (before, rest) = row.split_at_mut(a);
-            add(before, &u[..a], w, u[a], vote);
-            add(&mut rest[1..], &u[a + 1..], w, u[a], vote);
+            let ua = P::splat(u[a]);
+            let row = &mut coal[a * stride..(a + 1) * stride];
+            let diagonal = row[a];
+            for o in (0..stride).step_by(P::LANES) {
+                let c = &mut row[o..o + P::LANES];
+                (P::load(c) + vote(rule, w, ua, P::load(&u[o..o + P::LANES])).max0()).store(c);
+            }
+            row[a] = diagonal;
         }
     }
-    coal
+    (coal, stride)
 }
 
 #[cfg(test)]
@@ -204,6 +252,44 @@ mod tests {
             assert!(vote(rule, 2.0, 0.7, 0.3) > 0.0, "{rule:?}");
             assert!(vote(rule, 2.0, 0.3, 0.7) < 0.0, "{rule:?}");
             assert_eq!(vote(rule, 2.0, 0.5, 0.5), 0.0, "{rule:?}");
+        }
+    }
+
+    #[test]
+    fn coalitions_at_every_width_are_the_definition_s_to_the_last_bit() {
+        let (voters, m) = (9, 11);
+        let util: Vec<f64> = (0..voters * m)
+            .map(|x| ((x * 7919) % 23) as f64 / 17.0 - 0.2)
+            .collect();
+        let weights: Vec<f64> = (0..voters).map(|k| 1.0 + (k * k) as f64 / 3.0).collect();
+        for rule in RULES {
+            let mut want = vec![1e-8; m * m];
+            for (k, u) in util.chunks_exact(m).enumerate() {
+                for a in 0..m {
+                    for b in (0..m).filter(|&b| b != a) {
+                        want[a * m + b] += vote(rule, weights[k], u[a], u[b]).max(0.0);
+                    }
+                }
+            }
+            let scalar = coalitions_by_rule::<f64>(&util, &weights, rule, m);
+            let mut all = vec![scalar];
+            for at in crate::smp::lanes::widths() {
+                let kernel = Coalitions {
+                    util: &util,
+                    weights: &weights,
+                    rule,
+                    m,
+                };
+                all.push(crate::smp::lanes::run_at(kernel, at));
+            }
+            for (coal, stride) in all {
+                for a in 0..m {
+                    for b in 0..m {
+                        let (got, want) = (coal[a * stride + b], want[a * m + b]);
+                        assert_eq!(got.to_bits(), want.to_bits(), "{rule:?} {a} {b}");
+                    }
+                }
+            }
         }
     }
 
