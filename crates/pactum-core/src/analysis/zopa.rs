@@ -200,7 +200,7 @@ fn count_two_parties(problem: &Problem, c: &crate::frontier::Contributions) -> O
     if pre > LIMIT || suf > LIMIT {
         return None;
     }
-    let (prefixes, prefix_order) = half_sums(c, 0, &allowed[..m], pre, false);
+    let (prefixes, prefix_order) = half_sums(c, 0, &allowed[..m], pre, true);
     let (suffixes, suffix_order) = half_sums(c, m, &allowed[m..], suf, true);
     let r = [problem.thresholds[0], problem.thresholds[1]];
     let surely_in: Vec<[f64; 2]> = prefixes
@@ -214,9 +214,11 @@ fn count_two_parties(problem: &Problem, c: &crate::frontier::Contributions) -> O
     // Both query sets fall as the prefix's first utility rises
     // (`a - p` is monotone in `p`): one order serves both sweeps.
     let queries_falling = prefix_order.first;
+    // And their second coordinates rise as the prefix's second utility falls.
+    let queries_rising: Vec<u32> = prefix_order.second.into_iter().rev().collect();
     let corner = Corner::new(&suffixes, suffix_order);
-    let inside = corner.counts(&surely_in, &queries_falling);
-    let near = corner.counts(&maybe_in, &queries_falling);
+    let inside = corner.counts(&surely_in, &queries_falling, &queries_rising);
+    let near = corner.counts(&maybe_in, &queries_falling, &queries_rising);
     let mut count: u128 = inside.iter().map(|&x| x as u128).sum();
     let band: u128 = near.iter().zip(&inside).map(|(a, b)| (a - b) as u128).sum();
     if band == 0 {
@@ -383,16 +385,33 @@ impl Corner {
     }
 
     /// The count for each query; `falling` lists the queries in an order of
-    /// non-increasing first coordinate.
-    fn counts(&self, queries: &[[f64; 2]], falling: &[u32]) -> Vec<u64> {
+    /// non-increasing first coordinate, `rising` in an order of
+    /// non-decreasing second coordinate.
+    fn counts(&self, queries: &[[f64; 2]], falling: &[u32], rising: &[u32]) -> Vec<u64> {
         let n = self.firsts.len();
+        // How many second coordinates are below each query's: one walk up
+        // `seconds` as the queries rise (a search where one does not).
+        let mut below_rank = vec![0u32; queries.len()];
+        let (mut i, mut last) = (0usize, f64::NEG_INFINITY);
+        for &q in rising {
+            let y = queries[q as usize][1];
+            if y >= last {
+                while i < n && self.seconds[i] < y {
+                    i += 1;
+                }
+            } else {
+                i = self.seconds.partition_point(|&v| v < y);
+            }
+            last = y;
+            below_rank[q as usize] = i as u32;
+        }
         // Fenwick tree over second-coordinate ranks; points enter in
         // descending order of their first coordinate.
         let mut tree = vec![0u64; n + 1];
         let (mut added, mut next) = (0u64, n);
         let mut out = vec![0u64; queries.len()];
         for &q in falling {
-            let [x, y] = queries[q as usize];
+            let x = queries[q as usize][0];
             while next > 0 && self.firsts[next - 1] >= x {
                 next -= 1;
                 let mut i = self.rank_by_first[next] as usize + 1;
@@ -403,7 +422,7 @@ impl Corner {
                 added += 1;
             }
             let mut below = 0u64;
-            let mut i = self.seconds.partition_point(|&v| v < y);
+            let mut i = below_rank[q as usize] as usize;
             while i > 0 {
                 below += tree[i];
                 i -= i & i.wrapping_neg();
@@ -496,6 +515,47 @@ mod tests {
         };
         let orders = [sorted(0), sorted(1)];
         (sums, orders)
+    }
+
+    #[test]
+    fn corner_counts_equal_a_brute_force_count() {
+        let mut state = 23u64;
+        let mut next = |m: u64| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((state >> 33) % m) as f64 / 10.0
+        };
+        let points: Vec<[f64; 2]> = (0..300).map(|_| [next(12), next(12)]).collect();
+        let queries: Vec<[f64; 2]> = (0..200).map(|_| [next(14) - 0.1, next(14) - 0.1]).collect();
+        let by = |v: &[[f64; 2]], coord: usize| {
+            let mut idx: Vec<u32> = (0..v.len() as u32).collect();
+            idx.sort_by(|&a, &b| v[a as usize][coord].total_cmp(&v[b as usize][coord]));
+            idx
+        };
+        let corner = Corner::new(
+            &points,
+            HalfOrder {
+                first: by(&points, 0),
+                second: by(&points, 1),
+            },
+        );
+        let falling: Vec<u32> = by(&queries, 0).into_iter().rev().collect();
+        let want: Vec<u64> = queries
+            .iter()
+            .map(|q| {
+                points
+                    .iter()
+                    .filter(|p| p[0] >= q[0] && p[1] >= q[1])
+                    .count() as u64
+            })
+            .collect();
+        // Rising second coordinates, and an order that is not (each query
+        // is then searched for).
+        let rising = by(&queries, 1);
+        let mixed: Vec<u32> = (0..queries.len() as u32).collect();
+        assert_eq!(corner.counts(&queries, &falling, &rising), want);
+        assert_eq!(corner.counts(&queries, &falling, &mixed), want);
     }
 
     #[test]
