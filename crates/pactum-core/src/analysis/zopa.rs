@@ -10,7 +10,7 @@ use rand::{RngExt, SeedableRng};
 
 use super::space::utility_ranges_over;
 use crate::budget::{AnalysisError, AnalysisOptions, Budget, Method};
-use crate::frontier::{Problem, merge_runs, par_enumerate};
+use crate::frontier::{Problem, par_enumerate};
 use crate::model::Outcome;
 
 /// Counts the rational outcomes exactly where affordable.
@@ -200,8 +200,27 @@ fn count_two_parties(problem: &Problem, c: &crate::frontier::Contributions) -> O
     if pre > LIMIT || suf > LIMIT {
         return None;
     }
-    let (prefixes, prefix_order) = half_sums(c, 0, &allowed[..m], pre, true);
-    let (suffixes, suffix_order) = half_sums(c, m, &allowed[m..], suf, true);
+    // Every sum of a half, in enumeration order (the last issue varying
+    // fastest), built issue by issue: each sum is added up in issue order
+    // from 0.0, as the utility function adds it.
+    let sums = |first: usize, part: &[Vec<u32>], count: u128| {
+        let mut level: Vec<[f64; 2]> = Vec::with_capacity(count as usize);
+        level.push([0.0, 0.0]);
+        let mut next: Vec<[f64; 2]> = Vec::with_capacity(count as usize);
+        for (i, vals) in part.iter().enumerate() {
+            next.clear();
+            for s in &level {
+                for &k in vals {
+                    let x = c.of(first + i, k);
+                    next.push([s[0] + x[0], s[1] + x[1]]);
+                }
+            }
+            std::mem::swap(&mut level, &mut next);
+        }
+        level
+    };
+    let prefixes = sums(0, &allowed[..m], pre);
+    let suffixes = sums(m, &allowed[m..], suf);
     let r = [problem.thresholds[0], problem.thresholds[1]];
     let surely_in: Vec<[f64; 2]> = prefixes
         .iter()
@@ -213,12 +232,10 @@ fn count_two_parties(problem: &Problem, c: &crate::frontier::Contributions) -> O
         .collect();
     // Both query sets fall as the prefix's first utility rises
     // (`a - p` is monotone in `p`): one order serves both sweeps.
-    let queries_falling = prefix_order.first;
-    // And their second coordinates rise as the prefix's second utility falls.
-    let queries_rising: Vec<u32> = prefix_order.second.into_iter().rev().collect();
-    let corner = Corner::new(&suffixes, suffix_order);
-    let inside = corner.counts(&surely_in, &queries_falling, &queries_rising);
-    let near = corner.counts(&maybe_in, &queries_falling, &queries_rising);
+    let queries_falling = sorted_by(prefixes.len(), |i| prefixes[i][0]);
+    let corner = Corner::new(&suffixes);
+    let inside = corner.counts(&surely_in, &queries_falling);
+    let near = corner.counts(&maybe_in, &queries_falling);
     let mut count: u128 = inside.iter().map(|&x| x as u128).sum();
     let band: u128 = near.iter().zip(&inside).map(|(a, b)| (a - b) as u128).sum();
     if band == 0 {
@@ -271,79 +288,19 @@ fn count_two_parties(problem: &Problem, c: &crate::frontier::Contributions) -> O
     Some(count)
 }
 
-/// An integer key that orders as `f64::total_cmp` does.
-fn ordered(x: f64) -> u64 {
-    let b = x.to_bits();
-    if b >> 63 == 1 { !b } else { b | (1 << 63) }
-}
-
-/// Indices of sums in ascending order of one coordinate (by
-/// `f64::total_cmp`), ties in index order.
-struct HalfOrder {
-    /// By the first coordinate.
-    first: Vec<u32>,
-    /// By the second (empty when not asked for).
-    second: Vec<u32>,
-}
-
-/// Every sum of the issues `part` (the first of them issue `first`), in
-/// enumeration order (the last issue varying fastest), each added up in
-/// issue order from 0.0 as the utility function adds it; and their order by
-/// the first coordinate, and by the second when `both`.
-///
-/// Built issue by issue: the sums with one more issue are, value by value,
-/// the previous sums in their order plus that value's contribution, which
-/// keeps the order up to rounding; so each order comes from merging a few
-/// ascending runs of the previous one ([`merge_runs`], which finds the runs
-/// as they are, rounding included), or a sort when there are many.
-fn half_sums(
-    c: &crate::frontier::Contributions,
-    first: usize,
-    part: &[Vec<u32>],
-    count: u128,
-    both: bool,
-) -> (Vec<[f64; 2]>, HalfOrder) {
-    let mut sums: Vec<[f64; 2]> = Vec::with_capacity(count as usize);
-    sums.push([0.0, 0.0]);
-    let mut next: Vec<[f64; 2]> = Vec::with_capacity(count as usize);
-    let mut order = HalfOrder {
-        first: vec![0],
-        second: if both { vec![0] } else { Vec::new() },
+/// Indices `0..n` in ascending order of `key` (by `f64::total_cmp`), through
+/// integer keys that order exactly as `total_cmp` does.
+fn sorted_by(n: usize, key: impl Fn(usize) -> f64) -> Vec<u32> {
+    let ordered = |x: f64| {
+        let b = x.to_bits();
+        if b >> 63 == 1 { !b } else { b | (1 << 63) }
     };
-    let mut keys: Vec<u128> = Vec::with_capacity(count as usize);
-    for (i, vals) in part.iter().enumerate() {
-        next.clear();
-        for s in &sums {
-            for &k in vals {
-                let x = c.of(first + i, k);
-                next.push([s[0] + x[0], s[1] + x[1]]);
-            }
-        }
-        let card = vals.len();
-        let coords = if both { 2 } else { 1 };
-        for coord in 0..coords {
-            let previous = if coord == 0 {
-                &mut order.first
-            } else {
-                &mut order.second
-            };
-            keys.clear();
-            for v in 0..card {
-                for &p in previous.iter() {
-                    let j = p as usize * card + v;
-                    // The key above the index: ties stay in index order.
-                    keys.push(((ordered(next[j][coord]) as u128) << 32) | j as u128);
-                }
-            }
-            if !merge_runs(&mut keys) {
-                keys.sort_unstable();
-            }
-            previous.clear();
-            previous.extend(keys.iter().map(|&k| k as u32));
-        }
-        std::mem::swap(&mut sums, &mut next);
-    }
-    (sums, order)
+    // The key above the index in one integer: ties stay in index order.
+    let mut keys: Vec<u128> = (0..n)
+        .map(|i| ((ordered(key(i)) as u128) << 32) | i as u128)
+        .collect();
+    keys.sort_unstable();
+    keys.into_iter().map(|k| k as u32).collect()
 }
 
 /// Points sorted once by each coordinate, answering for many queries
@@ -362,12 +319,9 @@ struct Corner {
 }
 
 impl Corner {
-    /// The corner of `points`, given their order by each coordinate.
-    fn new(points: &[[f64; 2]], order: HalfOrder) -> Self {
-        let HalfOrder {
-            first: by_first,
-            second: by_second,
-        } = order;
+    fn new(points: &[[f64; 2]]) -> Self {
+        let by_first = sorted_by(points.len(), |i| points[i][0]);
+        let by_second = sorted_by(points.len(), |i| points[i][1]);
         let mut rank = vec![0u32; points.len()];
         for (r, &i) in by_second.iter().enumerate() {
             rank[i as usize] = r as u32;
@@ -385,33 +339,16 @@ impl Corner {
     }
 
     /// The count for each query; `falling` lists the queries in an order of
-    /// non-increasing first coordinate, `rising` in an order of
-    /// non-decreasing second coordinate.
-    fn counts(&self, queries: &[[f64; 2]], falling: &[u32], rising: &[u32]) -> Vec<u64> {
+    /// non-increasing first coordinate.
+    fn counts(&self, queries: &[[f64; 2]], falling: &[u32]) -> Vec<u64> {
         let n = self.firsts.len();
-        // How many second coordinates are below each query's: one walk up
-        // `seconds` as the queries rise (a search where one does not).
-        let mut below_rank = vec![0u32; queries.len()];
-        let (mut i, mut last) = (0usize, f64::NEG_INFINITY);
-        for &q in rising {
-            let y = queries[q as usize][1];
-            if y >= last {
-                while i < n && self.seconds[i] < y {
-                    i += 1;
-                }
-            } else {
-                i = self.seconds.partition_point(|&v| v < y);
-            }
-            last = y;
-            below_rank[q as usize] = i as u32;
-        }
         // Fenwick tree over second-coordinate ranks; points enter in
         // descending order of their first coordinate.
         let mut tree = vec![0u64; n + 1];
         let (mut added, mut next) = (0u64, n);
         let mut out = vec![0u64; queries.len()];
         for &q in falling {
-            let x = queries[q as usize][0];
+            let [x, y] = queries[q as usize];
             while next > 0 && self.firsts[next - 1] >= x {
                 next -= 1;
                 let mut i = self.rank_by_first[next] as usize + 1;
@@ -422,7 +359,7 @@ impl Corner {
                 added += 1;
             }
             let mut below = 0u64;
-            let mut i = below_rank[q as usize] as usize;
+            let mut i = self.seconds.partition_point(|&v| v < y);
             while i > 0 {
                 below += tree[i];
                 i -= i & i.wrapping_neg();
@@ -485,37 +422,6 @@ pub(super) fn explain_empty_zopa(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::frontier::Contributions;
-
-    /// Sums and orders as enumeration and a sort give them.
-    fn oracle(
-        c: &Contributions,
-        first: usize,
-        part: &[Vec<u32>],
-    ) -> (Vec<[f64; 2]>, [Vec<u32>; 2]) {
-        let count = part.iter().map(|v| v.len() as u128).product();
-        let mut sums = Vec::new();
-        crate::frontier::for_each_allowed(part, 0, count, |o| {
-            let mut s = [0.0f64; 2];
-            for (i, &k) in o.iter().enumerate() {
-                let x = c.of(first + i, k);
-                s[0] += x[0];
-                s[1] += x[1];
-            }
-            sums.push(s);
-        });
-        let sorted = |coord: usize| {
-            let mut idx: Vec<u32> = (0..sums.len() as u32).collect();
-            idx.sort_by(|&a, &b| {
-                sums[a as usize][coord]
-                    .total_cmp(&sums[b as usize][coord])
-                    .then(a.cmp(&b))
-            });
-            idx
-        };
-        let orders = [sorted(0), sorted(1)];
-        (sums, orders)
-    }
 
     #[test]
     fn corner_counts_equal_a_brute_force_count() {
@@ -533,13 +439,7 @@ mod tests {
             idx.sort_by(|&a, &b| v[a as usize][coord].total_cmp(&v[b as usize][coord]));
             idx
         };
-        let corner = Corner::new(
-            &points,
-            HalfOrder {
-                first: by(&points, 0),
-                second: by(&points, 1),
-            },
-        );
+        let corner = Corner::new(&points);
         let falling: Vec<u32> = by(&queries, 0).into_iter().rev().collect();
         let want: Vec<u64> = queries
             .iter()
@@ -550,51 +450,6 @@ mod tests {
                     .count() as u64
             })
             .collect();
-        // Rising second coordinates, and an order that is not (each query
-        // is then searched for).
-        let rising = by(&queries, 1);
-        let mixed: Vec<u32> = (0..queries.len() as u32).collect();
-        assert_eq!(corner.counts(&queries, &falling, &rising), want);
-        assert_eq!(corner.counts(&queries, &falling, &mixed), want);
-    }
-
-    #[test]
-    fn half_sums_and_their_orders_equal_enumeration_and_a_sort() {
-        let mut state = 5u64;
-        let mut next = |m: u64| {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (state >> 33) % m
-        };
-        // Tenths (sums that round), repeated values (ties), and an issue
-        // with more values than runs are merged.
-        for cards in [vec![5usize, 5, 5, 5], vec![3, 1, 4], vec![20, 2], vec![]] {
-            let per_issue: Vec<Vec<f64>> = cards
-                .iter()
-                .map(|&card| (0..2 * card).map(|_| next(11) as f64 / 10.0).collect())
-                .collect();
-            let c = Contributions {
-                parties: 2,
-                per_issue,
-            };
-            let part: Vec<Vec<u32>> = cards
-                .iter()
-                .map(|&card| (0..card as u32).collect())
-                .collect();
-            let count = part.iter().map(|v| v.len() as u128).product();
-            let (sums, order) = half_sums(&c, 0, &part, count, true);
-            let (want, [by_first, by_second]) = oracle(&c, 0, &part);
-            assert_eq!(
-                sums.iter().map(|s| s.map(f64::to_bits)).collect::<Vec<_>>(),
-                want.iter().map(|s| s.map(f64::to_bits)).collect::<Vec<_>>(),
-                "{cards:?}"
-            );
-            assert_eq!(order.first, by_first, "{cards:?}");
-            assert_eq!(order.second, by_second, "{cards:?}");
-            let (_, first_only) = half_sums(&c, 0, &part, count, false);
-            assert_eq!(first_only.first, by_first);
-            assert!(first_only.second.is_empty());
-        }
+        assert_eq!(corner.counts(&queries, &falling), want);
     }
 }

@@ -280,7 +280,7 @@ const MAX_RUNS: usize = 16;
 /// value, each value's in the front's order, so that they come in a few
 /// runs); `false`, leaving `keys` as it was, when there are more. Keys are
 /// distinct, so the order is the one any sort gives.
-pub(crate) fn merge_runs<T: Ord + Copy>(keys: &mut Vec<T>) -> bool {
+pub(super) fn merge_runs<T: Ord + Copy>(keys: &mut Vec<T>) -> bool {
     let mut ends: Vec<usize> = Vec::new();
     for i in 1..keys.len() {
         if keys[i] < keys[i - 1] {
@@ -291,27 +291,18 @@ pub(crate) fn merge_runs<T: Ord + Copy>(keys: &mut Vec<T>) -> bool {
         }
     }
     ends.push(keys.len());
+    if ends.len() == 1 {
+        return true;
+    }
     let mut from = std::mem::take(keys);
-    let mut to: Vec<T> = Vec::with_capacity(from.len());
+    let mut to: Vec<T> = from.clone();
     while ends.len() > 1 {
-        to.clear();
         let mut merged_ends = Vec::with_capacity(ends.len().div_ceil(2));
         let mut start = 0;
         for pair in ends.chunks(2) {
             // A lone last run is copied as it is.
             let (mid, end) = (pair[0], pair[pair.len() - 1]);
-            let (mut a, mut b) = (start, mid);
-            while a < mid && b < end {
-                if from[b] < from[a] {
-                    to.push(from[b]);
-                    b += 1;
-                } else {
-                    to.push(from[a]);
-                    a += 1;
-                }
-            }
-            to.extend_from_slice(&from[a..mid]);
-            to.extend_from_slice(&from[b..end]);
+            merge_into(&from[start..mid], &from[mid..end], &mut to[start..end]);
             merged_ends.push(end);
             start = end;
         }
@@ -320,6 +311,21 @@ pub(crate) fn merge_runs<T: Ord + Copy>(keys: &mut Vec<T>) -> bool {
     }
     *keys = from;
     true
+}
+
+/// Merges the ascending `a` and `b` into `out` (as long as both), `a`'s
+/// element first between equal ones.
+fn merge_into<T: Ord + Copy>(a: &[T], b: &[T], out: &mut [T]) {
+    let (mut i, mut j) = (0, 0);
+    for slot in out.iter_mut() {
+        if j < b.len() && (i >= a.len() || b[j] < a[i]) {
+            *slot = b[j];
+            j += 1;
+        } else {
+            *slot = a[i];
+            i += 1;
+        }
+    }
 }
 
 /// [`skyline`] for two parties, with the same result: `r` is dropped when a
@@ -339,6 +345,10 @@ pub(super) fn skyline_two(
     let mut kept_first: Vec<f64> = Vec::new();
     let mut best_second_up_to: Vec<f64> = Vec::new();
     let mut keep = vec![false; reps.len()];
+    // While `x` falls (as it does in that order) the prefix can only grow:
+    // it is walked rather than searched; searched from the first `x` that
+    // does not fall (NaN) on.
+    let (mut ahead, mut last_x, mut walking) = (0usize, f64::INFINITY, true);
     for (i, &r) in reps.iter().enumerate() {
         if i % BLOCK == 0
             && let Some(b) = budget
@@ -346,7 +356,15 @@ pub(super) fn skyline_two(
             b.check_time()?;
         }
         let (x, y) = (utils[2 * r], utils[2 * r + 1]);
-        let ahead = kept_first.partition_point(|&q| q - x > margin);
+        walking = walking && x <= last_x;
+        if walking {
+            while ahead < kept_first.len() && kept_first[ahead] - x > margin {
+                ahead += 1;
+            }
+        } else {
+            ahead = kept_first.partition_point(|&q| q - x > margin);
+        }
+        last_x = x;
         let dominated = (ahead > 0 && best_second_up_to[ahead - 1] >= y)
             || best_second_up_to.last().is_some_and(|&b| b - y > margin);
         if !dominated {
