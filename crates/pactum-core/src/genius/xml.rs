@@ -174,8 +174,9 @@ impl LineCounter<'_> {
 /// The element of a start tag on line `line`.
 pub(super) fn element(file: &str, line: usize, e: &BytesStart) -> Result<Element> {
     let name = e.name().as_ref().to_string();
-    let mut attr_text = String::new();
-    let mut attr_ends = Vec::new();
+    // Keys and values take no more room than the tag's text.
+    let mut attr_text = String::with_capacity(e.len());
+    let mut attr_ends = Vec::with_capacity(4);
     for a in e.attributes() {
         let bad = |m: String| {
             Error::format(
