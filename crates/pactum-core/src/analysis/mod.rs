@@ -65,7 +65,15 @@ pub fn analyze(scenario: &Scenario, opts: &AnalysisOptions) -> Result<Analysis, 
         notes: zopa_notes,
     };
 
-    let package = |o: &Outcome| -> Package { scenario.describe(o).into_iter().collect() };
+    // Each issue's name and value, straight into the map (as
+    // `Scenario::describe` names them).
+    let package = |o: &Outcome| -> Package {
+        let mut named = Package::with_capacity_and_hasher(o.len(), Default::default());
+        for (issue, &k) in scenario.issues().iter().zip(o) {
+            named.insert(issue.name.clone(), issue.value(k));
+        }
+        named
+    };
     let frontier: Vec<FrontierEntry> = points
         .iter()
         .map(|p| FrontierEntry {

@@ -200,18 +200,24 @@ fn count_two_parties(problem: &Problem, c: &crate::frontier::Contributions) -> O
     if pre > LIMIT || suf > LIMIT {
         return None;
     }
+    // Every sum of a half, in enumeration order (the last issue varying
+    // fastest), built issue by issue: each sum is added up in issue order
+    // from 0.0, as the utility function adds it.
     let sums = |first: usize, part: &[Vec<u32>], count: u128| {
-        let mut out: Vec<[f64; 2]> = Vec::with_capacity(count as usize);
-        crate::frontier::for_each_allowed(part, 0, count, |o| {
-            let mut s = [0.0f64; 2];
-            for (i, &k) in o.iter().enumerate() {
-                let x = c.of(first + i, k);
-                s[0] += x[0];
-                s[1] += x[1];
+        let mut level: Vec<[f64; 2]> = Vec::with_capacity(count as usize);
+        level.push([0.0, 0.0]);
+        let mut next: Vec<[f64; 2]> = Vec::with_capacity(count as usize);
+        for (i, vals) in part.iter().enumerate() {
+            next.clear();
+            for s in &level {
+                for &k in vals {
+                    let x = c.of(first + i, k);
+                    next.push([s[0] + x[0], s[1] + x[1]]);
+                }
             }
-            out.push(s);
-        });
-        out
+            std::mem::swap(&mut level, &mut next);
+        }
+        level
     };
     let prefixes = sums(0, &allowed[..m], pre);
     let suffixes = sums(m, &allowed[m..], suf);
@@ -289,39 +295,45 @@ fn sorted_by(n: usize, key: impl Fn(usize) -> f64) -> Vec<u32> {
         let b = x.to_bits();
         if b >> 63 == 1 { !b } else { b | (1 << 63) }
     };
-    let mut keys: Vec<(u64, u32)> = (0..n).map(|i| (ordered(key(i)), i as u32)).collect();
+    // The key above the index in one integer: ties stay in index order.
+    let mut keys: Vec<u128> = (0..n)
+        .map(|i| ((ordered(key(i)) as u128) << 32) | i as u128)
+        .collect();
     keys.sort_unstable();
-    keys.into_iter().map(|(_, i)| i).collect()
+    keys.into_iter().map(|k| k as u32).collect()
 }
 
 /// Points sorted once by each coordinate, answering for many queries
 /// `(x, y)` how many points have first ≥ x and second ≥ y.
-struct Corner<'a> {
-    points: &'a [[f64; 2]],
+struct Corner {
     /// Point indices by first coordinate, ascending.
     by_first: Vec<u32>,
     /// Point indices by second coordinate, ascending.
     by_second: Vec<u32>,
-    /// Each point's position in `by_second`.
-    rank: Vec<u32>,
+    /// The first coordinates, ascending (the points of `by_first`).
+    firsts: Vec<f64>,
+    /// The position in `by_second` of each point of `by_first`.
+    rank_by_first: Vec<u32>,
     /// The second coordinates, ascending.
     seconds: Vec<f64>,
 }
 
-impl<'a> Corner<'a> {
-    fn new(points: &'a [[f64; 2]]) -> Self {
+impl Corner {
+    fn new(points: &[[f64; 2]]) -> Self {
         let by_first = sorted_by(points.len(), |i| points[i][0]);
         let by_second = sorted_by(points.len(), |i| points[i][1]);
         let mut rank = vec![0u32; points.len()];
         for (r, &i) in by_second.iter().enumerate() {
             rank[i as usize] = r as u32;
         }
+        let firsts = by_first.iter().map(|&i| points[i as usize][0]).collect();
+        let rank_by_first = by_first.iter().map(|&i| rank[i as usize]).collect();
         let seconds = by_second.iter().map(|&i| points[i as usize][1]).collect();
         Corner {
-            points,
             by_first,
             by_second,
-            rank,
+            firsts,
+            rank_by_first,
             seconds,
         }
     }
@@ -329,7 +341,7 @@ impl<'a> Corner<'a> {
     /// The count for each query; `falling` lists the queries in an order of
     /// non-increasing first coordinate.
     fn counts(&self, queries: &[[f64; 2]], falling: &[u32]) -> Vec<u64> {
-        let n = self.points.len();
+        let n = self.firsts.len();
         // Fenwick tree over second-coordinate ranks; points enter in
         // descending order of their first coordinate.
         let mut tree = vec![0u64; n + 1];
@@ -337,9 +349,9 @@ impl<'a> Corner<'a> {
         let mut out = vec![0u64; queries.len()];
         for &q in falling {
             let [x, y] = queries[q as usize];
-            while next > 0 && self.points[self.by_first[next - 1] as usize][0] >= x {
+            while next > 0 && self.firsts[next - 1] >= x {
                 next -= 1;
-                let mut i = self.rank[self.by_first[next] as usize] as usize + 1;
+                let mut i = self.rank_by_first[next] as usize + 1;
                 while i <= n {
                     tree[i] += 1;
                     i += i & i.wrapping_neg();
@@ -405,4 +417,39 @@ pub(super) fn explain_empty_zopa(
         );
     }
     Ok(notes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn corner_counts_equal_a_brute_force_count() {
+        let mut state = 23u64;
+        let mut next = |m: u64| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((state >> 33) % m) as f64 / 10.0
+        };
+        let points: Vec<[f64; 2]> = (0..300).map(|_| [next(12), next(12)]).collect();
+        let queries: Vec<[f64; 2]> = (0..200).map(|_| [next(14) - 0.1, next(14) - 0.1]).collect();
+        let by = |v: &[[f64; 2]], coord: usize| {
+            let mut idx: Vec<u32> = (0..v.len() as u32).collect();
+            idx.sort_by(|&a, &b| v[a as usize][coord].total_cmp(&v[b as usize][coord]));
+            idx
+        };
+        let corner = Corner::new(&points);
+        let falling: Vec<u32> = by(&queries, 0).into_iter().rev().collect();
+        let want: Vec<u64> = queries
+            .iter()
+            .map(|q| {
+                points
+                    .iter()
+                    .filter(|p| p[0] >= q[0] && p[1] >= q[1])
+                    .count() as u64
+            })
+            .collect();
+        assert_eq!(corner.counts(&queries, &falling), want);
+    }
 }

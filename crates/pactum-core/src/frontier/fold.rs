@@ -7,7 +7,7 @@
 //! against the budget before it is allocated; the result equals
 //! enumeration's to the bit.
 
-use super::pareto::{pareto_groups, pareto_groups_within};
+use super::pareto::pareto_groups_flat;
 use super::points::{FrontierOptions, FrontierPoint, merge_near_ties};
 use super::problem::Problem;
 use crate::budget::{AnalysisError, Budget};
@@ -63,11 +63,9 @@ pub fn additive_frontier(
                 .iter()
                 .flat_map(|&k| contrib.of(i, k).iter().copied())
                 .collect();
-            let mut keep: Vec<u32> = pareto_groups(&flat, n)
-                .into_iter()
-                .flatten()
-                .map(|j| vals[j])
-                .collect();
+            // Without a budget the filter cannot fail.
+            let groups = pareto_groups_flat(&flat, n, 0.0, None).unwrap_or_default();
+            let mut keep: Vec<u32> = groups.iter().flatten().map(|&j| vals[j]).collect();
             keep.sort_unstable();
             keep
         })
@@ -108,16 +106,24 @@ pub fn additive_frontier(
         let mut utils = Vec::with_capacity(partial_sums as usize * n);
         let mut origin: Vec<(u32, u32)> = Vec::with_capacity(partial_sums as usize);
         let mut u = vec![0.0; n];
-        for j in 0..front.counts.len() {
-            let point = &front.utils[j * n..(j + 1) * n];
-            if j % 4096 == 4095 {
-                budget.check_time()?;
-            }
-            'values: for &k in values {
+        // Value by value, the front's points in their (descending) order:
+        // adding one vector keeps that order up to rounding, so the filter
+        // sorts a few long ascending runs. The order partial sums are listed
+        // in changes no result: groups are identical vectors, whose members
+        // are all kept.
+        let mut visited = 0usize;
+        for &k in values {
+            let add = contrib.of(i, k);
+            'points: for j in 0..front.counts.len() {
+                visited += 1;
+                if visited.is_multiple_of(4096) {
+                    budget.check_time()?;
+                }
+                let point = &front.utils[j * n..(j + 1) * n];
                 for p in 0..n {
-                    u[p] = point[p] + contrib.of(i, k)[p];
+                    u[p] = point[p] + add[p];
                     if u[p] + remaining_max[i + 1][p] < problem.thresholds[p] - SLACK {
-                        continue 'values;
+                        continue 'points;
                     }
                 }
                 utils.extend_from_slice(&u);
@@ -126,7 +132,7 @@ pub fn additive_frontier(
         }
         // Partial sums are pruned with a margin; the complete sums exactly.
         let margin = if i + 1 < issues { FOLD_MARGIN } else { 0.0 };
-        let groups = pareto_groups_within(&utils, n, margin, Some(budget))?;
+        let groups = pareto_groups_flat(&utils, n, margin, Some(budget))?;
         budget.check_frontier(groups.len())?;
         let mut next = Partial {
             utils: Vec::with_capacity(groups.len() * n),
@@ -137,7 +143,7 @@ pub fn additive_frontier(
             len: i + 1,
         };
         let mut merged: Vec<(u32, u32, u32)> = Vec::new();
-        for members in groups {
+        for members in groups.iter() {
             let first = members[0];
             next.utils
                 .extend_from_slice(&utils[first * n..(first + 1) * n]);
@@ -149,7 +155,7 @@ pub fn additive_frontier(
             );
             next.first_outcome.push(next.outcomes.len());
             let mut added = 0;
-            if let [only] = members[..] {
+            if let [only] = *members {
                 // One parent: its outcomes are sorted and distinct, and
                 // appending the same value keeps them so.
                 let (j, k) = origin[only];
@@ -163,7 +169,7 @@ pub fn additive_frontier(
                 // Several parents: their extended outcomes in ascending
                 // order, each once, the first `keep` of them.
                 merged.clear();
-                for &c in &members {
+                for &c in members {
                     let (j, k) = origin[c];
                     merged.extend((0..front.outcome_count[j as usize]).map(|t| (j, k, t as u32)));
                 }

@@ -41,6 +41,8 @@ mod tests;
 pub(crate) use enumerate::for_each_allowed;
 pub use enumerate::{Evaluator, enumerated_frontier, par_enumerate};
 pub use fold::additive_frontier;
-pub use pareto::{pareto_groups, pareto_groups_with_margin, pareto_groups_within};
+pub use pareto::{
+    Groups, pareto_groups, pareto_groups_flat, pareto_groups_with_margin, pareto_groups_within,
+};
 pub use points::{FrontierOptions, FrontierPoint, TIE_TOLERANCE, merge_near_ties};
 pub use problem::{Contributions, Problem};

@@ -65,6 +65,49 @@ pub fn pareto_groups_within(
     margin: f64,
     budget: Option<&Budget>,
 ) -> Result<Vec<Vec<usize>>, AnalysisError> {
+    let groups = pareto_groups_flat(utils, n, margin, budget)?;
+    Ok(groups.iter().map(<[usize]>::to_vec).collect())
+}
+
+/// The groups of [`pareto_groups_within`] stored flat: every group's
+/// members one after another, in the same order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Groups {
+    members: Vec<usize>,
+    /// Where each group ends in `members`.
+    ends: Vec<usize>,
+}
+
+impl Groups {
+    /// How many groups there are.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Whether there is no group.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// The groups in order, each its members in ascending index order.
+    pub fn iter(&self) -> impl Iterator<Item = &[usize]> + '_ {
+        let starts = std::iter::once(0).chain(self.ends.iter().copied());
+        starts.zip(&self.ends).map(|(s, &e)| &self.members[s..e])
+    }
+}
+
+/// [`pareto_groups_within`] without a vector per group.
+pub fn pareto_groups_flat(
+    utils: &[f64],
+    n: usize,
+    margin: f64,
+    budget: Option<&Budget>,
+) -> Result<Groups, AnalysisError> {
+    if n == 2
+        && let Some(groups) = groups_two(utils, margin, budget)
+    {
+        return groups;
+    }
     let m = utils.len().checked_div(n).unwrap_or(0);
     let at = |i: usize| &utils[i * n..(i + 1) * n];
     let order = descending_order(utils, n, m);
@@ -109,16 +152,90 @@ pub fn pareto_groups_within(
             skyline(&reps, utils, n, 0.0, budget)?
         }
     };
-    Ok(runs
-        .iter()
-        .zip(keep)
-        .filter(|(_, k)| *k)
-        .map(|(&(s, e), _)| {
-            let mut members = order[s..e].to_vec();
-            members.sort_unstable();
-            members
-        })
-        .collect())
+    let mut members = Vec::new();
+    let mut ends = Vec::new();
+    for (&(s, e), kept) in runs.iter().zip(keep) {
+        if kept {
+            let first = members.len();
+            members.extend_from_slice(&order[s..e]);
+            members[first..].sort_unstable();
+            ends.push(members.len());
+        }
+    }
+    Ok(Groups { members, ends })
+}
+
+/// An integer key that orders as the float does, descending: `x + 0.0`
+/// turns −0.0 into 0.0, and the bit pattern of a non-NaN float, sign-folded,
+/// orders as the float; inverted, ascending keys are descending floats.
+fn desc_key(x: f64) -> u64 {
+    let b = (x + 0.0).to_bits();
+    !(if b >> 63 == 1 { !b } else { b | (1 << 63) })
+}
+
+/// [`pareto_groups_flat`] for two parties on the calling thread, working on
+/// integer keys throughout; `None` (for the general code) when a utility is
+/// NaN or the input is large enough for the parallel sort. Equal keys are
+/// exactly identical vectors, so the groups are the same.
+fn groups_two(
+    utils: &[f64],
+    margin: f64,
+    budget: Option<&Budget>,
+) -> Option<Result<Groups, AnalysisError>> {
+    let m = utils.len() / 2;
+    if m >= PARALLEL_MIN_WORK {
+        return None;
+    }
+    let mut keys: Vec<(u64, u64, u32)> = Vec::with_capacity(m);
+    for (i, u) in utils.chunks_exact(2).enumerate() {
+        if u[0].is_nan() || u[1].is_nan() {
+            return None;
+        }
+        keys.push((desc_key(u[0]), desc_key(u[1]), i as u32));
+    }
+    if !merge_runs(&mut keys) {
+        keys.sort_unstable();
+    }
+    // Runs of identical vectors, in descending lexicographic order; each
+    // run's indices ascend.
+    let mut runs: Vec<(usize, usize)> = Vec::with_capacity(m);
+    let mut start = 0;
+    while start < m {
+        let mut end = start + 1;
+        while end < m && (keys[end].0, keys[end].1) == (keys[start].0, keys[start].1) {
+            end += 1;
+        }
+        runs.push((start, end));
+        start = end;
+    }
+    let keep: Vec<bool> = if margin > 0.0 {
+        let reps: Vec<usize> = runs.iter().map(|&(s, _)| keys[s].2 as usize).collect();
+        match skyline_two(&reps, utils, margin, budget) {
+            Ok(keep) => keep,
+            Err(e) => return Some(Err(e)),
+        }
+    } else {
+        let mut best_second = f64::NEG_INFINITY;
+        runs.iter()
+            .map(|&(s, _)| {
+                let second = utils[2 * keys[s].2 as usize + 1];
+                let kept = second > best_second;
+                if kept {
+                    best_second = second;
+                }
+                kept
+            })
+            .collect()
+    };
+    let mut members = Vec::with_capacity(m);
+    let mut ends = Vec::with_capacity(runs.len());
+    for (&(s, e), kept) in runs.iter().zip(keep) {
+        if kept {
+            members.extend(keys[s..e].iter().map(|k| k.2 as usize));
+            ends.push(members.len());
+        }
+    }
+    Some(Ok(Groups { members, ends }))
 }
 
 /// The indices `0..m` in descending lexicographic order of their vectors,
@@ -139,24 +256,76 @@ pub(super) fn descending_order(utils: &[f64], n: usize, m: usize) -> Vec<usize> 
         by_comparison(&mut order);
         return order;
     }
-    // Two parties: sort plain integer keys. `x + 0.0` turns −0.0 into 0.0,
-    // and the bit pattern of a non-NaN float, sign-folded, orders as the float.
-    let key = |x: f64| {
-        let b = (x + 0.0).to_bits();
-        !(if b >> 63 == 1 { !b } else { b | (1 << 63) })
-    };
+    // Two parties: sort plain integer keys.
     let mut keys: Vec<(u64, u64, u32)> = (0..m)
-        .map(|i| (key(utils[2 * i]), key(utils[2 * i + 1]), i as u32))
+        .map(|i| (desc_key(utils[2 * i]), desc_key(utils[2 * i + 1]), i as u32))
         .collect();
-    if m < PARALLEL_MIN_WORK {
-        keys.sort_unstable();
-    } else {
+    if m >= PARALLEL_MIN_WORK {
         keys.par_sort_unstable();
+    } else if !merge_runs(&mut keys) {
+        keys.sort_unstable();
     }
     for (slot, k) in order.iter_mut().zip(&keys) {
         *slot = k.2 as usize;
     }
     order
+}
+
+/// Most ascending runs [`merge_runs`] merges rather than leaving the
+/// slice to a sort.
+const MAX_RUNS: usize = 16;
+
+/// Sorts `keys` by merging its maximal ascending runs, when there are at
+/// most [`MAX_RUNS`] of them (the fold lists its partial sums value by
+/// value, each value's in the front's order, so that they come in a few
+/// runs); `false`, leaving `keys` as it was, when there are more. Keys are
+/// distinct, so the order is the one any sort gives.
+pub(super) fn merge_runs<T: Ord + Copy>(keys: &mut Vec<T>) -> bool {
+    let mut ends: Vec<usize> = Vec::new();
+    for i in 1..keys.len() {
+        if keys[i] < keys[i - 1] {
+            if ends.len() + 1 == MAX_RUNS {
+                return false;
+            }
+            ends.push(i);
+        }
+    }
+    ends.push(keys.len());
+    if ends.len() == 1 {
+        return true;
+    }
+    let mut from = std::mem::take(keys);
+    let mut to: Vec<T> = from.clone();
+    while ends.len() > 1 {
+        let mut merged_ends = Vec::with_capacity(ends.len().div_ceil(2));
+        let mut start = 0;
+        for pair in ends.chunks(2) {
+            // A lone last run is copied as it is.
+            let (mid, end) = (pair[0], pair[pair.len() - 1]);
+            merge_into(&from[start..mid], &from[mid..end], &mut to[start..end]);
+            merged_ends.push(end);
+            start = end;
+        }
+        std::mem::swap(&mut from, &mut to);
+        ends = merged_ends;
+    }
+    *keys = from;
+    true
+}
+
+/// Merges the ascending `a` and `b` into `out` (as long as both), `a`'s
+/// element first between equal ones.
+fn merge_into<T: Ord + Copy>(a: &[T], b: &[T], out: &mut [T]) {
+    let (mut i, mut j) = (0, 0);
+    for slot in out.iter_mut() {
+        if j < b.len() && (i >= a.len() || b[j] < a[i]) {
+            *slot = b[j];
+            j += 1;
+        } else {
+            *slot = a[i];
+            i += 1;
+        }
+    }
 }
 
 /// [`skyline`] for two parties, with the same result: `r` is dropped when a
@@ -176,6 +345,10 @@ pub(super) fn skyline_two(
     let mut kept_first: Vec<f64> = Vec::new();
     let mut best_second_up_to: Vec<f64> = Vec::new();
     let mut keep = vec![false; reps.len()];
+    // While `x` falls (as it does in that order) the prefix can only grow:
+    // it is walked rather than searched; searched from the first `x` that
+    // does not fall (NaN) on.
+    let (mut ahead, mut last_x, mut walking) = (0usize, f64::INFINITY, true);
     for (i, &r) in reps.iter().enumerate() {
         if i % BLOCK == 0
             && let Some(b) = budget
@@ -183,7 +356,15 @@ pub(super) fn skyline_two(
             b.check_time()?;
         }
         let (x, y) = (utils[2 * r], utils[2 * r + 1]);
-        let ahead = kept_first.partition_point(|&q| q - x > margin);
+        walking = walking && x <= last_x;
+        if walking {
+            while ahead < kept_first.len() && kept_first[ahead] - x > margin {
+                ahead += 1;
+            }
+        } else {
+            ahead = kept_first.partition_point(|&q| q - x > margin);
+        }
+        last_x = x;
         let dominated = (ahead > 0 && best_second_up_to[ahead - 1] >= y)
             || best_second_up_to.last().is_some_and(|&b| b - y > margin);
         if !dominated {

@@ -1,11 +1,12 @@
 //! Unit tests of the frontier parts: the Pareto filter against a naive
 //! one, cancellation of the many-party filter, the enumeration order, and
 //! the two-party shortcuts (key sort, margin filter) against the general
-//! code they replace.
+//! code they replace, and the merge of sorted runs against a sort.
 
 use super::enumerate::for_each_allowed;
 use super::pareto::{
-    descending_order, pareto_groups, pareto_groups_within, skyline, skyline_two, weakly_greater,
+    descending_order, merge_runs, pareto_groups, pareto_groups_flat, pareto_groups_within, skyline,
+    skyline_two, weakly_greater,
 };
 use crate::budget::{AnalysisError, Budget};
 
@@ -143,5 +144,90 @@ fn two_party_margin_filter_equals_the_general_one() {
         let fast = skyline_two(&reps, &utils, *margin, None).unwrap();
         assert_eq!(fast, general, "seed {seed}, margin {margin}");
         assert!(general.iter().any(|&k| !k), "seed {seed}: nothing dropped");
+    }
+}
+
+#[test]
+fn merging_runs_equals_sorting() {
+    let mut state = 11u64;
+    let mut next = |m: u64| {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (state >> 33) % m
+    };
+    for runs in [1usize, 2, 3, 5, 16, 17, 40] {
+        for len in [0usize, 1, 7, 100, 1000] {
+            // `runs` ascending runs of distinct keys (ties broken by index,
+            // as the filter's keys are), some keys repeated across runs.
+            let mut keys: Vec<(u64, u32)> = Vec::new();
+            for r in 0..runs {
+                let mut run: Vec<u64> = (0..len / runs).map(|_| next(50)).collect();
+                run.sort_unstable();
+                keys.extend(run.into_iter().map(|k| (k, r as u32)));
+            }
+            let mut indexed: Vec<(u64, u32, u32)> = Vec::new();
+            for (i, &(k, r)) in keys.iter().enumerate() {
+                indexed.push((k, r, i as u32));
+            }
+            let mut sorted = indexed.clone();
+            sorted.sort_unstable();
+            let mut merged = indexed.clone();
+            if merge_runs(&mut merged) {
+                assert_eq!(merged, sorted, "{runs} runs of {len}");
+            } else {
+                assert!(runs > 16, "{runs} runs refused");
+                assert_eq!(merged, indexed, "a refused merge leaves the keys");
+            }
+        }
+    }
+}
+
+#[test]
+fn flat_groups_equal_the_nested_ones() {
+    let mut state = 3u64;
+    let mut next = || {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((state >> 33) % 12) as f64 / 12.0
+    };
+    for n in [1usize, 2, 3] {
+        let utils: Vec<f64> = (0..400 * n).map(|_| next()).collect();
+        for margin in [0.0, 0.1] {
+            let nested = pareto_groups_within(&utils, n, margin, None).unwrap();
+            let flat = pareto_groups_flat(&utils, n, margin, None).unwrap();
+            assert_eq!(flat.len(), nested.len());
+            let flat: Vec<Vec<usize>> = flat.iter().map(<[usize]>::to_vec).collect();
+            assert_eq!(flat, nested, "n = {n}, margin {margin}");
+        }
+    }
+}
+
+#[test]
+fn two_party_groups_equal_a_naive_filter() {
+    // Pseudo-random points on a coarse grid: many identical vectors.
+    let mut state = 19u64;
+    let mut next = |m: u64| {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (state >> 33) % m
+    };
+    for len in [0usize, 1, 2, 50, 700] {
+        let utils: Vec<f64> = (0..2 * len).map(|_| next(15) as f64 / 10.0).collect();
+        let at = |i: usize| &utils[2 * i..2 * i + 2];
+        // Distinct non-dominated vectors, descending; members ascending.
+        let mut vectors: Vec<&[f64]> = (0..len)
+            .map(at)
+            .filter(|&v| !(0..len).any(|j| weakly_greater(at(j), v) && at(j) != v))
+            .collect();
+        vectors.sort_by(|a, b| b.partial_cmp(a).unwrap());
+        vectors.dedup();
+        let naive: Vec<Vec<usize>> = vectors
+            .iter()
+            .map(|&v| (0..len).filter(|&i| at(i) == v).collect())
+            .collect();
+        assert_eq!(pareto_groups(&utils, 2), naive, "{len} points");
     }
 }

@@ -24,17 +24,27 @@ pub(super) const MAX_DEPTH: usize = 200;
 #[derive(Debug, Clone)]
 pub(super) struct Element {
     pub(super) name: String,
-    pub(super) attrs: Vec<(String, String)>,
+    /// Every attribute's key and (normalised) value, one after another in
+    /// document order: two allocations per element rather than two per
+    /// attribute.
+    attr_text: String,
+    /// Per attribute, where its key and its value end in `attr_text`.
+    attr_ends: Vec<(usize, usize)>,
     pub(super) children: Vec<Element>,
     pub(super) line: usize,
 }
 
 impl Element {
+    /// The value of the first attribute named `key`.
     pub(super) fn attr(&self, key: &str) -> Option<&str> {
-        self.attrs
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
+        let mut start = 0;
+        for &(key_end, value_end) in &self.attr_ends {
+            if &self.attr_text[start..key_end] == key {
+                return Some(&self.attr_text[key_end..value_end]);
+            }
+            start = value_end;
+        }
+        None
     }
 
     pub(super) fn child(&self, name: &str) -> Option<&Element> {
@@ -45,9 +55,9 @@ impl Element {
 /// Parses `text` into a tree. `Ok(None)` when the text holds no element at
 /// all (some GENIUS folders keep plain-text notes under a `.xml` name).
 pub(super) fn parse_xml(file: &str, text: &str) -> Result<Option<Element>> {
-    let lines = LineIndex::new(text);
+    // Errors index the lines; elements count them as the reader advances.
     let malformed = |pos: usize, message: String| {
-        let (line, col) = lines.line_col(pos);
+        let (line, col) = LineIndex::new(text).line_col(pos);
         Error::format(
             file,
             Location::line(line, Some(col)),
@@ -57,6 +67,11 @@ pub(super) fn parse_xml(file: &str, text: &str) -> Result<Option<Element>> {
     let mut reader = Reader::from_str(text);
     let mut stack: Vec<Element> = Vec::new();
     let mut root: Option<Element> = None;
+    let mut lines = LineCounter {
+        text: text.as_bytes(),
+        counted: 0,
+        line: 1,
+    };
     loop {
         let pos = reader.buffer_position() as usize;
         let event = match reader.read_event() {
@@ -68,10 +83,10 @@ pub(super) fn parse_xml(file: &str, text: &str) -> Result<Option<Element>> {
                 if stack.len() >= MAX_DEPTH {
                     return Err(malformed(pos, "elements nested too deeply".into()));
                 }
-                stack.push(element(file, &lines, pos, &e)?);
+                stack.push(element(file, lines.line_at(pos), &e)?);
             }
             Event::Empty(e) => {
-                let el = element(file, &lines, pos, &e)?;
+                let el = element(file, lines.line_at(pos), &e)?;
                 attach(&mut stack, &mut root, el).map_err(|m| malformed(pos, m.to_string()))?;
             }
             Event::End(_) => {
@@ -130,15 +145,38 @@ pub(super) fn attach(
     Ok(())
 }
 
-pub(super) fn element(
-    file: &str,
-    lines: &LineIndex,
-    pos: usize,
-    e: &BytesStart,
-) -> Result<Element> {
-    let line = lines.line(pos);
+/// The 1-based line of a byte offset, counting newlines from the last
+/// offset asked for (offsets come in increasing order; an earlier one is
+/// counted from the start): the line `LineIndex` gives.
+struct LineCounter<'a> {
+    text: &'a [u8],
+    /// Newlines before this offset are counted in `line`.
+    counted: usize,
+    line: usize,
+}
+
+impl LineCounter<'_> {
+    fn line_at(&mut self, pos: usize) -> usize {
+        let pos = pos.min(self.text.len());
+        if pos < self.counted {
+            (self.counted, self.line) = (0, 1);
+        }
+        let newlines = self.text[self.counted..pos]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        self.line += newlines;
+        self.counted = pos;
+        self.line
+    }
+}
+
+/// The element of a start tag on line `line`.
+pub(super) fn element(file: &str, line: usize, e: &BytesStart) -> Result<Element> {
     let name = e.name().as_ref().to_string();
-    let mut attrs = Vec::new();
+    // Keys and values take no more room than the tag's text.
+    let mut attr_text = String::with_capacity(e.len());
+    let mut attr_ends = Vec::with_capacity(4);
     for a in e.attributes() {
         let bad = |m: String| {
             Error::format(
@@ -148,16 +186,18 @@ pub(super) fn element(
             )
         };
         let a = a.map_err(|err| bad(err.to_string()))?;
-        let key = a.key.as_ref().to_string();
         let value = a
             .normalized_value(XmlVersion::Implicit1_0)
-            .map_err(|err| bad(err.to_string()))?
-            .into_owned();
-        attrs.push((key, value));
+            .map_err(|err| bad(err.to_string()))?;
+        attr_text.push_str(a.key.as_ref());
+        let key_end = attr_text.len();
+        attr_text.push_str(&value);
+        attr_ends.push((key_end, attr_text.len()));
     }
     Ok(Element {
         name,
-        attrs,
+        attr_text,
+        attr_ends,
         children: Vec::new(),
         line,
     })
@@ -237,4 +277,36 @@ pub(super) fn ignored(notes: &mut Notes, el: &Element, parent: &str) {
         "ignored unknown element <{}> in <{parent}> (line {})",
         el.name, el.line
     ));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counted_lines_are_the_indexed_ones() {
+        let text = "a\nbb\n\nccc\r\nd\n";
+        let index = LineIndex::new(text);
+        let mut counter = LineCounter {
+            text: text.as_bytes(),
+            counted: 0,
+            line: 1,
+        };
+        // Increasing offsets, one past the end, then an earlier one again.
+        for pos in (0..=text.len() + 1).chain([3, 0, 9]) {
+            assert_eq!(counter.line_at(pos), index.line(pos), "offset {pos}");
+        }
+    }
+
+    #[test]
+    fn attributes_are_found_by_key_first_one_first() {
+        let root = parse_xml("t", "<r a=\"1\" bb=\"x &amp; y\" c=\"\"/>")
+            .unwrap()
+            .unwrap();
+        assert_eq!(root.attr("a"), Some("1"));
+        assert_eq!(root.attr("bb"), Some("x & y"));
+        assert_eq!(root.attr("c"), Some(""));
+        assert_eq!(root.attr("b"), None);
+        assert_eq!(root.attr("abb"), None);
+    }
 }
