@@ -2,7 +2,7 @@
 //! logs, signing key, limits and language model from the command line.
 //!
 //! The language model (for `llm` bots) is set up when `--llm-url`,
-//! `--llm-model` or `PACTUM_LLM_URL` asks for one; then both an endpoint
+//! `--llm-model` or a non-empty `PACTUM_LLM_URL` asks for one; then both an endpoint
 //! and a model are needed (the flags win over the environment), and the
 //! endpoint and model are announced on stderr at start.
 //!
@@ -191,7 +191,7 @@ pub fn run(args: Args) -> Result<()> {
 fn language_model(llm: &crate::negotiate::LlmArgs) -> Result<Option<pactum_server::LanguageModel>> {
     let asked = llm.llm_url.is_some()
         || llm.llm_model.is_some()
-        || std::env::var_os("PACTUM_LLM_URL").is_some();
+        || std::env::var("PACTUM_LLM_URL").is_ok_and(|url| !url.trim().is_empty());
     if !asked {
         return Ok(None);
     }
