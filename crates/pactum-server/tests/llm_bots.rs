@@ -43,13 +43,17 @@ fn read_request(stream: &mut TcpStream) -> Option<Value> {
     serde_json::from_slice(&body).ok()
 }
 
+/// The words the stand-ins offer with.
+const OFFER_WORDS: &str = "How about this package?";
+
 /// A stand-in endpoint: accepts whatever it may accept, else offers its
-/// first candidate, with words each time. Before answering a request it
-/// reports it on `asked` and waits for a word on `release` (if given).
-/// Returns its URL.
+/// first candidate, with words each time (`offer_words` with an offer).
+/// Before answering a request it reports it on `asked` and waits for a word
+/// on `release` (if given). Returns its URL.
 fn stand_in(
     asked: Option<tokio::sync::mpsc::UnboundedSender<()>>,
     release: Option<std::sync::mpsc::Receiver<()>>,
+    offer_words: &'static str,
 ) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}/v1", listener.local_addr().unwrap());
@@ -76,7 +80,7 @@ fn stand_in(
             let content = if question.contains("you may accept it") {
                 json!({"move": "accept", "candidate": 0, "message": "Agreed, thank you."})
             } else {
-                json!({"move": "offer", "candidate": 1, "message": "How about this package?"})
+                json!({"move": "offer", "candidate": 1, "message": offer_words})
             };
             let body = json!({
                 "choices": [{"message": {"role": "assistant", "content": content.to_string()}, "finish_reason": "stop"}],
@@ -141,7 +145,7 @@ async fn next_move_event(stream: &mut Body, buf: &mut String) -> (String, Value)
 
 #[tokio::test]
 async fn an_llm_dealer_answers_a_person_over_http_with_words_the_record_keeps() {
-    let app = server_with_model(&stand_in(None, None)).await;
+    let app = server_with_model(&stand_in(None, None, OFFER_WORDS)).await;
     let (id, admin, buyer) = car_purchase_with_llm_dealer(&app, json!({})).await;
     let mut stream = open_stream(&app, &id, &buyer, None).await;
     let mut buf = String::new();
@@ -230,7 +234,7 @@ async fn an_llm_dealer_answers_a_person_over_http_with_words_the_record_keeps() 
 async fn a_model_yet_to_answer_holds_up_no_other_move() {
     let (asked_tx, mut asked) = tokio::sync::mpsc::unbounded_channel();
     let (release, release_rx) = std::sync::mpsc::channel();
-    let app = server_with_model(&stand_in(Some(asked_tx), Some(release_rx))).await;
+    let app = server_with_model(&stand_in(Some(asked_tx), Some(release_rx), OFFER_WORDS)).await;
     let (id, admin, buyer) = car_purchase_with_llm_dealer(&app, json!({})).await;
     let other = create_test_deal(
         &app,
@@ -280,7 +284,7 @@ async fn a_model_yet_to_answer_holds_up_no_other_move() {
 async fn the_time_limit_ends_a_session_while_its_model_is_asked() {
     let (asked_tx, mut asked) = tokio::sync::mpsc::unbounded_channel();
     let (release, release_rx) = std::sync::mpsc::channel();
-    let app = server_with_model(&stand_in(Some(asked_tx), Some(release_rx))).await;
+    let app = server_with_model(&stand_in(Some(asked_tx), Some(release_rx), OFFER_WORDS)).await;
     let (id, admin, buyer) =
         car_purchase_with_llm_dealer(&app, json!({"deadline_seconds": 1})).await;
     let (status, _, text) = post_move(&app, &id, &buyer, car(20000, 3, "black", 1)).await;
@@ -311,11 +315,39 @@ async fn the_time_limit_ends_a_session_while_its_model_is_asked() {
     release.send(()).unwrap();
 }
 
+/// The `message`s of the session's record, in order: (party, kind, words).
+async fn words_of(app: &Router, id: &str, token: &str) -> Vec<(String, String, String)> {
+    let (status, words, text) = call(
+        app,
+        "GET",
+        &format!("/sessions/{id}/messages"),
+        Some(token),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    words["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            let s = |k: &str| m[k].as_str().unwrap().to_string();
+            (s("party"), s("kind"), s("message"))
+        })
+        .collect()
+}
+
+/// Waits for the next request a stand-in reports; fails rather than hangs
+/// when none comes.
+async fn next_ask(asked: &mut tokio::sync::mpsc::UnboundedReceiver<()>, what: &str) {
+    tokio::time::timeout(std::time::Duration::from_secs(60), asked.recv())
+        .await
+        .unwrap_or_else(|_| panic!("{what}"))
+        .expect("the stand-in runs");
+}
+
 #[tokio::test]
-async fn another_server_takes_up_the_turn_when_a_stream_opens() {
-    // The first server is asked and never answers (as one that stopped).
-    let (asked_tx, mut asked) = tokio::sync::mpsc::unbounded_channel();
-    let (release, release_rx) = std::sync::mpsc::channel::<()>();
+async fn another_server_takes_up_the_turn_and_an_overtaken_decision_is_made_again() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("pactum.db");
     let db = db.to_str().unwrap();
@@ -326,24 +358,32 @@ async fn another_server_takes_up_the_turn_when_a_stream_opens() {
         )
         .unwrap()
     };
+    // The first server's model answers only when released.
+    let (asked_tx, mut asked_first) = tokio::sync::mpsc::unbounded_channel();
+    let (release_first, release_rx) = std::sync::mpsc::channel::<()>();
     let first = router(
         pactum_server::connect(db)
             .await
             .unwrap()
-            .with_language_model(model(&stand_in(Some(asked_tx), Some(release_rx)))),
+            .with_language_model(model(&stand_in(Some(asked_tx), Some(release_rx), "first"))),
     );
-    let (id, admin, buyer) = car_purchase_with_llm_dealer(&first, json!({})).await;
-    let (status, _, text) = post_move(&first, &id, &buyer, car(20000, 3, "black", 1)).await;
+    let (id, _admin, buyer) = car_purchase_with_llm_dealer(&first, json!({})).await;
+    let below = car(20000, 3, "black", 1);
+    let (status, _, text) = post_move(&first, &id, &buyer, below.clone()).await;
     assert_eq!(status, StatusCode::OK, "{text}");
-    asked.recv().await.expect("the first server asks its model");
+    next_ask(&mut asked_first, "the first server asks its model").await;
 
     // A second server on the same database, told of nothing, takes the
-    // turn up when the buyer's stream opens.
+    // turn up when the buyer's stream opens (its model answers once at
+    // once, then only when released).
+    let (asked_tx, mut asked_second) = tokio::sync::mpsc::unbounded_channel();
+    let (release_second, release_rx) = std::sync::mpsc::channel::<()>();
+    release_second.send(()).unwrap();
     let second = router(
         pactum_server::connect(db)
             .await
             .unwrap()
-            .with_language_model(model(&stand_in(None, None))),
+            .with_language_model(model(&stand_in(Some(asked_tx), Some(release_rx), "second"))),
     );
     let mut stream = open_stream(&second, &id, &buyer, None).await;
     let mut buf = String::new();
@@ -351,16 +391,53 @@ async fn another_server_takes_up_the_turn_when_a_stream_opens() {
         let (name, data) = next_move_event(&mut stream, &mut buf).await;
         assert_eq!(name, "move");
         if data["party"] == "Dealer" {
-            assert_eq!(data["kind"], "offer");
             break;
         }
     }
-    let record = record_text(&second, &id, &admin).await;
-    assert!(
-        record.contains("\"message\":\"How about this package?\""),
-        "{record}"
+    assert_eq!(
+        words_of(&second, &id, &buyer).await,
+        [("Dealer".into(), "offer".into(), "second".into())]
     );
-    drop(release);
+
+    // The buyer moves again: the dealer's turn again, the second server's
+    // model asked (and held).
+    let (status, _, text) = post_move(&second, &id, &buyer, below).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    next_ask(&mut asked_second, "the second server asks its model again").await;
+
+    // The first server's answer now comes, to a question about moves that
+    // are no longer the session's: it is dropped, and the model asked again.
+    release_first.send(()).unwrap();
+    next_ask(
+        &mut asked_first,
+        "the overtaken decision was not made again",
+    )
+    .await;
+    assert_eq!(
+        words_of(&first, &id, &buyer).await.len(),
+        1,
+        "nothing committed"
+    );
+    // Its new decision is committed (by the first server, whose commits
+    // the second server's streams do not hear of on SQLite: the record
+    // tells).
+    release_first.send(()).unwrap();
+    let mut said = Vec::new();
+    for _ in 0..600 {
+        said = words_of(&second, &id, &buyer).await;
+        if said.len() > 1 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        said,
+        [
+            ("Dealer".into(), "offer".into(), "second".into()),
+            ("Dealer".into(), "offer".into(), "first".into()),
+        ]
+    );
+    drop(release_second);
 }
 
 #[tokio::test]
