@@ -145,8 +145,25 @@ async fn next_move_event(stream: &mut Body, buf: &mut String) -> (String, Value)
 
 #[tokio::test]
 async fn an_llm_dealer_answers_a_person_over_http_with_words_the_record_keeps() {
+    dealer_answers_a_person(sqlite().await).await;
+}
+
+#[tokio::test]
+async fn an_llm_dealer_answers_a_person_on_postgresql() {
+    let Some(url) = postgres_url("an_llm_dealer_answers_a_person_on_postgresql").await else {
+        return;
+    };
+    dealer_answers_a_person(pactum_server::connect(&url).await.unwrap()).await;
+    drop_database(&url).await;
+}
+
+/// A person plays the car purchase over HTTP against an `llm` dealer on
+/// the database `db`.
+async fn dealer_answers_a_person(db: pactum_server::Db) {
     let (asked_tx, mut asked) = tokio::sync::mpsc::unbounded_channel();
-    let app = server_with_model(&stand_in(Some(asked_tx), None, OFFER_WORDS)).await;
+    let url = stand_in(Some(asked_tx), None, OFFER_WORDS);
+    let config = pactum_llm::Config::new(&url, "stand-in").unwrap();
+    let app = router(db.with_language_model(LanguageModel::new(config, "boulware").unwrap()));
     let (id, admin, buyer) = car_purchase_with_llm_dealer(&app, json!({})).await;
     let mut stream = open_stream(&app, &id, &buyer, None).await;
     let mut buf = String::new();
@@ -336,7 +353,21 @@ async fn next_ask(asked: &mut tokio::sync::mpsc::UnboundedReceiver<()>, what: &s
 async fn another_server_takes_up_the_turn_and_an_overtaken_decision_is_made_again() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("pactum.db");
-    let db = db.to_str().unwrap();
+    two_servers(db.to_str().unwrap()).await;
+}
+
+#[tokio::test]
+async fn two_servers_share_an_llm_bot_on_postgresql() {
+    let Some(url) = postgres_url("two_servers_share_an_llm_bot_on_postgresql").await else {
+        return;
+    };
+    two_servers(&url).await;
+    drop_database(&url).await;
+}
+
+/// Two servers on the database `db`: the second takes up a turn the first
+/// was deciding, and the first's overtaken decision is made again.
+async fn two_servers(db: &str) {
     let model = |url: &str| {
         LanguageModel::new(
             pactum_llm::Config::new(url, "stand-in").unwrap(),
@@ -424,6 +455,7 @@ async fn another_server_takes_up_the_turn_and_an_overtaken_decision_is_made_agai
         ]
     );
     drop(release_second);
+    drop(release_first);
 }
 
 #[tokio::test]
