@@ -346,6 +346,27 @@ mod tests {
     }
 
     #[test]
+    fn only_words_the_record_accepts_are_recorded() {
+        let said = |message: Option<&str>| {
+            BotDecision {
+                seat: 0,
+                kind: MoveKind::Offer,
+                offer: Some(vec![0]),
+                note: Some(Note {
+                    message: message.map(String::from),
+                    ..Note::default()
+                }),
+            }
+            .message()
+        };
+        assert_eq!(said(Some("Fair?\nYes.")), Some("Fair?\nYes.".into()));
+        assert_eq!(said(Some("a\u{7}b")), None, "a control character");
+        assert_eq!(said(Some(&"x".repeat(501))), None, "too long");
+        assert_eq!(said(Some("  ")), None, "blank");
+        assert_eq!(said(None), None);
+    }
+
+    #[test]
     fn a_language_model_needs_a_classic_fallback() {
         let config = Config::new("http://127.0.0.1:9/v1", "m").unwrap();
         let model = LanguageModel::new(config.clone(), " conceder ").unwrap();
