@@ -202,7 +202,9 @@ pub fn serve_blocking_with(
 }
 
 /// [`serve_with_model`] on a fresh multi-threaded runtime, for callers
-/// without one.
+/// without one. A language model's answer still awaited when the server
+/// has stopped (an `llm` bot's move, never committed) is not waited for
+/// beyond a second.
 pub fn serve_blocking_with_model(
     db: &str,
     listen: &str,
@@ -210,16 +212,18 @@ pub fn serve_blocking_with_model(
     limits: ServerLimits,
     language_model: Option<LanguageModel>,
 ) -> anyhow::Result<()> {
-    tokio::runtime::Builder::new_multi_thread()
+    let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
-        .build()?
-        .block_on(serve_with_model(
-            db,
-            listen,
-            signing_key,
-            limits,
-            language_model,
-        ))
+        .build()?;
+    let served = runtime.block_on(serve_with_model(
+        db,
+        listen,
+        signing_key,
+        limits,
+        language_model,
+    ));
+    runtime.shutdown_timeout(std::time::Duration::from_secs(1));
+    served
 }
 
 /// Reads an exported record (JSON) and verifies it. See
