@@ -1,5 +1,10 @@
 //! `pactum serve`: the live negotiation server, with its database, address,
-//! logs, signing key and limits from the command line.
+//! logs, signing key, limits and language model from the command line.
+//!
+//! The language model (for `llm` bots) is set up when `--llm-url`,
+//! `--llm-model` or a non-empty `PACTUM_LLM_URL` asks for one; then both an endpoint
+//! and a model are needed (the flags win over the environment), and the
+//! endpoint and model are announced on stderr at start.
 //!
 //! Rules: every limit defaults to `pactum_server::ServerLimits::default()`
 //! and is checked when parsed (counts of at least 1 where 0 would serve
@@ -40,6 +45,8 @@ pub struct Args {
     signing_key: Option<PathBuf>,
     #[command(flatten)]
     limits: ServeLimits,
+    #[command(flatten)]
+    llm: crate::negotiate::LlmArgs,
 }
 
 /// The server's limits (docs/budgets.md); defaults from
@@ -161,5 +168,41 @@ pub fn run(args: Args) -> Result<()> {
             .collect();
         eprintln!("pactum: signing records with Ed25519 public key {public}");
     }
-    pactum_server::serve_blocking_with(&args.db, &args.listen, key, args.limits.to_limits())
+    let model = language_model(&args.llm)?;
+    if let Some(model) = &model {
+        eprintln!(
+            "pactum: llm bots play through the model {} at {} (fallback {})",
+            model.config().model(),
+            model.config().endpoint(),
+            model.fallback()
+        );
+    }
+    pactum_server::serve_blocking_with_model(
+        &args.db,
+        &args.listen,
+        key,
+        args.limits.to_limits(),
+        model,
+    )
+}
+
+/// The language model of the `llm` bots, when the flags or the environment
+/// ask for one.
+fn language_model(llm: &crate::negotiate::LlmArgs) -> Result<Option<pactum_server::LanguageModel>> {
+    let asked = llm.llm_url.is_some()
+        || llm.llm_model.is_some()
+        || std::env::var("PACTUM_LLM_URL").is_ok_and(|url| !url.trim().is_empty());
+    if !asked {
+        return Ok(None);
+    }
+    let mut config = pactum_llm::Config::from_env(llm.llm_url.as_deref(), llm.llm_model.as_deref())
+        .context("the llm bots' language model")?;
+    if let Some(format) = &llm.llm_format {
+        config =
+            config.with_format(pactum_llm::ResponseFormat::parse(format).context("--llm-format")?);
+    }
+    let config = config.with_cache(llm.llm_cache.clone());
+    let model =
+        pactum_server::LanguageModel::new(config, &llm.llm_fallback).context("--llm-fallback")?;
+    Ok(Some(model))
 }

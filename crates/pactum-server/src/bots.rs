@@ -16,16 +16,28 @@
 //! negotiation instead, as the simulator's runner does by default. A bot
 //! moves only for the seat whose turn the engine gives, so never for a seat
 //! that left. Its errors are typed ([`BotError`]).
+//!
+//! The `llm` strategy takes a seat only on a server given a
+//! [`LanguageModel`]; each session's `llm` bots talk to it through a client
+//! of their own (the session's seed sent with each request, the token
+//! budget the session's). Rebuilt for a turn, an `llm` bot is told of its
+//! own earlier offers as offers it made: the model is never asked again
+//! about a turn already played. The words it sends with a move go into the
+//! move's record entry when they pass the record's checks on messages
+//! (`crate::words`); they are dropped with a move the rules refuse.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use pactum_core::{Outcome, Scenario};
+use pactum_llm::{Client, Config};
 use pactum_protocol::{Acceptability, Clock, Deadline, derive_seed};
-use pactum_sim::negotiator::{self, Negotiator, Now, Response, SeatInfo};
+use pactum_sim::negotiator::llm::LlmModel;
+use pactum_sim::negotiator::{self, Builder, Negotiator, Note, Now, Response, SeatInfo};
 use pactum_sim::{OutcomeId, Prepared};
 
 use crate::protocol::{MoveKind, State};
+use crate::words::check_message;
 
 /// Why bots cannot play a scenario, or cannot find a move.
 #[derive(Debug, thiserror::Error)]
@@ -42,10 +54,10 @@ pub enum BotError {
     /// strategy.
     #[error(transparent)]
     Sim(#[from] pactum_sim::SimError),
-    /// The `llm` strategy was asked for a seat: the server plays classic
-    /// strategies only.
+    /// The `llm` strategy was asked for a seat on a server without a
+    /// language model.
     #[error(
-        "the llm strategy cannot take a seat in a live session (it needs a language model; bots play the classic strategies)"
+        "the llm strategy needs a language model, and this server has no language model configured (bots here play the classic strategies)"
     )]
     NoModel,
     /// A recorded package is not an outcome of the scenario.
@@ -111,13 +123,60 @@ pub fn prepare(scenario: &Scenario) -> Result<Prepared, BotError> {
     Ok(Prepared::new(scenario.clone())?)
 }
 
-/// Checks a strategy name: a classic strategy (the `llm` strategy needs a
-/// language model, which live sessions do not have).
-pub fn check_strategy(name: &str) -> Result<(), BotError> {
-    if name == negotiator::LLM {
+/// Checks a strategy name: a classic strategy, or `llm` on a server with
+/// a language model (`has_model`).
+pub fn check_strategy(name: &str, has_model: bool) -> Result<(), BotError> {
+    if name == negotiator::LLM && !has_model {
         return Err(BotError::NoModel);
     }
     Ok(negotiator::check(name)?)
+}
+
+/// The language model a server's `llm` bots play through: where it is
+/// (endpoint, model, key, timeouts, token budget, replay cache) and the
+/// classic strategy that stands in for a turn the model fails.
+#[derive(Debug, Clone)]
+pub struct LanguageModel {
+    config: Config,
+    fallback: String,
+}
+
+impl LanguageModel {
+    /// The model of `config`, with `fallback` (a classic strategy's name)
+    /// standing in; an unknown fallback is an error naming the classic
+    /// strategies.
+    pub fn new(config: Config, fallback: &str) -> Result<Self, pactum_sim::SimError> {
+        let fallback = fallback.trim();
+        // Checks the fallback as the strategy will.
+        LlmModel::new(Arc::new(Client::new(config.clone())), fallback)?;
+        Ok(LanguageModel {
+            config,
+            fallback: fallback.to_string(),
+        })
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The fallback strategy's name.
+    pub fn fallback(&self) -> &str {
+        &self.fallback
+    }
+
+    /// The model as one session's bots use it: a client of their own, with
+    /// the session's seed ([`session_seed`]) and a token budget of their own.
+    pub(crate) fn for_session(&self, session_id: &str) -> Result<Arc<LlmModel>, BotError> {
+        let config = self
+            .config
+            .clone()
+            .with_seed(Some(session_seed(session_id)));
+        Ok(Arc::new(LlmModel::new(
+            Arc::new(Client::new(config)),
+            &self.fallback,
+        )?))
+    }
 }
 
 /// The seed of a session's bots: the first 64 bits of its id.
@@ -163,11 +222,38 @@ fn act(
     }
 }
 
-/// The move of the bot of strategy `strategy` in the seat whose turn it is
-/// in `state`, after the moves `history` (every move of the session so
-/// far, in order), on the clock `clock`. A move the rules refuse (checked
-/// on a copy of `state` against `limits`) becomes `end`.
+/// A bot's move: the seat, the move, its outcome (offers) and the note
+/// the negotiator made on it (the `llm` strategy's words, leaks and
+/// fallback; none for the classic strategies).
+#[derive(Debug, Clone)]
+pub struct BotDecision {
+    /// The seat that moves.
+    pub seat: usize,
+    /// The move.
+    pub kind: MoveKind,
+    /// The package offered, for an offer.
+    pub offer: Option<Outcome>,
+    /// The negotiator's note on the move, if any.
+    pub note: Option<Note>,
+}
+
+impl BotDecision {
+    /// The words to record with the move: the note's message, if it is one
+    /// the record accepts.
+    pub fn message(&self) -> Option<String> {
+        let said = self.note.as_ref()?.message.as_deref()?;
+        check_message("message", Some(said)).ok().flatten()
+    }
+}
+
+/// The move of the bot of strategy `strategy` (built by `builder`) in the
+/// seat whose turn it is in `state`, after the moves `history` (every move
+/// of the session so far, in order), on the clock `clock`. A move the
+/// rules refuse (checked on a copy of `state` against `limits`) becomes
+/// `end`, without the words that came with it.
+#[allow(clippy::too_many_arguments)]
 pub fn next_move<A: Acceptability<Outcome>>(
+    builder: &Builder,
     prepared: &Prepared,
     strategy: &str,
     session_id: &str,
@@ -175,7 +261,7 @@ pub fn next_move<A: Acceptability<Outcome>>(
     history: &[SeenMove],
     clock: &Clock,
     limits: &A,
-) -> Result<(usize, MoveKind, Option<Outcome>), BotError> {
+) -> Result<BotDecision, BotError> {
     let seat = state.turn();
     let n = prepared.negotiators.len();
     let info = SeatInfo {
@@ -185,13 +271,16 @@ pub fn next_move<A: Acceptability<Outcome>>(
         space: prepared.space.clone(),
         seed: seat_seed(session_id, seat),
     };
-    let mut bot = negotiator::build(strategy, &info)?;
+    let mut bot = builder.build(strategy, prepared, &info)?;
+    // The model is never asked about a turn already played: its own offers
+    // are told to it as made.
+    let ask_again = strategy != negotiator::LLM;
     let encode = |o: &Outcome| prepared.space.encode(o);
     let mut standing: Option<(OutcomeId, usize)> = None;
     for m in history {
         let now = pactum_sim::session::now(clock, m.round as usize);
         let id = m.offer.as_ref().map(encode).transpose()?;
-        if m.seat == seat {
+        if m.seat == seat && ask_again {
             // Replays its own decision so that its internal state follows.
             let _ = act(bot.as_mut(), &now, standing, seat);
         } else if let Some(id) = id {
@@ -212,12 +301,23 @@ pub fn next_move<A: Acceptability<Outcome>>(
     };
     let now: Now = pactum_sim::session::now(clock, state.round() as usize);
     let (kind, offer) = act(bot.as_mut(), &now, standing, seat);
+    let note = bot.take_note();
     let offer = offer.map(|id| prepared.space.decode(id));
     let mut probe = state.clone();
     Ok(
         match probe.apply_within(seat, kind, offer.clone(), limits) {
-            Ok(_) => (seat, kind, offer),
-            Err(_) => (seat, MoveKind::End, None),
+            Ok(_) => BotDecision {
+                seat,
+                kind,
+                offer,
+                note,
+            },
+            Err(_) => BotDecision {
+                seat,
+                kind: MoveKind::End,
+                offer: None,
+                note: None,
+            },
         },
     )
 }
@@ -227,10 +327,57 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_llm_strategy_takes_no_live_seat() {
-        assert!(matches!(check_strategy("llm"), Err(BotError::NoModel)));
-        assert!(check_strategy("boulware").is_ok());
-        assert!(matches!(check_strategy("nobody"), Err(BotError::Sim(_))));
+    fn the_llm_strategy_takes_a_seat_only_with_a_model() {
+        assert!(matches!(
+            check_strategy("llm", false),
+            Err(BotError::NoModel)
+        ));
+        assert!(
+            BotError::NoModel
+                .to_string()
+                .contains("no language model configured")
+        );
+        assert!(check_strategy("llm", true).is_ok());
+        assert!(check_strategy("boulware", false).is_ok());
+        assert!(matches!(
+            check_strategy("nobody", true),
+            Err(BotError::Sim(_))
+        ));
+    }
+
+    #[test]
+    fn only_words_the_record_accepts_are_recorded() {
+        let said = |message: Option<&str>| {
+            BotDecision {
+                seat: 0,
+                kind: MoveKind::Offer,
+                offer: Some(vec![0]),
+                note: Some(Note {
+                    message: message.map(String::from),
+                    ..Note::default()
+                }),
+            }
+            .message()
+        };
+        assert_eq!(said(Some("Fair?\nYes.")), Some("Fair?\nYes.".into()));
+        assert_eq!(said(Some("a\u{7}b")), None, "a control character");
+        assert_eq!(said(Some(&"x".repeat(501))), None, "too long");
+        assert_eq!(said(Some("  ")), None, "blank");
+        assert_eq!(said(None), None);
+    }
+
+    #[test]
+    fn a_language_model_needs_a_classic_fallback() {
+        let config = Config::new("http://127.0.0.1:9/v1", "m").unwrap();
+        let model = LanguageModel::new(config.clone(), " conceder ").unwrap();
+        assert_eq!(model.fallback(), "conceder");
+        assert!(model.for_session("00ff").is_ok());
+        for bad in ["llm", "nobody"] {
+            assert!(matches!(
+                LanguageModel::new(config.clone(), bad),
+                Err(pactum_sim::SimError::BadFallback { .. })
+            ));
+        }
     }
     use pactum_protocol::AcceptAll;
 
@@ -258,7 +405,10 @@ values.a = { x = 0.0, y = 0.5, z = 1.0 }
 
     #[test]
     fn errors_are_typed() {
-        assert!(matches!(check_strategy("no-such"), Err(BotError::Sim(_))));
+        assert!(matches!(
+            check_strategy("no-such", false),
+            Err(BotError::Sim(_))
+        ));
         let sc = pactum_core::native::from_toml("t", THREE).unwrap().scenario;
         assert!(prepare(&sc).is_ok());
     }
@@ -292,7 +442,10 @@ values.a = { x = 0.0, y = 0.5, z = 1.0 }
             if state.finished.is_some() {
                 break;
             }
-            let (seat, kind, offer) = next_move(
+            let BotDecision {
+                seat, kind, offer, ..
+            } = next_move(
+                &Builder::default(),
                 &prepared,
                 "boulware",
                 session,

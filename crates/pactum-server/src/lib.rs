@@ -37,6 +37,7 @@ mod words;
 
 use anyhow::Context;
 
+pub use bots::LanguageModel;
 pub use certificate::CertificateError;
 pub use http::router::{ACCESS_LOG, router, router_with};
 pub use limits::{MAX_DEADLINE_ROUNDS, ServerLimits};
@@ -96,12 +97,28 @@ pub async fn serve_with(
     signing_key: Option<ed25519_dalek::SigningKey>,
     limits: ServerLimits,
 ) -> anyhow::Result<()> {
+    serve_with_model(db, listen, signing_key, limits, None).await
+}
+
+/// [`serve_with`], with the language model `llm` bots play through (see
+/// [`Db::with_language_model`]); without one, sessions may seat only the
+/// classic strategies.
+pub async fn serve_with_model(
+    db: &str,
+    listen: &str,
+    signing_key: Option<ed25519_dalek::SigningKey>,
+    limits: ServerLimits,
+    language_model: Option<LanguageModel>,
+) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("listening on {listen}"))?;
     let mut db_handle = connect(db).await?;
     if let Some(key) = signing_key {
         db_handle = db_handle.with_signing_key(key);
+    }
+    if let Some(model) = language_model {
+        db_handle = db_handle.with_language_model(model);
     }
     eprintln!("pactum: serving on http://{}", listener.local_addr()?);
     let (pool, closing) = (db_handle.pool.clone(), db_handle.clone());
@@ -181,10 +198,32 @@ pub fn serve_blocking_with(
     signing_key: Option<ed25519_dalek::SigningKey>,
     limits: ServerLimits,
 ) -> anyhow::Result<()> {
-    tokio::runtime::Builder::new_multi_thread()
+    serve_blocking_with_model(db, listen, signing_key, limits, None)
+}
+
+/// [`serve_with_model`] on a fresh multi-threaded runtime, for callers
+/// without one. A language model's answer still awaited when the server
+/// has stopped (an `llm` bot's move, never committed) is not waited for
+/// beyond a second.
+pub fn serve_blocking_with_model(
+    db: &str,
+    listen: &str,
+    signing_key: Option<ed25519_dalek::SigningKey>,
+    limits: ServerLimits,
+    language_model: Option<LanguageModel>,
+) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
-        .build()?
-        .block_on(serve_with(db, listen, signing_key, limits))
+        .build()?;
+    let served = runtime.block_on(serve_with_model(
+        db,
+        listen,
+        signing_key,
+        limits,
+        language_model,
+    ));
+    runtime.shutdown_timeout(std::time::Duration::from_secs(1));
+    served
 }
 
 /// Reads an exported record (JSON) and verifies it. See

@@ -69,8 +69,11 @@ pub struct CreateSession {
     #[serde(default)]
     pub deadline_seconds: Option<u64>,
     /// Negotiator seats played by the server: party name → strategy name
-    /// (one of pactum-sim's, e.g. "conceder"). At least one seat must be
-    /// left to a person.
+    /// (one of pactum-sim's, e.g. "conceder"; "llm" only on a server with a
+    /// language model, else 422). At least one seat must be left to a
+    /// person. A classic bot moves before the move that gave it the turn is
+    /// answered; an "llm" bot moves a little later (its move is streamed,
+    /// with its message).
     #[serde(default)]
     #[schema(value_type = Option<std::collections::HashMap<String, String>>)]
     pub bots: indexmap::IndexMap<String, String>,
@@ -210,7 +213,7 @@ pub(crate) async fn create_session(
                 "bots: {party:?} is not a negotiator of the scenario"
             )));
         }
-        crate::bots::check_strategy(strategy)
+        crate::bots::check_strategy(strategy, app.llm.has_model())
             .map_err(|e| ApiError::unprocessable(format!("bots: {e}")))?;
     }
     if !req.bots.is_empty() {

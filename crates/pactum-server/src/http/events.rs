@@ -3,7 +3,8 @@
 //! utility only, never anyone else's); the stream closes once the
 //! negotiation is over, or when the server shuts down. The stream's
 //! position in the log and the live channel are the service's
-//! (`sessions::live`).
+//! (`sessions::live`). Opening a stream also takes up an `llm` bot's turn
+//! that no task of this process heard of (`sessions::bots`).
 
 use std::convert::Infallible;
 
@@ -304,6 +305,8 @@ pub(crate) async fn events(
     let place = app.limits.subscribe(&id)?;
     let after = last_event_id(&headers);
     let subscriber = crate::sessions::live::open(&app, &session, party, after).await?;
+    // An llm bot's turn no task of this process heard of is taken up now.
+    crate::sessions::bots::wake_llm_bots(&app, &session);
     let stream = futures_util::stream::unfold(Some(subscriber), |subscriber| async move {
         let mut subscriber = subscriber?;
         loop {

@@ -47,6 +47,9 @@ pub(crate) struct AppState {
     pub(crate) write_lock: Option<Arc<Mutex<()>>>,
     /// Preference tables of the sessions with bots.
     pub(crate) bots: Arc<crate::bots::BotTables>,
+    /// The language model of the `llm` bots (if any) and their turns being
+    /// decided.
+    pub(crate) llm: Arc<crate::sessions::bots::LlmBots>,
     /// Live-update channels of the sessions being watched.
     pub(crate) hub: Arc<crate::sessions::live::Hub>,
     /// Parsed sessions (immutable once created), by id.
@@ -74,6 +77,7 @@ impl AppState {
             pool: db.pool,
             write_lock: (db.backend == Backend::Sqlite).then(|| Arc::new(Mutex::new(()))),
             bots: Default::default(),
+            llm: Arc::new(crate::sessions::bots::LlmBots::new(db.language_model)),
             hub,
             sessions: Arc::new(SessionCache::new(db.backend == Backend::Sqlite)),
             states: Default::default(),

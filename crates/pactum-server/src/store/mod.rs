@@ -53,6 +53,9 @@ pub struct Db {
     /// The key the server signs the heads of the records it serves with
     /// (see `crate::signing`).
     pub(crate) signing_key: Option<Arc<ed25519_dalek::SigningKey>>,
+    /// The language model `llm` bots play through, if the server has one
+    /// (see `crate::bots::LanguageModel`).
+    pub(crate) language_model: Option<Arc<crate::bots::LanguageModel>>,
 }
 
 impl Db {
@@ -68,6 +71,13 @@ impl Db {
     /// record and export it serves with it (see `crate::signing`).
     pub fn with_signing_key(mut self, key: ed25519_dalek::SigningKey) -> Db {
         self.signing_key = Some(Arc::new(key));
+        self
+    }
+
+    /// The handle with a language model: sessions may seat `llm` bots,
+    /// which play through it (without one, an `llm` seat is refused).
+    pub fn with_language_model(mut self, model: crate::bots::LanguageModel) -> Db {
+        self.language_model = Some(Arc::new(model));
         self
     }
 }
@@ -149,6 +159,7 @@ pub async fn connect_with(db: &str, max_connections: Option<u32>) -> anyhow::Res
         checkpoints,
         closing: Arc::new(tokio::sync::watch::Sender::new(false)),
         signing_key: None,
+        language_model: None,
     })
 }
 
