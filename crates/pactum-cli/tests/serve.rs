@@ -4,7 +4,7 @@
 //! verifies with `pactum verify` (and fails it once tampered with), two
 //! processes on one PostgreSQL database stream each other's moves, and the
 //! server's log never shows a token or a party's preferences; the
-//! limits are set by flags.
+//! limits are set by flags; the `--llm-*` flags give `llm` bots a model.
 
 mod common;
 
@@ -574,4 +574,63 @@ fn serve_flags_set_the_limits() {
         assert!(stderr.contains(flag), "{flag} {value}: {stderr}");
     }
     assert!(!dir.path().join("never.db").exists());
+}
+
+/// `llm` bots take a seat only on a server started with a language model
+/// (`--llm-url`, `--llm-model`, `--llm-format`): without one the session is
+/// refused with 422 naming the missing model; a fallback that cannot stand
+/// in for the model stops the server at start with a message naming the
+/// flag.
+#[test]
+fn llm_bots_need_a_server_started_with_a_model() {
+    let dir = tempfile::tempdir().unwrap();
+    let body = json!({
+        "scenario_toml": SCENARIO,
+        "protocol": "alternating_offers",
+        "deadline_rounds": 10,
+        "bots": {"Bob": "llm"},
+    });
+
+    let plain = Server::start(dir.path().join("plain.db"));
+    let (status, refused) = plain.http("POST", "/sessions", None, Some(&body));
+    assert_eq!(status, 422, "{refused}");
+    assert!(
+        refused.to_string().contains("no language model configured"),
+        "{refused}"
+    );
+    plain.stop();
+
+    let model = [
+        "--llm-url",
+        "http://127.0.0.1:9/v1",
+        "--llm-model",
+        "stand-in",
+        "--llm-format",
+        "json_object",
+    ];
+    let with_model = Server::start_with(dir.path().join("model.db"), &model, &[]);
+    let (status, created) = with_model.http("POST", "/sessions", None, Some(&body));
+    assert_eq!(status, 201, "{created}");
+    with_model.stop();
+
+    let out = Command::new(env!("CARGO_BIN_EXE_pactum"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--db"])
+        .arg(dir.path().join("bad.db"))
+        .args(model)
+        .args(["--llm-fallback", "nobody"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--llm-fallback"), "{err}");
+    let out = Command::new(env!("CARGO_BIN_EXE_pactum"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--db"])
+        .arg(dir.path().join("bad.db"))
+        .args(["--llm-url", "http://127.0.0.1:9/v1", "--llm-model", "m"])
+        .args(["--llm-format", "yaml"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--llm-format"), "{err}");
 }
