@@ -8,75 +8,26 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::thread;
-
 use common::{pactum, repo};
+use pactum_llm::stand_in::{Reply, StandIn, last_question};
 use serde_json::{Value, json};
 
 const CAR: &str = "examples/car-purchase.toml";
 
-fn read_request(stream: &mut TcpStream) -> Option<Value> {
-    let mut reader = BufReader::new(stream.try_clone().ok()?);
-    let mut length = 0usize;
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line).ok()? == 0 {
-            return None;
-        }
-        let line = line.trim_end().to_ascii_lowercase();
-        if line.is_empty() {
-            break;
-        }
-        if let Some(v) = line.strip_prefix("content-length:") {
-            length = v.trim().parse().ok()?;
-        }
-    }
-    let mut body = vec![0; length];
-    reader.read_exact(&mut body).ok()?;
-    serde_json::from_slice(&body).ok()
-}
-
 /// A stand-in endpoint that accepts whatever it may accept and otherwise
 /// offers its first candidate, with a message each time. Its URL.
 fn stand_in() -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}/v1", listener.local_addr().unwrap());
-    thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { continue };
-            let Some(request) = read_request(&mut stream) else {
-                continue;
-            };
-            let question = request["messages"]
-                .as_array()
-                .and_then(|m| m.last())
-                .and_then(|m| m["content"].as_str())
-                .unwrap_or("")
-                .to_string();
-            let content = if question.contains("you may accept it") {
-                json!({"move": "accept", "candidate": 0, "message": "Agreed, thank you."})
-            } else {
-                json!({"move": "offer", "candidate": 1, "message": "How about this package?"})
-            };
-            let body = json!({
-                "choices": [{"message": {"role": "assistant", "content": content.to_string()}, "finish_reason": "stop"}],
-                "usage": {"total_tokens": 50},
-            })
-            .to_string();
-            let _ = write!(
-                stream,
-                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-                body.len()
-            );
-        }
+    let s = StandIn::start(|_, request| {
+        let content = if last_question(request).contains("you may accept it") {
+            json!({"move": "accept", "candidate": 0, "message": "Agreed, thank you."})
+        } else {
+            json!({"move": "offer", "candidate": 1, "message": "How about this package?"})
+        };
+        Reply::Content(content.to_string())
     });
-    url
+    s.url().to_string()
 }
 
-/// `pactum negotiate CAR --json ARGS…` with no language model variables
-/// from the environment: (success, stdout, stderr).
 fn negotiate(args: &[&str]) -> (bool, String, String) {
     let out = pactum()
         .arg("negotiate")

@@ -31,7 +31,8 @@
 //! Modules, each importing only those listed before it: `error`, `config`,
 //! `request` (the request body and its hash), `cache`, `client`;
 //! `grounding` and `leakage` import nothing; `draft` imports the client,
-//! `grounding` and pactum-core.
+//! `grounding` and pactum-core; `stand_in` (feature `stand-in`: a
+//! loopback stand-in endpoint for tests) imports nothing.
 
 #![warn(missing_docs)]
 
@@ -43,6 +44,8 @@ mod error;
 pub mod grounding;
 pub mod leakage;
 mod request;
+#[cfg(any(test, feature = "stand-in"))]
+pub mod stand_in;
 
 pub use client::{Answer, Client, Usage};
 pub use config::{ApiKey, Config, FORMAT_VAR, KEY_VAR, MODEL_VAR, ResponseFormat, URL_VAR};

@@ -4,13 +4,10 @@
 //! repair (its parts commented out); answers that are not JSON; an
 //! endpoint that never answers or is not there.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::sync::{Arc, Mutex};
-use std::thread;
 use std::time::Duration;
 
 use pactum_llm::draft::{DraftError, DraftOptions, draft};
+use pactum_llm::stand_in::{Reply, StandIn};
 use pactum_llm::{Client, Config, LlmError};
 use serde_json::{Value, json};
 
@@ -18,74 +15,9 @@ const ARTICLE: &str = "Northland and Southland met in Geneva for talks on water.
 Northland demands a full share of the river's water. Southland refuses any deal that gives up its dam.
 Both sides discussed the dam's future: it could be kept, shared or removed.";
 
-#[derive(Clone)]
-enum Reply {
-    Content(String),
-    Silent,
-}
-
-struct StandIn {
-    url: String,
-    requests: Arc<Mutex<Vec<Value>>>,
-}
-
-fn read_request(stream: &mut TcpStream) -> Option<Value> {
-    let mut reader = BufReader::new(stream.try_clone().ok()?);
-    let mut length = 0usize;
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line).ok()? == 0 {
-            return None;
-        }
-        let line = line.trim_end().to_ascii_lowercase();
-        if line.is_empty() {
-            break;
-        }
-        if let Some(v) = line.strip_prefix("content-length:") {
-            length = v.trim().parse().ok()?;
-        }
-    }
-    let mut body = vec![0; length];
-    reader.read_exact(&mut body).ok()?;
-    serde_json::from_slice(&body).ok()
-}
-
 /// A stand-in answering the requests in order (the last reply repeats).
 fn stand_in(replies: Vec<Reply>) -> StandIn {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}/v1", listener.local_addr().unwrap());
-    let requests = Arc::new(Mutex::new(Vec::new()));
-    let seen = requests.clone();
-    thread::spawn(move || {
-        for (k, stream) in listener.incoming().enumerate() {
-            let Ok(mut stream) = stream else { continue };
-            let Some(request) = read_request(&mut stream) else {
-                continue;
-            };
-            seen.lock().unwrap().push(request);
-            match replies[k.min(replies.len() - 1)].clone() {
-                Reply::Content(content) => {
-                    let body = json!({
-                        "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}],
-                        "usage": {"total_tokens": 100},
-                    })
-                    .to_string();
-                    let _ = write!(
-                        stream,
-                        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-                        body.len()
-                    );
-                }
-                Reply::Silent => {
-                    thread::spawn(move || {
-                        thread::sleep(Duration::from_secs(20));
-                        drop(stream);
-                    });
-                }
-            }
-        }
-    });
-    StandIn { url, requests }
+    StandIn::replying(replies)
 }
 
 fn client(url: &str) -> Client {
@@ -173,7 +105,7 @@ fn whole(southland_water: f64) -> Value {
 #[test]
 fn a_good_draft_is_written_sourced_and_loads() {
     let s = stand_in(good());
-    let d = draft(&client(&s.url), ARTICLE, &options()).unwrap();
+    let d = draft(&client(s.url()), ARTICLE, &options()).unwrap();
     let r = &d.report;
     assert!(r.loads, "{}", d.toml);
     assert_eq!(r.parties, ["Northland", "Southland", "Switzerland"]);
@@ -190,7 +122,7 @@ fn a_good_draft_is_written_sourced_and_loads() {
     assert!(d.toml.contains("ESTIMATE"));
     // The requests carried the schemas, the article and, for the
     // estimates, the names drafted before.
-    let requests = s.requests.lock().unwrap();
+    let requests = s.requests();
     assert_eq!(
         requests[0]["response_format"]["json_schema"]["name"],
         "draft_parties"
@@ -221,7 +153,7 @@ fn quotes_not_in_the_article_are_dropped_and_flagged() {
         c(estimate(0.7)),
         c(estimate(0.6)),
     ]);
-    let d = draft(&client(&s.url), ARTICLE, &options()).unwrap();
+    let d = draft(&client(s.url()), ARTICLE, &options()).unwrap();
     let r = &d.report;
     assert!(r.loads);
     let quotes: Vec<&str> = r.flagged.iter().map(|f| f.quote.as_str()).collect();
@@ -260,14 +192,14 @@ fn a_refused_draft_goes_back_once_and_the_repair_is_kept() {
     replies[2] = c(json!({"positions": [], "red_lines": replies_red_lines()}));
     replies.push(c(whole(0.6)));
     let s = stand_in(replies);
-    let d = draft(&client(&s.url), ARTICLE, &options()).unwrap();
+    let d = draft(&client(s.url()), ARTICLE, &options()).unwrap();
     let r = &d.report;
     assert_eq!(r.sent_back.len(), 1, "{:?}", r.sent_back);
     assert!(r.sent_back[0].contains("red line of \"Northland\" on \"dam\""));
     assert!(r.repair_used && r.left_out.is_empty() && r.loads);
     assert_eq!((r.parties.len(), r.red_lines), (3, 1));
     assert_eq!(r.requests, 6);
-    let requests = s.requests.lock().unwrap();
+    let requests = s.requests();
     let repair = requests[5]["messages"][1]["content"].as_str().unwrap();
     assert!(repair.contains("THE SCENARIO VALIDATOR REFUSED") && repair.contains("full-share"));
     assert_eq!(
@@ -289,7 +221,7 @@ fn what_the_repair_does_not_fix_is_commented_out_and_reported() {
     repaired["estimates"].as_array_mut().unwrap().truncate(1);
     replies.push(c(repaired));
     let s = stand_in(replies);
-    let d = draft(&client(&s.url), ARTICLE, &options()).unwrap();
+    let d = draft(&client(s.url()), ARTICLE, &options()).unwrap();
     let r = &d.report;
     assert!(r.loads, "{}", d.toml);
     assert_eq!(r.requests, 7);
@@ -329,16 +261,16 @@ fn an_answer_that_is_not_json_is_asked_again_then_fails_its_step() {
     let mut replies = good();
     replies.insert(0, Reply::Content("{\"title\": \"Water".into()));
     let s = stand_in(replies);
-    let d = draft(&client(&s.url), ARTICLE, &options()).unwrap();
+    let d = draft(&client(s.url()), ARTICLE, &options()).unwrap();
     assert!(d.report.loads);
     assert_eq!(d.report.requests, 6);
-    let requests = s.requests.lock().unwrap();
+    let requests = s.requests();
     let again = requests[1]["messages"][2]["content"].as_str().unwrap();
     assert!(again.contains("could not be used") && again.contains("not JSON"));
     drop(requests);
 
     let s = stand_in(vec![Reply::Content("I cannot answer in JSON.".into())]);
-    let e = draft(&client(&s.url), ARTICLE, &options()).unwrap_err();
+    let e = draft(&client(s.url()), ARTICLE, &options()).unwrap_err();
     assert!(
         matches!(
             &e,
@@ -350,7 +282,7 @@ fn an_answer_that_is_not_json_is_asked_again_then_fails_its_step() {
         "{e}"
     );
     assert!(e.to_string().contains("parties"));
-    assert_eq!(s.requests.lock().unwrap().len(), 2);
+    assert_eq!(s.requests().len(), 2);
 
     // Not JSON for one estimate: the draft goes on, the negotiator without
     // preferences is commented out, the repair cannot fix it either.
@@ -359,7 +291,7 @@ fn an_answer_that_is_not_json_is_asked_again_then_fails_its_step() {
     replies.insert(5, Reply::Content("oops".into()));
     replies.push(Reply::Content("oops".into()));
     let s = stand_in(replies);
-    let d = draft(&client(&s.url), ARTICLE, &options()).unwrap();
+    let d = draft(&client(s.url()), ARTICLE, &options()).unwrap();
     assert_eq!(d.report.failed_steps.len(), 1);
     assert!(d.report.failed_steps[0].step.contains("Southland"));
     assert!(d.report.repair_failed.is_some());
@@ -375,7 +307,7 @@ fn an_answer_that_is_not_json_is_asked_again_then_fails_its_step() {
 #[test]
 fn an_endpoint_that_never_answers_or_is_not_there_ends_the_draft() {
     let s = stand_in(vec![Reply::Silent]);
-    let e = draft(&client(&s.url), ARTICLE, &options()).unwrap_err();
+    let e = draft(&client(s.url()), ARTICLE, &options()).unwrap_err();
     assert!(
         matches!(
             &e,
@@ -387,7 +319,7 @@ fn an_endpoint_that_never_answers_or_is_not_there_ends_the_draft() {
         "{e}"
     );
     let s = stand_in(vec![c(parties()), c(issues()), Reply::Silent]);
-    let e = draft(&client(&s.url), ARTICLE, &options()).unwrap_err();
+    let e = draft(&client(s.url()), ARTICLE, &options()).unwrap_err();
     assert!(e.to_string().contains("positions"), "{e}");
     let e = draft(&client("http://127.0.0.1:9/v1"), ARTICLE, &options()).unwrap_err();
     assert!(
@@ -428,7 +360,7 @@ fn a_long_article_is_asked_in_pieces_and_merged() {
         chunk_chars: 500,
         ..options()
     };
-    let d = draft(&client(&s.url), &long, &opts).unwrap();
+    let d = draft(&client(s.url()), &long, &opts).unwrap();
     assert_eq!(d.report.chunks, 2);
     assert_eq!(d.report.parties.len(), 3, "northland is Northland");
     assert!(
@@ -460,7 +392,7 @@ fn with_whole_sentences_a_source_must_be_one_of_the_articles_sentences() {
     };
     // A phrase is not a sentence: the answer breaks the schema, twice.
     let s = stand_in(vec![c(parties())]);
-    let e = draft(&client(&s.url), ARTICLE, &opts).unwrap_err();
+    let e = draft(&client(s.url()), ARTICLE, &opts).unwrap_err();
     assert!(
         matches!(
             &e,
@@ -471,7 +403,7 @@ fn with_whole_sentences_a_source_must_be_one_of_the_articles_sentences() {
         ),
         "{e}"
     );
-    let requests = s.requests.lock().unwrap();
+    let requests = s.requests();
     let sources = &requests[0]["response_format"]["json_schema"]["schema"]["properties"]["parties"]
         ["items"]["properties"]["source"]["enum"];
     assert_eq!(sources.as_array().map(Vec::len), Some(5), "{sources}");
@@ -499,7 +431,7 @@ fn with_whole_sentences_a_source_must_be_one_of_the_articles_sentences() {
         c(estimate(0.7)),
         c(estimate(0.6)),
     ]);
-    let d = draft(&client(&s.url), ARTICLE, &opts).unwrap();
+    let d = draft(&client(s.url()), ARTICLE, &opts).unwrap();
     assert!(
         d.report.loads && d.report.flagged.is_empty(),
         "{:?}",

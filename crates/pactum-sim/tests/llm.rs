@@ -5,13 +5,11 @@
 //! timeout and malformed answers (fallback), the replay cache (identical
 //! documents offline), leakage flagged, and the tournament's counts.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
 use std::path::Path;
-use std::sync::{Arc, Mutex};
-use std::thread;
+use std::sync::Arc;
 use std::time::Duration;
 
+use pactum_llm::stand_in::{Reply, StandIn};
 use pactum_llm::{Client, Config as LlmConfig};
 use pactum_sim::document::negotiation_doc;
 use pactum_sim::metrics::Metrics;
@@ -22,86 +20,8 @@ use pactum_sim::tournament::Tournament;
 use pactum_sim::{Config, End, NegotiationResult, Prepared, SimError, WallClock};
 use serde_json::{Value, json};
 
-/// What the stand-in answers to the k-th request.
-#[derive(Clone)]
-enum Reply {
-    /// A chat completion with this content.
-    Content(String),
-    /// A raw status and body.
-    Raw(u16, String),
-    /// No answer at all (the connection is held open).
-    Silent,
-}
-
-/// A scripted endpoint: `script(k, request)` answers request k.
-struct StandIn {
-    url: String,
-    requests: Arc<Mutex<Vec<Value>>>,
-}
-
-fn read_request(stream: &mut TcpStream) -> Option<Value> {
-    let mut reader = BufReader::new(stream.try_clone().ok()?);
-    let mut length = 0usize;
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line).ok()? == 0 {
-            return None;
-        }
-        let line = line.trim_end().to_ascii_lowercase();
-        if line.is_empty() {
-            break;
-        }
-        if let Some(v) = line.strip_prefix("content-length:") {
-            length = v.trim().parse().ok()?;
-        }
-    }
-    let mut body = vec![0; length];
-    reader.read_exact(&mut body).ok()?;
-    serde_json::from_slice(&body).ok()
-}
-
-fn stand_in(script: impl Fn(usize, &Value) -> Reply + Send + 'static) -> StandIn {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}/v1", listener.local_addr().unwrap());
-    let requests = Arc::new(Mutex::new(Vec::new()));
-    let seen = requests.clone();
-    thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { continue };
-            let Some(request) = read_request(&mut stream) else {
-                continue;
-            };
-            let k = {
-                let mut seen = seen.lock().unwrap();
-                seen.push(request.clone());
-                seen.len() - 1
-            };
-            let (status, body) = match script(k, &request) {
-                Reply::Content(c) => (
-                    200,
-                    json!({
-                        "choices": [{"message": {"role": "assistant", "content": c}, "finish_reason": "stop"}],
-                        "usage": {"total_tokens": 100},
-                    })
-                    .to_string(),
-                ),
-                Reply::Raw(s, b) => (s, b),
-                Reply::Silent => {
-                    thread::spawn(move || {
-                        thread::sleep(Duration::from_secs(20));
-                        drop(stream);
-                    });
-                    continue;
-                }
-            };
-            let _ = write!(
-                stream,
-                "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-                body.len()
-            );
-        }
-    });
-    StandIn { url, requests }
+fn stand_in(script: impl FnMut(usize, &Value) -> Reply + Send + 'static) -> StandIn {
+    StandIn::start(script)
 }
 
 /// A move as the model writes it.
@@ -170,7 +90,7 @@ fn sensible(_: usize, request: &Value) -> Reply {
 fn a_valid_offer_is_played_and_its_message_is_in_the_trace() {
     let p = car();
     let s = stand_in(sensible);
-    let r = play(&p, &builder(&s.url, None), &[LLM, "boulware"], 20);
+    let r = play(&p, &builder(s.url(), None), &[LLM, "boulware"], 20);
     let d = doc(&p, &[LLM, "boulware"], &r, 20);
     let first = &d["trace"][0];
     assert_eq!(first["proposer"], "Buyer");
@@ -183,7 +103,7 @@ fn a_valid_offer_is_played_and_its_message_is_in_the_trace() {
         }
     }
     // The request asks for the move schema and shows the preferences.
-    let requests = s.requests.lock().unwrap();
+    let requests = s.requests();
     let body = &requests[0];
     assert_eq!(
         body["response_format"]["json_schema"]["name"],
@@ -217,7 +137,7 @@ fn an_acceptable_offer_is_accepted_with_the_message_on_the_answer() {
     let s = stand_in(sensible);
     // The conceding buyer opens; the model, as the dealer, accepts as soon
     // as it may.
-    let r = play(&p, &builder(&s.url, None), &["conceder", LLM], 30);
+    let r = play(&p, &builder(s.url(), None), &["conceder", LLM], 30);
     let d = doc(&p, &["conceder", LLM], &r, 30);
     assert!(matches!(r.end, End::Agreement { .. }), "{:?}", r.end);
     let last = d["trace"].as_array().unwrap().last().unwrap();
@@ -239,9 +159,9 @@ fn an_unknown_candidate_is_sent_back_once_and_the_retry_is_played() {
             answer("end", 0, "Goodbye.")
         }
     });
-    let r = play(&p, &builder(&s.url, None), &[LLM, "boulware"], 10);
+    let r = play(&p, &builder(s.url(), None), &[LLM, "boulware"], 10);
     assert_eq!(r.end, End::Ended { seat: 0 });
-    let requests = s.requests.lock().unwrap();
+    let requests = s.requests();
     assert_eq!(requests.len(), 2);
     // The retry carries the first answer and the reason.
     let roles: Vec<&str> = requests[1]["messages"]
@@ -266,7 +186,7 @@ fn two_unusable_answers_let_the_fallback_move_and_the_trace_says_why() {
         1 => answer("accept", 0, "ok"),
         _ => sensible(k, request),
     });
-    let r = play(&p, &builder(&s.url, None), &[LLM, "boulware"], 10);
+    let r = play(&p, &builder(s.url(), None), &[LLM, "boulware"], 10);
     let d = doc(&p, &[LLM, "boulware"], &r, 10);
     let first = &d["trace"][0];
     let why = first["fallback"].as_str().unwrap();
@@ -302,7 +222,7 @@ fn an_acceptance_below_the_reservation_value_is_refused_by_the_guard() {
     });
     // The hardliner dealer only ever offers its best package, worth less
     // than the buyer's reservation value: every acceptance is refused.
-    let r = play(&p, &builder(&s.url, None), &[LLM, "hardliner"], 5);
+    let r = play(&p, &builder(s.url(), None), &[LLM, "hardliner"], 5);
     assert_eq!(r.agreement, None);
     assert_eq!(r.end, End::Deadline);
     let d = doc(&p, &[LLM, "hardliner"], &r, 5);
@@ -323,7 +243,7 @@ fn an_acceptance_below_the_reservation_value_is_refused_by_the_guard() {
             );
         }
     }
-    assert!(s.requests.lock().unwrap().len() >= 8);
+    assert!(s.requests().len() >= 8);
 }
 
 #[test]
@@ -335,7 +255,7 @@ fn a_timeout_or_malformed_answers_fall_back() {
         3 => Reply::Content("I offer the first one.".into()),
         _ => sensible(k, request),
     });
-    let r = play(&p, &builder(&s.url, None), &[LLM, "boulware"], 4);
+    let r = play(&p, &builder(s.url(), None), &[LLM, "boulware"], 4);
     let d = doc(&p, &[LLM, "boulware"], &r, 4);
     let buyer: Vec<&Value> = d["trace"]
         .as_array()
@@ -358,11 +278,11 @@ fn a_cached_run_replays_offline_to_the_same_document() {
     let s = stand_in(sensible);
     let first = play(
         &p,
-        &builder(&s.url, Some(dir.path())),
+        &builder(s.url(), Some(dir.path())),
         &[LLM, "boulware"],
         12,
     );
-    let asked = s.requests.lock().unwrap().len();
+    let asked = s.requests().len();
     assert!(asked > 0);
     // Nobody listens there: every answer must come from the cache.
     let again = play(
@@ -387,7 +307,7 @@ fn a_message_stating_private_values_is_flagged() {
             "I cannot go below 0.45, and delivery in 8 weeks is a red line.",
         )
     });
-    let r = play(&p, &builder(&s.url, None), &[LLM, "boulware"], 3);
+    let r = play(&p, &builder(s.url(), None), &[LLM, "boulware"], 3);
     let d = doc(&p, &[LLM, "boulware"], &r, 3);
     let leaked: Vec<&str> = d["trace"][0]["leaked"]
         .as_array()
@@ -437,7 +357,7 @@ fn llm_without_a_model_is_an_error_and_a_tournament_counts_messages() {
     )
     .unwrap();
     assert!(matches!(t.play(&t.jobs()[0]), Err(SimError::NoModel)));
-    let t = t.with_builder(builder(&s.url, None)).unwrap();
+    let t = t.with_builder(builder(s.url(), None)).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let summary = t.run(dir.path(), None, 1, &|_| {}).unwrap();
     let llm = &summary[0];
