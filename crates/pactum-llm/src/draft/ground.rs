@@ -127,6 +127,98 @@ fn flag(flags: &mut Vec<Flag>, item: String, source: &Source) {
     }
 }
 
+/// The drafted party named `name` (case and surrounding spaces aside).
+fn find(parties: &[GroundedParty], name: &str) -> Option<usize> {
+    parties
+        .iter()
+        .position(|p| p.item.name.to_lowercase() == name.trim().to_lowercase())
+}
+
+/// A party's stance on an issue as the model stated it: a position or a
+/// red line.
+trait Stance: Clone + PartialEq {
+    /// The party it is of.
+    fn party(&self) -> &str;
+    /// The issue it is on.
+    fn issue(&self) -> &str;
+    /// The sentence the model quoted for it.
+    fn source(&self) -> &str;
+}
+
+impl Stance for PositionItem {
+    fn party(&self) -> &str {
+        &self.party
+    }
+    fn issue(&self) -> &str {
+        &self.issue
+    }
+    fn source(&self) -> &str {
+        &self.source
+    }
+}
+
+impl Stance for RedLineItem {
+    fn party(&self) -> &str {
+        &self.party
+    }
+    fn issue(&self) -> &str {
+        &self.issue
+    }
+    fn source(&self) -> &str {
+        &self.source
+    }
+}
+
+/// Keeps each stance of `stances` (`kind` names them in the report) with
+/// its drafted party, in the list `kept` picks: dropped when it names no
+/// drafted party, flagged and dropped when its quote is not in the article,
+/// dropped when it repeats one kept.
+fn ground_stances<T: Stance>(
+    article: &str,
+    kind: &str,
+    stances: &[T],
+    parties: &mut [GroundedParty],
+    kept: fn(&mut GroundedParty) -> &mut Vec<Sourced<T>>,
+    flagged: &mut Vec<Flag>,
+    dropped: &mut Vec<Dropped>,
+) {
+    for stance in stances {
+        let what = format!("{kind} of {:?} on {:?}", stance.party(), stance.issue());
+        match (
+            find(parties, stance.party()),
+            Source::of(article, stance.source()),
+        ) {
+            (None, _) => dropped.push(Dropped {
+                item: what,
+                reason: "it names no drafted party".into(),
+            }),
+            (Some(_), Source::Missing { quote }) => {
+                flagged.push(Flag {
+                    item: what.clone(),
+                    quote,
+                });
+                dropped.push(Dropped {
+                    item: what,
+                    reason: "its quote is not in the article".into(),
+                });
+            }
+            (Some(p), Source::Found { .. })
+                if kept(&mut parties[p]).iter().any(|k| k.item == *stance) =>
+            {
+                dropped.push(Dropped {
+                    item: what,
+                    reason: "a repeat".into(),
+                })
+            }
+            (Some(p), Source::Found { quote, line }) => kept(&mut parties[p]).push(Sourced {
+                item: stance.clone(),
+                quote,
+                line,
+            }),
+        }
+    }
+}
+
 /// `content` with every quote looked up in `article`.
 pub fn ground(article: &str, content: &Content) -> Grounded {
     let mut flagged = Vec::new();
@@ -160,11 +252,6 @@ pub fn ground(article: &str, content: &Content) -> Grounded {
             estimate: None,
         });
     }
-    let find = |parties: &[GroundedParty], name: &str| {
-        parties
-            .iter()
-            .position(|p| p.item.name.to_lowercase() == name.trim().to_lowercase())
-    };
     let mut issues = Vec::new();
     for i in &content.issues {
         let mut item = i.clone();
@@ -192,70 +279,24 @@ pub fn ground(article: &str, content: &Content) -> Grounded {
             options,
         });
     }
-    for pos in &content.positions {
-        let what = format!("position of {:?} on {:?}", pos.party, pos.issue);
-        match (find(&parties, &pos.party), Source::of(article, &pos.source)) {
-            (None, _) => dropped.push(Dropped {
-                item: what,
-                reason: "it names no drafted party".into(),
-            }),
-            (Some(_), Source::Missing { quote }) => {
-                flagged.push(Flag {
-                    item: what.clone(),
-                    quote,
-                });
-                dropped.push(Dropped {
-                    item: what,
-                    reason: "its quote is not in the article".into(),
-                });
-            }
-            (Some(p), Source::Found { .. })
-                if parties[p].positions.iter().any(|k| k.item == *pos) =>
-            {
-                dropped.push(Dropped {
-                    item: what,
-                    reason: "a repeat".into(),
-                })
-            }
-            (Some(p), Source::Found { quote, line }) => parties[p].positions.push(Sourced {
-                item: pos.clone(),
-                quote,
-                line,
-            }),
-        }
-    }
-    for red in &content.red_lines {
-        let what = format!("red line of {:?} on {:?}", red.party, red.issue);
-        match (find(&parties, &red.party), Source::of(article, &red.source)) {
-            (None, _) => dropped.push(Dropped {
-                item: what,
-                reason: "it names no drafted party".into(),
-            }),
-            (Some(_), Source::Missing { quote }) => {
-                flagged.push(Flag {
-                    item: what.clone(),
-                    quote,
-                });
-                dropped.push(Dropped {
-                    item: what,
-                    reason: "its quote is not in the article".into(),
-                });
-            }
-            (Some(p), Source::Found { .. })
-                if parties[p].red_lines.iter().any(|k| k.item == *red) =>
-            {
-                dropped.push(Dropped {
-                    item: what,
-                    reason: "a repeat".into(),
-                })
-            }
-            (Some(p), Source::Found { quote, line }) => parties[p].red_lines.push(Sourced {
-                item: red.clone(),
-                quote,
-                line,
-            }),
-        }
-    }
+    ground_stances(
+        article,
+        "position",
+        &content.positions,
+        &mut parties,
+        |p| &mut p.positions,
+        &mut flagged,
+        &mut dropped,
+    );
+    ground_stances(
+        article,
+        "red line",
+        &content.red_lines,
+        &mut parties,
+        |p| &mut p.red_lines,
+        &mut flagged,
+        &mut dropped,
+    );
     for e in &content.estimates {
         match find(&parties, &e.party) {
             Some(p) if parties[p].estimate.is_none() => parties[p].estimate = Some(e.clone()),
