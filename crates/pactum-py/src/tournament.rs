@@ -10,16 +10,19 @@
 //! the ranges are split and whatever the job count; a row is exactly a
 //! line of the command line's `negotiations.jsonl`. Strategies are
 //! built-in names or `Negotiator` subclasses (instantiated afresh for each
-//! negotiation, named by their `name` attribute or class name). Built-in
+//! negotiation, named by their `name` attribute or class name); the `llm`
+//! strategy plays through the model `llm=` describes (see `llm`), among
+//! built-in strategies only (a model call never holds the GIL). Built-in
 //! negotiations run in parallel without the GIL; Python ones one at a time.
 
 use std::sync::Arc;
 
+use pactum_sim::negotiator::LLM;
 use pactum_sim::runner::Faults;
 use pactum_sim::tournament::{Job, Tournament};
 use pactum_sim::{Prepared, SimError};
 use pyo3::prelude::*;
-use pyo3::types::PyList;
+use pyo3::types::{PyDict, PyList};
 use rayon::prelude::*;
 
 use crate::convert::{OutcomeDicts, json_loads, pactum_error, to_python, value_error};
@@ -79,7 +82,7 @@ impl TournamentPlan {
 /// every scenario (scenarios: `Scenario` objects or paths; labelled by
 /// their `label`), `reps` times each, `steps` rounds of alternating offers.
 #[pyfunction]
-#[pyo3(signature = (scenarios, strategies, steps = 100, reps = 1, seed = 0, self_play = false, discount = "scenario"))]
+#[pyo3(signature = (scenarios, strategies, steps = 100, reps = 1, seed = 0, self_play = false, discount = "scenario", llm = None))]
 #[allow(clippy::too_many_arguments)]
 fn _tournament_plan(
     scenarios: Vec<Bound<'_, PyAny>>,
@@ -89,6 +92,7 @@ fn _tournament_plan(
     seed: u64,
     self_play: bool,
     discount: &str,
+    llm: Option<Bound<'_, PyDict>>,
 ) -> PyResult<TournamentPlan> {
     let players = strategies
         .iter()
@@ -118,6 +122,27 @@ fn _tournament_plan(
         }
         e => value_error(crate::convert::chain(&e)),
     })?;
+    let builtin: Vec<&str> = players
+        .iter()
+        .filter(|p| matches!(p, Player::Builtin(_)))
+        .map(Player::name)
+        .collect();
+    let builder = crate::llm::builder(llm.as_ref(), &builtin, seed)?;
+    // A model call may take seconds: the llm strategy plays only where the
+    // negotiations run without the GIL, among built-in strategies.
+    if builtin.contains(&LLM) && builtin.len() != players.len() {
+        return Err(value_error(
+            "the llm strategy plays in tournaments of built-in strategies only \
+             (with Python negotiators, use pactum.negotiate)",
+        ));
+    }
+    let tournament = if builtin.len() == players.len() {
+        tournament
+            .with_builder(builder)
+            .map_err(|e| value_error(crate::convert::chain(&e)))?
+    } else {
+        tournament
+    };
     let jobs = tournament.jobs();
     Ok(TournamentPlan {
         tournament,

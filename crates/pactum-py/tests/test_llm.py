@@ -100,3 +100,29 @@ def test_the_format_option_chooses_how_the_schema_is_sent(car, endpoint):
     assert StandIn.requests[0]["response_format"]["type"] == "json_object"
     with pytest.raises(ValueError, match="llm:"):
         pactum.negotiate(car, ["llm", "boulware"], llm={"url": endpoint, "model": "m", "format": "yaml"})
+
+
+def test_a_tournament_seats_llm_through_the_llm_option(car, endpoint, monkeypatch):
+    monkeypatch.delenv("PACTUM_LLM_URL", raising=False)
+    monkeypatch.delenv("PACTUM_LLM_MODEL", raising=False)
+    rows = pactum.tournament([car], ["llm", "boulware", "conceder"], steps=6,
+                             llm={"url": endpoint, "model": "stand-in"})
+    assert len(rows) == 6
+    with_llm = [r for r in rows if "llm" in (r["strategy_a"], r["strategy_b"])]
+    assert len(with_llm) == 4
+    for r in with_llm:
+        seat = "a" if r["strategy_a"] == "llm" else "b"
+        assert r[f"messages_{seat}"] > 0 and r[f"flagged_{seat}"] == 0
+    assert StandIn.requests and StandIn.requests[0]["model"] == "stand-in"
+    with pytest.raises(ValueError, match="needs a language model"):
+        pactum.tournament([car], ["llm", "boulware"], steps=6)
+
+    class Stubborn(pactum.Negotiator):
+        def propose(self, state):
+            return None
+
+        def respond(self, state, offer):
+            return "reject"
+
+    with pytest.raises(ValueError, match="built-in strategies only"):
+        pactum.tournament([car], ["llm", Stubborn], steps=6, llm={"url": endpoint, "model": "m"})

@@ -121,5 +121,6 @@ def _tournament_plan(
     seed: int = 0,
     self_play: bool = False,
     discount: str = "scenario",
+    llm: Optional[Dict[str, Any]] = None,
 ) -> TournamentPlan: ...
 def _run_batch(plan: TournamentPlan, start: int, stop: int, jobs: Optional[int] = None) -> List[Dict[str, Any]]: ...

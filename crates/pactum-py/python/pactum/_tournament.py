@@ -29,6 +29,7 @@ def tournament(
     batch_size: Optional[int] = None,
     progress: Union[None, bool, Callable[[int, int], Any]] = None,
     checkpoint: Union[None, str, os.PathLike] = None,
+    llm: Optional[Dict[str, Any]] = None,
 ) -> List[Dict[str, Any]]:
     """Plays every assignment of ``strategies`` (built-in names or
     ``Negotiator`` subclasses) to the seats of every scenario, ``reps``
@@ -44,7 +45,9 @@ def tournament(
     callable ``(done, total)``, or False. ``checkpoint``: a JSON Lines file
     that receives each finished batch; running again with the same
     arguments plays only the batches it lacks. These four options belong to
-    the Ray executor."""
+    the Ray executor. ``llm``: the model the ``llm`` strategy plays
+    through, as for ``pactum.negotiate`` (``url``, ``model``, ``format``,
+    ``cache``, ``fallback``)."""
     if executor not in EXECUTORS:
         raise ValueError(
             f"executor {executor!r}: expected one of {', '.join(repr(e) for e in EXECUTORS)}"
@@ -60,6 +63,7 @@ def tournament(
         seed=seed,
         self_play=self_play,
         discount=discount,
+        llm=llm,
     )
     if executor == "ray":
         from . import _ray
@@ -68,7 +72,7 @@ def tournament(
             plan,
             scenarios,
             strategies,
-            dict(steps=steps, reps=reps, seed=seed, self_play=self_play, discount=discount),
+            dict(steps=steps, reps=reps, seed=seed, self_play=self_play, discount=discount, llm=llm),
             jobs=jobs,
             address=address,
             batch_size=batch_size,
