@@ -564,6 +564,14 @@ pub fn analyze(
     })
 }
 
+/// One row as a line of `negotiations.jsonl` holds it, in either layout
+/// (bilateral when it has `strategy_a`, else the seat layout).
+pub fn parse_row(line: &str) -> serde_json::Result<Row> {
+    Layout::Bilateral
+        .parse(line)
+        .or_else(|_| Layout::Seats(0).parse(line))
+}
+
 /// A finished tournament's manifest and rows, read from the folder
 /// `pactum tournament` wrote (`manifest.json`, `negotiations.jsonl`).
 pub fn read_folder(dir: &Path) -> Result<(Manifest, Vec<Row>), SimError> {
@@ -707,6 +715,15 @@ mod tests {
         assert_eq!(a.scores[0].estimate.n, 2);
         // One y score: not tested.
         assert_eq!(a.tests[0].p, None);
+    }
+
+    #[test]
+    fn rows_parse_in_either_layout() {
+        let r = row(3, ["x", "y"], [0.8, 0.2]);
+        for layout in [Layout::Bilateral, Layout::Seats(2)] {
+            assert_eq!(parse_row(&layout.json(&r).unwrap()).unwrap(), r);
+        }
+        assert!(parse_row("{\"id\": 1}").is_err());
     }
 
     #[test]
