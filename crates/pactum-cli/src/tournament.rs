@@ -98,7 +98,7 @@ pub struct Args {
     #[arg(long)]
     pub analysis: bool,
     /// What scores a seat in the analysis.
-    #[arg(long, value_enum, default_value_t = MeasureArg::Utility)]
+    #[arg(long, value_enum, default_value_t = MeasureArg::Utility, requires = "analysis")]
     pub measure: MeasureArg,
 }
 

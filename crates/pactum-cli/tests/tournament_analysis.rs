@@ -160,6 +160,9 @@ fn analysis_files_and_payoff_table() {
     run(&tmp.path().join("shard"), &["--analysis", "--shard", "1/2"])
         .failure()
         .stderr(predicate::str::contains("merged folder"));
+    run(&tmp.path().join("measure"), &["--measure", "advantage"])
+        .failure()
+        .stderr(predicate::str::contains("--analysis"));
 }
 
 #[test]
