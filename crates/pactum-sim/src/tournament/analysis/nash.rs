@@ -407,6 +407,15 @@ mod tests {
             // has the same payoffs, so the entropy decides).
             if copy && k > 2 {
                 prop_assert!((r.mix[0] - r.mix[k - 1]).abs() < 1e-6, "{:?}", r);
+                // Invariance to copies: without the copy, strategy 0 holds
+                // what the two hold together, and the others' skills stay.
+                let reduced: Vec<Vec<f64>> = a[..k - 1].iter().map(|row| row[..k - 1].to_vec()).collect();
+                let s = nash_averaging(&reduced);
+                prop_assert!((s.mix[0] - r.mix[0] - r.mix[k - 1]).abs() < 1e-6, "{:?} {:?}", r, s);
+                for i in 1..k - 1 {
+                    prop_assert!((s.mix[i] - r.mix[i]).abs() < 1e-6, "{:?} {:?}", r, s);
+                    prop_assert!((s.skill[i] - r.skill[i]).abs() < 1e-6, "{:?} {:?}", r, s);
+                }
             }
             // Local optimality: moving share between two played strategies
             // along a direction keeping the equilibrium never raises the
