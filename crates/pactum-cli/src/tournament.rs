@@ -107,6 +107,7 @@ pub enum Sub {
     /// Combine shard folders into the results of one whole run.
     Merge(MergeArgs),
     /// Analyse a finished results folder (writes analysis.json, analysis.md and payoff.svg).
+    #[command(visible_alias = "analyse")]
     Analyze(AnalyzeArgs),
 }
 

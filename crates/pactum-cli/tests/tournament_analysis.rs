@@ -128,9 +128,9 @@ fn analysis_files_and_payoff_table() {
         );
     }
 
-    // Another measure.
+    // Another measure (and the British spelling).
     pactum()
-        .args(["tournament", "analyze", "--measure", "advantage"])
+        .args(["tournament", "analyse", "--measure", "advantage"])
         .arg(&out)
         .arg("--out")
         .arg(tmp.path().join("advantage"))
