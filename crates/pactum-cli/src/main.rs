@@ -24,6 +24,7 @@ mod scenario_input;
 mod serve;
 mod space_plot;
 mod tournament;
+mod tournament_analysis;
 mod validate;
 mod verify;
 
@@ -65,7 +66,7 @@ const SUBCOMMANDS: &[(&str, &str)] = &[
     ),
     (
         "tournament",
-        "Run a tournament of strategies over scenarios (or merge its shards)",
+        "Run a tournament of strategies over scenarios (or merge its shards, or analyse its results)",
     ),
     (
         "forecast",

@@ -1,7 +1,8 @@
 //! `pactum tournament`: every assignment of strategies to the seats of
 //! every scenario (for two negotiators: every pair, both role orders),
 //! repeated, in parallel — with shards for cluster array jobs, `merge` to
-//! combine them, and resumption of interrupted runs.
+//! combine them, resumption of interrupted runs, and the statistics of the
+//! results (`--analysis`, or `analyze` on a finished folder).
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -9,6 +10,7 @@ use std::path::PathBuf;
 use anyhow::{Context, Result, bail};
 
 use crate::report::count;
+use crate::tournament_analysis::{MeasureArg, analyze_folder};
 use pactum_sim::Prepared;
 use pactum_sim::SimError;
 use pactum_sim::tournament::{Progress, SummaryRow, Tournament, merge};
@@ -92,12 +94,33 @@ pub struct Args {
     pub discount: crate::negotiate::DiscountArg,
     #[command(flatten)]
     pub llm: crate::negotiate::LlmArgs,
+    /// After the run, analyse the results: payoff table with confidence intervals, pairwise tests, rankings, replicator dynamics (analysis.json, analysis.md, payoff.svg in --out).
+    #[arg(long)]
+    pub analysis: bool,
+    /// What scores a seat in the analysis.
+    #[arg(long, value_enum, default_value_t = MeasureArg::Utility, requires = "analysis")]
+    pub measure: MeasureArg,
 }
 
 #[derive(clap::Subcommand)]
 pub enum Sub {
     /// Combine shard folders into the results of one whole run.
     Merge(MergeArgs),
+    /// Analyse a finished results folder (writes analysis.json, analysis.md and payoff.svg).
+    #[command(visible_alias = "analyse")]
+    Analyze(AnalyzeArgs),
+}
+
+#[derive(clap::Args)]
+pub struct AnalyzeArgs {
+    /// A folder written by `pactum tournament` (or `merge`).
+    pub dir: PathBuf,
+    /// What scores a seat.
+    #[arg(long, value_enum, default_value_t = MeasureArg::Utility)]
+    pub measure: MeasureArg,
+    /// Where to write the analysis files (default: the folder itself).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -129,6 +152,16 @@ pub fn run(args: Args) -> Result<()> {
         );
         print!("{}", table(&summary));
         return Ok(());
+    }
+    if let Some(Sub::Analyze(a)) = args.command {
+        let out = a.out.as_ref().unwrap_or(&a.dir);
+        print!("{}", analyze_folder(&a.dir, out, a.measure)?);
+        return Ok(());
+    }
+    if args.analysis && args.shard.is_some() {
+        bail!(
+            "--analysis needs the whole tournament: run `pactum tournament analyze` on the merged folder"
+        );
     }
     let out = args.out.expect("required by clap");
     let shard = args.shard.as_deref().map(parse_shard).transpose()?;
@@ -195,6 +228,10 @@ pub fn run(args: Args) -> Result<()> {
         out.display()
     );
     print!("{}", table(&summary));
+    if args.analysis {
+        println!();
+        print!("{}", analyze_folder(&out, &out, args.measure)?);
+    }
     Ok(())
 }
 

@@ -14,11 +14,14 @@
 //! strategy plays through the model `llm=` describes (see `llm`), among
 //! built-in strategies only (a model call never holds the GIL). Built-in
 //! negotiations run in parallel without the GIL; Python ones one at a time.
+//! `_tournament_analysis` computes the statistics of rows
+//! (`pactum_sim::tournament::analysis`), the command line's `analysis.json`.
 
 use std::sync::Arc;
 
 use pactum_sim::negotiator::LLM;
 use pactum_sim::runner::Faults;
+use pactum_sim::tournament::analysis::{Measure, Options, analyze, parse_row};
 use pactum_sim::tournament::{Job, Tournament};
 use pactum_sim::{Prepared, SimError};
 use pyo3::prelude::*;
@@ -230,10 +233,40 @@ fn _run_batch<'py>(
     Ok(rows)
 }
 
+/// The statistics of a tournament's rows (`analysis.json` of the command
+/// line): `strategies` in the tournament's order, `rows` as JSON lines of
+/// `negotiations.jsonl`, scored by `measure` (`utility`, `advantage` or
+/// `discounted_utility`), intervals at `confidence`, tests at `alpha`,
+/// survivors of the replicator dynamics above `survival`.
+#[pyfunction]
+#[pyo3(signature = (strategies, rows, measure = "utility", confidence = 0.95, alpha = 0.05, survival = 0.001))]
+fn _tournament_analysis<'py>(
+    py: Python<'py>,
+    strategies: Vec<String>,
+    rows: Vec<String>,
+    measure: &str,
+    confidence: f64,
+    alpha: f64,
+    survival: f64,
+) -> PyResult<Bound<'py, PyAny>> {
+    let measure: Measure = measure.parse().map_err(value_error)?;
+    let options = Options::new(measure, confidence, alpha, survival).map_err(value_error)?;
+    let rows = rows
+        .iter()
+        .enumerate()
+        .map(|(n, line)| parse_row(line).map_err(|e| value_error(format!("row {}: {e}", n + 1))))
+        .collect::<PyResult<Vec<_>>>()?;
+    let analysis = py
+        .detach(|| analyze(&strategies, &rows, &options))
+        .map_err(pactum_error)?;
+    to_python(py, &analysis)
+}
+
 /// Adds the tournament's building blocks to the module.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<TournamentPlan>()?;
     m.add_function(wrap_pyfunction!(_tournament_plan, m)?)?;
     m.add_function(wrap_pyfunction!(_run_batch, m)?)?;
+    m.add_function(wrap_pyfunction!(_tournament_analysis, m)?)?;
     Ok(())
 }

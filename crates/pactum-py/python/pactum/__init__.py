@@ -31,7 +31,7 @@ from ._pactum import (
     loads,
     negotiate,
 )
-from ._tournament import tournament
+from ._tournament import TournamentRows, tournament
 
 Result = NegotiationResult
 
@@ -49,6 +49,7 @@ __all__ = [
     "Scenario",
     "State",
     "TournamentPlan",
+    "TournamentRows",
     "analyze",
     "load",
     "loads",

@@ -124,3 +124,11 @@ def _tournament_plan(
     llm: Optional[Dict[str, Any]] = None,
 ) -> TournamentPlan: ...
 def _run_batch(plan: TournamentPlan, start: int, stop: int, jobs: Optional[int] = None) -> List[Dict[str, Any]]: ...
+def _tournament_analysis(
+    strategies: Sequence[str],
+    rows: Sequence[str],
+    measure: str = "utility",
+    confidence: float = 0.95,
+    alpha: float = 0.05,
+    survival: float = 0.001,
+) -> Dict[str, Any]: ...

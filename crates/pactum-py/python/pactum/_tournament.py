@@ -2,16 +2,49 @@
 returns its rows. The plan (``_tournament_plan``) numbers the negotiations
 0..N and ``_run_batch`` plays a range of them; an executor only decides
 where ranges are played, never what they give: ``"local"`` plays them in
-this process, ``"ray"`` as Ray tasks (``_ray``)."""
+this process, ``"ray"`` as Ray tasks (``_ray``). The rows come back as a
+``TournamentRows`` list, whose ``analysis()`` gives their statistics (the
+command line's ``analysis.json``)."""
 
 from __future__ import annotations
 
+import json
 import os
 from typing import Any, Callable, Dict, List, Optional, Sequence, Union
 
-from ._pactum import _run_batch, _tournament_plan
+from ._pactum import _run_batch, _tournament_analysis, _tournament_plan
 
 EXECUTORS = ("local", "ray")
+
+
+class TournamentRows(list):
+    """A tournament's rows (one dict per negotiation, as the command line's
+    ``negotiations.jsonl`` holds them), in negotiation order, knowing the
+    tournament's strategies (``strategies``, in the order given)."""
+
+    def __init__(self, rows: Sequence[Dict[str, Any]], strategies: Sequence[str]):
+        super().__init__(rows)
+        self.strategies = list(strategies)
+
+    def analysis(
+        self,
+        measure: str = "utility",
+        confidence: float = 0.95,
+        alpha: float = 0.05,
+        survival: float = 0.001,
+    ) -> Dict[str, Any]:
+        """The statistics of these rows, equal to the ``analysis.json`` of
+        ``pactum tournament --analysis`` (docs/tournaments.md#analysis):
+        the payoff table with ``confidence`` t-intervals, rank-sum tests with
+        Holm and Benjamini-Hochberg adjustments at ``alpha``, Nash averaging,
+        regret, replicator dynamics (survivors above ``survival``) and the
+        rankings, each seat scored by ``measure`` (``"utility"``,
+        ``"advantage"`` or ``"discounted_utility"``)."""
+        lines = [json.dumps(row) for row in self]
+        return _tournament_analysis(
+            self.strategies, lines, measure=measure, confidence=confidence,
+            alpha=alpha, survival=survival,
+        )
 
 
 def tournament(
@@ -30,11 +63,12 @@ def tournament(
     progress: Union[None, bool, Callable[[int, int], Any]] = None,
     checkpoint: Union[None, str, os.PathLike] = None,
     llm: Optional[Dict[str, Any]] = None,
-) -> List[Dict[str, Any]]:
+) -> TournamentRows:
     """Plays every assignment of ``strategies`` (built-in names or
     ``Negotiator`` subclasses) to the seats of every scenario, ``reps``
     times, and returns one row per negotiation, as the command line's
-    ``negotiations.jsonl`` holds them. The same seed gives the same rows
+    ``negotiations.jsonl`` holds them (a ``TournamentRows`` list, whose
+    ``analysis()`` gives the tournament's statistics). The same seed gives the same rows
     whatever ``jobs`` (threads for built-in strategies; default every core)
     and whatever the executor.
 
@@ -68,7 +102,7 @@ def tournament(
     if executor == "ray":
         from . import _ray
 
-        return _ray.run(
+        rows = _ray.run(
             plan,
             scenarios,
             strategies,
@@ -79,9 +113,10 @@ def tournament(
             progress=True if progress is None else progress,
             checkpoint=checkpoint,
         )
+        return TournamentRows(rows, plan.strategies)
     ray_only = {"address": address, "batch_size": batch_size, "checkpoint": checkpoint,
                 "progress": progress or None}
     given = [name for name, value in ray_only.items() if value is not None]
     if given:
         raise ValueError(f"{', '.join(given)}: options of executor='ray' only")
-    return _run_batch(plan, 0, plan.negotiations, jobs)
+    return TournamentRows(_run_batch(plan, 0, plan.negotiations, jobs), plan.strategies)

@@ -32,6 +32,7 @@
 //! otherwise the seat layout, with arrays per seat in JSON Lines and
 //! numbered seat columns (up to the largest number of negotiators) in CSV.
 
+pub mod analysis;
 mod files;
 mod plan;
 mod rows;
