@@ -35,6 +35,7 @@ mod fold;
 mod pareto;
 mod points;
 mod problem;
+pub mod rectangles;
 #[cfg(test)]
 mod tests;
 
@@ -46,3 +47,6 @@ pub use pareto::{
 };
 pub use points::{FrontierOptions, FrontierPoint, TIE_TOLERANCE, merge_near_ties};
 pub use problem::{Contributions, Problem};
+pub use rectangles::{
+    RectangleFrontier, SearchReport, UtilityRanges, rectangle_frontier, rectangle_ranges,
+};
