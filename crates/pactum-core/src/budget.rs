@@ -80,6 +80,10 @@ pub struct Budget {
     /// (`frontier::rectangles`). A count, not a time, so the result does
     /// not depend on the machine.
     pub max_search_nodes: u64,
+    /// Most nodes the exact count of the zone of possible agreement of
+    /// integer hyper-rectangle utilities may visit; beyond them the zone
+    /// is estimated from a seeded sample.
+    pub max_count_nodes: u64,
     /// The analysis stops with [`AnalysisError::DeadlinePassed`] after this.
     pub deadline: Option<Instant>,
     /// Set to `true` (from any thread) to stop the analysis with
@@ -98,9 +102,15 @@ impl Budget {
     pub const MAX_FRONTIER_POINTS: usize = 100_000;
     /// Default of [`Budget::max_search_nodes`].
     pub const MAX_SEARCH_NODES: u64 = 50_000_000;
+    /// Default of [`Budget::max_count_nodes`].
+    pub const MAX_COUNT_NODES: u64 = 2_000_000;
     /// Most issues a scenario searched by the hyper-rectangle search may
     /// have (the search goes one level deeper per issue).
     pub const MAX_SEARCH_ISSUES: usize = 1000;
+    /// Most values, over all issues, a scenario searched by the
+    /// hyper-rectangle search may have (the search holds a row of bounds
+    /// per value and party).
+    pub const MAX_SEARCH_VALUES: u64 = 1_000_000;
 
     /// The default limits with a deadline `within` from now.
     pub fn with_timeout(within: Duration) -> Self {
@@ -145,6 +155,7 @@ impl Default for Budget {
             max_partial_sums: Self::MAX_PARTIAL_SUMS,
             max_frontier_points: Self::MAX_FRONTIER_POINTS,
             max_search_nodes: Self::MAX_SEARCH_NODES,
+            max_count_nodes: Self::MAX_COUNT_NODES,
             deadline: None,
             cancel: None,
         }
@@ -320,10 +331,17 @@ pub(crate) fn integer_rectangles(utility: &UtilityFunction) -> bool {
 /// Whether the hyper-rectangle search computes the frontier of `parties`
 /// (scenario indices): each has an integer hyper-rectangle utility
 /// ([`integer_rectangles`]) and the scenario has at most
-/// [`Budget::MAX_SEARCH_ISSUES`] issues.
+/// [`Budget::MAX_SEARCH_ISSUES`] issues and [`Budget::MAX_SEARCH_VALUES`]
+/// values in all.
 pub(crate) fn searchable(scenario: &Scenario, parties: &[usize]) -> bool {
     !parties.is_empty()
         && scenario.issues().len() <= Budget::MAX_SEARCH_ISSUES
+        && scenario
+            .issues()
+            .iter()
+            .map(|i| i.cardinality())
+            .fold(0u64, u64::saturating_add)
+            <= Budget::MAX_SEARCH_VALUES
         && parties.iter().all(|&p| {
             scenario.parties()[p]
                 .preferences

@@ -49,4 +49,5 @@ pub use points::{FrontierOptions, FrontierPoint, TIE_TOLERANCE, merge_near_ties}
 pub use problem::{Contributions, Problem};
 pub use rectangles::{
     RectangleFrontier, SearchReport, UtilityRanges, rectangle_frontier, rectangle_ranges,
+    rectangle_zopa_count,
 };

@@ -29,6 +29,7 @@
 //! * The search is sequential and deterministic: same input, same points,
 //!   same outcomes.
 
+mod count;
 mod search;
 mod space;
 #[cfg(test)]
@@ -152,8 +153,8 @@ pub struct UtilityRanges {
     pub exact: bool,
 }
 
-/// Each compared party's lowest and highest utility over the whole space
-/// (red lines and reservation values ignored) by the hyper-rectangle
+/// Each compared party's lowest and highest utility over the problem's
+/// allowed outcomes (reservation values ignored) by the hyper-rectangle
 /// search, and whether both were proven; `None` unless every compared
 /// utility is an integer hyper-rectangle sum. A search stopped early gives
 /// the best outcome found.
@@ -161,12 +162,7 @@ pub fn rectangle_ranges(
     problem: &Problem,
     budget: &Budget,
 ) -> Option<Result<UtilityRanges, AnalysisError>> {
-    let whole: Vec<Vec<u32>> = problem
-        .scenario
-        .issues()
-        .iter()
-        .map(|i| (0..i.cardinality() as u32).collect())
-        .collect();
+    let whole = &problem.allowed;
     let n = problem.parties.len();
     let (mut lo, mut hi) = (Vec::with_capacity(n), Vec::with_capacity(n));
     let mut exact = true;
@@ -177,7 +173,7 @@ pub fn rectangle_ranges(
             allowed: whole.clone(),
             ..problem.clone()
         };
-        let space = Space::new(&single, &whole)?;
+        let space = Space::new(&single, whole)?;
         for negated in [false, true] {
             let s = if negated {
                 space.negated()
@@ -208,4 +204,17 @@ pub fn rectangle_ranges(
         max: hi,
         exact,
     }))
+}
+
+/// How many of `problem`'s allowed outcomes meet every reservation value,
+/// counted exactly within [`Budget::max_count_nodes`] nodes: `None`
+/// unless every compared utility is an integer hyper-rectangle sum,
+/// `Some(None)` when the count needs more nodes (or the clock stops it).
+pub fn rectangle_zopa_count(problem: &Problem, budget: &Budget) -> Option<Option<u128>> {
+    let space = Space::new(problem, &problem.allowed)?;
+    Some(count::count_rational(
+        &space,
+        budget.max_count_nodes,
+        budget,
+    ))
 }

@@ -134,15 +134,18 @@ impl Archive {
     }
 }
 
-/// The search's state at one node.
-struct State<'a> {
-    space: &'a Space,
+/// The search's state at one node (shared with the zone count).
+pub(super) struct State<'a> {
+    pub(super) space: &'a Space,
     n: usize,
     /// The outcome so far, by issue (assigned issues only meaningful).
     outcome: Vec<u32>,
-    alive: Vec<bool>,
+    pub(super) alive: Vec<bool>,
     /// Per party, the sum of decided rectangles (base included).
-    fixed: Vec<i64>,
+    pub(super) fixed: Vec<i64>,
+    /// Per party, the sum of the negative rectangles not yet decided nor
+    /// ruled out: with `fixed`, the least sum below the node.
+    pub(super) negative_open: Vec<i64>,
     /// Where each issue's row starts.
     offset: Vec<usize>,
     /// Rows, party-major: `rows[p * width + offset[i] + k]`.
@@ -153,7 +156,7 @@ struct State<'a> {
     /// Per issue, the largest sum of the parties' entries (two parties).
     pair_max: Vec<i64>,
     /// Per party, the sum of `row_max` over unassigned issues.
-    open: Vec<i64>,
+    pub(super) open: Vec<i64>,
     open_pair: i64,
     /// Rectangles killed at each depth.
     killed: Vec<Vec<u32>>,
@@ -161,7 +164,7 @@ struct State<'a> {
 }
 
 impl<'a> State<'a> {
-    fn new(space: &'a Space) -> Self {
+    pub(super) fn new(space: &'a Space) -> Self {
         let n = space.parties;
         let issues = space.cardinality.len();
         let mut offset = Vec::with_capacity(issues);
@@ -176,6 +179,7 @@ impl<'a> State<'a> {
             outcome: vec![0; issues],
             alive: vec![true; space.rects.len()],
             fixed: space.base.clone(),
+            negative_open: vec![0; n],
             offset,
             rows: vec![0; n * width],
             width,
@@ -187,6 +191,9 @@ impl<'a> State<'a> {
             dirty: Vec::new(),
         };
         for (r, rect) in space.rects.iter().enumerate() {
+            if rect.utility < 0 {
+                s.negative_open[rect.party] += rect.utility;
+            }
             if rect.utility > 0 || rect.second_last.is_none() {
                 s.add_to_row(r, rect.utility);
             }
@@ -257,7 +264,7 @@ impl<'a> State<'a> {
     }
 
     /// Assigns value `k` to issue `i` (the issue at `depth` of the order).
-    fn apply(&mut self, depth: usize, i: usize, k: u32) {
+    pub(super) fn apply(&mut self, depth: usize, i: usize, k: u32) {
         let issues = self.space.cardinality.len();
         for p in 0..self.n {
             self.open[p] -= self.row_max[p * issues + i];
@@ -274,11 +281,16 @@ impl<'a> State<'a> {
             if !rect.accepts(i, k) {
                 self.alive[r] = false;
                 self.killed[depth].push(r as u32);
-                if rect.attach != i && rect.utility > 0 {
+                if rect.utility < 0 {
+                    self.negative_open[rect.party] -= rect.utility;
+                } else if rect.attach != i {
                     self.add_to_row(r, -rect.utility);
                 }
             } else if rect.attach == i {
                 self.fixed[rect.party] += rect.utility;
+                if rect.utility < 0 {
+                    self.negative_open[rect.party] -= rect.utility;
+                }
             } else if rect.utility < 0 && rect.second_last == Some(i) {
                 self.add_to_row(r, rect.utility);
             }
@@ -287,7 +299,7 @@ impl<'a> State<'a> {
     }
 
     /// Undoes [`State::apply`] of the same arguments.
-    fn undo(&mut self, depth: usize, i: usize, k: u32) {
+    pub(super) fn undo(&mut self, depth: usize, i: usize, k: u32) {
         let issues = self.space.cardinality.len();
         let space = self.space;
         let killed = std::mem::take(&mut self.killed[depth]);
@@ -295,7 +307,9 @@ impl<'a> State<'a> {
             let r = r as usize;
             self.alive[r] = true;
             let rect = &space.rects[r];
-            if rect.attach != i && rect.utility > 0 {
+            if rect.utility < 0 {
+                self.negative_open[rect.party] += rect.utility;
+            } else if rect.attach != i {
                 self.add_to_row(r, rect.utility);
             }
         }
@@ -309,6 +323,9 @@ impl<'a> State<'a> {
             }
             if rect.attach == i {
                 self.fixed[rect.party] -= rect.utility;
+                if rect.utility < 0 {
+                    self.negative_open[rect.party] += rect.utility;
+                }
             } else if rect.utility < 0 && rect.second_last == Some(i) {
                 self.add_to_row(r, -rect.utility);
             }
@@ -321,7 +338,7 @@ impl<'a> State<'a> {
     }
 
     /// The node's bound: capped per party, and on the sum of both.
-    fn bound(&self) -> (Vec<i64>, i64) {
+    pub(super) fn bound(&self) -> (Vec<i64>, i64) {
         let b: Vec<i64> = (0..self.n)
             .map(|p| (self.fixed[p] + self.open[p]).min(self.space.cap[p]))
             .collect();

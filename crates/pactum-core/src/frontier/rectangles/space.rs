@@ -14,7 +14,7 @@
 //! most utility with the issues already placed; each rectangle is
 //! "attached" to its last issue in that order.
 
-use crate::frontier::Problem;
+use super::super::problem::Problem;
 use crate::model::{Issue, UtilityFunction};
 
 /// One rectangle in integer form.

@@ -8,8 +8,9 @@
 
 use rand::{RngExt, SeedableRng};
 
+use super::super::enumerate::enumerated_frontier;
+use super::super::points::FrontierOptions;
 use super::*;
-use crate::frontier::{FrontierOptions, enumerated_frontier};
 use crate::model::*;
 
 fn random_scenario(seed: u64) -> Scenario {
@@ -169,7 +170,12 @@ fn the_search_finds_exactly_the_enumerated_ranges() {
     let budget = Budget::default();
     for seed in 1000..1300 {
         let s = random_scenario(seed);
-        let problem = Problem::negotiators(&s);
+        let mut problem = Problem::negotiators(&s);
+        problem.allowed = s
+            .issues()
+            .iter()
+            .map(|i| (0..i.cardinality() as u32).collect())
+            .collect();
         let UtilityRanges {
             min: lo,
             max: hi,
@@ -233,4 +239,26 @@ fn a_search_stopped_early_reports_a_gap_covering_what_it_missed() {
         }
     }
     assert!(stopped > 20, "only {stopped} searches stopped early");
+}
+
+#[test]
+fn the_zone_count_equals_enumeration() {
+    let budget = Budget::default();
+    let mut nonempty = 0;
+    for seed in 2000..2400 {
+        let s = random_scenario(seed);
+        let problem = Problem::negotiators(&s);
+        let want = crate::test_support::all_outcomes(s.issues())
+            .iter()
+            .filter(|o| o.iter().zip(&problem.allowed).all(|(k, a)| a.contains(k)))
+            .filter(|o| problem.is_rational(&evaluate(&s, &problem, o)))
+            .count() as u128;
+        let got = rectangle_zopa_count(&problem, &budget).unwrap().unwrap();
+        assert_eq!(got, want, "seed {seed}");
+        nonempty += usize::from(want > 0 && want < problem.allowed_count());
+    }
+    assert!(
+        nonempty > 50,
+        "{nonempty} zones neither empty nor everything"
+    );
 }
