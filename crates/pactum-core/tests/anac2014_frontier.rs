@@ -173,3 +173,42 @@ fn the_exact_frontier_dominates_geniuss_and_its_outcomes_evaluate_from_the_xml()
         );
     }
 }
+
+/// Cancelled (or past its deadline), the search stops at its next poll
+/// and reports the best frontier found and the gap left, not an error.
+#[test]
+fn a_cancelled_search_reports_the_best_found_and_the_gap() {
+    use std::sync::Arc;
+    use std::sync::atomic::AtomicBool;
+
+    use pactum_core::analysis::Budget;
+    use pactum_core::frontier::{FrontierOptions, Problem, rectangle_frontier};
+
+    let Some(root) = root() else { return };
+    let loaded = load(&root.join("30issues"), None).unwrap();
+    let problem = Problem::negotiators(&loaded.scenario);
+    let budget = Budget {
+        cancel: Some(Arc::new(AtomicBool::new(true))),
+        ..Default::default()
+    };
+    let f = rectangle_frontier(&problem, FrontierOptions::default(), &budget).unwrap();
+    let report = &f.report;
+    assert!(!report.exact);
+    assert_eq!(
+        report.stopped.as_deref(),
+        Some("the analysis was cancelled")
+    );
+    // Polled every 4,096 nodes: it stopped at the first poll.
+    assert_eq!(report.nodes, 4096);
+    assert!(!report.open.is_empty() && report.gap > 0.0, "{report:?}");
+    // The points found are real: their outcomes give their utilities.
+    let s = &loaded.scenario;
+    for p in &f.points {
+        let u: Vec<f64> = problem
+            .utility_functions()
+            .iter()
+            .map(|uf| uf.utility(s.issues(), &p.outcomes[0]))
+            .collect();
+        assert_eq!(u, p.utilities);
+    }
+}
