@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 
 use pactum_core::analysis::{AnalysisOptions, analyze};
 use pactum_core::io::load;
+use rand::{RngExt, SeedableRng};
 
 const DOMAINS: [&str; 8] = [
     "10issues",
@@ -141,6 +142,31 @@ fn the_exact_frontier_dominates_geniuss_and_its_outcomes_evaluate_from_the_xml()
                 !a.frontier.iter().any(|q| q.utilities != p.utilities
                     && q.utilities.iter().zip(&p.utilities).all(|(x, y)| x >= y)),
                 "{domain}"
+            );
+        }
+        // No seeded random outcome meeting the reservation values lies
+        // beyond the frontier.
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(14);
+        let ufuns: Vec<_> = s
+            .parties()
+            .iter()
+            .map(|p| &p.preferences.as_ref().unwrap().utility)
+            .collect();
+        for _ in 0..20_000 {
+            let o: Vec<u32> = s
+                .issues()
+                .iter()
+                .map(|i| rng.random_range(0..i.cardinality() as u32))
+                .collect();
+            let u: Vec<f64> = ufuns.iter().map(|f| f.utility(s.issues(), &o)).collect();
+            if u.iter().zip(&reservations).any(|(u, r)| u < r) {
+                continue;
+            }
+            assert!(
+                a.frontier
+                    .iter()
+                    .any(|e| e.utilities.iter().zip(&u).all(|(x, y)| x >= y)),
+                "{domain}: {o:?} with {u:?} lies beyond the frontier"
             );
         }
         // GENIUS's rational points are weakly dominated (within its single
