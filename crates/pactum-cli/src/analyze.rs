@@ -7,7 +7,8 @@
 //! Rules: overrides apply in the order given, and an override that names
 //! nothing in the scenario fails naming its `--set`; GENIUS's own frontier,
 //! when the folder has one, is compared only with the scenario unchanged;
-//! `--timings` goes to stderr, never into the report.
+//! `--timings` goes to stderr, never into the report; a frontier found by
+//! the hyper-rectangle search says whether it is proven exact.
 
 use std::path::PathBuf;
 
@@ -127,11 +128,36 @@ pub fn run(args: Args) -> Result<()> {
             "{}",
             report::text(&scenario, &analysis, &args.overrides, args.show)
         );
+        if let Some(search) = &analysis.frontier_search {
+            print!("{}", search_text(search));
+        }
         if let Some(c) = &doc.reference_frontier {
             print!("{}", report::reference_text(c, &analysis.negotiators));
+            let rational = c.points.len() - c.below_reservation;
+            println!(
+                "GENIUS's points above every reservation value weakly dominated by Pactum's frontier: {} of {rational} ({} strictly)",
+                c.weakly_dominated, c.strictly_dominated
+            );
         }
     }
     Ok(())
+}
+
+/// How the hyper-rectangle search ended, for the text report.
+fn search_text(search: &pactum_core::analysis::SearchReport) -> String {
+    let mut out = String::from("\nFrontier search (hyper-rectangle utilities): ");
+    if search.exact {
+        out.push_str(&format!("proven exact, {} nodes", search.nodes));
+    } else {
+        out.push_str(&format!(
+            "NOT proven exact: {}; the best frontier found is shown; outcomes not searched could lie up to {:.6} beyond it ({} optimistic points not excluded)",
+            search.stopped.as_deref().unwrap_or("stopped"),
+            search.gap,
+            search.open.len()
+        ));
+    }
+    out.push_str(".\n  Each point shows one outcome reaching it; tied outcomes are not counted.\n");
+    out
 }
 
 /// Indices (into the negotiator list) of the two parties to plot large

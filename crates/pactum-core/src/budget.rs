@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
 use std::time::{Duration, Instant};
 
-use crate::model::Scenario;
+use crate::model::{Scenario, UtilityFunction};
 
 /// How to compute the frontier.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -75,6 +75,15 @@ pub struct Budget {
     pub max_partial_sums: u128,
     /// Most points a frontier may keep.
     pub max_frontier_points: usize,
+    /// Most nodes the hyper-rectangle search may visit (per search): it
+    /// then stops with the best frontier found and the gap left
+    /// (`frontier::rectangles`). A count, not a time, so the result does
+    /// not depend on the machine.
+    pub max_search_nodes: u64,
+    /// Most nodes the exact count of the zone of possible agreement of
+    /// integer hyper-rectangle utilities may visit; beyond them the zone
+    /// is estimated from a seeded sample.
+    pub max_count_nodes: u64,
     /// The analysis stops with [`AnalysisError::DeadlinePassed`] after this.
     pub deadline: Option<Instant>,
     /// Set to `true` (from any thread) to stop the analysis with
@@ -91,6 +100,17 @@ impl Budget {
     pub const MAX_PARTIAL_SUMS: u128 = 5_000_000;
     /// Default of [`Budget::max_frontier_points`].
     pub const MAX_FRONTIER_POINTS: usize = 100_000;
+    /// Default of [`Budget::max_search_nodes`].
+    pub const MAX_SEARCH_NODES: u64 = 50_000_000;
+    /// Default of [`Budget::max_count_nodes`].
+    pub const MAX_COUNT_NODES: u64 = 2_000_000;
+    /// Most issues a scenario searched by the hyper-rectangle search may
+    /// have (the search goes one level deeper per issue).
+    pub const MAX_SEARCH_ISSUES: usize = 1000;
+    /// Most values, over all issues, a scenario searched by the
+    /// hyper-rectangle search may have (the search holds a row of bounds
+    /// per value and party).
+    pub const MAX_SEARCH_VALUES: u64 = 1_000_000;
 
     /// The default limits with a deadline `within` from now.
     pub fn with_timeout(within: Duration) -> Self {
@@ -134,6 +154,8 @@ impl Default for Budget {
             max_outcomes_enumerated: Self::MAX_OUTCOMES_ENUMERATED,
             max_partial_sums: Self::MAX_PARTIAL_SUMS,
             max_frontier_points: Self::MAX_FRONTIER_POINTS,
+            max_search_nodes: Self::MAX_SEARCH_NODES,
+            max_count_nodes: Self::MAX_COUNT_NODES,
             deadline: None,
             cancel: None,
         }
@@ -264,7 +286,9 @@ pub fn check_budget(scenario: &Scenario, options: &AnalysisOptions) -> Result<()
                 .as_ref()
                 .is_some_and(|pr| pr.utility.as_additive().is_none())
         });
-    if non_additive.is_some() || options.method == Method::Enumerate {
+    // Integer hyper-rectangle sums are searched, not enumerated.
+    let searched = options.method == Method::Auto && searchable(scenario, &negotiators);
+    if (non_additive.is_some() && !searched) || options.method == Method::Enumerate {
         // Utility ranges of a non-additive utility visit the whole space;
         // otherwise only the outcomes no red line forbids are visited.
         let outcomes = if non_additive.is_some() {
@@ -284,4 +308,44 @@ pub fn check_budget(scenario: &Scenario, options: &AnalysisOptions) -> Result<()
         }
     }
     Ok(())
+}
+
+/// The largest total magnitude of one party's rectangle utilities that the
+/// hyper-rectangle search takes: below 2^53 every partial sum of integers
+/// is an exact float.
+const EXACT_SUM: f64 = 9_007_199_254_740_992.0;
+
+/// Whether `utility` is a sum of hyper-rectangle utilities that are all
+/// integers, of total magnitude below 2^53: then the utility is
+/// `min(1, S / N)` for an integer sum `S` computed exactly.
+pub(crate) fn integer_rectangles(utility: &UtilityFunction) -> bool {
+    match utility {
+        UtilityFunction::HyperRectangles(h) => {
+            let magnitude: f64 = h.rectangles.iter().map(|r| r.utility.abs()).sum();
+            magnitude < EXACT_SUM && h.rectangles.iter().all(|r| r.utility.fract() == 0.0)
+        }
+        UtilityFunction::Additive(_) => false,
+    }
+}
+
+/// Whether the hyper-rectangle search computes the frontier of `parties`
+/// (scenario indices): each has an integer hyper-rectangle utility
+/// ([`integer_rectangles`]) and the scenario has at most
+/// [`Budget::MAX_SEARCH_ISSUES`] issues and [`Budget::MAX_SEARCH_VALUES`]
+/// values in all.
+pub(crate) fn searchable(scenario: &Scenario, parties: &[usize]) -> bool {
+    !parties.is_empty()
+        && scenario.issues().len() <= Budget::MAX_SEARCH_ISSUES
+        && scenario
+            .issues()
+            .iter()
+            .map(|i| i.cardinality())
+            .fold(0u64, u64::saturating_add)
+            <= Budget::MAX_SEARCH_VALUES
+        && parties.iter().all(|&p| {
+            scenario.parties()[p]
+                .preferences
+                .as_ref()
+                .is_some_and(|pr| integer_rectangles(&pr.utility))
+        })
 }

@@ -71,6 +71,13 @@ pub struct FrontierComparison {
     pub differing: usize,
     /// Pactum frontier points that no reference point matches.
     pub pactum_only: usize,
+    /// Rational reference points that some Pactum frontier point weakly
+    /// dominates (at least as good for everyone, within the tolerance):
+    /// all of them when Pactum's frontier is exact.
+    pub weakly_dominated: usize,
+    /// Of those, the points some Pactum frontier point beats by more than
+    /// the tolerance for someone: where the reference is not on the frontier.
+    pub strictly_dominated: usize,
     /// The largest distance (in the largest single utility) from a rational
     /// reference point to the nearest Pactum frontier point; 0 when there is
     /// none to compare.
@@ -101,6 +108,7 @@ impl ReferenceFrontier {
                 })
         };
         let (mut agreeing, mut below, mut differing) = (0, 0, 0);
+        let (mut weakly, mut strictly) = (0, 0);
         let mut largest = 0.0_f64;
         let mut near = Vec::with_capacity(self.points.len());
         let mut differences = Vec::with_capacity(self.points.len());
@@ -115,6 +123,17 @@ impl ReferenceFrontier {
                 differences.push(None);
                 continue;
             }
+            let dominating = frontier
+                .iter()
+                .filter(|q| q.iter().zip(p).all(|(a, b)| *a >= b - FRONTIER_TOLERANCE));
+            let mut beaten = false;
+            let mut any = false;
+            for q in dominating {
+                any = true;
+                beaten |= q.iter().zip(p).any(|(a, b)| *a > b + FRONTIER_TOLERANCE);
+            }
+            weakly += usize::from(any);
+            strictly += usize::from(beaten);
             match nearest(p, frontier) {
                 Some((i, d)) => {
                     if d <= FRONTIER_TOLERANCE {
@@ -146,6 +165,8 @@ impl ReferenceFrontier {
             below_reservation: below,
             differing,
             pactum_only,
+            weakly_dominated: weakly,
+            strictly_dominated: strictly,
             largest_difference: largest,
             tolerance: FRONTIER_TOLERANCE,
         }

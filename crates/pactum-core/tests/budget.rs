@@ -409,3 +409,89 @@ values.price = { type = "linear", slope = 1.0, offset = 0.0 }
         Err(AnalysisError::IssueTooLarge { .. })
     ));
 }
+
+/// Two parties with integer hyper-rectangle utilities over 10^12 outcomes:
+/// beyond enumeration, searched instead.
+fn rectangles_scenario() -> Scenario {
+    let mut text = String::from("name = \"rectangles\"\n");
+    for i in 0..12 {
+        text += &format!("[[issues]]\nname = \"i{i}\"\ntype = \"integer\"\nmin = 0\nmax = 9\n");
+    }
+    // P wants low values, Q high ones; on the second issue of each
+    // rectangle their ranges overlap.
+    for (party, (lo, hi), (lo2, hi2), reservation) in
+        [("P", (0, 4), (0, 6), 0.2), ("Q", (5, 9), (3, 9), 0.3)]
+    {
+        text += &format!(
+            "[[parties]]\nname = \"{party}\"\nreservation = {reservation}\n[parties.hyper_rectangles]\nnormalizer = 60\n"
+        );
+        for i in 0..12 {
+            let j = (i + 1) % 12;
+            text += &format!(
+                "[[parties.hyper_rectangles.rectangles]]\nutility = {}\nbounds = {{ i{i} = [{lo}, {hi}], i{j} = [{lo2}, {hi2}] }}\n",
+                3 + i
+            );
+        }
+    }
+    scenario(&text)
+}
+
+#[test]
+fn integer_hyper_rectangles_beyond_enumeration_are_searched_exactly() {
+    let s = rectangles_scenario();
+    let opts = AnalysisOptions::default();
+    check_budget(&s, &opts).unwrap();
+    let a = analyze(&s, &opts).unwrap();
+    assert_eq!(a.method, "hyper-rectangle search");
+    let search = a.frontier_search.as_ref().unwrap();
+    assert!(search.exact && search.stopped.is_none() && search.open.is_empty());
+    assert!(a.frontier.len() >= 2, "{:?}", a.frontier);
+    assert!(a.zopa.exact && !a.zopa.empty);
+    assert!(a.warnings.is_empty(), "{:?}", a.warnings);
+    // Enumeration on request is still refused.
+    let enumerate = AnalysisOptions {
+        method: Method::Enumerate,
+        ..Default::default()
+    };
+    assert!(matches!(
+        analyze(&s, &enumerate),
+        Err(AnalysisError::TooLarge { .. })
+    ));
+}
+
+#[test]
+fn a_search_stopped_by_its_node_limit_reports_the_best_found_and_the_gap() {
+    let s = rectangles_scenario();
+    let exact = analyze(&s, &AnalysisOptions::default()).unwrap();
+    let opts = AnalysisOptions::with_budget(Budget {
+        max_search_nodes: 15,
+        max_count_nodes: 15,
+        ..Default::default()
+    });
+    let a = analyze(&s, &opts).unwrap();
+    let search = a.frontier_search.as_ref().unwrap();
+    assert!(!search.exact);
+    assert!(search.stopped.as_deref().unwrap().contains("15 nodes"));
+    assert!(search.gap > 0.0 && !search.open.is_empty(), "{search:?}");
+    assert!(
+        a.warnings.iter().any(|w| w.contains("not proven exact")),
+        "{:?}",
+        a.warnings
+    );
+    assert!(!a.zopa.exact);
+    // Every exact frontier point is within the gap of a point found.
+    for e in &exact.frontier {
+        assert!(a.frontier.iter().any(|f| {
+            f.utilities
+                .iter()
+                .zip(&e.utilities)
+                .all(|(x, y)| x + search.gap >= y - 1e-12)
+        }));
+    }
+    // Same budget, same bytes.
+    let again = analyze(&s, &opts).unwrap();
+    assert_eq!(
+        serde_json::to_string(&a).unwrap(),
+        serde_json::to_string(&again).unwrap()
+    );
+}

@@ -529,10 +529,12 @@ fn best_by_ascent(s: &Scenario, party: usize, seed: u64) -> f64 {
 
 /// Conformance with every `pareto.xml` of the shared test bed. What agrees:
 /// where Pactum's exact analysis runs, GENIUS's rational frontier points are
-/// on Pactum's frontier within [`FRONTIER_TOLERANCE`]. Every folder of the
-/// test bed with a `pareto.xml` is an ANAC 2014 nonlinear domain of 10^10
-/// or 10^30 outcomes, beyond exact enumeration; for those the check is
-/// that GENIUS's list is a frontier (two utilities per point on GENIUS's
+/// weakly dominated by Pactum's frontier within [`FRONTIER_TOLERANCE`], and
+/// those not on it are strictly dominated. Every folder of the test bed
+/// with a `pareto.xml` is an ANAC 2014 nonlinear domain of 10^10 or 10^30
+/// outcomes, analysed by the hyper-rectangle search
+/// (`anac2014_frontier.rs` checks it further); where the analysis is
+/// refused the check is that GENIUS's list is a frontier (two utilities per point on GENIUS's
 /// [0, 1] scale, no point dominating another, each party reaching 1) and
 /// that Pactum's utilities are on GENIUS's scale: seeded local search on
 /// Pactum's evaluation finds, for each party, an outcome worth exactly
@@ -586,7 +588,11 @@ fn shared_pareto_files_agree_with_pactum() {
                     .map(|p| p.reservation_value.unwrap_or(f64::NEG_INFINITY))
                     .collect();
                 let c = reference.compare(&ours, &reservations);
-                assert_eq!(c.differing, 0, "{name}: {c:?}");
+                // Exact frontiers weakly dominate GENIUS's approximations;
+                // where GENIUS is exact too, they agree.
+                let rational = points.len() - c.below_reservation;
+                assert_eq!(c.weakly_dominated, rational, "{name}: {c:?}");
+                assert_eq!(c.differing, c.strictly_dominated, "{name}: {c:?}");
                 exact += 1;
             }
             Err(_) => {

@@ -10,7 +10,12 @@
 //! ([`check_budget`], which callers may also run on their own to refuse
 //! early), the fold's partial sums and the frontier before each step, and
 //! the deadline and cancellation flag as the work goes. Work beyond the
-//! budget is a typed [`AnalysisError`] naming the limit, never an abort.
+//! budget is a typed [`AnalysisError`] naming the limit, never an abort,
+//! except for the hyper-rectangle search (integer hyper-rectangle
+//! utilities over spaces too large to enumerate): stopped by its node
+//! limit, the deadline or cancellation, it reports the best frontier found
+//! and the gap left ([`SearchReport`], `frontier_search` in the report),
+//! with a warning.
 //!
 //! The report's types are in `report`, utility ranges and the frontier in
 //! `space`, the zone's count and its explanation in `zopa`, the plot cloud
@@ -25,6 +30,7 @@ mod space;
 mod zopa;
 
 pub use crate::budget::{AnalysisError, AnalysisOptions, Budget, Method, check_budget};
+pub use crate::frontier::SearchReport;
 pub use cloud::{utility_cloud, utility_cloud_marked};
 pub use document::{AnalysisDocument, compare_reference};
 pub use report::{
@@ -44,12 +50,35 @@ pub fn analyze(scenario: &Scenario, opts: &AnalysisOptions) -> Result<Analysis, 
     let problem = Problem::negotiators(scenario);
     let outcome_count = scenario.outcome_count();
     let mut warnings = Vec::new();
-    let (points, method) = frontier(&problem, opts)?;
-    let (min, max) = utility_ranges(&problem, &opts.budget)?;
+    // Ranges first: a frontier search stopped by the clock still reports.
+    let ranges = space::whole_ranges(&problem, &opts.budget)?;
+    let (points, method, search) = frontier(&problem, opts)?;
+    let (min, max) = (ranges.min, ranges.max);
     let d = disagreement_point(&problem, &min);
+    if !ranges.exact {
+        warnings.push(format!(
+            "the utility ranges are the best the hyper-rectangle search found within {} nodes, not proven",
+            opts.budget.max_search_nodes
+        ));
+    }
+    if let Some(report) = search.as_ref().filter(|r| !r.exact) {
+        warnings.push(format!(
+            "the frontier is the best the hyper-rectangle search found, not proven exact ({}); outcomes not searched could lie up to {:.6} beyond it",
+            report.stopped.as_deref().unwrap_or("stopped"),
+            report.gap
+        ));
+    }
 
-    let (count, exact, note) = count_zopa(&problem, opts)?;
+    let (mut count, exact, note) = count_zopa(&problem, opts)?;
     let mut zopa_notes: Vec<String> = note.into_iter().collect();
+    // A sample can miss a small zone; the frontier's outcomes are in it.
+    let known = points.iter().fold(0u128, |n, p| n.saturating_add(p.count));
+    if !exact && count < known {
+        count = known;
+        zopa_notes.push(format!(
+            "the zone holds at least the {known} outcomes of the frontier, so the estimate is raised to that"
+        ));
+    }
     if count == 0 {
         zopa_notes.extend(explain_empty_zopa(&problem, &opts.budget)?);
     }
@@ -190,6 +219,7 @@ pub fn analyze(scenario: &Scenario, opts: &AnalysisOptions) -> Result<Analysis, 
         frontier,
         solutions,
         method,
+        frontier_search: search,
         warnings,
     })
 }

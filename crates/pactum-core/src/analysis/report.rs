@@ -33,8 +33,13 @@ pub struct Analysis {
     pub frontier_outcome_count: u128,
     /// The fair packages (Nash, Kalai–Smorodinsky, egalitarian, utilitarian).
     pub solutions: Solutions,
-    /// `additive` or `enumeration`.
+    /// `additive`, `enumeration` or `hyper-rectangle search`.
     pub method: &'static str,
+    /// How the hyper-rectangle search ended (only for that method): proven
+    /// exact, or stopped with the gap left. Its frontier points carry one
+    /// outcome each and an `outcome_count` of 1: ties are not counted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub frontier_search: Option<crate::frontier::SearchReport>,
     /// What the analysis had to tell (approximations, empty zones…).
     pub warnings: Vec<String>,
 }

@@ -3,13 +3,17 @@
 //!
 //! Rules: ranges over the whole space ignore red lines and reservation
 //! values; the additive fold is used where every utility is additive (and
-//! [`Method::Auto`] is asked), else the allowed space is enumerated, refused
-//! beyond [`Budget::max_outcomes_enumerated`]; the disagreement point is the
-//! reservation value, or the worst utility where that is lower.
+//! [`Method::Auto`] is asked), else the allowed space is enumerated up to
+//! [`Budget::max_outcomes_enumerated`] outcomes; beyond that, integer
+//! hyper-rectangle utilities are searched (`frontier::rectangles`: ranges
+//! and frontier, the frontier proven exact or reported with its gap), and
+//! anything else is refused; the disagreement point is the reservation
+//! value, or the worst utility where that is lower.
 
 use crate::budget::{AnalysisError, AnalysisOptions, Budget, Method};
 use crate::frontier::{
-    FrontierOptions, FrontierPoint, Problem, additive_frontier, enumerated_frontier, par_enumerate,
+    FrontierOptions, FrontierPoint, Problem, SearchReport, UtilityRanges, additive_frontier,
+    enumerated_frontier, par_enumerate, rectangle_frontier, rectangle_ranges,
 };
 use crate::model::Scenario;
 
@@ -21,11 +25,20 @@ pub fn utility_ranges(
     problem: &Problem,
     budget: &Budget,
 ) -> Result<(Vec<f64>, Vec<f64>), AnalysisError> {
+    let r = whole_ranges(problem, budget)?;
+    Ok((r.min, r.max))
+}
+
+/// [`utility_ranges`], saying whether they are proven.
+pub(super) fn whole_ranges(
+    problem: &Problem,
+    budget: &Budget,
+) -> Result<UtilityRanges, AnalysisError> {
     let whole = Problem {
         allowed: full_space(problem.scenario),
         ..problem.clone()
     };
-    utility_ranges_over(&whole, budget)
+    ranges_over(&whole, budget)
 }
 
 pub(super) fn full_space(s: &Scenario) -> Vec<Vec<u32>> {
@@ -40,7 +53,23 @@ pub(super) fn utility_ranges_over(
     problem: &Problem,
     budget: &Budget,
 ) -> Result<(Vec<f64>, Vec<f64>), AnalysisError> {
+    let r = ranges_over(problem, budget)?;
+    Ok((r.min, r.max))
+}
+
+/// [`utility_ranges_over`], saying whether the ranges are proven (only a
+/// hyper-rectangle search stopped by its node limit leaves them unproven).
+pub(super) fn ranges_over(
+    problem: &Problem,
+    budget: &Budget,
+) -> Result<UtilityRanges, AnalysisError> {
     let n = problem.parties.len();
+    if problem.contributions().is_none()
+        && problem.allowed_count() > budget.max_outcomes_enumerated
+        && let Some(ranges) = rectangle_ranges(problem, budget)
+    {
+        return ranges;
+    }
     if let Some(c) = problem.contributions() {
         let (mut lo, mut hi) = (vec![0.0; n], vec![0.0; n]);
         for (i, vals) in problem.allowed.iter().enumerate() {
@@ -50,14 +79,18 @@ pub(super) fn utility_ranges_over(
                 hi[p] += it.fold(f64::NEG_INFINITY, f64::max);
             }
         }
-        return Ok((lo, hi));
+        return Ok(UtilityRanges {
+            min: lo,
+            max: hi,
+            exact: true,
+        });
     }
     let scoped = Problem {
         thresholds: vec![f64::NEG_INFINITY; n],
         ..problem.clone()
     };
     let ev = crate::frontier::Evaluator::new(&scoped);
-    par_enumerate(
+    let (min, max) = par_enumerate(
         &scoped,
         budget,
         |walk| {
@@ -78,23 +111,37 @@ pub(super) fn utility_ranges_over(
                 hi.iter().zip(&h).map(|(a, b)| a.max(*b)).collect(),
             ))
         },
-    )
+    )?;
+    Ok(UtilityRanges {
+        min,
+        max,
+        exact: true,
+    })
 }
 
-/// The frontier of the negotiators' rational outcomes.
+/// The frontier of the negotiators' rational outcomes and the method that
+/// found it, with the hyper-rectangle search's report when it did (a
+/// search stopped by the budget's node limit, deadline or cancellation
+/// gives the best frontier found, its report saying so).
 pub fn frontier(
     problem: &Problem,
     opts: &AnalysisOptions,
-) -> Result<(Vec<FrontierPoint>, &'static str), AnalysisError> {
+) -> Result<(Vec<FrontierPoint>, &'static str, Option<SearchReport>), AnalysisError> {
     let fopts = FrontierOptions {
         outcomes_per_point: opts.outcomes_per_point,
     };
     if opts.method == Method::Auto
         && let Some(f) = additive_frontier(problem, fopts, &opts.budget)?
     {
-        return Ok((f, "additive"));
+        return Ok((f, "additive", None));
     }
     let total = problem.allowed_count();
+    if opts.method == Method::Auto
+        && total > opts.budget.max_outcomes_enumerated
+        && let Some(f) = rectangle_frontier(problem, fopts, &opts.budget)
+    {
+        return Ok((f.points, "hyper-rectangle search", Some(f.report)));
+    }
     if total > opts.budget.max_outcomes_enumerated {
         let party = problem
             .parties
@@ -118,6 +165,7 @@ pub fn frontier(
     Ok((
         enumerated_frontier(problem, fopts, &opts.budget)?,
         "enumeration",
+        None,
     ))
 }
 

@@ -3,8 +3,10 @@
 //!
 //! Rules: the count is exact where affordable (two parties with additive
 //! utilities are counted in O(√N log N), agreeing with enumeration to the
-//! outcome), otherwise it is marked inexact with a note; an empty zone
-//! comes with plain-language reasons.
+//! outcome; integer hyper-rectangle utilities beyond enumeration by branch
+//! and bound within the budget's node limit), otherwise it is estimated
+//! from a seeded sample, marked inexact with a note giving its interval;
+//! an empty zone comes with plain-language reasons.
 
 use rand::{RngExt, SeedableRng};
 
@@ -138,6 +140,11 @@ pub(super) fn count_zopa(
             },
             |a, b| Ok(a + b),
         )?;
+        return Ok((count, true, None));
+    }
+    // Integer hyper-rectangle utilities: counted by branch and bound, when
+    // that fits the node limit.
+    if let Some(Some(count)) = crate::frontier::rectangle_zopa_count(problem, &opts.budget) {
         return Ok((count, true, None));
     }
     // Too large to count exactly: a seeded uniform sample of allowed outcomes.
