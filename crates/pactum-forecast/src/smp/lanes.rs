@@ -31,6 +31,9 @@ pub(super) trait Real:
     fn store(self, s: &mut [f64]);
     /// `f64::max(x, 0.0)` of each lane (0 for a NaN; a zero result is +0).
     fn max0(self) -> Self;
+    /// `x` where the lane is below 0, else +0 (0 for a NaN): subtracting it from a sum gives,
+    /// to the last bit, what adding `(-x).max0()` gives.
+    fn min0(self) -> Self;
     /// `f64::abs` of each lane.
     fn abs(self) -> Self;
     /// `f64::clamp(x, -1.0, 1.0)` of each lane.
@@ -60,6 +63,10 @@ impl Real for f64 {
     #[inline(always)]
     fn max0(self) -> Self {
         if self > 0.0 { self } else { 0.0 }
+    }
+    #[inline(always)]
+    fn min0(self) -> Self {
+        if self < 0.0 { self } else { 0.0 }
     }
     #[inline(always)]
     fn abs(self) -> Self {
@@ -160,6 +167,10 @@ impl<const N: usize> Real for Lanes<N> {
     #[inline(always)]
     fn max0(self) -> Self {
         self.map(|a| if a > 0.0 { a } else { 0.0 })
+    }
+    #[inline(always)]
+    fn min0(self) -> Self {
+        self.map(|a| if a < 0.0 { a } else { 0.0 })
     }
     #[inline(always)]
     fn abs(self) -> Self {
@@ -263,8 +274,8 @@ mod x86 {
     use std::arch::x86_64::{
         __m256d, _CMP_GT_OQ, _CMP_LE_OQ, _CMP_LT_OQ, _mm256_add_pd, _mm256_andnot_pd,
         _mm256_blendv_pd, _mm256_cmp_pd, _mm256_div_pd, _mm256_loadu_pd, _mm256_max_pd,
-        _mm256_mul_pd, _mm256_set1_pd, _mm256_setzero_pd, _mm256_storeu_pd, _mm256_sub_pd,
-        _mm256_xor_pd,
+        _mm256_min_pd, _mm256_mul_pd, _mm256_set1_pd, _mm256_setzero_pd, _mm256_storeu_pd,
+        _mm256_sub_pd, _mm256_xor_pd,
     };
     use std::ops::{Add, Div, Mul, Neg, Sub};
 
@@ -329,6 +340,12 @@ mod x86 {
             Ymm(unsafe { _mm256_max_pd(self.0, _mm256_setzero_pd()) })
         }
         #[inline(always)]
+        fn min0(self) -> Self {
+            // SAFETY: AVX as for the type. The instruction gives its second operand (0)
+            // unless the first is less: 0 for a NaN, as the scalar `min0`.
+            Ymm(unsafe { _mm256_min_pd(self.0, _mm256_setzero_pd()) })
+        }
+        #[inline(always)]
         fn abs(self) -> Self {
             // SAFETY: AVX as for the type. Clearing the sign bit is `f64::abs`.
             Ymm(unsafe { _mm256_andnot_pd(_mm256_set1_pd(-0.0), self.0) })
@@ -380,7 +397,7 @@ mod tests {
     impl Kernel for EveryOperation {
         type Out = Vec<f64>;
         fn run<P: Real>(self) -> Vec<f64> {
-            let mut out = vec![0.0; 11 * 8];
+            let mut out = vec![0.0; 12 * 8];
             for o in (0..8).step_by(P::LANES) {
                 let (x, y) = (P::load(&self.a[o..]), P::load(&self.b[o..]));
                 let results = [
@@ -391,6 +408,7 @@ mod tests {
                     -x,
                     (-x).max0(),
                     x.max0(),
+                    x.min0(),
                     x.abs(),
                     (x * P::splat(1e9)).clamp1(),
                     x.le_select(1.0, x, y),
@@ -425,8 +443,15 @@ mod tests {
         check(&got, &|a, b| a / b);
         (-x).max0().store(&mut got);
         check(&got, &|a, _| if -a > 0.0 { -a } else { 0.0 });
+        x.min0().store(&mut got);
+        check(&got, &|a, _| if a < 0.0 { a } else { 0.0 });
         x.abs().store(&mut got);
         check(&got, &|a, _| a.abs());
+        for (x, y) in a.iter().zip(b) {
+            // Subtracting min0 is adding max0 of the negation, to the last bit.
+            let sum = y.abs() + 1.0;
+            assert_eq!((sum - x.min0()).to_bits(), (sum + (-x).max0()).to_bits());
+        }
         (x * Lanes::splat(1e9)).clamp1().store(&mut got);
         check(&got, &|a, _| (a * 1e9).clamp(-1.0, 1.0));
         x.le_select(1.0, x, y).store(&mut got);
