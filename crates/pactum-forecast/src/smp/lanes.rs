@@ -36,6 +36,8 @@ pub(super) trait Real:
     fn min0(self) -> Self;
     /// `f64::abs` of each lane.
     fn abs(self) -> Self;
+    /// `f64::sqrt` of each lane (correctly rounded, as IEEE requires).
+    fn sqrt(self) -> Self;
     /// `f64::clamp(x, -1.0, 1.0)` of each lane.
     fn clamp1(self) -> Self;
     /// For each lane, `yes` where the lane is at most `bound`, else `no`.
@@ -71,6 +73,10 @@ impl Real for f64 {
     #[inline(always)]
     fn abs(self) -> Self {
         f64::abs(self)
+    }
+    #[inline(always)]
+    fn sqrt(self) -> Self {
+        f64::sqrt(self)
     }
     #[inline(always)]
     fn clamp1(self) -> Self {
@@ -177,6 +183,10 @@ impl<const N: usize> Real for Lanes<N> {
         self.map(f64::abs)
     }
     #[inline(always)]
+    fn sqrt(self) -> Self {
+        self.map(f64::sqrt)
+    }
+    #[inline(always)]
     fn clamp1(self) -> Self {
         self.map(|a| a.clamp(-1.0, 1.0))
     }
@@ -274,8 +284,8 @@ mod x86 {
     use std::arch::x86_64::{
         __m256d, _CMP_GT_OQ, _CMP_LE_OQ, _CMP_LT_OQ, _mm256_add_pd, _mm256_andnot_pd,
         _mm256_blendv_pd, _mm256_cmp_pd, _mm256_div_pd, _mm256_loadu_pd, _mm256_max_pd,
-        _mm256_min_pd, _mm256_mul_pd, _mm256_set1_pd, _mm256_setzero_pd, _mm256_storeu_pd,
-        _mm256_sub_pd, _mm256_xor_pd,
+        _mm256_min_pd, _mm256_mul_pd, _mm256_set1_pd, _mm256_setzero_pd, _mm256_sqrt_pd,
+        _mm256_storeu_pd, _mm256_sub_pd, _mm256_xor_pd,
     };
     use std::ops::{Add, Div, Mul, Neg, Sub};
 
@@ -351,6 +361,11 @@ mod x86 {
             Ymm(unsafe { _mm256_andnot_pd(_mm256_set1_pd(-0.0), self.0) })
         }
         #[inline(always)]
+        fn sqrt(self) -> Self {
+            // SAFETY: AVX as for the type. The square root is correctly rounded, as `f64::sqrt`.
+            Ymm(unsafe { _mm256_sqrt_pd(self.0) })
+        }
+        #[inline(always)]
         fn clamp1(self) -> Self {
             // SAFETY: AVX as for the type. As `f64::clamp`: below −1 gives −1, above 1
             // gives 1, anything else (NaN too) stays.
@@ -397,7 +412,7 @@ mod tests {
     impl Kernel for EveryOperation {
         type Out = Vec<f64>;
         fn run<P: Real>(self) -> Vec<f64> {
-            let mut out = vec![0.0; 12 * 8];
+            let mut out = vec![0.0; 13 * 8];
             for o in (0..8).step_by(P::LANES) {
                 let (x, y) = (P::load(&self.a[o..]), P::load(&self.b[o..]));
                 let results = [
@@ -410,6 +425,7 @@ mod tests {
                     x.max0(),
                     x.min0(),
                     x.abs(),
+                    x.sqrt(),
                     (x * P::splat(1e9)).clamp1(),
                     x.le_select(1.0, x, y),
                     x.lt_select(0.0, x, y),
@@ -447,6 +463,8 @@ mod tests {
         check(&got, &|a, _| if a < 0.0 { a } else { 0.0 });
         x.abs().store(&mut got);
         check(&got, &|a, _| a.abs());
+        x.sqrt().store(&mut got);
+        check(&got, &|a, _| a.sqrt());
         for (x, y) in a.iter().zip(b) {
             // Subtracting min0 is adding max0 of the negation, to the last bit.
             let sum = y.abs() + 1.0;

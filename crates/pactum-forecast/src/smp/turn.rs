@@ -93,6 +93,9 @@ pub(super) struct Workspace {
     bargain_pos: Vec<f64>,
     /// Each actor's options: the bargains it is part of, in initiator order.
     options: Vec<Vec<usize>>,
+    /// The actors' positions, saliences, salience norms and risk attitudes by column (see
+    /// [`ChangedUtils`]).
+    columns: Vec<f64>,
 }
 
 /// One bargain: new positions for initiator and receiver.
@@ -363,22 +366,26 @@ impl<'a> Turn<'a> {
         let nb = ws.bargains.len();
         ws.changed.clear();
         ws.changed.resize(2 * nb * s, 0.0);
-        for (b, bargain) in ws.bargains.iter().enumerate() {
-            let at = &ws.bargain_pos[2 * b * dims..2 * (b + 1) * dims];
-            // The changed positions in actor order.
-            let (lo, hi) = if bargain.init <= bargain.recv {
-                (&at[..dims], &at[dims..])
-            } else {
-                (&at[dims..], &at[..dims])
-            };
-            let out = &mut ws.changed[2 * b * s..2 * (b + 1) * s];
-            for (side, pos) in [lo, hi].into_iter().enumerate() {
-                for (m, u) in out[side * s..side * s + n].iter_mut().enumerate() {
-                    let d = distance(&self.pos[m], pos, &self.actors.sal[m], self.actors.norm[m]);
-                    *u = util(d, self.rho[m]);
-                }
+        // Every actor's positions, saliences, salience norm and risk attitude, by column.
+        let cols = &mut ws.columns;
+        cols.clear();
+        cols.resize((2 * dims + 2) * s, 0.0);
+        for m in 0..n {
+            for d in 0..dims {
+                cols[d * s + m] = self.pos[m][d];
+                cols[(dims + d) * s + m] = self.actors.sal[m][d];
             }
+            cols[2 * dims * s + m] = self.actors.norm[m];
+            cols[(2 * dims + 1) * s + m] = self.rho[m];
         }
+        run(ChangedUtils {
+            dims,
+            s,
+            columns: &ws.columns,
+            bargains: &ws.bargains,
+            positions: &ws.bargain_pos,
+            out: &mut ws.changed,
+        });
         ws.utils.clear();
         ws.utils.resize(nb * s, 0.0);
         run(BargainSums {
@@ -473,6 +480,57 @@ impl<'a> Turn<'a> {
                 let b = ws.options[k][chosen - 1];
                 let at = 2 * b * dims + if ws.bargains[b].init == k { 0 } else { dims };
                 next.copy_from_slice(&ws.bargain_pos[at..at + dims]);
+            }
+        }
+    }
+}
+
+/// Every actor's utility of the two changed positions of every bargain, the actors side by
+/// side in packs: [`distance`] and [`util`] with the same operations in the same order, one
+/// actor per lane (a norm of at most 0 gives the distance 0). `columns` holds, `s` values
+/// each, the positions by dimension, the saliences by dimension, the norms and the risk
+/// attitudes; `out[(2 b + side) * s + m]`, side 0 being the first changed position in actor
+/// order.
+struct ChangedUtils<'a> {
+    dims: usize,
+    s: usize,
+    columns: &'a [f64],
+    bargains: &'a [Bargain],
+    positions: &'a [f64],
+    out: &'a mut [f64],
+}
+
+impl Kernel for ChangedUtils<'_> {
+    type Out = ();
+    #[inline(always)]
+    fn run<P: Real>(self) {
+        let (dims, s) = (self.dims, self.s);
+        let col = |c: usize| &self.columns[c * s..(c + 1) * s];
+        let (norm, rho) = (col(2 * dims), col(2 * dims + 1));
+        for (b, bargain) in self.bargains.iter().enumerate() {
+            let at = &self.positions[2 * b * dims..2 * (b + 1) * dims];
+            let (lo, hi) = if bargain.init <= bargain.recv {
+                (&at[..dims], &at[dims..])
+            } else {
+                (&at[dims..], &at[..dims])
+            };
+            for (side, x) in [lo, hi].into_iter().enumerate() {
+                let out = &mut self.out[(2 * b + side) * s..(2 * b + side + 1) * s];
+                for o in (0..s).step_by(P::LANES) {
+                    // The sum of squares starts where `Iterator::sum` starts; adding a square
+                    // (never −0) to either zero gives the square.
+                    let mut num = P::splat(-0.0);
+                    for (d, &x) in x.iter().enumerate() {
+                        let p = P::load(&col(d)[o..]);
+                        let w = P::load(&col(dims + d)[o..]);
+                        let t = w * (p - P::splat(x));
+                        num = num + t * t;
+                    }
+                    let norm = P::load(&norm[o..]);
+                    let zero = P::splat(0.0);
+                    let d = norm.le_select(0.0, zero, (num / norm).sqrt());
+                    util(d, P::load(&rho[o..])).store(&mut out[o..]);
+                }
             }
         }
     }
