@@ -94,8 +94,10 @@ pub(super) struct Workspace {
     /// Each actor's options: the bargains it is part of, in initiator order.
     options: Vec<Vec<usize>>,
     /// The actors' positions, saliences, salience norms and risk attitudes by column (see
-    /// [`ChangedUtils`]).
+    /// [`ChangedUtils`]), or the challenge probabilities in padded rows (see [`Turn::gains`]).
     columns: Vec<f64>,
+    /// `gains[i * S + j]`: i's expected gain from challenging j.
+    gains: Vec<f64>,
 }
 
 /// One bargain: new positions for initiator and receiver.
@@ -194,11 +196,13 @@ impl<'a> Turn<'a> {
             .collect()
     }
 
-    /// Best target of i: largest gain above 1e−5, lowest index on ties; with i's estimate of
+    /// Best target of i, one target at a time (the reference [`Gains`] and [`best_target`]
+    /// are tested against): largest gain above 1e−5, lowest index on ties; with i's estimate of
     /// its probability of winning against it (φ).
     ///
     /// The gain is i's estimate of the change in its own utility if it challenges j;
     /// `phis[j]` is i's estimate of its chance to win against j.
+    #[cfg(test)]
     fn target(&self, i: usize, phis: &[f64]) -> Option<(usize, f64)> {
         let r = rho_est(self.p.big_r_adjust, self.rho[i], self.rho[i]);
         let uki = util(self.d(i, i), r);
@@ -219,6 +223,28 @@ impl<'a> Turn<'a> {
             }
         }
         best.map(|(j, _, phi)| (j, phi))
+    }
+
+    /// Every initiator's gain from challenging every target (`ws.gains[i * S + j]`, S =
+    /// [`padded`]`(n)`), as [`Turn::target`] computes it, the targets side by side in packs.
+    fn gains(&self, phis: &[f64], ws: &mut Workspace) {
+        let n = self.pos.len();
+        let s = padded(n);
+        let cols = &mut ws.columns;
+        cols.clear();
+        cols.resize((n + 1) * s, 0.0);
+        for (row, phi) in cols.chunks_exact_mut(s).zip(phis.chunks_exact(n)) {
+            row[..n].copy_from_slice(phi);
+        }
+        cols[n * s..n * s + n].copy_from_slice(self.actors.tot_sal);
+        ws.gains.clear();
+        ws.gains.resize(n * s, 0.0);
+        run(Gains {
+            turn: self,
+            phis: &ws.columns[..n * s],
+            tot_sal: &ws.columns[n * s..],
+            out: &mut ws.gains,
+        });
     }
 
     /// Interpolated bargain between i and j given i's win probability `pi`: the new positions
@@ -419,8 +445,11 @@ impl<'a> Turn<'a> {
             o.clear();
         }
         let phis = win_probs(&self.field());
+        self.gains(&phis, ws);
         for i in 0..n {
-            if let Some((j, phi)) = self.target(i, &phis[i * n..(i + 1) * n]) {
+            if let Some((j, phi)) =
+                best_target(i, &ws.gains[i * s..i * s + n], &phis[i * n..(i + 1) * n])
+            {
                 let first = ws.bargains.len();
                 self.bargains_for(i, j, phi, &mut ws.bargains, &mut ws.bargain_pos);
                 for b in first..ws.bargains.len() {
@@ -480,6 +509,61 @@ impl<'a> Turn<'a> {
                 let b = ws.options[k][chosen - 1];
                 let at = 2 * b * dims + if ws.bargains[b].init == k { 0 } else { dims };
                 next.copy_from_slice(&ws.bargain_pos[at..at + dims]);
+            }
+        }
+    }
+}
+
+/// The target with the largest gain above 1e−5 (lowest index on ties, never i itself) among
+/// `gains`, with i's chance to win against it from `phis`.
+fn best_target(i: usize, gains: &[f64], phis: &[f64]) -> Option<(usize, f64)> {
+    let mut best: Option<(usize, f64)> = None;
+    for (j, &g) in gains.iter().enumerate() {
+        if j != i && g > 1e-5 && best.is_none_or(|(_, b)| g > b) {
+            best = Some((j, g));
+        }
+    }
+    best.map(|(j, _)| (j, phis[j]))
+}
+
+/// Every initiator's expected gain from challenging each target, the targets side by side:
+/// the operations of [`Turn::target`] lane by lane (the lane of i itself is computed and not
+/// used).
+struct Gains<'a, 'b> {
+    turn: &'a Turn<'b>,
+    /// `phis[i * S + j]`: i's chance to win against j, in padded rows.
+    phis: &'a [f64],
+    /// Each actor's total salience, padded.
+    tot_sal: &'a [f64],
+    out: &'a mut [f64],
+}
+
+impl Kernel for Gains<'_, '_> {
+    type Out = ();
+    #[inline(always)]
+    fn run<P: Real>(self) {
+        let t = self.turn;
+        let n = t.pos.len();
+        let s = padded(n);
+        let (one, two) = (P::splat(1.0), P::splat(2.0));
+        for i in 0..n {
+            let r = rho_est(t.p.big_r_adjust, t.rho[i], t.rho[i]);
+            let uki = util(t.d(i, i), r);
+            let (r, uki) = (P::splat(r), P::splat(uki));
+            let row = i * s..(i + 1) * s;
+            let packs = t.rows[row.clone()]
+                .chunks_exact(P::LANES)
+                .zip(self.phis[row.clone()].chunks_exact(P::LANES))
+                .zip(self.tot_sal[..s].chunks_exact(P::LANES))
+                .zip(self.out[row].chunks_exact_mut(P::LANES));
+            for (((d, phi), sj), out) in packs {
+                let (phi, sj) = (P::load(phi), P::load(sj));
+                let ukj = util(P::load(d), r);
+                let eu_sq = uki + ukj;
+                let eu_vict = uki + uki;
+                let eu_contest = phi * two * uki + (one - phi) * two * ukj;
+                let eu_chlg = (one - sj) * eu_vict + sj * eu_contest;
+                (eu_chlg - eu_sq).store(out);
             }
         }
     }
@@ -630,6 +714,58 @@ mod tests {
         let mut next = same.clone();
         turn.next_positions(&mut rng, &mut ws, &mut next);
         assert_eq!(next, same);
+    }
+
+    #[test]
+    fn targets_chosen_on_packs_are_the_one_by_one_choices() {
+        let p = SmpParams::default();
+        for n in [3, 9, 13] {
+            let cap: Vec<f64> = (0..n).map(|i| 1.0 + (i * 7 % 5) as f64).collect();
+            let sal: Vec<Vec<f64>> = (0..n).map(|i| vec![0.2 + (i % 4) as f64 / 5.0]).collect();
+            let tot: Vec<f64> = sal.iter().map(|s| s.iter().sum()).collect();
+            let actors = Actors::new(&cap, &sal, &tot);
+            let pos: Vec<Vec<f64>> = (0..n).map(|i| vec![(i * 37 % 11) as f64 / 10.0]).collect();
+            let mut ws = Workspace::default();
+            let turn = Turn::new(&p, &actors, &pos, &mut ws);
+            // Challenge probabilities of every kind, ties among them too.
+            let phis: Vec<f64> = (0..n * n).map(|x| ((x * 13) % 7) as f64 / 6.0).collect();
+            let s = padded(n);
+            let mut all = Vec::new();
+            turn.gains(&phis, &mut ws);
+            all.push(ws.gains.clone());
+            for at in widths() {
+                let mut out = vec![0.0; n * s];
+                let mut cols = vec![0.0; (n + 1) * s];
+                for i in 0..n {
+                    cols[i * s..i * s + n].copy_from_slice(&phis[i * n..(i + 1) * n]);
+                }
+                cols[n * s..n * s + n].copy_from_slice(&tot);
+                let kernel = Gains {
+                    turn: &turn,
+                    phis: &cols[..n * s],
+                    tot_sal: &cols[n * s..],
+                    out: &mut out,
+                };
+                run_at(kernel, at);
+                all.push(out);
+            }
+            let chosen = (0..n)
+                .filter(|&i| turn.target(i, &phis[i * n..(i + 1) * n]).is_some())
+                .count();
+            assert!(chosen > 0, "{n}: no actor challenges");
+            for gains in &all {
+                for i in 0..n {
+                    let row = &phis[i * n..(i + 1) * n];
+                    let got = best_target(i, &gains[i * s..i * s + n], row);
+                    let want = turn.target(i, row);
+                    assert_eq!(
+                        got.map(|(j, phi)| (j, phi.to_bits())),
+                        want.map(|(j, phi)| (j, phi.to_bits())),
+                        "{n} {i}"
+                    );
+                }
+            }
+        }
     }
 
     /// The average utilities after a bargain, one actor at a time, each sum in actor order.

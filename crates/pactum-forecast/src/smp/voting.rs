@@ -276,8 +276,9 @@ fn coalitions_by<P: Real>(
         buf.lower.clear();
         buf.lower.resize(m * stride, 1e-8);
     }
-    for a in 0..m {
-        // Under an antisymmetric rule row a needs only the options after a.
+    // Under an antisymmetric rule row a needs only the options after a (the last row none).
+    let summed = if symmetric { m.saturating_sub(1) } else { m };
+    for a in 0..summed {
         let mut o = if symmetric {
             (a + 1) / P::LANES * P::LANES
         } else {
