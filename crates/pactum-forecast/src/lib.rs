@@ -128,7 +128,7 @@ pub struct Options {
 /// trajectories when the model can skip them (the SMP).
 pub(crate) fn point_forecasts(model: ModelKind, case: &Case, opts: &Options) -> Result<Vec<f64>> {
     match model {
-        ModelKind::Smp => Ok(smp::run_smp(case, &opts.smp)?.prob_weighted),
+        ModelKind::Smp => Ok(smp::run_smp_final(case, &opts.smp)?.prob_weighted),
         _ => Ok(run(model, case, opts)?
             .dimensions
             .iter()

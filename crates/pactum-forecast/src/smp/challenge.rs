@@ -24,6 +24,13 @@ pub(super) fn util<R: Real>(d: R, rho: R) -> R {
     d.le_select(1.0, near, far)
 }
 
+/// [`util`] of a distance `d` known to be at most 1, given `complement` = `1 − d`: the same
+/// operations on the same operands as [`util`]'s branch for d ≤ 1.
+#[inline(always)]
+fn util_near<R: Real>(complement: R, d: R, rho: R) -> R {
+    complement * (R::splat(1.0) + d * rho)
+}
+
 /// h's estimate (own attitude `rh`) of i's risk attitude `ri`.
 #[inline(always)]
 pub(super) fn rho_est(adjust: BigRAdjust, rh: f64, ri: f64) -> f64 {
@@ -46,6 +53,8 @@ pub(super) struct Field<'a> {
     pub(super) dist: &'a [f64],
     /// The same distances in rows of [`padded`]`(n)`, zero beyond n: `rows[i * padded(n) + j]`.
     pub(super) rows: &'a [f64],
+    /// `1 − rows[x]` for each x, or empty when some distance exceeds 1 (or is not a number).
+    pub(super) complements: &'a [f64],
     /// Each actor's risk attitude.
     pub(super) rho: &'a [f64],
     /// Each actor's voting weight: total salience × capability.
@@ -60,6 +69,16 @@ pub(super) fn pad_rows(dist: &[f64], n: usize) -> Vec<f64> {
         row[..n].copy_from_slice(d);
     }
     rows
+}
+
+/// `1 − d` of each padded distance when every distance in `dist` is at most 1, else nothing:
+/// the [`Field::complements`] of a turn.
+pub(super) fn complements(dist: &[f64], rows: &[f64]) -> Vec<f64> {
+    if dist.iter().all(|&d| d <= 1.0) {
+        rows.iter().map(|d| 1.0 - d).collect()
+    } else {
+        Vec::new()
+    }
 }
 
 impl Field<'_> {
@@ -167,86 +186,143 @@ fn win_probs_by_rule<P: Real>(f: &Field) -> Vec<f64> {
 fn sweep_all<P: Real>(f: &Field, rule: VotingRule, tp: ThirdPartyCommit) -> Vec<f64> {
     let n = f.n;
     let lanes = n.div_ceil(P::LANES) * P::LANES;
+    let stride = padded(n);
     let mut out = vec![0.0; n * n];
-    let mut r = vec![0.0; n];
-    let mut sums = [
-        vec![0.0; lanes],
-        vec![0.0; lanes],
-        vec![0.0; lanes],
-        vec![0.0; lanes],
-    ];
+    let mut cols = vec![0.0; n * stride];
+    for (j, row) in f.dist.chunks_exact(n).enumerate() {
+        for (i, &d) in row.iter().enumerate() {
+            cols[i * stride + j] = d;
+        }
+    }
+    let pad = |v: &mut Vec<f64>| v.resize(lanes, 0.0);
+    let mut diag: Vec<f64> = (0..n).map(|j| f.d(j, j)).collect();
+    pad(&mut diag);
+    let mut weight = f.weight[..n].to_vec();
+    pad(&mut weight);
+    let mut b = Buffers {
+        cols,
+        diag,
+        weight,
+        r: vec![0.0; lanes],
+        sums: std::array::from_fn(|_| vec![0.0; lanes]),
+    };
+    let near = !f.complements.is_empty();
     for (i, row) in out.chunks_exact_mut(n).enumerate() {
-        sweep_one::<P>(f, i, rule, tp, &mut r, &mut sums, row);
+        if near {
+            sweep_one::<P, true>(f, i, rule, tp, &mut b, row);
+        } else {
+            sweep_one::<P, false>(f, i, rule, tp, &mut b, row);
+        }
     }
     out
 }
 
-/// One initiator's row of [`sweep_all`], with its buffers (`r`: n values; `sums`: base, total,
-/// for and against, each a whole number of packs).
-#[inline(always)]
-fn sweep_one<P: Real>(
+/// What [`sweep_one`] reads besides the field, each row a whole number of packs (zeros
+/// beyond n), and the sums it writes.
+struct Buffers {
+    /// `cols[i * padded(n) + j]` = d(j, i): the distances to i's position.
+    cols: Vec<f64>,
+    /// d(j, j) of each actor.
+    diag: Vec<f64>,
+    /// Each actor's voting weight.
+    weight: Vec<f64>,
+    /// The initiator's estimate of each actor's risk attitude.
+    r: Vec<f64>,
+    /// Per target: the base of the challenge probability's numerator, of its denominator,
+    /// the coalition for the initiator, the coalition against it, j's utility of i's
+    /// position and j's utility of its own.
+    sums: [Vec<f64>; 6],
+}
+
+/// One initiator's row of [`sweep_all`]. `NEAR`: every distance is at most 1, so a utility
+/// is [`util_near`] of the distance and its complement. The principals' own votes are taken
+/// for every target side by side; the utilities they use that third parties use again (k's
+/// utility of i's position and of its own) are kept for them. Unoptimised builds keep it a
+/// function of its own: inlining its 36 copies there would make one stack frame of megabytes.
+#[cfg_attr(not(debug_assertions), inline(always))]
+#[cfg_attr(debug_assertions, inline(never))]
+fn sweep_one<P: Real, const NEAR: bool>(
     f: &Field,
     i: usize,
     rule: VotingRule,
     tp: ThirdPartyCommit,
-    r: &mut [f64],
-    sums: &mut [Vec<f64>; 4],
+    bufs: &mut Buffers,
     out: &mut [f64],
 ) {
     let n = f.n;
     let lanes = n.div_ceil(P::LANES) * P::LANES;
     let stride = padded(n);
     let adjust = f.p.big_r_adjust;
+    let r = &mut bufs.r;
     // r[a] = i's estimate of a's risk attitude.
-    for (a, r) in r.iter_mut().enumerate() {
+    for (a, r) in r[..n].iter_mut().enumerate() {
         *r = rho_est(adjust, f.rho[i], f.rho[a]);
     }
-    let [base, sum0, c_for, c_against] = sums;
-    base.fill(1.0);
-    sum0.fill(1.0);
-    c_for.fill(0.0);
-    c_against.fill(0.0);
-    for j in (0..n).filter(|&j| j != i) {
-        let vi = vote(
-            rule,
-            f.weight[i],
-            util(f.d(i, i), r[i]),
-            util(f.d(i, j), r[i]),
-        );
-        let vj = vote(
-            rule,
-            f.weight[j],
-            util(f.d(j, i), r[j]),
-            util(f.d(j, j), r[j]),
-        );
-        let cij0 = 1e-10 + vi.max(0.0) + vj.max(0.0);
-        let cji0 = 1e-10 + (-vi).max(0.0) + (-vj).max(0.0);
-        base[j] = cij0;
-        sum0[j] = cij0 + cji0;
-        c_for[j] = cij0;
-        c_against[j] = cji0;
+    let r = &bufs.r[..];
+    let [base, sum0, c_for, c_against, u_ki, u_kk] = &mut bufs.sums;
+    let (ri, wi) = (P::splat(r[i]), P::splat(f.weight[i]));
+    let uii = P::splat(util(f.d(i, i), r[i]));
+    let tiny = P::splat(1e-10);
+    let principals = f.rows[i * stride..i * stride + lanes]
+        .chunks_exact(P::LANES)
+        .zip(bufs.cols[i * stride..i * stride + lanes].chunks_exact(P::LANES))
+        .zip(bufs.diag.chunks_exact(P::LANES))
+        .zip(r.chunks_exact(P::LANES))
+        .zip(bufs.weight.chunks_exact(P::LANES))
+        .zip(base.chunks_exact_mut(P::LANES))
+        .zip(sum0.chunks_exact_mut(P::LANES))
+        .zip(c_for.chunks_exact_mut(P::LANES))
+        .zip(c_against.chunks_exact_mut(P::LANES))
+        .zip(u_ki.chunks_exact_mut(P::LANES))
+        .zip(u_kk.chunks_exact_mut(P::LANES));
+    for ((((((((((dij, dji), djj), rj), wj), b0), s0), cf), ca), uji_out), ujj_out) in principals {
+        let rj = P::load(rj);
+        let uij = util(P::load(dij), ri);
+        let uji = util(P::load(dji), rj);
+        let ujj = util(P::load(djj), rj);
+        let vi = vote(rule, wi, uii, uij);
+        let vj = vote(rule, P::load(wj), uji, ujj);
+        let cij0 = tiny + vi.max0() + vj.max0();
+        let cji0 = tiny + (-vi).max0() + (-vj).max0();
+        cij0.store(b0);
+        (cij0 + cji0).store(s0);
+        cij0.store(cf);
+        cji0.store(ca);
+        uji.store(uji_out);
+        ujj.store(ujj_out);
     }
     for k in (0..n).filter(|&k| k != i) {
         let rho = P::splat(r[k]);
         let w = P::splat(f.weight[k]);
-        let uki = P::splat(util(f.d(k, i), r[k]));
-        let ukk = P::splat(util(f.d(k, k), r[k]));
+        let uki = P::splat(u_ki[k]);
+        let ukk = P::splat(u_kk[k]);
         let row = &f.rows[k * stride..k * stride + lanes];
+        let complement = if NEAR {
+            &f.complements[k * stride..k * stride + lanes]
+        } else {
+            row
+        };
         let kept = (c_for[k], c_against[k]);
         let packs = row
             .chunks_exact(P::LANES)
+            .zip(complement.chunks_exact(P::LANES))
             .zip(base.chunks_exact(P::LANES))
             .zip(sum0.chunks_exact(P::LANES))
             .zip(c_for.chunks_exact_mut(P::LANES))
             .zip(c_against.chunks_exact_mut(P::LANES));
-        for ((((d, b0), s0), cf), ca) in packs {
-            let ukj = util(P::load(d), rho);
+        for (((((d, c), b0), s0), cf), ca) in packs {
+            let ukj = if NEAR {
+                util_near(P::load(c), P::load(d), rho)
+            } else {
+                util(P::load(d), rho)
+            };
             let vk = vote(rule, w, uki, ukj);
             let pik = (P::load(b0) + vk.max0()) / (P::load(s0) + vk.abs());
             let (a, b) = third_party(tp, pik, uki, ukj, ukk);
             let vt = vote(rule, w, a, b);
             (P::load(cf) + vt.max0()).store(cf);
-            (P::load(ca) + (-vt).max0()).store(ca);
+            // Subtracting the negative part is adding the positive part of −vt.
+            (P::load(ca) - vt.min0()).store(ca);
         }
         (c_for[k], c_against[k]) = kept;
     }
@@ -268,48 +344,63 @@ mod tests {
     fn the_row_of_win_probabilities_at_every_width_is_the_single_ones_to_the_last_bit() {
         let n = 7;
         let pos: Vec<f64> = (0..n).map(|i| ((i * 37) % 11) as f64 / 10.0).collect();
-        let dist: Vec<f64> = (0..n * n)
-            .map(|x| (pos[x / n] - pos[x % n]).abs() * (0.5 + (x % 3) as f64 / 4.0))
-            .collect();
         let rho: Vec<f64> = (0..n).map(|i| (i as f64 - 3.0) / 3.5).collect();
         let weight: Vec<f64> = (0..n).map(|i| 10.0 + (i * i) as f64).collect();
-        for voting in [
-            VotingRule::Prop,
-            VotingRule::Binary,
-            VotingRule::PropBin,
-            VotingRule::Cubic,
-            VotingRule::PropCbc,
-            VotingRule::ASymProsp,
-        ] {
-            for third_party in [
-                ThirdPartyCommit::SemiCommit,
-                ThirdPartyCommit::FullCommit,
-                ThirdPartyCommit::NoCommit,
+        // Distances all within 1 (the short path, and the general one forced), then some
+        // beyond 1.
+        for (scale, force_general) in [(1.0, false), (1.0, true), (1.6, false)] {
+            let dist: Vec<f64> = (0..n * n)
+                .map(|x| scale * (pos[x / n] - pos[x % n]).abs() * (0.5 + (x % 3) as f64 / 4.0))
+                .collect();
+            let rows = pad_rows(&dist, n);
+            let complements = if force_general {
+                Vec::new()
+            } else {
+                complements(&dist, &rows)
+            };
+            assert_eq!(complements.is_empty(), force_general || scale > 1.0);
+            for voting in [
+                VotingRule::Prop,
+                VotingRule::Binary,
+                VotingRule::PropBin,
+                VotingRule::Cubic,
+                VotingRule::PropCbc,
+                VotingRule::ASymProsp,
             ] {
-                let p = SmpParams {
-                    voting,
-                    third_party,
-                    big_r_adjust: BigRAdjust::Half,
-                    ..SmpParams::default()
-                };
-                let rows = pad_rows(&dist, n);
-                let f = Field {
-                    p: &p,
-                    n,
-                    dist: &dist,
-                    rows: &rows,
-                    rho: &rho,
-                    weight: &weight,
-                };
-                let mut all = vec![win_probs_by_rule::<f64>(&f)];
-                for at in crate::smp::lanes::widths() {
-                    all.push(crate::smp::lanes::run_at(WinProbs { f: &f }, at));
-                }
-                for rows in all {
-                    for i in 0..n {
-                        for j in (0..n).filter(|&j| j != i) {
-                            let (got, want) = (rows[i * n + j], win_prob(&f, i, i, j));
-                            assert_eq!(got.to_bits(), want.to_bits(), "{voting:?} {third_party:?}");
+                for third_party in [
+                    ThirdPartyCommit::SemiCommit,
+                    ThirdPartyCommit::FullCommit,
+                    ThirdPartyCommit::NoCommit,
+                ] {
+                    let p = SmpParams {
+                        voting,
+                        third_party,
+                        big_r_adjust: BigRAdjust::Half,
+                        ..SmpParams::default()
+                    };
+                    let f = Field {
+                        p: &p,
+                        n,
+                        dist: &dist,
+                        rows: &rows,
+                        complements: &complements,
+                        rho: &rho,
+                        weight: &weight,
+                    };
+                    let mut all = vec![win_probs_by_rule::<f64>(&f)];
+                    for at in crate::smp::lanes::widths() {
+                        all.push(crate::smp::lanes::run_at(WinProbs { f: &f }, at));
+                    }
+                    for rows in all {
+                        for i in 0..n {
+                            for j in (0..n).filter(|&j| j != i) {
+                                let (got, want) = (rows[i * n + j], win_prob(&f, i, i, j));
+                                assert_eq!(
+                                    got.to_bits(),
+                                    want.to_bits(),
+                                    "{voting:?} {third_party:?} {scale}"
+                                );
+                            }
                         }
                     }
                 }
@@ -325,5 +416,11 @@ mod tests {
         assert!(util(1.5, 0.0) < 0.0);
         assert_eq!(rho_est(BigRAdjust::Full, 0.2, 0.8), 0.8);
         assert_eq!(rho_est(BigRAdjust::NoRA, 0.2, 0.8), 0.2);
+        for d in [0.0, 0.1, 0.37, 0.999, 1.0] {
+            for rho in [-1.0, -0.5, 0.0, 0.3, 1.0] {
+                let near = util_near(1.0 - d, d, rho);
+                assert_eq!(near.to_bits(), util(d, rho).to_bits(), "{d} {rho}");
+            }
+        }
     }
 }

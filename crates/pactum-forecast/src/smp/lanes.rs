@@ -31,8 +31,13 @@ pub(super) trait Real:
     fn store(self, s: &mut [f64]);
     /// `f64::max(x, 0.0)` of each lane (0 for a NaN; a zero result is +0).
     fn max0(self) -> Self;
+    /// `x` where the lane is below 0, else +0 (0 for a NaN): subtracting it from a sum gives,
+    /// to the last bit, what adding `(-x).max0()` gives.
+    fn min0(self) -> Self;
     /// `f64::abs` of each lane.
     fn abs(self) -> Self;
+    /// `f64::sqrt` of each lane (correctly rounded, as IEEE requires).
+    fn sqrt(self) -> Self;
     /// `f64::clamp(x, -1.0, 1.0)` of each lane.
     fn clamp1(self) -> Self;
     /// For each lane, `yes` where the lane is at most `bound`, else `no`.
@@ -62,8 +67,16 @@ impl Real for f64 {
         if self > 0.0 { self } else { 0.0 }
     }
     #[inline(always)]
+    fn min0(self) -> Self {
+        if self < 0.0 { self } else { 0.0 }
+    }
+    #[inline(always)]
     fn abs(self) -> Self {
         f64::abs(self)
+    }
+    #[inline(always)]
+    fn sqrt(self) -> Self {
+        f64::sqrt(self)
     }
     #[inline(always)]
     fn clamp1(self) -> Self {
@@ -162,8 +175,16 @@ impl<const N: usize> Real for Lanes<N> {
         self.map(|a| if a > 0.0 { a } else { 0.0 })
     }
     #[inline(always)]
+    fn min0(self) -> Self {
+        self.map(|a| if a < 0.0 { a } else { 0.0 })
+    }
+    #[inline(always)]
     fn abs(self) -> Self {
         self.map(f64::abs)
+    }
+    #[inline(always)]
+    fn sqrt(self) -> Self {
+        self.map(f64::sqrt)
     }
     #[inline(always)]
     fn clamp1(self) -> Self {
@@ -263,8 +284,8 @@ mod x86 {
     use std::arch::x86_64::{
         __m256d, _CMP_GT_OQ, _CMP_LE_OQ, _CMP_LT_OQ, _mm256_add_pd, _mm256_andnot_pd,
         _mm256_blendv_pd, _mm256_cmp_pd, _mm256_div_pd, _mm256_loadu_pd, _mm256_max_pd,
-        _mm256_mul_pd, _mm256_set1_pd, _mm256_setzero_pd, _mm256_storeu_pd, _mm256_sub_pd,
-        _mm256_xor_pd,
+        _mm256_min_pd, _mm256_mul_pd, _mm256_set1_pd, _mm256_setzero_pd, _mm256_sqrt_pd,
+        _mm256_storeu_pd, _mm256_sub_pd, _mm256_xor_pd,
     };
     use std::ops::{Add, Div, Mul, Neg, Sub};
 
@@ -329,9 +350,20 @@ mod x86 {
             Ymm(unsafe { _mm256_max_pd(self.0, _mm256_setzero_pd()) })
         }
         #[inline(always)]
+        fn min0(self) -> Self {
+            // SAFETY: AVX as for the type. The instruction gives its second operand (0)
+            // unless the first is less: 0 for a NaN, as the scalar `min0`.
+            Ymm(unsafe { _mm256_min_pd(self.0, _mm256_setzero_pd()) })
+        }
+        #[inline(always)]
         fn abs(self) -> Self {
             // SAFETY: AVX as for the type. Clearing the sign bit is `f64::abs`.
             Ymm(unsafe { _mm256_andnot_pd(_mm256_set1_pd(-0.0), self.0) })
+        }
+        #[inline(always)]
+        fn sqrt(self) -> Self {
+            // SAFETY: AVX as for the type. The square root is correctly rounded, as `f64::sqrt`.
+            Ymm(unsafe { _mm256_sqrt_pd(self.0) })
         }
         #[inline(always)]
         fn clamp1(self) -> Self {
@@ -380,7 +412,7 @@ mod tests {
     impl Kernel for EveryOperation {
         type Out = Vec<f64>;
         fn run<P: Real>(self) -> Vec<f64> {
-            let mut out = vec![0.0; 11 * 8];
+            let mut out = vec![0.0; 13 * 8];
             for o in (0..8).step_by(P::LANES) {
                 let (x, y) = (P::load(&self.a[o..]), P::load(&self.b[o..]));
                 let results = [
@@ -391,7 +423,9 @@ mod tests {
                     -x,
                     (-x).max0(),
                     x.max0(),
+                    x.min0(),
                     x.abs(),
+                    x.sqrt(),
                     (x * P::splat(1e9)).clamp1(),
                     x.le_select(1.0, x, y),
                     x.lt_select(0.0, x, y),
@@ -425,8 +459,17 @@ mod tests {
         check(&got, &|a, b| a / b);
         (-x).max0().store(&mut got);
         check(&got, &|a, _| if -a > 0.0 { -a } else { 0.0 });
+        x.min0().store(&mut got);
+        check(&got, &|a, _| if a < 0.0 { a } else { 0.0 });
         x.abs().store(&mut got);
         check(&got, &|a, _| a.abs());
+        x.sqrt().store(&mut got);
+        check(&got, &|a, _| a.sqrt());
+        for (x, y) in a.iter().zip(b) {
+            // Subtracting min0 is adding max0 of the negation, to the last bit.
+            let sum = y.abs() + 1.0;
+            assert_eq!((sum - x.min0()).to_bits(), (sum + (-x).max0()).to_bits());
+        }
         (x * Lanes::splat(1e9)).clamp1().store(&mut got);
         check(&got, &|a, _| (a * 1e9).clamp(-1.0, 1.0));
         x.le_select(1.0, x, y).store(&mut got);

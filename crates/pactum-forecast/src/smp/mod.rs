@@ -14,7 +14,8 @@
 //! Files: `params` ([`SmpParams`], the model's switches), `lanes` (arithmetic on several
 //! independent values side by side, the vector instructions chosen at run time), `voting`
 //! (votes, victory probabilities, PCE), `challenge` (utilities, risk estimates, challenge
-//! probabilities), `turn` (one turn's arithmetic), `run` (scales, the loop and its stop rule,
+//! probabilities), `turn` (one turn's arithmetic, the average utilities after each bargain,
+//! and the buffers a run reuses from turn to turn), `run` (scales, the loop and its stop rule,
 //! the final positions); this file wraps a run as a [`Forecast`].
 //!
 //! Rules: the forecast of each dimension is the probability-weighted final position; its
@@ -34,6 +35,7 @@ pub use params::{
     BargnModel, BigRAdjust, BigRRange, DEFAULT_SEED, InterVecBrgn, PceModel, SmpParams,
     StateTransitions, ThirdPartyCommit, VictoryProbModel, VotingRule,
 };
+pub(crate) use run::run_smp_final;
 pub use run::{SmpRun, SmpState, run_smp};
 
 use crate::error::Result;

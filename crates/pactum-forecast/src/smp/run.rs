@@ -13,7 +13,7 @@ use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
 use super::params::SmpParams;
-use super::turn::Turn;
+use super::turn::{Actors, Turn, Workspace};
 use crate::error::{ForecastError, Result};
 use crate::model::{Case, Scale};
 
@@ -78,6 +78,17 @@ fn choose_scales(case: &Case, p: &SmpParams) -> Result<Vec<Scale>> {
 
 /// Runs the SMP on `case` (all dimensions jointly).
 pub fn run_smp(case: &Case, p: &SmpParams) -> Result<SmpRun> {
+    run_with(case, p, true)
+}
+
+/// [`run_smp`] keeping only the last state (`states` holds it alone): the same final positions
+/// and forecast, without the per-turn probabilities nobody reads.
+pub(crate) fn run_smp_final(case: &Case, p: &SmpParams) -> Result<SmpRun> {
+    run_with(case, p, false)
+}
+
+/// The run, with every state when `trace` is set, else with the last one only.
+fn run_with(case: &Case, p: &SmpParams, trace: bool) -> Result<SmpRun> {
     case.validate()?;
     let dims = case.n_dims();
     let scales = choose_scales(case, p)?;
@@ -127,8 +138,9 @@ pub fn run_smp(case: &Case, p: &SmpParams) -> Result<SmpRun> {
         );
     }
     let mut rng = ChaCha8Rng::seed_from_u64(p.seed);
-    let mut last_groups: (Vec<usize>, Vec<f64>);
-    let mut history: Vec<Vec<Vec<f64>>> = vec![pos.clone()];
+    let actors = Actors::new(&cap, &sal, &tot_sal);
+    let mut ws = Workspace::default();
+    let mut last_groups: (Vec<usize>, Vec<f64>) = (Vec::new(), Vec::new());
     let mut states = Vec::new();
     let mut stop_ratios = Vec::new();
     let dist_between = |a: &[Vec<f64>], b: &[Vec<f64>]| -> f64 {
@@ -143,37 +155,45 @@ pub fn run_smp(case: &Case, p: &SmpParams) -> Result<SmpRun> {
             })
             .sum()
     };
+    // The positions of the turn before, and the movement of the first turn D(0,1).
+    let mut prev = pos.clone();
+    let mut first_move = 0.0;
+    let mut t = 0;
     loop {
-        let turn = Turn::new(p, &cap, &sal, &tot_sal, &pos);
-        let (reps, group, gp) = turn.position_probs();
-        last_groups = (reps, gp.clone());
-        states.push(SmpState {
-            positions: pos
-                .iter()
-                .map(|v| {
-                    v.iter()
-                        .enumerate()
-                        .map(|(d, &x)| from_unit(d, x))
-                        .collect()
-                })
-                .collect(),
-            position_probs: group.iter().map(|&g| gp[g]).collect(),
-            risk: turn.rho.clone(),
-        });
-        let t = history.len() - 1;
+        let turn = Turn::new(p, &actors, &pos, &mut ws);
+        let mut stop = t >= p.max_turns;
         if t >= 1 {
-            let d01 = dist_between(&history[0], &history[1]);
-            let ratio = dist_between(&history[t - 1], &history[t]) / (d01 + 1e-4);
-            stop_ratios.push(ratio);
-            if t >= p.max_turns || (t >= 2 && ratio < 0.02) {
-                break;
+            if t == 1 {
+                first_move = dist_between(&prev, &pos);
             }
+            let ratio = dist_between(&prev, &pos) / (first_move + 1e-4);
+            stop_ratios.push(ratio);
+            stop |= t >= 2 && ratio < 0.02;
         }
-        if t >= p.max_turns {
+        if trace || stop {
+            let (reps, group, gp) = turn.position_probs(&mut ws);
+            states.push(SmpState {
+                positions: pos
+                    .iter()
+                    .map(|v| {
+                        v.iter()
+                            .enumerate()
+                            .map(|(d, &x)| from_unit(d, x))
+                            .collect()
+                    })
+                    .collect(),
+                position_probs: group.iter().map(|&g| gp[g]).collect(),
+                risk: turn.rho.clone(),
+            });
+            last_groups = (reps, gp);
+        }
+        if stop {
             break;
         }
-        pos = turn.next_positions(&mut rng);
-        history.push(pos.clone());
+        prev.clone_from(&pos);
+        turn.next_positions(&mut rng, &mut ws, &mut prev);
+        std::mem::swap(&mut prev, &mut pos);
+        t += 1;
     }
     let last = states.last().expect("at least one state");
     let (final_positions, prob_weighted, most_probable) = final_results(last, last_groups, dims);

@@ -7,19 +7,27 @@
 //! target with the largest expected gain above 1e−5 (lowest index on ties), or nobody; bargain
 //! positions are rounded to four decimals; each actor's options are its status quo first, then
 //! its bargains in initiator order, and all actors move at once. Distinct positions are those
-//! more than 1e−3 apart, in actor order.
+//! more than 1e−3 apart, in actor order. The average utility of the positions after a bargain
+//! adds, for each actor, the utilities of all positions in actor order; the sums of many actors
+//! run side by side ([`BargainSums`]), each in that order.
 
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 
-use super::challenge::{Field, pad_rows, rho_est, util, win_prob, win_probs};
+use super::challenge::{Field, complements, pad_rows, rho_est, util, win_prob, win_probs};
+use super::lanes::{Kernel, Real, padded, run};
 use super::params::{BargnModel, BigRRange, InterVecBrgn, SmpParams, StateTransitions};
-use super::voting::pce;
+use super::voting::{PceBuffers, pce_into};
 
-/// Salience-weighted distance between ideal `p` and position `q` (saliences of the ideal's owner).
-fn distance(p: &[f64], q: &[f64], s: &[f64]) -> f64 {
-    let den: f64 = s.iter().map(|v| v * v).sum();
-    if den <= 0.0 {
+/// Σ s² of an actor's saliences: the denominator of its distances.
+pub(super) fn salience_norm(s: &[f64]) -> f64 {
+    s.iter().map(|v| v * v).sum()
+}
+
+/// Salience-weighted distance between ideal `p` and position `q` (saliences `s` of the
+/// ideal's owner, `norm` = [`salience_norm`] of them).
+fn distance(p: &[f64], q: &[f64], s: &[f64], norm: f64) -> f64 {
+    if norm <= 0.0 {
         return 0.0;
     }
     let num: f64 = p
@@ -28,35 +36,88 @@ fn distance(p: &[f64], q: &[f64], s: &[f64]) -> f64 {
         .zip(s)
         .map(|((a, b), w)| (w * (a - b)).powi(2))
         .sum();
-    (num / den).sqrt()
+    (num / norm).sqrt()
 }
 
 fn round4(v: f64) -> f64 {
     (v * 1e4).round() / 1e4
 }
 
-/// One bargain: new positions for initiator and receiver (SQ when `init == recv`).
-#[derive(Debug, Clone)]
+/// What stays the same for a whole run: the actors' capabilities and saliences.
+pub(super) struct Actors<'a> {
+    /// Capabilities.
+    cap: &'a [f64],
+    /// Saliences per dimension, on 0–1.
+    sal: &'a [Vec<f64>],
+    /// Total salience of each actor.
+    tot_sal: &'a [f64],
+    /// [`salience_norm`] of each actor.
+    norm: Vec<f64>,
+    /// Each actor's voting weight, total salience × capability.
+    weight: Vec<f64>,
+}
+
+impl<'a> Actors<'a> {
+    /// The actors with capabilities `cap`, saliences `sal` and their totals `tot_sal`.
+    pub(super) fn new(cap: &'a [f64], sal: &'a [Vec<f64>], tot_sal: &'a [f64]) -> Self {
+        Actors {
+            cap,
+            sal,
+            tot_sal,
+            norm: sal.iter().map(|s| salience_norm(s)).collect(),
+            weight: tot_sal.iter().zip(cap).map(|(t, c)| t * c).collect(),
+        }
+    }
+}
+
+/// Buffers a run keeps from turn to turn, so that a turn allocates little.
+#[derive(Debug, Default)]
+pub(super) struct Workspace {
+    /// The PCE's own buffers.
+    pce: PceBuffers,
+    /// Utilities handed to a PCE.
+    u: Vec<f64>,
+    /// A PCE's result.
+    probs: Vec<f64>,
+    /// `own[a * S + m]`: m's utility of a's current position (S = [`padded`]`(n)`).
+    own: Vec<f64>,
+    /// `prefix[a * S + m]`: the sum of `own` over the first a positions, in actor order.
+    prefix: Vec<f64>,
+    /// `changed[(2 b + s) * S + m]`: m's utility of the s-th changed position of bargain b.
+    changed: Vec<f64>,
+    /// `utils[b * S + m]`: m's average utility of all positions after bargain b.
+    utils: Vec<f64>,
+    /// The bargains of the turn.
+    bargains: Vec<Bargain>,
+    /// The positions of bargain b: its initiator's, then its receiver's (`2 dims` values).
+    bargain_pos: Vec<f64>,
+    /// Each actor's options: the bargains it is part of, in initiator order.
+    options: Vec<Vec<usize>>,
+    /// The actors' positions, saliences, salience norms and risk attitudes by column (see
+    /// [`ChangedUtils`]), or the challenge probabilities in padded rows (see [`Turn::gains`]).
+    columns: Vec<f64>,
+    /// `gains[i * S + j]`: i's expected gain from challenging j.
+    gains: Vec<f64>,
+}
+
+/// One bargain: new positions for initiator and receiver.
+#[derive(Debug, Clone, Copy)]
 struct Bargain {
     init: usize,
     recv: usize,
-    pos_init: Vec<f64>,
-    pos_recv: Vec<f64>,
 }
 
 /// Model state during one turn.
 pub(super) struct Turn<'a> {
     p: &'a SmpParams,
-    cap: &'a [f64],
-    sal: &'a [Vec<f64>],
-    tot_sal: &'a [f64],
+    actors: &'a Actors<'a>,
     pos: &'a [Vec<f64>],
     /// `dist[i * n + j]` = d(ideal_i = pos_i, pos_j) with i's saliences.
     dist: Vec<f64>,
     /// The same distances in padded rows (see [`pad_rows`]).
     rows: Vec<f64>,
-    /// Each actor's voting weight, total salience × capability.
-    weight: Vec<f64>,
+    /// `1 − d` of each padded distance, when every distance is at most 1 (else empty).
+    complements: Vec<f64>,
     /// Each actor's risk attitude ρ this turn.
     pub(super) rho: Vec<f64>,
 }
@@ -64,29 +125,27 @@ pub(super) struct Turn<'a> {
 impl<'a> Turn<'a> {
     pub(super) fn new(
         p: &'a SmpParams,
-        cap: &'a [f64],
-        sal: &'a [Vec<f64>],
-        tot_sal: &'a [f64],
+        actors: &'a Actors<'a>,
         pos: &'a [Vec<f64>],
+        ws: &mut Workspace,
     ) -> Self {
         let n = pos.len();
-        let dist: Vec<f64> = (0..n * n)
-            .map(|x| distance(&pos[x / n], &pos[x % n], &sal[x / n]))
-            .collect();
-        let weight = (0..n).map(|k| tot_sal[k] * cap[k]).collect();
+        let mut dist = Vec::with_capacity(n * n);
+        for (ideal, (s, &norm)) in pos.iter().zip(actors.sal.iter().zip(&actors.norm)) {
+            dist.extend(pos.iter().map(|q| distance(ideal, q, s, norm)));
+        }
         let rows = pad_rows(&dist, n);
+        let complements = complements(&dist, &rows);
         let mut t = Turn {
             p,
-            cap,
-            sal,
-            tot_sal,
+            actors,
             pos,
             dist,
             rows,
-            weight,
-            rho: vec![0.0; n],
+            complements,
+            rho: Vec::new(),
         };
-        t.rho = t.risk_attitudes();
+        t.rho = t.risk_attitudes(ws);
         t
     }
 
@@ -100,16 +159,26 @@ impl<'a> Turn<'a> {
             n: self.pos.len(),
             dist: &self.dist,
             rows: &self.rows,
+            complements: &self.complements,
             rho: &self.rho,
-            weight: &self.weight,
+            weight: &self.actors.weight,
         }
     }
 
     /// Risk attitudes from the risk-neutral PCE over all n positions (duplicates included).
-    fn risk_attitudes(&self) -> Vec<f64> {
+    fn risk_attitudes(&self, ws: &mut Workspace) -> Vec<f64> {
         let n = self.pos.len();
-        let u0: Vec<f64> = self.dist.iter().map(|d| 1.0 - d).collect();
-        let pr = pce(&u0, n, self.cap, self.p);
+        ws.u.clear();
+        ws.u.extend(self.dist.iter().map(|d| 1.0 - d));
+        pce_into(
+            &mut ws.pce,
+            &ws.u,
+            n,
+            self.actors.cap,
+            self.p,
+            &mut ws.probs,
+        );
+        let pr = &ws.probs;
         let pmax = pr.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
         let pmin = pr.iter().cloned().fold(f64::INFINITY, f64::min);
         let span = pmax - pmin;
@@ -127,11 +196,13 @@ impl<'a> Turn<'a> {
             .collect()
     }
 
-    /// Best target of i: largest gain above 1e−5, lowest index on ties; with i's estimate of
+    /// Best target of i, one target at a time (the reference [`Gains`] and [`best_target`]
+    /// are tested against): largest gain above 1e−5, lowest index on ties; with i's estimate of
     /// its probability of winning against it (φ).
     ///
     /// The gain is i's estimate of the change in its own utility if it challenges j;
     /// `phis[j]` is i's estimate of its chance to win against j.
+    #[cfg(test)]
     fn target(&self, i: usize, phis: &[f64]) -> Option<(usize, f64)> {
         let r = rho_est(self.p.big_r_adjust, self.rho[i], self.rho[i]);
         let uki = util(self.d(i, i), r);
@@ -144,7 +215,7 @@ impl<'a> Turn<'a> {
             let eu_sq = uki + ukj;
             let eu_vict = uki + uki;
             let eu_contest = phi * 2.0 * uki + (1.0 - phi) * 2.0 * ukj;
-            let sj = self.tot_sal[j];
+            let sj = self.actors.tot_sal[j];
             let eu_chlg = (1.0 - sj) * eu_vict + sj * eu_contest;
             let g = eu_chlg - eu_sq;
             if g > 1e-5 && best.is_none_or(|(_, b, _)| g > b) {
@@ -154,15 +225,36 @@ impl<'a> Turn<'a> {
         best.map(|(j, _, phi)| (j, phi))
     }
 
-    /// Interpolated bargain between i and j given i's win probability `pi`.
-    fn interpolate(&self, i: usize, j: usize, pi: f64) -> (Vec<f64>, Vec<f64>) {
+    /// Every initiator's gain from challenging every target (`ws.gains[i * S + j]`, S =
+    /// [`padded`]`(n)`), as [`Turn::target`] computes it, the targets side by side in packs.
+    fn gains(&self, phis: &[f64], ws: &mut Workspace) {
+        let n = self.pos.len();
+        let s = padded(n);
+        let cols = &mut ws.columns;
+        cols.clear();
+        cols.resize((n + 1) * s, 0.0);
+        for (row, phi) in cols.chunks_exact_mut(s).zip(phis.chunks_exact(n)) {
+            row[..n].copy_from_slice(phi);
+        }
+        cols[n * s..n * s + n].copy_from_slice(self.actors.tot_sal);
+        ws.gains.clear();
+        ws.gains.resize(n * s, 0.0);
+        run(Gains {
+            turn: self,
+            phis: &ws.columns[..n * s],
+            tot_sal: &ws.columns[n * s..],
+            out: &mut ws.gains,
+        });
+    }
+
+    /// Interpolated bargain between i and j given i's win probability `pi`: the new positions
+    /// of i and of j, written into `bi` and `bj`.
+    fn interpolate(&self, i: usize, j: usize, pi: f64, bi: &mut [f64], bj: &mut [f64]) {
         let pj = 1.0 - pi;
         let (xi, xj) = (&self.pos[i], &self.pos[j]);
-        let dims = xi.len();
-        let mut bi = Vec::with_capacity(dims);
-        let mut bj = Vec::with_capacity(dims);
-        for k in 0..dims {
-            let (si, sj) = (self.sal[i][k], self.sal[j][k]);
+        let sal = self.actors.sal;
+        for k in 0..xi.len() {
+            let (si, sj) = (sal[i][k], sal[j][k]);
             match self.p.inter_vec_brgn {
                 InterVecBrgn::S1P1 | InterVecBrgn::S2P2 => {
                     let (wi, wj) = if self.p.inter_vec_brgn == InterVecBrgn::S2P2 {
@@ -171,8 +263,8 @@ impl<'a> Turn<'a> {
                         (si * pi, sj * pj)
                     };
                     let den = wi + 1e-6 + wj;
-                    bi.push(round4(((wi + 1e-6) * xi[k] + wj * xj[k]) / den));
-                    bj.push(round4((wi * xi[k] + (wj + 1e-6) * xj[k]) / den));
+                    bi[k] = round4(((wi + 1e-6) * xi[k] + wj * xj[k]) / den);
+                    bj[k] = round4((wi * xi[k] + (wj + 1e-6) * xj[k]) / den);
                 }
                 InterVecBrgn::S2PMax => {
                     // The weaker side moves towards the stronger by the probability gap,
@@ -181,89 +273,58 @@ impl<'a> Turn<'a> {
                     let tot = s2i + s2j + 1e-12;
                     let di = (pj - pi).max(0.0) * s2j / tot;
                     let dj = (pi - pj).max(0.0) * s2i / tot;
-                    bi.push(round4(xi[k] + di * (xj[k] - xi[k])));
-                    bj.push(round4(xj[k] + dj * (xi[k] - xj[k])));
+                    bi[k] = round4(xi[k] + di * (xj[k] - xi[k]));
+                    bj[k] = round4(xj[k] + dj * (xi[k] - xj[k]));
                 }
             }
         }
-        (bi, bj)
     }
 
-    /// The bargains of i's challenge of j, `pi_i` being i's own estimate of its chance to win.
-    fn bargains_for(&self, i: usize, j: usize, pi_i: f64) -> Vec<Bargain> {
-        let make = |pi: f64| {
-            let (pos_init, pos_recv) = self.interpolate(i, j, pi);
-            Bargain {
-                init: i,
-                recv: j,
-                pos_init,
-                pos_recv,
-            }
+    /// The bargains of i's challenge of j, `pi_i` being i's own estimate of its chance to win,
+    /// appended to `bargains` with their positions appended to `positions`.
+    fn bargains_for(
+        &self,
+        i: usize,
+        j: usize,
+        pi_i: f64,
+        bargains: &mut Vec<Bargain>,
+        positions: &mut Vec<f64>,
+    ) {
+        let dims = self.pos[i].len();
+        let mut make = |pi: f64| {
+            let at = positions.len();
+            positions.resize(at + 2 * dims, 0.0);
+            let (bi, bj) = positions[at..].split_at_mut(dims);
+            self.interpolate(i, j, pi, bi, bj);
+            bargains.push(Bargain { init: i, recv: j });
         };
         match self.p.bargn_model {
-            BargnModel::InitOnlyInterp => vec![make(pi_i)],
-            BargnModel::InitRcvrInterp => vec![make(pi_i), make(win_prob(&self.field(), j, i, j))],
+            BargnModel::InitOnlyInterp => make(pi_i),
+            BargnModel::InitRcvrInterp => {
+                make(pi_i);
+                make(win_prob(&self.field(), j, i, j));
+            }
             BargnModel::PWCompInterp => {
-                let a = make(pi_i);
-                let b = make(win_prob(&self.field(), j, i, j));
-                let wi = self.cap[i] * self.tot_sal[i];
-                let wj = self.cap[j] * self.tot_sal[j];
+                let (mut a, mut b) = (vec![0.0; 2 * dims], vec![0.0; 2 * dims]);
+                let (ai, aj) = a.split_at_mut(dims);
+                self.interpolate(i, j, pi_i, ai, aj);
+                let (bi, bj) = b.split_at_mut(dims);
+                self.interpolate(i, j, win_prob(&self.field(), j, i, j), bi, bj);
+                let wi = self.actors.cap[i] * self.actors.tot_sal[i];
+                let wj = self.actors.cap[j] * self.actors.tot_sal[j];
                 let tot = (wi + wj).max(1e-12);
-                let mix = |x: &[f64], y: &[f64]| -> Vec<f64> {
-                    x.iter()
-                        .zip(y)
-                        .map(|(x, y)| round4((wi * x + wj * y) / tot))
-                        .collect()
-                };
-                vec![Bargain {
-                    init: i,
-                    recv: j,
-                    pos_init: mix(&a.pos_init, &b.pos_init),
-                    pos_recv: mix(&a.pos_recv, &b.pos_recv),
-                }]
+                positions.extend(
+                    a.iter()
+                        .zip(&b)
+                        .map(|(x, y)| round4((wi * x + wj * y) / tot)),
+                );
+                bargains.push(Bargain { init: i, recv: j });
             }
         }
-    }
-
-    /// Average utility to each actor (own risk attitude) of all positions after bargain `b`;
-    /// `own[m * n + a]` is m's utility of a's current position and `prefix[m * (n + 1) + a]`
-    /// the sum of the first a of them, added in actor order.
-    fn bargain_utils(&self, b: &Bargain, own: &[f64], prefix: &[f64]) -> Vec<f64> {
-        let np = self.pos.len();
-        // The changed positions in actor order (one when initiator and receiver coincide).
-        let (lo, hi) = (b.init.min(b.recv), b.init.max(b.recv));
-        (0..np)
-            .map(|m| {
-                let rho = self.rho[m];
-                let row = &own[m * np..(m + 1) * np];
-                let changed = |a: usize| {
-                    let pos = if a == b.init {
-                        &b.pos_init
-                    } else {
-                        &b.pos_recv
-                    };
-                    util(distance(&self.pos[m], pos, &self.sal[m]), rho)
-                };
-                // The sum runs in actor order; up to the first changed position it is the
-                // prefix of the unchanged utilities, then each term is added in turn.
-                let mut total = prefix[m * (np + 1) + lo];
-                total += changed(lo);
-                if hi != lo {
-                    for &u in &row[lo + 1..hi] {
-                        total += u;
-                    }
-                    total += changed(hi);
-                }
-                for &u in &row[hi + 1..] {
-                    total += u;
-                }
-                total / np as f64
-            })
-            .collect()
     }
 
     /// Probability of each distinct position (‖Δ‖ < 1e−3) and the index of each actor's group.
-    pub(super) fn position_probs(&self) -> (Vec<usize>, Vec<usize>, Vec<f64>) {
+    pub(super) fn position_probs(&self, ws: &mut Workspace) -> (Vec<usize>, Vec<usize>, Vec<f64>) {
         let n = self.pos.len();
         // Distinct positions: an actor opens a new one unless it lies within 1e-3 of an
         // existing one (actor order). Each actor then reports the probability of the *last*
@@ -289,58 +350,136 @@ impl<'a> Turn<'a> {
                     .expect("every actor is close to some distinct position")
             })
             .collect();
-        let u: Vec<f64> = (0..n)
-            .flat_map(|k| reps.iter().map(move |&r| util(self.d(k, r), self.rho[k])))
-            .collect();
-        let probs = pce(&u, reps.len(), self.cap, self.p);
+        ws.u.clear();
+        for k in 0..n {
+            ws.u.extend(reps.iter().map(|&r| util(self.d(k, r), self.rho[k])));
+        }
+        let mut probs = Vec::new();
+        pce_into(
+            &mut ws.pce,
+            &ws.u,
+            reps.len(),
+            self.actors.cap,
+            self.p,
+            &mut probs,
+        );
         (reps, group, probs)
     }
 
-    /// Every actor's position after this turn: each actor's options are its status quo, then
-    /// the bargains it is part of in initiator order; it takes the most probable one (or draws
-    /// one from `rng`, with stochastic transitions).
-    pub(super) fn next_positions(&self, rng: &mut ChaCha8Rng) -> Vec<Vec<f64>> {
+    /// Every actor's utility of every current position (`ws.own`), their running sums in
+    /// actor order (`ws.prefix`), and the average utility to every actor of the positions
+    /// after each bargain (`ws.utils`).
+    fn bargain_utils(&self, ws: &mut Workspace) {
         let n = self.pos.len();
-        // Challenges and bargains; queue[k] = SQ (None) first, then bargains in initiator order.
-        let mut bargains: Vec<Bargain> = Vec::new();
-        let mut queues: Vec<Vec<Option<usize>>> = vec![vec![None]; n];
+        let s = padded(n);
+        let dims = self.pos.first().map_or(0, Vec::len);
+        ws.own.clear();
+        ws.own.resize(n * s, 0.0);
+        for (a, row) in ws.own.chunks_exact_mut(s).enumerate() {
+            for (m, u) in row[..n].iter_mut().enumerate() {
+                *u = util(self.d(m, a), self.rho[m]);
+            }
+        }
+        ws.prefix.clear();
+        ws.prefix.resize((n + 1) * s, 0.0);
+        for a in 0..n {
+            let (done, next) = ws.prefix.split_at_mut((a + 1) * s);
+            let (sum, own) = (&done[a * s..], &ws.own[a * s..(a + 1) * s]);
+            for ((x, &t), &u) in next[..s].iter_mut().zip(sum).zip(own) {
+                *x = t + u;
+            }
+        }
+        let nb = ws.bargains.len();
+        ws.changed.clear();
+        ws.changed.resize(2 * nb * s, 0.0);
+        // Every actor's positions, saliences, salience norm and risk attitude, by column.
+        let cols = &mut ws.columns;
+        cols.clear();
+        cols.resize((2 * dims + 2) * s, 0.0);
+        for m in 0..n {
+            for d in 0..dims {
+                cols[d * s + m] = self.pos[m][d];
+                cols[(dims + d) * s + m] = self.actors.sal[m][d];
+            }
+            cols[2 * dims * s + m] = self.actors.norm[m];
+            cols[(2 * dims + 1) * s + m] = self.rho[m];
+        }
+        run(ChangedUtils {
+            dims,
+            s,
+            columns: &ws.columns,
+            bargains: &ws.bargains,
+            positions: &ws.bargain_pos,
+            out: &mut ws.changed,
+        });
+        ws.utils.clear();
+        ws.utils.resize(nb * s, 0.0);
+        run(BargainSums {
+            n,
+            bargains: &ws.bargains,
+            own: &ws.own,
+            prefix: &ws.prefix,
+            changed: &ws.changed,
+            out: &mut ws.utils,
+        });
+    }
+
+    /// Every actor's position after this turn, written into `next` (which must hold the
+    /// current positions): each actor's options are its status quo, then the bargains it is
+    /// part of in initiator order; it takes the most probable one (or draws one from `rng`,
+    /// with stochastic transitions).
+    pub(super) fn next_positions(
+        &self,
+        rng: &mut ChaCha8Rng,
+        ws: &mut Workspace,
+        next: &mut [Vec<f64>],
+    ) {
+        let n = self.pos.len();
+        let s = padded(n);
+        let dims = self.pos.first().map_or(0, Vec::len);
+        // Challenges and bargains; each actor's options in initiator order.
+        ws.bargains.clear();
+        ws.bargain_pos.clear();
+        ws.options.resize_with(n, Vec::new);
+        for o in &mut ws.options {
+            o.clear();
+        }
         let phis = win_probs(&self.field());
+        self.gains(&phis, ws);
         for i in 0..n {
-            if let Some((j, phi)) = self.target(i, &phis[i * n..(i + 1) * n]) {
-                for b in self.bargains_for(i, j, phi) {
-                    queues[i].push(Some(bargains.len()));
-                    queues[j].push(Some(bargains.len()));
-                    bargains.push(b);
+            if let Some((j, phi)) =
+                best_target(i, &ws.gains[i * s..i * s + n], &phis[i * n..(i + 1) * n])
+            {
+                let first = ws.bargains.len();
+                self.bargains_for(i, j, phi, &mut ws.bargains, &mut ws.bargain_pos);
+                for b in first..ws.bargains.len() {
+                    ws.options[i].push(b);
+                    ws.options[j].push(b);
                 }
             }
         }
-        // Each actor's utility of every current position, and their running sums.
-        let own: Vec<f64> = (0..n * n)
-            .map(|x| util(self.d(x / n, x % n), self.rho[x / n]))
-            .collect();
-        let mut prefix = vec![0.0; n * (n + 1)];
-        for m in 0..n {
-            for a in 0..n {
-                prefix[m * (n + 1) + a + 1] = prefix[m * (n + 1) + a] + own[m * n + a];
-            }
-        }
-        let status_quo: Vec<f64> = (0..n).map(|m| prefix[m * (n + 1) + n] / n as f64).collect();
-        let utils: Vec<Vec<f64>> = bargains
-            .iter()
-            .map(|b| self.bargain_utils(b, &own, &prefix))
-            .collect();
-        let (status_quo, utils) = (&status_quo, &utils);
-        let mut next = self.pos.to_vec();
-        for k in 0..n {
-            let q = &queues[k];
-            let chosen = if q.len() == 1 {
+        self.bargain_utils(ws);
+        let inv = n as f64;
+        for (k, next) in next.iter_mut().enumerate() {
+            let q = ws.options[k].len() + 1;
+            let chosen = if q == 1 {
                 0
             } else {
-                let mut u = Vec::with_capacity(n * q.len());
+                // Option 0 is the status quo, then the bargains.
+                ws.u.clear();
                 for m in 0..n {
-                    u.extend(q.iter().map(|b| b.map_or(status_quo[m], |b| utils[b][m])));
+                    ws.u.push(ws.prefix[n * s + m] / inv);
+                    ws.u.extend(ws.options[k].iter().map(|&b| ws.utils[b * s + m]));
                 }
-                let pr = pce(&u, q.len(), self.cap, self.p);
+                pce_into(
+                    &mut ws.pce,
+                    &ws.u,
+                    q,
+                    self.actors.cap,
+                    self.p,
+                    &mut ws.probs,
+                );
+                let pr = &ws.probs;
                 match self.p.transitions {
                     StateTransitions::Deterministic => {
                         let mut best = 0;
@@ -366,16 +505,172 @@ impl<'a> Turn<'a> {
                     }
                 }
             };
-            if let Some(b) = q[chosen] {
-                let b = &bargains[b];
-                next[k] = if b.init == k {
-                    b.pos_init.clone()
-                } else {
-                    b.pos_recv.clone()
-                };
+            if chosen > 0 {
+                let b = ws.options[k][chosen - 1];
+                let at = 2 * b * dims + if ws.bargains[b].init == k { 0 } else { dims };
+                next.copy_from_slice(&ws.bargain_pos[at..at + dims]);
             }
         }
-        next
+    }
+}
+
+/// The target with the largest gain above 1e−5 (lowest index on ties, never i itself) among
+/// `gains`, with i's chance to win against it from `phis`.
+fn best_target(i: usize, gains: &[f64], phis: &[f64]) -> Option<(usize, f64)> {
+    let mut best: Option<(usize, f64)> = None;
+    for (j, &g) in gains.iter().enumerate() {
+        if j != i && g > 1e-5 && best.is_none_or(|(_, b)| g > b) {
+            best = Some((j, g));
+        }
+    }
+    best.map(|(j, _)| (j, phis[j]))
+}
+
+/// Every initiator's expected gain from challenging each target, the targets side by side:
+/// the operations of [`Turn::target`] lane by lane (the lane of i itself is computed and not
+/// used).
+struct Gains<'a, 'b> {
+    turn: &'a Turn<'b>,
+    /// `phis[i * S + j]`: i's chance to win against j, in padded rows.
+    phis: &'a [f64],
+    /// Each actor's total salience, padded.
+    tot_sal: &'a [f64],
+    out: &'a mut [f64],
+}
+
+impl Kernel for Gains<'_, '_> {
+    type Out = ();
+    #[inline(always)]
+    fn run<P: Real>(self) {
+        let t = self.turn;
+        let n = t.pos.len();
+        let s = padded(n);
+        let (one, two) = (P::splat(1.0), P::splat(2.0));
+        for i in 0..n {
+            let r = rho_est(t.p.big_r_adjust, t.rho[i], t.rho[i]);
+            let uki = util(t.d(i, i), r);
+            let (r, uki) = (P::splat(r), P::splat(uki));
+            let row = i * s..(i + 1) * s;
+            let packs = t.rows[row.clone()]
+                .chunks_exact(P::LANES)
+                .zip(self.phis[row.clone()].chunks_exact(P::LANES))
+                .zip(self.tot_sal[..s].chunks_exact(P::LANES))
+                .zip(self.out[row].chunks_exact_mut(P::LANES));
+            for (((d, phi), sj), out) in packs {
+                let (phi, sj) = (P::load(phi), P::load(sj));
+                let ukj = util(P::load(d), r);
+                let eu_sq = uki + ukj;
+                let eu_vict = uki + uki;
+                let eu_contest = phi * two * uki + (one - phi) * two * ukj;
+                let eu_chlg = (one - sj) * eu_vict + sj * eu_contest;
+                (eu_chlg - eu_sq).store(out);
+            }
+        }
+    }
+}
+
+/// Every actor's utility of the two changed positions of every bargain, the actors side by
+/// side in packs: [`distance`] and [`util`] with the same operations in the same order, one
+/// actor per lane (a norm of at most 0 gives the distance 0). `columns` holds, `s` values
+/// each, the positions by dimension, the saliences by dimension, the norms and the risk
+/// attitudes; `out[(2 b + side) * s + m]`, side 0 being the first changed position in actor
+/// order.
+struct ChangedUtils<'a> {
+    dims: usize,
+    s: usize,
+    columns: &'a [f64],
+    bargains: &'a [Bargain],
+    positions: &'a [f64],
+    out: &'a mut [f64],
+}
+
+impl Kernel for ChangedUtils<'_> {
+    type Out = ();
+    #[inline(always)]
+    fn run<P: Real>(self) {
+        let (dims, s) = (self.dims, self.s);
+        let col = |c: usize| &self.columns[c * s..(c + 1) * s];
+        let (norm, rho) = (col(2 * dims), col(2 * dims + 1));
+        for (b, bargain) in self.bargains.iter().enumerate() {
+            let at = &self.positions[2 * b * dims..2 * (b + 1) * dims];
+            let (lo, hi) = if bargain.init <= bargain.recv {
+                (&at[..dims], &at[dims..])
+            } else {
+                (&at[dims..], &at[..dims])
+            };
+            for (side, x) in [lo, hi].into_iter().enumerate() {
+                let out = &mut self.out[(2 * b + side) * s..(2 * b + side + 1) * s];
+                for o in (0..s).step_by(P::LANES) {
+                    // The sum of squares starts where `Iterator::sum` starts; adding a square
+                    // (never −0) to either zero gives the square.
+                    let mut num = P::splat(-0.0);
+                    for (d, &x) in x.iter().enumerate() {
+                        let p = P::load(&col(d)[o..]);
+                        let w = P::load(&col(dims + d)[o..]);
+                        let t = w * (p - P::splat(x));
+                        num = num + t * t;
+                    }
+                    let norm = P::load(&norm[o..]);
+                    let zero = P::splat(0.0);
+                    let d = norm.le_select(0.0, zero, (num / norm).sqrt());
+                    util(d, P::load(&rho[o..])).store(&mut out[o..]);
+                }
+            }
+        }
+    }
+}
+
+/// The average utility of the positions after every bargain, for every actor: actor m's sum
+/// starts from its running sum up to the first changed position, adds that position's new
+/// utility, the unchanged ones up to the second, its new utility and the rest, in actor order,
+/// and is divided by n; the actors' sums run side by side in packs.
+struct BargainSums<'a> {
+    n: usize,
+    bargains: &'a [Bargain],
+    own: &'a [f64],
+    prefix: &'a [f64],
+    changed: &'a [f64],
+    out: &'a mut [f64],
+}
+
+impl Kernel for BargainSums<'_> {
+    type Out = ();
+    #[inline(always)]
+    fn run<P: Real>(self) {
+        let (n, s) = (self.n, padded(self.n));
+        let count = P::splat(n as f64);
+        let step = 2 * P::LANES;
+        for (b, bargain) in self.bargains.iter().enumerate() {
+            let (lo, hi) = (
+                bargain.init.min(bargain.recv),
+                bargain.init.max(bargain.recv),
+            );
+            let changed = &self.changed[2 * b * s..2 * (b + 1) * s];
+            let out = &mut self.out[b * s..(b + 1) * s];
+            // Two packs of actors at a time (a padded row is a whole number of them).
+            for o in (0..s).step_by(step) {
+                let add = |t: [P; 2], row: &[f64]| {
+                    let row = &row[o..o + step];
+                    [t[0] + P::load(row), t[1] + P::load(&row[P::LANES..])]
+                };
+                let start = &self.prefix[lo * s + o..lo * s + o + step];
+                let mut t = [
+                    P::load(start) + P::load(&changed[o..]),
+                    P::load(&start[P::LANES..]) + P::load(&changed[o + P::LANES..]),
+                ];
+                if hi != lo {
+                    for a in lo + 1..hi {
+                        t = add(t, &self.own[a * s..]);
+                    }
+                    t = add(t, &changed[s..]);
+                }
+                for a in hi + 1..n {
+                    t = add(t, &self.own[a * s..]);
+                }
+                (t[0] / count).store(&mut out[o..]);
+                (t[1] / count).store(&mut out[o + P::LANES..]);
+            }
+        }
     }
 }
 
@@ -384,11 +679,19 @@ mod tests {
     use rand::SeedableRng;
 
     use super::*;
+    use crate::smp::lanes::{run_at, widths};
 
     #[test]
     fn distance_is_salience_weighted_and_utility_falls_with_it() {
-        assert_eq!(distance(&[0.0, 0.0], &[1.0, 1.0], &[0.0, 0.0]), 0.0);
-        assert_eq!(distance(&[0.0, 0.0], &[1.0, 0.5], &[1.0, 0.0]), 1.0);
+        let (none, first) = ([0.0, 0.0], [1.0, 0.0]);
+        assert_eq!(
+            distance(&[0.0, 0.0], &[1.0, 1.0], &none, salience_norm(&none)),
+            0.0
+        );
+        assert_eq!(
+            distance(&[0.0, 0.0], &[1.0, 0.5], &first, salience_norm(&first)),
+            1.0
+        );
         assert_eq!(round4(0.123_456), 0.1235);
     }
 
@@ -397,15 +700,169 @@ mod tests {
         let p = SmpParams::default();
         let (cap, sal) = ([1.0, 1.0, 1.0], vec![vec![0.5]; 3]);
         let tot = [0.5; 3];
+        let actors = Actors::new(&cap, &sal, &tot);
+        let mut ws = Workspace::default();
         let pos = vec![vec![0.2], vec![0.2005], vec![0.8]];
-        let turn = Turn::new(&p, &cap, &sal, &tot, &pos);
-        let (reps, group, probs) = turn.position_probs();
+        let turn = Turn::new(&p, &actors, &pos, &mut ws);
+        let (reps, group, probs) = turn.position_probs(&mut ws);
         assert_eq!(reps, vec![0, 2]);
         assert_eq!(group, vec![0, 0, 1]);
         assert!((probs.iter().sum::<f64>() - 1.0).abs() < 1e-9);
         let same = vec![vec![0.4]; 3];
-        let turn = Turn::new(&p, &cap, &sal, &tot, &same);
+        let turn = Turn::new(&p, &actors, &same, &mut ws);
         let mut rng = ChaCha8Rng::seed_from_u64(1);
-        assert_eq!(turn.next_positions(&mut rng), same);
+        let mut next = same.clone();
+        turn.next_positions(&mut rng, &mut ws, &mut next);
+        assert_eq!(next, same);
+    }
+
+    #[test]
+    fn targets_chosen_on_packs_are_the_one_by_one_choices() {
+        let p = SmpParams::default();
+        for n in [3, 9, 13] {
+            let cap: Vec<f64> = (0..n).map(|i| 1.0 + (i * 7 % 5) as f64).collect();
+            let sal: Vec<Vec<f64>> = (0..n).map(|i| vec![0.2 + (i % 4) as f64 / 5.0]).collect();
+            let tot: Vec<f64> = sal.iter().map(|s| s.iter().sum()).collect();
+            let actors = Actors::new(&cap, &sal, &tot);
+            let pos: Vec<Vec<f64>> = (0..n).map(|i| vec![(i * 37 % 11) as f64 / 10.0]).collect();
+            let mut ws = Workspace::default();
+            let turn = Turn::new(&p, &actors, &pos, &mut ws);
+            // Challenge probabilities of every kind, ties among them too.
+            let phis: Vec<f64> = (0..n * n).map(|x| ((x * 13) % 7) as f64 / 6.0).collect();
+            let s = padded(n);
+            let mut all = Vec::new();
+            turn.gains(&phis, &mut ws);
+            all.push(ws.gains.clone());
+            for at in widths() {
+                let mut out = vec![0.0; n * s];
+                let mut cols = vec![0.0; (n + 1) * s];
+                for i in 0..n {
+                    cols[i * s..i * s + n].copy_from_slice(&phis[i * n..(i + 1) * n]);
+                }
+                cols[n * s..n * s + n].copy_from_slice(&tot);
+                let kernel = Gains {
+                    turn: &turn,
+                    phis: &cols[..n * s],
+                    tot_sal: &cols[n * s..],
+                    out: &mut out,
+                };
+                run_at(kernel, at);
+                all.push(out);
+            }
+            let chosen = (0..n)
+                .filter(|&i| turn.target(i, &phis[i * n..(i + 1) * n]).is_some())
+                .count();
+            assert!(chosen > 0, "{n}: no actor challenges");
+            for gains in &all {
+                for i in 0..n {
+                    let row = &phis[i * n..(i + 1) * n];
+                    let got = best_target(i, &gains[i * s..i * s + n], row);
+                    let want = turn.target(i, row);
+                    assert_eq!(
+                        got.map(|(j, phi)| (j, phi.to_bits())),
+                        want.map(|(j, phi)| (j, phi.to_bits())),
+                        "{n} {i}"
+                    );
+                }
+            }
+        }
+    }
+
+    /// The average utilities after a bargain, one actor at a time, each sum in actor order.
+    fn bargain_utils_one_by_one(
+        turn: &Turn,
+        b: Bargain,
+        pos_init: &[f64],
+        pos_recv: &[f64],
+    ) -> Vec<f64> {
+        let n = turn.pos.len();
+        let sal = turn.actors.sal;
+        (0..n)
+            .map(|m| {
+                let u = |a: usize| {
+                    let norm = salience_norm(&sal[m]);
+                    let d = if a == b.init {
+                        distance(&turn.pos[m], pos_init, &sal[m], norm)
+                    } else if a == b.recv {
+                        distance(&turn.pos[m], pos_recv, &sal[m], norm)
+                    } else {
+                        turn.d(m, a)
+                    };
+                    util(d, turn.rho[m])
+                };
+                let mut total = 0.0;
+                for a in 0..n {
+                    total += u(a);
+                }
+                total / n as f64
+            })
+            .collect()
+    }
+
+    #[test]
+    fn bargain_utilities_side_by_side_are_the_one_by_one_sums_to_the_last_bit() {
+        let p = SmpParams::default();
+        for n in [3, 9, 13] {
+            let cap: Vec<f64> = (0..n).map(|i| 1.0 + (i * 7 % 5) as f64).collect();
+            let sal: Vec<Vec<f64>> = (0..n)
+                .map(|i| vec![0.2 + (i % 4) as f64 / 5.0, 0.9 - (i % 3) as f64 / 4.0])
+                .collect();
+            let tot: Vec<f64> = sal.iter().map(|s| s.iter().sum()).collect();
+            let actors = Actors::new(&cap, &sal, &tot);
+            let pos: Vec<Vec<f64>> = (0..n)
+                .map(|i| vec![(i * 37 % 11) as f64 / 10.0, (i * 13 % 7) as f64 / 6.0])
+                .collect();
+            let mut ws = Workspace::default();
+            let turn = Turn::new(&p, &actors, &pos, &mut ws);
+            // Bargains both ways round, neighbours and the two ends.
+            let pairs = [(0, 1), (1, 0), (0, n - 1), (n - 1, 0), (n / 2, 1)];
+            ws.bargains.clear();
+            ws.bargain_pos.clear();
+            for (x, &(i, j)) in pairs.iter().enumerate() {
+                ws.bargains.push(Bargain { init: i, recv: j });
+                let shift = x as f64 / 10.0;
+                ws.bargain_pos
+                    .extend([0.1 + shift, 0.7 - shift, 0.45 + shift / 2.0, 0.2]);
+            }
+            turn.bargain_utils(&mut ws);
+            let s = padded(n);
+            let mut all = vec![ws.utils.clone()];
+            for at in widths() {
+                let mut out = vec![0.0; ws.utils.len()];
+                let kernel = BargainSums {
+                    n,
+                    bargains: &ws.bargains,
+                    own: &ws.own,
+                    prefix: &ws.prefix,
+                    changed: &ws.changed,
+                    out: &mut out,
+                };
+                run_at(kernel, at);
+                all.push(out);
+            }
+            let mut scalar = vec![0.0; ws.utils.len()];
+            BargainSums {
+                n,
+                bargains: &ws.bargains,
+                own: &ws.own,
+                prefix: &ws.prefix,
+                changed: &ws.changed,
+                out: &mut scalar,
+            }
+            .run::<f64>();
+            all.push(scalar);
+            for (b, &bargain) in ws.bargains.iter().enumerate() {
+                let at = &ws.bargain_pos[4 * b..4 * b + 4];
+                let want = bargain_utils_one_by_one(&turn, bargain, &at[..2], &at[2..]);
+                for got in &all {
+                    for (m, w) in want.iter().enumerate() {
+                        assert_eq!(got[b * s + m].to_bits(), w.to_bits(), "{n} {b} {m}");
+                    }
+                }
+                // The status quo is the full running sum over n.
+                let sq: f64 = (0..n).map(|a| ws.own[a * s]).fold(0.0, |t, u| t + u) / n as f64;
+                assert_eq!(sq.to_bits(), (ws.prefix[n * s] / n as f64).to_bits());
+            }
+        }
     }
 }

@@ -54,31 +54,73 @@ fn victory_prob(model: VictoryProbModel, ca: f64, cb: f64) -> f64 {
     }
 }
 
+/// Buffers of [`pce`], kept between calls so that a run allocates them once.
+#[derive(Debug, Default)]
+pub(super) struct PceBuffers {
+    /// The utilities, one padded row per voter.
+    rows: Vec<f64>,
+    /// `coal[a * stride + b]` = C(a, b).
+    coal: Vec<f64>,
+    /// `lower[a * stride + b]` = C(b, a) for b > a, while the coalitions are summed.
+    lower: Vec<f64>,
+    /// The victory probabilities of the Markov models.
+    vp: Vec<f64>,
+}
+
 /// Probability that each option is the final winner, given `util[voter * m + option]` over
 /// `m` options and voting weights. Coalitions: `C(a,b) = 1e−8 + Σ_k max(v_k(a,b), 0)`.
+#[cfg(test)]
 pub(super) fn pce(util: &[f64], m: usize, weights: &[f64], p: &SmpParams) -> Vec<f64> {
+    let mut out = Vec::new();
+    pce_into(&mut PceBuffers::default(), util, m, weights, p, &mut out);
+    out
+}
+
+/// [`pce`] into `out` (cleared first), with the buffers `buf`.
+pub(super) fn pce_into(
+    buf: &mut PceBuffers,
+    util: &[f64],
+    m: usize,
+    weights: &[f64],
+    p: &SmpParams,
+    out: &mut Vec<f64>,
+) {
+    out.clear();
     if m == 0 || util.is_empty() {
-        return Vec::new();
+        return;
     }
-    let (coal, stride) = coalitions(util, weights, p.voting, m);
+    let stride = coalitions(buf, util, weights, p.voting, m);
+    let coal = &buf.coal;
     let coal = |a: usize, b: usize| coal[a * stride + b];
-    let mut vp = Vec::with_capacity(m * m);
+    let victory = |a: usize, b: usize| {
+        if a == b {
+            0.5
+        } else {
+            victory_prob(p.victory, coal(a, b), coal(b, a))
+        }
+    };
+    let normalise = |v: &mut Vec<f64>| {
+        let t: f64 = v.iter().sum();
+        for x in v.iter_mut() {
+            *x /= t;
+        }
+    };
+    if p.pce == PceModel::Conditional {
+        // Each row's product, factor by factor in option order.
+        out.extend((0..m).map(|a| (0..m).map(|b| victory(a, b)).product::<f64>()));
+        normalise(out);
+        return;
+    }
+    let vp = &mut buf.vp;
+    vp.clear();
     for a in 0..m {
         for b in 0..m {
-            vp.push(if a == b {
-                0.5
-            } else {
-                victory_prob(p.victory, coal(a, b), coal(b, a))
-            });
+            vp.push(victory(a, b));
         }
     }
     let vp_row = |a: usize| &vp[a * m..(a + 1) * m];
-    let normalise = |v: Vec<f64>| {
-        let t: f64 = v.iter().sum();
-        v.into_iter().map(|x| x / t).collect::<Vec<f64>>()
-    };
     match p.pce {
-        PceModel::Conditional => normalise((0..m).map(|a| vp_row(a).iter().product()).collect()),
+        PceModel::Conditional => unreachable!("handled above"),
         PceModel::MarkovUniform => {
             let mut pr = vec![1.0 / m as f64; m];
             for _ in 0..10_000 {
@@ -96,7 +138,8 @@ pub(super) fn pce(util: &[f64], m: usize, weights: &[f64], p: &SmpParams) -> Vec
                     break;
                 }
             }
-            normalise(pr)
+            normalise(&mut pr);
+            *out = pr;
         }
         PceModel::MarkovIncentive => {
             let inc: Vec<Vec<f64>> = (0..m)
@@ -122,26 +165,34 @@ pub(super) fn pce(util: &[f64], m: usize, weights: &[f64], p: &SmpParams) -> Vec
                 let q: Vec<f64> = (0..m)
                     .map(|a| (0..m).map(|b| vp_row(a)[b] * (ct[a][b] + ct[b][a])).sum())
                     .collect();
-                let next: Vec<f64> = pr.iter().zip(&q).map(|(x, y)| (x + y) / 2.0).collect();
+                let mut next: Vec<f64> = pr.iter().zip(&q).map(|(x, y)| (x + y) / 2.0).collect();
                 let change = next
                     .iter()
                     .zip(&pr)
                     .map(|(a, b)| (a - b).abs())
                     .fold(0.0, f64::max);
-                pr = normalise(next);
+                normalise(&mut next);
+                pr = next;
                 if change < 1e-8 {
                     break;
                 }
             }
-            pr
+            *out = pr;
         }
     }
 }
 
-/// `coal[a * stride + b]` = `1e−8 + Σ_k max(v_k(a,b), 0)`, voters added in order (the diagonal
-/// stays at 1e−8), with the row stride (at least m).
-fn coalitions(util: &[f64], weights: &[f64], rule: VotingRule, m: usize) -> (Vec<f64>, usize) {
+/// Fills `buf.coal` with `coal[a * stride + b]` = `1e−8 + Σ_k max(v_k(a,b), 0)`, voters added
+/// in order (the diagonal is 1e−8), and returns the row stride (at least m).
+fn coalitions(
+    buf: &mut PceBuffers,
+    util: &[f64],
+    weights: &[f64],
+    rule: VotingRule,
+    m: usize,
+) -> usize {
     run(Coalitions {
+        buf,
         util,
         weights,
         rule,
@@ -151,6 +202,7 @@ fn coalitions(util: &[f64], weights: &[f64], rule: VotingRule, m: usize) -> (Vec
 
 /// The loop of [`coalitions`].
 struct Coalitions<'a> {
+    buf: &'a mut PceBuffers,
     util: &'a [f64],
     weights: &'a [f64],
     rule: VotingRule,
@@ -158,27 +210,22 @@ struct Coalitions<'a> {
 }
 
 impl Kernel for Coalitions<'_> {
-    type Out = (Vec<f64>, usize);
+    type Out = usize;
     #[inline(always)]
-    fn run<P: Real>(self) -> (Vec<f64>, usize) {
-        coalitions_by_rule::<P>(self.util, self.weights, self.rule, self.m)
+    fn run<P: Real>(self) -> usize {
+        coalitions_by_rule::<P>(self)
     }
 }
 
 /// [`coalitions`] on packs `P`, with the voting rule fixed inside each branch.
 #[inline(always)]
-fn coalitions_by_rule<P: Real>(
-    util: &[f64],
-    weights: &[f64],
-    rule: VotingRule,
-    m: usize,
-) -> (Vec<f64>, usize) {
+fn coalitions_by_rule<P: Real>(k: Coalitions) -> usize {
     macro_rules! by {
         ($rule:expr) => {
-            coalitions_by::<P>(util, weights, m, $rule)
+            coalitions_by::<P>(k.buf, k.util, k.weights, k.m, $rule)
         };
     }
-    match rule {
+    match k.rule {
         VotingRule::Prop => by!(VotingRule::Prop),
         VotingRule::Binary => by!(VotingRule::Binary),
         VotingRule::PropBin => by!(VotingRule::PropBin),
@@ -188,49 +235,120 @@ fn coalitions_by_rule<P: Real>(
     }
 }
 
-/// [`coalitions`] for a voting rule known at compile time: for each voter and each option a,
-/// the votes for a over every option b side by side, one pack of b at a time; the rows are
-/// padded to whole packs and the diagonal is put back after each voter.
+/// Whether `vote(rule, w, b, a)` is `-vote(rule, w, a, b)` to the last bit: the difference
+/// `b − a` is exactly `−(a − b)` and every rule but the asymmetric one is an odd function
+/// made of operations that commute with negation (products, quotients, sums and the clamp),
+/// so it only flips the sign (a zero may come out as +0 one way and −0 the other, and
+/// either adds nothing to a positive sum).
+fn antisymmetric(rule: VotingRule) -> bool {
+    rule != VotingRule::ASymProsp
+}
+
+/// Packs of targets summed together over all voters, with their sums in registers.
+const GROUP: usize = 4;
+
+/// [`coalitions`] for a voting rule known at compile time. For an antisymmetric rule, the
+/// vote for a over b (a < b) is taken once: its positive part goes to C(a, b) and the
+/// positive part of its negation to C(b, a). The sums run over the options b of one row a,
+/// a group of packs at a time, voter after voter, so each coalition still adds its voters in
+/// order. Lanes outside the wanted triangle are computed and overwritten.
 #[inline(always)]
 fn coalitions_by<P: Real>(
+    buf: &mut PceBuffers,
     util: &[f64],
     weights: &[f64],
     m: usize,
     rule: VotingRule,
-) -> (Vec<f64>, usize) {
+) -> usize {
     let stride = m.div_ceil(P::LANES) * P::LANES;
-    let voters = util.len() / m;
-    let mut rows = vec![0.0; voters * stride];
-    for (row, u) in rows.chunks_exact_mut(stride).zip(util.chunks_exact(m)) {
+    let voters = (util.len() / m).min(weights.len());
+    let weights = &weights[..voters];
+    buf.rows.clear();
+    buf.rows.resize(voters * stride, 0.0);
+    for (row, u) in buf.rows.chunks_exact_mut(stride).zip(util.chunks_exact(m)) {
         row[..m].copy_from_slice(u);
     }
-    let mut coal = vec![1e-8; m * stride];
-    if stride == P::LANES {
-        // Every row is one pack: the votes against all options are loaded once per voter.
-        for (u, &w) in rows.chunks_exact(stride).zip(weights) {
-            let (w, ub) = (P::splat(w), P::load(u));
-            for (a, row) in coal.chunks_exact_mut(stride).enumerate() {
-                let diagonal = row[a];
-                (P::load(row) + vote(rule, w, P::splat(u[a]), ub).max0()).store(row);
-                row[a] = diagonal;
+    let rows = &buf.rows[..];
+    buf.coal.clear();
+    buf.coal.resize(m * stride, 1e-8);
+    let symmetric = antisymmetric(rule);
+    if symmetric {
+        buf.lower.clear();
+        buf.lower.resize(m * stride, 1e-8);
+    }
+    // Under an antisymmetric rule row a needs only the options after a (the last row none).
+    let summed = if symmetric { m.saturating_sub(1) } else { m };
+    for a in 0..summed {
+        let mut o = if symmetric {
+            (a + 1) / P::LANES * P::LANES
+        } else {
+            0
+        };
+        while o < stride {
+            let packs = ((stride - o) / P::LANES).min(GROUP);
+            let at = a * stride + o..a * stride + o + packs * P::LANES;
+            let (upper, lower) = (&mut buf.coal[at.clone()], &mut buf.lower[..]);
+            let lower = if symmetric {
+                Some(&mut lower[at])
+            } else {
+                None
+            };
+            match packs {
+                4 => sum_group::<P, 4>(rows, stride, weights, a, o, rule, upper, lower),
+                3 => sum_group::<P, 3>(rows, stride, weights, a, o, rule, upper, lower),
+                2 => sum_group::<P, 2>(rows, stride, weights, a, o, rule, upper, lower),
+                _ => sum_group::<P, 1>(rows, stride, weights, a, o, rule, upper, lower),
+            }
+            o += packs * P::LANES;
+        }
+    }
+    for a in 0..m {
+        if symmetric {
+            for b in 0..a {
+                buf.coal[a * stride + b] = buf.lower[b * stride + a];
             }
         }
-        return (coal, stride);
+        buf.coal[a * stride + a] = 1e-8;
     }
+    stride
+}
+
+/// The sums of row a over `G` packs of options from `o`: `upper` gets C(a, b), `lower` (with
+/// an antisymmetric rule) C(b, a); voter by voter in order, each sum starting at 1e−8.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn sum_group<P: Real, const G: usize>(
+    rows: &[f64],
+    stride: usize,
+    weights: &[f64],
+    a: usize,
+    o: usize,
+    rule: VotingRule,
+    upper: &mut [f64],
+    lower: Option<&mut [f64]>,
+) {
+    let mut up = [P::splat(1e-8); G];
+    let mut down = [P::splat(1e-8); G];
+    let both = antisymmetric(rule);
     for (u, &w) in rows.chunks_exact(stride).zip(weights) {
-        let w = P::splat(w);
-        for a in 0..m {
-            let ua = P::splat(u[a]);
-            let row = &mut coal[a * stride..(a + 1) * stride];
-            let diagonal = row[a];
-            for o in (0..stride).step_by(P::LANES) {
-                let c = &mut row[o..o + P::LANES];
-                (P::load(c) + vote(rule, w, ua, P::load(&u[o..o + P::LANES])).max0()).store(c);
+        let (ua, w) = (P::splat(u[a]), P::splat(w));
+        let group = &u[o..o + G * P::LANES];
+        for g in 0..G {
+            let v = vote(rule, w, ua, P::load(&group[g * P::LANES..]));
+            up[g] = up[g] + v.max0();
+            if both {
+                down[g] = down[g] - v.min0();
             }
-            row[a] = diagonal;
         }
     }
-    (coal, stride)
+    for g in 0..G {
+        up[g].store(&mut upper[g * P::LANES..]);
+    }
+    if let Some(lower) = lower {
+        for g in 0..G {
+            down[g].store(&mut lower[g * P::LANES..]);
+        }
+    }
 }
 
 #[cfg(test)]
@@ -257,37 +375,80 @@ mod tests {
 
     #[test]
     fn coalitions_at_every_width_are_the_definition_s_to_the_last_bit() {
-        let (voters, m) = (9, 11);
-        let util: Vec<f64> = (0..voters * m)
-            .map(|x| ((x * 7919) % 23) as f64 / 17.0 - 0.2)
-            .collect();
-        let weights: Vec<f64> = (0..voters).map(|k| 1.0 + (k * k) as f64 / 3.0).collect();
-        for rule in RULES {
-            let mut want = vec![1e-8; m * m];
-            for (k, u) in util.chunks_exact(m).enumerate() {
-                for a in 0..m {
-                    for b in (0..m).filter(|&b| b != a) {
-                        want[a * m + b] += vote(rule, weights[k], u[a], u[b]).max(0.0);
+        // Sizes below, at and above one pack, and above one group of packs.
+        for (voters, m) in [(9, 11), (5, 2), (6, 3), (7, 4), (4, 5), (3, 1), (12, 23)] {
+            let util: Vec<f64> = (0..voters * m)
+                .map(|x| ((x * 7919) % 23) as f64 / 17.0 - 0.2)
+                .collect();
+            let weights: Vec<f64> = (0..voters).map(|k| 1.0 + (k * k) as f64 / 3.0).collect();
+            for rule in RULES {
+                let mut want = vec![1e-8; m * m];
+                for (k, u) in util.chunks_exact(m).enumerate() {
+                    for a in 0..m {
+                        for b in (0..m).filter(|&b| b != a) {
+                            want[a * m + b] += vote(rule, weights[k], u[a], u[b]).max(0.0);
+                        }
+                    }
+                }
+                let mut bufs = vec![PceBuffers::default()];
+                let scalar = {
+                    let kernel = Coalitions {
+                        buf: &mut bufs[0],
+                        util: &util,
+                        weights: &weights,
+                        rule,
+                        m,
+                    };
+                    coalitions_by_rule::<f64>(kernel)
+                };
+                let mut all = vec![scalar];
+                for at in crate::smp::lanes::widths() {
+                    let mut buf = PceBuffers::default();
+                    // A buffer used before must give the same sums.
+                    coalitions(&mut buf, &util[..m], &weights[..1], rule, m);
+                    let kernel = Coalitions {
+                        buf: &mut buf,
+                        util: &util,
+                        weights: &weights,
+                        rule,
+                        m,
+                    };
+                    all.push(crate::smp::lanes::run_at(kernel, at));
+                    bufs.push(buf);
+                }
+                for (stride, buf) in all.into_iter().zip(&bufs) {
+                    for a in 0..m {
+                        for b in 0..m {
+                            let (got, want) = (buf.coal[a * stride + b], want[a * m + b]);
+                            assert_eq!(got.to_bits(), want.to_bits(), "{rule:?} {m} {a} {b}");
+                        }
                     }
                 }
             }
-            let scalar = coalitions_by_rule::<f64>(&util, &weights, rule, m);
-            let mut all = vec![scalar];
-            for at in crate::smp::lanes::widths() {
-                let kernel = Coalitions {
-                    util: &util,
-                    weights: &weights,
-                    rule,
-                    m,
-                };
-                all.push(crate::smp::lanes::run_at(kernel, at));
-            }
-            for (coal, stride) in all {
-                for a in 0..m {
-                    for b in 0..m {
-                        let (got, want) = (coal[a * stride + b], want[a * m + b]);
-                        assert_eq!(got.to_bits(), want.to_bits(), "{rule:?} {a} {b}");
-                    }
+        }
+    }
+
+    #[test]
+    fn reused_buffers_give_the_pce_of_fresh_ones() {
+        let mut buf = PceBuffers::default();
+        let mut out = Vec::new();
+        for pce_model in [
+            PceModel::Conditional,
+            PceModel::MarkovIncentive,
+            PceModel::MarkovUniform,
+        ] {
+            let p = SmpParams {
+                pce: pce_model,
+                ..SmpParams::default()
+            };
+            for m in [5, 2, 9, 1, 3] {
+                let util: Vec<f64> = (0..7 * m).map(|x| ((x * 31) % 13) as f64 / 12.0).collect();
+                let weights = [2.0, 1.0, 3.0, 1.5, 0.5, 4.0, 1.0];
+                pce_into(&mut buf, &util, m, &weights, &p, &mut out);
+                let fresh = pce(&util, m, &weights, &p);
+                assert_eq!(out.len(), m);
+                for (x, y) in out.iter().zip(&fresh) {
+                    assert_eq!(x.to_bits(), y.to_bits(), "{pce_model:?} {m}");
                 }
             }
         }
