@@ -222,9 +222,9 @@ fn desc_key(x: f64) -> u64 {
 }
 
 /// [`pareto_groups_flat`] for two parties on the calling thread, working on
-/// integer keys throughout, into `groups`; `None` (for the general code,
-/// `groups` untouched) when a utility is NaN or the input is large enough
-/// for the parallel sort. Equal keys are exactly identical vectors, so the
+/// integer keys throughout, into `groups`; `None` (the general code then
+/// fills `groups`) when a utility is NaN or the input is large enough for
+/// the parallel sort. Equal keys are exactly identical vectors, so the
 /// groups are the same.
 fn groups_two(
     utils: &[f64],
@@ -309,12 +309,14 @@ fn groups_two(
 }
 
 /// Empties `v` with room for `len` elements: a vector that is too small is
-/// replaced rather than grown, since growing copies what it held before,
-/// however little of it is still wanted.
+/// freed and allocated anew rather than grown, since growing copies what it
+/// held before, however little of it is still wanted (and the old and new
+/// memory are never held at once).
 pub(super) fn clear_with_room<T>(v: &mut Vec<T>, len: usize) {
     v.clear();
     if v.capacity() < len {
-        *v = Vec::with_capacity(len);
+        *v = Vec::new();
+        v.reserve_exact(len);
     }
 }
 
