@@ -39,7 +39,7 @@ pub use report::{
 pub use space::{disagreement_point, frontier, utility_ranges};
 
 use crate::frontier::Problem;
-use crate::model::{IssueKind, Outcome, Scenario, UtilityFunction};
+use crate::model::{IssueKind, Outcome, Scenario, UtilityFunction, Value};
 use crate::solutions::{Concept, solve};
 use zopa::{count_zopa, explain_empty_zopa};
 
@@ -94,12 +94,19 @@ pub fn analyze(scenario: &Scenario, opts: &AnalysisOptions) -> Result<Analysis, 
         notes: zopa_notes,
     };
 
-    // Each issue's name and value, straight into the map (as
-    // `Scenario::describe` names them).
+    // Each issue's name and value (as `Scenario::describe` names them): a
+    // map of every issue's name (unique in a scenario) is built once and
+    // cloned for each package, its values then set in issue order, so that
+    // no package hashes its keys again.
+    let names: Package = scenario
+        .issues()
+        .iter()
+        .map(|issue| (issue.name.clone(), Value::Integer(0)))
+        .collect();
     let package = |o: &Outcome| -> Package {
-        let mut named = Package::with_capacity_and_hasher(o.len(), Default::default());
-        for (issue, &k) in scenario.issues().iter().zip(o) {
-            named.insert(issue.name.clone(), issue.value(k));
+        let mut named = names.clone();
+        for (slot, (issue, &k)) in named.values_mut().zip(scenario.issues().iter().zip(o)) {
+            *slot = issue.value(k);
         }
         named
     };

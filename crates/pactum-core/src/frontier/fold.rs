@@ -7,7 +7,7 @@
 //! against the budget before it is allocated; the result equals
 //! enumeration's to the bit.
 
-use super::pareto::pareto_groups_flat;
+use super::pareto::{Groups, Scratch, clear_with_room, pareto_groups_reusing};
 use super::points::{FrontierOptions, FrontierPoint, merge_near_ties};
 use super::problem::Problem;
 use crate::budget::{AnalysisError, Budget};
@@ -20,6 +20,7 @@ const FOLD_MARGIN: f64 = 1e-10;
 /// (`n` each), its outcome count and its first outcomes (`len` values
 /// each), so that a step allocates a few vectors rather than several per
 /// point.
+#[derive(Default)]
 struct Partial {
     utils: Vec<f64>,
     counts: Vec<u128>,
@@ -33,6 +34,18 @@ struct Partial {
 }
 
 impl Partial {
+    /// Empties it for `points` points of `n` utilities and their outcomes
+    /// of length `len` (room for one each), keeping its vectors where they
+    /// are large enough.
+    fn clear(&mut self, points: usize, n: usize, len: usize) {
+        clear_with_room(&mut self.utils, points * n);
+        clear_with_room(&mut self.counts, points);
+        clear_with_room(&mut self.first_outcome, points);
+        clear_with_room(&mut self.outcome_count, points);
+        clear_with_room(&mut self.outcomes, points * len);
+        self.len = len;
+    }
+
     /// Outcome `t` of point `p`.
     fn outcome(&self, p: usize, t: usize) -> &[u32] {
         let start = self.first_outcome[p] + t * self.len;
@@ -54,6 +67,9 @@ pub fn additive_frontier(
     };
     let n = problem.parties.len();
     let issues = problem.scenario.issues().len();
+    // The filter's working vectors and groups, reused by every call below.
+    let mut scratch = Scratch::default();
+    let mut groups = Groups::default();
     // Per issue: allowed values whose contribution vector no other allowed
     // value of the same issue strictly dominates.
     let candidates_per_issue: Vec<Vec<u32>> = (0..issues)
@@ -64,7 +80,9 @@ pub fn additive_frontier(
                 .flat_map(|&k| contrib.of(i, k).iter().copied())
                 .collect();
             // Without a budget the filter cannot fail.
-            let groups = pareto_groups_flat(&flat, n, 0.0, None).unwrap_or_default();
+            if pareto_groups_reusing(&flat, n, 0.0, None, &mut scratch, &mut groups).is_err() {
+                groups = Groups::default();
+            }
             let mut keep: Vec<u32> = groups.iter().flatten().map(|&j| vals[j]).collect();
             keep.sort_unstable();
             keep
@@ -92,6 +110,11 @@ pub fn additive_frontier(
         len: 0,
     };
     let keep = opts.outcomes_per_point;
+    // Each step's partial sums and where they come from, and the front
+    // being built: vectors reused from step to step.
+    let mut utils: Vec<f64> = Vec::new();
+    let mut origin: Vec<(u32, u32)> = Vec::new();
+    let mut spare = Partial::default();
     for i in 0..issues {
         budget.check_time()?;
         let values = &candidates_per_issue[i];
@@ -103,8 +126,8 @@ pub fn additive_frontier(
                 limit: budget.max_partial_sums,
             });
         }
-        let mut utils = Vec::with_capacity(partial_sums as usize * n);
-        let mut origin: Vec<(u32, u32)> = Vec::with_capacity(partial_sums as usize);
+        clear_with_room(&mut utils, partial_sums as usize * n);
+        clear_with_room(&mut origin, partial_sums as usize);
         let mut u = vec![0.0; n];
         // Value by value, the front's points in their (descending) order:
         // adding one vector keeps that order up to rounding, so the filter
@@ -132,16 +155,10 @@ pub fn additive_frontier(
         }
         // Partial sums are pruned with a margin; the complete sums exactly.
         let margin = if i + 1 < issues { FOLD_MARGIN } else { 0.0 };
-        let groups = pareto_groups_flat(&utils, n, margin, Some(budget))?;
+        pareto_groups_reusing(&utils, n, margin, Some(budget), &mut scratch, &mut groups)?;
         budget.check_frontier(groups.len())?;
-        let mut next = Partial {
-            utils: Vec::with_capacity(groups.len() * n),
-            counts: Vec::with_capacity(groups.len()),
-            first_outcome: Vec::with_capacity(groups.len()),
-            outcome_count: Vec::with_capacity(groups.len()),
-            outcomes: Vec::new(),
-            len: i + 1,
-        };
+        let mut next = std::mem::take(&mut spare);
+        next.clear(groups.len(), n, i + 1);
         let mut merged: Vec<(u32, u32, u32)> = Vec::new();
         for members in groups.iter() {
             let first = members[0];
@@ -186,7 +203,7 @@ pub fn additive_frontier(
             }
             next.outcome_count.push(added);
         }
-        front = next;
+        spare = std::mem::replace(&mut front, next);
     }
     let mut frontier: Vec<FrontierPoint> = (0..front.counts.len())
         .map(|p| FrontierPoint {

@@ -103,11 +103,59 @@ pub fn pareto_groups_flat(
     margin: f64,
     budget: Option<&Budget>,
 ) -> Result<Groups, AnalysisError> {
+    let mut groups = Groups::default();
+    pareto_groups_reusing(
+        utils,
+        n,
+        margin,
+        budget,
+        &mut Scratch::default(),
+        &mut groups,
+    )?;
+    Ok(groups)
+}
+
+/// The working vectors of the two-party filter, kept by a caller that
+/// filters many times (the fold, once per issue) so that each call reuses
+/// them instead of allocating its own.
+#[derive(Debug, Default)]
+pub(super) struct Scratch {
+    keys: Vec<(u64, u64, u32)>,
+    spare: Vec<(u64, u64, u32)>,
+    run_ends: Vec<usize>,
+    runs: Vec<(usize, usize)>,
+    reps: Vec<usize>,
+    keep: Vec<bool>,
+    kept_first: Vec<f64>,
+    best_second_up_to: Vec<f64>,
+}
+
+/// [`pareto_groups_flat`] into `groups` (whatever it held is replaced),
+/// the two-party filter working in `scratch`: the same groups.
+pub(super) fn pareto_groups_reusing(
+    utils: &[f64],
+    n: usize,
+    margin: f64,
+    budget: Option<&Budget>,
+    scratch: &mut Scratch,
+    groups: &mut Groups,
+) -> Result<(), AnalysisError> {
     if n == 2
-        && let Some(groups) = groups_two(utils, margin, budget)
+        && let Some(done) = groups_two(utils, margin, budget, scratch, groups)
     {
-        return groups;
+        return done;
     }
+    *groups = pareto_groups_general(utils, n, margin, budget)?;
+    Ok(())
+}
+
+/// The filter for any number of parties, by comparison.
+fn pareto_groups_general(
+    utils: &[f64],
+    n: usize,
+    margin: f64,
+    budget: Option<&Budget>,
+) -> Result<Groups, AnalysisError> {
     let m = utils.len().checked_div(n).unwrap_or(0);
     let at = |i: usize| &utils[i * n..(i + 1) * n];
     let order = descending_order(utils, n, m);
@@ -174,31 +222,53 @@ fn desc_key(x: f64) -> u64 {
 }
 
 /// [`pareto_groups_flat`] for two parties on the calling thread, working on
-/// integer keys throughout; `None` (for the general code) when a utility is
-/// NaN or the input is large enough for the parallel sort. Equal keys are
-/// exactly identical vectors, so the groups are the same.
+/// integer keys throughout, into `groups`; `None` (the general code then
+/// fills `groups`) when a utility is NaN or the input is large enough for
+/// the parallel sort. Equal keys are exactly identical vectors, so the
+/// groups are the same.
 fn groups_two(
     utils: &[f64],
     margin: f64,
     budget: Option<&Budget>,
-) -> Option<Result<Groups, AnalysisError>> {
+    scratch: &mut Scratch,
+    groups: &mut Groups,
+) -> Option<Result<(), AnalysisError>> {
     let m = utils.len() / 2;
     if m >= PARALLEL_MIN_WORK {
         return None;
     }
-    let mut keys: Vec<(u64, u64, u32)> = Vec::with_capacity(m);
+    let Scratch {
+        keys,
+        spare,
+        run_ends,
+        runs,
+        reps,
+        keep,
+        kept_first,
+        best_second_up_to,
+    } = scratch;
+    clear_with_room(keys, m);
+    clear_with_room(spare, m);
+    clear_with_room(run_ends, m);
+    clear_with_room(runs, m);
+    clear_with_room(kept_first, m);
+    clear_with_room(best_second_up_to, m);
+    clear_with_room(reps, m);
+    clear_with_room(keep, m);
+    clear_with_room(&mut groups.members, m);
+    clear_with_room(&mut groups.ends, m);
     for (i, u) in utils.chunks_exact(2).enumerate() {
         if u[0].is_nan() || u[1].is_nan() {
             return None;
         }
         keys.push((desc_key(u[0]), desc_key(u[1]), i as u32));
     }
-    if !merge_runs(&mut keys) {
+    if !merge_runs_with(keys, spare, run_ends) {
         keys.sort_unstable();
     }
     // Runs of identical vectors, in descending lexicographic order; each
     // run's indices ascend.
-    let mut runs: Vec<(usize, usize)> = Vec::with_capacity(m);
+    runs.clear();
     let mut start = 0;
     while start < m {
         let mut end = start + 1;
@@ -208,34 +278,46 @@ fn groups_two(
         runs.push((start, end));
         start = end;
     }
-    let keep: Vec<bool> = if margin > 0.0 {
-        let reps: Vec<usize> = runs.iter().map(|&(s, _)| keys[s].2 as usize).collect();
-        match skyline_two(&reps, utils, margin, budget) {
-            Ok(keep) => keep,
-            Err(e) => return Some(Err(e)),
+    keep.clear();
+    if margin > 0.0 {
+        reps.clear();
+        reps.extend(runs.iter().map(|&(s, _)| keys[s].2 as usize));
+        let buffers = (kept_first, best_second_up_to);
+        if let Err(e) = skyline_two_into(reps, utils, margin, budget, buffers, keep) {
+            return Some(Err(e));
         }
     } else {
         let mut best_second = f64::NEG_INFINITY;
-        runs.iter()
-            .map(|&(s, _)| {
-                let second = utils[2 * keys[s].2 as usize + 1];
-                let kept = second > best_second;
-                if kept {
-                    best_second = second;
-                }
-                kept
-            })
-            .collect()
-    };
-    let mut members = Vec::with_capacity(m);
-    let mut ends = Vec::with_capacity(runs.len());
-    for (&(s, e), kept) in runs.iter().zip(keep) {
+        keep.extend(runs.iter().map(|&(s, _)| {
+            let second = utils[2 * keys[s].2 as usize + 1];
+            let kept = second > best_second;
+            if kept {
+                best_second = second;
+            }
+            kept
+        }));
+    }
+    for (&(s, e), &kept) in runs.iter().zip(keep.iter()) {
         if kept {
-            members.extend(keys[s..e].iter().map(|k| k.2 as usize));
-            ends.push(members.len());
+            groups
+                .members
+                .extend(keys[s..e].iter().map(|k| k.2 as usize));
+            groups.ends.push(groups.members.len());
         }
     }
-    Some(Ok(Groups { members, ends }))
+    Some(Ok(()))
+}
+
+/// Empties `v` with room for `len` elements: a vector that is too small is
+/// freed and allocated anew rather than grown, since growing copies what it
+/// held before, however little of it is still wanted (and the old and new
+/// memory are never held at once).
+pub(super) fn clear_with_room<T>(v: &mut Vec<T>, len: usize) {
+    v.clear();
+    if v.capacity() < len {
+        *v = Vec::new();
+        v.reserve_exact(len);
+    }
 }
 
 /// The indices `0..m` in descending lexicographic order of their vectors,
@@ -281,7 +363,17 @@ const MAX_RUNS: usize = 16;
 /// runs); `false`, leaving `keys` as it was, when there are more. Keys are
 /// distinct, so the order is the one any sort gives.
 pub(super) fn merge_runs<T: Ord + Copy>(keys: &mut Vec<T>) -> bool {
-    let mut ends: Vec<usize> = Vec::new();
+    merge_runs_with(keys, &mut Vec::new(), &mut Vec::new())
+}
+
+/// [`merge_runs`] merging through `spare` and noting the runs in `ends`
+/// (both are working space; what they held does not matter).
+fn merge_runs_with<T: Ord + Copy>(
+    keys: &mut Vec<T>,
+    spare: &mut Vec<T>,
+    ends: &mut Vec<usize>,
+) -> bool {
+    ends.clear();
     for i in 1..keys.len() {
         if keys[i] < keys[i - 1] {
             if ends.len() + 1 == MAX_RUNS {
@@ -294,22 +386,32 @@ pub(super) fn merge_runs<T: Ord + Copy>(keys: &mut Vec<T>) -> bool {
     if ends.len() == 1 {
         return true;
     }
-    let mut from = std::mem::take(keys);
-    let mut to: Vec<T> = from.clone();
+    spare.clear();
+    spare.extend_from_slice(keys);
+    let (mut from, mut to) = (keys, spare);
+    let mut swapped = false;
     while ends.len() > 1 {
-        let mut merged_ends = Vec::with_capacity(ends.len().div_ceil(2));
+        // Pairs of runs merge into one; the merged ends are written over
+        // the ends already read.
         let mut start = 0;
-        for pair in ends.chunks(2) {
+        let mut merged = 0;
+        for pair in 0..ends.len().div_ceil(2) {
             // A lone last run is copied as it is.
-            let (mid, end) = (pair[0], pair[pair.len() - 1]);
+            let mid = ends[2 * pair];
+            let end = ends[(2 * pair + 1).min(ends.len() - 1)];
             merge_into(&from[start..mid], &from[mid..end], &mut to[start..end]);
-            merged_ends.push(end);
+            ends[merged] = end;
+            merged += 1;
             start = end;
         }
+        ends.truncate(merged);
         std::mem::swap(&mut from, &mut to);
-        ends = merged_ends;
+        swapped = !swapped;
     }
-    *keys = from;
+    if swapped {
+        // The merged keys are in the spare vector: exchange the two.
+        std::mem::swap(from, to);
+    }
     true
 }
 
@@ -341,10 +443,27 @@ pub(super) fn skyline_two(
     margin: f64,
     budget: Option<&Budget>,
 ) -> Result<Vec<bool>, AnalysisError> {
+    let mut keep = Vec::new();
+    let buffers = (&mut Vec::new(), &mut Vec::new());
+    skyline_two_into(reps, utils, margin, budget, buffers, &mut keep)?;
+    Ok(keep)
+}
+
+/// [`skyline_two`] into `keep`, with the kept points' first utilities and
+/// running best second utilities in the two `buffers` (working space).
+fn skyline_two_into(
+    reps: &[usize],
+    utils: &[f64],
+    margin: f64,
+    budget: Option<&Budget>,
+    (kept_first, best_second_up_to): (&mut Vec<f64>, &mut Vec<f64>),
+    keep: &mut Vec<bool>,
+) -> Result<(), AnalysisError> {
     const BLOCK: usize = 2048;
-    let mut kept_first: Vec<f64> = Vec::new();
-    let mut best_second_up_to: Vec<f64> = Vec::new();
-    let mut keep = vec![false; reps.len()];
+    kept_first.clear();
+    best_second_up_to.clear();
+    keep.clear();
+    keep.resize(reps.len(), false);
     // While `x` falls (as it does in that order) the prefix can only grow:
     // it is walked rather than searched; searched from the first `x` that
     // does not fall (NaN) on.
@@ -374,7 +493,7 @@ pub(super) fn skyline_two(
             keep[i] = true;
         }
     }
-    Ok(keep)
+    Ok(())
 }
 
 /// Which of `reps` (distinct vectors in descending lexicographic order) no

@@ -1,12 +1,13 @@
 //! Unit tests of the frontier parts: the Pareto filter against a naive
 //! one, cancellation of the many-party filter, the enumeration order, and
 //! the two-party shortcuts (key sort, margin filter) against the general
-//! code they replace, and the merge of sorted runs against a sort.
+//! code they replace, the merge of sorted runs against a sort, and the
+//! filter reusing its working vectors against a fresh one.
 
 use super::enumerate::for_each_allowed;
 use super::pareto::{
-    descending_order, merge_runs, pareto_groups, pareto_groups_flat, pareto_groups_within, skyline,
-    skyline_two, weakly_greater,
+    Groups, Scratch, descending_order, merge_runs, pareto_groups, pareto_groups_flat,
+    pareto_groups_reusing, pareto_groups_within, skyline, skyline_two, weakly_greater,
 };
 use crate::budget::{AnalysisError, Budget};
 
@@ -229,5 +230,37 @@ fn two_party_groups_equal_a_naive_filter() {
             .map(|&v| (0..len).filter(|&i| at(i) == v).collect())
             .collect();
         assert_eq!(pareto_groups(&utils, 2), naive, "{len} points");
+    }
+}
+
+#[test]
+fn a_reused_filter_gives_what_a_fresh_one_gives() {
+    // One scratch and one set of groups through inputs that grow, shrink,
+    // sort in few runs and in many, with and without a margin: each answer
+    // is the fresh call's.
+    let mut state = 29u64;
+    let mut next = |m: u64| {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (state >> 33) % m
+    };
+    let mut scratch = Scratch::default();
+    let mut groups = Groups::default();
+    for (round, len) in [300usize, 5, 0, 1200, 40, 700, 2].into_iter().enumerate() {
+        let mut utils: Vec<f64> = (0..2 * len).map(|_| next(40) as f64 / 16.0).collect();
+        if round % 2 == 1 {
+            // A few descending runs, as the fold lists its partial sums.
+            for run in utils.chunks_mut(2 * len.div_ceil(3).max(1)) {
+                let mut pairs: Vec<[f64; 2]> = run.chunks(2).map(|p| [p[0], p[1]]).collect();
+                pairs.sort_by(|a, b| b.partial_cmp(a).unwrap());
+                run.copy_from_slice(pairs.as_flattened());
+            }
+        }
+        for margin in [0.0, 0.07] {
+            pareto_groups_reusing(&utils, 2, margin, None, &mut scratch, &mut groups).unwrap();
+            let fresh = pareto_groups_flat(&utils, 2, margin, None).unwrap();
+            assert_eq!(groups, fresh, "{len} points, margin {margin}");
+        }
     }
 }
