@@ -21,6 +21,7 @@ mod loaded;
 pub mod model;
 pub mod native;
 pub mod overrides;
+pub mod search;
 pub mod solutions;
 pub mod source;
 #[cfg(test)]

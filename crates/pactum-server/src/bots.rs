@@ -42,14 +42,6 @@ use crate::words::check_message;
 /// Why bots cannot play a scenario, or cannot find a move.
 #[derive(Debug, thiserror::Error)]
 pub enum BotError {
-    /// The outcome space is too large to tabulate.
-    #[error(
-        "bots need an outcome space of at most {MAX_BOT_OUTCOMES} outcomes; this one has {count}"
-    )]
-    TooManyOutcomes {
-        /// The scenario's number of outcomes.
-        count: u128,
-    },
     /// The simulator cannot prepare the scenario, or knows no such
     /// strategy.
     #[error(transparent)]
@@ -65,8 +57,10 @@ pub enum BotError {
     OffScenario(#[from] pactum_protocol::OutsideSpace),
 }
 
-/// Largest outcome space a session with bots may have (bots tabulate every
-/// outcome's utility).
+/// Largest outcome space bots tabulate outcome by outcome; a larger one is
+/// searched (`pactum_sim::Prepared::with_limit`): the bots' own outcomes
+/// are those search finds, and every package played in the session is
+/// added to the bots' table with its exact utility before a bot moves.
 pub const MAX_BOT_OUTCOMES: u64 = 1_000_000;
 
 /// A move as the bots see it: seat, round, kind and (for offers) the
@@ -114,13 +108,10 @@ impl BotTables {
     }
 }
 
-/// Checks that bots can play this scenario and tabulates it.
+/// Checks that bots can play this scenario and tabulates it: every
+/// outcome up to [`MAX_BOT_OUTCOMES`], the outcomes found by search beyond.
 pub fn prepare(scenario: &Scenario) -> Result<Prepared, BotError> {
-    let count = scenario.outcome_count();
-    if count > MAX_BOT_OUTCOMES as u128 {
-        return Err(BotError::TooManyOutcomes { count });
-    }
-    Ok(Prepared::new(scenario.clone())?)
+    Ok(Prepared::with_limit(scenario.clone(), MAX_BOT_OUTCOMES)?)
 }
 
 /// Checks a strategy name: a classic strategy, or `llm` on a server with
@@ -264,6 +255,19 @@ pub fn next_move<A: Acceptability<Outcome>>(
 ) -> Result<BotDecision, BotError> {
     let seat = state.turn();
     let n = prepared.negotiators.len();
+    // On a searched space, the packages played so far are numbered first.
+    let played: Vec<Outcome> = history
+        .iter()
+        .filter_map(|m| m.offer.clone())
+        .chain(state.standing.as_ref().map(|(_, o)| o.clone()))
+        .collect();
+    let grown;
+    let prepared = if prepared.space.is_searched() {
+        grown = prepared.with_packages(&played)?;
+        &grown
+    } else {
+        prepared
+    };
     let info = SeatInfo {
         seat,
         parties: n,

@@ -321,6 +321,18 @@ pub(crate) fn check_analysable(scenario: &Scenario) -> Result<(), NotAnalysable>
 )]
 pub(crate) struct NotAnalysable(#[source] pactum_core::analysis::AnalysisError);
 
+impl NotAnalysable {
+    /// Whether the only obstacle is the number of outcomes a non-additive
+    /// utility would make the analysis enumerate: negotiating on such a
+    /// space searches it instead.
+    pub(crate) fn is_searchable(&self) -> bool {
+        matches!(
+            self.0,
+            pactum_core::analysis::AnalysisError::TooLarge { .. }
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -279,6 +279,12 @@ impl SuggestionError {
                 | AnalysisError::DeadlinePassed
                 | AnalysisError::Cancelled),
             ) => format!("the mediator cannot compute suggestions: {e}"),
+            // Said without the party whose utility is non-additive.
+            SuggestionError::Analysis(AnalysisError::TooLarge {
+                outcomes, limit, ..
+            }) => format!(
+                "the mediator cannot compute suggestions: they rest on the exact Pareto frontier, which the exact analysis cannot compute over {outcomes} outcomes (it enumerates at most {limit}); the negotiation itself and its bots work on this scenario"
+            ),
             SuggestionError::Off => self.to_string(),
             _ => SUGGESTIONS_FAILED.to_string(),
         }

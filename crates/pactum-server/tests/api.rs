@@ -446,8 +446,8 @@ async fn suggestions_improve_on_the_standing_offer_without_leaking(db: Db) {
 
 /// A suggestion that cannot be computed is a 422 whose message names no
 /// other party and says nothing of its preferences (the cause is logged).
-/// A scenario too large to analyse never gets that far: it is refused at
-/// creation.
+/// A scenario too large to analyse exactly is accepted, its suggestions
+/// refused so.
 async fn failed_suggestions_name_no_other_party(db: Db) {
     let (app, _) = app(db);
     // 10^8 outcomes and Alice's non-additive utility: more than exact
@@ -483,10 +483,10 @@ weights = { price = 0.5, volume = 0.5 }
 values.price = { type = "linear", slope = 0.0001, offset = 0.0 }
 values.volume = { type = "linear", slope = 0.0001, offset = 0.0 }
 "#;
-    // Such a scenario is refused when the session is created (its
-    // suggestions and certificate could never be computed), before any
-    // party has joined; the convener sees its own scenario's numbers.
-    let (status, _, text) = call(
+    // Such a scenario is accepted (its negotiation searches the space, its
+    // bots too); its suggestions are refused with a sentence that names no
+    // party and says nothing of anyone's utility.
+    let (status, created, text) = call(
         &app,
         "POST",
         "/sessions",
@@ -497,10 +497,29 @@ values.volume = { type = "linear", slope = 0.0001, offset = 0.0 }
         ),
     )
     .await;
+    assert!(status.is_success(), "{text}");
+    let id = created["session_id"].as_str().unwrap();
+    let bob = created["invitations"][1]["token"].as_str().unwrap();
+    for k in 0..2 {
+        let token = created["invitations"][k]["token"].as_str().unwrap();
+        let lock = format!("/sessions/{id}/preferences/lock");
+        let (status, _, text) = call(&app, "POST", &lock, Some(token), None).await;
+        assert!(status.is_success(), "{text}");
+    }
+    let (status, _, text) = call(
+        &app,
+        "POST",
+        &format!("/sessions/{id}/suggestions"),
+        Some(bob),
+        None,
+    )
+    .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{text}");
-    assert!(text.contains("cannot analyse"), "{text}");
-    // So the cause that names a party cannot reach /suggestions through
-    // the API; what it would answer is checked directly.
+    assert!(text.contains("cannot compute"), "{text}");
+    for secret in ["Alice", "non-additive", "rectangle", "party"] {
+        assert!(!text.contains(secret), "{secret}: {text}");
+    }
+    // What it answers for that cause, checked directly.
     let cause = pactum_server::testing::SuggestionError::Analysis(
         pactum_core::analysis::AnalysisError::TooLarge {
             outcomes: 100_000_000,

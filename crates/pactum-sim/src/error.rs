@@ -20,6 +20,31 @@ pub enum SimError {
         /// The most a simulation enumerates.
         limit: u64,
     },
+    /// A protocol or session kind that changes packages value by value (or
+    /// restricts the space), asked for on a space too large to enumerate.
+    #[error(
+        "{what} needs the outcome space enumerated, and {outcomes} outcomes is more than the {limit} a simulation enumerates (alternating offers, which searches the space, is played on it)"
+    )]
+    NeedsEnumeration {
+        /// The protocol or session kind.
+        what: String,
+        /// Outcomes in the scenario.
+        outcomes: u128,
+        /// The most a simulation enumerates.
+        limit: u64,
+    },
+    /// A searched space numbers at most this many outcomes.
+    #[error("a searched outcome space numbers at most {limit} outcomes")]
+    CatalogFull {
+        /// The most a catalog numbers.
+        limit: usize,
+    },
+    /// A party's utility cannot be searched.
+    #[error(transparent)]
+    Search(#[from] pactum_core::search::SearchError),
+    /// A package off the outcome space.
+    #[error(transparent)]
+    Outside(#[from] pactum_protocol::OutsideSpace),
     /// Fewer than two negotiators.
     #[error(
         "scenario {scenario:?} has {}; a negotiation needs at least two parties with role = \"negotiator\"",

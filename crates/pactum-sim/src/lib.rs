@@ -36,4 +36,4 @@ pub use error::SimError;
 pub use prefs::{PartyPrefs, Prepared};
 pub use runner::{Config, Mediator, NegotiationResult, ProtocolKind, negotiate, negotiate_on};
 pub use session::{Deadline, End, ManualClock, TimeSource, WallClock};
-pub use space::{MAX_OUTCOMES, OutcomeId, OutcomeSpace};
+pub use space::{MAX_OUTCOMES, OutcomeId, OutcomeSpace, SimSpace};

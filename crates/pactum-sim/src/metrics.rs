@@ -30,7 +30,18 @@ fn distance(a: &[f64], b: &[f64]) -> f64 {
 
 impl Metrics {
     /// The reference points of a prepared scenario.
+    /// On a searched space nothing is enumerated: no reference points,
+    /// with a note saying why.
     pub fn new(prepared: &Prepared) -> Self {
+        if prepared.space.is_searched() {
+            return Metrics {
+                note: Some(format!(
+                    "the outcome space ({} outcomes) is searched, not enumerated: no frontier or Nash point to measure against",
+                    prepared.scenario.outcome_count()
+                )),
+                ..Default::default()
+            };
+        }
         match analyze(&prepared.scenario, &AnalysisOptions::default()) {
             Ok(a) => Metrics {
                 frontier: a.frontier.iter().map(|f| f.utilities.clone()).collect(),

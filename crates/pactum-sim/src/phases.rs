@@ -166,7 +166,13 @@ pub fn run_phased_with(
             "a session needs at least one phase".into(),
         ));
     }
-    let space = &prepared.space;
+    let Some(space) = prepared.space.enumerated() else {
+        return Err(SimError::NeedsEnumeration {
+            what: "a phased session".into(),
+            outcomes: prepared.scenario.outcome_count(),
+            limit: crate::space::MAX_OUTCOMES,
+        });
+    };
     let mut book = Phases::new(space.issues(), carry);
     let mut reservations: Vec<Option<f64>> = prepared.prefs.iter().map(|p| p.reservation).collect();
     let mut reports = Vec::with_capacity(phases.len());
@@ -191,7 +197,7 @@ pub fn run_phased_with(
         let (sub, map) = space.restricted(book.settled());
         let sub_prepared = Prepared {
             scenario: prepared.scenario.clone(),
-            space: Arc::new(sub),
+            space: Arc::new(crate::space::SimSpace::Enumerated(sub)),
             negotiators: prepared.negotiators.clone(),
             prefs: prepared
                 .prefs
@@ -225,7 +231,7 @@ pub fn run_phased_with(
                 last[p] = Some(e.offer);
             }
         }
-        let issues = book.close(&**space, result.agreement.as_ref(), &last);
+        let issues = book.close(space, result.agreement.as_ref(), &last);
         let agreement = result.agreement;
         reports.push(PhaseReport {
             result,

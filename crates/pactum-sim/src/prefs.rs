@@ -8,15 +8,35 @@
 //! A [`PartyPrefs`] holds only its own party's preferences: that is all a
 //! negotiator may see. Its discount factor scores results only: utilities
 //! in the table, and everything a negotiator reads, are undiscounted.
+//!
+//! Where the space is too large to enumerate ([`crate::space`]), the same
+//! table is kept over the *searched* space instead: each negotiator's own
+//! outcomes are those `pactum_core::search` finds for its utility alone
+//! ([`SEARCH_LEVELS`] levels from the best found down to the lowest found),
+//! and the table holds the exact utility of every numbered outcome (its
+//! own, the others', and any package added later), so a negotiator accepts
+//! on exact utilities while it proposes, concedes and ranks among its own
+//! outcomes only. Nothing of another party's preferences reaches a
+//! negotiator's own outcomes.
 
 use std::sync::Arc;
 
 use pactum_core::frontier::Contributions;
+use pactum_core::search::Landscape;
 use pactum_core::{Role, Scenario};
+use pactum_protocol::derive_seed;
 use rayon::prelude::*;
 
 use crate::error::SimError;
-use crate::space::{OutcomeId, OutcomeSpace};
+use crate::space::{Catalog, OutcomeId, OutcomeSpace, SimSpace};
+
+/// Utility levels searched for each negotiator on a searched space.
+pub const SEARCH_LEVELS: usize = 256;
+
+/// The fixed seed of the searches (mixed with the party's index): a
+/// scenario's searched space is the same whatever the negotiation's seed,
+/// so a tournament shares it.
+const SEARCH_SEED: u64 = 0x5041_4354_554d_5345;
 
 /// One party's utilities over the whole outcome space.
 #[derive(Debug, Clone)]
@@ -43,8 +63,12 @@ pub struct PartyPrefs {
     pub best_outcome: OutcomeId,
     /// Outcomes crossing the party's red lines (empty when it has none).
     forbidden: Vec<bool>,
+    /// On a searched space, which outcomes are the party's own (found for
+    /// its utility); empty: every outcome is.
+    own: Vec<bool>,
     /// Rational outcomes (utility ≥ reservation value, no red line crossed)
     /// in ascending order of utility; equal utilities in enumeration order.
+    /// On a searched space, the party's own outcomes only.
     pub sorted: Vec<OutcomeId>,
     /// `utils` of `sorted`, for binary search.
     pub sorted_utils: Vec<f64>,
@@ -119,7 +143,22 @@ impl PartyPrefs {
         forbidden: Vec<bool>,
         reservation: Option<f64>,
     ) -> Self {
-        let allowed = |id: usize| forbidden.is_empty() || !forbidden[id];
+        Self::from_own(party, name, utils, forbidden, Vec::new(), reservation)
+    }
+
+    /// Builds from a utility table of which only the outcomes marked in
+    /// `own` are the party's (empty: all are); worst, best and the sorted
+    /// outcomes are over those.
+    fn from_own(
+        party: usize,
+        name: String,
+        utils: Vec<f64>,
+        forbidden: Vec<bool>,
+        own: Vec<bool>,
+        reservation: Option<f64>,
+    ) -> Self {
+        let allowed =
+            |id: usize| (forbidden.is_empty() || !forbidden[id]) && (own.is_empty() || own[id]);
         let (mut worst, mut best, mut best_outcome) = (f64::INFINITY, f64::NEG_INFINITY, 0);
         for (id, &u) in utils.iter().enumerate() {
             if !allowed(id) {
@@ -141,6 +180,7 @@ impl PartyPrefs {
             best,
             best_outcome,
             forbidden,
+            own,
             sorted: Vec::new(),
             sorted_utils: Vec::new(),
         };
@@ -150,7 +190,7 @@ impl PartyPrefs {
 
     fn sort(&mut self) {
         let mut sorted: Vec<OutcomeId> = (0..self.utils.len() as OutcomeId)
-            .filter(|&id| self.is_rational(id))
+            .filter(|&id| self.is_rational(id) && self.is_own(id))
             .collect();
         let u = &self.utils;
         sorted
@@ -177,6 +217,29 @@ impl PartyPrefs {
             map.iter().map(|&id| self.forbids(id)).collect()
         };
         Self::from_table(self.party, self.name.clone(), utils, forbidden, reservation)
+    }
+
+    /// Whether the outcome is one of the party's own (always, on an
+    /// enumerated space).
+    #[inline]
+    pub fn is_own(&self, id: OutcomeId) -> bool {
+        self.own.is_empty() || self.own[id as usize]
+    }
+
+    /// The same party over a catalog grown by `utils` (the exact utilities
+    /// of the outcomes added, in order, none of them its own) and their red
+    /// line crossings.
+    pub fn extended(&self, utils: &[f64], forbidden: &[bool]) -> Self {
+        let mut p = self.clone();
+        let before = p.utils.len();
+        p.utils.extend_from_slice(utils);
+        if !p.forbidden.is_empty() {
+            p.forbidden.extend_from_slice(forbidden);
+        }
+        if !p.own.is_empty() {
+            p.own.resize(before + utils.len(), false);
+        }
+        p
     }
 
     #[inline]
@@ -321,8 +384,8 @@ impl PartyPrefs {
 pub struct Prepared {
     /// The scenario.
     pub scenario: Arc<Scenario>,
-    /// Its numbered outcome space.
-    pub space: Arc<OutcomeSpace>,
+    /// Its numbered outcome space: enumerated, or searched.
+    pub space: Arc<SimSpace>,
     /// Scenario indices of the negotiators, in the scenario's order.
     pub negotiators: Vec<usize>,
     /// One table per negotiator (same order).
@@ -330,8 +393,16 @@ pub struct Prepared {
 }
 
 impl Prepared {
-    /// Tabulates every negotiator of `scenario` (at least two; a small enough space).
+    /// Tabulates every negotiator of `scenario` (at least two) over every
+    /// outcome, or, on a space too large to enumerate, over the outcomes
+    /// search finds for each (module docs).
     pub fn new(scenario: Scenario) -> Result<Self, SimError> {
+        Self::with_limit(scenario, crate::space::MAX_OUTCOMES)
+    }
+
+    /// [`Prepared::new`], enumerating at most `max_enumerated` outcomes
+    /// (at most [`crate::space::MAX_OUTCOMES`]) and searching beyond.
+    pub fn with_limit(scenario: Scenario, max_enumerated: u64) -> Result<Self, SimError> {
         let negotiators: Vec<usize> = scenario
             .parties()
             .iter()
@@ -345,15 +416,138 @@ impl Prepared {
                 negotiators: negotiators.len(),
             });
         }
-        let space = crate::space::of_scenario(&scenario)?;
+        let limit = max_enumerated.min(crate::space::MAX_OUTCOMES);
+        let Some(space) = crate::space::enumerable(&scenario, limit) else {
+            return Self::searched(scenario, negotiators);
+        };
         let prefs = negotiators
             .par_iter()
             .map(|&p| Arc::new(PartyPrefs::new(&scenario, &space, p)))
             .collect();
         Ok(Prepared {
             scenario: Arc::new(scenario),
+            space: Arc::new(SimSpace::Enumerated(space)),
+            negotiators,
+            prefs,
+        })
+    }
+
+    /// The searched space: each negotiator's levels (in negotiator order)
+    /// numbered into one catalog, every numbered outcome's exact utility
+    /// tabulated for every negotiator.
+    fn searched(scenario: Scenario, negotiators: Vec<usize>) -> Result<Self, SimError> {
+        let landscapes = negotiators
+            .iter()
+            .map(|&p| Landscape::new(&scenario, p))
+            .collect::<Result<Vec<_>, _>>()?;
+        let levels: Vec<Vec<_>> = landscapes
+            .par_iter()
+            .zip(&negotiators)
+            .map(|(l, &p)| l.levels(derive_seed(SEARCH_SEED, p as u64), SEARCH_LEVELS))
+            .collect();
+        let cards: Vec<u32> = scenario
+            .issues()
+            .iter()
+            .map(|i| i.cardinality() as u32)
+            .collect();
+        let mut catalog = Catalog::new(cards);
+        let mut owned: Vec<Vec<OutcomeId>> = Vec::new();
+        for found in &levels {
+            let ids = found
+                .iter()
+                .map(|f| catalog.add(&f.outcome))
+                .collect::<Result<Vec<_>, _>>()?;
+            owned.push(ids);
+        }
+        let space = SimSpace::Searched(catalog);
+        let packages: Vec<Vec<u32>> = (0..space.len() as OutcomeId)
+            .map(|id| space.decode(id))
+            .collect();
+        let prefs = negotiators
+            .par_iter()
+            .zip(landscapes.par_iter().zip(&owned))
+            .map(|(&p, (l, ids))| {
+                let party = &scenario.parties()[p];
+                let prefs = party
+                    .preferences
+                    .as_ref()
+                    .expect("negotiators have preferences");
+                let utils = packages.iter().map(|o| l.utility(o)).collect();
+                let forbidden = if prefs.red_lines.is_empty() {
+                    Vec::new()
+                } else {
+                    packages.iter().map(|o| prefs.crosses_red_line(o)).collect()
+                };
+                let mut own = vec![false; packages.len()];
+                for &id in ids {
+                    own[id as usize] = true;
+                }
+                let mut t = PartyPrefs::from_own(
+                    p,
+                    party.name.clone(),
+                    utils,
+                    forbidden,
+                    own,
+                    prefs.reservation_value,
+                );
+                t.discount = prefs.discount_factor.filter(|d| *d > 0.0 && *d < 1.0);
+                Arc::new(t)
+            })
+            .collect();
+        Ok(Prepared {
+            scenario: Arc::new(scenario),
             space: Arc::new(space),
             negotiators,
+            prefs,
+        })
+    }
+
+    /// On a searched space, the same with `packages` numbered too (those
+    /// not yet), their utilities evaluated exactly for every negotiator and
+    /// none of them any negotiator's own; an enumerated space numbers every
+    /// package already and is returned unchanged. A package off the issues
+    /// is an error.
+    pub fn with_packages(&self, packages: &[Vec<u32>]) -> Result<Self, SimError> {
+        let SimSpace::Searched(catalog) = &*self.space else {
+            for p in packages {
+                self.space.encode(p)?;
+            }
+            return Ok(self.clone());
+        };
+        let mut catalog = catalog.clone();
+        let before = catalog.len();
+        for p in packages {
+            catalog.add(p)?;
+        }
+        if catalog.len() == before {
+            return Ok(self.clone());
+        }
+        let space = SimSpace::Searched(catalog);
+        let added: Vec<Vec<u32>> = (before..space.len())
+            .map(|id| space.decode(id as OutcomeId))
+            .collect();
+        let prefs = self
+            .prefs
+            .iter()
+            .map(|t| {
+                let party = self.scenario.parties()[t.party]
+                    .preferences
+                    .as_ref()
+                    .expect("negotiators have preferences");
+                let issues = self.scenario.issues();
+                let utils: Vec<f64> = added
+                    .iter()
+                    .map(|o| party.utility.utility(issues, o))
+                    .collect();
+                let forbidden: Vec<bool> =
+                    added.iter().map(|o| party.crosses_red_line(o)).collect();
+                Arc::new(t.extended(&utils, &forbidden))
+            })
+            .collect();
+        Ok(Prepared {
+            scenario: self.scenario.clone(),
+            space: Arc::new(space),
+            negotiators: self.negotiators.clone(),
             prefs,
         })
     }
@@ -381,6 +575,18 @@ impl Prepared {
     /// Every negotiator's utility of an outcome.
     pub fn utilities(&self, id: OutcomeId) -> Vec<f64> {
         self.prefs.iter().map(|p| p.utility(id)).collect()
+    }
+
+    /// Every negotiator's utility of a package, from the model.
+    #[cfg(test)]
+    fn scenario_utilities(&self, package: &[u32]) -> Vec<f64> {
+        self.negotiators
+            .iter()
+            .map(|&p| {
+                let prefs = self.scenario.parties()[p].preferences.as_ref().unwrap();
+                prefs.utility.utility(self.scenario.issues(), package)
+            })
+            .collect()
     }
 
     /// The outcome as issue name → value.
@@ -422,6 +628,91 @@ mod tests {
         let q = p.with_reservation(None);
         assert_eq!(q.sorted.len(), 5);
         assert_eq!(q.disagreement(), 0.1);
+    }
+
+    /// Eight issues of ten options (10^8 outcomes, more than a simulation
+    /// enumerates): A values option k at k/9, B at (9 − k)/9, equal weights.
+    fn wide() -> Scenario {
+        let mut text = String::from("name = \"wide\"\n");
+        let options: Vec<String> = (0..10).map(|k| format!("\"o{k}\"")).collect();
+        for i in 0..8 {
+            text += &format!(
+                "[[issues]]\nname = \"i{i}\"\noptions = [{}]\n",
+                options.join(", ")
+            );
+        }
+        for (name, rising) in [("A", true), ("B", false)] {
+            text += &format!("[[parties]]\nname = \"{name}\"\nrole = \"negotiator\"\n");
+            let weights: Vec<String> = (0..8).map(|i| format!("i{i} = 0.125")).collect();
+            text += &format!("weights = {{ {} }}\n", weights.join(", "));
+            for i in 0..8 {
+                let values: Vec<String> = (0..10)
+                    .map(|k| {
+                        let v = if rising { k } else { 9 - k };
+                        format!("o{k} = {}", f64::from(v) / 9.0)
+                    })
+                    .collect();
+                text += &format!("values.i{i} = {{ {} }}\n", values.join(", "));
+            }
+        }
+        pactum_core::native::from_toml("wide.toml", &text)
+            .unwrap()
+            .scenario
+    }
+
+    #[test]
+    fn a_space_too_large_to_enumerate_is_searched_with_exact_utilities() {
+        let s = wide();
+        let p = Prepared::new(s.clone()).unwrap();
+        assert!(p.space.is_searched());
+        for t in &p.prefs {
+            let f = &s.parties()[t.party].preferences.as_ref().unwrap().utility;
+            assert!(t.sorted.len() > 10, "{}", t.sorted.len());
+            assert!(t.sorted.iter().all(|&id| t.is_own(id)));
+            for id in 0..p.space.len() as OutcomeId {
+                let exact = f.utility(s.issues(), &p.space.decode(id));
+                assert_eq!(t.utility(id).to_bits(), exact.to_bits());
+            }
+            // Each issue at its best value: the search finds the maximum.
+            assert!((t.best - 1.0).abs() < 1e-12, "{}", t.best);
+            assert!(t.worst.abs() < 1e-12, "{}", t.worst);
+        }
+        // A's own outcomes are not B's: each ranks its own only.
+        assert_ne!(p.prefs[0].sorted, p.prefs[1].sorted);
+        // Built again, the same space.
+        let q = Prepared::new(s).unwrap();
+        assert_eq!(p.space, q.space);
+        // A package added later is numbered once, tabulated exactly and
+        // nobody's own.
+        let extra = vec![3u32, 1, 4, 1, 5, 9, 2, 6];
+        let r = p.with_packages(&[extra.clone(), extra.clone()]).unwrap();
+        assert_eq!(r.space.len(), p.space.len() + 1);
+        let id = r.space.encode(&extra).unwrap();
+        assert!(!r.prefs[0].is_own(id) && !r.prefs[1].is_own(id));
+        assert_eq!(r.prefs[0].sorted, p.prefs[0].sorted);
+        assert_eq!(r.utilities(id), q.scenario_utilities(&extra));
+        assert!(p.with_packages(&[vec![10, 0, 0, 0, 0, 0, 0, 0]]).is_err());
+    }
+
+    #[test]
+    fn a_searched_space_plays_alternating_offers_only() {
+        let p = Prepared::new(wide()).unwrap();
+        let run = |protocol| {
+            let config = crate::Config {
+                protocol,
+                record: true,
+                ..crate::Config::sao(50, 9)
+            };
+            crate::negotiate(&p, &["boulware", "micro"], &config)
+        };
+        let a = run(crate::ProtocolKind::Sao).unwrap();
+        let b = run(crate::ProtocolKind::Sao).unwrap();
+        assert_eq!(format!("{a:?}"), format!("{b:?}"));
+        assert!(!a.trace.events.is_empty());
+        assert!(matches!(
+            run(crate::ProtocolKind::SingleText(crate::Mediator::Veto)),
+            Err(SimError::NeedsEnumeration { .. })
+        ));
     }
 
     proptest::proptest! {

@@ -326,6 +326,13 @@ pub fn negotiate_with(
 ) -> Result<NegotiationResult, SimError> {
     let n = prepared.prefs.len();
     config.deadline.check()?;
+    if prepared.space.is_searched() && config.protocol != ProtocolKind::Sao {
+        return Err(SimError::NeedsEnumeration {
+            what: format!("the {} protocol", config.protocol.name()),
+            outcomes: prepared.scenario.outcome_count(),
+            limit: crate::space::MAX_OUTCOMES,
+        });
+    }
     let negotiators = (0..n)
         .map(|k| {
             seat(&SeatInfo {

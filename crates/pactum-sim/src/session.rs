@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use crate::negotiator::{Negotiator, Now};
 use crate::prefs::PartyPrefs;
-use crate::space::{OutcomeId, OutcomeSpace};
+use crate::space::{OutcomeId, SimSpace};
 use crate::trace::Trace;
 use pactum_protocol::{Acceptability, Seat, Unacceptable};
 pub use pactum_protocol::{Clock, Deadline, ManualClock, TimeSource, WallClock};
@@ -85,7 +85,7 @@ impl Acceptability<OutcomeId> for Limits<'_> {
 /// One negotiation in progress.
 pub struct Session {
     /// The outcome space.
-    pub space: Arc<OutcomeSpace>,
+    pub space: Arc<SimSpace>,
     /// Each seat's preferences (the protocol's copy, for its checks).
     pub prefs: Vec<Arc<PartyPrefs>>,
     /// The negotiators, in seat order.
@@ -99,7 +99,7 @@ pub struct Session {
 impl Session {
     /// A session on the real clock, started now.
     pub fn new(
-        space: Arc<OutcomeSpace>,
+        space: Arc<SimSpace>,
         prefs: Vec<Arc<PartyPrefs>>,
         negotiators: Vec<Box<dyn Negotiator>>,
         deadline: Deadline,
@@ -110,7 +110,7 @@ impl Session {
 
     /// A session on the given clock (e.g. a [`ManualClock`] in tests).
     pub fn with_clock(
-        space: Arc<OutcomeSpace>,
+        space: Arc<SimSpace>,
         prefs: Vec<Arc<PartyPrefs>>,
         negotiators: Vec<Box<dyn Negotiator>>,
         clock: Clock,

@@ -203,8 +203,12 @@ pub(crate) async fn create_session(
         ));
     }
     // Suggestions and the certificate analyse the scenario: one they could
-    // not analyse within the budget is refused now.
+    // not analyse within the budget is refused now, unless it is only too
+    // large to enumerate (a nonlinear utility over a huge space): then the
+    // session is played on a searched space (`crate::bots`), and the
+    // analyses that need the frontier answer 422 when asked.
     crate::limits::check_analysable(&scenario)
+        .or_else(|e| if e.is_searchable() { Ok(()) } else { Err(e) })
         .map_err(|e| ApiError::unprocessable(e.to_string()))?;
     let names = scenario.negotiator_names();
     for (party, strategy) in &req.bots {

@@ -14,7 +14,7 @@
 use pactum_core::Scenario;
 use pactum_core::analysis::Package;
 use pactum_protocol::{partial_rounds, sao};
-use pactum_sim::OutcomeSpace;
+use pactum_sim::SimSpace;
 use std::time::Duration;
 
 use pactum_sim::runner::ProtocolKind;
@@ -75,7 +75,7 @@ impl RecordedRun {
 pub fn script_of(
     record: &Record,
     scenario: &Scenario,
-    space: &OutcomeSpace,
+    space: &SimSpace,
 ) -> Result<RecordedRun, SimulationError> {
     let names = scenario.negotiator_names();
     let mut run: Option<RecordedRun> = None;

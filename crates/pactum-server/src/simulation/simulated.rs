@@ -15,7 +15,7 @@
 use std::time::Duration;
 
 use pactum_core::Scenario;
-use pactum_sim::OutcomeSpace;
+use pactum_sim::SimSpace;
 use pactum_sim::runner::{NegotiationResult, ProtocolKind};
 
 use crate::mediators::TextMediator;
@@ -67,7 +67,7 @@ pub struct Simulation<'a> {
     /// The scenario the simulation ran on (that text, loaded).
     pub scenario: &'a Scenario,
     /// The simulator's outcome space of the scenario.
-    pub space: &'a OutcomeSpace,
+    pub space: &'a SimSpace,
     /// The protocol played.
     pub protocol: ProtocolKind,
     /// The deadline, in rounds.

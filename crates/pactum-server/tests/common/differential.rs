@@ -193,7 +193,7 @@ pub async fn export_replays(
 /// of the simulator's `space`).
 pub fn runner_end(
     end: &pactum_protocol::End<Vec<u32>>,
-    space: &pactum_sim::OutcomeSpace,
+    space: &pactum_sim::SimSpace,
 ) -> pactum_sim::End {
     use pactum_protocol::End;
     match end {

@@ -129,6 +129,10 @@ pub struct NegotiationDoc<'a> {
     end: EndDoc<'a>,
     distance_to_frontier: Option<f64>,
     distance_to_nash: Option<f64>,
+    /// Why the distances are absent on a space too large to enumerate
+    /// (absent otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    distances_note: Option<String>,
     /// With discounting: the relative time the negotiation ended at and
     /// every party's utility discounted to it (absent without discounting).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -220,6 +224,11 @@ pub fn negotiation_doc<'a, S: AsRef<str>>(
         end,
         distance_to_frontier: m.to_frontier(&r.utilities),
         distance_to_nash: m.to_nash(&r.utilities),
+        distances_note: if p.space.is_searched() {
+            m.note.clone()
+        } else {
+            None
+        },
         discounted: r.discounted.as_ref(),
     }
 }

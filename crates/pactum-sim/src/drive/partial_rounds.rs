@@ -152,7 +152,7 @@ pub(crate) fn play(s: &mut Session) -> Played {
 fn free_form(
     s: &mut Session,
     mut game: PartialRounds<OutcomeId>,
-    ctx: &Context<'_, crate::space::OutcomeSpace, Limits<'_>>,
+    ctx: &Context<'_, crate::space::SimSpace, Limits<'_>>,
 ) -> Played {
     let n = s.seats();
     let (mut seat, mut waiting) = (0, 0);

@@ -26,7 +26,7 @@ use std::sync::Arc;
 
 use super::{Negotiator, Now, Response, SeatInfo, vote_by_utility};
 use crate::prefs::PartyPrefs;
-use crate::space::{OutcomeId, OutcomeSpace};
+use crate::space::{OutcomeId, SimSpace};
 
 /// Outcomes examined for the Nash estimate.
 pub const POOL: usize = 2000;
@@ -38,7 +38,7 @@ pub const BAND: usize = 64;
 /// The Nash-seeking negotiator (strategy `nash-seeker`).
 pub struct NashSeeker {
     prefs: Arc<PartyPrefs>,
-    space: Arc<OutcomeSpace>,
+    space: Arc<SimSpace>,
     /// Per issue, per value: how many opponent offers used it.
     counts: Vec<Vec<u32>>,
     /// Per issue: opponent offers that repeated the previous value.

@@ -48,7 +48,7 @@ use super::{
 };
 use crate::error::SimError;
 use crate::prefs::{PartyPrefs, Prepared};
-use crate::space::{OutcomeId, OutcomeSpace};
+use crate::space::{OutcomeId, SimSpace};
 
 /// Candidates listed each turn (at most).
 pub const CANDIDATES: usize = 6;
@@ -126,7 +126,7 @@ pub struct Llm {
     seat: usize,
     prefs: Arc<PartyPrefs>,
     scenario: Arc<Scenario>,
-    space: Arc<OutcomeSpace>,
+    space: Arc<SimSpace>,
     names: Vec<String>,
     model: Arc<LlmModel>,
     fallback: Box<dyn Negotiator>,
@@ -429,7 +429,7 @@ fn refusal(
     prefs: &PartyPrefs,
     id: OutcomeId,
     scenario: &Scenario,
-    space: &OutcomeSpace,
+    space: &SimSpace,
 ) -> Option<String> {
     if prefs.forbids(id) {
         return Some(format!(
@@ -463,7 +463,7 @@ pub fn candidates(prefs: &PartyPrefs, t: f64) -> Vec<OutcomeId> {
 }
 
 /// The outcome as `issue=value, …`.
-fn describe(scenario: &Scenario, space: &OutcomeSpace, id: OutcomeId) -> String {
+fn describe(scenario: &Scenario, space: &SimSpace, id: OutcomeId) -> String {
     scenario
         .describe(&space.decode(id))
         .iter()

@@ -21,6 +21,14 @@
 //! `MiCRONegotiator` behaves alike (its MiCRO vs MiCRO run on ANAC 2012
 //! FitnessA times out at 100 rounds, as Pactum's does).
 //!
+//! On a space too large to enumerate (`crate::space`, searched), the walk
+//! runs over the negotiator's own searched outcomes — one per utility level
+//! search found, from the best found down to the lowest found
+//! (`crate::prefs::SEARCH_LEVELS` levels at most) — instead of every
+//! rational outcome: it concedes by a level per round, not by an outcome,
+//! and may skip utilities the search missed. Offers it receives are judged
+//! by their exact utility as always.
+//!
 //! MiCRO vs MiCRO is checked offer for offer against NegMAS
 //! (`tests/negmas_conformance.rs`): each side then always has received as
 //! many distinct offers as it has sent, so no offer is drawn at random.

@@ -17,7 +17,7 @@ use pactum_protocol::partial_rounds::{self, PartialRounds};
 
 use crate::error::SimError;
 use crate::prefs::{PartyPrefs, Prepared};
-use crate::space::{OutcomeId, OutcomeSpace};
+use crate::space::{OutcomeId, SimSpace};
 
 pub mod frequency;
 pub mod genius_td;
@@ -129,7 +129,7 @@ pub struct SeatInfo {
     /// Its own preferences, nobody else's.
     pub prefs: Arc<PartyPrefs>,
     /// The (public) outcome space.
-    pub space: Arc<OutcomeSpace>,
+    pub space: Arc<SimSpace>,
     /// Seed for strategies that draw random numbers.
     pub seed: u64,
 }

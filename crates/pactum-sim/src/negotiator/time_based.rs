@@ -18,6 +18,13 @@
 //!   there is arbitrary).
 //!
 //! Both decisions use the relative time of the current round.
+//!
+//! On a space too large to enumerate (searched, `crate::prefs`), u_max and
+//! u_min are the best and lowest utilities search found for the
+//! negotiator, and the offer is the nearest among its own searched
+//! outcomes (one per utility level), so it may sit a level above τ where
+//! the enumerated space would hold an outcome nearer; acceptance compares
+//! the offer's exact utility with τ as above.
 
 use std::sync::Arc;
 

@@ -21,6 +21,11 @@
 //! Pactum's version mirrors each *change* between an opponent's successive
 //! offers, so a generous opening offer is not answered with an equally deep
 //! concession.
+//!
+//! On a space too large to enumerate (searched, `crate::prefs`) the offer
+//! is the lowest of the negotiator's own searched outcomes (one per utility
+//! level found) at or above the target, u_max and u_min the best and lowest
+//! found; the opponent's offers are measured by their exact utility.
 
 use std::sync::Arc;
 

@@ -1,0 +1,115 @@
+//! A live session on an ANAC 2014 nonlinear domain (10^30 outcomes, too
+//! many to enumerate or to analyse exactly): the session is accepted, a bot
+//! plays from outcomes found by search and answers every package a person
+//! offers, and what still needs the exact frontier (suggestions) is refused
+//! with a 422 saying why. Skipped when the shared scenarios are absent.
+
+mod common;
+
+use std::path::Path;
+
+use axum::http::StatusCode;
+use common::{call, create_session, post_move};
+use pactum_server::{Db, router, verify_record};
+use serde_json::{Map, Value, json};
+
+fn scenario_toml() -> Option<(String, pactum_core::Scenario)> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/scenarios/genius/anac/y2014/30issues");
+    if !path.exists() {
+        eprintln!("skipping: {} is absent", path.display());
+        return None;
+    }
+    let scenario = pactum_core::io::load(&path, None).unwrap().scenario;
+    Some((pactum_core::native::to_toml(&scenario).unwrap(), scenario))
+}
+
+/// Every issue at value `k`, except issue `i` at `j`.
+fn package(scenario: &pactum_core::Scenario, k: i64, i: usize, j: i64) -> Value {
+    let mut m = Map::new();
+    for (n, issue) in scenario.issues().iter().enumerate() {
+        m.insert(issue.name.clone(), json!(if n == i { j } else { k }));
+    }
+    Value::Object(m)
+}
+
+/// A package's utility for `party`, from the model.
+fn utility(scenario: &pactum_core::Scenario, party: usize, offer: &Value) -> f64 {
+    let outcome: Vec<u32> = scenario
+        .issues()
+        .iter()
+        .map(|issue| {
+            let v = offer[&issue.name].as_i64().unwrap();
+            issue
+                .index_of(&pactum_core::Value::Integer(v))
+                .expect("a value of the issue")
+        })
+        .collect();
+    let prefs = scenario.parties()[party].preferences.as_ref().unwrap();
+    prefs.utility.utility(scenario.issues(), &outcome)
+}
+
+async fn a_bot_plays_a_session_on_a_searched_space(db: Db) {
+    let Some((toml, scenario)) = scenario_toml() else {
+        return;
+    };
+    let app = router(db);
+    let created = create_session(
+        &app,
+        json!({"scenario_toml": toml, "protocol": "alternating_offers",
+               "deadline_rounds": 12, "bots": {"profile-2": "boulware"}}),
+    )
+    .await;
+    let id = created["session_id"].as_str().unwrap();
+    let admin = created["admin_token"].as_str().unwrap();
+    let person = created["invitations"][0]["token"].as_str().unwrap();
+    let mut bot_offers = Vec::new();
+    for round in 0..6 {
+        let offer = package(&scenario, round % 10, round as usize, 9);
+        let (status, r, text) =
+            post_move(&app, id, person, json!({"kind": "offer", "offer": offer})).await;
+        assert_eq!(status, StatusCode::OK, "{text}");
+        let bot = &r["bot_moves"][0];
+        assert_eq!(bot["party"], "profile-2", "{text}");
+        if bot["kind"] == "accept" {
+            break;
+        }
+        assert_eq!(bot["kind"], "offer", "{text}");
+        bot_offers.push(bot["offer"].clone());
+    }
+    assert!(!bot_offers.is_empty());
+    // Boulware concedes slowly from the best its search found: its offers'
+    // utilities (exact) never rise and start high.
+    let us: Vec<f64> = bot_offers
+        .iter()
+        .map(|o| utility(&scenario, 1, o))
+        .collect();
+    assert!(us[0] > 0.5, "{us:?}");
+    assert!(us.windows(2).all(|w| w[1] <= w[0]), "{us:?}");
+
+    // Suggestions rest on the exact frontier, which cannot be computed here.
+    let (status, _, text) = call(
+        &app,
+        "POST",
+        &format!("/sessions/{id}/suggestions"),
+        Some(person),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{text}");
+    assert!(text.contains("exact Pareto frontier"), "{text}");
+    assert!(!text.contains("profile-"), "names no party: {text}");
+
+    let (status, _, text) = call(
+        &app,
+        "GET",
+        &format!("/sessions/{id}/record"),
+        Some(admin),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    verify_record(&serde_json::from_str(&text).unwrap()).unwrap();
+}
+
+on_both_backends!(a_bot_plays_a_session_on_a_searched_space);
