@@ -160,4 +160,8 @@ impl Negotiator for NashSeeker {
     fn vote(&mut self, _now: &Now, current: Option<OutcomeId>, proposal: OutcomeId) -> bool {
         vote_by_utility(&self.prefs, current, proposal)
     }
+
+    fn opponent_utility(&self, outcome: OutcomeId) -> Option<f64> {
+        Some(self.estimated_opponent_utility(outcome))
+    }
 }
