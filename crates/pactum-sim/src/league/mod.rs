@@ -492,6 +492,37 @@ mod tests {
     }
 
     #[test]
+    fn each_seat_is_told_its_own_reservation_value_only() {
+        let s = tiny(League::Anl2024);
+        let generated = generate::generate(&s, 5).unwrap();
+        for g in &generated {
+            let t = Tournament::new(
+                vec![(g.label.clone(), g.prepared.clone())],
+                names(&["boulware", "linear"]),
+                g.steps,
+                1,
+                5,
+                true,
+            )
+            .unwrap();
+            for job in t.jobs() {
+                t.play_with(
+                    &job,
+                    &mut |name, info| {
+                        // A seat holds one table: its own party's, with its
+                        // own reservation value.
+                        assert_eq!(info.prefs.party, g.prepared.negotiators[info.seat]);
+                        assert_eq!(info.prefs.reservation, Some(g.reservations[info.seat]));
+                        negotiator::build(name, info)
+                    },
+                    &Faults::default(),
+                )
+                .unwrap();
+            }
+        }
+    }
+
+    #[test]
     fn anl2024_has_no_concealment() {
         let s = tiny(League::Anl2024);
         let (res, _) = run(&s, names(&["boulware", "linear"]), 1, 0).unwrap();
