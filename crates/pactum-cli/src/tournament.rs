@@ -101,7 +101,7 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t = MeasureArg::Utility, requires = "analysis")]
     pub measure: MeasureArg,
     /// Play a league's settings on scenarios generated from --seed, scored as the league scores (docs/tournaments.md#leagues).
-    #[arg(long, value_parser = ["anl2024", "anl2026"], conflicts_with_all = ["scenarios", "shard", "analysis"])]
+    #[arg(long, value_parser = ["anl2024", "anl2026"], conflicts_with_all = ["scenarios", "shard", "analysis", "steps"])]
     pub league: Option<String>,
     /// With --league: generate this many scenarios (the league's: 50).
     #[arg(long, requires = "league")]

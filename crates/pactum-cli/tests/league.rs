@@ -196,4 +196,12 @@ fn refusals() {
         .arg(tmp.path())
         .assert()
         .failure();
+    // A league draws its own deadlines: --steps is refused, not ignored.
+    pactum()
+        .args(["tournament", "--league", "anl2024", "--steps", "50"])
+        .args(["--strategies", "boulware,linear", "--out"])
+        .arg(tmp.path())
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("--steps"));
 }
