@@ -6,7 +6,8 @@
 //! every pair of strategies on every scenario in both seat orders (and each
 //! strategy against itself), repeated, through the tournament's
 //! negotiations ([`crate::tournament::Tournament::play_with`]), each
-//! seeded from the league seed and its number alone. Rules kept:
+//! seeded from the league seed, its scenario's number and its own number
+//! alone. Rules kept:
 //!
 //! * rows come in one fixed order (scenario, pairing, seat order,
 //!   repetition) whatever the thread count, so a seed gives the same
