@@ -17,6 +17,7 @@ mod convert;
 mod draft;
 mod forecast;
 mod keygen;
+mod league;
 mod negotiate;
 mod replay;
 mod report;

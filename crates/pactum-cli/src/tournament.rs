@@ -58,7 +58,7 @@ pub struct Args {
     #[command(subcommand)]
     pub command: Option<Sub>,
     /// Scenarios: native .toml/.json files or GENIUS/GeniusWeb folders (two or more negotiators each).
-    #[arg(long, num_args = 1.., required = true)]
+    #[arg(long, num_args = 1.., required_unless_present = "league")]
     pub scenarios: Vec<PathBuf>,
     /// Strategies, comma-separated (listed below).
     #[arg(long, value_delimiter = ',', required = true)]
@@ -66,9 +66,9 @@ pub struct Args {
     /// Deadline in rounds.
     #[arg(long, default_value_t = 100)]
     pub steps: usize,
-    /// Repetitions of each pairing (each assignment of strategies to seats).
-    #[arg(long, default_value_t = 1)]
-    pub reps: usize,
+    /// Repetitions of each pairing (each assignment of strategies to seats); default 1, with --league the league's.
+    #[arg(long)]
+    pub reps: Option<usize>,
     /// Seed of the random strategies (each negotiation derives its own from it).
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
@@ -100,6 +100,18 @@ pub struct Args {
     /// What scores a seat in the analysis.
     #[arg(long, value_enum, default_value_t = MeasureArg::Utility, requires = "analysis")]
     pub measure: MeasureArg,
+    /// Play a league's settings on scenarios generated from --seed, scored as the league scores (docs/tournaments.md#leagues).
+    #[arg(long, value_parser = ["anl2024", "anl2026"], conflicts_with_all = ["scenarios", "shard", "analysis", "steps"])]
+    pub league: Option<String>,
+    /// With --league: generate this many scenarios (the league's: 50).
+    #[arg(long, requires = "league")]
+    pub league_scenarios: Option<usize>,
+    /// With --league: outcomes of a one-issue scenario, LOW-HIGH (the league's: 900-1100).
+    #[arg(long, value_name = "LOW-HIGH", requires = "league")]
+    pub league_outcomes: Option<String>,
+    /// With --league: deadlines in rounds, LOW-HIGH, one drawn per scenario (the league's: 10-10000).
+    #[arg(long, value_name = "LOW-HIGH", requires = "league")]
+    pub league_steps: Option<String>,
 }
 
 #[derive(clap::Subcommand)]
@@ -158,6 +170,20 @@ pub fn run(args: Args) -> Result<()> {
         print!("{}", analyze_folder(&a.dir, out, a.measure)?);
         return Ok(());
     }
+    if let Some(name) = &args.league {
+        let out = args.out.as_deref().expect("required by clap");
+        let request = crate::league::Request {
+            name,
+            strategies: &args.strategies,
+            seed: args.seed,
+            reps: args.reps,
+            scenarios: args.league_scenarios,
+            outcomes: args.league_outcomes.as_deref(),
+            steps: args.league_steps.as_deref(),
+            threads: args.jobs,
+        };
+        return crate::league::run(&request, out);
+    }
     if args.analysis && args.shard.is_some() {
         bail!(
             "--analysis needs the whole tournament: run `pactum tournament analyze` on the merged folder"
@@ -187,7 +213,7 @@ pub fn run(args: Args) -> Result<()> {
         scenarios,
         strategies,
         args.steps,
-        args.reps,
+        args.reps.unwrap_or(1),
         args.seed,
         args.self_play,
     )

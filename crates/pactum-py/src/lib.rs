@@ -23,6 +23,7 @@ use pyo3::prelude::*;
 
 mod analysis;
 mod convert;
+mod league;
 mod llm;
 mod negotiate;
 mod negotiator;
@@ -48,5 +49,6 @@ fn _pactum(m: &Bound<'_, PyModule>) -> PyResult<()> {
     analysis::register(m)?;
     negotiate::register(m)?;
     tournament::register(m)?;
+    league::register(m)?;
     Ok(())
 }

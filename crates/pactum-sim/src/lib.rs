@@ -19,6 +19,7 @@
 pub mod document;
 mod drive;
 mod error;
+pub mod league;
 pub mod metrics;
 pub mod negotiator;
 pub mod phases;

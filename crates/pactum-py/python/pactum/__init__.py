@@ -31,6 +31,7 @@ from ._pactum import (
     loads,
     negotiate,
 )
+from ._league import league
 from ._tournament import TournamentRows, tournament
 
 Result = NegotiationResult
@@ -51,6 +52,7 @@ __all__ = [
     "TournamentPlan",
     "TournamentRows",
     "analyze",
+    "league",
     "load",
     "loads",
     "negotiate",

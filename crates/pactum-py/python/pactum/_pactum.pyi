@@ -132,3 +132,13 @@ def _tournament_analysis(
     alpha: float = 0.05,
     survival: float = 0.001,
 ) -> Dict[str, Any]: ...
+def _league(
+    league: str,
+    strategies: Sequence[str],
+    seed: int = 0,
+    scenarios: Optional[int] = None,
+    outcomes: Optional[Tuple[int, int]] = None,
+    steps: Optional[Tuple[int, int]] = None,
+    reps: Optional[int] = None,
+    jobs: Optional[int] = None,
+) -> Dict[str, Any]: ...

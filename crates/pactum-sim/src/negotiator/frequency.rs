@@ -160,4 +160,48 @@ impl Negotiator for NashSeeker {
     fn vote(&mut self, _now: &Now, current: Option<OutcomeId>, proposal: OutcomeId) -> bool {
         vote_by_utility(&self.prefs, current, proposal)
     }
+
+    fn opponent_utility(&self, outcome: OutcomeId) -> Option<f64> {
+        Some(self.estimated_opponent_utility(outcome))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::negotiator::build;
+
+    fn seat(p: &crate::prefs::Prepared, seat: usize) -> SeatInfo {
+        SeatInfo {
+            seat,
+            parties: 2,
+            prefs: p.prefs[seat].clone(),
+            space: p.space.clone(),
+            seed: 1,
+        }
+    }
+
+    #[test]
+    fn the_opponent_model_is_exposed_and_learns_from_offers() {
+        let p = crate::test_support::line();
+        let now = Now {
+            step: 0,
+            n_steps: Some(10),
+            time: 0.1,
+        };
+        let mut n = NashSeeker::new(&seat(&p, 0));
+        // Nothing seen: every outcome estimated alike.
+        let before: Vec<f64> = (0..5).map(|o| n.opponent_utility(o).unwrap()).collect();
+        assert!(before.windows(2).all(|w| w[0] == w[1]));
+        // B keeps offering p0: the model ranks p0 first.
+        for _ in 0..3 {
+            n.on_offer(&now, 0, 1);
+        }
+        let after: Vec<f64> = (0..5).map(|o| n.opponent_utility(o).unwrap()).collect();
+        assert!(after[1..].iter().all(|&u| u < after[0]));
+        assert_eq!(n.opponent_utility(3), Some(n.estimated_opponent_utility(3)));
+        // A strategy without a model says so.
+        let b = build("boulware", &seat(&p, 0)).unwrap();
+        assert_eq!(b.opponent_utility(0), None);
+    }
 }

@@ -95,6 +95,15 @@ pub trait Negotiator: Send {
         None
     }
 
+    /// The negotiator's opponent model, where its strategy keeps one: its
+    /// estimate of the opponent's utility of `outcome` (bilateral
+    /// negotiations; any scale, only the ranking is read). `None`: no
+    /// model. Leagues that score concealment ask it once the negotiation
+    /// is over.
+    fn opponent_utility(&self, _outcome: OutcomeId) -> Option<f64> {
+        None
+    }
+
     /// Single-text protocols: accept (`true`) or veto the mediator's
     /// `proposal` to replace the current draft (`None`: no draft yet, the
     /// alternative is no agreement).

@@ -1,0 +1,49 @@
+"""``pactum.league``: the settings and scores of the Automated Negotiation
+League (``"anl2024"``, ``"anl2026"``) played by built-in strategies on
+scenarios generated from the seed — the command line's
+``pactum tournament --league`` (docs/tournaments.md#leagues)."""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Dict, Optional, Sequence, Tuple, Union
+
+from ._pactum import _league
+
+LEAGUES = ("anl2024", "anl2026")
+
+
+def league(
+    strategies: Sequence[str],
+    league: str = "anl2024",
+    seed: int = 0,
+    *,
+    scenarios: Optional[int] = None,
+    outcomes: Optional[Tuple[int, int]] = None,
+    steps: Optional[Tuple[int, int]] = None,
+    reps: Optional[int] = None,
+    jobs: Optional[int] = None,
+    out: Union[None, str, os.PathLike] = None,
+) -> Dict[str, Any]:
+    """Plays ``league`` with ``strategies`` (built-in names) and returns a
+    dict: ``league``, ``settings``, ``seed``, ``strategies``, ``scenarios``
+    (label, shape, outcomes, deadline), ``summary`` (one dict per strategy:
+    mean advantage and, for ``anl2026``, mean concealment and score),
+    ``rows`` (one dict per negotiation, as the command line's
+    ``negotiations.jsonl``) and ``toml`` (each generated scenario's native
+    text, by label). ``scenarios``, ``outcomes`` (low, high), ``steps``
+    (low, high) and ``reps`` shrink the league's defaults. With ``out``,
+    each generated scenario is also written there as ``<label>.toml``. The
+    same seed gives the same result whatever ``jobs``."""
+    if league not in LEAGUES:
+        raise ValueError(f"unknown league {league!r}; leagues: {', '.join(LEAGUES)}")
+    result = _league(
+        league, [str(s) for s in strategies], seed=seed, scenarios=scenarios,
+        outcomes=outcomes, steps=steps, reps=reps, jobs=jobs,
+    )
+    if out is not None:
+        os.makedirs(out, exist_ok=True)
+        for label, text in result["toml"].items():
+            with open(os.path.join(out, f"{label}.toml"), "w", encoding="utf-8") as f:
+                f.write(text)
+    return result

@@ -1,0 +1,556 @@
+//! Leagues: the settings and scores of the Automated Negotiation League
+//! (`anl2024`, `anl2026`) on Pactum's own machinery.
+//!
+//! A league generates its scenarios from the seed ([`generate`]), each
+//! with its deadline and each side's private reservation value, and plays
+//! every pair of strategies on every scenario in both seat orders (and each
+//! strategy against itself), repeated, through the tournament's
+//! negotiations ([`crate::tournament::Tournament::play_with`]), each
+//! seeded from the league seed, its scenario's number and its own number
+//! alone. Rules kept:
+//!
+//! * rows come in one fixed order (scenario, pairing, seat order,
+//!   repetition) whatever the thread count, so a seed gives the same
+//!   bytes;
+//! * a negotiator sees its own preferences and reservation value only;
+//! * every score is a function of the row ([`score`]): advantage always,
+//!   and for `anl2026` each side's concealment — computed from the
+//!   opponent's model ([`crate::negotiator::Negotiator::opponent_utility`])
+//!   read once the negotiation is over, against the side's true utilities
+//!   over every outcome (a seeded sample of [`TAU_SAMPLE`] where there are
+//!   more) — and the combined score;
+//! * the summary is the mean of each strategy's rows, every seat counted.
+
+pub mod generate;
+pub mod score;
+pub mod settings;
+mod watch;
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::SimError;
+use crate::negotiator;
+use crate::prefs::Prepared;
+use crate::runner::{Faults, derive_seed};
+use crate::space::OutcomeId;
+use crate::tournament::Tournament;
+pub use generate::{Generated, Shape};
+pub use settings::{League, Settings};
+use watch::{Handle, Watched};
+
+/// Outcomes at most over which τ is computed (a seeded sample beyond).
+pub const TAU_SAMPLE: usize = 2000;
+
+/// One negotiation of a league (seat a proposes first).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LeagueRow {
+    /// The negotiation's number.
+    pub id: u64,
+    /// The scenario's label.
+    pub scenario: String,
+    /// Repetition, from 0.
+    pub rep: usize,
+    /// Strategy of seat a.
+    pub strategy_a: String,
+    /// Strategy of seat b.
+    pub strategy_b: String,
+    /// Whether it ended in agreement.
+    pub agreement: bool,
+    /// The scenario's deadline in rounds.
+    pub deadline: usize,
+    /// Rounds started.
+    pub steps: usize,
+    /// agreement, deadline, ended or invalid.
+    pub end: String,
+    /// Seat a's utility of the result.
+    pub utility_a: f64,
+    /// Seat b's utility of the result.
+    pub utility_b: f64,
+    /// Seat a's reservation value.
+    pub reservation_a: f64,
+    /// Seat b's reservation value.
+    pub reservation_b: f64,
+    /// Seat a's best utility.
+    pub best_a: f64,
+    /// Seat b's best utility.
+    pub best_b: f64,
+    /// Seat a's advantage ([`score::advantage`]).
+    pub advantage_a: f64,
+    /// Seat b's advantage.
+    pub advantage_b: f64,
+    /// τ of seat b's opponent model against seat a's utilities (`anl2026`;
+    /// empty when b has no model or its model ranks every outcome level).
+    #[serde(default)]
+    pub tau_a: Option<f64>,
+    /// τ of seat a's model against seat b's utilities.
+    #[serde(default)]
+    pub tau_b: Option<f64>,
+    /// Seat a's concealment ([`score::concealment`], `anl2026`).
+    #[serde(default)]
+    pub concealment_a: Option<f64>,
+    /// Seat b's concealment.
+    #[serde(default)]
+    pub concealment_b: Option<f64>,
+    /// Seat a's ANL 2026 score: advantage + concealment.
+    #[serde(default)]
+    pub score_a: Option<f64>,
+    /// Seat b's ANL 2026 score.
+    #[serde(default)]
+    pub score_b: Option<f64>,
+}
+
+/// One strategy's league scores: means over every seat it held.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LeagueSummary {
+    /// The strategy.
+    pub strategy: String,
+    /// Seats held.
+    pub negotiations: u64,
+    /// Seats that ended in agreement.
+    pub agreements: u64,
+    /// Mean advantage (ANL 2024's score).
+    pub mean_advantage: f64,
+    /// Mean concealment (`anl2026`).
+    #[serde(default)]
+    pub mean_concealment: Option<f64>,
+    /// Mean ANL 2026 score (`anl2026`): the league's ranking score.
+    #[serde(default)]
+    pub mean_score: Option<f64>,
+}
+
+/// What the league's files say about a generated scenario.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScenarioInfo {
+    /// Label.
+    pub label: String,
+    /// Shape name.
+    pub shape: String,
+    /// Outcomes.
+    pub outcomes: usize,
+    /// Deadline in rounds.
+    pub deadline: usize,
+}
+
+/// A finished league.
+#[derive(Debug, Clone, Serialize)]
+pub struct LeagueResult {
+    /// The settings played.
+    pub settings: Settings,
+    /// The seed.
+    pub seed: u64,
+    /// Strategies, in the order given.
+    pub strategies: Vec<String>,
+    /// The scenarios.
+    pub scenarios: Vec<ScenarioInfo>,
+    /// Every negotiation, in number order.
+    pub rows: Vec<LeagueRow>,
+    /// One row per strategy, in the order given.
+    pub summary: Vec<LeagueSummary>,
+}
+
+/// Generates the league's scenarios and plays them (built-in strategies)
+/// on `threads` threads (0: all cores).
+pub fn run(
+    settings: &Settings,
+    strategies: Vec<String>,
+    seed: u64,
+    threads: usize,
+) -> Result<(LeagueResult, Vec<Generated>), SimError> {
+    let generated = generate::generate(settings, seed)?;
+    let result = play(settings, &generated, strategies, seed, threads)?;
+    Ok((result, generated))
+}
+
+/// Plays the league on scenarios already generated.
+pub fn play(
+    settings: &Settings,
+    generated: &[Generated],
+    strategies: Vec<String>,
+    seed: u64,
+    threads: usize,
+) -> Result<LeagueResult, SimError> {
+    for s in &strategies {
+        if s == negotiator::LLM {
+            return Err(SimError::Invalid(
+                "leagues seat the classic strategies only".into(),
+            ));
+        }
+    }
+    let concealment = settings.league().scores_concealment();
+    // One tournament per scenario: each has its own deadline.
+    let tournaments = generated
+        .iter()
+        .enumerate()
+        .map(|(i, g)| {
+            Tournament::new(
+                vec![(g.label.clone(), g.prepared.clone())],
+                strategies.clone(),
+                g.steps,
+                settings.reps(),
+                derive_seed(seed, 1_000_000 + i as u64),
+                settings.self_play(),
+            )
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut work = Vec::new();
+    for (i, t) in tournaments.iter().enumerate() {
+        for job in t.jobs() {
+            work.push((work.len() as u64, i, job));
+        }
+    }
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|source| SimError::Threads { threads, source })?;
+    let rows = pool.install(|| {
+        work.par_iter()
+            .map(|(id, i, job)| {
+                let g = &generated[*i];
+                let handles: Mutex<Vec<Option<Handle>>> = Mutex::new(vec![None, None]);
+                let row = tournaments[*i].play_with(
+                    job,
+                    &mut |name, info| {
+                        let n: Handle = Arc::new(Mutex::new(negotiator::build(name, info)?));
+                        let mut h = handles.lock().unwrap_or_else(|e| e.into_inner());
+                        if let Some(slot) = h.get_mut(info.seat) {
+                            *slot = Some(n.clone());
+                        }
+                        Ok(Box::new(Watched(n)) as Box<dyn negotiator::Negotiator>)
+                    },
+                    &Faults::default(),
+                )?;
+                let handles = handles.into_inner().unwrap_or_else(|e| e.into_inner());
+                let p = &g.prepared;
+                let best = [p.prefs[0].best, p.prefs[1].best];
+                let adv = [0, 1].map(|s| {
+                    score::advantage(
+                        row.agreement,
+                        row.utilities[s],
+                        row.reservations[s],
+                        best[s],
+                    )
+                });
+                let (tau, conceal) = if concealment {
+                    let sample = sample(p, derive_seed(seed, 2_000_000 + id));
+                    // τ_s: the other seat's model of seat s.
+                    let tau = [0, 1].map(|s| {
+                        handles[1 - s]
+                            .as_ref()
+                            .and_then(|h| model_tau(h, p, s, &sample))
+                    });
+                    let c = tau.map(score::concealment);
+                    (tau, Some(c))
+                } else {
+                    ([None, None], None)
+                };
+                Ok(LeagueRow {
+                    id: *id,
+                    scenario: g.label.clone(),
+                    rep: job.rep,
+                    strategy_a: row.strategies[0].clone(),
+                    strategy_b: row.strategies[1].clone(),
+                    agreement: row.agreement,
+                    deadline: g.steps,
+                    steps: row.steps,
+                    end: row.end.clone(),
+                    utility_a: row.utilities[0],
+                    utility_b: row.utilities[1],
+                    reservation_a: row.reservations[0],
+                    reservation_b: row.reservations[1],
+                    best_a: best[0],
+                    best_b: best[1],
+                    advantage_a: adv[0],
+                    advantage_b: adv[1],
+                    tau_a: tau[0],
+                    tau_b: tau[1],
+                    concealment_a: conceal.map(|c| c[0]),
+                    concealment_b: conceal.map(|c| c[1]),
+                    score_a: conceal.map(|c| adv[0] + c[0]),
+                    score_b: conceal.map(|c| adv[1] + c[1]),
+                })
+            })
+            .collect::<Result<Vec<_>, SimError>>()
+    })?;
+    let summary = summarize(&strategies, &rows);
+    Ok(LeagueResult {
+        settings: settings.clone(),
+        seed,
+        scenarios: generated
+            .iter()
+            .map(|g| ScenarioInfo {
+                label: g.label.clone(),
+                shape: g.shape.name().into(),
+                outcomes: g.outcomes,
+                deadline: g.steps,
+            })
+            .collect(),
+        strategies,
+        rows,
+        summary,
+    })
+}
+
+/// The outcomes τ is computed over: all of them, or a seeded sample of
+/// [`TAU_SAMPLE`] (drawn with replacement) where there are more.
+fn sample(p: &Prepared, seed: u64) -> Vec<OutcomeId> {
+    let n = p.space.len();
+    if n <= TAU_SAMPLE {
+        return (0..n as OutcomeId).collect();
+    }
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    (0..TAU_SAMPLE)
+        .map(|_| rng.random_range(0..n as OutcomeId))
+        .collect()
+}
+
+/// τ between `model`'s estimates and seat `side`'s utilities over
+/// `outcomes`; `None` without a model.
+fn model_tau(model: &Handle, p: &Prepared, side: usize, outcomes: &[OutcomeId]) -> Option<f64> {
+    let m = model.lock().unwrap_or_else(|e| e.into_inner());
+    let estimate = outcomes
+        .iter()
+        .map(|&o| m.opponent_utility(o))
+        .collect::<Option<Vec<f64>>>()?;
+    let truth: Vec<f64> = outcomes.iter().map(|&o| p.prefs[side].utility(o)).collect();
+    score::kendall_tau_b(&estimate, &truth)
+}
+
+/// Each strategy's means over every seat it held, in `strategies` order.
+pub fn summarize(strategies: &[String], rows: &[LeagueRow]) -> Vec<LeagueSummary> {
+    strategies
+        .iter()
+        .map(|s| {
+            let (mut n, mut agreements, mut adv) = (0u64, 0u64, 0.0);
+            let (mut conceal, mut score, mut scored) = (0.0, 0.0, false);
+            for r in rows {
+                let seats = [
+                    (&r.strategy_a, r.advantage_a, r.concealment_a, r.score_a),
+                    (&r.strategy_b, r.advantage_b, r.concealment_b, r.score_b),
+                ];
+                for (name, a, c, sc) in seats {
+                    if name != s {
+                        continue;
+                    }
+                    n += 1;
+                    agreements += u64::from(r.agreement);
+                    adv += a;
+                    if let (Some(c), Some(sc)) = (c, sc) {
+                        conceal += c;
+                        score += sc;
+                        scored = true;
+                    }
+                }
+            }
+            let mean = |x: f64| if n == 0 { 0.0 } else { x / n as f64 };
+            LeagueSummary {
+                strategy: s.clone(),
+                negotiations: n,
+                agreements,
+                mean_advantage: mean(adv),
+                mean_concealment: scored.then(|| mean(conceal)),
+                mean_score: scored.then(|| mean(score)),
+            }
+        })
+        .collect()
+}
+
+/// Writes `league.json` (settings, seed, strategies, scenarios, summary),
+/// `negotiations.jsonl`, `negotiations.csv`, `summary.csv` and, when
+/// `generated` is given, each scenario as `scenarios/<label>.toml`.
+pub fn write(
+    out: &Path,
+    result: &LeagueResult,
+    generated: Option<&[Generated]>,
+) -> Result<(), SimError> {
+    std::fs::create_dir_all(out).map_err(SimError::io(out))?;
+    let json_err = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| SimError::Json {
+            path,
+            line: None,
+            source,
+        }
+    };
+    let path = out.join("league.json");
+    #[derive(Serialize)]
+    struct Head<'a> {
+        league: &'a str,
+        settings: &'a Settings,
+        seed: u64,
+        strategies: &'a [String],
+        negotiations: usize,
+        scenarios: &'a [ScenarioInfo],
+        summary: &'a [LeagueSummary],
+    }
+    let head = Head {
+        league: result.settings.league().name(),
+        settings: &result.settings,
+        seed: result.seed,
+        strategies: &result.strategies,
+        negotiations: result.rows.len(),
+        scenarios: &result.scenarios,
+        summary: &result.summary,
+    };
+    let text = serde_json::to_string_pretty(&head).map_err(json_err(&path))? + "\n";
+    std::fs::write(&path, text).map_err(SimError::io(&path))?;
+    let path = out.join("negotiations.jsonl");
+    let mut text = String::new();
+    for r in &result.rows {
+        text += &serde_json::to_string(r).map_err(json_err(&path))?;
+        text.push('\n');
+    }
+    std::fs::write(&path, text).map_err(SimError::io(&path))?;
+    let path = out.join("negotiations.csv");
+    let mut w = csv::Writer::from_path(&path).map_err(SimError::csv(&path))?;
+    for r in &result.rows {
+        w.serialize(r).map_err(SimError::csv(&path))?;
+    }
+    w.flush().map_err(SimError::io(&path))?;
+    let path = out.join("summary.csv");
+    let mut w = csv::Writer::from_path(&path).map_err(SimError::csv(&path))?;
+    for s in &result.summary {
+        w.serialize(s).map_err(SimError::csv(&path))?;
+    }
+    w.flush().map_err(SimError::io(&path))?;
+    if let Some(generated) = generated {
+        let dir = out.join("scenarios");
+        std::fs::create_dir_all(&dir).map_err(SimError::io(&dir))?;
+        for g in generated {
+            let path = dir.join(format!("{}.toml", g.label));
+            std::fs::write(&path, &g.toml).map_err(SimError::io(&path))?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tiny(league: League) -> Settings {
+        league
+            .settings()
+            .with_scenarios(3)
+            .unwrap()
+            .with_outcomes(15, 25)
+            .unwrap()
+            .with_steps(20, 40)
+            .unwrap()
+            .with_reps(1)
+            .unwrap()
+    }
+
+    fn names(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn same_seed_same_rows_whatever_the_threads() {
+        let s = tiny(League::Anl2026);
+        let st = names(&["boulware", "nash-seeker", "linear"]);
+        let (a, _) = run(&s, st.clone(), 4, 1).unwrap();
+        let (b, _) = run(&s, st.clone(), 4, 2).unwrap();
+        assert_eq!(a.rows, b.rows);
+        // 3 strategies with self-play: 9 ordered pairs per scenario.
+        assert_eq!(a.rows.len(), 3 * 9);
+        assert!(a.rows.iter().enumerate().all(|(i, r)| r.id == i as u64));
+    }
+
+    #[test]
+    fn scores_follow_from_the_rows() {
+        let s = tiny(League::Anl2026);
+        let st = names(&["nash-seeker", "conceder"]);
+        let (res, _) = run(&s, st.clone(), 9, 0).unwrap();
+        for r in &res.rows {
+            let a = score::advantage(r.agreement, r.utility_a, r.reservation_a, r.best_a);
+            assert_eq!(a, r.advantage_a);
+            assert_eq!(r.concealment_a, Some(score::concealment(r.tau_a)));
+            assert_eq!(r.score_a, Some(r.advantage_a + r.concealment_a.unwrap()));
+            if !r.agreement {
+                assert_eq!((r.advantage_a, r.advantage_b), (0.0, 0.0));
+            }
+            // Only the frequency model measures anything: a conceder seat
+            // facing a conceder is never modelled.
+            if r.strategy_b == "conceder" {
+                assert_eq!(r.tau_a, None);
+            }
+        }
+        // The frequency model, having seen offers, ranks the outcomes.
+        assert!(
+            res.rows
+                .iter()
+                .any(|r| r.strategy_a == "nash-seeker" && r.tau_b.is_some())
+        );
+        let again = summarize(&st, &res.rows);
+        assert_eq!(again, res.summary);
+        assert_eq!(res.summary[0].negotiations, 3 * 4);
+    }
+
+    #[test]
+    fn each_seat_is_told_its_own_reservation_value_only() {
+        let s = tiny(League::Anl2024);
+        let generated = generate::generate(&s, 5).unwrap();
+        for g in &generated {
+            let t = Tournament::new(
+                vec![(g.label.clone(), g.prepared.clone())],
+                names(&["boulware", "linear"]),
+                g.steps,
+                1,
+                5,
+                true,
+            )
+            .unwrap();
+            for job in t.jobs() {
+                t.play_with(
+                    &job,
+                    &mut |name, info| {
+                        // A seat holds one table: its own party's, with its
+                        // own reservation value.
+                        assert_eq!(info.prefs.party, g.prepared.negotiators[info.seat]);
+                        assert_eq!(info.prefs.reservation, Some(g.reservations[info.seat]));
+                        negotiator::build(name, info)
+                    },
+                    &Faults::default(),
+                )
+                .unwrap();
+            }
+        }
+    }
+
+    #[test]
+    fn anl2024_has_no_concealment() {
+        let s = tiny(League::Anl2024);
+        let (res, _) = run(&s, names(&["boulware", "linear"]), 1, 0).unwrap();
+        assert!(
+            res.rows
+                .iter()
+                .all(|r| r.concealment_a.is_none() && r.tau_b.is_none())
+        );
+        assert!(res.summary.iter().all(|s| s.mean_score.is_none()));
+    }
+
+    #[test]
+    fn files_are_written_and_read_back() {
+        let s = tiny(League::Anl2024);
+        let (res, generated) = run(&s, names(&["boulware", "linear"]), 1, 0).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), &res, Some(&generated)).unwrap();
+        let text = std::fs::read_to_string(dir.path().join("negotiations.jsonl")).unwrap();
+        let back: Vec<LeagueRow> = text
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(back, res.rows);
+        for g in &generated {
+            let t = std::fs::read_to_string(dir.path().join(format!("scenarios/{}.toml", g.label)))
+                .unwrap();
+            assert_eq!(t, g.toml);
+        }
+    }
+}
