@@ -124,13 +124,15 @@ def test_a_tournament_seats_llm_through_the_llm_option(car, endpoint, monkeypatc
 
 
 @pytest.fixture
-def watchdog():
-    """Ends the whole run with every thread's traceback if a test hangs
-    (a model request holding the GIL would wait for an endpoint thread
-    that cannot run): a deadlock fails loudly instead of hanging."""
-    faulthandler.dump_traceback_later(120, exit=True)
-    yield
-    faulthandler.cancel_dump_traceback_later()
+def watchdog(capfd):
+    """Ends the whole run with every thread's traceback on the real stderr
+    if a test hangs (a model request holding the GIL would wait for an
+    endpoint thread that cannot run): a deadlock fails loudly instead of
+    hanging."""
+    with capfd.disabled():
+        faulthandler.dump_traceback_later(120, exit=True)
+        yield
+        faulthandler.cancel_dump_traceback_later()
 
 
 def test_llm_beside_a_python_negotiator_asks_an_endpoint_of_this_interpreter(car, endpoint, watchdog):
