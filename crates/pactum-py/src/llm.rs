@@ -7,13 +7,17 @@
 //! from `PACTUM_LLM_API_KEY` only); `format` is how the answer's schema is
 //! sent (`json_schema` or `json_object`, else `PACTUM_LLM_FORMAT`); `cache` is a folder (str or path);
 //! `fallback` a classic strategy (default `boulware`); an unknown key, or
-//! `llm` without an endpoint, is a `ValueError`.
+//! `llm` without an endpoint, is a `ValueError`. Where the negotiation
+//! plays on a thread holding the GIL (beside Python negotiators), every
+//! request to the model is made with the GIL released ([`ReleaseGil`]), so
+//! other Python threads run meanwhile — an endpoint served by this very
+//! interpreter among them.
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use pactum_llm::{Client, Config, ResponseFormat};
-use pactum_sim::negotiator::llm::LlmModel;
+use pactum_sim::negotiator::llm::{LlmModel, Waiting};
 use pactum_sim::negotiator::{Builder, LLM};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
@@ -23,9 +27,28 @@ use crate::convert::value_error;
 /// The keys `llm=` takes.
 const KEYS: [&str; 5] = ["url", "model", "format", "cache", "fallback"];
 
+/// Makes each request to the model with the GIL released: the thread
+/// attaches (a no-op where it already holds the GIL, as a negotiation
+/// beside Python negotiators does) and detaches around the request.
+#[derive(Debug)]
+pub struct ReleaseGil;
+
+impl Waiting for ReleaseGil {
+    fn wait(&self, request: &mut (dyn FnMut() + Send)) {
+        Python::attach(|py| py.detach(request));
+    }
+}
+
 /// The builder for seats named `names`, with the model `llm` describes
-/// when one of them is `llm`; `seed` is sent to the endpoint.
-pub fn builder(llm: Option<&Bound<'_, PyDict>>, names: &[&str], seed: u64) -> PyResult<Builder> {
+/// when one of them is `llm`; `seed` is sent to the endpoint. `holding_gil`:
+/// the negotiations play on a thread that holds the GIL (beside Python
+/// negotiators), so each request releases it ([`ReleaseGil`]).
+pub fn builder(
+    llm: Option<&Bound<'_, PyDict>>,
+    names: &[&str],
+    seed: u64,
+    holding_gil: bool,
+) -> PyResult<Builder> {
     if let Some(d) = llm {
         for key in d.keys() {
             let key: String = key.extract()?;
@@ -63,7 +86,10 @@ pub fn builder(llm: Option<&Bound<'_, PyDict>>, names: &[&str], seed: u64) -> Py
     }
     let config = config.with_cache(cache).with_seed(Some(seed));
     let fallback = text("fallback")?.unwrap_or_else(|| "boulware".into());
-    let model = LlmModel::new(Arc::new(Client::new(config)), fallback.trim())
+    let mut model = LlmModel::new(Arc::new(Client::new(config)), fallback.trim())
         .map_err(|e| value_error(format!("llm: {e}")))?;
+    if holding_gil {
+        model = model.with_waiting(Arc::new(ReleaseGil));
+    }
     Ok(Builder::with_model(Arc::new(model)))
 }

@@ -9,7 +9,8 @@
 //! command line builds it, on first use only); a negotiation of built-in strategies only
 //! runs without the GIL; a Python negotiator's fault ends the negotiation
 //! as an invalid move, its reason in the result (see `negotiator`). The
-//! `llm` strategy plays through the model `llm=` describes (see `llm`).
+//! `llm` strategy plays through the model `llm=` describes (see `llm`);
+//! beside Python negotiators its requests release the GIL.
 
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
@@ -178,7 +179,8 @@ fn negotiate<'py>(
         .map(|o| player(o, false))
         .collect::<PyResult<Vec<_>>>()?;
     let names: Vec<&str> = players.iter().map(Player::name).collect();
-    let builder = crate::llm::builder(llm.as_ref(), &names, seed)?;
+    let builtin = players.iter().all(|p| matches!(p, Player::Builtin(_)));
+    let builder = crate::llm::builder(llm.as_ref(), &names, seed, !builtin)?;
     let talks = players
         .iter()
         .any(|p| matches!(p, Player::Builtin(n) if n == negotiator::LLM));
@@ -254,7 +256,6 @@ fn negotiate<'py>(
         outcomes: s.outcome_dicts(),
     });
     let faults = Arc::new(Faults::default());
-    let builtin = players.iter().all(|p| matches!(p, Player::Builtin(_)));
     let mut created = Vec::new();
     let result = if builtin {
         py.detach(|| {

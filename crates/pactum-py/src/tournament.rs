@@ -11,15 +11,17 @@
 //! line of the command line's `negotiations.jsonl`. Strategies are
 //! built-in names or `Negotiator` subclasses (instantiated afresh for each
 //! negotiation, named by their `name` attribute or class name); the `llm`
-//! strategy plays through the model `llm=` describes (see `llm`), among
-//! built-in strategies only (a model call never holds the GIL). Built-in
-//! negotiations run in parallel without the GIL; Python ones one at a time.
-//! `_tournament_analysis` computes the statistics of rows
-//! (`pactum_sim::tournament::analysis`), the command line's `analysis.json`.
+//! strategy plays through the model `llm=` describes (see `llm`), beside
+//! built-in strategies and Python negotiators alike (a model call never
+//! holds the GIL). Built-in negotiations run in parallel without the GIL;
+//! those with a Python negotiator one at a time, on the calling thread,
+//! their model calls releasing the GIL. `_tournament_analysis` computes the
+//! statistics of rows (`pactum_sim::tournament::analysis`), the command
+//! line's `analysis.json`.
 
 use std::sync::Arc;
 
-use pactum_sim::negotiator::LLM;
+use pactum_sim::negotiator::Builder;
 use pactum_sim::runner::Faults;
 use pactum_sim::tournament::analysis::{Measure, Options, analyze, parse_row};
 use pactum_sim::tournament::{Job, Tournament};
@@ -39,6 +41,9 @@ pub struct TournamentPlan {
     tournament: Tournament,
     jobs: Vec<Job>,
     players: Vec<Player>,
+    /// Seats the built-in strategies beside Python negotiators (the
+    /// tournament's own builder seats them when all are built in).
+    builder: Builder,
     /// Each scenario's outcomes as dicts (for Python negotiators).
     outcomes: Vec<Arc<OutcomeDicts>>,
 }
@@ -130,18 +135,18 @@ fn _tournament_plan(
         .filter(|p| matches!(p, Player::Builtin(_)))
         .map(Player::name)
         .collect();
-    let builder = crate::llm::builder(llm.as_ref(), &builtin, seed)?;
-    // A model call may take seconds: the llm strategy plays only where the
-    // negotiations run without the GIL, among built-in strategies.
-    if builtin.contains(&LLM) && builtin.len() != players.len() {
-        return Err(value_error(
-            "the llm strategy plays in tournaments of built-in strategies only \
-             (with Python negotiators, use pactum.negotiate)",
-        ));
+    // Beside Python negotiators the negotiations play on the thread that
+    // holds the GIL: the model's requests then release it.
+    let all_builtin = builtin.len() == players.len();
+    let builder = crate::llm::builder(llm.as_ref(), &builtin, seed, !all_builtin)?;
+    for name in &builtin {
+        builder
+            .check(name)
+            .map_err(|e| value_error(crate::convert::chain(&e)))?;
     }
-    let tournament = if builtin.len() == players.len() {
+    let tournament = if all_builtin {
         tournament
-            .with_builder(builder)
+            .with_builder(builder.clone())
             .map_err(|e| value_error(crate::convert::chain(&e)))?
     } else {
         tournament
@@ -151,6 +156,7 @@ fn _tournament_plan(
         tournament,
         jobs,
         players,
+        builder,
         outcomes,
     })
 }
@@ -213,15 +219,9 @@ fn _run_batch<'py>(
         let row = t
             .play_with(
                 job,
-                &mut |_, info| {
-                    build_seat(
-                        py,
-                        &plan.players[seats[info.seat]],
-                        info,
-                        &table,
-                        &faults,
-                        &mut created,
-                    )
+                &mut |_, info| match &plan.players[seats[info.seat]] {
+                    Player::Builtin(name) => plan.builder.build(name, p, info),
+                    python => build_seat(py, python, info, &table, &faults, &mut created),
                 },
                 &faults,
             )

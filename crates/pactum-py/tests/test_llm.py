@@ -1,8 +1,11 @@
 """The llm strategy from Python, against a stand-in endpoint (a small
-http.server on the loopback answering canned moves): messages in the
-trace, the replay cache, and the errors for a missing endpoint or an
-unknown option."""
+http.server on the loopback answering canned moves, served by a thread of
+this very interpreter): messages in the trace, the replay cache, the errors
+for a missing endpoint or an unknown option, and llm beside Python
+negotiators, where the model's requests must release the GIL or the
+endpoint's thread could never answer them."""
 
+import faulthandler
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
@@ -10,6 +13,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import pytest
 
 import pactum
+from test_negotiate import Greedy
 
 
 class StandIn(BaseHTTPRequestHandler):
@@ -117,12 +121,47 @@ def test_a_tournament_seats_llm_through_the_llm_option(car, endpoint, monkeypatc
     with pytest.raises(ValueError, match="needs a language model"):
         pactum.tournament([car], ["llm", "boulware"], steps=6)
 
-    class Stubborn(pactum.Negotiator):
-        def propose(self, state):
-            return None
 
-        def respond(self, state, offer):
-            return "reject"
 
-    with pytest.raises(ValueError, match="built-in strategies only"):
-        pactum.tournament([car], ["llm", Stubborn], steps=6, llm={"url": endpoint, "model": "m"})
+@pytest.fixture
+def watchdog(capfd):
+    """Ends the whole run with every thread's traceback on the real stderr
+    if a test hangs (a model request holding the GIL would wait for an
+    endpoint thread that cannot run): a deadlock fails loudly instead of
+    hanging."""
+    with capfd.disabled():
+        faulthandler.dump_traceback_later(120, exit=True)
+        yield
+        faulthandler.cancel_dump_traceback_later()
+
+
+def test_llm_beside_a_python_negotiator_asks_an_endpoint_of_this_interpreter(car, endpoint, watchdog):
+    r = pactum.negotiate(car, ["llm", Greedy()], steps=12, llm={"url": endpoint, "model": "stand-in"})
+    doc = r.to_dict()
+    buyer = [e for e in doc["trace"] if e["proposer"] == "Buyer"]
+    assert buyer and all(e["message"] == "How about this?" for e in buyer)
+    assert not any("fallback" in e for e in doc["trace"])
+    assert len(StandIn.requests) >= len(buyer)
+
+
+def test_a_tournament_mixes_llm_python_negotiators_and_built_in_strategies(car, endpoint, watchdog):
+    strategies = [Greedy, "boulware", "llm"]
+    options = {"url": endpoint, "model": "stand-in"}
+    one = pactum.tournament([car], strategies, steps=8, seed=3, jobs=1, llm=options)
+    asked = len(StandIn.requests)
+    again = pactum.tournament([car], strategies, steps=8, seed=3, jobs=1, llm=options)
+    two = pactum.tournament([car], strategies, steps=8, seed=3, jobs=2, llm=options)
+    assert one == again == two
+    assert len(one) == 6
+    pairs = {(r["strategy_a"], r["strategy_b"]) for r in one}
+    assert pairs == {(a, b) for a in ("Greedy", "boulware", "llm")
+                     for b in ("Greedy", "boulware", "llm") if a != b}
+    for r in one:
+        for seat in ("a", "b"):
+            # Every move of the llm seat was the model's (the stand-in
+            # answers every request with a usable move), none of the others'.
+            talks = r[f"strategy_{seat}"] == "llm"
+            assert (r[f"messages_{seat}"] > 0) == talks, r
+            assert r[f"flagged_{seat}"] == 0
+    # The same requests each time: the rows come from the endpoint's answers.
+    assert asked > 0 and len(StandIn.requests) == 3 * asked

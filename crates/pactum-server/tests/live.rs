@@ -363,6 +363,16 @@ async fn the_openapi_document_describes_the_live_endpoints(db: Db) {
     for name in ["MoveEvent", "AgreementEvent", "EndedEvent", "BotMove"] {
         assert!(schemas[name].is_object(), "{name} missing");
     }
+    // A move's words, optional, in both move events.
+    for name in ["MoveEvent", "PartialMoveEvent"] {
+        let message = &schemas[name]["properties"]["message"];
+        assert!(message.is_object(), "{name}: {}", schemas[name]);
+        let required = schemas[name]["required"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        assert!(!required.contains(&json!("message")), "{name}");
+    }
     assert!(schemas["CreateSession"]["properties"]["bots"].is_object());
     let value = &schemas["ValueUtility"]["properties"]["value"];
     assert_ne!(value["type"], "object", "{value}");
@@ -687,14 +697,18 @@ async fn a_negotiator_who_rejoins_gets_the_latest_suggestions_first(db: Db) {
         .await;
         let (id, admin, alice, bob) = (&*s.id, &*s.admin, &*s.alice, &*s.bob);
         let moves = format!("/sessions/{id}/moves");
+        // Alice's moves carry words; Bob's none.
         let round_of = |i: usize| -> [(&str, Value); 2] {
-            if protocol == "alternating_offers" {
-                [(alice, offer(2, "red")), (bob, offer(1 + i as i64, "blue"))]
+            let mut first = if protocol == "alternating_offers" {
+                offer(2, "red")
             } else {
-                [
-                    (alice, json!({"kind": "reject"})),
-                    (bob, json!({"kind": "reject"})),
-                ]
+                json!({"kind": "reject"})
+            };
+            first["message"] = json!(format!("Round {i}: \"red\" <i>stays</i>."));
+            if protocol == "alternating_offers" {
+                [(alice, first), (bob, offer(1 + i as i64, "blue"))]
+            } else {
+                [(alice, first), (bob, json!({"kind": "reject"}))]
             }
         };
         // Before any round is complete there is nothing to send.
@@ -725,6 +739,12 @@ async fn a_negotiator_who_rejoins_gets_the_latest_suggestions_first(db: Db) {
             "partial_move"
         };
         assert_eq!(kinds, [moved, moved, "suggestions"], "{protocol}");
+        // Read back from the log, a move's words travel with it.
+        assert_eq!(
+            names[0].1["message"], "Round 1: \"red\" <i>stays</i>.",
+            "{protocol}"
+        );
+        assert!(names[1].1.get("message").is_none(), "{protocol}");
         let sugg = &names[2].1;
         assert_eq!(sugg["round"], 1, "{protocol}: {sugg}");
         let asked = common::ask_suggestions(&app, id, alice).await;

@@ -1,10 +1,13 @@
 //! `llm` bots in live sessions, against loopback stand-in chat endpoints:
 //! a person plays the car purchase against an `llm` dealer over HTTP (the
-//! dealer answers each move with words, which the record keeps and the
-//! messages list shows, and the export verifies); a model that has not
+//! dealer answers each move with words, which the record keeps, the
+//! messages list shows and the stream's `move` events carry, as they carry
+//! the person's, and the export verifies); a model that has not
 //! answered yet holds up neither the person's answer nor another session's
 //! moves; a time limit passing while the model is asked ends the session
-//! as usual; a server without a model refuses `llm` seats.
+//! as usual; a turn left by a stopped server is taken up when it starts
+//! again, with no client around; a server without a model refuses `llm`
+//! seats.
 
 mod common;
 
@@ -120,24 +123,37 @@ async fn dealer_answers_a_person(db: pactum_server::Db) {
     let mut stream = open_stream(&app, &id, &buyer, None).await;
     let mut buf = String::new();
 
-    // An offer below the dealer's reservation value: the model offers its
-    // first candidate instead.
-    let (status, answer, text) = post_move(&app, &id, &buyer, car(20000, 3, "black", 1)).await;
+    // An offer below the dealer's reservation value, with words to escape:
+    // the model offers its first candidate instead.
+    let words = "Is \"20,000\" <b>fair</b>?\nI think so.";
+    let mut offer = car(20000, 3, "black", 1);
+    offer["message"] = json!(words);
+    let (status, answer, text) = post_move(&app, &id, &buyer, offer).await;
     assert_eq!(status, StatusCode::OK, "{text}");
     assert_eq!(answer["bot_moves"], json!([]), "the llm bot moves later");
     let (name, mine) = next_move_event(&mut stream, &mut buf).await;
     assert_eq!((name.as_str(), &mine["party"]), ("move", &json!("Buyer")));
+    // The person's words travel with the move, as sent (JSON-escaped on
+    // the wire, the same text once parsed).
+    assert_eq!(mine["message"], words);
     let (name, theirs) = next_move_event(&mut stream, &mut buf).await;
     assert_eq!(name, "move");
     assert_eq!(theirs["party"], "Dealer");
     assert_eq!(theirs["kind"], "offer");
     assert!(theirs["offer"]["price"].as_f64().unwrap() >= 19000.0);
+    assert_eq!(theirs["message"], OFFER_WORDS);
 
-    // An offer the dealer may accept: the model accepts it.
+    // An offer the dealer may accept, without words: the model accepts it.
     let (status, _, text) = post_move(&app, &id, &buyer, car(21000, 1, "black", 4)).await;
     assert_eq!(status, StatusCode::OK, "{text}");
+    let (name, mine) = next_move_event(&mut stream, &mut buf).await;
+    assert_eq!((name.as_str(), &mine["party"]), ("move", &json!("Buyer")));
+    assert!(mine.get("message").is_none(), "{mine}");
     let mut last = next_move_event(&mut stream, &mut buf).await;
     while last.0 == "move" {
+        assert_eq!(last.1["party"], "Dealer");
+        assert_eq!(last.1["kind"], "accept");
+        assert_eq!(last.1["message"], "Agreed, thank you.");
         last = next_move_event(&mut stream, &mut buf).await;
     }
     assert_eq!(last.0, "agreement", "{:?}", last.1);
@@ -147,6 +163,7 @@ async fn dealer_answers_a_person(db: pactum_server::Db) {
     assert_eq!(
         words_of(&app, &id, &buyer).await,
         [
+            ("Buyer".into(), "offer".into(), words.into()),
             ("Dealer".into(), "offer".into(), OFFER_WORDS.into()),
             (
                 "Dealer".into(),
@@ -336,15 +353,23 @@ async fn two_servers(db: &str) {
             .unwrap()
             .with_language_model(model(&stand_in(Some(asked_tx), Some(release_rx), "first"))),
     );
-    let (id, _admin, buyer) = car_purchase_with_llm_dealer(&first, json!({})).await;
+    let (id, admin, buyer) = car_purchase_with_llm_dealer(&first, json!({})).await;
     let below = car(20000, 3, "black", 1);
     let (status, _, text) = post_move(&first, &id, &buyer, below.clone()).await;
     assert_eq!(status, StatusCode::OK, "{text}");
     next_ask(&mut asked_first, "the first server asks its model").await;
+    let buyers_move = record_of(&first, &id, &admin)
+        .await
+        .events
+        .last()
+        .unwrap()
+        .seq;
 
     // A second server on the same database, told of nothing, takes the
-    // turn up when the buyer's stream opens (its model answers once at
-    // once, then only when released).
+    // turn up — at its start, or when the buyer's stream opens, whichever
+    // comes first (its model answers once at once, then only when
+    // released). The stream resumes after the buyer's move, so it shows
+    // the dealer's either way.
     let (asked_tx, mut asked_second) = tokio::sync::mpsc::unbounded_channel();
     let (release_second, release_rx) = std::sync::mpsc::channel::<()>();
     release_second.send(()).unwrap();
@@ -354,7 +379,8 @@ async fn two_servers(db: &str) {
             .unwrap()
             .with_language_model(model(&stand_in(Some(asked_tx), Some(release_rx), "second"))),
     );
-    let mut stream = open_stream(&second, &id, &buyer, None).await;
+    let after = buyers_move.to_string();
+    let mut stream = open_stream(&second, &id, &buyer, Some(&after)).await;
     let mut buf = String::new();
     loop {
         let (name, data) = next_move_event(&mut stream, &mut buf).await;
@@ -407,6 +433,98 @@ async fn two_servers(db: &str) {
         ]
     );
     drop(release_second);
+    drop(release_first);
+}
+
+#[tokio::test]
+async fn a_restarted_server_takes_up_the_llm_bots_turn_without_any_client() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("pactum.db");
+    let db = db.to_str().unwrap();
+    let model = |url: &str| {
+        let config = pactum_llm::Config::new(url, "stand-in")
+            .unwrap()
+            .with_retries(0)
+            .unwrap();
+        LanguageModel::new(config, "boulware").unwrap()
+    };
+    // The first server asks its model, which has not answered when the
+    // server stops.
+    let (asked_tx, mut asked_first) = tokio::sync::mpsc::unbounded_channel();
+    let (release_first, release_rx) = std::sync::mpsc::channel::<()>();
+    let first = router(
+        pactum_server::connect(db)
+            .await
+            .unwrap()
+            .with_language_model(model(&stand_in(Some(asked_tx), Some(release_rx), "first"))),
+    );
+    let (id, admin, buyer) = car_purchase_with_llm_dealer(&first, json!({})).await;
+    let (status, _, text) = post_move(&first, &id, &buyer, car(20000, 3, "black", 1)).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    next_ask(&mut asked_first, "the first server asks its model").await;
+    drop(first);
+
+    // The server starts again on the same database: no stream opens, no
+    // one moves, and the dealer moves all the same.
+    let (asked_tx, mut asked_again) = tokio::sync::mpsc::unbounded_channel();
+    let again = router(
+        pactum_server::connect(db)
+            .await
+            .unwrap()
+            .with_language_model(model(&stand_in(Some(asked_tx), None, "again"))),
+    );
+    next_ask(&mut asked_again, "the restarted server takes the turn up").await;
+    let mut said = Vec::new();
+    for _ in 0..600 {
+        said = words_of(&again, &id, &buyer).await;
+        if !said.is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(said, [("Dealer".into(), "offer".into(), "again".into())]);
+    // Asked once: the turn is the buyer's now.
+    assert!(asked_again.try_recv().is_err());
+    let record = record_text(&again, &id, &admin).await;
+    assert_eq!(
+        record.matches("\"party\":\"Dealer\"").count(),
+        1,
+        "{record}"
+    );
+
+    // Started once more, the server finds no llm turn to take up.
+    let (asked_tx, mut asked_third) = tokio::sync::mpsc::unbounded_channel();
+    let third = router(
+        pactum_server::connect(db)
+            .await
+            .unwrap()
+            .with_language_model(model(&stand_in(Some(asked_tx), None, "third"))),
+    );
+    // A move through it shows its start-up scan is over (it ran before
+    // this request could, or found the buyer's turn): the buyer's next
+    // offer gives the dealer the turn, asked once, by this server.
+    let (status, _, text) = post_move(&third, &id, &buyer, car(20000, 3, "black", 2)).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    next_ask(&mut asked_third, "the third server asks its model").await;
+    let mut said = Vec::new();
+    for _ in 0..600 {
+        said = words_of(&third, &id, &buyer).await;
+        if said.len() > 1 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        said,
+        [
+            ("Dealer".into(), "offer".into(), "again".into()),
+            ("Dealer".into(), "offer".into(), "third".into()),
+        ]
+    );
+    assert!(asked_third.try_recv().is_err(), "asked once");
+    // The first server's question fails now; its fallback's decision is
+    // about moves no longer the session's (the overtaken case of
+    // `two_servers`).
     drop(release_first);
 }
 

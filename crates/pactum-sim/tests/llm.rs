@@ -384,3 +384,78 @@ fn llm_without_a_model_is_an_error_and_a_tournament_counts_messages() {
         "{rows}"
     );
 }
+
+/// Counts the requests it lets through; `run: false` never runs them.
+#[derive(Debug)]
+struct Counting {
+    run: bool,
+    waits: std::sync::atomic::AtomicUsize,
+}
+
+impl pactum_sim::negotiator::llm::Waiting for Counting {
+    fn wait(&self, request: &mut (dyn FnMut() + Send)) {
+        self.waits.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        if self.run {
+            request();
+        }
+    }
+}
+
+fn waiting_builder(url: &str, waiting: Arc<Counting>) -> Builder {
+    let config = LlmConfig::new(url, "stand-in")
+        .unwrap()
+        .with_timeout(Duration::from_secs(1))
+        .unwrap()
+        .with_retries(0)
+        .unwrap();
+    let model = LlmModel::new(Arc::new(Client::new(config)), "boulware")
+        .unwrap()
+        .with_waiting(waiting);
+    Builder::with_model(Arc::new(model))
+}
+
+#[test]
+fn every_request_goes_through_the_callers_waiting_and_plays_the_same() {
+    let p = car();
+    let plain = stand_in(sensible);
+    let r = play(&p, &builder(plain.url(), None), &[LLM, "boulware"], 12);
+    let through = stand_in(sensible);
+    let waiting = Arc::new(Counting {
+        run: true,
+        waits: Default::default(),
+    });
+    let b = waiting_builder(through.url(), waiting.clone());
+    let w = play(&p, &b, &[LLM, "boulware"], 12);
+    assert_eq!(
+        doc(&p, &[LLM, "boulware"], &r, 12),
+        doc(&p, &[LLM, "boulware"], &w, 12)
+    );
+    let asked = through.requests().len();
+    assert!(asked > 0);
+    assert_eq!(
+        waiting.waits.load(std::sync::atomic::Ordering::SeqCst),
+        asked
+    );
+    assert_eq!(plain.requests(), through.requests());
+}
+
+#[test]
+fn a_waiting_that_never_runs_the_request_leaves_the_move_to_the_fallback() {
+    let p = car();
+    let s = stand_in(sensible);
+    let waiting = Arc::new(Counting {
+        run: false,
+        waits: Default::default(),
+    });
+    let r = play(
+        &p,
+        &waiting_builder(s.url(), waiting),
+        &[LLM, "boulware"],
+        6,
+    );
+    let d = doc(&p, &[LLM, "boulware"], &r, 6);
+    let first = &d["trace"][0];
+    let why = first["fallback"].as_str().unwrap();
+    assert!(why.contains("never made"), "{why}");
+    assert!(s.requests().is_empty());
+}

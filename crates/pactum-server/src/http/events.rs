@@ -1,6 +1,7 @@
 //! `GET /sessions/{id}/events`: a session's events as server-sent events,
 //! each rendered for the subscriber's own token (a negotiator sees its own
-//! utility only, never anyone else's); the stream closes once the
+//! utility only, never anyone else's; a move's words travel with it, as
+//! the record keeps them); the stream closes once the
 //! negotiation is over, or when the server shuts down. The stream's
 //! position in the log and the live channel are the service's
 //! (`sessions::live`). Opening a stream also takes up an `llm` bot's turn
@@ -38,6 +39,11 @@ pub(crate) struct MoveEvent {
     pub offer: Option<pactum_core::analysis::Package>,
     /// The subscriber's own utility of the offer (negotiators only).
     pub my_utility: Option<f64>,
+    /// Words the mover sent with the move (a person's, or an `llm` bot's),
+    /// as the record keeps them: plain text of at most 500 characters,
+    /// JSON-escaped here and to be shown as text; omitted when none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
 }
 
 /// An `agreement` event as one subscriber sees it.
@@ -71,6 +77,10 @@ pub(crate) struct PartialMoveEvent {
     pub offer: Option<Package>,
     /// The proposal accepted (acceptances only).
     pub proposal: Option<u64>,
+    /// Words the mover sent with the move, as the record keeps them
+    /// (JSON-escaped here, to be shown as text); omitted when none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
 }
 
 /// A `settled` event (partial rounds): the issues of proposal `proposal`
@@ -139,6 +149,7 @@ fn render_logged(scenario: &Scenario, party: Option<usize>, e: &Logged) -> (SseE
             party: who,
             kind,
             offer,
+            message,
         } => (
             "move",
             serde_json::to_string(&MoveEvent {
@@ -148,6 +159,7 @@ fn render_logged(scenario: &Scenario, party: Option<usize>, e: &Logged) -> (SseE
                 kind: *kind,
                 offer: offer.as_ref().map(|o| package(scenario, o)),
                 my_utility: offer.as_ref().and_then(mine),
+                message: message.clone(),
             }),
             false,
         ),
@@ -177,6 +189,7 @@ fn render_logged(scenario: &Scenario, party: Option<usize>, e: &Logged) -> (SseE
             kind,
             offer,
             proposal,
+            message,
         } => (
             "partial_move",
             serde_json::to_string(&PartialMoveEvent {
@@ -186,6 +199,7 @@ fn render_logged(scenario: &Scenario, party: Option<usize>, e: &Logged) -> (SseE
                 kind: *kind,
                 offer: offer.clone(),
                 proposal: *proposal,
+                message: message.clone(),
             }),
             false,
         ),

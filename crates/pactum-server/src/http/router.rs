@@ -25,8 +25,18 @@ pub fn router(db: Db) -> Router {
 
 /// The API router over an already migrated database, enforcing `limits`
 /// (the HTTP-layer ones are [`crate::serve_with`]'s).
+///
+/// Built inside a Tokio runtime, with a language model, it takes up the
+/// `llm` bots' turns that the stored sessions wait for (see
+/// `sessions::bots`): a server restarted mid-session moves its bots
+/// without waiting for a client.
 pub fn router_with(db: Db, limits: crate::limits::ServerLimits) -> Router {
     let state = AppState::new(db, limits);
+    if state.llm.has_model()
+        && let Ok(runtime) = tokio::runtime::Handle::try_current()
+    {
+        runtime.spawn(crate::sessions::bots::take_up_llm_turns(state.clone()));
+    }
     Router::new()
         .route("/sessions", post(crate::http::create::create_session))
         .route("/sessions/{id}/me", get(crate::http::me::me))

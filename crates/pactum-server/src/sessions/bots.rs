@@ -17,9 +17,12 @@
 //! found passed is committed (the expiry and its end) without asking the
 //! model. A model's failure is the strategy's to handle (its fallback
 //! moves); a failure of the driver is logged, never a crash. A turn no
-//! task heard of (after a restart, or given by another server process's
-//! commit) is taken up when a stream of the session's events opens, as
-//! every client's does when it reconnects.
+//! task heard of is taken up when the service starts ([`take_up_llm_turns`]:
+//! every stored session seating an `llm` bot whose turn it is, after a
+//! restart), and when a stream of the session's events opens, as every
+//! client's does when it reconnects (a turn given by another server
+//! process's commit). Taking a turn up twice, or in two processes, is
+//! harmless: the optimistic condition above lets one decision through.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -30,12 +33,13 @@ use pactum_sim::negotiator::{Builder, LLM};
 
 use crate::bots::{BotDecision, LanguageModel, SeenMove};
 use crate::protocol::{SeatLimits, State};
+use crate::sessions::cache::load_session;
 use crate::sessions::error::SessionError;
 use crate::sessions::moves::{Committed, Decision, commit_move};
 use crate::sessions::replay::{PastMove, replay};
 use crate::sessions::{AppState, now_ms};
 use crate::store::log::load_entries;
-use crate::store::sessions::Session;
+use crate::store::sessions::{Session, sessions_seating};
 
 /// Sessions whose `llm` clients are kept before the cache starts afresh.
 const MAX_MODELS: usize = 1000;
@@ -193,6 +197,49 @@ pub(crate) fn wake_llm_bots(app: &AppState, session: &Session) {
     if seated && app.llm.has_model() {
         wake(app, session);
     }
+}
+
+/// At the service's start: gives every stored session whose turn belongs
+/// to an `llm` bot a task deciding it (the turns a stopped process left,
+/// which no client may come to wake). Sessions are looked at one at a
+/// time; a session that cannot be read is logged and passed over.
+pub(crate) async fn take_up_llm_turns(app: AppState) {
+    if !app.llm.has_model() {
+        return;
+    }
+    let ids = match sessions_seating(&app.pool, LLM).await {
+        Ok(ids) => ids,
+        Err(e) => {
+            tracing::warn!("cannot list the sessions seating llm bots: {e}");
+            return;
+        }
+    };
+    let mut woken = 0usize;
+    for id in ids {
+        match llm_bot_to_move(&app, &id).await {
+            Ok(Some(session)) => {
+                wake(&app, &session);
+                woken += 1;
+            }
+            Ok(None) => {}
+            Err(e) => tracing::warn!(session = %id, "cannot look at an llm bot's turn: {e}"),
+        }
+    }
+    if woken > 0 {
+        tracing::info!("took up {woken} llm bot turns left when the server stopped");
+    }
+}
+
+/// Session `id`, if it is in play and an `llm` bot's turn.
+async fn llm_bot_to_move(app: &AppState, id: &str) -> Result<Option<Session>, SessionError> {
+    let session = load_session(app, id).await?;
+    let entries = {
+        let mut conn = app.pool.acquire().await?;
+        load_entries(&mut conn, id).await?
+    };
+    let (state, _) = replay(&session, &entries)?;
+    let turn = strategies(&session).get(state.turn()).cloned().flatten();
+    Ok((state.finished.is_none() && turn.as_deref() == Some(LLM)).then_some(session))
 }
 
 /// Makes sure a task is deciding `session`'s `llm` turns: starts one, or

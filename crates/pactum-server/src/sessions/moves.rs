@@ -195,7 +195,7 @@ pub(crate) async fn stage_move(
         offer: offer.clone(),
         round,
         at_ms: now_ms(),
-        message,
+        message: message.clone(),
     };
     prev = append(tx, id, seq, &prev, &mv)
         .await
@@ -208,6 +208,7 @@ pub(crate) async fn stage_move(
         party: party.clone(),
         kind,
         offer: outcome.clone(),
+        message,
     })];
     match &finish {
         Some(f @ RecordedEnd::Agreement(o)) => {

@@ -106,7 +106,7 @@ pub(crate) async fn make_move(
             proposal,
             round,
             at_ms: now_ms(),
-            message,
+            message: message.clone(),
         },
     )
     .await?;
@@ -117,6 +117,7 @@ pub(crate) async fn make_move(
         kind,
         offer: offer_pkg,
         proposal,
+        message,
     })];
     let (mut agreement, mut reason) = (None, None);
     for ev in derived_events(sc, &state, &fx, round) {

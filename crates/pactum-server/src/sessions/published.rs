@@ -6,7 +6,9 @@
 //!
 //! Rules: an entry's event is published with the entry's seq and round;
 //! a package is published as the scenario's outcome, and an entry whose
-//! package does not fit the scenario is not published at all.
+//! package does not fit the scenario is not published at all; a move's
+//! words are published as the record keeps them (checked plain text,
+//! escaped by whoever shows them).
 
 use std::collections::HashMap;
 
@@ -52,6 +54,8 @@ pub(crate) enum Logged {
         party: String,
         kind: MoveKind,
         offer: Option<Outcome>,
+        /// Words the mover sent with the move, as the record keeps them.
+        message: Option<String>,
     },
     Agreement {
         seq: u64,
@@ -81,6 +85,8 @@ pub(crate) enum Logged {
         kind: MoveKind,
         offer: Option<Package>,
         proposal: Option<u64>,
+        /// Words the mover sent with the move, as the record keeps them.
+        message: Option<String>,
     },
     /// Partial rounds: a proposal every negotiator accepted.
     Settled {
@@ -124,6 +130,7 @@ pub(crate) fn published(scenario: &Scenario, seq: u64, event: Event) -> Option<P
             kind,
             offer,
             round,
+            message,
             ..
         } => Logged::Move {
             seq,
@@ -134,6 +141,7 @@ pub(crate) fn published(scenario: &Scenario, seq: u64, event: Event) -> Option<P
                 Some(p) => Some(outcome(&p)?),
                 None => None,
             },
+            message,
         },
         Event::Agreement { offer, round } => Logged::Agreement {
             seq,
@@ -147,6 +155,7 @@ pub(crate) fn published(scenario: &Scenario, seq: u64, event: Event) -> Option<P
             offer,
             proposal,
             round,
+            message,
             ..
         } => Logged::PartialMove {
             seq,
@@ -155,6 +164,7 @@ pub(crate) fn published(scenario: &Scenario, seq: u64, event: Event) -> Option<P
             kind,
             offer,
             proposal,
+            message,
         },
         Event::Settled {
             proposal,

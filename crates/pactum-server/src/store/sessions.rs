@@ -87,6 +87,24 @@ pub(crate) async fn read_session(pool: &AnyPool, id: &str) -> Result<Session, St
     })
 }
 
+/// The ids of the sessions with a seat played by `strategy`, oldest first.
+pub(crate) async fn sessions_seating(
+    pool: &AnyPool,
+    strategy: &str,
+) -> Result<Vec<String>, StoreError> {
+    Ok(sqlx::query(
+        "SELECT s.id FROM sessions s WHERE EXISTS \
+         (SELECT 1 FROM seats t WHERE t.session_id = s.id AND t.strategy = $1) \
+         ORDER BY s.created_at_ms, s.id",
+    )
+    .bind(strategy)
+    .fetch_all(pool)
+    .await?
+    .into_iter()
+    .map(|r| r.get(0))
+    .collect())
+}
+
 /// Inserts a new session's row (in the transaction that also stores its
 /// seats and first log entries).
 #[allow(clippy::too_many_arguments)]

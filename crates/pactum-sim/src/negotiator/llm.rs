@@ -28,7 +28,12 @@
 //!   party's own reservation value, weights and red lines, and what it
 //!   leaks is noted with it;
 //! * the model decides only in alternating offers; in the single text it
-//!   votes by utility, as the classic strategies do.
+//!   votes by utility, as the classic strategies do;
+//! * every request to the model goes through the [`LlmModel`]'s
+//!   [`Waiting`] when the caller gave one, so a caller whose thread holds a
+//!   lock while negotiators move (an interpreter's) can let it go while
+//!   the answer is awaited; the request and its answer are the same either
+//!   way.
 //!
 //! The prompts are functions of the negotiation's state alone (no clock
 //! reading under a deadline in rounds), so with a replay cache a rerun asks
@@ -39,7 +44,7 @@ use std::sync::Arc;
 
 use pactum_core::{Scenario, UtilityFunction};
 use pactum_llm::leakage::{self, Leak, Private};
-use pactum_llm::{Client, LlmError, Message, Schema};
+use pactum_llm::{Answer, Client, LlmError, Message, Schema};
 use serde_json::{Value, json};
 
 use super::time_based::target;
@@ -59,6 +64,17 @@ pub const MAX_MESSAGE_CHARS: usize = 500;
 /// Option values listed per issue in the preferences (at most).
 const VALUES_SHOWN: usize = 13;
 
+/// How the thread asking the model waits for its answer. A caller whose
+/// thread holds a lock while negotiators move (an embedding interpreter's
+/// global lock, say) implements it to let the lock go around the request,
+/// so that other threads — an endpoint served in the same process among
+/// them — run meanwhile.
+pub trait Waiting: Send + Sync + std::fmt::Debug {
+    /// Runs `request` (one request to the model, with its retries) once,
+    /// on this thread, and returns when it has.
+    fn wait(&self, request: &mut (dyn FnMut() + Send));
+}
+
 /// The language model the `llm` strategy plays through, and the classic
 /// strategy that stands in when the model's answers are unusable. Shared
 /// by every seat (and every negotiation of a tournament).
@@ -66,6 +82,7 @@ const VALUES_SHOWN: usize = 13;
 pub struct LlmModel {
     client: Arc<Client>,
     fallback: String,
+    waiting: Option<Arc<dyn Waiting>>,
 }
 
 impl LlmModel {
@@ -81,6 +98,29 @@ impl LlmModel {
         Ok(LlmModel {
             client,
             fallback: fallback.to_string(),
+            waiting: None,
+        })
+    }
+
+    /// The same model, each request made through `waiting`.
+    pub fn with_waiting(mut self, waiting: Arc<dyn Waiting>) -> Self {
+        self.waiting = Some(waiting);
+        self
+    }
+
+    /// Asks the model for an answer to `messages` following `schema`
+    /// (through the [`Waiting`], if any).
+    pub fn complete(&self, messages: &[Message], schema: &Schema) -> Result<Answer, LlmError> {
+        let Some(waiting) = &self.waiting else {
+            return self.client.complete(messages, schema);
+        };
+        let mut answer = None;
+        waiting.wait(&mut || answer = Some(self.client.complete(messages, schema)));
+        answer.unwrap_or_else(|| {
+            Err(LlmError::Config(
+                "the request was never made: the caller's waiting returned without running it"
+                    .into(),
+            ))
         })
     }
 
@@ -353,7 +393,7 @@ impl Llm {
         let schema = move_schema();
         let mut reason = String::new();
         for attempt in 0..2 {
-            let (why, said) = match self.model.client.complete(&messages, &schema) {
+            let (why, said) = match self.model.complete(&messages, &schema) {
                 Ok(answer) => match self.check(&answer.value, standing, &candidates) {
                     Ok(d) => {
                         let message = answer.value.get("message").and_then(Value::as_str);
