@@ -4,7 +4,10 @@
 //! Rules: one file per request, `DIR/HASH.json`, holding the request body
 //! (for a reader to see what was asked; a replay does not read it, so a
 //! published cache may set it to `null`), the answer's raw content (and
-//! refusal and finish reason) and its token usage; a file is written whole (to a temporary name, then
+//! refusal and finish reason) and its token usage — or, where the endpoint
+//! failed the request after every retry, that failure (its kind and
+//! message), so a replay fails where the run failed and asks nothing; a
+//! file is written whole (to a temporary name, then
 //! renamed), so a crash leaves no half file; a file that does not read is
 //! an error naming it, never a silent miss.
 
@@ -13,7 +16,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::error::LlmError;
+use crate::error::{Failure, LlmError};
 
 /// One stored exchange.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -30,6 +33,18 @@ pub(crate) struct Entry {
     pub finish_reason: Option<String>,
     /// Tokens the exchange used (prompt and answer).
     pub tokens: u64,
+    /// The endpoint's failure, where it gave no answer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failure: Option<Recorded>,
+}
+
+/// A failure kept in place of an answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct Recorded {
+    /// Its kind.
+    pub kind: Failure,
+    /// Its message, as first given.
+    pub message: String,
 }
 
 fn file(dir: &Path, hash: &str) -> PathBuf {

@@ -9,14 +9,17 @@
 //! exchange used (the endpoint's `usage.total_tokens`, else a quarter of
 //! the characters sent and received) count against the budget, cached
 //! ones too, so a replay spends as the run did; a request is refused once
-//! the tokens used reach the budget. The client is shared by threads.
+//! the tokens used reach the budget; with a cache, a request the endpoint
+//! failed after every retry is recorded as failed and fails again, word for
+//! word, without asking (in the run and in its replays alike). The client
+//! is shared by threads.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::cache::{self, Entry};
+use crate::cache::{self, Entry, Recorded};
 use crate::config::Config;
 use crate::error::{LlmError, clip};
 use crate::request::{Message, Schema, body, hash};
@@ -113,6 +116,14 @@ impl Client {
             None => None,
         };
         let (said, from_cache) = match cached {
+            Some(Entry {
+                failure: Some(f), ..
+            }) => {
+                return Err(LlmError::Recorded {
+                    kind: f.kind,
+                    message: f.message,
+                });
+            }
             Some(e) => (
                 Said {
                     content: e.content,
@@ -130,21 +141,34 @@ impl Client {
                         used: usage.used,
                     });
                 }
-                let said = self.send(&request)?;
+                let sent = self.send(&request);
                 if let Some(dir) = c.cache() {
-                    cache::write(
-                        dir,
-                        &key,
-                        &Entry {
+                    let entry = match &sent {
+                        Ok(said) => Entry {
                             request: request.clone(),
                             content: said.content.clone(),
                             refusal: said.refusal.clone(),
                             finish_reason: said.finish_reason.clone(),
                             tokens: said.tokens,
+                            failure: None,
                         },
-                    )?;
+                        Err(e) => Entry {
+                            request: request.clone(),
+                            content: String::new(),
+                            refusal: None,
+                            finish_reason: None,
+                            tokens: 0,
+                            failure: e.failure().map(|kind| Recorded {
+                                kind,
+                                message: e.to_string(),
+                            }),
+                        },
+                    };
+                    if sent.is_ok() || entry.failure.is_some() {
+                        cache::write(dir, &key, &entry)?;
+                    }
                 }
-                (said, false)
+                (sent?, false)
             }
         };
         self.used.fetch_add(said.tokens, Ordering::SeqCst);

@@ -80,6 +80,15 @@ pub enum LlmError {
         /// Tokens used so far.
         used: u64,
     },
+    /// The endpoint failed this request when it was first asked, as the
+    /// replay cache recorded: the failure given again, word for word.
+    #[error("{message}")]
+    Recorded {
+        /// What kind of failure it was.
+        kind: Failure,
+        /// The failure's message as first given.
+        message: String,
+    },
     /// The replay cache cannot be read or written.
     #[error("replay cache {path}: {reason}")]
     Cache {
@@ -90,7 +99,33 @@ pub enum LlmError {
     },
 }
 
+/// The kinds of endpoint failure the replay cache records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Failure {
+    /// [`LlmError::Timeout`].
+    Timeout,
+    /// [`LlmError::Transport`].
+    Transport,
+    /// [`LlmError::Status`].
+    Status,
+    /// [`LlmError::Malformed`].
+    Malformed,
+}
+
 impl LlmError {
+    /// The endpoint failure this error is (or records), if it is one.
+    pub fn failure(&self) -> Option<Failure> {
+        match self {
+            LlmError::Timeout { .. } => Some(Failure::Timeout),
+            LlmError::Transport { .. } => Some(Failure::Transport),
+            LlmError::Status { .. } => Some(Failure::Status),
+            LlmError::Malformed(_) => Some(Failure::Malformed),
+            LlmError::Recorded { kind, .. } => Some(*kind),
+            _ => None,
+        }
+    }
+
     /// Whether trying the same request again may succeed (a timeout, a
     /// transport failure, 429 or a 5xx status).
     pub fn is_transient(&self) -> bool {

@@ -49,5 +49,5 @@ pub mod stand_in;
 
 pub use client::{Answer, Client, Usage};
 pub use config::{ApiKey, Config, FORMAT_VAR, KEY_VAR, MODEL_VAR, ResponseFormat, URL_VAR};
-pub use error::LlmError;
+pub use error::{Failure, LlmError};
 pub use request::{Message, Role, Schema};

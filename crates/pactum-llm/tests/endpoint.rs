@@ -187,6 +187,42 @@ fn a_cached_answer_replays_offline_byte_for_byte() {
 }
 
 #[test]
+fn a_failed_request_is_recorded_and_fails_again_word_for_word_without_asking() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = stand_in(vec![
+        Reply::Raw(404, "no such model"),
+        Reply::Content(r#"{"move": "end"}"#, 10),
+    ]);
+    let cached = |url: &str| {
+        Client::new(
+            Config::new(url, "stand-in")
+                .unwrap()
+                .with_retries(0)
+                .unwrap()
+                .with_cache(Some(dir.path().to_path_buf())),
+        )
+    };
+    let first = ask(&cached(&s.url)).unwrap_err();
+    assert!(
+        matches!(first, LlmError::Status { status: 404, .. }),
+        "{first:?}"
+    );
+    // The endpoint would answer now, but the run asked this once and was
+    // failed: the same request fails again, as recorded, without asking.
+    let again = ask(&cached(&s.url)).unwrap_err();
+    assert_eq!(again.to_string(), first.to_string());
+    assert_eq!(again.failure(), Some(pactum_llm::Failure::Status));
+    assert_eq!(s.requests.lock().unwrap().len(), 1);
+    // Offline, too.
+    let offline = ask(&cached("http://127.0.0.1:9/v1")).unwrap_err();
+    assert_eq!(offline.to_string(), first.to_string());
+    // Without a cache nothing is recorded: the endpoint is asked again.
+    let fresh = Client::new(Config::new(&s.url, "stand-in").unwrap());
+    assert_eq!(ask(&fresh).unwrap().value["move"], "end");
+    assert_eq!(s.requests.lock().unwrap().len(), 2);
+}
+
+#[test]
 fn transient_failures_are_retried_and_others_are_not() {
     let s = stand_in(vec![
         Reply::Raw(503, "busy"),

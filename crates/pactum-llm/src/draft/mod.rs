@@ -39,7 +39,7 @@ mod write;
 pub use report::{Dropped, Flag, LeftOut, Report, StepFailure};
 
 use crate::client::Client;
-use crate::error::LlmError;
+use crate::error::{Failure, LlmError};
 
 use ask::{Asker, is_answer_error};
 use content::{
@@ -103,7 +103,7 @@ pub enum DraftError {
 /// Failures that end a draft whatever the step: the endpoint, the
 /// configuration, the budget or the cache.
 fn ends_draft(e: &LlmError) -> bool {
-    !is_answer_error(e) && !matches!(e, LlmError::Status { .. } | LlmError::Malformed(_))
+    !is_answer_error(e) && !matches!(e.failure(), Some(Failure::Status | Failure::Malformed))
 }
 
 fn step_error(step: &str, error: LlmError) -> DraftError {
