@@ -1,8 +1,10 @@
 //! A live session on an ANAC 2014 nonlinear domain (10^30 outcomes, too
-//! many to enumerate or to analyse exactly): the session is accepted, a bot
-//! plays from outcomes found by search and answers every package a person
-//! offers, and what still needs the exact frontier (suggestions) is refused
-//! with a 422 saying why. Skipped when the shared scenarios are absent.
+//! many to enumerate): the session is accepted, a bot plays from outcomes
+//! found by search and answers every package a person offers, and the
+//! suggestions rest on the exact frontier that the hyper-rectangle branch
+//! and bound finds without enumerating: each improves the standing offer
+//! for both sides, by their exact utilities. Skipped when the shared
+//! scenarios are absent.
 
 mod common;
 
@@ -87,8 +89,8 @@ async fn a_bot_plays_a_session_on_a_searched_space(db: Db) {
     assert!(us[0] > 0.5, "{us:?}");
     assert!(us.windows(2).all(|w| w[1] <= w[0]), "{us:?}");
 
-    // Suggestions rest on the exact frontier, which cannot be computed here.
-    let (status, _, text) = call(
+    // Suggestions rest on the exact frontier, found without enumerating.
+    let (status, r, text) = call(
         &app,
         "POST",
         &format!("/sessions/{id}/suggestions"),
@@ -96,8 +98,24 @@ async fn a_bot_plays_a_session_on_a_searched_space(db: Db) {
         None,
     )
     .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{text}");
-    assert!(text.contains("exact Pareto frontier"), "{text}");
+    assert_eq!(status, StatusCode::OK, "{text}");
+    let standing = bot_offers.last().unwrap();
+    let (s0, s1) = (
+        utility(&scenario, 0, standing),
+        utility(&scenario, 1, standing),
+    );
+    assert_eq!(r["standing_offer_utility"].as_f64(), Some(s0), "{text}");
+    let improving = r["improving"].as_array().unwrap();
+    assert!(!improving.is_empty(), "{text}");
+    for s in improving {
+        let (u0, u1) = (
+            utility(&scenario, 0, &s["offer"]),
+            utility(&scenario, 1, &s["offer"]),
+        );
+        assert_eq!(s["my_utility"].as_f64(), Some(u0), "{text}");
+        assert!(u0 >= s0 - 1e-9 && u1 >= s1 - 1e-9, "{text}");
+        assert!(u0 > s0 + 1e-9 || u1 > s1 + 1e-9, "{text}");
+    }
     assert!(!text.contains("profile-"), "names no party: {text}");
 
     let (status, _, text) = call(
