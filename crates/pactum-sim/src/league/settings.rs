@@ -2,12 +2,16 @@
 //! ([`Settings`]). Rules: the defaults are the league's own (ANL 2024's
 //! `anl2024_tournament`: 50 scenarios of 900–1100 outcomes, deadlines of
 //! 10–10 000 rounds, 5 repetitions, self-play, the 2024 mix of shapes);
-//! a caller may shrink them, through checked setters only, so a
+//! a caller may change them, through checked setters only (at most
+//! [`MAX_SCENARIOS`] scenarios of at most 100 000 outcomes), so a
 //! [`Settings`] always describes a league that can be played.
 
 use serde::Serialize;
 
 use crate::error::SimError;
+
+/// The most scenarios a league generates (they are all held before play).
+pub const MAX_SCENARIOS: usize = 10_000;
 
 /// A league whose rules Pactum follows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -104,12 +108,18 @@ impl Settings {
         self.shares
     }
 
-    /// With `n` scenarios (at least 1).
+    /// With `n` scenarios (1 to [`MAX_SCENARIOS`]: they are generated and
+    /// held before play starts).
     pub fn with_scenarios(mut self, n: usize) -> Result<Self, SimError> {
         if n == 0 {
             return Err(SimError::Invalid(
                 "a league needs at least one scenario".into(),
             ));
+        }
+        if n > MAX_SCENARIOS {
+            return Err(SimError::Invalid(format!(
+                "{n} scenarios: a league generates at most {MAX_SCENARIOS}"
+            )));
         }
         self.scenarios = n;
         Ok(self)
@@ -165,6 +175,11 @@ mod tests {
         assert!(League::parse("anl2025").is_err());
         let s = League::Anl2024.settings();
         assert!(s.clone().with_scenarios(0).is_err());
+        assert!(s.clone().with_scenarios(MAX_SCENARIOS + 1).is_err());
+        assert_eq!(
+            s.clone().with_scenarios(MAX_SCENARIOS).unwrap().scenarios(),
+            MAX_SCENARIOS
+        );
         assert!(s.clone().with_outcomes(2, 5).is_err());
         assert!(s.clone().with_outcomes(6, 5).is_err());
         assert!(s.clone().with_steps(0, 5).is_err());
