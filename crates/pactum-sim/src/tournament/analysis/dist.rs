@@ -75,15 +75,8 @@ pub fn gamma_q(a: f64, x: f64) -> f64 {
         for i in 1..ITERATIONS {
             let an = -(i as f64) * (i as f64 - a);
             b += 2.0;
-            d = an * d + b;
-            if d.abs() < TINY {
-                d = TINY;
-            }
-            c = b + an / c;
-            if c.abs() < TINY {
-                c = TINY;
-            }
-            d = 1.0 / d;
+            d = 1.0 / away_from_zero(an * d + b);
+            c = away_from_zero(b + an / c);
             let delta = d * c;
             h *= delta;
             if (delta - 1.0).abs() < EPS {
@@ -110,43 +103,30 @@ pub fn normal_sf(z: f64) -> f64 {
     if z >= 0.0 { tail } else { 1.0 - tail }
 }
 
+/// `v`, or [`TINY`] where `v` is nearer 0 than that (Lentz's guard).
+fn away_from_zero(v: f64) -> f64 {
+    if v.abs() < TINY { TINY } else { v }
+}
+
 /// The continued fraction of the incomplete beta function (modified Lentz).
 fn beta_fraction(a: f64, b: f64, x: f64) -> f64 {
     let qab = a + b;
     let qap = a + 1.0;
     let qam = a - 1.0;
     let mut c = 1.0;
-    let mut d = 1.0 - qab * x / qap;
-    if d.abs() < TINY {
-        d = TINY;
-    }
-    d = 1.0 / d;
+    let mut d = 1.0 / away_from_zero(1.0 - qab * x / qap);
     let mut h = d;
+    // One Lentz step with the coefficient `aa`: the factor it multiplies h by.
+    let mut step = |aa: f64| {
+        d = 1.0 / away_from_zero(1.0 + aa * d);
+        c = away_from_zero(1.0 + aa / c);
+        d * c
+    };
     for m in 1..ITERATIONS {
         let m = m as f64;
         let m2 = 2.0 * m;
-        let aa = m * (b - m) * x / ((qam + m2) * (a + m2));
-        d = 1.0 + aa * d;
-        if d.abs() < TINY {
-            d = TINY;
-        }
-        c = 1.0 + aa / c;
-        if c.abs() < TINY {
-            c = TINY;
-        }
-        d = 1.0 / d;
-        h *= d * c;
-        let aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2));
-        d = 1.0 + aa * d;
-        if d.abs() < TINY {
-            d = TINY;
-        }
-        c = 1.0 + aa / c;
-        if c.abs() < TINY {
-            c = TINY;
-        }
-        d = 1.0 / d;
-        let delta = d * c;
+        h *= step(m * (b - m) * x / ((qam + m2) * (a + m2)));
+        let delta = step(-(a + m) * (qab + m) * x / ((a + m2) * (qap + m2)));
         h *= delta;
         if (delta - 1.0).abs() < EPS {
             break;
