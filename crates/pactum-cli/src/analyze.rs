@@ -156,7 +156,11 @@ fn search_text(search: &pactum_core::analysis::SearchReport) -> String {
             search.open.len()
         ));
     }
-    out.push_str(".\n  Each point shows one outcome reaching it; tied outcomes are not counted.\n");
+    out.push_str(if search.ties_counted {
+        ".\n  Each point shows one outcome reaching it; its count is every outcome tied at it.\n"
+    } else {
+        ".\n  Each point shows one outcome reaching it; tied outcomes are not counted.\n"
+    });
     out
 }
 

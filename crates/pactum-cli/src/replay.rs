@@ -26,8 +26,9 @@ pub struct Args {
     /// The record: GET /sessions/{id}/record, GET /sessions/{id}/export, or
     /// `pactum negotiate --record FILE`.
     pub record: PathBuf,
-    /// The session's scenario (an export carries its own).
-    #[arg(long, value_name = "FILE")]
+    /// The session's scenario: a native .toml/.json file, or a folder of
+    /// GENIUS XML or GeniusWeb JSON files (an export carries its own).
+    #[arg(long, value_name = "PATH")]
     pub scenario: Option<PathBuf>,
     /// Print the result as JSON.
     #[arg(long)]
@@ -77,17 +78,6 @@ pub fn run(args: Args) -> Result<()> {
             .with_context(|| format!("{}: not a session record", path.display()))?;
         (r, None)
     };
-    let (scenario_name, scenario_text) = match (&args.scenario, embedded) {
-        (Some(p), _) => (
-            p.display().to_string(),
-            std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?,
-        ),
-        (None, Some(t)) => ("the export's scenario".to_string(), t),
-        (None, None) => bail!(
-            "{}: a record alone carries no scenario; give --scenario FILE (the session's scenario) or replay the session's export",
-            path.display()
-        ),
-    };
     let verified = verify_file(
         path,
         &VerifyOptions {
@@ -97,9 +87,17 @@ pub fn run(args: Args) -> Result<()> {
     )
     .map(|(_, report)| report.verified)
     .unwrap_or(false);
-    let loaded = pactum_core::native::from_toml(&scenario_name, &scenario_text)?;
-    let prepared = Prepared::new(loaded.scenario)?;
-    let run = script_of(&record, &prepared.scenario, &prepared.space)?;
+    let loaded = match (&args.scenario, embedded) {
+        // Any scenario `negotiate` reads: a native file or a GENIUS or
+        // GeniusWeb folder.
+        (Some(p), _) => pactum_core::io::load(p, None)?,
+        (None, Some(t)) => pactum_core::native::from_toml("the export's scenario", &t)?,
+        (None, None) => bail!(
+            "{}: a record alone carries no scenario; give --scenario (the session's scenario file or folder) or replay the session's export",
+            path.display()
+        ),
+    };
+    let (prepared, run) = script_of(&record, &Prepared::new(loaded.scenario)?)?;
     let steps = usize::try_from(run.deadline_rounds).context("deadline")?;
     let again = match run.deadline_seconds {
         // A wall-clock limit: the re-run reads the recorded clock.

@@ -1,7 +1,7 @@
 //! `pactum analyze` on ANAC 2014's nonlinear domains (hyper-rectangle
 //! utilities, 10^10 and 10^30 outcomes): the frontier comes from the
-//! hyper-rectangle search, proven exact, in text, JSON and a plot, and
-//! weakly dominates GENIUS's `pareto.xml`. Skips with a message when
+//! hyper-rectangle search, proven exact with its tied outcomes counted, in
+//! text, JSON and a plot, and weakly dominates GENIUS's `pareto.xml`. Skips with a message when
 //! `../shared` is absent.
 
 use predicates::prelude::*;
@@ -38,17 +38,36 @@ fn json(folder: &std::path::Path) -> Value {
 }
 
 /// Checks the document of a domain without reservation values: exact
-/// search, every outcome complete, GENIUS's points all weakly dominated.
-fn check(doc: &Value, issues: usize, genius_points: u64) {
+/// search, every outcome complete, GENIUS's points all weakly dominated;
+/// the outcomes tied at each point counted where `ties` says they can be,
+/// else each point counting its own outcome, with a warning.
+fn check(doc: &Value, issues: usize, genius_points: u64, ties: bool) {
     assert_eq!(doc["method"], "hyper-rectangle search");
     assert_eq!(doc["frontier_search"]["exact"], true);
     assert_eq!(doc["frontier_search"]["gap"], 0.0);
     assert_eq!(doc["zopa"]["exact"], true);
+    assert_eq!(doc["frontier_search"]["ties_counted"], ties);
     let frontier = doc["frontier"].as_array().unwrap();
     assert!(frontier.len() >= 2);
+    let mut tied = 0;
     for e in frontier {
         assert_eq!(e["outcome"].as_object().unwrap().len(), issues);
-        assert_eq!(e["outcome_count"], 1);
+        tied += e["outcome_count"].as_u64().unwrap();
+    }
+    // Each point counts at least the outcome it carries, and the document's
+    // total is their sum.
+    assert_eq!(doc["frontier_outcome_count"].as_u64(), Some(tied));
+    let warned = doc["warnings"].as_array().unwrap().iter().any(|w| {
+        w.as_str()
+            .unwrap()
+            .contains("counts only the outcome it carries")
+    });
+    if ties {
+        assert!(tied > frontier.len() as u64, "ties on these domains");
+        assert!(!warned);
+    } else {
+        assert_eq!(tied, frontier.len() as u64);
+        assert!(warned, "{}", doc["warnings"]);
     }
     let reference = &doc["reference_frontier"];
     assert_eq!(
@@ -66,7 +85,7 @@ fn the_10_issue_domain_is_analysed_exactly() {
         return;
     };
     let doc = json(&folder);
-    check(&doc, 10, 10);
+    check(&doc, 10, 10, true);
     assert_eq!(doc["outcome_count"], 10_000_000_000u64);
     let dir = tempfile::tempdir().unwrap();
     let svg = dir.path().join("space.svg");
@@ -79,7 +98,9 @@ fn the_10_issue_domain_is_analysed_exactly() {
         .success()
         .stdout(predicate::str::contains("[hyper-rectangle search]"))
         .stdout(predicate::str::contains("proven exact"))
-        .stdout(predicate::str::contains("tied outcomes are not counted"))
+        .stdout(predicate::str::contains(
+            "its count is every outcome tied at it",
+        ))
         .stdout(predicate::str::contains(
             "weakly dominated by Pactum's frontier: 10 of 10",
         ));
@@ -92,7 +113,7 @@ fn the_30_issue_domain_is_analysed_exactly() {
         return;
     };
     let doc = json(&folder);
-    check(&doc, 30, 10);
+    check(&doc, 30, 10, false);
     // GENIUS's list is an approximation: most of its points lie inside
     // Pactum's frontier.
     assert!(

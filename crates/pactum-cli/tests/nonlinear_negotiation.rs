@@ -204,3 +204,42 @@ fn a_tournament_on_both_nonlinear_domains_is_deterministic() {
         }
     }
 }
+
+#[test]
+fn a_recorded_negotiation_replays_against_the_genius_folder() {
+    let Some(path) = domain("30issues") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let record = dir.path().join("record.json");
+    pactum()
+        .arg("negotiate")
+        .arg(&path)
+        .args([
+            "--parties",
+            "boulware,conceder",
+            "--steps",
+            "20",
+            "--seed",
+            "5",
+        ])
+        .arg("--record")
+        .arg(&record)
+        .assert()
+        .success();
+    // The folder itself is the scenario: no conversion to a native file.
+    let out = pactum()
+        .arg("replay")
+        .arg(&record)
+        .arg("--scenario")
+        .arg(&path)
+        .arg("--json")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let doc: Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(doc["same_as_record"], true, "{doc}");
+    assert!(doc["agreement"].is_object(), "{doc}");
+}

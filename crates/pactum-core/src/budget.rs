@@ -84,6 +84,10 @@ pub struct Budget {
     /// integer hyper-rectangle utilities may visit; beyond them the zone
     /// is estimated from a seeded sample.
     pub max_count_nodes: u64,
+    /// Most nodes the counts of the outcomes tied at the points of an exact
+    /// hyper-rectangle frontier may visit, all points together; beyond
+    /// them each point counts only the outcome it carries.
+    pub max_tie_nodes: u64,
     /// The analysis stops with [`AnalysisError::DeadlinePassed`] after this.
     pub deadline: Option<Instant>,
     /// Set to `true` (from any thread) to stop the analysis with
@@ -104,6 +108,8 @@ impl Budget {
     pub const MAX_SEARCH_NODES: u64 = 50_000_000;
     /// Default of [`Budget::max_count_nodes`].
     pub const MAX_COUNT_NODES: u64 = 2_000_000;
+    /// Default of [`Budget::max_tie_nodes`].
+    pub const MAX_TIE_NODES: u64 = 1_000_000;
     /// Most issues a scenario searched by the hyper-rectangle search may
     /// have (the search goes one level deeper per issue).
     pub const MAX_SEARCH_ISSUES: usize = 1000;
@@ -156,6 +162,7 @@ impl Default for Budget {
             max_frontier_points: Self::MAX_FRONTIER_POINTS,
             max_search_nodes: Self::MAX_SEARCH_NODES,
             max_count_nodes: Self::MAX_COUNT_NODES,
+            max_tie_nodes: Self::MAX_TIE_NODES,
             deadline: None,
             cancel: None,
         }

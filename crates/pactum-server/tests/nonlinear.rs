@@ -12,7 +12,9 @@ use std::path::Path;
 
 use axum::http::StatusCode;
 use common::{call, create_session, post_move};
-use pactum_server::{Db, router, verify_record};
+use pactum_server::{Db, Record, router, script_of, verify_record};
+use pactum_sim::script::replay;
+use pactum_sim::{Deadline, Prepared};
 use serde_json::{Map, Value, json};
 
 fn scenario_toml() -> Option<(String, pactum_core::Scenario)> {
@@ -118,6 +120,11 @@ async fn a_bot_plays_a_session_on_a_searched_space(db: Db) {
     }
     assert!(!text.contains("profile-"), "names no party: {text}");
 
+    // The person takes the bot's standing offer.
+    let (status, r, text) = post_move(&app, id, person, json!({"kind": "accept"})).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    assert_eq!(r["status"], "agreement", "{text}");
+
     let (status, _, text) = call(
         &app,
         "GET",
@@ -128,6 +135,31 @@ async fn a_bot_plays_a_session_on_a_searched_space(db: Db) {
     .await;
     assert_eq!(status, StatusCode::OK, "{text}");
     verify_record(&serde_json::from_str(&text).unwrap()).unwrap();
+
+    // The record re-runs in the simulator: the person's packages, which no
+    // search of the bot's found, are numbered before the script is read,
+    // and the engine reaches the recorded agreement again.
+    let record: Record = serde_json::from_str(&text).unwrap();
+    let prepared = Prepared::new(scenario.clone()).unwrap();
+    let (grown, run) = script_of(&record, &prepared).unwrap();
+    assert!(grown.space.len() > prepared.space.len());
+    assert_eq!(run.steps.len(), 2 * bot_offers.len() + 1);
+    let again = replay(
+        &grown,
+        run.protocol,
+        Deadline::steps(run.deadline_rounds as usize),
+        run.mediator_seed,
+        &run.steps,
+    )
+    .unwrap();
+    let agreement = again.result.agreement.map(|a| grown.package(a));
+    assert!(agreement.is_some());
+    assert!(run.agrees_with(agreement.as_ref()));
+    // Read again on the grown space, nothing more is numbered and the
+    // steps are the same.
+    let (twice, again) = script_of(&record, &grown).unwrap();
+    assert_eq!(twice.space.len(), grown.space.len());
+    assert_eq!(again.steps, run.steps);
 }
 
 on_both_backends!(a_bot_plays_a_session_on_a_searched_space);

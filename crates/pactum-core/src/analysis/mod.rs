@@ -61,6 +61,12 @@ pub fn analyze(scenario: &Scenario, opts: &AnalysisOptions) -> Result<Analysis, 
             opts.budget.max_search_nodes
         ));
     }
+    if search.as_ref().is_some_and(|r| r.exact && !r.ties_counted) {
+        warnings.push(format!(
+            "each frontier point counts only the outcome it carries: counting the outcomes tied at the points needs more than {} nodes",
+            opts.budget.max_tie_nodes
+        ));
+    }
     if let Some(report) = search.as_ref().filter(|r| !r.exact) {
         warnings.push(format!(
             "the frontier is the best the hyper-rectangle search found, not proven exact ({}); outcomes not searched could lie up to {:.6} beyond it",

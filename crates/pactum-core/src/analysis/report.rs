@@ -37,7 +37,7 @@ pub struct Analysis {
     pub method: &'static str,
     /// How the hyper-rectangle search ended (only for that method): proven
     /// exact, or stopped with the gap left. Its frontier points carry one
-    /// outcome each and an `outcome_count` of 1: ties are not counted.
+    /// outcome each; their `outcome_count` is exact where `ties_counted`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub frontier_search: Option<crate::frontier::SearchReport>,
     /// What the analysis had to tell (approximations, empty zones…).

@@ -17,8 +17,9 @@
 //!   of integer hyper-rectangle utilities, branch and bound over the issues
 //!   finds the frontier's utility vectors without visiting the outcomes
 //!   (10^30-outcome ANAC 2014 domains in under a second); it agrees with
-//!   enumeration on every utility vector, but keeps one outcome per point
-//!   and does not count ties. It has its own rules (its module's).
+//!   enumeration on every utility vector and on the number of outcomes
+//!   tied at each point, but keeps one outcome per point. It has its own
+//!   rules (its module's).
 //!
 //! The fold and enumeration sum contributions in issue order starting from
 //! 0.0, exactly as [`UtilityFunction::utility`] does, so floating-point

@@ -9,12 +9,16 @@
 //! recorded, and who left, make the stated result; each move's time, and
 //! the expiry's, is its `at_ms` less the creation's (a time before the
 //! creation is refused), so a session with a wall-clock limit re-runs on
-//! the recorded clock.
+//! the recorded clock. On a searched space (too large to enumerate) only
+//! the packages some negotiator's search found are numbered, so every whole
+//! package the record holds (a person's offers, the agreement) is numbered
+//! first, with its utilities evaluated exactly; the script is read on that
+//! grown space, which the re-run must use.
 
 use pactum_core::Scenario;
 use pactum_core::analysis::Package;
 use pactum_protocol::{partial_rounds, sao};
-use pactum_sim::SimSpace;
+use pactum_sim::{Prepared, SimSpace};
 use std::time::Duration;
 
 use pactum_sim::runner::ProtocolKind;
@@ -70,9 +74,59 @@ impl RecordedRun {
     }
 }
 
+/// Reads `record`'s moves as steps of `prepared` (the session's scenario
+/// prepared for the simulator). Returns the preparation the steps are
+/// numbered on — `prepared` itself on an enumerated space, on a searched
+/// one `prepared` with every whole package of the record numbered — and
+/// the script; the re-run must use that preparation.
+pub fn script_of(
+    record: &Record,
+    prepared: &Prepared,
+) -> Result<(Prepared, RecordedRun), SimulationError> {
+    let prepared = if prepared.space.is_searched() {
+        let packages = whole_packages(record, &prepared.scenario);
+        prepared
+            .with_packages(&packages)
+            .map_err(|e| SimulationError::Record {
+                seq: 0,
+                reason: format!("numbering the record's packages: {e}"),
+            })?
+    } else {
+        prepared.clone()
+    };
+    let run = read_script(record, &prepared.scenario, &prepared.space)?;
+    Ok((prepared, run))
+}
+
+/// Every package of `record` that names each issue of `scenario` with one
+/// of its values, in record order (the others are refused, with their
+/// entry, when the script is read).
+fn whole_packages(record: &Record, scenario: &Scenario) -> Vec<Vec<u32>> {
+    let mut packages = Vec::new();
+    for entry in &record.events {
+        let Ok(event) = serde_json::from_value::<Event>(entry.event.clone()) else {
+            continue;
+        };
+        let found: Vec<&Package> = match &event {
+            Event::Move { offer, .. } | Event::PartialMove { offer, .. } => offer.iter().collect(),
+            Event::Agreement { offer, .. } => vec![offer],
+            Event::Proposal { draft, change, .. } => vec![draft, change],
+            Event::Settled { issues, .. } => vec![issues],
+            Event::PartialAgreement { settled, .. } => vec![settled],
+            _ => Vec::new(),
+        };
+        packages.extend(
+            found
+                .into_iter()
+                .filter_map(|p| to_outcome(scenario, p).ok()),
+        );
+    }
+    packages
+}
+
 /// Reads `record`'s moves as steps on `space` (the simulator's space of
 /// `scenario`, the session's scenario).
-pub fn script_of(
+fn read_script(
     record: &Record,
     scenario: &Scenario,
     space: &SimSpace,

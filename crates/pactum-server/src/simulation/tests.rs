@@ -108,7 +108,7 @@ fn a_simulation_exports_as_a_record_that_verifies_and_reads_back() {
                 report.check("protocol replay").unwrap().status,
                 Status::Passed
             );
-            let run = script_of(&e.record, &p.scenario, &p.space).unwrap();
+            let (_, run) = script_of(&e.record, &p).unwrap();
             // Proposal ids become the offers' sequence numbers.
             assert_eq!(without_ids(&run.steps), without_ids(&r.trace.moves));
             assert_eq!(
@@ -143,7 +143,7 @@ fn every_mediator_has_a_record_form_that_re_runs_move_for_move() {
         for seed in 0..2 {
             let (p, r) = simulated(protocol, &["random", "linear"], seed);
             let e = export(&p, &r, protocol, seed);
-            let run = script_of(&e.record, &p.scenario, &p.space).unwrap();
+            let (_, run) = script_of(&e.record, &p).unwrap();
             assert_eq!(run.protocol, protocol);
             let again = pactum_sim::script::replay(
                 &p,
@@ -249,7 +249,7 @@ fn a_simulation_the_time_limit_ended_exports_its_expiry_and_re_runs_on_its_clock
         );
         assert!(report.verified, "{protocol:?}: {:?}", report.problems());
         // Read back, it re-runs on the recorded clock to the same end.
-        let run = script_of(&e.record, &p.scenario, &p.space).unwrap();
+        let (_, run) = script_of(&e.record, &p).unwrap();
         assert_eq!(run.deadline_seconds, Some(1));
         let again = pactum_sim::script::replay_timed(
             &p,

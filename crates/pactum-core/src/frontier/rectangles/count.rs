@@ -37,6 +37,11 @@ struct Counter<'s> {
 /// How many allowed outcomes meet every threshold, within `max_nodes`
 /// nodes; `None` beyond them or when the budget's clock stops it.
 pub(super) fn count_rational(space: &Space, max_nodes: u64, budget: &Budget) -> Option<u128> {
+    count_within(space, max_nodes, budget).0
+}
+
+/// [`count_rational`], with the nodes it visited.
+pub(super) fn count_within(space: &Space, max_nodes: u64, budget: &Budget) -> (Option<u128>, u64) {
     let issues = space.order.len();
     // Allowed outcomes below each depth.
     let mut below = vec![1u128; issues + 1];
@@ -44,7 +49,7 @@ pub(super) fn count_rational(space: &Space, max_nodes: u64, budget: &Budget) -> 
         below[d] = below[d + 1].saturating_mul(space.allowed[space.order[d]].len() as u128);
     }
     if below[0] == 0 {
-        return Some(0);
+        return (Some(0), 0);
     }
     let mut position = vec![0usize; issues];
     for (at, &i) in space.order.iter().enumerate() {
@@ -69,7 +74,8 @@ pub(super) fn count_rational(space: &Space, max_nodes: u64, budget: &Budget) -> 
         budget,
     };
     let mut state = State::new(space);
-    counter.count_below(&mut state, 0)
+    let count = counter.count_below(&mut state, 0);
+    (count, counter.nodes)
 }
 
 impl Counter<'_> {

@@ -24,8 +24,14 @@
 //!   searched that no point found excludes ([`SearchReport::open`]) and the
 //!   most one of them could gain over the nearest point found
 //!   ([`SearchReport::gap`]).
-//! * **Ties are not counted**: each point carries one outcome (the first
-//!   the search found) and a count of 1.
+//! * **Ties are counted** when the frontier is proven exact: each point
+//!   carries one outcome (the first the search found) and the exact number
+//!   of allowed outcomes at it, found by the zone count's branch and bound
+//!   (`count`) asked for the outcomes every party values at least as much
+//!   as the point — on an exact frontier, exactly those at the point. The
+//!   counts share [`Budget::max_tie_nodes`]; where the frontier is not
+//!   proven or the nodes run out, every point keeps a count of 1 (at least
+//!   the outcome it carries) and [`SearchReport::ties_counted`] is false.
 //! * The search is sequential and deterministic: same input, same points,
 //!   same outcomes.
 
@@ -60,6 +66,9 @@ pub struct SearchReport {
     /// gains most, over the nearest frontier point found (how far the points
     /// found must move out to weakly dominate every open bound): 0 when exact.
     pub gap: f64,
+    /// True when each point's count is the exact number of outcomes at it;
+    /// false when each is 1, the outcome it carries.
+    pub ties_counted: bool,
 }
 
 /// A frontier found by the hyper-rectangle search.
@@ -95,11 +104,19 @@ pub fn rectangle_frontier(
         open,
     } = result;
     let flat: Vec<f64> = points.iter().flat_map(|f| utilities(&f.sums)).collect();
-    let frontier: Vec<FrontierPoint> = pareto_groups(&flat, n)
+    let groups = pareto_groups(&flat, n);
+    let counts = if stopped.is_none() {
+        tie_counts(&space, groups.iter().map(|m| &points[m[0]].sums), budget)
+    } else {
+        None
+    };
+    let ties_counted = counts.is_some();
+    let frontier: Vec<FrontierPoint> = groups
         .into_iter()
-        .map(|members| FrontierPoint {
+        .enumerate()
+        .map(|(at, members)| FrontierPoint {
             utilities: flat[members[0] * n..(members[0] + 1) * n].to_vec(),
-            count: 1,
+            count: counts.as_ref().map_or(1, |c| c[at]),
             outcomes: vec![points[members[0]].outcome.clone()],
         })
         .collect();
@@ -134,11 +151,31 @@ pub fn rectangle_frontier(
         }),
         open,
         gap,
+        ties_counted,
     };
     Some(RectangleFrontier {
         points: frontier,
         report,
     })
+}
+
+/// The number of outcomes at each point of an exact frontier (given by
+/// the sums of an outcome reaching it), or `None` when the counts together
+/// need more than [`Budget::max_tie_nodes`] nodes or the clock stops
+/// them.
+fn tie_counts<'a>(
+    space: &Space,
+    points: impl Iterator<Item = &'a Vec<i64>>,
+    budget: &Budget,
+) -> Option<Vec<u128>> {
+    let mut left = budget.max_tie_nodes;
+    points
+        .map(|sums| {
+            let (count, nodes) = count::count_within(&space.at_least(sums), left, budget);
+            left = left.saturating_sub(nodes);
+            count
+        })
+        .collect()
 }
 
 /// Each compared party's lowest and highest utility.

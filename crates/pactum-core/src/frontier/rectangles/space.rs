@@ -271,4 +271,28 @@ impl Space {
         s.threshold = vec![i64::MIN; s.parties];
         s
     }
+
+    /// The same space whose thresholds ask, of every party, at least the
+    /// utility it has at the sums `sums`: an outcome meets them exactly
+    /// when every party values it at least as much as an outcome of those
+    /// sums.
+    pub fn at_least(&self, sums: &[i64]) -> Space {
+        let mut s = self.clone();
+        s.threshold = sums
+            .iter()
+            .enumerate()
+            .map(|(p, &sum)| {
+                // Utility never falls as the sum grows and is 1 from the cap
+                // on; below the cap, step down past any sum that rounds to
+                // the same utility.
+                let want = self.utility(p, sum);
+                let mut least = sum.min(self.cap[p]);
+                while least > i64::MIN && self.utility(p, least - 1) >= want {
+                    least -= 1;
+                }
+                least
+            })
+            .collect();
+        s
+    }
 }

@@ -135,19 +135,23 @@ fn the_search_finds_exactly_the_enumerated_frontier() {
     let budget = Budget::default();
     let opts = FrontierOptions::default();
     let mut trade_offs = 0;
+    let mut ties = 0;
     for seed in 0..1000 {
         let s = random_scenario(seed);
         let problem = Problem::negotiators(&s);
-        let want: Vec<Vec<f64>> = enumerated_frontier(&problem, opts, &budget)
-            .unwrap()
-            .into_iter()
-            .map(|p| p.utilities)
-            .collect();
+        let enumerated = enumerated_frontier(&problem, opts, &budget).unwrap();
+        let want: Vec<Vec<f64>> = enumerated.iter().map(|p| p.utilities.clone()).collect();
         let got = rectangle_frontier(&problem, opts, &budget).expect("integer rectangles");
         assert!(got.report.exact, "seed {seed}");
         assert_eq!(got.report.gap, 0.0, "seed {seed}");
         let utilities: Vec<Vec<f64>> = got.points.iter().map(|p| p.utilities.clone()).collect();
         assert_eq!(utilities, want, "seed {seed}: {s:?}");
+        // Every tied outcome is counted, as enumeration counts them.
+        assert!(got.report.ties_counted, "seed {seed}");
+        let counts: Vec<u128> = got.points.iter().map(|p| p.count).collect();
+        let want_counts: Vec<u128> = enumerated.iter().map(|p| p.count).collect();
+        assert_eq!(counts, want_counts, "seed {seed}: {s:?}");
+        ties += usize::from(counts.iter().any(|&c| c > 1));
         trade_offs += usize::from(want.len() >= 3);
         for p in &got.points {
             let o = &p.outcomes[0];
@@ -158,11 +162,43 @@ fn the_search_finds_exactly_the_enumerated_frontier() {
             assert_eq!(evaluate(&s, &problem, o), p.utilities, "seed {seed}: {o:?}");
         }
     }
-    // The draws are not trivial: many frontiers have several points.
+    // The draws are not trivial: many frontiers have several points, and
+    // many a point several outcomes.
     assert!(
         trade_offs > 100,
         "{trade_offs} frontiers of 3 or more points"
     );
+    assert!(ties > 100, "{ties} frontiers with tied outcomes");
+}
+
+#[test]
+fn ties_beyond_the_count_budget_are_left_at_one_and_said_so() {
+    let opts = FrontierOptions::default();
+    let mut tight = 0;
+    for seed in 0..200 {
+        let s = random_scenario(seed);
+        let problem = Problem::negotiators(&s);
+        let budget = Budget {
+            max_tie_nodes: 1,
+            ..Budget::default()
+        };
+        let got = rectangle_frontier(&problem, opts, &budget).expect("integer rectangles");
+        let full = rectangle_frontier(&problem, opts, &Budget::default()).unwrap();
+        let utilities = |f: &RectangleFrontier| -> Vec<Vec<f64>> {
+            f.points.iter().map(|p| p.utilities.clone()).collect()
+        };
+        // The frontier itself does not depend on the count's budget.
+        assert_eq!(utilities(&got), utilities(&full), "seed {seed}");
+        if got.report.ties_counted {
+            let counts =
+                |f: &RectangleFrontier| -> Vec<u128> { f.points.iter().map(|p| p.count).collect() };
+            assert_eq!(counts(&got), counts(&full), "seed {seed}");
+        } else {
+            tight += 1;
+            assert!(got.points.iter().all(|p| p.count == 1), "seed {seed}");
+        }
+    }
+    assert!(tight > 50, "{tight} frontiers whose count ran out of nodes");
 }
 
 #[test]
