@@ -1,7 +1,9 @@
 //! `pactum tournament --league anl2024|anl2026`: generated scenarios and
 //! results byte-identical for a seed, each side's reservation value only in
 //! its own party of the written scenario, the scores and the summary
-//! recomputed from the rows, and the refusals.
+//! recomputed from the rows, the `llm` strategy seated through the
+//! `--llm-*` flags (against a loopback stand-in endpoint, its cache
+//! replaying a league offline), and the refusals.
 
 use std::path::Path;
 
@@ -10,6 +12,7 @@ use serde_json::Value;
 
 mod common;
 use common::pactum;
+use pactum_llm::stand_in::{Reply, StandIn, last_question};
 
 fn run(league: &str, out: &Path) -> assert_cmd::assert::Assert {
     pactum()
@@ -204,4 +207,71 @@ fn refusals() {
         .assert()
         .failure()
         .stderr(predicate::str::contains("--steps"));
+}
+
+/// A stand-in endpoint that accepts whatever it may accept and otherwise
+/// offers its first candidate.
+fn stand_in() -> StandIn {
+    StandIn::start(|_, request| {
+        let content = if last_question(request).contains("you may accept it") {
+            serde_json::json!({"move": "accept", "candidate": 0, "message": "Agreed."})
+        } else {
+            serde_json::json!({"move": "offer", "candidate": 1, "message": "This one?"})
+        };
+        Reply::Content(content.to_string())
+    })
+}
+
+#[test]
+fn llm_plays_a_league_through_the_llm_flags_and_its_cache_replays_it() {
+    let endpoint = stand_in();
+    let tmp = tempfile::tempdir().unwrap();
+    let cache = tmp.path().join("cache");
+    let league = |url: &str, out: &Path| {
+        pactum()
+            .args(["tournament", "--league", "anl2026"])
+            .args(["--strategies", "llm,boulware"])
+            .args(["--league-scenarios", "2", "--league-outcomes", "20-40"])
+            .args(["--league-steps", "10-20", "--reps", "1", "--seed", "5"])
+            .args(["--llm-url", url, "--llm-model", "stand-in", "--llm-cache"])
+            .arg(&cache)
+            .env_remove("PACTUM_LLM_URL")
+            .env_remove("PACTUM_LLM_MODEL")
+            .env_remove("PACTUM_LLM_API_KEY")
+            .arg("--out")
+            .arg(out)
+            .assert()
+    };
+    let first = tmp.path().join("first");
+    league(endpoint.url(), &first).success();
+    assert!(!endpoint.requests().is_empty());
+    let rows = rows(&first);
+    // 2 strategies with self-play: 4 ordered pairs × 2 scenarios.
+    assert_eq!(rows.len(), 4 * 2);
+    let llm_seats = rows
+        .iter()
+        .flat_map(|r| [&r["strategy_a"], &r["strategy_b"]])
+        .filter(|s| *s == "llm")
+        .count();
+    assert_eq!(llm_seats, 4 * 2);
+    assert!(rows.iter().all(|r| r["end"] != "invalid"), "{rows:?}");
+    // Offline (nobody listens there), from the cache: the same files.
+    let again = tmp.path().join("again");
+    league("http://127.0.0.1:9/v1", &again).success();
+    for f in ["negotiations.jsonl", "league.json"] {
+        assert_eq!(
+            std::fs::read(first.join(f)).unwrap(),
+            std::fs::read(again.join(f)).unwrap()
+        );
+    }
+    // Without an endpoint the flags are named.
+    pactum()
+        .args(["tournament", "--league", "anl2024"])
+        .args(["--strategies", "llm,boulware", "--out"])
+        .arg(tmp.path().join("none"))
+        .env_remove("PACTUM_LLM_URL")
+        .env_remove("PACTUM_LLM_MODEL")
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("language model"));
 }
