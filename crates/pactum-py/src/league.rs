@@ -9,7 +9,8 @@
 //! subclasses), seated as the tournament seats them ([`Lineup`],
 //! [`seat_with`]); a Python negotiator's `opponent_utility` is its model
 //! of the opponent, asked by `anl2026` once the negotiation is over, and
-//! `on_end` receives the league's row. Built-in strategies only: the rows
+//! `on_end` then receives the league's row with the agreement's `package`
+//! (as a tournament row has it). Built-in strategies only: the rows
 //! are exactly the lines of the command line's `negotiations.jsonl` for the
 //! same arguments, and the negotiations run in parallel without the GIL;
 //! beside a Python negotiator they play one at a time on the calling
@@ -91,7 +92,8 @@ fn _league<'py>(
 }
 
 /// Plays every negotiation of `plan` on this thread (holding the GIL), in
-/// number order, telling each Python negotiator its row at the end.
+/// number order, telling each Python negotiator its row at the end (with
+/// the agreement's `package`, as a tournament row has it).
 fn play_here(py: Python<'_>, plan: &Plan, lineup: &Lineup) -> PyResult<Vec<LeagueRow>> {
     let tables: Vec<Arc<Table>> = plan
         .generated()
@@ -112,7 +114,7 @@ fn play_here(py: Python<'_>, plan: &Plan, lineup: &Lineup) -> PyResult<Vec<Leagu
         };
         let faults = Arc::new(Faults::default());
         let mut created = Vec::new();
-        let row = plan
+        let (row, negotiation) = plan
             .play_with(
                 id,
                 &mut |name, info| {
@@ -126,7 +128,9 @@ fn play_here(py: Python<'_>, plan: &Plan, lineup: &Lineup) -> PyResult<Vec<Leagu
                 &faults,
             )
             .map_err(pactum_error)?;
-        tell_end(py, &created, &to_python(py, &row)?)?;
+        let told = to_python(py, &row)?;
+        told.set_item("package", negotiation.package)?;
+        tell_end(py, &created, &told)?;
         rows.push(row);
         py.check_signals()?;
     }

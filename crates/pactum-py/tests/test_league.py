@@ -130,9 +130,14 @@ def test_python_negotiators_and_their_opponent_models_play_a_league():
     assert len(rows) == 25 * 3
     assert [s["strategy"] for s in result["summary"]] == [
         "exact", "backwards", "coarse", "blind", "nash-seeker"]
-    # Every Python seat was told its row at the end.
-    # (9 rows with exact per scenario, two instances in self-play.)
-    assert len(exact.ends) == 10 * 3 and all(r in rows for r in exact.ends)
+    # Every Python seat was told its row at the end, with the package
+    # agreed (9 rows with exact per scenario, two instances in self-play).
+    assert len(exact.ends) == 10 * 3
+    for told in exact.ends:
+        told = dict(told)
+        package = told.pop("package")
+        assert told in rows
+        assert (package != "") == told["agreement"]
     checked = set()
     for row in rows:
         for side, other in (("a", "b"), ("b", "a")):
@@ -212,3 +217,37 @@ def test_llm_beside_a_python_negotiator_in_a_league(endpoint, watchdog):
     assert asked > 0 and len(StandIn.requests) == 2 * asked
     assert {(r["strategy_a"], r["strategy_b"]) for r in one["rows"]} == {
         (a, b) for a in ("Greedy", "llm") for b in ("Greedy", "llm")}
+
+
+def test_a_negmas_negotiator_plays_a_league_and_its_opponent_ufun_is_its_model():
+    pytest.importorskip("negmas")
+    from negmas.sao import BoulwareTBNegotiator
+
+    from pactum.negmas import NegmasNegotiator
+
+    def guess(outcome):
+        """A model of the opponent that is a function of the outcome alone."""
+        return float(hash(tuple(map(str, outcome))) % 1000)
+
+    class Guesser(BoulwareTBNegotiator):
+        def on_negotiation_start(self, state):
+            self.private_info["opponent_ufun"] = guess
+            super().on_negotiation_start(state)
+
+    seed = 4
+    scenarios = league_scenarios(seed)
+    strategies = [NegmasNegotiator.of(Guesser), NegmasNegotiator.of(BoulwareTBNegotiator),
+                  "conceder"]
+    result = pactum.league(strategies, "anl2026", seed=seed, **SMALL)
+    assert len(result["rows"]) == 9 * 3
+    for row in result["rows"]:
+        for side, other in (("a", "b"), ("b", "a")):
+            if row[f"strategy_{other}"] != "Guesser":
+                assert row[f"tau_{side}"] is None
+                continue
+            s = scenarios[row["scenario"]]
+            party = s.negotiators[0 if side == "a" else 1]
+            outcomes = all_outcomes(s)
+            expected = tau_b([guess(tuple(o.values())) for o in outcomes],
+                             [s.utility(party, o) for o in outcomes])
+            assert row[f"tau_{side}"] == pytest.approx(expected, abs=1e-12)

@@ -45,7 +45,8 @@ def league(
     A ``Negotiator`` subclass is instantiated afresh for each negotiation;
     for ``anl2026`` its ``opponent_utility(outcome)``, where it defines one,
     is its model of the opponent, asked over the outcomes once the
-    negotiation is over; ``on_end`` receives the league's row."""
+    negotiation is over; ``on_end`` then receives the league's row, with
+    the agreement's ``package`` as a tournament row has it."""
     if league not in LEAGUES:
         raise ValueError(f"unknown league {league!r}; leagues: {', '.join(LEAGUES)}")
     result = _league(

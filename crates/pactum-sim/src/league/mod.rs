@@ -46,7 +46,7 @@ use crate::negotiator::{self, SeatInfo};
 use crate::prefs::Prepared;
 use crate::runner::{Built, Faults, derive_seed};
 use crate::space::OutcomeId;
-use crate::tournament::{Job, Progress, Tournament};
+use crate::tournament::{Job, Progress, Row, Tournament};
 pub use generate::{Generated, Shape};
 pub use settings::{League, Settings};
 use watch::{Handle, Watched};
@@ -276,7 +276,7 @@ impl Plan {
                 .into_par_iter()
                 .map(|id| {
                     let p = &self.generated[self.work[id as usize].0].prepared;
-                    let row = self.play_with(
+                    let (row, _) = self.play_with(
                         id,
                         &mut |name, info| builder.build(name, p, info),
                         &Faults::default(),
@@ -293,13 +293,15 @@ impl Plan {
     /// by `seat` from its strategy's name and what the seat is given (a
     /// fault reported to `faults` ends it as an invalid move, see
     /// [`crate::runner`]), and scores it; `anl2026` then asks each side's
-    /// negotiator for its model of the other side.
+    /// negotiator for its model of the other side. Returns the league's row
+    /// and the tournament's row of the same negotiation (its package among
+    /// what the league's row leaves out).
     pub fn play_with(
         &self,
         negotiation: u64,
         seat: &mut dyn FnMut(&str, &SeatInfo) -> Built,
         faults: &Faults,
-    ) -> Result<LeagueRow, SimError> {
+    ) -> Result<(LeagueRow, Row), SimError> {
         let id = negotiation;
         let (i, job) = self.work.get(id as usize).ok_or_else(|| {
             SimError::Invalid(format!(
@@ -350,7 +352,7 @@ impl Plan {
         } else {
             ([None, None], None)
         };
-        Ok(LeagueRow {
+        let league_row = LeagueRow {
             id,
             scenario: g.label.clone(),
             rep: job.rep,
@@ -374,7 +376,8 @@ impl Plan {
             concealment_b: conceal.map(|c| c[1]),
             score_a: conceal.map(|c| adv[0] + c[0]),
             score_b: conceal.map(|c| adv[1] + c[1]),
-        })
+        };
+        Ok((league_row, row))
     }
 
     /// The finished league from its rows (in number order), and the
@@ -761,6 +764,7 @@ mod tests {
                     },
                     &Faults::default(),
                 )
+                .map(|(row, _)| row)
             })
             .collect::<Result<Vec<_>, _>>()?;
         Ok(plan.finish(rows).0)
