@@ -3,8 +3,9 @@
 //! league's deadlines and repetitions) played by the named strategies and
 //! scored as the league scores; the `llm` strategy plays through the model
 //! the `--llm-*` flags describe, as in a tournament; a progress bar unless
-//! `--quiet`; the files go to `--out`, the summary to the terminal. Only
-//! the flags' parsing and the presentation live here.
+//! `--quiet`; the files go to `--out` (an interrupted run there resumes),
+//! the summary to the terminal. Only the flags' parsing and the
+//! presentation live here.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -73,24 +74,20 @@ pub fn run(r: &Request, out: &Path) -> Result<()> {
     }
     let strategies: Vec<String> = r.strategies.iter().map(|s| s.trim().to_string()).collect();
     let builder = r.llm.builder(&strategies, r.seed)?;
-    let (result, generated) = if r.quiet {
-        league::run(&settings, strategies, r.seed, r.threads, &builder, &|_| {})
+    let generated = league::generate::generate(&settings, r.seed)?;
+    let plan = league::Plan::new(&settings, generated, strategies, r.seed, &|_| false)?;
+    let rows = if r.quiet {
+        plan.run_into(out, &builder, r.threads, &|_| {})
     } else {
         let bar = crate::progress::bar();
-        let run = league::run(
-            &settings,
-            strategies,
-            r.seed,
-            r.threads,
-            &builder,
-            &|p: Progress| {
-                bar.set_length(p.total);
-                bar.set_position(p.done);
-            },
-        );
+        let rows = plan.run_into(out, &builder, r.threads, &|p: Progress| {
+            bar.set_length(p.total);
+            bar.set_position(p.done);
+        });
         bar.finish_and_clear();
-        run
+        rows
     }?;
+    let (result, generated) = plan.finish(rows);
     league::write(out, &result, Some(&generated))?;
     println!(
         "{}: {} × {} × {}: {}, results in {}",

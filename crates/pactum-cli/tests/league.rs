@@ -3,7 +3,8 @@
 //! its own party of the written scenario, the scores and the summary
 //! recomputed from the rows, the `llm` strategy seated through the
 //! `--llm-*` flags (against a loopback stand-in endpoint, its cache
-//! replaying a league offline), and the refusals.
+//! replaying a league offline), an interrupted league resumed from its
+//! partial file, and the refusals.
 
 use std::path::Path;
 
@@ -274,4 +275,72 @@ fn llm_plays_a_league_through_the_llm_flags_and_its_cache_replays_it() {
         .assert()
         .failure()
         .stderr(predicate::str::contains("language model"));
+}
+
+/// The partial file of `dir`'s finished league cut after `rows` rows and
+/// part of the next, as an interrupted run leaves it.
+fn partial(dir: &Path, rows: usize) -> String {
+    let head: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("league.json")).unwrap()).unwrap();
+    let mut named = serde_json::Map::new();
+    for key in ["league", "settings", "seed", "strategies", "negotiations"] {
+        named.insert(key.into(), head[key].clone());
+    }
+    let lines: Vec<String> = std::fs::read_to_string(dir.join("negotiations.jsonl"))
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect();
+    let mut text = Value::Object(named).to_string() + "\n";
+    for l in &lines[..rows] {
+        text += l;
+        text.push('\n');
+    }
+    text += &lines[rows][..30];
+    text
+}
+
+#[test]
+fn an_interrupted_league_resumes_from_its_partial_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let whole = tmp.path().join("whole");
+    run("anl2026", &whole).success();
+    // Resumed after 40 rows: the same files as one run, the partial gone.
+    let resumed = tmp.path().join("resumed");
+    std::fs::create_dir_all(&resumed).unwrap();
+    std::fs::write(
+        resumed.join("negotiations.jsonl.partial"),
+        partial(&whole, 40),
+    )
+    .unwrap();
+    run("anl2026", &resumed).success();
+    let strip = |d: &Path| {
+        files(d)
+            .into_iter()
+            .map(|(p, b)| (p.replace(&d.display().to_string(), ""), b))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(strip(&whole), strip(&resumed));
+    assert!(!resumed.join("negotiations.jsonl.partial").exists());
+    // The rows kept are not played again: a row marked in the partial file
+    // comes out as marked.
+    let marked = tmp.path().join("marked");
+    std::fs::create_dir_all(&marked).unwrap();
+    let text = partial(&whole, 40).replacen("\"rep\":0", "\"rep\":7", 1);
+    std::fs::write(marked.join("negotiations.jsonl.partial"), text).unwrap();
+    run("anl2026", &marked).success();
+    let rows = rows(&marked);
+    assert_eq!(rows[0]["rep"], 7);
+    assert_eq!(rows[1..], self::rows(&whole)[1..]);
+    // Another league's partial file is refused.
+    let other = tmp.path().join("other");
+    std::fs::create_dir_all(&other).unwrap();
+    std::fs::write(
+        other.join("negotiations.jsonl.partial"),
+        partial(&whole, 3).replacen("\"seed\":11", "\"seed\":12", 1),
+    )
+    .unwrap();
+    run("anl2026", &other)
+        .failure()
+        .stderr(predicate::str::contains("another league"));
 }

@@ -129,6 +129,16 @@ pub enum SimError {
         /// The folder.
         folder: PathBuf,
     },
+    /// An output folder whose partial league results belong to another
+    /// league.
+    #[error(
+        "{} holds another league's partial results (its negotiations.jsonl.partial names another league, settings, seed or strategies); use a new output folder",
+        folder.display()
+    )]
+    OtherLeague {
+        /// The folder.
+        folder: PathBuf,
+    },
     /// An opponent model that failed to answer once its negotiation was
     /// over.
     #[error("negotiation {negotiation}: the opponent model of {strategy} failed: {source}")]

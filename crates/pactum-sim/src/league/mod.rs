@@ -25,13 +25,18 @@
 //!   and the combined score; a model that fails to answer, or answers
 //!   with a utility that is not finite, stops the league with an error
 //!   naming the negotiation and the strategy;
-//! * the summary is the mean of each strategy's rows, every seat counted.
+//! * the summary is the mean of each strategy's rows, every seat counted;
+//! * a league played into a folder ([`Plan::run_into`]) keeps its rows in
+//!   [`PARTIAL`] as they come in, so an interrupted run resumes where it
+//!   stopped and gives the same files as one played in one go.
 
 pub mod generate;
 pub mod score;
 pub mod settings;
 mod watch;
 
+use std::collections::BTreeMap;
+use std::io::{BufWriter, Write};
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -53,6 +58,9 @@ use watch::{Handle, Watched};
 
 /// Outcomes at most over which τ is computed (a seeded sample beyond).
 pub const TAU_SAMPLE: usize = 2000;
+
+/// The file in the output folder that keeps a running league's rows.
+pub const PARTIAL: &str = "negotiations.jsonl.partial";
 
 /// One negotiation of a league (seat a proposes first).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -261,26 +269,145 @@ impl Plan {
         threads: usize,
         progress: &(dyn Fn(Progress) + Sync),
     ) -> Result<Vec<LeagueRow>, SimError> {
+        let all: Vec<u64> = (0..self.work.len() as u64).collect();
+        self.play_ids(&all, 0, builder, threads, progress, &|_| Ok(()))
+    }
+
+    /// [`Plan::run`] keeping each finished row in `out`'s
+    /// `negotiations.jsonl.partial` as it comes in (after a first line
+    /// naming the league: its name, settings, seed, strategies and number
+    /// of negotiations), so that a run interrupted there resumes: the rows
+    /// already in the file are kept (a last line cut short is dropped) and
+    /// only the others are played. A partial file of another league is
+    /// refused ([`SimError::OtherLeague`]). [`write`] removes the file once
+    /// the league's files are written.
+    pub fn run_into(
+        &self,
+        out: &Path,
+        builder: &negotiator::Builder,
+        threads: usize,
+        progress: &(dyn Fn(Progress) + Sync),
+    ) -> Result<Vec<LeagueRow>, SimError> {
         for s in &self.strategies {
             builder.check(s)?;
         }
-        let total = self.work.len() as u64;
-        let done = AtomicU64::new(0);
-        progress(Progress { done: 0, total });
+        std::fs::create_dir_all(out).map_err(SimError::io(out))?;
+        let partial = out.join(PARTIAL);
+        let head = serde_json::json!({
+            "league": self.settings.league().name(),
+            "settings": &self.settings,
+            "seed": self.seed,
+            "strategies": &self.strategies,
+            "negotiations": self.work.len(),
+        });
+        let mut kept: BTreeMap<u64, LeagueRow> = BTreeMap::new();
+        let text = match std::fs::read_to_string(&partial) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+            Err(e) => return Err(SimError::io(&partial)(e)),
+        };
+        let mut lines = text.lines();
+        let resumed = match lines.next().map(serde_json::from_str::<serde_json::Value>) {
+            Some(Ok(old)) if old != head => {
+                return Err(SimError::OtherLeague {
+                    folder: out.to_path_buf(),
+                });
+            }
+            Some(Ok(_)) => true,
+            // No file, or a first line cut short: start afresh.
+            _ => false,
+        };
+        if resumed {
+            for line in lines {
+                // A line cut short by an interruption is played again.
+                if let Ok(row) = serde_json::from_str::<LeagueRow>(line)
+                    && (row.id as usize) < self.work.len()
+                {
+                    kept.insert(row.id, row);
+                }
+            }
+        } else {
+            std::fs::write(&partial, head.to_string() + "\n").map_err(SimError::io(&partial))?;
+        }
+        let file = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&partial)
+            .map_err(SimError::io(&partial))?;
+        let writer = Mutex::new(BufWriter::new(file));
+        if !text.is_empty() && resumed && !text.ends_with('\n') {
+            // Whatever was cut short stays on its own line.
+            let mut w = writer.lock().unwrap_or_else(|e| e.into_inner());
+            w.write_all(b"\n").map_err(SimError::io(&partial))?;
+        }
+        let todo: Vec<u64> = (0..self.work.len() as u64)
+            .filter(|id| !kept.contains_key(id))
+            .collect();
+        let new_rows = self.play_ids(
+            &todo,
+            kept.len() as u64,
+            builder,
+            threads,
+            progress,
+            &|row| {
+                let line = serde_json::to_string(row).map_err(|source| SimError::Json {
+                    path: partial.clone(),
+                    line: None,
+                    source,
+                })? + "\n";
+                let mut w = writer.lock().unwrap_or_else(|e| e.into_inner());
+                w.write_all(line.as_bytes())
+                    .map_err(SimError::io(&partial))?;
+                if row.id % 64 == 0 {
+                    w.flush().map_err(SimError::io(&partial))?;
+                }
+                Ok(())
+            },
+        )?;
+        writer
+            .into_inner()
+            .unwrap_or_else(|e| e.into_inner())
+            .flush()
+            .map_err(SimError::io(&partial))?;
+        for row in new_rows {
+            kept.insert(row.id, row);
+        }
+        Ok(kept.into_values().collect())
+    }
+
+    /// Plays negotiations `ids` in parallel, handing each row to `keep` as
+    /// it comes in; `done` were played before. The rows in `ids` order.
+    fn play_ids(
+        &self,
+        ids: &[u64],
+        done: u64,
+        builder: &negotiator::Builder,
+        threads: usize,
+        progress: &(dyn Fn(Progress) + Sync),
+        keep: &(dyn Fn(&LeagueRow) -> Result<(), SimError> + Sync),
+    ) -> Result<Vec<LeagueRow>, SimError> {
+        for s in &self.strategies {
+            builder.check(s)?;
+        }
+        let total = done + ids.len() as u64;
+        let done = AtomicU64::new(done);
+        progress(Progress {
+            done: done.load(Ordering::Relaxed),
+            total,
+        });
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .build()
             .map_err(|source| SimError::Threads { threads, source })?;
         pool.install(|| {
-            (0..total)
-                .into_par_iter()
-                .map(|id| {
+            ids.par_iter()
+                .map(|&id| {
                     let p = &self.generated[self.work[id as usize].0].prepared;
                     let (row, _) = self.play_with(
                         id,
                         &mut |name, info| builder.build(name, p, info),
                         &Faults::default(),
                     )?;
+                    keep(&row)?;
                     let d = done.fetch_add(1, Ordering::Relaxed) + 1;
                     progress(Progress { done: d, total });
                     Ok(row)
@@ -485,7 +612,8 @@ pub fn summarize(strategies: &[String], rows: &[LeagueRow]) -> Vec<LeagueSummary
 
 /// Writes `league.json` (settings, seed, strategies, scenarios, summary),
 /// `negotiations.jsonl`, `negotiations.csv`, `summary.csv` and, when
-/// `generated` is given, each scenario as `scenarios/<label>.toml`.
+/// `generated` is given, each scenario as `scenarios/<label>.toml`; then
+/// removes the partial file of [`Plan::run_into`], if any.
 pub fn write(
     out: &Path,
     result: &LeagueResult,
@@ -548,6 +676,10 @@ pub fn write(
             let path = dir.join(format!("{}.toml", g.label));
             std::fs::write(&path, &g.toml).map_err(SimError::io(&path))?;
         }
+    }
+    let partial = out.join(PARTIAL);
+    if partial.exists() {
+        std::fs::remove_file(&partial).map_err(SimError::io(&partial))?;
     }
     Ok(())
 }
@@ -834,5 +966,48 @@ mod tests {
         assert_eq!(done, (0..=total).collect::<Vec<_>>());
         let llm = play(&s, names(&["boulware", "llm"]), 1, 1);
         assert!(matches!(llm, Err(SimError::NoModel)), "{:?}", llm.err());
+    }
+
+    #[test]
+    fn a_league_run_into_a_folder_resumes_its_partial_file() {
+        let s = tiny(League::Anl2026);
+        let st = names(&["nash-seeker", "linear"]);
+        let builder = negotiator::Builder::default();
+        let plan = Plan::new(&s, generate::generate(&s, 8).unwrap(), st, 8, &|_| false).unwrap();
+        let whole = plan.run(&builder, 1, &|_| {}).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let first = plan.run_into(dir.path(), &builder, 2, &|_| {}).unwrap();
+        assert_eq!(first, whole);
+        // Cut after the header and 5 rows, the sixth cut short.
+        let path = dir.path().join(PARTIAL);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 1 + whole.len());
+        let mut cut: String = lines[..6].iter().map(|l| format!("{l}\n")).collect();
+        cut += &lines[6][..20];
+        std::fs::write(&path, &cut).unwrap();
+        let seen = Mutex::new(Vec::new());
+        let again = plan
+            .run_into(dir.path(), &builder, 2, &|p| seen.lock().unwrap().push(p))
+            .unwrap();
+        assert_eq!(again, whole);
+        let seen = seen.into_inner().unwrap();
+        let total = whole.len() as u64;
+        assert_eq!(seen[0], Progress { done: 5, total });
+        assert_eq!(seen.len() as u64, 1 + total - 5);
+        // Another seed's plan is refused the folder.
+        let other = Plan::new(
+            &s,
+            generate::generate(&s, 9).unwrap(),
+            names(&["nash-seeker", "linear"]),
+            9,
+            &|_| false,
+        )
+        .unwrap();
+        let refused = other.run_into(dir.path(), &builder, 1, &|_| {});
+        assert!(matches!(refused, Err(SimError::OtherLeague { .. })));
+        let (res, generated) = plan.finish(again);
+        write(dir.path(), &res, Some(&generated)).unwrap();
+        assert!(!path.exists());
     }
 }
