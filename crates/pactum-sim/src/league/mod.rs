@@ -260,7 +260,9 @@ impl Plan {
     }
 
     /// Plays every negotiation on `threads` threads (0: all cores), each
-    /// seat seated by `builder`; returns the rows in number order.
+    /// seat seated by `builder` (so every strategy must be one it seats:
+    /// custom ones are [`Plan::play_with`]'s); returns the rows in number
+    /// order.
     /// `progress` is told how far the run is: once at the start and after
     /// each negotiation, from the worker threads (so in no fixed order).
     pub fn run(
