@@ -1,8 +1,11 @@
 //! `pactum tournament --league anl2024|anl2026`: a league's settings
 //! (scenarios generated from the seed, private reservation values, the
 //! league's deadlines and repetitions) played by the named strategies and
-//! scored as the league scores; the files go to `--out`, the summary to
-//! the terminal. Only the flags' parsing and the presentation live here.
+//! scored as the league scores; the `llm` strategy plays through the model
+//! the `--llm-*` flags describe, as in a tournament; a progress bar unless
+//! `--quiet`; the files go to `--out` (an interrupted run there resumes),
+//! the summary to the terminal. Only the flags' parsing and the
+//! presentation live here.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -11,6 +14,7 @@ use anyhow::{Result, bail};
 
 use crate::report::count;
 use pactum_sim::league::{self, League, LeagueSummary};
+use pactum_sim::tournament::Progress;
 
 /// What the command line asked of a league.
 pub struct Request<'a> {
@@ -30,6 +34,10 @@ pub struct Request<'a> {
     pub steps: Option<&'a str>,
     /// Threads (0: all cores).
     pub threads: usize,
+    /// The `llm` strategy's model flags.
+    pub llm: &'a crate::negotiate::LlmArgs,
+    /// No progress bar.
+    pub quiet: bool,
 }
 
 fn range(flag: &str, text: &str) -> Result<(usize, usize)> {
@@ -65,7 +73,21 @@ pub fn run(r: &Request, out: &Path) -> Result<()> {
         settings = settings.with_reps(n)?;
     }
     let strategies: Vec<String> = r.strategies.iter().map(|s| s.trim().to_string()).collect();
-    let (result, generated) = league::run(&settings, strategies, r.seed, r.threads)?;
+    let builder = r.llm.builder(&strategies, r.seed)?;
+    let generated = league::generate::generate(&settings, r.seed)?;
+    let plan = league::Plan::new(&settings, generated, strategies, r.seed, &|_| false)?;
+    let rows = if r.quiet {
+        plan.run_into(out, &builder, r.threads, &|_| {})
+    } else {
+        let bar = crate::progress::bar();
+        let rows = plan.run_into(out, &builder, r.threads, &|p: Progress| {
+            bar.set_length(p.total);
+            bar.set_position(p.done);
+        });
+        bar.finish_and_clear();
+        rows
+    }?;
+    let (result, generated) = plan.finish(rows);
     league::write(out, &result, Some(&generated))?;
     println!(
         "{}: {} × {} × {}: {}, results in {}",

@@ -19,6 +19,7 @@ mod forecast;
 mod keygen;
 mod league;
 mod negotiate;
+mod progress;
 mod replay;
 mod report;
 mod scenario_input;

@@ -15,19 +15,6 @@ use pactum_sim::Prepared;
 use pactum_sim::SimError;
 use pactum_sim::tournament::{Progress, SummaryRow, Tournament, merge};
 
-/// The progress bar of a run: negotiations done of the run's total.
-fn progress_bar() -> indicatif::ProgressBar {
-    let bar = indicatif::ProgressBar::new(0);
-    bar.set_style(
-        indicatif::ProgressStyle::with_template(
-            "{elapsed_precise} [{bar:40}] {pos}/{len} negotiations ({per_sec}, eta {eta})",
-        )
-        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-        .progress_chars("=> "),
-    );
-    bar
-}
-
 /// The library's error in this command's words (its flags).
 fn flagged(e: SimError) -> anyhow::Error {
     match e {
@@ -181,6 +168,8 @@ pub fn run(args: Args) -> Result<()> {
             outcomes: args.league_outcomes.as_deref(),
             steps: args.league_steps.as_deref(),
             threads: args.jobs,
+            llm: &args.llm,
+            quiet: args.quiet,
         };
         return crate::league::run(&request, out);
     }
@@ -223,7 +212,7 @@ pub fn run(args: Args) -> Result<()> {
     let summary = if args.quiet {
         t.run(&out, shard, args.jobs, &|_| {})
     } else {
-        let bar = progress_bar();
+        let bar = crate::progress::bar();
         let summary = t.run(&out, shard, args.jobs, &|p: Progress| {
             bar.set_length(p.total);
             bar.set_position(p.done);

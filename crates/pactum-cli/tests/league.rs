@@ -1,7 +1,10 @@
 //! `pactum tournament --league anl2024|anl2026`: generated scenarios and
 //! results byte-identical for a seed, each side's reservation value only in
 //! its own party of the written scenario, the scores and the summary
-//! recomputed from the rows, and the refusals.
+//! recomputed from the rows, the `llm` strategy seated through the
+//! `--llm-*` flags (against a loopback stand-in endpoint, its cache
+//! replaying a league offline), an interrupted league resumed from its
+//! partial file, and the refusals.
 
 use std::path::Path;
 
@@ -10,6 +13,7 @@ use serde_json::Value;
 
 mod common;
 use common::pactum;
+use pactum_llm::stand_in::{Reply, StandIn, last_question};
 
 fn run(league: &str, out: &Path) -> assert_cmd::assert::Assert {
     pactum()
@@ -204,4 +208,139 @@ fn refusals() {
         .assert()
         .failure()
         .stderr(predicate::str::contains("--steps"));
+}
+
+/// A stand-in endpoint that accepts whatever it may accept and otherwise
+/// offers its first candidate.
+fn stand_in() -> StandIn {
+    StandIn::start(|_, request| {
+        let content = if last_question(request).contains("you may accept it") {
+            serde_json::json!({"move": "accept", "candidate": 0, "message": "Agreed."})
+        } else {
+            serde_json::json!({"move": "offer", "candidate": 1, "message": "This one?"})
+        };
+        Reply::Content(content.to_string())
+    })
+}
+
+#[test]
+fn llm_plays_a_league_through_the_llm_flags_and_its_cache_replays_it() {
+    let endpoint = stand_in();
+    let tmp = tempfile::tempdir().unwrap();
+    let cache = tmp.path().join("cache");
+    let league = |url: &str, out: &Path| {
+        pactum()
+            .args(["tournament", "--league", "anl2026"])
+            .args(["--strategies", "llm,boulware"])
+            .args(["--league-scenarios", "2", "--league-outcomes", "20-40"])
+            .args(["--league-steps", "10-20", "--reps", "1", "--seed", "5"])
+            .args(["--llm-url", url, "--llm-model", "stand-in", "--llm-cache"])
+            .arg(&cache)
+            .env_remove("PACTUM_LLM_URL")
+            .env_remove("PACTUM_LLM_MODEL")
+            .env_remove("PACTUM_LLM_API_KEY")
+            .arg("--out")
+            .arg(out)
+            .assert()
+    };
+    let first = tmp.path().join("first");
+    league(endpoint.url(), &first).success();
+    assert!(!endpoint.requests().is_empty());
+    let rows = rows(&first);
+    // 2 strategies with self-play: 4 ordered pairs × 2 scenarios.
+    assert_eq!(rows.len(), 4 * 2);
+    let llm_seats = rows
+        .iter()
+        .flat_map(|r| [&r["strategy_a"], &r["strategy_b"]])
+        .filter(|s| *s == "llm")
+        .count();
+    assert_eq!(llm_seats, 4 * 2);
+    assert!(rows.iter().all(|r| r["end"] != "invalid"), "{rows:?}");
+    // Offline (nobody listens there), from the cache: the same files.
+    let again = tmp.path().join("again");
+    league("http://127.0.0.1:9/v1", &again).success();
+    for f in ["negotiations.jsonl", "league.json"] {
+        assert_eq!(
+            std::fs::read(first.join(f)).unwrap(),
+            std::fs::read(again.join(f)).unwrap()
+        );
+    }
+    // Without an endpoint the flags are named.
+    pactum()
+        .args(["tournament", "--league", "anl2024"])
+        .args(["--strategies", "llm,boulware", "--out"])
+        .arg(tmp.path().join("none"))
+        .env_remove("PACTUM_LLM_URL")
+        .env_remove("PACTUM_LLM_MODEL")
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("language model"));
+}
+
+/// The partial file of `dir`'s finished league cut after `rows` rows and
+/// part of the next, as an interrupted run leaves it.
+fn partial(dir: &Path, rows: usize) -> String {
+    let head: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("league.json")).unwrap()).unwrap();
+    let mut named = serde_json::Map::new();
+    for key in ["league", "settings", "seed", "strategies", "negotiations"] {
+        named.insert(key.into(), head[key].clone());
+    }
+    let lines: Vec<String> = std::fs::read_to_string(dir.join("negotiations.jsonl"))
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect();
+    let mut text = Value::Object(named).to_string() + "\n";
+    for l in &lines[..rows] {
+        text += l;
+        text.push('\n');
+    }
+    text += &lines[rows][..30];
+    text
+}
+
+#[test]
+fn an_interrupted_league_resumes_from_its_partial_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let whole = tmp.path().join("whole");
+    run("anl2026", &whole).success();
+    // Resumed after 40 rows: the same files as one run, the partial gone.
+    let resumed = tmp.path().join("resumed");
+    std::fs::create_dir_all(&resumed).unwrap();
+    std::fs::write(
+        resumed.join("negotiations.jsonl.partial"),
+        partial(&whole, 40),
+    )
+    .unwrap();
+    run("anl2026", &resumed).success();
+    let strip = |d: &Path| {
+        files(d)
+            .into_iter()
+            .map(|(p, b)| (p.replace(&d.display().to_string(), ""), b))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(strip(&whole), strip(&resumed));
+    assert!(!resumed.join("negotiations.jsonl.partial").exists());
+    // The rows kept are not played again: a row marked in the partial file
+    // comes out as marked.
+    let marked = tmp.path().join("marked");
+    std::fs::create_dir_all(&marked).unwrap();
+    let text = partial(&whole, 40).replacen("\"rep\":0", "\"rep\":7", 1);
+    std::fs::write(marked.join("negotiations.jsonl.partial"), text).unwrap();
+    run("anl2026", &marked).success();
+    let rows = rows(&marked);
+    assert_eq!(rows[0]["rep"], 7);
+    assert_eq!(rows[1..], self::rows(&whole)[1..]);
+    // Another league's partial file is refused.
+    let other = tmp.path().join("other");
+    std::fs::create_dir_all(&other).unwrap();
+    std::fs::write(
+        other.join("negotiations.jsonl.partial"),
+        partial(&whole, 3).replacen("\"seed\":11", "\"seed\":12", 1),
+    )
+    .unwrap();
+    run("anl2026", &other)
+        .failure()
+        .stderr(predicate::str::contains("another league"));
 }

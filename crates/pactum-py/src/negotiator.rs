@@ -1,6 +1,8 @@
 //! A negotiator written in Python, behind the simulator's `Negotiator`
 //! trait: `propose(state) -> dict`, `respond(state, offer) -> str`, and
-//! optionally `on_start(info)` and `on_end(result)`.
+//! optionally `on_start(info)`, `on_end(result)` and
+//! `opponent_utility(outcome) -> float` (its model of the opponent, which a
+//! league scoring concealment asks once the negotiation is over).
 //!
 //! Rules kept here:
 //! * a negotiator sees only its own preferences (`Info.utility`) and the
@@ -11,6 +13,9 @@
 //!   problem, after which the negotiator moves no more (the runner ends
 //!   the negotiation as an invalid move); in the single text "accept" is a
 //!   yes-vote and "reject" a veto, nothing else;
+//! * `opponent_utility` returning None (the base class's answer) means no
+//!   model; an exception or an answer that is not a number is the model's
+//!   error (`ModelError`, with the traceback), never a panic;
 //! * objects stay cheap: a `State` holds numbers and a shared handle on
 //!   the offers made; its `offer`, `proposer` and `history` are built in
 //!   Python only when read.
@@ -21,7 +26,7 @@ use numpy::{IntoPyArray, PyArray1};
 use pactum_sim::negotiator::{Negotiator, Now, Response, SeatInfo};
 use pactum_sim::prefs::PartyPrefs;
 use pactum_sim::runner::{Fault, Faults};
-use pactum_sim::{OutcomeId, Prepared};
+use pactum_sim::{ModelError, OutcomeId, Prepared};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
@@ -436,6 +441,39 @@ impl Negotiator for PyNegotiator {
             proposer: Some(proposer),
             offer,
         });
+    }
+
+    fn opponent_utilities(&self, outcomes: &[OutcomeId]) -> Result<Option<Vec<f64>>, ModelError> {
+        Python::attach(|py| {
+            let obj = self.obj.bind(py);
+            let error = |problem: String| ModelError(format!("{}: {problem}", self.label));
+            if !obj.hasattr("opponent_utility").unwrap_or(false) {
+                return Ok(None);
+            }
+            let prepared = &self.seen.table.prepared;
+            let mut estimates = Vec::with_capacity(outcomes.len());
+            for &o in outcomes {
+                let answer = outcome_to_py(py, prepared, o)
+                    .and_then(|outcome| obj.call_method1("opponent_utility", (outcome,)));
+                let answer = answer.map_err(|e| {
+                    error(format!(
+                        "opponent_utility raised an exception:\n{}",
+                        traceback(py, &e)
+                    ))
+                })?;
+                if answer.is_none() {
+                    return Ok(None);
+                }
+                let u = answer.extract::<f64>().map_err(|_| {
+                    error(format!(
+                        "opponent_utility returned {}, not a number",
+                        shown(&answer)
+                    ))
+                })?;
+                estimates.push(u);
+            }
+            Ok(Some(estimates))
+        })
     }
 
     fn vote(&mut self, now: &Now, _current: Option<OutcomeId>, proposal: OutcomeId) -> bool {

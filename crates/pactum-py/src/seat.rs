@@ -3,17 +3,24 @@
 //! tournaments a class instantiated for each negotiation), and the
 //! scenario as played (discounted or not).
 //!
+//! A [`Lineup`] is the strategies of a tournament or a league: who plays,
+//! under which name, and the builder seating the built-in strategies (the
+//! `llm` one through the model `llm=` describes); [`seat_with`] seats one
+//! of them.
+//!
 //! Rules: a name must be a built-in strategy's; an object must have
 //! `propose` and `respond`; a class's constructor that raises is a fault in
-//! round 0, reported by a negotiator that then moves no more.
+//! round 0, reported by a negotiator that then moves no more; beside a
+//! Python negotiator the negotiations play on the thread holding the GIL,
+//! so the model's requests release it.
 
 use std::sync::Arc;
 
-use pactum_sim::negotiator::{self, Negotiator, SeatInfo};
+use pactum_sim::negotiator::{self, Builder, Negotiator, SeatInfo};
 use pactum_sim::runner::Faults;
 use pactum_sim::{Prepared, SimError};
 use pyo3::prelude::*;
-use pyo3::types::PyType;
+use pyo3::types::{PyDict, PyType};
 
 use crate::convert::value_error;
 use crate::negotiator::{PyNegotiator, Table};
@@ -123,6 +130,88 @@ pub fn build_seat(
                 .map(|n| Box::new(n) as Box<dyn Negotiator>)
                 .map_err(|e| SimError::Invalid(e.to_string()))
         }
+    }
+}
+
+/// The strategies of a tournament or a league, and how their built-in
+/// ones are seated.
+pub struct Lineup {
+    /// Who plays, in the order given.
+    pub players: Vec<Player>,
+    /// Seats the built-in strategies (`llm` through its model).
+    pub builder: Builder,
+}
+
+impl Lineup {
+    /// The lineup of `strategies` (built-in names or negotiator classes);
+    /// `llm`: the model the `llm` strategy plays through (see `llm`),
+    /// sent `seed`.
+    pub fn new(
+        strategies: &[Bound<'_, PyAny>],
+        llm: Option<&Bound<'_, PyDict>>,
+        seed: u64,
+    ) -> PyResult<Self> {
+        let players = strategies
+            .iter()
+            .map(|s| player(s, true))
+            .collect::<PyResult<Vec<_>>>()?;
+        let builtin: Vec<&str> = players
+            .iter()
+            .filter(|p| matches!(p, Player::Builtin(_)))
+            .map(Player::name)
+            .collect();
+        // Beside Python negotiators the negotiations play on the thread that
+        // holds the GIL: the model's requests then release it.
+        let holding_gil = builtin.len() != players.len();
+        let builder = crate::llm::builder(llm, &builtin, seed, holding_gil)?;
+        for name in &builtin {
+            builder
+                .check(name)
+                .map_err(|e| value_error(crate::convert::chain(&e)))?;
+        }
+        Ok(Lineup { players, builder })
+    }
+
+    /// Every player's name in results, in order.
+    pub fn names(&self) -> Vec<String> {
+        self.players.iter().map(|p| p.name().to_string()).collect()
+    }
+
+    /// Whether `name` is a Python negotiator's.
+    pub fn is_python(&self, name: &str) -> bool {
+        self.players
+            .iter()
+            .any(|p| matches!(p, Player::Python { .. }) && p.name() == name)
+    }
+
+    /// Whether every player is a built-in strategy (then negotiations play
+    /// in parallel, without the GIL).
+    pub fn all_builtin(&self) -> bool {
+        self.players.iter().all(|p| matches!(p, Player::Builtin(_)))
+    }
+
+    /// The player named `name`.
+    pub fn named(&self, name: &str) -> Option<&Player> {
+        self.players.iter().find(|p| p.name() == name)
+    }
+}
+
+/// Seats `player` in `info`'s seat of `prepared`: a built-in strategy
+/// through `builder`, a Python negotiator as [`build_seat`] does.
+#[allow(clippy::too_many_arguments)]
+pub fn seat_with(
+    py: Python<'_>,
+    player: &Player,
+    builder: &Builder,
+    prepared: &Prepared,
+    info: &SeatInfo,
+    table: &Arc<Table>,
+    faults: &Arc<Faults>,
+    created: &mut Vec<Py<PyAny>>,
+) -> Result<Box<dyn Negotiator>, SimError> {
+    match player {
+        Player::Builtin(name) => builder.build(name, prepared, info),
+        python => build_seat(py, python, info, table, faults, created),
     }
 }
 

@@ -21,7 +21,6 @@
 
 use std::sync::Arc;
 
-use pactum_sim::negotiator::Builder;
 use pactum_sim::runner::Faults;
 use pactum_sim::tournament::analysis::{Measure, Options, analyze, parse_row};
 use pactum_sim::tournament::{Job, Tournament};
@@ -33,17 +32,16 @@ use rayon::prelude::*;
 use crate::convert::{OutcomeDicts, json_loads, pactum_error, to_python, value_error};
 use crate::negotiator::Table;
 use crate::scenario::scenario_arg;
-use crate::seat::{Player, build_seat, discounting, player, tell_end};
+use crate::seat::{Lineup, discounting, seat_with, tell_end};
 
 /// A tournament ready to play: its negotiations, numbered from 0.
 #[pyclass(module = "pactum", frozen)]
 pub struct TournamentPlan {
     tournament: Tournament,
     jobs: Vec<Job>,
-    players: Vec<Player>,
-    /// Seats the built-in strategies beside Python negotiators (the
-    /// tournament's own builder seats them when all are built in).
-    builder: Builder,
+    /// The strategies (the tournament's own builder seats them when all
+    /// are built in).
+    lineup: Lineup,
     /// Each scenario's outcomes as dicts (for Python negotiators).
     outcomes: Vec<Arc<OutcomeDicts>>,
 }
@@ -65,7 +63,7 @@ impl TournamentPlan {
     /// Whether every strategy is built in (then batches run without the GIL, in parallel).
     #[getter]
     fn builtin(&self) -> bool {
-        self.players.iter().all(|p| matches!(p, Player::Builtin(_)))
+        self.lineup.all_builtin()
     }
 
     /// The tournament's parameters, as the command line's `manifest.json` holds them.
@@ -102,10 +100,7 @@ fn _tournament_plan(
     discount: &str,
     llm: Option<Bound<'_, PyDict>>,
 ) -> PyResult<TournamentPlan> {
-    let players = strategies
-        .iter()
-        .map(|s| player(s, true))
-        .collect::<PyResult<Vec<_>>>()?;
+    let lineup = Lineup::new(&strategies, llm.as_ref(), seed)?;
     let mut prepared: Vec<(String, Prepared)> = Vec::with_capacity(scenarios.len());
     let mut outcomes = Vec::with_capacity(scenarios.len());
     for s in &scenarios {
@@ -115,38 +110,19 @@ fn _tournament_plan(
         prepared.push((s.label.clone(), p));
         outcomes.push(s.outcome_dicts());
     }
-    let names: Vec<String> = players.iter().map(|p| p.name().to_string()).collect();
-    let custom: Vec<&str> = players
-        .iter()
-        .filter(|p| matches!(p, Player::Python { .. }))
-        .map(Player::name)
-        .collect();
-    let tournament = Tournament::with_custom(prepared, names, steps, reps, seed, self_play, &|s| {
-        custom.contains(&s)
-    })
-    .map_err(|e| match e {
-        SimError::UnknownStrategy { .. } | SimError::Invalid(_) => {
-            value_error(crate::convert::chain(&e))
-        }
-        e => value_error(crate::convert::chain(&e)),
-    })?;
-    let builtin: Vec<&str> = players
-        .iter()
-        .filter(|p| matches!(p, Player::Builtin(_)))
-        .map(Player::name)
-        .collect();
-    // Beside Python negotiators the negotiations play on the thread that
-    // holds the GIL: the model's requests then release it.
-    let all_builtin = builtin.len() == players.len();
-    let builder = crate::llm::builder(llm.as_ref(), &builtin, seed, !all_builtin)?;
-    for name in &builtin {
-        builder
-            .check(name)
-            .map_err(|e| value_error(crate::convert::chain(&e)))?;
-    }
-    let tournament = if all_builtin {
+    let tournament = Tournament::with_custom(
+        prepared,
+        lineup.names(),
+        steps,
+        reps,
+        seed,
+        self_play,
+        &|s| lineup.is_python(s),
+    )
+    .map_err(|e| value_error(crate::convert::chain(&e)))?;
+    let tournament = if lineup.all_builtin() {
         tournament
-            .with_builder(builder.clone())
+            .with_builder(lineup.builder.clone())
             .map_err(|e| value_error(crate::convert::chain(&e)))?
     } else {
         tournament
@@ -155,8 +131,7 @@ fn _tournament_plan(
     Ok(TournamentPlan {
         tournament,
         jobs,
-        players,
-        builder,
+        lineup,
         outcomes,
     })
 }
@@ -184,7 +159,7 @@ fn _run_batch<'py>(
     let layout = t.layout();
     let batch = &plan.jobs[start..stop];
     let rows = PyList::empty(py);
-    if plan.players.iter().all(|p| matches!(p, Player::Builtin(_))) {
+    if plan.lineup.all_builtin() {
         let threads = jobs.unwrap_or(0);
         let lines: Vec<String> = py
             .detach(|| {
@@ -219,9 +194,10 @@ fn _run_batch<'py>(
         let row = t
             .play_with(
                 job,
-                &mut |_, info| match &plan.players[seats[info.seat]] {
-                    Player::Builtin(name) => plan.builder.build(name, p, info),
-                    python => build_seat(py, python, info, &table, &faults, &mut created),
+                &mut |_, info| {
+                    let player = &plan.lineup.players[seats[info.seat]];
+                    let builder = &plan.lineup.builder;
+                    seat_with(py, player, builder, p, info, &table, &faults, &mut created)
                 },
                 &faults,
             )

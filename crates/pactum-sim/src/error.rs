@@ -129,6 +129,27 @@ pub enum SimError {
         /// The folder.
         folder: PathBuf,
     },
+    /// An output folder whose partial league results belong to another
+    /// league.
+    #[error(
+        "{} holds another league's partial results (its negotiations.jsonl.partial names another league, settings, seed or strategies); use a new output folder",
+        folder.display()
+    )]
+    OtherLeague {
+        /// The folder.
+        folder: PathBuf,
+    },
+    /// An opponent model that failed to answer once its negotiation was
+    /// over.
+    #[error("negotiation {negotiation}: the opponent model of {strategy} failed: {source}")]
+    OpponentModel {
+        /// The negotiation's number.
+        negotiation: u64,
+        /// The strategy keeping the model.
+        strategy: String,
+        /// What went wrong.
+        source: ModelError,
+    },
     /// Parameters that do not fit together.
     #[error("{0}")]
     Invalid(String),
@@ -190,3 +211,9 @@ impl SimError {
 fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
+
+/// An opponent model that could not answer, and why
+/// ([`crate::negotiator::Negotiator::opponent_utilities`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct ModelError(pub String);

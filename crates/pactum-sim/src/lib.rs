@@ -33,7 +33,7 @@ mod test_support;
 pub mod tournament;
 pub mod trace;
 
-pub use error::SimError;
+pub use error::{ModelError, SimError};
 pub use prefs::{PartyPrefs, Prepared};
 pub use runner::{Config, Mediator, NegotiationResult, ProtocolKind, negotiate, negotiate_on};
 pub use session::{Deadline, End, ManualClock, TimeSource, WallClock};

@@ -71,6 +71,14 @@ class Negotiator:
     negotiators, "leave". ``on_start(info)`` is called when the negotiator
     takes its seat, ``on_end(result)`` when the negotiation is over.
 
+    ``opponent_utility(outcome)`` is the negotiator's model of its opponent
+    (optional): its estimate of the opponent's utility of ``outcome``, any
+    scale (only the ranking is read). A league scoring concealment
+    (``pactum.league(..., "anl2026")``) asks it over the outcomes once the
+    negotiation is over, as it asks a built-in strategy's model; None (the
+    default) means no model, and an exception or an answer that is not a
+    number stops the league with an error naming it.
+
     ``name``: the negotiator's name in results (default: the class name).
     """
 
@@ -90,6 +98,11 @@ class Negotiator:
         """The answer to the standing ``offer``."""
         raise NotImplementedError(f"{type(self).__name__}.respond")
 
+    def opponent_utility(self, outcome: Dict[str, Any]) -> Optional[float]:
+        """The estimated opponent's utility of ``outcome`` (a dict issue ->
+        value), or None without a model (the default)."""
+        return None
+
     def on_end(self, result: Any) -> None:
         """Called once the negotiation is over (``result``: a ``Result`` from
-        ``negotiate``, a row dict in a tournament)."""
+        ``negotiate``, a row dict in a tournament or a league)."""

@@ -1,6 +1,7 @@
 """``pactum.league``: the settings and scores of the Automated Negotiation
-League (``"anl2024"``, ``"anl2026"``) played by built-in strategies on
-scenarios generated from the seed — the command line's
+League (``"anl2024"``, ``"anl2026"``) played on scenarios generated from the
+seed by whatever ``pactum.tournament`` seats (built-in strategies, the
+``llm`` strategy, ``Negotiator`` subclasses) — the command line's
 ``pactum tournament --league`` (docs/tournaments.md#leagues)."""
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ LEAGUES = ("anl2024", "anl2026")
 
 
 def league(
-    strategies: Sequence[str],
+    strategies: Sequence[Any],
     league: str = "anl2024",
     seed: int = 0,
     *,
@@ -24,9 +25,11 @@ def league(
     reps: Optional[int] = None,
     jobs: Optional[int] = None,
     out: Union[None, str, os.PathLike] = None,
+    llm: Optional[Dict[str, Any]] = None,
 ) -> Dict[str, Any]:
-    """Plays ``league`` with ``strategies`` (built-in names) and returns a
-    dict: ``league``, ``settings``, ``seed``, ``strategies``, ``scenarios``
+    """Plays ``league`` with ``strategies`` (built-in names, ``"llm"`` or
+    ``Negotiator`` subclasses, as ``pactum.tournament`` takes them) and
+    returns a dict: ``league``, ``settings``, ``seed``, ``strategies``, ``scenarios``
     (label, shape, outcomes, deadline), ``summary`` (one dict per strategy:
     mean advantage and, for ``anl2026``, mean concealment and score),
     ``rows`` (one dict per negotiation, as the command line's
@@ -34,12 +37,21 @@ def league(
     text, by label). ``scenarios``, ``outcomes`` (low, high), ``steps``
     (low, high) and ``reps`` shrink the league's defaults. With ``out``,
     each generated scenario is also written there as ``<label>.toml``. The
-    same seed gives the same result whatever ``jobs``."""
+    same seed gives the same result whatever ``jobs`` (threads for built-in
+    strategies; beside a ``Negotiator`` subclass the negotiations play one
+    at a time on this thread). ``llm``: the model the ``llm`` strategy
+    plays through, as for ``pactum.tournament``.
+
+    A ``Negotiator`` subclass is instantiated afresh for each negotiation;
+    for ``anl2026`` its ``opponent_utility(outcome)``, where it defines one,
+    is its model of the opponent, asked over the outcomes once the
+    negotiation is over; ``on_end`` then receives the league's row, with
+    the agreement's ``package`` as a tournament row has it."""
     if league not in LEAGUES:
         raise ValueError(f"unknown league {league!r}; leagues: {', '.join(LEAGUES)}")
     result = _league(
-        league, [str(s) for s in strategies], seed=seed, scenarios=scenarios,
-        outcomes=outcomes, steps=steps, reps=reps, jobs=jobs,
+        league, list(strategies), seed=seed, scenarios=scenarios,
+        outcomes=outcomes, steps=steps, reps=reps, jobs=jobs, llm=llm,
     )
     if out is not None:
         os.makedirs(out, exist_ok=True)

@@ -134,11 +134,12 @@ def _tournament_analysis(
 ) -> Dict[str, Any]: ...
 def _league(
     league: str,
-    strategies: Sequence[str],
+    strategies: Sequence[Any],
     seed: int = 0,
     scenarios: Optional[int] = None,
     outcomes: Optional[Tuple[int, int]] = None,
     steps: Optional[Tuple[int, int]] = None,
     reps: Optional[int] = None,
     jobs: Optional[int] = None,
+    llm: Optional[Dict[str, Any]] = None,
 ) -> Dict[str, Any]: ...

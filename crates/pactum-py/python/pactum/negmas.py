@@ -2,7 +2,8 @@
 NegMAS, tested with 0.16): ``to_negmas``, ``from_negmas`` (linear-additive
 scenarios both ways) and ``NegmasNegotiator`` (any NegMAS SAO negotiator in
 ``pactum.negotiate`` and, through ``NegmasNegotiator.of``, in
-``pactum.tournament``). See docs/python.md.
+``pactum.tournament`` and ``pactum.league``, where its ``opponent_ufun``
+is its opponent model). See docs/python.md.
 
 Rules kept here:
 
@@ -414,6 +415,16 @@ class NegmasNegotiator(Negotiator):
             mirror.answer(kind, outcome)
         outcome, mirror.pending = mirror.pending, None
         return mirror.outcomes.to_dict(outcome)
+
+    def opponent_utility(self, outcome: Dict[str, Any]) -> Optional[float]:
+        """The NegMAS negotiator's model of its opponent, where it keeps one
+        (its ``opponent_ufun``, which NegMAS's ``anl2026`` metric reads), of
+        ``outcome``; None without one."""
+        model = getattr(self.negotiator, "opponent_ufun", None)
+        if model is None or self._mirror is None:
+            return None
+        u = model(self._mirror.outcomes.to_tuple(outcome))
+        return None if u is None else float(u)
 
     def on_end(self, result: Any) -> None:
         """Tells the NegMAS negotiator how the negotiation ended."""

@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex};
 
 use pactum_protocol::partial_rounds::{self, PartialRounds};
 
+use crate::error::ModelError;
 use crate::negotiator::{Negotiator, Note, Now, Response};
 use crate::space::OutcomeId;
 
@@ -39,6 +40,9 @@ impl Negotiator for Watched {
     }
     fn opponent_utility(&self, outcome: OutcomeId) -> Option<f64> {
         self.with(|n| n.opponent_utility(outcome))
+    }
+    fn opponent_utilities(&self, outcomes: &[OutcomeId]) -> Result<Option<Vec<f64>>, ModelError> {
+        self.with(|n| n.opponent_utilities(outcomes))
     }
     fn vote(&mut self, now: &Now, current: Option<OutcomeId>, proposal: OutcomeId) -> bool {
         self.with(|n| n.vote(now, current, proposal))

@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use pactum_protocol::partial_rounds::{self, PartialRounds};
 
-use crate::error::SimError;
+use crate::error::{ModelError, SimError};
 use crate::prefs::{PartyPrefs, Prepared};
 use crate::space::{OutcomeId, SimSpace};
 
@@ -102,6 +102,14 @@ pub trait Negotiator: Send {
     /// is over.
     fn opponent_utility(&self, _outcome: OutcomeId) -> Option<f64> {
         None
+    }
+
+    /// The opponent model's estimates of every one of `outcomes`, in
+    /// order: `Ok(None)` without a model; an error when the model failed
+    /// to answer (a negotiator written in another language may). By
+    /// default [`Negotiator::opponent_utility`] of each outcome.
+    fn opponent_utilities(&self, outcomes: &[OutcomeId]) -> Result<Option<Vec<f64>>, ModelError> {
+        Ok(outcomes.iter().map(|&o| self.opponent_utility(o)).collect())
     }
 
     /// Single-text protocols: accept (`true`) or veto the mediator's
