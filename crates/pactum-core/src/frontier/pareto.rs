@@ -311,14 +311,22 @@ fn groups_two(
 /// Empties `v` with room for `len` elements: a vector that is too small is
 /// freed and allocated anew rather than grown, since growing copies what it
 /// held before, however little of it is still wanted (and the old and new
-/// memory are never held at once).
+/// memory are never held at once). Below [`PARALLEL_MIN_WORK`] elements
+/// the new room is at least twice the old and [`MIN_ROOM`] elements, so
+/// that a caller whose small inputs grow step by step (the fold, issue by
+/// issue) allocates a few times, not at every step; above, exactly `len`.
 pub(super) fn clear_with_room<T>(v: &mut Vec<T>, len: usize) {
     v.clear();
     if v.capacity() < len {
+        let small = (2 * v.capacity()).clamp(MIN_ROOM, PARALLEL_MIN_WORK);
+        let room = len.max(small);
         *v = Vec::new();
-        v.reserve_exact(len);
+        v.reserve_exact(room);
     }
 }
+
+/// The least room [`clear_with_room`] allocates.
+const MIN_ROOM: usize = 64;
 
 /// The indices `0..m` in descending lexicographic order of their vectors,
 /// ties in ascending index order: the one order this comparison defines
