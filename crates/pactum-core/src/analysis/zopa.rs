@@ -379,21 +379,26 @@ impl Sorted {
         }
         let scale = if hi > lo { n as f64 / (hi - lo) } else { 0.0 };
         let bucket = |x: f64| bucket_of(x, lo, scale, n);
+        // Each bucket's size, then where it ends; filled from the back, in
+        // descending index order, each bucket's entry moves down to where
+        // it starts and its members come out in index order.
         let mut starts = vec![0u32; n + 1];
         for &x in values {
-            starts[bucket(x) + 1] += 1;
+            starts[bucket(x)] += 1;
         }
-        for b in 0..n {
-            starts[b + 1] += starts[b];
+        let mut end = 0;
+        for slot in &mut starts[..n] {
+            end += *slot;
+            *slot = end;
         }
-        // Each bucket's members in index order, then sorted by value.
+        starts[n] = n as u32;
         let mut order = vec![0u32; n];
-        let mut next = starts.clone();
-        for (i, &x) in values.iter().enumerate() {
+        for (i, &x) in values.iter().enumerate().rev() {
             let b = bucket(x);
-            order[next[b] as usize] = i as u32;
-            next[b] += 1;
+            starts[b] -= 1;
+            order[starts[b] as usize] = i as u32;
         }
+        // Each bucket's members sorted by value.
         let key = |i: u32| total_key(values[i as usize]);
         for b in 0..n {
             let members = &mut order[starts[b] as usize..starts[b + 1] as usize];
@@ -503,6 +508,9 @@ impl Corner {
         // descending order of their first coordinate. Counts fit in 32
         // bits: a half holds at most a few million sums.
         let mut tree = vec![0u32; n + 1];
+        // Slices of known length, so that the loops below index them
+        // without checks.
+        let (tree, firsts, ranks) = (&mut tree[..=n], &self.firsts[..n], &self.rank_by_first[..n]);
         let (mut added, mut next) = (0u32, n);
         let (mut out_a, mut out_b) = (vec![0u32; queries], vec![0u32; queries]);
         let (mut ia, mut ib) = (0, 0);
@@ -519,9 +527,9 @@ impl Corner {
                 (None, Some(qb)) => (false, qb),
                 (None, None) => break,
             };
-            while next > 0 && self.firsts[next - 1] >= x {
+            while next > 0 && firsts[next - 1] >= x {
                 next -= 1;
-                let mut i = self.rank_by_first[next] as usize + 1;
+                let mut i = ranks[next] as usize + 1;
                 while i <= n {
                     tree[i] += 1;
                     i += i & i.wrapping_neg();
@@ -529,7 +537,7 @@ impl Corner {
                 added += 1;
             }
             let mut below = 0u32;
-            let mut i = self.by_second.count_below(y);
+            let mut i = self.by_second.count_below(y).min(n);
             while i > 0 {
                 below += tree[i];
                 i -= i & i.wrapping_neg();
