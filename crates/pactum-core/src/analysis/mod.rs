@@ -51,8 +51,12 @@ pub fn analyze(scenario: &Scenario, opts: &AnalysisOptions) -> Result<Analysis, 
     let outcome_count = scenario.outcome_count();
     let mut warnings = Vec::new();
     // Ranges first: a frontier search stopped by the clock still reports.
-    let ranges = space::whole_ranges(&problem, &opts.budget)?;
-    let (points, method, search) = frontier(&problem, opts)?;
+    // The per-issue contributions once, for the ranges, the frontier and
+    // the zone's count.
+    let contributions = problem.contributions();
+    let contributions = contributions.as_ref();
+    let ranges = space::whole_ranges(&problem, contributions, &opts.budget)?;
+    let (points, method, search) = space::frontier_with(&problem, contributions, opts)?;
     let (min, max) = (ranges.min, ranges.max);
     let d = disagreement_point(&problem, &min);
     if !ranges.exact {
@@ -75,7 +79,7 @@ pub fn analyze(scenario: &Scenario, opts: &AnalysisOptions) -> Result<Analysis, 
         ));
     }
 
-    let (mut count, exact, note) = count_zopa(&problem, opts)?;
+    let (mut count, exact, note) = count_zopa(&problem, contributions, opts)?;
     let mut zopa_notes: Vec<String> = note.into_iter().collect();
     // A sample can miss a small zone; the frontier's outcomes are in it.
     let known = points.iter().fold(0u128, |n, p| n.saturating_add(p.count));

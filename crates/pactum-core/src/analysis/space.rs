@@ -12,8 +12,8 @@
 
 use crate::budget::{AnalysisError, AnalysisOptions, Budget, Method};
 use crate::frontier::{
-    FrontierOptions, FrontierPoint, Problem, SearchReport, UtilityRanges, additive_frontier,
-    enumerated_frontier, par_enumerate, rectangle_frontier, rectangle_ranges,
+    Contributions, FrontierOptions, FrontierPoint, Problem, SearchReport, UtilityRanges,
+    additive_frontier_of, enumerated_frontier, par_enumerate, rectangle_frontier, rectangle_ranges,
 };
 use crate::model::Scenario;
 
@@ -25,20 +25,22 @@ pub fn utility_ranges(
     problem: &Problem,
     budget: &Budget,
 ) -> Result<(Vec<f64>, Vec<f64>), AnalysisError> {
-    let r = whole_ranges(problem, budget)?;
+    let r = whole_ranges(problem, problem.contributions().as_ref(), budget)?;
     Ok((r.min, r.max))
 }
 
-/// [`utility_ranges`], saying whether they are proven.
+/// [`utility_ranges`], saying whether they are proven; `contributions`
+/// are the problem's (the same parties over any allowed values).
 pub(super) fn whole_ranges(
     problem: &Problem,
+    contributions: Option<&Contributions>,
     budget: &Budget,
 ) -> Result<UtilityRanges, AnalysisError> {
     let whole = Problem {
         allowed: full_space(problem.scenario),
         ..problem.clone()
     };
-    ranges_over(&whole, budget)
+    ranges_with(&whole, contributions, budget)
 }
 
 pub(super) fn full_space(s: &Scenario) -> Vec<Vec<u32>> {
@@ -63,14 +65,23 @@ pub(super) fn ranges_over(
     problem: &Problem,
     budget: &Budget,
 ) -> Result<UtilityRanges, AnalysisError> {
+    ranges_with(problem, problem.contributions().as_ref(), budget)
+}
+
+/// [`ranges_over`] with the problem's contributions already computed.
+fn ranges_with(
+    problem: &Problem,
+    contributions: Option<&Contributions>,
+    budget: &Budget,
+) -> Result<UtilityRanges, AnalysisError> {
     let n = problem.parties.len();
-    if problem.contributions().is_none()
+    if contributions.is_none()
         && problem.allowed_count() > budget.max_outcomes_enumerated
         && let Some(ranges) = rectangle_ranges(problem, budget)
     {
         return ranges;
     }
-    if let Some(c) = problem.contributions() {
+    if let Some(c) = contributions {
         let (mut lo, mut hi) = (vec![0.0; n], vec![0.0; n]);
         for (i, vals) in problem.allowed.iter().enumerate() {
             for p in 0..n {
@@ -127,11 +138,20 @@ pub fn frontier(
     problem: &Problem,
     opts: &AnalysisOptions,
 ) -> Result<(Vec<FrontierPoint>, &'static str, Option<SearchReport>), AnalysisError> {
+    frontier_with(problem, problem.contributions().as_ref(), opts)
+}
+
+/// [`frontier`] with the problem's contributions already computed.
+pub(super) fn frontier_with(
+    problem: &Problem,
+    contributions: Option<&Contributions>,
+    opts: &AnalysisOptions,
+) -> Result<(Vec<FrontierPoint>, &'static str, Option<SearchReport>), AnalysisError> {
     let fopts = FrontierOptions {
         outcomes_per_point: opts.outcomes_per_point,
     };
     if opts.method == Method::Auto
-        && let Some(f) = additive_frontier(problem, fopts, &opts.budget)?
+        && let Some(f) = additive_frontier_of(problem, contributions, fopts, &opts.budget)?
     {
         return Ok((f, "additive", None));
     }

@@ -12,12 +12,14 @@ use rand::{RngExt, SeedableRng};
 
 use super::space::utility_ranges_over;
 use crate::budget::{AnalysisError, AnalysisOptions, Budget, Method};
-use crate::frontier::{Problem, par_enumerate};
+use crate::frontier::{Contributions, Problem, par_enumerate};
 use crate::model::Outcome;
 
-/// Counts the rational outcomes exactly where affordable.
+/// Counts the rational outcomes exactly where affordable; `contributions`
+/// are the problem's (`None` when some party is not additive).
 pub(super) fn count_zopa(
     problem: &Problem,
+    contributions: Option<&Contributions>,
     opts: &AnalysisOptions,
 ) -> Result<(u128, bool, Option<String>), AnalysisError> {
     let limit = opts.budget.max_outcomes_enumerated;
@@ -28,7 +30,7 @@ pub(super) fn count_zopa(
     }
     // Method::Enumerate counts by visiting every outcome: the oracle.
     let shortcuts = opts.method == Method::Auto || allowed_total > limit;
-    if let Some(c) = problem.contributions().filter(|_| shortcuts) {
+    if let Some(c) = contributions.filter(|_| shortcuts) {
         // Per issue and party: min and max contribution over allowed values.
         let issues = problem.scenario.issues().len();
         let mut rem_min = vec![vec![0.0; n]; issues + 1];
@@ -58,7 +60,7 @@ pub(super) fn count_zopa(
             return Ok((allowed_total, true, None));
         }
         if n == 2
-            && let Some(count) = count_two_parties(problem, &c)
+            && let Some(count) = count_two_parties(problem, c)
         {
             return Ok((count, true, None));
         }
@@ -115,7 +117,7 @@ pub(super) fn count_zopa(
         if let Some(count) = walk(
             0,
             problem,
-            &c,
+            c,
             &mut partial,
             (&rem_min, &rem_max, &rem_card),
             &mut nodes,
@@ -214,13 +216,17 @@ fn count_two_parties(problem: &Problem, c: &crate::frontier::Contributions) -> O
         let mut level: Vec<[f64; 2]> = Vec::with_capacity(count as usize);
         level.push([0.0, 0.0]);
         let mut next: Vec<[f64; 2]> = Vec::with_capacity(count as usize);
+        let mut adds: Vec<[f64; 2]> = Vec::new();
         for (i, vals) in part.iter().enumerate() {
+            // The issue's contributions once, then every sum extended by each.
+            adds.clear();
+            adds.extend(vals.iter().map(|&k| {
+                let x = c.of(first + i, k);
+                [x[0], x[1]]
+            }));
             next.clear();
             for s in &level {
-                for &k in vals {
-                    let x = c.of(first + i, k);
-                    next.push([s[0] + x[0], s[1] + x[1]]);
-                }
+                next.extend(adds.iter().map(|x| [s[0] + x[0], s[1] + x[1]]));
             }
             std::mem::swap(&mut level, &mut next);
         }
@@ -229,20 +235,23 @@ fn count_two_parties(problem: &Problem, c: &crate::frontier::Contributions) -> O
     let prefixes = sums(0, &allowed[..m], pre);
     let suffixes = sums(m, &allowed[m..], suf);
     let r = [problem.thresholds[0], problem.thresholds[1]];
-    let surely_in: Vec<[f64; 2]> = prefixes
-        .iter()
-        .map(|p| [r[0] + EPS - p[0], r[1] + EPS - p[1]])
-        .collect();
-    let maybe_in: Vec<[f64; 2]> = prefixes
-        .iter()
-        .map(|p| [r[0] - EPS - p[0], r[1] - EPS - p[1]])
-        .collect();
+    // Each prefix's two queries, computed where they are asked rather than
+    // held: what the suffix must reach to be surely in, and maybe in.
+    let surely_in = |i: usize| {
+        let p = prefixes[i];
+        [r[0] + EPS - p[0], r[1] + EPS - p[1]]
+    };
+    let maybe_in = |i: usize| {
+        let p = prefixes[i];
+        [r[0] - EPS - p[0], r[1] - EPS - p[1]]
+    };
     // Both query sets fall as the prefix's first utility rises
     // (`a - p` is monotone in `p`): one order serves both sweeps.
-    let queries_falling = sorted_by(prefixes.len(), |i| prefixes[i][0]);
+    let first: Vec<f64> = prefixes.iter().map(|p| p[0]).collect();
+    let queries_falling = Sorted::new(&first).order;
+    drop(first);
     let corner = Corner::new(&suffixes);
-    let inside = corner.counts(&surely_in, &queries_falling);
-    let near = corner.counts(&maybe_in, &queries_falling);
+    let (inside, near) = corner.counts_of_pairs(surely_in, maybe_in, &queries_falling);
     let mut count: u128 = inside.iter().map(|&x| x as u128).sum();
     let band: u128 = near.iter().zip(&inside).map(|(a, b)| (a - b) as u128).sum();
     if band == 0 {
@@ -252,7 +261,7 @@ fn count_two_parties(problem: &Problem, c: &crate::frontier::Contributions) -> O
         return None;
     }
     // The band: suffixes that clear the lower corner but not the upper one.
-    let (by_first, by_second) = (&corner.by_first, &corner.by_second);
+    let (by_first, by_second) = (&corner.by_first, &corner.by_second.order);
     let exact = |p: &[f64; 2], j: usize| -> bool {
         let mut s = *p;
         crate::frontier::for_each_allowed(&allowed[m..], j as u128, j as u128 + 1, |o| {
@@ -268,7 +277,7 @@ fn count_two_parties(problem: &Problem, c: &crate::frontier::Contributions) -> O
         if near[pi] == inside[pi] {
             continue;
         }
-        let (lo, hi) = (maybe_in[pi], surely_in[pi]);
+        let (lo, hi) = (maybe_in(pi), surely_in(pi));
         // First coordinate in [lo0, hi0), second ≥ lo1 …
         let start = by_first.partition_point(|&j| suffixes[j as usize][0] < lo[0]);
         for &j in &by_first[start..] {
@@ -295,19 +304,146 @@ fn count_two_parties(problem: &Problem, c: &crate::frontier::Contributions) -> O
     Some(count)
 }
 
-/// Indices `0..n` in ascending order of `key` (by `f64::total_cmp`), through
-/// integer keys that order exactly as `total_cmp` does.
-fn sorted_by(n: usize, key: impl Fn(usize) -> f64) -> Vec<u32> {
-    let ordered = |x: f64| {
-        let b = x.to_bits();
-        if b >> 63 == 1 { !b } else { b | (1 << 63) }
-    };
+/// An integer key that orders exactly as `f64::total_cmp` does.
+fn total_key(x: f64) -> u64 {
+    let b = x.to_bits();
+    if b >> 63 == 1 { !b } else { b | (1 << 63) }
+}
+
+/// Indices `0..values.len()` in ascending order of their values (by
+/// `f64::total_cmp`), ties in index order, through integer keys.
+fn sorted_by_comparison(values: &[f64]) -> Vec<u32> {
     // The key above the index in one integer: ties stay in index order.
-    let mut keys: Vec<u128> = (0..n)
-        .map(|i| ((ordered(key(i)) as u128) << 32) | i as u128)
+    let mut keys: Vec<u128> = values
+        .iter()
+        .enumerate()
+        .map(|(i, &x)| ((total_key(x) as u128) << 32) | i as u128)
         .collect();
     keys.sort_unstable();
     keys.into_iter().map(|k| k as u32).collect()
+}
+
+/// The bucket (of `buckets`) of `x` ≥ `lo`: its distance above `lo`,
+/// scaled, rounded to an integer by adding 2^52 (the spacing of doubles
+/// there is 1) and read from the bits. Every step is monotone, so a larger
+/// `x` never gets a smaller bucket; anything at or beyond the last bucket
+/// (infinity and NaN included) goes into the last one.
+fn bucket_of(x: f64, lo: f64, scale: f64, buckets: usize) -> usize {
+    const TWO_52: f64 = (1u64 << 52) as f64;
+    let rounded = ((x - lo) * scale + TWO_52).to_bits() - TWO_52.to_bits();
+    rounded.min(buckets as u64 - 1) as usize
+}
+
+/// Values sorted by distribution into buckets of equal width: the bucket
+/// of a value never decreases as the value grows (subtracting the lowest
+/// value and scaling are both monotone in floating point), so a value in a
+/// lower bucket is smaller than one in a higher bucket, and only each
+/// bucket's few members are sorted among themselves. The order is the one
+/// [`sorted_by_comparison`] gives (by `f64::total_cmp`, ties in index
+/// order), in time linear in the count for values spread over their range.
+struct Sorted {
+    /// Indices in ascending order of their values.
+    order: Vec<u32>,
+    /// The values in that order.
+    values: Vec<f64>,
+    /// The buckets, when the values are finite: the lowest value, the
+    /// scale from a value's distance above it to its bucket, and where each
+    /// bucket starts in `order` (one more entry than there are buckets).
+    buckets: Option<(f64, f64, Vec<u32>)>,
+}
+
+impl Sorted {
+    /// Most members of a bucket sorted by insertion rather than a sort.
+    const INSERTION: usize = 16;
+
+    fn new(values: &[f64]) -> Self {
+        let n = values.len();
+        let (mut lo, mut hi, mut nan) = (f64::INFINITY, f64::NEG_INFINITY, false);
+        for &x in values {
+            if x < lo {
+                lo = x;
+            }
+            if x > hi {
+                hi = x;
+            }
+            nan |= x.is_nan();
+        }
+        if n < 2 || nan || !(hi - lo).is_finite() {
+            let order = sorted_by_comparison(values);
+            let values = order.iter().map(|&i| values[i as usize]).collect();
+            return Sorted {
+                order,
+                values,
+                buckets: None,
+            };
+        }
+        let scale = if hi > lo { n as f64 / (hi - lo) } else { 0.0 };
+        let bucket = |x: f64| bucket_of(x, lo, scale, n);
+        // Each bucket's size, then where it ends; filled from the back, in
+        // descending index order, each bucket's entry moves down to where
+        // it starts and its members come out in index order.
+        let mut starts = vec![0u32; n + 1];
+        for &x in values {
+            starts[bucket(x)] += 1;
+        }
+        let mut end = 0;
+        for slot in &mut starts[..n] {
+            end += *slot;
+            *slot = end;
+        }
+        starts[n] = n as u32;
+        let mut order = vec![0u32; n];
+        for (i, &x) in values.iter().enumerate().rev() {
+            let b = bucket(x);
+            starts[b] -= 1;
+            order[starts[b] as usize] = i as u32;
+        }
+        // Each bucket's members sorted by value.
+        let key = |i: u32| total_key(values[i as usize]);
+        for b in 0..n {
+            let members = &mut order[starts[b] as usize..starts[b + 1] as usize];
+            if members.len() <= Self::INSERTION {
+                // Stable: equal values keep their index order.
+                for j in 1..members.len() {
+                    let (m, k) = (members[j], key(members[j]));
+                    let mut at = j;
+                    while at > 0 && key(members[at - 1]) > k {
+                        members[at] = members[at - 1];
+                        at -= 1;
+                    }
+                    members[at] = m;
+                }
+            } else {
+                members.sort_unstable_by_key(|&i| (key(i), i));
+            }
+        }
+        let sorted = order.iter().map(|&i| values[i as usize]).collect();
+        Sorted {
+            order,
+            values: sorted,
+            buckets: Some((lo, scale, starts)),
+        }
+    }
+
+    /// How many values are below `y`: a lower bucket's values are all
+    /// below it and a higher bucket's none, so only `y`'s own bucket is
+    /// looked through.
+    fn count_below(&self, y: f64) -> usize {
+        let Some((lo, scale, starts)) = &self.buckets else {
+            return self.values.partition_point(|&v| v < y);
+        };
+        if y.is_nan() || y <= *lo {
+            // Every value is at least `lo`, so none is below `y`.
+            return 0;
+        }
+        let b = bucket_of(y, *lo, *scale, self.values.len());
+        let (start, end) = (starts[b] as usize, starts[b + 1] as usize);
+        start
+            + self.values[start..end]
+                .iter()
+                .take_while(|&&v| v < y)
+                .count()
+    }
 }
 
 /// Points sorted once by each coordinate, answering for many queries
@@ -315,65 +451,108 @@ fn sorted_by(n: usize, key: impl Fn(usize) -> f64) -> Vec<u32> {
 struct Corner {
     /// Point indices by first coordinate, ascending.
     by_first: Vec<u32>,
-    /// Point indices by second coordinate, ascending.
-    by_second: Vec<u32>,
+    /// Point indices by second coordinate, ascending, and those
+    /// coordinates.
+    by_second: Sorted,
     /// The first coordinates, ascending (the points of `by_first`).
     firsts: Vec<f64>,
     /// The position in `by_second` of each point of `by_first`.
     rank_by_first: Vec<u32>,
-    /// The second coordinates, ascending.
-    seconds: Vec<f64>,
 }
 
 impl Corner {
     fn new(points: &[[f64; 2]]) -> Self {
-        let by_first = sorted_by(points.len(), |i| points[i][0]);
-        let by_second = sorted_by(points.len(), |i| points[i][1]);
+        let first: Vec<f64> = points.iter().map(|p| p[0]).collect();
+        let second: Vec<f64> = points.iter().map(|p| p[1]).collect();
+        let Sorted {
+            order: by_first,
+            values: firsts,
+            ..
+        } = Sorted::new(&first);
+        let by_second = Sorted::new(&second);
         let mut rank = vec![0u32; points.len()];
-        for (r, &i) in by_second.iter().enumerate() {
+        for (r, &i) in by_second.order.iter().enumerate() {
             rank[i as usize] = r as u32;
         }
-        let firsts = by_first.iter().map(|&i| points[i as usize][0]).collect();
         let rank_by_first = by_first.iter().map(|&i| rank[i as usize]).collect();
-        let seconds = by_second.iter().map(|&i| points[i as usize][1]).collect();
         Corner {
             by_first,
             by_second,
             firsts,
             rank_by_first,
-            seconds,
         }
     }
 
     /// The count for each query; `falling` lists the queries in an order of
     /// non-increasing first coordinate.
-    fn counts(&self, queries: &[[f64; 2]], falling: &[u32]) -> Vec<u64> {
+    #[cfg(test)]
+    fn counts(&self, queries: &[[f64; 2]], falling: &[u32]) -> Vec<u32> {
+        let query = |i: usize| queries[i];
+        self.counts_of_pairs(query, query, falling).0
+    }
+
+    /// The counts for two sets of queries (query `i` of each set given by
+    /// `a(i)` and `b(i)`) in one sweep: `falling` lists the queries of each
+    /// set in an order of non-increasing first coordinate (the same order
+    /// for both), and the two lists are merged as the sweep goes, so that
+    /// each point enters the tree once.
+    fn counts_of_pairs(
+        &self,
+        a: impl Fn(usize) -> [f64; 2],
+        b: impl Fn(usize) -> [f64; 2],
+        falling: &[u32],
+    ) -> (Vec<u32>, Vec<u32>) {
         let n = self.firsts.len();
+        let queries = falling.len();
         // Fenwick tree over second-coordinate ranks; points enter in
-        // descending order of their first coordinate.
-        let mut tree = vec![0u64; n + 1];
-        let (mut added, mut next) = (0u64, n);
-        let mut out = vec![0u64; queries.len()];
-        for &q in falling {
-            let [x, y] = queries[q as usize];
-            while next > 0 && self.firsts[next - 1] >= x {
+        // descending order of their first coordinate. Counts fit in 32
+        // bits: a half holds at most a few million sums.
+        let mut tree = vec![0u32; n + 1];
+        // Slices of known length, so that the loops below index them
+        // without checks.
+        let (tree, firsts, ranks) = (&mut tree[..=n], &self.firsts[..n], &self.rank_by_first[..n]);
+        let (mut added, mut next) = (0u32, n);
+        let (mut out_a, mut out_b) = (vec![0u32; queries], vec![0u32; queries]);
+        let (mut ia, mut ib) = (0, 0);
+        let (mut next_a, mut next_b) = (
+            falling.first().map(|&q| a(q as usize)),
+            falling.first().map(|&q| b(q as usize)),
+        );
+        loop {
+            // The query of either set with the larger first coordinate.
+            let (take_a, [x, y]) = match (next_a, next_b) {
+                (Some(qa), Some(qb)) if qa[0] >= qb[0] => (true, qa),
+                (Some(_), Some(qb)) => (false, qb),
+                (Some(qa), None) => (true, qa),
+                (None, Some(qb)) => (false, qb),
+                (None, None) => break,
+            };
+            while next > 0 && firsts[next - 1] >= x {
                 next -= 1;
-                let mut i = self.rank_by_first[next] as usize + 1;
+                let mut i = ranks[next] as usize + 1;
                 while i <= n {
                     tree[i] += 1;
                     i += i & i.wrapping_neg();
                 }
                 added += 1;
             }
-            let mut below = 0u64;
-            let mut i = self.seconds.partition_point(|&v| v < y);
+            let mut below = 0u32;
+            let mut i = self.by_second.count_below(y).min(n);
             while i > 0 {
                 below += tree[i];
                 i -= i & i.wrapping_neg();
             }
-            out[q as usize] = added - below;
+            if take_a {
+                out_a[falling[ia] as usize] = added - below;
+                ia += 1;
+                next_a = falling.get(ia).map(|&q| a(q as usize));
+            } else {
+                out_b[falling[ib] as usize] = added - below;
+                ib += 1;
+                next_b = falling.get(ib).map(|&q| b(q as usize));
+            }
         }
-        out
+        (out_a, out_b)
     }
 }
 
@@ -448,15 +627,88 @@ mod tests {
         };
         let corner = Corner::new(&points);
         let falling: Vec<u32> = by(&queries, 0).into_iter().rev().collect();
-        let want: Vec<u64> = queries
+        let want: Vec<u32> = queries
             .iter()
             .map(|q| {
                 points
                     .iter()
                     .filter(|p| p[0] >= q[0] && p[1] >= q[1])
-                    .count() as u64
+                    .count() as u32
             })
             .collect();
         assert_eq!(corner.counts(&queries, &falling), want);
+        // A second set shifted a little, counted in the same sweep.
+        let shifted: Vec<[f64; 2]> = queries.iter().map(|q| [q[0] - 0.05, q[1] + 0.05]).collect();
+        let want_shifted: Vec<u32> = shifted
+            .iter()
+            .map(|q| {
+                points
+                    .iter()
+                    .filter(|p| p[0] >= q[0] && p[1] >= q[1])
+                    .count() as u32
+            })
+            .collect();
+        let (a, b) = (|i: usize| queries[i], |i: usize| shifted[i]);
+        assert_eq!(corner.counts_of_pairs(a, b, &falling), (want, want_shifted));
+    }
+
+    /// Values spread, clustered, repeated, signed zeros, a single value
+    /// repeated, infinities and NaN: the bucket sort gives the comparison
+    /// sort's order, and counts below any value as a search does.
+    #[test]
+    fn bucket_sort_equals_the_comparison_sort() {
+        let mut state = 7u64;
+        let mut next = |m: u64| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) % m
+        };
+        let mut cases: Vec<Vec<f64>> = Vec::new();
+        for len in [0usize, 1, 2, 3, 17, 100, 625] {
+            cases.push((0..len).map(|_| next(1 << 20) as f64 / 7.0).collect());
+            cases.push((0..len).map(|_| next(4) as f64 * 0.1).collect());
+            cases.push(
+                (0..len)
+                    .map(|_| 0.3 + next(1000) as f64 * 1e-17 - 0.1)
+                    .collect(),
+            );
+            cases.push(
+                (0..len)
+                    .map(|_| if next(2) == 0 { -0.0 } else { 0.0 })
+                    .collect(),
+            );
+            cases.push(vec![0.25; len]);
+            // Most values in one bucket, a few far away.
+            cases.push(
+                (0..len)
+                    .map(|i| {
+                        if i % 50 == 0 {
+                            1e6
+                        } else {
+                            next(1 << 30) as f64 * 1e-12
+                        }
+                    })
+                    .collect(),
+            );
+        }
+        cases.push(vec![1.0, f64::INFINITY, -2.0, 0.5]);
+        cases.push(vec![1.0, f64::NAN, -2.0, 0.5, -0.0]);
+        for values in &cases {
+            let sorted = Sorted::new(values);
+            assert_eq!(sorted.order, sorted_by_comparison(values), "{values:?}");
+            let plain: Vec<f64> = sorted.order.iter().map(|&i| values[i as usize]).collect();
+            let mut probes: Vec<f64> = values.clone();
+            probes.extend(values.iter().map(|v| v + 1e-18));
+            probes.extend(values.iter().map(|v| v - 1e-3));
+            probes.extend([f64::NEG_INFINITY, f64::INFINITY, -1e9, 1e9, 0.0, -0.0]);
+            for y in probes {
+                assert_eq!(
+                    sorted.count_below(y),
+                    plain.partition_point(|&v| v < y),
+                    "{y} in {values:?}"
+                );
+            }
+        }
     }
 }

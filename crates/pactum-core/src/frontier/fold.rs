@@ -9,7 +9,7 @@
 
 use super::pareto::{Groups, Scratch, clear_with_room, pareto_groups_reusing};
 use super::points::{FrontierOptions, FrontierPoint, merge_near_ties};
-use super::problem::Problem;
+use super::problem::{Contributions, Problem};
 use crate::budget::{AnalysisError, Budget};
 
 /// How far a partial sum must be dominated before the fold prunes it: far
@@ -61,8 +61,20 @@ pub fn additive_frontier(
     opts: FrontierOptions,
     budget: &Budget,
 ) -> Result<Option<Vec<FrontierPoint>>, AnalysisError> {
+    additive_frontier_of(problem, problem.contributions().as_ref(), opts, budget)
+}
+
+/// [`additive_frontier`] with the problem's contributions already
+/// computed (`None` when some party is not additive), for a caller that
+/// needs them for more than the frontier.
+pub(crate) fn additive_frontier_of(
+    problem: &Problem,
+    contributions: Option<&Contributions>,
+    opts: FrontierOptions,
+    budget: &Budget,
+) -> Result<Option<Vec<FrontierPoint>>, AnalysisError> {
     budget.check_time()?;
-    let Some(contrib) = problem.contributions() else {
+    let Some(contrib) = contributions else {
         return Ok(None);
     };
     let n = problem.parties.len();
@@ -135,7 +147,32 @@ pub fn additive_frontier(
         // in changes no result: groups are identical vectors, whose members
         // are all kept.
         let mut visited = 0usize;
-        for &k in values {
+        if n == 2 {
+            // The same sums and tests as below, without the loop over parties.
+            let rest = [remaining_max[i + 1][0], remaining_max[i + 1][1]];
+            let least = [problem.thresholds[0] - SLACK, problem.thresholds[1] - SLACK];
+            for &k in values {
+                let add = contrib.of(i, k);
+                let (a0, a1) = (add[0], add[1]);
+                for (j, point) in front.utils.chunks_exact(2).enumerate() {
+                    visited += 1;
+                    if visited.is_multiple_of(4096) {
+                        budget.check_time()?;
+                    }
+                    let u0 = point[0] + a0;
+                    if u0 + rest[0] < least[0] {
+                        continue;
+                    }
+                    let u1 = point[1] + a1;
+                    if u1 + rest[1] < least[1] {
+                        continue;
+                    }
+                    utils.extend_from_slice(&[u0, u1]);
+                    origin.push((j as u32, k));
+                }
+            }
+        }
+        for &k in values.iter().filter(|_| n != 2) {
             let add = contrib.of(i, k);
             'points: for j in 0..front.counts.len() {
                 visited += 1;

@@ -50,6 +50,7 @@ mod tests;
 pub(crate) use enumerate::for_each_allowed;
 pub use enumerate::{Evaluator, enumerated_frontier, par_enumerate};
 pub use fold::additive_frontier;
+pub(crate) use fold::additive_frontier_of;
 pub use pareto::{
     Groups, pareto_groups, pareto_groups_flat, pareto_groups_with_margin, pareto_groups_within,
 };

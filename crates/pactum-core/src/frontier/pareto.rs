@@ -123,9 +123,6 @@ pub(super) struct Scratch {
     keys: Vec<(u64, u64, u32)>,
     spare: Vec<(u64, u64, u32)>,
     run_ends: Vec<usize>,
-    runs: Vec<(usize, usize)>,
-    reps: Vec<usize>,
-    keep: Vec<bool>,
     kept_first: Vec<f64>,
     best_second_up_to: Vec<f64>,
 }
@@ -241,20 +238,14 @@ fn groups_two(
         keys,
         spare,
         run_ends,
-        runs,
-        reps,
-        keep,
         kept_first,
         best_second_up_to,
     } = scratch;
     clear_with_room(keys, m);
     clear_with_room(spare, m);
     clear_with_room(run_ends, m);
-    clear_with_room(runs, m);
     clear_with_room(kept_first, m);
     clear_with_room(best_second_up_to, m);
-    clear_with_room(reps, m);
-    clear_with_room(keep, m);
     clear_with_room(&mut groups.members, m);
     clear_with_room(&mut groups.ends, m);
     for (i, u) in utils.chunks_exact(2).enumerate() {
@@ -267,43 +258,42 @@ fn groups_two(
         keys.sort_unstable();
     }
     // Runs of identical vectors, in descending lexicographic order; each
-    // run's indices ascend.
-    runs.clear();
-    let mut start = 0;
+    // run's indices ascend. One pass: each run's first vector decides it
+    // (with a margin, the two-party skyline; without, a second utility
+    // above every earlier one), and a kept run's members form its group.
+    let mut sky = SkylineTwo::new(margin, (kept_first, best_second_up_to));
+    let mut best_second = f64::NEG_INFINITY;
+    let (mut start, mut run) = (0, 0usize);
     while start < m {
         let mut end = start + 1;
         while end < m && (keys[end].0, keys[end].1) == (keys[start].0, keys[start].1) {
             end += 1;
         }
-        runs.push((start, end));
-        start = end;
-    }
-    keep.clear();
-    if margin > 0.0 {
-        reps.clear();
-        reps.extend(runs.iter().map(|&(s, _)| keys[s].2 as usize));
-        let buffers = (kept_first, best_second_up_to);
-        if let Err(e) = skyline_two_into(reps, utils, margin, budget, buffers, keep) {
-            return Some(Err(e));
-        }
-    } else {
-        let mut best_second = f64::NEG_INFINITY;
-        keep.extend(runs.iter().map(|&(s, _)| {
-            let second = utils[2 * keys[s].2 as usize + 1];
-            let kept = second > best_second;
+        let first = keys[start].2 as usize;
+        let (x, y) = (utils[2 * first], utils[2 * first + 1]);
+        let kept = if margin > 0.0 {
+            if run.is_multiple_of(SKYLINE_BLOCK)
+                && let Some(b) = budget
+                && let Err(e) = b.check_time()
+            {
+                return Some(Err(e));
+            }
+            sky.keeps(x, y)
+        } else {
+            let kept = y > best_second;
             if kept {
-                best_second = second;
+                best_second = y;
             }
             kept
-        }));
-    }
-    for (&(s, e), &kept) in runs.iter().zip(keep.iter()) {
+        };
         if kept {
             groups
                 .members
-                .extend(keys[s..e].iter().map(|k| k.2 as usize));
+                .extend(keys[start..end].iter().map(|k| k.2 as usize));
             groups.ends.push(groups.members.len());
         }
+        start = end;
+        run += 1;
     }
     Some(Ok(()))
 }
@@ -311,14 +301,22 @@ fn groups_two(
 /// Empties `v` with room for `len` elements: a vector that is too small is
 /// freed and allocated anew rather than grown, since growing copies what it
 /// held before, however little of it is still wanted (and the old and new
-/// memory are never held at once).
+/// memory are never held at once). Below [`PARALLEL_MIN_WORK`] elements
+/// the new room is at least twice the old and [`MIN_ROOM`] elements, so
+/// that a caller whose small inputs grow step by step (the fold, issue by
+/// issue) allocates a few times, not at every step; above, exactly `len`.
 pub(super) fn clear_with_room<T>(v: &mut Vec<T>, len: usize) {
     v.clear();
     if v.capacity() < len {
+        let small = (2 * v.capacity()).clamp(MIN_ROOM, PARALLEL_MIN_WORK);
+        let room = len.max(small);
         *v = Vec::new();
-        v.reserve_exact(len);
+        v.reserve_exact(room);
     }
 }
+
+/// The least room [`clear_with_room`] allocates.
+const MIN_ROOM: usize = 64;
 
 /// The indices `0..m` in descending lexicographic order of their vectors,
 /// ties in ascending index order: the one order this comparison defines
@@ -456,44 +454,89 @@ fn skyline_two_into(
     utils: &[f64],
     margin: f64,
     budget: Option<&Budget>,
-    (kept_first, best_second_up_to): (&mut Vec<f64>, &mut Vec<f64>),
+    buffers: (&mut Vec<f64>, &mut Vec<f64>),
     keep: &mut Vec<bool>,
 ) -> Result<(), AnalysisError> {
-    const BLOCK: usize = 2048;
-    kept_first.clear();
-    best_second_up_to.clear();
     keep.clear();
     keep.resize(reps.len(), false);
-    // While `x` falls (as it does in that order) the prefix can only grow:
-    // it is walked rather than searched; searched from the first `x` that
-    // does not fall (NaN) on.
-    let (mut ahead, mut last_x, mut walking) = (0usize, f64::INFINITY, true);
+    let mut sky = SkylineTwo::new(margin, buffers);
     for (i, &r) in reps.iter().enumerate() {
-        if i % BLOCK == 0
+        if i % SKYLINE_BLOCK == 0
             && let Some(b) = budget
         {
             b.check_time()?;
         }
-        let (x, y) = (utils[2 * r], utils[2 * r + 1]);
-        walking = walking && x <= last_x;
-        if walking {
-            while ahead < kept_first.len() && kept_first[ahead] - x > margin {
-                ahead += 1;
-            }
-        } else {
-            ahead = kept_first.partition_point(|&q| q - x > margin);
-        }
-        last_x = x;
-        let dominated = (ahead > 0 && best_second_up_to[ahead - 1] >= y)
-            || best_second_up_to.last().is_some_and(|&b| b - y > margin);
-        if !dominated {
-            let best = best_second_up_to.last().map_or(y, |&b| b.max(y));
-            kept_first.push(x);
-            best_second_up_to.push(best);
-            keep[i] = true;
-        }
+        keep[i] = sky.keeps(utils[2 * r], utils[2 * r + 1]);
     }
     Ok(())
+}
+
+/// How many candidates the two-party skyline decides between polls of the
+/// budget.
+const SKYLINE_BLOCK: usize = 2048;
+
+/// The two-party skyline of [`skyline_two`], one candidate at a time, in
+/// descending lexicographic order.
+struct SkylineTwo<'a> {
+    margin: f64,
+    /// The kept points' first utilities.
+    kept_first: &'a mut Vec<f64>,
+    /// The best second utility of the kept points up to each.
+    best_second_up_to: &'a mut Vec<f64>,
+    /// How many kept points are more than `margin` ahead of the last
+    /// candidate in the first utility.
+    ahead: usize,
+    last_x: f64,
+    /// Whether every first utility so far fell (no NaN).
+    walking: bool,
+}
+
+impl<'a> SkylineTwo<'a> {
+    /// A skyline with nothing kept, in the two (emptied) working vectors.
+    fn new(
+        margin: f64,
+        (kept_first, best_second_up_to): (&'a mut Vec<f64>, &'a mut Vec<f64>),
+    ) -> Self {
+        kept_first.clear();
+        best_second_up_to.clear();
+        SkylineTwo {
+            margin,
+            kept_first,
+            best_second_up_to,
+            ahead: 0,
+            last_x: f64::INFINITY,
+            walking: true,
+        }
+    }
+
+    /// Whether the candidate `(x, y)` is kept (and noted as kept).
+    fn keeps(&mut self, x: f64, y: f64) -> bool {
+        let margin = self.margin;
+        // While `x` falls (as it does in that order) the prefix can only
+        // grow: it is walked rather than searched; searched from the first
+        // `x` that does not fall (NaN) on.
+        self.walking = self.walking && x <= self.last_x;
+        if self.walking {
+            while self.ahead < self.kept_first.len() && self.kept_first[self.ahead] - x > margin {
+                self.ahead += 1;
+            }
+        } else {
+            self.ahead = self.kept_first.partition_point(|&q| q - x > margin);
+        }
+        self.last_x = x;
+        let ahead = self.ahead;
+        let dominated = (ahead > 0 && self.best_second_up_to[ahead - 1] >= y)
+            || self
+                .best_second_up_to
+                .last()
+                .is_some_and(|&b| b - y > margin);
+        if !dominated {
+            let best = self.best_second_up_to.last().map_or(y, |&b| b.max(y));
+            self.kept_first.push(x);
+            self.best_second_up_to.push(best);
+        }
+        !dominated
+    }
 }
 
 /// Which of `reps` (distinct vectors in descending lexicographic order) no
