@@ -17,6 +17,10 @@ trap 'llm_stop; scripts/start-postgres.sh stop >/dev/null 2>&1 || true' EXIT
 llm_start
 
 cargo test --workspace --locked
+# The installed binary is linked statically (`cargo build-release`, see
+# .cargo/config.toml); the Python and browser tests below run a debug build
+# linked the same way.
+cargo rustc --locked -q -p pactum-cli --bin pactum -- -C target-feature=+crt-static
 # The Python package (crates/pactum-py): a wheel built from the same
 # target directory, installed into a virtual environment at target/py-venv
 # (ignored by git), its pytest suite run against the CLI binary.
