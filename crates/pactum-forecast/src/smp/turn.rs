@@ -39,6 +39,16 @@ fn distance(p: &[f64], q: &[f64], s: &[f64], norm: f64) -> f64 {
     (num / norm).sqrt()
 }
 
+/// Makes `v` hold `len` values, all zero when its length changes, else as they were: a buffer
+/// whose every value is written before it is read, or whose padding (never written) must stay
+/// zero, at one length per run.
+fn fit(v: &mut Vec<f64>, len: usize) {
+    if v.len() != len {
+        v.clear();
+        v.resize(len, 0.0);
+    }
+}
+
 fn round4(v: f64) -> f64 {
     (v * 1e4).round() / 1e4
 }
@@ -94,8 +104,11 @@ pub(super) struct Workspace {
     /// Each actor's options: the bargains it is part of, in initiator order.
     options: Vec<Vec<usize>>,
     /// The actors' positions, saliences, salience norms and risk attitudes by column (see
-    /// [`ChangedUtils`]), or the challenge probabilities in padded rows (see [`Turn::gains`]).
+    /// [`ChangedUtils`]).
     columns: Vec<f64>,
+    /// The challenge probabilities in padded rows, then the total saliences (see
+    /// [`Turn::gains`]).
+    phi_rows: Vec<f64>,
     /// `gains[i * S + j]`: i's expected gain from challenging j.
     gains: Vec<f64>,
 }
@@ -230,19 +243,17 @@ impl<'a> Turn<'a> {
     fn gains(&self, phis: &[f64], ws: &mut Workspace) {
         let n = self.pos.len();
         let s = padded(n);
-        let cols = &mut ws.columns;
-        cols.clear();
-        cols.resize((n + 1) * s, 0.0);
+        let cols = &mut ws.phi_rows;
+        fit(cols, (n + 1) * s);
         for (row, phi) in cols.chunks_exact_mut(s).zip(phis.chunks_exact(n)) {
             row[..n].copy_from_slice(phi);
         }
         cols[n * s..n * s + n].copy_from_slice(self.actors.tot_sal);
-        ws.gains.clear();
-        ws.gains.resize(n * s, 0.0);
+        fit(&mut ws.gains, n * s);
         run(Gains {
             turn: self,
-            phis: &ws.columns[..n * s],
-            tot_sal: &ws.columns[n * s..],
+            phis: &ws.phi_rows[..n * s],
+            tot_sal: &ws.phi_rows[n * s..],
             out: &mut ws.gains,
         });
     }
@@ -373,15 +384,13 @@ impl<'a> Turn<'a> {
         let n = self.pos.len();
         let s = padded(n);
         let dims = self.pos.first().map_or(0, Vec::len);
-        ws.own.clear();
-        ws.own.resize(n * s, 0.0);
+        fit(&mut ws.own, n * s);
         for (a, row) in ws.own.chunks_exact_mut(s).enumerate() {
             for (m, u) in row[..n].iter_mut().enumerate() {
                 *u = util(self.d(m, a), self.rho[m]);
             }
         }
-        ws.prefix.clear();
-        ws.prefix.resize((n + 1) * s, 0.0);
+        fit(&mut ws.prefix, (n + 1) * s);
         for a in 0..n {
             let (done, next) = ws.prefix.split_at_mut((a + 1) * s);
             let (sum, own) = (&done[a * s..], &ws.own[a * s..(a + 1) * s]);
@@ -390,12 +399,11 @@ impl<'a> Turn<'a> {
             }
         }
         let nb = ws.bargains.len();
-        ws.changed.clear();
+        // Every value is written below.
         ws.changed.resize(2 * nb * s, 0.0);
         // Every actor's positions, saliences, salience norm and risk attitude, by column.
         let cols = &mut ws.columns;
-        cols.clear();
-        cols.resize((2 * dims + 2) * s, 0.0);
+        fit(cols, (2 * dims + 2) * s);
         for m in 0..n {
             for d in 0..dims {
                 cols[d * s + m] = self.pos[m][d];
@@ -412,7 +420,7 @@ impl<'a> Turn<'a> {
             positions: &ws.bargain_pos,
             out: &mut ws.changed,
         });
-        ws.utils.clear();
+        // Every value is written below.
         ws.utils.resize(nb * s, 0.0);
         run(BargainSums {
             n,

@@ -183,7 +183,8 @@ pub(super) fn pce_into(
 }
 
 /// Fills `buf.coal` with `coal[a * stride + b]` = `1e−8 + Σ_k max(v_k(a,b), 0)`, voters added
-/// in order (the diagonal is 1e−8), and returns the row stride (at least m).
+/// in order (the diagonal is 1e−8), and returns the row stride (at least m). Lists of at most
+/// [`SMALL`] options (an actor's status quo and its bargains) take [`coalitions_small`].
 fn coalitions(
     buf: &mut PceBuffers,
     util: &[f64],
@@ -191,6 +192,9 @@ fn coalitions(
     rule: VotingRule,
     m: usize,
 ) -> usize {
+    if m <= SMALL {
+        return coalitions_small(buf, util, weights, rule, m);
+    }
     run(Coalitions {
         buf,
         util,
@@ -198,6 +202,65 @@ fn coalitions(
         rule,
         m,
     })
+}
+
+/// The longest option list [`coalitions_small`] takes.
+const SMALL: usize = 4;
+
+/// [`coalitions`] of at most [`SMALL`] options, one value at a time with every sum in
+/// registers: the operations of [`coalitions_by`] on `f64` (each coalition adds its voters in
+/// order, from 1e−8; an antisymmetric rule takes each pair's vote once), without copying the
+/// utilities into padded rows. The stride is m.
+fn coalitions_small(
+    buf: &mut PceBuffers,
+    util: &[f64],
+    weights: &[f64],
+    rule: VotingRule,
+    m: usize,
+) -> usize {
+    macro_rules! by {
+        ($rule:expr) => {
+            match m {
+                1 => small_by::<1>(buf, util, weights, $rule),
+                2 => small_by::<2>(buf, util, weights, $rule),
+                3 => small_by::<3>(buf, util, weights, $rule),
+                _ => small_by::<4>(buf, util, weights, $rule),
+            }
+        };
+    }
+    match rule {
+        VotingRule::Prop => by!(VotingRule::Prop),
+        VotingRule::Binary => by!(VotingRule::Binary),
+        VotingRule::PropBin => by!(VotingRule::PropBin),
+        VotingRule::Cubic => by!(VotingRule::Cubic),
+        VotingRule::PropCbc => by!(VotingRule::PropCbc),
+        VotingRule::ASymProsp => by!(VotingRule::ASymProsp),
+    }
+    m
+}
+
+/// [`coalitions_small`] for `M` options and a voting rule known at compile time.
+#[inline(always)]
+fn small_by<const M: usize>(buf: &mut PceBuffers, util: &[f64], weights: &[f64], rule: VotingRule) {
+    let mut c = [[1e-8_f64; M]; M];
+    let both = antisymmetric(rule);
+    for (u, &w) in util.chunks_exact(M).zip(weights) {
+        for a in 0..M {
+            let from = if both { a + 1 } else { 0 };
+            for b in from..M {
+                let v = vote(rule, w, u[a], u[b]);
+                c[a][b] += v.max0();
+                if both {
+                    c[b][a] -= v.min0();
+                }
+            }
+        }
+    }
+    for (a, row) in c.iter_mut().enumerate() {
+        row[a] = 1e-8;
+    }
+    buf.coal.clear();
+    buf.coal.extend(c.iter().flatten());
 }
 
 /// The loop of [`coalitions`].
@@ -263,10 +326,12 @@ fn coalitions_by<P: Real>(
     let stride = m.div_ceil(P::LANES) * P::LANES;
     let voters = (util.len() / m).min(weights.len());
     let weights = &weights[..voters];
-    buf.rows.clear();
+    // Every value is written: the utilities, then zeros to the stride.
     buf.rows.resize(voters * stride, 0.0);
     for (row, u) in buf.rows.chunks_exact_mut(stride).zip(util.chunks_exact(m)) {
-        row[..m].copy_from_slice(u);
+        let (head, pad) = row.split_at_mut(m);
+        head.copy_from_slice(u);
+        pad.fill(0.0);
     }
     let rows = &buf.rows[..];
     buf.coal.clear();
@@ -422,6 +487,59 @@ mod tests {
                             let (got, want) = (buf.coal[a * stride + b], want[a * m + b]);
                             assert_eq!(got.to_bits(), want.to_bits(), "{rule:?} {m} {a} {b}");
                         }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn short_option_lists_get_the_coalitions_of_the_packed_loop_to_the_last_bit() {
+        for (voters, m) in [
+            (1, 1),
+            (5, 1),
+            (7, 2),
+            (34, 2),
+            (6, 3),
+            (13, 3),
+            (9, 4),
+            (34, 4),
+        ] {
+            let util: Vec<f64> = (0..voters * m)
+                .map(|x| ((x * 7919) % 29) as f64 / 19.0 - 0.3)
+                .collect();
+            let weights: Vec<f64> = (0..voters)
+                .map(|k| 0.5 + (k * k % 11) as f64 / 3.0)
+                .collect();
+            for rule in RULES {
+                let mut want = vec![1e-8; m * m];
+                for (k, u) in util.chunks_exact(m).enumerate() {
+                    for a in 0..m {
+                        for b in (0..m).filter(|&b| b != a) {
+                            want[a * m + b] += vote(rule, weights[k], u[a], u[b]).max(0.0);
+                        }
+                    }
+                }
+                let mut packed = PceBuffers::default();
+                let stride = coalitions_by_rule::<f64>(Coalitions {
+                    buf: &mut packed,
+                    util: &util,
+                    weights: &weights,
+                    rule,
+                    m,
+                });
+                // A buffer used before, for a longer list, must give the same sums.
+                let mut buf = PceBuffers::default();
+                let prior: Vec<f64> = (0..10).map(|x| x as f64 / 9.0).collect();
+                coalitions(&mut buf, &prior, &[2.0, 1.0], rule, 5);
+                assert_eq!(coalitions(&mut buf, &util, &weights, rule, m), m);
+                assert_eq!(buf.coal.len(), m * m);
+                for a in 0..m {
+                    for b in 0..m {
+                        let got = buf.coal[a * m + b].to_bits();
+                        assert_eq!(got, want[a * m + b].to_bits(), "{rule:?} {m} {a} {b}");
+                        let other = packed.coal[a * stride + b].to_bits();
+                        assert_eq!(got, other, "{rule:?} {m} {a} {b}");
                     }
                 }
             }
