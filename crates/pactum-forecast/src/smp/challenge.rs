@@ -62,6 +62,7 @@ pub(super) struct Field<'a> {
 }
 
 /// The rows of an n × n matrix, each padded with zeros to [`padded`]`(n)`.
+#[cfg(test)]
 pub(super) fn pad_rows(dist: &[f64], n: usize) -> Vec<f64> {
     let stride = padded(n);
     let mut rows = vec![0.0; n * stride];

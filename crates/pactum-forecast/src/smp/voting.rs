@@ -8,7 +8,7 @@
 //! conditional model normalises the products of pairwise victory probabilities, the Markov
 //! models iterate to a fixed point, at most 10,000 / 1,000 steps).
 
-use super::lanes::{Kernel, Real, run};
+use super::lanes::{Kernel, Real, padded, run};
 use super::params::{PceModel, SmpParams, VictoryProbModel, VotingRule};
 
 /// Vote of an actor with weight `w` for option a (utility `ua`) over b (utility `ub`), on one
@@ -65,6 +65,67 @@ pub(super) struct PceBuffers {
     lower: Vec<f64>,
     /// The victory probabilities of the Markov models.
     vp: Vec<f64>,
+    /// `by_row[b * padded(m) + a]` = C(b, a), and 1 beyond m (see [`linear_products`]).
+    by_row: Vec<f64>,
+    /// `by_col[b * padded(m) + a]` = C(a, b), and 1 beyond m.
+    by_col: Vec<f64>,
+}
+
+/// The conditional PCE's unnormalised values under the linear victory model, into `out`:
+/// for each option a, the product in option order b of `C(a, b) / (C(a, b) + C(b, a))` (0.5
+/// for b = a, which is what the quotient gives there: the diagonal coalitions are both
+/// 1e−8, and x / (x + x) is exactly ½). The products of several options run side by side in
+/// packs, each factor by factor in the same order, so each is the one-at-a-time product to
+/// the last bit.
+fn linear_products(buf: &mut PceBuffers, stride: usize, m: usize, out: &mut Vec<f64>) {
+    let t = padded(m);
+    buf.by_row.resize(m * t, 1.0);
+    buf.by_col.resize(m * t, 1.0);
+    for b in 0..m {
+        let (row, pad) = buf.by_row[b * t..(b + 1) * t].split_at_mut(m);
+        row.copy_from_slice(&buf.coal[b * stride..b * stride + m]);
+        pad.fill(1.0);
+        buf.by_col[b * t + m..(b + 1) * t].fill(1.0);
+    }
+    for (a, row) in buf.coal.chunks_exact(stride).take(m).enumerate() {
+        for (b, &c) in row[..m].iter().enumerate() {
+            buf.by_col[b * t + a] = c;
+        }
+    }
+    out.resize(t, 0.0);
+    run(LinearProducts {
+        m,
+        by_row: &buf.by_row,
+        by_col: &buf.by_col,
+        out,
+    });
+    out.truncate(m);
+}
+
+/// The loop of [`linear_products`]: `out[a]` for every a below the padded m.
+struct LinearProducts<'a> {
+    m: usize,
+    by_row: &'a [f64],
+    by_col: &'a [f64],
+    out: &'a mut [f64],
+}
+
+impl Kernel for LinearProducts<'_> {
+    type Out = ();
+    #[inline(always)]
+    fn run<P: Real>(self) {
+        let (m, t) = (self.m, padded(self.m));
+        for o in (0..t).step_by(P::LANES) {
+            // `Iterator::product` starts from 1 and multiplies in order.
+            let mut prod = P::splat(1.0);
+            for b in 0..m {
+                let ab = P::load(&self.by_col[b * t + o..]);
+                let ba = P::load(&self.by_row[b * t + o..]);
+                prod = prod * (ab / (ab + ba));
+            }
+            prod.store(&mut self.out[o..]);
+        }
+    }
 }
 
 /// Probability that each option is the final winner, given `util[voter * m + option]` over
@@ -106,6 +167,11 @@ pub(super) fn pce_into(
         }
     };
     if p.pce == PceModel::Conditional {
+        if p.victory == VictoryProbModel::Linear && m > SMALL {
+            linear_products(buf, stride, m, out);
+            normalise(out);
+            return;
+        }
         // Each row's product, factor by factor in option order.
         out.extend((0..m).map(|a| (0..m).map(|b| victory(a, b)).product::<f64>()));
         normalise(out);
@@ -542,6 +608,74 @@ mod tests {
                         assert_eq!(got, other, "{rule:?} {m} {a} {b}");
                     }
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn linear_products_at_every_width_are_the_one_at_a_time_products_to_the_last_bit() {
+        let mut buf = PceBuffers::default();
+        for (voters, m) in [(7, 5), (34, 34), (9, 8), (5, 9), (12, 23), (3, 6)] {
+            let util: Vec<f64> = (0..voters * m)
+                .map(|x| ((x * 7919) % 31) as f64 / 23.0 - 0.1)
+                .collect();
+            let weights: Vec<f64> = (0..voters)
+                .map(|k| 0.5 + (k * k % 13) as f64 / 4.0)
+                .collect();
+            let p = SmpParams::default();
+            assert_eq!(p.victory, VictoryProbModel::Linear);
+            assert_eq!(p.pce, PceModel::Conditional);
+            let stride = coalitions(&mut buf, &util, &weights, p.voting, m);
+            let c = |a: usize, b: usize| buf.coal[a * stride + b];
+            let want: Vec<f64> = (0..m)
+                .map(|a| {
+                    (0..m)
+                        .map(|b| {
+                            if a == b {
+                                0.5
+                            } else {
+                                victory_prob(p.victory, c(a, b), c(b, a))
+                            }
+                        })
+                        .product::<f64>()
+                })
+                .collect();
+            let mut all = Vec::new();
+            let mut out = Vec::new();
+            linear_products(&mut buf, stride, m, &mut out);
+            all.push(out.clone());
+            let t = padded(m);
+            for at in crate::smp::lanes::widths() {
+                let mut out = vec![0.0; t];
+                let kernel = LinearProducts {
+                    m,
+                    by_row: &buf.by_row,
+                    by_col: &buf.by_col,
+                    out: &mut out,
+                };
+                crate::smp::lanes::run_at(kernel, at);
+                all.push(out[..m].to_vec());
+            }
+            let mut scalar = vec![0.0; t];
+            LinearProducts {
+                m,
+                by_row: &buf.by_row,
+                by_col: &buf.by_col,
+                out: &mut scalar,
+            }
+            .run::<f64>();
+            all.push(scalar[..m].to_vec());
+            for got in &all {
+                assert_eq!(got.len(), m);
+                for (a, (g, w)) in got.iter().zip(&want).enumerate() {
+                    assert_eq!(g.to_bits(), w.to_bits(), "{m} {a}");
+                }
+            }
+            // The whole PCE: the products normalised.
+            let total: f64 = want.iter().sum();
+            let pr = pce(&util, m, &weights, &p);
+            for (x, w) in pr.iter().zip(&want) {
+                assert_eq!(x.to_bits(), (w / total).to_bits(), "{m}");
             }
         }
     }
