@@ -292,6 +292,9 @@ fn sweep_one<P: Real, const NEAR: bool>(
         uji.store(uji_out);
         ujj.store(ujj_out);
     }
+    // Every buffer at the same length, so that the packs of a third party need no count each.
+    let (base, sum0) = (&base[..lanes], &sum0[..lanes]);
+    let (c_for, c_against) = (&mut c_for[..lanes], &mut c_against[..lanes]);
     for k in (0..n).filter(|&k| k != i) {
         let rho = P::splat(r[k]);
         let w = P::splat(f.weight[k]);
