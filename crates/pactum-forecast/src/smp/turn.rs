@@ -51,8 +51,9 @@ fn fit(v: &mut Vec<f64>, len: usize) {
     }
 }
 
-/// Every salience-weighted distance between an actor's ideal (its position) and every position, in rows of
-/// [`padded`]`(n)` with zeros beyond n: `rows[i * padded(n) + j]` = d(ideal_i, pos_j).
+/// Every salience-weighted distance between an actor's ideal (its position) and every
+/// position, in rows of [`padded`]`(n)` with zeros beyond n: `rows[i * padded(n) + j]` =
+/// d(ideal_i, pos_j).
 fn distance_rows(pos: &[Vec<f64>], actors: &Actors) -> Vec<f64> {
     let n = pos.len();
     let s = padded(n);
