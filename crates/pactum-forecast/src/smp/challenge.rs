@@ -62,6 +62,7 @@ pub(super) struct Field<'a> {
 }
 
 /// The rows of an n × n matrix, each padded with zeros to [`padded`]`(n)`.
+#[cfg(test)]
 pub(super) fn pad_rows(dist: &[f64], n: usize) -> Vec<f64> {
     let stride = padded(n);
     let mut rows = vec![0.0; n * stride];
@@ -291,17 +292,26 @@ fn sweep_one<P: Real, const NEAR: bool>(
         uji.store(uji_out);
         ujj.store(ujj_out);
     }
-    for k in (0..n).filter(|&k| k != i) {
-        let rho = P::splat(r[k]);
-        let w = P::splat(f.weight[k]);
-        let uki = P::splat(u_ki[k]);
-        let ukk = P::splat(u_kk[k]);
-        let row = &f.rows[k * stride..k * stride + lanes];
-        let complement = if NEAR {
-            &f.complements[k * stride..k * stride + lanes]
-        } else {
-            row
-        };
+    // Every buffer at the same length, so that the packs of a third party need no count each.
+    let (base, sum0) = (&base[..lanes], &sum0[..lanes]);
+    let (c_for, c_against) = (&mut c_for[..lanes], &mut c_against[..lanes]);
+    // Third party k's values, and its rows taken in turn rather than indexed.
+    let per_third = r[..n]
+        .iter()
+        .zip(&f.weight[..n])
+        .zip(&u_ki[..n])
+        .zip(&u_kk[..n]);
+    let complements = if NEAR { f.complements } else { f.rows };
+    let rows = f
+        .rows
+        .chunks_exact(stride)
+        .zip(complements.chunks_exact(stride));
+    for (k, ((((&rho, &w), &uki), &ukk), (row, complement))) in per_third.zip(rows).enumerate() {
+        if k == i {
+            continue;
+        }
+        let (rho, w, uki, ukk) = (P::splat(rho), P::splat(w), P::splat(uki), P::splat(ukk));
+        let (row, complement) = (&row[..lanes], &complement[..lanes]);
         let kept = (c_for[k], c_against[k]);
         let packs = row
             .chunks_exact(P::LANES)

@@ -51,7 +51,7 @@ pub fn forecast(case: &Case, p: &SmpParams) -> Result<Forecast> {
 
 /// The [`Forecast`] of a finished run on `case`.
 pub(crate) fn forecast_of(run: &SmpRun, case: &Case) -> Forecast {
-    let probs: Vec<Round> = run
+    let mut probs: Vec<Round> = run
         .states
         .iter()
         .map(|s| {
@@ -62,6 +62,7 @@ pub(crate) fn forecast_of(run: &SmpRun, case: &Case) -> Forecast {
                 .collect()
         })
         .collect();
+    let last = run.dimensions.len().saturating_sub(1);
     let dims = run
         .dimensions
         .iter()
@@ -86,7 +87,12 @@ pub(crate) fn forecast_of(run: &SmpRun, case: &Case) -> Forecast {
                 dimension: name.clone(),
                 forecast: run.prob_weighted[d],
                 rounds,
-                probabilities: Some(probs.clone()),
+                // The last dimension takes the probabilities, the others a copy.
+                probabilities: Some(if d == last {
+                    std::mem::take(&mut probs)
+                } else {
+                    probs.clone()
+                }),
                 summary,
             }
         })

@@ -14,7 +14,7 @@
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 
-use super::challenge::{Field, complements, pad_rows, rho_est, util, win_prob, win_probs};
+use super::challenge::{Field, complements, rho_est, util, win_prob, win_probs};
 use super::lanes::{Kernel, Real, padded, run};
 use super::params::{BargnModel, BigRRange, InterVecBrgn, SmpParams, StateTransitions};
 use super::voting::{PceBuffers, pce_into};
@@ -25,7 +25,9 @@ pub(super) fn salience_norm(s: &[f64]) -> f64 {
 }
 
 /// Salience-weighted distance between ideal `p` and position `q` (saliences `s` of the
-/// ideal's owner, `norm` = [`salience_norm`] of them).
+/// ideal's owner, `norm` = [`salience_norm`] of them): the reference [`Distances`] is tested
+/// against.
+#[cfg(test)]
 fn distance(p: &[f64], q: &[f64], s: &[f64], norm: f64) -> f64 {
     if norm <= 0.0 {
         return 0.0;
@@ -37,6 +39,81 @@ fn distance(p: &[f64], q: &[f64], s: &[f64], norm: f64) -> f64 {
         .map(|((a, b), w)| (w * (a - b)).powi(2))
         .sum();
     (num / norm).sqrt()
+}
+
+/// Makes `v` hold `len` values, all zero when its length changes, else as they were: a buffer
+/// whose every value is written before it is read, or whose padding (never written) must stay
+/// zero, at one length per run.
+fn fit(v: &mut Vec<f64>, len: usize) {
+    if v.len() != len {
+        v.clear();
+        v.resize(len, 0.0);
+    }
+}
+
+/// Every salience-weighted distance between an actor's ideal (its position) and every
+/// position, in rows of [`padded`]`(n)` with zeros beyond n: `rows[i * padded(n) + j]` =
+/// d(ideal_i, pos_j).
+fn distance_rows(pos: &[Vec<f64>], actors: &Actors) -> Vec<f64> {
+    let n = pos.len();
+    let s = padded(n);
+    let dims = pos.first().map_or(0, Vec::len);
+    let mut columns = vec![0.0; dims * s];
+    for (j, q) in pos.iter().enumerate() {
+        for (d, &x) in q.iter().enumerate() {
+            columns[d * s + j] = x;
+        }
+    }
+    let mut rows = vec![0.0; n * s];
+    run(Distances {
+        pos,
+        sal: actors.sal,
+        norm: &actors.norm,
+        columns: &columns,
+        rows: &mut rows,
+    });
+    rows
+}
+
+/// The loop of [`distance_rows`]: for each ideal, the positions side by side in packs, each
+/// lane with the operations of `distance` in the same order (the sum of squares by
+/// dimension from where `Iterator::sum` starts, the quotient by the norm, its square root; a
+/// norm of at most 0 gives 0). Padding lanes are set to 0 after.
+struct Distances<'a> {
+    pos: &'a [Vec<f64>],
+    sal: &'a [Vec<f64>],
+    norm: &'a [f64],
+    /// The positions by dimension, [`padded`]`(n)` values each.
+    columns: &'a [f64],
+    rows: &'a mut [f64],
+}
+
+impl Kernel for Distances<'_> {
+    type Out = ();
+    #[inline(always)]
+    fn run<P: Real>(self) {
+        let n = self.pos.len();
+        let s = padded(n);
+        for (i, row) in self.rows.chunks_exact_mut(s).enumerate() {
+            let (ideal, sal, norm) = (&self.pos[i], &self.sal[i], self.norm[i]);
+            if norm <= 0.0 {
+                row.fill(0.0);
+                continue;
+            }
+            let norm = P::splat(norm);
+            for o in (0..s).step_by(P::LANES) {
+                // Adding a square (never −0) to the sum's start gives the square.
+                let mut num = P::splat(-0.0);
+                for (d, (&p, &w)) in ideal.iter().zip(sal).enumerate() {
+                    let q = P::load(&self.columns[d * s + o..]);
+                    let t = P::splat(w) * (P::splat(p) - q);
+                    num = num + t * t;
+                }
+                (num / norm).sqrt().store(&mut row[o..]);
+            }
+            row[n..].fill(0.0);
+        }
+    }
 }
 
 fn round4(v: f64) -> f64 {
@@ -94,8 +171,11 @@ pub(super) struct Workspace {
     /// Each actor's options: the bargains it is part of, in initiator order.
     options: Vec<Vec<usize>>,
     /// The actors' positions, saliences, salience norms and risk attitudes by column (see
-    /// [`ChangedUtils`]), or the challenge probabilities in padded rows (see [`Turn::gains`]).
+    /// [`ChangedUtils`]).
     columns: Vec<f64>,
+    /// The challenge probabilities in padded rows, then the total saliences (see
+    /// [`Turn::gains`]).
+    phi_rows: Vec<f64>,
     /// `gains[i * S + j]`: i's expected gain from challenging j.
     gains: Vec<f64>,
 }
@@ -114,7 +194,7 @@ pub(super) struct Turn<'a> {
     pos: &'a [Vec<f64>],
     /// `dist[i * n + j]` = d(ideal_i = pos_i, pos_j) with i's saliences.
     dist: Vec<f64>,
-    /// The same distances in padded rows (see [`pad_rows`]).
+    /// The same distances in rows of [`padded`]`(n)`, zero beyond n.
     rows: Vec<f64>,
     /// `1 − d` of each padded distance, when every distance is at most 1 (else empty).
     complements: Vec<f64>,
@@ -130,11 +210,11 @@ impl<'a> Turn<'a> {
         ws: &mut Workspace,
     ) -> Self {
         let n = pos.len();
+        let rows = distance_rows(pos, actors);
         let mut dist = Vec::with_capacity(n * n);
-        for (ideal, (s, &norm)) in pos.iter().zip(actors.sal.iter().zip(&actors.norm)) {
-            dist.extend(pos.iter().map(|q| distance(ideal, q, s, norm)));
+        for row in rows.chunks_exact(padded(n)) {
+            dist.extend_from_slice(&row[..n]);
         }
-        let rows = pad_rows(&dist, n);
         let complements = complements(&dist, &rows);
         let mut t = Turn {
             p,
@@ -230,19 +310,17 @@ impl<'a> Turn<'a> {
     fn gains(&self, phis: &[f64], ws: &mut Workspace) {
         let n = self.pos.len();
         let s = padded(n);
-        let cols = &mut ws.columns;
-        cols.clear();
-        cols.resize((n + 1) * s, 0.0);
+        let cols = &mut ws.phi_rows;
+        fit(cols, (n + 1) * s);
         for (row, phi) in cols.chunks_exact_mut(s).zip(phis.chunks_exact(n)) {
             row[..n].copy_from_slice(phi);
         }
         cols[n * s..n * s + n].copy_from_slice(self.actors.tot_sal);
-        ws.gains.clear();
-        ws.gains.resize(n * s, 0.0);
+        fit(&mut ws.gains, n * s);
         run(Gains {
             turn: self,
-            phis: &ws.columns[..n * s],
-            tot_sal: &ws.columns[n * s..],
+            phis: &ws.phi_rows[..n * s],
+            tot_sal: &ws.phi_rows[n * s..],
             out: &mut ws.gains,
         });
     }
@@ -373,15 +451,13 @@ impl<'a> Turn<'a> {
         let n = self.pos.len();
         let s = padded(n);
         let dims = self.pos.first().map_or(0, Vec::len);
-        ws.own.clear();
-        ws.own.resize(n * s, 0.0);
+        fit(&mut ws.own, n * s);
         for (a, row) in ws.own.chunks_exact_mut(s).enumerate() {
             for (m, u) in row[..n].iter_mut().enumerate() {
                 *u = util(self.d(m, a), self.rho[m]);
             }
         }
-        ws.prefix.clear();
-        ws.prefix.resize((n + 1) * s, 0.0);
+        fit(&mut ws.prefix, (n + 1) * s);
         for a in 0..n {
             let (done, next) = ws.prefix.split_at_mut((a + 1) * s);
             let (sum, own) = (&done[a * s..], &ws.own[a * s..(a + 1) * s]);
@@ -390,12 +466,11 @@ impl<'a> Turn<'a> {
             }
         }
         let nb = ws.bargains.len();
-        ws.changed.clear();
+        // Every value is written below.
         ws.changed.resize(2 * nb * s, 0.0);
         // Every actor's positions, saliences, salience norm and risk attitude, by column.
         let cols = &mut ws.columns;
-        cols.clear();
-        cols.resize((2 * dims + 2) * s, 0.0);
+        fit(cols, (2 * dims + 2) * s);
         for m in 0..n {
             for d in 0..dims {
                 cols[d * s + m] = self.pos[m][d];
@@ -412,7 +487,7 @@ impl<'a> Turn<'a> {
             positions: &ws.bargain_pos,
             out: &mut ws.changed,
         });
-        ws.utils.clear();
+        // Every value is written below.
         ws.utils.resize(nb * s, 0.0);
         run(BargainSums {
             n,
@@ -570,7 +645,7 @@ impl Kernel for Gains<'_, '_> {
 }
 
 /// Every actor's utility of the two changed positions of every bargain, the actors side by
-/// side in packs: [`distance`] and [`util`] with the same operations in the same order, one
+/// side in packs: `distance` and [`util`] with the same operations in the same order, one
 /// actor per lane (a norm of at most 0 gives the distance 0). `columns` holds, `s` values
 /// each, the positions by dimension, the saliences by dimension, the norms and the risk
 /// attitudes; `out[(2 b + side) * s + m]`, side 0 being the first changed position in actor
@@ -714,6 +789,78 @@ mod tests {
         let mut next = same.clone();
         turn.next_positions(&mut rng, &mut ws, &mut next);
         assert_eq!(next, same);
+    }
+
+    #[test]
+    fn distance_rows_at_every_width_are_the_one_by_one_distances_to_the_last_bit() {
+        for (n, dims) in [(3, 1), (9, 2), (13, 3), (34, 1)] {
+            let cap = vec![1.0; n];
+            let sal: Vec<Vec<f64>> = (0..n)
+                .map(|i| {
+                    (0..dims)
+                        .map(|d| {
+                            if i == 2 {
+                                0.0
+                            } else {
+                                0.1 + ((i + d) % 5) as f64 / 7.0
+                            }
+                        })
+                        .collect()
+                })
+                .collect();
+            let tot: Vec<f64> = sal.iter().map(|s| s.iter().sum()).collect();
+            let actors = Actors::new(&cap, &sal, &tot);
+            let pos: Vec<Vec<f64>> = (0..n)
+                .map(|i| {
+                    (0..dims)
+                        .map(|d| ((i * 37 + d * 11) % 13) as f64 / 12.3)
+                        .collect()
+                })
+                .collect();
+            let s = padded(n);
+            let mut columns = vec![0.0; dims * s];
+            for (j, q) in pos.iter().enumerate() {
+                for (d, &x) in q.iter().enumerate() {
+                    columns[d * s + j] = x;
+                }
+            }
+            let mut all = vec![distance_rows(&pos, &actors)];
+            for at in widths() {
+                let mut rows = vec![7.0; n * s];
+                let kernel = Distances {
+                    pos: &pos,
+                    sal: &sal,
+                    norm: &actors.norm,
+                    columns: &columns,
+                    rows: &mut rows,
+                };
+                run_at(kernel, at);
+                all.push(rows);
+            }
+            let mut scalar = vec![7.0; n * s];
+            Distances {
+                pos: &pos,
+                sal: &sal,
+                norm: &actors.norm,
+                columns: &columns,
+                rows: &mut scalar,
+            }
+            .run::<f64>();
+            all.push(scalar);
+            for rows in &all {
+                for i in 0..n {
+                    for j in 0..s {
+                        let want = if j < n {
+                            distance(&pos[i], &pos[j], &sal[i], actors.norm[i])
+                        } else {
+                            0.0
+                        };
+                        let got = rows[i * s + j];
+                        assert_eq!(got.to_bits(), want.to_bits(), "{n} {dims} {i} {j}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -8,7 +8,7 @@
 //! conditional model normalises the products of pairwise victory probabilities, the Markov
 //! models iterate to a fixed point, at most 10,000 / 1,000 steps).
 
-use super::lanes::{Kernel, Real, run};
+use super::lanes::{Kernel, Real, padded, run};
 use super::params::{PceModel, SmpParams, VictoryProbModel, VotingRule};
 
 /// Vote of an actor with weight `w` for option a (utility `ua`) over b (utility `ub`), on one
@@ -65,6 +65,67 @@ pub(super) struct PceBuffers {
     lower: Vec<f64>,
     /// The victory probabilities of the Markov models.
     vp: Vec<f64>,
+    /// `by_row[b * padded(m) + a]` = C(b, a), and 1 beyond m (see [`linear_products`]).
+    by_row: Vec<f64>,
+    /// `by_col[b * padded(m) + a]` = C(a, b), and 1 beyond m.
+    by_col: Vec<f64>,
+}
+
+/// The conditional PCE's unnormalised values under the linear victory model, into `out`:
+/// for each option a, the product in option order b of `C(a, b) / (C(a, b) + C(b, a))` (0.5
+/// for b = a, which is what the quotient gives there: the diagonal coalitions are both
+/// 1e−8, and x / (x + x) is exactly ½). The products of several options run side by side in
+/// packs, each factor by factor in the same order, so each is the one-at-a-time product to
+/// the last bit.
+fn linear_products(buf: &mut PceBuffers, stride: usize, m: usize, out: &mut Vec<f64>) {
+    let t = padded(m);
+    buf.by_row.resize(m * t, 1.0);
+    buf.by_col.resize(m * t, 1.0);
+    for b in 0..m {
+        let (row, pad) = buf.by_row[b * t..(b + 1) * t].split_at_mut(m);
+        row.copy_from_slice(&buf.coal[b * stride..b * stride + m]);
+        pad.fill(1.0);
+        buf.by_col[b * t + m..(b + 1) * t].fill(1.0);
+    }
+    for (a, row) in buf.coal.chunks_exact(stride).take(m).enumerate() {
+        for (b, &c) in row[..m].iter().enumerate() {
+            buf.by_col[b * t + a] = c;
+        }
+    }
+    out.resize(t, 0.0);
+    run(LinearProducts {
+        m,
+        by_row: &buf.by_row,
+        by_col: &buf.by_col,
+        out,
+    });
+    out.truncate(m);
+}
+
+/// The loop of [`linear_products`]: `out[a]` for every a below the padded m.
+struct LinearProducts<'a> {
+    m: usize,
+    by_row: &'a [f64],
+    by_col: &'a [f64],
+    out: &'a mut [f64],
+}
+
+impl Kernel for LinearProducts<'_> {
+    type Out = ();
+    #[inline(always)]
+    fn run<P: Real>(self) {
+        let (m, t) = (self.m, padded(self.m));
+        for o in (0..t).step_by(P::LANES) {
+            // `Iterator::product` starts from 1 and multiplies in order.
+            let mut prod = P::splat(1.0);
+            for b in 0..m {
+                let ab = P::load(&self.by_col[b * t + o..]);
+                let ba = P::load(&self.by_row[b * t + o..]);
+                prod = prod * (ab / (ab + ba));
+            }
+            prod.store(&mut self.out[o..]);
+        }
+    }
 }
 
 /// Probability that each option is the final winner, given `util[voter * m + option]` over
@@ -106,6 +167,11 @@ pub(super) fn pce_into(
         }
     };
     if p.pce == PceModel::Conditional {
+        if p.victory == VictoryProbModel::Linear && m > SMALL {
+            linear_products(buf, stride, m, out);
+            normalise(out);
+            return;
+        }
         // Each row's product, factor by factor in option order.
         out.extend((0..m).map(|a| (0..m).map(|b| victory(a, b)).product::<f64>()));
         normalise(out);
@@ -183,7 +249,8 @@ pub(super) fn pce_into(
 }
 
 /// Fills `buf.coal` with `coal[a * stride + b]` = `1e−8 + Σ_k max(v_k(a,b), 0)`, voters added
-/// in order (the diagonal is 1e−8), and returns the row stride (at least m).
+/// in order (the diagonal is 1e−8), and returns the row stride (at least m). Lists of at most
+/// [`SMALL`] options (an actor's status quo and its bargains) take [`coalitions_small`].
 fn coalitions(
     buf: &mut PceBuffers,
     util: &[f64],
@@ -191,6 +258,9 @@ fn coalitions(
     rule: VotingRule,
     m: usize,
 ) -> usize {
+    if m <= SMALL {
+        return coalitions_small(buf, util, weights, rule, m);
+    }
     run(Coalitions {
         buf,
         util,
@@ -198,6 +268,65 @@ fn coalitions(
         rule,
         m,
     })
+}
+
+/// The longest option list [`coalitions_small`] takes.
+const SMALL: usize = 4;
+
+/// [`coalitions`] of at most [`SMALL`] options, one value at a time with every sum in
+/// registers: the operations of [`coalitions_by`] on `f64` (each coalition adds its voters in
+/// order, from 1e−8; an antisymmetric rule takes each pair's vote once), without copying the
+/// utilities into padded rows. The stride is m.
+fn coalitions_small(
+    buf: &mut PceBuffers,
+    util: &[f64],
+    weights: &[f64],
+    rule: VotingRule,
+    m: usize,
+) -> usize {
+    macro_rules! by {
+        ($rule:expr) => {
+            match m {
+                1 => small_by::<1>(buf, util, weights, $rule),
+                2 => small_by::<2>(buf, util, weights, $rule),
+                3 => small_by::<3>(buf, util, weights, $rule),
+                _ => small_by::<4>(buf, util, weights, $rule),
+            }
+        };
+    }
+    match rule {
+        VotingRule::Prop => by!(VotingRule::Prop),
+        VotingRule::Binary => by!(VotingRule::Binary),
+        VotingRule::PropBin => by!(VotingRule::PropBin),
+        VotingRule::Cubic => by!(VotingRule::Cubic),
+        VotingRule::PropCbc => by!(VotingRule::PropCbc),
+        VotingRule::ASymProsp => by!(VotingRule::ASymProsp),
+    }
+    m
+}
+
+/// [`coalitions_small`] for `M` options and a voting rule known at compile time.
+#[inline(always)]
+fn small_by<const M: usize>(buf: &mut PceBuffers, util: &[f64], weights: &[f64], rule: VotingRule) {
+    let mut c = [[1e-8_f64; M]; M];
+    let both = antisymmetric(rule);
+    for (u, &w) in util.chunks_exact(M).zip(weights) {
+        for a in 0..M {
+            let from = if both { a + 1 } else { 0 };
+            for b in from..M {
+                let v = vote(rule, w, u[a], u[b]);
+                c[a][b] += v.max0();
+                if both {
+                    c[b][a] -= v.min0();
+                }
+            }
+        }
+    }
+    for (a, row) in c.iter_mut().enumerate() {
+        row[a] = 1e-8;
+    }
+    buf.coal.clear();
+    buf.coal.extend(c.iter().flatten());
 }
 
 /// The loop of [`coalitions`].
@@ -263,10 +392,12 @@ fn coalitions_by<P: Real>(
     let stride = m.div_ceil(P::LANES) * P::LANES;
     let voters = (util.len() / m).min(weights.len());
     let weights = &weights[..voters];
-    buf.rows.clear();
+    // Every value is written: the utilities, then zeros to the stride.
     buf.rows.resize(voters * stride, 0.0);
     for (row, u) in buf.rows.chunks_exact_mut(stride).zip(util.chunks_exact(m)) {
-        row[..m].copy_from_slice(u);
+        let (head, pad) = row.split_at_mut(m);
+        head.copy_from_slice(u);
+        pad.fill(0.0);
     }
     let rows = &buf.rows[..];
     buf.coal.clear();
@@ -424,6 +555,127 @@ mod tests {
                         }
                     }
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn short_option_lists_get_the_coalitions_of_the_packed_loop_to_the_last_bit() {
+        for (voters, m) in [
+            (1, 1),
+            (5, 1),
+            (7, 2),
+            (34, 2),
+            (6, 3),
+            (13, 3),
+            (9, 4),
+            (34, 4),
+        ] {
+            let util: Vec<f64> = (0..voters * m)
+                .map(|x| ((x * 7919) % 29) as f64 / 19.0 - 0.3)
+                .collect();
+            let weights: Vec<f64> = (0..voters)
+                .map(|k| 0.5 + (k * k % 11) as f64 / 3.0)
+                .collect();
+            for rule in RULES {
+                let mut want = vec![1e-8; m * m];
+                for (k, u) in util.chunks_exact(m).enumerate() {
+                    for a in 0..m {
+                        for b in (0..m).filter(|&b| b != a) {
+                            want[a * m + b] += vote(rule, weights[k], u[a], u[b]).max(0.0);
+                        }
+                    }
+                }
+                let mut packed = PceBuffers::default();
+                let stride = coalitions_by_rule::<f64>(Coalitions {
+                    buf: &mut packed,
+                    util: &util,
+                    weights: &weights,
+                    rule,
+                    m,
+                });
+                // A buffer used before, for a longer list, must give the same sums.
+                let mut buf = PceBuffers::default();
+                let prior: Vec<f64> = (0..10).map(|x| x as f64 / 9.0).collect();
+                coalitions(&mut buf, &prior, &[2.0, 1.0], rule, 5);
+                assert_eq!(coalitions(&mut buf, &util, &weights, rule, m), m);
+                assert_eq!(buf.coal.len(), m * m);
+                for a in 0..m {
+                    for b in 0..m {
+                        let got = buf.coal[a * m + b].to_bits();
+                        assert_eq!(got, want[a * m + b].to_bits(), "{rule:?} {m} {a} {b}");
+                        let other = packed.coal[a * stride + b].to_bits();
+                        assert_eq!(got, other, "{rule:?} {m} {a} {b}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn linear_products_at_every_width_are_the_one_at_a_time_products_to_the_last_bit() {
+        let mut buf = PceBuffers::default();
+        for (voters, m) in [(7, 5), (34, 34), (9, 8), (5, 9), (12, 23), (3, 6)] {
+            let util: Vec<f64> = (0..voters * m)
+                .map(|x| ((x * 7919) % 31) as f64 / 23.0 - 0.1)
+                .collect();
+            let weights: Vec<f64> = (0..voters)
+                .map(|k| 0.5 + (k * k % 13) as f64 / 4.0)
+                .collect();
+            let p = SmpParams::default();
+            assert_eq!(p.victory, VictoryProbModel::Linear);
+            assert_eq!(p.pce, PceModel::Conditional);
+            let stride = coalitions(&mut buf, &util, &weights, p.voting, m);
+            let c = |a: usize, b: usize| buf.coal[a * stride + b];
+            let want: Vec<f64> = (0..m)
+                .map(|a| {
+                    (0..m)
+                        .map(|b| {
+                            if a == b {
+                                0.5
+                            } else {
+                                victory_prob(p.victory, c(a, b), c(b, a))
+                            }
+                        })
+                        .product::<f64>()
+                })
+                .collect();
+            let mut all = Vec::new();
+            let mut out = Vec::new();
+            linear_products(&mut buf, stride, m, &mut out);
+            all.push(out.clone());
+            let t = padded(m);
+            for at in crate::smp::lanes::widths() {
+                let mut out = vec![0.0; t];
+                let kernel = LinearProducts {
+                    m,
+                    by_row: &buf.by_row,
+                    by_col: &buf.by_col,
+                    out: &mut out,
+                };
+                crate::smp::lanes::run_at(kernel, at);
+                all.push(out[..m].to_vec());
+            }
+            let mut scalar = vec![0.0; t];
+            LinearProducts {
+                m,
+                by_row: &buf.by_row,
+                by_col: &buf.by_col,
+                out: &mut scalar,
+            }
+            .run::<f64>();
+            all.push(scalar[..m].to_vec());
+            for got in &all {
+                assert_eq!(got.len(), m);
+                for (a, (g, w)) in got.iter().zip(&want).enumerate() {
+                    assert_eq!(g.to_bits(), w.to_bits(), "{m} {a}");
+                }
+            }
+            // The whole PCE: the products normalised.
+            let total: f64 = want.iter().sum();
+            let pr = pce(&util, m, &weights, &p);
+            for (x, w) in pr.iter().zip(&want) {
+                assert_eq!(x.to_bits(), (w / total).to_bits(), "{m}");
             }
         }
     }
