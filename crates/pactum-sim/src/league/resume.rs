@@ -1,0 +1,124 @@
+//! Resumption: a league played into a folder keeps its rows in
+//! [`PARTIAL`] as they come in. Rules: the file's first line names the
+//! league (name, settings, seed, strategies, number of negotiations) and a
+//! folder holding another league's partial file is refused; rows already
+//! in the file are kept and never played again; a line cut short by an
+//! interruption is dropped and its negotiation played again; the rows
+//! returned are the same as a run in one go.
+
+use std::collections::BTreeMap;
+use std::io::{BufWriter, Write};
+use std::path::Path;
+use std::sync::Mutex;
+
+use super::plan::Plan;
+use super::rows::LeagueRow;
+use crate::error::SimError;
+use crate::negotiator;
+use crate::tournament::Progress;
+
+/// The file in the output folder that keeps a running league's rows.
+pub const PARTIAL: &str = "negotiations.jsonl.partial";
+
+impl Plan {
+    /// [`Plan::run`] keeping each finished row in `out`'s
+    /// `negotiations.jsonl.partial` as it comes in (after a first line
+    /// naming the league: its name, settings, seed, strategies and number
+    /// of negotiations), so that a run interrupted there resumes: the rows
+    /// already in the file are kept (a last line cut short is dropped) and
+    /// only the others are played. A partial file of another league is
+    /// refused ([`SimError::OtherLeague`]). [`super::write`] removes the file once
+    /// the league's files are written.
+    pub fn run_into(
+        &self,
+        out: &Path,
+        builder: &negotiator::Builder,
+        threads: usize,
+        progress: &(dyn Fn(Progress) + Sync),
+    ) -> Result<Vec<LeagueRow>, SimError> {
+        for s in &self.strategies {
+            builder.check(s)?;
+        }
+        std::fs::create_dir_all(out).map_err(SimError::io(out))?;
+        let partial = out.join(PARTIAL);
+        let head = serde_json::json!({
+            "league": self.settings.league().name(),
+            "settings": &self.settings,
+            "seed": self.seed,
+            "strategies": &self.strategies,
+            "negotiations": self.negotiations(),
+        });
+        let mut kept: BTreeMap<u64, LeagueRow> = BTreeMap::new();
+        let text = match std::fs::read_to_string(&partial) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+            Err(e) => return Err(SimError::io(&partial)(e)),
+        };
+        let mut lines = text.lines();
+        let resumed = match lines.next().map(serde_json::from_str::<serde_json::Value>) {
+            Some(Ok(old)) if old != head => {
+                return Err(SimError::OtherLeague {
+                    folder: out.to_path_buf(),
+                });
+            }
+            Some(Ok(_)) => true,
+            // No file, or a first line cut short: start afresh.
+            _ => false,
+        };
+        if resumed {
+            for line in lines {
+                // A line cut short by an interruption is played again.
+                if let Ok(row) = serde_json::from_str::<LeagueRow>(line)
+                    && (row.id as usize) < self.negotiations()
+                {
+                    kept.insert(row.id, row);
+                }
+            }
+        } else {
+            std::fs::write(&partial, head.to_string() + "\n").map_err(SimError::io(&partial))?;
+        }
+        let file = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&partial)
+            .map_err(SimError::io(&partial))?;
+        let writer = Mutex::new(BufWriter::new(file));
+        if !text.is_empty() && resumed && !text.ends_with('\n') {
+            // Whatever was cut short stays on its own line.
+            let mut w = writer.lock().unwrap_or_else(|e| e.into_inner());
+            w.write_all(b"\n").map_err(SimError::io(&partial))?;
+        }
+        let todo: Vec<u64> = (0..self.negotiations() as u64)
+            .filter(|id| !kept.contains_key(id))
+            .collect();
+        let new_rows = self.play_ids(
+            &todo,
+            kept.len() as u64,
+            builder,
+            threads,
+            progress,
+            &|row| {
+                let line = serde_json::to_string(row).map_err(|source| SimError::Json {
+                    path: partial.clone(),
+                    line: None,
+                    source,
+                })? + "\n";
+                let mut w = writer.lock().unwrap_or_else(|e| e.into_inner());
+                w.write_all(line.as_bytes())
+                    .map_err(SimError::io(&partial))?;
+                if row.id % 64 == 0 {
+                    w.flush().map_err(SimError::io(&partial))?;
+                }
+                Ok(())
+            },
+        )?;
+        writer
+            .into_inner()
+            .unwrap_or_else(|e| e.into_inner())
+            .flush()
+            .map_err(SimError::io(&partial))?;
+        for row in new_rows {
+            kept.insert(row.id, row);
+        }
+        Ok(kept.into_values().collect())
+    }
+}
