@@ -2,7 +2,8 @@
 //! (settings, seed, strategies, scenarios, summary), `negotiations.jsonl`
 //! and `negotiations.csv` (one row per negotiation, in number order),
 //! `summary.csv` and the generated scenarios, all a function of the
-//! finished league alone (so a seed gives the same bytes), and then removes
+//! finished league alone (so a seed gives the same bytes; a shard's
+//! `league.json` names its shard, a whole league's does not), and then removes
 //! the partial file that kept the running league's rows.
 
 use std::path::Path;
@@ -15,7 +16,8 @@ use super::rows::{LeagueResult, LeagueSummary, ScenarioInfo};
 use super::settings::Settings;
 use crate::error::SimError;
 
-/// Writes `league.json` (settings, seed, strategies, scenarios, summary),
+/// Writes `league.json` (settings, seed, strategies, the shard if any,
+/// scenarios, summary),
 /// `negotiations.jsonl`, `negotiations.csv`, `summary.csv` and, when
 /// `generated` is given, each scenario as `scenarios/<label>.toml`; then
 /// removes the partial file of [`super::Plan::run_into`], if any.
@@ -40,6 +42,8 @@ pub fn write(
         settings: &'a Settings,
         seed: u64,
         strategies: &'a [String],
+        #[serde(skip_serializing_if = "Option::is_none")]
+        shard: Option<(usize, usize)>,
         negotiations: usize,
         scenarios: &'a [ScenarioInfo],
         summary: &'a [LeagueSummary],
@@ -49,6 +53,7 @@ pub fn write(
         settings: &result.settings,
         seed: result.seed,
         strategies: &result.strategies,
+        shard: result.shard,
         negotiations: result.rows.len(),
         scenarios: &result.scenarios,
         summary: &result.summary,

@@ -28,11 +28,17 @@
 //! * the summary is the mean of each strategy's rows, every seat counted;
 //! * a league played into a folder ([`Plan::run_into`]) keeps its rows in
 //!   [`PARTIAL`] as they come in, so an interrupted run resumes where it
-//!   stopped and gives the same files as one played in one go.
+//!   stopped and gives the same files as one played in one go;
+//! * a league plays in shards ([`Plan::with_shard`]) as a tournament does
+//!   (shard i of n: the negotiations whose number is i − 1 modulo n), every
+//!   shard generating the same scenarios from the seed, and [`merge`] puts
+//!   the shards' folders back together into the files of the whole league,
+//!   byte for byte.
 
 mod files;
 pub mod generate;
 mod measure;
+mod merge;
 mod plan;
 mod resume;
 mod rows;
@@ -46,6 +52,7 @@ use crate::tournament::Progress;
 pub use files::write;
 pub use generate::{Generated, Shape};
 pub use measure::TAU_SAMPLE;
+pub use merge::merge;
 pub use plan::Plan;
 pub use resume::PARTIAL;
 pub use rows::{LeagueResult, LeagueRow, LeagueSummary, ScenarioInfo, summarize};
@@ -357,6 +364,87 @@ mod tests {
         assert_eq!(done, (0..=total).collect::<Vec<_>>());
         let llm = play(&s, names(&["boulware", "llm"]), 1, 1);
         assert!(matches!(llm, Err(SimError::NoModel)), "{:?}", llm.err());
+    }
+
+    #[test]
+    fn shards_merge_into_the_files_of_the_whole_league() {
+        let s = tiny(League::Anl2026);
+        let st = names(&["nash-seeker", "linear", "boulware"]);
+        let builder = negotiator::Builder::default();
+        let plan = |shard| {
+            Plan::new(
+                &s,
+                generate::generate(&s, 6).unwrap(),
+                st.clone(),
+                6,
+                &|_| false,
+            )
+            .unwrap()
+            .with_shard(shard)
+        };
+        let root = tempfile::tempdir().unwrap();
+        let whole_dir = root.path().join("whole");
+        let whole = plan(None).unwrap();
+        let rows = whole.run_into(&whole_dir, &builder, 2, &|_| {}).unwrap();
+        let (res, generated) = whole.finish(rows);
+        write(&whole_dir, &res, Some(&generated)).unwrap();
+        let read = |dir: &std::path::Path, name: &str| std::fs::read(dir.join(name)).unwrap();
+        let shard_dirs: Vec<_> = (1..=3)
+            .map(|i| {
+                let dir = root.path().join(format!("shard{i}"));
+                let p = plan(Some((i, 3))).unwrap();
+                let rows = p.run_into(&dir, &builder, 1, &|_| {}).unwrap();
+                assert!(rows.iter().all(|r| r.id % 3 == (i - 1) as u64));
+                let (res, generated) = p.finish(rows);
+                write(&dir, &res, Some(&generated)).unwrap();
+                dir
+            })
+            .collect();
+        // Too few shards are refused.
+        let merged = root.path().join("merged");
+        assert!(matches!(
+            merge(&shard_dirs[..2], &merged),
+            Err(SimError::Invalid(m)) if m.contains("missing shards")
+        ));
+        let back = merge(&shard_dirs, &merged).unwrap();
+        assert_eq!(back.rows, res.rows);
+        for name in [
+            "league.json",
+            "negotiations.jsonl",
+            "negotiations.csv",
+            "summary.csv",
+        ] {
+            assert_eq!(read(&merged, name), read(&whole_dir, name), "{name}");
+        }
+        for g in &generated {
+            let name = format!("scenarios/{}.toml", g.label);
+            assert_eq!(read(&merged, &name), read(&whole_dir, &name));
+        }
+        // A shard of another seed is refused, and so is a whole league.
+        let other = root.path().join("other");
+        let p = Plan::new(
+            &s,
+            generate::generate(&s, 7).unwrap(),
+            st.clone(),
+            7,
+            &|_| false,
+        )
+        .unwrap()
+        .with_shard(Some((3, 3)))
+        .unwrap();
+        let rows = p.run_into(&other, &builder, 1, &|_| {}).unwrap();
+        let (res, generated) = p.finish(rows);
+        write(&other, &res, Some(&generated)).unwrap();
+        let mixed = vec![shard_dirs[0].clone(), shard_dirs[1].clone(), other];
+        assert!(matches!(
+            merge(&mixed, &merged),
+            Err(SimError::Invalid(m)) if m.contains("another league")
+        ));
+        assert!(matches!(
+            merge(&[whole_dir], &merged),
+            Err(SimError::Invalid(_))
+        ));
+        assert!(matches!(plan(Some((4, 3))), Err(SimError::BadShard { .. })));
     }
 
     #[test]

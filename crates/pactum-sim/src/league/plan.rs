@@ -22,7 +22,7 @@ use super::watch::{Handle, Watched};
 use crate::error::SimError;
 use crate::negotiator::{self, SeatInfo};
 use crate::runner::{Built, Faults, derive_seed};
-use crate::tournament::{Job, Progress, Row, Tournament};
+use crate::tournament::{Job, Progress, Row, Tournament, check_shard, in_shard};
 
 /// A league ready to play: one tournament per generated scenario (each has
 /// its own deadline) and every negotiation, numbered in one fixed order
@@ -35,6 +35,8 @@ pub struct Plan {
     tournaments: Vec<Tournament>,
     /// Each negotiation's scenario and job, in number order.
     work: Vec<(usize, Job)>,
+    /// The shard played, if any (`(i, n)`, checked).
+    pub(super) shard: Option<(usize, usize)>,
 }
 
 impl Plan {
@@ -77,7 +79,32 @@ impl Plan {
             seed,
             tournaments,
             work,
+            shard: None,
         })
+    }
+
+    /// The plan of shard `(i, n)` (i from 1) of the league, or of the whole
+    /// league: only the negotiations the shard holds
+    /// ([`crate::tournament::in_shard`], the tournaments' rule) are played,
+    /// numbered as in the whole league. A shard outside 1 ≤ i ≤ n is
+    /// refused ([`SimError::BadShard`]).
+    pub fn with_shard(mut self, shard: Option<(usize, usize)>) -> Result<Self, SimError> {
+        check_shard(shard)?;
+        self.shard = shard;
+        Ok(self)
+    }
+
+    /// The shard played, if any.
+    pub fn shard(&self) -> Option<(usize, usize)> {
+        self.shard
+    }
+
+    /// The numbers of the negotiations this plan plays (its shard's, or
+    /// all), in order.
+    pub fn mine(&self) -> Vec<u64> {
+        (0..self.work.len() as u64)
+            .filter(|&id| in_shard(self.shard, id))
+            .collect()
     }
 
     /// Number of negotiations.
@@ -96,7 +123,7 @@ impl Plan {
         self.work.get(negotiation as usize).map(|w| w.0)
     }
 
-    /// Plays every negotiation on `threads` threads (0: all cores), each
+    /// Plays every negotiation (of the shard, if any) on `threads` threads (0: all cores), each
     /// seat seated by `builder` (so every strategy must be one it seats:
     /// custom ones are [`Plan::play_with`]'s); returns the rows in number
     /// order.
@@ -108,8 +135,7 @@ impl Plan {
         threads: usize,
         progress: &(dyn Fn(Progress) + Sync),
     ) -> Result<Vec<LeagueRow>, SimError> {
-        let all: Vec<u64> = (0..self.work.len() as u64).collect();
-        self.play_ids(&all, 0, builder, threads, progress, &|_| Ok(()))
+        self.play_ids(&self.mine(), 0, builder, threads, progress, &|_| Ok(()))
     }
 
     /// Plays negotiations `ids` in parallel, handing each row to `keep` as
@@ -252,6 +278,7 @@ impl Plan {
         let result = LeagueResult {
             settings: self.settings,
             seed: self.seed,
+            shard: self.shard,
             scenarios: self
                 .generated
                 .iter()

@@ -1,6 +1,7 @@
 //! Resumption: a league played into a folder keeps its rows in
 //! [`PARTIAL`] as they come in. Rules: the file's first line names the
-//! league (name, settings, seed, strategies, number of negotiations) and a
+//! league (name, settings, seed, strategies, number of negotiations, and
+//! the shard when there is one) and a
 //! folder holding another league's partial file is refused; rows already
 //! in the file are kept and never played again; a line cut short by an
 //! interruption is dropped and its negotiation played again; the rows
@@ -15,7 +16,7 @@ use super::plan::Plan;
 use super::rows::LeagueRow;
 use crate::error::SimError;
 use crate::negotiator;
-use crate::tournament::Progress;
+use crate::tournament::{Progress, in_shard};
 
 /// The file in the output folder that keeps a running league's rows.
 pub const PARTIAL: &str = "negotiations.jsonl.partial";
@@ -23,10 +24,10 @@ pub const PARTIAL: &str = "negotiations.jsonl.partial";
 impl Plan {
     /// [`Plan::run`] keeping each finished row in `out`'s
     /// `negotiations.jsonl.partial` as it comes in (after a first line
-    /// naming the league: its name, settings, seed, strategies and number
-    /// of negotiations), so that a run interrupted there resumes: the rows
+    /// naming the league: its name, settings, seed, strategies, number of
+    /// negotiations and shard, if any), so that a run interrupted there resumes: the rows
     /// already in the file are kept (a last line cut short is dropped) and
-    /// only the others are played. A partial file of another league is
+    /// only the others are played. A partial file of another league (or shard) is
     /// refused ([`SimError::OtherLeague`]). [`super::write`] removes the file once
     /// the league's files are written.
     pub fn run_into(
@@ -41,13 +42,16 @@ impl Plan {
         }
         std::fs::create_dir_all(out).map_err(SimError::io(out))?;
         let partial = out.join(PARTIAL);
-        let head = serde_json::json!({
+        let mut head = serde_json::json!({
             "league": self.settings.league().name(),
             "settings": &self.settings,
             "seed": self.seed,
             "strategies": &self.strategies,
             "negotiations": self.negotiations(),
         });
+        if let Some(shard) = self.shard {
+            head["shard"] = serde_json::json!(shard);
+        }
         let mut kept: BTreeMap<u64, LeagueRow> = BTreeMap::new();
         let text = match std::fs::read_to_string(&partial) {
             Ok(text) => text,
@@ -70,6 +74,7 @@ impl Plan {
                 // A line cut short by an interruption is played again.
                 if let Ok(row) = serde_json::from_str::<LeagueRow>(line)
                     && (row.id as usize) < self.negotiations()
+                    && in_shard(self.shard, row.id)
                 {
                     kept.insert(row.id, row);
                 }
@@ -87,7 +92,9 @@ impl Plan {
             let mut w = writer.lock().unwrap_or_else(|e| e.into_inner());
             w.write_all(b"\n").map_err(SimError::io(&partial))?;
         }
-        let todo: Vec<u64> = (0..self.negotiations() as u64)
+        let todo: Vec<u64> = self
+            .mine()
+            .into_iter()
             .filter(|id| !kept.contains_key(id))
             .collect();
         let new_rows = self.play_ids(

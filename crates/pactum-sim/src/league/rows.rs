@@ -106,6 +106,9 @@ pub struct LeagueResult {
     pub settings: Settings,
     /// The seed.
     pub seed: u64,
+    /// The shard played (`(i, n)`), if the league was played in shards.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shard: Option<(usize, usize)>,
     /// Strategies, in the order given.
     pub strategies: Vec<String>,
     /// The scenarios.
