@@ -54,7 +54,7 @@ pub use generate::{Generated, Shape};
 pub use measure::TAU_SAMPLE;
 pub use merge::merge;
 pub use plan::Plan;
-pub use resume::PARTIAL;
+pub use resume::{PARTIAL, Partial};
 pub use rows::{LeagueResult, LeagueRow, LeagueSummary, ScenarioInfo, summarize};
 pub use settings::{League, Settings};
 
