@@ -79,7 +79,7 @@ fn settings_of(head: &ShardHead, dir: &Path) -> Result<Settings, SimError> {
 }
 
 /// Combines the folders of a league's shards (written by
-/// [`Plan::run_into`] and [`write`] for a plan [`Plan::with_shard`]) into
+/// [`Plan::run_into`] and [`write()`] for a plan [`Plan::with_shard`]) into
 /// `out`, as the whole league played in one go writes it; returns the
 /// whole league.
 pub fn merge(shards: &[PathBuf], out: &Path) -> Result<LeagueResult, SimError> {

@@ -61,7 +61,7 @@ pub use settings::{League, Settings};
 /// Generates the league's scenarios and plays them on `threads` threads
 /// (0: all cores), every strategy seated by `builder` (built-in strategies,
 /// `llm` through the builder's model); `progress` is told how far the run
-/// is, as [`Tournament::run`] tells it.
+/// is, as [`crate::tournament::Tournament::run`] tells it.
 pub fn run(
     settings: &Settings,
     strategies: Vec<String>,

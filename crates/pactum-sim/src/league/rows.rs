@@ -42,7 +42,7 @@ pub struct LeagueRow {
     pub best_a: f64,
     /// Seat b's best utility.
     pub best_b: f64,
-    /// Seat a's advantage ([`score::advantage`]).
+    /// Seat a's advantage ([`super::score::advantage`]).
     pub advantage_a: f64,
     /// Seat b's advantage.
     pub advantage_b: f64,
@@ -53,7 +53,7 @@ pub struct LeagueRow {
     /// τ of seat a's model against seat b's utilities.
     #[serde(default)]
     pub tau_b: Option<f64>,
-    /// Seat a's concealment ([`score::concealment`], `anl2026`).
+    /// Seat a's concealment ([`super::score::concealment`], `anl2026`).
     #[serde(default)]
     pub concealment_a: Option<f64>,
     /// Seat b's concealment.
