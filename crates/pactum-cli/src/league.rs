@@ -5,8 +5,8 @@
 //! the `--llm-*` flags describe, as in a tournament; a progress bar unless
 //! `--quiet`; the files go to `--out` (an interrupted run there resumes),
 //! the summary to the terminal; with `--shard i/n` only that shard's
-//! negotiations are played (`pactum tournament merge` joins the shards). Only the flags' parsing and the
-//! presentation live here.
+//! negotiations are played (`pactum tournament merge` joins the shards).
+//! Only the flags' parsing and the presentation live here.
 
 use std::fmt::Write as _;
 use std::path::Path;

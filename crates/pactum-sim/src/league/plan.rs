@@ -6,7 +6,9 @@
 //! thread count; a negotiator sees its own preferences and reservation
 //! value only; every score follows from the row ([`score`]), and for
 //! `anl2026` each side's concealment from the opponent's model read once
-//! the negotiation is over ([`measure`]).
+//! the negotiation is over ([`measure`]); a plan of one shard plays the
+//! negotiations the tournaments' rule gives the shard
+//! ([`crate::tournament::in_shard`]), numbered as in the whole league.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};

@@ -1,11 +1,12 @@
 //! Resumption: a league played into a folder keeps its rows in
 //! [`PARTIAL`] as they come in. Rules: the file's first line names the
 //! league (name, settings, seed, strategies, number of negotiations, and
-//! the shard when there is one) and a
-//! folder holding another league's partial file is refused; rows already
-//! in the file are kept and never played again; a line cut short by an
-//! interruption is dropped and its negotiation played again; the rows
-//! returned are the same as a run in one go.
+//! the shard when there is one) and a folder holding another league's (or
+//! another shard's) partial file is refused; rows already in the file are
+//! kept and never played again; a line cut short by an interruption is
+//! dropped and its negotiation played again; the rows returned are the
+//! same as a run in one go, whoever plays the negotiations still to play
+//! ([`Plan::run_into`] in parallel, or the caller through [`Partial`]).
 
 use std::collections::BTreeMap;
 use std::fs::File;
