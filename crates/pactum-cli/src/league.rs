@@ -4,8 +4,9 @@
 //! scored as the league scores; the `llm` strategy plays through the model
 //! the `--llm-*` flags describe, as in a tournament; a progress bar unless
 //! `--quiet`; the files go to `--out` (an interrupted run there resumes),
-//! the summary to the terminal. Only the flags' parsing and the
-//! presentation live here.
+//! the summary to the terminal; with `--shard i/n` only that shard's
+//! negotiations are played (`pactum tournament merge` joins the shards).
+//! Only the flags' parsing and the presentation live here.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -38,6 +39,8 @@ pub struct Request<'a> {
     pub llm: &'a crate::negotiate::LlmArgs,
     /// No progress bar.
     pub quiet: bool,
+    /// `--shard i/n`, if given.
+    pub shard: Option<(usize, usize)>,
 }
 
 fn range(flag: &str, text: &str) -> Result<(usize, usize)> {
@@ -75,7 +78,9 @@ pub fn run(r: &Request, out: &Path) -> Result<()> {
     let strategies: Vec<String> = r.strategies.iter().map(|s| s.trim().to_string()).collect();
     let builder = r.llm.builder(&strategies, r.seed)?;
     let generated = league::generate::generate(&settings, r.seed)?;
-    let plan = league::Plan::new(&settings, generated, strategies, r.seed, &|_| false)?;
+    let plan = league::Plan::new(&settings, generated, strategies, r.seed, &|_| false)?
+        .with_shard(r.shard)?;
+    let whole = plan.negotiations();
     let rows = if r.quiet {
         plan.run_into(out, &builder, r.threads, &|_| {})
     } else {
@@ -89,8 +94,12 @@ pub fn run(r: &Request, out: &Path) -> Result<()> {
     }?;
     let (result, generated) = plan.finish(rows);
     league::write(out, &result, Some(&generated))?;
+    let mine = match r.shard {
+        Some((i, n)) => format!(" (shard {i}/{n}: {})", result.rows.len()),
+        None => String::new(),
+    };
     println!(
-        "{}: {} × {} × {}: {}, results in {}",
+        "{}: {} × {} × {}: {}{mine}, results in {}",
         league_kind.name(),
         count(result.strategies.len() as u128, "strategy", "strategies"),
         count(
@@ -99,7 +108,7 @@ pub fn run(r: &Request, out: &Path) -> Result<()> {
             "generated scenarios"
         ),
         count(settings.reps() as u128, "repetition", "repetitions"),
-        count(result.rows.len() as u128, "negotiation", "negotiations"),
+        count(whole as u128, "negotiation", "negotiations"),
         out.display()
     );
     print!("{}", table(&result.summary));

@@ -13,7 +13,7 @@ use crate::report::count;
 use crate::tournament_analysis::{MeasureArg, analyze_folder};
 use pactum_sim::Prepared;
 use pactum_sim::SimError;
-use pactum_sim::tournament::{Progress, SummaryRow, Tournament, merge};
+use pactum_sim::tournament::{Progress, SummaryRow, Tournament, in_shard, merge};
 
 /// The library's error in this command's words (its flags).
 fn flagged(e: SimError) -> anyhow::Error {
@@ -88,7 +88,7 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t = MeasureArg::Utility, requires = "analysis")]
     pub measure: MeasureArg,
     /// Play a league's settings on scenarios generated from --seed, scored as the league scores (docs/tournaments.md#leagues).
-    #[arg(long, value_parser = ["anl2024", "anl2026"], conflicts_with_all = ["scenarios", "shard", "analysis", "steps"])]
+    #[arg(long, value_parser = ["anl2024", "anl2026"], conflicts_with_all = ["scenarios", "analysis", "steps"])]
     pub league: Option<String>,
     /// With --league: generate this many scenarios (the league's: 50).
     #[arg(long, requires = "league")]
@@ -124,7 +124,7 @@ pub struct AnalyzeArgs {
 
 #[derive(clap::Args)]
 pub struct MergeArgs {
-    /// Folders written by `pactum tournament --shard i/n`.
+    /// Folders written by `pactum tournament --shard i/n` (a tournament's or a league's).
     #[arg(required = true, num_args = 1..)]
     pub shards: Vec<PathBuf>,
     #[arg(long)]
@@ -143,6 +143,21 @@ fn parse_shard(s: &str) -> Result<(usize, usize)> {
 
 pub fn run(args: Args) -> Result<()> {
     if let Some(Sub::Merge(m)) = args.command {
+        if m.shards
+            .first()
+            .is_some_and(|d| d.join("league.json").exists())
+        {
+            let result = pactum_sim::league::merge(&m.shards, &m.out)?;
+            println!(
+                "merged {} of {} into {}: {}",
+                count(m.shards.len() as u128, "shard folder", "shard folders"),
+                result.settings.league().name(),
+                m.out.display(),
+                count(result.rows.len() as u128, "negotiation", "negotiations"),
+            );
+            print!("{}", crate::league::table(&result.summary));
+            return Ok(());
+        }
         let summary = merge(&m.shards, &m.out)?;
         println!(
             "merged {} into {}",
@@ -159,6 +174,7 @@ pub fn run(args: Args) -> Result<()> {
     }
     if let Some(name) = &args.league {
         let out = args.out.as_deref().expect("required by clap");
+        let shard = args.shard.as_deref().map(parse_shard).transpose()?;
         let request = crate::league::Request {
             name,
             strategies: &args.strategies,
@@ -170,6 +186,7 @@ pub fn run(args: Args) -> Result<()> {
             threads: args.jobs,
             llm: &args.llm,
             quiet: args.quiet,
+            shard,
         };
         return crate::league::run(&request, out);
     }
@@ -224,9 +241,7 @@ pub fn run(args: Args) -> Result<()> {
     let mine = match shard {
         Some((i, n)) => format!(
             " (shard {i}/{n}: {})",
-            (0..total)
-                .filter(|k| k % n as u64 == (i - 1) as u64)
-                .count()
+            (0..total).filter(|&k| in_shard(shard, k)).count()
         ),
         None => String::new(),
     };

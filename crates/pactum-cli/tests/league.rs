@@ -4,7 +4,8 @@
 //! recomputed from the rows, the `llm` strategy seated through the
 //! `--llm-*` flags (against a loopback stand-in endpoint, its cache
 //! replaying a league offline), an interrupted league resumed from its
-//! partial file, and the refusals.
+//! partial file, a league played in 2 and 3 shards merged into the files of
+//! the whole league byte for byte, and the refusals.
 
 use std::path::Path;
 
@@ -16,8 +17,14 @@ use common::pactum;
 use pactum_llm::stand_in::{Reply, StandIn, last_question};
 
 fn run(league: &str, out: &Path) -> assert_cmd::assert::Assert {
+    run_with(league, out, &[])
+}
+
+/// [`run`] with more flags.
+fn run_with(league: &str, out: &Path, more: &[&str]) -> assert_cmd::assert::Assert {
     pactum()
         .args(["tournament", "--league", league])
+        .args(more)
         .args([
             "--strategies",
             "boulware,nash-seeker,conceder",
@@ -343,4 +350,90 @@ fn an_interrupted_league_resumes_from_its_partial_file() {
     run("anl2026", &other)
         .failure()
         .stderr(predicate::str::contains("another league"));
+}
+
+/// Every file under `dir` (and `scenarios/`), by path relative to `dir`.
+fn relative_files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let root = dir.display().to_string();
+    files(dir)
+        .into_iter()
+        .map(|(p, b)| (p.replace(&root, ""), b))
+        .collect()
+}
+
+#[test]
+fn shards_merge_into_the_files_of_the_whole_league() {
+    let tmp = tempfile::tempdir().unwrap();
+    let whole = tmp.path().join("whole");
+    run("anl2026", &whole)
+        .success()
+        .stdout(predicate::str::contains("72 negotiations, results"));
+    let want = relative_files(&whole);
+    assert_eq!(want.len(), 4 + 4);
+    for n in [2usize, 3] {
+        let mut dirs = Vec::new();
+        for i in 1..=n {
+            let dir = tmp.path().join(format!("{n}-{i}"));
+            let shard = format!("{i}/{n}");
+            run_with("anl2026", &dir, &["--shard", &shard, "--quiet"])
+                .success()
+                .stdout(predicate::str::contains(format!(
+                    "72 negotiations (shard {i}/{n}: {})",
+                    (0..72).filter(|k| k % n == i - 1).count()
+                )));
+            let shard_rows = rows(&dir);
+            assert!(
+                shard_rows
+                    .iter()
+                    .all(|r| r["id"].as_u64().unwrap() % n as u64 == (i - 1) as u64)
+            );
+            dirs.push(dir);
+        }
+        let merged = tmp.path().join(format!("merged-{n}"));
+        pactum()
+            .args(["tournament", "merge"])
+            .args(&dirs)
+            .arg("--out")
+            .arg(&merged)
+            .assert()
+            .success()
+            .stdout(
+                predicate::str::contains("of anl2026").and(predicate::str::contains("concealment")),
+            );
+        let got = relative_files(&merged);
+        assert_eq!(got.len(), want.len());
+        for ((gp, gb), (wp, wb)) in got.iter().zip(&want) {
+            assert_eq!(gp, wp);
+            assert!(gb == wb, "{gp} differs from the whole league's");
+        }
+    }
+    // Shards of another seed, or too few shards, are refused.
+    let other = tmp.path().join("other");
+    pactum()
+        .args(["tournament", "--league", "anl2026", "--shard", "2/2"])
+        .args(["--strategies", "boulware,nash-seeker,conceder"])
+        .args(["--league-scenarios", "4", "--league-outcomes", "30-60"])
+        .args(["--league-steps", "20-200", "--reps", "2", "--seed", "12"])
+        .args(["--quiet", "--out"])
+        .arg(&other)
+        .assert()
+        .success();
+    pactum()
+        .args(["tournament", "merge"])
+        .arg(tmp.path().join("2-1"))
+        .arg(&other)
+        .arg("--out")
+        .arg(tmp.path().join("bad"))
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("another league"));
+    pactum()
+        .args(["tournament", "merge"])
+        .arg(tmp.path().join("3-1"))
+        .arg(tmp.path().join("3-3"))
+        .arg("--out")
+        .arg(tmp.path().join("bad"))
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("missing shards"));
 }

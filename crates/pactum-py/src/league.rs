@@ -14,12 +14,19 @@
 //! are exactly the lines of the command line's `negotiations.jsonl` for the
 //! same arguments, and the negotiations run in parallel without the GIL;
 //! beside a Python negotiator they play one at a time on the calling
-//! thread, in number order.
+//! thread, in number order. `progress(done, total)`, a Python callable,
+//! is told how far the league is, in increasing `done` (an exception it
+//! raises stops the league at once beside a Python negotiator, and after
+//! the parallel play of built-in strategies otherwise); with `out`, the
+//! league writes the command line's files there and resumes from the
+//! partial file an interrupted run left, as the command line does.
 
-use std::sync::Arc;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 
-use pactum_sim::league::{self, League, LeagueRow, Plan};
+use pactum_sim::league::{self, League, LeagueRow, Partial, Plan};
 use pactum_sim::runner::Faults;
+use pactum_sim::tournament::Progress;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
@@ -29,9 +36,10 @@ use crate::seat::{Lineup, seat_with, tell_end};
 
 /// Plays a league; returns `{"league", "settings", "seed", "strategies",
 /// "scenarios", "summary", "rows", "toml"}` (`toml`: each generated
-/// scenario's native text, by label).
+/// scenario's native text, by label); with `out`, also writes the
+/// league's files there, resuming what an interrupted run left.
 #[pyfunction]
-#[pyo3(signature = (league, strategies, seed = 0, scenarios = None, outcomes = None, steps = None, reps = None, jobs = None, llm = None))]
+#[pyo3(signature = (league, strategies, seed = 0, scenarios = None, outcomes = None, steps = None, reps = None, jobs = None, llm = None, out = None, progress = None))]
 #[allow(clippy::too_many_arguments)]
 fn _league<'py>(
     py: Python<'py>,
@@ -44,6 +52,8 @@ fn _league<'py>(
     reps: Option<usize>,
     jobs: Option<usize>,
     llm: Option<Bound<'py, PyDict>>,
+    out: Option<PathBuf>,
+    progress: Option<Py<PyAny>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let kind = League::parse(league).map_err(value_error)?;
     let mut settings = kind.settings();
@@ -67,13 +77,28 @@ fn _league<'py>(
         lineup.is_python(s)
     })
     .map_err(|e| value_error(crate::convert::chain(&e)))?;
-    let rows = if lineup.all_builtin() {
-        py.detach(|| plan.run(&lineup.builder, jobs.unwrap_or(0), &|_| {}))
-            .map_err(pactum_error)?
-    } else {
-        play_here(py, &plan, &lineup)?
+    let reporter = Reporter::new(progress);
+    let threads = jobs.unwrap_or(0);
+    let rows = match (&out, lineup.all_builtin()) {
+        (None, true) => py
+            .detach(|| plan.run(&lineup.builder, threads, &|p| reporter.report(p)))
+            .map_err(pactum_error)?,
+        (Some(dir), true) => py
+            .detach(|| plan.run_into(dir, &lineup.builder, threads, &|p| reporter.report(p)))
+            .map_err(pactum_error)?,
+        (None, false) => play_here(py, &plan, &lineup, None, &reporter)?,
+        (Some(dir), false) => {
+            let partial = plan.open_partial(dir).map_err(pactum_error)?;
+            let played = play_here(py, &plan, &lineup, Some(&partial), &reporter)?;
+            partial.close(played).map_err(pactum_error)?
+        }
     };
+    reporter.raised()?;
     let (result, generated) = plan.finish(rows);
+    if let Some(dir) = &out {
+        py.detach(|| league::write(dir, &result, Some(&generated)))
+            .map_err(pactum_error)?;
+    }
     let toml: serde_json::Map<String, serde_json::Value> = generated
         .iter()
         .map(|g| (g.label.clone(), serde_json::Value::String(g.toml.clone())))
@@ -91,10 +116,61 @@ fn _league<'py>(
     json_loads(py, &doc.to_string())
 }
 
-/// Plays every negotiation of `plan` on this thread (holding the GIL), in
-/// number order, telling each Python negotiator its row at the end (with
-/// the agreement's `package`, as a tournament row has it).
-fn play_here(py: Python<'_>, plan: &Plan, lineup: &Lineup) -> PyResult<Vec<LeagueRow>> {
+/// Tells a Python `progress(done, total)` how far a league is, from any
+/// thread, in increasing `done` only; the first exception it raises is
+/// kept for [`Reporter::raised`].
+struct Reporter {
+    callable: Option<Py<PyAny>>,
+    last: Mutex<Option<u64>>,
+    error: Mutex<Option<PyErr>>,
+}
+
+impl Reporter {
+    fn new(callable: Option<Py<PyAny>>) -> Self {
+        Reporter {
+            callable,
+            last: Mutex::new(None),
+            error: Mutex::new(None),
+        }
+    }
+
+    fn report(&self, p: Progress) {
+        let Some(f) = &self.callable else {
+            return;
+        };
+        let mut last = self.last.lock().unwrap_or_else(|e| e.into_inner());
+        if last.is_some_and(|l| p.done <= l) {
+            return;
+        }
+        *last = Some(p.done);
+        if let Err(e) = Python::attach(|py| f.call1(py, (p.done, p.total))) {
+            let mut error = self.error.lock().unwrap_or_else(|e| e.into_inner());
+            error.get_or_insert(e);
+        }
+    }
+
+    /// The first exception `progress` raised, if any.
+    fn raised(&self) -> PyResult<()> {
+        let mut error = self.error.lock().unwrap_or_else(|e| e.into_inner());
+        match error.take() {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Plays the negotiations of `plan` still to play (those `partial` lacks,
+/// or all of them) on this thread (holding the GIL), in number order,
+/// handing each row to `partial`, telling `reporter` how far the league is
+/// and each Python negotiator its row at the end (with the agreement's
+/// `package`, as a tournament row has it); returns the rows it played.
+fn play_here(
+    py: Python<'_>,
+    plan: &Plan,
+    lineup: &Lineup,
+    partial: Option<&Partial>,
+    reporter: &Reporter,
+) -> PyResult<Vec<LeagueRow>> {
     let tables: Vec<Arc<Table>> = plan
         .generated()
         .iter()
@@ -107,8 +183,17 @@ fn play_here(py: Python<'_>, plan: &Plan, lineup: &Lineup) -> PyResult<Vec<Leagu
             })
         })
         .collect();
-    let mut rows = Vec::with_capacity(plan.negotiations());
-    for id in 0..plan.negotiations() as u64 {
+    let all = plan.mine();
+    let todo = partial.map_or(all.as_slice(), |p| p.todo());
+    let before = partial.map_or(0, |p| p.kept() as u64);
+    let total = before + todo.len() as u64;
+    reporter.report(Progress {
+        done: before,
+        total,
+    });
+    reporter.raised()?;
+    let mut rows = Vec::with_capacity(todo.len());
+    for &id in todo {
         let Some(table) = plan.scenario(id).map(|i| &tables[i]) else {
             break;
         };
@@ -131,7 +216,15 @@ fn play_here(py: Python<'_>, plan: &Plan, lineup: &Lineup) -> PyResult<Vec<Leagu
         let told = to_python(py, &row)?;
         told.set_item("package", negotiation.package)?;
         tell_end(py, &created, &told)?;
+        if let Some(p) = partial {
+            p.keep(&row).map_err(pactum_error)?;
+        }
         rows.push(row);
+        reporter.report(Progress {
+            done: before + rows.len() as u64,
+            total,
+        });
+        reporter.raised()?;
         py.check_signals()?;
     }
     Ok(rows)

@@ -1,7 +1,9 @@
 """pactum.league: rows equal to the command line's, the scores following
 from the rows, Python negotiators and the llm strategy seated as a
 tournament seats them, and a Python negotiator's opponent model read as
-concealment (τ-b recomputed here)."""
+concealment (τ-b recomputed here), progress reported in order, and a
+league written to ``out`` giving the command line's files and resuming
+from its partial file."""
 
 import json
 
@@ -48,7 +50,7 @@ def test_scores_follow_from_the_rows(tmp_path):
         assert s["mean_advantage"] == pytest.approx(sum(seats) / len(seats), abs=1e-12)
     # The generated scenarios load, each side with its own reservation value.
     label = result["scenarios"][0]["label"]
-    scenario = pactum.load(tmp_path / f"{label}.toml")
+    scenario = pactum.load(tmp_path / "scenarios" / f"{label}.toml")
     assert scenario is not None
 
 
@@ -251,3 +253,59 @@ def test_a_negmas_negotiator_plays_a_league_and_its_opponent_ufun_is_its_model()
             expected = tau_b([guess(tuple(o.values())) for o in outcomes],
                              [s.utility(party, o) for o in outcomes])
             assert row[f"tau_{side}"] == pytest.approx(expected, abs=1e-12)
+
+
+def league_files(folder):
+    """Every file of a league's folder (and ``scenarios/``), by name."""
+    return {str(p.relative_to(folder)): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("strategies", [["boulware", "nash-seeker"], [Greedy, "linear"]])
+def test_out_writes_the_cli_files_and_resumes_with_progress(cli, tmp_path, strategies):
+    names = ",".join(s if isinstance(s, str) else s.__name__ for s in strategies)
+    seen = []
+    out = tmp_path / "py"
+    whole = pactum.league(strategies, "anl2026", seed=6, out=out, jobs=1,
+                          progress=lambda done, total: seen.append((done, total)), **SMALL)
+    total = len(whole["rows"])
+    assert seen == [(done, total) for done in range(total + 1)]
+    files = league_files(out)
+    assert "negotiations.jsonl.partial" not in files
+    if all(isinstance(s, str) for s in strategies):
+        try:
+            cli("tournament", "--league", "anl2026", "--strategies", names,
+                "--league-scenarios", 3, "--league-outcomes", "20-40", "--league-steps", "20-100",
+                "--reps", 1, "--seed", 6, "--quiet", "--out", tmp_path / "cli")
+        except json.JSONDecodeError:
+            pass  # the command prints a table, not JSON
+        assert league_files(tmp_path / "cli") == files
+    # An interrupted run (progress raises): its partial file, cut to its
+    # head and 4 rows and the fifth cut short; the rerun plays only the
+    # rest and ends as a run in one go.
+    lines = (out / "negotiations.jsonl").read_text().splitlines()
+    fresh = tmp_path / "fresh"
+    seen.clear()
+
+    class Stop(Exception):
+        pass
+
+    def stop(done, total):
+        if done == 5:
+            raise Stop
+
+    with pytest.raises(Stop):
+        pactum.league(strategies, "anl2026", seed=6, out=fresh, jobs=1, progress=stop, **SMALL)
+    partial = (fresh / "negotiations.jsonl.partial").read_text().splitlines()
+    assert len(partial) >= 1 + 5
+    cut = "\n".join(partial[:5]) + "\n" + partial[5][:20]
+    (fresh / "negotiations.jsonl.partial").write_text(cut)
+    seen.clear()
+    again = pactum.league(strategies, "anl2026", seed=6, out=fresh, jobs=1,
+                          progress=lambda done, total: seen.append((done, total)), **SMALL)
+    assert again == whole
+    assert seen[0] == (4, total) and seen[-1] == (total, total)
+    assert league_files(fresh) == files
+    assert lines == (fresh / "negotiations.jsonl").read_text().splitlines()
+    with pytest.raises(TypeError):
+        pactum.league(strategies, progress=3, **SMALL)

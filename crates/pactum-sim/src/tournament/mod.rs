@@ -56,7 +56,7 @@ use crate::session::End;
 use crate::session::WallClock;
 pub use files::{merge, write_results};
 use files::{read_json, read_rows, write_json};
-pub use plan::assignments;
+pub use plan::{assignments, check_shard, in_shard};
 pub use rows::{Layout, Manifest, Row, SummaryRow, summarize};
 
 /// How far a tournament run is.
@@ -337,11 +337,7 @@ impl Tournament {
         threads: usize,
         progress: &(dyn Fn(Progress) + Sync),
     ) -> Result<Vec<SummaryRow>, SimError> {
-        if let Some((i, n)) = shard
-            && (n == 0 || i == 0 || i > n)
-        {
-            return Err(SimError::BadShard { shard: i, of: n });
-        }
+        check_shard(shard)?;
         fs::create_dir_all(out).map_err(SimError::io(out))?;
         let manifest = Manifest {
             shard,
@@ -370,7 +366,7 @@ impl Tournament {
         let todo: Vec<Job> = self
             .jobs()
             .into_iter()
-            .filter(|j| shard.is_none_or(|(i, n)| j.id % n as u64 == (i - 1) as u64))
+            .filter(|j| in_shard(shard, j.id))
             .filter(|j| !rows.contains_key(&j.id))
             .collect();
         let total = todo.len() as u64 + rows.len() as u64;

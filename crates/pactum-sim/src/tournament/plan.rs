@@ -4,6 +4,27 @@
 //! self-play), grouped by the multiset of strategies seated, multisets in
 //! lexicographic order, each followed by its distinct orderings in
 //! lexicographic order; the numbering of negotiations rests on this order.
+//! Shard i of n (i from 1) holds the negotiations whose number is i − 1
+//! modulo n ([`in_shard`]), for tournaments and leagues alike, and a shard
+//! outside 1 ≤ i ≤ n is refused ([`check_shard`]).
+
+use crate::error::SimError;
+
+/// Checks a shard `(i, n)`: 1 ≤ i ≤ n, else [`SimError::BadShard`]; no
+/// shard (the whole run) is always fine.
+pub fn check_shard(shard: Option<(usize, usize)>) -> Result<(), SimError> {
+    match shard {
+        Some((i, n)) if n == 0 || i == 0 || i > n => Err(SimError::BadShard { shard: i, of: n }),
+        _ => Ok(()),
+    }
+}
+
+/// Whether negotiation number `id` belongs to `shard` (`(i, n)`, checked by
+/// [`check_shard`]): the negotiations whose number is i − 1 modulo n; with
+/// no shard, every negotiation does.
+pub fn in_shard(shard: Option<(usize, usize)>, id: u64) -> bool {
+    shard.is_none_or(|(i, n)| n > 0 && id % n as u64 == (i as u64).wrapping_sub(1))
+}
 
 /// Every assignment of `k` strategies to `n` seats, in tournament order:
 /// multisets of strategy indices in lexicographic order (with distinct
@@ -55,6 +76,25 @@ fn next_permutation(v: &mut [usize]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shards_split_the_negotiations_between_them() {
+        for n in 1..5usize {
+            for id in 0..20u64 {
+                let holders: Vec<usize> = (1..=n).filter(|&i| in_shard(Some((i, n)), id)).collect();
+                assert_eq!(holders.len(), 1, "negotiation {id} of {n} shards");
+                assert!(in_shard(None, id));
+            }
+            assert!(check_shard(Some((n, n))).is_ok());
+        }
+        for bad in [(0, 3), (4, 3), (1, 0)] {
+            assert!(matches!(
+                check_shard(Some(bad)),
+                Err(SimError::BadShard { .. })
+            ));
+        }
+        assert!(check_shard(None).is_ok());
+    }
 
     /// The bilateral order as it has always been enumerated.
     fn pairs(k: usize, self_play: bool) -> Vec<Vec<usize>> {
