@@ -53,6 +53,32 @@ impl Partial {
     }
 }
 
+/// Most values of an issue compared pairwise by [`undominated_values`]
+/// rather than by the general filter.
+const PAIRWISE_VALUES: usize = 16;
+
+/// The values (ascending) whose contribution vector no other value's
+/// dominates (at least as large for every party, and a different vector),
+/// by comparing every pair: what the filter without a margin keeps (groups
+/// of identical undominated vectors, every member), for an issue of at
+/// most [`PAIRWISE_VALUES`] values. `None` for more values or when a
+/// contribution is NaN: those go to the filter.
+fn undominated_values<'a>(values: &[u32], of: impl Fn(u32) -> &'a [f64]) -> Option<Vec<u32>> {
+    if values.len() > PAIRWISE_VALUES || values.iter().any(|&k| of(k).iter().any(|x| x.is_nan())) {
+        return None;
+    }
+    let dominated = |k: u32| {
+        let v = of(k);
+        values.iter().any(|&j| {
+            let w = of(j);
+            w.iter().zip(v).all(|(a, b)| a >= b) && w.iter().zip(v).any(|(a, b)| a != b)
+        })
+    };
+    let mut keep: Vec<u32> = values.iter().copied().filter(|&k| !dominated(k)).collect();
+    keep.sort_unstable();
+    Some(keep)
+}
+
 /// The frontier by the additive fold. `Ok(None)` if some party is not
 /// additive; an error when a step would exceed the budget (checked before
 /// the step's partial sums are allocated) or time runs out.
@@ -87,6 +113,9 @@ pub(crate) fn additive_frontier_of(
     let candidates_per_issue: Vec<Vec<u32>> = (0..issues)
         .map(|i| {
             let vals = &problem.allowed[i];
+            if let Some(keep) = undominated_values(vals, |k| contrib.of(i, k)) {
+                return keep;
+            }
             let flat: Vec<f64> = vals
                 .iter()
                 .flat_map(|&k| contrib.of(i, k).iter().copied())
@@ -253,4 +282,47 @@ pub(crate) fn additive_frontier_of(
         .collect();
     frontier.retain(|p| problem.is_rational(&p.utilities));
     Ok(Some(merge_near_ties(frontier, opts.outcomes_per_point)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issues of up to 16 values, two to four parties, contributions on a
+    /// coarse grid (ties, identical vectors, signed zeros): the pairwise
+    /// comparison keeps exactly the values the filter keeps.
+    #[test]
+    fn pairwise_values_equal_the_filter() {
+        let mut state = 99u64;
+        let mut next = |m: u64| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) % m
+        };
+        for case in 0..600 {
+            let n = 2 + case % 3;
+            let len = 1 + next(PAIRWISE_VALUES as u64) as usize;
+            let values: Vec<u32> = (0..len as u32).map(|k| 3 * k + (case as u32 % 3)).collect();
+            let top = *values.last().unwrap() as usize + 1;
+            let table: Vec<f64> = (0..top * n)
+                .map(|_| match next(8) {
+                    0 => -0.0,
+                    7 => f64::INFINITY,
+                    x => x as f64 * 0.25,
+                })
+                .collect();
+            let of = |k: u32| &table[k as usize * n..(k as usize + 1) * n];
+            let flat: Vec<f64> = values.iter().flat_map(|&k| of(k).iter().copied()).collect();
+            let (mut scratch, mut groups) = (Scratch::default(), Groups::default());
+            pareto_groups_reusing(&flat, n, 0.0, None, &mut scratch, &mut groups).unwrap();
+            let mut want: Vec<u32> = groups.iter().flatten().map(|&j| values[j]).collect();
+            want.sort_unstable();
+            assert_eq!(undominated_values(&values, of), Some(want), "{table:?}");
+        }
+        // More values, or NaN: left to the filter.
+        let many: Vec<u32> = (0..=PAIRWISE_VALUES as u32).collect();
+        assert_eq!(undominated_values(&many, |_| &[0.0, 0.0]), None);
+        assert_eq!(undominated_values(&[0], |_| &[f64::NAN, 0.0]), None);
+    }
 }

@@ -316,7 +316,7 @@ pub(super) fn clear_with_room<T>(v: &mut Vec<T>, len: usize) {
 }
 
 /// The least room [`clear_with_room`] allocates.
-const MIN_ROOM: usize = 64;
+const MIN_ROOM: usize = 256;
 
 /// The indices `0..m` in descending lexicographic order of their vectors,
 /// ties in ascending index order: the one order this comparison defines
