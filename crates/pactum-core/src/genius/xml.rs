@@ -8,6 +8,11 @@
 //! parses to `None` rather than an error; numbers are read as Java's
 //! `Double.valueOf` (which GENIUS uses) reads them, a `d`/`f` suffix
 //! included, and must be finite.
+//!
+//! A direct scan reads the plain XML GENIUS writes (tags, attributes with
+//! plain values, comments, the declaration, text without references) and
+//! hands anything else, every malformed text included, to quick-xml: both
+//! give the same tree, and errors always come from quick-xml.
 
 use quick_xml::XmlVersion;
 use quick_xml::events::{BytesStart, Event};
@@ -21,7 +26,7 @@ use crate::source::LineIndex;
 pub(super) const MAX_DEPTH: usize = 200;
 
 /// A parsed XML element and the line its start tag is on.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub(super) struct Element {
     pub(super) name: String,
     /// Every attribute's key and (normalised) value, one after another in
@@ -55,6 +60,14 @@ impl Element {
 /// Parses `text` into a tree. `Ok(None)` when the text holds no element at
 /// all (some GENIUS folders keep plain-text notes under a `.xml` name).
 pub(super) fn parse_xml(file: &str, text: &str) -> Result<Option<Element>> {
+    match scan(text) {
+        Some(tree) => Ok(tree),
+        None => parse_events(file, text),
+    }
+}
+
+/// [`parse_xml`] through quick-xml's events: any text, errors included.
+fn parse_events(file: &str, text: &str) -> Result<Option<Element>> {
     // Errors index the lines; elements count them as the reader advances.
     let malformed = |pos: usize, message: String| {
         let (line, col) = LineIndex::new(text).line_col(pos);
@@ -108,6 +121,186 @@ pub(super) fn parse_xml(file: &str, text: &str) -> Result<Option<Element>> {
         ));
     }
     Ok(root)
+}
+
+/// Whether `b` may stand in a name read by [`scan`].
+fn name_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b':')
+}
+
+/// The whitespace XML (and quick-xml) skips between attributes.
+fn space_byte(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\r' | b'\n')
+}
+
+/// The end of the name starting at `from` (`from` itself when there is none).
+fn name_end(b: &[u8], from: usize) -> usize {
+    let mut i = from;
+    while i < b.len() && name_byte(b[i]) {
+        i += 1;
+    }
+    i
+}
+
+/// The offset of the first `needle` in `b` at or after `from`.
+fn find(b: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    b.get(from..)?
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|p| from + p)
+}
+
+/// Reads `text` directly when it is plain XML: the tree [`parse_events`]
+/// gives, or `None` for anything else (a byte-order mark, references,
+/// normalised or unusual attribute values, a DOCTYPE or CDATA, names with
+/// other than ASCII letters, digits, `_-.:`, any error), which is then
+/// left to [`parse_events`].
+fn scan(text: &str) -> Option<Option<Element>> {
+    let b = text.as_bytes();
+    if text.starts_with('\u{feff}') {
+        return None;
+    }
+    let mut stack: Vec<Element> = Vec::new();
+    let mut root: Option<Element> = None;
+    let mut lines = LineCounter {
+        text: b,
+        counted: 0,
+        line: 1,
+    };
+    let mut i = 0;
+    loop {
+        // Text, ignored; a reference in it is left to quick-xml.
+        while i < b.len() && b[i] != b'<' {
+            if b[i] == b'&' {
+                return None;
+            }
+            i += 1;
+        }
+        if i == b.len() {
+            break;
+        }
+        let pos = i;
+        match *b.get(i + 1)? {
+            b'?' => {
+                // The declaration or a processing instruction.
+                if !b.get(i + 2)?.is_ascii_alphabetic() {
+                    return None;
+                }
+                i = find(b, i + 2, b"?>")? + 2;
+            }
+            b'!' => {
+                // A comment holding no `--`; anything else goes to quick-xml.
+                if !b[i..].starts_with(b"<!--") || b.get(i + 4) == Some(&b'-') {
+                    return None;
+                }
+                let end = find(b, i + 4, b"--")?;
+                if b.get(end + 2) != Some(&b'>') {
+                    return None;
+                }
+                i = end + 3;
+            }
+            b'/' => {
+                // quick-xml drops spaces after the name of an end tag.
+                let name_to = name_end(b, i + 2);
+                let mut end = name_to;
+                while end < b.len() && space_byte(b[end]) {
+                    end += 1;
+                }
+                if name_to == i + 2 || b.get(end) != Some(&b'>') {
+                    return None;
+                }
+                let el = stack.pop()?;
+                if el.name.as_bytes() != &b[i + 2..name_to] {
+                    return None;
+                }
+                attach(&mut stack, &mut root, el).ok()?;
+                i = end + 1;
+            }
+            _ => {
+                let name_to = name_end(b, i + 1);
+                if name_to == i + 1 {
+                    return None;
+                }
+                let mut attr_text = String::new();
+                let mut attr_ends = Vec::new();
+                let mut j = name_to;
+                let empty = loop {
+                    let spaced = j < b.len() && space_byte(b[j]);
+                    while j < b.len() && space_byte(b[j]) {
+                        j += 1;
+                    }
+                    match *b.get(j)? {
+                        b'>' => break false,
+                        b'/' if b.get(j + 1) == Some(&b'>') => break true,
+                        _ if !spaced => return None,
+                        _ => {}
+                    }
+                    let key_to = name_end(b, j);
+                    if key_to == j {
+                        return None;
+                    }
+                    let key = &text[j..key_to];
+                    j = key_to;
+                    while j < b.len() && space_byte(b[j]) {
+                        j += 1;
+                    }
+                    if b.get(j) != Some(&b'=') {
+                        return None;
+                    }
+                    j += 1;
+                    while j < b.len() && space_byte(b[j]) {
+                        j += 1;
+                    }
+                    let quote = *b.get(j)?;
+                    if quote != b'"' && quote != b'\'' {
+                        return None;
+                    }
+                    let value_from = j + 1;
+                    let mut k = value_from;
+                    while *b.get(k)? != quote {
+                        if matches!(b[k], b'<' | b'>' | b'&' | b'\t' | b'\r' | b'\n') {
+                            return None;
+                        }
+                        k += 1;
+                    }
+                    // A repeated key is an error: quick-xml reports it.
+                    let mut start = 0;
+                    for &(key_end, value_end) in &attr_ends {
+                        if &attr_text[start..key_end] == key {
+                            return None;
+                        }
+                        start = value_end;
+                    }
+                    attr_text.push_str(key);
+                    let key_end = attr_text.len();
+                    attr_text.push_str(&text[value_from..k]);
+                    attr_ends.push((key_end, attr_text.len()));
+                    j = k + 1;
+                };
+                let el = Element {
+                    name: text[i + 1..name_to].to_string(),
+                    attr_text,
+                    attr_ends,
+                    children: Vec::new(),
+                    line: lines.line_at(pos),
+                };
+                if empty {
+                    attach(&mut stack, &mut root, el).ok()?;
+                    i = j + 2;
+                } else {
+                    if stack.len() >= MAX_DEPTH {
+                        return None;
+                    }
+                    stack.push(el);
+                    i = j + 1;
+                }
+            }
+        }
+    }
+    if !stack.is_empty() {
+        return None;
+    }
+    Some(root)
 }
 
 /// A second root element, after the first.
@@ -308,5 +501,138 @@ mod tests {
         assert_eq!(root.attr("c"), Some(""));
         assert_eq!(root.attr("b"), None);
         assert_eq!(root.attr("abb"), None);
+    }
+
+    /// A GENIUS-like text with every construct the scan reads.
+    const PLAIN: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!-- a note -->\n\
+        <utility_space number_of_issues='2'>\n  <objective index=\"0\" name=\"E\">\n\
+        <weight index=\"1\" value=\"0.5\"/>\n    <issue index = \"1\" name=\"a b\"\r\n\
+        type=\"discrete\"><item index=\"1\" value=\"x\" evaluation=\"1\"></item>\n\
+        <item index=\"2\" value=\"y\" /></issue >\n  </objective>\n</utility_space>\n\
+        trailing text > ]]> <?pi data?>\n";
+
+    fn both(text: &str) -> (Option<Option<Element>>, Result<Option<Element>>) {
+        (scan(text), parse_events("t", text))
+    }
+
+    #[test]
+    fn the_scan_gives_the_tree_of_the_events() {
+        for text in [
+            PLAIN,
+            "",
+            "no element here",
+            "<a/>",
+            "<a></a>",
+            "<a >\n<b\tc=\"\"/>\n<b c='\"'/></a>",
+            "<?xml version=\"1.0\"?><!-- --><x:y-z._1 k=\"v\"/>",
+        ] {
+            let (scanned, events) = both(text);
+            assert_eq!(scanned, Some(events.unwrap()), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn the_scan_leaves_everything_else_to_quick_xml() {
+        for text in [
+            "\u{feff}<a/>",
+            "<a b=\"x &amp; y\"/>",
+            "<a b=\"x\ny\"/>",
+            "<a>&lt;</a>",
+            "<a b=\"1\" b=\"2\"/>",
+            "<a b=\"1\"c=\"2\"/>",
+            "<a b=1/>",
+            "<a></b>",
+            "</a>",
+            "<a>",
+            "<a/><b/>",
+            "<!DOCTYPE a><a/>",
+            "<a><![CDATA[x]]></a>",
+            "<!-- a -- b --><a/>",
+            "<!--->--><a/>",
+            "<a></a\n><é/>",
+            "<a b=\"<\"/>",
+            "< a/>",
+            "<a",
+        ] {
+            assert_eq!(scan(text), None, "{text:?}");
+        }
+        let deep = "<a>".repeat(MAX_DEPTH + 1);
+        assert_eq!(scan(&deep), None);
+    }
+
+    /// Random edits of a plain text: whenever the scan reads one, quick-xml
+    /// reads it too, to the same tree.
+    #[test]
+    fn the_scan_agrees_with_the_events_on_edited_texts() {
+        use rand::{RngExt, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(14);
+        let pieces = [
+            "<", ">", "/", "=", "\"", "'", " ", "\n", "&", "!", "?", "-", "a", "<a>", "</a>",
+            "<!--", "-->", "<?x", "?>", "/>", "é",
+        ];
+        let (mut read, mut left) = (0, 0);
+        for _ in 0..20_000 {
+            let mut text = PLAIN.to_string();
+            for _ in 0..rng.random_range(1..4) {
+                let mut at = rng.random_range(0..=text.len());
+                while !text.is_char_boundary(at) {
+                    at -= 1;
+                }
+                if rng.random_bool(0.5) {
+                    text.insert_str(at, pieces[rng.random_range(0..pieces.len())]);
+                } else {
+                    let mut to = (at + rng.random_range(1..4)).min(text.len());
+                    while !text.is_char_boundary(to) {
+                        to += 1;
+                    }
+                    text.replace_range(at..to, "");
+                }
+            }
+            match both(&text) {
+                (Some(tree), events) => {
+                    read += 1;
+                    assert_eq!(Some(tree), events.ok(), "{text:?}");
+                }
+                (None, _) => left += 1,
+            }
+        }
+        // Both branches are exercised.
+        assert!(read > 1000 && left > 1000, "read {read}, left {left}");
+    }
+
+    /// Every GENIUS file of the shared scenarios is read by the scan, to the
+    /// tree quick-xml gives.
+    #[test]
+    fn the_scan_reads_every_shared_genius_file() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../../shared/scenarios/genius");
+        if !root.is_dir() {
+            eprintln!("skipped: {} is absent", root.display());
+            return;
+        }
+        let mut dirs = vec![root];
+        let mut files = 0;
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path
+                    .extension()
+                    .is_some_and(|e| e.eq_ignore_ascii_case("xml"))
+                    && path.file_stem().is_some_and(|s| s != "pareto")
+                {
+                    let Ok(text) = std::fs::read_to_string(&path) else {
+                        continue;
+                    };
+                    let (scanned, events) = both(&text);
+                    if let Ok(tree) = events {
+                        files += 1;
+                        assert_eq!(scanned, Some(tree), "{}", path.display());
+                    }
+                }
+            }
+        }
+        assert!(files > 0);
     }
 }
