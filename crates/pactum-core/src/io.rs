@@ -113,20 +113,27 @@ fn load_folder(path: &Path, profiles: Option<&[String]>) -> Result<Loaded> {
         file: label.clone(),
         source,
     })?;
-    let (mut xml, mut json) = (false, false);
+    // Listed once: the `.xml` entries are kept for the GENIUS reader.
+    let (mut xml, mut json) = (Vec::new(), false);
     for entry in entries {
         let entry = entry.map_err(|source| Error::Io {
             file: label.clone(),
             source,
         })?;
-        match entry.path().extension().and_then(|e| e.to_str()) {
-            Some(e) if e.eq_ignore_ascii_case("xml") => xml = true,
+        let entry = entry.path();
+        match entry.extension().and_then(|e| e.to_str()) {
+            Some(e) if e.eq_ignore_ascii_case("xml") => xml.push(entry),
             Some(e) if e.eq_ignore_ascii_case("json") => json = true,
             _ => {}
         }
     }
-    match (xml, json) {
-        (true, _) => crate::genius::load_folder(path, profiles),
+    match (!xml.is_empty(), json) {
+        (true, _) => {
+            // As `genius::load_folder` lists them: regular files, by name.
+            xml.retain(|p| p.is_file());
+            xml.sort();
+            crate::genius::load_listed(path, &xml, profiles)
+        }
         (false, true) => crate::geniusweb::load(path, profiles),
         (false, false) => Err(Error::Unsupported(format!(
             "{label}: no GENIUS (.xml) or GeniusWeb (.json) scenario files in this folder"

@@ -94,12 +94,12 @@ pub(super) fn read_domain_issue(
     let kind = match issue_kind(file, el, notes)? {
         Kind::Discrete => {
             let mut options: Vec<String> = Vec::new();
-            let mut seen = HashSet::new();
+            let mut seen: HashSet<&str> = HashSet::new();
             for c in &el.children {
                 match c.name.as_str() {
                     "item" => {
                         let v = req(file, c, "value")?;
-                        if !seen.insert(v.to_string()) {
+                        if !seen.insert(v) {
                             return Err(at(
                                 file,
                                 c,

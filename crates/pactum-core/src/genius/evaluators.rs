@@ -36,9 +36,28 @@ pub(super) fn read_discrete_evaluator(
     costs: &mut usize,
     notes: &mut Notes,
 ) -> Result<ValueFunction> {
-    let mut evals: HashMap<&str, f64> = HashMap::new();
+    // The last evaluation of each value: of the domain's values by their
+    // position, looked up where the item stands first (items usually list
+    // the values in the domain's order); of other values apart.
+    // A value listed twice in `options` has one evaluation, at its first
+    // position.
+    let distinct = {
+        let mut sorted: Vec<&str> = options.iter().map(String::as_str).collect();
+        sorted.sort_unstable();
+        sorted.windows(2).all(|w| w[0] != w[1])
+    };
+    let first_positions = || {
+        let mut map = HashMap::with_capacity(options.len());
+        for (p, o) in options.iter().enumerate() {
+            map.entry(o.as_str()).or_insert(p);
+        }
+        map
+    };
+    let mut evaluations: Vec<Option<f64>> = vec![None; options.len()];
+    let mut positions: Option<HashMap<&str, usize>> = (!distinct).then(first_positions);
+    let mut others: Vec<(&str, f64)> = Vec::new();
     let mut duplicates = 0;
-    for c in &el.children {
+    for (k, c) in el.children.iter().enumerate() {
         match c.name.as_str() {
             "item" => {
                 let value = req(file, c, "value")?;
@@ -50,7 +69,28 @@ pub(super) fn read_discrete_evaluator(
                     None | Some("null") => {}
                     Some(text) => {
                         let e = parse_f64(file, c, "evaluation", text)?;
-                        if evals.insert(value, e).is_some() {
+                        let position = match options.get(k) {
+                            Some(o) if distinct && o == value => Some(k),
+                            _ => positions
+                                .get_or_insert_with(first_positions)
+                                .get(value)
+                                .copied(),
+                        };
+                        let slot = match position {
+                            Some(p) => &mut evaluations[p],
+                            None => match others.iter().position(|(v, _)| *v == value) {
+                                Some(i) => {
+                                    duplicates += 1;
+                                    others[i].1 = e;
+                                    continue;
+                                }
+                                None => {
+                                    others.push((value, e));
+                                    continue;
+                                }
+                            },
+                        };
+                        if slot.replace(e).is_some() {
                             duplicates += 1;
                         }
                     }
@@ -66,13 +106,8 @@ pub(super) fn read_discrete_evaluator(
             issue.name
         ));
     }
-    let extra: Vec<&str> = evals
-        .keys()
-        .copied()
-        .filter(|v| !options.iter().any(|o| o == v))
-        .collect();
-    if !extra.is_empty() {
-        let mut extra = extra;
+    if !others.is_empty() {
+        let mut extra: Vec<&str> = others.iter().map(|(v, _)| *v).collect();
         extra.sort_unstable();
         notes.push(format!(
             "issue {:?}: values {extra:?} are not in the domain (their evaluations still count towards GENIUS's maximum)",
@@ -80,9 +115,13 @@ pub(super) fn read_discrete_evaluator(
         ));
     }
     let mut raw = Vec::with_capacity(options.len());
-    for o in options {
-        match evals.get(o.as_str()) {
-            Some(&e) => raw.push(e),
+    for (p, o) in options.iter().enumerate() {
+        let p = match &positions {
+            Some(map) if !distinct => map[o.as_str()],
+            _ => p,
+        };
+        match evaluations[p] {
+            Some(e) => raw.push(e),
             None => {
                 return Err(at(
                     file,
@@ -92,7 +131,11 @@ pub(super) fn read_discrete_evaluator(
             }
         }
     }
-    let max = evals.values().copied().fold(f64::NEG_INFINITY, f64::max);
+    let max = raw
+        .iter()
+        .chain(others.iter().map(|(_, e)| e))
+        .copied()
+        .fold(f64::NEG_INFINITY, f64::max);
     if max < 0.00001 {
         notes.push(if raw.iter().all(|&e| e == 0.0) {
             format!("issue {:?}: all evaluations are 0", issue.name)

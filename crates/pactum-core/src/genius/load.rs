@@ -22,10 +22,17 @@ use crate::model::*;
 /// by root element, not by file name; parties are named after the profile
 /// files and, by default, ordered by file name.
 pub fn load_folder(dir: &Path, profiles: Option<&[String]>) -> Result<Loaded> {
-    let labels: Vec<String> = files_with_extension(dir, "xml")?
-        .iter()
-        .map(|p| p.display().to_string())
-        .collect();
+    load_listed(dir, &files_with_extension(dir, "xml")?, profiles)
+}
+
+/// [`load_folder`] with the folder already listed: `files` are its `.xml`
+/// files (any case), sorted by name.
+pub(crate) fn load_listed(
+    dir: &Path,
+    files: &[std::path::PathBuf],
+    profiles: Option<&[String]>,
+) -> Result<Loaded> {
+    let labels: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
     read_files(
         &dir.display().to_string(),
         &labels,

@@ -45,5 +45,6 @@ mod xml;
 
 pub use domain::parse_domain;
 pub use export::{save_folder, write_domain, write_profile};
+pub(crate) use load::load_listed;
 pub use load::{from_texts, load_folder};
 pub use profile::parse_profile;

@@ -633,3 +633,66 @@ proptest::proptest! {
         let _ = parse_profile("x.xml", &mangled, &issues());
     }
 }
+
+/// The table of issue `x` read from items listing the values in `items`.
+fn table_of(issues: &[Issue], items: &str) -> (Vec<f64>, Vec<String>) {
+    let xml = profile("0.5", "").replace(
+        r#"<item value="a" evaluation="1"/><item value="b" evaluation="2"/>"#,
+        items,
+    );
+    let (prefs, warnings) = parse_profile("p.xml", &xml, issues).unwrap();
+    match prefs.utility {
+        UtilityFunction::Additive(a) => match &a.values[0] {
+            ValueFunction::Table(t) => (t.clone(), warnings),
+            other => panic!("{other:?}"),
+        },
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn discrete_evaluations_are_matched_by_value_the_last_one_counting() {
+    let issues = issues();
+    // Out of the domain's order, one value twice, one not in the domain.
+    let (table, warnings) = table_of(
+        &issues,
+        r#"<item value="b" evaluation="4"/><item value="a" evaluation="1"/><item value="z" evaluation="8"/><item value="a" evaluation="2"/>"#,
+    );
+    assert_eq!(table, vec![0.25, 0.5]);
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("1 value(s) evaluated twice"))
+    );
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains(r#"values ["z"] are not in the domain"#))
+    );
+    let e = parse_profile(
+        "p.xml",
+        &profile("0.5", "").replace(r#"<item value="b" evaluation="2"/>"#, ""),
+        &issues,
+    )
+    .unwrap_err();
+    assert!(
+        e.to_string()
+            .contains(r#"value "b" of issue "x" has no evaluation"#),
+        "{e}"
+    );
+    // A value listed twice among the options has one evaluation.
+    let mut twice = issues.clone();
+    twice[0].kind = IssueKind::Discrete {
+        options: vec!["a".into(), "b".into(), "a".into()],
+    };
+    let (table, warnings) = table_of(
+        &twice,
+        r#"<item value="a" evaluation="1"/><item value="b" evaluation="4"/><item value="a" evaluation="2"/>"#,
+    );
+    assert_eq!(table, vec![0.5, 1.0, 0.5]);
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("1 value(s) evaluated twice"))
+    );
+}

@@ -123,23 +123,58 @@ fn parse_events(file: &str, text: &str) -> Result<Option<Element>> {
     Ok(root)
 }
 
-/// Whether `b` may stand in a name read by [`scan`].
-fn name_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b':')
-}
-
+/// Bytes that may stand in a name read by [`scan`]: ASCII letters and
+/// digits, `_-.:`.
+const NAME: u8 = 1;
 /// The whitespace XML (and quick-xml) skips between attributes.
-fn space_byte(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\r' | b'\n')
+const SPACE: u8 = 2;
+/// Bytes that end or stop the scan of an attribute value: the quotes and
+/// what quick-xml would replace or might read otherwise.
+const VALUE_STOP: u8 = 4;
+/// Bytes that end or stop the scan of text.
+const TEXT_STOP: u8 = 8;
+
+/// The classes above of every byte.
+static CLASS: [u8; 256] = {
+    let mut class = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        if c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.' | b':') {
+            class[b] |= NAME;
+        }
+        if matches!(c, b' ' | b'\t' | b'\r' | b'\n') {
+            class[b] |= SPACE;
+        }
+        if matches!(c, b'"' | b'\'' | b'<' | b'>' | b'&' | b'\t' | b'\r' | b'\n') {
+            class[b] |= VALUE_STOP;
+        }
+        if matches!(c, b'<' | b'&') {
+            class[b] |= TEXT_STOP;
+        }
+        b += 1;
+    }
+    class
+};
+
+/// The first offset at or after `from` whose byte is (`is`) or is not of
+/// `class`; the length of `b` when there is none.
+fn skip(b: &[u8], from: usize, class: u8, is: bool) -> usize {
+    b.get(from..).map_or(b.len(), |rest| {
+        rest.iter()
+            .position(|&c| (CLASS[c as usize] & class != 0) == is)
+            .map_or(b.len(), |p| from + p)
+    })
 }
 
 /// The end of the name starting at `from` (`from` itself when there is none).
 fn name_end(b: &[u8], from: usize) -> usize {
-    let mut i = from;
-    while i < b.len() && name_byte(b[i]) {
-        i += 1;
-    }
-    i
+    skip(b, from, NAME, false)
+}
+
+/// The end of the whitespace starting at `from`.
+fn space_end(b: &[u8], from: usize) -> usize {
+    skip(b, from, SPACE, false)
 }
 
 /// The offset of the first `needle` in `b` at or after `from`.
@@ -167,17 +202,16 @@ fn scan(text: &str) -> Option<Option<Element>> {
         counted: 0,
         line: 1,
     };
+    let mut spans: Vec<(std::ops::Range<usize>, std::ops::Range<usize>)> = Vec::new();
     let mut i = 0;
     loop {
         // Text, ignored; a reference in it is left to quick-xml.
-        while i < b.len() && b[i] != b'<' {
-            if b[i] == b'&' {
-                return None;
-            }
-            i += 1;
-        }
+        i = skip(b, i, TEXT_STOP, true);
         if i == b.len() {
             break;
+        }
+        if b[i] == b'&' {
+            return None;
         }
         let pos = i;
         match *b.get(i + 1)? {
@@ -202,10 +236,7 @@ fn scan(text: &str) -> Option<Option<Element>> {
             b'/' => {
                 // quick-xml drops spaces after the name of an end tag.
                 let name_to = name_end(b, i + 2);
-                let mut end = name_to;
-                while end < b.len() && space_byte(b[end]) {
-                    end += 1;
-                }
+                let end = space_end(b, name_to);
                 if name_to == i + 2 || b.get(end) != Some(&b'>') {
                     return None;
                 }
@@ -221,14 +252,13 @@ fn scan(text: &str) -> Option<Option<Element>> {
                 if name_to == i + 1 {
                     return None;
                 }
-                let mut attr_text = String::new();
-                let mut attr_ends = Vec::new();
+                // Where each key and value is, then one allocation for all.
+                spans.clear();
                 let mut j = name_to;
                 let empty = loop {
-                    let spaced = j < b.len() && space_byte(b[j]);
-                    while j < b.len() && space_byte(b[j]) {
-                        j += 1;
-                    }
+                    let spaced_to = space_end(b, j);
+                    let spaced = spaced_to > j;
+                    j = spaced_to;
                     match *b.get(j)? {
                         b'>' => break false,
                         b'/' if b.get(j + 1) == Some(&b'>') => break true,
@@ -239,44 +269,47 @@ fn scan(text: &str) -> Option<Option<Element>> {
                     if key_to == j {
                         return None;
                     }
-                    let key = &text[j..key_to];
+                    let key = j..key_to;
                     j = key_to;
-                    while j < b.len() && space_byte(b[j]) {
-                        j += 1;
-                    }
+                    j = space_end(b, j);
                     if b.get(j) != Some(&b'=') {
                         return None;
                     }
                     j += 1;
-                    while j < b.len() && space_byte(b[j]) {
-                        j += 1;
-                    }
+                    j = space_end(b, j);
                     let quote = *b.get(j)?;
                     if quote != b'"' && quote != b'\'' {
                         return None;
                     }
                     let value_from = j + 1;
                     let mut k = value_from;
-                    while *b.get(k)? != quote {
-                        if matches!(b[k], b'<' | b'>' | b'&' | b'\t' | b'\r' | b'\n') {
-                            return None;
+                    loop {
+                        k = skip(b, k, VALUE_STOP, true);
+                        match *b.get(k)? {
+                            c if c == quote => break,
+                            b'"' | b'\'' => k += 1,
+                            _ => return None,
                         }
-                        k += 1;
                     }
                     // A repeated key is an error: quick-xml reports it.
-                    let mut start = 0;
-                    for &(key_end, value_end) in &attr_ends {
-                        if &attr_text[start..key_end] == key {
-                            return None;
-                        }
-                        start = value_end;
+                    if spans
+                        .iter()
+                        .any(|(other, _)| b[other.clone()] == b[key.clone()])
+                    {
+                        return None;
                     }
-                    attr_text.push_str(key);
-                    let key_end = attr_text.len();
-                    attr_text.push_str(&text[value_from..k]);
-                    attr_ends.push((key_end, attr_text.len()));
+                    spans.push((key, value_from..k));
                     j = k + 1;
                 };
+                let mut attr_text =
+                    String::with_capacity(spans.iter().map(|(k, v)| k.len() + v.len()).sum());
+                let mut attr_ends = Vec::with_capacity(spans.len());
+                for (key, value) in spans.iter() {
+                    attr_text.push_str(&text[key.clone()]);
+                    let key_end = attr_text.len();
+                    attr_text.push_str(&text[value.clone()]);
+                    attr_ends.push((key_end, attr_text.len()));
+                }
                 let el = Element {
                     name: text[i + 1..name_to].to_string(),
                     attr_text,
