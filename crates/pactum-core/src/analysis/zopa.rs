@@ -627,27 +627,22 @@ mod tests {
         };
         let corner = Corner::new(&points);
         let falling: Vec<u32> = by(&queries, 0).into_iter().rev().collect();
-        let want: Vec<u32> = queries
-            .iter()
-            .map(|q| {
-                points
-                    .iter()
-                    .filter(|p| p[0] >= q[0] && p[1] >= q[1])
-                    .count() as u32
-            })
-            .collect();
+        // Brute force: the points weakly above each query in both coordinates.
+        let brute = |qs: &[[f64; 2]]| -> Vec<u32> {
+            qs.iter()
+                .map(|q| {
+                    points
+                        .iter()
+                        .filter(|p| p[0] >= q[0] && p[1] >= q[1])
+                        .count() as u32
+                })
+                .collect()
+        };
+        let want = brute(&queries);
         assert_eq!(corner.counts(&queries, &falling), want);
         // A second set shifted a little, counted in the same sweep.
         let shifted: Vec<[f64; 2]> = queries.iter().map(|q| [q[0] - 0.05, q[1] + 0.05]).collect();
-        let want_shifted: Vec<u32> = shifted
-            .iter()
-            .map(|q| {
-                points
-                    .iter()
-                    .filter(|p| p[0] >= q[0] && p[1] >= q[1])
-                    .count() as u32
-            })
-            .collect();
+        let want_shifted = brute(&shifted);
         let (a, b) = (|i: usize| queries[i], |i: usize| shifted[i]);
         assert_eq!(corner.counts_of_pairs(a, b, &falling), (want, want_shifted));
     }
