@@ -58,7 +58,7 @@ pub(super) fn issue_kind(file: &str, el: &Element, notes: &mut Notes) -> Result<
 
 /// Bounds from the element's own `lowerbound`/`upperbound`, or else from a
 /// `<range>` child.
-pub(super) fn bounds_element<'a>(file: &str, el: &'a Element) -> Result<&'a Element> {
+pub(super) fn bounds_element<'a, 't>(file: &str, el: &'a Element<'t>) -> Result<&'a Element<'t>> {
     if el.attr("lowerbound").is_some() || el.attr("upperbound").is_some() {
         return Ok(el);
     }
@@ -96,7 +96,7 @@ pub(super) fn read_domain_issue(
             let mut options: Vec<String> = Vec::new();
             let mut seen: HashSet<&str> = HashSet::new();
             for c in &el.children {
-                match c.name.as_str() {
+                match c.name() {
                     "item" => {
                         let v = req(file, c, "value")?;
                         if !seen.insert(v) {
@@ -171,7 +171,7 @@ pub(super) fn collect_domain_issues(
     notes: &mut Notes,
 ) -> Result<()> {
     for c in &objective.children {
-        match c.name.as_str() {
+        match c.name() {
             "issue" => {
                 let position = out.len() + 1;
                 out.push(read_domain_issue(file, c, position, legacy, notes)?)
@@ -184,7 +184,7 @@ pub(super) fn collect_domain_issues(
                 ));
                 collect_domain_issues(file, c, out, legacy, notes)?;
             }
-            _ => ignored(notes, c, &objective.name),
+            _ => ignored(notes, c, objective.name()),
         }
     }
     Ok(())
@@ -199,7 +199,7 @@ pub(super) fn read_domain(
         file,
         out: warnings,
     };
-    if root.name != "negotiation_template" {
+    if root.name() != "negotiation_template" {
         return Err(at(
             file,
             root,
@@ -209,7 +209,7 @@ pub(super) fn read_domain(
     let mut space = None;
     let mut agents = 0;
     for c in &root.children {
-        match c.name.as_str() {
+        match c.name() {
             "utility_space" if space.is_none() => space = Some(c),
             "agent" => agents += 1,
             _ => ignored(&mut notes, c, "negotiation_template"),
@@ -225,7 +225,7 @@ pub(super) fn read_domain(
     let mut flat = false;
     let mut others = Vec::new();
     for c in &space.children {
-        match c.name.as_str() {
+        match c.name() {
             "objective" if objective.is_none() => objective = Some(c),
             "issue" => flat = true,
             _ => others.push(c),

@@ -58,7 +58,7 @@ pub(super) fn read_discrete_evaluator(
     let mut others: Vec<(&str, f64)> = Vec::new();
     let mut duplicates = 0;
     for (k, c) in el.children.iter().enumerate() {
-        match c.name.as_str() {
+        match c.name() {
             "item" => {
                 let value = req(file, c, "value")?;
                 if c.attr("cost").is_some() {
@@ -241,7 +241,7 @@ pub(super) fn integer_items(
     notes: &mut Notes,
 ) -> Result<ValueFunction> {
     let mut points: Vec<(f64, f64)> = Vec::new();
-    for c in el.children.iter().filter(|c| c.name == "item") {
+    for c in el.children.iter().filter(|c| c.name() == "item") {
         if points.len() == MAX_INTEGER_ITEMS {
             return Err(at(
                 file,

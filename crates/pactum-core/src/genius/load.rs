@@ -70,26 +70,45 @@ fn read_files(
     let mut domains = Vec::new();
     let mut found = Vec::new();
     let mut pareto: Option<(String, Vec<Vec<f64>>)> = None;
-    for (i, label) in labels.iter().enumerate() {
+    // Every text first, each with the warnings its reading gave, up to the
+    // first that cannot be read: the trees below borrow from the texts.
+    // Warnings and errors keep the order of the files (a file's reading,
+    // then its parsing, then the next file).
+    let mut texts = Vec::with_capacity(labels.len());
+    let mut unread = None;
+    for i in 0..labels.len() {
+        let mut said = Vec::new();
+        match read(i, &mut said) {
+            Ok(text) => texts.push((text, said)),
+            Err(e) => {
+                unread = Some(e);
+                break;
+            }
+        }
+    }
+    for (label, (text, said)) in labels.iter().zip(&texts) {
         let label = label.clone();
-        let text = read(i, &mut warnings)?;
+        warnings.extend(said.iter().cloned());
         let stem = stem(Path::new(&label));
         if stem.eq_ignore_ascii_case("pareto") {
-            match read_pareto(&text) {
+            match read_pareto(text) {
                 Ok(points) => pareto = Some((label, points)),
                 Err(why) => warnings.push(format!("{label}: GENIUS frontier not read: {why}")),
             }
             continue;
         }
-        match parse_xml(&label, &text)? {
+        match parse_xml(&label, text)? {
             None => warnings.push(format!("{label}: skipped (no XML element)")),
-            Some(root) if root.name == "negotiation_template" => domains.push((label, root)),
-            Some(root) if root.name == "utility_space" => found.push((stem, (label, root))),
+            Some(root) if root.name() == "negotiation_template" => domains.push((label, root)),
+            Some(root) if root.name() == "utility_space" => found.push((stem, (label, root))),
             Some(root) => warnings.push(format!(
                 "{label}: skipped (root <{}> is neither a GENIUS domain nor a profile)",
-                root.name
+                root.name()
             )),
         }
+    }
+    if let Some(e) = unread {
+        return Err(e);
     }
     let (domain_label, domain_root) = match domains.len() {
         1 => domains.remove(0),

@@ -78,7 +78,7 @@ pub(super) fn read_hyper_rectangles(
         multiplier * own_weight
     };
     for c in &ufun.children {
-        match c.name.as_str() {
+        match c.name() {
             "hyperRectangle" => {
                 let utility = req_f64(file, c, "utility")?;
                 let weight = match c.attr("weight") {
@@ -86,12 +86,18 @@ pub(super) fn read_hyper_rectangles(
                     None => 1.0,
                 };
                 let u = utility * weight * multiplier;
-                let includes: Vec<&Element> =
-                    c.children.iter().filter(|b| b.name == "INCLUDES").collect();
-                let excludes: Vec<&Element> =
-                    c.children.iter().filter(|b| b.name == "EXCLUDES").collect();
+                let includes: Vec<&Element> = c
+                    .children
+                    .iter()
+                    .filter(|b| b.name() == "INCLUDES")
+                    .collect();
+                let excludes: Vec<&Element> = c
+                    .children
+                    .iter()
+                    .filter(|b| b.name() == "EXCLUDES")
+                    .collect();
                 for b in &c.children {
-                    if b.name != "INCLUDES" && b.name != "EXCLUDES" {
+                    if b.name() != "INCLUDES" && b.name() != "EXCLUDES" {
                         ignored(notes, b, "hyperRectangle");
                     }
                 }

@@ -17,12 +17,12 @@ use crate::model::*;
 
 /// All `<issue>` and `<weight>` elements of an objective tree, and the
 /// indices of the objectives themselves.
-pub(super) fn walk_objective<'a>(
-    objective: &'a Element,
-    issues: &mut Vec<&'a Element>,
-    weights: &mut Vec<&'a Element>,
+pub(super) fn walk_objective<'a, 't>(
+    objective: &'a Element<'t>,
+    issues: &mut Vec<&'a Element<'t>>,
+    weights: &mut Vec<&'a Element<'t>>,
     objectives: &mut HashSet<i64>,
-    others: &mut Vec<&'a Element>,
+    others: &mut Vec<&'a Element<'t>>,
 ) {
     if let Some(i) = objective
         .attr("index")
@@ -31,7 +31,7 @@ pub(super) fn walk_objective<'a>(
         objectives.insert(i);
     }
     for c in &objective.children {
-        match c.name.as_str() {
+        match c.name() {
             "issue" => issues.push(c),
             "weight" => weights.push(c),
             "objective" => walk_objective(c, issues, weights, objectives, others),
@@ -53,7 +53,7 @@ pub(super) fn read_profile(
         file,
         out: warnings,
     };
-    if root.name != "utility_space" {
+    if root.name() != "utility_space" {
         return Err(at(
             file,
             root,
@@ -69,7 +69,7 @@ pub(super) fn read_profile(
     let mut flat = Vec::new();
     let mut others = Vec::new();
     for c in &root.children {
-        match c.name.as_str() {
+        match c.name() {
             "objective" if objective.is_none() => objective = Some(c),
             "reservation" if reservation.is_none() => reservation = Some(c),
             "discount_factor" if discount.is_none() => discount = Some(c),
@@ -108,7 +108,7 @@ pub(super) fn read_profile(
         }
         None if !flat.is_empty() => {
             for c in flat {
-                match c.name.as_str() {
+                match c.name() {
                     "issue" => issue_els.push(c),
                     "weight" => weight_els.push(c),
                     _ => others.push(c),
@@ -203,11 +203,11 @@ pub(super) fn read_profile(
     let nonlinear = root
         .attr("type")
         .is_some_and(|t| t.trim().eq_ignore_ascii_case("nonlinear"))
-        || others.iter().any(|o| o.name == "utility");
+        || others.iter().any(|o| o.name() == "utility");
 
     let utility = if nonlinear {
         for o in &others {
-            if o.name != "utility" {
+            if o.name() != "utility" {
                 ignored(&mut notes, o, "objective");
             }
         }
@@ -216,7 +216,7 @@ pub(super) fn read_profile(
         }
         let u = others
             .iter()
-            .find(|o| o.name == "utility")
+            .find(|o| o.name() == "utility")
             .ok_or_else(|| at(file, objective, "nonlinear profile without <utility>"))?;
         let normalizer = req_f64(file, u, "maxutility")?;
         if normalizer <= 0.0 {

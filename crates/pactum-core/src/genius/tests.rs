@@ -340,7 +340,7 @@ fn genius_nonlinear_reference(root: &Element, issues: &[Issue], outcome: &[u32])
     fn ufun_sum(u: &Element, issues: &[Issue], outcome: &[u32]) -> f64 {
         let mut sum = 0.0;
         for c in &u.children {
-            if c.name == "hyperRectangle" {
+            if c.name() == "hyperRectangle" {
                 let util: f64 = c.attr("utility").unwrap().parse().unwrap();
                 let weight: f64 = c.attr("weight").map_or(1.0, |w| w.parse().unwrap());
                 let inside = |b: &Element| {
@@ -350,12 +350,15 @@ fn genius_nonlinear_reference(root: &Element, issues: &[Issue], outcome: &[u32])
                     let hi: f64 = b.attr("max").unwrap().parse().unwrap();
                     x >= lo && x <= hi
                 };
-                let ex: Vec<&Element> =
-                    c.children.iter().filter(|b| b.name == "EXCLUDES").collect();
+                let ex: Vec<&Element> = c
+                    .children
+                    .iter()
+                    .filter(|b| b.name() == "EXCLUDES")
+                    .collect();
                 let counts = if ex.is_empty() {
                     c.children
                         .iter()
-                        .filter(|b| b.name == "INCLUDES")
+                        .filter(|b| b.name() == "INCLUDES")
                         .all(inside)
                 } else {
                     !ex.iter().all(|b| inside(b))
@@ -363,7 +366,7 @@ fn genius_nonlinear_reference(root: &Element, issues: &[Issue], outcome: &[u32])
                 if counts {
                     sum += util * weight;
                 }
-            } else if c.name == "ufun" {
+            } else if c.name() == "ufun" {
                 let w: f64 = c.attr("weight").map_or(1.0, |w| w.parse().unwrap());
                 sum += w * ufun_sum(c, issues, outcome);
             }

@@ -14,6 +14,8 @@
 //! hands anything else, every malformed text included, to quick-xml: both
 //! give the same tree, and errors always come from quick-xml.
 
+use std::borrow::Cow;
+
 use quick_xml::XmlVersion;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::reader::Reader;
@@ -25,41 +27,40 @@ use crate::source::LineIndex;
 /// keeps the recursive walks (and dropping the tree) off the stack limit.
 pub(super) const MAX_DEPTH: usize = 200;
 
-/// A parsed XML element and the line its start tag is on.
+/// A parsed XML element and the line its start tag is on. Names, keys and
+/// values borrow from the text where it holds them as they are (everything
+/// the direct scan reads); only quick-xml's normalised values are owned.
 #[derive(Debug, Clone, PartialEq)]
-pub(super) struct Element {
-    pub(super) name: String,
-    /// Every attribute's key and (normalised) value, one after another in
-    /// document order: two allocations per element rather than two per
-    /// attribute.
-    attr_text: String,
-    /// Per attribute, where its key and its value end in `attr_text`.
-    attr_ends: Vec<(usize, usize)>,
-    pub(super) children: Vec<Element>,
+pub(super) struct Element<'a> {
+    name: Cow<'a, str>,
+    /// Every attribute's key and (normalised) value, in document order.
+    attrs: Vec<(Cow<'a, str>, Cow<'a, str>)>,
+    pub(super) children: Vec<Element<'a>>,
     pub(super) line: usize,
 }
 
-impl Element {
-    /// The value of the first attribute named `key`.
-    pub(super) fn attr(&self, key: &str) -> Option<&str> {
-        let mut start = 0;
-        for &(key_end, value_end) in &self.attr_ends {
-            if &self.attr_text[start..key_end] == key {
-                return Some(&self.attr_text[key_end..value_end]);
-            }
-            start = value_end;
-        }
-        None
+impl Element<'_> {
+    /// The element's name.
+    pub(super) fn name(&self) -> &str {
+        &self.name
     }
 
-    pub(super) fn child(&self, name: &str) -> Option<&Element> {
+    /// The value of the first attribute named `key`.
+    pub(super) fn attr(&self, key: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_ref())
+    }
+
+    pub(super) fn child(&self, name: &str) -> Option<&Self> {
         self.children.iter().find(|c| c.name == name)
     }
 }
 
 /// Parses `text` into a tree. `Ok(None)` when the text holds no element at
 /// all (some GENIUS folders keep plain-text notes under a `.xml` name).
-pub(super) fn parse_xml(file: &str, text: &str) -> Result<Option<Element>> {
+pub(super) fn parse_xml<'a>(file: &str, text: &'a str) -> Result<Option<Element<'a>>> {
     match scan(text) {
         Some(tree) => Ok(tree),
         None => parse_events(file, text),
@@ -67,7 +68,7 @@ pub(super) fn parse_xml(file: &str, text: &str) -> Result<Option<Element>> {
 }
 
 /// [`parse_xml`] through quick-xml's events: any text, errors included.
-fn parse_events(file: &str, text: &str) -> Result<Option<Element>> {
+fn parse_events<'a>(file: &str, text: &'a str) -> Result<Option<Element<'a>>> {
     // Errors index the lines; elements count them as the reader advances.
     let malformed = |pos: usize, message: String| {
         let (line, col) = LineIndex::new(text).line_col(pos);
@@ -190,7 +191,7 @@ fn find(b: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
 /// normalised or unusual attribute values, a DOCTYPE or CDATA, names with
 /// other than ASCII letters, digits, `_-.:`, any error), which is then
 /// left to [`parse_events`].
-fn scan(text: &str) -> Option<Option<Element>> {
+fn scan(text: &str) -> Option<Option<Element<'_>>> {
     let b = text.as_bytes();
     if text.starts_with('\u{feff}') {
         return None;
@@ -202,7 +203,6 @@ fn scan(text: &str) -> Option<Option<Element>> {
         counted: 0,
         line: 1,
     };
-    let mut spans: Vec<(std::ops::Range<usize>, std::ops::Range<usize>)> = Vec::new();
     let mut i = 0;
     loop {
         // Text, ignored; a reference in it is left to quick-xml.
@@ -252,8 +252,8 @@ fn scan(text: &str) -> Option<Option<Element>> {
                 if name_to == i + 1 {
                     return None;
                 }
-                // Where each key and value is, then one allocation for all.
-                spans.clear();
+                // Every key and value, borrowed from the text.
+                let mut attrs: Vec<(Cow<'_, str>, Cow<'_, str>)> = Vec::new();
                 let mut j = name_to;
                 let empty = loop {
                     let spaced_to = space_end(b, j);
@@ -292,28 +292,16 @@ fn scan(text: &str) -> Option<Option<Element>> {
                         }
                     }
                     // A repeated key is an error: quick-xml reports it.
-                    if spans
-                        .iter()
-                        .any(|(other, _)| b[other.clone()] == b[key.clone()])
-                    {
+                    let key = &text[key];
+                    if attrs.iter().any(|(other, _)| other == key) {
                         return None;
                     }
-                    spans.push((key, value_from..k));
+                    attrs.push((Cow::Borrowed(key), Cow::Borrowed(&text[value_from..k])));
                     j = k + 1;
                 };
-                let mut attr_text =
-                    String::with_capacity(spans.iter().map(|(k, v)| k.len() + v.len()).sum());
-                let mut attr_ends = Vec::with_capacity(spans.len());
-                for (key, value) in spans.iter() {
-                    attr_text.push_str(&text[key.clone()]);
-                    let key_end = attr_text.len();
-                    attr_text.push_str(&text[value.clone()]);
-                    attr_ends.push((key_end, attr_text.len()));
-                }
                 let el = Element {
-                    name: text[i + 1..name_to].to_string(),
-                    attr_text,
-                    attr_ends,
+                    name: Cow::Borrowed(&text[i + 1..name_to]),
+                    attrs,
                     children: Vec::new(),
                     line: lines.line_at(pos),
                 };
@@ -353,17 +341,17 @@ impl std::fmt::Display for SecondRoot {
     }
 }
 
-pub(super) fn attach(
-    stack: &mut [Element],
-    root: &mut Option<Element>,
-    el: Element,
+pub(super) fn attach<'a>(
+    stack: &mut [Element<'a>],
+    root: &mut Option<Element<'a>>,
+    el: Element<'a>,
 ) -> std::result::Result<(), SecondRoot> {
     if let Some(parent) = stack.last_mut() {
         parent.children.push(el);
     } else if let Some(first) = root {
         return Err(SecondRoot {
-            second: el.name,
-            first: first.name.clone(),
+            second: el.name.into_owned(),
+            first: first.name.to_string(),
         });
     } else {
         *root = Some(el);
@@ -398,11 +386,9 @@ impl LineCounter<'_> {
 }
 
 /// The element of a start tag on line `line`.
-pub(super) fn element(file: &str, line: usize, e: &BytesStart) -> Result<Element> {
+pub(super) fn element(file: &str, line: usize, e: &BytesStart) -> Result<Element<'static>> {
     let name = e.name().as_ref().to_string();
-    // Keys and values take no more room than the tag's text.
-    let mut attr_text = String::with_capacity(e.len());
-    let mut attr_ends = Vec::with_capacity(4);
+    let mut attrs = Vec::with_capacity(4);
     for a in e.attributes() {
         let bad = |m: String| {
             Error::format(
@@ -415,15 +401,14 @@ pub(super) fn element(file: &str, line: usize, e: &BytesStart) -> Result<Element
         let value = a
             .normalized_value(XmlVersion::Implicit1_0)
             .map_err(|err| bad(err.to_string()))?;
-        attr_text.push_str(a.key.as_ref());
-        let key_end = attr_text.len();
-        attr_text.push_str(&value);
-        attr_ends.push((key_end, attr_text.len()));
+        attrs.push((
+            Cow::Owned(a.key.as_ref().to_string()),
+            Cow::Owned(value.into_owned()),
+        ));
     }
     Ok(Element {
-        name,
-        attr_text,
-        attr_ends,
+        name: Cow::Owned(name),
+        attrs,
         children: Vec::new(),
         line,
     })
@@ -501,7 +486,8 @@ impl Notes<'_> {
 pub(super) fn ignored(notes: &mut Notes, el: &Element, parent: &str) {
     notes.push(format!(
         "ignored unknown element <{}> in <{parent}> (line {})",
-        el.name, el.line
+        el.name(),
+        el.line
     ));
 }
 
@@ -544,7 +530,7 @@ mod tests {
         <item index=\"2\" value=\"y\" /></issue >\n  </objective>\n</utility_space>\n\
         trailing text > ]]> <?pi data?>\n";
 
-    fn both(text: &str) -> (Option<Option<Element>>, Result<Option<Element>>) {
+    fn both(text: &str) -> (Option<Option<Element<'_>>>, Result<Option<Element<'_>>>) {
         (scan(text), parse_events("t", text))
     }
 
