@@ -714,7 +714,6 @@ impl Kernel for BargainSums<'_> {
     fn run<P: Real>(self) {
         let (n, s) = (self.n, padded(self.n));
         let count = P::splat(n as f64);
-        let step = 2 * P::LANES;
         for (b, bargain) in self.bargains.iter().enumerate() {
             let (lo, hi) = (
                 bargain.init.min(bargain.recv),
@@ -722,29 +721,68 @@ impl Kernel for BargainSums<'_> {
             );
             let changed = &self.changed[2 * b * s..2 * (b + 1) * s];
             let out = &mut self.out[b * s..(b + 1) * s];
-            // Two packs of actors at a time (a padded row is a whole number of them).
-            for o in (0..s).step_by(step) {
-                let add = |t: [P; 2], row: &[f64]| {
-                    let row = &row[o..o + step];
-                    [t[0] + P::load(row), t[1] + P::load(&row[P::LANES..])]
-                };
-                let start = &self.prefix[lo * s + o..lo * s + o + step];
-                let mut t = [
-                    P::load(start) + P::load(&changed[o..]),
-                    P::load(&start[P::LANES..]) + P::load(&changed[o + P::LANES..]),
-                ];
-                if hi != lo {
-                    for a in lo + 1..hi {
-                        t = add(t, &self.own[a * s..]);
-                    }
-                    t = add(t, &changed[s..]);
-                }
-                for a in hi + 1..n {
-                    t = add(t, &self.own[a * s..]);
-                }
-                (t[0] / count).store(&mut out[o..]);
-                (t[1] / count).store(&mut out[o + P::LANES..]);
+            let sums = Sums {
+                n,
+                s,
+                lo,
+                hi,
+                own: self.own,
+                prefix: self.prefix,
+                changed,
+                count,
+            };
+            // Two packs of actors at a time; a padded row is a whole number of packs, and of
+            // pairs of them unless the packs are as wide as the widest.
+            let mut o = 0;
+            while o + 2 * P::LANES <= s {
+                sums.packs::<2>(o, out);
+                o += 2 * P::LANES;
             }
+            if o < s {
+                sums.packs::<1>(o, out);
+            }
+        }
+    }
+}
+
+/// One bargain's sums for [`BargainSums`]: what every pack of actors reads.
+struct Sums<'a, P> {
+    n: usize,
+    s: usize,
+    lo: usize,
+    hi: usize,
+    own: &'a [f64],
+    prefix: &'a [f64],
+    /// The bargain's two rows of changed utilities.
+    changed: &'a [f64],
+    count: P,
+}
+
+impl<P: Real> Sums<'_, P> {
+    /// The sums of `G` packs of actors from `o`, divided by n, into `out[o..]`.
+    #[inline(always)]
+    fn packs<const G: usize>(&self, o: usize, out: &mut [f64]) {
+        let (s, lo, hi, step) = (self.s, self.lo, self.hi, G * P::LANES);
+        let add = |t: [P; G], row: &[f64]| -> [P; G] {
+            let row = &row[o..o + step];
+            std::array::from_fn(|g| t[g] + P::load(&row[g * P::LANES..]))
+        };
+        let start = &self.prefix[lo * s + o..lo * s + o + step];
+        let changed = &self.changed[o..o + step];
+        let mut t: [P; G] = std::array::from_fn(|g| {
+            P::load(&start[g * P::LANES..]) + P::load(&changed[g * P::LANES..])
+        });
+        if hi != lo {
+            for a in lo + 1..hi {
+                t = add(t, &self.own[a * s..]);
+            }
+            t = add(t, &self.changed[s..]);
+        }
+        for a in hi + 1..self.n {
+            t = add(t, &self.own[a * s..]);
+        }
+        for (g, t) in t.into_iter().enumerate() {
+            (t / self.count).store(&mut out[o + g * P::LANES..]);
         }
     }
 }
