@@ -69,13 +69,14 @@ fn parsed_records(text: &str, file: &str) -> Result<Vec<Record>> {
     Ok(out)
 }
 
-/// A finite number, or [`ForecastError::NotANumber`] at `loc`.
-pub(crate) fn number(raw: &str, loc: Location) -> Result<f64> {
+/// A finite number, or [`ForecastError::NotANumber`] at the place `loc` gives (built only
+/// for the error).
+pub(crate) fn number(raw: &str, loc: impl FnOnce() -> Location) -> Result<f64> {
     raw.parse::<f64>()
         .ok()
         .filter(|v| v.is_finite())
-        .ok_or(ForecastError::NotANumber {
-            loc,
+        .ok_or_else(|| ForecastError::NotANumber {
+            loc: loc(),
             value: raw.to_string(),
         })
 }
@@ -160,9 +161,9 @@ mod tests {
     #[test]
     fn numbers_must_be_finite() {
         let loc = || Location::new("f", Some(2), "x");
-        assert_eq!(number("1.5", loc()).unwrap(), 1.5);
-        assert!(number("inf", loc()).is_err());
-        assert!(number("NaN", loc()).is_err());
-        assert!(number("", loc()).is_err());
+        assert_eq!(number("1.5", loc).unwrap(), 1.5);
+        assert!(number("inf", loc).is_err());
+        assert!(number("NaN", loc).is_err());
+        assert!(number("", loc).is_err());
     }
 }
