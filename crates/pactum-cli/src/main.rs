@@ -9,7 +9,9 @@
 //! strategies from the simulator's registry. A subcommand's arguments are
 //! built only when it is the one run (or its help is shown): each
 //! subcommand's help line is written here once, and a test checks that each
-//! subcommand shows it.
+//! subcommand shows it. A closed standard output ends the process quietly, as
+//! it ends conventional tools (the default action of SIGPIPE), except in
+//! `serve`, which must outlive a peer that hangs up.
 
 mod analyze;
 mod conflict;
@@ -198,8 +200,28 @@ impl Command {
     }
 }
 
+/// Sets what a write to a closed pipe does: end the process (`end`, the
+/// default action of SIGPIPE) or fail the write with an error (the Rust
+/// runtime's setting, which `println!` turns into a panic).
+#[cfg(unix)]
+fn closed_pipe_ends_process(end: bool) {
+    let action = if end { libc::SIG_DFL } else { libc::SIG_IGN };
+    // SAFETY: setting a signal's disposition to a default or ignore action
+    // installs no handler; it happens while the process has one thread.
+    unsafe {
+        libc::signal(libc::SIGPIPE, action);
+    }
+}
+
+#[cfg(not(unix))]
+fn closed_pipe_ends_process(_end: bool) {}
+
 fn main() -> ExitCode {
+    closed_pipe_ends_process(true);
     let command = Command::from_matches(&command().get_matches()).unwrap_or_else(|e| e.exit());
+    if matches!(command, Command::Serve(_)) {
+        closed_pipe_ends_process(false);
+    }
     let result = match command {
         Command::Analyze(args) => analyze::run(args),
         Command::Validate(args) => validate::run(args),

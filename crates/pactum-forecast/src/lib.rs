@@ -145,7 +145,7 @@ pub fn run(model: ModelKind, case: &Case, opts: &Options) -> Result<Forecast> {
         | ModelKind::WeightedMedian
         | ModelKind::CondorcetWinner
         | ModelKind::NashBargaining => {
-            let names = case.names();
+            let names = result::ActorNames::new(case.names());
             let mut dims = Vec::with_capacity(case.n_dims());
             for (d, issue) in case.issues.iter().enumerate() {
                 let forecast = match model {
@@ -161,7 +161,7 @@ pub fn run(model: ModelKind, case: &Case, opts: &Options) -> Result<Forecast> {
                 dims.push(DimensionForecast {
                     dimension: issue.name.clone(),
                     forecast,
-                    rounds: vec![result::round_of(&names, &case.positions(d))],
+                    rounds: vec![Round::new(&names, case.positions(d))],
                     probabilities: None,
                     summary: Default::default(),
                 });

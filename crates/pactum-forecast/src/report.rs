@@ -147,7 +147,7 @@ fn plot_scale(case: &Case, d: usize, rounds: &[Round], forecast: f64) -> (f64, f
     }
     let (mut lo, mut hi) = (forecast, forecast);
     for r in rounds {
-        for &v in r.values() {
+        for v in r.values() {
             lo = lo.min(v);
             hi = hi.max(v);
         }

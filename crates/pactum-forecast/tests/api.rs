@@ -31,7 +31,7 @@ fn multi_dimensional_result_names_dimensions() {
         let f = run(m, &case, &Options::default()).unwrap();
         let dims: Vec<&str> = f.dimensions.iter().map(|d| d.dimension.as_str()).collect();
         assert_eq!(dims, ["Pstn1", "Pstn2", "Pstn3"], "{m:?}");
-        assert_eq!(f.dimensions[0].rounds[0]["SActor-00"], 75.79);
+        assert_eq!(f.dimensions[0].rounds[0].get("SActor-00"), Some(75.79));
     }
     let k = run(ModelKind::Smp, &case, &Options::default()).unwrap();
     assert_eq!(k.dimensions[0].rounds.len(), 11);

@@ -78,7 +78,7 @@ proptest! {
         let d = &f.dimensions[0];
         prop_assert!(d.forecast >= lo - 1e-6 && d.forecast <= hi + 1e-6);
         for round in &d.rounds {
-            for &x in round.values() {
+            for x in round.values() {
                 prop_assert!(x >= lo - 0.01 && x <= hi + 0.01, "{x} outside [{lo}, {hi}]");
             }
         }

@@ -109,7 +109,7 @@ pub(super) fn plot(path: &Path, title: &str, panels: &[Panel]) -> Result<()> {
                 .rounds
                 .iter()
                 .enumerate()
-                .filter_map(|(t, r)| r.get(a).map(|&y| (t as f64, y)))
+                .filter_map(|(t, r)| r.get(a).map(|y| (t as f64, y)))
                 .collect();
             chart.draw_series(LineSeries::new(pts.clone(), c.stroke_width(2)))?;
             chart.draw_series(pts.into_iter().map(|q| Circle::new(q, 3, c.filled())))?;

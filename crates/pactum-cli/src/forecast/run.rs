@@ -6,6 +6,8 @@
 //! refusal came from (`--monte-carlo`, `--spread-*`); progress bars go to
 //! stderr, and only when it is a terminal.
 
+use std::io::{BufWriter, Write};
+
 use anyhow::{Context, Result, anyhow};
 use indicatif::{ProgressBar, ProgressStyle};
 use pactum_forecast::backtest::{BacktestOptions, backtest_file};
@@ -13,6 +15,7 @@ use pactum_forecast::input::Input;
 use pactum_forecast::mc_request::McRequest;
 use pactum_forecast::uncertainty::Uncertainty;
 use pactum_forecast::{ForecastError, Options, report};
+use serde::Serialize;
 
 use super::args::{Args, BacktestArgs, ForecastCommand};
 use super::json::{IssueReport, McInfo, McIssue, McReport, ModelScore, Report, score};
@@ -34,6 +37,16 @@ pub fn run(args: Args) -> Result<()> {
         Some(draws) => run_monte_carlo(&args, &input, draws),
         None => run_forecast(&args, &input),
     }
+}
+
+/// Writes `document` to stdout as pretty-printed JSON and a newline, straight through a
+/// buffer (no copy of the whole document in memory).
+fn print_json(document: &impl Serialize) -> Result<()> {
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    serde_json::to_writer_pretty(&mut out, document)?;
+    out.write_all(b"\n")?;
+    out.flush()?;
+    Ok(())
 }
 
 /// A progress bar of `len` steps, labelled `what`.
@@ -78,7 +91,7 @@ fn run_forecast(args: &Args, input: &Input) -> Result<()> {
             .with_context(|| format!("cannot write plot {}", path.display()))?;
     }
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        print_json(&report)?;
     } else {
         print!("{}", forecast_text(&report, args.model));
     }
@@ -148,7 +161,7 @@ fn run_monte_carlo(args: &Args, input: &Input, draws: usize) -> Result<()> {
             .with_context(|| format!("cannot write plot {}", path.display()))?;
     }
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        print_json(&report)?;
         return Ok(());
     }
     print!(
@@ -180,7 +193,7 @@ fn run_backtest(args: BacktestArgs) -> Result<()> {
     let report = report?;
     let scores: Vec<ModelScore> = models.iter().map(|&m| score(m, &report)).collect();
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&scores)?);
+        print_json(&scores)?;
         return Ok(());
     }
     print!(

@@ -102,7 +102,7 @@ pub(super) fn forecast_text(r: &Report, model: Model) -> String {
             let mut row = format!("    {a:<width$}");
             let w = if i.rounds.len() == 1 { 8 } else { 7 };
             for r in &i.rounds {
-                let _ = write!(row, " {:>w$}", r.get(a).map_or("—".into(), |v| fmt_num(*v)));
+                let _ = write!(row, " {:>w$}", r.get(a).map_or("—".into(), fmt_num));
             }
             let _ = writeln!(s, "{row}");
         }

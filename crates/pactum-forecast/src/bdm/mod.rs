@@ -40,7 +40,7 @@ pub use trace::{BdmRound, BdmRun, Move, MoveKind};
 
 use crate::error::Result;
 use crate::model::Case;
-use crate::result::{DimensionForecast, Forecast, round_of};
+use crate::result::{ActorNames, DimensionForecast, Forecast, Round};
 
 /// Runs the model on every dimension and wraps the result as a [`Forecast`].
 pub fn forecast(case: &Case, p: &BdmParams) -> Result<Forecast> {
@@ -48,11 +48,13 @@ pub fn forecast(case: &Case, p: &BdmParams) -> Result<Forecast> {
     let mut notes = Vec::new();
     for (d, issue) in case.issues.iter().enumerate() {
         let run = run_bdm(case, d, p)?;
-        let mut rounds = vec![round_of(&run.actors, &run.initial_positions)];
+        let names = ActorNames::new(run.actors.clone());
+        let mut rounds = Vec::with_capacity(run.rounds.len() + 1);
+        rounds.push(Round::new(&names, run.initial_positions.clone()));
         rounds.extend(
             run.rounds
                 .iter()
-                .map(|r| round_of(&run.actors, &r.positions)),
+                .map(|r| Round::new(&names, r.positions.clone())),
         );
         let mut summary = BTreeMap::new();
         let last_mean = run.rounds.last().map_or(run.initial_mean, |r| r.mean);

@@ -37,9 +37,13 @@ pub fn parse_backtest_csv(text: &str, file: &str) -> Result<Vec<Case>> {
                 message: "empty issue id".into(),
             });
         }
-        let outcome = number(field(f, iout), Location::new(file, Some(line), "outcome"))?;
+        let outcome = number(field(f, iout), || {
+            Location::new(file, Some(line), "outcome")
+        })?;
         let sq = match isq.map(|i| field(f, i)).filter(|s| !s.is_empty()) {
-            Some(raw) => Some(number(raw, Location::new(file, Some(line), "status_quo"))?),
+            Some(raw) => Some(number(raw, || {
+                Location::new(file, Some(line), "status_quo")
+            })?),
             None => None,
         };
         let actor = actor_row(f, line, file, idx)?;

@@ -54,8 +54,9 @@ fn parse(text: &str, file: &str) -> Result<(Case, Vec<Record>)> {
         if let Some(i) = isq {
             let raw = field(fields, i);
             if !raw.is_empty() {
-                case.issues[0].status_quo =
-                    Some(number(raw, Location::new(file, Some(*line), "status_quo"))?);
+                case.issues[0].status_quo = Some(number(raw, || {
+                    Location::new(file, Some(*line), "status_quo")
+                })?);
             }
         }
     }
@@ -123,8 +124,8 @@ fn ranges(recs: &[Record], file: &str, case: &Case) -> Result<Ranges> {
             if raw_lo.is_empty() && raw_hi.is_empty() {
                 continue;
             }
-            let lo = number(raw_lo, Location::new(file, Some(line), lo_name.as_str()))?;
-            let hi = number(raw_hi, Location::new(file, Some(line), hi_name.as_str()))?;
+            let lo = number(raw_lo, || Location::new(file, Some(line), lo_name.as_str()))?;
+            let hi = number(raw_hi, || Location::new(file, Some(line), hi_name.as_str()))?;
             let value = match kind {
                 "capability" => a.capability,
                 "position" => a.positions[0],

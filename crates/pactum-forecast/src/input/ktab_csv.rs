@@ -21,8 +21,12 @@ pub fn parse_ktab_csv(text: &str, file: &str) -> Result<Case> {
     }
     let (l1, first) = &recs[0];
     let name = field(first, 0).to_string();
-    let n_actors = number(field(first, 2), Location::new(file, Some(*l1), "numActors"))? as usize;
-    let n_dims = number(field(first, 3), Location::new(file, Some(*l1), "numDims"))? as usize;
+    let n_actors = number(field(first, 2), || {
+        Location::new(file, Some(*l1), "numActors")
+    })? as usize;
+    let n_dims = number(field(first, 3), || {
+        Location::new(file, Some(*l1), "numDims")
+    })? as usize;
     let (l2, header) = &recs[1];
     if n_dims == 0 || header.len() < 3 + 2 * n_dims {
         return Err(ForecastError::Format {
@@ -62,7 +66,7 @@ pub fn parse_ktab_csv(text: &str, file: &str) -> Result<Case> {
 fn actor(f: &[String], line: usize, file: &str, header: &[String], n_dims: usize) -> Result<Actor> {
     let aname = field(f, 0).to_string();
     let cap_col = header[2].as_str();
-    let capability = number(field(f, 2), Location::new(file, Some(line), cap_col))?;
+    let capability = number(field(f, 2), || Location::new(file, Some(line), cap_col))?;
     let mut positions = Vec::with_capacity(n_dims);
     let mut saliences = Vec::with_capacity(n_dims);
     for d in 0..n_dims {
@@ -75,11 +79,12 @@ fn actor(f: &[String], line: usize, file: &str, header: &[String], n_dims: usize
                 actor: aname,
             });
         }
-        positions.push(number(raw, Location::new(file, Some(line), pcol.as_str()))?);
-        saliences.push(number(
-            field(f, 4 + 2 * d),
-            Location::new(file, Some(line), scol.as_str()),
-        )?);
+        positions.push(number(raw, || {
+            Location::new(file, Some(line), pcol.as_str())
+        })?);
+        saliences.push(number(field(f, 4 + 2 * d), || {
+            Location::new(file, Some(line), scol.as_str())
+        })?);
     }
     Ok(Actor {
         name: aname,

@@ -77,10 +77,9 @@ fn actor_row(
             message: "empty actor name".into(),
         });
     }
-    let capability = number(
-        field(fields, ic),
-        Location::new(file, Some(line), "capability"),
-    )?;
+    let capability = number(field(fields, ic), || {
+        Location::new(file, Some(line), "capability")
+    })?;
     let raw_pos = field(fields, ip);
     if raw_pos.is_empty() {
         return Err(ForecastError::MissingPosition {
@@ -88,11 +87,10 @@ fn actor_row(
             actor: name,
         });
     }
-    let position = number(raw_pos, Location::new(file, Some(line), "position"))?;
-    let salience = number(
-        field(fields, is),
-        Location::new(file, Some(line), "salience"),
-    )?;
+    let position = number(raw_pos, || Location::new(file, Some(line), "position"))?;
+    let salience = number(field(fields, is), || {
+        Location::new(file, Some(line), "salience")
+    })?;
     let mut a = Actor::new(name, capability, position, salience);
     a.line = Some(line);
     Ok(a)

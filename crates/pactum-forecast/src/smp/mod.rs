@@ -40,7 +40,7 @@ pub use run::{SmpRun, SmpState, run_smp};
 
 use crate::error::Result;
 use crate::model::Case;
-use crate::result::{DimensionForecast, Forecast, Round};
+use crate::result::{ActorNames, DimensionForecast, Forecast, Round};
 
 /// Runs the SMP and wraps it as a [`Forecast`]: forecast = probability-weighted final position;
 /// `summary` holds `most_probable`, `turns` and `prob_weighted`.
@@ -51,16 +51,11 @@ pub fn forecast(case: &Case, p: &SmpParams) -> Result<Forecast> {
 
 /// The [`Forecast`] of a finished run on `case`.
 pub(crate) fn forecast_of(run: &SmpRun, case: &Case) -> Forecast {
+    let names = ActorNames::new(run.actors.clone());
     let mut probs: Vec<Round> = run
         .states
         .iter()
-        .map(|s| {
-            run.actors
-                .iter()
-                .cloned()
-                .zip(s.position_probs.iter().copied())
-                .collect()
-        })
+        .map(|s| Round::new(&names, s.position_probs.clone()))
         .collect();
     let last = run.dimensions.len().saturating_sub(1);
     let dims = run
@@ -71,13 +66,7 @@ pub(crate) fn forecast_of(run: &SmpRun, case: &Case) -> Forecast {
             let rounds: Vec<Round> = run
                 .states
                 .iter()
-                .map(|s| {
-                    run.actors
-                        .iter()
-                        .cloned()
-                        .zip(s.positions.iter().map(|p| p[d]))
-                        .collect()
-                })
+                .map(|s| Round::new(&names, s.positions.iter().map(|p| p[d]).collect()))
                 .collect();
             let mut summary = BTreeMap::new();
             summary.insert("prob_weighted".to_string(), run.prob_weighted[d]);
