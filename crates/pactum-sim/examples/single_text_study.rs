@@ -8,7 +8,7 @@
 //! Pareto-efficient when its utilities lie within 1e-9 of a point of the
 //! exact rational frontier of `pactum-core`'s analysis; it is rational
 //! when every party may accept it. The GENIUS scenarios are read from
-//! `/work/shared/scenarios/genius` (or the folder given as the first
+//! `../shared/scenarios/genius` beside the repository (or the folder given as the first
 //! argument) and skipped with a message when absent; a multilateral
 //! domain seats its first three profiles. Seed 0 throughout (only
 //! hill-climbing draws). Prints a Markdown table and a summary.
@@ -169,10 +169,9 @@ fn cell(r: &Result<Row, String>) -> String {
 
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let genius = std::env::args().nth(1).map_or_else(
-        || PathBuf::from("/work/shared/scenarios/genius"),
-        PathBuf::from,
-    );
+    let genius = std::env::args()
+        .nth(1)
+        .map_or_else(|| root.join("../shared/scenarios/genius"), PathBuf::from);
     let mut scenarios: Vec<(String, Result<Prepared, String>)> = Vec::new();
     let mut examples: Vec<PathBuf> = std::fs::read_dir(root.join("examples"))
         .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
