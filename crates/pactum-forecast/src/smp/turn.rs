@@ -541,10 +541,15 @@ impl<'a> Turn<'a> {
                 0
             } else {
                 // Option 0 is the status quo, then the bargains.
+                // One row of q utilities per voter.
                 ws.u.clear();
-                for m in 0..n {
-                    ws.u.push(ws.prefix[n * s + m] / inv);
-                    ws.u.extend(ws.options[k].iter().map(|&b| ws.utils[b * s + m]));
+                ws.u.resize(n * q, 0.0);
+                let status_quo = &ws.prefix[n * s..n * s + n];
+                for ((row, &sq), m) in ws.u.chunks_exact_mut(q).zip(status_quo).zip(0..) {
+                    row[0] = sq / inv;
+                    for (x, &b) in row[1..].iter_mut().zip(&ws.options[k]) {
+                        *x = ws.utils[b * s + m];
+                    }
                 }
                 pce_into(
                     &mut ws.pce,
@@ -592,13 +597,16 @@ impl<'a> Turn<'a> {
 /// The target with the largest gain above 1e−5 (lowest index on ties, never i itself) among
 /// `gains`, with i's chance to win against it from `phis`.
 fn best_target(i: usize, gains: &[f64], phis: &[f64]) -> Option<(usize, f64)> {
-    let mut best: Option<(usize, f64)> = None;
+    // The running best starts at the threshold: a gain must exceed both (a NaN never does),
+    // and only a strictly larger one replaces it. Selects rather than branches: which
+    // target wins follows no pattern a branch predictor could learn.
+    let (mut best, mut at) = (1e-5, usize::MAX);
     for (j, &g) in gains.iter().enumerate() {
-        if j != i && g > 1e-5 && best.is_none_or(|(_, b)| g > b) {
-            best = Some((j, g));
-        }
+        let better = (j != i) & (g > best);
+        best = if better { g } else { best };
+        at = if better { j } else { at };
     }
-    best.map(|(j, _)| (j, phis[j]))
+    (at != usize::MAX).then(|| (at, phis[at]))
 }
 
 /// Every initiator's expected gain from challenging each target, the targets side by side:
