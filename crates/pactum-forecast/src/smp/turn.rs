@@ -771,15 +771,26 @@ impl<P: Real> Sums<'_, P> {
     #[inline(always)]
     fn packs<const G: usize>(&self, o: usize, out: &mut [f64]) {
         let (s, lo, hi, step) = (self.s, self.lo, self.hi, G * P::LANES);
-        let add = |t: [P; G], row: &[f64]| -> [P; G] {
+        // Plain loops over the packs: `std::array::from_fn` would hand each pack to a closure
+        // the compiler keeps out of line, outside the function compiled for the packs'
+        // instructions, and call it (and each pack operation) once per pack.
+        let add = |mut t: [P; G], row: &[f64]| -> [P; G] {
             let row = &row[o..o + step];
-            std::array::from_fn(|g| t[g] + P::load(&row[g * P::LANES..]))
+            for (t, x) in t.iter_mut().zip(row.chunks_exact(P::LANES)) {
+                *t = *t + P::load(x);
+            }
+            t
         };
         let start = &self.prefix[lo * s + o..lo * s + o + step];
         let changed = &self.changed[o..o + step];
-        let mut t: [P; G] = std::array::from_fn(|g| {
-            P::load(&start[g * P::LANES..]) + P::load(&changed[g * P::LANES..])
-        });
+        let mut t = [P::splat(0.0); G];
+        for ((t, a), b) in t
+            .iter_mut()
+            .zip(start.chunks_exact(P::LANES))
+            .zip(changed.chunks_exact(P::LANES))
+        {
+            *t = P::load(a) + P::load(b);
+        }
         if hi != lo {
             for a in lo + 1..hi {
                 t = add(t, &self.own[a * s..]);
