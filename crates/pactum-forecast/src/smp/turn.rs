@@ -116,6 +116,14 @@ impl Kernel for Distances<'_> {
     }
 }
 
+/// `d2.sqrt() < 1e-3`, without the square root: the correctly rounded square root never
+/// falls as its argument grows, and 1e−6 (as a double) is the least argument whose root is
+/// not below 1e−3 (a unit test pins both sides of that boundary), so the two tests agree on
+/// every value, NaN included.
+fn within_a_thousandth(d2: f64) -> bool {
+    d2 < 1e-6
+}
+
 fn round4(v: f64) -> f64 {
     (v * 1e4).round() / 1e4
 }
@@ -413,7 +421,7 @@ impl<'a> Turn<'a> {
                 .zip(&self.pos[b])
                 .map(|(x, y)| (x - y).powi(2))
                 .sum();
-            d2.sqrt() < 1e-3
+            within_a_thousandth(d2)
         };
         let mut reps: Vec<usize> = Vec::new();
         for i in 0..n {
@@ -812,6 +820,22 @@ mod tests {
 
     use super::*;
     use crate::smp::lanes::{run_at, widths};
+
+    #[test]
+    fn a_square_distance_below_a_millionth_is_a_distance_below_a_thousandth() {
+        let boundary = 1e-6_f64;
+        let below = f64::from_bits(boundary.to_bits() - 1);
+        assert!(boundary.sqrt() >= 1e-3 && below.sqrt() < 1e-3);
+        assert!(!within_a_thousandth(boundary) && within_a_thousandth(below));
+        let mut rng = ChaCha8Rng::seed_from_u64(3);
+        for _ in 0..100_000 {
+            let d2 = rng.random_range(0.0..4e-6) * rng.random_range(0.0..1.0);
+            assert_eq!(within_a_thousandth(d2), d2.sqrt() < 1e-3, "{d2:e}");
+        }
+        for d2 in [0.0, -0.0, f64::NAN, f64::INFINITY, 1e-300, 9.99e-7] {
+            assert_eq!(within_a_thousandth(d2), d2.sqrt() < 1e-3, "{d2:e}");
+        }
+    }
 
     #[test]
     fn distance_is_salience_weighted_and_utility_falls_with_it() {
