@@ -10,7 +10,7 @@
 //! same operations in the same order as [`win_prob`] for each target, so the two agree to the
 //! last bit; it only runs the targets side by side so that the arithmetic can be vectorised.
 
-use super::lanes::{Kernel, Real, padded, run};
+use super::lanes::{Kernel, Real, fit, padded, run};
 use super::params::{BigRAdjust, SmpParams, ThirdPartyCommit, VotingRule};
 use super::voting::vote;
 
@@ -133,38 +133,43 @@ pub(super) fn win_prob(f: &Field, h: usize, i: usize, j: usize) -> f64 {
     cij / (cij + cji)
 }
 
-/// Every actor's own estimate of its probability of winning against every other: `out[i * n +
-/// j]` = `win_prob(f, i, i, j)` for j ≠ i (the diagonal is left at 0).
-pub(super) fn win_probs(f: &Field) -> Vec<f64> {
-    run(WinProbs { f })
+/// Every actor's own estimate of its probability of winning against every other, in padded
+/// rows kept in `b` from turn to turn: `out[i * S + j]` = `win_prob(f, i, i, j)` for j ≠ i
+/// (S = [`padded`]`(n)`; the diagonal and the padding are 0).
+pub(super) fn win_probs<'b>(f: &Field, b: &'b mut WinBuffers) -> &'b [f64] {
+    run(WinProbs { f, b: &mut *b });
+    &b.out
 }
 
 /// The loop of [`win_probs`].
 struct WinProbs<'a, 'b> {
     f: &'a Field<'b>,
+    b: &'a mut WinBuffers,
 }
 
 impl Kernel for WinProbs<'_, '_> {
-    type Out = Vec<f64>;
+    type Out = ();
     #[inline(always)]
-    fn run<P: Real>(self) -> Vec<f64> {
-        win_probs_by_rule::<P>(self.f)
+    fn run<P: Real>(self) {
+        win_probs_by_rule::<P>(self.f, self.b)
     }
 }
 
 /// [`win_probs`] on packs `P`, with the voting and third-party rules fixed inside each branch.
 #[inline(always)]
-fn win_probs_by_rule<P: Real>(f: &Field) -> Vec<f64> {
+fn win_probs_by_rule<P: Real>(f: &Field, b: &mut WinBuffers) {
     macro_rules! with_third {
         ($rule:expr) => {
             match f.p.third_party {
                 ThirdPartyCommit::SemiCommit => {
-                    sweep_all::<P>(f, $rule, ThirdPartyCommit::SemiCommit)
+                    sweep_all::<P>(f, b, $rule, ThirdPartyCommit::SemiCommit)
                 }
                 ThirdPartyCommit::FullCommit => {
-                    sweep_all::<P>(f, $rule, ThirdPartyCommit::FullCommit)
+                    sweep_all::<P>(f, b, $rule, ThirdPartyCommit::FullCommit)
                 }
-                ThirdPartyCommit::NoCommit => sweep_all::<P>(f, $rule, ThirdPartyCommit::NoCommit),
+                ThirdPartyCommit::NoCommit => {
+                    sweep_all::<P>(f, b, $rule, ThirdPartyCommit::NoCommit)
+                }
             }
         };
     }
@@ -184,43 +189,46 @@ fn win_probs_by_rule<P: Real>(f: &Field) -> Vec<f64> {
 /// holding k itself (a principal there, not a third party) gets k's sums put back; the lane of
 /// i and the padding lanes are computed but never read.
 #[inline(always)]
-fn sweep_all<P: Real>(f: &Field, rule: VotingRule, tp: ThirdPartyCommit) -> Vec<f64> {
+fn sweep_all<P: Real>(f: &Field, b: &mut WinBuffers, rule: VotingRule, tp: ThirdPartyCommit) {
     let n = f.n;
     let lanes = n.div_ceil(P::LANES) * P::LANES;
     let stride = padded(n);
-    let mut out = vec![0.0; n * n];
-    let mut cols = vec![0.0; n * stride];
+    // Every value below n is written each turn; the padding, never written, stays zero.
+    fit(&mut b.out, n * stride);
+    fit(&mut b.cols, n * stride);
     for (j, row) in f.dist.chunks_exact(n).enumerate() {
         for (i, &d) in row.iter().enumerate() {
-            cols[i * stride + j] = d;
+            b.cols[i * stride + j] = d;
         }
     }
-    let pad = |v: &mut Vec<f64>| v.resize(lanes, 0.0);
-    let mut diag: Vec<f64> = (0..n).map(|j| f.d(j, j)).collect();
-    pad(&mut diag);
-    let mut weight = f.weight[..n].to_vec();
-    pad(&mut weight);
-    let mut b = Buffers {
-        cols,
-        diag,
-        weight,
-        r: vec![0.0; lanes],
-        sums: std::array::from_fn(|_| vec![0.0; lanes]),
-    };
+    for v in [&mut b.diag, &mut b.weight, &mut b.r] {
+        fit(v, lanes);
+    }
+    for v in &mut b.sums {
+        fit(v, lanes);
+    }
+    for (j, d) in b.diag[..n].iter_mut().enumerate() {
+        *d = f.d(j, j);
+    }
+    b.weight[..n].copy_from_slice(&f.weight[..n]);
     let near = !f.complements.is_empty();
-    for (i, row) in out.chunks_exact_mut(n).enumerate() {
+    let mut out = std::mem::take(&mut b.out);
+    for (i, row) in out.chunks_exact_mut(stride).enumerate() {
+        let row = &mut row[..n];
         if near {
-            sweep_one::<P, true>(f, i, rule, tp, &mut b, row);
+            sweep_one::<P, true>(f, i, rule, tp, b, row);
         } else {
-            sweep_one::<P, false>(f, i, rule, tp, &mut b, row);
+            sweep_one::<P, false>(f, i, rule, tp, b, row);
         }
     }
-    out
+    b.out = out;
 }
 
 /// What [`sweep_one`] reads besides the field, each row a whole number of packs (zeros
-/// beyond n), and the sums it writes.
-struct Buffers {
+/// beyond n), the sums it writes, and the probabilities: the buffers of [`win_probs`], kept
+/// from turn to turn.
+#[derive(Debug, Default)]
+pub(super) struct WinBuffers {
     /// `cols[i * padded(n) + j]` = d(j, i): the distances to i's position.
     cols: Vec<f64>,
     /// d(j, j) of each actor.
@@ -233,6 +241,8 @@ struct Buffers {
     /// the coalition for the initiator, the coalition against it, j's utility of i's
     /// position and j's utility of its own.
     sums: [Vec<f64>; 6],
+    /// The probabilities, in padded rows.
+    out: Vec<f64>,
 }
 
 /// One initiator's row of [`sweep_all`]. `NEAR`: every distance is at most 1, so a utility
@@ -247,7 +257,7 @@ fn sweep_one<P: Real, const NEAR: bool>(
     i: usize,
     rule: VotingRule,
     tp: ThirdPartyCommit,
-    bufs: &mut Buffers,
+    bufs: &mut WinBuffers,
     out: &mut [f64],
 ) {
     let n = f.n;
@@ -397,14 +407,25 @@ mod tests {
                         rho: &rho,
                         weight: &weight,
                     };
-                    let mut all = vec![win_probs_by_rule::<f64>(&f)];
+                    let mut scalar = WinBuffers::default();
+                    win_probs_by_rule::<f64>(&f, &mut scalar);
+                    let mut all = vec![scalar.out];
+                    // Each width twice on the same buffers: a later turn reuses them.
+                    let mut b = WinBuffers::default();
                     for at in crate::smp::lanes::widths() {
-                        all.push(crate::smp::lanes::run_at(WinProbs { f: &f }, at));
+                        for _ in 0..2 {
+                            crate::smp::lanes::run_at(WinProbs { f: &f, b: &mut b }, at);
+                            all.push(b.out.clone());
+                        }
                     }
+                    let s = padded(n);
                     for rows in all {
+                        assert_eq!(rows.len(), n * s);
                         for i in 0..n {
+                            assert_eq!(rows[i * s + i], 0.0);
+                            assert!(rows[i * s + n..(i + 1) * s].iter().all(|&x| x == 0.0));
                             for j in (0..n).filter(|&j| j != i) {
-                                let (got, want) = (rows[i * n + j], win_prob(&f, i, i, j));
+                                let (got, want) = (rows[i * s + j], win_prob(&f, i, i, j));
                                 assert_eq!(
                                     got.to_bits(),
                                     want.to_bits(),

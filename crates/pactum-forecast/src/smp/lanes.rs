@@ -227,6 +227,16 @@ pub(super) fn padded(n: usize) -> usize {
     n.div_ceil(MAX_LANES) * MAX_LANES
 }
 
+/// Makes `v` hold `len` values, all zero when its length changes, else as they were: a buffer
+/// whose every value is written before it is read, or whose padding (never written) must stay
+/// zero, at one length per run.
+pub(super) fn fit(v: &mut Vec<f64>, len: usize) {
+    if v.len() != len {
+        v.clear();
+        v.resize(len, 0.0);
+    }
+}
+
 /// What this processor offers, detected on the first call.
 pub(super) fn width() -> Width {
     static WIDTH: OnceLock<Width> = OnceLock::new();

@@ -14,8 +14,8 @@
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 
-use super::challenge::{Field, complements, rho_est, util, win_prob, win_probs};
-use super::lanes::{Kernel, Real, padded, run};
+use super::challenge::{Field, WinBuffers, complements, rho_est, util, win_prob, win_probs};
+use super::lanes::{Kernel, Real, fit, padded, run};
 use super::params::{BargnModel, BigRRange, InterVecBrgn, SmpParams, StateTransitions};
 use super::voting::{PceBuffers, pce_into};
 
@@ -39,16 +39,6 @@ fn distance(p: &[f64], q: &[f64], s: &[f64], norm: f64) -> f64 {
         .map(|((a, b), w)| (w * (a - b)).powi(2))
         .sum();
     (num / norm).sqrt()
-}
-
-/// Makes `v` hold `len` values, all zero when its length changes, else as they were: a buffer
-/// whose every value is written before it is read, or whose padding (never written) must stay
-/// zero, at one length per run.
-fn fit(v: &mut Vec<f64>, len: usize) {
-    if v.len() != len {
-        v.clear();
-        v.resize(len, 0.0);
-    }
 }
 
 /// Every salience-weighted distance between an actor's ideal (its position) and every
@@ -181,9 +171,10 @@ pub(super) struct Workspace {
     /// The actors' positions, saliences, salience norms and risk attitudes by column (see
     /// [`ChangedUtils`]).
     columns: Vec<f64>,
-    /// The challenge probabilities in padded rows, then the total saliences (see
-    /// [`Turn::gains`]).
-    phi_rows: Vec<f64>,
+    /// The challenge probabilities' buffers (see [`win_probs`]).
+    win: WinBuffers,
+    /// The total saliences in a padded row (see [`Turn::gains`]).
+    sal_row: Vec<f64>,
     /// `gains[i * S + j]`: i's expected gain from challenging j.
     gains: Vec<f64>,
 }
@@ -313,23 +304,21 @@ impl<'a> Turn<'a> {
         best.map(|(j, _, phi)| (j, phi))
     }
 
-    /// Every initiator's gain from challenging every target (`ws.gains[i * S + j]`, S =
-    /// [`padded`]`(n)`), as [`Turn::target`] computes it, the targets side by side in packs.
-    fn gains(&self, phis: &[f64], ws: &mut Workspace) {
+    /// Every initiator's gain from challenging every target (`gains[i * S + j]`, S =
+    /// [`padded`]`(n)`) given the challenge probabilities `phis` in the same padded rows, as
+    /// [`Turn::target`] computes it, the targets side by side in packs; `sal_row` holds the
+    /// total saliences padded.
+    fn gains(&self, phis: &[f64], sal_row: &mut Vec<f64>, gains: &mut Vec<f64>) {
         let n = self.pos.len();
         let s = padded(n);
-        let cols = &mut ws.phi_rows;
-        fit(cols, (n + 1) * s);
-        for (row, phi) in cols.chunks_exact_mut(s).zip(phis.chunks_exact(n)) {
-            row[..n].copy_from_slice(phi);
-        }
-        cols[n * s..n * s + n].copy_from_slice(self.actors.tot_sal);
-        fit(&mut ws.gains, n * s);
+        fit(sal_row, s);
+        sal_row[..n].copy_from_slice(self.actors.tot_sal);
+        fit(gains, n * s);
         run(Gains {
             turn: self,
-            phis: &ws.phi_rows[..n * s],
-            tot_sal: &ws.phi_rows[n * s..],
-            out: &mut ws.gains,
+            phis: &phis[..n * s],
+            tot_sal: sal_row,
+            out: gains,
         });
     }
 
@@ -527,11 +516,11 @@ impl<'a> Turn<'a> {
         for o in &mut ws.options {
             o.clear();
         }
-        let phis = win_probs(&self.field());
-        self.gains(&phis, ws);
+        let phis = win_probs(&self.field(), &mut ws.win);
+        self.gains(phis, &mut ws.sal_row, &mut ws.gains);
         for i in 0..n {
             if let Some((j, phi)) =
-                best_target(i, &ws.gains[i * s..i * s + n], &phis[i * n..(i + 1) * n])
+                best_target(i, &ws.gains[i * s..i * s + n], &phis[i * s..i * s + n])
             {
                 let first = ws.bargains.len();
                 self.bargains_for(i, j, phi, &mut ws.bargains, &mut ws.bargain_pos);
@@ -958,16 +947,16 @@ mod tests {
             // Challenge probabilities of every kind, ties among them too.
             let phis: Vec<f64> = (0..n * n).map(|x| ((x * 13) % 7) as f64 / 6.0).collect();
             let s = padded(n);
+            let mut cols = vec![0.0; (n + 1) * s];
+            for i in 0..n {
+                cols[i * s..i * s + n].copy_from_slice(&phis[i * n..(i + 1) * n]);
+            }
+            cols[n * s..n * s + n].copy_from_slice(&tot);
             let mut all = Vec::new();
-            turn.gains(&phis, &mut ws);
+            turn.gains(&cols[..n * s], &mut ws.sal_row, &mut ws.gains);
             all.push(ws.gains.clone());
             for at in widths() {
                 let mut out = vec![0.0; n * s];
-                let mut cols = vec![0.0; (n + 1) * s];
-                for i in 0..n {
-                    cols[i * s..i * s + n].copy_from_slice(&phis[i * n..(i + 1) * n]);
-                }
-                cols[n * s..n * s + n].copy_from_slice(&tot);
                 let kernel = Gains {
                     turn: &turn,
                     phis: &cols[..n * s],
