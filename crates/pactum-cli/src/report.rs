@@ -11,7 +11,7 @@ use std::path::Path;
 
 use anyhow::Result;
 use pactum_core::Scenario;
-use pactum_core::analysis::{Analysis, Package, utility_cloud_marked};
+use pactum_core::analysis::{Analysis, NamedOutcome, Package, utility_cloud_marked};
 use pactum_core::solutions::Concept;
 
 use crate::space_plot::{self, Mark, Space};
@@ -36,7 +36,19 @@ pub fn thousands(n: u128) -> String {
 
 /// A package as one line: `price = 2; colour = "blue"`.
 pub fn package_line(p: &Package) -> String {
-    p.iter()
+    named_line(p.iter().map(|(k, v)| (k.as_str(), v)))
+}
+
+/// [`package_line`] of an analysis's package.
+fn outcome_line(p: &NamedOutcome) -> String {
+    named_line(p.iter())
+}
+
+/// "issue = value; …" of each issue's name and value.
+fn named_line<K: std::fmt::Display, V: std::fmt::Display>(
+    pairs: impl Iterator<Item = (K, V)>,
+) -> String {
+    pairs
         .map(|(k, v)| format!("{k} = {v}"))
         .collect::<Vec<_>>()
         .join("; ")
@@ -179,7 +191,7 @@ pub fn text(scenario: &Scenario, a: &Analysis, overrides: &[String], show: usize
             } else {
                 String::new()
             };
-            let _ = writeln!(s, "{row}  {}{ties}", package_line(&f.outcome));
+            let _ = writeln!(s, "{row}  {}{ties}", outcome_line(&f.outcome));
         }
         if limit < a.frontier.len() {
             let _ = writeln!(
@@ -216,7 +228,7 @@ pub fn text(scenario: &Scenario, a: &Analysis, overrides: &[String], show: usize
             sol.frontier_index + 1,
             utilities_line(names, &sol.utilities)
         );
-        for (issue, value) in &sol.outcome {
+        for (issue, value) in sol.outcome.iter() {
             let _ = writeln!(s, "      {issue} = {value}");
         }
         let ties = |c: Concept| -> Vec<String> {
@@ -367,9 +379,9 @@ pub fn plot(scenario: &Scenario, a: &Analysis, pair: (usize, usize), path: &Path
 /// What a utility-space picture of the analysis shows: the negotiators,
 /// their reservation values, the frontier and the fair packages (no offers).
 pub fn space_of(a: &Analysis, title: String) -> Space {
-    let mark = |outcome: &Package, utilities: &[f64]| Mark {
+    let mark = |outcome: &NamedOutcome, utilities: &[f64]| Mark {
         utilities: utilities.to_vec(),
-        label: package_line(outcome),
+        label: outcome_line(outcome),
     };
     Space {
         title,

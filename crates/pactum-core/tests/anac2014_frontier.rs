@@ -141,7 +141,7 @@ fn the_exact_frontier_dominates_geniuss_and_its_outcomes_evaluate_from_the_xml()
             let outcome: HashMap<String, i64> = e
                 .outcome
                 .iter()
-                .map(|(k, v)| (k.clone(), v.to_string().parse().unwrap()))
+                .map(|(k, v)| (k.to_string(), v.to_string().parse().unwrap()))
                 .collect();
             assert_eq!(outcome.len(), s.issues().len());
             let u: Vec<f64> = profiles.iter().map(|p| p.utility(&outcome)).collect();

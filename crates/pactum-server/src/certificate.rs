@@ -134,7 +134,7 @@ pub(crate) fn compute_with(
         agreement: agreement.clone(),
         round,
         pareto_optimal: !dominated,
-        nash: nash.map(|n| n.outcome.clone()),
+        nash: nash.map(|n| n.outcome.to_package()),
         nash_distance,
         disclosed: names
             .iter()

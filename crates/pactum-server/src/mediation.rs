@@ -15,7 +15,7 @@
 //! session, at `GET /sessions/{id}/disclosure` and as `disclosure` events on
 //! the event stream.
 
-use pactum_core::analysis::{AnalysisError, AnalysisOptions, Package, analyze};
+use pactum_core::analysis::{AnalysisError, AnalysisOptions, NamedOutcome, Package, analyze};
 use pactum_core::solutions::Concept;
 use pactum_core::{Role, Scenario, UtilityFunction};
 use serde::{Deserialize, Serialize};
@@ -162,8 +162,8 @@ pub(crate) fn utility_space(
         }
         sample.push(all(&outcome));
     }
-    let point = |offer: &Package, utilities: &[f64]| UtilityPoint {
-        offer: offer.clone(),
+    let point = |offer: &NamedOutcome, utilities: &[f64]| UtilityPoint {
+        offer: offer.to_package(),
         utilities: utilities.to_vec(),
     };
     let fair = |c: Concept| {

@@ -15,14 +15,13 @@
 //! computed only once every negotiator's preferences are locked (see
 //! `crate::preferences`), which the handlers check. See docs/privacy.md.
 
-use pactum_core::analysis::{AnalysisError, AnalysisOptions, Package, analyze};
+use pactum_core::analysis::{AnalysisError, AnalysisOptions, NamedOutcome, Package, analyze};
 use pactum_core::model::RedLine;
 use pactum_core::{Outcome, Scenario, UtilityFunction};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::event::Event;
-use crate::offers::parse_offer;
 use crate::partial::PARTIAL_ROUNDS;
 use crate::record::RecordEntry;
 use crate::single_text::SINGLE_TEXT;
@@ -256,9 +255,6 @@ pub enum SuggestionError {
     /// The session's privacy level is `off`.
     #[error("suggestions are off in this session")]
     Off,
-    /// A package of the analysis could not be read back.
-    #[error("{0}")]
-    Package(String),
 }
 
 /// The answer to a request for suggestions that cannot be computed, when
@@ -360,22 +356,12 @@ pub(crate) fn suggestions_with(
             .map(|&p| own_utility(scenario, p, o))
             .collect()
     });
-    let view = |offer: &Package| -> Result<OwnView, SuggestionError> {
-        let map = match serde_json::to_value(offer)
-            .map_err(|e| SuggestionError::Package(e.to_string()))?
-        {
-            serde_json::Value::Object(m) => m,
-            _ => {
-                return Err(SuggestionError::Package(
-                    "a package is not an object".into(),
-                ));
-            }
-        };
-        let outcome =
-            parse_offer(scenario, &map).map_err(|e| SuggestionError::Package(e.to_string()))?;
+    // The analysed scenario has `scenario`'s issues: its packages' values
+    // are `scenario`'s.
+    let view = |offer: &NamedOutcome| -> Result<OwnView, SuggestionError> {
         Ok(OwnView {
-            offer: offer.clone(),
-            my_utility: own_utility(scenario, party, &outcome),
+            offer: offer.to_package(),
+            my_utility: own_utility(scenario, party, offer.outcome()),
         })
     };
     let mut improving = Vec::new();

@@ -34,12 +34,15 @@ pub use crate::frontier::SearchReport;
 pub use cloud::{utility_cloud, utility_cloud_marked};
 pub use document::{AnalysisDocument, compare_reference};
 pub use report::{
-    Analysis, FrontierEntry, IssueReport, Package, PartyReport, Solution, Solutions, Tie, Zopa,
+    Analysis, FrontierEntry, IssueReport, NamedOutcome, Package, PartyReport, Solution, Solutions,
+    Tie, Zopa,
 };
 pub use space::{disagreement_point, frontier, utility_ranges};
 
+use std::sync::Arc;
+
 use crate::frontier::Problem;
-use crate::model::{IssueKind, Outcome, Scenario, UtilityFunction, Value};
+use crate::model::{Issue, IssueKind, Outcome, Scenario, UtilityFunction};
 use crate::solutions::{Concept, solve};
 use zopa::{count_zopa, explain_empty_zopa};
 
@@ -104,22 +107,9 @@ pub fn analyze(scenario: &Scenario, opts: &AnalysisOptions) -> Result<Analysis, 
         notes: zopa_notes,
     };
 
-    // Each issue's name and value (as `Scenario::describe` names them): a
-    // map of every issue's name (unique in a scenario) is built once and
-    // copied for each package, its values then set in issue order, so that
-    // no package hashes its keys again.
-    let names: Package = scenario
-        .issues()
-        .iter()
-        .map(|issue| (issue.name.clone(), Value::Integer(0)))
-        .collect();
-    let package = |o: &Outcome| -> Package {
-        let mut named = copy_package(&names);
-        for (slot, (issue, &k)) in named.values_mut().zip(scenario.issues().iter().zip(o)) {
-            *slot = issue.value(k);
-        }
-        named
-    };
+    // Every package names its issues through one shared copy of them.
+    let issues: Arc<[Issue]> = scenario.issues().into();
+    let package = |o: &Outcome| NamedOutcome::new(issues.clone(), o.as_slice().into());
     let frontier: Vec<FrontierEntry> = points
         .iter()
         .map(|p| FrontierEntry {
@@ -138,14 +128,14 @@ pub fn analyze(scenario: &Scenario, opts: &AnalysisOptions) -> Result<Analysis, 
         let idx = solve(c, &refs, &d, &max);
         let (&first, rest) = idx.split_first()?;
         Some(Solution {
-            outcome: copy_package(&frontier[first].outcome),
+            outcome: frontier[first].outcome.clone(),
             utilities: frontier[first].utilities.clone(),
             frontier_index: first,
             objective: c.objective(&points[first].utilities, &d, &max),
             ties: rest
                 .iter()
                 .map(|&i| Tie {
-                    outcome: copy_package(&frontier[i].outcome),
+                    outcome: frontier[i].outcome.clone(),
                     utilities: frontier[i].utilities.clone(),
                     frontier_index: i,
                 })
@@ -241,16 +231,6 @@ pub fn analyze(scenario: &Scenario, opts: &AnalysisOptions) -> Result<Analysis, 
     })
 }
 
-/// A copy of `package` with room for exactly its entries. A plain clone
-/// reserves as many as its hash table could index (14 for 8 issues): over
-/// a frontier of packages, memory that is never used but still costs the
-/// page faults of touching fresh heap.
-fn copy_package(package: &Package) -> Package {
-    let mut copy = Package::with_capacity_and_hasher(package.len(), package.hasher().clone());
-    copy.clone_from(package);
-    copy
-}
-
 fn issue_report(issue: &crate::model::Issue) -> IssueReport {
     let card = issue.cardinality();
     let values = (card <= 100).then(|| (0..card as u32).map(|k| issue.value(k)).collect());
@@ -266,25 +246,5 @@ fn issue_report(issue: &crate::model::Issue) -> IssueReport {
         values,
         min,
         max,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The copy has the same entries in the same order, found by the same
-    /// hashes, with room for no more than it holds.
-    #[test]
-    fn a_copied_package_is_equal_and_exactly_sized() {
-        let package: Package = (0..8)
-            .map(|i| (format!("issue {i}"), Value::Text(format!("value {i}"))))
-            .collect();
-        let copy = copy_package(&package);
-        assert_eq!(copy, package);
-        assert!(copy.keys().eq(package.keys()));
-        assert_eq!(copy.get("issue 5"), Some(&Value::Text("value 5".into())));
-        assert_eq!(copy.capacity(), package.len());
-        assert!(package.clone().capacity() > package.len());
     }
 }

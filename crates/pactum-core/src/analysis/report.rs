@@ -1,16 +1,105 @@
 //! The analysis report: what `pactum analyze --json` prints.
 //!
-//! Rule: field names are the stable `--json` schema (renaming one breaks
-//! readers); packages name issues and values, never indices.
+//! Rules: field names are the stable `--json` schema (renaming one breaks
+//! readers); packages name issues and values, never indices. A
+//! [`NamedOutcome`] is an outcome of the analysed scenario, one value per
+//! issue (the analysis builds it, so it cannot be of another shape); its
+//! issues are shared by every package of one report, so a report of many
+//! packages names each issue once in memory, and it is written exactly as the
+//! [`Package`] of the same outcome.
+
+use std::sync::Arc;
 
 use indexmap::IndexMap;
 use serde::Serialize;
+use serde::ser::SerializeMap;
 
-use crate::model::{Role, Value};
+use crate::model::{Issue, IssueKind, Role, Value};
 use crate::solutions::Concept;
 
 /// An outcome as issue name → value.
 pub type Package = IndexMap<String, Value>;
+
+/// An outcome of the analysed scenario with its issues' names and values:
+/// serialised as issue name → value, like its [`Package`]
+/// ([`NamedOutcome::to_package`]).
+#[derive(Clone)]
+pub struct NamedOutcome {
+    /// The scenario's issues, shared by every package of a report.
+    issues: Arc<[Issue]>,
+    /// One value index per issue, each below its issue's cardinality.
+    outcome: Box<[u32]>,
+}
+
+impl NamedOutcome {
+    /// `outcome` of the scenario whose issues are `issues`: one index per
+    /// issue, each below the issue's cardinality (as the analysis finds
+    /// them).
+    pub(crate) fn new(issues: Arc<[Issue]>, outcome: Box<[u32]>) -> Self {
+        debug_assert_eq!(issues.len(), outcome.len());
+        debug_assert!(
+            issues
+                .iter()
+                .zip(&outcome)
+                .all(|(i, &k)| u64::from(k) < i.cardinality())
+        );
+        NamedOutcome { issues, outcome }
+    }
+
+    /// The value index of each issue, in the scenario's issue order.
+    pub fn outcome(&self) -> &[u32] {
+        &self.outcome
+    }
+
+    /// Each issue's name with its value, in the scenario's issue order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = (&str, Value)> + '_ {
+        self.issues
+            .iter()
+            .zip(&self.outcome)
+            .map(|(issue, &k)| (issue.name.as_str(), issue.value(k)))
+    }
+
+    /// The value of the issue named `issue`, if the scenario has one.
+    pub fn get(&self, issue: &str) -> Option<Value> {
+        self.iter().find(|(name, _)| *name == issue).map(|(_, v)| v)
+    }
+
+    /// The same outcome as a map of issue name → value.
+    pub fn to_package(&self) -> Package {
+        self.iter().map(|(k, v)| (k.to_string(), v)).collect()
+    }
+}
+
+impl PartialEq for NamedOutcome {
+    /// Equal when they name the same issues and values in the same order.
+    fn eq(&self, other: &Self) -> bool {
+        self.outcome.len() == other.outcome.len() && self.iter().eq(other.iter())
+    }
+}
+
+impl std::fmt::Debug for NamedOutcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
+    }
+}
+
+impl Serialize for NamedOutcome {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.outcome.len()))?;
+        for (issue, &k) in self.issues.iter().zip(&self.outcome) {
+            // As `Value` (untagged) writes itself, without building it.
+            match &issue.kind {
+                IssueKind::Discrete { options } => {
+                    map.serialize_entry(&issue.name, options[k as usize].as_str())?
+                }
+                IssueKind::Integer { .. } | IssueKind::Real { .. } => {
+                    map.serialize_entry(&issue.name, &issue.value(k))?
+                }
+            }
+        }
+        map.end()
+    }
+}
 
 #[derive(Debug, Clone, Serialize)]
 /// Everything an exact analysis finds about a scenario.
@@ -121,14 +210,14 @@ pub struct Zopa {
 /// One point of the Pareto frontier.
 pub struct FrontierEntry {
     /// The first outcome (in enumeration order) reaching these utilities.
-    pub outcome: Package,
+    pub outcome: NamedOutcome,
     /// Each negotiator's utility there, in the scenario's negotiator order.
     pub utilities: Vec<f64>,
     /// Outcomes with exactly these utilities.
     pub outcome_count: u128,
     /// The first few of them when there are several.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub tied_outcomes: Vec<Package>,
+    pub tied_outcomes: Vec<NamedOutcome>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -160,7 +249,7 @@ impl Solutions {
 /// A fair package.
 pub struct Solution {
     /// The package.
-    pub outcome: Package,
+    pub outcome: NamedOutcome,
     /// Each negotiator's utility for it.
     pub utilities: Vec<f64>,
     /// Index into `frontier`.
@@ -176,9 +265,82 @@ pub struct Solution {
 /// A package tied with a solution (same utilities for everyone).
 pub struct Tie {
     /// The package.
-    pub outcome: Package,
+    pub outcome: NamedOutcome,
     /// Each negotiator's utility for it.
     pub utilities: Vec<f64>,
     /// The frontier point it lies on.
     pub frontier_index: usize,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn issues() -> Arc<[Issue]> {
+        let issue = |name: &str, kind| Issue {
+            name: name.into(),
+            kind,
+            notes: None,
+        };
+        vec![
+            issue(
+                "colour",
+                IssueKind::Discrete {
+                    options: vec!["red".into(), "blue".into()],
+                },
+            ),
+            issue("days", IssueKind::Integer { min: -3, max: 4 }),
+            issue(
+                "price",
+                IssueKind::Real {
+                    min: 0.5,
+                    max: 2.0,
+                    levels: 4,
+                },
+            ),
+        ]
+        .into()
+    }
+
+    /// A named outcome is written, compared and shown as the package of the
+    /// same outcome, and gives back its indices.
+    #[test]
+    fn a_named_outcome_is_its_package() {
+        let issues = issues();
+        for outcome in [[0, 0, 0], [1, 7, 3], [1, 3, 1]] {
+            let named = NamedOutcome::new(issues.clone(), outcome.into());
+            let package: Package = issues
+                .iter()
+                .zip(outcome)
+                .map(|(i, k)| (i.name.clone(), i.value(k)))
+                .collect();
+            assert_eq!(named.to_package(), package);
+            assert_eq!(
+                serde_json::to_string(&named).unwrap(),
+                serde_json::to_string(&package).unwrap()
+            );
+            assert_eq!(format!("{named:?}"), format!("{package:?}"));
+            assert_eq!(named.outcome(), &outcome);
+            assert_eq!(named.get("days"), package.get("days").cloned());
+            assert_eq!(named.get("weeks"), None);
+            assert_eq!(named.iter().len(), 3);
+        }
+        let text = serde_json::to_value(NamedOutcome::new(issues, [1, 7, 3].into())).unwrap();
+        assert_eq!(
+            text,
+            serde_json::json!({"colour": "blue", "days": 4, "price": 2.0})
+        );
+    }
+
+    /// Equal when the issues and values are, however the issues are held.
+    #[test]
+    fn named_outcomes_are_equal_by_names_and_values() {
+        let (a, b) = (issues(), issues());
+        let x = NamedOutcome::new(a.clone(), [1, 2, 3].into());
+        assert_eq!(x, NamedOutcome::new(b.clone(), [1, 2, 3].into()));
+        assert_ne!(x, NamedOutcome::new(b, [1, 2, 2].into()));
+        let mut renamed = a.to_vec();
+        renamed[0].name = "color".into();
+        assert_ne!(x, NamedOutcome::new(renamed.into(), [1, 2, 3].into()));
+    }
 }
