@@ -192,8 +192,10 @@ pub(super) fn count_zopa(
 /// are counted with a sweep over a Fenwick tree — O(√N log N) instead of N.
 ///
 /// `prefix + suffix` can differ from the issue-order sum in the last bits,
-/// so pairs within 1e-9 of a threshold are re-added in issue order and
-/// decided exactly. `None` when either half or that band is too large.
+/// so the sweep counts the pairs clearing both thresholds by 1e-9, and the
+/// pairs within 1e-9 of a threshold (found beside where the sweep stopped in
+/// each coordinate's order) are re-added in issue order and decided exactly.
+/// `None` when either half or that band is too large.
 fn count_two_parties(problem: &Problem, c: &crate::frontier::Contributions) -> Option<u128> {
     const LIMIT: u128 = 4_000_000;
     const EPS: f64 = 1e-9;
@@ -245,23 +247,19 @@ fn count_two_parties(problem: &Problem, c: &crate::frontier::Contributions) -> O
         let p = prefixes[i];
         [r[0] - EPS - p[0], r[1] - EPS - p[1]]
     };
-    // Both query sets fall as the prefix's first utility rises
-    // (`a - p` is monotone in `p`): one order serves both sweeps.
+    // The queries fall as the prefix's first utility rises (`a - p` is
+    // monotone in `p`): the sweep takes them in that order.
     let first: Vec<f64> = prefixes.iter().map(|p| p[0]).collect();
     let queries_falling = Sorted::new(&first).order;
     drop(first);
     let corner = Corner::new(&suffixes);
-    let (inside, near) = corner.counts_of_pairs(surely_in, maybe_in, &queries_falling);
-    let mut count: u128 = inside.iter().map(|&x| x as u128).sum();
-    let band: u128 = near.iter().zip(&inside).map(|(a, b)| (a - b) as u128).sum();
-    if band == 0 {
-        return Some(count);
-    }
-    if band > LIMIT {
-        return None;
-    }
-    // The band: suffixes that clear the lower corner but not the upper one.
-    let (by_first, by_second) = (&corner.by_first, &corner.by_second.order);
+    // The band: the suffixes of each prefix that clear the lower corner but
+    // not the upper one, decided in issue order. They lie in two thin
+    // windows of each coordinate's order, which end where the sweep found
+    // the upper corner and start a few places lower, if at all; what the
+    // windows hold is bounded like the halves.
+    let (by_first, firsts) = (&corner.by_first, &corner.firsts);
+    let (by_second, seconds) = (&corner.by_second.order, &corner.by_second.values);
     let exact = |p: &[f64; 2], j: usize| -> bool {
         let mut s = *p;
         crate::frontier::for_each_allowed(&allowed[m..], j as u128, j as u128 + 1, |o| {
@@ -273,34 +271,38 @@ fn count_two_parties(problem: &Problem, c: &crate::frontier::Contributions) -> O
         });
         s[0] >= r[0] && s[1] >= r[1]
     };
-    for (pi, p) in prefixes.iter().enumerate() {
-        if near[pi] == inside[pi] {
-            continue;
-        }
-        let (lo, hi) = (maybe_in(pi), surely_in(pi));
+    let (mut count, mut scanned) = (0u128, 0u128);
+    corner.sweep(surely_in, &queries_falling, |pi, answer| {
+        count += answer.inside as u128;
+        let (p, lo, hi) = (&prefixes[pi], maybe_in(pi), surely_in(pi));
         // First coordinate in [lo0, hi0), second ≥ lo1 …
-        let start = by_first.partition_point(|&j| suffixes[j as usize][0] < lo[0]);
-        for &j in &by_first[start..] {
-            let q = suffixes[j as usize];
-            if q[0] >= hi[0] {
-                break;
-            }
-            if q[1] >= lo[1] && exact(p, j as usize) {
-                count += 1;
-            }
+        let end = answer.below_first as usize;
+        let mut start = end;
+        while start > 0 && firsts[start - 1] >= lo[0] {
+            start -= 1;
         }
         // … or first coordinate ≥ hi0 and second in [lo1, hi1).
-        let start = by_second.partition_point(|&j| suffixes[j as usize][1] < lo[1]);
-        for &j in &by_second[start..] {
-            let q = suffixes[j as usize];
-            if q[1] >= hi[1] {
-                break;
-            }
-            if q[0] >= hi[0] && exact(p, j as usize) {
+        let end2 = answer.below_second as usize;
+        let mut start2 = end2;
+        while start2 > 0 && seconds[start2 - 1] >= lo[1] {
+            start2 -= 1;
+        }
+        scanned += (end - start + end2 - start2) as u128;
+        if scanned > LIMIT {
+            return None;
+        }
+        for &j in &by_first[start..end] {
+            if suffixes[j as usize][1] >= lo[1] && exact(p, j as usize) {
                 count += 1;
             }
         }
-    }
+        for &j in &by_second[start2..end2] {
+            if suffixes[j as usize][0] >= hi[0] && exact(p, j as usize) {
+                count += 1;
+            }
+        }
+        Some(())
+    })?;
     Some(count)
 }
 
@@ -483,27 +485,19 @@ impl Corner {
         }
     }
 
-    /// The count for each query; `falling` lists the queries in an order of
-    /// non-increasing first coordinate.
-    #[cfg(test)]
-    fn counts(&self, queries: &[[f64; 2]], falling: &[u32]) -> Vec<u32> {
-        let query = |i: usize| queries[i];
-        self.counts_of_pairs(query, query, falling).0
-    }
-
-    /// The counts for two sets of queries (query `i` of each set given by
-    /// `a(i)` and `b(i)`) in one sweep: `falling` lists the queries of each
-    /// set in an order of non-increasing first coordinate (the same order
-    /// for both), and the two lists are merged as the sweep goes, so that
-    /// each point enters the tree once.
-    fn counts_of_pairs(
+    /// Gives `each` every query's [`Answer`] (query `i` is `query(i)`):
+    /// how many points lie weakly above it in both coordinates, and how
+    /// many lie below it in each coordinate alone. `falling` lists the
+    /// queries in an order of non-increasing first coordinate, so that each
+    /// point enters the tree once as the sweep goes; `None` from `each`
+    /// stops the sweep and is returned.
+    fn sweep(
         &self,
-        a: impl Fn(usize) -> [f64; 2],
-        b: impl Fn(usize) -> [f64; 2],
+        query: impl Fn(usize) -> [f64; 2],
         falling: &[u32],
-    ) -> (Vec<u32>, Vec<u32>) {
+        mut each: impl FnMut(usize, Answer) -> Option<()>,
+    ) -> Option<()> {
         let n = self.firsts.len();
-        let queries = falling.len();
         // Fenwick tree over second-coordinate ranks; points enter in
         // descending order of their first coordinate. Counts fit in 32
         // bits: a half holds at most a few million sums.
@@ -512,21 +506,8 @@ impl Corner {
         // without checks.
         let (tree, firsts, ranks) = (&mut tree[..=n], &self.firsts[..n], &self.rank_by_first[..n]);
         let (mut added, mut next) = (0u32, n);
-        let (mut out_a, mut out_b) = (vec![0u32; queries], vec![0u32; queries]);
-        let (mut ia, mut ib) = (0, 0);
-        let (mut next_a, mut next_b) = (
-            falling.first().map(|&q| a(q as usize)),
-            falling.first().map(|&q| b(q as usize)),
-        );
-        loop {
-            // The query of either set with the larger first coordinate.
-            let (take_a, [x, y]) = match (next_a, next_b) {
-                (Some(qa), Some(qb)) if qa[0] >= qb[0] => (true, qa),
-                (Some(_), Some(qb)) => (false, qb),
-                (Some(qa), None) => (true, qa),
-                (None, Some(qb)) => (false, qb),
-                (None, None) => break,
-            };
+        for &q in falling {
+            let [x, y] = query(q as usize);
             while next > 0 && firsts[next - 1] >= x {
                 next -= 1;
                 let mut i = ranks[next] as usize + 1;
@@ -536,26 +517,35 @@ impl Corner {
                 }
                 added += 1;
             }
+            let second = self.by_second.count_below(y).min(n);
             let mut below = 0u32;
-            let mut i = self.by_second.count_below(y).min(n);
+            let mut i = second;
             while i > 0 {
                 below += tree[i];
                 i -= i & i.wrapping_neg();
             }
-            if take_a {
-                out_a[falling[ia] as usize] = added - below;
-                ia += 1;
-                next_a = falling.get(ia).map(|&q| a(q as usize));
-            } else {
-                out_b[falling[ib] as usize] = added - below;
-                ib += 1;
-                next_b = falling.get(ib).map(|&q| b(q as usize));
-            }
+            // Every point not yet added has a first coordinate below x.
+            let answer = Answer {
+                inside: added - below,
+                below_first: next as u32,
+                below_second: second as u32,
+            };
+            each(q as usize, answer)?;
         }
-        (out_a, out_b)
+        Some(())
     }
 }
 
+/// What [`Corner::counts`] finds for one query `(x, y)`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Answer {
+    /// Points with first ≥ x and second ≥ y.
+    inside: u32,
+    /// Points with first < x.
+    below_first: u32,
+    /// Points with second < y.
+    below_second: u32,
+}
 /// Plain-language reasons why no outcome is rational.
 pub(super) fn explain_empty_zopa(
     problem: &Problem,
@@ -609,6 +599,100 @@ pub(super) fn explain_empty_zopa(
 mod tests {
     use super::*;
 
+    /// Reservation values equal to outcomes' utilities, where a prefix's
+    /// sum plus a suffix's rounds differently from the sum in issue order:
+    /// the meet-in-the-middle count decides those pairs in issue order and
+    /// agrees with enumeration, outcome for outcome.
+    #[test]
+    fn the_halves_count_equals_enumeration_at_thresholds_hit_exactly() {
+        use crate::model::{
+            AdditiveUtility, Issue, IssueKind, Party, Preferences, Role, Scenario, ScenarioParts,
+            UtilityFunction, ValueFunction,
+        };
+        let issues: Vec<Issue> = (0..6)
+            .map(|i| Issue {
+                name: format!("i{i}"),
+                kind: IssueKind::Discrete {
+                    options: (0..4).map(|k| format!("v{k}")).collect(),
+                },
+                notes: None,
+            })
+            .collect();
+        let weights = [0.1, 0.2, 0.1, 0.3, 0.2, 0.1];
+        let table = [0.0, 0.1, 0.3, 0.7];
+        let party = |name: &str, reversed: bool, reservation: f64| Party {
+            name: name.into(),
+            role: Role::Negotiator,
+            representative: None,
+            notes: None,
+            preferences: Some(Preferences {
+                utility: UtilityFunction::Additive(AdditiveUtility {
+                    weights: weights.to_vec(),
+                    values: (0..6)
+                        .map(|_| {
+                            let mut t = table.to_vec();
+                            if reversed {
+                                t.reverse();
+                            }
+                            ValueFunction::Table(t)
+                        })
+                        .collect(),
+                }),
+                reservation_value: Some(reservation),
+                discount_factor: None,
+                red_lines: vec![],
+            }),
+        };
+        let scenario = |ra: f64, rb: f64| {
+            Scenario::new(ScenarioParts {
+                name: "ties".into(),
+                issues: issues.clone(),
+                parties: vec![party("A", false, ra), party("B", true, rb)],
+                ..Default::default()
+            })
+            .unwrap()
+        };
+        // Every utility each can have, summed in issue order, and whether
+        // some outcome's halves (three issues each) add up to another double.
+        let base = scenario(0.0, 0.0);
+        let problem = Problem::negotiators(&base);
+        let c = problem.contributions().unwrap();
+        let mut utilities: [Vec<f64>; 2] = [Vec::new(), Vec::new()];
+        let mut reassociated = [0, 0];
+        for o in crate::test_support::all_outcomes(base.issues()) {
+            for p in 0..2 {
+                let sum = |range: std::ops::Range<usize>| {
+                    range.fold(0.0, |acc, i| acc + c.of(i, o[i])[p])
+                };
+                let whole = sum(0..6);
+                reassociated[p] += (sum(0..3) + sum(3..6) != whole) as usize;
+                utilities[p].push(whole);
+            }
+        }
+        assert!(reassociated.iter().all(|&r| r > 0), "{reassociated:?}");
+        for u in &mut utilities {
+            u.sort_by(f64::total_cmp);
+            u.dedup();
+        }
+        let opts = AnalysisOptions::default();
+        let enumerate = AnalysisOptions {
+            method: Method::Enumerate,
+            ..Default::default()
+        };
+        let [a, b] = &utilities;
+        for (x, &ra) in a.iter().enumerate().step_by(5) {
+            let rb = b[b.len() - 1 - (x * 7) % b.len()];
+            let s = scenario(ra, rb);
+            let problem = Problem::negotiators(&s);
+            let c = problem.contributions();
+            let fast = count_two_parties(&problem, c.as_ref().unwrap()).unwrap();
+            let (slow, exact, _) = count_zopa(&problem, c.as_ref(), &enumerate).unwrap();
+            assert!(exact);
+            assert_eq!(fast, slow, "reservation values {ra}, {rb}");
+            assert_eq!(count_zopa(&problem, c.as_ref(), &opts).unwrap().0, slow);
+        }
+    }
+
     #[test]
     fn corner_counts_equal_a_brute_force_count() {
         let mut state = 23u64;
@@ -638,13 +722,30 @@ mod tests {
                 })
                 .collect()
         };
-        let want = brute(&queries);
-        assert_eq!(corner.counts(&queries, &falling), want);
-        // A second set shifted a little, counted in the same sweep.
+        // … and below each query in each coordinate alone.
+        let below = |qs: &[[f64; 2]], c: usize| -> Vec<u32> {
+            qs.iter()
+                .map(|q| points.iter().filter(|p| p[c] < q[c]).count() as u32)
+                .collect()
+        };
+        // The queries, then a set shifted a little, in the same order.
         let shifted: Vec<[f64; 2]> = queries.iter().map(|q| [q[0] - 0.05, q[1] + 0.05]).collect();
-        let want_shifted = brute(&shifted);
-        let (a, b) = (|i: usize| queries[i], |i: usize| shifted[i]);
-        assert_eq!(corner.counts_of_pairs(a, b, &falling), (want, want_shifted));
+        for qs in [&queries, &shifted] {
+            let mut answers = vec![Answer::default(); qs.len()];
+            let all = corner.sweep(
+                |i| qs[i],
+                &falling,
+                |q, a| {
+                    answers[q] = a;
+                    Some(())
+                },
+            );
+            assert_eq!(all, Some(()));
+            let got = |f: fn(&Answer) -> u32| answers.iter().map(f).collect::<Vec<u32>>();
+            assert_eq!(got(|a| a.inside), brute(qs));
+            assert_eq!(got(|a| a.below_first), below(qs, 0));
+            assert_eq!(got(|a| a.below_second), below(qs, 1));
+        }
     }
 
     /// Values spread, clustered, repeated, signed zeros, a single value
