@@ -500,29 +500,39 @@ impl Corner {
         let n = self.firsts.len();
         // Fenwick tree over second-coordinate ranks; points enter in
         // descending order of their first coordinate. Counts fit in 32
-        // bits: a half holds at most a few million sums.
-        let mut tree = vec![0u32; n + 1];
+        // bits: a half holds at most a few million sums. Both walks take a
+        // fixed number of steps, one per bit of n, so that no branch waits
+        // on the data. An update's path visits at most that many slots up to
+        // n (the lowest set bit at least doubles each step), then rests in
+        // slot n + 1, which no query reads; a query's path clears one of at
+        // most that many bits per step, then rests in slot 0, which stays 0.
+        let (steps, top) = ((usize::BITS - n.leading_zeros()) as usize, n + 1);
+        let mut tree = vec![0u32; top + 1];
         // Slices of known length, so that the loops below index them
         // without checks.
-        let (tree, firsts, ranks) = (&mut tree[..=n], &self.firsts[..n], &self.rank_by_first[..n]);
+        let (tree, firsts, ranks) = (
+            &mut tree[..=top],
+            &self.firsts[..n],
+            &self.rank_by_first[..n],
+        );
         let (mut added, mut next) = (0u32, n);
         for &q in falling {
             let [x, y] = query(q as usize);
             while next > 0 && firsts[next - 1] >= x {
                 next -= 1;
                 let mut i = ranks[next] as usize + 1;
-                while i <= n {
+                for _ in 0..steps {
                     tree[i] += 1;
-                    i += i & i.wrapping_neg();
+                    i = (i + (i & i.wrapping_neg())).min(top);
                 }
                 added += 1;
             }
             let second = self.by_second.count_below(y).min(n);
             let mut below = 0u32;
             let mut i = second;
-            while i > 0 {
+            for _ in 0..steps {
                 below += tree[i];
-                i -= i & i.wrapping_neg();
+                i &= i.wrapping_sub(1);
             }
             // Every point not yet added has a first coordinate below x.
             let answer = Answer {
@@ -702,49 +712,54 @@ mod tests {
                 .wrapping_add(1442695040888963407);
             ((state >> 33) % m) as f64 / 10.0
         };
-        let points: Vec<[f64; 2]> = (0..300).map(|_| [next(12), next(12)]).collect();
-        let queries: Vec<[f64; 2]> = (0..200).map(|_| [next(14) - 0.1, next(14) - 0.1]).collect();
-        let by = |v: &[[f64; 2]], coord: usize| {
-            let mut idx: Vec<u32> = (0..v.len() as u32).collect();
-            idx.sort_by(|&a, &b| v[a as usize][coord].total_cmp(&v[b as usize][coord]));
-            idx
-        };
-        let corner = Corner::new(&points);
-        let falling: Vec<u32> = by(&queries, 0).into_iter().rev().collect();
-        // Brute force: the points weakly above each query in both coordinates.
-        let brute = |qs: &[[f64; 2]]| -> Vec<u32> {
-            qs.iter()
-                .map(|q| {
-                    points
-                        .iter()
-                        .filter(|p| p[0] >= q[0] && p[1] >= q[1])
-                        .count() as u32
-                })
-                .collect()
-        };
-        // … and below each query in each coordinate alone.
-        let below = |qs: &[[f64; 2]], c: usize| -> Vec<u32> {
-            qs.iter()
-                .map(|q| points.iter().filter(|p| p[c] < q[c]).count() as u32)
-                .collect()
-        };
-        // The queries, then a set shifted a little, in the same order.
-        let shifted: Vec<[f64; 2]> = queries.iter().map(|q| [q[0] - 0.05, q[1] + 0.05]).collect();
-        for qs in [&queries, &shifted] {
-            let mut answers = vec![Answer::default(); qs.len()];
-            let all = corner.sweep(
-                |i| qs[i],
-                &falling,
-                |q, a| {
-                    answers[q] = a;
-                    Some(())
-                },
-            );
-            assert_eq!(all, Some(()));
-            let got = |f: fn(&Answer) -> u32| answers.iter().map(f).collect::<Vec<u32>>();
-            assert_eq!(got(|a| a.inside), brute(qs));
-            assert_eq!(got(|a| a.below_first), below(qs, 0));
-            assert_eq!(got(|a| a.below_second), below(qs, 1));
+        // Sizes around powers of two: the tree's walks take one step per bit.
+        for size in [0, 1, 2, 3, 7, 8, 9, 63, 64, 65, 300] {
+            let points: Vec<[f64; 2]> = (0..size).map(|_| [next(12), next(12)]).collect();
+            let queries: Vec<[f64; 2]> =
+                (0..200).map(|_| [next(14) - 0.1, next(14) - 0.1]).collect();
+            let by = |v: &[[f64; 2]], coord: usize| {
+                let mut idx: Vec<u32> = (0..v.len() as u32).collect();
+                idx.sort_by(|&a, &b| v[a as usize][coord].total_cmp(&v[b as usize][coord]));
+                idx
+            };
+            let corner = Corner::new(&points);
+            let falling: Vec<u32> = by(&queries, 0).into_iter().rev().collect();
+            // Brute force: the points weakly above each query in both coordinates.
+            let brute = |qs: &[[f64; 2]]| -> Vec<u32> {
+                qs.iter()
+                    .map(|q| {
+                        points
+                            .iter()
+                            .filter(|p| p[0] >= q[0] && p[1] >= q[1])
+                            .count() as u32
+                    })
+                    .collect()
+            };
+            // … and below each query in each coordinate alone.
+            let below = |qs: &[[f64; 2]], c: usize| -> Vec<u32> {
+                qs.iter()
+                    .map(|q| points.iter().filter(|p| p[c] < q[c]).count() as u32)
+                    .collect()
+            };
+            // The queries, then a set shifted a little, in the same order.
+            let shifted: Vec<[f64; 2]> =
+                queries.iter().map(|q| [q[0] - 0.05, q[1] + 0.05]).collect();
+            for qs in [&queries, &shifted] {
+                let mut answers = vec![Answer::default(); qs.len()];
+                let all = corner.sweep(
+                    |i| qs[i],
+                    &falling,
+                    |q, a| {
+                        answers[q] = a;
+                        Some(())
+                    },
+                );
+                assert_eq!(all, Some(()));
+                let got = |f: fn(&Answer) -> u32| answers.iter().map(f).collect::<Vec<u32>>();
+                assert_eq!(got(|a| a.inside), brute(qs));
+                assert_eq!(got(|a| a.below_first), below(qs, 0));
+                assert_eq!(got(|a| a.below_second), below(qs, 1));
+            }
         }
     }
 
