@@ -42,7 +42,7 @@ pub use space::{disagreement_point, frontier, utility_ranges};
 use std::sync::Arc;
 
 use crate::frontier::Problem;
-use crate::model::{Issue, IssueKind, Outcome, Scenario, UtilityFunction};
+use crate::model::{Issue, IssueKind, Scenario, UtilityFunction};
 use crate::solutions::{Concept, solve};
 use zopa::{count_zopa, explain_empty_zopa};
 
@@ -107,23 +107,31 @@ pub fn analyze(scenario: &Scenario, opts: &AnalysisOptions) -> Result<Analysis, 
         notes: zopa_notes,
     };
 
-    // Every package names its issues through one shared copy of them.
+    // Every package names its issues through one shared copy of them; the
+    // frontier's points are taken apart, not copied.
     let issues: Arc<[Issue]> = scenario.issues().into();
-    let package = |o: &Outcome| NamedOutcome::new(issues.clone(), o.as_slice().into());
-    let frontier: Vec<FrontierEntry> = points
-        .iter()
-        .map(|p| FrontierEntry {
-            outcome: package(&p.outcomes[0]),
-            utilities: p.utilities.clone(),
+    let mut frontier: Vec<FrontierEntry> = Vec::with_capacity(points.len());
+    for p in points {
+        let mut outcomes = p
+            .outcomes
+            .into_iter()
+            .map(|o| NamedOutcome::new(issues.clone(), o.into_boxed_slice()));
+        let Some(outcome) = outcomes.next() else {
+            continue;
+        };
+        let tied_outcomes = if p.count > 1 {
+            std::iter::once(outcome.clone()).chain(outcomes).collect()
+        } else {
+            Vec::new()
+        };
+        frontier.push(FrontierEntry {
+            outcome,
+            utilities: p.utilities,
             outcome_count: p.count,
-            tied_outcomes: if p.count > 1 {
-                p.outcomes.iter().map(package).collect()
-            } else {
-                Vec::new()
-            },
-        })
-        .collect();
-    let refs: Vec<&[f64]> = points.iter().map(|p| &p.utilities[..]).collect();
+            tied_outcomes,
+        });
+    }
+    let refs: Vec<&[f64]> = frontier.iter().map(|p| &p.utilities[..]).collect();
     let solve_one = |c: Concept| -> Option<Solution> {
         let idx = solve(c, &refs, &d, &max);
         let (&first, rest) = idx.split_first()?;
@@ -131,7 +139,7 @@ pub fn analyze(scenario: &Scenario, opts: &AnalysisOptions) -> Result<Analysis, 
             outcome: frontier[first].outcome.clone(),
             utilities: frontier[first].utilities.clone(),
             frontier_index: first,
-            objective: c.objective(&points[first].utilities, &d, &max),
+            objective: c.objective(&frontier[first].utilities, &d, &max),
             ties: rest
                 .iter()
                 .map(|&i| Tie {
@@ -222,7 +230,7 @@ pub fn analyze(scenario: &Scenario, opts: &AnalysisOptions) -> Result<Analysis, 
             .collect(),
         outcome_count,
         zopa,
-        frontier_outcome_count: points.iter().fold(0u128, |n, p| n.saturating_add(p.count)),
+        frontier_outcome_count: known,
         frontier,
         solutions,
         method,
