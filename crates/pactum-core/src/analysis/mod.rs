@@ -109,7 +109,7 @@ pub fn analyze(scenario: &Scenario, opts: &AnalysisOptions) -> Result<Analysis, 
 
     // Every package names its issues through one shared copy of them; the
     // frontier's points are taken apart, not copied.
-    let issues: Arc<[Issue]> = scenario.issues().into();
+    let issues: Arc<[Issue]> = scenario.shared_issues();
     let mut frontier: Vec<FrontierEntry> = Vec::with_capacity(points.len());
     for p in points {
         let mut outcomes = p

@@ -5,6 +5,10 @@
 //! only through methods that validate the result and leave it unchanged
 //! when that fails; negotiators are the parties whose role is negotiator,
 //! in party order; issues and parties are found by their unique names.
+//! The issues are held once and shared (a scenario's copies, and the
+//! packages of its analysis, count references rather than copy them).
+
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -23,7 +27,7 @@ pub struct Scenario {
     name: String,
     description: Option<String>,
     notes: Option<String>,
-    issues: Vec<Issue>,
+    issues: Arc<[Issue]>,
     parties: Vec<Party>,
 }
 
@@ -66,7 +70,7 @@ impl Scenario {
             name,
             description,
             notes,
-            issues,
+            issues: issues.into(),
             parties,
         };
         scenario.validate()?;
@@ -79,7 +83,7 @@ impl Scenario {
             name: self.name,
             description: self.description,
             notes: self.notes,
-            issues: self.issues,
+            issues: self.issues.to_vec(),
             parties: self.parties,
         }
     }
@@ -102,6 +106,11 @@ impl Scenario {
     /// The issues, in order; an outcome gives one value per issue.
     pub fn issues(&self) -> &[Issue] {
         &self.issues
+    }
+
+    /// The issues, shared: a copy costs a reference count.
+    pub(crate) fn shared_issues(&self) -> Arc<[Issue]> {
+        Arc::clone(&self.issues)
     }
 
     /// The parties, in order.
