@@ -34,8 +34,8 @@ pub use crate::frontier::SearchReport;
 pub use cloud::{utility_cloud, utility_cloud_marked};
 pub use document::{AnalysisDocument, compare_reference};
 pub use report::{
-    Analysis, FrontierEntry, IssueReport, NamedOutcome, Package, PartyReport, Solution, Solutions,
-    Tie, Zopa,
+    Analysis, FrontierEntry, IssueReport, IssueValues, NamedOutcome, Package, PartyReport,
+    Solution, Solutions, Tie, Zopa,
 };
 pub use space::{disagreement_point, frontier, utility_ranges};
 
@@ -221,7 +221,9 @@ pub fn analyze(scenario: &Scenario, opts: &AnalysisOptions) -> Result<Analysis, 
 
     Ok(Analysis {
         scenario: scenario.name().to_string(),
-        issues: scenario.issues().iter().map(issue_report).collect(),
+        issues: (0..issues.len())
+            .map(|i| issue_report(&issues, i))
+            .collect(),
         parties,
         negotiators: problem
             .parties
@@ -239,9 +241,11 @@ pub fn analyze(scenario: &Scenario, opts: &AnalysisOptions) -> Result<Analysis, 
     })
 }
 
-fn issue_report(issue: &crate::model::Issue) -> IssueReport {
+/// The report of issue `i` of `issues`.
+fn issue_report(issues: &Arc<[Issue]>, i: usize) -> IssueReport {
+    let issue = &issues[i];
     let card = issue.cardinality();
-    let values = (card <= 100).then(|| (0..card as u32).map(|k| issue.value(k)).collect());
+    let values = (card <= 100).then(|| IssueValues::new(issues.clone(), i));
     let (kind, min, max) = match &issue.kind {
         IssueKind::Discrete { .. } => ("discrete", None, None),
         IssueKind::Integer { min, max } => ("integer", Some(*min as f64), Some(*max as f64)),

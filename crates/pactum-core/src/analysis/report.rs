@@ -83,6 +83,55 @@ impl std::fmt::Debug for NamedOutcome {
     }
 }
 
+/// Every value of one issue of the analysed scenario, in order: serialised
+/// as the list of its [`Value`]s.
+#[derive(Clone)]
+pub struct IssueValues {
+    /// The scenario's issues, shared by every part of a report.
+    issues: Arc<[Issue]>,
+    /// The issue's index among them.
+    issue: usize,
+}
+
+impl IssueValues {
+    /// The values of issue `issue` of `issues` (which must be one of them).
+    pub(crate) fn new(issues: Arc<[Issue]>, issue: usize) -> Self {
+        debug_assert!(issue < issues.len());
+        IssueValues { issues, issue }
+    }
+
+    /// Each value, in order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = Value> + '_ {
+        let issue = &self.issues[self.issue];
+        (0..issue.cardinality() as u32).map(|k| issue.value(k))
+    }
+}
+
+impl std::fmt::Debug for IssueValues {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl Serialize for IssueValues {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let issue = &self.issues[self.issue];
+        match &issue.kind {
+            // As `Value` (untagged) writes itself, without building it.
+            IssueKind::Discrete { options } => s.collect_seq(options.iter().map(String::as_str)),
+            IssueKind::Integer { .. } | IssueKind::Real { .. } => {
+                let values = self.iter();
+                let mut seq = s.serialize_seq(Some(values.len()))?;
+                for v in values {
+                    seq.serialize_element(&v)?;
+                }
+                seq.end()
+            }
+        }
+    }
+}
+
 impl Serialize for NamedOutcome {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut map = s.serialize_map(Some(self.outcome.len()))?;
@@ -145,7 +194,7 @@ pub struct IssueReport {
     pub cardinality: u64,
     /// Every value, when there are at most 100.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub values: Option<Vec<Value>>,
+    pub values: Option<IssueValues>,
     #[serde(skip_serializing_if = "Option::is_none")]
     /// The lower bound of a numeric issue.
     pub min: Option<f64>,
@@ -330,6 +379,26 @@ mod tests {
             text,
             serde_json::json!({"colour": "blue", "days": 4, "price": 2.0})
         );
+    }
+
+    /// An issue's values are written and shown as the list of its values.
+    #[test]
+    fn issue_values_are_the_list_of_values() {
+        let issues = issues();
+        for (i, issue) in issues.iter().enumerate() {
+            let values = IssueValues::new(issues.clone(), i);
+            let list: Vec<Value> = (0..issue.cardinality() as u32)
+                .map(|k| issue.value(k))
+                .collect();
+            assert_eq!(values.iter().collect::<Vec<_>>(), list);
+            assert_eq!(
+                serde_json::to_string(&values).unwrap(),
+                serde_json::to_string(&list).unwrap()
+            );
+            assert_eq!(format!("{values:?}"), format!("{list:?}"));
+        }
+        let days = serde_json::to_value(IssueValues::new(issues, 1)).unwrap();
+        assert_eq!(days, serde_json::json!([-3, -2, -1, 0, 1, 2, 3, 4]));
     }
 
     /// Equal when the issues and values are, however the issues are held.
