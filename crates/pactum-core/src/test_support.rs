@@ -1,6 +1,8 @@
 //! Helpers shared by the unit tests of several modules.
 
-use crate::model::Issue;
+use crate::model::{
+    AdditiveUtility, Issue, Party, Preferences, Role, UtilityFunction, ValueFunction,
+};
 
 /// Every outcome of the space, as value indices, last issue fastest.
 pub(crate) fn all_outcomes(issues: &[Issue]) -> Vec<Vec<u32>> {
@@ -18,4 +20,26 @@ pub(crate) fn all_outcomes(issues: &[Issue]) -> Vec<Vec<u32>> {
             .collect();
     }
     all
+}
+
+/// A negotiator with additive preferences: `weights` and `values` one per
+/// issue, and its reservation value.
+pub(crate) fn additive_negotiator(
+    name: &str,
+    weights: Vec<f64>,
+    values: Vec<ValueFunction>,
+    reservation_value: Option<f64>,
+) -> Party {
+    Party {
+        name: name.into(),
+        role: Role::Negotiator,
+        representative: None,
+        notes: None,
+        preferences: Some(Preferences {
+            utility: UtilityFunction::Additive(AdditiveUtility { weights, values }),
+            reservation_value,
+            discount_factor: None,
+            red_lines: vec![],
+        }),
+    }
 }

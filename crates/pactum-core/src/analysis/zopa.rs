@@ -615,10 +615,8 @@ mod tests {
     /// agrees with enumeration, outcome for outcome.
     #[test]
     fn the_halves_count_equals_enumeration_at_thresholds_hit_exactly() {
-        use crate::model::{
-            AdditiveUtility, Issue, IssueKind, Party, Preferences, Role, Scenario, ScenarioParts,
-            UtilityFunction, ValueFunction,
-        };
+        use crate::model::{Issue, IssueKind, Scenario, ScenarioParts, ValueFunction};
+        use crate::test_support::additive_negotiator;
         let issues: Vec<Issue> = (0..6)
             .map(|i| Issue {
                 name: format!("i{i}"),
@@ -630,28 +628,13 @@ mod tests {
             .collect();
         let weights = [0.1, 0.2, 0.1, 0.3, 0.2, 0.1];
         let table = [0.0, 0.1, 0.3, 0.7];
-        let party = |name: &str, reversed: bool, reservation: f64| Party {
-            name: name.into(),
-            role: Role::Negotiator,
-            representative: None,
-            notes: None,
-            preferences: Some(Preferences {
-                utility: UtilityFunction::Additive(AdditiveUtility {
-                    weights: weights.to_vec(),
-                    values: (0..6)
-                        .map(|_| {
-                            let mut t = table.to_vec();
-                            if reversed {
-                                t.reverse();
-                            }
-                            ValueFunction::Table(t)
-                        })
-                        .collect(),
-                }),
-                reservation_value: Some(reservation),
-                discount_factor: None,
-                red_lines: vec![],
-            }),
+        let party = |name: &str, reversed: bool, reservation: f64| {
+            let mut t = table.to_vec();
+            if reversed {
+                t.reverse();
+            }
+            let values = vec![ValueFunction::Table(t); 6];
+            additive_negotiator(name, weights.to_vec(), values, Some(reservation))
         };
         let scenario = |ra: f64, rb: f64| {
             Scenario::new(ScenarioParts {
