@@ -249,6 +249,19 @@ mod tests {
         assert!(e.to_string().contains("duplicate option"), "{e}");
     }
 
+    /// A copy shares the issues rather than copying them; the scenario is
+    /// written as before (its issues a list) and its parts give them back.
+    #[test]
+    fn copies_share_the_issues() {
+        let s = valid();
+        let copy = s.clone();
+        assert!(Arc::ptr_eq(&s.shared_issues(), &copy.shared_issues()));
+        let written: serde_json::Value = serde_json::to_value(&s).unwrap();
+        let expected: serde_json::Value = serde_json::from_str(VALID).unwrap();
+        assert_eq!(written, expected);
+        assert_eq!(copy.into_parts().issues, s.issues());
+    }
+
     #[test]
     fn new_refuses_what_validate_refuses() {
         let mut parts = valid().into_parts();
