@@ -546,7 +546,7 @@ impl Corner {
     }
 }
 
-/// What [`Corner::counts`] finds for one query `(x, y)`.
+/// What [`Corner::sweep`] finds for one query `(x, y)`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 struct Answer {
     /// Points with first ≥ x and second ≥ y.
