@@ -12,7 +12,6 @@ use std::sync::Arc;
 
 use indexmap::IndexMap;
 use serde::Serialize;
-use serde::ser::SerializeMap;
 
 use crate::model::{Issue, IssueKind, Role, Value};
 use crate::solutions::Concept;
@@ -115,38 +114,33 @@ impl std::fmt::Debug for IssueValues {
 
 impl Serialize for IssueValues {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeSeq;
         let issue = &self.issues[self.issue];
+        s.collect_seq((0..issue.cardinality() as u32).map(|k| ValueOf(issue, k)))
+    }
+}
+
+/// Value `k` of an issue, written as its [`Value`] (untagged) writes itself,
+/// without building it: a discrete option as the borrowed text.
+struct ValueOf<'a>(&'a Issue, u32);
+
+impl Serialize for ValueOf<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let ValueOf(issue, k) = *self;
         match &issue.kind {
-            // As `Value` (untagged) writes itself, without building it.
-            IssueKind::Discrete { options } => s.collect_seq(options.iter().map(String::as_str)),
-            IssueKind::Integer { .. } | IssueKind::Real { .. } => {
-                let values = self.iter();
-                let mut seq = s.serialize_seq(Some(values.len()))?;
-                for v in values {
-                    seq.serialize_element(&v)?;
-                }
-                seq.end()
-            }
+            IssueKind::Discrete { options } => s.serialize_str(&options[k as usize]),
+            IssueKind::Integer { .. } | IssueKind::Real { .. } => issue.value(k).serialize(s),
         }
     }
 }
 
 impl Serialize for NamedOutcome {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut map = s.serialize_map(Some(self.outcome.len()))?;
-        for (issue, &k) in self.issues.iter().zip(&self.outcome) {
-            // As `Value` (untagged) writes itself, without building it.
-            match &issue.kind {
-                IssueKind::Discrete { options } => {
-                    map.serialize_entry(&issue.name, options[k as usize].as_str())?
-                }
-                IssueKind::Integer { .. } | IssueKind::Real { .. } => {
-                    map.serialize_entry(&issue.name, &issue.value(k))?
-                }
-            }
-        }
-        map.end()
+        s.collect_map(
+            self.issues
+                .iter()
+                .zip(&self.outcome)
+                .map(|(issue, &k)| (&issue.name, ValueOf(issue, k))),
+        )
     }
 }
 
