@@ -4,12 +4,47 @@
 //!
 //! `cargo run --release -p pactum-core --example analyze_probe -- FOLDER [REPEATS]`
 //! prints `analysis_us`, `faults` and, with REPEATS > 1, the median of that
-//! many further calls (warm caches). `thread` instead of a folder times
-//! starting and joining one scoped thread, its first in the process.
+//! many further calls (warm caches). `--varied N` after REPEATS instead
+//! analyses N variants of the scenario (three weights of each party moved,
+//! seeded) in turn, REPEATS rounds, and prints the median call after the
+//! first round: code and memory warm, but no branch predictor trained on
+//! one call's data, as a repeated call of the same scenario trains it.
+//! `thread` instead of a folder times starting and joining one scoped
+//! thread, its first in the process.
 
 use std::time::Instant;
 
 use pactum_core::analysis::{AnalysisDocument, AnalysisOptions, analyze};
+use pactum_core::model::Scenario;
+
+/// `count` variants of `scenario`: three weights of each party set to
+/// seeded values between 0.05 and 0.25 (the others rescaled), and how many
+/// of those overrides took (a party without weights refuses them).
+fn variants(scenario: &Scenario, count: usize) -> (Vec<Scenario>, usize) {
+    let mut state = 12345u64;
+    let mut next = move || {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (state >> 33) as usize
+    };
+    let issues = scenario.issues();
+    let mut applied = 0;
+    let variants = (0..count)
+        .map(|_| {
+            let mut variant = scenario.clone();
+            for party in scenario.parties() {
+                for _ in 0..3 {
+                    let issue = &issues[next() % issues.len()].name;
+                    let spec = format!("{}.weight.{issue}=0.{:03}", party.name, 50 + next() % 200);
+                    applied += pactum_core::overrides::apply(&mut variant, &spec).is_ok() as usize;
+                }
+            }
+            variant
+        })
+        .collect();
+    (variants, applied)
+}
 
 /// Minor page faults of this process so far (field 10 of /proc/self/stat).
 fn minor_faults() -> u64 {
@@ -54,6 +89,34 @@ fn main() {
         }
     };
     let opts = AnalysisOptions::default();
+    if let (Some(flag), Some(count)) = (args.next(), args.next()) {
+        let count: usize = match (flag.as_str(), count.parse()) {
+            ("--varied", Ok(c)) if c > 0 => c,
+            _ => {
+                eprintln!("usage: analyze_probe FOLDER REPEATS --varied N");
+                std::process::exit(2);
+            }
+        };
+        let (scenarios, applied) = variants(&loaded.scenario, count);
+        let mut times = Vec::new();
+        for round in 0..repeats.max(2) {
+            for scenario in &scenarios {
+                let t = Instant::now();
+                let analysis = analyze(scenario, &opts).expect("analysis");
+                std::hint::black_box(AnalysisDocument::new(&analysis, None));
+                if round > 0 {
+                    times.push(t.elapsed().as_secs_f64() * 1e6);
+                }
+            }
+        }
+        times.sort_by(f64::total_cmp);
+        let tried = 3 * count * loaded.scenario.parties().len();
+        println!(
+            "varied_median_us {:.1} overrides {applied}/{tried}",
+            times[times.len() / 2]
+        );
+        return;
+    }
     let once = || {
         let t = Instant::now();
         let analysis = analyze(&loaded.scenario, &opts).expect("analysis");
