@@ -89,9 +89,10 @@ fn main() {
         }
     };
     let opts = AnalysisOptions::default();
-    if let (Some(flag), Some(count)) = (args.next(), args.next()) {
-        let count: usize = match (flag.as_str(), count.parse()) {
-            ("--varied", Ok(c)) if c > 0 => c,
+    if let Some(flag) = args.next() {
+        let count = args.next().and_then(|c| c.parse::<usize>().ok());
+        let count = match (flag.as_str(), count) {
+            ("--varied", Some(c)) if c > 0 => c,
             _ => {
                 eprintln!("usage: analyze_probe FOLDER REPEATS --varied N");
                 std::process::exit(2);
